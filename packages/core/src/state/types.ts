@@ -1,0 +1,43 @@
+/**
+ * The state layer's ports. Execution and the tx pool depend on `StateReader`/`StateWriter` only, never on how the
+ * world state is held (flat maps in RAM, an overlay for eth_call, a witness for a stateless prover).
+ */
+import type { Account, Address, Hash } from "../chain/types.ts";
+
+export interface StateReader {
+  /** `undefined` when the account does not exist (EIP-161 empty accounts are deleted, never stored). */
+  getAccount(address: Address): Account | undefined;
+  /** Empty array for accounts without code. */
+  getCode(address: Address): Uint8Array;
+  /** 0n for unset slots. `slot` is a 32-byte 0x-hex key. */
+  getStorage(address: Address, slot: Hash): bigint;
+}
+
+export interface StateWriter extends StateReader {
+  putAccount(address: Address, account: Account): void;
+  /** Removes the account with its code and storage (self-destruct in the creating tx, EIP-161 touch-delete). */
+  deleteAccount(address: Address): void;
+  putCode(address: Address, code: Uint8Array): void;
+  /** Writing 0n deletes the slot. */
+  putStorage(address: Address, slot: Hash, value: bigint): void;
+  /** Drops all storage of an account (contract re-created at a destroyed address). */
+  clearStorage(address: Address): void;
+}
+
+/** What changed for one account within a mini-block or block: the new values (not deltas). */
+export interface AccountDiff {
+  readonly address: Address;
+  /** `null` when the account was deleted. */
+  readonly account: Account | null;
+  /** Present only when the code changed (deployed once). */
+  readonly code?: Uint8Array;
+  /** True when all previous storage was dropped before `storage` applies. */
+  readonly storageCleared: boolean;
+  /** Changed slots with their new values (0n = deleted). */
+  readonly storage: ReadonlyMap<Hash, bigint>;
+}
+
+/** A state diff: per touched account, its new values. Replicas apply it without re-executing. */
+export interface StateDiff {
+  readonly accounts: readonly AccountDiff[];
+}

@@ -8,3 +8,4 @@ export * from "./execution/types.ts";
 export * from "./da/types.ts";
 export { MachError, TransactionRejectedError, ExecutionRevertedError } from "./errors.ts";
 export type { MachErrorOptions, TransactionRejectionReason } from "./errors.ts";
+export * from "./chain/index.ts";

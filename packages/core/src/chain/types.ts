@@ -89,7 +89,11 @@ export interface DepositTransaction {
   readonly data: Uint8Array;
 }
 
-export type UnsignedFieldsTransaction = LegacyTransaction | AccessListTransaction | Eip1559Transaction | SetCodeTransaction;
+export type UnsignedFieldsTransaction =
+  | LegacyTransaction
+  | AccessListTransaction
+  | Eip1559Transaction
+  | SetCodeTransaction;
 export type TransactionBody = UnsignedFieldsTransaction | DepositTransaction;
 
 /**

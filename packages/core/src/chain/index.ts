@@ -1,0 +1,49 @@
+/**
+ * chain/: protocol primitives, pure and synchronous, importing nothing else from Mach but `errors.ts`.
+ *
+ *   types.ts          Transaction variants, Receipt, Header, Block, Account
+ *   hash.ts           keccak256 (hash-wasm, one reused hasher)
+ *   rlp.ts            strict zero-copy RLP decoder (geth's rules and messages), @ethereumjs/rlp encoder, field codecs
+ *   signature.ts      secp256k1 recovery: native libsecp256k1, @noble/curves fallback
+ *   transaction.ts    raw bytes → decodeTransaction → Transaction {hash, from, raw} (admission does this once)
+ *   authorization.ts  EIP-7702 authorization codec and authority recovery
+ *
+ * Data flow: raw tx bytes (RPC/p2p) → decodeTransaction → txpool → execution; the sequencer builds deposits with
+ * buildTransaction.
+ */
+export {
+  AUTHORIZATION_MAGIC,
+  authorizationSigningHash,
+  decodeAuthorization,
+  recoverAuthority,
+} from "./authorization.ts";
+export { keccak256, keccak256Hex } from "./hash.ts";
+export {
+  bigintToBytes,
+  bigintToFixedBytes,
+  bytesToBigint,
+  bytesToHexString,
+  decodeRlp,
+  encodeRlp,
+  hexStringToBytes,
+  RlpDecodeError,
+} from "./rlp.ts";
+export type { RlpInput, RlpItem } from "./rlp.ts";
+export {
+  isValidSignatureValues,
+  publicKeyToAddress,
+  recoverAddress,
+  SECP256K1_N,
+  SECP256K1_N_DIV_2,
+  secp256k1Backend,
+} from "./signature.ts";
+export {
+  buildTransaction,
+  decodeTransaction,
+  decodeTransactionBody,
+  encodeTransaction,
+  isCanonicalEncoding,
+  recoverSender,
+  signingHash,
+} from "./transaction.ts";
+export type { SignableTransaction } from "./transaction.ts";

@@ -1,0 +1,203 @@
+/**
+ * RLP for the chain codecs. Encoding is `@ethereumjs/rlp`'s; decoding is Mach's own strict, zero-copy decoder so that
+ * every consensus codec rejects exactly what geth rejects, with geth's messages (`rlp: …`), and returns views into the
+ * input instead of copies (decoding is on the admission hot path).
+ */
+import { RLP } from "@ethereumjs/rlp";
+import { MachError } from "../errors.ts";
+
+/** A decoded RLP item: a byte string (a view into the input) or a list. */
+export type RlpItem = Uint8Array | RlpItem[];
+/** What `encodeRlp` accepts. */
+export type RlpInput = Uint8Array | readonly RlpInput[];
+
+/** Malformed RLP or a field that breaks the canonical encoding rules. The message is geth's. */
+export class RlpDecodeError extends MachError {
+  override name = "RlpDecodeError";
+}
+
+export function encodeRlp(input: RlpInput): Uint8Array {
+  return RLP.encode(input as Uint8Array | Uint8Array[]);
+}
+
+/** Decodes exactly one RLP item spanning all of `input`. */
+export function decodeRlp(input: Uint8Array): RlpItem {
+  if (input.length === 0) throw new RlpDecodeError("rlp: value size exceeds available input length");
+  const [item, end] = decodeItem(input, 0, input.length);
+  if (end !== input.length) throw new RlpDecodeError("rlp: input contains more than one value");
+  return item;
+}
+
+/** Decodes `input` as a list with exactly `count` elements (names the type in geth's messages). */
+export function decodeRlpList(input: Uint8Array, count: number, typeName: string): RlpItem[] {
+  const item = decodeRlp(input);
+  return expectList(item, count, typeName);
+}
+
+export function expectList(item: RlpItem, count: number, typeName: string): RlpItem[] {
+  if (!Array.isArray(item)) throw new RlpDecodeError(`rlp: expected input list for ${typeName}`);
+  if (item.length < count) throw new RlpDecodeError(`rlp: too few elements for ${typeName}`);
+  if (item.length > count) throw new RlpDecodeError(`rlp: input list has too many elements for ${typeName}`);
+  return item;
+}
+
+function readLength(input: Uint8Array, start: number, size: number, limit: number): number {
+  if (start + size > limit) throw new RlpDecodeError("rlp: value size exceeds available input length");
+  if (input[start] === 0) throw new RlpDecodeError("rlp: non-canonical size information");
+  if (size > 6) throw new RlpDecodeError("rlp: value size exceeds available input length");
+  let length = 0;
+  for (let i = 0; i < size; i++) length = length * 256 + (input[start + i] as number);
+  if (length < 56) throw new RlpDecodeError("rlp: non-canonical size information");
+  return length;
+}
+
+function decodeItem(input: Uint8Array, pos: number, limit: number): [RlpItem, number] {
+  const prefix = input[pos] as number;
+  if (prefix < 0x80) return [input.subarray(pos, pos + 1), pos + 1];
+  if (prefix < 0xb8) {
+    const length = prefix - 0x80;
+    const end = pos + 1 + length;
+    if (end > limit) throw new RlpDecodeError(sizeError(limit, input.length));
+    if (length === 1 && (input[pos + 1] as number) < 0x80)
+      throw new RlpDecodeError("rlp: non-canonical size information");
+    return [input.subarray(pos + 1, end), end];
+  }
+  if (prefix < 0xc0) {
+    const size = prefix - 0xb7;
+    const length = readLength(input, pos + 1, size, limit);
+    const start = pos + 1 + size;
+    const end = start + length;
+    if (end > limit) throw new RlpDecodeError(sizeError(limit, input.length));
+    return [input.subarray(start, end), end];
+  }
+  let start: number;
+  let length: number;
+  if (prefix < 0xf8) {
+    start = pos + 1;
+    length = prefix - 0xc0;
+  } else {
+    const size = prefix - 0xf7;
+    length = readLength(input, pos + 1, size, limit);
+    start = pos + 1 + size;
+  }
+  const end = start + length;
+  if (end > limit) throw new RlpDecodeError(sizeError(limit, input.length));
+  const items: RlpItem[] = [];
+  let cursor = start;
+  while (cursor < end) {
+    const [item, next] = decodeItem(input, cursor, end);
+    items.push(item);
+    cursor = next;
+  }
+  return [items, end];
+}
+
+function sizeError(limit: number, total: number): string {
+  return limit === total
+    ? "rlp: value size exceeds available input length"
+    : "rlp: element is larger than containing list";
+}
+
+// ---- field conventions (integers are big-endian without leading zeros; zero is the empty string) ----
+
+export function expectBytes(item: RlpItem | undefined, field: string): Uint8Array {
+  if (item === undefined || Array.isArray(item))
+    throw new RlpDecodeError(`rlp: expected input string or byte for ${field}`);
+  return item;
+}
+
+/** A canonical unsigned integer of at most `maxBytes` bytes. */
+export function decodeUint(item: RlpItem | undefined, field: string, maxBytes = 32): bigint {
+  const bytes = expectBytes(item, field);
+  const n = bytes.length;
+  if (n === 0) return 0n;
+  if (bytes[0] === 0) throw new RlpDecodeError(`rlp: non-canonical integer (leading zero bytes) for ${field}`);
+  if (n > maxBytes) throw new RlpDecodeError(`rlp: input string too long for ${field}`);
+  if (n <= 6) {
+    let v = 0;
+    for (let i = 0; i < n; i++) v = v * 256 + (bytes[i] as number);
+    return BigInt(v);
+  }
+  let hex = "0x";
+  for (let i = 0; i < n; i++) hex += HEX_BYTES[bytes[i] as number];
+  return BigInt(hex);
+}
+
+/** A canonical unsigned integer that fits a JS number (≤ 6 bytes, e.g. a yParity or a log index). */
+export function decodeSmallUint(item: RlpItem | undefined, field: string, maxBytes = 6): number {
+  return Number(decodeUint(item, field, Math.min(maxBytes, 6)));
+}
+
+export function decodeFixedBytes(item: RlpItem | undefined, size: number, field: string): Uint8Array {
+  const bytes = expectBytes(item, field);
+  if (bytes.length < size) throw new RlpDecodeError(`rlp: input string too short for ${field}`);
+  if (bytes.length > size) throw new RlpDecodeError(`rlp: input string too long for ${field}`);
+  return bytes;
+}
+
+/** 20 bytes as lowercase 0x-hex. */
+export function decodeAddress(item: RlpItem | undefined, field: string): `0x${string}` {
+  return bytesToHexString(decodeFixedBytes(item, 20, field));
+}
+
+/** 20 bytes, or the empty string for "no address" (contract creation). */
+export function decodeOptionalAddress(item: RlpItem | undefined, field: string): `0x${string}` | null {
+  const bytes = expectBytes(item, field);
+  if (bytes.length === 0) return null;
+  return decodeAddress(bytes, field);
+}
+
+export function decodeHash(item: RlpItem | undefined, field: string): `0x${string}` {
+  return bytesToHexString(decodeFixedBytes(item, 32, field));
+}
+
+const HEX_BYTES = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+export function bytesToHexString(bytes: Uint8Array): `0x${string}` {
+  let hex = "0x";
+  for (let i = 0; i < bytes.length; i++) hex += HEX_BYTES[bytes[i] as number];
+  return hex as `0x${string}`;
+}
+
+/** Lowercase or uppercase 0x-hex (even length) to bytes. */
+export function hexStringToBytes(hex: string): Uint8Array {
+  const n = (hex.length - 2) / 2;
+  if (!hex.startsWith("0x") || !Number.isInteger(n)) throw new MachError(`invalid hex string: ${hex.slice(0, 16)}`);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const byte = Number.parseInt(hex.slice(2 + i * 2, 4 + i * 2), 16);
+    if (Number.isNaN(byte)) throw new MachError(`invalid hex string: ${hex.slice(0, 16)}`);
+    out[i] = byte;
+  }
+  return out;
+}
+
+/** Minimal big-endian bytes of a non-negative integer (0 → empty), as RLP encodes integers. */
+export function bigintToBytes(value: bigint): Uint8Array {
+  if (value < 0n) throw new MachError(`cannot encode negative integer ${value}`);
+  if (value === 0n) return EMPTY_BYTES;
+  if (value < 256n) return Uint8Array.of(Number(value));
+  let hex = value.toString(16);
+  if (hex.length % 2 === 1) hex = `0${hex}`;
+  return hexStringToBytes(`0x${hex}`);
+}
+
+/** Big-endian bytes to an unsigned integer (no canonicality checks). */
+export function bytesToBigint(bytes: Uint8Array): bigint {
+  if (bytes.length === 0) return 0n;
+  return BigInt(bytesToHexString(bytes));
+}
+
+/** `value` as exactly `size` big-endian bytes. */
+export function bigintToFixedBytes(value: bigint, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let v = value;
+  for (let i = size - 1; i >= 0 && v > 0n; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  if (v > 0n) throw new MachError(`integer ${value} does not fit in ${size} bytes`);
+  return out;
+}
+
+export const EMPTY_BYTES: Uint8Array = new Uint8Array(0);

@@ -7,6 +7,7 @@
  *   signature.ts      secp256k1 recovery: native libsecp256k1, @noble/curves fallback
  *   transaction.ts    raw bytes → decodeTransaction → Transaction {hash, from, raw} (admission does this once)
  *   authorization.ts  EIP-7702 authorization codec and authority recovery
+ *   deposit.ts        OP deposits: source hashes, L1→L2 aliasing, TransactionDeposited log → DepositTransaction
  *
  * Data flow: raw tx bytes (RPC/p2p) → decodeTransaction → txpool → execution; the sequencer builds deposits with
  * buildTransaction.
@@ -17,7 +18,26 @@ export {
   decodeAuthorization,
   recoverAuthority,
 } from "./authorization.ts";
+export type { DepositOpaqueData, TransactionDepositedLog } from "./deposit.ts";
+export {
+  applyL1ToL2Alias,
+  DEPOSIT_EVENT_VERSION_0,
+  DepositLogError,
+  DepositSourceDomain,
+  decodeDepositOpaqueData,
+  decodeTransactionDepositedLog,
+  encodeDepositOpaqueData,
+  encodeTransactionDepositedData,
+  L1_TO_L2_ALIAS_OFFSET,
+  l1InfoDepositSourceHash,
+  TRANSACTION_DEPOSITED_TOPIC,
+  transactionDepositedTopics,
+  undoL1ToL2Alias,
+  upgradeDepositSourceHash,
+  userDepositSourceHash,
+} from "./deposit.ts";
 export { keccak256, keccak256Hex } from "./hash.ts";
+export type { RlpInput, RlpItem } from "./rlp.ts";
 export {
   bigintToBytes,
   bigintToFixedBytes,
@@ -28,7 +48,6 @@ export {
   hexStringToBytes,
   RlpDecodeError,
 } from "./rlp.ts";
-export type { RlpInput, RlpItem } from "./rlp.ts";
 export {
   isValidSignatureValues,
   publicKeyToAddress,
@@ -37,6 +56,7 @@ export {
   SECP256K1_N_DIV_2,
   secp256k1Backend,
 } from "./signature.ts";
+export type { SignableTransaction } from "./transaction.ts";
 export {
   buildTransaction,
   decodeTransaction,
@@ -46,4 +66,3 @@ export {
   recoverSender,
   signingHash,
 } from "./transaction.ts";
-export type { SignableTransaction } from "./transaction.ts";

@@ -1,0 +1,494 @@
+/**
+ * The `Executor` behind @ethereumjs/evm 10.1 at Prague, over Mach's own state. The EVM runs the message; the
+ * transaction-level rules (validation, gas purchase, warm sets, EIP-7702 authorizations, refunds, fees, EIP-161/6780
+ * clean-up, OP deposits) are Mach's, mirroring geth's `core/state_transition.go`. One EVM instance serves all calls in
+ * turn (a queue): @ethereumjs keeps per-transaction state on the instance.
+ */
+import { createCustomCommon, Hardfork, Mainnet } from "@ethereumjs/common";
+import { createEVM, type EVM, type EVMResult } from "@ethereumjs/evm";
+import {
+  Address as EvmAddress,
+  Account as EvmAccount,
+  bigIntToBytes,
+  bytesToHex,
+  generateAddress,
+  hexToBytes,
+} from "@ethereumjs/util";
+import type { Address, Authorization, Hash, Log, Transaction, TxType } from "../chain/types.ts";
+import { TransactionRejectedError } from "../errors.ts";
+import type { StateWriter } from "../state/types.ts";
+import { processAuthorizations } from "./authorizations.ts";
+import { createCallTracer } from "./callTracer.ts";
+import { gethErrorMessage } from "./evmErrors.ts";
+import { floorDataGas, intrinsicGas, MAX_INIT_CODE_SIZE, MAX_REFUND_QUOTIENT } from "./intrinsicGas.ts";
+import { KECCAK_EMPTY, MachStateManager } from "./stateAdapter.ts";
+import type { BlockEnv, CallFrame, CallMessage, ExecutionResult, Executor } from "./types.ts";
+
+/** OP Stack `L1FeeVault` predeploy: receives the L1 data fee. */
+export const L1_FEE_VAULT: Address = "0x420000000000000000000000000000000000001a";
+/** EIP-7702 delegation designator prefix. */
+export const DELEGATION_PREFIX = Uint8Array.of(0xef, 0x01, 0x00);
+
+export interface EthereumJsExecutorOptions {
+  readonly chainId: bigint;
+  /** Only Prague is supported today; the field makes the choice explicit at the call site. */
+  readonly hardfork?: "prague";
+  /** OP L1 data fee of a (non-deposit) transaction, charged to the sender and credited to `L1_FEE_VAULT`. */
+  readonly l1FeeFor?: (tx: Transaction) => bigint;
+  /** Lift EIP-170/EIP-3860 size limits (tests and dev chains only). */
+  readonly allowUnlimitedContractSize?: boolean;
+}
+
+/** What the transaction-level pipeline runs: a signed transaction, a deposit, or an eth_call message. */
+interface Prepared {
+  readonly kind: "transaction" | "deposit" | "call";
+  readonly type: TxType;
+  readonly from: Address;
+  readonly to: Address | null;
+  readonly value: bigint;
+  readonly data: Uint8Array;
+  readonly gasLimit: bigint;
+  readonly nonce: bigint | undefined;
+  readonly gasPrice: bigint;
+  readonly maxFeePerGas: bigint;
+  readonly maxPriorityFeePerGas: bigint;
+  /** Whether the fee cap is checked against the base fee (always for transactions; for calls only if given). */
+  readonly checkBaseFee: boolean;
+  readonly accessList: readonly { address: Address; storageKeys: readonly Hash[] }[];
+  readonly authorizationList: readonly Authorization[];
+  readonly mint: bigint;
+  readonly l1Fee: bigint;
+}
+
+/** Extra outputs the estimator needs besides `ExecutionResult`. */
+export interface DetailedExecutionResult extends ExecutionResult {
+  /** Gas refunded (after the EIP-3529 cap) and gas used before the refund. */
+  readonly gasRefunded: bigint;
+}
+
+const ZERO_HASH_BYTES = new Uint8Array(32);
+
+function evmAddress(address: Address): EvmAddress {
+  return new EvmAddress(hexToBytes(address));
+}
+
+function reject(reason: ConstructorParameters<typeof TransactionRejectedError>[0], message: string): never {
+  throw new TransactionRejectedError(reason, message);
+}
+
+function isDelegation(code: Uint8Array): boolean {
+  return code.length === 23 && code[0] === 0xef && code[1] === 0x01 && code[2] === 0x00;
+}
+
+/** Creates an `Executor` running Prague on @ethereumjs/evm over Mach state. */
+export async function createEthereumJsExecutor(options: EthereumJsExecutorOptions): Promise<EthereumJsExecutor> {
+  const common = createCustomCommon({ chainId: Number(options.chainId) }, Mainnet, { hardfork: Hardfork.Prague });
+  const stateManager = new MachStateManager();
+  let currentEnv: BlockEnv | undefined;
+  const blockchain = {
+    async getBlock(number: number) {
+      const hash = currentEnv?.getBlockHash(BigInt(number));
+      const bytes = hash === undefined ? ZERO_HASH_BYTES : hexToBytes(hash);
+      return { hash: () => bytes };
+    },
+    async putBlock() {},
+    shallowCopy() {
+      return blockchain;
+    },
+  };
+  const evm = await createEVM({
+    common,
+    stateManager,
+    blockchain,
+    allowUnlimitedContractSize: options.allowUnlimitedContractSize ?? false,
+    allowUnlimitedInitCodeSize: options.allowUnlimitedContractSize ?? false,
+  });
+  return new EthereumJsExecutor(options, evm, stateManager, (env) => {
+    currentEnv = env;
+  });
+}
+
+type EvmBlock = NonNullable<Parameters<EVM["runCall"]>[0]["block"]>;
+
+export class EthereumJsExecutor implements Executor {
+  readonly chainId: bigint;
+  readonly #evm: EVM;
+  readonly #state: MachStateManager;
+  readonly #setEnv: (env: BlockEnv | undefined) => void;
+  readonly #l1FeeFor: ((tx: Transaction) => bigint) | undefined;
+  readonly #precompiles: string[];
+  readonly #blocks = new WeakMap<BlockEnv, EvmBlock>();
+  readonly #allowUnlimitedInitCode: boolean;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    options: EthereumJsExecutorOptions,
+    evm: EVM,
+    state: MachStateManager,
+    setEnv: (env: BlockEnv | undefined) => void,
+  ) {
+    this.chainId = options.chainId;
+    this.#evm = evm;
+    this.#state = state;
+    this.#setEnv = setEnv;
+    this.#l1FeeFor = options.l1FeeFor;
+    this.#precompiles = [...evm.precompiles.keys()];
+    this.#allowUnlimitedInitCode = options.allowUnlimitedContractSize ?? false;
+  }
+
+  executeTransaction(state: StateWriter, tx: Transaction, env: BlockEnv): Promise<ExecutionResult> {
+    return this.#exclusive(() => this.#run(state, this.#prepareTransaction(tx, env), env, true));
+  }
+
+  call(state: StateWriter, message: CallMessage, env: BlockEnv): Promise<DetailedExecutionResult> {
+    return this.#exclusive(() => this.#run(state, this.#prepareCall(message), env, false));
+  }
+
+  async traceTransaction(state: StateWriter, tx: Transaction, env: BlockEnv): Promise<CallFrame> {
+    return this.#exclusive(async () => {
+      const tracer = createCallTracer(this.#evm);
+      let result: DetailedExecutionResult;
+      try {
+        result = await this.#run(state, this.#prepareTransaction(tx, env), env, false);
+      } finally {
+        tracer.detach();
+      }
+      return tracer.result(tx.gasLimit, result.gasUsed);
+    });
+  }
+
+  /** Runs `fn` after every earlier call finished: the EVM instance holds per-transaction state. */
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  #prepareTransaction(tx: Transaction, env: BlockEnv): Prepared {
+    const l1Fee = tx.type !== 0x7e && this.#l1FeeFor ? this.#l1FeeFor(tx) : 0n;
+    if (tx.type === 0x7e) {
+      return {
+        kind: "deposit",
+        type: tx.type,
+        from: tx.from,
+        to: tx.to,
+        value: tx.value,
+        data: tx.data,
+        gasLimit: tx.gasLimit,
+        nonce: undefined,
+        gasPrice: 0n,
+        maxFeePerGas: 0n,
+        maxPriorityFeePerGas: 0n,
+        checkBaseFee: false,
+        accessList: [],
+        authorizationList: [],
+        mint: tx.mint,
+        l1Fee: 0n,
+      };
+    }
+    if (tx.chainId !== undefined && tx.chainId !== this.chainId) {
+      reject("wrongChainId", `invalid chain id for signer: have ${tx.chainId} want ${this.chainId}`);
+    }
+    const legacyPrice = tx.type === 0 || tx.type === 1;
+    const maxFeePerGas = legacyPrice ? tx.gasPrice : tx.maxFeePerGas;
+    const maxPriorityFeePerGas = legacyPrice ? tx.gasPrice : tx.maxPriorityFeePerGas;
+    const tip = maxFeePerGas - env.baseFeePerGas < maxPriorityFeePerGas ? maxFeePerGas - env.baseFeePerGas : maxPriorityFeePerGas;
+    return {
+      kind: "transaction",
+      type: tx.type,
+      from: tx.from,
+      to: tx.to,
+      value: tx.value,
+      data: tx.data,
+      gasLimit: tx.gasLimit,
+      nonce: tx.nonce,
+      gasPrice: env.baseFeePerGas + tip,
+      maxFeePerGas,
+      maxPriorityFeePerGas,
+      checkBaseFee: true,
+      accessList: tx.type === 0 ? [] : tx.accessList,
+      authorizationList: tx.type === 4 ? tx.authorizationList : [],
+      mint: 0n,
+      l1Fee,
+    };
+  }
+
+  #prepareCall(message: CallMessage): Prepared {
+    const feeGiven =
+      (message.gasPrice ?? 0n) > 0n || (message.maxFeePerGas ?? 0n) > 0n || (message.maxPriorityFeePerGas ?? 0n) > 0n;
+    const maxFeePerGas = message.maxFeePerGas ?? message.gasPrice ?? 0n;
+    const maxPriorityFeePerGas = message.maxPriorityFeePerGas ?? message.gasPrice ?? 0n;
+    return {
+      kind: "call",
+      type: message.maxFeePerGas !== undefined ? 2 : message.accessList ? 1 : 0,
+      from: message.from,
+      to: message.to,
+      value: message.value,
+      data: message.data,
+      gasLimit: message.gasLimit,
+      nonce: undefined,
+      // Resolved against the base fee in #run once the env is known.
+      gasPrice: -1n,
+      maxFeePerGas,
+      maxPriorityFeePerGas,
+      checkBaseFee: feeGiven,
+      accessList: message.accessList ?? [],
+      authorizationList: [],
+      mint: 0n,
+      l1Fee: 0n,
+    };
+  }
+
+  #evmBlock(env: BlockEnv): EvmBlock {
+    let block = this.#blocks.get(env);
+    if (block === undefined) {
+      const coinbase = evmAddress(env.coinbase);
+      block = {
+        header: {
+          number: env.number,
+          coinbase,
+          timestamp: env.timestamp,
+          difficulty: 0n,
+          prevRandao: hexToBytes(env.prevRandao),
+          gasLimit: env.gasLimit,
+          baseFeePerGas: env.baseFeePerGas,
+          getBlobGasPrice: () => 1n,
+        },
+      };
+      this.#blocks.set(env, block);
+    }
+    return block;
+  }
+
+  async #run(state: StateWriter, p: Prepared, env: BlockEnv, persist: boolean): Promise<DetailedExecutionResult> {
+    const sm = this.#state;
+    const evm = this.#evm;
+    sm.begin(state);
+    this.#setEnv(env);
+    evm.journal.cleanJournal();
+    try {
+      const result = await this.#apply(p, env);
+      if (persist) sm.flush();
+      return result;
+    } finally {
+      sm.end();
+      evm.journal.cleanJournal();
+      this.#setEnv(undefined);
+    }
+  }
+
+  async #apply(p: Prepared, env: BlockEnv): Promise<DetailedExecutionResult> {
+    const sm = this.#state;
+    const evm = this.#evm;
+    const journal = evm.journal;
+    const fromAddress = evmAddress(p.from);
+    const isCall = p.kind === "call";
+    const isDeposit = p.kind === "deposit";
+
+    // Deposits: the mint lands first and persists whatever happens next (OP spec).
+    if (isDeposit && p.mint > 0n) {
+      const account = sm.readAccount(p.from) ?? { nonce: 0n, balance: 0n, codeHash: KECCAK_EMPTY };
+      await journal.putAccount(fromAddress, toEvm({ ...account, balance: account.balance + p.mint }));
+    }
+    const senderBefore = sm.readAccount(p.from) ?? { nonce: 0n, balance: 0n, codeHash: KECCAK_EMPTY };
+    const nonceBefore = senderBefore.nonce;
+
+    // --- Validation: nothing is written before these pass (deposits excepted, see depositFailure). ---
+    let gasPrice = p.gasPrice;
+    const intrinsic = intrinsicGas({
+      to: p.to,
+      data: p.data,
+      accessList: p.accessList,
+      authorizationList: p.authorizationList,
+    });
+    const floor = isDeposit ? 0n : floorDataGas(p.data);
+    let invalid: TransactionRejectedError | undefined;
+    try {
+      if (p.to === null && p.data.length > MAX_INIT_CODE_SIZE && !this.#allowUnlimitedInitCode) {
+        reject("oversized", `max initcode size exceeded: code size ${p.data.length}, limit ${MAX_INIT_CODE_SIZE}`);
+      }
+      if (p.kind === "transaction" && p.gasLimit > env.gasLimit) {
+        reject("gasLimitExceedsBlock", "exceeds block gas limit");
+      }
+      if (p.nonce !== undefined && p.nonce !== nonceBefore) {
+        if (p.nonce < nonceBefore) {
+          reject("nonceTooLow", `nonce too low: address ${p.from}, tx: ${p.nonce} state: ${nonceBefore}`);
+        }
+        reject("nonceTooHigh", `nonce too high: address ${p.from}, tx: ${p.nonce} state: ${nonceBefore}`);
+      }
+      if (p.kind === "transaction" && senderBefore.codeHash !== KECCAK_EMPTY && !isDelegation(sm.readCode(p.from))) {
+        reject("senderNoEOA", `sender not an eoa: address ${p.from}, codehash: ${senderBefore.codeHash}`);
+      }
+      if (p.checkBaseFee) {
+        if (p.maxPriorityFeePerGas > p.maxFeePerGas) {
+          reject(
+            "tipAboveFeeCap",
+            `max priority fee per gas higher than max fee per gas: address ${p.from}, maxPriorityFeePerGas: ${p.maxPriorityFeePerGas}, maxFeePerGas: ${p.maxFeePerGas}`,
+          );
+        }
+        if (p.maxFeePerGas < env.baseFeePerGas) {
+          reject(
+            "feeCapTooLow",
+            `max fee per gas less than block base fee: address ${p.from}, maxFeePerGas: ${p.maxFeePerGas}, baseFee: ${env.baseFeePerGas}`,
+          );
+        }
+      }
+      if (gasPrice < 0n) {
+        // eth_call: with no fee given nothing is charged; otherwise the effective price of the given caps.
+        const tip = p.maxFeePerGas - env.baseFeePerGas;
+        gasPrice = p.checkBaseFee
+          ? env.baseFeePerGas + (tip < p.maxPriorityFeePerGas ? tip : p.maxPriorityFeePerGas)
+          : 0n;
+        if (p.checkBaseFee && p.type === 0) gasPrice = p.maxFeePerGas;
+      }
+      if (!isDeposit) {
+        const balanceCheck = p.gasLimit * (p.checkBaseFee || isCall ? p.maxFeePerGas : gasPrice) + p.value + p.l1Fee;
+        if (senderBefore.balance < balanceCheck) {
+          reject(
+            "insufficientFunds",
+            `insufficient funds for gas * price + value: address ${p.from} have ${senderBefore.balance} want ${balanceCheck}`,
+          );
+        }
+      }
+      const minimum = intrinsic > floor ? intrinsic : floor;
+      if (p.gasLimit < intrinsic) {
+        reject("intrinsicGasTooLow", `intrinsic gas too low: gas ${p.gasLimit}, minimum needed ${intrinsic}`);
+      }
+      if (p.gasLimit < minimum) {
+        reject(
+          "intrinsicGasTooLow",
+          `insufficient gas for floor data gas cost: gas ${p.gasLimit}, minimum needed ${minimum}`,
+        );
+      }
+      if (isDeposit && p.value > senderBefore.balance) {
+        reject("insufficientFunds", `insufficient funds for transfer: address ${p.from}`);
+      }
+    } catch (error) {
+      if (!isDeposit || !(error instanceof TransactionRejectedError)) throw error;
+      invalid = error;
+    }
+    if (invalid !== undefined) return this.#depositFailure(p, nonceBefore, invalid);
+
+    // --- Buy gas and bump the nonce. ---
+    const upfront = p.gasLimit * gasPrice + p.l1Fee;
+    await journal.putAccount(
+      fromAddress,
+      toEvm({ nonce: nonceBefore + 1n, balance: senderBefore.balance - upfront, codeHash: senderBefore.codeHash }),
+    );
+    if (p.l1Fee > 0n) {
+      const vault = sm.readAccount(L1_FEE_VAULT) ?? { nonce: 0n, balance: 0n, codeHash: KECCAK_EMPTY };
+      await journal.putAccount(evmAddress(L1_FEE_VAULT), toEvm({ ...vault, balance: vault.balance + p.l1Fee }));
+    }
+
+    // --- Warm sets (EIP-2929/2930/3651). ---
+    for (const precompile of this.#precompiles) journal.addAlwaysWarmAddress(precompile);
+    journal.addAlwaysWarmAddress(p.from);
+    if (p.to !== null) journal.addAlwaysWarmAddress(p.to);
+    journal.addAlwaysWarmAddress(env.coinbase);
+    for (const item of p.accessList) {
+      journal.addAlwaysWarmAddress(item.address);
+      for (const key of item.storageKeys) journal.addAlwaysWarmSlot(item.address, key);
+    }
+
+    // --- EIP-7702 authorizations. ---
+    let authRefund = 0n;
+    if (p.authorizationList.length > 0) {
+      authRefund = await processAuthorizations(evm, sm, this.chainId, p.authorizationList);
+    }
+
+    // --- Execute. ---
+    const result: EVMResult = await evm.runCall({
+        block: this.#evmBlock(env),
+        gasPrice,
+        caller: fromAddress,
+        origin: fromAddress,
+        gasLimit: p.gasLimit - intrinsic,
+        ...(p.to !== null ? { to: evmAddress(p.to) } : {}),
+        value: p.value,
+        data: p.data,
+        skipNonceIncrement: true,
+      });
+    const exec = result.execResult;
+
+    // --- Gas accounting: EIP-3529 refund cap, EIP-7623 floor. ---
+    let gasUsed = exec.executionGasUsed + intrinsic;
+    let refund = authRefund + (exec.gasRefund ?? 0n);
+    const maxRefund = gasUsed / MAX_REFUND_QUOTIENT;
+    if (refund > maxRefund) refund = maxRefund;
+    gasUsed -= refund;
+    if (gasUsed < floor) gasUsed = floor;
+
+    if (!isDeposit) {
+      const sender = sm.readAccount(p.from) ?? { nonce: 0n, balance: 0n, codeHash: KECCAK_EMPTY };
+      await journal.putAccount(
+        fromAddress,
+        toEvm({ ...sender, balance: sender.balance + (p.gasLimit - gasUsed) * gasPrice }),
+      );
+      const tipPerGas = gasPrice > env.baseFeePerGas ? gasPrice - env.baseFeePerGas : 0n;
+      const coinbase = sm.readAccount(env.coinbase) ?? { nonce: 0n, balance: 0n, codeHash: KECCAK_EMPTY };
+      await journal.putAccount(
+        evmAddress(env.coinbase),
+        toEvm({ ...coinbase, balance: coinbase.balance + gasUsed * tipPerGas }),
+      );
+    }
+
+    // --- EIP-6780: only contracts created in this transaction are destroyed. ---
+    if (exec.selfdestruct !== undefined && exec.selfdestruct.size > 0) {
+      const destroyed = [...exec.selfdestruct.keys()].sort();
+      for (const address of destroyed) {
+        if (exec.createdAddresses?.has(address)) await journal.deleteAccount(evmAddress(address as Address));
+      }
+    }
+    // EIP-161: touched accounts left empty are deleted.
+    await journal.cleanup();
+
+    const failed = exec.exceptionError !== undefined;
+    const logs: Log[] = [];
+    if (!failed && exec.logs) {
+      for (const [address, topics, data] of exec.logs) {
+        logs.push({
+          address: bytesToHex(address) as Address,
+          topics: topics.map((topic) => bytesToHex(topic) as Hash),
+          data,
+        });
+      }
+    }
+    const contractAddress =
+      p.to === null ? (bytesToHex(generateAddress(fromAddress.bytes, bigIntToBytes(nonceBefore))) as Address) : null;
+    return {
+      type: p.type,
+      status: failed ? 0 : 1,
+      gasUsed,
+      gasRefunded: refund,
+      effectiveGasPrice: gasPrice,
+      logs,
+      contractAddress,
+      returnData: exec.returnValue,
+      ...(failed ? { error: gethErrorMessage(exec.exceptionError?.error ?? "") } : {}),
+      ...(isDeposit ? { depositNonce: nonceBefore } : {}),
+    };
+  }
+
+  /** A deposit that cannot execute is still included: the mint stays, the nonce bumps, all its gas is used. */
+  async #depositFailure(p: Prepared, nonceBefore: bigint, error: TransactionRejectedError): Promise<DetailedExecutionResult> {
+    const sm = this.#state;
+    const sender = sm.readAccount(p.from) ?? { nonce: 0n, balance: 0n, codeHash: KECCAK_EMPTY };
+    sm.writeAccount(p.from, { ...sender, nonce: nonceBefore + 1n });
+    return {
+      type: p.type,
+      status: 0,
+      gasUsed: p.gasLimit,
+      gasRefunded: 0n,
+      effectiveGasPrice: 0n,
+      logs: [],
+      contractAddress: null,
+      returnData: new Uint8Array(0),
+      error: error.shortMessage,
+      depositNonce: nonceBefore,
+    };
+  }
+}
+
+function toEvm(account: { nonce: bigint; balance: bigint; codeHash: Hash }): EvmAccount {
+  return new EvmAccount(account.nonce, account.balance, undefined, hexToBytes(account.codeHash));
+}

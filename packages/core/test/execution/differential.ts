@@ -1,0 +1,150 @@
+/**
+ * Differential harness: runs the same signed transactions through Mach's executor and @ethereumjs/vm 10.1.3's
+ * `runTx` from the same genesis, and reports both results and both post-states for comparison.
+ */
+import { createCustomCommon, Hardfork, Mainnet } from "@ethereumjs/common";
+import { createTxFromRLP } from "@ethereumjs/tx";
+import { Address as EvmAddress, bigIntToBytes, bytesToHex, createAccount, hexToBytes } from "@ethereumjs/util";
+import { createVM, runTx } from "@ethereumjs/vm";
+import type { Address, Hash, Transaction } from "../../src/chain/types.ts";
+import { createEthereumJsExecutor } from "../../src/execution/ethereumjsExecutor.ts";
+import type { BlockEnv } from "../../src/execution/types.ts";
+import { CHAIN_ID, type MapState } from "./fixtures.ts";
+
+export interface Outcome {
+  status: 0 | 1;
+  gasUsed: bigint;
+  logs: { address: string; topics: string[]; data: string }[];
+  contractAddress: string | null;
+}
+
+export interface AccountView {
+  nonce: bigint;
+  balance: bigint;
+  codeHash: string;
+  code: string;
+}
+
+export interface DifferentialRun {
+  mach: Outcome[];
+  ethereumjs: Outcome[];
+  machState: Map<string, AccountView | undefined>;
+  ethereumjsState: Map<string, AccountView | undefined>;
+  machStorage: Map<string, bigint>;
+  ethereumjsStorage: Map<string, bigint>;
+}
+
+const common = createCustomCommon({ chainId: Number(CHAIN_ID) }, Mainnet, { hardfork: Hardfork.Prague });
+
+/**
+ * Runs `txs` in order on both engines. `extraAddresses` / `extraSlots` are read from both post-states besides every
+ * account and slot Mach's state holds (so accounts only one side kept show up as a difference).
+ */
+export async function runDifferential(
+  genesis: MapState,
+  txs: readonly Transaction[],
+  env: BlockEnv,
+  extraAddresses: readonly Address[] = [],
+  extraSlots: readonly [Address, Hash][] = [],
+): Promise<DifferentialRun> {
+  const machState = genesis.clone();
+  const executor = await createEthereumJsExecutor({ chainId: CHAIN_ID });
+  const mach: Outcome[] = [];
+  for (const tx of txs) {
+    const r = await executor.executeTransaction(machState, tx, env);
+    mach.push({
+      status: r.status,
+      gasUsed: r.gasUsed,
+      logs: r.logs.map((l) => ({ address: l.address, topics: [...l.topics], data: bytesToHex(l.data) })),
+      contractAddress: r.status === 1 ? r.contractAddress : null,
+    });
+  }
+
+  const vm = await createVM({ common: common.copy() });
+  for (const [address, account] of genesis.accounts) {
+    const a = new EvmAddress(hexToBytes(address));
+    await vm.stateManager.putAccount(a, createAccount({ nonce: account.nonce, balance: account.balance }));
+    const code = genesis.code.get(address);
+    if (code) await vm.stateManager.putCode(a, code);
+    for (const [slot, value] of genesis.storage.get(address) ?? []) {
+      await vm.stateManager.putStorage(a, hexToBytes(slot), bigIntToBytes(value));
+    }
+  }
+  const block = {
+    header: {
+      number: env.number,
+      coinbase: new EvmAddress(hexToBytes(env.coinbase)),
+      timestamp: env.timestamp,
+      difficulty: 0n,
+      prevRandao: hexToBytes(env.prevRandao),
+      gasLimit: env.gasLimit,
+      baseFeePerGas: env.baseFeePerGas,
+      gasUsed: 0n,
+      getBlobGasPrice: () => 1n,
+    },
+  };
+  const ethereumjs: Outcome[] = [];
+  for (const tx of txs) {
+    const r = await runTx(vm, {
+      tx: createTxFromRLP(tx.raw, { common: vm.common }),
+      // biome-ignore lint/suspicious/noExplicitAny: runTx reads only these header fields.
+      block: block as any,
+      skipHardForkValidation: true,
+    });
+    ethereumjs.push({
+      status: r.execResult.exceptionError ? 0 : 1,
+      gasUsed: r.totalGasSpent,
+      logs: (r.execResult.logs ?? []).map(([address, topics, data]) => ({
+        address: bytesToHex(address),
+        topics: topics.map((t) => bytesToHex(t)),
+        data: bytesToHex(data),
+      })),
+      contractAddress: r.createdAddress ? r.createdAddress.toString() : null,
+    });
+  }
+
+  const addressSet = new Set<string>([...machState.accounts.keys(), ...extraAddresses, env.coinbase]);
+  const machAccounts = new Map<string, AccountView | undefined>();
+  const ejsAccounts = new Map<string, AccountView | undefined>();
+  for (const address of addressSet) {
+    const m = machState.accounts.get(address as Address);
+    machAccounts.set(
+      address,
+      m && {
+        nonce: m.nonce,
+        balance: m.balance,
+        codeHash: m.codeHash,
+        code: bytesToHex(machState.getCode(address as Address)),
+      },
+    );
+    const a = new EvmAddress(hexToBytes(address as Address));
+    const e = await vm.stateManager.getAccount(a);
+    ejsAccounts.set(
+      address,
+      e && {
+        nonce: e.nonce,
+        balance: e.balance,
+        codeHash: bytesToHex(e.codeHash),
+        code: bytesToHex(await vm.stateManager.getCode(a)),
+      },
+    );
+  }
+  const slotSet = new Set<string>(extraSlots.map(([a, s]) => `${a}/${s}`));
+  for (const [address, slots] of machState.storage) for (const slot of slots.keys()) slotSet.add(`${address}/${slot}`);
+  const machStorage = new Map<string, bigint>();
+  const ejsStorage = new Map<string, bigint>();
+  for (const key of slotSet) {
+    const [address, slot] = key.split("/") as [Address, Hash];
+    machStorage.set(key, machState.getStorage(address, slot));
+    const bytes = await vm.stateManager.getStorage(new EvmAddress(hexToBytes(address)), hexToBytes(slot));
+    ejsStorage.set(key, bytes.length === 0 ? 0n : BigInt(bytesToHex(bytes)));
+  }
+  return {
+    mach,
+    ethereumjs,
+    machState: machAccounts,
+    ethereumjsState: ejsAccounts,
+    machStorage,
+    ethereumjsStorage: ejsStorage,
+  };
+}

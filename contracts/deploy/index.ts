@@ -1,0 +1,290 @@
+// Deploys Mach's L1 settlement contracts with plain viem clients, so the same code runs from tests (Hardhat's
+// in-process network) and from the devnet (a `hardhat node` it started, fresh or forking an L1 RPC URL).
+//
+// Order: ProverRegistry → QuorumOutputVerifier → DisputeGameFactory → MachOutputGame implementation (registered
+// with its init bond) → Portal → BatchInbox (+ DevnetDACertVerifier for EigenDA when asked) → Multicall3 at its
+// canonical address when the chain has no code there (via `hardhat_setCode`). The deployer owns the factory,
+// registry and inbox; the guardian defaults to the deployer.
+import { type Account, type Address, type Chain, getAddress, type Hash, type PublicClient, type Transport, type WalletClient } from "viem";
+import {
+  batchInboxAbi,
+  batchInboxBytecode,
+  daProviderIds,
+  devnetDACertVerifierAbi,
+  devnetDACertVerifierBytecode,
+  disputeGameFactoryAbi,
+  disputeGameFactoryBytecode,
+  machOutputGameAbi,
+  machOutputGameBytecode,
+  machOutputGameType,
+  multicall3Address,
+  multicall3DeployedBytecode,
+  portalAbi,
+  portalBytecode,
+  proverRegistryAbi,
+  proverRegistryBytecode,
+  quorumOutputVerifierAbi,
+  quorumOutputVerifierBytecode,
+} from "../generated/index.ts";
+
+export type MachL1DeployConfig = {
+  /** Chain id of the L2, part of every prover attestation. */
+  l2ChainId: bigint;
+  /** Account allowed to post the L1 record of batches. */
+  batcher: Address;
+  /** Prover signing addresses registered at deployment. */
+  provers: readonly Address[];
+  /** Distinct prover attestations needed; 1 <= quorum <= provers.length. */
+  quorum: bigint;
+  /** Only account allowed to create Mach output games; defaults to the deployer. `null`: anyone. */
+  proposer?: Address | null;
+  /** Pauses withdrawals, blacklists games; defaults to the deployer. */
+  guardian?: Address;
+  gameType?: number;
+  proofMaturityDelaySeconds?: bigint;
+  disputeGameFinalityDelaySeconds?: bigint;
+  /** Seconds after a game's creation during which it can be challenged. */
+  challengeWindowSeconds?: bigint;
+  /** Seconds a challenge has to be backed by a conflicting quorum attestation. */
+  challengeResponseSeconds?: bigint;
+  /** Wei a challenger locks. */
+  challengeBond?: bigint;
+  /** Wei a proposer locks per game (`DisputeGameFactory.initBonds`). */
+  initBond?: bigint;
+  /** Deploy `DevnetDACertVerifier` and make it the EigenDA certificate check of the inbox. */
+  devnetDACertVerifier?: boolean;
+  /** Place Multicall3 at its canonical address if the chain has none (default true). */
+  multicall3?: boolean;
+};
+
+/** Defaults sized for a devnet: short delays, small bonds. */
+export const defaultMachL1DeployConfig = {
+  gameType: machOutputGameType,
+  proofMaturityDelaySeconds: 12n,
+  disputeGameFinalityDelaySeconds: 0n,
+  challengeWindowSeconds: 12n,
+  challengeResponseSeconds: 12n,
+  challengeBond: 10n ** 16n,
+  initBond: 0n,
+  devnetDACertVerifier: false,
+  multicall3: true,
+} as const;
+
+export type MachL1Addresses = {
+  portal: Address;
+  disputeGameFactory: Address;
+  machOutputGameImpl: Address;
+  proverRegistry: Address;
+  outputVerifier: Address;
+  batchInbox: Address;
+  devnetDACertVerifier: Address | null;
+  multicall3: Address;
+  /** Respected game type of the portal. */
+  gameType: number;
+  /** L1 block of the first deployment transaction (derivation and watchers start there). */
+  deployBlock: bigint;
+};
+
+export type DeployMachL1Parameters = {
+  walletClient: WalletClient<Transport, Chain | undefined, Account>;
+  publicClient: PublicClient;
+  config: MachL1DeployConfig;
+};
+
+/** A deployment step failed; `step` names it. */
+export class MachDeployError extends Error {
+  override name = "MachDeployError";
+  readonly step: string;
+  constructor(step: string, details: string, options?: { cause: unknown }) {
+    super(`Deploying Mach L1 contracts failed at ${step}: ${details}`, options);
+    this.step = step;
+  }
+}
+
+export async function deployMachL1({ walletClient, publicClient, config }: DeployMachL1Parameters): Promise<MachL1Addresses> {
+  const c = { ...defaultMachL1DeployConfig, ...withoutUndefined(config) };
+  const account = walletClient.account;
+  const chain = walletClient.chain;
+  const deployer = account.address;
+  const proposer = config.proposer === null ? zeroAddress : (config.proposer ?? deployer);
+  const guardian = config.guardian ?? deployer;
+  const deployBlock = (await publicClient.getBlockNumber()) + 1n;
+
+  const confirm = async (step: string, hash: Hash): Promise<Address | null> => {
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success") throw new MachDeployError(step, `transaction ${hash} reverted`);
+    return receipt.contractAddress ? getAddress(receipt.contractAddress) : null;
+  };
+  const deployed = async (step: string, hash: Hash): Promise<Address> => {
+    const address = await confirm(step, hash);
+    if (address === null) throw new MachDeployError(step, `transaction ${hash} created no contract`);
+    return address;
+  };
+
+  const proverRegistry = await deployed(
+    "ProverRegistry",
+    await walletClient.deployContract({
+      abi: proverRegistryAbi,
+      bytecode: proverRegistryBytecode,
+      args: [deployer, [...config.provers], config.quorum],
+      account,
+      chain,
+    }),
+  );
+  const outputVerifier = await deployed(
+    "QuorumOutputVerifier",
+    await walletClient.deployContract({
+      abi: quorumOutputVerifierAbi,
+      bytecode: quorumOutputVerifierBytecode,
+      args: [proverRegistry],
+      account,
+      chain,
+    }),
+  );
+  const disputeGameFactory = await deployed(
+    "DisputeGameFactory",
+    await walletClient.deployContract({
+      abi: disputeGameFactoryAbi,
+      bytecode: disputeGameFactoryBytecode,
+      args: [deployer],
+      account,
+      chain,
+    }),
+  );
+  const machOutputGameImpl = await deployed(
+    "MachOutputGame",
+    await walletClient.deployContract({
+      abi: machOutputGameAbi,
+      bytecode: machOutputGameBytecode,
+      args: [
+        c.gameType,
+        disputeGameFactory,
+        outputVerifier,
+        config.l2ChainId,
+        proposer,
+        c.challengeWindowSeconds,
+        c.challengeResponseSeconds,
+        c.challengeBond,
+      ],
+      account,
+      chain,
+    }),
+  );
+  await confirm(
+    "DisputeGameFactory.setImplementation",
+    await walletClient.writeContract({
+      address: disputeGameFactory,
+      abi: disputeGameFactoryAbi,
+      functionName: "setImplementation",
+      args: [c.gameType, machOutputGameImpl],
+      account,
+      chain,
+    }),
+  );
+  if (c.initBond !== 0n) {
+    await confirm(
+      "DisputeGameFactory.setInitBond",
+      await walletClient.writeContract({
+        address: disputeGameFactory,
+        abi: disputeGameFactoryAbi,
+        functionName: "setInitBond",
+        args: [c.gameType, c.initBond],
+        account,
+        chain,
+      }),
+    );
+  }
+  const portal = await deployed(
+    "Portal",
+    await walletClient.deployContract({
+      abi: portalAbi,
+      bytecode: portalBytecode,
+      args: [disputeGameFactory, guardian, c.gameType, c.proofMaturityDelaySeconds, c.disputeGameFinalityDelaySeconds],
+      account,
+      chain,
+    }),
+  );
+  const batchInbox = await deployed(
+    "BatchInbox",
+    await walletClient.deployContract({
+      abi: batchInboxAbi,
+      bytecode: batchInboxBytecode,
+      args: [deployer, config.batcher],
+      account,
+      chain,
+    }),
+  );
+  let devnetDACertVerifier: Address | null = null;
+  if (c.devnetDACertVerifier) {
+    devnetDACertVerifier = await deployed(
+      "DevnetDACertVerifier",
+      await walletClient.deployContract({
+        abi: devnetDACertVerifierAbi,
+        bytecode: devnetDACertVerifierBytecode,
+        args: [deployer],
+        account,
+        chain,
+      }),
+    );
+    await confirm(
+      "BatchInbox.setDACertVerifier",
+      await walletClient.writeContract({
+        address: batchInbox,
+        abi: batchInboxAbi,
+        functionName: "setDACertVerifier",
+        args: [daProviderIds.eigenda, devnetDACertVerifier],
+        account,
+        chain,
+      }),
+    );
+  }
+  if (c.multicall3) await ensureMulticall3(publicClient);
+
+  return {
+    portal,
+    disputeGameFactory,
+    machOutputGameImpl,
+    proverRegistry,
+    outputVerifier,
+    batchInbox,
+    devnetDACertVerifier,
+    multicall3: multicall3Address,
+    gameType: c.gameType,
+    deployBlock,
+  };
+}
+
+/**
+ * Makes sure Multicall3 answers at its canonical address: keeps existing code (a forked L1 has the real one),
+ * otherwise writes Mach's Multicall3 runtime code there with `hardhat_setCode` (Hardhat and anvil nodes).
+ */
+export async function ensureMulticall3(publicClient: PublicClient): Promise<Address> {
+  const code = await publicClient.getCode({ address: multicall3Address });
+  if (code !== undefined && code !== "0x") return multicall3Address;
+  const request = publicClient.request as unknown as (args: { method: string; params: unknown[] }) => Promise<unknown>;
+  try {
+    await request({ method: "hardhat_setCode", params: [multicall3Address, multicall3DeployedBytecode] });
+  } catch (error) {
+    throw new MachDeployError("Multicall3", "the chain has no Multicall3 and does not support hardhat_setCode", {
+      cause: error,
+    });
+  }
+  return multicall3Address;
+}
+
+/**
+ * The `contracts` entries an L2 viem chain needs so that `viem/op-stack` L1 actions find Mach's portal and
+ * factory (spread them into `defineChain({ ...chainConfig, sourceId: l1ChainId, contracts: { ... } })`).
+ */
+export function machL2ChainContracts(addresses: Pick<MachL1Addresses, "portal" | "disputeGameFactory">, l1ChainId: number) {
+  return {
+    portal: { [l1ChainId]: { address: addresses.portal } },
+    disputeGameFactory: { [l1ChainId]: { address: addresses.disputeGameFactory } },
+  } as const;
+}
+
+const zeroAddress: Address = "0x0000000000000000000000000000000000000000";
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

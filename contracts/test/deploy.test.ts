@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { getAddress } from "viem";
+import { ensureMulticall3 } from "../deploy/index.ts";
+import { machOutputGameType, multicall3Address, multicall3DeployedBytecode } from "../generated/index.ts";
+import { connectMachL1, l2ChainId } from "./helpers/setup.ts";
+
+describe("deployMachL1", async () => {
+  const l1 = await connectMachL1();
+
+  it("wires the portal, factory, game implementation, verifier and registry together", async () => {
+    const { portal, factory, registry, verifier, addresses } = await l1.fresh();
+    assert.equal(await portal.read.version(), "3.10.0");
+    assert.equal(getAddress(await portal.read.disputeGameFactory()), addresses.disputeGameFactory);
+    assert.equal(await portal.read.respectedGameType(), machOutputGameType);
+    assert.equal(getAddress(await factory.read.gameImpls([machOutputGameType])), addresses.machOutputGameImpl);
+    assert.equal(getAddress(await verifier.read.registry()), addresses.proverRegistry);
+    assert.equal(await registry.read.quorum(), 2n);
+    assert.equal(await registry.read.proverCount(), 3n);
+    const impl = await l1.viem.getContractAt("MachOutputGame", addresses.machOutputGameImpl);
+    assert.equal(await impl.read.l2ChainId(), l2ChainId);
+    assert.equal(getAddress(await impl.read.proposer()), getAddress(l1.accounts.deployer.account.address));
+  });
+
+  it("places Multicall3 at its canonical address and viem's multicall works through it", async () => {
+    const { addresses } = await l1.fresh();
+    assert.equal(addresses.multicall3, multicall3Address);
+    assert.equal(await l1.publicClient.getCode({ address: multicall3Address }), multicall3DeployedBytecode);
+    const multicall = await l1.viem.getContractAt("Multicall3", multicall3Address);
+    assert.equal(await multicall.read.getChainId(), BigInt(l1.l1ChainId));
+    const portal = await l1.viem.getContractAt("Portal", addresses.portal);
+    const [version, gameType] = await l1.publicClient.multicall({
+      contracts: [
+        { address: addresses.portal, abi: portal.abi, functionName: "version" },
+        { address: addresses.portal, abi: portal.abi, functionName: "respectedGameType" },
+      ],
+      multicallAddress: multicall3Address,
+      allowFailure: false,
+    });
+    assert.equal(version, "3.10.0");
+    assert.equal(gameType, machOutputGameType);
+  });
+
+  it("keeps existing code at the Multicall3 address (forked L1)", async () => {
+    await l1.fresh();
+    const other = "0x6080604052600080fd" as const;
+    const testClient = await l1.viem.getTestClient();
+    await testClient.setCode({ address: multicall3Address, bytecode: other });
+    await ensureMulticall3(l1.publicClient);
+    assert.equal(await l1.publicClient.getCode({ address: multicall3Address }), other);
+  });
+});

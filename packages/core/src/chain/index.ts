@@ -7,6 +7,9 @@
  *   signature.ts      secp256k1 recovery: native libsecp256k1, @noble/curves fallback
  *   transaction.ts    raw bytes → decodeTransaction → Transaction {hash, from, raw} (admission does this once)
  *   authorization.ts  EIP-7702 authorization codec and authority recovery
+ *   bloom.ts          logs bloom: bloomOf(logs), orBloom, bloomContains (log filters)
+ *   receipt.ts        consensus receipt encoding (typed envelope; deposit nonce/version), decoding
+ *   header.ts         Prague header RLP, hashHeader (block hash), decoding
  *   deposit.ts        OP deposits: source hashes, L1→L2 aliasing, TransactionDeposited log → DepositTransaction
  *
  * Data flow: raw tx bytes (RPC/p2p) → decodeTransaction → txpool → execution; the sequencer builds deposits with
@@ -18,6 +21,7 @@ export {
   decodeAuthorization,
   recoverAuthority,
 } from "./authorization.ts";
+export { addToBloom, BLOOM_BYTES, bloomContains, bloomOf, orBloom, orBloomInto } from "./bloom.ts";
 export type { DepositOpaqueData, TransactionDepositedLog } from "./deposit.ts";
 export {
   applyL1ToL2Alias,
@@ -37,6 +41,9 @@ export {
   userDepositSourceHash,
 } from "./deposit.ts";
 export { keccak256, keccak256Hex } from "./hash.ts";
+export { decodeHeader, encodeHeader, hashHeader, hashHeaderBytes } from "./header.ts";
+export type { ConsensusReceipt } from "./receipt.ts";
+export { decodeLog, decodeReceipt, encodeLog, encodeReceipt } from "./receipt.ts";
 export type { RlpInput, RlpItem } from "./rlp.ts";
 export {
   bigintToBytes,

@@ -1,0 +1,59 @@
+/**
+ * Logs bloom (yellow paper §4.3.1): 2048 bits; for the address and each topic of every log, three bits chosen by the
+ * low 11 bits of byte pairs (0,1), (2,3), (4,5) of keccak256(value), bit 0 being the last byte's lowest bit.
+ */
+import { keccak256 } from "./hash.ts";
+import { hexStringToBytes } from "./rlp.ts";
+import type { Hex, Log } from "./types.ts";
+
+export const BLOOM_BYTES = 256;
+
+function addHashToBloom(bloom: Uint8Array, hash: Uint8Array): void {
+  for (let i = 0; i < 6; i += 2) {
+    const bit = (((hash[i] as number) << 8) | (hash[i + 1] as number)) & 2047;
+    const index = BLOOM_BYTES - 1 - (bit >> 3);
+    bloom[index] = (bloom[index] as number) | (1 << (bit & 7));
+  }
+}
+
+/** Adds one value (an address or a topic, raw bytes) to `bloom` in place. */
+export function addToBloom(bloom: Uint8Array, value: Uint8Array): void {
+  addHashToBloom(bloom, keccak256(value));
+}
+
+/** The bloom of a receipt's (or a block's) logs. */
+export function bloomOf(logs: readonly Log[]): Uint8Array {
+  const bloom = new Uint8Array(BLOOM_BYTES);
+  for (const log of logs) {
+    addToBloom(bloom, hexStringToBytes(log.address));
+    for (const topic of log.topics) addToBloom(bloom, hexStringToBytes(topic));
+  }
+  return bloom;
+}
+
+/** `target |= source`, in place (a block's bloom is the OR of its receipts'). */
+export function orBloomInto(target: Uint8Array, source: Uint8Array): Uint8Array {
+  for (let i = 0; i < BLOOM_BYTES; i++) target[i] = (target[i] as number) | (source[i] as number);
+  return target;
+}
+
+/** A new bloom, the OR of `blooms`. */
+export function orBloom(...blooms: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(BLOOM_BYTES);
+  for (const bloom of blooms) orBloomInto(out, bloom);
+  return out;
+}
+
+/**
+ * Whether `value` (an address or topic, bytes or 0x-hex) may be in `bloom`: false means certainly absent, so a log
+ * filter can skip the block or receipt.
+ */
+export function bloomContains(bloom: Uint8Array, value: Uint8Array | Hex): boolean {
+  const hash = keccak256(typeof value === "string" ? hexStringToBytes(value) : value);
+  for (let i = 0; i < 6; i += 2) {
+    const bit = (((hash[i] as number) << 8) | (hash[i + 1] as number)) & 2047;
+    const byte = bloom[BLOOM_BYTES - 1 - (bit >> 3)] as number;
+    if ((byte & (1 << (bit & 7))) === 0) return false;
+  }
+  return true;
+}

@@ -1,0 +1,115 @@
+/**
+ * Consensus receipt encoding (what `receiptsRoot` commits to): rlp([status, cumulativeGasUsed, logsBloom, logs]),
+ * prefixed by the type byte for typed transactions. OP deposit receipts append `depositNonce` (Regolith) and
+ * `depositReceiptVersion` (Canyon) when present, as op-geth does.
+ */
+import { MachError } from "../errors.ts";
+import {
+  bigintToBytes,
+  bytesToHexString,
+  decodeAddress,
+  decodeFixedBytes,
+  decodeHash,
+  decodeRlp,
+  decodeUint,
+  EMPTY_BYTES,
+  encodeRlp,
+  expectBytes,
+  expectList,
+  hexStringToBytes,
+  RlpDecodeError,
+  type RlpInput,
+  type RlpItem,
+} from "./rlp.ts";
+import { type Log, type Receipt, TxType } from "./types.ts";
+
+/** The part of a receipt that consensus hashes. */
+export type ConsensusReceipt = Pick<
+  Receipt,
+  "type" | "status" | "cumulativeGasUsed" | "logsBloom" | "logs" | "depositNonce" | "depositReceiptVersion"
+>;
+
+const STATUS_SUCCESS = Uint8Array.of(1);
+
+export function encodeLog(log: Log): RlpInput {
+  return [hexStringToBytes(log.address), log.topics.map(hexStringToBytes), log.data];
+}
+
+export function decodeLog(item: RlpItem): Log {
+  const f = expectList(item, 3, "types.Log");
+  const topics = f[1] as RlpItem;
+  if (!Array.isArray(topics)) throw new RlpDecodeError("rlp: expected input list for []common.Hash");
+  return {
+    address: decodeAddress(f[0], "common.Address, decoding into (types.Log).Address"),
+    topics: topics.map((t) => decodeHash(t, "common.Hash, decoding into (types.Log).Topics")),
+    data: expectBytes(f[2], "[]uint8, decoding into (types.Log).Data"),
+  };
+}
+
+/** Consensus encoding of a receipt: `rlp(...)` for legacy, `type ‖ rlp(...)` for typed. */
+export function encodeReceipt(receipt: ConsensusReceipt): Uint8Array {
+  const fields: RlpInput[] = [
+    receipt.status === 1 ? STATUS_SUCCESS : EMPTY_BYTES,
+    bigintToBytes(receipt.cumulativeGasUsed),
+    receipt.logsBloom,
+    receipt.logs.map(encodeLog),
+  ];
+  if (receipt.type === TxType.deposit) {
+    if (receipt.depositNonce !== undefined) {
+      fields.push(bigintToBytes(receipt.depositNonce));
+      if (receipt.depositReceiptVersion !== undefined) fields.push(bigintToBytes(receipt.depositReceiptVersion));
+    } else if (receipt.depositReceiptVersion !== undefined) {
+      throw new MachError("deposit receipt has depositReceiptVersion without depositNonce");
+    }
+  }
+  const payload = encodeRlp(fields);
+  if (receipt.type === TxType.legacy) return payload;
+  const out = new Uint8Array(payload.length + 1);
+  out[0] = receipt.type;
+  out.set(payload, 1);
+  return out;
+}
+
+const RECEIPT_TYPES = new Set<number>([TxType.accessList, TxType.eip1559, TxType.setCode, TxType.deposit]);
+
+/** Decodes a consensus receipt encoding; throws `RlpDecodeError`. */
+export function decodeReceipt(raw: Uint8Array): ConsensusReceipt {
+  if (raw.length === 0) throw new RlpDecodeError("typed receipt too short");
+  const first = raw[0] as number;
+  let type: TxType;
+  let item: RlpItem;
+  if (first >= 0xc0) {
+    type = TxType.legacy;
+    item = decodeRlp(raw);
+  } else {
+    if (!RECEIPT_TYPES.has(first)) throw new RlpDecodeError("transaction type not supported");
+    type = first as TxType;
+    item = decodeRlp(raw.subarray(1));
+  }
+  if (!Array.isArray(item)) throw new RlpDecodeError("rlp: expected input list for types.receiptRLP");
+  const max = type === TxType.deposit ? 6 : 4;
+  if (item.length < 4) throw new RlpDecodeError("rlp: too few elements for types.receiptRLP");
+  if (item.length > max) throw new RlpDecodeError("rlp: input list has too many elements for types.receiptRLP");
+  const status = expectBytes(item[0], "receipt status");
+  // Pre-Byzantium receipts carried a 32-byte post-state root here; Mach never produces them.
+  if (status.length > 1 || (status.length === 1 && status[0] !== 1))
+    throw new RlpDecodeError(`rlp: invalid receipt status ${bytesToHexString(status)}`);
+  const logs = item[3] as RlpItem;
+  if (!Array.isArray(logs)) throw new RlpDecodeError("rlp: expected input list for []*types.Log");
+  const receipt = {
+    type,
+    status: status.length === 1 ? 1 : 0,
+    cumulativeGasUsed: decodeUint(item[1], "uint64, decoding into (types.receiptRLP).CumulativeGasUsed", 8),
+    logsBloom: decodeFixedBytes(item[2], 256, "types.Bloom, decoding into (types.receiptRLP).Bloom"),
+    logs: logs.map(decodeLog),
+  } as const;
+  if (item.length === 4) return receipt;
+  const depositNonce = decodeUint(item[4], "uint64, decoding into (types.depositReceiptRLP).DepositNonce", 8);
+  if (item.length === 5) return { ...receipt, depositNonce };
+  const depositReceiptVersion = decodeUint(
+    item[5],
+    "uint64, decoding into (types.depositReceiptRLP).DepositReceiptVersion",
+    8,
+  );
+  return { ...receipt, depositNonce, depositReceiptVersion };
+}

@@ -155,7 +155,10 @@ export function createMemoryDa(options: MemoryDaOptions = {}): MemoryDa {
       const pointer = encodeMemoryPointer(id);
       const failure = takeFault(faults.confirm);
       const confirmAt = now() + delayMs;
-      if (!failure && !store.blobs.has(key)) store.blobs.set(key, { data: data.slice(), confirmAt });
+      // Same bytes, same id: a resubmission confirms no later than the first submission would.
+      const stored = store.blobs.get(key);
+      if (!failure && (!stored || stored.confirmAt > confirmAt))
+        store.blobs.set(key, { data: data.slice(), confirmAt });
 
       const status = (): SubmissionStatus => {
         if (failure) {

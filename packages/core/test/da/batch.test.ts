@@ -175,11 +175,20 @@ describe("batch codec", () => {
       return copy;
     };
     const secondBlock = BATCH_HEADER_BYTES + 4 + batchBlockSize(blocks[0]!);
-    expectDecodeError(forge((bytes) => (bytes[secondBlock + 16]! ^= 1)), "inconsistent");
+    expectDecodeError(
+      forge((bytes) => (bytes[secondBlock + 16]! ^= 1)),
+      "inconsistent",
+    );
     // header says the range ends at block 3, the body holds 2 blocks
-    expectDecodeError(forge((bytes) => (bytes[28] = 3)), "inconsistent");
+    expectDecodeError(
+      forge((bytes) => (bytes[28] = 3)),
+      "inconsistent",
+    );
     // body's first block numbered 2 instead of 1
-    expectDecodeError(forge((bytes) => (bytes[BATCH_HEADER_BYTES + 4 + 7] = 2)), "inconsistent");
+    expectDecodeError(
+      forge((bytes) => (bytes[BATCH_HEADER_BYTES + 4 + 7] = 2)),
+      "inconsistent",
+    );
     // the unedited forgery decodes: the edits above are what the decoder caught
     assert.deepEqual(decodeBatch(forge(() => {})).blocks, blocks);
   });

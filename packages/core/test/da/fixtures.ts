@@ -74,7 +74,8 @@ export function makeChain(first: bigint, count: number, txs: number, salt = "", 
     for (let t = 0; t < txs; t++) {
       const raw = new Uint8Array(txBytes);
       const seed = fakeHash(`${salt}tx-${number}-${t}`);
-      for (let k = 0; k < txBytes; k++) raw[k] = Number.parseInt(seed.slice(2 + ((k * 2) % 64), 4 + ((k * 2) % 64)), 16) ^ k;
+      for (let k = 0; k < txBytes; k++)
+        raw[k] = Number.parseInt(seed.slice(2 + ((k * 2) % 64), 4 + ((k * 2) % 64)), 16) ^ k;
       raw[0] = 0x02;
       transactions.push({ raw, hash: fakeHash(`${salt}txh-${number}-${t}`) } as unknown as Transaction);
     }
@@ -110,4 +111,37 @@ export function makeChain(first: bigint, count: number, txs: number, salt = "", 
     parentHash = hash;
   }
   return blocks;
+}
+
+/** An in-memory block source over a growing chain, as the node's store would give it. */
+export function createChainSource(first = 1n, salt = "") {
+  const blocks = new Map<bigint, Block>();
+  let head = first - 1n;
+  return {
+    source: {
+      headNumber: () => head,
+      getBlock: (number: bigint) => blocks.get(number),
+    },
+    /** Seals `count` more blocks with `txs` transactions each. */
+    seal(count: number, txs = 3, txBytes = 120): Block[] {
+      const chain = makeChain(head + 1n, count, txs, salt, txBytes);
+      const previous = blocks.get(head);
+      if (previous && chain[0]) {
+        // re-link the first new block to the real previous block
+        chain[0] = { ...chain[0], header: { ...chain[0].header, parentHash: previous.hash } };
+      }
+      for (const block of chain) blocks.set(block.header.number, block);
+      head += BigInt(count);
+      return chain;
+    },
+    /** Forgets a sealed block (a broken store). */
+    drop(number: bigint) {
+      blocks.delete(number);
+    },
+    block(number: bigint): Block {
+      const block = blocks.get(number);
+      if (!block) throw new Error(`no block ${number}`);
+      return block;
+    },
+  };
 }

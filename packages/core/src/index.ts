@@ -2,10 +2,13 @@
  * @mach/core: protocol types, state, execution, tx pool, sequencer, RPC and the ports (DA, settlement).
  * Layers, lowest first: chain → state → state/store → execution → txpool → sequencer → rpc → node.
  */
-export * from "./chain/types.ts";
-export * from "./state/types.ts";
-export * from "./execution/types.ts";
-export * from "./da/types.ts";
-export { MachError, TransactionRejectedError, ExecutionRevertedError } from "./errors.ts";
-export type { MachErrorOptions, TransactionRejectionReason } from "./errors.ts";
+
 export * from "./chain/index.ts";
+export * from "./chain/types.ts";
+export * from "./da/index.ts";
+export * from "./da/types.ts";
+export type { MachErrorOptions, TransactionRejectionReason } from "./errors.ts";
+export { ExecutionRevertedError, MachError, TransactionRejectedError } from "./errors.ts";
+export * from "./execution/types.ts";
+export * from "./rpc/index.ts";
+export * from "./state/types.ts";

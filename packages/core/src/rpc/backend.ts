@@ -1,0 +1,217 @@
+/**
+ * The RPC backend port: everything the JSON-RPC server needs from a node, and nothing about how the node holds it.
+ * The node (sequencer or replica) implements it over its chain store, in-RAM state, executor and tx pool; tests use
+ * an in-memory fake. All methods are cheap synchronous reads except those that execute or wait, which return
+ * promises. Block tags are resolved by the server (see `StateTarget`), so an adapter only ever sees "the newest
+ * mini-block state" or "the state after sealed block N".
+ *
+ * Conventions: numbers are bigint, hashes and addresses lowercase 0x-hex (as in `chain/types.ts`); `undefined`
+ * means "not found" (the server answers `null` or the matching JSON-RPC error).
+ */
+import type { Address, Block, Hash, Receipt, Transaction } from "../chain/types.ts";
+import type { CallFrame, CallMessage, ExecutionResult } from "../execution/types.ts";
+import type { MiniBlock } from "../sequencer/types.ts";
+import type { StateDiff, StateReader } from "../state/types.ts";
+
+/** JSON-RPC block tags. `latest` and `pending` both mean the newest mini-block for state reads (MegaETH semantics). */
+export type BlockTag = "latest" | "pending" | "safe" | "finalized" | "earliest";
+
+/**
+ * Which state a read or a call runs against: `"latest"` = the streaming state after the newest mini-block (what
+ * `latest`/`pending` select); a bigint = the state after sealed EVM block N (N ≤ `headBlockNumber()`).
+ */
+export type StateTarget = "latest" | bigint;
+
+/**
+ * Where a transaction sits. A transaction in a mini-block that is not yet sealed into an EVM block already has its
+ * final `blockNumber` and `transactionIndex`; its `blockHash` is `null` here and the server renders MegaETH's
+ * placeholder `0xff…ff` (32 bytes, the newest documented variant; clients refetch after sealing).
+ */
+export interface TxLocation {
+  readonly blockNumber: bigint;
+  /** `null` while the transaction's mini-block is not yet sealed into a block. */
+  readonly blockHash: Hash | null;
+  /** Seconds; for an unsealed block, the timestamp it will carry (`MiniBlock.blockTimestamp`). */
+  readonly blockTimestamp: bigint;
+  readonly transactionIndex: number;
+  /** Block-wide `logIndex` of this transaction's first log. */
+  readonly firstLogIndex: number;
+  /** Base fee of the (possibly unsealed) block, to render `gasPrice` of EIP-1559 transactions. */
+  readonly baseFeePerGas: bigint;
+}
+
+export interface LocatedTransaction {
+  readonly tx: Transaction;
+  /** `undefined` while the transaction waits in the pool (not yet executed): rendered with null block fields. */
+  readonly location?: TxLocation;
+}
+
+export interface LocatedReceipt {
+  readonly tx: Transaction;
+  readonly receipt: Receipt;
+  readonly location: TxLocation;
+}
+
+/** Result of admitting a raw transaction into the pool. */
+export interface SubmittedTransaction {
+  readonly hash: Hash;
+  /**
+   * Set when the transaction was admitted but cannot run yet because of a nonce gap: the sender's next executable
+   * nonce. `eth_sendRawTransactionSync` then answers EIP-7966 code 5 with this nonce as `data`.
+   */
+  readonly expectedNonce?: bigint;
+}
+
+/** eth_call state override for one account (geth's `OverrideAccount`). `state` replaces all storage, `stateDiff` patches. */
+export interface AccountOverride {
+  readonly nonce?: bigint;
+  readonly balance?: bigint;
+  readonly code?: Uint8Array;
+  readonly state?: ReadonlyMap<Hash, bigint>;
+  readonly stateDiff?: ReadonlyMap<Hash, bigint>;
+}
+export type StateOverride = ReadonlyMap<Address, AccountOverride>;
+
+/** eth_call block overrides (subset of geth's `BlockOverrides`). */
+export interface BlockOverrides {
+  readonly number?: bigint;
+  readonly time?: bigint;
+  readonly gasLimit?: bigint;
+  readonly feeRecipient?: Address;
+  readonly prevRandao?: Hash;
+  readonly baseFeePerGas?: bigint;
+}
+
+export interface CallParameters {
+  readonly message: CallMessage;
+  readonly target: StateTarget;
+  readonly stateOverride?: StateOverride;
+  readonly blockOverrides?: BlockOverrides;
+}
+
+/** EIP-1186 proof. `rpc/overlay.ts` does not compute proofs: the state layer does. */
+export interface AccountProof {
+  readonly address: Address;
+  readonly accountProof: readonly Uint8Array[];
+  readonly balance: bigint;
+  readonly codeHash: Hash;
+  readonly nonce: bigint;
+  readonly storageHash: Hash;
+  readonly storageProof: readonly {
+    readonly key: Hash;
+    readonly value: bigint;
+    readonly proof: readonly Uint8Array[];
+  }[];
+}
+
+/** `eth_syncing` while catching up; `false` when in sync. */
+export interface SyncProgress {
+  readonly startingBlock: bigint;
+  readonly currentBlock: bigint;
+  readonly highestBlock: bigint;
+}
+
+/** One DA batch as `mach_getBatches` reports it. */
+export interface BatchInfo {
+  readonly fromBlock: bigint;
+  readonly toBlock: bigint;
+  /** DA provider name (`memory`, `eigenda`, `celestia`). */
+  readonly provider: string;
+  /** Opaque adapter pointer. */
+  readonly pointer: Uint8Array;
+  /** L1 block that recorded the pointer, if recorded. */
+  readonly l1BlockNumber?: bigint;
+  readonly l1TransactionHash?: Hash;
+}
+
+/** `optimism_outputAtBlock` result, in Mach's types (the server renders op-node's JSON shape). */
+export interface OutputAtBlock {
+  readonly version: Hash;
+  readonly outputRoot: Hash;
+  readonly blockHash: Hash;
+  readonly blockNumber: bigint;
+  readonly parentHash: Hash;
+  readonly timestamp: bigint;
+  readonly withdrawalStorageRoot: Hash;
+  readonly stateRoot: Hash;
+  readonly l1Origin: { readonly hash: Hash; readonly number: bigint };
+  /** op-node's snake_case sync status, passed through as JSON. */
+  readonly syncStatus: Readonly<Record<string, unknown>>;
+}
+
+/** What the backend pushes to the server; each handler is optional. */
+export interface BackendEventHandlers {
+  /** A mini-block was sealed (receipts are final for users). */
+  miniBlock: (miniBlock: MiniBlock) => void;
+  /** An EVM block was sealed, with its receipts in order. */
+  block: (block: Block, receipts: readonly Receipt[]) => void;
+  /** A transaction entered the pool. */
+  pendingTransaction: (tx: Transaction) => void;
+  /** Sync state changed (`false` = in sync). */
+  syncing: (progress: SyncProgress | false) => void;
+}
+
+export interface RpcBackend {
+  readonly chainId: bigint;
+  /** `web3_clientVersion`, e.g. `Mach/v0.1.0/linux-x64/node22`. */
+  readonly clientVersion: string;
+
+  /** Newest sealed EVM block number (`eth_blockNumber`). */
+  headBlockNumber(): bigint;
+  /** Newest mini-block, `undefined` before the first one. */
+  latestMiniBlock(): MiniBlock | undefined;
+  /** Block number a `safe` / `finalized` tag points at; `undefined` when none yet (answered as unknown block). */
+  blockNumberForTag(tag: "safe" | "finalized"): bigint | undefined;
+
+  getBlockByNumber(number: bigint): Block | undefined;
+  getBlockByHash(hash: Hash): Block | undefined;
+  /** Receipts of a sealed block, in transaction order. */
+  getBlockReceipts(blockHash: Hash): readonly Receipt[] | undefined;
+  /** Finds pool, mini-block and sealed transactions alike. */
+  getTransaction(hash: Hash): LocatedTransaction | undefined;
+  /** Finds receipts as soon as the mini-block is sealed. */
+  getReceipt(hash: Hash): LocatedReceipt | undefined;
+
+  /** State to read; `undefined` when the block's state is no longer (or not) available. */
+  stateAt(target: StateTarget): StateReader | undefined;
+  /** EIP-1186 proof against the state root of `target` (for `"latest"`: the newest sealed block's state). */
+  getProof?(address: Address, slots: readonly Hash[], target: StateTarget): Promise<AccountProof | undefined>;
+
+  /** Admits a raw transaction into the pool. Throws `TransactionRejectedError` with geth's message. */
+  sendRawTransaction(raw: Uint8Array): Promise<SubmittedTransaction>;
+
+  /**
+   * Runs a message on a throwaway overlay of the target state (see `createOverlayState` in `rpc/overlay.ts` for a
+   * ready-made overlay with overrides applied). Reverts come back as `status: 0` results, not as throws.
+   */
+  call(parameters: CallParameters): Promise<ExecutionResult>;
+  /** Call tree of a mined transaction (callTracer), re-executed on the state before it; `undefined` if unknown. */
+  traceTransaction?(hash: Hash): Promise<CallFrame | undefined>;
+  /** Call tree of a message (`debug_traceCall`). */
+  traceCall?(parameters: CallParameters): Promise<CallFrame>;
+
+  /** Gas cap for `eth_call` / `eth_estimateGas` when the request gives none (and the upper bound of estimation). */
+  callGasCap(): bigint;
+  /** Block gas limit and base fee of the block being built (estimation bound; last entry of `eth_feeHistory`). */
+  pendingBlockEnv(): { readonly gasLimit: bigint; readonly baseFeePerGas: bigint; readonly timestamp: bigint };
+  /** `eth_gasPrice` (MegaETH: fixed `0xf4240`). */
+  gasPrice(): bigint;
+  /** `eth_maxPriorityFeePerGas` (MegaETH: `0x0`). */
+  maxPriorityFeePerGas(): bigint;
+
+  syncing(): SyncProgress | false;
+  /** Number of connected p2p peers (`net_peerCount`). */
+  peerCount(): number;
+
+  /** State diff of one mini-block or one sealed block (`mach_getStateDiff`). */
+  getStateDiff(
+    selector: { readonly miniBlockNumber: bigint } | { readonly blockNumber: bigint },
+  ): StateDiff | undefined;
+  /** DA batches overlapping a block range (`mach_getBatches`); absent → method not available. */
+  getBatches?(range: { readonly fromBlock: bigint; readonly toBlock: bigint }): Promise<readonly BatchInfo[]>;
+  /** `optimism_outputAtBlock`; absent → method not available. */
+  outputAtBlock?(blockNumber: bigint): Promise<OutputAtBlock | undefined>;
+
+  /** Registers event handlers; returns the function that removes them. */
+  subscribe(handlers: Partial<BackendEventHandlers>): () => void;
+}

@@ -1,0 +1,51 @@
+/**
+ * What a method handler sees: the backend, the limits, the server-side registries (filters, subscriptions, receipt
+ * waiters) and, over WebSocket, its connection. `defineMethod` ties a handler to its typed parameter specs.
+ */
+import type { z } from "zod";
+import type { RpcBackend } from "./backend.ts";
+import type { RpcLimits } from "./config.ts";
+import type { FilterRegistry } from "./filters.ts";
+import type { ParamSpec } from "./params.ts";
+import type { ReceiptWaiter } from "./receiptWaiter.ts";
+import type { SubscriptionConnection, SubscriptionHub } from "./subscriptions.ts";
+
+/** The subset of pino the server uses (fixed message, fields beside it). */
+export interface RpcLogger {
+  debug(fields: object, message: string): void;
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+export interface RpcContext {
+  readonly backend: RpcBackend;
+  readonly limits: RpcLimits;
+  readonly filters: FilterRegistry;
+  readonly subscriptions: SubscriptionHub;
+  readonly receipts: ReceiptWaiter;
+  /** Set for WebSocket requests only. */
+  readonly connection: SubscriptionConnection | undefined;
+}
+
+type ParamValue<S> = S extends { readonly schema: infer Z extends z.ZodType; readonly optional: true }
+  ? z.output<Z> | undefined
+  : S extends { readonly schema: infer Z extends z.ZodType }
+    ? z.output<Z>
+    : never;
+export type ParamValues<S extends readonly ParamSpec[]> = { -readonly [K in keyof S]: ParamValue<S[K]> };
+
+export interface MethodDefinition {
+  readonly params: readonly ParamSpec[];
+  readonly handler: (args: unknown[], context: RpcContext) => unknown;
+}
+
+export type MethodTable = Readonly<Record<string, MethodDefinition>>;
+
+/** Declares a method: its positional params and a handler receiving them parsed and typed. */
+export function defineMethod<const S extends readonly ParamSpec[]>(
+  params: S,
+  handler: (args: ParamValues<S>, context: RpcContext) => unknown,
+): MethodDefinition {
+  return { params, handler: handler as (args: unknown[], context: RpcContext) => unknown };
+}

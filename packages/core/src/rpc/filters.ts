@@ -1,0 +1,126 @@
+/**
+ * Installed filters (`eth_newFilter`, `eth_newBlockFilter`, `eth_newPendingTransactionFilter`) polled with
+ * `eth_getFilterChanges`. Block and pending-transaction filters buffer hashes from backend events (bounded);
+ * log filters remember the next block to scan. Filters not polled within `filterTimeoutMs` are removed.
+ */
+import { randomBytes } from "node:crypto";
+import type { Block, Hash, Transaction } from "../chain/types.ts";
+import type { RpcBackend } from "./backend.ts";
+import type { RpcLimits } from "./config.ts";
+import { limitExceeded } from "./errors.ts";
+import type { JsonObject } from "./format.ts";
+import { type LogCriteria, logsInRange } from "./logs.ts";
+
+export interface LogFilterSpec {
+  readonly criteria: LogCriteria;
+  /** Resolved bounds; `undefined` = follow the head. */
+  readonly fromBlock: bigint | undefined;
+  readonly toBlock: bigint | undefined;
+}
+
+type Filter =
+  | { readonly kind: "logs"; readonly spec: LogFilterSpec; nextBlock: bigint; lastPollMs: number }
+  | { readonly kind: "blocks" | "pendingTransactions"; hashes: Hash[]; lastPollMs: number };
+
+export class FilterRegistry {
+  readonly #backend: RpcBackend;
+  readonly #limits: RpcLimits;
+  readonly #filters = new Map<string, Filter>();
+  readonly #sweep: NodeJS.Timeout;
+  readonly #now: () => number;
+
+  constructor(backend: RpcBackend, limits: RpcLimits, now: () => number = Date.now) {
+    this.#backend = backend;
+    this.#limits = limits;
+    this.#now = now;
+    this.#sweep = setInterval(() => this.expire(), Math.max(1000, Math.floor(limits.filterTimeoutMs / 2)));
+    this.#sweep.unref();
+  }
+
+  get size(): number {
+    return this.#filters.size;
+  }
+
+  newLogFilter(spec: LogFilterSpec): string {
+    const head = this.#backend.headBlockNumber();
+    const nextBlock = spec.fromBlock !== undefined && spec.fromBlock > head ? spec.fromBlock : head + 1n;
+    return this.#install({ kind: "logs", spec, nextBlock, lastPollMs: this.#now() });
+  }
+
+  newBlockFilter(): string {
+    return this.#install({ kind: "blocks", hashes: [], lastPollMs: this.#now() });
+  }
+
+  newPendingTransactionFilter(): string {
+    return this.#install({ kind: "pendingTransactions", hashes: [], lastPollMs: this.#now() });
+  }
+
+  uninstall(id: string): boolean {
+    return this.#filters.delete(id);
+  }
+
+  /** The log filter's spec (for `eth_getFilterLogs`), or undefined if `id` is not a log filter. */
+  logFilter(id: string): LogFilterSpec | undefined {
+    const filter = this.#filters.get(id);
+    if (filter?.kind !== "logs") return undefined;
+    filter.lastPollMs = this.#now();
+    return filter.spec;
+  }
+
+  /** New items since the last poll; `undefined` for unknown ids. */
+  changes(id: string): (Hash | JsonObject)[] | undefined {
+    const filter = this.#filters.get(id);
+    if (!filter) return undefined;
+    filter.lastPollMs = this.#now();
+    if (filter.kind !== "logs") {
+      const out = filter.hashes;
+      filter.hashes = [];
+      return out;
+    }
+    const head = this.#backend.headBlockNumber();
+    const to = filter.spec.toBlock !== undefined && filter.spec.toBlock < head ? filter.spec.toBlock : head;
+    if (filter.nextBlock > to) return [];
+    const from = filter.nextBlock;
+    let last = to;
+    if (last - from + 1n > BigInt(this.#limits.maxLogsBlockRange)) {
+      last = from + BigInt(this.#limits.maxLogsBlockRange) - 1n;
+    }
+    const logs = logsInRange(this.#backend, filter.spec.criteria, from, last, this.#limits.maxLogsResults);
+    filter.nextBlock = last + 1n;
+    return logs;
+  }
+
+  onBlock(block: Block): void {
+    this.#push("blocks", block.hash);
+  }
+
+  onPendingTransaction(tx: Transaction): void {
+    this.#push("pendingTransactions", tx.hash);
+  }
+
+  /** Removes filters idle for longer than `filterTimeoutMs`. */
+  expire(): void {
+    const cutoff = this.#now() - this.#limits.filterTimeoutMs;
+    for (const [id, filter] of this.#filters) if (filter.lastPollMs < cutoff) this.#filters.delete(id);
+  }
+
+  close(): void {
+    clearInterval(this.#sweep);
+    this.#filters.clear();
+  }
+
+  #push(kind: "blocks" | "pendingTransactions", hash: Hash): void {
+    for (const filter of this.#filters.values()) {
+      if (filter.kind !== kind) continue;
+      filter.hashes.push(hash);
+      if (filter.hashes.length > this.#limits.maxFilterBufferedItems) filter.hashes.shift();
+    }
+  }
+
+  #install(filter: Filter): string {
+    if (this.#filters.size >= this.#limits.maxFilters) throw limitExceeded("too many installed filters");
+    const id = `0x${randomBytes(16).toString("hex")}`;
+    this.#filters.set(id, filter);
+    return id;
+  }
+}

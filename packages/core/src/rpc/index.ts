@@ -1,0 +1,58 @@
+/**
+ * rpc/: the JSON-RPC server (HTTP + WebSocket on one port).
+ *
+ *   backend.ts        the RpcBackend port the node implements (reads, submission, execution, events)
+ *   server.ts         startRpcServer: node:http + ws, body/batch limits, CORS, backpressure
+ *   dispatcher.ts     JSON-RPC 2.0 envelopes, batches, notifications → method table
+ *   methods/*.ts      one file per family (node, state, blocks, transactions, call, fees, logs, subscribe, mach)
+ *   params.ts         zod param types (Quantity, Data, Address, block selectors, call/filter/override objects)
+ *   resolve.ts        block tags / EIP-1898 → block numbers and state targets
+ *   format.ts         Mach types → geth/op-geth/MegaETH JSON (blocks, txs, receipts, logs, miniBlocks payload)
+ *   logs.ts           log criteria, bloom pre-check, collectors for blocks and mini-blocks
+ *   filters.ts        installed polling filters with idle expiry
+ *   subscriptions.ts  eth_subscribe fan-out per connection
+ *   receiptWaiter.ts  waits for a receipt (eth_sendRawTransactionSync)
+ *   overlay.ts        writable overlay with state overrides, for backends implementing `call`
+ *   errors.ts         the one error → JSON-RPC code map
+ *   config.ts         limits schema and defaults
+ *
+ * Data flow: request → server → dispatcher → params (zod) → method → backend → format → response. Backend events
+ * (mini-blocks, blocks, pending txs) → server → receiptWaiter / filters / subscriptions → WebSocket notifications.
+ */
+export type {
+  AccountOverride,
+  AccountProof,
+  BackendEventHandlers,
+  BatchInfo,
+  BlockOverrides,
+  BlockTag,
+  CallParameters,
+  LocatedReceipt,
+  LocatedTransaction,
+  OutputAtBlock,
+  RpcBackend,
+  StateOverride,
+  StateTarget,
+  SubmittedTransaction,
+  SyncProgress,
+  TxLocation,
+} from "./backend.ts";
+export { defaultRpcLimits, type RpcLimits, type RpcLimitsInput, rpcLimitsSchema } from "./config.ts";
+export { defineMethod, type MethodDefinition, type MethodTable, type RpcContext, type RpcLogger } from "./context.ts";
+export { type JsonRpcErrorObject, RpcError, RpcErrorCode, toJsonRpcError } from "./errors.ts";
+export {
+  formatBlock,
+  formatLog,
+  formatMiniBlock,
+  formatReceipt,
+  formatTransaction,
+  PENDING_BLOCK_HASH,
+} from "./format.ts";
+export { rpcMethods } from "./methods/index.ts";
+export { createOverlayState } from "./overlay.ts";
+export {
+  type RpcServer,
+  type StartRpcServerParameters,
+  type StartRpcServerReturnType,
+  startRpcServer,
+} from "./server.ts";

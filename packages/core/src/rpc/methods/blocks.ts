@@ -1,0 +1,73 @@
+/** Block lookups: blocks, headers, block receipts, transaction and uncle counts. `pending` → null (MegaETH). */
+import { z } from "zod";
+import type { Block, Receipt } from "../../chain/types.ts";
+import type { TxLocation } from "../backend.ts";
+import { defineMethod, type MethodTable, type RpcContext } from "../context.ts";
+import { blockLocations, formatBlock, formatHeader, formatReceipt, toQuantity } from "../format.ts";
+import { type BlockParam, blockNumberOrTag, blockParam, hash } from "../params.ts";
+import { resolveBlock } from "../resolve.ts";
+
+const full = { name: "fullTransactions", schema: z.boolean(), optional: true } as const;
+const byHash = (context: RpcContext, value: `0x${string}`): Block | undefined => context.backend.getBlockByHash(value);
+const byNumber = (context: RpcContext, param: BlockParam): Block | undefined => resolveBlock(context, param);
+
+function blockReceipts(context: RpcContext, block: Block | undefined) {
+  if (!block) return null;
+  const receipts = context.backend.getBlockReceipts(block.hash);
+  if (!receipts) return null;
+  const locations = blockLocations(block, receipts);
+  return block.transactions.map((tx, i) => formatReceipt(tx, receipts[i] as Receipt, locations[i] as TxLocation));
+}
+
+export const blockMethods: MethodTable = {
+  eth_getBlockByNumber: defineMethod([{ name: "block", schema: blockNumberOrTag }, full], ([tag, fullTxs], context) => {
+    const block = byNumber(context, tag);
+    return block ? formatBlock(block, fullTxs ?? false) : null;
+  }),
+  eth_getBlockByHash: defineMethod([{ name: "blockHash", schema: hash }, full], ([value, fullTxs], context) => {
+    const block = byHash(context, value);
+    return block ? formatBlock(block, fullTxs ?? false) : null;
+  }),
+  eth_getHeaderByNumber: defineMethod([{ name: "block", schema: blockNumberOrTag }], ([tag], context) => {
+    const block = byNumber(context, tag);
+    return block ? formatHeader(block.header, block.hash) : null;
+  }),
+  eth_getHeaderByHash: defineMethod([{ name: "blockHash", schema: hash }], ([value], context) => {
+    const block = byHash(context, value);
+    return block ? formatHeader(block.header, block.hash) : null;
+  }),
+  eth_getBlockReceipts: defineMethod([{ name: "block", schema: blockParam }], ([tag], context) =>
+    blockReceipts(context, resolveBlock(context, tag)),
+  ),
+  eth_getBlockTransactionCountByNumber: defineMethod(
+    [{ name: "block", schema: blockNumberOrTag }],
+    ([tag], context) => {
+      const block = byNumber(context, tag);
+      return block ? toQuantity(block.transactions.length) : null;
+    },
+  ),
+  eth_getBlockTransactionCountByHash: defineMethod([{ name: "blockHash", schema: hash }], ([value], context) => {
+    const block = byHash(context, value);
+    return block ? toQuantity(block.transactions.length) : null;
+  }),
+  eth_getUncleCountByBlockNumber: defineMethod([{ name: "block", schema: blockNumberOrTag }], ([tag], context) =>
+    byNumber(context, tag) ? "0x0" : null,
+  ),
+  eth_getUncleCountByBlockHash: defineMethod([{ name: "blockHash", schema: hash }], ([value], context) =>
+    byHash(context, value) ? "0x0" : null,
+  ),
+  eth_getUncleByBlockNumberAndIndex: defineMethod(
+    [
+      { name: "block", schema: blockNumberOrTag },
+      { name: "index", schema: z.string() },
+    ],
+    () => null,
+  ),
+  eth_getUncleByBlockHashAndIndex: defineMethod(
+    [
+      { name: "blockHash", schema: hash },
+      { name: "index", schema: z.string() },
+    ],
+    () => null,
+  ),
+};

@@ -1,0 +1,177 @@
+/**
+ * Message execution without persisting: eth_call (with state and block overrides), eth_estimateGas (geth's binary
+ * search over `backend.call`), debug_traceTransaction / debug_traceCall (callTracer). A revert answers code 3 with
+ * the revert data; other EVM failures answer -32000 with the EVM's message.
+ */
+import { bytesToHex, decodeAbiParameters } from "viem";
+import { z } from "zod";
+import type { Address } from "../../chain/types.ts";
+import { ExecutionRevertedError } from "../../errors.ts";
+import type { CallMessage, ExecutionResult } from "../../execution/types.ts";
+import type { CallParameters, StateTarget } from "../backend.ts";
+import { defineMethod, type MethodTable, type RpcContext } from "../context.ts";
+import { invalidParams, methodNotFound, serverError } from "../errors.ts";
+import { formatCallFrame, toData, toQuantity } from "../format.ts";
+import { blockOverrides, blockParam, type CallRequest, callRequest, hash, stateOverride } from "../params.ts";
+import { resolveStateTarget, stateFor } from "../resolve.ts";
+
+const ZERO_ADDRESS: Address = "0x0000000000000000000000000000000000000000";
+const ERROR_SELECTOR = "0x08c379a0";
+
+export function toCallMessage(request: CallRequest, gasCap: bigint): CallMessage {
+  const gasLimit = request.gas === undefined || request.gas > gasCap ? gasCap : request.gas;
+  const message: { -readonly [K in keyof CallMessage]: CallMessage[K] } = {
+    from: request.from ?? ZERO_ADDRESS,
+    to: request.to ?? null,
+    data: request.input ?? request.data ?? new Uint8Array(0),
+    value: request.value ?? 0n,
+    gasLimit,
+  };
+  if (request.gasPrice !== undefined) message.gasPrice = request.gasPrice;
+  if (request.maxFeePerGas !== undefined) message.maxFeePerGas = request.maxFeePerGas;
+  if (request.maxPriorityFeePerGas !== undefined) message.maxPriorityFeePerGas = request.maxPriorityFeePerGas;
+  if (request.accessList !== undefined) message.accessList = request.accessList;
+  if (request.nonce !== undefined) message.nonce = request.nonce;
+  return message;
+}
+
+/** geth's revert message: `execution reverted` plus the decoded `Error(string)` reason when there is one. */
+export function revertError(returnData: Uint8Array): ExecutionRevertedError {
+  const hex = bytesToHex(returnData);
+  let message = "execution reverted";
+  if (hex.startsWith(ERROR_SELECTOR)) {
+    try {
+      const [reason] = decodeAbiParameters([{ type: "string" }], `0x${hex.slice(10)}`);
+      message = `execution reverted: ${reason}`;
+    } catch {
+      // Not a well-formed Error(string): keep the bare message, the raw data still goes in `data`.
+      message = "execution reverted";
+    }
+  }
+  return new ExecutionRevertedError(message, hex);
+}
+
+/** Throws the JSON-RPC error for a failed execution. */
+function throwFailure(result: ExecutionResult): never {
+  if (result.error === undefined || result.error === "execution reverted" || result.error.startsWith("revert")) {
+    throw revertError(result.returnData);
+  }
+  throw serverError(result.error);
+}
+
+function callParameters(
+  message: CallMessage,
+  target: StateTarget,
+  overrides: CallParameters["stateOverride"],
+  blockOverride: CallParameters["blockOverrides"],
+): CallParameters {
+  const parameters: { -readonly [K in keyof CallParameters]: CallParameters[K] } = { message, target };
+  if (overrides !== undefined) parameters.stateOverride = overrides;
+  if (blockOverride !== undefined) parameters.blockOverrides = blockOverride;
+  return parameters;
+}
+
+/** geth's estimator: check at the cap, then binary-search the lowest gas limit that succeeds. */
+export async function estimateGas(
+  context: RpcContext,
+  request: CallRequest,
+  target: StateTarget,
+  overrides: CallParameters["stateOverride"],
+): Promise<bigint> {
+  const { backend } = context;
+  let hi = request.gas ?? backend.pendingBlockEnv().gasLimit;
+  const cap = backend.callGasCap();
+  if (hi > cap) hi = cap;
+  const feeCap = request.gasPrice ?? request.maxFeePerGas ?? 0n;
+  if (feeCap > 0n && request.from !== undefined) {
+    const balance =
+      stateFor(context, target === "latest" ? undefined : { kind: "number", number: target }).getAccount(request.from)
+        ?.balance ?? 0n;
+    const value = request.value ?? 0n;
+    if (value > balance) throw serverError("insufficient funds for transfer");
+    const allowance = (balance - value) / feeCap;
+    if (hi > allowance) hi = allowance;
+  }
+  const run = (gas: bigint) =>
+    backend.call(callParameters(toCallMessage({ ...request, gas }, gas), target, overrides, undefined));
+  const first = await run(hi);
+  if (first.status !== 1) {
+    if (first.error === undefined || first.error === "execution reverted") throw revertError(first.returnData);
+    throw serverError(`gas required exceeds allowance (${hi})`);
+  }
+  let lo = first.gasUsed > 0n ? first.gasUsed - 1n : 0n;
+  // Most calls need only gasUsed plus the 1/64 retained by CALLs; try that before searching.
+  const optimistic = ((first.gasUsed + 2300n) * 64n) / 63n;
+  if (optimistic < hi) {
+    const result = await run(optimistic);
+    if (result.status === 1) hi = optimistic;
+    else lo = optimistic;
+  }
+  while (lo + 1n < hi) {
+    // Stop within 1.5% of the answer, as geth does.
+    if (((hi - lo) * 1000n) / hi < 15n) break;
+    const mid = (lo + hi) / 2n;
+    const result = await run(mid);
+    if (result.status === 1) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+const tracerConfig = z
+  .object({ tracer: z.string().optional(), tracerConfig: z.unknown().optional(), timeout: z.string().optional() })
+  .optional();
+
+function checkTracer(config: z.output<typeof tracerConfig>): void {
+  const tracer = config?.tracer ?? "callTracer";
+  if (tracer !== "callTracer") throw invalidParams(`tracer ${tracer} is not supported (only callTracer)`);
+}
+
+const request = { name: "transaction", schema: callRequest } as const;
+const block = { name: "block", schema: blockParam, optional: true } as const;
+
+export const callMethods: MethodTable = {
+  eth_call: defineMethod(
+    [
+      request,
+      block,
+      { name: "stateOverride", schema: stateOverride, optional: true },
+      { name: "blockOverrides", schema: blockOverrides, optional: true },
+    ],
+    async ([tx, tag, overrides, blockOverride], context) => {
+      const target = resolveStateTarget(context, tag);
+      const message = toCallMessage(tx, context.backend.callGasCap());
+      const result = await context.backend.call(callParameters(message, target, overrides, blockOverride));
+      if (result.status !== 1) throwFailure(result);
+      return toData(result.returnData);
+    },
+  ),
+  eth_estimateGas: defineMethod(
+    [request, block, { name: "stateOverride", schema: stateOverride, optional: true }],
+    async ([tx, tag, overrides], context) =>
+      toQuantity(await estimateGas(context, tx, resolveStateTarget(context, tag), overrides)),
+  ),
+  debug_traceTransaction: defineMethod(
+    [
+      { name: "hash", schema: hash },
+      { name: "config", schema: tracerConfig, optional: true },
+    ],
+    async ([value, config], { backend }) => {
+      checkTracer(config);
+      if (!backend.traceTransaction) throw methodNotFound("debug_traceTransaction");
+      const frame = await backend.traceTransaction(value);
+      if (!frame) throw serverError(`transaction ${value} not found`);
+      return formatCallFrame(frame);
+    },
+  ),
+  debug_traceCall: defineMethod(
+    [request, block, { name: "config", schema: tracerConfig, optional: true }],
+    async ([tx, tag, config], context) => {
+      checkTracer(config);
+      if (!context.backend.traceCall) throw methodNotFound("debug_traceCall");
+      const target = resolveStateTarget(context, tag);
+      const message = toCallMessage(tx, context.backend.callGasCap());
+      return formatCallFrame(await context.backend.traceCall({ message, target }));
+    },
+  ),
+};

@@ -1,0 +1,23 @@
+/** Every JSON-RPC method the server answers, by name. */
+import type { MethodTable } from "../context.ts";
+import { blockMethods } from "./blocks.ts";
+import { callMethods } from "./call.ts";
+import { feeMethods } from "./fees.ts";
+import { logMethods } from "./logs.ts";
+import { machMethods } from "./mach.ts";
+import { nodeMethods } from "./node.ts";
+import { stateMethods } from "./state.ts";
+import { subscribeMethods } from "./subscribe.ts";
+import { transactionMethods } from "./transactions.ts";
+
+export const rpcMethods: MethodTable = {
+  ...nodeMethods,
+  ...stateMethods,
+  ...blockMethods,
+  ...transactionMethods,
+  ...callMethods,
+  ...feeMethods,
+  ...logMethods,
+  ...subscribeMethods,
+  ...machMethods,
+};

@@ -1,0 +1,74 @@
+/**
+ * eth_getLogs (blockHash or range; address and topic filters with OR-lists and null wildcards; range and result
+ * limits answer -32005) and the polling filters (eth_newFilter, eth_newBlockFilter, eth_newPendingTransactionFilter,
+ * eth_getFilterChanges, eth_getFilterLogs, eth_uninstallFilter).
+ */
+import { z } from "zod";
+import { defineMethod, type MethodTable, type RpcContext } from "../context.ts";
+import { invalidParams, limitExceeded, serverError } from "../errors.ts";
+import type { LogFilterSpec } from "../filters.ts";
+import type { JsonObject } from "../format.ts";
+import { collectBlockLogs, logCriteria, logsInRange } from "../logs.ts";
+import { type LogFilterParam, logFilter } from "../params.ts";
+import { resolveBlockNumber } from "../resolve.ts";
+
+function filterSpec(context: RpcContext, filter: LogFilterParam): LogFilterSpec {
+  return {
+    criteria: logCriteria(filter.address, filter.topics),
+    fromBlock: filter.fromBlock ? resolveBlockNumber(context, filter.fromBlock) : undefined,
+    toBlock: filter.toBlock ? resolveBlockNumber(context, filter.toBlock) : undefined,
+  };
+}
+
+/** Runs a log query over a resolved spec; open bounds mean the head. */
+function queryLogs(context: RpcContext, spec: LogFilterSpec): JsonObject[] {
+  const { backend, limits } = context;
+  const head = backend.headBlockNumber();
+  const from = spec.fromBlock ?? head;
+  let to = spec.toBlock ?? head;
+  if (from > to) throw invalidParams("invalid block range params: fromBlock is after toBlock");
+  if (to > head) to = head;
+  if (from > to) return [];
+  if (to - from + 1n > BigInt(limits.maxLogsBlockRange)) {
+    throw limitExceeded(`query exceeds max block range ${limits.maxLogsBlockRange}`);
+  }
+  return logsInRange(backend, spec.criteria, from, to, limits.maxLogsResults);
+}
+
+function getLogs(context: RpcContext, filter: LogFilterParam): JsonObject[] {
+  if (filter.blockHash !== undefined) {
+    const block = context.backend.getBlockByHash(filter.blockHash);
+    if (!block) throw serverError("unknown block");
+    const receipts = context.backend.getBlockReceipts(block.hash) ?? [];
+    const out: JsonObject[] = [];
+    const criteria = logCriteria(filter.address, filter.topics);
+    if (!collectBlockLogs(block, receipts, criteria, out, context.limits.maxLogsResults)) {
+      throw limitExceeded(`query returned more than ${context.limits.maxLogsResults} results`);
+    }
+    return out;
+  }
+  return queryLogs(context, filterSpec(context, filter));
+}
+
+const filterId = { name: "filterId", schema: z.string() } as const;
+
+export const logMethods: MethodTable = {
+  eth_getLogs: defineMethod([{ name: "filter", schema: logFilter }], ([filter], context) => getLogs(context, filter)),
+  eth_newFilter: defineMethod([{ name: "filter", schema: logFilter }], ([filter], context) => {
+    if (filter.blockHash !== undefined) throw invalidParams("eth_newFilter does not accept blockHash");
+    return context.filters.newLogFilter(filterSpec(context, filter));
+  }),
+  eth_newBlockFilter: defineMethod([], (_args, { filters }) => filters.newBlockFilter()),
+  eth_newPendingTransactionFilter: defineMethod([], (_args, { filters }) => filters.newPendingTransactionFilter()),
+  eth_getFilterChanges: defineMethod([filterId], ([id], { filters }) => {
+    const changes = filters.changes(id);
+    if (changes === undefined) throw serverError("filter not found");
+    return changes;
+  }),
+  eth_getFilterLogs: defineMethod([filterId], ([id], context) => {
+    const spec = context.filters.logFilter(id);
+    if (!spec) throw serverError("filter not found");
+    return queryLogs(context, spec);
+  }),
+  eth_uninstallFilter: defineMethod([filterId], ([id], { filters }) => filters.uninstall(id)),
+};

@@ -1,0 +1,88 @@
+/**
+ * Transaction lookups and submission. Lookups find a transaction as soon as its mini-block is sealed (blockHash
+ * placeholder `0xff…ff` until the EVM block seals). `eth_sendRawTransactionSync` (EIP-7966) and its MegaETH alias
+ * `realtime_sendRawTransaction` answer with the receipt once the mini-block carrying the transaction is sealed.
+ */
+import type { Block, Hash, Receipt } from "../../chain/types.ts";
+import type { TxLocation } from "../backend.ts";
+import { defineMethod, type MethodTable, type RpcContext } from "../context.ts";
+import { nonceGap, RpcError, RpcErrorCode, transactionTimeout } from "../errors.ts";
+import { blockLocations, formatReceipt, formatTransaction, toData } from "../format.ts";
+import { blockNumberOrTag, data, hash, integerOrQuantity, quantity } from "../params.ts";
+import { resolveBlock } from "../resolve.ts";
+
+function transactionAt(context: RpcContext, block: Block | undefined, index: bigint) {
+  if (!block || index >= BigInt(block.transactions.length)) return null;
+  const i = Number(index);
+  const tx = block.transactions[i];
+  if (!tx) return null;
+  const receipts = context.backend.getBlockReceipts(block.hash) ?? [];
+  const location = blockLocations(block, receipts)[i] as TxLocation;
+  return formatTransaction(tx, location);
+}
+
+async function sendSync(
+  context: RpcContext,
+  raw: Uint8Array,
+  timeout: bigint | undefined,
+  expiredMessage: string | undefined,
+) {
+  const { limits, backend, receipts } = context;
+  const timeoutMs =
+    timeout === undefined || timeout === 0n
+      ? limits.sendRawTransactionSyncDefaultTimeoutMs
+      : Math.min(
+          Number(timeout > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : timeout),
+          limits.sendRawTransactionSyncMaxTimeoutMs,
+        );
+  const submitted = await backend.sendRawTransaction(raw);
+  if (submitted.expectedNonce !== undefined) throw nonceGap(submitted.expectedNonce);
+  const located = await receipts.wait(submitted.hash, timeoutMs);
+  if (!located) {
+    if (expiredMessage) throw new RpcError(RpcErrorCode.transactionTimeout, expiredMessage, submitted.hash);
+    throw transactionTimeout(submitted.hash);
+  }
+  return formatReceipt(located.tx, located.receipt, located.location);
+}
+
+const rawParam = { name: "rawTransaction", schema: data } as const;
+const timeoutParam = { name: "timeoutMs", schema: integerOrQuantity, optional: true } as const;
+
+export const transactionMethods: MethodTable = {
+  eth_getTransactionByHash: defineMethod([{ name: "hash", schema: hash }], ([value], { backend }) => {
+    const found = backend.getTransaction(value);
+    return found ? formatTransaction(found.tx, found.location) : null;
+  }),
+  eth_getRawTransactionByHash: defineMethod([{ name: "hash", schema: hash }], ([value], { backend }) => {
+    const found = backend.getTransaction(value);
+    return found ? toData(found.tx.raw) : null;
+  }),
+  eth_getTransactionByBlockNumberAndIndex: defineMethod(
+    [
+      { name: "block", schema: blockNumberOrTag },
+      { name: "index", schema: quantity },
+    ],
+    ([tag, index], context) => transactionAt(context, resolveBlock(context, tag), index),
+  ),
+  eth_getTransactionByBlockHashAndIndex: defineMethod(
+    [
+      { name: "blockHash", schema: hash },
+      { name: "index", schema: quantity },
+    ],
+    ([value, index], context) => transactionAt(context, context.backend.getBlockByHash(value), index),
+  ),
+  eth_getTransactionReceipt: defineMethod([{ name: "hash", schema: hash }], ([value], { backend }) => {
+    const found = backend.getReceipt(value);
+    return found ? formatReceipt(found.tx, found.receipt as Receipt, found.location) : null;
+  }),
+  eth_sendRawTransaction: defineMethod([rawParam], async ([raw], { backend }): Promise<Hash> => {
+    const submitted = await backend.sendRawTransaction(raw);
+    return submitted.hash;
+  }),
+  eth_sendRawTransactionSync: defineMethod([rawParam, timeoutParam], ([raw, timeout], context) =>
+    sendSync(context, raw, timeout, undefined),
+  ),
+  realtime_sendRawTransaction: defineMethod([rawParam, timeoutParam], ([raw, timeout], context) =>
+    sendSync(context, raw, timeout, "realtime transaction expired"),
+  ),
+};

@@ -1,0 +1,220 @@
+/**
+ * The JSON-RPC server: node:http and `ws` on one port (WebSocket by HTTP upgrade). HTTP: POST JSON-RPC (single or
+ * batch), CORS for browser wallets, keep-alive, a body limit answered with HTTP 413 / -32099 `payload too large`.
+ * WebSocket: the same methods plus eth_subscribe; a socket whose unsent bytes exceed `maxWsBufferedBytes` is closed.
+ * Backend events are received once and fanned out to receipt waiters, filters and subscriptions.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type RawData, WebSocket, WebSocketServer } from "ws";
+import type { RpcBackend } from "./backend.ts";
+import { type RpcLimits, type RpcLimitsInput, rpcLimitsSchema } from "./config.ts";
+import type { MethodTable, RpcContext, RpcLogger } from "./context.ts";
+import { handlePayload } from "./dispatcher.ts";
+import { payloadTooLarge, toJsonRpcError } from "./errors.ts";
+import { FilterRegistry } from "./filters.ts";
+import { rpcMethods } from "./methods/index.ts";
+import { ReceiptWaiter } from "./receiptWaiter.ts";
+import { type SubscriptionConnection, SubscriptionHub } from "./subscriptions.ts";
+
+export interface StartRpcServerParameters {
+  readonly backend: RpcBackend;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 0 (a free port). */
+  readonly port?: number;
+  readonly limits?: RpcLimitsInput;
+  readonly logger?: RpcLogger;
+  /** Extra or replacement methods (e.g. a node role adding its own `mach_*`). */
+  readonly methods?: MethodTable;
+}
+
+export interface RpcServer {
+  /** `http://host:port` */
+  readonly url: string;
+  /** `ws://host:port` (same port). */
+  readonly wsUrl: string;
+  readonly port: number;
+  readonly limits: RpcLimits;
+  /** Open WebSocket connections. */
+  readonly connectionCount: () => number;
+  /** Stops listening, closes every connection and detaches from the backend. */
+  close(): Promise<void>;
+}
+export type StartRpcServerReturnType = RpcServer;
+
+const CORS_HEADERS = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "POST, GET, OPTIONS",
+  "access-control-max-age": "86400",
+} as const;
+
+function rawToString(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString("utf8");
+  if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
+  return Buffer.from(data).toString("utf8");
+}
+
+export async function startRpcServer(parameters: StartRpcServerParameters): Promise<RpcServer> {
+  const { backend, logger } = parameters;
+  const limits = rpcLimitsSchema.parse(parameters.limits ?? {});
+  const methods: MethodTable = parameters.methods ? { ...rpcMethods, ...parameters.methods } : rpcMethods;
+  const filters = new FilterRegistry(backend, limits);
+  const subscriptions = new SubscriptionHub(backend);
+  const receipts = new ReceiptWaiter(backend);
+  const baseContext: RpcContext = { backend, limits, filters, subscriptions, receipts, connection: undefined };
+
+  const guard =
+    <A extends unknown[]>(event: string, fn: (...args: A) => void) =>
+    (...args: A): void => {
+      try {
+        fn(...args);
+      } catch (error) {
+        logger?.error({ event, err: error }, "rpc event handler failed");
+      }
+    };
+  const detachBackend = backend.subscribe({
+    miniBlock: guard("miniBlock", (miniBlock) => {
+      receipts.onMiniBlock(miniBlock);
+      subscriptions.onMiniBlock(miniBlock);
+    }),
+    block: guard("block", (block, blockReceipts) => {
+      filters.onBlock(block);
+      subscriptions.onBlock(block, blockReceipts);
+    }),
+    pendingTransaction: guard("pendingTransaction", (tx) => {
+      filters.onPendingTransaction(tx);
+      subscriptions.onPendingTransaction(tx);
+    }),
+    syncing: guard("syncing", (progress) => subscriptions.onSyncing(progress)),
+  });
+
+  const server = createServer((request, response) => handleHttp(request, response));
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.headersTimeout = limits.keepAliveTimeoutMs + 1000;
+
+  function send(response: ServerResponse, status: number, body: string | undefined, close = false): void {
+    if (response.headersSent) return;
+    const headers: Record<string, string> = { ...CORS_HEADERS };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    if (close) headers.connection = "close";
+    response.writeHead(status, headers);
+    response.end(body);
+  }
+
+  function handleHttp(request: IncomingMessage, response: ServerResponse): void {
+    request.on("error", (error) => logger?.debug({ err: error }, "rpc http request error"));
+    response.on("error", (error) => logger?.debug({ err: error }, "rpc http response error"));
+    if (request.method === "OPTIONS") {
+      const headers: Record<string, string> = { ...CORS_HEADERS };
+      const requested = request.headers["access-control-request-headers"];
+      headers["access-control-allow-headers"] = typeof requested === "string" ? requested : "content-type";
+      response.writeHead(204, headers);
+      response.end();
+      return;
+    }
+    if (request.method !== "POST") {
+      send(response, 405, JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: -32600, message: "POST only" } }));
+      request.resume();
+      return;
+    }
+    const tooLarge = () => {
+      send(response, 413, JSON.stringify({ jsonrpc: "2.0", id: null, error: toJsonRpcError(payloadTooLarge()) }), true);
+      request.resume();
+    };
+    const declared = Number(request.headers["content-length"]);
+    if (Number.isFinite(declared) && declared > limits.maxBodyBytes) {
+      tooLarge();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let rejected = false;
+    request.on("data", (chunk: Buffer) => {
+      if (rejected) return;
+      size += chunk.length;
+      if (size > limits.maxBodyBytes) {
+        rejected = true;
+        chunks.length = 0;
+        tooLarge();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on("end", () => {
+      if (rejected) return;
+      handlePayload(Buffer.concat(chunks).toString("utf8"), baseContext, methods, logger).then(
+        (body) => send(response, body === undefined ? 204 : 200, body),
+        (error: unknown) => {
+          logger?.error({ err: error }, "rpc http dispatch failed");
+          send(response, 500, JSON.stringify({ jsonrpc: "2.0", id: null, error: toJsonRpcError(error) }));
+        },
+      );
+    });
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxBodyBytes });
+  server.on("upgrade", (request, socket, head) => {
+    socket.on("error", (error) => logger?.debug({ err: error }, "rpc upgrade socket error"));
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit("connection", ws, request));
+  });
+  wss.on("connection", (ws: WebSocket) => {
+    const connection: SubscriptionConnection = {
+      subscriptions: new Map(),
+      send(message: string) {
+        if (ws.readyState !== WebSocket.OPEN) return;
+        if (ws.bufferedAmount + message.length > limits.maxWsBufferedBytes) {
+          logger?.warn({ bufferedBytes: ws.bufferedAmount }, "rpc websocket too slow, closing");
+          subscriptions.detach(connection);
+          ws.terminate();
+          return;
+        }
+        ws.send(message);
+      },
+    };
+    subscriptions.attach(connection);
+    const context: RpcContext = { ...baseContext, connection };
+    ws.on("message", (data) => {
+      handlePayload(rawToString(data), context, methods, logger).then(
+        (body) => {
+          if (body !== undefined) connection.send(body);
+        },
+        (error: unknown) => logger?.error({ err: error }, "rpc ws dispatch failed"),
+      );
+    });
+    ws.on("close", () => subscriptions.detach(connection));
+    ws.on("error", (error) => logger?.debug({ err: error }, "rpc websocket error"));
+  });
+
+  const host = parameters.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(parameters.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const publicHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+
+  let closed = false;
+  return {
+    url: `http://${publicHost}:${port}`,
+    wsUrl: `ws://${publicHost}:${port}`,
+    port,
+    limits,
+    connectionCount: () => wss.clients.size,
+    async close() {
+      if (closed) return;
+      closed = true;
+      detachBackend();
+      filters.close();
+      receipts.close();
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await stopped;
+    },
+  };
+}

@@ -3,7 +3,7 @@
  * `applyAuthorization`). An invalid authorization is skipped, never fatal to its transaction.
  */
 import type { EVM } from "@ethereumjs/evm";
-import { Address as EvmAddress, Account as EvmAccount, hexToBytes } from "@ethereumjs/util";
+import { Account as EvmAccount, Address as EvmAddress, hexToBytes } from "@ethereumjs/util";
 import { recoverAuthority } from "../chain/authorization.ts";
 import type { Address, Authorization } from "../chain/types.ts";
 import { PER_AUTH_BASE_COST, PER_EMPTY_ACCOUNT_COST } from "./intrinsicGas.ts";

@@ -83,4 +83,3 @@ function toFrame(frame: OpenFrame): CallFrame {
   const { isStatic: _isStatic, calls, ...rest } = frame;
   return { ...rest, calls: calls.map((call) => toFrame(call as OpenFrame)) };
 }
-

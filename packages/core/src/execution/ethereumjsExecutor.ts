@@ -7,10 +7,10 @@
 import { createCustomCommon, Hardfork, Mainnet } from "@ethereumjs/common";
 import { createEVM, type EVM, type EVMResult } from "@ethereumjs/evm";
 import {
-  Address as EvmAddress,
-  Account as EvmAccount,
   bigIntToBytes,
   bytesToHex,
+  Account as EvmAccount,
+  Address as EvmAddress,
   generateAddress,
   hexToBytes,
 } from "@ethereumjs/util";
@@ -192,7 +192,7 @@ export class EthereumJsExecutor implements Executor {
     const legacyPrice = tx.type === 0 || tx.type === 1;
     const maxFeePerGas = legacyPrice ? tx.gasPrice : tx.maxFeePerGas;
     const maxPriorityFeePerGas = legacyPrice ? tx.gasPrice : tx.maxPriorityFeePerGas;
-    const tip = maxFeePerGas - env.baseFeePerGas < maxPriorityFeePerGas ? maxFeePerGas - env.baseFeePerGas : maxPriorityFeePerGas;
+    const tip = minBigint(maxFeePerGas - env.baseFeePerGas, maxPriorityFeePerGas);
     return {
       kind: "transaction",
       type: tx.type,
@@ -336,9 +336,7 @@ export class EthereumJsExecutor implements Executor {
       if (gasPrice < 0n) {
         // eth_call: with no fee given nothing is charged; otherwise the effective price of the given caps.
         const tip = p.maxFeePerGas - env.baseFeePerGas;
-        gasPrice = p.checkBaseFee
-          ? env.baseFeePerGas + (tip < p.maxPriorityFeePerGas ? tip : p.maxPriorityFeePerGas)
-          : 0n;
+        gasPrice = p.checkBaseFee ? env.baseFeePerGas + minBigint(tip, p.maxPriorityFeePerGas) : 0n;
         if (p.checkBaseFee && p.type === 0) gasPrice = p.maxFeePerGas;
       }
       if (!isDeposit) {
@@ -398,16 +396,16 @@ export class EthereumJsExecutor implements Executor {
 
     // --- Execute. ---
     const result: EVMResult = await evm.runCall({
-        block: this.#evmBlock(env),
-        gasPrice,
-        caller: fromAddress,
-        origin: fromAddress,
-        gasLimit: p.gasLimit - intrinsic,
-        ...(p.to !== null ? { to: evmAddress(p.to) } : {}),
-        value: p.value,
-        data: p.data,
-        skipNonceIncrement: true,
-      });
+      block: this.#evmBlock(env),
+      gasPrice,
+      caller: fromAddress,
+      origin: fromAddress,
+      gasLimit: p.gasLimit - intrinsic,
+      ...(p.to !== null ? { to: evmAddress(p.to) } : {}),
+      value: p.value,
+      data: p.data,
+      skipNonceIncrement: true,
+    });
     const exec = result.execResult;
 
     // --- Gas accounting: EIP-3529 refund cap, EIP-7623 floor. ---
@@ -470,7 +468,11 @@ export class EthereumJsExecutor implements Executor {
   }
 
   /** A deposit that cannot execute is still included: the mint stays, the nonce bumps, all its gas is used. */
-  async #depositFailure(p: Prepared, nonceBefore: bigint, error: TransactionRejectedError): Promise<DetailedExecutionResult> {
+  async #depositFailure(
+    p: Prepared,
+    nonceBefore: bigint,
+    error: TransactionRejectedError,
+  ): Promise<DetailedExecutionResult> {
     const sm = this.#state;
     const sender = sm.readAccount(p.from) ?? { nonce: 0n, balance: 0n, codeHash: KECCAK_EMPTY };
     sm.writeAccount(p.from, { ...sender, nonce: nonceBefore + 1n });
@@ -491,4 +493,8 @@ export class EthereumJsExecutor implements Executor {
 
 function toEvm(account: { nonce: bigint; balance: bigint; codeHash: Hash }): EvmAccount {
   return new EvmAccount(account.nonce, account.balance, undefined, hexToBytes(account.codeHash));
+}
+
+function minBigint(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
 }

@@ -5,7 +5,7 @@
  * state root: the EVM never needs one on this path.
  */
 import type { AccountFields, StateManagerInterface } from "@ethereumjs/common";
-import { Account as EvmAccount, type Address as EvmAddress, bigIntToBytes, bytesToHex } from "@ethereumjs/util";
+import { bigIntToBytes, bytesToHex, Account as EvmAccount, type Address as EvmAddress } from "@ethereumjs/util";
 import { keccak256 } from "../chain/hash.ts";
 import type { Account, Address, Hash } from "../chain/types.ts";
 import { MachError } from "../errors.ts";
@@ -228,7 +228,11 @@ export class MachStateManager implements StateManagerInterface {
       this.removeAccount(addr);
       return;
     }
-    this.writeAccount(addr, { nonce: account.nonce, balance: account.balance, codeHash: bytesToHash(account.codeHash) });
+    this.writeAccount(addr, {
+      nonce: account.nonce,
+      balance: account.balance,
+      codeHash: bytesToHash(account.codeHash),
+    });
   }
 
   async deleteAccount(address: EvmAddress): Promise<void> {

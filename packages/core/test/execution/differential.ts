@@ -4,7 +4,7 @@
  */
 import { createCustomCommon, Hardfork, Mainnet } from "@ethereumjs/common";
 import { createTxFromRLP } from "@ethereumjs/tx";
-import { Address as EvmAddress, bigIntToBytes, bytesToHex, createAccount, hexToBytes } from "@ethereumjs/util";
+import { bigIntToBytes, bytesToHex, createAccount, Address as EvmAddress, hexToBytes } from "@ethereumjs/util";
 import { createVM, runTx } from "@ethereumjs/vm";
 import type { Address, Hash, Transaction } from "../../src/chain/types.ts";
 import { createEthereumJsExecutor } from "../../src/execution/ethereumjsExecutor.ts";

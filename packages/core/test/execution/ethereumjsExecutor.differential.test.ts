@@ -2,12 +2,22 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { encodeDeployData, encodeFunctionData, getContractAddress, type Hex, keccak256, pad } from "viem";
 import type { Address, Transaction } from "../../src/chain/types.ts";
-import { Delegate, Factory, Storage, Token } from "./contracts.ts";
+import { Child, Delegate, Factory, Storage, Token } from "./contracts.ts";
 import { type DifferentialRun, runDifferential } from "./differential.ts";
-import { accounts, addresses, blockEnv, CHAIN_ID, ETHER, eip1559, GWEI, MapState, signTx, slotKey } from "./fixtures.ts";
+import {
+  accounts,
+  addresses,
+  blockEnv,
+  CHAIN_ID,
+  ETHER,
+  eip1559,
+  GWEI,
+  MapState,
+  signTx,
+  slotKey,
+} from "./fixtures.ts";
 
 const [alice, bob, carol, dave] = addresses;
-const TOKEN: Address = "0x00000000000000000000000000000000000070c0";
 const FACTORY: Address = "0x00000000000000000000000000000000000fac70";
 const STORAGE: Address = "0x0000000000000000000000000000000000005707";
 const DELEGATE: Address = "0x000000000000000000000000000000000000de1e";
@@ -87,12 +97,16 @@ describe("EthereumJsExecutor matches @ethereumjs/vm runTx", () => {
   it("CREATE2 with value, create-and-selfdestruct in one tx (EIP-6780), selfdestruct of an older contract", async () => {
     const salt = pad("0x01");
     const deploy = encodeFunctionData({ abi: Factory.abi, functionName: "deploy", args: [salt, 42n] });
-    const destroyInTx = encodeFunctionData({ abi: Factory.abi, functionName: "deployAndDestroy", args: [pad("0x02"), dave] });
+    const destroyInTx = encodeFunctionData({
+      abi: Factory.abi,
+      functionName: "deployAndDestroy",
+      args: [pad("0x02"), dave],
+    });
     const child = getContractAddress({
       opcode: "CREATE2",
       from: FACTORY,
       salt,
-      bytecode: encodeDeployData({ abi: [{ type: "constructor", inputs: [{ type: "uint256" }], stateMutability: "payable" }], bytecode: "0x" }),
+      bytecode: encodeDeployData({ abi: Child.abi, bytecode: Child.bytecode, args: [42n] }),
     });
     const txs: Transaction[] = [
       await signTx(0, eip1559({ nonce: 0, to: FACTORY, data: deploy, value: 1_000n, gas: 300_000n })),
@@ -116,7 +130,15 @@ describe("EthereumJsExecutor matches @ethereumjs/vm runTx", () => {
     const { ethereumjs } = await runDifferential(setup, [first], blockEnv());
     const childAddress = (ethereumjs[0]?.logs[0]?.data ?? "").replace(/^0x0{24}/, "0x") as Address;
     const destroy = encodeFunctionData({
-      abi: [{ type: "function", name: "destroy", inputs: [{ type: "address", name: "to" }], outputs: [], stateMutability: "nonpayable" }],
+      abi: [
+        {
+          type: "function",
+          name: "destroy",
+          inputs: [{ type: "address", name: "to" }],
+          outputs: [],
+          stateMutability: "nonpayable",
+        },
+      ],
       functionName: "destroy",
       args: [dave],
     });

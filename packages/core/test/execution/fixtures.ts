@@ -2,9 +2,14 @@
  * Shared fixtures for execution and txpool tests: a flat in-memory `StateWriter`, dev keys, viem-signed
  * transactions decoded with chain's `decodeTransaction`, and a block env.
  */
-import { type Hex, hexToBytes, keccak256 as viemKeccak, type TransactionSerializable } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
-import { decodeTransaction } from "../../src/chain/transaction.ts";
+import { type Hex, hexToBytes, type TransactionSerializable, keccak256 as viemKeccak } from "viem";
+import { privateKeyToAccount, sign } from "viem/accounts";
+import {
+  buildTransaction,
+  decodeTransaction,
+  type SignableTransaction,
+  signingHash,
+} from "../../src/chain/transaction.ts";
 import type { Account, Address, Hash, Transaction } from "../../src/chain/types.ts";
 import type { BlockEnv } from "../../src/execution/types.ts";
 import type { StateWriter } from "../../src/state/types.ts";
@@ -109,6 +114,28 @@ export async function signTx(signer: number, request: TxRequest): Promise<Transa
     ...request,
   } as TransactionSerializable);
   return decodeTransaction(hexToBytes(serialized));
+}
+
+/** Signs Mach transaction fields directly (for bodies viem refuses to sign, such as a tip above the fee cap). */
+export async function signBody(signer: number, body: SignableTransaction): Promise<Transaction> {
+  const key = KEYS[signer];
+  if (key === undefined) throw new Error(`no key ${signer}`);
+  const hash = signingHash(body);
+  const signature = await sign({ hash: `0x${Buffer.from(hash).toString("hex")}`, privateKey: key });
+  const yParity = signature.yParity ?? 0;
+  const r = BigInt(signature.r);
+  const s = BigInt(signature.s);
+  const signed =
+    body.type === 0
+      ? {
+          ...body,
+          r,
+          s,
+          yParity,
+          v: body.chainId === undefined ? BigInt(27 + yParity) : body.chainId * 2n + 35n + BigInt(yParity),
+        }
+      : { ...body, r, s, yParity };
+  return buildTransaction(signed as Parameters<typeof buildTransaction>[0]);
 }
 
 /** An EIP-1559 transaction with 2 gwei fee cap and 1 gwei tip unless overridden. */

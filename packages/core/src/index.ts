@@ -5,7 +5,6 @@
 
 export * from "./chain/index.ts";
 export * from "./chain/types.ts";
-export * from "./da/index.ts";
 export * from "./da/types.ts";
 export type { MachErrorOptions, TransactionRejectionReason } from "./errors.ts";
 export { ExecutionRevertedError, MachError, TransactionRejectedError } from "./errors.ts";

@@ -11,3 +11,4 @@ export { ExecutionRevertedError, MachError, TransactionRejectedError } from "./e
 export * from "./execution/types.ts";
 export * from "./rpc/index.ts";
 export * from "./state/types.ts";
+export * from "./da/index.ts";

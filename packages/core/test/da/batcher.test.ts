@@ -8,6 +8,7 @@ import {
   type BatchRecordStore,
   createMemoryBatchRecordStore,
   formatBatchRecord,
+  type MemoryBatchRecordStore,
 } from "../../src/da/batchRecord.ts";
 import { BatcherHaltedError } from "../../src/da/errors.ts";
 import { joinFrames } from "../../src/da/frame.ts";
@@ -21,7 +22,7 @@ const chainId = 901n;
 function setup(overrides: Partial<CreateBatcherParameters> & { da?: DataAvailability } = {}) {
   const chain = createChainSource();
   const da = (overrides.da as MemoryDa | undefined) ?? createMemoryDa({ maxBlobBytes: 64 * 1024 });
-  const pointers = overrides.pointers ?? createMemoryBatchRecordStore();
+  const pointers = (overrides.pointers as MemoryBatchRecordStore | undefined) ?? createMemoryBatchRecordStore();
   const clock = { ms: 1_000_000 };
   const sleeps: number[] = [];
   const updates: BatchRecord[] = [];
@@ -293,12 +294,17 @@ describe("batcher", () => {
 
   it("runs as a loop until stopped, batching blocks sealed while it runs", async () => {
     const { chain, da, pointers, parameters } = setup();
+    let onBatchUpdated: (record: BatchRecord) => void = () => {};
     const allBatched = new Promise<void>((resolve) => {
-      parameters.onBatchUpdated = (record) => {
+      onBatchUpdated = (record) => {
         if (record.status === "confirmed" && record.lastBlock === 8n) resolve();
       };
     });
-    const batcher = createBatcher({ ...parameters, sleep: (ms, signal) => realSleep(Math.min(ms, 2), signal) });
+    const batcher = createBatcher({
+      ...parameters,
+      onBatchUpdated,
+      sleep: (ms, signal) => realSleep(Math.min(ms, 2), signal),
+    });
     batcher.start();
     assert.equal(batcher.status().state, "running");
     chain.seal(5);
@@ -351,13 +357,6 @@ describe("batcher", () => {
   });
 
   it("never skips or reorders a range under any interleaving of faults, new blocks and restarts", async () => {
-    type Op =
-      | { kind: "seal"; count: number }
-      | { kind: "failSubmits"; count: number }
-      | { kind: "failConfirmations"; count: number }
-      | { kind: "step"; force: boolean }
-      | { kind: "age" }
-      | { kind: "restart" };
     const op = fc.oneof(
       fc.record({ kind: fc.constant("seal" as const), count: fc.integer({ min: 1, max: 6 }) }),
       fc.record({ kind: fc.constant("failSubmits" as const), count: fc.integer({ min: 1, max: 3 }) }),

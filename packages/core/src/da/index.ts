@@ -1,0 +1,108 @@
+/**
+ * Data availability: the port, its in-memory implementation, Mach's batch format, and the batcher loop.
+ *
+ *   sealed Block ──toBatchBlock──► BatchBlock[] ──encodeBatch──► batch bytes ──splitIntoFrames──► frames (blobs)
+ *        ▲ BlockSource                           (batch.ts, compression.ts)      (frame.ts)            │
+ *        │                                                                                             ▼
+ *   batcher.ts: packs by count/size/age (batcherPolicy.ts) ──► DataAvailability.submit/wait ──► pointers
+ *        │ persists BatchRecord (batchRecord.ts, BatchRecordStore port) ──► BatchRecorder (L1, settlement side)
+ *        ▼
+ *   derivation: pointers ──retrieve──► frames ──joinFrames──► batch bytes ──decodeBatch──► BatchBlock[]
+ *
+ * - types.ts        the DataAvailability port and its errors (transient / permanent, not found)
+ * - memory.ts       `createMemoryDa`: the in-memory provider with fault injection, over a restartable store
+ * - wire.ts         bounded big-endian reader / writer the codecs share
+ * - compression.ts  brotli / zstd / none behind a one-byte id, bounded inflation, the measured choice
+ * - batch.ts        the versioned batch header and body codec
+ * - frame.ts        frames: one batch across several blobs, reassembly that detects missing or duplicate frames
+ * - errors.ts       BatchDecodeError, BatchEncodeError, BatcherHaltedError
+ * - batchRecord.ts  batch records, their persistence port and in-memory store, RPC rendering
+ * - batcherPolicy.ts the zod policy schema and backoff
+ * - batcher.ts      `createBatcher`: the loop, pure of I/O but through its ports
+ * - conformance.ts  the adapter conformance suite; exported only as `@mach/core/da/conformance` (it imports node:test)
+ */
+
+export {
+  BATCH_HEADER_BYTES,
+  BATCH_MAGIC,
+  BATCH_VERSION,
+  type Batch,
+  type BatchBlock,
+  batchBlockSize,
+  batchBodySize,
+  DEFAULT_BATCH_COMPRESSION,
+  type DecodeBatchOptions,
+  decodeBatch,
+  type EncodeBatchParameters,
+  encodeBatch,
+  MAX_BATCH_UNCOMPRESSED_BYTES,
+  toBatchBlock,
+} from "./batch.ts";
+export {
+  type Batcher,
+  type BatcherLogger,
+  type BatcherState,
+  type BatcherStatus,
+  type BatchRecorder,
+  type BlockSource,
+  type CreateBatcherParameters,
+  createBatcher,
+  type RunOnceOptions,
+} from "./batcher.ts";
+export {
+  type BatcherPolicy,
+  type BatcherPolicyInput,
+  batcherPolicySchema,
+  retryDelayMs,
+} from "./batcherPolicy.ts";
+export {
+  type BatchRecord,
+  type BatchRecording,
+  type BatchRecordStore,
+  type BatchStatus,
+  createMemoryBatchRecordStore,
+  formatBatchRecord,
+  type ListBatchesParameters,
+  type MemoryBatchRecordStore,
+  type RpcBatchRecord,
+} from "./batchRecord.ts";
+export {
+  type CompressionAlgorithm,
+  CompressionAlgorithmId,
+  type CompressionSettings,
+  ZSTD_WINDOW_LOG_MAX,
+} from "./compression.ts";
+export { BatchDecodeError, type BatchDecodeErrorReason, BatchEncodeError, BatcherHaltedError } from "./errors.ts";
+export {
+  decodeFrame,
+  encodeFrame,
+  FRAME_MAGIC,
+  FRAME_OVERHEAD_BYTES,
+  FRAME_VERSION,
+  type Frame,
+  joinFrames,
+  MAX_FRAMES_PER_BATCH,
+  splitIntoFrames,
+} from "./frame.ts";
+export {
+  createMemoryDa,
+  createMemoryDaStore,
+  DEFAULT_MEMORY_MAX_BLOB_BYTES,
+  decodeMemoryPointer,
+  encodeMemoryPointer,
+  MEMORY_POINTER_BYTES,
+  MEMORY_POINTER_VERSION,
+  type MemoryDa,
+  type MemoryDaOptions,
+  type MemoryDaStore,
+} from "./memory.ts";
+export {
+  DaError,
+  type DaErrorKind,
+  type DaLimits,
+  DaNotFoundError,
+  type DaProviderName,
+  type DataAvailability,
+  type SubmissionHandle,
+  type SubmissionStatus,
+} from "./types.ts";

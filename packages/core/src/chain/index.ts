@@ -10,6 +10,9 @@
  *   bloom.ts          logs bloom: bloomOf(logs), orBloom, bloomContains (log filters)
  *   receipt.ts        consensus receipt encoding (typed envelope; deposit nonce/version), decoding
  *   header.ts         Prague header RLP, hashHeader (block hash), decoding
+ *   trieRoot.ts       Merkle-Patricia roots from sorted keys in one pass: orderedTrieRoot (tx/receipt roots),
+ *                     trieRootFromSorted (reference for state/)
+ *   constants.ts      empty roots and hashes, OP predeploys, EIP-7702 delegation prefix, system addresses
  *   deposit.ts        OP deposits: source hashes, L1→L2 aliasing, TransactionDeposited log → DepositTransaction
  *
  * Data flow: raw tx bytes (RPC/p2p) → decodeTransaction → txpool → execution; the sequencer builds deposits with
@@ -22,6 +25,24 @@ export {
   recoverAuthority,
 } from "./authorization.ts";
 export { addToBloom, BLOOM_BYTES, bloomContains, bloomOf, orBloom, orBloomInto } from "./bloom.ts";
+export {
+  BEACON_ROOTS_ADDRESS,
+  DELEGATION_CODE_LENGTH,
+  DELEGATION_PREFIX,
+  DELEGATION_PREFIX_BYTES,
+  EMPTY_NONCE,
+  EMPTY_OMMERS_HASH,
+  EMPTY_REQUESTS_HASH,
+  EMPTY_TRIE_ROOT,
+  HISTORY_STORAGE_ADDRESS,
+  KECCAK_EMPTY,
+  L1_ATTRIBUTES_DEPOSIT_GAS,
+  L1_ATTRIBUTES_DEPOSITOR,
+  Predeploys,
+  SYSTEM_ADDRESS,
+  ZERO_ADDRESS,
+  ZERO_HASH,
+} from "./constants.ts";
 export type { DepositOpaqueData, TransactionDepositedLog } from "./deposit.ts";
 export {
   applyL1ToL2Alias,
@@ -52,6 +73,8 @@ export {
   bytesToHexString,
   decodeRlp,
   encodeRlp,
+  encodeRlpBytes,
+  encodeRlpListOfEncoded,
   hexStringToBytes,
   RlpDecodeError,
 } from "./rlp.ts";
@@ -73,3 +96,5 @@ export {
   recoverSender,
   signingHash,
 } from "./transaction.ts";
+export type { TrieEntry } from "./trieRoot.ts";
+export { orderedTrieRoot, orderedTrieRootBytes, trieRootFromSorted } from "./trieRoot.ts";

@@ -159,15 +159,27 @@ export function bytesToHexString(bytes: Uint8Array): `0x${string}` {
   return hex as `0x${string}`;
 }
 
+const HEX_VALUES = (() => {
+  const table = new Int8Array(128).fill(-1);
+  for (let i = 0; i < 10; i++) table[48 + i] = i;
+  for (let i = 0; i < 6; i++) {
+    table[65 + i] = 10 + i;
+    table[97 + i] = 10 + i;
+  }
+  return table;
+})();
+
 /** Lowercase or uppercase 0x-hex (even length) to bytes. */
 export function hexStringToBytes(hex: string): Uint8Array {
   const n = (hex.length - 2) / 2;
-  if (!hex.startsWith("0x") || !Number.isInteger(n)) throw new MachError(`invalid hex string: ${hex.slice(0, 16)}`);
+  if (hex.charCodeAt(0) !== 48 || hex.charCodeAt(1) !== 120 || !Number.isInteger(n))
+    throw new MachError(`invalid hex string: ${hex.slice(0, 16)}`);
   const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const byte = Number.parseInt(hex.slice(2 + i * 2, 4 + i * 2), 16);
-    if (Number.isNaN(byte)) throw new MachError(`invalid hex string: ${hex.slice(0, 16)}`);
-    out[i] = byte;
+  for (let i = 0, j = 2; i < n; i++, j += 2) {
+    const hi = HEX_VALUES[hex.charCodeAt(j)] ?? -1;
+    const lo = HEX_VALUES[hex.charCodeAt(j + 1)] ?? -1;
+    if (hi < 0 || lo < 0) throw new MachError(`invalid hex string: ${hex.slice(0, 16)}`);
+    out[i] = (hi << 4) | lo;
   }
   return out;
 }
@@ -201,3 +213,37 @@ export function bigintToFixedBytes(value: bigint, size: number): Uint8Array {
 }
 
 export const EMPTY_BYTES: Uint8Array = new Uint8Array(0);
+
+// ---- encoding from parts (the trie builds nodes from already-encoded children) ----
+
+function lengthPrefix(length: number, offset: number): Uint8Array {
+  if (length < 56) return Uint8Array.of(offset + length);
+  const bytes: number[] = [];
+  for (let n = length; n > 0; n = Math.floor(n / 256)) bytes.unshift(n % 256);
+  return Uint8Array.from([offset + 55 + bytes.length, ...bytes]);
+}
+
+/** RLP encoding of a byte string. */
+export function encodeRlpBytes(bytes: Uint8Array): Uint8Array {
+  if (bytes.length === 1 && (bytes[0] as number) < 0x80) return bytes;
+  const prefix = bytes.length < 56 ? Uint8Array.of(0x80 + bytes.length) : lengthPrefix(bytes.length, 0x80);
+  const out = new Uint8Array(prefix.length + bytes.length);
+  out.set(prefix, 0);
+  out.set(bytes, prefix.length);
+  return out;
+}
+
+/** RLP encoding of a list whose items are already RLP-encoded. */
+export function encodeRlpListOfEncoded(items: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const item of items) length += item.length;
+  const prefix = lengthPrefix(length, 0xc0);
+  const out = new Uint8Array(prefix.length + length);
+  out.set(prefix, 0);
+  let pos = prefix.length;
+  for (const item of items) {
+    out.set(item, pos);
+    pos += item.length;
+  }
+  return out;
+}

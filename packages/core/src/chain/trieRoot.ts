@@ -1,0 +1,153 @@
+/**
+ * Merkle-Patricia roots computed from a sorted key list in one pass, without a trie in memory (reth's hash builder
+ * idea): each node is encoded and hashed once, bottom-up, as the recursion closes its key range.
+ * `orderedTrieRoot` gives transactionsRoot / receiptsRoot / withdrawalsRoot (keys rlp(index)); `trieRootFromSorted`
+ * is the general form (state and storage tries, keys already hashed and sorted).
+ */
+import { MachError } from "../errors.ts";
+import { EMPTY_TRIE_ROOT } from "./constants.ts";
+import { keccak256 } from "./hash.ts";
+import {
+  bigintToBytes,
+  bytesToHexString,
+  EMPTY_BYTES,
+  encodeRlpBytes,
+  encodeRlpListOfEncoded,
+  hexStringToBytes,
+} from "./rlp.ts";
+import type { Hash } from "./types.ts";
+
+export type TrieEntry = readonly [key: Uint8Array, value: Uint8Array];
+
+const EMPTY_STRING_RLP = Uint8Array.of(0x80);
+
+function nibble(key: Uint8Array, i: number): number {
+  const byte = key[i >> 1] as number;
+  return (i & 1) === 0 ? byte >> 4 : byte & 0x0f;
+}
+
+/** Hex-prefix encoding (yellow paper appendix C) of key nibbles [from, to). */
+function hexPrefix(key: Uint8Array, from: number, to: number, leaf: boolean): Uint8Array {
+  const length = to - from;
+  const odd = length & 1;
+  const out = new Uint8Array((length >> 1) + 1);
+  out[0] = ((leaf ? 2 : 0) + odd) << 4;
+  let pos = from;
+  if (odd) out[0] = (out[0] as number) | nibble(key, pos++);
+  for (let i = 1; i < out.length; i++) {
+    out[i] = (nibble(key, pos) << 4) | nibble(key, pos + 1);
+    pos += 2;
+  }
+  return out;
+}
+
+/** How a parent refers to a child node: inline if its encoding is shorter than 32 bytes, else by hash. */
+function reference(encoded: Uint8Array): Uint8Array {
+  return encoded.length < 32 ? encoded : encodeRlpBytes(keccak256(encoded));
+}
+
+function commonPrefix(a: Uint8Array, b: Uint8Array, from: number): number {
+  const max = Math.min(a.length, b.length) * 2;
+  let i = from;
+  while (i < max && nibble(a, i) === nibble(b, i)) i++;
+  return i;
+}
+
+/** Encoded node for entries [lo, hi) which all share the first `depth` nibbles. */
+function buildNode(entries: readonly TrieEntry[], lo: number, hi: number, depth: number): Uint8Array {
+  const [firstKey, firstValue] = entries[lo] as TrieEntry;
+  if (hi - lo === 1) {
+    return encodeRlpListOfEncoded([
+      encodeRlpBytes(hexPrefix(firstKey, depth, firstKey.length * 2, true)),
+      encodeRlpBytes(firstValue),
+    ]);
+  }
+  const lastKey = (entries[hi - 1] as TrieEntry)[0];
+  const shared = commonPrefix(firstKey, lastKey, depth);
+  // An extension, unless the shared path ends at a key (that key's value then sits in the branch below).
+  if (shared > depth && shared < firstKey.length * 2) {
+    const child = buildNode(entries, lo, hi, shared);
+    return encodeRlpListOfEncoded([encodeRlpBytes(hexPrefix(firstKey, depth, shared, false)), reference(child)]);
+  }
+  if (shared > depth) return buildBranch(entries, lo, hi, shared, firstKey, depth);
+  return buildBranch(entries, lo, hi, depth, firstKey, depth);
+}
+
+function buildBranch(
+  entries: readonly TrieEntry[],
+  lo: number,
+  hi: number,
+  at: number,
+  firstKey: Uint8Array,
+  depth: number,
+): Uint8Array {
+  const items: Uint8Array[] = new Array(17);
+  let start = lo;
+  let value: Uint8Array = EMPTY_BYTES;
+  // Sorted order puts a key that ends exactly here first (it is a prefix of the others).
+  if ((entries[start] as TrieEntry)[0].length * 2 === at) {
+    value = (entries[start] as TrieEntry)[1];
+    start++;
+  }
+  for (let n = 0; n < 16; n++) items[n] = EMPTY_STRING_RLP;
+  while (start < hi) {
+    const key = (entries[start] as TrieEntry)[0];
+    const branchNibble = nibble(key, at);
+    let end = start + 1;
+    while (end < hi && nibble((entries[end] as TrieEntry)[0], at) === branchNibble) end++;
+    items[branchNibble] = reference(buildNode(entries, start, end, at + 1));
+    start = end;
+  }
+  items[16] = encodeRlpBytes(value);
+  const branch = encodeRlpListOfEncoded(items);
+  if (at === depth) return branch;
+  return encodeRlpListOfEncoded([encodeRlpBytes(hexPrefix(firstKey, depth, at, false)), reference(branch)]);
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = (a[i] as number) - (b[i] as number);
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}
+
+/**
+ * Root of the trie holding `entries`, whose keys must be strictly ascending (bytewise) and values non-empty (an empty
+ * value means "absent" in a Merkle-Patricia trie).
+ */
+export function trieRootFromSorted(entries: readonly TrieEntry[]): Uint8Array {
+  if (entries.length === 0) return EMPTY_ROOT_BYTES;
+  for (let i = 0; i < entries.length; i++) {
+    const [key, value] = entries[i] as TrieEntry;
+    if (value.length === 0) throw new MachError("trie entry with an empty value", { details: bytesToHexString(key) });
+    if (i > 0 && compareBytes((entries[i - 1] as TrieEntry)[0], key) >= 0)
+      throw new MachError("trie keys not strictly ascending", { details: `at index ${i}` });
+  }
+  return keccak256(buildNode(entries, 0, entries.length, 0));
+}
+
+const EMPTY_ROOT_BYTES = hexStringToBytes(EMPTY_TRIE_ROOT);
+
+/**
+ * Root of the trie mapping rlp(i) → values[i]: transactionsRoot (values = raw txs), receiptsRoot (consensus receipt
+ * encodings), withdrawalsRoot.
+ */
+export function orderedTrieRoot(values: readonly Uint8Array[]): Hash {
+  return bytesToHexString(orderedTrieRootBytes(values));
+}
+
+export function orderedTrieRootBytes(values: readonly Uint8Array[]): Uint8Array {
+  const n = values.length;
+  const entries: TrieEntry[] = [];
+  // Bytewise order of rlp(i): 1..127 (single bytes 0x01..0x7f), then 0 (0x80), then 128.. (0x81.., 0x82.., …).
+  for (let i = 1; i < Math.min(n, 128); i++) entries.push([rlpIndex(i), values[i] as Uint8Array]);
+  if (n > 0) entries.push([rlpIndex(0), values[0] as Uint8Array]);
+  for (let i = 128; i < n; i++) entries.push([rlpIndex(i), values[i] as Uint8Array]);
+  return trieRootFromSorted(entries);
+}
+
+function rlpIndex(i: number): Uint8Array {
+  return encodeRlpBytes(bigintToBytes(BigInt(i)));
+}

@@ -1,0 +1,111 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { createMPT } from "@ethereumjs/mpt";
+import { RLP } from "@ethereumjs/rlp";
+import fc from "fast-check";
+import { bytesToHex, sha256 } from "viem";
+import { EMPTY_OMMERS_HASH, EMPTY_REQUESTS_HASH, EMPTY_TRIE_ROOT, KECCAK_EMPTY } from "../../src/chain/constants.ts";
+import { keccak256Hex } from "../../src/chain/hash.ts";
+import { orderedTrieRoot, type TrieEntry, trieRootFromSorted } from "../../src/chain/trieRoot.ts";
+
+async function mptRoot(entries: readonly TrieEntry[]): Promise<string> {
+  const trie = await createMPT();
+  for (const [key, value] of entries) await trie.put(key, value);
+  return bytesToHex(trie.root());
+}
+
+function sortEntries(map: Map<string, Uint8Array>): TrieEntry[] {
+  return [...map.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => [Uint8Array.from(Buffer.from(k, "hex")), v] as const);
+}
+
+const value = fc.uint8Array({ minLength: 1, maxLength: 80 });
+
+describe("trie roots", () => {
+  it("constants are the hashes they name", () => {
+    assert.equal(keccak256Hex(RLP.encode(new Uint8Array())), EMPTY_TRIE_ROOT);
+    assert.equal(keccak256Hex(new Uint8Array()), KECCAK_EMPTY);
+    assert.equal(keccak256Hex(RLP.encode([])), EMPTY_OMMERS_HASH);
+    assert.equal(sha256(new Uint8Array()), EMPTY_REQUESTS_HASH);
+  });
+
+  it("orderedTrieRoot of nothing is the empty trie root", () => {
+    assert.equal(orderedTrieRoot([]), EMPTY_TRIE_ROOT);
+  });
+
+  it("orderedTrieRoot equals @ethereumjs/mpt with keys rlp(index), across the 0/127/128 key boundaries", async () => {
+    for (const n of [1, 2, 3, 16, 17, 127, 128, 129, 300]) {
+      const values = Array.from({ length: n }, (_, i) =>
+        Uint8Array.from({ length: (i % 40) + 1 }, (_, j) => (i * 7 + j) & 0xff),
+      );
+      const entries = values.map((v, i) => [RLP.encode(i), v] as const);
+      assert.equal(orderedTrieRoot(values), await mptRoot(entries), `n = ${n}`);
+    }
+  });
+
+  it("orderedTrieRoot equals @ethereumjs/mpt for random values", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(value, { minLength: 1, maxLength: 40 }), async (values) => {
+        assert.equal(orderedTrieRoot(values), await mptRoot(values.map((v, i) => [RLP.encode(i), v] as const)));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("trieRootFromSorted equals @ethereumjs/mpt for hashed 32-byte keys", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.uint8Array({ minLength: 32, maxLength: 32 }), value), { minLength: 1, maxLength: 60 }),
+        async (pairs) => {
+          const map = new Map(pairs.map(([k, v]) => [Buffer.from(k).toString("hex"), v]));
+          const entries = sortEntries(map);
+          assert.equal(bytesToHex(trieRootFromSorted(entries)), await mptRoot(entries));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it("trieRootFromSorted equals @ethereumjs/mpt for variable-length keys that prefix each other", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.tuple(
+            fc.uint8Array({ minLength: 1, maxLength: 3 }).map((k) => k.map((b) => b & 0x11)),
+            value,
+          ),
+          {
+            minLength: 1,
+            maxLength: 30,
+          },
+        ),
+        async (pairs) => {
+          const map = new Map(pairs.map(([k, v]) => [Buffer.from(k).toString("hex"), v]));
+          const entries = sortEntries(map);
+          assert.equal(bytesToHex(trieRootFromSorted(entries)), await mptRoot(entries));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("refuses unsorted keys, duplicates and empty values", () => {
+    const a = Uint8Array.of(1);
+    const b = Uint8Array.of(2);
+    const v = Uint8Array.of(9);
+    assert.throws(() =>
+      trieRootFromSorted([
+        [b, v],
+        [a, v],
+      ]),
+    );
+    assert.throws(() =>
+      trieRootFromSorted([
+        [a, v],
+        [a, v],
+      ]),
+    );
+    assert.throws(() => trieRootFromSorted([[a, new Uint8Array()]]));
+  });
+});

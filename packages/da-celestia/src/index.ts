@@ -71,7 +71,7 @@ export {
   encodeCelestiaPointer,
 } from "./pointer.ts";
 export type { Permission } from "./standin/auth.ts";
-export type { CelestiaStandIn, CelestiaStandInOptions } from "./standin/server.ts";
+export type { CelestiaStandIn, CelestiaStandInOptions, StandInFault } from "./standin/server.ts";
 export {
   STANDIN_DEFAULT_BLOCK_TIME_MS,
   STANDIN_DEFAULT_MAX_BLOB_BYTES,

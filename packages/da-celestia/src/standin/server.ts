@@ -55,8 +55,15 @@ export interface CelestiaStandIn {
   issueToken(allow: readonly Permission[], expiresAtSeconds?: number): string;
   /** Current head height. */
   head(): number;
+  /**
+   * Test lever: the next request for `method` fails once the way an overloaded node behind a proxy does, with HTTP 503
+   * (`unavailable`), or by dropping the connection without a reply (`drop`).
+   */
+  failNext(method: string, fault?: StandInFault): void;
   close(): Promise<void>;
 }
+
+export type StandInFault = "unavailable" | "drop";
 
 class RpcFailure extends Error {
   readonly code: number;
@@ -84,6 +91,12 @@ export async function startCelestiaStandIn(options: CelestiaStandInOptions): Pro
   const secret = store.loadOrCreateSecret(createJwtSecret);
   const chain = new StandInChain(store, blockTimeMs);
   const adminToken = options.authToken ?? signAuthToken(secret, ALL_PERMISSIONS);
+  const faults = new Map<string, StandInFault[]>();
+  const takeFault = (parsed: unknown): StandInFault | undefined => {
+    const method = (parsed as { method?: unknown } | undefined)?.method;
+    if (typeof method !== "string") return undefined;
+    return faults.get(method)?.shift();
+  };
 
   const resolveHeight = async (height: number): Promise<StoredHeader> => {
     if (height === 0) throw new RpcFailure(HANDLER_ERROR, "height is equal to 0");
@@ -258,6 +271,16 @@ export async function startCelestiaStandIn(options: CelestiaStandInOptions): Pro
       } catch {
         parsed = undefined;
       }
+      const fault = Array.isArray(parsed) ? undefined : takeFault(parsed);
+      if (fault === "drop") {
+        response.socket?.destroy();
+        return;
+      }
+      if (fault === "unavailable") {
+        response.writeHead(503, { "content-type": "text/plain" });
+        response.end("service unavailable\n");
+        return;
+      }
       if (parsed === undefined) reply = errorReply(null, PARSE_ERROR, "Parse error");
       else if (Array.isArray(parsed)) reply = await Promise.all(parsed.map((r) => handleOne(r, perms)));
       else reply = await handleOne(parsed, perms);
@@ -285,6 +308,11 @@ export async function startCelestiaStandIn(options: CelestiaStandInOptions): Pro
     authToken: adminToken,
     issueToken: (allow, expiresAtSeconds) => signAuthToken(secret, allow, expiresAtSeconds),
     head: () => chain.head.height,
+    failNext: (method, fault = "unavailable") => {
+      const list = faults.get(method) ?? [];
+      list.push(fault);
+      faults.set(method, list);
+    },
     close: () => {
       closed ??= (async () => {
         chain.stop(new RpcFailure(HANDLER_ERROR, "context canceled"));

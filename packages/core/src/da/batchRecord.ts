@@ -2,9 +2,10 @@
  * What the batcher remembers about each batch: its block range, the DA pointers of its frames, and how far it got
  * (submitted → confirmed on DA → recorded on L1). The node persists records over LMDB through `BatchRecordStore`;
  * `createMemoryBatchRecordStore` is the in-memory implementation for tests. `formatBatchRecord` renders a record for
- * the `mach_getBatches` RPC method.
+ * the `mach_getBatches` RPC method as plain JSON values, and `parseBatchRecord` reads that form back, so a store can
+ * persist records as JSON.
  */
-import { bytesToHex, type Hex, numberToHex } from "viem";
+import { bytesToHex, type Hex, hexToBigInt, hexToBytes, numberToHex } from "viem";
 import type { Hash } from "../chain/types.ts";
 import type { DaProviderName } from "./types.ts";
 
@@ -127,5 +128,31 @@ export function formatBatchRecord(record: BatchRecord): RpcBatchRecord {
     encodedBytes: record.encodedBytes,
     frameCount: record.frameCount,
     error: record.error ?? null,
+  };
+}
+
+/** Inverse of `formatBatchRecord`. */
+export function parseBatchRecord(json: RpcBatchRecord): BatchRecord {
+  const recording: BatchRecording = {
+    ...(json.l1TransactionHash !== null ? { l1TransactionHash: json.l1TransactionHash } : {}),
+    ...(json.l1BlockNumber !== null ? { l1BlockNumber: hexToBigInt(json.l1BlockNumber) } : {}),
+  };
+  return {
+    firstBlock: hexToBigInt(json.firstBlock),
+    lastBlock: hexToBigInt(json.lastBlock),
+    lastBlockHash: json.lastBlockHash,
+    batchId: json.batchId,
+    provider: json.provider,
+    pointers: json.pointers.map((pointer) => hexToBytes(pointer)),
+    status: json.status,
+    submittedAt: json.submittedAt,
+    ...(json.confirmedAt !== null ? { confirmedAt: json.confirmedAt } : {}),
+    ...(json.recordedAt !== null ? { recordedAt: json.recordedAt } : {}),
+    ...(json.l1TransactionHash !== null || json.l1BlockNumber !== null ? { recording } : {}),
+    txCount: json.txCount,
+    uncompressedBytes: json.uncompressedBytes,
+    encodedBytes: json.encodedBytes,
+    frameCount: json.frameCount,
+    ...(json.error !== null ? { error: json.error } : {}),
   };
 }

@@ -48,6 +48,23 @@ export interface BatcherLogger {
   error(fields: object, message: string): void;
 }
 
+/**
+ * The metrics the batcher updates; `node/` fills them with prom-client (a Counter / Histogram / Gauge fits each
+ * shape) under the names given.
+ */
+export interface BatcherMetrics {
+  /** `mach_da_batches_total{status}`: record transitions (submitting, confirmed, recorded, failed). */
+  readonly batches: { inc(labels: { status: BatchStatus }): void };
+  /** `mach_da_batch_encoded_bytes`: size of each confirmed batch (header + compressed body). */
+  readonly batchBytes: { observe(value: number): void };
+  /** `mach_da_batch_confirm_seconds`: from the first submit of a batch to its last frame's confirmation. */
+  readonly confirmSeconds: { observe(value: number): void };
+  /** `mach_da_retries_total{operation}`: transient failures retried. */
+  readonly retries: { inc(labels: { operation: "submit" | "record" }): void };
+  /** `mach_da_unbatched_blocks`: sealed blocks read but not yet in a batch. */
+  readonly pendingBlocks: { set(value: number): void };
+}
+
 export interface CreateBatcherParameters {
   readonly chainId: bigint;
   readonly da: DataAvailability;
@@ -61,6 +78,7 @@ export interface CreateBatcherParameters {
   /** First block to batch when the store holds no record. Default 1 (genesis is not batched). */
   readonly startBlock?: bigint;
   readonly logger?: BatcherLogger;
+  readonly metrics?: BatcherMetrics;
   /** Clock in Unix ms; default `Date.now`. */
   readonly now?: () => number;
   /** Backoff and poll sleeps; default a timer. Must reject when `signal` aborts. */
@@ -132,6 +150,7 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
   const policy: BatcherPolicy = batcherPolicySchema.parse(parameters.policy ?? {});
   const compression = { algorithm: policy.compression, level: policy.compressionLevel };
   const logger = parameters.logger ?? silentLogger;
+  const metrics = parameters.metrics;
   const now = parameters.now ?? Date.now;
   const sleep = parameters.sleep ?? defaultSleep;
 
@@ -154,6 +173,7 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
 
   const save = async (record: BatchRecord) => {
     await store.put(record);
+    metrics?.batches.inc({ status: record.status });
     onBatchUpdated?.(record);
   };
 
@@ -210,6 +230,7 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
           );
         }
         const delayMs = retryDelayMs(policy, failures);
+        metrics?.retries.inc({ operation: what === "L1 recording" ? "record" : "submit" });
         logger.warn(
           { what, firstBlock: range.first, lastBlock: range.last, failures, delayMs, err: error },
           "transient failure, retrying",
@@ -328,6 +349,8 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
     }
     const confirmed: BatchRecord = { ...submitting, pointers: framePointers, status: "confirmed", confirmedAt: now() };
     await save(confirmed);
+    metrics?.batchBytes.observe(confirmed.encodedBytes);
+    metrics?.confirmSeconds.observe((confirmed.confirmedAt! - confirmed.submittedAt) / 1000);
     logger.info({ firstBlock: range.first, lastBlock: range.last }, "batch confirmed on DA");
     return confirmed;
   };
@@ -342,6 +365,7 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
       unrecorded.shift();
     }
     const full = await fill();
+    metrics?.pendingBlocks.set(pending.length);
     if (pending.length === 0) return undefined;
     const aged = pendingSince !== undefined && now() - pendingSince >= policy.maxBatchAgeMs;
     if (!full && !aged && !options.force) return undefined;
@@ -351,6 +375,7 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
     pending = [];
     pendingBytes = 4;
     pendingSince = undefined;
+    metrics?.pendingBlocks.set(0);
     nextBlock = confirmed.lastBlock + 1n;
     expectedParent = confirmed.lastBlockHash;
     unrecorded.push(confirmed);

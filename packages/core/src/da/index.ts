@@ -41,6 +41,7 @@ export {
 export {
   type Batcher,
   type BatcherLogger,
+  type BatcherMetrics,
   type BatcherState,
   type BatcherStatus,
   type BatchRecorder,
@@ -64,6 +65,7 @@ export {
   formatBatchRecord,
   type ListBatchesParameters,
   type MemoryBatchRecordStore,
+  parseBatchRecord,
   type RpcBatchRecord,
 } from "./batchRecord.ts";
 export {

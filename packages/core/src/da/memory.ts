@@ -55,7 +55,7 @@ export interface MemoryDa extends DataAvailability {
   failNextRetrieves(count: number, kind?: DaErrorKind): void;
   /** The next `count` accepted submissions end in status `failed` (their `wait` rejects) instead of confirming. */
   failNextConfirmations(count: number, kind?: DaErrorKind): void;
-  /** Calls to `submit` that were accepted (not failed by injection), for tests. */
+  /** Calls to `submit` that passed validation and submit-fault injection (confirmation may still fail). */
   readonly submitCount: number;
 }
 

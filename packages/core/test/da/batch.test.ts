@@ -14,6 +14,7 @@ import {
 } from "../../src/da/batch.ts";
 import type { CompressionSettings } from "../../src/da/compression.ts";
 import { BatchDecodeError, BatchEncodeError } from "../../src/da/errors.ts";
+import { MachError } from "../../src/errors.ts";
 import { arbitraryBatchBlocks, makeBlocks } from "./fixtures.ts";
 
 const settings: CompressionSettings[] = [
@@ -27,6 +28,7 @@ function expectDecodeError(bytes: Uint8Array, reason?: BatchDecodeError["reason"
     decodeBatch(bytes);
   } catch (error) {
     assert.ok(error instanceof BatchDecodeError, `expected BatchDecodeError, got ${String(error)}`);
+    assert.ok(error instanceof MachError);
     if (reason) assert.equal(error.reason, reason);
     return error;
   }

@@ -129,6 +129,37 @@ describe("batcher", () => {
     await assertCovered(da, pointers.list(), chain, 1n, 4n);
   });
 
+  it("reports retries, batch transitions, sizes and pending blocks through its metrics", async () => {
+    const seen = {
+      statuses: [] as string[],
+      retries: [] as string[],
+      bytes: [] as number[],
+      seconds: [] as number[],
+      pending: [] as number[],
+    };
+    const { chain, da, parameters } = setup();
+    const batcher = createBatcher({
+      ...parameters,
+      metrics: {
+        batches: { inc: ({ status }) => seen.statuses.push(status) },
+        retries: { inc: ({ operation }) => seen.retries.push(operation) },
+        batchBytes: { observe: (v) => seen.bytes.push(v) },
+        confirmSeconds: { observe: (v) => seen.seconds.push(v) },
+        pendingBlocks: { set: (v) => seen.pending.push(v) },
+      },
+    });
+    chain.seal(6);
+    da.failNextSubmits(2);
+    const record = await batcher.runOnce();
+    assert.deepEqual(seen.statuses, ["submitting", "confirmed"]);
+    assert.deepEqual(seen.retries, ["submit", "submit"]);
+    assert.deepEqual(seen.bytes, [record?.encodedBytes]);
+    assert.deepEqual(seen.seconds, [0]);
+    assert.deepEqual(seen.pending, [4, 0]);
+    await batcher.runOnce();
+    assert.deepEqual(seen.pending, [4, 0, 2]);
+  });
+
   it("caps the backoff at retryMaxDelayMs", async () => {
     const { chain, da, batcher, sleeps } = setup({ policy: { retryMaxDelayMs: 300 } });
     chain.seal(4);

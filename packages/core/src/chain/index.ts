@@ -13,6 +13,7 @@
  *   trieRoot.ts       Merkle-Patricia roots from sorted keys in one pass: orderedTrieRoot (tx/receipt roots),
  *                     trieRootFromSorted (reference for state/)
  *   constants.ts      empty roots and hashes, OP predeploys, EIP-7702 delegation prefix, system addresses
+ *   fees.ts           EIP-1559 base fee (OP parameters), effective price/tip, intrinsic gas, EIP-7623 floor, max cost
  *   deposit.ts        OP deposits: source hashes, L1→L2 aliasing, TransactionDeposited log → DepositTransaction
  *
  * Data flow: raw tx bytes (RPC/p2p) → decodeTransaction → txpool → execution; the sequencer builds deposits with
@@ -61,6 +62,35 @@ export {
   upgradeDepositSourceHash,
   userDepositSourceHash,
 } from "./deposit.ts";
+export type { BaseFeeParams, IntrinsicGasInput } from "./fees.ts";
+export {
+  calldataTokens,
+  ETHEREUM_BASE_FEE_PARAMS,
+  effectiveGasPrice,
+  effectiveTip,
+  floorDataGas,
+  INIT_CODE_WORD_GAS,
+  intrinsicGas,
+  MAX_CODE_SIZE,
+  MAX_INIT_CODE_SIZE,
+  MAX_REFUND_QUOTIENT,
+  maxFeePerGas,
+  maxPriorityFeePerGas,
+  maxTxCost,
+  minimumGasLimit,
+  nextBaseFee,
+  OP_BASE_FEE_PARAMS,
+  PER_AUTH_BASE_COST,
+  PER_EMPTY_ACCOUNT_COST,
+  STANDARD_TOKEN_COST,
+  TOTAL_COST_FLOOR_PER_TOKEN,
+  TX_ACCESS_LIST_ADDRESS_GAS,
+  TX_ACCESS_LIST_STORAGE_KEY_GAS,
+  TX_DATA_NON_ZERO_GAS,
+  TX_DATA_ZERO_GAS,
+  TX_GAS,
+  TX_GAS_CONTRACT_CREATION,
+} from "./fees.ts";
 export { keccak256, keccak256Hex } from "./hash.ts";
 export { decodeHeader, encodeHeader, hashHeader, hashHeaderBytes } from "./header.ts";
 export type { ConsensusReceipt } from "./receipt.ts";

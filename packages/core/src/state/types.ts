@@ -41,3 +41,11 @@ export interface AccountDiff {
 export interface StateDiff {
   readonly accounts: readonly AccountDiff[];
 }
+
+/**
+ * A state that can list one account's storage. The diff recorder uses it to keep the pre-values of every slot a
+ * `clearStorage`/`deleteAccount` drops, so history can answer reads from before the clear.
+ */
+export interface StorageEnumerable {
+  storageEntries(address: Address): Iterable<readonly [Hash, bigint]>;
+}

@@ -1,0 +1,107 @@
+/**
+ * Byte conversions for the state hot path: hex keys (addresses, slots, hashes) to bytes and back, and minimal
+ * big-endian encodings of bigints. Hand-written because viem's general-purpose versions validate and allocate more
+ * than a loop over 1M accounts can afford.
+ */
+import type { Hex } from "../chain/types.ts";
+
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) HEX_VALUE[48 + i] = i;
+for (let i = 0; i < 6; i++) {
+  HEX_VALUE[65 + i] = 10 + i;
+  HEX_VALUE[97 + i] = 10 + i;
+}
+const HEX_CHARS: string[] = [];
+for (let i = 0; i < 256; i++) HEX_CHARS.push(i.toString(16).padStart(2, "0"));
+
+export const EMPTY_BYTES: Uint8Array = new Uint8Array(0);
+
+/** Parses 0x-prefixed hex of even length; returns undefined on any invalid character. */
+export function tryHexToBytes(hex: string): Uint8Array | undefined {
+  const length = hex.length;
+  if (length < 2 || (length & 1) === 1 || hex.charCodeAt(0) !== 48 || (hex.charCodeAt(1) | 32) !== 120) {
+    return undefined;
+  }
+  const out = new Uint8Array((length - 2) >> 1);
+  for (let i = 0, j = 2; j < length; i++, j += 2) {
+    const hi = HEX_VALUE[hex.charCodeAt(j)] ?? -1;
+    const lo = HEX_VALUE[hex.charCodeAt(j + 1)] ?? -1;
+    if (hi < 0 || lo < 0) return undefined;
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}
+
+/** Parses 0x-prefixed hex; throws a TypeError on malformed input (keys reaching state are validated upstream). */
+export function hexToBytes(hex: string): Uint8Array {
+  const out = tryHexToBytes(hex);
+  if (out === undefined) throw new TypeError(`invalid hex: ${hex.slice(0, 80)}`);
+  return out;
+}
+
+/** Lowercase 0x-hex of `bytes[start, end)`. */
+export function bytesToHex(bytes: Uint8Array, start = 0, end = bytes.length): Hex {
+  let out = "0x";
+  for (let i = start; i < end; i++) out += HEX_CHARS[bytes[i]!];
+  return out as Hex;
+}
+
+/** Number of bytes in the minimal big-endian encoding of a non-negative bigint (0 for 0n). */
+export function bigintByteLength(value: bigint): number {
+  if (value < 0x1_0000_0000_0000n) {
+    let n = Number(value);
+    let length = 0;
+    while (n > 0) {
+      length++;
+      n = Math.floor(n / 256);
+    }
+    return length;
+  }
+  return (value.toString(16).length + 1) >> 1;
+}
+
+/** Writes the minimal big-endian encoding of `value` (of `length` bytes, from bigintByteLength) at `offset`. */
+export function writeBigint(out: Uint8Array, offset: number, value: bigint, length: number): void {
+  if (length <= 6) {
+    let n = Number(value);
+    for (let i = offset + length - 1; i >= offset; i--) {
+      out[i] = n & 0xff;
+      n = Math.floor(n / 256);
+    }
+    return;
+  }
+  const hex = value.toString(16);
+  let j = hex.length;
+  for (let i = offset + length - 1; i >= offset; i--) {
+    const lo = HEX_VALUE[hex.charCodeAt(--j)] ?? 0;
+    const hi = j > 0 ? (HEX_VALUE[hex.charCodeAt(--j)] ?? 0) : 0;
+    out[i] = (hi << 4) | lo;
+  }
+}
+
+/** Minimal big-endian bytes of a non-negative bigint (empty for 0n). */
+export function bigintToBytes(value: bigint): Uint8Array {
+  const length = bigintByteLength(value);
+  const out = new Uint8Array(length);
+  writeBigint(out, 0, value, length);
+  return out;
+}
+
+/** Big-endian bytes `[start, end)` as a bigint (0n when empty). */
+export function bytesToBigint(bytes: Uint8Array, start = 0, end = bytes.length): bigint {
+  const length = end - start;
+  if (length <= 6) {
+    let n = 0;
+    for (let i = start; i < end; i++) n = n * 256 + bytes[i]!;
+    return BigInt(n);
+  }
+  return BigInt(bytesToHex(bytes, start, end));
+}
+
+/** Byte equality. */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  const length = a.length;
+  if (length !== b.length) return false;
+  for (let i = 0; i < length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,309 @@
+/**
+ * Mach's in-memory Merkle-Patricia trie with an incremental root.
+ *
+ * `put`/`delete` mutate the node tree in place and clear the cached refs on the path they walk; `root()` rehashes
+ * only those dirty paths (see node.ts). Keys have a fixed length (32 bytes by default: the secure-trie keys
+ * keccak(address) and keccak(slot) that the caller computes). Values are the leaf payloads as bytes (an account's
+ * RLP, a storage value's RLP) and are kept by reference: callers must not mutate them afterwards.
+ */
+import {
+  BRANCH,
+  BranchNode,
+  EXTENSION,
+  ExtensionNode,
+  encodeNode,
+  LEAF,
+  LeafNode,
+  nibbleAt,
+  rootHashOf,
+  type TrieNode,
+} from "./node.ts";
+
+const EMPTY_ROOT = Uint8Array.from([
+  0x56, 0xe8, 0x1f, 0x17, 0x1b, 0xcc, 0x55, 0xa6, 0xff, 0x83, 0x45, 0xe6, 0x92, 0xc0, 0xf8, 0x6e, 0x5b, 0x48, 0xe0,
+  0x1b, 0x99, 0x6c, 0xad, 0xc0, 0x01, 0x62, 0x2f, 0xb5, 0xe3, 0x63, 0xb4, 0x21,
+]);
+
+export class MerkleTrie {
+  #root: TrieNode | null = null;
+  /** The cached root hash; null after any change. */
+  #rootHash: Uint8Array | null = null;
+  #size = 0;
+  /** Set by #insert/#remove when the operation changed the trie (parents then mark the child's slot dirty). */
+  #changed = false;
+  readonly #keyLength: number;
+  readonly #keyNibbles: number;
+
+  constructor(keyLength = 32) {
+    this.#keyLength = keyLength;
+    this.#keyNibbles = keyLength * 2;
+  }
+
+  /** Number of keys held. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Sets `key` to `value` (non-empty bytes). */
+  put(key: Uint8Array, value: Uint8Array): void {
+    this.#checkKey(key);
+    if (value.length === 0) throw new RangeError("trie values must be non-empty; use delete()");
+    this.#changed = false;
+    this.#root = this.#insert(this.#root, key, 0, value);
+    if (this.#changed) this.#rootHash = null;
+  }
+
+  /** Removes `key`; a no-op when absent. */
+  delete(key: Uint8Array): void {
+    this.#checkKey(key);
+    if (this.#root === null) return;
+    this.#changed = false;
+    this.#root = this.#remove(this.#root, key, 0);
+    if (this.#changed) this.#rootHash = null;
+  }
+
+  get(key: Uint8Array): Uint8Array | undefined {
+    this.#checkKey(key);
+    let node = this.#root;
+    let depth = 0;
+    while (node !== null) {
+      if (node.kind === LEAF) return sameKey(node.key, key) ? node.value : undefined;
+      if (node.kind === EXTENSION) {
+        const path = node.path;
+        for (let i = 0; i < path.length; i++) if (path[i] !== nibbleAt(key, depth + i)) return undefined;
+        depth += path.length;
+        node = node.child;
+      } else {
+        node = node.children[nibbleAt(key, depth)] ?? null;
+        depth++;
+      }
+    }
+    return undefined;
+  }
+
+  /** The root hash (32 bytes; do not mutate), rehashing only what changed since the last call. */
+  root(): Uint8Array {
+    if (this.#root === null) return EMPTY_ROOT;
+    this.#rootHash ??= rootHashOf(this.#root, this.#keyNibbles);
+    return this.#rootHash;
+  }
+
+  /**
+   * The Merkle proof for `key` at the current root: the RLP of each node from the root down the key's path, as
+   * eth_getProof returns it (embedded nodes travel inside their parent; empty for an empty trie, as geth). Proves
+   * absence when the key is missing.
+   */
+  proof(key: Uint8Array): Uint8Array[] {
+    this.#checkKey(key);
+    if (this.#root === null) return [];
+    const proof: Uint8Array[] = [];
+    let node: TrieNode | null = this.#root;
+    let depth = 0;
+    while (node !== null) {
+      const encoded = encodeNode(node, this.#keyNibbles);
+      if (node === this.#root || encoded.length >= 32) proof.push(encoded);
+      if (node.kind === LEAF) break;
+      if (node.kind === EXTENSION) {
+        const path = node.path;
+        let matches = true;
+        for (let i = 0; i < path.length; i++) {
+          if (path[i] !== nibbleAt(key, depth + i)) {
+            matches = false;
+            break;
+          }
+        }
+        if (!matches) break;
+        depth += path.length;
+        node = node.child;
+      } else {
+        node = node.children[nibbleAt(key, depth)] ?? null;
+        depth++;
+      }
+    }
+    return proof;
+  }
+
+  /** Visits every (key, value) pair in key order. */
+  *entries(): Generator<[Uint8Array, Uint8Array]> {
+    const stack: TrieNode[] = this.#root === null ? [] : [this.#root];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (node.kind === LEAF) yield [node.key, node.value];
+      else if (node.kind === EXTENSION) stack.push(node.child);
+      else {
+        for (let i = 15; i >= 0; i--) {
+          const child = node.children[i];
+          if (child) stack.push(child);
+        }
+      }
+    }
+  }
+
+  #checkKey(key: Uint8Array): void {
+    if (key.length !== this.#keyLength) {
+      throw new RangeError(`trie key must be ${this.#keyLength} bytes, got ${key.length}`);
+    }
+  }
+
+  #insert(node: TrieNode | null, key: Uint8Array, depth: number, value: Uint8Array): TrieNode {
+    if (node === null) {
+      this.#size++;
+      this.#changed = true;
+      return new LeafNode(key, depth, value);
+    }
+    if (node.kind === BRANCH) {
+      const index = nibbleAt(key, depth);
+      const child = node.children[index] ?? null;
+      const updated = this.#insert(child, key, depth + 1, value);
+      if (updated !== child) node.children[index] = updated;
+      if (this.#changed) node.dirtyMask |= 1 << index;
+      return node;
+    }
+    if (node.kind === LEAF) {
+      const existing = node.key;
+      let i = depth;
+      const end = this.#keyNibbles;
+      while (i < end && nibbleAt(existing, i) === nibbleAt(key, i)) i++;
+      if (i === end) {
+        if (!sameBytes(node.value, value)) {
+          node.value = value;
+          this.#changed = true;
+        }
+        return node;
+      }
+      // Split: a branch at nibble i holding the old leaf and the new one, behind an extension if i > depth.
+      this.#size++;
+      this.#changed = true;
+      const branch = new BranchNode();
+      const oldIndex = nibbleAt(existing, i);
+      const newIndex = nibbleAt(key, i);
+      node.depth = i + 1;
+      branch.children[oldIndex] = node;
+      branch.children[newIndex] = new LeafNode(key, i + 1, value);
+      branch.dirtyMask = (1 << oldIndex) | (1 << newIndex);
+      if (i === depth) return branch;
+      const path = new Uint8Array(i - depth);
+      for (let j = 0; j < path.length; j++) path[j] = nibbleAt(key, depth + j);
+      return new ExtensionNode(path, branch);
+    }
+    // Extension.
+    const path = node.path;
+    let j = 0;
+    while (j < path.length && path[j] === nibbleAt(key, depth + j)) j++;
+    if (j === path.length) {
+      const child = node.child;
+      const updated = this.#insert(child, key, depth + j, value);
+      if (updated !== child) node.child = updated;
+      if (this.#changed) node.childDirty = true;
+      return node;
+    }
+    // Diverges inside the extension at j: a branch there; the extension's remainder hangs below it.
+    this.#size++;
+    this.#changed = true;
+    const branch = new BranchNode();
+    const oldIndex = path[j]!;
+    const newIndex = nibbleAt(key, depth + j);
+    if (path.length - j - 1 === 0) {
+      branch.children[oldIndex] = node.child;
+    } else {
+      const rest = new ExtensionNode(path.slice(j + 1), node.child);
+      rest.childRef = node.childRef;
+      rest.childDirty = node.childDirty;
+      branch.children[oldIndex] = rest;
+    }
+    branch.children[newIndex] = new LeafNode(key, depth + j + 1, value);
+    branch.dirtyMask = (1 << oldIndex) | (1 << newIndex);
+    if (j === 0) return branch;
+    return new ExtensionNode(path.slice(0, j), branch);
+  }
+
+  #remove(node: TrieNode, key: Uint8Array, depth: number): TrieNode | null {
+    if (node.kind === LEAF) {
+      if (!sameKey(node.key, key)) return node;
+      this.#size--;
+      this.#changed = true;
+      return null;
+    }
+    if (node.kind === EXTENSION) {
+      const path = node.path;
+      for (let i = 0; i < path.length; i++) if (path[i] !== nibbleAt(key, depth + i)) return node;
+      const child = node.child;
+      const updated = this.#remove(child, key, depth + path.length);
+      if (!this.#changed) return node;
+      // The child was a branch; after a removal it is a branch, or collapsed into a leaf or an extension.
+      if (updated === null) return null; // unreachable in a well-formed trie (a branch has ≥ 2 children)
+      if (updated.kind === BRANCH) {
+        node.child = updated;
+        node.childDirty = true;
+        return node;
+      }
+      return joinPath(path, updated, depth);
+    }
+    const index = nibbleAt(key, depth);
+    const child = node.children[index];
+    if (!child) return node;
+    const updated = this.#remove(child, key, depth + 1);
+    if (!this.#changed) return node;
+    const bit = 1 << index;
+    node.children[index] = updated;
+    if (updated !== null) {
+      node.dirtyMask |= bit;
+      return node;
+    }
+    node.dirtyMask &= ~bit;
+    node.embeddedMask &= ~bit;
+    if (node.embedded) node.embedded[index] = null;
+    // A child disappeared: a branch left with one child collapses into its parent's path.
+    let only = -1;
+    for (let i = 0; i < 16; i++) {
+      if (node.children[i]) {
+        if (only >= 0) return node;
+        only = i;
+      }
+    }
+    const remaining = node.children[only]!;
+    if (remaining.kind === BRANCH) {
+      const extension = new ExtensionNode(Uint8Array.of(only), remaining);
+      if (((node.dirtyMask >> only) & 1) === 0) {
+        // Reuse the remaining branch's cached reference.
+        extension.childRef =
+          (node.embeddedMask >> only) & 1 ? node.embedded![only]! : node.hashes!.slice(only << 5, (only << 5) + 32);
+        extension.childDirty = false;
+      }
+      return extension;
+    }
+    return joinPath(Uint8Array.of(only), remaining, depth);
+  }
+}
+
+/**
+ * A leaf or extension reached through `prefix` (nibbles starting at `depth`) becomes one node: a leaf absorbs the
+ * prefix, an extension concatenates it. The caller marks the result dirty in its parent.
+ */
+function joinPath(prefix: Uint8Array, node: LeafNode | ExtensionNode, depth: number): TrieNode {
+  if (node.kind === LEAF) {
+    node.depth = depth;
+    return node;
+  }
+  const path = new Uint8Array(prefix.length + node.path.length);
+  path.set(prefix);
+  path.set(node.path, prefix.length);
+  const joined = new ExtensionNode(path, node.child);
+  joined.childRef = node.childRef;
+  joined.childDirty = node.childDirty;
+  return joined;
+}
+
+function sameKey(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  const length = a.length;
+  if (length !== b.length) return false;
+  for (let i = 0; i < length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

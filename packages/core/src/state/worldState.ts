@@ -1,0 +1,258 @@
+/**
+ * The world state in RAM: flat Maps of accounts, storage (per address) and code (by code hash), plus the secure
+ * Merkle-Patricia tries that give it a state root. Writes go to the Maps and mark keys dirty; `commit()` folds the
+ * dirty keys into the storage tries, then the account trie, and returns the new state root. Reads never touch a trie.
+ */
+import { keccak256, keccak256Hex } from "../chain/hash.ts";
+import type { Account, Address, Hash } from "../chain/types.ts";
+import { bytesToHex, EMPTY_BYTES, hexToBytes } from "./bytes.ts";
+import { EMPTY_TRIE_ROOT, KECCAK_EMPTY } from "./constants.ts";
+import { encodeAccountLeaf, encodeStorageLeaf } from "./trie/leaves.ts";
+import { MerkleTrie } from "./trie/trie.ts";
+import type { StateWriter, StorageEnumerable } from "./types.ts";
+
+const EMPTY_TRIE_ROOT_BYTES = hexToBytes(EMPTY_TRIE_ROOT);
+
+/** One storage slot's proof, as eth_getProof returns it. */
+export interface StorageProof {
+  readonly key: Hash;
+  readonly value: bigint;
+  /** RLP of each trie node from the storage root down the key's path. */
+  readonly proof: Uint8Array[];
+}
+
+/** eth_getProof's answer (EIP-1186) with bytes and bigints; the RPC layer renders it as hex. */
+export interface AccountProof {
+  readonly address: Address;
+  readonly nonce: bigint;
+  readonly balance: bigint;
+  readonly codeHash: Hash;
+  readonly storageHash: Hash;
+  /** RLP of each account-trie node from the state root down keccak(address)'s path. */
+  readonly accountProof: Uint8Array[];
+  readonly storageProof: StorageProof[];
+}
+
+/** Counts of what the last `commit()` folded in, for metrics. */
+export interface CommitStats {
+  readonly accounts: number;
+  readonly slots: number;
+}
+
+export class WorldState implements StateWriter, StorageEnumerable {
+  readonly #accounts = new Map<Address, Account>();
+  readonly #storage = new Map<Address, Map<Hash, bigint>>();
+  readonly #code = new Map<Hash, Uint8Array>();
+
+  readonly #accountTrie = new MerkleTrie();
+  readonly #storageTries = new Map<Address, MerkleTrie>();
+
+  // Keys changed since the last commit.
+  #dirtyAccounts = new Set<Address>();
+  #dirtySlots = new Map<Address, Set<Hash>>();
+  /** Accounts whose storage trie must be rebuilt from the Map (storage cleared or account deleted). */
+  #rebuildStorage = new Set<Address>();
+  /** Accounts that had storage but no account at a commit: their storage trie is built once the account appears. */
+  readonly #orphanStorage = new Set<Address>();
+
+  #stateRoot: Hash = EMPTY_TRIE_ROOT;
+  #lastCommit: CommitStats = { accounts: 0, slots: 0 };
+
+  // --- StateReader ---
+
+  getAccount(address: Address): Account | undefined {
+    return this.#accounts.get(address);
+  }
+
+  getCode(address: Address): Uint8Array {
+    const account = this.#accounts.get(address);
+    if (account === undefined || account.codeHash === KECCAK_EMPTY) return EMPTY_BYTES;
+    return this.#code.get(account.codeHash) ?? EMPTY_BYTES;
+  }
+
+  getStorage(address: Address, slot: Hash): bigint {
+    return this.#storage.get(address)?.get(slot) ?? 0n;
+  }
+
+  // --- StateWriter ---
+
+  putAccount(address: Address, account: Account): void {
+    this.#accounts.set(address, account);
+    this.#dirtyAccounts.add(address);
+  }
+
+  deleteAccount(address: Address): void {
+    this.#accounts.delete(address);
+    this.#storage.delete(address);
+    this.#dirtySlots.delete(address);
+    this.#rebuildStorage.add(address);
+    this.#dirtyAccounts.add(address);
+  }
+
+  /** Stores `code` and points the account's codeHash at it (creating an empty account if needed). */
+  putCode(address: Address, code: Uint8Array): void {
+    const codeHash = code.length === 0 ? KECCAK_EMPTY : keccak256Hex(code);
+    if (code.length > 0) this.#code.set(codeHash, code);
+    const account = this.#accounts.get(address);
+    if (account?.codeHash === codeHash) return;
+    this.putAccount(address, { nonce: account?.nonce ?? 0n, balance: account?.balance ?? 0n, codeHash });
+  }
+
+  putStorage(address: Address, slot: Hash, value: bigint): void {
+    let slots = this.#storage.get(address);
+    if (value === 0n) {
+      if (slots === undefined || !slots.delete(slot)) {
+        // Deleting an absent slot changes nothing unless this commit already wrote it.
+        if (!this.#dirtySlots.get(address)?.has(slot)) return;
+      } else if (slots.size === 0) {
+        this.#storage.delete(address);
+      }
+    } else {
+      if (slots === undefined) {
+        slots = new Map();
+        this.#storage.set(address, slots);
+      }
+      slots.set(slot, value);
+    }
+    let dirty = this.#dirtySlots.get(address);
+    if (dirty === undefined) {
+      dirty = new Set();
+      this.#dirtySlots.set(address, dirty);
+    }
+    dirty.add(slot);
+    this.#dirtyAccounts.add(address);
+  }
+
+  clearStorage(address: Address): void {
+    this.#storage.delete(address);
+    this.#dirtySlots.delete(address);
+    this.#rebuildStorage.add(address);
+    this.#dirtyAccounts.add(address);
+  }
+
+  // --- Enumeration (snapshots, history, genesis) ---
+
+  storageEntries(address: Address): Iterable<readonly [Hash, bigint]> {
+    return this.#storage.get(address)?.entries() ?? [];
+  }
+
+  accounts(): IterableIterator<[Address, Account]> {
+    return this.#accounts.entries();
+  }
+
+  get accountCount(): number {
+    return this.#accounts.size;
+  }
+
+  /** Code by its hash (code is kept by hash, shared between accounts). */
+  getCodeByHash(codeHash: Hash): Uint8Array | undefined {
+    return codeHash === KECCAK_EMPTY ? EMPTY_BYTES : this.#code.get(codeHash);
+  }
+
+  // --- Roots and proofs ---
+
+  /** The state root as of the last `commit()`. */
+  get stateRoot(): Hash {
+    return this.#stateRoot;
+  }
+
+  get hasUncommittedChanges(): boolean {
+    return this.#dirtyAccounts.size > 0;
+  }
+
+  get lastCommit(): CommitStats {
+    return this.#lastCommit;
+  }
+
+  /** Folds every key changed since the last commit into the tries and returns the new state root. */
+  commit(): Hash {
+    if (this.#dirtyAccounts.size === 0) return this.#stateRoot;
+    let slotCount = 0;
+    const dirtyAccounts = this.#dirtyAccounts;
+    const dirtySlots = this.#dirtySlots;
+    const rebuild = this.#rebuildStorage;
+    this.#dirtyAccounts = new Set();
+    this.#dirtySlots = new Map();
+    this.#rebuildStorage = new Set();
+    for (const address of dirtyAccounts) {
+      const account = this.#accounts.get(address);
+      const storage = this.#storage.get(address);
+      let trie = this.#storageTries.get(address);
+      const rebuildTrie = rebuild.has(address) || this.#orphanStorage.has(address);
+      if (rebuildTrie && trie !== undefined) {
+        this.#storageTries.delete(address);
+        trie = undefined;
+      }
+      if (account === undefined) {
+        this.#accountTrie.delete(keccak256(hexToBytes(address)));
+        this.#storageTries.delete(address);
+        // Storage written to an account that does not exist (yet): build its trie once the account appears.
+        if (storage !== undefined) this.#orphanStorage.add(address);
+        else this.#orphanStorage.delete(address);
+        continue;
+      }
+      if (rebuildTrie) {
+        this.#orphanStorage.delete(address);
+        if (storage !== undefined && storage.size > 0) {
+          trie = new MerkleTrie();
+          for (const [slot, value] of storage) trie.put(keccak256(hexToBytes(slot)), encodeStorageLeaf(value));
+          slotCount += storage.size;
+          this.#storageTries.set(address, trie);
+        }
+      } else {
+        const slots = dirtySlots.get(address);
+        if (slots !== undefined) {
+          if (trie === undefined) {
+            trie = new MerkleTrie();
+            this.#storageTries.set(address, trie);
+          }
+          for (const slot of slots) {
+            const value = storage?.get(slot);
+            const key = keccak256(hexToBytes(slot));
+            if (value === undefined) trie.delete(key);
+            else trie.put(key, encodeStorageLeaf(value));
+          }
+          slotCount += slots.size;
+          if (trie.size === 0) {
+            this.#storageTries.delete(address);
+            trie = undefined;
+          }
+        }
+      }
+      const storageRoot = trie === undefined ? EMPTY_TRIE_ROOT_BYTES : trie.root();
+      this.#accountTrie.put(keccak256(hexToBytes(address)), encodeAccountLeaf(account, storageRoot));
+    }
+    this.#lastCommit = { accounts: dirtyAccounts.size, slots: slotCount };
+    this.#stateRoot = bytesToHex(this.#accountTrie.root());
+    return this.#stateRoot;
+  }
+
+  /** The committed storage root of `address` (EMPTY_TRIE_ROOT without storage). */
+  storageRoot(address: Address): Hash {
+    const trie = this.#storageTries.get(address);
+    return trie === undefined ? EMPTY_TRIE_ROOT : bytesToHex(trie.root());
+  }
+
+  /**
+   * eth_getProof at the current state: commits pending changes first, then proves `address` against the state root
+   * and each of `slots` against its storage root.
+   */
+  getProof(address: Address, slots: readonly Hash[]): AccountProof {
+    this.commit();
+    const account = this.#accounts.get(address);
+    const trie = this.#storageTries.get(address);
+    return {
+      address,
+      nonce: account?.nonce ?? 0n,
+      balance: account?.balance ?? 0n,
+      codeHash: account?.codeHash ?? KECCAK_EMPTY,
+      storageHash: trie === undefined ? EMPTY_TRIE_ROOT : bytesToHex(trie.root()),
+      accountProof: this.#accountTrie.proof(keccak256(hexToBytes(address))),
+      storageProof: slots.map((key) => ({
+        key,
+        value: this.getStorage(address, key),
+        proof: trie === undefined ? [] : trie.proof(keccak256(hexToBytes(key))),
+      })),
+    };
+  }
+}

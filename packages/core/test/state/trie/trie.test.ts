@@ -1,0 +1,141 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { createMPT, verifyMerkleProof } from "@ethereumjs/mpt";
+import fc from "fast-check";
+import { keccak256 } from "../../../src/chain/hash.ts";
+import { bytesToHex } from "../../../src/state/bytes.ts";
+import { EMPTY_TRIE_ROOT } from "../../../src/state/constants.ts";
+import { MerkleTrie } from "../../../src/state/trie/trie.ts";
+
+/** A deterministic PRNG (mulberry32) so random suites replay identically. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Keys that share long prefixes, so the trie grows deep extensions and embedded (< 32 byte) nodes. */
+function clusteredKey(random: () => number): Uint8Array {
+  const key = new Uint8Array(32);
+  const prefix = Math.floor(random() * 3);
+  key.fill(prefix * 0x11, 0, 30);
+  key[30] = Math.floor(random() * 4);
+  key[31] = Math.floor(random() * 256) & 0xf3;
+  return key;
+}
+
+function randomKey(random: () => number): Uint8Array {
+  const key = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) key[i] = Math.floor(random() * 256);
+  return key;
+}
+
+function randomValue(random: () => number): Uint8Array {
+  const length = 1 + Math.floor(random() * (random() < 0.5 ? 3 : 80));
+  const value = new Uint8Array(length);
+  for (let i = 0; i < length; i++) value[i] = Math.floor(random() * 256);
+  return value;
+}
+
+async function differential(seed: number, keyOf: (random: () => number) => Uint8Array, rounds: number) {
+  const random = prng(seed);
+  const ours = new MerkleTrie();
+  const theirs = await createMPT();
+  const keys: Uint8Array[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const ops = 1 + Math.floor(random() * 40);
+    for (let op = 0; op < ops; op++) {
+      const r = random();
+      if (r < 0.25 && keys.length > 0) {
+        const key = keys[Math.floor(random() * keys.length)]!;
+        ours.delete(key);
+        await theirs.del(key);
+      } else {
+        const key = r < 0.5 && keys.length > 0 ? keys[Math.floor(random() * keys.length)]! : keyOf(random);
+        keys.push(key);
+        const value = randomValue(random);
+        ours.put(key, value);
+        await theirs.put(key, value);
+      }
+    }
+    assert.equal(bytesToHex(ours.root()), bytesToHex(theirs.root()), `round ${round}`);
+  }
+  return { ours, theirs, keys };
+}
+
+describe("MerkleTrie", () => {
+  it("has the empty-trie root when empty and after deleting every key", () => {
+    const trie = new MerkleTrie();
+    assert.equal(bytesToHex(trie.root()), EMPTY_TRIE_ROOT);
+    const key = keccak256(Uint8Array.of(1));
+    trie.put(key, Uint8Array.of(1, 2, 3));
+    assert.notEqual(bytesToHex(trie.root()), EMPTY_TRIE_ROOT);
+    trie.delete(key);
+    assert.equal(bytesToHex(trie.root()), EMPTY_TRIE_ROOT);
+    assert.equal(trie.size, 0);
+  });
+
+  it("matches @ethereumjs/mpt roots over random puts, updates and deletes of hashed keys", async () => {
+    await differential(1, randomKey, 30);
+  });
+
+  it("matches @ethereumjs/mpt roots when keys share long prefixes (deep extensions, embedded nodes)", async () => {
+    await differential(2, clusteredKey, 40);
+    await differential(3, clusteredKey, 40);
+  });
+
+  it("produces proofs that @ethereumjs/mpt verifies, for present and absent keys", async () => {
+    for (const keyOf of [randomKey, clusteredKey]) {
+      const { ours, keys } = await differential(4, keyOf, 10);
+      const root = ours.root();
+      const random = prng(5);
+      for (const key of [...keys.slice(0, 30), keyOf(random), keyOf(random)]) {
+        const proof = ours.proof(key);
+        const proven = await verifyMerkleProof(key, proof, { root });
+        const expected = ours.get(key);
+        assert.equal(proven === null ? undefined : bytesToHex(proven), expected && bytesToHex(expected));
+      }
+    }
+  });
+
+  it("answers get() like a map and counts keys", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(50), fc.option(fc.uint8Array({ minLength: 1, maxLength: 40 }))), { maxLength: 80 }),
+        (ops) => {
+          const trie = new MerkleTrie();
+          const model = new Map<number, Uint8Array>();
+          for (const [k, v] of ops) {
+            const key = keccak256(Uint8Array.of(k));
+            if (v === null) {
+              trie.delete(key);
+              model.delete(k);
+            } else {
+              trie.put(key, v);
+              model.set(k, v);
+            }
+          }
+          assert.equal(trie.size, model.size);
+          for (let k = 0; k <= 50; k++) {
+            const got = trie.get(keccak256(Uint8Array.of(k)));
+            const want = model.get(k);
+            assert.equal(got && bytesToHex(got), want && bytesToHex(want));
+          }
+          assert.equal([...trie.entries()].length, model.size);
+        },
+      ),
+      { seed: 7, numRuns: 200 },
+    );
+  });
+
+  it("rejects keys of the wrong length and empty values", () => {
+    const trie = new MerkleTrie();
+    assert.throws(() => trie.put(new Uint8Array(20), Uint8Array.of(1)), RangeError);
+    assert.throws(() => trie.put(new Uint8Array(32), new Uint8Array(0)), RangeError);
+  });
+});

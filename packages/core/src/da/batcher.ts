@@ -180,17 +180,26 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
   const init = async () => {
     const latest = await store.latest();
     if (!latest) return;
-    if (latest.status === "confirmed" || latest.status === "recorded") {
+    const complete = latest.pointers.length > 0 && latest.pointers.length === latest.frameCount;
+    if (latest.status === "confirmed" || latest.status === "recorded" || (latest.status === "failed" && complete)) {
+      // A `failed` record with every pointer failed on L1, not on DA: it only needs recording.
       nextBlock = latest.lastBlock + 1n;
       expectedParent = latest.lastBlockHash;
     } else {
-      // `submitting` (interrupted) or `failed` (halted before): redo the range from its first block.
+      // `submitting` (interrupted) or `failed` on DA (halted before): redo the range from its first block.
       nextBlock = latest.firstBlock;
+      const previous = (await store.list({ fromBlock: latest.firstBlock - 1n })).find(
+        (r) => r.lastBlock === latest.firstBlock - 1n,
+      );
+      expectedParent = previous?.lastBlockHash;
       logger.info({ firstBlock: latest.firstBlock, status: latest.status }, "redoing unfinished batch range");
     }
     if (recorder) {
       const records = await store.list({});
-      unrecorded = records.filter((r) => r.status === "confirmed");
+      unrecorded = records
+        .filter((r) => r.status === "confirmed" || (r.status === "failed" && r.pointers.length === r.frameCount))
+        .filter((r) => r.pointers.length > 0)
+        .map((r) => (r.status === "failed" ? withoutError({ ...r, status: "confirmed" }) : r));
     }
     logger.info({ nextBlock, unrecorded: unrecorded.length }, "batcher resumed");
   };
@@ -441,6 +450,11 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
       return store.list(listParameters);
     },
   };
+}
+
+function withoutError(record: BatchRecord): BatchRecord {
+  const { error: _error, ...rest } = record;
+  return rest;
 }
 
 function pendingBytesOf(blocks: readonly BatchBlock[]): number {

@@ -306,13 +306,20 @@ describe("batcher", () => {
     const first = setup({ pointers: store, recorder });
     first.chain.seal(4);
     await assert.rejects(first.batcher.runOnce(), BatcherHaltedError);
-    assert.equal(store.list()[0]?.status, "failed");
+    const failed = store.list()[0]!;
+    assert.equal(failed.status, "failed");
+    assert.equal(failed.pointers.length, 1, "the batch made it to DA; only L1 failed");
 
-    // The failed record means the range is redone: resubmitted to DA, then recorded.
+    // The range is on DA already: a restarted batcher records it without resubmitting, then moves on.
     fail = false;
+    const da = first.da as MemoryDa;
+    const submitsBefore = da.submitCount;
     const second = createBatcher(first.parameters);
-    assert.equal((await second.runOnce())?.status, "recorded");
+    assert.equal(await second.runOnce(), undefined);
     assert.deepEqual(recorded, [1n]);
+    assert.equal(da.submitCount, submitsBefore);
+    assert.equal(store.list()[0]?.status, "recorded");
+    assert.equal(store.list()[0]?.error, undefined);
 
     // A record left `confirmed` (crash between DA and L1) is recorded before anything else.
     const crashed = createMemoryBatchRecordStore();
@@ -321,6 +328,10 @@ describe("batcher", () => {
     assert.equal(await third.runOnce(), undefined);
     assert.deepEqual(recorded, [1n, 1n]);
     assert.equal(crashed.list()[0]?.status, "recorded");
+
+    first.chain.seal(4);
+    assert.equal((await second.runOnce())?.firstBlock, 5n);
+    assert.deepEqual(recorded, [1n, 1n, 5n]);
   });
 
   it("runs as a loop until stopped, batching blocks sealed while it runs", async () => {

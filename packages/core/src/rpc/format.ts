@@ -2,8 +2,8 @@
  * JSON renderers: Mach's protocol types → the JSON shapes geth / op-geth / MegaETH answer with. Quantities are hex
  * without leading zeros, Data is even-length hex. Pure functions, no I/O.
  */
-import { RLP } from "@ethereumjs/rlp";
-import { bytesToHex, hexToBytes } from "viem";
+import { bytesToHex } from "viem";
+import { encodeHeader } from "../chain/header.ts";
 import type { Block, Hash, Header, Log, Receipt, Transaction } from "../chain/types.ts";
 import type { CallFrame } from "../execution/types.ts";
 import type { MiniBlock } from "../sequencer/types.ts";
@@ -243,40 +243,6 @@ export function formatBlock(block: Block, fullTransactions: boolean): JsonObject
     miniBlockCount: toQuantity(block.miniBlockCount),
     miniBlockOffset: toQuantity(block.miniBlockOffset),
   };
-}
-
-function minimalBytes(value: bigint): Uint8Array {
-  if (value === 0n) return new Uint8Array(0);
-  let hex = value.toString(16);
-  if (hex.length % 2) hex = `0${hex}`;
-  return hexToBytes(`0x${hex}`);
-}
-
-/** RLP of the header (Prague field order), for `size`. */
-export function encodeHeader(header: Header): Uint8Array {
-  return RLP.encode([
-    hexToBytes(header.parentHash),
-    hexToBytes(header.ommersHash),
-    hexToBytes(header.beneficiary),
-    hexToBytes(header.stateRoot),
-    hexToBytes(header.transactionsRoot),
-    hexToBytes(header.receiptsRoot),
-    header.logsBloom,
-    minimalBytes(header.difficulty),
-    minimalBytes(header.number),
-    minimalBytes(header.gasLimit),
-    minimalBytes(header.gasUsed),
-    minimalBytes(header.timestamp),
-    header.extraData,
-    hexToBytes(header.mixHash),
-    header.nonce,
-    minimalBytes(header.baseFeePerGas),
-    hexToBytes(header.withdrawalsRoot),
-    minimalBytes(header.blobGasUsed),
-    minimalBytes(header.excessBlobGas),
-    hexToBytes(header.parentBeaconBlockRoot),
-    hexToBytes(header.requestsHash),
-  ]);
 }
 
 function rlpPrefixLength(length: number): number {

@@ -3,8 +3,7 @@
  * collectors that walk a sealed block or a fresh mini-block and render matching logs. Used by eth_getLogs, log
  * filters and `logs` subscriptions alike.
  */
-import { hexToBytes } from "viem";
-import { keccak256 } from "../chain/hash.ts";
+import { bloomContains } from "../chain/bloom.ts";
 import type { Address, Block, Hash, Log, Receipt } from "../chain/types.ts";
 import type { MiniBlock } from "../sequencer/types.ts";
 import type { RpcBackend } from "./backend.ts";
@@ -49,23 +48,13 @@ export function matchesLog(criteria: LogCriteria, log: Log): boolean {
   return true;
 }
 
-function bloomHas(bloom: Uint8Array, value: Uint8Array): boolean {
-  const h = keccak256(value);
-  for (let i = 0; i < 6; i += 2) {
-    const bit = (((h[i] as number) << 8) | (h[i + 1] as number)) & 2047;
-    const byte = bloom[256 - 1 - (bit >> 3)] ?? 0;
-    if ((byte & (1 << (bit & 7))) === 0) return false;
-  }
-  return true;
-}
-
 /** False when the bloom proves no log of the block can match (so its receipts need not be read). */
 export function bloomMayMatch(bloom: Uint8Array, criteria: LogCriteria): boolean {
   if (bloom.length !== 256) return true;
   if (criteria.addresses) {
     let any = false;
     for (const address of criteria.addresses) {
-      if (bloomHas(bloom, hexToBytes(address))) {
+      if (bloomContains(bloom, address)) {
         any = true;
         break;
       }
@@ -76,7 +65,7 @@ export function bloomMayMatch(bloom: Uint8Array, criteria: LogCriteria): boolean
     if (!position) continue;
     let any = false;
     for (const topic of position) {
-      if (bloomHas(bloom, hexToBytes(topic))) {
+      if (bloomContains(bloom, topic)) {
         any = true;
         break;
       }

@@ -282,6 +282,33 @@ describe("celestia client: failures and restarts", () => {
     }
   });
 
+  it("retries a retrieve whose connection the node dropped, and reports it as transient when out of attempts", async () => {
+    const node = await startTestStandIn();
+    const connect = (attempts: number) =>
+      createCelestiaClient({
+        rpcUrl: node.current.rpcUrl,
+        authToken: node.current.authToken,
+        namespace: TEST_NAMESPACE,
+        ...fast,
+        retry: { ...fast.retry, attempts },
+      });
+    const patient = connect(3);
+    const impatient = connect(1);
+    try {
+      const data = bytes(2222, 18);
+      const pointer = await (await patient.submit(data)).wait();
+      node.current.failNext("blob.Get", "drop");
+      assert.deepEqual(await patient.retrieve(pointer), data);
+      node.current.failNext("blob.Get", "drop");
+      await assert.rejects(impatient.retrieve(pointer), (e) => e instanceof DaError && e.kind === "transient");
+      assert.deepEqual(await impatient.retrieve(pointer), data);
+    } finally {
+      await patient.close();
+      await impatient.close();
+      await node.dispose();
+    }
+  });
+
   it("keeps every confirmed blob after the stand-in restarts, and the chain continues above the old head", async () => {
     const node = await startTestStandIn();
     try {

@@ -4,8 +4,9 @@
  * leaf(ns ‖ x) = ns ‖ ns ‖ sha256(0x00 ‖ ns ‖ x); node(l, r) = min ‖ max ‖ sha256(0x01 ‖ l ‖ r), where the max ignores
  * a right child holding only the parity namespace. Trees split at the largest power of two below the leaf count.
  */
-import { sha256 } from "@noble/hashes/sha2.js";
+
 import { compareNamespaces, NAMESPACE_SIZE, PARITY_SHARES_NAMESPACE } from "../namespace.ts";
+import { sha256 } from "./sha256.ts";
 
 const LEAF_PREFIX = 0x00;
 const NODE_PREFIX = 0x01;

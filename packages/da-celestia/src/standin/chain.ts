@@ -41,6 +41,8 @@ export class StandInChain {
   readonly #pending: PendingSubmit[] = [];
   readonly #heightWaiters = new Map<number, Array<() => void>>();
   readonly #cache = new Map<number, StoredBlob[]>();
+  /** Row leaf hashes per cached block: GetProof and Included on a fresh block would otherwise rehash its shares. */
+  readonly #leafCache = new Map<number, Uint8Array[]>();
   #timer: NodeJS.Timeout | undefined;
 
   constructor(store: StandInStore, blockTimeMs: number, now: () => number = Date.now) {
@@ -121,7 +123,11 @@ export class StandInChain {
   }
 
   #rowLeafHashes(height: number): Uint8Array[] {
-    return this.#leafHashesOf(this.blobs(height));
+    const cached = this.#leafCache.get(height);
+    if (cached) return cached;
+    const leaves = this.#leafHashesOf(this.blobs(height));
+    if (this.#cache.has(height)) this.#leafCache.set(height, leaves);
+    return leaves;
   }
 
   #produce(timeMs: number): void {
@@ -132,12 +138,13 @@ export class StandInChain {
     const included = this.#pending.splice(0);
     const blobs = layoutBlobs(included.flatMap((p) => p.blobs));
     this.#remember(height, blobs);
-    const rowRoot = nmtRootFromLeafHashes(this.#leafHashesOf(blobs));
+    const rowRoot = nmtRootFromLeafHashes(this.#rowLeafHashes(height));
     const header: StoredHeader = { height, timeMs: time, dataRoot: merkleRoot([rowRoot]) };
     try {
       this.#store.appendBlock(header, blobs);
     } catch (error) {
       this.#cache.delete(height);
+      this.#leafCache.delete(height);
       for (const p of included) p.reject(error instanceof Error ? error : new Error(String(error)));
       return;
     }
@@ -160,7 +167,11 @@ export class StandInChain {
 
   #remember(height: number, blobs: StoredBlob[]): void {
     this.#cache.set(height, blobs);
-    if (this.#cache.size > BLOCK_CACHE_SIZE) this.#cache.delete(this.#cache.keys().next().value!);
+    if (this.#cache.size > BLOCK_CACHE_SIZE) {
+      const oldest = this.#cache.keys().next().value!;
+      this.#cache.delete(oldest);
+      this.#leafCache.delete(oldest);
+    }
   }
 }
 

@@ -17,6 +17,11 @@
  *
  * Each case calls the factory for a fresh harness and closes it afterwards, also when the case fails. Payloads are
  * deterministic (seeded), so a failure reproduces.
+ *
+ * Conventions the suite checks beyond the port's types: a pointer starts with a version byte and 0xff is never a
+ * valid version; `retrieve` of a malformed pointer (empty, unknown version, truncated) rejects with a permanent
+ * DaError before touching the network; `submit` keeps a copy of its input; the same bytes submitted twice are
+ * retrievable under both pointers.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";

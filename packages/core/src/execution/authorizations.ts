@@ -5,9 +5,10 @@
 import type { EVM } from "@ethereumjs/evm";
 import { Account as EvmAccount, Address as EvmAddress, hexToBytes } from "@ethereumjs/util";
 import { recoverAuthority } from "../chain/authorization.ts";
+import { KECCAK_EMPTY } from "../chain/constants.ts";
+import { PER_AUTH_BASE_COST, PER_EMPTY_ACCOUNT_COST } from "../chain/fees.ts";
 import type { Address, Authorization } from "../chain/types.ts";
-import { PER_AUTH_BASE_COST, PER_EMPTY_ACCOUNT_COST } from "./intrinsicGas.ts";
-import { KECCAK_EMPTY, type MachStateManager } from "./stateAdapter.ts";
+import type { MachStateManager } from "./stateAdapter.ts";
 
 const MAX_NONCE = 2n ** 64n - 1n;
 const ZERO_ADDRESS: Address = "0x0000000000000000000000000000000000000000";

@@ -4,10 +4,10 @@
  * (used + refund + stipend) × 64/63, then bisect until within 1.5%.
  */
 import { bytesToHex } from "@ethereumjs/util";
+import { TX_GAS } from "../chain/fees.ts";
 import { ExecutionRevertedError, MachError, TransactionRejectedError } from "../errors.ts";
 import type { StateWriter } from "../state/types.ts";
 import { decodeRevertReason } from "./evmErrors.ts";
-import { TX_GAS } from "./intrinsicGas.ts";
 import type { BlockEnv, CallMessage, ExecutionResult, Executor } from "./types.ts";
 
 /** geth's default `--rpc.gascap`. */

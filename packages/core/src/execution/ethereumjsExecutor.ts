@@ -14,20 +14,19 @@ import {
   generateAddress,
   hexToBytes,
 } from "@ethereumjs/util";
+import { KECCAK_EMPTY, Predeploys } from "../chain/constants.ts";
+import { floorDataGas, intrinsicGas, MAX_INIT_CODE_SIZE, MAX_REFUND_QUOTIENT } from "../chain/fees.ts";
 import type { Address, Authorization, Hash, Log, Transaction, TxType } from "../chain/types.ts";
 import { TransactionRejectedError } from "../errors.ts";
 import type { StateWriter } from "../state/types.ts";
 import { processAuthorizations } from "./authorizations.ts";
 import { createCallTracer } from "./callTracer.ts";
 import { gethErrorMessage } from "./evmErrors.ts";
-import { floorDataGas, intrinsicGas, MAX_INIT_CODE_SIZE, MAX_REFUND_QUOTIENT } from "./intrinsicGas.ts";
-import { KECCAK_EMPTY, MachStateManager } from "./stateAdapter.ts";
+import { MachStateManager } from "./stateAdapter.ts";
 import type { BlockEnv, CallFrame, CallMessage, ExecutionResult, Executor } from "./types.ts";
 
 /** OP Stack `L1FeeVault` predeploy: receives the L1 data fee. */
-export const L1_FEE_VAULT: Address = "0x420000000000000000000000000000000000001a";
-/** EIP-7702 delegation designator prefix. */
-export const DELEGATION_PREFIX = Uint8Array.of(0xef, 0x01, 0x00);
+export const L1_FEE_VAULT: Address = Predeploys.L1FeeVault;
 
 export interface EthereumJsExecutorOptions {
   readonly chainId: bigint;

@@ -7,10 +7,11 @@
  *   stateAdapter.ts        MachStateManager: @ethereumjs's StateManagerInterface over a StateWriter, flat overlay +
  *                          undo journal, flushed once per transaction
  *   authorizations.ts      EIP-7702 authorization list processing (delegation designators, nonce bumps, refunds)
- *   intrinsicGas.ts        intrinsic gas and the EIP-7623 floor (shared with txpool/)
  *   estimateGas.ts         eth_estimateGas: geth's binary search with the optimistic 64/63 attempt
  *   callTracer.ts          debug_traceTransaction's callTracer frames from EVM message events
  *   evmErrors.ts           EVM halt reasons in geth's words, revert-reason decoding
+ *
+ * Intrinsic gas, the EIP-7623 floor and fee maths come from chain/fees.ts.
  *
  * Data flow: sequencer/RPC → Executor.executeTransaction(stateWriter, tx, env) → MachStateManager overlay →
  * @ethereumjs/evm → overlay flushed into the StateWriter (consensus-invalid: TransactionRejectedError, nothing written).
@@ -29,22 +30,9 @@ export {
 export type { DetailedExecutionResult, EthereumJsExecutorOptions } from "./ethereumjsExecutor.ts";
 export {
   createEthereumJsExecutor,
-  DELEGATION_PREFIX,
   EthereumJsExecutor,
   L1_FEE_VAULT,
 } from "./ethereumjsExecutor.ts";
 export { decodeRevertReason, gethErrorMessage } from "./evmErrors.ts";
-export type { IntrinsicGasInput } from "./intrinsicGas.ts";
-export {
-  floorDataGas,
-  INIT_CODE_WORD_GAS,
-  intrinsicGas,
-  MAX_INIT_CODE_SIZE,
-  MAX_REFUND_QUOTIENT,
-  PER_AUTH_BASE_COST,
-  PER_EMPTY_ACCOUNT_COST,
-  TX_GAS,
-  TX_GAS_CONTRACT_CREATION,
-} from "./intrinsicGas.ts";
 export { MachStateManager } from "./stateAdapter.ts";
 export type * from "./types.ts";

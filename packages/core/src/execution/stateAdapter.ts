@@ -6,12 +6,12 @@
  */
 import type { AccountFields, StateManagerInterface } from "@ethereumjs/common";
 import { bigIntToBytes, bytesToHex, Account as EvmAccount, type Address as EvmAddress } from "@ethereumjs/util";
+import { KECCAK_EMPTY } from "../chain/constants.ts";
 import { keccak256 } from "../chain/hash.ts";
 import type { Account, Address, Hash } from "../chain/types.ts";
 import { MachError } from "../errors.ts";
 import type { StateWriter } from "../state/types.ts";
 
-export const KECCAK_EMPTY: Hash = "0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470";
 const EMPTY = new Uint8Array(0);
 const STORAGE_ROOT_EMPTY = Uint8Array.from(
   Buffer.from("56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421", "hex"),

@@ -1,0 +1,370 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import { BaseError, hexToBytes } from "viem";
+import { getNodeError } from "viem/utils";
+import type { Transaction } from "../../src/chain/types.ts";
+import { TransactionRejectedError } from "../../src/errors.ts";
+import {
+  DEFAULT_MAX_NONCE_GAP,
+  DEFAULT_MAX_PER_SENDER,
+  DEFAULT_MAX_TOTAL,
+  DEFAULT_MAX_TX_BYTES,
+  DEFAULT_PRICE_BUMP_PERCENT,
+  txPoolConfigSchema,
+} from "../../src/txpool/config.ts";
+import { TxPool, type TxPoolOptions } from "../../src/txpool/pool.ts";
+import { addresses, CHAIN_ID, ETHER, eip1559, GWEI, MapState, signBody, signTx } from "../execution/fixtures.ts";
+
+const [alice, bob, carol, dave] = addresses;
+
+function pool(overrides: Partial<TxPoolOptions> = {}, state = funded()): TxPool {
+  return new TxPool({ chainId: CHAIN_ID, state, baseFeePerGas: GWEI, blockGasLimit: 30_000_000n, ...overrides });
+}
+
+function funded(): MapState {
+  return new MapState()
+    .fund(alice, 10n * ETHER)
+    .fund(bob, 10n * ETHER)
+    .fund(carol, 10n * ETHER);
+}
+
+const transfer = (signer: number, nonce: number, fields: Parameters<typeof eip1559>[0] | object = {}) =>
+  signTx(signer, eip1559({ nonce, to: dave, value: 1n, gas: 21_000n, ...fields }));
+
+/** viem's error class for a server message, as its clients classify a JSON-RPC error. */
+function viemClass(message: string): string {
+  return getNodeError(new BaseError("rpc error", { details: message }), {}).name;
+}
+
+function expectRejection(fn: () => unknown, reason: string, message: string | RegExp): void {
+  assert.throws(fn, (error: unknown) => {
+    assert.ok(error instanceof TransactionRejectedError, `not a TransactionRejectedError: ${String(error)}`);
+    assert.equal(error.reason, reason);
+    if (typeof message === "string") assert.equal(error.shortMessage, message);
+    else assert.match(error.shortMessage, message);
+    return true;
+  });
+}
+
+describe("TxPool admission rejects bad input with geth's messages", () => {
+  it("rejects a transaction larger than 128 KiB", async () => {
+    const tx = await signTx(0, eip1559({ nonce: 0, to: dave, gas: 10_000_000n, data: `0x${"01".repeat(131_100)}` }));
+    expectRejection(
+      () => pool().add(tx.raw),
+      "oversized",
+      `oversized data: transaction size ${tx.raw.length}, limit 131072`,
+    );
+  });
+
+  it("rejects undecodable bytes and unknown types", () => {
+    expectRejection(() => pool().add(hexToBytes("0x02c0")), "decode", /^rlp: /);
+    expectRejection(() => pool().add(hexToBytes("0x05c0")), "unsupportedType", "transaction type not supported");
+  });
+
+  it("rejects legacy transactions without EIP-155 replay protection", async () => {
+    const tx = await signBody(0, {
+      type: 0,
+      chainId: undefined,
+      nonce: 0n,
+      gasPrice: 2n * GWEI,
+      gasLimit: 21_000n,
+      to: dave,
+      value: 0n,
+      data: new Uint8Array(0),
+    });
+    expectRejection(
+      () => pool().add(tx.raw),
+      "wrongChainId",
+      "only replay-protected (EIP-155) transactions allowed over RPC",
+    );
+  });
+
+  it("rejects another chain's transactions", async () => {
+    const tx = await signTx(0, { ...eip1559({ nonce: 0, to: dave, gas: 21_000n }), chainId: 1 });
+    expectRejection(() => pool().add(tx.raw), "wrongChainId", "invalid chain id for signer: have 1 want 901");
+  });
+
+  it("rejects a gas limit above the block gas limit", async () => {
+    const tx = await transfer(0, 0, { gas: 30_000_001n });
+    expectRejection(() => pool().add(tx.raw), "gasLimitExceedsBlock", "exceeds block gas limit");
+  });
+
+  it("rejects a tip above the fee cap", async () => {
+    const tx = await signBody(0, {
+      type: 2,
+      chainId: CHAIN_ID,
+      nonce: 0n,
+      maxFeePerGas: 2n * GWEI,
+      maxPriorityFeePerGas: 3n * GWEI,
+      gasLimit: 21_000n,
+      to: dave,
+      value: 0n,
+      data: new Uint8Array(0),
+      accessList: [],
+    });
+    const message = "max priority fee per gas higher than max fee per gas";
+    expectRejection(() => pool().add(tx.raw), "tipAboveFeeCap", message);
+    assert.equal(viemClass(message), "TipAboveFeeCapError");
+  });
+
+  it("rejects gas below the intrinsic gas", async () => {
+    const tx = await transfer(0, 0, { gas: 20_000n });
+    const message = "intrinsic gas too low: gas 20000, minimum needed 21000";
+    expectRejection(() => pool().add(tx.raw), "intrinsicGasTooLow", message);
+    assert.equal(viemClass(message), "IntrinsicGasTooLowError");
+  });
+
+  it("rejects gas below the EIP-7623 calldata floor", async () => {
+    const tx = await transfer(0, 0, { gas: 40_000n, data: `0x${"ff".repeat(1000)}` });
+    expectRejection(
+      () => pool().add(tx.raw),
+      "intrinsicGasTooLow",
+      "insufficient gas for floor data gas cost: gas 40000, minimum needed 61000",
+    );
+  });
+
+  it("rejects a nonce below the account's", async () => {
+    const tx = await transfer(0, 3);
+    const message = "nonce too low: next nonce 5, tx nonce 3";
+    expectRejection(() => pool({}, funded().fund(alice, ETHER, 5n)).add(tx.raw), "nonceTooLow", message);
+    assert.equal(viemClass(message), "NonceTooLowError");
+  });
+
+  it("rejects a nonce beyond the gap window", async () => {
+    const tx = await transfer(0, 65);
+    const message = "nonce too high: tx nonce 65, gapped nonce 64";
+    expectRejection(() => pool().add(tx.raw), "nonceTooHigh", message);
+    assert.equal(viemClass(message), "NonceTooHighError");
+  });
+
+  it("rejects a sender who cannot pay gas × fee cap + value", async () => {
+    const tx = await signTx(3, { type: "legacy", nonce: 0, to: alice, gas: 21_000n, gasPrice: 1n, value: 0n });
+    const message = "insufficient funds for gas * price + value: balance 0, tx cost 21000, overshot 21000";
+    expectRejection(() => pool({ baseFeePerGas: 1n }).add(tx.raw), "insufficientFunds", message);
+    assert.equal(viemClass(message), "InsufficientFundsError");
+  });
+
+  it("rejects a transaction the sender cannot pay after its earlier pending ones", async () => {
+    const state = funded().fund(bob, 21_000n * 2n * GWEI + 1n);
+    const p = pool({}, state);
+    p.add((await transfer(1, 0)).raw);
+    const second = await transfer(1, 1);
+    expectRejection(
+      () => p.add(second.raw),
+      "insufficientFunds",
+      /^insufficient funds for gas \* price \+ value: balance 42000000000001, queued cost 42000000000001, tx cost 42000000000001, overshot 42000000000001$/,
+    );
+  });
+
+  it("rejects a fee cap below the base fee", async () => {
+    const tx = await signTx(
+      0,
+      eip1559({ nonce: 0, to: dave, gas: 21_000n, maxFeePerGas: 1n, maxPriorityFeePerGas: 1n }),
+    );
+    const message = `max fee per gas less than block base fee: address ${alice}, maxFeePerGas: 1, baseFee: 7`;
+    expectRejection(() => pool({ baseFeePerGas: 7n }).add(tx.raw), "feeCapTooLow", message);
+    assert.equal(viemClass(message), "FeeCapTooLowError");
+  });
+
+  it("rejects a sender with contract code (EIP-3607)", async () => {
+    const state = funded().deploy(alice, "0x6000", 10n * ETHER);
+    const tx = await transfer(0, 1);
+    expectRejection(
+      () => pool({}, state).add(tx.raw),
+      "senderNoEOA",
+      /^sender not an eoa: address 0x[0-9a-f]{40}, codehash: 0x/,
+    );
+  });
+
+  it("rejects a transaction it already holds", async () => {
+    const p = pool();
+    const tx = await transfer(0, 0);
+    p.add(tx.raw);
+    expectRejection(() => p.add(tx.raw), "alreadyKnown", "already known");
+    assert.equal(viemClass("already known"), "NonceTooLowError");
+  });
+
+  it("rejects a replacement that bumps the fee by less than 10%", async () => {
+    const p = pool();
+    p.add((await transfer(0, 0, { maxFeePerGas: 100n * GWEI, maxPriorityFeePerGas: 10n * GWEI })).raw);
+    const low = await transfer(0, 0, { maxFeePerGas: 109n * GWEI, maxPriorityFeePerGas: 11n * GWEI });
+    expectRejection(() => p.add(low.raw), "replacementUnderpriced", "replacement transaction underpriced");
+    const tipOnly = await transfer(0, 0, { maxFeePerGas: 120n * GWEI, maxPriorityFeePerGas: 10n * GWEI });
+    expectRejection(() => p.add(tipOnly.raw), "replacementUnderpriced", "replacement transaction underpriced");
+  });
+
+  it("rejects new transactions once the pool or the sender is full", async () => {
+    const p = pool({ config: { maxTotal: 2, maxPerSender: 1 } });
+    const [a0, a1, b0, c0] = await Promise.all([transfer(0, 0), transfer(0, 1), transfer(1, 0), transfer(2, 0)]);
+    p.add(a0.raw);
+    expectRejection(() => p.add(a1.raw), "poolFull", "txpool is full: account limit exceeded");
+    p.add(b0.raw);
+    expectRejection(() => p.add(c0.raw), "poolFull", "txpool is full");
+  });
+
+  it("never throws anything but TransactionRejectedError on random bytes", () => {
+    const p = pool();
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 300 }), (bytes) => {
+        try {
+          p.add(bytes);
+        } catch (error) {
+          return error instanceof TransactionRejectedError;
+        }
+        return true;
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it("never throws anything but TransactionRejectedError on corrupted transactions", async () => {
+    const raw = (await transfer(0, 0, { data: "0xa9059cbb" })).raw;
+    fc.assert(
+      fc.property(fc.nat(raw.length - 1), fc.integer({ min: 0, max: 255 }), (at, byte) => {
+        const bytes = raw.slice();
+        bytes[at] = byte;
+        try {
+          pool().add(bytes);
+        } catch (error) {
+          return error instanceof TransactionRejectedError;
+        }
+        return true;
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+const awaitedAdd = async (p: TxPool, tx: Promise<Transaction>) => p.add((await tx).raw);
+
+describe("TxPool queues", () => {
+  it("replaces a transaction given a 10% bump on both fee cap and tip", async () => {
+    const p = pool();
+    const old = await transfer(0, 0, { maxFeePerGas: 100n * GWEI, maxPriorityFeePerGas: 10n * GWEI });
+    p.add(old.raw);
+    const replacement = await transfer(0, 0, { maxFeePerGas: 110n * GWEI, maxPriorityFeePerGas: 11n * GWEI });
+    assert.deepEqual(p.add(replacement.raw), { hash: replacement.hash, status: "pending" });
+    assert.equal(p.get(old.hash), undefined);
+    assert.equal(p.get(replacement.hash)?.hash, replacement.hash);
+    assert.equal(p.size, 1);
+  });
+
+  it("queues a transaction behind a nonce gap and promotes it when the gap fills", async () => {
+    const p = pool();
+    const announced: string[] = [];
+    p.onPending((tx) => announced.push(tx.hash));
+    const second = await transfer(0, 1);
+    assert.equal(p.add(second.raw).status, "queued");
+    assert.equal(p.status(second.hash), "queued");
+    assert.equal(p.pendingNonce(alice), 0n);
+    const first = await transfer(0, 0);
+    assert.equal(p.add(first.raw).status, "pending");
+    assert.equal(p.status(second.hash), "pending");
+    assert.deepEqual(announced, [first.hash, second.hash]);
+    assert.equal(p.pendingNonce(alice), 2n);
+  });
+
+  it("drops stale transactions and promotes queued ones when the state moves on", async () => {
+    const state = funded();
+    const p = pool({}, state);
+    const announced: string[] = [];
+    const txs = await Promise.all([0, 1, 3].map((n) => transfer(0, n)));
+    for (const tx of txs) p.add(tx.raw);
+    p.onPending((tx) => announced.push(tx.hash));
+    assert.equal(p.status(txs[2]?.hash as `0x${string}`), "queued");
+    state.fund(alice, 10n * ETHER, 3n);
+    p.onStateChanged({ changed: [alice] });
+    assert.equal(p.get(txs[0]?.hash as `0x${string}`), undefined);
+    assert.equal(p.get(txs[1]?.hash as `0x${string}`), undefined);
+    assert.equal(p.status(txs[2]?.hash as `0x${string}`), "pending");
+    assert.deepEqual(announced, [txs[2]?.hash]);
+    assert.equal(p.pendingNonce(alice), 4n);
+  });
+
+  it("reports the state nonce as pending nonce for unknown senders", () => {
+    assert.equal(pool({}, funded().fund(bob, ETHER, 9n)).pendingNonce(bob), 9n);
+    assert.equal(pool().pendingNonce(dave), 0n);
+  });
+});
+
+describe("TxPool.takeExecutable", () => {
+  async function filled(): Promise<{ p: TxPool; tx: Record<string, Transaction> }> {
+    const p = pool();
+    const tx: Record<string, Transaction> = {};
+    for (const [name, signer, nonce] of [
+      ["a0", 0, 0],
+      ["a1", 0, 1],
+      ["a2", 0, 2],
+      ["b0", 1, 0],
+      ["b1", 1, 1],
+      ["c0", 2, 0],
+      ["c2", 2, 2],
+    ] as const) {
+      tx[name] = await transfer(signer, nonce);
+      p.add((tx[name] as Transaction).raw);
+    }
+    return { p, tx };
+  }
+
+  const names = (tx: Record<string, Transaction>, list: readonly Transaction[]) =>
+    list.map((t) => Object.keys(tx).find((k) => tx[k]?.hash === t.hash));
+
+  it("takes round-robin across senders by arrival, in nonce order per sender, skipping queued ones", async () => {
+    const { p, tx } = await filled();
+    assert.deepEqual(names(tx, p.takeExecutable(100)), ["a0", "b0", "c0", "a1", "b1", "a2"]);
+  });
+
+  it("respects max and never hands out a transaction twice", async () => {
+    const { p, tx } = await filled();
+    assert.deepEqual(names(tx, p.takeExecutable(2)), ["a0", "b0"]);
+    assert.deepEqual(names(tx, p.takeExecutable(3)), ["c0", "a1", "b1"]);
+    assert.deepEqual(names(tx, p.takeExecutable(3)), ["a2"]);
+    assert.deepEqual(p.takeExecutable(3), []);
+  });
+
+  it("forgets included transactions and advances the sender's nonce", async () => {
+    const { p, tx } = await filled();
+    for (const t of p.takeExecutable(100)) p.onIncluded(t);
+    assert.equal(p.size, 1);
+    assert.equal(p.get(tx.a0?.hash as `0x${string}`), undefined);
+    assert.equal(p.pendingNonce(alice), 3n);
+    assert.equal(p.pendingNonce(carol), 1n);
+    assert.equal(p.status(tx.c2?.hash as `0x${string}`), "queued");
+  });
+
+  it("drops a rejected transaction and returns gapped ones to the queue", async () => {
+    const { p, tx } = await filled();
+    p.takeExecutable(100);
+    p.onRejected(tx.a0 as Transaction, new TransactionRejectedError("insufficientFunds", "insufficient funds"));
+    p.onRejected(tx.a1 as Transaction, new TransactionRejectedError("nonceTooHigh", "nonce too high"));
+    assert.equal(p.get(tx.a0?.hash as `0x${string}`), undefined);
+    assert.equal(p.status(tx.a1?.hash as `0x${string}`), "queued");
+    assert.equal(p.pendingNonce(alice), 0n);
+    await awaitedAdd(p, transfer(0, 0));
+    assert.deepEqual(
+      names(tx, p.takeExecutable(100)).length,
+      2,
+      "the refilled nonce 0 and the returned nonce 1 are executable again",
+    );
+  });
+});
+
+describe("txPoolConfigSchema", () => {
+  it("fills in the named defaults", () => {
+    assert.deepEqual(txPoolConfigSchema.parse({}), {
+      maxTxBytes: DEFAULT_MAX_TX_BYTES,
+      maxPerSender: DEFAULT_MAX_PER_SENDER,
+      maxTotal: DEFAULT_MAX_TOTAL,
+      maxNonceGap: DEFAULT_MAX_NONCE_GAP,
+      priceBumpPercent: DEFAULT_PRICE_BUMP_PERCENT,
+    });
+    assert.equal(DEFAULT_MAX_TX_BYTES, 131_072);
+  });
+
+  it("names the offending key", () => {
+    const result = txPoolConfigSchema.safeParse({ maxTotal: -1 });
+    assert.equal(result.success, false);
+    assert.deepEqual(result.error?.issues[0]?.path, ["maxTotal"]);
+  });
+});

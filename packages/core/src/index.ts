@@ -5,10 +5,12 @@
 
 export * from "./chain/index.ts";
 export * from "./chain/types.ts";
+export * from "./da/index.ts";
 export * from "./da/types.ts";
 export type { MachErrorOptions, TransactionRejectionReason } from "./errors.ts";
 export { ExecutionRevertedError, MachError, TransactionRejectedError } from "./errors.ts";
 export * from "./execution/types.ts";
 export * from "./rpc/index.ts";
 export * from "./state/types.ts";
-export * from "./da/index.ts";
+export * from "./execution/index.ts";
+export * from "./txpool/index.ts";

@@ -113,7 +113,7 @@ const time = (fn: () => void, runs: number) => {
   for (let i = 0; i < runs; i++) fn();
   return (performance.now() - start) / runs;
 };
-let encoded = new Uint8Array();
+let encoded: Uint8Array = new Uint8Array();
 const encodeMs = time(() => {
   encoded = encodeBatch({ chainId: BigInt(chainId), blocks });
 }, 5);

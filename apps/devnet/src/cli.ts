@@ -1,0 +1,56 @@
+/**
+ * `mach`: the node CLI. `mach node --config <file>` starts a sequencer node with the DA providers this binary links
+ * (memory, EigenDA, Celestia). Exits 2 with a message naming the bad key on invalid config.
+ */
+import { parseArgs } from "node:util";
+import { InvalidConfigError, loadNodeConfig, startNode } from "@mach/core";
+import { daProviders } from "./daProviders.ts";
+
+const USAGE = `usage: mach node [--config <file.json>]
+
+Environment overrides: MACH_RPC_HOST, MACH_RPC_PORT, MACH_METRICS_PORT, MACH_DATA_DIR, MACH_CHAIN_ID,
+MACH_MINI_BLOCK_MS, MACH_BLOCK_MS, MACH_DA_PROVIDER, MACH_LOG_LEVEL`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command !== "node") {
+    process.stderr.write(`${USAGE}\n`);
+    return command === "--help" || command === "-h" ? 0 : 2;
+  }
+  let configPath: string | undefined;
+  try {
+    const { values } = parseArgs({ args: [...rest], options: { config: { type: "string", short: "c" } }, strict: true });
+    configPath = values.config;
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  let config: ReturnType<typeof loadNodeConfig>;
+  try {
+    config = loadNodeConfig(configPath, daProviders);
+  } catch (error) {
+    if (error instanceof InvalidConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const node = await startNode({ config, daProviders });
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await node.close();
+  return 0;
+}
+
+if (import.meta.main) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`mach: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

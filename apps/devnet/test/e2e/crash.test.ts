@@ -1,0 +1,138 @@
+/**
+ * Durability: a transaction that got a receipt survives `kill -9` of the sequencer, and a clean restart resumes at
+ * the same head and state root.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { type Hex, parseGwei } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { DEFAULT_CHAIN_ID, DEV_KEYS } from "../support/chain.ts";
+import { startMach } from "../support/machProcess.ts";
+
+interface RpcAnswer {
+  result?: unknown;
+  error?: { code: number; message: string };
+}
+
+async function call(url: string, method: string, params: unknown[]): Promise<RpcAnswer> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  return (await response.json()) as RpcAnswer;
+}
+
+describe("durability of acknowledged transactions", () => {
+  it("keeps every transaction that got a receipt across a SIGKILL under load", async () => {
+    const first = await startMach({ config: { sequencer: { blockMs: 100, snapshotIntervalBlocks: 5 } } });
+    const dataDir = first.dataDir;
+    const senders = DEV_KEYS.map((key) => privateKeyToAccount(key));
+    // Pre-sign a stream per sender so the load is as fast as the node lets it be.
+    const perSender = 150;
+    const streams = await Promise.all(
+      senders.map(async (account) => {
+        const raws: Hex[] = [];
+        for (let nonce = 0; nonce < perSender; nonce++) {
+          raws.push(
+            await account.signTransaction({
+              chainId: DEFAULT_CHAIN_ID,
+              type: "eip1559",
+              maxFeePerGas: parseGwei("1"),
+              maxPriorityFeePerGas: 1n,
+              gas: 21_000n,
+              to: "0x000000000000000000000000000000000000beef",
+              value: BigInt(nonce + 1),
+              nonce,
+            }),
+          );
+        }
+        return raws;
+      }),
+    );
+    const acknowledged = new Map<string, { blockNumber: string; status: string }>();
+    let killed = false;
+    const load = streams.map(async (raws) => {
+      for (const raw of raws) {
+        if (killed) return;
+        const answer = await call(first.rpcUrl, "realtime_sendRawTransaction", [raw]).catch(() => undefined);
+        const receipt = answer?.result as { transactionHash: string; blockNumber: string; status: string } | undefined;
+        if (receipt) acknowledged.set(receipt.transactionHash, { blockNumber: receipt.blockNumber, status: receipt.status });
+      }
+    });
+    // Kill once a good share of the load has been acknowledged, mid-stream.
+    while (acknowledged.size < 120) await new Promise((resolve) => setTimeout(resolve, 5));
+    killed = true;
+    await first.stop("SIGKILL");
+    await Promise.all(load);
+    assert.ok(acknowledged.size >= 120);
+
+    const second = await startMach({ dataDir, config: { sequencer: { blockMs: 100, snapshotIntervalBlocks: 5 } } });
+    try {
+      for (const [hash, expected] of acknowledged) {
+        const { result } = await call(second.rpcUrl, "eth_getTransactionReceipt", [hash]);
+        const receipt = result as { blockNumber: string; status: string } | null;
+        assert.ok(receipt, `receipt of acknowledged ${hash} survived the crash`);
+        assert.equal(receipt.blockNumber, expected.blockNumber);
+        assert.equal(receipt.status, expected.status);
+      }
+      // The senders' nonces account for at least every acknowledged transaction.
+      let total = 0;
+      for (const account of senders) {
+        const { result } = await call(second.rpcUrl, "eth_getTransactionCount", [account.address, "latest"]);
+        total += Number(result);
+      }
+      assert.ok(total >= acknowledged.size);
+      // And the chain goes on: a new transaction lands.
+      const next = await senders[0]!.signTransaction({
+        chainId: DEFAULT_CHAIN_ID,
+        type: "eip1559",
+        maxFeePerGas: parseGwei("1"),
+        maxPriorityFeePerGas: 1n,
+        gas: 21_000n,
+        to: "0x000000000000000000000000000000000000beef",
+        value: 1n,
+        nonce: Number((await call(second.rpcUrl, "eth_getTransactionCount", [senders[0]!.address, "latest"])).result),
+      });
+      const answer = await call(second.rpcUrl, "realtime_sendRawTransaction", [next]);
+      assert.equal((answer.result as { status: string }).status, "0x1");
+    } finally {
+      await second.stop();
+      second.cleanup();
+    }
+  });
+
+  it("resumes at the same head block and state root after a clean stop", async () => {
+    const first = await startMach({ config: { sequencer: { blockMs: 50 } } });
+    const account = privateKeyToAccount(DEV_KEYS[0]);
+    const raw = await account.signTransaction({
+      chainId: DEFAULT_CHAIN_ID,
+      type: "eip1559",
+      maxFeePerGas: parseGwei("1"),
+      maxPriorityFeePerGas: 1n,
+      gas: 21_000n,
+      to: "0x000000000000000000000000000000000000beef",
+      value: 5n,
+      nonce: 0,
+    });
+    await call(first.rpcUrl, "realtime_sendRawTransaction", [raw]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await first.stop("SIGTERM");
+    const second = await startMach({ dataDir: first.dataDir, config: { sequencer: { blockMs: 60_000 } } });
+    try {
+      const before = first.logs.filter((entry) => entry.msg === "block sealed").at(-1);
+      const { result } = await call(second.rpcUrl, "eth_getBlockByNumber", ["latest", false]);
+      const head = result as { number: string; hash: string; stateRoot: string };
+      const restarted = second.logs.find((entry) => entry.msg === "restarted from snapshot and write-ahead log");
+      assert.ok(restarted, "the node restarted from its store");
+      assert.equal(BigInt(restarted.head as string), BigInt(head.number));
+      assert.equal(restarted.stateRoot, head.stateRoot);
+      if (before) assert.ok(BigInt(head.number) >= BigInt(before.number as string));
+      const { result: balance } = await call(second.rpcUrl, "eth_getBalance", ["0x000000000000000000000000000000000000beef", "latest"]);
+      assert.equal(balance, "0x5");
+    } finally {
+      await second.stop();
+      second.cleanup();
+    }
+  });
+});

@@ -1,0 +1,36 @@
+/** viem clients for a running Mach node, funded with the standard dev accounts. */
+import { type Chain, createPublicClient, createWalletClient, defineChain, http, webSocket } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+
+/** Hardhat/Anvil dev mnemonic accounts 0 and 1 (public keys, never hold value). */
+export const DEV_KEYS = [
+  "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+  "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+  "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+] as const;
+
+export const DEFAULT_CHAIN_ID = 901901;
+
+export function machChain(rpcUrl: string, wsUrl: string, id = DEFAULT_CHAIN_ID): Chain {
+  return defineChain({
+    id,
+    name: "Mach devnet",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl], webSocket: [wsUrl] } },
+  });
+}
+
+export function clients(rpcUrl: string, wsUrl: string) {
+  const chain = machChain(rpcUrl, wsUrl);
+  const account = privateKeyToAccount(DEV_KEYS[0]);
+  const other = privateKeyToAccount(DEV_KEYS[1]);
+  return {
+    chain,
+    account,
+    other,
+    public: createPublicClient({ chain, transport: http(rpcUrl), pollingInterval: 50 }),
+    ws: createPublicClient({ chain, transport: webSocket(wsUrl) }),
+    wallet: createWalletClient({ chain, account, transport: http(rpcUrl) }),
+    otherWallet: createWalletClient({ chain, account: other, transport: http(rpcUrl) }),
+  };
+}

@@ -1,0 +1,43 @@
+/** Compiles the end-to-end test contracts with solc-js (the same compiler the contracts package pins). */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { Abi, Hex } from "viem";
+
+const require = createRequire(import.meta.url);
+
+export interface CompiledContract {
+  readonly abi: Abi;
+  readonly bytecode: Hex;
+}
+
+let compiled: Record<string, CompiledContract> | undefined;
+
+export function testContracts(): { TestToken: CompiledContract; Reverter: CompiledContract } {
+  compiled ??= compile();
+  return compiled as { TestToken: CompiledContract; Reverter: CompiledContract };
+}
+
+function compile(): Record<string, CompiledContract> {
+  const solc = require("solc") as { compile(input: string): string };
+  const source = readFileSync(new URL("../fixtures/TestContracts.sol", import.meta.url), "utf8");
+  const input = {
+    language: "Solidity",
+    sources: { "TestContracts.sol": { content: source } },
+    settings: {
+      optimizer: { enabled: true, runs: 200 },
+      evmVersion: "cancun",
+      outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } },
+    },
+  };
+  const output = JSON.parse(solc.compile(JSON.stringify(input))) as {
+    errors?: { severity: string; formattedMessage: string }[];
+    contracts: Record<string, Record<string, { abi: Abi; evm: { bytecode: { object: string } } }>>;
+  };
+  const errors = (output.errors ?? []).filter((error) => error.severity === "error");
+  if (errors.length > 0) throw new Error(errors.map((error) => error.formattedMessage).join("\n"));
+  const result: Record<string, CompiledContract> = {};
+  for (const [name, contract] of Object.entries(output.contracts["TestContracts.sol"] ?? {})) {
+    result[name] = { abi: contract.abi, bytecode: `0x${contract.evm.bytecode.object}` };
+  }
+  return result;
+}

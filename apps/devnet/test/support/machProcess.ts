@@ -1,0 +1,112 @@
+/**
+ * Starts the `mach node` CLI as a real child process on free ports with a temporary data directory, and reads its
+ * endpoints from the structured "node started" log line. Every test that starts one must `stop()` it.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+
+const CLI = new URL("../../src/cli.ts", import.meta.url).pathname;
+
+export interface MachProcess {
+  readonly rpcUrl: string;
+  readonly wsUrl: string;
+  readonly dataDir: string;
+  readonly child: ChildProcess;
+  /** Log lines the process printed (JSON, parsed), newest last. */
+  readonly logs: Record<string, unknown>[];
+  /** Stops the process (SIGTERM by default) and waits for it to exit. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Removes the data directory (after the last stop). */
+  cleanup(): void;
+}
+
+export interface StartMachParameters {
+  /** Config merged over the defaults below (port 0, temp store, memory DA). */
+  readonly config?: Record<string, unknown>;
+  /** Reuse a data directory (restart tests). */
+  readonly dataDir?: string;
+  readonly timeoutMs?: number;
+}
+
+export async function startMach(parameters: StartMachParameters = {}): Promise<MachProcess> {
+  const dataDir = parameters.dataDir ?? mkdtempSync(join(tmpdir(), "mach-e2e-"));
+  const config = {
+    rpc: { host: "127.0.0.1", port: 0 },
+    metrics: { enabled: false },
+    store: { path: join(dataDir, "node") },
+    log: { level: "info" },
+    ...parameters.config,
+  };
+  const configPath = join(dataDir, "config.json");
+  writeFileSync(configPath, JSON.stringify(config, null, 2));
+  const child = spawn(process.execPath, [CLI, "node", "--config", configPath], { stdio: ["ignore", "pipe", "pipe"] });
+  const logs: Record<string, unknown>[] = [];
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const started = new Promise<{ rpcUrl: string; wsUrl: string }>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on("line", (line) => {
+      let entry: Record<string, unknown>;
+      try {
+        entry = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      logs.push(entry);
+      if (entry.msg === "node started") resolve({ rpcUrl: String(entry.rpcUrl), wsUrl: String(entry.wsUrl) });
+    });
+    void exited.then((code) => reject(new Error(`mach exited (${code}) before starting:\n${stderr}`)));
+    setTimeout(() => reject(new Error(`mach did not start within ${parameters.timeoutMs ?? 60_000} ms:\n${stderr}`)), parameters.timeoutMs ?? 60_000).unref();
+  });
+  let endpoints: { rpcUrl: string; wsUrl: string };
+  try {
+    endpoints = await started;
+  } catch (error) {
+    child.kill("SIGKILL");
+    await exited;
+    if (!parameters.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    ...endpoints,
+    dataDir,
+    child,
+    logs,
+    async stop(signal = "SIGTERM") {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill(signal);
+      return exited;
+    },
+    cleanup() {
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs the CLI to completion (for config-error tests). */
+export function runMachCli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.once("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+export function writeConfig(dir: string, config: unknown): string {
+  const path = join(dir, "config.json");
+  writeFileSync(path, JSON.stringify(config));
+  return path;
+}

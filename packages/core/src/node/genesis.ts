@@ -1,0 +1,98 @@
+/**
+ * Genesis from config: the dev accounts derived from the mnemonic, the OP predeploys at their addresses (runtime
+ * bytecode from `@mach/contracts`), and any extra `alloc`. The genesis block is an ordinary Prague header over it.
+ */
+import { gasPriceOracleArtifact, l1BlockArtifact, l2ToL1MessagePasserArtifact, predeploys } from "@mach/contracts";
+import { type Hex, hexToBytes } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { EMPTY_OMMERS_HASH, EMPTY_REQUESTS_HASH, EMPTY_TRIE_ROOT, ZERO_HASH } from "../chain/constants.ts";
+import { hashHeader } from "../chain/header.ts";
+import type { Address, Block, Hash, Header } from "../chain/types.ts";
+import type { ChainConfig, SequencerConfig } from "../sequencer/config.ts";
+import { buildGenesisState, type GenesisAlloc } from "../state/genesis.ts";
+import type { WorldState } from "../state/worldState.ts";
+import type { GenesisConfig } from "./config.ts";
+
+export interface DevAccount {
+  readonly address: Address;
+  readonly privateKey: Hex;
+}
+
+/** Accounts m/44'/60'/0'/0/i of the mnemonic, as Hardhat and Anvil derive them. */
+export function deriveDevAccounts(mnemonic: string, count: number): DevAccount[] {
+  const accounts: DevAccount[] = [];
+  for (let i = 0; i < count; i++) {
+    const account = mnemonicToAccount(mnemonic, { addressIndex: i });
+    const privateKey = account.getHdKey().privateKey;
+    if (!privateKey) throw new Error(`mnemonic account ${i} has no private key`);
+    accounts.push({
+      address: account.address.toLowerCase() as Address,
+      privateKey: `0x${Buffer.from(privateKey).toString("hex")}`,
+    });
+  }
+  return accounts;
+}
+
+export function genesisAlloc(config: GenesisConfig, devAccounts: readonly DevAccount[]): GenesisAlloc {
+  const alloc: Record<Address, GenesisAlloc[Address]> = {};
+  for (const account of devAccounts) alloc[account.address] = { balance: config.accountBalance };
+  const predeployCode: [string, Hex][] = [
+    [predeploys.l2ToL1MessagePasser, l2ToL1MessagePasserArtifact.deployedBytecode],
+    [predeploys.l1Block, l1BlockArtifact.deployedBytecode],
+    [predeploys.gasPriceOracle, gasPriceOracleArtifact.deployedBytecode],
+  ];
+  for (const [address, code] of predeployCode) {
+    alloc[address.toLowerCase() as Address] = { balance: 0n, nonce: 1n, code: hexToBytes(code) };
+  }
+  for (const [address, entry] of Object.entries(config.alloc)) {
+    const storage = new Map<Hash, bigint>();
+    for (const [slot, value] of Object.entries(entry.storage ?? {})) {
+      storage.set(`0x${BigInt(slot).toString(16).padStart(64, "0")}` as Hash, BigInt(value));
+    }
+    alloc[address as Address] = {
+      balance: entry.balance,
+      nonce: entry.nonce,
+      ...(entry.code ? { code: hexToBytes(entry.code as Hex) } : {}),
+      ...(storage.size ? { storage } : {}),
+    };
+  }
+  return alloc;
+}
+
+export interface Genesis {
+  readonly state: WorldState;
+  readonly block: Block;
+}
+
+export function buildGenesis(
+  chain: ChainConfig,
+  sequencer: SequencerConfig,
+  alloc: GenesisAlloc,
+  timestampSeconds: bigint,
+): Genesis {
+  const state = buildGenesisState({ alloc });
+  const header: Header = {
+    parentHash: ZERO_HASH,
+    ommersHash: EMPTY_OMMERS_HASH,
+    beneficiary: sequencer.feeRecipient,
+    stateRoot: state.commit(),
+    transactionsRoot: EMPTY_TRIE_ROOT,
+    receiptsRoot: EMPTY_TRIE_ROOT,
+    logsBloom: new Uint8Array(256),
+    difficulty: 0n,
+    number: 0n,
+    gasLimit: chain.blockGasLimit,
+    gasUsed: 0n,
+    timestamp: chain.genesisTimestamp === 0n ? timestampSeconds : chain.genesisTimestamp,
+    extraData: new Uint8Array(0),
+    mixHash: ZERO_HASH,
+    nonce: new Uint8Array(8),
+    baseFeePerGas: chain.initialBaseFeePerGas,
+    withdrawalsRoot: EMPTY_TRIE_ROOT,
+    blobGasUsed: 0n,
+    excessBlobGas: 0n,
+    parentBeaconBlockRoot: ZERO_HASH,
+    requestsHash: EMPTY_REQUESTS_HASH,
+  };
+  return { state, block: { header, hash: hashHeader(header), transactions: [], miniBlockCount: 0, miniBlockOffset: 0n } };
+}

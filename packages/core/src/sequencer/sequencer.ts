@@ -1,0 +1,336 @@
+/**
+ * The sequencer: orders and executes transactions against the in-RAM state, seals a mini-block as soon as it has
+ * executed work (at most `miniBlockMs` of work per mini-block), writes it to the write-ahead log BEFORE anyone
+ * learns of it, and seals an EVM block every `blockMs` with the mini-blocks since the last one.
+ *
+ *   pool ──peekExecutable──► execute (Executor over a recording StateWriter) ──► receipts + state diff
+ *        ──► store.appendMiniBlock (durable) ──► emit "miniBlock" (RPC answers realtime sends here)
+ *   every blockMs: state.commitBlock (incremental root) ──► header ──► store.putBlock ──► emit "block"
+ *
+ * All work runs on one serial queue, so mini-block production and block sealing never interleave.
+ */
+import { EventEmitter } from "node:events";
+import { bloomOf, orBloomInto } from "../chain/bloom.ts";
+import { EMPTY_OMMERS_HASH, EMPTY_REQUESTS_HASH, EMPTY_TRIE_ROOT, ZERO_HASH } from "../chain/constants.ts";
+import { nextBaseFee } from "../chain/fees.ts";
+import { keccak256Hex } from "../chain/hash.ts";
+import { hashHeader } from "../chain/header.ts";
+import { encodeReceipt } from "../chain/receipt.ts";
+import { orderedTrieRoot } from "../chain/trieRoot.ts";
+import type { Block, Hash, Header, Receipt, Transaction } from "../chain/types.ts";
+import { TransactionRejectedError } from "../errors.ts";
+import type { BlockEnv, ExecutionResult, Executor } from "../execution/types.ts";
+import type { NodeStore } from "../state/store/nodeStore.ts";
+import type { ChainConfig, SequencerConfig } from "./config.ts";
+import { OpenBlock, type OpenBlockEnv } from "./openBlock.ts";
+import type { SequencerState, TxSource } from "./ports.ts";
+import type { MiniBlock, SequencerEvents } from "./types.ts";
+
+export interface SequencerLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+/** Counters the node exports as Prometheus metrics (`node/metrics.ts` fills them). */
+export interface SequencerMetrics {
+  miniBlocksSealed(count: number, txs: number, seconds: number): void;
+  blockSealed(txs: number, gasUsed: bigint, stateRootSeconds: number): void;
+  transactionRejected(reason: string): void;
+}
+
+export interface SequencerOptions {
+  readonly chain: ChainConfig;
+  readonly config: SequencerConfig;
+  readonly executor: Executor;
+  readonly state: SequencerState;
+  readonly txs: TxSource;
+  readonly store: NodeStore;
+  /** The newest sealed block (genesis on a new chain). */
+  readonly head: Block;
+  /** Mini-blocks of the unsealed block recovered from the write-ahead log after a restart. */
+  readonly recoveredMiniBlocks?: readonly MiniBlock[];
+  readonly logger?: SequencerLogger;
+  readonly metrics?: SequencerMetrics;
+  /** Called after each sealed block, e.g. to write a snapshot or feed the batcher. */
+  readonly onBlockSealed?: (block: Block, receipts: readonly Receipt[]) => Promise<void> | void;
+  /** Clock in milliseconds (tests inject one). */
+  readonly now?: () => number;
+}
+
+export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Parameters<SequencerEvents[K]> }> {
+  readonly #options: SequencerOptions;
+  readonly #now: () => number;
+  #head: Block;
+  #open: OpenBlock;
+  #queue: Promise<void> = Promise.resolve();
+  #produceScheduled = false;
+  #blockTimer: NodeJS.Timeout | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #stopped = true;
+  #fatal: Error | undefined;
+  readonly #recentHashes = new Map<bigint, Hash>();
+
+  constructor(options: SequencerOptions) {
+    super();
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#head = options.head;
+    this.#rememberHash(options.head);
+    const recovered = options.recoveredMiniBlocks ?? [];
+    this.#open = new OpenBlock(this.#nextEnv(recovered[0]?.blockTimestamp));
+    for (const miniBlock of recovered) this.#open.add(miniBlock);
+  }
+
+  get head(): Block {
+    return this.#head;
+  }
+  get openBlock(): OpenBlock {
+    return this.#open;
+  }
+  /** The newest mini-block, sealed or recovered; undefined right after a block seals. */
+  get latestMiniBlock(): MiniBlock | undefined {
+    return this.#open.miniBlocks.at(-1);
+  }
+  /** Set when the sequencer stopped on an unrecoverable error (e.g. the store failed). */
+  get fatalError(): Error | undefined {
+    return this.#fatal;
+  }
+
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.#unsubscribe = this.#options.txs.onExecutable(() => this.#scheduleProduce());
+    this.#blockTimer = setInterval(() => this.#enqueue(() => this.#sealBlock()), this.#options.config.blockMs);
+    this.#scheduleProduce();
+  }
+
+  /** Stops producing; waits for work in flight. Does not seal the open block (its mini-blocks are in the log). */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#blockTimer);
+    this.#unsubscribe?.();
+    await this.#queue;
+  }
+
+  /** Seals the open block now (tests, shutdown of a dev chain). */
+  sealBlockNow(): Promise<void> {
+    return this.#enqueue(() => this.#sealBlock());
+  }
+
+  /** Runs one round of mini-block production now (tests). */
+  produceNow(): Promise<void> {
+    return this.#enqueue(() => this.#produceMiniBlocks());
+  }
+
+  /** BLOCKHASH for the EVM: the 256 most recent sealed blocks. */
+  blockHash(number: bigint): Hash | undefined {
+    return this.#recentHashes.get(number);
+  }
+
+  /** The block environment a call sees at the newest mini-block. */
+  pendingBlockEnv(): BlockEnv {
+    return this.#blockEnv(this.#open.env);
+  }
+
+  #scheduleProduce(): void {
+    if (this.#produceScheduled || this.#stopped) return;
+    this.#produceScheduled = true;
+    setImmediate(() => {
+      this.#produceScheduled = false;
+      void this.#enqueue(() => this.#produceMiniBlocks());
+    });
+  }
+
+  #enqueue(task: () => Promise<void>): Promise<void> {
+    const run = this.#queue.then(async () => {
+      if (this.#fatal) return;
+      try {
+        await task();
+      } catch (error) {
+        this.#fatal = error instanceof Error ? error : new Error(String(error));
+        this.#stopped = true;
+        clearInterval(this.#blockTimer);
+        this.#options.logger?.error({ err: this.#fatal }, "sequencer stopped on an unrecoverable error");
+      }
+    });
+    this.#queue = run;
+    return run;
+  }
+
+  /** Executes and seals mini-blocks while executable transactions keep coming. */
+  async #produceMiniBlocks(): Promise<void> {
+    const { maxMiniBlockTransactions, miniBlockMs } = this.#options.config;
+    for (;;) {
+      const started = this.#now();
+      const writer = this.#options.state.beginMiniBlock();
+      const included: Transaction[] = [];
+      const receipts: Receipt[] = [];
+      let gasUsed = 0n;
+      let logs = this.#open.logCount;
+      const env = this.#blockEnv(this.#open.env);
+      const gasLimit = this.#open.env.gasLimit;
+      // Keep taking work until the pool is drained, the mini-block's time is up, or the block is full.
+      while (included.length < maxMiniBlockTransactions && this.#now() - started < miniBlockMs) {
+        const batch = this.#options.txs.takeExecutable(maxMiniBlockTransactions - included.length);
+        if (batch.length === 0) break;
+        let progressed = false;
+        const batchIncluded: Transaction[] = [];
+        for (const [position, tx] of batch.entries()) {
+          if (this.#open.gasUsed + gasUsed + tx.gasLimit > gasLimit || this.#now() - started >= miniBlockMs) {
+            // The block is full or the mini-block's time is up: the rest goes into the next one.
+            this.#options.txs.release(batch.slice(position));
+            break;
+          }
+          let result: ExecutionResult;
+          try {
+            result = await this.#options.executor.executeTransaction(writer, tx, env);
+          } catch (error) {
+            if (!(error instanceof TransactionRejectedError)) throw error;
+            this.#options.txs.markRejected(tx, error);
+            this.#options.metrics?.transactionRejected(error.reason);
+            progressed = true;
+            continue;
+          }
+          gasUsed += result.gasUsed;
+          receipts.push(toReceipt(result, this.#open.gasUsed + gasUsed));
+          logs += result.logs.length;
+          included.push(tx);
+          batchIncluded.push(tx);
+          progressed = true;
+        }
+        // Mark what ran so the next peek returns successors, even before the mini-block seals.
+        this.#options.txs.markIncluded(batchIncluded);
+        if (!progressed) break;
+      }
+      const stateDiff = this.#options.state.endMiniBlock();
+      if (included.length === 0) return;
+      const miniBlock: MiniBlock = {
+        number: this.#open.nextMiniBlockNumber,
+        blockNumber: this.#open.env.number,
+        blockTimestamp: this.#open.env.timestamp,
+        index: this.#open.miniBlocks.length,
+        timestampUs: BigInt(this.#now()) * 1000n,
+        gasUsed,
+        transactions: included,
+        receipts,
+        firstTransactionIndex: this.#open.transactions.length,
+        firstLogIndex: this.#open.logCount,
+        transactionsRoot: orderedTrieRoot(included.map((tx) => tx.raw)),
+        receiptsRoot: orderedTrieRoot(receipts.map(encodeReceipt)),
+        stateDiff,
+      };
+      await this.#options.store.appendMiniBlock(miniBlock);
+      this.#open.add(miniBlock);
+      this.#options.metrics?.miniBlocksSealed(1, included.length, (this.#now() - started) / 1000);
+      this.emit("miniBlock", miniBlock);
+      if (logs !== this.#open.logCount) throw new Error("sequencer: log index bookkeeping diverged");
+      if (this.#stopped) return;
+    }
+  }
+
+  async #sealBlock(): Promise<void> {
+    const open = this.#open;
+    const rootStarted = performance.now();
+    const stateRoot = this.#options.state.commitBlock(open.env.number);
+    const stateRootSeconds = (performance.now() - rootStarted) / 1000;
+    const logsBloom = new Uint8Array(256);
+    for (const receipt of open.receipts) orBloomInto(logsBloom, receipt.logsBloom);
+    const header: Header = {
+      parentHash: open.env.parentHash,
+      ommersHash: EMPTY_OMMERS_HASH,
+      beneficiary: open.env.coinbase,
+      stateRoot,
+      transactionsRoot: open.transactions.length ? orderedTrieRoot(open.transactions.map((tx) => tx.raw)) : EMPTY_TRIE_ROOT,
+      receiptsRoot: open.receipts.length ? orderedTrieRoot(open.receipts.map(encodeReceipt)) : EMPTY_TRIE_ROOT,
+      logsBloom,
+      difficulty: 0n,
+      number: open.env.number,
+      gasLimit: open.env.gasLimit,
+      gasUsed: open.gasUsed,
+      timestamp: open.env.timestamp,
+      extraData: new Uint8Array(0),
+      mixHash: open.env.prevRandao,
+      nonce: new Uint8Array(8),
+      baseFeePerGas: open.env.baseFeePerGas,
+      withdrawalsRoot: EMPTY_TRIE_ROOT,
+      blobGasUsed: 0n,
+      excessBlobGas: 0n,
+      parentBeaconBlockRoot: ZERO_HASH,
+      requestsHash: EMPTY_REQUESTS_HASH,
+    };
+    const block: Block = {
+      header,
+      hash: hashHeader(header),
+      transactions: open.transactions,
+      miniBlockCount: open.miniBlocks.length,
+      miniBlockOffset: open.env.miniBlockOffset,
+    };
+    await this.#options.store.putBlock(block, open.receipts);
+    this.#head = block;
+    this.#rememberHash(block);
+    this.#open = new OpenBlock(this.#nextEnv());
+    this.#options.metrics?.blockSealed(block.transactions.length, header.gasUsed, stateRootSeconds);
+    this.emit("block", block, open.receipts);
+    await this.#options.onBlockSealed?.(block, open.receipts);
+    // Work held back by a full block goes into the new one.
+    this.#scheduleProduce();
+  }
+
+  /** The environment of the block after the head. `timestamp` is forced when resuming recovered mini-blocks. */
+  #nextEnv(timestamp?: bigint): OpenBlockEnv {
+    const parent = this.#head.header;
+    const { chain, config } = this.#options;
+    const nowSeconds = BigInt(Math.floor(this.#now() / 1000));
+    const baseFee = nextBaseFee(parent.gasUsed, parent.gasLimit, parent.baseFeePerGas, {
+      elasticityMultiplier: chain.elasticityMultiplier,
+      baseFeeChangeDenominator: chain.baseFeeChangeDenominator,
+    });
+    return {
+      number: parent.number + 1n,
+      timestamp: timestamp ?? (nowSeconds > parent.timestamp ? nowSeconds : parent.timestamp + 1n),
+      baseFeePerGas: baseFee > chain.minBaseFeePerGas ? baseFee : chain.minBaseFeePerGas,
+      gasLimit: chain.blockGasLimit,
+      parentHash: this.#head.hash,
+      coinbase: config.feeRecipient,
+      // No beacon chain here: derive PREVRANDAO deterministically from the parent so derivation reproduces it.
+      prevRandao: keccak256Hex(new TextEncoder().encode(`mach-prevrandao:${this.#head.hash}`)),
+      miniBlockOffset: this.#head.miniBlockOffset + BigInt(this.#head.miniBlockCount),
+    };
+  }
+
+  #blockEnv(env: OpenBlockEnv): BlockEnv {
+    return {
+      chainId: this.#options.chain.chainId,
+      number: env.number,
+      timestamp: env.timestamp,
+      gasLimit: env.gasLimit,
+      baseFeePerGas: env.baseFeePerGas,
+      coinbase: env.coinbase,
+      prevRandao: env.prevRandao,
+      getBlockHash: (number) => this.blockHash(number),
+    };
+  }
+
+  #rememberHash(block: Block): void {
+    this.#recentHashes.set(block.header.number, block.hash);
+    this.#recentHashes.delete(block.header.number - 257n);
+  }
+}
+
+function toReceipt(result: ExecutionResult, cumulativeGasUsed: bigint): Receipt {
+  return {
+    type: result.type,
+    status: result.status,
+    cumulativeGasUsed,
+    logsBloom: bloomOf(result.logs),
+    logs: result.logs,
+    gasUsed: result.gasUsed,
+    effectiveGasPrice: result.effectiveGasPrice,
+    contractAddress: result.contractAddress,
+    ...(result.depositNonce !== undefined ? { depositNonce: result.depositNonce, depositReceiptVersion: 1n } : {}),
+    l1Fee: 0n,
+    l1GasUsed: 0n,
+    l1GasPrice: 0n,
+  };
+}

@@ -1,0 +1,191 @@
+/**
+ * The node's LMDB store: sealed blocks, receipts, the tx index, the mini-block write-ahead log and state snapshots.
+ * One LMDB environment, a sub-database per bucket (`buckets.ts`), binary records (`records.ts`).
+ *
+ * Durability: `appendMiniBlock` resolves once LMDB has committed the mini-block, which survives a crash of the
+ * process (`kill -9`); with `durability: "flush"` it also waits for the disk flush (power loss), at more latency.
+ */
+import { type Database, open, type RootDatabase } from "lmdb";
+import type { Block, Hash, Receipt } from "../../chain/types.ts";
+import type { MiniBlock } from "../../sequencer/types.ts";
+import { Bucket, MetaKey } from "./buckets.ts";
+import {
+  decodeBlockRecord,
+  decodeMiniBlockRecord,
+  decodeReceiptsRecord,
+  decodeTxLocation,
+  encodeBlockRecord,
+  encodeMiniBlockRecord,
+  encodeReceiptsRecord,
+  encodeTxLocation,
+} from "./records.ts";
+
+export type StoreDurability = "commit" | "flush";
+
+export interface NodeStoreOptions {
+  /** Directory of the LMDB environment (created if missing). */
+  readonly path: string;
+  readonly durability?: StoreDurability;
+}
+
+type BinaryDb = Database<Uint8Array, number | string>;
+
+export class NodeStore {
+  readonly #root: RootDatabase;
+  readonly #blocks: BinaryDb;
+  readonly #blockNumberByHash: Database<number, string>;
+  readonly #receipts: BinaryDb;
+  readonly #txLocation: BinaryDb;
+  readonly #miniBlocks: BinaryDb;
+  readonly #snapshots: Database<Uint8Array, [number, number]>;
+  readonly #meta: Database<number | string, string>;
+  readonly #durability: StoreDurability;
+
+  constructor(options: NodeStoreOptions) {
+    this.#root = open({ path: options.path, compression: false });
+    const binary = { encoding: "binary" as const };
+    this.#blocks = this.#root.openDB<Uint8Array, number>({ name: Bucket.blocks, ...binary });
+    this.#blockNumberByHash = this.#root.openDB<number, string>({ name: Bucket.blockNumberByHash });
+    this.#receipts = this.#root.openDB<Uint8Array, number>({ name: Bucket.receipts, ...binary });
+    this.#txLocation = this.#root.openDB<Uint8Array, string>({ name: Bucket.txLocation, ...binary });
+    this.#miniBlocks = this.#root.openDB<Uint8Array, number>({ name: Bucket.miniBlocks, ...binary });
+    this.#snapshots = this.#root.openDB<Uint8Array, [number, number]>({ name: Bucket.snapshots, ...binary });
+    this.#meta = this.#root.openDB<number | string, string>({ name: Bucket.meta });
+    this.#durability = options.durability ?? "commit";
+  }
+
+  /** The raw LMDB environment, for other repositories (e.g. DA batch records) to open their own bucket. */
+  get root(): RootDatabase {
+    return this.#root;
+  }
+
+  genesisHash(): Hash | undefined {
+    return this.#meta.get(MetaKey.genesisHash) as Hash | undefined;
+  }
+
+  headBlockNumber(): bigint | undefined {
+    const head = this.#meta.get(MetaKey.headBlock);
+    return head === undefined ? undefined : BigInt(head);
+  }
+
+  getBlock(number: bigint): Block | undefined {
+    const bytes = this.#blocks.get(Number(number));
+    return bytes ? decodeBlockRecord(bytes) : undefined;
+  }
+
+  getBlockNumberByHash(hash: Hash): bigint | undefined {
+    const number = this.#blockNumberByHash.get(hash);
+    return number === undefined ? undefined : BigInt(number);
+  }
+
+  getReceipts(number: bigint): Receipt[] | undefined {
+    const bytes = this.#receipts.get(Number(number));
+    return bytes ? decodeReceiptsRecord(bytes) : undefined;
+  }
+
+  getTxLocation(hash: Hash): { blockNumber: bigint; index: number } | undefined {
+    const bytes = this.#txLocation.get(hash);
+    return bytes ? decodeTxLocation(bytes) : undefined;
+  }
+
+  /** Writes genesis (block 0, no receipts) and the chain fingerprint. */
+  async putGenesis(block: Block): Promise<void> {
+    await this.#root.transaction(() => {
+      this.#writeBlock(block, []);
+      this.#meta.put(MetaKey.genesisHash, block.hash);
+    });
+    await this.#durable();
+  }
+
+  /** Appends a mini-block to the write-ahead log; resolves once it is durable (see `durability`). */
+  async appendMiniBlock(miniBlock: MiniBlock): Promise<void> {
+    await this.#miniBlocks.put(Number(miniBlock.number), encodeMiniBlockRecord(miniBlock));
+    await this.#durable();
+  }
+
+  getMiniBlock(number: bigint): MiniBlock | undefined {
+    const bytes = this.#miniBlocks.get(Number(number));
+    return bytes ? decodeMiniBlockRecord(bytes) : undefined;
+  }
+
+  /** Mini-blocks with number ≥ `from`, in order. */
+  *miniBlocksFrom(from: bigint): Generator<MiniBlock> {
+    for (const { value } of this.#miniBlocks.getRange({ start: Number(from) })) {
+      yield decodeMiniBlockRecord(value);
+    }
+  }
+
+  /** Number of the newest mini-block in the log, if any. */
+  lastMiniBlockNumber(): bigint | undefined {
+    for (const key of this.#miniBlocks.getKeys({ reverse: true, limit: 1 })) return BigInt(key as number);
+    return undefined;
+  }
+
+  /** Seals a block: block record, receipts, tx index and the head pointer, in one LMDB transaction. */
+  async putBlock(block: Block, receipts: readonly Receipt[]): Promise<void> {
+    await this.#root.transaction(() => this.#writeBlock(block, receipts));
+    await this.#durable();
+  }
+
+  #writeBlock(block: Block, receipts: readonly Receipt[]): void {
+    const number = Number(block.header.number);
+    this.#blocks.put(number, encodeBlockRecord(block));
+    this.#blockNumberByHash.put(block.hash, number);
+    this.#receipts.put(number, encodeReceiptsRecord(receipts));
+    block.transactions.forEach((tx, index) => {
+      this.#txLocation.put(tx.hash, encodeTxLocation(block.header.number, index));
+    });
+    this.#meta.put(MetaKey.headBlock, number);
+  }
+
+  /** Stores a full state snapshot taken right after block `blockNumber` and marks it the latest. */
+  async putSnapshot(blockNumber: bigint, chunks: Iterable<Uint8Array>): Promise<void> {
+    const number = Number(blockNumber);
+    const previous = this.#meta.get(MetaKey.latestSnapshot);
+    let index = 0;
+    for (const chunk of chunks) {
+      this.#snapshots.put([number, index++], chunk);
+    }
+    await this.#meta.put(MetaKey.latestSnapshot, number);
+    if (typeof previous === "number" && previous !== number) {
+      await this.#root.transaction(() => {
+        for (const key of this.#snapshots.getKeys({ start: [previous, 0], end: [previous + 1, 0] })) {
+          this.#snapshots.remove(key);
+        }
+      });
+    }
+    await this.#durable();
+  }
+
+  /** The newest complete snapshot: the block it was taken after, and its chunks in order. */
+  latestSnapshot(): { blockNumber: bigint; chunks: Generator<Uint8Array> } | undefined {
+    const number = this.#meta.get(MetaKey.latestSnapshot);
+    if (typeof number !== "number") return undefined;
+    const snapshots = this.#snapshots;
+    return {
+      blockNumber: BigInt(number),
+      chunks: (function* () {
+        for (const { value } of snapshots.getRange({ start: [number, 0], end: [number + 1, 0] })) yield value;
+      })(),
+    };
+  }
+
+  /** Drops write-ahead-log entries below `number` (covered by a snapshot and sealed blocks). */
+  async pruneMiniBlocks(below: bigint): Promise<void> {
+    await this.#root.transaction(() => {
+      for (const key of this.#miniBlocks.getKeys({ end: Number(below) })) this.#miniBlocks.remove(key);
+    });
+  }
+
+  async #durable(): Promise<void> {
+    if (this.#durability === "flush") await this.#root.flushed;
+  }
+
+  async close(): Promise<void> {
+    await this.#root.close();
+  }
+}
+
+export function openNodeStore(options: NodeStoreOptions): NodeStore {
+  return new NodeStore(options);
+}

@@ -1,0 +1,166 @@
+/**
+ * Binary records the node store keeps: sealed blocks, their receipts, and mini-blocks (the write-ahead log). RLP
+ * throughout; transactions are kept as their canonical raw bytes with the recovered sender beside them, so reading
+ * the store back never re-runs signature recovery (the store is trusted: it only holds what this node admitted).
+ */
+import { keccak256Hex } from "../../chain/hash.ts";
+import { decodeHeader, encodeHeader, hashHeader } from "../../chain/header.ts";
+import { decodeReceipt, encodeReceipt } from "../../chain/receipt.ts";
+import {
+  bigintToBytes,
+  bytesToBigint,
+  bytesToHexString,
+  decodeRlp,
+  encodeRlp,
+  expectBytes,
+  hexStringToBytes,
+  type RlpInput,
+  type RlpItem,
+} from "../../chain/rlp.ts";
+import { decodeTransactionBody } from "../../chain/transaction.ts";
+import type { Address, Block, Hash, Receipt, Transaction } from "../../chain/types.ts";
+import { MachError } from "../../errors.ts";
+import type { MiniBlock } from "../../sequencer/types.ts";
+import { decodeStateDiff, encodeStateDiff } from "../diffCodec.ts";
+
+/** A stored record failed to decode: the store is corrupt or from an incompatible version. */
+export class StoreCorruptionError extends MachError {
+  override name = "StoreCorruptionError";
+}
+
+const RECORD_VERSION = 1;
+
+function list(item: RlpItem | undefined, what: string): RlpItem[] {
+  if (!Array.isArray(item)) throw new StoreCorruptionError(`store: expected a list for ${what}`);
+  return item;
+}
+function uint(item: RlpItem | undefined, what: string): bigint {
+  return bytesToBigint(expectBytes(item, what));
+}
+function small(item: RlpItem | undefined, what: string): number {
+  return Number(uint(item, what));
+}
+function checkVersion(fields: RlpItem[], what: string): void {
+  const version = small(fields[0], `${what}.version`);
+  if (version !== RECORD_VERSION)
+    throw new StoreCorruptionError(`store: ${what} record version ${version} unsupported`);
+}
+
+function encodeStoredTransaction(tx: Transaction): RlpInput {
+  return [tx.raw, hexStringToBytes(tx.from)];
+}
+function decodeStoredTransaction(item: RlpItem): Transaction {
+  const [raw, from] = list(item, "transaction");
+  const rawBytes = expectBytes(raw, "transaction.raw");
+  const body = decodeTransactionBody(rawBytes);
+  return {
+    ...body,
+    raw: rawBytes,
+    hash: keccak256Hex(rawBytes),
+    from: bytesToHexString(expectBytes(from, "from")) as Address,
+  };
+}
+
+function encodeStoredReceipt(receipt: Receipt): RlpInput {
+  return [
+    encodeReceipt(receipt),
+    bigintToBytes(receipt.gasUsed),
+    bigintToBytes(receipt.effectiveGasPrice),
+    receipt.contractAddress ? hexStringToBytes(receipt.contractAddress) : new Uint8Array(0),
+    bigintToBytes(receipt.l1Fee),
+    bigintToBytes(receipt.l1GasUsed),
+    bigintToBytes(receipt.l1GasPrice),
+  ];
+}
+function decodeStoredReceipt(item: RlpItem): Receipt {
+  const f = list(item, "receipt");
+  const consensus = decodeReceipt(expectBytes(f[0], "receipt.consensus"));
+  const contract = expectBytes(f[3], "receipt.contractAddress");
+  return {
+    ...consensus,
+    gasUsed: uint(f[1], "receipt.gasUsed"),
+    effectiveGasPrice: uint(f[2], "receipt.effectiveGasPrice"),
+    contractAddress: contract.length === 0 ? null : (bytesToHexString(contract) as Address),
+    l1Fee: uint(f[4], "receipt.l1Fee"),
+    l1GasUsed: uint(f[5], "receipt.l1GasUsed"),
+    l1GasPrice: uint(f[6], "receipt.l1GasPrice"),
+  };
+}
+
+export function encodeBlockRecord(block: Block): Uint8Array {
+  return encodeRlp([
+    bigintToBytes(BigInt(RECORD_VERSION)),
+    encodeHeader(block.header),
+    block.transactions.map(encodeStoredTransaction),
+    bigintToBytes(BigInt(block.miniBlockCount)),
+    bigintToBytes(block.miniBlockOffset),
+  ]);
+}
+export function decodeBlockRecord(bytes: Uint8Array): Block {
+  const f = list(decodeRlp(bytes), "block");
+  checkVersion(f, "block");
+  const header = decodeHeader(expectBytes(f[1], "block.header"));
+  return {
+    header,
+    hash: hashHeader(header),
+    transactions: list(f[2], "block.transactions").map(decodeStoredTransaction),
+    miniBlockCount: small(f[3], "block.miniBlockCount"),
+    miniBlockOffset: uint(f[4], "block.miniBlockOffset"),
+  };
+}
+
+export function encodeReceiptsRecord(receipts: readonly Receipt[]): Uint8Array {
+  return encodeRlp([bigintToBytes(BigInt(RECORD_VERSION)), receipts.map(encodeStoredReceipt)]);
+}
+export function decodeReceiptsRecord(bytes: Uint8Array): Receipt[] {
+  const f = list(decodeRlp(bytes), "receipts");
+  checkVersion(f, "receipts");
+  return list(f[1], "receipts.list").map(decodeStoredReceipt);
+}
+
+export function encodeMiniBlockRecord(miniBlock: MiniBlock): Uint8Array {
+  return encodeRlp([
+    bigintToBytes(BigInt(RECORD_VERSION)),
+    bigintToBytes(miniBlock.number),
+    bigintToBytes(miniBlock.blockNumber),
+    bigintToBytes(miniBlock.blockTimestamp),
+    bigintToBytes(BigInt(miniBlock.index)),
+    bigintToBytes(miniBlock.timestampUs),
+    bigintToBytes(miniBlock.gasUsed),
+    miniBlock.transactions.map(encodeStoredTransaction),
+    miniBlock.receipts.map(encodeStoredReceipt),
+    bigintToBytes(BigInt(miniBlock.firstTransactionIndex)),
+    bigintToBytes(BigInt(miniBlock.firstLogIndex)),
+    hexStringToBytes(miniBlock.transactionsRoot),
+    hexStringToBytes(miniBlock.receiptsRoot),
+    encodeStateDiff(miniBlock.stateDiff),
+  ]);
+}
+export function decodeMiniBlockRecord(bytes: Uint8Array): MiniBlock {
+  const f = list(decodeRlp(bytes), "miniBlock");
+  checkVersion(f, "miniBlock");
+  return {
+    number: uint(f[1], "miniBlock.number"),
+    blockNumber: uint(f[2], "miniBlock.blockNumber"),
+    blockTimestamp: uint(f[3], "miniBlock.blockTimestamp"),
+    index: small(f[4], "miniBlock.index"),
+    timestampUs: uint(f[5], "miniBlock.timestampUs"),
+    gasUsed: uint(f[6], "miniBlock.gasUsed"),
+    transactions: list(f[7], "miniBlock.transactions").map(decodeStoredTransaction),
+    receipts: list(f[8], "miniBlock.receipts").map(decodeStoredReceipt),
+    firstTransactionIndex: small(f[9], "miniBlock.firstTransactionIndex"),
+    firstLogIndex: small(f[10], "miniBlock.firstLogIndex"),
+    transactionsRoot: bytesToHexString(expectBytes(f[11], "miniBlock.transactionsRoot")) as Hash,
+    receiptsRoot: bytesToHexString(expectBytes(f[12], "miniBlock.receiptsRoot")) as Hash,
+    stateDiff: decodeStateDiff(expectBytes(f[13], "miniBlock.stateDiff")),
+  };
+}
+
+/** [block number, index in block]. */
+export function encodeTxLocation(blockNumber: bigint, index: number): Uint8Array {
+  return encodeRlp([bigintToBytes(blockNumber), bigintToBytes(BigInt(index))]);
+}
+export function decodeTxLocation(bytes: Uint8Array): { blockNumber: bigint; index: number } {
+  const f = list(decodeRlp(bytes), "txLocation");
+  return { blockNumber: uint(f[0], "txLocation.blockNumber"), index: small(f[1], "txLocation.index") };
+}

@@ -7,7 +7,7 @@
 import { createRequire } from "node:module";
 import { secp256k1 as nobleSecp256k1 } from "@noble/curves/secp256k1.js";
 import { keccak256 } from "./hash.ts";
-import { bigintToFixedBytes, bytesToHexString } from "./rlp.ts";
+import { bigintToFixedBytes, bytesToBigint, bytesToHexString } from "./rlp.ts";
 import type { Address } from "./types.ts";
 
 /** Order of the secp256k1 group. */
@@ -49,6 +49,18 @@ export function recoverPublicKey(msgHash: Uint8Array, r: bigint, s: bigint, yPar
     return native.ecdsaRecover(sig, yParity, msgHash, false).subarray(1);
   }
   return recoverPublicKeyNoble(msgHash, r, s, yParity);
+}
+
+/**
+ * Like `recoverAddress`, with r and s as big-endian bytes of at most 32 (e.g. the RLP fields of a transaction):
+ * skips the bigint → bytes conversion on the admission path.
+ */
+export function recoverAddressFromBytes(msgHash: Uint8Array, r: Uint8Array, s: Uint8Array, yParity: number): Address {
+  if (!native) return recoverAddress(msgHash, bytesToBigint(r), bytesToBigint(s), yParity);
+  const sig = new Uint8Array(64);
+  sig.set(r, 32 - r.length);
+  sig.set(s, 64 - s.length);
+  return publicKeyToAddress(native.ecdsaRecover(sig, yParity, msgHash, false).subarray(1));
 }
 
 /** The @noble/curves path; exported so tests can check it against the native one. */

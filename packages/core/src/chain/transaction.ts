@@ -23,7 +23,7 @@ import {
   type RlpInput,
   type RlpItem,
 } from "./rlp.ts";
-import { isValidSignatureValues, recoverAddress } from "./signature.ts";
+import { isValidSignatureValues, recoverAddress, recoverAddressFromBytes } from "./signature.ts";
 import type {
   AccessList,
   AccessListItem,
@@ -49,7 +49,18 @@ export function decodeTransaction(raw: Uint8Array): Transaction {
   const fields: RlpItem[] = [];
   const body = decodeBody(raw, fields);
   if (body.type === 0x7e) return { ...body, hash: keccak256Hex(raw), from: body.from, raw };
-  const from = recoverVerified(body, payloadHash(body, fields));
+  const n = fields.length;
+  let from: Address;
+  try {
+    from = recoverAddressFromBytes(
+      payloadHash(body, fields),
+      fields[n - 2] as Uint8Array,
+      fields[n - 1] as Uint8Array,
+      body.yParity,
+    );
+  } catch (error) {
+    throw invalidSignature(SIG_ERROR, error);
+  }
   return { ...body, hash: keccak256Hex(raw), from, raw };
 }
 

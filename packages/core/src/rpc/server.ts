@@ -38,6 +38,8 @@ export interface RpcServer {
   readonly limits: RpcLimits;
   /** Open WebSocket connections. */
   readonly connectionCount: () => number;
+  /** Live eth_subscribe subscriptions across connections. */
+  readonly subscriptionCount: () => number;
   /** Stops listening, closes every connection and detaches from the backend. */
   close(): Promise<void>;
 }
@@ -204,6 +206,7 @@ export async function startRpcServer(parameters: StartRpcServerParameters): Prom
     port,
     limits,
     connectionCount: () => wss.clients.size,
+    subscriptionCount: () => subscriptions.subscriptionCount,
     async close() {
       if (closed) return;
       closed = true;

@@ -45,6 +45,13 @@ export class SubscriptionHub {
     this.#backend = backend;
   }
 
+  /** Live subscriptions across all connections. */
+  get subscriptionCount(): number {
+    let count = 0;
+    for (const connection of this.#connections) count += connection.subscriptions.size;
+    return count;
+  }
+
   attach(connection: SubscriptionConnection): void {
     this.#connections.add(connection);
   }

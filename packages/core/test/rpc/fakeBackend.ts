@@ -5,8 +5,8 @@
  */
 import { encodeAbiParameters, hexToBytes, keccak256, padHex, stringToHex } from "viem";
 import { bloomOf } from "../../src/chain/bloom.ts";
-import { hashHeader } from "../../src/chain/header.ts";
 import { keccak256Hex } from "../../src/chain/hash.ts";
+import { hashHeader } from "../../src/chain/header.ts";
 import { decodeTransaction } from "../../src/chain/transaction.ts";
 import type {
   Account,
@@ -113,7 +113,12 @@ export class FakeBackend implements RpcBackend {
       this.world.set(address, { nonce: 0n, balance: 10n ** 24n, code: new Uint8Array(0), storage: new Map() });
     }
     const slot = padHex("0x1", { size: 32 });
-    this.world.set(LOG_EMITTER, { nonce: 1n, balance: 0n, code: hexToBytes("0x6001"), storage: new Map([[slot, 42n]]) });
+    this.world.set(LOG_EMITTER, {
+      nonce: 1n,
+      balance: 0n,
+      code: hexToBytes("0x6001"),
+      storage: new Map([[slot, 42n]]),
+    });
     this.sealBlock();
   }
 
@@ -364,7 +369,8 @@ export class FakeBackend implements RpcBackend {
     const expected = (account?.nonce ?? 0n) + BigInt(inPool);
     const nonce = tx.type === 0x7e ? expected : tx.nonce;
     if (nonce < expected) throw new TransactionRejectedError("nonceTooLow", "nonce too low");
-    const cost = tx.value + tx.gasLimit * (tx.type === 0 || tx.type === 1 ? tx.gasPrice : tx.type === 0x7e ? 0n : tx.maxFeePerGas);
+    const cost =
+      tx.value + tx.gasLimit * (tx.type === 0 || tx.type === 1 ? tx.gasPrice : tx.type === 0x7e ? 0n : tx.maxFeePerGas);
     if ((account?.balance ?? 0n) < cost) {
       throw new TransactionRejectedError("insufficientFunds", "insufficient funds for gas * price + value");
     }

@@ -75,7 +75,15 @@ export async function startHarness(options: { autoSeal?: boolean; limits?: RpcLi
       if (answer.error) throw new Error(`${method} failed: ${answer.error.code} ${answer.error.message}`);
       return answer.result as T;
     },
-    async signTransfer({ from = "alice", to = bobAddress, value = 1000n, nonce, data, type = "eip1559", gas = 100_000n }) {
+    async signTransfer({
+      from = "alice",
+      to = bobAddress,
+      value = 1000n,
+      nonce,
+      data,
+      type = "eip1559",
+      gas = 100_000n,
+    }) {
       const account = from === "alice" ? alice : bob;
       const common = { chainId: Number(CHAIN_ID), to, value, nonce, gas, ...(data ? { data } : {}) };
       if (type === "legacy") return account.signTransaction({ ...common, type: "legacy", gasPrice: 2_000_000n });
@@ -120,7 +128,11 @@ export async function seedChain(harness: Harness) {
     await harness.signTransfer({ nonce: 1, to: LOG_EMITTER, data: "0x01020304", value: 0n }),
   ]);
   const first = backend.sealMiniBlock();
-  const authorization = await bob.signAuthorization({ contractAddress: LOG_EMITTER, chainId: Number(CHAIN_ID), nonce: 1 });
+  const authorization = await bob.signAuthorization({
+    contractAddress: LOG_EMITTER,
+    chainId: Number(CHAIN_ID),
+    nonce: 1,
+  });
   const setCodeRaw = await bob.signTransaction({
     type: "eip7702",
     chainId: Number(CHAIN_ID),

@@ -35,7 +35,11 @@ describe("rpc methods over HTTP", () => {
     it("reports eth_syncing false when in sync and progress while catching up", async () => {
       assert.equal(await h.result("eth_syncing"), false);
       h.backend.syncState = { startingBlock: 0n, currentBlock: 2n, highestBlock: 9n };
-      assert.deepEqual(await h.result("eth_syncing"), { startingBlock: "0x0", currentBlock: "0x2", highestBlock: "0x9" });
+      assert.deepEqual(await h.result("eth_syncing"), {
+        startingBlock: "0x0",
+        currentBlock: "0x2",
+        highestBlock: "0x9",
+      });
       h.backend.syncState = false;
     });
   });
@@ -386,7 +390,14 @@ describe("rpc methods over HTTP", () => {
     it("lists DA batches overlapping a range", async () => {
       h.backend.batches = [{ fromBlock: 1n, toBlock: 2n, provider: "memory", pointer: new Uint8Array([1, 2]) }];
       assert.deepEqual(await h.result("mach_getBatches", ["0x0", "0x1"]), [
-        { fromBlock: "0x1", toBlock: "0x2", provider: "memory", pointer: "0x0102", l1BlockNumber: null, l1TransactionHash: null },
+        {
+          fromBlock: "0x1",
+          toBlock: "0x2",
+          provider: "memory",
+          pointer: "0x0102",
+          l1BlockNumber: null,
+          l1TransactionHash: null,
+        },
       ]);
       assert.deepEqual(await h.result("mach_getBatches", ["0x3", "0x9"]), []);
     });

@@ -14,3 +14,4 @@ export * from "./rpc/index.ts";
 export * from "./state/types.ts";
 export * from "./execution/index.ts";
 export * from "./txpool/index.ts";
+export * from "./state/index.ts";

@@ -22,7 +22,7 @@ export interface StorageProof {
 }
 
 /** eth_getProof's answer (EIP-1186) with bytes and bigints; the RPC layer renders it as hex. */
-export interface AccountProof {
+export interface WorldStateProof {
   readonly address: Address;
   readonly nonce: bigint;
   readonly balance: bigint;
@@ -144,6 +144,14 @@ export class WorldState implements StateWriter, StorageEnumerable {
     return this.#accounts.size;
   }
 
+  /** Stores code under its hash without touching any account (snapshot restore); returns the hash. */
+  importCode(code: Uint8Array): Hash {
+    if (code.length === 0) return KECCAK_EMPTY;
+    const codeHash = keccak256Hex(code);
+    this.#code.set(codeHash, code);
+    return codeHash;
+  }
+
   /** Code by its hash (code is kept by hash, shared between accounts). */
   getCodeByHash(codeHash: Hash): Uint8Array | undefined {
     return codeHash === KECCAK_EMPTY ? EMPTY_BYTES : this.#code.get(codeHash);
@@ -237,7 +245,7 @@ export class WorldState implements StateWriter, StorageEnumerable {
    * eth_getProof at the current state: commits pending changes first, then proves `address` against the state root
    * and each of `slots` against its storage root.
    */
-  getProof(address: Address, slots: readonly Hash[]): AccountProof {
+  getProof(address: Address, slots: readonly Hash[]): WorldStateProof {
     this.commit();
     const account = this.#accounts.get(address);
     const trie = this.#storageTries.get(address);

@@ -38,9 +38,19 @@ export function randomBigint(random: () => number): bigint {
 }
 
 /** One random write against a small key space (so writes collide), applied to every `targets`. */
-export function randomWrite(random: () => number, targets: readonly StateWriter[], addresses = 12, slots = 10): void {
+export function randomWrite(
+  random: () => number,
+  targets: readonly StateWriter[],
+  addresses = 12,
+  slots = 10,
+  storageNeedsAccount = false,
+): void {
   const a = address(1 + Math.floor(random() * addresses));
   const r = random();
+  if (storageNeedsAccount && r >= 0.3 && targets[0]!.getAccount(a) === undefined) {
+    // As in the EVM: storage is only written for an account that exists.
+    for (const t of targets) t.putAccount(a, { nonce: 1n, balance: 0n, codeHash: KECCAK_EMPTY });
+  }
   if (r < 0.3) {
     const account: Account = {
       nonce: BigInt(Math.floor(random() * 300)),
@@ -54,7 +64,8 @@ export function randomWrite(random: () => number, targets: readonly StateWriter[
     for (const t of targets) t.putStorage(a, s, value);
   } else if (r < 0.83) {
     const code = new Uint8Array(1 + Math.floor(random() * 40)).map(() => Math.floor(random() * 256));
-    for (const t of targets) t.putCode(a, random() < 0.2 ? new Uint8Array(0) : code);
+    const chosen = random() < 0.2 ? new Uint8Array(0) : code;
+    for (const t of targets) t.putCode(a, chosen);
   } else if (r < 0.92) {
     for (const t of targets) t.clearStorage(a);
   } else {

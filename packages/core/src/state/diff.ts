@@ -1,0 +1,186 @@
+/**
+ * State diffs: what a mini-block changed, recorded as it executes, and applied by replicas without re-executing.
+ *
+ * `StateDiffRecorder` wraps the sequencer's `StateWriter`. Every write goes through to the inner state and its key is
+ * noted twice: in the current mini-block's touched set (→ `takeDiff()`, the new values), and, on first touch within
+ * the block, with its pre-value (→ `takeBlockPreValues()`, the reverse diff `StateHistory` keeps for reads at recent
+ * blocks). `applyStateDiff` is the replica side.
+ */
+import type { Account, Address, Hash } from "../chain/types.ts";
+import type { AccountDiff, StateDiff, StateReader, StateWriter, StorageEnumerable } from "./types.ts";
+
+/** One account's values before a block changed them (the reverse diff of one account). */
+export interface AccountPreValues {
+  /** True when the account record (nonce, balance, codeHash) or its code was written in the block. */
+  accountTouched: boolean;
+  /** The account before the block (`null`: it did not exist); meaningful when `accountTouched`. */
+  account: Account | null;
+  /** The code before the block; meaningful when `accountTouched`. */
+  code: Uint8Array;
+  /** Slots written (or dropped by a clear) in the block, with their values before it (0n = unset). */
+  readonly storage: Map<Hash, bigint>;
+}
+
+/** The reverse diff of a block: per touched address, its pre-values. */
+export type BlockPreValues = Map<Address, AccountPreValues>;
+
+interface TouchedAccount {
+  account: boolean;
+  code: boolean;
+  storageCleared: boolean;
+  readonly slots: Set<Hash>;
+}
+
+function isStorageEnumerable(state: StateReader): state is StateReader & StorageEnumerable {
+  return typeof (state as Partial<StorageEnumerable>).storageEntries === "function";
+}
+
+export class StateDiffRecorder implements StateWriter {
+  readonly #inner: StateWriter;
+  #touched = new Map<Address, TouchedAccount>();
+  #preValues: BlockPreValues = new Map();
+
+  constructor(inner: StateWriter) {
+    this.#inner = inner;
+  }
+
+  /** The state written through. */
+  get inner(): StateWriter {
+    return this.#inner;
+  }
+
+  getAccount(address: Address): Account | undefined {
+    return this.#inner.getAccount(address);
+  }
+
+  getCode(address: Address): Uint8Array {
+    return this.#inner.getCode(address);
+  }
+
+  getStorage(address: Address, slot: Hash): bigint {
+    return this.#inner.getStorage(address, slot);
+  }
+
+  putAccount(address: Address, account: Account): void {
+    this.#notePreAccount(address);
+    this.#touch(address).account = true;
+    this.#inner.putAccount(address, account);
+  }
+
+  deleteAccount(address: Address): void {
+    this.#notePreAccount(address);
+    this.#notePreStorageAll(address);
+    const touched = this.#touch(address);
+    touched.account = true;
+    touched.code = false;
+    touched.storageCleared = true;
+    touched.slots.clear();
+    this.#inner.deleteAccount(address);
+  }
+
+  putCode(address: Address, code: Uint8Array): void {
+    this.#notePreAccount(address);
+    const touched = this.#touch(address);
+    touched.account = true;
+    touched.code = true;
+    this.#inner.putCode(address, code);
+  }
+
+  putStorage(address: Address, slot: Hash, value: bigint): void {
+    const pre = this.#preEntry(address);
+    if (!pre.storage.has(slot)) pre.storage.set(slot, this.#inner.getStorage(address, slot));
+    this.#touch(address).slots.add(slot);
+    this.#inner.putStorage(address, slot, value);
+  }
+
+  clearStorage(address: Address): void {
+    this.#notePreStorageAll(address);
+    const touched = this.#touch(address);
+    touched.storageCleared = true;
+    touched.slots.clear();
+    this.#inner.clearStorage(address);
+  }
+
+  /** The diff of everything written since the last call (one mini-block), with current values; resets it. */
+  takeDiff(): StateDiff {
+    const accounts: AccountDiff[] = [];
+    for (const [address, touched] of this.#touched) {
+      const account = this.#inner.getAccount(address) ?? null;
+      if (account === null) {
+        accounts.push({ address, account: null, storageCleared: false, storage: new Map() });
+        continue;
+      }
+      const storage = new Map<Hash, bigint>();
+      for (const slot of touched.slots) storage.set(slot, this.#inner.getStorage(address, slot));
+      const diff: AccountDiff = touched.code
+        ? { address, account, code: this.#inner.getCode(address), storageCleared: touched.storageCleared, storage }
+        : { address, account, storageCleared: touched.storageCleared, storage };
+      accounts.push(diff);
+    }
+    this.#touched = new Map();
+    return { accounts };
+  }
+
+  /** The pre-values of everything written since the last call (one block), for `StateHistory`; resets them. */
+  takeBlockPreValues(): BlockPreValues {
+    const preValues = this.#preValues;
+    this.#preValues = new Map();
+    return preValues;
+  }
+
+  /** The pre-values collected so far in the open block (read-only: history reads through it). */
+  get pendingPreValues(): ReadonlyMap<Address, Readonly<AccountPreValues>> {
+    return this.#preValues;
+  }
+
+  #touch(address: Address): TouchedAccount {
+    let touched = this.#touched.get(address);
+    if (touched === undefined) {
+      touched = { account: false, code: false, storageCleared: false, slots: new Set() };
+      this.#touched.set(address, touched);
+    }
+    return touched;
+  }
+
+  #preEntry(address: Address): AccountPreValues {
+    let pre = this.#preValues.get(address);
+    if (pre === undefined) {
+      pre = { accountTouched: false, account: null, code: EMPTY_CODE, storage: new Map() };
+      this.#preValues.set(address, pre);
+    }
+    return pre;
+  }
+
+  #notePreAccount(address: Address): void {
+    const pre = this.#preEntry(address);
+    if (pre.accountTouched) return;
+    pre.accountTouched = true;
+    pre.account = this.#inner.getAccount(address) ?? null;
+    pre.code = this.#inner.getCode(address);
+  }
+
+  /** Before a clear: every slot the account holds gets its pre-value (history must still see them). */
+  #notePreStorageAll(address: Address): void {
+    const inner = this.#inner;
+    if (!isStorageEnumerable(inner)) return;
+    const pre = this.#preEntry(address);
+    for (const [slot, value] of inner.storageEntries(address)) if (!pre.storage.has(slot)) pre.storage.set(slot, value);
+  }
+}
+
+const EMPTY_CODE = new Uint8Array(0);
+
+/** Applies a diff to a state (what replicas do): deletions, clears, code, accounts, then slots. */
+export function applyStateDiff(state: StateWriter, diff: StateDiff): void {
+  for (const entry of diff.accounts) {
+    const address = entry.address;
+    if (entry.account === null) {
+      state.deleteAccount(address);
+      continue;
+    }
+    if (entry.storageCleared) state.clearStorage(address);
+    if (entry.code !== undefined) state.putCode(address, entry.code);
+    state.putAccount(address, entry.account);
+    for (const [slot, value] of entry.storage) state.putStorage(address, slot, value);
+  }
+}

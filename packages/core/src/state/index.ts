@@ -1,0 +1,43 @@
+/**
+ * The state layer: the world state in RAM, its Merkle-Patricia root, diffs, overlays, history and snapshots.
+ *
+ * Map of the parts and how data flows through them:
+ *   types.ts       ports: StateReader / StateWriter (what execution sees), AccountDiff / StateDiff
+ *   worldState.ts  WorldState: flat Maps + dirty-key tracking; commit() → stateRoot; getProof() (eth_getProof)
+ *   trie/          MerkleTrie: in-RAM MPT, cached hashes, root() rehashes dirty paths only; leaf encodings
+ *   diff.ts        StateDiffRecorder wraps the sequencer's writer: takeDiff() per mini-block (new values),
+ *                  takeBlockPreValues() per block (reverse diff) → history; applyStateDiff() on replicas
+ *   diffCodec.ts   encodeStateDiff / decodeStateDiff: versioned compact binary (store, p2p, DA)
+ *   overlay.ts     OverlayState: copy-on-write view for eth_call / estimateGas; applyStateOverrides()
+ *   history.ts     StateHistory: stateAt(blockNumber) for the last N blocks from reverse diffs
+ *   snapshot.ts    encodeSnapshot / SnapshotRestorer: full state as chunks for the store; restore rebuilds tries
+ *   genesis.ts     buildGenesisState({ alloc }) → committed WorldState
+ *
+ *   sequencer: recorder = new StateDiffRecorder(worldState) → execute → recorder.takeDiff() (mini-block)
+ *              → worldState.commit() + history.recordBlock(n, recorder.takeBlockPreValues()) (block)
+ *   replica:   applyStateDiff(worldState, decodeStateDiff(bytes)) → worldState.commit() === header.stateRoot
+ */
+
+export { EMPTY_TRIE_ROOT, KECCAK_EMPTY } from "./constants.ts";
+export type { AccountPreValues, BlockPreValues } from "./diff.ts";
+export { applyStateDiff, StateDiffRecorder } from "./diff.ts";
+export { decodeStateDiff, encodeStateDiff, STATE_DIFF_VERSION } from "./diffCodec.ts";
+export {
+  HistoricalStateUnavailableError,
+  HistoryOutOfOrderError,
+  SnapshotDecodeError,
+  StateDiffDecodeError,
+  StateError,
+} from "./errors.ts";
+export type { BuildGenesisStateParameters, GenesisAccount } from "./genesis.ts";
+export { buildGenesisState } from "./genesis.ts";
+export type { StateHistoryOptions } from "./history.ts";
+export { DEFAULT_HISTORY_BLOCKS, StateHistory } from "./history.ts";
+export type { AccountStateOverride, StateOverrides } from "./overlay.ts";
+export { applyStateOverrides, InvalidStateOverrideError, OverlayState } from "./overlay.ts";
+export { encodeSnapshot, restoreSnapshot, SNAPSHOT_VERSION, SnapshotRestorer } from "./snapshot.ts";
+export { encodeAccountLeaf, encodeStorageLeaf } from "./trie/leaves.ts";
+export { MerkleTrie } from "./trie/trie.ts";
+export type { AccountDiff, StateDiff, StateReader, StateWriter, StorageEnumerable } from "./types.ts";
+export type { CommitStats, StorageProof, WorldStateProof } from "./worldState.ts";
+export { WorldState } from "./worldState.ts";

@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import { keccak256Hex } from "../../src/chain/hash.ts";
+import type { Address, Hash } from "../../src/chain/types.ts";
+import { KECCAK_EMPTY } from "../../src/state/constants.ts";
+import { decodeStateDiff, encodeStateDiff } from "../../src/state/diffCodec.ts";
+import { StateDiffDecodeError } from "../../src/state/errors.ts";
+import type { AccountDiff, StateDiff } from "../../src/state/types.ts";
+
+const hex = (bytes: number) =>
+  fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((b) => `0x${Buffer.from(b).toString("hex")}`);
+const uint = (bits: number) => fc.bigInt({ min: 0n, max: (1n << BigInt(bits)) - 1n });
+
+const accountDiff: fc.Arbitrary<AccountDiff> = fc
+  .record({
+    address: hex(20) as fc.Arbitrary<Address>,
+    deleted: fc.boolean(),
+    nonce: uint(64),
+    balance: uint(256),
+    code: fc.option(fc.uint8Array({ maxLength: 64 }), { nil: undefined }),
+    codeHashKind: fc.constantFrom("empty", "ofCode", "other"),
+    otherHash: hex(32) as fc.Arbitrary<Hash>,
+    storageCleared: fc.boolean(),
+    storage: fc.array(fc.tuple(hex(32) as fc.Arbitrary<Hash>, uint(256)), { maxLength: 6 }),
+  })
+  .map((r) => {
+    const codeHash =
+      r.codeHashKind === "empty"
+        ? KECCAK_EMPTY
+        : r.codeHashKind === "ofCode" && r.code !== undefined
+          ? keccak256Hex(r.code)
+          : r.otherHash;
+    const account = r.deleted ? null : { nonce: r.nonce, balance: r.balance, codeHash };
+    const storage = new Map(r.storage);
+    return r.code === undefined
+      ? { address: r.address, account, storageCleared: r.storageCleared, storage }
+      : { address: r.address, account, code: r.code, storageCleared: r.storageCleared, storage };
+  });
+
+const stateDiff: fc.Arbitrary<StateDiff> = fc
+  .uniqueArray(accountDiff, { selector: (d) => d.address, maxLength: 8 })
+  .map((accounts) => ({ accounts }));
+
+describe("state diff codec", () => {
+  it("round-trips any diff", () => {
+    fc.assert(
+      fc.property(stateDiff, (diff) => {
+        assert.deepEqual(decodeStateDiff(encodeStateDiff(diff)), diff);
+      }),
+      { seed: 42, numRuns: 500 },
+    );
+  });
+
+  it("rejects random bytes with StateDiffDecodeError, never another error", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        try {
+          decodeStateDiff(bytes);
+        } catch (error) {
+          assert.ok(error instanceof StateDiffDecodeError, String(error));
+        }
+      }),
+      { seed: 43, numRuns: 2000 },
+    );
+  });
+
+  it("rejects every truncation and any trailing byte of a valid encoding", () => {
+    fc.assert(
+      fc.property(stateDiff, (diff) => {
+        const bytes = encodeStateDiff(diff);
+        for (let cut = 0; cut < bytes.length; cut++) {
+          assert.throws(() => decodeStateDiff(bytes.subarray(0, cut)), StateDiffDecodeError);
+        }
+        const extended = new Uint8Array(bytes.length + 1);
+        extended.set(bytes);
+        assert.throws(() => decodeStateDiff(extended), StateDiffDecodeError);
+      }),
+      { seed: 44, numRuns: 100 },
+    );
+  });
+
+  it("rejects an unknown version and duplicate addresses", () => {
+    const a = "0x0000000000000000000000000000000000000001" as Address;
+    const entry = { address: a, account: null, storageCleared: false, storage: new Map() };
+    const bytes = encodeStateDiff({ accounts: [entry, entry] });
+    assert.throws(() => decodeStateDiff(bytes), /appears twice/);
+    const single = encodeStateDiff({ accounts: [entry] });
+    single[0] = 2;
+    assert.throws(() => decodeStateDiff(single), /unknown state diff version/);
+  });
+
+  it("encodes an ERC-20 transfer's sender, token account and two balance slots in under 180 bytes", () => {
+    const sender = { nonce: 7n, balance: 999_123_456_789_000_000n, codeHash: KECCAK_EMPTY };
+    const diff: StateDiff = {
+      accounts: [
+        { address: `0x${"11".repeat(20)}` as Address, account: sender, storageCleared: false, storage: new Map() },
+        {
+          address: `0x${"22".repeat(20)}` as Address,
+          account: { nonce: 1n, balance: 0n, codeHash: `0x${"33".repeat(32)}` as Hash },
+          storageCleared: false,
+          storage: new Map([
+            [`0x${"44".repeat(32)}` as Hash, 5_000_000_000_000_000_000n],
+            [`0x${"55".repeat(32)}` as Hash, 1_000_000_000_000_000_000n],
+          ]),
+        },
+      ],
+    };
+    // The token account (address + hash) is shared by every transfer of a mini-block; the rest is per transfer.
+    assert.ok(encodeStateDiff(diff).length < 180);
+  });
+});

@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { StateDiffRecorder } from "../../src/state/diff.ts";
+import { HistoricalStateUnavailableError, HistoryOutOfOrderError } from "../../src/state/errors.ts";
+import { StateHistory } from "../../src/state/history.ts";
+import { WorldState } from "../../src/state/worldState.ts";
+import { address, prng, randomWrite, slot } from "./fixtures.ts";
+
+function reads(state: {
+  getAccount: WorldState["getAccount"];
+  getStorage: WorldState["getStorage"];
+  getCode: WorldState["getCode"];
+}) {
+  const out: unknown[] = [];
+  for (let i = 1; i <= 12; i++) {
+    const a = address(i);
+    out.push(state.getAccount(a), Buffer.from(state.getCode(a)).toString("hex"));
+    for (let s = 0; s < 10; s++) out.push(state.getStorage(a, slot(s)));
+  }
+  return out;
+}
+
+describe("StateHistory", () => {
+  it("answers reads at every kept block exactly as the state read then, with an open block pending", () => {
+    for (const seed of [21, 22]) {
+      const random = prng(seed);
+      const state = new WorldState();
+      const recorder = new StateDiffRecorder(state);
+      const history = new StateHistory(state, { maxBlocks: 8, pending: () => recorder.pendingPreValues });
+      const seen = new Map<bigint, unknown[]>();
+      for (let block = 1n; block <= 20n; block++) {
+        const writes = Math.floor(random() * 20);
+        for (let i = 0; i < writes; i++) randomWrite(random, [recorder]);
+        history.recordBlock(block, recorder.takeBlockPreValues());
+        seen.set(block, reads(state));
+      }
+      for (let i = 0; i < 10; i++) randomWrite(random, [recorder]); // the open block
+      assert.equal(history.oldestBlock, 12n);
+      for (let block = 12n; block <= 20n; block++) assert.deepEqual(reads(history.stateAt(block)), seen.get(block));
+      assert.throws(() => history.stateAt(11n), HistoricalStateUnavailableError);
+      assert.throws(() => history.stateAt(21n), HistoricalStateUnavailableError);
+    }
+  });
+
+  it("rejects blocks recorded out of order and fails reads from a reader whose block was pruned", () => {
+    const state = new WorldState();
+    const history = new StateHistory(state, { maxBlocks: 1 });
+    history.recordBlock(5n, new Map());
+    assert.throws(() => history.recordBlock(7n, new Map()), HistoryOutOfOrderError);
+    const reader = history.stateAt(4n);
+    history.recordBlock(6n, new Map());
+    assert.throws(() => reader.getAccount(address(1)), HistoricalStateUnavailableError);
+    assert.throws(() => history.stateAt(4n), HistoricalStateUnavailableError);
+  });
+});

@@ -216,20 +216,48 @@ export const EMPTY_BYTES: Uint8Array = new Uint8Array(0);
 
 // ---- encoding from parts (the trie builds nodes from already-encoded children) ----
 
-function lengthPrefix(length: number, offset: number): Uint8Array {
-  if (length < 56) return Uint8Array.of(offset + length);
-  const bytes: number[] = [];
-  for (let n = length; n > 0; n = Math.floor(n / 256)) bytes.unshift(n % 256);
-  return Uint8Array.from([offset + 55 + bytes.length, ...bytes]);
+/** Bytes of the RLP header for a payload of `length` bytes. */
+export function rlpHeaderLength(length: number): number {
+  if (length < 56) return 1;
+  let size = 1;
+  for (let n = length; n >= 256; n = Math.floor(n / 256)) size++;
+  return 1 + size;
+}
+
+/** Writes the RLP header (`offset` 0x80 for strings, 0xc0 for lists) at `pos`; returns the position after it. */
+export function writeRlpHeader(out: Uint8Array, pos: number, length: number, offset: number): number {
+  if (length < 56) {
+    out[pos] = offset + length;
+    return pos + 1;
+  }
+  const size = rlpHeaderLength(length) - 1;
+  out[pos] = offset + 55 + size;
+  for (let i = size, n = length; i >= 1; i--, n = Math.floor(n / 256)) out[pos + i] = n % 256;
+  return pos + 1 + size;
+}
+
+/** Length of the RLP encoding of a byte string of these bytes. */
+export function rlpBytesLength(bytes: Uint8Array): number {
+  if (bytes.length === 1 && (bytes[0] as number) < 0x80) return 1;
+  return rlpHeaderLength(bytes.length) + bytes.length;
+}
+
+/** Writes the RLP encoding of `bytes` at `pos`; returns the position after it. */
+export function writeRlpBytes(out: Uint8Array, pos: number, bytes: Uint8Array): number {
+  if (bytes.length === 1 && (bytes[0] as number) < 0x80) {
+    out[pos] = bytes[0] as number;
+    return pos + 1;
+  }
+  const start = writeRlpHeader(out, pos, bytes.length, 0x80);
+  out.set(bytes, start);
+  return start + bytes.length;
 }
 
 /** RLP encoding of a byte string. */
 export function encodeRlpBytes(bytes: Uint8Array): Uint8Array {
   if (bytes.length === 1 && (bytes[0] as number) < 0x80) return bytes;
-  const prefix = bytes.length < 56 ? Uint8Array.of(0x80 + bytes.length) : lengthPrefix(bytes.length, 0x80);
-  const out = new Uint8Array(prefix.length + bytes.length);
-  out.set(prefix, 0);
-  out.set(bytes, prefix.length);
+  const out = new Uint8Array(rlpBytesLength(bytes));
+  writeRlpBytes(out, 0, bytes);
   return out;
 }
 
@@ -237,10 +265,8 @@ export function encodeRlpBytes(bytes: Uint8Array): Uint8Array {
 export function encodeRlpListOfEncoded(items: readonly Uint8Array[]): Uint8Array {
   let length = 0;
   for (const item of items) length += item.length;
-  const prefix = lengthPrefix(length, 0xc0);
-  const out = new Uint8Array(prefix.length + length);
-  out.set(prefix, 0);
-  let pos = prefix.length;
+  const out = new Uint8Array(rlpHeaderLength(length) + length);
+  let pos = writeRlpHeader(out, 0, length, 0xc0);
   for (const item of items) {
     out.set(item, pos);
     pos += item.length;

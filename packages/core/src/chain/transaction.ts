@@ -44,7 +44,11 @@ export type SignableTransaction = DistributiveOmit<UnsignedFieldsTransaction, "r
 
 // ---------------------------------------------------------------- decoding
 
-/** Decodes and validates a raw transaction (RLP for legacy, type ‖ RLP for typed) and recovers its sender. */
+/**
+ * Decodes and validates a raw transaction (RLP for legacy, type ‖ RLP for typed) and recovers its sender.
+ * The returned `raw`, `data` and other byte fields are views into `raw`'s buffer (no copies): pass a copy if that
+ * buffer is reused afterwards (e.g. a pooled network or LMDB read buffer).
+ */
 export function decodeTransaction(raw: Uint8Array): Transaction {
   const fields: RlpItem[] = [];
   const body = decodeBody(raw, fields);
@@ -116,6 +120,8 @@ function invalidSignature(details: string, cause?: unknown): TransactionRejected
 }
 
 const SIG_ERROR = "invalid transaction v, r, s values";
+/** geth decodes legacy/2930/1559 V, R, S into *big.Int of any size; out-of-range values fail as "invalid sender". */
+const UNBOUNDED = Number.MAX_SAFE_INTEGER;
 
 function checkSignature(r: bigint, s: bigint, yParity: number): void {
   if (!isValidSignatureValues(r, s, yParity)) throw invalidSignature(SIG_ERROR);
@@ -129,9 +135,9 @@ const big = (t: string, f: string) => `*big.Int, decoding into (${t}).${f}`;
 function decodeLegacy(item: RlpItem): LegacyTransaction {
   const t = "types.LegacyTx";
   const f = expectList(item, 9, t);
-  const v = decodeUint(f[6], big(t, "V"));
-  const r = decodeUint(f[7], big(t, "R"));
-  const s = decodeUint(f[8], big(t, "S"));
+  const v = decodeUint(f[6], big(t, "V"), UNBOUNDED);
+  const r = decodeUint(f[7], big(t, "R"), UNBOUNDED);
+  const s = decodeUint(f[8], big(t, "S"), UNBOUNDED);
   let chainId: bigint | undefined;
   let yParity: number;
   if (v === 27n || v === 28n) {
@@ -170,8 +176,8 @@ function decodeAccessListTx(item: RlpItem): AccessListTransaction {
   const t = "types.AccessListTx";
   const f = expectList(item, 11, t);
   const yParity = decodeYParity(f[8], t);
-  const r = decodeUint(f[9], big(t, "R"));
-  const s = decodeUint(f[10], big(t, "S"));
+  const r = decodeUint(f[9], big(t, "R"), UNBOUNDED);
+  const s = decodeUint(f[10], big(t, "S"), UNBOUNDED);
   checkSignature(r, s, yParity);
   return {
     type: 1,
@@ -193,8 +199,8 @@ function decodeEip1559Tx(item: RlpItem): Eip1559Transaction {
   const t = "types.DynamicFeeTx";
   const f = expectList(item, 12, t);
   const yParity = decodeYParity(f[9], t);
-  const r = decodeUint(f[10], big(t, "R"));
-  const s = decodeUint(f[11], big(t, "S"));
+  const r = decodeUint(f[10], big(t, "R"), UNBOUNDED);
+  const s = decodeUint(f[11], big(t, "S"), UNBOUNDED);
   checkSignature(r, s, yParity);
   return {
     type: 2,

@@ -14,6 +14,10 @@ import {
   encodeRlpBytes,
   encodeRlpListOfEncoded,
   hexStringToBytes,
+  rlpBytesLength,
+  rlpHeaderLength,
+  writeRlpBytes,
+  writeRlpHeader,
 } from "./rlp.ts";
 import type { Hash } from "./types.ts";
 
@@ -34,10 +38,23 @@ function hexPrefix(key: Uint8Array, from: number, to: number, leaf: boolean): Ui
   out[0] = ((leaf ? 2 : 0) + odd) << 4;
   let pos = from;
   if (odd) out[0] = (out[0] as number) | nibble(key, pos++);
+  if ((pos & 1) === 0) {
+    // Byte-aligned: copy whole bytes.
+    out.set(key.subarray(pos >> 1, (pos >> 1) + out.length - 1), 1);
+    return out;
+  }
   for (let i = 1; i < out.length; i++) {
     out[i] = (nibble(key, pos) << 4) | nibble(key, pos + 1);
     pos += 2;
   }
+  return out;
+}
+
+/** A leaf node [hexPrefix(path), value], encoded in one allocation. */
+function encodeLeaf(path: Uint8Array, value: Uint8Array): Uint8Array {
+  const payload = rlpBytesLength(path) + rlpBytesLength(value);
+  const out = new Uint8Array(rlpHeaderLength(payload) + payload);
+  writeRlpBytes(out, writeRlpBytes(out, writeRlpHeader(out, 0, payload, 0xc0), path), value);
   return out;
 }
 
@@ -49,18 +66,18 @@ function reference(encoded: Uint8Array): Uint8Array {
 function commonPrefix(a: Uint8Array, b: Uint8Array, from: number): number {
   const max = Math.min(a.length, b.length) * 2;
   let i = from;
-  while (i < max && nibble(a, i) === nibble(b, i)) i++;
-  return i;
+  if (i & 1 && i < max && nibble(a, i) === nibble(b, i)) i++;
+  // Whole bytes first, then the first nibble of the differing byte.
+  while (i < max && a[i >> 1] === b[i >> 1]) i += 2;
+  if (i < max && nibble(a, i) === nibble(b, i)) i++;
+  return i > max ? max : i;
 }
 
 /** Encoded node for entries [lo, hi) which all share the first `depth` nibbles. */
 function buildNode(entries: readonly TrieEntry[], lo: number, hi: number, depth: number): Uint8Array {
   const [firstKey, firstValue] = entries[lo] as TrieEntry;
   if (hi - lo === 1) {
-    return encodeRlpListOfEncoded([
-      encodeRlpBytes(hexPrefix(firstKey, depth, firstKey.length * 2, true)),
-      encodeRlpBytes(firstValue),
-    ]);
+    return encodeLeaf(hexPrefix(firstKey, depth, firstKey.length * 2, true), firstValue);
   }
   const lastKey = (entries[hi - 1] as TrieEntry)[0];
   const shared = commonPrefix(firstKey, lastKey, depth);

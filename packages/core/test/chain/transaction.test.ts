@@ -412,3 +412,24 @@ async function signPre155(hash: Uint8Array): Promise<{ r: bigint; s: bigint; yPa
     yParity: (bytes[64] as number) - 27,
   };
 }
+
+describe("decodeTransaction signature sizes", async () => {
+  const account = privateKeyToAccount(PK);
+  const raw = hexToBytes(
+    await account.signTransaction({
+      type: "eip1559",
+      chainId: 1,
+      nonce: 0,
+      maxFeePerGas: 1n,
+      maxPriorityFeePerGas: 1n,
+      gas: 21000n,
+    }),
+  );
+  it("rejects an r or s wider than 32 bytes as an invalid sender, as geth's big.Int fields do", () => {
+    for (const index of [10, 11]) {
+      const wide = Uint8Array.from([1, ...new Uint8Array(32).fill(0xff)]);
+      const e = rejection(() => decodeTransaction(withField(raw, index, wide)));
+      assert.equal(e.reason, "invalidSignature");
+    }
+  });
+});

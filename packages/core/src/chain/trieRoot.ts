@@ -70,7 +70,7 @@ function commonPrefix(a: Uint8Array, b: Uint8Array, from: number): number {
   // Whole bytes first, then the first nibble of the differing byte.
   while (i < max && a[i >> 1] === b[i >> 1]) i += 2;
   if (i < max && nibble(a, i) === nibble(b, i)) i++;
-  return i > max ? max : i;
+  return Math.min(i, max);
 }
 
 /** Encoded node for entries [lo, hi) which all share the first `depth` nibbles. */

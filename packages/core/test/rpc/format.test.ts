@@ -36,7 +36,11 @@ describe("rpc formatters", () => {
   it("renders stateChanges for deleted accounts with zero nonce and balance", () => {
     const address = "0x00000000000000000000000000000000000000aa";
     const changes = formatStateChanges(
-      { accounts: [{ address, account: null, storageCleared: true, storage: new Map([[`0x${"0".repeat(64)}` as const, 5n]]) }] },
+      {
+        accounts: [
+          { address, account: null, storageCleared: true, storage: new Map([[`0x${"0".repeat(64)}` as const, 5n]]) },
+        ],
+      },
       undefined,
     );
     assert.deepEqual(changes, [

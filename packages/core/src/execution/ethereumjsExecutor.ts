@@ -16,13 +16,15 @@ import {
 } from "@ethereumjs/util";
 import { KECCAK_EMPTY, Predeploys } from "../chain/constants.ts";
 import { floorDataGas, intrinsicGas, MAX_INIT_CODE_SIZE, MAX_REFUND_QUOTIENT } from "../chain/fees.ts";
+import { keccak256 } from "../chain/hash.ts";
 import type { Address, Authorization, Hash, Log, Transaction, TxType } from "../chain/types.ts";
 import { TransactionRejectedError } from "../errors.ts";
 import type { StateWriter } from "../state/types.ts";
 import { processAuthorizations } from "./authorizations.ts";
 import { createCallTracer } from "./callTracer.ts";
 import { gethErrorMessage } from "./evmErrors.ts";
-import { MachStateManager } from "./stateAdapter.ts";
+import "./jumpAnalysisCache.ts";
+import { hashToBytes, MachStateManager } from "./stateAdapter.ts";
 import type { BlockEnv, CallFrame, CallMessage, ExecutionResult, Executor } from "./types.ts";
 
 /** OP Stack `L1FeeVault` predeploy: receives the L1 data fee. */
@@ -67,8 +69,22 @@ export interface DetailedExecutionResult extends ExecutionResult {
 
 const ZERO_HASH_BYTES = new Uint8Array(32);
 
+/** EVM address objects, reused (the EVM never mutates them); bounded so a long run does not grow it forever. */
+const evmAddresses = new Map<Address, EvmAddress>();
 function evmAddress(address: Address): EvmAddress {
-  return new EvmAddress(hexToBytes(address));
+  let evm = evmAddresses.get(address);
+  if (evm === undefined) {
+    if (evmAddresses.size >= 65_536) evmAddresses.clear();
+    evm = new EvmAddress(hexToBytes(address));
+    evmAddresses.set(address, evm);
+  }
+  return evm;
+}
+
+/** The journal's always-warm set (EIP-2929), keyed by unprefixed lowercase hex like the journal itself. */
+type WarmJournal = Map<string, Set<string>>;
+function alwaysWarm(evm: EVM): WarmJournal {
+  return (evm.journal as unknown as { alwaysWarmJournal: WarmJournal }).alwaysWarmJournal;
 }
 
 function reject(reason: ConstructorParameters<typeof TransactionRejectedError>[0], message: string): never {
@@ -81,7 +97,11 @@ function isDelegation(code: Uint8Array): boolean {
 
 /** Creates an `Executor` running Prague on @ethereumjs/evm over Mach state. */
 export async function createEthereumJsExecutor(options: EthereumJsExecutorOptions): Promise<EthereumJsExecutor> {
-  const common = createCustomCommon({ chainId: Number(options.chainId) }, Mainnet, { hardfork: Hardfork.Prague });
+  // hash-wasm's keccak for KECCAK256 and CREATE2 (about 6x @noble's, see perf-facts.md).
+  const common = createCustomCommon({ chainId: Number(options.chainId) }, Mainnet, {
+    hardfork: Hardfork.Prague,
+    customCrypto: { keccak256 },
+  });
   const stateManager = new MachStateManager();
   let currentEnv: BlockEnv | undefined;
   const blockchain = {
@@ -131,7 +151,7 @@ export class EthereumJsExecutor implements Executor {
     this.#state = state;
     this.#setEnv = setEnv;
     this.#l1FeeFor = options.l1FeeFor;
-    this.#precompiles = [...evm.precompiles.keys()];
+    this.#precompiles = [...evm.precompiles.keys()].map((key) => key.replace(/^0x/, "").toLowerCase());
     this.#allowUnlimitedInitCode = options.allowUnlimitedContractSize ?? false;
   }
 
@@ -378,7 +398,10 @@ export class EthereumJsExecutor implements Executor {
     }
 
     // --- Warm sets (EIP-2929/2930/3651). ---
-    for (const precompile of this.#precompiles) journal.addAlwaysWarmAddress(precompile);
+    // Precompiles are set directly (unprefixed, like the journal keys them) instead of through
+    // addAlwaysWarmAddress, whose hex validation cost ~2% of an ERC-20 transfer.
+    const warm = alwaysWarm(evm);
+    for (const precompile of this.#precompiles) warm.set(precompile, new Set());
     journal.addAlwaysWarmAddress(p.from);
     if (p.to !== null) journal.addAlwaysWarmAddress(p.to);
     journal.addAlwaysWarmAddress(env.coinbase);
@@ -491,7 +514,7 @@ export class EthereumJsExecutor implements Executor {
 }
 
 function toEvm(account: { nonce: bigint; balance: bigint; codeHash: Hash }): EvmAccount {
-  return new EvmAccount(account.nonce, account.balance, undefined, hexToBytes(account.codeHash));
+  return new EvmAccount(account.nonce, account.balance, undefined, hashToBytes(account.codeHash));
 }
 
 function minBigint(a: bigint, b: bigint): bigint {

@@ -31,7 +31,7 @@ interface Pending {
 const codeHashBytes = new Map<Hash, Uint8Array>();
 const codeHashHex = new WeakMap<Uint8Array, Hash>();
 
-function hashToBytes(hash: Hash): Uint8Array {
+export function hashToBytes(hash: Hash): Uint8Array {
   let bytes = codeHashBytes.get(hash);
   if (bytes === undefined) {
     bytes = Uint8Array.from(Buffer.from(hash.slice(2), "hex"));

@@ -1,0 +1,163 @@
+/**
+ * Execution throughput on ERC-20 transfers: Mach's EthereumJsExecutor over a WorldState vs @ethereumjs/vm 10.1's
+ * runTx (SimpleStateManager: in-memory maps, no trie; its fastest configuration), on the same pre-signed transactions with senders recovered
+ * beforehand on both sides. Neither side computes a state root here.
+ * Run: node bench/execution/erc20.ts [senders] [rounds]   (from packages/core)
+ *      MACH_BENCH_PROFILE=/tmp/mach.cpuprofile node bench/execution/erc20.ts 500 8 mach
+ *      profiles the measured loop only (signing the workload is excluded)
+ */
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import { createCustomCommon, Hardfork, Mainnet } from "@ethereumjs/common";
+import { SimpleStateManager } from "@ethereumjs/statemanager";
+import { createTxFromRLP } from "@ethereumjs/tx";
+import { bigIntToBytes, createAccount, Address as EvmAddress, hexToBytes as ejsHexToBytes } from "@ethereumjs/util";
+import { createVM, runTx } from "@ethereumjs/vm";
+import { encodeFunctionData, type Hex, hexToBytes, keccak256, pad } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { decodeTransaction } from "../../src/chain/transaction.ts";
+import type { Address, Hash, Transaction } from "../../src/chain/types.ts";
+import { createEthereumJsExecutor } from "../../src/execution/ethereumjsExecutor.ts";
+import type { BlockEnv } from "../../src/execution/types.ts";
+import { WorldState } from "../../src/state/worldState.ts";
+import { Token } from "../../test/execution/contracts.ts";
+
+const senderCount = Number(process.argv[2] ?? 500);
+const rounds = Number(process.argv[3] ?? 4);
+const only = process.argv[4];
+const CHAIN_ID = 901n;
+const TOKEN: Address = "0x00000000000000000000000000000000000070c0";
+const GWEI = 1_000_000_000n;
+const KECCAK_EMPTY: Hash = "0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470";
+
+const env: BlockEnv = {
+  chainId: CHAIN_ID,
+  number: 1n,
+  timestamp: 1_700_000_000n,
+  gasLimit: 1_000_000_000n,
+  baseFeePerGas: GWEI,
+  coinbase: "0x00000000000000000000000000000000c0ffee00",
+  prevRandao: `0x${"11".repeat(32)}`,
+  getBlockHash: () => undefined,
+};
+
+function balanceSlot(holder: Address): Hash {
+  return keccak256(`0x${pad(holder).slice(2)}${"0".repeat(64)}`);
+}
+
+// --- Workload: each sender holds tokens and sends `rounds` transfers to a fresh recipient each time. ---
+const signers = Array.from({ length: senderCount }, (_, i) =>
+  privateKeyToAccount(`0x${(i + 1).toString(16).padStart(64, "0")}`),
+);
+const senders = signers.map((s) => s.address.toLowerCase() as Address);
+const txs: Transaction[] = [];
+for (let round = 0; round < rounds; round++) {
+  for (let i = 0; i < senderCount; i++) {
+    const signer = signers[i];
+    if (signer === undefined) throw new Error("unreachable");
+    const to = `0x${(0x10000 + round * senderCount + i).toString(16).padStart(40, "0")}` as Address;
+    const raw = await signer.signTransaction({
+      type: "eip1559",
+      chainId: Number(CHAIN_ID),
+      nonce: round,
+      to: TOKEN,
+      gas: 100_000n,
+      maxFeePerGas: 2n * GWEI,
+      maxPriorityFeePerGas: GWEI,
+      data: encodeFunctionData({ abi: Token.abi, functionName: "transfer", args: [to, 1n] }),
+    });
+    txs.push(decodeTransaction(hexToBytes(raw)));
+  }
+}
+const warmup = txs.slice(0, senderCount);
+const measured = txs.slice(senderCount);
+
+function report(name: string, count: number, gas: bigint, ms: number): void {
+  const perSecond = (count / ms) * 1000;
+  console.log(
+    `${name.padEnd(34)} ${perSecond.toFixed(0).padStart(7)} tx/s  ${(Number(gas) / ms / 1000).toFixed(2).padStart(6)} Mgas/s  (${count} txs, ${ms.toFixed(0)} ms)`,
+  );
+}
+
+// --- Mach ---
+async function runMach(): Promise<void> {
+  const state = new WorldState();
+  const code = hexToBytes(Token.deployedBytecode as Hex);
+  state.putAccount(TOKEN, { nonce: 1n, balance: 0n, codeHash: keccak256(code) });
+  state.putCode(TOKEN, code);
+  for (const sender of senders) {
+    state.putAccount(sender, { nonce: 0n, balance: 10n ** 20n, codeHash: KECCAK_EMPTY });
+    state.putStorage(TOKEN, balanceSlot(sender), 1_000_000n);
+  }
+  const executor = await createEthereumJsExecutor({ chainId: CHAIN_ID });
+  for (const tx of warmup) await executor.executeTransaction(state, tx, env);
+  const profile = process.env.MACH_BENCH_PROFILE;
+  const session = profile ? new Session() : undefined;
+  if (session) {
+    session.connect();
+    await session.post("Profiler.enable");
+    await session.post("Profiler.start");
+  }
+  let gas = 0n;
+  const start = performance.now();
+  for (const tx of measured) {
+    const result = await executor.executeTransaction(state, tx, env);
+    if (result.status !== 1) throw new Error(`transfer failed: ${result.error}`);
+    gas += result.gasUsed;
+  }
+  report("mach EthereumJsExecutor/WorldState", measured.length, gas, performance.now() - start);
+  if (session && profile) {
+    const { profile: data } = await session.post("Profiler.stop");
+    writeFileSync(profile, JSON.stringify(data));
+    session.disconnect();
+  }
+}
+
+// --- @ethereumjs/vm ---
+async function runEthereumJs(): Promise<void> {
+  const common = createCustomCommon({ chainId: Number(CHAIN_ID) }, Mainnet, { hardfork: Hardfork.Prague });
+  // The fastest honest @ethereumjs configuration: SimpleStateManager (flat maps, no trie), like Mach's overlay.
+  const vm = await createVM({ common, stateManager: new SimpleStateManager({ common }) });
+  const token = new EvmAddress(ejsHexToBytes(TOKEN));
+  await vm.stateManager.putAccount(token, createAccount({ nonce: 1n, balance: 0n }));
+  await vm.stateManager.putCode(token, hexToBytes(Token.deployedBytecode as Hex));
+  for (const sender of senders) {
+    await vm.stateManager.putAccount(
+      new EvmAddress(ejsHexToBytes(sender)),
+      createAccount({ nonce: 0n, balance: 10n ** 20n }),
+    );
+    await vm.stateManager.putStorage(token, ejsHexToBytes(balanceSlot(sender)), bigIntToBytes(1_000_000n));
+  }
+  const block = {
+    header: {
+      number: env.number,
+      coinbase: new EvmAddress(ejsHexToBytes(env.coinbase)),
+      timestamp: env.timestamp,
+      difficulty: 0n,
+      prevRandao: ejsHexToBytes(env.prevRandao),
+      gasLimit: env.gasLimit,
+      baseFeePerGas: env.baseFeePerGas,
+      gasUsed: 0n,
+      getBlobGasPrice: () => 1n,
+    },
+  };
+  const prepared = txs.map((tx) => {
+    const ejsTx = createTxFromRLP(tx.raw, { common });
+    ejsTx.getSenderAddress(); // recovered beforehand (cached on the tx), like Mach's admission does
+    return ejsTx;
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: runTx reads only these header fields.
+  const run = (tx: (typeof prepared)[number]) => runTx(vm, { tx, block: block as any, skipHardForkValidation: true });
+  for (const tx of prepared.slice(0, senderCount)) await run(tx);
+  let gas = 0n;
+  const start = performance.now();
+  for (const tx of prepared.slice(senderCount)) {
+    const result = await run(tx);
+    if (result.execResult.exceptionError) throw new Error("transfer failed");
+    gas += result.totalGasSpent;
+  }
+  report("@ethereumjs/vm runTx (SimpleStateManager)", measured.length, gas, performance.now() - start);
+}
+
+if (only !== "ethereumjs") await runMach();
+if (only !== "mach") await runEthereumJs();

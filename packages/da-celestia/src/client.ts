@@ -30,6 +30,12 @@ import {
   type DecodedBlob,
   extendedHeaderJsonSchema,
 } from "./rpc/wire.ts";
+import {
+  type CelestiaClientHooks,
+  type CelestiaClientMetrics,
+  type CelestiaLogger,
+  silentLogger,
+} from "./telemetry.ts";
 
 /** A blob read back from the node, its commitment already checked against its bytes. */
 export interface CelestiaBlob {
@@ -53,9 +59,16 @@ export interface CelestiaDataAvailability extends DataAvailability {
 
 export type CreateCelestiaClientParameters = CelestiaOptionsInput;
 
-export function createCelestiaClient(parameters: CreateCelestiaClientParameters): CelestiaDataAvailability {
+/**
+ * Parses `parameters` with `celestiaOptionsSchema` (throws a ZodError naming the bad key) and returns the client.
+ * `hooks` carries the optional logger and metrics, which are objects, not configuration.
+ */
+export function createCelestiaClient(
+  parameters: CreateCelestiaClientParameters,
+  hooks: CelestiaClientHooks = {},
+): CelestiaDataAvailability {
   const options = celestiaOptionsSchema.parse(parameters);
-  return new CelestiaClient(options);
+  return new CelestiaClient(options, hooks);
 }
 
 type SubmissionState =
@@ -71,9 +84,13 @@ class CelestiaClient implements CelestiaDataAvailability {
   readonly #rpc: ReturnType<typeof createJsonRpcClient>;
   readonly #closing = new AbortController();
   readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #logger: CelestiaLogger;
+  readonly #metrics: CelestiaClientMetrics | undefined;
 
-  constructor(options: CelestiaOptions) {
+  constructor(options: CelestiaOptions, hooks: CelestiaClientHooks) {
     this.#options = options;
+    this.#logger = hooks.logger ?? silentLogger;
+    this.#metrics = hooks.metrics;
     this.namespace = options.namespace;
     this.limits = { maxBlobBytes: options.maxBlobBytes };
     this.#rpc = createJsonRpcClient(options.rpcUrl, options.authToken);
@@ -89,6 +106,8 @@ class CelestiaClient implements CelestiaDataAvailability {
     }
     const payload = data.slice();
     const commitment = computeShareCommitment(this.namespace, payload, SHARE_VERSION_ZERO);
+    const id = bytesToHex(commitment);
+    const startedAt = performance.now();
     let current: SubmissionState = { state: "pending", detail: "submitting" };
     const setDetail = (detail: string): void => {
       if (current.state === "pending") current = { state: "pending", detail };
@@ -97,11 +116,15 @@ class CelestiaClient implements CelestiaDataAvailability {
       this.#submitAndConfirm(payload, commitment, setDetail).then(
         (pointer) => {
           current = { state: "confirmed", pointer };
+          const seconds = (performance.now() - startedAt) / 1000;
+          this.#metrics?.inclusionSeconds.observe(seconds);
+          this.#logger.info({ id, bytes: payload.length, seconds }, "celestia blob confirmed");
           return pointer;
         },
         (error: unknown) => {
           const daError = asDaError(error, "blob.Submit");
           current = { state: "failed", error: daError };
+          this.#logger.error({ id, kind: daError.kind, err: daError }, "celestia submission failed");
           throw daError;
         },
       ),
@@ -110,10 +133,10 @@ class CelestiaClient implements CelestiaDataAvailability {
     run.catch(() => {});
     const inclusionTimeoutMs = this.#options.inclusionTimeoutMs;
     return {
-      id: bytesToHex(commitment),
+      id,
       status: async (): Promise<SubmissionStatus> => current,
       wait: (waitOptions = {}) =>
-        raceWithTimeout(run, waitOptions.timeoutMs ?? inclusionTimeoutMs, waitOptions.signal, bytesToHex(commitment)),
+        raceWithTimeout(run, waitOptions.timeoutMs ?? inclusionTimeoutMs, waitOptions.signal, id),
     };
   }
 
@@ -249,9 +272,21 @@ class CelestiaClient implements CelestiaDataAvailability {
     return blob;
   }
 
-  #call(method: string, params: readonly unknown[], timeoutMs: number): Promise<unknown> {
+  async #call(method: string, params: readonly unknown[], timeoutMs: number): Promise<unknown> {
     this.#assertOpen();
-    return this.#rpc.call(method, params.map(toWire), { timeoutMs, signal: this.#closing.signal });
+    const startedAt = performance.now();
+    try {
+      const result = await this.#rpc.call(method, params.map(toWire), { timeoutMs, signal: this.#closing.signal });
+      this.#metrics?.requests.inc({ method, outcome: "ok" });
+      return result;
+    } catch (error) {
+      const outcome =
+        error instanceof DaNotFoundError ? "not_found" : error instanceof DaError ? error.kind : "transient";
+      this.#metrics?.requests.inc({ method, outcome });
+      throw error;
+    } finally {
+      this.#metrics?.requestSeconds.observe({ method }, (performance.now() - startedAt) / 1000);
+    }
   }
 
   /** Retries transient DaErrors with exponential backoff, `retry.attempts` in all. */
@@ -265,6 +300,8 @@ class CelestiaClient implements CelestiaDataAvailability {
         const daError = asDaError(error, method);
         if (daError.kind === "permanent" || attempt >= attempts || this.#closing.signal.aborted) throw daError;
         setDetail?.(`retrying ${method} after: ${daError.shortMessage} (attempt ${attempt + 1}/${attempts})`);
+        this.#metrics?.retries.inc({ method });
+        this.#logger.warn({ method, attempt, delayMs: delay, reason: daError.shortMessage }, "celestia call retried");
         await sleep(delay, this.#closing.signal);
         delay = Math.min(maxDelayMs, delay * backoffFactor);
       }

@@ -78,3 +78,10 @@ export {
   STANDIN_DEFAULT_PORT,
   startCelestiaStandIn,
 } from "./standin/server.ts";
+export type {
+  CelestiaClientHooks,
+  CelestiaClientMetrics,
+  CelestiaLogger,
+  CelestiaRequestOutcome,
+} from "./telemetry.ts";
+export { silentLogger } from "./telemetry.ts";

@@ -308,6 +308,43 @@ describe("celestia client: failures and restarts", () => {
     }
   });
 
+  it("counts requests, retries and inclusion time, and logs the retry and the confirmation", async () => {
+    const node = await startTestStandIn();
+    const counted: string[] = [];
+    const inclusions: number[] = [];
+    const logs: string[] = [];
+    const log = (level: string) => (_fields: object, message: string) => logs.push(`${level}: ${message}`);
+    const da = createCelestiaClient(
+      { rpcUrl: node.current.rpcUrl, authToken: node.current.authToken, namespace: TEST_NAMESPACE, ...fast },
+      {
+        logger: { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") },
+        metrics: {
+          requests: { inc: ({ method, outcome }) => counted.push(`${method}:${outcome}`) },
+          requestSeconds: { observe: (_labels, value) => assert.ok(value >= 0) },
+          inclusionSeconds: { observe: (value) => inclusions.push(value) },
+          retries: { inc: ({ method }) => counted.push(`retry:${method}`) },
+        },
+      },
+    );
+    try {
+      node.current.failNext("blob.Submit");
+      await (await da.submit(bytes(100, 19))).wait();
+      assert.deepEqual(counted, [
+        "blob.Submit:transient",
+        "retry:blob.Submit",
+        "blob.Submit:ok",
+        "blob.GetProof:ok",
+        "blob.Included:ok",
+        "blob.Get:ok",
+      ]);
+      assert.equal(inclusions.length, 1);
+      assert.deepEqual(logs, ["warn: celestia call retried", "info: celestia blob confirmed"]);
+    } finally {
+      await da.close();
+      await node.dispose();
+    }
+  });
+
   it("keeps every confirmed blob after the stand-in restarts, and the chain continues above the old head", async () => {
     const node = await startTestStandIn();
     try {

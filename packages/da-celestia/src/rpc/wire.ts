@@ -82,4 +82,16 @@ export const extendedHeaderJsonSchema = z.object({
   }),
   dah: z.object({ row_roots: z.array(z.string()).nullable(), column_roots: z.array(z.string()).nullable() }),
 });
-export type ExtendedHeaderJson = z.input<typeof extendedHeaderJsonSchema>;
+
+/** The `ExtendedHeader` subset the stand-in writes (tendermint header fields as strings and upper-case hex). */
+export interface ExtendedHeaderJson {
+  header: {
+    version: { block: string; app: string };
+    chain_id: string;
+    height: string;
+    time: string;
+    last_block_id: { hash: string };
+    data_hash: string;
+  };
+  dah: { row_roots: string[]; column_roots: string[] };
+}

@@ -419,10 +419,15 @@ function proofToJson(range: { start: number; end: number; nodes: Uint8Array[] })
 }
 
 function headerToJson(header: StoredHeader, chain: StandInChain): ExtendedHeaderJson {
+  const parent = chain.header(header.height - 1);
   return {
     header: {
+      version: { block: "11", app: "0" },
+      chain_id: STANDIN_CHAIN_ID,
       height: String(header.height),
       time: new Date(header.timeMs).toISOString(),
+      // The stand-in has no block hash; the parent's data root links headers instead (empty at genesis).
+      last_block_id: { hash: parent ? bytesToHex(parent.dataRoot).slice(2).toUpperCase() : "" },
       data_hash: bytesToHex(header.dataRoot).slice(2).toUpperCase(),
     },
     dah: { row_roots: [bytesToBase64(chain.rowRoot(header.height))], column_roots: [] },

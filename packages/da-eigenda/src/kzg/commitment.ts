@@ -1,0 +1,124 @@
+/**
+ * EigenDA v2 blob commitments (encoding/v2/kzg/committer/committer.go, da.md §1.7). The blob's 32-byte words are the
+ * coefficients c_i of a polynomial p; with n words and blobLen = nextPow2(n):
+ *   commitment       = Σ c_i·[τ^i]₁                        (MSM over G1)
+ *   lengthCommitment = Σ c_i·[τ^i]₂                        (MSM over G2)
+ *   lengthProof      = Σ c_i·[τ^(N − blobLen + i)]₂        (MSM over the trailing G2 points; proves deg p < blobLen)
+ *   length           = blobLen
+ * MSMs use Pippenger's bucket method (@noble/curves `pippenger`).
+ */
+import { pippenger } from "@noble/curves/abstract/curve.js";
+import { bn254 } from "@noble/curves/bn254.js";
+import { blobToFieldElements, nextPowerOfTwo } from "../payload/encoding.ts";
+import {
+  G1,
+  type G1Point,
+  G2,
+  type G2Point,
+  g1FromBytes,
+  g1ToCompressed,
+  g2FromBytes,
+  g2ToCompressed,
+} from "./points.ts";
+import { type Srs, SrsError } from "./srs.ts";
+
+export interface BlobCommitment {
+  readonly commitment: G1Point;
+  readonly lengthCommitment: G2Point;
+  readonly lengthProof: G2Point;
+  /** Blob length in symbols, a power of two. */
+  readonly length: number;
+}
+
+/** The protobuf `common.BlobCommitment` shape: gnark-compressed points. */
+export interface BlobCommitmentBytes {
+  readonly commitment: Uint8Array;
+  readonly lengthCommitment: Uint8Array;
+  readonly lengthProof: Uint8Array;
+  readonly length: number;
+}
+
+/** Largest blob, in symbols, the SRS can commit to. */
+export function srsMaxSymbols(srs: Srs): number {
+  return Math.min(srs.g1.length, srs.g2.length, srs.g2Trailing.length);
+}
+
+/** Only the G1 commitment: what a reader checks against the certificate after fetching a blob. */
+export function computeG1Commitment(srs: Srs, blob: Uint8Array): G1Point {
+  const coefficients = coefficientsFor(srs, blob);
+  return msmG1(srs.g1.slice(0, coefficients.length), coefficients);
+}
+
+export function computeBlobCommitment(srs: Srs, blob: Uint8Array): BlobCommitment {
+  const coefficients = coefficientsFor(srs, blob);
+  const n = coefficients.length;
+  const blobLength = nextPowerOfTwo(n);
+  const trailingStart = srs.g2Trailing.length - blobLength;
+  return {
+    commitment: msmG1(srs.g1.slice(0, n), coefficients),
+    lengthCommitment: msmG2(srs.g2.slice(0, n), coefficients),
+    lengthProof: msmG2(srs.g2Trailing.slice(trailingStart, trailingStart + n), coefficients),
+    length: blobLength,
+  };
+}
+
+function coefficientsFor(srs: Srs, blob: Uint8Array): bigint[] {
+  if (blob.length === 0) throw new SrsError("cannot commit to an empty blob");
+  const coefficients = blobToFieldElements(blob);
+  const maxSymbols = srsMaxSymbols(srs);
+  if (nextPowerOfTwo(coefficients.length) > maxSymbols) {
+    throw new SrsError(`blob of ${coefficients.length} symbols exceeds the SRS (${maxSymbols} points)`);
+  }
+  return coefficients;
+}
+
+function msmG1(points: readonly G1Point[], scalars: bigint[]): G1Point {
+  return pippenger(G1, points as G1Point[], scalars);
+}
+
+function msmG2(points: readonly G2Point[], scalars: bigint[]): G2Point {
+  return pippenger(G2, points as G2Point[], scalars);
+}
+
+export function blobCommitmentToBytes(c: BlobCommitment): BlobCommitmentBytes {
+  return {
+    commitment: g1ToCompressed(c.commitment),
+    lengthCommitment: g2ToCompressed(c.lengthCommitment),
+    lengthProof: g2ToCompressed(c.lengthProof),
+    length: c.length,
+  };
+}
+
+/** Parses the wire form; checks curve and subgroup membership as EigenDA's `BlobHeaderFromProtobuf` does. */
+export function blobCommitmentFromBytes(c: BlobCommitmentBytes): BlobCommitment {
+  return {
+    commitment: g1FromBytes(c.commitment),
+    lengthCommitment: g2FromBytes(c.lengthCommitment),
+    lengthProof: g2FromBytes(c.lengthProof),
+    length: c.length,
+  };
+}
+
+export function blobCommitmentsEqual(a: BlobCommitment, b: BlobCommitment): boolean {
+  return (
+    a.length === b.length &&
+    a.commitment.equals(b.commitment) &&
+    a.lengthCommitment.equals(b.lengthCommitment) &&
+    a.lengthProof.equals(b.lengthProof)
+  );
+}
+
+/**
+ * Pairing checks that tie the three points together (no knowledge of τ needed):
+ *   e(C, [1]₂) = e([1]₁, lengthCommitment)                       (same polynomial in G1 and G2)
+ *   e(C, [τ^(N − blobLen)]₂) = e([1]₁, lengthProof)              (lengthProof is p shifted by N − blobLen)
+ */
+export function verifyBlobCommitmentPairings(srs: Srs, c: BlobCommitment): boolean {
+  const shift = srs.g2Trailing[srs.g2Trailing.length - c.length];
+  if (!shift) return false;
+  if (c.commitment.is0()) return c.lengthCommitment.is0() && c.lengthProof.is0();
+  const gt = bn254.fields.Fp12;
+  const sameInG2 = gt.eql(bn254.pairing(c.commitment, G2.BASE), bn254.pairing(G1.BASE, c.lengthCommitment));
+  const degreeBound = gt.eql(bn254.pairing(c.commitment, shift), bn254.pairing(G1.BASE, c.lengthProof));
+  return sameInG2 && degreeBound;
+}

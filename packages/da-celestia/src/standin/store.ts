@@ -16,6 +16,7 @@ import {
   readFileSync,
   readSync,
   renameSync,
+  rmSync,
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
@@ -108,6 +109,10 @@ export class StandInStore {
         return item;
       });
       writeFileAtomic(this.#blockPath(header.height), Buffer.from(JSON.stringify(json)));
+    } else {
+      // A crash between a block's blob file and its header record leaves a file for a height that will be produced
+      // again, possibly empty this time: it must not resurface.
+      rmSync(this.#blockPath(header.height), { force: true });
     }
     const record = Buffer.alloc(HEADER_RECORD_SIZE);
     record.writeBigUInt64BE(BigInt(header.height), 0);

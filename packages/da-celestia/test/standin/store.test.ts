@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { appendFileSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { appendFileSync, mkdtempSync, rmSync, statSync, truncateSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -34,6 +34,32 @@ describe("stand-in store", () => {
       assert.equal(statSync(join(dir, "headers.log")).size, 2 * HEADER_RECORD_SIZE);
       assert.deepEqual(reopened.readBlobs(2), [blob]);
       assert.deepEqual(reopened.readBlobs(1), []);
+      reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("does not resurface blobs of a block whose header never reached the log", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mach-celestia-store-"));
+    try {
+      const store = new StandInStore(dir);
+      store.appendBlock({ height: 1, timeMs: 1, dataRoot: new Uint8Array(32) }, []);
+      // A crash after writing block 2's blobs but before its header record:
+      const blob = {
+        namespace: new Uint8Array(29),
+        data: Uint8Array.of(9),
+        shareVersion: 0,
+        commitment: new Uint8Array(32),
+        index: 0,
+      };
+      store.appendBlock({ height: 2, timeMs: 2, dataRoot: new Uint8Array(32) }, [blob]);
+      truncateSync(join(dir, "headers.log"), HEADER_RECORD_SIZE);
+      store.close();
+      const reopened = new StandInStore(dir);
+      assert.equal(reopened.readHeaders().length, 1);
+      reopened.appendBlock({ height: 2, timeMs: 3, dataRoot: new Uint8Array(32) }, []);
+      assert.deepEqual(reopened.readBlobs(2), []);
       reopened.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

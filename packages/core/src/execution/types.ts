@@ -69,7 +69,7 @@ export interface Executor {
   /**
    * Applies `tx` to `state`: on success and on EVM failure alike the post-transaction values (nonce, balances,
    * fees to `env.coinbase`, burnt base fee) are written; consensus-invalid transactions throw a
-   * `TransactionValidationError` without touching `state`.
+   * `TransactionRejectedError` without touching `state`.
    */
   executeTransaction(state: StateWriter, tx: Transaction, env: BlockEnv): Promise<ExecutionResult>;
   /** Runs a message without persisting: `state` is an overlay the caller throws away. */

@@ -7,12 +7,14 @@ import { createTxFromRLP } from "@ethereumjs/tx";
 import { bigIntToBytes, bytesToHex, createAccount, Address as EvmAddress, hexToBytes } from "@ethereumjs/util";
 import { createVM, runTx } from "@ethereumjs/vm";
 import type { Address, Hash, Transaction } from "../../src/chain/types.ts";
+import { TransactionRejectedError } from "../../src/errors.ts";
 import { createEthereumJsExecutor } from "../../src/execution/ethereumjsExecutor.ts";
 import type { BlockEnv } from "../../src/execution/types.ts";
 import { CHAIN_ID, type MapState } from "./fixtures.ts";
 
 export interface Outcome {
-  status: 0 | 1;
+  /** "rejected": the engine refused the transaction as invalid (Mach: TransactionRejectedError). */
+  status: 0 | 1 | "rejected";
   gasUsed: bigint;
   logs: { address: string; topics: string[]; data: string }[];
   contractAddress: string | null;
@@ -51,7 +53,14 @@ export async function runDifferential(
   const executor = await createEthereumJsExecutor({ chainId: CHAIN_ID });
   const mach: Outcome[] = [];
   for (const tx of txs) {
-    const r = await executor.executeTransaction(machState, tx, env);
+    let r: Awaited<ReturnType<typeof executor.executeTransaction>>;
+    try {
+      r = await executor.executeTransaction(machState, tx, env);
+    } catch (error) {
+      if (!(error instanceof TransactionRejectedError)) throw error;
+      mach.push({ status: "rejected", gasUsed: 0n, logs: [], contractAddress: null });
+      continue;
+    }
     mach.push({
       status: r.status,
       gasUsed: r.gasUsed,
@@ -85,12 +94,20 @@ export async function runDifferential(
   };
   const ethereumjs: Outcome[] = [];
   for (const tx of txs) {
-    const r = await runTx(vm, {
-      tx: createTxFromRLP(tx.raw, { common: vm.common }),
-      // biome-ignore lint/suspicious/noExplicitAny: runTx reads only these header fields.
-      block: block as any,
-      skipHardForkValidation: true,
-    });
+    let r: Awaited<ReturnType<typeof runTx>>;
+    try {
+      r = await runTx(vm, {
+        tx: createTxFromRLP(tx.raw, { common: vm.common }),
+        // biome-ignore lint/suspicious/noExplicitAny: runTx reads only these header fields.
+        block: block as any,
+        skipHardForkValidation: true,
+      });
+    } catch (error) {
+      // runTx throws plain errors for invalid transactions (nonce, funds, intrinsic gas, fee cap).
+      if (!(error instanceof Error)) throw error;
+      ethereumjs.push({ status: "rejected", gasUsed: 0n, logs: [], contractAddress: null });
+      continue;
+    }
     ethereumjs.push({
       status: r.execResult.exceptionError ? 0 : 1,
       gasUsed: r.totalGasSpent,

@@ -8,7 +8,7 @@
  * Conventions: numbers are bigint, hashes and addresses lowercase 0x-hex (as in `chain/types.ts`); `undefined`
  * means "not found" (the server answers `null` or the matching JSON-RPC error).
  */
-import type { Address, Block, Hash, Receipt, Transaction } from "../chain/types.ts";
+import type { AccessList, Address, Block, Hash, Receipt, Transaction } from "../chain/types.ts";
 import type { CallFrame, CallMessage, ExecutionResult } from "../execution/types.ts";
 import type { MiniBlock } from "../sequencer/types.ts";
 import type { StateDiff, StateReader } from "../state/types.ts";
@@ -87,6 +87,13 @@ export interface CallParameters {
   readonly target: StateTarget;
   readonly stateOverride?: StateOverride;
   readonly blockOverrides?: BlockOverrides;
+}
+
+export interface AccessListResult {
+  readonly accessList: AccessList;
+  readonly gasUsed: bigint;
+  /** EVM failure message, returned beside the list (geth puts it in `error`). */
+  readonly error?: string;
 }
 
 /** EIP-1186 proof. `rpc/overlay.ts` does not compute proofs: the state layer does. */
@@ -189,6 +196,11 @@ export interface RpcBackend {
   traceTransaction?(hash: Hash): Promise<CallFrame | undefined>;
   /** Call tree of a message (`debug_traceCall`). */
   traceCall?(parameters: CallParameters): Promise<CallFrame>;
+  /**
+   * `eth_createAccessList`: the storage keys and addresses the message touches (precompiles and sender/recipient
+   * excluded, as geth does) and the gas used with that list; absent → method not available.
+   */
+  createAccessList?(parameters: CallParameters): Promise<AccessListResult>;
 
   /** Gas cap for `eth_call` / `eth_estimateGas` when the request gives none (and the upper bound of estimation). */
   callGasCap(): bigint;

@@ -31,8 +31,11 @@ function locationFields(location: TxLocation | undefined): JsonObject {
   };
 }
 
-/** Transaction object as `eth_getTransactionByHash` renders it; `location` absent for pool transactions. */
-export function formatTransaction(tx: Transaction, location?: TxLocation): JsonObject {
+/**
+ * Transaction object as `eth_getTransactionByHash` renders it; `location` absent for pool transactions. For
+ * deposits, `receipt` supplies op-geth's `nonce` (the deposit nonce) and `depositReceiptVersion`.
+ */
+export function formatTransaction(tx: Transaction, location?: TxLocation, receipt?: Receipt): JsonObject {
   const base: JsonObject = {
     ...locationFields(location),
     hash: tx.hash,
@@ -49,7 +52,10 @@ export function formatTransaction(tx: Transaction, location?: TxLocation): JsonO
       sourceHash: tx.sourceHash,
       mint: toQuantity(tx.mint),
       isSystemTx: tx.isSystemTransaction,
-      nonce: "0x0",
+      nonce: toQuantity(receipt?.depositNonce ?? 0n),
+      ...(receipt?.depositReceiptVersion === undefined
+        ? {}
+        : { depositReceiptVersion: toQuantity(receipt.depositReceiptVersion) }),
       gasPrice: "0x0",
       v: "0x0",
       r: "0x0",
@@ -220,8 +226,8 @@ export function formatNewHead(block: Block): JsonObject {
   };
 }
 
-/** Block object; `fullTransactions` renders transaction objects, else hashes. */
-export function formatBlock(block: Block, fullTransactions: boolean): JsonObject {
+/** Block object; `fullTransactions` renders transaction objects (deposit nonces from `receipts`), else hashes. */
+export function formatBlock(block: Block, fullTransactions: boolean, receipts?: readonly Receipt[]): JsonObject {
   const header = block.header;
   const location = (index: number): TxLocation => ({
     blockNumber: header.number,
@@ -238,7 +244,7 @@ export function formatBlock(block: Block, fullTransactions: boolean): JsonObject
     uncles: [],
     withdrawals: [],
     transactions: fullTransactions
-      ? block.transactions.map((tx, i) => formatTransaction(tx, location(i)))
+      ? block.transactions.map((tx, i) => formatTransaction(tx, location(i), receipts?.[i]))
       : block.transactions.map((tx) => tx.hash),
     miniBlockCount: toQuantity(block.miniBlockCount),
     miniBlockOffset: toQuantity(block.miniBlockOffset),
@@ -310,7 +316,7 @@ export function formatMiniBlock(miniBlock: MiniBlock, baseFeePerGas: bigint): Js
     mini_block_number: toQuantity(miniBlock.number),
     mini_block_timestamp: toQuantity(miniBlock.timestampUs),
     gas_used: toQuantity(miniBlock.gasUsed),
-    transactions: miniBlock.transactions.map((tx, i) => formatTransaction(tx, locations[i])),
+    transactions: miniBlock.transactions.map((tx, i) => formatTransaction(tx, locations[i], miniBlock.receipts[i])),
     receipts: miniBlock.transactions.map((tx, i) =>
       formatReceipt(tx, miniBlock.receipts[i] as Receipt, locations[i] as TxLocation),
     ),

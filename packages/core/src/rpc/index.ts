@@ -20,6 +20,7 @@
  * (mini-blocks, blocks, pending txs) → server → receiptWaiter / filters / subscriptions → WebSocket notifications.
  */
 export type {
+  AccessListResult,
   AccountOverride,
   AccountProof,
   BackendEventHandlers,

@@ -22,6 +22,7 @@ import type {
 import { TransactionRejectedError } from "../../src/errors.ts";
 import type { CallFrame, ExecutionResult } from "../../src/execution/types.ts";
 import type {
+  AccessListResult,
   AccountProof,
   BackendEventHandlers,
   BatchInfo,
@@ -411,6 +412,15 @@ export class FakeBackend implements RpcBackend {
       };
     }
     return { ...base, status: 1, gasUsed, returnData: message.data };
+  }
+
+  async createAccessList(parameters: CallParameters): Promise<AccessListResult> {
+    const result = await this.call(parameters);
+    const accessList =
+      parameters.message.to === LOG_EMITTER
+        ? [{ address: LOG_EMITTER, storageKeys: [padHex("0x1", { size: 32 })] }]
+        : [];
+    return { accessList, gasUsed: result.gasUsed, ...(result.error === undefined ? {} : { error: result.error }) };
   }
 
   async traceTransaction(hash: Hash): Promise<CallFrame | undefined> {

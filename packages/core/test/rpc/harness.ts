@@ -120,6 +120,8 @@ export async function seedChain(harness: Harness) {
     isSystemTransaction: false,
     data: new Uint8Array(0),
   };
+  // The depositor already has nonce 5, so the deposit's nonce (rendered from its receipt) is visible.
+  backend.world.set(deposit.from, { nonce: 5n, balance: 0n, code: new Uint8Array(0), storage: new Map() });
   backend.addDeposit(deposit);
   const legacy = await harness.result<Hex>("eth_sendRawTransaction", [
     await harness.signTransfer({ nonce: 0, type: "legacy" }),

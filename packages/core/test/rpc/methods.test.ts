@@ -115,6 +115,7 @@ describe("rpc methods over HTTP", () => {
       assert.equal(txs.length, 4);
       assert.equal(txs[1]?.blockHash, seeded.block1.hash);
       assert.equal(txs[1]?.transactionIndex, "0x1");
+      assert.equal(txs[0]?.nonce, "0x5", "deposit nonce rendered from the block's receipts");
     });
     it("answers latest with the head block, pending and unknown blocks with null", async () => {
       const latest = await h.result<Obj>("eth_getBlockByNumber", ["latest", false]);
@@ -154,6 +155,8 @@ describe("rpc methods over HTTP", () => {
       assert.equal(deposit.sourceHash, SOURCE_HASH);
       assert.equal(deposit.mint, "0x4563918244f40000");
       assert.equal(deposit.isSystemTx, false);
+      assert.equal(deposit.nonce, "0x5", "the deposit nonce from the receipt");
+      assert.equal(deposit.depositReceiptVersion, "0x1");
       const legacy = await h.result<Obj>("eth_getTransactionByHash", [seeded.legacy]);
       assert.equal(legacy.type, "0x0");
       assert.equal(legacy.gasPrice, "0x1e8480");
@@ -193,7 +196,7 @@ describe("rpc methods over HTTP", () => {
       assert.equal(logs[0]?.blockTimestamp, "0x6553f101");
       assert.equal(logs[0]?.removed, false);
       const deposit = await h.result<Obj>("eth_getTransactionReceipt", [seeded.depositHash]);
-      assert.equal(deposit.depositNonce, "0x0");
+      assert.equal(deposit.depositNonce, "0x5");
       assert.equal(deposit.depositReceiptVersion, "0x1");
       assert.equal(deposit.l1Fee, undefined);
     });
@@ -266,6 +269,15 @@ describe("rpc methods over HTTP", () => {
       assert.ok(withData >= 22_600n && withData <= 22_939n, `estimate ${withData}`);
       const reverted = await h.call("eth_estimateGas", [{ to: REVERTER }]);
       assert.equal(reverted.error?.code, 3);
+    });
+    it("eth_createAccessList returns the backend's list and gas, with the EVM error beside them", async () => {
+      const list = await h.result<Obj>("eth_createAccessList", [{ to: LOG_EMITTER }, "latest"]);
+      assert.deepEqual(list, {
+        accessList: [{ address: LOG_EMITTER, storageKeys: [padHex("0x1", { size: 32 })] }],
+        gasUsed: "0x5208",
+      });
+      const reverted = await h.result<Obj>("eth_createAccessList", [{ to: REVERTER }]);
+      assert.equal(reverted.error, "execution reverted");
     });
     it("traces mined transactions and calls with the callTracer", async () => {
       const frame = await h.result<Obj>("debug_traceTransaction", [seeded.legacy, { tracer: "callTracer" }]);

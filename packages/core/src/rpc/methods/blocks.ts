@@ -11,6 +11,14 @@ const full = { name: "fullTransactions", schema: z.boolean(), optional: true } a
 const byHash = (context: RpcContext, value: `0x${string}`): Block | undefined => context.backend.getBlockByHash(value);
 const byNumber = (context: RpcContext, param: BlockParam): Block | undefined => resolveBlock(context, param);
 
+function renderBlock(context: RpcContext, block: Block | undefined, fullTransactions: boolean) {
+  if (!block) return null;
+  // Receipts are read only when a deposit needs its nonce (op-geth renders it on the transaction).
+  const needsReceipts = fullTransactions && block.transactions.some((tx) => tx.type === 0x7e);
+  const receipts = needsReceipts ? context.backend.getBlockReceipts(block.hash) : undefined;
+  return formatBlock(block, fullTransactions, receipts);
+}
+
 function blockReceipts(context: RpcContext, block: Block | undefined) {
   if (!block) return null;
   const receipts = context.backend.getBlockReceipts(block.hash);
@@ -21,12 +29,10 @@ function blockReceipts(context: RpcContext, block: Block | undefined) {
 
 export const blockMethods: MethodTable = {
   eth_getBlockByNumber: defineMethod([{ name: "block", schema: blockNumberOrTag }, full], ([tag, fullTxs], context) => {
-    const block = byNumber(context, tag);
-    return block ? formatBlock(block, fullTxs ?? false) : null;
+    return renderBlock(context, byNumber(context, tag), fullTxs ?? false);
   }),
   eth_getBlockByHash: defineMethod([{ name: "blockHash", schema: hash }, full], ([value, fullTxs], context) => {
-    const block = byHash(context, value);
-    return block ? formatBlock(block, fullTxs ?? false) : null;
+    return renderBlock(context, byHash(context, value), fullTxs ?? false);
   }),
   eth_getHeaderByNumber: defineMethod([{ name: "block", schema: blockNumberOrTag }], ([tag], context) => {
     const block = byNumber(context, tag);

@@ -151,6 +151,17 @@ export const callMethods: MethodTable = {
     async ([tx, tag, overrides], context) =>
       toQuantity(await estimateGas(context, tx, resolveStateTarget(context, tag), overrides)),
   ),
+  eth_createAccessList: defineMethod([request, block], async ([tx, tag], context) => {
+    if (!context.backend.createAccessList) throw methodNotFound("eth_createAccessList");
+    const target = resolveStateTarget(context, tag);
+    const message = toCallMessage(tx, context.backend.callGasCap());
+    const result = await context.backend.createAccessList({ message, target });
+    return {
+      accessList: result.accessList.map((item) => ({ address: item.address, storageKeys: [...item.storageKeys] })),
+      gasUsed: toQuantity(result.gasUsed),
+      ...(result.error === undefined ? {} : { error: result.error }),
+    };
+  }),
   debug_traceTransaction: defineMethod(
     [
       { name: "hash", schema: hash },

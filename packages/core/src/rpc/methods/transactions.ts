@@ -18,7 +18,7 @@ function transactionAt(context: RpcContext, block: Block | undefined, index: big
   if (!tx) return null;
   const receipts = context.backend.getBlockReceipts(block.hash) ?? [];
   const location = blockLocations(block, receipts)[i] as TxLocation;
-  return formatTransaction(tx, location);
+  return formatTransaction(tx, location, receipts[i]);
 }
 
 async function sendSync(
@@ -51,7 +51,9 @@ const timeoutParam = { name: "timeoutMs", schema: integerOrQuantity, optional: t
 export const transactionMethods: MethodTable = {
   eth_getTransactionByHash: defineMethod([{ name: "hash", schema: hash }], ([value], { backend }) => {
     const found = backend.getTransaction(value);
-    return found ? formatTransaction(found.tx, found.location) : null;
+    if (!found) return null;
+    const receipt = found.tx.type === 0x7e && found.location ? backend.getReceipt(value)?.receipt : undefined;
+    return formatTransaction(found.tx, found.location, receipt);
   }),
   eth_getRawTransactionByHash: defineMethod([{ name: "hash", schema: hash }], ([value], { backend }) => {
     const found = backend.getTransaction(value);

@@ -18,7 +18,7 @@ import { KECCAK_EMPTY, Predeploys } from "../chain/constants.ts";
 import { floorDataGas, intrinsicGas, MAX_INIT_CODE_SIZE, MAX_REFUND_QUOTIENT } from "../chain/fees.ts";
 import { keccak256 } from "../chain/hash.ts";
 import type { Address, Authorization, Hash, Log, Transaction, TxType } from "../chain/types.ts";
-import { TransactionRejectedError } from "../errors.ts";
+import { MachError, TransactionRejectedError } from "../errors.ts";
 import type { StateWriter } from "../state/types.ts";
 import { processAuthorizations } from "./authorizations.ts";
 import { createCallTracer } from "./callTracer.ts";
@@ -280,6 +280,9 @@ export class EthereumJsExecutor implements Executor {
   }
 
   async #run(state: StateWriter, p: Prepared, env: BlockEnv, persist: boolean): Promise<DetailedExecutionResult> {
+    if (env.chainId !== this.chainId) {
+      throw new MachError(`block env of chain ${env.chainId} given to the executor of chain ${this.chainId}`);
+    }
     const sm = this.#state;
     const evm = this.#evm;
     sm.begin(state);

@@ -223,6 +223,34 @@ describe("executeTransaction", () => {
   });
 });
 
+describe("block environment", () => {
+  it("exposes coinbase, timestamp, prevrandao, base fee, chain id, number and block hashes to the EVM", async () => {
+    // COINBASE, TIMESTAMP, PREVRANDAO, BASEFEE, CHAINID, NUMBER, BLOCKHASH(NUMBER-1) stored at 0x00..0xc0; RETURN 224 bytes.
+    const code = "0x4160005242602052446040524860605246608052436" + "0a052600143034060c05260e06000f3";
+    const ENV: Address = "0x00000000000000000000000000000000000000e1";
+    const state = genesis().deploy(ENV, code as Hex);
+    const env = blockEnv({ number: 77n, timestamp: 1234n, baseFeePerGas: 9n, prevRandao: `0x${"ab".repeat(32)}` });
+    const result = await executor.call(
+      state,
+      { from: alice, to: ENV, data: new Uint8Array(0), value: 0n, gasLimit: 100_000n },
+      env,
+    );
+    assert.equal(result.status, 1);
+    const words = Array.from({ length: 7 }, (_, i) =>
+      BigInt(`0x${Buffer.from(result.returnData.subarray(i * 32, i * 32 + 32)).toString("hex")}`),
+    );
+    assert.deepEqual(words, [BigInt(COINBASE), 1234n, BigInt(`0x${"ab".repeat(32)}`), 9n, 901n, 77n, 76n]);
+  });
+
+  it("refuses a block env of another chain", async () => {
+    const tx = await signTx(0, eip1559({ nonce: 0, to: bob }));
+    await assert.rejects(
+      executor.executeTransaction(genesis(), tx, blockEnv({ chainId: 1n })),
+      /block env of chain 1 given to the executor of chain 901/,
+    );
+  });
+});
+
 describe("deposits (0x7E)", () => {
   const deposit = (fields: Partial<Parameters<typeof buildTransaction>[0] & { type: 0x7e }>) =>
     buildTransaction({

@@ -77,6 +77,7 @@ export async function connectMachL1(overrides: Partial<MachL1DeployConfig> = {})
 
   return {
     connection,
+    contracts,
     viem,
     networkHelpers,
     publicClient,

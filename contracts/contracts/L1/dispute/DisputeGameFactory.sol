@@ -127,10 +127,10 @@ contract DisputeGameFactory is Owned, IDisputeGameFactory {
 
     /// @notice EIP-1167 minimal proxy of `_impl`.
     function _clone(address _impl) internal returns (address instance_) {
+        bytes memory initCode =
+            abi.encodePacked(hex"3d602d80600a3d3981f3363d3d373d3d3d363d73", _impl, hex"5af43d82803e903d91602b57fd5bf3");
         assembly {
-            mstore(0x00, or(shr(0xe8, shl(0x60, _impl)), 0x3d602d80600a3d3981f3363d3d373d3d3d363d730000000000000000000000))
-            mstore(0x20, or(shl(0x78, _impl), 0x5af43d82803e903d91602b57fd5bf3))
-            instance_ := create(0, 0x09, 0x37)
+            instance_ := create(0, add(initCode, 32), mload(initCode))
         }
         if (instance_ == address(0)) revert CloneFailed();
     }

@@ -47,6 +47,14 @@ export interface CelestiaBlob {
   readonly index: number;
 }
 
+export interface CelestiaHeader {
+  readonly height: bigint;
+  /** Block time, ms since the Unix epoch (RFC 3339 in the node's JSON, nanoseconds truncated). */
+  readonly timeMs: number;
+  /** `header.data_hash`: the block's data root. */
+  readonly dataHash: Uint8Array;
+}
+
 export interface CelestiaDataAvailability extends DataAvailability {
   readonly provider: "celestia";
   /** The 29-byte namespace all blobs go to. */
@@ -55,6 +63,11 @@ export interface CelestiaDataAvailability extends DataAvailability {
   listBlobs(height: bigint): Promise<CelestiaBlob[]>;
   /** Height of the node's local head (`header.LocalHead`). */
   localHead(): Promise<bigint>;
+  /**
+   * The header at `height` (`header.GetByHeight`): its time is the DA timestamp derivation needs, its data hash the
+   * root Blobstream attests. Waits for `head + 1`; a later height fails transiently ("from the future").
+   */
+  headerAt(height: bigint): Promise<CelestiaHeader>;
 }
 
 export type CreateCelestiaClientParameters = CelestiaOptionsInput;
@@ -182,13 +195,23 @@ class CelestiaClient implements CelestiaDataAvailability {
   }
 
   async localHead(): Promise<bigint> {
+    return (await this.#header("header.LocalHead", [])).height;
+  }
+
+  async headerAt(height: bigint): Promise<CelestiaHeader> {
+    return this.#header("header.GetByHeight", [height]);
+  }
+
+  async #header(method: string, params: readonly unknown[]): Promise<CelestiaHeader> {
     this.#assertOpen();
-    const result = await this.#withRetry("header.LocalHead", () =>
-      this.#call("header.LocalHead", [], this.#options.requestTimeoutMs),
-    );
+    const result = await this.#withRetry(method, () => this.#call(method, params, this.#options.requestTimeoutMs));
     const parsed = extendedHeaderJsonSchema.safeParse(result);
-    if (!parsed.success) throw malformed("header.LocalHead", parsed.error.message);
-    return BigInt(parsed.data.header.height);
+    if (!parsed.success) throw malformed(method, parsed.error.message);
+    const { height, time, data_hash } = parsed.data.header;
+    const timeMs = Date.parse(time);
+    if (!Number.isFinite(timeMs)) throw malformed(method, `header time ${JSON.stringify(time)} is not RFC 3339`);
+    if (!/^([0-9a-fA-F]{64})?$/.test(data_hash)) throw malformed(method, "data_hash is not 32-byte hex");
+    return { height: BigInt(height), timeMs, dataHash: new Uint8Array(Buffer.from(data_hash, "hex")) };
   }
 
   async close(): Promise<void> {

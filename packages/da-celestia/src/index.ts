@@ -12,7 +12,12 @@
  *   crash-safe persistence). `bin/celestia-standin.ts` runs it alone.
  */
 
-export type { CelestiaBlob, CelestiaDataAvailability, CreateCelestiaClientParameters } from "./client.ts";
+export type {
+  CelestiaBlob,
+  CelestiaDataAvailability,
+  CelestiaHeader,
+  CreateCelestiaClientParameters,
+} from "./client.ts";
 export { createCelestiaClient } from "./client.ts";
 export { merkleRoot } from "./commitment/merkle.ts";
 export { nmtLeafHash, nmtNodeHash, nmtRoot } from "./commitment/nmt.ts";

@@ -69,6 +69,33 @@ describe("celestia client against the stand-in", () => {
     }
   });
 
+  it("reads headers by height with increasing times, and fails transiently for a height from the future", async () => {
+    const da = client({ retry: { attempts: 1 } });
+    try {
+      const head = await da.localHead();
+      assert.ok(head >= 1n);
+      const first = await da.headerAt(1n);
+      const latest = await da.headerAt(head);
+      assert.equal(first.height, 1n);
+      assert.equal(latest.height, head);
+      assert.equal(first.dataHash.length, 32);
+      if (head > 1n) assert.ok(latest.timeMs > first.timeMs);
+      const next = await da.headerAt(BigInt(node.current.head()) + 1n); // head + 1: the node waits for it
+      assert.ok(next.height > head);
+      await assert.rejects(
+        da.headerAt(BigInt(node.current.head()) + 50n),
+        (e) => e instanceof DaError && e.kind === "transient" && /given height is from the future/.test(e.message),
+      );
+      const pointer = encodeCelestiaPointer({
+        height: BigInt(node.current.head()) + 50n,
+        commitment: new Uint8Array(32),
+      });
+      await assert.rejects(da.retrieve(pointer), (e) => e instanceof DaError && e.kind === "transient");
+    } finally {
+      await da.close();
+    }
+  });
+
   it("rejects retrieve of a commitment the node does not hold with DaNotFoundError", async () => {
     const da = client();
     try {

@@ -7,7 +7,7 @@ import { keccak256, keccak256Hex } from "../chain/hash.ts";
 import type { Account, Address, Hash } from "../chain/types.ts";
 import { bytesToHex, EMPTY_BYTES, hexToBytes } from "./bytes.ts";
 import { EMPTY_TRIE_ROOT, KECCAK_EMPTY } from "./constants.ts";
-import { encodeAccountLeaf, encodeStorageLeaf } from "./trie/leaves.ts";
+import { ACCOUNT_LEAF_CODEC, type AccountLeaf, STORAGE_LEAF_CODEC } from "./trie/leaves.ts";
 import { MerkleTrie } from "./trie/trie.ts";
 import type { StateWriter, StorageEnumerable } from "./types.ts";
 
@@ -44,8 +44,8 @@ export class WorldState implements StateWriter, StorageEnumerable {
   readonly #storage = new Map<Address, Map<Hash, bigint>>();
   readonly #code = new Map<Hash, Uint8Array>();
 
-  readonly #accountTrie = new MerkleTrie();
-  readonly #storageTries = new Map<Address, MerkleTrie>();
+  readonly #accountTrie = new MerkleTrie<AccountLeaf>(32, ACCOUNT_LEAF_CODEC);
+  readonly #storageTries = new Map<Address, MerkleTrie<bigint>>();
 
   // Keys changed since the last commit.
   #dirtyAccounts = new Set<Address>();
@@ -202,8 +202,8 @@ export class WorldState implements StateWriter, StorageEnumerable {
       if (rebuildTrie) {
         this.#orphanStorage.delete(address);
         if (storage !== undefined && storage.size > 0) {
-          trie = new MerkleTrie();
-          for (const [slot, value] of storage) trie.put(keccak256(hexToBytes(slot)), encodeStorageLeaf(value));
+          trie = new MerkleTrie<bigint>(32, STORAGE_LEAF_CODEC);
+          for (const [slot, value] of storage) trie.put(keccak256(hexToBytes(slot)), value);
           slotCount += storage.size;
           this.#storageTries.set(address, trie);
         }
@@ -211,14 +211,14 @@ export class WorldState implements StateWriter, StorageEnumerable {
         const slots = dirtySlots.get(address);
         if (slots !== undefined) {
           if (trie === undefined) {
-            trie = new MerkleTrie();
+            trie = new MerkleTrie<bigint>(32, STORAGE_LEAF_CODEC);
             this.#storageTries.set(address, trie);
           }
           for (const slot of slots) {
             const value = storage?.get(slot);
             const key = keccak256(hexToBytes(slot));
             if (value === undefined) trie.delete(key);
-            else trie.put(key, encodeStorageLeaf(value));
+            else trie.put(key, value);
           }
           slotCount += slots.size;
           if (trie.size === 0) {
@@ -228,7 +228,7 @@ export class WorldState implements StateWriter, StorageEnumerable {
         }
       }
       const storageRoot = trie === undefined ? EMPTY_TRIE_ROOT_BYTES : trie.root();
-      this.#accountTrie.put(keccak256(hexToBytes(address)), encodeAccountLeaf(account, storageRoot));
+      this.#accountTrie.put(keccak256(hexToBytes(address)), { account, storageRoot });
     }
     this.#lastCommit = { accounts: dirtyAccounts.size, slots: slotCount };
     this.#stateRoot = bytesToHex(this.#accountTrie.root());

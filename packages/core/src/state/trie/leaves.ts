@@ -5,6 +5,7 @@
 import type { Account, Hash } from "../../chain/types.ts";
 import { bigintByteLength, hexToBytes, writeBigint } from "../bytes.ts";
 import { KECCAK_EMPTY } from "../constants.ts";
+import type { LeafCodec } from "./node.ts";
 
 const KECCAK_EMPTY_BYTES = hexToBytes(KECCAK_EMPTY);
 // Contract code hashes repeat across accounts; parse each once.
@@ -35,21 +36,30 @@ function writeInteger(out: Uint8Array, offset: number, value: bigint, length: nu
   return 1 + length;
 }
 
-/** rlp([nonce, balance, storageRoot, codeHash]). */
-export function encodeAccountLeaf(account: Account, storageRoot: Uint8Array): Uint8Array {
+/** An account trie leaf before encoding: the account and its storage root (32 bytes). */
+export interface AccountLeaf {
+  readonly account: Account;
+  readonly storageRoot: Uint8Array;
+}
+
+function accountLeafLength(leaf: AccountLeaf): number {
+  const { nonce, balance } = leaf.account;
+  const payload =
+    integerLength(nonce, bigintByteLength(nonce)) + integerLength(balance, bigintByteLength(balance)) + 66;
+  return (payload < 56 ? 1 : 2) + payload; // payload ≤ 9 + 33 + 66 < 256
+}
+
+function writeAccountLeaf(leaf: AccountLeaf, out: Uint8Array, offset: number): void {
+  const { account, storageRoot } = leaf;
   const nonceLength = bigintByteLength(account.nonce);
   const balanceLength = bigintByteLength(account.balance);
   const payload = integerLength(account.nonce, nonceLength) + integerLength(account.balance, balanceLength) + 66;
-  const header = payload < 56 ? 1 : 2; // payload ≤ 9 + 33 + 66 < 256
-  const out = new Uint8Array(header + payload);
-  let o: number;
-  if (header === 1) {
-    out[0] = 0xc0 + payload;
-    o = 1;
+  let o = offset;
+  if (payload < 56) {
+    out[o++] = 0xc0 + payload;
   } else {
-    out[0] = 0xf8;
-    out[1] = payload;
-    o = 2;
+    out[o++] = 0xf8;
+    out[o++] = payload;
   }
   o += writeInteger(out, o, account.nonce, nonceLength);
   o += writeInteger(out, o, account.balance, balanceLength);
@@ -58,13 +68,48 @@ export function encodeAccountLeaf(account: Account, storageRoot: Uint8Array): Ui
   o += 32;
   out[o++] = 0xa0;
   out.set(codeHashToBytes(account.codeHash), o);
+}
+
+/** Account trie leaves: rlp([nonce, balance, storageRoot, codeHash]) written straight into the node encoding. */
+export const ACCOUNT_LEAF_CODEC: LeafCodec<AccountLeaf> = {
+  encodedLength: accountLeafLength,
+  write: writeAccountLeaf,
+  equals: (a, b) =>
+    a.account.nonce === b.account.nonce &&
+    a.account.balance === b.account.balance &&
+    a.account.codeHash === b.account.codeHash &&
+    sameRoot(a.storageRoot, b.storageRoot),
+};
+
+function sameRoot(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Storage trie leaves: rlp(value) of a non-zero slot value. */
+export const STORAGE_LEAF_CODEC: LeafCodec<bigint> = {
+  encodedLength: (value) => {
+    const length = bigintByteLength(value);
+    return integerLength(value, length);
+  },
+  write: (value, out, offset) => {
+    writeInteger(out, offset, value, bigintByteLength(value));
+  },
+  equals: (a, b) => a === b,
+};
+
+/** rlp([nonce, balance, storageRoot, codeHash]) as a new array. */
+export function encodeAccountLeaf(account: Account, storageRoot: Uint8Array): Uint8Array {
+  const leaf = { account, storageRoot };
+  const out = new Uint8Array(accountLeafLength(leaf));
+  writeAccountLeaf(leaf, out, 0);
   return out;
 }
 
 /** rlp(value) for a non-zero storage value (zero values are deleted from the trie, never stored). */
 export function encodeStorageLeaf(value: bigint): Uint8Array {
-  const length = bigintByteLength(value);
-  const out = new Uint8Array(integerLength(value, length));
-  writeInteger(out, 0, value, length);
+  const out = new Uint8Array(STORAGE_LEAF_CODEC.encodedLength(value));
+  STORAGE_LEAF_CODEC.write(value, out, 0);
   return out;
 }

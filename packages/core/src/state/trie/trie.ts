@@ -9,10 +9,12 @@
 import {
   BRANCH,
   BranchNode,
+  BYTES_CODEC,
   EXTENSION,
   ExtensionNode,
   encodeNode,
   LEAF,
+  type LeafCodec,
   LeafNode,
   nibbleAt,
   rootHashOf,
@@ -24,7 +26,7 @@ const EMPTY_ROOT = Uint8Array.from([
   0x1b, 0x99, 0x6c, 0xad, 0xc0, 0x01, 0x62, 0x2f, 0xb5, 0xe3, 0x63, 0xb4, 0x21,
 ]);
 
-export class MerkleTrie {
+export class MerkleTrie<V = Uint8Array> {
   #root: TrieNode | null = null;
   /** The cached root hash; null after any change. */
   #rootHash: Uint8Array | null = null;
@@ -33,10 +35,13 @@ export class MerkleTrie {
   #changed = false;
   readonly #keyLength: number;
   readonly #keyNibbles: number;
+  readonly #codec: LeafCodec<V>;
 
-  constructor(keyLength = 32) {
+  /** `codec` encodes leaf values (default: values are the bytes themselves). */
+  constructor(keyLength = 32, codec: LeafCodec<V> = BYTES_CODEC as unknown as LeafCodec<V>) {
     this.#keyLength = keyLength;
     this.#keyNibbles = keyLength * 2;
+    this.#codec = codec;
   }
 
   /** Number of keys held. */
@@ -44,10 +49,10 @@ export class MerkleTrie {
     return this.#size;
   }
 
-  /** Sets `key` to `value` (non-empty bytes). */
-  put(key: Uint8Array, value: Uint8Array): void {
+  /** Sets `key` to `value` (whose encoding must be non-empty). */
+  put(key: Uint8Array, value: V): void {
     this.#checkKey(key);
-    if (value.length === 0) throw new RangeError("trie values must be non-empty; use delete()");
+    if (this.#codec.encodedLength(value) === 0) throw new RangeError("trie values must be non-empty; use delete()");
     this.#changed = false;
     this.#root = this.#insert(this.#root, key, 0, value);
     if (this.#changed) this.#rootHash = null;
@@ -62,12 +67,12 @@ export class MerkleTrie {
     if (this.#changed) this.#rootHash = null;
   }
 
-  get(key: Uint8Array): Uint8Array | undefined {
+  get(key: Uint8Array): V | undefined {
     this.#checkKey(key);
     let node = this.#root;
     let depth = 0;
     while (node !== null) {
-      if (node.kind === LEAF) return sameKey(node.key, key) ? node.value : undefined;
+      if (node.kind === LEAF) return sameKey(node.key, key) ? (node.value as V) : undefined;
       if (node.kind === EXTENSION) {
         const path = node.path;
         for (let i = 0; i < path.length; i++) if (path[i] !== nibbleAt(key, depth + i)) return undefined;
@@ -84,7 +89,7 @@ export class MerkleTrie {
   /** The root hash (32 bytes; do not mutate), rehashing only what changed since the last call. */
   root(): Uint8Array {
     if (this.#root === null) return EMPTY_ROOT;
-    this.#rootHash ??= rootHashOf(this.#root, this.#keyNibbles);
+    this.#rootHash ??= rootHashOf(this.#root, this.#keyNibbles, this.#codec as LeafCodec<never>);
     return this.#rootHash;
   }
 
@@ -100,7 +105,7 @@ export class MerkleTrie {
     let node: TrieNode | null = this.#root;
     let depth = 0;
     while (node !== null) {
-      const encoded = encodeNode(node, this.#keyNibbles);
+      const encoded = encodeNode(node, this.#keyNibbles, this.#codec as LeafCodec<never>);
       if (node === this.#root || encoded.length >= 32) proof.push(encoded);
       if (node.kind === LEAF) break;
       if (node.kind === EXTENSION) {
@@ -124,11 +129,11 @@ export class MerkleTrie {
   }
 
   /** Visits every (key, value) pair in key order. */
-  *entries(): Generator<[Uint8Array, Uint8Array]> {
+  *entries(): Generator<[Uint8Array, V]> {
     const stack: TrieNode[] = this.#root === null ? [] : [this.#root];
     while (stack.length > 0) {
       const node = stack.pop()!;
-      if (node.kind === LEAF) yield [node.key, node.value];
+      if (node.kind === LEAF) yield [node.key, node.value as V];
       else if (node.kind === EXTENSION) stack.push(node.child);
       else {
         for (let i = 15; i >= 0; i--) {
@@ -145,7 +150,7 @@ export class MerkleTrie {
     }
   }
 
-  #insert(node: TrieNode | null, key: Uint8Array, depth: number, value: Uint8Array): TrieNode {
+  #insert(node: TrieNode | null, key: Uint8Array, depth: number, value: V): TrieNode {
     if (node === null) {
       this.#size++;
       this.#changed = true;
@@ -165,7 +170,7 @@ export class MerkleTrie {
       const end = this.#keyNibbles;
       while (i < end && nibbleAt(existing, i) === nibbleAt(key, i)) i++;
       if (i === end) {
-        if (!sameBytes(node.value, value)) {
+        if (!this.#codec.equals(node.value as V, value)) {
           node.value = value;
           this.#changed = true;
         }
@@ -297,13 +302,5 @@ function joinPath(prefix: Uint8Array, node: LeafNode | ExtensionNode, depth: num
 function sameKey(a: Uint8Array, b: Uint8Array): boolean {
   if (a === b) return true;
   for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a === b) return true;
-  const length = a.length;
-  if (length !== b.length) return false;
-  for (let i = 0; i < length; i++) if (a[i] !== b[i]) return false;
   return true;
 }

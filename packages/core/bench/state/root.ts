@@ -1,0 +1,130 @@
+/**
+ * State-root and state-diff figures. Run from packages/core:
+ *   node --expose-gc bench/state/root.ts [accounts=1000000]
+ * 1. keys/s: blocks of 1k, 10k, 100k touched accounts (balance/nonce updates) over an N-account state, WorldState
+ *    writes + commit() (hashing keccak(address), leaf encoding, trie update, root), averaged over several blocks.
+ * 2. diff bytes per ERC-20-like transfer (sender nonce+balance, two token balance slots; one token contract and fee
+ *    recipient per mini-block), raw and compressed with brotli and zstd, for mini-blocks of 1, 10, 100, 1000 transfers.
+ * 3. snapshot encode and restore time for the N-account state.
+ */
+import { brotliCompressSync, constants, zstdCompressSync } from "node:zlib";
+import { keccak256 } from "../../src/chain/hash.ts";
+import type { Address, Hash } from "../../src/chain/types.ts";
+import { bytesToHex } from "../../src/state/bytes.ts";
+import { KECCAK_EMPTY } from "../../src/state/constants.ts";
+import { StateDiffRecorder } from "../../src/state/diff.ts";
+import { encodeStateDiff } from "../../src/state/diffCodec.ts";
+import { encodeSnapshot, restoreSnapshot } from "../../src/state/snapshot.ts";
+import { WorldState } from "../../src/state/worldState.ts";
+
+const accountCount = Number(process.argv[2] ?? 1_000_000);
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+
+function addressOf(i: number): Address {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, i);
+  return bytesToHex(keccak256(b), 12, 32) as Address;
+}
+
+let t0 = performance.now();
+const state = new WorldState();
+const addresses: Address[] = [];
+for (let i = 0; i < accountCount; i++) {
+  const a = addressOf(i);
+  addresses.push(a);
+  state.putAccount(a, { nonce: BigInt(i % 100), balance: 10n ** 18n + BigInt(i), codeHash: KECCAK_EMPTY });
+}
+const fill = performance.now() - t0;
+t0 = performance.now();
+state.commit();
+const build = performance.now() - t0;
+console.log(
+  `state: ${accountCount} accounts, maps filled in ${fill.toFixed(0)} ms, initial root in ${build.toFixed(0)} ms`,
+);
+gc();
+console.log(`heap after build: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
+
+let cursor = 0;
+for (const [touched, rounds] of [
+  [1_000, 10],
+  [10_000, 6],
+  [100_000, 3],
+] as const) {
+  let total = 0;
+  let commitTotal = 0;
+  let cpuTotal = 0;
+  for (let r = 0; r < rounds; r++) {
+    gc();
+    const cpuStart = process.cpuUsage();
+    const start = performance.now();
+    for (let i = 0; i < touched; i++) {
+      const a = addresses[(cursor = (cursor + 7919) % accountCount)]!;
+      const account = state.getAccount(a)!;
+      state.putAccount(a, {
+        nonce: account.nonce + 1n,
+        balance: account.balance - 21_000n,
+        codeHash: account.codeHash,
+      });
+    }
+    const mid = performance.now();
+    state.commit();
+    const end = performance.now();
+    const cpu = process.cpuUsage(cpuStart);
+    cpuTotal += (cpu.user + cpu.system) / 1000;
+    total += end - start;
+    commitTotal += end - mid;
+  }
+  const perBlock = total / rounds;
+  const cpuPerBlock = cpuTotal / rounds;
+  // CPU time too: on a shared machine wall time includes waiting for a core (GC threads add CPU time, though).
+  console.log(
+    `block of ${touched} touched keys: ${perBlock.toFixed(1)} ms wall (commit ${(commitTotal / rounds).toFixed(1)} ms) → ${Math.round(touched / (perBlock / 1000))} keys/s; ${cpuPerBlock.toFixed(1)} ms CPU → ${Math.round(touched / (cpuPerBlock / 1000))} keys/CPU-s`,
+  );
+}
+
+// --- diff bytes per ERC-20-like transfer ---
+const slotOf = (owner: Address): Hash => {
+  const preimage = new Uint8Array(64);
+  preimage.set(Buffer.from(owner.slice(2), "hex"), 12);
+  return bytesToHex(keccak256(preimage)) as Hash;
+};
+const token = "0x00000000000000000000000000000000000c0ffe" as Address;
+const feeRecipient = "0x4200000000000000000000000000000000000011" as Address;
+const diffState = new WorldState();
+diffState.putCode(token, Uint8Array.of(0x60, 0x80, 0x60, 0x40, 0x52));
+for (const n of [1, 10, 100, 1000]) {
+  const recorder = new StateDiffRecorder(diffState);
+  for (let i = 0; i < n; i++) {
+    const sender = addresses[(i * 31) % accountCount]!;
+    const recipient = addresses[(i * 31 + 17) % accountCount]!;
+    const gasFee = 51_234n * 1_000_000n;
+    recorder.putAccount(sender, {
+      nonce: BigInt(i + 5),
+      balance: 10n ** 18n - gasFee * BigInt(i + 1),
+      codeHash: KECCAK_EMPTY,
+    });
+    recorder.putStorage(token, slotOf(sender), 123_456_789n * 10n ** 12n - BigInt(i));
+    recorder.putStorage(token, slotOf(recipient), 5n * 10n ** 18n + BigInt(i));
+    recorder.putAccount(feeRecipient, { nonce: 0n, balance: gasFee * BigInt(i + 1), codeHash: KECCAK_EMPTY });
+  }
+  const bytes = encodeStateDiff(recorder.takeDiff());
+  const brotli = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }).length;
+  const zstd = zstdCompressSync(bytes).length;
+  console.log(
+    `mini-block of ${n} ERC-20 transfers: ${(bytes.length / n).toFixed(1)} B/transfer raw, ${(brotli / n).toFixed(1)} brotli(q5), ${(zstd / n).toFixed(1)} zstd`,
+  );
+}
+
+// --- snapshot ---
+gc();
+t0 = performance.now();
+const chunks = [...encodeSnapshot(state)];
+const encodeMs = performance.now() - t0;
+const snapshotBytes = chunks.reduce((sum, c) => sum + c.length, 0);
+gc();
+t0 = performance.now();
+const restored = restoreSnapshot(chunks);
+const restoreMs = performance.now() - t0;
+console.log(
+  `snapshot: ${(snapshotBytes / 2 ** 20).toFixed(1)} MiB in ${chunks.length} chunks, encode ${encodeMs.toFixed(0)} ms, restore (maps + trie rebuild) ${restoreMs.toFixed(0)} ms, root ${restored.stateRoot === state.stateRoot ? "matches" : "MISMATCH"}`,
+);

@@ -191,8 +191,8 @@ export class TxPool {
 
   /**
    * Up to `max` executable transactions not handed out yet: nonce order within a sender, and round-robin across
-   * senders (round k takes each sender's k-th transaction, ordered by arrival). They stay in the pool, in flight,
-   * until `onIncluded` / `onRejected`.
+   * senders (round k takes each sender's k-th transaction, ordered by arrival). A transaction whose fee cap is below
+   * the current base fee holds back its sender. They stay in the pool, in flight, until `onIncluded` / `onRejected`.
    */
   takeExecutable(max: number): PoolTransaction[] {
     const out: PoolTransaction[] = [];
@@ -200,6 +200,8 @@ export class TxPool {
     const heap = new CandidateHeap();
     for (const sender of this.#senders.values()) {
       const first = this.#nextAvailable(sender, sender.nonce);
+      // A transaction whose fee cap fell below the base fee waits (with its sender's later ones) until it drops.
+      if (first !== undefined && feeCap(first.tx) < this.#baseFeePerGas) continue;
       // Transactions already in flight count as rounds this sender has had.
       if (first !== undefined) heap.push({ sender, entry: first, round: Number(first.tx.nonce - sender.nonce) });
     }
@@ -209,7 +211,8 @@ export class TxPool {
       candidate.entry.inFlight = true;
       out.push(candidate.entry.tx);
       const next = this.#nextAvailable(candidate.sender, candidate.entry.tx.nonce + 1n);
-      if (next !== undefined) heap.push({ sender: candidate.sender, entry: next, round: candidate.round + 1 });
+      if (next !== undefined && feeCap(next.tx) >= this.#baseFeePerGas)
+        heap.push({ sender: candidate.sender, entry: next, round: candidate.round + 1 });
     }
     return out;
   }
@@ -226,13 +229,16 @@ export class TxPool {
   }
 
   /**
-   * The sequencer could not include the transaction. A nonce gap returns it to the queue (the transactions before
-   * it were rejected); any other reason drops it.
+   * The sequencer could not include the transaction. A nonce gap (the transactions before it were rejected) or a fee
+   * cap below the base fee returns it to the queue; any other reason drops it.
    */
   onRejected(tx: Transaction, error: unknown): void {
     const entry = this.#byHash.get(tx.hash);
     if (entry === undefined) return;
-    if (error instanceof TransactionRejectedError && error.reason === "nonceTooHigh") {
+    if (
+      error instanceof TransactionRejectedError &&
+      (error.reason === "nonceTooHigh" || error.reason === "feeCapTooLow")
+    ) {
       entry.inFlight = false;
       return;
     }

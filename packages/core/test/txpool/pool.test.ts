@@ -350,6 +350,36 @@ describe("TxPool.takeExecutable", () => {
   });
 });
 
+describe("TxPool and the base fee", () => {
+  it("holds back a sender whose next transaction's fee cap fell below the base fee, until it drops again", async () => {
+    const p = pool();
+    const cheap = await transfer(0, 0, { maxFeePerGas: 2n * GWEI });
+    const next = await transfer(0, 1, { maxFeePerGas: 5n * GWEI });
+    const other = await transfer(1, 0, { maxFeePerGas: 5n * GWEI });
+    for (const tx of [cheap, next, other]) p.add(tx.raw);
+    p.onStateChanged({ baseFeePerGas: 3n * GWEI });
+    assert.deepEqual(
+      p.takeExecutable(10).map((t) => t.hash),
+      [other.hash],
+    );
+    p.onStateChanged({ baseFeePerGas: GWEI });
+    assert.deepEqual(
+      p.takeExecutable(10).map((t) => t.hash),
+      [cheap.hash, next.hash],
+    );
+  });
+
+  it("keeps a transaction the executor refused for its fee cap", async () => {
+    const p = pool();
+    const tx = await transfer(0, 0);
+    p.add(tx.raw);
+    p.takeExecutable(1);
+    p.onRejected(tx, new TransactionRejectedError("feeCapTooLow", "max fee per gas less than block base fee"));
+    assert.equal(p.status(tx.hash), "pending");
+    assert.equal(p.takeExecutable(1)[0]?.hash, tx.hash);
+  });
+});
+
 describe("txPoolConfigSchema", () => {
   it("fills in the named defaults", () => {
     assert.deepEqual(txPoolConfigSchema.parse({}), {

@@ -6,6 +6,7 @@ import type { z } from "zod";
 import type { RpcBackend } from "./backend.ts";
 import type { RpcLimits } from "./config.ts";
 import type { FilterRegistry } from "./filters.ts";
+import type { RpcMetrics } from "./metrics.ts";
 import type { ParamSpec } from "./params.ts";
 import type { ReceiptWaiter } from "./receiptWaiter.ts";
 import type { SubscriptionConnection, SubscriptionHub } from "./subscriptions.ts";
@@ -26,6 +27,7 @@ export interface RpcContext {
   readonly receipts: ReceiptWaiter;
   /** Set for WebSocket requests only. */
   readonly connection: SubscriptionConnection | undefined;
+  readonly metrics: RpcMetrics | undefined;
 }
 
 type ParamValue<S> = S extends { readonly schema: infer Z extends z.ZodType; readonly optional: true }

@@ -51,6 +51,7 @@ export async function handleRequest(
   }
   const method = body.method;
   const definition = Object.hasOwn(methods, method) ? methods[method] : undefined;
+  const started = context.metrics ? performance.now() : 0;
   let response: Response;
   if (!definition) {
     response = errorResponse(id, methodNotFound(method));
@@ -65,6 +66,11 @@ export async function handleRequest(
         logger?.warn({ method, err: error }, "rpc method failed");
       }
     }
+  }
+  if (context.metrics) {
+    const label = definition ? method : "unknown";
+    context.metrics.requestsTotal.inc({ method: label, code: String(response.error?.code ?? 0) });
+    context.metrics.requestDurationSeconds.observe({ method: label }, (performance.now() - started) / 1000);
   }
   return hasId ? response : undefined;
 }

@@ -15,6 +15,7 @@
  *   overlay.ts        writable overlay with state overrides, for backends implementing `call`
  *   errors.ts         the one error → JSON-RPC code map
  *   config.ts         limits schema and defaults
+ *   metrics.ts        the metrics the server records (filled by node/ with prom-client)
  *
  * Data flow: request → server → dispatcher → params (zod) → method → backend → format → response. Backend events
  * (mini-blocks, blocks, pending txs) → server → receiptWaiter / filters / subscriptions → WebSocket notifications.
@@ -50,6 +51,7 @@ export {
   PENDING_BLOCK_HASH,
 } from "./format.ts";
 export { rpcMethods } from "./methods/index.ts";
+export type { RpcMetrics } from "./metrics.ts";
 export { createOverlayState } from "./overlay.ts";
 export {
   type RpcServer,

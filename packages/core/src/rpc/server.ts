@@ -14,6 +14,7 @@ import { handlePayload } from "./dispatcher.ts";
 import { payloadTooLarge, toJsonRpcError } from "./errors.ts";
 import { FilterRegistry } from "./filters.ts";
 import { rpcMethods } from "./methods/index.ts";
+import type { RpcMetrics } from "./metrics.ts";
 import { ReceiptWaiter } from "./receiptWaiter.ts";
 import { type SubscriptionConnection, SubscriptionHub } from "./subscriptions.ts";
 
@@ -25,6 +26,8 @@ export interface StartRpcServerParameters {
   readonly port?: number;
   readonly limits?: RpcLimitsInput;
   readonly logger?: RpcLogger;
+  /** Filled by node/ with prom-client objects. */
+  readonly metrics?: RpcMetrics;
   /** Extra or replacement methods (e.g. a node role adding its own `mach_*`). */
   readonly methods?: MethodTable;
 }
@@ -58,13 +61,21 @@ function rawToString(data: RawData): string {
 }
 
 export async function startRpcServer(parameters: StartRpcServerParameters): Promise<RpcServer> {
-  const { backend, logger } = parameters;
+  const { backend, logger, metrics } = parameters;
   const limits = rpcLimitsSchema.parse(parameters.limits ?? {});
   const methods: MethodTable = parameters.methods ? { ...rpcMethods, ...parameters.methods } : rpcMethods;
   const filters = new FilterRegistry(backend, limits);
   const subscriptions = new SubscriptionHub(backend);
   const receipts = new ReceiptWaiter(backend);
-  const baseContext: RpcContext = { backend, limits, filters, subscriptions, receipts, connection: undefined };
+  const baseContext: RpcContext = {
+    backend,
+    limits,
+    filters,
+    subscriptions,
+    receipts,
+    connection: undefined,
+    metrics,
+  };
 
   const guard =
     <A extends unknown[]>(event: string, fn: (...args: A) => void) =>
@@ -167,6 +178,7 @@ export async function startRpcServer(parameters: StartRpcServerParameters): Prom
         if (ws.readyState !== WebSocket.OPEN) return;
         if (ws.bufferedAmount + message.length > limits.maxWsBufferedBytes) {
           logger?.warn({ bufferedBytes: ws.bufferedAmount }, "rpc websocket too slow, closing");
+          metrics?.wsDroppedTotal.inc();
           subscriptions.detach(connection);
           ws.terminate();
           return;
@@ -175,6 +187,7 @@ export async function startRpcServer(parameters: StartRpcServerParameters): Prom
       },
     };
     subscriptions.attach(connection);
+    metrics?.wsConnections.set(wss.clients.size);
     const context: RpcContext = { ...baseContext, connection };
     ws.on("message", (data) => {
       handlePayload(rawToString(data), context, methods, logger).then(
@@ -184,7 +197,10 @@ export async function startRpcServer(parameters: StartRpcServerParameters): Prom
         (error: unknown) => logger?.error({ err: error }, "rpc ws dispatch failed"),
       );
     });
-    ws.on("close", () => subscriptions.detach(connection));
+    ws.on("close", () => {
+      subscriptions.detach(connection);
+      metrics?.wsConnections.set(wss.clients.size);
+    });
     ws.on("error", (error) => logger?.debug({ err: error }, "rpc websocket error"));
   });
 

@@ -22,6 +22,13 @@ type Handler<Req, Res> = (request: Req) => Promise<Res> | Res;
 
 function unary<Req, Res>(handler: Handler<Req, Res>, faults: FaultState): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
+    for (const [key, value] of Object.entries(faults.requiredMetadata)) {
+      if (call.metadata.get(key)[0] !== value) {
+        const message = `missing or wrong metadata ${key}`;
+        callback({ code: grpc.status.UNAUTHENTICATED, details: message, name: "Unauthenticated", message });
+        return;
+      }
+    }
     const fault = faults.take();
     if (fault) {
       callback({ code: fault.code, details: fault.message, name: "InjectedFault", message: fault.message });
@@ -44,7 +51,14 @@ function unary<Req, Res>(handler: Handler<Req, Res>, faults: FaultState): grpc.h
 }
 
 export class FaultState implements FaultInjection {
+  /** Metadata every call must carry (an API key in front of a hosted disperser). */
+  readonly requiredMetadata: Record<string, string>;
   #remaining = 0;
+
+  constructor(requiredMetadata: Record<string, string> = {}) {
+    this.requiredMetadata = requiredMetadata;
+  }
+
   #code: grpc.status = grpc.status.UNAVAILABLE;
   #message = "injected fault";
 

@@ -41,6 +41,8 @@ export interface StartEigenDaStandInParameters {
   readonly onDemandDepositWei?: bigint;
   readonly proxySignerPrivateKey?: string;
   readonly proxyPutTimeoutMs?: number;
+  /** gRPC metadata every call must carry, else UNAUTHENTICATED (stands in for a hosted disperser's API key). */
+  readonly requiredMetadata?: Record<string, string>;
 }
 
 export interface EigenDaStandIn {
@@ -80,7 +82,7 @@ export async function startEigenDaStandIn(parameters: StartEigenDaStandInParamet
       maxBlobsPerSecondPerAccount: parameters.maxBlobsPerSecondPerAccount ?? 0,
     },
   });
-  const faults = new FaultState();
+  const faults = new FaultState(parameters.requiredMetadata);
   const serverOptions = {
     "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
     "grpc.max_send_message_length": MAX_MESSAGE_BYTES,

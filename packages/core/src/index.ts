@@ -15,3 +15,6 @@ export * from "./state/types.ts";
 export * from "./execution/index.ts";
 export * from "./txpool/index.ts";
 export * from "./state/index.ts";
+export * from "./sequencer/index.ts";
+export * from "./state/store/index.ts";
+export * from "./node/index.ts";

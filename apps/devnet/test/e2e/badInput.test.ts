@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { type Hex, parseGwei, serializeTransaction } from "viem";
+import { type Hex, keccak256, numberToHex, parseGwei, parseSignature, serializeTransaction } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { DEFAULT_CHAIN_ID, DEV_KEYS } from "../support/chain.ts";
 import { type MachProcess, startMach } from "../support/machProcess.ts";
@@ -78,15 +78,26 @@ describe("bad input to a running node", () => {
     assert.ok(result, "the queued transaction is accepted");
     return signed({ nonce: 5, value: 3n });
   }, -32000, /^replacement transaction underpriced/);
-  rejectsTx("an invalid signature", async () => {
-    const raw = await signed({ nonce: 1 });
-    // Flip bytes of s: recovery yields no valid sender or s > n/2.
-    return `${raw.slice(0, -8)}ffffffff` as Hex;
-  }, -32000, /invalid sender|invalid transaction v, r, s values/);
+  rejectsTx("an invalid signature (s above n/2, EIP-2)", async () => {
+    const fields = {
+      chainId: DEFAULT_CHAIN_ID,
+      type: "eip1559",
+      maxFeePerGas: parseGwei("1"),
+      maxPriorityFeePerGas: 1n,
+      gas: 21_000n,
+      to: "0x000000000000000000000000000000000000dead",
+      value: 1n,
+      nonce: 1,
+    } as const;
+    const signature = parseSignature(await account.sign({ hash: keccak256(serializeTransaction(fields)) }));
+    // The same signature with s mirrored to n - s recovers a key, but malleable signatures are invalid.
+    const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+    return serializeTransaction(fields, { ...signature, s: numberToHex(n - BigInt(signature.s), { size: 32 }), yParity: 1 - (signature.yParity ?? 0) });
+  }, -32000, /invalid sender/);
   rejectsTx("a pre-EIP-155 legacy transaction", async () => {
     const unsigned = serializeTransaction({ type: "legacy", gasPrice: parseGwei("1"), gas: 21_000n, to: account.address, value: 1n, nonce: 1 });
-    const signature = await account.sign({ hash: (await import("viem")).keccak256(unsigned) });
-    return serializeTransaction({ type: "legacy", gasPrice: parseGwei("1"), gas: 21_000n, to: account.address, value: 1n, nonce: 1 }, (await import("viem")).parseSignature(signature));
+    const signature = await account.sign({ hash: keccak256(unsigned) });
+    return serializeTransaction({ type: "legacy", gasPrice: parseGwei("1"), gas: 21_000n, to: account.address, value: 1n, nonce: 1 }, parseSignature(signature));
   }, -32000, /only replay-protected|chain id/);
 
   it("answers undecodable transaction bytes with -32602 or -32000 and keeps serving", async () => {

@@ -59,9 +59,10 @@ describe("a Mach node driven by ethers v6", () => {
     await deployed.waitForDeployment();
     const token = new Contract(await deployed.getAddress(), TestToken.abi as never, wallet);
     await assert.rejects(token.getFunction("transfer").estimateGas(Wallet.createRandom().address, 2n), (error: unknown) => {
-      const e = error as { code?: string; revert?: { name: string } };
+      // ethers decodes only Error(string)/Panic itself; custom errors are parsed from `data` with the interface.
+      const e = error as { code?: string; data?: string };
       assert.equal(e.code, "CALL_EXCEPTION");
-      assert.equal(e.revert?.name, "InsufficientBalance");
+      assert.equal(token.interface.parseError(e.data as string)?.name, "InsufficientBalance");
       return true;
     });
   });

@@ -11,6 +11,7 @@ import { rpcLimitsSchema } from "../rpc/config.ts";
 import { chainConfigSchema, sequencerConfigSchema } from "../sequencer/config.ts";
 import { MachError } from "../errors.ts";
 import type { DataAvailability } from "../da/types.ts";
+import { createMemoryDa } from "../da/memory.ts";
 
 /** The standard Hardhat/Anvil development mnemonic: its accounts are public, never use them for value. */
 export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
@@ -80,9 +81,12 @@ export const batcherConfigSchema = z
   })
   .strict();
 
-/** A DA provider the composition root links in: its options schema and a factory. */
+/**
+ * A DA provider the composition root links in: its options schema (validated with the node config) and a factory
+ * that takes the raw options and parses them with that schema itself.
+ */
 export interface DaProviderEntry<Options = unknown> {
-  readonly optionsSchema: z.ZodType<Options>;
+  readonly optionsSchema: z.ZodType;
   readonly create: (options: Options) => Promise<DataAvailability> | DataAvailability;
 }
 export type DaProviderRegistry = Readonly<Record<string, DaProviderEntry<never>>>;
@@ -194,3 +198,21 @@ function applyEnvOverrides(input: Record<string, unknown>, env: Readonly<Record<
   }
   return output;
 }
+
+/** The in-memory DA provider (tests, and a devnet without a DA service). */
+const memoryDaOptionsSchema = z
+  .object({
+    maxBlobBytes: z.number().int().positive().optional(),
+    confirmationDelayMs: z.number().int().nonnegative().default(0),
+  })
+  .strict();
+export const memoryDaProvider: DaProviderEntry<unknown> = {
+  optionsSchema: memoryDaOptionsSchema,
+  create: (input) => {
+    const options = memoryDaOptionsSchema.parse(input);
+    return createMemoryDa({
+      confirmationDelayMs: options.confirmationDelayMs,
+      ...(options.maxBlobBytes !== undefined ? { maxBlobBytes: options.maxBlobBytes } : {}),
+    });
+  },
+};

@@ -4,12 +4,15 @@
  */
 import { gasPriceOracleArtifact, l1BlockArtifact, l2ToL1MessagePasserArtifact, predeploys } from "@mach/contracts";
 import { type Hex, hexToBytes } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
+import { pbkdf2Sync } from "node:crypto";
+import { HDKey, hdKeyToAccount } from "viem/accounts";
 import { EMPTY_OMMERS_HASH, EMPTY_REQUESTS_HASH, EMPTY_TRIE_ROOT, ZERO_HASH } from "../chain/constants.ts";
 import { hashHeader } from "../chain/header.ts";
 import type { Address, Block, Hash, Header } from "../chain/types.ts";
 import type { ChainConfig, SequencerConfig } from "../sequencer/config.ts";
-import { buildGenesisState, type GenesisAlloc } from "../state/genesis.ts";
+import { buildGenesisState, type GenesisAccount } from "../state/genesis.ts";
+
+export type GenesisAlloc = Record<Address, GenesisAccount>;
 import type { WorldState } from "../state/worldState.ts";
 import type { GenesisConfig } from "./config.ts";
 
@@ -21,8 +24,11 @@ export interface DevAccount {
 /** Accounts m/44'/60'/0'/0/i of the mnemonic, as Hardhat and Anvil derive them. */
 export function deriveDevAccounts(mnemonic: string, count: number): DevAccount[] {
   const accounts: DevAccount[] = [];
+  // BIP-39 seed once with native PBKDF2 (viem's mnemonicToAccount re-derives it in JS for every index).
+  const seed = pbkdf2Sync(mnemonic.normalize("NFKD"), "mnemonic", 2048, 64, "sha512");
+  const master = HDKey.fromMasterSeed(seed);
   for (let i = 0; i < count; i++) {
-    const account = mnemonicToAccount(mnemonic, { addressIndex: i });
+    const account = hdKeyToAccount(master, { addressIndex: i });
     const privateKey = account.getHdKey().privateKey;
     if (!privateKey) throw new Error(`mnemonic account ${i} has no private key`);
     accounts.push({
@@ -34,7 +40,7 @@ export function deriveDevAccounts(mnemonic: string, count: number): DevAccount[]
 }
 
 export function genesisAlloc(config: GenesisConfig, devAccounts: readonly DevAccount[]): GenesisAlloc {
-  const alloc: Record<Address, GenesisAlloc[Address]> = {};
+  const alloc: GenesisAlloc = {};
   for (const account of devAccounts) alloc[account.address] = { balance: config.accountBalance };
   const predeployCode: [string, Hex][] = [
     [predeploys.l2ToL1MessagePasser, l2ToL1MessagePasserArtifact.deployedBytecode],
@@ -45,15 +51,13 @@ export function genesisAlloc(config: GenesisConfig, devAccounts: readonly DevAcc
     alloc[address.toLowerCase() as Address] = { balance: 0n, nonce: 1n, code: hexToBytes(code) };
   }
   for (const [address, entry] of Object.entries(config.alloc)) {
-    const storage = new Map<Hash, bigint>();
-    for (const [slot, value] of Object.entries(entry.storage ?? {})) {
-      storage.set(`0x${BigInt(slot).toString(16).padStart(64, "0")}` as Hash, BigInt(value));
-    }
+    const storage: Record<Hex, bigint> = {};
+    for (const [slot, value] of Object.entries(entry.storage ?? {})) storage[slot as Hex] = BigInt(value);
     alloc[address as Address] = {
       balance: entry.balance,
       nonce: entry.nonce,
-      ...(entry.code ? { code: hexToBytes(entry.code as Hex) } : {}),
-      ...(storage.size ? { storage } : {}),
+      ...(entry.code ? { code: entry.code as Hex } : {}),
+      storage,
     };
   }
   return alloc;

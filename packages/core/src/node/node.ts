@@ -74,7 +74,7 @@ export async function startNode({ config, daProviders, logger: given }: StartNod
     nodeState = restored.state;
     head = restored.head;
     log.info(
-      { head: head.header.number, stateRoot: head.header.stateRoot, recoveredMiniBlocks: restored.openMiniBlocks.length },
+      { head: head.header.number.toString(), stateRoot: head.header.stateRoot, recoveredMiniBlocks: restored.openMiniBlocks.length },
       "restarted from snapshot and write-ahead log",
     );
     return finishStart(restored.openMiniBlocks);
@@ -103,7 +103,6 @@ export async function startNode({ config, daProviders, logger: given }: StartNod
       metrics: metrics.sequencer,
       onBlockSealed: async (block) => {
         metrics.headBlock.set(Number(block.header.number));
-        nodeState.onBlockSealed(block.header.number);
         if (block.header.number % BigInt(config.sequencer.snapshotIntervalBlocks) === 0n) {
           await store.putSnapshot(block.header.number, nodeState.snapshotChunks());
           await store.pruneMiniBlocks(nodeState.pruneBelow(block));
@@ -121,8 +120,9 @@ export async function startNode({ config, daProviders, logger: given }: StartNod
     if (config.batcher.enabled) {
       const provider = daProviders[config.da.provider];
       if (!provider) throw new Error(`DA provider ${config.da.provider} is not linked into this binary`);
+      // Config validation already ran the provider's schema; each factory parses its own input again.
       da = await (provider.create as (options: unknown) => Promise<DataAvailability> | DataAvailability)(
-        provider.optionsSchema.parse(config.da.options ?? {}),
+        config.da.options ?? {},
       );
       batcher = createBatcher({
         chainId: config.chain.chainId,

@@ -1,0 +1,10 @@
+/** The DA providers the `mach` binary links, selected by `da.provider` in the node config. */
+import { createCelestiaClient, celestiaOptionsSchema } from "@mach/da-celestia";
+import { createEigenDaClient, eigenDaOptionsSchema } from "@mach/da-eigenda";
+import { type DaProviderEntry, type DaProviderRegistry, memoryDaProvider } from "@mach/core";
+
+export const daProviders: DaProviderRegistry = {
+  memory: memoryDaProvider as DaProviderEntry<never>,
+  eigenda: { optionsSchema: eigenDaOptionsSchema, create: createEigenDaClient } as DaProviderEntry<never>,
+  celestia: { optionsSchema: celestiaOptionsSchema, create: createCelestiaClient } as DaProviderEntry<never>,
+};

@@ -18,6 +18,7 @@ import {
 import { bytesToHex, equalBytes } from "./bytes.ts";
 import { computeShareCommitment } from "./commitment/shareCommitment.ts";
 import { SHARE_VERSION_ZERO, type ShareVersion } from "./commitment/shares.ts";
+import { raceWithTimeout, sleep } from "./deadline.ts";
 import { CelestiaRpcError, CommitmentMismatchError, InvalidBlobError } from "./errors.ts";
 import { type CelestiaOptions, type CelestiaOptionsInput, celestiaOptionsSchema, txConfigToJson } from "./options.ts";
 import { decodeCelestiaPointer, encodeCelestiaPointer } from "./pointer.ts";
@@ -392,54 +393,5 @@ function asDaError(error: unknown, method: string): DaError {
   return new CelestiaRpcError("transient", method, "unexpected failure", {
     details: error instanceof Error ? error.message : String(error),
     cause: error,
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
-
-function raceWithTimeout<T>(
-  promise: Promise<T>,
-  timeoutMs: number,
-  signal: AbortSignal | undefined,
-  id: string,
-): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const cleanup = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-    };
-    const onAbort = (): void => {
-      cleanup();
-      reject(signal?.reason ?? new DaError("transient", "wait aborted"));
-    };
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(
-        new DaError("transient", "timed out waiting for inclusion", { details: `submission ${id}, ${timeoutMs} ms` }),
-      );
-    }, timeoutMs);
-    if (signal?.aborted) return onAbort();
-    signal?.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        cleanup();
-        resolve(value);
-      },
-      (error: unknown) => {
-        cleanup();
-        reject(error);
-      },
-    );
   });
 }

@@ -7,9 +7,11 @@
  * - `commitment/`: shares → NMT subtree roots → RFC-6962 root = the share commitment (go-square v4).
  * - `pointer.ts`: the versioned pointer `0x01 ‖ u64le height ‖ commitment`.
  * - `rpc/`: JSON-RPC transport, node wire shapes, and the one map from node errors to `DaError` kinds.
- * - `client.ts`: `createCelestiaClient`, the port: submit → blob.Submit → GetProof/Included/Get → pointer.
- * - `standin/`: `startCelestiaStandIn`, a local node (JWT auth, timed blocks, real commitments and NMT proofs,
- *   crash-safe persistence). `bin/celestia-standin.ts` runs it alone.
+ * - `client.ts`: `createCelestiaClient`, the port: submit → blob.Submit → GetProof/Included/Get → pointer;
+ *   `deadline.ts` bounds its waits, `telemetry.ts` declares the optional logger and metrics it feeds.
+ * - `standin/`: `startCelestiaStandIn` (`server.ts`), a local node: JWT auth (`auth.ts`), go-jsonrpc framing and
+ *   param decoding (`rpcFraming.ts`), timed blocks with real commitments and NMT proofs (`chain.ts`), crash-safe
+ *   persistence (`store.ts`). `bin/celestia-standin.ts` runs it alone.
  */
 
 export type {

@@ -276,11 +276,17 @@ export async function ensureMulticall3(publicClient: PublicClient): Promise<Addr
  * The `contracts` entries an L2 viem chain needs so that `viem/op-stack` L1 actions find Mach's portal and
  * factory (spread them into `defineChain({ ...chainConfig, sourceId: l1ChainId, contracts: { ... } })`).
  */
-export function machL2ChainContracts(addresses: Pick<MachL1Addresses, "portal" | "disputeGameFactory">, l1ChainId: number) {
+export function machL2ChainContracts<const l1ChainId extends number>(
+  addresses: Pick<MachL1Addresses, "portal" | "disputeGameFactory">,
+  l1ChainId: l1ChainId,
+): {
+  portal: Record<l1ChainId, { address: Address }>;
+  disputeGameFactory: Record<l1ChainId, { address: Address }>;
+} {
   return {
-    portal: { [l1ChainId]: { address: addresses.portal } },
-    disputeGameFactory: { [l1ChainId]: { address: addresses.disputeGameFactory } },
-  } as const;
+    portal: { [l1ChainId]: { address: addresses.portal } } as Record<l1ChainId, { address: Address }>,
+    disputeGameFactory: { [l1ChainId]: { address: addresses.disputeGameFactory } } as Record<l1ChainId, { address: Address }>,
+  };
 }
 
 const zeroAddress: Address = "0x0000000000000000000000000000000000000000";

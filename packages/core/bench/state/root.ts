@@ -58,7 +58,8 @@ for (const [touched, rounds] of [
     const cpuStart = process.cpuUsage();
     const start = performance.now();
     for (let i = 0; i < touched; i++) {
-      const a = addresses[(cursor = (cursor + 7919) % accountCount)]!;
+      cursor = (cursor + 7919) % accountCount;
+      const a = addresses[cursor]!;
       const account = state.getAccount(a)!;
       state.putAccount(a, {
         nonce: account.nonce + 1n,

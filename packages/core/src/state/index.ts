@@ -12,6 +12,7 @@
  *   history.ts     StateHistory: stateAt(blockNumber) for the last N blocks from reverse diffs
  *   snapshot.ts    encodeSnapshot / SnapshotRestorer: full state as chunks for the store; restore rebuilds tries
  *   genesis.ts     buildGenesisState({ alloc }) → committed WorldState
+ *   recording.ts   RecordedWorldState: the sequencer's view (beginMiniBlock / endMiniBlock / commitBlock)
  *
  *   sequencer: recorder = new StateDiffRecorder(worldState) → execute → recorder.takeDiff() (mini-block)
  *              → worldState.commit() + history.recordBlock(n, recorder.takeBlockPreValues()) (block)
@@ -35,6 +36,8 @@ export type { StateHistoryOptions } from "./history.ts";
 export { DEFAULT_HISTORY_BLOCKS, StateHistory } from "./history.ts";
 export type { AccountStateOverride, StateOverrides } from "./overlay.ts";
 export { applyStateOverrides, InvalidStateOverrideError, OverlayState } from "./overlay.ts";
+export type { RecordedWorldStateOptions } from "./recording.ts";
+export { RecordedWorldState } from "./recording.ts";
 export { encodeSnapshot, restoreSnapshot, SNAPSHOT_VERSION, SnapshotRestorer } from "./snapshot.ts";
 export { encodeAccountLeaf, encodeStorageLeaf } from "./trie/leaves.ts";
 export { MerkleTrie } from "./trie/trie.ts";

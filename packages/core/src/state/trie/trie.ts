@@ -166,16 +166,18 @@ export class MerkleTrie<V = Uint8Array> {
     }
     if (node.kind === LEAF) {
       const existing = node.key;
-      let i = depth;
-      const end = this.#keyNibbles;
-      while (i < end && nibbleAt(existing, i) === nibbleAt(key, i)) i++;
-      if (i === end) {
+      if (sameKey(existing, key)) {
         if (!this.#codec.equals(node.value as V, value)) {
           node.value = value;
           this.#changed = true;
         }
         return node;
       }
+      // First differing nibble at or after `depth`: compare whole bytes, then the nibbles of the differing byte.
+      let b = depth >> 1;
+      while (existing[b] === key[b]) b++;
+      let i = b << 1;
+      if (i < depth || nibbleAt(existing, i) === nibbleAt(key, i)) i++;
       // Split: a branch at nibble i holding the old leaf and the new one, behind an extension if i > depth.
       this.#size++;
       this.#changed = true;

@@ -42,6 +42,8 @@ export const rpcLimitsSchema = z.object({
     .int()
     .positive()
     .default(16 * 1024 * 1024),
+  /** WebSocket heartbeat: the server pings this often and closes a peer that did not answer the previous ping. */
+  wsPingIntervalMs: z.number().int().positive().default(30_000),
   /** Idle keep-alive timeout of HTTP connections (ms). */
   keepAliveTimeoutMs: z.number().int().positive().default(65_000),
 });

@@ -17,6 +17,11 @@
  *   config.ts         limits schema and defaults
  *   metrics.ts        the metrics the server records (filled by node/ with prom-client)
  *
+ * Start it over a node's backend (one port serves HTTP and WebSocket):
+ *
+ *   const server = await startRpcServer({ backend, host: "0.0.0.0", port: 8545, limits, logger, metrics });
+ *   // server.url = http://127.0.0.1:8545, server.wsUrl = ws://127.0.0.1:8545; await server.close() on shutdown
+ *
  * Data flow: request → server → dispatcher → params (zod) → method → backend → format → response. Backend events
  * (mini-blocks, blocks, pending txs) → server → receiptWaiter / filters / subscriptions → WebSocket notifications.
  */

@@ -171,7 +171,23 @@ export async function startRpcServer(parameters: StartRpcServerParameters): Prom
     socket.on("error", (error) => logger?.debug({ err: error }, "rpc upgrade socket error"));
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit("connection", ws, request));
   });
+  // Heartbeat: a peer that has not answered the previous ping is gone (half-open TCP); free its subscriptions.
+  const alive = new WeakMap<WebSocket, boolean>();
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (alive.get(ws) === false) {
+        logger?.debug({}, "rpc websocket missed a ping, closing");
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, limits.wsPingIntervalMs);
+  heartbeat.unref();
   wss.on("connection", (ws: WebSocket) => {
+    alive.set(ws, true);
+    ws.on("pong", () => alive.set(ws, true));
     const connection: SubscriptionConnection = {
       subscriptions: new Map(),
       send(message: string) {
@@ -227,6 +243,7 @@ export async function startRpcServer(parameters: StartRpcServerParameters): Prom
       if (closed) return;
       closed = true;
       detachBackend();
+      clearInterval(heartbeat);
       filters.close();
       receipts.close();
       for (const ws of wss.clients) ws.terminate();

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { pino } from "pino";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { WebSocket } from "ws";
 import type { RpcMetrics } from "../../src/rpc/metrics.ts";
@@ -25,7 +26,9 @@ describe("rpc metrics", () => {
       wsConnections: new Gauge({ name: "mach_rpc_ws_connections", help: "connections", registers: [registry] }),
       wsDroppedTotal: new Counter({ name: "mach_rpc_ws_dropped_total", help: "dropped", registers: [registry] }),
     };
-    const server = await startRpcServer({ backend: new FakeBackend(), metrics });
+    // A pino logger fits RpcLogger as it is (checked by the type checker).
+    const logger = pino({ level: "silent" });
+    const server = await startRpcServer({ backend: new FakeBackend(), metrics, logger });
     try {
       const post = (method: string) =>
         fetch(server.url, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params: [] }) }).then(

@@ -285,6 +285,21 @@ describe("rpc WebSocket backpressure", () => {
     }
   });
 
+  it("closes a peer that stops answering pings, and keeps one that answers", async () => {
+    const h = await startHarness({ limits: { wsPingIntervalMs: 10 } });
+    try {
+      const silent = new WebSocket(h.server.wsUrl, { autoPong: false });
+      const closed = new Promise((resolve) => silent.once("close", resolve));
+      const polite = new Client(h.server.wsUrl);
+      await polite.open();
+      await closed;
+      assert.equal((await polite.call("eth_chainId")).result, "0x10e6");
+      await polite.close();
+    } finally {
+      await h.close();
+    }
+  });
+
   it("closes every WebSocket on server close", async () => {
     const h = await startHarness();
     const client = new Client(h.server.wsUrl);

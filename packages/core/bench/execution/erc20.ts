@@ -1,7 +1,7 @@
 /**
  * Execution throughput on ERC-20 transfers: Mach's EthereumJsExecutor over a WorldState vs @ethereumjs/vm 10.1's
- * runTx (SimpleStateManager: in-memory maps, no trie; its fastest configuration), on the same pre-signed transactions with senders recovered
- * beforehand on both sides. Neither side computes a state root here.
+ * runTx in its two fast configurations (SimpleStateManager; Merkle state manager with caches), on the same pre-signed
+ * transactions with senders recovered beforehand on both sides. Neither side computes a state root here.
  * Run: node bench/execution/erc20.ts [senders] [rounds]   (from packages/core)
  *      MACH_BENCH_PROFILE=/tmp/mach.cpuprofile node bench/execution/erc20.ts 500 8 mach
  *      profiles the measured loop only (signing the workload is excluded)
@@ -9,7 +9,7 @@
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { createCustomCommon, Hardfork, Mainnet } from "@ethereumjs/common";
-import { SimpleStateManager } from "@ethereumjs/statemanager";
+import { Caches, MerkleStateManager, SimpleStateManager } from "@ethereumjs/statemanager";
 import { createTxFromRLP } from "@ethereumjs/tx";
 import { bigIntToBytes, createAccount, Address as EvmAddress, hexToBytes as ejsHexToBytes } from "@ethereumjs/util";
 import { createVM, runTx } from "@ethereumjs/vm";
@@ -75,7 +75,7 @@ const measured = txs.slice(senderCount);
 function report(name: string, count: number, gas: bigint, ms: number): void {
   const perSecond = (count / ms) * 1000;
   console.log(
-    `${name.padEnd(34)} ${perSecond.toFixed(0).padStart(7)} tx/s  ${(Number(gas) / ms / 1000).toFixed(2).padStart(6)} Mgas/s  (${count} txs, ${ms.toFixed(0)} ms)`,
+    `${name.padEnd(42)} ${perSecond.toFixed(0).padStart(7)} tx/s  ${(Number(gas) / ms / 1000).toFixed(2).padStart(6)} Mgas/s  (${count} txs, ${ms.toFixed(0)} ms)`,
   );
 }
 
@@ -114,10 +114,13 @@ async function runMach(): Promise<void> {
 }
 
 // --- @ethereumjs/vm ---
-async function runEthereumJs(): Promise<void> {
+async function runEthereumJs(kind: "simple" | "merkle"): Promise<void> {
   const common = createCustomCommon({ chainId: Number(CHAIN_ID) }, Mainnet, { hardfork: Hardfork.Prague });
-  // The fastest honest @ethereumjs configuration: SimpleStateManager (flat maps, no trie), like Mach's overlay.
-  const vm = await createVM({ common, stateManager: new SimpleStateManager({ common }) });
+  // @ethereumjs's two fast configurations: SimpleStateManager (flat maps, no trie, like Mach's state; it copies its
+  // maps at every checkpoint, so it slows down as the state grows) and the Merkle state manager with its caches.
+  const stateManager =
+    kind === "simple" ? new SimpleStateManager({ common }) : new MerkleStateManager({ common, caches: new Caches() });
+  const vm = await createVM({ common, stateManager });
   const token = new EvmAddress(ejsHexToBytes(TOKEN));
   await vm.stateManager.putAccount(token, createAccount({ nonce: 1n, balance: 0n }));
   await vm.stateManager.putCode(token, hexToBytes(Token.deployedBytecode as Hex));
@@ -156,8 +159,16 @@ async function runEthereumJs(): Promise<void> {
     if (result.execResult.exceptionError) throw new Error("transfer failed");
     gas += result.totalGasSpent;
   }
-  report("@ethereumjs/vm runTx (SimpleStateManager)", measured.length, gas, performance.now() - start);
+  report(
+    `@ethereumjs/vm runTx (${kind === "simple" ? "SimpleStateManager" : "Merkle SM + caches"})`,
+    measured.length,
+    gas,
+    performance.now() - start,
+  );
 }
 
 if (only !== "ethereumjs") await runMach();
-if (only !== "mach") await runEthereumJs();
+if (only !== "mach") {
+  await runEthereumJs("simple");
+  await runEthereumJs("merkle");
+}

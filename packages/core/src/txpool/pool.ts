@@ -135,6 +135,10 @@ export class TxPool {
     if (sender === undefined) {
       sender = { nonce: stateNonce, entries: new Map() };
       this.#senders.set(tx.from, sender);
+    } else if (sender.nonce < stateNonce) {
+      // The state moved on without onStateChanged for this sender: catch up before placing the transaction.
+      sender.nonce = stateNonce;
+      this.#dropStale(sender);
     }
     if (existing !== undefined) this.#byHash.delete(existing.tx.hash);
     const entry: Entry = { tx, arrival: this.#arrivals++, inFlight: false };
@@ -171,7 +175,7 @@ export class TxPool {
   /** The nonce the sender's next transaction should use (eth_getTransactionCount "pending"). */
   pendingNonce(address: Address): bigint {
     const sender = this.#senders.get(address);
-    let nonce = sender?.nonce ?? this.#state.getAccount(address)?.nonce ?? 0n;
+    let nonce = this.#stateNonce(address, sender);
     if (sender === undefined) return nonce;
     while (sender.entries.has(nonce)) nonce++;
     return nonce;
@@ -368,8 +372,11 @@ export class TxPool {
     if (!ok) reject("replacementUnderpriced", "replacement transaction underpriced");
   }
 
+  /** The sender's next nonce: the state's, or further along when the pool saw later transactions included. */
   #stateNonce(address: Address, queue: SenderQueue | undefined): bigint {
-    return queue?.nonce ?? this.#state.getAccount(address)?.nonce ?? 0n;
+    const stateNonce = this.#state.getAccount(address)?.nonce ?? 0n;
+    if (queue === undefined || queue.nonce < stateNonce) return stateNonce;
+    return queue.nonce;
   }
 
   #statusOf(sender: SenderQueue, nonce: bigint): TxStatus {

@@ -282,6 +282,18 @@ describe("TxPool queues", () => {
     assert.equal(p.pendingNonce(alice), 4n);
   });
 
+  it("catches up with a state that moved on without onStateChanged", async () => {
+    const state = funded();
+    const p = pool({}, state);
+    const first = await transfer(0, 0);
+    p.add(first.raw);
+    state.fund(alice, 10n * ETHER, 1n);
+    const second = await transfer(0, 1);
+    assert.equal(p.add(second.raw).status, "pending");
+    assert.equal(p.get(first.hash), undefined);
+    assert.equal(p.pendingNonce(alice), 2n);
+  });
+
   it("reports the state nonce as pending nonce for unknown senders", () => {
     assert.equal(pool({}, funded().fund(bob, ETHER, 9n)).pendingNonce(bob), 9n);
     assert.equal(pool().pendingNonce(dave), 0n);

@@ -221,6 +221,14 @@ export class TxPool {
     return out;
   }
 
+  /** Hands transactions taken with `takeExecutable` back unexecuted (e.g. the mini-block filled up). */
+  release(txs: readonly Transaction[]): void {
+    for (const tx of txs) {
+      const entry = this.#byHash.get(tx.hash);
+      if (entry !== undefined) entry.inFlight = false;
+    }
+  }
+
   /** The transaction was executed (successfully or not) and is in a mini-block. */
   onIncluded(tx: Transaction): void {
     const entry = this.#byHash.get(tx.hash);

@@ -345,6 +345,13 @@ describe("TxPool.takeExecutable", () => {
     assert.equal(p.status(tx.c2?.hash as `0x${string}`), "queued");
   });
 
+  it("hands released transactions out again, in the same order", async () => {
+    const { p, tx } = await filled();
+    const taken = p.takeExecutable(3);
+    p.release(taken);
+    assert.deepEqual(names(tx, p.takeExecutable(3)), ["a0", "b0", "c0"]);
+  });
+
   it("drops a rejected transaction and returns gapped ones to the queue", async () => {
     const { p, tx } = await filled();
     p.takeExecutable(100);

@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+/**
+ * Runs the EigenDA stand-in on its own: disperser + relay over gRPC and the eigenda-proxy REST face, persisting to
+ * --data-dir. Without --srs-path it generates the INSECURE dev SRS (publicly known τ) once and caches it in the data
+ * dir. Prints the endpoints as one JSON line, stops cleanly on SIGINT/SIGTERM.
+ *
+ *   node bin/eigenda-standin.ts --data-dir .devnet/eigenda --port 32005 --proxy-port 3100
+ */
+import { access } from "node:fs/promises";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import {
+  generateInsecureDevSrs,
+  readMachSrsFile,
+  type Srs,
+  startEigenDaStandIn,
+  writeMachSrsFile,
+} from "../src/index.ts";
+
+const { values } = parseArgs({
+  options: {
+    "data-dir": { type: "string", default: ".eigenda-standin" },
+    host: { type: "string", default: "127.0.0.1" },
+    port: { type: "string", default: "32005" },
+    "relay-port": { type: "string" },
+    "proxy-port": { type: "string", default: "3100" },
+    "status-interval-ms": { type: "string", default: "1000" },
+    "srs-path": { type: "string" },
+    "srs-points": { type: "string", default: "4096" },
+    help: { type: "boolean", default: false },
+  },
+});
+
+if (values.help) {
+  process.stdout.write(
+    "eigenda-standin [--data-dir DIR] [--host H] [--port P] [--relay-port P] [--proxy-port P|none]\n" +
+      "                [--status-interval-ms MS] [--srs-path FILE | --srs-points N]\n",
+  );
+  process.exit(0);
+}
+
+const dataDir = values["data-dir"];
+
+async function loadSrs(): Promise<Srs> {
+  if (values["srs-path"]) return readMachSrsFile(values["srs-path"]);
+  const points = Number(values["srs-points"]);
+  const cached = join(dataDir, `insecure-dev-${points}.srs`);
+  try {
+    await access(cached);
+    return await readMachSrsFile(cached);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  process.stderr.write(`generating an INSECURE dev SRS of ${points} points (publicly known tau) into ${cached}\n`);
+  const srs = generateInsecureDevSrs({ numPoints: points });
+  const { mkdir } = await import("node:fs/promises");
+  await mkdir(dataDir, { recursive: true });
+  await writeMachSrsFile(cached, srs);
+  return srs;
+}
+
+const srs = await loadSrs();
+const proxyPort = values["proxy-port"] === "none" ? undefined : Number(values["proxy-port"]);
+const standIn = await startEigenDaStandIn({
+  host: values.host,
+  port: Number(values.port),
+  ...(values["relay-port"] ? { relayPort: Number(values["relay-port"]) } : {}),
+  ...(proxyPort === undefined ? {} : { proxyPort }),
+  dataDir,
+  statusIntervalMs: Number(values["status-interval-ms"]),
+  srs,
+});
+process.stdout.write(
+  `${JSON.stringify({
+    disperser: standIn.disperserUrl,
+    relay: standIn.relayUrl,
+    proxy: standIn.proxyUrl ?? null,
+    srsPoints: srs.g1.length,
+    insecureSrs: srs.insecure,
+  })}\n`,
+);
+
+const stop = async () => {
+  await standIn.close();
+  process.exit(0);
+};
+process.once("SIGINT", stop);
+process.once("SIGTERM", stop);

@@ -179,6 +179,11 @@ export interface RpcBackend {
   /** Finds receipts as soon as the mini-block is sealed. */
   getReceipt(hash: Hash): LocatedReceipt | undefined;
 
+  /**
+   * The sender's next nonce counting its transactions still in the pool, for `eth_getTransactionCount(…, "pending")`
+   * (wallets sending back-to-back within one mini-block interval need it). Absent → `pending` reads like `latest`.
+   */
+  pendingNonce?(address: Address): bigint;
   /** State to read; `undefined` when the block's state is no longer (or not) available. */
   stateAt(target: StateTarget): StateReader | undefined;
   /** EIP-1186 proof against the state root of `target` (for `"latest"`: the newest sealed block's state). */

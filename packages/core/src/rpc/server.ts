@@ -221,13 +221,23 @@ export async function startRpcServer(parameters: StartRpcServerParameters): Prom
   });
 
   const host = parameters.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(parameters.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(parameters.port ?? 0, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    // Nothing listens: undo the backend subscription and timers so a failed start leaks nothing.
+    detachBackend();
+    clearInterval(heartbeat);
+    filters.close();
+    receipts.close();
+    wss.close();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   const publicHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
 

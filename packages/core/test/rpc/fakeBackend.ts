@@ -338,6 +338,10 @@ export class FakeBackend implements RpcBackend {
     if (!entry?.receipt || !entry.location) return undefined;
     return { tx: entry.tx, receipt: entry.receipt, location: entry.location };
   }
+  pendingNonce(address: Address): bigint {
+    const inPool = this.pool.filter((pending) => pending.from === address).length;
+    return (this.world.get(address)?.nonce ?? 0n) + BigInt(inPool);
+  }
   stateAt(target: StateTarget): StateReader | undefined {
     if (target === "latest") return readerOf(this.world);
     const snapshot = this.snapshots.get(target);

@@ -65,6 +65,13 @@ describe("rpc methods over HTTP", () => {
       assert.equal(BigInt(await h.result<string>("eth_getTransactionCount", [h.aliceAddress, "latest"])), before + 1n);
       assert.equal(BigInt(await h.result<string>("eth_getTransactionCount", [h.aliceAddress, "0x2"])), before);
     });
+    it("counts pool transactions in the pending nonce when the backend knows them", async () => {
+      const latest = BigInt(await h.result<string>("eth_getTransactionCount", [h.aliceAddress, "latest"]));
+      await h.result("eth_sendRawTransaction", [await h.signTransfer({ nonce: Number(latest) })]);
+      assert.equal(BigInt(await h.result<string>("eth_getTransactionCount", [h.aliceAddress, "pending"])), latest + 1n);
+      assert.equal(BigInt(await h.result<string>("eth_getTransactionCount", [h.aliceAddress, "latest"])), latest);
+      h.backend.sealMiniBlock();
+    });
     it("answers header not found (-32000) for blocks beyond the head and unknown hashes", async () => {
       const beyond = await h.call("eth_getBalance", [h.bobAddress, "0x99"]);
       assert.deepEqual(beyond.error, { code: -32000, message: "header not found" });
@@ -366,8 +373,18 @@ describe("rpc methods over HTTP", () => {
       assert.equal(changes.length, 1);
       assert.equal(changes[0]?.data, "0x77");
       assert.deepEqual(await h.result("eth_getFilterChanges", [id]), []);
+      const following = await h.result<string>("eth_newFilter", [{ toBlock: "latest", address: LOG_EMITTER }]);
+      const next = Number(await h.result<string>("eth_getTransactionCount", [h.aliceAddress, "latest"]));
+      await h.result("eth_sendRawTransaction", [
+        await h.signTransfer({ nonce: next, to: LOG_EMITTER, data: "0x78", value: 0n }),
+      ]);
+      h.backend.sealMiniBlock();
+      h.backend.sealBlock();
+      const followed = await h.result<Obj[]>("eth_getFilterChanges", [following]);
+      assert.equal(followed.length, 1, "toBlock latest keeps following the head");
+      assert.equal(followed[0]?.data, "0x78");
       const ranged = await h.result<string>("eth_newFilter", [{ fromBlock: "0x0", address: LOG_EMITTER }]);
-      assert.equal((await h.result<Obj[]>("eth_getFilterLogs", [ranged])).length, 3);
+      assert.equal((await h.result<Obj[]>("eth_getFilterLogs", [ranged])).length, 4);
     });
     it("block and pending-transaction filters buffer hashes between polls", async () => {
       const blocks = await h.result<string>("eth_newBlockFilter");

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { request as httpRequest } from "node:http";
 import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
+import { startRpcServer } from "../../src/rpc/server.ts";
 import { type Harness, type JsonRpcAnswer, startHarness } from "./harness.ts";
 
 describe("rpc server envelope", () => {
@@ -130,6 +131,12 @@ describe("rpc server envelope", () => {
     const response = await fetch(h.server.url);
     assert.equal(response.status, 405);
     await response.text();
+  });
+
+  it("rejects a start on a busy port and leaves the backend detached", async () => {
+    const handlersBefore = h.backend.handlers.size;
+    await assert.rejects(startRpcServer({ backend: h.backend, port: h.server.port }), /EADDRINUSE/);
+    assert.equal(h.backend.handlers.size, handlersBefore);
   });
 
   it("never crashes and always answers well-formed JSON-RPC for arbitrary bodies", async () => {

@@ -9,14 +9,21 @@ import { invalidParams, limitExceeded, serverError } from "../errors.ts";
 import type { LogFilterSpec } from "../filters.ts";
 import type { JsonObject } from "../format.ts";
 import { collectBlockLogs, logCriteria, logsInRange } from "../logs.ts";
-import { type LogFilterParam, logFilter } from "../params.ts";
+import { type BlockParam, type LogFilterParam, logFilter } from "../params.ts";
 import { resolveBlockNumber } from "../resolve.ts";
+
+/** `latest`/`pending` (or absent) bounds stay open so an installed filter keeps following the head. */
+function bound(context: RpcContext, param: BlockParam | undefined): bigint | undefined {
+  if (param === undefined) return undefined;
+  if (param.kind === "tag" && (param.tag === "latest" || param.tag === "pending")) return undefined;
+  return resolveBlockNumber(context, param);
+}
 
 function filterSpec(context: RpcContext, filter: LogFilterParam): LogFilterSpec {
   return {
     criteria: logCriteria(filter.address, filter.topics),
-    fromBlock: filter.fromBlock ? resolveBlockNumber(context, filter.fromBlock) : undefined,
-    toBlock: filter.toBlock ? resolveBlockNumber(context, filter.toBlock) : undefined,
+    fromBlock: bound(context, filter.fromBlock),
+    toBlock: bound(context, filter.toBlock),
   };
 }
 

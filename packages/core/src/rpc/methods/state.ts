@@ -12,9 +12,12 @@ export const stateMethods: MethodTable = {
   eth_getBalance: defineMethod([{ name: "address", schema: address }, block], ([account, tag], context) =>
     toQuantity(stateFor(context, tag).getAccount(account)?.balance ?? 0n),
   ),
-  eth_getTransactionCount: defineMethod([{ name: "address", schema: address }, block], ([account, tag], context) =>
-    toQuantity(stateFor(context, tag).getAccount(account)?.nonce ?? 0n),
-  ),
+  eth_getTransactionCount: defineMethod([{ name: "address", schema: address }, block], ([account, tag], context) => {
+    if (tag?.kind === "tag" && tag.tag === "pending" && context.backend.pendingNonce) {
+      return toQuantity(context.backend.pendingNonce(account));
+    }
+    return toQuantity(stateFor(context, tag).getAccount(account)?.nonce ?? 0n);
+  }),
   eth_getCode: defineMethod([{ name: "address", schema: address }, block], ([account, tag], context) =>
     toData(stateFor(context, tag).getCode(account)),
   ),

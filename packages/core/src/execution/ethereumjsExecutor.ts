@@ -295,6 +295,8 @@ export class EthereumJsExecutor implements Executor {
     } finally {
       sm.end();
       evm.journal.cleanJournal();
+      // The EVM clears transient storage (EIP-1153) when a top-level message ends normally; not if it threw.
+      evm.transientStorage.clear();
       this.#setEnv(undefined);
     }
   }

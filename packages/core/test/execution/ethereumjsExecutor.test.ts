@@ -242,6 +242,18 @@ describe("block environment", () => {
     assert.deepEqual(words, [BigInt(COINBASE), 1234n, BigInt(`0x${"ab".repeat(32)}`), 9n, 901n, 77n, 76n]);
   });
 
+  it("starts every transaction with empty transient storage (EIP-1153)", async () => {
+    // Returns TLOAD(0), then TSTORE(0, 42).
+    const TRANSIENT: Address = "0x00000000000000000000000000000000000000e2";
+    const state = genesis().deploy(TRANSIENT, "0x60005c600052602a60005d60206000f3");
+    for (const nonce of [0, 1]) {
+      const tx = await signTx(0, eip1559({ nonce, to: TRANSIENT }));
+      const result = await executor.executeTransaction(state, tx, blockEnv());
+      assert.equal(result.status, 1);
+      assert.equal(BigInt(`0x${Buffer.from(result.returnData).toString("hex")}`), 0n);
+    }
+  });
+
   it("refuses a block env of another chain", async () => {
     const tx = await signTx(0, eip1559({ nonce: 0, to: bob }));
     await assert.rejects(

@@ -27,6 +27,8 @@ const { values } = parseArgs({
     "status-interval-ms": { type: "string", default: "1000" },
     "srs-path": { type: "string" },
     "srs-points": { type: "string", default: "4096" },
+    "tls-cert": { type: "string" },
+    "tls-key": { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
@@ -34,7 +36,7 @@ const { values } = parseArgs({
 if (values.help) {
   process.stdout.write(
     "eigenda-standin [--data-dir DIR] [--host H] [--port P] [--relay-port P] [--proxy-port P|none]\n" +
-      "                [--status-interval-ms MS] [--srs-path FILE | --srs-points N]\n",
+      "                [--status-interval-ms MS] [--srs-path FILE | --srs-points N] [--tls-cert PEM --tls-key PEM]\n",
   );
   process.exit(0);
 }
@@ -66,6 +68,9 @@ const standIn = await startEigenDaStandIn({
   port: Number(values.port),
   ...(values["relay-port"] ? { relayPort: Number(values["relay-port"]) } : {}),
   ...(proxyPort === undefined ? {} : { proxyPort }),
+  ...(values["tls-cert"] && values["tls-key"]
+    ? { tls: { certPath: values["tls-cert"], keyPath: values["tls-key"] } }
+    : {}),
   dataDir,
   statusIntervalMs: Number(values["status-interval-ms"]),
   srs,

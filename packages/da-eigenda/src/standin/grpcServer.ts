@@ -105,9 +105,14 @@ export function addRelayService(server: grpc.Server, service: StandInService, fa
   });
 }
 
-export function bindServer(server: grpc.Server, host: string, port: number): Promise<number> {
+export function bindServer(
+  server: grpc.Server,
+  host: string,
+  port: number,
+  credentials: grpc.ServerCredentials,
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, boundPort) =>
+    server.bindAsync(`${host}:${port}`, credentials, (error, boundPort) =>
       error ? reject(error) : resolve(boundPort),
     );
   });

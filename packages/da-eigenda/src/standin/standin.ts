@@ -7,6 +7,7 @@
  * advances every blob one status per `statusIntervalMs` tick: QUEUED → ENCODED → GATHERING_SIGNATURES → COMPLETE.
  * Certificates carry an INSECURE devnet attestation (see attestation.ts).
  */
+import { readFile } from "node:fs/promises";
 import type { Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import * as grpc from "@grpc/grpc-js";
@@ -41,6 +42,8 @@ export interface StartEigenDaStandInParameters {
   readonly onDemandDepositWei?: bigint;
   readonly proxySignerPrivateKey?: string;
   readonly proxyPutTimeoutMs?: number;
+  /** Serve gRPC over TLS with this PEM certificate chain and key (devnets that mirror the real :443 endpoints). */
+  readonly tls?: { readonly certPath: string; readonly keyPath: string };
   /** gRPC metadata every call must carry, else UNAUTHENTICATED (stands in for a hosted disperser's API key). */
   readonly requiredMetadata?: Record<string, string>;
 }
@@ -108,11 +111,23 @@ export async function startEigenDaStandIn(parameters: StartEigenDaStandInParamet
     }
   };
   try {
-    const disperserPort = await bindServer(disperserServer, host, parameters.port);
+    const credentials = parameters.tls
+      ? grpc.ServerCredentials.createSsl(
+          null,
+          [
+            {
+              cert_chain: await readFile(parameters.tls.certPath),
+              private_key: await readFile(parameters.tls.keyPath),
+            },
+          ],
+          false,
+        )
+      : grpc.ServerCredentials.createInsecure();
+    const disperserPort = await bindServer(disperserServer, host, parameters.port, credentials);
     servers.push(disperserServer);
     let relayPort = disperserPort;
     if (relayServer !== disperserServer) {
-      relayPort = await bindServer(relayServer, host, parameters.relayPort ?? 0);
+      relayPort = await bindServer(relayServer, host, parameters.relayPort ?? 0, credentials);
       servers.push(relayServer);
     }
     let proxyUrl: string | undefined;

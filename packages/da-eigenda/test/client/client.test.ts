@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import * as grpc from "@grpc/grpc-js";
 import { DaError, DaNotFoundError } from "@mach/core";
 import { computeBlobKey } from "../../src/blob/blobKey.ts";
@@ -203,6 +204,30 @@ describe("EigenDA client against the stand-in over gRPC", () => {
     blobHeader.paymentHeader.timestamp = "2";
     const unknown = Buffer.from(encodeEigenDaPointer(certificate)).toString("hex");
     assert.equal((await fetch(`${proxy}/get/0x${unknown}?commitment_mode=standard`)).status, 404);
+  });
+});
+
+describe("EigenDA client over TLS", () => {
+  it("talks to a TLS stand-in when given its CA, and fails transiently over plaintext", async () => {
+    const dir = await tempDir();
+    const fixtures = fileURLToPath(new URL("../fixtures/", import.meta.url));
+    const certPath = `${fixtures}standin-tls.crt`;
+    const standIn = await startTestStandIn(dir.path, { tls: { certPath, keyPath: `${fixtures}standin-tls.key` } });
+    const secure = testClient(standIn, { tls: { enabled: true, caPath: certPath } });
+    const plain = testClient(standIn, {
+      retry: { maxAttempts: 1, initialBackoffMs: 1, maxBackoffMs: 1, backoffMultiplier: 1 },
+      rpcTimeoutMs: 1_000,
+    });
+    try {
+      const pointer = await (await secure.submit(text("over tls"))).wait();
+      assert.deepEqual(await secure.retrieve(pointer), text("over tls"));
+      assert.equal((await rejection(plain.submit(text("plaintext")))).kind, "transient");
+    } finally {
+      await secure.close();
+      await plain.close();
+      await standIn.close();
+      await dir.remove();
+    }
   });
 });
 

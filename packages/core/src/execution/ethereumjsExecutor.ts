@@ -491,6 +491,7 @@ export class EthereumJsExecutor implements Executor {
       returnData: exec.returnValue,
       ...(failed ? { error: gethErrorMessage(exec.exceptionError?.error ?? "") } : {}),
       ...(isDeposit ? { depositNonce: nonceBefore } : {}),
+      ...(p.l1Fee > 0n ? { l1Fee: p.l1Fee } : {}),
     };
   }
 

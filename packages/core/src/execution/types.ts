@@ -34,6 +34,8 @@ export interface ExecutionResult {
   readonly error?: string;
   /** Deposits: the sender's nonce before execution. */
   readonly depositNonce?: bigint;
+  /** OP L1 data fee charged to the sender (present when the executor has an `l1FeeFor` hook and it charged). */
+  readonly l1Fee?: bigint;
 }
 
 /** A transaction message for eth_call / eth_estimateGas (no signature, nothing charged unless gasPrice given). */

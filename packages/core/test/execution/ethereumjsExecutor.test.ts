@@ -219,6 +219,7 @@ describe("executeTransaction", () => {
     const tx = await signTx(0, eip1559({ nonce: 0, to: bob, value: 1n, gas: 21_000n }));
     const result = await withL1Fee.executeTransaction(state, tx, blockEnv());
     assert.equal(state.getAccount(L1_FEE_VAULT)?.balance, 12_345n);
+    assert.equal(result.l1Fee, 12_345n);
     assert.equal(state.getAccount(alice)?.balance, 10n * ETHER - 1n - result.gasUsed * 2n * GWEI - 12_345n);
   });
 });

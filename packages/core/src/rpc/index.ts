@@ -48,11 +48,13 @@ export { defaultRpcLimits, type RpcLimits, type RpcLimitsInput, rpcLimitsSchema 
 export { defineMethod, type MethodDefinition, type MethodTable, type RpcContext, type RpcLogger } from "./context.ts";
 export { type JsonRpcErrorObject, RpcError, RpcErrorCode, toJsonRpcError } from "./errors.ts";
 export {
+  blockLocations,
   formatBlock,
   formatLog,
   formatMiniBlock,
   formatReceipt,
   formatTransaction,
+  miniBlockLocations,
   PENDING_BLOCK_HASH,
 } from "./format.ts";
 export { rpcMethods } from "./methods/index.ts";

@@ -4,7 +4,7 @@
  *   config.ts  zod schema of the pool config with named defaults (size, per-sender and total limits, nonce gap,
  *              price bump)
  *   pool.ts    TxPool: decode + stateless checks + checks against a StateReader view and the base fee, per-sender
- *              nonce queues (pending / queued), replacement by fee bump, takeExecutable for the sequencer,
+ *              nonce queues (pending / queued), replacement by fee bump, takeExecutable / release for the sequencer,
  *              onIncluded / onRejected / onStateChanged, newPendingTransactions listeners
  *
  * Data flow: RPC raw bytes → TxPool.add (decodeTransaction, validate) → takeExecutable → sequencer executes →

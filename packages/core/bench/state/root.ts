@@ -13,7 +13,7 @@ import type { Address, Hash } from "../../src/chain/types.ts";
 import { bytesToHex } from "../../src/state/bytes.ts";
 import { KECCAK_EMPTY } from "../../src/state/constants.ts";
 import { StateDiffRecorder } from "../../src/state/diff.ts";
-import { encodeStateDiff } from "../../src/state/diffCodec.ts";
+import { encodeStateDiff, mappingSlot } from "../../src/state/diffCodec.ts";
 import { encodeSnapshot, restoreSnapshot } from "../../src/state/snapshot.ts";
 import { WorldState } from "../../src/state/worldState.ts";
 
@@ -84,36 +84,42 @@ for (const [touched, rounds] of [
 }
 
 // --- diff bytes per ERC-20-like transfer ---
-const slotOf = (owner: Address): Hash => {
-  const preimage = new Uint8Array(64);
-  preimage.set(Buffer.from(owner.slice(2), "hex"), 12);
-  return bytesToHex(keccak256(preimage)) as Hash;
-};
+// ERC-20 balances: mapping(address => uint256) at slot 0.
+const slotOf = (owner: Address): Hash => mappingSlot(owner, 0n);
 const token = "0x00000000000000000000000000000000000c0ffe" as Address;
 const feeRecipient = "0x4200000000000000000000000000000000000011" as Address;
 const diffState = new WorldState();
 diffState.putCode(token, Uint8Array.of(0x60, 0x80, 0x60, 0x40, 0x52));
-for (const n of [1, 10, 100, 1000]) {
-  const recorder = new StateDiffRecorder(diffState);
-  for (let i = 0; i < n; i++) {
-    const sender = addresses[(i * 31) % accountCount]!;
-    const recipient = addresses[(i * 31 + 17) % accountCount]!;
-    const gasFee = 51_234n * 1_000_000n;
-    recorder.putAccount(sender, {
-      nonce: BigInt(i + 5),
-      balance: 10n ** 18n - gasFee * BigInt(i + 1),
-      codeHash: KECCAK_EMPTY,
-    });
-    recorder.putStorage(token, slotOf(sender), 123_456_789n * 10n ** 12n - BigInt(i));
-    recorder.putStorage(token, slotOf(recipient), 5n * 10n ** 18n + BigInt(i));
-    recorder.putAccount(feeRecipient, { nonce: 0n, balance: gasFee * BigInt(i + 1), codeHash: KECCAK_EMPTY });
+for (const withPreimages of [false, true]) {
+  for (const n of [1, 10, 100, 1000]) {
+    const recorder = new StateDiffRecorder(diffState);
+    for (let i = 0; i < n; i++) {
+      const sender = addresses[(i * 31) % accountCount]!;
+      const recipient = addresses[(i * 31 + 17) % accountCount]!;
+      const gasFee = 51_234n * 1_000_000n;
+      recorder.putAccount(sender, {
+        nonce: BigInt(i + 5),
+        balance: 10n ** 18n - gasFee * BigInt(i + 1),
+        codeHash: KECCAK_EMPTY,
+      });
+      const fromSlot = slotOf(sender);
+      const toSlot = slotOf(recipient);
+      // What the executor would report from the KECCAK256 inputs of `balanceOf[from]` / `balanceOf[to]`.
+      if (withPreimages) {
+        recorder.noteMappingSlot(fromSlot, sender, 0n);
+        recorder.noteMappingSlot(toSlot, recipient, 0n);
+      }
+      recorder.putStorage(token, fromSlot, 123_456_789n * 10n ** 12n - BigInt(i));
+      recorder.putStorage(token, toSlot, 5n * 10n ** 18n + BigInt(i));
+      recorder.putAccount(feeRecipient, { nonce: 0n, balance: gasFee * BigInt(i + 1), codeHash: KECCAK_EMPTY });
+    }
+    const bytes = encodeStateDiff(recorder.takeDiff());
+    const brotli = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }).length;
+    const zstd = zstdCompressSync(bytes).length;
+    console.log(
+      `mini-block of ${n} ERC-20 transfers${withPreimages ? " (slot preimages)" : ""}: ${(bytes.length / n).toFixed(1)} B/transfer raw, ${(brotli / n).toFixed(1)} brotli(q5), ${(zstd / n).toFixed(1)} zstd`,
+    );
   }
-  const bytes = encodeStateDiff(recorder.takeDiff());
-  const brotli = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }).length;
-  const zstd = zstdCompressSync(bytes).length;
-  console.log(
-    `mini-block of ${n} ERC-20 transfers: ${(bytes.length / n).toFixed(1)} B/transfer raw, ${(brotli / n).toFixed(1)} brotli(q5), ${(zstd / n).toFixed(1)} zstd`,
-  );
 }
 
 // --- snapshot ---

@@ -39,6 +39,7 @@ export class StateDiffRecorder implements StateWriter {
   readonly #inner: StateWriter;
   #touched = new Map<Address, TouchedAccount>();
   #preValues: BlockPreValues = new Map();
+  #mappingSlots = new Map<Hash, { readonly holder: Address; readonly base: bigint }>();
 
   constructor(inner: StateWriter) {
     this.#inner = inner;
@@ -101,9 +102,19 @@ export class StateDiffRecorder implements StateWriter {
     this.#inner.clearStorage(address);
   }
 
+  /**
+   * Notes that `slot` is keccak256(pad32(holder) ‖ pad32(base)) — a Solidity `mapping(address => …)` entry, as the
+   * executor sees in KECCAK256 inputs — so the mini-block's diff can carry the short preimage instead of the key.
+   */
+  noteMappingSlot(slot: Hash, holder: Address, base: bigint): void {
+    this.#mappingSlots.set(slot, { holder, base });
+  }
+
   /** The diff of everything written since the last call (one mini-block), with current values; resets it. */
   takeDiff(): StateDiff {
     const accounts: AccountDiff[] = [];
+    const mappingSlots = this.#mappingSlots;
+    const slotPreimages = new Map<Hash, { readonly holder: Address; readonly base: bigint }>();
     for (const [address, touched] of this.#touched) {
       const account = this.#inner.getAccount(address) ?? null;
       if (account === null) {
@@ -111,14 +122,19 @@ export class StateDiffRecorder implements StateWriter {
         continue;
       }
       const storage = new Map<Hash, bigint>();
-      for (const slot of touched.slots) storage.set(slot, this.#inner.getStorage(address, slot));
+      for (const slot of touched.slots) {
+        storage.set(slot, this.#inner.getStorage(address, slot));
+        const preimage = mappingSlots.size === 0 ? undefined : mappingSlots.get(slot);
+        if (preimage !== undefined) slotPreimages.set(slot, preimage);
+      }
       const diff: AccountDiff = touched.code
         ? { address, account, code: this.#inner.getCode(address), storageCleared: touched.storageCleared, storage }
         : { address, account, storageCleared: touched.storageCleared, storage };
       accounts.push(diff);
     }
     this.#touched = new Map();
-    return { accounts };
+    this.#mappingSlots = new Map();
+    return slotPreimages.size === 0 ? { accounts } : { accounts, slotPreimages };
   }
 
   /** The pre-values of everything written since the last call (one block), for `StateHistory`; resets them. */

@@ -22,7 +22,8 @@
 export { EMPTY_TRIE_ROOT, KECCAK_EMPTY } from "./constants.ts";
 export type { AccountPreValues, BlockPreValues } from "./diff.ts";
 export { applyStateDiff, StateDiffRecorder } from "./diff.ts";
-export { decodeStateDiff, encodeStateDiff, STATE_DIFF_VERSION } from "./diffCodec.ts";
+export type { EncodeStateDiffOptions, MappingSlotPreimage } from "./diffCodec.ts";
+export { decodeStateDiff, encodeStateDiff, mappingSlot, STATE_DIFF_VERSION } from "./diffCodec.ts";
 export {
   HistoricalStateUnavailableError,
   HistoryOutOfOrderError,

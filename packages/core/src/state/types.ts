@@ -40,6 +40,11 @@ export interface AccountDiff {
 /** A state diff: per touched account, its new values. Replicas apply it without re-executing. */
 export interface StateDiff {
   readonly accounts: readonly AccountDiff[];
+  /**
+   * Optional: slots known to be `mapping(address => …)` entries, keccak256(pad32(holder) ‖ pad32(base)). Only
+   * shrinks the encoding (the key travels as its preimage); never changes what the diff means.
+   */
+  readonly slotPreimages?: ReadonlyMap<Hash, { readonly holder: Address; readonly base: bigint }>;
 }
 
 /**

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { keccak256Hex } from "../../src/chain/hash.ts";
 import type { Address, Hash } from "../../src/chain/types.ts";
 import { KECCAK_EMPTY } from "../../src/state/constants.ts";
-import { decodeStateDiff, encodeStateDiff } from "../../src/state/diffCodec.ts";
+import { decodeStateDiff, encodeStateDiff, type MappingSlotPreimage, mappingSlot } from "../../src/state/diffCodec.ts";
 import { StateDiffDecodeError } from "../../src/state/errors.ts";
 import type { AccountDiff, StateDiff } from "../../src/state/types.ts";
 
@@ -49,6 +49,40 @@ describe("state diff codec", () => {
         assert.deepEqual(decodeStateDiff(encodeStateDiff(diff)), diff);
       }),
       { seed: 42, numRuns: 500 },
+    );
+  });
+
+  it("round-trips diffs whose slots are mapping entries given by preimage, holders in or outside the diff", () => {
+    const withMappings = fc
+      .tuple(
+        stateDiff,
+        fc.array(fc.tuple(fc.nat(20), hex(20) as fc.Arbitrary<Address>, uint(256), uint(256)), { maxLength: 10 }),
+      )
+      .map(([diff, extra]) => {
+        const preimages = new Map<Hash, MappingSlotPreimage>();
+        if (diff.accounts.length === 0) return { diff, preimages };
+        const accounts = diff.accounts.map((d) => ({ ...d, storage: new Map(d.storage) }));
+        for (const [pick, outsider, base, value] of extra) {
+          const target = accounts[pick % accounts.length]!;
+          const holder = pick % 2 === 0 ? accounts[(pick >> 1) % accounts.length]!.address : outsider;
+          const slot = mappingSlot(holder, base);
+          target.storage.set(slot, value);
+          preimages.set(slot, { holder, base });
+        }
+        // A wrong preimage must be ignored, not trusted.
+        const [first] = accounts[0]!.storage.keys();
+        if (first !== undefined && !preimages.has(first))
+          preimages.set(first, { holder: accounts[0]!.address, base: 1n });
+        return { diff: { accounts }, preimages };
+      });
+    fc.assert(
+      fc.property(withMappings, ({ diff, preimages }) => {
+        const bytes = encodeStateDiff(diff, { slotPreimages: preimages });
+        const decoded = decodeStateDiff(bytes);
+        assert.deepEqual(decoded.accounts, diff.accounts);
+        assert.deepEqual(encodeStateDiff(decoded), bytes);
+      }),
+      { seed: 45, numRuns: 300 },
     );
   });
 

@@ -155,7 +155,9 @@ export function encodeStateDiff(diff: StateDiff, options: EncodeStateDiffOptions
   const plans: Plan[] = [];
   const preimages = options.slotPreimages ?? diff.slotPreimages;
   const accountIndex = new Map<Address, number>();
-  if (preimages !== undefined && preimages.size > 0) diff.accounts.forEach((d, i) => accountIndex.set(d.address, i));
+  if (preimages !== undefined && preimages.size > 0) {
+    for (let i = 0; i < diff.accounts.length; i++) accountIndex.set(diff.accounts[i]!.address, i);
+  }
   for (const entry of diff.accounts) {
     let flags = entry.storageCleared ? STORAGE_CLEARED : 0;
     let balanceLength = 0;

@@ -116,7 +116,8 @@ export async function runDifferential(
         topics: topics.map((t) => bytesToHex(t)),
         data: bytesToHex(data),
       })),
-      contractAddress: r.createdAddress ? r.createdAddress.toString() : null,
+      // Compared on success only: geth (and Mach) name the address on failed creations too, @ethereumjs sometimes.
+      contractAddress: r.createdAddress && !r.execResult.exceptionError ? r.createdAddress.toString() : null,
     });
   }
 

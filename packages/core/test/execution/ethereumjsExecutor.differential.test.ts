@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { encodeDeployData, encodeFunctionData, getContractAddress, type Hex, keccak256, pad } from "viem";
+import { encodeDeployData, encodeFunctionData, getContractAddress, type Hex, hexToBytes, keccak256, pad } from "viem";
+import { intrinsicGas } from "../../src/chain/fees.ts";
 import type { Address, Transaction } from "../../src/chain/types.ts";
 import { Child, Delegate, Factory, Storage, Token } from "./contracts.ts";
 import { type DifferentialRun, runDifferential } from "./differential.ts";
@@ -208,6 +209,51 @@ describe("EthereumJsExecutor matches @ethereumjs/vm runTx", () => {
     );
     assert.equal(run.machStorage.get(`${dave}/${slotKey(0n)}`), 99n);
     assert.equal(run.machState.get(dave)?.code, "0x", "delegation cleared by the authorization to address zero");
+    assertSame(run);
+  });
+
+  it("EIP-7702 self-sponsored delegation (the sender authorizes with its next-but-one nonce)", async () => {
+    const sender = accounts[0];
+    if (sender === undefined) throw new Error("no key");
+    const self = await sender.signAuthorization({ chainId: Number(CHAIN_ID), address: DELEGATE, nonce: 1 });
+    const ping = encodeFunctionData({ abi: Delegate.abi, functionName: "ping", args: [5n] });
+    const tx = await signTx(0, {
+      ...eip1559({ nonce: 0, to: alice, data: ping, gas: 200_000n }),
+      type: "eip7702",
+      authorizationList: [self],
+    });
+    const run = await runDifferential(genesis(), [tx], blockEnv());
+    assert.equal(run.mach[0]?.status, 1);
+    assert.equal(run.machState.get(alice)?.nonce, 2n);
+    assertSame(run);
+  });
+
+  it("creation edge cases: code over 24 KiB, init code over 48 KiB, a colliding CREATE2, a create with no gas left", async () => {
+    // Init code returning 24577 zero bytes: PUSH2 0x6001 PUSH1 0 RETURN.
+    const tooLarge = "0x6160016000f3" as Hex;
+    const hugeInit = `0x${"00".repeat(49_153)}` as Hex;
+    const salt = pad("0x07");
+    const deploy = encodeFunctionData({ abi: Factory.abi, functionName: "deploy", args: [salt, 1n] });
+    const txs: Transaction[] = [
+      await signTx(0, eip1559({ nonce: 0, to: null, data: tooLarge, gas: 6_000_000n })),
+      await signTx(0, eip1559({ nonce: 1, to: null, data: hugeInit, gas: 3_000_000n })),
+      await signTx(0, eip1559({ nonce: 1, to: FACTORY, data: deploy, gas: 300_000n })),
+      await signTx(0, eip1559({ nonce: 2, to: FACTORY, data: deploy, gas: 300_000n })),
+      await signTx(
+        0,
+        eip1559({
+          nonce: 3,
+          to: null,
+          data: Token.bytecode,
+          gas: intrinsicGas({ to: null, data: hexToBytes(Token.bytecode) }) + 10_000n,
+        }),
+      ),
+    ];
+    const run = await runDifferential(genesis(), txs, blockEnv());
+    assert.deepEqual(
+      run.mach.map((r) => r.status),
+      [0, "rejected", 1, 0, 0],
+    );
     assertSame(run);
   });
 

@@ -184,7 +184,7 @@ export interface RpcBackend {
    * (wallets sending back-to-back within one mini-block interval need it). Absent → `pending` reads like `latest`.
    */
   pendingNonce?(address: Address): bigint;
-  /** State to read; `undefined` when the block's state is no longer (or not) available. */
+  /** State to read; `undefined` when the block's state is no longer kept (answered 4444 `Pruned history unavailable`). */
   stateAt(target: StateTarget): StateReader | undefined;
   /** EIP-1186 proof against the state root of `target` (for `"latest"`: the newest sealed block's state). */
   getProof?(address: Address, slots: readonly Hash[], target: StateTarget): Promise<AccountProof | undefined>;

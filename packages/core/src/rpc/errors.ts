@@ -17,6 +17,8 @@ export const RpcErrorCode = {
   limitExceeded: -32005,
   /** MegaETH gateway: request body over the limit (HTTP 413). */
   payloadTooLarge: -32099,
+  /** The block exists but its state is no longer kept (MegaETH / EIP-4444 wording). */
+  prunedHistory: 4444,
   /** EVM revert in eth_call / eth_estimateGas; `data` = revert data. */
   executionReverted: 3,
   /** EIP-7966: the transaction was accepted but no receipt within the timeout; `data` = tx hash. */
@@ -58,6 +60,7 @@ export const serverError = (message: string, data?: unknown): RpcError =>
   new RpcError(RpcErrorCode.server, message, data);
 /** geth: block selector that names no known block. */
 export const headerNotFound = (): RpcError => serverError("header not found");
+export const prunedHistory = (): RpcError => new RpcError(RpcErrorCode.prunedHistory, "Pruned history unavailable");
 export const webSocketRequired = (): RpcError => serverError("WebSocket connection required");
 export const transactionTimeout = (hash: string): RpcError =>
   new RpcError(

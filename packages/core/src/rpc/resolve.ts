@@ -6,7 +6,7 @@
 import type { Block } from "../chain/types.ts";
 import type { StateTarget } from "./backend.ts";
 import type { RpcContext } from "./context.ts";
-import { headerNotFound, serverError } from "./errors.ts";
+import { headerNotFound, prunedHistory, serverError } from "./errors.ts";
 import type { BlockParam } from "./params.ts";
 
 const LATEST: BlockParam = { kind: "tag", tag: "latest" };
@@ -61,9 +61,10 @@ export function resolveBlock(context: RpcContext, param: BlockParam): Block | un
   return context.backend.getBlockByNumber(resolveBlockNumber(context, param));
 }
 
-/** StateReader for a target, or geth's `header not found`. */
+/** StateReader for a target; a sealed block whose state the backend no longer keeps answers 4444. */
 export function stateFor(context: RpcContext, param: BlockParam | undefined) {
-  const state = context.backend.stateAt(resolveStateTarget(context, param));
-  if (!state) throw headerNotFound();
+  const target = resolveStateTarget(context, param);
+  const state = context.backend.stateAt(target);
+  if (!state) throw target === "latest" ? headerNotFound() : prunedHistory();
   return state;
 }

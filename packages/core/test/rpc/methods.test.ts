@@ -80,6 +80,16 @@ describe("rpc methods over HTTP", () => {
       const finalized = await h.call("eth_getBalance", [h.bobAddress, "finalized"]);
       assert.equal(finalized.error?.code, -32000);
     });
+    it("answers 4444 when a sealed block's state is no longer kept", async () => {
+      const kept = h.backend.snapshots.get(0n);
+      h.backend.snapshots.delete(0n);
+      try {
+        const answer = await h.call("eth_getBalance", [h.bobAddress, "0x0"]);
+        assert.deepEqual(answer.error, { code: 4444, message: "Pruned history unavailable" });
+      } finally {
+        if (kept) h.backend.snapshots.set(0n, kept);
+      }
+    });
     it("rejects bad params with -32602 naming the argument", async () => {
       const bad = await h.call("eth_getBalance", ["0x1234", "latest"]);
       assert.equal(bad.error?.code, -32602);

@@ -83,8 +83,8 @@ function evmAddress(address: Address): EvmAddress {
 
 /** The journal's always-warm set (EIP-2929), keyed by unprefixed lowercase hex like the journal itself. */
 type WarmJournal = Map<string, Set<string>>;
-function alwaysWarm(evm: EVM): WarmJournal {
-  return (evm.journal as unknown as { alwaysWarmJournal: WarmJournal }).alwaysWarmJournal;
+function alwaysWarm(evm: EVM): WarmJournal | undefined {
+  return (evm.journal as unknown as { alwaysWarmJournal?: WarmJournal }).alwaysWarmJournal;
 }
 
 function reject(reason: ConstructorParameters<typeof TransactionRejectedError>[0], message: string): never {
@@ -406,7 +406,8 @@ export class EthereumJsExecutor implements Executor {
     // Precompiles are set directly (unprefixed, like the journal keys them) instead of through
     // addAlwaysWarmAddress, whose hex validation cost ~2% of an ERC-20 transfer.
     const warm = alwaysWarm(evm);
-    for (const precompile of this.#precompiles) warm.set(precompile, new Set());
+    if (warm instanceof Map) for (const precompile of this.#precompiles) warm.set(precompile, new Set());
+    else for (const precompile of this.#precompiles) journal.addAlwaysWarmAddress(precompile);
     journal.addAlwaysWarmAddress(p.from);
     if (p.to !== null) journal.addAlwaysWarmAddress(p.to);
     journal.addAlwaysWarmAddress(env.coinbase);

@@ -122,6 +122,33 @@ describe("rpc WebSocket", () => {
     assert.equal(bad.error?.code, -32601);
   });
 
+  it("answers garbage frames with JSON-RPC errors and keeps the connection serving", async () => {
+    const raw = new WebSocket(h.server.wsUrl);
+    await new Promise((resolve) => raw.once("open", resolve));
+    const answers: JsonRpcAnswer[] = [];
+    raw.on("message", (data) => answers.push(JSON.parse(String(data)) as JsonRpcAnswer));
+    const frames: (string | Buffer)[] = [
+      "{oops",
+      "[]",
+      "42",
+      Buffer.from([0xff, 0x00, 0x7b]),
+      '{"jsonrpc":"2.0","id":9}',
+    ];
+    for (const frame of frames) raw.send(frame);
+    raw.send(JSON.stringify({ jsonrpc: "2.0", id: "last", method: "eth_chainId" }));
+    while (answers.length < frames.length + 1) await new Promise((resolve) => raw.once("message", resolve));
+    // Frames are handled concurrently, so answers may come in any order.
+    const codes = answers.filter((answer) => answer.error).map((answer) => answer.error?.code);
+    assert.deepEqual(
+      codes.sort((a, b) => (a ?? 0) - (b ?? 0)),
+      [-32700, -32700, -32600, -32600, -32600],
+    );
+    assert.equal(answers.find((answer) => answer.id === "last")?.result, "0x10e6");
+    const closed = new Promise((resolve) => raw.once("close", resolve));
+    raw.close();
+    await closed;
+  });
+
   it("streams miniBlocks in MegaETH's snake_case shape with placeholder block hashes", async () => {
     const id = await client.subscribe(["miniBlocks"]);
     assert.match(id, /^0x[0-9a-f]{32}$/);

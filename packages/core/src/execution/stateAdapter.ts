@@ -25,6 +25,8 @@ interface Pending {
   storage: Map<Hash, bigint>;
   /** The underlying storage is gone (deleted account or re-created contract). */
   storageCleared: boolean;
+  /** The EVM cleared the storage of an address it creates a contract at (storage may exist without an account). */
+  clearedAtCreate: boolean;
 }
 
 /** Code hashes as bytes for the EVM, shared (EVM code never mutates an account's codeHash array in place). */
@@ -88,18 +90,31 @@ export class MachStateManager implements StateManagerInterface {
     this.#checkpoints.length = 0;
   }
 
-  /** Writes the overlay into the underlying state. */
+  /**
+   * Writes the overlay into the underlying state. Values equal to what the state already holds (a slot set and
+   * reset, an account touched by a value-0 call) are not written, so state diffs carry real changes only.
+   */
   flush(): void {
     const base = this.base;
     for (const [address, pending] of this.#pending) {
+      const before = base.getAccount(address);
       if (pending.account === null) {
-        base.deleteAccount(address);
+        if (before !== undefined || pending.clearedAtCreate) base.deleteAccount(address);
         continue;
       }
       if (pending.storageCleared) base.clearStorage(address);
-      if (pending.account !== undefined) base.putAccount(address, pending.account);
-      if (pending.code !== undefined) base.putCode(address, pending.code);
-      for (const [slot, value] of pending.storage) base.putStorage(address, slot, value);
+      const account = pending.account;
+      const accountChanged =
+        account !== undefined &&
+        (before === undefined ||
+          before.nonce !== account.nonce ||
+          before.balance !== account.balance ||
+          before.codeHash !== account.codeHash);
+      if (accountChanged) base.putAccount(address, account);
+      if (pending.code !== undefined && accountChanged) base.putCode(address, pending.code);
+      for (const [slot, value] of pending.storage) {
+        if (pending.storageCleared || base.getStorage(address, slot) !== value) base.putStorage(address, slot, value);
+      }
     }
   }
 
@@ -111,7 +126,13 @@ export class MachStateManager implements StateManagerInterface {
   #entry(address: Address): Pending {
     let pending = this.#pending.get(address);
     if (pending === undefined) {
-      pending = { account: undefined, code: undefined, storage: new Map(), storageCleared: false };
+      pending = {
+        account: undefined,
+        code: undefined,
+        storage: new Map(),
+        storageCleared: false,
+        clearedAtCreate: false,
+      };
       this.#pending.set(address, pending);
     }
     return pending;
@@ -272,7 +293,15 @@ export class MachStateManager implements StateManagerInterface {
   }
 
   async clearStorage(address: EvmAddress): Promise<void> {
-    this.wipeStorage(address.toString() as Address);
+    const addr = address.toString() as Address;
+    this.wipeStorage(addr);
+    const pending = this.#entry(addr);
+    if (!pending.clearedAtCreate) {
+      pending.clearedAtCreate = true;
+      this.#journal.push(() => {
+        pending.clearedAtCreate = false;
+      });
+    }
   }
 
   async checkpoint(): Promise<void> {

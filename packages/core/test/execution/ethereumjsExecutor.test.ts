@@ -201,6 +201,29 @@ describe("executeTransaction", () => {
     assert.equal(state.getCode("0x5fbdb2315678afecb367f032d93f642f64180aa3").length, 10);
   });
 
+  it("writes only what changed: no write for a slot reset to its value or an untouched callee", async () => {
+    class Recording extends MapState {
+      readonly written: string[] = [];
+      override putAccount(address: Address, account: Parameters<MapState["putAccount"]>[1]): void {
+        this.written.push(`account ${address}`);
+        super.putAccount(address, account);
+      }
+      override putStorage(address: Address, slot: `0x${string}`, value: bigint): void {
+        this.written.push(`slot ${address} ${slot}`);
+        super.putStorage(address, slot, value);
+      }
+    }
+    const state = new Recording().fund(alice, 10n * ETHER).deploy(STORAGE, Storage.deployedBytecode);
+    const data = encodeFunctionData({ abi: Storage.abi, functionName: "set", args: [3n, 0n] });
+    const result = await executor.executeTransaction(
+      state,
+      await signTx(0, eip1559({ nonce: 0, to: STORAGE, data })),
+      blockEnv(),
+    );
+    assert.equal(result.status, 1);
+    assert.deepEqual(state.written.sort(), [`account ${alice}`, `account ${COINBASE}`].sort());
+  });
+
   it("serializes concurrent calls on one executor", async () => {
     const state = genesis();
     const txs = await Promise.all([0, 1, 2, 3].map((nonce) => signTx(0, eip1559({ nonce, to: bob, value: 1n }))));

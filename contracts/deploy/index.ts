@@ -5,7 +5,16 @@
 // with its init bond) → Portal → BatchInbox (+ DevnetDACertVerifier for EigenDA when asked) → Multicall3 at its
 // canonical address when the chain has no code there (via `hardhat_setCode`). The deployer owns the factory,
 // registry and inbox; the guardian defaults to the deployer.
-import { type Account, type Address, type Chain, getAddress, type Hash, type PublicClient, type Transport, type WalletClient } from "viem";
+import {
+  type Account,
+  type Address,
+  type Chain,
+  getAddress,
+  type Hash,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
+} from "viem";
 import {
   batchInboxAbi,
   batchInboxBytecode,
@@ -101,7 +110,11 @@ export class MachDeployError extends Error {
   }
 }
 
-export async function deployMachL1({ walletClient, publicClient, config }: DeployMachL1Parameters): Promise<MachL1Addresses> {
+export async function deployMachL1({
+  walletClient,
+  publicClient,
+  config,
+}: DeployMachL1Parameters): Promise<MachL1Addresses> {
   const c = { ...defaultMachL1DeployConfig, ...withoutUndefined(config) };
   const account = walletClient.account;
   const chain = walletClient.chain;
@@ -285,7 +298,10 @@ export function machL2ChainContracts<const l1ChainId extends number>(
 } {
   return {
     portal: { [l1ChainId]: { address: addresses.portal } } as Record<l1ChainId, { address: Address }>,
-    disputeGameFactory: { [l1ChainId]: { address: addresses.disputeGameFactory } } as Record<l1ChainId, { address: Address }>,
+    disputeGameFactory: { [l1ChainId]: { address: addresses.disputeGameFactory } } as Record<
+      l1ChainId,
+      { address: Address }
+    >,
   };
 }
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { getAddress, type Hex, keccak256, zeroAddress } from "viem";
 import { daCertStatus, daProviderIds } from "../generated/index.ts";
-import { connectMachL1 } from "./helpers/setup.ts";
+import { connectMachL1 } from "../test-helpers/setup.ts";
 
 const pointer: Hex = "0x01abcdef";
 
@@ -30,7 +30,12 @@ describe("BatchInbox", async () => {
     assert.equal(await inbox.read.lastL2Block(), 10n);
     await inbox.write.submitBatch([11n, 11n, daProviderIds.memory, "0x02"], { account: batcher.account });
     assert.equal(await inbox.read.lastL2Block(), 11n);
-    const logs = await l1.publicClient.getContractEvents({ address: inbox.address, abi: inbox.abi, eventName: "BatchSubmitted", fromBlock: 0n });
+    const logs = await l1.publicClient.getContractEvents({
+      address: inbox.address,
+      abi: inbox.abi,
+      eventName: "BatchSubmitted",
+      fromBlock: 0n,
+    });
     assert.deepEqual(
       logs.map((l) => [l.args.batchIndex, l.args.firstL2Block, l.args.lastL2Block, l.args.daPointer]),
       [
@@ -42,17 +47,40 @@ describe("BatchInbox", async () => {
 
   it("accepts writes from the batcher only", async () => {
     const { inbox } = await l1.fresh();
-    await l1.viem.assertions.revertWithCustomError(inbox.write.submitBatch([1n, 2n, 0, pointer], { account: stranger.account }), inbox, "NotBatcher");
+    await l1.viem.assertions.revertWithCustomError(
+      inbox.write.submitBatch([1n, 2n, 0, pointer], { account: stranger.account }),
+      inbox,
+      "NotBatcher",
+    );
   });
 
   it("rejects inverted ranges, gaps, overlaps and empty pointers", async () => {
     const { inbox } = await l1.fresh();
     const as = { account: batcher.account };
-    await l1.viem.assertions.revertWithCustomErrorWithArgs(inbox.write.submitBatch([5n, 4n, 0, pointer], as), inbox, "InvalidBlockRange", [5n, 4n]);
-    await l1.viem.assertions.revertWithCustomError(inbox.write.submitBatch([1n, 4n, 0, "0x"], as), inbox, "EmptyPointer");
+    await l1.viem.assertions.revertWithCustomErrorWithArgs(
+      inbox.write.submitBatch([5n, 4n, 0, pointer], as),
+      inbox,
+      "InvalidBlockRange",
+      [5n, 4n],
+    );
+    await l1.viem.assertions.revertWithCustomError(
+      inbox.write.submitBatch([1n, 4n, 0, "0x"], as),
+      inbox,
+      "EmptyPointer",
+    );
     await inbox.write.submitBatch([1n, 4n, 0, pointer], as);
-    await l1.viem.assertions.revertWithCustomErrorWithArgs(inbox.write.submitBatch([6n, 7n, 0, pointer], as), inbox, "NonContiguousRange", [5n, 6n]);
-    await l1.viem.assertions.revertWithCustomErrorWithArgs(inbox.write.submitBatch([4n, 7n, 0, pointer], as), inbox, "NonContiguousRange", [5n, 4n]);
+    await l1.viem.assertions.revertWithCustomErrorWithArgs(
+      inbox.write.submitBatch([6n, 7n, 0, pointer], as),
+      inbox,
+      "NonContiguousRange",
+      [5n, 6n],
+    );
+    await l1.viem.assertions.revertWithCustomErrorWithArgs(
+      inbox.write.submitBatch([4n, 7n, 0, pointer], as),
+      inbox,
+      "NonContiguousRange",
+      [5n, 4n],
+    );
   });
 
   it("checks EigenDA certificates with the configured checkDACert verifier", async () => {
@@ -82,12 +110,20 @@ describe("BatchInbox", async () => {
     assert.equal(await certs.read.checkDACert([`0x${"aa".repeat(262_145)}`]), daCertStatus.invalidCert);
     assert.equal(await certs.read.checkDACert([`0x${"aa".repeat(262_144)}`]), daCertStatus.success);
     assert.equal(await certs.read.certVersion(), 4);
-    await l1.viem.assertions.revertWithCustomError(certs.write.setRejected([keccak256(pointer), true], { account: stranger.account }), certs, "Unauthorized");
+    await l1.viem.assertions.revertWithCustomError(
+      certs.write.setRejected([keccak256(pointer), true], { account: stranger.account }),
+      certs,
+      "Unauthorized",
+    );
   });
 
   it("lets the owner change the batcher and the certificate checks", async () => {
     const { inbox } = await l1.fresh();
-    await l1.viem.assertions.revertWithCustomError(inbox.write.setBatcher([stranger.account.address], { account: stranger.account }), inbox, "Unauthorized");
+    await l1.viem.assertions.revertWithCustomError(
+      inbox.write.setBatcher([stranger.account.address], { account: stranger.account }),
+      inbox,
+      "Unauthorized",
+    );
     await l1.viem.assertions.revertWithCustomError(
       inbox.write.setDACertVerifier([daProviderIds.eigenda, zeroAddress], { account: stranger.account }),
       inbox,
@@ -98,6 +134,10 @@ describe("BatchInbox", async () => {
       getAddress(stranger.account.address),
     ]);
     await inbox.write.submitBatch([1n, 1n, 0, pointer], { account: stranger.account });
-    await l1.viem.assertions.revertWithCustomError(inbox.write.submitBatch([2n, 2n, 0, pointer], { account: batcher.account }), inbox, "NotBatcher");
+    await l1.viem.assertions.revertWithCustomError(
+      inbox.write.submitBatch([2n, 2n, 0, pointer], { account: batcher.account }),
+      inbox,
+      "NotBatcher",
+    );
   });
 });

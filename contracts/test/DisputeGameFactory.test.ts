@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { encodeAbiParameters, getAddress, type Hex, keccak256, parseEther, stringToHex, zeroAddress } from "viem";
 import { gameStatus, machOutputGameType } from "../generated/index.ts";
-import { connectMachL1, l2ChainId } from "./helpers/setup.ts";
+import { connectMachL1, l2ChainId } from "../test-helpers/setup.ts";
 
 const root = (label: string) => keccak256(stringToHex(label));
 const blockData = (n: bigint) => encodeAbiParameters([{ type: "uint256" }], [n]);
@@ -34,7 +34,12 @@ describe("DisputeGameFactory", async () => {
     assert.deepEqual(await factory.read.games([machOutputGameType, root("a"), blockData(7n)]), [proxy, timestamp]);
     assert.equal(
       await factory.read.getGameUUID([machOutputGameType, root("a"), blockData(7n)]),
-      keccak256(encodeAbiParameters([{ type: "uint32" }, { type: "bytes32" }, { type: "bytes" }], [machOutputGameType, root("a"), blockData(7n)])),
+      keccak256(
+        encodeAbiParameters(
+          [{ type: "uint32" }, { type: "bytes32" }, { type: "bytes" }],
+          [machOutputGameType, root("a"), blockData(7n)],
+        ),
+      ),
     );
   });
 
@@ -51,20 +56,33 @@ describe("DisputeGameFactory", async () => {
   it("rejects a duplicate (type, root claim, extra data)", async () => {
     const { factory } = await l1.fresh();
     await l1.propose(1n, root("c"));
-    await l1.viem.assertions.revertWithCustomError(factory.write.create([machOutputGameType, root("c"), blockData(1n)]), factory, "GameAlreadyExists");
+    await l1.viem.assertions.revertWithCustomError(
+      factory.write.create([machOutputGameType, root("c"), blockData(1n)]),
+      factory,
+      "GameAlreadyExists",
+    );
     await l1.propose(2n, root("c"));
   });
 
   it("rejects a game type without implementation", async () => {
     const { factory } = await l1.fresh();
-    await l1.viem.assertions.revertWithCustomErrorWithArgs(factory.write.create([7, root("d"), blockData(1n)]), factory, "NoImplementation", [7]);
+    await l1.viem.assertions.revertWithCustomErrorWithArgs(
+      factory.write.create([7, root("d"), blockData(1n)]),
+      factory,
+      "NoImplementation",
+      [7],
+    );
   });
 
   it("requires exactly the init bond and hands it to the game", async () => {
     const { factory } = await l1.fresh();
     await factory.write.setInitBond([machOutputGameType, parseEther("0.1")]);
     assert.equal(await factory.read.initBonds([machOutputGameType]), parseEther("0.1"));
-    await l1.viem.assertions.revertWithCustomError(factory.write.create([machOutputGameType, root("e"), blockData(1n)]), factory, "IncorrectBondAmount");
+    await l1.viem.assertions.revertWithCustomError(
+      factory.write.create([machOutputGameType, root("e"), blockData(1n)]),
+      factory,
+      "IncorrectBondAmount",
+    );
     await l1.viem.assertions.revertWithCustomError(
       factory.write.create([machOutputGameType, root("e"), blockData(1n)], { value: parseEther("0.2") }),
       factory,
@@ -77,7 +95,16 @@ describe("DisputeGameFactory", async () => {
 
   it("finds the latest games of a type, newest first, with their root claims and extra data", async () => {
     const { factory, verifier } = await l1.fresh();
-    const other = await l1.viem.deployContract("MachOutputGame", [43, factory.address, verifier.address, l2ChainId, zeroAddress, 1n, 1n, 1n]);
+    const other = await l1.viem.deployContract("MachOutputGame", [
+      43,
+      factory.address,
+      verifier.address,
+      l2ChainId,
+      zeroAddress,
+      1n,
+      1n,
+      1n,
+    ]);
     await factory.write.setImplementation([43, other.address]);
     await l1.propose(10n, root("g0"));
     await factory.write.create([43, root("x"), blockData(11n)]);
@@ -100,7 +127,10 @@ describe("DisputeGameFactory", async () => {
       (await factory.read.findLatestGames([machOutputGameType, 1n, 10n])).map((g) => g.index),
       [0n],
     );
-    assert.deepEqual((await factory.read.findLatestGames([43, 4n, 10n])).map((g) => g.index), [4n, 1n]);
+    assert.deepEqual(
+      (await factory.read.findLatestGames([43, 4n, 10n])).map((g) => g.index),
+      [4n, 1n],
+    );
     assert.deepEqual(await factory.read.findLatestGames([machOutputGameType, 5n, 2n]), []);
     assert.deepEqual(await factory.read.findLatestGames([machOutputGameType, 4n, 0n]), []);
   });
@@ -112,13 +142,25 @@ describe("DisputeGameFactory", async () => {
       factory,
       "Unauthorized",
     );
-    await l1.viem.assertions.revertWithCustomError(factory.write.setInitBond([1, 1n], { account: stranger.account }), factory, "Unauthorized");
+    await l1.viem.assertions.revertWithCustomError(
+      factory.write.setInitBond([1, 1n], { account: stranger.account }),
+      factory,
+      "Unauthorized",
+    );
     await l1.viem.assertions.emit(factory.write.setInitBond([1, 1n]), factory, "InitBondUpdated");
-    await l1.viem.assertions.revertWithCustomError(factory.write.transferOwnership([zeroAddress]), factory, "ZeroAddress");
+    await l1.viem.assertions.revertWithCustomError(
+      factory.write.transferOwnership([zeroAddress]),
+      factory,
+      "ZeroAddress",
+    );
     await factory.write.transferOwnership([alice.account.address]);
     assert.equal(getAddress(await factory.read.owner()), getAddress(alice.account.address));
     await l1.viem.assertions.revertWithCustomError(factory.write.setInitBond([1, 2n]), factory, "Unauthorized");
-    await l1.viem.assertions.emit(factory.write.setImplementation([1, zeroAddress], { account: alice.account }), factory, "ImplementationSet");
+    await l1.viem.assertions.emit(
+      factory.write.setImplementation([1, zeroAddress], { account: alice.account }),
+      factory,
+      "ImplementationSet",
+    );
   });
 
   it("lets only the configured proposer create Mach output games", async () => {
@@ -135,20 +177,41 @@ describe("DisputeGameFactory", async () => {
   it("rejects extra data that is not one 32-byte block number", async () => {
     const { factory, addresses } = await l1.fresh();
     const impl = await l1.viem.getContractAt("MachOutputGame", addresses.machOutputGameImpl);
-    await l1.viem.assertions.revertWithCustomError(factory.write.create([machOutputGameType, root("q"), "0x01"]), impl, "BadExtraData");
+    await l1.viem.assertions.revertWithCustomError(
+      factory.write.create([machOutputGameType, root("q"), "0x01"]),
+      impl,
+      "BadExtraData",
+    );
   });
 
   it("initializes a game only once and only from the factory", async () => {
     const { addresses } = await l1.fresh();
     const impl = await l1.viem.getContractAt("MachOutputGame", addresses.machOutputGameImpl);
-    await l1.viem.assertions.revertWithCustomError(impl.write.initialize([deployer.account.address, root("r"), root("r"), blockData(1n)]), impl, "AlreadyInitialized");
+    await l1.viem.assertions.revertWithCustomError(
+      impl.write.initialize([deployer.account.address, root("r"), root("r"), blockData(1n)]),
+      impl,
+      "AlreadyInitialized",
+    );
     const { game } = await l1.propose(1n, root("r"));
-    await l1.viem.assertions.revertWithCustomError(game.write.initialize([deployer.account.address, root("r"), root("r"), blockData(1n)]), game, "AlreadyInitialized");
+    await l1.viem.assertions.revertWithCustomError(
+      game.write.initialize([deployer.account.address, root("r"), root("r"), blockData(1n)]),
+      game,
+      "AlreadyInitialized",
+    );
   });
 
   it("lets anyone propose when the game has no proposer", async () => {
     const { factory, verifier } = await l1.fresh();
-    const open = await l1.viem.deployContract("MachOutputGame", [44, factory.address, verifier.address, l2ChainId, zeroAddress, 1n, 1n, 1n]);
+    const open = await l1.viem.deployContract("MachOutputGame", [
+      44,
+      factory.address,
+      verifier.address,
+      l2ChainId,
+      zeroAddress,
+      1n,
+      1n,
+      1n,
+    ]);
     await factory.write.setImplementation([44, open.address]);
     await factory.write.create([44, root("s"), blockData(1n)], { account: stranger.account });
     const [, , proxy] = await factory.read.gameAtIndex([0n]);

@@ -11,7 +11,12 @@ import {
   l2ToL1MessagePasserDeployedBytecode,
   predeploys,
 } from "../generated/index.ts";
-import { buildMessagePasserStorage, firstWithdrawalNonce, hashWithdrawal, type WithdrawalTransaction } from "./helpers/l2.ts";
+import {
+  buildMessagePasserStorage,
+  firstWithdrawalNonce,
+  hashWithdrawal,
+  type WithdrawalTransaction,
+} from "../test-helpers/l2.ts";
 
 type L1Values = {
   baseFeeScalar: number;
@@ -39,7 +44,8 @@ function setL1BlockValuesCalldata(v: L1Values, operatorFee?: { scalar: number; c
     v.hash,
     v.batcherHash,
   ];
-  if (operatorFee) parts.push(numberToHex(operatorFee.scalar, { size: 4 }), numberToHex(operatorFee.constant, { size: 8 }));
+  if (operatorFee)
+    parts.push(numberToHex(operatorFee.scalar, { size: 4 }), numberToHex(operatorFee.constant, { size: 8 }));
   return concat(parts);
 }
 
@@ -48,7 +54,10 @@ function ecotoneL1Fee(data: Hex, v: L1Values): bigint {
   const bytes = Buffer.from(data.slice(2), "hex");
   let gas = 68n * 16n;
   for (const b of bytes) gas += b === 0 ? 4n : 16n;
-  return (gas * (16n * BigInt(v.baseFeeScalar) * v.basefee + BigInt(v.blobBaseFeeScalar) * v.blobBaseFee)) / (16n * 10n ** 6n);
+  return (
+    (gas * (16n * BigInt(v.baseFeeScalar) * v.basefee + BigInt(v.blobBaseFeeScalar) * v.blobBaseFee)) /
+    (16n * 10n ** 6n)
+  );
 }
 
 const values: L1Values = {
@@ -86,14 +95,29 @@ describe("L2 predeploys", async () => {
     const target = "0x00000000000000000000000000000000000000b0" as const;
     assert.equal(await passer.read.messageNonce(), firstWithdrawalNonce);
     assert.equal(await passer.read.MESSAGE_VERSION(), 1);
-    const hash = await passer.write.initiateWithdrawal([target, 50_000n, "0xc0de"], { value: 9n, account: alice.account });
+    const hash = await passer.write.initiateWithdrawal([target, 50_000n, "0xc0de"], {
+      value: 9n,
+      account: alice.account,
+    });
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    const sent: WithdrawalTransaction = { nonce: firstWithdrawalNonce, sender: alice.account.address, target, value: 9n, gasLimit: 50_000n, data: "0xc0de" };
+    const sent: WithdrawalTransaction = {
+      nonce: firstWithdrawalNonce,
+      sender: alice.account.address,
+      target,
+      value: 9n,
+      gasLimit: 50_000n,
+      data: "0xc0de",
+    };
     const [withdrawal] = getWithdrawals(receipt);
     assert.ok(withdrawal);
     assert.deepEqual(
       { ...withdrawal, sender: getAddress(withdrawal.sender), target: getAddress(withdrawal.target) },
-      { ...sent, sender: getAddress(sent.sender), target: getAddress(sent.target), withdrawalHash: hashWithdrawal(sent) },
+      {
+        ...sent,
+        sender: getAddress(sent.sender),
+        target: getAddress(sent.target),
+        withdrawalHash: hashWithdrawal(sent),
+      },
     );
     assert.equal(await passer.read.sentMessages([hashWithdrawal(sent)]), true);
     assert.equal(await passer.read.messageNonce(), firstWithdrawalNonce + 1n);
@@ -104,8 +128,18 @@ describe("L2 predeploys", async () => {
     await fresh();
     const sent: WithdrawalTransaction[] = [];
     for (let i = 0n; i < 3n; i++) {
-      const tx: WithdrawalTransaction = { nonce: firstWithdrawalNonce + i, sender: alice.account.address, target: alice.account.address, value: i, gasLimit: 30_000n + i, data: "0x" };
-      await passer.write.initiateWithdrawal([tx.target, tx.gasLimit, tx.data], { value: tx.value, account: alice.account });
+      const tx: WithdrawalTransaction = {
+        nonce: firstWithdrawalNonce + i,
+        sender: alice.account.address,
+        target: alice.account.address,
+        value: i,
+        gasLimit: 30_000n + i,
+        data: "0x",
+      };
+      await passer.write.initiateWithdrawal([tx.target, tx.gasLimit, tx.data], {
+        value: tx.value,
+        account: alice.account,
+      });
       sent.push(tx);
     }
     const proof = await publicClient.getProof({ address: passer.address, storageKeys: [] });
@@ -123,7 +157,10 @@ describe("L2 predeploys", async () => {
 
   it("burns the withdrawn ETH it holds", async () => {
     await fresh();
-    await passer.write.initiateWithdrawal([alice.account.address, 21_000n, "0x"], { value: parseEther("1"), account: alice.account });
+    await passer.write.initiateWithdrawal([alice.account.address, 21_000n, "0x"], {
+      value: parseEther("1"),
+      account: alice.account,
+    });
     await viem.assertions.emitWithArgs(passer.write.burn(), passer, "WithdrawerBalanceBurnt", [parseEther("1")]);
     assert.equal(await publicClient.getBalance({ address: passer.address }), 0n);
   });
@@ -143,8 +180,12 @@ describe("L2 predeploys", async () => {
     assert.equal(await l1Block.read.blobBaseFee(), values.blobBaseFee);
     assert.equal(await l1Block.read.batcherHash(), values.batcherHash);
 
-    await depositor.sendTransaction({ to: l1Block.address,
-      data: setL1BlockValuesCalldata({ ...values, number: values.number + 1n }, { scalar: 2_000_000, constant: 1_000n }),
+    await depositor.sendTransaction({
+      to: l1Block.address,
+      data: setL1BlockValuesCalldata(
+        { ...values, number: values.number + 1n },
+        { scalar: 2_000_000, constant: 1_000n },
+      ),
     });
     assert.equal(await l1Block.read.number(), values.number + 1n);
     assert.equal(await l1Block.read.operatorFeeScalar(), 2_000_000);
@@ -168,7 +209,8 @@ describe("L2 predeploys", async () => {
 
   it("prices the L1 data fee with the Ecotone formula over L1Block's values, plus the operator fee", async () => {
     await fresh();
-    await depositor.sendTransaction({ to: l1Block.address,
+    await depositor.sendTransaction({
+      to: l1Block.address,
       data: setL1BlockValuesCalldata(values, { scalar: 1_500_000, constant: 77n }),
     });
     for (const data of ["0x", "0x00000000", `0x${"ff".repeat(100)}`, `0x02f8${"00ab".repeat(60)}`] as Hex[]) {

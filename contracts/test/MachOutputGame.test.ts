@@ -1,10 +1,18 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { decodeAbiParameters, encodeAbiParameters, getAddress, hashTypedData, keccak256, parseEther, stringToHex } from "viem";
+import {
+  decodeAbiParameters,
+  encodeAbiParameters,
+  getAddress,
+  hashTypedData,
+  keccak256,
+  parseEther,
+  stringToHex,
+} from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { gameStatus, machOutputGameType, outputAttestationDomain, outputAttestationTypes } from "../generated/index.ts";
-import { proverAccounts, quorumProof } from "./helpers/attest.ts";
-import { connectMachL1 } from "./helpers/setup.ts";
+import { proverAccounts, quorumProof } from "../test-helpers/attest.ts";
+import { connectMachL1 } from "../test-helpers/setup.ts";
 
 const outputRoot = keccak256(stringToHex("output 5"));
 const conflictingRoot = keccak256(stringToHex("conflicting output 5"));
@@ -12,7 +20,12 @@ const l2BlockNumber = 5n;
 const initBond = parseEther("0.5");
 
 describe("MachOutputGame", async () => {
-  const l1 = await connectMachL1({ initBond, challengeWindowSeconds: 100n, challengeResponseSeconds: 50n, challengeBond: parseEther("1") });
+  const l1 = await connectMachL1({
+    initBond,
+    challengeWindowSeconds: 100n,
+    challengeResponseSeconds: 50n,
+    challengeBond: parseEther("1"),
+  });
   const { deployer, challenger, stranger } = l1.accounts;
   const [p0, p1, p2] = l1.provers;
   if (!p0 || !p1 || !p2) throw new Error("provers");
@@ -25,7 +38,12 @@ describe("MachOutputGame", async () => {
 
   it("resolves DEFENDER_WINS after a quorum attestation and the challenge window, and returns the bond", async () => {
     const { game } = await proposed();
-    await l1.viem.assertions.emitWithArgs(game.write.attest([await l1.attestationProof(l2BlockNumber, outputRoot)]), game, "Attested", [outputRoot]);
+    await l1.viem.assertions.emitWithArgs(
+      game.write.attest([await l1.attestationProof(l2BlockNumber, outputRoot)]),
+      game,
+      "Attested",
+      [outputRoot],
+    );
     assert.ok((await game.read.attestedAt()) > 0n);
     await l1.viem.assertions.revertWithCustomError(game.write.resolve(), game, "ChallengeWindowOpen");
     await l1.networkHelpers.time.increase(101n);
@@ -33,10 +51,15 @@ describe("MachOutputGame", async () => {
     assert.equal(await game.read.status(), gameStatus.defenderWins);
     assert.ok((await game.read.resolvedAt()) > 0n);
     assert.equal(await game.read.credit([deployer.account.address]), initBond);
-    await l1.viem.assertions.balancesHaveChanged(game.write.claimCredit([deployer.account.address], { account: stranger.account }), [
-      { address: deployer.account.address, amount: initBond },
-    ]);
-    await l1.viem.assertions.revertWithCustomError(game.write.claimCredit([deployer.account.address]), game, "NoCredit");
+    await l1.viem.assertions.balancesHaveChanged(
+      game.write.claimCredit([deployer.account.address], { account: stranger.account }),
+      [{ address: deployer.account.address, amount: initBond }],
+    );
+    await l1.viem.assertions.revertWithCustomError(
+      game.write.claimCredit([deployer.account.address]),
+      game,
+      "NoCredit",
+    );
     await l1.viem.assertions.revertWithCustomError(game.write.resolve(), game, "GameNotInProgress");
     await l1.viem.assertions.revertWithCustomError(game.write.attest(["0x"]), game, "GameNotInProgress");
   });
@@ -67,8 +90,18 @@ describe("MachOutputGame", async () => {
   it("rejects unsorted or repeated signers", async () => {
     const { game, verifier } = await proposed();
     const target = l1.target(l2BlockNumber, outputRoot);
-    await l1.viem.assertions.revertWithCustomErrorWithArgs(game.write.attest([await quorumProof([p1, p0], target, true)]), verifier, "SignersNotSorted", [1n]);
-    await l1.viem.assertions.revertWithCustomErrorWithArgs(game.write.attest([await quorumProof([p0, p0], target, true)]), verifier, "SignersNotSorted", [1n]);
+    await l1.viem.assertions.revertWithCustomErrorWithArgs(
+      game.write.attest([await quorumProof([p1, p0], target, true)]),
+      verifier,
+      "SignersNotSorted",
+      [1n],
+    );
+    await l1.viem.assertions.revertWithCustomErrorWithArgs(
+      game.write.attest([await quorumProof([p0, p0], target, true)]),
+      verifier,
+      "SignersNotSorted",
+      [1n],
+    );
   });
 
   it("rejects signatures of unregistered keys and signatures over another output root", async () => {
@@ -96,14 +129,17 @@ describe("MachOutputGame", async () => {
     const { game, verifier, registry } = await proposed();
     await registry.write.setQuorum([1n]);
     const short = encodeAbiParameters([{ type: "bytes[]" }], [["0x1234", "0x5678"]]);
-    await l1.viem.assertions.revertWithCustomErrorWithArgs(game.write.attest([short]), verifier, "InvalidSignature", [0n]);
+    await l1.viem.assertions.revertWithCustomErrorWithArgs(game.write.attest([short]), verifier, "InvalidSignature", [
+      0n,
+    ]);
     const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
     const signature = await l1.attestationProof(l2BlockNumber, outputRoot, [p0]);
     const [sig] = decodeAbiParameters([{ type: "bytes[]" }], signature)[0];
     assert.ok(sig);
     const s = BigInt(`0x${sig.slice(66, 130)}`);
     const v = Number.parseInt(sig.slice(130, 132), 16);
-    const malleated = `${sig.slice(0, 66)}${(n - s).toString(16).padStart(64, "0")}${(v === 27 ? 28 : 27).toString(16)}` as const;
+    const malleated =
+      `${sig.slice(0, 66)}${(n - s).toString(16).padStart(64, "0")}${(v === 27 ? 28 : 27).toString(16)}` as const;
     await l1.viem.assertions.revertWithCustomErrorWithArgs(
       game.write.attest([encodeAbiParameters([{ type: "bytes[]" }], [[malleated as `0x${string}`]])]),
       verifier,
@@ -121,20 +157,43 @@ describe("MachOutputGame", async () => {
       message: { chainId: 901n, l2BlockNumber, outputRoot },
     });
     assert.equal(await verifier.read.attestationDigest([901n, l2BlockNumber, outputRoot]), expected);
-    assert.equal(await verifier.read.verifyOutput([901n, l2BlockNumber, outputRoot, await l1.attestationProof(l2BlockNumber, outputRoot)]), true);
+    assert.equal(
+      await verifier.read.verifyOutput([
+        901n,
+        l2BlockNumber,
+        outputRoot,
+        await l1.attestationProof(l2BlockNumber, outputRoot),
+      ]),
+      true,
+    );
   });
 
   it("needs the challenge bond, inside the window, once", async () => {
     const { game } = await proposed();
-    await l1.viem.assertions.revertWithCustomError(game.write.challenge({ value: 1n, account: challenger.account }), game, "IncorrectBondAmount");
-    await l1.viem.assertions.emitWithArgs(game.write.challenge({ value: parseEther("1"), account: challenger.account }), game, "Challenged", [
-      getAddress(challenger.account.address),
-    ]);
-    await l1.viem.assertions.revertWithCustomError(game.write.challenge({ value: parseEther("1"), account: stranger.account }), game, "AlreadyChallenged");
+    await l1.viem.assertions.revertWithCustomError(
+      game.write.challenge({ value: 1n, account: challenger.account }),
+      game,
+      "IncorrectBondAmount",
+    );
+    await l1.viem.assertions.emitWithArgs(
+      game.write.challenge({ value: parseEther("1"), account: challenger.account }),
+      game,
+      "Challenged",
+      [getAddress(challenger.account.address)],
+    );
+    await l1.viem.assertions.revertWithCustomError(
+      game.write.challenge({ value: parseEther("1"), account: stranger.account }),
+      game,
+      "AlreadyChallenged",
+    );
 
     const late = await proposed();
     await l1.networkHelpers.time.increase(101n);
-    await l1.viem.assertions.revertWithCustomError(late.game.write.challenge({ value: parseEther("1"), account: challenger.account }), late.game, "ChallengeWindowClosed");
+    await l1.viem.assertions.revertWithCustomError(
+      late.game.write.challenge({ value: parseEther("1"), account: challenger.account }),
+      late.game,
+      "ChallengeWindowClosed",
+    );
   });
 
   it("resolves CHALLENGER_WINS on a conflicting quorum attestation and pays the challenger both bonds", async () => {
@@ -161,7 +220,11 @@ describe("MachOutputGame", async () => {
   it("rejects a challenge proof without a challenge, for the same root, below quorum, or too late", async () => {
     const { game, verifier } = await proposed();
     const conflictingProof = await l1.attestationProof(l2BlockNumber, conflictingRoot);
-    await l1.viem.assertions.revertWithCustomError(game.write.proveChallenge([conflictingRoot, conflictingProof]), game, "NoChallenge");
+    await l1.viem.assertions.revertWithCustomError(
+      game.write.proveChallenge([conflictingRoot, conflictingProof]),
+      game,
+      "NoChallenge",
+    );
     await game.write.challenge({ value: parseEther("1"), account: challenger.account });
     await l1.viem.assertions.revertWithCustomError(
       game.write.proveChallenge([outputRoot, await l1.attestationProof(l2BlockNumber, outputRoot)]),
@@ -174,7 +237,11 @@ describe("MachOutputGame", async () => {
       "QuorumNotReached",
     );
     await l1.networkHelpers.time.increase(51n);
-    await l1.viem.assertions.revertWithCustomError(game.write.proveChallenge([conflictingRoot, conflictingProof]), game, "ChallengeResponseClosed");
+    await l1.viem.assertions.revertWithCustomError(
+      game.write.proveChallenge([conflictingRoot, conflictingProof]),
+      game,
+      "ChallengeResponseClosed",
+    );
   });
 
   it("lets an unbacked challenge expire: the game resolves DEFENDER_WINS and the creator takes the challenge bond", async () => {
@@ -182,7 +249,9 @@ describe("MachOutputGame", async () => {
     await game.write.attest([await l1.attestationProof(l2BlockNumber, outputRoot)]);
     await game.write.challenge({ value: parseEther("1"), account: challenger.account });
     await l1.networkHelpers.time.increase(101n);
-    await l1.viem.assertions.emitWithArgs(game.write.resolve(), game, "ChallengeExpired", [getAddress(challenger.account.address)]);
+    await l1.viem.assertions.emitWithArgs(game.write.resolve(), game, "ChallengeExpired", [
+      getAddress(challenger.account.address),
+    ]);
     assert.equal(await game.read.status(), gameStatus.defenderWins);
     assert.equal(await game.read.challengeExpired(), true);
     assert.equal(await game.read.credit([deployer.account.address]), initBond + parseEther("1"));
@@ -193,10 +262,17 @@ describe("MachOutputGame", async () => {
     const { game, registry, verifier } = await proposed();
     const twoOfThree = await l1.attestationProof(l2BlockNumber, outputRoot, [p0, p1]);
     await registry.write.setQuorum([3n]);
-    await l1.viem.assertions.revertWithCustomErrorWithArgs(game.write.attest([twoOfThree]), verifier, "QuorumNotReached", [2n, 3n]);
+    await l1.viem.assertions.revertWithCustomErrorWithArgs(
+      game.write.attest([twoOfThree]),
+      verifier,
+      "QuorumNotReached",
+      [2n, 3n],
+    );
     await registry.write.setQuorum([2n]);
     await registry.write.removeProver([p1.address]);
-    await l1.viem.assertions.revertWithCustomErrorWithArgs(game.write.attest([twoOfThree]), verifier, "NotProver", [getAddress(p1.address)]);
+    await l1.viem.assertions.revertWithCustomErrorWithArgs(game.write.attest([twoOfThree]), verifier, "NotProver", [
+      getAddress(p1.address),
+    ]);
     const [newcomer] = proverAccounts(4).filter((a) => ![p0, p1, p2].some((p) => p.address === a.address));
     assert.ok(newcomer);
     await registry.write.addProver([newcomer.address]);

@@ -71,7 +71,13 @@ describe("MerkleTrie verifier", async () => {
     const root = bytesToHex(trie.root());
     const proof = (await createMerkleProof(trie, hexToBytes(keccak256("0x01")))).map((n) => bytesToHex(n));
     await assert.rejects(harness.read.get(["0x", proof, root]), /MerkleTrie: empty key/);
-    await assert.rejects(harness.read.secureGet([keccak256("0x01"), proof, keccak256("0x")]), /MerkleTrie: invalid root hash/);
-    await assert.rejects(harness.read.secureGet([keccak256("0x01"), proof.slice(0, -1), root]), /ran out of proof elements/);
+    await assert.rejects(
+      harness.read.secureGet([keccak256("0x01"), proof, keccak256("0x")]),
+      /MerkleTrie: invalid root hash/,
+    );
+    await assert.rejects(
+      harness.read.secureGet([keccak256("0x01"), proof.slice(0, -1), root]),
+      /ran out of proof elements/,
+    );
   });
 });

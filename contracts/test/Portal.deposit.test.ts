@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { type Address, decodeEventLog, getAddress, type Hex, parseEther, toHex } from "viem";
 import { opaqueDataToDepositData } from "viem/op-stack";
 import { l1ToL2AliasOffset } from "../generated/index.ts";
-import { connectMachL1 } from "./helpers/setup.ts";
+import { connectMachL1 } from "../test-helpers/setup.ts";
 
 const alias = (address: Address) => getAddress(toHex((BigInt(address) + l1ToL2AliasOffset) % 2n ** 160n, { size: 20 }));
 
@@ -24,10 +24,13 @@ describe("Portal deposits", async () => {
   it("emits TransactionDeposited with the OP opaque-data layout for an EOA and holds the minted ETH", async () => {
     const { portal } = await l1.fresh();
     const data = "0xdeadbeef" as const;
-    const hash = await portal.write.depositTransaction([bob.account.address, parseEther("0.5"), 100_000n, false, data], {
-      value: parseEther("1"),
-      account: alice.account,
-    });
+    const hash = await portal.write.depositTransaction(
+      [bob.account.address, parseEther("0.5"), 100_000n, false, data],
+      {
+        value: parseEther("1"),
+        account: alice.account,
+      },
+    );
     const event = await depositedEvent(hash);
     assert.equal(getAddress(event.from), getAddress(alice.account.address));
     assert.equal(getAddress(event.to), getAddress(bob.account.address));
@@ -37,14 +40,23 @@ describe("Portal deposits", async () => {
       `0x${parseEther("1").toString(16).padStart(64, "0")}${parseEther("0.5").toString(16).padStart(64, "0")}${(100_000).toString(16).padStart(16, "0")}00deadbeef`,
     );
     const decoded = opaqueDataToDepositData(event.opaqueData);
-    assert.deepEqual(decoded, { mint: parseEther("1"), value: parseEther("0.5"), gas: 100_000n, isCreation: false, data });
+    assert.deepEqual(decoded, {
+      mint: parseEther("1"),
+      value: parseEther("0.5"),
+      gas: 100_000n,
+      isCreation: false,
+      data,
+    });
     assert.equal(await l1.publicClient.getBalance({ address: portal.address }), parseEther("1"));
   });
 
   it("aliases a contract caller by +0x1111…1111", async () => {
     const { portal } = await l1.fresh();
     const caller = await l1.viem.deployContract("DepositCaller");
-    const hash = await caller.write.deposit([portal.address, bob.account.address, 50_000n, "0x"], { value: 7n, account: alice.account });
+    const hash = await caller.write.deposit([portal.address, bob.account.address, 50_000n, "0x"], {
+      value: 7n,
+      account: alice.account,
+    });
     const event = await depositedEvent(hash);
     assert.equal(getAddress(event.from), alias(caller.address));
     assert.notEqual(getAddress(event.from), getAddress(caller.address));
@@ -52,15 +64,21 @@ describe("Portal deposits", async () => {
   });
 
   it("wraps the alias modulo 2^160 for addresses near the top", () => {
-    assert.equal(alias("0xffffffffffffffffffffffffffffffffffffffff"), getAddress("0x1111000000000000000000000000000000001110"));
+    assert.equal(
+      alias("0xffffffffffffffffffffffffffffffffffffffff"),
+      getAddress("0x1111000000000000000000000000000000001110"),
+    );
   });
 
   it("emits a creation deposit with the zero target and isCreation set", async () => {
     const { portal } = await l1.fresh();
     const initCode = "0x600a600c600039600a6000f3602a60005260206000f3" as const;
-    const hash = await portal.write.depositTransaction(["0x0000000000000000000000000000000000000000", 0n, 200_000n, true, initCode], {
-      account: alice.account,
-    });
+    const hash = await portal.write.depositTransaction(
+      ["0x0000000000000000000000000000000000000000", 0n, 200_000n, true, initCode],
+      {
+        account: alice.account,
+      },
+    );
     const event = await depositedEvent(hash);
     assert.equal(event.to, "0x0000000000000000000000000000000000000000");
     const decoded = opaqueDataToDepositData(event.opaqueData);
@@ -74,7 +92,13 @@ describe("Portal deposits", async () => {
     const event = await depositedEvent(hash);
     assert.equal(getAddress(event.from), getAddress(alice.account.address));
     assert.equal(getAddress(event.to), getAddress(alice.account.address));
-    assert.deepEqual(opaqueDataToDepositData(event.opaqueData), { mint: 3n, value: 3n, gas: 100_000n, isCreation: false, data: "0x" });
+    assert.deepEqual(opaqueDataToDepositData(event.opaqueData), {
+      mint: 3n,
+      value: 3n,
+      gas: 100_000n,
+      isCreation: false,
+      data: "0x",
+    });
   });
 
   it("rejects a creation deposit with a non-zero target", async () => {
@@ -109,7 +133,9 @@ describe("Portal deposits", async () => {
   it("rejects more than 120,000 bytes of data", async () => {
     const { portal } = await l1.fresh();
     await l1.viem.assertions.revertWithCustomError(
-      portal.write.depositTransaction([bob.account.address, 0n, 10_000_000n, false, `0x${"01".repeat(120_001)}`], { gas: 16_000_000n }),
+      portal.write.depositTransaction([bob.account.address, 0n, 10_000_000n, false, `0x${"01".repeat(120_001)}`], {
+        gas: 16_000_000n,
+      }),
       portal,
       "LargeCalldata",
     );

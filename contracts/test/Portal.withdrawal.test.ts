@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { encodeAbiParameters, encodeFunctionData, getAddress, type Hex, keccak256, parseEther, stringToHex } from "viem";
+import {
+  encodeAbiParameters,
+  encodeFunctionData,
+  getAddress,
+  type Hex,
+  keccak256,
+  parseEther,
+  stringToHex,
+} from "viem";
 import {
   buildMessagePasserStorage,
   firstWithdrawalNonce,
@@ -8,8 +16,8 @@ import {
   hashWithdrawal,
   outputRootProofFor,
   type WithdrawalTransaction,
-} from "./helpers/l2.ts";
-import { connectMachL1, l2ChainId } from "./helpers/setup.ts";
+} from "../test-helpers/l2.ts";
+import { connectMachL1, l2ChainId } from "../test-helpers/setup.ts";
 
 const l2Sender = "0x00000000000000000000000000000000000c0ffe" as const;
 const stateRoot = keccak256(stringToHex("state root"));
@@ -27,12 +35,21 @@ describe("Portal withdrawals", async () => {
     await contracts.portal.write.donateETH({ value: parseEther("10") });
     const target = await l1.viem.deployContract("WithdrawalTarget");
     const hit = encodeFunctionData({ abi: target.abi, functionName: "hit" });
-    const tx: WithdrawalTransaction = { nonce: firstWithdrawalNonce, sender: l2Sender, target: target.address, value: parseEther("1"), gasLimit, data: hit };
+    const tx: WithdrawalTransaction = {
+      nonce: firstWithdrawalNonce,
+      sender: l2Sender,
+      target: target.address,
+      value: parseEther("1"),
+      gasLimit,
+      data: hit,
+    };
     const other: WithdrawalTransaction = { ...tx, nonce: firstWithdrawalNonce + 1n, value: parseEther("2") };
     const storage = await buildMessagePasserStorage([tx, other]);
     const outputProof = outputRootProofFor(storage.storageRoot, stateRoot, blockHash);
     const outputRoot = hashOutputRoot(outputProof);
-    const proposed = resolve ? await l1.proposeResolved(l2BlockNumber, outputRoot) : await l1.propose(l2BlockNumber, outputRoot);
+    const proposed = resolve
+      ? await l1.proposeResolved(l2BlockNumber, outputRoot)
+      : await l1.propose(l2BlockNumber, outputRoot);
     return {
       ...contracts,
       ...proposed,
@@ -64,10 +81,13 @@ describe("Portal withdrawals", async () => {
 
     await l1.networkHelpers.time.increase(maturity + 1n);
     await s.portal.read.checkWithdrawal([s.hash, alice.account.address]);
-    await l1.viem.assertions.balancesHaveChanged(s.portal.write.finalizeWithdrawalTransaction([s.tx], { account: alice.account }), [
-      { address: s.target.address, amount: parseEther("1") },
-      { address: s.portal.address, amount: -parseEther("1") },
-    ]);
+    await l1.viem.assertions.balancesHaveChanged(
+      s.portal.write.finalizeWithdrawalTransaction([s.tx], { account: alice.account }),
+      [
+        { address: s.target.address, amount: parseEther("1") },
+        { address: s.portal.address, amount: -parseEther("1") },
+      ],
+    );
     assert.equal(await s.portal.read.finalizedWithdrawals([s.hash]), true);
     assert.equal(getAddress(await s.target.read.lastL2Sender()), getAddress(l2Sender));
     assert.equal(await s.target.read.calls(), 1n);
@@ -83,10 +103,12 @@ describe("Portal withdrawals", async () => {
       [s.hash, getAddress(bob.account.address)],
     );
     await l1.networkHelpers.time.increase(maturity + 1n);
-    await l1.viem.assertions.emitWithArgs(s.portal.write.finalizeWithdrawalTransaction([s.tx], { account: bob.account }), s.portal, "WithdrawalFinalized", [
-      s.hash,
-      true,
-    ]);
+    await l1.viem.assertions.emitWithArgs(
+      s.portal.write.finalizeWithdrawalTransaction([s.tx], { account: bob.account }),
+      s.portal,
+      "WithdrawalFinalized",
+      [s.hash, true],
+    );
   });
 
   it("rejects a storage proof built against another storage root", async () => {
@@ -102,7 +124,9 @@ describe("Portal withdrawals", async () => {
   it("rejects a withdrawal that was never sent on L2", async () => {
     const s = await withdrawalScenario();
     const forged = { ...s.tx, value: parseEther("9") };
-    await l1.viem.assertions.revert(s.portal.write.proveWithdrawalTransaction([forged, s.index, s.outputProof, s.proof]));
+    await l1.viem.assertions.revert(
+      s.portal.write.proveWithdrawalTransaction([forged, s.index, s.outputProof, s.proof]),
+    );
   });
 
   it("rejects a proof whose last node was tampered with", async () => {
@@ -110,7 +134,9 @@ describe("Portal withdrawals", async () => {
     const tampered = [...s.proof];
     const last = tampered[tampered.length - 1] as Hex;
     tampered[tampered.length - 1] = `${last.slice(0, -2)}02` as Hex;
-    await l1.viem.assertions.revert(s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, tampered]));
+    await l1.viem.assertions.revert(
+      s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, tampered]),
+    );
   });
 
   it("rejects an output root proof that does not hash to the game's root claim", async () => {
@@ -146,7 +172,12 @@ describe("Portal withdrawals", async () => {
   it("rejects a withdrawal that targets the portal", async () => {
     const s = await withdrawalScenario();
     await l1.viem.assertions.revertWithCustomError(
-      s.portal.write.proveWithdrawalTransaction([{ ...s.tx, target: s.portal.address }, s.index, s.outputProof, s.proof]),
+      s.portal.write.proveWithdrawalTransaction([
+        { ...s.tx, target: s.portal.address },
+        s.index,
+        s.outputProof,
+        s.proof,
+      ]),
       s.portal,
       "BadTarget",
     );
@@ -175,7 +206,9 @@ describe("Portal withdrawals", async () => {
 
   it("refuses to finalize before the proof matured", async () => {
     const s = await withdrawalScenario();
-    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], { account: alice.account });
+    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], {
+      account: alice.account,
+    });
     await l1.viem.assertions.revertWith(
       s.portal.write.finalizeWithdrawalTransaction([s.tx], { account: alice.account }),
       "OptimismPortal: proven withdrawal has not matured yet",
@@ -184,7 +217,9 @@ describe("Portal withdrawals", async () => {
 
   it("refuses to finalize against an unresolved game", async () => {
     const s = await withdrawalScenario({ resolve: false });
-    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], { account: alice.account });
+    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], {
+      account: alice.account,
+    });
     await l1.networkHelpers.time.increase(maturity + 1n);
     await l1.viem.assertions.revertWith(
       s.portal.write.finalizeWithdrawalTransaction([s.tx], { account: alice.account }),
@@ -194,7 +229,9 @@ describe("Portal withdrawals", async () => {
 
   it("treats a proof against a game blacklisted afterwards as no proof", async () => {
     const s = await withdrawalScenario();
-    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], { account: alice.account });
+    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], {
+      account: alice.account,
+    });
     await l1.networkHelpers.time.increase(maturity + 1n);
     await s.portal.write.blacklistDisputeGame([s.game.address]);
     await l1.viem.assertions.revertWithCustomError(
@@ -206,7 +243,9 @@ describe("Portal withdrawals", async () => {
 
   it("treats a proof against a game the challenger won afterwards as no proof", async () => {
     const s = await withdrawalScenario({ resolve: false });
-    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], { account: alice.account });
+    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], {
+      account: alice.account,
+    });
     await s.game.write.challenge({ value: await s.game.read.challengeBond(), account: challenger.account });
     const conflicting = keccak256(stringToHex("another output"));
     await s.game.write.proveChallenge([conflicting, await l1.attestationProof(l2BlockNumber, conflicting)]);
@@ -220,7 +259,9 @@ describe("Portal withdrawals", async () => {
 
   it("finalizes once: a second finalize and a new proof revert with AlreadyFinalized", async () => {
     const s = await withdrawalScenario();
-    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], { account: alice.account });
+    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], {
+      account: alice.account,
+    });
     await l1.networkHelpers.time.increase(maturity + 1n);
     await s.portal.write.finalizeWithdrawalTransaction([s.tx], { account: alice.account });
     await l1.viem.assertions.revertWithCustomError(
@@ -229,7 +270,9 @@ describe("Portal withdrawals", async () => {
       "AlreadyFinalized",
     );
     await l1.viem.assertions.revertWithCustomError(
-      s.portal.write.finalizeWithdrawalTransactionExternalProof([s.tx, alice.account.address], { account: bob.account }),
+      s.portal.write.finalizeWithdrawalTransactionExternalProof([s.tx, alice.account.address], {
+        account: bob.account,
+      }),
       s.portal,
       "AlreadyFinalized",
     );
@@ -243,23 +286,31 @@ describe("Portal withdrawals", async () => {
 
   it("finalizes with another account's proof only through finalizeWithdrawalTransactionExternalProof", async () => {
     const s = await withdrawalScenario();
-    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], { account: alice.account });
+    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], {
+      account: alice.account,
+    });
     await l1.networkHelpers.time.increase(maturity + 1n);
     await l1.viem.assertions.revertWith(
       s.portal.write.finalizeWithdrawalTransaction([s.tx], { account: bob.account }),
       "OptimismPortal: withdrawal has not been proven by proof submitter address yet",
     );
-    await s.portal.write.finalizeWithdrawalTransactionExternalProof([s.tx, alice.account.address], { account: bob.account });
+    await s.portal.write.finalizeWithdrawalTransactionExternalProof([s.tx, alice.account.address], {
+      account: bob.account,
+    });
     assert.equal(await s.portal.read.finalizedWithdrawals([s.hash]), true);
   });
 
   it("lists each proof submitter once and lets a submitter re-prove", async () => {
     const s = await withdrawalScenario();
-    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], { account: alice.account });
+    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], {
+      account: alice.account,
+    });
     await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], { account: bob.account });
     const [, firstAt] = await s.portal.read.provenWithdrawals([s.hash, alice.account.address]);
     await l1.networkHelpers.time.increase(5n);
-    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], { account: alice.account });
+    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], {
+      account: alice.account,
+    });
     const [, secondAt] = await s.portal.read.provenWithdrawals([s.hash, alice.account.address]);
     assert.ok(secondAt > firstAt);
     assert.equal(await s.portal.read.numProofSubmitters([s.hash]), 2n);
@@ -269,12 +320,16 @@ describe("Portal withdrawals", async () => {
   it("marks a withdrawal whose call fails as finalized, keeps its ETH and never replays it", async () => {
     const s = await withdrawalScenario();
     await s.target.write.setShouldRevert([true]);
-    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], { account: alice.account });
+    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], {
+      account: alice.account,
+    });
     await l1.networkHelpers.time.increase(maturity + 1n);
-    await l1.viem.assertions.emitWithArgs(s.portal.write.finalizeWithdrawalTransaction([s.tx], { account: alice.account }), s.portal, "WithdrawalFinalized", [
-      s.hash,
-      false,
-    ]);
+    await l1.viem.assertions.emitWithArgs(
+      s.portal.write.finalizeWithdrawalTransaction([s.tx], { account: alice.account }),
+      s.portal,
+      "WithdrawalFinalized",
+      [s.hash, false],
+    );
     assert.equal(await l1.publicClient.getBalance({ address: s.portal.address }), parseEther("10"));
     await s.target.write.setShouldRevert([false]);
     await l1.viem.assertions.revertWithCustomError(
@@ -287,7 +342,9 @@ describe("Portal withdrawals", async () => {
   it("reverts a failing withdrawal call for the gas estimation address", async () => {
     const s = await withdrawalScenario();
     await s.target.write.setShouldRevert([true]);
-    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], { account: alice.account });
+    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], {
+      account: alice.account,
+    });
     await l1.networkHelpers.time.increase(maturity + 1n);
     await assert.rejects(
       l1.publicClient.simulateContract({
@@ -303,7 +360,9 @@ describe("Portal withdrawals", async () => {
 
   it("refuses to start the withdrawal call with less gas than its gas limit", async () => {
     const s = await withdrawalScenario({ gasLimit: 5_000_000n });
-    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], { account: alice.account });
+    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], {
+      account: alice.account,
+    });
     await l1.networkHelpers.time.increase(maturity + 1n);
     await l1.viem.assertions.revertWith(
       s.portal.write.finalizeWithdrawalTransaction([s.tx], { account: alice.account, gas: 1_000_000n }),
@@ -313,11 +372,15 @@ describe("Portal withdrawals", async () => {
 
   it("blocks a withdrawal call from finalizing another withdrawal (reentrancy)", async () => {
     const s = await withdrawalScenario();
-    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], { account: alice.account });
+    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], {
+      account: alice.account,
+    });
     // The re-entering call finalizes with the target as submitter: prove `other` from the target's address.
     await l1.networkHelpers.impersonateAccount(s.target.address);
     await l1.networkHelpers.setBalance(s.target.address, parseEther("1"));
-    await s.portal.write.proveWithdrawalTransaction([s.other, s.index, s.outputProof, s.otherProof], { account: s.target.address });
+    await s.portal.write.proveWithdrawalTransaction([s.other, s.index, s.outputProof, s.otherProof], {
+      account: s.target.address,
+    });
     await l1.networkHelpers.stopImpersonatingAccount(s.target.address);
     await l1.networkHelpers.time.increase(maturity + 1n);
     await s.target.write.setReentry([s.other]);
@@ -326,22 +389,34 @@ describe("Portal withdrawals", async () => {
     assert.equal(await s.portal.read.finalizedWithdrawals([hashWithdrawal(s.other)]), false);
     assert.equal(await s.target.read.received(), parseEther("1"));
     await s.target.write.setShouldRevert([false]);
-    await s.portal.write.finalizeWithdrawalTransactionExternalProof([s.other, s.target.address], { account: alice.account });
+    await s.portal.write.finalizeWithdrawalTransactionExternalProof([s.other, s.target.address], {
+      account: alice.account,
+    });
     assert.equal(await s.portal.read.finalizedWithdrawals([hashWithdrawal(s.other)]), true);
   });
 
   it("pauses and unpauses proving and finalizing by the guardian only", async () => {
     const s = await withdrawalScenario();
-    await l1.viem.assertions.revertWithCustomError(s.portal.write.pause({ account: stranger.account }), s.portal, "Unauthorized");
+    await l1.viem.assertions.revertWithCustomError(
+      s.portal.write.pause({ account: stranger.account }),
+      s.portal,
+      "Unauthorized",
+    );
     await l1.viem.assertions.emit(s.portal.write.pause(), s.portal, "Paused");
     await l1.viem.assertions.revertWithCustomError(
       s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], { account: alice.account }),
       s.portal,
       "CallPaused",
     );
-    await l1.viem.assertions.revertWithCustomError(s.portal.write.unpause({ account: stranger.account }), s.portal, "Unauthorized");
+    await l1.viem.assertions.revertWithCustomError(
+      s.portal.write.unpause({ account: stranger.account }),
+      s.portal,
+      "Unauthorized",
+    );
     await s.portal.write.unpause();
-    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], { account: alice.account });
+    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], {
+      account: alice.account,
+    });
     await l1.networkHelpers.time.increase(maturity + 1n);
     await s.portal.write.pause();
     await l1.viem.assertions.revertWithCustomError(
@@ -356,9 +431,21 @@ describe("Portal withdrawals", async () => {
   it("keeps guardian functions to the guardian and hands the role over", async () => {
     const { portal } = await l1.fresh();
     const zero = "0x0000000000000000000000000000000000000000" as const;
-    await l1.viem.assertions.revertWithCustomError(portal.write.blacklistDisputeGame([zero], { account: stranger.account }), portal, "Unauthorized");
-    await l1.viem.assertions.revertWithCustomError(portal.write.setRespectedGameType([1], { account: stranger.account }), portal, "Unauthorized");
-    await l1.viem.assertions.revertWithCustomError(portal.write.setGuardian([stranger.account.address], { account: stranger.account }), portal, "Unauthorized");
+    await l1.viem.assertions.revertWithCustomError(
+      portal.write.blacklistDisputeGame([zero], { account: stranger.account }),
+      portal,
+      "Unauthorized",
+    );
+    await l1.viem.assertions.revertWithCustomError(
+      portal.write.setRespectedGameType([1], { account: stranger.account }),
+      portal,
+      "Unauthorized",
+    );
+    await l1.viem.assertions.revertWithCustomError(
+      portal.write.setGuardian([stranger.account.address], { account: stranger.account }),
+      portal,
+      "Unauthorized",
+    );
     await portal.write.setGuardian([stranger.account.address]);
     assert.equal(getAddress(await portal.read.guardian()), getAddress(stranger.account.address));
     await portal.write.pause({ account: stranger.account });
@@ -367,7 +454,9 @@ describe("Portal withdrawals", async () => {
 
   it("invalidates proofs when the respected game type changes", async () => {
     const s = await withdrawalScenario();
-    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], { account: alice.account });
+    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], {
+      account: alice.account,
+    });
     await l1.networkHelpers.time.increase(maturity + 1n);
     await l1.viem.assertions.emit(s.portal.write.setRespectedGameType([43]), s.portal, "RespectedGameTypeSet");
     await l1.viem.assertions.revertWithCustomError(
@@ -396,13 +485,23 @@ describe("Portal dispute game finality delay", async () => {
   it("holds a withdrawal in the air-gap until the delay after resolution has passed", async () => {
     const { portal } = await l1.fresh();
     await portal.write.donateETH({ value: parseEther("1") });
-    const tx: WithdrawalTransaction = { nonce: firstWithdrawalNonce, sender: l2Sender, target: alice.account.address, value: 5n, gasLimit: 21_000n, data: "0x" };
+    const tx: WithdrawalTransaction = {
+      nonce: firstWithdrawalNonce,
+      sender: l2Sender,
+      target: alice.account.address,
+      value: 5n,
+      gasLimit: 21_000n,
+      data: "0x",
+    };
     const storage = await buildMessagePasserStorage([tx]);
     const outputProof = outputRootProofFor(storage.storageRoot, stateRoot, blockHash);
     const { index } = await l1.proposeResolved(l2BlockNumber, hashOutputRoot(outputProof));
-    await portal.write.proveWithdrawalTransaction([tx, index, outputProof, await storage.proveWithdrawal(hashWithdrawal(tx))], {
-      account: alice.account,
-    });
+    await portal.write.proveWithdrawalTransaction(
+      [tx, index, outputProof, await storage.proveWithdrawal(hashWithdrawal(tx))],
+      {
+        account: alice.account,
+      },
+    );
     await l1.networkHelpers.time.increase(10n);
     await l1.viem.assertions.revertWith(
       portal.write.finalizeWithdrawalTransaction([tx], { account: alice.account }),

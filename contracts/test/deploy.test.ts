@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { getAddress } from "viem";
 import { ensureMulticall3 } from "../deploy/index.ts";
 import { machOutputGameType, multicall3Address, multicall3DeployedBytecode } from "../generated/index.ts";
-import { connectMachL1, l2ChainId } from "./helpers/setup.ts";
+import { connectMachL1, l2ChainId } from "../test-helpers/setup.ts";
 
 describe("deployMachL1", async () => {
   const l1 = await connectMachL1();

@@ -4,16 +4,24 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
-import { createPublicClient, createWalletClient, custom, defineChain, encodeAbiParameters, parseEther, zeroAddress } from "viem";
+import {
+  createPublicClient,
+  createWalletClient,
+  custom,
+  defineChain,
+  encodeAbiParameters,
+  parseEther,
+  zeroAddress,
+} from "viem";
 import { hardhat } from "viem/chains";
 import {
   buildProveWithdrawal,
   chainConfig,
+  extractTransactionDepositedLogs,
   getL2TransactionHashes,
   getWithdrawalHashStorageSlot,
   getWithdrawals,
   opaqueDataToDepositData,
-  extractTransactionDepositedLogs,
   publicActionsL1,
   publicActionsL2,
   walletActionsL1,
@@ -21,8 +29,8 @@ import {
 } from "viem/op-stack";
 import { machL2ChainContracts } from "../deploy/index.ts";
 import { l2ToL1MessagePasserDeployedBytecode, multicall3Address, predeploys } from "../generated/index.ts";
-import { buildMessagePasserStorage, hashOutputRoot, outputRootProofFor } from "./helpers/l2.ts";
-import { connectMachL1, l2ChainId } from "./helpers/setup.ts";
+import { buildMessagePasserStorage, hashOutputRoot, outputRootProofFor } from "../test-helpers/l2.ts";
+import { connectMachL1, l2ChainId } from "../test-helpers/setup.ts";
 
 describe("viem op-stack actions against Mach's L1 contracts", async () => {
   const l1 = await connectMachL1({ proofMaturityDelaySeconds: 12n });
@@ -39,14 +47,28 @@ describe("viem op-stack actions against Mach's L1 contracts", async () => {
   });
   const [, , alice, bob] = await l1.viem.getWalletClients();
   if (!alice || !bob) throw new Error("accounts");
-  const l1Public = createPublicClient({ chain: l1Chain, transport: custom(l1.connection.provider), pollingInterval: 20 }).extend(publicActionsL1());
-  const l1Wallet = createWalletClient({ account: alice.account.address, chain: l1Chain, transport: custom(l1.connection.provider), pollingInterval: 20 }).extend(
-    walletActionsL1(),
-  );
+  const l1Public = createPublicClient({
+    chain: l1Chain,
+    transport: custom(l1.connection.provider),
+    pollingInterval: 20,
+  }).extend(publicActionsL1());
+  const l1Wallet = createWalletClient({
+    account: alice.account.address,
+    chain: l1Chain,
+    transport: custom(l1.connection.provider),
+    pollingInterval: 20,
+  }).extend(walletActionsL1());
 
   const l2 = await network.create({ override: { chainId: Number(l2ChainId) } });
-  const l2Public = createPublicClient({ chain: l2Chain, transport: custom(l2.provider), pollingInterval: 20 }).extend(publicActionsL2());
-  const l2Wallet = createWalletClient({ account: alice.account.address, chain: l2Chain, transport: custom(l2.provider), pollingInterval: 20 }).extend(walletActionsL2());
+  const l2Public = createPublicClient({ chain: l2Chain, transport: custom(l2.provider), pollingInterval: 20 }).extend(
+    publicActionsL2(),
+  );
+  const l2Wallet = createWalletClient({
+    account: alice.account.address,
+    chain: l2Chain,
+    transport: custom(l2.provider),
+    pollingInterval: 20,
+  }).extend(walletActionsL2());
   const l2Test = await l2.viem.getTestClient();
   await l2Test.setCode({ address: predeploys.l2ToL1MessagePasser, bytecode: l2ToL1MessagePasserDeployedBytecode });
 
@@ -87,11 +109,16 @@ describe("viem op-stack actions against Mach's L1 contracts", async () => {
     const { factory } = await l1.fresh();
     // Liquidity for the withdrawal: a deposit locks ETH in the portal.
     await l1Public.waitForTransactionReceipt({
-      hash: await l1Wallet.depositTransaction({ request: { gas: 21_000n, mint: parseEther("5"), to: alice.account.address }, targetChain: l2Chain }),
+      hash: await l1Wallet.depositTransaction({
+        request: { gas: 21_000n, mint: parseEther("5"), to: alice.account.address },
+        targetChain: l2Chain,
+      }),
     });
 
     // L2: initiate the withdrawal on the real message passer.
-    const withdrawHash = await l2Wallet.initiateWithdrawal({ request: { gas: 21_000n, to: bob.account.address, value: parseEther("1") } });
+    const withdrawHash = await l2Wallet.initiateWithdrawal({
+      request: { gas: 21_000n, to: bob.account.address, value: parseEther("1") },
+    });
     const receipt = await l2Public.waitForTransactionReceipt({ hash: withdrawHash });
     const [withdrawal] = getWithdrawals(receipt);
     assert.ok(withdrawal);
@@ -114,24 +141,42 @@ describe("viem op-stack actions against Mach's L1 contracts", async () => {
 
     // Proposer: a Mach output game for that block.
     const outputRoot = hashOutputRoot(outputRootProof);
-    await factory.write.create([addresses.gameType, outputRoot, encodeAbiParameters([{ type: "uint256" }], [l2BlockNumber])]);
+    await factory.write.create([
+      addresses.gameType,
+      outputRoot,
+      encodeAbiParameters([{ type: "uint256" }], [l2BlockNumber]),
+    ]);
     const game = await l1Public.getGame({ l2BlockNumber: receipt.blockNumber, targetChain: l2Chain });
     assert.equal(game.l2BlockNumber, l2BlockNumber);
     assert.equal(game.rootClaim, outputRoot);
     assert.equal(await l1Public.getWithdrawalStatus({ receipt, targetChain: l2Chain }), "ready-to-prove");
 
     // viem's own prove-args builder against the L2 node's eth_getProof agrees with ours.
-    const built = await buildProveWithdrawal(l2Public, { account: alice.account.address, game, withdrawal, chain: l2Chain });
+    const built = await buildProveWithdrawal(l2Public, {
+      account: alice.account.address,
+      game,
+      withdrawal,
+      chain: l2Chain,
+    });
     assert.deepEqual(built.outputRootProof, outputRootProof);
     assert.deepEqual(built.withdrawalProof, withdrawalProof);
 
     await l1Public.waitForTransactionReceipt({
-      hash: await l1Wallet.proveWithdrawal({ l2OutputIndex: game.index, outputRootProof, withdrawalProof, withdrawal, targetChain: l2Chain }),
+      hash: await l1Wallet.proveWithdrawal({
+        l2OutputIndex: game.index,
+        outputRootProof,
+        withdrawalProof,
+        withdrawal,
+        targetChain: l2Chain,
+      }),
     });
     assert.equal(await l1Public.getWithdrawalStatus({ receipt, targetChain: l2Chain }), "waiting-to-finalize");
 
     // Provers attest, the challenge window and the proof maturity pass, anyone resolves.
-    const mach = await l1.viem.getContractAt("MachOutputGame", game.metadata === undefined ? zeroAddress : (`0x${game.metadata.slice(26)}` as const));
+    const mach = await l1.viem.getContractAt(
+      "MachOutputGame",
+      game.metadata === undefined ? zeroAddress : (`0x${game.metadata.slice(26)}` as const),
+    );
     await mach.write.attest([await l1.attestationProof(l2BlockNumber, outputRoot)]);
     await l1.networkHelpers.time.increase(13n);
     assert.equal(await l1Public.getWithdrawalStatus({ receipt, targetChain: l2Chain }), "waiting-to-finalize");
@@ -140,7 +185,9 @@ describe("viem op-stack actions against Mach's L1 contracts", async () => {
     assert.equal(await l1Public.getWithdrawalStatus({ receipt, targetChain: l2Chain }), "ready-to-finalize");
 
     const before = await l1Public.getBalance({ address: bob.account.address });
-    await l1Public.waitForTransactionReceipt({ hash: await l1Wallet.finalizeWithdrawal({ withdrawal, targetChain: l2Chain }) });
+    await l1Public.waitForTransactionReceipt({
+      hash: await l1Wallet.finalizeWithdrawal({ withdrawal, targetChain: l2Chain }),
+    });
     assert.equal(await l1Public.getBalance({ address: bob.account.address }), before + parseEther("1"));
     assert.equal(await l1Public.getWithdrawalStatus({ receipt, targetChain: l2Chain }), "finalized");
   });
@@ -153,13 +200,28 @@ describe("viem op-stack actions against Mach's L1 contracts", async () => {
     assert.ok(withdrawal);
     await l2Test.mine({ blocks: 1 });
     const l2BlockNumber = receipt.blockNumber + 1n;
-    const proof = await l2Public.getProof({ address: predeploys.l2ToL1MessagePasser, storageKeys: [], blockNumber: l2BlockNumber });
+    const proof = await l2Public.getProof({
+      address: predeploys.l2ToL1MessagePasser,
+      storageKeys: [],
+      blockNumber: l2BlockNumber,
+    });
     const block = await l2Public.getBlock({ blockNumber: l2BlockNumber });
     const outputRootProof = outputRootProofFor(proof.storageHash, block.stateRoot, block.hash);
-    await factory.write.create([addresses.gameType, hashOutputRoot(outputRootProof), encodeAbiParameters([{ type: "uint256" }], [l2BlockNumber])]);
+    await factory.write.create([
+      addresses.gameType,
+      hashOutputRoot(outputRootProof),
+      encodeAbiParameters([{ type: "uint256" }], [l2BlockNumber]),
+    ]);
     const game = await l1Public.getGame({ l2BlockNumber: receipt.blockNumber, targetChain: l2Chain });
-    const args = await buildProveWithdrawal(l2Public, { account: alice.account.address, game, withdrawal, chain: l2Chain });
-    await l1Public.waitForTransactionReceipt({ hash: await l1Wallet.proveWithdrawal({ ...args, targetChain: l2Chain, account: alice.account.address }) });
+    const args = await buildProveWithdrawal(l2Public, {
+      account: alice.account.address,
+      game,
+      withdrawal,
+      chain: l2Chain,
+    });
+    await l1Public.waitForTransactionReceipt({
+      hash: await l1Wallet.proveWithdrawal({ ...args, targetChain: l2Chain, account: alice.account.address }),
+    });
     assert.equal(await l1Public.getWithdrawalStatus({ receipt, targetChain: l2Chain }), "waiting-to-finalize");
     await portal.write.blacklistDisputeGame([`0x${game.metadata.slice(26)}`]);
     assert.equal(await l1Public.getWithdrawalStatus({ receipt, targetChain: l2Chain }), "ready-to-prove");

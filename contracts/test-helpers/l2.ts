@@ -26,7 +26,14 @@ export const firstWithdrawalNonce = 1n << 240n;
 export function hashWithdrawal(tx: WithdrawalTransaction): Hex {
   return keccak256(
     encodeAbiParameters(
-      [{ type: "uint256" }, { type: "address" }, { type: "address" }, { type: "uint256" }, { type: "uint256" }, { type: "bytes" }],
+      [
+        { type: "uint256" },
+        { type: "address" },
+        { type: "address" },
+        { type: "uint256" },
+        { type: "uint256" },
+        { type: "bytes" },
+      ],
       [tx.nonce, tx.sender, tx.target, tx.value, tx.gasLimit, tx.data],
     ),
   );

@@ -1,11 +1,13 @@
 // Prover keys and EIP-712 output attestations, as Mach provers sign them.
 import { encodeAbiParameters, type Hex, keccak256, stringToHex } from "viem";
 import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
-import { outputAttestationDomain, outputAttestationTypes } from "../../generated/index.ts";
+import { outputAttestationDomain, outputAttestationTypes } from "../generated/index.ts";
 
 /** Deterministic prover accounts (keys derived from fixed labels), sorted by address. */
 export function proverAccounts(count: number): PrivateKeyAccount[] {
-  const accounts = Array.from({ length: count }, (_, i) => privateKeyToAccount(keccak256(stringToHex(`mach prover ${i}`))));
+  const accounts = Array.from({ length: count }, (_, i) =>
+    privateKeyToAccount(keccak256(stringToHex(`mach prover ${i}`))),
+  );
   return accounts.sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
 }
 
@@ -32,7 +34,9 @@ export async function quorumProof(
   target: AttestationTarget,
   keepOrder = false,
 ): Promise<Hex> {
-  const ordered = keepOrder ? [...accounts] : [...accounts].sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
+  const ordered = keepOrder
+    ? [...accounts]
+    : [...accounts].sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
   const signatures = await Promise.all(ordered.map((account) => signAttestation(account, target)));
   return encodeAbiParameters([{ type: "bytes[]" }], [signatures]);
 }

@@ -2,7 +2,7 @@
 // resolve output games. One `network.create()` per test file; tests restore the post-deploy snapshot.
 import { network } from "hardhat";
 import { encodeAbiParameters, type Hex } from "viem";
-import { deployMachL1, type MachL1DeployConfig } from "../../deploy/index.ts";
+import { deployMachL1, type MachL1DeployConfig } from "../deploy/index.ts";
 import { type AttestationTarget, proverAccounts, quorumProof } from "./attest.ts";
 
 export const l2ChainId = 901n;

@@ -1,0 +1,65 @@
+/** Command-line options of `pnpm bench`. */
+import { parseArgs } from "node:util";
+
+export const SUITES = ["execution", "state", "e2e"] as const;
+export type SuiteName = (typeof SUITES)[number];
+
+export interface BenchOptions {
+  readonly quick: boolean;
+  readonly seed: number;
+  readonly suites: ReadonlySet<SuiteName>;
+  readonly outDir: string;
+  /** Profile the sequencer on the ERC-20 load instead of running the suites. */
+  readonly profile: boolean;
+}
+
+export const USAGE = `usage: pnpm bench [--quick] [--seed <n>] [--only <${SUITES.join("|")}>[,…]] [--out <dir>] [--profile]
+
+  --quick     the CI-sized run (under 3 minutes on 2 cores); default: the full run
+  --seed      workload seed (default 1): the same seed gives the same transactions
+  --only      run only these suites (repeatable or comma-separated)
+  --out       output directory (default .bench/); results go to <out>/<quick|full>/
+  --profile   run the Mach node under --cpu-prof on the ERC-20 load and rank functions by self time`;
+
+export class BenchUsageError extends Error {
+  override name = "BenchUsageError";
+}
+
+export function parseBenchOptions(argv: readonly string[]): BenchOptions {
+  let values: { quick?: boolean; seed?: string; only?: string[]; out?: string; profile?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        quick: { type: "boolean" },
+        seed: { type: "string" },
+        only: { type: "string", multiple: true },
+        out: { type: "string" },
+        profile: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new BenchUsageError((error as Error).message);
+  }
+  if (values.help) throw new BenchUsageError("");
+  const seed = values.seed === undefined ? 1 : Number(values.seed);
+  if (!Number.isSafeInteger(seed) || seed < 0 || seed >= 2 ** 32)
+    throw new BenchUsageError(`--seed must be an integer in [0, 2^32): ${values.seed}`);
+  const requested = (values.only ?? [])
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
+  for (const name of requested) {
+    if (!(SUITES as readonly string[]).includes(name))
+      throw new BenchUsageError(`unknown suite "${name}" (expected ${SUITES.join(", ")})`);
+  }
+  return {
+    quick: values.quick ?? false,
+    seed,
+    suites: new Set(requested.length > 0 ? (requested as SuiteName[]) : SUITES),
+    outDir: values.out ?? ".bench",
+    profile: values.profile ?? false,
+  };
+}

@@ -1,0 +1,17 @@
+/** The profile summary as text: the top self-time functions of the sequencer. */
+import type { ProfileSummary } from "../suites/profile.ts";
+
+export function renderProfile(summary: ProfileSummary): string {
+  const lines = [
+    `Sequencer profile, ${summary.workload} load${summary.load ? ` (${summary.load.transactions} tx at ${summary.load.txPerSecond.toFixed(0)} tx/s)` : ""}: ${(summary.totalMs / 1000).toFixed(1)} s sampled, ${summary.idlePercent.toFixed(1)}% idle`,
+    `profile: ${summary.profileFile}`,
+    "",
+    "  self ms   self %  function  (location)",
+  ];
+  for (const e of summary.top) {
+    lines.push(
+      `${e.selfMs.toFixed(0).padStart(9)}  ${e.selfPercent.toFixed(1).padStart(6)}%  ${e.functionName}  (${e.location})`,
+    );
+  }
+  return lines.join("\n");
+}

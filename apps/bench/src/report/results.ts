@@ -1,0 +1,56 @@
+/** The JSON document a run writes: every figure, the plan that produced it, and the machine it ran on. */
+import { arch, cpus, platform, totalmem } from "node:os";
+import type { BenchPlan } from "../plan.ts";
+import type { EndToEndTargetResult, LoadSettings } from "../suites/endToEnd.ts";
+import type { ExecutionResult } from "../suites/execution.ts";
+import type { ProfileSummary } from "../suites/profile.ts";
+import type { StateDiffResult } from "../suites/stateDiff.ts";
+import type { StateRootResult } from "../suites/stateRoot.ts";
+import type { SigningStats } from "../workloads/signing.ts";
+
+export const RESULTS_VERSION = 1;
+
+export interface MachineInfo {
+  readonly cores: number;
+  readonly cpuModel: string;
+  readonly totalMemoryBytes: number;
+  readonly platform: string;
+  readonly arch: string;
+  readonly node: string;
+}
+
+export interface EndToEndResult {
+  readonly settings: LoadSettings & { readonly hardhatIntervalMs: number };
+  readonly targets: EndToEndTargetResult[];
+}
+
+export interface BenchResults {
+  readonly version: typeof RESULTS_VERSION;
+  readonly mode: BenchPlan["mode"];
+  readonly seed: number;
+  readonly suites: readonly string[];
+  readonly startedAt: string;
+  readonly durationSeconds: number;
+  readonly machine: MachineInfo;
+  readonly plan: BenchPlan;
+  readonly signing: SigningStats & { readonly txPerSecond: number };
+  readonly execution?: ExecutionResult;
+  readonly stateRoot?: StateRootResult;
+  readonly stateDiff?: StateDiffResult;
+  readonly endToEnd?: EndToEndResult;
+  /** Figures whose role does not exist yet, with why. */
+  readonly unavailable: Readonly<Record<string, string>>;
+  readonly profile?: ProfileSummary;
+}
+
+export function machineInfo(): MachineInfo {
+  const list = cpus();
+  return {
+    cores: list.length,
+    cpuModel: list[0]?.model ?? "unknown",
+    totalMemoryBytes: totalmem(),
+    platform: platform(),
+    arch: arch(),
+    node: process.version,
+  };
+}

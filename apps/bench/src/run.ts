@@ -1,0 +1,193 @@
+/**
+ * One bench run: builds the world and signs every workload (signing cost measured apart), runs the chosen suites,
+ * and writes `results.json`, `chart.svg`, `table.txt` and `table.md` into `<out>/<quick|full>/` (or the profile
+ * summary into `<out>/profile/`).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { BenchOptions } from "./options.ts";
+import { buildRunWorkloads, FULL_PLAN, QUICK_PLAN } from "./plan.ts";
+import { chartPanels, renderChart } from "./report/chart.ts";
+import { createProgress, type Progress } from "./report/progress.ts";
+import { type BenchResults, type EndToEndResult, machineInfo, RESULTS_VERSION } from "./report/results.ts";
+import { renderMarkdown, renderTable, resultRows } from "./report/rows.ts";
+import { type Endpoint, type EndToEndTargetResult, runEndToEndTarget } from "./suites/endToEnd.ts";
+import { runExecutionSuite } from "./suites/execution.ts";
+import { runProfile } from "./suites/profile.ts";
+import { runStateDiffSuite } from "./suites/stateDiff.ts";
+import { runStateRootInChild } from "./suites/stateRoot.ts";
+import { startHardhatNode } from "./targets/hardhatNode.ts";
+import { startMachNode } from "./targets/machNode.ts";
+import { createSigningMeter } from "./workloads/signing.ts";
+import { createWorld } from "./workloads/world.ts";
+
+export interface RunOutput {
+  readonly results: BenchResults;
+  readonly dir: string;
+  readonly files: { readonly json: string; readonly svg: string; readonly table: string; readonly markdown: string };
+  readonly table: string;
+  /** Suites or targets that failed (their figures are missing from the results). */
+  readonly errors: Readonly<Record<string, string>>;
+}
+
+const UNAVAILABLE = {
+  derivationRate: "derivation (packages/core/src/derivation) does not exist yet",
+  replicaRole:
+    "the replica role does not exist yet: the replica figure is the state layer's applyStateDiff + commit on decoded mini-block diffs",
+};
+
+export async function runBench(options: BenchOptions, progress?: Progress): Promise<RunOutput> {
+  const plan = options.quick ? QUICK_PLAN : FULL_PLAN;
+  const suites = options.profile ? new Set<string>(["profile"]) : new Set<string>(options.suites);
+  const steps =
+    2 +
+    (suites.has("execution") ? 3 + 2 * 4 : 0) +
+    (suites.has("state") ? 5 : 0) +
+    (suites.has("e2e") ? 3 * 7 : 0) +
+    (suites.has("profile") ? 3 : 0);
+  const bar = progress ?? createProgress({ total: steps });
+  const startedAt = new Date();
+  const start = performance.now();
+  const errors: Record<string, string> = {};
+  bar.status(`building ${plan.accounts} accounts`);
+  const world = createWorld(options.seed, plan.accounts);
+  bar.status("signing workloads");
+  const meter = createSigningMeter();
+  const workloadSuites = new Set<string>(suites);
+  if (suites.has("profile")) workloadSuites.add("e2e");
+  const workloads = buildRunWorkloads(world, plan, options.seed, meter, workloadSuites);
+  const signing = meter.result();
+
+  let execution: BenchResults["execution"];
+  let stateRoot: BenchResults["stateRoot"];
+  let stateDiff: BenchResults["stateDiff"];
+  let endToEnd: EndToEndResult | undefined;
+  let profile: BenchResults["profile"];
+  const attempt = async <T>(name: string, fn: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await fn();
+    } catch (error) {
+      errors[name] = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      return undefined;
+    }
+  };
+
+  if (suites.has("execution")) {
+    execution = await attempt("execution", () =>
+      runExecutionSuite({
+        world,
+        workloads: workloads.execution,
+        warmup: plan.execution.warmup,
+        admissionCount: plan.execution.admission,
+        progress: bar,
+      }),
+    );
+  }
+  if (suites.has("state")) {
+    stateDiff = await attempt("stateDiff", () =>
+      runStateDiffSuite({
+        world,
+        workloads: workloads.stateDiff,
+        miniBlockSize: plan.stateDiff.miniBlockSize,
+        blockMiniBlocks: plan.stateDiff.blockMiniBlocks,
+        progress: bar,
+      }),
+    );
+    bar.status(`state root: ${plan.stateRoot.accounts.toLocaleString("en-US")} accounts`);
+    stateRoot = await attempt("stateRoot", () => runStateRootInChild({ ...plan.stateRoot, seed: options.seed }));
+  }
+  if (suites.has("e2e")) {
+    const targets: EndToEndTargetResult[] = [];
+    const load = plan.endToEnd.load;
+    const machResult = await attempt("e2e:mach", async () => {
+      bar.status("end to end: starting Mach node");
+      const node = await startMachNode({ alloc: world.alloc });
+      try {
+        return await runEndToEndTarget(
+          { name: "mach", rpcUrl: node.rpcUrl, wsUrl: node.wsUrl, realtime: true },
+          workloads.endToEnd,
+          load,
+          bar,
+        );
+      } catch (error) {
+        throw new Error(`${(error as Error).message}\nmach node stderr:\n${node.process.stderr()}`, { cause: error });
+      } finally {
+        await node.close();
+      }
+    });
+    if (machResult) targets.push(machResult);
+    for (const mode of ["automine", "interval"] as const) {
+      const result = await attempt(`e2e:hardhat-${mode}`, async () => {
+        bar.status(`end to end: starting Hardhat node (${mode})`);
+        const node = await startHardhatNode({
+          alloc: world.alloc,
+          ...(mode === "interval" ? { intervalMs: plan.endToEnd.hardhatIntervalMs } : {}),
+        });
+        try {
+          const endpoint: Endpoint = {
+            name: `hardhat-${mode}`,
+            rpcUrl: node.rpcUrl,
+            wsUrl: node.wsUrl,
+            realtime: false,
+          };
+          return await runEndToEndTarget(endpoint, workloads.endToEnd, load, bar);
+        } finally {
+          await node.close();
+        }
+      });
+      if (result) targets.push(result);
+    }
+    endToEnd = { settings: { ...load, hardhatIntervalMs: plan.endToEnd.hardhatIntervalMs }, targets };
+  }
+  const dir = resolve(options.outDir, options.profile ? "profile" : plan.mode);
+  mkdirSync(dir, { recursive: true });
+  if (suites.has("profile")) {
+    profile = await attempt("profile", () =>
+      runProfile({
+        alloc: world.alloc,
+        workload: workloads.endToEnd.httpErc20,
+        load: plan.endToEnd.load,
+        outDir: dir,
+        progress: bar,
+      }),
+    );
+  }
+  bar.done();
+  const results: BenchResults = {
+    version: RESULTS_VERSION,
+    mode: plan.mode,
+    seed: options.seed,
+    suites: [...suites],
+    startedAt: startedAt.toISOString(),
+    durationSeconds: (performance.now() - start) / 1000,
+    machine: machineInfo(),
+    plan,
+    signing: { ...signing, txPerSecond: signing.transactions / signing.seconds },
+    ...(execution ? { execution } : {}),
+    ...(stateRoot ? { stateRoot } : {}),
+    ...(stateDiff ? { stateDiff } : {}),
+    ...(endToEnd ? { endToEnd } : {}),
+    ...(profile ? { profile } : {}),
+    unavailable: UNAVAILABLE,
+  };
+  const rows = resultRows(results);
+  const table = renderTable(rows);
+  const files = {
+    json: join(dir, "results.json"),
+    svg: join(dir, "chart.svg"),
+    table: join(dir, "table.txt"),
+    markdown: join(dir, "table.md"),
+  };
+  writeFileSync(files.json, `${JSON.stringify({ ...results, errors }, null, 2)}\n`);
+  const m = results.machine;
+  writeFileSync(
+    files.svg,
+    renderChart(
+      chartPanels(results),
+      `${plan.mode} run, seed ${options.seed}, ${m.cores} cores (${m.cpuModel}), Node ${m.node}, ${startedAt.toISOString()}`,
+    ),
+  );
+  writeFileSync(files.table, `${table}\n`);
+  writeFileSync(files.markdown, `${renderMarkdown(rows)}\n`);
+  return { results, dir, files, table, errors };
+}

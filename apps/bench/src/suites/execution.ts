@@ -1,0 +1,136 @@
+/**
+ * Execution only: the same pre-signed transactions through Mach's executor and through @ethereumjs/vm `runTx`,
+ * each workload in turn on one state per executor (so the expensive @ethereumjs genesis is built once). The first
+ * `warmup` transactions of each workload run untimed on both. Also the admission cost (decode + sender recovery)
+ * of each stack, and a check that both executors used the same gas (a differential sanity check of the workload).
+ */
+import type { Progress } from "../report/progress.ts";
+import type { SignedWorkload } from "../workloads/signing.ts";
+import type { WorkloadName } from "../workloads/transactions.ts";
+import type { BenchWorld } from "../workloads/world.ts";
+import {
+  admitEthereumJs,
+  admitMach,
+  createEthereumJsTarget,
+  createMachTarget,
+  ETHEREUMJS_CONFIGURATION,
+  type ExecutionTarget,
+  MACH_CONFIGURATION,
+} from "./executors.ts";
+
+export interface ExecutorRun {
+  readonly transactions: number;
+  readonly seconds: number;
+  readonly txPerSecond: number;
+  readonly mgasPerSecond: number;
+  readonly gasUsed: string;
+  readonly failed: number;
+}
+
+export interface ExecutionWorkloadResult {
+  readonly workload: WorkloadName;
+  readonly mach: ExecutorRun;
+  readonly ethereumjs: ExecutorRun;
+  /** Mach tx/s ÷ @ethereumjs tx/s. */
+  readonly ratio: number;
+  readonly gasUsedMatches: boolean;
+}
+
+export interface AdmissionResult {
+  readonly transactions: number;
+  readonly machTxPerSecond: number;
+  readonly ethereumjsTxPerSecond: number;
+  readonly ratio: number;
+}
+
+export interface ExecutionResult {
+  readonly configuration: { readonly mach: string; readonly ethereumjs: string };
+  readonly setupSeconds: { readonly mach: number; readonly ethereumjs: number };
+  readonly workloads: ExecutionWorkloadResult[];
+  readonly admission: AdmissionResult;
+}
+
+export interface ExecutionParameters {
+  readonly world: BenchWorld;
+  /** Signed workloads in the order they run (nonces continue from one to the next). */
+  readonly workloads: readonly { readonly name: WorkloadName; readonly signed: SignedWorkload }[];
+  readonly warmup: number;
+  /** Transactions for the admission figure (the @ethereumjs side recovers with @noble, ~700/s). */
+  readonly admissionCount: number;
+  readonly progress?: Progress;
+}
+
+async function timeRun<P>(
+  target: ExecutionTarget<P>,
+  raw: readonly Uint8Array[],
+  warmup: number,
+  tick: () => void,
+): Promise<ExecutorRun> {
+  const prepared = target.prepare(raw);
+  for (let i = 0; i < Math.min(warmup, prepared.length); i++) await target.execute(prepared[i] as P);
+  const timed = prepared.slice(warmup);
+  let gasUsed = 0n;
+  let failed = 0;
+  const start = performance.now();
+  for (let i = 0; i < timed.length; i++) {
+    const result = await target.execute(timed[i] as P);
+    gasUsed += result.gasUsed;
+    if (result.status === 0) failed++;
+    if ((i & 63) === 0) tick();
+  }
+  const seconds = (performance.now() - start) / 1000;
+  return {
+    transactions: timed.length,
+    seconds,
+    txPerSecond: timed.length / seconds,
+    mgasPerSecond: Number(gasUsed) / 1e6 / seconds,
+    gasUsed: gasUsed.toString(),
+    failed,
+  };
+}
+
+export async function runExecutionSuite(parameters: ExecutionParameters): Promise<ExecutionResult> {
+  const { world, workloads, warmup, progress } = parameters;
+  const tick = () => progress?.tick();
+  let start = performance.now();
+  progress?.status("execution: building Mach genesis");
+  const mach = await createMachTarget(world.alloc);
+  const machSetup = (performance.now() - start) / 1000;
+  start = performance.now();
+  progress?.status("execution: building @ethereumjs genesis");
+  const ethereumjs = await createEthereumJsTarget(world.alloc);
+  const ethereumjsSetup = (performance.now() - start) / 1000;
+  const results: ExecutionWorkloadResult[] = [];
+  for (const { name, signed } of workloads) {
+    progress?.status(`execution: ${name} on Mach`);
+    const machRun = await timeRun(mach, signed.raw, warmup, tick);
+    progress?.status(`execution: ${name} on @ethereumjs/vm`);
+    const ethereumjsRun = await timeRun(ethereumjs, signed.raw, warmup, tick);
+    results.push({
+      workload: name,
+      mach: machRun,
+      ethereumjs: ethereumjsRun,
+      ratio: machRun.txPerSecond / ethereumjsRun.txPerSecond,
+      gasUsedMatches: machRun.gasUsed === ethereumjsRun.gasUsed,
+    });
+  }
+  progress?.status("execution: admission (decode + sender recovery)");
+  const sample = (workloads[0]?.signed.raw ?? []).slice(0, parameters.admissionCount);
+  start = performance.now();
+  admitMach(sample);
+  const machAdmit = (performance.now() - start) / 1000;
+  start = performance.now();
+  admitEthereumJs(sample);
+  const ethereumjsAdmit = (performance.now() - start) / 1000;
+  return {
+    configuration: { mach: MACH_CONFIGURATION, ethereumjs: ETHEREUMJS_CONFIGURATION },
+    setupSeconds: { mach: machSetup, ethereumjs: ethereumjsSetup },
+    workloads: results,
+    admission: {
+      transactions: sample.length,
+      machTxPerSecond: sample.length / machAdmit,
+      ethereumjsTxPerSecond: sample.length / ethereumjsAdmit,
+      ratio: ethereumjsAdmit / machAdmit,
+    },
+  };
+}

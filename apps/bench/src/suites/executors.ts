@@ -1,0 +1,146 @@
+/**
+ * The two executors the execution suite compares, each started from the bench world's genesis:
+ *  - Mach: `createEthereumJsExecutor` over a `WorldState` (flat maps; the root is not computed while executing);
+ *  - @ethereumjs/vm 10.1 `runTx` over a MerkleStateManager with its account/storage/code caches on and the
+ *    hash-wasm keccak (its fastest honest configuration; senders recovered before timing, as Mach's are).
+ */
+import { createBlock } from "@ethereumjs/block";
+import { createCustomCommon, Hardfork, Mainnet } from "@ethereumjs/common";
+import { Caches, MerkleStateManager } from "@ethereumjs/statemanager";
+import { createTxFromRLP, type TypedTransaction } from "@ethereumjs/tx";
+import { bigIntToUnpaddedBytes, createAccount, Address as EvmAddress, hexToBytes } from "@ethereumjs/util";
+import { createVM, runTx, type VM } from "@ethereumjs/vm";
+import {
+  type Address,
+  type BlockEnv,
+  buildGenesisState,
+  createEthereumJsExecutor,
+  decodeTransaction,
+  type Executor,
+  keccak256,
+  type Transaction,
+  type WorldState,
+} from "@mach/core";
+import { type Alloc, BENCH_CHAIN_ID, slotKey } from "../workloads/world.ts";
+
+export const BENCH_BASE_FEE = 10_000_000n;
+export const BENCH_COINBASE: Address = "0x4200000000000000000000000000000000000011";
+const BLOCK_GAS_LIMIT = 1_000_000_000_000n;
+const TIMESTAMP = 1_800_000_000n;
+
+export const ETHEREUMJS_CONFIGURATION =
+  "@ethereumjs/vm 10.1.3 runTx, MerkleStateManager with Caches (account/storage/code), hash-wasm keccak, senders recovered before timing";
+export const MACH_CONFIGURATION =
+  "Mach createEthereumJsExecutor over WorldState (flat maps), senders recovered at decode";
+
+export interface ExecutedTx {
+  readonly status: 0 | 1;
+  readonly gasUsed: bigint;
+}
+
+/** A started executor with its state: `prepare` runs before the timer, `execute` is what is timed. */
+export interface ExecutionTarget<Prepared> {
+  prepare(raw: readonly Uint8Array[]): Prepared[];
+  execute(tx: Prepared): Promise<ExecutedTx>;
+}
+
+export function machBlockEnv(): BlockEnv {
+  return {
+    chainId: BENCH_CHAIN_ID,
+    number: 1n,
+    timestamp: TIMESTAMP,
+    gasLimit: BLOCK_GAS_LIMIT,
+    baseFeePerGas: BENCH_BASE_FEE,
+    coinbase: BENCH_COINBASE,
+    prevRandao: `0x${"00".repeat(32)}`,
+    getBlockHash: () => undefined,
+  };
+}
+
+export interface MachTarget extends ExecutionTarget<Transaction> {
+  readonly state: WorldState;
+  readonly executor: Executor;
+}
+
+export async function createMachTarget(alloc: Alloc): Promise<MachTarget> {
+  const state = buildGenesisState({ alloc });
+  const executor = await createEthereumJsExecutor({ chainId: BENCH_CHAIN_ID });
+  const env = machBlockEnv();
+  return {
+    state,
+    executor,
+    prepare: (raw) => raw.map((bytes) => decodeTransaction(bytes)),
+    async execute(tx) {
+      const result = await executor.executeTransaction(state, tx, env);
+      return { status: result.status, gasUsed: result.gasUsed };
+    },
+  };
+}
+
+export interface EthereumJsTarget extends ExecutionTarget<TypedTransaction> {
+  readonly vm: VM;
+}
+
+function ethereumJsCommon() {
+  return createCustomCommon({ chainId: Number(BENCH_CHAIN_ID) }, Mainnet, {
+    hardfork: Hardfork.Prague,
+    customCrypto: { keccak256 },
+  });
+}
+
+export async function createEthereumJsTarget(alloc: Alloc): Promise<EthereumJsTarget> {
+  const common = ethereumJsCommon();
+  const stateManager = new MerkleStateManager({ common, caches: new Caches() });
+  const vm = await createVM({ common, stateManager });
+  await stateManager.checkpoint();
+  for (const [address, entry] of Object.entries(alloc)) {
+    const evmAddress = new EvmAddress(hexToBytes(address as Address));
+    await stateManager.putAccount(evmAddress, createAccount({ balance: BigInt(entry.balance), nonce: 0n }));
+    if (entry.code !== undefined) await stateManager.putCode(evmAddress, hexToBytes(entry.code));
+    for (const [slot, value] of Object.entries(entry.storage ?? {})) {
+      await stateManager.putStorage(
+        evmAddress,
+        hexToBytes(slotKey(slot as Address)),
+        bigIntToUnpaddedBytes(BigInt(value)),
+      );
+    }
+  }
+  await stateManager.commit();
+  await stateManager.flush();
+  const block = createBlock(
+    {
+      header: {
+        number: 1n,
+        gasLimit: BLOCK_GAS_LIMIT,
+        baseFeePerGas: BENCH_BASE_FEE,
+        timestamp: TIMESTAMP,
+        coinbase: hexToBytes(BENCH_COINBASE),
+      },
+    },
+    { common },
+  );
+  return {
+    vm,
+    prepare(raw) {
+      return raw.map((bytes) => {
+        const tx = createTxFromRLP(bytes, { common });
+        tx.getSenderAddress(); // cached on the frozen tx object: recovery stays out of the timed loop
+        return tx;
+      });
+    },
+    async execute(tx) {
+      const result = await runTx(vm, { tx, block, skipBlockGasLimitValidation: true });
+      return { status: result.execResult.exceptionError === undefined ? 1 : 0, gasUsed: result.totalGasSpent };
+    },
+  };
+}
+
+/** Decodes and recovers senders the way each stack admits a raw transaction (reported as the admission rate). */
+export function admitMach(raw: readonly Uint8Array[]): void {
+  for (const bytes of raw) decodeTransaction(bytes);
+}
+
+export function admitEthereumJs(raw: readonly Uint8Array[]): void {
+  const common = ethereumJsCommon();
+  for (const bytes of raw) createTxFromRLP(bytes, { common }).getSenderAddress();
+}

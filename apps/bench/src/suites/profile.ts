@@ -1,0 +1,118 @@
+/**
+ * Where the sequencer spends its time: `--profile` runs a Mach node under `--cpu-prof`, drives the ERC-20 load
+ * at it over HTTP batches, stops it (SIGTERM, so V8 writes the .cpuprofile), and ranks functions by self time.
+ */
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Progress } from "../report/progress.ts";
+import { startMachNode } from "../targets/machNode.ts";
+import type { SignedWorkload } from "../workloads/signing.ts";
+import type { Alloc } from "../workloads/world.ts";
+import { type LoadSettings, measureHttpThroughput, type ThroughputFigure } from "./endToEnd.ts";
+
+/** The subset of V8's .cpuprofile format the summary reads. */
+export interface CpuProfile {
+  readonly nodes: readonly {
+    readonly id: number;
+    readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  }[];
+  readonly samples: readonly number[];
+  readonly timeDeltas: readonly number[];
+  readonly startTime: number;
+  readonly endTime: number;
+}
+
+export interface ProfileEntry {
+  readonly functionName: string;
+  /** File relative to the repo (or the URL as V8 gives it), with the 1-based line. */
+  readonly location: string;
+  readonly selfMs: number;
+  readonly selfPercent: number;
+}
+
+export interface ProfileSummary {
+  readonly workload: string;
+  readonly load?: ThroughputFigure;
+  readonly profileFile: string;
+  readonly totalMs: number;
+  /** Share of samples outside JS: idle, GC, program (native). */
+  readonly idlePercent: number;
+  readonly top: ProfileEntry[];
+}
+
+function shortLocation(url: string, line: number): string {
+  if (url === "") return "(native)";
+  const path = url.replace(/^file:\/\//, "");
+  const at = path.lastIndexOf("/node_modules/");
+  const short =
+    at >= 0
+      ? path.slice(at + "/node_modules/".length).replace(/^\.pnpm\/[^/]+\/node_modules\//, "")
+      : path.replace(/^.*?\/(packages|apps)\//, "$1/");
+  return `${short}:${line + 1}`;
+}
+
+/** Ranks functions of a profile by self time (samples landing in them), top `limit`. */
+export function summarizeProfile(profile: CpuProfile, limit = 20): Omit<ProfileSummary, "workload" | "profileFile"> {
+  const nodeById = new Map(profile.nodes.map((n) => [n.id, n]));
+  const selfUs = new Map<number, number>();
+  profile.samples.forEach((id, i) => {
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  const byFunction = new Map<string, { functionName: string; location: string; us: number }>();
+  let totalUs = 0;
+  let idleUs = 0;
+  for (const [id, us] of selfUs) {
+    const node = nodeById.get(id);
+    if (node === undefined) continue;
+    totalUs += us;
+    const { functionName, url, lineNumber } = node.callFrame;
+    if (functionName === "(idle)") idleUs += us;
+    const name = functionName === "" ? "(anonymous)" : functionName;
+    const location = shortLocation(url, lineNumber);
+    const key = `${name}@${location}`;
+    const entry = byFunction.get(key) ?? { functionName: name, location, us: 0 };
+    entry.us += us;
+    byFunction.set(key, entry);
+  }
+  const top = [...byFunction.values()]
+    .sort((a, b) => b.us - a.us)
+    .slice(0, limit)
+    .map((e) => ({
+      functionName: e.functionName,
+      location: e.location,
+      selfMs: e.us / 1000,
+      selfPercent: totalUs === 0 ? 0 : (100 * e.us) / totalUs,
+    }));
+  return { totalMs: totalUs / 1000, idlePercent: totalUs === 0 ? 0 : (100 * idleUs) / totalUs, top };
+}
+
+export interface ProfileParameters {
+  readonly alloc: Alloc;
+  readonly workload: SignedWorkload;
+  readonly load: LoadSettings;
+  readonly outDir: string;
+  readonly progress?: Progress;
+}
+
+export async function runProfile(parameters: ProfileParameters): Promise<ProfileSummary> {
+  const profileDir = mkdtempSync(join(parameters.outDir, "cpuprofile-"));
+  parameters.progress?.status("profile: starting Mach under --cpu-prof");
+  const node = await startMachNode({ alloc: parameters.alloc, cpuProfDir: profileDir });
+  let load: ThroughputFigure;
+  try {
+    parameters.progress?.status("profile: ERC-20 load over HTTP batches");
+    load = await measureHttpThroughput(
+      { name: "mach", rpcUrl: node.rpcUrl, wsUrl: node.wsUrl, realtime: true },
+      parameters.workload,
+      parameters.load,
+      parameters.progress,
+    );
+  } finally {
+    await node.close();
+  }
+  const file = readdirSync(profileDir).find((f) => f.endsWith(".cpuprofile"));
+  if (file === undefined) throw new Error(`the node wrote no .cpuprofile into ${profileDir} (did it exit cleanly?)`);
+  const profileFile = join(profileDir, file);
+  const profile = JSON.parse(readFileSync(profileFile, "utf8")) as CpuProfile;
+  return { workload: "erc20", load, profileFile, ...summarizeProfile(profile) };
+}

@@ -1,0 +1,69 @@
+/**
+ * A Mach sequencer node as a child process (`apps/devnet/src/cli.ts node --config …`, as the devnet's end-to-end
+ * tests start it): free port, temp data directory, the bench world as genesis `alloc`, logging at `info`, metrics
+ * off. `cpuProfDir` runs it under `--cpu-prof` (the profile is written when it exits on SIGTERM).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Alloc } from "../workloads/world.ts";
+import { BENCH_CHAIN_ID } from "../workloads/world.ts";
+import { type ManagedProcess, spawnUntilReady } from "./process.ts";
+
+const CLI = new URL("../../../devnet/src/cli.ts", import.meta.url).pathname;
+
+export interface MachNode {
+  readonly rpcUrl: string;
+  readonly wsUrl: string;
+  readonly process: ManagedProcess;
+  /** Stops the node (SIGTERM) and removes its data directory. */
+  close(): Promise<void>;
+}
+
+export interface StartMachNodeParameters {
+  readonly alloc: Alloc;
+  readonly cpuProfDir?: string;
+  readonly logLevel?: string;
+  readonly config?: Record<string, unknown>;
+}
+
+export async function startMachNode(parameters: StartMachNodeParameters): Promise<MachNode> {
+  const dataDir = mkdtempSync(join(tmpdir(), "mach-bench-"));
+  const config = {
+    chain: { chainId: BENCH_CHAIN_ID.toString() },
+    rpc: { host: "127.0.0.1", port: 0 },
+    metrics: { enabled: false },
+    store: { path: join(dataDir, "node") },
+    // "node started" (the endpoints) is logged at info.
+    log: { level: parameters.logLevel ?? "info" },
+    genesis: { accountCount: 0, alloc: parameters.alloc },
+    ...parameters.config,
+  };
+  const configPath = join(dataDir, "config.json");
+  writeFileSync(configPath, JSON.stringify(config));
+  const execArgv = parameters.cpuProfDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", parameters.cpuProfDir];
+  try {
+    const { process: child, ready } = await spawnUntilReady({
+      name: "mach node",
+      command: process.execPath,
+      args: [...execArgv, CLI, "node", "--config", configPath],
+      timeoutMs: 120_000,
+      ready(line) {
+        if (!line.includes('"node started"')) return undefined;
+        const entry = JSON.parse(line) as { rpcUrl: string; wsUrl: string };
+        return { rpcUrl: entry.rpcUrl, wsUrl: entry.wsUrl };
+      },
+    });
+    return {
+      ...ready,
+      process: child,
+      async close() {
+        await child.stop("SIGTERM", 30_000);
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}

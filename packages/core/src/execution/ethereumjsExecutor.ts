@@ -36,6 +36,11 @@ export interface EthereumJsExecutorOptions {
   readonly hardfork?: "prague";
   /** OP L1 data fee of a (non-deposit) transaction, charged to the sender and credited to `L1_FEE_VAULT`. */
   readonly l1FeeFor?: (tx: Transaction) => bigint;
+  /**
+   * Where the base fee goes: burnt when omitted (Ethereum), or credited to this account (the OP Stack credits its
+   * `BaseFeeVault`, 0x4200…0019).
+   */
+  readonly baseFeeRecipient?: Address;
   /** Lift EIP-170/EIP-3860 size limits (tests and dev chains only). */
   readonly allowUnlimitedContractSize?: boolean;
 }
@@ -135,6 +140,7 @@ export class EthereumJsExecutor implements Executor {
   readonly #state: MachStateManager;
   readonly #setEnv: (env: BlockEnv | undefined) => void;
   readonly #l1FeeFor: ((tx: Transaction) => bigint) | undefined;
+  readonly #baseFeeRecipient: Address | undefined;
   readonly #precompiles: string[];
   readonly #blocks = new WeakMap<BlockEnv, EvmBlock>();
   readonly #allowUnlimitedInitCode: boolean;
@@ -151,6 +157,7 @@ export class EthereumJsExecutor implements Executor {
     this.#state = state;
     this.#setEnv = setEnv;
     this.#l1FeeFor = options.l1FeeFor;
+    this.#baseFeeRecipient = options.baseFeeRecipient;
     this.#precompiles = [...evm.precompiles.keys()].map((key) => key.replace(/^0x/, "").toLowerCase());
     this.#allowUnlimitedInitCode = options.allowUnlimitedContractSize ?? false;
   }
@@ -456,6 +463,12 @@ export class EthereumJsExecutor implements Executor {
         evmAddress(env.coinbase),
         toEvm({ ...coinbase, balance: coinbase.balance + gasUsed * tipPerGas }),
       );
+      const baseFeeRecipient = this.#baseFeeRecipient;
+      if (baseFeeRecipient !== undefined && p.kind === "transaction") {
+        const vault = sm.readAccount(baseFeeRecipient) ?? { nonce: 0n, balance: 0n, codeHash: KECCAK_EMPTY };
+        const baseFee = gasUsed * (gasPrice < env.baseFeePerGas ? gasPrice : env.baseFeePerGas);
+        await journal.putAccount(evmAddress(baseFeeRecipient), toEvm({ ...vault, balance: vault.balance + baseFee }));
+      }
     }
 
     // --- EIP-6780: only contracts created in this transaction are destroyed. ---

@@ -236,6 +236,17 @@ describe("executeTransaction", () => {
     assert.equal(state.getAccount(bob)?.balance, 10n * ETHER + 4n);
   });
 
+  it("credits the base fee to a configured recipient instead of burning it", async () => {
+    const BASE_FEE_VAULT: Address = "0x4200000000000000000000000000000000000019";
+    const opExecutor = await createEthereumJsExecutor({ chainId: 901n, baseFeeRecipient: BASE_FEE_VAULT });
+    const state = genesis();
+    const tx = await signTx(0, eip1559({ nonce: 0, to: bob, value: 1n, gas: 21_000n }));
+    const result = await opExecutor.executeTransaction(state, tx, blockEnv());
+    assert.equal(state.getAccount(BASE_FEE_VAULT)?.balance, 21_000n * GWEI);
+    assert.equal(state.getAccount(COINBASE)?.balance, 21_000n * GWEI);
+    assert.equal(state.getAccount(alice)?.balance, 10n * ETHER - 1n - result.gasUsed * 2n * GWEI);
+  });
+
   it("charges the L1 data fee hook to the sender and credits the L1 fee vault", async () => {
     const withL1Fee = await createEthereumJsExecutor({ chainId: 901n, l1FeeFor: () => 12_345n });
     const state = genesis();

@@ -466,7 +466,7 @@ export class EthereumJsExecutor implements Executor {
       const baseFeeRecipient = this.#baseFeeRecipient;
       if (baseFeeRecipient !== undefined && p.kind === "transaction") {
         const vault = sm.readAccount(baseFeeRecipient) ?? { nonce: 0n, balance: 0n, codeHash: KECCAK_EMPTY };
-        const baseFee = gasUsed * (gasPrice < env.baseFeePerGas ? gasPrice : env.baseFeePerGas);
+        const baseFee = gasUsed * minBigint(gasPrice, env.baseFeePerGas);
         await journal.putAccount(evmAddress(baseFeeRecipient), toEvm({ ...vault, balance: vault.balance + baseFee }));
       }
     }

@@ -20,5 +20,5 @@ export {
   DEFAULT_PRICE_BUMP_PERCENT,
   txPoolConfigSchema,
 } from "./config.ts";
-export type { AddResult, PendingListener, PoolTransaction, TxPoolOptions, TxStatus } from "./pool.ts";
+export type { AddResult, PendingListener, PoolTransaction, TxPoolMetrics, TxPoolOptions, TxStatus } from "./pool.ts";
 export { createTxPool, TxPool } from "./pool.ts";

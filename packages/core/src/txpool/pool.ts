@@ -25,6 +25,12 @@ export interface AddResult {
   readonly status: TxStatus;
 }
 
+/** The metrics the pool reports; `node/` fills it with prom-client (`mach_txpool_*`). */
+export interface TxPoolMetrics {
+  transactionAdded(status: TxStatus): void;
+  transactionRejected(reason: TransactionRejectionReason): void;
+}
+
 export interface TxPoolOptions {
   readonly chainId: bigint;
   /** The state admission validates against (the sequencer's latest view). */
@@ -33,6 +39,7 @@ export interface TxPoolOptions {
   readonly baseFeePerGas: bigint;
   readonly blockGasLimit: bigint;
   readonly config?: TxPoolConfigInput;
+  readonly metrics?: TxPoolMetrics;
 }
 
 /** A signed (non-deposit) transaction as the pool holds it. */
@@ -84,6 +91,7 @@ export class TxPool {
   readonly #byHash = new Map<Hash, Entry>();
   readonly #listeners = new Set<PendingListener>();
   #arrivals = 0;
+  readonly #metrics: TxPoolMetrics | undefined;
 
   constructor(options: TxPoolOptions) {
     this.config = txPoolConfigSchema.parse(options.config ?? {});
@@ -91,6 +99,7 @@ export class TxPool {
     this.#state = options.state;
     this.#baseFeePerGas = options.baseFeePerGas;
     this.#blockGasLimit = options.blockGasLimit;
+    this.#metrics = options.metrics;
   }
 
   /** Number of transactions held (pending, queued and in flight). */
@@ -109,6 +118,18 @@ export class TxPool {
    * A decoded transaction must come from `decodeTransaction` (sender recovered, `raw` canonical).
    */
   add(input: Uint8Array | Transaction): AddResult {
+    if (this.#metrics === undefined) return this.#add(input);
+    try {
+      const result = this.#add(input);
+      this.#metrics.transactionAdded(result.status);
+      return result;
+    } catch (error) {
+      if (error instanceof TransactionRejectedError) this.#metrics.transactionRejected(error.reason);
+      throw error;
+    }
+  }
+
+  #add(input: Uint8Array | Transaction): AddResult {
     const raw = input instanceof Uint8Array ? input : input.raw;
     if (raw.length > this.config.maxTxBytes) {
       reject("oversized", `oversized data: transaction size ${raw.length}, limit ${this.config.maxTxBytes}`);

@@ -399,6 +399,23 @@ describe("TxPool and the base fee", () => {
   });
 });
 
+describe("TxPool metrics", () => {
+  it("counts admissions by status and rejections by reason", async () => {
+    const counts: string[] = [];
+    const p = pool({
+      metrics: {
+        transactionAdded: (status) => counts.push(`added ${status}`),
+        transactionRejected: (reason) => counts.push(`rejected ${reason}`),
+      },
+    });
+    const [first, gapped] = await Promise.all([transfer(0, 0), transfer(0, 2)]);
+    p.add(first.raw);
+    p.add(gapped.raw);
+    assert.throws(() => p.add(first.raw));
+    assert.deepEqual(counts, ["added pending", "added queued", "rejected alreadyKnown"]);
+  });
+});
+
 describe("txPoolConfigSchema", () => {
   it("fills in the named defaults", () => {
     assert.deepEqual(txPoolConfigSchema.parse({}), {

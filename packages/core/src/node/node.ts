@@ -147,6 +147,7 @@ export async function startNode({ config, daProviders, logger: given }: StartNod
             : { hash: added.hash };
         },
         get: (hash) => pool.get(hash),
+        pendingNonce: (address) => pool.pendingNonce(address),
         onPending: (listener) => pool.onPending(listener),
       },
       state: nodeState,
@@ -155,12 +156,13 @@ export async function startNode({ config, daProviders, logger: given }: StartNod
         ? {
             listBatches: async ({ fromBlock, toBlock }) =>
               (await batcher.listBatches({ fromBlock }))
-                .filter((record) => record.firstBlock <= toBlock && record.pointers.length > 0)
+                .filter((record) => record.firstBlock <= toBlock)
                 .map((record) => ({
                   fromBlock: record.firstBlock,
                   toBlock: record.lastBlock,
                   provider: record.provider,
-                  pointer: record.pointers[0] as Uint8Array,
+                  status: record.status,
+                  pointers: record.pointers,
                   ...(record.recording?.l1BlockNumber !== undefined ? { l1BlockNumber: record.recording.l1BlockNumber } : {}),
                   ...(record.recording?.l1TransactionHash ? { l1TransactionHash: record.recording.l1TransactionHash } : {}),
                 })),

@@ -21,6 +21,7 @@ import { createOverlayState } from "../rpc/overlay.ts";
 import type { Sequencer } from "../sequencer/sequencer.ts";
 import type { MiniBlock } from "../sequencer/types.ts";
 import type { NodeStore } from "../state/store/nodeStore.ts";
+import { mergeStateDiffs } from "../state/diffMerge.ts";
 import type { StateDiff, StateReader } from "../state/types.ts";
 import type { BlockOverrides } from "../rpc/backend.ts";
 import type { BlockEnv } from "../execution/types.ts";
@@ -29,6 +30,8 @@ import type { BlockEnv } from "../execution/types.ts";
 export interface PoolView {
   add(raw: Uint8Array): SubmittedTransaction;
   get(hash: Hash): Transaction | undefined;
+  /** Next nonce counting the sender's pending pool transactions. */
+  pendingNonce(address: Address): bigint;
   onPending(listener: (tx: Transaction) => void): () => void;
 }
 
@@ -151,6 +154,8 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
     clientVersion: `Mach/v${VERSION}/${process.platform}-${process.arch}/node${process.versions.node}`,
     headBlockNumber: headNumber,
     latestMiniBlock: () => sequencer.latestMiniBlock,
+    pendingMiniBlocks: () => sequencer.openBlock.miniBlocks,
+    pendingNonce: (address) => pool.pendingNonce(address),
     // Settlement (next wave) moves these; until a batch is recorded on L1 nothing is safe beyond genesis.
     blockNumberForTag: () => 0n,
     getBlockByNumber: sealedBlock,
@@ -238,7 +243,16 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
         const inOpen = open.miniBlocks.find((m) => m.number === selector.miniBlockNumber);
         return (inOpen ?? store.getMiniBlock(selector.miniBlockNumber))?.stateDiff;
       }
-      return undefined;
+      const block = sealedBlock(selector.blockNumber);
+      if (!block) return undefined;
+      const diffs: StateDiff[] = [];
+      for (let i = 0n; i < BigInt(block.miniBlockCount); i++) {
+        const miniBlock = store.getMiniBlock(block.miniBlockOffset + i);
+        // The write-ahead log is pruned after snapshots: older blocks' diffs are gone.
+        if (!miniBlock) return undefined;
+        diffs.push(miniBlock.stateDiff);
+      }
+      return mergeStateDiffs(diffs);
     },
     ...(options.listBatches ? { getBatches: options.listBatches } : {}),
     subscribe(handlers: Partial<BackendEventHandlers>) {

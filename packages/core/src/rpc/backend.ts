@@ -124,8 +124,10 @@ export interface BatchInfo {
   readonly toBlock: bigint;
   /** DA provider name (`memory`, `eigenda`, `celestia`). */
   readonly provider: string;
-  /** Opaque adapter pointer. */
-  readonly pointer: Uint8Array;
+  /** Opaque adapter pointers, one per frame, in frame order (empty until the batch is confirmed on DA). */
+  readonly pointers: readonly Uint8Array[];
+  /** `submitting` | `confirmed` (on DA) | `recorded` (on L1) | `failed`. */
+  readonly status: string;
   /** L1 block that recorded the pointer, if recorded. */
   readonly l1BlockNumber?: bigint;
   readonly l1TransactionHash?: Hash;
@@ -167,6 +169,8 @@ export interface RpcBackend {
   headBlockNumber(): bigint;
   /** Newest mini-block, `undefined` before the first one. */
   latestMiniBlock(): MiniBlock | undefined;
+  /** Mini-blocks of the block being built, oldest first (eth_getLogs up to `pending`); absent → none served. */
+  pendingMiniBlocks?(): readonly MiniBlock[];
   /** Block number a `safe` / `finalized` tag points at; `undefined` when none yet (answered as unknown block). */
   blockNumberForTag(tag: "safe" | "finalized"): bigint | undefined;
 

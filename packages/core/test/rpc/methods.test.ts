@@ -427,13 +427,14 @@ describe("rpc methods over HTTP", () => {
       assert.equal(await h.result("mach_getStateDiff", ["0x999"]), null);
     });
     it("lists DA batches overlapping a range", async () => {
-      h.backend.batches = [{ fromBlock: 1n, toBlock: 2n, provider: "memory", pointer: new Uint8Array([1, 2]) }];
+      h.backend.batches = [{ fromBlock: 1n, toBlock: 2n, provider: "memory", status: "confirmed", pointers: [new Uint8Array([1, 2])] }];
       assert.deepEqual(await h.result("mach_getBatches", ["0x0", "0x1"]), [
         {
           fromBlock: "0x1",
           toBlock: "0x2",
           provider: "memory",
-          pointer: "0x0102",
+          status: "confirmed",
+          pointers: ["0x0102"],
           l1BlockNumber: null,
           l1TransactionHash: null,
         },

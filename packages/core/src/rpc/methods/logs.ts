@@ -8,7 +8,7 @@ import { defineMethod, type MethodTable, type RpcContext } from "../context.ts";
 import { invalidParams, limitExceeded, serverError } from "../errors.ts";
 import type { LogFilterSpec } from "../filters.ts";
 import type { JsonObject } from "../format.ts";
-import { collectBlockLogs, logCriteria, logsInRange } from "../logs.ts";
+import { collectBlockLogs, collectMiniBlockLogs, logCriteria, logsInRange } from "../logs.ts";
 import { type BlockParam, type LogFilterParam, logFilter } from "../params.ts";
 import { resolveBlockNumber } from "../resolve.ts";
 
@@ -54,7 +54,27 @@ function getLogs(context: RpcContext, filter: LogFilterParam): JsonObject[] {
     }
     return out;
   }
-  return queryLogs(context, filterSpec(context, filter));
+  const spec = filterSpec(context, filter);
+  const logs = queryLogs(context, spec);
+  if (reachesOpenBlock(context, filter, spec)) {
+    // Mini-blocks of the block being built: their receipts are final, so their logs are served too (blockHash is
+    // the pending placeholder until the block seals) when the range asks for that block or for `pending`.
+    for (const miniBlock of context.backend.pendingMiniBlocks?.() ?? []) {
+      logs.push(...collectMiniBlockLogs(miniBlock, spec.criteria));
+      if (logs.length > context.limits.maxLogsResults) {
+        throw limitExceeded(`query returned more than ${context.limits.maxLogsResults} results`);
+      }
+    }
+  }
+  return logs;
+}
+
+/** True when the range's upper end is `pending` or a number at or past the block being built. */
+function reachesOpenBlock(context: RpcContext, filter: LogFilterParam, spec: LogFilterSpec): boolean {
+  const open = context.backend.headBlockNumber() + 1n;
+  const to = filter.toBlock;
+  const reaches = to !== undefined && ((to.kind === "tag" && to.tag === "pending") || (to.kind === "number" && to.number >= open));
+  return reaches && (spec.fromBlock === undefined || spec.fromBlock <= open);
 }
 
 const filterId = { name: "filterId", schema: z.string() } as const;

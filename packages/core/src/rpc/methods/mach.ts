@@ -45,7 +45,8 @@ export const machMethods: MethodTable = {
         fromBlock: toQuantity(batch.fromBlock),
         toBlock: toQuantity(batch.toBlock),
         provider: batch.provider,
-        pointer: toData(batch.pointer),
+        status: batch.status,
+        pointers: batch.pointers.map(toData),
         l1BlockNumber: batch.l1BlockNumber === undefined ? null : toQuantity(batch.l1BlockNumber),
         l1TransactionHash: batch.l1TransactionHash ?? null,
       }));

@@ -1,0 +1,94 @@
+/**
+ * The devnet's DA service: the stand-in of the chosen provider as its own process (its package's bin), and the
+ * node's `da` config section that points at it. `memory` needs no service: the node keeps batches in RAM.
+ */
+import { join } from "node:path";
+import { type DevnetChild, spawnChild, waitForJsonLine } from "./childProcess.ts";
+
+export type DevnetDaProvider = "eigenda" | "celestia" | "memory";
+
+const eigendaBin = new URL("../../../packages/da-eigenda/bin/eigenda-standin.ts", import.meta.url).pathname;
+const celestiaBin = new URL("../../../packages/da-celestia/bin/celestia-standin.ts", import.meta.url).pathname;
+
+export interface DaPorts {
+  readonly eigendaDisperser: number;
+  readonly eigendaRelay: number;
+  readonly eigendaProxy: number;
+  readonly celestiaRpc: number;
+}
+
+export interface StartedDa {
+  readonly child: DevnetChild | undefined;
+  /** The node config's `da` section. */
+  readonly nodeConfig: { provider: DevnetDaProvider; options?: Record<string, unknown> };
+  /** What `.devnet/devnet.json` lists under `da`. */
+  readonly endpoints: Record<string, unknown>;
+}
+
+export async function startDa(
+  provider: DevnetDaProvider,
+  { dataDir, logDir, ports, signerKey }: { dataDir: string; logDir: string; ports: DaPorts; signerKey: `0x${string}` },
+): Promise<StartedDa> {
+  if (provider === "memory") {
+    return { child: undefined, nodeConfig: { provider: "memory" }, endpoints: { provider: "memory" } };
+  }
+  if (provider === "eigenda") {
+    const standInDir = join(dataDir, "eigenda");
+    const srsPoints = 4096;
+    const child = spawnChild({
+      name: "EigenDA stand-in",
+      command: process.execPath,
+      args: [
+        eigendaBin,
+        "--data-dir",
+        standInDir,
+        "--port",
+        String(ports.eigendaDisperser),
+        "--relay-port",
+        String(ports.eigendaRelay),
+        "--proxy-port",
+        String(ports.eigendaProxy),
+        "--status-interval-ms",
+        "250",
+        "--srs-points",
+        String(srsPoints),
+      ],
+      logFile: join(logDir, "eigenda.log"),
+    });
+    const ready = await waitForJsonLine(child, (entry) => typeof entry.disperser === "string", 120_000);
+    return {
+      child,
+      nodeConfig: {
+        provider: "eigenda",
+        options: {
+          disperser: ready.disperser,
+          relays: { "0": ready.relay },
+          signerPrivateKey: signerKey,
+          srs: { format: "mach", path: join(standInDir, `insecure-dev-${srsPoints}.srs`) },
+          statusPollIntervalMs: 250,
+          certificateTimeoutMs: 60_000,
+        },
+      },
+      endpoints: {
+        provider: "eigenda",
+        eigenda: { disperserUrl: ready.disperser, relayUrl: ready.relay, proxyUrl: ready.proxy, insecureDevSrs: true },
+      },
+    };
+  }
+  const child = spawnChild({
+    name: "Celestia stand-in",
+    command: process.execPath,
+    args: [celestiaBin, "--data-dir", join(dataDir, "celestia"), "--port", String(ports.celestiaRpc), "--block-time-ms", "1000"],
+    logFile: join(logDir, "celestia.log"),
+  });
+  const ready = await waitForJsonLine(child, (entry) => typeof entry.rpcUrl === "string", 60_000);
+  return {
+    child,
+    nodeConfig: {
+      provider: "celestia",
+      // The batcher retries on its own; one attempt per call keeps the two backoffs from stacking.
+      options: { rpcUrl: ready.rpcUrl, authToken: ready.authToken, namespace: "0x6d616368", retry: { attempts: 1 } },
+    },
+    endpoints: { provider: "celestia", celestia: { rpcUrl: ready.rpcUrl, authToken: ready.authToken } },
+  };
+}

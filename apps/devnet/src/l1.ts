@@ -1,0 +1,65 @@
+/**
+ * The devnet's L1: a Hardhat node (EDR) started from the contracts package — fresh, or forking an L1 RPC URL — with
+ * Mach's settlement contracts deployed by the same deploy module the contract tests use.
+ */
+import { deployMachL1, type MachL1Addresses } from "@mach/contracts/deploy";
+import { createPublicClient, createWalletClient, defineChain, http } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { type DevnetChild, spawnChild, waitUntil } from "./childProcess.ts";
+
+const contractsDir = new URL("../../../contracts/", import.meta.url).pathname;
+const hardhatCli = new URL("../node_modules/hardhat/dist/src/cli.js", import.meta.url).pathname;
+
+export interface L1Parameters {
+  readonly port: number;
+  readonly logFile: string;
+  /** Fork this L1 instead of starting an empty chain. */
+  readonly forkUrl?: string | undefined;
+}
+
+export interface StartedL1 {
+  readonly child: DevnetChild;
+  readonly rpcUrl: string;
+  readonly chainId: number;
+}
+
+export async function startL1({ port, logFile, forkUrl }: L1Parameters): Promise<StartedL1> {
+  const args = [hardhatCli, "node", "--port", String(port), "--hostname", "127.0.0.1"];
+  if (forkUrl) args.push("--fork", forkUrl);
+  const child = spawnChild({ name: "L1 (hardhat node)", command: process.execPath, args, cwd: contractsDir, logFile });
+  const rpcUrl = `http://127.0.0.1:${port}`;
+  const client = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) });
+  await waitUntil(child, async () => (await client.getChainId()) > 0, 120_000);
+  return { child, rpcUrl, chainId: await client.getChainId() };
+}
+
+export interface DeployParameters {
+  readonly rpcUrl: string;
+  readonly chainId: number;
+  readonly deployerKey: `0x${string}`;
+  readonly l2ChainId: bigint;
+  readonly batcher: `0x${string}`;
+  readonly provers: readonly `0x${string}`[];
+}
+
+export async function deployContracts(parameters: DeployParameters): Promise<MachL1Addresses> {
+  const chain = defineChain({
+    id: parameters.chainId,
+    name: "Mach devnet L1",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [parameters.rpcUrl] } },
+  });
+  const account = privateKeyToAccount(parameters.deployerKey);
+  const transport = http(parameters.rpcUrl);
+  return deployMachL1({
+    walletClient: createWalletClient({ account, chain, transport }),
+    publicClient: createPublicClient({ chain, transport, pollingInterval: 100 }),
+    config: {
+      l2ChainId: parameters.l2ChainId,
+      batcher: parameters.batcher,
+      provers: parameters.provers,
+      quorum: 1n,
+      devnetDACertVerifier: true,
+    },
+  });
+}

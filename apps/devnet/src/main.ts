@@ -1,0 +1,226 @@
+/**
+ * `pnpm devnet`: the whole local stack. L1 Hardhat node → Mach's L1 contracts deployed → the DA stand-in of the
+ * chosen provider → the Mach sequencer node wired to it; then prints the endpoints and funded accounts and writes
+ * them to `.devnet/devnet.json`. Ctrl-C / SIGTERM stops every process it started, newest first.
+ *
+ *   pnpm devnet [--da eigenda|celestia|memory] [--l1-rpc-url URL] [--l1-port 8545] [--l2-port 9545]
+ *
+ * Replica, prover, batcher-on-L1 and proposer roles join in the next wave (the node's batcher already posts to DA).
+ */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { DEV_MNEMONIC, deriveDevAccounts } from "@mach/core";
+import type { DevnetChild } from "./childProcess.ts";
+import { spawnChild, waitForJsonLine } from "./childProcess.ts";
+import { type DevnetDaProvider, startDa } from "./da.ts";
+import { deployContracts, startL1 } from "./l1.ts";
+
+const root = new URL("../../../", import.meta.url).pathname;
+const cli = new URL("./cli.ts", import.meta.url).pathname;
+const L2_CHAIN_ID = 901901n;
+
+const USAGE =
+  "usage: pnpm devnet [--da eigenda|celestia|memory] [--l1-rpc-url URL] [--l1-port N] [--l2-port N] [--metrics-port N]\n" +
+  "                   [--da-port N] [--dir DIR]";
+
+function parseOptions(argv: readonly string[]) {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      da: { type: "string", default: "eigenda" },
+      "l1-rpc-url": { type: "string" },
+      "l1-port": { type: "string", default: "8545" },
+      "l2-port": { type: "string", default: "9545" },
+      "metrics-port": { type: "string", default: "9546" },
+      "da-port": { type: "string" },
+      dir: { type: "string", default: join(root, ".devnet") },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+  });
+  const port = (name: string, text: string) => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1 || value > 65535) throw new Error(`--${name} must be a port, got ${text}`);
+    return value;
+  };
+  if (!["eigenda", "celestia", "memory"].includes(values.da)) {
+    throw new Error(`--da must be eigenda, celestia or memory, got ${values.da}`);
+  }
+  return {
+    help: values.help,
+    da: values.da as DevnetDaProvider,
+    l1RpcUrl: values["l1-rpc-url"],
+    l1Port: port("l1-port", values["l1-port"]),
+    l2Port: port("l2-port", values["l2-port"]),
+    metricsPort: port("metrics-port", values["metrics-port"]),
+    /** First of the DA stand-in's ports (EigenDA: disperser, relay, proxy; Celestia: RPC); default their usual ones. */
+    daPort: values["da-port"] === undefined ? undefined : port("da-port", values["da-port"]),
+    dir: values.dir,
+  };
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let options: ReturnType<typeof parseOptions>;
+  try {
+    options = parseOptions(argv);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const dataDir = join(options.dir, "data");
+  const logDir = join(options.dir, "logs");
+  // Every start is a fresh chain: the L1 node keeps its state in memory, so L2 state must not outlive it.
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(logDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(logDir, { recursive: true });
+
+  const children: DevnetChild[] = [];
+  let stopping = false;
+  const stopAll = async () => {
+    stopping = true;
+    for (const child of [...children].reverse()) await child.stop();
+  };
+  const onSignal = () => {
+    if (stopping) return;
+    process.stdout.write("\nstopping the devnet…\n");
+    void stopAll().then(() => process.exit(0));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  try {
+    const accounts = deriveDevAccounts(DEV_MNEMONIC, 10);
+    const [deployer, batcher, prover, daSigner] = accounts as [
+      (typeof accounts)[0],
+      (typeof accounts)[0],
+      (typeof accounts)[0],
+      (typeof accounts)[0],
+    ];
+    step(`starting L1 (Hardhat node${options.l1RpcUrl ? `, forking ${options.l1RpcUrl}` : ""})`);
+    const l1 = await startL1({ port: options.l1Port, logFile: join(logDir, "l1.log"), forkUrl: options.l1RpcUrl });
+    children.push(l1.child);
+    step("deploying Mach L1 contracts");
+    const contracts = await deployContracts({
+      rpcUrl: l1.rpcUrl,
+      chainId: l1.chainId,
+      deployerKey: deployer.privateKey,
+      l2ChainId: L2_CHAIN_ID,
+      batcher: batcher.address,
+      provers: [prover.address],
+    });
+    step(`starting DA (${options.da})`);
+    const da = await startDa(options.da, {
+      dataDir,
+      logDir,
+      signerKey: daSigner.privateKey,
+      ports:
+        options.daPort === undefined
+          ? { eigendaDisperser: 32005, eigendaRelay: 32006, eigendaProxy: 3100, celestiaRpc: 26658 }
+          : {
+              eigendaDisperser: options.daPort,
+              eigendaRelay: options.daPort + 1,
+              eigendaProxy: options.daPort + 2,
+              celestiaRpc: options.daPort,
+            },
+    });
+    if (da.child) children.push(da.child);
+
+    step("starting the Mach sequencer node");
+    const nodeConfig = {
+      chain: { chainId: L2_CHAIN_ID.toString() },
+      rpc: { host: "127.0.0.1", port: options.l2Port },
+      metrics: { enabled: true, host: "127.0.0.1", port: options.metricsPort },
+      store: { path: join(dataDir, "node") },
+      da: da.nodeConfig,
+      batcher: { enabled: true, maxBlocksPerBatch: 30, maxBatchAgeMs: 5_000 },
+    };
+    const configPath = join(options.dir, "node.json");
+    writeFileSync(configPath, `${JSON.stringify(nodeConfig, null, 2)}\n`);
+    const node = spawnChild({
+      name: "Mach node",
+      command: process.execPath,
+      args: [cli, "node", "--config", configPath],
+      logFile: join(logDir, "node.log"),
+    });
+    children.push(node);
+    const started = await waitForJsonLine(node, (entry) => entry.msg === "node started", 120_000);
+
+    const devnet = {
+      l1: {
+        rpcUrl: l1.rpcUrl,
+        chainId: l1.chainId,
+        forkedFrom: options.l1RpcUrl ?? null,
+        contracts: { ...contracts, deployBlock: contracts.deployBlock.toString() },
+      },
+      l2: {
+        rpcUrl: String(started.rpcUrl),
+        wsUrl: String(started.wsUrl),
+        chainId: Number(L2_CHAIN_ID),
+        metricsUrl: `http://127.0.0.1:${options.metricsPort}/metrics`,
+        configPath,
+      },
+      da: da.endpoints,
+      roles: { batcher: batcher.address, prover: prover.address, daSigner: daSigner.address },
+      accounts: accounts.map(({ address, privateKey }) => ({ address, privateKey, balance: "10000 ETH" })),
+      mnemonic: DEV_MNEMONIC,
+      logs: logDir,
+      processes: Object.fromEntries(children.map((child) => [child.name, child.process.pid])),
+    };
+    writeFileSync(join(options.dir, "devnet.json"), `${JSON.stringify(devnet, null, 2)}\n`);
+    printSummary(devnet);
+    await new Promise(() => {});
+    return 0;
+  } catch (error) {
+    process.stderr.write(`devnet failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    await stopAll();
+    return 1;
+  }
+}
+
+function step(message: string): void {
+  process.stdout.write(`• ${message}\n`);
+}
+
+function printSummary(devnet: {
+  l1: { rpcUrl: string; chainId: number; contracts: Record<string, unknown> };
+  l2: { rpcUrl: string; wsUrl: string; chainId: number; metricsUrl: string };
+  da: Record<string, unknown>;
+  accounts: { address: string; privateKey: string }[];
+}): void {
+  const lines = [
+    "",
+    "Mach devnet is up (Ctrl-C stops it)",
+    "",
+    `  L2 JSON-RPC   ${devnet.l2.rpcUrl}   (chain id ${devnet.l2.chainId})`,
+    `  L2 WebSocket  ${devnet.l2.wsUrl}`,
+    `  L2 metrics    ${devnet.l2.metricsUrl}`,
+    `  L1 JSON-RPC   ${devnet.l1.rpcUrl}   (chain id ${devnet.l1.chainId})`,
+    `  L1 Portal     ${String(devnet.l1.contracts.portal)}`,
+    `  DA            ${JSON.stringify(devnet.da)}`,
+    "",
+    "  Funded accounts (10,000 ETH each on L1 and L2; public dev keys, never hold value with them):",
+    ...devnet.accounts.map((account, i) => `    (${i}) ${account.address}  ${account.privateKey}`),
+    "",
+    "  Endpoints and addresses: .devnet/devnet.json",
+    "",
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+if (import.meta.main) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code !== 0) process.exit(code);
+    },
+    (error: unknown) => {
+      process.stderr.write(`devnet: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -244,6 +244,35 @@ describe("MachOutputGame", async () => {
     );
   });
 
+  it("keeps the credit when paying it out fails", async () => {
+    const { game } = await proposed();
+    const rejecter = await l1.viem.deployContract("EthRejecter");
+    await rejecter.write.challenge([game.address], { value: parseEther("1") });
+    await game.write.proveChallenge([conflictingRoot, await l1.attestationProof(l2BlockNumber, conflictingRoot)]);
+    await l1.viem.assertions.revertWithCustomError(game.write.claimCredit([rejecter.address]), game, "TransferFailed");
+    assert.equal(await game.read.credit([rejecter.address]), parseEther("1") + initBond);
+  });
+
+  it("refuses initialization from a factory other than its own", async () => {
+    const { factory, verifier } = await l1.fresh();
+    const foreign = await l1.viem.deployContract("MachOutputGame", [
+      45,
+      stranger.account.address,
+      verifier.address,
+      901n,
+      deployer.account.address,
+      1n,
+      1n,
+      1n,
+    ]);
+    await factory.write.setImplementation([45, foreign.address]);
+    await l1.viem.assertions.revertWithCustomError(
+      factory.write.create([45, outputRoot, encodeAbiParameters([{ type: "uint256" }], [1n])]),
+      foreign,
+      "NotFactory",
+    );
+  });
+
   it("lets an unbacked challenge expire: the game resolves DEFENDER_WINS and the creator takes the challenge bond", async () => {
     const { game } = await proposed();
     await game.write.attest([await l1.attestationProof(l2BlockNumber, outputRoot)]);

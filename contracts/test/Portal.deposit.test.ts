@@ -1,6 +1,19 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type Address, decodeEventLog, getAddress, type Hex, parseEther, toHex } from "viem";
+import {
+  type Address,
+  createWalletClient,
+  custom,
+  decodeEventLog,
+  encodeFunctionData,
+  getAddress,
+  type Hex,
+  keccak256,
+  parseEther,
+  stringToHex,
+  toHex,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import { opaqueDataToDepositData } from "viem/op-stack";
 import { l1ToL2AliasOffset } from "../generated/index.ts";
 import { connectMachL1 } from "../test-helpers/setup.ts";
@@ -61,6 +74,33 @@ describe("Portal deposits", async () => {
     assert.equal(getAddress(event.from), alias(caller.address));
     assert.notEqual(getAddress(event.from), getAddress(caller.address));
     assert.equal(opaqueDataToDepositData(event.opaqueData).mint, 7n);
+  });
+
+  it("does not alias an EIP-7702 delegated EOA whose code calls the portal", async () => {
+    const { portal } = await l1.fresh();
+    const caller = await l1.viem.deployContract("DepositCaller");
+    const eoa = privateKeyToAccount(keccak256(stringToHex("delegated eoa")));
+    const relayer = privateKeyToAccount(keccak256(stringToHex("relayer")));
+    await l1.networkHelpers.setBalance(relayer.address, parseEther("1"));
+    const authorization = await eoa.signAuthorization({ address: caller.address, chainId: l1.l1ChainId, nonce: 0 });
+    const wallet = createWalletClient({
+      account: relayer,
+      chain: l1.publicClient.chain,
+      transport: custom(l1.connection.provider),
+    });
+    // The relayer is tx.origin; the delegated EOA (code 0xef0100 ‖ DepositCaller) is the portal's msg.sender.
+    const hash = await wallet.sendTransaction({
+      to: eoa.address,
+      authorizationList: [authorization],
+      data: encodeFunctionData({
+        abi: caller.abi,
+        functionName: "deposit",
+        args: [portal.address, bob.account.address, 50_000n, "0x"],
+      }),
+    });
+    assert.equal((await l1.publicClient.getCode({ address: eoa.address }))?.slice(0, 8), "0xef0100");
+    const event = await depositedEvent(hash);
+    assert.equal(getAddress(event.from), getAddress(eoa.address));
   });
 
   it("wraps the alias modulo 2^160 for addresses near the top", () => {

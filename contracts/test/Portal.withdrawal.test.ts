@@ -16,6 +16,7 @@ import {
   hashWithdrawal,
   outputRootProofFor,
   type WithdrawalTransaction,
+  withdrawalSlot,
 } from "../test-helpers/l2.ts";
 import { connectMachL1, l2ChainId } from "../test-helpers/setup.ts";
 
@@ -136,6 +137,18 @@ describe("Portal withdrawals", async () => {
     tampered[tampered.length - 1] = `${last.slice(0, -2)}02` as Hex;
     await l1.viem.assertions.revert(
       s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, tampered]),
+    );
+  });
+
+  it("rejects a proven storage value other than true", async () => {
+    const s = await withdrawalScenario();
+    const odd = await buildMessagePasserStorage([], [{ slot: withdrawalSlot(s.hash), value: 2n }]);
+    const outputProof = outputRootProofFor(odd.storageRoot, stateRoot, blockHash);
+    const { index } = await l1.proposeResolved(l2BlockNumber + 1n, hashOutputRoot(outputProof));
+    await l1.viem.assertions.revertWithCustomError(
+      s.portal.write.proveWithdrawalTransaction([s.tx, index, outputProof, await odd.proveWithdrawal(s.hash)]),
+      s.portal,
+      "InvalidMerkleProof",
     );
   });
 

@@ -41,3 +41,15 @@ contract WithdrawalTarget {
         }
     }
 }
+
+/// @notice Test helper: a challenger contract that cannot receive ETH (its bond payout must fail).
+contract EthRejecter {
+    function challenge(address _game) external payable {
+        (bool ok, bytes memory ret) = _game.call{ value: msg.value }(abi.encodeWithSignature("challenge()"));
+        if (!ok) {
+            assembly {
+                revert(add(ret, 32), mload(ret))
+            }
+        }
+    }
+}

@@ -18,6 +18,12 @@ export type { EigenDaOptions, EigenDaOptionsInput, RetryPolicy } from "./client/
 export { eigenDaOptionsSchema, retryPolicySchema, srsOptionsSchema, tlsOptionsSchema } from "./client/options.ts";
 export type { CallOptions, DisperserClient, RelayClient, RpcClientOptions } from "./client/rpcClients.ts";
 export { createDisperserClient, createRelayClient } from "./client/rpcClients.ts";
+export type {
+  EigenDaClientHooks,
+  EigenDaClientMetrics,
+  EigenDaLogger,
+  EigenDaRequestOutcome,
+} from "./client/telemetry.ts";
 export type { BlobCommitment, BlobCommitmentBytes } from "./kzg/commitment.ts";
 export {
   blobCommitmentFromBytes,

@@ -47,6 +47,8 @@ export function testClient(standIn: EigenDaStandIn, overrides: Partial<EigenDaOp
       signerPrivateKey: TEST_KEY,
       srs: { format: "mach", path: "unused-when-an-srs-is-injected" },
       statusPollIntervalMs: 5,
+      // Inline commitments keep the suite fast; the worker path has its own test in client.test.ts.
+      commitInWorker: false,
       retry: { maxAttempts: 4, initialBackoffMs: 5, maxBackoffMs: 20, backoffMultiplier: 2 },
       ...overrides,
     },

@@ -12,7 +12,7 @@ import type { SubmissionStatus } from "@mach/core";
 import { DaError, type DaLimits, DaNotFoundError, type DataAvailability, type SubmissionHandle } from "@mach/core";
 import { type BlobHeader, computeBlobKey, paymentStateDigest } from "../blob/blobKey.ts";
 import { createSecp256k1Signer, fromHex, toHex } from "../blob/signer.ts";
-import { computeBlobCommitment, computeG1Commitment } from "../kzg/commitment.ts";
+import { type BlobCommitter, createInlineCommitter, createWorkerCommitter } from "../kzg/committer.ts";
 import { loadGnarkSrsFiles, readMachSrsFile, readMachSrsPointCount, type Srs } from "../kzg/srs.ts";
 import {
   blobSymbolsForPayload,
@@ -26,11 +26,12 @@ import { BlobStatus, type BlobStatusReplyMessage, blobStatusName } from "../wire
 import { grpcCodeOf, grpcStatus, sleep } from "./grpc.ts";
 import { type EigenDaOptions, type EigenDaOptionsInput, eigenDaOptionsSchema } from "./options.ts";
 import { createDisperserClient, createRelayClient, type DisperserClient, type RelayClient } from "./rpcClients.ts";
+import { type EigenDaClientHooks, silentLogger } from "./telemetry.ts";
 
 /** EigenDA's protocol limit: 16 MiB blobs = 524,288 symbols (MaxNumSymbolsPerBlob). */
 export const EIGENDA_MAX_BLOB_SYMBOLS = 524_288;
 
-export interface CreateEigenDaClientDependencies {
+export interface CreateEigenDaClientDependencies extends EigenDaClientHooks {
   /** A loaded SRS; when absent the client loads `options.srs` on first use. */
   readonly srs?: Srs;
   /** Clock in UNIX nanoseconds (tests). */
@@ -56,7 +57,10 @@ export function createEigenDaClient(
     rpcTimeoutMs: options.rpcTimeoutMs,
     retry: options.retry,
     maxMessageBytes: options.maxMessageBytes,
+    hooks: dependencies,
   };
+  const logger = dependencies.logger ?? silentLogger;
+  const metrics = dependencies.metrics;
   const disperser = createDisperserClient(options.disperser, rpc);
   const relays = new Map<number, RelayClient>(
     Object.entries(options.relays).map(([key, address]) => [Number(key), createRelayClient(address, rpc)]),
@@ -75,6 +79,8 @@ export function createEigenDaClient(
     srsPromise ??= options.srs.format === "mach" ? readMachSrsFile(options.srs.path) : loadGnarkSrsFiles(options.srs);
     return srsPromise;
   };
+
+  const committer: BlobCommitter = options.commitInWorker ? createWorkerCommitter(srs) : createInlineCommitter(srs);
 
   let lastTimestampNs = 0n;
   const nextTimestampNs = (): bigint => {
@@ -159,7 +165,7 @@ export function createEigenDaClient(
     }
   };
 
-  const makeHandle = (blobKey: Uint8Array): SubmissionHandle => ({
+  const makeHandle = (blobKey: Uint8Array, submittedAt: number): SubmissionHandle => ({
     id: toHex(blobKey),
     status: () => statusOf(blobKey),
     async wait(waitOptions = {}) {
@@ -177,7 +183,12 @@ export function createEigenDaClient(
             if (signal.aborted || !(error instanceof DaError) || error.kind === "permanent") throw error;
             lastError = error;
           }
-          if (status?.state === "confirmed") return status.pointer;
+          if (status?.state === "confirmed") {
+            const seconds = (performance.now() - submittedAt) / 1000;
+            metrics?.certificateSeconds.observe(seconds);
+            logger.info({ id: toHex(blobKey), seconds }, "eigenda blob certified");
+            return status.pointer;
+          }
           if (status?.state === "failed") throw status.error;
           await sleep(options.statusPollIntervalMs, signal);
         }
@@ -208,8 +219,11 @@ export function createEigenDaClient(
           details: `${data.length} bytes > ${limits.maxBlobBytes} (SRS/protocol limit)`,
         });
       }
+      const submittedAt = performance.now();
       const blob = encodePayloadToBlob(data);
-      const commitment = computeBlobCommitment(await srs(), blob);
+      const commitStartedAt = performance.now();
+      const commitment = await committer.commit(blob);
+      metrics?.commitmentSeconds.observe((performance.now() - commitStartedAt) / 1000);
       const header: BlobHeader = {
         version: options.blobVersion,
         quorumNumbers: options.quorumNumbers,
@@ -244,7 +258,8 @@ export function createEigenDaClient(
         const alreadyStored = retried && grpcCodeOf(error) === grpcStatus.ALREADY_EXISTS;
         if (!alreadyStored) throw error;
       }
-      return makeHandle(blobKey);
+      logger.debug({ id: toHex(blobKey), bytes: data.length, symbols: commitment.length }, "eigenda blob dispersed");
+      return makeHandle(blobKey, submittedAt);
     },
 
     async retrieve(pointer) {
@@ -276,7 +291,7 @@ export function createEigenDaClient(
           failures.push(new DaError("permanent", "relay returned a blob longer than the certified length"));
           continue;
         }
-        if (!computeG1Commitment(await srs(), blob).equals(header.commitment.commitment)) {
+        if (!(await committer.commitG1(blob)).equals(header.commitment.commitment)) {
           failures.push(new DaError("permanent", "relay returned a blob that does not match the certified commitment"));
           continue;
         }
@@ -296,6 +311,7 @@ export function createEigenDaClient(
     },
 
     async close() {
+      await committer.close();
       disperser.close();
       for (const relay of relays.values()) relay.close();
     },

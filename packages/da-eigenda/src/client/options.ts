@@ -69,6 +69,8 @@ export const eigenDaOptionsSchema = z.object({
     maxBackoffMs: 5_000,
     backoffMultiplier: 2,
   }),
+  /** Compute KZG commitments in a worker thread (default), so seconds of MSM never block the event loop. */
+  commitInWorker: z.boolean().default(true),
   /** Upper bound on gRPC messages (a 16 MiB blob plus headers). */
   maxMessageBytes: z
     .number()

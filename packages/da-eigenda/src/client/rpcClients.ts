@@ -3,6 +3,7 @@
  * with backoff and rejects with a DaError whose kind says whether to retry (see `daErrorFromGrpc`).
  */
 import type * as grpc from "@grpc/grpc-js";
+import { DaNotFoundError } from "@mach/core";
 import {
   type BlobCommitmentReplyMessage,
   type BlobStatusReplyMessage,
@@ -15,6 +16,7 @@ import {
 } from "../wire/protos.ts";
 import { callUnary, channelCredentials, channelOptions, daErrorFromGrpc, metadataFrom } from "./grpc.ts";
 import type { RetryPolicy } from "./options.ts";
+import { type EigenDaClientHooks, silentLogger } from "./telemetry.ts";
 
 export interface RpcClientOptions {
   readonly tls: { readonly enabled: boolean; readonly caPath?: string | undefined };
@@ -22,6 +24,7 @@ export interface RpcClientOptions {
   readonly rpcTimeoutMs: number;
   readonly retry: RetryPolicy;
   readonly maxMessageBytes: number;
+  readonly hooks?: EigenDaClientHooks;
 }
 
 export interface CallOptions {
@@ -45,9 +48,12 @@ export interface RelayClient {
 
 function makeCaller(client: grpc.Client, options: RpcClientOptions) {
   const metadata = metadataFrom(options.metadata);
+  const logger = options.hooks?.logger ?? silentLogger;
+  const metrics = options.hooks?.metrics;
   return async <Req, Res>(method: string, request: Req, idempotent: boolean, call: CallOptions = {}): Promise<Res> => {
+    const startedAt = performance.now();
     try {
-      return await callUnary<Req, Res>({
+      const reply = await callUnary<Req, Res>({
         client,
         method,
         request,
@@ -56,10 +62,22 @@ function makeCaller(client: grpc.Client, options: RpcClientOptions) {
         retry: options.retry,
         idempotent,
         signal: call.signal,
-        onRetry: call.onRetry,
+        onRetry: (attempt) => {
+          metrics?.retries.inc({ method });
+          logger.warn({ method, attempt }, "eigenda call retried");
+          call.onRetry?.(attempt);
+        },
       });
+      metrics?.requests.inc({ method, outcome: "ok" });
+      return reply;
     } catch (error) {
-      throw daErrorFromGrpc(error, method);
+      const daError = daErrorFromGrpc(error, method);
+      const outcome = daError instanceof DaNotFoundError ? "not_found" : daError.kind;
+      metrics?.requests.inc({ method, outcome });
+      logger.debug({ method, outcome, reason: daError.shortMessage }, "eigenda call failed");
+      throw daError;
+    } finally {
+      metrics?.requestSeconds.observe({ method }, (performance.now() - startedAt) / 1000);
     }
   };
 }

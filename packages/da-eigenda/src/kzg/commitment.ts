@@ -117,8 +117,28 @@ export function verifyBlobCommitmentPairings(srs: Srs, c: BlobCommitment): boole
   const shift = srs.g2Trailing[srs.g2Trailing.length - c.length];
   if (!shift) return false;
   if (c.commitment.is0()) return c.lengthCommitment.is0() && c.lengthProof.is0();
-  const gt = bn254.fields.Fp12;
-  const sameInG2 = gt.eql(bn254.pairing(c.commitment, G2.BASE), bn254.pairing(G1.BASE, c.lengthCommitment));
-  const degreeBound = gt.eql(bn254.pairing(c.commitment, shift), bn254.pairing(G1.BASE, c.lengthProof));
-  return sameInG2 && degreeBound;
+  if (c.lengthCommitment.is0() || c.lengthProof.is0()) return false;
+  // e(C, Q)·e(−[1]₁, R) = 1 ⇔ e(C, Q) = e([1]₁, R): two Miller loops and one final exponentiation per check.
+  const minusOne = G1.BASE.negate();
+  const holds = (q: G2Point, r: G2Point) =>
+    bn254.fields.Fp12.eql(
+      bn254.pairingBatch([
+        { g1: c.commitment, g2: q },
+        { g1: minusOne, g2: r },
+      ]),
+      bn254.fields.Fp12.ONE,
+    );
+  return holds(G2.BASE, c.lengthCommitment) && holds(shift, c.lengthProof);
+}
+
+/**
+ * Checks a claimed commitment against a blob the way the disperser must (recompute and compare), but cheaper: only
+ * the G1 MSM is recomputed; the two G2 points are checked against it with pairings, which pins them down exactly
+ * (the pairing is non-degenerate and G2 has prime order), at a fraction of the cost of two G2 MSMs.
+ */
+export function blobMatchesCommitment(srs: Srs, blob: Uint8Array, claimed: BlobCommitment): boolean {
+  const coefficients = coefficientsFor(srs, blob);
+  if (claimed.length !== nextPowerOfTwo(coefficients.length)) return false;
+  if (!msmG1(srs.g1.slice(0, coefficients.length), coefficients).equals(claimed.commitment)) return false;
+  return verifyBlobCommitmentPairings(srs, claimed);
 }

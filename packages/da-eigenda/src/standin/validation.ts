@@ -5,7 +5,7 @@
 import * as grpc from "@grpc/grpc-js";
 import { type BlobHeader, computeBlobKey } from "../blob/blobKey.ts";
 import { recoverAddress, toHex } from "../blob/signer.ts";
-import { blobCommitmentsEqual, computeBlobCommitment } from "../kzg/commitment.ts";
+import { blobMatchesCommitment } from "../kzg/commitment.ts";
 import type { Srs } from "../kzg/srs.ts";
 import { BN254_FR_MODULUS, findInvalidFieldElement, nextPowerOfTwo } from "../payload/encoding.ts";
 import { BlobHeaderFormatError, blobHeaderFromMessage } from "../wire/convert.ts";
@@ -117,8 +117,7 @@ export function validateDispersalRequest(
     );
   }
 
-  const recomputed = computeBlobCommitment(rules.srs, blob);
-  if (!blobCommitmentsEqual(recomputed, header.commitment)) {
+  if (!blobMatchesCommitment(rules.srs, blob, header.commitment)) {
     return invalid(`invalid blob commitment: commitments do not match the blob (blob key ${toHex(blobKey)})`);
   }
   return { ok: true, header, blobKey };

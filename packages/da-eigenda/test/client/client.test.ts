@@ -41,7 +41,8 @@ describe("EigenDA client against the stand-in over gRPC", () => {
   const client = (overrides = {}) => testClient(standIn, { metadata: { "x-api-key": "devnet" }, ...overrides });
 
   it("submits, observes the status progression, gets the certificate and retrieves the payload via the relay", async () => {
-    const da = client();
+    // The production default: commitments computed in a worker thread.
+    const da = client({ commitInWorker: true });
     try {
       const data = text("a batch of L2 transactions");
       const handle = await da.submit(data);

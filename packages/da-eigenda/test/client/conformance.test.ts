@@ -37,6 +37,7 @@ runDaConformanceSuite(
           signerPrivateKey: TEST_KEY,
           srs: { format: "mach", path: "unused-when-an-srs-is-injected" },
           statusPollIntervalMs: 5,
+          commitInWorker: false,
           retry: { maxAttempts: MAX_ATTEMPTS, initialBackoffMs: 5, maxBackoffMs: 10, backoffMultiplier: 2 },
         },
         { srs: conformanceSrs() },

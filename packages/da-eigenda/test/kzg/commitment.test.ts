@@ -8,9 +8,11 @@ import fc from "fast-check";
 import {
   blobCommitmentFromBytes,
   blobCommitmentToBytes,
+  blobMatchesCommitment,
   computeBlobCommitment,
   verifyBlobCommitmentPairings,
 } from "../../src/kzg/commitment.ts";
+import { createWorkerCommitter } from "../../src/kzg/committer.ts";
 import { computeKzgOpening, verifyKzgOpening } from "../../src/kzg/opening.ts";
 import {
   G1,
@@ -98,6 +100,32 @@ describe("KZG commitments over BN254", () => {
     // A G2 commitment to another polynomial fails the G1/G2 consistency pairing.
     const other = computeBlobCommitment(srs, encodePayloadToBlob(new TextEncoder().encode("other")));
     assert.equal(verifyBlobCommitmentPairings(srs, { ...c, lengthCommitment: other.lengthCommitment }), false);
+  });
+
+  it("checks a claimed commitment with one G1 MSM and two pairings; a wrong G2 point or length is caught", () => {
+    const blob = encodePayloadToBlob(new TextEncoder().encode("the disperser's check"));
+    const c = computeBlobCommitment(srs, blob);
+    assert.ok(blobMatchesCommitment(srs, blob, c));
+    const other = computeBlobCommitment(srs, encodePayloadToBlob(new TextEncoder().encode("another blob")));
+    assert.equal(blobMatchesCommitment(srs, blob, { ...c, lengthProof: other.lengthProof }), false);
+    assert.equal(blobMatchesCommitment(srs, blob, { ...c, lengthCommitment: other.lengthCommitment }), false);
+    assert.equal(blobMatchesCommitment(srs, blob, { ...c, length: c.length * 2 }), false);
+    assert.equal(blobMatchesCommitment(srs, blob, { ...c, commitment: other.commitment }), false);
+  });
+
+  it("computes the same commitment in a worker thread as inline", async () => {
+    const blob = encodePayloadToBlob(new TextEncoder().encode("worker"));
+    const committer = createWorkerCommitter(async () => srs);
+    try {
+      const [fromWorker, g1] = await Promise.all([committer.commit(blob), committer.commitG1(blob)]);
+      const inline = computeBlobCommitment(srs, blob);
+      assert.ok(fromWorker.commitment.equals(inline.commitment) && g1.equals(inline.commitment));
+      assert.ok(fromWorker.lengthCommitment.equals(inline.lengthCommitment));
+      assert.ok(fromWorker.lengthProof.equals(inline.lengthProof));
+      await assert.rejects(committer.commit(new Uint8Array(64 * 32)), SrsError);
+    } finally {
+      await committer.close();
+    }
   });
 
   it("opens the commitment at a point and verifies it with a pairing; a wrong value fails", () => {

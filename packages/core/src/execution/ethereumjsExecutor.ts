@@ -335,9 +335,7 @@ export class EthereumJsExecutor implements Executor {
     const floor = isDeposit ? 0n : floorDataGas(p.data);
     let invalid: TransactionRejectedError | undefined;
     try {
-      if (p.to === null && p.data.length > MAX_INIT_CODE_SIZE && !this.#allowUnlimitedInitCode) {
-        reject("oversized", `max initcode size exceeded: code size ${p.data.length}, limit ${MAX_INIT_CODE_SIZE}`);
-      }
+      // geth's order (state_transition.go): block gas, nonce, EOA, fee caps, balance, intrinsic gas, init code.
       if (p.kind === "transaction" && p.gasLimit > env.gasLimit) {
         reject("gasLimitExceedsBlock", "exceeds block gas limit");
       }
@@ -388,6 +386,9 @@ export class EthereumJsExecutor implements Executor {
           "intrinsicGasTooLow",
           `insufficient gas for floor data gas cost: gas ${p.gasLimit}, minimum needed ${minimum}`,
         );
+      }
+      if (p.to === null && p.data.length > MAX_INIT_CODE_SIZE && !this.#allowUnlimitedInitCode) {
+        reject("oversized", `max initcode size exceeded: code size ${p.data.length}, limit ${MAX_INIT_CODE_SIZE}`);
       }
       if (isDeposit && p.value > senderBefore.balance) {
         reject("insufficientFunds", `insufficient funds for transfer: address ${p.from}`);

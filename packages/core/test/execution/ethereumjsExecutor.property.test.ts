@@ -125,7 +125,7 @@ describe("EthereumJsExecutor on random transaction sequences", () => {
         assert.deepEqual(run.machState, run.ethereumjsState);
         assert.deepEqual(run.machStorage, run.ethereumjsStorage);
       }),
-      { numRuns: 40 },
+      { numRuns: 40, seed: 0x6d616368 },
     );
   });
 });

@@ -48,7 +48,7 @@ describe("state diff codec", () => {
       fc.property(stateDiff, (diff) => {
         assert.deepEqual(decodeStateDiff(encodeStateDiff(diff)), diff);
       }),
-      { seed: 42, numRuns: 500 },
+      { seed: 42, numRuns: 300 },
     );
   });
 
@@ -95,7 +95,7 @@ describe("state diff codec", () => {
           assert.ok(error instanceof StateDiffDecodeError, String(error));
         }
       }),
-      { seed: 43, numRuns: 2000 },
+      { seed: 43, numRuns: 1000 },
     );
   });
 
@@ -110,7 +110,7 @@ describe("state diff codec", () => {
         extended.set(bytes);
         assert.throws(() => decodeStateDiff(extended), StateDiffDecodeError);
       }),
-      { seed: 44, numRuns: 100 },
+      { seed: 44, numRuns: 40 },
     );
   });
 

@@ -26,6 +26,8 @@ const EMPTY_ROOT = Uint8Array.from([
   0x1b, 0x99, 0x6c, 0xad, 0xc0, 0x01, 0x62, 0x2f, 0xb5, 0xe3, 0x63, 0xb4, 0x21,
 ]);
 
+const BYTES_CODEC_ANY: unknown = BYTES_CODEC;
+
 export class MerkleTrie<V = Uint8Array> {
   #root: TrieNode | null = null;
   /** The cached root hash; null after any change. */
@@ -52,7 +54,11 @@ export class MerkleTrie<V = Uint8Array> {
   /** Sets `key` to `value` (whose encoding must be non-empty). */
   put(key: Uint8Array, value: V): void {
     this.#checkKey(key);
-    if (this.#codec.encodedLength(value) === 0) throw new RangeError("trie values must be non-empty; use delete()");
+    // Only raw bytes can be empty; the state codecs always encode to ≥ 1 byte (and measuring them costs a bigint
+    // conversion per put).
+    if (this.#codec === BYTES_CODEC_ANY && (value as Uint8Array).length === 0) {
+      throw new RangeError("trie values must be non-empty; use delete()");
+    }
     this.#changed = false;
     this.#root = this.#insert(this.#root, key, 0, value);
     if (this.#changed) this.#rootHash = null;

@@ -28,6 +28,7 @@ export type { BlobCommitment, BlobCommitmentBytes } from "./kzg/commitment.ts";
 export {
   blobCommitmentFromBytes,
   blobCommitmentToBytes,
+  blobMatchesCommitment,
   computeBlobCommitment,
   computeG1Commitment,
   srsMaxSymbols,

@@ -50,10 +50,14 @@ function ensurePnpm(env) {
   const stamp = join(tools, "pnpm", "version");
   if (!existsSync(join(bin, "pnpm")) || readStamp(stamp) !== PNPM_VERSION) {
     log(`installing pnpm ${PNPM_VERSION} into .tools/pnpm`);
-    execFileSync("npm", ["install", "--no-save", "--no-package-lock", "--prefix", join(tools, "pnpm"), `pnpm@${PNPM_VERSION}`], {
-      stdio: ["ignore", "inherit", "inherit"],
-      env,
-    });
+    execFileSync(
+      "npm",
+      ["install", "--no-save", "--no-package-lock", "--prefix", join(tools, "pnpm"), `pnpm@${PNPM_VERSION}`],
+      {
+        stdio: ["ignore", "inherit", "inherit"],
+        env,
+      },
+    );
     writeFileSync(stamp, PNPM_VERSION);
   }
   return bin;

@@ -8,7 +8,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const args = process.argv.slice(2);
-const command = args.length > 0 ? args : [process.execPath, "--test", "--test-reporter=spec", "--test-timeout=300000", "test/**/*.test.ts"];
+const command =
+  args.length > 0
+    ? args
+    : [process.execPath, "--test", "--test-reporter=spec", "--test-timeout=300000", "test/**/*.test.ts"];
 const [bin, ...rest] = command;
 const child = spawn(bin, rest, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" } });
 let output = "";
@@ -30,6 +33,7 @@ child.on("exit", (code, signal) => {
 
 /** Reads the totals printed by node's test runner, Hardhat's runners, and Solidity tests. */
 function countResults(text) {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes (ESC [ … m)
   const plain = text.replace(/\u001b\[[0-9;]*m/g, "");
   let passed = 0;
   let failed = 0;

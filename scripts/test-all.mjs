@@ -6,7 +6,15 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 const root = join(import.meta.dirname, "..");
-const workspaces = ["packages/core", "packages/da-eigenda", "packages/da-celestia", "packages/settlement", "contracts", "apps/devnet", "apps/bench"];
+const workspaces = [
+  "packages/core",
+  "packages/da-eigenda",
+  "packages/da-celestia",
+  "packages/settlement",
+  "contracts",
+  "apps/devnet",
+  "apps/bench",
+];
 
 for (const dir of workspaces) rmSync(join(root, dir, ".test-results"), { recursive: true, force: true });
 
@@ -23,7 +31,15 @@ function step(name, command, args) {
 
 if (step("lint", "biome", ["check", "."])) passed++;
 else failed++;
-step("typecheck and tests", "turbo", ["run", "typecheck", "test", "--concurrency=1", "--continue", "--log-order=grouped", "--output-logs=full"]);
+step("typecheck and tests", "turbo", [
+  "run",
+  "typecheck",
+  "test",
+  "--concurrency=1",
+  "--continue",
+  "--log-order=grouped",
+  "--output-logs=full",
+]);
 
 for (const dir of workspaces) {
   const file = join(root, dir, ".test-results", "summary.json");
@@ -33,7 +49,10 @@ for (const dir of workspaces) {
   failed += summary.failed;
   if (summary.failed > 0) failures.push(`${dir} tests`);
 }
-if (failures.includes("typecheck and tests") && !failures.some((f) => f.endsWith("tests") && f !== "typecheck and tests")) {
+if (
+  failures.includes("typecheck and tests") &&
+  !failures.some((f) => f.endsWith("tests") && f !== "typecheck and tests")
+) {
   // A typecheck failure (or a suite that never ran) still fails the run.
   failed++;
 }

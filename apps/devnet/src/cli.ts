@@ -19,7 +19,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   let configPath: string | undefined;
   try {
-    const { values } = parseArgs({ args: [...rest], options: { config: { type: "string", short: "c" } }, strict: true });
+    const { values } = parseArgs({
+      args: [...rest],
+      options: { config: { type: "string", short: "c" } },
+      strict: true,
+    });
     configPath = values.config;
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);

@@ -78,7 +78,15 @@ export async function startDa(
   const child = spawnChild({
     name: "Celestia stand-in",
     command: process.execPath,
-    args: [celestiaBin, "--data-dir", join(dataDir, "celestia"), "--port", String(ports.celestiaRpc), "--block-time-ms", "1000"],
+    args: [
+      celestiaBin,
+      "--data-dir",
+      join(dataDir, "celestia"),
+      "--port",
+      String(ports.celestiaRpc),
+      "--block-time-ms",
+      "1000",
+    ],
     logFile: join(logDir, "celestia.log"),
   });
   const ready = await waitForJsonLine(child, (entry) => typeof entry.rpcUrl === "string", 60_000);

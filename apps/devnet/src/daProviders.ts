@@ -1,7 +1,8 @@
 /** The DA providers the `mach` binary links, selected by `da.provider` in the node config. */
-import { createCelestiaClient, celestiaOptionsSchema } from "@mach/da-celestia";
-import { createEigenDaClient, eigenDaOptionsSchema } from "@mach/da-eigenda";
+
 import { type DaProviderEntry, type DaProviderRegistry, memoryDaProvider } from "@mach/core";
+import { celestiaOptionsSchema, createCelestiaClient } from "@mach/da-celestia";
+import { createEigenDaClient, eigenDaOptionsSchema } from "@mach/da-eigenda";
 
 export const daProviders: DaProviderRegistry = {
   memory: memoryDaProvider as DaProviderEntry<never>,

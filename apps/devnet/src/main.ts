@@ -41,7 +41,8 @@ function parseOptions(argv: readonly string[]) {
   });
   const port = (name: string, text: string) => {
     const value = Number(text);
-    if (!Number.isInteger(value) || value < 1 || value > 65535) throw new Error(`--${name} must be a port, got ${text}`);
+    if (!Number.isInteger(value) || value < 1 || value > 65535)
+      throw new Error(`--${name} must be a port, got ${text}`);
     return value;
   };
   if (!["eigenda", "celestia", "memory"].includes(values.da)) {

@@ -59,46 +59,103 @@ describe("bad input to a running node", () => {
       assert.match(error.message, pattern);
     });
 
-  rejectsTx("a nonce below the account's", async () => {
-    const first = await signed({ nonce: 0 });
-    const { result } = await call(mach.rpcUrl, "eth_sendRawTransactionSync", [first]);
-    assert.ok(result, "the first transaction lands");
-    return signed({ nonce: 0, value: 2n });
-  }, -32000, /^nonce too low/);
-  rejectsTx("a sender without funds", () => privateKeyToAccount(`0x${"11".repeat(32)}`).signTransaction({
-    chainId: DEFAULT_CHAIN_ID, type: "eip1559", maxFeePerGas: parseGwei("1"), maxPriorityFeePerGas: 1n, gas: 21_000n, to: account.address, value: 1n, nonce: 0,
-  }), -32000, /^insufficient funds for gas \* price \+ value/);
+  rejectsTx(
+    "a nonce below the account's",
+    async () => {
+      const first = await signed({ nonce: 0 });
+      const { result } = await call(mach.rpcUrl, "eth_sendRawTransactionSync", [first]);
+      assert.ok(result, "the first transaction lands");
+      return signed({ nonce: 0, value: 2n });
+    },
+    -32000,
+    /^nonce too low/,
+  );
+  rejectsTx(
+    "a sender without funds",
+    () =>
+      privateKeyToAccount(`0x${"11".repeat(32)}`).signTransaction({
+        chainId: DEFAULT_CHAIN_ID,
+        type: "eip1559",
+        maxFeePerGas: parseGwei("1"),
+        maxPriorityFeePerGas: 1n,
+        gas: 21_000n,
+        to: account.address,
+        value: 1n,
+        nonce: 0,
+      }),
+    -32000,
+    /^insufficient funds for gas \* price \+ value/,
+  );
   rejectsTx("gas below the intrinsic cost", () => signed({ gas: 20_000n, nonce: 1 }), -32000, /^intrinsic gas too low/);
-  rejectsTx("a fee cap below the base fee", () => signed({ maxFeePerGas: 1n, maxPriorityFeePerGas: 1n, nonce: 1 }), -32000, /^max fee per gas less than block base fee/);
+  rejectsTx(
+    "a fee cap below the base fee",
+    () => signed({ maxFeePerGas: 1n, maxPriorityFeePerGas: 1n, nonce: 1 }),
+    -32000,
+    /^max fee per gas less than block base fee/,
+  );
   rejectsTx("another chain id", () => signed({ chainId: 1, nonce: 1 }), -32000, /chain id/);
-  rejectsTx("an oversized transaction", () => signed({ data: `0x${"ab".repeat(200_000)}`, gas: 30_000_000n, nonce: 1 }), -32000, /^oversized data/);
-  rejectsTx("a replacement without a fee bump", async () => {
-    const first = await signed({ nonce: 5 });
-    const { result } = await call(mach.rpcUrl, "eth_sendRawTransaction", [first]);
-    assert.ok(result, "the queued transaction is accepted");
-    return signed({ nonce: 5, value: 3n });
-  }, -32000, /^replacement transaction underpriced/);
-  rejectsTx("an invalid signature (s above n/2, EIP-2)", async () => {
-    const fields = {
-      chainId: DEFAULT_CHAIN_ID,
-      type: "eip1559",
-      maxFeePerGas: parseGwei("1"),
-      maxPriorityFeePerGas: 1n,
-      gas: 21_000n,
-      to: "0x000000000000000000000000000000000000dead",
-      value: 1n,
-      nonce: 1,
-    } as const;
-    const signature = parseSignature(await account.sign({ hash: keccak256(serializeTransaction(fields)) }));
-    // The same signature with s mirrored to n - s recovers a key, but malleable signatures are invalid.
-    const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
-    return serializeTransaction(fields, { ...signature, s: numberToHex(n - BigInt(signature.s), { size: 32 }), yParity: 1 - (signature.yParity ?? 0) });
-  }, -32000, /invalid sender/);
-  rejectsTx("a pre-EIP-155 legacy transaction", async () => {
-    const unsigned = serializeTransaction({ type: "legacy", gasPrice: parseGwei("1"), gas: 21_000n, to: account.address, value: 1n, nonce: 1 });
-    const signature = await account.sign({ hash: keccak256(unsigned) });
-    return serializeTransaction({ type: "legacy", gasPrice: parseGwei("1"), gas: 21_000n, to: account.address, value: 1n, nonce: 1 }, parseSignature(signature));
-  }, -32000, /only replay-protected|chain id/);
+  rejectsTx(
+    "an oversized transaction",
+    () => signed({ data: `0x${"ab".repeat(200_000)}`, gas: 30_000_000n, nonce: 1 }),
+    -32000,
+    /^oversized data/,
+  );
+  rejectsTx(
+    "a replacement without a fee bump",
+    async () => {
+      const first = await signed({ nonce: 5 });
+      const { result } = await call(mach.rpcUrl, "eth_sendRawTransaction", [first]);
+      assert.ok(result, "the queued transaction is accepted");
+      return signed({ nonce: 5, value: 3n });
+    },
+    -32000,
+    /^replacement transaction underpriced/,
+  );
+  rejectsTx(
+    "an invalid signature (s above n/2, EIP-2)",
+    async () => {
+      const fields = {
+        chainId: DEFAULT_CHAIN_ID,
+        type: "eip1559",
+        maxFeePerGas: parseGwei("1"),
+        maxPriorityFeePerGas: 1n,
+        gas: 21_000n,
+        to: "0x000000000000000000000000000000000000dead",
+        value: 1n,
+        nonce: 1,
+      } as const;
+      const signature = parseSignature(await account.sign({ hash: keccak256(serializeTransaction(fields)) }));
+      // The same signature with s mirrored to n - s recovers a key, but malleable signatures are invalid.
+      const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+      return serializeTransaction(fields, {
+        ...signature,
+        s: numberToHex(n - BigInt(signature.s), { size: 32 }),
+        yParity: 1 - (signature.yParity ?? 0),
+      });
+    },
+    -32000,
+    /invalid sender/,
+  );
+  rejectsTx(
+    "a pre-EIP-155 legacy transaction",
+    async () => {
+      const unsigned = serializeTransaction({
+        type: "legacy",
+        gasPrice: parseGwei("1"),
+        gas: 21_000n,
+        to: account.address,
+        value: 1n,
+        nonce: 1,
+      });
+      const signature = await account.sign({ hash: keccak256(unsigned) });
+      return serializeTransaction(
+        { type: "legacy", gasPrice: parseGwei("1"), gas: 21_000n, to: account.address, value: 1n, nonce: 1 },
+        parseSignature(signature),
+      );
+    },
+    -32000,
+    /only replay-protected|chain id/,
+  );
 
   it("answers undecodable transaction bytes with -32602 or -32000 and keeps serving", async () => {
     const { error } = await call(mach.rpcUrl, "eth_sendRawTransaction", ["0x02f8ffdeadbeef"]);
@@ -127,8 +184,17 @@ describe("bad input to a running node", () => {
   });
 
   it("refuses a huge body without falling over", async () => {
-    const huge = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_call", params: [{ data: `0x${"00".repeat(12 * 1024 * 1024)}` }] });
-    const response = await fetch(mach.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: huge }).catch((error: unknown) => error);
+    const huge = JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "eth_call",
+      params: [{ data: `0x${"00".repeat(12 * 1024 * 1024)}` }],
+    });
+    const response = await fetch(mach.rpcUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: huge,
+    }).catch((error: unknown) => error);
     if (response instanceof Response) assert.ok(response.status === 413 || response.status === 200);
     assert.ok((await call(mach.rpcUrl, "eth_chainId", [])).result, "still serving");
   });

@@ -57,7 +57,8 @@ describe("durability of acknowledged transactions", () => {
         if (killed) return;
         const answer = await call(first.rpcUrl, "realtime_sendRawTransaction", [raw]).catch(() => undefined);
         const receipt = answer?.result as { transactionHash: string; blockNumber: string; status: string } | undefined;
-        if (receipt) acknowledged.set(receipt.transactionHash, { blockNumber: receipt.blockNumber, status: receipt.status });
+        if (receipt)
+          acknowledged.set(receipt.transactionHash, { blockNumber: receipt.blockNumber, status: receipt.status });
       }
     });
     // Kill once a good share of the load has been acknowledged, mid-stream.
@@ -128,7 +129,10 @@ describe("durability of acknowledged transactions", () => {
       assert.equal(BigInt(restarted.head as string), BigInt(head.number));
       assert.equal(restarted.stateRoot, head.stateRoot);
       if (before) assert.ok(BigInt(head.number) >= BigInt(before.number as string));
-      const { result: balance } = await call(second.rpcUrl, "eth_getBalance", ["0x000000000000000000000000000000000000beef", "latest"]);
+      const { result: balance } = await call(second.rpcUrl, "eth_getBalance", [
+        "0x000000000000000000000000000000000000beef",
+        "latest",
+      ]);
       assert.equal(balance, "0x5");
     } finally {
       await second.stop();

@@ -18,12 +18,14 @@ async function freePorts(count: number): Promise<number> {
   for (;;) {
     const base = 20_000 + Math.floor(Math.random() * 30_000);
     const ok = await Promise.all(
-      Array.from({ length: count }, (_, i) =>
-        new Promise<boolean>((resolve) => {
-          const server = createServer();
-          server.once("error", () => resolve(false));
-          server.listen(base + i, "127.0.0.1", () => server.close(() => resolve(true)));
-        }),
+      Array.from(
+        { length: count },
+        (_, i) =>
+          new Promise<boolean>((resolve) => {
+            const server = createServer();
+            server.once("error", () => resolve(false));
+            server.listen(base + i, "127.0.0.1", () => server.close(() => resolve(true)));
+          }),
       ),
     );
     if (ok.every(Boolean)) return base;
@@ -44,7 +46,21 @@ async function runDevnet(da: "eigenda" | "celestia") {
   const base = await freePorts(6);
   const child = spawn(
     process.execPath,
-    [launcher, "--da", da, "--dir", dir, "--l1-port", `${base}`, "--l2-port", `${base + 1}`, "--metrics-port", `${base + 2}`, "--da-port", `${base + 3}`],
+    [
+      launcher,
+      "--da",
+      da,
+      "--dir",
+      dir,
+      "--l1-port",
+      `${base}`,
+      "--l2-port",
+      `${base + 1}`,
+      "--metrics-port",
+      `${base + 2}`,
+      "--da-port",
+      `${base + 3}`,
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let output = "";
@@ -93,7 +109,10 @@ for (const da of ["eigenda", "celestia"] as const) {
         const confirmed = () => batches.some((batch) => batch.status === "confirmed" && batch.pointers.length > 0);
         for (let i = 0; i < 120 && !confirmed(); i++) {
           await new Promise((resolve) => setTimeout(resolve, 500));
-          batches = (await l2.request({ method: "mach_getBatches", params: ["0x0", "0x3e8"] } as never)) as typeof batches;
+          batches = (await l2.request({
+            method: "mach_getBatches",
+            params: ["0x0", "0x3e8"],
+          } as never)) as typeof batches;
         }
         assert.ok(confirmed(), "a batch was confirmed on DA");
       } finally {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { Contract, ContractFactory, JsonRpcProvider, Wallet, WebSocketProvider, parseEther } from "ethers";
+import { Contract, ContractFactory, JsonRpcProvider, parseEther, Wallet, WebSocketProvider } from "ethers";
 import { DEFAULT_CHAIN_ID, DEV_KEYS } from "../support/chain.ts";
 import { testContracts } from "../support/contracts.ts";
 import { type MachProcess, startMach } from "../support/machProcess.ts";
@@ -14,7 +14,11 @@ describe("a Mach node driven by ethers v6", () => {
   before(async () => {
     mach = await startMach({ config: { sequencer: { blockMs: 200 } } });
     // ethers caches identical requests for 250 ms by default; a millisecond chain needs fresh answers.
-    provider = new JsonRpcProvider(mach.rpcUrl, DEFAULT_CHAIN_ID, { cacheTimeout: -1, pollingInterval: 50, staticNetwork: true });
+    provider = new JsonRpcProvider(mach.rpcUrl, DEFAULT_CHAIN_ID, {
+      cacheTimeout: -1,
+      pollingInterval: 50,
+      staticNetwork: true,
+    });
     wallet = new Wallet(DEV_KEYS[0], provider);
   });
   after(async () => {
@@ -58,13 +62,16 @@ describe("a Mach node driven by ethers v6", () => {
     const deployed = await factory.deploy(1n);
     await deployed.waitForDeployment();
     const token = new Contract(await deployed.getAddress(), TestToken.abi as never, wallet);
-    await assert.rejects(token.getFunction("transfer").estimateGas(Wallet.createRandom().address, 2n), (error: unknown) => {
-      // ethers decodes only Error(string)/Panic itself; custom errors are parsed from `data` with the interface.
-      const e = error as { code?: string; data?: string };
-      assert.equal(e.code, "CALL_EXCEPTION");
-      assert.equal(token.interface.parseError(e.data as string)?.name, "InsufficientBalance");
-      return true;
-    });
+    await assert.rejects(
+      token.getFunction("transfer").estimateGas(Wallet.createRandom().address, 2n),
+      (error: unknown) => {
+        // ethers decodes only Error(string)/Panic itself; custom errors are parsed from `data` with the interface.
+        const e = error as { code?: string; data?: string };
+        assert.equal(e.code, "CALL_EXCEPTION");
+        assert.equal(token.interface.parseError(e.data as string)?.name, "InsufficientBalance");
+        return true;
+      },
+    );
   });
 
   it("receives new blocks over a WebSocket provider", async () => {

@@ -7,9 +7,16 @@ import { type MachProcess, startMach } from "../support/machProcess.ts";
 const project = new URL("../fixtures/hardhat-client/", import.meta.url).pathname;
 const hardhatBin = new URL("../../node_modules/hardhat/dist/src/cli.js", import.meta.url).pathname;
 
-function runHardhat(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runHardhat(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [hardhatBin, ...args], { cwd: project, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [hardhatBin, ...args], {
+      cwd: project,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
+  type Address,
   BaseError,
   ContractFunctionRevertedError,
   decodeEventLog,
@@ -9,7 +10,6 @@ import {
   parseAbi,
   parseEther,
   parseEventLogs,
-  type Address,
 } from "viem";
 import { clients } from "../support/chain.ts";
 import { testContracts } from "../support/contracts.ts";
@@ -116,7 +116,12 @@ describe("a Mach node driven by viem", () => {
     });
     // Give the subscription a moment to be installed before sending.
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const hash = await c.wallet.writeContract({ address: token, abi: tokenAbi, functionName: "transfer", args: [c.other.address, 77n] });
+    const hash = await c.wallet.writeContract({
+      address: token,
+      abi: tokenAbi,
+      functionName: "transfer",
+      args: [c.other.address, 77n],
+    });
     await c.public.waitForTransactionReceipt({ hash });
     assert.equal(await seen, 77n);
   });
@@ -134,7 +139,13 @@ describe("a Mach node driven by viem", () => {
     const receipt = await c.public.waitForTransactionReceipt({ hash });
     reverter = receipt.contractAddress as Address;
     await assert.rejects(
-      c.public.readContract({ address: reverter, abi: reverterAbi, functionName: "fail", args: [7n], account: c.account }),
+      c.public.readContract({
+        address: reverter,
+        abi: reverterAbi,
+        functionName: "fail",
+        args: [7n],
+        account: c.account,
+      }),
       (error: unknown) => {
         assert.ok(error instanceof BaseError);
         const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
@@ -157,7 +168,13 @@ describe("a Mach node driven by viem", () => {
 
   it("estimateGas surfaces the custom error of a reverting transaction", async () => {
     await assert.rejects(
-      c.public.estimateContractGas({ address: token, abi: tokenAbi, functionName: "transfer", args: [c.account.address, 10n ** 30n], account: c.other }),
+      c.public.estimateContractGas({
+        address: token,
+        abi: tokenAbi,
+        functionName: "transfer",
+        args: [c.account.address, 10n ** 30n],
+        account: c.other,
+      }),
       (error: unknown) => {
         const revert = (error as BaseError).walk((e) => e instanceof ContractFunctionRevertedError);
         assert.ok(revert instanceof ContractFunctionRevertedError, String(error));
@@ -189,13 +206,22 @@ describe("a Mach node driven by viem", () => {
   });
 
   it("returns blocks whose transactions and receipts match what was mined", async () => {
-    const hash = await c.wallet.writeContract({ address: token, abi: tokenAbi, functionName: "transfer", args: [c.other.address, 5n] });
+    const hash = await c.wallet.writeContract({
+      address: token,
+      abi: tokenAbi,
+      functionName: "transfer",
+      args: [c.other.address, 5n],
+    });
     const receipt = await c.public.waitForTransactionReceipt({ hash });
     // Wait until the block that holds it is sealed, then compare.
-    let block = await c.public.getBlock({ blockNumber: receipt.blockNumber, includeTransactions: true }).catch(() => null);
+    let block = await c.public
+      .getBlock({ blockNumber: receipt.blockNumber, includeTransactions: true })
+      .catch(() => null);
     for (let i = 0; i < 50 && !block; i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      block = await c.public.getBlock({ blockNumber: receipt.blockNumber, includeTransactions: true }).catch(() => null);
+      block = await c.public
+        .getBlock({ blockNumber: receipt.blockNumber, includeTransactions: true })
+        .catch(() => null);
     }
     assert.ok(block, "the block was sealed");
     assert.ok(block.transactions.some((tx) => tx.hash === hash));

@@ -62,7 +62,10 @@ export async function startMach(parameters: StartMachParameters = {}): Promise<M
       if (entry.msg === "node started") resolve({ rpcUrl: String(entry.rpcUrl), wsUrl: String(entry.wsUrl) });
     });
     void exited.then((code) => reject(new Error(`mach exited (${code}) before starting:\n${stderr}`)));
-    setTimeout(() => reject(new Error(`mach did not start within ${parameters.timeoutMs ?? 60_000} ms:\n${stderr}`)), parameters.timeoutMs ?? 60_000).unref();
+    setTimeout(
+      () => reject(new Error(`mach did not start within ${parameters.timeoutMs ?? 60_000} ms:\n${stderr}`)),
+      parameters.timeoutMs ?? 60_000,
+    ).unref();
   });
   let endpoints: { rpcUrl: string; wsUrl: string };
   try {

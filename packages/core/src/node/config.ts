@@ -7,11 +7,11 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { createMemoryDa } from "../da/memory.ts";
+import type { DataAvailability } from "../da/types.ts";
+import { MachError } from "../errors.ts";
 import { rpcLimitsSchema } from "../rpc/config.ts";
 import { chainConfigSchema, sequencerConfigSchema } from "../sequencer/config.ts";
-import { MachError } from "../errors.ts";
-import type { DataAvailability } from "../da/types.ts";
-import { createMemoryDa } from "../da/memory.ts";
 
 /** The standard Hardhat/Anvil development mnemonic: its accounts are public, never use them for value. */
 export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
@@ -28,7 +28,10 @@ export const genesisConfigSchema = z
     mnemonic: z.string().min(1).default(DEV_MNEMONIC),
     accountCount: z.number().int().min(0).max(1000).default(20),
     /** Balance of each derived account, wei. */
-    accountBalance: z.coerce.bigint().nonnegative().default(10_000n * 10n ** 18n),
+    accountBalance: z.coerce
+      .bigint()
+      .nonnegative()
+      .default(10_000n * 10n ** 18n),
     /** Extra allocations (geth genesis `alloc` style). */
     alloc: z
       .record(

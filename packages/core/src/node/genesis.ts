@@ -2,17 +2,19 @@
  * Genesis from config: the dev accounts derived from the mnemonic, the OP predeploys at their addresses (runtime
  * bytecode from `@mach/contracts`), and any extra `alloc`. The genesis block is an ordinary Prague header over it.
  */
+
+import { pbkdf2Sync } from "node:crypto";
 import { gasPriceOracleArtifact, l1BlockArtifact, l2ToL1MessagePasserArtifact, predeploys } from "@mach/contracts";
 import { type Hex, hexToBytes } from "viem";
-import { pbkdf2Sync } from "node:crypto";
 import { HDKey, hdKeyToAccount } from "viem/accounts";
 import { EMPTY_OMMERS_HASH, EMPTY_REQUESTS_HASH, EMPTY_TRIE_ROOT, ZERO_HASH } from "../chain/constants.ts";
 import { hashHeader } from "../chain/header.ts";
-import type { Address, Block, Hash, Header } from "../chain/types.ts";
+import type { Address, Block, Header } from "../chain/types.ts";
 import type { ChainConfig, SequencerConfig } from "../sequencer/config.ts";
 import { buildGenesisState, type GenesisAccount } from "../state/genesis.ts";
 
 export type GenesisAlloc = Record<Address, GenesisAccount>;
+
 import type { WorldState } from "../state/worldState.ts";
 import type { GenesisConfig } from "./config.ts";
 
@@ -98,5 +100,8 @@ export function buildGenesis(
     parentBeaconBlockRoot: ZERO_HASH,
     requestsHash: EMPTY_REQUESTS_HASH,
   };
-  return { state, block: { header, hash: hashHeader(header), transactions: [], miniBlockCount: 0, miniBlockOffset: 0n } };
+  return {
+    state,
+    block: { header, hash: hashHeader(header), transactions: [], miniBlockCount: 0, miniBlockOffset: 0n },
+  };
 }

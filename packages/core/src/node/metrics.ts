@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { SequencerMetrics } from "../sequencer/sequencer.ts";
 
 export interface NodeMetrics {
@@ -16,7 +16,11 @@ export interface NodeMetrics {
 export function createNodeMetrics(): NodeMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "mach_process_" });
-  const miniBlocks = new Counter({ name: "mach_sequencer_mini_blocks_total", help: "Mini-blocks sealed", registers: [registry] });
+  const miniBlocks = new Counter({
+    name: "mach_sequencer_mini_blocks_total",
+    help: "Mini-blocks sealed",
+    registers: [registry],
+  });
   const transactions = new Counter({
     name: "mach_sequencer_transactions_total",
     help: "Transactions executed into mini-blocks",
@@ -29,7 +33,11 @@ export function createNodeMetrics(): NodeMetrics {
     registers: [registry],
   });
   const blocks = new Counter({ name: "mach_sequencer_blocks_total", help: "EVM blocks sealed", registers: [registry] });
-  const gas = new Counter({ name: "mach_sequencer_gas_total", help: "Gas used in sealed blocks", registers: [registry] });
+  const gas = new Counter({
+    name: "mach_sequencer_gas_total",
+    help: "Gas used in sealed blocks",
+    registers: [registry],
+  });
   const stateRootSeconds = new Histogram({
     name: "mach_state_root_seconds",
     help: "Incremental state-root computation per block",
@@ -42,7 +50,11 @@ export function createNodeMetrics(): NodeMetrics {
     labelNames: ["reason"],
     registers: [registry],
   });
-  const headBlock = new Gauge({ name: "mach_chain_head_block", help: "Newest sealed block number", registers: [registry] });
+  const headBlock = new Gauge({
+    name: "mach_chain_head_block",
+    help: "Newest sealed block number",
+    registers: [registry],
+  });
   return {
     registry,
     headBlock,

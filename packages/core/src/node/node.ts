@@ -4,15 +4,15 @@
  */
 import { mkdirSync } from "node:fs";
 import type { Block } from "../chain/types.ts";
-import { createBatcher, type Batcher } from "../da/batcher.ts";
+import { type Batcher, createBatcher } from "../da/batcher.ts";
 import type { DataAvailability } from "../da/types.ts";
+import { TransactionRejectedError } from "../errors.ts";
 import { createEthereumJsExecutor } from "../execution/ethereumjsExecutor.ts";
 import { type RpcServer, startRpcServer } from "../rpc/server.ts";
+import type { TxSource } from "../sequencer/ports.ts";
 import { Sequencer } from "../sequencer/sequencer.ts";
 import { NodeStore } from "../state/store/nodeStore.ts";
 import { createTxPool, type TxPool } from "../txpool/pool.ts";
-import { TransactionRejectedError } from "../errors.ts";
-import type { TxSource } from "../sequencer/ports.ts";
 import { createLmdbBatchRecordStore } from "./batchRecordStore.ts";
 import type { DaProviderRegistry, NodeConfig } from "./config.ts";
 import { buildGenesis, type DevAccount, deriveDevAccounts, genesisAlloc } from "./genesis.ts";
@@ -74,14 +74,20 @@ export async function startNode({ config, daProviders, logger: given }: StartNod
     nodeState = restored.state;
     head = restored.head;
     log.info(
-      { head: head.header.number.toString(), stateRoot: head.header.stateRoot, recoveredMiniBlocks: restored.openMiniBlocks.length },
+      {
+        head: head.header.number.toString(),
+        stateRoot: head.header.stateRoot,
+        recoveredMiniBlocks: restored.openMiniBlocks.length,
+      },
       "restarted from snapshot and write-ahead log",
     );
     return finishStart(restored.openMiniBlocks);
   }
   return finishStart([]);
 
-  async function finishStart(openMiniBlocks: ReturnType<typeof NodeState.restore>["openMiniBlocks"]): Promise<MachNode> {
+  async function finishStart(
+    openMiniBlocks: ReturnType<typeof NodeState.restore>["openMiniBlocks"],
+  ): Promise<MachNode> {
     const metrics = createNodeMetrics();
     const executor = await createEthereumJsExecutor({ chainId: config.chain.chainId });
     const pool: TxPool = createTxPool({
@@ -163,8 +169,12 @@ export async function startNode({ config, daProviders, logger: given }: StartNod
                   provider: record.provider,
                   status: record.status,
                   pointers: record.pointers,
-                  ...(record.recording?.l1BlockNumber !== undefined ? { l1BlockNumber: record.recording.l1BlockNumber } : {}),
-                  ...(record.recording?.l1TransactionHash ? { l1TransactionHash: record.recording.l1TransactionHash } : {}),
+                  ...(record.recording?.l1BlockNumber !== undefined
+                    ? { l1BlockNumber: record.recording.l1BlockNumber }
+                    : {}),
+                  ...(record.recording?.l1TransactionHash
+                    ? { l1TransactionHash: record.recording.l1TransactionHash }
+                    : {}),
                 })),
           }
         : {}),

@@ -5,8 +5,9 @@
  * state root on the way.
  */
 import type { Address, Block, Hash } from "../chain/types.ts";
-import type { MiniBlock } from "../sequencer/types.ts";
+import { MachError } from "../errors.ts";
 import type { SequencerState } from "../sequencer/ports.ts";
+import type { MiniBlock } from "../sequencer/types.ts";
 import { applyStateDiff, StateDiffRecorder } from "../state/diff.ts";
 import { HistoricalStateUnavailableError } from "../state/errors.ts";
 import { StateHistory } from "../state/history.ts";
@@ -14,7 +15,6 @@ import { encodeSnapshot, restoreSnapshot } from "../state/snapshot.ts";
 import type { NodeStore } from "../state/store/nodeStore.ts";
 import type { StateDiff, StateReader, StateWriter } from "../state/types.ts";
 import type { WorldState, WorldStateProof } from "../state/worldState.ts";
-import { MachError } from "../errors.ts";
 import type { StateView } from "./rpcBackend.ts";
 
 /** The store cannot be replayed into a consistent state (missing log entries, a root mismatch). */
@@ -89,7 +89,10 @@ export class NodeState implements SequencerState, StateView {
    * mini-block after it. Each sealed block's root is checked; mini-blocks of the block that was still open when the
    * node stopped are returned so the sequencer continues that block.
    */
-  static restore(store: NodeStore, historyBlocks: number): { state: NodeState; head: Block; openMiniBlocks: MiniBlock[] } {
+  static restore(
+    store: NodeStore,
+    historyBlocks: number,
+  ): { state: NodeState; head: Block; openMiniBlocks: MiniBlock[] } {
     const snapshot = store.latestSnapshot();
     const headNumber = store.headBlockNumber();
     if (!snapshot || headNumber === undefined) throw new StoreRecoveryError("store has no snapshot to restart from");
@@ -111,7 +114,9 @@ export class NodeState implements SequencerState, StateView {
         if (!block) throw new StoreRecoveryError(`store lacks sealed block ${next}`);
         const root = state.commitBlock(next);
         if (root !== block.header.stateRoot) {
-          throw new StoreRecoveryError(`replayed state root ${root} differs from block ${next}'s ${block.header.stateRoot}`);
+          throw new StoreRecoveryError(
+            `replayed state root ${root} differs from block ${next}'s ${block.header.stateRoot}`,
+          );
         }
         sealed = next;
       }
@@ -124,7 +129,9 @@ export class NodeState implements SequencerState, StateView {
       }
       expected++;
       if (miniBlock.blockNumber > headNumber + 1n) {
-        throw new StoreRecoveryError(`mini-block ${miniBlock.number} belongs to block ${miniBlock.blockNumber} past head ${headNumber}`);
+        throw new StoreRecoveryError(
+          `mini-block ${miniBlock.number} belongs to block ${miniBlock.blockNumber} past head ${headNumber}`,
+        );
       }
       sealThrough(miniBlock.blockNumber - 1n);
       applyStateDiff(state.#recorder, miniBlock.stateDiff);

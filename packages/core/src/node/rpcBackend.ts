@@ -3,12 +3,12 @@
  * sealed), the LMDB store (sealed blocks) and the in-RAM state; calls run the executor on a throwaway overlay.
  */
 import type { Address, Block, Hash, Receipt, Transaction } from "../chain/types.ts";
-import type { Executor } from "../execution/types.ts";
-import { VERSION } from "./version.ts";
+import type { BlockEnv, Executor } from "../execution/types.ts";
 import type {
   AccountProof,
   BackendEventHandlers,
   BatchInfo,
+  BlockOverrides,
   CallParameters,
   LocatedReceipt,
   LocatedTransaction,
@@ -20,11 +20,10 @@ import type {
 import { createOverlayState } from "../rpc/overlay.ts";
 import type { Sequencer } from "../sequencer/sequencer.ts";
 import type { MiniBlock } from "../sequencer/types.ts";
-import type { NodeStore } from "../state/store/nodeStore.ts";
 import { mergeStateDiffs } from "../state/diffMerge.ts";
+import type { NodeStore } from "../state/store/nodeStore.ts";
 import type { StateDiff, StateReader } from "../state/types.ts";
-import type { BlockOverrides } from "../rpc/backend.ts";
-import type { BlockEnv } from "../execution/types.ts";
+import { VERSION } from "./version.ts";
 
 /** What the backend needs from the tx pool. */
 export interface PoolView {
@@ -86,7 +85,9 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
     };
   }
 
-  function sealedLocation(hash: Hash): { block: Block; receipts: Receipt[]; location: TxLocation; index: number } | undefined {
+  function sealedLocation(
+    hash: Hash,
+  ): { block: Block; receipts: Receipt[]; location: TxLocation; index: number } | undefined {
     const at = store.getTxLocation(hash);
     if (!at) return undefined;
     const block = sealedBlock(at.blockNumber);
@@ -170,7 +171,8 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
     },
     getTransaction(hash): LocatedTransaction | undefined {
       const pending = pendingLocation(hash);
-      if (pending) return { tx: pending.miniBlock.transactions[pending.index] as Transaction, location: pending.location };
+      if (pending)
+        return { tx: pending.miniBlock.transactions[pending.index] as Transaction, location: pending.location };
       const sealed = sealedLocation(hash);
       if (sealed) return { tx: sealed.block.transactions[sealed.index] as Transaction, location: sealed.location };
       const queued = pool.get(hash);
@@ -203,7 +205,11 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
       return pool.add(raw);
     },
     async call(parameters) {
-      return executor.call(overlayFor(parameters), parameters.message, callEnv(parameters.target, parameters.blockOverrides));
+      return executor.call(
+        overlayFor(parameters),
+        parameters.message,
+        callEnv(parameters.target, parameters.blockOverrides),
+      );
     },
     async traceTransaction(hash) {
       const located = this.getTransaction(hash);
@@ -213,7 +219,10 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
       if (!base) return undefined;
       const overlay = createOverlayState(base);
       const env = callEnv(blockNumber === sequencer.openBlock.env.number ? "latest" : blockNumber, undefined);
-      const block = blockNumber === sequencer.openBlock.env.number ? sequencer.openBlock.transactions : sealedBlock(blockNumber)?.transactions;
+      const block =
+        blockNumber === sequencer.openBlock.env.number
+          ? sequencer.openBlock.transactions
+          : sealedBlock(blockNumber)?.transactions;
       if (!block) return undefined;
       for (let i = 0; i < transactionIndex; i++) {
         await executor.executeTransaction(overlay, block[i] as Transaction, env);

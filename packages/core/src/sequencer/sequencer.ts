@@ -241,7 +241,9 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
       ommersHash: EMPTY_OMMERS_HASH,
       beneficiary: open.env.coinbase,
       stateRoot,
-      transactionsRoot: open.transactions.length ? orderedTrieRoot(open.transactions.map((tx) => tx.raw)) : EMPTY_TRIE_ROOT,
+      transactionsRoot: open.transactions.length
+        ? orderedTrieRoot(open.transactions.map((tx) => tx.raw))
+        : EMPTY_TRIE_ROOT,
       receiptsRoot: open.receipts.length ? orderedTrieRoot(open.receipts.map(encodeReceipt)) : EMPTY_TRIE_ROOT,
       logsBloom,
       difficulty: 0n,

@@ -427,7 +427,9 @@ describe("rpc methods over HTTP", () => {
       assert.equal(await h.result("mach_getStateDiff", ["0x999"]), null);
     });
     it("lists DA batches overlapping a range", async () => {
-      h.backend.batches = [{ fromBlock: 1n, toBlock: 2n, provider: "memory", status: "confirmed", pointers: [new Uint8Array([1, 2])] }];
+      h.backend.batches = [
+        { fromBlock: 1n, toBlock: 2n, provider: "memory", status: "confirmed", pointers: [new Uint8Array([1, 2])] },
+      ];
       assert.deepEqual(await h.result("mach_getBatches", ["0x0", "0x1"]), [
         {
           fromBlock: "0x1",

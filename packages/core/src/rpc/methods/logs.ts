@@ -73,7 +73,8 @@ function getLogs(context: RpcContext, filter: LogFilterParam): JsonObject[] {
 function reachesOpenBlock(context: RpcContext, filter: LogFilterParam, spec: LogFilterSpec): boolean {
   const open = context.backend.headBlockNumber() + 1n;
   const to = filter.toBlock;
-  const reaches = to !== undefined && ((to.kind === "tag" && to.tag === "pending") || (to.kind === "number" && to.number >= open));
+  const reaches =
+    to !== undefined && ((to.kind === "tag" && to.tag === "pending") || (to.kind === "number" && to.number >= open));
   return reaches && (spec.fromBlock === undefined || spec.fromBlock <= open);
 }
 

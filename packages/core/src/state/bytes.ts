@@ -39,11 +39,20 @@ export function hexToBytes(hex: string): Uint8Array {
   return out;
 }
 
+// Two hex chars per byte as one little-endian uint16, decoded as latin1 in one call: a flat string (Map keys hash
+// it without flattening a rope of 2-char concatenations), about twice as fast as `+=` for 20–32 bytes.
+const HEX_PAIRS = new Uint16Array(256);
+for (let i = 0; i < 256; i++) HEX_PAIRS[i] = HEX_CHARS[i]!.charCodeAt(0) | (HEX_CHARS[i]!.charCodeAt(1) << 8);
+const latin1 = new TextDecoder("latin1");
+let hexScratch = new Uint16Array(65);
+
 /** Lowercase 0x-hex of `bytes[start, end)`. */
 export function bytesToHex(bytes: Uint8Array, start = 0, end = bytes.length): Hex {
-  let out = "0x";
-  for (let i = start; i < end; i++) out += HEX_CHARS[bytes[i]!];
-  return out as Hex;
+  const length = end - start;
+  if (hexScratch.length < length + 1) hexScratch = new Uint16Array(length + 1);
+  hexScratch[0] = 0x7830; // "0x"
+  for (let i = 0; i < length; i++) hexScratch[i + 1] = HEX_PAIRS[bytes[start + i]!]!;
+  return latin1.decode(hexScratch.subarray(0, length + 1)) as Hex;
 }
 
 /** Number of bytes in the minimal big-endian encoding of a non-negative bigint (0 for 0n). */

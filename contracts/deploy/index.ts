@@ -123,20 +123,26 @@ export async function deployMachL1({
   const guardian = config.guardian ?? deployer;
   const deployBlock = (await publicClient.getBlockNumber()) + 1n;
 
-  const confirm = async (step: string, hash: Hash): Promise<Address | null> => {
+  /** Sends one step's transaction and waits for it; any failure becomes a MachDeployError naming the step. */
+  const confirm = async (step: string, send: () => Promise<Hash>): Promise<Address | null> => {
+    let hash: Hash;
+    try {
+      hash = await send();
+    } catch (error) {
+      throw new MachDeployError(step, "the transaction was not accepted", { cause: error });
+    }
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
     if (receipt.status !== "success") throw new MachDeployError(step, `transaction ${hash} reverted`);
     return receipt.contractAddress ? getAddress(receipt.contractAddress) : null;
   };
-  const deployed = async (step: string, hash: Hash): Promise<Address> => {
-    const address = await confirm(step, hash);
-    if (address === null) throw new MachDeployError(step, `transaction ${hash} created no contract`);
+  const deployed = async (step: string, send: () => Promise<Hash>): Promise<Address> => {
+    const address = await confirm(step, send);
+    if (address === null) throw new MachDeployError(step, "the transaction created no contract");
     return address;
   };
 
-  const proverRegistry = await deployed(
-    "ProverRegistry",
-    await walletClient.deployContract({
+  const proverRegistry = await deployed("ProverRegistry", () =>
+    walletClient.deployContract({
       abi: proverRegistryAbi,
       bytecode: proverRegistryBytecode,
       args: [deployer, [...config.provers], config.quorum],
@@ -144,9 +150,8 @@ export async function deployMachL1({
       chain,
     }),
   );
-  const outputVerifier = await deployed(
-    "QuorumOutputVerifier",
-    await walletClient.deployContract({
+  const outputVerifier = await deployed("QuorumOutputVerifier", () =>
+    walletClient.deployContract({
       abi: quorumOutputVerifierAbi,
       bytecode: quorumOutputVerifierBytecode,
       args: [proverRegistry],
@@ -154,9 +159,8 @@ export async function deployMachL1({
       chain,
     }),
   );
-  const disputeGameFactory = await deployed(
-    "DisputeGameFactory",
-    await walletClient.deployContract({
+  const disputeGameFactory = await deployed("DisputeGameFactory", () =>
+    walletClient.deployContract({
       abi: disputeGameFactoryAbi,
       bytecode: disputeGameFactoryBytecode,
       args: [deployer],
@@ -164,9 +168,8 @@ export async function deployMachL1({
       chain,
     }),
   );
-  const machOutputGameImpl = await deployed(
-    "MachOutputGame",
-    await walletClient.deployContract({
+  const machOutputGameImpl = await deployed("MachOutputGame", () =>
+    walletClient.deployContract({
       abi: machOutputGameAbi,
       bytecode: machOutputGameBytecode,
       args: [
@@ -183,9 +186,8 @@ export async function deployMachL1({
       chain,
     }),
   );
-  await confirm(
-    "DisputeGameFactory.setImplementation",
-    await walletClient.writeContract({
+  await confirm("DisputeGameFactory.setImplementation", () =>
+    walletClient.writeContract({
       address: disputeGameFactory,
       abi: disputeGameFactoryAbi,
       functionName: "setImplementation",
@@ -195,9 +197,8 @@ export async function deployMachL1({
     }),
   );
   if (c.initBond !== 0n) {
-    await confirm(
-      "DisputeGameFactory.setInitBond",
-      await walletClient.writeContract({
+    await confirm("DisputeGameFactory.setInitBond", () =>
+      walletClient.writeContract({
         address: disputeGameFactory,
         abi: disputeGameFactoryAbi,
         functionName: "setInitBond",
@@ -207,9 +208,8 @@ export async function deployMachL1({
       }),
     );
   }
-  const portal = await deployed(
-    "Portal",
-    await walletClient.deployContract({
+  const portal = await deployed("Portal", () =>
+    walletClient.deployContract({
       abi: portalAbi,
       bytecode: portalBytecode,
       args: [disputeGameFactory, guardian, c.gameType, c.proofMaturityDelaySeconds, c.disputeGameFinalityDelaySeconds],
@@ -217,9 +217,8 @@ export async function deployMachL1({
       chain,
     }),
   );
-  const batchInbox = await deployed(
-    "BatchInbox",
-    await walletClient.deployContract({
+  const batchInbox = await deployed("BatchInbox", () =>
+    walletClient.deployContract({
       abi: batchInboxAbi,
       bytecode: batchInboxBytecode,
       args: [deployer, config.batcher],
@@ -229,9 +228,8 @@ export async function deployMachL1({
   );
   let devnetDACertVerifier: Address | null = null;
   if (c.devnetDACertVerifier) {
-    devnetDACertVerifier = await deployed(
-      "DevnetDACertVerifier",
-      await walletClient.deployContract({
+    const certVerifier = await deployed("DevnetDACertVerifier", () =>
+      walletClient.deployContract({
         abi: devnetDACertVerifierAbi,
         bytecode: devnetDACertVerifierBytecode,
         args: [deployer],
@@ -239,17 +237,17 @@ export async function deployMachL1({
         chain,
       }),
     );
-    await confirm(
-      "BatchInbox.setDACertVerifier",
-      await walletClient.writeContract({
+    await confirm("BatchInbox.setDACertVerifier", () =>
+      walletClient.writeContract({
         address: batchInbox,
         abi: batchInboxAbi,
         functionName: "setDACertVerifier",
-        args: [daProviderIds.eigenda, devnetDACertVerifier],
+        args: [daProviderIds.eigenda, certVerifier],
         account,
         chain,
       }),
     );
+    devnetDACertVerifier = certVerifier;
   }
   if (c.multicall3) await ensureMulticall3(publicClient);
 

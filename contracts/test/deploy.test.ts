@@ -1,8 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { getAddress } from "viem";
-import { ensureMulticall3 } from "../deploy/index.ts";
-import { machOutputGameType, multicall3Address, multicall3DeployedBytecode } from "../generated/index.ts";
+import { getAddress, zeroAddress } from "viem";
+import { deployMachL1, ensureMulticall3, MachDeployError } from "../deploy/index.ts";
+import {
+  daProviderIds,
+  machOutputGameType,
+  multicall3Address,
+  multicall3DeployedBytecode,
+} from "../generated/index.ts";
 import { connectMachL1, l2ChainId } from "../test-helpers/setup.ts";
 
 describe("deployMachL1", async () => {
@@ -48,5 +53,31 @@ describe("deployMachL1", async () => {
     await testClient.setCode({ address: multicall3Address, bytecode: other });
     await ensureMulticall3(l1.publicClient);
     assert.equal(await l1.publicClient.getCode({ address: multicall3Address }), other);
+  });
+});
+
+describe("deployMachL1 configuration", async () => {
+  it("deploys a permissionless game type with an init bond when asked", async () => {
+    const l1 = await connectMachL1({ proposer: null, initBond: 5n, devnetDACertVerifier: false });
+    const { addresses, factory, inbox } = await l1.fresh();
+    const impl = await l1.viem.getContractAt("MachOutputGame", addresses.machOutputGameImpl);
+    assert.equal(await impl.read.proposer(), zeroAddress);
+    assert.equal(await factory.read.initBonds([machOutputGameType]), 5n);
+    assert.equal(addresses.devnetDACertVerifier, null);
+    assert.equal(await inbox.read.daCertVerifiers([daProviderIds.eigenda]), zeroAddress);
+  });
+
+  it("names the failing step when a contract cannot be deployed", async () => {
+    const l1 = await connectMachL1();
+    const [deployer] = await l1.viem.getWalletClients();
+    assert.ok(deployer);
+    await assert.rejects(
+      deployMachL1({
+        walletClient: deployer,
+        publicClient: l1.publicClient,
+        config: { l2ChainId, batcher: deployer.account.address, provers: [deployer.account.address], quorum: 2n },
+      }),
+      (error: unknown) => error instanceof MachDeployError && error.step === "ProverRegistry",
+    );
   });
 });

@@ -6,7 +6,7 @@ import { paymentStateDigest } from "../../src/blob/blobKey.ts";
 import { createSecp256k1Signer, fromHex, toHex } from "../../src/blob/signer.ts";
 import { grpcCodeOf } from "../../src/client/grpc.ts";
 import type { DisperserClient } from "../../src/client/rpcClients.ts";
-import { computeBlobCommitment } from "../../src/kzg/commitment.ts";
+import { blobCommitmentToBytes, computeBlobCommitment } from "../../src/kzg/commitment.ts";
 import { BN254_FR_MODULUS, encodePayloadToBlob } from "../../src/payload/encoding.ts";
 import type { EigenDaStandIn } from "../../src/standin/standin.ts";
 import { BlobStatus } from "../../src/wire/protos.ts";
@@ -183,6 +183,15 @@ describe("stand-in disperser validation", () => {
     assert.equal(grpcCodeOf(error), grpc.status.ALREADY_EXISTS);
     assert.equal(error.kind, "permanent");
     assert.match(error.message, /blob already exists/);
+  });
+
+  it("answers the deprecated GetBlobCommitment with the commitments the client computes", async () => {
+    const parts = validParts(text("commit for me"));
+    const reply = await disperser.getBlobCommitment(parts.blob);
+    const expected = blobCommitmentToBytes(parts.header.commitment);
+    assert.deepEqual(new Uint8Array(reply.blobCommitment?.commitment ?? []), expected.commitment);
+    assert.deepEqual(new Uint8Array(reply.blobCommitment?.lengthProof ?? []), expected.lengthProof);
+    assert.equal(reply.blobCommitment?.length, expected.length);
   });
 
   it("answers an unknown blob key with NOT_FOUND", async () => {

@@ -18,6 +18,8 @@ export interface BenchPlan {
     readonly blockMiniBlocks: number;
   };
   readonly stateRoot: { readonly accounts: number; readonly blockSizes: readonly number[]; readonly repeats: number };
+  /** ERC-20 transactions sent to the profiled node. */
+  readonly profileTransactions: number;
   readonly endToEnd: {
     readonly throughputTransactions: number;
     readonly latencyTransactions: number;
@@ -32,6 +34,7 @@ export const QUICK_PLAN: BenchPlan = {
   execution: { transactions: 400, warmup: 50, admission: 200 },
   stateDiff: { transactions: 400, miniBlockSize: 50, blockMiniBlocks: 4 },
   stateRoot: { accounts: 100_000, blockSizes: [1_000, 10_000, 100_000], repeats: 1 },
+  profileTransactions: 1_000,
   endToEnd: {
     throughputTransactions: 600,
     latencyTransactions: 60,
@@ -46,6 +49,7 @@ export const FULL_PLAN: BenchPlan = {
   execution: { transactions: 3_000, warmup: 200, admission: 1_000 },
   stateDiff: { transactions: 3_000, miniBlockSize: 100, blockMiniBlocks: 10 },
   stateRoot: { accounts: 1_000_000, blockSizes: [1_000, 10_000, 100_000], repeats: 3 },
+  profileTransactions: 5_000,
   endToEnd: {
     throughputTransactions: 5_000,
     latencyTransactions: 300,
@@ -59,6 +63,8 @@ export interface RunWorkloads {
   readonly execution: { readonly name: WorkloadName; readonly signed: SignedWorkload }[];
   readonly stateDiff: { readonly name: WorkloadName; readonly signed: SignedWorkload }[];
   readonly endToEnd: EndToEndPhases;
+  /** The ERC-20 load of `--profile`, on its own fresh chain (nonces from 0). */
+  readonly profile: SignedWorkload;
 }
 
 type Meter = { add(n: number, s: number): void };
@@ -124,10 +130,14 @@ export function buildRunWorkloads(
       )
     : [];
   const empty: SignedWorkload = { txs: [], raw: [] };
+  const profile = suites.has("profile")
+    ? (sequence(world, seed, "profile", [["erc20", plan.profileTransactions]], meter)[0]?.signed ?? empty)
+    : empty;
   const at = (i: number) => phases[i]?.signed ?? empty;
   return {
     execution,
     stateDiff,
+    profile,
     endToEnd: {
       httpNative: at(0),
       httpErc20: at(1),

@@ -53,9 +53,7 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
   const world = createWorld(options.seed, plan.accounts);
   bar.status("signing workloads");
   const meter = createSigningMeter();
-  const workloadSuites = new Set<string>(suites);
-  if (suites.has("profile")) workloadSuites.add("e2e");
-  const workloads = buildRunWorkloads(world, plan, options.seed, meter, workloadSuites);
+  const workloads = buildRunWorkloads(world, plan, options.seed, meter, suites);
   const signing = meter.result();
 
   let execution: BenchResults["execution"];
@@ -145,7 +143,7 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
     profile = await attempt("profile", () =>
       runProfile({
         alloc: world.alloc,
-        workload: workloads.endToEnd.httpErc20,
+        workload: workloads.profile,
         load: plan.endToEnd.load,
         outDir: dir,
         progress: bar,

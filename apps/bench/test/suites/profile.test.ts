@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { type CpuProfile, summarizeProfile } from "../../src/suites/profile.ts";
+
+describe("summarizeProfile", () => {
+  it("ranks functions by self time summed over their nodes and samples", () => {
+    const profile: CpuProfile = {
+      nodes: [
+        { id: 1, callFrame: { functionName: "(root)", url: "", lineNumber: -1 } },
+        {
+          id: 2,
+          callFrame: { functionName: "execute", url: "file:///w/packages/core/src/execution/x.ts", lineNumber: 9 },
+        },
+        {
+          id: 3,
+          callFrame: {
+            functionName: "keccak",
+            url: "file:///w/node_modules/.pnpm/hash-wasm@4/node_modules/hash-wasm/dist/index.js",
+            lineNumber: 0,
+          },
+        },
+        {
+          id: 4,
+          callFrame: { functionName: "execute", url: "file:///w/packages/core/src/execution/x.ts", lineNumber: 9 },
+        },
+        { id: 5, callFrame: { functionName: "(idle)", url: "", lineNumber: -1 } },
+      ],
+      samples: [2, 3, 4, 4, 5, 3],
+      timeDeltas: [100, 200, 100, 100, 500, 200],
+      startTime: 0,
+      endTime: 1200,
+    };
+    const summary = summarizeProfile(profile, 2);
+    assert.equal(summary.totalMs, 1.2);
+    assert.equal(summary.idlePercent.toFixed(1), "41.7");
+    assert.deepEqual(
+      summary.top.map((e) => [e.functionName, e.location, e.selfMs]),
+      [
+        ["(idle)", "(native)", 0.5],
+        ["keccak", "hash-wasm/dist/index.js:1", 0.4],
+      ],
+    );
+    const all = summarizeProfile(profile, 10);
+    const execute = all.top.find((e) => e.functionName === "execute");
+    assert.equal(execute?.selfMs, 0.3);
+    assert.equal(execute?.location, "packages/core/src/execution/x.ts:10");
+  });
+});

@@ -2,10 +2,11 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { network } from "hardhat";
-import { createTestClient, getAddress, http, publicActions } from "viem";
+import { createPublicClient, createTestClient, createWalletClient, getAddress, http, publicActions } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { deployMachL1 } from "../deploy/index.ts";
-import { multicall3Address } from "../generated/index.ts";
+import { multicall3Address, portalAbi } from "../generated/index.ts";
 
 describe("deployMachL1 on a forked L1", async () => {
   const upstream = await network.createServer({ override: { chainId: 31337 } }, "127.0.0.1", 0);
@@ -13,6 +14,24 @@ describe("deployMachL1 on a forked L1", async () => {
   const url = `http://${address}:${port}`;
   after(async () => {
     await upstream.close();
+  });
+
+  it("deploys from plain viem over HTTP with a local key, as the devnet does against `hardhat node`", async () => {
+    // Hardhat's first default dev key.
+    const account = privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
+    const walletClient = createWalletClient({ account, chain: hardhat, transport: http(url) });
+    const publicClient = createPublicClient({ chain: hardhat, transport: http(url) });
+    const addresses = await deployMachL1({
+      walletClient,
+      publicClient,
+      config: { l2ChainId: 901n, batcher: account.address, provers: [account.address], quorum: 1n, multicall3: false },
+    });
+    const version = await publicClient.readContract({
+      address: addresses.portal,
+      abi: portalAbi,
+      functionName: "version",
+    });
+    assert.equal(version, "3.10.0");
   });
 
   it("deploys on top of the fork, leaves the upstream untouched and keeps the upstream's Multicall3", async () => {

@@ -49,24 +49,26 @@ describe("viem op-stack actions against Mach's L1 contracts", async () => {
   if (!alice || !bob) throw new Error("accounts");
   const l1Public = createPublicClient({
     chain: l1Chain,
-    transport: custom(l1.connection.provider),
+    transport: custom(l1.connection.provider, { retryCount: 0 }),
     pollingInterval: 20,
   }).extend(publicActionsL1());
   const l1Wallet = createWalletClient({
     account: alice.account.address,
     chain: l1Chain,
-    transport: custom(l1.connection.provider),
+    transport: custom(l1.connection.provider, { retryCount: 0 }),
     pollingInterval: 20,
   }).extend(walletActionsL1());
 
   const l2 = await network.create({ override: { chainId: Number(l2ChainId) } });
-  const l2Public = createPublicClient({ chain: l2Chain, transport: custom(l2.provider), pollingInterval: 20 }).extend(
-    publicActionsL2(),
-  );
+  const l2Public = createPublicClient({
+    chain: l2Chain,
+    transport: custom(l2.provider, { retryCount: 0 }),
+    pollingInterval: 20,
+  }).extend(publicActionsL2());
   const l2Wallet = createWalletClient({
     account: alice.account.address,
     chain: l2Chain,
-    transport: custom(l2.provider),
+    transport: custom(l2.provider, { retryCount: 0 }),
     pollingInterval: 20,
   }).extend(walletActionsL2());
   const l2Test = await l2.viem.getTestClient();
@@ -161,6 +163,20 @@ describe("viem op-stack actions against Mach's L1 contracts", async () => {
     assert.deepEqual(built.outputRootProof, outputRootProof);
     assert.deepEqual(built.withdrawalProof, withdrawalProof);
 
+    const output = await l1Public.getL2Output({ l2BlockNumber: receipt.blockNumber, targetChain: l2Chain });
+    assert.deepEqual(
+      [output.outputIndex, output.outputRoot, output.l2BlockNumber],
+      [game.index, outputRoot, l2BlockNumber],
+    );
+    const proveGas = await l1Public.estimateProveWithdrawalGas({
+      account: alice.account.address,
+      l2OutputIndex: game.index,
+      outputRootProof,
+      withdrawalProof,
+      withdrawal,
+      targetChain: l2Chain,
+    });
+    assert.ok(proveGas > 100_000n);
     await l1Public.waitForTransactionReceipt({
       hash: await l1Wallet.proveWithdrawal({
         l2OutputIndex: game.index,
@@ -184,6 +200,13 @@ describe("viem op-stack actions against Mach's L1 contracts", async () => {
     await l1.networkHelpers.mine();
     assert.equal(await l1Public.getWithdrawalStatus({ receipt, targetChain: l2Chain }), "ready-to-finalize");
 
+    const finalizeGas = await l1Public.estimateFinalizeWithdrawalGas({
+      account: bob.account.address,
+      proofSubmitter: alice.account.address,
+      withdrawal,
+      targetChain: l2Chain,
+    });
+    assert.ok(finalizeGas > 21_000n);
     const before = await l1Public.getBalance({ address: bob.account.address });
     await l1Public.waitForTransactionReceipt({
       hash: await l1Wallet.finalizeWithdrawal({ withdrawal, targetChain: l2Chain }),

@@ -20,13 +20,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   const { results } = output;
   const m = results.machine;
   process.stdout.write(
-    `Mach bench (${results.mode}, seed ${results.seed}) on ${m.cores} cores, ${m.cpuModel}, Node ${m.node}: ${results.durationSeconds.toFixed(1)} s\n`,
+    `Mach bench (${results.mode}, seed ${results.seed}) on ${m.cores} cores, ${m.cpuModel}, Node ${m.node}, load average ${m.loadAverage1m.toFixed(2)} at start: ${results.durationSeconds.toFixed(1)} s\n`,
   );
   process.stdout.write(
     `signing (not timed in any figure): ${results.signing.txPerSecond.toFixed(0)} tx/s with ${results.signing.backend} secp256k1\n\n`,
   );
   if (results.profile) process.stdout.write(`${renderProfile(results.profile)}\n`);
-  else process.stdout.write(`${output.table}\n`);
+  else {
+    process.stdout.write(`${output.table}\n`);
+    for (const [figure, reason] of Object.entries(results.unavailable))
+      process.stdout.write(`not measured: ${figure}: ${reason}\n`);
+  }
   process.stdout.write(`\nwrote ${output.files.json}\n      ${output.files.svg}\n      ${output.files.markdown}\n`);
   for (const [name, error] of Object.entries(output.errors)) process.stderr.write(`\n${name} failed:\n${error}\n`);
   return Object.keys(output.errors).length > 0 ? 1 : 0;

@@ -17,7 +17,13 @@ export interface BenchPlan {
     readonly miniBlockSize: number;
     readonly blockMiniBlocks: number;
   };
-  readonly stateRoot: { readonly accounts: number; readonly blockSizes: readonly number[]; readonly repeats: number };
+  readonly stateRoot: {
+    readonly accounts: number;
+    readonly blockSizes: readonly number[];
+    readonly repeats: number;
+    /** @ethereumjs/mpt builds at ~3k keys/s: a smaller state and fewer block sizes. */
+    readonly peer: { readonly accounts: number; readonly blockSizes: readonly number[] };
+  };
   /** ERC-20 transactions sent to the profiled node. */
   readonly profileTransactions: number;
   readonly endToEnd: {
@@ -33,7 +39,12 @@ export const QUICK_PLAN: BenchPlan = {
   accounts: 1_000,
   execution: { transactions: 400, warmup: 50, admission: 200 },
   stateDiff: { transactions: 400, miniBlockSize: 50, blockMiniBlocks: 4 },
-  stateRoot: { accounts: 100_000, blockSizes: [1_000, 10_000, 100_000], repeats: 1 },
+  stateRoot: {
+    accounts: 100_000,
+    blockSizes: [1_000, 10_000, 100_000],
+    repeats: 1,
+    peer: { accounts: 10_000, blockSizes: [1_000] },
+  },
   profileTransactions: 1_000,
   endToEnd: {
     throughputTransactions: 600,
@@ -48,7 +59,12 @@ export const FULL_PLAN: BenchPlan = {
   accounts: 10_000,
   execution: { transactions: 3_000, warmup: 200, admission: 1_000 },
   stateDiff: { transactions: 3_000, miniBlockSize: 100, blockMiniBlocks: 10 },
-  stateRoot: { accounts: 1_000_000, blockSizes: [1_000, 10_000, 100_000], repeats: 3 },
+  stateRoot: {
+    accounts: 1_000_000,
+    blockSizes: [1_000, 10_000, 100_000],
+    repeats: 3,
+    peer: { accounts: 100_000, blockSizes: [1_000, 10_000] },
+  },
   profileTransactions: 5_000,
   endToEnd: {
     throughputTransactions: 5_000,

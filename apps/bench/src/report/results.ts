@@ -1,5 +1,5 @@
 /** The JSON document a run writes: every figure, the plan that produced it, and the machine it ran on. */
-import { arch, cpus, platform, totalmem } from "node:os";
+import { arch, cpus, loadavg, platform, totalmem } from "node:os";
 import type { BenchPlan } from "../plan.ts";
 import type { EndToEndTargetResult, LoadSettings } from "../suites/endToEnd.ts";
 import type { ExecutionResult } from "../suites/execution.ts";
@@ -17,6 +17,8 @@ export interface MachineInfo {
   readonly platform: string;
   readonly arch: string;
   readonly node: string;
+  /** 1-minute load average when the run started: other work on the machine moves every figure. */
+  readonly loadAverage1m: number;
 }
 
 export interface EndToEndResult {
@@ -52,5 +54,6 @@ export function machineInfo(): MachineInfo {
     platform: platform(),
     arch: arch(),
     node: process.version,
+    loadAverage1m: loadavg()[0] ?? 0,
   };
 }

@@ -80,31 +80,32 @@ export function resultRows(results: BenchResults): Row[] {
         }
       }
     }
+    const automine = e2e.targets.find((t) => t.target === "hardhat-automine");
     for (const kind of ["native", "erc20"] as const) {
       for (const q of ["p50Ms", "p95Ms", "p99Ms"] as const) {
-        const realtime = kind === "native" ? mach?.latency.realtimeNative : mach?.latency.realtimeErc20;
-        const automine = e2e.targets.find((t) => t.target === "hardhat-automine")?.latency[kind][q] ?? null;
-        const m = realtime?.[q] ?? null;
+        const label = `${kind} ${q.slice(0, 3)}`;
+        const realtime = (kind === "native" ? mach?.latency.realtimeNative : mach?.latency.realtimeErc20)?.[q] ?? null;
+        const peerAutomine = automine?.latency[kind][q] ?? null;
         rows.push({
           section: "latency",
-          figure: `${kind} ${q.slice(0, 3)} realtime_send`,
+          figure: `${label}, Mach realtime_sendRawTransaction`,
           unit: "ms",
-          mach: m,
-          peer: "Hardhat automine (send+poll)",
-          peerValue: automine,
-          ratio: ratio(automine, m),
+          mach: realtime,
+          peer: "Hardhat automine",
+          peerValue: peerAutomine,
+          ratio: ratio(peerAutomine, realtime),
         });
         for (const [peerName, peerLabel] of E2E_PEERS) {
           const p = e2e.targets.find((t) => t.target === peerName)?.latency[kind][q] ?? null;
-          const mp = mach?.latency[kind][q] ?? null;
+          const m = mach?.latency[kind][q] ?? null;
           rows.push({
             section: "latency",
-            figure: `${kind} ${q.slice(0, 3)} send+poll`,
+            figure: `${label}, both send+poll`,
             unit: "ms",
-            mach: mp,
+            mach: m,
             peer: peerLabel,
             peerValue: p,
-            ratio: ratio(p, mp),
+            ratio: ratio(p, m),
           });
         }
       }
@@ -113,11 +114,15 @@ export function resultRows(results: BenchResults): Row[] {
   const sr = results.stateRoot;
   if (sr) {
     for (const b of sr.blocks) {
+      const peer = sr.peer.blocks.find((p) => p.touchedKeys === b.touchedKeys);
       rows.push({
         section: "state root",
-        figure: `${b.touchedKeys} keys over ${sr.accounts} accounts`,
+        figure: `block of ${b.touchedKeys.toLocaleString("en-US")} keys`,
         unit: "keys/s",
         mach: b.keysPerSecond,
+        peer: `@ethereumjs/mpt (${sr.peer.accounts.toLocaleString("en-US")} accts)`,
+        peerValue: peer?.keysPerSecond ?? null,
+        ratio: ratio(b.keysPerSecond, peer?.keysPerSecond),
       });
     }
     rows.push({
@@ -128,7 +133,7 @@ export function resultRows(results: BenchResults): Row[] {
     });
     rows.push({
       section: "memory",
-      figure: "peak RSS (state-root process)",
+      figure: `peak RSS (${sr.accounts.toLocaleString("en-US")}-account state)`,
       unit: "MiB",
       mach: sr.peakRssBytes / 2 ** 20,
     });
@@ -138,7 +143,7 @@ export function resultRows(results: BenchResults): Row[] {
     for (const w of sd.workloads) {
       rows.push({
         section: "state diff",
-        figure: `${w.workload} bytes/tx alone (raw / zstd)`,
+        figure: `${w.workload} bytes/tx, tx alone (raw | zstd)`,
         unit: "B",
         mach: w.singleTxRawBytes,
         peer: "zstd",
@@ -146,18 +151,20 @@ export function resultRows(results: BenchResults): Row[] {
       });
       rows.push({
         section: "state diff",
-        figure: `${w.workload} bytes/tx in mini-block of ${sd.miniBlockSize} (raw / zstd)`,
+        figure: `${w.workload} bytes/tx, mini-block of ${sd.miniBlockSize} (raw | zstd)`,
         unit: "B",
         mach: w.miniBlockRawBytesPerTx,
         peer: "zstd",
         peerValue: w.miniBlockZstdBytesPerTx,
       });
+    }
+    for (const w of sd.workloads) {
       rows.push({
         section: "replica",
-        figure: `${w.workload} diff apply tx/s vs sequencer tx/s`,
+        figure: `${w.workload} diff apply (decode+apply+root)`,
         unit: "tx/s",
         mach: w.replicaApplyTxPerSecond,
-        peer: "Mach sequencer (execute+diff+root)",
+        peer: "Mach sequencer (exec+diff+root)",
         peerValue: w.sequencerTxPerSecond,
         ratio: w.replicaToSequencerRatio,
       });

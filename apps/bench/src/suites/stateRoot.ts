@@ -3,9 +3,23 @@
  * (balance and nonce changed) folded in by `commit()`; keys per second = touched keys / commit time (median of
  * `repeats`). Also the resident memory the state costs, per million accounts. Runs in a child process
  * (`runStateRootInChild`) so the memory figure is not polluted by the rest of the run.
+ *
+ * The peer: @ethereumjs/mpt 10.1 (in-memory DB, hash-wasm keccak for key hashing) with the same account leaves.
+ * Building its trie runs at ~3k keys/s, so it holds `peer.accounts` accounts (fewer than Mach's: a smaller trie is
+ * shallower, which flatters the peer) and runs the block sizes in `peer.blockSizes`.
  */
 import { fork } from "node:child_process";
-import { type Address, bytesToHexString, KECCAK_EMPTY, keccak256, WorldState } from "@mach/core";
+import { createMPT } from "@ethereumjs/mpt";
+import {
+  type Address,
+  bytesToHexString,
+  EMPTY_TRIE_ROOT,
+  encodeAccountLeaf,
+  hexStringToBytes,
+  KECCAK_EMPTY,
+  keccak256,
+  WorldState,
+} from "@mach/core";
 import { createRng } from "../random.ts";
 import { median } from "../report/stats.ts";
 
@@ -25,6 +39,14 @@ export interface StateRootResult {
   /** V8 heap growth, same scaling. */
   readonly heapBytesPerMillionAccounts: number;
   readonly peakRssBytes: number;
+  readonly peer: EthereumJsStateRootResult;
+}
+
+export interface EthereumJsStateRootResult {
+  readonly name: string;
+  readonly accounts: number;
+  readonly buildKeysPerSecond: number;
+  readonly blocks: StateRootBlockResult[];
 }
 
 export interface StateRootParameters {
@@ -32,6 +54,7 @@ export interface StateRootParameters {
   readonly blockSizes: readonly number[];
   readonly repeats: number;
   readonly seed: number;
+  readonly peer: { readonly accounts: number; readonly blockSizes: readonly number[] };
 }
 
 function gc(): void {
@@ -44,7 +67,42 @@ function accountAddress(i: number): Address {
   return bytesToHexString(keccak256(input).subarray(12));
 }
 
-export function runStateRoot(parameters: StateRootParameters): StateRootResult {
+const EMPTY_ROOT_BYTES = hexStringToBytes(EMPTY_TRIE_ROOT);
+
+function accountLeaf(nonce: bigint, balance: bigint): Uint8Array {
+  return encodeAccountLeaf({ nonce, balance, codeHash: KECCAK_EMPTY }, EMPTY_ROOT_BYTES);
+}
+
+/** The same measurement on @ethereumjs/mpt: puts (each rehashes its path) then `root()`. */
+export async function runEthereumJsStateRoot(parameters: StateRootParameters): Promise<EthereumJsStateRootResult> {
+  const { accounts, blockSizes } = parameters.peer;
+  const trie = await createMPT({ useKeyHashing: true, useKeyHashingFunction: keccak256 });
+  const keys: Uint8Array[] = new Array(accounts);
+  let start = performance.now();
+  for (let i = 0; i < accounts; i++) {
+    const key = hexStringToBytes(accountAddress(i));
+    keys[i] = key;
+    await trie.put(key, accountLeaf(1n, 10n ** 18n + BigInt(i)));
+  }
+  trie.root();
+  const buildKeysPerSecond = accounts / ((performance.now() - start) / 1000);
+  const rng = createRng(parameters.seed, "state-root-peer");
+  const blocks: StateRootBlockResult[] = [];
+  let round = 0;
+  for (const size of blockSizes) {
+    const touched = Math.min(size, accounts);
+    round++;
+    const picks = Array.from({ length: touched }, () => keys[rng.nextInt(accounts)] as Uint8Array);
+    start = performance.now();
+    for (const key of picks) await trie.put(key, accountLeaf(2n, BigInt(round)));
+    trie.root();
+    const seconds = (performance.now() - start) / 1000;
+    blocks.push({ touchedKeys: touched, seconds, keysPerSecond: touched / seconds });
+  }
+  return { name: "@ethereumjs/mpt 10.1.3 (in-memory, hash-wasm keccak)", accounts, buildKeysPerSecond, blocks };
+}
+
+export async function runStateRoot(parameters: StateRootParameters): Promise<StateRootResult> {
   const { accounts, blockSizes, repeats } = parameters;
   gc();
   const before = process.memoryUsage();
@@ -84,6 +142,8 @@ export function runStateRoot(parameters: StateRootParameters): StateRootResult {
     blocks.push({ touchedKeys: touched, seconds, keysPerSecond: touched / seconds });
   }
   const scale = 1_000_000 / accounts;
+  const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+  const peer = await runEthereumJsStateRoot(parameters);
   return {
     accounts,
     buildSeconds,
@@ -91,7 +151,8 @@ export function runStateRoot(parameters: StateRootParameters): StateRootResult {
     blocks,
     rssBytesPerMillionAccounts: Math.max(0, after.rss - before.rss) * scale,
     heapBytesPerMillionAccounts: Math.max(0, after.heapUsed - before.heapUsed) * scale,
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    peakRssBytes,
+    peer,
   };
 }
 

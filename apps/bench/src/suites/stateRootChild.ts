@@ -2,5 +2,5 @@
 import { runStateRoot, type StateRootParameters } from "./stateRoot.ts";
 
 const parameters = JSON.parse(process.argv[2] ?? "{}") as StateRootParameters;
-const result = runStateRoot(parameters);
+const result = await runStateRoot(parameters);
 process.send?.(result, () => process.exit(0));

@@ -57,7 +57,15 @@ const results: BenchResults = {
   suites: ["execution", "state", "e2e"],
   startedAt: "2026-11-25T00:00:00.000Z",
   durationSeconds: 1,
-  machine: { cores: 2, cpuModel: "test cpu", totalMemoryBytes: 1, platform: "linux", arch: "x64", node: "v22" },
+  machine: {
+    cores: 2,
+    cpuModel: "test cpu",
+    totalMemoryBytes: 1,
+    platform: "linux",
+    arch: "x64",
+    node: "v22",
+    loadAverage1m: 0.5,
+  },
   plan: QUICK_PLAN,
   signing: { backend: "native", transactions: 10, seconds: 1, txPerSecond: 10 },
   execution: {
@@ -76,6 +84,29 @@ const results: BenchResults = {
     rssBytesPerMillionAccounts: 2 ** 30,
     heapBytesPerMillionAccounts: 2 ** 29,
     peakRssBytes: 2 ** 28,
+    peer: {
+      name: "mpt",
+      accounts: 100,
+      buildKeysPerSecond: 3000,
+      blocks: [{ touchedKeys: 1000, seconds: 0.5, keysPerSecond: 2000 }],
+    },
+  },
+  stateDiff: {
+    miniBlockSize: 10,
+    blockMiniBlocks: 2,
+    compression: "zstd",
+    workloads: (["native", "erc20"] as const).map((workload) => ({
+      workload,
+      transactions: 10,
+      singleTxRawBytes: 100,
+      singleTxZstdBytes: 90,
+      miniBlockRawBytesPerTx: 60,
+      miniBlockZstdBytesPerTx: 50,
+      sequencerTxPerSecond: 1000,
+      replicaApplyTxPerSecond: 5000,
+      replicaToSequencerRatio: 5,
+      rootsMatch: true,
+    })),
   },
   endToEnd: {
     settings: { ...QUICK_PLAN.endToEnd.load, hardhatIntervalMs: 1000 },
@@ -91,11 +122,15 @@ describe("resultRows", () => {
     assert.equal(exec?.ratio, 10);
     const http = rows.find((r) => r.figure === "native over HTTP batches tx/s" && r.peer === "Hardhat automine");
     assert.equal(http?.ratio, 2);
-    const lat = rows.find((r) => r.figure === "native p50 send+poll" && r.peer === "Hardhat interval");
+    const lat = rows.find((r) => r.figure === "native p50, both send+poll" && r.peer === "Hardhat interval");
     assert.equal(lat?.ratio, 50);
-    const automine = rows.find((r) => r.figure === "native p50 send+poll" && r.peer === "Hardhat automine");
+    const automine = rows.find((r) => r.figure === "native p50, both send+poll" && r.peer === "Hardhat automine");
     assert.equal(automine?.ratio, 0.5);
     assert.equal(rows.find((r) => r.figure === "RSS per 1M accounts")?.mach, 1024);
+    assert.equal(rows.find((r) => r.section === "state root")?.ratio, 5);
+    assert.equal(rows.find((r) => r.section === "replica")?.ratio, 5);
+    const realtime = rows.find((r) => r.figure === "native p50, Mach realtime_sendRawTransaction");
+    assert.deepEqual([realtime?.mach, realtime?.peerValue, realtime?.ratio], [5, 5, 1]);
   });
 
   it("groups rows by section, each section once", () => {

@@ -173,6 +173,7 @@ async function runEthereumJs(kind: "simple" | "merkle"): Promise<void> {
     measured.length,
     gas,
     performance.now() - start,
+    cpuMsSince(cpu),
   );
 }
 

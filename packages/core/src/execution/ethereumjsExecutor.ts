@@ -183,6 +183,20 @@ export class EthereumJsExecutor implements Executor {
     });
   }
 
+  /** debug_traceCall: like `call` (nothing charged unless a fee is given, no nonce check), returning the call tree. */
+  async traceCall(state: StateWriter, message: CallMessage, env: BlockEnv): Promise<CallFrame> {
+    return this.#exclusive(async () => {
+      const tracer = createCallTracer(this.#evm);
+      let result: DetailedExecutionResult;
+      try {
+        result = await this.#run(state, this.#prepareCall(message), env, false);
+      } finally {
+        tracer.detach();
+      }
+      return tracer.result(message.gasLimit, result.gasUsed);
+    });
+  }
+
   /** Runs `fn` after every earlier call finished: the EVM instance holds per-transaction state. */
   #exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(fn);

@@ -78,4 +78,6 @@ export interface Executor {
   call(state: StateWriter, message: CallMessage, env: BlockEnv): Promise<ExecutionResult>;
   /** Like executeTransaction on a throwaway overlay, returning the call tree. */
   traceTransaction(state: StateWriter, tx: Transaction, env: BlockEnv): Promise<CallFrame>;
+  /** Like `call`, returning the call tree (debug_traceCall). Optional: engines without tracing omit it. */
+  traceCall?(state: StateWriter, message: CallMessage, env: BlockEnv): Promise<CallFrame>;
 }

@@ -484,6 +484,24 @@ describe("traceTransaction", () => {
     assert.equal(frame.gasUsed, executed.gasUsed);
   });
 
+  it("traces a call without a fee or a nonce, as debug_traceCall does", async () => {
+    const state = genesis();
+    const data = hexToBytes(encodeFunctionData({ abi: Storage.abi, functionName: "callMany", args: [STORAGE, 1n] }));
+    const frame = await executor.traceCall(
+      state,
+      { from: carol, to: STORAGE, data, value: 0n, gasLimit: 200_000n },
+      blockEnv(),
+    );
+    assert.equal(frame.type, "CALL");
+    assert.equal(frame.from, carol);
+    assert.equal(frame.gas, 200_000n);
+    assert.deepEqual(
+      frame.calls.map((c) => c.type),
+      ["STATICCALL"],
+    );
+    assert.equal(state.writes, 0);
+  });
+
   it("records STATICCALLs and the revert reason", async () => {
     const state = genesis();
     const many = encodeFunctionData({ abi: Storage.abi, functionName: "callMany", args: [STORAGE, 2n] });

@@ -19,6 +19,10 @@ import { WorldState } from "../../src/state/worldState.ts";
 
 const accountCount = Number(process.argv[2] ?? 1_000_000);
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+const cpuMs = (since: NodeJS.CpuUsage): number => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
 
 function addressOf(i: number): Address {
   const b = new Uint8Array(4);
@@ -132,8 +136,10 @@ const encodeMs = performance.now() - t0;
 const snapshotBytes = chunks.reduce((sum, c) => sum + c.length, 0);
 gc();
 t0 = performance.now();
+const restoreCpu = process.cpuUsage();
 const restored = restoreSnapshot(chunks);
 const restoreMs = performance.now() - t0;
+const restoreCpuMs = cpuMs(restoreCpu);
 console.log(
-  `snapshot: ${(snapshotBytes / 2 ** 20).toFixed(1)} MiB in ${chunks.length} chunks, encode ${encodeMs.toFixed(0)} ms, restore (maps + trie rebuild) ${restoreMs.toFixed(0)} ms, root ${restored.stateRoot === state.stateRoot ? "matches" : "MISMATCH"}`,
+  `snapshot: ${(snapshotBytes / 2 ** 20).toFixed(1)} MiB in ${chunks.length} chunks, encode ${encodeMs.toFixed(0)} ms, restore (maps + trie rebuild) ${restoreMs.toFixed(0)} ms wall / ${restoreCpuMs.toFixed(0)} ms CPU, root ${restored.stateRoot === state.stateRoot ? "matches" : "MISMATCH"}`,
 );

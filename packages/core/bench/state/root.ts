@@ -40,10 +40,11 @@ for (let i = 0; i < accountCount; i++) {
 }
 const fill = performance.now() - t0;
 t0 = performance.now();
+const buildCpu = process.cpuUsage();
 state.commit();
 const build = performance.now() - t0;
 console.log(
-  `state: ${accountCount} accounts, maps filled in ${fill.toFixed(0)} ms, initial root in ${build.toFixed(0)} ms`,
+  `state: ${accountCount} accounts, maps filled in ${fill.toFixed(0)} ms, initial root in ${build.toFixed(0)} ms wall / ${cpuMs(buildCpu).toFixed(0)} ms CPU`,
 );
 gc();
 console.log(`heap after build: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);

@@ -1,1 +1,88 @@
-export {};
+/**
+ * @mach/settlement: Mach's L1 side with viem. Contract ABIs come from `@mach/contracts`' generated module only.
+ *
+ *   contracts.ts     `attachMachL1`: typed viem contract instances for a deployment's addresses
+ *   write.ts         one L1 write: simulate → send → receipt (confirmations) → `SettlementError` mapping
+ *   errors.ts        `SettlementError` (`transient` | `permanent`, `revertName`), `toSettlementError`
+ *   batchPointers.ts the versioned list of per-frame DA pointers a batch records in BatchInbox
+ *   batchInbox.ts    batcher → L1: `createBatchInboxRecorder` (core's `BatchRecorder` port);
+ *                    L1 → derivation: `readBatchRecords`
+ *   deposits.ts      Portal `TransactionDeposited` → core `DepositTransaction`: `getDeposits`, `watchDeposits`
+ *   outputRoot.ts    `computeOutputRoot` (version 0)
+ *   proposer.ts      output root → `MachOutputGame` via `DisputeGameFactory.create`: `proposeOutput`,
+ *                    `createOutputProposer`
+ *   attestation.ts   provers: `signOutputAttestation`, `encodeAttestationProof`, `submitAttestation`;
+ *                    game life: `getOutputGame`, `resolveOutputGame`
+ *
+ * Data flow: batcher ─recordBatch→ BatchInbox ─readBatchRecords→ derivation; Portal deposits ─watchDeposits→
+ * sequencer; proposer ─proposeOutput→ game ←submitAttestation─ provers; resolveOutputGame → Portal withdrawals.
+ */
+
+export {
+  type AttestationDomain,
+  encodeAttestationProof,
+  getOutputGame,
+  type L1Write,
+  type OutputAttestation,
+  type OutputGameState,
+  type OutputGameStatus,
+  recoverOutputAttestationSigner,
+  resolveOutputGame,
+  type SignedOutputAttestation,
+  type SignOutputAttestationParameters,
+  type SubmitAttestationParameters,
+  signOutputAttestation,
+  submitAttestation,
+} from "./attestation.ts";
+export {
+  type CreateBatchInboxRecorderParameters,
+  createBatchInboxRecorder,
+  daProviderId,
+  daProviderName,
+  type L1BatchRecord,
+  type ReadBatchRecordsParameters,
+  readBatchRecords,
+} from "./batchInbox.ts";
+export {
+  BATCH_POINTERS_VERSION,
+  decodeBatchPointers,
+  encodeBatchPointers,
+  MAX_BATCH_POINTERS,
+} from "./batchPointers.ts";
+export {
+  type AttachMachL1Parameters,
+  attachMachL1,
+  type MachL1,
+  type MachL1Clients,
+} from "./contracts.ts";
+export {
+  type DepositRange,
+  type DepositWatch,
+  type GetDepositsParameters,
+  getDeposits,
+  type L1Deposit,
+  type WatchDepositsParameters,
+  watchDeposits,
+} from "./deposits.ts";
+export {
+  SettlementError,
+  type SettlementErrorKind,
+  type SettlementErrorOptions,
+  toSettlementError,
+} from "./errors.ts";
+export {
+  computeOutputRoot,
+  OUTPUT_ROOT_VERSION_0,
+  type OutputRootProof,
+  toPortalOutputRootProof,
+} from "./outputRoot.ts";
+export {
+  createOutputProposer,
+  encodeOutputGameExtraData,
+  type OutputProposer,
+  type OutputProposerConfig,
+  type ProposedOutput,
+  type ProposeOutputParameters,
+  proposeOutput,
+} from "./proposer.ts";
+export { type L1WalletClient, type WriteContractParameters, writeContractAndWait } from "./write.ts";

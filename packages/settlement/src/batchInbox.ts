@@ -1,0 +1,202 @@
+/**
+ * BatchInbox, both directions: `createBatchInboxRecorder` implements core's `BatchRecorder` port (the batcher's L1
+ * write of a batch's L2 range, DA provider and pointers), `readBatchRecords` reads the `BatchSubmitted` events back
+ * in L1 order (what derivation consumes).
+ *
+ * Recording is idempotent: a retry after a lost receipt finds the batch already on L1 (same range, provider and
+ * pointer hash) and returns where it landed instead of failing on `NonContiguousRange`.
+ */
+import { batchInboxAbi, daProviderIds } from "@mach/contracts";
+import type { BatchRecord, BatchRecorder, BatchRecording, DaProviderName } from "@mach/core";
+import { type Address, bytesToHex, type Hash, type Hex, hexToBytes, keccak256, type PublicClient } from "viem";
+import { decodeBatchPointers, encodeBatchPointers } from "./batchPointers.ts";
+import { SettlementError, toSettlementError } from "./errors.ts";
+import { type L1WalletClient, writeContractAndWait } from "./write.ts";
+
+export interface CreateBatchInboxRecorderParameters {
+  /** Signs `submitBatch`; must be the inbox's configured batcher. */
+  readonly walletClient: L1WalletClient;
+  readonly publicClient: PublicClient;
+  readonly batchInbox: Address;
+  /** Confirmations to wait for before a batch counts as recorded (1 = included). Default 1. */
+  readonly confirmations?: number;
+}
+
+export function daProviderId(provider: DaProviderName): number {
+  const id = daProviderIds[provider];
+  if (id === undefined) throw new SettlementError("permanent", `no BatchInbox provider id for DA provider ${provider}`);
+  return id;
+}
+
+export function daProviderName(id: number): DaProviderName | undefined {
+  for (const [name, value] of Object.entries(daProviderIds)) if (value === id) return name as DaProviderName;
+  return undefined;
+}
+
+export function createBatchInboxRecorder(parameters: CreateBatchInboxRecorderParameters): BatchRecorder {
+  const { walletClient, publicClient, batchInbox, confirmations = 1 } = parameters;
+  return {
+    async recordBatch(record: BatchRecord): Promise<BatchRecording> {
+      const provider = daProviderId(record.provider);
+      const daPointer = bytesToHex(encodeBatchPointers(record.pointers));
+      const existing = await findRecorded(publicClient, batchInbox, record, provider, daPointer);
+      if (existing) return existing;
+      const receipt = await writeContractAndWait({
+        walletClient,
+        publicClient,
+        address: batchInbox,
+        abi: batchInboxAbi,
+        functionName: "submitBatch",
+        args: [record.firstBlock, record.lastBlock, provider, daPointer],
+        confirmations,
+        operation: `BatchInbox.submitBatch(${record.firstBlock}..${record.lastBlock})`,
+      });
+      return { l1TransactionHash: receipt.transactionHash, l1BlockNumber: receipt.blockNumber };
+    },
+  };
+}
+
+/** The recording of `record` if L1 already holds it; a permanent error if L1 holds a different batch there. */
+async function findRecorded(
+  publicClient: PublicClient,
+  batchInbox: Address,
+  record: BatchRecord,
+  provider: number,
+  daPointer: Hex,
+): Promise<BatchRecording | undefined> {
+  const read = <T>(operation: string, promise: Promise<T>) =>
+    promise.catch((error: unknown) => {
+      throw toSettlementError(operation, error);
+    });
+  const [count, last] = await read(
+    "BatchInbox.batchCount/lastL2Block",
+    Promise.all([
+      publicClient.readContract({ address: batchInbox, abi: batchInboxAbi, functionName: "batchCount" }),
+      publicClient.readContract({ address: batchInbox, abi: batchInboxAbi, functionName: "lastL2Block" }),
+    ]),
+  );
+  if (count === 0n || last < record.firstBlock) return undefined;
+  // Ranges on L1 are contiguous and increasing: binary search for the batch starting at `record.firstBlock`.
+  const batchAt = (index: bigint) =>
+    read(
+      "BatchInbox.batches",
+      publicClient.readContract({ address: batchInbox, abi: batchInboxAbi, functionName: "batches", args: [index] }),
+    );
+  let low = 0n;
+  let high = count - 1n;
+  while (low <= high) {
+    const middle = (low + high) / 2n;
+    const batch = await batchAt(middle);
+    if (batch.firstL2Block < record.firstBlock) low = middle + 1n;
+    else if (batch.firstL2Block > record.firstBlock) high = middle - 1n;
+    else {
+      if (
+        batch.lastL2Block !== record.lastBlock ||
+        batch.daProvider !== provider ||
+        batch.daPointerHash !== keccak256(daPointer)
+      )
+        throw new SettlementError(
+          "permanent",
+          `BatchInbox already records a different batch at L2 block ${record.firstBlock}`,
+          {
+            details: `on L1: ${batch.firstL2Block}..${batch.lastL2Block} provider ${batch.daProvider} pointer hash ${batch.daPointerHash}`,
+          },
+        );
+      const logs = await read(
+        "BatchInbox BatchSubmitted logs",
+        publicClient.getContractEvents({
+          address: batchInbox,
+          abi: batchInboxAbi,
+          eventName: "BatchSubmitted",
+          args: { batchIndex: middle },
+          fromBlock: batch.l1BlockNumber,
+          toBlock: batch.l1BlockNumber,
+        }),
+      );
+      const log = logs[0];
+      return {
+        l1BlockNumber: batch.l1BlockNumber,
+        ...(log?.transactionHash ? { l1TransactionHash: log.transactionHash } : {}),
+      };
+    }
+  }
+  return undefined;
+}
+
+/** A `BatchSubmitted` event of the inbox, as derivation reads it. */
+export interface L1BatchRecord {
+  readonly batchIndex: bigint;
+  /** First and last L2 block of the batch. */
+  readonly firstBlock: bigint;
+  readonly lastBlock: bigint;
+  readonly daProviderId: number;
+  /** `undefined` for an id Mach does not know. */
+  readonly provider: DaProviderName | undefined;
+  /** The raw `daPointer` bytes. */
+  readonly daPointer: Hex;
+  /** The per-frame DA pointers, or `undefined` when `daPointer` is not a valid pointer list (derivation skips it). */
+  readonly pointers: readonly Uint8Array[] | undefined;
+  readonly l1BlockNumber: bigint;
+  readonly l1BlockHash: Hash;
+  readonly l1TransactionHash: Hash;
+  readonly logIndex: number;
+}
+
+export interface ReadBatchRecordsParameters {
+  readonly publicClient: PublicClient;
+  readonly batchInbox: Address;
+  readonly fromBlock: bigint;
+  readonly toBlock: bigint;
+}
+
+/** `BatchSubmitted` events in `[fromBlock, toBlock]`, in L1 order (block, then log index). */
+export async function readBatchRecords({
+  publicClient,
+  batchInbox,
+  fromBlock,
+  toBlock,
+}: ReadBatchRecordsParameters): Promise<L1BatchRecord[]> {
+  let logs: Awaited<ReturnType<typeof getLogs>>;
+  async function getLogs() {
+    return publicClient.getContractEvents({
+      address: batchInbox,
+      abi: batchInboxAbi,
+      eventName: "BatchSubmitted",
+      fromBlock,
+      toBlock,
+      strict: true,
+    });
+  }
+  try {
+    logs = await getLogs();
+  } catch (error) {
+    throw toSettlementError("reading BatchInbox records", error);
+  }
+  return logs
+    .filter((log) => !log.removed)
+    .map((log) => {
+      let pointers: Uint8Array[] | undefined;
+      try {
+        pointers = decodeBatchPointers(hexToBytes(log.args.daPointer));
+      } catch (error) {
+        if (!(error instanceof SettlementError)) throw error;
+        pointers = undefined;
+      }
+      return {
+        batchIndex: log.args.batchIndex,
+        firstBlock: log.args.firstL2Block,
+        lastBlock: log.args.lastL2Block,
+        daProviderId: log.args.daProvider,
+        provider: daProviderName(log.args.daProvider),
+        daPointer: log.args.daPointer,
+        pointers,
+        l1BlockNumber: log.blockNumber,
+        l1BlockHash: log.blockHash,
+        l1TransactionHash: log.transactionHash,
+        logIndex: log.logIndex,
+      };
+    })
+    .sort((a, b) =>
+      a.l1BlockNumber === b.l1BlockNumber ? a.logIndex - b.logIndex : a.l1BlockNumber < b.l1BlockNumber ? -1 : 1,
+    );
+}

@@ -1,0 +1,82 @@
+// A fresh in-process Hardhat L1 (Hardhat 3, EDR) with Mach's contracts deployed by `deployMachL1`, plain viem
+// clients, deterministic prover keys, and the post-deploy snapshot to restore between tests.
+import { deployMachL1, type MachL1Addresses, type MachL1DeployConfig } from "@mach/contracts/deploy";
+import { network } from "hardhat";
+import { type Hex, keccak256, type PublicClient, stringToHex } from "viem";
+import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
+import type { L1WalletClient } from "../../src/index.ts";
+
+export const l2ChainId = 901n;
+
+/** Deterministic prover keys, sorted by address. */
+export function proverAccounts(count: number): PrivateKeyAccount[] {
+  return Array.from({ length: count }, (_, i) =>
+    privateKeyToAccount(keccak256(stringToHex(`mach settlement prover ${i}`))),
+  ).sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
+}
+
+export interface TestL1 {
+  readonly publicClient: PublicClient;
+  readonly l1ChainId: number;
+  readonly addresses: MachL1Addresses;
+  readonly accounts: {
+    readonly deployer: L1WalletClient;
+    readonly batcher: L1WalletClient;
+    readonly alice: L1WalletClient;
+    readonly stranger: L1WalletClient;
+  };
+  readonly provers: readonly PrivateKeyAccount[];
+  /** JSON-RPC straight to the node (evm_increaseTime, evm_mine, evm_snapshot, …). */
+  rpc(method: string, params?: unknown[]): Promise<unknown>;
+  mine(blocks?: number): Promise<void>;
+  increaseTime(seconds: bigint): Promise<void>;
+  /** Restores the chain to just after deployment. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTestL1(overrides: Partial<MachL1DeployConfig> = {}): Promise<TestL1> {
+  const connection = await network.create();
+  const { viem } = connection;
+  const publicClient = (await viem.getPublicClient()) as unknown as PublicClient;
+  const [deployer, batcher, alice, stranger] = (await viem.getWalletClients()) as unknown as L1WalletClient[];
+  if (!deployer || !batcher || !alice || !stranger) throw new Error("the Hardhat network needs 4 accounts");
+  const provers = proverAccounts(3);
+  const addresses = await deployMachL1({
+    walletClient: deployer,
+    publicClient,
+    config: {
+      l2ChainId,
+      batcher: batcher.account.address,
+      provers: provers.map((p) => p.address),
+      quorum: 2n,
+      ...overrides,
+    },
+  });
+  const rpc = (method: string, params: unknown[] = []) =>
+    (publicClient.request as unknown as (args: { method: string; params: unknown[] }) => Promise<unknown>)({
+      method,
+      params,
+    });
+  let snapshot = (await rpc("evm_snapshot")) as Hex;
+  return {
+    publicClient,
+    l1ChainId: await publicClient.getChainId(),
+    addresses,
+    accounts: { deployer, batcher, alice, stranger },
+    provers,
+    rpc,
+    async mine(blocks = 1) {
+      for (let i = 0; i < blocks; i++) await rpc("evm_mine");
+    },
+    async increaseTime(seconds) {
+      await rpc("evm_increaseTime", [Number(seconds)]);
+      await rpc("evm_mine");
+    },
+    async reset() {
+      if ((await rpc("evm_revert", [snapshot])) !== true) throw new Error("evm_revert failed");
+      snapshot = (await rpc("evm_snapshot")) as Hex;
+    },
+    close: () => connection.close(),
+  };
+}

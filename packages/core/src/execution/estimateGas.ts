@@ -33,25 +33,69 @@ export function revertedError(result: ExecutionResult): ExecutionRevertedError {
   return new ExecutionRevertedError(message, bytesToHex(result.returnData) as `0x${string}`);
 }
 
-type Attempt = { failed: true; result: ExecutionResult | undefined } | { failed: false; result: ExecutionResult };
+/** One trial run at a gas limit: the result, or `undefined` when the message cannot run at that limit at all. */
+export type GasTrial = (gasLimit: bigint) => Promise<ExecutionResult | undefined>;
 
-async function attempt(
-  executor: Executor,
-  state: StateWriter,
-  message: CallMessage,
-  env: BlockEnv,
-  gasLimit: bigint,
-): Promise<Attempt> {
-  try {
-    const result = await executor.call(state, { ...message, gasLimit }, env);
-    return result.status === 1 ? { failed: false, result } : { failed: true, result };
-  } catch (error) {
-    // Too little gas for the intrinsic cost (or the EIP-7623 floor) is just a failed attempt.
-    if (error instanceof TransactionRejectedError && error.reason === "intrinsicGasTooLow") {
-      return { failed: true, result: undefined };
-    }
-    throw error;
+export interface GasSearch {
+  /** Runs the message with a given gas limit on a throwaway state. */
+  readonly run: GasTrial;
+  /** Upper bound: the request's gas, capped by the balance / fee cap allowance and the RPC gas cap. */
+  readonly hi: bigint;
+  /** A plain value transfer to an account without code: 21000 is tried first. */
+  readonly plainTransfer: boolean;
+  readonly errorRatio?: number;
+}
+
+const failed = (result: ExecutionResult | undefined) => result === undefined || result.status !== 1;
+
+/**
+ * geth's search for the least gas limit with which a message succeeds: short-circuit plain transfers at 21000, run
+ * once at `hi`, try the optimistic limit (used + refund + stipend) × 64/63, then bisect until within 1.5%. Throws
+ * `ExecutionRevertedError` when it reverts at `hi`, `GasEstimationError` when it fails otherwise.
+ */
+export async function searchGasLimit({
+  run,
+  hi: upper,
+  plainTransfer,
+  errorRatio = ESTIMATE_GAS_ERROR_RATIO,
+}: GasSearch): Promise<bigint> {
+  let hi = upper;
+  if (plainTransfer && !failed(await run(TX_GAS))) return TX_GAS;
+  const first = await run(hi);
+  if (first === undefined || first.status !== 1) {
+    const error = first?.error;
+    if (first !== undefined && (error === undefined || error === "execution reverted")) throw revertedError(first);
+    if (error === undefined || error === "out of gas")
+      throw new GasEstimationError(`gas required exceeds allowance (${hi})`);
+    throw new GasEstimationError(error);
   }
+  let lo = first.gasUsed - 1n;
+  const refunded = (first as { gasRefunded?: bigint }).gasRefunded ?? 0n;
+  const optimistic = ((first.gasUsed + refunded + CALL_STIPEND) * 64n) / 63n;
+  if (optimistic < hi) {
+    if (failed(await run(optimistic))) lo = optimistic;
+    else hi = optimistic;
+  }
+  while (lo + 1n < hi) {
+    if (errorRatio > 0 && Number(hi - lo) / Number(hi) < errorRatio) break;
+    let mid = (hi + lo) / 2n;
+    if (mid > lo * 2n) mid = lo * 2n;
+    if (failed(await run(mid))) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+/** A trial over an executor: too little gas for the intrinsic cost (or the EIP-7623 floor) is just a failed run. */
+export function executorTrial(executor: Executor, state: StateWriter, message: CallMessage, env: BlockEnv): GasTrial {
+  return async (gasLimit) => {
+    try {
+      return await executor.call(state, { ...message, gasLimit }, env);
+    } catch (error) {
+      if (error instanceof TransactionRejectedError && error.reason === "intrinsicGasTooLow") return undefined;
+      throw error;
+    }
+  };
 }
 
 /**
@@ -67,7 +111,6 @@ export async function estimateGas(
   options: EstimateGasOptions = {},
 ): Promise<bigint> {
   const gasCap = options.gasCap ?? DEFAULT_RPC_GAS_CAP;
-  const errorRatio = options.errorRatio ?? ESTIMATE_GAS_ERROR_RATIO;
   let hi = message.gasLimit >= TX_GAS ? message.gasLimit : env.gasLimit;
   const feeCap = message.maxFeePerGas ?? message.gasPrice ?? 0n;
   if (feeCap > 0n) {
@@ -79,36 +122,10 @@ export async function estimateGas(
     if (hi > allowance) hi = allowance;
   }
   if (gasCap !== 0n && hi > gasCap) hi = gasCap;
-
-  if (message.data.length === 0 && message.to !== null && state.getCode(message.to).length === 0) {
-    const transfer = await attempt(executor, state, message, env, TX_GAS);
-    if (!transfer.failed) return TX_GAS;
-  }
-
-  const first = await attempt(executor, state, message, env, hi);
-  if (first.failed) {
-    const error = first.result?.error;
-    if (first.result !== undefined && error === "execution reverted") throw revertedError(first.result);
-    if (error === undefined || error === "out of gas") {
-      throw new GasEstimationError(`gas required exceeds allowance (${hi})`);
-    }
-    throw new GasEstimationError(error);
-  }
-  let lo = first.result.gasUsed - 1n;
-  const refunded = (first.result as { gasRefunded?: bigint }).gasRefunded ?? 0n;
-  const optimistic = ((first.result.gasUsed + refunded + CALL_STIPEND) * 64n) / 63n;
-  if (optimistic < hi) {
-    const trial = await attempt(executor, state, message, env, optimistic);
-    if (trial.failed) lo = optimistic;
-    else hi = optimistic;
-  }
-  while (lo + 1n < hi) {
-    if (errorRatio > 0 && Number(hi - lo) / Number(hi) < errorRatio) break;
-    let mid = (hi + lo) / 2n;
-    if (mid > lo * 2n) mid = lo * 2n;
-    const trial = await attempt(executor, state, message, env, mid);
-    if (trial.failed) lo = mid;
-    else hi = mid;
-  }
-  return hi;
+  return searchGasLimit({
+    run: executorTrial(executor, state, message, env),
+    hi,
+    plainTransfer: message.data.length === 0 && message.to !== null && state.getCode(message.to).length === 0,
+    ...(options.errorRatio !== undefined ? { errorRatio: options.errorRatio } : {}),
+  });
 }

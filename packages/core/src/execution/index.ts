@@ -19,13 +19,15 @@
 export { delegationCode, processAuthorizations } from "./authorizations.ts";
 export type { CallTracer } from "./callTracer.ts";
 export { createCallTracer } from "./callTracer.ts";
-export type { EstimateGasOptions } from "./estimateGas.ts";
+export type { EstimateGasOptions, GasSearch, GasTrial } from "./estimateGas.ts";
 export {
   DEFAULT_RPC_GAS_CAP,
   ESTIMATE_GAS_ERROR_RATIO,
   estimateGas,
+  executorTrial,
   GasEstimationError,
   revertedError,
+  searchGasLimit,
 } from "./estimateGas.ts";
 export type { DetailedExecutionResult, EthereumJsExecutorOptions } from "./ethereumjsExecutor.ts";
 export {

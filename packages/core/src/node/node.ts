@@ -6,7 +6,6 @@ import { mkdirSync } from "node:fs";
 import type { Block } from "../chain/types.ts";
 import { type Batcher, createBatcher } from "../da/batcher.ts";
 import type { DataAvailability } from "../da/types.ts";
-import { TransactionRejectedError } from "../errors.ts";
 import { createEthereumJsExecutor } from "../execution/ethereumjsExecutor.ts";
 import { type RpcServer, startRpcServer } from "../rpc/server.ts";
 import type { TxSource } from "../sequencer/ports.ts";
@@ -233,10 +232,7 @@ export async function startNode({ config, daProviders, logger: given }: StartNod
 function poolAsTxSource(pool: TxPool): TxSource {
   return {
     takeExecutable: (max) => pool.takeExecutable(max),
-    release: (txs) => {
-      // A nonce-gap rejection is the pool's "hand it back" path: the transaction returns to its queue.
-      for (const tx of txs) pool.onRejected(tx, new TransactionRejectedError("nonceTooHigh", "block full"));
-    },
+    release: (txs) => pool.release(txs),
     markIncluded: (txs) => {
       for (const tx of txs) pool.onIncluded(tx);
     },

@@ -230,12 +230,12 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
       return executor.traceTransaction(overlay, located.tx, env);
     },
     async traceCall(parameters) {
-      const overlay = overlayFor(parameters);
-      const env = callEnv(parameters.target, parameters.blockOverrides);
-      const { message } = parameters;
-      const nonce = overlay.getAccount(message.from)?.nonce ?? 0n;
-      // Trace a call as the transaction it would be: a message with the sender's current nonce.
-      return executor.traceTransaction(overlay, callAsTransaction(message, nonce, options.chainId), env);
+      if (!executor.traceCall) throw new Error("this executor cannot trace calls");
+      return executor.traceCall(
+        overlayFor(parameters),
+        parameters.message,
+        callEnv(parameters.target, parameters.blockOverrides),
+      );
     },
     callGasCap: () => options.callGasCap ?? sequencer.pendingBlockEnv().gasLimit,
     pendingBlockEnv: () => {
@@ -281,27 +281,5 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
         for (const off of offs) off();
       };
     },
-  };
-}
-
-/** A call message shaped as an unsigned EIP-1559 transaction, for the tracer. */
-function callAsTransaction(message: CallParameters["message"], nonce: bigint, chainId: bigint): Transaction {
-  return {
-    type: 2,
-    chainId,
-    nonce: message.nonce ?? nonce,
-    gasLimit: message.gasLimit,
-    to: message.to,
-    value: message.value,
-    data: message.data,
-    maxFeePerGas: message.maxFeePerGas ?? message.gasPrice ?? 0n,
-    maxPriorityFeePerGas: message.maxPriorityFeePerGas ?? 0n,
-    accessList: message.accessList ?? [],
-    r: 0n,
-    s: 0n,
-    yParity: 0,
-    hash: `0x${"00".repeat(32)}`,
-    from: message.from,
-    raw: new Uint8Array(0),
   };
 }

@@ -4,6 +4,7 @@
  * Messages follow geth so viem's `errors/node.ts` patterns and ethers' parsers recognize them.
  */
 import { ExecutionRevertedError, MachError, TransactionRejectedError } from "../errors.ts";
+import { GasEstimationError } from "../execution/estimateGas.ts";
 
 export const RpcErrorCode = {
   parseError: -32700,
@@ -94,6 +95,8 @@ export function toJsonRpcError(error: unknown): JsonRpcErrorObject {
   if (error instanceof ExecutionRevertedError) {
     return { code: RpcErrorCode.executionReverted, message: error.shortMessage, data: error.data };
   }
+  // geth answers a failed estimate (`gas required exceeds allowance (N)`) with -32000.
+  if (error instanceof GasEstimationError) return { code: RpcErrorCode.server, message: error.shortMessage };
   if (error instanceof MachError) return { code: RpcErrorCode.internal, message: error.shortMessage };
   if (error instanceof Error) return { code: RpcErrorCode.internal, message: error.message };
   return { code: RpcErrorCode.internal, message: "internal error" };

@@ -3,10 +3,10 @@
  * search over `backend.call`), debug_traceTransaction / debug_traceCall (callTracer). A revert answers code 3 with
  * the revert data; other EVM failures answer -32000 with the EVM's message.
  */
-import { bytesToHex, decodeAbiParameters } from "viem";
 import { z } from "zod";
 import type { Address } from "../../chain/types.ts";
-import { ExecutionRevertedError } from "../../errors.ts";
+import { TransactionRejectedError } from "../../errors.ts";
+import { revertedError, searchGasLimit } from "../../execution/estimateGas.ts";
 import type { CallMessage, ExecutionResult } from "../../execution/types.ts";
 import type { CallParameters, StateTarget } from "../backend.ts";
 import { defineMethod, type MethodTable, type RpcContext } from "../context.ts";
@@ -16,7 +16,6 @@ import { blockOverrides, blockParam, type CallRequest, callRequest, hash, stateO
 import { resolveStateTarget, stateFor } from "../resolve.ts";
 
 const ZERO_ADDRESS: Address = "0x0000000000000000000000000000000000000000";
-const ERROR_SELECTOR = "0x08c379a0";
 
 export function toCallMessage(request: CallRequest, gasCap: bigint): CallMessage {
   const gasLimit = request.gas === undefined || request.gas > gasCap ? gasCap : request.gas;
@@ -35,26 +34,10 @@ export function toCallMessage(request: CallRequest, gasCap: bigint): CallMessage
   return message;
 }
 
-/** geth's revert message: `execution reverted` plus the decoded `Error(string)` reason when there is one. */
-export function revertError(returnData: Uint8Array): ExecutionRevertedError {
-  const hex = bytesToHex(returnData);
-  let message = "execution reverted";
-  if (hex.startsWith(ERROR_SELECTOR)) {
-    try {
-      const [reason] = decodeAbiParameters([{ type: "string" }], `0x${hex.slice(10)}`);
-      message = `execution reverted: ${reason}`;
-    } catch {
-      // Not a well-formed Error(string): keep the bare message, the raw data still goes in `data`.
-      message = "execution reverted";
-    }
-  }
-  return new ExecutionRevertedError(message, hex);
-}
-
 /** Throws the JSON-RPC error for a failed execution. */
 function throwFailure(result: ExecutionResult): never {
   if (result.error === undefined || result.error === "execution reverted" || result.error.startsWith("revert")) {
-    throw revertError(result.returnData);
+    throw revertedError(result);
   }
   throw serverError(result.error);
 }
@@ -71,7 +54,7 @@ function callParameters(
   return parameters;
 }
 
-/** geth's estimator: check at the cap, then binary-search the lowest gas limit that succeeds. */
+/** geth's estimator (`execution/estimateGas.ts`) over `backend.call`, capped by balance / fee cap and the gas cap. */
 export async function estimateGas(
   context: RpcContext,
   request: CallRequest,
@@ -82,40 +65,37 @@ export async function estimateGas(
   let hi = request.gas ?? backend.pendingBlockEnv().gasLimit;
   const cap = backend.callGasCap();
   if (hi > cap) hi = cap;
+  const state = stateFor(context, target === "latest" ? undefined : { kind: "number", number: target });
   const feeCap = request.gasPrice ?? request.maxFeePerGas ?? 0n;
   if (feeCap > 0n && request.from !== undefined) {
-    const balance =
-      stateFor(context, target === "latest" ? undefined : { kind: "number", number: target }).getAccount(request.from)
-        ?.balance ?? 0n;
+    const balance = state.getAccount(request.from)?.balance ?? 0n;
     const value = request.value ?? 0n;
     if (value > balance) throw serverError("insufficient funds for transfer");
     const allowance = (balance - value) / feeCap;
     if (hi > allowance) hi = allowance;
   }
-  const run = (gas: bigint) =>
-    backend.call(callParameters(toCallMessage({ ...request, gas }, gas), target, overrides, undefined));
-  const first = await run(hi);
-  if (first.status !== 1) {
-    if (first.error === undefined || first.error === "execution reverted") throw revertError(first.returnData);
-    throw serverError(`gas required exceeds allowance (${hi})`);
-  }
-  let lo = first.gasUsed > 0n ? first.gasUsed - 1n : 0n;
-  // Most calls need only gasUsed plus the 1/64 retained by CALLs; try that before searching.
-  const optimistic = ((first.gasUsed + 2300n) * 64n) / 63n;
-  if (optimistic < hi) {
-    const result = await run(optimistic);
-    if (result.status === 1) hi = optimistic;
-    else lo = optimistic;
-  }
-  while (lo + 1n < hi) {
-    // Stop within 1.5% of the answer, as geth does.
-    if (((hi - lo) * 1000n) / hi < 15n) break;
-    const mid = (lo + hi) / 2n;
-    const result = await run(mid);
-    if (result.status === 1) hi = mid;
-    else lo = mid;
-  }
-  return hi;
+  const data = request.input ?? request.data;
+  const overridden = request.to !== undefined && request.to !== null && overrides?.get(request.to)?.code !== undefined;
+  return searchGasLimit({
+    hi,
+    plainTransfer:
+      (data === undefined || data.length === 0) &&
+      request.to !== undefined &&
+      request.to !== null &&
+      !overridden &&
+      state.getCode(request.to).length === 0,
+    run: async (gas) => {
+      try {
+        return await backend.call(
+          callParameters(toCallMessage({ ...request, gas }, gas), target, overrides, undefined),
+        );
+      } catch (error) {
+        // Too little gas for the intrinsic cost is a failed trial, not an error of the estimate.
+        if (error instanceof TransactionRejectedError && error.reason === "intrinsicGasTooLow") return undefined;
+        throw error;
+      }
+    },
+  });
 }
 
 const tracerConfig = z

@@ -5,8 +5,10 @@
  * `transient` (RPC and network failures, timeouts, a transaction that was mined but reverted after its simulation
  * passed: retry with backoff). `toSettlementError` is the one place viem errors are mapped.
  */
+
+import { artifacts } from "@mach/contracts";
 import { MachError, type MachErrorOptions } from "@mach/core";
-import { BaseError, ContractFunctionRevertedError } from "viem";
+import { type Abi, BaseError, ContractFunctionRevertedError, decodeErrorResult, toFunctionSelector } from "viem";
 
 export type SettlementErrorKind = "transient" | "permanent";
 
@@ -27,6 +29,33 @@ export class SettlementError extends MachError {
 }
 
 /**
+ * Every custom error of Mach's L1 contracts, so that a revert raised by a callee (the verifier under a game's
+ * `attest`, a certificate check under `submitBatch`) is named even though the called contract's ABI lacks it.
+ */
+const machErrorsAbi: Abi = (() => {
+  const bySelector = new Map<string, Abi[number]>();
+  for (const artifact of Object.values(artifacts))
+    for (const item of artifact.abi as Abi)
+      if (item.type === "error") bySelector.set(toFunctionSelector(item as never), item);
+  return [...bySelector.values()];
+})();
+
+function revertNameOf(reverted: ContractFunctionRevertedError): { name?: string; args?: readonly unknown[] } {
+  if (reverted.data)
+    return { name: reverted.data.errorName, ...(reverted.data.args ? { args: reverted.data.args } : {}) };
+  if (reverted.raw && reverted.raw !== "0x") {
+    try {
+      const decoded = decodeErrorResult({ abi: machErrorsAbi, data: reverted.raw });
+      return { name: decoded.errorName, ...(decoded.args ? { args: decoded.args } : {}) };
+    } catch {
+      // Not one of Mach's errors: keep it unnamed (the raw data stays in the cause).
+      return {};
+    }
+  }
+  return reverted.reason === undefined ? {} : { name: "Error", args: [reverted.reason] };
+}
+
+/**
  * Maps an error of a contract call to a `SettlementError`: a decoded revert (viem's `ContractFunctionRevertedError`)
  * is `permanent` and keeps the custom error's name; anything else (transport, timeout, node hiccup) is `transient`.
  */
@@ -35,8 +64,8 @@ export function toSettlementError(operation: string, error: unknown): Settlement
   const reverted =
     error instanceof BaseError ? error.walk((e) => e instanceof ContractFunctionRevertedError) : undefined;
   if (reverted instanceof ContractFunctionRevertedError) {
-    const revertName = reverted.data?.errorName ?? (reverted.reason === undefined ? undefined : "Error");
-    const args = reverted.data?.args?.map((a) => String(a)).join(", ");
+    const { name: revertName, args: revertArgs } = revertNameOf(reverted);
+    const args = revertArgs?.map((a) => String(a)).join(", ");
     const what = revertName === undefined ? "reverted" : `reverted with ${revertName}${args ? `(${args})` : ""}`;
     return new SettlementError("permanent", `${operation} ${what}`, {
       cause: error,

@@ -1,0 +1,272 @@
+import assert from "node:assert/strict";
+import { after, before, beforeEach, describe, it } from "node:test";
+import { disputeGameFactoryAbi, machOutputGameAbi, portalAbi, quorumOutputVerifierAbi } from "@mach/contracts";
+import { type Address, getAddress, type Hash, keccak256, parseEther, stringToHex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import {
+  attachMachL1,
+  computeOutputRoot,
+  createOutputProposer,
+  encodeAttestationProof,
+  encodeOutputGameExtraData,
+  getOutputGame,
+  type OutputRootProof,
+  proposeOutput,
+  recoverOutputAttestationSigner,
+  resolveOutputGame,
+  SettlementError,
+  type SignedOutputAttestation,
+  signOutputAttestation,
+  submitAttestation,
+  toPortalOutputRootProof,
+  toSettlementError,
+} from "../src/index.ts";
+import { l2ChainId, startTestL1, type TestL1 } from "./helpers/l1.ts";
+
+const initBond = parseEther("0.25");
+const challengeWindowSeconds = 100n;
+const l2BlockNumber = 64n;
+const proof: OutputRootProof = {
+  stateRoot: keccak256(stringToHex("state root 64")),
+  messagePasserStorageRoot: keccak256(stringToHex("message passer 64")),
+  blockHash: keccak256(stringToHex("block 64")),
+};
+const outputRoot = computeOutputRoot(proof);
+
+async function rejection(promise: Promise<unknown>): Promise<SettlementError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof SettlementError, `expected a SettlementError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail("expected a rejection");
+}
+
+describe("output proposals and prover attestations", () => {
+  let l1: TestL1;
+  before(async () => {
+    l1 = await startTestL1({ initBond, challengeWindowSeconds, challengeResponseSeconds: 50n });
+  });
+  after(async () => {
+    await l1.close();
+  });
+  beforeEach(async () => {
+    await l1.reset();
+  });
+
+  const proposer = () =>
+    createOutputProposer({
+      walletClient: l1.accounts.deployer,
+      publicClient: l1.publicClient,
+      disputeGameFactory: l1.addresses.disputeGameFactory,
+      gameType: l1.addresses.gameType,
+    });
+  const sign = (
+    signer: Parameters<typeof signOutputAttestation>[0]["account"],
+    root: Hash = outputRoot,
+    block = l2BlockNumber,
+  ) =>
+    signOutputAttestation({
+      account: signer,
+      l1ChainId: l1.l1ChainId,
+      verifier: l1.addresses.outputVerifier,
+      l2ChainId,
+      l2BlockNumber: block,
+      outputRoot: root,
+    });
+  const attest = (game: Address, attestations: readonly SignedOutputAttestation[]) =>
+    submitAttestation({ walletClient: l1.accounts.alice, publicClient: l1.publicClient, game, attestations });
+  const quorum = async () => {
+    const [p0, p1] = l1.provers;
+    assert.ok(p0 && p1);
+    // Deliberately out of address order: the proof encoder sorts.
+    return [await sign(p1), await sign(p0)];
+  };
+
+  it("creates a MachOutputGame for the output root with extraData = abi.encode(l2BlockNumber) and the init bond", async () => {
+    const proposed = await proposer().proposeOutput({ outputRoot, l2BlockNumber });
+    assert.equal(proposed.created, true);
+    assert.equal(proposed.bond, initBond);
+    const l1Contracts = attachMachL1({ publicClient: l1.publicClient, addresses: l1.addresses });
+    const [gameType, , proxy] = await l1Contracts.disputeGameFactory.read.gameAtIndex([proposed.index]);
+    assert.equal(gameType, l1.addresses.gameType);
+    assert.equal(proxy, proposed.game);
+    const game = l1Contracts.outputGame(proposed.game);
+    assert.equal(await game.read.rootClaim(), outputRoot);
+    assert.equal(await game.read.l2SequenceNumber(), l2BlockNumber);
+    assert.equal(await game.read.extraData(), encodeOutputGameExtraData(l2BlockNumber));
+    assert.equal(await game.read.creatorBond(), initBond);
+    assert.equal(await l1.publicClient.getBalance({ address: proposed.game }), initBond);
+    assert.equal(getAddress(await game.read.gameCreator()), getAddress(l1.accounts.deployer.account.address));
+    const receipt = await l1.publicClient.getTransactionReceipt({ hash: proposed.l1TransactionHash as Hash });
+    assert.equal(receipt.blockNumber, proposed.l1BlockNumber);
+  });
+
+  it("returns the existing game when the same output is proposed again", async () => {
+    const first = await proposeOutput({
+      walletClient: l1.accounts.deployer,
+      publicClient: l1.publicClient,
+      disputeGameFactory: l1.addresses.disputeGameFactory,
+      gameType: l1.addresses.gameType,
+      outputRoot,
+      l2BlockNumber,
+    });
+    const other = await proposer().proposeOutput({ outputRoot: keccak256("0x01"), l2BlockNumber: 65n });
+    const again = await proposer().proposeOutput({ outputRoot, l2BlockNumber });
+    assert.deepEqual([again.game, again.index, again.created], [first.game, first.index, false]);
+    assert.equal(other.index, first.index + 1n);
+    const count = await l1.publicClient.readContract({
+      address: l1.addresses.disputeGameFactory,
+      abi: disputeGameFactoryAbi,
+      functionName: "gameCount",
+    });
+    assert.equal(count, 2n);
+  });
+
+  it("fails permanently when the signer is not the configured proposer", async () => {
+    const error = await rejection(
+      proposeOutput({
+        walletClient: l1.accounts.stranger,
+        publicClient: l1.publicClient,
+        disputeGameFactory: l1.addresses.disputeGameFactory,
+        gameType: l1.addresses.gameType,
+        outputRoot,
+        l2BlockNumber,
+      }),
+    );
+    assert.equal(error.kind, "permanent");
+    assert.equal(error.revertName, "BadProposer");
+  });
+
+  it("signs attestations the verifier's EIP-712 digest accepts, recoverable to the prover", async () => {
+    const [p0] = l1.provers;
+    assert.ok(p0);
+    const signed = await sign(p0);
+    assert.equal(signed.signer, p0.address);
+    const recovered = await recoverOutputAttestationSigner({
+      l1ChainId: l1.l1ChainId,
+      verifier: l1.addresses.outputVerifier,
+      l2ChainId,
+      l2BlockNumber,
+      outputRoot,
+      signature: signed.signature,
+    });
+    assert.equal(recovered, p0.address);
+    const [p1] = l1.provers.slice(1);
+    assert.ok(p1);
+    const proofBytes = encodeAttestationProof([signed, await sign(p1)]);
+    assert.equal(
+      await l1.publicClient.readContract({
+        address: l1.addresses.outputVerifier,
+        abi: quorumOutputVerifierAbi,
+        functionName: "verifyOutput",
+        args: [l2ChainId, l2BlockNumber, outputRoot, proofBytes],
+      }),
+      true,
+    );
+  });
+
+  it("takes an attested, unchallenged game to DEFENDER_WINS only after the challenge window", async () => {
+    const { game } = await proposer().proposeOutput({ outputRoot, l2BlockNumber });
+    const attested = await attest(game, await quorum());
+    let state = await getOutputGame({ publicClient: l1.publicClient, game });
+    assert.equal(state.status, "inProgress");
+    assert.equal(state.rootClaim, outputRoot);
+    assert.equal(state.l2BlockNumber, l2BlockNumber);
+    const block = await l1.publicClient.getBlock({ blockNumber: attested.l1BlockNumber });
+    assert.equal(state.attestedAt, block.timestamp);
+    assert.equal(state.challengeWindowEndsAt, state.createdAt + challengeWindowSeconds);
+
+    const resolve = () => resolveOutputGame({ walletClient: l1.accounts.alice, publicClient: l1.publicClient, game });
+    const early = await rejection(resolve());
+    assert.equal(early.kind, "permanent");
+    assert.equal(early.revertName, "ChallengeWindowOpen");
+
+    const now = (await l1.publicClient.getBlock()).timestamp;
+    await l1.increaseTime(state.challengeWindowEndsAt - now + 1n);
+    const resolved = await resolve();
+    assert.equal(resolved.status, "defenderWins");
+    state = await getOutputGame({ publicClient: l1.publicClient, game });
+    assert.equal(state.status, "defenderWins");
+    assert.ok(state.resolvedAt > state.challengeWindowEndsAt);
+    const credit = await l1.publicClient.readContract({
+      address: game,
+      abi: machOutputGameAbi,
+      functionName: "credit",
+      args: [l1.accounts.deployer.account.address],
+    });
+    assert.equal(credit, initBond, "the proposer's bond is credited back");
+  });
+
+  it("does not resolve a game nobody attested, even after the window", async () => {
+    const { game } = await proposer().proposeOutput({ outputRoot, l2BlockNumber });
+    await l1.increaseTime(challengeWindowSeconds + 1n);
+    const error = await rejection(
+      resolveOutputGame({ walletClient: l1.accounts.alice, publicClient: l1.publicClient, game }),
+    );
+    assert.equal(error.revertName, "NotAttested");
+    assert.equal((await getOutputGame({ publicClient: l1.publicClient, game })).status, "inProgress");
+  });
+
+  it("rejects attestations below the quorum, by unregistered keys, over another block, or given twice", async () => {
+    const { game } = await proposer().proposeOutput({ outputRoot, l2BlockNumber });
+    const [p0, p1] = l1.provers;
+    assert.ok(p0 && p1);
+    const outsider = privateKeyToAccount(keccak256(stringToHex("not a prover")));
+    const cases: [readonly string[], SignedOutputAttestation[]][] = [
+      [["QuorumNotReached"], [await sign(p0)]],
+      [["NotProver"], [await sign(p0), await sign(outsider)]],
+      // Signed over another block, the signature recovers to some other address than p1: not a prover, or (as the
+      // proof was ordered by the claimed signer) out of order.
+      [
+        ["NotProver", "SignersNotSorted"],
+        [await sign(p0), await sign(p1, outputRoot, l2BlockNumber + 1n)],
+      ],
+      // The same prover twice counts once: below the quorum.
+      [["QuorumNotReached"], [await sign(p0), await sign(p0)]],
+    ];
+    for (const [revertNames, attestations] of cases) {
+      const error = await rejection(attest(game, attestations));
+      assert.equal(error.kind, "permanent");
+      assert.ok(revertNames.includes(error.revertName ?? ""), `${error.revertName} not in ${revertNames.join(", ")}`);
+    }
+    await attest(game, await quorum());
+    const twice = await rejection(attest(game, await quorum()));
+    assert.equal(twice.revertName, "AlreadyAttested");
+  });
+
+  it("computes the output root the Portal checks withdrawal proofs against", async () => {
+    const { index } = await proposer().proposeOutput({ outputRoot, l2BlockNumber });
+    const withdrawal = {
+      nonce: 1n << 240n,
+      sender: l1.accounts.alice.account.address,
+      target: l1.accounts.alice.account.address,
+      value: 0n,
+      gasLimit: 100_000n,
+      data: "0x",
+    } as const;
+    const prove = async (outputRootProof: ReturnType<typeof toPortalOutputRootProof>) => {
+      try {
+        await l1.publicClient.simulateContract({
+          address: l1.addresses.portal,
+          abi: portalAbi,
+          functionName: "proveWithdrawalTransaction",
+          args: [withdrawal, index, outputRootProof, []],
+          account: l1.accounts.alice.account,
+        });
+      } catch (error) {
+        return toSettlementError("proveWithdrawalTransaction", error);
+      }
+      assert.fail("expected a revert");
+    };
+    // The portal accepted the output root (hash of the proof == game's root claim) and went on to the storage proof.
+    const matched = await prove(toPortalOutputRootProof(proof));
+    assert.notEqual(matched.revertName, "InvalidProof");
+    assert.match(matched.message, /MerkleTrie/);
+    const tampered = await prove(
+      toPortalOutputRootProof({ ...proof, stateRoot: keccak256(stringToHex("another state")) }),
+    );
+    assert.equal(tampered.revertName, "InvalidProof");
+  });
+});

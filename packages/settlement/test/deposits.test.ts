@@ -182,6 +182,43 @@ describe("Portal deposits", () => {
     }
   });
 
+  it("polls on its own until stopped, and stops cleanly", async () => {
+    const hash = await deposit({ data: "0xcc" });
+    const { blockNumber } = await l1.publicClient.waitForTransactionReceipt({ hash });
+    const errors: SettlementError[] = [];
+    let resolveDelivered: (deposits: readonly L1Deposit[]) => void = () => {};
+    const delivered = new Promise<readonly L1Deposit[]>((resolve) => {
+      resolveDelivered = resolve;
+    });
+    const watch = watchDeposits({
+      publicClient: l1.publicClient,
+      portal: l1.addresses.portal,
+      fromBlock: l1.addresses.deployBlock,
+      confirmations: 2,
+      pollingIntervalMs: 5,
+      onDeposits: (deposits) => {
+        if (deposits.length > 0) resolveDelivered(deposits);
+      },
+      onError: (error) => errors.push(error),
+    });
+    try {
+      // The deposit needs one more block on top; the watcher finds it on a later poll without being driven.
+      await l1.mine();
+      const deposits = await delivered;
+      assert.deepEqual(
+        deposits.map((d) => [d.l1BlockNumber, d.transaction.data[0]]),
+        [[blockNumber, 0xcc]],
+      );
+    } finally {
+      await watch.stop();
+    }
+    const stoppedAt = watch.nextBlock();
+    await l1.mine(2);
+    await watch.poll();
+    assert.equal(watch.nextBlock(), stoppedAt);
+    assert.deepEqual(errors, []);
+  });
+
   it("reports a reorg below the confirmation depth as a permanent error and stops", async () => {
     const errors: SettlementError[] = [];
     let deliveredUpTo = 0n;

@@ -4,7 +4,6 @@
  * run.ts). Exits 1 when a suite failed (its error is in results.json and on stderr), 2 on bad usage.
  */
 import { BenchUsageError, parseBenchOptions, USAGE } from "./options.ts";
-import { renderProfile } from "./report/profileTable.ts";
 import { runBench } from "./run.ts";
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -25,13 +24,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.stdout.write(
     `signing (not timed in any figure): ${results.signing.txPerSecond.toFixed(0)} tx/s with ${results.signing.backend} secp256k1\n\n`,
   );
-  if (results.profile) process.stdout.write(`${renderProfile(results.profile)}\n`);
+  if (results.profile) process.stdout.write(`${output.table}\n`);
   else {
     process.stdout.write(`${output.table}\n`);
     for (const [figure, reason] of Object.entries(results.unavailable))
       process.stdout.write(`not measured: ${figure}: ${reason}\n`);
   }
-  process.stdout.write(`\nwrote ${output.files.json}\n      ${output.files.svg}\n      ${output.files.markdown}\n`);
+  const written = [output.files.json, output.files.table, output.files.svg, output.files.markdown].filter(
+    (f) => f !== undefined,
+  );
+  process.stdout.write(`\nwrote ${written.join("\n      ")}\n`);
   for (const [name, error] of Object.entries(output.errors)) process.stderr.write(`\n${name} failed:\n${error}\n`);
   return Object.keys(output.errors).length > 0 ? 1 : 0;
 }

@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import type { BenchOptions } from "./options.ts";
 import { buildRunWorkloads, FULL_PLAN, QUICK_PLAN } from "./plan.ts";
 import { chartPanels, renderChart } from "./report/chart.ts";
+import { renderProfile } from "./report/profileTable.ts";
 import { createProgress, type Progress } from "./report/progress.ts";
 import { type BenchResults, type EndToEndResult, machineInfo, RESULTS_VERSION } from "./report/results.ts";
 import { renderMarkdown, renderTable, resultRows } from "./report/rows.ts";
@@ -24,7 +25,8 @@ import { createWorld } from "./workloads/world.ts";
 export interface RunOutput {
   readonly results: BenchResults;
   readonly dir: string;
-  readonly files: { readonly json: string; readonly svg: string; readonly table: string; readonly markdown: string };
+  /** `svg` and `markdown` are absent for a profile run. */
+  readonly files: { readonly json: string; readonly table: string; readonly svg?: string; readonly markdown?: string };
   readonly table: string;
   /** Suites or targets that failed (their figures are missing from the results). */
   readonly errors: Readonly<Record<string, string>>;

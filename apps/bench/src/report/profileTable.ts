@@ -13,5 +13,8 @@ export function renderProfile(summary: ProfileSummary): string {
       `${e.selfMs.toFixed(0).padStart(9)}  ${e.selfPercent.toFixed(1).padStart(6)}%  ${e.functionName}  (${e.location})`,
     );
   }
+  lines.push("", "  self ms   self %  area");
+  for (const a of summary.areas)
+    lines.push(`${a.selfMs.toFixed(0).padStart(9)}  ${a.selfPercent.toFixed(1).padStart(6)}%  ${a.area}`);
   return lines.join("\n");
 }

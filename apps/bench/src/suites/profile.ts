@@ -38,6 +38,25 @@ export interface ProfileSummary {
   /** Share of samples outside JS: idle, GC, program (native). */
   readonly idlePercent: number;
   readonly top: ProfileEntry[];
+  /** Self time by area: a folder of packages/core/src, a dependency, or a V8 bucket (GC, idle, native). */
+  readonly areas: { readonly area: string; readonly selfMs: number; readonly selfPercent: number }[];
+}
+
+/** The area a location belongs to: `core/<folder>`, the npm package, or the V8 bucket for native frames. */
+export function areaOf(functionName: string, location: string): string {
+  if (location === "(native)") {
+    if (functionName === "(garbage collector)" || functionName === "(idle)" || functionName === "(program)")
+      return functionName;
+    return "(native: I/O, regexps, builtins)";
+  }
+  const core = /^packages\/core\/src\/([^/]+)\//.exec(location);
+  if (core) return `core/${core[1]}`;
+  if (location.startsWith("packages/") || location.startsWith("apps/"))
+    return location.split("/").slice(0, 2).join("/");
+  if (location.startsWith("node:")) return "node internals";
+  if (location.startsWith("wasm://")) return "wasm (hash-wasm keccak)";
+  const pkg = /^(@[^/]+\/[^/]+|[^/]+)\//.exec(location);
+  return pkg ? (pkg[1] as string) : location;
 }
 
 function shortLocation(url: string, line: number): string {
@@ -83,7 +102,16 @@ export function summarizeProfile(profile: CpuProfile, limit = 20): Omit<ProfileS
       selfMs: e.us / 1000,
       selfPercent: totalUs === 0 ? 0 : (100 * e.us) / totalUs,
     }));
-  return { totalMs: totalUs / 1000, idlePercent: totalUs === 0 ? 0 : (100 * idleUs) / totalUs, top };
+  const byArea = new Map<string, number>();
+  for (const e of byFunction.values()) {
+    const area = areaOf(e.functionName, e.location);
+    byArea.set(area, (byArea.get(area) ?? 0) + e.us);
+  }
+  const areas = [...byArea.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([area, us]) => ({ area, selfMs: us / 1000, selfPercent: totalUs === 0 ? 0 : (100 * us) / totalUs }));
+  return { totalMs: totalUs / 1000, idlePercent: totalUs === 0 ? 0 : (100 * idleUs) / totalUs, top, areas };
 }
 
 export interface ProfileParameters {

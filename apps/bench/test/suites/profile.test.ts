@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type CpuProfile, summarizeProfile } from "../../src/suites/profile.ts";
+import { areaOf, type CpuProfile, summarizeProfile } from "../../src/suites/profile.ts";
 
 describe("summarizeProfile", () => {
   it("ranks functions by self time summed over their nodes and samples", () => {
@@ -31,6 +31,10 @@ describe("summarizeProfile", () => {
       endTime: 1200,
     };
     const summary = summarizeProfile(profile, 2);
+    assert.deepEqual(
+      summary.areas.map((a) => a.area),
+      ["(idle)", "hash-wasm"],
+    );
     assert.equal(summary.totalMs, 1.2);
     assert.equal(summary.idlePercent.toFixed(1), "41.7");
     assert.deepEqual(
@@ -44,5 +48,16 @@ describe("summarizeProfile", () => {
     const execute = all.top.find((e) => e.functionName === "execute");
     assert.equal(execute?.selfMs, 0.3);
     assert.equal(execute?.location, "packages/core/src/execution/x.ts:10");
+  });
+});
+
+describe("areaOf", () => {
+  it("attributes frames to core folders, packages and V8 buckets", () => {
+    assert.equal(areaOf("pop", "packages/core/src/txpool/pool.ts:475"), "core/txpool");
+    assert.equal(areaOf("runStep", "@ethereumjs/evm/dist/esm/interpreter.js:211"), "@ethereumjs/evm");
+    assert.equal(areaOf("getBinaryFast", "lmdb/read.js:81"), "lmdb");
+    assert.equal(areaOf("(garbage collector)", "(native)"), "(garbage collector)");
+    assert.equal(areaOf("writev", "(native)"), "(native: I/O, regexps, builtins)");
+    assert.equal(areaOf("f", "node:internal/x:1"), "node internals");
   });
 });

@@ -1,8 +1,21 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { disputeGameFactoryAbi, machOutputGameAbi, portalAbi, quorumOutputVerifierAbi } from "@mach/contracts";
-import { type Address, getAddress, type Hash, keccak256, parseEther, stringToHex } from "viem";
+import { machL2ChainContracts } from "@mach/contracts/deploy";
+import {
+  type Address,
+  createPublicClient,
+  custom,
+  defineChain,
+  getAddress,
+  type Hash,
+  keccak256,
+  parseEther,
+  stringToHex,
+} from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { hardhat } from "viem/chains";
+import { chainConfig, publicActionsL1 } from "viem/op-stack";
 import {
   attachMachL1,
   computeOutputRoot,
@@ -137,6 +150,29 @@ describe("output proposals and prover attestations", () => {
     );
     assert.equal(error.kind, "permanent");
     assert.equal(error.revertName, "BadProposer");
+  });
+
+  it("is found by viem's op-stack getL2Output as the output for earlier L2 blocks", async () => {
+    const proposed = await proposer().proposeOutput({ outputRoot, l2BlockNumber });
+    const l1Chain = defineChain({ ...hardhat, contracts: { multicall3: { address: l1.addresses.multicall3 } } });
+    const l2Chain = defineChain({
+      ...chainConfig,
+      id: Number(l2ChainId),
+      name: "Mach test L2",
+      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+      rpcUrls: { default: { http: ["http://127.0.0.1:0"] } },
+      sourceId: l1Chain.id,
+      contracts: { ...chainConfig.contracts, ...machL2ChainContracts(l1.addresses, l1Chain.id) },
+    });
+    const opStack = createPublicClient({
+      chain: l1Chain,
+      transport: custom(l1.provider, { retryCount: 0 }),
+    }).extend(publicActionsL1());
+    const output = await opStack.getL2Output({ l2BlockNumber: l2BlockNumber - 1n, targetChain: l2Chain });
+    assert.deepEqual(
+      [output.outputRoot, output.l2BlockNumber, output.outputIndex],
+      [outputRoot, l2BlockNumber, proposed.index],
+    );
   });
 
   it("signs attestations the verifier's EIP-712 digest accepts, recoverable to the prover", async () => {

@@ -2,7 +2,7 @@
 // clients, deterministic prover keys, and the post-deploy snapshot to restore between tests.
 import { deployMachL1, type MachL1Addresses, type MachL1DeployConfig } from "@mach/contracts/deploy";
 import { network } from "hardhat";
-import { type Hex, keccak256, type PublicClient, stringToHex } from "viem";
+import { type EIP1193Provider, type Hex, keccak256, type PublicClient, stringToHex } from "viem";
 import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 import type { L1WalletClient } from "../../src/index.ts";
 
@@ -26,6 +26,8 @@ export interface TestL1 {
     readonly stranger: L1WalletClient;
   };
   readonly provers: readonly PrivateKeyAccount[];
+  /** The EIP-1193 provider of the in-process network (for extra viem clients). */
+  readonly provider: EIP1193Provider;
   /** JSON-RPC straight to the node (evm_increaseTime, evm_mine, evm_snapshot, …). */
   rpc(method: string, params?: unknown[]): Promise<unknown>;
   mine(blocks?: number): Promise<void>;
@@ -65,6 +67,7 @@ export async function startTestL1(overrides: Partial<MachL1DeployConfig> = {}): 
     addresses,
     accounts: { deployer, batcher, alice, stranger },
     provers,
+    provider: connection.provider as unknown as EIP1193Provider,
     rpc,
     async mine(blocks = 1) {
       for (let i = 0; i < blocks; i++) await rpc("evm_mine");

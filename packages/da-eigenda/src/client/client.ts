@@ -14,12 +14,7 @@ import { type BlobHeader, computeBlobKey, paymentStateDigest } from "../blob/blo
 import { createSecp256k1Signer, fromHex, toHex } from "../blob/signer.ts";
 import { type BlobCommitter, createInlineCommitter, createWorkerCommitter } from "../kzg/committer.ts";
 import { loadGnarkSrsFiles, readMachSrsFile, readMachSrsPointCount, type Srs } from "../kzg/srs.ts";
-import {
-  blobSymbolsForPayload,
-  decodePayloadFromBlob,
-  encodePayloadToBlob,
-  maxPayloadBytesForSymbols,
-} from "../payload/encoding.ts";
+import { decodePayloadFromBlob, encodePayloadToBlob, maxPayloadBytesForSymbols } from "../payload/encoding.ts";
 import { decodeEigenDaPointer, type EigenDaCertificate, encodeEigenDaPointer } from "../pointer/pointer.ts";
 import { BlobHeaderFormatError, blobHeaderFromMessage, blobHeaderToMessage, bytesToBigint } from "../wire/convert.ts";
 import { BlobStatus, type BlobStatusReplyMessage, blobStatusName } from "../wire/protos.ts";
@@ -90,6 +85,7 @@ export function createEigenDaClient(
   };
 
   // On-demand payments: cumulative_payment must strictly increase; start from what the disperser has recorded.
+  let onDemandQueue: Promise<unknown> = Promise.resolve();
   let cumulativePayment: bigint | undefined;
   let paymentParams: { minNumSymbols: bigint; pricePerSymbol: bigint } | undefined;
   const nextCumulativePayment = async (symbols: number): Promise<bigint> => {
@@ -224,39 +220,51 @@ export function createEigenDaClient(
       const commitStartedAt = performance.now();
       const commitment = await committer.commit(blob);
       metrics?.commitmentSeconds.observe((performance.now() - commitStartedAt) / 1000);
-      const header: BlobHeader = {
-        version: options.blobVersion,
-        quorumNumbers: options.quorumNumbers,
-        commitment,
-        paymentHeader: {
-          accountId: signer.address,
-          timestampNs: nextTimestampNs(),
-          cumulativePayment: await nextCumulativePayment(blobSymbolsForPayload(data.length)),
-        },
-      };
-      const blobKey = computeBlobKey(header);
-      let retried = false;
-      try {
-        const reply = await disperser.disperseBlob(
-          {
-            blob,
-            blobHeader: blobHeaderToMessage(header),
-            signature: signer.signDigest(blobKey),
-            anchorSignature: new Uint8Array(0),
-            disperserId: 0,
-            chainId: new Uint8Array(0),
+      // On-demand dispersals must reach the disperser in cumulative-payment order: serialize them.
+      const dispatch = async (): Promise<Uint8Array> => {
+        const header: BlobHeader = {
+          version: options.blobVersion,
+          quorumNumbers: options.quorumNumbers,
+          commitment,
+          paymentHeader: {
+            accountId: signer.address,
+            timestampNs: nextTimestampNs(),
+            cumulativePayment: await nextCumulativePayment(commitment.length),
           },
-          { onRetry: () => (retried = true) },
-        );
-        if (toHex(reply.blobKey) !== toHex(blobKey)) {
-          throw new DaError("permanent", "EigenDA disperser computed another blob key", {
-            details: `client ${toHex(blobKey)}, disperser ${toHex(reply.blobKey)}`,
-          });
+        };
+        const blobKey = computeBlobKey(header);
+        let retried = false;
+        try {
+          const reply = await disperser.disperseBlob(
+            {
+              blob,
+              blobHeader: blobHeaderToMessage(header),
+              signature: signer.signDigest(blobKey),
+              anchorSignature: new Uint8Array(0),
+              disperserId: 0,
+              chainId: new Uint8Array(0),
+            },
+            { onRetry: () => (retried = true) },
+          );
+          if (toHex(reply.blobKey) !== toHex(blobKey)) {
+            throw new DaError("permanent", "EigenDA disperser computed another blob key", {
+              details: `client ${toHex(blobKey)}, disperser ${toHex(reply.blobKey)}`,
+            });
+          }
+        } catch (error) {
+          // A retried DisperseBlob that finds its own key already stored means the first attempt landed.
+          const alreadyStored = retried && grpcCodeOf(error) === grpcStatus.ALREADY_EXISTS;
+          if (!alreadyStored) throw error;
         }
-      } catch (error) {
-        // A retried DisperseBlob that finds its own key already stored means the first attempt landed.
-        const alreadyStored = retried && grpcCodeOf(error) === grpcStatus.ALREADY_EXISTS;
-        if (!alreadyStored) throw error;
+        return blobKey;
+      };
+      let blobKey: Uint8Array;
+      if (options.paymentMode === "on-demand") {
+        const turn = onDemandQueue.then(dispatch, dispatch);
+        onDemandQueue = turn.catch(() => undefined);
+        blobKey = await turn;
+      } else {
+        blobKey = await dispatch();
       }
       logger.debug({ id: toHex(blobKey), bytes: data.length, symbols: commitment.length }, "eigenda blob dispersed");
       return makeHandle(blobKey, submittedAt);

@@ -152,17 +152,26 @@ describe("EigenDA client against the stand-in over gRPC", () => {
     }
   });
 
-  it("pays on demand: cumulative payment starts from GetPaymentState and increases per blob", async () => {
-    const da = client({ paymentMode: "on-demand" });
+  it("pays on demand: cumulative payment starts from GetPaymentState and increases per blob, also concurrently", async () => {
+    const da = client({ paymentMode: "on-demand", quorumNumbers: [0] });
     try {
-      const first = decodeEigenDaPointer(await (await da.submit(text("paid 1"))).wait());
-      const second = decodeEigenDaPointer(await (await da.submit(text("paid 2"))).wait());
-      const paid = (c: typeof first) =>
+      const paid = (pointer: Uint8Array) =>
         BigInt(
-          toHex(c.blobInclusionInfo.blobCertificate?.blobHeader?.paymentHeader?.cumulativePayment ?? new Uint8Array()),
+          toHex(
+            decodeEigenDaPointer(pointer).blobInclusionInfo.blobCertificate?.blobHeader?.paymentHeader
+              ?.cumulativePayment ?? new Uint8Array(),
+          ),
         );
+      const first = await (await da.submit(text("paid 1"))).wait();
+      // Concurrent submissions reach the disperser in payment order, so none is refused as underpaid.
+      const handles = await Promise.all([text("paid 2"), text("paid 3"), text("paid 4")].map((d) => da.submit(d)));
+      const payments = [paid(first), ...(await Promise.all(handles.map((h) => h.wait()))).map(paid)].sort((a, b) =>
+        a < b ? -1 : 1,
+      );
       // minNumSymbols 4096 × pricePerSymbol 447 gwei per blob (the stand-in's defaults).
-      assert.equal(paid(second) - paid(first), 4096n * 447_000_000n);
+      for (let i = 1; i < payments.length; i++) {
+        assert.equal((payments[i] as bigint) - (payments[i - 1] as bigint), 4096n * 447_000_000n);
+      }
     } finally {
       await da.close();
     }

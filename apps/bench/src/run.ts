@@ -179,14 +179,15 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
     markdown: join(dir, "table.md"),
   };
   writeFileSync(files.json, `${JSON.stringify({ ...results, errors }, null, 2)}\n`);
+  if (results.profile) {
+    // A profile run has no comparison figures: its table is the ranked functions and areas.
+    const profileTable = renderProfile(results.profile);
+    writeFileSync(files.table, `${profileTable}\n`);
+    return { results, dir, files: { json: files.json, table: files.table }, table: profileTable, errors };
+  }
   const m = results.machine;
-  writeFileSync(
-    files.svg,
-    renderChart(
-      chartPanels(results),
-      `${plan.mode} run, seed ${options.seed}, ${m.cores} cores (${m.cpuModel}), Node ${m.node}, ${startedAt.toISOString()}`,
-    ),
-  );
+  const subtitle = `${plan.mode} run, seed ${options.seed}, ${m.cores} cores (${m.cpuModel}), Node ${m.node}, load average ${m.loadAverage1m.toFixed(2)}, ${startedAt.toISOString()}`;
+  writeFileSync(files.svg, renderChart(chartPanels(results), subtitle));
   writeFileSync(files.table, `${table}\n`);
   writeFileSync(files.markdown, `${renderMarkdown(rows)}\n`);
   return { results, dir, files, table, errors };

@@ -4,7 +4,7 @@ import type { ProfileSummary } from "../suites/profile.ts";
 export function renderProfile(summary: ProfileSummary): string {
   const lines = [
     `Sequencer profile, ${summary.workload} load${summary.load ? ` (${summary.load.transactions} tx at ${summary.load.txPerSecond.toFixed(0)} tx/s)` : ""}: ${(summary.totalMs / 1000).toFixed(1)} s sampled, ${summary.idlePercent.toFixed(1)}% idle`,
-    `profile: ${summary.profileFile}`,
+    `profile: ${summary.profileFile} (counted: ${summary.window})`,
     "",
     "  self ms   self %  function  (location)",
   ];

@@ -34,6 +34,8 @@ export interface ProfileSummary {
   readonly workload: string;
   readonly load?: ThroughputFigure;
   readonly profileFile: string;
+  /** Which samples were counted. */
+  readonly window: string;
   readonly totalMs: number;
   /** Share of samples outside JS: idle, GC, program (native). */
   readonly idlePercent: number;
@@ -70,12 +72,29 @@ function shortLocation(url: string, line: number): string {
   return `${short}:${line + 1}`;
 }
 
-/** Ranks functions of a profile by self time (samples landing in them), top `limit`. */
-export function summarizeProfile(profile: CpuProfile, limit = 20): Omit<ProfileSummary, "workload" | "profileFile"> {
+/** A time window in the profile's clock (µs of the monotonic clock, as `process.hrtime` reads it on Linux). */
+export interface ProfileWindow {
+  readonly startUs: number;
+  readonly endUs: number;
+}
+
+/**
+ * Ranks functions of a profile by self time (samples landing in them), top `limit`. With `window`, only samples
+ * taken inside it count (the load, not the node's start-up and shutdown).
+ */
+export function summarizeProfile(
+  profile: CpuProfile,
+  limit = 20,
+  window?: ProfileWindow,
+): Omit<ProfileSummary, "workload" | "profileFile" | "window"> {
   const nodeById = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
+  let at = profile.startTime;
   profile.samples.forEach((id, i) => {
-    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (window !== undefined && (at < window.startUs || at > window.endUs)) return;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
   });
   const byFunction = new Map<string, { functionName: string; location: string; us: number }>();
   let totalUs = 0;
@@ -127,6 +146,8 @@ export async function runProfile(parameters: ProfileParameters): Promise<Profile
   parameters.progress?.status("profile: starting Mach under --cpu-prof");
   const node = await startMachNode({ alloc: parameters.alloc, cpuProfDir: profileDir });
   let load: ThroughputFigure;
+  const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+  const loadWindow = { startUs: nowUs(), endUs: 0 };
   try {
     parameters.progress?.status("profile: ERC-20 load over HTTP batches");
     load = await measureHttpThroughput(
@@ -135,6 +156,7 @@ export async function runProfile(parameters: ProfileParameters): Promise<Profile
       parameters.load,
       parameters.progress,
     );
+    loadWindow.endUs = nowUs();
   } finally {
     await node.close();
   }
@@ -142,5 +164,14 @@ export async function runProfile(parameters: ProfileParameters): Promise<Profile
   if (file === undefined) throw new Error(`the node wrote no .cpuprofile into ${profileDir} (did it exit cleanly?)`);
   const profileFile = join(profileDir, file);
   const profile = JSON.parse(readFileSync(profileFile, "utf8")) as CpuProfile;
-  return { workload: "erc20", load, profileFile, ...summarizeProfile(profile) };
+  // Both processes read CLOCK_MONOTONIC on Linux, so the load's window can be cut out of the node's profile; if the
+  // clocks do not line up (the window misses the profile), the whole process is summarised and says so.
+  const aligned = loadWindow.startUs > profile.startTime && loadWindow.endUs < profile.endTime;
+  return {
+    workload: "erc20",
+    load,
+    profileFile,
+    window: aligned ? "the load only (start-up and shutdown excluded)" : "the whole node process",
+    ...summarizeProfile(profile, 20, aligned ? loadWindow : undefined),
+  };
 }

@@ -61,3 +61,26 @@ describe("areaOf", () => {
     assert.equal(areaOf("f", "node:internal/x:1"), "node internals");
   });
 });
+
+describe("summarizeProfile with a window", () => {
+  it("counts only samples taken inside the window", () => {
+    const profile: CpuProfile = {
+      nodes: [
+        { id: 1, callFrame: { functionName: "startup", url: "", lineNumber: -1 } },
+        {
+          id: 2,
+          callFrame: { functionName: "work", url: "file:///w/packages/core/src/txpool/pool.ts", lineNumber: 0 },
+        },
+      ],
+      samples: [1, 2, 2, 1],
+      timeDeltas: [10, 10, 10, 10],
+      startTime: 1000,
+      endTime: 1040,
+    };
+    const summary = summarizeProfile(profile, 10, { startUs: 1015, endUs: 1035 });
+    assert.deepEqual(
+      summary.top.map((e) => [e.functionName, e.selfMs]),
+      [["work", 0.02]],
+    );
+  });
+});

@@ -149,42 +149,30 @@ export async function getOutputGame({
   readonly publicClient: PublicClient;
   readonly game: Address;
 }): Promise<OutputGameState> {
-  const read = <
-    functionName extends
-      | "status"
-      | "rootClaim"
-      | "l2BlockNumber"
-      | "createdAt"
-      | "attestedAt"
-      | "resolvedAt"
-      | "challengeWindowSeconds"
-      | "challenger",
-  >(
-    functionName: functionName,
-  ) => publicClient.readContract({ address: game, abi: machOutputGameAbi, functionName });
+  const contract = { address: game, abi: machOutputGameAbi } as const;
   try {
     const [status, rootClaim, l2BlockNumber, createdAt, attestedAt, resolvedAt, window, challenger] = await Promise.all(
       [
-        read("status"),
-        read("rootClaim"),
-        read("l2BlockNumber"),
-        read("createdAt"),
-        read("attestedAt"),
-        read("resolvedAt"),
-        read("challengeWindowSeconds"),
-        read("challenger"),
+        publicClient.readContract({ ...contract, functionName: "status" }),
+        publicClient.readContract({ ...contract, functionName: "rootClaim" }),
+        publicClient.readContract({ ...contract, functionName: "l2BlockNumber" }),
+        publicClient.readContract({ ...contract, functionName: "createdAt" }),
+        publicClient.readContract({ ...contract, functionName: "attestedAt" }),
+        publicClient.readContract({ ...contract, functionName: "resolvedAt" }),
+        publicClient.readContract({ ...contract, functionName: "challengeWindowSeconds" }),
+        publicClient.readContract({ ...contract, functionName: "challenger" }),
       ],
     );
     return {
       game: getAddress(game),
-      status: statusName(Number(status)),
-      rootClaim: rootClaim as Hash,
-      l2BlockNumber: l2BlockNumber as bigint,
-      createdAt: BigInt(createdAt as bigint),
-      attestedAt: BigInt(attestedAt as bigint),
-      resolvedAt: BigInt(resolvedAt as bigint),
-      challengeWindowEndsAt: BigInt(createdAt as bigint) + BigInt(window as bigint),
-      challenger: BigInt(challenger as Address) === 0n ? null : getAddress(challenger as Address),
+      status: statusName(status),
+      rootClaim,
+      l2BlockNumber,
+      createdAt,
+      attestedAt,
+      resolvedAt,
+      challengeWindowEndsAt: createdAt + window,
+      challenger: BigInt(challenger) === 0n ? null : getAddress(challenger),
     };
   } catch (error) {
     throw toSettlementError(`reading MachOutputGame(${game})`, error);
@@ -213,4 +201,60 @@ export async function resolveOutputGame(parameters: {
   });
   const { status } = await getOutputGame({ publicClient: parameters.publicClient, game: parameters.game });
   return { l1TransactionHash: receipt.transactionHash, l1BlockNumber: receipt.blockNumber, status };
+}
+
+/** Opens the game's one challenge, paying its `challengeBond` (read from the game). */
+export async function challengeOutputGame(parameters: {
+  readonly walletClient: L1WalletClient;
+  readonly publicClient: PublicClient;
+  readonly game: Address;
+  readonly confirmations?: number;
+}): Promise<L1Write> {
+  let bond: bigint;
+  try {
+    bond = await parameters.publicClient.readContract({
+      address: parameters.game,
+      abi: machOutputGameAbi,
+      functionName: "challengeBond",
+    });
+  } catch (error) {
+    throw toSettlementError(`MachOutputGame(${parameters.game}).challengeBond`, error);
+  }
+  const receipt = await writeContractAndWait({
+    walletClient: parameters.walletClient,
+    publicClient: parameters.publicClient,
+    address: parameters.game,
+    abi: machOutputGameAbi,
+    functionName: "challenge",
+    args: [],
+    value: bond,
+    confirmations: parameters.confirmations ?? 1,
+    operation: `MachOutputGame(${parameters.game}).challenge`,
+  });
+  return { l1TransactionHash: receipt.transactionHash, l1BlockNumber: receipt.blockNumber };
+}
+
+/**
+ * Backs the open challenge with a quorum's attestations of a different output root for the game's block: the game
+ * resolves `CHALLENGER_WINS` at once.
+ */
+export async function proveOutputChallenge(parameters: {
+  readonly walletClient: L1WalletClient;
+  readonly publicClient: PublicClient;
+  readonly game: Address;
+  readonly conflictingOutputRoot: Hash;
+  readonly attestations: readonly SignedOutputAttestation[];
+  readonly confirmations?: number;
+}): Promise<L1Write> {
+  const receipt = await writeContractAndWait({
+    walletClient: parameters.walletClient,
+    publicClient: parameters.publicClient,
+    address: parameters.game,
+    abi: machOutputGameAbi,
+    functionName: "proveChallenge",
+    args: [parameters.conflictingOutputRoot, encodeAttestationProof(parameters.attestations)],
+    confirmations: parameters.confirmations ?? 1,
+    operation: `MachOutputGame(${parameters.game}).proveChallenge`,
+  });
+  return { l1TransactionHash: receipt.transactionHash, l1BlockNumber: receipt.blockNumber };
 }

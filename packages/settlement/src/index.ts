@@ -12,7 +12,8 @@
  *   proposer.ts      output root → `MachOutputGame` via `DisputeGameFactory.create`: `proposeOutput`,
  *                    `createOutputProposer`
  *   attestation.ts   provers: `signOutputAttestation`, `encodeAttestationProof`, `submitAttestation`;
- *                    game life: `getOutputGame`, `resolveOutputGame`
+ *                    game life: `getOutputGame`, `resolveOutputGame`, `challengeOutputGame`,
+ *                    `proveOutputChallenge`
  *
  * Data flow: batcher ─recordBatch→ BatchInbox ─readBatchRecords→ derivation; Portal deposits ─watchDeposits→
  * sequencer; proposer ─proposeOutput→ game ←submitAttestation─ provers; resolveOutputGame → Portal withdrawals.
@@ -20,12 +21,14 @@
 
 export {
   type AttestationDomain,
+  challengeOutputGame,
   encodeAttestationProof,
   getOutputGame,
   type L1Write,
   type OutputAttestation,
   type OutputGameState,
   type OutputGameStatus,
+  proveOutputChallenge,
   recoverOutputAttestationSigner,
   resolveOutputGame,
   type SignedOutputAttestation,

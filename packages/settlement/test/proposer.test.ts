@@ -18,6 +18,7 @@ import { hardhat } from "viem/chains";
 import { chainConfig, publicActionsL1 } from "viem/op-stack";
 import {
   attachMachL1,
+  challengeOutputGame,
   computeOutputRoot,
   createOutputProposer,
   encodeAttestationProof,
@@ -25,6 +26,7 @@ import {
   getOutputGame,
   type OutputRootProof,
   proposeOutput,
+  proveOutputChallenge,
   recoverOutputAttestationSigner,
   resolveOutputGame,
   SettlementError,
@@ -233,6 +235,37 @@ describe("output proposals and prover attestations", () => {
       args: [l1.accounts.deployer.account.address],
     });
     assert.equal(credit, initBond, "the proposer's bond is credited back");
+  });
+
+  it("takes a challenged game to CHALLENGER_WINS when a quorum attests a different root for its block", async () => {
+    const { game } = await proposer().proposeOutput({ outputRoot, l2BlockNumber });
+    await attest(game, await quorum());
+    const writer = { walletClient: l1.accounts.stranger, publicClient: l1.publicClient, game };
+    await challengeOutputGame(writer);
+    const conflictingOutputRoot = computeOutputRoot({ ...proof, stateRoot: keccak256(stringToHex("the real state")) });
+    const [p0, p1] = l1.provers;
+    assert.ok(p0 && p1);
+    const conflicting = [await sign(p0, conflictingOutputRoot), await sign(p1, conflictingOutputRoot)];
+    const same = await rejection(
+      proveOutputChallenge({ ...writer, conflictingOutputRoot: outputRoot, attestations: await quorum() }),
+    );
+    assert.equal(same.revertName, "SameOutputRoot");
+    await proveOutputChallenge({ ...writer, conflictingOutputRoot, attestations: conflicting });
+    const state = await getOutputGame({ publicClient: l1.publicClient, game });
+    assert.equal(state.status, "challengerWins");
+    assert.equal(state.challenger, getAddress(l1.accounts.stranger.account.address));
+    const credit = await l1.publicClient.readContract({
+      address: game,
+      abi: machOutputGameAbi,
+      functionName: "credit",
+      args: [l1.accounts.stranger.account.address],
+    });
+    assert.equal(credit, parseEther("0.01") + initBond, "the challenger takes both bonds");
+    await l1.increaseTime(challengeWindowSeconds + 1n);
+    const late = await rejection(
+      resolveOutputGame({ walletClient: l1.accounts.alice, publicClient: l1.publicClient, game }),
+    );
+    assert.equal(late.revertName, "GameNotInProgress");
   });
 
   it("does not resolve a game nobody attested, even after the window", async () => {

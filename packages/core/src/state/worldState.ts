@@ -12,6 +12,8 @@ import { MerkleTrie } from "./trie/trie.ts";
 import type { StateWriter, StorageEnumerable } from "./types.ts";
 
 const EMPTY_TRIE_ROOT_BYTES = hexToBytes(EMPTY_TRIE_ROOT);
+/** From this many keys into an empty trie, `MerkleTrie.load` (sort + one-pass build) beats inserts. */
+const BULK_LOAD_THRESHOLD = 256;
 
 /** One storage slot's proof, as eth_getProof returns it. */
 export interface StorageProof {
@@ -182,6 +184,9 @@ export class WorldState implements StateWriter, StorageEnumerable {
     this.#dirtyAccounts = new Set();
     this.#dirtySlots = new Map();
     this.#rebuildStorage = new Set();
+    // Filling an empty account trie (genesis, snapshot restore): collect the leaves and build the trie in one pass.
+    const bulk: [Uint8Array, AccountLeaf][] | undefined =
+      this.#accountTrie.size === 0 && dirtyAccounts.size >= BULK_LOAD_THRESHOLD ? [] : undefined;
     for (const address of dirtyAccounts) {
       const account = this.#accounts.get(address);
       const storage = this.#storage.get(address);
@@ -203,13 +208,31 @@ export class WorldState implements StateWriter, StorageEnumerable {
         this.#orphanStorage.delete(address);
         if (storage !== undefined && storage.size > 0) {
           trie = new MerkleTrie<bigint>(32, STORAGE_LEAF_CODEC);
-          for (const [slot, value] of storage) trie.put(keccak256(hexToBytes(slot)), value);
+          if (storage.size >= BULK_LOAD_THRESHOLD) {
+            const entries: [Uint8Array, bigint][] = [];
+            for (const [slot, value] of storage) entries.push([keccak256(hexToBytes(slot)), value]);
+            trie.load(entries);
+          } else {
+            for (const [slot, value] of storage) trie.put(keccak256(hexToBytes(slot)), value);
+          }
           slotCount += storage.size;
           this.#storageTries.set(address, trie);
         }
       } else {
         const slots = dirtySlots.get(address);
-        if (slots !== undefined) {
+        if (slots !== undefined && trie === undefined && storage !== undefined && slots.size >= BULK_LOAD_THRESHOLD) {
+          // A new storage trie (contract deployed, snapshot restore): every dirty slot is a new key.
+          trie = new MerkleTrie<bigint>(32, STORAGE_LEAF_CODEC);
+          const entries: [Uint8Array, bigint][] = [];
+          for (const slot of slots) {
+            const value = storage.get(slot);
+            if (value !== undefined) entries.push([keccak256(hexToBytes(slot)), value]);
+          }
+          trie.load(entries);
+          slotCount += slots.size;
+          if (trie.size > 0) this.#storageTries.set(address, trie);
+          else trie = undefined;
+        } else if (slots !== undefined) {
           if (trie === undefined) {
             trie = new MerkleTrie<bigint>(32, STORAGE_LEAF_CODEC);
             this.#storageTries.set(address, trie);
@@ -228,8 +251,11 @@ export class WorldState implements StateWriter, StorageEnumerable {
         }
       }
       const storageRoot = trie === undefined ? EMPTY_TRIE_ROOT_BYTES : trie.root();
-      this.#accountTrie.put(keccak256(hexToBytes(address)), { account, storageRoot });
+      const key = keccak256(hexToBytes(address));
+      if (bulk !== undefined) bulk.push([key, { account, storageRoot }]);
+      else this.#accountTrie.put(key, { account, storageRoot });
     }
+    if (bulk !== undefined) this.#accountTrie.load(bulk);
     this.#lastCommit = { accounts: dirtyAccounts.size, slots: slotCount };
     this.#stateRoot = bytesToHex(this.#accountTrie.root());
     return this.#stateRoot;

@@ -29,6 +29,27 @@ describe("WorldState", () => {
     }
   });
 
+  it("reaches the same root when the first commit bulk-loads hundreds of accounts and slots", async () => {
+    const random = prng(4);
+    const bulk = new WorldState();
+    const incremental = new WorldState();
+    for (let i = 1; i <= 700; i++) {
+      const account = { nonce: BigInt(i % 7), balance: BigInt(Math.floor(random() * 1e9)), codeHash: KECCAK_EMPTY };
+      bulk.putAccount(address(i), account);
+      incremental.putAccount(address(i), account);
+      if (i % 100 === 0) incremental.commit();
+    }
+    for (let s = 0; s < 400; s++) {
+      bulk.putStorage(address(1), slot(s), BigInt(s + 1));
+      incremental.putStorage(address(1), slot(s), BigInt(s + 1));
+    }
+    bulk.putStorage(address(1), slot(0), 0n);
+    incremental.putStorage(address(1), slot(0), 0n);
+    const root = bulk.commit();
+    assert.equal(root, incremental.commit());
+    assert.equal(root, await referenceStateRoot(bulk.accounts(), (a) => bulk.storageEntries(a)));
+  });
+
   it("reads what was written: missing accounts are undefined, unset slots 0, code by the account's hash", () => {
     const state = new WorldState();
     const a = address(1);

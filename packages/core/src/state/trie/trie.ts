@@ -46,6 +46,64 @@ export class MerkleTrie<V = Uint8Array> {
     this.#codec = codec;
   }
 
+  /**
+   * Replaces the whole content with `entries` in one pass (snapshot restore, genesis, first commit): the keys are
+   * sorted and the tree is built bottom-up in key order, so nodes are allocated (and later hashed) in the order they
+   * are visited instead of through a million random-path inserts. Keys must be distinct.
+   */
+  load(entries: readonly (readonly [Uint8Array, V])[]): void {
+    for (const [key] of entries) this.#checkKey(key);
+    const count = entries.length;
+    // Sort indices by the first 6 key bytes as a number, ties by the full key.
+    const prefix = new Float64Array(count);
+    for (let i = 0; i < count; i++) {
+      const k = entries[i]![0];
+      prefix[i] = ((k[0]! * 256 + k[1]!) * 256 + k[2]!) * 2 ** 24 + ((k[3]! << 16) | (k[4]! << 8) | k[5]!);
+    }
+    const order = new Uint32Array(count);
+    for (let i = 0; i < count; i++) order[i] = i;
+    order.sort((a, b) => prefix[a]! - prefix[b]! || compareKeys(entries[a]![0], entries[b]![0]));
+    const keys: Uint8Array[] = new Array(count);
+    const values: V[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const entry = entries[order[i]!]!;
+      keys[i] = entry[0];
+      values[i] = entry[1];
+      if (i > 0 && compareKeys(keys[i - 1]!, entry[0]) === 0) throw new RangeError("duplicate key in MerkleTrie.load");
+    }
+    this.#root = count === 0 ? null : this.#build(keys, values, 0, count, 0);
+    this.#size = count;
+    this.#rootHash = null;
+  }
+
+  /** The subtree of sorted keys [lo, hi), which share their first `depth` nibbles. */
+  #build(keys: Uint8Array[], values: V[], lo: number, hi: number, depth: number): TrieNode {
+    if (hi - lo === 1) return new LeafNode(keys[lo]!, depth, values[lo]);
+    // The range's common prefix is the first and last keys' (they are sorted).
+    const first = keys[lo]!;
+    const last = keys[hi - 1]!;
+    let common = depth;
+    while (nibbleAt(first, common) === nibbleAt(last, common)) common++;
+    if (common > depth) {
+      const path = new Uint8Array(common - depth);
+      for (let j = 0; j < path.length; j++) path[j] = nibbleAt(first, depth + j);
+      return new ExtensionNode(path, this.#build(keys, values, lo, hi, common));
+    }
+    const branch = new BranchNode();
+    let mask = 0;
+    let start = lo;
+    while (start < hi) {
+      const nibble = nibbleAt(keys[start]!, depth);
+      let end = start + 1;
+      while (end < hi && nibbleAt(keys[end]!, depth) === nibble) end++;
+      branch.children[nibble] = this.#build(keys, values, start, end, depth + 1);
+      mask |= 1 << nibble;
+      start = end;
+    }
+    branch.dirtyMask = mask;
+    return branch;
+  }
+
   /** Number of keys held. */
   get size(): number {
     return this.#size;
@@ -311,4 +369,12 @@ function sameKey(a: Uint8Array, b: Uint8Array): boolean {
   if (a === b) return true;
   for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
   return true;
+}
+
+function compareKeys(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i]! - b[i]!;
+    if (d !== 0) return d;
+  }
+  return 0;
 }

@@ -133,6 +133,41 @@ describe("MerkleTrie", () => {
     );
   });
 
+  it("builds by load() the same trie (root, proofs, later updates) as by inserts", async () => {
+    for (const keyOf of [randomKey, clusteredKey]) {
+      const random = prng(6);
+      const entries = new Map<string, [Uint8Array, Uint8Array]>();
+      for (let i = 0; i < 300; i++) {
+        const key = keyOf(random);
+        entries.set(bytesToHex(key), [key, randomValue(random)]);
+      }
+      const inserted = new MerkleTrie();
+      for (const [key, value] of entries.values()) inserted.put(key, value);
+      const loaded = new MerkleTrie();
+      loaded.load([...entries.values()]);
+      assert.equal(bytesToHex(loaded.root()), bytesToHex(inserted.root()));
+      assert.equal(loaded.size, inserted.size);
+      for (const [key] of [...entries.values()].slice(0, 20)) {
+        assert.deepEqual(loaded.proof(key), inserted.proof(key));
+      }
+      for (const [key] of [...entries.values()].slice(0, 50)) {
+        loaded.delete(key);
+        inserted.delete(key);
+      }
+      assert.equal(bytesToHex(loaded.root()), bytesToHex(inserted.root()));
+    }
+    const trie = new MerkleTrie();
+    const key = new Uint8Array(32);
+    assert.throws(
+      () =>
+        trie.load([
+          [key, Uint8Array.of(1)],
+          [key.slice(), Uint8Array.of(2)],
+        ]),
+      RangeError,
+    );
+  });
+
   it("rejects keys of the wrong length and empty values", () => {
     const trie = new MerkleTrie();
     assert.throws(() => trie.put(new Uint8Array(20), Uint8Array.of(1)), RangeError);

@@ -40,8 +40,8 @@ export interface TestL1 {
 export async function startTestL1(overrides: Partial<MachL1DeployConfig> = {}): Promise<TestL1> {
   const connection = await network.create();
   const { viem } = connection;
-  const publicClient = (await viem.getPublicClient()) as unknown as PublicClient;
-  const [deployer, batcher, alice, stranger] = (await viem.getWalletClients()) as unknown as L1WalletClient[];
+  const publicClient: PublicClient = await viem.getPublicClient();
+  const [deployer, batcher, alice, stranger]: L1WalletClient[] = await viem.getWalletClients();
   if (!deployer || !batcher || !alice || !stranger) throw new Error("the Hardhat network needs 4 accounts");
   const provers = proverAccounts(3);
   const addresses = await deployMachL1({

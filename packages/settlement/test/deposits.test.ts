@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { l1ToL2AliasOffset, portalAbi } from "@mach/contracts";
-import { type Address, encodeFunctionData, getAddress, type Hex, parseEther, toHex } from "viem";
+import {
+  type Address,
+  createPublicClient,
+  custom,
+  encodeFunctionData,
+  getAddress,
+  type Hex,
+  parseEther,
+  toHex,
+} from "viem";
 import { getSourceHash } from "viem/op-stack";
 import { type DepositRange, getDeposits, type L1Deposit, SettlementError, watchDeposits } from "../src/index.ts";
 import { startTestL1, type TestL1 } from "./helpers/l1.ts";
@@ -217,6 +226,48 @@ describe("Portal deposits", () => {
     await watch.poll();
     assert.equal(watch.nextBlock(), stoppedAt);
     assert.deepEqual(errors, []);
+  });
+
+  it("reports an RPC failure as transient and rescans the same range on the next poll", async () => {
+    await deposit({ data: "0xdd" });
+    let failGetLogs = 1;
+    const flaky = createPublicClient({
+      transport: custom(
+        {
+          request: async (args: { method: string; params?: unknown }) => {
+            if (args.method === "eth_getLogs" && failGetLogs-- > 0) throw new Error("socket hang up");
+            return l1.provider.request(args as never);
+          },
+        },
+        { retryCount: 0 },
+      ),
+    });
+    const errors: { error: SettlementError; nextBlock: bigint }[] = [];
+    const delivered: L1Deposit[] = [];
+    const watch = watchDeposits({
+      publicClient: flaky,
+      portal: l1.addresses.portal,
+      fromBlock: l1.addresses.deployBlock,
+      pollingIntervalMs: 3_600_000,
+      onDeposits: (deposits) => {
+        delivered.push(...deposits);
+      },
+      onError: (error) => errors.push({ error, nextBlock: watch.nextBlock() }),
+    });
+    try {
+      // The watch polls once at start (that poll fails), then this poll rescans the same range.
+      await watch.poll();
+      assert.equal(errors.length, 1);
+      assert.equal(errors[0]?.error.kind, "transient");
+      assert.equal(errors[0]?.nextBlock, l1.addresses.deployBlock, "nothing skipped on the failure");
+      assert.deepEqual(
+        delivered.map((d) => d.transaction.data[0]),
+        [0xdd],
+      );
+      assert.equal(watch.nextBlock(), (await head()) + 1n);
+    } finally {
+      await watch.stop();
+    }
   });
 
   it("reports a reorg below the confirmation depth as a permanent error and stops", async () => {

@@ -132,8 +132,17 @@ export class SnapshotRestorer {
       return chunk[o++]!;
     };
     const varint = (what: string, maxBits: number): bigint => {
-      let value = 0n;
-      for (let shift = 0n; ; shift += 7n) {
+      // Numbers while the value fits 49 bits (every realistic nonce and length), bigints beyond.
+      let small = 0;
+      let scale = 1;
+      for (let i = 0; i < 7; i++) {
+        const byte = u8(what);
+        small += (byte & 127) * scale;
+        if ((byte & 128) === 0) return BigInt(small);
+        scale *= 128;
+      }
+      let value = BigInt(small);
+      for (let shift = 49n; ; shift += 7n) {
         if (shift > BigInt(maxBits)) throw new SnapshotDecodeError(`${what} varint too long at byte ${o}`);
         const byte = u8(what);
         value |= BigInt(byte & 127) << shift;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { KECCAK_EMPTY } from "../../src/state/constants.ts";
 import { SnapshotDecodeError } from "../../src/state/errors.ts";
 import { encodeSnapshot, restoreSnapshot, SnapshotRestorer } from "../../src/state/snapshot.ts";
 import { WorldState } from "../../src/state/worldState.ts";
@@ -40,6 +41,18 @@ describe("state snapshots", () => {
     const chunks = [...encodeSnapshot(state, 100_000)];
     assert.ok(chunks.length > 1);
     assert.equal(restoreSnapshot(chunks).stateRoot, root);
+  });
+
+  it("round-trips nonces at every varint width up to 2^64 - 1", () => {
+    const state = new WorldState();
+    const nonces = [0n, 127n, 128n, 2n ** 49n - 1n, 2n ** 49n, 2n ** 56n + 5n, 2n ** 64n - 1n];
+    nonces.forEach((nonce, i) => {
+      state.putAccount(address(i + 1), { nonce, balance: 1n, codeHash: KECCAK_EMPTY });
+    });
+    const restored = restoreSnapshot(encodeSnapshot(state));
+    nonces.forEach((nonce, i) => {
+      assert.equal(restored.getAccount(address(i + 1))?.nonce, nonce);
+    });
   });
 
   it("rejects malformed chunks with SnapshotDecodeError", () => {

@@ -102,7 +102,18 @@ describe("KZG commitments over BN254", () => {
     assert.equal(verifyBlobCommitmentPairings(srs, { ...c, lengthCommitment: other.lengthCommitment }), false);
   });
 
-  it("checks a claimed commitment with one G1 MSM and two pairings; a wrong G2 point or length is caught", () => {
+  it("checks a claimed commitment with one G1 MSM and a pairing; a wrong G2 point or length is caught", () => {
+    const big = generateInsecureDevSrs({ numPoints: 128, order: ORDER });
+    const blob = encodePayloadToBlob(new Uint8Array(127 * 31).fill(7)); // 128 symbols: the pairing path
+    const c = computeBlobCommitment(big, blob);
+    assert.ok(blobMatchesCommitment(big, blob, c));
+    const other = computeBlobCommitment(big, encodePayloadToBlob(new TextEncoder().encode("another blob")));
+    assert.equal(blobMatchesCommitment(big, blob, { ...c, lengthProof: other.lengthProof }), false);
+    assert.equal(blobMatchesCommitment(big, blob, { ...c, lengthCommitment: other.lengthCommitment }), false);
+    assert.equal(blobMatchesCommitment(big, blob, { ...c, commitment: other.commitment }), false);
+  });
+
+  it("checks a small blob's claimed commitment by recomputing it", () => {
     const blob = encodePayloadToBlob(new TextEncoder().encode("the disperser's check"));
     const c = computeBlobCommitment(srs, blob);
     assert.ok(blobMatchesCommitment(srs, blob, c));

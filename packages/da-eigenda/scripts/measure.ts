@@ -4,7 +4,7 @@
  *      for a 128 KiB blob (4,096 symbols) and, with --big, a 2 MiB blob (65,536 symbols);
  *   2. submit-to-certificate latency against the stand-in over gRPC on localhost.
  *
- *   node scripts/measure.ts [--big] [--kzg-only] [--srs-cache DIR] [--runs N] [--status-interval-ms MS]
+ *   node scripts/measure.ts [--big] [--kzg-only | --latency-only] [--srs-cache DIR] [--runs N] [--status-interval-ms MS]
  *
  * The dev SRS is generated once per size and cached in --srs-cache (default: the OS temp dir); generating 65,536
  * points takes minutes in pure JS.
@@ -33,6 +33,7 @@ const { values } = parseArgs({
     runs: { type: "string", default: "5" },
     "status-interval-ms": { type: "string", default: "10" },
     "kzg-only": { type: "boolean", default: false },
+    "latency-only": { type: "boolean", default: false },
   },
 });
 const runs = Number(values.runs);
@@ -146,5 +147,5 @@ if (!skipLatency) {
   await measureLatency(64, "small");
   await measureLatency(4096, "128 KiB-blob");
 }
-await measureCommitments(4096, "128 KiB", 3);
-if (values.big) await measureCommitments(65_536, "2 MiB", 1);
+if (!values["latency-only"]) await measureCommitments(4096, "128 KiB", 3);
+if (values.big && !values["latency-only"]) await measureCommitments(65_536, "2 MiB", 1);

@@ -1,7 +1,7 @@
 /**
  * Compiles the workload contracts (`apps/bench/contracts/*.sol`) with solc-js 0.8.28 and renders the TypeScript
  * module `artifacts.ts` holding their ABIs and runtime bytecode. `scripts/compileContracts.ts` writes it; a test
- * checks the committed file still equals what solc produces, so source and bytecode cannot drift apart.
+ * checks the committed ABIs and bytecode still equal what solc produces, so source and bytecode cannot drift apart.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { InvalidConfigError, loadNodeConfig, startNode } from "@mach/core";
+import { createNodeBatchRecorder } from "./batchRecorder.ts";
 import { daProviders } from "./daProviders.ts";
 
 const USAGE = `usage: mach node [--config <file.json>]
@@ -39,7 +40,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     throw error;
   }
-  const node = await startNode({ config, daProviders });
+  const batchRecorder = config.settlement ? await createNodeBatchRecorder(config.settlement) : undefined;
+  const node = await startNode({ config, daProviders, ...(batchRecorder ? { batchRecorder } : {}) });
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);

@@ -140,6 +140,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       store: { path: join(dataDir, "node") },
       da: da.nodeConfig,
       batcher: { enabled: true, maxBlocksPerBatch: 30, maxBatchAgeMs: 5_000 },
+      // Confirmed batches are recorded in BatchInbox on L1; that moves the `safe` tag.
+      settlement: { l1RpcUrl: l1.rpcUrl, batcherPrivateKey: batcher.privateKey, batchInbox: contracts.batchInbox },
     };
     const configPath = join(options.dir, "node.json");
     writeFileSync(configPath, `${JSON.stringify(nodeConfig, null, 2)}\n`);

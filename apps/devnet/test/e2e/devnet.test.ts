@@ -85,7 +85,7 @@ async function runDevnet(da: "eigenda" | "celestia") {
 
 for (const da of ["eigenda", "celestia"] as const) {
   describe(`pnpm devnet --da ${da}`, () => {
-    it("starts L1 with the contracts, the DA stand-in and the node, batches to DA, and stops everything on SIGTERM", async () => {
+    it("starts L1 with the contracts, the DA stand-in and the node, records DA batches on L1, and stops everything on SIGTERM", async () => {
       const devnet = await runDevnet(da);
       const pids: number[] = [];
       try {
@@ -105,16 +105,22 @@ for (const da of ["eigenda", "celestia"] as const) {
         assert.ok(multicall && multicall.length > 2, "Multicall3 sits at its canonical address");
         // A batch of L2 blocks reaches DA and is listed by mach_getBatches.
         pids.push(...(Object.values(info.processes) as number[]));
-        let batches: { pointers: string[]; status: string }[] = [];
-        const confirmed = () => batches.some((batch) => batch.status === "confirmed" && batch.pointers.length > 0);
-        for (let i = 0; i < 120 && !confirmed(); i++) {
+        let batches: { pointers: string[]; status: string; l1TransactionHash: string | null; toBlock: string }[] = [];
+        const recorded = () => batches.find((batch) => batch.status === "recorded" && batch.pointers.length > 0);
+        for (let i = 0; i < 120 && !recorded(); i++) {
           await new Promise((resolve) => setTimeout(resolve, 500));
           batches = (await l2.request({
             method: "mach_getBatches",
             params: ["0x0", "0x3e8"],
           } as never)) as typeof batches;
         }
-        assert.ok(confirmed(), "a batch was confirmed on DA");
+        const batch = recorded();
+        assert.ok(batch, "a batch was confirmed on DA and recorded in BatchInbox on L1");
+        const l1Receipt = await l1.getTransactionReceipt({ hash: batch.l1TransactionHash as `0x${string}` });
+        assert.equal(l1Receipt.to?.toLowerCase(), info.l1.contracts.batchInbox.toLowerCase());
+        // The `safe` tag follows the batches recorded on L1.
+        const safe = await l2.getBlock({ blockTag: "safe" });
+        assert.ok(safe.number >= BigInt(batch.toBlock), `safe ${safe.number} covers the recorded batch`);
       } finally {
         devnet.child.kill("SIGTERM");
         assert.equal(await devnet.exited, 0);

@@ -12,6 +12,7 @@ import type { DataAvailability } from "../da/types.ts";
 import { MachError } from "../errors.ts";
 import { rpcLimitsSchema } from "../rpc/config.ts";
 import { chainConfigSchema, sequencerConfigSchema } from "../sequencer/config.ts";
+import { txPoolConfigSchema } from "../txpool/config.ts";
 
 /** The standard Hardhat/Anvil development mnemonic: its accounts are public, never use them for value. */
 export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
@@ -85,6 +86,22 @@ export const batcherConfigSchema = z
   .strict();
 
 /**
+ * Where the node records DA batches on L1 (BatchInbox). The composition root turns it into a `BatchRecorder` with
+ * an L1 client; without it batches stop at `confirmed` on DA and the `safe` tag stays at genesis.
+ */
+export const settlementConfigSchema = z
+  .object({
+    l1RpcUrl: z.url({ protocol: /^https?$/ }),
+    /** Signs `BatchInbox.submitBatch`; must be the inbox's configured batcher. */
+    batcherPrivateKey: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "expected a 32-byte 0x-hex private key"),
+    batchInbox: address,
+    /** L1 confirmations before a batch counts as recorded. */
+    confirmations: z.number().int().min(1).default(1),
+  })
+  .strict();
+export type SettlementConfig = z.output<typeof settlementConfigSchema>;
+
+/**
  * A DA provider the composition root links in: its options schema (validated with the node config) and a factory
  * that takes the raw options and parses them with that schema itself.
  */
@@ -100,11 +117,13 @@ export function nodeConfigSchema(daProviders: DaProviderRegistry) {
     .object({
       chain: chainConfigSchema.default(chainConfigSchema.parse({})),
       sequencer: sequencerConfigSchema.default(sequencerConfigSchema.parse({})),
+      txpool: txPoolConfigSchema.strict().default(txPoolConfigSchema.parse({})),
       genesis: genesisConfigSchema.default(genesisConfigSchema.parse({})),
       store: storeConfigSchema.default(storeConfigSchema.parse({})),
       rpc: rpcConfigSchema.default(rpcConfigSchema.parse({})),
       metrics: metricsConfigSchema.default(metricsConfigSchema.parse({})),
       batcher: batcherConfigSchema.default(batcherConfigSchema.parse({})),
+      settlement: settlementConfigSchema.optional(),
       da: z
         .object({
           provider: z.string().default("memory"),

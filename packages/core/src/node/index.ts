@@ -21,6 +21,8 @@ export {
   type NodeConfig,
   nodeConfigSchema,
   parseNodeConfig,
+  type SettlementConfig,
+  settlementConfigSchema,
 } from "./config.ts";
 export { type DevAccount, deriveDevAccounts } from "./genesis.ts";
 export { createLogger, type Logger } from "./logger.ts";

@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from "node:fs";
 import type { Block } from "../chain/types.ts";
-import { type Batcher, createBatcher } from "../da/batcher.ts";
+import { type Batcher, type BatchRecorder, createBatcher } from "../da/batcher.ts";
 import type { DataAvailability } from "../da/types.ts";
 import { createEthereumJsExecutor } from "../execution/ethereumjsExecutor.ts";
 import { type RpcServer, startRpcServer } from "../rpc/server.ts";
@@ -23,6 +23,8 @@ import { createNodeBackend } from "./rpcBackend.ts";
 export interface StartNodeParameters {
   readonly config: NodeConfig;
   readonly daProviders: DaProviderRegistry;
+  /** Records confirmed DA batches on L1 (built by the composition root from `config.settlement`). */
+  readonly batchRecorder?: BatchRecorder;
   readonly logger?: Logger;
 }
 
@@ -38,7 +40,12 @@ export interface MachNode {
   close(): Promise<void>;
 }
 
-export async function startNode({ config, daProviders, logger: given }: StartNodeParameters): Promise<MachNode> {
+export async function startNode({
+  config,
+  daProviders,
+  batchRecorder,
+  logger: given,
+}: StartNodeParameters): Promise<MachNode> {
   const logger = given ?? createLogger(config.log.level);
   const log = logger.child({ module: "node" });
   mkdirSync(config.store.path, { recursive: true });
@@ -94,6 +101,7 @@ export async function startNode({ config, daProviders, logger: given }: StartNod
       state: nodeState.latest,
       baseFeePerGas: head.header.baseFeePerGas,
       blockGasLimit: config.chain.blockGasLimit,
+      config: config.txpool,
     });
     const sequencer = new Sequencer({
       chain: config.chain,
@@ -122,6 +130,12 @@ export async function startNode({ config, daProviders, logger: given }: StartNod
 
     let da: DataAvailability | undefined;
     let batcher: Batcher | undefined;
+    const batchRecords = createLmdbBatchRecordStore(store.root);
+    // `safe`: the newest block inside a batch whose DA pointers are recorded on L1.
+    let safeBlock = 0n;
+    for (const record of await batchRecords.list()) {
+      if (record.status === "recorded" && record.lastBlock > safeBlock) safeBlock = record.lastBlock;
+    }
     if (config.batcher.enabled) {
       const provider = daProviders[config.da.provider];
       if (!provider) throw new Error(`DA provider ${config.da.provider} is not linked into this binary`);
@@ -133,7 +147,11 @@ export async function startNode({ config, daProviders, logger: given }: StartNod
         chainId: config.chain.chainId,
         da,
         source: { headNumber: () => sequencer.head.header.number, getBlock: (n) => store.getBlock(n) },
-        pointers: createLmdbBatchRecordStore(store.root),
+        pointers: batchRecords,
+        ...(batchRecorder ? { recorder: batchRecorder } : {}),
+        onBatchUpdated: (record) => {
+          if (record.status === "recorded" && record.lastBlock > safeBlock) safeBlock = record.lastBlock;
+        },
         policy: { maxBlocksPerBatch: config.batcher.maxBlocksPerBatch, maxBatchAgeMs: config.batcher.maxBatchAgeMs },
         logger: logger.child({ module: "batcher" }),
       });
@@ -157,6 +175,7 @@ export async function startNode({ config, daProviders, logger: given }: StartNod
       },
       state: nodeState,
       executor,
+      safeBlock: () => safeBlock,
       ...(batcher
         ? {
             listBatches: async ({ fromBlock, toBlock }) =>

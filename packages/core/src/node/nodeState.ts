@@ -8,9 +8,9 @@ import type { Address, Block, Hash } from "../chain/types.ts";
 import { MachError } from "../errors.ts";
 import type { SequencerState } from "../sequencer/ports.ts";
 import type { MiniBlock } from "../sequencer/types.ts";
-import { applyStateDiff, StateDiffRecorder } from "../state/diff.ts";
+import { applyStateDiff } from "../state/diff.ts";
 import { HistoricalStateUnavailableError } from "../state/errors.ts";
-import { StateHistory } from "../state/history.ts";
+import { RecordedWorldState } from "../state/recording.ts";
 import { encodeSnapshot, restoreSnapshot } from "../state/snapshot.ts";
 import type { NodeStore } from "../state/store/nodeStore.ts";
 import type { StateDiff, StateReader, StateWriter } from "../state/types.ts";
@@ -24,18 +24,13 @@ export class StoreRecoveryError extends MachError {
 
 export class NodeState implements SequencerState, StateView {
   readonly world: WorldState;
-  readonly #recorder: StateDiffRecorder;
-  readonly #history: StateHistory;
+  readonly #recorded: RecordedWorldState;
   /** Global number of the first mini-block after the newest snapshot (what a restart replays from). */
   #replayFrom = 0n;
 
   constructor(world: WorldState, historyBlocks: number) {
     this.world = world;
-    this.#recorder = new StateDiffRecorder(world);
-    this.#history = new StateHistory(world, {
-      maxBlocks: historyBlocks,
-      pending: () => this.#recorder.pendingPreValues,
-    });
+    this.#recorded = new RecordedWorldState(world, { historyBlocks });
   }
 
   get latest(): StateReader {
@@ -43,30 +38,29 @@ export class NodeState implements SequencerState, StateView {
   }
 
   beginMiniBlock(): StateWriter {
-    return this.#recorder;
+    return this.#recorded.beginMiniBlock();
   }
 
   endMiniBlock(): StateDiff {
-    return this.#recorder.takeDiff();
+    return this.#recorded.endMiniBlock();
   }
 
   commitBlock(blockNumber: bigint): Hash {
-    const root = this.world.commit();
-    this.#history.recordBlock(blockNumber, this.#recorder.takeBlockPreValues());
-    return root;
+    return this.#recorded.commitBlock(blockNumber);
   }
 
   stateAt(number: bigint): StateReader | undefined {
     try {
-      return this.#history.stateAt(number);
+      return this.#recorded.history.stateAt(number);
     } catch (error) {
       if (error instanceof HistoricalStateUnavailableError) return undefined;
       throw error;
     }
   }
 
+  /** Proofs at the newest sealed block: the tries are committed per block, mini-block writes are not in them. */
   getProof(address: Address, slots: readonly Hash[]): WorldStateProof {
-    return this.world.getProof(address, slots);
+    return this.world.getCommittedProof(address, slots);
   }
 
   /** The full state as snapshot chunks (taken right after a block sealed). */
@@ -134,8 +128,8 @@ export class NodeState implements SequencerState, StateView {
         );
       }
       sealThrough(miniBlock.blockNumber - 1n);
-      applyStateDiff(state.#recorder, miniBlock.stateDiff);
-      state.#recorder.takeDiff();
+      applyStateDiff(state.beginMiniBlock(), miniBlock.stateDiff);
+      state.endMiniBlock();
       if (miniBlock.blockNumber === headNumber + 1n) open.push(miniBlock);
     }
     sealThrough(headNumber);

@@ -40,7 +40,7 @@ export interface StateView {
   readonly latest: StateReader;
   /** The state after sealed block `number`, if still held. */
   stateAt(number: bigint): StateReader | undefined;
-  /** EIP-1186 proof against the newest sealed block's state root. */
+  /** EIP-1186 proof against the newest sealed block's state root (`latest` and the head number alike). */
   getProof(address: Address, slots: readonly Hash[]): AccountProof;
 }
 
@@ -52,6 +52,8 @@ export interface NodeBackendOptions {
   readonly state: StateView;
   readonly executor: Executor;
   readonly callGasCap?: bigint;
+  /** Newest block whose batch is recorded on L1 (`safe`). */
+  readonly safeBlock?: () => bigint;
   readonly listBatches?: (range: { fromBlock: bigint; toBlock: bigint }) => Promise<readonly BatchInfo[]>;
 }
 
@@ -157,8 +159,8 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
     latestMiniBlock: () => sequencer.latestMiniBlock,
     pendingMiniBlocks: () => sequencer.openBlock.miniBlocks,
     pendingNonce: (address) => pool.pendingNonce(address),
-    // Settlement (next wave) moves these; until a batch is recorded on L1 nothing is safe beyond genesis.
-    blockNumberForTag: () => 0n,
+    // `finalized` needs resolved output games (next wave): until then only genesis is final.
+    blockNumberForTag: (tag) => (tag === "safe" ? (options.safeBlock?.() ?? 0n) : 0n),
     getBlockByNumber: sealedBlock,
     getBlockByHash(hash) {
       if (hash === sequencer.head.hash) return sequencer.head;
@@ -197,7 +199,7 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
     },
     stateAt: stateFor,
     async getProof(address, slots, target) {
-      // Proofs are served against the newest sealed block's state root (the trie is committed per block).
+      // Proofs are served at the newest sealed block (the trie is committed per block); older ones need an archive.
       if (target !== "latest" && target !== headNumber()) return undefined;
       return state.getProof(address, slots);
     },

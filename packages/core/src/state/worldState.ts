@@ -289,4 +289,26 @@ export class WorldState implements StateWriter, StorageEnumerable {
       })),
     };
   }
+
+  /**
+   * eth_getProof at the last commit (the newest sealed block) without folding in later writes: nodes and values
+   * both come from the committed tries, so the proof verifies against that block's `stateRoot`.
+   */
+  getCommittedProof(address: Address, slots: readonly Hash[]): WorldStateProof {
+    const accountKey = keccak256(hexToBytes(address));
+    const leaf = this.#accountTrie.get(accountKey);
+    const trie = leaf === undefined ? undefined : this.#storageTries.get(address);
+    return {
+      address,
+      nonce: leaf?.account.nonce ?? 0n,
+      balance: leaf?.account.balance ?? 0n,
+      codeHash: leaf?.account.codeHash ?? KECCAK_EMPTY,
+      storageHash: leaf === undefined ? EMPTY_TRIE_ROOT : bytesToHex(leaf.storageRoot),
+      accountProof: this.#accountTrie.proof(accountKey),
+      storageProof: slots.map((key) => {
+        const slotKey = keccak256(hexToBytes(key));
+        return { key, value: trie?.get(slotKey) ?? 0n, proof: trie === undefined ? [] : trie.proof(slotKey) };
+      }),
+    };
+  }
 }

@@ -5,10 +5,13 @@ import { z } from "zod";
 
 /** geth `txMaxSize`: 4 slots of 32 KiB. */
 export const DEFAULT_MAX_TX_BYTES = 128 * 1024;
-/** Transactions one sender may hold in the pool (pending + queued), like geth's AccountSlots + AccountQueue. */
-export const DEFAULT_MAX_PER_SENDER = 64;
-/** Transactions the whole pool may hold, like geth's GlobalSlots + GlobalQueue. */
-export const DEFAULT_MAX_TOTAL = 5_120;
+/** Transactions one sender may hold in the pool (pending + queued); MegaETH refuses past 500 per account. */
+export const DEFAULT_MAX_PER_SENDER = 500;
+/**
+ * Transactions the whole pool may hold. geth's 5,120 is one second of load at Mach's throughput; blocks here drain
+ * the pool every few milliseconds, so the bound is about memory (~1 KiB per transaction), not block space.
+ */
+export const DEFAULT_MAX_TOTAL = 65_536;
 /** How far ahead of the sender's next nonce a transaction may be queued. */
 export const DEFAULT_MAX_NONCE_GAP = 64;
 /** geth `--txpool.pricebump`: a replacement must raise both fee cap and tip by this many percent. */

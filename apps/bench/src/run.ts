@@ -4,6 +4,7 @@
  * summary into `<out>/profile/`).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import type { BenchOptions } from "./options.ts";
 import { buildRunWorkloads, FULL_PLAN, QUICK_PLAN } from "./plan.ts";
@@ -63,12 +64,16 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
   let stateDiff: BenchResults["stateDiff"];
   let endToEnd: EndToEndResult | undefined;
   let profile: BenchResults["profile"];
+  const loadAverages: Record<string, { readonly start: number; readonly end: number }> = {};
   const attempt = async <T>(name: string, fn: () => Promise<T>): Promise<T | undefined> => {
+    const load = loadavg()[0] ?? 0;
     try {
       return await fn();
     } catch (error) {
       errors[name] = error instanceof Error ? (error.stack ?? error.message) : String(error);
       return undefined;
+    } finally {
+      loadAverages[name] = { start: load, end: loadavg()[0] ?? 0 };
     }
   };
 
@@ -168,6 +173,7 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
     ...(stateDiff ? { stateDiff } : {}),
     ...(endToEnd ? { endToEnd } : {}),
     ...(profile ? { profile } : {}),
+    loadAverages,
     unavailable: UNAVAILABLE,
   };
   const rows = resultRows(results);

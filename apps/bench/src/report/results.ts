@@ -42,6 +42,8 @@ export interface BenchResults {
   readonly endToEnd?: EndToEndResult;
   /** Figures whose role does not exist yet, with why. */
   readonly unavailable: Readonly<Record<string, string>>;
+  /** 1-minute load average when each suite (or end-to-end target) started and ended. */
+  readonly loadAverages?: Readonly<Record<string, { readonly start: number; readonly end: number }>>;
   readonly profile?: ProfileSummary;
 }
 

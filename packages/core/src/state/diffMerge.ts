@@ -1,6 +1,6 @@
 /**
  * Folds consecutive state diffs (the mini-blocks of one block) into one: per account the newest values win; a
- * storage clear drops the slots written before it.
+ * storage clear drops the slots written before it; slot preimages (encoding hints) are kept.
  */
 import type { Account, Address, Hash } from "../chain/types.ts";
 import type { AccountDiff, StateDiff } from "./types.ts";
@@ -14,7 +14,9 @@ interface Merged {
 
 export function mergeStateDiffs(diffs: readonly StateDiff[]): StateDiff {
   const merged = new Map<Address, Merged>();
+  const preimages = new Map<Hash, { readonly holder: Address; readonly base: bigint }>();
   for (const diff of diffs) {
+    for (const [slot, preimage] of diff.slotPreimages ?? []) preimages.set(slot, preimage);
     for (const entry of diff.accounts) {
       let target = merged.get(entry.address);
       if (!target) {
@@ -40,5 +42,5 @@ export function mergeStateDiffs(diffs: readonly StateDiff[]): StateDiff {
       storage: entry.storage,
     });
   }
-  return { accounts };
+  return preimages.size > 0 ? { accounts, slotPreimages: preimages } : { accounts };
 }

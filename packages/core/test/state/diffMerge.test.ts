@@ -59,6 +59,17 @@ describe("mergeStateDiffs", () => {
     assert.deepEqual(entry?.code, code);
   });
 
+  it("keeps the slot preimages of every merged diff", () => {
+    const preimage = { holder: b, base: 3n };
+    const merged = mergeStateDiffs([
+      { accounts: [], slotPreimages: new Map([[slot(9), preimage]]) },
+      {
+        accounts: [{ address: a, account: account(1n, 1n), storageCleared: false, storage: new Map([[slot(9), 1n]]) }],
+      },
+    ]);
+    assert.deepEqual(merged.slotPreimages?.get(slot(9)), preimage);
+  });
+
   it("returns an empty diff for no input", () => {
     assert.deepEqual(mergeStateDiffs([]), { accounts: [] });
   });

@@ -17,6 +17,7 @@ import {
 import { KECCAK_EMPTY, Predeploys } from "../chain/constants.ts";
 import { floorDataGas, intrinsicGas, MAX_INIT_CODE_SIZE, MAX_REFUND_QUOTIENT } from "../chain/fees.ts";
 import { keccak256 } from "../chain/hash.ts";
+import { bytesToBigint, bytesToHexString } from "../chain/rlp.ts";
 import type { Address, Authorization, Hash, Log, Transaction, TxType } from "../chain/types.ts";
 import { MachError, TransactionRejectedError } from "../errors.ts";
 import type { StateWriter } from "../state/types.ts";
@@ -102,10 +103,24 @@ function isDelegation(code: Uint8Array): boolean {
 
 /** Creates an `Executor` running Prague on @ethereumjs/evm over Mach state. */
 export async function createEthereumJsExecutor(options: EthereumJsExecutorOptions): Promise<EthereumJsExecutor> {
-  // hash-wasm's keccak for KECCAK256 and CREATE2 (about 6x @noble's, see perf-facts.md).
+  // hash-wasm's keccak for KECCAK256 and CREATE2 (about 6x @noble's, see perf-facts.md). While a transaction runs
+  // against a state that collects mapping-slot preimages (the sequencer's diff recorder), 64-byte inputs of the
+  // form address ‖ slot are reported: the state-diff codec then ships `(holder, base)` instead of the 32-byte key.
+  let preimages: MappingSlotSink | undefined;
+  const hashNotingPreimages = (data: Uint8Array): Uint8Array => {
+    const hash = keccak256(data);
+    if (preimages !== undefined && data.length === 64 && isAddressWord(data)) {
+      preimages.noteMappingSlot(
+        bytesToHexString(hash),
+        bytesToHexString(data.subarray(12, 32)) as Address,
+        bytesToBigint(data.subarray(32, 64)),
+      );
+    }
+    return hash;
+  };
   const common = createCustomCommon({ chainId: Number(options.chainId) }, Mainnet, {
     hardfork: Hardfork.Prague,
-    customCrypto: { keccak256 },
+    customCrypto: { keccak256: hashNotingPreimages },
   });
   const stateManager = new MachStateManager();
   let currentEnv: BlockEnv | undefined;
@@ -127,9 +142,32 @@ export async function createEthereumJsExecutor(options: EthereumJsExecutorOption
     allowUnlimitedContractSize: options.allowUnlimitedContractSize ?? false,
     allowUnlimitedInitCodeSize: options.allowUnlimitedContractSize ?? false,
   });
-  return new EthereumJsExecutor(options, evm, stateManager, (env) => {
-    currentEnv = env;
-  });
+  return new EthereumJsExecutor(
+    options,
+    evm,
+    stateManager,
+    (env) => {
+      currentEnv = env;
+    },
+    (sink) => {
+      preimages = sink;
+    },
+  );
+}
+
+/** A state that wants the preimages of mapping slots (`StateDiffRecorder.noteMappingSlot`). */
+interface MappingSlotSink {
+  noteMappingSlot(slot: Hash, holder: Address, base: bigint): void;
+}
+
+function isMappingSlotSink(state: StateWriter): state is StateWriter & MappingSlotSink {
+  return typeof (state as Partial<MappingSlotSink>).noteMappingSlot === "function";
+}
+
+/** The first 12 bytes are zero: the word holds an address (a mapping key). */
+function isAddressWord(data: Uint8Array): boolean {
+  for (let i = 0; i < 12; i++) if (data[i] !== 0) return false;
+  return true;
 }
 
 type EvmBlock = NonNullable<Parameters<EVM["runCall"]>[0]["block"]>;
@@ -139,6 +177,7 @@ export class EthereumJsExecutor implements Executor {
   readonly #evm: EVM;
   readonly #state: MachStateManager;
   readonly #setEnv: (env: BlockEnv | undefined) => void;
+  readonly #setPreimageSink: (sink: MappingSlotSink | undefined) => void;
   readonly #l1FeeFor: ((tx: Transaction) => bigint) | undefined;
   readonly #baseFeeRecipient: Address | undefined;
   readonly #precompiles: string[];
@@ -151,11 +190,13 @@ export class EthereumJsExecutor implements Executor {
     evm: EVM,
     state: MachStateManager,
     setEnv: (env: BlockEnv | undefined) => void,
+    setPreimageSink: (sink: MappingSlotSink | undefined) => void = () => {},
   ) {
     this.chainId = options.chainId;
     this.#evm = evm;
     this.#state = state;
     this.#setEnv = setEnv;
+    this.#setPreimageSink = setPreimageSink;
     this.#l1FeeFor = options.l1FeeFor;
     this.#baseFeeRecipient = options.baseFeeRecipient;
     this.#precompiles = [...evm.precompiles.keys()].map((key) => key.replace(/^0x/, "").toLowerCase());
@@ -163,7 +204,14 @@ export class EthereumJsExecutor implements Executor {
   }
 
   executeTransaction(state: StateWriter, tx: Transaction, env: BlockEnv): Promise<ExecutionResult> {
-    return this.#exclusive(() => this.#run(state, this.#prepareTransaction(tx, env), env, true));
+    return this.#exclusive(async () => {
+      this.#setPreimageSink(isMappingSlotSink(state) ? state : undefined);
+      try {
+        return await this.#run(state, this.#prepareTransaction(tx, env), env, true);
+      } finally {
+        this.#setPreimageSink(undefined);
+      }
+    });
   }
 
   call(state: StateWriter, message: CallMessage, env: BlockEnv): Promise<DetailedExecutionResult> {

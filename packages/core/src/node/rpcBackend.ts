@@ -95,8 +95,7 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
     const block = sealedBlock(at.blockNumber);
     const receipts = store.getReceipts(at.blockNumber);
     if (!block || !receipts) return undefined;
-    let firstLogIndex = 0;
-    for (let i = 0; i < at.index; i++) firstLogIndex += receipts[i]?.logs.length ?? 0;
+    const firstLogIndex = logOffsets(receipts)[at.index] ?? 0;
     return {
       block,
       receipts,
@@ -284,4 +283,20 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
       };
     },
   };
+}
+
+/** Block-wide index of each transaction's first log, memoized per receipts array (sealed receipts never change). */
+const logOffsetsByReceipts = new WeakMap<readonly Receipt[], number[]>();
+function logOffsets(receipts: readonly Receipt[]): number[] {
+  let offsets = logOffsetsByReceipts.get(receipts);
+  if (!offsets) {
+    offsets = [];
+    let next = 0;
+    for (const receipt of receipts) {
+      offsets.push(next);
+      next += receipt.logs.length;
+    }
+    logOffsetsByReceipts.set(receipts, offsets);
+  }
+  return offsets;
 }

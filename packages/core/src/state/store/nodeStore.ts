@@ -30,6 +30,26 @@ export interface NodeStoreOptions {
 
 type BinaryDb = Database<Uint8Array, number | string>;
 
+/** Decoded sealed blocks and receipts kept in RAM: receipt and log lookups hit recent blocks over and over. */
+const DECODED_CACHE_BLOCKS = 256;
+
+/** A small insertion-ordered cache; sealed blocks never change, so entries never go stale. */
+class RecentCache<V> {
+  readonly #entries = new Map<number, V>();
+  readonly #limit: number;
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+  get(key: number): V | undefined {
+    return this.#entries.get(key);
+  }
+  set(key: number, value: V): V {
+    this.#entries.set(key, value);
+    if (this.#entries.size > this.#limit) this.#entries.delete(this.#entries.keys().next().value as number);
+    return value;
+  }
+}
+
 export class NodeStore {
   readonly #root: RootDatabase;
   readonly #blocks: BinaryDb;
@@ -40,6 +60,8 @@ export class NodeStore {
   readonly #snapshots: Database<Uint8Array, [number, number]>;
   readonly #meta: Database<number | string, string>;
   readonly #durability: StoreDurability;
+  readonly #decodedBlocks = new RecentCache<Block>(DECODED_CACHE_BLOCKS);
+  readonly #decodedReceipts = new RecentCache<Receipt[]>(DECODED_CACHE_BLOCKS);
 
   constructor(options: NodeStoreOptions) {
     this.#root = open({ path: options.path, compression: false });
@@ -69,8 +91,11 @@ export class NodeStore {
   }
 
   getBlock(number: bigint): Block | undefined {
-    const bytes = this.#blocks.get(Number(number));
-    return bytes ? decodeBlockRecord(bytes) : undefined;
+    const key = Number(number);
+    const cached = this.#decodedBlocks.get(key);
+    if (cached) return cached;
+    const bytes = this.#blocks.get(key);
+    return bytes ? this.#decodedBlocks.set(key, decodeBlockRecord(bytes)) : undefined;
   }
 
   getBlockNumberByHash(hash: Hash): bigint | undefined {
@@ -79,8 +104,11 @@ export class NodeStore {
   }
 
   getReceipts(number: bigint): Receipt[] | undefined {
-    const bytes = this.#receipts.get(Number(number));
-    return bytes ? decodeReceiptsRecord(bytes) : undefined;
+    const key = Number(number);
+    const cached = this.#decodedReceipts.get(key);
+    if (cached) return cached;
+    const bytes = this.#receipts.get(key);
+    return bytes ? this.#decodedReceipts.set(key, decodeReceiptsRecord(bytes)) : undefined;
   }
 
   getTxLocation(hash: Hash): { blockNumber: bigint; index: number } | undefined {
@@ -125,6 +153,9 @@ export class NodeStore {
   async putBlock(block: Block, receipts: readonly Receipt[]): Promise<void> {
     await this.#root.transaction(() => this.#writeBlock(block, receipts));
     await this.#durable();
+    // The sealed block is read right away (receipts, logs, the batcher): keep the decoded form.
+    this.#decodedBlocks.set(Number(block.header.number), block);
+    this.#decodedReceipts.set(Number(block.header.number), [...receipts]);
   }
 
   #writeBlock(block: Block, receipts: readonly Receipt[]): void {

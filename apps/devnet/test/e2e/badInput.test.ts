@@ -157,6 +157,23 @@ describe("bad input to a running node", () => {
     /only replay-protected|chain id/,
   );
 
+  it("answers eth_sendRawTransactionSync behind a nonce gap with code 5 and the expected nonce", async () => {
+    const other = privateKeyToAccount(DEV_KEYS[1]);
+    const raw = await other.signTransaction({
+      chainId: DEFAULT_CHAIN_ID,
+      type: "eip1559",
+      maxFeePerGas: parseGwei("1"),
+      maxPriorityFeePerGas: 1n,
+      gas: 21_000n,
+      to: account.address,
+      value: 1n,
+      nonce: 3,
+    });
+    const { error } = await call(mach.rpcUrl, "eth_sendRawTransactionSync", [raw, 500]);
+    assert.equal(error?.code, 5);
+    assert.equal(error?.data, "0x0");
+  });
+
   it("answers undecodable transaction bytes with -32602 or -32000 and keeps serving", async () => {
     const { error } = await call(mach.rpcUrl, "eth_sendRawTransaction", ["0x02f8ffdeadbeef"]);
     assert.ok(error && (error.code === -32602 || error.code === -32000), JSON.stringify(error));

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type Hex, keccak256, numberToHex, parseGwei, parseSignature, serializeTransaction } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { DEFAULT_CHAIN_ID, DEV_KEYS } from "../support/chain.ts";
+import { DEFAULT_CHAIN_ID, DEV_KEYS, rpcCall, signTransfer } from "../support/chain.ts";
 import { type MachProcess, startMach } from "../support/machProcess.ts";
 
 const account = privateKeyToAccount(DEV_KEYS[2]);
@@ -21,24 +21,8 @@ async function rpc(url: string, body: unknown): Promise<{ status: number; json: 
   return { status: response.status, json: text ? JSON.parse(text) : undefined };
 }
 
-async function call(url: string, method: string, params: unknown[]) {
-  const { json } = await rpc(url, { jsonrpc: "2.0", id: 1, method, params });
-  return json as { result?: unknown; error?: { code: number; message: string; data?: unknown } };
-}
-
-async function signed(tx: Record<string, unknown>): Promise<Hex> {
-  return account.signTransaction({
-    chainId: DEFAULT_CHAIN_ID,
-    type: "eip1559",
-    maxFeePerGas: parseGwei("1"),
-    maxPriorityFeePerGas: 1n,
-    gas: 21_000n,
-    to: "0x000000000000000000000000000000000000dead",
-    value: 1n,
-    nonce: 0,
-    ...tx,
-  } as never);
-}
+const call = rpcCall;
+const signed = (fields: Parameters<typeof signTransfer>[1]) => signTransfer(account, fields);
 
 describe("bad input to a running node", () => {
   let mach: MachProcess;
@@ -72,17 +56,7 @@ describe("bad input to a running node", () => {
   );
   rejectsTx(
     "a sender without funds",
-    () =>
-      privateKeyToAccount(`0x${"11".repeat(32)}`).signTransaction({
-        chainId: DEFAULT_CHAIN_ID,
-        type: "eip1559",
-        maxFeePerGas: parseGwei("1"),
-        maxPriorityFeePerGas: 1n,
-        gas: 21_000n,
-        to: account.address,
-        value: 1n,
-        nonce: 0,
-      }),
+    () => signTransfer(privateKeyToAccount(`0x${"11".repeat(32)}`), { nonce: 0 }),
     -32000,
     /^insufficient funds for gas \* price \+ value/,
   );
@@ -158,17 +132,7 @@ describe("bad input to a running node", () => {
   );
 
   it("answers eth_sendRawTransactionSync behind a nonce gap with code 5 and the expected nonce", async () => {
-    const other = privateKeyToAccount(DEV_KEYS[1]);
-    const raw = await other.signTransaction({
-      chainId: DEFAULT_CHAIN_ID,
-      type: "eip1559",
-      maxFeePerGas: parseGwei("1"),
-      maxPriorityFeePerGas: 1n,
-      gas: 21_000n,
-      to: account.address,
-      value: 1n,
-      nonce: 3,
-    });
+    const raw = await signTransfer(privateKeyToAccount(DEV_KEYS[1]), { nonce: 3 });
     const { error } = await call(mach.rpcUrl, "eth_sendRawTransactionSync", [raw, 500]);
     assert.equal(error?.code, 5);
     assert.equal(error?.data, "0x0");

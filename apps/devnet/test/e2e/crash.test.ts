@@ -4,24 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type Hex, parseGwei } from "viem";
+import type { Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { DEFAULT_CHAIN_ID, DEV_KEYS } from "../support/chain.ts";
+import { DEV_KEYS, rpcCall, signTransfer } from "../support/chain.ts";
 import { startMach } from "../support/machProcess.ts";
 
-interface RpcAnswer {
-  result?: unknown;
-  error?: { code: number; message: string };
-}
-
-async function call(url: string, method: string, params: unknown[]): Promise<RpcAnswer> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-  });
-  return (await response.json()) as RpcAnswer;
-}
+const call = rpcCall;
 
 describe("durability of acknowledged transactions", () => {
   it("keeps every transaction that got a receipt across a SIGKILL under load", async () => {
@@ -34,18 +22,7 @@ describe("durability of acknowledged transactions", () => {
       senders.map(async (account) => {
         const raws: Hex[] = [];
         for (let nonce = 0; nonce < perSender; nonce++) {
-          raws.push(
-            await account.signTransaction({
-              chainId: DEFAULT_CHAIN_ID,
-              type: "eip1559",
-              maxFeePerGas: parseGwei("1"),
-              maxPriorityFeePerGas: 1n,
-              gas: 21_000n,
-              to: "0x000000000000000000000000000000000000beef",
-              value: BigInt(nonce + 1),
-              nonce,
-            }),
-          );
+          raws.push(await signTransfer(account, { nonce, value: BigInt(nonce + 1) }));
         }
         return raws;
       }),
@@ -85,14 +62,7 @@ describe("durability of acknowledged transactions", () => {
       }
       assert.ok(total >= acknowledged.size);
       // And the chain goes on: a new transaction lands.
-      const next = await senders[0]!.signTransaction({
-        chainId: DEFAULT_CHAIN_ID,
-        type: "eip1559",
-        maxFeePerGas: parseGwei("1"),
-        maxPriorityFeePerGas: 1n,
-        gas: 21_000n,
-        to: "0x000000000000000000000000000000000000beef",
-        value: 1n,
+      const next = await signTransfer(senders[0]!, {
         nonce: Number((await call(second.rpcUrl, "eth_getTransactionCount", [senders[0]!.address, "latest"])).result),
       });
       const answer = await call(second.rpcUrl, "realtime_sendRawTransaction", [next]);
@@ -106,16 +76,7 @@ describe("durability of acknowledged transactions", () => {
   it("resumes at the same head block and state root after a clean stop", async () => {
     const first = await startMach({ config: { sequencer: { blockMs: 50 } } });
     const account = privateKeyToAccount(DEV_KEYS[0]);
-    const raw = await account.signTransaction({
-      chainId: DEFAULT_CHAIN_ID,
-      type: "eip1559",
-      maxFeePerGas: parseGwei("1"),
-      maxPriorityFeePerGas: 1n,
-      gas: 21_000n,
-      to: "0x000000000000000000000000000000000000beef",
-      value: 5n,
-      nonce: 0,
-    });
+    const raw = await signTransfer(account, { nonce: 0, value: 5n });
     await call(first.rpcUrl, "realtime_sendRawTransaction", [raw]);
     await new Promise((resolve) => setTimeout(resolve, 200));
     await first.stop("SIGTERM");

@@ -1,33 +1,13 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
-import { type MachProcess, startMach } from "../support/machProcess.ts";
+import { type MachProcess, runNodeScript, startMach } from "../support/machProcess.ts";
 
 const project = new URL("../fixtures/hardhat-client/", import.meta.url).pathname;
 const hardhatBin = new URL("../../node_modules/hardhat/dist/src/cli.js", import.meta.url).pathname;
 
-function runHardhat(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [hardhatBin, ...args], {
-      cwd: project,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once("exit", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runHardhat = (args: string[], env: Record<string, string>) =>
+  runNodeScript([hardhatBin, ...args], { cwd: project, env });
 
 describe("Hardhat as a client of a Mach node", () => {
   let mach: MachProcess;

@@ -1,6 +1,16 @@
 /** viem clients for a running Mach node, funded with the standard dev accounts. */
-import { type Chain, createPublicClient, createWalletClient, defineChain, http, webSocket } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import {
+  type Chain,
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  type Hex,
+  http,
+  parseGwei,
+  type TransactionSerializableEIP1559,
+  webSocket,
+} from "viem";
+import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 
 /** Hardhat/Anvil dev mnemonic accounts 0 and 1 (public keys, never hold value). */
 export const DEV_KEYS = [
@@ -33,4 +43,36 @@ export function clients(rpcUrl: string, wsUrl: string) {
     wallet: createWalletClient({ chain, account, transport: http(rpcUrl) }),
     otherWallet: createWalletClient({ chain, account: other, transport: http(rpcUrl) }),
   };
+}
+
+/** Signs an EIP-1559 value transfer on the Mach devnet chain (1 gwei fee cap, 1 wei tip) with overrides. */
+export function signTransfer(
+  account: PrivateKeyAccount,
+  fields: { nonce: number } & Partial<Omit<TransactionSerializableEIP1559, "type">>,
+): Promise<Hex> {
+  return account.signTransaction({
+    chainId: DEFAULT_CHAIN_ID,
+    type: "eip1559",
+    maxFeePerGas: parseGwei("1"),
+    maxPriorityFeePerGas: 1n,
+    gas: 21_000n,
+    to: "0x000000000000000000000000000000000000beef",
+    value: 1n,
+    ...fields,
+  });
+}
+
+export interface RpcAnswer<T = unknown> {
+  readonly result?: T;
+  readonly error?: { code: number; message: string; data?: unknown };
+}
+
+/** One raw JSON-RPC call over HTTP, answering the envelope (result or error) as the node sent it. */
+export async function rpcCall<T = unknown>(url: string, method: string, params: unknown[] = []): Promise<RpcAnswer<T>> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  return (await response.json()) as RpcAnswer<T>;
 }

@@ -92,10 +92,17 @@ export async function startMach(parameters: StartMachParameters = {}): Promise<M
   };
 }
 
-/** Runs the CLI to completion (for config-error tests). */
-export function runMachCli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs a Node script to completion, collecting its output. */
+export function runNodeScript(
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, args, {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -106,6 +113,11 @@ export function runMachCli(args: readonly string[]): Promise<{ code: number | nu
     });
     child.once("exit", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Runs the CLI to completion (for config-error tests). */
+export function runMachCli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return runNodeScript([CLI, ...args]);
 }
 
 export function writeConfig(dir: string, config: unknown): string {

@@ -50,6 +50,7 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
     (suites.has("profile") ? 3 : 0);
   const bar = progress ?? createProgress({ total: steps });
   const startedAt = new Date();
+  const machine = machineInfo();
   const start = performance.now();
   const errors: Record<string, string> = {};
   bar.status(`building ${plan.accounts} accounts`);
@@ -165,7 +166,7 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
     suites: [...suites],
     startedAt: startedAt.toISOString(),
     durationSeconds: (performance.now() - start) / 1000,
-    machine: machineInfo(),
+    machine,
     plan,
     signing: { ...signing, txPerSecond: signing.transactions / signing.seconds },
     ...(execution ? { execution } : {}),

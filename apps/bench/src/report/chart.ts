@@ -83,6 +83,7 @@ export function renderChart(panels: readonly Panel[], subtitle: string): string 
   const height = top + panels.length * panelHeight + 40;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    `<title>Mach bench: throughput and send-to-receipt latency beside the peers</title>`,
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="${left}" y="24" font-size="16" font-weight="bold">Mach bench</text>`,
     `<text x="${left}" y="42" fill="#555">${escapeXml(subtitle)}</text>`,

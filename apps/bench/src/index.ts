@@ -1,1 +1,30 @@
-export {};
+/**
+ * @mach/bench: the performance harness behind `pnpm bench` (entry: main.ts).
+ *
+ *   options.ts     command line → BenchOptions
+ *   plan.ts        quick / full sizes; generates and signs every workload of a run from the seed
+ *   workloads/     world.ts (accounts, contracts, genesis alloc), transactions.ts (native, erc20, swap, mixed), signing.ts
+ *   suites/        execution.ts (Mach vs @ethereumjs/vm), stateDiff.ts (diff bytes, replica apply), stateRoot.ts
+ *                  (keys/s, memory; child process; @ethereumjs/mpt peer), endToEnd.ts (Mach node vs Hardhat node over
+ *                  JSON-RPC), profile.ts (--cpu-prof of the sequencer, self-time summary)
+ *   targets/       Mach node and Hardhat node processes, JSON-RPC clients (HTTP batches, WebSocket)
+ *   report/        results.json shape, rows/table/Markdown, SVG chart, progress bar, percentiles
+ *   run.ts         one run: workloads → suites → files
+ *
+ * Data flow: seed → createWorld + buildRunWorkloads (signed before any timer) → suites → BenchResults → rows → table,
+ * chart, JSON.
+ */
+export type { BenchOptions, SuiteName } from "./options.ts";
+export { BenchUsageError, parseBenchOptions, SUITES } from "./options.ts";
+export type { BenchPlan } from "./plan.ts";
+export { FULL_PLAN, QUICK_PLAN } from "./plan.ts";
+export { chartPanels, renderChart } from "./report/chart.ts";
+export type { BenchResults, MachineInfo } from "./report/results.ts";
+export type { Row } from "./report/rows.ts";
+export { renderMarkdown, renderTable, resultRows } from "./report/rows.ts";
+export { median, percentile, ratio, summarizeLatencies } from "./report/stats.ts";
+export type { RunOutput } from "./run.ts";
+export { runBench } from "./run.ts";
+export { type CpuProfile, summarizeProfile } from "./suites/profile.ts";
+export { generateWorkload, NonceTracker, WORKLOADS, type WorkloadName } from "./workloads/transactions.ts";
+export { createWorld } from "./workloads/world.ts";

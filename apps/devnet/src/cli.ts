@@ -42,13 +42,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const batchRecorder = config.settlement ? await createNodeBatchRecorder(config.settlement) : undefined;
   const node = await startNode({ config, daProviders, ...(batchRecorder ? { batchRecorder } : {}) });
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
+  const outcome = await new Promise<"signal" | Error>((resolve) => {
+    const stop = () => resolve("signal");
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
+    void node.fatal.then(resolve);
   });
   await node.close();
-  return 0;
+  if (outcome === "signal") return 0;
+  // Everything acknowledged is in the write-ahead log: a supervisor restarts the node and it resumes.
+  process.stderr.write(`mach: sequencer stopped: ${outcome.message}\n`);
+  return 1;
 }
 
 if (import.meta.main) {

@@ -37,6 +37,8 @@ export interface MachNode {
   readonly sequencer: Sequencer;
   readonly store: NodeStore;
   readonly batcher: Batcher | undefined;
+  /** Resolves with the error that stopped the sequencer for good; never resolves while it runs. */
+  readonly fatal: Promise<Error>;
   close(): Promise<void>;
 }
 
@@ -222,6 +224,7 @@ export async function startNode({
 
     let closing: Promise<void> | undefined;
     const server = rpc;
+    const fatal = new Promise<Error>((resolve) => sequencer.once("fatal", resolve));
     return {
       rpcUrl: server.url,
       wsUrl: server.wsUrl,
@@ -231,6 +234,7 @@ export async function startNode({
       sequencer,
       store,
       batcher,
+      fatal,
       close() {
         closing ??= (async () => {
           await server.close();

@@ -152,6 +152,7 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
         this.#stopped = true;
         clearInterval(this.#blockTimer);
         this.#options.logger?.error({ err: this.#fatal }, "sequencer stopped on an unrecoverable error");
+        this.emit("fatal", this.#fatal);
       }
     });
     this.#queue = run;

@@ -32,4 +32,6 @@ export interface MiniBlock {
 export interface SequencerEvents {
   miniBlock: (miniBlock: MiniBlock) => void;
   block: (block: Block, receipts: readonly Receipt[]) => void;
+  /** The sequencer stopped for good (e.g. the store failed): the node should exit and be restarted. */
+  fatal: (error: Error) => void;
 }

@@ -14,6 +14,7 @@ import {
   encodeRlp,
   expectBytes,
   hexStringToBytes,
+  RlpDecodeError,
   type RlpInput,
   type RlpItem,
 } from "../../chain/rlp.ts";
@@ -40,6 +41,18 @@ function uint(item: RlpItem | undefined, what: string): bigint {
 function small(item: RlpItem | undefined, what: string): number {
   return Number(uint(item, what));
 }
+/**
+ * Runs a nested decoder (transaction body, state diff) whose own errors mean something else to other callers (a
+ * `TransactionRejectedError` is a user's bad tx): in a stored record they mean corruption.
+ */
+function nested<T>(what: string, decode: () => T): T {
+  try {
+    return decode();
+  } catch (error) {
+    if (error instanceof StoreCorruptionError || error instanceof RlpDecodeError) throw error;
+    throw new StoreCorruptionError(`store: ${what} does not decode`, { cause: error });
+  }
+}
 function checkVersion(fields: RlpItem[], what: string): void {
   const version = small(fields[0], `${what}.version`);
   if (version !== RECORD_VERSION)
@@ -52,7 +65,7 @@ function encodeStoredTransaction(tx: Transaction): RlpInput {
 function decodeStoredTransaction(item: RlpItem): Transaction {
   const [raw, from] = list(item, "transaction");
   const rawBytes = expectBytes(raw, "transaction.raw");
-  const body = decodeTransactionBody(rawBytes);
+  const body = nested("transaction.raw", () => decodeTransactionBody(rawBytes));
   return {
     ...body,
     raw: rawBytes,
@@ -152,7 +165,7 @@ export function decodeMiniBlockRecord(bytes: Uint8Array): MiniBlock {
     firstLogIndex: small(f[10], "miniBlock.firstLogIndex"),
     transactionsRoot: bytesToHexString(expectBytes(f[11], "miniBlock.transactionsRoot")) as Hash,
     receiptsRoot: bytesToHexString(expectBytes(f[12], "miniBlock.receiptsRoot")) as Hash,
-    stateDiff: decodeStateDiff(expectBytes(f[13], "miniBlock.stateDiff")),
+    stateDiff: nested("miniBlock.stateDiff", () => decodeStateDiff(expectBytes(f[13], "miniBlock.stateDiff"))),
   };
 }
 

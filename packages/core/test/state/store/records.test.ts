@@ -1,0 +1,412 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import { hexToBytes } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { EMPTY_TRIE_ROOT, KECCAK_EMPTY } from "../../../src/chain/constants.ts";
+import { hashHeader } from "../../../src/chain/header.ts";
+import { bigintToBytes, decodeRlp, encodeRlp, RlpDecodeError, type RlpItem } from "../../../src/chain/rlp.ts";
+import { buildTransaction, decodeTransaction } from "../../../src/chain/transaction.ts";
+import type { Address, Block, Hash, Header, Receipt, Transaction } from "../../../src/chain/types.ts";
+import type { MiniBlock } from "../../../src/sequencer/types.ts";
+import {
+  decodeBlockRecord,
+  decodeMiniBlockRecord,
+  decodeReceiptsRecord,
+  decodeTxLocation,
+  encodeBlockRecord,
+  encodeMiniBlockRecord,
+  encodeReceiptsRecord,
+  encodeTxLocation,
+  StoreCorruptionError,
+} from "../../../src/state/store/records.ts";
+import { address as addressArb, hash32, log, u64, u256 } from "../../chain/arbitraries.ts";
+
+const CHAIN_ID = 901_901;
+const alice = privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
+const bob = privateKeyToAccount("0x59c6995e998f97a5a0044966f0945389dc9c86dae88c7a8aa09078b4dad3d5fa");
+const ZERO: Hash = `0x${"00".repeat(32)}`;
+
+async function signedTransactions(): Promise<Transaction[]> {
+  const raws = [
+    await alice.signTransaction({
+      chainId: CHAIN_ID,
+      type: "eip1559",
+      to: bob.address,
+      value: 1_000n,
+      nonce: 0,
+      gas: 21_000n,
+      maxFeePerGas: 3_000_000n,
+      maxPriorityFeePerGas: 500_000n,
+    }),
+    await bob.signTransaction({
+      chainId: CHAIN_ID,
+      type: "legacy",
+      to: alice.address,
+      value: 7n,
+      nonce: 3,
+      gas: 50_000n,
+      gasPrice: 2_000_000n,
+      data: "0xdeadbeef",
+    }),
+    await alice.signTransaction({
+      chainId: CHAIN_ID,
+      type: "eip2930",
+      to: null,
+      value: 0n,
+      nonce: 1,
+      gas: 200_000n,
+      gasPrice: 2_000_000n,
+      data: "0x6080604052",
+      accessList: [{ address: bob.address, storageKeys: [ZERO] }],
+    }),
+  ];
+  const decoded = raws.map((raw) => decodeTransaction(hexToBytes(raw)));
+  const deposit = buildTransaction({
+    type: 0x7e,
+    sourceHash: `0x${"ab".repeat(32)}`,
+    from: "0xdeaddeaddeaddeaddeaddeaddeaddeaddead0001",
+    to: "0x4200000000000000000000000000000000000015",
+    mint: 0n,
+    value: 0n,
+    gasLimit: 1_000_000n,
+    isSystemTransaction: false,
+    data: Uint8Array.of(1, 2, 3),
+  });
+  return [deposit, ...decoded];
+}
+
+function header(number: bigint, stateRoot: Hash = ZERO): Header {
+  return {
+    parentHash: ZERO,
+    ommersHash: ZERO,
+    beneficiary: "0x4200000000000000000000000000000000000011",
+    stateRoot,
+    transactionsRoot: EMPTY_TRIE_ROOT,
+    receiptsRoot: EMPTY_TRIE_ROOT,
+    logsBloom: new Uint8Array(256),
+    difficulty: 0n,
+    number,
+    gasLimit: 30_000_000n,
+    gasUsed: 21_000n,
+    timestamp: 1_700_000_000n + number,
+    extraData: new Uint8Array(0),
+    mixHash: ZERO,
+    nonce: new Uint8Array(8),
+    baseFeePerGas: 10_000_000n,
+    withdrawalsRoot: EMPTY_TRIE_ROOT,
+    blobGasUsed: 0n,
+    excessBlobGas: 0n,
+    parentBeaconBlockRoot: ZERO,
+    requestsHash: ZERO,
+  };
+}
+
+function sampleReceipts(): Receipt[] {
+  const bloom = new Uint8Array(256);
+  bloom[3] = 0x40;
+  return [
+    {
+      type: 0x7e,
+      status: 1,
+      cumulativeGasUsed: 45_000n,
+      logsBloom: new Uint8Array(256),
+      logs: [],
+      gasUsed: 45_000n,
+      effectiveGasPrice: 0n,
+      contractAddress: null,
+      depositNonce: 12n,
+      depositReceiptVersion: 1n,
+      l1Fee: 0n,
+      l1GasUsed: 0n,
+      l1GasPrice: 0n,
+    },
+    {
+      type: 2,
+      status: 1,
+      cumulativeGasUsed: 66_000n,
+      logsBloom: bloom,
+      logs: [
+        {
+          address: "0x4200000000000000000000000000000000000016",
+          topics: [ZERO, `0x${"11".repeat(32)}`],
+          data: Uint8Array.of(9, 9),
+        },
+      ],
+      gasUsed: 21_000n,
+      effectiveGasPrice: 10_500_000n,
+      contractAddress: null,
+      l1Fee: 123_456n,
+      l1GasUsed: 1_600n,
+      l1GasPrice: 7_000_000_000n,
+    },
+    {
+      type: 0,
+      status: 0,
+      cumulativeGasUsed: 116_000n,
+      logsBloom: new Uint8Array(256),
+      logs: [],
+      gasUsed: 50_000n,
+      effectiveGasPrice: 2_000_000n,
+      contractAddress: null,
+      l1Fee: 1n,
+      l1GasUsed: 2n,
+      l1GasPrice: 3n,
+    },
+    {
+      type: 1,
+      status: 1,
+      cumulativeGasUsed: 316_000n,
+      logsBloom: new Uint8Array(256),
+      logs: [],
+      gasUsed: 200_000n,
+      effectiveGasPrice: 2_000_000n,
+      contractAddress: "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+      l1Fee: 99n,
+      l1GasUsed: 98n,
+      l1GasPrice: 97n,
+    },
+  ];
+}
+
+function assertSameTransactions(actual: readonly Transaction[], expected: readonly Transaction[]): void {
+  assert.equal(actual.length, expected.length);
+  expected.forEach((tx, i) => {
+    const got = actual[i] as Transaction;
+    assert.equal(got.hash, tx.hash);
+    assert.equal(got.from, tx.from);
+    assert.deepEqual(got.raw, tx.raw);
+    assert.equal(got.type, tx.type);
+    assert.equal(got.nonce, tx.nonce);
+    assert.equal(got.to, tx.to);
+    assert.equal(got.value, tx.value);
+    assert.deepEqual(got.data, tx.data);
+  });
+}
+
+/** Rebuilds a record with one top-level field replaced. */
+function withField(bytes: Uint8Array, index: number, value: Uint8Array): Uint8Array {
+  const fields = decodeRlp(bytes) as RlpItem[];
+  fields[index] = value;
+  return encodeRlp(fields);
+}
+
+/** Decoding must either succeed or throw one of the two errors a corrupt record may raise. */
+function assertDecodesOrRejects(decode: (bytes: Uint8Array) => unknown, bytes: Uint8Array): void {
+  try {
+    decode(bytes);
+  } catch (error) {
+    assert.ok(
+      error instanceof StoreCorruptionError || error instanceof RlpDecodeError,
+      `unexpected ${(error as Error).name}: ${(error as Error).message}`,
+    );
+  }
+}
+
+async function sampleMiniBlock(): Promise<MiniBlock> {
+  const transactions = await signedTransactions();
+  return {
+    number: 41n,
+    blockNumber: 7n,
+    blockTimestamp: 1_700_000_007n,
+    index: 3,
+    timestampUs: 1_700_000_007_123_456n,
+    gasUsed: 316_000n,
+    transactions,
+    receipts: sampleReceipts(),
+    firstTransactionIndex: 5,
+    firstLogIndex: 2,
+    transactionsRoot: `0x${"22".repeat(32)}`,
+    receiptsRoot: `0x${"33".repeat(32)}`,
+    stateDiff: {
+      accounts: [
+        {
+          address: alice.address.toLowerCase() as Address,
+          account: { nonce: 2n, balance: 10n ** 21n, codeHash: KECCAK_EMPTY },
+          storageCleared: false,
+          storage: new Map(),
+        },
+        {
+          address: "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+          account: { nonce: 1n, balance: 0n, codeHash: `0x${"44".repeat(32)}` },
+          code: Uint8Array.of(0x60, 0x80, 0x60, 0x40),
+          storageCleared: true,
+          storage: new Map<Hash, bigint>([
+            [ZERO, 5n],
+            [`0x${"00".repeat(31)}01`, 0n],
+          ]),
+        },
+        { address: "0x0000000000000000000000000000000000000bad", account: null, storageCleared: false, storage: new Map() },
+      ],
+    },
+  };
+}
+
+describe("store records", () => {
+  it("round-trip a block: header, hash, transactions with their hash/from/raw, mini-block span", async () => {
+    const transactions = await signedTransactions();
+    const h = header(7n, `0x${"aa".repeat(32)}`);
+    const block: Block = {
+      header: h,
+      hash: hashHeader(h),
+      transactions,
+      miniBlockCount: 12,
+      miniBlockOffset: 1_234_567n,
+    };
+    const decoded = decodeBlockRecord(encodeBlockRecord(block));
+    assert.deepEqual(decoded.header, block.header);
+    assert.equal(decoded.hash, block.hash);
+    assert.equal(decoded.miniBlockCount, 12);
+    assert.equal(decoded.miniBlockOffset, 1_234_567n);
+    assertSameTransactions(decoded.transactions, transactions);
+    // The deposit keeps its given sender, the signed ones their recovered sender.
+    assert.equal(decoded.transactions[0]?.from, "0xdeaddeaddeaddeaddeaddeaddeaddeaddead0001");
+    assert.equal(decoded.transactions[1]?.from, alice.address.toLowerCase());
+    assert.equal(decoded.transactions[2]?.from, bob.address.toLowerCase());
+  });
+
+  it("round-trip a block without transactions", () => {
+    const h = header(0n);
+    const block: Block = { header: h, hash: hashHeader(h), transactions: [], miniBlockCount: 0, miniBlockOffset: 0n };
+    assert.deepEqual(decodeBlockRecord(encodeBlockRecord(block)), block);
+  });
+
+  it("round-trip receipts: deposit nonce/version, contract address, l1 fee fields", () => {
+    const receipts = sampleReceipts();
+    assert.deepEqual(decodeReceiptsRecord(encodeReceiptsRecord(receipts)), receipts);
+    assert.deepEqual(decodeReceiptsRecord(encodeReceiptsRecord([])), []);
+  });
+
+  it("round-trip a deposit receipt with a nonce but no receipt version", () => {
+    const [deposit] = sampleReceipts();
+    const { depositReceiptVersion: _, ...withoutVersion } = deposit as Receipt;
+    const decoded = decodeReceiptsRecord(encodeReceiptsRecord([withoutVersion]));
+    assert.deepEqual(decoded, [withoutVersion]);
+    assert.equal("depositReceiptVersion" in (decoded[0] as Receipt), false);
+  });
+
+  it("round-trip any receipts (property)", () => {
+    const status = fc.constantFrom<0 | 1>(0, 1);
+    const common = {
+      status,
+      cumulativeGasUsed: u64,
+      logsBloom: fc.uint8Array({ minLength: 256, maxLength: 256 }),
+      logs: fc.array(log, { maxLength: 3 }),
+      gasUsed: u64,
+      effectiveGasPrice: u256,
+      contractAddress: fc.option(addressArb, { nil: null }),
+      l1Fee: u256,
+      l1GasUsed: u64,
+      l1GasPrice: u256,
+    };
+    const signedReceipt = fc.record({ type: fc.constantFrom<0 | 1 | 2 | 4>(0, 1, 2, 4), ...common });
+    const depositReceipt = fc.oneof(
+      fc.record({ type: fc.constant<0x7e>(0x7e), ...common }),
+      fc.record({ type: fc.constant<0x7e>(0x7e), ...common, depositNonce: u64 }),
+      fc.record({ type: fc.constant<0x7e>(0x7e), ...common, depositNonce: u64, depositReceiptVersion: u64 }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.oneof(signedReceipt, depositReceipt), { maxLength: 6 }), (generated) => {
+        // fast-check records have a null prototype; deepEqual compares prototypes.
+        const receipts = generated.map((r) => ({ ...r, logs: r.logs.map((l) => ({ ...l })) }) as Receipt);
+        assert.deepEqual(decodeReceiptsRecord(encodeReceiptsRecord(receipts)), receipts);
+      }),
+      { seed: 42, numRuns: 200 },
+    );
+  });
+
+  it("round-trip a mini-block with transactions, receipts and a state diff", async () => {
+    const miniBlock = await sampleMiniBlock();
+    const decoded = decodeMiniBlockRecord(encodeMiniBlockRecord(miniBlock));
+    const { transactions, ...rest } = decoded;
+    const { transactions: expectedTransactions, ...expectedRest } = miniBlock;
+    assert.deepEqual(rest, expectedRest);
+    assertSameTransactions(transactions, expectedTransactions);
+  });
+
+  it("round-trip a tx location", () => {
+    assert.deepEqual(decodeTxLocation(encodeTxLocation(0n, 0)), { blockNumber: 0n, index: 0 });
+    assert.deepEqual(decodeTxLocation(encodeTxLocation(2n ** 40n, 4_999)), { blockNumber: 2n ** 40n, index: 4_999 });
+  });
+
+  it("reject a record of another version with StoreCorruptionError", async () => {
+    const h = header(1n);
+    const block = encodeBlockRecord({ header: h, hash: hashHeader(h), transactions: [], miniBlockCount: 1, miniBlockOffset: 0n });
+    const receipts = encodeReceiptsRecord(sampleReceipts());
+    const miniBlock = encodeMiniBlockRecord(await sampleMiniBlock());
+    for (const version of [0n, 2n]) {
+      assert.throws(() => decodeBlockRecord(withField(block, 0, bigintToBytes(version))), StoreCorruptionError);
+      assert.throws(() => decodeReceiptsRecord(withField(receipts, 0, bigintToBytes(version))), StoreCorruptionError);
+      assert.throws(() => decodeMiniBlockRecord(withField(miniBlock, 0, bigintToBytes(version))), {
+        name: "StoreCorruptionError",
+        message: /miniBlock record version 2|miniBlock record version 0/,
+      });
+    }
+  });
+
+  it("reject a record whose fields are lists where bytes belong, or bytes where a list belongs", () => {
+    assert.throws(() => decodeReceiptsRecord(encodeRlp(bigintToBytes(1n))), StoreCorruptionError);
+    assert.throws(() => decodeReceiptsRecord(encodeRlp([bigintToBytes(1n), bigintToBytes(5n)])), StoreCorruptionError);
+    assert.throws(() => decodeBlockRecord(encodeRlp([[bigintToBytes(1n)]])), RlpDecodeError);
+  });
+
+  it("reject every truncation of a record with StoreCorruptionError or RlpDecodeError", async () => {
+    const transactions = await signedTransactions();
+    const h = header(3n);
+    const records: [(bytes: Uint8Array) => unknown, Uint8Array][] = [
+      [
+        decodeBlockRecord,
+        encodeBlockRecord({ header: h, hash: hashHeader(h), transactions, miniBlockCount: 2, miniBlockOffset: 9n }),
+      ],
+      [decodeReceiptsRecord, encodeReceiptsRecord(sampleReceipts())],
+      [decodeMiniBlockRecord, encodeMiniBlockRecord(await sampleMiniBlock())],
+      [decodeTxLocation, encodeTxLocation(5n, 1)],
+    ];
+    for (const [decode, bytes] of records) {
+      for (let length = 0; length < bytes.length; length++) {
+        assert.throws(
+          () => decode(bytes.subarray(0, length)),
+          (error: unknown) => error instanceof StoreCorruptionError || error instanceof RlpDecodeError,
+          `truncated to ${length} of ${bytes.length}`,
+        );
+      }
+    }
+  });
+
+  it("raise only StoreCorruptionError or RlpDecodeError for corrupted bytes (property)", async () => {
+    const transactions = await signedTransactions();
+    const h = header(3n);
+    const records: [(bytes: Uint8Array) => unknown, Uint8Array][] = [
+      [
+        decodeBlockRecord,
+        encodeBlockRecord({ header: h, hash: hashHeader(h), transactions, miniBlockCount: 2, miniBlockOffset: 9n }),
+      ],
+      [decodeReceiptsRecord, encodeReceiptsRecord(sampleReceipts())],
+      [decodeMiniBlockRecord, encodeMiniBlockRecord(await sampleMiniBlock())],
+    ];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...records),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
+        ([decode, original], edits) => {
+          const bytes = original.slice();
+          for (const [position, value] of edits) bytes[position % bytes.length] = value;
+          assertDecodesOrRejects(decode, bytes);
+        },
+      ),
+      { seed: 7, numRuns: 500 },
+    );
+  });
+
+  it("reject random bytes with StoreCorruptionError or RlpDecodeError (property)", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        assertDecodesOrRejects(decodeBlockRecord, bytes);
+        assertDecodesOrRejects(decodeReceiptsRecord, bytes);
+        assertDecodesOrRejects(decodeMiniBlockRecord, bytes);
+        assertDecodesOrRejects(decodeTxLocation, bytes);
+      }),
+      { seed: 3, numRuns: 300 },
+    );
+  });
+});

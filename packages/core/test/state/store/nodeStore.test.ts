@@ -10,6 +10,7 @@ import { hashHeader } from "../../../src/chain/header.ts";
 import { decodeTransaction } from "../../../src/chain/transaction.ts";
 import type { Address, Block, Hash, Header, Receipt, Transaction } from "../../../src/chain/types.ts";
 import type { MiniBlock } from "../../../src/sequencer/types.ts";
+import { Bucket } from "../../../src/state/store/buckets.ts";
 import { NodeStore, openNodeStore, type StoreDurability } from "../../../src/state/store/nodeStore.ts";
 
 const ZERO: Hash = `0x${"00".repeat(32)}`;
@@ -234,7 +235,7 @@ describe("NodeStore", () => {
     assert.deepEqual(plain([...(second?.chunks ?? [])]), [chunk(8, 0), chunk(8, 1)]);
 
     // Only the newest snapshot's chunks remain in the environment.
-    const snapshots = store.root.openDB<Uint8Array, [number, number]>({ name: "snapshots", encoding: "binary" });
+    const snapshots = store.root.openDB<Uint8Array, [number, number]>({ name: Bucket.snapshots, encoding: "binary" });
     assert.deepEqual([...snapshots.getKeys()], [
       [8, 0],
       [8, 1],

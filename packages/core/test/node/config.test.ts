@@ -1,0 +1,236 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { z } from "zod";
+import {
+  DEV_MNEMONIC,
+  type DaProviderRegistry,
+  InvalidConfigError,
+  loadNodeConfig,
+  memoryDaProvider,
+  parseNodeConfig,
+} from "../../src/node/config.ts";
+import { DEFAULT_CHAIN_ID } from "../../src/sequencer/config.ts";
+
+const fakeProvider = {
+  optionsSchema: z.object({ url: z.url(), x: z.number().int().positive() }).strict(),
+  create: () => {
+    throw new Error("not used");
+  },
+};
+const providers: DaProviderRegistry = { memory: memoryDaProvider, fake: fakeProvider };
+
+const settlement = {
+  l1RpcUrl: "http://127.0.0.1:8545",
+  batcherPrivateKey: `0x${"11".repeat(32)}`,
+  batchInbox: "0xFF00000000000000000000000000000000000901",
+};
+
+/** The error message of a config that must fail to parse. */
+function configError(input: unknown): string {
+  try {
+    parseNodeConfig(input, providers);
+  } catch (error) {
+    assert.ok(error instanceof InvalidConfigError, `expected InvalidConfigError, got ${(error as Error).name}`);
+    return error.message;
+  }
+  assert.fail("config parsed");
+}
+
+describe("node config", () => {
+  const dirs: string[] = [];
+  function tempFile(name: string, text: string): string {
+    const dir = mkdtempSync(join(tmpdir(), "mach-config-"));
+    dirs.push(dir);
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  }
+  after(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("fills every section with its defaults from an empty object", () => {
+    const config = parseNodeConfig({}, providers);
+    assert.equal(config.chain.chainId, DEFAULT_CHAIN_ID);
+    assert.equal(config.sequencer.miniBlockMs, 10);
+    assert.equal(config.sequencer.blockMs, 1000);
+    assert.equal(config.rpc.host, "127.0.0.1");
+    assert.equal(config.rpc.port, 8545);
+    assert.equal(config.metrics.port, 9545);
+    assert.equal(config.store.durability, "commit");
+    assert.equal(config.genesis.mnemonic, DEV_MNEMONIC);
+    assert.equal(config.genesis.accountCount, 20);
+    assert.equal(config.genesis.accountBalance, 10_000n * 10n ** 18n);
+    assert.deepEqual(config.genesis.alloc, {});
+    assert.deepEqual(config.da, { provider: "memory" });
+    assert.equal(config.log.level, "info");
+    assert.equal(config.settlement, undefined);
+    assert.equal(config.batcher.enabled, true);
+  });
+
+  it("coerces quantities and lowercases addresses", () => {
+    const config = parseNodeConfig(
+      {
+        chain: { chainId: "42" },
+        genesis: {
+          accountBalance: "1000",
+          alloc: { "0xABCDEF0000000000000000000000000000000001": { balance: "5", code: "0x6000" } },
+        },
+        settlement,
+      },
+      providers,
+    );
+    assert.equal(config.chain.chainId, 42n);
+    assert.equal(config.genesis.accountBalance, 1000n);
+    assert.deepEqual(Object.keys(config.genesis.alloc), ["0xabcdef0000000000000000000000000000000001"]);
+    assert.equal(config.genesis.alloc["0xabcdef0000000000000000000000000000000001"]?.balance, 5n);
+    assert.equal(config.settlement?.batchInbox, "0xff00000000000000000000000000000000000901");
+    assert.equal(config.settlement?.confirmations, 1);
+  });
+
+  it("lists each bad key by its dotted path", () => {
+    const message = configError({
+      rpc: { port: 70_000 },
+      sequencer: { miniBlockMs: 0 },
+      store: { durability: "sometimes" },
+    });
+    assert.match(message, /^invalid node config:/);
+    assert.match(message, /^ {2}rpc\.port: /m);
+    assert.match(message, /^ {2}sequencer\.miniBlockMs: /m);
+    assert.match(message, /^ {2}store\.durability: /m);
+  });
+
+  it("names the provider's option path for a DA options error", () => {
+    const message = configError({ da: { provider: "fake", options: { url: "http://da.example", x: -1 } } });
+    assert.match(message, /^ {2}da\.options\.x: /m);
+    assert.doesNotMatch(message, /da\.options\.url/);
+    assert.match(configError({ da: { provider: "fake", options: { x: 1 } } }), /^ {2}da\.options\.url: /m);
+    assert.match(configError({ da: { options: { maxBlobBytes: 0 } } }), /^ {2}da\.options\.maxBlobBytes: /m);
+  });
+
+  it("accepts a known provider's valid options", () => {
+    const config = parseNodeConfig({ da: { provider: "fake", options: { url: "http://da.example", x: 3 } } }, providers);
+    assert.deepEqual(config.da, { provider: "fake", options: { url: "http://da.example", x: 3 } });
+  });
+
+  it("names da.provider for an unknown provider and lists the known ones", () => {
+    const message = configError({ da: { provider: "celestia" } });
+    assert.match(message, /^ {2}da\.provider: unknown DA provider "celestia" \(expected one of: memory, fake\)/m);
+  });
+
+  it("rejects unknown keys at the root and inside sections", () => {
+    assert.match(configError({ rcp: {} }), /rcp/);
+    assert.match(configError({ rpc: { prot: 1 } }), /^ {2}rpc: .*prot/m);
+    assert.match(configError({ genesis: { alloc: { [settlement.batchInbox]: { balanse: "1" } } } }), /balanse/);
+    assert.match(configError({ da: { provider: "memory", option: {} } }), /^ {2}da: .*option/m);
+    assert.match(configError({ da: { options: { confirmationDelay: 5 } } }), /confirmationDelay/);
+  });
+
+  it("validates the settlement section by its key paths", () => {
+    assert.doesNotThrow(() => parseNodeConfig({ settlement }, providers));
+    const message = configError({
+      settlement: { ...settlement, l1RpcUrl: "ftp://x", batcherPrivateKey: "0x12", batchInbox: "0x1", confirmations: 0 },
+    });
+    assert.match(message, /^ {2}settlement\.l1RpcUrl: /m);
+    assert.match(message, /^ {2}settlement\.batcherPrivateKey: expected a 32-byte 0x-hex private key/m);
+    assert.match(message, /^ {2}settlement\.batchInbox: expected a 20-byte 0x-hex address/m);
+    assert.match(message, /^ {2}settlement\.confirmations: /m);
+    assert.match(configError({ settlement: { ...settlement, extra: true } }), /^ {2}settlement: .*extra/m);
+    const { batchInbox: _, ...withoutInbox } = settlement;
+    assert.match(configError({ settlement: withoutInbox }), /^ {2}settlement\.batchInbox: /m);
+  });
+
+  it("loads a JSON file", () => {
+    const path = tempFile("node.json", JSON.stringify({ rpc: { port: 9000 }, sequencer: { blockMs: 500 } }));
+    const config = loadNodeConfig(path, providers, {});
+    assert.equal(config.rpc.port, 9000);
+    assert.equal(config.sequencer.blockMs, 500);
+  });
+
+  it("uses defaults without a file", () => {
+    assert.equal(loadNodeConfig(undefined, providers, {}).rpc.port, 8545);
+  });
+
+  it("reports an unreadable file with its path and the cause", () => {
+    const path = join(tmpdir(), "mach-config-does-not-exist", "node.json");
+    assert.throws(
+      () => loadNodeConfig(path, providers, {}),
+      (error: unknown) =>
+        error instanceof InvalidConfigError &&
+        error.message === `cannot read config file ${path}` &&
+        (error.cause as NodeJS.ErrnoException).code === "ENOENT",
+    );
+  });
+
+  it("reports a file that is not JSON with its path", () => {
+    const path = tempFile("broken.json", "{ rpc: ");
+    assert.throws(() => loadNodeConfig(path, providers, {}), {
+      name: "InvalidConfigError",
+      message: new RegExp(`^config file ${path.replaceAll(/[.*+?^${}()|[\]\\]/g, "\\$&")} is not valid JSON: `),
+    });
+  });
+
+  it("applies MACH_* environment overrides over the file", () => {
+    const path = tempFile("node.json", JSON.stringify({ rpc: { port: 9000, host: "0.0.0.0" }, log: { level: "warn" } }));
+    const config = loadNodeConfig(path, providers, {
+      MACH_RPC_PORT: "8546",
+      MACH_METRICS_PORT: "0",
+      MACH_DATA_DIR: "/var/lib/mach",
+      MACH_CHAIN_ID: "77",
+      MACH_MINI_BLOCK_MS: "5",
+      MACH_BLOCK_MS: "2000",
+      MACH_LOG_LEVEL: "debug",
+      UNRELATED: "x",
+    } as Record<string, string>);
+    assert.equal(config.rpc.port, 8546);
+    assert.equal(config.rpc.host, "0.0.0.0", "keys without an override keep the file's value");
+    assert.equal(config.metrics.port, 0);
+    assert.equal(config.store.path, "/var/lib/mach");
+    assert.equal(config.chain.chainId, 77n);
+    assert.equal(config.sequencer.miniBlockMs, 5);
+    assert.equal(config.sequencer.blockMs, 2000);
+    assert.equal(config.log.level, "debug");
+    // The provider override reaches the DA section and the chosen provider's schema runs on the file's options.
+    assert.throws(() => loadNodeConfig(undefined, providers, { MACH_DA_PROVIDER: "fake" }), /da\.options\.url/);
+    const daFile = tempFile("da.json", JSON.stringify({ da: { options: { url: "http://da.example", x: 1 } } }));
+    assert.throws(() => loadNodeConfig(daFile, providers, {}), /da\.options: .*url/);
+    assert.equal(loadNodeConfig(daFile, providers, { MACH_DA_PROVIDER: "fake" }).da.provider, "fake");
+  });
+
+  it("reports a bad environment override under the key it sets", () => {
+    assert.throws(() => loadNodeConfig(undefined, providers, { MACH_RPC_PORT: "eighty" }), {
+      name: "InvalidConfigError",
+      message: /^ {2}rpc\.port: /m,
+    });
+  });
+
+  it("does not modify the parsed file object when applying overrides", () => {
+    const path = tempFile("node.json", JSON.stringify({ rpc: { port: 9000 } }));
+    assert.equal(loadNodeConfig(path, providers, { MACH_RPC_PORT: "1" }).rpc.port, 1);
+    assert.equal(loadNodeConfig(path, providers, {}).rpc.port, 9000);
+  });
+
+  it("memory DA provider: parses its options into a working DA", async () => {
+    const da = await memoryDaProvider.create({ maxBlobBytes: 64 });
+    try {
+      assert.equal(da.limits.maxBlobBytes, 64);
+      const handle = await da.submit(Uint8Array.of(1, 2, 3));
+      assert.ok(handle);
+    } finally {
+      await da.close();
+    }
+    const defaults = await memoryDaProvider.create({});
+    assert.ok(defaults.limits.maxBlobBytes > 64);
+    await defaults.close();
+  });
+
+  it("memory DA provider: rejects bad options", () => {
+    assert.throws(() => memoryDaProvider.create({ maxBlobBytes: -1 }), z.ZodError);
+    assert.throws(() => memoryDaProvider.create({ confirmationDelayMs: 1.5 }), z.ZodError);
+    assert.throws(() => memoryDaProvider.create({ unknown: true }), z.ZodError);
+    assert.throws(() => memoryDaProvider.create("fast"), z.ZodError);
+  });
+});

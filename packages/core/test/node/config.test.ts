@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { z } from "zod";
 import {
-  DEV_MNEMONIC,
   type DaProviderRegistry,
+  DEV_MNEMONIC,
   InvalidConfigError,
   loadNodeConfig,
   memoryDaProvider,
@@ -112,7 +112,10 @@ describe("node config", () => {
   });
 
   it("accepts a known provider's valid options", () => {
-    const config = parseNodeConfig({ da: { provider: "fake", options: { url: "http://da.example", x: 3 } } }, providers);
+    const config = parseNodeConfig(
+      { da: { provider: "fake", options: { url: "http://da.example", x: 3 } } },
+      providers,
+    );
     assert.deepEqual(config.da, { provider: "fake", options: { url: "http://da.example", x: 3 } });
   });
 
@@ -132,7 +135,13 @@ describe("node config", () => {
   it("validates the settlement section by its key paths", () => {
     assert.doesNotThrow(() => parseNodeConfig({ settlement }, providers));
     const message = configError({
-      settlement: { ...settlement, l1RpcUrl: "ftp://x", batcherPrivateKey: "0x12", batchInbox: "0x1", confirmations: 0 },
+      settlement: {
+        ...settlement,
+        l1RpcUrl: "ftp://x",
+        batcherPrivateKey: "0x12",
+        batchInbox: "0x1",
+        confirmations: 0,
+      },
     });
     assert.match(message, /^ {2}settlement\.l1RpcUrl: /m);
     assert.match(message, /^ {2}settlement\.batcherPrivateKey: expected a 32-byte 0x-hex private key/m);
@@ -174,7 +183,10 @@ describe("node config", () => {
   });
 
   it("applies MACH_* environment overrides over the file", () => {
-    const path = tempFile("node.json", JSON.stringify({ rpc: { port: 9000, host: "0.0.0.0" }, log: { level: "warn" } }));
+    const path = tempFile(
+      "node.json",
+      JSON.stringify({ rpc: { port: 9000, host: "0.0.0.0" }, log: { level: "warn" } }),
+    );
     const config = loadNodeConfig(path, providers, {
       MACH_RPC_PORT: "8546",
       MACH_METRICS_PORT: "0",

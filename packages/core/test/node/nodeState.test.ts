@@ -84,11 +84,12 @@ function writeMiniBlock(writer: StateWriter, n: bigint, index: number): void {
   writer.putAccount(BOB, { nonce: 0n, balance: (bob?.balance ?? 0n) + 100n, codeHash: KECCAK_EMPTY });
   writer.putStorage(CONTRACT, slot(Number(n)), n * 10n + BigInt(index));
   if (n === 3n && index === 1) writer.putStorage(CONTRACT, slot(0), 0n);
-  if (n === 4n) writer.putAccount(`0x${"ee".repeat(19)}${n.toString(16).padStart(2, "0")}` as Address, {
-    nonce: 0n,
-    balance: 1n,
-    codeHash: KECCAK_EMPTY,
-  });
+  if (n === 4n)
+    writer.putAccount(`0x${"ee".repeat(19)}${n.toString(16).padStart(2, "0")}` as Address, {
+      nonce: 0n,
+      balance: 1n,
+      codeHash: KECCAK_EMPTY,
+    });
 }
 
 function genesisWorld() {
@@ -165,7 +166,8 @@ function assertSameState(actual: StateReader, expected: StateReader): void {
     assert.deepEqual(actual.getAccount(address), expected.getAccount(address), address);
     // Code restored from a snapshot is a Buffer (LMDB); compare the bytes.
     assert.deepEqual(Uint8Array.from(actual.getCode(address)), Uint8Array.from(expected.getCode(address)));
-    for (let i = 0; i < 8; i++) assert.equal(actual.getStorage(address, slot(i)), expected.getStorage(address, slot(i)));
+    for (let i = 0; i < 8; i++)
+      assert.equal(actual.getStorage(address, slot(i)), expected.getStorage(address, slot(i)));
   }
 }
 
@@ -256,7 +258,12 @@ describe("NodeState", () => {
   });
 
   it("proves against the last committed root while mini-block writes are open", async () => {
-    const { state, blocks } = await chain({ sealedBlocks: 2n, snapshotAt: 99n, miniBlocksPerBlock: 1, openMiniBlocks: 0 });
+    const { state, blocks } = await chain({
+      sealedBlocks: 2n,
+      snapshotAt: 99n,
+      miniBlocksPerBlock: 1,
+      openMiniBlocks: 0,
+    });
     const root = blocks[2]?.header.stateRoot as Hash;
     const committed = view(state.latest);
     writeMiniBlock(state.beginMiniBlock(), 3n, 0);
@@ -321,7 +328,12 @@ describe("NodeState", () => {
   });
 
   it("refuses a block whose state root disagrees with the replayed state", async () => {
-    const { store, blocks } = await chain({ sealedBlocks: 3n, snapshotAt: 1n, miniBlocksPerBlock: 2, openMiniBlocks: 0 });
+    const { store, blocks } = await chain({
+      sealedBlocks: 3n,
+      snapshotAt: 1n,
+      miniBlocksPerBlock: 2,
+      openMiniBlocks: 0,
+    });
     const original = blocks[3] as Block;
     await store.putBlock(blockOf(3n, `0x${"66".repeat(32)}`, original.miniBlockOffset, original.miniBlockCount), []);
     assert.throws(() => NodeState.restore(store, HISTORY_BLOCKS), {
@@ -331,7 +343,12 @@ describe("NodeState", () => {
   });
 
   it("refuses a snapshot whose root disagrees with its block", async () => {
-    const { store, blocks } = await chain({ sealedBlocks: 2n, snapshotAt: 2n, miniBlocksPerBlock: 1, openMiniBlocks: 0 });
+    const { store, blocks } = await chain({
+      sealedBlocks: 2n,
+      snapshotAt: 2n,
+      miniBlocksPerBlock: 1,
+      openMiniBlocks: 0,
+    });
     const original = blocks[2] as Block;
     await store.putBlock(blockOf(2n, `0x${"77".repeat(32)}`, original.miniBlockOffset, original.miniBlockCount), []);
     assert.throws(() => NodeState.restore(store, HISTORY_BLOCKS), StoreRecoveryError);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { hexToBytes } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { EMPTY_TRIE_ROOT, KECCAK_EMPTY } from "../../../src/chain/constants.ts";
@@ -236,10 +236,13 @@ describe("NodeStore", () => {
 
     // Only the newest snapshot's chunks remain in the environment.
     const snapshots = store.root.openDB<Uint8Array, [number, number]>({ name: Bucket.snapshots, encoding: "binary" });
-    assert.deepEqual([...snapshots.getKeys()], [
-      [8, 0],
-      [8, 1],
-    ]);
+    assert.deepEqual(
+      [...snapshots.getKeys()],
+      [
+        [8, 0],
+        [8, 1],
+      ],
+    );
   });
 
   it("keeps everything across close and reopen of the same path", async () => {

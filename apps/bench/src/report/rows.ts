@@ -151,7 +151,7 @@ export function resultRows(results: BenchResults): Row[] {
     for (const w of sd.workloads) {
       rows.push({
         section: "state diff",
-        figure: `${w.workload} bytes/tx, tx alone (raw | zstd)`,
+        figure: `${w.workload} bytes/tx, tx alone, raw (zstd beside)`,
         unit: "B",
         mach: w.singleTxRawBytes,
         peer: "zstd",
@@ -159,7 +159,7 @@ export function resultRows(results: BenchResults): Row[] {
       });
       rows.push({
         section: "state diff",
-        figure: `${w.workload} bytes/tx, mini-block of ${sd.miniBlockSize} (raw | zstd)`,
+        figure: `${w.workload} bytes/tx, mini-block of ${sd.miniBlockSize}, raw (zstd beside)`,
         unit: "B",
         mach: w.miniBlockRawBytesPerTx,
         peer: "zstd",

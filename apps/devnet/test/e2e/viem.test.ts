@@ -102,28 +102,34 @@ describe("a Mach node driven by viem", () => {
   });
 
   it("streams Transfer events to watchEvent over WebSocket", async () => {
+    let unwatch: () => void = () => {};
+    // Earlier transfers may still arrive as their block seals: wait for this one's value.
     const seen = new Promise<bigint>((resolve, reject) => {
-      const unwatch = c.ws.watchContractEvent({
+      unwatch = c.ws.watchContractEvent({
         address: token,
         abi: tokenAbi,
         eventName: "Transfer",
         onLogs: (logs) => {
-          unwatch();
-          resolve((logs[0] as unknown as { args: { value: bigint } }).args.value);
+          const mine = logs.find((log) => log.args.value === 77n);
+          if (mine) resolve(mine.args.value as bigint);
         },
         onError: reject,
       });
     });
-    // Give the subscription a moment to be installed before sending.
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const hash = await c.wallet.writeContract({
-      address: token,
-      abi: tokenAbi,
-      functionName: "transfer",
-      args: [c.other.address, 77n],
-    });
-    await c.public.waitForTransactionReceipt({ hash });
-    assert.equal(await seen, 77n);
+    try {
+      // Give the subscription a moment to be installed before sending.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const hash = await c.wallet.writeContract({
+        address: token,
+        abi: tokenAbi,
+        functionName: "transfer",
+        args: [c.other.address, 77n],
+      });
+      await c.public.waitForTransactionReceipt({ hash });
+      assert.equal(await seen, 77n);
+    } finally {
+      unwatch();
+    }
   });
 
   it("answers eth_sendRawTransactionSync with the receipt through viem's sendTransactionSync", async () => {

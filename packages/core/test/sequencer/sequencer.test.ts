@@ -100,7 +100,9 @@ describe("Sequencer", () => {
     const txs: TxSource = overrides.txs?.(pool) ?? {
       takeExecutable: (max) => pool.takeExecutable(max),
       release: (taken) => pool.release(taken),
-      markIncluded: (included) => included.forEach((tx) => pool.onIncluded(tx)),
+      markIncluded: (included) => {
+        for (const tx of included) pool.onIncluded(tx);
+      },
       markRejected: (tx, error) => pool.onRejected(tx, error),
       onExecutable: (listener) => pool.onPending(() => listener()),
     };
@@ -211,7 +213,9 @@ describe("Sequencer", () => {
       txs: (p) => ({
         takeExecutable: (max) => p.takeExecutable(max),
         release: (taken) => p.release(taken),
-        markIncluded: (included) => included.forEach((tx) => p.onIncluded(tx)),
+        markIncluded: (included) => {
+          for (const tx of included) p.onIncluded(tx);
+        },
         markRejected: (tx, error) => {
           rejected.push(error.message);
           p.onRejected(tx, error);

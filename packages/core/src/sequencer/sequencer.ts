@@ -26,6 +26,9 @@ import { OpenBlock, type OpenBlockEnv } from "./openBlock.ts";
 import type { SequencerState, TxSource } from "./ports.ts";
 import type { MiniBlock, SequencerEvents } from "./types.ts";
 
+/** Most transactions taken from the pool at once while a mini-block fills. */
+const TAKE_CHUNK = 128;
+
 export interface SequencerLogger {
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
@@ -173,7 +176,11 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
       const gasLimit = this.#open.env.gasLimit;
       // Keep taking work until the pool is drained, the mini-block's time is up, or the block is full.
       while (included.length < maxMiniBlockTransactions && this.#now() - started < miniBlockMs) {
-        const batch = this.#options.txs.takeExecutable(maxMiniBlockTransactions - included.length);
+        // Small takes: a mini-block's time budget fits tens to hundreds of transactions, and whatever is taken but
+        // not run goes back to the pool (a large take mostly churned the pool's heap).
+        const batch = this.#options.txs.takeExecutable(
+          Math.min(maxMiniBlockTransactions - included.length, TAKE_CHUNK),
+        );
         if (batch.length === 0) break;
         let progressed = false;
         const batchIncluded: Transaction[] = [];

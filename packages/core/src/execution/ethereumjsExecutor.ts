@@ -16,14 +16,13 @@ import {
 } from "@ethereumjs/util";
 import { KECCAK_EMPTY, Predeploys } from "../chain/constants.ts";
 import { floorDataGas, intrinsicGas, MAX_INIT_CODE_SIZE, MAX_REFUND_QUOTIENT } from "../chain/fees.ts";
-import { keccak256 } from "../chain/hash.ts";
-import { bytesToBigint, bytesToHexString } from "../chain/rlp.ts";
 import type { Address, Authorization, Hash, Log, Transaction, TxType } from "../chain/types.ts";
 import { MachError, TransactionRejectedError } from "../errors.ts";
 import type { StateWriter } from "../state/types.ts";
 import { processAuthorizations } from "./authorizations.ts";
 import { createCallTracer } from "./callTracer.ts";
 import { gethErrorMessage } from "./evmErrors.ts";
+import { createPreimageNotingKeccak, isMappingSlotSink, type MappingSlotSink } from "./mappingSlotPreimages.ts";
 import "./jumpAnalysisCache.ts";
 import { hashToBytes, MachStateManager } from "./stateAdapter.ts";
 import type { BlockEnv, CallFrame, CallMessage, ExecutionResult, Executor } from "./types.ts";
@@ -103,24 +102,12 @@ function isDelegation(code: Uint8Array): boolean {
 
 /** Creates an `Executor` running Prague on @ethereumjs/evm over Mach state. */
 export async function createEthereumJsExecutor(options: EthereumJsExecutorOptions): Promise<EthereumJsExecutor> {
-  // hash-wasm's keccak for KECCAK256 and CREATE2 (about 6x @noble's, see perf-facts.md). While a transaction runs
-  // against a state that collects mapping-slot preimages (the sequencer's diff recorder), 64-byte inputs of the
-  // form address ‖ slot are reported: the state-diff codec then ships `(holder, base)` instead of the 32-byte key.
-  let preimages: MappingSlotSink | undefined;
-  const hashNotingPreimages = (data: Uint8Array): Uint8Array => {
-    const hash = keccak256(data);
-    if (preimages !== undefined && data.length === 64 && isAddressWord(data)) {
-      preimages.noteMappingSlot(
-        bytesToHexString(hash),
-        bytesToHexString(data.subarray(12, 32)) as Address,
-        bytesToBigint(data.subarray(32, 64)),
-      );
-    }
-    return hash;
-  };
+  // hash-wasm's keccak for KECCAK256 and CREATE2 (about 6x @noble's, see perf-facts.md), noting mapping-slot
+  // preimages for the state-diff codec while a transaction runs against a recorder.
+  const keccak = createPreimageNotingKeccak();
   const common = createCustomCommon({ chainId: Number(options.chainId) }, Mainnet, {
     hardfork: Hardfork.Prague,
-    customCrypto: { keccak256: hashNotingPreimages },
+    customCrypto: { keccak256: keccak.hash },
   });
   const stateManager = new MachStateManager();
   let currentEnv: BlockEnv | undefined;
@@ -149,25 +136,8 @@ export async function createEthereumJsExecutor(options: EthereumJsExecutorOption
     (env) => {
       currentEnv = env;
     },
-    (sink) => {
-      preimages = sink;
-    },
+    keccak.setSink,
   );
-}
-
-/** A state that wants the preimages of mapping slots (`StateDiffRecorder.noteMappingSlot`). */
-interface MappingSlotSink {
-  noteMappingSlot(slot: Hash, holder: Address, base: bigint): void;
-}
-
-function isMappingSlotSink(state: StateWriter): state is StateWriter & MappingSlotSink {
-  return typeof (state as Partial<MappingSlotSink>).noteMappingSlot === "function";
-}
-
-/** The first 12 bytes are zero: the word holds an address (a mapping key). */
-function isAddressWord(data: Uint8Array): boolean {
-  for (let i = 0; i < 12; i++) if (data[i] !== 0) return false;
-  return true;
 }
 
 type EvmBlock = NonNullable<Parameters<EVM["runCall"]>[0]["block"]>;

@@ -10,6 +10,7 @@
  *   estimateGas.ts         eth_estimateGas: geth's binary search with the optimistic 64/63 attempt
  *   callTracer.ts          debug_traceTransaction's callTracer frames from EVM message events
  *   evmErrors.ts           EVM halt reasons in geth's words, revert-reason decoding
+ *   mappingSlotPreimages.ts  KECCAK256 that reports `address ‖ slot` preimages to the state-diff recorder
  *
  * Intrinsic gas, the EIP-7623 floor and fee maths come from chain/fees.ts.
  *

@@ -4,16 +4,18 @@
  * Also the restart path: latest snapshot + the write-ahead log's state diffs, checked against every sealed block's
  * state root on the way.
  */
+
+import type { MiniBlock } from "../chain/miniBlock.ts";
+import type { StateDiff } from "../chain/stateDiff.ts";
 import type { Address, Block, Hash } from "../chain/types.ts";
 import { MachError } from "../errors.ts";
 import type { SequencerState } from "../sequencer/ports.ts";
-import type { MiniBlock } from "../sequencer/types.ts";
 import { applyStateDiff } from "../state/diff.ts";
 import { HistoricalStateUnavailableError } from "../state/errors.ts";
 import { RecordedWorldState } from "../state/recording.ts";
 import { encodeSnapshot, restoreSnapshot } from "../state/snapshot.ts";
 import type { NodeStore } from "../state/store/nodeStore.ts";
-import type { StateDiff, StateReader, StateWriter } from "../state/types.ts";
+import type { StateReader, StateWriter } from "../state/types.ts";
 import type { WorldState, WorldStateProof } from "../state/worldState.ts";
 import type { StateView } from "./rpcBackend.ts";
 

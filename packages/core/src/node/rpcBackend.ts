@@ -2,6 +2,9 @@
  * The sequencer node's implementation of the RPC backend port: reads come from the open block (mini-blocks not yet
  * sealed), the LMDB store (sealed blocks) and the in-RAM state; calls run the executor on a throwaway overlay.
  */
+
+import type { MiniBlock } from "../chain/miniBlock.ts";
+import type { StateDiff } from "../chain/stateDiff.ts";
 import type { Address, Block, Hash, Receipt, Transaction } from "../chain/types.ts";
 import type { BlockEnv, Executor } from "../execution/types.ts";
 import type {
@@ -19,10 +22,9 @@ import type {
 } from "../rpc/backend.ts";
 import { createOverlayState } from "../rpc/overlay.ts";
 import type { Sequencer } from "../sequencer/sequencer.ts";
-import type { MiniBlock } from "../sequencer/types.ts";
 import { mergeStateDiffs } from "../state/diffMerge.ts";
 import type { NodeStore } from "../state/store/nodeStore.ts";
-import type { StateDiff, StateReader } from "../state/types.ts";
+import type { StateReader } from "../state/types.ts";
 import { VERSION } from "./version.ts";
 
 /** What the backend needs from the tx pool. */

@@ -8,10 +8,12 @@
  * Conventions: numbers are bigint, hashes and addresses lowercase 0x-hex (as in `chain/types.ts`); `undefined`
  * means "not found" (the server answers `null` or the matching JSON-RPC error).
  */
+
+import type { MiniBlock } from "../chain/miniBlock.ts";
+import type { StateDiff } from "../chain/stateDiff.ts";
 import type { AccessList, Address, Block, Hash, Receipt, Transaction } from "../chain/types.ts";
 import type { CallFrame, CallMessage, ExecutionResult } from "../execution/types.ts";
-import type { MiniBlock } from "../sequencer/types.ts";
-import type { StateDiff, StateReader } from "../state/types.ts";
+import type { StateReader } from "../state/types.ts";
 
 /** JSON-RPC block tags. `latest` and `pending` both mean the newest mini-block for state reads (MegaETH semantics). */
 export type BlockTag = "latest" | "pending" | "safe" | "finalized" | "earliest";

@@ -4,10 +4,10 @@
  */
 import { bytesToHex } from "viem";
 import { encodeHeader } from "../chain/header.ts";
+import type { MiniBlock } from "../chain/miniBlock.ts";
+import type { StateDiff } from "../chain/stateDiff.ts";
 import type { Block, Hash, Header, Log, Receipt, Transaction } from "../chain/types.ts";
 import type { CallFrame } from "../execution/types.ts";
-import type { MiniBlock } from "../sequencer/types.ts";
-import type { StateDiff } from "../state/types.ts";
 import type { AccountProof, OutputAtBlock, TxLocation } from "./backend.ts";
 
 export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json | undefined };

@@ -4,8 +4,8 @@
  * filters and `logs` subscriptions alike.
  */
 import { bloomContains } from "../chain/bloom.ts";
+import type { MiniBlock } from "../chain/miniBlock.ts";
 import type { Address, Block, Hash, Log, Receipt } from "../chain/types.ts";
-import type { MiniBlock } from "../sequencer/types.ts";
 import type { RpcBackend } from "./backend.ts";
 import { limitExceeded } from "./errors.ts";
 import { formatLog, type JsonObject } from "./format.ts";

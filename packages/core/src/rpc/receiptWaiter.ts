@@ -3,8 +3,9 @@
  * arrive with mini-blocks; a waiter registered after submission first checks the backend (the mini-block may have
  * sealed while the pool admitted the transaction), then resolves on the mini-block that carries the hash.
  */
+
+import type { MiniBlock } from "../chain/miniBlock.ts";
 import type { Hash, Receipt, Transaction } from "../chain/types.ts";
-import type { MiniBlock } from "../sequencer/types.ts";
 import type { LocatedReceipt, RpcBackend } from "./backend.ts";
 import { miniBlockLocations } from "./format.ts";
 

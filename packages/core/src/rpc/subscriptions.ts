@@ -6,8 +6,8 @@
  * block), newPendingTransactions, miniBlocks (MegaETH's snake_case payload), stateChanges, syncing.
  */
 import { randomBytes } from "node:crypto";
+import type { MiniBlock } from "../chain/miniBlock.ts";
 import type { Address, Block, Receipt, Transaction } from "../chain/types.ts";
-import type { MiniBlock } from "../sequencer/types.ts";
 import type { RpcBackend, SyncProgress } from "./backend.ts";
 import {
   formatMiniBlock,

@@ -7,6 +7,9 @@
  *   openBlock.ts  the block being built: mini-blocks, running gas/tx/log counters, tx locations
  *   sequencer.ts  the loop: pool → executor → mini-block → store (durable) → event; every blockMs a block
  */
+
+export type { MiniBlock } from "../chain/miniBlock.ts";
+export { OpenBlock, type OpenBlockEnv, type PendingTxLocation } from "../chain/openBlock.ts";
 export {
   type ChainConfig,
   chainConfigSchema,
@@ -15,7 +18,6 @@ export {
   type SequencerConfig,
   sequencerConfigSchema,
 } from "./config.ts";
-export { OpenBlock, type OpenBlockEnv, type PendingTxLocation } from "./openBlock.ts";
 export type { SequencerState, TxSource } from "./ports.ts";
 export { Sequencer, type SequencerLogger, type SequencerMetrics, type SequencerOptions } from "./sequencer.ts";
-export type { MiniBlock, SequencerEvents } from "./types.ts";
+export type { SequencerEvents } from "./types.ts";

@@ -2,8 +2,10 @@
  * What the sequencer needs from the layers around it, as narrow ports: the node wires the tx pool, the world state
  * (with its diff recorder and incremental root) and the store into them.
  */
+
+import type { StateDiff } from "../chain/stateDiff.ts";
 import type { Hash, Transaction } from "../chain/types.ts";
-import type { StateDiff, StateWriter } from "../state/types.ts";
+import type { StateWriter } from "../state/types.ts";
 
 /** The sequencer's view of the tx pool. */
 export interface TxSource {

@@ -15,6 +15,8 @@ import { EMPTY_OMMERS_HASH, EMPTY_REQUESTS_HASH, EMPTY_TRIE_ROOT, ZERO_HASH } fr
 import { nextBaseFee } from "../chain/fees.ts";
 import { keccak256Hex } from "../chain/hash.ts";
 import { hashHeader } from "../chain/header.ts";
+import type { MiniBlock } from "../chain/miniBlock.ts";
+import { OpenBlock, type OpenBlockEnv } from "../chain/openBlock.ts";
 import { encodeReceipt } from "../chain/receipt.ts";
 import { orderedTrieRoot } from "../chain/trieRoot.ts";
 import type { Block, Hash, Header, Receipt, Transaction } from "../chain/types.ts";
@@ -22,9 +24,8 @@ import { TransactionRejectedError } from "../errors.ts";
 import type { BlockEnv, ExecutionResult, Executor } from "../execution/types.ts";
 import type { NodeStore } from "../state/store/nodeStore.ts";
 import type { ChainConfig, SequencerConfig } from "./config.ts";
-import { OpenBlock, type OpenBlockEnv } from "./openBlock.ts";
 import type { SequencerState, TxSource } from "./ports.ts";
-import type { MiniBlock, SequencerEvents } from "./types.ts";
+import type { SequencerEvents } from "./types.ts";
 
 /** Most transactions taken from the pool at once while a mini-block fills. */
 const TAKE_CHUNK = 128;

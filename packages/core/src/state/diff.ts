@@ -6,8 +6,10 @@
  * the block, with its pre-value (→ `takeBlockPreValues()`, the reverse diff `StateHistory` keeps for reads at recent
  * blocks). `applyStateDiff` is the replica side.
  */
+
+import type { AccountDiff, StateDiff } from "../chain/stateDiff.ts";
 import type { Account, Address, Hash } from "../chain/types.ts";
-import type { AccountDiff, StateDiff, StateReader, StateWriter, StorageEnumerable } from "./types.ts";
+import type { StateReader, StateWriter, StorageEnumerable } from "./types.ts";
 
 /** One account's values before a block changed them (the reverse diff of one account). */
 export interface AccountPreValues {

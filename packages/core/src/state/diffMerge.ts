@@ -2,8 +2,9 @@
  * Folds consecutive state diffs (the mini-blocks of one block) into one: per account the newest values win; a
  * storage clear drops the slots written before it; slot preimages (encoding hints) are kept.
  */
+
+import type { AccountDiff, StateDiff } from "../chain/stateDiff.ts";
 import type { Account, Address, Hash } from "../chain/types.ts";
-import type { AccountDiff, StateDiff } from "./types.ts";
 
 interface Merged {
   account: Account | null;

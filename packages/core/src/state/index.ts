@@ -19,6 +19,7 @@
  *   replica:   applyStateDiff(worldState, decodeStateDiff(bytes)) → worldState.commit() === header.stateRoot
  */
 
+export type { AccountDiff, StateDiff } from "../chain/stateDiff.ts";
 export { EMPTY_TRIE_ROOT, KECCAK_EMPTY } from "./constants.ts";
 export type { AccountPreValues, BlockPreValues } from "./diff.ts";
 export { applyStateDiff, StateDiffRecorder } from "./diff.ts";
@@ -42,6 +43,6 @@ export { RecordedWorldState } from "./recording.ts";
 export { encodeSnapshot, restoreSnapshot, SNAPSHOT_VERSION, SnapshotRestorer } from "./snapshot.ts";
 export { encodeAccountLeaf, encodeStorageLeaf } from "./trie/leaves.ts";
 export { MerkleTrie } from "./trie/trie.ts";
-export type { AccountDiff, StateDiff, StateReader, StateWriter, StorageEnumerable } from "./types.ts";
+export type { StateReader, StateWriter, StorageEnumerable } from "./types.ts";
 export type { CommitStats, StorageProof, WorldStateProof } from "./worldState.ts";
 export { WorldState } from "./worldState.ts";

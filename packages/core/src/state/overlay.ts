@@ -4,12 +4,13 @@
  * writes reach the world state (`toStateDiff()` → `applyStateDiff`, or `flushInto`).
  */
 import { keccak256Hex } from "../chain/hash.ts";
+import type { AccountDiff, StateDiff } from "../chain/stateDiff.ts";
 import type { Account, Address, Hash, Hex } from "../chain/types.ts";
 import { EMPTY_BYTES, hexToBytes } from "./bytes.ts";
 import { KECCAK_EMPTY } from "./constants.ts";
 import { applyStateDiff } from "./diff.ts";
 import { StateError } from "./errors.ts";
-import type { AccountDiff, StateDiff, StateReader, StateWriter, StorageEnumerable } from "./types.ts";
+import type { StateReader, StateWriter, StorageEnumerable } from "./types.ts";
 
 interface OverlayAccount {
   /** `null`: deleted in the overlay; `undefined`: not written (read the base). */

@@ -3,10 +3,12 @@
  * mini-block go through a `StateDiffRecorder`, `endMiniBlock()` returns its diff, `commitBlock(n)` computes the
  * state root and hands the block's pre-values to `StateHistory` so reads at recent blocks keep working.
  */
+
+import type { StateDiff } from "../chain/stateDiff.ts";
 import type { Hash } from "../chain/types.ts";
 import { StateDiffRecorder } from "./diff.ts";
 import { StateHistory, type StateHistoryOptions } from "./history.ts";
-import type { StateDiff, StateWriter } from "./types.ts";
+import type { StateWriter } from "./types.ts";
 import type { WorldState } from "./worldState.ts";
 
 export interface RecordedWorldStateOptions {

@@ -8,13 +8,14 @@ import { RLP } from "@ethereumjs/rlp";
 import { hexToBytes } from "viem";
 import { EMPTY_TRIE_ROOT, KECCAK_EMPTY } from "../../src/chain/constants.ts";
 import { hashHeader } from "../../src/chain/header.ts";
+import type { MiniBlock } from "../../src/chain/miniBlock.ts";
+import type { StateDiff } from "../../src/chain/stateDiff.ts";
 import type { Address, Block, Hash, Header } from "../../src/chain/types.ts";
 import { NodeState, StoreRecoveryError } from "../../src/node/nodeState.ts";
-import type { MiniBlock } from "../../src/sequencer/types.ts";
 import { buildGenesisState } from "../../src/state/genesis.ts";
 import { Bucket } from "../../src/state/store/buckets.ts";
 import { NodeStore } from "../../src/state/store/nodeStore.ts";
-import type { StateDiff, StateReader, StateWriter } from "../../src/state/types.ts";
+import type { StateReader, StateWriter } from "../../src/state/types.ts";
 
 const ZERO: Hash = `0x${"00".repeat(32)}`;
 const ALICE = "0x00000000000000000000000000000000000a11ce" as Address;

@@ -7,6 +7,8 @@ import { encodeAbiParameters, hexToBytes, keccak256, padHex, stringToHex } from 
 import { bloomOf } from "../../src/chain/bloom.ts";
 import { keccak256Hex } from "../../src/chain/hash.ts";
 import { hashHeader } from "../../src/chain/header.ts";
+import type { MiniBlock } from "../../src/chain/miniBlock.ts";
+import type { AccountDiff } from "../../src/chain/stateDiff.ts";
 import { decodeTransaction } from "../../src/chain/transaction.ts";
 import type {
   Account,
@@ -37,8 +39,7 @@ import type {
   TxLocation,
 } from "../../src/rpc/backend.ts";
 import { createOverlayState } from "../../src/rpc/overlay.ts";
-import type { MiniBlock } from "../../src/sequencer/types.ts";
-import type { AccountDiff, StateReader } from "../../src/state/types.ts";
+import type { StateReader } from "../../src/state/types.ts";
 
 export const CHAIN_ID = 4326n;
 export const BASE_FEE = 1_000_000n;

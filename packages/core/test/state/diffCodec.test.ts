@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { keccak256Hex } from "../../src/chain/hash.ts";
+import type { AccountDiff, StateDiff } from "../../src/chain/stateDiff.ts";
 import type { Address, Hash } from "../../src/chain/types.ts";
 import { KECCAK_EMPTY } from "../../src/state/constants.ts";
 import { decodeStateDiff, encodeStateDiff, type MappingSlotPreimage, mappingSlot } from "../../src/state/diffCodec.ts";
 import { StateDiffDecodeError } from "../../src/state/errors.ts";
-import type { AccountDiff, StateDiff } from "../../src/state/types.ts";
 
 const hex = (bytes: number) =>
   fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((b) => `0x${Buffer.from(b).toString("hex")}`);

@@ -6,8 +6,8 @@
  * process (`kill -9`); with `durability: "flush"` it also waits for the disk flush (power loss), at more latency.
  */
 import { type Database, open, type RootDatabase } from "lmdb";
+import type { MiniBlock } from "../../chain/miniBlock.ts";
 import type { Block, Hash, Receipt } from "../../chain/types.ts";
-import type { MiniBlock } from "../../sequencer/types.ts";
 import { Bucket, MetaKey } from "./buckets.ts";
 import {
   decodeBlockRecord,

@@ -5,6 +5,7 @@
  */
 import { keccak256Hex } from "../../chain/hash.ts";
 import { decodeHeader, encodeHeader, hashHeader } from "../../chain/header.ts";
+import type { MiniBlock } from "../../chain/miniBlock.ts";
 import { decodeReceipt, encodeReceipt } from "../../chain/receipt.ts";
 import {
   bigintToBytes,
@@ -21,7 +22,6 @@ import {
 import { decodeTransactionBody } from "../../chain/transaction.ts";
 import type { Address, Block, Hash, Receipt, Transaction } from "../../chain/types.ts";
 import { MachError } from "../../errors.ts";
-import type { MiniBlock } from "../../sequencer/types.ts";
 import { decodeStateDiff, encodeStateDiff } from "../diffCodec.ts";
 
 /** A stored record failed to decode: the store is corrupt or from an incompatible version. */

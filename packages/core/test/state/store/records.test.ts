@@ -5,10 +5,10 @@ import { hexToBytes } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { EMPTY_TRIE_ROOT, KECCAK_EMPTY } from "../../../src/chain/constants.ts";
 import { hashHeader } from "../../../src/chain/header.ts";
+import type { MiniBlock } from "../../../src/chain/miniBlock.ts";
 import { bigintToBytes, decodeRlp, encodeRlp, RlpDecodeError, type RlpItem } from "../../../src/chain/rlp.ts";
 import { buildTransaction, decodeTransaction } from "../../../src/chain/transaction.ts";
 import type { Address, Block, Hash, Header, Receipt, Transaction } from "../../../src/chain/types.ts";
-import type { MiniBlock } from "../../../src/sequencer/types.ts";
 import {
   decodeBlockRecord,
   decodeMiniBlockRecord,

@@ -2,8 +2,9 @@
  * The EVM block being built: the mini-blocks sealed since the last block, with running totals (gas, tx and log
  * counts) that each new mini-block's receipts continue from. Pure bookkeeping: no I/O, no execution.
  */
-import type { Address, Hash, Receipt, Transaction } from "../chain/types.ts";
-import type { MiniBlock } from "./types.ts";
+
+import type { MiniBlock } from "./miniBlock.ts";
+import type { Address, Hash, Receipt, Transaction } from "./types.ts";
 
 export interface OpenBlockEnv {
   readonly number: bigint;

@@ -12,6 +12,7 @@ const workspaces = [
   "packages/da-celestia",
   "packages/settlement",
   "contracts",
+  "apps/node",
   "apps/devnet",
   "apps/bench",
 ];

@@ -12,7 +12,7 @@ import {
   type SignableTransaction,
   signingHash,
   type UnsignedFieldsTransaction,
-} from "@mach/core";
+} from "@mach/core/chain";
 import { secp256k1 as noble } from "@noble/curves/secp256k1.js";
 
 export interface BenchAccount {

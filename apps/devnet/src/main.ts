@@ -10,14 +10,14 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { DEV_MNEMONIC, deriveDevAccounts } from "@mach/core";
+import { DEV_MNEMONIC, deriveDevAccounts } from "@mach/core/node";
+import { MACH_CLI } from "@mach/node";
 import type { DevnetChild } from "./childProcess.ts";
 import { spawnChild, waitForJsonLine } from "./childProcess.ts";
 import { type DevnetDaProvider, startDa } from "./da.ts";
 import { deployContracts, startL1 } from "./l1.ts";
 
 const root = new URL("../../../", import.meta.url).pathname;
-const cli = new URL("./cli.ts", import.meta.url).pathname;
 const L2_CHAIN_ID = 901901n;
 
 const USAGE =
@@ -141,14 +141,22 @@ export async function main(argv: readonly string[]): Promise<number> {
       da: da.nodeConfig,
       batcher: { enabled: true, maxBlocksPerBatch: 30, maxBatchAgeMs: 5_000 },
       // Confirmed batches are recorded in BatchInbox on L1; that moves the `safe` tag.
-      settlement: { l1RpcUrl: l1.rpcUrl, batcherPrivateKey: batcher.privateKey, batchInbox: contracts.batchInbox },
+      settlement: {
+        provider: "l1",
+        options: {
+          l1RpcUrl: l1.rpcUrl,
+          batcherPrivateKey: batcher.privateKey,
+          batchInbox: contracts.batchInbox,
+          portal: contracts.portal,
+        },
+      },
     };
     const configPath = join(options.dir, "node.json");
     writeFileSync(configPath, `${JSON.stringify(nodeConfig, null, 2)}\n`);
     const node = spawnChild({
       name: "Mach node",
       command: process.execPath,
-      args: [cli, "node", "--config", configPath],
+      args: [MACH_CLI, "node", "--config", configPath],
       logFile: join(logDir, "node.log"),
     });
     children.push(node);

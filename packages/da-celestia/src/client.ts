@@ -14,7 +14,7 @@ import {
   type DataAvailability,
   type SubmissionHandle,
   type SubmissionStatus,
-} from "@mach/core";
+} from "@mach/core/da";
 import { bytesToHex, equalBytes } from "./bytes.ts";
 import { computeShareCommitment } from "./commitment/shareCommitment.ts";
 import { SHARE_VERSION_ZERO, type ShareVersion } from "./commitment/shares.ts";

@@ -2,7 +2,7 @@
  * Waiting with bounds: a sleep that ends early when the client closes, and a race of a submission against the
  * caller's timeout and abort signal (the submission itself keeps running).
  */
-import { DaError } from "@mach/core";
+import { DaError } from "@mach/core/da";
 
 /** Resolves after `ms`, or as soon as `signal` aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {

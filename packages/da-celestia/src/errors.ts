@@ -3,7 +3,8 @@
  * `transient` = retry later with backoff, `permanent` = drop this input. Node error texts are mapped to these
  * classes in one place, `rpc/nodeErrors.ts`.
  */
-import { DaError, type MachErrorOptions } from "@mach/core";
+import { DaError } from "@mach/core/da";
+import type { MachErrorOptions } from "@mach/core/errors";
 
 const DOCS = "/da/celestia";
 

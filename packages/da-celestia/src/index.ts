@@ -91,4 +91,4 @@ export type {
   CelestiaLogger,
   CelestiaRequestOutcome,
 } from "./telemetry.ts";
-export { silentLogger } from "./telemetry.ts";
+export { createCelestiaClientMetrics, silentLogger } from "./telemetry.ts";

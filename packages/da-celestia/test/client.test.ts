@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { DaError, DaNotFoundError } from "@mach/core";
+import { DaError, DaNotFoundError } from "@mach/core/da";
+import { silentLogger } from "@mach/core/telemetry";
 import {
   CelestiaAuthError,
   CommitmentMismatchError,
@@ -344,7 +345,13 @@ describe("celestia client: failures and restarts", () => {
     const da = createCelestiaClient(
       { rpcUrl: node.current.rpcUrl, authToken: node.current.authToken, namespace: TEST_NAMESPACE, ...fast },
       {
-        logger: { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") },
+        logger: {
+          ...silentLogger,
+          debug: log("debug"),
+          info: log("info"),
+          warn: log("warn"),
+          error: log("error"),
+        },
         metrics: {
           requests: { inc: ({ method, outcome }) => counted.push(`${method}:${outcome}`) },
           requestSeconds: { observe: (_labels, value) => assert.ok(value >= 0) },

@@ -24,6 +24,7 @@ export type {
   EigenDaLogger,
   EigenDaRequestOutcome,
 } from "./client/telemetry.ts";
+export { createEigenDaClientMetrics } from "./client/telemetry.ts";
 export type { BlobCommitment, BlobCommitmentBytes } from "./kzg/commitment.ts";
 export {
   blobCommitmentFromBytes,

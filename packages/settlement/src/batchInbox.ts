@@ -7,7 +7,8 @@
  * pointer hash) and returns where it landed instead of failing on `NonContiguousRange`.
  */
 import { batchInboxAbi, daProviderIds } from "@mach/contracts";
-import type { BatchRecord, BatchRecorder, BatchRecording, DaProviderName } from "@mach/core";
+import type { DaProviderName } from "@mach/core/da";
+import type { BatchRecorder, BatchRecording, BatchToRecord } from "@mach/core/settlement";
 import { type Address, bytesToHex, type Hash, type Hex, hexToBytes, keccak256, type PublicClient } from "viem";
 import { decodeBatchPointers, encodeBatchPointers } from "./batchPointers.ts";
 import { SettlementError, toSettlementError } from "./errors.ts";
@@ -22,8 +23,8 @@ export interface CreateBatchInboxRecorderParameters {
   readonly confirmations?: number;
 }
 
-export function daProviderId(provider: DaProviderName): number {
-  const id = daProviderIds[provider];
+export function daProviderId(provider: string): number {
+  const id = (daProviderIds as Readonly<Record<string, number>>)[provider];
   if (id === undefined) throw new SettlementError("permanent", `no BatchInbox provider id for DA provider ${provider}`);
   return id;
 }
@@ -36,7 +37,7 @@ export function daProviderName(id: number): DaProviderName | undefined {
 export function createBatchInboxRecorder(parameters: CreateBatchInboxRecorderParameters): BatchRecorder {
   const { walletClient, publicClient, batchInbox, confirmations = 1 } = parameters;
   return {
-    async recordBatch(record: BatchRecord): Promise<BatchRecording> {
+    async recordBatch(record: BatchToRecord): Promise<BatchRecording> {
       const provider = daProviderId(record.provider);
       const daPointer = bytesToHex(encodeBatchPointers(record.pointers));
       const existing = await findRecorded(publicClient, batchInbox, record, provider, daPointer);
@@ -60,7 +61,7 @@ export function createBatchInboxRecorder(parameters: CreateBatchInboxRecorderPar
 async function findRecorded(
   publicClient: PublicClient,
   batchInbox: Address,
-  record: BatchRecord,
+  record: BatchToRecord,
   provider: number,
   daPointer: Hex,
 ): Promise<BatchRecording | undefined> {

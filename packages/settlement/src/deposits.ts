@@ -8,7 +8,7 @@
  * stops the watch (the deposits already delivered may be wrong; the caller must resync).
  */
 import { portalAbi } from "@mach/contracts";
-import { type DepositTransaction, decodeTransactionDepositedLog, TRANSACTION_DEPOSITED_TOPIC } from "@mach/core";
+import { type DepositTransaction, decodeTransactionDepositedLog, TRANSACTION_DEPOSITED_TOPIC } from "@mach/core/chain";
 import { type Address, type Hash, hexToBytes, type Log, type PublicClient } from "viem";
 import { SettlementError, toSettlementError } from "./errors.ts";
 

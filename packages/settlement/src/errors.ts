@@ -7,7 +7,7 @@
  */
 
 import { artifacts } from "@mach/contracts";
-import { MachError, type MachErrorOptions } from "@mach/core";
+import { MachError, type MachErrorOptions } from "@mach/core/errors";
 import { type Abi, BaseError, ContractFunctionRevertedError, decodeErrorResult, toFunctionSelector } from "viem";
 
 export type SettlementErrorKind = "transient" | "permanent";

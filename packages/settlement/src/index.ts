@@ -11,6 +11,7 @@
  *   outputRoot.ts    `computeOutputRoot` (version 0)
  *   proposer.ts      output root → `MachOutputGame` via `DisputeGameFactory.create`: `proposeOutput`,
  *                    `createOutputProposer`
+ *   provider.ts      `l1SettlementProvider`: core's settlement port over L1 (`settlement.provider: "l1"` in node config)
  *   attestation.ts   provers: `signOutputAttestation`, `encodeAttestationProof`, `submitAttestation`;
  *                    game life: `getOutputGame`, `resolveOutputGame`, `challengeOutputGame`,
  *                    `proveOutputChallenge`
@@ -73,12 +74,7 @@ export {
   type SettlementErrorOptions,
   toSettlementError,
 } from "./errors.ts";
-export {
-  computeOutputRoot,
-  OUTPUT_ROOT_VERSION_0,
-  type OutputRootProof,
-  toPortalOutputRootProof,
-} from "./outputRoot.ts";
+export { toPortalOutputRootProof } from "./outputRoot.ts";
 export {
   createOutputProposer,
   encodeOutputGameExtraData,
@@ -88,4 +84,11 @@ export {
   type ProposeOutputParameters,
   proposeOutput,
 } from "./proposer.ts";
+export {
+  blobBaseFee,
+  createL1Settlement,
+  type L1SettlementOptions,
+  l1SettlementOptionsSchema,
+  l1SettlementProvider,
+} from "./provider.ts";
 export { type L1WalletClient, type WriteContractParameters, writeContractAndWait } from "./write.ts";

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { setTimeout } from "node:timers/promises";
 import { batchInboxAbi, daProviderIds } from "@mach/contracts";
-import type { BatchRecord, BatchRecording, DaProviderName } from "@mach/core";
+import type { BatchRecord, DaProviderName } from "@mach/core/da";
+import type { BatchRecording } from "@mach/core/settlement";
 import { bytesToHex, createPublicClient, custom, keccak256, type PublicClient } from "viem";
 import {
   createBatchInboxRecorder,

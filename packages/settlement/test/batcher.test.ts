@@ -3,16 +3,16 @@
 // back the sealed blocks.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
+import type { Block, Transaction } from "@mach/core/chain";
 import {
   BatcherHaltedError,
-  type Block,
+  batcherPolicySchema,
   createBatcher,
   createMemoryBatchRecordStore,
   createMemoryDa,
   decodeBatch,
   joinFrames,
-  type Transaction,
-} from "@mach/core";
+} from "@mach/core/da";
 import { type Hash, keccak256, stringToHex } from "viem";
 import { createBatchInboxRecorder, readBatchRecords } from "../src/index.ts";
 import { startTestL1, type TestL1 } from "./helpers/l1.ts";
@@ -90,12 +90,12 @@ describe("core batcher recording on BatchInbox", () => {
       chainId,
       da,
       source: {
-        headNumber: () => BigInt(chain.length),
-        getBlock: (number) => chain[Number(number) - 1],
+        headBlockNumber: () => BigInt(chain.length),
+        getBlockByNumber: (number) => chain[Number(number) - 1],
       },
       pointers: createMemoryBatchRecordStore(),
       recorder,
-      policy: { maxBlocksPerBatch: 4, retryInitialDelayMs: 1, retryMaxAttempts: 2 },
+      policy: batcherPolicySchema.parse({ maxBlocksPerBatch: 4, retryInitialDelayMs: 1, retryMaxAttempts: 2 }),
       sleep: async (_ms, signal) => signal.throwIfAborted(),
     });
     return { chain, da, batcher };

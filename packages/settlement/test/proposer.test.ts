@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { disputeGameFactoryAbi, machOutputGameAbi, portalAbi, quorumOutputVerifierAbi } from "@mach/contracts";
 import { machL2ChainContracts } from "@mach/contracts/deploy";
+import { computeOutputRoot, type OutputRootProof } from "@mach/core/chain";
 import {
   type Address,
   createPublicClient,
@@ -19,12 +20,10 @@ import { chainConfig, publicActionsL1 } from "viem/op-stack";
 import {
   attachMachL1,
   challengeOutputGame,
-  computeOutputRoot,
   createOutputProposer,
   encodeAttestationProof,
   encodeOutputGameExtraData,
   getOutputGame,
-  type OutputRootProof,
   proposeOutput,
   proveOutputChallenge,
   recoverOutputAttestationSigner,

@@ -11,7 +11,7 @@
  *     every `pollMs` (all targets) and through realtime_sendRawTransaction over WebSocket (Mach only; it answers
  *     with the receipt).
  */
-import { keccak256Hex } from "@mach/core";
+import { keccak256Hex } from "@mach/core/chain";
 import type { Progress } from "../report/progress.ts";
 import { type LatencySummary, summarizeLatencies } from "../report/stats.ts";
 import { connectWsRpc, createHttpRpcClient, type HttpRpcClient, RpcError } from "../targets/rpcClient.ts";

@@ -10,17 +10,9 @@ import { Caches, MerkleStateManager } from "@ethereumjs/statemanager";
 import { createTxFromRLP, type TypedTransaction } from "@ethereumjs/tx";
 import { bigIntToUnpaddedBytes, createAccount, Address as EvmAddress, hexToBytes } from "@ethereumjs/util";
 import { createVM, runTx, type VM } from "@ethereumjs/vm";
-import {
-  type Address,
-  type BlockEnv,
-  buildGenesisState,
-  createEthereumJsExecutor,
-  decodeTransaction,
-  type Executor,
-  keccak256,
-  type Transaction,
-  type WorldState,
-} from "@mach/core";
+import { type Address, decodeTransaction, keccak256, type Transaction } from "@mach/core/chain";
+import { type BlockEnv, createEthereumJsExecutor, type Executor } from "@mach/core/execution";
+import { buildGenesisState, type WorldState } from "@mach/core/state";
 import { type Alloc, BENCH_CHAIN_ID, slotKey } from "../workloads/world.ts";
 
 export const BENCH_BASE_FEE = 10_000_000n;

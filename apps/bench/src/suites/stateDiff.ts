@@ -7,14 +7,14 @@
  */
 
 import { constants, zstdCompressSync } from "node:zlib";
+import type { Transaction } from "@mach/core/chain";
 import {
   applyStateDiff,
   buildGenesisState,
   decodeStateDiff,
   encodeStateDiff,
   StateDiffRecorder,
-  type Transaction,
-} from "@mach/core";
+} from "@mach/core/state";
 import type { Progress } from "../report/progress.ts";
 import type { SignedWorkload } from "../workloads/signing.ts";
 import type { WorkloadName } from "../workloads/transactions.ts";

@@ -14,12 +14,11 @@ import {
   type Address,
   bytesToHexString,
   EMPTY_TRIE_ROOT,
-  encodeAccountLeaf,
   hexStringToBytes,
   KECCAK_EMPTY,
   keccak256,
-  WorldState,
-} from "@mach/core";
+} from "@mach/core/chain";
+import { encodeAccountLeaf, WorldState } from "@mach/core/state";
 import { createRng } from "../random.ts";
 import { median } from "../report/stats.ts";
 

@@ -1,16 +1,15 @@
 /**
- * A Mach sequencer node as a child process (`apps/devnet/src/cli.ts node --config …`, as the devnet's end-to-end
+ * A Mach sequencer node as a child process (the `mach` binary of `@mach/node`, `node --config …`, as the devnet's end-to-end
  * tests start it): free port, temp data directory, the bench world as genesis `alloc`, logging at `info`, metrics
  * off. `cpuProfDir` runs it under `--cpu-prof` (the profile is written when it exits on SIGTERM).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { MACH_CLI as CLI } from "@mach/node";
 import type { Alloc } from "../workloads/world.ts";
 import { BENCH_CHAIN_ID } from "../workloads/world.ts";
 import { type ManagedProcess, spawnUntilReady } from "./process.ts";
-
-const CLI = new URL("../../../devnet/src/cli.ts", import.meta.url).pathname;
 
 export interface MachNode {
   readonly rpcUrl: string;

@@ -4,7 +4,7 @@
  * account with its next nonce; senders go round a seeded permutation of the accounts, so a run of N transactions
  * over A accounts uses ceil(N / A) nonces per sender.
  */
-import type { Address, SignableTransaction } from "@mach/core";
+import type { Address, SignableTransaction } from "@mach/core/chain";
 import { encodeFunctionData } from "viem";
 import { BenchRouterAbi, BenchTokenAbi } from "../contracts/artifacts.ts";
 import type { Rng } from "../random.ts";

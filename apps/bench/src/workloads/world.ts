@@ -3,7 +3,14 @@
  * gives every account ETH, both tokens, and an unlimited allowance for the router. Every target (Mach's executor,
  * @ethereumjs/vm, a Mach node, a Hardhat node) starts from this same state, written directly (no setup txs).
  */
-import { type Address, bigintToFixedBytes, bytesToHexString, type Hex, hexStringToBytes, keccak256 } from "@mach/core";
+import {
+  type Address,
+  bigintToFixedBytes,
+  bytesToHexString,
+  type Hex,
+  hexStringToBytes,
+  keccak256,
+} from "@mach/core/chain";
 import { type BenchAccount, deriveAccounts } from "../accounts.ts";
 import { BenchPairCode, BenchRouterCode, BenchTokenCode } from "../contracts/artifacts.ts";
 

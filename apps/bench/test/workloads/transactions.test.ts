@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { buildGenesisState, decodeTransaction } from "@mach/core";
+import { decodeTransaction } from "@mach/core/chain";
+import { buildGenesisState } from "@mach/core/state";
 import { createRng } from "../../src/random.ts";
 import { createMachTarget } from "../../src/suites/executors.ts";
 import { signWorkload } from "../../src/workloads/signing.ts";

@@ -7,8 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-
-const CLI = new URL("../../src/cli.ts", import.meta.url).pathname;
+import { MACH_CLI as CLI } from "@mach/node";
 
 export interface MachProcess {
   readonly rpcUrl: string;
@@ -113,15 +112,4 @@ export function runNodeScript(
     });
     child.once("exit", (code) => resolve({ code, stdout, stderr }));
   });
-}
-
-/** Runs the CLI to completion (for config-error tests). */
-export function runMachCli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return runNodeScript([CLI, ...args]);
-}
-
-export function writeConfig(dir: string, config: unknown): string {
-  const path = join(dir, "config.json");
-  writeFileSync(path, JSON.stringify(config));
-  return path;
 }

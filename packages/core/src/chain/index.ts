@@ -13,11 +13,23 @@
  *   trieRoot.ts       Merkle-Patricia roots from sorted keys in one pass: orderedTrieRoot (tx/receipt roots),
  *                     trieRootFromSorted (reference for state/)
  *   constants.ts      empty roots and hashes, OP predeploys, EIP-7702 delegation prefix, system addresses
+ *   config.ts         the chain config schema (chain id, gas limit, EIP-1559 parameters), shared config value shapes
+ *
+ * The block vocabulary and the rules every role shares (sequencer, replica, prover, derivation):
+ *   miniBlock.ts      MiniBlock: what the sequencer seals every few ms and everyone else receives
+ *   stateDiff.ts      StateDiff / AccountDiff: the new values a mini-block or block wrote
+ *   nextBlock.ts      nextBlockEnv (number, base fee, gas limit, PREVRANDAO, mini-block offset), timestamps
+ *   openBlock.ts      OpenBlock: the block being built; buildMiniBlock (roots, offsets) and seal (the header)
+ *   receipt.ts        … and buildReceipt: an executed transaction's receipt
+ *   txLocation.ts     TxLocation: where a transaction sits (one implementation for blocks, mini-blocks, open block)
+ *   genesis.ts        genesisBlock: the header over the genesis state root
+ *   outputRoot.ts     computeOutputRoot (OP version 0)
+ *   chainView.ts      ChainView: the read port of a chain (head, open block, lookups, events) and the `latest` rule
  *   fees.ts           EIP-1559 base fee (OP parameters), effective price/tip, intrinsic gas, EIP-7623 floor, max cost
  *   deposit.ts        OP deposits: source hashes, L1→L2 aliasing, TransactionDeposited log → DepositTransaction
  *
- * Data flow: raw tx bytes (RPC/p2p) → decodeTransaction → txpool → execution; the sequencer builds deposits with
- * buildTransaction.
+ * Data flow: raw tx bytes (RPC/p2p) → decodeTransaction → txpool → execution → buildReceipt → OpenBlock
+ * (buildMiniBlock, add) → seal; derivation and provers call the same functions on the transactions they receive.
  */
 export {
   AUTHORIZATION_MAGIC,
@@ -26,6 +38,20 @@ export {
   recoverAuthority,
 } from "./authorization.ts";
 export { addToBloom, BLOOM_BYTES, bloomContains, bloomOf, orBloom, orBloomInto } from "./bloom.ts";
+export type { BlockContents, ChainEvents, ChainView, LocatedReceipt, LocatedTransaction } from "./chainView.ts";
+export {
+  addressSchema,
+  type ChainConfig,
+  chainConfigSchema,
+  DEFAULT_BASE_FEE_CHANGE_DENOMINATOR,
+  DEFAULT_BLOCK_GAS_LIMIT,
+  DEFAULT_CHAIN_ID,
+  DEFAULT_ELASTICITY_MULTIPLIER,
+  DEFAULT_INITIAL_BASE_FEE,
+  DEFAULT_MIN_BASE_FEE,
+  hexDataSchema,
+  privateKeySchema,
+} from "./config.ts";
 export {
   BEACON_ROOTS_ADDRESS,
   DELEGATION_CODE_LENGTH,
@@ -91,10 +117,22 @@ export {
   TX_GAS,
   TX_GAS_CONTRACT_CREATION,
 } from "./fees.ts";
+export { type GenesisBlockParameters, genesisBlock } from "./genesis.ts";
 export { keccak256, keccak256Hex } from "./hash.ts";
 export { decodeHeader, encodeHeader, hashHeader, hashHeaderBytes } from "./header.ts";
+export type { MiniBlock } from "./miniBlock.ts";
+export { nextBlockEnv, nextBlockTimestamp, prevRandaoFor } from "./nextBlock.ts";
+export { type MiniBlockContents, OpenBlock, type OpenBlockEnv, type OpenTxLocation } from "./openBlock.ts";
+export { computeOutputRoot, OUTPUT_ROOT_VERSION_0, type OutputRootProof } from "./outputRoot.ts";
 export type { ConsensusReceipt } from "./receipt.ts";
-export { decodeLog, decodeReceipt, encodeLog, encodeReceipt } from "./receipt.ts";
+export {
+  buildReceipt,
+  decodeLog,
+  decodeReceipt,
+  type ExecutedTransaction,
+  encodeLog,
+  encodeReceipt,
+} from "./receipt.ts";
 export type { RlpInput, RlpItem } from "./rlp.ts";
 export {
   bigintToBytes,
@@ -116,6 +154,7 @@ export {
   SECP256K1_N_DIV_2,
   secp256k1Backend,
 } from "./signature.ts";
+export type { AccountDiff, StateDiff } from "./stateDiff.ts";
 export type { SignableTransaction } from "./transaction.ts";
 export {
   buildTransaction,
@@ -128,3 +167,5 @@ export {
 } from "./transaction.ts";
 export type { TrieEntry } from "./trieRoot.ts";
 export { orderedTrieRoot, orderedTrieRootBytes, trieRootFromSorted } from "./trieRoot.ts";
+export { blockTxLocations, miniBlockTxLocations, type TxLocation } from "./txLocation.ts";
+export * from "./types.ts";

@@ -1,11 +1,19 @@
 /**
- * The EVM block being built: the mini-blocks sealed since the last block, with running totals (gas, tx and log
- * counts) that each new mini-block's receipts continue from. Pure bookkeeping: no I/O, no execution.
+ * The EVM block being built: its environment, the mini-blocks sealed into it so far with running totals (gas, tx and
+ * log counts) that each new mini-block continues from, and the two sealing rules every role shares: a mini-block's
+ * header fields (`buildMiniBlock`) and the block header (`seal`). Pure: no I/O, no execution.
  */
-
+import { orBloomInto } from "./bloom.ts";
+import { EMPTY_NONCE, EMPTY_OMMERS_HASH, EMPTY_REQUESTS_HASH, EMPTY_TRIE_ROOT, ZERO_HASH } from "./constants.ts";
+import { hashHeader } from "./header.ts";
 import type { MiniBlock } from "./miniBlock.ts";
-import type { Address, Hash, Receipt, Transaction } from "./types.ts";
+import { encodeReceipt } from "./receipt.ts";
+import type { StateDiff } from "./stateDiff.ts";
+import { orderedTrieRoot } from "./trieRoot.ts";
+import { miniBlockTxLocations, type TxLocation } from "./txLocation.ts";
+import type { Address, Block, Hash, Header, Receipt, Transaction } from "./types.ts";
 
+/** What the block being built will carry in its header, fixed when it opens (`nextBlockEnv`). */
 export interface OpenBlockEnv {
   readonly number: bigint;
   /** Seconds. */
@@ -19,10 +27,22 @@ export interface OpenBlockEnv {
   readonly miniBlockOffset: bigint;
 }
 
-export interface PendingTxLocation {
+/** A transaction of the open block: its mini-block and where it sits. */
+export interface OpenTxLocation {
   readonly miniBlock: MiniBlock;
-  readonly transactionIndex: number;
-  readonly firstLogIndex: number;
+  /** Position inside `miniBlock.transactions`. */
+  readonly indexInMiniBlock: number;
+  readonly location: TxLocation;
+}
+
+/** What one mini-block executed, in order, before its header fields are filled in. */
+export interface MiniBlockContents {
+  readonly transactions: readonly Transaction[];
+  /** Receipts with block-cumulative `cumulativeGasUsed`, one per transaction. */
+  readonly receipts: readonly Receipt[];
+  readonly stateDiff: StateDiff;
+  /** Creation time, Unix microseconds. */
+  readonly timestampUs: bigint;
 }
 
 export class OpenBlock {
@@ -30,12 +50,18 @@ export class OpenBlock {
   readonly miniBlocks: MiniBlock[] = [];
   readonly transactions: Transaction[] = [];
   readonly receipts: Receipt[] = [];
+  /** Where each of `transactions` sits (block-wide index and first log index). */
+  readonly locations: TxLocation[] = [];
   gasUsed = 0n;
   logCount = 0;
-  readonly #byHash = new Map<Hash, PendingTxLocation>();
+  readonly #byHash = new Map<Hash, OpenTxLocation>();
 
   constructor(env: OpenBlockEnv) {
     this.env = env;
+  }
+
+  get number(): bigint {
+    return this.env.number;
   }
 
   /** Global number the next mini-block gets. */
@@ -43,24 +69,85 @@ export class OpenBlock {
     return this.env.miniBlockOffset + BigInt(this.miniBlocks.length);
   }
 
+  /** The next mini-block of this block over `contents`: numbering, offsets, gas and the tx/receipt roots. */
+  buildMiniBlock(contents: MiniBlockContents): MiniBlock {
+    let gasUsed = 0n;
+    for (const receipt of contents.receipts) gasUsed += receipt.gasUsed;
+    return {
+      number: this.nextMiniBlockNumber,
+      blockNumber: this.env.number,
+      blockTimestamp: this.env.timestamp,
+      index: this.miniBlocks.length,
+      timestampUs: contents.timestampUs,
+      gasUsed,
+      transactions: contents.transactions,
+      receipts: contents.receipts,
+      firstTransactionIndex: this.transactions.length,
+      firstLogIndex: this.logCount,
+      transactionsRoot: orderedTrieRoot(contents.transactions.map((tx) => tx.raw)),
+      receiptsRoot: orderedTrieRoot(contents.receipts.map(encodeReceipt)),
+      stateDiff: contents.stateDiff,
+    };
+  }
+
+  /** Appends a sealed mini-block of this block (built by `buildMiniBlock`, recovered from a log, or received). */
   add(miniBlock: MiniBlock): void {
-    let logIndex = this.logCount;
+    if (miniBlock.blockNumber !== this.env.number || miniBlock.number !== this.nextMiniBlockNumber) {
+      throw new Error(
+        `mini-block ${miniBlock.number} of block ${miniBlock.blockNumber} does not follow mini-block ${this.nextMiniBlockNumber - 1n} of block ${this.env.number}`,
+      );
+    }
+    const locations = miniBlockTxLocations(miniBlock, this.env.baseFeePerGas);
     miniBlock.transactions.forEach((tx, i) => {
-      this.#byHash.set(tx.hash, {
-        miniBlock,
-        transactionIndex: this.transactions.length + i,
-        firstLogIndex: logIndex,
-      });
-      logIndex += miniBlock.receipts[i]?.logs.length ?? 0;
+      this.#byHash.set(tx.hash, { miniBlock, indexInMiniBlock: i, location: locations[i] as TxLocation });
     });
+    this.locations.push(...locations);
     this.miniBlocks.push(miniBlock);
     this.transactions.push(...miniBlock.transactions);
     this.receipts.push(...miniBlock.receipts);
     this.gasUsed += miniBlock.gasUsed;
-    this.logCount = logIndex;
+    for (const receipt of miniBlock.receipts) this.logCount += receipt.logs.length;
   }
 
-  locate(hash: Hash): PendingTxLocation | undefined {
+  locate(hash: Hash): OpenTxLocation | undefined {
     return this.#byHash.get(hash);
+  }
+
+  /** The sealed block: the Prague header over everything added, with the given post-state root. */
+  seal(stateRoot: Hash): Block {
+    const logsBloom = new Uint8Array(256);
+    for (const receipt of this.receipts) orBloomInto(logsBloom, receipt.logsBloom);
+    const header: Header = {
+      parentHash: this.env.parentHash,
+      ommersHash: EMPTY_OMMERS_HASH,
+      beneficiary: this.env.coinbase,
+      stateRoot,
+      transactionsRoot: this.transactions.length
+        ? orderedTrieRoot(this.transactions.map((tx) => tx.raw))
+        : EMPTY_TRIE_ROOT,
+      receiptsRoot: this.receipts.length ? orderedTrieRoot(this.receipts.map(encodeReceipt)) : EMPTY_TRIE_ROOT,
+      logsBloom,
+      difficulty: 0n,
+      number: this.env.number,
+      gasLimit: this.env.gasLimit,
+      gasUsed: this.gasUsed,
+      timestamp: this.env.timestamp,
+      extraData: new Uint8Array(0),
+      mixHash: this.env.prevRandao,
+      nonce: EMPTY_NONCE,
+      baseFeePerGas: this.env.baseFeePerGas,
+      withdrawalsRoot: EMPTY_TRIE_ROOT,
+      blobGasUsed: 0n,
+      excessBlobGas: 0n,
+      parentBeaconBlockRoot: ZERO_HASH,
+      requestsHash: EMPTY_REQUESTS_HASH,
+    };
+    return {
+      header,
+      hash: hashHeader(header),
+      transactions: this.transactions,
+      miniBlockCount: this.miniBlocks.length,
+      miniBlockOffset: this.env.miniBlockOffset,
+    };
   }
 }

@@ -4,6 +4,7 @@
  * `depositReceiptVersion` (Canyon) when present, as op-geth does.
  */
 import { MachError } from "../errors.ts";
+import { bloomOf } from "./bloom.ts";
 import {
   bigintToBytes,
   bytesToHexString,
@@ -112,4 +113,35 @@ export function decodeReceipt(raw: Uint8Array): ConsensusReceipt {
     8,
   );
   return { ...receipt, depositNonce, depositReceiptVersion };
+}
+
+/** What executing one transaction produced, as the receipt needs it (the executor's result has these fields). */
+export interface ExecutedTransaction {
+  readonly type: Receipt["type"];
+  readonly status: 0 | 1;
+  readonly gasUsed: bigint;
+  readonly effectiveGasPrice: bigint;
+  readonly logs: readonly Log[];
+  readonly contractAddress: Receipt["contractAddress"];
+  /** Deposits: the sender's nonce before execution. */
+  readonly depositNonce?: bigint;
+  readonly l1Fee?: bigint;
+}
+
+/** The receipt of an executed transaction, `cumulativeGasUsed` counted from the start of its block. */
+export function buildReceipt(result: ExecutedTransaction, cumulativeGasUsed: bigint): Receipt {
+  return {
+    type: result.type,
+    status: result.status,
+    cumulativeGasUsed,
+    logsBloom: bloomOf(result.logs),
+    logs: result.logs,
+    gasUsed: result.gasUsed,
+    effectiveGasPrice: result.effectiveGasPrice,
+    contractAddress: result.contractAddress,
+    ...(result.depositNonce !== undefined ? { depositNonce: result.depositNonce, depositReceiptVersion: 1n } : {}),
+    l1Fee: result.l1Fee ?? 0n,
+    l1GasUsed: 0n,
+    l1GasPrice: 0n,
+  };
 }

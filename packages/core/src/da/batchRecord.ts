@@ -7,6 +7,7 @@
  */
 import { bytesToHex, type Hex, hexToBigInt, hexToBytes, numberToHex } from "viem";
 import type { Hash } from "../chain/types.ts";
+import type { BatchRecording } from "../settlement/ports.ts";
 import type { DaProviderName } from "./types.ts";
 
 /**
@@ -15,12 +16,6 @@ import type { DaProviderName } from "./types.ts";
  * `failed`: a permanent error stopped the batcher on this range (redone after the operator restarts it).
  */
 export type BatchStatus = "submitting" | "confirmed" | "recorded" | "failed";
-
-/** Where the settlement side recorded a batch on L1. */
-export interface BatchRecording {
-  readonly l1TransactionHash?: Hash;
-  readonly l1BlockNumber?: bigint;
-}
 
 export interface BatchRecord {
   readonly firstBlock: bigint;

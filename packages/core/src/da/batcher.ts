@@ -11,41 +11,23 @@
 import { bytesToHex } from "viem";
 import { keccak256 } from "../chain/hash.ts";
 import type { Block, Hash } from "../chain/types.ts";
+import type { BatchRecorder } from "../settlement/ports.ts";
+import { type Logger, silentLogger } from "../telemetry.ts";
 import { type BatchBlock, batchBlockSize, encodeBatch, toBatchBlock } from "./batch.ts";
-import { type BatcherPolicy, type BatcherPolicyInput, batcherPolicySchema, retryDelayMs } from "./batcherPolicy.ts";
-import type {
-  BatchRecord,
-  BatchRecording,
-  BatchRecordStore,
-  BatchStatus,
-  ListBatchesParameters,
-} from "./batchRecord.ts";
+import { type BatcherPolicy, batcherPolicySchema, retryDelayMs } from "./batcherPolicy.ts";
+import type { BatchRecord, BatchRecordStore, BatchStatus, ListBatchesParameters } from "./batchRecord.ts";
 import { BatchEncodeError, BatcherHaltedError } from "./errors.ts";
 import { splitIntoFrames } from "./frame.ts";
 import { DaError, type DataAvailability } from "./types.ts";
 
-/** Sealed L2 blocks by number. Blocks up to `headNumber()` must be available and never change. */
+/**
+ * Sealed L2 blocks by number (a `ChainView` is one). Blocks up to `headBlockNumber()` must be available and never
+ * change.
+ */
 export interface BlockSource {
   /** Number of the newest sealed block. */
-  headNumber(): bigint | Promise<bigint>;
-  getBlock(number: bigint): Block | undefined | Promise<Block | undefined>;
-}
-
-/**
- * The settlement side's seam: records a confirmed batch's pointers on L1 (BatchInbox). Called once per batch, in
- * block order, before the next batch is submitted. Throw an error carrying `kind: "permanent"` to halt the batcher;
- * any other error is retried with the batcher's backoff.
- */
-export interface BatchRecorder {
-  recordBatch(record: BatchRecord): Promise<BatchRecording | undefined>;
-}
-
-/** Structured logger, pino-compatible. */
-export interface BatcherLogger {
-  debug(fields: object, message: string): void;
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-  error(fields: object, message: string): void;
+  headBlockNumber(): bigint | Promise<bigint>;
+  getBlockByNumber(number: bigint): Block | undefined | Promise<Block | undefined>;
 }
 
 /**
@@ -74,10 +56,11 @@ export interface CreateBatcherParameters {
   readonly recorder?: BatchRecorder;
   /** Called after every persisted change of a record (submitting, confirmed, recorded, failed). */
   readonly onBatchUpdated?: (record: BatchRecord) => void;
-  readonly policy?: BatcherPolicyInput;
+  /** The parsed policy (`batcherPolicySchema.parse(…)`); its defaults when absent. */
+  readonly policy?: BatcherPolicy;
   /** First block to batch when the store holds no record. Default 1 (genesis is not batched). */
   readonly startBlock?: bigint;
-  readonly logger?: BatcherLogger;
+  readonly logger?: Logger;
   readonly metrics?: BatcherMetrics;
   /** Clock in Unix ms; default `Date.now`. */
   readonly now?: () => number;
@@ -119,8 +102,6 @@ export interface Batcher {
   listBatches(parameters?: ListBatchesParameters): Promise<readonly BatchRecord[]>;
 }
 
-const silentLogger: BatcherLogger = { debug() {}, info() {}, warn() {}, error() {} };
-
 function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
@@ -147,7 +128,7 @@ function errorMessage(error: unknown): string {
 
 export function createBatcher(parameters: CreateBatcherParameters): Batcher {
   const { chainId, da, source, pointers: store, recorder, onBatchUpdated } = parameters;
-  const policy: BatcherPolicy = batcherPolicySchema.parse(parameters.policy ?? {});
+  const policy: BatcherPolicy = parameters.policy ?? batcherPolicySchema.parse({});
   const compression = { algorithm: policy.compression, level: policy.compressionLevel };
   const logger = parameters.logger ?? silentLogger;
   const metrics = parameters.metrics;
@@ -268,12 +249,12 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
 
   /** Reads newly sealed blocks into `pending` until the batch is full or the head is reached. */
   const fill = async (): Promise<boolean> => {
-    const head = await source.headNumber();
+    const head = await source.headBlockNumber();
     let full = pending.length >= policy.maxBlocksPerBatch;
     while (!full) {
       const number = nextBlock + BigInt(pending.length);
       if (number > head) break;
-      const block = await source.getBlock(number);
+      const block = await source.getBlockByNumber(number);
       if (!block) {
         return halt(new BatcherHaltedError(number, undefined, `block source has no block ${number} (head ${head})`));
       }

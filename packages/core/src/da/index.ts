@@ -18,6 +18,7 @@
  * - errors.ts       BatchDecodeError, BatchEncodeError, BatcherHaltedError
  * - batchRecord.ts  batch records, their persistence port and in-memory store, RPC rendering
  * - batcherPolicy.ts the zod policy schema and backoff
+ * - config.ts       the `da` and `batcher` config sections, the provider registry a binary links, the memory provider
  * - batcher.ts      `createBatcher`: the loop, pure of I/O but through its ports
  * - conformance.ts  the adapter conformance suite; exported only as `@mach/core/da/conformance` (it imports node:test)
  */
@@ -40,11 +41,9 @@ export {
 } from "./batch.ts";
 export {
   type Batcher,
-  type BatcherLogger,
   type BatcherMetrics,
   type BatcherState,
   type BatcherStatus,
-  type BatchRecorder,
   type BlockSource,
   type CreateBatcherParameters,
   createBatcher,
@@ -58,7 +57,6 @@ export {
 } from "./batcherPolicy.ts";
 export {
   type BatchRecord,
-  type BatchRecording,
   type BatchRecordStore,
   type BatchStatus,
   createMemoryBatchRecordStore,
@@ -74,6 +72,16 @@ export {
   type CompressionSettings,
   ZSTD_WINDOW_LOG_MAX,
 } from "./compression.ts";
+export {
+  type BatcherConfig,
+  batcherConfigSchema,
+  type DaConfig,
+  type DaProviderContext,
+  type DaProviderEntry,
+  type DaProviderRegistry,
+  daConfigSchema,
+  memoryDaProvider,
+} from "./config.ts";
 export { BatchDecodeError, type BatchDecodeErrorReason, BatchEncodeError, BatcherHaltedError } from "./errors.ts";
 export {
   decodeFrame,

@@ -5,7 +5,9 @@
  */
 import { MachError, type MachErrorOptions } from "../errors.ts";
 
-export type DaProviderName = "memory" | "eigenda" | "celestia";
+/** Every DA provider Mach knows, in one place (config, the BatchInbox provider ids and the devnet read it). */
+export const DA_PROVIDER_NAMES = ["memory", "eigenda", "celestia"] as const;
+export type DaProviderName = (typeof DA_PROVIDER_NAMES)[number];
 
 export interface DaLimits {
   /** Largest payload `submit` accepts, in bytes (before the adapter's own encoding). */

@@ -22,8 +22,8 @@ import type { StateWriter } from "../state/types.ts";
 import { processAuthorizations } from "./authorizations.ts";
 import { createCallTracer } from "./callTracer.ts";
 import { gethErrorMessage } from "./evmErrors.ts";
+import { installJumpAnalysisCache } from "./jumpAnalysisCache.ts";
 import { createPreimageNotingKeccak, isMappingSlotSink, type MappingSlotSink } from "./mappingSlotPreimages.ts";
-import "./jumpAnalysisCache.ts";
 import { hashToBytes, MachStateManager } from "./stateAdapter.ts";
 import type { BlockEnv, CallFrame, CallMessage, ExecutionResult, Executor } from "./types.ts";
 
@@ -102,6 +102,7 @@ function isDelegation(code: Uint8Array): boolean {
 
 /** Creates an `Executor` running Prague on @ethereumjs/evm over Mach state. */
 export async function createEthereumJsExecutor(options: EthereumJsExecutorOptions): Promise<EthereumJsExecutor> {
+  await installJumpAnalysisCache();
   // hash-wasm's keccak for KECCAK256 and CREATE2 (about 6x @noble's, see perf-facts.md), noting mapping-slot
   // preimages for the state-diff codec while a transaction runs against a recorder.
   const keccak = createPreimageNotingKeccak();

@@ -2,7 +2,8 @@
  * @ethereumjs/evm re-analyses a contract's jump destinations (and decodes every PUSH) on each message it runs: about
  * a tenth of an ERC-20 transfer's time. Mach's state hands the EVM the same immutable `Uint8Array` for a contract's
  * code every time, so the analysis is memoized per code object (and per opcode table, which changes with the
- * hardfork). The interpreter only reads the analysis, so sharing it is safe. Installed once, on import.
+ * hardfork). The interpreter only reads the analysis, so sharing it is safe. Installed once, by the first
+ * `createEthereumJsExecutor` (importing this module changes nothing).
  */
 type Analysis = unknown;
 interface InterpreterLike {
@@ -10,15 +11,23 @@ interface InterpreterLike {
   _getValidJumpDestinations(code: Uint8Array): Analysis;
 }
 
-const evmEntry = import.meta.resolve("@ethereumjs/evm");
-const interpreterUrl = evmEntry.replace(/index\.(js|ts)$/, "interpreter.$1");
-const { Interpreter } = (await import(interpreterUrl)) as { Interpreter?: { prototype: InterpreterLike } };
+let installed: Promise<boolean> | undefined;
 
-/** Whether the memo is installed (false if @ethereumjs/evm's layout changed; execution is then merely slower). */
-export const jumpAnalysisCacheInstalled: boolean = install();
+/**
+ * Installs the memo (once); resolves whether it is installed (false if @ethereumjs/evm's layout changed: execution is
+ * then merely slower).
+ */
+export function installJumpAnalysisCache(): Promise<boolean> {
+  installed ??= (async () => {
+    const evmEntry = import.meta.resolve("@ethereumjs/evm");
+    const interpreterUrl = evmEntry.replace(/index\.(js|ts)$/, "interpreter.$1");
+    const { Interpreter } = (await import(interpreterUrl)) as { Interpreter?: { prototype: InterpreterLike } };
+    return install(Interpreter?.prototype);
+  })();
+  return installed;
+}
 
-function install(): boolean {
-  const proto = Interpreter?.prototype;
+function install(proto: InterpreterLike | undefined): boolean {
   const original = proto?._getValidJumpDestinations;
   if (proto === undefined || typeof original !== "function") return false;
   const byOpcodeMap = new WeakMap<object, WeakMap<Uint8Array, Analysis>>();

@@ -1,27 +1,25 @@
 /**
- * The node's one configuration schema, composed from each module's own schema (Lodestar's options habit). Parsed
- * once at the edge (`loadNodeConfig`); errors name the key path from the root.
+ * The node's one configuration schema, composed from each module's own schema (Lodestar's options habit): `chain`
+ * (chain/), `sequencer` (sequencer/), `txpool` (txpool/), `store` (state/store/), `rpc` (rpc/), `batcher` and `da`
+ * (da/), `settlement` (settlement/); node/ owns only `node` (the role), `genesis`, `metrics` and `log`. Parsed once
+ * at the edge (`loadNodeConfig`); errors name the key path from the root; modules receive their parsed section.
  *
- * Core depends on no DA adapter: the composition root passes the providers it links (`DaProviderRegistry`), and the
- * `da` section is validated by the chosen provider's own schema.
+ * Core depends on no adapter: the composition root passes the DA and settlement providers it links, and the `da` and
+ * `settlement` sections are validated by the chosen provider's own options schema.
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { createMemoryDa } from "../da/memory.ts";
-import type { DataAvailability } from "../da/types.ts";
+import { addressSchema, chainConfigSchema, hexDataSchema } from "../chain/config.ts";
+import { batcherConfigSchema, type DaProviderRegistry, daConfigSchema, memoryDaProvider } from "../da/config.ts";
 import { MachError } from "../errors.ts";
-import { rpcLimitsSchema } from "../rpc/config.ts";
-import { chainConfigSchema, sequencerConfigSchema } from "../sequencer/config.ts";
+import { rpcConfigSchema } from "../rpc/config.ts";
+import { sequencerConfigSchema } from "../sequencer/config.ts";
+import { type SettlementProviderRegistry, settlementConfigSchema } from "../settlement/config.ts";
+import { storeConfigSchema } from "../state/store/config.ts";
 import { txPoolConfigSchema } from "../txpool/config.ts";
 
 /** The standard Hardhat/Anvil development mnemonic: its accounts are public, never use them for value. */
 export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
-
-const address = z
-  .string()
-  .regex(/^0x[0-9a-fA-F]{40}$/, "expected a 20-byte 0x-hex address")
-  .transform((value) => value.toLowerCase() as `0x${string}`);
-const hexData = z.string().regex(/^0x([0-9a-fA-F]{2})*$/, "expected 0x-prefixed hex bytes");
 
 export const genesisConfigSchema = z
   .object({
@@ -36,12 +34,12 @@ export const genesisConfigSchema = z
     /** Extra allocations (geth genesis `alloc` style). */
     alloc: z
       .record(
-        address,
+        addressSchema,
         z
           .object({
             balance: z.coerce.bigint().nonnegative().default(0n),
             nonce: z.coerce.bigint().nonnegative().default(0n),
-            code: hexData.optional(),
+            code: hexDataSchema.optional(),
             storage: z.record(z.string(), z.string()).optional(),
           })
           .strict(),
@@ -51,22 +49,11 @@ export const genesisConfigSchema = z
   .strict();
 export type GenesisConfig = z.output<typeof genesisConfigSchema>;
 
-export const storeConfigSchema = z
-  .object({
-    /** Data directory (LMDB environment). */
-    path: z.string().min(1).default(".mach-data/node"),
-    /** `commit`: a receipt means the mini-block survives a process crash; `flush`: also a power loss. */
-    durability: z.enum(["commit", "flush"]).default("commit"),
-  })
-  .strict();
+/** What this process does. More roles (replica, prover, derive) join as they land. */
+export const NODE_ROLES = ["sequencer"] as const;
+export type NodeRole = (typeof NODE_ROLES)[number];
 
-export const rpcConfigSchema = z
-  .object({
-    host: z.string().default("127.0.0.1"),
-    port: z.number().int().min(0).max(65535).default(8545),
-    limits: rpcLimitsSchema.default(rpcLimitsSchema.parse({})),
-  })
-  .strict();
+export const nodeRoleConfigSchema = z.object({ role: z.enum(NODE_ROLES).default("sequencer") }).strict();
 
 export const metricsConfigSchema = z
   .object({
@@ -76,83 +63,70 @@ export const metricsConfigSchema = z
   })
   .strict();
 
-export const batcherConfigSchema = z
-  .object({
-    enabled: z.boolean().default(true),
-    /** Close a batch after this many blocks, or when its oldest block is this old. */
-    maxBlocksPerBatch: z.number().int().min(1).default(60),
-    maxBatchAgeMs: z.number().int().min(100).default(10_000),
-  })
+export const logConfigSchema = z
+  .object({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info") })
   .strict();
 
-/**
- * Where the node records DA batches on L1 (BatchInbox). The composition root turns it into a `BatchRecorder` with
- * an L1 client; without it batches stop at `confirmed` on DA and the `safe` tag stays at genesis.
- */
-export const settlementConfigSchema = z
-  .object({
-    l1RpcUrl: z.url({ protocol: /^https?$/ }),
-    /** Signs `BatchInbox.submitBatch`; must be the inbox's configured batcher. */
-    batcherPrivateKey: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "expected a 32-byte 0x-hex private key"),
-    batchInbox: address,
-    /** L1 confirmations before a batch counts as recorded. */
-    confirmations: z.number().int().min(1).default(1),
-  })
-  .strict();
-export type SettlementConfig = z.output<typeof settlementConfigSchema>;
-
-/**
- * A DA provider the composition root links in: its options schema (validated with the node config) and a factory
- * that takes the raw options and parses them with that schema itself.
- */
-export interface DaProviderEntry<Options = unknown> {
-  readonly optionsSchema: z.ZodType;
-  readonly create: (options: Options) => Promise<DataAvailability> | DataAvailability;
+/** The providers a binary links, by config section (core's own `memory` DA provider is always there). */
+export interface NodeProviders {
+  readonly da: DaProviderRegistry;
+  readonly settlement: SettlementProviderRegistry;
 }
-export type DaProviderRegistry = Readonly<Record<string, DaProviderEntry<never>>>;
 
-export function nodeConfigSchema(daProviders: DaProviderRegistry) {
-  const names = Object.keys(daProviders);
+/** The DA providers a node can use: the linked ones and core's `memory`. */
+export function daProvidersOf(providers: NodeProviders): DaProviderRegistry {
+  return { memory: memoryDaProvider, ...providers.da };
+}
+
+const withDefaults = <T extends z.ZodType>(schema: T) => schema.default(schema.parse({}) as never);
+
+function providerCheck(
+  section: "da" | "settlement",
+  registry: Readonly<Record<string, { readonly optionsSchema: z.ZodType }>>,
+  provider: string,
+  options: unknown,
+  ctx: z.RefinementCtx,
+  builtIn: readonly string[] = [],
+): void {
+  if (builtIn.includes(provider)) return;
+  const entry = registry[provider];
+  if (!entry) {
+    ctx.addIssue({
+      code: "custom",
+      path: [section, "provider"],
+      message: `unknown ${section === "da" ? "DA" : "settlement"} provider "${provider}" (expected one of: ${[...builtIn, ...Object.keys(registry)].join(", ")})`,
+    });
+    return;
+  }
+  const parsed = entry.optionsSchema.safeParse(options ?? {});
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues)
+      ctx.addIssue({ ...issue, path: [section, "options", ...issue.path] } as never);
+  }
+}
+
+export function nodeConfigSchema(providers: NodeProviders) {
   return z
     .object({
-      chain: chainConfigSchema.default(chainConfigSchema.parse({})),
-      sequencer: sequencerConfigSchema.default(sequencerConfigSchema.parse({})),
-      txpool: txPoolConfigSchema.strict().default(txPoolConfigSchema.parse({})),
-      genesis: genesisConfigSchema.default(genesisConfigSchema.parse({})),
-      store: storeConfigSchema.default(storeConfigSchema.parse({})),
-      rpc: rpcConfigSchema.default(rpcConfigSchema.parse({})),
-      metrics: metricsConfigSchema.default(metricsConfigSchema.parse({})),
-      batcher: batcherConfigSchema.default(batcherConfigSchema.parse({})),
-      settlement: settlementConfigSchema.optional(),
-      da: z
-        .object({
-          provider: z.string().default("memory"),
-          options: z.unknown().optional(),
-        })
-        .strict()
-        .default({ provider: "memory" }),
-      log: z
-        .object({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info") })
-        .strict()
-        .default({ level: "info" }),
+      node: withDefaults(nodeRoleConfigSchema),
+      chain: withDefaults(chainConfigSchema),
+      sequencer: withDefaults(sequencerConfigSchema),
+      txpool: withDefaults(txPoolConfigSchema.strict()),
+      genesis: withDefaults(genesisConfigSchema),
+      store: withDefaults(storeConfigSchema),
+      rpc: withDefaults(rpcConfigSchema),
+      metrics: withDefaults(metricsConfigSchema),
+      batcher: withDefaults(batcherConfigSchema),
+      da: withDefaults(daConfigSchema),
+      settlement: withDefaults(settlementConfigSchema),
+      log: withDefaults(logConfigSchema),
     })
     .strict()
     .superRefine((config, ctx) => {
-      const entry = daProviders[config.da.provider];
-      if (!entry) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["da", "provider"],
-          message: `unknown DA provider "${config.da.provider}" (expected one of: ${names.join(", ")})`,
-        });
-        return;
-      }
-      const parsed = entry.optionsSchema.safeParse(config.da.options ?? {});
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-          ctx.addIssue({ ...issue, path: ["da", "options", ...issue.path] } as never);
-        }
-      }
+      providerCheck("da", daProvidersOf(providers), config.da.provider, config.da.options, ctx);
+      providerCheck("settlement", providers.settlement, config.settlement.provider, config.settlement.options, ctx, [
+        "none",
+      ]);
     });
 }
 export type NodeConfig = z.output<ReturnType<typeof nodeConfigSchema>>;
@@ -163,8 +137,8 @@ export class InvalidConfigError extends MachError {
 }
 
 /** Parses a config object; throws InvalidConfigError naming each bad key (`da.options.disperserUrl: …`). */
-export function parseNodeConfig(input: unknown, daProviders: DaProviderRegistry): NodeConfig {
-  const result = nodeConfigSchema(daProviders).safeParse(input);
+export function parseNodeConfig(input: unknown, providers: NodeProviders): NodeConfig {
+  const result = nodeConfigSchema(providers).safeParse(input);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `  ${issue.path.join(".") || "(root)"}: ${issue.message}`);
   throw new InvalidConfigError(`invalid node config:\n${lines.join("\n")}`);
@@ -173,7 +147,7 @@ export function parseNodeConfig(input: unknown, daProviders: DaProviderRegistry)
 /** Reads a JSON config file and applies `MACH_*` environment overrides (`MACH_RPC_PORT=8546` → rpc.port). */
 export function loadNodeConfig(
   path: string | undefined,
-  daProviders: DaProviderRegistry,
+  providers: NodeProviders,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): NodeConfig {
   let input: Record<string, unknown> = {};
@@ -190,7 +164,7 @@ export function loadNodeConfig(
       throw new InvalidConfigError(`config file ${path} is not valid JSON: ${(error as Error).message}`);
     }
   }
-  return parseNodeConfig(applyEnvOverrides(input, env), daProviders);
+  return parseNodeConfig(applyEnvOverrides(input, env), providers);
 }
 
 const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; kind: "string" | "number" | "boolean" }>> = {
@@ -203,6 +177,7 @@ const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; kind: "s
   MACH_BLOCK_MS: { path: ["sequencer", "blockMs"], kind: "number" },
   MACH_DA_PROVIDER: { path: ["da", "provider"], kind: "string" },
   MACH_LOG_LEVEL: { path: ["log", "level"], kind: "string" },
+  MACH_ROLE: { path: ["node", "role"], kind: "string" },
 };
 
 function applyEnvOverrides(input: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>) {
@@ -220,21 +195,3 @@ function applyEnvOverrides(input: Record<string, unknown>, env: Readonly<Record<
   }
   return output;
 }
-
-/** The in-memory DA provider (tests, and a devnet without a DA service). */
-const memoryDaOptionsSchema = z
-  .object({
-    maxBlobBytes: z.number().int().positive().optional(),
-    confirmationDelayMs: z.number().int().nonnegative().default(0),
-  })
-  .strict();
-export const memoryDaProvider: DaProviderEntry<unknown> = {
-  optionsSchema: memoryDaOptionsSchema,
-  create: (input) => {
-    const options = memoryDaOptionsSchema.parse(input);
-    return createMemoryDa({
-      confirmationDelayMs: options.confirmationDelayMs,
-      ...(options.maxBlobBytes !== undefined ? { maxBlobBytes: options.maxBlobBytes } : {}),
-    });
-  },
-};

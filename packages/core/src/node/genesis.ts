@@ -7,10 +7,10 @@ import { pbkdf2Sync } from "node:crypto";
 import { gasPriceOracleArtifact, l1BlockArtifact, l2ToL1MessagePasserArtifact, predeploys } from "@mach/contracts";
 import { type Hex, hexToBytes } from "viem";
 import { HDKey, hdKeyToAccount } from "viem/accounts";
-import { EMPTY_OMMERS_HASH, EMPTY_REQUESTS_HASH, EMPTY_TRIE_ROOT, ZERO_HASH } from "../chain/constants.ts";
-import { hashHeader } from "../chain/header.ts";
-import type { Address, Block, Header } from "../chain/types.ts";
-import type { ChainConfig, SequencerConfig } from "../sequencer/config.ts";
+import type { ChainConfig } from "../chain/config.ts";
+import { genesisBlock } from "../chain/genesis.ts";
+import type { Address, Block } from "../chain/types.ts";
+import type { SequencerConfig } from "../sequencer/config.ts";
 import { buildGenesisState, type GenesisAccount } from "../state/genesis.ts";
 
 export type GenesisAlloc = Record<Address, GenesisAccount>;
@@ -77,31 +77,12 @@ export function buildGenesis(
   timestampSeconds: bigint,
 ): Genesis {
   const state = buildGenesisState({ alloc });
-  const header: Header = {
-    parentHash: ZERO_HASH,
-    ommersHash: EMPTY_OMMERS_HASH,
-    beneficiary: sequencer.feeRecipient,
+  const block = genesisBlock({
     stateRoot: state.commit(),
-    transactionsRoot: EMPTY_TRIE_ROOT,
-    receiptsRoot: EMPTY_TRIE_ROOT,
-    logsBloom: new Uint8Array(256),
-    difficulty: 0n,
-    number: 0n,
     gasLimit: chain.blockGasLimit,
-    gasUsed: 0n,
     timestamp: chain.genesisTimestamp === 0n ? timestampSeconds : chain.genesisTimestamp,
-    extraData: new Uint8Array(0),
-    mixHash: ZERO_HASH,
-    nonce: new Uint8Array(8),
     baseFeePerGas: chain.initialBaseFeePerGas,
-    withdrawalsRoot: EMPTY_TRIE_ROOT,
-    blobGasUsed: 0n,
-    excessBlobGas: 0n,
-    parentBeaconBlockRoot: ZERO_HASH,
-    requestsHash: EMPTY_REQUESTS_HASH,
-  };
-  return {
-    state,
-    block: { header, hash: hashHeader(header), transactions: [], miniBlockCount: 0, miniBlockOffset: 0n },
-  };
+    beneficiary: sequencer.feeRecipient,
+  });
+  return { state, block };
 }

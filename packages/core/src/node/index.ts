@@ -1,31 +1,34 @@
 /**
- * node/: the composition root. Parses the config, opens the store, builds or restores state, and wires executor,
- * pool, sequencer, RPC, metrics and the DA batcher through their ports. Imported by no other folder.
+ * node/: the composition root. Composes the config from each module's schema and parses it once; opens the chain
+ * (genesis or restart); creates the configured DA and settlement providers; wires the role the config names through
+ * ports; serves JSON-RPC and metrics. Imported by no other folder.
  *
- *   config.ts           the one zod schema (module schemas composed), file + MACH_* env overrides
- *   genesis.ts          dev accounts from the mnemonic, OP predeploys, genesis block
- *   nodeState.ts        world state + diff recorder + history; restart = snapshot + write-ahead log
- *   rpcBackend.ts       the RpcBackend port over sequencer, store, pool and state
+ *   config.ts          the one zod schema (module schemas composed), file + MACH_* env overrides
+ *   genesis.ts         dev accounts from the mnemonic, OP predeploys, the genesis allocation
+ *   chainSetup.ts      store → genesis or restore (snapshot + write-ahead log)
+ *   roles/             one file per role's wiring (sequencer today)
  *   batchRecordStore.ts DA batch records over LMDB
- *   metrics.ts          prom-client registry and the /metrics server
- *   logger.ts           pino
- *   node.ts             startNode: everything above, in order; close() in reverse
+ *   metrics.ts         prom-client registry, the per-module metric fillers, the /metrics server
+ *   logger.ts          pino
+ *   node.ts            startNode: everything above, in order; close() in reverse
  */
+
+export { ForeignStoreError } from "./chainSetup.ts";
 export {
-  type DaProviderEntry,
-  type DaProviderRegistry,
   DEV_MNEMONIC,
+  type GenesisConfig,
+  genesisConfigSchema,
   InvalidConfigError,
   loadNodeConfig,
-  memoryDaProvider,
+  NODE_ROLES,
   type NodeConfig,
+  type NodeProviders,
+  type NodeRole,
   nodeConfigSchema,
   parseNodeConfig,
-  type SettlementConfig,
-  settlementConfigSchema,
 } from "./config.ts";
 export { type DevAccount, deriveDevAccounts } from "./genesis.ts";
-export { createLogger, type Logger } from "./logger.ts";
+export { createLogger } from "./logger.ts";
+export { createMetricsRegistry, type MetricsRegistry } from "./metrics.ts";
 export { type MachNode, type StartNodeParameters, startNode } from "./node.ts";
-export { StoreRecoveryError } from "./nodeState.ts";
 export { VERSION } from "./version.ts";

@@ -1,7 +1,6 @@
 /** pino, structured: one root logger per process, a child per module (`{ module: "sequencer" }`). */
-import { type Logger, pino } from "pino";
-
-export type { Logger };
+import { pino } from "pino";
+import type { Logger } from "../telemetry.ts";
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   return destination

@@ -1,78 +1,155 @@
 /**
- * Prometheus metrics, one typed object per module, named `mach_<module>_<thing>_<unit>`; served on their own port.
- * Pure folders declare the hooks they call (e.g. `SequencerMetrics`); this file fills them with prom-client.
+ * Prometheus metrics: one registry per process, a `MetricsFactory` over it for adapters, and one filler per module
+ * that declares the metrics it wants as a type (sequencer, pool, RPC, batcher), each named
+ * `mach_<module>_<thing>_<unit>`; served on their own port.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { BatcherMetrics } from "../da/batcher.ts";
+import type { RpcMetrics } from "../rpc/metrics.ts";
 import type { SequencerMetrics } from "../sequencer/sequencer.ts";
+import type { MetricsFactory } from "../telemetry.ts";
+import type { TxPoolMetrics } from "../txpool/pool.ts";
 
-export interface NodeMetrics {
+export interface MetricsRegistry {
   readonly registry: Registry;
-  readonly sequencer: SequencerMetrics;
-  readonly headBlock: Gauge;
+  readonly factory: MetricsFactory;
 }
 
-export function createNodeMetrics(): NodeMetrics {
+export function createMetricsRegistry(): MetricsRegistry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "mach_process_" });
-  const miniBlocks = new Counter({
-    name: "mach_sequencer_mini_blocks_total",
-    help: "Mini-blocks sealed",
-    registers: [registry],
-  });
-  const transactions = new Counter({
+  const registers = [registry];
+  const factory: MetricsFactory = {
+    counter: ({ name, help, labelNames }) =>
+      new Counter({ name, help, labelNames: [...(labelNames ?? [])], registers }),
+    gauge: ({ name, help, labelNames }) => new Gauge({ name, help, labelNames: [...(labelNames ?? [])], registers }),
+    histogram: ({ name, help, labelNames, buckets }) =>
+      new Histogram({
+        name,
+        help,
+        labelNames: [...(labelNames ?? [])],
+        ...(buckets ? { buckets: [...buckets] } : {}),
+        registers,
+      }),
+  };
+  return { registry, factory };
+}
+
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+export function sequencerMetrics(
+  f: MetricsFactory,
+): SequencerMetrics & { readonly headBlock: { set(n: number): void } } {
+  const miniBlocks = f.counter({ name: "mach_sequencer_mini_blocks_total", help: "Mini-blocks sealed" });
+  const transactions = f.counter({
     name: "mach_sequencer_transactions_total",
     help: "Transactions executed into mini-blocks",
-    registers: [registry],
   });
-  const miniBlockSeconds = new Histogram({
+  const miniBlockSeconds = f.histogram({
     name: "mach_sequencer_mini_block_seconds",
     help: "Time to execute and seal one mini-block",
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1],
-    registers: [registry],
   });
-  const blocks = new Counter({ name: "mach_sequencer_blocks_total", help: "EVM blocks sealed", registers: [registry] });
-  const gas = new Counter({
-    name: "mach_sequencer_gas_total",
-    help: "Gas used in sealed blocks",
-    registers: [registry],
-  });
-  const stateRootSeconds = new Histogram({
-    name: "mach_state_root_seconds",
+  const blocks = f.counter({ name: "mach_sequencer_blocks_total", help: "EVM blocks sealed" });
+  const gas = f.counter({ name: "mach_sequencer_gas_total", help: "Gas used in sealed blocks" });
+  const stateRootSeconds = f.histogram({
+    name: "mach_sequencer_state_root_seconds",
     help: "Incremental state-root computation per block",
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1],
-    registers: [registry],
   });
-  const rejected = new Counter({
+  const rejected = f.counter<"reason">({
     name: "mach_sequencer_rejected_transactions_total",
     help: "Transactions dropped at execution time",
     labelNames: ["reason"],
-    registers: [registry],
   });
-  const headBlock = new Gauge({
-    name: "mach_chain_head_block",
-    help: "Newest sealed block number",
-    registers: [registry],
+  const headBlock = f.gauge({ name: "mach_chain_head_block", help: "Newest sealed block number" });
+  return {
+    headBlock: { set: (n) => headBlock.set(n) },
+    miniBlocksSealed(count, txs, seconds) {
+      miniBlocks.inc(count);
+      transactions.inc(txs);
+      miniBlockSeconds.observe(seconds);
+    },
+    blockSealed(_txs, gasUsed, seconds) {
+      blocks.inc();
+      gas.inc(Number(gasUsed));
+      stateRootSeconds.observe(seconds);
+    },
+    transactionRejected(reason) {
+      rejected.inc({ reason });
+    },
+  };
+}
+
+export function txPoolMetrics(f: MetricsFactory): TxPoolMetrics {
+  const added = f.counter<"status">({
+    name: "mach_txpool_added_total",
+    help: "Transactions admitted into the pool, by status",
+    labelNames: ["status"],
+  });
+  const rejected = f.counter<"reason">({
+    name: "mach_txpool_rejected_total",
+    help: "Transactions refused at admission, by reason",
+    labelNames: ["reason"],
   });
   return {
-    registry,
-    headBlock,
-    sequencer: {
-      miniBlocksSealed(count, txs, seconds) {
-        miniBlocks.inc(count);
-        transactions.inc(txs);
-        miniBlockSeconds.observe(seconds);
-      },
-      blockSealed(_txs, gasUsed, seconds) {
-        blocks.inc();
-        gas.inc(Number(gasUsed));
-        stateRootSeconds.observe(seconds);
-      },
-      transactionRejected(reason) {
-        rejected.inc({ reason });
-      },
-    },
+    transactionAdded: (status) => added.inc({ status }),
+    transactionRejected: (reason) => rejected.inc({ reason }),
+  };
+}
+
+export function rpcMetrics(f: MetricsFactory): RpcMetrics {
+  const requests = f.counter<"method" | "code">({
+    name: "mach_rpc_requests_total",
+    help: "JSON-RPC calls by method and outcome (0 = success, else the error code)",
+    labelNames: ["method", "code"],
+  });
+  const duration = f.histogram<"method">({
+    name: "mach_rpc_request_duration_seconds",
+    help: "JSON-RPC call latency by method",
+    labelNames: ["method"],
+    buckets: LATENCY_BUCKETS,
+  });
+  const connections = f.gauge({ name: "mach_rpc_ws_connections", help: "Open WebSocket connections" });
+  const dropped = f.counter({ name: "mach_rpc_ws_dropped_total", help: "Slow WebSocket consumers closed" });
+  return {
+    requestsTotal: { inc: (labels) => requests.inc(labels) },
+    requestDurationSeconds: { observe: (labels, seconds) => duration.observe(labels, seconds) },
+    wsConnections: { set: (value) => connections.set(value) },
+    wsDroppedTotal: { inc: () => dropped.inc() },
+  };
+}
+
+export function batcherMetrics(f: MetricsFactory): BatcherMetrics {
+  const batches = f.counter<"status">({
+    name: "mach_da_batches_total",
+    help: "Batch record transitions (submitting, confirmed, recorded, failed)",
+    labelNames: ["status"],
+  });
+  const batchBytes = f.histogram({
+    name: "mach_da_batch_encoded_bytes",
+    help: "Size of each confirmed batch (header + compressed body)",
+    buckets: [1e3, 1e4, 1e5, 2.5e5, 5e5, 1e6, 2e6, 4e6, 8e6],
+  });
+  const confirmSeconds = f.histogram({
+    name: "mach_da_batch_confirm_seconds",
+    help: "First submit of a batch to its last frame's confirmation",
+    buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
+  });
+  const retries = f.counter<"operation">({
+    name: "mach_da_retries_total",
+    help: "Transient DA or L1 failures retried",
+    labelNames: ["operation"],
+  });
+  const pendingBlocks = f.gauge({ name: "mach_da_unbatched_blocks", help: "Sealed blocks not yet in a batch" });
+  return {
+    batches: { inc: (labels) => batches.inc(labels) },
+    batchBytes: { observe: (value) => batchBytes.observe(value) },
+    confirmSeconds: { observe: (value) => confirmSeconds.observe(value) },
+    retries: { inc: (labels) => retries.inc(labels) },
+    pendingBlocks: { set: (value) => pendingBlocks.set(value) },
   };
 }
 

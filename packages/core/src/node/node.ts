@@ -1,265 +1,119 @@
 /**
- * Starts a sequencer node from a parsed config: store → genesis or restart (snapshot + write-ahead log) → executor,
- * pool, sequencer → RPC (HTTP + WS), metrics, DA batcher. Returns a handle whose `close()` stops everything in order.
+ * `startNode`: the composition root of one process. Parses nothing (the config arrives parsed), opens the chain
+ * (genesis or restart), creates the configured DA and settlement providers, wires the role `node.role` names
+ * (`roles/<role>.ts`), then serves its backend over JSON-RPC (HTTP + WS) and its metrics. `close()` stops
+ * everything in reverse order.
  */
-import { mkdirSync } from "node:fs";
+
 import type { Block } from "../chain/types.ts";
-import { type Batcher, type BatchRecorder, createBatcher } from "../da/batcher.ts";
 import type { DataAvailability } from "../da/types.ts";
-import { createEthereumJsExecutor } from "../execution/ethereumjsExecutor.ts";
 import { type RpcServer, startRpcServer } from "../rpc/server.ts";
-import type { TxSource } from "../sequencer/ports.ts";
-import { Sequencer } from "../sequencer/sequencer.ts";
-import { NodeStore } from "../state/store/nodeStore.ts";
-import { createTxPool, type TxPool } from "../txpool/pool.ts";
-import { createLmdbBatchRecordStore } from "./batchRecordStore.ts";
-import type { DaProviderRegistry, NodeConfig } from "./config.ts";
-import { buildGenesis, type DevAccount, deriveDevAccounts, genesisAlloc } from "./genesis.ts";
-import { createLogger, type Logger } from "./logger.ts";
-import { createNodeMetrics, startMetricsServer } from "./metrics.ts";
-import { NodeState } from "./nodeState.ts";
-import { createNodeBackend } from "./rpcBackend.ts";
+import type { Settlement } from "../settlement/ports.ts";
+import type { LmdbChainStore } from "../state/store/lmdbStore.ts";
+import type { Logger } from "../telemetry.ts";
+import { openChain } from "./chainSetup.ts";
+import { daProvidersOf, type NodeConfig, type NodeProviders } from "./config.ts";
+import type { DevAccount } from "./genesis.ts";
+import { createLogger } from "./logger.ts";
+import { createMetricsRegistry, rpcMetrics, startMetricsServer } from "./metrics.ts";
+import { type RunningSequencer, startSequencerRole } from "./roles/sequencer.ts";
 
 export interface StartNodeParameters {
   readonly config: NodeConfig;
-  readonly daProviders: DaProviderRegistry;
-  /** Records confirmed DA batches on L1 (built by the composition root from `config.settlement`). */
-  readonly batchRecorder?: BatchRecorder;
+  /** The DA and settlement providers this binary links (validated against the config already). */
+  readonly providers: NodeProviders;
   readonly logger?: Logger;
 }
 
 export interface MachNode {
+  readonly role: NodeConfig["node"]["role"];
   readonly rpcUrl: string;
   readonly wsUrl: string;
   readonly metricsUrl: string | undefined;
   readonly chainId: bigint;
+  readonly genesis: Block;
   readonly devAccounts: readonly DevAccount[];
-  readonly sequencer: Sequencer;
-  readonly store: NodeStore;
-  readonly batcher: Batcher | undefined;
-  /** Resolves with the error that stopped the sequencer for good; never resolves while it runs. */
+  readonly store: LmdbChainStore;
+  /** The running role's parts (the sequencer role: `sequencer`, `batcher`). */
+  readonly running: RunningSequencer;
+  /** Resolves with the error that stopped the role for good; never resolves while it runs. */
   readonly fatal: Promise<Error>;
   close(): Promise<void>;
 }
 
-export async function startNode({
-  config,
-  daProviders,
-  batchRecorder,
-  logger: given,
-}: StartNodeParameters): Promise<MachNode> {
+export async function startNode({ config, providers, logger: given }: StartNodeParameters): Promise<MachNode> {
   const logger = given ?? createLogger(config.log.level);
   const log = logger.child({ module: "node" });
-  mkdirSync(config.store.path, { recursive: true });
-  const store = new NodeStore({ path: config.store.path, durability: config.store.durability });
-  const devAccounts = deriveDevAccounts(config.genesis.mnemonic, config.genesis.accountCount);
-  const genesis = buildGenesis(
-    config.chain,
-    config.sequencer,
-    genesisAlloc(config.genesis, devAccounts),
-    BigInt(Math.floor(Date.now() / 1000)),
-  );
+  const { registry, factory: metrics } = createMetricsRegistry();
+  const chain = await openChain(config, log);
 
-  let nodeState: NodeState;
-  let head: Block;
-  const storedGenesis = store.genesisHash();
-  if (storedGenesis === undefined) {
-    await store.putGenesis(genesis.block);
-    nodeState = new NodeState(genesis.state, config.sequencer.historyBlocks);
-    await store.putSnapshot(0n, nodeState.snapshotChunks());
-    head = genesis.block;
-    log.info({ genesisHash: genesis.block.hash, stateRoot: genesis.block.header.stateRoot }, "created genesis");
-  } else {
-    // A store made with another genesis config (timestamp aside) belongs to another chain.
-    const storedBlock = store.getBlock(0n);
-    if (!storedBlock || storedBlock.header.stateRoot !== genesis.block.header.stateRoot) {
-      await store.close();
-      throw new Error(
-        `store at ${config.store.path} holds another chain (genesis state root ${storedBlock?.header.stateRoot}, config gives ${genesis.block.header.stateRoot})`,
-      );
+  const cleanups: (() => Promise<void>)[] = [() => chain.store.close()];
+  const closeAll = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  };
+  try {
+    const daEntry = daProvidersOf(providers)[config.da.provider];
+    if (!daEntry) throw new Error(`DA provider ${config.da.provider} is not linked into this binary`);
+    const da: DataAvailability = await daEntry.create(config.da.options ?? {}, {
+      logger: logger.child({ module: "da", provider: config.da.provider }),
+      metrics,
+    });
+    cleanups.push(() => da.close());
+    let settlement: Settlement | undefined;
+    if (config.settlement.provider !== "none") {
+      const entry = providers.settlement[config.settlement.provider];
+      if (!entry) throw new Error(`settlement provider ${config.settlement.provider} is not linked into this binary`);
+      settlement = await entry.create(config.settlement.options ?? {}, {
+        logger: logger.child({ module: "settlement" }),
+        metrics,
+        l2ChainId: config.chain.chainId,
+      });
+      const opened = settlement;
+      cleanups.push(() => opened.close());
     }
-    const restored = NodeState.restore(store, config.sequencer.historyBlocks);
-    nodeState = restored.state;
-    head = restored.head;
+
+    const context = { config, logger, metrics, chain, da, settlement };
+    const running = await startSequencerRole(context);
+    const rpc: RpcServer = await startRpcServer({
+      backend: running.backend,
+      host: config.rpc.host,
+      port: config.rpc.port,
+      limits: config.rpc.limits,
+      logger: logger.child({ module: "rpc" }),
+      metrics: rpcMetrics(metrics),
+    });
+    cleanups.push(() => rpc.close());
+    const metricsServer = config.metrics.enabled
+      ? await startMetricsServer(registry, config.metrics.host, config.metrics.port)
+      : undefined;
+    if (metricsServer) cleanups.push(() => metricsServer.close());
+    // The role stops after the RPC server (no new work) and before DA, settlement and the store.
+    cleanups.splice(cleanups.length - (metricsServer ? 2 : 1), 0, () => running.stop());
+    running.start();
     log.info(
-      {
-        head: head.header.number.toString(),
-        stateRoot: head.header.stateRoot,
-        recoveredMiniBlocks: restored.openMiniBlocks.length,
-      },
-      "restarted from snapshot and write-ahead log",
+      { role: config.node.role, rpcUrl: rpc.url, wsUrl: rpc.wsUrl, chainId: config.chain.chainId.toString() },
+      "node started",
     );
-    return finishStart(restored.openMiniBlocks);
-  }
-  return finishStart([]);
-
-  async function finishStart(
-    openMiniBlocks: ReturnType<typeof NodeState.restore>["openMiniBlocks"],
-  ): Promise<MachNode> {
-    const metrics = createNodeMetrics();
-    const executor = await createEthereumJsExecutor({ chainId: config.chain.chainId });
-    const pool: TxPool = createTxPool({
-      chainId: config.chain.chainId,
-      state: nodeState.latest,
-      baseFeePerGas: head.header.baseFeePerGas,
-      blockGasLimit: config.chain.blockGasLimit,
-      config: config.txpool,
-    });
-    const sequencer = new Sequencer({
-      chain: config.chain,
-      config: config.sequencer,
-      executor,
-      state: nodeState,
-      txs: poolAsTxSource(pool),
-      store,
-      head,
-      recoveredMiniBlocks: openMiniBlocks,
-      logger: logger.child({ module: "sequencer" }),
-      metrics: metrics.sequencer,
-      onBlockSealed: async (block) => {
-        metrics.headBlock.set(Number(block.header.number));
-        if (block.header.number % BigInt(config.sequencer.snapshotIntervalBlocks) === 0n) {
-          await store.putSnapshot(block.header.number, nodeState.snapshotChunks());
-          await store.pruneMiniBlocks(nodeState.pruneBelow(block));
-        }
-      },
-    });
-    pool.setBlockParams({ baseFeePerGas: sequencer.openBlock.env.baseFeePerGas });
-    sequencer.on("block", () => pool.setBlockParams({ baseFeePerGas: sequencer.openBlock.env.baseFeePerGas }));
-    sequencer.on("miniBlock", (miniBlock) => {
-      pool.onStateChanged({ changed: new Set(miniBlock.transactions.map((tx) => tx.from)) });
-    });
-
-    let da: DataAvailability | undefined;
-    let batcher: Batcher | undefined;
-    const batchRecords = createLmdbBatchRecordStore(store.root);
-    // `safe`: the newest block inside a batch whose DA pointers are recorded on L1.
-    let safeBlock = 0n;
-    for (const record of await batchRecords.list()) {
-      if (record.status === "recorded" && record.lastBlock > safeBlock) safeBlock = record.lastBlock;
-    }
-    if (config.batcher.enabled) {
-      const provider = daProviders[config.da.provider];
-      if (!provider) throw new Error(`DA provider ${config.da.provider} is not linked into this binary`);
-      // Config validation already ran the provider's schema; each factory parses its own input again.
-      da = await (provider.create as (options: unknown) => Promise<DataAvailability> | DataAvailability)(
-        config.da.options ?? {},
-      );
-      batcher = createBatcher({
-        chainId: config.chain.chainId,
-        da,
-        source: { headNumber: () => sequencer.head.header.number, getBlock: (n) => store.getBlock(n) },
-        pointers: batchRecords,
-        ...(batchRecorder ? { recorder: batchRecorder } : {}),
-        onBatchUpdated: (record) => {
-          if (record.status === "recorded" && record.lastBlock > safeBlock) safeBlock = record.lastBlock;
-        },
-        policy: { maxBlocksPerBatch: config.batcher.maxBlocksPerBatch, maxBatchAgeMs: config.batcher.maxBatchAgeMs },
-        logger: logger.child({ module: "batcher" }),
-      });
-    }
-
-    const backend = createNodeBackend({
-      chainId: config.chain.chainId,
-      sequencer,
-      store,
-      pool: {
-        add: (raw) => {
-          const added = pool.add(raw);
-          const tx = pool.get(added.hash);
-          return added.status === "queued" && tx
-            ? { hash: added.hash, expectedNonce: pool.pendingNonce(tx.from) }
-            : { hash: added.hash };
-        },
-        get: (hash) => pool.get(hash),
-        pendingNonce: (address) => pool.pendingNonce(address),
-        onPending: (listener) => pool.onPending(listener),
-      },
-      state: nodeState,
-      executor,
-      safeBlock: () => safeBlock,
-      ...(batcher
-        ? {
-            listBatches: async ({ fromBlock, toBlock }) =>
-              (await batcher.listBatches({ fromBlock }))
-                .filter((record) => record.firstBlock <= toBlock)
-                .map((record) => ({
-                  fromBlock: record.firstBlock,
-                  toBlock: record.lastBlock,
-                  provider: record.provider,
-                  status: record.status,
-                  pointers: record.pointers,
-                  ...(record.recording?.l1BlockNumber !== undefined
-                    ? { l1BlockNumber: record.recording.l1BlockNumber }
-                    : {}),
-                  ...(record.recording?.l1TransactionHash
-                    ? { l1TransactionHash: record.recording.l1TransactionHash }
-                    : {}),
-                })),
-          }
-        : {}),
-    });
-    let rpc: RpcServer | undefined;
-    let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
-    try {
-      rpc = await startRpcServer({
-        backend,
-        host: config.rpc.host,
-        port: config.rpc.port,
-        limits: config.rpc.limits,
-        logger: logger.child({ module: "rpc" }),
-      });
-      if (config.metrics.enabled) {
-        metricsServer = await startMetricsServer(metrics.registry, config.metrics.host, config.metrics.port);
-      }
-    } catch (error) {
-      await rpc?.close();
-      await da?.close();
-      await store.close();
-      throw error;
-    }
-    sequencer.start();
-    batcher?.start();
-    log.info({ rpcUrl: rpc.url, wsUrl: rpc.wsUrl, chainId: config.chain.chainId.toString() }, "node started");
 
     let closing: Promise<void> | undefined;
-    const server = rpc;
-    const fatal = new Promise<Error>((resolve) => sequencer.once("fatal", resolve));
     return {
-      rpcUrl: server.url,
-      wsUrl: server.wsUrl,
+      role: config.node.role,
+      rpcUrl: rpc.url,
+      wsUrl: rpc.wsUrl,
       metricsUrl: metricsServer?.url,
       chainId: config.chain.chainId,
-      devAccounts,
-      sequencer,
-      store,
-      batcher,
-      fatal,
+      genesis: chain.genesis,
+      devAccounts: chain.devAccounts,
+      store: chain.store,
+      running,
+      fatal: running.fatal,
       close() {
-        closing ??= (async () => {
-          await server.close();
-          await sequencer.stop();
-          await batcher?.stop();
-          await da?.close();
-          await metricsServer?.close();
-          await store.close();
-          log.info({}, "node stopped");
-        })();
+        closing ??= closeAll().then(() => log.info({}, "node stopped"));
         return closing;
       },
     };
+  } catch (error) {
+    await closeAll();
+    throw error;
   }
-}
-
-/** The pool seen through the sequencer's port. */
-function poolAsTxSource(pool: TxPool): TxSource {
-  return {
-    takeExecutable: (max) => pool.takeExecutable(max),
-    release: (txs) => pool.release(txs),
-    markIncluded: (txs) => {
-      for (const tx of txs) pool.onIncluded(tx);
-    },
-    markRejected: (tx, error) => pool.onRejected(tx, error),
-    onExecutable: (listener) => pool.onPending(() => listener()),
-  };
 }

@@ -9,9 +9,9 @@
  * means "not found" (the server answers `null` or the matching JSON-RPC error).
  */
 
-import type { MiniBlock } from "../chain/miniBlock.ts";
+import type { ChainView, LocatedTransaction } from "../chain/chainView.ts";
 import type { StateDiff } from "../chain/stateDiff.ts";
-import type { AccessList, Address, Block, Hash, Receipt, Transaction } from "../chain/types.ts";
+import type { AccessList, Address, Hash, Transaction } from "../chain/types.ts";
 import type { CallFrame, CallMessage, ExecutionResult } from "../execution/types.ts";
 import type { StateReader } from "../state/types.ts";
 
@@ -23,36 +23,6 @@ export type BlockTag = "latest" | "pending" | "safe" | "finalized" | "earliest";
  * `latest`/`pending` select); a bigint = the state after sealed EVM block N (N ≤ `headBlockNumber()`).
  */
 export type StateTarget = "latest" | bigint;
-
-/**
- * Where a transaction sits. A transaction in a mini-block that is not yet sealed into an EVM block already has its
- * final `blockNumber` and `transactionIndex`; its `blockHash` is `null` here and the server renders MegaETH's
- * placeholder `0xff…ff` (32 bytes, the newest documented variant; clients refetch after sealing).
- */
-export interface TxLocation {
-  readonly blockNumber: bigint;
-  /** `null` while the transaction's mini-block is not yet sealed into a block. */
-  readonly blockHash: Hash | null;
-  /** Seconds; for an unsealed block, the timestamp it will carry (`MiniBlock.blockTimestamp`). */
-  readonly blockTimestamp: bigint;
-  readonly transactionIndex: number;
-  /** Block-wide `logIndex` of this transaction's first log. */
-  readonly firstLogIndex: number;
-  /** Base fee of the (possibly unsealed) block, to render `gasPrice` of EIP-1559 transactions. */
-  readonly baseFeePerGas: bigint;
-}
-
-export interface LocatedTransaction {
-  readonly tx: Transaction;
-  /** `undefined` while the transaction waits in the pool (not yet executed): rendered with null block fields. */
-  readonly location?: TxLocation;
-}
-
-export interface LocatedReceipt {
-  readonly tx: Transaction;
-  readonly receipt: Receipt;
-  readonly location: TxLocation;
-}
 
 /** Result of admitting a raw transaction into the pool. */
 export interface SubmittedTransaction {
@@ -150,40 +120,25 @@ export interface OutputAtBlock {
   readonly syncStatus: Readonly<Record<string, unknown>>;
 }
 
-/** What the backend pushes to the server; each handler is optional. */
+/** What the backend pushes to the server besides chain events (`ChainView.onChainEvents`); each handler is optional. */
 export interface BackendEventHandlers {
-  /** A mini-block was sealed (receipts are final for users). */
-  miniBlock: (miniBlock: MiniBlock) => void;
-  /** An EVM block was sealed, with its receipts in order. */
-  block: (block: Block, receipts: readonly Receipt[]) => void;
   /** A transaction entered the pool. */
   pendingTransaction: (tx: Transaction) => void;
   /** Sync state changed (`false` = in sync). */
   syncing: (progress: SyncProgress | false) => void;
 }
 
-export interface RpcBackend {
+/** Block and transaction reads come from the `ChainView` the backend extends (one `latest` rule for every method). */
+export interface RpcBackend extends ChainView {
   readonly chainId: bigint;
   /** `web3_clientVersion`, e.g. `Mach/v0.1.0/linux-x64/node22`. */
   readonly clientVersion: string;
 
-  /** Newest sealed EVM block number (`eth_blockNumber`). */
-  headBlockNumber(): bigint;
-  /** Newest mini-block, `undefined` before the first one. */
-  latestMiniBlock(): MiniBlock | undefined;
-  /** Mini-blocks of the block being built, oldest first (eth_getLogs up to `pending`); absent → none served. */
-  pendingMiniBlocks?(): readonly MiniBlock[];
   /** Block number a `safe` / `finalized` tag points at; `undefined` when none yet (answered as unknown block). */
   blockNumberForTag(tag: "safe" | "finalized"): bigint | undefined;
 
-  getBlockByNumber(number: bigint): Block | undefined;
-  getBlockByHash(hash: Hash): Block | undefined;
-  /** Receipts of a sealed block, in transaction order. */
-  getBlockReceipts(blockHash: Hash): readonly Receipt[] | undefined;
-  /** Finds pool, mini-block and sealed transactions alike. */
+  /** Like `ChainView.getTransaction`, and also finds transactions still waiting in the pool (no location). */
   getTransaction(hash: Hash): LocatedTransaction | undefined;
-  /** Finds receipts as soon as the mini-block is sealed. */
-  getReceipt(hash: Hash): LocatedReceipt | undefined;
 
   /**
    * The sender's next nonce counting its transactions still in the pool, for `eth_getTransactionCount(…, "pending")`

@@ -1,6 +1,7 @@
 /**
- * RPC limits: the module's own zod schema and named defaults (node/ composes it into the node config). Defaults
- * follow MegaETH's public gateway where it documents one (reference/megaeth-rpc.md §6.2).
+ * The RPC server's configuration: where it listens and its limits, the module's own zod schema with named defaults
+ * (node/ composes it into the node config). Limits follow MegaETH's public gateway where it documents one
+ * (reference/megaeth-rpc.md §6.2).
  */
 import { z } from "zod";
 
@@ -52,3 +53,12 @@ export type RpcLimits = z.infer<typeof rpcLimitsSchema>;
 export type RpcLimitsInput = z.input<typeof rpcLimitsSchema>;
 
 export const defaultRpcLimits: RpcLimits = rpcLimitsSchema.parse({});
+
+export const rpcConfigSchema = z
+  .object({
+    host: z.string().default("127.0.0.1"),
+    port: z.number().int().min(0).max(65535).default(8545),
+    limits: rpcLimitsSchema.strict().default(defaultRpcLimits),
+  })
+  .strict();
+export type RpcConfig = z.output<typeof rpcConfigSchema>;

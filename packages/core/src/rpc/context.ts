@@ -11,14 +11,6 @@ import type { ParamSpec } from "./params.ts";
 import type { ReceiptWaiter } from "./receiptWaiter.ts";
 import type { SubscriptionConnection, SubscriptionHub } from "./subscriptions.ts";
 
-/** The subset of pino the server uses (fixed message, fields beside it). */
-export interface RpcLogger {
-  debug(fields: object, message: string): void;
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-  error(fields: object, message: string): void;
-}
-
 export interface RpcContext {
   readonly backend: RpcBackend;
   readonly limits: RpcLimits;

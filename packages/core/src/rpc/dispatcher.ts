@@ -3,7 +3,8 @@
  * render the result or the error. Batches run concurrently and answer in request order; notifications (no `id`)
  * run but get no answer. Never throws: every failure becomes an error object.
  */
-import type { MethodTable, RpcContext, RpcLogger } from "./context.ts";
+import type { Logger } from "../telemetry.ts";
+import type { MethodTable, RpcContext } from "./context.ts";
 import {
   invalidParams,
   invalidRequest,
@@ -34,7 +35,7 @@ export async function handleRequest(
   request: unknown,
   context: RpcContext,
   methods: MethodTable,
-  logger?: RpcLogger,
+  logger?: Logger,
 ): Promise<Response | undefined> {
   if (typeof request !== "object" || request === null || Array.isArray(request)) {
     return errorResponse(null, invalidRequest());
@@ -80,7 +81,7 @@ export async function handlePayload(
   text: string,
   context: RpcContext,
   methods: MethodTable,
-  logger?: RpcLogger,
+  logger?: Logger,
 ): Promise<string | undefined> {
   let parsed: unknown;
   try {
@@ -102,7 +103,7 @@ export async function handlePayload(
 }
 
 /** JSON for one response; a result that cannot be serialized (a handler bug) becomes -32603 instead of a throw. */
-function serialize(response: Response, logger: RpcLogger | undefined): string {
+function serialize(response: Response, logger: Logger | undefined): string {
   try {
     return JSON.stringify(response);
   } catch (error) {

@@ -1,7 +1,8 @@
 /**
  * Installed filters (`eth_newFilter`, `eth_newBlockFilter`, `eth_newPendingTransactionFilter`) polled with
  * `eth_getFilterChanges`. Block and pending-transaction filters buffer hashes from backend events (bounded);
- * log filters remember the next block to scan. Filters not polled within `filterTimeoutMs` are removed.
+ * log filters remember the next transaction to scan (block and index), so the open block's mini-blocks are served as
+ * they seal and never twice (`ChainView`'s `latest` rule). Filters not polled within `filterTimeoutMs` are removed.
  */
 import { randomBytes } from "node:crypto";
 import type { Block, Hash, Transaction } from "../chain/types.ts";
@@ -9,7 +10,7 @@ import type { RpcBackend } from "./backend.ts";
 import type { RpcLimits } from "./config.ts";
 import { limitExceeded } from "./errors.ts";
 import type { JsonObject } from "./format.ts";
-import { type LogCriteria, logsInRange } from "./logs.ts";
+import { collectLogs, type LogCriteria } from "./logs.ts";
 
 export interface LogFilterSpec {
   readonly criteria: LogCriteria;
@@ -19,7 +20,14 @@ export interface LogFilterSpec {
 }
 
 type Filter =
-  | { readonly kind: "logs"; readonly spec: LogFilterSpec; nextBlock: bigint; lastPollMs: number }
+  | {
+      readonly kind: "logs";
+      readonly spec: LogFilterSpec;
+      /** The next log to deliver is in transaction `nextTx` of block `nextBlock` or later. */
+      nextBlock: bigint;
+      nextTx: number;
+      lastPollMs: number;
+    }
   | { readonly kind: "blocks" | "pendingTransactions"; hashes: Hash[]; lastPollMs: number };
 
 export class FilterRegistry {
@@ -42,9 +50,14 @@ export class FilterRegistry {
   }
 
   newLogFilter(spec: LogFilterSpec): string {
-    const head = this.#backend.headBlockNumber();
-    const nextBlock = spec.fromBlock !== undefined && spec.fromBlock > head ? spec.fromBlock : head + 1n;
-    return this.#install({ kind: "logs", spec, nextBlock, lastPollMs: this.#now() });
+    // Changes start after what exists now: the newest block's transactions so far are not "changes".
+    const newest = this.#backend.newestBlockNumber();
+    const seen = this.#backend.blockContents(newest)?.transactions.length ?? 0;
+    const start =
+      spec.fromBlock !== undefined && spec.fromBlock > newest
+        ? { nextBlock: spec.fromBlock, nextTx: 0 }
+        : { nextBlock: newest, nextTx: seen };
+    return this.#install({ kind: "logs", spec, ...start, lastPollMs: this.#now() });
   }
 
   newBlockFilter(): string {
@@ -77,17 +90,27 @@ export class FilterRegistry {
       filter.hashes = [];
       return out;
     }
-    const head = this.#backend.headBlockNumber();
-    const to = filter.spec.toBlock !== undefined && filter.spec.toBlock < head ? filter.spec.toBlock : head;
+    const newest = this.#backend.newestBlockNumber();
+    const to = filter.spec.toBlock !== undefined && filter.spec.toBlock < newest ? filter.spec.toBlock : newest;
     if (filter.nextBlock > to) return [];
-    const from = filter.nextBlock;
     let last = to;
-    if (last - from + 1n > BigInt(this.#limits.maxLogsBlockRange)) {
-      last = from + BigInt(this.#limits.maxLogsBlockRange) - 1n;
+    if (last - filter.nextBlock + 1n > BigInt(this.#limits.maxLogsBlockRange)) {
+      last = filter.nextBlock + BigInt(this.#limits.maxLogsBlockRange) - 1n;
     }
-    const logs = logsInRange(this.#backend, filter.spec.criteria, from, last, this.#limits.maxLogsResults);
-    filter.nextBlock = last + 1n;
-    return logs;
+    const out: JsonObject[] = [];
+    for (let number = filter.nextBlock; number <= last; number++) {
+      const contents = this.#backend.blockContents(number);
+      const fromTx = number === filter.nextBlock ? filter.nextTx : 0;
+      if (contents && !collectLogs(contents, filter.spec.criteria, out, this.#limits.maxLogsResults, fromTx)) {
+        throw limitExceeded(`query returned more than ${this.#limits.maxLogsResults} results`);
+      }
+      // Resume inside the newest block: it may be open and gain mini-blocks before the next poll.
+      if (number === last) {
+        filter.nextBlock = last;
+        filter.nextTx = contents?.transactions.length ?? fromTx;
+      }
+    }
+    return out;
   }
 
   onBlock(block: Block): void {

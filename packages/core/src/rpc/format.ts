@@ -6,9 +6,10 @@ import { bytesToHex } from "viem";
 import { encodeHeader } from "../chain/header.ts";
 import type { MiniBlock } from "../chain/miniBlock.ts";
 import type { StateDiff } from "../chain/stateDiff.ts";
+import { miniBlockTxLocations, type TxLocation } from "../chain/txLocation.ts";
 import type { Block, Hash, Header, Log, Receipt, Transaction } from "../chain/types.ts";
 import type { CallFrame } from "../execution/types.ts";
-import type { AccountProof, OutputAtBlock, TxLocation } from "./backend.ts";
+import type { AccountProof, OutputAtBlock } from "./backend.ts";
 
 export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json | undefined };
 export type JsonObject = { [key: string]: Json | undefined };
@@ -270,45 +271,9 @@ export function blockSize(block: Block): number {
   return rlpPrefixLength(payload) + payload;
 }
 
-/** Per-transaction locations of a sealed block, computed from its receipts' log counts. */
-export function blockLocations(block: Block, receipts: readonly Receipt[]): TxLocation[] {
-  const out: TxLocation[] = [];
-  let logIndex = 0;
-  for (let i = 0; i < block.transactions.length; i++) {
-    out.push({
-      blockNumber: block.header.number,
-      blockHash: block.hash,
-      blockTimestamp: block.header.timestamp,
-      transactionIndex: i,
-      firstLogIndex: logIndex,
-      baseFeePerGas: block.header.baseFeePerGas,
-    });
-    logIndex += receipts[i]?.logs.length ?? 0;
-  }
-  return out;
-}
-
-/** Per-transaction locations of a fresh mini-block (block hash not known yet). */
-export function miniBlockLocations(miniBlock: MiniBlock, baseFeePerGas: bigint): TxLocation[] {
-  const out: TxLocation[] = [];
-  let logIndex = miniBlock.firstLogIndex;
-  for (let i = 0; i < miniBlock.transactions.length; i++) {
-    out.push({
-      blockNumber: miniBlock.blockNumber,
-      blockHash: null,
-      blockTimestamp: miniBlock.blockTimestamp,
-      transactionIndex: miniBlock.firstTransactionIndex + i,
-      firstLogIndex: logIndex,
-      baseFeePerGas,
-    });
-    logIndex += miniBlock.receipts[i]?.logs.length ?? 0;
-  }
-  return out;
-}
-
 /** MegaETH's `miniBlocks` subscription payload (snake_case keys, hex quantities, µs timestamp). */
 export function formatMiniBlock(miniBlock: MiniBlock, baseFeePerGas: bigint): JsonObject {
-  const locations = miniBlockLocations(miniBlock, baseFeePerGas);
+  const locations = miniBlockTxLocations(miniBlock, baseFeePerGas);
   return {
     block_number: toQuantity(miniBlock.blockNumber),
     block_timestamp: toQuantity(miniBlock.blockTimestamp),

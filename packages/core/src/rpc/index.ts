@@ -34,31 +34,34 @@ export type {
   BlockOverrides,
   BlockTag,
   CallParameters,
-  LocatedReceipt,
-  LocatedTransaction,
   OutputAtBlock,
   RpcBackend,
   StateOverride,
   StateTarget,
   SubmittedTransaction,
   SyncProgress,
-  TxLocation,
 } from "./backend.ts";
-export { defaultRpcLimits, type RpcLimits, type RpcLimitsInput, rpcLimitsSchema } from "./config.ts";
-export { defineMethod, type MethodDefinition, type MethodTable, type RpcContext, type RpcLogger } from "./context.ts";
+export {
+  defaultRpcLimits,
+  type RpcConfig,
+  type RpcLimits,
+  type RpcLimitsInput,
+  rpcConfigSchema,
+  rpcLimitsSchema,
+} from "./config.ts";
+export { defineMethod, type MethodDefinition, type MethodTable, type RpcContext } from "./context.ts";
 export { type JsonRpcErrorObject, RpcError, RpcErrorCode, toJsonRpcError } from "./errors.ts";
 export {
-  blockLocations,
   formatBlock,
   formatLog,
   formatMiniBlock,
   formatReceipt,
   formatTransaction,
-  miniBlockLocations,
   PENDING_BLOCK_HASH,
 } from "./format.ts";
 export { rpcMethods } from "./methods/index.ts";
 export type { RpcMetrics } from "./metrics.ts";
+export { createNodeBackend, type NodeBackendOptions, type StateView, type TxSubmission } from "./nodeBackend.ts";
 export { createOverlayState } from "./overlay.ts";
 export {
   type RpcServer,

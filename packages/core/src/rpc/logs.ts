@@ -1,12 +1,13 @@
 /**
  * Log filtering: a parsed filter's criteria, the bloom pre-check that skips blocks without candidates, and the
- * collectors that walk a sealed block or a fresh mini-block and render matching logs. Used by eth_getLogs, log
- * filters and `logs` subscriptions alike.
+ * collector that walks a sealed block, the open block or a fresh mini-block and renders matching logs. Used by
+ * eth_getLogs, log filters and `logs` subscriptions alike.
  */
 import { bloomContains } from "../chain/bloom.ts";
+import type { BlockContents, ChainView } from "../chain/chainView.ts";
 import type { MiniBlock } from "../chain/miniBlock.ts";
-import type { Address, Block, Hash, Log, Receipt } from "../chain/types.ts";
-import type { RpcBackend } from "./backend.ts";
+import { miniBlockTxLocations } from "../chain/txLocation.ts";
+import type { Address, Hash, Log, Receipt } from "../chain/types.ts";
 import { limitExceeded } from "./errors.ts";
 import { formatLog, type JsonObject } from "./format.ts";
 
@@ -75,28 +76,34 @@ export function bloomMayMatch(bloom: Uint8Array, criteria: LogCriteria): boolean
   return true;
 }
 
-/** Appends the block's matching logs to `out`; returns false if `out` would exceed `limit`. */
-export function collectBlockLogs(
-  block: Block,
-  receipts: readonly Receipt[],
+/**
+ * Appends the matching logs of `contents` (a sealed block, the open block or one mini-block) to `out`, from its
+ * transaction `fromTx` on; returns false if `out` would exceed `limit`.
+ */
+export function collectLogs(
+  contents: BlockContents,
   criteria: LogCriteria,
   out: JsonObject[],
   limit: number,
+  fromTx = 0,
 ): boolean {
-  let logIndex = 0;
-  for (let i = 0; i < receipts.length; i++) {
-    const receipt = receipts[i] as Receipt;
-    const tx = block.transactions[i];
+  if (contents.logsBloom && !bloomMayMatch(contents.logsBloom, criteria)) return true;
+  for (let i = fromTx; i < contents.receipts.length; i++) {
+    const receipt = contents.receipts[i] as Receipt;
+    const tx = contents.transactions[i];
+    const location = contents.locations[i];
+    if (!tx || !location) continue;
+    let logIndex = location.firstLogIndex;
     for (const log of receipt.logs) {
-      if (tx && matchesLog(criteria, log)) {
+      if (matchesLog(criteria, log)) {
         if (out.length >= limit) return false;
         out.push(
           formatLog(log, {
-            blockNumber: block.header.number,
-            blockHash: block.hash,
-            blockTimestamp: block.header.timestamp,
+            blockNumber: contents.number,
+            blockHash: contents.hash,
+            blockTimestamp: contents.timestamp,
             transactionHash: tx.hash,
-            transactionIndex: i,
+            transactionIndex: location.transactionIndex,
             logIndex,
           }),
         );
@@ -107,38 +114,25 @@ export function collectBlockLogs(
   return true;
 }
 
-/** Matching logs of a fresh mini-block (block hash rendered as the pending placeholder). */
-export function collectMiniBlockLogs(miniBlock: MiniBlock, criteria: LogCriteria): JsonObject[] {
-  const out: JsonObject[] = [];
-  let logIndex = miniBlock.firstLogIndex;
-  for (let i = 0; i < miniBlock.receipts.length; i++) {
-    const receipt = miniBlock.receipts[i] as Receipt;
-    const tx = miniBlock.transactions[i];
-    for (const log of receipt.logs) {
-      if (tx && matchesLog(criteria, log)) {
-        out.push(
-          formatLog(log, {
-            blockNumber: miniBlock.blockNumber,
-            blockHash: null,
-            blockTimestamp: miniBlock.blockTimestamp,
-            transactionHash: tx.hash,
-            transactionIndex: miniBlock.firstTransactionIndex + i,
-            logIndex,
-          }),
-        );
-      }
-      logIndex++;
-    }
-  }
-  return out;
+/** A mini-block seen as block contents (its block is not sealed yet): what its logs render from. */
+export function miniBlockContents(miniBlock: MiniBlock, baseFeePerGas: bigint): BlockContents {
+  return {
+    number: miniBlock.blockNumber,
+    hash: null,
+    timestamp: miniBlock.blockTimestamp,
+    baseFeePerGas,
+    transactions: miniBlock.transactions,
+    receipts: miniBlock.receipts,
+    locations: miniBlockTxLocations(miniBlock, baseFeePerGas),
+  };
 }
 
 /**
- * Logs of sealed blocks `from..to` (inclusive), bloom-skipping blocks without candidates. Throws -32005 when the
- * result would exceed `maxResults`.
+ * Logs of blocks `from..to` (inclusive; the open block counts when `to` reaches it: `ChainView`'s `latest` rule),
+ * bloom-skipping sealed blocks without candidates. Throws -32005 when the result would exceed `maxResults`.
  */
 export function logsInRange(
-  backend: RpcBackend,
+  chain: ChainView,
   criteria: LogCriteria,
   from: bigint,
   to: bigint,
@@ -146,19 +140,11 @@ export function logsInRange(
 ): JsonObject[] {
   const out: JsonObject[] = [];
   for (let number = from; number <= to; number++) {
-    const block = backend.getBlockByNumber(number);
-    if (!block) continue;
-    if (!blockMayMatch(block, criteria)) continue;
-    const receipts = backend.getBlockReceipts(block.hash);
-    if (!receipts) continue;
-    if (!collectBlockLogs(block, receipts, criteria, out, maxResults)) {
+    const contents = chain.blockContents(number);
+    if (!contents || contents.transactions.length === 0) continue;
+    if (!collectLogs(contents, criteria, out, maxResults)) {
       throw limitExceeded(`query returned more than ${maxResults} results`);
     }
   }
   return out;
-}
-
-function blockMayMatch(block: Block, criteria: LogCriteria): boolean {
-  if (block.transactions.length === 0) return false;
-  return bloomMayMatch(block.header.logsBloom, criteria);
 }

@@ -4,10 +4,11 @@
  * sealed while the pool admitted the transaction), then resolves on the mini-block that carries the hash.
  */
 
+import type { LocatedReceipt } from "../chain/chainView.ts";
 import type { MiniBlock } from "../chain/miniBlock.ts";
+import { miniBlockTxLocations } from "../chain/txLocation.ts";
 import type { Hash, Receipt, Transaction } from "../chain/types.ts";
-import type { LocatedReceipt, RpcBackend } from "./backend.ts";
-import { miniBlockLocations } from "./format.ts";
+import type { RpcBackend } from "./backend.ts";
 
 interface Waiter {
   resolve: (receipt: LocatedReceipt | undefined) => void;
@@ -45,12 +46,12 @@ export class ReceiptWaiter {
 
   onMiniBlock(miniBlock: MiniBlock): void {
     if (this.#waiters.size === 0) return;
-    let locations: ReturnType<typeof miniBlockLocations> | undefined;
+    let locations: ReturnType<typeof miniBlockTxLocations> | undefined;
     for (let i = 0; i < miniBlock.transactions.length; i++) {
       const tx = miniBlock.transactions[i] as Transaction;
       const set = this.#waiters.get(tx.hash);
       if (!set) continue;
-      locations ??= miniBlockLocations(miniBlock, this.#backend.pendingBlockEnv().baseFeePerGas);
+      locations ??= miniBlockTxLocations(miniBlock, this.#backend.pendingBlockEnv().baseFeePerGas);
       const located: LocatedReceipt = {
         tx,
         receipt: miniBlock.receipts[i] as Receipt,

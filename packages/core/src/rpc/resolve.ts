@@ -1,8 +1,10 @@
 /**
  * Block parameter resolution, in one place: tags → numbers, EIP-1898 hashes → numbers, and the state a read runs
- * against. `latest`/`pending` read the newest mini-block's state but name the head sealed block for block lookups
- * (MegaETH: `eth_getBlockByNumber("pending")` is null).
+ * against. `latest`/`pending` read the newest mini-block's state; for block objects they name the sealed head
+ * (MegaETH: `eth_getBlockByNumber("pending")` is null); for transaction lists (counts, indexes, receipts, logs) they
+ * name the newest block with a mini-block, the open one included (`ChainView`'s `latest` rule).
  */
+import type { BlockContents } from "../chain/chainView.ts";
 import type { Block } from "../chain/types.ts";
 import type { StateTarget } from "./backend.ts";
 import type { RpcContext } from "./context.ts";
@@ -67,4 +69,24 @@ export function stateFor(context: RpcContext, param: BlockParam | undefined) {
   const state = context.backend.stateAt(target);
   if (!state) throw target === "latest" ? headerNotFound() : prunedHistory();
   return state;
+}
+
+/**
+ * The transactions a param names, for transaction-list queries: sealed blocks, and the open block by its number or by
+ * `latest`/`pending` once it has a mini-block. `undefined` for unknown blocks (answered `null`).
+ */
+export function resolveContents(context: RpcContext, param: BlockParam): BlockContents | undefined {
+  const { backend } = context;
+  if (param.kind === "tag" && (param.tag === "latest" || param.tag === "pending")) {
+    return backend.blockContents(backend.newestBlockNumber());
+  }
+  if (param.kind === "hash") {
+    const block = backend.getBlockByHash(param.hash);
+    return block ? backend.blockContents(block.header.number) : undefined;
+  }
+  if (param.kind === "tag" && (param.tag === "safe" || param.tag === "finalized")) {
+    const number = backend.blockNumberForTag(param.tag);
+    return number === undefined ? undefined : backend.blockContents(number);
+  }
+  return backend.blockContents(resolveBlockNumber(context, param));
 }

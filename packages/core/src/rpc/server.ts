@@ -7,9 +7,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type RawData, WebSocket, WebSocketServer } from "ws";
+import type { Logger } from "../telemetry.ts";
 import type { RpcBackend } from "./backend.ts";
 import { type RpcLimits, type RpcLimitsInput, rpcLimitsSchema } from "./config.ts";
-import type { MethodTable, RpcContext, RpcLogger } from "./context.ts";
+import type { MethodTable, RpcContext } from "./context.ts";
 import { handlePayload } from "./dispatcher.ts";
 import { payloadTooLarge, toJsonRpcError } from "./errors.ts";
 import { FilterRegistry } from "./filters.ts";
@@ -25,7 +26,7 @@ export interface StartRpcServerParameters {
   /** Default 0 (a free port). */
   readonly port?: number;
   readonly limits?: RpcLimitsInput;
-  readonly logger?: RpcLogger;
+  readonly logger?: Logger;
   /** Filled by node/ with prom-client objects. */
   readonly metrics?: RpcMetrics;
   /** Extra or replacement methods (e.g. a node role adding its own `mach_*`). */
@@ -86,7 +87,7 @@ export async function startRpcServer(parameters: StartRpcServerParameters): Prom
         logger?.error({ event, err: error }, "rpc event handler failed");
       }
     };
-  const detachBackend = backend.subscribe({
+  const detachChain = backend.onChainEvents({
     miniBlock: guard("miniBlock", (miniBlock) => {
       receipts.onMiniBlock(miniBlock);
       subscriptions.onMiniBlock(miniBlock);
@@ -95,6 +96,8 @@ export async function startRpcServer(parameters: StartRpcServerParameters): Prom
       filters.onBlock(block);
       subscriptions.onBlock(block, blockReceipts);
     }),
+  });
+  const detachBackend = backend.subscribe({
     pendingTransaction: guard("pendingTransaction", (tx) => {
       filters.onPendingTransaction(tx);
       subscriptions.onPendingTransaction(tx);
@@ -232,6 +235,7 @@ export async function startRpcServer(parameters: StartRpcServerParameters): Prom
   } catch (error) {
     // Nothing listens: undo the backend subscription and timers so a failed start leaks nothing.
     detachBackend();
+    detachChain();
     clearInterval(heartbeat);
     filters.close();
     receipts.close();
@@ -253,6 +257,7 @@ export async function startRpcServer(parameters: StartRpcServerParameters): Prom
       if (closed) return;
       closed = true;
       detachBackend();
+      detachChain();
       clearInterval(heartbeat);
       filters.close();
       receipts.close();

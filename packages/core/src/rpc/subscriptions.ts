@@ -2,11 +2,13 @@
  * `eth_subscribe` fan-out. The server subscribes to the backend once; each event is rendered and serialized once
  * per kind and written to every WebSocket connection with a matching subscription. Subscription ids are per
  * connection (another connection's id is unknown there). Kinds: newHeads (on block seal, with MegaETH's
- * miniBlockCount/miniBlockOffset), logs (per mini-block when fromBlock and toBlock are both "pending", else per
- * block), newPendingTransactions, miniBlocks (MegaETH's snake_case payload), stateChanges, syncing.
+ * miniBlockCount/miniBlockOffset), logs (per mini-block, each log once: `latest` is the newest mini-block; per block
+ * on a role that only sees sealed blocks), newPendingTransactions, miniBlocks (MegaETH's snake_case payload), stateChanges, syncing.
  */
 import { randomBytes } from "node:crypto";
+import type { BlockContents } from "../chain/chainView.ts";
 import type { MiniBlock } from "../chain/miniBlock.ts";
+import { blockTxLocations } from "../chain/txLocation.ts";
 import type { Address, Block, Receipt, Transaction } from "../chain/types.ts";
 import type { RpcBackend, SyncProgress } from "./backend.ts";
 import {
@@ -17,11 +19,11 @@ import {
   type JsonObject,
   toQuantity,
 } from "./format.ts";
-import { collectBlockLogs, collectMiniBlockLogs, type LogCriteria } from "./logs.ts";
+import { collectLogs, type LogCriteria, miniBlockContents } from "./logs.ts";
 
 export type Subscription =
   | { readonly kind: "newHeads" }
-  | { readonly kind: "logs"; readonly criteria: LogCriteria; readonly perMiniBlock: boolean }
+  | { readonly kind: "logs"; readonly criteria: LogCriteria }
   | { readonly kind: "newPendingTransactions"; readonly fullTransactions: boolean }
   | { readonly kind: "miniBlocks" }
   | { readonly kind: "stateChanges"; readonly addresses: ReadonlySet<Address> | undefined }
@@ -40,6 +42,8 @@ const notification = (id: string, resultJson: string): string =>
 export class SubscriptionHub {
   readonly #backend: RpcBackend;
   readonly #connections = new Set<SubscriptionConnection>();
+  /** Newest mini-block whose logs went out: a block whose mini-blocks all did is not delivered again. */
+  #lastMiniBlock = -1n;
 
   constructor(backend: RpcBackend) {
     this.#backend = backend;
@@ -72,17 +76,21 @@ export class SubscriptionHub {
     return connection.subscriptions.delete(id);
   }
 
+  /** Logs go out per mini-block (`latest` is the newest mini-block), each once; then mini-block payloads, state changes. */
   onMiniBlock(miniBlock: MiniBlock): void {
+    this.#lastMiniBlock = miniBlock.number;
     let payload: string | undefined;
+    let contents: BlockContents | undefined;
     for (const connection of this.#connections) {
       for (const [id, sub] of connection.subscriptions) {
         if (sub.kind === "miniBlocks") {
           payload ??= JSON.stringify(formatMiniBlock(miniBlock, this.#backend.pendingBlockEnv().baseFeePerGas));
           connection.send(notification(id, payload));
-        } else if (sub.kind === "logs" && sub.perMiniBlock) {
-          for (const log of collectMiniBlockLogs(miniBlock, sub.criteria)) {
-            connection.send(notification(id, JSON.stringify(log)));
-          }
+        } else if (sub.kind === "logs") {
+          contents ??= miniBlockContents(miniBlock, this.#backend.pendingBlockEnv().baseFeePerGas);
+          const logs: JsonObject[] = [];
+          collectLogs(contents, sub.criteria, logs, Number.MAX_SAFE_INTEGER);
+          for (const log of logs) connection.send(notification(id, JSON.stringify(log)));
         } else if (sub.kind === "stateChanges") {
           for (const change of formatStateChanges(miniBlock.stateDiff, sub.addresses)) {
             connection.send(notification(id, JSON.stringify(change)));
@@ -92,16 +100,29 @@ export class SubscriptionHub {
     }
   }
 
+  /** newHeads; and logs of a block whose mini-blocks this node never saw (a role that follows sealed blocks only). */
   onBlock(block: Block, receipts: readonly Receipt[]): void {
+    const logsDelivered =
+      block.miniBlockCount > 0 && this.#lastMiniBlock >= block.miniBlockOffset + BigInt(block.miniBlockCount) - 1n;
     let head: string | undefined;
     for (const connection of this.#connections) {
       for (const [id, sub] of connection.subscriptions) {
         if (sub.kind === "newHeads") {
           head ??= JSON.stringify(formatNewHead(block));
           connection.send(notification(id, head));
-        } else if (sub.kind === "logs" && !sub.perMiniBlock) {
+        } else if (sub.kind === "logs" && !logsDelivered && receipts.length > 0) {
           const logs: JsonObject[] = [];
-          collectBlockLogs(block, receipts, sub.criteria, logs, Number.MAX_SAFE_INTEGER);
+          const contents: BlockContents = {
+            number: block.header.number,
+            hash: block.hash,
+            timestamp: block.header.timestamp,
+            baseFeePerGas: block.header.baseFeePerGas,
+            transactions: block.transactions,
+            receipts,
+            locations: blockTxLocations(block, receipts),
+            logsBloom: block.header.logsBloom,
+          };
+          collectLogs(contents, sub.criteria, logs, Number.MAX_SAFE_INTEGER);
           for (const log of logs) connection.send(notification(id, JSON.stringify(log)));
         }
       }

@@ -1,23 +1,14 @@
 /**
  * sequencer/: orders and executes transactions, seals mini-blocks (logged before anyone hears of them) and blocks.
  *
- *   types.ts      MiniBlock, SequencerEvents: what it produces
- *   config.ts     chain and sequencer config schemas with named defaults
- *   ports.ts      TxSource (the pool) and SequencerState (world state + diff recorder + root)
- *   openBlock.ts  the block being built: mini-blocks, running gas/tx/log counters, tx locations
- *   sequencer.ts  the loop: pool → executor → mini-block → store (durable) → event; every blockMs a block
+ *   types.ts      SequencerEvents: what it emits
+ *   config.ts     the sequencer's config schema with named defaults
+ *   ports.ts      TxSource (the pool) and SequencerState (the chain's state: writer, diffs, root)
+ *   sequencer.ts  the loop: pool → executor → chain/'s OpenBlock (mini-block) → store (durable) → event; every
+ *                 blockMs chain/'s seal → store → event
  */
 
-export type { MiniBlock } from "../chain/miniBlock.ts";
-export { OpenBlock, type OpenBlockEnv, type PendingTxLocation } from "../chain/openBlock.ts";
-export {
-  type ChainConfig,
-  chainConfigSchema,
-  DEFAULT_BLOCK_GAS_LIMIT,
-  DEFAULT_CHAIN_ID,
-  type SequencerConfig,
-  sequencerConfigSchema,
-} from "./config.ts";
+export { type SequencerConfig, sequencerConfigSchema } from "./config.ts";
 export type { SequencerState, TxSource } from "./ports.ts";
-export { Sequencer, type SequencerLogger, type SequencerMetrics, type SequencerOptions } from "./sequencer.ts";
+export { Sequencer, type SequencerMetrics, type SequencerOptions } from "./sequencer.ts";
 export type { SequencerEvents } from "./types.ts";

@@ -1,6 +1,6 @@
 /**
- * What the sequencer needs from the layers around it, as narrow ports: the node wires the tx pool, the world state
- * (with its diff recorder and incremental root) and the store into them.
+ * What the sequencer needs from the layers around it, as narrow ports: the tx pool (`TxPool` is a `TxSource`) and
+ * the chain's state (`ChainState` is a `SequencerState`); the store comes as `ChainStore`.
  */
 
 import type { StateDiff } from "../chain/stateDiff.ts";
@@ -18,7 +18,7 @@ export interface TxSource {
   /** The transaction failed consensus validation at execution time: drop it (with its dependents' re-check). */
   markRejected(tx: Transaction, error: Error): void;
   /** Calls `listener` whenever a transaction becomes executable; returns an unsubscribe function. */
-  onExecutable(listener: () => void): () => void;
+  onPending(listener: (tx: Transaction) => void): () => void;
 }
 
 /** The sequencer's view of the in-RAM world state. */

@@ -10,31 +10,22 @@
  * All work runs on one serial queue, so mini-block production and block sealing never interleave.
  */
 import { EventEmitter } from "node:events";
-import { bloomOf, orBloomInto } from "../chain/bloom.ts";
-import { EMPTY_OMMERS_HASH, EMPTY_REQUESTS_HASH, EMPTY_TRIE_ROOT, ZERO_HASH } from "../chain/constants.ts";
-import { nextBaseFee } from "../chain/fees.ts";
-import { keccak256Hex } from "../chain/hash.ts";
-import { hashHeader } from "../chain/header.ts";
+import type { ChainConfig } from "../chain/config.ts";
 import type { MiniBlock } from "../chain/miniBlock.ts";
+import { nextBlockEnv, nextBlockTimestamp } from "../chain/nextBlock.ts";
 import { OpenBlock, type OpenBlockEnv } from "../chain/openBlock.ts";
-import { encodeReceipt } from "../chain/receipt.ts";
-import { orderedTrieRoot } from "../chain/trieRoot.ts";
-import type { Block, Hash, Header, Receipt, Transaction } from "../chain/types.ts";
+import { buildReceipt } from "../chain/receipt.ts";
+import type { Block, Hash, Receipt, Transaction } from "../chain/types.ts";
 import { TransactionRejectedError } from "../errors.ts";
 import type { BlockEnv, ExecutionResult, Executor } from "../execution/types.ts";
-import type { NodeStore } from "../state/store/nodeStore.ts";
-import type { ChainConfig, SequencerConfig } from "./config.ts";
+import type { ChainStore } from "../state/store/chainStore.ts";
+import type { Logger } from "../telemetry.ts";
+import type { SequencerConfig } from "./config.ts";
 import type { SequencerState, TxSource } from "./ports.ts";
 import type { SequencerEvents } from "./types.ts";
 
 /** Most transactions taken from the pool at once while a mini-block fills. */
 const TAKE_CHUNK = 128;
-
-export interface SequencerLogger {
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-  error(fields: object, message: string): void;
-}
 
 /** Counters the node exports as Prometheus metrics (`node/metrics.ts` fills them). */
 export interface SequencerMetrics {
@@ -49,12 +40,12 @@ export interface SequencerOptions {
   readonly executor: Executor;
   readonly state: SequencerState;
   readonly txs: TxSource;
-  readonly store: NodeStore;
+  readonly store: ChainStore;
   /** The newest sealed block (genesis on a new chain). */
   readonly head: Block;
   /** Mini-blocks of the unsealed block recovered from the write-ahead log after a restart. */
   readonly recoveredMiniBlocks?: readonly MiniBlock[];
-  readonly logger?: SequencerLogger;
+  readonly logger?: Logger;
   readonly metrics?: SequencerMetrics;
   /** Called after each sealed block, e.g. to write a snapshot or feed the batcher. */
   readonly onBlockSealed?: (block: Block, receipts: readonly Receipt[]) => Promise<void> | void;
@@ -104,7 +95,7 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
-    this.#unsubscribe = this.#options.txs.onExecutable(() => this.#scheduleProduce());
+    this.#unsubscribe = this.#options.txs.onPending(() => this.#scheduleProduce());
     this.#blockTimer = setInterval(() => this.#enqueue(() => this.#sealBlock()), this.#options.config.blockMs);
     this.#scheduleProduce();
   }
@@ -202,7 +193,7 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
             continue;
           }
           gasUsed += result.gasUsed;
-          receipts.push(toReceipt(result, this.#open.gasUsed + gasUsed));
+          receipts.push(buildReceipt(result, this.#open.gasUsed + gasUsed));
           logs += result.logs.length;
           included.push(tx);
           batchIncluded.push(tx);
@@ -214,21 +205,12 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
       }
       const stateDiff = this.#options.state.endMiniBlock();
       if (included.length === 0) return;
-      const miniBlock: MiniBlock = {
-        number: this.#open.nextMiniBlockNumber,
-        blockNumber: this.#open.env.number,
-        blockTimestamp: this.#open.env.timestamp,
-        index: this.#open.miniBlocks.length,
-        timestampUs: BigInt(this.#now()) * 1000n,
-        gasUsed,
+      const miniBlock = this.#open.buildMiniBlock({
         transactions: included,
         receipts,
-        firstTransactionIndex: this.#open.transactions.length,
-        firstLogIndex: this.#open.logCount,
-        transactionsRoot: orderedTrieRoot(included.map((tx) => tx.raw)),
-        receiptsRoot: orderedTrieRoot(receipts.map(encodeReceipt)),
         stateDiff,
-      };
+        timestampUs: BigInt(this.#now()) * 1000n,
+      });
       await this.#options.store.appendMiniBlock(miniBlock);
       this.#open.add(miniBlock);
       this.#options.metrics?.miniBlocksSealed(1, included.length, (this.#now() - started) / 1000);
@@ -243,45 +225,12 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
     const rootStarted = performance.now();
     const stateRoot = this.#options.state.commitBlock(open.env.number);
     const stateRootSeconds = (performance.now() - rootStarted) / 1000;
-    const logsBloom = new Uint8Array(256);
-    for (const receipt of open.receipts) orBloomInto(logsBloom, receipt.logsBloom);
-    const header: Header = {
-      parentHash: open.env.parentHash,
-      ommersHash: EMPTY_OMMERS_HASH,
-      beneficiary: open.env.coinbase,
-      stateRoot,
-      transactionsRoot: open.transactions.length
-        ? orderedTrieRoot(open.transactions.map((tx) => tx.raw))
-        : EMPTY_TRIE_ROOT,
-      receiptsRoot: open.receipts.length ? orderedTrieRoot(open.receipts.map(encodeReceipt)) : EMPTY_TRIE_ROOT,
-      logsBloom,
-      difficulty: 0n,
-      number: open.env.number,
-      gasLimit: open.env.gasLimit,
-      gasUsed: open.gasUsed,
-      timestamp: open.env.timestamp,
-      extraData: new Uint8Array(0),
-      mixHash: open.env.prevRandao,
-      nonce: new Uint8Array(8),
-      baseFeePerGas: open.env.baseFeePerGas,
-      withdrawalsRoot: EMPTY_TRIE_ROOT,
-      blobGasUsed: 0n,
-      excessBlobGas: 0n,
-      parentBeaconBlockRoot: ZERO_HASH,
-      requestsHash: EMPTY_REQUESTS_HASH,
-    };
-    const block: Block = {
-      header,
-      hash: hashHeader(header),
-      transactions: open.transactions,
-      miniBlockCount: open.miniBlocks.length,
-      miniBlockOffset: open.env.miniBlockOffset,
-    };
+    const block = open.seal(stateRoot);
     await this.#options.store.putBlock(block, open.receipts);
     this.#head = block;
     this.#rememberHash(block);
     this.#open = new OpenBlock(this.#nextEnv());
-    this.#options.metrics?.blockSealed(block.transactions.length, header.gasUsed, stateRootSeconds);
+    this.#options.metrics?.blockSealed(block.transactions.length, block.header.gasUsed, stateRootSeconds);
     this.emit("block", block, open.receipts);
     await this.#options.onBlockSealed?.(block, open.receipts);
     // Work held back by a full block goes into the new one.
@@ -290,24 +239,11 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
 
   /** The environment of the block after the head. `timestamp` is forced when resuming recovered mini-blocks. */
   #nextEnv(timestamp?: bigint): OpenBlockEnv {
-    const parent = this.#head.header;
-    const { chain, config } = this.#options;
     const nowSeconds = BigInt(Math.floor(this.#now() / 1000));
-    const baseFee = nextBaseFee(parent.gasUsed, parent.gasLimit, parent.baseFeePerGas, {
-      elasticityMultiplier: chain.elasticityMultiplier,
-      baseFeeChangeDenominator: chain.baseFeeChangeDenominator,
+    return nextBlockEnv(this.#head, this.#options.chain, {
+      timestamp: timestamp ?? nextBlockTimestamp(this.#head, nowSeconds),
+      coinbase: this.#options.config.feeRecipient,
     });
-    return {
-      number: parent.number + 1n,
-      timestamp: timestamp ?? (nowSeconds > parent.timestamp ? nowSeconds : parent.timestamp + 1n),
-      baseFeePerGas: baseFee > chain.minBaseFeePerGas ? baseFee : chain.minBaseFeePerGas,
-      gasLimit: chain.blockGasLimit,
-      parentHash: this.#head.hash,
-      coinbase: config.feeRecipient,
-      // No beacon chain here: derive PREVRANDAO deterministically from the parent so derivation reproduces it.
-      prevRandao: keccak256Hex(new TextEncoder().encode(`mach-prevrandao:${this.#head.hash}`)),
-      miniBlockOffset: this.#head.miniBlockOffset + BigInt(this.#head.miniBlockCount),
-    };
   }
 
   #blockEnv(env: OpenBlockEnv): BlockEnv {
@@ -327,21 +263,4 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
     this.#recentHashes.set(block.header.number, block.hash);
     this.#recentHashes.delete(block.header.number - 257n);
   }
-}
-
-function toReceipt(result: ExecutionResult, cumulativeGasUsed: bigint): Receipt {
-  return {
-    type: result.type,
-    status: result.status,
-    cumulativeGasUsed,
-    logsBloom: bloomOf(result.logs),
-    logs: result.logs,
-    gasUsed: result.gasUsed,
-    effectiveGasPrice: result.effectiveGasPrice,
-    contractAddress: result.contractAddress,
-    ...(result.depositNonce !== undefined ? { depositNonce: result.depositNonce, depositReceiptVersion: 1n } : {}),
-    l1Fee: 0n,
-    l1GasUsed: 0n,
-    l1GasPrice: 0n,
-  };
 }

@@ -1,7 +1,8 @@
 /** The genesis world state from an allocation (geth's genesis `alloc`), committed so its `stateRoot` is final. */
+
+import { KECCAK_EMPTY } from "../chain/constants.ts";
 import type { Address, Hash, Hex } from "../chain/types.ts";
 import { hexToBytes } from "./bytes.ts";
-import { KECCAK_EMPTY } from "./constants.ts";
 import { WorldState } from "./worldState.ts";
 
 /** One allocated account; quantities as bigint or 0x-hex (as genesis JSON has them). */

@@ -12,15 +12,15 @@
  *   history.ts     StateHistory: stateAt(blockNumber) for the last N blocks from reverse diffs
  *   snapshot.ts    encodeSnapshot / SnapshotRestorer: full state as chunks for the store; restore rebuilds tries
  *   genesis.ts     buildGenesisState({ alloc }) → committed WorldState
- *   recording.ts   RecordedWorldState: the sequencer's view (beginMiniBlock / endMiniBlock / commitBlock)
+ *   chainState.ts  ChainState: world state + diff recorder + history, as every role drives it (beginMiniBlock /
+ *                  endMiniBlock / applyMiniBlockDiff / commitBlock / stateAt / getProof / snapshotChunks)
  *
  *   sequencer: recorder = new StateDiffRecorder(worldState) → execute → recorder.takeDiff() (mini-block)
  *              → worldState.commit() + history.recordBlock(n, recorder.takeBlockPreValues()) (block)
  *   replica:   applyStateDiff(worldState, decodeStateDiff(bytes)) → worldState.commit() === header.stateRoot
  */
 
-export type { AccountDiff, StateDiff } from "../chain/stateDiff.ts";
-export { EMPTY_TRIE_ROOT, KECCAK_EMPTY } from "./constants.ts";
+export { ChainState, type ChainStateOptions } from "./chainState.ts";
 export type { AccountPreValues, BlockPreValues } from "./diff.ts";
 export { applyStateDiff, StateDiffRecorder } from "./diff.ts";
 export type { EncodeStateDiffOptions, MappingSlotPreimage } from "./diffCodec.ts";
@@ -38,8 +38,6 @@ export type { StateHistoryOptions } from "./history.ts";
 export { DEFAULT_HISTORY_BLOCKS, StateHistory } from "./history.ts";
 export type { AccountStateOverride, StateOverrides } from "./overlay.ts";
 export { applyStateOverrides, InvalidStateOverrideError, OverlayState } from "./overlay.ts";
-export type { RecordedWorldStateOptions } from "./recording.ts";
-export { RecordedWorldState } from "./recording.ts";
 export { encodeSnapshot, restoreSnapshot, SNAPSHOT_VERSION, SnapshotRestorer } from "./snapshot.ts";
 export { encodeAccountLeaf, encodeStorageLeaf } from "./trie/leaves.ts";
 export { MerkleTrie } from "./trie/trie.ts";

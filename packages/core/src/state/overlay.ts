@@ -3,11 +3,12 @@
  * Used for eth_call and eth_estimateGas (with eth_call's state overrides) and to stage a transaction before its
  * writes reach the world state (`toStateDiff()` → `applyStateDiff`, or `flushInto`).
  */
+
+import { KECCAK_EMPTY } from "../chain/constants.ts";
 import { keccak256Hex } from "../chain/hash.ts";
 import type { AccountDiff, StateDiff } from "../chain/stateDiff.ts";
 import type { Account, Address, Hash, Hex } from "../chain/types.ts";
 import { EMPTY_BYTES, hexToBytes } from "./bytes.ts";
-import { KECCAK_EMPTY } from "./constants.ts";
 import { applyStateDiff } from "./diff.ts";
 import { StateError } from "./errors.ts";
 import type { StateReader, StateWriter, StorageEnumerable } from "./types.ts";

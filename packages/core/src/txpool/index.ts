@@ -5,10 +5,10 @@
  *              price bump)
  *   pool.ts    TxPool: decode + stateless checks + checks against a StateReader view and the base fee, per-sender
  *              nonce queues (pending / queued), replacement by fee bump, takeExecutable / release for the sequencer,
- *              onIncluded / onRejected / onStateChanged, newPendingTransactions listeners
+ *              markIncluded / markRejected / onStateChanged, newPendingTransactions listeners
  *
  * Data flow: RPC raw bytes → TxPool.add (decodeTransaction, validate) → takeExecutable → sequencer executes →
- * onIncluded / onRejected → onStateChanged after each mini-block.
+ * markIncluded / markRejected → onStateChanged after each mini-block.
  */
 
 export type { TxPoolConfig, TxPoolConfigInput } from "./config.ts";

@@ -23,6 +23,11 @@ export type TxStatus = "pending" | "queued";
 export interface AddResult {
   readonly hash: Hash;
   readonly status: TxStatus;
+  /**
+   * Set when the transaction was admitted but waits behind a nonce gap: the sender's next executable nonce
+   * (`eth_sendRawTransactionSync` answers EIP-7966 code 5 with it).
+   */
+  readonly expectedNonce?: bigint;
 }
 
 /** The metrics the pool reports; `node/` fills it with prom-client (`mach_txpool_*`). */
@@ -178,7 +183,9 @@ export class TxPool {
         }
       }
     }
-    return { hash: tx.hash, status };
+    return status === "queued"
+      ? { hash: tx.hash, status, expectedNonce: this.pendingNonce(tx.from) }
+      : { hash: tx.hash, status };
   }
 
   get(hash: Hash): PoolTransaction | undefined {
@@ -250,14 +257,16 @@ export class TxPool {
     }
   }
 
-  /** The transaction was executed (successfully or not) and is in a mini-block. */
-  onIncluded(tx: Transaction): void {
-    const entry = this.#byHash.get(tx.hash);
-    const sender = this.#senders.get(tx.from);
-    if (entry !== undefined) this.#remove(entry);
-    if (sender !== undefined && tx.type !== 0x7e && tx.nonce >= sender.nonce) {
-      sender.nonce = tx.nonce + 1n;
-      this.#dropStale(sender);
+  /** The transactions were executed (successfully or not) into a mini-block: drop them, successors move up. */
+  markIncluded(txs: readonly Transaction[]): void {
+    for (const tx of txs) {
+      const entry = this.#byHash.get(tx.hash);
+      const sender = this.#senders.get(tx.from);
+      if (entry !== undefined) this.#remove(entry);
+      if (sender !== undefined && tx.type !== 0x7e && tx.nonce >= sender.nonce) {
+        sender.nonce = tx.nonce + 1n;
+        this.#dropStale(sender);
+      }
     }
   }
 
@@ -265,7 +274,7 @@ export class TxPool {
    * The sequencer could not include the transaction. A nonce gap (the transactions before it were rejected) or a fee
    * cap below the base fee returns it to the queue; any other reason drops it.
    */
-  onRejected(tx: Transaction, error: unknown): void {
+  markRejected(tx: Transaction, error: unknown): void {
     const entry = this.#byHash.get(tx.hash);
     if (entry === undefined) return;
     if (

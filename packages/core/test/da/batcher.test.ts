@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { type BatchBlock, decodeBatch, toBatchBlock } from "../../src/da/batch.ts";
-import { type BatchRecorder, type CreateBatcherParameters, createBatcher } from "../../src/da/batcher.ts";
+import { type CreateBatcherParameters, createBatcher } from "../../src/da/batcher.ts";
+import { type BatcherPolicyInput, batcherPolicySchema } from "../../src/da/batcherPolicy.ts";
 import {
   type BatchRecord,
   type BatchRecordStore,
@@ -14,12 +15,18 @@ import { BatcherHaltedError } from "../../src/da/errors.ts";
 import { joinFrames } from "../../src/da/frame.ts";
 import { createMemoryDa, createMemoryDaStore, type MemoryDa } from "../../src/da/memory.ts";
 import type { DataAvailability } from "../../src/da/types.ts";
+import type { BatchRecorder } from "../../src/settlement/ports.ts";
 import { createChainSource } from "./fixtures.ts";
 
 const chainId = 901n;
 
 /** A batcher with a controllable clock and instant, recorded backoff sleeps. */
-function setup(overrides: Partial<CreateBatcherParameters> & { da?: DataAvailability } = {}) {
+function setup(
+  overrides: Partial<Omit<CreateBatcherParameters, "policy">> & {
+    da?: DataAvailability;
+    policy?: BatcherPolicyInput;
+  } = {},
+) {
   const chain = createChainSource();
   const da = (overrides.da as MemoryDa | undefined) ?? createMemoryDa({ maxBlobBytes: 64 * 1024 });
   const pointers = (overrides.pointers as MemoryBatchRecordStore | undefined) ?? createMemoryBatchRecordStore();
@@ -38,7 +45,12 @@ function setup(overrides: Partial<CreateBatcherParameters> & { da?: DataAvailabi
     },
     onBatchUpdated: (record) => updates.push(record),
     ...overrides,
-    policy: { maxBlocksPerBatch: 4, maxBatchAgeMs: 5_000, retryInitialDelayMs: 100, ...overrides.policy },
+    policy: batcherPolicySchema.parse({
+      maxBlocksPerBatch: 4,
+      maxBatchAgeMs: 5_000,
+      retryInitialDelayMs: 100,
+      ...overrides.policy,
+    }),
   };
   return { chain, da, pointers, clock, sleeps, updates, parameters, batcher: createBatcher(parameters) };
 }
@@ -426,7 +438,7 @@ describe("batcher", () => {
             batcher = createBatcher({ ...env.parameters, da });
           }
         }
-        const head = env.chain.source.headNumber();
+        const head = env.chain.source.headBlockNumber();
         while (await batcher.runOnce({ force: true })) {}
         await assertCovered(da, await store.list(), env.chain, 1n, head);
       }),

@@ -119,8 +119,8 @@ export function createChainSource(first = 1n, salt = "") {
   let head = first - 1n;
   return {
     source: {
-      headNumber: () => head,
-      getBlock: (number: bigint) => blocks.get(number),
+      headBlockNumber: () => head,
+      getBlockByNumber: (number: bigint) => blocks.get(number),
     },
     /** Seals `count` more blocks with `txs` transactions each. */
     seal(count: number, txs = 3, txBytes = 120): Block[] {

@@ -4,15 +4,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { z } from "zod";
+import { DEFAULT_CHAIN_ID } from "../../src/chain/config.ts";
+import { memoryDaProvider } from "../../src/da/config.ts";
 import {
-  type DaProviderRegistry,
   DEV_MNEMONIC,
   InvalidConfigError,
   loadNodeConfig,
-  memoryDaProvider,
+  type NodeProviders,
   parseNodeConfig,
 } from "../../src/node/config.ts";
-import { DEFAULT_CHAIN_ID } from "../../src/sequencer/config.ts";
+import { createMetricsRegistry } from "../../src/node/metrics.ts";
+import { silentLogger } from "../../src/telemetry.ts";
 
 const fakeProvider = {
   optionsSchema: z.object({ url: z.url(), x: z.number().int().positive() }).strict(),
@@ -20,13 +22,30 @@ const fakeProvider = {
     throw new Error("not used");
   },
 };
-const providers: DaProviderRegistry = { memory: memoryDaProvider, fake: fakeProvider };
+/** A settlement provider shaped like `@mach/settlement`'s: its own options schema, checked by key path. */
+const fakeL1 = {
+  optionsSchema: z
+    .object({
+      l1RpcUrl: z.url({ protocol: /^https?$/ }),
+      batcherPrivateKey: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "expected a 32-byte 0x-hex private key"),
+      batchInbox: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a 20-byte 0x-hex address"),
+      confirmations: z.number().int().min(1).default(1),
+    })
+    .strict(),
+  create: () => {
+    throw new Error("not used");
+  },
+};
+const providers: NodeProviders = { da: { fake: fakeProvider }, settlement: { l1: fakeL1 } };
 
-const settlement = {
+const l1Options = {
   l1RpcUrl: "http://127.0.0.1:8545",
   batcherPrivateKey: `0x${"11".repeat(32)}`,
   batchInbox: "0xFF00000000000000000000000000000000000901",
 };
+const settlement = { provider: "l1", options: l1Options };
+
+const context = { logger: silentLogger, metrics: createMetricsRegistry().factory };
 
 /** The error message of a config that must fail to parse. */
 function configError(input: unknown): string {
@@ -67,8 +86,12 @@ describe("node config", () => {
     assert.deepEqual(config.genesis.alloc, {});
     assert.deepEqual(config.da, { provider: "memory" });
     assert.equal(config.log.level, "info");
-    assert.equal(config.settlement, undefined);
+    assert.deepEqual(config.settlement, { provider: "none" });
+    assert.equal(config.node.role, "sequencer");
     assert.equal(config.batcher.enabled, true);
+    assert.equal(config.batcher.maxBlocksPerBatch, 600);
+    assert.equal(config.batcher.compression, "zstd");
+    assert.equal(config.store.snapshotIntervalBlocks, 300);
   });
 
   it("coerces quantities and lowercases addresses", () => {
@@ -87,8 +110,7 @@ describe("node config", () => {
     assert.equal(config.genesis.accountBalance, 1000n);
     assert.deepEqual(Object.keys(config.genesis.alloc), ["0xabcdef0000000000000000000000000000000001"]);
     assert.equal(config.genesis.alloc["0xabcdef0000000000000000000000000000000001"]?.balance, 5n);
-    assert.equal(config.settlement?.batchInbox, "0xff00000000000000000000000000000000000901");
-    assert.equal(config.settlement?.confirmations, 1);
+    assert.equal(config.settlement.provider, "l1");
   });
 
   it("lists each bad key by its dotted path", () => {
@@ -127,29 +149,30 @@ describe("node config", () => {
   it("rejects unknown keys at the root and inside sections", () => {
     assert.match(configError({ rcp: {} }), /rcp/);
     assert.match(configError({ rpc: { prot: 1 } }), /^ {2}rpc: .*prot/m);
-    assert.match(configError({ genesis: { alloc: { [settlement.batchInbox]: { balanse: "1" } } } }), /balanse/);
+    assert.match(configError({ genesis: { alloc: { [l1Options.batchInbox]: { balanse: "1" } } } }), /balanse/);
     assert.match(configError({ da: { provider: "memory", option: {} } }), /^ {2}da: .*option/m);
     assert.match(configError({ da: { options: { confirmationDelay: 5 } } }), /confirmationDelay/);
   });
 
-  it("validates the settlement section by its key paths", () => {
+  it("validates the settlement provider's options by their key paths", () => {
     assert.doesNotThrow(() => parseNodeConfig({ settlement }, providers));
     const message = configError({
       settlement: {
-        ...settlement,
-        l1RpcUrl: "ftp://x",
-        batcherPrivateKey: "0x12",
-        batchInbox: "0x1",
-        confirmations: 0,
+        provider: "l1",
+        options: { ...l1Options, l1RpcUrl: "ftp://x", batcherPrivateKey: "0x12", batchInbox: "0x1", confirmations: 0 },
       },
     });
-    assert.match(message, /^ {2}settlement\.l1RpcUrl: /m);
-    assert.match(message, /^ {2}settlement\.batcherPrivateKey: expected a 32-byte 0x-hex private key/m);
-    assert.match(message, /^ {2}settlement\.batchInbox: expected a 20-byte 0x-hex address/m);
-    assert.match(message, /^ {2}settlement\.confirmations: /m);
+    assert.match(message, /^ {2}settlement\.options\.l1RpcUrl: /m);
+    assert.match(message, /^ {2}settlement\.options\.batcherPrivateKey: expected a 32-byte 0x-hex private key/m);
+    assert.match(message, /^ {2}settlement\.options\.batchInbox: expected a 20-byte 0x-hex address/m);
+    assert.match(message, /^ {2}settlement\.options\.confirmations: /m);
     assert.match(configError({ settlement: { ...settlement, extra: true } }), /^ {2}settlement: .*extra/m);
-    const { batchInbox: _, ...withoutInbox } = settlement;
-    assert.match(configError({ settlement: withoutInbox }), /^ {2}settlement\.batchInbox: /m);
+    const { batchInbox: _, ...withoutInbox } = l1Options;
+    assert.match(
+      configError({ settlement: { provider: "l1", options: withoutInbox } }),
+      /^ {2}settlement\.options\.batchInbox: /m,
+    );
+    assert.match(configError({ settlement: { provider: "l2" } }), /unknown settlement provider "l2".*none, l1/);
   });
 
   it("loads a JSON file", () => {
@@ -226,7 +249,7 @@ describe("node config", () => {
   });
 
   it("memory DA provider: parses its options into a working DA", async () => {
-    const da = await memoryDaProvider.create({ maxBlobBytes: 64 });
+    const da = await memoryDaProvider.create({ maxBlobBytes: 64 }, context);
     try {
       assert.equal(da.limits.maxBlobBytes, 64);
       const handle = await da.submit(Uint8Array.of(1, 2, 3));
@@ -234,15 +257,15 @@ describe("node config", () => {
     } finally {
       await da.close();
     }
-    const defaults = await memoryDaProvider.create({});
+    const defaults = await memoryDaProvider.create({}, context);
     assert.ok(defaults.limits.maxBlobBytes > 64);
     await defaults.close();
   });
 
   it("memory DA provider: rejects bad options", () => {
-    assert.throws(() => memoryDaProvider.create({ maxBlobBytes: -1 }), z.ZodError);
-    assert.throws(() => memoryDaProvider.create({ confirmationDelayMs: 1.5 }), z.ZodError);
-    assert.throws(() => memoryDaProvider.create({ unknown: true }), z.ZodError);
-    assert.throws(() => memoryDaProvider.create("fast"), z.ZodError);
+    assert.throws(() => memoryDaProvider.create({ maxBlobBytes: -1 }, context), z.ZodError);
+    assert.throws(() => memoryDaProvider.create({ confirmationDelayMs: 1.5 }, context), z.ZodError);
+    assert.throws(() => memoryDaProvider.create({ unknown: true }, context), z.ZodError);
+    assert.throws(() => memoryDaProvider.create("fast", context), z.ZodError);
   });
 });

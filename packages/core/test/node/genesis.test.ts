@@ -3,13 +3,14 @@ import { describe, it } from "node:test";
 import { gasPriceOracleArtifact, l1BlockArtifact, l2ToL1MessagePasserArtifact } from "@mach/contracts";
 import { hexToBytes } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { chainConfigSchema } from "../../src/chain/config.ts";
 import { EMPTY_TRIE_ROOT, KECCAK_EMPTY, ZERO_HASH } from "../../src/chain/constants.ts";
 import { keccak256Hex } from "../../src/chain/hash.ts";
 import { hashHeader } from "../../src/chain/header.ts";
 import type { Address, Hash } from "../../src/chain/types.ts";
 import { DEV_MNEMONIC, genesisConfigSchema } from "../../src/node/config.ts";
 import { buildGenesis, deriveDevAccounts, genesisAlloc } from "../../src/node/genesis.ts";
-import { chainConfigSchema, sequencerConfigSchema } from "../../src/sequencer/config.ts";
+import { sequencerConfigSchema } from "../../src/sequencer/config.ts";
 
 const HARDHAT_0 = {
   address: "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266",

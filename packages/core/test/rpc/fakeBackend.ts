@@ -5,11 +5,14 @@
  */
 import { encodeAbiParameters, hexToBytes, keccak256, padHex, stringToHex } from "viem";
 import { bloomOf } from "../../src/chain/bloom.ts";
+import type { BlockContents, ChainEvents, LocatedReceipt, LocatedTransaction } from "../../src/chain/chainView.ts";
 import { keccak256Hex } from "../../src/chain/hash.ts";
 import { hashHeader } from "../../src/chain/header.ts";
 import type { MiniBlock } from "../../src/chain/miniBlock.ts";
+import { OpenBlock } from "../../src/chain/openBlock.ts";
 import type { AccountDiff } from "../../src/chain/stateDiff.ts";
 import { decodeTransaction } from "../../src/chain/transaction.ts";
+import { blockTxLocations, type TxLocation } from "../../src/chain/txLocation.ts";
 import type {
   Account,
   Address,
@@ -29,14 +32,11 @@ import type {
   BackendEventHandlers,
   BatchInfo,
   CallParameters,
-  LocatedReceipt,
-  LocatedTransaction,
   OutputAtBlock,
   RpcBackend,
   StateTarget,
   SubmittedTransaction,
   SyncProgress,
-  TxLocation,
 } from "../../src/rpc/backend.ts";
 import { createOverlayState } from "../../src/rpc/overlay.ts";
 import type { StateReader } from "../../src/state/types.ts";
@@ -102,7 +102,7 @@ export class FakeBackend implements RpcBackend {
   readonly miniBlocks: MiniBlock[] = [];
   /** Mini-blocks sealed since the last block. */
   openMiniBlocks: MiniBlock[] = [];
-  readonly handlers = new Set<Partial<BackendEventHandlers>>();
+  readonly handlers = new Set<Partial<BackendEventHandlers & ChainEvents>>();
   syncState: SyncProgress | false = false;
   safe: bigint | undefined = 0n;
   finalized: bigint | undefined = undefined;
@@ -311,8 +311,64 @@ export class FakeBackend implements RpcBackend {
 
   // ------------------------------------------------------------------ RpcBackend
 
+  head(): Block {
+    return this.blocks.at(-1) as Block;
+  }
   headBlockNumber(): bigint {
     return this.headNumber;
+  }
+  openBlock(): OpenBlock | undefined {
+    const head = this.head();
+    const open = new OpenBlock({
+      number: head.header.number + 1n,
+      timestamp: 1_700_000_000n + head.header.number + 1n,
+      baseFeePerGas: BASE_FEE,
+      gasLimit: BLOCK_GAS_LIMIT,
+      parentHash: head.hash,
+      coinbase: head.header.beneficiary,
+      prevRandao: ZERO_HASH,
+      miniBlockOffset: this.openMiniBlocks[0]?.number ?? BigInt(this.miniBlocks.length),
+    });
+    for (const miniBlock of this.openMiniBlocks) open.add(miniBlock);
+    return open;
+  }
+  newestBlockNumber(): bigint {
+    return this.openMiniBlocks.length > 0 ? this.headNumber + 1n : this.headNumber;
+  }
+  blockContents(number: bigint): BlockContents | undefined {
+    if (number === this.headNumber + 1n) {
+      const open = this.openBlock();
+      if (!open || open.miniBlocks.length === 0) return undefined;
+      return {
+        number,
+        hash: null,
+        timestamp: open.env.timestamp,
+        baseFeePerGas: BASE_FEE,
+        transactions: open.transactions,
+        receipts: open.receipts,
+        locations: open.locations,
+      };
+    }
+    const block = this.getBlockByNumber(number);
+    const receipts = block && this.receiptsByBlock.get(block.hash);
+    if (!block || !receipts) return undefined;
+    return {
+      number,
+      hash: block.hash,
+      timestamp: block.header.timestamp,
+      baseFeePerGas: block.header.baseFeePerGas,
+      transactions: block.transactions,
+      receipts,
+      locations: blockTxLocations(block, receipts),
+      logsBloom: block.header.logsBloom,
+    };
+  }
+  getMiniBlock(number: bigint): MiniBlock | undefined {
+    return this.miniBlocks[Number(number)];
+  }
+  onChainEvents(handlers: Partial<ChainEvents>): () => void {
+    this.handlers.add(handlers);
+    return () => this.handlers.delete(handlers);
   }
   latestMiniBlock(): MiniBlock | undefined {
     return this.miniBlocks.at(-1);

@@ -140,7 +140,28 @@ describe("rpc methods over HTTP", () => {
       assert.equal(await h.result("eth_getBlockByNumber", ["pending", false]), null);
       assert.equal(await h.result("eth_getBlockByNumber", ["0x64", false]), null);
       assert.equal(await h.result("eth_getBlockByHash", [`0x${"00".repeat(32)}`, false]), null);
-      assert.equal(await h.result("eth_getBlockReceipts", ["pending"]), null);
+    });
+    it("lists the open block's mini-block transactions for latest, pending and its number (the latest rule)", async () => {
+      const open = h.backend.openBlock();
+      assert.ok(open && open.transactions.length > 0, "the seeded chain has an open block with mini-blocks");
+      const number = `0x${open.number.toString(16)}`;
+      for (const tag of ["latest", "pending", number]) {
+        const receipts = await h.result<Obj[]>("eth_getBlockReceipts", [tag]);
+        assert.deepEqual(
+          receipts.map((r) => r.transactionHash),
+          open.transactions.map((tx) => tx.hash),
+          tag,
+        );
+        assert.equal(receipts[0]?.blockHash, PENDING_BLOCK_HASH);
+        assert.equal(
+          await h.result("eth_getBlockTransactionCountByNumber", [tag]),
+          `0x${open.transactions.length.toString(16)}`,
+        );
+        const first = await h.result<Obj>("eth_getTransactionByBlockNumberAndIndex", [tag, "0x0"]);
+        assert.equal(first.hash, open.transactions[0]?.hash);
+      }
+      // Block objects exist once sealed: latest is the sealed head, the open block's number is not a block yet.
+      assert.equal(await h.result("eth_getBlockByNumber", [number, false]), null);
     });
     it("returns block receipts with block-wide log indexes", async () => {
       const receipts = await h.result<Obj[]>("eth_getBlockReceipts", ["0x2"]);

@@ -26,7 +26,7 @@ describe("rpc metrics", () => {
       wsConnections: new Gauge({ name: "mach_rpc_ws_connections", help: "connections", registers: [registry] }),
       wsDroppedTotal: new Counter({ name: "mach_rpc_ws_dropped_total", help: "dropped", registers: [registry] }),
     };
-    // A pino logger fits RpcLogger as it is (checked by the type checker).
+    // A pino logger fits Logger as it is (checked by the type checker).
     const logger = pino({ level: "silent" });
     const server = await startRpcServer({ backend: new FakeBackend(), metrics, logger });
     try {

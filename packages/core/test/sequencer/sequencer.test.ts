@@ -5,53 +5,38 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { hexToBytes, parseGwei } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { chainConfigSchema } from "../../src/chain/config.ts";
 import { EMPTY_TRIE_ROOT } from "../../src/chain/constants.ts";
-import { hashHeader } from "../../src/chain/header.ts";
+import { genesisBlock } from "../../src/chain/genesis.ts";
 import type { MiniBlock } from "../../src/chain/miniBlock.ts";
-import { encodeReceipt } from "../../src/chain/receipt.ts";
+import { nextBlockEnv } from "../../src/chain/nextBlock.ts";
+import { OpenBlock } from "../../src/chain/openBlock.ts";
+import { buildReceipt, encodeReceipt } from "../../src/chain/receipt.ts";
 import { orderedTrieRoot } from "../../src/chain/trieRoot.ts";
-import type { Address, Block, Header } from "../../src/chain/types.ts";
+import type { Address, Block, Receipt } from "../../src/chain/types.ts";
 import { createEthereumJsExecutor } from "../../src/execution/ethereumjsExecutor.ts";
-import { NodeState } from "../../src/node/nodeState.ts";
-import { chainConfigSchema, sequencerConfigSchema } from "../../src/sequencer/config.ts";
+import type { BlockEnv } from "../../src/execution/types.ts";
+import { sequencerConfigSchema } from "../../src/sequencer/config.ts";
 import type { TxSource } from "../../src/sequencer/ports.ts";
 import { Sequencer } from "../../src/sequencer/sequencer.ts";
+import { ChainState } from "../../src/state/chainState.ts";
 import { buildGenesisState } from "../../src/state/genesis.ts";
-import { NodeStore } from "../../src/state/store/nodeStore.ts";
+import { LmdbChainStore } from "../../src/state/store/lmdbStore.ts";
 import { createTxPool, type TxPool } from "../../src/txpool/pool.ts";
 
 const CHAIN_ID = 901901n;
 const alice = privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
 const bob = privateKeyToAccount("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
 const SINK: Address = "0x000000000000000000000000000000000000beef";
-const ZERO = `0x${"00".repeat(32)}` as const;
 
-function genesisBlock(stateRoot: `0x${string}`): Block {
-  const header: Header = {
-    parentHash: ZERO,
-    ommersHash: ZERO,
-    beneficiary: SINK,
+const genesisOf = (stateRoot: `0x${string}`): Block =>
+  genesisBlock({
     stateRoot,
-    transactionsRoot: EMPTY_TRIE_ROOT,
-    receiptsRoot: EMPTY_TRIE_ROOT,
-    logsBloom: new Uint8Array(256),
-    difficulty: 0n,
-    number: 0n,
     gasLimit: 30_000_000n,
-    gasUsed: 0n,
     timestamp: 1_800_000_000n,
-    extraData: new Uint8Array(),
-    mixHash: ZERO,
-    nonce: new Uint8Array(8),
     baseFeePerGas: 10_000_000n,
-    withdrawalsRoot: EMPTY_TRIE_ROOT,
-    blobGasUsed: 0n,
-    excessBlobGas: 0n,
-    parentBeaconBlockRoot: ZERO,
-    requestsHash: ZERO,
-  };
-  return { header, hash: hashHeader(header), transactions: [], miniBlockCount: 0, miniBlockOffset: 0n };
-}
+    beneficiary: SINK,
+  });
 
 const transfer = (account = alice, nonce = 0, gas = 21_000n) =>
   account
@@ -69,43 +54,38 @@ const transfer = (account = alice, nonce = 0, gas = 21_000n) =>
 
 describe("Sequencer", () => {
   let dir: string;
-  let store: NodeStore;
+  let store: LmdbChainStore;
   let pool: TxPool;
   let sequencer: Sequencer;
-  let state: NodeState;
+  let state: ChainState;
+  let genesis: Block;
+  let chainConfig: ReturnType<typeof chainConfigSchema.parse>;
   let clock = 1_800_000_000_000;
 
   async function setUp(overrides: { blockGasLimit?: bigint; txs?: (pool: TxPool) => TxSource } = {}) {
     dir = mkdtempSync(join(tmpdir(), "mach-sequencer-"));
-    store = new NodeStore({ path: dir });
+    store = new LmdbChainStore({ path: dir });
     const world = buildGenesisState({
       alloc: {
         [alice.address.toLowerCase()]: { balance: 10n ** 21n },
         [bob.address.toLowerCase()]: { balance: 10n ** 21n },
       },
     });
-    state = new NodeState(world, 16);
-    const genesis = genesisBlock(world.stateRoot);
+    state = new ChainState(world, { historyBlocks: 16 });
+    genesis = genesisOf(world.stateRoot);
     await store.putGenesis(genesis);
-    const chain = chainConfigSchema.parse({
+    chainConfig = chainConfigSchema.parse({
       chainId: CHAIN_ID,
       ...(overrides.blockGasLimit ? { blockGasLimit: overrides.blockGasLimit } : {}),
     });
+    const chain = chainConfig;
     pool = createTxPool({
       chainId: CHAIN_ID,
       state: world,
       baseFeePerGas: 10_000_000n,
       blockGasLimit: chain.blockGasLimit,
     });
-    const txs: TxSource = overrides.txs?.(pool) ?? {
-      takeExecutable: (max) => pool.takeExecutable(max),
-      release: (taken) => pool.release(taken),
-      markIncluded: (included) => {
-        for (const tx of included) pool.onIncluded(tx);
-      },
-      markRejected: (tx, error) => pool.onRejected(tx, error),
-      onExecutable: (listener) => pool.onPending(() => listener()),
-    };
+    const txs: TxSource = overrides.txs?.(pool) ?? pool;
     sequencer = new Sequencer({
       chain,
       config: sequencerConfigSchema.parse({ miniBlockMs: 50 }),
@@ -184,6 +164,61 @@ describe("Sequencer", () => {
     assert.ok(sequencer.openBlock.env.timestamp > block.header.timestamp);
   });
 
+  it("builds blocks that chain/'s rules alone rebuild from their transactions, hash for hash", async () => {
+    await setUp();
+    const genesisState = buildGenesisState({
+      alloc: {
+        [alice.address.toLowerCase()]: { balance: 10n ** 21n },
+        [bob.address.toLowerCase()]: { balance: 10n ** 21n },
+      },
+    });
+    const sealed: Block[] = [];
+    sequencer.on("block", (block) => sealed.push(block));
+    for (let nonce = 0; nonce < 3; nonce++) {
+      pool.add(await transfer(alice, nonce));
+      pool.add(await transfer(bob, nonce));
+      await sequencer.produceNow();
+    }
+    await sequencer.sealBlockNow();
+    pool.add(await transfer(alice, 3));
+    await sequencer.produceNow();
+    await sequencer.sealBlockNow();
+    assert.equal(sealed.length, 2);
+
+    // What derivation and provers do: the parent, the block's timestamp and its transactions; nothing else.
+    const executor = await createEthereumJsExecutor({ chainId: CHAIN_ID });
+    const replay = new ChainState(genesisState);
+    let parent = genesis;
+    for (const original of sealed) {
+      const open = new OpenBlock(
+        nextBlockEnv(parent, chainConfig, {
+          timestamp: original.header.timestamp,
+          coinbase: sequencerConfigSchema.parse({}).feeRecipient,
+        }),
+      );
+      const env: BlockEnv = { chainId: CHAIN_ID, ...open.env, getBlockHash: () => undefined };
+      const writer = replay.beginMiniBlock();
+      const receipts: Receipt[] = [];
+      let gas = 0n;
+      for (const tx of original.transactions) {
+        const result = await executor.executeTransaction(writer, tx, env);
+        gas += result.gasUsed;
+        receipts.push(buildReceipt(result, gas));
+      }
+      open.add(
+        open.buildMiniBlock({
+          transactions: original.transactions,
+          receipts,
+          stateDiff: replay.endMiniBlock(),
+          timestampUs: 0n,
+        }),
+      );
+      const rebuilt = open.seal(replay.commitBlock(open.number));
+      assert.equal(rebuilt.hash, original.hash);
+      parent = rebuilt;
+    }
+  });
+
   it("seals empty blocks on time and keeps the base fee above its floor", async () => {
     await setUp();
     await sequencer.sealBlockNow();
@@ -213,14 +248,12 @@ describe("Sequencer", () => {
       txs: (p) => ({
         takeExecutable: (max) => p.takeExecutable(max),
         release: (taken) => p.release(taken),
-        markIncluded: (included) => {
-          for (const tx of included) p.onIncluded(tx);
-        },
+        markIncluded: (included) => p.markIncluded(included),
         markRejected: (tx, error) => {
           rejected.push(error.message);
-          p.onRejected(tx, error);
+          p.markRejected(tx, error);
         },
-        onExecutable: (listener) => p.onPending(() => listener()),
+        onPending: (listener) => p.onPending(listener),
       }),
     });
     const rejected: string[] = [];

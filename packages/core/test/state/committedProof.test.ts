@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { verifyMerkleProof } from "@ethereumjs/mpt";
 import { RLP } from "@ethereumjs/rlp";
 import { hexToBytes } from "@ethereumjs/util";
-import { KECCAK_EMPTY } from "../../src/state/constants.ts";
+import { KECCAK_EMPTY } from "../../src/chain/constants.ts";
 import { WorldState } from "../../src/state/worldState.ts";
 import { address, slot } from "./fixtures.ts";
 

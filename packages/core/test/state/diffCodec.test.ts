@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { KECCAK_EMPTY } from "../../src/chain/constants.ts";
 import { keccak256Hex } from "../../src/chain/hash.ts";
 import type { AccountDiff, StateDiff } from "../../src/chain/stateDiff.ts";
 import type { Address, Hash } from "../../src/chain/types.ts";
-import { KECCAK_EMPTY } from "../../src/state/constants.ts";
 import { decodeStateDiff, encodeStateDiff, type MappingSlotPreimage, mappingSlot } from "../../src/state/diffCodec.ts";
 import { StateDiffDecodeError } from "../../src/state/errors.ts";
 

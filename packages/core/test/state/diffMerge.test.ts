@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { KECCAK_EMPTY } from "../../src/chain/constants.ts";
 import type { Address, Hash } from "../../src/chain/types.ts";
-import { KECCAK_EMPTY } from "../../src/state/constants.ts";
 import { mergeStateDiffs } from "../../src/state/diffMerge.ts";
 
 const a = "0x00000000000000000000000000000000000000aa" as Address;

@@ -2,9 +2,9 @@
 import { createMPT, type MerklePatriciaTrie } from "@ethereumjs/mpt";
 import { RLP } from "@ethereumjs/rlp";
 import { bigIntToUnpaddedBytes, hexToBytes } from "@ethereumjs/util";
+import { KECCAK_EMPTY } from "../../src/chain/constants.ts";
 import { keccak256Hex } from "../../src/chain/hash.ts";
 import type { Account, Address, Hash } from "../../src/chain/types.ts";
-import { KECCAK_EMPTY } from "../../src/state/constants.ts";
 import type { StateWriter } from "../../src/state/types.ts";
 
 /** mulberry32: deterministic so random suites replay identically. */

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { EMPTY_TRIE_ROOT } from "../../src/chain/constants.ts";
 import { keccak256Hex } from "../../src/chain/hash.ts";
 import type { Address } from "../../src/chain/types.ts";
-import { EMPTY_TRIE_ROOT } from "../../src/state/constants.ts";
 import { buildGenesisState } from "../../src/state/genesis.ts";
 import { referenceStateRoot } from "./fixtures.ts";
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { KECCAK_EMPTY } from "../../src/chain/constants.ts";
 import { keccak256Hex } from "../../src/chain/hash.ts";
-import { KECCAK_EMPTY } from "../../src/state/constants.ts";
 import { applyStateOverrides, InvalidStateOverrideError, OverlayState } from "../../src/state/overlay.ts";
 import { WorldState } from "../../src/state/worldState.ts";
 import { address, prng, randomWrite, slot } from "./fixtures.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { KECCAK_EMPTY } from "../../src/state/constants.ts";
+import { KECCAK_EMPTY } from "../../src/chain/constants.ts";
 import { SnapshotDecodeError } from "../../src/state/errors.ts";
 import { encodeSnapshot, restoreSnapshot, SnapshotRestorer } from "../../src/state/snapshot.ts";
 import { WorldState } from "../../src/state/worldState.ts";

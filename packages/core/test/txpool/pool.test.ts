@@ -337,7 +337,7 @@ describe("TxPool.takeExecutable", () => {
 
   it("forgets included transactions and advances the sender's nonce", async () => {
     const { p, tx } = await filled();
-    for (const t of p.takeExecutable(100)) p.onIncluded(t);
+    p.markIncluded(p.takeExecutable(100));
     assert.equal(p.size, 1);
     assert.equal(p.get(tx.a0?.hash as `0x${string}`), undefined);
     assert.equal(p.pendingNonce(alice), 3n);
@@ -355,8 +355,8 @@ describe("TxPool.takeExecutable", () => {
   it("drops a rejected transaction and returns gapped ones to the queue", async () => {
     const { p, tx } = await filled();
     p.takeExecutable(100);
-    p.onRejected(tx.a0 as Transaction, new TransactionRejectedError("insufficientFunds", "insufficient funds"));
-    p.onRejected(tx.a1 as Transaction, new TransactionRejectedError("nonceTooHigh", "nonce too high"));
+    p.markRejected(tx.a0 as Transaction, new TransactionRejectedError("insufficientFunds", "insufficient funds"));
+    p.markRejected(tx.a1 as Transaction, new TransactionRejectedError("nonceTooHigh", "nonce too high"));
     assert.equal(p.get(tx.a0?.hash as `0x${string}`), undefined);
     assert.equal(p.status(tx.a1?.hash as `0x${string}`), "queued");
     assert.equal(p.pendingNonce(alice), 0n);
@@ -393,7 +393,7 @@ describe("TxPool and the base fee", () => {
     const tx = await transfer(0, 0);
     p.add(tx.raw);
     p.takeExecutable(1);
-    p.onRejected(tx, new TransactionRejectedError("feeCapTooLow", "max fee per gas less than block base fee"));
+    p.markRejected(tx, new TransactionRejectedError("feeCapTooLow", "max fee per gas less than block base fee"));
     assert.equal(p.status(tx.hash), "pending");
     assert.equal(p.takeExecutable(1)[0]?.hash, tx.hash);
   });

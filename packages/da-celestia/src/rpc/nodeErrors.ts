@@ -3,7 +3,7 @@
  * `DaError` kind. The node registers no error codes (go-jsonrpc sends code 1 with `err.Error()`), so, like ev-node
  * and op-alt-da, this matches message substrings (reference/da.md §2.9).
  */
-import { type DaErrorKind, DaNotFoundError } from "@mach/core";
+import { type DaErrorKind, DaNotFoundError } from "@mach/core/da";
 import { CelestiaAuthError, CelestiaRpcError } from "../errors.ts";
 
 /** `blob: not found` (celestia-node `blob.ErrBlobNotFound`). */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DaNotFoundError } from "@mach/core";
+import { DaNotFoundError } from "@mach/core/da";
 import { CelestiaAuthError, CelestiaRpcError } from "../../src/errors.ts";
 import { httpStatusToDaError, nodeErrorToDaError, transportErrorToDaError } from "../../src/rpc/nodeErrors.ts";
 

@@ -8,8 +8,8 @@
  *         the certificate's relay keys) → check the G1 commitment → decode the payload.
  */
 
-import type { SubmissionStatus } from "@mach/core";
-import { DaError, type DaLimits, DaNotFoundError, type DataAvailability, type SubmissionHandle } from "@mach/core";
+import type { SubmissionStatus } from "@mach/core/da";
+import { DaError, type DaLimits, DaNotFoundError, type DataAvailability, type SubmissionHandle } from "@mach/core/da";
 import { type BlobHeader, computeBlobKey, paymentStateDigest } from "../blob/blobKey.ts";
 import { createSecp256k1Signer, fromHex, toHex } from "../blob/signer.ts";
 import { type BlobCommitter, createInlineCommitter, createWorkerCommitter } from "../kzg/committer.ts";

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as grpc from "@grpc/grpc-js";
-import { DaError, DaNotFoundError } from "@mach/core";
+import { DaError, DaNotFoundError } from "@mach/core/da";
 import type { RetryPolicy } from "./options.ts";
 
 export interface GrpcEndpointOptions {

@@ -3,7 +3,7 @@
  * with backoff and rejects with a DaError whose kind says whether to retry (see `daErrorFromGrpc`).
  */
 import type * as grpc from "@grpc/grpc-js";
-import { DaNotFoundError } from "@mach/core";
+import { DaNotFoundError } from "@mach/core/da";
 import {
   type BlobCommitmentReplyMessage,
   type BlobStatusReplyMessage,

@@ -2,14 +2,10 @@
  * What the EigenDA client logs and counts. Both are optional; `node/` passes a pino child logger and fills the
  * metrics with prom-client under the names given (a Counter / Histogram fits each shape).
  */
+import type { Logger, MetricsFactory } from "@mach/core/telemetry";
 
-/** Structured logger, pino-compatible: fixed message, fields beside it. */
-export interface EigenDaLogger {
-  debug(fields: object, message: string): void;
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-  error(fields: object, message: string): void;
-}
+/** Core's structured logger (pino's shape). */
+export type EigenDaLogger = Logger;
 
 export type EigenDaRequestOutcome = "ok" | "transient" | "permanent" | "not_found";
 
@@ -31,9 +27,40 @@ export interface EigenDaClientHooks {
   readonly metrics?: EigenDaClientMetrics;
 }
 
-export const silentLogger: EigenDaLogger = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-};
+export { silentLogger } from "@mach/core/telemetry";
+
+/** The client's metrics registered through the node's factory, under the names above. */
+export function createEigenDaClientMetrics(f: MetricsFactory): EigenDaClientMetrics {
+  const requests = f.counter<"method" | "outcome">({
+    name: "mach_eigenda_requests_total",
+    help: "gRPC calls to the EigenDA disperser and relays",
+    labelNames: ["method", "outcome"],
+  });
+  const requestSeconds = f.histogram<"method">({
+    name: "mach_eigenda_request_seconds",
+    help: "Duration of each gRPC call, retries included",
+    labelNames: ["method"],
+  });
+  const retries = f.counter<"method">({
+    name: "mach_eigenda_retries_total",
+    help: "UNAVAILABLE answers retried inside the client",
+    labelNames: ["method"],
+  });
+  const commitmentSeconds = f.histogram({
+    name: "mach_eigenda_commitment_seconds",
+    help: "KZG commitment of one blob",
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+  });
+  const certificateSeconds = f.histogram({
+    name: "mach_eigenda_certificate_seconds",
+    help: "Submit to certificate",
+    buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
+  });
+  return {
+    requests: { inc: (labels) => requests.inc(labels) },
+    requestSeconds: { observe: (labels, value) => requestSeconds.observe(labels, value) },
+    retries: { inc: (labels) => retries.inc(labels) },
+    commitmentSeconds: { observe: (value) => commitmentSeconds.observe(value) },
+    certificateSeconds: { observe: (value) => certificateSeconds.observe(value) },
+  };
+}

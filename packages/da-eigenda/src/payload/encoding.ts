@@ -9,7 +9,7 @@
  * The leading 0x00 of every symbol keeps each 32-byte word below the BN254 scalar modulus, so the blob is a list of
  * field elements. Mach disperses the blob in coefficient form (no IFFT), see README.
  */
-import { DaError } from "@mach/core";
+import { DaError } from "@mach/core/da";
 
 export const BYTES_PER_SYMBOL = 32;
 /** Payload bytes carried per symbol: the first byte of each symbol is 0x00. */

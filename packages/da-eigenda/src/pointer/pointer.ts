@@ -8,7 +8,7 @@
  * The blob key is not stored: readers recompute it from the blob header inside the certificate, which also proves the
  * header (and so the KZG commitment) is the one the disperser signed off.
  */
-import { DaError } from "@mach/core";
+import { DaError } from "@mach/core/da";
 import type { AttestationMessage, BatchHeaderMessage, BlobInclusionInfoMessage } from "../wire/protos.ts";
 import { certificateProtoType } from "../wire/protos.ts";
 

@@ -13,7 +13,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import * as grpc from "@grpc/grpc-js";
-import { DaError } from "@mach/core";
+import { DaError } from "@mach/core/da";
 import { type BlobHeader, computeBlobKey } from "../blob/blobKey.ts";
 import { createSecp256k1Signer, fromHex, type Secp256k1Signer } from "../blob/signer.ts";
 import { computeBlobCommitment, srsMaxSymbols } from "../kzg/commitment.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import * as grpc from "@grpc/grpc-js";
-import { DaError, DaNotFoundError } from "@mach/core";
+import { DaError, DaNotFoundError } from "@mach/core/da";
 import { computeBlobKey } from "../../src/blob/blobKey.ts";
 import { toHex } from "../../src/blob/signer.ts";
 import { grpcCodeOf } from "../../src/client/grpc.ts";

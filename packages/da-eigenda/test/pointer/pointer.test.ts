@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DaError } from "@mach/core";
+import { DaError } from "@mach/core/da";
 import fc from "fast-check";
 import { decodeEigenDaPointer, type EigenDaCertificate, encodeEigenDaPointer } from "../../src/pointer/pointer.ts";
 

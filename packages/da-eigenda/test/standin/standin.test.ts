@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import * as grpc from "@grpc/grpc-js";
-import { DaError, DaNotFoundError } from "@mach/core";
+import { DaError, DaNotFoundError } from "@mach/core/da";
 import { paymentStateDigest } from "../../src/blob/blobKey.ts";
 import { createSecp256k1Signer, fromHex, toHex } from "../../src/blob/signer.ts";
 import { grpcCodeOf } from "../../src/client/grpc.ts";

@@ -1,11 +1,16 @@
-/** Block lookups: blocks, headers, block receipts, transaction and uncle counts. `pending` → null (MegaETH). */
+/**
+ * Block lookups: blocks, headers, block receipts, transaction and uncle counts. Block objects exist once sealed
+ * (`pending` → null, MegaETH); receipts and transaction counts follow `ChainView`'s `latest` rule (the open block's
+ * mini-blocks count).
+ */
 import { z } from "zod";
+import type { BlockContents } from "../../chain/chainView.ts";
+import type { TxLocation } from "../../chain/txLocation.ts";
 import type { Block, Receipt } from "../../chain/types.ts";
-import type { TxLocation } from "../backend.ts";
 import { defineMethod, type MethodTable, type RpcContext } from "../context.ts";
-import { blockLocations, formatBlock, formatHeader, formatReceipt, toQuantity } from "../format.ts";
+import { formatBlock, formatHeader, formatReceipt, toQuantity } from "../format.ts";
 import { type BlockParam, blockNumberOrTag, blockParam, hash } from "../params.ts";
-import { resolveBlock } from "../resolve.ts";
+import { resolveBlock, resolveContents } from "../resolve.ts";
 
 const full = { name: "fullTransactions", schema: z.boolean(), optional: true } as const;
 const byHash = (context: RpcContext, value: `0x${string}`): Block | undefined => context.backend.getBlockByHash(value);
@@ -19,12 +24,11 @@ function renderBlock(context: RpcContext, block: Block | undefined, fullTransact
   return formatBlock(block, fullTransactions, receipts);
 }
 
-function blockReceipts(context: RpcContext, block: Block | undefined) {
-  if (!block) return null;
-  const receipts = context.backend.getBlockReceipts(block.hash);
-  if (!receipts) return null;
-  const locations = blockLocations(block, receipts);
-  return block.transactions.map((tx, i) => formatReceipt(tx, receipts[i] as Receipt, locations[i] as TxLocation));
+function blockReceipts(contents: BlockContents | undefined) {
+  if (!contents) return null;
+  return contents.transactions.map((tx, i) =>
+    formatReceipt(tx, contents.receipts[i] as Receipt, contents.locations[i] as TxLocation),
+  );
 }
 
 export const blockMethods: MethodTable = {
@@ -43,13 +47,13 @@ export const blockMethods: MethodTable = {
     return block ? formatHeader(block.header, block.hash) : null;
   }),
   eth_getBlockReceipts: defineMethod([{ name: "block", schema: blockParam }], ([tag], context) =>
-    blockReceipts(context, resolveBlock(context, tag)),
+    blockReceipts(resolveContents(context, tag)),
   ),
   eth_getBlockTransactionCountByNumber: defineMethod(
     [{ name: "block", schema: blockNumberOrTag }],
     ([tag], context) => {
-      const block = byNumber(context, tag);
-      return block ? toQuantity(block.transactions.length) : null;
+      const contents = resolveContents(context, tag);
+      return contents ? toQuantity(contents.transactions.length) : null;
     },
   ),
   eth_getBlockTransactionCountByHash: defineMethod([{ name: "blockHash", schema: hash }], ([value], context) => {

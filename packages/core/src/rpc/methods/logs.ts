@@ -8,7 +8,7 @@ import { defineMethod, type MethodTable, type RpcContext } from "../context.ts";
 import { invalidParams, limitExceeded, serverError } from "../errors.ts";
 import type { LogFilterSpec } from "../filters.ts";
 import type { JsonObject } from "../format.ts";
-import { collectBlockLogs, collectMiniBlockLogs, logCriteria, logsInRange } from "../logs.ts";
+import { collectLogs, logCriteria, logsInRange } from "../logs.ts";
 import { type BlockParam, type LogFilterParam, logFilter } from "../params.ts";
 import { resolveBlockNumber } from "../resolve.ts";
 
@@ -27,14 +27,14 @@ function filterSpec(context: RpcContext, filter: LogFilterParam): LogFilterSpec 
   };
 }
 
-/** Runs a log query over a resolved spec; open bounds mean the head. */
+/** Runs a log query over a resolved spec; open bounds mean the newest block (`ChainView`'s `latest` rule). */
 function queryLogs(context: RpcContext, spec: LogFilterSpec): JsonObject[] {
   const { backend, limits } = context;
-  const head = backend.headBlockNumber();
-  const from = spec.fromBlock ?? head;
-  let to = spec.toBlock ?? head;
+  const newest = backend.newestBlockNumber();
+  const from = spec.fromBlock ?? newest;
+  let to = spec.toBlock ?? newest;
   if (from > to) throw invalidParams("invalid block range params: fromBlock is after toBlock");
-  if (to > head) to = head;
+  if (to > newest) to = newest;
   if (from > to) return [];
   if (to - from + 1n > BigInt(limits.maxLogsBlockRange)) {
     throw limitExceeded(`query exceeds max block range ${limits.maxLogsBlockRange}`);
@@ -45,37 +45,16 @@ function queryLogs(context: RpcContext, spec: LogFilterSpec): JsonObject[] {
 function getLogs(context: RpcContext, filter: LogFilterParam): JsonObject[] {
   if (filter.blockHash !== undefined) {
     const block = context.backend.getBlockByHash(filter.blockHash);
-    if (!block) throw serverError("unknown block");
-    const receipts = context.backend.getBlockReceipts(block.hash) ?? [];
+    const contents = block && context.backend.blockContents(block.header.number);
+    if (!contents) throw serverError("unknown block");
     const out: JsonObject[] = [];
     const criteria = logCriteria(filter.address, filter.topics);
-    if (!collectBlockLogs(block, receipts, criteria, out, context.limits.maxLogsResults)) {
+    if (!collectLogs(contents, criteria, out, context.limits.maxLogsResults)) {
       throw limitExceeded(`query returned more than ${context.limits.maxLogsResults} results`);
     }
     return out;
   }
-  const spec = filterSpec(context, filter);
-  const logs = queryLogs(context, spec);
-  if (reachesOpenBlock(context, filter, spec)) {
-    // Mini-blocks of the block being built: their receipts are final, so their logs are served too (blockHash is
-    // the pending placeholder until the block seals) when the range asks for that block or for `pending`.
-    for (const miniBlock of context.backend.pendingMiniBlocks?.() ?? []) {
-      logs.push(...collectMiniBlockLogs(miniBlock, spec.criteria));
-      if (logs.length > context.limits.maxLogsResults) {
-        throw limitExceeded(`query returned more than ${context.limits.maxLogsResults} results`);
-      }
-    }
-  }
-  return logs;
-}
-
-/** True when the range's upper end is `pending` or a number at or past the block being built. */
-function reachesOpenBlock(context: RpcContext, filter: LogFilterParam, spec: LogFilterSpec): boolean {
-  const open = context.backend.headBlockNumber() + 1n;
-  const to = filter.toBlock;
-  const reaches =
-    to !== undefined && ((to.kind === "tag" && to.tag === "pending") || (to.kind === "number" && to.number >= open));
-  return reaches && (spec.fromBlock === undefined || spec.fromBlock <= open);
+  return queryLogs(context, filterSpec(context, filter));
 }
 
 const filterId = { name: "filterId", schema: z.string() } as const;

@@ -23,12 +23,9 @@ function parseSubscription(kind: string, options: unknown): Subscription {
       if (!parsed.success) throw invalidParams(`invalid logs filter: ${parsed.error.issues[0]?.message}`);
       const filter = parsed.data;
       if (filter.blockHash !== undefined) throw invalidParams("logs subscription does not accept blockHash");
-      const isPending = (param: typeof filter.fromBlock) => param?.kind === "tag" && param.tag === "pending";
-      return {
-        kind,
-        criteria: logCriteria(filter.address, filter.topics),
-        perMiniBlock: isPending(filter.fromBlock) && isPending(filter.toBlock),
-      };
+      // Delivered per mini-block whatever the bounds say (`latest` is the newest mini-block): a subscription
+      // streams what happens from now on.
+      return { kind, criteria: logCriteria(filter.address, filter.topics) };
     }
     case "newPendingTransactions": {
       if (options !== undefined && options !== null && typeof options !== "boolean") {

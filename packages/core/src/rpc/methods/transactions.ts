@@ -3,22 +3,20 @@
  * placeholder `0xff…ff` until the EVM block seals). `eth_sendRawTransactionSync` (EIP-7966) and its MegaETH alias
  * `realtime_sendRawTransaction` answer with the receipt once the mini-block carrying the transaction is sealed.
  */
-import type { Block, Hash, Receipt } from "../../chain/types.ts";
-import type { TxLocation } from "../backend.ts";
+import type { BlockContents } from "../../chain/chainView.ts";
+import type { Hash, Receipt } from "../../chain/types.ts";
 import { defineMethod, type MethodTable, type RpcContext } from "../context.ts";
 import { nonceGap, RpcError, RpcErrorCode, transactionTimeout } from "../errors.ts";
-import { blockLocations, formatReceipt, formatTransaction, toData } from "../format.ts";
+import { formatReceipt, formatTransaction, toData } from "../format.ts";
 import { blockNumberOrTag, data, hash, integerOrQuantity, quantity } from "../params.ts";
-import { resolveBlock } from "../resolve.ts";
+import { resolveContents } from "../resolve.ts";
 
-function transactionAt(context: RpcContext, block: Block | undefined, index: bigint) {
-  if (!block || index >= BigInt(block.transactions.length)) return null;
+function transactionAt(contents: BlockContents | undefined, index: bigint) {
+  if (!contents || index >= BigInt(contents.transactions.length)) return null;
   const i = Number(index);
-  const tx = block.transactions[i];
+  const tx = contents.transactions[i];
   if (!tx) return null;
-  const receipts = context.backend.getBlockReceipts(block.hash) ?? [];
-  const location = blockLocations(block, receipts)[i] as TxLocation;
-  return formatTransaction(tx, location, receipts[i]);
+  return formatTransaction(tx, contents.locations[i], contents.receipts[i]);
 }
 
 async function sendSync(
@@ -64,14 +62,17 @@ export const transactionMethods: MethodTable = {
       { name: "block", schema: blockNumberOrTag },
       { name: "index", schema: quantity },
     ],
-    ([tag, index], context) => transactionAt(context, resolveBlock(context, tag), index),
+    ([tag, index], context) => transactionAt(resolveContents(context, tag), index),
   ),
   eth_getTransactionByBlockHashAndIndex: defineMethod(
     [
       { name: "blockHash", schema: hash },
       { name: "index", schema: quantity },
     ],
-    ([value, index], context) => transactionAt(context, context.backend.getBlockByHash(value), index),
+    ([value, index], context) => {
+      const block = context.backend.getBlockByHash(value);
+      return transactionAt(block && context.backend.blockContents(block.header.number), index);
+    },
   ),
   eth_getTransactionReceipt: defineMethod([{ name: "hash", schema: hash }], ([value], { backend }) => {
     const found = backend.getReceipt(value);

@@ -1,10 +1,18 @@
 /**
- * state/store/: the node's LMDB store.
+ * state/store/: the chain's persistence and what is built on it.
  *
- *   buckets.ts    every sub-database and meta key, in one place
- *   records.ts    binary records: blocks, receipts, mini-blocks (the write-ahead log), tx locations
- *   nodeStore.ts  NodeStore: typed reads and durable writes over those buckets
+ *   chainStore.ts  the ChainStore / ChainStoreReader ports roles receive
+ *   buckets.ts     every sub-database and meta key, in one place
+ *   records.ts     binary records: blocks, receipts, mini-blocks (the write-ahead log), tx locations
+ *   lmdbStore.ts   LmdbChainStore: typed reads and durable writes over those buckets (LMDB)
+ *   chainView.ts   createChainView: the ChainView port over a store and a role's live chain
+ *   recovery.ts    restart (snapshot + write-ahead log, roots checked) and the snapshot schedule
+ *   config.ts      the store's config schema
  */
 export { Bucket, MetaKey } from "./buckets.ts";
-export { NodeStore, type NodeStoreOptions, openNodeStore, type StoreDurability } from "./nodeStore.ts";
+export type { ChainStore, ChainStoreReader } from "./chainStore.ts";
+export { createChainView, type LiveChain } from "./chainView.ts";
+export { type StoreConfig, storeConfigSchema } from "./config.ts";
+export { LmdbChainStore, type LmdbChainStoreOptions, openLmdbChainStore, type StoreDurability } from "./lmdbStore.ts";
 export { StoreCorruptionError } from "./records.ts";
+export { type RestoredChain, restoreChainState, SnapshotSchedule, StoreRecoveryError } from "./recovery.ts";

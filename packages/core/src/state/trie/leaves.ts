@@ -2,9 +2,10 @@
  * The leaf payloads of Ethereum's state tries: an account is rlp([nonce, balance, storageRoot, codeHash]); a storage
  * slot is rlp(value) with the value's leading zero bytes trimmed. Hand-written RLP: these run once per touched key.
  */
+
+import { KECCAK_EMPTY } from "../../chain/constants.ts";
 import type { Account, Hash } from "../../chain/types.ts";
 import { bigintByteLength, hexToBytes, writeBigint } from "../bytes.ts";
-import { KECCAK_EMPTY } from "../constants.ts";
 import type { LeafCodec } from "./node.ts";
 
 const KECCAK_EMPTY_BYTES = hexToBytes(KECCAK_EMPTY);

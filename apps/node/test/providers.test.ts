@@ -8,31 +8,33 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { type Block, decodeTransaction, hashHeader } from "@mach/core/chain";
 import {
-  type Block,
+  batcherPolicySchema,
   createBatcher,
   createMemoryBatchRecordStore,
   type DataAvailability,
   decodeBatch,
-  decodeTransaction,
-  hashHeader,
   joinFrames,
-  parseNodeConfig,
+  memoryDaProvider,
   toBatchBlock,
-} from "@mach/core";
+} from "@mach/core/da";
+import { createMetricsRegistry, parseNodeConfig } from "@mach/core/node";
+import { silentLogger } from "@mach/core/telemetry";
 import { startCelestiaStandIn } from "@mach/da-celestia";
 import { generateInsecureDevSrs, startEigenDaStandIn, writeMachSrsFile } from "@mach/da-eigenda";
 import { hexToBytes, parseGwei } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { daProviders } from "../../src/daProviders.ts";
-import { DEV_KEYS } from "../support/chain.ts";
+import { providers } from "../src/providers.ts";
 
+/** Hardhat/Anvil dev account 0 (public key). */
+const DEV_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const CHAIN_ID = 901901n;
 const ZERO = `0x${"00".repeat(32)}` as const;
 
 /** Six sealed blocks of signed transfers, identical for every provider. */
 async function fixtureBlocks(): Promise<Block[]> {
-  const account = privateKeyToAccount(DEV_KEYS[0]);
+  const account = privateKeyToAccount(DEV_KEY);
   const blocks: Block[] = [];
   let parentHash: `0x${string}` = ZERO;
   let nonce = 0;
@@ -91,12 +93,13 @@ describe("the same batches through every DA provider, chosen by config", async (
   });
 
   async function daFromConfig(da: { provider: string; options?: unknown }): Promise<DataAvailability> {
-    const config = parseNodeConfig({ da, store: { path: join(dir, "unused") } }, daProviders);
-    const entry = daProviders[config.da.provider];
+    const config = parseNodeConfig({ da, store: { path: join(dir, "unused") } }, providers);
+    const entry = config.da.provider === "memory" ? memoryDaProvider : providers.da[config.da.provider];
     assert.ok(entry, `provider ${config.da.provider} is linked`);
-    const instance = await (entry.create as (options: unknown) => Promise<DataAvailability> | DataAvailability)(
-      config.da.options ?? {},
-    );
+    const instance = await entry.create(config.da.options ?? {}, {
+      logger: silentLogger,
+      metrics: createMetricsRegistry().factory,
+    });
     closers.push(() => instance.close());
     return instance;
   }
@@ -106,9 +109,9 @@ describe("the same batches through every DA provider, chosen by config", async (
     const batcher = createBatcher({
       chainId: CHAIN_ID,
       da,
-      source: { headNumber: () => 6n, getBlock: (n) => blocks[Number(n) - 1] },
+      source: { headBlockNumber: () => 6n, getBlockByNumber: (n) => blocks[Number(n) - 1] },
       pointers,
-      policy: { maxBlocksPerBatch: 3, pollIntervalMs: 10 },
+      policy: batcherPolicySchema.parse({ maxBlocksPerBatch: 3, pollIntervalMs: 10 }),
     });
     const first = await batcher.runOnce({ force: true });
     const second = await batcher.runOnce({ force: true });
@@ -138,7 +141,7 @@ describe("the same batches through every DA provider, chosen by config", async (
       options: {
         disperser: standIn.disperserUrl,
         relays: { "0": standIn.relayUrl },
-        signerPrivateKey: DEV_KEYS[1],
+        signerPrivateKey: DEV_KEY,
         srs: { format: "mach", path: srsPath },
         statusPollIntervalMs: 20,
       },

@@ -9,6 +9,7 @@ import { type Database, open, type RootDatabase } from "lmdb";
 import type { MiniBlock } from "../../chain/miniBlock.ts";
 import type { Block, Hash, Receipt } from "../../chain/types.ts";
 import { Bucket, MetaKey } from "./buckets.ts";
+import type { ChainStore } from "./chainStore.ts";
 import {
   decodeBlockRecord,
   decodeMiniBlockRecord,
@@ -22,7 +23,7 @@ import {
 
 export type StoreDurability = "commit" | "flush";
 
-export interface NodeStoreOptions {
+export interface LmdbChainStoreOptions {
   /** Directory of the LMDB environment (created if missing). */
   readonly path: string;
   readonly durability?: StoreDurability;
@@ -50,7 +51,7 @@ class RecentCache<V> {
   }
 }
 
-export class NodeStore {
+export class LmdbChainStore implements ChainStore {
   readonly #root: RootDatabase;
   readonly #blocks: BinaryDb;
   readonly #blockNumberByHash: Database<number, string>;
@@ -63,7 +64,7 @@ export class NodeStore {
   readonly #decodedBlocks = new RecentCache<Block>(DECODED_CACHE_BLOCKS);
   readonly #decodedReceipts = new RecentCache<Receipt[]>(DECODED_CACHE_BLOCKS);
 
-  constructor(options: NodeStoreOptions) {
+  constructor(options: LmdbChainStoreOptions) {
     this.#root = open({ path: options.path, compression: false });
     const binary = { encoding: "binary" as const };
     this.#blocks = this.#root.openDB<Uint8Array, number>({ name: Bucket.blocks, ...binary });
@@ -217,6 +218,6 @@ export class NodeStore {
   }
 }
 
-export function openNodeStore(options: NodeStoreOptions): NodeStore {
-  return new NodeStore(options);
+export function openLmdbChainStore(options: LmdbChainStoreOptions): LmdbChainStore {
+  return new LmdbChainStore(options);
 }

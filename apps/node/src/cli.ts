@@ -1,15 +1,16 @@
+#!/usr/bin/env node
 /**
- * `mach`: the node CLI. `mach node --config <file>` starts a sequencer node with the DA providers this binary links
- * (memory, EigenDA, Celestia). Exits 2 with a message naming the bad key on invalid config.
+ * `mach`: the node CLI. `mach node --config <file>` starts a node in the role its config names (`node.role`) with
+ * the DA providers (memory, EigenDA, Celestia) and settlement providers (l1) this binary links. Exits 2 with a
+ * message naming the bad key on invalid config, 1 when the node stops on an unrecoverable error.
  */
 import { parseArgs } from "node:util";
-import { InvalidConfigError, loadNodeConfig, startNode } from "@mach/core";
-import { createNodeBatchRecorder } from "./batchRecorder.ts";
-import { daProviders } from "./daProviders.ts";
+import { InvalidConfigError, loadNodeConfig, startNode } from "@mach/core/node";
+import { providers } from "./providers.ts";
 
 const USAGE = `usage: mach node [--config <file.json>]
 
-Environment overrides: MACH_RPC_HOST, MACH_RPC_PORT, MACH_METRICS_PORT, MACH_DATA_DIR, MACH_CHAIN_ID,
+Environment overrides: MACH_ROLE, MACH_RPC_HOST, MACH_RPC_PORT, MACH_METRICS_PORT, MACH_DATA_DIR, MACH_CHAIN_ID,
 MACH_MINI_BLOCK_MS, MACH_BLOCK_MS, MACH_DA_PROVIDER, MACH_LOG_LEVEL`;
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -32,7 +33,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   let config: ReturnType<typeof loadNodeConfig>;
   try {
-    config = loadNodeConfig(configPath, daProviders);
+    config = loadNodeConfig(configPath, providers);
   } catch (error) {
     if (error instanceof InvalidConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -40,8 +41,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     throw error;
   }
-  const batchRecorder = config.settlement ? await createNodeBatchRecorder(config.settlement) : undefined;
-  const node = await startNode({ config, daProviders, ...(batchRecorder ? { batchRecorder } : {}) });
+  const node = await startNode({ config, providers });
   const outcome = await new Promise<"signal" | Error>((resolve) => {
     const stop = () => resolve("signal");
     process.once("SIGINT", stop);
@@ -51,7 +51,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   await node.close();
   if (outcome === "signal") return 0;
   // Everything acknowledged is in the write-ahead log: a supervisor restarts the node and it resumes.
-  process.stderr.write(`mach: sequencer stopped: ${outcome.message}\n`);
+  process.stderr.write(`mach: ${config.node.role} stopped: ${outcome.message}\n`);
   return 1;
 }
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { runMachCli, writeConfig } from "../support/machProcess.ts";
+import { runMachCli, writeConfig } from "./support.ts";
 
 describe("mach node --config", () => {
   const dir = mkdtempSync(join(tmpdir(), "mach-cli-"));

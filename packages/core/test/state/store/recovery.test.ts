@@ -6,16 +6,18 @@ import { after, describe, it } from "node:test";
 import { verifyMerkleProof } from "@ethereumjs/mpt";
 import { RLP } from "@ethereumjs/rlp";
 import { hexToBytes } from "viem";
-import { EMPTY_TRIE_ROOT, KECCAK_EMPTY } from "../../src/chain/constants.ts";
-import { hashHeader } from "../../src/chain/header.ts";
-import type { MiniBlock } from "../../src/chain/miniBlock.ts";
-import type { StateDiff } from "../../src/chain/stateDiff.ts";
-import type { Address, Block, Hash, Header } from "../../src/chain/types.ts";
-import { NodeState, StoreRecoveryError } from "../../src/node/nodeState.ts";
-import { buildGenesisState } from "../../src/state/genesis.ts";
-import { Bucket } from "../../src/state/store/buckets.ts";
-import { NodeStore } from "../../src/state/store/nodeStore.ts";
-import type { StateReader, StateWriter } from "../../src/state/types.ts";
+import { EMPTY_TRIE_ROOT, KECCAK_EMPTY } from "../../../src/chain/constants.ts";
+import { hashHeader } from "../../../src/chain/header.ts";
+import type { MiniBlock } from "../../../src/chain/miniBlock.ts";
+import type { StateDiff } from "../../../src/chain/stateDiff.ts";
+import type { Address, Block, Hash, Header } from "../../../src/chain/types.ts";
+import { ChainState } from "../../../src/state/chainState.ts";
+import { buildGenesisState } from "../../../src/state/genesis.ts";
+import { Bucket } from "../../../src/state/store/buckets.ts";
+import type { ChainStore } from "../../../src/state/store/chainStore.ts";
+import { LmdbChainStore } from "../../../src/state/store/lmdbStore.ts";
+import { restoreChainState, SnapshotSchedule, StoreRecoveryError } from "../../../src/state/store/recovery.ts";
+import type { StateReader, StateWriter } from "../../../src/state/types.ts";
 
 const ZERO: Hash = `0x${"00".repeat(32)}`;
 const ALICE = "0x00000000000000000000000000000000000a11ce" as Address;
@@ -103,8 +105,8 @@ function genesisWorld() {
 }
 
 interface Chain {
-  readonly store: NodeStore;
-  readonly state: NodeState;
+  readonly store: LmdbChainStore;
+  readonly state: ChainState;
   readonly blocks: Block[];
   /** Mini-blocks of the block still open at the end. */
   readonly open: MiniBlock[];
@@ -121,9 +123,9 @@ async function runChain(
   path: string,
   options: { sealedBlocks: bigint; snapshotAt: bigint; miniBlocksPerBlock: number; openMiniBlocks: number },
 ): Promise<Chain> {
-  const store = new NodeStore({ path });
+  const store = new LmdbChainStore({ path });
   const world = genesisWorld();
-  const state = new NodeState(world, HISTORY_BLOCKS);
+  const state = new ChainState(world, { historyBlocks: HISTORY_BLOCKS });
   const genesis = blockOf(0n, world.stateRoot, 0n, 0);
   await store.putGenesis(genesis);
   await store.putSnapshot(0n, state.snapshotChunks());
@@ -172,9 +174,9 @@ function assertSameState(actual: StateReader, expected: StateReader): void {
   }
 }
 
-describe("NodeState", () => {
+describe("restoreChainState and the snapshot schedule", () => {
   const dirs: string[] = [];
-  const stores: NodeStore[] = [];
+  const stores: LmdbChainStore[] = [];
   function freshPath(): string {
     const dir = mkdtempSync(join(tmpdir(), "mach-nodestate-"));
     dirs.push(dir);
@@ -198,7 +200,7 @@ describe("NodeState", () => {
       openMiniBlocks: 2,
     });
     assert.equal(store.latestSnapshot()?.blockNumber, 2n);
-    const restored = NodeState.restore(store, HISTORY_BLOCKS);
+    const restored = restoreChainState(store, { historyBlocks: HISTORY_BLOCKS });
     assert.equal(restored.state.world.stateRoot, state.world.stateRoot);
     assert.equal(restored.state.world.stateRoot, blocks[4]?.header.stateRoot);
     assert.equal(restored.head.hash, blocks[4]?.hash);
@@ -225,7 +227,7 @@ describe("NodeState", () => {
       miniBlocksPerBlock: 2,
       openMiniBlocks: 0,
     });
-    const restored = NodeState.restore(store, HISTORY_BLOCKS);
+    const restored = restoreChainState(store, { historyBlocks: HISTORY_BLOCKS });
     assert.equal(restored.state.world.stateRoot, blocks[3]?.header.stateRoot);
     assert.equal(restored.head.header.number, 3n);
     assert.deepEqual(restored.openMiniBlocks, []);
@@ -246,13 +248,13 @@ describe("NodeState", () => {
     }
     assert.equal(state.stateAt(5n), undefined, "the open block is not sealed");
     // The restored state only has history from its snapshot (block 2) on.
-    const restored = NodeState.restore(store, HISTORY_BLOCKS).state;
+    const restored = restoreChainState(store, { historyBlocks: HISTORY_BLOCKS }).state;
     for (const n of [2n, 3n, 4n]) assert.deepEqual(view(restored.stateAt(n) as StateReader), sealedViews.get(n));
     assert.equal(restored.stateAt(1n), undefined);
     assert.equal(restored.stateAt(5n), undefined);
 
     // A short history forgets older blocks.
-    const short = NodeState.restore(store, 1).state;
+    const short = restoreChainState(store, { historyBlocks: 1 }).state;
     assert.deepEqual(view(short.stateAt(4n) as StateReader), sealedViews.get(4n));
     assert.deepEqual(view(short.stateAt(3n) as StateReader), sealedViews.get(3n));
     assert.equal(short.stateAt(2n), undefined);
@@ -294,17 +296,25 @@ describe("NodeState", () => {
     assert.deepEqual(RLP.decode(value as Uint8Array), Uint8Array.of(20));
   });
 
-  it("reports the mini-block range to prune after each snapshot", () => {
-    const state = new NodeState(genesisWorld(), HISTORY_BLOCKS);
-    assert.equal(state.pruneBelow(blockOf(10n, ZERO, 30n, 3)), 0n);
-    assert.equal(state.pruneBelow(blockOf(20n, ZERO, 60n, 4)), 33n);
+  it("snapshots every interval and prunes the log below the previous snapshot's start", async () => {
+    const state = new ChainState(genesisWorld(), { historyBlocks: HISTORY_BLOCKS });
+    const calls: string[] = [];
+    const store = {
+      putSnapshot: async (n: bigint) => void calls.push(`snapshot ${n}`),
+      pruneMiniBlocks: async (below: bigint) => void calls.push(`prune below ${below}`),
+    } as unknown as ChainStore;
+    const schedule = new SnapshotSchedule(store, state, 10, 0n);
+    await schedule.afterBlockSealed(blockOf(9n, ZERO, 27n, 3));
+    await schedule.afterBlockSealed(blockOf(10n, ZERO, 30n, 3));
+    await schedule.afterBlockSealed(blockOf(20n, ZERO, 60n, 4));
+    assert.deepEqual(calls, ["snapshot 10", "prune below 0", "snapshot 20", "prune below 33"]);
   });
 
   it("refuses a store without a snapshot", async () => {
-    const store = new NodeStore({ path: freshPath() });
+    const store = new LmdbChainStore({ path: freshPath() });
     stores.push(store);
     await store.putGenesis(blockOf(0n, genesisWorld().stateRoot, 0n, 0));
-    assert.throws(() => NodeState.restore(store, HISTORY_BLOCKS), StoreRecoveryError);
+    assert.throws(() => restoreChainState(store, { historyBlocks: HISTORY_BLOCKS }), StoreRecoveryError);
   });
 
   it("refuses a log with a gap", async () => {
@@ -312,7 +322,7 @@ describe("NodeState", () => {
     // Drop mini-block 4 (block 3's first) from the middle of what a restart replays.
     store.root.openDB<Uint8Array, number>({ name: Bucket.miniBlocks, encoding: "binary" }).removeSync(4);
     assert.equal(store.getMiniBlock(4n), undefined);
-    assert.throws(() => NodeState.restore(store, HISTORY_BLOCKS), {
+    assert.throws(() => restoreChainState(store, { historyBlocks: HISTORY_BLOCKS }), {
       name: "StoreRecoveryError",
       message: /jumps from mini-block 4 to 5/,
     });
@@ -322,7 +332,7 @@ describe("NodeState", () => {
     const { store } = await chain({ sealedBlocks: 2n, snapshotAt: 1n, miniBlocksPerBlock: 2, openMiniBlocks: 1 });
     // Mini-blocks 0..4 are logged; 5 is lost, 6 follows.
     await store.appendMiniBlock(miniBlockOf(6n, 3n, 2, { accounts: [] }));
-    assert.throws(() => NodeState.restore(store, HISTORY_BLOCKS), {
+    assert.throws(() => restoreChainState(store, { historyBlocks: HISTORY_BLOCKS }), {
       name: "StoreRecoveryError",
       message: /jumps from mini-block 5 to 6/,
     });
@@ -337,7 +347,7 @@ describe("NodeState", () => {
     });
     const original = blocks[3] as Block;
     await store.putBlock(blockOf(3n, `0x${"66".repeat(32)}`, original.miniBlockOffset, original.miniBlockCount), []);
-    assert.throws(() => NodeState.restore(store, HISTORY_BLOCKS), {
+    assert.throws(() => restoreChainState(store, { historyBlocks: HISTORY_BLOCKS }), {
       name: "StoreRecoveryError",
       message: /differs from block 3/,
     });
@@ -352,6 +362,6 @@ describe("NodeState", () => {
     });
     const original = blocks[2] as Block;
     await store.putBlock(blockOf(2n, `0x${"77".repeat(32)}`, original.miniBlockOffset, original.miniBlockCount), []);
-    assert.throws(() => NodeState.restore(store, HISTORY_BLOCKS), StoreRecoveryError);
+    assert.throws(() => restoreChainState(store, { historyBlocks: HISTORY_BLOCKS }), StoreRecoveryError);
   });
 });

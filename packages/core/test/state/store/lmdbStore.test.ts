@@ -11,7 +11,7 @@ import type { MiniBlock } from "../../../src/chain/miniBlock.ts";
 import { decodeTransaction } from "../../../src/chain/transaction.ts";
 import type { Address, Block, Hash, Header, Receipt, Transaction } from "../../../src/chain/types.ts";
 import { Bucket } from "../../../src/state/store/buckets.ts";
-import { NodeStore, openNodeStore, type StoreDurability } from "../../../src/state/store/nodeStore.ts";
+import { LmdbChainStore, openLmdbChainStore, type StoreDurability } from "../../../src/state/store/lmdbStore.ts";
 
 const ZERO: Hash = `0x${"00".repeat(32)}`;
 const alice = privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
@@ -120,16 +120,16 @@ function chunk(blockNumber: number, index: number): Uint8Array {
   return Uint8Array.of(blockNumber, index, 0xaa);
 }
 
-describe("NodeStore", () => {
+describe("LmdbChainStore", () => {
   const dirs: string[] = [];
-  const stores: NodeStore[] = [];
+  const stores: LmdbChainStore[] = [];
   function freshPath(): string {
     const dir = mkdtempSync(join(tmpdir(), "mach-nodestore-"));
     dirs.push(dir);
     return join(dir, "db");
   }
-  function openAt(path: string, durability?: StoreDurability): NodeStore {
-    const store = openNodeStore(durability ? { path, durability } : { path });
+  function openAt(path: string, durability?: StoreDurability): LmdbChainStore {
+    const store = openLmdbChainStore(durability ? { path, durability } : { path });
     stores.push(store);
     return store;
   }
@@ -247,7 +247,7 @@ describe("NodeStore", () => {
 
   it("keeps everything across close and reopen of the same path", async () => {
     const path = freshPath();
-    const first = new NodeStore({ path });
+    const first = new LmdbChainStore({ path });
     const genesis = block(0n);
     const tx = await transfer(0);
     const one = block(1n, [tx], 0n);
@@ -276,7 +276,7 @@ describe("NodeStore", () => {
 
   it("works with durability flush, across a reopen", async () => {
     const path = freshPath();
-    const first = new NodeStore({ path, durability: "flush" });
+    const first = new LmdbChainStore({ path, durability: "flush" });
     await first.putGenesis(block(0n));
     await first.appendMiniBlock(miniBlock(0n, 1n, 0));
     await first.putBlock(block(1n, [await transfer(0)], 0n), [receipt(21_000n)]);

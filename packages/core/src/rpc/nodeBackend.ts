@@ -1,0 +1,222 @@
+/**
+ * The RPC backend of any role that holds the chain in RAM (sequencer, replica, deriver): block and transaction reads
+ * from its `ChainView`, state reads from its state layer, calls through the executor on a throwaway overlay, and
+ * transaction admission through whatever the role does with them (its pool, or forwarding to the sequencer).
+ */
+import type { ChainView, LocatedTransaction } from "../chain/chainView.ts";
+import type { StateDiff } from "../chain/stateDiff.ts";
+import type { Address, Hash, Transaction } from "../chain/types.ts";
+import type { BlockEnv, Executor } from "../execution/types.ts";
+import { mergeStateDiffs } from "../state/diffMerge.ts";
+import type { StateReader } from "../state/types.ts";
+import type {
+  AccountProof,
+  BackendEventHandlers,
+  BatchInfo,
+  BlockOverrides,
+  CallParameters,
+  RpcBackend,
+  StateTarget,
+  SubmittedTransaction,
+} from "./backend.ts";
+import { createOverlayState } from "./overlay.ts";
+
+/** How the role admits transactions and what it knows of those not yet executed. */
+export interface TxSubmission {
+  add(raw: Uint8Array): SubmittedTransaction | Promise<SubmittedTransaction>;
+  /** A transaction waiting to execute, if this role holds it. */
+  get(hash: Hash): Transaction | undefined;
+  /** Next nonce counting the sender's waiting transactions. */
+  pendingNonce(address: Address): bigint;
+  onPending(listener: (tx: Transaction) => void): () => void;
+}
+
+/** What the backend needs from the state layer. */
+export interface StateView {
+  /** The streaming state after the newest mini-block. */
+  readonly latest: StateReader;
+  /** The state after sealed block `number`, if still held. */
+  stateAt(number: bigint): StateReader | undefined;
+  /** EIP-1186 proof against the newest sealed block's state root (`latest` and the head number alike). */
+  getProof(address: Address, slots: readonly Hash[]): AccountProof;
+}
+
+export interface NodeBackendOptions {
+  readonly chainId: bigint;
+  readonly clientVersion: string;
+  readonly chain: ChainView;
+  readonly txs: TxSubmission;
+  readonly state: StateView;
+  readonly executor: Executor;
+  readonly callGasCap?: bigint;
+  /** Newest block whose batch is recorded on L1 (`safe`). */
+  readonly safeBlock?: () => bigint;
+  /** Newest block of a resolved output (`finalized`). */
+  readonly finalizedBlock?: () => bigint;
+  readonly listBatches?: (range: { fromBlock: bigint; toBlock: bigint }) => Promise<readonly BatchInfo[]>;
+}
+
+/** Priority fee the node suggests (wei): enough to order, far below a cent per transfer. */
+const SUGGESTED_PRIORITY_FEE = 1_000_000n;
+
+export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
+  const { chain, txs, state, executor } = options;
+
+  /** BLOCKHASH for calls: the 256 sealed blocks before `number`. */
+  function blockHashBefore(number: bigint) {
+    return (n: bigint): Hash | undefined =>
+      n < number && n + 256n >= number ? chain.getBlockByNumber(n)?.hash : undefined;
+  }
+
+  /** The environment of the block being built (or, for a role without one, of the block after the head). */
+  function pendingEnv(): BlockEnv {
+    const open = chain.openBlock();
+    if (open) {
+      const env = open.env;
+      return {
+        chainId: options.chainId,
+        number: env.number,
+        timestamp: env.timestamp,
+        gasLimit: env.gasLimit,
+        baseFeePerGas: env.baseFeePerGas,
+        coinbase: env.coinbase,
+        prevRandao: env.prevRandao,
+        getBlockHash: blockHashBefore(env.number),
+      };
+    }
+    const head = chain.head().header;
+    return {
+      chainId: options.chainId,
+      number: head.number + 1n,
+      timestamp: head.timestamp + 1n,
+      gasLimit: head.gasLimit,
+      baseFeePerGas: head.baseFeePerGas,
+      coinbase: head.beneficiary,
+      prevRandao: head.mixHash,
+      getBlockHash: blockHashBefore(head.number + 1n),
+    };
+  }
+
+  function stateFor(target: StateTarget): StateReader | undefined {
+    if (target === "latest") return state.latest;
+    return state.stateAt(target);
+  }
+
+  function callEnv(target: StateTarget, overrides: BlockOverrides | undefined): BlockEnv {
+    let env = pendingEnv();
+    if (target !== "latest") {
+      const block = chain.getBlockByNumber(target);
+      if (block) {
+        env = {
+          ...env,
+          number: block.header.number,
+          timestamp: block.header.timestamp,
+          gasLimit: block.header.gasLimit,
+          baseFeePerGas: block.header.baseFeePerGas,
+          coinbase: block.header.beneficiary,
+          prevRandao: block.header.mixHash,
+          getBlockHash: blockHashBefore(block.header.number),
+        };
+      }
+    }
+    if (!overrides) return env;
+    return {
+      ...env,
+      ...(overrides.number !== undefined ? { number: overrides.number } : {}),
+      ...(overrides.time !== undefined ? { timestamp: overrides.time } : {}),
+      ...(overrides.gasLimit !== undefined ? { gasLimit: overrides.gasLimit } : {}),
+      ...(overrides.feeRecipient !== undefined ? { coinbase: overrides.feeRecipient } : {}),
+      ...(overrides.prevRandao !== undefined ? { prevRandao: overrides.prevRandao } : {}),
+      ...(overrides.baseFeePerGas !== undefined ? { baseFeePerGas: overrides.baseFeePerGas } : {}),
+    };
+  }
+
+  function overlayFor(parameters: CallParameters) {
+    const base = stateFor(parameters.target);
+    if (!base) throw new Error(`state for block ${parameters.target} is not available`);
+    return createOverlayState(base, parameters.stateOverride);
+  }
+
+  return {
+    ...chain,
+    chainId: options.chainId,
+    clientVersion: options.clientVersion,
+    pendingNonce: (address) => txs.pendingNonce(address),
+    blockNumberForTag: (tag) => (tag === "safe" ? (options.safeBlock?.() ?? 0n) : (options.finalizedBlock?.() ?? 0n)),
+    getTransaction(hash): LocatedTransaction | undefined {
+      const executed = chain.getTransaction(hash);
+      if (executed) return executed;
+      const waiting = txs.get(hash);
+      return waiting ? { tx: waiting } : undefined;
+    },
+    stateAt: stateFor,
+    async getProof(address, slots, target) {
+      // Proofs are served at the newest sealed block (the trie is committed per block); older ones need an archive.
+      if (target !== "latest" && target !== chain.headBlockNumber()) return undefined;
+      return state.getProof(address, slots);
+    },
+    async sendRawTransaction(raw) {
+      return txs.add(raw);
+    },
+    async call(parameters) {
+      return executor.call(
+        overlayFor(parameters),
+        parameters.message,
+        callEnv(parameters.target, parameters.blockOverrides),
+      );
+    },
+    async traceTransaction(hash) {
+      const located = chain.getTransaction(hash);
+      if (!located?.location) return undefined;
+      const { blockNumber, transactionIndex } = located.location;
+      const base = state.stateAt(blockNumber - 1n);
+      if (!base) return undefined;
+      const contents = chain.blockContents(blockNumber);
+      if (!contents) return undefined;
+      const overlay = createOverlayState(base);
+      const env = callEnv(contents.hash === null ? "latest" : blockNumber, undefined);
+      for (let i = 0; i < transactionIndex; i++) {
+        await executor.executeTransaction(overlay, contents.transactions[i] as Transaction, env);
+      }
+      return executor.traceTransaction(overlay, located.tx, env);
+    },
+    async traceCall(parameters) {
+      if (!executor.traceCall) throw new Error("this executor cannot trace calls");
+      return executor.traceCall(
+        overlayFor(parameters),
+        parameters.message,
+        callEnv(parameters.target, parameters.blockOverrides),
+      );
+    },
+    callGasCap: () => options.callGasCap ?? pendingEnv().gasLimit,
+    pendingBlockEnv: () => {
+      const env = pendingEnv();
+      return { gasLimit: env.gasLimit, baseFeePerGas: env.baseFeePerGas, timestamp: env.timestamp };
+    },
+    gasPrice: () => pendingEnv().baseFeePerGas + SUGGESTED_PRIORITY_FEE,
+    maxPriorityFeePerGas: () => SUGGESTED_PRIORITY_FEE,
+    syncing: () => false,
+    peerCount: () => 0,
+    getStateDiff(selector): StateDiff | undefined {
+      if ("miniBlockNumber" in selector) return chain.getMiniBlock(selector.miniBlockNumber)?.stateDiff;
+      const block = chain.getBlockByNumber(selector.blockNumber);
+      if (!block) return undefined;
+      const diffs: StateDiff[] = [];
+      for (let i = 0n; i < BigInt(block.miniBlockCount); i++) {
+        const miniBlock = chain.getMiniBlock(block.miniBlockOffset + i);
+        // The write-ahead log is pruned after snapshots: older blocks' diffs are gone.
+        if (!miniBlock) return undefined;
+        diffs.push(miniBlock.stateDiff);
+      }
+      return mergeStateDiffs(diffs);
+    },
+    ...(options.listBatches ? { getBatches: options.listBatches } : {}),
+    subscribe(handlers: Partial<BackendEventHandlers>) {
+      const offs: (() => void)[] = [];
+      if (handlers.pendingTransaction) offs.push(txs.onPending(handlers.pendingTransaction));
+      return () => {
+        for (const off of offs) off();
+      };
+    },
+  };
+}

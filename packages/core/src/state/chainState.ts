@@ -1,0 +1,83 @@
+/**
+ * The chain's state as every role that holds it in RAM drives it: the world state, the recorder that turns each
+ * mini-block's writes into a state diff (and each block's into a reverse diff), and the history that answers reads at
+ * recent blocks. The sequencer executes into `beginMiniBlock()`'s writer; replicas and restarts apply diffs with
+ * `applyMiniBlockDiff`; both seal with `commitBlock`.
+ */
+import type { StateDiff } from "../chain/stateDiff.ts";
+import type { Address, Hash } from "../chain/types.ts";
+import { applyStateDiff, StateDiffRecorder } from "./diff.ts";
+import { HistoricalStateUnavailableError } from "./errors.ts";
+import { StateHistory, type StateHistoryOptions } from "./history.ts";
+import { encodeSnapshot } from "./snapshot.ts";
+import type { StateReader, StateWriter } from "./types.ts";
+import type { WorldState, WorldStateProof } from "./worldState.ts";
+
+export interface ChainStateOptions {
+  /** Recent blocks kept readable through `stateAt` (default 1024). */
+  readonly historyBlocks?: number;
+}
+
+export class ChainState {
+  readonly world: WorldState;
+  readonly recorder: StateDiffRecorder;
+  readonly history: StateHistory;
+
+  constructor(world: WorldState, options: ChainStateOptions = {}) {
+    this.world = world;
+    this.recorder = new StateDiffRecorder(world);
+    const historyOptions: StateHistoryOptions = {
+      pending: () => this.recorder.pendingPreValues,
+      ...(options.historyBlocks === undefined ? {} : { maxBlocks: options.historyBlocks }),
+    };
+    this.history = new StateHistory(world, historyOptions);
+  }
+
+  /** The streaming state after the newest mini-block. */
+  get latest(): StateReader {
+    return this.world;
+  }
+
+  /** The writer for the next mini-block (the same recorder each time; diffs are cut by `endMiniBlock`). */
+  beginMiniBlock(): StateWriter {
+    return this.recorder;
+  }
+
+  /** The diff of everything written since the previous `endMiniBlock`. */
+  endMiniBlock(): StateDiff {
+    return this.recorder.takeDiff();
+  }
+
+  /** Applies a mini-block's diff without executing (replicas, restart replay). */
+  applyMiniBlockDiff(diff: StateDiff): void {
+    applyStateDiff(this.recorder, diff);
+    this.recorder.takeDiff();
+  }
+
+  /** Seals block `blockNumber`: commits the state root and records the block's pre-values for history. */
+  commitBlock(blockNumber: bigint): Hash {
+    const root = this.world.commit();
+    this.history.recordBlock(blockNumber, this.recorder.takeBlockPreValues());
+    return root;
+  }
+
+  /** The state after sealed block `number`, while history still holds it. */
+  stateAt(number: bigint): StateReader | undefined {
+    try {
+      return this.history.stateAt(number);
+    } catch (error) {
+      if (error instanceof HistoricalStateUnavailableError) return undefined;
+      throw error;
+    }
+  }
+
+  /** Proofs at the newest sealed block: the tries are committed per block, mini-block writes are not in them. */
+  getProof(address: Address, slots: readonly Hash[]): WorldStateProof {
+    return this.world.getCommittedProof(address, slots);
+  }
+
+  /** The full state as snapshot chunks (taken right after a block sealed). */
+  snapshotChunks(): Iterable<Uint8Array> {
+    return encodeSnapshot(this.world);
+  }
+}

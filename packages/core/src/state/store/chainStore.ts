@@ -1,0 +1,37 @@
+/**
+ * The store as roles see it (reth's `storage-api` habit): a reader for sealed blocks, receipts, the tx index, the
+ * mini-block write-ahead log and snapshots, and the durable writes a block producer makes. Roles receive this
+ * interface, never the LMDB class; tests can hand them any implementation.
+ */
+import type { MiniBlock } from "../../chain/miniBlock.ts";
+import type { Block, Hash, Receipt } from "../../chain/types.ts";
+
+export interface ChainStoreReader {
+  genesisHash(): Hash | undefined;
+  headBlockNumber(): bigint | undefined;
+  getBlock(number: bigint): Block | undefined;
+  getBlockNumberByHash(hash: Hash): bigint | undefined;
+  getReceipts(number: bigint): readonly Receipt[] | undefined;
+  getTxLocation(hash: Hash): { readonly blockNumber: bigint; readonly index: number } | undefined;
+  getMiniBlock(number: bigint): MiniBlock | undefined;
+  /** Mini-blocks with number ≥ `from`, in order. */
+  miniBlocksFrom(from: bigint): Iterable<MiniBlock>;
+  /** Number of the newest mini-block in the log, if any. */
+  lastMiniBlockNumber(): bigint | undefined;
+  /** The newest complete snapshot: the block it was taken after, and its chunks in order. */
+  latestSnapshot(): { readonly blockNumber: bigint; readonly chunks: Iterable<Uint8Array> } | undefined;
+}
+
+export interface ChainStore extends ChainStoreReader {
+  /** Writes genesis (block 0, no receipts) and the chain fingerprint. */
+  putGenesis(block: Block): Promise<void>;
+  /** Appends a mini-block to the write-ahead log; resolves once it is durable. */
+  appendMiniBlock(miniBlock: MiniBlock): Promise<void>;
+  /** Seals a block: block record, receipts, tx index and the head pointer, atomically. */
+  putBlock(block: Block, receipts: readonly Receipt[]): Promise<void>;
+  /** Stores a full state snapshot taken right after block `blockNumber` and marks it the latest. */
+  putSnapshot(blockNumber: bigint, chunks: Iterable<Uint8Array>): Promise<void>;
+  /** Drops write-ahead-log entries below `number`. */
+  pruneMiniBlocks(below: bigint): Promise<void>;
+  close(): Promise<void>;
+}

@@ -5,7 +5,7 @@
 import { createRequire } from "node:module";
 import {
   type Address,
-  bytesToHexString,
+  bytesToHex,
   encodeTransaction,
   keccak256,
   publicKeyToAddress,
@@ -44,7 +44,7 @@ function keyFor(seed: number, index: number): Uint8Array {
   const input = new TextEncoder().encode(`mach-bench:${seed}:${index}`);
   let key = keccak256(input);
   // A hash is a valid key unless it is 0 or >= n (probability ~2^-128); rehash in that case.
-  while (BigInt(bytesToHexString(key)) === 0n || BigInt(bytesToHexString(key)) >= SECP256K1_N) key = keccak256(key);
+  while (BigInt(bytesToHex(key)) === 0n || BigInt(bytesToHex(key)) >= SECP256K1_N) key = keccak256(key);
   return key;
 }
 
@@ -71,8 +71,8 @@ export function signTransaction(tx: SignableTransaction, privateKey: Uint8Array)
   let yParity: number;
   if (native) {
     const { signature, recid } = native.ecdsaSign(hash, privateKey);
-    r = BigInt(bytesToHexString(signature.subarray(0, 32)));
-    s = BigInt(bytesToHexString(signature.subarray(32, 64)));
+    r = BigInt(bytesToHex(signature.subarray(0, 32)));
+    s = BigInt(bytesToHex(signature.subarray(32, 64)));
     yParity = recid;
   } else {
     const sig = noble.Signature.fromBytes(

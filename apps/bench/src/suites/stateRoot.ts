@@ -10,14 +10,7 @@
  */
 import { fork } from "node:child_process";
 import { createMPT } from "@ethereumjs/mpt";
-import {
-  type Address,
-  bytesToHexString,
-  EMPTY_TRIE_ROOT,
-  hexStringToBytes,
-  KECCAK_EMPTY,
-  keccak256,
-} from "@mach/core/chain";
+import { type Address, bytesToHex, EMPTY_TRIE_ROOT, hexToBytes, KECCAK_EMPTY, keccak256 } from "@mach/core/chain";
 import { encodeAccountLeaf, WorldState } from "@mach/core/state";
 import { createRng } from "../random.ts";
 import { median } from "../report/stats.ts";
@@ -63,10 +56,10 @@ function gc(): void {
 function accountAddress(i: number): Address {
   const input = new Uint8Array(8);
   new DataView(input.buffer).setFloat64(0, i);
-  return bytesToHexString(keccak256(input).subarray(12));
+  return bytesToHex(keccak256(input).subarray(12));
 }
 
-const EMPTY_ROOT_BYTES = hexStringToBytes(EMPTY_TRIE_ROOT);
+const EMPTY_ROOT_BYTES = hexToBytes(EMPTY_TRIE_ROOT);
 
 function accountLeaf(nonce: bigint, balance: bigint): Uint8Array {
   return encodeAccountLeaf({ nonce, balance, codeHash: KECCAK_EMPTY }, EMPTY_ROOT_BYTES);
@@ -79,7 +72,7 @@ export async function runEthereumJsStateRoot(parameters: StateRootParameters): P
   const keys: Uint8Array[] = new Array(accounts);
   let start = performance.now();
   for (let i = 0; i < accounts; i++) {
-    const key = hexStringToBytes(accountAddress(i));
+    const key = hexToBytes(accountAddress(i));
     keys[i] = key;
     await trie.put(key, accountLeaf(1n, 10n ** 18n + BigInt(i)));
   }

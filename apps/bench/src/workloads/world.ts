@@ -3,14 +3,7 @@
  * gives every account ETH, both tokens, and an unlimited allowance for the router. Every target (Mach's executor,
  * @ethereumjs/vm, a Mach node, a Hardhat node) starts from this same state, written directly (no setup txs).
  */
-import {
-  type Address,
-  bigintToFixedBytes,
-  bytesToHexString,
-  type Hex,
-  hexStringToBytes,
-  keccak256,
-} from "@mach/core/chain";
+import { type Address, bigintToFixedBytes, bytesToHex, type Hex, hexToBytes, keccak256 } from "@mach/core/chain";
 import { type BenchAccount, deriveAccounts } from "../accounts.ts";
 import { BenchPairCode, BenchRouterCode, BenchTokenCode } from "../contracts/artifacts.ts";
 
@@ -55,7 +48,7 @@ const hex = (value: bigint): Hex => `0x${value.toString(16)}`;
 
 /** Storage slot of `mapping(address => …)` at `slot` for `key` (Solidity layout). */
 export function mappingSlot(key: Address, slot: bigint): Hex {
-  return bytesToHexString(keccak256(concat(word(BigInt(key)), word(slot))));
+  return bytesToHex(keccak256(concat(word(BigInt(key)), word(slot))));
 }
 
 /** Slot of `balanceOf[holder]` in BenchToken. */
@@ -66,7 +59,7 @@ export function balanceSlot(holder: Address): Hex {
 /** Slot of `allowance[owner][spender]` in BenchToken. */
 export function allowanceSlot(owner: Address, spender: Address): Hex {
   const inner = keccak256(concat(word(BigInt(owner)), word(1n)));
-  return bytesToHexString(keccak256(concat(word(BigInt(spender)), inner)));
+  return bytesToHex(keccak256(concat(word(BigInt(spender)), inner)));
 }
 
 /** The pair's packed reserves word: reserve0 | reserve1 << 112 (timestamp 0). */
@@ -104,7 +97,7 @@ export function createWorld(seed: number, accountCount: number): BenchWorld {
 
 /** 32-byte 0x-hex slot key (what hardhat_setStorageAt and Mach's state want). */
 export function slotKey(slot: Hex): Hex {
-  return bytesToHexString(bigintToFixedBytes(BigInt(slot), 32));
+  return bytesToHex(bigintToFixedBytes(BigInt(slot), 32));
 }
 
-export { hexStringToBytes };
+export { hexToBytes };

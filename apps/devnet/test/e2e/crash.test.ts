@@ -13,7 +13,7 @@ const call = rpcCall;
 
 describe("durability of acknowledged transactions", () => {
   it("keeps every transaction that got a receipt across a SIGKILL under load", async () => {
-    const first = await startMach({ config: { sequencer: { blockMs: 100, snapshotIntervalBlocks: 5 } } });
+    const first = await startMach({ config: { sequencer: { blockMs: 100 }, store: { snapshotIntervalBlocks: 5 } } });
     const dataDir = first.dataDir;
     const senders = DEV_KEYS.map((key) => privateKeyToAccount(key));
     // Pre-sign a stream per sender so the load is as fast as the node lets it be.
@@ -45,7 +45,10 @@ describe("durability of acknowledged transactions", () => {
     await Promise.all(load);
     assert.ok(acknowledged.size >= 120);
 
-    const second = await startMach({ dataDir, config: { sequencer: { blockMs: 100, snapshotIntervalBlocks: 5 } } });
+    const second = await startMach({
+      dataDir,
+      config: { sequencer: { blockMs: 100 }, store: { snapshotIntervalBlocks: 5 } },
+    });
     try {
       for (const [hash, expected] of acknowledged) {
         const { result } = await call(second.rpcUrl, "eth_getTransactionReceipt", [hash]);

@@ -35,9 +35,9 @@ export async function startMach(parameters: StartMachParameters = {}): Promise<M
   const config = {
     rpc: { host: "127.0.0.1", port: 0 },
     metrics: { enabled: false },
-    store: { path: join(dataDir, "node") },
     log: { level: "info" },
     ...parameters.config,
+    store: { path: join(dataDir, "node"), ...(parameters.config?.store as object | undefined) },
   };
   const configPath = join(dataDir, "config.json");
   writeFileSync(configPath, JSON.stringify(config, null, 2));

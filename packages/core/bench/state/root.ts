@@ -8,9 +8,9 @@
  * 3. snapshot encode and restore time for the N-account state.
  */
 import { brotliCompressSync, constants, zstdCompressSync } from "node:zlib";
+import { bytesToHex } from "../../src/chain/bytes.ts";
 import { keccak256 } from "../../src/chain/hash.ts";
 import type { Address, Hash } from "../../src/chain/types.ts";
-import { bytesToHex } from "../../src/state/bytes.ts";
 import { KECCAK_EMPTY } from "../../src/state/constants.ts";
 import { StateDiffRecorder } from "../../src/state/diff.ts";
 import { encodeStateDiff, mappingSlot } from "../../src/state/diffCodec.ts";

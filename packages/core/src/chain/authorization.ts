@@ -2,14 +2,14 @@
  * EIP-7702 authorization tuples: codec and authority recovery. An invalid authorization does not invalidate its
  * transaction (the executor skips it), so `recoverAuthority` returns `null` instead of throwing.
  */
+
+import { bigintToBytes, hexToBytes } from "./bytes.ts";
 import { keccak256 } from "./hash.ts";
 import {
-  bigintToBytes,
   decodeAddress,
   decodeUint,
   encodeRlp,
   expectList,
-  hexStringToBytes,
   RlpDecodeError,
   type RlpInput,
   type RlpItem,
@@ -43,7 +43,7 @@ export function decodeAuthorizationList(item: RlpItem | undefined, field: string
 export function authorizationFields(auth: Authorization): RlpInput[] {
   return [
     bigintToBytes(auth.chainId),
-    hexStringToBytes(auth.address),
+    hexToBytes(auth.address),
     bigintToBytes(auth.nonce),
     bigintToBytes(BigInt(auth.yParity)),
     bigintToBytes(auth.r),
@@ -53,7 +53,7 @@ export function authorizationFields(auth: Authorization): RlpInput[] {
 
 /** keccak256(0x05 ‖ rlp([chainId, address, nonce])): what the authority signs. */
 export function authorizationSigningHash(auth: Pick<Authorization, "chainId" | "address" | "nonce">): Uint8Array {
-  const payload = encodeRlp([bigintToBytes(auth.chainId), hexStringToBytes(auth.address), bigintToBytes(auth.nonce)]);
+  const payload = encodeRlp([bigintToBytes(auth.chainId), hexToBytes(auth.address), bigintToBytes(auth.nonce)]);
   const preimage = new Uint8Array(payload.length + 1);
   preimage[0] = AUTHORIZATION_MAGIC;
   preimage.set(payload, 1);

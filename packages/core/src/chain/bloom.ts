@@ -2,8 +2,9 @@
  * Logs bloom (yellow paper §4.3.1): 2048 bits; for the address and each topic of every log, three bits chosen by the
  * low 11 bits of byte pairs (0,1), (2,3), (4,5) of keccak256(value), bit 0 being the last byte's lowest bit.
  */
+
+import { hexToBytes } from "./bytes.ts";
 import { keccak256 } from "./hash.ts";
-import { hexStringToBytes } from "./rlp.ts";
 import type { Hex, Log } from "./types.ts";
 
 export const BLOOM_BYTES = 256;
@@ -25,8 +26,8 @@ export function addToBloom(bloom: Uint8Array, value: Uint8Array): void {
 export function bloomOf(logs: readonly Log[]): Uint8Array {
   const bloom = new Uint8Array(BLOOM_BYTES);
   for (const log of logs) {
-    addToBloom(bloom, hexStringToBytes(log.address));
-    for (const topic of log.topics) addToBloom(bloom, hexStringToBytes(topic));
+    addToBloom(bloom, hexToBytes(log.address));
+    for (const topic of log.topics) addToBloom(bloom, hexToBytes(topic));
   }
   return bloom;
 }
@@ -49,7 +50,7 @@ export function orBloom(...blooms: Uint8Array[]): Uint8Array {
  * filter can skip the block or receipt.
  */
 export function bloomContains(bloom: Uint8Array, value: Uint8Array | Hex): boolean {
-  const hash = keccak256(typeof value === "string" ? hexStringToBytes(value) : value);
+  const hash = keccak256(typeof value === "string" ? hexToBytes(value) : value);
   for (let i = 0; i < 6; i += 2) {
     const bit = (((hash[i] as number) << 8) | (hash[i + 1] as number)) & 2047;
     const byte = bloom[BLOOM_BYTES - 1 - (bit >> 3)] as number;

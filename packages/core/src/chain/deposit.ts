@@ -3,8 +3,8 @@
  * of the portal into `DepositTransaction`s, validated as op-node's `deposit_log.go` does.
  */
 import { MachError } from "../errors.ts";
+import { bigintToFixedBytes, bytesToBigint, hexToBytes } from "./bytes.ts";
 import { keccak256, keccak256Hex } from "./hash.ts";
-import { bigintToFixedBytes, bytesToBigint, hexStringToBytes } from "./rlp.ts";
 import type { Address, DepositTransaction, Hash, Hex } from "./types.ts";
 
 /** A `TransactionDeposited` log that op-node would refuse; derivation of its L1 block fails with it. */
@@ -32,7 +32,7 @@ function sourceHash(domain: DepositSourceDomain, inner: Uint8Array): Hash {
 
 function hashAndIndex(blockHash: Hash, index: bigint): Uint8Array {
   const preimage = new Uint8Array(64);
-  preimage.set(hexStringToBytes(blockHash), 0);
+  preimage.set(hexToBytes(blockHash), 0);
   preimage.set(bigintToFixedBytes(index, 32), 32);
   return keccak256(preimage);
 }

@@ -2,9 +2,10 @@
  * Block header RLP (Prague: the 15 pre-London fields, then baseFeePerGas, withdrawalsRoot, blobGasUsed,
  * excessBlobGas, parentBeaconBlockRoot, requestsHash) and the block hash = keccak256(rlp(header)).
  */
+
+import { bigintToBytes, hexToBytes } from "./bytes.ts";
 import { keccak256, keccak256Hex } from "./hash.ts";
 import {
-  bigintToBytes,
   decodeAddress,
   decodeFixedBytes,
   decodeHash,
@@ -12,7 +13,6 @@ import {
   decodeUint,
   encodeRlp,
   expectBytes,
-  hexStringToBytes,
 } from "./rlp.ts";
 import type { Hash, Header } from "./types.ts";
 
@@ -22,7 +22,7 @@ const T = "types.Header";
 /** RLP encoding of a Prague header. */
 export function encodeHeader(header: Header): Uint8Array {
   const b = bigintToBytes;
-  const h = hexStringToBytes;
+  const h = hexToBytes;
   return encodeRlp([
     h(header.parentHash),
     h(header.ommersHash),

@@ -3,6 +3,7 @@
  *
  *   types.ts          Transaction variants, Receipt, Header, Block, Account
  *   hash.ts           keccak256 (hash-wasm, one reused hasher)
+ *   bytes.ts          hex ⇄ bytes, bigint ⇄ big-endian bytes: the one implementation every folder uses
  *   rlp.ts            strict zero-copy RLP decoder (geth's rules and messages), @ethereumjs/rlp encoder, field codecs
  *   signature.ts      secp256k1 recovery: native libsecp256k1, @noble/curves fallback
  *   transaction.ts    raw bytes → decodeTransaction → Transaction {hash, from, raw} (admission does this once)
@@ -38,6 +39,18 @@ export {
   recoverAuthority,
 } from "./authorization.ts";
 export { addToBloom, BLOOM_BYTES, bloomContains, bloomOf, orBloom, orBloomInto } from "./bloom.ts";
+export {
+  bigintByteLength,
+  bigintToBytes,
+  bigintToFixedBytes,
+  bytesToBigint,
+  bytesToHex,
+  EMPTY_BYTES,
+  equalBytes,
+  hexToBytes,
+  tryHexToBytes,
+  writeBigint,
+} from "./bytes.ts";
 export type { BlockContents, ChainEvents, ChainView, LocatedReceipt, LocatedTransaction } from "./chainView.ts";
 export {
   addressSchema,
@@ -134,18 +147,7 @@ export {
   encodeReceipt,
 } from "./receipt.ts";
 export type { RlpInput, RlpItem } from "./rlp.ts";
-export {
-  bigintToBytes,
-  bigintToFixedBytes,
-  bytesToBigint,
-  bytesToHexString,
-  decodeRlp,
-  encodeRlp,
-  encodeRlpBytes,
-  encodeRlpListOfEncoded,
-  hexStringToBytes,
-  RlpDecodeError,
-} from "./rlp.ts";
+export { decodeRlp, encodeRlp, encodeRlpBytes, encodeRlpListOfEncoded, RlpDecodeError } from "./rlp.ts";
 export {
   isValidSignatureValues,
   publicKeyToAddress,

@@ -4,8 +4,9 @@
  *
  *   outputRoot = keccak256(bytes32(0) ‖ stateRoot ‖ messagePasserStorageRoot ‖ blockHash)
  */
+
+import { hexToBytes } from "./bytes.ts";
 import { keccak256Hex } from "./hash.ts";
-import { hexStringToBytes } from "./rlp.ts";
 import type { Hash } from "./types.ts";
 
 /** Version 0, the only output root version. */
@@ -23,7 +24,7 @@ export interface OutputRootProof {
 export function computeOutputRoot({ stateRoot, messagePasserStorageRoot, blockHash }: OutputRootProof): Hash {
   const preimage = new Uint8Array(128);
   for (const [i, value] of [stateRoot, messagePasserStorageRoot, blockHash].entries()) {
-    const bytes = hexStringToBytes(value);
+    const bytes = hexToBytes(value);
     if (bytes.length !== 32) throw new RangeError(`output root fields are 32 bytes, got ${bytes.length}`);
     preimage.set(bytes, 32 * (i + 1));
   }

@@ -5,19 +5,16 @@
  */
 import { MachError } from "../errors.ts";
 import { bloomOf } from "./bloom.ts";
+import { bigintToBytes, bytesToHex, EMPTY_BYTES, hexToBytes } from "./bytes.ts";
 import {
-  bigintToBytes,
-  bytesToHexString,
   decodeAddress,
   decodeFixedBytes,
   decodeHash,
   decodeRlp,
   decodeUint,
-  EMPTY_BYTES,
   encodeRlp,
   expectBytes,
   expectList,
-  hexStringToBytes,
   RlpDecodeError,
   type RlpInput,
   type RlpItem,
@@ -33,7 +30,7 @@ export type ConsensusReceipt = Pick<
 const STATUS_SUCCESS = Uint8Array.of(1);
 
 export function encodeLog(log: Log): RlpInput {
-  return [hexStringToBytes(log.address), log.topics.map(hexStringToBytes), log.data];
+  return [hexToBytes(log.address), log.topics.map(hexToBytes), log.data];
 }
 
 export function decodeLog(item: RlpItem): Log {
@@ -94,7 +91,7 @@ export function decodeReceipt(raw: Uint8Array): ConsensusReceipt {
   const status = expectBytes(item[0], "receipt status");
   // Pre-Byzantium receipts carried a 32-byte post-state root here; Mach never produces them.
   if (status.length > 1 || (status.length === 1 && status[0] !== 1))
-    throw new RlpDecodeError(`rlp: invalid receipt status ${bytesToHexString(status)}`);
+    throw new RlpDecodeError(`rlp: invalid receipt status ${bytesToHex(status)}`);
   const logs = item[3] as RlpItem;
   if (!Array.isArray(logs)) throw new RlpDecodeError("rlp: expected input list for []*types.Log");
   const receipt = {

@@ -5,6 +5,7 @@
  */
 import { RLP } from "@ethereumjs/rlp";
 import { MachError } from "../errors.ts";
+import { bytesToHex } from "./bytes.ts";
 
 /** A decoded RLP item: a byte string (a view into the input) or a list. */
 export type RlpItem = Uint8Array | RlpItem[];
@@ -118,9 +119,7 @@ export function decodeUint(item: RlpItem | undefined, field: string, maxBytes = 
     for (let i = 0; i < n; i++) v = v * 256 + (bytes[i] as number);
     return BigInt(v);
   }
-  let hex = "0x";
-  for (let i = 0; i < n; i++) hex += HEX_BYTES[bytes[i] as number];
-  return BigInt(hex);
+  return BigInt(bytesToHex(bytes));
 }
 
 /** A canonical unsigned integer that fits a JS number (≤ 6 bytes, e.g. a yParity or a log index). */
@@ -137,7 +136,7 @@ export function decodeFixedBytes(item: RlpItem | undefined, size: number, field:
 
 /** 20 bytes as lowercase 0x-hex. */
 export function decodeAddress(item: RlpItem | undefined, field: string): `0x${string}` {
-  return bytesToHexString(decodeFixedBytes(item, 20, field));
+  return bytesToHex(decodeFixedBytes(item, 20, field));
 }
 
 /** 20 bytes, or the empty string for "no address" (contract creation). */
@@ -148,71 +147,8 @@ export function decodeOptionalAddress(item: RlpItem | undefined, field: string):
 }
 
 export function decodeHash(item: RlpItem | undefined, field: string): `0x${string}` {
-  return bytesToHexString(decodeFixedBytes(item, 32, field));
+  return bytesToHex(decodeFixedBytes(item, 32, field));
 }
-
-const HEX_BYTES = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
-
-export function bytesToHexString(bytes: Uint8Array): `0x${string}` {
-  let hex = "0x";
-  for (let i = 0; i < bytes.length; i++) hex += HEX_BYTES[bytes[i] as number];
-  return hex as `0x${string}`;
-}
-
-const HEX_VALUES = (() => {
-  const table = new Int8Array(128).fill(-1);
-  for (let i = 0; i < 10; i++) table[48 + i] = i;
-  for (let i = 0; i < 6; i++) {
-    table[65 + i] = 10 + i;
-    table[97 + i] = 10 + i;
-  }
-  return table;
-})();
-
-/** Lowercase or uppercase 0x-hex (even length) to bytes. */
-export function hexStringToBytes(hex: string): Uint8Array {
-  const n = (hex.length - 2) / 2;
-  if (hex.charCodeAt(0) !== 48 || hex.charCodeAt(1) !== 120 || !Number.isInteger(n))
-    throw new MachError(`invalid hex string: ${hex.slice(0, 16)}`);
-  const out = new Uint8Array(n);
-  for (let i = 0, j = 2; i < n; i++, j += 2) {
-    const hi = HEX_VALUES[hex.charCodeAt(j)] ?? -1;
-    const lo = HEX_VALUES[hex.charCodeAt(j + 1)] ?? -1;
-    if (hi < 0 || lo < 0) throw new MachError(`invalid hex string: ${hex.slice(0, 16)}`);
-    out[i] = (hi << 4) | lo;
-  }
-  return out;
-}
-
-/** Minimal big-endian bytes of a non-negative integer (0 → empty), as RLP encodes integers. */
-export function bigintToBytes(value: bigint): Uint8Array {
-  if (value < 0n) throw new MachError(`cannot encode negative integer ${value}`);
-  if (value === 0n) return EMPTY_BYTES;
-  if (value < 256n) return Uint8Array.of(Number(value));
-  let hex = value.toString(16);
-  if (hex.length % 2 === 1) hex = `0${hex}`;
-  return hexStringToBytes(`0x${hex}`);
-}
-
-/** Big-endian bytes to an unsigned integer (no canonicality checks). */
-export function bytesToBigint(bytes: Uint8Array): bigint {
-  if (bytes.length === 0) return 0n;
-  return BigInt(bytesToHexString(bytes));
-}
-
-/** `value` as exactly `size` big-endian bytes. */
-export function bigintToFixedBytes(value: bigint, size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let v = value;
-  for (let i = size - 1; i >= 0 && v > 0n; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  if (v > 0n) throw new MachError(`integer ${value} does not fit in ${size} bytes`);
-  return out;
-}
-
-export const EMPTY_BYTES: Uint8Array = new Uint8Array(0);
 
 // ---- encoding from parts (the trie builds nodes from already-encoded children) ----
 

@@ -6,8 +6,8 @@
  */
 import { createRequire } from "node:module";
 import { secp256k1 as nobleSecp256k1 } from "@noble/curves/secp256k1.js";
+import { bigintToFixedBytes, bytesToBigint, bytesToHex } from "./bytes.ts";
 import { keccak256 } from "./hash.ts";
-import { bigintToFixedBytes, bytesToBigint, bytesToHexString } from "./rlp.ts";
 import type { Address } from "./types.ts";
 
 /** Order of the secp256k1 group. */
@@ -76,5 +76,5 @@ export function recoverAddress(msgHash: Uint8Array, r: bigint, s: bigint, yParit
 
 /** Address of a 64-byte uncompressed public key. */
 export function publicKeyToAddress(publicKey: Uint8Array): Address {
-  return bytesToHexString(keccak256(publicKey).subarray(12));
+  return bytesToHex(keccak256(publicKey).subarray(12));
 }

@@ -6,19 +6,17 @@
  */
 import { TransactionRejectedError } from "../errors.ts";
 import { authorizationFields, decodeAuthorizationList } from "./authorization.ts";
+import { bigintToBytes, EMPTY_BYTES, hexToBytes } from "./bytes.ts";
 import { keccak256, keccak256Hex } from "./hash.ts";
 import {
-  bigintToBytes,
   decodeAddress,
   decodeHash,
   decodeOptionalAddress,
   decodeRlp,
   decodeUint,
-  EMPTY_BYTES,
   encodeRlp,
   expectBytes,
   expectList,
-  hexStringToBytes,
   RlpDecodeError,
   type RlpInput,
   type RlpItem,
@@ -288,11 +286,11 @@ function decodeAccessList(item: RlpItem | undefined, t: string): AccessList {
 // ---------------------------------------------------------------- encoding
 
 function optionalAddress(address: Address | null): Uint8Array {
-  return address === null ? EMPTY_BYTES : hexStringToBytes(address);
+  return address === null ? EMPTY_BYTES : hexToBytes(address);
 }
 
 export function accessListFields(accessList: AccessList): RlpInput[] {
-  return accessList.map((item) => [hexStringToBytes(item.address), item.storageKeys.map(hexStringToBytes)]);
+  return accessList.map((item) => [hexToBytes(item.address), item.storageKeys.map(hexToBytes)]);
 }
 
 /** The RLP list of a transaction's fields without signature (legacy: without v, r, s and the EIP-155 suffix). */
@@ -342,8 +340,8 @@ function unsignedFields(tx: SignableTransaction): RlpInput[] {
 
 function depositFields(tx: DepositTransaction): RlpInput[] {
   return [
-    hexStringToBytes(tx.sourceHash),
-    hexStringToBytes(tx.from),
+    hexToBytes(tx.sourceHash),
+    hexToBytes(tx.from),
     optionalAddress(tx.to),
     bigintToBytes(tx.mint),
     bigintToBytes(tx.value),

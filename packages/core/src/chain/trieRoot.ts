@@ -5,15 +5,12 @@
  * is the general form (state and storage tries, keys already hashed and sorted).
  */
 import { MachError } from "../errors.ts";
+import { bigintToBytes, bytesToHex, EMPTY_BYTES, hexToBytes } from "./bytes.ts";
 import { EMPTY_TRIE_ROOT } from "./constants.ts";
 import { keccak256 } from "./hash.ts";
 import {
-  bigintToBytes,
-  bytesToHexString,
-  EMPTY_BYTES,
   encodeRlpBytes,
   encodeRlpListOfEncoded,
-  hexStringToBytes,
   rlpBytesLength,
   rlpHeaderLength,
   writeRlpBytes,
@@ -138,21 +135,21 @@ export function trieRootFromSorted(entries: readonly TrieEntry[]): Uint8Array {
   if (entries.length === 0) return EMPTY_ROOT_BYTES;
   for (let i = 0; i < entries.length; i++) {
     const [key, value] = entries[i] as TrieEntry;
-    if (value.length === 0) throw new MachError("trie entry with an empty value", { details: bytesToHexString(key) });
+    if (value.length === 0) throw new MachError("trie entry with an empty value", { details: bytesToHex(key) });
     if (i > 0 && compareBytes((entries[i - 1] as TrieEntry)[0], key) >= 0)
       throw new MachError("trie keys not strictly ascending", { details: `at index ${i}` });
   }
   return keccak256(buildNode(entries, 0, entries.length, 0));
 }
 
-const EMPTY_ROOT_BYTES = hexStringToBytes(EMPTY_TRIE_ROOT);
+const EMPTY_ROOT_BYTES = hexToBytes(EMPTY_TRIE_ROOT);
 
 /**
  * Root of the trie mapping rlp(i) → values[i]: transactionsRoot (values = raw txs), receiptsRoot (consensus receipt
  * encodings), withdrawalsRoot.
  */
 export function orderedTrieRoot(values: readonly Uint8Array[]): Hash {
-  return bytesToHexString(orderedTrieRootBytes(values));
+  return bytesToHex(orderedTrieRootBytes(values));
 }
 
 export function orderedTrieRootBytes(values: readonly Uint8Array[]): Uint8Array {

@@ -3,8 +3,9 @@
  * sequencer's `StateDiffRecorder`), every KECCAK256 of a 64-byte `address ‖ slot` input is reported, so the diff
  * ships `(holder, base slot)` instead of a 32-byte storage key (ERC-20 balances, allowances).
  */
+
+import { bytesToBigint, bytesToHex } from "../chain/bytes.ts";
 import { keccak256 } from "../chain/hash.ts";
-import { bytesToBigint, bytesToHexString } from "../chain/rlp.ts";
 import type { Address, Hash } from "../chain/types.ts";
 import type { StateWriter } from "../state/types.ts";
 
@@ -37,8 +38,8 @@ export function createPreimageNotingKeccak(): {
       const hash = keccak256(data);
       if (sink !== undefined && data.length === 64 && isAddressWord(data)) {
         sink.noteMappingSlot(
-          bytesToHexString(hash),
-          bytesToHexString(data.subarray(12, 32)) as Address,
+          bytesToHex(hash),
+          bytesToHex(data.subarray(12, 32)) as Address,
           bytesToBigint(data.subarray(32, 64)),
         );
       }

@@ -21,11 +21,11 @@
  * Decoding validates every length and rejects duplicates and trailing bytes with `StateDiffDecodeError`.
  */
 
+import { bigintByteLength, bytesToBigint, bytesToHex, hexToBytes, writeBigint } from "../chain/bytes.ts";
 import { KECCAK_EMPTY } from "../chain/constants.ts";
 import { keccak256Hex } from "../chain/hash.ts";
 import type { AccountDiff, StateDiff } from "../chain/stateDiff.ts";
 import type { Address, Hash } from "../chain/types.ts";
-import { bigintByteLength, bytesToBigint, bytesToHex, hexToBytes, writeBigint } from "./bytes.ts";
 import { StateDiffDecodeError } from "./errors.ts";
 
 export const STATE_DIFF_VERSION = 1;

@@ -1,8 +1,8 @@
 /** The genesis world state from an allocation (geth's genesis `alloc`), committed so its `stateRoot` is final. */
 
+import { hexToBytes } from "../chain/bytes.ts";
 import { KECCAK_EMPTY } from "../chain/constants.ts";
 import type { Address, Hash, Hex } from "../chain/types.ts";
-import { hexToBytes } from "./bytes.ts";
 import { WorldState } from "./worldState.ts";
 
 /** One allocated account; quantities as bigint or 0x-hex (as genesis JSON has them). */

@@ -4,11 +4,11 @@
  * writes reach the world state (`toStateDiff()` → `applyStateDiff`, or `flushInto`).
  */
 
+import { EMPTY_BYTES, hexToBytes } from "../chain/bytes.ts";
 import { KECCAK_EMPTY } from "../chain/constants.ts";
 import { keccak256Hex } from "../chain/hash.ts";
 import type { AccountDiff, StateDiff } from "../chain/stateDiff.ts";
 import type { Account, Address, Hash, Hex } from "../chain/types.ts";
-import { EMPTY_BYTES, hexToBytes } from "./bytes.ts";
 import { applyStateDiff } from "./diff.ts";
 import { StateError } from "./errors.ts";
 import type { StateReader, StateWriter, StorageEnumerable } from "./types.ts";

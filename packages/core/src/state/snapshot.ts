@@ -10,9 +10,9 @@
  *   slots   = count:varint (key:32 value:int)*       int = length:u8(1..32) big-endian without leading zeros
  */
 
+import { bigintByteLength, bytesToBigint, bytesToHex, hexToBytes, writeBigint } from "../chain/bytes.ts";
 import { KECCAK_EMPTY } from "../chain/constants.ts";
 import type { Address, Hash } from "../chain/types.ts";
-import { bigintByteLength, bytesToBigint, bytesToHex, hexToBytes, writeBigint } from "./bytes.ts";
 import { SnapshotDecodeError } from "./errors.ts";
 import { WorldState } from "./worldState.ts";
 

@@ -4,10 +4,10 @@
  * dirty keys into the storage tries, then the account trie, and returns the new state root. Reads never touch a trie.
  */
 
+import { bytesToHex, EMPTY_BYTES, hexToBytes } from "../chain/bytes.ts";
 import { EMPTY_TRIE_ROOT, KECCAK_EMPTY } from "../chain/constants.ts";
 import { keccak256, keccak256Hex } from "../chain/hash.ts";
 import type { Account, Address, Hash } from "../chain/types.ts";
-import { bytesToHex, EMPTY_BYTES, hexToBytes } from "./bytes.ts";
 import { ACCOUNT_LEAF_CODEC, type AccountLeaf, STORAGE_LEAF_CODEC } from "./trie/leaves.ts";
 import { MerkleTrie } from "./trie/trie.ts";
 import type { StateWriter, StorageEnumerable } from "./types.ts";

@@ -3,9 +3,9 @@ import { describe, it } from "node:test";
 import { createMPT, verifyMerkleProof } from "@ethereumjs/mpt";
 import { RLP } from "@ethereumjs/rlp";
 import { bigIntToUnpaddedBytes, hexToBytes } from "@ethereumjs/util";
+import { bytesToHex } from "../../src/chain/bytes.ts";
 import { EMPTY_TRIE_ROOT, KECCAK_EMPTY } from "../../src/chain/constants.ts";
 import { keccak256Hex } from "../../src/chain/hash.ts";
-import { bytesToHex } from "../../src/state/bytes.ts";
 import { WorldState } from "../../src/state/worldState.ts";
 import { address, prng, randomWrite, referenceStateRoot, slot } from "./fixtures.ts";
 

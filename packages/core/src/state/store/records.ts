@@ -3,22 +3,13 @@
  * throughout; transactions are kept as their canonical raw bytes with the recovered sender beside them, so reading
  * the store back never re-runs signature recovery (the store is trusted: it only holds what this node admitted).
  */
+
+import { bigintToBytes, bytesToBigint, bytesToHex, hexToBytes } from "../../chain/bytes.ts";
 import { keccak256Hex } from "../../chain/hash.ts";
 import { decodeHeader, encodeHeader, hashHeader } from "../../chain/header.ts";
 import type { MiniBlock } from "../../chain/miniBlock.ts";
 import { decodeReceipt, encodeReceipt } from "../../chain/receipt.ts";
-import {
-  bigintToBytes,
-  bytesToBigint,
-  bytesToHexString,
-  decodeRlp,
-  encodeRlp,
-  expectBytes,
-  hexStringToBytes,
-  RlpDecodeError,
-  type RlpInput,
-  type RlpItem,
-} from "../../chain/rlp.ts";
+import { decodeRlp, encodeRlp, expectBytes, RlpDecodeError, type RlpInput, type RlpItem } from "../../chain/rlp.ts";
 import { decodeTransactionBody } from "../../chain/transaction.ts";
 import type { Address, Block, Hash, Receipt, Transaction } from "../../chain/types.ts";
 import { MachError } from "../../errors.ts";
@@ -60,7 +51,7 @@ function checkVersion(fields: RlpItem[], what: string): void {
 }
 
 function encodeStoredTransaction(tx: Transaction): RlpInput {
-  return [tx.raw, hexStringToBytes(tx.from)];
+  return [tx.raw, hexToBytes(tx.from)];
 }
 function decodeStoredTransaction(item: RlpItem): Transaction {
   const [raw, from] = list(item, "transaction");
@@ -70,7 +61,7 @@ function decodeStoredTransaction(item: RlpItem): Transaction {
     ...body,
     raw: rawBytes,
     hash: keccak256Hex(rawBytes),
-    from: bytesToHexString(expectBytes(from, "from")) as Address,
+    from: bytesToHex(expectBytes(from, "from")) as Address,
   };
 }
 
@@ -79,7 +70,7 @@ function encodeStoredReceipt(receipt: Receipt): RlpInput {
     encodeReceipt(receipt),
     bigintToBytes(receipt.gasUsed),
     bigintToBytes(receipt.effectiveGasPrice),
-    receipt.contractAddress ? hexStringToBytes(receipt.contractAddress) : new Uint8Array(0),
+    receipt.contractAddress ? hexToBytes(receipt.contractAddress) : new Uint8Array(0),
     bigintToBytes(receipt.l1Fee),
     bigintToBytes(receipt.l1GasUsed),
     bigintToBytes(receipt.l1GasPrice),
@@ -93,7 +84,7 @@ function decodeStoredReceipt(item: RlpItem): Receipt {
     ...consensus,
     gasUsed: uint(f[1], "receipt.gasUsed"),
     effectiveGasPrice: uint(f[2], "receipt.effectiveGasPrice"),
-    contractAddress: contract.length === 0 ? null : (bytesToHexString(contract) as Address),
+    contractAddress: contract.length === 0 ? null : (bytesToHex(contract) as Address),
     l1Fee: uint(f[4], "receipt.l1Fee"),
     l1GasUsed: uint(f[5], "receipt.l1GasUsed"),
     l1GasPrice: uint(f[6], "receipt.l1GasPrice"),
@@ -144,8 +135,8 @@ export function encodeMiniBlockRecord(miniBlock: MiniBlock): Uint8Array {
     miniBlock.receipts.map(encodeStoredReceipt),
     bigintToBytes(BigInt(miniBlock.firstTransactionIndex)),
     bigintToBytes(BigInt(miniBlock.firstLogIndex)),
-    hexStringToBytes(miniBlock.transactionsRoot),
-    hexStringToBytes(miniBlock.receiptsRoot),
+    hexToBytes(miniBlock.transactionsRoot),
+    hexToBytes(miniBlock.receiptsRoot),
     encodeStateDiff(miniBlock.stateDiff),
   ]);
 }
@@ -163,8 +154,8 @@ export function decodeMiniBlockRecord(bytes: Uint8Array): MiniBlock {
     receipts: list(f[8], "miniBlock.receipts").map(decodeStoredReceipt),
     firstTransactionIndex: small(f[9], "miniBlock.firstTransactionIndex"),
     firstLogIndex: small(f[10], "miniBlock.firstLogIndex"),
-    transactionsRoot: bytesToHexString(expectBytes(f[11], "miniBlock.transactionsRoot")) as Hash,
-    receiptsRoot: bytesToHexString(expectBytes(f[12], "miniBlock.receiptsRoot")) as Hash,
+    transactionsRoot: bytesToHex(expectBytes(f[11], "miniBlock.transactionsRoot")) as Hash,
+    receiptsRoot: bytesToHex(expectBytes(f[12], "miniBlock.receiptsRoot")) as Hash,
     stateDiff: nested("miniBlock.stateDiff", () => decodeStateDiff(expectBytes(f[13], "miniBlock.stateDiff"))),
   };
 }

@@ -3,9 +3,9 @@
  * slot is rlp(value) with the value's leading zero bytes trimmed. Hand-written RLP: these run once per touched key.
  */
 
+import { bigintByteLength, hexToBytes, writeBigint } from "../../chain/bytes.ts";
 import { KECCAK_EMPTY } from "../../chain/constants.ts";
 import type { Account, Hash } from "../../chain/types.ts";
-import { bigintByteLength, hexToBytes, writeBigint } from "../bytes.ts";
 import type { LeafCodec } from "./node.ts";
 
 const KECCAK_EMPTY_BYTES = hexToBytes(KECCAK_EMPTY);

@@ -3,10 +3,11 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { hexToBytes } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { bigintToBytes } from "../../../src/chain/bytes.ts";
 import { EMPTY_TRIE_ROOT, KECCAK_EMPTY } from "../../../src/chain/constants.ts";
 import { hashHeader } from "../../../src/chain/header.ts";
 import type { MiniBlock } from "../../../src/chain/miniBlock.ts";
-import { bigintToBytes, decodeRlp, encodeRlp, RlpDecodeError, type RlpItem } from "../../../src/chain/rlp.ts";
+import { decodeRlp, encodeRlp, RlpDecodeError, type RlpItem } from "../../../src/chain/rlp.ts";
 import { buildTransaction, decodeTransaction } from "../../../src/chain/transaction.ts";
 import type { Address, Block, Hash, Header, Receipt, Transaction } from "../../../src/chain/types.ts";
 import {

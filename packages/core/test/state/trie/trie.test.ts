@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createMPT, verifyMerkleProof } from "@ethereumjs/mpt";
 import fc from "fast-check";
+import { bytesToHex } from "../../../src/chain/bytes.ts";
 import { EMPTY_TRIE_ROOT } from "../../../src/chain/constants.ts";
 import { keccak256 } from "../../../src/chain/hash.ts";
-import { bytesToHex } from "../../../src/state/bytes.ts";
 import { MerkleTrie } from "../../../src/state/trie/trie.ts";
 
 /** A deterministic PRNG (mulberry32) so random suites replay identically. */

@@ -1,9 +1,10 @@
 /**
- * Byte conversions for the state hot path: hex keys (addresses, slots, hashes) to bytes and back, and minimal
- * big-endian encodings of bigints. Hand-written because viem's general-purpose versions validate and allocate more
- * than a loop over 1M accounts can afford.
+ * Byte conversions, one implementation for all of Mach: hex (addresses, slots, hashes, data) to bytes and back, and
+ * minimal or fixed-width big-endian encodings of bigints. Hand-written because viem's general-purpose versions
+ * validate and allocate more than the hot paths (codecs, the state over 1M accounts, RLP) can afford.
  */
-import type { Hex } from "../chain/types.ts";
+import { MachError } from "../errors.ts";
+import type { Hex } from "./types.ts";
 
 const HEX_VALUE = new Int8Array(128).fill(-1);
 for (let i = 0; i < 10; i++) HEX_VALUE[48 + i] = i;
@@ -32,10 +33,10 @@ export function tryHexToBytes(hex: string): Uint8Array | undefined {
   return out;
 }
 
-/** Parses 0x-prefixed hex; throws a TypeError on malformed input (keys reaching state are validated upstream). */
+/** Parses 0x-prefixed hex (either case, even length); throws a MachError on malformed input. */
 export function hexToBytes(hex: string): Uint8Array {
   const out = tryHexToBytes(hex);
-  if (out === undefined) throw new TypeError(`invalid hex: ${hex.slice(0, 80)}`);
+  if (out === undefined) throw new MachError(`invalid hex string: ${hex.slice(0, 80)}`);
   return out;
 }
 
@@ -88,8 +89,9 @@ export function writeBigint(out: Uint8Array, offset: number, value: bigint, leng
   }
 }
 
-/** Minimal big-endian bytes of a non-negative bigint (empty for 0n). */
+/** Minimal big-endian bytes of a non-negative bigint (empty for 0n), as RLP encodes integers. */
 export function bigintToBytes(value: bigint): Uint8Array {
+  if (value < 0n) throw new MachError(`cannot encode negative integer ${value}`);
   const length = bigintByteLength(value);
   const out = new Uint8Array(length);
   writeBigint(out, 0, value, length);
@@ -113,4 +115,16 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (length !== b.length) return false;
   for (let i = 0; i < length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** `value` as exactly `size` big-endian bytes. */
+export function bigintToFixedBytes(value: bigint, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let v = value;
+  for (let i = size - 1; i >= 0 && v > 0n; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  if (v > 0n) throw new MachError(`integer ${value} does not fit in ${size} bytes`);
+  return out;
 }

@@ -21,6 +21,7 @@ import {
   l2ToL1MessagePasserDeployedBytecode,
   predeploys,
 } from "../generated/index.ts";
+import { feeSizedL1BlockInfoArbitrary, l1BlockInfoArbitrary } from "../test-helpers/l1Info.ts";
 import {
   buildMessagePasserStorage,
   firstWithdrawalNonce,
@@ -74,25 +75,6 @@ function referenceL1BlockStorage(v: L1Values): Map<bigint, bigint> {
   ]);
 }
 
-const uint = (bits: number) => fc.bigInt({ min: 0n, max: (1n << BigInt(bits)) - 1n });
-/** Any L1 info the deposit can carry; fee-sized values half the time, so fees are not always astronomic. */
-const l1Info: fc.Arbitrary<L1Values> = fc.record({
-  baseFeeScalar: fc.integer({ min: 0, max: 0xffff_ffff }),
-  blobBaseFeeScalar: fc.integer({ min: 0, max: 0xffff_ffff }),
-  sequenceNumber: uint(64),
-  timestamp: uint(64),
-  number: uint(64),
-  basefee: fc.oneof(uint(64), uint(256)),
-  blobBaseFee: fc.oneof(uint(64), uint(256)),
-  hash: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => bytesToHex(b)),
-  batcherHash: fc
-    .uint8Array({ minLength: 20, maxLength: 20 })
-    .map((b) => `0x${"00".repeat(12)}${bytesToHex(b).slice(2)}` as Hex),
-});
-/** Fee parameters whose products stay inside uint256, as on any real chain (the contract reverts on overflow). */
-const feeSizedL1Info: fc.Arbitrary<L1Values> = fc
-  .tuple(l1Info, uint(100), uint(100))
-  .map(([info, basefee, blobBaseFee]) => ({ ...info, basefee, blobBaseFee }));
 /** Transaction-like bytes: runs of zeros and non-zeros. */
 const txBytes = fc
   .array(fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 255 })), { maxLength: 400 })
@@ -288,8 +270,7 @@ describe("L2 predeploys", async () => {
   it("stores what encodeL1BlockInfoEcotone encodes, in OP's slots, and the library reads the fee back", async () => {
     await fresh();
     await fc.assert(
-      fc.asyncProperty(l1Info, async (generated) => {
-        const info: L1Values = { ...generated };
+      fc.asyncProperty(l1BlockInfoArbitrary, async (info) => {
         const data = encodeL1BlockInfoEcotone(info);
         assert.equal(data, setL1BlockValuesCalldata(info));
         assert.deepEqual(decodeL1BlockInfoEcotone(data), info);
@@ -328,15 +309,19 @@ describe("L2 predeploys", async () => {
   it("charges in GasPriceOracle.getL1Fee exactly what gasPriceOracleL1Fee computes", async () => {
     await fresh();
     await fc.assert(
-      fc.asyncProperty(feeSizedL1Info, fc.array(txBytes, { minLength: 1, maxLength: 4 }), async (info, txs) => {
-        await depositor.sendTransaction({ to: l1Block.address, data: encodeL1BlockInfoEcotone(info) });
-        const parameters: EcotoneL1FeeParameters = ecotoneL1FeeParametersOf(info);
-        for (const data of txs) {
-          assert.equal(await oracle.read.getL1Fee([data]), gasPriceOracleL1Fee(data, parameters));
-          assert.equal(await oracle.read.getL1Fee([data]), referenceL1Fee(data, info));
-          assert.equal(await oracle.read.getL1GasUsed([data]), gasPriceOracleL1GasUsed(data));
-        }
-      }),
+      fc.asyncProperty(
+        feeSizedL1BlockInfoArbitrary,
+        fc.array(txBytes, { minLength: 1, maxLength: 4 }),
+        async (info, txs) => {
+          await depositor.sendTransaction({ to: l1Block.address, data: encodeL1BlockInfoEcotone(info) });
+          const parameters: EcotoneL1FeeParameters = ecotoneL1FeeParametersOf(info);
+          for (const data of txs) {
+            assert.equal(await oracle.read.getL1Fee([data]), gasPriceOracleL1Fee(data, parameters));
+            assert.equal(await oracle.read.getL1Fee([data]), referenceL1Fee(data, info));
+            assert.equal(await oracle.read.getL1GasUsed([data]), gasPriceOracleL1GasUsed(data));
+          }
+        },
+      ),
       { seed: 12, numRuns: 25 },
     );
   });

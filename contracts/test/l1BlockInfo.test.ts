@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { bytesToHex, type Hex, size } from "viem";
+import { type Hex, size } from "viem";
 import {
   decodeL1BlockInfoEcotone,
   encodeL1BlockInfoEcotone,
@@ -12,22 +12,7 @@ import {
   type L1BlockInfoEcotone,
   SET_L1_BLOCK_VALUES_ECOTONE_SELECTOR,
 } from "../generated/index.ts";
-
-const word = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b): Hex => bytesToHex(b));
-const uint = (bits: number) => fc.bigInt({ min: 0n, max: (1n << BigInt(bits)) - 1n });
-const info: fc.Arbitrary<L1BlockInfoEcotone> = fc
-  .record({
-    baseFeeScalar: fc.integer({ min: 0, max: 0xffff_ffff }),
-    blobBaseFeeScalar: fc.integer({ min: 0, max: 0xffff_ffff }),
-    sequenceNumber: uint(64),
-    timestamp: uint(64),
-    number: uint(64),
-    basefee: uint(256),
-    blobBaseFee: uint(256),
-    hash: word,
-    batcherHash: word,
-  })
-  .map((generated) => ({ ...generated }));
+import { l1BlockInfoArbitrary } from "../test-helpers/l1Info.ts";
 
 const sample: L1BlockInfoEcotone = {
   baseFeeScalar: 1368,
@@ -44,7 +29,7 @@ const sample: L1BlockInfoEcotone = {
 describe("L1-info deposit calldata (Ecotone)", () => {
   it("round-trips every value the fields can hold, always 164 bytes after 0x440a5e20", () => {
     fc.assert(
-      fc.property(info, (value) => {
+      fc.property(l1BlockInfoArbitrary, (value) => {
         const data = encodeL1BlockInfoEcotone(value);
         assert.equal(size(data), L1_BLOCK_INFO_ECOTONE_BYTES);
         assert.ok(data.startsWith(SET_L1_BLOCK_VALUES_ECOTONE_SELECTOR));

@@ -12,23 +12,26 @@
  *   proposer.ts      output root → `MachOutputGame` via `DisputeGameFactory.create`: `proposeOutput`,
  *                    `createOutputProposer`
  *   attestation.ts   provers: `signOutputAttestation`, `encodeAttestationProof`, `submitAttestation`;
- *                    game life: `getOutputGame`, `resolveOutputGame`, `challengeOutputGame`,
- *                    `proveOutputChallenge`
+ *                    game life: `getOutputGame`, `resolveOutputGame`, `challengeOutputGame` (with evidence),
+ *                    `claimOutputGameCredit`
+ *   systemConfig.ts  SystemConfig reads: `getSystemConfig` (sequencer signer, Ecotone fee scalars, batcher, gas limit
+ *                    at an L1 block), `getSystemConfigUpdates` (its `ConfigUpdate` log, decoded)
  *
  * Data flow: batcher ─recordBatch→ BatchInbox ─readBatchRecords→ derivation; Portal deposits ─watchDeposits→
- * sequencer; proposer ─proposeOutput→ game ←submitAttestation─ provers; resolveOutputGame → Portal withdrawals.
+ * sequencer; SystemConfig ─getSystemConfig→ sequencer (L1-info deposit) and replicas (signer); proposer
+ * ─proposeOutput→ game ←submitAttestation─ provers; resolveOutputGame → Portal withdrawals.
  */
 
 export {
   type AttestationDomain,
   challengeOutputGame,
+  claimOutputGameCredit,
   encodeAttestationProof,
   getOutputGame,
   type L1Write,
   type OutputAttestation,
   type OutputGameState,
   type OutputGameStatus,
-  proveOutputChallenge,
   recoverOutputAttestationSigner,
   resolveOutputGame,
   type SignedOutputAttestation,
@@ -88,4 +91,15 @@ export {
   type ProposeOutputParameters,
   proposeOutput,
 } from "./proposer.ts";
+export {
+  decodeSystemConfigUpdate,
+  type GetSystemConfigParameters,
+  type GetSystemConfigUpdatesParameters,
+  getSystemConfig,
+  getSystemConfigUpdates,
+  type SystemConfigChange,
+  type SystemConfigState,
+  type SystemConfigUpdate,
+  type UpdateLocation,
+} from "./systemConfig.ts";
 export { type L1WalletClient, type WriteContractParameters, writeContractAndWait } from "./write.ts";

@@ -11,6 +11,7 @@ import type { BatchRecord, BatchRecorder, BatchRecording, DaProviderName } from 
 import { type Address, bytesToHex, type Hash, type Hex, hexToBytes, keccak256, type PublicClient } from "viem";
 import { decodeBatchPointers, encodeBatchPointers } from "./batchPointers.ts";
 import { SettlementError, toSettlementError } from "./errors.ts";
+import { byL1Position } from "./l1Order.ts";
 import { type L1WalletClient, writeContractAndWait } from "./write.ts";
 
 export interface CreateBatchInboxRecorderParameters {
@@ -196,7 +197,5 @@ export async function readBatchRecords({
         logIndex: log.logIndex,
       };
     })
-    .sort((a, b) =>
-      a.l1BlockNumber === b.l1BlockNumber ? a.logIndex - b.logIndex : a.l1BlockNumber < b.l1BlockNumber ? -1 : 1,
-    );
+    .sort(byL1Position);
 }

@@ -7,6 +7,7 @@
  *   batchPointers.ts the versioned list of per-frame DA pointers a batch records in BatchInbox
  *   batchInbox.ts    batcher → L1: `createBatchInboxRecorder` (core's `BatchRecorder` port);
  *                    L1 → derivation: `readBatchRecords`
+ *   l1Order.ts       the L1 order (block, log index) every log reader sorts by
  *   deposits.ts      Portal `TransactionDeposited` → core `DepositTransaction`: `getDeposits`, `watchDeposits`
  *   outputRoot.ts    `computeOutputRoot` (version 0)
  *   proposer.ts      output root → `MachOutputGame` via `DisputeGameFactory.create`: `proposeOutput`,

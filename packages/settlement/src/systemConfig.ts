@@ -10,6 +10,7 @@
 import { batcherFromHash, systemConfigAbi, systemConfigUpdateTypes } from "@mach/contracts";
 import { type Address, decodeAbiParameters, getAddress, type Hash, type PublicClient } from "viem";
 import { SettlementError, toSettlementError } from "./errors.ts";
+import { byL1Position } from "./l1Order.ts";
 
 export interface SystemConfigState {
   /** The sequencer's signing address (`unsafeBlockSigner()`). */
@@ -104,9 +105,7 @@ export async function getSystemConfigUpdates({
       const where = { l1BlockNumber: log.blockNumber, l1BlockHash: log.blockHash, logIndex: log.logIndex };
       return { ...where, ...decodeSystemConfigUpdate(log.args.version, log.args.updateType, log.args.data) };
     })
-    .sort((a, b) =>
-      a.l1BlockNumber === b.l1BlockNumber ? a.logIndex - b.logIndex : a.l1BlockNumber < b.l1BlockNumber ? -1 : 1,
-    );
+    .sort(byL1Position);
 }
 
 function readLogs(publicClient: PublicClient, address: Address, fromBlock: bigint, toBlock: bigint) {

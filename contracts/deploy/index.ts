@@ -1,10 +1,11 @@
 // Deploys Mach's L1 settlement contracts with plain viem clients, so the same code runs from tests (Hardhat's
 // in-process network) and from the devnet (a `hardhat node` it started, fresh or forking an L1 RPC URL).
 //
-// Order: ProverRegistry → QuorumOutputVerifier → DisputeGameFactory → MachOutputGame implementation (registered
-// with its init bond) → Portal → BatchInbox (+ DevnetDACertVerifier for EigenDA when asked) → Multicall3 at its
-// canonical address when the chain has no code there (via `hardhat_setCode`). The deployer owns the factory,
-// registry and inbox; the guardian defaults to the deployer.
+// Order: SystemConfig → ProverRegistry → QuorumOutputVerifier → DisputeGameFactory → MachOutputGame implementation
+// (registered with its init bond) → Portal → BatchInbox (batcher from SystemConfig; + DevnetDACertVerifier for
+// EigenDA when asked) → Multicall3 at its canonical address when the chain has no code there (via
+// `hardhat_setCode`). The deployer owns the system config, factory, registry and inbox; the guardian, the proposer
+// and the unsafe block signer default to the deployer.
 import {
   type Account,
   type Address,
@@ -34,13 +35,22 @@ import {
   proverRegistryBytecode,
   quorumOutputVerifierAbi,
   quorumOutputVerifierBytecode,
+  systemConfigAbi,
+  systemConfigBytecode,
 } from "../generated/index.ts";
 
 export type MachL1DeployConfig = {
   /** Chain id of the L2, part of every prover attestation. */
   l2ChainId: bigint;
-  /** Account allowed to post the L1 record of batches. */
+  /** Account allowed to post the L1 record of batches (`SystemConfig.batcherHash`). */
   batcher: Address;
+  /** The sequencer's signing address (`SystemConfig.unsafeBlockSigner`); defaults to the deployer. */
+  unsafeBlockSigner?: Address;
+  /** Ecotone L1 data-fee scalars (`SystemConfig.basefeeScalar` / `blobbasefeeScalar`, 6 decimals). */
+  basefeeScalar?: number;
+  blobbasefeeScalar?: number;
+  /** L2 block gas limit (`SystemConfig.gasLimit`). */
+  l2GasLimit?: bigint;
   /** Prover signing addresses registered at deployment. */
   provers: readonly Address[];
   /** Distinct prover attestations needed; 1 <= quorum <= provers.length. */
@@ -52,12 +62,10 @@ export type MachL1DeployConfig = {
   gameType?: number;
   proofMaturityDelaySeconds?: bigint;
   disputeGameFinalityDelaySeconds?: bigint;
-  /** Seconds after a game's creation during which it can be challenged. */
+  /** Seconds after a game's creation during which a challenge (with its evidence) is accepted. */
   challengeWindowSeconds?: bigint;
-  /** Seconds a challenge has to be backed by a conflicting quorum attestation. */
-  challengeResponseSeconds?: bigint;
-  /** Wei a challenger locks. */
-  challengeBond?: bigint;
+  /** Seconds after a game's creation during which it can be attested; an unattested game lapses after them. */
+  attestationWindowSeconds?: bigint;
   /** Wei a proposer locks per game (`DisputeGameFactory.initBonds`). */
   initBond?: bigint;
   /** Deploy `DevnetDACertVerifier` and make it the EigenDA certificate check of the inbox. */
@@ -72,14 +80,19 @@ export const defaultMachL1DeployConfig = {
   proofMaturityDelaySeconds: 12n,
   disputeGameFinalityDelaySeconds: 0n,
   challengeWindowSeconds: 12n,
-  challengeResponseSeconds: 12n,
-  challengeBond: 10n ** 16n,
+  attestationWindowSeconds: 3600n,
+  // OP's defaults for a fresh Ecotone chain (op-deployer `gasPriceOracleBaseFeeScalar` / `…BlobBaseFeeScalar`).
+  basefeeScalar: 1368,
+  blobbasefeeScalar: 810_949,
+  // The node's default block gas limit (core's `DEFAULT_BLOCK_GAS_LIMIT`).
+  l2GasLimit: 500_000_000n,
   initBond: 0n,
   devnetDACertVerifier: false,
   multicall3: true,
 } as const;
 
 export type MachL1Addresses = {
+  systemConfig: Address;
   portal: Address;
   disputeGameFactory: Address;
   machOutputGameImpl: Address;
@@ -121,6 +134,12 @@ export async function deployMachL1({
   const deployer = account.address;
   const proposer = config.proposer === null ? zeroAddress : (config.proposer ?? deployer);
   const guardian = config.guardian ?? deployer;
+  const unsafeBlockSigner = config.unsafeBlockSigner ?? deployer;
+  // The game requires attestationWindowSeconds >= challengeWindowSeconds; a long challenge window alone stretches
+  // the default attestation window with it.
+  const attestationWindowSeconds =
+    config.attestationWindowSeconds ??
+    (c.challengeWindowSeconds > c.attestationWindowSeconds ? c.challengeWindowSeconds : c.attestationWindowSeconds);
   const deployBlock = (await publicClient.getBlockNumber()) + 1n;
 
   /** Sends one step's transaction and waits for it; any failure becomes a MachDeployError naming the step. */
@@ -141,6 +160,15 @@ export async function deployMachL1({
     return address;
   };
 
+  const systemConfig = await deployed("SystemConfig", () =>
+    walletClient.deployContract({
+      abi: systemConfigAbi,
+      bytecode: systemConfigBytecode,
+      args: [deployer, config.batcher, c.basefeeScalar, c.blobbasefeeScalar, c.l2GasLimit, unsafeBlockSigner],
+      account,
+      chain,
+    }),
+  );
   const proverRegistry = await deployed("ProverRegistry", () =>
     walletClient.deployContract({
       abi: proverRegistryAbi,
@@ -179,8 +207,7 @@ export async function deployMachL1({
         config.l2ChainId,
         proposer,
         c.challengeWindowSeconds,
-        c.challengeResponseSeconds,
-        c.challengeBond,
+        attestationWindowSeconds,
       ],
       account,
       chain,
@@ -221,7 +248,7 @@ export async function deployMachL1({
     walletClient.deployContract({
       abi: batchInboxAbi,
       bytecode: batchInboxBytecode,
-      args: [deployer, config.batcher],
+      args: [deployer, systemConfig],
       account,
       chain,
     }),
@@ -252,6 +279,7 @@ export async function deployMachL1({
   if (c.multicall3) await ensureMulticall3(publicClient);
 
   return {
+    systemConfig,
     portal,
     disputeGameFactory,
     machOutputGameImpl,

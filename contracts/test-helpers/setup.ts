@@ -31,6 +31,7 @@ export async function connectMachL1(overrides: Partial<MachL1DeployConfig> = {})
     });
     return {
       addresses,
+      systemConfig: await viem.getContractAt("SystemConfig", addresses.systemConfig),
       portal: await viem.getContractAt("Portal", addresses.portal),
       factory: await viem.getContractAt("DisputeGameFactory", addresses.disputeGameFactory),
       registry: await viem.getContractAt("ProverRegistry", addresses.proverRegistry),

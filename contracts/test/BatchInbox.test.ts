@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { getAddress, type Hex, keccak256, zeroAddress } from "viem";
-import { daCertStatus, daProviderIds } from "../generated/index.ts";
+import { daCertStatus, daProviderIds, toBatcherHash } from "../generated/index.ts";
 import { connectMachL1 } from "../test-helpers/setup.ts";
 
 const pointer: Hex = "0x01abcdef";
@@ -117,22 +117,17 @@ describe("BatchInbox", async () => {
     );
   });
 
-  it("lets the owner change the batcher and the certificate checks", async () => {
-    const { inbox } = await l1.fresh();
-    await l1.viem.assertions.revertWithCustomError(
-      inbox.write.setBatcher([stranger.account.address], { account: stranger.account }),
-      inbox,
-      "Unauthorized",
-    );
+  it("takes its batcher from SystemConfig, so a new batcher hash moves the right to submit", async () => {
+    const { inbox, systemConfig } = await l1.fresh();
+    assert.equal(getAddress(await inbox.read.systemConfig()), systemConfig.address);
+    assert.equal(getAddress(await inbox.read.batcher()), getAddress(batcher.account.address));
     await l1.viem.assertions.revertWithCustomError(
       inbox.write.setDACertVerifier([daProviderIds.eigenda, zeroAddress], { account: stranger.account }),
       inbox,
       "Unauthorized",
     );
-    await l1.viem.assertions.emitWithArgs(inbox.write.setBatcher([stranger.account.address]), inbox, "BatcherChanged", [
-      getAddress(batcher.account.address),
-      getAddress(stranger.account.address),
-    ]);
+    await systemConfig.write.setBatcherHash([toBatcherHash(stranger.account.address)]);
+    assert.equal(getAddress(await inbox.read.batcher()), getAddress(stranger.account.address));
     await inbox.write.submitBatch([1n, 1n, 0, pointer], { account: stranger.account });
     await l1.viem.assertions.revertWithCustomError(
       inbox.write.submitBatch([2n, 2n, 0, pointer], { account: batcher.account }),

@@ -103,7 +103,6 @@ describe("DisputeGameFactory", async () => {
       zeroAddress,
       1n,
       1n,
-      1n,
     ]);
     await factory.write.setImplementation([43, other.address]);
     await l1.propose(10n, root("g0"));
@@ -208,7 +207,6 @@ describe("DisputeGameFactory", async () => {
       verifier.address,
       l2ChainId,
       zeroAddress,
-      1n,
       1n,
       1n,
     ]);

@@ -1,16 +1,27 @@
 // The L2 predeploys as the L2 node places them: runtime bytecode from the generated module at the OP addresses.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import fc from "fast-check";
 import { network } from "hardhat";
-import { concat, getAddress, type Hex, numberToHex, parseEther, toFunctionSelector } from "viem";
+import { bytesToHex, concat, getAddress, type Hex, numberToHex, parseEther, toFunctionSelector } from "viem";
 import { getWithdrawals } from "viem/op-stack";
 import {
+  decodeL1BlockInfoEcotone,
+  type EcotoneL1FeeParameters,
+  ecotoneL1FeeParametersFromStorage,
+  ecotoneL1FeeParametersOf,
+  encodeL1BlockInfoEcotone,
   gasPriceOracleDeployedBytecode,
+  gasPriceOracleL1Fee,
+  gasPriceOracleL1GasUsed,
+  type L1BlockInfoEcotone,
   l1BlockDeployedBytecode,
   l1BlockDepositorAccount,
+  l1BlockStorageSlots,
   l2ToL1MessagePasserDeployedBytecode,
   predeploys,
 } from "../generated/index.ts";
+import { feeSizedL1BlockInfoArbitrary, l1BlockInfoArbitrary } from "../test-helpers/l1Info.ts";
 import {
   buildMessagePasserStorage,
   firstWithdrawalNonce,
@@ -18,19 +29,9 @@ import {
   type WithdrawalTransaction,
 } from "../test-helpers/l2.ts";
 
-type L1Values = {
-  baseFeeScalar: number;
-  blobBaseFeeScalar: number;
-  sequenceNumber: bigint;
-  timestamp: bigint;
-  number: bigint;
-  basefee: bigint;
-  blobBaseFee: bigint;
-  hash: Hex;
-  batcherHash: Hex;
-};
+type L1Values = L1BlockInfoEcotone;
 
-/** Packed calldata of the L1-info deposit (op-node layout). */
+/** Packed calldata of the L1-info deposit (op-node layout), written here independently of `encodeL1BlockInfoEcotone`. */
 function setL1BlockValuesCalldata(v: L1Values, operatorFee?: { scalar: number; constant: bigint }): Hex {
   const parts: Hex[] = [
     operatorFee ? toFunctionSelector("setL1BlockValuesIsthmus()") : toFunctionSelector("setL1BlockValuesEcotone()"),
@@ -49,8 +50,8 @@ function setL1BlockValuesCalldata(v: L1Values, operatorFee?: { scalar: number; c
   return concat(parts);
 }
 
-/** The Ecotone L1 fee, computed independently of the contract. */
-function ecotoneL1Fee(data: Hex, v: L1Values): bigint {
+/** The Ecotone L1 fee of `GasPriceOracle.getL1Fee`, computed independently of the contract and the library. */
+function referenceL1Fee(data: Hex, v: L1Values): bigint {
   const bytes = Buffer.from(data.slice(2), "hex");
   let gas = 68n * 16n;
   for (const b of bytes) gas += b === 0 ? 4n : 16n;
@@ -59,6 +60,25 @@ function ecotoneL1Fee(data: Hex, v: L1Values): bigint {
     (16n * 10n ** 6n)
   );
 }
+
+/** L1Block's storage words after an Ecotone L1-info call, built from OP's layout (op-geth slot offsets). */
+function referenceL1BlockStorage(v: L1Values): Map<bigint, bigint> {
+  const word = (hex: Hex) => BigInt(hex);
+  return new Map([
+    [0n, (v.timestamp << 64n) | v.number],
+    [1n, v.basefee],
+    [2n, word(v.hash)],
+    // bytes [16:20) baseFeeScalar, [20:24) blobBaseFeeScalar, [24:32) sequenceNumber (big-endian slot).
+    [3n, (BigInt(v.baseFeeScalar) << 96n) | (BigInt(v.blobBaseFeeScalar) << 64n) | v.sequenceNumber],
+    [4n, word(v.batcherHash)],
+    [7n, v.blobBaseFee],
+  ]);
+}
+
+/** Transaction-like bytes: runs of zeros and non-zeros. */
+const txBytes = fc
+  .array(fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 255 })), { maxLength: 400 })
+  .map((b) => bytesToHex(Uint8Array.from(b)));
 
 const values: L1Values = {
   baseFeeScalar: 1368,
@@ -207,20 +227,102 @@ describe("L2 predeploys", async () => {
     );
   });
 
-  it("prices the L1 data fee with the Ecotone formula over L1Block's values, plus the operator fee", async () => {
+  it("prices the L1 data fee with the Ecotone formula over L1Block's values", async () => {
     await fresh();
+    await depositor.sendTransaction({ to: l1Block.address, data: setL1BlockValuesCalldata(values) });
+    for (const data of ["0x", "0x00000000", `0x${"ff".repeat(100)}`, `0x02f8${"00ab".repeat(60)}`] as Hex[]) {
+      assert.equal(await oracle.read.getL1Fee([data]), referenceL1Fee(data, values));
+    }
+    assert.equal(await oracle.read.getL1GasUsed(["0x0001"]), 68n * 16n + 4n + 16n);
+    assert.equal(await oracle.read.l1BaseFee(), values.basefee);
+    assert.equal(await oracle.read.blobBaseFee(), values.blobBaseFee);
+    assert.equal(await oracle.read.baseFeeScalar(), values.baseFeeScalar);
+    assert.equal(await oracle.read.blobBaseFeeScalar(), values.blobBaseFeeScalar);
+    assert.equal(await oracle.read.decimals(), 6n);
+    assert.equal(await oracle.read.DECIMALS(), 6n);
+  });
+
+  it("answers as an OP GasPriceOracle at Ecotone: no Fjord, no Isthmus, no operator fee, legacy getters revert", async () => {
+    await fresh();
+    // Even with operator fee values in L1Block, a chain that is not at Isthmus charges none (OP: 0 unless isIsthmus).
     await depositor.sendTransaction({
       to: l1Block.address,
       data: setL1BlockValuesCalldata(values, { scalar: 1_500_000, constant: 77n }),
     });
-    for (const data of ["0x", "0x00000000", `0x${"ff".repeat(100)}`, `0x02f8${"00ab".repeat(60)}`] as Hex[]) {
-      assert.equal(await oracle.read.getL1Fee([data]), ecotoneL1Fee(data, values));
-    }
-    assert.equal(await oracle.read.getL1GasUsed(["0x0001"]), 68n * 16n + 4n + 16n);
-    assert.equal(await oracle.read.getOperatorFee([1_000_000n]), 1_500_000n + 77n);
-    assert.equal(await oracle.read.l1BaseFee(), values.basefee);
-    assert.equal(await oracle.read.blobBaseFee(), values.blobBaseFee);
-    assert.equal(await oracle.read.decimals(), 6n);
-    assert.equal(await oracle.read.isEcotone(), true);
+    assert.deepEqual(
+      [
+        await oracle.read.isEcotone(),
+        await oracle.read.isFjord(),
+        await oracle.read.isIsthmus(),
+        await oracle.read.isJovian(),
+      ],
+      [true, false, false, false],
+    );
+    assert.equal(await oracle.read.getOperatorFee([1_000_000n]), 0n);
+    await viem.assertions.revertWith(oracle.read.overhead(), "GasPriceOracle: overhead() is deprecated");
+    await viem.assertions.revertWith(oracle.read.scalar(), "GasPriceOracle: scalar() is deprecated");
+    await viem.assertions.revertWith(
+      oracle.read.getL1FeeUpperBound([100n]),
+      "GasPriceOracle: getL1FeeUpperBound only supports Fjord",
+    );
+  });
+
+  it("stores what encodeL1BlockInfoEcotone encodes, in OP's slots, and the library reads the fee back", async () => {
+    await fresh();
+    await fc.assert(
+      fc.asyncProperty(l1BlockInfoArbitrary, async (info) => {
+        const data = encodeL1BlockInfoEcotone(info);
+        assert.equal(data, setL1BlockValuesCalldata(info));
+        assert.deepEqual(decodeL1BlockInfoEcotone(data), info);
+        const hash = await depositor.sendTransaction({ to: l1Block.address, data });
+        assert.equal((await publicClient.waitForTransactionReceipt({ hash })).status, "success");
+        assert.deepEqual(
+          {
+            baseFeeScalar: await l1Block.read.baseFeeScalar(),
+            blobBaseFeeScalar: await l1Block.read.blobBaseFeeScalar(),
+            sequenceNumber: await l1Block.read.sequenceNumber(),
+            timestamp: await l1Block.read.timestamp(),
+            number: await l1Block.read.number(),
+            basefee: await l1Block.read.basefee(),
+            blobBaseFee: await l1Block.read.blobBaseFee(),
+            hash: await l1Block.read.hash(),
+            batcherHash: await l1Block.read.batcherHash(),
+          },
+          info,
+        );
+        const slot = async (index: bigint) =>
+          BigInt((await publicClient.getStorageAt({ address: l1Block.address, slot: numberToHex(index) })) ?? "0x0");
+        for (const [index, expected] of referenceL1BlockStorage(info)) assert.equal(await slot(index), expected);
+        assert.deepEqual(
+          ecotoneL1FeeParametersFromStorage({
+            basefee: await slot(l1BlockStorageSlots.basefee),
+            sequenceNumberScalars: await slot(l1BlockStorageSlots.sequenceNumberScalars),
+            blobBaseFee: await slot(l1BlockStorageSlots.blobBaseFee),
+          }),
+          ecotoneL1FeeParametersOf(info),
+        );
+      }),
+      { seed: 11, numRuns: 25 },
+    );
+  });
+
+  it("charges in GasPriceOracle.getL1Fee exactly what gasPriceOracleL1Fee computes", async () => {
+    await fresh();
+    await fc.assert(
+      fc.asyncProperty(
+        feeSizedL1BlockInfoArbitrary,
+        fc.array(txBytes, { minLength: 1, maxLength: 4 }),
+        async (info, txs) => {
+          await depositor.sendTransaction({ to: l1Block.address, data: encodeL1BlockInfoEcotone(info) });
+          const parameters: EcotoneL1FeeParameters = ecotoneL1FeeParametersOf(info);
+          for (const data of txs) {
+            assert.equal(await oracle.read.getL1Fee([data]), gasPriceOracleL1Fee(data, parameters));
+            assert.equal(await oracle.read.getL1Fee([data]), referenceL1Fee(data, info));
+            assert.equal(await oracle.read.getL1GasUsed([data]), gasPriceOracleL1GasUsed(data));
+          }
+        },
+      ),
+      { seed: 12, numRuns: 25 },
+    );
   });
 });

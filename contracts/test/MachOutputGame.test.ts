@@ -8,6 +8,7 @@ import {
   keccak256,
   parseEther,
   stringToHex,
+  zeroAddress,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { gameStatus, machOutputGameType, outputAttestationDomain, outputAttestationTypes } from "../generated/index.ts";
@@ -19,13 +20,11 @@ const conflictingRoot = keccak256(stringToHex("conflicting output 5"));
 const l2BlockNumber = 5n;
 const initBond = parseEther("0.5");
 
+const challengeWindowSeconds = 100n;
+const attestationWindowSeconds = 300n;
+
 describe("MachOutputGame", async () => {
-  const l1 = await connectMachL1({
-    initBond,
-    challengeWindowSeconds: 100n,
-    challengeResponseSeconds: 50n,
-    challengeBond: parseEther("1"),
-  });
+  const l1 = await connectMachL1({ initBond, challengeWindowSeconds, attestationWindowSeconds });
   const { deployer, challenger, stranger } = l1.accounts;
   const [p0, p1, p2] = l1.provers;
   if (!p0 || !p1 || !p2) throw new Error("provers");
@@ -33,8 +32,12 @@ describe("MachOutputGame", async () => {
   async function proposed() {
     const contracts = await l1.fresh();
     const { game, index } = await l1.propose(l2BlockNumber, outputRoot, initBond);
-    return { ...contracts, game, index };
+    return { ...contracts, game, index, createdAt: await game.read.createdAt() };
   }
+
+  /** Mines the next transaction at exactly `timestamp` (L1 seconds). */
+  const at = (timestamp: bigint) => l1.networkHelpers.time.setNextBlockTimestamp(timestamp);
+  const conflictingProof = (signers = [p0, p1]) => l1.attestationProof(l2BlockNumber, conflictingRoot, signers);
 
   it("resolves DEFENDER_WINS after a quorum attestation and the challenge window, and returns the bond", async () => {
     const { game } = await proposed();
@@ -46,7 +49,10 @@ describe("MachOutputGame", async () => {
     );
     assert.ok((await game.read.attestedAt()) > 0n);
     await l1.viem.assertions.revertWithCustomError(game.write.resolve(), game, "ChallengeWindowOpen");
-    await l1.networkHelpers.time.increase(101n);
+    const createdAt = await game.read.createdAt();
+    await at(createdAt + challengeWindowSeconds);
+    await l1.viem.assertions.revertWithCustomError(game.write.resolve(), game, "ChallengeWindowOpen");
+    await at(createdAt + challengeWindowSeconds + 1n);
     await l1.viem.assertions.emitWithArgs(game.write.resolve(), game, "Resolved", [gameStatus.defenderWins]);
     assert.equal(await game.read.status(), gameStatus.defenderWins);
     assert.ok((await game.read.resolvedAt()) > 0n);
@@ -64,10 +70,41 @@ describe("MachOutputGame", async () => {
     await l1.viem.assertions.revertWithCustomError(game.write.attest(["0x"]), game, "GameNotInProgress");
   });
 
-  it("does not resolve without an attestation", async () => {
-    const { game } = await proposed();
-    await l1.networkHelpers.time.increase(101n);
+  it("never resolves an unattested root DEFENDER_WINS: it lapses after the attestation window, refunding the bond", async () => {
+    const { game, portal, createdAt } = await proposed();
+    await l1.networkHelpers.time.increase(challengeWindowSeconds + 1n);
     await l1.viem.assertions.revertWithCustomError(game.write.resolve(), game, "NotAttested");
+    await at(createdAt + attestationWindowSeconds);
+    await l1.viem.assertions.revertWithCustomError(game.write.resolve(), game, "NotAttested");
+    await at(createdAt + attestationWindowSeconds + 1n);
+    const resolving = game.write.resolve({ account: stranger.account });
+    await l1.viem.assertions.emit(resolving, game, "AttestationLapsed");
+    assert.equal(await game.read.status(), gameStatus.challengerWins);
+    assert.equal(await game.read.challenger(), zeroAddress);
+    assert.equal(await portal.read.isGameInvalid([game.address]), true);
+    assert.equal(await game.read.credit([deployer.account.address]), initBond);
+    await l1.viem.assertions.balancesHaveChanged(game.write.claimCredit([deployer.account.address]), [
+      { address: deployer.account.address, amount: initBond },
+    ]);
+    assert.equal(await l1.publicClient.getBalance({ address: game.address }), 0n);
+    await l1.viem.assertions.revertWithCustomError(
+      game.write.attest([await l1.attestationProof(l2BlockNumber, outputRoot)]),
+      game,
+      "GameNotInProgress",
+    );
+  });
+
+  it("takes attestations until the end of the attestation window only", async () => {
+    const { game, createdAt } = await proposed();
+    const proof = await l1.attestationProof(l2BlockNumber, outputRoot);
+    await at(createdAt + attestationWindowSeconds + 1n);
+    await l1.viem.assertions.revertWithCustomError(game.write.attest([proof]), game, "AttestationWindowClosed");
+
+    const late = await proposed();
+    await at(late.createdAt + attestationWindowSeconds);
+    await late.game.write.attest([proof]);
+    // Attested past the challenge window: nothing is left to wait for.
+    await l1.viem.assertions.emitWithArgs(late.game.write.resolve(), late.game, "Resolved", [gameStatus.defenderWins]);
   });
 
   it("accepts one attestation only", async () => {
@@ -168,89 +205,101 @@ describe("MachOutputGame", async () => {
     );
   });
 
-  it("needs the challenge bond, inside the window, once", async () => {
-    const { game } = await proposed();
-    await l1.viem.assertions.revertWithCustomError(
-      game.write.challenge({ value: 1n, account: challenger.account }),
-      game,
-      "IncorrectBondAmount",
-    );
-    await l1.viem.assertions.emitWithArgs(
-      game.write.challenge({ value: parseEther("1"), account: challenger.account }),
-      game,
-      "Challenged",
-      [getAddress(challenger.account.address)],
-    );
-    await l1.viem.assertions.revertWithCustomError(
-      game.write.challenge({ value: parseEther("1"), account: stranger.account }),
-      game,
-      "AlreadyChallenged",
-    );
-
-    const late = await proposed();
-    await l1.networkHelpers.time.increase(101n);
-    await l1.viem.assertions.revertWithCustomError(
-      late.game.write.challenge({ value: parseEther("1"), account: challenger.account }),
-      late.game,
-      "ChallengeWindowClosed",
-    );
-  });
-
-  it("resolves CHALLENGER_WINS on a conflicting quorum attestation and pays the challenger both bonds", async () => {
+  it("resolves CHALLENGER_WINS on a conflicting quorum attestation and pays the challenger the creator's bond", async () => {
     const { game, portal } = await proposed();
     await game.write.attest([await l1.attestationProof(l2BlockNumber, outputRoot)]);
-    await game.write.challenge({ value: parseEther("1"), account: challenger.account });
-    await l1.viem.assertions.revertWithCustomError(game.write.resolve(), game, "ChallengePending");
     await l1.viem.assertions.emitWithArgs(
-      game.write.proveChallenge([conflictingRoot, await l1.attestationProof(l2BlockNumber, conflictingRoot, [p1, p2])]),
+      game.write.challenge([conflictingRoot, await conflictingProof([p1, p2])], { account: challenger.account }),
       game,
       "ChallengeSucceeded",
       [getAddress(challenger.account.address), conflictingRoot],
     );
     assert.equal(await game.read.status(), gameStatus.challengerWins);
+    assert.equal(getAddress(await game.read.challenger()), getAddress(challenger.account.address));
     assert.equal(await game.read.conflictingOutputRoot(), conflictingRoot);
+    assert.ok((await game.read.resolvedAt()) > 0n);
     assert.equal(await portal.read.isGameInvalid([game.address]), true);
-    assert.equal(await game.read.credit([challenger.account.address]), parseEther("1") + initBond);
+    assert.equal(await game.read.credit([challenger.account.address]), initBond);
+    assert.equal(await game.read.credit([deployer.account.address]), 0n);
     await l1.viem.assertions.balancesHaveChanged(game.write.claimCredit([challenger.account.address]), [
-      { address: challenger.account.address, amount: parseEther("1") + initBond },
+      { address: challenger.account.address, amount: initBond },
     ]);
     await l1.viem.assertions.revertWithCustomError(game.write.resolve(), game, "GameNotInProgress");
+    await l1.viem.assertions.revertWithCustomError(
+      game.write.challenge([conflictingRoot, await conflictingProof()], { account: stranger.account }),
+      game,
+      "GameNotInProgress",
+    );
   });
 
-  it("rejects a challenge proof without a challenge, for the same root, below quorum, or too late", async () => {
-    const { game, verifier } = await proposed();
-    const conflictingProof = await l1.attestationProof(l2BlockNumber, conflictingRoot);
+  it("challenges an unattested game too: the evidence is the conflicting attestation, not the game's", async () => {
+    const { game } = await proposed();
+    await game.write.challenge([conflictingRoot, await conflictingProof()], { account: challenger.account });
+    assert.equal(await game.read.status(), gameStatus.challengerWins);
+    assert.equal(await game.read.credit([challenger.account.address]), initBond);
+  });
+
+  it("refuses a challenge from the game's creator, even with valid evidence", async () => {
+    const { game } = await proposed();
+    const evidence = await conflictingProof();
     await l1.viem.assertions.revertWithCustomError(
-      game.write.proveChallenge([conflictingRoot, conflictingProof]),
+      game.write.challenge([conflictingRoot, evidence], { account: deployer.account }),
       game,
-      "NoChallenge",
+      "ClaimantCannotChallenge",
     );
-    await game.write.challenge({ value: parseEther("1"), account: challenger.account });
+    assert.equal(await game.read.status(), gameStatus.inProgress);
+    await game.write.challenge([conflictingRoot, evidence], { account: challenger.account });
+    assert.equal(await game.read.credit([challenger.account.address]), initBond);
+    assert.equal(await game.read.credit([deployer.account.address]), 0n);
+  });
+
+  it("has no challenge slot to take: challenges without evidence revert and leave the window whole", async () => {
+    const { game, verifier, createdAt } = await proposed();
     await l1.viem.assertions.revertWithCustomError(
-      game.write.proveChallenge([outputRoot, await l1.attestationProof(l2BlockNumber, outputRoot)]),
+      game.write.challenge([outputRoot, await l1.attestationProof(l2BlockNumber, outputRoot)], {
+        account: stranger.account,
+      }),
       game,
       "SameOutputRoot",
     );
-    await l1.viem.assertions.revertWithCustomError(
-      game.write.proveChallenge([conflictingRoot, await l1.attestationProof(l2BlockNumber, conflictingRoot, [p0])]),
+    await l1.viem.assertions.revertWithCustomErrorWithArgs(
+      game.write.challenge([conflictingRoot, await conflictingProof([p0])], { account: stranger.account }),
       verifier,
       "QuorumNotReached",
+      [1n, 2n],
     );
-    await l1.networkHelpers.time.increase(51n);
+    const outsider = privateKeyToAccount(keccak256(stringToHex("not a prover")));
     await l1.viem.assertions.revertWithCustomError(
-      game.write.proveChallenge([conflictingRoot, conflictingProof]),
-      game,
-      "ChallengeResponseClosed",
+      game.write.challenge([conflictingRoot, await conflictingProof([p0, outsider])], { account: stranger.account }),
+      verifier,
+      "NotProver",
     );
+    assert.equal(await game.read.challenger(), zeroAddress);
+    // The last second of the window is still open to an honest challenger.
+    await at(createdAt + challengeWindowSeconds);
+    await game.write.challenge([conflictingRoot, await conflictingProof()], { account: challenger.account });
+    assert.equal(await game.read.status(), gameStatus.challengerWins);
+  });
+
+  it("accepts challenges only within the challenge window", async () => {
+    const { game, createdAt } = await proposed();
+    await game.write.attest([await l1.attestationProof(l2BlockNumber, outputRoot)]);
+    await at(createdAt + challengeWindowSeconds + 1n);
+    await l1.viem.assertions.revertWithCustomError(
+      game.write.challenge([conflictingRoot, await conflictingProof()], { account: challenger.account }),
+      game,
+      "ChallengeWindowClosed",
+    );
+    await game.write.resolve();
+    assert.equal(await game.read.status(), gameStatus.defenderWins);
   });
 
   it("keeps the credit when paying it out fails", async () => {
     const { game } = await proposed();
     const rejecter = await l1.viem.deployContract("EthRejecter");
-    await rejecter.write.challenge([game.address], { value: parseEther("1") });
-    await game.write.proveChallenge([conflictingRoot, await l1.attestationProof(l2BlockNumber, conflictingRoot)]);
+    await rejecter.write.challenge([game.address, conflictingRoot, await conflictingProof()]);
     await l1.viem.assertions.revertWithCustomError(game.write.claimCredit([rejecter.address]), game, "TransferFailed");
-    assert.equal(await game.read.credit([rejecter.address]), parseEther("1") + initBond);
+    assert.equal(await game.read.credit([rejecter.address]), initBond);
   });
 
   it("refuses initialization from a factory other than its own", async () => {
@@ -263,7 +312,6 @@ describe("MachOutputGame", async () => {
       deployer.account.address,
       1n,
       1n,
-      1n,
     ]);
     await factory.write.setImplementation([45, foreign.address]);
     await l1.viem.assertions.revertWithCustomError(
@@ -271,20 +319,6 @@ describe("MachOutputGame", async () => {
       foreign,
       "NotFactory",
     );
-  });
-
-  it("lets an unbacked challenge expire: the game resolves DEFENDER_WINS and the creator takes the challenge bond", async () => {
-    const { game } = await proposed();
-    await game.write.attest([await l1.attestationProof(l2BlockNumber, outputRoot)]);
-    await game.write.challenge({ value: parseEther("1"), account: challenger.account });
-    await l1.networkHelpers.time.increase(101n);
-    await l1.viem.assertions.emitWithArgs(game.write.resolve(), game, "ChallengeExpired", [
-      getAddress(challenger.account.address),
-    ]);
-    assert.equal(await game.read.status(), gameStatus.defenderWins);
-    assert.equal(await game.read.challengeExpired(), true);
-    assert.equal(await game.read.credit([deployer.account.address]), initBond + parseEther("1"));
-    assert.equal(await game.read.credit([challenger.account.address]), 0n);
   });
 
   it("follows quorum and prover-set changes in the registry", async () => {
@@ -309,14 +343,31 @@ describe("MachOutputGame", async () => {
     assert.ok((await game.read.attestedAt()) > 0n);
   });
 
+  it("refuses an attestation window shorter than the challenge window", async () => {
+    const { factory, verifier, addresses } = await l1.fresh();
+    await l1.viem.assertions.revertWithCustomErrorWithArgs(
+      l1.viem.deployContract("MachOutputGame", [
+        46,
+        factory.address,
+        verifier.address,
+        901n,
+        deployer.account.address,
+        10n,
+        9n,
+      ]),
+      await l1.viem.getContractAt("MachOutputGame", addresses.machOutputGameImpl),
+      "BadWindows",
+      [10n, 9n],
+    );
+  });
+
   it("exposes its configuration", async () => {
     const { game, addresses } = await proposed();
     assert.equal(getAddress(await game.read.factory()), addresses.disputeGameFactory);
     assert.equal(getAddress(await game.read.verifier()), addresses.outputVerifier);
-    assert.equal(await game.read.challengeWindowSeconds(), 100n);
-    assert.equal(await game.read.challengeResponseSeconds(), 50n);
-    assert.equal(await game.read.challengeBond(), parseEther("1"));
-    assert.equal(await game.read.version(), "1.0.0");
+    assert.equal(await game.read.challengeWindowSeconds(), challengeWindowSeconds);
+    assert.equal(await game.read.attestationWindowSeconds(), attestationWindowSeconds);
+    assert.equal(await game.read.version(), "2.0.0");
     assert.equal(await game.read.gameType(), machOutputGameType);
   });
 });

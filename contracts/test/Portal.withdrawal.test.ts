@@ -171,7 +171,6 @@ describe("Portal withdrawals", async () => {
       "0x0000000000000000000000000000000000000000",
       12n,
       12n,
-      1n,
     ]);
     await s.factory.write.setImplementation([43, impl.address]);
     await s.factory.write.create([43, s.outputRoot, encodeAbiParameters([{ type: "uint256" }], [l2BlockNumber])]);
@@ -198,9 +197,10 @@ describe("Portal withdrawals", async () => {
 
   it("rejects proving against a blacklisted game or one the challenger won", async () => {
     const s = await withdrawalScenario({ resolve: false });
-    await s.game.write.challenge({ value: await s.game.read.challengeBond(), account: challenger.account });
     const conflicting = keccak256(stringToHex("another output"));
-    await s.game.write.proveChallenge([conflicting, await l1.attestationProof(l2BlockNumber, conflicting)]);
+    await s.game.write.challenge([conflicting, await l1.attestationProof(l2BlockNumber, conflicting)], {
+      account: challenger.account,
+    });
     await l1.viem.assertions.revertWithCustomError(
       s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof]),
       s.portal,
@@ -259,10 +259,26 @@ describe("Portal withdrawals", async () => {
     await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], {
       account: alice.account,
     });
-    await s.game.write.challenge({ value: await s.game.read.challengeBond(), account: challenger.account });
     const conflicting = keccak256(stringToHex("another output"));
-    await s.game.write.proveChallenge([conflicting, await l1.attestationProof(l2BlockNumber, conflicting)]);
+    await s.game.write.challenge([conflicting, await l1.attestationProof(l2BlockNumber, conflicting)], {
+      account: challenger.account,
+    });
     await l1.networkHelpers.time.increase(maturity + 1n);
+    await l1.viem.assertions.revertWithCustomError(
+      s.portal.write.finalizeWithdrawalTransaction([s.tx], { account: alice.account }),
+      s.portal,
+      "Unproven",
+    );
+  });
+
+  it("treats a proof against a game that lapsed unattested as no proof", async () => {
+    const s = await withdrawalScenario({ resolve: false });
+    await s.portal.write.proveWithdrawalTransaction([s.tx, s.index, s.outputProof, s.proof], {
+      account: alice.account,
+    });
+    await l1.networkHelpers.time.increase((await s.game.read.attestationWindowSeconds()) + 1n);
+    await s.game.write.resolve({ account: stranger.account });
+    assert.equal(await s.portal.read.isGameInvalid([s.game.address]), true);
     await l1.viem.assertions.revertWithCustomError(
       s.portal.write.finalizeWithdrawalTransaction([s.tx], { account: alice.account }),
       s.portal,

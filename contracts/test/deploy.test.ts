@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { getAddress, zeroAddress } from "viem";
-import { deployMachL1, ensureMulticall3, MachDeployError } from "../deploy/index.ts";
+import { defaultMachL1DeployConfig, deployMachL1, ensureMulticall3, MachDeployError } from "../deploy/index.ts";
 import {
   daProviderIds,
   machOutputGameType,
@@ -13,8 +13,20 @@ import { connectMachL1, l2ChainId } from "../test-helpers/setup.ts";
 describe("deployMachL1", async () => {
   const l1 = await connectMachL1();
 
-  it("wires the portal, factory, game implementation, verifier and registry together", async () => {
-    const { portal, factory, registry, verifier, addresses } = await l1.fresh();
+  it("wires the system config, portal, factory, game implementation, verifier and registry together", async () => {
+    const { portal, factory, registry, verifier, inbox, systemConfig, addresses } = await l1.fresh();
+    const deployer = getAddress(l1.accounts.deployer.account.address);
+    assert.equal(getAddress(await inbox.read.systemConfig()), addresses.systemConfig);
+    assert.equal(getAddress(await systemConfig.read.owner()), deployer);
+    assert.equal(
+      getAddress(await systemConfig.read.unsafeBlockSigner()),
+      deployer,
+      "the signer defaults to the deployer",
+    );
+    assert.equal(getAddress(await systemConfig.read.batcher()), getAddress(l1.accounts.batcher.account.address));
+    assert.equal(await systemConfig.read.basefeeScalar(), defaultMachL1DeployConfig.basefeeScalar);
+    assert.equal(await systemConfig.read.blobbasefeeScalar(), defaultMachL1DeployConfig.blobbasefeeScalar);
+    assert.equal(await systemConfig.read.gasLimit(), defaultMachL1DeployConfig.l2GasLimit);
     assert.equal(await portal.read.version(), "3.10.0");
     assert.equal(getAddress(await portal.read.disputeGameFactory()), addresses.disputeGameFactory);
     assert.equal(await portal.read.respectedGameType(), machOutputGameType);
@@ -24,7 +36,9 @@ describe("deployMachL1", async () => {
     assert.equal(await registry.read.proverCount(), 3n);
     const impl = await l1.viem.getContractAt("MachOutputGame", addresses.machOutputGameImpl);
     assert.equal(await impl.read.l2ChainId(), l2ChainId);
-    assert.equal(getAddress(await impl.read.proposer()), getAddress(l1.accounts.deployer.account.address));
+    assert.equal(getAddress(await impl.read.proposer()), deployer);
+    assert.equal(await impl.read.challengeWindowSeconds(), defaultMachL1DeployConfig.challengeWindowSeconds);
+    assert.equal(await impl.read.attestationWindowSeconds(), defaultMachL1DeployConfig.attestationWindowSeconds);
   });
 
   it("places Multicall3 at its canonical address and viem's multicall works through it", async () => {
@@ -65,6 +79,14 @@ describe("deployMachL1 configuration", async () => {
     assert.equal(await factory.read.initBonds([machOutputGameType]), 5n);
     assert.equal(addresses.devnetDACertVerifier, null);
     assert.equal(await inbox.read.daCertVerifiers([daProviderIds.eigenda]), zeroAddress);
+  });
+
+  it("stretches the default attestation window to a longer challenge window", async () => {
+    const l1 = await connectMachL1({ challengeWindowSeconds: 7200n });
+    const { addresses } = await l1.fresh();
+    const impl = await l1.viem.getContractAt("MachOutputGame", addresses.machOutputGameImpl);
+    assert.equal(await impl.read.challengeWindowSeconds(), 7200n);
+    assert.equal(await impl.read.attestationWindowSeconds(), 7200n);
   });
 
   it("names the failing step when a contract cannot be deployed", async () => {

@@ -3,9 +3,10 @@
  * node's `da` config section that points at it. `memory` needs no service: the node keeps batches in RAM.
  */
 import { join } from "node:path";
+import type { DaProviderName } from "@mach/core/da";
 import { type DevnetChild, spawnChild, waitForJsonLine } from "./childProcess.ts";
 
-export type DevnetDaProvider = "eigenda" | "celestia" | "memory";
+export type DevnetDaProvider = DaProviderName;
 
 const eigendaBin = new URL("../../../packages/da-eigenda/bin/eigenda-standin.ts", import.meta.url).pathname;
 const celestiaBin = new URL("../../../packages/da-celestia/bin/celestia-standin.ts", import.meta.url).pathname;

@@ -33,13 +33,30 @@ export async function startL1({ port, logFile, forkUrl }: L1Parameters): Promise
   return { child, rpcUrl, chainId: await client.getChainId() };
 }
 
+/**
+ * Funds accounts on the L1 before anything else runs (`hardhat_setBalance`: works on a fresh node and on a fork
+ * alike), so the operator keys hold ETH from the start without being among the node's printed accounts.
+ */
+export async function fundAccounts(rpcUrl: string, addresses: readonly `0x${string}`[], wei: bigint): Promise<void> {
+  const client = createPublicClient({ transport: http(rpcUrl) });
+  for (const address of addresses) {
+    await client.request({
+      method: "hardhat_setBalance" as never,
+      params: [address, `0x${wei.toString(16)}`] as never,
+    });
+  }
+}
+
 export interface DeployParameters {
   readonly rpcUrl: string;
   readonly chainId: number;
   readonly deployerKey: `0x${string}`;
   readonly l2ChainId: bigint;
+  readonly l2GasLimit: bigint;
   readonly batcher: `0x${string}`;
+  readonly sequencer: `0x${string}`;
   readonly provers: readonly `0x${string}`[];
+  readonly quorum: bigint;
 }
 
 export async function deployContracts(parameters: DeployParameters): Promise<MachL1Addresses> {
@@ -56,9 +73,11 @@ export async function deployContracts(parameters: DeployParameters): Promise<Mac
     publicClient: createPublicClient({ chain, transport, pollingInterval: 100 }),
     config: {
       l2ChainId: parameters.l2ChainId,
+      l2GasLimit: parameters.l2GasLimit,
       batcher: parameters.batcher,
+      unsafeBlockSigner: parameters.sequencer,
       provers: parameters.provers,
-      quorum: 1n,
+      quorum: parameters.quorum,
       devnetDACertVerifier: true,
     },
   });

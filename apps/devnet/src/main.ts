@@ -10,15 +10,20 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { DEFAULT_BLOCK_GAS_LIMIT } from "@mach/core/chain";
+import { DA_PROVIDER_NAMES } from "@mach/core/da";
 import { DEV_MNEMONIC, deriveDevAccounts } from "@mach/core/node";
 import { MACH_CLI } from "@mach/node";
 import type { DevnetChild } from "./childProcess.ts";
 import { spawnChild, waitForJsonLine } from "./childProcess.ts";
 import { type DevnetDaProvider, startDa } from "./da.ts";
-import { deployContracts, startL1 } from "./l1.ts";
+import { deployContracts, fundAccounts, startL1 } from "./l1.ts";
+import { deriveOperators, operatorAccounts } from "./operators.ts";
 
 const root = new URL("../../../", import.meta.url).pathname;
 const L2_CHAIN_ID = 901901n;
+/** What each operator key holds on L1 from the start (bonds, gas for batches and proposals). */
+const OPERATOR_L1_BALANCE = 1_000n * 10n ** 18n;
 
 const USAGE =
   "usage: pnpm devnet [--da eigenda|celestia|memory] [--l1-rpc-url URL] [--l1-port N] [--l2-port N] [--metrics-port N]\n" +
@@ -45,8 +50,8 @@ function parseOptions(argv: readonly string[]) {
       throw new Error(`--${name} must be a port, got ${text}`);
     return value;
   };
-  if (!["eigenda", "celestia", "memory"].includes(values.da)) {
-    throw new Error(`--da must be eigenda, celestia or memory, got ${values.da}`);
+  if (!(DA_PROVIDER_NAMES as readonly string[]).includes(values.da)) {
+    throw new Error(`--da must be one of ${DA_PROVIDER_NAMES.join(", ")}, got ${values.da}`);
   }
   return {
     help: values.help,
@@ -97,23 +102,27 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   try {
     const accounts = deriveDevAccounts(DEV_MNEMONIC, 10);
-    const [deployer, batcher, prover, daSigner] = accounts as [
-      (typeof accounts)[0],
-      (typeof accounts)[0],
-      (typeof accounts)[0],
-      (typeof accounts)[0],
-    ];
+    const operators = deriveOperators(DEV_MNEMONIC);
+    const { deployer, batcher, daSigner } = operators;
     step(`starting L1 (Hardhat node${options.l1RpcUrl ? `, forking ${options.l1RpcUrl}` : ""})`);
     const l1 = await startL1({ port: options.l1Port, logFile: join(logDir, "l1.log"), forkUrl: options.l1RpcUrl });
     children.push(l1.child);
+    await fundAccounts(
+      l1.rpcUrl,
+      operatorAccounts(operators).map(({ account }) => account.address),
+      OPERATOR_L1_BALANCE,
+    );
     step("deploying Mach L1 contracts");
     const contracts = await deployContracts({
       rpcUrl: l1.rpcUrl,
       chainId: l1.chainId,
       deployerKey: deployer.privateKey,
       l2ChainId: L2_CHAIN_ID,
+      l2GasLimit: DEFAULT_BLOCK_GAS_LIMIT,
       batcher: batcher.address,
-      provers: [prover.address],
+      sequencer: operators.sequencer.address,
+      provers: operators.provers.map((prover) => prover.address),
+      quorum: 2n,
     });
     step(`starting DA (${options.da})`);
     const da = await startDa(options.da, {
@@ -177,7 +186,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         configPath,
       },
       da: da.endpoints,
-      roles: { batcher: batcher.address, prover: prover.address, daSigner: daSigner.address },
+      operators: Object.fromEntries(
+        operatorAccounts(operators).map(({ role, account }) => [
+          role,
+          { address: account.address, privateKey: account.privateKey },
+        ]),
+      ),
       accounts: accounts.map(({ address, privateKey }) => ({ address, privateKey, balance: "10000 ETH" })),
       mnemonic: DEV_MNEMONIC,
       logs: logDir,

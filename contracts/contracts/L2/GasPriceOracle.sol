@@ -4,11 +4,19 @@ pragma solidity 0.8.28;
 import { L1Block } from "./L1Block.sol";
 
 /// @title GasPriceOracle
-/// @notice L2 predeploy at 0x420000000000000000000000000000000000000F: the L1 data fee of an L2 transaction, with the
-///         OP Stack Ecotone formula over the values in `L1Block` (0x4200…0015):
-///         `l1GasUsed = zeroBytes * 4 + nonZeroBytes * 16 + 68 * 16` (68 bytes stand for the signature),
-///         `l1Fee = l1GasUsed * (16 * baseFeeScalar * l1BaseFee + blobBaseFeeScalar * blobBaseFee) / (16 * 10^6)`;
-///         operator fee (Isthmus): `gasUsed * operatorFeeScalar / 10^6 + operatorFeeConstant`. No genesis storage.
+/// @notice L2 predeploy at 0x420000000000000000000000000000000000000F: the L1 data fee of an L2 transaction, as the
+///         OP Stack GasPriceOracle answers on a chain at Ecotone (and not Fjord), over the values in `L1Block`
+///         (0x4200…0015). For the unsigned RLP transaction `_data`:
+///         `l1GasUsed = zeroBytes * 4 + nonZeroBytes * 16 + 68 * 16` (68 bytes stand for the missing signature),
+///         `l1Fee = l1GasUsed * (16 * baseFeeScalar * l1BaseFee + blobBaseFeeScalar * blobBaseFee) / (16 * 10^6)`.
+///         The node charges the same formula over the signed transaction's bytes, without the 68-byte padding
+///         (op-geth `newL1CostFuncEcotone`).
+///
+///         Mach runs Ecotone from genesis, so the fork flags OP keeps in storage (set once by the depositor at the
+///         upgrade block) are constants here and the contract needs no genesis storage: `isEcotone` true, `isFjord`,
+///         `isIsthmus`, `isJovian` false. As in OP on such a chain, the legacy `overhead()`/`scalar()` and the
+///         Fjord-only `getL1FeeUpperBound` revert, and `getOperatorFee` is 0 (Mach charges no operator fee, and
+///         viem's `estimateTotalFee` adds what this returns).
 contract GasPriceOracle {
     uint256 public constant DECIMALS = 6;
     L1Block internal constant L1_BLOCK = L1Block(0x4200000000000000000000000000000000000015);
@@ -28,8 +36,12 @@ contract GasPriceOracle {
         return _calldataGas(_data);
     }
 
-    function getOperatorFee(uint256 _gasUsed) external view returns (uint256) {
-        return (_gasUsed * L1_BLOCK.operatorFeeScalar()) / 10 ** DECIMALS + L1_BLOCK.operatorFeeConstant();
+    function getL1FeeUpperBound(uint256) external pure returns (uint256) {
+        revert("GasPriceOracle: getL1FeeUpperBound only supports Fjord");
+    }
+
+    function getOperatorFee(uint256) external pure returns (uint256) {
+        return 0;
     }
 
     function gasPrice() external view returns (uint256) {
@@ -38,6 +50,14 @@ contract GasPriceOracle {
 
     function baseFee() external view returns (uint256) {
         return block.basefee;
+    }
+
+    function overhead() external pure returns (uint256) {
+        revert("GasPriceOracle: overhead() is deprecated");
+    }
+
+    function scalar() external pure returns (uint256) {
+        revert("GasPriceOracle: scalar() is deprecated");
     }
 
     function l1BaseFee() external view returns (uint256) {
@@ -69,7 +89,7 @@ contract GasPriceOracle {
     }
 
     function isIsthmus() external pure returns (bool) {
-        return true;
+        return false;
     }
 
     function isJovian() external pure returns (bool) {

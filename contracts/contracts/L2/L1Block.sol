@@ -4,12 +4,18 @@ pragma solidity 0.8.28;
 /// @title L1Block
 /// @notice L2 predeploy at 0x4200000000000000000000000000000000000015 holding the attributes of the L2 block's L1
 ///         origin, written by the first (L1-info deposit) transaction of each L2 block, sent from
-///         `DEPOSITOR_ACCOUNT` (0xdeaddeaddeaddeaddeaddeaddeaddeaddead0001). OP Stack storage layout (slots 0-8) and
-///         packed calldata (no ABI encoding), as op-node writes it:
-///         `setL1BlockValuesEcotone()` 0x440a5e20 ‖ baseFeeScalar u32 ‖ blobBaseFeeScalar u32 ‖ sequenceNumber u64 ‖
-///         timestamp u64 ‖ number u64 ‖ basefee u256 ‖ blobBaseFee u256 ‖ hash b32 ‖ batcherHash b32 (164 bytes);
-///         `setL1BlockValuesIsthmus()` 0x098999be: the same ‖ operatorFeeScalar u32 ‖ operatorFeeConstant u64
-///         (176 bytes). Genesis may leave all storage zero.
+///         `DEPOSITOR_ACCOUNT` (0xdeaddeaddeaddeaddeaddeaddeaddeaddead0001). OP Stack storage layout (slots 0-8),
+///         getters and `NotDepositor()` error, and OP's packed calldata (no ABI encoding), as op-node writes it:
+///         `setL1BlockValuesEcotone()` 0x440a5e20 ‖ baseFeeScalar u32 ‖ blobBaseFeeScalar u32 ‖
+///         sequenceNumber u64 ‖ timestamp u64 ‖ number u64 ‖ basefee u256 ‖ blobBaseFee u256 ‖ hash b32 ‖
+///         batcherHash b32 (164 bytes), the call Mach's sequencer makes; `setL1BlockValuesIsthmus()` 0x098999be:
+///         the same ‖ operatorFeeScalar u32 ‖ operatorFeeConstant u64 (176 bytes), kept as OP's L1Block has it.
+///         Genesis may leave all storage zero.
+///         One deliberate difference: OP reads calldata past its end as zeros, this contract rejects any other
+///         length (`BadCalldataLength`), so a malformed L1-info deposit fails visibly instead of zeroing the fee
+///         parameters (op-geth itself refuses Ecotone L1 info that is not 164 bytes when it builds receipts).
+///         Omitted: the pre-Ecotone ABI-encoded `setL1BlockValues(...)` and the custom gas token functions, which
+///         a chain that starts at Ecotone with ETH as its gas token never calls.
 contract L1Block {
     address public constant DEPOSITOR_ACCOUNT = 0xDeaDDEaDDeAdDeAdDEAdDEaddeAddEAdDEAd0001;
 

@@ -44,8 +44,9 @@ contract WithdrawalTarget {
 
 /// @notice Test helper: a challenger contract that cannot receive ETH (its bond payout must fail).
 contract EthRejecter {
-    function challenge(address _game) external payable {
-        (bool ok, bytes memory ret) = _game.call{ value: msg.value }(abi.encodeWithSignature("challenge()"));
+    function challenge(address _game, bytes32 _conflictingOutputRoot, bytes calldata _proof) external {
+        (bool ok, bytes memory ret) =
+            _game.call(abi.encodeWithSignature("challenge(bytes32,bytes)", _conflictingOutputRoot, _proof));
         if (!ok) {
             assembly {
                 revert(add(ret, 32), mload(ret))

@@ -4,8 +4,12 @@
  * A prover signs the EIP-712 message `OutputAttestation(chainId = L2 chain id, l2BlockNumber, outputRoot)` under the
  * `QuorumOutputVerifier`'s domain (`outputAttestationDomain(l1ChainId, verifier)` from `@mach/contracts`). The
  * game's `attest(proof)` takes `abi.encode(bytes[] signatures)` with signatures ordered by strictly increasing
- * signer address, at least `ProverRegistry.quorum()` of them. A game resolves `DEFENDER_WINS` once attested, past
- * `createdAt + challengeWindowSeconds`, with no live challenge (MachOutputGame.sol).
+ * signer address, at least `ProverRegistry.quorum()` of them, until `createdAt + attestationWindowSeconds`.
+ * A game resolves `DEFENDER_WINS` once attested and past `createdAt + challengeWindowSeconds`; a challenge (anyone but
+ * the creator, within the challenge window) carries a quorum's attestation of another root for the same block and
+ * resolves it `CHALLENGER_WINS` at once; a game never attested lapses to `CHALLENGER_WINS` when `resolve` is called
+ * after the attestation window. Each outcome credits the creator's bond to one account, paid by `claimCredit`
+ * (MachOutputGame.sol).
  */
 import { gameStatus, machOutputGameAbi, outputAttestationDomain, outputAttestationTypes } from "@mach/contracts";
 import {
@@ -16,9 +20,10 @@ import {
   type Hex,
   type LocalAccount,
   type PublicClient,
+  parseEventLogs,
   recoverTypedDataAddress,
 } from "viem";
-import { toSettlementError } from "./errors.ts";
+import { SettlementError, toSettlementError } from "./errors.ts";
 import { type L1WalletClient, writeContractAndWait } from "./write.ts";
 
 export interface OutputAttestation {
@@ -133,13 +138,21 @@ export interface OutputGameState {
   readonly status: OutputGameStatus;
   readonly rootClaim: Hash;
   readonly l2BlockNumber: bigint;
+  readonly gameCreator: Address;
   /** Unix seconds (L1 time); `attestedAt` / `resolvedAt` are 0 until it happens. */
   readonly createdAt: bigint;
   readonly attestedAt: bigint;
   readonly resolvedAt: bigint;
-  /** L1 time after which `resolve` can succeed (if attested and unchallenged): `createdAt + challengeWindowSeconds`. */
+  /**
+   * Last L1 second a challenge is accepted; once attested, `resolve` succeeds after it (`createdAt +
+   * challengeWindowSeconds`).
+   */
   readonly challengeWindowEndsAt: bigint;
+  /** Last L1 second an attestation is accepted; unattested, `resolve` makes the game lapse after it. */
+  readonly attestationWindowEndsAt: bigint;
+  /** Who won the game with a challenge, and the root its evidence attested; `null` otherwise. */
   readonly challenger: Address | null;
+  readonly conflictingOutputRoot: Hash | null;
 }
 
 export async function getOutputGame({
@@ -151,28 +164,45 @@ export async function getOutputGame({
 }): Promise<OutputGameState> {
   const contract = { address: game, abi: machOutputGameAbi } as const;
   try {
-    const [status, rootClaim, l2BlockNumber, createdAt, attestedAt, resolvedAt, window, challenger] = await Promise.all(
-      [
-        publicClient.readContract({ ...contract, functionName: "status" }),
-        publicClient.readContract({ ...contract, functionName: "rootClaim" }),
-        publicClient.readContract({ ...contract, functionName: "l2BlockNumber" }),
-        publicClient.readContract({ ...contract, functionName: "createdAt" }),
-        publicClient.readContract({ ...contract, functionName: "attestedAt" }),
-        publicClient.readContract({ ...contract, functionName: "resolvedAt" }),
-        publicClient.readContract({ ...contract, functionName: "challengeWindowSeconds" }),
-        publicClient.readContract({ ...contract, functionName: "challenger" }),
-      ],
-    );
+    const [
+      status,
+      rootClaim,
+      l2BlockNumber,
+      gameCreator,
+      createdAt,
+      attestedAt,
+      resolvedAt,
+      challengeWindow,
+      attestationWindow,
+      challenger,
+      conflictingOutputRoot,
+    ] = await Promise.all([
+      publicClient.readContract({ ...contract, functionName: "status" }),
+      publicClient.readContract({ ...contract, functionName: "rootClaim" }),
+      publicClient.readContract({ ...contract, functionName: "l2BlockNumber" }),
+      publicClient.readContract({ ...contract, functionName: "gameCreator" }),
+      publicClient.readContract({ ...contract, functionName: "createdAt" }),
+      publicClient.readContract({ ...contract, functionName: "attestedAt" }),
+      publicClient.readContract({ ...contract, functionName: "resolvedAt" }),
+      publicClient.readContract({ ...contract, functionName: "challengeWindowSeconds" }),
+      publicClient.readContract({ ...contract, functionName: "attestationWindowSeconds" }),
+      publicClient.readContract({ ...contract, functionName: "challenger" }),
+      publicClient.readContract({ ...contract, functionName: "conflictingOutputRoot" }),
+    ]);
+    const won = BigInt(challenger) !== 0n;
     return {
       game: getAddress(game),
       status: statusName(status),
       rootClaim,
       l2BlockNumber,
+      gameCreator: getAddress(gameCreator),
       createdAt,
       attestedAt,
       resolvedAt,
-      challengeWindowEndsAt: createdAt + window,
-      challenger: BigInt(challenger) === 0n ? null : getAddress(challenger),
+      challengeWindowEndsAt: createdAt + challengeWindow,
+      attestationWindowEndsAt: createdAt + attestationWindow,
+      challenger: won ? getAddress(challenger) : null,
+      conflictingOutputRoot: won ? conflictingOutputRoot : null,
     };
   } catch (error) {
     throw toSettlementError(`reading MachOutputGame(${game})`, error);
@@ -180,8 +210,10 @@ export async function getOutputGame({
 }
 
 /**
- * Calls the game's `resolve`; resolves with the new status. Reverts (`NotAttested`, `ChallengeWindowOpen`,
- * `ChallengePending`, `GameNotInProgress`) are permanent `SettlementError`s for this moment: callers retry later.
+ * Calls the game's `resolve`; resolves with the new status: `defenderWins` (attested, past the challenge window) or
+ * `challengerWins` (never attested, past the attestation window: the claim lapsed; its creator's bond is refunded).
+ * Reverts (`ChallengeWindowOpen`, `NotAttested` while the attestation window is open, `GameNotInProgress`) are
+ * permanent `SettlementError`s for this moment: callers retry later.
  */
 export async function resolveOutputGame(parameters: {
   readonly walletClient: L1WalletClient;
@@ -203,42 +235,13 @@ export async function resolveOutputGame(parameters: {
   return { l1TransactionHash: receipt.transactionHash, l1BlockNumber: receipt.blockNumber, status };
 }
 
-/** Opens the game's one challenge, paying its `challengeBond` (read from the game). */
-export async function challengeOutputGame(parameters: {
-  readonly walletClient: L1WalletClient;
-  readonly publicClient: PublicClient;
-  readonly game: Address;
-  readonly confirmations?: number;
-}): Promise<L1Write> {
-  let bond: bigint;
-  try {
-    bond = await parameters.publicClient.readContract({
-      address: parameters.game,
-      abi: machOutputGameAbi,
-      functionName: "challengeBond",
-    });
-  } catch (error) {
-    throw toSettlementError(`MachOutputGame(${parameters.game}).challengeBond`, error);
-  }
-  const receipt = await writeContractAndWait({
-    walletClient: parameters.walletClient,
-    publicClient: parameters.publicClient,
-    address: parameters.game,
-    abi: machOutputGameAbi,
-    functionName: "challenge",
-    args: [],
-    value: bond,
-    confirmations: parameters.confirmations ?? 1,
-    operation: `MachOutputGame(${parameters.game}).challenge`,
-  });
-  return { l1TransactionHash: receipt.transactionHash, l1BlockNumber: receipt.blockNumber };
-}
-
 /**
- * Backs the open challenge with a quorum's attestations of a different output root for the game's block: the game
- * resolves `CHALLENGER_WINS` at once.
+ * Proves the game's root claim wrong: a quorum's attestations of a different output root for the game's block. The
+ * game resolves `CHALLENGER_WINS` at once and the signer of this call is credited the creator's bond. Reverts:
+ * `ClaimantCannotChallenge` (the game's creator), `ChallengeWindowClosed`, `SameOutputRoot`, `GameNotInProgress`, and
+ * the verifier's (`QuorumNotReached`, `NotProver`, …).
  */
-export async function proveOutputChallenge(parameters: {
+export async function challengeOutputGame(parameters: {
   readonly walletClient: L1WalletClient;
   readonly publicClient: PublicClient;
   readonly game: Address;
@@ -251,10 +254,41 @@ export async function proveOutputChallenge(parameters: {
     publicClient: parameters.publicClient,
     address: parameters.game,
     abi: machOutputGameAbi,
-    functionName: "proveChallenge",
+    functionName: "challenge",
     args: [parameters.conflictingOutputRoot, encodeAttestationProof(parameters.attestations)],
     confirmations: parameters.confirmations ?? 1,
-    operation: `MachOutputGame(${parameters.game}).proveChallenge`,
+    operation: `MachOutputGame(${parameters.game}).challenge`,
   });
   return { l1TransactionHash: receipt.transactionHash, l1BlockNumber: receipt.blockNumber };
+}
+
+/**
+ * Pays out what the game credits `recipient` (its bond after resolution, or a won challenge's); anyone may send it.
+ * Resolves with the amount paid; reverts with `NoCredit` when there is nothing to pay.
+ */
+export async function claimOutputGameCredit(parameters: {
+  readonly walletClient: L1WalletClient;
+  readonly publicClient: PublicClient;
+  readonly game: Address;
+  readonly recipient: Address;
+  readonly confirmations?: number;
+}): Promise<L1Write & { readonly amount: bigint }> {
+  const operation = `MachOutputGame(${parameters.game}).claimCredit(${parameters.recipient})`;
+  const receipt = await writeContractAndWait({
+    walletClient: parameters.walletClient,
+    publicClient: parameters.publicClient,
+    address: parameters.game,
+    abi: machOutputGameAbi,
+    functionName: "claimCredit",
+    args: [parameters.recipient],
+    confirmations: parameters.confirmations ?? 1,
+    operation,
+  });
+  const [claimed] = parseEventLogs({ abi: machOutputGameAbi, eventName: "CreditClaimed", logs: receipt.logs });
+  if (!claimed) throw new SettlementError("permanent", `${operation} emitted no CreditClaimed`);
+  return {
+    l1TransactionHash: receipt.transactionHash,
+    l1BlockNumber: receipt.blockNumber,
+    amount: claimed.args.amount,
+  };
 }

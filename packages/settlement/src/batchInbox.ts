@@ -12,6 +12,7 @@ import type { BatchRecorder, BatchRecording, BatchToRecord } from "@mach/core/se
 import { type Address, bytesToHex, type Hash, type Hex, hexToBytes, keccak256, type PublicClient } from "viem";
 import { decodeBatchPointers, encodeBatchPointers } from "./batchPointers.ts";
 import { SettlementError, toSettlementError } from "./errors.ts";
+import { byL1Position } from "./l1Order.ts";
 import { type L1WalletClient, writeContractAndWait } from "./write.ts";
 
 export interface CreateBatchInboxRecorderParameters {
@@ -23,14 +24,17 @@ export interface CreateBatchInboxRecorderParameters {
   readonly confirmations?: number;
 }
 
+/** BatchInbox's provider ids (the contract's constants) for every DA provider core names: checked to cover them all. */
+const providerIds: Readonly<Record<DaProviderName, number>> = daProviderIds;
+
 export function daProviderId(provider: string): number {
-  const id = (daProviderIds as Readonly<Record<string, number>>)[provider];
+  const id = (providerIds as Readonly<Record<string, number>>)[provider];
   if (id === undefined) throw new SettlementError("permanent", `no BatchInbox provider id for DA provider ${provider}`);
   return id;
 }
 
 export function daProviderName(id: number): DaProviderName | undefined {
-  for (const [name, value] of Object.entries(daProviderIds)) if (value === id) return name as DaProviderName;
+  for (const [name, value] of Object.entries(providerIds)) if (value === id) return name as DaProviderName;
   return undefined;
 }
 
@@ -197,7 +201,5 @@ export async function readBatchRecords({
         logIndex: log.logIndex,
       };
     })
-    .sort((a, b) =>
-      a.l1BlockNumber === b.l1BlockNumber ? a.logIndex - b.logIndex : a.l1BlockNumber < b.l1BlockNumber ? -1 : 1,
-    );
+    .sort(byL1Position);
 }

@@ -10,6 +10,7 @@ import {
   portalAbi,
   proverRegistryAbi,
   quorumOutputVerifierAbi,
+  systemConfigAbi,
 } from "@mach/contracts";
 import type { MachL1Addresses } from "@mach/contracts/deploy";
 import { type Address, type GetContractReturnType, getContract, type PublicClient } from "viem";
@@ -21,6 +22,7 @@ export type MachL1Clients<wallet extends L1WalletClient | undefined> = wallet ex
 
 export interface MachL1<wallet extends L1WalletClient | undefined = undefined> {
   readonly addresses: MachL1Addresses;
+  readonly systemConfig: GetContractReturnType<typeof systemConfigAbi, MachL1Clients<wallet>>;
   readonly portal: GetContractReturnType<typeof portalAbi, MachL1Clients<wallet>>;
   readonly disputeGameFactory: GetContractReturnType<typeof disputeGameFactoryAbi, MachL1Clients<wallet>>;
   readonly proverRegistry: GetContractReturnType<typeof proverRegistryAbi, MachL1Clients<wallet>>;
@@ -50,6 +52,7 @@ export function attachMachL1<wallet extends L1WalletClient | undefined = undefin
     getContract({ abi, address, client } as never) as unknown as GetContractReturnType<abi, MachL1Clients<wallet>>;
   return {
     addresses,
+    systemConfig: at(systemConfigAbi, addresses.systemConfig),
     portal: at(portalAbi, addresses.portal),
     disputeGameFactory: at(disputeGameFactoryAbi, addresses.disputeGameFactory),
     proverRegistry: at(proverRegistryAbi, addresses.proverRegistry),

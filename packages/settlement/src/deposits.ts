@@ -11,6 +11,7 @@ import { portalAbi } from "@mach/contracts";
 import { type DepositTransaction, decodeTransactionDepositedLog, TRANSACTION_DEPOSITED_TOPIC } from "@mach/core/chain";
 import { type Address, type Hash, hexToBytes, type Log, type PublicClient } from "viem";
 import { SettlementError, toSettlementError } from "./errors.ts";
+import { byL1Position } from "./l1Order.ts";
 
 /** A deposit with where it came from on L1. */
 export interface L1Deposit {
@@ -65,9 +66,7 @@ export async function getDeposits({
         l1TransactionHash: log.transactionHash,
       };
     })
-    .sort((a, b) =>
-      a.l1BlockNumber === b.l1BlockNumber ? a.logIndex - b.logIndex : a.l1BlockNumber < b.l1BlockNumber ? -1 : 1,
-    );
+    .sort(byL1Position);
 }
 
 /** The L1 range a delivery covers; `toBlockHash` is the hash the watcher saw for `toBlock`. */

@@ -7,29 +7,33 @@
  *   batchPointers.ts the versioned list of per-frame DA pointers a batch records in BatchInbox
  *   batchInbox.ts    batcher → L1: `createBatchInboxRecorder` (core's `BatchRecorder` port);
  *                    L1 → derivation: `readBatchRecords`
+ *   l1Order.ts       the L1 order (block, log index) every log reader sorts by
  *   deposits.ts      Portal `TransactionDeposited` → core `DepositTransaction`: `getDeposits`, `watchDeposits`
- *   outputRoot.ts    `computeOutputRoot` (version 0)
+ *   outputRoot.ts    `toPortalOutputRootProof` (the rule itself is `@mach/core/chain`'s `computeOutputRoot`)
  *   proposer.ts      output root → `MachOutputGame` via `DisputeGameFactory.create`: `proposeOutput`,
  *                    `createOutputProposer`
  *   provider.ts      `l1SettlementProvider`: core's settlement port over L1 (`settlement.provider: "l1"` in node config)
  *   attestation.ts   provers: `signOutputAttestation`, `encodeAttestationProof`, `submitAttestation`;
- *                    game life: `getOutputGame`, `resolveOutputGame`, `challengeOutputGame`,
- *                    `proveOutputChallenge`
+ *                    game life: `getOutputGame`, `resolveOutputGame`, `challengeOutputGame` (with evidence),
+ *                    `claimOutputGameCredit`
+ *   systemConfig.ts  SystemConfig reads: `getSystemConfig` (sequencer signer, Ecotone fee scalars, batcher, gas limit
+ *                    at an L1 block), `getSystemConfigUpdates` (its `ConfigUpdate` log, decoded)
  *
  * Data flow: batcher ─recordBatch→ BatchInbox ─readBatchRecords→ derivation; Portal deposits ─watchDeposits→
- * sequencer; proposer ─proposeOutput→ game ←submitAttestation─ provers; resolveOutputGame → Portal withdrawals.
+ * sequencer; SystemConfig ─getSystemConfig→ sequencer (L1-info deposit) and replicas (signer); proposer
+ * ─proposeOutput→ game ←submitAttestation─ provers; resolveOutputGame → Portal withdrawals.
  */
 
 export {
   type AttestationDomain,
   challengeOutputGame,
+  claimOutputGameCredit,
   encodeAttestationProof,
   getOutputGame,
   type L1Write,
   type OutputAttestation,
   type OutputGameState,
   type OutputGameStatus,
-  proveOutputChallenge,
   recoverOutputAttestationSigner,
   resolveOutputGame,
   type SignedOutputAttestation,
@@ -91,4 +95,15 @@ export {
   l1SettlementOptionsSchema,
   l1SettlementProvider,
 } from "./provider.ts";
+export {
+  decodeSystemConfigUpdate,
+  type GetSystemConfigParameters,
+  type GetSystemConfigUpdatesParameters,
+  getSystemConfig,
+  getSystemConfigUpdates,
+  type SystemConfigChange,
+  type SystemConfigState,
+  type SystemConfigUpdate,
+  type UpdateLocation,
+} from "./systemConfig.ts";
 export { type L1WalletClient, type WriteContractParameters, writeContractAndWait } from "./write.ts";

@@ -17,6 +17,9 @@ describe("attachMachL1", () => {
   it("reads the deployment through typed instances at the deployed addresses", async () => {
     const mach = attachMachL1({ publicClient: l1.publicClient, addresses: l1.addresses });
     assert.equal(mach.portal.address, l1.addresses.portal);
+    assert.equal(mach.systemConfig.address, l1.addresses.systemConfig);
+    assert.equal(getAddress(await mach.systemConfig.read.batcher()), getAddress(l1.accounts.batcher.account.address));
+    assert.equal(getAddress(await mach.batchInbox.read.systemConfig()), l1.addresses.systemConfig);
     assert.equal(await mach.portal.read.version(), "3.10.0");
     assert.equal(await mach.portal.read.respectedGameType(), l1.addresses.gameType);
     assert.equal(getAddress(await mach.portal.read.disputeGameFactory()), l1.addresses.disputeGameFactory);

@@ -20,12 +20,12 @@ import { chainConfig, publicActionsL1 } from "viem/op-stack";
 import {
   attachMachL1,
   challengeOutputGame,
+  claimOutputGameCredit,
   createOutputProposer,
   encodeAttestationProof,
   encodeOutputGameExtraData,
   getOutputGame,
   proposeOutput,
-  proveOutputChallenge,
   recoverOutputAttestationSigner,
   resolveOutputGame,
   SettlementError,
@@ -39,6 +39,7 @@ import { l2ChainId, startTestL1, type TestL1 } from "./helpers/l1.ts";
 
 const initBond = parseEther("0.25");
 const challengeWindowSeconds = 100n;
+const attestationWindowSeconds = 300n;
 const l2BlockNumber = 64n;
 const proof: OutputRootProof = {
   stateRoot: keccak256(stringToHex("state root 64")),
@@ -60,7 +61,7 @@ async function rejection(promise: Promise<unknown>): Promise<SettlementError> {
 describe("output proposals and prover attestations", () => {
   let l1: TestL1;
   before(async () => {
-    l1 = await startTestL1({ initBond, challengeWindowSeconds, challengeResponseSeconds: 50n });
+    l1 = await startTestL1({ initBond, challengeWindowSeconds, attestationWindowSeconds });
   });
   after(async () => {
     await l1.close();
@@ -236,30 +237,43 @@ describe("output proposals and prover attestations", () => {
     assert.equal(credit, initBond, "the proposer's bond is credited back");
   });
 
-  it("takes a challenged game to CHALLENGER_WINS when a quorum attests a different root for its block", async () => {
+  it("takes a game to CHALLENGER_WINS with a challenge that carries a quorum's attestation of another root", async () => {
     const { game } = await proposer().proposeOutput({ outputRoot, l2BlockNumber });
     await attest(game, await quorum());
     const writer = { walletClient: l1.accounts.stranger, publicClient: l1.publicClient, game };
-    await challengeOutputGame(writer);
     const conflictingOutputRoot = computeOutputRoot({ ...proof, stateRoot: keccak256(stringToHex("the real state")) });
     const [p0, p1] = l1.provers;
     assert.ok(p0 && p1);
     const conflicting = [await sign(p0, conflictingOutputRoot), await sign(p1, conflictingOutputRoot)];
     const same = await rejection(
-      proveOutputChallenge({ ...writer, conflictingOutputRoot: outputRoot, attestations: await quorum() }),
+      challengeOutputGame({ ...writer, conflictingOutputRoot: outputRoot, attestations: await quorum() }),
     );
     assert.equal(same.revertName, "SameOutputRoot");
-    await proveOutputChallenge({ ...writer, conflictingOutputRoot, attestations: conflicting });
+    const byCreator = await rejection(
+      challengeOutputGame({
+        ...writer,
+        walletClient: l1.accounts.deployer,
+        conflictingOutputRoot,
+        attestations: conflicting,
+      }),
+    );
+    assert.equal(byCreator.revertName, "ClaimantCannotChallenge");
+    const short = await rejection(
+      challengeOutputGame({ ...writer, conflictingOutputRoot, attestations: conflicting.slice(0, 1) }),
+    );
+    assert.equal(short.revertName, "QuorumNotReached");
+    await challengeOutputGame({ ...writer, conflictingOutputRoot, attestations: conflicting });
     const state = await getOutputGame({ publicClient: l1.publicClient, game });
     assert.equal(state.status, "challengerWins");
     assert.equal(state.challenger, getAddress(l1.accounts.stranger.account.address));
-    const credit = await l1.publicClient.readContract({
-      address: game,
-      abi: machOutputGameAbi,
-      functionName: "credit",
-      args: [l1.accounts.stranger.account.address],
+    assert.equal(state.conflictingOutputRoot, conflictingOutputRoot);
+    const claimed = await claimOutputGameCredit({
+      walletClient: l1.accounts.alice,
+      publicClient: l1.publicClient,
+      game,
+      recipient: l1.accounts.stranger.account.address,
     });
-    assert.equal(credit, parseEther("0.01") + initBond, "the challenger takes both bonds");
+    assert.equal(claimed.amount, initBond, "the challenger takes the creator's bond");
     await l1.increaseTime(challengeWindowSeconds + 1n);
     const late = await rejection(
       resolveOutputGame({ walletClient: l1.accounts.alice, publicClient: l1.publicClient, game }),
@@ -267,14 +281,39 @@ describe("output proposals and prover attestations", () => {
     assert.equal(late.revertName, "GameNotInProgress");
   });
 
-  it("does not resolve a game nobody attested, even after the window", async () => {
+  it("never resolves an unattested game DEFENDER_WINS: it lapses after the attestation window and the bond returns", async () => {
     const { game } = await proposer().proposeOutput({ outputRoot, l2BlockNumber });
     await l1.increaseTime(challengeWindowSeconds + 1n);
-    const error = await rejection(
-      resolveOutputGame({ walletClient: l1.accounts.alice, publicClient: l1.publicClient, game }),
+    const resolve = () => resolveOutputGame({ walletClient: l1.accounts.alice, publicClient: l1.publicClient, game });
+    const early = await rejection(resolve());
+    assert.equal(early.revertName, "NotAttested");
+    let state = await getOutputGame({ publicClient: l1.publicClient, game });
+    assert.equal(state.status, "inProgress");
+    assert.equal(state.attestationWindowEndsAt, state.createdAt + attestationWindowSeconds);
+    const now = (await l1.publicClient.getBlock()).timestamp;
+    await l1.increaseTime(state.attestationWindowEndsAt - now + 1n);
+    const lapsed = await resolve();
+    assert.equal(lapsed.status, "challengerWins");
+    state = await getOutputGame({ publicClient: l1.publicClient, game });
+    assert.equal(state.challenger, null);
+    assert.equal(state.conflictingOutputRoot, null);
+    const claimed = await claimOutputGameCredit({
+      walletClient: l1.accounts.stranger,
+      publicClient: l1.publicClient,
+      game,
+      recipient: state.gameCreator,
+    });
+    assert.equal(claimed.amount, initBond);
+    assert.equal(await l1.publicClient.getBalance({ address: game }), 0n);
+    const again = await rejection(
+      claimOutputGameCredit({
+        walletClient: l1.accounts.stranger,
+        publicClient: l1.publicClient,
+        game,
+        recipient: state.gameCreator,
+      }),
     );
-    assert.equal(error.revertName, "NotAttested");
-    assert.equal((await getOutputGame({ publicClient: l1.publicClient, game })).status, "inProgress");
+    assert.equal(again.revertName, "NoCredit");
   });
 
   it("rejects attestations below the quorum, by unregistered keys, over another block, or given twice", async () => {

@@ -3,13 +3,15 @@ pragma solidity 0.8.28;
 
 import { IDACertVerifier } from "../../interfaces/IDACertVerifier.sol";
 import { Owned } from "../../lib/Owned.sol";
+import { SystemConfig } from "../SystemConfig.sol";
 
 /// @title BatchInbox
 /// @notice The L1 record of L2 batches: per batch, the L2 block range it carries, the DA provider that holds it and
 ///         the provider's opaque pointer (EigenDA certificate, Celestia height + commitment, ...). Derivation reads the
-///         `BatchSubmitted` events in order. Only the configured batcher writes. Ranges are contiguous after the first
-///         batch. A provider may have an on-chain certificate check (EigenDA `checkDACert` shape) that must answer
-///         SUCCESS before the pointer is accepted.
+///         `BatchSubmitted` events in order. Only the batcher writes: the address `SystemConfig.batcherHash()`
+///         names, the one source of truth, also carried to L2 by the L1-attributes deposit. Ranges are contiguous
+///         after the first batch. A provider may have an on-chain certificate check (EigenDA `checkDACert` shape)
+///         that must answer SUCCESS before the pointer is accepted.
 contract BatchInbox is Owned {
     /// @notice Provider ids (also exported to TypeScript).
     uint8 public constant DA_MEMORY = 0;
@@ -26,7 +28,7 @@ contract BatchInbox is Owned {
         bytes32 daPointerHash;
     }
 
-    address public batcher;
+    SystemConfig public immutable systemConfig;
     mapping(uint8 => IDACertVerifier) public daCertVerifiers;
     BatchRecord[] internal _batches;
 
@@ -37,7 +39,6 @@ contract BatchInbox is Owned {
         uint8 indexed daProvider,
         bytes daPointer
     );
-    event BatcherChanged(address indexed previousBatcher, address indexed newBatcher);
     event DACertVerifierSet(uint8 indexed daProvider, address verifier);
 
     error NotBatcher();
@@ -46,9 +47,13 @@ contract BatchInbox is Owned {
     error EmptyPointer();
     error InvalidDACert(uint8 status);
 
-    constructor(address _owner, address _batcher) Owned(_owner) {
-        batcher = _batcher;
-        emit BatcherChanged(address(0), _batcher);
+    constructor(address _owner, SystemConfig _systemConfig) Owned(_owner) {
+        systemConfig = _systemConfig;
+    }
+
+    /// @notice The account allowed to submit batches (changed through `SystemConfig.setBatcherHash`).
+    function batcher() public view returns (address) {
+        return systemConfig.batcher();
     }
 
     /// @notice Records a batch of L2 blocks `[_firstL2Block, _lastL2Block]` stored on DA provider `_daProvider`.
@@ -56,7 +61,7 @@ contract BatchInbox is Owned {
         external
         returns (uint256 batchIndex_)
     {
-        if (msg.sender != batcher) revert NotBatcher();
+        if (msg.sender != batcher()) revert NotBatcher();
         if (_firstL2Block > _lastL2Block) revert InvalidBlockRange(_firstL2Block, _lastL2Block);
         if (_daPointer.length == 0) revert EmptyPointer();
         batchIndex_ = _batches.length;
@@ -92,11 +97,6 @@ contract BatchInbox is Owned {
     /// @notice The last L2 block recorded, or 0 when no batch was recorded yet (check `batchCount`).
     function lastL2Block() external view returns (uint64) {
         return _batches.length == 0 ? 0 : _batches[_batches.length - 1].lastL2Block;
-    }
-
-    function setBatcher(address _batcher) external onlyOwner {
-        emit BatcherChanged(batcher, _batcher);
-        batcher = _batcher;
     }
 
     /// @notice Sets (or with zero, removes) the on-chain certificate check of a provider.

@@ -8,18 +8,31 @@ import { IOutputVerifier } from "../../interfaces/IOutputVerifier.sol";
 /// @notice Mach's dispute game: the root claim is the L2 output root of block `l2SequenceNumber()`
 ///         (`extraData = abi.encode(uint256 l2BlockNumber)`, as op-proposer sends it).
 ///
-///         Lifecycle of one clone:
-///         - `attest(proof)`: the verifier (a prover quorum today) vouches for the root claim.
-///         - `challenge()` (with `challengeBond`, until `createdAt + challengeWindowSeconds`): opens the one challenge
-///           slot. Within `challengeResponseSeconds` someone must back it with a verified attestation of a
-///           *different* output root for the same block (`proveChallenge`), which resolves the game
-///           `CHALLENGER_WINS` at once (the claim is then invalid for the portal) and pays the challenger both bonds.
-///           Otherwise the challenge expires and its bond goes to the game creator.
-///         - `resolve()`: `DEFENDER_WINS` once attested, past the challenge window, and with no live challenge; the
-///           creator's bond is returned.
-///         Bonds are paid out through `credit` / `claimCredit` (pull payments).
+///         Lifecycle of one clone (times are L1 seconds after `createdAt`):
+///         - `attest(proof)`, until `attestationWindowSeconds`: the verifier (a prover quorum today) vouches for the
+///           root claim.
+///         - `challenge(conflictingOutputRoot, proof)`, until `challengeWindowSeconds`, by anyone but the game's
+///           creator: carries its own evidence, a verified attestation of a *different* output root for the same
+///           block. It resolves the game `CHALLENGER_WINS` at once (the claim is then invalid for the portal) and
+///           pays the challenger the creator's bond. A challenge without evidence does not exist.
+///         - `resolve()`:
+///           attested, past the challenge window and not successfully challenged → `DEFENDER_WINS`, the creator's
+///           bond is returned; never attested and past the attestation window → `CHALLENGER_WINS` (the claim lapsed,
+///           nothing vouches for it), the creator's bond is returned as nobody proved the claim wrong.
+///         Every game can therefore be resolved by anyone once `attestationWindowSeconds` (≥ the challenge window)
+///         has passed, and each resolution credits the creator's bond exactly once; payouts go through `credit` /
+///         `claimCredit` (pull payments). Only an attested root can resolve `DEFENDER_WINS`.
+///
+///         Why challenges carry their evidence (rather than a bonded slot that evidence must later back): a slot is a
+///         resource the claimant can take itself, from its own or any other address it controls, to shorten the time
+///         honest challengers have and to get its own challenge bond back; several bonded slots would still let it
+///         delay resolution for free. With the evidence inside the challenge there is nothing to squat: the window
+///         is fixed at creation, any number of honest parties can submit, the first valid one wins, and no bond is
+///         needed because an invalid challenge simply reverts. The claimant is refused outright so that it cannot
+///         front-run a challenger and recover its own bond from the address it created the game with; an address it
+///         controls could still do that, which costs safety nothing (the game still resolves `CHALLENGER_WINS`).
 contract MachOutputGame is IDisputeGame {
-    string public constant version = "1.0.0";
+    string public constant version = "2.0.0";
 
     uint32 internal immutable GAME_TYPE;
     address public immutable factory;
@@ -27,9 +40,12 @@ contract MachOutputGame is IDisputeGame {
     uint256 public immutable l2ChainId;
     /// @notice The only account allowed to create games of this type; zero means anyone.
     address public immutable proposer;
+    /// @notice Seconds after creation during which a challenge with evidence is accepted; an attested game resolves
+    ///         after it.
     uint64 public immutable challengeWindowSeconds;
-    uint64 public immutable challengeResponseSeconds;
-    uint256 public immutable challengeBond;
+    /// @notice Seconds after creation during which the root claim can be attested; an unattested game lapses after
+    ///         it. At least `challengeWindowSeconds`.
+    uint64 public immutable attestationWindowSeconds;
 
     bool internal _initialized;
     GameStatus public status;
@@ -41,32 +57,28 @@ contract MachOutputGame is IDisputeGame {
     bytes32 public l1Head;
     uint256 public l2BlockNumber;
     uint256 public creatorBond;
+    /// @notice Who won the game with a challenge; zero otherwise (also when the claim lapsed).
     address public challenger;
-    uint64 public challengedAt;
-    bool public challengeExpired;
     bytes32 public conflictingOutputRoot;
     mapping(address => uint256) public credit;
 
     event Attested(bytes32 indexed outputRoot);
-    event Challenged(address indexed challenger);
     event ChallengeSucceeded(address indexed challenger, bytes32 conflictingOutputRoot);
-    event ChallengeExpired(address indexed challenger);
+    event AttestationLapsed();
     event CreditClaimed(address indexed recipient, uint256 amount);
 
     error AlreadyInitialized();
     error NotFactory();
     error BadProposer(address creator);
     error BadExtraData();
+    error BadWindows(uint64 challengeWindowSeconds, uint64 attestationWindowSeconds);
     error GameNotInProgress();
     error AlreadyAttested();
+    error AttestationWindowClosed();
     error InvalidAttestation();
-    error IncorrectBondAmount();
-    error AlreadyChallenged();
-    error NoChallenge();
+    error ClaimantCannotChallenge();
     error ChallengeWindowClosed();
-    error ChallengeResponseClosed();
     error SameOutputRoot();
-    error ChallengePending();
     error NotAttested();
     error ChallengeWindowOpen();
     error NoCredit();
@@ -79,17 +91,19 @@ contract MachOutputGame is IDisputeGame {
         uint256 _l2ChainId,
         address _proposer,
         uint64 _challengeWindowSeconds,
-        uint64 _challengeResponseSeconds,
-        uint256 _challengeBond
+        uint64 _attestationWindowSeconds
     ) {
+        // Provers get at least as long as challengers: a claim cannot lapse while it may still be challenged.
+        if (_attestationWindowSeconds < _challengeWindowSeconds) {
+            revert BadWindows(_challengeWindowSeconds, _attestationWindowSeconds);
+        }
         GAME_TYPE = _gameType;
         factory = _factory;
         verifier = _verifier;
         l2ChainId = _l2ChainId;
         proposer = _proposer;
         challengeWindowSeconds = _challengeWindowSeconds;
-        challengeResponseSeconds = _challengeResponseSeconds;
-        challengeBond = _challengeBond;
+        attestationWindowSeconds = _attestationWindowSeconds;
         // The implementation itself is never a game.
         _initialized = true;
     }
@@ -116,58 +130,43 @@ contract MachOutputGame is IDisputeGame {
     function attest(bytes calldata _proof) external {
         if (status != GameStatus.IN_PROGRESS) revert GameNotInProgress();
         if (attestedAt != 0) revert AlreadyAttested();
+        if (block.timestamp > createdAt + attestationWindowSeconds) revert AttestationWindowClosed();
         if (!verifier.verifyOutput(l2ChainId, l2BlockNumber, rootClaim, _proof)) revert InvalidAttestation();
         attestedAt = uint64(block.timestamp);
         emit Attested(rootClaim);
     }
 
-    /// @notice Opens the challenge of the root claim; needs `challengeBond`.
-    function challenge() external payable {
+    /// @notice Proves the root claim wrong with a verified attestation of another output root for the same block:
+    ///         the game resolves `CHALLENGER_WINS` and the caller is credited the creator's bond.
+    function challenge(bytes32 _conflictingOutputRoot, bytes calldata _proof) external {
         if (status != GameStatus.IN_PROGRESS) revert GameNotInProgress();
-        if (msg.value != challengeBond) revert IncorrectBondAmount();
-        if (challenger != address(0)) revert AlreadyChallenged();
+        if (msg.sender == gameCreator) revert ClaimantCannotChallenge();
         if (block.timestamp > createdAt + challengeWindowSeconds) revert ChallengeWindowClosed();
-        challenger = msg.sender;
-        challengedAt = uint64(block.timestamp);
-        emit Challenged(msg.sender);
-    }
-
-    /// @notice Backs the open challenge with a verified attestation of another output root for the same block.
-    function proveChallenge(bytes32 _conflictingOutputRoot, bytes calldata _proof) external {
-        if (status != GameStatus.IN_PROGRESS) revert GameNotInProgress();
-        if (challenger == address(0)) revert NoChallenge();
-        if (block.timestamp > challengedAt + challengeResponseSeconds) revert ChallengeResponseClosed();
         if (_conflictingOutputRoot == rootClaim) revert SameOutputRoot();
         if (!verifier.verifyOutput(l2ChainId, l2BlockNumber, _conflictingOutputRoot, _proof)) {
             revert InvalidAttestation();
         }
+        challenger = msg.sender;
         conflictingOutputRoot = _conflictingOutputRoot;
-        status = GameStatus.CHALLENGER_WINS;
-        resolvedAt = uint64(block.timestamp);
-        credit[challenger] += challengeBond + creatorBond;
-        emit ChallengeSucceeded(challenger, _conflictingOutputRoot);
-        emit Resolved(GameStatus.CHALLENGER_WINS);
+        _resolveAs(GameStatus.CHALLENGER_WINS, msg.sender);
+        emit ChallengeSucceeded(msg.sender, _conflictingOutputRoot);
     }
 
     /// @inheritdoc IDisputeGame
-    function resolve() external returns (GameStatus) {
+    function resolve() external returns (GameStatus status_) {
         if (status != GameStatus.IN_PROGRESS) revert GameNotInProgress();
-        if (challenger != address(0) && !challengeExpired) {
-            if (block.timestamp <= challengedAt + challengeResponseSeconds) revert ChallengePending();
-            challengeExpired = true;
-            credit[gameCreator] += challengeBond;
-            emit ChallengeExpired(challenger);
+        if (attestedAt != 0) {
+            if (block.timestamp <= createdAt + challengeWindowSeconds) revert ChallengeWindowOpen();
+            status_ = GameStatus.DEFENDER_WINS;
+        } else {
+            if (block.timestamp <= createdAt + attestationWindowSeconds) revert NotAttested();
+            status_ = GameStatus.CHALLENGER_WINS;
+            emit AttestationLapsed();
         }
-        if (attestedAt == 0) revert NotAttested();
-        if (block.timestamp <= createdAt + challengeWindowSeconds) revert ChallengeWindowOpen();
-        status = GameStatus.DEFENDER_WINS;
-        resolvedAt = uint64(block.timestamp);
-        credit[gameCreator] += creatorBond;
-        emit Resolved(GameStatus.DEFENDER_WINS);
-        return GameStatus.DEFENDER_WINS;
+        _resolveAs(status_, gameCreator);
     }
 
-    /// @notice Pays out the bonds credited to `_recipient`.
+    /// @notice Pays out the bonds credited to `_recipient` (anyone may trigger it; the ETH goes to `_recipient`).
     function claimCredit(address _recipient) external {
         uint256 amount = credit[_recipient];
         if (amount == 0) revert NoCredit();
@@ -191,5 +190,13 @@ contract MachOutputGame is IDisputeGame {
 
     function gameData() external view returns (uint32 gameType_, bytes32 rootClaim_, bytes memory extraData_) {
         return (GAME_TYPE, rootClaim, extraData());
+    }
+
+    /// @dev The one place a game leaves IN_PROGRESS: the creator's bond goes to exactly one account, once.
+    function _resolveAs(GameStatus _status, address _bondRecipient) internal {
+        status = _status;
+        resolvedAt = uint64(block.timestamp);
+        credit[_bondRecipient] += creatorBond;
+        emit Resolved(_status);
     }
 }

@@ -107,6 +107,7 @@ export {
   type MemoryDaStore,
 } from "./memory.ts";
 export {
+  DA_PROVIDER_NAMES,
   DaError,
   type DaErrorKind,
   type DaLimits,

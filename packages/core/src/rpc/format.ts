@@ -3,6 +3,7 @@
  * without leading zeros, Data is even-length hex. Pure functions, no I/O.
  */
 import { bytesToHex } from "viem";
+import { effectiveGasPrice } from "../chain/fees.ts";
 import { encodeHeader } from "../chain/header.ts";
 import type { MiniBlock } from "../chain/miniBlock.ts";
 import type { StateDiff } from "../chain/stateDiff.ts";
@@ -86,9 +87,7 @@ export function formatTransaction(tx: Transaction, location?: TxLocation, receip
       };
     case 2:
     case 4: {
-      const gasPrice = location
-        ? effectiveGasPrice(tx.maxFeePerGas, tx.maxPriorityFeePerGas, location.baseFeePerGas)
-        : tx.maxFeePerGas;
+      const gasPrice = location ? effectiveGasPrice(tx, location.baseFeePerGas) : tx.maxFeePerGas;
       const out: JsonObject = {
         ...base,
         gasPrice: toQuantity(gasPrice),
@@ -113,11 +112,6 @@ export function formatTransaction(tx: Transaction, location?: TxLocation, receip
       return out;
     }
   }
-}
-
-export function effectiveGasPrice(maxFeePerGas: bigint, maxPriorityFeePerGas: bigint, baseFeePerGas: bigint): bigint {
-  const tip = maxFeePerGas - baseFeePerGas;
-  return baseFeePerGas + (maxPriorityFeePerGas < tip ? maxPriorityFeePerGas : tip < 0n ? 0n : tip);
 }
 
 function formatAccessList(list: readonly { address: string; storageKeys: readonly string[] }[]): Json {

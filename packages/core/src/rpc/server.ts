@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { type RawData, WebSocket, WebSocketServer } from "ws";
 import type { Logger } from "../telemetry.ts";
 import type { RpcBackend } from "./backend.ts";
-import { type RpcLimits, type RpcLimitsInput, rpcLimitsSchema } from "./config.ts";
+import { defaultRpcLimits, type RpcLimits } from "./config.ts";
 import type { MethodTable, RpcContext } from "./context.ts";
 import { handlePayload } from "./dispatcher.ts";
 import { payloadTooLarge, toJsonRpcError } from "./errors.ts";
@@ -25,7 +25,8 @@ export interface StartRpcServerParameters {
   readonly host?: string;
   /** Default 0 (a free port). */
   readonly port?: number;
-  readonly limits?: RpcLimitsInput;
+  /** Parsed limits (`rpcLimitsSchema.parse(…)`); the defaults when absent. */
+  readonly limits?: RpcLimits;
   readonly logger?: Logger;
   /** Filled by node/ with prom-client objects. */
   readonly metrics?: RpcMetrics;
@@ -63,7 +64,7 @@ function rawToString(data: RawData): string {
 
 export async function startRpcServer(parameters: StartRpcServerParameters): Promise<RpcServer> {
   const { backend, logger, metrics } = parameters;
-  const limits = rpcLimitsSchema.parse(parameters.limits ?? {});
+  const limits = parameters.limits ?? defaultRpcLimits;
   const methods: MethodTable = parameters.methods ? { ...rpcMethods, ...parameters.methods } : rpcMethods;
   const filters = new FilterRegistry(backend, limits);
   const subscriptions = new SubscriptionHub(backend);

@@ -43,7 +43,8 @@ export interface TxPoolOptions {
   /** Base fee of the block the next transactions go into. */
   readonly baseFeePerGas: bigint;
   readonly blockGasLimit: bigint;
-  readonly config?: TxPoolConfigInput;
+  /** Parsed (`txPoolConfigSchema.parse(…)`); the defaults when absent. */
+  readonly config?: TxPoolConfig;
   readonly metrics?: TxPoolMetrics;
 }
 
@@ -99,7 +100,7 @@ export class TxPool {
   readonly #metrics: TxPoolMetrics | undefined;
 
   constructor(options: TxPoolOptions) {
-    this.config = txPoolConfigSchema.parse(options.config ?? {});
+    this.config = options.config ?? txPoolConfigSchema.parse({});
     this.chainId = options.chainId;
     this.#state = options.state;
     this.#baseFeePerGas = options.baseFeePerGas;

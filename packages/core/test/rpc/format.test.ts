@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { encodeHeader } from "../../src/chain/header.ts";
 import { decodeRlp, encodeRlp, type RlpInput } from "../../src/chain/rlp.ts";
-import { blockSize, effectiveGasPrice, formatStateChanges, toQuantity, toWord } from "../../src/rpc/format.ts";
+import { blockSize, formatStateChanges, toQuantity, toWord } from "../../src/rpc/format.ts";
 import { type Harness, seedChain, startHarness } from "./harness.ts";
 
 describe("rpc formatters", () => {
@@ -25,12 +25,6 @@ describe("rpc formatters", () => {
       const full = encodeRlp([decodeRlp(encodeHeader(block.header)), txs, [], []] as RlpInput);
       assert.equal(blockSize(block), full.length, `block ${block.header.number}`);
     }
-  });
-
-  it("computes the effective gas price as base fee plus the capped tip", () => {
-    assert.equal(effectiveGasPrice(100n, 10n, 50n), 60n);
-    assert.equal(effectiveGasPrice(55n, 10n, 50n), 55n);
-    assert.equal(effectiveGasPrice(40n, 10n, 50n), 50n);
   });
 
   it("renders stateChanges for deleted accounts with zero nonce and balance", () => {

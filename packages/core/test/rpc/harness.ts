@@ -2,7 +2,7 @@
 import type { Hex } from "viem";
 import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 import type { Address, DepositTransaction } from "../../src/chain/types.ts";
-import type { RpcLimitsInput } from "../../src/rpc/config.ts";
+import { type RpcLimitsInput, rpcLimitsSchema } from "../../src/rpc/config.ts";
 import { type RpcServer, startRpcServer } from "../../src/rpc/server.ts";
 import { CHAIN_ID, FakeBackend, LOG_EMITTER } from "./fakeBackend.ts";
 
@@ -47,7 +47,7 @@ export async function startHarness(options: { autoSeal?: boolean; limits?: RpcLi
   const aliceAddress = alice.address.toLowerCase() as Address;
   const bobAddress = bob.address.toLowerCase() as Address;
   const backend = new FakeBackend({ funded: [aliceAddress, bobAddress], autoSeal: options.autoSeal ?? false });
-  const server = await startRpcServer({ backend, ...(options.limits ? { limits: options.limits } : {}) });
+  const server = await startRpcServer({ backend, limits: rpcLimitsSchema.parse(options.limits ?? {}) });
   let id = 0;
   const post: Harness["post"] = async (body, headers = {}) => {
     const response = await fetch(server.url, {

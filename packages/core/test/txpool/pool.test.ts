@@ -195,7 +195,7 @@ describe("TxPool admission rejects bad input with geth's messages", () => {
   });
 
   it("rejects new transactions once the pool or the sender is full", async () => {
-    const p = pool({ config: { maxTotal: 2, maxPerSender: 1 } });
+    const p = pool({ config: txPoolConfigSchema.parse({ maxTotal: 2, maxPerSender: 1 }) });
     const [a0, a1, b0, c0] = await Promise.all([transfer(0, 0), transfer(0, 1), transfer(1, 0), transfer(2, 0)]);
     p.add(a0.raw);
     expectRejection(() => p.add(a1.raw), "poolFull", "txpool is full: account limit exceeded");

@@ -8,10 +8,10 @@ import { after, before, describe, it } from "node:test";
 import { verifyMerkleProof } from "@ethereumjs/mpt";
 import { RLP } from "@ethereumjs/rlp";
 import { encodeFunctionData, type Hex, hexToBigInt, hexToBytes, parseAbi, parseEther, toHex } from "viem";
-import WebSocket from "ws";
 import { clients } from "../support/chain.ts";
 import { testContracts } from "../support/contracts.ts";
 import { type MachProcess, startMach } from "../support/machProcess.ts";
+import { connect } from "../support/ws.ts";
 
 const reverterAbi = parseAbi(["function increment() returns (uint256)", "function counter() view returns (uint256)"]);
 
@@ -24,47 +24,6 @@ async function rpc<T>(url: string, method: string, params: unknown[] = []): Prom
   const body = (await response.json()) as { result?: T; error?: { message: string } };
   if (body.error) throw new Error(`${method}: ${body.error.message}`);
   return body.result as T;
-}
-
-/** A WebSocket JSON-RPC connection that collects subscription notifications by id. */
-async function connect(url: string) {
-  const socket = new WebSocket(url);
-  await new Promise((resolve, reject) => {
-    socket.once("open", resolve);
-    socket.once("error", reject);
-  });
-  let nextId = 1;
-  const pending = new Map<number, (value: { result?: unknown; error?: unknown }) => void>();
-  const notifications = new Map<string, unknown[]>();
-  socket.on("message", (data) => {
-    const message = JSON.parse(String(data));
-    if (message.method === "eth_subscription") {
-      const list = notifications.get(message.params.subscription) ?? [];
-      list.push(message.params.result);
-      notifications.set(message.params.subscription, list);
-    } else pending.get(message.id)?.(message);
-  });
-  return {
-    async request(method: string, params: unknown[] = []) {
-      const id = nextId++;
-      const answer = await new Promise<{ result?: unknown; error?: unknown }>((resolve) => {
-        pending.set(id, resolve);
-        socket.send(JSON.stringify({ jsonrpc: "2.0", id, method, params }));
-      });
-      if (answer.error) throw new Error(JSON.stringify(answer.error));
-      return answer.result;
-    },
-    async waitFor(id: string, count = 1, timeoutMs = 10_000): Promise<unknown[]> {
-      const deadline = Date.now() + timeoutMs;
-      while ((notifications.get(id)?.length ?? 0) < count) {
-        if (Date.now() > deadline)
-          throw new Error(`subscription ${id}: ${notifications.get(id)?.length ?? 0} of ${count}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      return notifications.get(id) as unknown[];
-    },
-    close: () => socket.close(),
-  };
 }
 
 describe("JSON-RPC against a running node", () => {

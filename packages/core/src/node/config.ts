@@ -63,6 +63,9 @@ export const metricsConfigSchema = z
   })
   .strict();
 
+/** Development methods (`evm_mine`, …): off unless configured (`pnpm devnet` turns them on). */
+export const devConfigSchema = z.object({ enabled: z.boolean().default(false) }).strict();
+
 export const logConfigSchema = z
   .object({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info") })
   .strict();
@@ -119,6 +122,7 @@ export function nodeConfigSchema(providers: NodeProviders) {
       batcher: withDefaults(batcherConfigSchema),
       da: withDefaults(daConfigSchema),
       settlement: withDefaults(settlementConfigSchema),
+      dev: withDefaults(devConfigSchema),
       log: withDefaults(logConfigSchema),
     })
     .strict()

@@ -120,6 +120,12 @@ export interface OutputAtBlock {
   readonly syncStatus: Readonly<Record<string, unknown>>;
 }
 
+/** What a development node lets clients do to its chain (anvil's and Hardhat's test methods). */
+export interface DevControls {
+  /** Seals `blocks` blocks now, the open one first (empty ones after it). */
+  mine(blocks: number): Promise<void>;
+}
+
 /** What the backend pushes to the server besides chain events (`ChainView.onChainEvents`); each handler is optional. */
 export interface BackendEventHandlers {
   /** A transaction entered the pool. */
@@ -189,6 +195,9 @@ export interface RpcBackend extends ChainView {
   getBatches?(range: { readonly fromBlock: bigint; readonly toBlock: bigint }): Promise<readonly BatchInfo[]>;
   /** `optimism_outputAtBlock`; absent → method not available. */
   outputAtBlock?(blockNumber: bigint): Promise<OutputAtBlock | undefined>;
+
+  /** Development controls (`evm_mine`, …); absent on production nodes, whose dev methods then do not exist. */
+  readonly dev?: DevControls;
 
   /** Registers event handlers; returns the function that removes them. */
   subscribe(handlers: Partial<BackendEventHandlers>): () => void;

@@ -33,6 +33,7 @@ export type {
   BatchInfo,
   BlockOverrides,
   BlockTag,
+  DevControls,
   CallParameters,
   OutputAtBlock,
   RpcBackend,

@@ -15,6 +15,7 @@ import type {
   BatchInfo,
   BlockOverrides,
   CallParameters,
+  DevControls,
   RpcBackend,
   StateTarget,
   SubmittedTransaction,
@@ -54,6 +55,8 @@ export interface NodeBackendOptions {
   /** Newest block of a resolved output (`finalized`). */
   readonly finalizedBlock?: () => bigint;
   readonly listBatches?: (range: { fromBlock: bigint; toBlock: bigint }) => Promise<readonly BatchInfo[]>;
+  /** Development controls, on dev nodes only. */
+  readonly dev?: DevControls;
 }
 
 /** Priority fee the node suggests (wei): enough to order, far below a cent per transfer. */
@@ -211,6 +214,7 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
       return mergeStateDiffs(diffs);
     },
     ...(options.listBatches ? { getBatches: options.listBatches } : {}),
+    ...(options.dev ? { dev: options.dev } : {}),
     subscribe(handlers: Partial<BackendEventHandlers>) {
       const offs: (() => void)[] = [];
       if (handlers.pendingTransaction) offs.push(txs.onPending(handlers.pendingTransaction));

@@ -90,6 +90,15 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     state,
     executor,
     safeBlock: () => safeBlock,
+    ...(config.dev.enabled
+      ? {
+          dev: {
+            async mine(blocks: number) {
+              for (let i = 0; i < blocks; i++) await sequencer.sealBlockNow();
+            },
+          },
+        }
+      : {}),
     ...(batcher
       ? {
           listBatches: async ({ fromBlock, toBlock }) =>

@@ -2,6 +2,7 @@
 import type { MethodTable } from "../context.ts";
 import { blockMethods } from "./blocks.ts";
 import { callMethods } from "./call.ts";
+import { devMethods } from "./dev.ts";
 import { feeMethods } from "./fees.ts";
 import { logMethods } from "./logs.ts";
 import { machMethods } from "./mach.ts";
@@ -20,4 +21,5 @@ export const rpcMethods: MethodTable = {
   ...logMethods,
   ...subscribeMethods,
   ...machMethods,
+  ...devMethods,
 };

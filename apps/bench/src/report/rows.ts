@@ -61,16 +61,19 @@ function latencyValue(
   q: (typeof QUANTILES)[number][0],
 ): { value: number | null; note?: string } {
   if (figure === undefined) return { value: null, note: `${who}: not measured` };
+  const backlog = figure.backlogAtStart
+    ? `; it started with ${figure.backlogAtStart.toLocaleString("en-US")} transactions of the previous phase still pending`
+    : "";
   if (!heldLoad(figure)) {
     const blocksPerSecond = figure.seconds > 0 ? figure.blocks / figure.seconds : 0;
     const survivors = figure.latency ? `, p50 of those ${formatNumber(figure.latency.p50Ms)} ms` : "";
     const error = figure.firstError ? `; first error: ${figure.firstError}` : "";
     return {
       value: null,
-      note: `${who} stalled: ${figure.answered.toLocaleString("en-US")} of ${figure.transactions.toLocaleString("en-US")} answered with a receipt within ${figure.seconds.toFixed(1)} s${survivors}; ${figure.blocks.toLocaleString("en-US")} blocks mined (${blocksPerSecond.toFixed(1)} blocks/s)${error}`,
+      note: `${who} stalled: ${figure.answered.toLocaleString("en-US")} of ${figure.transactions.toLocaleString("en-US")} answered with a receipt within ${figure.seconds.toFixed(1)} s${survivors}; ${figure.blocks.toLocaleString("en-US")} blocks mined (${blocksPerSecond.toFixed(1)} blocks/s)${error}${backlog}`,
     };
   }
-  return { value: figure.latency?.[q] ?? null };
+  return { value: figure.latency?.[q] ?? null, ...(backlog ? { note: `${who}${backlog.slice(1)}` } : {}) };
 }
 
 function executionRows(results: BenchResults): Row[] {

@@ -95,6 +95,8 @@ export interface LatencyFigure {
   /** Calls answered with an error (a rejection, or the node's own timeout). */
   readonly rejected: number;
   readonly firstError?: string;
+  /** Transactions of the previous phase still without a receipt when this one started (the node had not drained). */
+  readonly backlogAtStart?: number;
 }
 
 /** Whether a latency phase got every receipt: otherwise its percentiles describe survivors, not the load. */
@@ -442,7 +444,7 @@ export async function measureOpenLoopLatency(
   signed: SignedWorkload,
   ratePerSecond: number,
   settings: LoadSettings & { readonly graceMs: number },
-): Promise<LatencyFigure> {
+): Promise<{ readonly figure: LatencyFigure; readonly unanswered: readonly string[] }> {
   const client = createHttpRpcClient(endpoint.rpcUrl, 1);
   const socketCount = Math.min(settings.connections, Math.max(1, new Set(signed.txs.map((t) => t.sender)).size));
   const sockets = await Promise.all(Array.from({ length: socketCount }, () => connectWsRpc(endpoint.wsUrl)));
@@ -453,12 +455,14 @@ export async function measureOpenLoopLatency(
     let finished = false;
     let lastAnswerMs = 0;
     const calls: Promise<void>[] = [];
+    const answered = new Set<number>();
     const intervalMs = 1000 / ratePerSecond;
     const start = performance.now();
     let i = 0;
     while (i < signed.raw.length) {
       const now = performance.now();
       for (; i < signed.raw.length && start + i * intervalMs <= now; i++) {
+        const index = i;
         const raw = signed.raw[i] as Uint8Array;
         const socket = sockets[(signed.txs[i] as WorkloadTx).sender % socketCount] as WsRpcClient;
         const sentAt = performance.now();
@@ -470,6 +474,7 @@ export async function measureOpenLoopLatency(
               else {
                 lastAnswerMs = performance.now();
                 samples.push(lastAnswerMs - sentAt);
+                answered.add(index);
               }
             },
             (error: unknown) => {
@@ -487,10 +492,24 @@ export async function measureOpenLoopLatency(
     const endMs = answeredAll ? lastAnswerMs : performance.now();
     const blocks = (await blockNumber(client)) - before;
     const run: LatencyRun = { samples, outcome, seconds: (Math.max(endMs, start) - start) / 1000 };
-    return latencyFigure(method, workload, "half-peak", ratePerSecond, signed.raw.length, blocks, run);
+    const unanswered = signed.raw.flatMap((raw, index) => (answered.has(index) ? [] : [keccak256Hex(raw)]));
+    return {
+      figure: latencyFigure(method, workload, "half-peak", ratePerSecond, signed.raw.length, blocks, run),
+      unanswered,
+    };
   } finally {
     client.close();
     await Promise.all(sockets.map((socket) => socket.close()));
+  }
+}
+
+/** Waits (up to `timeoutMs`) for receipts of `hashes`; returns how many are still missing. */
+async function drain(endpoint: Endpoint, hashes: readonly string[], timeoutMs: number, pollMs: number) {
+  const client = createHttpRpcClient(endpoint.rpcUrl, 1);
+  try {
+    return (await waitForReceipts(client, hashes, timeoutMs, pollMs)).missing;
+  } finally {
+    client.close();
   }
 }
 
@@ -538,17 +557,24 @@ export async function runEndToEndTarget(parameters: RunEndToEndTargetParameters)
     const rates = halfPeak.ratePerSecond ?? halfPeakRates({ http, ws });
     if (rates === undefined) skipped.halfPeak = "Mach's peak throughput was not measured in this run";
     else {
+      let backlog = 0;
       for (const kind of ["native", "erc20"] as const) {
         const rate = rates[kind];
         progress?.status(
           `end to end: ${endpoint.name}, ${phases.halfPeak} at ${rate.toFixed(0)} tx/s (half Mach's peak)`,
         );
-        latency.push(
-          await measureOpenLoopLatency(endpoint, phases.halfPeak, kind, workloads.halfPeak[kind], rate, {
-            ...settings,
-            graceMs: halfPeak.graceMs,
-          }),
+        const { figure, unanswered } = await measureOpenLoopLatency(
+          endpoint,
+          phases.halfPeak,
+          kind,
+          workloads.halfPeak[kind],
+          rate,
+          { ...settings, graceMs: halfPeak.graceMs },
         );
+        latency.push(backlog > 0 ? { ...figure, backlogAtStart: backlog } : figure);
+        // A node that fell behind works through its backlog before the next phase (for up to `graceMs` more), so
+        // the next phase measures its own load; what is still pending then is reported beside that phase.
+        backlog = unanswered.length === 0 ? 0 : await drain(endpoint, unanswered, halfPeak.graceMs, settings.pollMs);
       }
     }
   }

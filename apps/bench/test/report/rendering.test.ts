@@ -156,7 +156,8 @@ const results: BenchResults = {
       target("anvil-automine", "anvil automine", undefined, [
         ...both(8, "eth_sendRawTransaction+poll"),
         ...both(1, "eth_sendRawTransactionSync"),
-        ...both(0, "eth_sendRawTransactionSync", "half-peak", 0),
+        latency(0, "eth_sendRawTransactionSync", "native", "half-peak", 0),
+        { ...latency(0, "eth_sendRawTransactionSync", "erc20", "half-peak", 0), backlogAtStart: 5 },
       ]),
       target("hardhat-automine", "Hardhat automine", 1000, both(5, "eth_sendRawTransaction+poll")),
       target("hardhat-interval", "Hardhat interval 1 s", 500, []),
@@ -238,6 +239,11 @@ describe("resultRows", () => {
       assert.equal(row.mach !== null, true);
       assert.equal(row.peerValue, null);
       assert.match(row.note ?? "", /^anvil automine stalled: 0 of 10 answered/);
+      // A phase that began while the node still worked through the previous one says so.
+      assert.equal(
+        row.note?.includes("started with 5 transactions of the previous phase"),
+        row.figure.startsWith("erc20"),
+      );
     }
   });
 });

@@ -1,11 +1,14 @@
 /**
- * The Hardhat node (EDR) the end-to-end suite compares against: the bench chain id, Prague, Mach's block gas limit
- * and initial base fee, automine (the suite switches to interval mining over RPC). Artifacts and cache go to the
- * directory in MACH_BENCH_HARDHAT_DIR (a temp dir per run).
+ * The Hardhat node (EDR) the end-to-end suite compares against: the bench chain id, Prague, the bench block gas
+ * limit and initial base fee (MACH_BENCH_BLOCK_GAS_LIMIT, MACH_BENCH_BASE_FEE_PER_GAS, set by the bench from
+ * `src/workloads/world.ts`), automine (the suite switches to interval mining over RPC). Artifacts and cache go to
+ * the directory in MACH_BENCH_HARDHAT_DIR (a temp dir per run).
  */
 import { defineConfig } from "hardhat/config";
 
 const dir = process.env.MACH_BENCH_HARDHAT_DIR ?? ".bench/hardhat";
+const blockGasLimit = BigInt(process.env.MACH_BENCH_BLOCK_GAS_LIMIT ?? 500_000_000n);
+const initialBaseFeePerGas = BigInt(process.env.MACH_BENCH_BASE_FEE_PER_GAS ?? 10_000_000n);
 
 export default defineConfig({
   paths: { artifacts: `${dir}/artifacts`, cache: `${dir}/cache` },
@@ -15,8 +18,8 @@ export default defineConfig({
       chainType: "l1",
       chainId: 901901,
       hardfork: "prague",
-      blockGasLimit: 500_000_000n,
-      initialBaseFeePerGas: 10_000_000n,
+      blockGasLimit,
+      initialBaseFeePerGas,
       loggingEnabled: false,
       mining: { auto: true, interval: 0 },
     },

@@ -4,11 +4,14 @@
  *   options.ts     command line → BenchOptions
  *   plan.ts        quick / full sizes; generates and signs every workload of a run from the seed
  *   workloads/     world.ts (accounts, contracts, genesis alloc), transactions.ts (native, erc20, swap, mixed), signing.ts
- *   suites/        execution.ts (Mach vs @ethereumjs/vm), stateDiff.ts (diff bytes, replica apply), stateRoot.ts
- *                  (keys/s, memory; child process; @ethereumjs/mpt peer), endToEnd.ts (Mach node vs Hardhat node over
- *                  JSON-RPC), profile.ts (--cpu-prof of the sequencer, self-time summary)
- *   targets/       Mach node and Hardhat node processes, JSON-RPC clients (HTTP batches, WebSocket)
- *   report/        results.json shape, rows/table/Markdown, SVG chart, progress bar, percentiles
+ *   suites/        execution.ts + executors.ts (Mach with / without a state root vs @ethereumjs/vm on its Simple and
+ *                  Merkle state managers), stateDiff.ts (diff bytes, replica apply), stateRoot.ts (keys/s, memory;
+ *                  child process; @ethereumjs/mpt peer), endToEnd.ts (the load and its phases over JSON-RPC) +
+ *                  endToEndTargets.ts (Mach, anvil, Hardhat nodes and what each is measured on), profile.ts
+ *                  (--cpu-prof of the sequencer, self-time summary)
+ *   targets/       Mach, anvil and Hardhat node processes, JSON-RPC clients (HTTP batches, WebSocket)
+ *   report/        results.json shape, rows/table/Markdown (each row's configurations), headline.ts (README's
+ *                  table), SVG chart, progress bar, percentiles
  *   run.ts         one run: workloads → suites → files
  *
  * Data flow: seed → createWorld + buildRunWorkloads (signed before any timer) → suites → BenchResults → rows → table,
@@ -19,6 +22,7 @@ export { BenchUsageError, parseBenchOptions, SUITES } from "./options.ts";
 export type { BenchPlan } from "./plan.ts";
 export { FULL_PLAN, QUICK_PLAN } from "./plan.ts";
 export { chartPanels, renderChart } from "./report/chart.ts";
+export { headlineRows, renderHeadline, verdict } from "./report/headline.ts";
 export type { BenchResults, MachineInfo } from "./report/results.ts";
 export type { Row } from "./report/rows.ts";
 export { renderMarkdown, renderTable, resultRows } from "./report/rows.ts";

@@ -1,5 +1,5 @@
 /**
- * `pnpm bench`: Mach's performance harness, with the peers (@ethereumjs/vm, a Hardhat node) measured side by side
+ * `pnpm bench`: Mach's performance harness, with the peers (@ethereumjs/vm, anvil, a Hardhat node) measured side by side
  * in the same run. Prints the table on stdout, a progress bar on stderr, and writes the JSON, SVG and tables (see
  * run.ts). Exits 1 when a suite failed (its error is in results.json and on stderr), 2 on bad usage.
  */
@@ -26,13 +26,19 @@ export async function main(argv: readonly string[]): Promise<number> {
   );
   if (results.profile) process.stdout.write(`${output.table}\n`);
   else {
+    if (output.headline !== undefined)
+      process.stdout.write(`headline (${results.mode} run):\n\n${output.headline}\n\n`);
     process.stdout.write(`${output.table}\n`);
     for (const [figure, reason] of Object.entries(results.unavailable))
       process.stdout.write(`not measured: ${figure}: ${reason}\n`);
   }
-  const written = [output.files.json, output.files.table, output.files.svg, output.files.markdown].filter(
-    (f) => f !== undefined,
-  );
+  const written = [
+    output.files.json,
+    output.files.table,
+    output.files.svg,
+    output.files.markdown,
+    output.files.headline,
+  ].filter((f) => f !== undefined);
   process.stdout.write(`\nwrote ${written.join("\n      ")}\n`);
   for (const [name, error] of Object.entries(output.errors)) process.stderr.write(`\n${name} failed:\n${error}\n`);
   return Object.keys(output.errors).length > 0 ? 1 : 0;

@@ -2,16 +2,22 @@
  * What a run measures and how much: the quick plan (CI, under 3 minutes on 2 cores) and the full plan (the
  * figures for the closing note), and the generation of every workload of a run from its seed.
  */
-import { createRng } from "./random.ts";
-import type { EndToEndPhases, LoadSettings } from "./suites/endToEnd.ts";
+import { createRng, type Rng } from "./random.ts";
+import { type EndToEndPhases, type KindPair, LATENCY_METHODS, type LoadSettings } from "./suites/endToEnd.ts";
 import { type SignedWorkload, signWorkload } from "./workloads/signing.ts";
-import { generateWorkload, NonceTracker, WORKLOADS, type WorkloadName } from "./workloads/transactions.ts";
+import { generateWorkload, NonceTracker, permutation, WORKLOADS, type WorkloadName } from "./workloads/transactions.ts";
 import type { BenchWorld } from "./workloads/world.ts";
 
 export interface BenchPlan {
   readonly mode: "quick" | "full";
   readonly accounts: number;
-  readonly execution: { readonly transactions: number; readonly warmup: number; readonly admission: number };
+  readonly execution: {
+    readonly transactions: number;
+    readonly warmup: number;
+    readonly admission: number;
+    /** Transactions per block where a configuration computes the state root (once per block). */
+    readonly blockTransactions: number;
+  };
   readonly stateDiff: {
     readonly transactions: number;
     readonly miniBlockSize: number;
@@ -27,17 +33,30 @@ export interface BenchPlan {
   /** ERC-20 transactions sent to the profiled node. */
   readonly profileTransactions: number;
   readonly endToEnd: {
+    /** Per throughput phase (HTTP / WebSocket × native / ERC-20): long enough that 1 s block boundaries do not dominate. */
     readonly throughputTransactions: number;
-    readonly latencyTransactions: number;
+    /** Accounts sending the throughput phases. */
+    readonly throughputSenders: number;
+    /** Per light-load phase (one transaction at a time), per method and workload. */
+    readonly lightTransactions: number;
+    /** Accounts sending each light-load phase (a set per method and workload). */
+    readonly lightSenders: number;
+    /** Per half-peak phase (open loop at half of Mach's measured peak), per workload. */
+    readonly halfPeakTransactions: number;
+    /** Accounts sending each half-peak phase (a set per workload). */
+    readonly halfPeakSenders: number;
+    /** How long a half-peak phase waits after its last send before it reports the node stalled. */
+    readonly halfPeakGraceMs: number;
     readonly load: LoadSettings;
-    readonly hardhatIntervalMs: number;
+    /** Block time of the interval-mined peers (anvil, Hardhat). */
+    readonly intervalSeconds: number;
   };
 }
 
 export const QUICK_PLAN: BenchPlan = {
   mode: "quick",
   accounts: 1_000,
-  execution: { transactions: 400, warmup: 50, admission: 200 },
+  execution: { transactions: 400, warmup: 50, admission: 200, blockTransactions: 100 },
   stateDiff: { transactions: 400, miniBlockSize: 50, blockMiniBlocks: 4 },
   stateRoot: {
     accounts: 100_000,
@@ -47,17 +66,22 @@ export const QUICK_PLAN: BenchPlan = {
   },
   profileTransactions: 1_000,
   endToEnd: {
-    throughputTransactions: 600,
-    latencyTransactions: 60,
-    load: { connections: 4, batchSize: 100, wsWindow: 64, latencyRate: 50, pollMs: 2, receiptTimeoutMs: 60_000 },
-    hardhatIntervalMs: 1000,
+    throughputTransactions: 2_000,
+    throughputSenders: 700,
+    lightTransactions: 40,
+    lightSenders: 10,
+    halfPeakTransactions: 800,
+    halfPeakSenders: 100,
+    halfPeakGraceMs: 4_000,
+    load: { connections: 4, batchSize: 100, wsWindow: 64, pollMs: 2, receiptTimeoutMs: 60_000 },
+    intervalSeconds: 1,
   },
 };
 
 export const FULL_PLAN: BenchPlan = {
   mode: "full",
   accounts: 10_000,
-  execution: { transactions: 3_000, warmup: 200, admission: 1_000 },
+  execution: { transactions: 3_000, warmup: 200, admission: 1_000, blockTransactions: 100 },
   stateDiff: { transactions: 3_000, miniBlockSize: 100, blockMiniBlocks: 10 },
   stateRoot: {
     accounts: 1_000_000,
@@ -67,10 +91,15 @@ export const FULL_PLAN: BenchPlan = {
   },
   profileTransactions: 5_000,
   endToEnd: {
-    throughputTransactions: 5_000,
-    latencyTransactions: 300,
-    load: { connections: 4, batchSize: 100, wsWindow: 64, latencyRate: 50, pollMs: 2, receiptTimeoutMs: 120_000 },
-    hardhatIntervalMs: 1000,
+    throughputTransactions: 30_000,
+    throughputSenders: 1_000,
+    lightTransactions: 300,
+    lightSenders: 20,
+    halfPeakTransactions: 10_000,
+    halfPeakSenders: 200,
+    halfPeakGraceMs: 30_000,
+    load: { connections: 4, batchSize: 100, wsWindow: 64, pollMs: 2, receiptTimeoutMs: 120_000 },
+    intervalSeconds: 1,
   },
 };
 
@@ -78,7 +107,8 @@ export interface RunWorkloads {
   /** Each workload in turn on one state (nonces continue). */
   readonly execution: { readonly name: WorkloadName; readonly signed: SignedWorkload }[];
   readonly stateDiff: { readonly name: WorkloadName; readonly signed: SignedWorkload }[];
-  readonly endToEnd: EndToEndPhases;
+  /** Absent when the e2e suite does not run. */
+  readonly endToEnd: EndToEndPhases | undefined;
   /** The ERC-20 load of `--profile`, on its own fresh chain (nonces from 0). */
   readonly profile: SignedWorkload;
 }
@@ -91,12 +121,91 @@ function sequence(
   stream: string,
   items: readonly [WorkloadName, number][],
   meter: Meter,
+  senders?: readonly number[],
 ) {
   const nonces = new NonceTracker();
   return items.map(([name, count]) => {
-    const txs = generateWorkload({ world, name, count, rng: createRng(seed, `${stream}:${name}`), nonces });
+    const txs = generateWorkload({
+      world,
+      name,
+      count,
+      rng: createRng(seed, `${stream}:${name}`),
+      nonces,
+      ...(senders === undefined ? {} : { senders }),
+    });
     return { name, signed: signWorkload(world, txs, meter) };
   });
+}
+
+/**
+ * Disjoint sets of account indices of the given sizes, drawn from a seeded permutation: phases sent from different
+ * sets never share a nonce sequence, so a node can run any subset of them.
+ */
+export function partitionSenders(accountCount: number, sizes: readonly number[], rng: Rng): number[][] {
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (total > accountCount) throw new RangeError(`the phases need ${total} senders; the world has ${accountCount}`);
+  const order = permutation(accountCount, rng);
+  let at = 0;
+  return sizes.map((size) => {
+    const set = order.slice(at, at + size);
+    at += size;
+    return set;
+  });
+}
+
+const EMPTY: SignedWorkload = { txs: [], raw: [] };
+
+/**
+ * Sizes of the end-to-end sender sets, in order: the throughput phases share one set (every node that runs them
+ * runs all four, in order); every latency phase (each method × workload, then the half-peak load per workload) has
+ * a set of its own, so a node that skips a phase, or stalls in one, leaves no nonce gap in the next.
+ */
+export function endToEndSenderSets(plan: BenchPlan): number[] {
+  const e = plan.endToEnd;
+  return [
+    e.throughputSenders,
+    ...LATENCY_METHODS.flatMap(() => [e.lightSenders, e.lightSenders]),
+    e.halfPeakSenders,
+    e.halfPeakSenders,
+  ];
+}
+
+function endToEndWorkloads(world: BenchWorld, plan: BenchPlan, seed: number, meter: Meter): EndToEndPhases {
+  const e = plan.endToEnd;
+  const [throughputSenders, ...sets] = partitionSenders(
+    world.accounts.length,
+    endToEndSenderSets(plan),
+    createRng(seed, "e2e:senders"),
+  );
+  const one = (stream: string, name: "native" | "erc20", count: number, senders: readonly number[] | undefined) =>
+    sequence(world, seed, stream, [[name, count]], meter, senders)[0]?.signed ?? EMPTY;
+  const pair = (stream: string, count: number, first: number): KindPair => ({
+    native: one(stream, "native", count, sets[first]),
+    erc20: one(stream, "erc20", count, sets[first + 1]),
+  });
+  const t = e.throughputTransactions;
+  const throughput = sequence(
+    world,
+    seed,
+    "e2e",
+    [
+      ["native", t],
+      ["erc20", t],
+      ["native", t],
+      ["erc20", t],
+    ],
+    meter,
+    throughputSenders,
+  );
+  const at = (i: number) => throughput[i]?.signed ?? EMPTY;
+  const light = Object.fromEntries(
+    LATENCY_METHODS.map((method, i) => [method, pair(`e2e:light:${method}`, e.lightTransactions, 2 * i)]),
+  ) as Record<(typeof LATENCY_METHODS)[number], KindPair>;
+  return {
+    throughput: { httpNative: at(0), httpErc20: at(1), wsNative: at(2), wsErc20: at(3) },
+    light,
+    halfPeak: pair("e2e:half-peak", e.halfPeakTransactions, 2 * LATENCY_METHODS.length),
+  };
 }
 
 /** Generates and signs every transaction of a run (before any timer starts). */
@@ -125,44 +234,13 @@ export function buildRunWorkloads(
         meter,
       )
     : [];
-  const t = plan.endToEnd.throughputTransactions;
-  const l = plan.endToEnd.latencyTransactions;
-  const phases = suites.has("e2e")
-    ? sequence(
-        world,
-        seed,
-        "e2e",
-        [
-          ["native", t],
-          ["erc20", t],
-          ["native", t],
-          ["erc20", t],
-          ["native", l],
-          ["erc20", l],
-          ["native", l],
-          ["erc20", l],
-        ],
-        meter,
-      )
-    : [];
-  const empty: SignedWorkload = { txs: [], raw: [] };
   const profile = suites.has("profile")
-    ? (sequence(world, seed, "profile", [["erc20", plan.profileTransactions]], meter)[0]?.signed ?? empty)
-    : empty;
-  const at = (i: number) => phases[i]?.signed ?? empty;
+    ? (sequence(world, seed, "profile", [["erc20", plan.profileTransactions]], meter)[0]?.signed ?? EMPTY)
+    : EMPTY;
   return {
     execution,
     stateDiff,
     profile,
-    endToEnd: {
-      httpNative: at(0),
-      httpErc20: at(1),
-      wsNative: at(2),
-      wsErc20: at(3),
-      latencyNative: at(4),
-      latencyErc20: at(5),
-      realtimeNative: at(6),
-      realtimeErc20: at(7),
-    },
+    endToEnd: suites.has("e2e") ? endToEndWorkloads(world, plan, seed, meter) : undefined,
   };
 }

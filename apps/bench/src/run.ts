@@ -1,7 +1,7 @@
 /**
  * One bench run: builds the world and signs every workload (signing cost measured apart), runs the chosen suites,
- * and writes `results.json`, `chart.svg`, `table.txt` and `table.md` into `<out>/<quick|full>/` (or the profile
- * summary into `<out>/profile/`).
+ * and writes `results.json`, `chart.svg`, `table.txt`, `table.md` and `headline.md` into `<out>/<quick|full>/` (or
+ * the profile summary into `<out>/profile/`).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -9,26 +9,41 @@ import { join, resolve } from "node:path";
 import type { BenchOptions } from "./options.ts";
 import { buildRunWorkloads, FULL_PLAN, QUICK_PLAN } from "./plan.ts";
 import { chartPanels, renderChart } from "./report/chart.ts";
+import { renderHeadline } from "./report/headline.ts";
 import { renderProfile } from "./report/profileTable.ts";
 import { createProgress, type Progress } from "./report/progress.ts";
 import { type BenchResults, type EndToEndResult, machineInfo, RESULTS_VERSION } from "./report/results.ts";
 import { renderMarkdown, renderTable, resultRows } from "./report/rows.ts";
-import { type Endpoint, type EndToEndTargetResult, runEndToEndTarget } from "./suites/endToEnd.ts";
+import {
+  type EndToEndTargetResult,
+  type HalfPeakSettings,
+  halfPeakRates,
+  runEndToEndTarget,
+} from "./suites/endToEnd.ts";
+import { endToEndTargets } from "./suites/endToEndTargets.ts";
 import { runExecutionSuite } from "./suites/execution.ts";
+import { EXECUTION_CONFIGURATIONS } from "./suites/executors.ts";
 import { runProfile } from "./suites/profile.ts";
 import { runStateDiffSuite } from "./suites/stateDiff.ts";
 import { runStateRootInChild } from "./suites/stateRoot.ts";
-import { startHardhatNode } from "./targets/hardhatNode.ts";
-import { startMachNode } from "./targets/machNode.ts";
 import { createSigningMeter } from "./workloads/signing.ts";
+import { WORKLOADS } from "./workloads/transactions.ts";
 import { createWorld } from "./workloads/world.ts";
 
 export interface RunOutput {
   readonly results: BenchResults;
   readonly dir: string;
   /** `svg` and `markdown` are absent for a profile run. */
-  readonly files: { readonly json: string; readonly table: string; readonly svg?: string; readonly markdown?: string };
+  readonly files: {
+    readonly json: string;
+    readonly table: string;
+    readonly svg?: string;
+    readonly markdown?: string;
+    readonly headline?: string;
+  };
   readonly table: string;
+  /** The headline table (Markdown; absent for a profile run). */
+  readonly headline?: string;
   /** Suites or targets that failed (their figures are missing from the results). */
   readonly errors: Readonly<Record<string, string>>;
 }
@@ -42,11 +57,16 @@ const UNAVAILABLE = {
 export async function runBench(options: BenchOptions, progress?: Progress): Promise<RunOutput> {
   const plan = options.quick ? QUICK_PLAN : FULL_PLAN;
   const suites = options.profile ? new Set<string>(["profile"]) : new Set<string>(options.suites);
+  const e2eTargets = endToEndTargets(plan.endToEnd.intervalSeconds);
+  // One progress step per status line: each node's start and each of its phases.
+  const e2eSteps = e2eTargets
+    .map((t) => 1 + (t.phases.throughput ? 4 : 0) + t.phases.light.length + (t.phases.halfPeak ? 2 : 0))
+    .reduce((a, b) => a + b, 0);
   const steps =
     2 +
-    (suites.has("execution") ? 3 + 2 * 4 : 0) +
+    (suites.has("execution") ? 1 + EXECUTION_CONFIGURATIONS.length * (1 + WORKLOADS.length) : 0) +
     (suites.has("state") ? 5 : 0) +
-    (suites.has("e2e") ? 3 * 7 : 0) +
+    (suites.has("e2e") ? e2eSteps : 0) +
     (suites.has("profile") ? 3 : 0);
   const bar = progress ?? createProgress({ total: steps });
   const startedAt = new Date();
@@ -84,6 +104,7 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
         world,
         workloads: workloads.execution,
         warmup: plan.execution.warmup,
+        blockTransactions: plan.execution.blockTransactions,
         admissionCount: plan.execution.admission,
         progress: bar,
       }),
@@ -102,48 +123,46 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
     bar.status(`state root: ${plan.stateRoot.accounts.toLocaleString("en-US")} accounts`);
     stateRoot = await attempt("stateRoot", () => runStateRootInChild({ ...plan.stateRoot, seed: options.seed }));
   }
-  if (suites.has("e2e")) {
+  if (suites.has("e2e") && workloads.endToEnd !== undefined) {
+    const phases = workloads.endToEnd;
+    const e = plan.endToEnd;
     const targets: EndToEndTargetResult[] = [];
-    const load = plan.endToEnd.load;
-    const machResult = await attempt("e2e:mach", async () => {
-      bar.status("end to end: starting Mach node");
-      const node = await startMachNode({ alloc: world.alloc });
-      try {
-        return await runEndToEndTarget(
-          { name: "mach", rpcUrl: node.rpcUrl, wsUrl: node.wsUrl, realtime: true },
-          workloads.endToEnd,
-          load,
-          bar,
-        );
-      } catch (error) {
-        throw new Error(`${(error as Error).message}\nmach node stderr:\n${node.process.stderr()}`, { cause: error });
-      } finally {
-        await node.close();
-      }
-    });
-    if (machResult) targets.push(machResult);
-    for (const mode of ["automine", "interval"] as const) {
-      const result = await attempt(`e2e:hardhat-${mode}`, async () => {
-        bar.status(`end to end: starting Hardhat node (${mode})`);
-        const node = await startHardhatNode({
-          alloc: world.alloc,
-          ...(mode === "interval" ? { intervalMs: plan.endToEnd.hardhatIntervalMs } : {}),
-        });
+    // Mach runs first: its own half-peak phase uses its own peak, and the peers' use the same rates.
+    let halfPeak: HalfPeakSettings = { graceMs: e.halfPeakGraceMs };
+    for (const target of e2eTargets) {
+      const result = await attempt(`e2e:${target.name}`, async () => {
+        bar.status(`end to end: starting ${target.label}`);
+        const node = await target.start(world.alloc);
         try {
-          const endpoint: Endpoint = {
-            name: `hardhat-${mode}`,
-            rpcUrl: node.rpcUrl,
-            wsUrl: node.wsUrl,
-            realtime: false,
-          };
-          return await runEndToEndTarget(endpoint, workloads.endToEnd, load, bar);
+          return await runEndToEndTarget({
+            endpoint: { name: target.name, rpcUrl: node.rpcUrl, wsUrl: node.wsUrl },
+            label: target.label,
+            configuration: target.configuration,
+            phases: target.phases,
+            workloads: phases,
+            settings: e.load,
+            halfPeak,
+            progress: bar,
+          });
+        } catch (error) {
+          throw new Error(`${(error as Error).message}\n${target.label} stderr:\n${node.process.stderr()}`, {
+            cause: error,
+          });
         } finally {
           await node.close();
         }
       });
-      if (result) targets.push(result);
+      if (result === undefined) continue;
+      targets.push(result);
+      if (result.target === "mach") {
+        const rates = halfPeakRates(result);
+        if (rates !== undefined) halfPeak = { ...halfPeak, ratePerSecond: rates };
+      }
     }
-    endToEnd = { settings: { ...load, hardhatIntervalMs: plan.endToEnd.hardhatIntervalMs }, targets };
+    endToEnd = {
+      settings: { ...e.load, intervalSeconds: e.intervalSeconds, halfPeakGraceMs: e.halfPeakGraceMs },
+      targets,
+    };
   }
   const dir = resolve(options.outDir, options.profile ? "profile" : plan.mode);
   mkdirSync(dir, { recursive: true });
@@ -184,6 +203,7 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
     svg: join(dir, "chart.svg"),
     table: join(dir, "table.txt"),
     markdown: join(dir, "table.md"),
+    headline: join(dir, "headline.md"),
   };
   writeFileSync(files.json, `${JSON.stringify({ ...results, errors }, null, 2)}\n`);
   if (results.profile) {
@@ -197,5 +217,7 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
   writeFileSync(files.svg, renderChart(chartPanels(results), subtitle));
   writeFileSync(files.table, `${table}\n`);
   writeFileSync(files.markdown, `${renderMarkdown(rows)}\n`);
-  return { results, dir, files, table, errors };
+  const headline = renderHeadline(rows);
+  writeFileSync(files.headline, `${headline}\n`);
+  return { results, dir, files, table, headline, errors };
 }

@@ -1,7 +1,8 @@
 /**
  * One `--quick` run of the whole harness, as CI runs it: asserts only that every figure was produced (finite, for
- * Mach and for its peer), that no transaction was rejected, lost or failed, and that the JSON, SVG and tables were
- * written. No timing thresholds.
+ * Mach and for its peer, or missing with a note that says why: a node that stalled under the half-peak load), that
+ * no transaction was rejected, lost or failed in the throughput and light-load phases, and that the JSON, SVG and
+ * tables were written. No timing thresholds.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -53,36 +54,43 @@ describe("pnpm bench --quick", () => {
   it("produces every figure, for Mach and for each peer", () => {
     const rows = resultRows(results);
     const sections = new Set(rows.map((r) => r.section));
-    for (const section of ["execution", "end to end", "latency", "state root", "memory", "state diff", "replica"]) {
+    for (const section of [
+      "execution",
+      "end to end",
+      "latency, one at a time",
+      "latency, half of Mach's peak",
+      "state root",
+      "memory",
+      "state diff",
+      "replica",
+    ]) {
       assert.ok(sections.has(section), `missing section ${section}`);
     }
+    const present = (value: number | null | undefined) => value != null && Number.isFinite(value) && value > 0;
     for (const row of rows) {
-      assert.ok(
-        row.mach !== null && Number.isFinite(row.mach) && row.mach > 0,
-        `${row.section} ${row.figure}: Mach figure ${row.mach}`,
-      );
-      if (row.peer !== undefined) {
-        assert.ok(
-          row.peerValue != null && Number.isFinite(row.peerValue) && row.peerValue > 0,
-          `${row.section} ${row.figure}: ${row.peer} figure ${row.peerValue}`,
-        );
-      }
+      const stalled = row.note?.includes(" stalled: ") === true;
+      assert.ok(present(row.mach) || stalled, `${row.section} ${row.figure}: Mach figure ${row.mach}`);
+      if (row.peer !== undefined)
+        assert.ok(present(row.peerValue) || stalled, `${row.section} ${row.figure}: ${row.peer} ${row.peerValue}`);
     }
-    assert.equal(results.endToEnd?.targets.length, 3);
+    assert.deepEqual(
+      results.endToEnd?.targets.map((t) => t.target),
+      ["mach", "anvil-interval", "anvil-automine", "hardhat-automine", "hardhat-interval"],
+    );
     assert.equal(results.stateRoot?.blocks.length, 3);
   });
 
   it("ran every transaction successfully on every target", () => {
     for (const w of results.execution?.workloads ?? []) {
-      assert.equal(w.mach.failed, 0, `${w.workload} on Mach`);
-      assert.equal(w.ethereumjs.failed, 0, `${w.workload} on @ethereumjs`);
-      assert.ok(w.gasUsedMatches, `${w.workload}: Mach and @ethereumjs used different gas`);
+      for (const [name, run] of Object.entries(w.runs)) assert.equal(run.failed, 0, `${w.workload} on ${name}`);
+      assert.ok(w.gasUsedMatches, `${w.workload}: the executor configurations used different gas`);
     }
     for (const w of results.stateDiff?.workloads ?? []) assert.ok(w.rootsMatch, `${w.workload}: replica root differs`);
     for (const target of results.endToEnd?.targets ?? []) {
       for (const transport of ["http", "ws"] as const) {
         for (const kind of ["native", "erc20"] as const) {
-          const f = target[transport][kind];
+          const f = target[transport]?.[kind];
+          if (f === undefined) continue;
           assert.deepEqual(
             [f.rejected, f.missingReceipts, f.failedReceipts],
             [0, 0, 0],
@@ -90,7 +98,9 @@ describe("pnpm bench --quick", () => {
           );
         }
       }
-      assert.equal(target.latency.native.rejected + target.latency.erc20.rejected, 0, target.target);
+      for (const f of target.latency.filter((l) => l.load === "light")) {
+        assert.deepEqual([f.rejected, f.answered], [0, f.transactions], `${target.target} ${f.method} ${f.workload}`);
+      }
     }
   });
 
@@ -101,5 +111,7 @@ describe("pnpm bench --quick", () => {
     assert.ok(readFileSync(join(outDir, "quick", "table.md"), "utf8").startsWith("| section |"));
     assert.ok(stdout.includes("Mach/peer"));
     assert.ok(readFileSync(join(outDir, "quick", "table.txt"), "utf8").includes("[execution]"));
+    assert.ok(readFileSync(join(outDir, "quick", "headline.md"), "utf8").startsWith("| figure |"));
+    assert.ok(stdout.includes("headline (quick run)"));
   });
 });

@@ -2,7 +2,10 @@
  * A hand-written SVG chart of a run: throughput (tx/s, log scale) of Mach beside its peers, and send → receipt
  * latency percentiles (ms, log scale). Pure: results in, SVG text out.
  */
+import { type EndToEndTargetResult, heldLoad } from "../suites/endToEnd.ts";
+import { EXECUTION_CONFIGURATIONS } from "../suites/executors.ts";
 import type { BenchResults } from "./results.ts";
+import { methodLabel } from "./rows.ts";
 
 export interface Bar {
   readonly label: string;
@@ -18,50 +21,76 @@ export interface Panel {
 
 const COLORS: Readonly<Record<string, string>> = {
   Mach: "#2563eb",
-  "Mach realtime": "#1e40af",
-  "@ethereumjs/vm": "#f59e0b",
+  "Mach, no state root": "#2563eb",
+  "Mach, state root": "#1e3a8a",
+  "Mach, send + poll": "#2563eb",
+  "Mach, realtime_sendRawTransaction": "#1e40af",
+  "Mach, eth_sendRawTransactionSync": "#60a5fa",
+  "@ethereumjs/vm, no trie": "#f59e0b",
+  "@ethereumjs/vm, caches only": "#fbbf24",
+  "@ethereumjs/vm, Merkle + root": "#b45309",
+  "anvil interval": "#dc2626",
+  "anvil automine, send + poll": "#f87171",
+  "anvil automine, eth_sendRawTransactionSync": "#991b1b",
   "Hardhat automine": "#10b981",
+  "Hardhat automine, send + poll": "#10b981",
   "Hardhat interval": "#6b7280",
 };
+
+/** The chart series of an end-to-end target (its label without the block time). */
+function targetSeries(target: EndToEndTargetResult): string {
+  return target.label.replace(/ \d+(\.\d+)? s$/, "");
+}
 
 export function chartPanels(results: BenchResults): Panel[] {
   const panels: Panel[] = [];
   const throughput: { name: string; bars: Bar[] }[] = [];
-  for (const w of results.execution?.workloads ?? []) {
-    throughput.push({
-      name: `exec ${w.workload}`,
-      bars: [
-        { label: "Mach", value: w.mach.txPerSecond, series: "Mach" },
-        { label: "@ethereumjs/vm", value: w.ethereumjs.txPerSecond, series: "@ethereumjs/vm" },
-      ],
-    });
+  const ex = results.execution;
+  for (const w of ex?.workloads ?? []) {
+    const bars: Bar[] = [];
+    for (const name of EXECUTION_CONFIGURATIONS) {
+      const configuration = ex?.configurations[name];
+      const mach = name.startsWith("mach");
+      const series = mach
+        ? configuration?.stateRoot
+          ? "Mach, state root"
+          : "Mach, no state root"
+        : configuration?.stateRoot
+          ? "@ethereumjs/vm, Merkle + root"
+          : name === "ethereumjs-cached"
+            ? "@ethereumjs/vm, caches only"
+            : "@ethereumjs/vm, no trie";
+      bars.push({ label: configuration?.label ?? name, value: w.runs[name].txPerSecond, series });
+    }
+    throughput.push({ name: `exec ${w.workload}`, bars });
   }
   const e2e = results.endToEnd?.targets ?? [];
-  const series = (target: string) =>
-    target === "mach" ? "Mach" : target === "hardhat-automine" ? "Hardhat automine" : "Hardhat interval";
   for (const transport of ["http", "ws"] as const) {
     for (const kind of ["native", "erc20"] as const) {
-      throughput.push({
-        name: `${transport} ${kind}`,
-        bars: e2e.map((t) => ({
-          label: series(t.target),
-          value: t[transport][kind].txPerSecond,
-          series: series(t.target),
-        })),
-      });
+      const bars: Bar[] = [];
+      for (const t of e2e) {
+        const figure = t[transport]?.[kind];
+        if (figure !== undefined) bars.push({ label: t.label, value: figure.txPerSecond, series: targetSeries(t) });
+      }
+      throughput.push({ name: `${transport} ${kind}`, bars });
     }
   }
   if (throughput.length > 0) panels.push({ title: "Throughput", unit: "tx/s", groups: throughput });
   const latency: { name: string; bars: Bar[] }[] = [];
-  for (const kind of ["native", "erc20"] as const) {
-    for (const q of ["p50Ms", "p95Ms", "p99Ms"] as const) {
-      const bars: Bar[] = [];
-      for (const t of e2e) {
-        const realtime = kind === "native" ? t.latency.realtimeNative : t.latency.realtimeErc20;
-        if (realtime) bars.push({ label: "Mach realtime", value: realtime[q], series: "Mach realtime" });
-        bars.push({ label: series(t.target), value: t.latency[kind][q], series: series(t.target) });
+  for (const load of ["light", "half-peak"] as const) {
+    for (const kind of ["native", "erc20"] as const) {
+      for (const q of ["p50Ms", "p99Ms"] as const) {
+        const bars: Bar[] = [];
+        for (const t of e2e) {
+          for (const f of t.latency) {
+            if (f.load !== load || f.workload !== kind || !heldLoad(f) || f.latency === undefined) continue;
+            const series = `${targetSeries(t)}, ${methodLabel(f.method)}`;
+            bars.push({ label: series, value: f.latency[q], series });
+          }
+        }
+        if (bars.length > 0)
+          latency.push({ name: `${load === "light" ? "1 at a time" : "half peak"} ${kind} ${q.slice(0, 3)}`, bars });
       }
-      latency.push({ name: `${kind} ${q.slice(0, 3)}`, bars });
     }
   }
   if (latency.length > 0) panels.push({ title: "Send → receipt latency", unit: "ms", groups: latency });
@@ -72,11 +101,14 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** Log-scale bar panels stacked vertically, with a legend. */
+/** Log-scale bar panels stacked vertically, under a legend of every series (4 to a line). */
 export function renderChart(panels: readonly Panel[], subtitle: string): string {
   const width = 960;
   const panelHeight = 300;
-  const top = 60;
+  const legend = [...new Set(panels.flatMap((p) => p.groups.flatMap((g) => g.bars.map((b) => b.series))))];
+  const legendColumns = 4;
+  const legendTop = 56;
+  const top = legendTop + Math.ceil(legend.length / legendColumns) * 16 + 16;
   const left = 70;
   const plotWidth = width - left - 20;
   const plotHeight = panelHeight - 90;
@@ -88,11 +120,11 @@ export function renderChart(panels: readonly Panel[], subtitle: string): string 
     `<text x="${left}" y="24" font-size="16" font-weight="bold">Mach bench</text>`,
     `<text x="${left}" y="42" fill="#555">${escapeXml(subtitle)}</text>`,
   ];
-  const legend = [...new Set(panels.flatMap((p) => p.groups.flatMap((g) => g.bars.map((b) => b.series))))];
   legend.forEach((name, i) => {
-    const x = width - 20 - (legend.length - i) * 140;
-    out.push(`<rect x="${x}" y="14" width="10" height="10" fill="${COLORS[name] ?? "#999"}"/>`);
-    out.push(`<text x="${x + 14}" y="23">${escapeXml(name)}</text>`);
+    const x = left + (i % legendColumns) * ((width - left) / legendColumns);
+    const y = legendTop + Math.floor(i / legendColumns) * 16;
+    out.push(`<rect x="${x}" y="${y}" width="10" height="10" fill="${COLORS[name] ?? "#999"}"/>`);
+    out.push(`<text x="${x + 14}" y="${y + 9}">${escapeXml(name)}</text>`);
   });
   panels.forEach((panel, p) => {
     const y0 = top + p * panelHeight;

@@ -8,7 +8,8 @@ import type { StateDiffResult } from "../suites/stateDiff.ts";
 import type { StateRootResult } from "../suites/stateRoot.ts";
 import type { SigningStats } from "../workloads/signing.ts";
 
-export const RESULTS_VERSION = 1;
+/** 2: anvil peers, per-row configurations, light / half-peak latency, execution with and without state roots. */
+export const RESULTS_VERSION = 2;
 
 export interface MachineInfo {
   readonly cores: number;
@@ -22,7 +23,7 @@ export interface MachineInfo {
 }
 
 export interface EndToEndResult {
-  readonly settings: LoadSettings & { readonly hardhatIntervalMs: number };
+  readonly settings: LoadSettings & { readonly intervalSeconds: number; readonly halfPeakGraceMs: number };
   readonly targets: EndToEndTargetResult[];
 }
 

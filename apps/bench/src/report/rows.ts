@@ -1,116 +1,233 @@
 /**
  * The results flattened into rows (figure, Mach, peer, ratio): what the terminal table prints and what the
- * chart and the harness test read. A ratio is Mach ÷ peer for rates and peer ÷ Mach for latencies, so > 1 always
- * means Mach is better.
+ * chart, the headline and the harness test read. A ratio is Mach ÷ peer for rates and peer ÷ Mach for latencies, so
+ * > 1 always means Mach is better. Every compared row names both sides' configurations, and compares like with
+ * like: execution with a state root only against execution with a state root, send + poll only against send +
+ * poll, one-call sends only against one-call sends.
  */
+
+import { type EndToEndTargetResult, heldLoad, type LatencyFigure, type LatencyMethod } from "../suites/endToEnd.ts";
+import { EXECUTION_PAIRS } from "../suites/executors.ts";
 import type { BenchResults } from "./results.ts";
 import { ratio } from "./stats.ts";
 
 export interface Row {
   readonly section: string;
+  /** The figure, with Mach's configuration where it has more than one. */
   readonly figure: string;
   readonly unit: string;
   readonly mach: number | null;
+  /** Mach's configuration in full (execution, end to end). */
+  readonly machConfiguration?: string;
+  /** The peer's short name, with its method where it has more than one. */
   readonly peer?: string;
+  /** The peer's configuration in full. */
+  readonly peerConfiguration?: string;
   readonly peerValue?: number | null;
   /** > 1: Mach better. */
   readonly ratio?: number | null;
+  /** What qualifies the row: a stall, a missing figure. */
+  readonly note?: string;
+  /** Shown in the headline table (README). */
+  readonly headline?: boolean;
 }
 
-const E2E_PEERS = [
-  ["hardhat-automine", "Hardhat automine"],
-  ["hardhat-interval", "Hardhat interval"],
+/** How a row names a latency method. */
+export function methodLabel(method: LatencyMethod): string {
+  return method === "eth_sendRawTransaction+poll" ? "send + poll" : method;
+}
+
+const QUANTILES = [
+  ["p50Ms", "p50"],
+  ["p99Ms", "p99"],
 ] as const;
 
-export function resultRows(results: BenchResults): Row[] {
-  const rows: Row[] = [];
+function findLatency(
+  target: EndToEndTargetResult | undefined,
+  load: LatencyFigure["load"],
+  method: LatencyMethod,
+  workload: LatencyFigure["workload"],
+): LatencyFigure | undefined {
+  return target?.latency.find((f) => f.load === load && f.method === method && f.workload === workload);
+}
+
+/**
+ * A latency percentile, or null with why: the phase did not run, or `who` did not answer every transaction (its
+ * percentiles would describe the survivors, not the load).
+ */
+function latencyValue(
+  who: string,
+  figure: LatencyFigure | undefined,
+  q: (typeof QUANTILES)[number][0],
+): { value: number | null; note?: string } {
+  if (figure === undefined) return { value: null, note: `${who}: not measured` };
+  const backlog = figure.backlogAtStart
+    ? `; it started with ${figure.backlogAtStart.toLocaleString("en-US")} transactions of the previous phase still pending`
+    : "";
+  if (!heldLoad(figure)) {
+    const blocksPerSecond = figure.seconds > 0 ? figure.blocks / figure.seconds : 0;
+    const survivors = figure.latency ? `, p50 of those ${formatNumber(figure.latency.p50Ms)} ms` : "";
+    const error = figure.firstError ? `; first error: ${figure.firstError}` : "";
+    return {
+      value: null,
+      note: `${who} stalled: ${figure.answered.toLocaleString("en-US")} of ${figure.transactions.toLocaleString("en-US")} answered with a receipt within ${figure.seconds.toFixed(1)} s${survivors}; ${figure.blocks.toLocaleString("en-US")} blocks mined (${blocksPerSecond.toFixed(1)} blocks/s)${error}${backlog}`,
+    };
+  }
+  return { value: figure.latency?.[q] ?? null, ...(backlog ? { note: `${who}${backlog.slice(1)}` } : {}) };
+}
+
+function executionRows(results: BenchResults): Row[] {
   const ex = results.execution;
-  if (ex) {
-    for (const w of ex.workloads) {
-      rows.push({
-        section: "execution",
-        figure: `${w.workload} tx/s`,
-        unit: "tx/s",
-        mach: w.mach.txPerSecond,
-        peer: "@ethereumjs/vm",
-        peerValue: w.ethereumjs.txPerSecond,
-        ratio: w.ratio,
-      });
-      rows.push({
-        section: "execution",
-        figure: `${w.workload} Mgas/s`,
-        unit: "Mgas/s",
-        mach: w.mach.mgasPerSecond,
-        peer: "@ethereumjs/vm",
-        peerValue: w.ethereumjs.mgasPerSecond,
-        ratio: ratio(w.mach.mgasPerSecond, w.ethereumjs.mgasPerSecond),
-      });
-    }
-    rows.push({
-      section: "execution",
-      figure: "admission (decode + recover) tx/s",
-      unit: "tx/s",
-      mach: ex.admission.machTxPerSecond,
-      peer: "@ethereumjs/tx",
-      peerValue: ex.admission.ethereumjsTxPerSecond,
-      ratio: ex.admission.ratio,
-    });
-  }
-  const e2e = results.endToEnd;
-  if (e2e) {
-    const mach = e2e.targets.find((t) => t.target === "mach");
-    for (const [transport, label] of [
-      ["http", "HTTP batches"],
-      ["ws", "WebSocket"],
-    ] as const) {
-      for (const kind of ["native", "erc20"] as const) {
-        for (const [peerName, peerLabel] of E2E_PEERS) {
-          const peer = e2e.targets.find((t) => t.target === peerName);
-          const m = mach?.[transport][kind].txPerSecond ?? null;
-          const p = peer?.[transport][kind].txPerSecond ?? null;
-          rows.push({
-            section: "end to end",
-            figure: `${kind} over ${label} tx/s`,
-            unit: "tx/s",
-            mach: m,
-            peer: peerLabel,
-            peerValue: p,
-            ratio: ratio(m, p),
-          });
-        }
-      }
-    }
-    const automine = e2e.targets.find((t) => t.target === "hardhat-automine");
-    for (const kind of ["native", "erc20"] as const) {
-      for (const q of ["p50Ms", "p95Ms", "p99Ms"] as const) {
-        const label = `${kind} ${q.slice(0, 3)}`;
-        const realtime = (kind === "native" ? mach?.latency.realtimeNative : mach?.latency.realtimeErc20)?.[q] ?? null;
-        const peerAutomine = automine?.latency[kind][q] ?? null;
+  if (!ex) return [];
+  const rows: Row[] = [];
+  for (const w of ex.workloads) {
+    for (const [machName, peerName] of EXECUTION_PAIRS) {
+      const m = ex.configurations[machName];
+      const p = ex.configurations[peerName];
+      const machRun = w.runs[machName];
+      const peerRun = w.runs[peerName];
+      const work = m.stateRoot
+        ? `execution + state root per ${ex.blockTransactions} txs`
+        : "execution only, no state root";
+      for (const [unit, value] of [
+        ["tx/s", (r: typeof machRun) => r.txPerSecond],
+        ["Mgas/s", (r: typeof machRun) => r.mgasPerSecond],
+      ] as const) {
         rows.push({
-          section: "latency",
-          figure: `${label}, Mach realtime_sendRawTransaction`,
-          unit: "ms",
-          mach: realtime,
-          peer: "Hardhat automine",
-          peerValue: peerAutomine,
-          ratio: ratio(peerAutomine, realtime),
+          section: "execution",
+          figure: `${w.workload} ${unit}, ${work}`,
+          unit,
+          mach: value(machRun),
+          machConfiguration: m.description,
+          peer: p.label,
+          peerConfiguration: p.description,
+          peerValue: value(peerRun),
+          ratio: ratio(value(machRun), value(peerRun)),
+          headline: unit === "tx/s" && (w.workload === "erc20" || w.workload === "swap"),
         });
-        for (const [peerName, peerLabel] of E2E_PEERS) {
-          const p = e2e.targets.find((t) => t.target === peerName)?.latency[kind][q] ?? null;
-          const m = mach?.latency[kind][q] ?? null;
-          rows.push({
-            section: "latency",
-            figure: `${label}, both send+poll`,
-            unit: "ms",
-            mach: m,
-            peer: peerLabel,
-            peerValue: p,
-            ratio: ratio(p, m),
-          });
-        }
       }
     }
   }
+  rows.push({
+    section: "execution",
+    figure: "admission (decode + recover sender) tx/s",
+    unit: "tx/s",
+    mach: ex.admission.machTxPerSecond,
+    machConfiguration: "Mach decodeTransaction (native libsecp256k1 recovery)",
+    peer: "@ethereumjs/tx",
+    peerConfiguration: "@ethereumjs/tx createTxFromRLP + getSenderAddress (@noble/curves recovery)",
+    peerValue: ex.admission.ethereumjsTxPerSecond,
+    ratio: ex.admission.ratio,
+  });
+  return rows;
+}
+
+function throughputRows(targets: readonly EndToEndTargetResult[]): Row[] {
+  const rows: Row[] = [];
+  const mach = targets.find((t) => t.target === "mach");
+  const peers = targets.filter((t) => t.target !== "mach" && t.http !== undefined);
+  for (const [transport, label] of [
+    ["http", "HTTP batches"],
+    ["ws", "WebSocket"],
+  ] as const) {
+    for (const kind of ["native", "erc20"] as const) {
+      for (const peer of peers) {
+        const m = mach?.[transport]?.[kind].txPerSecond ?? null;
+        const p = peer[transport]?.[kind].txPerSecond ?? null;
+        rows.push({
+          section: "end to end",
+          figure: `${kind} over ${label} tx/s`,
+          unit: "tx/s",
+          mach: m,
+          ...(mach ? { machConfiguration: mach.configuration } : {}),
+          peer: peer.label,
+          peerConfiguration: peer.configuration,
+          peerValue: p,
+          ratio: ratio(m, p),
+          headline: transport === "http" && (kind === "erc20" || peer.target === "anvil-interval"),
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+/**
+ * Latency rows, like with like: Mach's send + poll beside each peer's send + poll; each of Mach's one-call methods
+ * beside each peer's one-call method. Half-peak rows: Mach's one-call method at half its peak beside each peer
+ * that ran the same load (or its stall).
+ */
+function latencyRows(targets: readonly EndToEndTargetResult[]): Row[] {
+  const rows: Row[] = [];
+  const mach = targets.find((t) => t.target === "mach");
+  const peers = targets.filter((t) => t.target !== "mach");
+  const machMethods = mach?.latency.filter((f) => f.load === "light").map((f) => f.method) ?? [];
+  const lightPairs: [LatencyMethod, EndToEndTargetResult, LatencyMethod][] = [];
+  for (const method of new Set(machMethods)) {
+    const sync = method !== "eth_sendRawTransaction+poll";
+    for (const peer of peers) {
+      for (const peerMethod of new Set(peer.latency.filter((f) => f.load === "light").map((f) => f.method))) {
+        if ((peerMethod !== "eth_sendRawTransaction+poll") === sync) lightPairs.push([method, peer, peerMethod]);
+      }
+    }
+  }
+  for (const kind of ["native", "erc20"] as const) {
+    for (const [q, qLabel] of QUANTILES) {
+      for (const [method, peer, peerMethod] of lightPairs) {
+        const m = latencyValue("Mach", findLatency(mach, "light", method, kind), q);
+        const p = latencyValue(peer.label, findLatency(peer, "light", peerMethod, kind), q);
+        rows.push({
+          section: "latency, one at a time",
+          figure: `${kind} ${qLabel}, Mach ${methodLabel(method)}`,
+          unit: "ms",
+          mach: m.value,
+          ...(mach ? { machConfiguration: mach.configuration } : {}),
+          peer: `${peer.label}, ${methodLabel(peerMethod)}`,
+          peerConfiguration: peer.configuration,
+          peerValue: p.value,
+          ratio: ratio(p.value, m.value),
+          ...(m.note || p.note ? { note: [m.note, p.note].filter(Boolean).join("; ") } : {}),
+          headline:
+            kind === "erc20" &&
+            ((method === "realtime_sendRawTransaction" && peer.target === "anvil-automine") ||
+              (method === "eth_sendRawTransaction+poll" && peer.target === "hardhat-automine")),
+        });
+      }
+    }
+  }
+  const machHalf = mach?.latency.filter((f) => f.load === "half-peak") ?? [];
+  for (const kind of ["native", "erc20"] as const) {
+    const machFigure = machHalf.find((f) => f.workload === kind);
+    if (machFigure === undefined) continue;
+    for (const [q, qLabel] of QUANTILES) {
+      const m = latencyValue("Mach", machFigure, q);
+      for (const peer of peers) {
+        const peerFigure = peer.latency.find((f) => f.load === "half-peak" && f.workload === kind);
+        if (peerFigure === undefined) continue;
+        const p = latencyValue(peer.label, peerFigure, q);
+        rows.push({
+          section: "latency, half of Mach's peak",
+          figure: `${kind} ${qLabel} at ${machFigure.ratePerSecond.toFixed(0)} tx/s, Mach ${methodLabel(machFigure.method)}`,
+          unit: "ms",
+          mach: m.value,
+          ...(mach ? { machConfiguration: mach.configuration } : {}),
+          peer: `${peer.label}, ${methodLabel(peerFigure.method)}`,
+          peerConfiguration: peer.configuration,
+          peerValue: p.value,
+          ratio: ratio(p.value, m.value),
+          ...(m.note || p.note ? { note: [m.note, p.note].filter(Boolean).join("; ") } : {}),
+          headline: kind === "erc20",
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+export function resultRows(results: BenchResults): Row[] {
+  const rows: Row[] = executionRows(results);
+  const targets = results.endToEnd?.targets ?? [];
+  if (results.endToEnd) rows.push(...throughputRows(targets), ...latencyRows(targets));
   const sr = results.stateRoot;
   if (sr) {
     for (const b of sr.blocks) {
@@ -120,6 +237,7 @@ export function resultRows(results: BenchResults): Row[] {
         figure: `block of ${b.touchedKeys.toLocaleString("en-US")} keys`,
         unit: "keys/s",
         mach: b.keysPerSecond,
+        machConfiguration: `Mach WorldState.commit() over ${sr.accounts.toLocaleString("en-US")} accounts`,
       };
       // The peer runs only the smaller blocks (its trie builds at ~3k keys/s): no peer column where it did not run.
       rows.push(
@@ -128,8 +246,10 @@ export function resultRows(results: BenchResults): Row[] {
           : {
               ...row,
               peer: `@ethereumjs/mpt (${sr.peer.accounts.toLocaleString("en-US")} accts)`,
+              peerConfiguration: `${sr.peer.name} over ${sr.peer.accounts.toLocaleString("en-US")} accounts (a smaller, shallower trie)`,
               peerValue: peer.keysPerSecond,
               ratio: ratio(b.keysPerSecond, peer.keysPerSecond),
+              headline: b.touchedKeys === 10_000,
             },
       );
     }
@@ -155,6 +275,7 @@ export function resultRows(results: BenchResults): Row[] {
         unit: "B",
         mach: w.singleTxRawBytes,
         peer: "zstd",
+        peerConfiguration: sd.compression,
         peerValue: w.singleTxZstdBytes,
       });
       rows.push({
@@ -163,6 +284,7 @@ export function resultRows(results: BenchResults): Row[] {
         unit: "B",
         mach: w.miniBlockRawBytesPerTx,
         peer: "zstd",
+        peerConfiguration: sd.compression,
         peerValue: w.miniBlockZstdBytesPerTx,
       });
     }
@@ -173,6 +295,7 @@ export function resultRows(results: BenchResults): Row[] {
         unit: "tx/s",
         mach: w.replicaApplyTxPerSecond,
         peer: "Mach sequencer (exec+diff+root)",
+        peerConfiguration: `Mach's executor over WorldState through a StateDiffRecorder, a diff per mini-block of ${sd.miniBlockSize}, a state root per ${sd.blockMiniBlocks} mini-blocks`,
         peerValue: w.sequencerTxPerSecond,
         ratio: w.replicaToSequencerRatio,
       });
@@ -181,27 +304,49 @@ export function resultRows(results: BenchResults): Row[] {
   return rows;
 }
 
-function formatNumber(value: number | null | undefined): string {
+export function formatNumber(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return "n/a";
   if (Math.abs(value) >= 100) return Math.round(value).toLocaleString("en-US");
   if (Math.abs(value) >= 10) return value.toFixed(1);
   return value.toFixed(2);
 }
 
-function formatRatio(value: number | null | undefined): string {
+export function formatRatio(value: number | null | undefined): string {
   return value === null || value === undefined || !Number.isFinite(value) ? "" : `${value.toFixed(2)}x`;
 }
 
-/** The rows as an aligned text table (one header per section). */
+/** Numbers the rows that carry a note: the marker to print beside each, and the notes in order. */
+function footnotes(rows: readonly Row[]): { marks: string[]; notes: string[] } {
+  const notes: string[] = [];
+  const marks = rows.map((r) => {
+    if (r.note === undefined) return "";
+    notes.push(r.note);
+    return `[${notes.length}]`;
+  });
+  return { marks, notes };
+}
+
+/** Every configuration the rows name, once each (the table cells carry short names; these say how each ran). */
+export function renderConfigurations(rows: readonly Row[]): string[] {
+  const seen = new Set<string>();
+  for (const r of rows) {
+    if (r.machConfiguration !== undefined) seen.add(r.machConfiguration);
+    if (r.peerConfiguration !== undefined) seen.add(r.peerConfiguration);
+  }
+  return [...seen];
+}
+
+/** The rows as an aligned text table (one header per section), then the notes and the configurations. */
 export function renderTable(rows: readonly Row[]): string {
   const header = ["figure", "unit", "Mach", "peer", "peer value", "Mach/peer"];
-  const body = rows.map((r) => [
+  const { marks, notes } = footnotes(rows);
+  const body = rows.map((r, i) => [
     r.figure,
     r.unit,
     formatNumber(r.mach),
     r.peer ?? "",
     r.peer === undefined ? "" : formatNumber(r.peerValue),
-    formatRatio(r.ratio),
+    `${formatRatio(r.ratio)}${marks[i] ? ` ${marks[i]}` : ""}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => (cells[i] as string).length)));
   const line = (cells: readonly string[]) =>
@@ -218,16 +363,23 @@ export function renderTable(rows: readonly Row[]): string {
     }
     out.push(line(body[i] as string[]));
   });
+  if (notes.length > 0) out.push("", "notes:", ...notes.map((n, i) => `  [${i + 1}] ${n}`));
+  const configurations = renderConfigurations(rows);
+  if (configurations.length > 0) out.push("", "configurations:", ...configurations.map((c) => `  - ${c}`));
   return out.join("\n");
 }
 
-/** The same rows as a Markdown table (for the closing note). */
+/** The same rows as a Markdown table (for the closing note), then the notes and the configurations. */
 export function renderMarkdown(rows: readonly Row[]): string {
+  const { marks, notes } = footnotes(rows);
   const out = ["| section | figure | unit | Mach | peer | peer value | Mach/peer |", "|---|---|---|--:|---|--:|--:|"];
-  for (const r of rows) {
+  rows.forEach((r, i) => {
     out.push(
-      `| ${r.section} | ${r.figure} | ${r.unit} | ${formatNumber(r.mach)} | ${r.peer ?? ""} | ${r.peer === undefined ? "" : formatNumber(r.peerValue)} | ${formatRatio(r.ratio)} |`,
+      `| ${r.section} | ${r.figure} | ${r.unit} | ${formatNumber(r.mach)} | ${r.peer ?? ""} | ${r.peer === undefined ? "" : formatNumber(r.peerValue)} | ${formatRatio(r.ratio)}${marks[i] ? ` ${marks[i]}` : ""} |`,
     );
-  }
+  });
+  if (notes.length > 0) out.push("", ...notes.map((n, i) => `[${i + 1}] ${n}`));
+  const configurations = renderConfigurations(rows);
+  if (configurations.length > 0) out.push("", "Configurations:", "", ...configurations.map((c) => `- ${c}`));
   return out.join("\n");
 }

@@ -1,8 +1,10 @@
 /**
- * Execution only: the same pre-signed transactions through Mach's executor and through @ethereumjs/vm `runTx`,
- * each workload in turn on one state per executor (so the expensive @ethereumjs genesis is built once). The first
- * `warmup` transactions of each workload run untimed on both. Also the admission cost (decode + sender recovery)
- * of each stack, and a check that both executors used the same gas (a differential sanity check of the workload).
+ * Execution only: the same pre-signed transactions through each executor configuration of executors.ts (Mach
+ * without and with a state root per block; @ethereumjs/vm on its SimpleStateManager, on its MerkleStateManager's
+ * caches alone, and on its MerkleStateManager with a state root per block), each workload in turn on one state per configuration (so the expensive @ethereumjs
+ * genesis is built once). Transactions run in blocks of `blockTransactions`; the first `warmup` transactions of each
+ * workload run untimed as one block. Also the admission cost (decode + sender recovery) of each stack, and a check
+ * that every configuration used the same gas (a differential sanity check of the workload).
  */
 import type { Progress } from "../report/progress.ts";
 import type { SignedWorkload } from "../workloads/signing.ts";
@@ -13,9 +15,11 @@ import {
   admitMach,
   createEthereumJsTarget,
   createMachTarget,
-  ETHEREUMJS_CONFIGURATION,
+  EXECUTION_CONFIGURATIONS,
+  type ExecutionConfiguration,
+  type ExecutionConfigurationName,
   type ExecutionTarget,
-  MACH_CONFIGURATION,
+  executionConfigurations,
 } from "./executors.ts";
 
 export interface ExecutorRun {
@@ -29,10 +33,8 @@ export interface ExecutorRun {
 
 export interface ExecutionWorkloadResult {
   readonly workload: WorkloadName;
-  readonly mach: ExecutorRun;
-  readonly ethereumjs: ExecutorRun;
-  /** Mach tx/s ÷ @ethereumjs tx/s. */
-  readonly ratio: number;
+  readonly runs: Readonly<Record<ExecutionConfigurationName, ExecutorRun>>;
+  /** Every configuration used the same gas. */
   readonly gasUsedMatches: boolean;
 }
 
@@ -44,8 +46,10 @@ export interface AdmissionResult {
 }
 
 export interface ExecutionResult {
-  readonly configuration: { readonly mach: string; readonly ethereumjs: string };
-  readonly setupSeconds: { readonly mach: number; readonly ethereumjs: number };
+  /** Each configuration's label and description (executors.ts). */
+  readonly configurations: Readonly<Record<ExecutionConfigurationName, ExecutionConfiguration>>;
+  readonly blockTransactions: number;
+  readonly setupSeconds: Readonly<Record<ExecutionConfigurationName, number>>;
   readonly workloads: ExecutionWorkloadResult[];
   readonly admission: AdmissionResult;
 }
@@ -55,28 +59,43 @@ export interface ExecutionParameters {
   /** Signed workloads in the order they run (nonces continue from one to the next). */
   readonly workloads: readonly { readonly name: WorkloadName; readonly signed: SignedWorkload }[];
   readonly warmup: number;
+  readonly blockTransactions: number;
   /** Transactions for the admission figure (the @ethereumjs side recovers with @noble, ~700/s). */
   readonly admissionCount: number;
   readonly progress?: Progress;
+}
+
+async function runBlock<P>(target: ExecutionTarget<P>, txs: readonly P[]) {
+  let gasUsed = 0n;
+  let failed = 0;
+  await target.beginBlock();
+  for (const tx of txs) {
+    const result = await target.execute(tx);
+    gasUsed += result.gasUsed;
+    if (result.status === 0) failed++;
+  }
+  await target.endBlock();
+  return { gasUsed, failed };
 }
 
 async function timeRun<P>(
   target: ExecutionTarget<P>,
   raw: readonly Uint8Array[],
   warmup: number,
+  blockTransactions: number,
   tick: () => void,
 ): Promise<ExecutorRun> {
   const prepared = target.prepare(raw);
-  for (let i = 0; i < Math.min(warmup, prepared.length); i++) await target.execute(prepared[i] as P);
+  await runBlock(target, prepared.slice(0, warmup));
   const timed = prepared.slice(warmup);
   let gasUsed = 0n;
   let failed = 0;
   const start = performance.now();
-  for (let i = 0; i < timed.length; i++) {
-    const result = await target.execute(timed[i] as P);
-    gasUsed += result.gasUsed;
-    if (result.status === 0) failed++;
-    if ((i & 63) === 0) tick();
+  for (let i = 0; i < timed.length; i += blockTransactions) {
+    const block = await runBlock(target, timed.slice(i, i + blockTransactions));
+    gasUsed += block.gasUsed;
+    failed += block.failed;
+    tick();
   }
   const seconds = (performance.now() - start) / 1000;
   return {
@@ -89,42 +108,55 @@ async function timeRun<P>(
   };
 }
 
+function createTarget(world: BenchWorld, name: ExecutionConfigurationName): Promise<ExecutionTarget<unknown>> {
+  switch (name) {
+    case "mach":
+      return createMachTarget(world.alloc);
+    case "mach-root":
+      return createMachTarget(world.alloc, { stateRoot: true });
+    case "ethereumjs-simple":
+      return createEthereumJsTarget(world.alloc, "simple");
+    case "ethereumjs-cached":
+      return createEthereumJsTarget(world.alloc, "cached");
+    case "ethereumjs-merkle":
+      return createEthereumJsTarget(world.alloc, "merkle");
+  }
+}
+
 export async function runExecutionSuite(parameters: ExecutionParameters): Promise<ExecutionResult> {
-  const { world, workloads, warmup, progress } = parameters;
+  const { world, workloads, warmup, blockTransactions, progress } = parameters;
   const tick = () => progress?.tick();
-  let start = performance.now();
-  progress?.status("execution: building Mach genesis");
-  const mach = await createMachTarget(world.alloc);
-  const machSetup = (performance.now() - start) / 1000;
-  start = performance.now();
-  progress?.status("execution: building @ethereumjs genesis");
-  const ethereumjs = await createEthereumJsTarget(world.alloc);
-  const ethereumjsSetup = (performance.now() - start) / 1000;
+  const configurations = executionConfigurations(blockTransactions);
+  const targets = {} as Record<ExecutionConfigurationName, ExecutionTarget<unknown>>;
+  const setupSeconds = {} as Record<ExecutionConfigurationName, number>;
+  for (const name of EXECUTION_CONFIGURATIONS) {
+    progress?.status(`execution: genesis for ${configurations[name].label}`);
+    const start = performance.now();
+    targets[name] = await createTarget(world, name);
+    setupSeconds[name] = (performance.now() - start) / 1000;
+  }
   const results: ExecutionWorkloadResult[] = [];
-  for (const { name, signed } of workloads) {
-    progress?.status(`execution: ${name} on Mach`);
-    const machRun = await timeRun(mach, signed.raw, warmup, tick);
-    progress?.status(`execution: ${name} on @ethereumjs/vm`);
-    const ethereumjsRun = await timeRun(ethereumjs, signed.raw, warmup, tick);
-    results.push({
-      workload: name,
-      mach: machRun,
-      ethereumjs: ethereumjsRun,
-      ratio: machRun.txPerSecond / ethereumjsRun.txPerSecond,
-      gasUsedMatches: machRun.gasUsed === ethereumjsRun.gasUsed,
-    });
+  for (const { name: workload, signed } of workloads) {
+    const runs = {} as Record<ExecutionConfigurationName, ExecutorRun>;
+    for (const name of EXECUTION_CONFIGURATIONS) {
+      progress?.status(`execution: ${workload} on ${configurations[name].label}`);
+      runs[name] = await timeRun(targets[name], signed.raw, warmup, blockTransactions, tick);
+    }
+    const gas = new Set(Object.values(runs).map((r) => r.gasUsed));
+    results.push({ workload, runs, gasUsedMatches: gas.size === 1 });
   }
   progress?.status("execution: admission (decode + sender recovery)");
   const sample = (workloads[0]?.signed.raw ?? []).slice(0, parameters.admissionCount);
-  start = performance.now();
+  let start = performance.now();
   admitMach(sample);
   const machAdmit = (performance.now() - start) / 1000;
   start = performance.now();
   admitEthereumJs(sample);
   const ethereumjsAdmit = (performance.now() - start) / 1000;
   return {
-    configuration: { mach: MACH_CONFIGURATION, ethereumjs: ETHEREUMJS_CONFIGURATION },
-    setupSeconds: { mach: machSetup, ethereumjs: ethereumjsSetup },
+    configurations,
+    blockTransactions,
+    setupSeconds,
     workloads: results,
     admission: {
       transactions: sample.length,

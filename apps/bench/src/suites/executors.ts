@@ -1,12 +1,28 @@
 /**
- * The two executors the execution suite compares, each started from the bench world's genesis:
- *  - Mach: `createEthereumJsExecutor` over a `WorldState` (flat maps; the root is not computed while executing);
- *  - @ethereumjs/vm 10.1 `runTx` over a MerkleStateManager with its account/storage/code caches on and the
- *    hash-wasm keccak (its fastest honest configuration; senders recovered before timing, as Mach's are).
+ * The executor configurations the execution suite compares, each started from the bench world's genesis on a state
+ * of its own, in pairs that do the same work:
+ *
+ *   execution only (no state root)       mach               Mach `createEthereumJsExecutor` over a `WorldState`
+ *                                                           (flat maps), never committed
+ *                                        ethereumjs-simple  @ethereumjs/vm `runTx` over its in-memory
+ *                                                           SimpleStateManager (maps, no trie; it copies every
+ *                                                           map at each checkpoint, so it slows as state grows)
+ *                                        ethereumjs-cached  `runTx` over a MerkleStateManager with its caches
+ *                                                           inside one checkpoint that is never committed: the
+ *                                                           caches never reach the trie (its fastest no-trie run)
+ *   execution + a state root per block   mach-root          the same Mach executor, `WorldState.commit()` (root)
+ *                                                           after every block of `blockTransactions`
+ *                                        ethereumjs-merkle  `runTx` over a MerkleStateManager with its caches, the
+ *                                                           block checkpointed as runBlock does (so caches reach the
+ *                                                           trie once per block, not after every transaction), then
+ *                                                           the state root
+ *
+ * Both sides recover senders before the timer (Mach at decode, @ethereumjs cached on the tx object) and hash with
+ * hash-wasm keccak.
  */
 import { createBlock } from "@ethereumjs/block";
 import { createCustomCommon, Hardfork, Mainnet } from "@ethereumjs/common";
-import { Caches, MerkleStateManager } from "@ethereumjs/statemanager";
+import { Caches, MerkleStateManager, SimpleStateManager } from "@ethereumjs/statemanager";
 import { createTxFromRLP, type TypedTransaction } from "@ethereumjs/tx";
 import { bigIntToUnpaddedBytes, createAccount, Address as EvmAddress, hexToBytes } from "@ethereumjs/util";
 import { createVM, runTx, type VM } from "@ethereumjs/vm";
@@ -20,20 +36,80 @@ export const BENCH_COINBASE: Address = "0x42000000000000000000000000000000000000
 const BLOCK_GAS_LIMIT = 1_000_000_000_000n;
 const TIMESTAMP = 1_800_000_000n;
 
-export const ETHEREUMJS_CONFIGURATION =
-  "@ethereumjs/vm 10.1.3 runTx, MerkleStateManager with Caches (account/storage/code), hash-wasm keccak, senders recovered before timing";
-export const MACH_CONFIGURATION =
-  "Mach createEthereumJsExecutor over WorldState (flat maps), senders recovered at decode";
+export const EXECUTION_CONFIGURATIONS = [
+  "mach",
+  "ethereumjs-simple",
+  "ethereumjs-cached",
+  "mach-root",
+  "ethereumjs-merkle",
+] as const;
+export type ExecutionConfigurationName = (typeof EXECUTION_CONFIGURATIONS)[number];
+
+export interface ExecutionConfiguration {
+  /** Short name for table cells. */
+  readonly label: string;
+  /** Everything that sets its speed. */
+  readonly description: string;
+  /** Computes a state root once per block (pairs only with a configuration that does too). */
+  readonly stateRoot: boolean;
+}
+
+/** The configurations, and the two like-for-like pairs (Mach, @ethereumjs) the report compares. */
+export function executionConfigurations(
+  blockTransactions: number,
+): Readonly<Record<ExecutionConfigurationName, ExecutionConfiguration>> {
+  const ethereumjs = "@ethereumjs/vm 10.1.3 runTx, hash-wasm keccak, senders recovered before timing";
+  return {
+    mach: {
+      label: "Mach, no state root",
+      description:
+        "Mach createEthereumJsExecutor over WorldState (flat maps), no state root, senders recovered at decode",
+      stateRoot: false,
+    },
+    "ethereumjs-simple": {
+      label: "@ethereumjs/vm SimpleStateManager (no trie)",
+      description: `${ethereumjs}, SimpleStateManager (in-memory maps, no trie; it copies its maps at every checkpoint)`,
+      stateRoot: false,
+    },
+    "ethereumjs-cached": {
+      label: "@ethereumjs/vm MerkleStateManager + caches, never flushed (no trie)",
+      description: `${ethereumjs}, MerkleStateManager with Caches (account/storage/code) inside one checkpoint that is never committed, so the caches never reach the trie (no state root)`,
+      stateRoot: false,
+    },
+    "mach-root": {
+      label: `Mach, state root per ${blockTransactions} txs`,
+      description: `Mach createEthereumJsExecutor over WorldState, WorldState.commit() (state root) after every ${blockTransactions} transactions`,
+      stateRoot: true,
+    },
+    "ethereumjs-merkle": {
+      label: `@ethereumjs/vm MerkleStateManager + caches, root per ${blockTransactions} txs`,
+      description: `${ethereumjs}, MerkleStateManager with Caches (account/storage/code), one checkpoint per block of ${blockTransactions} transactions: caches flushed to the trie and the state root taken once per block`,
+      stateRoot: true,
+    },
+  };
+}
+
+/** The like-for-like pairs: [Mach configuration, @ethereumjs configuration]. */
+export const EXECUTION_PAIRS = [
+  ["mach", "ethereumjs-simple"],
+  ["mach", "ethereumjs-cached"],
+  ["mach-root", "ethereumjs-merkle"],
+] as const satisfies readonly (readonly [ExecutionConfigurationName, ExecutionConfigurationName])[];
 
 export interface ExecutedTx {
   readonly status: 0 | 1;
   readonly gasUsed: bigint;
 }
 
-/** A started executor with its state: `prepare` runs before the timer, `execute` is what is timed. */
+/**
+ * A started executor with its state: `prepare` runs before the timer; `execute`, `beginBlock` and `endBlock` are
+ * timed. A configuration that computes state roots does so in `endBlock`, once per block.
+ */
 export interface ExecutionTarget<Prepared> {
   prepare(raw: readonly Uint8Array[]): Prepared[];
   execute(tx: Prepared): Promise<ExecutedTx>;
+  beginBlock(): Promise<void>;
+  endBlock(): Promise<void>;
 }
 
 export function machBlockEnv(): BlockEnv {
@@ -54,7 +130,8 @@ export interface MachTarget extends ExecutionTarget<Transaction> {
   readonly executor: Executor;
 }
 
-export async function createMachTarget(alloc: Alloc): Promise<MachTarget> {
+/** `stateRoot`: commit the state (compute its root) at the end of every block. */
+export async function createMachTarget(alloc: Alloc, options: { stateRoot?: boolean } = {}): Promise<MachTarget> {
   const state = buildGenesisState({ alloc });
   const executor = await createEthereumJsExecutor({ chainId: BENCH_CHAIN_ID });
   const env = machBlockEnv();
@@ -65,6 +142,10 @@ export async function createMachTarget(alloc: Alloc): Promise<MachTarget> {
     async execute(tx) {
       const result = await executor.executeTransaction(state, tx, env);
       return { status: result.status, gasUsed: result.gasUsed };
+    },
+    async beginBlock() {},
+    async endBlock() {
+      if (options.stateRoot === true) state.commit();
     },
   };
 }
@@ -80,9 +161,20 @@ function ethereumJsCommon() {
   });
 }
 
-export async function createEthereumJsTarget(alloc: Alloc): Promise<EthereumJsTarget> {
+/**
+ * `simple`: SimpleStateManager, no trie, nothing to do at block boundaries. `merkle`: MerkleStateManager with caches;
+ * a block is one outer checkpoint (runTx's own checkpoints then stay inside it, so the caches are not flushed to
+ * the trie after every transaction), committed at the block's end (the flush) followed by the state root. `cached`:
+ * the same state manager inside one outer checkpoint opened after genesis and never committed (no flush, no root).
+ */
+export async function createEthereumJsTarget(
+  alloc: Alloc,
+  stateManagerKind: "simple" | "cached" | "merkle",
+): Promise<EthereumJsTarget> {
   const common = ethereumJsCommon();
-  const stateManager = new MerkleStateManager({ common, caches: new Caches() });
+  const merkleKind = stateManagerKind !== "simple";
+  const merkle = merkleKind ? new MerkleStateManager({ common, caches: new Caches() }) : undefined;
+  const stateManager = merkle ?? new SimpleStateManager({ common });
   const vm = await createVM({ common, stateManager });
   await stateManager.checkpoint();
   for (const [address, entry] of Object.entries(alloc)) {
@@ -99,6 +191,10 @@ export async function createEthereumJsTarget(alloc: Alloc): Promise<EthereumJsTa
   }
   await stateManager.commit();
   await stateManager.flush();
+  await merkle?.getStateRoot(); // the genesis root: the first timed block pays for its own keys only
+  // runTx's checkpoints now nest inside this one, whose commit (the only flush to the trie) never comes.
+  if (stateManagerKind === "cached") await merkle?.checkpoint();
+  const perBlockRoot = stateManagerKind === "merkle" ? merkle : undefined;
   const block = createBlock(
     {
       header: {
@@ -123,6 +219,14 @@ export async function createEthereumJsTarget(alloc: Alloc): Promise<EthereumJsTa
     async execute(tx) {
       const result = await runTx(vm, { tx, block, skipBlockGasLimitValidation: true });
       return { status: result.execResult.exceptionError === undefined ? 1 : 0, gasUsed: result.totalGasSpent };
+    },
+    async beginBlock() {
+      await perBlockRoot?.checkpoint();
+    },
+    async endBlock() {
+      if (perBlockRoot === undefined) return;
+      await perBlockRoot.commit();
+      await perBlockRoot.getStateRoot();
     },
   };
 }

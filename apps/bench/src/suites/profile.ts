@@ -151,7 +151,7 @@ export async function runProfile(parameters: ProfileParameters): Promise<Profile
   try {
     parameters.progress?.status("profile: ERC-20 load over HTTP batches");
     load = await measureHttpThroughput(
-      { name: "mach", rpcUrl: node.rpcUrl, wsUrl: node.wsUrl, realtime: true },
+      { name: "mach", rpcUrl: node.rpcUrl, wsUrl: node.wsUrl },
       parameters.workload,
       parameters.load,
       parameters.progress,

@@ -1,25 +1,20 @@
 /**
  * A Hardhat 3 node (EDR) as a child process (`hardhat node` with `apps/bench/hardhat/hardhat.config.ts`): the
- * bench chain id, Mach's block gas limit and base fee, its request logging switched off. The bench world is written
+ * bench chain id, the bench block gas limit and base fee (passed in the environment), its request logging off. The bench world is written
  * over RPC (hardhat_setBalance / hardhat_setCode / hardhat_setStorageAt in batches), so it starts from the same
  * state as the Mach node; `intervalMs` switches automine off and mines every `intervalMs`.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { type Alloc, slotKey } from "../workloads/world.ts";
-import { type ManagedProcess, spawnUntilReady } from "./process.ts";
+import { type Alloc, BENCH_BASE_FEE_PER_GAS, BENCH_BLOCK_GAS_LIMIT, slotKey } from "../workloads/world.ts";
+import { type RunningNode, startRpcNode } from "./process.ts";
 import { createHttpRpcClient, type RpcCall, RpcError } from "./rpcClient.ts";
 
 const CONFIG = new URL("../../hardhat/hardhat.config.ts", import.meta.url).pathname;
 
-export interface HardhatNode {
-  readonly rpcUrl: string;
-  readonly wsUrl: string;
-  readonly process: ManagedProcess;
-  close(): Promise<void>;
-}
+export type HardhatNode = RunningNode;
 
 export interface StartHardhatNodeParameters {
   readonly alloc: Alloc;
@@ -34,48 +29,39 @@ function hardhatCli(): string {
 
 export async function startHardhatNode(parameters: StartHardhatNodeParameters): Promise<HardhatNode> {
   const dir = mkdtempSync(join(tmpdir(), "mach-bench-hardhat-"));
-  const { process: child, ready } = await spawnUntilReady({
+  return await startRpcNode({
     name: "hardhat node",
     command: process.execPath,
     args: [hardhatCli(), "--config", CONFIG, "node", "--hostname", "127.0.0.1", "--port", "0"],
-    env: { ...process.env, MACH_BENCH_HARDHAT_DIR: dir, FORCE_COLOR: "0", NO_COLOR: "1" },
+    dataDir: dir,
+    env: {
+      ...process.env,
+      MACH_BENCH_HARDHAT_DIR: dir,
+      MACH_BENCH_BLOCK_GAS_LIMIT: BENCH_BLOCK_GAS_LIMIT.toString(),
+      MACH_BENCH_BASE_FEE_PER_GAS: BENCH_BASE_FEE_PER_GAS.toString(),
+      FORCE_COLOR: "0",
+      NO_COLOR: "1",
+    },
     cwd: dirname(CONFIG),
     timeoutMs: 120_000,
     ready(line) {
       const match = /JSON-RPC server at (http:\/\/[^\s/]+)\/?/.exec(line);
       return match ? (match[1] as string) : undefined;
     },
-  }).catch((error: unknown) => {
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  });
-  const rpcUrl = ready;
-  const node: HardhatNode = {
-    rpcUrl,
-    wsUrl: rpcUrl.replace(/^http/, "ws"),
-    process: child,
-    async close() {
-      await child.stop("SIGTERM", 10_000);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-  try {
-    const client = createHttpRpcClient(rpcUrl, 4);
-    try {
-      await client.call("hardhat_setLoggingEnabled", [false]);
-      await writeAlloc(client, parameters.alloc);
-      if (parameters.intervalMs !== undefined) {
-        await client.call("evm_setAutomine", [false]);
-        await client.call("evm_setIntervalMining", [parameters.intervalMs]);
+    async setup(rpcUrl) {
+      const client = createHttpRpcClient(rpcUrl, 4);
+      try {
+        await client.call("hardhat_setLoggingEnabled", [false]);
+        await writeAlloc(client, parameters.alloc);
+        if (parameters.intervalMs !== undefined) {
+          await client.call("evm_setAutomine", [false]);
+          await client.call("evm_setIntervalMining", [parameters.intervalMs]);
+        }
+      } finally {
+        client.close();
       }
-    } finally {
-      client.close();
-    }
-  } catch (error) {
-    await node.close();
-    throw error;
-  }
-  return node;
+    },
+  });
 }
 
 async function writeAlloc(client: ReturnType<typeof createHttpRpcClient>, alloc: Alloc): Promise<void> {

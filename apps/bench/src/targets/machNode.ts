@@ -1,23 +1,19 @@
 /**
- * A Mach sequencer node as a child process (the `mach` binary of `@mach/node`, `node --config …`, as the devnet's end-to-end
- * tests start it): free port, temp data directory, the bench world as genesis `alloc`, logging at `info`, metrics
- * off. `cpuProfDir` runs it under `--cpu-prof` (the profile is written when it exits on SIGTERM).
+ * A Mach sequencer node as a child process (`<MACH_CLI> node --config …`, as the devnet's end-to-end tests start
+ * it): free port, temp data directory, the bench world as genesis `alloc`, the bench block gas limit and base fee,
+ * logging at `info`, metrics off. `cpuProfDir` runs it under `--cpu-prof` (the profile is written when it exits on
+ * SIGTERM).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MACH_CLI as CLI } from "@mach/node";
+import { MACH_CLI } from "@mach/node";
 import type { Alloc } from "../workloads/world.ts";
-import { BENCH_CHAIN_ID } from "../workloads/world.ts";
-import { type ManagedProcess, spawnUntilReady } from "./process.ts";
+import { BENCH_BASE_FEE_PER_GAS, BENCH_BLOCK_GAS_LIMIT, BENCH_CHAIN_ID } from "../workloads/world.ts";
+import { type RunningNode, spawnUntilReady } from "./process.ts";
 
-export interface MachNode {
-  readonly rpcUrl: string;
-  readonly wsUrl: string;
-  readonly process: ManagedProcess;
-  /** Stops the node (SIGTERM) and removes its data directory. */
-  close(): Promise<void>;
-}
+/** `close()` stops the node (SIGTERM) and removes its data directory. */
+export type MachNode = RunningNode;
 
 export interface StartMachNodeParameters {
   readonly alloc: Alloc;
@@ -29,7 +25,11 @@ export interface StartMachNodeParameters {
 export async function startMachNode(parameters: StartMachNodeParameters): Promise<MachNode> {
   const dataDir = mkdtempSync(join(tmpdir(), "mach-bench-"));
   const config = {
-    chain: { chainId: BENCH_CHAIN_ID.toString() },
+    chain: {
+      chainId: BENCH_CHAIN_ID.toString(),
+      blockGasLimit: BENCH_BLOCK_GAS_LIMIT.toString(),
+      initialBaseFeePerGas: BENCH_BASE_FEE_PER_GAS.toString(),
+    },
     rpc: { host: "127.0.0.1", port: 0 },
     metrics: { enabled: false },
     store: { path: join(dataDir, "node") },
@@ -45,7 +45,7 @@ export async function startMachNode(parameters: StartMachNodeParameters): Promis
     const { process: child, ready } = await spawnUntilReady({
       name: "mach node",
       command: process.execPath,
-      args: [...execArgv, CLI, "node", "--config", configPath],
+      args: [...execArgv, MACH_CLI, "node", "--config", configPath],
       timeoutMs: 120_000,
       ready(line) {
         if (!line.includes('"node started"')) return undefined;

@@ -1,6 +1,19 @@
-/** Child processes of the bench (a Mach node, a Hardhat node): spawned, watched for a start line, stopped. */
+/**
+ * Child processes of the bench (a Mach node, an anvil node, a Hardhat node): spawned, watched for a start line,
+ * stopped; and the shape every started node shares.
+ */
 import { type ChildProcess, spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import { createInterface } from "node:readline";
+
+/** A node the end-to-end suite drives: its endpoints, its process, and how to stop it and remove its files. */
+export interface RunningNode {
+  readonly rpcUrl: string;
+  readonly wsUrl: string;
+  readonly process: ManagedProcess;
+  /** Stops the process and removes its temporary files. */
+  close(): Promise<void>;
+}
 
 export interface ManagedProcess {
   readonly child: ChildProcess;
@@ -69,4 +82,39 @@ export async function spawnUntilReady<T>(
     await managed.stop("SIGKILL");
     throw error;
   }
+}
+
+export interface StartRpcNodeParameters extends SpawnUntilParameters<string> {
+  /** The temp folder the node keeps its files in: removed when it stops, or when it fails to start. */
+  readonly dataDir: string;
+  /** Runs once the node answers at its RPC URL (`ready` returns it); a failure stops the node. */
+  readonly setup: (rpcUrl: string) => Promise<void>;
+}
+
+/** A node process with its RPC URL read from stdout, set up over RPC, stopped and cleaned by `close()`. */
+export async function startRpcNode(
+  parameters: StartRpcNodeParameters,
+): Promise<RunningNode & { readonly dataDir: string }> {
+  const { dataDir } = parameters;
+  const { process: child, ready: rpcUrl } = await spawnUntilReady(parameters).catch((error: unknown) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  });
+  const node = {
+    dataDir,
+    rpcUrl,
+    wsUrl: rpcUrl.replace(/^http/, "ws"),
+    process: child,
+    async close() {
+      await child.stop("SIGTERM", 10_000);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  try {
+    await parameters.setup(rpcUrl);
+  } catch (error) {
+    await node.close();
+    throw error;
+  }
+  return node;
 }

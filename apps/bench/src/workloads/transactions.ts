@@ -1,8 +1,8 @@
 /**
  * Workload generators: native ETH transfers, ERC-20 transfers, Uniswap V2 style swaps through the router, and a
  * mix of the three, drawn from a seeded generator. Each transaction is an EIP-1559 transaction from a bench
- * account with its next nonce; senders go round a seeded permutation of the accounts, so a run of N transactions
- * over A accounts uses ceil(N / A) nonces per sender.
+ * account with its next nonce; senders go round a seeded permutation of the accounts (or of the given `senders`),
+ * so a run of N transactions over A senders uses ceil(N / A) nonces per sender. Recipients are any account.
  */
 import type { Address, SignableTransaction } from "@mach/core/chain";
 import { encodeFunctionData } from "viem";
@@ -48,9 +48,12 @@ export interface GenerateParameters {
   readonly count: number;
   readonly rng: Rng;
   readonly nonces: NonceTracker;
+  /** Indices of the accounts that send (default: every account). Disjoint sets keep phases' nonces independent. */
+  readonly senders?: readonly number[];
 }
 
-function permutation(n: number, rng: Rng): number[] {
+/** A seeded Fisher–Yates permutation of 0..n-1. */
+export function permutation(n: number, rng: Rng): number[] {
   const out = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = rng.nextInt(i + 1);
@@ -70,13 +73,16 @@ function pickKind(name: WorkloadName, rng: Rng): TxKind {
   return "native";
 }
 
-export function generateWorkload({ world, name, count, rng, nonces }: GenerateParameters): WorkloadTx[] {
+export function generateWorkload({ world, name, count, rng, nonces, senders }: GenerateParameters): WorkloadTx[] {
   const accountCount = world.accounts.length;
   if (accountCount < 2) throw new RangeError("a workload needs at least 2 accounts");
-  const order = permutation(accountCount, rng);
+  if (senders !== undefined && (senders.length === 0 || senders.some((i) => !(i >= 0 && i < accountCount))))
+    throw new RangeError(`senders must be a non-empty list of account indices below ${accountCount}`);
+  const order =
+    senders === undefined ? permutation(accountCount, rng) : permutation(senders.length, rng).map((i) => senders[i]);
   const txs: WorkloadTx[] = [];
   for (let i = 0; i < count; i++) {
-    const sender = order[i % accountCount] as number;
+    const sender = order[i % order.length] as number;
     let recipient = rng.nextInt(accountCount - 1);
     if (recipient >= sender) recipient++;
     const to = (world.accounts[recipient] as { address: Address }).address;

@@ -3,11 +3,26 @@
  * gives every account ETH, both tokens, and an unlimited allowance for the router. Every target (Mach's executor,
  * @ethereumjs/vm, a Mach node, a Hardhat node) starts from this same state, written directly (no setup txs).
  */
-import { type Address, bigintToFixedBytes, bytesToHex, type Hex, hexToBytes, keccak256 } from "@mach/core/chain";
+import {
+  type Address,
+  bigintToFixedBytes,
+  bytesToHex,
+  DEFAULT_BLOCK_GAS_LIMIT,
+  DEFAULT_INITIAL_BASE_FEE,
+  type Hex,
+  hexToBytes,
+  keccak256,
+} from "@mach/core/chain";
 import { type BenchAccount, deriveAccounts } from "../accounts.ts";
 import { BenchPairCode, BenchRouterCode, BenchTokenCode } from "../contracts/artifacts.ts";
 
 export const BENCH_CHAIN_ID = 901_901n;
+/**
+ * The block gas limit and initial base fee every end-to-end node is started with (Mach's defaults, passed to each
+ * node explicitly): interval-mined peers then fit as many transactions in a block as Mach does.
+ */
+export const BENCH_BLOCK_GAS_LIMIT = DEFAULT_BLOCK_GAS_LIMIT;
+export const BENCH_BASE_FEE_PER_GAS = DEFAULT_INITIAL_BASE_FEE;
 export const TOKEN_A: Address = "0x000000000000000000000000000000000000b0a1";
 export const TOKEN_B: Address = "0x000000000000000000000000000000000000b0a2";
 export const PAIR: Address = "0x000000000000000000000000000000000000b0a3";

@@ -2,10 +2,18 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { QUICK_PLAN } from "../../src/plan.ts";
 import { chartPanels, renderChart } from "../../src/report/chart.ts";
+import { headlineRows, renderHeadline } from "../../src/report/headline.ts";
 import { renderBar } from "../../src/report/progress.ts";
 import type { BenchResults } from "../../src/report/results.ts";
 import { renderMarkdown, renderTable, resultRows } from "../../src/report/rows.ts";
-import type { EndToEndTargetResult, LatencyFigure, ThroughputFigure } from "../../src/suites/endToEnd.ts";
+import type {
+  E2eTargetName,
+  EndToEndTargetResult,
+  LatencyFigure,
+  LatencyMethod,
+  ThroughputFigure,
+} from "../../src/suites/endToEnd.ts";
+import { executionConfigurations } from "../../src/suites/executors.ts";
 
 const throughput = (txPerSecond: number): ThroughputFigure => ({
   transactions: 100,
@@ -16,30 +24,46 @@ const throughput = (txPerSecond: number): ThroughputFigure => ({
   failedReceipts: 0,
   missingReceipts: 0,
 });
-const latency = (p50Ms: number, method: LatencyFigure["method"] = "eth_sendRawTransaction+poll"): LatencyFigure => ({
+const latency = (
+  p50Ms: number,
+  method: LatencyMethod,
+  workload: LatencyFigure["workload"],
+  load: LatencyFigure["load"] = "light",
+  answered = 10,
+): LatencyFigure => ({
   method,
+  workload,
+  load,
   ratePerSecond: 50,
-  samples: 10,
-  p50Ms,
-  p95Ms: p50Ms * 2,
-  p99Ms: p50Ms * 3,
-  maxMs: p50Ms * 4,
+  transactions: 10,
+  answered,
+  seconds: 1,
+  blocks: 4,
+  ...(answered === 0
+    ? {}
+    : { latency: { samples: answered, p50Ms, p95Ms: p50Ms * 2, p99Ms: p50Ms * 3, maxMs: p50Ms * 4 } }),
   rejected: 0,
 });
-const target = (name: EndToEndTargetResult["target"], tps: number, ms: number): EndToEndTargetResult => ({
+const both = (ms: number, method: LatencyMethod, load: LatencyFigure["load"] = "light", answered = 10) => [
+  latency(ms, method, "native", load, answered),
+  latency(ms, method, "erc20", load, answered),
+];
+const target = (
+  name: E2eTargetName,
+  label: string,
+  tps: number | undefined,
+  latencies: LatencyFigure[],
+): EndToEndTargetResult => ({
   target: name,
-  http: { native: throughput(tps), erc20: throughput(tps / 2) },
-  ws: { native: throughput(tps), erc20: throughput(tps / 2) },
-  latency: {
-    native: latency(ms),
-    erc20: latency(ms),
-    ...(name === "mach"
-      ? {
-          realtimeNative: latency(ms / 2, "realtime_sendRawTransaction"),
-          realtimeErc20: latency(ms / 2, "realtime_sendRawTransaction"),
-        }
-      : {}),
-  },
+  label,
+  configuration: `${label} configuration`,
+  ...(tps === undefined
+    ? {}
+    : {
+        http: { native: throughput(tps), erc20: throughput(tps / 2) },
+        ws: { native: throughput(tps), erc20: throughput(tps / 2) },
+      }),
+  latency: latencies,
 });
 const run = (txPerSecond: number, mgas: number) => ({
   transactions: 10,
@@ -51,7 +75,7 @@ const run = (txPerSecond: number, mgas: number) => ({
 });
 
 const results: BenchResults = {
-  version: 1,
+  version: 2,
   mode: "quick",
   seed: 1,
   suites: ["execution", "state", "e2e"],
@@ -69,10 +93,21 @@ const results: BenchResults = {
   plan: QUICK_PLAN,
   signing: { backend: "native", transactions: 10, seconds: 1, txPerSecond: 10 },
   execution: {
-    configuration: { mach: "m", ethereumjs: "e" },
-    setupSeconds: { mach: 1, ethereumjs: 2 },
+    configurations: executionConfigurations(100),
+    blockTransactions: 100,
+    setupSeconds: { mach: 1, "mach-root": 1, "ethereumjs-simple": 2, "ethereumjs-cached": 3, "ethereumjs-merkle": 3 },
     workloads: [
-      { workload: "native", mach: run(4000, 84), ethereumjs: run(400, 8.4), ratio: 10, gasUsedMatches: true },
+      {
+        workload: "native",
+        runs: {
+          mach: run(4000, 84),
+          "mach-root": run(2000, 42),
+          "ethereumjs-simple": run(400, 8.4),
+          "ethereumjs-cached": run(800, 16.8),
+          "ethereumjs-merkle": run(4000, 84),
+        },
+        gasUsedMatches: true,
+      },
     ],
     admission: { transactions: 10, machTxPerSecond: 3000, ethereumjsTxPerSecond: 150, ratio: 20 },
   },
@@ -109,34 +144,131 @@ const results: BenchResults = {
     })),
   },
   endToEnd: {
-    settings: { ...QUICK_PLAN.endToEnd.load, hardhatIntervalMs: 1000 },
-    targets: [target("mach", 2000, 10), target("hardhat-automine", 1000, 5), target("hardhat-interval", 500, 500)],
+    settings: { ...QUICK_PLAN.endToEnd.load, intervalSeconds: 1, halfPeakGraceMs: 1000 },
+    targets: [
+      target("mach", "Mach", 2000, [
+        ...both(10, "eth_sendRawTransaction+poll"),
+        ...both(2, "realtime_sendRawTransaction"),
+        ...both(3, "eth_sendRawTransactionSync"),
+        ...both(4, "realtime_sendRawTransaction", "half-peak"),
+      ]),
+      target("anvil-interval", "anvil interval 1 s", 4000, []),
+      target("anvil-automine", "anvil automine", undefined, [
+        ...both(8, "eth_sendRawTransaction+poll"),
+        ...both(1, "eth_sendRawTransactionSync"),
+        latency(0, "eth_sendRawTransactionSync", "native", "half-peak", 0),
+        { ...latency(0, "eth_sendRawTransactionSync", "erc20", "half-peak", 0), backlogAtStart: 5 },
+      ]),
+      target("hardhat-automine", "Hardhat automine", 1000, both(5, "eth_sendRawTransaction+poll")),
+      target("hardhat-interval", "Hardhat interval 1 s", 500, []),
+    ],
   },
   unavailable: {},
 };
 
+const isPoll = (text: string | undefined) => text?.includes("send + poll") === true;
+
 describe("resultRows", () => {
   it("computes ratios so that above 1 means Mach is better, for rates and latencies alike", () => {
     const rows = resultRows(results);
-    const exec = rows.find((r) => r.figure === "native tx/s");
-    assert.equal(exec?.ratio, 10);
+    const noRoot = rows.filter((r) => r.figure === "native tx/s, execution only, no state root");
+    assert.deepEqual(
+      noRoot.map((r) => r.ratio),
+      [10, 5],
+    );
+    const withRoot = rows.find((r) => r.figure === "native tx/s, execution + state root per 100 txs");
+    assert.equal(withRoot?.ratio, 0.5);
     const http = rows.find((r) => r.figure === "native over HTTP batches tx/s" && r.peer === "Hardhat automine");
     assert.equal(http?.ratio, 2);
-    const lat = rows.find((r) => r.figure === "native p50, both send+poll" && r.peer === "Hardhat interval");
-    assert.equal(lat?.ratio, 50);
-    const automine = rows.find((r) => r.figure === "native p50, both send+poll" && r.peer === "Hardhat automine");
-    assert.equal(automine?.ratio, 0.5);
+    const anvil = rows.find((r) => r.figure === "native over HTTP batches tx/s" && r.peer === "anvil interval 1 s");
+    assert.equal(anvil?.ratio, 0.5);
+    const poll = rows.find((r) => r.figure === "native p50, Mach send + poll" && r.peer?.startsWith("Hardhat"));
+    assert.equal(poll?.ratio, 0.5);
+    const sync = rows.find(
+      (r) => r.figure === "native p50, Mach realtime_sendRawTransaction" && r.peer?.startsWith("anvil automine"),
+    );
+    assert.deepEqual([sync?.mach, sync?.peerValue, sync?.ratio], [2, 1, 0.5]);
     assert.equal(rows.find((r) => r.figure === "RSS per 1M accounts")?.mach, 1024);
     assert.equal(rows.find((r) => r.section === "state root")?.ratio, 5);
     assert.equal(rows.find((r) => r.section === "replica")?.ratio, 5);
-    const realtime = rows.find((r) => r.figure === "native p50, Mach realtime_sendRawTransaction");
-    assert.deepEqual([realtime?.mach, realtime?.peerValue, realtime?.ratio], [5, 5, 1]);
   });
 
   it("groups rows by section, each section once", () => {
     const sections = resultRows(results).map((r) => r.section);
     const order = sections.filter((s, i) => s !== sections[i - 1]);
     assert.equal(new Set(order).size, order.length);
+  });
+
+  it("names the configuration of both sides of every compared row", () => {
+    for (const row of resultRows(results)) {
+      if (row.peer === undefined) continue;
+      assert.ok(row.peerConfiguration, `${row.section} ${row.figure}: the peer's configuration is unnamed`);
+      if (["execution", "end to end", "latency, one at a time", "latency, half of Mach's peak"].includes(row.section))
+        assert.ok(row.machConfiguration, `${row.section} ${row.figure}: Mach's configuration is unnamed`);
+    }
+  });
+
+  it("compares execution with a state root only against execution with a state root", () => {
+    const rows = resultRows(results).filter((r) => r.section === "execution" && r.figure.includes("execution"));
+    assert.equal(rows.length, 6);
+    for (const row of rows) {
+      const machRoot = row.figure.includes("state root per");
+      assert.equal(row.machConfiguration?.includes("no state root"), !machRoot, row.figure);
+      assert.equal(row.peer?.includes("root per"), machRoot, `${row.figure} beside ${row.peer}`);
+      assert.equal(row.peer?.includes("no trie"), !machRoot, `${row.figure} beside ${row.peer}`);
+    }
+  });
+
+  it("compares send + poll only with send + poll, and one-call sends only with one-call sends", () => {
+    const rows = resultRows(results).filter((r) => r.section.startsWith("latency"));
+    assert.ok(rows.length > 0);
+    for (const row of rows) assert.equal(isPoll(row.figure), isPoll(row.peer), `${row.figure} beside ${row.peer}`);
+    // Hardhat has no one-call send: it appears only beside Mach's send + poll.
+    for (const row of rows.filter((r) => r.peer?.startsWith("Hardhat"))) assert.ok(isPoll(row.figure), row.figure);
+    // Both of Mach's one-call methods face anvil's.
+    for (const method of ["realtime_sendRawTransaction", "eth_sendRawTransactionSync"]) {
+      const row = rows.find((r) => r.figure.endsWith(`Mach ${method}`) && r.peer?.startsWith("anvil automine"));
+      assert.equal(row?.peer, "anvil automine, eth_sendRawTransactionSync", method);
+    }
+  });
+
+  it("reports a peer that did not answer every transaction as stalled, with no percentile", () => {
+    const rows = resultRows(results).filter((r) => r.section === "latency, half of Mach's peak");
+    assert.equal(rows.length, 4);
+    for (const row of rows) {
+      assert.equal(row.mach !== null, true);
+      assert.equal(row.peerValue, null);
+      assert.match(row.note ?? "", /^anvil automine stalled: 0 of 10 answered/);
+      // A phase that began while the node still worked through the previous one says so.
+      assert.equal(
+        row.note?.includes("started with 5 transactions of the previous phase"),
+        row.figure.startsWith("erc20"),
+      );
+    }
+  });
+});
+
+describe("renderHeadline", () => {
+  it("shows the rows where Mach loses as well as those where it wins, each peer with its configuration", () => {
+    const rows = resultRows(results);
+    const headline = headlineRows(rows);
+    assert.ok(
+      headline.some((r) => (r.ratio ?? 0) > 1),
+      "a row Mach wins",
+    );
+    assert.ok(
+      headline.some((r) => r.ratio !== null && r.ratio !== undefined && r.ratio < 1),
+      "a row Mach loses",
+    );
+    const md = renderHeadline(rows);
+    assert.match(md, /peer ahead, 2\.00×/);
+    assert.match(md, /Mach ahead, 4\.00×/);
+    assert.match(md, /peer stalled/);
+    assert.ok(md.includes("anvil interval 1 s: anvil interval 1 s configuration"));
+    assert.equal(
+      md.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| figure")).length,
+      headline.length + 1,
+    );
   });
 });
 
@@ -150,9 +282,19 @@ describe("renderTable and renderMarkdown", () => {
     assert.ok(table.includes("4,000"));
   });
 
+  it("lists each note under the table and each configuration once", () => {
+    const table = renderTable(resultRows(results));
+    assert.match(table, /notes:\n {2}\[1\] anvil automine stalled/);
+    const configurations = table.slice(table.indexOf("configurations:")).split("\n").slice(1);
+    assert.ok(configurations.includes("  - anvil automine configuration"));
+    assert.equal(new Set(configurations).size, configurations.length);
+  });
+
   it("renders one Markdown row per figure", () => {
     const rows = resultRows(results);
-    const md = renderMarkdown(rows).split("\n");
+    const md = renderMarkdown(rows)
+      .split("\n")
+      .filter((l) => l.startsWith("|"));
     assert.equal(md.length, rows.length + 2);
     for (const line of md) assert.match(line, /^\|.*\|$/);
   });
@@ -171,7 +313,8 @@ describe("renderChart", () => {
     assert.ok(svg.trimEnd().endsWith("</svg>"));
     assert.equal((svg.match(/<rect [^>]*><title>/g) ?? []).length, bars.length);
     assert.ok(svg.includes("subtitle &lt;&amp;&gt;"));
-    assert.ok(svg.includes("exec native Mach: 4000.0 tx/s"));
+    assert.ok(svg.includes("exec native Mach, no state root: 4000.0 tx/s"));
+    assert.ok(svg.includes("http native anvil interval 1 s: 4000.0 tx/s"));
   });
 
   it("places a larger value higher on the log scale", () => {

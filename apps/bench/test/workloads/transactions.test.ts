@@ -38,6 +38,35 @@ describe("workloads", () => {
     }
   });
 
+  it("sends only from the given senders, each with consecutive nonces from 0", () => {
+    const chosen = [3, 7, 11];
+    const txs = generateWorkload({
+      world,
+      name: "erc20",
+      count: 12,
+      rng: createRng(1, "senders"),
+      nonces: new NonceTracker(),
+      senders: chosen,
+    });
+    assert.deepEqual(new Set(txs.map((t) => t.sender)), new Set(chosen));
+    for (const sender of chosen) {
+      const nonces = txs.filter((t) => t.sender === sender).map((t) => t.tx.nonce);
+      assert.deepEqual(nonces, [0n, 1n, 2n, 3n]);
+    }
+    assert.throws(
+      () =>
+        generateWorkload({
+          world,
+          name: "native",
+          count: 1,
+          rng: createRng(1),
+          nonces: new NonceTracker(),
+          senders: [99],
+        }),
+      RangeError,
+    );
+  });
+
   it("produces different transactions for a different seed", () => {
     assert.notDeepEqual(signed("erc20", 3).raw.map(hex), signed("erc20", 4).raw.map(hex));
   });

@@ -198,6 +198,12 @@ describe("latest is the newest mini-block in every method (raw JSON-RPC)", () =>
         changes.map((l) => l.transactionHash),
         [first.transactionHash, second.transactionHash],
       );
+      const streamed = (await ws.waitFor(subscription, 2)) as Obj[];
+      assert.deepEqual(
+        streamed.map((l) => l.transactionHash),
+        [first.transactionHash, second.transactionHash],
+        "the logs subscription delivered each once, in order",
+      );
     } finally {
       ws.close();
     }

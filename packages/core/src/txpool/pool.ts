@@ -16,7 +16,7 @@ import { decodeTransaction } from "../chain/transaction.ts";
 import type { Address, Hash, Transaction, UnsignedFieldsTransaction } from "../chain/types.ts";
 import { TransactionRejectedError, type TransactionRejectionReason } from "../errors.ts";
 import type { StateReader } from "../state/types.ts";
-import { type TxPoolConfig, type TxPoolConfigInput, txPoolConfigSchema } from "./config.ts";
+import { type TxPoolConfig, txPoolConfigSchema } from "./config.ts";
 
 export type TxStatus = "pending" | "queued";
 

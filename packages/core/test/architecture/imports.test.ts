@@ -89,11 +89,20 @@ describe("import rules (STYLE.md)", () => {
 
   it("no file imports @mach/core's own package name (folders import each other by path)", () => {
     const selfImports = files.filter((file) => specifiers(file).some((s) => s.startsWith("@mach/core")));
-    assert.deepEqual(selfImports.map((file) => relative(src, file)), []);
+    assert.deepEqual(
+      selfImports.map((file) => relative(src, file)),
+      [],
+    );
   });
 
   it("adapters import core's ports only: DA adapters reach @mach/core/{da,chain,telemetry,errors}", () => {
-    const allowed = new Set(["@mach/core/da", "@mach/core/da/conformance", "@mach/core/chain", "@mach/core/telemetry", "@mach/core/errors"]);
+    const allowed = new Set([
+      "@mach/core/da",
+      "@mach/core/da/conformance",
+      "@mach/core/chain",
+      "@mach/core/telemetry",
+      "@mach/core/errors",
+    ]);
     const violations: string[] = [];
     for (const adapter of ["da-eigenda", "da-celestia"]) {
       for (const folder of ["src", "bin"]) {
@@ -119,7 +128,9 @@ describe("import rules (STYLE.md)", () => {
   });
 
   it("the light entry points load none of the node's heavy dependencies", () => {
-    const packageJson = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { exports: Record<string, string> };
+    const packageJson = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+      exports: Record<string, string>;
+    };
     const heavy = ["lmdb", "pino", "prom-client", "ws", "@ethereumjs/evm", "libp2p", "@chainsafe/"];
     const light = ["./chain", "./da", "./settlement", "./telemetry", "./errors", "./state"];
     for (const entry of light) {

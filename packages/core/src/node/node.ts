@@ -7,6 +7,7 @@ import type { Block } from "../chain/types.ts";
 import { type Batcher, type BatchRecorder, createBatcher } from "../da/batcher.ts";
 import type { DataAvailability } from "../da/types.ts";
 import { createEthereumJsExecutor } from "../execution/ethereumjsExecutor.ts";
+import { BatchTally } from "../rpc/batchTally.ts";
 import { type RpcServer, startRpcServer } from "../rpc/server.ts";
 import type { TxSource } from "../sequencer/ports.ts";
 import { Sequencer } from "../sequencer/sequencer.ts";
@@ -19,6 +20,7 @@ import { createLogger, type Logger } from "./logger.ts";
 import { createNodeMetrics, startMetricsServer } from "./metrics.ts";
 import { NodeState } from "./nodeState.ts";
 import { createNodeBackend } from "./rpcBackend.ts";
+import { createNodeStatusSource } from "./statusSource.ts";
 
 export interface StartNodeParameters {
   readonly config: NodeConfig;
@@ -135,7 +137,9 @@ export async function startNode({
     const batchRecords = createLmdbBatchRecordStore(store.root);
     // `safe`: the newest block inside a batch whose DA pointers are recorded on L1.
     let safeBlock = 0n;
+    const batchTally = new BatchTally(); // mach_status
     for (const record of await batchRecords.list()) {
+      batchTally.update(record);
       if (record.status === "recorded" && record.lastBlock > safeBlock) safeBlock = record.lastBlock;
     }
     if (config.batcher.enabled) {
@@ -152,6 +156,7 @@ export async function startNode({
         pointers: batchRecords,
         ...(batchRecorder ? { recorder: batchRecorder } : {}),
         onBatchUpdated: (record) => {
+          batchTally.update(record);
           if (record.status === "recorded" && record.lastBlock > safeBlock) safeBlock = record.lastBlock;
         },
         policy: { maxBlocksPerBatch: config.batcher.maxBlocksPerBatch, maxBatchAgeMs: config.batcher.maxBatchAgeMs },
@@ -208,6 +213,8 @@ export async function startNode({
         port: config.rpc.port,
         limits: config.rpc.limits,
         logger: logger.child({ module: "rpc" }),
+        status: createNodeStatusSource({ pool, batches: batchTally }),
+        ...(config.rpc.dashboardDir === undefined ? {} : { staticDir: config.rpc.dashboardDir }),
       });
       if (config.metrics.enabled) {
         metricsServer = await startMetricsServer(metrics.registry, config.metrics.host, config.metrics.port);

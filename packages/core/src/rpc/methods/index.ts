@@ -7,6 +7,7 @@ import { logMethods } from "./logs.ts";
 import { machMethods } from "./mach.ts";
 import { nodeMethods } from "./node.ts";
 import { stateMethods } from "./state.ts";
+import { statusMethods } from "./status.ts";
 import { subscribeMethods } from "./subscribe.ts";
 import { transactionMethods } from "./transactions.ts";
 
@@ -20,4 +21,5 @@ export const rpcMethods: MethodTable = {
   ...logMethods,
   ...subscribeMethods,
   ...machMethods,
+  ...statusMethods,
 };

@@ -14,6 +14,7 @@ const workspaces = [
   "contracts",
   "apps/devnet",
   "apps/bench",
+  "apps/dashboard",
 ];
 
 for (const dir of workspaces) rmSync(join(root, dir, ".test-results"), { recursive: true, force: true });

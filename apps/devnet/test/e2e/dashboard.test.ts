@@ -5,7 +5,8 @@
  * and its mini-block's state diff. Screenshots (laptop and phone) land in `.test-results/` as artifacts.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -73,6 +74,14 @@ declare const document: {
   readonly documentElement: { readonly scrollWidth: number };
 };
 declare const window: { readonly innerWidth: number; scrollTo(x: number, y: number): void };
+/** axe-core, evaluated into the page. */
+declare const axe: {
+  run(
+    context: unknown,
+    options: object,
+  ): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown }[] }[] }>;
+};
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 const miniBlockNumber = async (page: Page) =>
   Number((await page.getByTestId("mini-block-number").textContent())?.replace(/[#,]/g, ""));
@@ -193,6 +202,28 @@ describe("the dashboard in Chromium", () => {
     assert.match((await diff.textContent()) ?? "", new RegExp(privateKeyToAccount(DEV_KEYS[2]).address, "i"));
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, "dashboard-laptop.png"), fullPage: true });
+  });
+
+  it("has no serious or critical accessibility violations in either theme (axe-core, WCAG 2.1 AA)", async () => {
+    await page.evaluate(AXE_SOURCE);
+    for (const colorScheme of ["dark", "light"] as const) {
+      await page.emulateMedia({ colorScheme });
+      const { violations } = await page.evaluate(() =>
+        axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
+      );
+      const serious = violations.filter(
+        (violation) => violation.impact === "serious" || violation.impact === "critical",
+      );
+      assert.deepEqual(
+        serious.map(
+          (violation) =>
+            `${colorScheme}: ${violation.id}: ${violation.help} at ${JSON.stringify(violation.nodes.map((node) => node.target))}`,
+        ),
+        [],
+      );
+    }
+    await page.screenshot({ path: join(ARTIFACTS, "dashboard-laptop-light.png") });
+    await page.emulateMedia({ colorScheme: "dark" });
   });
 
   it("fits a phone screen without sideways scrolling", async () => {

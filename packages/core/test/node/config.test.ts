@@ -69,6 +69,15 @@ describe("node config", () => {
     assert.equal(config.log.level, "info");
     assert.equal(config.settlement, undefined);
     assert.equal(config.batcher.enabled, true);
+    assert.equal(config.rpc.dashboardDir, undefined);
+  });
+
+  it("takes the dashboard directory under rpc and names it when empty", () => {
+    assert.equal(
+      parseNodeConfig({ rpc: { dashboardDir: "/srv/dashboard" } }, providers).rpc.dashboardDir,
+      "/srv/dashboard",
+    );
+    assert.match(configError({ rpc: { dashboardDir: "" } }), /^ {2}rpc\.dashboardDir: /m);
   });
 
   it("coerces quantities and lowercases addresses", () => {

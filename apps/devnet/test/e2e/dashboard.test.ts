@@ -44,7 +44,8 @@ function startLoad(mach: MachProcess) {
       if (answer.error) throw new Error(`load send failed: ${answer.error.message}`);
       nonce++;
       sent++;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // A steady trickle: the feed keeps the 10 newest transactions, so each stays on screen for about a second.
+      await new Promise((resolve) => setTimeout(resolve, 250));
     }
   });
   return {

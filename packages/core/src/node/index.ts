@@ -6,6 +6,7 @@
  *   genesis.ts          dev accounts from the mnemonic, OP predeploys, genesis block
  *   nodeState.ts        world state + diff recorder + history; restart = snapshot + write-ahead log
  *   rpcBackend.ts       the RpcBackend port over sequencer, store, pool and state
+ *   statusSource.ts     what mach_status reports of this node (pool counts, DA batches, predeploy ABIs)
  *   batchRecordStore.ts DA batch records over LMDB
  *   metrics.ts          prom-client registry and the /metrics server
  *   logger.ts           pino

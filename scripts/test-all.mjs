@@ -15,6 +15,7 @@ const workspaces = [
   "apps/node",
   "apps/devnet",
   "apps/bench",
+  "apps/dashboard",
 ];
 
 for (const dir of workspaces) rmSync(join(root, dir, ".test-results"), { recursive: true, force: true });

@@ -13,6 +13,7 @@ import { parseArgs } from "node:util";
 import { DEFAULT_BLOCK_GAS_LIMIT } from "@mach/core/chain";
 import { DA_PROVIDER_NAMES } from "@mach/core/da";
 import { DEV_MNEMONIC, deriveDevAccounts } from "@mach/core/node";
+import { dashboardDir } from "@mach/dashboard";
 import { MACH_CLI } from "@mach/node";
 import type { DevnetChild } from "./childProcess.ts";
 import { spawnChild, waitForJsonLine } from "./childProcess.ts";
@@ -144,7 +145,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     step("starting the Mach sequencer node");
     const nodeConfig = {
       chain: { chainId: L2_CHAIN_ID.toString() },
-      rpc: { host: "127.0.0.1", port: options.l2Port },
+      // The node serves the dashboard (built by `pnpm turbo run build`) on its RPC port.
+      rpc: { host: "127.0.0.1", port: options.l2Port, dashboardDir },
       metrics: { enabled: true, host: "127.0.0.1", port: options.metricsPort },
       store: { path: join(dataDir, "node") },
       da: da.nodeConfig,
@@ -181,6 +183,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       l2: {
         rpcUrl: String(started.rpcUrl),
         wsUrl: String(started.wsUrl),
+        dashboardUrl: `${String(started.rpcUrl)}/`,
         chainId: Number(L2_CHAIN_ID),
         metricsUrl: `http://127.0.0.1:${options.metricsPort}/metrics`,
         configPath,
@@ -214,7 +217,7 @@ function step(message: string): void {
 
 function printSummary(devnet: {
   l1: { rpcUrl: string; chainId: number; contracts: Record<string, unknown> };
-  l2: { rpcUrl: string; wsUrl: string; chainId: number; metricsUrl: string };
+  l2: { rpcUrl: string; wsUrl: string; dashboardUrl: string; chainId: number; metricsUrl: string };
   da: Record<string, unknown>;
   accounts: { address: string; privateKey: string }[];
 }): void {
@@ -222,6 +225,7 @@ function printSummary(devnet: {
     "",
     "Mach devnet is up (Ctrl-C stops it)",
     "",
+    `  Dashboard     ${devnet.l2.dashboardUrl}`,
     `  L2 JSON-RPC   ${devnet.l2.rpcUrl}   (chain id ${devnet.l2.chainId})`,
     `  L2 WebSocket  ${devnet.l2.wsUrl}`,
     `  L2 metrics    ${devnet.l2.metricsUrl}`,

@@ -93,6 +93,13 @@ for (const da of ["eigenda", "celestia"] as const) {
         assert.equal(info.l2.chainId, 901901);
         assert.match(info.l2.rpcUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
         assert.match(info.l2.wsUrl, /^ws:\/\/127\.0\.0\.1:\d+$/);
+        // The node serves the dashboard on its RPC port, and the launcher prints where.
+        assert.equal(info.l2.dashboardUrl, `${info.l2.rpcUrl}/`);
+        assert.ok(devnet.output().includes(`Dashboard     ${info.l2.dashboardUrl}`));
+        const page = await fetch(info.l2.dashboardUrl);
+        assert.equal(page.status, 200);
+        assert.match(page.headers.get("content-type") ?? "", /^text\/html/);
+        assert.match(await page.text(), /<div id="app">/);
         assert.equal(info.da.provider, da);
         if (da === "eigenda") assert.match(info.da.eigenda.disperserUrl, /^127\.0\.0\.1:\d+$/);
         else assert.ok(info.da.celestia.rpcUrl && info.da.celestia.authToken);
@@ -121,6 +128,12 @@ for (const da of ["eigenda", "celestia"] as const) {
         // The `safe` tag follows the batches recorded on L1.
         const safe = await l2.getBlock({ blockTag: "safe" });
         assert.ok(safe.number >= BigInt(batch.toBlock), `safe ${safe.number} covers the recorded batch`);
+        // The dashboard's status counts it under the provider.
+        const status = (await l2.request({ method: "mach_status" } as never)) as {
+          da: { byProvider: { provider: string; recorded: number }[] };
+        };
+        const counts = status.da.byProvider.find((entry) => entry.provider === da);
+        assert.ok(counts && counts.recorded >= 1, `mach_status counts recorded ${da} batches`);
       } finally {
         devnet.child.kill("SIGTERM");
         assert.equal(await devnet.exited, 0);

@@ -81,6 +81,8 @@ export async function startNode({ config, providers, logger: given }: StartNodeP
       limits: config.rpc.limits,
       logger: logger.child({ module: "rpc" }),
       metrics: rpcMetrics(metrics),
+      status: running.status,
+      ...(config.rpc.dashboardDir === undefined ? {} : { staticDir: config.rpc.dashboardDir }),
     });
     cleanups.push(() => rpc.close());
     const metricsServer = config.metrics.enabled

@@ -59,6 +59,8 @@ export const rpcConfigSchema = z
     host: z.string().default("127.0.0.1"),
     port: z.number().int().min(0).max(65535).default(8545),
     limits: rpcLimitsSchema.strict().default(defaultRpcLimits),
+    /** Built dashboard (`apps/dashboard/dist`) served on this port for GET; off when absent. */
+    dashboardDir: z.string().min(1).optional(),
   })
   .strict();
 export type RpcConfig = z.output<typeof rpcConfigSchema>;

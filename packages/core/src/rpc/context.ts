@@ -7,8 +7,11 @@ import type { RpcBackend } from "./backend.ts";
 import type { RpcLimits } from "./config.ts";
 import type { FilterRegistry } from "./filters.ts";
 import type { RpcMetrics } from "./metrics.ts";
+import type { MiniBlockRateMeter } from "./miniBlockRate.ts";
 import type { ParamSpec } from "./params.ts";
 import type { ReceiptWaiter } from "./receiptWaiter.ts";
+import type { SendLatencyRecorder } from "./sendLatency.ts";
+import type { StatusSource } from "./statusSource.ts";
 import type { SubscriptionConnection, SubscriptionHub } from "./subscriptions.ts";
 
 export interface RpcContext {
@@ -20,6 +23,12 @@ export interface RpcContext {
   /** Set for WebSocket requests only. */
   readonly connection: SubscriptionConnection | undefined;
   readonly metrics: RpcMetrics | undefined;
+  /** Send → receipt times of transactions submitted here (`mach_status`). */
+  readonly sendLatency: SendLatencyRecorder;
+  /** Mini-blocks, transactions and gas per second (`mach_status`). */
+  readonly miniBlockRate: MiniBlockRateMeter;
+  /** The node's roles as `mach_status` reports them; `undefined` → empty sections. */
+  readonly status: StatusSource | undefined;
 }
 
 type ParamValue<S> = S extends { readonly schema: infer Z extends z.ZodType; readonly optional: true }

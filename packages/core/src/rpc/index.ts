@@ -4,7 +4,8 @@
  *   backend.ts        the RpcBackend port the node implements (reads, submission, execution, events)
  *   server.ts         startRpcServer: node:http + ws, body/batch limits, CORS, backpressure
  *   dispatcher.ts     JSON-RPC 2.0 envelopes, batches, notifications → method table
- *   methods/*.ts      one file per family (node, state, blocks, transactions, call, fees, logs, subscribe, mach)
+ *   methods/*.ts      one file per family (node, state, blocks, transactions, call, fees, logs, subscribe, mach,
+ *                     status)
  *   params.ts         zod param types (Quantity, Data, Address, block selectors, call/filter/override objects)
  *   resolve.ts        block tags / EIP-1898 → block numbers and state targets
  *   format.ts         Mach types → geth/op-geth/MegaETH JSON (blocks, txs, receipts, logs, miniBlocks payload)
@@ -12,6 +13,11 @@
  *   filters.ts        installed polling filters with idle expiry
  *   subscriptions.ts  eth_subscribe fan-out per connection
  *   receiptWaiter.ts  waits for a receipt (eth_sendRawTransactionSync)
+ *   statusSource.ts   the status port: what mach_status reads of the node's roles (pool, DA, outputs, provers…)
+ *   sendLatency.ts    rolling send → receipt latency percentiles (mach_status)
+ *   miniBlockRate.ts  mini-blocks, transactions and gas per second over a sliding window (mach_status)
+ *   batchTally.ts     DA batch counts by provider and status, moved by the batcher's record updates (mach_status)
+ *   staticAssets.ts   a directory (the dashboard) served from memory for GET, hashed names cached as immutable
  *   overlay.ts        writable overlay with state overrides, for backends implementing `call`
  *   errors.ts         the one error → JSON-RPC code map
  *   config.ts         limits schema and defaults
@@ -42,6 +48,7 @@ export type {
   SubmittedTransaction,
   SyncProgress,
 } from "./backend.ts";
+export { BatchTally } from "./batchTally.ts";
 export {
   defaultRpcLimits,
   type RpcConfig,
@@ -61,12 +68,27 @@ export {
   PENDING_BLOCK_HASH,
 } from "./format.ts";
 export { rpcMethods } from "./methods/index.ts";
+export { type MachStatusResult, renderMachStatus } from "./methods/status.ts";
 export type { RpcMetrics } from "./metrics.ts";
+export { MiniBlockRateMeter, type MiniBlockRates } from "./miniBlockRate.ts";
 export { createNodeBackend, type NodeBackendOptions, type StateView, type TxSubmission } from "./nodeBackend.ts";
 export { createOverlayState } from "./overlay.ts";
+export { SendLatencyRecorder, type SendLatencySummary } from "./sendLatency.ts";
 export {
   type RpcServer,
   type StartRpcServerParameters,
   type StartRpcServerReturnType,
   startRpcServer,
 } from "./server.ts";
+export { loadStaticAssets, type StaticAssets, StaticAssetsError } from "./staticAssets.ts";
+export type {
+  DaBatchesStatus,
+  KnownContract,
+  PoolCounts,
+  StatusAttestation,
+  StatusBatch,
+  StatusBatchState,
+  StatusOutput,
+  StatusReplica,
+  StatusSource,
+} from "./statusSource.ts";

@@ -16,7 +16,11 @@ import { payloadTooLarge, toJsonRpcError } from "./errors.ts";
 import { FilterRegistry } from "./filters.ts";
 import { rpcMethods } from "./methods/index.ts";
 import type { RpcMetrics } from "./metrics.ts";
+import { MiniBlockRateMeter } from "./miniBlockRate.ts";
 import { ReceiptWaiter } from "./receiptWaiter.ts";
+import { SendLatencyRecorder } from "./sendLatency.ts";
+import { loadStaticAssets } from "./staticAssets.ts";
+import type { StatusSource } from "./statusSource.ts";
 import { type SubscriptionConnection, SubscriptionHub } from "./subscriptions.ts";
 
 export interface StartRpcServerParameters {
@@ -32,6 +36,10 @@ export interface StartRpcServerParameters {
   readonly metrics?: RpcMetrics;
   /** Extra or replacement methods (e.g. a node role adding its own `mach_*`). */
   readonly methods?: MethodTable;
+  /** What `mach_status` reports of the node's roles (pool, DA, outputs, replicas, provers, known ABIs). */
+  readonly status?: StatusSource;
+  /** A directory of static files (the dashboard) answered for GET / HEAD; without it GET answers 405. */
+  readonly staticDir?: string;
 }
 
 export interface RpcServer {
@@ -65,6 +73,9 @@ function rawToString(data: RawData): string {
 export async function startRpcServer(parameters: StartRpcServerParameters): Promise<RpcServer> {
   const { backend, logger, metrics } = parameters;
   const limits = parameters.limits ?? defaultRpcLimits;
+  const assets = parameters.staticDir === undefined ? undefined : loadStaticAssets(parameters.staticDir);
+  const sendLatency = new SendLatencyRecorder();
+  const miniBlockRate = new MiniBlockRateMeter();
   const methods: MethodTable = parameters.methods ? { ...rpcMethods, ...parameters.methods } : rpcMethods;
   const filters = new FilterRegistry(backend, limits);
   const subscriptions = new SubscriptionHub(backend);
@@ -77,6 +88,9 @@ export async function startRpcServer(parameters: StartRpcServerParameters): Prom
     receipts,
     connection: undefined,
     metrics,
+    sendLatency,
+    miniBlockRate,
+    status: parameters.status,
   };
 
   const guard =
@@ -91,6 +105,8 @@ export async function startRpcServer(parameters: StartRpcServerParameters): Prom
   const detachChain = backend.onChainEvents({
     miniBlock: guard("miniBlock", (miniBlock) => {
       receipts.onMiniBlock(miniBlock);
+      sendLatency.onMiniBlock(miniBlock);
+      miniBlockRate.onMiniBlock(miniBlock);
       subscriptions.onMiniBlock(miniBlock);
     }),
     block: guard("block", (block, blockReceipts) => {
@@ -128,6 +144,11 @@ export async function startRpcServer(parameters: StartRpcServerParameters): Prom
       headers["access-control-allow-headers"] = typeof requested === "string" ? requested : "content-type";
       response.writeHead(204, headers);
       response.end();
+      return;
+    }
+    if (assets && (request.method === "GET" || request.method === "HEAD")) {
+      assets.serve(request, response);
+      request.resume();
       return;
     }
     if (request.method !== "POST") {

@@ -201,6 +201,18 @@ export class TxPool {
     return sender === undefined ? undefined : this.#statusOf(sender, entry.tx.nonce);
   }
 
+  /**
+   * geth's `txpool_status` counts: `pending` = executable after the sender's executed nonce without a gap (in
+   * flight included), `queued` = behind a gap. Costs a map lookup per pending transaction: fine for a status poll.
+   */
+  counts(): { pending: number; queued: number } {
+    let pending = 0;
+    for (const sender of this.#senders.values()) {
+      for (let n = sender.nonce; sender.entries.has(n); n++) pending++;
+    }
+    return { pending, queued: this.#byHash.size - pending };
+  }
+
   /** The nonce the sender's next transaction should use (eth_getTransactionCount "pending"). */
   pendingNonce(address: Address): bigint {
     const sender = this.#senders.get(address);

@@ -92,6 +92,15 @@ describe("node config", () => {
     assert.equal(config.batcher.maxBlocksPerBatch, 600);
     assert.equal(config.batcher.compression, "zstd");
     assert.equal(config.store.snapshotIntervalBlocks, 300);
+    assert.equal(config.rpc.dashboardDir, undefined);
+  });
+
+  it("takes the dashboard directory under rpc and names it when empty", () => {
+    assert.equal(
+      parseNodeConfig({ rpc: { dashboardDir: "/srv/dashboard" } }, providers).rpc.dashboardDir,
+      "/srv/dashboard",
+    );
+    assert.match(configError({ rpc: { dashboardDir: "" } }), /^ {2}rpc\.dashboardDir: /m);
   });
 
   it("coerces quantities and lowercases addresses", () => {

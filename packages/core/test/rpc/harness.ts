@@ -3,7 +3,7 @@ import type { Hex } from "viem";
 import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 import type { Address, DepositTransaction } from "../../src/chain/types.ts";
 import { type RpcLimitsInput, rpcLimitsSchema } from "../../src/rpc/config.ts";
-import { type RpcServer, startRpcServer } from "../../src/rpc/server.ts";
+import { type RpcServer, type StartRpcServerParameters, startRpcServer } from "../../src/rpc/server.ts";
 import { CHAIN_ID, FakeBackend, LOG_EMITTER } from "./fakeBackend.ts";
 
 export const ALICE_KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -41,13 +41,23 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { autoSeal?: boolean; limits?: RpcLimitsInput } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { autoSeal?: boolean; limits?: RpcLimitsInput } & Pick<
+    StartRpcServerParameters,
+    "status" | "staticDir"
+  > = {},
+): Promise<Harness> {
   const alice = privateKeyToAccount(ALICE_KEY);
   const bob = privateKeyToAccount(BOB_KEY);
   const aliceAddress = alice.address.toLowerCase() as Address;
   const bobAddress = bob.address.toLowerCase() as Address;
   const backend = new FakeBackend({ funded: [aliceAddress, bobAddress], autoSeal: options.autoSeal ?? false });
-  const server = await startRpcServer({ backend, limits: rpcLimitsSchema.parse(options.limits ?? {}) });
+  const server = await startRpcServer({
+    backend,
+    limits: rpcLimitsSchema.parse(options.limits ?? {}),
+    ...(options.status ? { status: options.status } : {}),
+    ...(options.staticDir ? { staticDir: options.staticDir } : {}),
+  });
   let id = 0;
   const post: Harness["post"] = async (body, headers = {}) => {
     const response = await fetch(server.url, {

@@ -294,6 +294,20 @@ describe("TxPool queues", () => {
     assert.equal(p.pendingNonce(alice), 2n);
   });
 
+  it("counts pending and queued transactions as txpool_status does, in flight and promoted alike", async () => {
+    const p = pool();
+    assert.deepEqual(p.counts(), { pending: 0, queued: 0 });
+    const [a0, a1, a3, b1] = await Promise.all([transfer(0, 0), transfer(0, 1), transfer(0, 3), transfer(1, 1)]);
+    for (const tx of [a0, a1, a3, b1]) p.add(tx.raw);
+    assert.deepEqual(p.counts(), { pending: 2, queued: 2 });
+    p.takeExecutable(1);
+    assert.deepEqual(p.counts(), { pending: 2, queued: 2 });
+    p.add((await transfer(1, 0)).raw);
+    assert.deepEqual(p.counts(), { pending: 4, queued: 1 });
+    p.markIncluded([a0]);
+    assert.deepEqual(p.counts(), { pending: 3, queued: 1 });
+  });
+
   it("reports the state nonce as pending nonce for unknown senders", () => {
     assert.equal(pool({}, funded().fund(bob, ETHER, 9n)).pendingNonce(bob), 9n);
     assert.equal(pool().pendingNonce(dave), 0n);

@@ -7,6 +7,7 @@
 import { type Batcher, createBatcher } from "../../da/batcher.ts";
 import type { BatchRecordStore } from "../../da/batchRecord.ts";
 import { createEthereumJsExecutor } from "../../execution/ethereumjsExecutor.ts";
+import { BatchTally } from "../../rpc/batchTally.ts";
 import { createNodeBackend } from "../../rpc/nodeBackend.ts";
 import { Sequencer } from "../../sequencer/sequencer.ts";
 import { createChainView } from "../../state/store/chainView.ts";
@@ -14,6 +15,7 @@ import { SnapshotSchedule } from "../../state/store/recovery.ts";
 import { createTxPool } from "../../txpool/pool.ts";
 import { createLmdbBatchRecordStore } from "../batchRecordStore.ts";
 import { batcherMetrics, sequencerMetrics, txPoolMetrics } from "../metrics.ts";
+import { createNodeStatusSource } from "../statusSource.ts";
 import { VERSION } from "../version.ts";
 import type { RoleContext, RunningRole } from "./types.ts";
 
@@ -62,7 +64,9 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
   const batchRecords: BatchRecordStore = createLmdbBatchRecordStore(store.root);
   // `safe`: the newest block inside a batch whose DA pointers are recorded on L1.
   let safeBlock = 0n;
+  const batchTally = new BatchTally();
   for (const record of await batchRecords.list()) {
+    batchTally.update(record);
     if (record.status === "recorded" && record.lastBlock > safeBlock) safeBlock = record.lastBlock;
   }
   const { enabled: batcherEnabled, ...policy } = config.batcher;
@@ -74,6 +78,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
         pointers: batchRecords,
         ...(settlement?.recorder ? { recorder: settlement.recorder } : {}),
         onBatchUpdated: (record) => {
+          batchTally.update(record);
           if (record.status === "recorded" && record.lastBlock > safeBlock) safeBlock = record.lastBlock;
         },
         policy,
@@ -122,6 +127,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
   });
   return {
     backend,
+    status: createNodeStatusSource({ pool, batches: batchTally }),
     sequencer,
     batcher,
     fatal: new Promise<Error>((resolve) => sequencer.once("fatal", resolve)),

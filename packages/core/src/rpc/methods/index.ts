@@ -8,6 +8,7 @@ import { logMethods } from "./logs.ts";
 import { machMethods } from "./mach.ts";
 import { nodeMethods } from "./node.ts";
 import { stateMethods } from "./state.ts";
+import { statusMethods } from "./status.ts";
 import { subscribeMethods } from "./subscribe.ts";
 import { transactionMethods } from "./transactions.ts";
 
@@ -22,4 +23,5 @@ export const rpcMethods: MethodTable = {
   ...subscribeMethods,
   ...machMethods,
   ...devMethods,
+  ...statusMethods,
 };

@@ -5,6 +5,7 @@
  */
 import type { BlockContents } from "../../chain/chainView.ts";
 import type { Hash, Receipt } from "../../chain/types.ts";
+import type { SubmittedTransaction } from "../backend.ts";
 import { defineMethod, type MethodTable, type RpcContext } from "../context.ts";
 import { nonceGap, RpcError, RpcErrorCode, transactionTimeout } from "../errors.ts";
 import { formatReceipt, formatTransaction, toData } from "../format.ts";
@@ -19,13 +20,21 @@ function transactionAt(contents: BlockContents | undefined, index: bigint) {
   return formatTransaction(tx, contents.locations[i], contents.receipts[i]);
 }
 
+/** Admits a raw transaction, noting when the send began for the send → receipt latency of `mach_status`. */
+async function submit(context: RpcContext, raw: Uint8Array): Promise<SubmittedTransaction> {
+  const startedMs = context.sendLatency.now();
+  const submitted = await context.backend.sendRawTransaction(raw);
+  context.sendLatency.submitted(submitted.hash, startedMs);
+  return submitted;
+}
+
 async function sendSync(
   context: RpcContext,
   raw: Uint8Array,
   timeout: bigint | undefined,
   expiredMessage: string | undefined,
 ) {
-  const { limits, backend, receipts } = context;
+  const { limits, receipts } = context;
   const timeoutMs =
     timeout === undefined || timeout === 0n
       ? limits.sendRawTransactionSyncDefaultTimeoutMs
@@ -33,7 +42,7 @@ async function sendSync(
           Number(timeout > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : timeout),
           limits.sendRawTransactionSyncMaxTimeoutMs,
         );
-  const submitted = await backend.sendRawTransaction(raw);
+  const submitted = await submit(context, raw);
   if (submitted.expectedNonce !== undefined) throw nonceGap(submitted.expectedNonce);
   const located = await receipts.wait(submitted.hash, timeoutMs);
   if (!located) {
@@ -78,8 +87,8 @@ export const transactionMethods: MethodTable = {
     const found = backend.getReceipt(value);
     return found ? formatReceipt(found.tx, found.receipt as Receipt, found.location) : null;
   }),
-  eth_sendRawTransaction: defineMethod([rawParam], async ([raw], { backend }): Promise<Hash> => {
-    const submitted = await backend.sendRawTransaction(raw);
+  eth_sendRawTransaction: defineMethod([rawParam], async ([raw], context): Promise<Hash> => {
+    const submitted = await submit(context, raw);
     return submitted.hash;
   }),
   eth_sendRawTransactionSync: defineMethod([rawParam, timeoutParam], ([raw, timeout], context) =>

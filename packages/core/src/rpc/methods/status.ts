@@ -1,0 +1,105 @@
+/**
+ * `mach_status`: one poll answering everything the dashboard shows beside its live streams: head, mini-block rate,
+ * send→receipt latency percentiles, pool counts, DA batches by status and provider, L1 outputs, replica lag,
+ * prover attestations and the ABIs the node knows. Roles the node does not run answer empty lists (the pool:
+ * `null`). The shape is the dashboard's `MachStatus` (`apps/dashboard/src/api.ts`); a core test checks that this
+ * renderer's type fits it. Chain numbers are 0x quantities, counts, rates and times are JSON numbers.
+ */
+import type { Address } from "../../chain/types.ts";
+import { defineMethod, type MethodTable, type RpcContext } from "../context.ts";
+import { toQuantity } from "../format.ts";
+import type { StatusBatch } from "../statusSource.ts";
+
+const MACH_STATUS_VERSION = 1;
+
+const optionalQuantity = (value: bigint | undefined): string | null => (value === undefined ? null : toQuantity(value));
+
+function renderBatch(batch: StatusBatch) {
+  return {
+    fromBlock: toQuantity(batch.firstBlock),
+    toBlock: toQuantity(batch.lastBlock),
+    provider: batch.provider,
+    status: batch.status,
+    txCount: batch.txCount,
+    encodedBytes: batch.encodedBytes,
+    frameCount: batch.frameCount,
+    submittedAt: batch.submittedAt,
+    confirmedAt: batch.confirmedAt ?? null,
+    recordedAt: batch.recordedAt ?? null,
+    l1BlockNumber: optionalQuantity(batch.recording?.l1BlockNumber),
+    l1TransactionHash: batch.recording?.l1TransactionHash ?? null,
+  };
+}
+
+/** The `mach_status` result for the server's current view. */
+export function renderMachStatus(context: RpcContext) {
+  const { backend, status, sendLatency, miniBlockRate } = context;
+  const headNumber = backend.headBlockNumber();
+  const head = backend.getBlockByNumber(headNumber);
+  const miniBlock = backend.latestMiniBlock();
+  const rates = miniBlockRate.rates();
+  const da = status?.daBatches?.() ?? { byProvider: [], recent: [] };
+  const abis: Record<Address, { name: string; abi: readonly unknown[] }> = {};
+  for (const contract of status?.contracts?.() ?? [])
+    abis[contract.address] = { name: contract.name, abi: contract.abi };
+  return {
+    version: MACH_STATUS_VERSION,
+    chainId: toQuantity(backend.chainId),
+    clientVersion: backend.clientVersion,
+    serverTimeMs: Date.now(),
+    head: {
+      blockNumber: toQuantity(headNumber),
+      blockHash: head?.hash ?? null,
+      blockTimestamp: optionalQuantity(head?.header.timestamp),
+      miniBlockNumber: optionalQuantity(miniBlock?.number),
+      safeBlockNumber: optionalQuantity(backend.blockNumberForTag("safe")),
+      finalizedBlockNumber: optionalQuantity(backend.blockNumberForTag("finalized")),
+    },
+    miniBlocks: {
+      windowMs: rates.windowMs,
+      perSecond: rates.miniBlocksPerSecond,
+      transactionsPerSecond: rates.transactionsPerSecond,
+      gasPerSecond: rates.gasPerSecond,
+    },
+    latency: sendLatency.summary(),
+    pool: status?.pool?.() ?? null,
+    da: {
+      byProvider: da.byProvider.map(({ provider, counts }) => ({ provider, ...counts })),
+      recent: da.recent.map(renderBatch),
+    },
+    outputs: (status?.outputs?.() ?? []).map((output) => ({
+      l2BlockNumber: toQuantity(output.l2BlockNumber),
+      outputRoot: output.outputRoot,
+      status: output.status,
+      game: output.game ?? null,
+      l1BlockNumber: optionalQuantity(output.l1BlockNumber),
+      attestations: output.attestations,
+      proposedAt: output.proposedAt ?? null,
+      resolvedAt: output.resolvedAt ?? null,
+    })),
+    replicas: (status?.replicas?.() ?? []).map((replica) => ({
+      id: replica.id,
+      headBlockNumber: toQuantity(replica.headBlockNumber),
+      miniBlockNumber: toQuantity(replica.miniBlockNumber),
+      lagMiniBlocks: toQuantity(replica.lagMiniBlocks),
+      lagMs: replica.lagMs,
+      updatedAt: replica.updatedAt,
+    })),
+    attestations: (status?.attestations?.() ?? []).map((attestation) => ({
+      prover: attestation.prover,
+      blockNumber: toQuantity(attestation.blockNumber),
+      blockHash: attestation.blockHash,
+      stateRoot: attestation.stateRoot,
+      outputRoot: attestation.outputRoot,
+      receivedAt: attestation.receivedAt,
+    })),
+    abis,
+  };
+}
+
+/** The JSON `mach_status` answers (the dashboard's `MachStatus`). */
+export type MachStatusResult = ReturnType<typeof renderMachStatus>;
+
+export const statusMethods: MethodTable = {
+  mach_status: defineMethod([], (_args, context) => renderMachStatus(context)),
+};

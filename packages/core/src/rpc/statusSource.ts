@@ -1,0 +1,97 @@
+/**
+ * The status port: what `mach_status` reads from the node's roles, beside the chain reads of `RpcBackend`. Every
+ * part is optional: a node that does not run a role leaves it out and `mach_status` answers an empty list (or
+ * `null` for the pool), never made-up values. The JSON shape the method renders is documented where the dashboard
+ * reads it (`apps/dashboard/src/api.ts`, `MachStatus`).
+ *
+ * Conventions as in `backend.ts`: chain numbers are bigint, hashes and addresses lowercase 0x-hex, times Unix ms.
+ */
+import type { Address, Hash } from "../chain/types.ts";
+
+/** geth's `txpool_status` split: executable now vs. waiting behind a nonce gap. */
+export interface PoolCounts {
+  readonly pending: number;
+  readonly queued: number;
+}
+
+/** DA batch progress; `da/`'s `BatchRecord` fits as it is. */
+export type StatusBatchState = "submitting" | "confirmed" | "recorded" | "failed";
+
+export interface StatusBatch {
+  readonly firstBlock: bigint;
+  readonly lastBlock: bigint;
+  /** DA provider name (`memory`, `eigenda`, `celestia`). */
+  readonly provider: string;
+  readonly status: StatusBatchState;
+  readonly txCount: number;
+  /** Header + compressed body, before framing. */
+  readonly encodedBytes: number;
+  readonly frameCount: number;
+  readonly submittedAt: number;
+  readonly confirmedAt?: number;
+  readonly recordedAt?: number;
+  readonly recording?: { readonly l1BlockNumber?: bigint; readonly l1TransactionHash?: Hash };
+}
+
+/** Batch counts by provider and status, and the newest batches (newest first). */
+export interface DaBatchesStatus {
+  readonly byProvider: readonly {
+    readonly provider: string;
+    readonly counts: Readonly<Record<StatusBatchState, number>>;
+  }[];
+  readonly recent: readonly StatusBatch[];
+}
+
+/** An L2 output root on its way through L1: proposed as a game, attested by provers, resolved. */
+export interface StatusOutput {
+  readonly l2BlockNumber: bigint;
+  readonly outputRoot: Hash;
+  readonly status: "proposed" | "attested" | "resolved";
+  /** The dispute game holding the claim, once proposed. */
+  readonly game?: Address;
+  readonly l1BlockNumber?: bigint;
+  readonly attestations: number;
+  readonly proposedAt?: number;
+  readonly resolvedAt?: number;
+}
+
+/** How far one replica trails the sequencer. */
+export interface StatusReplica {
+  readonly id: string;
+  readonly headBlockNumber: bigint;
+  readonly miniBlockNumber: bigint;
+  /** Mini-blocks behind the sequencer's newest. */
+  readonly lagMiniBlocks: bigint;
+  /** Time from the sequencer emitting a mini-block to the replica applying it, as last measured. */
+  readonly lagMs: number;
+  readonly updatedAt: number;
+}
+
+/** A prover's signed statement that a block re-executes to its state root. */
+export interface StatusAttestation {
+  readonly prover: Address;
+  readonly blockNumber: bigint;
+  readonly blockHash: Hash;
+  readonly stateRoot: Hash;
+  readonly outputRoot: Hash;
+  readonly receivedAt: number;
+}
+
+/** A contract whose ABI the node knows (predeploys, contracts deployed through the devnet). */
+export interface KnownContract {
+  readonly address: Address;
+  readonly name: string;
+  /** JSON ABI, as solc emits it. */
+  readonly abi: readonly unknown[];
+}
+
+export interface StatusSource {
+  readonly pool?: () => PoolCounts;
+  readonly daBatches?: () => DaBatchesStatus;
+  /** Newest first. */
+  readonly outputs?: () => readonly StatusOutput[];
+  readonly replicas?: () => readonly StatusReplica[];
+  /** Newest first. */
+  readonly attestations?: () => readonly StatusAttestation[];
+  readonly contracts?: () => readonly KnownContract[];
+}

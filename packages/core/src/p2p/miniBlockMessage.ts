@@ -1,0 +1,129 @@
+/**
+ * The mini-block message: a mini-block with its state diff (the store's record codec, `state/store/records.ts`), the
+ * sequencer's MegaETH signature of its header, sealed by the sequencer (`seal.ts`):
+ *
+ *   payload = rlp([miniBlockRecord, signature:65])
+ *
+ * The record carries each transaction's recovered sender beside its raw bytes, so a replica never re-runs signature
+ * recovery: the seal vouches for the senders as it does for the receipts and the diff.
+ */
+import type { DigestSigner } from "../chain/digestSignature.ts";
+import { decodeSignatureBytes, encodeSignatureBytes, type RecoverableSignature } from "../chain/digestSignature.ts";
+import type { MiniBlock } from "../chain/miniBlock.ts";
+import type { MiniBlockSignature } from "../chain/miniBlockSignature.ts";
+import { recoverMiniBlockSigner } from "../chain/miniBlockSignature.ts";
+import { decodeRlp, encodeRlp, expectBytes } from "../chain/rlp.ts";
+import type { Address } from "../chain/types.ts";
+import { MachError } from "../errors.ts";
+import { decodeMiniBlockRecord, encodeMiniBlockRecord } from "../state/store/records.ts";
+import { P2pMessageError } from "./errors.ts";
+import { encodeFrame, type FrameCompression } from "./frame.ts";
+import { encodeSealedEnvelope, type SealedEnvelope, sealEnvelope } from "./seal.ts";
+
+/** A mini-block as the sequencer published it: what replicas apply, store and serve again. */
+export interface SignedMiniBlock {
+  readonly chainId: bigint;
+  readonly miniBlock: MiniBlock;
+  /** MegaETH's header signature (Rex5): served as `signature` in `miniBlocks` subscriptions. */
+  readonly signature: MiniBlockSignature;
+  /** Sequencer clock at sealing, Unix ms. */
+  readonly sealedAtMs: bigint;
+  /** The sequencer's seal over the envelope and `payload`. */
+  readonly seal: RecoverableSignature;
+  /** The sealed payload bytes: a store keeps them, so serving the message again never re-encodes it. */
+  readonly payload: Uint8Array;
+}
+
+export interface SealMiniBlockParameters {
+  readonly chainId: bigint;
+  readonly miniBlock: MiniBlock;
+  /** `signMiniBlock(miniBlock, sequencerKey)` (chain/miniBlockSignature.ts). */
+  readonly signature: MiniBlockSignature;
+  /** The sequencer key (the same that made `signature`). */
+  readonly signer: DigestSigner;
+  /** Unix ms; defaults to now. */
+  readonly sealedAtMs?: bigint;
+}
+
+/** Encodes and seals a mini-block for publishing (on the sequencer). */
+export function sealMiniBlock(parameters: SealMiniBlockParameters): SignedMiniBlock {
+  const { chainId, miniBlock, signature, signer } = parameters;
+  const payload = encodeRlp([encodeMiniBlockRecord(miniBlock), encodeSignatureBytes(signature)]);
+  const sealedAtMs = parameters.sealedAtMs ?? BigInt(Date.now());
+  const envelope = sealEnvelope(
+    { kind: "miniBlock", chainId, blockNumber: miniBlock.blockNumber, number: miniBlock.number, sealedAtMs, payload },
+    signer,
+  );
+  return { chainId, miniBlock, signature, sealedAtMs, seal: envelope.seal, payload };
+}
+
+export function miniBlockEnvelope(signed: SignedMiniBlock): SealedEnvelope {
+  return {
+    kind: "miniBlock",
+    chainId: signed.chainId,
+    blockNumber: signed.miniBlock.blockNumber,
+    number: signed.miniBlock.number,
+    sealedAtMs: signed.sealedAtMs,
+    payload: signed.payload,
+    seal: signed.seal,
+  };
+}
+
+/** The wire form (frame of the sealed envelope), for gossip and range responses. */
+export function encodeMiniBlockMessage(signed: SignedMiniBlock, compression: FrameCompression): Uint8Array {
+  return encodeFrame(encodeSealedEnvelope(miniBlockEnvelope(signed)), compression);
+}
+
+/**
+ * Decodes the payload of a mini-block envelope whose seal was verified as `sealer`'s, and checks it: the record's
+ * numbers are the envelope's, one receipt per transaction, and the header signature is the sealer's too.
+ * Throws `P2pMessageError` (reject).
+ */
+export function openMiniBlockEnvelope(envelope: SealedEnvelope, sealer: Address): SignedMiniBlock {
+  let miniBlock: MiniBlock;
+  let signature: MiniBlockSignature;
+  try {
+    const item = decodeRlp(envelope.payload);
+    if (!Array.isArray(item) || item.length !== 2) {
+      throw new P2pMessageError("reject", "malformed", "mini-block payload is not a list of 2");
+    }
+    miniBlock = decodeMiniBlockRecord(expectBytes(item[0], "miniBlock"));
+    signature = decodeSignatureBytes(expectBytes(item[1], "signature"));
+  } catch (error) {
+    if (error instanceof P2pMessageError || !(error instanceof MachError)) throw error;
+    throw new P2pMessageError("reject", "malformed", error.message, { cause: error });
+  }
+  if (miniBlock.number !== envelope.number || miniBlock.blockNumber !== envelope.blockNumber) {
+    throw new P2pMessageError(
+      "reject",
+      "inconsistent",
+      `envelope says mini-block ${envelope.number} of block ${envelope.blockNumber}, payload ${miniBlock.number} of ${miniBlock.blockNumber}`,
+    );
+  }
+  if (miniBlock.receipts.length !== miniBlock.transactions.length) {
+    throw new P2pMessageError(
+      "reject",
+      "inconsistent",
+      `${miniBlock.transactions.length} transactions, ${miniBlock.receipts.length} receipts`,
+    );
+  }
+  let headerSigner: Address;
+  try {
+    headerSigner = recoverMiniBlockSigner(miniBlock, signature);
+  } catch (error) {
+    throw new P2pMessageError("reject", "badSignature", "mini-block header signature does not recover", {
+      cause: error,
+    });
+  }
+  if (headerSigner !== sealer) {
+    throw new P2pMessageError("reject", "wrongSigner", `header signed by ${headerSigner}, sealed by ${sealer}`);
+  }
+  return {
+    chainId: envelope.chainId,
+    miniBlock,
+    signature,
+    sealedAtMs: envelope.sealedAtMs,
+    seal: envelope.seal,
+    payload: envelope.payload,
+  };
+}

@@ -1,8 +1,9 @@
 /**
  * Follows the chain for the node: takes verified mini-blocks and blocks from gossip and from range responses, hands
- * them to the node strictly in order (a block only after all of its mini-blocks), and fills every gap by range
- * requests. A gap shows itself by a message ahead of `next`, or by a block whose mini-blocks go beyond it (so a
- * replica that was stopped catches up at the first block it hears, even on an idle chain).
+ * them to the node strictly in chain order (block N's mini-blocks, block N, block N+1's mini-blocks, …: a replica
+ * checks block N's state root after exactly its mini-blocks), and fills every gap by range requests. A gap shows
+ * itself by a message ahead of `next`, by a block whose mini-blocks go beyond it (so a replica that was stopped
+ * catches up at the first block it hears, even on an idle chain), or by a mini-block of a later block.
  *
  * Deliveries are serialized: the node's handler for one item has returned (or its promise settled) before the next
  * one is handed over. A handler that throws is logged and counted; delivery goes on (the node decides what its own
@@ -114,8 +115,12 @@ export class Follower {
   readonly #options: FollowerOptions;
   readonly #miniBlocks: InOrderSequence<SignedMiniBlock, MiniBlockLink> | undefined;
   readonly #blocks: InOrderSequence<SignedBlock, BlockLink> | undefined;
-  /** Blocks in order whose mini-blocks have not all been delivered yet. */
-  readonly #blocksWaiting: SignedBlock[] = [];
+  /** In sequence, not handed over yet: interleaved into chain order by `#release`. */
+  readonly #miniBlocksReady: SignedMiniBlock[] = [];
+  readonly #blocksReady: SignedBlock[] = [];
+  /** The next mini-block and block numbers to hand over. */
+  #miniBlockHanded: bigint | undefined;
+  #blockHanded: bigint | undefined;
   readonly #catchingUp = new Set<RangeKind>();
   readonly #sleeps = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   #delivery: Promise<void> = Promise.resolve();
@@ -134,6 +139,8 @@ export class Follower {
             position.nextMiniBlock,
             position.previousMiniBlock,
           );
+    this.#miniBlockHanded = position.nextMiniBlock;
+    this.#blockHanded = position.nextBlock;
     this.#blocks =
       position.nextBlock === undefined
         ? undefined
@@ -179,11 +186,15 @@ export class Follower {
 
   /** Moves the position (a replica refetching a range after a root mismatch); drops pending items. */
   reset(position: FollowPosition): void {
-    if (position.nextMiniBlock !== undefined)
-      this.#miniBlocks?.reset(position.nextMiniBlock, position.previousMiniBlock);
-    if (position.nextBlock !== undefined) {
-      this.#blocks?.reset(position.nextBlock, position.previousBlock);
-      this.#blocksWaiting.length = 0;
+    if (position.nextMiniBlock !== undefined && this.#miniBlocks !== undefined) {
+      this.#miniBlocks.reset(position.nextMiniBlock, position.previousMiniBlock);
+      this.#miniBlocksReady.length = 0;
+      this.#miniBlockHanded = position.nextMiniBlock;
+    }
+    if (position.nextBlock !== undefined && this.#blocks !== undefined) {
+      this.#blocks.reset(position.nextBlock, position.previousBlock);
+      this.#blocksReady.length = 0;
+      this.#blockHanded = position.nextBlock;
     }
     this.#catchUpIfBehind(undefined);
   }
@@ -203,6 +214,8 @@ export class Follower {
     const sequence = this.#miniBlocks;
     if (sequence === undefined) return;
     for (const item of items) {
+      // The blocks before this mini-block's block are sealed: a follower behind on blocks learns its gap here.
+      this.#blocks?.noteExists(item.miniBlock.blockNumber - 1n);
       const { ready, broken } = sequence.offer(item);
       for (const { item: dropped, detail } of broken) {
         this.#options.logger?.error(
@@ -210,10 +223,10 @@ export class Follower {
           "sealed mini-block does not continue the chain: dropped",
         );
       }
-      for (const signed of ready) this.#enqueue("miniBlocks", () => this.#options.deliverMiniBlock(signed));
+      this.#miniBlocksReady.push(...ready);
     }
     this.#options.metrics?.nextMiniBlock.set(Number(sequence.next));
-    this.#releaseBlocks();
+    this.#release();
     this.#catchUpIfBehind(fromPeer);
   }
 
@@ -231,21 +244,41 @@ export class Follower {
           "sealed block does not continue the chain: dropped",
         );
       }
-      this.#blocksWaiting.push(...ready);
+      this.#blocksReady.push(...ready);
     }
     this.#options.metrics?.nextBlock.set(Number(sequence.next));
-    this.#releaseBlocks();
+    this.#release();
     this.#catchUpIfBehind(fromPeer);
   }
 
-  /** Hands over waiting blocks whose mini-blocks have all been delivered (all of them, when not following those). */
-  #releaseBlocks(): void {
-    const miniBlocksNext = this.#miniBlocks?.next;
-    while (this.#blocksWaiting.length > 0) {
-      const block = this.#blocksWaiting[0] as SignedBlock;
-      if (miniBlocksNext !== undefined && miniBlocksNext < block.miniBlockOffset + BigInt(block.miniBlockCount)) break;
-      this.#blocksWaiting.shift();
-      this.#enqueue("blocks", () => this.#options.deliverBlock(block));
+  /**
+   * Hands over what is in sequence, in chain order: a mini-block once every earlier block was handed over, a block
+   * once all of its mini-blocks were (each condition only when the other kind is followed).
+   */
+  #release(): void {
+    for (;;) {
+      const miniBlock = this.#miniBlocksReady[0];
+      if (
+        miniBlock !== undefined &&
+        (this.#blockHanded === undefined || miniBlock.miniBlock.blockNumber <= this.#blockHanded)
+      ) {
+        this.#miniBlocksReady.shift();
+        this.#miniBlockHanded = miniBlock.miniBlock.number + 1n;
+        this.#enqueue("miniBlocks", () => this.#options.deliverMiniBlock(miniBlock));
+        continue;
+      }
+      const block = this.#blocksReady[0];
+      if (
+        block !== undefined &&
+        (this.#miniBlockHanded === undefined ||
+          this.#miniBlockHanded >= block.miniBlockOffset + BigInt(block.miniBlockCount))
+      ) {
+        this.#blocksReady.shift();
+        this.#blockHanded = block.header.number + 1n;
+        this.#enqueue("blocks", () => this.#options.deliverBlock(block));
+        continue;
+      }
+      return;
     }
   }
 

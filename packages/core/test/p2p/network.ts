@@ -1,0 +1,44 @@
+/** Helpers for the p2p tests that run real libp2p nodes on loopback. */
+import { setTimeout as sleep } from "node:timers/promises";
+import { type P2pConfigInput, p2pConfigSchema } from "../../src/p2p/config.ts";
+import type { FollowPosition } from "../../src/p2p/follower.ts";
+import { createP2pNode, type P2pNode, type P2pNodeParameters } from "../../src/p2p/network.ts";
+import { CHAIN_ID, expectSequencer } from "./fixtures.ts";
+
+/** Polls `predicate` until it holds; fails after `timeoutMs` (a hang guard, not a timing assertion). */
+export async function waitFor(predicate: () => boolean, timeoutMs = 20_000, what = "condition"): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+/** Nodes started by a test, all stopped by `stopAll` (in an `after`/`finally`). */
+export class Nodes {
+  readonly #nodes: P2pNode[] = [];
+
+  async start(
+    config: P2pConfigInput,
+    options: Partial<Omit<P2pNodeParameters, "config">> & { follow?: FollowPosition } = {},
+  ): Promise<P2pNode> {
+    const node = await createP2pNode({
+      config: p2pConfigSchema.parse({ heartbeatMs: 100, rangeRetryMs: 50, ...config }),
+      chainId: CHAIN_ID,
+      expectedSigner: expectSequencer,
+      ...options,
+    });
+    this.#nodes.push(node);
+    await node.start();
+    return node;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.#nodes.splice(0).map((node) => node.stop()));
+  }
+}
+
+/** Waits until `publisher` sees `count` subscribers of mini-blocks (the mesh is usable for publishing). */
+export async function waitForPeers(node: P2pNode, count: number): Promise<void> {
+  await waitFor(() => node.connectedPeers().length >= count, 20_000, `${count} peers`);
+}

@@ -131,7 +131,8 @@ describe("mini-block message", () => {
     const edits: ((fields: RlpItem[]) => void)[] = [
       (f) => {
         const payload = Uint8Array.from(f[5] as Uint8Array);
-        payload[payload.length - 80] ^= 1;
+        const at = payload.length - 80;
+        payload[at] = (payload[at] as number) ^ 1;
         f[5] = payload;
       },
       (f) => {
@@ -182,7 +183,7 @@ describe("mini-block message", () => {
     const malleated = editEnvelope(frame, (f) => {
       const seal = Uint8Array.from(f[6] as Uint8Array);
       seal.set(bigintToFixedBytes(SECP256K1_N - message.seal.s, 32), 32);
-      seal[64] ^= 1;
+      seal[64] = message.seal.yParity ^ 1;
       f[6] = seal;
     });
     assert.throws(() => verifyMiniBlockMessage(malleated, verification), rejection("badSignature"));

@@ -72,6 +72,7 @@ interface GossipRouter {
   reportMessageValidationResult(msgId: string, propagationSource: string, acceptance: TopicValidatorResult): void;
   getScore(peerId: string): number;
   getMeshPeers(topic: string): string[];
+  getSubscribers(topic: string): PeerId[];
   addEventListener(type: "gossipsub:message", listener: (event: CustomEvent<GossipsubMessage>) => void): void;
 }
 
@@ -184,6 +185,11 @@ export class P2pNode {
   /** Peers in this node's mesh for a topic kind. */
   meshPeers(kind: GossipKind): string[] {
     return this.#router.getMeshPeers(gossipTopic(this.#parameters.chainId, kind));
+  }
+
+  /** Connected peers subscribed to a topic kind (who a publish reaches). */
+  subscribers(kind: GossipKind): string[] {
+    return this.#router.getSubscribers(gossipTopic(this.#parameters.chainId, kind)).map((peer) => peer.toString());
   }
 
   /** The next mini-block / block number the node waits for (undefined when not followed). */

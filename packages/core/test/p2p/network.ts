@@ -2,6 +2,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { type P2pConfigInput, p2pConfigSchema } from "../../src/p2p/config.ts";
 import type { FollowPosition } from "../../src/p2p/follower.ts";
+import type { P2pMetrics } from "../../src/p2p/metrics.ts";
 import { createP2pNode, type P2pNode, type P2pNodeParameters } from "../../src/p2p/network.ts";
 import { CHAIN_ID, expectSequencer } from "./fixtures.ts";
 
@@ -41,4 +42,27 @@ export class Nodes {
 /** Waits until `publisher` sees `count` subscribers of mini-blocks (the mesh is usable for publishing). */
 export async function waitForPeers(node: P2pNode, count: number): Promise<void> {
   await waitFor(() => node.connectedPeers().length >= count, 20_000, `${count} peers`);
+}
+
+/** A `P2pMetrics` that records every call, for assertions. */
+export function recordingMetrics(): P2pMetrics & {
+  readonly messages: { kind: string; outcome: string; reason: string }[];
+} {
+  const messages: { kind: string; outcome: string; reason: string }[] = [];
+  const noop = { inc() {}, observe() {}, set() {} };
+  return {
+    messages,
+    messagesTotal: { inc: (labels) => messages.push(labels) },
+    messageBytes: noop,
+    publishedTotal: noop,
+    gossipDelaySeconds: noop,
+    rangeRequestsTotal: noop,
+    rangeServedTotal: noop,
+    rangeItemsTotal: noop,
+    deliveredTotal: noop,
+    handlerErrorsTotal: noop,
+    peers: noop,
+    nextMiniBlock: noop,
+    nextBlock: noop,
+  };
 }

@@ -10,12 +10,11 @@
  */
 import type { DigestSigner, RecoverableSignature } from "../chain/digestSignature.ts";
 import { decodeHeader, encodeHeader, hashHeader } from "../chain/header.ts";
-import { bigintToBytes, decodeRlp, decodeUint, encodeRlp, expectBytes } from "../chain/rlp.ts";
+import { bigintToBytes, decodeUint, encodeRlp, expectBytes } from "../chain/rlp.ts";
 import type { Block, Hash, Header } from "../chain/types.ts";
-import { MachError } from "../errors.ts";
 import { P2pMessageError } from "./errors.ts";
 import { encodeFrame, type FrameCompression } from "./frame.ts";
-import { encodeSealedEnvelope, type SealedEnvelope, sealEnvelope } from "./seal.ts";
+import { decodeSealedPayload, encodeSealedEnvelope, type SealedEnvelope, sealEnvelope } from "./seal.ts";
 
 /** A sealed block as the sequencer published it (no transactions: see above). */
 export interface SignedBlock {
@@ -82,21 +81,11 @@ export function encodeBlockMessage(signed: SignedBlock, compression: FrameCompre
 
 /** Decodes the payload of a block envelope whose seal was verified, and checks it. Throws `P2pMessageError` (reject). */
 export function openBlockEnvelope(envelope: SealedEnvelope): SignedBlock {
-  let header: Header;
-  let miniBlockCount: bigint;
-  let miniBlockOffset: bigint;
-  try {
-    const item = decodeRlp(envelope.payload);
-    if (!Array.isArray(item) || item.length !== 3) {
-      throw new P2pMessageError("reject", "malformed", "block payload is not a list of 3");
-    }
-    header = decodeHeader(expectBytes(item[0], "header"));
-    miniBlockCount = decodeUint(item[1], "miniBlockCount", 4);
-    miniBlockOffset = decodeUint(item[2], "miniBlockOffset", 8);
-  } catch (error) {
-    if (error instanceof P2pMessageError || !(error instanceof MachError)) throw error;
-    throw new P2pMessageError("reject", "malformed", error.message, { cause: error });
-  }
+  const { header, miniBlockCount, miniBlockOffset } = decodeSealedPayload(envelope.payload, 3, "block", (items) => ({
+    header: decodeHeader(expectBytes(items[0], "header")),
+    miniBlockCount: decodeUint(items[1], "miniBlockCount", 4),
+    miniBlockOffset: decodeUint(items[2], "miniBlockOffset", 8),
+  }));
   if (header.number !== envelope.number || envelope.blockNumber !== envelope.number) {
     throw new P2pMessageError(
       "reject",

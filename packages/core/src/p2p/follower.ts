@@ -213,18 +213,11 @@ export class Follower {
   #offerMiniBlocks(items: readonly SignedMiniBlock[], fromPeer: string | undefined): void {
     const sequence = this.#miniBlocks;
     if (sequence === undefined) return;
-    for (const item of items) {
+    this.#offer("miniBlocks", sequence, items, this.#miniBlocksReady, (item) => {
       // The blocks before this mini-block's block are sealed: a follower behind on blocks learns its gap here.
       this.#blocks?.noteExists(item.miniBlock.blockNumber - 1n);
-      const { ready, broken } = sequence.offer(item);
-      for (const { item: dropped, detail } of broken) {
-        this.#options.logger?.error(
-          { kind: "miniBlocks", number: dropped.miniBlock.number, detail },
-          "sealed mini-block does not continue the chain: dropped",
-        );
-      }
-      this.#miniBlocksReady.push(...ready);
-    }
+      return item.miniBlock.number;
+    });
     this.#options.metrics?.nextMiniBlock.set(Number(sequence.next));
     this.#release();
     this.#catchUpIfBehind(fromPeer);
@@ -233,22 +226,37 @@ export class Follower {
   #offerBlocks(items: readonly SignedBlock[], fromPeer: string | undefined): void {
     const sequence = this.#blocks;
     if (sequence === undefined) return;
-    for (const item of items) {
+    this.#offer("blocks", sequence, items, this.#blocksReady, (item) => {
       // A block's mini-blocks exist: a follower behind on mini-blocks learns its gap from here.
-      if (item.miniBlockCount > 0)
+      if (item.miniBlockCount > 0) {
         this.#miniBlocks?.noteExists(item.miniBlockOffset + BigInt(item.miniBlockCount) - 1n);
-      const { ready, broken } = sequence.offer(item);
-      for (const { item: dropped, detail } of broken) {
-        this.#options.logger?.error(
-          { kind: "blocks", number: dropped.header.number, detail },
-          "sealed block does not continue the chain: dropped",
-        );
       }
-      this.#blocksReady.push(...ready);
-    }
+      return item.header.number;
+    });
     this.#options.metrics?.nextBlock.set(Number(sequence.next));
     this.#release();
     this.#catchUpIfBehind(fromPeer);
+  }
+
+  /** Offers `items` to `sequence` (`note` records what each one implies and returns its number). */
+  #offer<T, L>(
+    kind: RangeKind,
+    sequence: InOrderSequence<T, L>,
+    items: readonly T[],
+    ready: T[],
+    note: (item: T) => bigint,
+  ): void {
+    for (const item of items) {
+      note(item);
+      const offered = sequence.offer(item);
+      for (const { item: dropped, detail } of offered.broken) {
+        this.#options.logger?.error(
+          { kind, number: note(dropped), detail },
+          "sealed message does not continue the chain: dropped",
+        );
+      }
+      ready.push(...offered.ready);
+    }
   }
 
   /**

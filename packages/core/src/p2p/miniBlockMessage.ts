@@ -7,18 +7,20 @@
  * The record carries each transaction's recovered sender beside its raw bytes, so a replica never re-runs signature
  * recovery: the seal vouches for the senders as it does for the receipts and the diff.
  */
-import type { DigestSigner } from "../chain/digestSignature.ts";
-import { decodeSignatureBytes, encodeSignatureBytes, type RecoverableSignature } from "../chain/digestSignature.ts";
+import {
+  type DigestSigner,
+  decodeSignatureBytes,
+  encodeSignatureBytes,
+  type RecoverableSignature,
+} from "../chain/digestSignature.ts";
 import type { MiniBlock } from "../chain/miniBlock.ts";
-import type { MiniBlockSignature } from "../chain/miniBlockSignature.ts";
-import { recoverMiniBlockSigner } from "../chain/miniBlockSignature.ts";
-import { decodeRlp, encodeRlp, expectBytes } from "../chain/rlp.ts";
+import { type MiniBlockSignature, recoverMiniBlockSigner } from "../chain/miniBlockSignature.ts";
+import { encodeRlp, expectBytes } from "../chain/rlp.ts";
 import type { Address } from "../chain/types.ts";
-import { MachError } from "../errors.ts";
 import { decodeMiniBlockRecord, encodeMiniBlockRecord } from "../state/store/records.ts";
 import { P2pMessageError } from "./errors.ts";
 import { encodeFrame, type FrameCompression } from "./frame.ts";
-import { encodeSealedEnvelope, type SealedEnvelope, sealEnvelope } from "./seal.ts";
+import { decodeSealedPayload, encodeSealedEnvelope, type SealedEnvelope, sealEnvelope } from "./seal.ts";
 
 /** A mini-block as the sequencer published it: what replicas apply, store and serve again. */
 export interface SignedMiniBlock {
@@ -80,19 +82,10 @@ export function encodeMiniBlockMessage(signed: SignedMiniBlock, compression: Fra
  * Throws `P2pMessageError` (reject).
  */
 export function openMiniBlockEnvelope(envelope: SealedEnvelope, sealer: Address): SignedMiniBlock {
-  let miniBlock: MiniBlock;
-  let signature: MiniBlockSignature;
-  try {
-    const item = decodeRlp(envelope.payload);
-    if (!Array.isArray(item) || item.length !== 2) {
-      throw new P2pMessageError("reject", "malformed", "mini-block payload is not a list of 2");
-    }
-    miniBlock = decodeMiniBlockRecord(expectBytes(item[0], "miniBlock"));
-    signature = decodeSignatureBytes(expectBytes(item[1], "signature"));
-  } catch (error) {
-    if (error instanceof P2pMessageError || !(error instanceof MachError)) throw error;
-    throw new P2pMessageError("reject", "malformed", error.message, { cause: error });
-  }
+  const { miniBlock, signature } = decodeSealedPayload(envelope.payload, 2, "mini-block", (items) => ({
+    miniBlock: decodeMiniBlockRecord(expectBytes(items[0], "miniBlock")),
+    signature: decodeSignatureBytes(expectBytes(items[1], "signature")),
+  }));
   if (miniBlock.number !== envelope.number || miniBlock.blockNumber !== envelope.blockNumber) {
     throw new P2pMessageError(
       "reject",

@@ -20,8 +20,17 @@ import {
   recoverDigestSigner,
 } from "../chain/digestSignature.ts";
 import { keccak256 } from "../chain/hash.ts";
-import { bigintToBytes, decodeRlp, decodeUint, encodeRlp, expectBytes, RlpDecodeError } from "../chain/rlp.ts";
+import {
+  bigintToBytes,
+  decodeRlp,
+  decodeUint,
+  encodeRlp,
+  expectBytes,
+  RlpDecodeError,
+  type RlpItem,
+} from "../chain/rlp.ts";
 import type { Address } from "../chain/types.ts";
+import { MachError } from "../errors.ts";
 import { P2pMessageError } from "./errors.ts";
 
 export const SealedKind = { miniBlock: 1, block: 2 } as const;
@@ -133,4 +142,27 @@ export function verifySeal(envelope: SealedEnvelope, expectedSigner: ExpectedSig
     );
   }
   return signer;
+}
+
+/**
+ * Decodes a sealed payload that must be an RLP list of `fields` items; any decoding error of Mach's codecs (RLP, the
+ * store records, the state diff, the header) becomes a `P2pMessageError` (reject, malformed). Other exceptions are
+ * bugs and propagate.
+ */
+export function decodeSealedPayload<T>(
+  payload: Uint8Array,
+  fields: number,
+  what: string,
+  decode: (items: RlpItem[]) => T,
+): T {
+  try {
+    const item = decodeRlp(payload);
+    if (!Array.isArray(item) || item.length !== fields) {
+      throw new P2pMessageError("reject", "malformed", `${what} payload is not a list of ${fields}`);
+    }
+    return decode(item);
+  } catch (error) {
+    if (error instanceof P2pMessageError || !(error instanceof MachError)) throw error;
+    throw new P2pMessageError("reject", "malformed", error.message, { cause: error });
+  }
 }

@@ -9,7 +9,10 @@ import { z } from "zod";
 
 /** Loopback, a port the OS picks: reachable by nothing outside this host. A node that others dial names its port. */
 export const DEFAULT_P2P_LISTEN: readonly string[] = ["/ip4/127.0.0.1/tcp/0"];
-/** Largest message body, decompressed (a 1,000-transfer mini-block with its diff is ~0.3 MB). */
+/**
+ * Largest message body, decompressed (a 1,000-transfer mini-block with receipts and diff is ~0.74 MB raw, ~0.16 MB
+ * zstd). Gossip also caps the frame on the wire at `MAX_GOSSIP_FRAME_BYTES` (≈4 MiB, gossipsub's RPC limit).
+ */
 export const DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 /** zstd level 3 and only for bodies ≥ 256 B: see bench/p2p (compression roughly halves a full mini-block). */
 export const DEFAULT_COMPRESSION = { algorithm: "zstd", level: 3, minBytes: 256 } as const;

@@ -59,7 +59,7 @@ export type { MessageOutcome, P2pMetrics } from "./metrics.ts";
 export type { SealMiniBlockParameters, SignedMiniBlock } from "./miniBlockMessage.ts";
 export { encodeMiniBlockMessage, sealMiniBlock } from "./miniBlockMessage.ts";
 export type { P2pLogger, P2pNodeParameters } from "./network.ts";
-export { createP2pNode, P2pNode } from "./network.ts";
+export { createP2pNode, MAX_GOSSIP_FRAME_BYTES, P2pNode } from "./network.ts";
 export { generatePeerKey, parsePeerKey, peerIdOfKey } from "./peerKey.ts";
 export type { ExpectedSigner } from "./seal.ts";
 export type { GossipKind, RangeKind } from "./topics.ts";

@@ -23,7 +23,7 @@ import { type Attestation, encodeAttestationMessage } from "./attestationMessage
 import { encodeBlockMessage, type SignedBlock } from "./blockMessage.ts";
 import type { BlockSource } from "./blockSource.ts";
 import type { P2pConfig } from "./config.ts";
-import { type MessageFailure, P2pMessageError, RangeRequestError } from "./errors.ts";
+import { type MessageFailure, P2pError, P2pMessageError, RangeRequestError } from "./errors.ts";
 import { type FetchRange, Follower, type FollowerLogger, type FollowPosition } from "./follower.ts";
 import type { MessageOutcome, P2pMetrics } from "./metrics.ts";
 import { encodeMiniBlockMessage, type SignedMiniBlock } from "./miniBlockMessage.ts";
@@ -42,6 +42,14 @@ import {
 
 /** How often unconnected static peers are dialled again. */
 const BOOTSTRAP_REDIAL_MS = 2_000;
+/**
+ * Largest message frame gossip carries: gossipsub length-prefixes each RPC with it-length-prefixed, whose limit is
+ * 4 MiB on both ends, and an RPC adds the topic, protobuf fields and piggybacked control messages. (Range responses
+ * carry frames up to `maxMessageBytes`.) A zstd mini-block of 1,000 transfers is ~160 kB (bench/p2p).
+ */
+export const MAX_GOSSIP_FRAME_BYTES = 4 * 1024 * 1024 - 64 * 1024;
+/** A peer's unsent gossip beyond this resets its stream (Lodestar's setting). */
+const MAX_OUTBOUND_BUFFER_BYTES = 16 * 1024 * 1024;
 
 export type P2pLogger = FollowerLogger;
 
@@ -155,7 +163,7 @@ export class P2pNode {
           emitSelf: false,
           heartbeatInterval: config.heartbeatMs,
           allowedTopics: topics,
-          maxInboundDataLength: config.maxMessageBytes + 2,
+          maxOutboundBufferSize: MAX_OUTBOUND_BUFFER_BYTES,
           scoreParams: gossipScoreParams(topics, (peerId) => penalties.score(peerId)),
           scoreThresholds: GOSSIP_SCORE_THRESHOLDS,
         }),
@@ -275,6 +283,11 @@ export class P2pNode {
   }
 
   async #publish(kind: GossipKind, bytes: Uint8Array): Promise<number> {
+    if (bytes.length > MAX_GOSSIP_FRAME_BYTES) {
+      throw new P2pError(`${kind} message too large for gossip`, {
+        details: `${bytes.length} bytes > ${MAX_GOSSIP_FRAME_BYTES}: seal smaller mini-blocks`,
+      });
+    }
     const { recipients } = await this.#router.publish(gossipTopic(this.#parameters.chainId, kind), bytes);
     this.#parameters.metrics?.publishedTotal.inc({ kind });
     this.#parameters.metrics?.messageBytes.observe({ kind }, bytes.length);

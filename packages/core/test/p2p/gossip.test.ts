@@ -3,8 +3,9 @@ import { after, describe, it } from "node:test";
 import type { Attestation } from "../../src/p2p/attestationMessage.ts";
 import type { SignedBlock } from "../../src/p2p/blockMessage.ts";
 import { defaultP2pConfig } from "../../src/p2p/config.ts";
+import { P2pError } from "../../src/p2p/errors.ts";
 import { encodeMiniBlockMessage, type SignedMiniBlock } from "../../src/p2p/miniBlockMessage.ts";
-import type { P2pNode } from "../../src/p2p/network.ts";
+import { MAX_GOSSIP_FRAME_BYTES, type P2pNode } from "../../src/p2p/network.ts";
 import { generatePeerKey, peerIdOfKey } from "../../src/p2p/peerKey.ts";
 import { chain, impostor, MemoryBlockSource, sequencer } from "./fixtures.ts";
 import { Nodes, recordingMetrics, waitFor } from "./network.ts";
@@ -210,6 +211,14 @@ describe("gossip between real libp2p nodes on loopback", () => {
     for (const miniBlock of fixture.miniBlocks) await publisher.publishMiniBlock(miniBlock);
     await waitFor(() => log.delivered.length === 3);
     assert.deepEqual(log.delivered, ["m0", "m1", "m2"]);
+  });
+
+  it("refuses to publish a frame larger than gossip carries, instead of dropping it silently", async () => {
+    const publisher = await nodes.start({ listen: LOOPBACK, compression: { algorithm: "none" } });
+    const [small] = chain(1, 1, 0).miniBlocks;
+    assert.ok(small !== undefined);
+    const huge = { ...small, payload: new Uint8Array(MAX_GOSSIP_FRAME_BYTES) };
+    await assert.rejects(publisher.publishMiniBlock(huge), P2pError);
   });
 
   it("listens only where configured, under the identity configured", async () => {

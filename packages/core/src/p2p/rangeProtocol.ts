@@ -31,6 +31,13 @@ const MAX_CONTROL_BYTES = 64;
 /** A frame on the wire: the body bound plus the frame header (compressed bodies are never larger than raw ones). */
 const FRAME_OVERHEAD_BYTES = 2;
 
+/** @libp2p/utils' errors for a length prefix that breaks our bounds or the varint rules: the peer's fault. */
+const LENGTH_PREFIX_ERRORS = new Set([
+  "InvalidDataLengthError",
+  "InvalidDataLengthLengthError",
+  "InvalidMessageLengthError",
+]);
+
 export type RangeItem<K extends RangeKind> = K extends "miniBlocks" ? SignedMiniBlock : SignedBlock;
 
 export interface RangeLimits {
@@ -174,8 +181,9 @@ export async function requestRangeOnStream<K extends RangeKind>(
   } catch (error) {
     stream.abort(error instanceof Error ? error : new Error(String(error)));
     if (error instanceof RangeRequestError) throw error;
-    if (error instanceof RlpDecodeError)
-      throw new RangeRequestError("invalidResponse", error.message, { cause: error });
+    if (error instanceof RlpDecodeError || LENGTH_PREFIX_ERRORS.has((error as Error)?.name)) {
+      throw new RangeRequestError("invalidResponse", (error as Error).message, { cause: error });
+    }
     throw new RangeRequestError("unreachable", error instanceof Error ? error.message : String(error), {
       cause: error,
     });

@@ -1,13 +1,7 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { noise } from "@chainsafe/libp2p-noise";
-import { yamux } from "@chainsafe/libp2p-yamux";
-import { gossipsub } from "@libp2p/gossipsub";
-import { identify } from "@libp2p/identify";
-import { tcp } from "@libp2p/tcp";
 import { multiaddr } from "@multiformats/multiaddr";
 import fc from "fast-check";
-import { createLibp2p } from "libp2p";
 import { decodeRlp, encodeRlp, type RlpItem } from "../../src/chain/rlp.ts";
 import { encodeAttestationMessage } from "../../src/p2p/attestationMessage.ts";
 import { encodeBlockMessage } from "../../src/p2p/blockMessage.ts";
@@ -177,11 +171,7 @@ describe("fuzzing the p2p codecs and validator", () => {
 
 describe("fuzzing through a real gossip link", () => {
   const nodes = new Nodes();
-  const raw: (() => Promise<void>)[] = [];
-  after(async () => {
-    await Promise.all(raw.map((stop) => stop()));
-    await nodes.stopAll();
-  });
+  after(() => nodes.stopAll());
 
   it("a receiver fed random and mutated gossip delivers only the sequencer's chain, in order", async () => {
     const metrics = recordingMetrics();
@@ -197,19 +187,7 @@ describe("fuzzing through a real gossip link", () => {
       delivered.push(`b${b.header.number}`);
     });
     // The attacker speaks plain gossipsub: whatever bytes it likes, on the receiver's topics.
-    const attacker = await createLibp2p({
-      addresses: { listen: ["/ip4/127.0.0.1/tcp/0"] },
-      transports: [tcp()],
-      connectionEncrypters: [noise()],
-      streamMuxers: [yamux()],
-      services: {
-        identify: identify(),
-        pubsub: gossipsub({ globalSignaturePolicy: "StrictNoSign", allowPublishToZeroTopicPeers: true }),
-      },
-    });
-    raw.push(async () => {
-      await attacker.stop();
-    });
+    const attacker = await nodes.startRaw();
     await attacker.dial(multiaddr(receiver.multiaddrs()[0] ?? ""));
     const topics = [gossipTopic(CHAIN_ID, "miniBlocks"), gossipTopic(CHAIN_ID, "blocks")];
     await waitFor(() => topics.every((topic) => attacker.services.pubsub.getSubscribers(topic).length === 1));

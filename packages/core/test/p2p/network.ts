@@ -1,5 +1,11 @@
 /** Helpers for the p2p tests that run real libp2p nodes on loopback. */
 import { setTimeout as sleep } from "node:timers/promises";
+import { noise } from "@chainsafe/libp2p-noise";
+import { yamux } from "@chainsafe/libp2p-yamux";
+import { gossipsub } from "@libp2p/gossipsub";
+import { identify } from "@libp2p/identify";
+import { tcp } from "@libp2p/tcp";
+import { createLibp2p } from "libp2p";
 import { type P2pConfigInput, p2pConfigSchema } from "../../src/p2p/config.ts";
 import type { FollowPosition } from "../../src/p2p/follower.ts";
 import type { P2pMetrics } from "../../src/p2p/metrics.ts";
@@ -17,7 +23,23 @@ export async function waitFor(predicate: () => boolean, timeoutMs = 20_000, what
 
 /** Nodes started by a test, all stopped by `stopAll` (in an `after`/`finally`). */
 export class Nodes {
-  readonly #nodes: P2pNode[] = [];
+  readonly #nodes: { stop(): unknown }[] = [];
+
+  /** A plain libp2p node with gossipsub and nothing of Mach: a peer that sends whatever bytes a test likes. */
+  async startRaw() {
+    const node = await createLibp2p({
+      addresses: { listen: ["/ip4/127.0.0.1/tcp/0"] },
+      transports: [tcp()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      services: {
+        identify: identify(),
+        pubsub: gossipsub({ globalSignaturePolicy: "StrictNoSign", allowPublishToZeroTopicPeers: true }),
+      },
+    });
+    this.#nodes.push(node);
+    return node;
+  }
 
   async start(
     config: P2pConfigInput,

@@ -1,14 +1,8 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { noise } from "@chainsafe/libp2p-noise";
-import { yamux } from "@chainsafe/libp2p-yamux";
-import { gossipsub } from "@libp2p/gossipsub";
-import { identify } from "@libp2p/identify";
 import type { Stream } from "@libp2p/interface";
-import { tcp } from "@libp2p/tcp";
 import { lpStream } from "@libp2p/utils";
 import fc from "fast-check";
-import { createLibp2p } from "libp2p";
 import { bigintToBytes, encodeRlp } from "../../src/chain/rlp.ts";
 import { defaultP2pConfig } from "../../src/p2p/config.ts";
 import { encodeMiniBlockMessage } from "../../src/p2p/miniBlockMessage.ts";
@@ -54,11 +48,7 @@ const answers: Record<string, Answer> = {
 
 describe("range protocol", () => {
   const nodes = new Nodes();
-  const raw: (() => Promise<void>)[] = [];
-  after(async () => {
-    await Promise.all(raw.map((stop) => stop()));
-    await nodes.stopAll();
-  });
+  after(() => nodes.stopAll());
 
   it("round-trips a request", () => {
     fc.assert(
@@ -70,16 +60,7 @@ describe("range protocol", () => {
 
   for (const [name, answer] of Object.entries(answers)) {
     it(`penalizes a server answering with ${name}, and returns nothing from it`, async () => {
-      const server = await createLibp2p({
-        addresses: { listen: ["/ip4/127.0.0.1/tcp/0"] },
-        transports: [tcp()],
-        connectionEncrypters: [noise()],
-        streamMuxers: [yamux()],
-        services: { identify: identify(), pubsub: gossipsub({ globalSignaturePolicy: "StrictNoSign" }) },
-      });
-      raw.push(async () => {
-        await server.stop();
-      });
+      const server = await nodes.startRaw();
       await server.handle(rangeProtocol(CHAIN_ID, "miniBlocks"), async (stream) => {
         const lp = lpStream(stream);
         const { from, count } = decodeRangeRequest((await lp.read()).subarray());

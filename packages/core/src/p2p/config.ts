@@ -23,6 +23,8 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 /** Wait before asking again when no peer had a missing range (or a response made no progress). */
 export const DEFAULT_RANGE_RETRY_MS = 1_000;
+/** How long a gap may stay open before it is fetched by range (gossip reorders by a few milliseconds). */
+export const DEFAULT_GAP_GRACE_MS = 50;
 /** Out-of-order messages kept while a gap is filled; beyond, catch-up fetches them. */
 export const DEFAULT_MAX_PENDING_MINI_BLOCKS = 4_096;
 export const DEFAULT_MAX_PENDING_BLOCKS = 256;
@@ -83,6 +85,7 @@ export const p2pConfigSchema = z.object({
   maxResponseBytes: z.number().int().positive().default(DEFAULT_MAX_RESPONSE_BYTES),
   requestTimeoutMs: z.number().int().positive().default(DEFAULT_REQUEST_TIMEOUT_MS),
   rangeRetryMs: z.number().int().positive().default(DEFAULT_RANGE_RETRY_MS),
+  gapGraceMs: z.number().int().nonnegative().default(DEFAULT_GAP_GRACE_MS),
   maxPendingMiniBlocks: z.number().int().positive().default(DEFAULT_MAX_PENDING_MINI_BLOCKS),
   maxPendingBlocks: z.number().int().positive().default(DEFAULT_MAX_PENDING_BLOCKS),
   maxMessageAgeMs: z.number().int().positive().default(DEFAULT_MAX_MESSAGE_AGE_MS),

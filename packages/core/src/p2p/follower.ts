@@ -55,6 +55,7 @@ export interface FollowerLimits {
   readonly maxRangeMiniBlocks: number;
   readonly maxRangeBlocks: number;
   readonly rangeRetryMs: number;
+  readonly gapGraceMs: number;
 }
 
 /** Fetches verified items `from`.. (at most `count`), trying `hint` first; resolves empty when no peer has them. */
@@ -322,6 +323,9 @@ export class Follower {
     const { limits, fetchRange, logger } = this.#options;
     const sequence = kind === "miniBlocks" ? this.#miniBlocks : this.#blocks;
     const max = kind === "miniBlocks" ? limits.maxRangeMiniBlocks : limits.maxRangeBlocks;
+    // Gossip reorders a little (a message forwarded by a peer can overtake the direct copy): give a gap a moment
+    // to fill by itself before asking for it.
+    await this.#sleep(limits.gapGraceMs);
     while (!this.#stopped && sequence !== undefined) {
       const gap = sequence.gap(max);
       if (gap === undefined) return;

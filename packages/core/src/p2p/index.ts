@@ -35,6 +35,7 @@ export type { BlockSource } from "./blockSource.ts";
 export type { P2pConfig, P2pConfigInput } from "./config.ts";
 export {
   DEFAULT_COMPRESSION,
+  DEFAULT_GAP_GRACE_MS,
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_MAX_CLOCK_SKEW_MS,
   DEFAULT_MAX_CONNECTIONS,

@@ -45,12 +45,18 @@ export interface SealMiniBlockParameters {
   readonly signer: DigestSigner;
   /** Unix ms; defaults to now. */
   readonly sealedAtMs?: bigint;
+  /**
+   * `encodeMiniBlockRecord(miniBlock)` when the caller already has it (the sequencer wrote it to its write-ahead
+   * log): encoding a large mini-block costs more than sealing it.
+   */
+  readonly record?: Uint8Array;
 }
 
 /** Encodes and seals a mini-block for publishing (on the sequencer). */
 export function sealMiniBlock(parameters: SealMiniBlockParameters): SignedMiniBlock {
   const { chainId, miniBlock, signature, signer } = parameters;
-  const payload = encodeRlp([encodeMiniBlockRecord(miniBlock), encodeSignatureBytes(signature)]);
+  const record = parameters.record ?? encodeMiniBlockRecord(miniBlock);
+  const payload = encodeRlp([record, encodeSignatureBytes(signature)]);
   const sealedAtMs = parameters.sealedAtMs ?? BigInt(Date.now());
   const envelope = sealEnvelope(
     { kind: "miniBlock", chainId, blockNumber: miniBlock.blockNumber, number: miniBlock.number, sealedAtMs, payload },

@@ -23,6 +23,7 @@ import {
   verifyBlockMessage,
   verifyMiniBlockMessage,
 } from "../../src/p2p/validation.ts";
+import { encodeMiniBlockRecord } from "../../src/state/store/records.ts";
 import { address, hash32, u64 } from "../chain/arbitraries.ts";
 import {
   CHAIN_ID,
@@ -30,6 +31,7 @@ import {
   expectSequencer,
   impostor,
   OTHER_KEY,
+  SEQUENCER_KEY,
   sequencer,
   signed,
   transferMiniBlock,
@@ -345,5 +347,24 @@ describe("seal", () => {
     ]) {
       assert.notDeepEqual(sealEnvelope(other, sequencer).seal, a.seal);
     }
+  });
+});
+
+describe("sealing with a pre-encoded record", () => {
+  it("seals the same bytes whether the record is given or encoded here", () => {
+    const miniBlock = transferMiniBlock({ number: 3n, blockNumber: 1n, index: 3, transfers: 2 });
+    const signature = signMiniBlock(miniBlock, SEQUENCER_KEY);
+    const sealedAtMs = 1_800_000_000_000n;
+    const encodedHere = sealMiniBlock({ chainId: CHAIN_ID, miniBlock, signature, signer: sequencer, sealedAtMs });
+    const given = sealMiniBlock({
+      chainId: CHAIN_ID,
+      miniBlock,
+      signature,
+      signer: sequencer,
+      sealedAtMs,
+      record: encodeMiniBlockRecord(miniBlock),
+    });
+    assert.deepEqual(given.payload, encodedHere.payload);
+    assert.deepEqual(given.seal, encodedHere.seal);
   });
 });

@@ -12,12 +12,20 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import type { MiniBlock } from "../../src/chain/miniBlock.ts";
 import { signMiniBlock } from "../../src/chain/miniBlockSignature.ts";
+import type { BlockSource } from "../../src/p2p/blockSource.ts";
 import { type P2pConfigInput, p2pConfigSchema } from "../../src/p2p/config.ts";
 import type { FrameCompression } from "../../src/p2p/frame.ts";
 import { encodeMiniBlockMessage, type SignedMiniBlock, sealMiniBlock } from "../../src/p2p/miniBlockMessage.ts";
 import { createP2pNode, type P2pNode } from "../../src/p2p/network.ts";
 import { verifyMiniBlockMessage } from "../../src/p2p/validation.ts";
-import { CHAIN_ID, expectSequencer, SEQUENCER_KEY, sequencer, transferMiniBlock } from "../../test/p2p/fixtures.ts";
+import {
+  CHAIN_ID,
+  expectSequencer,
+  MemoryBlockSource,
+  SEQUENCER_KEY,
+  sequencer,
+  transferMiniBlock,
+} from "../../test/p2p/fixtures.ts";
 
 const messages = Number(process.argv[2] ?? 300);
 const intervalMs = Number(process.argv[3] ?? 10);
@@ -78,12 +86,13 @@ function printSizes(): void {
   }
 }
 
-async function startNode(config: P2pConfigInput, follow: boolean): Promise<P2pNode> {
+async function startNode(config: P2pConfigInput, follow: boolean, blockSource?: BlockSource): Promise<P2pNode> {
   const node = await createP2pNode({
     config: p2pConfigSchema.parse(config),
     chainId: CHAIN_ID,
     expectedSigner: expectSequencer,
     ...(follow ? { follow: { nextMiniBlock: 0n } } : {}),
+    ...(blockSource === undefined ? {} : { blockSource }),
   });
   await node.start();
   return node;
@@ -110,7 +119,12 @@ async function measureLatency(transfers: number, compression: FrameCompression):
   const template = transferMiniBlock({ number: 0n, blockNumber: 1n, index: 0, transfers });
   // Distinct numbers and seals over one body: the transport's work is per message, not per transaction content.
   const sealed = Array.from({ length: messages }, (_, i) => seal({ ...template, number: BigInt(i), index: i }));
-  const publisher = await startNode({ listen: ["/ip4/127.0.0.1/tcp/0"], compression }, false);
+  // Like a sequencer, the publisher serves what it published: a message a receiver missed comes by range.
+  const publisher = await startNode(
+    { listen: ["/ip4/127.0.0.1/tcp/0"], compression },
+    false,
+    new MemoryBlockSource({ miniBlocks: sealed }),
+  );
   const sentAt: number[] = [];
   const latencies: number[] = [];
   const receivers = [0, 1].map(() => {

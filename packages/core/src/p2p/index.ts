@@ -13,7 +13,8 @@
  *   validation.ts          bytes → verified message, or a P2pMessageError saying reject or ignore
  *   sequence.ts            in-order delivery, gaps, replay/future judgement (pure)
  *   follower.ts            gossip + range responses → ordered delivery; gaps → range requests
- *   rangeProtocol.ts       request/response catch-up, served from the node's BlockSource port
+ *   rangeProtocol.ts       request/response catch-up: codecs, one request and one answer on a stream
+ *   rangeRequester.ts      serving from the node's BlockSource port; fetching from peers in turn
  *   blockSource.ts         that port
  *   scoring.ts             gossipsub peer-score parameters, range penalties
  *   metrics.ts             the metrics the node fills (mach_p2p_*)

@@ -14,7 +14,7 @@ import { noise } from "@chainsafe/libp2p-noise";
 import { yamux } from "@chainsafe/libp2p-yamux";
 import { type GossipsubMessage, gossipsub, TopicValidatorResult } from "@libp2p/gossipsub";
 import { identify } from "@libp2p/identify";
-import type { Libp2p, PeerId, PrivateKey, Stream } from "@libp2p/interface";
+import type { Libp2p, PeerId, PrivateKey } from "@libp2p/interface";
 import { peerIdFromString } from "@libp2p/peer-id";
 import { tcp } from "@libp2p/tcp";
 import { multiaddr } from "@multiformats/multiaddr";
@@ -23,16 +23,16 @@ import { type Attestation, encodeAttestationMessage } from "./attestationMessage
 import { encodeBlockMessage, type SignedBlock } from "./blockMessage.ts";
 import type { BlockSource } from "./blockSource.ts";
 import type { P2pConfig } from "./config.ts";
-import { type MessageFailure, P2pError, P2pMessageError, RangeRequestError } from "./errors.ts";
+import { type MessageFailure, P2pError, P2pMessageError } from "./errors.ts";
 import { type FetchRange, Follower, type FollowerLogger, type FollowPosition } from "./follower.ts";
 import type { MessageOutcome, P2pMetrics } from "./metrics.ts";
 import { encodeMiniBlockMessage, type SignedMiniBlock } from "./miniBlockMessage.ts";
 import { parsePeerKey } from "./peerKey.ts";
-import { type RangeItem, type RangeLimits, requestRangeOnStream, serveRange } from "./rangeProtocol.ts";
+import { RangeRequester } from "./rangeRequester.ts";
 import { GOSSIP_SCORE_THRESHOLDS, gossipScoreParams, RangePenalties } from "./scoring.ts";
 import type { ExpectedSigner } from "./seal.ts";
 import type { Verdict } from "./sequence.ts";
-import { GOSSIP_KINDS, type GossipKind, gossipTopic, type RangeKind, rangeProtocol } from "./topics.ts";
+import { GOSSIP_KINDS, type GossipKind, gossipTopic, rangeProtocol } from "./topics.ts";
 import {
   type MessageVerification,
   verifyAttestationMessage,
@@ -98,7 +98,7 @@ export class P2pNode {
   readonly #libp2p: Libp2p<{ pubsub: unknown }>;
   readonly #router: GossipRouter;
   readonly #follower: Follower;
-  readonly #penalties: RangePenalties;
+  readonly #ranges: RangeRequester;
   readonly #verification: MessageVerification;
   readonly #topicKinds = new Map<string, GossipKind>();
   readonly #handlers = {
@@ -114,15 +114,24 @@ export class P2pNode {
     this.#config = parameters.config;
     this.#libp2p = libp2p;
     this.#router = libp2p.services.pubsub as GossipRouter;
-    this.#penalties = penalties;
     this.#now = parameters.now ?? Date.now;
     this.#verification = {
       chainId: parameters.chainId,
       expectedSigner: parameters.expectedSigner,
       maxMessageBytes: parameters.config.maxMessageBytes,
     };
+    this.#ranges = new RangeRequester({
+      libp2p,
+      chainId: parameters.chainId,
+      config: parameters.config,
+      verification: this.#verification,
+      penalties,
+      blockSource: parameters.blockSource,
+      metrics: parameters.metrics,
+      logger: parameters.logger,
+    });
     for (const kind of GOSSIP_KINDS) this.#topicKinds.set(gossipTopic(parameters.chainId, kind), kind);
-    const fetchRange: FetchRange = (kind, from, count, hint) => this.#fetchRange(kind, from, count, hint);
+    const fetchRange: FetchRange = (kind, from, count, hint) => this.#ranges.fetch(kind, from, count, hint);
     this.#follower = new Follower({
       position: parameters.follow ?? {},
       limits: this.#config,
@@ -225,7 +234,7 @@ export class P2pNode {
     await this.#libp2p.start();
     const { chainId } = this.#parameters;
     for (const kind of ["miniBlocks", "blocks"] as const) {
-      await this.#libp2p.handle(rangeProtocol(chainId, kind), (stream) => this.#serve(kind, stream));
+      await this.#libp2p.handle(rangeProtocol(chainId, kind), (stream) => this.#ranges.serve(kind, stream));
     }
     this.#router.addEventListener("gossipsub:message", (event) => this.#onGossip(event.detail));
     if (this.#follower.followsMiniBlocks) this.#router.subscribe(gossipTopic(chainId, "miniBlocks"));
@@ -261,10 +270,10 @@ export class P2pNode {
    * any; empty when none has. Peers answering invalid data are penalized.
    */
   async requestMiniBlocks(from: bigint, count: number): Promise<SignedMiniBlock[]> {
-    return this.#fetchRange("miniBlocks", from, count, undefined);
+    return this.#ranges.fetch("miniBlocks", from, count, undefined);
   }
   async requestBlocks(from: bigint, count: number): Promise<SignedBlock[]> {
-    return this.#fetchRange("blocks", from, count, undefined);
+    return this.#ranges.fetch("blocks", from, count, undefined);
   }
 
   /** Moves where in-order delivery resumes (a replica refetching after a root mismatch); drops pending items. */
@@ -359,87 +368,6 @@ export class P2pNode {
         return { outcome: "accept" };
       }
     }
-  }
-
-  #serve(kind: RangeKind, stream: Stream): void {
-    const { blockSource, metrics, logger } = this.#parameters;
-    serveRange(stream, {
-      kind,
-      source: blockSource,
-      limits: this.#rangeLimits(kind),
-      compression: this.#config.compression,
-    }).then(
-      (outcome) => metrics?.rangeServedTotal.inc({ kind, outcome }),
-      (error: unknown) => {
-        metrics?.rangeServedTotal.inc({ kind, outcome: "error" });
-        logger?.warn({ kind, err: error }, "p2p range request not served");
-        stream.abort(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  }
-
-  #rangeLimits(kind: RangeKind): RangeLimits {
-    const config = this.#config;
-    return {
-      maxItems: kind === "miniBlocks" ? config.maxRangeMiniBlocks : config.maxRangeBlocks,
-      maxResponseBytes: config.maxResponseBytes,
-      maxMessageBytes: config.maxMessageBytes,
-      requestTimeoutMs: config.requestTimeoutMs,
-    };
-  }
-
-  async #fetchRange<K extends RangeKind>(
-    kind: K,
-    from: bigint,
-    count: number,
-    hint: string | undefined,
-  ): Promise<RangeItem<K>[]> {
-    const limits = this.#rangeLimits(kind);
-    const bounded = Math.min(count, limits.maxItems);
-    if (bounded <= 0) return [];
-    const peers = this.connectedPeers();
-    const ordered = hint !== undefined && peers.includes(hint) ? [hint, ...peers.filter((p) => p !== hint)] : peers;
-    const { metrics, logger } = this.#parameters;
-    for (const peer of ordered) {
-      try {
-        const items = await this.#requestFrom(peer, kind, from, bounded, limits);
-        metrics?.rangeRequestsTotal.inc({ kind, outcome: items.length > 0 ? "ok" : "empty" });
-        if (items.length > 0) {
-          metrics?.rangeItemsTotal.inc({ kind }, items.length);
-          return items;
-        }
-      } catch (error) {
-        if (!(error instanceof RangeRequestError)) throw error;
-        metrics?.rangeRequestsTotal.inc({ kind, outcome: error.reason });
-        if (error.penalize) this.#penalties.penalize(peer);
-        logger?.warn(
-          { kind, from, count: bounded, peer, reason: error.reason, detail: error.details },
-          "p2p range request failed",
-        );
-      }
-    }
-    return [];
-  }
-
-  async #requestFrom<K extends RangeKind>(
-    peer: string,
-    kind: K,
-    from: bigint,
-    count: number,
-    limits: RangeLimits,
-  ): Promise<RangeItem<K>[]> {
-    const signal = AbortSignal.timeout(limits.requestTimeoutMs);
-    let stream: Stream;
-    try {
-      stream = await this.#libp2p.dialProtocol(peerIdFromString(peer), rangeProtocol(this.#parameters.chainId, kind), {
-        signal,
-      });
-    } catch (error) {
-      throw new RangeRequestError("unreachable", error instanceof Error ? error.message : String(error), {
-        cause: error,
-      });
-    }
-    return requestRangeOnStream(stream, kind, from, count, limits, this.#verification, signal);
   }
 
   #dialBootstrap(): void {

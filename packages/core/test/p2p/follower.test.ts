@@ -5,7 +5,7 @@ import { defaultP2pConfig } from "../../src/p2p/config.ts";
 import { type FetchRange, Follower, type FollowPosition } from "../../src/p2p/follower.ts";
 import type { SignedMiniBlock } from "../../src/p2p/miniBlockMessage.ts";
 import { chain, MemoryBlockSource } from "./fixtures.ts";
-import { waitFor } from "./network.ts";
+import { waitFor } from "./harness.ts";
 
 interface Harness {
   readonly follower: Follower;

@@ -17,7 +17,7 @@ import {
   verifyMiniBlockMessage,
 } from "../../src/p2p/validation.ts";
 import { CHAIN_ID, chain, expectSequencer, sequencer } from "./fixtures.ts";
-import { Nodes, recordingMetrics, waitFor } from "./network.ts";
+import { Nodes, recordingMetrics, waitFor } from "./harness.ts";
 
 const verification: MessageVerification = {
   chainId: CHAIN_ID,

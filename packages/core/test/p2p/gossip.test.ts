@@ -8,7 +8,7 @@ import { encodeMiniBlockMessage, type SignedMiniBlock } from "../../src/p2p/mini
 import { MAX_GOSSIP_FRAME_BYTES, type P2pNode } from "../../src/p2p/network.ts";
 import { generatePeerKey, peerIdOfKey } from "../../src/p2p/peerKey.ts";
 import { chain, impostor, MemoryBlockSource, sequencer } from "./fixtures.ts";
-import { Nodes, recordingMetrics, waitFor } from "./network.ts";
+import { Nodes, recordingMetrics, waitFor } from "./harness.ts";
 
 const LOOPBACK = ["/ip4/127.0.0.1/tcp/0"];
 

@@ -9,7 +9,7 @@ import { encodeMiniBlockMessage } from "../../src/p2p/miniBlockMessage.ts";
 import { decodeRangeRequest, encodeRangeRequest } from "../../src/p2p/rangeProtocol.ts";
 import { rangeProtocol } from "../../src/p2p/topics.ts";
 import { CHAIN_ID, chain } from "./fixtures.ts";
-import { Nodes, waitFor } from "./network.ts";
+import { Nodes, waitFor } from "./harness.ts";
 
 const fixture = chain(1, 4, 1);
 const header = (status: number, count: number) =>

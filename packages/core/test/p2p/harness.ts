@@ -1,4 +1,4 @@
-/** Helpers for the p2p tests that run real libp2p nodes on loopback. */
+/** Harness for the p2p tests that run real libp2p nodes on loopback: start and stop nodes, wait, record metrics. */
 import { setTimeout as sleep } from "node:timers/promises";
 import { noise } from "@chainsafe/libp2p-noise";
 import { yamux } from "@chainsafe/libp2p-yamux";

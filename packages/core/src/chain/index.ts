@@ -26,6 +26,8 @@
  *   genesis.ts        genesisBlock: the header over the genesis state root
  *   outputRoot.ts     computeOutputRoot (OP version 0)
  *   chainView.ts      ChainView: the read port of a chain (head, open block, lookups, events) and the `latest` rule
+ *   miniBlockSignature.ts  the sequencer's signature over a mini-block header (MegaETH Rex5); digestSignature.ts
+ *                     raw secp256k1 signatures over a 32-byte digest (sign, recover, 65-byte codec)
  *   fees.ts           EIP-1559 base fee (OP parameters), effective price/tip, intrinsic gas, EIP-7623 floor, max cost
  *   deposit.ts        OP deposits: source hashes, L1→L2 aliasing, TransactionDeposited log → DepositTransaction
  *
@@ -101,6 +103,18 @@ export {
   upgradeDepositSourceHash,
   userDepositSourceHash,
 } from "./deposit.ts";
+export {
+  createDigestSigner,
+  type DigestSigner,
+  decodeSignatureBytes,
+  encodeSignatureBytes,
+  InvalidSignatureError,
+  privateKeyToAddress,
+  type RecoverableSignature,
+  recoverDigestSigner,
+  SIGNATURE_BYTES,
+  signDigest,
+} from "./digestSignature.ts";
 export type { BaseFeeParams, IntrinsicGasInput } from "./fees.ts";
 export {
   calldataTokens,
@@ -134,6 +148,13 @@ export { type GenesisBlockParameters, genesisBlock } from "./genesis.ts";
 export { keccak256, keccak256Hex } from "./hash.ts";
 export { decodeHeader, encodeHeader, hashHeader, hashHeaderBytes } from "./header.ts";
 export type { MiniBlock } from "./miniBlock.ts";
+export {
+  type MiniBlockHeaderFields,
+  type MiniBlockSignature,
+  miniBlockSigningHash,
+  recoverMiniBlockSigner,
+  signMiniBlock,
+} from "./miniBlockSignature.ts";
 export { nextBlockEnv, nextBlockTimestamp, prevRandaoFor } from "./nextBlock.ts";
 export { type MiniBlockContents, OpenBlock, type OpenBlockEnv, type OpenTxLocation } from "./openBlock.ts";
 export { computeOutputRoot, OUTPUT_ROOT_VERSION_0, type OutputRootProof } from "./outputRoot.ts";

@@ -10,6 +10,7 @@
  *   diffCodec.ts   encodeStateDiff / decodeStateDiff: versioned compact binary (store, p2p, DA)
  *   overlay.ts     OverlayState: copy-on-write view for eth_call / estimateGas; applyStateOverrides()
  *   history.ts     StateHistory: stateAt(blockNumber) for the last N blocks from reverse diffs
+ *   records.ts     binary records of blocks, receipts and mini-blocks (the store's records, p2p's payloads)
  *   snapshot.ts    encodeSnapshot / SnapshotRestorer: full state as chunks for the store; restore rebuilds tries
  *   genesis.ts     buildGenesisState({ alloc }) → committed WorldState
  *   chainState.ts  ChainState: world state + diff recorder + history, as every role drives it (beginMiniBlock /
@@ -38,6 +39,15 @@ export type { StateHistoryOptions } from "./history.ts";
 export { DEFAULT_HISTORY_BLOCKS, StateHistory } from "./history.ts";
 export type { AccountStateOverride, StateOverrides } from "./overlay.ts";
 export { applyStateOverrides, InvalidStateOverrideError, OverlayState } from "./overlay.ts";
+export {
+  decodeBlockRecord,
+  decodeMiniBlockRecord,
+  decodeReceiptsRecord,
+  encodeBlockRecord,
+  encodeMiniBlockRecord,
+  encodeReceiptsRecord,
+  StoreCorruptionError,
+} from "./records.ts";
 export { encodeSnapshot, restoreSnapshot, SNAPSHOT_VERSION, SnapshotRestorer } from "./snapshot.ts";
 export { encodeAccountLeaf, encodeStorageLeaf } from "./trie/leaves.ts";
 export { MerkleTrie } from "./trie/trie.ts";

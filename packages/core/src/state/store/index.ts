@@ -3,7 +3,6 @@
  *
  *   chainStore.ts  the ChainStore / ChainStoreReader ports roles receive
  *   buckets.ts     every sub-database and meta key, in one place
- *   records.ts     binary records: blocks, receipts, mini-blocks (the write-ahead log), tx locations
  *   lmdbStore.ts   LmdbChainStore: typed reads and durable writes over those buckets (LMDB)
  *   chainView.ts   createChainView: the ChainView port over a store and a role's live chain
  *   recovery.ts    restart (snapshot + write-ahead log, roots checked) and the snapshot schedule
@@ -14,5 +13,4 @@ export type { ChainStore, ChainStoreReader } from "./chainStore.ts";
 export { createChainView, type LiveChain } from "./chainView.ts";
 export { type StoreConfig, storeConfigSchema } from "./config.ts";
 export { LmdbChainStore, type LmdbChainStoreOptions, openLmdbChainStore, type StoreDurability } from "./lmdbStore.ts";
-export { StoreCorruptionError } from "./records.ts";
 export { type RestoredChain, restoreChainState, SnapshotSchedule, StoreRecoveryError } from "./recovery.ts";

@@ -8,8 +8,6 @@
 import { type Database, open, type RootDatabase } from "lmdb";
 import type { MiniBlock } from "../../chain/miniBlock.ts";
 import type { Block, Hash, Receipt } from "../../chain/types.ts";
-import { Bucket, MetaKey } from "./buckets.ts";
-import type { ChainStore } from "./chainStore.ts";
 import {
   decodeBlockRecord,
   decodeMiniBlockRecord,
@@ -19,7 +17,9 @@ import {
   encodeMiniBlockRecord,
   encodeReceiptsRecord,
   encodeTxLocation,
-} from "./records.ts";
+} from "../records.ts";
+import { Bucket, MetaKey } from "./buckets.ts";
+import type { ChainStore } from "./chainStore.ts";
 
 export type StoreDurability = "commit" | "flush";
 

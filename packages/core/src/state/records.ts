@@ -1,19 +1,20 @@
 /**
- * Binary records the node store keeps: sealed blocks, their receipts, and mini-blocks (the write-ahead log). RLP
+ * Binary records of sealed blocks, their receipts and mini-blocks: what the store keeps (the write-ahead log) and
+ * what p2p ships (a mini-block message is its record under the sequencer's signatures). RLP
  * throughout; transactions are kept as their canonical raw bytes with the recovered sender beside them, so reading
  * the store back never re-runs signature recovery (the store is trusted: it only holds what this node admitted).
  */
 
-import { bigintToBytes, bytesToBigint, bytesToHex, hexToBytes } from "../../chain/bytes.ts";
-import { keccak256Hex } from "../../chain/hash.ts";
-import { decodeHeader, encodeHeader, hashHeader } from "../../chain/header.ts";
-import type { MiniBlock } from "../../chain/miniBlock.ts";
-import { decodeReceipt, encodeReceipt } from "../../chain/receipt.ts";
-import { decodeRlp, encodeRlp, expectBytes, RlpDecodeError, type RlpInput, type RlpItem } from "../../chain/rlp.ts";
-import { decodeTransactionBody } from "../../chain/transaction.ts";
-import type { Address, Block, Hash, Receipt, Transaction } from "../../chain/types.ts";
-import { MachError } from "../../errors.ts";
-import { decodeStateDiff, encodeStateDiff } from "../diffCodec.ts";
+import { bigintToBytes, bytesToBigint, bytesToHex, hexToBytes } from "../chain/bytes.ts";
+import { keccak256Hex } from "../chain/hash.ts";
+import { decodeHeader, encodeHeader, hashHeader } from "../chain/header.ts";
+import type { MiniBlock } from "../chain/miniBlock.ts";
+import { decodeReceipt, encodeReceipt } from "../chain/receipt.ts";
+import { decodeRlp, encodeRlp, expectBytes, RlpDecodeError, type RlpInput, type RlpItem } from "../chain/rlp.ts";
+import { decodeTransactionBody } from "../chain/transaction.ts";
+import type { Address, Block, Hash, Receipt, Transaction } from "../chain/types.ts";
+import { MachError } from "../errors.ts";
+import { decodeStateDiff, encodeStateDiff } from "./diffCodec.ts";
 
 /** A stored record failed to decode: the store is corrupt or from an incompatible version. */
 export class StoreCorruptionError extends MachError {

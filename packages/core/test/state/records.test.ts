@@ -3,13 +3,13 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { hexToBytes } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { bigintToBytes } from "../../../src/chain/bytes.ts";
-import { EMPTY_TRIE_ROOT, KECCAK_EMPTY } from "../../../src/chain/constants.ts";
-import { hashHeader } from "../../../src/chain/header.ts";
-import type { MiniBlock } from "../../../src/chain/miniBlock.ts";
-import { decodeRlp, encodeRlp, RlpDecodeError, type RlpItem } from "../../../src/chain/rlp.ts";
-import { buildTransaction, decodeTransaction } from "../../../src/chain/transaction.ts";
-import type { Address, Block, Hash, Header, Receipt, Transaction } from "../../../src/chain/types.ts";
+import { bigintToBytes } from "../../src/chain/bytes.ts";
+import { EMPTY_TRIE_ROOT, KECCAK_EMPTY } from "../../src/chain/constants.ts";
+import { hashHeader } from "../../src/chain/header.ts";
+import type { MiniBlock } from "../../src/chain/miniBlock.ts";
+import { decodeRlp, encodeRlp, RlpDecodeError, type RlpItem } from "../../src/chain/rlp.ts";
+import { buildTransaction, decodeTransaction } from "../../src/chain/transaction.ts";
+import type { Address, Block, Hash, Header, Receipt, Transaction } from "../../src/chain/types.ts";
 import {
   decodeBlockRecord,
   decodeMiniBlockRecord,
@@ -20,8 +20,8 @@ import {
   encodeReceiptsRecord,
   encodeTxLocation,
   StoreCorruptionError,
-} from "../../../src/state/store/records.ts";
-import { address as addressArb, log, u64, u256 } from "../../chain/arbitraries.ts";
+} from "../../src/state/records.ts";
+import { address as addressArb, log, u64, u256 } from "../chain/arbitraries.ts";
 
 const CHAIN_ID = 901_901;
 const alice = privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");

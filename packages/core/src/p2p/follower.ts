@@ -1,0 +1,355 @@
+/**
+ * Follows the chain for the node: takes verified mini-blocks and blocks from gossip and from range responses, hands
+ * them to the node strictly in chain order (block N's mini-blocks, block N, block N+1's mini-blocks, …: a replica
+ * checks block N's state root after exactly its mini-blocks), and fills every gap by range requests. A gap shows
+ * itself by a message ahead of `next`, by a block whose mini-blocks go beyond it (so a replica that was stopped
+ * catches up at the first block it hears, even on an idle chain), or by a mini-block of a later block.
+ *
+ * Deliveries are serialized: the node's handler for one item has returned (or its promise settled) before the next
+ * one is handed over. A handler that throws is logged and counted; delivery goes on (the node decides what its own
+ * failures mean: a replica refetches after a root mismatch through `reset`).
+ */
+import type { Hash } from "../chain/types.ts";
+import type { SignedBlock } from "./blockMessage.ts";
+import type { P2pMetrics } from "./metrics.ts";
+import type { SignedMiniBlock } from "./miniBlockMessage.ts";
+import { InOrderSequence, type SequenceRules, type Verdict } from "./sequence.ts";
+import type { RangeKind } from "./topics.ts";
+
+/** What a mini-block is checked against: the previous one's place. */
+export interface MiniBlockLink {
+  readonly blockNumber: bigint;
+  readonly index: number;
+}
+/** What a block is checked against: the previous one's hash and mini-block span. */
+export interface BlockLink {
+  readonly hash: Hash;
+  readonly miniBlockOffset: bigint;
+  readonly miniBlockCount: number;
+}
+
+/**
+ * Where the node stands. A kind without `next…` is not followed (its topic is not subscribed): a sequencer follows
+ * nothing, a prover may follow blocks only. `previous…` (the node's newest stored item) lets the first delivery be
+ * checked for continuity too.
+ */
+export interface FollowPosition {
+  readonly nextMiniBlock?: bigint;
+  readonly previousMiniBlock?: MiniBlockLink;
+  readonly nextBlock?: bigint;
+  readonly previousBlock?: BlockLink;
+}
+
+export interface FollowerLogger {
+  debug(fields: object, message: string): void;
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+export interface FollowerLimits {
+  readonly maxPendingMiniBlocks: number;
+  readonly maxPendingBlocks: number;
+  readonly maxMessageAgeMs: number;
+  readonly maxClockSkewMs: number;
+  readonly maxRangeMiniBlocks: number;
+  readonly maxRangeBlocks: number;
+  readonly rangeRetryMs: number;
+  readonly gapGraceMs: number;
+}
+
+/** Fetches verified items `from`.. (at most `count`), trying `hint` first; resolves empty when no peer has them. */
+export type FetchRange = <K extends RangeKind>(
+  kind: K,
+  from: bigint,
+  count: number,
+  hint: string | undefined,
+) => Promise<readonly (K extends "miniBlocks" ? SignedMiniBlock : SignedBlock)[]>;
+
+export interface FollowerOptions {
+  readonly position: FollowPosition;
+  readonly limits: FollowerLimits;
+  readonly fetchRange: FetchRange;
+  readonly deliverMiniBlock: (signed: SignedMiniBlock) => Promise<void> | void;
+  readonly deliverBlock: (signed: SignedBlock) => Promise<void> | void;
+  readonly logger?: FollowerLogger | undefined;
+  readonly metrics?: P2pMetrics | undefined;
+  readonly now: () => number;
+}
+
+export const MINI_BLOCK_RULES: SequenceRules<SignedMiniBlock, MiniBlockLink> = {
+  number: (signed) => signed.miniBlock.number,
+  link: ({ miniBlock }) => ({ blockNumber: miniBlock.blockNumber, index: miniBlock.index }),
+  breaks(previous, { miniBlock }) {
+    if (miniBlock.blockNumber === previous.blockNumber) {
+      return miniBlock.index === previous.index + 1
+        ? undefined
+        : `index ${miniBlock.index} after ${previous.index} in block ${previous.blockNumber}`;
+    }
+    if (miniBlock.blockNumber < previous.blockNumber) {
+      return `block ${miniBlock.blockNumber} after block ${previous.blockNumber}`;
+    }
+    return miniBlock.index === 0
+      ? undefined
+      : `first mini-block of block ${miniBlock.blockNumber} has index ${miniBlock.index}`;
+  },
+};
+
+export const BLOCK_RULES: SequenceRules<SignedBlock, BlockLink> = {
+  number: (signed) => signed.header.number,
+  link: (signed) => ({
+    hash: signed.hash,
+    miniBlockOffset: signed.miniBlockOffset,
+    miniBlockCount: signed.miniBlockCount,
+  }),
+  breaks(previous, signed) {
+    if (signed.header.parentHash !== previous.hash)
+      return `parent ${signed.header.parentHash}, previous ${previous.hash}`;
+    const offset = previous.miniBlockOffset + BigInt(previous.miniBlockCount);
+    return signed.miniBlockOffset === offset
+      ? undefined
+      : `mini-block offset ${signed.miniBlockOffset}, expected ${offset}`;
+  },
+};
+
+export class Follower {
+  readonly #options: FollowerOptions;
+  readonly #miniBlocks: InOrderSequence<SignedMiniBlock, MiniBlockLink> | undefined;
+  readonly #blocks: InOrderSequence<SignedBlock, BlockLink> | undefined;
+  /** In sequence, not handed over yet: interleaved into chain order by `#release`. */
+  readonly #miniBlocksReady: SignedMiniBlock[] = [];
+  readonly #blocksReady: SignedBlock[] = [];
+  /** The next mini-block and block numbers to hand over. */
+  #miniBlockHanded: bigint | undefined;
+  #blockHanded: bigint | undefined;
+  readonly #catchingUp = new Set<RangeKind>();
+  readonly #sleeps = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  #delivery: Promise<void> = Promise.resolve();
+  #stopped = false;
+
+  constructor(options: FollowerOptions) {
+    this.#options = options;
+    const { position, limits } = options;
+    const common = { maxMessageAgeMs: limits.maxMessageAgeMs, maxClockSkewMs: limits.maxClockSkewMs };
+    this.#miniBlocks =
+      position.nextMiniBlock === undefined
+        ? undefined
+        : new InOrderSequence(
+            MINI_BLOCK_RULES,
+            { ...common, maxPending: limits.maxPendingMiniBlocks },
+            position.nextMiniBlock,
+            position.previousMiniBlock,
+          );
+    this.#miniBlockHanded = position.nextMiniBlock;
+    this.#blockHanded = position.nextBlock;
+    this.#blocks =
+      position.nextBlock === undefined
+        ? undefined
+        : new InOrderSequence(
+            BLOCK_RULES,
+            { ...common, maxPending: limits.maxPendingBlocks },
+            position.nextBlock,
+            position.previousBlock,
+          );
+  }
+
+  get followsMiniBlocks(): boolean {
+    return this.#miniBlocks !== undefined;
+  }
+  get followsBlocks(): boolean {
+    return this.#blocks !== undefined;
+  }
+  /** The next mini-block / block number to deliver (undefined when that kind is not followed). */
+  get nextMiniBlock(): bigint | undefined {
+    return this.#miniBlocks?.next;
+  }
+  get nextBlock(): bigint | undefined {
+    return this.#blocks?.next;
+  }
+
+  /** A verified mini-block from gossip: the verdict for gossipsub; accepted or useful ones go in. */
+  receiveMiniBlock(signed: SignedMiniBlock, fromPeer: string | undefined): Verdict {
+    const sequence = this.#miniBlocks;
+    if (sequence === undefined) return { outcome: "ignore", reason: "notFollowed", detail: "mini-blocks" };
+    const verdict = sequence.judge(signed.miniBlock.number, signed.sealedAtMs, this.#options.now());
+    if (verdict.outcome !== "reject") this.#offerMiniBlocks([signed], fromPeer);
+    return verdict;
+  }
+
+  /** A verified block from gossip: the verdict for gossipsub; accepted or useful ones go in. */
+  receiveBlock(signed: SignedBlock, fromPeer: string | undefined): Verdict {
+    const sequence = this.#blocks;
+    if (sequence === undefined) return { outcome: "ignore", reason: "notFollowed", detail: "blocks" };
+    const verdict = sequence.judge(signed.header.number, signed.sealedAtMs, this.#options.now());
+    if (verdict.outcome !== "reject") this.#offerBlocks([signed], fromPeer);
+    return verdict;
+  }
+
+  /** Moves the position (a replica refetching a range after a root mismatch); drops pending items. */
+  reset(position: FollowPosition): void {
+    if (position.nextMiniBlock !== undefined && this.#miniBlocks !== undefined) {
+      this.#miniBlocks.reset(position.nextMiniBlock, position.previousMiniBlock);
+      this.#miniBlocksReady.length = 0;
+      this.#miniBlockHanded = position.nextMiniBlock;
+    }
+    if (position.nextBlock !== undefined && this.#blocks !== undefined) {
+      this.#blocks.reset(position.nextBlock, position.previousBlock);
+      this.#blocksReady.length = 0;
+      this.#blockHanded = position.nextBlock;
+    }
+    this.#catchUpIfBehind(undefined);
+  }
+
+  /** Stops catching up; resolves once pending deliveries have been handed over. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const sleep of this.#sleeps) {
+      clearTimeout(sleep.timer);
+      sleep.resolve();
+    }
+    this.#sleeps.clear();
+    await this.#delivery;
+  }
+
+  #offerMiniBlocks(items: readonly SignedMiniBlock[], fromPeer: string | undefined): void {
+    const sequence = this.#miniBlocks;
+    if (sequence === undefined) return;
+    this.#offer("miniBlocks", sequence, items, this.#miniBlocksReady, (item) => {
+      // The blocks before this mini-block's block are sealed: a follower behind on blocks learns its gap here.
+      this.#blocks?.noteExists(item.miniBlock.blockNumber - 1n);
+      return item.miniBlock.number;
+    });
+    this.#options.metrics?.nextMiniBlock.set(Number(sequence.next));
+    this.#release();
+    this.#catchUpIfBehind(fromPeer);
+  }
+
+  #offerBlocks(items: readonly SignedBlock[], fromPeer: string | undefined): void {
+    const sequence = this.#blocks;
+    if (sequence === undefined) return;
+    this.#offer("blocks", sequence, items, this.#blocksReady, (item) => {
+      // A block's mini-blocks exist: a follower behind on mini-blocks learns its gap from here.
+      if (item.miniBlockCount > 0) {
+        this.#miniBlocks?.noteExists(item.miniBlockOffset + BigInt(item.miniBlockCount) - 1n);
+      }
+      return item.header.number;
+    });
+    this.#options.metrics?.nextBlock.set(Number(sequence.next));
+    this.#release();
+    this.#catchUpIfBehind(fromPeer);
+  }
+
+  /** Offers `items` to `sequence` (`note` records what each one implies and returns its number). */
+  #offer<T, L>(
+    kind: RangeKind,
+    sequence: InOrderSequence<T, L>,
+    items: readonly T[],
+    ready: T[],
+    note: (item: T) => bigint,
+  ): void {
+    for (const item of items) {
+      note(item);
+      const offered = sequence.offer(item);
+      for (const { item: dropped, detail } of offered.broken) {
+        this.#options.logger?.error(
+          { kind, number: note(dropped), detail },
+          "sealed message does not continue the chain: dropped",
+        );
+      }
+      ready.push(...offered.ready);
+    }
+  }
+
+  /**
+   * Hands over what is in sequence, in chain order: a mini-block once every earlier block was handed over, a block
+   * once all of its mini-blocks were (each condition only when the other kind is followed).
+   */
+  #release(): void {
+    for (;;) {
+      const miniBlock = this.#miniBlocksReady[0];
+      if (
+        miniBlock !== undefined &&
+        (this.#blockHanded === undefined || miniBlock.miniBlock.blockNumber <= this.#blockHanded)
+      ) {
+        this.#miniBlocksReady.shift();
+        this.#miniBlockHanded = miniBlock.miniBlock.number + 1n;
+        this.#enqueue("miniBlocks", () => this.#options.deliverMiniBlock(miniBlock));
+        continue;
+      }
+      const block = this.#blocksReady[0];
+      if (
+        block !== undefined &&
+        (this.#miniBlockHanded === undefined ||
+          this.#miniBlockHanded >= block.miniBlockOffset + BigInt(block.miniBlockCount))
+      ) {
+        this.#blocksReady.shift();
+        this.#blockHanded = block.header.number + 1n;
+        this.#enqueue("blocks", () => this.#options.deliverBlock(block));
+        continue;
+      }
+      return;
+    }
+  }
+
+  #enqueue(kind: "miniBlocks" | "blocks", deliver: () => Promise<void> | void): void {
+    this.#delivery = this.#delivery
+      .then(deliver)
+      .then(() => this.#options.metrics?.deliveredTotal.inc({ kind }))
+      .catch((error: unknown) => {
+        this.#options.metrics?.handlerErrorsTotal.inc({ kind });
+        this.#options.logger?.error({ kind, err: error }, "p2p delivery handler failed");
+      });
+  }
+
+  #catchUpIfBehind(hint: string | undefined): void {
+    if (this.#stopped) return;
+    if (this.#miniBlocks?.gap(1) !== undefined) this.#startCatchUp("miniBlocks", hint);
+    if (this.#blocks?.gap(1) !== undefined) this.#startCatchUp("blocks", hint);
+  }
+
+  #startCatchUp(kind: RangeKind, hint: string | undefined): void {
+    if (this.#catchingUp.has(kind)) return;
+    this.#catchingUp.add(kind);
+    this.#catchUp(kind, hint)
+      .catch((error: unknown) => this.#options.logger?.error({ kind, err: error }, "p2p catch-up failed"))
+      .finally(() => {
+        this.#catchingUp.delete(kind);
+        // A gap that opened while the loop was finishing.
+        this.#catchUpIfBehind(undefined);
+      });
+  }
+
+  async #catchUp(kind: RangeKind, hint: string | undefined): Promise<void> {
+    const { limits, fetchRange, logger } = this.#options;
+    const sequence = kind === "miniBlocks" ? this.#miniBlocks : this.#blocks;
+    const max = kind === "miniBlocks" ? limits.maxRangeMiniBlocks : limits.maxRangeBlocks;
+    // Gossip reorders a little (a message forwarded by a peer can overtake the direct copy): give a gap a moment
+    // to fill by itself before asking for it.
+    await this.#sleep(limits.gapGraceMs);
+    while (!this.#stopped && sequence !== undefined) {
+      const gap = sequence.gap(max);
+      if (gap === undefined) return;
+      const before = sequence.next;
+      logger?.debug({ kind, from: gap.from, count: gap.count }, "p2p catching up by range");
+      const items = await fetchRange(kind, gap.from, gap.count, hint);
+      if (this.#stopped) return;
+      // The loop for this kind is running, so offering does not start another one.
+      if (kind === "miniBlocks") this.#offerMiniBlocks(items as readonly SignedMiniBlock[], undefined);
+      else this.#offerBlocks(items as readonly SignedBlock[], undefined);
+      if (sequence.next === before) await this.#sleep(limits.rangeRetryMs);
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const sleep = {
+        timer: setTimeout(() => {
+          this.#sleeps.delete(sleep);
+          resolve();
+        }, ms),
+        resolve,
+      };
+      this.#sleeps.add(sleep);
+    });
+  }
+}

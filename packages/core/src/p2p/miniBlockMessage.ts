@@ -1,0 +1,128 @@
+/**
+ * The mini-block message: a mini-block with its state diff (the store's record codec, `state/records.ts`), the
+ * sequencer's MegaETH signature of its header, sealed by the sequencer (`seal.ts`):
+ *
+ *   payload = rlp([miniBlockRecord, signature:65])
+ *
+ * The record carries each transaction's recovered sender beside its raw bytes, so a replica never re-runs signature
+ * recovery: the seal vouches for the senders as it does for the receipts and the diff.
+ */
+import {
+  type DigestSigner,
+  decodeSignatureBytes,
+  encodeSignatureBytes,
+  type RecoverableSignature,
+} from "../chain/digestSignature.ts";
+import type { MiniBlock } from "../chain/miniBlock.ts";
+import { type MiniBlockSignature, recoverMiniBlockSigner } from "../chain/miniBlockSignature.ts";
+import { encodeRlp, expectBytes } from "../chain/rlp.ts";
+import type { Address } from "../chain/types.ts";
+import { decodeMiniBlockRecord, encodeMiniBlockRecord } from "../state/records.ts";
+import { P2pMessageError } from "./errors.ts";
+import { encodeFrame, type FrameCompression } from "./frame.ts";
+import { decodeSealedPayload, encodeSealedEnvelope, type SealedEnvelope, sealEnvelope } from "./seal.ts";
+
+/** A mini-block as the sequencer published it: what replicas apply, store and serve again. */
+export interface SignedMiniBlock {
+  readonly chainId: bigint;
+  readonly miniBlock: MiniBlock;
+  /** MegaETH's header signature (Rex5): served as `signature` in `miniBlocks` subscriptions. */
+  readonly signature: MiniBlockSignature;
+  /** Sequencer clock at sealing, Unix ms. */
+  readonly sealedAtMs: bigint;
+  /** The sequencer's seal over the envelope and `payload`. */
+  readonly seal: RecoverableSignature;
+  /** The sealed payload bytes: a store keeps them, so serving the message again never re-encodes it. */
+  readonly payload: Uint8Array;
+}
+
+export interface SealMiniBlockParameters {
+  readonly chainId: bigint;
+  readonly miniBlock: MiniBlock;
+  /** `signMiniBlock(miniBlock, sequencerKey)` (chain/miniBlockSignature.ts). */
+  readonly signature: MiniBlockSignature;
+  /** The sequencer key (the same that made `signature`). */
+  readonly signer: DigestSigner;
+  /** Unix ms; defaults to now. */
+  readonly sealedAtMs?: bigint;
+  /**
+   * `encodeMiniBlockRecord(miniBlock)` when the caller already has it (the sequencer wrote it to its write-ahead
+   * log): encoding a large mini-block costs more than sealing it.
+   */
+  readonly record?: Uint8Array;
+}
+
+/** Encodes and seals a mini-block for publishing (on the sequencer). */
+export function sealMiniBlock(parameters: SealMiniBlockParameters): SignedMiniBlock {
+  const { chainId, miniBlock, signature, signer } = parameters;
+  const record = parameters.record ?? encodeMiniBlockRecord(miniBlock);
+  const payload = encodeRlp([record, encodeSignatureBytes(signature)]);
+  const sealedAtMs = parameters.sealedAtMs ?? BigInt(Date.now());
+  const envelope = sealEnvelope(
+    { kind: "miniBlock", chainId, blockNumber: miniBlock.blockNumber, number: miniBlock.number, sealedAtMs, payload },
+    signer,
+  );
+  return { chainId, miniBlock, signature, sealedAtMs, seal: envelope.seal, payload };
+}
+
+export function miniBlockEnvelope(signed: SignedMiniBlock): SealedEnvelope {
+  return {
+    kind: "miniBlock",
+    chainId: signed.chainId,
+    blockNumber: signed.miniBlock.blockNumber,
+    number: signed.miniBlock.number,
+    sealedAtMs: signed.sealedAtMs,
+    payload: signed.payload,
+    seal: signed.seal,
+  };
+}
+
+/** The wire form (frame of the sealed envelope), for gossip and range responses. */
+export function encodeMiniBlockMessage(signed: SignedMiniBlock, compression: FrameCompression): Uint8Array {
+  return encodeFrame(encodeSealedEnvelope(miniBlockEnvelope(signed)), compression);
+}
+
+/**
+ * Decodes the payload of a mini-block envelope whose seal was verified as `sealer`'s, and checks it: the record's
+ * numbers are the envelope's, one receipt per transaction, and the header signature is the sealer's too.
+ * Throws `P2pMessageError` (reject).
+ */
+export function openMiniBlockEnvelope(envelope: SealedEnvelope, sealer: Address): SignedMiniBlock {
+  const { miniBlock, signature } = decodeSealedPayload(envelope.payload, 2, "mini-block", (items) => ({
+    miniBlock: decodeMiniBlockRecord(expectBytes(items[0], "miniBlock")),
+    signature: decodeSignatureBytes(expectBytes(items[1], "signature")),
+  }));
+  if (miniBlock.number !== envelope.number || miniBlock.blockNumber !== envelope.blockNumber) {
+    throw new P2pMessageError(
+      "reject",
+      "inconsistent",
+      `envelope says mini-block ${envelope.number} of block ${envelope.blockNumber}, payload ${miniBlock.number} of ${miniBlock.blockNumber}`,
+    );
+  }
+  if (miniBlock.receipts.length !== miniBlock.transactions.length) {
+    throw new P2pMessageError(
+      "reject",
+      "inconsistent",
+      `${miniBlock.transactions.length} transactions, ${miniBlock.receipts.length} receipts`,
+    );
+  }
+  let headerSigner: Address;
+  try {
+    headerSigner = recoverMiniBlockSigner(miniBlock, signature);
+  } catch (error) {
+    throw new P2pMessageError("reject", "badSignature", "mini-block header signature does not recover", {
+      cause: error,
+    });
+  }
+  if (headerSigner !== sealer) {
+    throw new P2pMessageError("reject", "wrongSigner", `header signed by ${headerSigner}, sealed by ${sealer}`);
+  }
+  return {
+    chainId: envelope.chainId,
+    miniBlock,
+    signature,
+    sealedAtMs: envelope.sealedAtMs,
+    seal: envelope.seal,
+    payload: envelope.payload,
+  };
+}

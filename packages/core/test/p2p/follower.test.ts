@@ -1,0 +1,124 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { SignedBlock } from "../../src/p2p/blockMessage.ts";
+import { defaultP2pConfig } from "../../src/p2p/config.ts";
+import { type FetchRange, Follower, type FollowPosition } from "../../src/p2p/follower.ts";
+import type { SignedMiniBlock } from "../../src/p2p/miniBlockMessage.ts";
+import { chain, MemoryBlockSource } from "./fixtures.ts";
+import { waitFor } from "./harness.ts";
+
+interface Harness {
+  readonly follower: Follower;
+  readonly delivered: string[];
+  readonly fetches: { kind: string; from: bigint; count: number; hint: string | undefined }[];
+}
+
+function harness(position: FollowPosition, source: MemoryBlockSource, options: { failOn?: bigint } = {}): Harness {
+  const delivered: string[] = [];
+  const fetches: Harness["fetches"] = [];
+  const fetchRange: FetchRange = async (kind, from, count, hint) => {
+    fetches.push({ kind, from, count, hint });
+    const items = kind === "miniBlocks" ? source.miniBlocksByRange(from, count) : source.blocksByRange(from, count);
+    return items as never;
+  };
+  const follower = new Follower({
+    position,
+    limits: { ...defaultP2pConfig, rangeRetryMs: 10 },
+    fetchRange,
+    deliverMiniBlock: (signed: SignedMiniBlock) => {
+      if (signed.miniBlock.number === options.failOn) throw new Error("replica could not apply");
+      delivered.push(`m${signed.miniBlock.number}`);
+    },
+    deliverBlock: (signed: SignedBlock) => {
+      delivered.push(`b${signed.header.number}`);
+    },
+    now: Date.now,
+  });
+  return { follower, delivered, fetches };
+}
+
+describe("follower", () => {
+  it("delivers in order and fetches a gap by range, from the peer that revealed it first", async () => {
+    const fixture = chain(2, 3, 1);
+    const { follower, delivered, fetches } = harness({ nextMiniBlock: 0n }, new MemoryBlockSource(fixture));
+    const verdict = follower.receiveMiniBlock(fixture.miniBlocks[4] as SignedMiniBlock, "peerA");
+    assert.deepEqual(verdict, { outcome: "accept" });
+    await waitFor(() => delivered.length === 5);
+    assert.deepEqual(delivered, ["m0", "m1", "m2", "m3", "m4"]);
+    assert.deepEqual(fetches[0], { kind: "miniBlocks", from: 0n, count: 4, hint: "peerA" });
+    await follower.stop();
+  });
+
+  it("hands a block over only after all of its mini-blocks, and learns missing mini-blocks from a block", async () => {
+    const fixture = chain(2, 3, 0);
+    const { follower, delivered } = harness({ nextMiniBlock: 0n, nextBlock: 1n }, new MemoryBlockSource(fixture));
+    follower.receiveBlock(fixture.blocks[1] as SignedBlock, "peerB");
+    await waitFor(() => delivered.length === 8);
+    assert.deepEqual(delivered, ["m0", "m1", "m2", "b1", "m3", "m4", "m5", "b2"]);
+    await follower.stop();
+  });
+
+  it("holds a later block's mini-blocks until the earlier block is handed over", async () => {
+    const fixture = chain(2, 2, 0);
+    const { follower, delivered } = harness({ nextMiniBlock: 0n, nextBlock: 1n }, new MemoryBlockSource(fixture));
+    // No block message yet: block 2's first mini-block shows that block 1 is sealed, which is fetched by range.
+    for (const item of fixture.miniBlocks) follower.receiveMiniBlock(item, "p");
+    await waitFor(() => delivered.length === 5);
+    follower.receiveBlock(fixture.blocks[1] as SignedBlock, "p");
+    await waitFor(() => delivered.length === 6);
+    assert.deepEqual(delivered, ["m0", "m1", "b1", "m2", "m3", "b2"]);
+    await follower.stop();
+  });
+
+  it("follows blocks alone when mini-blocks are not followed (a prover)", async () => {
+    const fixture = chain(3, 2, 0);
+    const { follower, delivered } = harness({ nextBlock: 1n }, new MemoryBlockSource(fixture));
+    assert.equal(follower.receiveMiniBlock(fixture.miniBlocks[0] as SignedMiniBlock, "p").outcome, "ignore");
+    follower.receiveBlock(fixture.blocks[2] as SignedBlock, "p");
+    await waitFor(() => delivered.length === 3);
+    assert.deepEqual(delivered, ["b1", "b2", "b3"]);
+    await follower.stop();
+  });
+
+  it("asks again after a pause while no peer has the range, then catches up", async () => {
+    const fixture = chain(1, 4, 0);
+    const source = new MemoryBlockSource();
+    const { follower, delivered, fetches } = harness({ nextMiniBlock: 0n }, source);
+    follower.receiveMiniBlock(fixture.miniBlocks[3] as SignedMiniBlock, "p");
+    await waitFor(() => fetches.length >= 3);
+    assert.deepEqual(delivered, []);
+    for (const item of fixture.miniBlocks) source.addMiniBlock(item);
+    await waitFor(() => delivered.length === 4);
+    await follower.stop();
+  });
+
+  it("goes on delivering after a handler throws", async () => {
+    const fixture = chain(1, 3, 0);
+    const { follower, delivered } = harness({ nextMiniBlock: 0n }, new MemoryBlockSource(fixture), { failOn: 1n });
+    for (const item of fixture.miniBlocks) follower.receiveMiniBlock(item, "p");
+    await follower.stop();
+    assert.deepEqual(delivered, ["m0", "m2"]);
+  });
+
+  it("drops a sealed mini-block that contradicts the position it is given", async () => {
+    const fixture = chain(2, 2, 0);
+    const position = { nextMiniBlock: 2n, previousMiniBlock: { blockNumber: 2n, index: 0 } };
+    const { follower, delivered } = harness(position, new MemoryBlockSource());
+    follower.receiveMiniBlock(fixture.miniBlocks[2] as SignedMiniBlock, "p");
+    await follower.stop();
+    assert.deepEqual(delivered, []);
+    assert.equal(follower.nextMiniBlock, 2n);
+  });
+
+  it("resumes from the position it is reset to", async () => {
+    const fixture = chain(2, 2, 0);
+    const { follower, delivered } = harness({ nextMiniBlock: 0n }, new MemoryBlockSource(fixture));
+    for (const item of fixture.miniBlocks) follower.receiveMiniBlock(item, "p");
+    await waitFor(() => delivered.length === 4);
+    follower.reset({ nextMiniBlock: 1n, previousMiniBlock: { blockNumber: 1n, index: 0 } });
+    follower.receiveMiniBlock(fixture.miniBlocks[3] as SignedMiniBlock, "p");
+    await waitFor(() => delivered.length === 7);
+    assert.deepEqual(delivered.slice(4), ["m1", "m2", "m3"]);
+    await follower.stop();
+  });
+});

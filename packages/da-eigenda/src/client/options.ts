@@ -2,6 +2,7 @@
  * Configuration of the EigenDA adapter. Parsed once at the edge (node/ composes it into the node config).
  */
 import { z } from "zod";
+import { DEFAULT_KZG_ENGINE, KZG_ENGINE_NAMES } from "../kzg/engine.ts";
 
 const hostPort = z.string().regex(/^[^\s:/]+:\d{1,5}$/, "expected host:port");
 const privateKeyHex = z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, "expected a 32-byte hex private key");
@@ -71,6 +72,8 @@ export const eigenDaOptionsSchema = z.object({
   }),
   /** Compute KZG commitments in a worker thread (default), so seconds of MSM never block the event loop. */
   commitInWorker: z.boolean().default(true),
+  /** KZG engine: "wasm" (multi-scalar multiplication in WebAssembly) or "reference" (pure JS, ~10× slower). */
+  kzgEngine: z.enum(KZG_ENGINE_NAMES).default(DEFAULT_KZG_ENGINE),
   /** Upper bound on gRPC messages (a 16 MiB blob plus headers). */
   maxMessageBytes: z
     .number()

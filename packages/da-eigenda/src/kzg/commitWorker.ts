@@ -1,12 +1,20 @@
 /**
  * Worker thread body: computes blob commitments off the main thread, so a multi-second MSM never stalls the event
- * loop of the process that submits (the sequencer). Receives the SRS once (Mach SRS bytes) and answers
- * `{ id, blob }` with the three points uncompressed.
+ * loop of the process that submits (the sequencer). Receives the SRS once (Mach SRS bytes) and the engine's name,
+ * builds the engine (WASM: the SRS goes straight from the bytes into the module's memory) and answers `{ id, blob }`
+ * with the three points uncompressed.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { computeBlobCommitment, computeG1Commitment } from "./commitment.ts";
+import { createReferenceKzgEngine } from "./commitment.ts";
+import type { KzgEngine, KzgEngineName } from "./engine.ts";
 import { g1ToUncompressed, g2ToUncompressed } from "./points.ts";
 import { parseMachSrs } from "./srs.ts";
+import { createWasmKzgEngineFromMachSrs } from "./wasmEngine.ts";
+
+export interface CommitWorkerData {
+  readonly srsBytes: ArrayBuffer;
+  readonly engine: KzgEngineName;
+}
 
 export interface CommitRequest {
   readonly id: number;
@@ -27,12 +35,17 @@ export type CommitResponse =
 
 const port = parentPort;
 if (port) {
-  const srs = parseMachSrs(new Uint8Array((workerData as { srsBytes: ArrayBuffer }).srsBytes));
+  const data = workerData as CommitWorkerData;
+  const srsBytes = new Uint8Array(data.srsBytes);
+  const engine: KzgEngine =
+    data.engine === "wasm"
+      ? createWasmKzgEngineFromMachSrs(srsBytes)
+      : createReferenceKzgEngine(parseMachSrs(srsBytes));
   port.on("message", (request: CommitRequest) => {
     let response: CommitResponse;
     try {
       if (request.g1Only) {
-        const commitment = g1ToUncompressed(computeG1Commitment(srs, request.blob));
+        const commitment = g1ToUncompressed(engine.computeG1Commitment(request.blob));
         response = {
           id: request.id,
           commitment,
@@ -43,7 +56,7 @@ if (port) {
         port.postMessage(response);
         return;
       }
-      const c = computeBlobCommitment(srs, request.blob);
+      const c = engine.computeBlobCommitment(request.blob);
       response = {
         id: request.id,
         commitment: g1ToUncompressed(c.commitment),

@@ -5,11 +5,13 @@
  *   lengthCommitment = Σ c_i·[τ^i]₂                        (MSM over G2)
  *   lengthProof      = Σ c_i·[τ^(N − blobLen + i)]₂        (MSM over the trailing G2 points; proves deg p < blobLen)
  *   length           = blobLen
- * MSMs use Pippenger's bucket method (@noble/curves `pippenger`).
+ * MSMs use Pippenger's bucket method (@noble/curves `pippenger`). This is the pure-JS reference: the WASM engine
+ * (wasmEngine.ts) must give the same points, byte for byte.
  */
 import { pippenger } from "@noble/curves/abstract/curve.js";
 import { bn254 } from "@noble/curves/bn254.js";
 import { blobToFieldElements, nextPowerOfTwo } from "../payload/encoding.ts";
+import type { KzgEngine } from "./engine.ts";
 import {
   G1,
   type G1Point,
@@ -62,14 +64,32 @@ export function computeBlobCommitment(srs: Srs, blob: Uint8Array): BlobCommitmen
   };
 }
 
-function coefficientsFor(srs: Srs, blob: Uint8Array): bigint[] {
+/**
+ * Number of coefficients (32-byte words, the last one right-padded) of a blob the SRS can commit to; throws when the
+ * blob is empty or its power-of-two length exceeds the SRS.
+ */
+export function blobCoefficientCount(blob: Uint8Array, maxSymbols: number): number {
   if (blob.length === 0) throw new SrsError("cannot commit to an empty blob");
-  const coefficients = blobToFieldElements(blob);
-  const maxSymbols = srsMaxSymbols(srs);
-  if (nextPowerOfTwo(coefficients.length) > maxSymbols) {
-    throw new SrsError(`blob of ${coefficients.length} symbols exceeds the SRS (${maxSymbols} points)`);
+  const count = Math.ceil(blob.length / 32);
+  if (nextPowerOfTwo(count) > maxSymbols) {
+    throw new SrsError(`blob of ${count} symbols exceeds the SRS (${maxSymbols} points)`);
   }
-  return coefficients;
+  return count;
+}
+
+function coefficientsFor(srs: Srs, blob: Uint8Array): bigint[] {
+  blobCoefficientCount(blob, srsMaxSymbols(srs));
+  return blobToFieldElements(blob);
+}
+
+/** The pure-JS reference as a `KzgEngine`. */
+export function createReferenceKzgEngine(srs: Srs): KzgEngine {
+  return {
+    name: "reference",
+    maxSymbols: srsMaxSymbols(srs),
+    computeG1Commitment: (blob) => computeG1Commitment(srs, blob),
+    computeBlobCommitment: (blob) => computeBlobCommitment(srs, blob),
+  };
 }
 
 function msmG1(points: readonly G1Point[], scalars: bigint[]): G1Point {
@@ -138,14 +158,20 @@ const PAIRING_CHECK_MIN_SYMBOLS = 128;
 /**
  * Checks a claimed commitment against a blob the way the disperser must (recompute and compare). For large blobs
  * only the G1 MSM is recomputed and the two G2 points are checked against it with a pairing, which pins them down
- * (the pairing is non-degenerate and G2 has prime order) at a fraction of the cost of two G2 MSMs.
+ * (the pairing is non-degenerate and G2 has prime order) at a fraction of the cost of two G2 MSMs. The MSMs run on
+ * `engine` (default: the pure-JS reference over `srs`).
  */
-export function blobMatchesCommitment(srs: Srs, blob: Uint8Array, claimed: BlobCommitment): boolean {
-  const coefficients = coefficientsFor(srs, blob);
-  if (claimed.length !== nextPowerOfTwo(coefficients.length)) return false;
-  if (coefficients.length < PAIRING_CHECK_MIN_SYMBOLS) {
-    return blobCommitmentsEqual(computeBlobCommitment(srs, blob), claimed);
+export function blobMatchesCommitment(
+  srs: Srs,
+  blob: Uint8Array,
+  claimed: BlobCommitment,
+  engine: KzgEngine = createReferenceKzgEngine(srs),
+): boolean {
+  const count = blobCoefficientCount(blob, engine.maxSymbols);
+  if (claimed.length !== nextPowerOfTwo(count)) return false;
+  if (count < PAIRING_CHECK_MIN_SYMBOLS) {
+    return blobCommitmentsEqual(engine.computeBlobCommitment(blob), claimed);
   }
-  if (!msmG1(srs.g1.slice(0, coefficients.length), coefficients).equals(claimed.commitment)) return false;
+  if (!engine.computeG1Commitment(blob).equals(claimed.commitment)) return false;
   return verifyBlobCommitmentPairings(srs, claimed);
 }

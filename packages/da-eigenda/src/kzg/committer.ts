@@ -1,10 +1,12 @@
 /**
  * Where blob commitments are computed: inline (tests, tools) or in a worker thread (the client's default), behind one
- * async interface. The worker gets the SRS once, serialized in Mach's format.
+ * async interface, with either KZG engine (engine.ts; WASM by default). The worker gets the SRS once, serialized in
+ * Mach's format, and keeps the engine built from it.
  */
 import { Worker } from "node:worker_threads";
-import { type BlobCommitment, computeBlobCommitment, computeG1Commitment } from "./commitment.ts";
-import type { CommitResponse } from "./commitWorker.ts";
+import type { BlobCommitment } from "./commitment.ts";
+import type { CommitResponse, CommitWorkerData } from "./commitWorker.ts";
+import { createKzgEngine, DEFAULT_KZG_ENGINE, type KzgEngine, type KzgEngineName } from "./engine.ts";
 import { type G1Point, G2, g1FromBytes, g2FromBytes } from "./points.ts";
 import { type Srs, SrsError, serializeMachSrs } from "./srs.ts";
 
@@ -14,15 +16,25 @@ export interface BlobCommitter {
   close(): Promise<void>;
 }
 
-export function createInlineCommitter(srs: () => Promise<Srs>): BlobCommitter {
+export interface CommitterOptions {
+  /** Which KZG engine computes the commitments (default "wasm"; "reference" is the pure-JS path). */
+  readonly engine?: KzgEngineName;
+}
+
+export function createInlineCommitter(srs: () => Promise<Srs>, options: CommitterOptions = {}): BlobCommitter {
+  let engine: Promise<KzgEngine> | undefined;
+  const ready = (): Promise<KzgEngine> => {
+    engine ??= srs().then((loaded) => createKzgEngine(options.engine ?? DEFAULT_KZG_ENGINE, loaded));
+    return engine;
+  };
   return {
-    commit: async (blob) => computeBlobCommitment(await srs(), blob),
-    commitG1: async (blob) => computeG1Commitment(await srs(), blob),
+    commit: async (blob) => (await ready()).computeBlobCommitment(blob),
+    commitG1: async (blob) => (await ready()).computeG1Commitment(blob),
     close: async () => {},
   };
 }
 
-export function createWorkerCommitter(srs: () => Promise<Srs>): BlobCommitter {
+export function createWorkerCommitter(srs: () => Promise<Srs>, options: CommitterOptions = {}): BlobCommitter {
   let worker: Promise<Worker> | undefined;
   let nextId = 0;
   const pending = new Map<number, { resolve: (c: BlobCommitment) => void; reject: (e: Error) => void }>();
@@ -33,8 +45,12 @@ export function createWorkerCommitter(srs: () => Promise<Srs>): BlobCommitter {
 
   const start = async (): Promise<Worker> => {
     const bytes = serializeMachSrs(await srs());
+    const workerData: CommitWorkerData = {
+      srsBytes: bytes.buffer as ArrayBuffer,
+      engine: options.engine ?? DEFAULT_KZG_ENGINE,
+    };
     const w = new Worker(new URL("./commitWorker.ts", import.meta.url), {
-      workerData: { srsBytes: bytes.buffer },
+      workerData,
       transferList: [bytes.buffer as ArrayBuffer],
     });
     w.on("message", (response: CommitResponse) => {

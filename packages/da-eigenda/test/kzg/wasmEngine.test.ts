@@ -1,0 +1,179 @@
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { DaError } from "@mach/core";
+import fc from "fast-check";
+import {
+  type BlobCommitment,
+  blobCommitmentToBytes,
+  blobMatchesCommitment,
+  computeBlobCommitment,
+  computeG1Commitment,
+  createReferenceKzgEngine,
+} from "../../src/kzg/commitment.ts";
+import { createInlineCommitter, createWorkerCommitter } from "../../src/kzg/committer.ts";
+import { createKzgEngine, type KzgEngine } from "../../src/kzg/engine.ts";
+import { G1, g1ToCompressed, g2ToCompressed } from "../../src/kzg/points.ts";
+import { generateInsecureDevSrs, loadGnarkSrsFiles, type Srs, SrsError, serializeMachSrs } from "../../src/kzg/srs.ts";
+import { createWasmKzgEngine, createWasmKzgEngineFromMachSrs } from "../../src/kzg/wasmEngine.ts";
+import { BN254_FR_MODULUS, encodePayloadToBlob, maxPayloadBytesForSymbols } from "../../src/payload/encoding.ts";
+
+const ORDER = 2n ** 12n;
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
+
+/** The wire form (gnark-compressed points and the length) as hex, what must match byte for byte. */
+function wire(c: BlobCommitment): string[] {
+  const b = blobCommitmentToBytes(c);
+  return [hex(b.commitment), hex(b.lengthCommitment), hex(b.lengthProof), String(b.length)];
+}
+
+/** 32-byte big-endian words below r, possibly cut short at the end (the last word is then right-padded). */
+const rawBlobArb = (maxWords: number) =>
+  fc.array(fc.bigInt({ min: 0n, max: BN254_FR_MODULUS - 1n }), { minLength: 1, maxLength: maxWords }).chain((words) =>
+    fc.integer({ min: 0, max: 31 }).map((cut) => {
+      const bytes = Buffer.concat(words.map((w) => Buffer.from(w.toString(16).padStart(64, "0"), "hex")));
+      return new Uint8Array(bytes.subarray(0, bytes.length - cut));
+    }),
+  );
+
+let srs: Srs;
+let wasm: KzgEngine;
+let dir: string;
+before(async () => {
+  srs = generateInsecureDevSrs({ numPoints: 128, order: ORDER });
+  wasm = createWasmKzgEngine(srs);
+  dir = await mkdtemp(join(tmpdir(), "mach-eigenda-wasm-kzg-"));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("WASM KZG engine against the pure-JS reference", () => {
+  it("computes the same commitment, length commitment, length proof and length, byte for byte, for random blobs", () => {
+    fc.assert(
+      fc.property(rawBlobArb(128), (blob) => {
+        assert.deepEqual(wire(wasm.computeBlobCommitment(blob)), wire(computeBlobCommitment(srs, blob)));
+      }),
+      { numRuns: 12 },
+    );
+  });
+
+  it("matches the reference for encoded payloads of every blob length the SRS allows (2 to 128 symbols)", () => {
+    // Encoding pads to a power of two symbols; the raw blobs above cover the other word counts.
+    for (let symbols = 2; symbols <= 128; symbols *= 2) {
+      const payload = crypto.getRandomValues(new Uint8Array(maxPayloadBytesForSymbols(symbols)));
+      const blob = encodePayloadToBlob(payload);
+      assert.equal(blob.length / 32, symbols);
+      assert.deepEqual(wire(wasm.computeBlobCommitment(blob)), wire(computeBlobCommitment(srs, blob)), `${symbols}`);
+      const g1 = g1ToCompressed(wasm.computeG1Commitment(blob));
+      assert.equal(hex(g1), hex(g1ToCompressed(computeG1Commitment(srs, blob))));
+    }
+  });
+
+  it("commits to an all-zero blob as the point at infinity, as the reference does", () => {
+    const zero = new Uint8Array(5 * 32);
+    const c = wasm.computeBlobCommitment(zero);
+    assert.ok(c.commitment.is0() && c.lengthCommitment.is0() && c.lengthProof.is0());
+    assert.deepEqual(wire(c), wire(computeBlobCommitment(srs, zero)));
+  });
+
+  it("gives the same points whether built from the loaded SRS or straight from Mach SRS bytes (the worker's way)", () => {
+    const fromBytes = createWasmKzgEngineFromMachSrs(serializeMachSrs(srs));
+    const blob = encodePayloadToBlob(new TextEncoder().encode("from bytes"));
+    assert.deepEqual(wire(fromBytes.computeBlobCommitment(blob)), wire(wasm.computeBlobCommitment(blob)));
+    assert.equal(fromBytes.maxSymbols, 128);
+  });
+
+  it("matches the reference over an SRS loaded from gnark-format g1.point / g2.point / g2.trailing.point files", async () => {
+    const g1Path = join(dir, "g1.point");
+    const g2Path = join(dir, "g2.point");
+    const g2TrailingPath = join(dir, "g2.trailing.point");
+    await writeFile(g1Path, Buffer.concat(srs.g1.map((p) => g1ToCompressed(p))));
+    await writeFile(g2Path, Buffer.concat(srs.g2.map((p) => g2ToCompressed(p))));
+    await writeFile(g2TrailingPath, Buffer.concat(srs.g2Trailing.map((p) => g2ToCompressed(p))));
+    // 32 of the files' 128 points: the trailing points are the last 32, so the length proofs use other powers of τ.
+    const loaded = await loadGnarkSrsFiles({ g1Path, g2Path, g2TrailingPath, numPoints: 32, order: ORDER });
+    const engine = createWasmKzgEngine(loaded);
+    fc.assert(
+      fc.property(rawBlobArb(32), (blob) => {
+        assert.deepEqual(wire(engine.computeBlobCommitment(blob)), wire(computeBlobCommitment(loaded, blob)));
+      }),
+      { numRuns: 8 },
+    );
+  });
+
+  it("refuses what the reference refuses, with the same errors: empty, larger than the SRS, a word not below r", () => {
+    const reference = createReferenceKzgEngine(srs);
+    const tooBig = new Uint8Array(129 * 32);
+    const notField = new Uint8Array(64).fill(0xff);
+    for (const blob of [new Uint8Array(0), tooBig, notField]) {
+      const expected = captureError(() => reference.computeBlobCommitment(blob));
+      const actual = captureError(() => wasm.computeBlobCommitment(blob));
+      assert.equal(actual.constructor, expected.constructor);
+      assert.equal(actual.message, expected.message);
+      assert.ok(actual instanceof SrsError || actual instanceof DaError);
+    }
+  });
+
+  it("refuses an SRS holding the point at infinity (the library's affine form cannot represent it)", () => {
+    const broken: Srs = { ...srs, g1: [G1.ZERO, ...srs.g1.slice(1)] };
+    assert.throws(() => createWasmKzgEngine(broken), SrsError);
+  });
+});
+
+describe("commitment check and committers on the WASM engine", () => {
+  it("checks claimed commitments with the WASM MSM: accepts the right one, rejects a wrong point or length", () => {
+    for (const symbols of [16, 128]) {
+      // 16 symbols: recomputed in full; 128: G1 MSM plus the pairing check.
+      const blob = encodePayloadToBlob(new Uint8Array((symbols - 1) * 31).fill(symbols));
+      const other = computeBlobCommitment(srs, encodePayloadToBlob(new TextEncoder().encode("another blob")));
+      const c = computeBlobCommitment(srs, blob);
+      assert.ok(blobMatchesCommitment(srs, blob, c, wasm));
+      assert.equal(blobMatchesCommitment(srs, blob, { ...c, commitment: other.commitment }, wasm), false);
+      assert.equal(blobMatchesCommitment(srs, blob, { ...c, lengthCommitment: other.lengthCommitment }, wasm), false);
+      assert.equal(blobMatchesCommitment(srs, blob, { ...c, lengthProof: other.lengthProof }, wasm), false);
+      assert.equal(blobMatchesCommitment(srs, blob, { ...c, length: c.length * 2 }, wasm), false);
+    }
+  });
+
+  it("selects the engine by name; both give the same commitment", () => {
+    const blob = encodePayloadToBlob(new TextEncoder().encode("by name"));
+    const [a, b] = (["wasm", "reference"] as const).map((name) => createKzgEngine(name, srs));
+    assert.equal(a?.name, "wasm");
+    assert.equal(b?.name, "reference");
+    assert.deepEqual(
+      wire(a?.computeBlobCommitment(blob) as BlobCommitment),
+      wire(b?.computeBlobCommitment(blob) as BlobCommitment),
+    );
+  });
+
+  it("computes the same commitments in a worker thread with either engine as inline with the reference", async () => {
+    const blob = encodePayloadToBlob(crypto.getRandomValues(new Uint8Array(40 * 31)));
+    const expected = wire(computeBlobCommitment(srs, blob));
+    for (const engine of ["wasm", "reference"] as const) {
+      const worker = createWorkerCommitter(async () => srs, { engine });
+      const inline = createInlineCommitter(async () => srs, { engine });
+      try {
+        const [fromWorker, g1] = await Promise.all([worker.commit(blob), worker.commitG1(blob)]);
+        assert.deepEqual(wire(fromWorker), expected, engine);
+        assert.equal(hex(g1ToCompressed(g1)), expected[0]);
+        assert.deepEqual(wire(await inline.commit(blob)), expected, engine);
+        await assert.rejects(worker.commit(new Uint8Array(129 * 32)), SrsError);
+      } finally {
+        await worker.close();
+        await inline.close();
+      }
+    }
+  });
+});
+
+function captureError(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error;
+  }
+  assert.fail("expected an error");
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -15,10 +15,11 @@ import {
 } from "../../src/kzg/commitment.ts";
 import { createInlineCommitter, createWorkerCommitter } from "../../src/kzg/committer.ts";
 import { createKzgEngine, type KzgEngine } from "../../src/kzg/engine.ts";
-import { G1, g1ToCompressed, g2ToCompressed } from "../../src/kzg/points.ts";
+import { G1, g1ToCompressed } from "../../src/kzg/points.ts";
 import { generateInsecureDevSrs, loadGnarkSrsFiles, type Srs, SrsError, serializeMachSrs } from "../../src/kzg/srs.ts";
 import { createWasmKzgEngine, createWasmKzgEngineFromMachSrs } from "../../src/kzg/wasmEngine.ts";
 import { BN254_FR_MODULUS, encodePayloadToBlob, maxPayloadBytesForSymbols } from "../../src/payload/encoding.ts";
+import { writeGnarkSrsFiles } from "../fixtures.ts";
 
 const ORDER = 2n ** 12n;
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
@@ -87,14 +88,9 @@ describe("WASM KZG engine against the pure-JS reference", () => {
   });
 
   it("matches the reference over an SRS loaded from gnark-format g1.point / g2.point / g2.trailing.point files", async () => {
-    const g1Path = join(dir, "g1.point");
-    const g2Path = join(dir, "g2.point");
-    const g2TrailingPath = join(dir, "g2.trailing.point");
-    await writeFile(g1Path, Buffer.concat(srs.g1.map((p) => g1ToCompressed(p))));
-    await writeFile(g2Path, Buffer.concat(srs.g2.map((p) => g2ToCompressed(p))));
-    await writeFile(g2TrailingPath, Buffer.concat(srs.g2Trailing.map((p) => g2ToCompressed(p))));
+    const files = await writeGnarkSrsFiles(dir, srs);
     // 32 of the files' 128 points: the trailing points are the last 32, so the length proofs use other powers of τ.
-    const loaded = await loadGnarkSrsFiles({ g1Path, g2Path, g2TrailingPath, numPoints: 32, order: ORDER });
+    const loaded = await loadGnarkSrsFiles({ ...files, numPoints: 32, order: ORDER });
     const engine = createWasmKzgEngine(loaded);
     fc.assert(
       fc.property(rawBlobArb(32), (blob) => {

@@ -75,7 +75,7 @@ export function createEigenDaClient(
     return srsPromise;
   };
 
-  const committerOptions = { engine: options.kzgEngine };
+  const committerOptions = { engine: options.kzgEngine, workers: options.commitWorkers };
   const committer: BlobCommitter = options.commitInWorker
     ? createWorkerCommitter(srs, committerOptions)
     : createInlineCommitter(srs, committerOptions);

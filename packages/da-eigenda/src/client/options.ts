@@ -72,8 +72,13 @@ export const eigenDaOptionsSchema = z.object({
   }),
   /** Compute KZG commitments in a worker thread (default), so seconds of MSM never block the event loop. */
   commitInWorker: z.boolean().default(true),
-  /** KZG engine: "wasm" (multi-scalar multiplication in WebAssembly) or "reference" (pure JS, ~10× slower). */
+  /** KZG engine: "wasm" (multi-scalar multiplication in WebAssembly) or "reference" (pure JS, ~7× slower). */
   kzgEngine: z.enum(KZG_ENGINE_NAMES).default(DEFAULT_KZG_ENGINE),
+  /**
+   * Worker threads for commitments (with commitInWorker). Two or more run a blob's two G2 MSMs in parallel and
+   * several blobs at once; each holds a copy of the SRS. One keeps a core free for the sequencer on small machines.
+   */
+  commitWorkers: z.number().int().min(1).max(64).default(1),
   /** Upper bound on gRPC messages (a 16 MiB blob plus headers). */
   maxMessageBytes: z
     .number()

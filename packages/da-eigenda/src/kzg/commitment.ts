@@ -40,6 +40,20 @@ export interface BlobCommitmentBytes {
   readonly length: number;
 }
 
+/** The points of a BlobCommitment; each can be computed on its own (a worker pool spreads them over threads). */
+export type BlobCommitmentPart = "commitment" | "lengthCommitment" | "lengthProof";
+export const BLOB_COMMITMENT_PARTS: readonly BlobCommitmentPart[] = ["commitment", "lengthCommitment", "lengthProof"];
+
+/** Some of a BlobCommitment's points, and always its length. */
+export type BlobCommitmentParts = Partial<Pick<BlobCommitment, BlobCommitmentPart>> & { readonly length: number };
+
+/** Joins parts that together hold every point; throws if one is missing. */
+export function completeBlobCommitment(parts: BlobCommitmentParts): BlobCommitment {
+  const { commitment, lengthCommitment, lengthProof, length } = parts;
+  if (!commitment || !lengthCommitment || !lengthProof) throw new SrsError("blob commitment is missing a point");
+  return { commitment, lengthCommitment, lengthProof, length };
+}
+
 /** Largest blob, in symbols, the SRS can commit to. */
 export function srsMaxSymbols(srs: Srs): number {
   return Math.min(srs.g1.length, srs.g2.length, srs.g2Trailing.length);
@@ -52,14 +66,24 @@ export function computeG1Commitment(srs: Srs, blob: Uint8Array): G1Point {
 }
 
 export function computeBlobCommitment(srs: Srs, blob: Uint8Array): BlobCommitment {
+  return completeBlobCommitment(computeBlobCommitmentParts(srs, blob, BLOB_COMMITMENT_PARTS));
+}
+
+export function computeBlobCommitmentParts(
+  srs: Srs,
+  blob: Uint8Array,
+  parts: readonly BlobCommitmentPart[],
+): BlobCommitmentParts {
   const coefficients = coefficientsFor(srs, blob);
   const n = coefficients.length;
   const blobLength = nextPowerOfTwo(n);
   const trailingStart = srs.g2Trailing.length - blobLength;
   return {
-    commitment: msmG1(srs.g1.slice(0, n), coefficients),
-    lengthCommitment: msmG2(srs.g2.slice(0, n), coefficients),
-    lengthProof: msmG2(srs.g2Trailing.slice(trailingStart, trailingStart + n), coefficients),
+    ...(parts.includes("commitment") ? { commitment: msmG1(srs.g1.slice(0, n), coefficients) } : {}),
+    ...(parts.includes("lengthCommitment") ? { lengthCommitment: msmG2(srs.g2.slice(0, n), coefficients) } : {}),
+    ...(parts.includes("lengthProof")
+      ? { lengthProof: msmG2(srs.g2Trailing.slice(trailingStart, trailingStart + n), coefficients) }
+      : {}),
     length: blobLength,
   };
 }
@@ -89,6 +113,7 @@ export function createReferenceKzgEngine(srs: Srs): KzgEngine {
     maxSymbols: srsMaxSymbols(srs),
     computeG1Commitment: (blob) => computeG1Commitment(srs, blob),
     computeBlobCommitment: (blob) => computeBlobCommitment(srs, blob),
+    computeBlobCommitmentParts: (blob, parts) => computeBlobCommitmentParts(srs, blob, parts),
   };
 }
 

@@ -4,7 +4,7 @@
  *   the module's memory in the library's point format;
  * - "reference": the pure-JS code of commitment.ts (@noble/curves), what the WASM engine is tested against.
  */
-import type { BlobCommitment } from "./commitment.ts";
+import type { BlobCommitment, BlobCommitmentPart, BlobCommitmentParts } from "./commitment.ts";
 import { createReferenceKzgEngine } from "./commitment.ts";
 import type { G1Point } from "./points.ts";
 import type { Srs } from "./srs.ts";
@@ -22,6 +22,8 @@ export interface KzgEngine {
   computeG1Commitment(blob: Uint8Array): G1Point;
   /** Commitment, length commitment, length proof and length. */
   computeBlobCommitment(blob: Uint8Array): BlobCommitment;
+  /** Only the named points of `computeBlobCommitment` (and the length). */
+  computeBlobCommitmentParts(blob: Uint8Array, parts: readonly BlobCommitmentPart[]): BlobCommitmentParts;
 }
 
 export function createKzgEngine(name: KzgEngineName, srs: Srs): KzgEngine {

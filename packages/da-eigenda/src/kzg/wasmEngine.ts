@@ -8,7 +8,13 @@
  */
 import { assertBlobFieldElements, nextPowerOfTwo } from "../payload/encoding.ts";
 import { createBn254Wasm, WASM_FIELD_BYTES, WASM_G1_AFFINE_BYTES, WASM_G2_AFFINE_BYTES } from "./bn254Wasm.ts";
-import { type BlobCommitment, blobCoefficientCount } from "./commitment.ts";
+import {
+  BLOB_COMMITMENT_PARTS,
+  type BlobCommitmentPart,
+  type BlobCommitmentParts,
+  blobCoefficientCount,
+  completeBlobCommitment,
+} from "./commitment.ts";
 import type { KzgEngine } from "./engine.ts";
 import { G1_UNCOMPRESSED_BYTES, G2_UNCOMPRESSED_BYTES } from "./points.ts";
 import { type MachSrsSections, readMachSrsSections, type Srs, SrsError, serializeMachSrs } from "./srs.ts";
@@ -47,23 +53,24 @@ function createFromSections(srs: MachSrsSections): KzgEngine {
     return count;
   };
 
+  const computeParts = (blob: Uint8Array, parts: readonly BlobCommitmentPart[]): BlobCommitmentParts => {
+    const count = loadScalars(blob);
+    const length = nextPowerOfTwo(count);
+    const trailingStart = trailingBases + (n - length) * WASM_G2_AFFINE_BYTES;
+    return {
+      ...(parts.includes("commitment") ? { commitment: curve.msmG1(g1Bases, scalars, count) } : {}),
+      ...(parts.includes("lengthCommitment") ? { lengthCommitment: curve.msmG2(g2Bases, scalars, count) } : {}),
+      ...(parts.includes("lengthProof") ? { lengthProof: curve.msmG2(trailingStart, scalars, count) } : {}),
+      length,
+    };
+  };
+
   return {
     name: "wasm",
     maxSymbols: n,
-    computeG1Commitment(blob) {
-      return curve.msmG1(g1Bases, scalars, loadScalars(blob));
-    },
-    computeBlobCommitment(blob): BlobCommitment {
-      const count = loadScalars(blob);
-      const length = nextPowerOfTwo(count);
-      const trailingStart = trailingBases + (n - length) * WASM_G2_AFFINE_BYTES;
-      return {
-        commitment: curve.msmG1(g1Bases, scalars, count),
-        lengthCommitment: curve.msmG2(g2Bases, scalars, count),
-        lengthProof: curve.msmG2(trailingStart, scalars, count),
-        length,
-      };
-    },
+    computeG1Commitment: (blob) => curve.msmG1(g1Bases, scalars, loadScalars(blob)),
+    computeBlobCommitment: (blob) => completeBlobCommitment(computeParts(blob, BLOB_COMMITMENT_PARTS)),
+    computeBlobCommitmentParts: computeParts,
   };
 }
 

@@ -81,8 +81,8 @@ describe("EigenDA client against the stand-in over gRPC", () => {
     }
   });
 
-  it("computes commitments with the pure-JS reference engine when kzgEngine is 'reference', in a worker", async () => {
-    const da = client({ commitInWorker: true, kzgEngine: "reference" });
+  it("computes commitments with the pure-JS reference engine when kzgEngine is 'reference', in two workers", async () => {
+    const da = client({ commitInWorker: true, kzgEngine: "reference", commitWorkers: 2 });
     try {
       const pointer = await (await da.submit(text("reference engine"))).wait();
       assert.deepEqual(await da.retrieve(pointer), text("reference engine"));
@@ -267,12 +267,18 @@ describe("eigenDaOptionsSchema", () => {
     assert.equal(parsed.retry.maxAttempts, 5);
     assert.equal(parsed.commitInWorker, true);
     assert.equal(parsed.kzgEngine, "wasm");
+    assert.equal(parsed.commitWorkers, 1);
   });
 
-  it("accepts the reference KZG engine and refuses an unknown one", () => {
+  it("accepts the reference KZG engine and a pool of commitment workers; refuses an unknown engine and no workers", () => {
     assert.equal(eigenDaOptionsSchema.parse({ ...base, kzgEngine: "reference" }).kzgEngine, "reference");
     const result = eigenDaOptionsSchema.safeParse({ ...base, kzgEngine: "gpu" });
     assert.equal(result.error?.issues[0]?.path[0], "kzgEngine");
+    assert.equal(eigenDaOptionsSchema.parse({ ...base, commitWorkers: 2 }).commitWorkers, 2);
+    assert.equal(
+      eigenDaOptionsSchema.safeParse({ ...base, commitWorkers: 0 }).error?.issues[0]?.path[0],
+      "commitWorkers",
+    );
   });
 
   it("rejects a disperser without a port, a short key and an empty relay map, naming the key path", () => {

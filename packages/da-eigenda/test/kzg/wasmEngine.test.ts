@@ -175,6 +175,52 @@ function seededBytes(length: number, seed: number): Uint8Array {
   return out;
 }
 
+describe("worker pool", () => {
+  it("spreads a commitment's points over two or three workers and joins them into the reference's bytes", async () => {
+    const blobs = [8, 40, 128].map((symbols) =>
+      encodePayloadToBlob(seededBytes(maxPayloadBytesForSymbols(symbols), symbols)),
+    );
+    const expected = blobs.map((blob) => wire(computeBlobCommitment(srs, blob)));
+    for (const workers of [2, 3]) {
+      const committer = createWorkerCommitter(async () => srs, { workers });
+      try {
+        // Concurrent requests: several blobs' points in flight on every worker at once.
+        const results = await Promise.all([
+          ...blobs.map((b) => committer.commit(b)),
+          committer.commitG1(blobs[0] as Uint8Array),
+        ]);
+        assert.deepEqual(
+          results.slice(0, 3).map((c) => wire(c as BlobCommitment)),
+          expected,
+          `${workers} workers`,
+        );
+        assert.equal(hex(g1ToCompressed(results[3] as never)), expected[0]?.[0]);
+        await assert.rejects(committer.commit(new Uint8Array(129 * 32)), SrsError);
+        assert.deepEqual(wire(await committer.commit(blobs[1] as Uint8Array)), expected[1], "usable after an error");
+      } finally {
+        await committer.close();
+      }
+    }
+  });
+
+  it("computes any subset of the points on either engine, each equal to the full commitment's", () => {
+    const blob = encodePayloadToBlob(seededBytes(50 * 31, 50));
+    const full = computeBlobCommitment(srs, blob);
+    for (const engine of [wasm, createReferenceKzgEngine(srs)]) {
+      const g2Only = engine.computeBlobCommitmentParts(blob, ["lengthCommitment", "lengthProof"]);
+      assert.equal(g2Only.commitment, undefined);
+      assert.equal(g2Only.length, 64);
+      assert.ok(g2Only.lengthCommitment?.equals(full.lengthCommitment) && g2Only.lengthProof?.equals(full.lengthProof));
+      const g1Only = engine.computeBlobCommitmentParts(blob, ["commitment"]);
+      assert.ok(g1Only.commitment?.equals(full.commitment) && g1Only.lengthProof === undefined);
+    }
+  });
+
+  it("refuses a pool of no workers", () => {
+    assert.throws(() => createWorkerCommitter(async () => srs, { workers: 0 }), RangeError);
+  });
+});
+
 function captureError(fn: () => unknown): Error {
   try {
     fn();

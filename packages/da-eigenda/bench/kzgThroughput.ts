@@ -4,11 +4,16 @@
  * blob) and the full BlobCommitment (G1 + length commitment + length proof, what a dispersal needs), one blob at a
  * time on the calling thread (one core), and reports the median wall and CPU time and MB/s = blob bytes / wall time.
  *
+ * With `poolWorkers` it also times the worker committer (the client's path) with pools of that many WASM workers:
+ * one blob at a time (latency: with two or more workers the two G2 MSMs run in parallel) and as many blobs at once as
+ * there are workers (throughput: MB/s = blobs × bytes / wall time). CPU time is the whole process's, all threads.
+ *
  * The SRS is a benchmark one: points P_i = a·G + i·k·G for random a, k (a random walk, built by additions in seconds
  * where the dev SRS of 65,536 points takes minutes to generate). MSM cost does not depend on which points they are;
  * commitments over it prove nothing. Where both engines run, their commitments are compared byte for byte.
  *
- *   node packages/da-eigenda/bench/kzgThroughput.ts [--runs N] [--reference-max-bytes B] [--json]
+ *   node packages/da-eigenda/bench/kzgThroughput.ts [--runs N] [--reference-max-bytes B] [--pool-workers 2,…]
+ *                                                   [--engines wasm,reference] [--blob-bytes 131072,…] [--json]
  *
  * `apps/bench` calls `measureKzgCommitmentThroughput`.
  */
@@ -22,6 +27,7 @@ import {
   type BlobCommitment,
   blobCommitmentToBytes,
   createKzgEngine,
+  createWorkerCommitter,
   encodePayloadToBlob,
   type KzgEngine,
   type KzgEngineName,
@@ -38,23 +44,31 @@ export interface MeasureKzgCommitmentThroughputParameters {
   readonly referenceRuns?: number;
   /** The pure-JS reference runs on blobs up to this size only (default 128 KiB; a 2 MiB full one takes minutes). */
   readonly referenceMaxBlobBytes?: number;
+  /** Engines timed on the calling thread (default both). */
+  readonly engines?: readonly KzgEngineName[];
+  /** Sizes of WASM worker pools to time through the worker committer (default none). */
+  readonly poolWorkers?: readonly number[];
   /** Progress lines (default: none). */
   readonly log?: (line: string) => void;
 }
 
+/** "g1": the G1 commitment alone; "full": commitment + length commitment + length proof. */
 export type KzgCommitmentOperation = "g1" | "full";
 
 export interface KzgThroughputRow {
   readonly engine: KzgEngineName;
   readonly blobBytes: number;
-  /** "g1": the G1 commitment alone; "full": commitment + length commitment + length proof. */
   readonly operation: KzgCommitmentOperation;
+  /** 0: on the calling thread; n: through the worker committer with a pool of n workers. */
+  readonly workers: number;
+  /** Blobs committed at once (1, or the pool size for the pool's throughput rows). */
+  readonly blobsInFlight: number;
   readonly runs: number;
   readonly medianWallMs: number;
   readonly medianCpuMs: number;
-  /** blobBytes / median wall time, in 10^6 bytes per second. */
+  /** blobsInFlight × blobBytes / median wall time, in 10^6 bytes per second. */
   readonly megabytesPerSecond: number;
-  /** blobBytes / median CPU time: the one-core rate, what a quiet machine's wall rate would be. */
+  /** blobsInFlight × blobBytes / median CPU time (all threads): the rate per core. */
   readonly megabytesPerCpuSecond: number;
 }
 
@@ -82,6 +96,8 @@ export async function measureKzgCommitmentThroughput(
   const runs = parameters.runs ?? 3;
   const referenceRuns = parameters.referenceRuns ?? 1;
   const referenceMax = parameters.referenceMaxBlobBytes ?? 128 * 1024;
+  const engineNames = parameters.engines ?? ["wasm", "reference"];
+  const poolSizes = parameters.poolWorkers ?? [];
   const log = parameters.log ?? (() => {});
   const loadBefore = loadavg()[0] as number;
 
@@ -106,18 +122,37 @@ export async function measureKzgCommitmentThroughput(
   let enginesAgree = true;
   for (const blobBytes of blobSizes) {
     const blob = encodePayloadToBlob(randomBytes(maxPayloadBytesForSymbols(symbolsOf(blobBytes))));
-    const engines: [KzgEngine, number][] = [[wasm, runs]];
-    if (blobBytes <= referenceMax) engines.push([reference, referenceRuns]);
-    else skipped.push(blobBytes);
+    const engines: [KzgEngine, number][] = engineNames.includes("wasm") ? [[wasm, runs]] : [];
+    if (engineNames.includes("reference")) {
+      if (blobBytes <= referenceMax) engines.push([reference, referenceRuns]);
+      else skipped.push(blobBytes);
+    }
     const outputs: string[] = [];
     for (const [engine, engineRuns] of engines) {
       const g1 = timeRuns(() => engine.computeG1Commitment(blob), engineRuns, engine.name === "wasm");
-      rows.push(row(engine.name, blobBytes, "g1", g1));
+      rows.push(row(engine.name, blobBytes, "g1", 0, 1, g1));
       log(describe(rows.at(-1) as KzgThroughputRow));
       const full = timeRuns(() => engine.computeBlobCommitment(blob), engineRuns, engine.name === "wasm");
-      rows.push(row(engine.name, blobBytes, "full", full));
+      rows.push(row(engine.name, blobBytes, "full", 0, 1, full));
       log(describe(rows.at(-1) as KzgThroughputRow));
       outputs.push(wireHex(full.result));
+    }
+    for (const workers of poolSizes) {
+      const committer = createWorkerCommitter(async () => srs, { engine: "wasm", workers });
+      try {
+        await Promise.all(Array.from({ length: workers }, () => committer.commit(blob))); // start and warm every worker
+        for (const inFlight of workers > 1 ? [1, workers] : [1]) {
+          const timed = await timeRunsAsync(async () => {
+            const results = await Promise.all(Array.from({ length: inFlight }, () => committer.commit(blob)));
+            return results[0] as BlobCommitment;
+          }, runs);
+          rows.push(row("wasm", blobBytes, "full", workers, inFlight, timed));
+          log(describe(rows.at(-1) as KzgThroughputRow));
+          outputs.push(wireHex(timed.result));
+        }
+      } finally {
+        await committer.close();
+      }
     }
     if (outputs.some((o) => o !== outputs[0])) enginesAgree = false;
   }
@@ -135,12 +170,12 @@ export async function measureKzgCommitmentThroughput(
 /** A markdown table of the rows, for READMEs and logs. */
 export function formatKzgThroughputTable(report: KzgThroughputReport): string {
   const lines = [
-    "| engine | blob | commitment | runs | wall (median) | CPU (median) | MB/s (wall) | MB/s (CPU) |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| engine | blob | commitment | where | runs | wall (median) | CPU (median) | MB/s (wall) | MB/s (CPU) |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const r of report.rows) {
     lines.push(
-      `| ${r.engine} | ${sizeLabel(r.blobBytes)} | ${r.operation === "g1" ? "G1 only" : "full"} | ${r.runs} | ` +
+      `| ${r.engine} | ${sizeLabel(r.blobBytes)} | ${r.operation === "g1" ? "G1 only" : "full"} | ${where(r)} | ${r.runs} | ` +
         `${seconds(r.medianWallMs)} | ${seconds(r.medianCpuMs)} | ${r.megabytesPerSecond.toFixed(3)} | ` +
         `${r.megabytesPerCpuSecond.toFixed(3)} |`,
     );
@@ -193,23 +228,43 @@ function timeRuns<T>(fn: () => T, runs: number, warmUp: boolean): Timed<T> {
   return { result: result as T, wallMs, cpuMs };
 }
 
+async function timeRunsAsync<T>(fn: () => Promise<T>, runs: number): Promise<Timed<T>> {
+  let result: T | undefined;
+  const wallMs: number[] = [];
+  const cpuMs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const cpuStart = process.cpuUsage();
+    const wallStart = performance.now();
+    result = await fn();
+    wallMs.push(performance.now() - wallStart);
+    const cpu = process.cpuUsage(cpuStart);
+    cpuMs.push((cpu.user + cpu.system) / 1000);
+  }
+  return { result: result as T, wallMs, cpuMs };
+}
+
 function row(
   engine: KzgEngineName,
   blobBytes: number,
   operation: KzgCommitmentOperation,
+  workers: number,
+  blobsInFlight: number,
   timed: Timed<unknown>,
 ): KzgThroughputRow {
   const medianWallMs = median(timed.wallMs);
   const medianCpuMs = median(timed.cpuMs);
+  const megabytes = (blobsInFlight * blobBytes) / 1e6;
   return {
     engine,
     blobBytes,
     operation,
+    workers,
+    blobsInFlight,
     runs: timed.wallMs.length,
     medianWallMs,
     medianCpuMs,
-    megabytesPerSecond: blobBytes / 1e6 / (medianWallMs / 1000),
-    megabytesPerCpuSecond: blobBytes / 1e6 / (medianCpuMs / 1000),
+    megabytesPerSecond: megabytes / (medianWallMs / 1000),
+    megabytesPerCpuSecond: megabytes / (medianCpuMs / 1000),
   };
 }
 
@@ -229,8 +284,12 @@ function wireHex(c: BlobCommitment): string {
 const sizeLabel = (bytes: number) =>
   bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : bytes >= 1024 ? `${bytes / 1024} KiB` : `${bytes} B`;
 const seconds = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+const where = (r: KzgThroughputRow) =>
+  r.workers === 0
+    ? "calling thread"
+    : `${r.workers} worker${r.workers > 1 ? "s" : ""}, ${r.blobsInFlight} blob${r.blobsInFlight > 1 ? "s" : ""} at once`;
 const describe = (r: KzgThroughputRow) =>
-  `${r.engine} ${sizeLabel(r.blobBytes)} ${r.operation}: wall ${seconds(r.medianWallMs)}, CPU ${seconds(r.medianCpuMs)}, ` +
+  `${r.engine} ${sizeLabel(r.blobBytes)} ${r.operation} (${where(r)}): wall ${seconds(r.medianWallMs)}, CPU ${seconds(r.medianCpuMs)}, ` +
   `${r.megabytesPerSecond.toFixed(3)} MB/s (wall), ${r.megabytesPerCpuSecond.toFixed(3)} MB/s (CPU)`;
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -238,12 +297,19 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     options: {
       runs: { type: "string", default: "3" },
       "reference-max-bytes": { type: "string", default: String(128 * 1024) },
+      "pool-workers": { type: "string", default: "" },
+      engines: { type: "string", default: "wasm,reference" },
+      "blob-bytes": { type: "string", default: KZG_BENCH_DEFAULT_BLOB_BYTES.join(",") },
       json: { type: "boolean", default: false },
     },
   });
+  const list = (value: string) => value.split(",").filter((v) => v !== "");
   const report = await measureKzgCommitmentThroughput({
     runs: Number(values.runs),
     referenceMaxBlobBytes: Number(values["reference-max-bytes"]),
+    blobBytes: list(values["blob-bytes"]).map(Number),
+    engines: list(values.engines) as KzgEngineName[],
+    poolWorkers: list(values["pool-workers"]).map(Number),
     log: (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(

@@ -36,7 +36,8 @@ export {
   srsMaxSymbols,
   verifyBlobCommitmentPairings,
 } from "./kzg/commitment.ts";
-export type { CommitterOptions } from "./kzg/committer.ts";
+export type { BlobCommitter, CommitterOptions } from "./kzg/committer.ts";
+export { createInlineCommitter, createWorkerCommitter } from "./kzg/committer.ts";
 export type { KzgEngine, KzgEngineName } from "./kzg/engine.ts";
 export { createKzgEngine, DEFAULT_KZG_ENGINE, KZG_ENGINE_NAMES } from "./kzg/engine.ts";
 export type { KzgOpening } from "./kzg/opening.ts";

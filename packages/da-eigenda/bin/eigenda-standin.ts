@@ -11,6 +11,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import {
   generateInsecureDevSrs,
+  KZG_ENGINE_NAMES,
+  type KzgEngineName,
   readMachSrsFile,
   type Srs,
   startEigenDaStandIn,
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     "srs-points": { type: "string", default: "4096" },
     "tls-cert": { type: "string" },
     "tls-key": { type: "string" },
+    "kzg-engine": { type: "string", default: "wasm" },
     help: { type: "boolean", default: false },
   },
 });
@@ -36,7 +39,8 @@ const { values } = parseArgs({
 if (values.help) {
   process.stdout.write(
     "eigenda-standin [--data-dir DIR] [--host H] [--port P] [--relay-port P] [--proxy-port P|none]\n" +
-      "                [--status-interval-ms MS] [--srs-path FILE | --srs-points N] [--tls-cert PEM --tls-key PEM]\n",
+      "                [--status-interval-ms MS] [--srs-path FILE | --srs-points N] [--tls-cert PEM --tls-key PEM]\n" +
+      "                [--kzg-engine wasm|reference]\n",
   );
   process.exit(0);
 }
@@ -61,6 +65,11 @@ async function loadSrs(): Promise<Srs> {
   return srs;
 }
 
+const kzgEngine = values["kzg-engine"] as KzgEngineName;
+if (!KZG_ENGINE_NAMES.includes(kzgEngine)) {
+  process.stderr.write(`--kzg-engine must be one of ${KZG_ENGINE_NAMES.join(", ")}\n`);
+  process.exit(2);
+}
 const srs = await loadSrs();
 const proxyPort = values["proxy-port"] === "none" ? undefined : Number(values["proxy-port"]);
 const standIn = await startEigenDaStandIn({
@@ -74,6 +83,7 @@ const standIn = await startEigenDaStandIn({
   dataDir,
   statusIntervalMs: Number(values["status-interval-ms"]),
   srs,
+  kzgEngine,
 });
 process.stdout.write(
   `${JSON.stringify({

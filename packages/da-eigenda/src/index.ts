@@ -1,7 +1,8 @@
 /**
  * @mach/da-eigenda: the EigenDA v2 adapter of Mach's DataAvailability port, and a stand-in EigenDA for devnets.
  *
- * Data flow (submit): payload/ encodes the payload into a blob → kzg/ commits to it with the SRS → blob/ builds the
+ * Data flow (submit): payload/ encodes the payload into a blob → kzg/ commits to it with the SRS (engine.ts: the
+ * WASM engine by default, the pure-JS reference on request; committer.ts runs it in a worker) → blob/ builds the
  * header, blob key and secp256k1 signature → client/ sends DisperseBlob over gRPC (wire/ loads the .proto files),
  * polls GetBlobStatus and wraps the certificate with pointer/. Retrieve runs backwards through the relay.
  * standin/ serves the same gRPC services (and an eigenda-proxy REST face) from files on disk.
@@ -32,12 +33,22 @@ export {
   blobMatchesCommitment,
   computeBlobCommitment,
   computeG1Commitment,
+  createReferenceKzgEngine,
   srsMaxSymbols,
   verifyBlobCommitmentPairings,
 } from "./kzg/commitment.ts";
+export type { BlobCommitter, CommitterOptions } from "./kzg/committer.ts";
+export { createInlineCommitter, createWorkerCommitter } from "./kzg/committer.ts";
+export type { KzgEngine, KzgEngineName } from "./kzg/engine.ts";
+export { createKzgEngine, DEFAULT_KZG_ENGINE, KZG_ENGINE_NAMES } from "./kzg/engine.ts";
 export type { KzgOpening } from "./kzg/opening.ts";
 export { computeKzgOpening, verifyKzgOpening } from "./kzg/opening.ts";
-export type { GenerateInsecureDevSrsParameters, LoadGnarkSrsFilesParameters, Srs } from "./kzg/srs.ts";
+export type {
+  GenerateInsecureDevSrsParameters,
+  LoadGnarkSrsFilesParameters,
+  MachSrsSections,
+  Srs,
+} from "./kzg/srs.ts";
 export {
   EIGENDA_SRS_ORDER,
   generateInsecureDevSrs,
@@ -45,10 +56,12 @@ export {
   loadGnarkSrsFiles,
   parseMachSrs,
   readMachSrsFile,
+  readMachSrsSections,
   SrsError,
   serializeMachSrs,
   writeMachSrsFile,
 } from "./kzg/srs.ts";
+export { createWasmKzgEngine, createWasmKzgEngineFromMachSrs } from "./kzg/wasmEngine.ts";
 export {
   BN254_FR_MODULUS,
   blobSymbolsForPayload,

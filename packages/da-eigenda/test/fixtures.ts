@@ -1,5 +1,5 @@
 /** Shared test setup: one small dev SRS per process, a stand-in in a temp dir, and a client wired to it. */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BlobHeader, computeBlobKey } from "../src/blob/blobKey.ts";
@@ -8,6 +8,7 @@ import { createEigenDaClient, type EigenDaClient } from "../src/client/client.ts
 import type { EigenDaOptionsInput } from "../src/client/options.ts";
 import { createDisperserClient, type DisperserClient } from "../src/client/rpcClients.ts";
 import { computeBlobCommitment } from "../src/kzg/commitment.ts";
+import { g1ToCompressed, g2ToCompressed } from "../src/kzg/points.ts";
 import { generateInsecureDevSrs, type Srs } from "../src/kzg/srs.ts";
 import { encodePayloadToBlob } from "../src/payload/encoding.ts";
 import {
@@ -23,6 +24,22 @@ let srs: Srs | undefined;
 export function testSrs(): Srs {
   srs ??= generateInsecureDevSrs({ numPoints: 64 });
   return srs;
+}
+
+/** Writes `srs` as EigenDA's resources/srs files (gnark-compressed points back to back) into `dir`. */
+export async function writeGnarkSrsFiles(
+  dir: string,
+  srs: Srs,
+): Promise<{ g1Path: string; g2Path: string; g2TrailingPath: string }> {
+  const paths = {
+    g1Path: join(dir, "g1.point"),
+    g2Path: join(dir, "g2.point"),
+    g2TrailingPath: join(dir, "g2.trailing.point"),
+  };
+  await writeFile(paths.g1Path, Buffer.concat(srs.g1.map((p) => g1ToCompressed(p))));
+  await writeFile(paths.g2Path, Buffer.concat(srs.g2.map((p) => g2ToCompressed(p))));
+  await writeFile(paths.g2TrailingPath, Buffer.concat(srs.g2Trailing.map((p) => g2ToCompressed(p))));
+  return paths;
 }
 
 export const TEST_KEY = `0x${"11".repeat(32)}`;

@@ -75,7 +75,10 @@ export function createEigenDaClient(
     return srsPromise;
   };
 
-  const committer: BlobCommitter = options.commitInWorker ? createWorkerCommitter(srs) : createInlineCommitter(srs);
+  const committerOptions = { engine: options.kzgEngine, workers: options.commitWorkers };
+  const committer: BlobCommitter = options.commitInWorker
+    ? createWorkerCommitter(srs, committerOptions)
+    : createInlineCommitter(srs, committerOptions);
 
   let lastTimestampNs = 0n;
   const nextTimestampNs = (): bigint => {

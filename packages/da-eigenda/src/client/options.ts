@@ -2,6 +2,7 @@
  * Configuration of the EigenDA adapter. Parsed once at the edge (node/ composes it into the node config).
  */
 import { z } from "zod";
+import { DEFAULT_KZG_ENGINE, KZG_ENGINE_NAMES } from "../kzg/engine.ts";
 
 const hostPort = z.string().regex(/^[^\s:/]+:\d{1,5}$/, "expected host:port");
 const privateKeyHex = z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, "expected a 32-byte hex private key");
@@ -71,6 +72,13 @@ export const eigenDaOptionsSchema = z.object({
   }),
   /** Compute KZG commitments in a worker thread (default), so seconds of MSM never block the event loop. */
   commitInWorker: z.boolean().default(true),
+  /** KZG engine: "wasm" (multi-scalar multiplication in WebAssembly) or "reference" (pure JS, ~7× slower). */
+  kzgEngine: z.enum(KZG_ENGINE_NAMES).default(DEFAULT_KZG_ENGINE),
+  /**
+   * Worker threads for commitments (with commitInWorker). Two or more run a blob's two G2 MSMs in parallel and
+   * several blobs at once; each holds a copy of the SRS. One keeps a core free for the sequencer on small machines.
+   */
+  commitWorkers: z.number().int().min(1).max(64).default(1),
   /** Upper bound on gRPC messages (a 16 MiB blob plus headers). */
   maxMessageBytes: z
     .number()

@@ -1,20 +1,29 @@
 /**
  * Worker thread body: computes blob commitments off the main thread, so a multi-second MSM never stalls the event
- * loop of the process that submits (the sequencer). Receives the SRS once (Mach SRS bytes) and answers
- * `{ id, blob }` with the three points uncompressed.
+ * loop of the process that submits (the sequencer). Receives the SRS once (Mach SRS bytes) and the engine's name,
+ * builds the engine (WASM: the SRS goes straight from the bytes into the module's memory) and answers
+ * `{ id, blob, parts }` with the requested points uncompressed.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { computeBlobCommitment, computeG1Commitment } from "./commitment.ts";
+import { type BlobCommitmentPart, createReferenceKzgEngine } from "./commitment.ts";
+import type { KzgEngine, KzgEngineName } from "./engine.ts";
 import { g1ToUncompressed, g2ToUncompressed } from "./points.ts";
 import { parseMachSrs } from "./srs.ts";
+import { createWasmKzgEngineFromMachSrs } from "./wasmEngine.ts";
+
+export interface CommitWorkerData {
+  readonly srsBytes: ArrayBuffer;
+  readonly engine: KzgEngineName;
+}
 
 export interface CommitRequest {
   readonly id: number;
   readonly blob: Uint8Array;
-  /** Only the G1 commitment (a reader checking a fetched blob). */
-  readonly g1Only: boolean;
+  /** The points to compute: all three for a dispersal, only the G1 commitment for a reader's check. */
+  readonly parts: readonly BlobCommitmentPart[];
 }
 
+/** The requested points, uncompressed (absent ones are empty), and the blob length. */
 export type CommitResponse =
   | {
       readonly id: number;
@@ -27,28 +36,22 @@ export type CommitResponse =
 
 const port = parentPort;
 if (port) {
-  const srs = parseMachSrs(new Uint8Array((workerData as { srsBytes: ArrayBuffer }).srsBytes));
+  const data = workerData as CommitWorkerData;
+  const srsBytes = new Uint8Array(data.srsBytes);
+  const engine: KzgEngine =
+    data.engine === "wasm"
+      ? createWasmKzgEngineFromMachSrs(srsBytes)
+      : createReferenceKzgEngine(parseMachSrs(srsBytes));
+  const none = new Uint8Array(0);
   port.on("message", (request: CommitRequest) => {
     let response: CommitResponse;
     try {
-      if (request.g1Only) {
-        const commitment = g1ToUncompressed(computeG1Commitment(srs, request.blob));
-        response = {
-          id: request.id,
-          commitment,
-          lengthCommitment: new Uint8Array(0),
-          lengthProof: new Uint8Array(0),
-          length: 0,
-        };
-        port.postMessage(response);
-        return;
-      }
-      const c = computeBlobCommitment(srs, request.blob);
+      const c = engine.computeBlobCommitmentParts(request.blob, request.parts);
       response = {
         id: request.id,
-        commitment: g1ToUncompressed(c.commitment),
-        lengthCommitment: g2ToUncompressed(c.lengthCommitment),
-        lengthProof: g2ToUncompressed(c.lengthProof),
+        commitment: c.commitment ? g1ToUncompressed(c.commitment) : none,
+        lengthCommitment: c.lengthCommitment ? g2ToUncompressed(c.lengthCommitment) : none,
+        lengthProof: c.lengthProof ? g2ToUncompressed(c.lengthProof) : none,
         length: c.length,
       };
     } catch (error) {

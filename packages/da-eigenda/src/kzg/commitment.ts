@@ -5,11 +5,13 @@
  *   lengthCommitment = Σ c_i·[τ^i]₂                        (MSM over G2)
  *   lengthProof      = Σ c_i·[τ^(N − blobLen + i)]₂        (MSM over the trailing G2 points; proves deg p < blobLen)
  *   length           = blobLen
- * MSMs use Pippenger's bucket method (@noble/curves `pippenger`).
+ * MSMs use Pippenger's bucket method (@noble/curves `pippenger`). This is the pure-JS reference: the WASM engine
+ * (wasmEngine.ts) must give the same points, byte for byte.
  */
 import { pippenger } from "@noble/curves/abstract/curve.js";
 import { bn254 } from "@noble/curves/bn254.js";
 import { blobToFieldElements, nextPowerOfTwo } from "../payload/encoding.ts";
+import type { KzgEngine } from "./engine.ts";
 import {
   G1,
   type G1Point,
@@ -38,6 +40,20 @@ export interface BlobCommitmentBytes {
   readonly length: number;
 }
 
+/** The points of a BlobCommitment; each can be computed on its own (a worker pool spreads them over threads). */
+export type BlobCommitmentPart = "commitment" | "lengthCommitment" | "lengthProof";
+export const BLOB_COMMITMENT_PARTS: readonly BlobCommitmentPart[] = ["commitment", "lengthCommitment", "lengthProof"];
+
+/** Some of a BlobCommitment's points, and always its length. */
+export type BlobCommitmentParts = Partial<Pick<BlobCommitment, BlobCommitmentPart>> & { readonly length: number };
+
+/** Joins parts that together hold every point; throws if one is missing. */
+export function completeBlobCommitment(parts: BlobCommitmentParts): BlobCommitment {
+  const { commitment, lengthCommitment, lengthProof, length } = parts;
+  if (!commitment || !lengthCommitment || !lengthProof) throw new SrsError("blob commitment is missing a point");
+  return { commitment, lengthCommitment, lengthProof, length };
+}
+
 /** Largest blob, in symbols, the SRS can commit to. */
 export function srsMaxSymbols(srs: Srs): number {
   return Math.min(srs.g1.length, srs.g2.length, srs.g2Trailing.length);
@@ -50,26 +66,55 @@ export function computeG1Commitment(srs: Srs, blob: Uint8Array): G1Point {
 }
 
 export function computeBlobCommitment(srs: Srs, blob: Uint8Array): BlobCommitment {
+  return completeBlobCommitment(computeBlobCommitmentParts(srs, blob, BLOB_COMMITMENT_PARTS));
+}
+
+export function computeBlobCommitmentParts(
+  srs: Srs,
+  blob: Uint8Array,
+  parts: readonly BlobCommitmentPart[],
+): BlobCommitmentParts {
   const coefficients = coefficientsFor(srs, blob);
   const n = coefficients.length;
   const blobLength = nextPowerOfTwo(n);
   const trailingStart = srs.g2Trailing.length - blobLength;
   return {
-    commitment: msmG1(srs.g1.slice(0, n), coefficients),
-    lengthCommitment: msmG2(srs.g2.slice(0, n), coefficients),
-    lengthProof: msmG2(srs.g2Trailing.slice(trailingStart, trailingStart + n), coefficients),
+    ...(parts.includes("commitment") ? { commitment: msmG1(srs.g1.slice(0, n), coefficients) } : {}),
+    ...(parts.includes("lengthCommitment") ? { lengthCommitment: msmG2(srs.g2.slice(0, n), coefficients) } : {}),
+    ...(parts.includes("lengthProof")
+      ? { lengthProof: msmG2(srs.g2Trailing.slice(trailingStart, trailingStart + n), coefficients) }
+      : {}),
     length: blobLength,
   };
 }
 
-function coefficientsFor(srs: Srs, blob: Uint8Array): bigint[] {
+/**
+ * Number of coefficients (32-byte words, the last one right-padded) of a blob the SRS can commit to; throws when the
+ * blob is empty or its power-of-two length exceeds the SRS.
+ */
+export function blobCoefficientCount(blob: Uint8Array, maxSymbols: number): number {
   if (blob.length === 0) throw new SrsError("cannot commit to an empty blob");
-  const coefficients = blobToFieldElements(blob);
-  const maxSymbols = srsMaxSymbols(srs);
-  if (nextPowerOfTwo(coefficients.length) > maxSymbols) {
-    throw new SrsError(`blob of ${coefficients.length} symbols exceeds the SRS (${maxSymbols} points)`);
+  const count = Math.ceil(blob.length / 32);
+  if (nextPowerOfTwo(count) > maxSymbols) {
+    throw new SrsError(`blob of ${count} symbols exceeds the SRS (${maxSymbols} points)`);
   }
-  return coefficients;
+  return count;
+}
+
+function coefficientsFor(srs: Srs, blob: Uint8Array): bigint[] {
+  blobCoefficientCount(blob, srsMaxSymbols(srs));
+  return blobToFieldElements(blob);
+}
+
+/** The pure-JS reference as a `KzgEngine`. */
+export function createReferenceKzgEngine(srs: Srs): KzgEngine {
+  return {
+    name: "reference",
+    maxSymbols: srsMaxSymbols(srs),
+    computeG1Commitment: (blob) => computeG1Commitment(srs, blob),
+    computeBlobCommitment: (blob) => computeBlobCommitment(srs, blob),
+    computeBlobCommitmentParts: (blob, parts) => computeBlobCommitmentParts(srs, blob, parts),
+  };
 }
 
 function msmG1(points: readonly G1Point[], scalars: bigint[]): G1Point {
@@ -138,14 +183,20 @@ const PAIRING_CHECK_MIN_SYMBOLS = 128;
 /**
  * Checks a claimed commitment against a blob the way the disperser must (recompute and compare). For large blobs
  * only the G1 MSM is recomputed and the two G2 points are checked against it with a pairing, which pins them down
- * (the pairing is non-degenerate and G2 has prime order) at a fraction of the cost of two G2 MSMs.
+ * (the pairing is non-degenerate and G2 has prime order) at a fraction of the cost of two G2 MSMs. The MSMs run on
+ * `engine` (default: the pure-JS reference over `srs`).
  */
-export function blobMatchesCommitment(srs: Srs, blob: Uint8Array, claimed: BlobCommitment): boolean {
-  const coefficients = coefficientsFor(srs, blob);
-  if (claimed.length !== nextPowerOfTwo(coefficients.length)) return false;
-  if (coefficients.length < PAIRING_CHECK_MIN_SYMBOLS) {
-    return blobCommitmentsEqual(computeBlobCommitment(srs, blob), claimed);
+export function blobMatchesCommitment(
+  srs: Srs,
+  blob: Uint8Array,
+  claimed: BlobCommitment,
+  engine: KzgEngine = createReferenceKzgEngine(srs),
+): boolean {
+  const count = blobCoefficientCount(blob, engine.maxSymbols);
+  if (claimed.length !== nextPowerOfTwo(count)) return false;
+  if (count < PAIRING_CHECK_MIN_SYMBOLS) {
+    return blobCommitmentsEqual(engine.computeBlobCommitment(blob), claimed);
   }
-  if (!msmG1(srs.g1.slice(0, coefficients.length), coefficients).equals(claimed.commitment)) return false;
+  if (!engine.computeG1Commitment(blob).equals(claimed.commitment)) return false;
   return verifyBlobCommitmentPairings(srs, claimed);
 }

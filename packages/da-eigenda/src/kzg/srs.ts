@@ -138,8 +138,20 @@ export function serializeMachSrs(srs: Srs): Uint8Array {
   return out;
 }
 
-/** Parses a Mach SRS file. Checks the digest and that every point is on its curve (not the G2 subgroup: slow). */
-export function parseMachSrs(bytes: Uint8Array): Srs {
+/** The point sections of a Mach SRS file, still encoded (uncompressed, big-endian), after its digest is checked. */
+export interface MachSrsSections {
+  readonly order: bigint;
+  readonly insecure: boolean;
+  readonly numPoints: number;
+  /** numPoints × 64 bytes. */
+  readonly g1: Uint8Array;
+  /** numPoints × 128 bytes each. */
+  readonly g2: Uint8Array;
+  readonly g2Trailing: Uint8Array;
+}
+
+/** Splits a Mach SRS file into its sections; checks magic, version, size and digest, not the points. */
+export function readMachSrsSections(bytes: Uint8Array): MachSrsSections {
   if (bytes.length < HEADER_BYTES + 32 || !MAGIC.every((b, i) => bytes[i] === b)) {
     throw new SrsError("not a Mach SRS file (bad magic)");
   }
@@ -151,21 +163,36 @@ export function parseMachSrs(bytes: Uint8Array): Srs {
   if (bytes.length !== body + 32) throw new SrsError(`Mach SRS file is ${bytes.length} bytes, expected ${body + 32}`);
   const digest = sha256(bytes.subarray(0, body));
   if (!digest.every((b, i) => bytes[body + i] === b)) throw new SrsError("Mach SRS file digest mismatch");
-  let offset = HEADER_BYTES;
+  const g2Start = HEADER_BYTES + n * G1_UNCOMPRESSED_BYTES;
+  const trailingStart = g2Start + n * G2_UNCOMPRESSED_BYTES;
+  return {
+    order,
+    insecure,
+    numPoints: n,
+    g1: bytes.subarray(HEADER_BYTES, g2Start),
+    g2: bytes.subarray(g2Start, trailingStart),
+    g2Trailing: bytes.subarray(trailingStart, body),
+  };
+}
+
+/** Parses a Mach SRS file. Checks the digest and that every point is on its curve (not the G2 subgroup: slow). */
+export function parseMachSrs(bytes: Uint8Array): Srs {
+  const sections = readMachSrsSections(bytes);
+  const n = sections.numPoints;
   const g1: G1Point[] = new Array(n);
-  for (let i = 0; i < n; i++, offset += G1_UNCOMPRESSED_BYTES) {
-    g1[i] = g1FromBytes(bytes.subarray(offset, offset + G1_UNCOMPRESSED_BYTES));
+  for (let i = 0; i < n; i++) {
+    g1[i] = g1FromBytes(sections.g1.subarray(i * G1_UNCOMPRESSED_BYTES, (i + 1) * G1_UNCOMPRESSED_BYTES));
   }
-  const readG2 = (): G2Point[] => {
+  const readG2 = (section: Uint8Array): G2Point[] => {
     const out: G2Point[] = new Array(n);
-    for (let i = 0; i < n; i++, offset += G2_UNCOMPRESSED_BYTES) {
-      out[i] = g2FromBytes(bytes.subarray(offset, offset + G2_UNCOMPRESSED_BYTES), { checkSubgroup: false });
+    for (let i = 0; i < n; i++) {
+      const point = section.subarray(i * G2_UNCOMPRESSED_BYTES, (i + 1) * G2_UNCOMPRESSED_BYTES);
+      out[i] = g2FromBytes(point, { checkSubgroup: false });
     }
     return out;
   };
-  const g2 = readG2();
-  const g2Trailing = readG2();
-  return { order, g1, g2, g2Trailing, insecure };
+  const { order, insecure } = sections;
+  return { order, g1, g2: readG2(sections.g2), g2Trailing: readG2(sections.g2Trailing), insecure };
 }
 
 /** Writes atomically (temp file + rename). */

@@ -91,8 +91,18 @@ export function findInvalidFieldElement(blob: Uint8Array): number {
 export function blobToFieldElements(blob: Uint8Array): bigint[] {
   const words = blobToWords(blob);
   const bad = words.findIndex((w) => w >= BN254_FR_MODULUS);
-  if (bad >= 0) throw new DaError("permanent", `blob word ${bad} is not a BN254 field element`);
+  if (bad >= 0) throw invalidFieldElementError(bad);
   return words;
+}
+
+/** Throws what `blobToFieldElements` throws when a word of the blob is not below r. */
+export function assertBlobFieldElements(blob: Uint8Array): void {
+  const bad = findInvalidFieldElement(blob);
+  if (bad >= 0) throw invalidFieldElementError(bad);
+}
+
+function invalidFieldElementError(word: number): DaError {
+  return new DaError("permanent", `blob word ${word} is not a BN254 field element`);
 }
 
 /** Big-endian 32-byte words of the blob (right-padded with zeros); hex parsing is the fast path to bigint in JS. */

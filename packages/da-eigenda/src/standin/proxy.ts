@@ -16,7 +16,6 @@ import * as grpc from "@grpc/grpc-js";
 import { DaError } from "@mach/core/da";
 import { type BlobHeader, computeBlobKey } from "../blob/blobKey.ts";
 import { createSecp256k1Signer, fromHex, type Secp256k1Signer } from "../blob/signer.ts";
-import { computeBlobCommitment, srsMaxSymbols } from "../kzg/commitment.ts";
 import { decodePayloadFromBlob, encodePayloadToBlob, maxPayloadBytesForSymbols } from "../payload/encoding.ts";
 import { decodeEigenDaPointer, encodeEigenDaPointer } from "../pointer/pointer.ts";
 import { blobHeaderFromMessage, blobHeaderToMessage } from "../wire/convert.ts";
@@ -77,8 +76,8 @@ export function createProxyFace(options: ProxyFaceOptions): Server {
   }
 
   async function put(payload: Uint8Array, res: ServerResponse): Promise<Uint8Array | undefined> {
-    const srs = options.service.srs;
-    const maxPayload = maxPayloadBytesForSymbols(srsMaxSymbols(srs));
+    const kzg = options.service.kzg;
+    const maxPayload = maxPayloadBytesForSymbols(kzg.maxSymbols);
     if (payload.length === 0) return void sendText(res, 400, "empty payload");
     if (payload.length > maxPayload) return void sendText(res, 413, `payload exceeds ${maxPayload} bytes`);
     const blob = encodePayloadToBlob(payload);
@@ -87,7 +86,7 @@ export function createProxyFace(options: ProxyFaceOptions): Server {
     const header: BlobHeader = {
       version: 0,
       quorumNumbers: [0, 1],
-      commitment: computeBlobCommitment(srs, blob),
+      commitment: kzg.computeBlobCommitment(blob),
       paymentHeader: { accountId: signer.address, timestampNs: lastTimestampNs, cumulativePayment: 0n },
     };
     const blobKey = computeBlobKey(header);

@@ -6,7 +6,8 @@
 import * as grpc from "@grpc/grpc-js";
 import { hashBatchHeader, hashBlobCertificate, paymentStateDigest } from "../blob/blobKey.ts";
 import { fromHex, recoverAddress, toHex } from "../blob/signer.ts";
-import { blobCommitmentToBytes, computeBlobCommitment } from "../kzg/commitment.ts";
+import { blobCommitmentToBytes } from "../kzg/commitment.ts";
+import type { KzgEngine } from "../kzg/engine.ts";
 import type { Srs } from "../kzg/srs.ts";
 import { bigintToBytes } from "../wire/convert.ts";
 import {
@@ -75,6 +76,11 @@ export class StandInService {
 
   get srs(): Srs {
     return this.#rules.srs;
+  }
+
+  /** The KZG engine the stand-in checks and computes commitments with. */
+  get kzg(): KzgEngine {
+    return this.#rules.kzg;
   }
 
   #serialize<T>(fn: () => Promise<T>): Promise<T> {
@@ -236,7 +242,7 @@ export class StandInService {
     if (blob.length === 0)
       throw new StandInStatusError(grpc.status.INVALID_ARGUMENT, "blob size must be greater than 0");
     try {
-      return blobCommitmentToBytes(computeBlobCommitment(this.#rules.srs, blob));
+      return blobCommitmentToBytes(this.#rules.kzg.computeBlobCommitment(blob));
     } catch (error) {
       throw new StandInStatusError(grpc.status.INVALID_ARGUMENT, (error as Error).message);
     }

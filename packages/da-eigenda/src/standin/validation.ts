@@ -6,6 +6,7 @@ import * as grpc from "@grpc/grpc-js";
 import { type BlobHeader, computeBlobKey } from "../blob/blobKey.ts";
 import { recoverAddress, toHex } from "../blob/signer.ts";
 import { blobMatchesCommitment } from "../kzg/commitment.ts";
+import type { KzgEngine } from "../kzg/engine.ts";
 import type { Srs } from "../kzg/srs.ts";
 import { BN254_FR_MODULUS, findInvalidFieldElement, nextPowerOfTwo } from "../payload/encoding.ts";
 import { BlobHeaderFormatError, blobHeaderFromMessage } from "../wire/convert.ts";
@@ -22,6 +23,8 @@ export interface ValidationRules {
   readonly quorumCount: number;
   readonly blobVersions: readonly number[];
   readonly srs: Srs;
+  /** Engine of the commitment check (the WASM one in the stand-in, so the devnet is not bounded by pure-JS MSMs). */
+  readonly kzg: KzgEngine;
 }
 
 export type ValidationResult =
@@ -117,7 +120,7 @@ export function validateDispersalRequest(
     );
   }
 
-  if (!blobMatchesCommitment(rules.srs, blob, header.commitment)) {
+  if (!blobMatchesCommitment(rules.srs, blob, header.commitment, rules.kzg)) {
     return invalid(`invalid blob commitment: commitments do not match the blob (blob key ${toHex(blobKey)})`);
   }
   return { ok: true, header, blobKey };

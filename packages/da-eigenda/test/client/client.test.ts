@@ -81,6 +81,16 @@ describe("EigenDA client against the stand-in over gRPC", () => {
     }
   });
 
+  it("computes commitments with the pure-JS reference engine when kzgEngine is 'reference', in two workers", async () => {
+    const da = client({ commitInWorker: true, kzgEngine: "reference", commitWorkers: 2 });
+    try {
+      const pointer = await (await da.submit(text("reference engine"))).wait();
+      assert.deepEqual(await da.retrieve(pointer), text("reference engine"));
+    } finally {
+      await da.close();
+    }
+  });
+
   it("derives maxBlobBytes from the SRS and refuses larger payloads before any network call", async () => {
     const da = client();
     try {
@@ -249,12 +259,26 @@ describe("eigenDaOptionsSchema", () => {
     srs: { format: "mach", path: "/srs/dev.srs" },
   };
 
-  it("fills defaults: TLS off, quorums 0 and 1, reservation payments, 5 attempts", () => {
+  it("fills defaults: TLS off, quorums 0 and 1, reservation payments, 5 attempts, WASM commitments in a worker", () => {
     const parsed = eigenDaOptionsSchema.parse(base);
     assert.equal(parsed.tls.enabled, false);
     assert.deepEqual(parsed.quorumNumbers, [0, 1]);
     assert.equal(parsed.paymentMode, "reservation");
     assert.equal(parsed.retry.maxAttempts, 5);
+    assert.equal(parsed.commitInWorker, true);
+    assert.equal(parsed.kzgEngine, "wasm");
+    assert.equal(parsed.commitWorkers, 1);
+  });
+
+  it("accepts the reference KZG engine and a pool of commitment workers; refuses an unknown engine and no workers", () => {
+    assert.equal(eigenDaOptionsSchema.parse({ ...base, kzgEngine: "reference" }).kzgEngine, "reference");
+    const result = eigenDaOptionsSchema.safeParse({ ...base, kzgEngine: "gpu" });
+    assert.equal(result.error?.issues[0]?.path[0], "kzgEngine");
+    assert.equal(eigenDaOptionsSchema.parse({ ...base, commitWorkers: 2 }).commitWorkers, 2);
+    assert.equal(
+      eigenDaOptionsSchema.safeParse({ ...base, commitWorkers: 0 }).error?.issues[0]?.path[0],
+      "commitWorkers",
+    );
   });
 
   it("rejects a disperser without a port, a short key and an empty relay map, naming the key path", () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -33,6 +33,7 @@ import {
   serializeMachSrs,
 } from "../../src/kzg/srs.ts";
 import { blobToFieldElements, encodePayloadToBlob } from "../../src/payload/encoding.ts";
+import { writeGnarkSrsFiles } from "../fixtures.ts";
 
 const Fr = bn254.fields.Fr;
 const ORDER = 2n ** 10n; // a small SRS order keeps the trailing-power arithmetic visible in tests
@@ -224,12 +225,7 @@ describe("SRS files", () => {
   });
 
   it("loads EigenDA-style g1.point / g2.point / g2.trailing.point files (gnark-compressed, no header)", async () => {
-    const g1Path = join(dir, "g1.point");
-    const g2Path = join(dir, "g2.point");
-    const trailingPath = join(dir, "g2.trailing.point");
-    await writeFile(g1Path, Buffer.concat(srs.g1.map((p) => g1ToCompressed(p))));
-    await writeFile(g2Path, Buffer.concat(srs.g2.map((p) => g2ToCompressed(p))));
-    await writeFile(trailingPath, Buffer.concat(srs.g2Trailing.map((p) => g2ToCompressed(p))));
+    const { g1Path, g2Path, g2TrailingPath: trailingPath } = await writeGnarkSrsFiles(dir, srs);
     const loaded = await loadGnarkSrsFiles({
       g1Path,
       g2Path,

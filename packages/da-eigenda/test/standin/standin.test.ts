@@ -218,6 +218,29 @@ describe("stand-in disperser validation", () => {
   });
 });
 
+describe("stand-in commitment check with the reference engine", () => {
+  it("accepts commitments that match the blob and rejects others, as the default WASM engine does", async () => {
+    const dir = await tempDir();
+    const standIn = await startTestStandIn(dir.path, { statusIntervalMs: 60_000, kzgEngine: "reference" });
+    const disperser = rawDisperser(standIn);
+    try {
+      const parts = validParts(text("checked in pure JS"));
+      assert.equal((await disperser.disperseBlob(toRequest(parts))).result, BlobStatus.QUEUED);
+      const wrong = validParts(text("wrong commitment"));
+      const other = computeBlobCommitment(testSrs(), encodePayloadToBlob(text("another blob")));
+      const error = await rejection(
+        disperser.disperseBlob(toRequest({ ...wrong, header: { ...wrong.header, commitment: other } })),
+      );
+      assert.equal(grpcCodeOf(error), grpc.status.INVALID_ARGUMENT);
+      assert.match(error.message, /invalid blob commitment/);
+    } finally {
+      disperser.close();
+      await standIn.close();
+      await dir.remove();
+    }
+  });
+});
+
 describe("stand-in rate limit and faults", () => {
   it("answers bursts above the per-account rate with RESOURCE_EXHAUSTED, a transient error", async () => {
     const dir = await tempDir();

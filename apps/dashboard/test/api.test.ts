@@ -21,6 +21,7 @@ const backend = {
   latestMiniBlock: () => undefined,
   blockNumberForTag: (tag: "safe" | "finalized") => (tag === "safe" ? 5n : undefined),
   subscribe: () => () => {},
+  onChainEvents: () => () => {},
 } as unknown as RpcBackend;
 
 describe("mach_status between node and page", () => {

@@ -8,6 +8,7 @@
  * Jacobian points add z. Word 0 of memory is the library's free-space pointer: its multi-exponentiation keeps its
  * bucket table above it, so `alloc` reserves room for the largest table past every allocation.
  */
+/// <reference path="./wasmcurves.d.ts" />
 import { ModuleBuilder } from "wasmbuilder";
 import wasmcurves from "wasmcurves";
 import { G1, type G1Point, G2, type G2Point } from "./points.ts";

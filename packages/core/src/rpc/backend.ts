@@ -179,8 +179,11 @@ export interface DevControls {
   // --- Accounts held by the node ---
   /** The dev mnemonic's accounts (then impersonated ones), what `eth_accounts` lists. */
   accounts(): readonly Address[];
-  /** Fills what the request leaves out (nonce, gas, fees, chain id), signs or impersonates, and admits it. */
-  sendTransaction(request: DevTransactionRequest): Promise<Hash>;
+  /**
+   * Signs (held account) or impersonates, and admits a filled request. `unsigned`: anvil's
+   * `eth_sendUnsignedTransaction`, which sends from any address as if impersonated.
+   */
+  sendTransaction(request: DevTransactionRequest, options?: { readonly unsigned?: boolean }): Promise<Hash>;
   /** Fills and signs with a held key; the raw signed transaction. */
   signTransaction(request: DevTransactionRequest): Promise<Uint8Array>;
   /** EIP-191 personal message signature by a held key (`eth_sign`, `personal_sign`). */
@@ -220,8 +223,8 @@ export interface DevControls {
   snapshot(): Promise<bigint>;
   /** false when the id is unknown (already reverted past, or never taken). */
   revert(id: bigint): Promise<boolean>;
-  /** Back to genesis, pool emptied, every dev setting off. */
-  reset(): Promise<void>;
+  /** Back to genesis (or to sealed block `toBlock`), pool emptied, every dev setting back to its start. */
+  reset(toBlock?: bigint): Promise<void>;
   dumpState(): Promise<Uint8Array>;
   loadState(dump: Uint8Array): Promise<void>;
 

@@ -169,12 +169,12 @@ export function createDevControls(parameters: DevControlsParameters): DevControl
     intervalMiningMs: () => sequencer.blockIntervalMs,
 
     accounts: () => wallet.accounts(),
-    async sendTransaction(request: DevTransactionRequest) {
+    async sendTransaction(request: DevTransactionRequest, options) {
       let tx: Awaited<ReturnType<DevWallet["sign"]>>;
-      if (wallet.holdsKey(request.from)) tx = await wallet.sign(request);
-      else if (wallet.isImpersonated(request.from)) {
+      if (wallet.holdsKey(request.from) && !options?.unsigned) tx = await wallet.sign(request);
+      else if (options?.unsigned || wallet.isImpersonated(request.from)) {
         standaloneOnly("a transaction from an impersonated account (its sender cannot be recovered from its bytes)");
-        tx = wallet.impersonated(request);
+        tx = wallet.impersonated(request, options?.unsigned ?? false);
       } else throw new DevMethodError(`unknown account ${request.from}`);
       return pool.add(tx).hash;
     },
@@ -193,7 +193,11 @@ export function createDevControls(parameters: DevControlsParameters): DevControl
     setStorageAt: (address, slot, value) => edit({ kind: "storage", address, slot, value }),
 
     async increaseTime(seconds) {
-      settings.values.offsetSeconds += seconds;
+      // When blocks mined faster than a second ran the chain ahead of the clock, the jump counts from the chain's
+      // time: the next block lands at least `seconds` after the latest.
+      const ahead = latestTimestamp() - nowSeconds();
+      const offset = settings.values.offsetSeconds > ahead ? settings.values.offsetSeconds : ahead;
+      settings.values.offsetSeconds = offset + seconds;
       return settings.values.offsetSeconds;
     },
     async setNextBlockTimestamp(timestamp) {
@@ -264,10 +268,14 @@ export function createDevControls(parameters: DevControlsParameters): DevControl
         return true;
       });
     },
-    async reset() {
+    async reset(toBlock) {
       standaloneOnly("reset");
       await sequencer.runExclusive(async () => {
-        await goBack(parameters.genesis, undefined);
+        const target = toBlock === undefined ? parameters.genesis : store.getBlock(toBlock);
+        if (target === undefined || (toBlock ?? 0n) > sequencer.head.header.number) {
+          throw new DevMethodError(`cannot reset to block ${toBlock}: it is not a sealed block of this chain`);
+        }
+        await goBack(target, undefined);
         snapshots.clear();
         settings.restore(DevBlockSettings.initial(config.automine));
         wallet.clearImpersonations();

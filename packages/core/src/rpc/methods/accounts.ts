@@ -40,7 +40,9 @@ async function filled(context: RpcContext, request: CallRequest): Promise<DevTra
       backend.pendingNonce?.(given.from) ??
       backend.stateAt("latest")?.getAccount(given.from)?.nonce ??
       0n,
-    gas: given.gas ?? (await estimateGas(context, request, "latest", undefined)),
+    gas:
+      given.gas ??
+      (await estimateGas(context, { ...request, ...(legacy ? { gasPrice: fees.gasPrice } : {}) }, "latest", undefined)),
   };
 }
 
@@ -87,6 +89,11 @@ export const accountMethods: MethodTable = {
     const hash = await dev.sendTransaction(await filled(context, request));
     context.sendLatency.submitted(hash, startedMs);
     return hash;
+  }),
+  /** anvil's unsigned send (viem's `sendUnsignedTransaction`): from any address, as if impersonated. */
+  eth_sendUnsignedTransaction: defineMethod([txParam], async ([request], context): Promise<Hash> => {
+    const dev = controls(context, "eth_sendUnsignedTransaction");
+    return dev.sendTransaction(await filled(context, request), { unsigned: true });
   }),
   eth_signTransaction: defineMethod([txParam], async ([request], context) =>
     toData(await controls(context, "eth_signTransaction").signTransaction(await filled(context, request))),

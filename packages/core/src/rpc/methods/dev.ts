@@ -312,23 +312,39 @@ export const devMethods: MethodTable = {
   ),
   ...aliases(both("reset"), (name) =>
     defineMethod(
-      [{ name: "options", schema: z.object({ forking: z.unknown().optional() }).passthrough(), optional: true }],
+      [
+        {
+          name: "options",
+          schema: z
+            .object({
+              forking: z
+                .object({ jsonRpcUrl: z.string().nullish(), blockNumber: amount.nullish() })
+                .passthrough()
+                .optional(),
+            })
+            .passthrough(),
+          optional: true,
+        },
+      ],
       async ([options], context) => {
         const dev = controls(context, name);
-        if (options?.forking !== undefined)
+        if (options?.forking?.jsonRpcUrl !== undefined && options.forking.jsonRpcUrl !== null) {
           throw invalidParams("forking is not supported: Mach's dev chain starts from its own genesis");
-        await dev.reset();
+        }
+        await dev.reset(options?.forking?.blockNumber ?? undefined);
         return true;
       },
     ),
   ),
-  anvil_dumpState: defineMethod([], async (_args, context) =>
-    toData(await controls(context, "anvil_dumpState").dumpState()),
+  ...aliases(both("dumpState"), (name) =>
+    defineMethod([], async (_args, context) => toData(await controls(context, name).dumpState())),
   ),
-  anvil_loadState: defineMethod([{ name: "state", schema: data }], async ([dump], context) => {
-    await controls(context, "anvil_loadState").loadState(dump);
-    return true;
-  }),
+  ...aliases(both("loadState"), (name) =>
+    defineMethod([{ name: "state", schema: data }], async ([dump], context) => {
+      await controls(context, name).loadState(dump);
+      return true;
+    }),
+  ),
   ...aliases(both("setLoggingEnabled"), (name) =>
     defineMethod([{ name: "enabled", schema: z.boolean() }], ([enabled], context) => {
       controls(context, name).setLoggingEnabled(enabled);

@@ -14,6 +14,7 @@ import { createChainView } from "../../state/store/chainView.ts";
 import { SnapshotSchedule } from "../../state/store/recovery.ts";
 import { createTxPool } from "../../txpool/pool.ts";
 import { createLmdbBatchRecordStore } from "../batchRecordStore.ts";
+import { prepareDevChain } from "../dev/devChain.ts";
 import { batcherMetrics, sequencerMetrics, txPoolMetrics } from "../metrics.ts";
 import { createNodeStatusSource } from "../statusSource.ts";
 import { VERSION } from "../version.ts";
@@ -27,7 +28,7 @@ export interface RunningSequencer extends RunningRole {
 export async function startSequencerRole(context: RoleContext): Promise<RunningSequencer> {
   const { config, logger, metrics, chain, da, settlement } = context;
   const { store, state } = chain;
-  const executor = await createEthereumJsExecutor({ chainId: config.chain.chainId });
+  const engine = await createEthereumJsExecutor({ chainId: config.chain.chainId });
   const pool = createTxPool({
     chainId: config.chain.chainId,
     state: state.latest,
@@ -36,6 +37,9 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     config: config.txpool,
     metrics: txPoolMetrics(metrics),
   });
+  // Dev nodes only (`dev.enabled`): dev state edits in the executor, dev system txs ahead of the pool, block hooks.
+  const devChain = config.dev.enabled ? prepareDevChain(config.dev, pool, engine) : undefined;
+  const executor = devChain?.executor ?? engine;
   const snapshots = new SnapshotSchedule(store, state, config.store.snapshotIntervalBlocks, chain.replayFrom);
   const seqMetrics = sequencerMetrics(metrics);
   const sequencer = new Sequencer({
@@ -43,12 +47,13 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     config: config.sequencer,
     executor,
     state,
-    txs: pool,
+    txs: devChain?.txs ?? pool,
     store,
     head: chain.head,
     recoveredMiniBlocks: chain.openMiniBlocks,
     logger: logger.child({ module: "sequencer" }),
     metrics: seqMetrics,
+    ...(devChain ? { dev: devChain.hooks } : {}),
     onBlockSealed: async (block) => {
       seqMetrics.headBlock.set(Number(block.header.number));
       await snapshots.afterBlockSealed(block);
@@ -87,21 +92,27 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
       })
     : undefined;
 
+  const machVersion = `Mach/v${VERSION}/${process.platform}-${process.arch}/node${process.versions.node}`;
   const backend = createNodeBackend({
     chainId: config.chain.chainId,
-    clientVersion: `Mach/v${VERSION}/${process.platform}-${process.arch}/node${process.versions.node}`,
+    // Dev nodes announce anvil's dev API first: Hardhat's network helpers and Foundry look for that prefix.
+    clientVersion: devChain ? `anvil/v1.7.1 (${machVersion}; anvil-compatible dev node)` : machVersion,
     chain: chainView,
     txs: pool,
     state,
     executor,
     safeBlock: () => safeBlock,
-    ...(config.dev.enabled
+    ...(devChain
       ? {
-          dev: {
-            async mine(blocks: number) {
-              for (let i = 0; i < blocks; i++) await sequencer.sealBlockNow();
-            },
-          },
+          dev: devChain.controls({
+            sequencer,
+            state,
+            store,
+            genesis: chain.genesis,
+            devAccounts: chain.devAccounts,
+            blockMs: config.sequencer.blockMs,
+            logger: logger.child({ module: "dev" }),
+          }),
         }
       : {}),
     ...(batcher

@@ -21,6 +21,7 @@ import { MachError, TransactionRejectedError } from "../errors.ts";
 import type { StateWriter } from "../state/types.ts";
 import { processAuthorizations } from "./authorizations.ts";
 import { createCallTracer } from "./callTracer.ts";
+import { kzg } from "./evm/precompiles/kzg.ts";
 import { gethErrorMessage } from "./evmErrors.ts";
 import { createPreimageNotingKeccak, isMappingSlotSink, type MappingSlotSink } from "./mappingSlotPreimages.ts";
 import "./jumpAnalysisCache.ts";
@@ -76,7 +77,8 @@ export async function createEthereumJsExecutor(options: EthereumJsExecutorOption
   const keccak = createPreimageNotingKeccak();
   const common = createCustomCommon({ chainId: Number(options.chainId) }, Mainnet, {
     hardfork: options.hardfork === "cancun" ? Hardfork.Cancun : Hardfork.Prague,
-    customCrypto: { keccak256: keccak.hash },
+    // The KZG verifier for the point evaluation precompile (without it, any call to 0x0a threw out of the executor).
+    customCrypto: { keccak256: keccak.hash, kzg: kzg() },
   });
   const stateManager = new MachStateManager();
   let currentEnv: BlockEnv | undefined;

@@ -34,6 +34,7 @@ export type MachExecutorOptions = ExecutorOptions;
 
 const L1_FEE_VAULT: Address = Predeploys.L1FeeVault;
 const EMPTY = new Uint8Array(0);
+const MAX_SAFE_GAS = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Creates an `Executor` running Prague (or Cancun) on Mach's own interpreter. */
 export function createMachExecutor(options: MachExecutorOptions): MachExecutor {
@@ -205,15 +206,20 @@ export class MachExecutor implements Executor {
     // --- Execute. ---
     const evm = this.#evm;
     evm.begin(tx, this.#block(env), { origin: p.from, gasPrice, blobHashes: [] }, tracer);
-    const gas = Number(p.gasLimit - intrinsic);
+    // Gas is a number inside the EVM: a limit beyond 2^53 runs with 2^53 - 1 (more than any code can burn) and the
+    // excess is added back unless the message failed exceptionally (which consumes everything).
+    const executionGas = p.gasLimit - intrinsic;
+    const gas = executionGas > MAX_SAFE_GAS ? Number(MAX_SAFE_GAS) : Number(executionGas);
     const contractAddress = p.to === null ? createAddress(p.from, nonceBefore) : null;
     const result =
       contractAddress !== null
         ? evm.create(p.from, contractAddress, p.value, p.data, gas)
         : evm.call(p.from, p.to as Address, p.value, p.data, gas);
+    const kept = result.halt === H.OK || result.halt === H.REVERTED;
+    const gasLeft = BigInt(result.gasLeft) + (kept ? executionGas - BigInt(gas) : 0n);
 
     // --- Gas accounting: EIP-3529 refund cap, EIP-7623 floor. ---
-    let gasUsed = p.gasLimit - BigInt(result.gasLeft);
+    let gasUsed = p.gasLimit - gasLeft;
     let refund = BigInt(authRefund + tx.refund);
     const maxRefund = gasUsed / MAX_REFUND_QUOTIENT;
     if (refund > maxRefund) refund = maxRefund;

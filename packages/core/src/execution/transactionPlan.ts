@@ -57,6 +57,9 @@ export interface Validated {
   readonly floor: bigint;
 }
 
+/** EIP-2681: a nonce never reaches 2^64 - 1. */
+const MAX_NONCE = 2n ** 64n - 1n;
+
 export const EMPTY_ACCOUNT: Account = { nonce: 0n, balance: 0n, codeHash: KECCAK_EMPTY };
 
 export function minBigint(a: bigint, b: bigint): bigint {
@@ -176,6 +179,9 @@ export function validatePrepared(
       reject("nonceTooLow", `nonce too low: address ${p.from}, tx: ${p.nonce} state: ${sender.nonce}`);
     }
     reject("nonceTooHigh", `nonce too high: address ${p.from}, tx: ${p.nonce} state: ${sender.nonce}`);
+  }
+  if (p.nonce !== undefined && p.nonce >= MAX_NONCE) {
+    reject("nonceTooHigh", `nonce has max value: address ${p.from}, nonce: ${p.nonce}`);
   }
   if (p.kind === "transaction" && sender.codeHash !== KECCAK_EMPTY && !isDelegation(senderCode())) {
     reject("senderNoEOA", `sender not an eoa: address ${p.from}, codehash: ${sender.codeHash}`);

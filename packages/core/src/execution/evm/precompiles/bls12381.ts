@@ -1,5 +1,5 @@
 /** EIP-2537 BLS12-381 precompiles (0x0b–0x11, Prague): input checks and gas here, curve maths in @noble/curves. */
-import { NobleBLS } from "@ethereumjs/evm";
+import { EVMError, NobleBLS } from "@ethereumjs/evm";
 import { PRECOMPILE_FAILURE, type Precompile, type PrecompileResult } from "./types.ts";
 
 // @ethereumjs/evm's EIP-2537 encoding over @noble/curves' bls12_381.
@@ -53,7 +53,7 @@ function run(
     return { failed: false, gasUsed, output: compute(input) };
   } catch (error) {
     // Invalid points, points outside the subgroup, field elements ≥ p: the call fails and consumes its gas.
-    if (error instanceof Error) return PRECOMPILE_FAILURE;
+    if (error instanceof Error || error instanceof EVMError) return PRECOMPILE_FAILURE;
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 /** BN254 (alt_bn128) ecAdd (0x06), ecMul (0x07) and ecPairing (0x08), EIP-196/197 with EIP-1108 gas. */
-import { NobleBN254 } from "@ethereumjs/evm";
+import { EVMError, NobleBN254 } from "@ethereumjs/evm";
 import { PRECOMPILE_FAILURE, type Precompile, type PrecompileResult, rightPadded } from "./types.ts";
 
 // @ethereumjs/evm's EVM encoding over @noble/curves' bn254.
@@ -12,7 +12,7 @@ function run(gasUsed: number, gasLimit: number, outputLength: number, compute: (
     output = compute();
   } catch (error) {
     // Points off the curve or coordinates out of the field: the call fails and consumes its gas.
-    if (error instanceof Error) return PRECOMPILE_FAILURE;
+    if (error instanceof Error || error instanceof EVMError) return PRECOMPILE_FAILURE;
     throw error;
   }
   if (output.length !== outputLength) return PRECOMPILE_FAILURE;

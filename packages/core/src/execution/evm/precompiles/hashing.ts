@@ -1,6 +1,6 @@
-/** ecrecover (0x01), sha256 (0x02), ripemd160 (0x03) and identity (0x04). */
+/** ecrecover (0x01), sha256 (0x02, node:crypto: inputs run to megabytes), ripemd160 (0x03) and identity (0x04). */
+import { createHash } from "node:crypto";
 import { ripemd160 } from "@noble/hashes/legacy.js";
-import { sha256 } from "@noble/hashes/sha2.js";
 import { keccak256 } from "../../../chain/hash.ts";
 import { recoverPublicKey, SECP256K1_N } from "../../../chain/signature.ts";
 import { bytesToWord } from "../words.ts";
@@ -32,7 +32,7 @@ export const ecrecover: Precompile = (input, gasLimit) => {
 };
 
 export const sha256Precompile: Precompile = (input, gasLimit) =>
-  charged(60 + 12 * words(input.length), gasLimit, () => sha256(input));
+  charged(60 + 12 * words(input.length), gasLimit, () => createHash("sha256").update(input).digest());
 
 export const ripemd160Precompile: Precompile = (input, gasLimit) =>
   charged(600 + 120 * words(input.length), gasLimit, () => {

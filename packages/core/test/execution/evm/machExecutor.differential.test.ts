@@ -64,10 +64,12 @@ describe("Mach's interpreter matches @ethereumjs/vm on random programs", () => {
             const create = r.target === -1;
             const to = create ? null : r.target === CONTRACTS.length ? addresses[3] : (CONTRACTS[r.target] as Address);
             const data = create ? deployer(initRuntime) : r.data;
+            const nonce = nonces[r.signer] ?? 0;
+            nonces[r.signer] = nonce + 1;
             txs.push(
               await signTx(r.signer, {
                 type: "eip1559",
-                nonce: (nonces[r.signer] = (nonces[r.signer] ?? 0) + 1) - 1,
+                nonce,
                 to: to ?? undefined,
                 value: r.value,
                 gas: r.gas,

@@ -44,7 +44,7 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
   const suites = options.profile ? new Set<string>(["profile"]) : new Set<string>(options.suites);
   const steps =
     2 +
-    (suites.has("execution") ? 3 + 2 * 4 : 0) +
+    (suites.has("execution") ? 5 + 4 * 4 : 0) +
     (suites.has("state") ? 5 : 0) +
     (suites.has("e2e") ? 3 * 7 : 0) +
     (suites.has("profile") ? 3 : 0);

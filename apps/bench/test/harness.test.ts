@@ -75,7 +75,9 @@ describe("pnpm bench --quick", () => {
   it("ran every transaction successfully on every target", () => {
     for (const w of results.execution?.workloads ?? []) {
       assert.equal(w.mach.failed, 0, `${w.workload} on Mach`);
+      assert.equal(w.machEngine.failed, 0, `${w.workload} on Mach's own EVM`);
       assert.equal(w.ethereumjs.failed, 0, `${w.workload} on @ethereumjs`);
+      assert.equal(w.ethereumjsSimple.failed, 0, `${w.workload} on @ethereumjs (SimpleStateManager)`);
       assert.ok(w.gasUsedMatches, `${w.workload}: Mach and @ethereumjs used different gas`);
     }
     for (const w of results.stateDiff?.workloads ?? []) assert.ok(w.rootsMatch, `${w.workload}: replica root differs`);

@@ -1,5 +1,6 @@
 /**
- * Execution only: the same pre-signed transactions through Mach's executor and through @ethereumjs/vm `runTx`,
+ * Execution only: the same pre-signed transactions through Mach's executor (its own EVM, and the @ethereumjs/evm
+ * engine) and through @ethereumjs/vm `runTx` (Merkle state manager with caches, and SimpleStateManager),
  * each workload in turn on one state per executor (so the expensive @ethereumjs genesis is built once). The first
  * `warmup` transactions of each workload run untimed on both. Also the admission cost (decode + sender recovery)
  * of each stack, and a check that both executors used the same gas (a differential sanity check of the workload).
@@ -14,8 +15,10 @@ import {
   createEthereumJsTarget,
   createMachTarget,
   ETHEREUMJS_CONFIGURATION,
+  ETHEREUMJS_SIMPLE_CONFIGURATION,
   type ExecutionTarget,
   MACH_CONFIGURATION,
+  MACH_ENGINE_CONFIGURATION,
 } from "./executors.ts";
 
 export interface ExecutorRun {
@@ -29,10 +32,19 @@ export interface ExecutorRun {
 
 export interface ExecutionWorkloadResult {
   readonly workload: WorkloadName;
+  /** Mach's executor on the @ethereumjs/evm engine. */
   readonly mach: ExecutorRun;
+  /** Mach's executor on Mach's own EVM. */
+  readonly machEngine: ExecutorRun;
+  /** @ethereumjs/vm over MerkleStateManager with caches. */
   readonly ethereumjs: ExecutorRun;
-  /** Mach tx/s ÷ @ethereumjs tx/s. */
+  /** @ethereumjs/vm over SimpleStateManager. */
+  readonly ethereumjsSimple: ExecutorRun;
+  /** Mach (@ethereumjs/evm engine) tx/s ÷ @ethereumjs/vm (Merkle) tx/s. */
   readonly ratio: number;
+  /** Mach's own EVM tx/s ÷ @ethereumjs/vm (SimpleStateManager) tx/s. */
+  readonly machEngineRatio: number;
+  /** All four used the same gas. */
   readonly gasUsedMatches: boolean;
 }
 
@@ -44,8 +56,18 @@ export interface AdmissionResult {
 }
 
 export interface ExecutionResult {
-  readonly configuration: { readonly mach: string; readonly ethereumjs: string };
-  readonly setupSeconds: { readonly mach: number; readonly ethereumjs: number };
+  readonly configuration: {
+    readonly mach: string;
+    readonly machEngine: string;
+    readonly ethereumjs: string;
+    readonly ethereumjsSimple: string;
+  };
+  readonly setupSeconds: {
+    readonly mach: number;
+    readonly machEngine: number;
+    readonly ethereumjs: number;
+    readonly ethereumjsSimple: number;
+  };
   readonly workloads: ExecutionWorkloadResult[];
   readonly admission: AdmissionResult;
 }
@@ -100,18 +122,36 @@ export async function runExecutionSuite(parameters: ExecutionParameters): Promis
   progress?.status("execution: building @ethereumjs genesis");
   const ethereumjs = await createEthereumJsTarget(world.alloc);
   const ethereumjsSetup = (performance.now() - start) / 1000;
+  start = performance.now();
+  progress?.status("execution: building Mach genesis (own EVM)");
+  const machEngine = await createMachTarget(world.alloc, "mach");
+  const machEngineSetup = (performance.now() - start) / 1000;
+  start = performance.now();
+  progress?.status("execution: building @ethereumjs genesis (SimpleStateManager)");
+  const ethereumjsSimple = await createEthereumJsTarget(world.alloc, "simple");
+  const ethereumjsSimpleSetup = (performance.now() - start) / 1000;
   const results: ExecutionWorkloadResult[] = [];
   for (const { name, signed } of workloads) {
-    progress?.status(`execution: ${name} on Mach`);
+    progress?.status(`execution: ${name} on Mach (@ethereumjs/evm engine)`);
     const machRun = await timeRun(mach, signed.raw, warmup, tick);
+    progress?.status(`execution: ${name} on Mach (own EVM)`);
+    const machEngineRun = await timeRun(machEngine, signed.raw, warmup, tick);
     progress?.status(`execution: ${name} on @ethereumjs/vm`);
     const ethereumjsRun = await timeRun(ethereumjs, signed.raw, warmup, tick);
+    progress?.status(`execution: ${name} on @ethereumjs/vm (SimpleStateManager)`);
+    const ethereumjsSimpleRun = await timeRun(ethereumjsSimple, signed.raw, warmup, tick);
     results.push({
       workload: name,
       mach: machRun,
+      machEngine: machEngineRun,
       ethereumjs: ethereumjsRun,
+      ethereumjsSimple: ethereumjsSimpleRun,
       ratio: machRun.txPerSecond / ethereumjsRun.txPerSecond,
-      gasUsedMatches: machRun.gasUsed === ethereumjsRun.gasUsed,
+      machEngineRatio: machEngineRun.txPerSecond / ethereumjsSimpleRun.txPerSecond,
+      gasUsedMatches:
+        machRun.gasUsed === ethereumjsRun.gasUsed &&
+        machEngineRun.gasUsed === machRun.gasUsed &&
+        ethereumjsSimpleRun.gasUsed === ethereumjsRun.gasUsed,
     });
   }
   progress?.status("execution: admission (decode + sender recovery)");
@@ -123,8 +163,18 @@ export async function runExecutionSuite(parameters: ExecutionParameters): Promis
   admitEthereumJs(sample);
   const ethereumjsAdmit = (performance.now() - start) / 1000;
   return {
-    configuration: { mach: MACH_CONFIGURATION, ethereumjs: ETHEREUMJS_CONFIGURATION },
-    setupSeconds: { mach: machSetup, ethereumjs: ethereumjsSetup },
+    configuration: {
+      mach: MACH_CONFIGURATION,
+      machEngine: MACH_ENGINE_CONFIGURATION,
+      ethereumjs: ETHEREUMJS_CONFIGURATION,
+      ethereumjsSimple: ETHEREUMJS_SIMPLE_CONFIGURATION,
+    },
+    setupSeconds: {
+      mach: machSetup,
+      machEngine: machEngineSetup,
+      ethereumjs: ethereumjsSetup,
+      ethereumjsSimple: ethereumjsSimpleSetup,
+    },
     workloads: results,
     admission: {
       transactions: sample.length,

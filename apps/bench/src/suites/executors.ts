@@ -1,12 +1,14 @@
 /**
- * The two executors the execution suite compares, each started from the bench world's genesis:
- *  - Mach: `createEthereumJsExecutor` over a `WorldState` (flat maps; the root is not computed while executing);
+ * The executors the execution suite compares, each started from the bench world's genesis:
+ *  - Mach, either engine: `createMachExecutor` (Mach's own interpreter) or `createEthereumJsExecutor` (@ethereumjs/evm
+ *    behind Mach's executor), over a `WorldState` (flat maps; the root is not computed while executing);
  *  - @ethereumjs/vm 10.1 `runTx` over a MerkleStateManager with its account/storage/code caches on and the
- *    hash-wasm keccak (its fastest honest configuration; senders recovered before timing, as Mach's are).
+ *    hash-wasm keccak (writes reach its trie as it runs), and over its SimpleStateManager (flat maps, no trie, the
+ *    like-for-like peer of Mach's rows); senders recovered before timing, as Mach's are.
  */
 import { createBlock } from "@ethereumjs/block";
 import { createCustomCommon, Hardfork, Mainnet } from "@ethereumjs/common";
-import { Caches, MerkleStateManager } from "@ethereumjs/statemanager";
+import { Caches, MerkleStateManager, SimpleStateManager } from "@ethereumjs/statemanager";
 import { createTxFromRLP, type TypedTransaction } from "@ethereumjs/tx";
 import { bigIntToUnpaddedBytes, createAccount, Address as EvmAddress, hexToBytes } from "@ethereumjs/util";
 import { createVM, runTx, type VM } from "@ethereumjs/vm";
@@ -15,6 +17,7 @@ import {
   type BlockEnv,
   buildGenesisState,
   createEthereumJsExecutor,
+  createMachExecutor,
   decodeTransaction,
   type Executor,
   keccak256,
@@ -30,8 +33,12 @@ const TIMESTAMP = 1_800_000_000n;
 
 export const ETHEREUMJS_CONFIGURATION =
   "@ethereumjs/vm 10.1.3 runTx, MerkleStateManager with Caches (account/storage/code), hash-wasm keccak, senders recovered before timing";
+export const ETHEREUMJS_SIMPLE_CONFIGURATION =
+  "@ethereumjs/vm 10.1.3 runTx, SimpleStateManager (flat maps, no trie), hash-wasm keccak, senders recovered before timing";
 export const MACH_CONFIGURATION =
-  "Mach createEthereumJsExecutor over WorldState (flat maps), senders recovered at decode";
+  "Mach createEthereumJsExecutor (@ethereumjs/evm engine) over WorldState (flat maps, no root), senders recovered at decode";
+export const MACH_ENGINE_CONFIGURATION =
+  "Mach createMachExecutor (Mach's own EVM) over WorldState (flat maps, no root), senders recovered at decode";
 
 export interface ExecutedTx {
   readonly status: 0 | 1;
@@ -62,9 +69,15 @@ export interface MachTarget extends ExecutionTarget<Transaction> {
   readonly executor: Executor;
 }
 
-export async function createMachTarget(alloc: Alloc): Promise<MachTarget> {
+export async function createMachTarget(
+  alloc: Alloc,
+  engine: "mach" | "ethereumjs" = "ethereumjs",
+): Promise<MachTarget> {
   const state = buildGenesisState({ alloc });
-  const executor = await createEthereumJsExecutor({ chainId: BENCH_CHAIN_ID });
+  const executor =
+    engine === "mach"
+      ? createMachExecutor({ chainId: BENCH_CHAIN_ID })
+      : await createEthereumJsExecutor({ chainId: BENCH_CHAIN_ID });
   const env = machBlockEnv();
   return {
     state,
@@ -88,9 +101,13 @@ function ethereumJsCommon() {
   });
 }
 
-export async function createEthereumJsTarget(alloc: Alloc): Promise<EthereumJsTarget> {
+export async function createEthereumJsTarget(
+  alloc: Alloc,
+  kind: "merkle" | "simple" = "merkle",
+): Promise<EthereumJsTarget> {
   const common = ethereumJsCommon();
-  const stateManager = new MerkleStateManager({ common, caches: new Caches() });
+  const stateManager =
+    kind === "merkle" ? new MerkleStateManager({ common, caches: new Caches() }) : new SimpleStateManager({ common });
   const vm = await createVM({ common, stateManager });
   await stateManager.checkpoint();
   for (const [address, entry] of Object.entries(alloc)) {

@@ -69,10 +69,19 @@ const results: BenchResults = {
   plan: QUICK_PLAN,
   signing: { backend: "native", transactions: 10, seconds: 1, txPerSecond: 10 },
   execution: {
-    configuration: { mach: "m", ethereumjs: "e" },
-    setupSeconds: { mach: 1, ethereumjs: 2 },
+    configuration: { mach: "m", machEngine: "me", ethereumjs: "e", ethereumjsSimple: "es" },
+    setupSeconds: { mach: 1, machEngine: 1, ethereumjs: 2, ethereumjsSimple: 2 },
     workloads: [
-      { workload: "native", mach: run(4000, 84), ethereumjs: run(400, 8.4), ratio: 10, gasUsedMatches: true },
+      {
+        workload: "native",
+        mach: run(4000, 84),
+        machEngine: run(12000, 252),
+        ethereumjs: run(400, 8.4),
+        ethereumjsSimple: run(600, 12.6),
+        ratio: 10,
+        machEngineRatio: 20,
+        gasUsedMatches: true,
+      },
     ],
     admission: { transactions: 10, machTxPerSecond: 3000, ethereumjsTxPerSecond: 150, ratio: 20 },
   },
@@ -120,6 +129,9 @@ describe("resultRows", () => {
     const rows = resultRows(results);
     const exec = rows.find((r) => r.figure === "native tx/s");
     assert.equal(exec?.ratio, 10);
+    const engine = rows.find((r) => r.figure === "native tx/s, Mach's own EVM");
+    assert.equal(engine?.ratio, 20);
+    assert.equal(engine?.peer, "@ethereumjs/vm (SimpleStateManager)");
     const http = rows.find((r) => r.figure === "native over HTTP batches tx/s" && r.peer === "Hardhat automine");
     assert.equal(http?.ratio, 2);
     const lat = rows.find((r) => r.figure === "native p50, both send+poll" && r.peer === "Hardhat interval");

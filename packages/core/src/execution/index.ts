@@ -1,7 +1,11 @@
 /**
- * execution/: the `Executor` port and its @ethereumjs/evm implementation over Mach state.
+ * execution/: the `Executor` port and its two engines over Mach state: Mach's own interpreter (`evm/`) and
+ * @ethereumjs/evm (the reference), chosen per node (`execution.engine: "mach" | "ethereumjs"`).
  *
  *   types.ts               Executor, BlockEnv, ExecutionResult, CallMessage, CallFrame (the port)
+ *   transactionPlan.ts     ExecutorOptions; what a transaction/deposit/call asks for and its validation (both engines)
+ *   machExecutor.ts        createMachExecutor: the same rules over Mach's interpreter, synchronous inside
+ *   evm/                   Mach's interpreter: opcodes, frames, journaled transaction state, precompiles
  *   ethereumjsExecutor.ts  createEthereumJsExecutor: validation, gas purchase, warm sets, EIP-7702, evm.runCall,
  *                          refunds, fees, EIP-161/6780 clean-up, OP deposits, L1-fee hook; call; traceTransaction
  *   stateAdapter.ts        MachStateManager: @ethereumjs's StateManagerInterface over a StateWriter, flat overlay +
@@ -37,5 +41,8 @@ export {
   L1_FEE_VAULT,
 } from "./ethereumjsExecutor.ts";
 export { decodeRevertReason, gethErrorMessage } from "./evmErrors.ts";
+export type { MachExecutorOptions } from "./machExecutor.ts";
+export { createMachExecutor, MachExecutor } from "./machExecutor.ts";
 export { MachStateManager } from "./stateAdapter.ts";
+export type { ExecutionFork, ExecutorOptions } from "./transactionPlan.ts";
 export type * from "./types.ts";

@@ -6,7 +6,7 @@
  */
 import { Predeploys } from "../chain/constants.ts";
 import { MAX_REFUND_QUOTIENT } from "../chain/fees.ts";
-import type { Address, Hash, Log, Transaction } from "../chain/types.ts";
+import type { Address, Log, Transaction } from "../chain/types.ts";
 import { MachError, TransactionRejectedError } from "../errors.ts";
 import type { StateWriter } from "../state/types.ts";
 import { authorityOf, authorizedCode, EXISTING_AUTHORITY_REFUND, mayDelegate } from "./authorizations.ts";
@@ -16,6 +16,7 @@ import { delegationTarget } from "./evm/delegation.ts";
 import * as H from "./evm/halts.ts";
 import { type BlockContext, createAddress, Evm, type EvmTracer } from "./evm/interpreter.ts";
 import { TxState } from "./evm/txState.ts";
+import { wordToSlot } from "./evm/words.ts";
 import { createPreimageNotingKeccak, isMappingSlotSink, type MappingSlotSink } from "./mappingSlotPreimages.ts";
 import {
   EMPTY_ACCOUNT,
@@ -39,10 +40,6 @@ const MAX_SAFE_GAS = BigInt(Number.MAX_SAFE_INTEGER);
 /** Creates an `Executor` running Prague (or Cancun) on Mach's own interpreter. */
 export function createMachExecutor(options: MachExecutorOptions): MachExecutor {
   return new MachExecutor(options);
-}
-
-function hexWord(word: bigint): Hash {
-  return `0x${word.toString(16).padStart(64, "0")}` as Hash;
 }
 
 export class MachExecutor implements Executor {
@@ -239,7 +236,7 @@ export class MachExecutor implements Executor {
     const logs: Log[] = [];
     if (!failed) {
       for (const log of tx.logs) {
-        logs.push({ address: log.address, topics: log.topics.map(hexWord), data: log.data });
+        logs.push({ address: log.address, topics: log.topics.map(wordToSlot), data: log.data });
       }
     }
     tx.finalize(persist);

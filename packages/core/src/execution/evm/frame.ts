@@ -34,6 +34,7 @@ export class Frame {
   callerWord = 0n;
   value = 0n;
   input: Uint8Array = EMPTY;
+  inputView: DataView = new DataView(EMPTY.buffer);
   isStatic = false;
   depth = 0;
   /** Output of the last call this frame made (RETURNDATASIZE/RETURNDATACOPY). */

@@ -328,6 +328,7 @@ export class Evm {
       f.value = value;
     }
     f.input = input;
+    f.inputView = new DataView(input.buffer, input.byteOffset, input.length);
     f.isStatic = isStatic;
     f.returnData = EMPTY;
     f.kind = KIND_CALL;
@@ -396,6 +397,7 @@ export class Evm {
     f.callerWord = addressToWord(callerEntry.address);
     f.value = value;
     f.input = EMPTY;
+    f.inputView = new DataView(EMPTY.buffer);
     f.isStatic = false;
     f.returnData = EMPTY;
     f.kind = KIND_CREATE;
@@ -811,7 +813,8 @@ export class Evm {
             continue;
           case 0x35:
             a = stack[sp - 1] as bigint;
-            stack[sp - 1] = a >= BigInt(f.input.length) ? 0n : readPaddedWord(f.input, Number(a));
+            stack[sp - 1] =
+              a >= 0xffffffffn || Number(a) >= f.input.length ? 0n : readPaddedWord(f.input, f.inputView, Number(a));
             pc++;
             continue;
           case 0x36:
@@ -1049,22 +1052,24 @@ export class Evm {
           }
           case 0x56: {
             a = stack[--sp] as bigint;
-            if (a >= BigInt(length) || jumpdests[Number(a)] !== 1) {
+            const dest = a > 0xffffffffn ? length : Number(a);
+            if (dest >= length || jumpdests[dest] !== 1) {
               halt = H.INVALID_JUMP;
               break run;
             }
-            pc = Number(a);
+            pc = dest;
             continue;
           }
           case 0x57: {
             a = stack[--sp] as bigint;
             b = stack[--sp] as bigint;
             if (b !== 0n) {
-              if (a >= BigInt(length) || jumpdests[Number(a)] !== 1) {
+              const dest = a > 0xffffffffn ? length : Number(a);
+              if (dest >= length || jumpdests[dest] !== 1) {
                 halt = H.INVALID_JUMP;
                 break run;
               }
-              pc = Number(a);
+              pc = dest;
             } else {
               pc++;
             }

@@ -19,8 +19,8 @@ export interface AccountEntry {
   codeHash: Hash;
   /** Loaded on first use. */
   code: Uint8Array | undefined;
-  /** Slots written in this transaction. */
-  storage: Map<Hash, bigint>;
+  /** Slots written in this transaction (allocated on the first write). */
+  storage: Map<Hash, bigint> | undefined;
   /** The base storage no longer applies (account created over, or destroyed). */
   storageCleared: boolean;
   warm: boolean;
@@ -89,7 +89,7 @@ export class TxState {
         balance: account?.balance ?? 0n,
         codeHash: account?.codeHash ?? KECCAK_EMPTY,
         code: account === undefined || account.codeHash === KECCAK_EMPTY ? EMPTY_CODE : undefined,
-        storage: new Map(),
+        storage: undefined,
         storageCleared: false,
         warm: this.#alwaysWarm.has(address),
         warmSlots: undefined,
@@ -145,8 +145,8 @@ export class TxState {
           e.exists = a as boolean;
           break;
         case J_STORAGE:
-          if (a === undefined) e.storage.delete(bs[i] as Hash);
-          else e.storage.set(bs[i] as Hash, a as bigint);
+          if (a === undefined) e.storage?.delete(bs[i] as Hash);
+          else e.storage?.set(bs[i] as Hash, a as bigint);
           break;
         case J_TRANSIENT:
           if (a === undefined) e.transient?.delete(bs[i] as Hash);
@@ -171,7 +171,7 @@ export class TxState {
           e.selfDestructed = false;
           break;
         case J_CLEAR_STORAGE:
-          e.storage = a as Map<Hash, bigint>;
+          e.storage = a as Map<Hash, bigint> | undefined;
           e.storageCleared = bs[i] as boolean;
           break;
         case J_WRITTEN:
@@ -252,11 +252,8 @@ export class TxState {
   /** A contract cannot be created at an address with a nonce, code or storage (EIP-684, EIP-7610). */
   hasCollision(e: AccountEntry): boolean {
     if (e.nonce !== 0n || e.codeHash !== KECCAK_EMPTY) return true;
-    if (e.storageCleared) {
-      for (const value of e.storage.values()) if (value !== 0n) return true;
-      return false;
-    }
-    for (const value of e.storage.values()) if (value !== 0n) return true;
+    if (e.storage !== undefined) for (const value of e.storage.values()) if (value !== 0n) return true;
+    if (e.storageCleared) return false;
     const base = this.base;
     if (isStorageEnumerable(base)) {
       for (const [, value] of base.storageEntries(e.address)) if (value !== 0n) return true;
@@ -268,7 +265,7 @@ export class TxState {
   markCreated(e: AccountEntry): void {
     this.#written(e);
     this.#log(J_CLEAR_STORAGE, e, e.storage, e.storageCleared);
-    e.storage = new Map();
+    e.storage = undefined;
     e.storageCleared = true;
     if (!e.createdInTx) {
       e.createdInTx = true;
@@ -286,7 +283,7 @@ export class TxState {
   // --- Storage ---
 
   getStorage(e: AccountEntry, slot: Hash): bigint {
-    const value = e.storage.get(slot);
+    const value = e.storage?.get(slot);
     if (value !== undefined) return value;
     if (e.storageCleared) return 0n;
     return this.base.getStorage(e.address, slot);
@@ -300,8 +297,13 @@ export class TxState {
 
   setStorage(e: AccountEntry, slot: Hash, value: bigint): void {
     this.touch(e);
-    this.#log(J_STORAGE, e, e.storage.get(slot), slot);
-    e.storage.set(slot, value);
+    let storage = e.storage;
+    if (storage === undefined) {
+      storage = new Map();
+      e.storage = storage;
+    }
+    this.#log(J_STORAGE, e, storage.get(slot), slot);
+    storage.set(slot, value);
   }
 
   getTransient(e: AccountEntry, slot: Hash): bigint {
@@ -373,6 +375,7 @@ export class TxState {
         base.putCode(address, e.code ?? EMPTY_CODE);
       }
       const cleared = e.storageCleared;
+      if (e.storage === undefined) continue;
       for (const [slot, value] of e.storage) {
         if (cleared ? value !== 0n : base.getStorage(address, slot) !== value) base.putStorage(address, slot, value);
       }

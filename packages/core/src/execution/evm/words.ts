@@ -58,12 +58,10 @@ export function wordToBytes(value: bigint, size = 32): Uint8Array {
   return Uint8Array.from(Buffer.from(hex.length > size * 2 ? hex.slice(hex.length - size * 2) : hex, "hex"));
 }
 
-/** The word read from `data` at `offset`, zero-padded past its end (CALLDATALOAD). */
-export function readPaddedWord(data: Uint8Array, offset: number): bigint {
+/** The word read from `data` (seen through `view`) at `offset`, zero-padded past its end (CALLDATALOAD). */
+export function readPaddedWord(data: Uint8Array, view: DataView, offset: number): bigint {
   const end = offset + 32;
-  if (end <= data.length) {
-    return readWord(new DataView(data.buffer, data.byteOffset, data.length), offset);
-  }
+  if (end <= data.length) return readWord(view, offset);
   if (offset >= data.length) return 0n;
   const scratch = new Uint8Array(32);
   scratch.set(data.subarray(offset));
@@ -85,8 +83,16 @@ export function wordToAddress(word: bigint): Address {
   return address;
 }
 
+const wordCache = new Map<Address, bigint>();
+
 export function addressToWord(address: Address): bigint {
-  return BigInt(address);
+  let word = wordCache.get(address);
+  if (word === undefined) {
+    if (wordCache.size > 100_000) wordCache.clear();
+    word = BigInt(address);
+    wordCache.set(address, word);
+  }
+  return word;
 }
 
 /** A storage key as Mach's state keys it: 0x and 64 lowercase hex digits (memoized per word). */

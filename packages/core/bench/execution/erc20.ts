@@ -112,6 +112,7 @@ async function runMach(engine: "mach" | "ethereumjs"): Promise<void> {
   if (session) {
     session.connect();
     await session.post("Profiler.enable");
+    await session.post("Profiler.setSamplingInterval", { interval: 100 });
     await session.post("Profiler.start");
   }
   let gas = 0n;

@@ -49,9 +49,9 @@ export class MachExecutor implements Executor {
   readonly #l1FeeFor: ((tx: Transaction) => bigint) | undefined;
   readonly #baseFeeRecipient: Address | undefined;
   readonly #allowUnlimitedInitCode: boolean;
-  readonly #alwaysWarm: ReadonlySet<Address>;
   readonly #setPreimageSink: (sink: MappingSlotSink | undefined) => void;
   readonly #blocks = new WeakMap<BlockEnv, BlockContext>();
+  readonly #tx: TxState;
 
   constructor(options: MachExecutorOptions) {
     this.chainId = options.chainId;
@@ -68,7 +68,7 @@ export class MachExecutor implements Executor {
         ? { allowUnlimitedContractSize: options.allowUnlimitedContractSize }
         : {}),
     });
-    this.#alwaysWarm = new Set(this.#evm.precompiles.keys());
+    this.#tx = new TxState(new Set(this.#evm.precompiles.keys()));
   }
 
   executeTransaction(state: StateWriter, tx: Transaction, env: BlockEnv): Promise<ExecutionResult> {
@@ -140,7 +140,16 @@ export class MachExecutor implements Executor {
     if (env.chainId !== this.chainId) {
       throw new MachError(`block env of chain ${env.chainId} given to the executor of chain ${this.chainId}`);
     }
-    const tx = new TxState(state, this.#alwaysWarm);
+    const tx = this.#tx;
+    tx.begin(state);
+    try {
+      return this.#apply(tx, p, env, persist, tracer);
+    } finally {
+      tx.end();
+    }
+  }
+
+  #apply(tx: TxState, p: Prepared, env: BlockEnv, persist: boolean, tracer?: EvmTracer): DetailedExecutionResult {
     const isDeposit = p.kind === "deposit";
     const sender = tx.entry(p.from);
 

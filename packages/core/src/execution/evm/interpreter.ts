@@ -31,6 +31,7 @@ import {
   MAX_U256,
   readPaddedWord,
   readWord,
+  rememberSlot,
   TWO_256,
   toSigned,
   wordToAddress,
@@ -778,7 +779,9 @@ export class Evm {
             if (end > 0) growMemory(f, end);
             const start = size === 0 ? 0 : Number(a);
             const digest = keccak(f.mem.subarray(start, start + size));
-            stack[sp - 1] = readWord(new DataView(digest.buffer, digest.byteOffset, 32), 0);
+            a = readWord(new DataView(digest.buffer, digest.byteOffset, 32), 0);
+            rememberSlot(a, digest);
+            stack[sp - 1] = a;
             pc++;
             continue;
           }

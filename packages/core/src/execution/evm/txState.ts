@@ -56,12 +56,24 @@ const J_WRITTEN = 13;
 
 const EMPTY_CODE = new Uint8Array(0);
 
+/** Placeholder while no transaction runs. */
+const EMPTY_STATE: StateWriter = {
+  getAccount: () => undefined,
+  getCode: () => EMPTY_CODE,
+  getStorage: () => 0n,
+  putAccount: () => undefined,
+  deleteAccount: () => undefined,
+  putCode: () => undefined,
+  putStorage: () => undefined,
+  clearStorage: () => undefined,
+};
+
 function isStorageEnumerable(state: StateWriter): state is StateWriter & StorageEnumerable {
   return typeof (state as Partial<StorageEnumerable>).storageEntries === "function";
 }
 
 export class TxState {
-  readonly base: StateWriter;
+  #base: StateWriter | undefined;
   readonly #entries = new Map<Address, AccountEntry>();
   readonly #alwaysWarm: ReadonlySet<Address>;
   // The journal: kind, entry, and two operands per change.
@@ -72,9 +84,32 @@ export class TxState {
   refund = 0;
   readonly logs: LogEntry[] = [];
 
-  constructor(base: StateWriter, alwaysWarm: ReadonlySet<Address>) {
-    this.base = base;
+  /** One per executor, reused: `begin` starts each transaction over its state with everything else emptied. */
+  constructor(alwaysWarm: ReadonlySet<Address>) {
     this.#alwaysWarm = alwaysWarm;
+  }
+
+  get base(): StateWriter {
+    const base = this.#base;
+    if (base === undefined) throw new Error("transaction state used outside a transaction");
+    return base;
+  }
+
+  begin(base: StateWriter): void {
+    this.#base = base;
+    this.#entries.clear();
+    this.#kinds.length = 0;
+    this.#targets.length = 0;
+    this.#a.length = 0;
+    this.#b.length = 0;
+    this.refund = 0;
+    this.logs.length = 0;
+  }
+
+  /** Ends the transaction (after `finalize`), dropping its entries. */
+  end(): void {
+    this.begin(EMPTY_STATE);
+    this.#base = undefined;
   }
 
   entry(address: Address): AccountEntry {

@@ -95,8 +95,23 @@ export function addressToWord(address: Address): bigint {
   return word;
 }
 
+// The last few KECCAK256 results with their hex (a mapping slot is hashed, then loaded and stored): found by
+// comparison, never entering the memo below.
+const RECENT = 4;
+const recentWords: bigint[] = new Array<bigint>(RECENT).fill(-1n);
+const recentSlots: Hash[] = new Array<Hash>(RECENT).fill("0x");
+let recentNext = 0;
+
+/** Remembers a KECCAK256 result (`word`, from `digest`) as a likely storage key. */
+export function rememberSlot(word: bigint, digest: Uint8Array): void {
+  recentWords[recentNext] = word;
+  recentSlots[recentNext] = `0x${Buffer.from(digest.buffer, digest.byteOffset, 32).toString("hex")}` as Hash;
+  recentNext = (recentNext + 1) % RECENT;
+}
+
 /** A storage key as Mach's state keys it: 0x and 64 lowercase hex digits (memoized per word). */
 export function wordToSlot(word: bigint): Hash {
+  for (let i = 0; i < RECENT; i++) if (recentWords[i] === word) return recentSlots[i] as Hash;
   let slot = slotCache.get(word);
   if (slot === undefined) {
     if (slotCache.size > 200_000) slotCache.clear();

@@ -174,11 +174,15 @@ export class Evm {
     return result;
   }
 
+  /** The pooled frame of `depth`; a memory grown past 1 MiB by an earlier message is let go. */
   #frame(depth: number): Frame {
     let frame = this.#frames[depth];
     if (frame === undefined) {
       frame = new Frame(depth);
       this.#frames[depth] = frame;
+    } else if (frame.mem.length > 1 << 20) {
+      frame.mem = new Uint8Array(256);
+      frame.view = new DataView(frame.mem.buffer);
     }
     return frame;
   }

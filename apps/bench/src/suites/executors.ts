@@ -34,7 +34,7 @@ const TIMESTAMP = 1_800_000_000n;
 export const ETHEREUMJS_CONFIGURATION =
   "@ethereumjs/vm 10.1.3 runTx, MerkleStateManager with Caches (account/storage/code), hash-wasm keccak, senders recovered before timing";
 export const ETHEREUMJS_SIMPLE_CONFIGURATION =
-  "@ethereumjs/vm 10.1.3 runTx, SimpleStateManager (flat maps, no trie), hash-wasm keccak, senders recovered before timing";
+  "@ethereumjs/vm 10.1.3 runTx, SimpleStateManager (flat maps, no trie; copies them at each checkpoint), hash-wasm keccak, senders recovered before timing; times the first 300 transactions of each workload";
 export const MACH_CONFIGURATION =
   "Mach createEthereumJsExecutor (@ethereumjs/evm engine) over WorldState (flat maps, no root), senders recovered at decode";
 export const MACH_ENGINE_CONFIGURATION =

@@ -146,6 +146,7 @@ export async function runExecutionSuite(parameters: ExecutionParameters): Promis
     const ethereumjsRun = await timeRun(ethereumjs, signed.raw, warmup, tick);
     progress?.status(`execution: ${name} on @ethereumjs/vm (SimpleStateManager)`);
     const simpleRaw = signed.raw.slice(0, warmup + SIMPLE_STATE_MANAGER_TRANSACTIONS);
+    await ethereumjsSimple.alignNonces(simpleRaw);
     const ethereumjsSimpleRun = await timeRun(ethereumjsSimple, simpleRaw, warmup, tick);
     results.push({
       workload: name,

@@ -92,6 +92,11 @@ export async function createMachTarget(
 
 export interface EthereumJsTarget extends ExecutionTarget<TypedTransaction> {
   readonly vm: VM;
+  /**
+   * Sets each sender's nonce to that of its first transaction in `raw` (untimed): a target that runs only a prefix
+   * of each workload (SimpleStateManager) starts the next workload where its nonces begin.
+   */
+  alignNonces(raw: readonly Uint8Array[]): Promise<void>;
 }
 
 function ethereumJsCommon() {
@@ -138,6 +143,16 @@ export async function createEthereumJsTarget(
   );
   return {
     vm,
+    async alignNonces(raw) {
+      const seen = new Set<string>();
+      for (const bytes of raw) {
+        const tx = createTxFromRLP(bytes, { common });
+        const sender = tx.getSenderAddress();
+        if (seen.has(sender.toString())) continue;
+        seen.add(sender.toString());
+        await stateManager.modifyAccountFields(sender, { nonce: tx.nonce });
+      }
+    },
     prepare(raw) {
       return raw.map((bytes) => {
         const tx = createTxFromRLP(bytes, { common });

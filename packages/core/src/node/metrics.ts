@@ -114,11 +114,16 @@ export function rpcMetrics(f: MetricsFactory): RpcMetrics {
   });
   const connections = f.gauge({ name: "mach_rpc_ws_connections", help: "Open WebSocket connections" });
   const dropped = f.counter({ name: "mach_rpc_ws_dropped_total", help: "Slow WebSocket consumers closed" });
+  const refused = f.counter({
+    name: "mach_rpc_connections_refused_total",
+    help: "TCP connections closed on accept past the total or per-IP connection limit",
+  });
   return {
     requestsTotal: { inc: (labels) => requests.inc(labels) },
     requestDurationSeconds: { observe: (labels, seconds) => duration.observe(labels, seconds) },
     wsConnections: { set: (value) => connections.set(value) },
     wsDroppedTotal: { inc: () => dropped.inc() },
+    connectionsRefusedTotal: { inc: () => refused.inc() },
   };
 }
 

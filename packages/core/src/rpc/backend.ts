@@ -59,6 +59,8 @@ export interface CallParameters {
   readonly target: StateTarget;
   readonly stateOverride?: StateOverride;
   readonly blockOverrides?: BlockOverrides;
+  /** Stops the execution (EVM timeout, client gone); the call then rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
 }
 
 export interface AccessListResult {
@@ -165,7 +167,7 @@ export interface RpcBackend extends ChainView {
    */
   call(parameters: CallParameters): Promise<ExecutionResult>;
   /** Call tree of a mined transaction (callTracer), re-executed on the state before it; `undefined` if unknown. */
-  traceTransaction?(hash: Hash): Promise<CallFrame | undefined>;
+  traceTransaction?(hash: Hash, signal?: AbortSignal): Promise<CallFrame | undefined>;
   /** Call tree of a message (`debug_traceCall`). */
   traceCall?(parameters: CallParameters): Promise<CallFrame>;
   /**

@@ -6,7 +6,7 @@
 import type { ChainView, LocatedTransaction } from "../chain/chainView.ts";
 import type { StateDiff } from "../chain/stateDiff.ts";
 import type { Address, Hash, Transaction } from "../chain/types.ts";
-import type { BlockEnv, Executor } from "../execution/types.ts";
+import type { BlockEnv, CallFrame, ExecutionResult, Executor } from "../execution/types.ts";
 import { mergeStateDiffs } from "../state/diffMerge.ts";
 import type { StateReader } from "../state/types.ts";
 import type {
@@ -21,6 +21,8 @@ import type {
   SubmittedTransaction,
 } from "./backend.ts";
 import { createOverlayState } from "./overlay.ts";
+import { plainBlockEnv } from "./reads/protocol.ts";
+import type { ReadExecution } from "./reads/readWorkerPool.ts";
 
 /** How the role admits transactions and what it knows of those not yet executed. */
 export interface TxSubmission {
@@ -49,6 +51,11 @@ export interface NodeBackendOptions {
   readonly txs: TxSubmission;
   readonly state: StateView;
   readonly executor: Executor;
+  /**
+   * Where calls, estimates and traces execute: read workers following the chain (`rpc/reads/`). Absent → on this
+   * thread through `executor`, where a long call holds up everything else (tests and tools only).
+   */
+  readonly reads?: ReadExecution;
   readonly callGasCap?: bigint;
   /** Newest block whose batch is recorded on L1 (`safe`). */
   readonly safeBlock?: () => bigint;
@@ -63,7 +70,7 @@ export interface NodeBackendOptions {
 const SUGGESTED_PRIORITY_FEE = 1_000_000n;
 
 export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
-  const { chain, txs, state, executor } = options;
+  const { chain, txs, state, executor, reads } = options;
 
   /** BLOCKHASH for calls: the 256 sealed blocks before `number`. */
   function blockHashBefore(number: bigint) {
@@ -134,6 +141,11 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
     };
   }
 
+  /** The same refusal as on this thread, before a worker is asked for a state this node no longer keeps. */
+  function checkTarget(target: StateTarget): void {
+    if (!stateFor(target)) throw new Error(`state for block ${target} is not available`);
+  }
+
   function overlayFor(parameters: CallParameters) {
     const base = stateFor(parameters.target);
     if (!base) throw new Error(`state for block ${parameters.target} is not available`);
@@ -162,13 +174,26 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
       return txs.add(raw);
     },
     async call(parameters) {
-      return executor.call(
-        overlayFor(parameters),
-        parameters.message,
-        callEnv(parameters.target, parameters.blockOverrides),
-      );
+      parameters.signal?.throwIfAborted();
+      const env = callEnv(parameters.target, parameters.blockOverrides);
+      if (reads) {
+        checkTarget(parameters.target);
+        const result = await reads.run(
+          {
+            kind: "call",
+            target: parameters.target,
+            message: parameters.message,
+            env: plainBlockEnv(env),
+            ...(parameters.stateOverride ? { stateOverride: parameters.stateOverride } : {}),
+          },
+          parameters.signal,
+        );
+        return result as ExecutionResult;
+      }
+      return executor.call(overlayFor(parameters), parameters.message, env);
     },
-    async traceTransaction(hash) {
+    async traceTransaction(hash, signal) {
+      signal?.throwIfAborted();
       const located = chain.getTransaction(hash);
       if (!located?.location) return undefined;
       const { blockNumber, transactionIndex } = located.location;
@@ -176,20 +201,38 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
       if (!base) return undefined;
       const contents = chain.blockContents(blockNumber);
       if (!contents) return undefined;
-      const overlay = createOverlayState(base);
       const env = callEnv(contents.hash === null ? "latest" : blockNumber, undefined);
-      for (let i = 0; i < transactionIndex; i++) {
-        await executor.executeTransaction(overlay, contents.transactions[i] as Transaction, env);
+      const prefix = contents.transactions.slice(0, transactionIndex);
+      if (reads) {
+        const frame = await reads.run(
+          { kind: "traceTransaction", target: blockNumber - 1n, prefix, tx: located.tx, env: plainBlockEnv(env) },
+          signal,
+        );
+        return frame as CallFrame;
       }
+      const overlay = createOverlayState(base);
+      for (const tx of prefix) await executor.executeTransaction(overlay, tx, env);
       return executor.traceTransaction(overlay, located.tx, env);
     },
     async traceCall(parameters) {
+      parameters.signal?.throwIfAborted();
+      const env = callEnv(parameters.target, parameters.blockOverrides);
+      if (reads) {
+        checkTarget(parameters.target);
+        const frame = await reads.run(
+          {
+            kind: "traceCall",
+            target: parameters.target,
+            message: parameters.message,
+            env: plainBlockEnv(env),
+            ...(parameters.stateOverride ? { stateOverride: parameters.stateOverride } : {}),
+          },
+          parameters.signal,
+        );
+        return frame as CallFrame;
+      }
       if (!executor.traceCall) throw new Error("this executor cannot trace calls");
-      return executor.traceCall(
-        overlayFor(parameters),
-        parameters.message,
-        callEnv(parameters.target, parameters.blockOverrides),
-      );
+      return executor.traceCall(overlayFor(parameters), parameters.message, env);
     },
     callGasCap: () => options.callGasCap ?? pendingEnv().gasLimit,
     pendingBlockEnv: () => {

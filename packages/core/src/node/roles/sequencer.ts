@@ -9,6 +9,7 @@ import type { BatchRecordStore } from "../../da/batchRecord.ts";
 import { createEthereumJsExecutor } from "../../execution/ethereumjsExecutor.ts";
 import { BatchTally } from "../../rpc/batchTally.ts";
 import { createNodeBackend } from "../../rpc/nodeBackend.ts";
+import { ReadWorkerPool } from "../../rpc/reads/readWorkerPool.ts";
 import { Sequencer } from "../../sequencer/sequencer.ts";
 import { createChainView } from "../../state/store/chainView.ts";
 import { SnapshotSchedule } from "../../state/store/recovery.ts";
@@ -61,6 +62,24 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
   });
   const chainView = createChainView(store, sequencer);
 
+  // Reads execute on worker threads that follow the sequencer's diffs: a call never runs on the sealing loop.
+  const reads =
+    config.rpc.reads.workers > 0
+      ? new ReadWorkerPool({
+          storePath: config.store.path,
+          chainId: config.chain.chainId,
+          historyBlocks: config.store.historyBlocks,
+          workers: config.rpc.reads.workers,
+          niceness: config.rpc.reads.niceness,
+          logger: logger.child({ module: "reads" }),
+        })
+      : undefined;
+  if (reads) {
+    sequencer.on("miniBlock", (miniBlock) => reads.onMiniBlock(miniBlock));
+    sequencer.on("block", (block) => reads.onBlock(block));
+    await reads.ready;
+  }
+
   const batchRecords: BatchRecordStore = createLmdbBatchRecordStore(store.root);
   // `safe`: the newest block inside a batch whose DA pointers are recorded on L1.
   let safeBlock = 0n;
@@ -94,6 +113,8 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     txs: pool,
     state,
     executor,
+    ...(reads ? { reads } : {}),
+    callGasCap: BigInt(config.rpc.limits.callGasCap),
     safeBlock: () => safeBlock,
     ...(config.dev.enabled
       ? {
@@ -138,6 +159,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     async stop() {
       await sequencer.stop();
       await batcher?.stop();
+      await reads?.close();
     },
   };
 }

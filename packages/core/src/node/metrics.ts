@@ -94,9 +94,15 @@ export function txPoolMetrics(f: MetricsFactory): TxPoolMetrics {
     help: "Transactions refused at admission, by reason",
     labelNames: ["reason"],
   });
+  const dropped = f.counter<"reason">({
+    name: "mach_txpool_dropped_total",
+    help: "Transactions that left the pool unexecuted, by reason (evicted for a better one, expired while queued)",
+    labelNames: ["reason"],
+  });
   return {
     transactionAdded: (status) => added.inc({ status }),
     transactionRejected: (reason) => rejected.inc({ reason }),
+    transactionDropped: (reason) => dropped.inc({ reason }),
   };
 }
 

@@ -27,8 +27,13 @@ export const DEFAULT_MAX_CONCURRENT_READS = 64;
 export const DEFAULT_MAX_CONCURRENT_READS_PER_CONNECTION = 16;
 /** Read worker threads (each holds a copy of the state). */
 export const DEFAULT_READ_WORKERS = 2;
-/** Nice value of the read worker threads: the sequencer's thread (nice 0) gets a busy CPU first. */
-export const DEFAULT_READ_WORKER_NICENESS = 10;
+/**
+ * Nice value of the read worker threads. 0 by default: reads cannot block the sealing loop from their threads, only
+ * share the cores. A sequencer on a machine of its own may set 10, so that a busy CPU goes to sealing first; on a
+ * machine shared with other busy processes that starves the reads (measured: `latest` calls timing out at load 12
+ * on 2 cores), hence not the default.
+ */
+export const DEFAULT_READ_WORKER_NICENESS = 0;
 
 export const rpcLimitsSchema = z.object({
   /** Largest request body; larger → HTTP 413 with -32099 `payload too large` (MegaETH: 2.5 MiB for tx submission). */

@@ -20,6 +20,9 @@ import { createNodeStatusSource } from "../statusSource.ts";
 import { VERSION } from "../version.ts";
 import type { RoleContext, RunningRole } from "./types.ts";
 
+/** How often queued pool transactions past their lifetime are swept out. */
+const QUEUED_EXPIRY_SWEEP_MS = 1_000;
+
 export interface RunningSequencer extends RunningRole {
   readonly sequencer: Sequencer;
   readonly batcher: Batcher | undefined;
@@ -146,6 +149,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
         }
       : {}),
   });
+  let expiry: NodeJS.Timeout | undefined;
   return {
     backend,
     status: createNodeStatusSource({ pool, batches: batchTally }),
@@ -155,8 +159,11 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     start() {
       sequencer.start();
       batcher?.start();
+      expiry ??= setInterval(() => pool.expireQueued(), QUEUED_EXPIRY_SWEEP_MS);
+      expiry.unref();
     },
     async stop() {
+      clearInterval(expiry);
       await sequencer.stop();
       await batcher?.stop();
       await reads?.close();

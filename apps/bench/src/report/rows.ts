@@ -224,8 +224,60 @@ function latencyRows(targets: readonly EndToEndTargetResult[]): Row[] {
   return rows;
 }
 
+/**
+ * The abuse suite: per phase, the steady load's p99 send → receipt and the largest gap between mini-blocks, with the
+ * same figure at rest in the peer column (ratio > 1: better than at rest).
+ */
+function abuseRows(results: BenchResults): Row[] {
+  const abuse = results.abuse;
+  if (abuse === undefined) return [];
+  const rest = abuse.phases.find((phase) => phase.phase === "rest");
+  const rows: Row[] = [];
+  for (const phase of abuse.phases) {
+    const failed = phase.failures > 0 ? `${phase.failures} load transactions failed` : undefined;
+    const atRest = phase.phase === "rest" ? {} : { peer: "same load at rest", peerConfiguration: abuse.configuration };
+    rows.push({
+      section: "abuse",
+      figure: `${phase.phase}: realtime send → receipt p99`,
+      unit: "ms",
+      mach: phase.p99Ms,
+      machConfiguration: abuse.configuration,
+      ...atRest,
+      ...(phase.phase === "rest"
+        ? {}
+        : { peerValue: rest?.p99Ms ?? null, ratio: ratio(rest?.p99Ms ?? null, phase.p99Ms) }),
+      ...(failed ? { note: failed } : {}),
+    });
+    rows.push({
+      section: "abuse",
+      figure: `${phase.phase}: largest gap between mini-blocks`,
+      unit: "ms",
+      mach: phase.maxMiniBlockGapMs,
+      machConfiguration: abuse.configuration,
+      ...atRest,
+      ...(phase.phase === "rest"
+        ? {}
+        : {
+            peerValue: rest?.maxMiniBlockGapMs ?? null,
+            ratio: ratio(rest?.maxMiniBlockGapMs ?? null, phase.maxMiniBlockGapMs),
+          }),
+    });
+    if (phase.legitimateMs !== undefined) {
+      rows.push({
+        section: "abuse",
+        figure: `${phase.phase}: legitimate 50× tip transfer send → receipt`,
+        unit: "ms",
+        mach: phase.legitimateMs,
+        machConfiguration: abuse.configuration,
+        ...(phase.legitimateMs === null ? { note: "did not land" } : {}),
+      });
+    }
+  }
+  return rows;
+}
+
 export function resultRows(results: BenchResults): Row[] {
-  const rows: Row[] = executionRows(results);
+  const rows: Row[] = [...executionRows(results), ...abuseRows(results)];
   const targets = results.endToEnd?.targets ?? [];
   if (results.endToEnd) rows.push(...throughputRows(targets), ...latencyRows(targets));
   const sr = results.stateRoot;

@@ -14,7 +14,7 @@ import { renderProfile } from "./report/profileTable.ts";
 import { createProgress, type Progress } from "./report/progress.ts";
 import { type BenchResults, type EndToEndResult, machineInfo, RESULTS_VERSION } from "./report/results.ts";
 import { renderMarkdown, renderTable, resultRows } from "./report/rows.ts";
-import { ABUSE_PHASES, runAbuseSuite } from "./suites/abuse.ts";
+import { ABUSE_PHASES, READ_VARIANT_PHASES, runAbuseSuite } from "./suites/abuse.ts";
 import {
   type EndToEndTargetResult,
   type HalfPeakSettings,
@@ -68,7 +68,7 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
     (suites.has("execution") ? 1 + EXECUTION_CONFIGURATIONS.length * (1 + WORKLOADS.length) : 0) +
     (suites.has("state") ? 5 : 0) +
     (suites.has("e2e") ? e2eSteps : 0) +
-    (suites.has("abuse") ? ABUSE_PHASES.length + 2 : 0) +
+    (suites.has("abuse") ? ABUSE_PHASES.length + plan.abuse.variants.length * READ_VARIANT_PHASES.length + 2 : 0) +
     (suites.has("profile") ? 3 : 0);
   const bar = progress ?? createProgress({ total: steps });
   const startedAt = new Date();

@@ -231,44 +231,49 @@ function latencyRows(targets: readonly EndToEndTargetResult[]): Row[] {
 function abuseRows(results: BenchResults): Row[] {
   const abuse = results.abuse;
   if (abuse === undefined) return [];
-  const rest = abuse.phases.find((phase) => phase.phase === "rest");
   const rows: Row[] = [];
   for (const phase of abuse.phases) {
-    const failed = phase.failures > 0 ? `${phase.failures} load transactions failed` : undefined;
-    const atRest = phase.phase === "rest" ? {} : { peer: "same load at rest", peerConfiguration: abuse.configuration };
+    const rest = abuse.phases.find((p) => p.phase === "rest" && p.variant === phase.variant);
+    const configuration =
+      phase.variant === "default" ? abuse.configuration : `${abuse.configuration}; then ${phase.variant}`;
+    const name = phase.variant === "default" ? phase.phase : `${phase.phase} (${phase.variant})`;
+    const notes = [
+      phase.failures > 0 ? `${phase.failures} load senders failed` : undefined,
+      `${phase.receipts} receipts`,
+    ].filter((note) => note !== undefined);
+    const compared = (value: number | null, atRest: number | null | undefined) =>
+      phase.phase === "rest"
+        ? {}
+        : {
+            peer: "same load at rest",
+            peerConfiguration: configuration,
+            peerValue: atRest ?? null,
+            ratio: ratio(atRest ?? null, value),
+          };
     rows.push({
       section: "abuse",
-      figure: `${phase.phase}: realtime send → receipt p99`,
+      figure: `${name}: realtime send → receipt p99`,
       unit: "ms",
       mach: phase.p99Ms,
-      machConfiguration: abuse.configuration,
-      ...atRest,
-      ...(phase.phase === "rest"
-        ? {}
-        : { peerValue: rest?.p99Ms ?? null, ratio: ratio(rest?.p99Ms ?? null, phase.p99Ms) }),
-      ...(failed ? { note: failed } : {}),
+      machConfiguration: configuration,
+      ...compared(phase.p99Ms, rest?.p99Ms),
+      note: notes.join(", "),
     });
     rows.push({
       section: "abuse",
-      figure: `${phase.phase}: largest gap between mini-blocks`,
+      figure: `${name}: largest gap between mini-blocks`,
       unit: "ms",
       mach: phase.maxMiniBlockGapMs,
-      machConfiguration: abuse.configuration,
-      ...atRest,
-      ...(phase.phase === "rest"
-        ? {}
-        : {
-            peerValue: rest?.maxMiniBlockGapMs ?? null,
-            ratio: ratio(rest?.maxMiniBlockGapMs ?? null, phase.maxMiniBlockGapMs),
-          }),
+      machConfiguration: configuration,
+      ...compared(phase.maxMiniBlockGapMs, rest?.maxMiniBlockGapMs),
     });
     if (phase.legitimateMs !== undefined) {
       rows.push({
         section: "abuse",
-        figure: `${phase.phase}: legitimate 50× tip transfer send → receipt`,
+        figure: `${name}: legitimate 50× tip transfer send → receipt`,
         unit: "ms",
         mach: phase.legitimateMs,
-        machConfiguration: abuse.configuration,
+        machConfiguration: configuration,
         ...(phase.legitimateMs === null ? { note: "did not land" } : {}),
       });
     }

@@ -29,8 +29,19 @@ export const ABUSE_PHASES = [
   "100-tx batches",
   "paused readers",
   "slowloris",
+  "rest again",
 ] as const;
 export type AbusePhase = (typeof ABUSE_PHASES)[number];
+
+/** The phases a variant of the read configuration runs (the hostile calls, between two rests). */
+export const READ_VARIANT_PHASES: readonly AbusePhase[] = ["rest", "eth_call ×1", "eth_call ×16", "rest again"];
+
+/** A node configuration the hostile-call phases are also run with, to compare where reads execute. */
+export interface AbuseVariant {
+  readonly label: string;
+  /** Merged into the node's `rpc` config. */
+  readonly rpc: Readonly<Record<string, unknown>>;
+}
 
 export interface AbuseSettings {
   /** How long each phase's load is measured. */
@@ -38,9 +49,13 @@ export interface AbuseSettings {
   /** Steady-load senders, one transaction at a time each. */
   readonly loadSenders: number;
   readonly flood: { readonly senders: number; readonly parkedPerSender: number };
+  /** Read configurations run through `READ_VARIANT_PHASES` after the default one ran every phase. */
+  readonly variants: readonly AbuseVariant[];
 }
 
 export interface AbusePhaseResult {
+  /** The node configuration: "default" or a variant's label. */
+  readonly variant: string;
   readonly phase: AbusePhase;
   readonly receipts: number;
   readonly failures: number;
@@ -55,6 +70,7 @@ export interface AbusePhaseResult {
 }
 
 export interface AbuseResult {
+  /** The default node configuration; variants add their label to it. */
   readonly configuration: string;
   readonly settings: AbuseSettings;
   readonly phases: readonly AbusePhaseResult[];
@@ -301,68 +317,74 @@ export async function runAbuseSuite(parameters: {
     for (let nonce = 1; nonce <= settings.flood.parkedPerSender; nonce++) parked.push(await sign(account, nonce));
   }
 
-  progress.status("abuse: starting Mach");
-  const node = await startMachNode({ alloc });
   const phases: AbusePhaseResult[] = [];
-  try {
-    const clock = await miniBlockClock(node.wsUrl);
-    const load = steadyLoad(node.rpcUrl, loadAccounts);
-    await sleep(500);
-    load.take();
-    clock.takeMaxGapMs();
-    const abuses: Record<AbusePhase, Abuse | undefined> = {
-      rest: undefined,
-      "eth_call ×1": hostileCalls(node.rpcUrl, 1),
-      "eth_call ×16": hostileCalls(node.rpcUrl, 16),
-      "pool flood": undefined,
-      "100-tx batches": batches(node.rpcUrl, batcher),
-      "paused readers": pausedReaders(node.wsUrl, 200),
-      slowloris: slowloris(node.rpcUrl, 200),
-    };
-    for (const phase of ABUSE_PHASES) {
-      progress.status(`abuse: ${phase}`);
-      load.take();
-      clock.takeMaxGapMs();
-      let abuse: Record<string, number> = {};
-      let legitimateMs: number | null | undefined;
-      const phaseOver = sleep(settings.phaseMs);
-      if (phase === "pool flood") {
-        abuse = await flood(node.rpcUrl, parked);
-        const raw = await sign(legit, 0, { tip: FEE * 50n });
-        const started = performance.now();
-        const answer = (await rpc(node.rpcUrl, request("realtime_sendRawTransaction", [raw]))) as {
-          result?: { status: string };
-        };
-        legitimateMs = answer.result?.status === "0x1" ? performance.now() - started : null;
-        countAnswer(abuse, answer);
-        await phaseOver;
-      } else {
-        const running = abuses[phase]?.run(phaseOver);
-        await phaseOver;
-        abuse = (await running) ?? {};
+  const runs: { variant: string; rpc: Readonly<Record<string, unknown>>; phases: readonly AbusePhase[] }[] = [
+    { variant: "default", rpc: {}, phases: ABUSE_PHASES },
+    ...settings.variants.map((variant) => ({ variant: variant.label, rpc: variant.rpc, phases: READ_VARIANT_PHASES })),
+  ];
+  for (const run of runs) {
+    progress.status(`abuse (${run.variant}): starting Mach`);
+    const node = await startMachNode({ alloc, config: { rpc: { host: "127.0.0.1", port: 0, ...run.rpc } } });
+    try {
+      const clock = await miniBlockClock(node.wsUrl);
+      const load = steadyLoad(node.rpcUrl, loadAccounts);
+      await sleep(500);
+      const abuses: Record<AbusePhase, Abuse | undefined> = {
+        rest: undefined,
+        "eth_call ×1": hostileCalls(node.rpcUrl, 1),
+        "eth_call ×16": hostileCalls(node.rpcUrl, 16),
+        "pool flood": undefined,
+        "100-tx batches": batches(node.rpcUrl, batcher),
+        "paused readers": pausedReaders(node.wsUrl, 200),
+        slowloris: slowloris(node.rpcUrl, 200),
+        "rest again": undefined,
+      };
+      for (const phase of run.phases) {
+        progress.status(`abuse (${run.variant}): ${phase}`);
+        load.take();
+        clock.takeMaxGapMs();
+        let abuse: Record<string, number> = {};
+        let legitimateMs: number | null | undefined;
+        const phaseOver = sleep(settings.phaseMs);
+        if (phase === "pool flood") {
+          abuse = await flood(node.rpcUrl, parked);
+          const raw = await sign(legit, 0, { tip: FEE * 50n });
+          const started = performance.now();
+          const answer = (await rpc(node.rpcUrl, request("realtime_sendRawTransaction", [raw]))) as {
+            result?: { status: string };
+          };
+          legitimateMs = answer.result?.status === "0x1" ? performance.now() - started : null;
+          countAnswer(abuse, answer);
+          await phaseOver;
+        } else {
+          const running = abuses[phase]?.run(phaseOver);
+          await phaseOver;
+          abuse = (await running) ?? {};
+        }
+        const { latencies, failures } = load.take();
+        const sorted = latencies.sort((a, b) => a - b);
+        phases.push({
+          variant: run.variant,
+          phase,
+          receipts: sorted.length,
+          failures,
+          p50Ms: percentile(sorted, 0.5),
+          p99Ms: percentile(sorted, 0.99),
+          maxMiniBlockGapMs: clock.takeMaxGapMs(),
+          ...(legitimateMs === undefined ? {} : { legitimateMs }),
+          abuse,
+        });
+        progress.tick();
       }
-      const { latencies, failures } = load.take();
-      const sorted = latencies.sort((a, b) => a - b);
-      phases.push({
-        phase,
-        receipts: sorted.length,
-        failures,
-        p50Ms: percentile(sorted, 0.5),
-        p99Ms: percentile(sorted, 0.99),
-        maxMiniBlockGapMs: clock.takeMaxGapMs(),
-        ...(legitimateMs === undefined ? {} : { legitimateMs }),
-        abuse,
-      });
-      progress.tick();
+      await load.stop();
+      clock.close();
+    } finally {
+      await node.close();
     }
-    await load.stop();
-    clock.close();
-  } finally {
-    await node.close();
   }
   return {
     configuration:
-      "Mach node (sequencer), default config (2 read workers, nice 0; geth's 50M call gas cap and 5 s EVM timeout), memory DA",
+      "Mach node (sequencer), default config: reads on 2 worker threads at nice 0, geth's 50M call gas cap and 5 s EVM timeout, memory DA",
     settings,
     phases,
   };

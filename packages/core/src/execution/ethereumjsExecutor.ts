@@ -43,6 +43,11 @@ export interface EthereumJsExecutorOptions {
   readonly baseFeeRecipient?: Address;
   /** Lift EIP-170/EIP-3860 size limits (tests and dev chains only). */
   readonly allowUnlimitedContractSize?: boolean;
+  /**
+   * Called before every JUMP and JUMPI (every loop passes one); a throw stops the running message at once and
+   * rejects its call with that error. Read workers stop a call past its deadline this way and keep their state.
+   */
+  readonly interruptCheck?: () => void;
 }
 
 /** What the transaction-level pipeline runs: a signed transaction, a deposit, or an eth_call message. */
@@ -130,6 +135,7 @@ export async function createEthereumJsExecutor(options: EthereumJsExecutorOption
     allowUnlimitedContractSize: options.allowUnlimitedContractSize ?? false,
     allowUnlimitedInitCodeSize: options.allowUnlimitedContractSize ?? false,
   });
+  if (options.interruptCheck) installInterruptCheck(evm, options.interruptCheck);
   return new EthereumJsExecutor(
     options,
     evm,
@@ -142,6 +148,23 @@ export async function createEthereumJsExecutor(options: EthereumJsExecutorOption
 }
 
 type EvmBlock = NonNullable<Parameters<EVM["runCall"]>[0]["block"]>;
+
+/** The interpreter's handler table (@ethereumjs/evm 10 reads `_opcodeMap[op].opHandler` for every step). */
+type OpcodeMap = Record<number, { opHandler: (...args: unknown[]) => unknown } | undefined>;
+
+/** Wraps JUMP (0x56) and JUMPI (0x57) so that `check` runs first: a non-EVM error thrown there ends the message. */
+function installInterruptCheck(evm: EVM, check: () => void): void {
+  const map = (evm as unknown as { _opcodeMap: OpcodeMap })._opcodeMap;
+  for (const opcode of [0x56, 0x57]) {
+    const entry = map[opcode];
+    if (entry === undefined) throw new MachError(`@ethereumjs/evm has no handler for opcode 0x${opcode.toString(16)}`);
+    const handler = entry.opHandler;
+    entry.opHandler = (...args: unknown[]) => {
+      check();
+      return handler(...args);
+    };
+  }
+}
 
 export class EthereumJsExecutor implements Executor {
   readonly chainId: bigint;

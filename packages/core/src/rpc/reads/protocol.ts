@@ -48,7 +48,15 @@ export interface ReadWorkerData {
   readonly historyBlocks: number;
   /** Unix nice value the worker thread lowers itself to (0 = leave it). */
   readonly niceness: number;
+  /**
+   * One Int32 the main thread sets to the id of a running read to stop: the worker's EVM checks it at every jump and
+   * ends that read at once, keeping the worker and its state.
+   */
+  readonly interrupt: SharedArrayBuffer;
 }
+
+/** The error name of a read stopped through `ReadWorkerData.interrupt`. */
+export const READ_INTERRUPTED_ERROR = "ReadInterruptedError";
 
 export type ToWorker =
   | { readonly type: "miniBlock"; readonly number: bigint; readonly blockNumber: bigint; readonly diff: StateDiff }

@@ -9,8 +9,9 @@
  * rule) and no diff lands while a read runs. Between two messages the thread yields to its event loop, so a
  * `cancel` for a queued read is seen before that read would start.
  *
- * The thread lowers its own scheduling priority (`niceness`): on a busy machine the kernel gives the sequencer's
- * thread the CPU first, and reads take what is left.
+ * A read is stopped from the main thread through a shared Int32 (`interrupt`) that the EVM checks at every JUMP and
+ * JUMPI: the read ends with `ReadInterruptedError` and the worker keeps its state. The thread can lower its own
+ * scheduling priority (`niceness`) so that on a busy machine the kernel gives the sequencer's thread the CPU first.
  */
 import { readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
@@ -26,6 +27,7 @@ import {
   type FromWorker,
   type PlainBlockEnv,
   PRUNED_STATE_ERROR,
+  READ_INTERRUPTED_ERROR,
   type ReadOperation,
   type ReadResult,
   type ReadWorkerData,
@@ -63,7 +65,19 @@ const oldestBlock = (() => {
   const snapshot = store.latestSnapshot();
   return snapshot === undefined ? sealedBlock : snapshot.blockNumber;
 })();
-const executor = await createEthereumJsExecutor({ chainId: data.chainId });
+const interrupt = new Int32Array(data.interrupt);
+/** The read executing now (-1: none); the main thread stops it by writing its id into `interrupt`. */
+let runningRead = -1;
+const executor = await createEthereumJsExecutor({
+  chainId: data.chainId,
+  interruptCheck() {
+    if (runningRead >= 0 && Atomics.load(interrupt, 0) === runningRead) {
+      const error = new Error(`read ${runningRead} stopped`);
+      error.name = READ_INTERRUPTED_ERROR;
+      throw error;
+    }
+  },
+});
 post({ type: "ready", head: sealedBlock, oldestBlock, ...(priorityError ? { priorityError } : {}) });
 
 function blockEnv(env: PlainBlockEnv): BlockEnv {
@@ -142,10 +156,13 @@ async function pump(): Promise<void> {
     // Reads run in id order: a cancel for an earlier id came after that read had started.
     for (const id of cancelled) if (id < message.id) cancelled.delete(id);
     post({ type: "started", id: message.id });
+    runningRead = message.id;
     try {
       post({ type: "done", id: message.id, result: await execute(message.operation) });
     } catch (error) {
       post({ type: "failed", id: message.id, error: serializeError(error) });
+    } finally {
+      runningRead = -1;
     }
     // Let queued messages (a cancel among them) reach the inbox before the next read starts.
     await new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,7 +1,8 @@
 /**
  * Read workers, main-thread side: starts `workers` threads (`readWorker.ts`), forwards every mini-block diff and block
  * seal to each, and runs read executions on the least busy one. A read whose signal aborts (EVM timeout, client gone)
- * is cancelled if it has not started, and if it is running its worker is terminated, which stops the EVM at once,
+ * is cancelled if it has not started; if it is running, the worker's EVM is told through shared memory and stops it
+ * at its next jump. Should the read still run a second later, the worker is terminated (which stops any code at once)
  * and replaced by a new one that restores from the store and follows again; the reads queued behind it move to the
  * new worker. A worker that fails (a diff it cannot apply) is replaced the same way.
  *
@@ -56,7 +57,14 @@ interface WorkerSlot {
   /** Reads posted to this worker, in the order it runs them. */
   readonly reads: Map<number, PendingRead>;
   running: number | undefined;
+  /** Shared with the worker: the id of the running read to stop. */
+  readonly interrupt: Int32Array;
+  /** Set while an interrupted read has not ended: the worker is replaced when it fires. */
+  graceTimer: NodeJS.Timeout | undefined;
 }
+
+/** How long an interrupted read may take to end before its worker is replaced. */
+const INTERRUPT_GRACE_MS = 1_000;
 
 /** Pause before replacing a worker that failed on its own. */
 const FAILED_WORKER_RESTART_MS = 1_000;
@@ -68,6 +76,7 @@ export class ReadWorkerPool implements ReadExecution {
   readonly #slots: WorkerSlot[] = [];
   #nextId = 0;
   #closed = false;
+  #replacements = 0;
   /** Resolves once every first worker reported ready (or failed). */
   readonly ready: Promise<void>;
 
@@ -82,11 +91,18 @@ export class ReadWorkerPool implements ReadExecution {
         ready: false,
         reads: new Map(),
         running: undefined,
+        interrupt: new Int32Array(new SharedArrayBuffer(4)),
+        graceTimer: undefined,
       };
       readies.push(this.#spawn(slot));
       this.#slots.push(slot);
     }
     this.ready = Promise.all(readies).then(() => undefined);
+  }
+
+  /** Workers replaced so far (a read that would not stop, a worker that failed). */
+  get replacements(): number {
+    return this.#replacements;
   }
 
   /** Reads posted and not answered yet, across workers. */
@@ -177,14 +193,32 @@ export class ReadWorkerPool implements ReadExecution {
       slot.worker.postMessage({ type: "cancel", id: pending.id } satisfies ToWorker);
       return;
     }
-    // Running: only stopping the thread stops the EVM. The reads queued behind it go to the replacement.
-    this.#options.logger?.info({ worker: slot.index }, "read worker stopped to abort a running read");
-    void this.#replace(slot);
+    this.#interrupt(slot, pending.id);
+  }
+
+  /**
+   * Stops the running read `id`: the worker's EVM sees the id at its next jump and ends the read, keeping its state.
+   * Code that never jumps (or an engine without the check) is stopped for sure by replacing the worker after a grace
+   * period; the reads queued behind it then go to the replacement.
+   */
+  #interrupt(slot: WorkerSlot, id: number): void {
+    Atomics.store(slot.interrupt, 0, id);
+    clearTimeout(slot.graceTimer);
+    slot.graceTimer = setTimeout(() => {
+      slot.graceTimer = undefined;
+      if (slot.running !== id || this.#closed) return;
+      this.#options.logger?.warn({ worker: slot.index }, "read worker did not stop a read in time, replacing it");
+      void this.#replace(slot);
+    }, INTERRUPT_GRACE_MS);
+    slot.graceTimer.unref();
   }
 
   /** Replaces a slot's worker; after a failure, `delayMs` later (a store that cannot be read must not spin). */
   async #replace(slot: WorkerSlot, delayMs = 0): Promise<void> {
     const old = slot.worker;
+    this.#replacements++;
+    clearTimeout(slot.graceTimer);
+    slot.graceTimer = undefined;
     old.removeAllListeners();
     old.on("error", (error) => this.#options.logger?.debug({ err: error }, "replaced read worker failed"));
     void old.terminate();
@@ -201,7 +235,14 @@ export class ReadWorkerPool implements ReadExecution {
 
   #spawn(slot: WorkerSlot): Promise<void> {
     const { storePath, chainId, historyBlocks, niceness, logger } = this.#options;
-    const workerData: ReadWorkerData = { storePath, chainId, historyBlocks, niceness };
+    Atomics.store(slot.interrupt, 0, -1);
+    const workerData: ReadWorkerData = {
+      storePath,
+      chainId,
+      historyBlocks,
+      niceness,
+      interrupt: slot.interrupt.buffer as SharedArrayBuffer,
+    };
     const worker = new Worker(WORKER_URL, { workerData });
     slot.worker = worker;
     slot.ready = false;
@@ -218,10 +259,16 @@ export class ReadWorkerPool implements ReadExecution {
             return;
           case "started":
             slot.running = message.id;
+            // Aborted while its cancel was on the way: the worker runs a read nobody waits for. Stop it.
+            if (!slot.reads.has(message.id) && !this.#closed) this.#interrupt(slot, message.id);
             return;
           case "done":
           case "failed": {
-            if (slot.running === message.id) slot.running = undefined;
+            if (slot.running === message.id) {
+              slot.running = undefined;
+              clearTimeout(slot.graceTimer);
+              slot.graceTimer = undefined;
+            }
             const pending = slot.reads.get(message.id);
             if (pending === undefined) return;
             slot.reads.delete(message.id);

@@ -13,6 +13,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { parseNodeConfig } from "../../../src/node/config.ts";
 import { createLogger } from "../../../src/node/logger.ts";
 import { type MachNode, startNode } from "../../../src/node/node.ts";
+import { ReadWorkerPool } from "../../../src/rpc/reads/readWorkerPool.ts";
 
 const LOOP = "0x5b600056"; // JUMPDEST PUSH1 0 JUMP: runs until the gas or the time runs out
 const PROBE = "0x00000000000000000000000000000000000000c0";
@@ -122,5 +123,55 @@ describe("read workers", () => {
     assert.equal(trace.error, undefined, JSON.stringify(trace.error));
     assert.equal((trace.result as { to: string; value: string }).to, RECIPIENT);
     assert.equal((trace.result as { value: string }).value, "0x3");
+  });
+
+  it("stops a running read at its next jump when its signal aborts, keeping the worker", async () => {
+    const pool = new ReadWorkerPool({
+      storePath: join(dataDir, "node"),
+      chainId: node.chainId,
+      historyBlocks: 16,
+      workers: 1,
+      niceness: 0,
+    });
+    try {
+      await pool.ready;
+      const env = {
+        chainId: node.chainId,
+        number: 1_000_000n,
+        timestamp: 0n,
+        gasLimit: 30_000_000_000n,
+        baseFeePerGas: 0n,
+        coinbase: PROBE,
+        prevRandao: `0x${"00".repeat(32)}`,
+      } as const;
+      const loop = (signal: AbortSignal) =>
+        pool.run(
+          {
+            kind: "call",
+            target: "latest",
+            message: { from: PROBE, to: PROBE, data: new Uint8Array(0), value: 0n, gasLimit: 10_000_000_000n },
+            stateOverride: new Map([[PROBE, { code: new Uint8Array([0x5b, 0x60, 0x00, 0x56]) }]]),
+            env,
+          },
+          signal,
+        );
+      for (let i = 0; i < 3; i++) {
+        const controller = new AbortController();
+        const running = loop(controller.signal);
+        setTimeout(() => controller.abort(new Error("stop")), 100);
+        await assert.rejects(running, /stop/);
+      }
+      // The worker answers the next read itself: it was never replaced.
+      const result = await pool.run({
+        kind: "call",
+        target: "latest",
+        message: { from: PROBE, to: PROBE, data: new Uint8Array(0), value: 0n, gasLimit: 100_000n },
+        env,
+      });
+      assert.equal((result as { status: number }).status, 1);
+      assert.equal(pool.replacements, 0);
+    } finally {
+      await pool.close();
+    }
   });
 });

@@ -83,13 +83,16 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 const keyOf = (index: number): Hex => `0x${(0x5eed0000 + index).toString(16).padStart(64, "0")}`;
 
+/** One JSON-RPC request; an answer that is not JSON (a 408 from a node too busy to read it) becomes an error. */
 async function rpc(url: string, body: unknown): Promise<unknown> {
   const response = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
   });
-  return response.json();
+  const text = await response.text();
+  if (response.headers.get("content-type")?.includes("application/json")) return JSON.parse(text);
+  return { error: { code: -response.status, message: `HTTP ${response.status}` } };
 }
 
 const request = (method: string, params: unknown[], id = 1) => ({ jsonrpc: "2.0", id, method, params });

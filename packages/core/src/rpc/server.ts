@@ -133,7 +133,8 @@ export async function startRpcServer(parameters: StartRpcServerParameters): Prom
   const server = createServer(
     {
       // Slowloris: headers and the whole request must arrive in time; Node checks every `connectionsCheckingInterval`.
-      headersTimeout: limits.headersTimeoutMs,
+      // Node refuses a headers timeout longer than the request timeout.
+      headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
       requestTimeout: limits.requestTimeoutMs,
       connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
       keepAliveTimeout: limits.keepAliveTimeoutMs,

@@ -267,6 +267,15 @@ function abuseRows(results: BenchResults): Row[] {
       machConfiguration: configuration,
       ...compared(phase.maxMiniBlockGapMs, rest?.maxMiniBlockGapMs),
     });
+    if (phase.phase === "rest" || phase.phase === "paused readers" || phase.phase === "rest again") {
+      rows.push({
+        section: "abuse",
+        figure: `${name}: node RSS at the phase's end`,
+        unit: "MiB",
+        mach: phase.nodeRssMiB,
+        machConfiguration: configuration,
+      });
+    }
     if (phase.legitimateMs !== undefined) {
       rows.push({
         section: "abuse",

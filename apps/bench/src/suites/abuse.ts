@@ -12,6 +12,7 @@
  *   paused readers   200 WebSockets subscribed to miniBlocks / stateChanges / newPendingTransactions that stop reading
  *   slowloris        200 connections that send half a request's headers and nothing more
  */
+import { existsSync, readFileSync } from "node:fs";
 import { connect as connectTcp, type Socket } from "node:net";
 import { type Hex, parseGwei } from "viem";
 import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
@@ -63,6 +64,8 @@ export interface AbusePhaseResult {
   readonly p99Ms: number | null;
   /** Largest gap between consecutive mini-blocks during the phase (sequencer timestamps). */
   readonly maxMiniBlockGapMs: number | null;
+  /** The node's resident memory at the phase's end (MiB), from /proc; null where /proc is not there. */
+  readonly nodeRssMiB: number | null;
   /** Pool flood: the legitimate transfer's send → receipt, or null when it did not land. */
   readonly legitimateMs?: number | null;
   /** What the abuse itself saw (answers by kind). */
@@ -239,12 +242,10 @@ function batches(rpcUrl: string, account: PrivateKeyAccount): Abuse {
 function pausedReaders(wsUrl: string, count: number): Abuse {
   return {
     async run(until) {
-      let closedByNode = 0;
       const readers: WebSocket[] = [];
       for (let i = 0; i < count; i++) {
         const ws = new WebSocket(wsUrl);
         ws.on("error", () => ws.terminate());
-        ws.on("close", () => closedByNode++);
         await new Promise((resolve) => ws.once("open", resolve));
         for (const kind of ["miniBlocks", "stateChanges", "newPendingTransactions"]) {
           ws.send(JSON.stringify(request("eth_subscribe", [kind])));
@@ -253,11 +254,9 @@ function pausedReaders(wsUrl: string, count: number): Abuse {
       }
       for (const ws of readers) (ws as unknown as { _socket: Socket })._socket.pause();
       await until;
-      for (const ws of readers) {
-        ws.removeAllListeners("close");
-        ws.terminate();
-      }
-      return { closedByNode };
+      for (const ws of readers) ws.terminate();
+      // A paused socket never sees the node close it: the node's RSS (in the phase's figures) tells what they cost.
+      return { readers: readers.length };
     },
   };
 }
@@ -374,6 +373,7 @@ export async function runAbuseSuite(parameters: {
           p50Ms: percentile(sorted, 0.5),
           p99Ms: percentile(sorted, 0.99),
           maxMiniBlockGapMs: clock.takeMaxGapMs(),
+          nodeRssMiB: rssMiB(node.process.child.pid),
           ...(legitimateMs === undefined ? {} : { legitimateMs }),
           abuse,
         });
@@ -391,6 +391,12 @@ export async function runAbuseSuite(parameters: {
     settings,
     phases,
   };
+}
+
+function rssMiB(pid: number | undefined): number | null {
+  if (pid === undefined || !existsSync(`/proc/${pid}/status`)) return null;
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return match === null ? null : Number(match[1]) / 1024;
 }
 
 /** Sends the parked transactions in batches of 100, counting the answers. */

@@ -202,6 +202,7 @@ describe("resultRows", () => {
       p50Ms: 1,
       p99Ms,
       maxMiniBlockGapMs: gapMs,
+      nodeRssMiB: 100,
       abuse: {},
     });
     const rows = resultRows({

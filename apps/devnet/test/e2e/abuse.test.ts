@@ -160,12 +160,16 @@ describe("the sequencer under abuse (steady realtime load running)", () => {
     assert.equal(answers.filter((answer) => answer.error !== undefined).length, 0, JSON.stringify(answers[99]));
     let previous = { block: -1n, index: -1n };
     for (const answer of answers.sort((a, b) => a.id - b.id)) {
-      let receipt: { status: string; blockNumber: string; transactionIndex: string } | null = null;
-      while (receipt === null) {
-        receipt =
-          (await rpcCall<typeof receipt>(mach.rpcUrl, "eth_getTransactionReceipt", [answer.result])).result ?? null;
-        if (receipt === null) await sleep(10);
-      }
+      type Receipt = { status: string; blockNumber: string; transactionIndex: string };
+      const waitReceipt = async (): Promise<Receipt> => {
+        for (;;) {
+          const found = (await rpcCall<Receipt | null>(mach.rpcUrl, "eth_getTransactionReceipt", [answer.result]))
+            .result;
+          if (found) return found;
+          await sleep(10);
+        }
+      };
+      const receipt = await waitReceipt();
       assert.equal(receipt.status, "0x1");
       const here = { block: BigInt(receipt.blockNumber), index: BigInt(receipt.transactionIndex) };
       assert.ok(here.block > previous.block || (here.block === previous.block && here.index > previous.index));

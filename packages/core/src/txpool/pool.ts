@@ -106,6 +106,16 @@ function isDelegation(code: Uint8Array): boolean {
 
 export type PendingListener = (tx: PoolTransaction) => void;
 
+/** A transaction the pool may evict when full, ranked by `#rankCandidates`. */
+interface EvictionCandidate {
+  readonly entry: Entry;
+  readonly queued: boolean;
+  readonly tip: bigint;
+}
+
+/** How long one ranking of eviction candidates serves (ms). */
+const EVICTION_RANKING_MS = 1_000;
+
 export class TxPool {
   readonly config: TxPoolConfig;
   readonly chainId: bigint;
@@ -118,6 +128,7 @@ export class TxPool {
   #arrivals = 0;
   readonly #metrics: TxPoolMetrics | undefined;
   readonly #now: () => number;
+  #evictionRanking: { candidates: EvictionCandidate[]; next: number; rankedMs: number } | undefined;
 
   constructor(options: TxPoolOptions) {
     this.config = options.config ?? txPoolConfigSchema.parse({});
@@ -460,30 +471,67 @@ export class TxPool {
    */
   #evictFor(tx: PoolTransaction, newcomerQueued: boolean): void {
     const tip = effectiveTip(tx, this.#baseFeePerGas);
-    let victim: { entry: Entry; queued: boolean; tip: bigint } | undefined;
+    const victim = this.#cheapestCandidate(tx.from);
+    // A pending newcomer displaces any queued transaction; otherwise it must pay a strictly higher tip.
+    const displaces =
+      victim !== undefined &&
+      (victim.queued ? !newcomerQueued || tip > victim.tip : !newcomerQueued && tip > victim.tip);
+    if (victim === undefined || !displaces) reject("poolFull", "txpool is full");
+    this.#remove(victim.entry);
+    this.#prune(victim.entry.tx.from);
+    this.#metrics?.transactionDropped?.("evicted");
+  }
+
+  /**
+   * The cheapest eviction candidate not sent by `exclude`. Candidates are ranked once (a pass over the pool) and the
+   * ranking serves the evictions of the next `EVICTION_RANKING_MS`: under a flood at a full pool each admission
+   * then costs O(1), not a pass over 65k transactions. A ranked candidate that left the pool, went in flight or is no
+   * longer its sender's highest nonce is skipped; transactions that arrived after the ranking wait for the next one.
+   */
+  #cheapestCandidate(exclude: Address): EvictionCandidate | undefined {
+    const now = this.#now();
+    let ranking = this.#evictionRanking;
+    if (
+      ranking === undefined ||
+      now - ranking.rankedMs > EVICTION_RANKING_MS ||
+      ranking.next >= ranking.candidates.length
+    ) {
+      ranking = { candidates: this.#rankCandidates(), next: 0, rankedMs: now };
+      this.#evictionRanking = ranking;
+    }
+    for (let i = ranking.next; i < ranking.candidates.length; i++) {
+      const candidate = ranking.candidates[i] as EvictionCandidate;
+      const { entry } = candidate;
+      const sender = this.#senders.get(entry.tx.from);
+      const valid =
+        this.#byHash.get(entry.tx.hash) === entry && !entry.inFlight && !sender?.entries.has(entry.tx.nonce + 1n);
+      if (!valid) {
+        if (i === ranking.next) ranking.next++;
+        continue;
+      }
+      // Not consumed here: once evicted it is skipped as gone; if `tx` did not beat it, it stays the cheapest.
+      if (entry.tx.from === exclude) continue;
+      return candidate;
+    }
+    return undefined;
+  }
+
+  /** Every sender's highest nonce not in flight, queued ones first, then by effective tip, lowest first. */
+  #rankCandidates(): EvictionCandidate[] {
+    const candidates: EvictionCandidate[] = [];
     for (const sender of this.#senders.values()) {
       let tail: Entry | undefined;
       for (const entry of sender.entries.values()) {
         if (!entry.inFlight && (tail === undefined || entry.tx.nonce > tail.tx.nonce)) tail = entry;
       }
-      if (tail === undefined || tail.tx.from === tx.from) continue;
-      const queued = this.#statusOf(sender, tail.tx.nonce) === "queued";
-      if (newcomerQueued && !queued) continue;
-      const candidateTip = effectiveTip(tail.tx, this.#baseFeePerGas);
-      if (
-        victim === undefined ||
-        (queued && !victim.queued) ||
-        (queued === victim.queued && candidateTip < victim.tip)
-      ) {
-        victim = { entry: tail, queued, tip: candidateTip };
-      }
+      if (tail === undefined || sender.entries.has(tail.tx.nonce + 1n)) continue;
+      let end = sender.nonce;
+      while (sender.entries.has(end)) end++;
+      candidates.push({ entry: tail, queued: tail.tx.nonce > end, tip: effectiveTip(tail.tx, this.#baseFeePerGas) });
     }
-    // A pending newcomer displaces any queued transaction; otherwise it must pay a strictly higher tip.
-    const displaces = victim !== undefined && ((victim.queued && !newcomerQueued) || tip > victim.tip);
-    if (victim === undefined || !displaces) reject("poolFull", "txpool is full");
-    this.#remove(victim.entry);
-    this.#prune(victim.entry.tx.from);
-    this.#metrics?.transactionDropped?.("evicted");
+    return candidates.sort((a, b) =>
+      a.queued !== b.queued ? (a.queued ? -1 : 1) : a.tip < b.tip ? -1 : a.tip > b.tip ? 1 : 0,
+    );
   }
 
   /**

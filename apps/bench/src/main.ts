@@ -21,9 +21,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.stdout.write(
     `Mach bench (${results.mode}, seed ${results.seed}) on ${m.cores} cores, ${m.cpuModel}, Node ${m.node}, load average ${m.loadAverage1m.toFixed(2)} at start: ${results.durationSeconds.toFixed(1)} s\n`,
   );
-  process.stdout.write(
-    `signing (not timed in any figure): ${results.signing.txPerSecond.toFixed(0)} tx/s with ${results.signing.backend} secp256k1\n\n`,
-  );
+  if (results.signing.transactions > 0)
+    process.stdout.write(
+      `signing (not timed in any figure): ${results.signing.txPerSecond.toFixed(0)} tx/s with ${results.signing.backend} secp256k1\n\n`,
+    );
   if (results.profile) process.stdout.write(`${output.table}\n`);
   else {
     if (output.headline !== undefined)

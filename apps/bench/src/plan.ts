@@ -3,6 +3,7 @@
  * figures for the closing note), and the generation of every workload of a run from its seed.
  */
 import { createRng, type Rng } from "./random.ts";
+import type { AbuseSettings, AbuseVariant } from "./suites/abuse.ts";
 import { type EndToEndPhases, type KindPair, LATENCY_METHODS, type LoadSettings } from "./suites/endToEnd.ts";
 import { type SignedWorkload, signWorkload } from "./workloads/signing.ts";
 import { generateWorkload, NonceTracker, permutation, WORKLOADS, type WorkloadName } from "./workloads/transactions.ts";
@@ -32,6 +33,8 @@ export interface BenchPlan {
   };
   /** ERC-20 transactions sent to the profiled node. */
   readonly profileTransactions: number;
+  /** The abuse suite: phase length, steady-load senders, the pool flood's size (the full run: the issue's). */
+  readonly abuse: AbuseSettings;
   readonly endToEnd: {
     /** Per throughput phase (HTTP / WebSocket × native / ERC-20): long enough that 1 s block boundaries do not dominate. */
     readonly throughputTransactions: number;
@@ -53,6 +56,12 @@ export interface BenchPlan {
   };
 }
 
+/** Where reads execute, compared under hostile calls: renicing the workers, and the sealing loop itself (before). */
+const ABUSE_VARIANTS: readonly AbuseVariant[] = [
+  { label: "read workers at nice 10", rpc: { reads: { workers: 2, niceness: 10 } } },
+  { label: "reads on the sealing loop (workers 0)", rpc: { reads: { workers: 0 } } },
+];
+
 export const QUICK_PLAN: BenchPlan = {
   mode: "quick",
   accounts: 1_000,
@@ -65,6 +74,7 @@ export const QUICK_PLAN: BenchPlan = {
     peer: { accounts: 10_000, blockSizes: [1_000] },
   },
   profileTransactions: 1_000,
+  abuse: { phaseMs: 4_000, loadSenders: 4, flood: { senders: 200, parkedPerSender: 20 }, variants: ABUSE_VARIANTS },
   endToEnd: {
     throughputTransactions: 2_000,
     throughputSenders: 700,
@@ -90,6 +100,7 @@ export const FULL_PLAN: BenchPlan = {
     peer: { accounts: 100_000, blockSizes: [1_000, 10_000] },
   },
   profileTransactions: 5_000,
+  abuse: { phaseMs: 10_000, loadSenders: 4, flood: { senders: 1_100, parkedPerSender: 60 }, variants: ABUSE_VARIANTS },
   endToEnd: {
     throughputTransactions: 30_000,
     throughputSenders: 1_000,

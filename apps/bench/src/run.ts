@@ -14,6 +14,7 @@ import { renderProfile } from "./report/profileTable.ts";
 import { createProgress, type Progress } from "./report/progress.ts";
 import { type BenchResults, type EndToEndResult, machineInfo, RESULTS_VERSION } from "./report/results.ts";
 import { renderMarkdown, renderTable, resultRows } from "./report/rows.ts";
+import { ABUSE_PHASES, READ_VARIANT_PHASES, runAbuseSuite } from "./suites/abuse.ts";
 import {
   type EndToEndTargetResult,
   type HalfPeakSettings,
@@ -67,6 +68,7 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
     (suites.has("execution") ? 1 + EXECUTION_CONFIGURATIONS.length * (1 + WORKLOADS.length) : 0) +
     (suites.has("state") ? 5 : 0) +
     (suites.has("e2e") ? e2eSteps : 0) +
+    (suites.has("abuse") ? ABUSE_PHASES.length + plan.abuse.variants.length * READ_VARIANT_PHASES.length + 2 : 0) +
     (suites.has("profile") ? 3 : 0);
   const bar = progress ?? createProgress({ total: steps });
   const startedAt = new Date();
@@ -85,6 +87,7 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
   let stateDiff: BenchResults["stateDiff"];
   let endToEnd: EndToEndResult | undefined;
   let profile: BenchResults["profile"];
+  let abuse: BenchResults["abuse"];
   const loadAverages: Record<string, { readonly start: number; readonly end: number }> = {};
   const attempt = async <T>(name: string, fn: () => Promise<T>): Promise<T | undefined> => {
     const load = loadavg()[0] ?? 0;
@@ -164,6 +167,9 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
       targets,
     };
   }
+  if (suites.has("abuse")) {
+    abuse = await attempt("abuse", () => runAbuseSuite({ settings: plan.abuse, progress: bar }));
+  }
   const dir = resolve(options.outDir, options.profile ? "profile" : plan.mode);
   mkdirSync(dir, { recursive: true });
   if (suites.has("profile")) {
@@ -193,6 +199,7 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
     ...(stateDiff ? { stateDiff } : {}),
     ...(endToEnd ? { endToEnd } : {}),
     ...(profile ? { profile } : {}),
+    ...(abuse ? { abuse } : {}),
     loadAverages,
     unavailable: UNAVAILABLE,
   };

@@ -1,6 +1,7 @@
 /** The JSON document a run writes: every figure, the plan that produced it, and the machine it ran on. */
 import { arch, cpus, loadavg, platform, totalmem } from "node:os";
 import type { BenchPlan } from "../plan.ts";
+import type { AbuseResult } from "../suites/abuse.ts";
 import type { EndToEndTargetResult, LoadSettings } from "../suites/endToEnd.ts";
 import type { ExecutionResult } from "../suites/execution.ts";
 import type { ProfileSummary } from "../suites/profile.ts";
@@ -46,6 +47,8 @@ export interface BenchResults {
   /** 1-minute load average when each suite (or end-to-end target) started and ended. */
   readonly loadAverages?: Readonly<Record<string, { readonly start: number; readonly end: number }>>;
   readonly profile?: ProfileSummary;
+  /** The abuse suite: the steady load's figures under each abuse and at rest. */
+  readonly abuse?: AbuseResult;
 }
 
 export function machineInfo(): MachineInfo {

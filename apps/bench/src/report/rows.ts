@@ -224,8 +224,74 @@ function latencyRows(targets: readonly EndToEndTargetResult[]): Row[] {
   return rows;
 }
 
+/**
+ * The abuse suite: per phase, the steady load's p99 send → receipt and the largest gap between mini-blocks, with the
+ * same figure at rest in the peer column (ratio > 1: better than at rest).
+ */
+function abuseRows(results: BenchResults): Row[] {
+  const abuse = results.abuse;
+  if (abuse === undefined) return [];
+  const rows: Row[] = [];
+  for (const phase of abuse.phases) {
+    const rest = abuse.phases.find((p) => p.phase === "rest" && p.variant === phase.variant);
+    const configuration =
+      phase.variant === "default" ? abuse.configuration : `${abuse.configuration}; then ${phase.variant}`;
+    const name = phase.variant === "default" ? phase.phase : `${phase.phase} (${phase.variant})`;
+    const notes = [
+      phase.failures > 0 ? `${phase.failures} load senders failed` : undefined,
+      `${phase.receipts} receipts`,
+    ].filter((note) => note !== undefined);
+    const compared = (value: number | null, atRest: number | null | undefined) =>
+      phase.phase === "rest"
+        ? {}
+        : {
+            peer: "same load at rest",
+            peerConfiguration: configuration,
+            peerValue: atRest ?? null,
+            ratio: ratio(atRest ?? null, value),
+          };
+    rows.push({
+      section: "abuse",
+      figure: `${name}: realtime send → receipt p99`,
+      unit: "ms",
+      mach: phase.p99Ms,
+      machConfiguration: configuration,
+      ...compared(phase.p99Ms, rest?.p99Ms),
+      note: notes.join(", "),
+    });
+    rows.push({
+      section: "abuse",
+      figure: `${name}: largest gap between mini-blocks`,
+      unit: "ms",
+      mach: phase.maxMiniBlockGapMs,
+      machConfiguration: configuration,
+      ...compared(phase.maxMiniBlockGapMs, rest?.maxMiniBlockGapMs),
+    });
+    if (phase.phase === "rest" || phase.phase === "paused readers" || phase.phase === "rest again") {
+      rows.push({
+        section: "abuse",
+        figure: `${name}: node RSS at the phase's end`,
+        unit: "MiB",
+        mach: phase.nodeRssMiB,
+        machConfiguration: configuration,
+      });
+    }
+    if (phase.legitimateMs !== undefined) {
+      rows.push({
+        section: "abuse",
+        figure: `${name}: legitimate 50× tip transfer send → receipt`,
+        unit: "ms",
+        mach: phase.legitimateMs,
+        machConfiguration: configuration,
+        ...(phase.legitimateMs === null ? { note: "did not land" } : {}),
+      });
+    }
+  }
+  return rows;
+}
+
 export function resultRows(results: BenchResults): Row[] {
-  const rows: Row[] = executionRows(results);
+  const rows: Row[] = [...executionRows(results), ...abuseRows(results)];
   const targets = results.endToEnd?.targets ?? [];
   if (results.endToEnd) rows.push(...throughputRows(targets), ...latencyRows(targets));
   const sr = results.stateRoot;

@@ -201,6 +201,38 @@ describe("resultRows", () => {
     assert.equal(rows.find((r) => r.section === "replica")?.ratio, 5);
   });
 
+  it("compares each abuse phase with the same variant's rest, latencies and gaps alike", () => {
+    const phase = (variant: string, name: "rest" | "eth_call ×16", p99Ms: number, gapMs: number) => ({
+      variant,
+      phase: name,
+      receipts: 10,
+      failures: 0,
+      p50Ms: 1,
+      p99Ms,
+      maxMiniBlockGapMs: gapMs,
+      nodeRssMiB: 100,
+      abuse: {},
+    });
+    const rows = resultRows({
+      ...results,
+      abuse: {
+        configuration: "Mach default",
+        settings: { phaseMs: 1, loadSenders: 1, flood: { senders: 1, parkedPerSender: 1 }, variants: [] },
+        phases: [
+          phase("default", "rest", 10, 20),
+          phase("default", "eth_call ×16", 20, 80),
+          phase("workers 0", "rest", 5, 10),
+          phase("workers 0", "eth_call ×16", 50, 1000),
+        ],
+      },
+    }).filter((r) => r.section === "abuse");
+    const p99 = rows.find((r) => r.figure === "eth_call ×16: realtime send → receipt p99");
+    assert.deepEqual([p99?.mach, p99?.peerValue, p99?.ratio], [20, 10, 0.5]);
+    const gap = rows.find((r) => r.figure === "eth_call ×16 (workers 0): largest gap between mini-blocks");
+    assert.deepEqual([gap?.mach, gap?.peerValue, gap?.ratio], [1000, 10, 0.01]);
+    assert.equal(rows.find((r) => r.figure === "rest: realtime send → receipt p99")?.ratio, undefined);
+  });
+
   it("groups rows by section, each section once", () => {
     const sections = resultRows(results).map((r) => r.section);
     const order = sections.filter((s, i) => s !== sections[i - 1]);

@@ -109,10 +109,11 @@ function decodeError(message: string, cause?: unknown): TransactionRejectedError
   return new TransactionRejectedError("decode", message, cause === undefined ? {} : { cause });
 }
 
+/** geth's pool wraps signer errors as `invalid sender: <cause>`; clients match on the prefix. */
 function invalidSignature(details: string, cause?: unknown): TransactionRejectedError {
   return new TransactionRejectedError(
     "invalidSignature",
-    "invalid sender",
+    `invalid sender: ${details}`,
     cause === undefined ? { details } : { details, cause },
   );
 }

@@ -103,6 +103,7 @@ export async function createEthereumJsExecutor(options: EthereumJsExecutorOption
     allowUnlimitedContractSize: options.allowUnlimitedContractSize ?? false,
     allowUnlimitedInitCodeSize: options.allowUnlimitedContractSize ?? false,
   });
+  if (options.interruptCheck) installInterruptCheck(evm, options.interruptCheck);
   return new EthereumJsExecutor(
     options,
     evm,
@@ -115,6 +116,23 @@ export async function createEthereumJsExecutor(options: EthereumJsExecutorOption
 }
 
 type EvmBlock = NonNullable<Parameters<EVM["runCall"]>[0]["block"]>;
+
+/** The interpreter's handler table (@ethereumjs/evm 10 reads `_opcodeMap[op].opHandler` for every step). */
+type OpcodeMap = Record<number, { opHandler: (...args: unknown[]) => unknown } | undefined>;
+
+/** Wraps JUMP (0x56) and JUMPI (0x57) so that `check` runs first: a non-EVM error thrown there ends the message. */
+function installInterruptCheck(evm: EVM, check: () => void): void {
+  const map = (evm as unknown as { _opcodeMap: OpcodeMap })._opcodeMap;
+  for (const opcode of [0x56, 0x57]) {
+    const entry = map[opcode];
+    if (entry === undefined) throw new MachError(`@ethereumjs/evm has no handler for opcode 0x${opcode.toString(16)}`);
+    const handler = entry.opHandler;
+    entry.opHandler = (...args: unknown[]) => {
+      check();
+      return handler(...args);
+    };
+  }
+}
 
 export class EthereumJsExecutor implements Executor {
   readonly chainId: bigint;

@@ -26,6 +26,11 @@ export interface ExecutorOptions {
   readonly baseFeeRecipient?: Address;
   /** Lift EIP-170/EIP-3860 size limits (tests and dev chains only). */
   readonly allowUnlimitedContractSize?: boolean;
+  /**
+   * Called before every JUMP and JUMPI (every loop passes one); a throw stops the running message at once and
+   * rejects its call with that error. Read workers stop a call past its deadline this way and keep their state.
+   */
+  readonly interruptCheck?: () => void;
 }
 
 /** What the transaction-level pipeline runs: a signed transaction, a deposit, or an eth_call message. */

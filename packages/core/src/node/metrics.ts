@@ -94,9 +94,15 @@ export function txPoolMetrics(f: MetricsFactory): TxPoolMetrics {
     help: "Transactions refused at admission, by reason",
     labelNames: ["reason"],
   });
+  const dropped = f.counter<"reason">({
+    name: "mach_txpool_dropped_total",
+    help: "Transactions that left the pool unexecuted, by reason (evicted for a better one, expired while queued)",
+    labelNames: ["reason"],
+  });
   return {
     transactionAdded: (status) => added.inc({ status }),
     transactionRejected: (reason) => rejected.inc({ reason }),
+    transactionDropped: (reason) => dropped.inc({ reason }),
   };
 }
 
@@ -114,11 +120,16 @@ export function rpcMetrics(f: MetricsFactory): RpcMetrics {
   });
   const connections = f.gauge({ name: "mach_rpc_ws_connections", help: "Open WebSocket connections" });
   const dropped = f.counter({ name: "mach_rpc_ws_dropped_total", help: "Slow WebSocket consumers closed" });
+  const refused = f.counter({
+    name: "mach_rpc_connections_refused_total",
+    help: "TCP connections closed on accept past the total or per-IP connection limit",
+  });
   return {
     requestsTotal: { inc: (labels) => requests.inc(labels) },
     requestDurationSeconds: { observe: (labels, seconds) => duration.observe(labels, seconds) },
     wsConnections: { set: (value) => connections.set(value) },
     wsDroppedTotal: { inc: () => dropped.inc() },
+    connectionsRefusedTotal: { inc: () => refused.inc() },
   };
 }
 

@@ -71,6 +71,8 @@ export interface CallParameters {
   readonly target: StateTarget;
   readonly stateOverride?: StateOverride;
   readonly blockOverrides?: BlockOverrides;
+  /** Stops the execution (EVM timeout, client gone); the call then rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
 }
 
 export interface AccessListResult {

@@ -9,6 +9,7 @@ import type { FilterRegistry } from "./filters.ts";
 import type { RpcMetrics } from "./metrics.ts";
 import type { MiniBlockRateMeter } from "./miniBlockRate.ts";
 import type { ParamSpec } from "./params.ts";
+import type { ReadSlots } from "./readSlots.ts";
 import type { ReceiptWaiter } from "./receiptWaiter.ts";
 import type { SendLatencyRecorder } from "./sendLatency.ts";
 import type { StatusSource } from "./statusSource.ts";
@@ -22,6 +23,12 @@ export interface RpcContext {
   readonly receipts: ReceiptWaiter;
   /** Set for WebSocket requests only. */
   readonly connection: SubscriptionConnection | undefined;
+  /** Admission of read executions (calls, estimates, traces), per connection and in total. */
+  readonly reads: ReadSlots;
+  /** The connection a request came on (an HTTP socket or a WebSocket), the key of per-connection bounds. */
+  readonly connectionKey: object;
+  /** Aborts when the client is gone (HTTP request closed, WebSocket closed); absent for in-process callers. */
+  readonly signal: AbortSignal | undefined;
   readonly metrics: RpcMetrics | undefined;
   /** Send → receipt times of transactions submitted here (`mach_status`). */
   readonly sendLatency: SendLatencyRecorder;

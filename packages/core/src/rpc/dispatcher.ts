@@ -17,7 +17,36 @@ import {
 } from "./errors.ts";
 import { parseParams } from "./params.ts";
 
-type Id = string | number | null;
+/** A request id: JSON's own, or a number past 2^53 kept as its source text (`JSON.rawJSON`) so it echoes exactly. */
+type Id = string | number | null | RawJson;
+interface RawJson {
+  readonly rawJSON: string;
+}
+
+interface JsonWithSource {
+  rawJSON(text: string): RawJson;
+  isRawJSON(value: unknown): value is RawJson;
+  parse(
+    text: string,
+    reviver: (this: unknown, key: string, value: unknown, context: { source?: string }) => unknown,
+  ): unknown;
+}
+const json = JSON as unknown as JsonWithSource;
+
+/** A numeric `"id"` with 16 or more digits may not survive a double; only then is the slower reviver used. */
+const LONG_NUMERIC_ID = /"id"\s*:\s*-?\d{16}/;
+
+/** JSON.parse that keeps request ids beyond 2^53 exact (geth echoes them digit for digit). */
+function parsePayload(text: string): unknown {
+  if (!LONG_NUMERIC_ID.test(text)) return JSON.parse(text);
+  return json.parse(text, function (this: unknown, key, value, context) {
+    const holder = this as Record<string, unknown>;
+    if (key === "id" && typeof value === "number" && !Number.isSafeInteger(value) && "method" in holder) {
+      return context.source === undefined ? value : json.rawJSON(context.source);
+    }
+    return value;
+  });
+}
 interface Response {
   readonly jsonrpc: "2.0";
   readonly id: Id;
@@ -28,7 +57,10 @@ interface Response {
 const errorResponse = (id: Id, error: unknown): Response => ({ jsonrpc: "2.0", id, error: toJsonRpcError(error) });
 
 const isId = (value: unknown): value is Id =>
-  value === null || typeof value === "string" || (typeof value === "number" && Number.isFinite(value));
+  value === null ||
+  typeof value === "string" ||
+  (typeof value === "number" && Number.isFinite(value)) ||
+  json.isRawJSON(value);
 
 /** Runs one request object; `undefined` for notifications. */
 export async function handleRequest(
@@ -85,7 +117,7 @@ export async function handlePayload(
 ): Promise<string | undefined> {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = parsePayload(text);
   } catch (error) {
     return JSON.stringify(errorResponse(null, parseError(error instanceof Error ? error.message : undefined)));
   }

@@ -69,10 +69,16 @@ export const transactionTimeout = (hash: string): RpcError =>
     "The transaction was added to the transaction pool but wasn't processed within the timeout",
     hash,
   );
+/**
+ * EIP-7966 code 5. Mach keeps a gapped transaction queued (as geth's pool and `eth_sendRawTransaction` do) and runs
+ * it once the sender's missing nonces arrive, so the answer says exactly that: re-signing it would run the action
+ * twice or be refused as `already known`. It may still leave the pool unexecuted (expiry after the queued
+ * lifetime, eviction by a better-paying transaction when the pool is full).
+ */
 export const nonceGap = (expectedNonce: bigint): RpcError =>
   new RpcError(
     RpcErrorCode.nonceGap,
-    "The transaction was rejected due to a nonce gap. Please resubmit with the expected nonce",
+    `The transaction was added to the transaction pool but waits behind a nonce gap: it executes once the sender's transactions from nonce ${expectedNonce} are sent. Do not resubmit it`,
     `0x${expectedNonce.toString(16)}`,
   );
 

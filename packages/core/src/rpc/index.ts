@@ -2,7 +2,8 @@
  * rpc/: the JSON-RPC server (HTTP + WebSocket on one port).
  *
  *   backend.ts        the RpcBackend port the node implements (reads, submission, execution, events)
- *   server.ts         startRpcServer: node:http + ws, body/batch limits, CORS, backpressure
+ *   server.ts         startRpcServer: node:http + ws, body/batch limits, CORS, backpressure, connection bounds
+ *                     (total, per IP), slowloris timeouts, the WebSocket buffer budget (slowest dropped first)
  *   dispatcher.ts     JSON-RPC 2.0 envelopes, batches, notifications → method table
  *   methods/*.ts      one file per family (node, state, blocks, transactions, call, fees, logs, subscribe, mach,
  *                     status)
@@ -19,6 +20,10 @@
  *   batchTally.ts     DA batch counts by provider and status, moved by the batcher's record updates (mach_status)
  *   staticAssets.ts   a directory (the dashboard) served from memory for GET, hashed names cached as immutable
  *   overlay.ts        writable overlay with state overrides, for backends implementing `call`
+ *   readSlots.ts      admission of read executions per connection and in total (-32005 past the bounds)
+ *   reads/            read workers: threads that follow the chain by its mini-block diffs and run eth_call,
+ *                     estimates and traces there, never on the sealing loop (protocol.ts, readWorker.ts: the
+ *                     thread, readWorkerPool.ts: the main-thread side, EVM timeout and cancellation)
  *   errors.ts         the one error → JSON-RPC code map
  *   config.ts         limits schema and defaults
  *   metrics.ts        the metrics the server records (filled by node/ with prom-client)
@@ -73,6 +78,15 @@ export type { RpcMetrics } from "./metrics.ts";
 export { MiniBlockRateMeter, type MiniBlockRates } from "./miniBlockRate.ts";
 export { createNodeBackend, type NodeBackendOptions, type StateView, type TxSubmission } from "./nodeBackend.ts";
 export { createOverlayState } from "./overlay.ts";
+export { type ReadSlotLimits, ReadSlots } from "./readSlots.ts";
+export {
+  type PlainBlockEnv,
+  plainBlockEnv,
+  type ReadOperation,
+  type ReadResult,
+  ReadWorkerError,
+} from "./reads/protocol.ts";
+export { type ReadExecution, ReadWorkerPool, type ReadWorkerPoolOptions } from "./reads/readWorkerPool.ts";
 export { SendLatencyRecorder, type SendLatencySummary } from "./sendLatency.ts";
 export {
   type RpcServer,

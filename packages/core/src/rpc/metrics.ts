@@ -13,4 +13,6 @@ export interface RpcMetrics {
   readonly wsConnections: { set(value: number): void };
   /** `mach_rpc_ws_dropped_total`: slow WebSocket consumers closed for exceeding `maxWsBufferedBytes`. */
   readonly wsDroppedTotal: { inc(): void };
+  /** `mach_rpc_connections_refused_total`: TCP connections closed on accept past `maxConnections(PerIp)`. */
+  readonly connectionsRefusedTotal?: { inc(): void };
 }

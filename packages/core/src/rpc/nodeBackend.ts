@@ -8,7 +8,7 @@ import type { StateDiff } from "../chain/stateDiff.ts";
 import type { Address, Hash, Transaction } from "../chain/types.ts";
 import { AccessRecordingState } from "../execution/tracing/prestateTracer.ts";
 import type { ExecutionTracer, TraceSubject } from "../execution/tracing/tracer.ts";
-import type { BlockEnv, Executor } from "../execution/types.ts";
+import type { BlockEnv, ExecutionResult, Executor } from "../execution/types.ts";
 import { mergeStateDiffs } from "../state/diffMerge.ts";
 import type { StateReader } from "../state/types.ts";
 import type {
@@ -25,6 +25,8 @@ import type {
   TraceRun,
 } from "./backend.ts";
 import { createOverlayState } from "./overlay.ts";
+import { plainBlockEnv } from "./reads/protocol.ts";
+import type { ReadExecution } from "./reads/readWorkerPool.ts";
 
 /** How the role admits transactions and what it knows of those not yet executed. */
 export interface TxSubmission {
@@ -57,6 +59,11 @@ export interface NodeBackendOptions {
   readonly executor: Executor;
   /** Runs traces (`debug_trace*`): an executor implementing `trace`; `executor` when absent. */
   readonly tracingExecutor?: Executor;
+  /**
+   * Where calls, estimates and traces execute: read workers following the chain (`rpc/reads/`). Absent → on this
+   * thread through `executor`, where a long call holds up everything else (tests and tools only).
+   */
+  readonly reads?: ReadExecution;
   readonly callGasCap?: bigint;
   /** Newest block whose batch is recorded on L1 (`safe`). */
   readonly safeBlock?: () => bigint;
@@ -71,7 +78,7 @@ export interface NodeBackendOptions {
 const SUGGESTED_PRIORITY_FEE = 1_000_000n;
 
 export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
-  const { chain, txs, state, executor } = options;
+  const { chain, txs, state, executor, reads } = options;
 
   /** BLOCKHASH for calls: the 256 sealed blocks before `number`. */
   function blockHashBefore(number: bigint) {
@@ -142,6 +149,11 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
     };
   }
 
+  /** The same refusal as on this thread, before a worker is asked for a state this node no longer keeps. */
+  function checkTarget(target: StateTarget): void {
+    if (!stateFor(target)) throw new Error(`state for block ${target} is not available`);
+  }
+
   async function traced(
     state: ReturnType<typeof createOverlayState>,
     subject: TraceSubject,
@@ -192,11 +204,23 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
       return txs.add(raw);
     },
     async call(parameters) {
-      return executor.call(
-        overlayFor(parameters),
-        parameters.message,
-        callEnv(parameters.target, parameters.blockOverrides),
-      );
+      parameters.signal?.throwIfAborted();
+      const env = callEnv(parameters.target, parameters.blockOverrides);
+      if (reads) {
+        checkTarget(parameters.target);
+        const result = await reads.run(
+          {
+            kind: "call",
+            target: parameters.target,
+            message: parameters.message,
+            env: plainBlockEnv(env),
+            ...(parameters.stateOverride ? { stateOverride: parameters.stateOverride } : {}),
+          },
+          parameters.signal,
+        );
+        return result as ExecutionResult;
+      }
+      return executor.call(overlayFor(parameters), parameters.message, env);
     },
     async traceTransaction(hash, tracer) {
       const located = chain.getTransaction(hash);

@@ -9,14 +9,18 @@ import type { Address, Hash } from "../chain/types.ts";
 import type { AccountOverride, BlockOverrides, BlockTag, StateOverride } from "./backend.ts";
 import { invalidParams } from "./errors.ts";
 
-const quantityPattern = /^0x(0|[1-9a-fA-F][0-9a-fA-F]*)$/;
-const dataPattern = /^0x([0-9a-fA-F]{2})*$/;
+// geth's hexutil takes `0x` and `0X` alike.
+const quantityPattern = /^0[xX](0|[1-9a-fA-F][0-9a-fA-F]*)$/;
+const dataPattern = /^0[xX]([0-9a-fA-F]{2})*$/;
+
+/** `0X…` → `0x…`. */
+const lowerPrefix = (value: string): `0x${string}` => `0x${value.slice(2)}`;
 
 /** Hex Quantity (no leading zeros) → bigint. */
 export const quantity = z
   .string({ error: "expected a hex quantity string" })
   .regex(quantityPattern, { error: "invalid hex quantity (0x-prefixed, no leading zeros)" })
-  .transform((value) => BigInt(value));
+  .transform((value) => BigInt(lowerPrefix(value)));
 
 /** Quantity bounded to uint64. */
 export const uint64 = quantity.refine((value) => value < 1n << 64n, { error: "quantity exceeds uint64" });
@@ -40,12 +44,12 @@ export const integerOrQuantity = z.union(
 export const data = z
   .string({ error: "expected a hex data string" })
   .regex(dataPattern, { error: "invalid hex data (0x-prefixed, even length)" })
-  .transform((value) => hexToBytes(value as `0x${string}`));
+  .transform((value) => hexToBytes(lowerPrefix(value)));
 
 const fixedHex = (bytes: number, what: string) =>
   z
     .string({ error: `expected a ${what} string` })
-    .regex(new RegExp(`^0x[0-9a-fA-F]{${bytes * 2}}$`), { error: `invalid ${what} (${bytes} bytes hex)` })
+    .regex(new RegExp(`^0[xX][0-9a-fA-F]{${bytes * 2}}$`), { error: `invalid ${what} (${bytes} bytes hex)` })
     .transform((value) => value.toLowerCase() as `0x${string}`);
 
 export const address = fixedHex(20, "address") as z.ZodType<Address, string>;
@@ -53,7 +57,7 @@ export const hash = fixedHex(32, "hash") as z.ZodType<Hash, string>;
 /** Storage slot: geth accepts any hex up to 32 bytes and left-pads it. */
 export const storageSlot = z
   .string({ error: "expected a storage slot hex string" })
-  .regex(/^0x[0-9a-fA-F]{1,64}$/, { error: "invalid storage slot (hex up to 32 bytes)" })
+  .regex(/^0[xX][0-9a-fA-F]{1,64}$/, { error: "invalid storage slot (hex up to 32 bytes)" })
   .transform((value) => `0x${value.slice(2).toLowerCase().padStart(64, "0")}` as Hash);
 
 export const blockTag = z.enum(["latest", "pending", "safe", "finalized", "earliest"]);

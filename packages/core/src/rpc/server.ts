@@ -5,18 +5,19 @@
  * Backend events are received once and fanned out to receipt waiters, filters and subscriptions.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { type RawData, WebSocket, WebSocketServer } from "ws";
 import type { Logger } from "../telemetry.ts";
 import type { RpcBackend } from "./backend.ts";
 import { defaultRpcLimits, type RpcLimits } from "./config.ts";
 import type { MethodTable, RpcContext } from "./context.ts";
 import { handlePayload } from "./dispatcher.ts";
-import { payloadTooLarge, toJsonRpcError } from "./errors.ts";
+import { payloadTooLarge, RpcError, RpcErrorCode, toJsonRpcError } from "./errors.ts";
 import { FilterRegistry } from "./filters.ts";
 import { rpcMethods } from "./methods/index.ts";
 import type { RpcMetrics } from "./metrics.ts";
 import { MiniBlockRateMeter } from "./miniBlockRate.ts";
+import { ReadSlots } from "./readSlots.ts";
 import { ReceiptWaiter } from "./receiptWaiter.ts";
 import { SendLatencyRecorder } from "./sendLatency.ts";
 import { loadStaticAssets } from "./staticAssets.ts";
@@ -80,6 +81,7 @@ export async function startRpcServer(parameters: StartRpcServerParameters): Prom
   const filters = new FilterRegistry(backend, limits);
   const subscriptions = new SubscriptionHub(backend);
   const receipts = new ReceiptWaiter(backend);
+  const reads = new ReadSlots(limits);
   const baseContext: RpcContext = {
     backend,
     limits,
@@ -87,6 +89,9 @@ export async function startRpcServer(parameters: StartRpcServerParameters): Prom
     subscriptions,
     receipts,
     connection: undefined,
+    reads,
+    connectionKey: {},
+    signal: undefined,
     metrics,
     sendLatency,
     miniBlockRate,
@@ -108,23 +113,78 @@ export async function startRpcServer(parameters: StartRpcServerParameters): Prom
       sendLatency.onMiniBlock(miniBlock);
       miniBlockRate.onMiniBlock(miniBlock);
       subscriptions.onMiniBlock(miniBlock);
+      enforceWsBufferBudget();
     }),
     block: guard("block", (block, blockReceipts) => {
       filters.onBlock(block);
       subscriptions.onBlock(block, blockReceipts);
+      enforceWsBufferBudget();
     }),
   });
   const detachBackend = backend.subscribe({
     pendingTransaction: guard("pendingTransaction", (tx) => {
       filters.onPendingTransaction(tx);
       subscriptions.onPendingTransaction(tx);
+      enforceWsBufferBudget();
     }),
     syncing: guard("syncing", (progress) => subscriptions.onSyncing(progress)),
   });
 
-  const server = createServer((request, response) => handleHttp(request, response));
-  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
-  server.headersTimeout = limits.keepAliveTimeoutMs + 1000;
+  const server = createServer(
+    {
+      // Slowloris: headers and the whole request must arrive in time; Node checks every `connectionsCheckingInterval`.
+      // Node refuses a headers timeout longer than the request timeout.
+      headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+    },
+    (request, response) => handleHttp(request, response),
+  );
+
+  // Connection bounds, counted on accept for HTTP and WebSocket alike (an upgrade keeps its socket).
+  const connectionsByIp = new Map<string, number>();
+  let openConnections = 0;
+  server.on("connection", (socket: Socket) => {
+    const ip = socket.remoteAddress ?? "unknown";
+    const fromIp = connectionsByIp.get(ip) ?? 0;
+    if (openConnections >= limits.maxConnections || fromIp >= limits.maxConnectionsPerIp) {
+      metrics?.connectionsRefusedTotal?.inc();
+      logger?.debug({ ip, openConnections, fromIp }, "rpc connection refused: too many connections");
+      socket.destroy();
+      return;
+    }
+    openConnections++;
+    connectionsByIp.set(ip, fromIp + 1);
+    socket.once("close", () => {
+      openConnections--;
+      const left = (connectionsByIp.get(ip) ?? 1) - 1;
+      if (left === 0) connectionsByIp.delete(ip);
+      else connectionsByIp.set(ip, left);
+    });
+  });
+
+  // Unsent WebSocket bytes across clients: past the budget the slowest consumers (most unsent) go first.
+  const wsConnections = new Map<WebSocket, SubscriptionConnection>();
+  function enforceWsBufferBudget(): void {
+    let total = 0;
+    for (const ws of wsConnections.keys()) total += ws.bufferedAmount;
+    if (total <= limits.maxWsBufferedBytesTotal) return;
+    const slowestFirst = [...wsConnections.keys()].sort((a, b) => b.bufferedAmount - a.bufferedAmount);
+    for (const ws of slowestFirst) {
+      if (total <= limits.maxWsBufferedBytesTotal) break;
+      total -= ws.bufferedAmount;
+      dropSlowConsumer(ws, "total");
+    }
+  }
+  function dropSlowConsumer(ws: WebSocket, bound: "connection" | "total"): void {
+    const connection = wsConnections.get(ws);
+    logger?.warn({ bufferedBytes: ws.bufferedAmount, bound }, "rpc websocket too slow, closing");
+    metrics?.wsDroppedTotal.inc();
+    if (connection) subscriptions.detach(connection);
+    wsConnections.delete(ws);
+    ws.terminate();
+  }
 
   function send(response: ServerResponse, status: number, body: string | undefined, close = false): void {
     if (response.headersSent) return;
@@ -181,7 +241,13 @@ export async function startRpcServer(parameters: StartRpcServerParameters): Prom
     });
     request.on("end", () => {
       if (rejected) return;
-      handlePayload(Buffer.concat(chunks).toString("utf8"), baseContext, methods, logger).then(
+      // The client hanging up aborts its executions (a running call's worker is stopped).
+      const gone = new AbortController();
+      response.once("close", () => {
+        if (!response.writableFinished) gone.abort(new RpcError(RpcErrorCode.server, "client disconnected"));
+      });
+      const context: RpcContext = { ...baseContext, connectionKey: request.socket, signal: gone.signal };
+      handlePayload(Buffer.concat(chunks).toString("utf8"), context, methods, logger).then(
         (body) => send(response, body === undefined ? 204 : 200, body),
         (error: unknown) => {
           logger?.error({ err: error }, "rpc http dispatch failed");
@@ -218,18 +284,17 @@ export async function startRpcServer(parameters: StartRpcServerParameters): Prom
       send(message: string) {
         if (ws.readyState !== WebSocket.OPEN) return;
         if (ws.bufferedAmount + message.length > limits.maxWsBufferedBytes) {
-          logger?.warn({ bufferedBytes: ws.bufferedAmount }, "rpc websocket too slow, closing");
-          metrics?.wsDroppedTotal.inc();
-          subscriptions.detach(connection);
-          ws.terminate();
+          dropSlowConsumer(ws, "connection");
           return;
         }
         ws.send(message);
       },
     };
     subscriptions.attach(connection);
+    wsConnections.set(ws, connection);
     metrics?.wsConnections.set(wss.clients.size);
-    const context: RpcContext = { ...baseContext, connection };
+    const gone = new AbortController();
+    const context: RpcContext = { ...baseContext, connection, connectionKey: connection, signal: gone.signal };
     ws.on("message", (data) => {
       handlePayload(rawToString(data), context, methods, logger).then(
         (body) => {
@@ -239,6 +304,8 @@ export async function startRpcServer(parameters: StartRpcServerParameters): Prom
       );
     });
     ws.on("close", () => {
+      gone.abort(new RpcError(RpcErrorCode.server, "client disconnected"));
+      wsConnections.delete(ws);
       subscriptions.detach(connection);
       metrics?.wsConnections.set(wss.clients.size);
     });

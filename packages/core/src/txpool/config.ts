@@ -12,8 +12,18 @@ export const DEFAULT_MAX_PER_SENDER = 500;
  * the pool every few milliseconds, so the bound is about memory (~1 KiB per transaction), not block space.
  */
 export const DEFAULT_MAX_TOTAL = 65_536;
-/** How far ahead of the sender's next nonce a transaction may be queued. */
+/**
+ * How far past the sender's last pending nonce (the end of its gapless run in the pool, not its executed nonce) a
+ * transaction may be queued: a burst of consecutive nonces is never refused by it.
+ */
 export const DEFAULT_MAX_NONCE_GAP = 64;
+/**
+ * Queued (future-nonce) transactions one sender may hold (geth `--txpool.accountqueue`: 64). Parked transactions
+ * are the cheap way to fill a pool; a sender's pending ones are limited by `maxPerSender` only.
+ */
+export const DEFAULT_MAX_QUEUED_PER_SENDER = 16;
+/** A queued transaction still behind its nonce gap after this long is dropped (geth `--txpool.lifetime`: 3 h). */
+export const DEFAULT_QUEUED_LIFETIME_MS = 10 * 60_000;
 /** geth `--txpool.pricebump`: a replacement must raise both fee cap and tip by this many percent. */
 export const DEFAULT_PRICE_BUMP_PERCENT = 10;
 
@@ -22,6 +32,8 @@ export const txPoolConfigSchema = z.object({
   maxPerSender: z.number().int().positive().default(DEFAULT_MAX_PER_SENDER),
   maxTotal: z.number().int().positive().default(DEFAULT_MAX_TOTAL),
   maxNonceGap: z.number().int().nonnegative().default(DEFAULT_MAX_NONCE_GAP),
+  maxQueuedPerSender: z.number().int().nonnegative().default(DEFAULT_MAX_QUEUED_PER_SENDER),
+  queuedLifetimeMs: z.number().int().positive().default(DEFAULT_QUEUED_LIFETIME_MS),
   priceBumpPercent: z.number().int().nonnegative().default(DEFAULT_PRICE_BUMP_PERCENT),
 });
 

@@ -8,6 +8,12 @@
  * The sequencer drains pending transactions with `takeExecutable` (nonce order per sender, round-robin across
  * senders by arrival), then reports each one with `onIncluded` or `onRejected`; `onStateChanged` re-reads nonces,
  * drops what became stale and promotes what became executable.
+ *
+ * What keeps a flood from clogging it (geth's legacypool rules): the funds check covers everything the sender holds
+ * here, pending and queued; a sender may queue at most `maxQueuedPerSender` future transactions, within
+ * `maxNonceGap` of its last pending nonce; queued transactions expire after `queuedLifetimeMs` (`expireQueued`);
+ * and a full pool evicts to admit a better transaction: queued transactions before pending ones, the lowest
+ * effective tip first, always a sender's highest nonce (so eviction never opens a gap), never one in flight.
  */
 
 import { KECCAK_EMPTY } from "../chain/constants.ts";
@@ -34,6 +40,8 @@ export interface AddResult {
 export interface TxPoolMetrics {
   transactionAdded(status: TxStatus): void;
   transactionRejected(reason: TransactionRejectionReason): void;
+  /** A transaction left the pool unexecuted: evicted for a better one, or expired while queued. */
+  transactionDropped?(reason: "evicted" | "expired"): void;
 }
 
 export interface TxPoolOptions {
@@ -46,6 +54,8 @@ export interface TxPoolOptions {
   /** Parsed (`txPoolConfigSchema.parse(…)`); the defaults when absent. */
   readonly config?: TxPoolConfig;
   readonly metrics?: TxPoolMetrics;
+  /** Clock in milliseconds (tests inject one). */
+  readonly now?: () => number;
 }
 
 /** A signed (non-deposit) transaction as the pool holds it. */
@@ -54,6 +64,8 @@ export type PoolTransaction = Transaction & UnsignedFieldsTransaction;
 interface Entry {
   readonly tx: PoolTransaction;
   readonly arrival: number;
+  /** Clock time of admission (`queuedLifetimeMs`). */
+  readonly addedMs: number;
   /** Handed to the sequencer by `takeExecutable`, not yet reported back. */
   inFlight: boolean;
 }
@@ -76,6 +88,13 @@ function tipCap(tx: PoolTransaction): bigint {
   return tx.type === 0 || tx.type === 1 ? tx.gasPrice : tx.maxPriorityFeePerGas;
 }
 
+/** What the sequencer earns per gas at `baseFeePerGas`: min(tip cap, fee cap − base fee). */
+function effectiveTip(tx: PoolTransaction, baseFeePerGas: bigint): bigint {
+  const headroom = feeCap(tx) - baseFeePerGas;
+  const tip = tipCap(tx);
+  return headroom < tip ? headroom : tip;
+}
+
 /** gas × fee cap + value: what the sender must hold for the transaction to be executable. */
 function cost(tx: PoolTransaction): bigint {
   return tx.gasLimit * feeCap(tx) + tx.value;
@@ -86,6 +105,16 @@ function isDelegation(code: Uint8Array): boolean {
 }
 
 export type PendingListener = (tx: PoolTransaction) => void;
+
+/** A transaction the pool may evict when full, ranked by `#rankCandidates`. */
+interface EvictionCandidate {
+  readonly entry: Entry;
+  readonly queued: boolean;
+  readonly tip: bigint;
+}
+
+/** How long one ranking of eviction candidates serves (ms). */
+const EVICTION_RANKING_MS = 1_000;
 
 export class TxPool {
   readonly config: TxPoolConfig;
@@ -100,6 +129,8 @@ export class TxPool {
   readonly #listeners = new Set<PendingListener>();
   #arrivals = 0;
   readonly #metrics: TxPoolMetrics | undefined;
+  readonly #now: () => number;
+  #evictionRanking: { candidates: EvictionCandidate[]; next: number; rankedMs: number } | undefined;
 
   constructor(options: TxPoolOptions) {
     this.config = options.config ?? txPoolConfigSchema.parse({});
@@ -108,6 +139,7 @@ export class TxPool {
     this.#baseFeePerGas = options.baseFeePerGas;
     this.#blockGasLimit = options.blockGasLimit;
     this.#metrics = options.metrics;
+    this.#now = options.now ?? Date.now;
   }
 
   /** Number of transactions held (pending, queued and in flight). */
@@ -154,10 +186,15 @@ export class TxPool {
     const existing = queue?.entries.get(tx.nonce);
     if (existing !== undefined) this.#checkReplacement(existing, tx);
     else {
-      if (this.#byHash.size >= this.config.maxTotal) reject("poolFull", "txpool is full");
       if (queue !== undefined && queue.entries.size >= this.config.maxPerSender) {
         reject("poolFull", "txpool is full: account limit exceeded");
       }
+      const queued = queue === undefined ? tx.nonce > stateNonce : this.#wouldQueue(queue, stateNonce, tx.nonce);
+      const queuedBefore = queue === undefined ? 0 : this.#queuedCount(queue, stateNonce);
+      if (queued && queuedBefore >= this.config.maxQueuedPerSender) {
+        reject("poolFull", "txpool is full: account queue limit exceeded");
+      }
+      if (this.#byHash.size >= this.config.maxTotal) this.#evictFor(tx, queued);
     }
 
     let sender = queue;
@@ -170,7 +207,7 @@ export class TxPool {
       this.#dropStale(sender);
     }
     if (existing !== undefined) this.#byHash.delete(existing.tx.hash);
-    const entry: Entry = { tx, arrival: this.#arrivals++, inFlight: false };
+    const entry: Entry = { tx, arrival: this.#arrivals++, addedMs: this.#now(), inFlight: false };
     sender.entries.set(tx.nonce, entry);
     this.#byHash.set(tx.hash, entry);
 
@@ -390,7 +427,8 @@ export class TxPool {
       reject("wrongChainId", "only replay-protected (EIP-155) transactions allowed over RPC");
     }
     if (tx.chainId !== this.chainId) {
-      reject("wrongChainId", `invalid chain id for signer: have ${tx.chainId} want ${this.chainId}`);
+      // geth's pool: `invalid sender: ` + the signer's error.
+      reject("wrongChainId", `invalid sender: invalid chain id for signer: have ${tx.chainId} want ${this.chainId}`);
     }
     if (tx.gasLimit > this.#blockGasLimit) reject("gasLimitExceedsBlock", "exceeds block gas limit");
     if (tipCap(tx) > feeCap(tx)) {
@@ -424,7 +462,10 @@ export class TxPool {
     if (tx.nonce < stateNonce) {
       reject("nonceTooLow", `nonce too low: next nonce ${stateNonce}, tx nonce ${tx.nonce}`);
     }
-    const gapped = stateNonce + BigInt(this.config.maxNonceGap);
+    // The window starts at the sender's last pending nonce: a burst of consecutive nonces always fits.
+    let pendingEnd = stateNonce;
+    if (queue !== undefined) while (queue.entries.has(pendingEnd)) pendingEnd++;
+    const gapped = pendingEnd + BigInt(this.config.maxNonceGap);
     if (tx.nonce > gapped) reject("nonceTooHigh", `nonce too high: tx nonce ${tx.nonce}, gapped nonce ${gapped}`);
     if (feeCap(tx) < this.#baseFeePerGas) {
       reject(
@@ -445,13 +486,11 @@ export class TxPool {
       );
     }
     if (queue !== undefined) {
-      // The sender's earlier pending transactions must stay affordable alongside this one.
+      // Everything the sender holds here, pending and queued (a replaced one aside), must stay affordable with this
+      // one: parked transactions cost what they would if they ran.
       let spent = 0n;
-      for (let n = queue.nonce; n < tx.nonce; n++) {
-        const entry = queue.entries.get(n);
-        if (entry === undefined) break;
-        spent += cost(entry.tx);
-      }
+      for (const [nonce, entry] of queue.entries)
+        if (nonce !== tx.nonce && nonce >= stateNonce) spent += cost(entry.tx);
       if (balance < spent + txCost) {
         reject(
           "insufficientFunds",
@@ -459,6 +498,113 @@ export class TxPool {
         );
       }
     }
+  }
+
+  /** Whether a new transaction at `nonce` would sit behind a gap. */
+  #wouldQueue(sender: SenderQueue, stateNonce: bigint, nonce: bigint): boolean {
+    for (let n = stateNonce; n < nonce; n++) if (!sender.entries.has(n)) return true;
+    return false;
+  }
+
+  /** The sender's transactions behind a nonce gap. */
+  #queuedCount(sender: SenderQueue, stateNonce: bigint): number {
+    let pending = 0;
+    for (let n = stateNonce; sender.entries.has(n); n++) pending++;
+    let stale = 0;
+    for (const nonce of sender.entries.keys()) if (nonce < stateNonce) stale++;
+    return sender.entries.size - pending - stale;
+  }
+
+  /**
+   * The pool is full: evict the cheapest evictable transaction if `tx` beats it, else refuse `tx`. Candidates are
+   * each sender's highest nonce not in flight; queued ones go before pending ones, the lowest effective tip first.
+   * A queued newcomer may only displace a queued transaction.
+   */
+  #evictFor(tx: PoolTransaction, newcomerQueued: boolean): void {
+    const tip = effectiveTip(tx, this.#baseFeePerGas);
+    const victim = this.#cheapestCandidate(tx.from);
+    // A pending newcomer displaces any queued transaction; otherwise it must pay a strictly higher tip.
+    const displaces =
+      victim !== undefined &&
+      (victim.queued ? !newcomerQueued || tip > victim.tip : !newcomerQueued && tip > victim.tip);
+    if (victim === undefined || !displaces) reject("poolFull", "txpool is full");
+    this.#remove(victim.entry);
+    this.#prune(victim.entry.tx.from);
+    this.#metrics?.transactionDropped?.("evicted");
+  }
+
+  /**
+   * The cheapest eviction candidate not sent by `exclude`. Candidates are ranked once (a pass over the pool) and the
+   * ranking serves the evictions of the next `EVICTION_RANKING_MS`: under a flood at a full pool each admission
+   * then costs O(1), not a pass over 65k transactions. A ranked candidate that left the pool, went in flight or is no
+   * longer its sender's highest nonce is skipped; transactions that arrived after the ranking wait for the next one.
+   */
+  #cheapestCandidate(exclude: Address): EvictionCandidate | undefined {
+    const now = this.#now();
+    let ranking = this.#evictionRanking;
+    if (
+      ranking === undefined ||
+      now - ranking.rankedMs > EVICTION_RANKING_MS ||
+      ranking.next >= ranking.candidates.length
+    ) {
+      ranking = { candidates: this.#rankCandidates(), next: 0, rankedMs: now };
+      this.#evictionRanking = ranking;
+    }
+    for (let i = ranking.next; i < ranking.candidates.length; i++) {
+      const candidate = ranking.candidates[i] as EvictionCandidate;
+      const { entry } = candidate;
+      const sender = this.#senders.get(entry.tx.from);
+      const valid =
+        this.#byHash.get(entry.tx.hash) === entry && !entry.inFlight && !sender?.entries.has(entry.tx.nonce + 1n);
+      if (!valid) {
+        if (i === ranking.next) ranking.next++;
+        continue;
+      }
+      // Not consumed here: once evicted it is skipped as gone; if `tx` did not beat it, it stays the cheapest.
+      if (entry.tx.from === exclude) continue;
+      return candidate;
+    }
+    return undefined;
+  }
+
+  /** Every sender's highest nonce not in flight, queued ones first, then by effective tip, lowest first. */
+  #rankCandidates(): EvictionCandidate[] {
+    const candidates: EvictionCandidate[] = [];
+    for (const sender of this.#senders.values()) {
+      let tail: Entry | undefined;
+      for (const entry of sender.entries.values()) {
+        if (!entry.inFlight && (tail === undefined || entry.tx.nonce > tail.tx.nonce)) tail = entry;
+      }
+      if (tail === undefined || sender.entries.has(tail.tx.nonce + 1n)) continue;
+      let end = sender.nonce;
+      while (sender.entries.has(end)) end++;
+      candidates.push({ entry: tail, queued: tail.tx.nonce > end, tip: effectiveTip(tail.tx, this.#baseFeePerGas) });
+    }
+    return candidates.sort((a, b) =>
+      a.queued !== b.queued ? (a.queued ? -1 : 1) : a.tip < b.tip ? -1 : a.tip > b.tip ? 1 : 0,
+    );
+  }
+
+  /**
+   * Drops queued transactions (behind a nonce gap) older than `queuedLifetimeMs`; returns how many. The node calls
+   * it on a timer.
+   */
+  expireQueued(): number {
+    const oldest = this.#now() - this.config.queuedLifetimeMs;
+    let dropped = 0;
+    for (const [address, sender] of this.#senders) {
+      let end = sender.nonce;
+      while (sender.entries.has(end)) end++;
+      for (const [nonce, entry] of sender.entries) {
+        if (nonce > end && entry.addedMs < oldest && !entry.inFlight) {
+          this.#remove(entry);
+          dropped++;
+          this.#metrics?.transactionDropped?.("expired");
+        }
+      }
+      this.#prune(address);
+    }
+    return dropped;
   }
 
   #checkReplacement(old: Entry, tx: PoolTransaction): void {

@@ -87,11 +87,12 @@ describe("eth_sendRawTransactionSync and realtime_sendRawTransaction", () => {
     h.backend.sealMiniBlock();
   });
 
-  it("answers a nonce gap with code 5 and the expected nonce as data", async () => {
+  it("answers a nonce gap with code 5, the expected nonce as data and a message saying the transaction is kept", async () => {
     const expected = await nextNonce();
     const answer = await h.call("eth_sendRawTransactionSync", [await h.signTransfer({ nonce: expected + 3 })]);
     assert.equal(answer.error?.code, 5);
     assert.equal(answer.error?.data, `0x${expected.toString(16)}`);
+    assert.match(answer.error?.message ?? "", new RegExp(`added to the transaction pool .* from nonce ${expected} `));
   });
 
   it("answers validation failures exactly as eth_sendRawTransaction does", async () => {

@@ -2,15 +2,19 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { BaseError, hexToBytes } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import { getNodeError } from "viem/utils";
-import type { Transaction } from "../../src/chain/types.ts";
+import { decodeTransaction } from "../../src/chain/transaction.ts";
+import type { Address, Transaction } from "../../src/chain/types.ts";
 import { TransactionRejectedError } from "../../src/errors.ts";
 import {
   DEFAULT_MAX_NONCE_GAP,
   DEFAULT_MAX_PER_SENDER,
+  DEFAULT_MAX_QUEUED_PER_SENDER,
   DEFAULT_MAX_TOTAL,
   DEFAULT_MAX_TX_BYTES,
   DEFAULT_PRICE_BUMP_PERCENT,
+  DEFAULT_QUEUED_LIFETIME_MS,
   txPoolConfigSchema,
 } from "../../src/txpool/config.ts";
 import { TxPool, type TxPoolOptions } from "../../src/txpool/pool.ts";
@@ -82,7 +86,11 @@ describe("TxPool admission rejects bad input with geth's messages", () => {
 
   it("rejects another chain's transactions", async () => {
     const tx = await signTx(0, { ...eip1559({ nonce: 0, to: dave, gas: 21_000n }), chainId: 1 });
-    expectRejection(() => pool().add(tx.raw), "wrongChainId", "invalid chain id for signer: have 1 want 901");
+    expectRejection(
+      () => pool().add(tx.raw),
+      "wrongChainId",
+      "invalid sender: invalid chain id for signer: have 1 want 901",
+    );
   });
 
   it("rejects a gas limit above the block gas limit", async () => {
@@ -437,6 +445,8 @@ describe("txPoolConfigSchema", () => {
       maxPerSender: DEFAULT_MAX_PER_SENDER,
       maxTotal: DEFAULT_MAX_TOTAL,
       maxNonceGap: DEFAULT_MAX_NONCE_GAP,
+      maxQueuedPerSender: DEFAULT_MAX_QUEUED_PER_SENDER,
+      queuedLifetimeMs: DEFAULT_QUEUED_LIFETIME_MS,
       priceBumpPercent: DEFAULT_PRICE_BUMP_PERCENT,
     });
     assert.equal(DEFAULT_MAX_TX_BYTES, 131_072);
@@ -446,5 +456,128 @@ describe("txPoolConfigSchema", () => {
     const result = txPoolConfigSchema.safeParse({ maxTotal: -1 });
     assert.equal(result.success, false);
     assert.deepEqual(result.error?.issues[0]?.path, ["maxTotal"]);
+  });
+});
+
+/** Throwaway senders beyond the four dev keys (flood tests), each with a deterministic key. */
+function floodAccount(index: number) {
+  return privateKeyToAccount(`0x${(index + 1000).toString(16).padStart(64, "0")}`);
+}
+
+async function floodTransfer(index: number, nonce: number, tipGwei = 1n): Promise<Transaction> {
+  const serialized = await floodAccount(index).signTransaction({
+    chainId: Number(CHAIN_ID),
+    type: "eip1559",
+    nonce,
+    to: dave,
+    value: 1n,
+    gas: 21_000n,
+    maxFeePerGas: 2n * GWEI + tipGwei * GWEI,
+    maxPriorityFeePerGas: tipGwei * GWEI,
+  });
+  return decodeTransaction(hexToBytes(serialized));
+}
+
+/** Funds of one 21,000-gas transfer at the flood's fee cap: enough for exactly `count` of them. */
+const floodFunds = (count: bigint, tipGwei = 1n) => count * (21_000n * (2n * GWEI + tipGwei * GWEI) + 1n);
+
+describe("TxPool under a flood", () => {
+  it("accepts a 100-transaction burst from one sender (the nonce window starts at its last pending nonce)", async () => {
+    const p = pool();
+    const burst = await Promise.all(Array.from({ length: 100 }, (_, nonce) => transfer(0, nonce)));
+    for (const tx of burst) assert.equal(p.add(tx.raw).status, "pending");
+    assert.equal(p.counts().pending, 100);
+    expectRejection(() => p.add(burst[0]?.raw as Uint8Array), "alreadyKnown", "already known");
+  });
+
+  it("still bounds how far past the last pending nonce a transaction may be parked", async () => {
+    const p = pool();
+    p.add((await transfer(0, 0)).raw);
+    const far = await transfer(0, 66);
+    expectRejection(() => p.add(far.raw), "nonceTooHigh", "nonce too high: tx nonce 66, gapped nonce 65");
+  });
+
+  it("counts queued transactions in the funds check: parking costs what running would", async () => {
+    const sender = floodAccount(0).address.toLowerCase() as Address;
+    const p = pool({}, funded().fund(sender, floodFunds(1n)));
+    p.add((await floodTransfer(0, 5)).raw);
+    await assert.rejects(
+      async () => p.add((await floodTransfer(0, 7)).raw),
+      (error: unknown) => error instanceof TransactionRejectedError && error.reason === "insufficientFunds",
+    );
+  });
+
+  it("limits the queued (future-nonce) transactions of one sender", async () => {
+    const p = pool({ config: txPoolConfigSchema.parse({ maxQueuedPerSender: 2 }) });
+    p.add((await transfer(0, 3)).raw);
+    p.add((await transfer(0, 4)).raw);
+    const third = await transfer(0, 6);
+    expectRejection(() => p.add(third.raw), "poolFull", "txpool is full: account queue limit exceeded");
+    // Pending transactions are not queued ones: filling the gap is always possible.
+    assert.equal(p.add((await transfer(0, 0)).raw).status, "pending");
+  });
+
+  it("expires queued transactions after their lifetime and keeps pending ones", async () => {
+    let now = 0;
+    const p = pool({ now: () => now, config: txPoolConfigSchema.parse({ queuedLifetimeMs: 1_000 }) });
+    const [pending, queued] = await Promise.all([transfer(0, 0), transfer(0, 2)]);
+    p.add(pending.raw);
+    p.add(queued.raw);
+    now = 999;
+    assert.equal(p.expireQueued(), 0);
+    now = 1_001;
+    assert.equal(p.expireQueued(), 1);
+    assert.equal(p.get(queued.hash), undefined);
+    assert.ok(p.get(pending.hash));
+  });
+
+  it("lets a legitimate transaction into a pool full of parked ones by evicting a queued one", async () => {
+    const flooders = 4;
+    const state = funded();
+    for (let i = 0; i < flooders; i++) state.fund(floodAccount(i).address.toLowerCase() as Address, floodFunds(2n, 5n));
+    const p = pool({ config: txPoolConfigSchema.parse({ maxTotal: 8 }) }, state);
+    for (let i = 0; i < flooders; i++) {
+      p.add((await floodTransfer(i, 1, 5n)).raw);
+      p.add((await floodTransfer(i, 2, 5n)).raw);
+    }
+    assert.equal(p.size, 8);
+    assert.equal(p.counts().queued, 8);
+    // A pending newcomer displaces a queued transaction whatever their tips.
+    const legit = await transfer(0, 0);
+    assert.equal(p.add(legit.raw).status, "pending");
+    assert.equal(p.size, 8);
+    assert.equal(p.counts().queued, 7);
+    // A queued newcomer does not displace a queued one with an equal tip.
+    await assert.rejects(
+      async () => p.add((await transfer(1, 3)).raw),
+      (error: unknown) => error instanceof TransactionRejectedError && error.shortMessage === "txpool is full",
+    );
+  });
+
+  it("evicts the pending transaction with the lowest effective tip for a better one, never the reverse", async () => {
+    const p = pool({ config: txPoolConfigSchema.parse({ maxTotal: 2 }) });
+    const cheap = await transfer(0, 0, { maxFeePerGas: 3n * GWEI, maxPriorityFeePerGas: 1n });
+    const dear = await transfer(1, 0, { maxFeePerGas: 3n * GWEI, maxPriorityFeePerGas: GWEI });
+    p.add(cheap.raw);
+    p.add(dear.raw);
+    const lower = await transfer(2, 0, { maxFeePerGas: 3n * GWEI, maxPriorityFeePerGas: 1n });
+    expectRejection(() => p.add(lower.raw), "poolFull", "txpool is full");
+    const higher = await transfer(2, 0, { maxFeePerGas: 3n * GWEI, maxPriorityFeePerGas: 2n * GWEI });
+    p.add(higher.raw);
+    assert.equal(p.get(cheap.hash), undefined, "the cheapest was evicted");
+    assert.ok(p.get(dear.hash));
+    assert.ok(p.get(higher.hash));
+  });
+
+  it("evicts a sender's highest nonce, so eviction never opens a gap", async () => {
+    const p = pool({ config: txPoolConfigSchema.parse({ maxTotal: 3 }) });
+    const [a0, a1, a2] = await Promise.all([transfer(0, 0), transfer(0, 1), transfer(0, 2)]);
+    p.add(a0.raw);
+    p.add(a1.raw);
+    p.add(a2.raw);
+    p.add((await transfer(1, 0, { maxFeePerGas: 3n * GWEI, maxPriorityFeePerGas: 2n * GWEI })).raw);
+    assert.equal(p.get(a2.hash), undefined);
+    assert.ok(p.get(a0.hash) && p.get(a1.hash));
+    assert.equal(p.counts().queued, 0);
   });
 });

@@ -10,6 +10,7 @@ import { withDevStateEdits } from "../../execution/devStateEdits.ts";
 import { createExecutionEngines } from "../../execution/engine.ts";
 import { BatchTally } from "../../rpc/batchTally.ts";
 import { createNodeBackend } from "../../rpc/nodeBackend.ts";
+import { ReadWorkerPool } from "../../rpc/reads/readWorkerPool.ts";
 import { Sequencer } from "../../sequencer/sequencer.ts";
 import { createChainView } from "../../state/store/chainView.ts";
 import { SnapshotSchedule } from "../../state/store/recovery.ts";
@@ -20,6 +21,9 @@ import { batcherMetrics, sequencerMetrics, txPoolMetrics } from "../metrics.ts";
 import { createNodeStatusSource } from "../statusSource.ts";
 import { VERSION } from "../version.ts";
 import type { RoleContext, RunningRole } from "./types.ts";
+
+/** How often queued pool transactions past their lifetime are swept out. */
+const QUEUED_EXPIRY_SWEEP_MS = 1_000;
 
 export interface RunningSequencer extends RunningRole {
   readonly sequencer: Sequencer;
@@ -68,6 +72,24 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
   });
   const chainView = createChainView(store, sequencer);
 
+  // Reads execute on worker threads that follow the sequencer's diffs: a call never runs on the sealing loop.
+  const reads =
+    config.rpc.reads.workers > 0
+      ? new ReadWorkerPool({
+          storePath: config.store.path,
+          chainId: config.chain.chainId,
+          historyBlocks: config.store.historyBlocks,
+          workers: config.rpc.reads.workers,
+          niceness: config.rpc.reads.niceness,
+          logger: logger.child({ module: "reads" }),
+        })
+      : undefined;
+  if (reads) {
+    sequencer.on("miniBlock", (miniBlock) => reads.onMiniBlock(miniBlock));
+    sequencer.on("block", (block) => reads.onBlock(block));
+    await reads.ready;
+  }
+
   const batchRecords: BatchRecordStore = createLmdbBatchRecordStore(store.root);
   // `safe`: the newest block inside a batch whose DA pointers are recorded on L1.
   let safeBlock = 0n;
@@ -105,6 +127,8 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     executor,
     tracingExecutor:
       engines.tracing === engine ? executor : devChain ? withDevStateEdits(engines.tracing) : engines.tracing,
+    ...(reads ? { reads } : {}),
+    callGasCap: BigInt(config.rpc.limits.callGasCap),
     safeBlock: () => safeBlock,
     ...(devChain
       ? {
@@ -140,6 +164,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
         }
       : {}),
   });
+  let expiry: NodeJS.Timeout | undefined;
   return {
     backend,
     status: createNodeStatusSource({ pool, batches: batchTally }),
@@ -149,10 +174,14 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     start() {
       sequencer.start();
       batcher?.start();
+      expiry ??= setInterval(() => pool.expireQueued(), QUEUED_EXPIRY_SWEEP_MS);
+      expiry.unref();
     },
     async stop() {
+      clearInterval(expiry);
       await sequencer.stop();
       await batcher?.stop();
+      await reads?.close();
     },
   };
 }

@@ -11,7 +11,7 @@ import { defineMethod, type MethodTable, type RpcContext } from "../context.ts";
 import { invalidParams, methodNotFound } from "../errors.ts";
 import { toData } from "../format.ts";
 import { address, type CallRequest, callRequest, data } from "../params.ts";
-import { estimateGas } from "./call.ts";
+import { estimateGas, withReadExecution } from "./call.ts";
 
 function controls(context: RpcContext, method: string): DevControls {
   const dev = context.backend.dev;
@@ -42,7 +42,15 @@ async function filled(context: RpcContext, request: CallRequest): Promise<DevTra
       0n,
     gas:
       given.gas ??
-      (await estimateGas(context, { ...request, ...(legacy ? { gasPrice: fees.gasPrice } : {}) }, "latest", undefined)),
+      (await withReadExecution(context, (signal) =>
+        estimateGas(
+          context,
+          { ...request, ...(legacy ? { gasPrice: fees.gasPrice } : {}) },
+          "latest",
+          undefined,
+          signal,
+        ),
+      )),
   };
 }
 

@@ -9,7 +9,7 @@ import { revertedError, searchGasLimit } from "../../execution/estimateGas.ts";
 import type { CallMessage, ExecutionResult } from "../../execution/types.ts";
 import type { CallParameters, StateTarget } from "../backend.ts";
 import { defineMethod, type MethodTable, type RpcContext } from "../context.ts";
-import { methodNotFound, serverError } from "../errors.ts";
+import { invalidParams, methodNotFound, type RpcError, serverError } from "../errors.ts";
 import { toData, toQuantity } from "../format.ts";
 import { blockOverrides, blockParam, type CallRequest, callRequest, stateOverride } from "../params.ts";
 import { resolveStateTarget, stateFor } from "../resolve.ts";
@@ -46,11 +46,36 @@ function callParameters(
   target: StateTarget,
   overrides: CallParameters["stateOverride"],
   blockOverride: CallParameters["blockOverrides"],
+  signal: AbortSignal,
 ): CallParameters {
-  const parameters: { -readonly [K in keyof CallParameters]: CallParameters[K] } = { message, target };
+  const parameters: { -readonly [K in keyof CallParameters]: CallParameters[K] } = { message, target, signal };
   if (overrides !== undefined) parameters.stateOverride = overrides;
   if (blockOverride !== undefined) parameters.blockOverrides = blockOverride;
   return parameters;
+}
+
+/** geth's answer when `--rpc.evmtimeout` stops a call. */
+export function executionTimeout(timeoutMs: number): RpcError {
+  return serverError(`execution aborted (timeout = ${timeoutMs / 1000}s)`);
+}
+
+/**
+ * Runs one read execution request (which may execute several times, as eth_estimateGas does) inside a read slot and
+ * under one deadline: `evmTimeoutMs` from admission, or the client leaving, whichever comes first. Past the slot
+ * bounds the request is answered -32005 at once.
+ */
+export async function withReadExecution<T>(context: RpcContext, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const release = context.reads.acquire(context.connectionKey);
+  const timeoutMs = context.limits.evmTimeoutMs;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(executionTimeout(timeoutMs)), timeoutMs);
+  const signal = context.signal ? AbortSignal.any([deadline.signal, context.signal]) : deadline.signal;
+  try {
+    return await run(signal);
+  } finally {
+    clearTimeout(timer);
+    release();
+  }
 }
 
 /** geth's estimator (`execution/estimateGas.ts`) over `backend.call`, capped by balance / fee cap and the gas cap. */
@@ -59,6 +84,7 @@ export async function estimateGas(
   request: CallRequest,
   target: StateTarget,
   overrides: CallParameters["stateOverride"],
+  signal: AbortSignal,
 ): Promise<bigint> {
   const { backend } = context;
   let hi = request.gas ?? backend.pendingBlockEnv().gasLimit;
@@ -84,9 +110,10 @@ export async function estimateGas(
       !overridden &&
       state.getCode(request.to).length === 0,
     run: async (gas) => {
+      signal.throwIfAborted();
       try {
         return await backend.call(
-          callParameters(toCallMessage({ ...request, gas }, gas), target, overrides, undefined),
+          callParameters(toCallMessage({ ...request, gas }, gas), target, overrides, undefined, signal),
         );
       } catch (error) {
         // Too little gas for the intrinsic cost is a failed trial, not an error of the estimate.
@@ -111,21 +138,28 @@ export const callMethods: MethodTable = {
     async ([tx, tag, overrides, blockOverride], context) => {
       const target = resolveStateTarget(context, tag);
       const message = toCallMessage(tx, context.backend.callGasCap());
-      const result = await context.backend.call(callParameters(message, target, overrides, blockOverride));
+      const result = await withReadExecution(context, (signal) =>
+        context.backend.call(callParameters(message, target, overrides, blockOverride, signal)),
+      );
       if (result.status !== 1) throwFailure(result);
       return toData(result.returnData);
     },
   ),
   eth_estimateGas: defineMethod(
     [request, block, { name: "stateOverride", schema: stateOverride, optional: true }],
-    async ([tx, tag, overrides], context) =>
-      toQuantity(await estimateGas(context, tx, resolveStateTarget(context, tag), overrides)),
+    async ([tx, tag, overrides], context) => {
+      const target = resolveStateTarget(context, tag);
+      return toQuantity(
+        await withReadExecution(context, (signal) => estimateGas(context, tx, target, overrides, signal)),
+      );
+    },
   ),
   eth_createAccessList: defineMethod([request, block], async ([tx, tag], context) => {
     if (!context.backend.createAccessList) throw methodNotFound("eth_createAccessList");
     const target = resolveStateTarget(context, tag);
     const message = toCallMessage(tx, context.backend.callGasCap());
-    const result = await context.backend.createAccessList({ message, target });
+    const createAccessList = context.backend.createAccessList.bind(context.backend);
+    const result = await withReadExecution(context, (signal) => createAccessList({ message, target, signal }));
     return {
       accessList: result.accessList.map((item) => ({ address: item.address, storageKeys: [...item.storageKeys] })),
       gasUsed: toQuantity(result.gasUsed),

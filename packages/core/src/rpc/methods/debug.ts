@@ -16,7 +16,7 @@ import { headerNotFound, invalidParams, methodNotFound, serverError } from "../e
 import { formatCallFrame, toData } from "../format.ts";
 import { blockNumberOrTag, blockParam, callRequest, hash } from "../params.ts";
 import { resolveBlockNumber, resolveStateTarget } from "../resolve.ts";
-import { toCallMessage } from "./call.ts";
+import { toCallMessage, withReadExecution } from "./call.ts";
 
 const traceConfig = z
   .object({
@@ -90,11 +90,14 @@ async function traceBlock(context: RpcContext, number: bigint, config: TraceConf
   const prepared = new Map<Transaction, PreparedTracer>();
   // Validate the tracer name before any execution.
   prepareTracer(config);
-  const runs = await backend.traceBlock(number, (tx) => {
-    const tracer = prepareTracer(config);
-    prepared.set(tx, tracer);
-    return tracer.tracer;
-  });
+  const traceBlockRuns = backend.traceBlock.bind(backend);
+  const runs = await withReadExecution(context, async () =>
+    traceBlockRuns(number, (tx) => {
+      const tracer = prepareTracer(config);
+      prepared.set(tx, tracer);
+      return tracer.tracer;
+    }),
+  );
   if (!runs) throw headerNotFound();
   return runs.map((run) => {
     const tx = run.tx as Transaction;
@@ -107,10 +110,12 @@ const configParam = { name: "config", schema: traceConfig, optional: true } as c
 export const debugMethods: MethodTable = {
   debug_traceTransaction: defineMethod(
     [{ name: "hash", schema: hash }, configParam],
-    async ([value, config], { backend }) => {
+    async ([value, config], context) => {
+      const { backend } = context;
       if (!backend.traceTransaction) throw methodNotFound("debug_traceTransaction");
       const prepared = prepareTracer(config);
-      const run = await backend.traceTransaction(value, prepared.tracer);
+      const traceTransaction = backend.traceTransaction.bind(backend);
+      const run = await withReadExecution(context, async () => traceTransaction(value, prepared.tracer));
       if (!run) throw serverError(`transaction ${value} not found`);
       return prepared.render(run);
     },
@@ -122,7 +127,10 @@ export const debugMethods: MethodTable = {
       const prepared = prepareTracer(config);
       const target = resolveStateTarget(context, tag);
       const message = toCallMessage(tx, context.backend.callGasCap());
-      return prepared.render(await context.backend.traceCall({ message, target }, prepared.tracer));
+      const traceCall = context.backend.traceCall.bind(context.backend);
+      return prepared.render(
+        await withReadExecution(context, async () => traceCall({ message, target }, prepared.tracer)),
+      );
     },
   ),
   debug_traceBlockByNumber: defineMethod(

@@ -59,6 +59,9 @@ export const subscribeMethods: MethodTable = {
           `too many subscriptions on this connection (max ${context.limits.maxSubscriptionsPerConnection})`,
         );
       }
+      if (context.subscriptions.subscriptionCount >= context.limits.maxSubscriptions) {
+        throw limitExceeded(`too many subscriptions on this node (max ${context.limits.maxSubscriptions})`);
+      }
       return context.subscriptions.subscribe(connection, subscription);
     },
   ),

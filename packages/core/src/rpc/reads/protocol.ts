@@ -1,0 +1,104 @@
+/**
+ * The messages between the main thread and a read worker. Everything crosses by structured clone (bigints, Maps and
+ * Uint8Arrays survive it); functions do not, so a block environment travels without its BLOCKHASH lookup
+ * (`PlainBlockEnv`) and the worker answers BLOCKHASH from its own view of the store.
+ *
+ * main → worker, on one port and therefore in order: `miniBlock` diffs and `block` seals as the sequencer emits them,
+ * then `read` operations. Because a read is posted after every diff the main thread had seen when the request
+ * arrived, a read at `latest` runs on the newest mini-block's state (the `latest` rule) without any handshake.
+ */
+import type { StateDiff } from "../../chain/stateDiff.ts";
+import type { Transaction } from "../../chain/types.ts";
+import { MachError, TransactionRejectedError, type TransactionRejectionReason } from "../../errors.ts";
+import type { BlockEnv, CallFrame, CallMessage, ExecutionResult } from "../../execution/types.ts";
+import type { StateOverride, StateTarget } from "../backend.ts";
+
+/** A `BlockEnv` without its BLOCKHASH function. */
+export type PlainBlockEnv = Omit<BlockEnv, "getBlockHash">;
+
+export function plainBlockEnv(env: BlockEnv): PlainBlockEnv {
+  const { getBlockHash: _, ...plain } = env;
+  return plain;
+}
+
+/** One read execution, as the backend hands it to a worker. */
+export type ReadOperation =
+  | {
+      readonly kind: "call" | "traceCall";
+      readonly target: StateTarget;
+      readonly message: CallMessage;
+      readonly stateOverride?: StateOverride;
+      readonly env: PlainBlockEnv;
+    }
+  | {
+      /** Re-executes `prefix` on the state after block `target`, then traces `tx` (debug_traceTransaction). */
+      readonly kind: "traceTransaction";
+      readonly target: bigint;
+      readonly prefix: readonly Transaction[];
+      readonly tx: Transaction;
+      readonly env: PlainBlockEnv;
+    };
+
+export type ReadResult = ExecutionResult | CallFrame;
+
+/** What the worker is started with (`workerData`). */
+export interface ReadWorkerData {
+  readonly storePath: string;
+  readonly chainId: bigint;
+  readonly historyBlocks: number;
+  /** Unix nice value the worker thread lowers itself to (0 = leave it). */
+  readonly niceness: number;
+  /**
+   * One Int32 the main thread sets to the id of a running read to stop: the worker's EVM checks it at every jump and
+   * ends that read at once, keeping the worker and its state.
+   */
+  readonly interrupt: SharedArrayBuffer;
+}
+
+/** The error name of a read stopped through `ReadWorkerData.interrupt`. */
+export const READ_INTERRUPTED_ERROR = "ReadInterruptedError";
+
+export type ToWorker =
+  | { readonly type: "miniBlock"; readonly number: bigint; readonly blockNumber: bigint; readonly diff: StateDiff }
+  | { readonly type: "block"; readonly number: bigint }
+  | { readonly type: "read"; readonly id: number; readonly operation: ReadOperation }
+  /** Drop read `id` if it has not started (its client left or its deadline passed). */
+  | { readonly type: "cancel"; readonly id: number };
+
+export type FromWorker =
+  /** State restored from the store; `oldestBlock` is the oldest block whose state it can serve. */
+  | { readonly type: "ready"; readonly head: bigint; readonly oldestBlock: bigint; readonly priorityError?: string }
+  /** Execution of read `id` begins now (its EVM timeout starts here). */
+  | { readonly type: "started"; readonly id: number }
+  | { readonly type: "done"; readonly id: number; readonly result: ReadResult }
+  | { readonly type: "failed"; readonly id: number; readonly error: SerializedError }
+  /** The worker cannot follow the chain any more (a diff failed to apply, the store is unreadable). */
+  | { readonly type: "fatal"; readonly message: string };
+
+/** The name of the error a worker reports for a state it does not hold (older than its history): answered 4444. */
+export const PRUNED_STATE_ERROR = "PrunedStateError";
+
+export interface SerializedError {
+  readonly name: string;
+  readonly message: string;
+  readonly reason?: TransactionRejectionReason;
+}
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof TransactionRejectedError) {
+    return { name: error.name, message: error.shortMessage, reason: error.reason };
+  }
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: "Error", message: String(error) };
+}
+
+/** The error as the main thread rethrows it: rejections keep their class (the RPC maps them to geth's answers). */
+export function deserializeError(error: SerializedError): Error {
+  if (error.reason !== undefined) return new TransactionRejectedError(error.reason, error.message);
+  return new ReadWorkerError(error.message);
+}
+
+/** A read failed inside the worker for a reason other than a rejected message. */
+export class ReadWorkerError extends MachError {
+  override name = "ReadWorkerError";
+}

@@ -1,0 +1,294 @@
+/**
+ * Read workers, main-thread side: starts `workers` threads (`readWorker.ts`), forwards every mini-block diff and block
+ * seal to each, and runs read executions on the least busy one. A read whose signal aborts (EVM timeout, client gone)
+ * is cancelled if it has not started; if it is running, the worker's EVM is told through shared memory and stops it
+ * at its next jump. Should the read still run a second later, the worker is terminated (which stops any code at once)
+ * and replaced by a new one that restores from the store and follows again; the reads queued behind it move to the
+ * new worker. A worker that fails (a diff it cannot apply) is replaced the same way.
+ *
+ * The main thread's cost per mini-block is one structured clone of its diff per worker; no read ever runs here.
+ */
+import { Worker } from "node:worker_threads";
+import type { MiniBlock } from "../../chain/miniBlock.ts";
+import type { Block } from "../../chain/types.ts";
+import type { Logger } from "../../telemetry.ts";
+import { prunedHistory } from "../errors.ts";
+import {
+  deserializeError,
+  type FromWorker,
+  PRUNED_STATE_ERROR,
+  type ReadOperation,
+  type ReadResult,
+  type ReadWorkerData,
+  ReadWorkerError,
+  type ToWorker,
+} from "./protocol.ts";
+
+export interface ReadWorkerPoolOptions {
+  readonly storePath: string;
+  readonly chainId: bigint;
+  readonly historyBlocks: number;
+  /** Threads to start (each holds a copy of the state). */
+  readonly workers: number;
+  /** Unix nice value of the worker threads. */
+  readonly niceness: number;
+  readonly logger?: Logger;
+}
+
+/** Runs read executions away from the sealing loop. `signal` stops a read, running or queued. */
+export interface ReadExecution {
+  run(operation: ReadOperation, signal?: AbortSignal): Promise<ReadResult>;
+}
+
+interface PendingRead {
+  readonly id: number;
+  readonly operation: ReadOperation;
+  readonly resolve: (result: ReadResult) => void;
+  readonly reject: (error: unknown) => void;
+  readonly signal: AbortSignal | undefined;
+  readonly onAbort: () => void;
+  slot: WorkerSlot;
+}
+
+interface WorkerSlot {
+  readonly index: number;
+  worker: Worker;
+  ready: boolean;
+  /** Reads posted to this worker, in the order it runs them. */
+  readonly reads: Map<number, PendingRead>;
+  running: number | undefined;
+  /** Shared with the worker: the id of the running read to stop. */
+  readonly interrupt: Int32Array;
+  /** Set while an interrupted read has not ended: the worker is replaced when it fires. */
+  graceTimer: NodeJS.Timeout | undefined;
+}
+
+/** How long an interrupted read may take to end before its worker is replaced. */
+const INTERRUPT_GRACE_MS = 1_000;
+
+/** Pause before replacing a worker that failed on its own. */
+const FAILED_WORKER_RESTART_MS = 1_000;
+
+const WORKER_URL = new URL("./readWorker.ts", import.meta.url);
+
+export class ReadWorkerPool implements ReadExecution {
+  readonly #options: ReadWorkerPoolOptions;
+  readonly #slots: WorkerSlot[] = [];
+  #nextId = 0;
+  #closed = false;
+  #replacements = 0;
+  /** Resolves once every first worker reported ready (or failed). */
+  readonly ready: Promise<void>;
+
+  constructor(options: ReadWorkerPoolOptions) {
+    if (options.workers < 1) throw new ReadWorkerError("a read worker pool needs at least one worker");
+    this.#options = options;
+    const readies: Promise<void>[] = [];
+    for (let index = 0; index < options.workers; index++) {
+      const slot: WorkerSlot = {
+        index,
+        worker: undefined as unknown as Worker,
+        ready: false,
+        reads: new Map(),
+        running: undefined,
+        interrupt: new Int32Array(new SharedArrayBuffer(4)),
+        graceTimer: undefined,
+      };
+      readies.push(this.#spawn(slot));
+      this.#slots.push(slot);
+    }
+    this.ready = Promise.all(readies).then(() => undefined);
+  }
+
+  /** Workers replaced so far (a read that would not stop, a worker that failed). */
+  get replacements(): number {
+    return this.#replacements;
+  }
+
+  /** Reads posted and not answered yet, across workers. */
+  get outstanding(): number {
+    let count = 0;
+    for (const slot of this.#slots) count += slot.reads.size;
+    return count;
+  }
+
+  /** Forwards a sealed mini-block's diff to every worker (call it from the sequencer's `miniBlock` event). */
+  onMiniBlock(miniBlock: MiniBlock): void {
+    this.#broadcast({
+      type: "miniBlock",
+      number: miniBlock.number,
+      blockNumber: miniBlock.blockNumber,
+      diff: miniBlock.stateDiff,
+    });
+  }
+
+  /** Forwards a block seal to every worker (call it from the sequencer's `block` event). */
+  onBlock(block: Block): void {
+    this.#broadcast({ type: "block", number: block.header.number });
+  }
+
+  run(operation: ReadOperation, signal?: AbortSignal): Promise<ReadResult> {
+    if (this.#closed) return Promise.reject(new ReadWorkerError("read workers are closed"));
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<ReadResult>((resolve, reject) => {
+      const id = this.#nextId++;
+      const slot = this.#leastBusy();
+      const pending: PendingRead = {
+        id,
+        operation,
+        resolve,
+        reject,
+        signal,
+        onAbort: () => this.#abort(pending),
+        slot,
+      };
+      signal?.addEventListener("abort", pending.onAbort, { once: true });
+      this.#post(slot, pending);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const stopped: Promise<number>[] = [];
+    for (const slot of this.#slots) {
+      for (const pending of slot.reads.values()) this.#settle(pending, new ReadWorkerError("node shutting down"));
+      slot.reads.clear();
+      stopped.push(slot.worker.terminate());
+    }
+    await Promise.all(stopped);
+  }
+
+  #leastBusy(): WorkerSlot {
+    let best = this.#slots[0] as WorkerSlot;
+    for (const slot of this.#slots) {
+      if (slot.ready !== best.ready ? slot.ready : slot.reads.size < best.reads.size) best = slot;
+    }
+    return best;
+  }
+
+  #post(slot: WorkerSlot, pending: PendingRead): void {
+    pending.slot = slot;
+    slot.reads.set(pending.id, pending);
+    const message: ToWorker = { type: "read", id: pending.id, operation: pending.operation };
+    slot.worker.postMessage(message);
+  }
+
+  #broadcast(message: ToWorker): void {
+    for (const slot of this.#slots) slot.worker.postMessage(message);
+  }
+
+  #settle(pending: PendingRead, outcome: ReadResult | Error): void {
+    pending.signal?.removeEventListener("abort", pending.onAbort);
+    if (outcome instanceof Error) pending.reject(outcome);
+    else pending.resolve(outcome);
+  }
+
+  #abort(pending: PendingRead): void {
+    const slot = pending.slot;
+    if (slot.reads.get(pending.id) !== pending) return;
+    slot.reads.delete(pending.id);
+    const reason = pending.signal?.reason;
+    this.#settle(pending, reason instanceof Error ? reason : new ReadWorkerError(String(reason)));
+    if (slot.running !== pending.id) {
+      slot.worker.postMessage({ type: "cancel", id: pending.id } satisfies ToWorker);
+      return;
+    }
+    this.#interrupt(slot, pending.id);
+  }
+
+  /**
+   * Stops the running read `id`: the worker's EVM sees the id at its next jump and ends the read, keeping its state.
+   * Code that never jumps (or an engine without the check) is stopped for sure by replacing the worker after a grace
+   * period; the reads queued behind it then go to the replacement.
+   */
+  #interrupt(slot: WorkerSlot, id: number): void {
+    Atomics.store(slot.interrupt, 0, id);
+    clearTimeout(slot.graceTimer);
+    slot.graceTimer = setTimeout(() => {
+      slot.graceTimer = undefined;
+      if (slot.running !== id || this.#closed) return;
+      this.#options.logger?.warn({ worker: slot.index }, "read worker did not stop a read in time, replacing it");
+      void this.#replace(slot);
+    }, INTERRUPT_GRACE_MS);
+    slot.graceTimer.unref();
+  }
+
+  /** Replaces a slot's worker; after a failure, `delayMs` later (a store that cannot be read must not spin). */
+  async #replace(slot: WorkerSlot, delayMs = 0): Promise<void> {
+    const old = slot.worker;
+    this.#replacements++;
+    clearTimeout(slot.graceTimer);
+    slot.graceTimer = undefined;
+    old.removeAllListeners();
+    old.on("error", (error) => this.#options.logger?.debug({ err: error }, "replaced read worker failed"));
+    void old.terminate();
+    slot.running = undefined;
+    slot.ready = false;
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
+    if (this.#closed) return;
+    const queued = [...slot.reads.values()];
+    slot.reads.clear();
+    const ready = this.#spawn(slot);
+    for (const pending of queued) this.#post(slot, pending);
+    await ready;
+  }
+
+  #spawn(slot: WorkerSlot): Promise<void> {
+    const { storePath, chainId, historyBlocks, niceness, logger } = this.#options;
+    Atomics.store(slot.interrupt, 0, -1);
+    const workerData: ReadWorkerData = {
+      storePath,
+      chainId,
+      historyBlocks,
+      niceness,
+      interrupt: slot.interrupt.buffer as SharedArrayBuffer,
+    };
+    const worker = new Worker(WORKER_URL, { workerData });
+    slot.worker = worker;
+    slot.ready = false;
+    return new Promise<void>((resolveReady) => {
+      worker.on("message", (message: FromWorker) => {
+        switch (message.type) {
+          case "ready":
+            slot.ready = true;
+            if (message.priorityError) {
+              logger?.warn({ worker: slot.index, reason: message.priorityError }, "read worker priority not lowered");
+            }
+            logger?.debug({ worker: slot.index, head: message.head.toString() }, "read worker ready");
+            resolveReady();
+            return;
+          case "started":
+            slot.running = message.id;
+            // Aborted while its cancel was on the way: the worker runs a read nobody waits for. Stop it.
+            if (!slot.reads.has(message.id) && !this.#closed) this.#interrupt(slot, message.id);
+            return;
+          case "done":
+          case "failed": {
+            if (slot.running === message.id) {
+              slot.running = undefined;
+              clearTimeout(slot.graceTimer);
+              slot.graceTimer = undefined;
+            }
+            const pending = slot.reads.get(message.id);
+            if (pending === undefined) return;
+            slot.reads.delete(message.id);
+            if (message.type === "done") this.#settle(pending, message.result);
+            else if (message.error.name === PRUNED_STATE_ERROR) this.#settle(pending, prunedHistory());
+            else this.#settle(pending, deserializeError(message.error));
+            return;
+          }
+          case "fatal":
+            logger?.error({ worker: slot.index, reason: message.message }, "read worker failed, replacing it");
+            resolveReady();
+            if (!this.#closed) void this.#replace(slot, FAILED_WORKER_RESTART_MS);
+            return;
+        }
+      });
+      worker.on("error", (error) => {
+        logger?.error({ worker: slot.index, err: error }, "read worker crashed, replacing it");
+        resolveReady();
+        if (!this.#closed) void this.#replace(slot, FAILED_WORKER_RESTART_MS);
+      });
+    });
+  }
+}

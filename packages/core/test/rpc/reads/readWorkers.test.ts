@@ -1,0 +1,177 @@
+/**
+ * Read workers inside a real node (in process, memory DA): calls run on worker threads that follow the sequencer's
+ * diffs, so they see the newest mini-block (the `latest` rule), a runaway call is stopped by the EVM timeout while
+ * the sequencer keeps answering, and the replaced worker serves the next read.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { parseNodeConfig } from "../../../src/node/config.ts";
+import { createLogger } from "../../../src/node/logger.ts";
+import { type MachNode, startNode } from "../../../src/node/node.ts";
+import { ReadWorkerPool } from "../../../src/rpc/reads/readWorkerPool.ts";
+
+const LOOP = "0x5b600056"; // JUMPDEST PUSH1 0 JUMP: runs until the gas or the time runs out
+const PROBE = "0x00000000000000000000000000000000000000c0";
+const RECIPIENT = "0x000000000000000000000000000000000000beef";
+/** PUSH20 RECIPIENT BALANCE PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN: returns the recipient's balance. */
+const BALANCE_OF_RECIPIENT = `0x73${RECIPIENT.slice(2)}3160005260206000f3`;
+
+interface Answer {
+  result?: unknown;
+  error?: { code: number; message: string };
+}
+
+describe("read workers", () => {
+  let node: MachNode;
+  let dataDir: string;
+  let nonce = 0;
+
+  const call = async (method: string, params: unknown[]): Promise<Answer> => {
+    const response = await fetch(node.rpcUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+    });
+    return (await response.json()) as Answer;
+  };
+  const send = async (value: bigint) => {
+    const account = privateKeyToAccount(node.devAccounts[0]?.privateKey as Hex);
+    const raw = await account.signTransaction({
+      chainId: Number(node.chainId),
+      type: "eip1559",
+      nonce: nonce++,
+      to: RECIPIENT,
+      value,
+      gas: 21_000n,
+      maxFeePerGas: 10_000_000_000n,
+      maxPriorityFeePerGas: 1_000_000n,
+    });
+    return call("realtime_sendRawTransaction", [raw]);
+  };
+  const recipientBalance = async () => {
+    const answer = await call("eth_call", [{ to: PROBE }, "latest", { [PROBE]: { code: BALANCE_OF_RECIPIENT } }]);
+    assert.equal(answer.error, undefined, JSON.stringify(answer.error));
+    return BigInt(answer.result as string);
+  };
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "mach-reads-"));
+    const providers = { da: {}, settlement: {} };
+    const config = parseNodeConfig(
+      {
+        rpc: { port: 0, limits: { callGasCap: 10_000_000_000, evmTimeoutMs: 1_500 }, reads: { workers: 2 } },
+        metrics: { enabled: false },
+        store: { path: join(dataDir, "node") },
+        sequencer: { blockMs: 50 },
+        chain: { blockGasLimit: "30000000000" },
+      },
+      providers,
+    );
+    node = await startNode({ config, providers, logger: createLogger("silent") });
+  });
+  after(async () => {
+    await node.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("sees the newest mini-block at latest: every receipt's transfer is in the next call's answer", async () => {
+    let expected = await recipientBalance();
+    for (let i = 1n; i <= 20n; i++) {
+      const receipt = await send(i);
+      assert.equal((receipt.result as { status: string }).status, "0x1");
+      expected += i;
+      assert.equal(await recipientBalance(), expected);
+    }
+  });
+
+  it("keeps sealing while a runaway call runs, stops the call at the EVM timeout, then serves reads again", async () => {
+    const before = await recipientBalance();
+    let hostileAnswered = false;
+    const hostile = call("eth_call", [{ to: PROBE }, "latest", { [PROBE]: { code: LOOP } }]).then((answer) => {
+      hostileAnswered = true;
+      return answer;
+    });
+    // Transfers keep getting receipts while the hostile call runs (on the sealing loop none would until it ended).
+    let sent = 0n;
+    let receivedWhileRunning = 0;
+    while (!hostileAnswered) {
+      const receipt = await send(1n);
+      sent++;
+      assert.equal((receipt.result as { status: string }).status, "0x1");
+      if (!hostileAnswered) receivedWhileRunning++;
+    }
+    assert.ok(receivedWhileRunning > 0, "a transfer was answered while the runaway call ran");
+    const answer = await hostile;
+    assert.deepEqual(answer.error, { code: -32000, message: "execution aborted (timeout = 1.5s)" });
+    assert.equal(await recipientBalance(), before + sent);
+  });
+
+  it("stops an estimate of a runaway call at the same deadline", async () => {
+    const answer = await call("eth_estimateGas", [{ to: PROBE }, "latest", { [PROBE]: { code: LOOP } }]);
+    assert.equal(answer.error?.code, -32000);
+    assert.match(answer.error?.message ?? "", /^execution aborted \(timeout = 1\.5s\)$/);
+  });
+
+  it("traces a mined transaction on a worker", async () => {
+    const receipt = (await send(3n)).result as { transactionHash: string };
+    const trace = await call("debug_traceTransaction", [receipt.transactionHash, { tracer: "callTracer" }]);
+    assert.equal(trace.error, undefined, JSON.stringify(trace.error));
+    assert.equal((trace.result as { to: string; value: string }).to, RECIPIENT);
+    assert.equal((trace.result as { value: string }).value, "0x3");
+  });
+
+  it("stops a running read at its next jump when its signal aborts, keeping the worker", async () => {
+    const pool = new ReadWorkerPool({
+      storePath: join(dataDir, "node"),
+      chainId: node.chainId,
+      historyBlocks: 16,
+      workers: 1,
+      niceness: 0,
+    });
+    try {
+      await pool.ready;
+      const env = {
+        chainId: node.chainId,
+        number: 1_000_000n,
+        timestamp: 0n,
+        gasLimit: 30_000_000_000n,
+        baseFeePerGas: 0n,
+        coinbase: PROBE,
+        prevRandao: `0x${"00".repeat(32)}`,
+      } as const;
+      const loop = (signal: AbortSignal) =>
+        pool.run(
+          {
+            kind: "call",
+            target: "latest",
+            message: { from: PROBE, to: PROBE, data: new Uint8Array(0), value: 0n, gasLimit: 10_000_000_000n },
+            stateOverride: new Map([[PROBE, { code: new Uint8Array([0x5b, 0x60, 0x00, 0x56]) }]]),
+            env,
+          },
+          signal,
+        );
+      for (let i = 0; i < 3; i++) {
+        const controller = new AbortController();
+        const running = loop(controller.signal);
+        setTimeout(() => controller.abort(new Error("stop")), 100);
+        await assert.rejects(running, /stop/);
+      }
+      // The worker answers the next read itself: it was never replaced.
+      const result = await pool.run({
+        kind: "call",
+        target: "latest",
+        message: { from: PROBE, to: PROBE, data: new Uint8Array(0), value: 0n, gasLimit: 100_000n },
+        env,
+      });
+      assert.equal((result as { status: number }).status, 1);
+      assert.equal(pool.replacements, 0);
+    } finally {
+      await pool.close();
+    }
+  });
+});

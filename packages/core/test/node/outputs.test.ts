@@ -144,17 +144,21 @@ describe("a sequencer node's outputs (memory L1)", () => {
     );
     const account = await verifyMerkleProof(
       hexToBytes(predeploys.l2ToL1MessagePasser),
-      proof.accountProof.map(hexToBytes),
+      proof.accountProof.map((node) => hexToBytes(node)),
       {
         root: hexToBytes(block.stateRoot),
         useKeyHashing: true,
       },
     );
     assert.ok(account, "the message passer's account proves against the output block's state root");
-    const value = await verifyMerkleProof(hexToBytes(slot), proof.storageProof[0]?.proof.map(hexToBytes) ?? [], {
-      root: hexToBytes(proof.storageHash),
-      useKeyHashing: true,
-    });
+    const value = await verifyMerkleProof(
+      hexToBytes(slot),
+      proof.storageProof[0]?.proof.map((node) => hexToBytes(node)) ?? [],
+      {
+        root: hexToBytes(proof.storageHash),
+        useKeyHashing: true,
+      },
+    );
     assert.deepEqual(value, Uint8Array.of(1), "sentMessages[withdrawalHash] = true at the output block");
 
     // Older blocks keep no proof for other accounts.

@@ -15,6 +15,8 @@ export interface L1Parameters {
   readonly logFile: string;
   /** Fork this L1 instead of starting an empty chain. */
   readonly forkUrl?: string | undefined;
+  /** Called as soon as the process exists, so a caller stops it even when starting fails. */
+  readonly onChild?: (child: DevnetChild) => void;
 }
 
 export interface StartedL1 {
@@ -23,10 +25,11 @@ export interface StartedL1 {
   readonly chainId: number;
 }
 
-export async function startL1({ port, logFile, forkUrl }: L1Parameters): Promise<StartedL1> {
+export async function startL1({ port, logFile, forkUrl, onChild }: L1Parameters): Promise<StartedL1> {
   const args = [hardhatCli, "node", "--port", String(port), "--hostname", "127.0.0.1"];
   if (forkUrl) args.push("--fork", forkUrl);
   const child = spawnChild({ name: "L1 (hardhat node)", command: process.execPath, args, cwd: contractsDir, logFile });
+  onChild?.(child);
   const rpcUrl = `http://127.0.0.1:${port}`;
   const client = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) });
   await waitUntil(child, async () => (await client.getChainId()) > 0, 120_000);

@@ -5,17 +5,20 @@
  * and resolves them (`finalized`), and an attester checks and signs them; then prints the endpoints and funded
  * accounts and writes them to `.devnet/devnet.json`. Ctrl-C / SIGTERM stops every process it started, newest first.
  *
- *   pnpm devnet [--da eigenda|celestia|memory] [--l1-rpc-url URL] [--l1-port 8545] [--l2-port 9545]
+ *   pnpm devnet [--dev] [--da eigenda|celestia|memory] [--l1-rpc-url URL] [--l1-port 8545] [--l2-port 9545] …
+ *
+ * `--dev`: the L2 node alone (no L1, DA or roles), ready in seconds like anvil, with every dev method (snapshots,
+ * impersonation, time) in `standalone` mode. The full stack runs dev methods in `rollup` mode (see `node/dev/`).
+ * Options come from `devnet.config.json` and flags (`options.ts`); each step prints its duration (`progress.ts`);
+ * taken ports are refused up front (`ports.ts`). Replica and prover roles join as they land.
  *
  * The attester runs inside the sequencer's own process (it checks the outputs against the chain that process holds,
  * so it vouches for nothing the sequencer did not compute itself) until the replica/derivation roles can run it on a
  * node of its own; with one attester the devnet's prover quorum is 1.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { join, resolve } from "node:path";
 import { DEFAULT_BLOCK_GAS_LIMIT } from "@mach/core/chain";
-import { DA_PROVIDER_NAMES } from "@mach/core/da";
 import { DEV_MNEMONIC, deriveDevAccounts, genesisConfigSchema } from "@mach/core/node";
 import { dashboardDir } from "@mach/dashboard";
 import { MACH_CLI } from "@mach/node";
@@ -23,11 +26,14 @@ import { parseEther } from "viem";
 import type { DevnetChild } from "./childProcess.ts";
 import { spawnChild, waitForJsonLine } from "./childProcess.ts";
 import { type DevnetDaProvider, startDa } from "./da.ts";
+import { devNodeConfig } from "./devConfig.ts";
 import { deployContracts, fundAccounts, startL1 } from "./l1.ts";
 import { deriveOperators, operatorAccounts } from "./operators.ts";
+import { parseDevnetOptions, usage } from "./options.ts";
+import { assertPortsFree } from "./ports.ts";
+import { createProgress } from "./progress.ts";
 
 const root = new URL("../../../", import.meta.url).pathname;
-const L2_CHAIN_ID = 901901n;
 /** What each operator key holds on L1 from the start (bonds, gas for batches and proposals). */
 const OPERATOR_L1_BALANCE = 1_000n * 10n ** 18n;
 
@@ -49,59 +55,21 @@ export const DEVNET_SETTLEMENT = {
   proverQuorum: 1n,
 } as const;
 
-const USAGE =
-  "usage: pnpm devnet [--da eigenda|celestia|memory] [--l1-rpc-url URL] [--l1-port N] [--l2-port N] [--metrics-port N]\n" +
-  "                   [--da-port N] [--dir DIR]";
-
-function parseOptions(argv: readonly string[]) {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      da: { type: "string", default: "eigenda" },
-      "l1-rpc-url": { type: "string" },
-      "l1-port": { type: "string", default: "8545" },
-      "l2-port": { type: "string", default: "9545" },
-      "metrics-port": { type: "string", default: "9546" },
-      "da-port": { type: "string" },
-      dir: { type: "string", default: join(root, ".devnet") },
-      help: { type: "boolean", short: "h", default: false },
-    },
-    strict: true,
-  });
-  const port = (name: string, text: string) => {
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < 1 || value > 65535)
-      throw new Error(`--${name} must be a port, got ${text}`);
-    return value;
-  };
-  if (!(DA_PROVIDER_NAMES as readonly string[]).includes(values.da)) {
-    throw new Error(`--da must be one of ${DA_PROVIDER_NAMES.join(", ")}, got ${values.da}`);
-  }
-  return {
-    help: values.help,
-    da: values.da as DevnetDaProvider,
-    l1RpcUrl: values["l1-rpc-url"],
-    l1Port: port("l1-port", values["l1-port"]),
-    l2Port: port("l2-port", values["l2-port"]),
-    metricsPort: port("metrics-port", values["metrics-port"]),
-    /** First of the DA stand-in's ports (EigenDA: disperser, relay, proxy; Celestia: RPC); default their usual ones. */
-    daPort: values["da-port"] === undefined ? undefined : port("da-port", values["da-port"]),
-    dir: values.dir,
-  };
-}
-
 export async function main(argv: readonly string[]): Promise<number> {
-  let options: ReturnType<typeof parseOptions>;
+  let parsed: ReturnType<typeof parseDevnetOptions>;
   try {
-    options = parseOptions(argv);
+    parsed = parseDevnetOptions(argv, process.cwd());
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    process.stderr.write(`devnet: ${(error as Error).message}\n\n${usage()}\n`);
     return 2;
   }
-  if (options.help) {
-    process.stdout.write(`${USAGE}\n`);
+  if (parsed.help) {
+    process.stdout.write(`${usage()}\n`);
     return 0;
   }
+  const options = { ...parsed.options, dir: resolve(root, parsed.options.dir) };
+  const L2_CHAIN_ID = BigInt(options.chainId);
+  const progress = createProgress();
   const dataDir = join(options.dir, "data");
   const logDir = join(options.dir, "logs");
   // Every start is a fresh chain: the L1 node keeps its state in memory, so L2 state must not outlive it.
@@ -125,58 +93,120 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.on("SIGTERM", onSignal);
 
   try {
-    const accounts = deriveDevAccounts(DEV_MNEMONIC, 10);
+    const accounts = deriveDevAccounts(DEV_MNEMONIC, options.accounts);
+    if (options.mode === "dev") {
+      await progress.step("checking ports", () =>
+        assertPortsFree([{ port: options.l2Port, flag: "--l2-port", what: "Mach JSON-RPC" }]),
+      );
+      const nodeConfig = devNodeConfig({
+        chainId: options.chainId,
+        port: options.l2Port,
+        storePath: join(dataDir, "node"),
+        dashboardDir,
+        accountCount: options.accounts,
+      });
+      const configPath = join(options.dir, "node.json");
+      writeFileSync(configPath, `${JSON.stringify(nodeConfig, null, 2)}\n`);
+      const started = await progress.step("starting the Mach node (--dev: the L2 alone)", async () => {
+        const node = spawnChild({
+          name: "Mach node",
+          command: process.execPath,
+          args: [MACH_CLI, "node", "--config", configPath],
+          logFile: join(logDir, "node.log"),
+        });
+        children.push(node);
+        return waitForJsonLine(node, (entry) => entry.msg === "node started", 60_000);
+      });
+      const devnet = {
+        mode: "dev",
+        l1: null,
+        l2: {
+          rpcUrl: String(started.rpcUrl),
+          wsUrl: String(started.wsUrl),
+          dashboardUrl: `${String(started.rpcUrl)}/`,
+          chainId: options.chainId,
+          metricsUrl: null,
+          configPath,
+        },
+        da: null,
+        accounts: accounts.map(({ address, privateKey }) => ({ address, privateKey, balance: "10000 ETH" })),
+        mnemonic: DEV_MNEMONIC,
+        logs: logDir,
+        processes: Object.fromEntries(children.map((child) => [child.name, child.process.pid])),
+      };
+      writeFileSync(join(options.dir, "devnet.json"), `${JSON.stringify(devnet, null, 2)}\n`);
+      printDevSummary(devnet);
+      await new Promise(() => {});
+      return 0;
+    }
+    await progress.step("checking ports", () =>
+      assertPortsFree([
+        { port: options.l1Port, flag: "--l1-port", what: "L1 JSON-RPC" },
+        { port: options.l2Port, flag: "--l2-port", what: "Mach JSON-RPC" },
+        { port: options.metricsPort, flag: "--metrics-port", what: "Mach metrics" },
+      ]),
+    );
     const operators = deriveOperators(DEV_MNEMONIC);
     const { deployer, batcher, daSigner, proposer } = operators;
     const attester = operators.provers[0];
     if (!attester) throw new Error("the devnet needs a prover key for its attester");
-    step(`starting L1 (Hardhat node${options.l1RpcUrl ? `, forking ${options.l1RpcUrl}` : ""})`);
-    const l1 = await startL1({ port: options.l1Port, logFile: join(logDir, "l1.log"), forkUrl: options.l1RpcUrl });
-    children.push(l1.child);
-    await fundAccounts(
-      l1.rpcUrl,
-      operatorAccounts(operators).map(({ account }) => account.address),
-      OPERATOR_L1_BALANCE,
+    const l1 = await progress.step(
+      `starting L1 (Hardhat node${options.l1RpcUrl ? `, forking ${options.l1RpcUrl}` : ""})`,
+      async () => {
+        const started = await startL1({
+          port: options.l1Port,
+          logFile: join(logDir, "l1.log"),
+          forkUrl: options.l1RpcUrl,
+          onChild: (child) => children.push(child),
+        });
+        await fundAccounts(
+          started.rpcUrl,
+          operatorAccounts(operators).map(({ account }) => account.address),
+          OPERATOR_L1_BALANCE,
+        );
+        return started;
+      },
     );
-    step("deploying Mach L1 contracts");
-    const contracts = await deployContracts({
-      rpcUrl: l1.rpcUrl,
-      chainId: l1.chainId,
-      deployerKey: deployer.privateKey,
-      l2ChainId: L2_CHAIN_ID,
-      l2GasLimit: DEFAULT_BLOCK_GAS_LIMIT,
-      batcher: batcher.address,
-      sequencer: operators.sequencer.address,
-      provers: operators.provers.map((prover) => prover.address),
-      proposer: operators.proposer.address,
-      quorum: DEVNET_SETTLEMENT.proverQuorum,
-      challengeWindowSeconds: DEVNET_SETTLEMENT.challengeWindowSeconds,
-      attestationWindowSeconds: DEVNET_SETTLEMENT.attestationWindowSeconds,
-      proofMaturityDelaySeconds: DEVNET_SETTLEMENT.proofMaturityDelaySeconds,
-      disputeGameFinalityDelaySeconds: DEVNET_SETTLEMENT.disputeGameFinalityDelaySeconds,
-      initBond: DEVNET_SETTLEMENT.initBond,
-    });
+    const contracts = await progress.step("deploying Mach L1 contracts", () =>
+      deployContracts({
+        rpcUrl: l1.rpcUrl,
+        chainId: l1.chainId,
+        deployerKey: deployer.privateKey,
+        l2ChainId: L2_CHAIN_ID,
+        l2GasLimit: DEFAULT_BLOCK_GAS_LIMIT,
+        batcher: batcher.address,
+        sequencer: operators.sequencer.address,
+        provers: operators.provers.map((prover) => prover.address),
+        proposer: proposer.address,
+        quorum: DEVNET_SETTLEMENT.proverQuorum,
+        challengeWindowSeconds: DEVNET_SETTLEMENT.challengeWindowSeconds,
+        attestationWindowSeconds: DEVNET_SETTLEMENT.attestationWindowSeconds,
+        proofMaturityDelaySeconds: DEVNET_SETTLEMENT.proofMaturityDelaySeconds,
+        disputeGameFinalityDelaySeconds: DEVNET_SETTLEMENT.disputeGameFinalityDelaySeconds,
+        initBond: DEVNET_SETTLEMENT.initBond,
+      }),
+    );
     // The ETH the L2 genesis gives the dev accounts is backed on L1: the portal holds it, so withdrawing it pays out.
     const l2Genesis = genesisConfigSchema.parse({});
     await fundAccounts(l1.rpcUrl, [contracts.portal], BigInt(l2Genesis.accountCount) * l2Genesis.accountBalance);
-    step(`starting DA (${options.da})`);
-    const da = await startDa(options.da, {
-      dataDir,
-      logDir,
-      signerKey: daSigner.privateKey,
-      ports:
-        options.daPort === undefined
-          ? { eigendaDisperser: 32005, eigendaRelay: 32006, eigendaProxy: 3100, celestiaRpc: 26658 }
-          : {
-              eigendaDisperser: options.daPort,
-              eigendaRelay: options.daPort + 1,
-              eigendaProxy: options.daPort + 2,
-              celestiaRpc: options.daPort,
-            },
-    });
+    const da = await progress.step(`starting DA (${options.da})`, () =>
+      startDa(options.da as DevnetDaProvider, {
+        dataDir,
+        logDir,
+        signerKey: daSigner.privateKey,
+        ports:
+          options.daPort === undefined
+            ? { eigendaDisperser: 32005, eigendaRelay: 32006, eigendaProxy: 3100, celestiaRpc: 26658 }
+            : {
+                eigendaDisperser: options.daPort,
+                eigendaRelay: options.daPort + 1,
+                eigendaProxy: options.daPort + 2,
+                celestiaRpc: options.daPort,
+              },
+      }),
+    );
     if (da.child) children.push(da.child);
 
-    step("starting the Mach sequencer node");
     const nodeConfig = {
       chain: { chainId: L2_CHAIN_ID.toString() },
       // The node serves the dashboard (built by `pnpm turbo run build`) on its RPC port.
@@ -187,6 +217,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       batcher: { enabled: true, maxBlocksPerBatch: 30, maxBatchAgeMs: 5_000 },
       // Confirmed batches are recorded in BatchInbox on L1; that moves the `safe` tag. Outputs of safe blocks are
       // proposed as games from the proposer's key and attested with a prover's; resolved ones move `finalized`.
+      // Dev methods in rollup mode: state edits become block content, time only moves forward (see node/dev/).
+      dev: { enabled: true, mode: "rollup" },
       settlement: {
         provider: "l1",
         options: {
@@ -206,16 +238,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     };
     const configPath = join(options.dir, "node.json");
     writeFileSync(configPath, `${JSON.stringify(nodeConfig, null, 2)}\n`);
-    const node = spawnChild({
-      name: "Mach node",
-      command: process.execPath,
-      args: [MACH_CLI, "node", "--config", configPath],
-      logFile: join(logDir, "node.log"),
+    const started = await progress.step("starting the Mach sequencer node", () => {
+      const node = spawnChild({
+        name: "Mach node",
+        command: process.execPath,
+        args: [MACH_CLI, "node", "--config", configPath],
+        logFile: join(logDir, "node.log"),
+      });
+      children.push(node);
+      return waitForJsonLine(node, (entry) => entry.msg === "node started", 120_000);
     });
-    children.push(node);
-    const started = await waitForJsonLine(node, (entry) => entry.msg === "node started", 120_000);
 
     const devnet = {
+      mode: "full",
       l1: {
         rpcUrl: l1.rpcUrl,
         chainId: l1.chainId,
@@ -236,7 +271,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         rpcUrl: String(started.rpcUrl),
         wsUrl: String(started.wsUrl),
         dashboardUrl: `${String(started.rpcUrl)}/`,
-        chainId: Number(L2_CHAIN_ID),
+        chainId: options.chainId,
         metricsUrl: `http://127.0.0.1:${options.metricsPort}/metrics`,
         configPath,
       },
@@ -257,14 +292,34 @@ export async function main(argv: readonly string[]): Promise<number> {
     await new Promise(() => {});
     return 0;
   } catch (error) {
-    process.stderr.write(`devnet failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    process.stderr.write(`devnet failed: ${message} (logs: ${logDir})\n`);
     await stopAll();
     return 1;
   }
 }
 
-function step(message: string): void {
-  process.stdout.write(`• ${message}\n`);
+function printDevSummary(devnet: {
+  l2: { rpcUrl: string; wsUrl: string; dashboardUrl: string; chainId: number };
+  accounts: { address: string; privateKey: string }[];
+  mnemonic: string;
+}): void {
+  const lines = [
+    "",
+    "Mach dev node is up (--dev: the L2 alone; anvil's and Hardhat's dev methods; Ctrl-C stops it)",
+    "",
+    `  JSON-RPC    ${devnet.l2.rpcUrl}   (chain id ${devnet.l2.chainId})`,
+    `  WebSocket   ${devnet.l2.wsUrl}`,
+    `  Dashboard   ${devnet.l2.dashboardUrl}`,
+    "",
+    "  Accounts (10,000 ETH each, held by the node for eth_sendTransaction; public dev keys, never hold value with them):",
+    ...devnet.accounts.map((account, i) => `    (${i}) ${account.address}  ${account.privateKey}`),
+    `  Mnemonic    ${devnet.mnemonic}`,
+    "",
+    "  Endpoints: .devnet/devnet.json",
+    "",
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
 }
 
 function printSummary(devnet: {

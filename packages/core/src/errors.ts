@@ -54,7 +54,8 @@ export type TransactionRejectionReason =
   | "replacementUnderpriced" // "replacement transaction underpriced"
   | "alreadyKnown" // "already known"
   | "poolFull" // "txpool is full"
-  | "senderNoEOA"; // "sender not an eoa" (EIP-3607)
+  | "senderNoEOA" // "sender not an eoa" (EIP-3607)
+  | "underpriced"; // "transaction underpriced" (below the node's minimum gas price)
 
 /** A transaction refused before execution; nothing was written. JSON-RPC: -32000 (geth), -32602 for `decode`. */
 export class TransactionRejectedError extends MachError {
@@ -74,4 +75,13 @@ export class ExecutionRevertedError extends MachError {
     super(message);
     this.data = data;
   }
+}
+
+/**
+ * A development method was refused: it is not available on this chain (a method that rewrites history on the full
+ * devnet, whose batcher, derivation, replicas and provers must reproduce every block), or its arguments break a dev
+ * rule (a timestamp in the past, an account without a key). JSON-RPC: -32000 with the message, as anvil answers.
+ */
+export class DevMethodError extends MachError {
+  override name = "DevMethodError";
 }

@@ -97,9 +97,14 @@ export function runNodeScript(
   options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
+    // A variable set to undefined is removed (e.g. NODE_TEST_CONTEXT, which would make a child test runner report
+    // to this one instead of running its own tests).
+    const env = Object.fromEntries(
+      Object.entries({ ...process.env, ...options.env }).filter(([, value]) => value !== undefined),
+    );
     const child = spawn(process.execPath, args, {
       cwd: options.cwd,
-      env: { ...process.env, ...options.env },
+      env,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

@@ -21,10 +21,12 @@ import { MachError, TransactionRejectedError } from "../errors.ts";
 import type { StateWriter } from "../state/types.ts";
 import { processAuthorizations } from "./authorizations.ts";
 import { createCallTracer } from "./callTracer.ts";
+import { attachEthereumJsTracer } from "./ethereumjsTracing.ts";
 import { gethErrorMessage } from "./evmErrors.ts";
 import { installJumpAnalysisCache } from "./jumpAnalysisCache.ts";
 import { createPreimageNotingKeccak, isMappingSlotSink, type MappingSlotSink } from "./mappingSlotPreimages.ts";
 import { hashToBytes, MachStateManager } from "./stateAdapter.ts";
+import type { ExecutionTracer, TraceSubject } from "./tracing/tracer.ts";
 import type { BlockEnv, CallFrame, CallMessage, ExecutionResult, Executor } from "./types.ts";
 
 /** OP Stack `L1FeeVault` predeploy: receives the L1 data fee. */
@@ -213,6 +215,25 @@ export class EthereumJsExecutor implements Executor {
         tracer.detach();
       }
       return tracer.result(message.gasLimit, result.gasUsed);
+    });
+  }
+
+  /**
+   * Runs a transaction (checked and charged as in a block) or an `eth_call` message, feeding `tracer`; the writes go
+   * into `state`, a throwaway overlay.
+   */
+  trace(state: StateWriter, subject: TraceSubject, env: BlockEnv, tracer: ExecutionTracer): Promise<ExecutionResult> {
+    return this.#exclusive(async () => {
+      const detach = attachEthereumJsTracer(this.#evm, tracer);
+      try {
+        const prepared =
+          "transaction" in subject
+            ? this.#prepareTransaction(subject.transaction, env)
+            : this.#prepareCall(subject.call);
+        return await this.#run(state, prepared, env, true);
+      } finally {
+        detach();
+      }
     });
   }
 

@@ -9,6 +9,9 @@
  *   authorizations.ts      EIP-7702 authorization list processing (delegation designators, nonce bumps, refunds)
  *   estimateGas.ts         eth_estimateGas: geth's binary search with the optimistic 64/63 attempt
  *   callTracer.ts          debug_traceTransaction's callTracer frames from EVM message events
+ *   devStateEdits.ts       dev chains' state edits as system deposits, and the executor wrapper that applies them
+ *   tracing/               the engine-neutral tracing port and geth's tracers over it (call, struct logs, prestate)
+ *   ethereumjsTracing.ts   feeds the tracing port from @ethereumjs/evm's events
  *   evmErrors.ts           EVM halt reasons in geth's words, revert-reason decoding
  *   mappingSlotPreimages.ts  KECCAK256 that reports `address ‖ slot` preimages to the state-diff recorder
  *
@@ -20,6 +23,17 @@
 export { delegationCode, processAuthorizations } from "./authorizations.ts";
 export type { CallTracer } from "./callTracer.ts";
 export { createCallTracer } from "./callTracer.ts";
+export {
+  applyDevStateEdit,
+  DEV_STATE_EDITOR,
+  type DevStateEdit,
+  DevStateEditDecodeError,
+  decodeDevStateEdit,
+  devStateEditTransaction,
+  encodeDevStateEdit,
+  isDevStateEditTransaction,
+  withDevStateEdits,
+} from "./devStateEdits.ts";
 export type { EstimateGasOptions, GasSearch, GasTrial } from "./estimateGas.ts";
 export {
   DEFAULT_RPC_GAS_CAP,
@@ -38,4 +52,5 @@ export {
 } from "./ethereumjsExecutor.ts";
 export { decodeRevertReason, gethErrorMessage } from "./evmErrors.ts";
 export { MachStateManager } from "./stateAdapter.ts";
+export * from "./tracing/index.ts";
 export type * from "./types.ts";

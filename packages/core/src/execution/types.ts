@@ -4,6 +4,7 @@
  */
 import type { Address, Hash, Log, Transaction, TxType } from "../chain/types.ts";
 import type { StateWriter } from "../state/types.ts";
+import type { ExecutionTracer, TraceSubject } from "./tracing/tracer.ts";
 
 /** Per-block values the EVM sees. */
 export interface BlockEnv {
@@ -80,4 +81,10 @@ export interface Executor {
   traceTransaction(state: StateWriter, tx: Transaction, env: BlockEnv): Promise<CallFrame>;
   /** Like `call`, returning the call tree (debug_traceCall). Optional: engines without tracing omit it. */
   traceCall?(state: StateWriter, message: CallMessage, env: BlockEnv): Promise<CallFrame>;
+  /**
+   * Runs a transaction (checked and charged as in a block) or a call message into `state` (a throwaway overlay),
+   * feeding `tracer` (the engine-neutral tracing port, `tracing/tracer.ts`). Optional: engines without it serve
+   * only `traceTransaction`/`traceCall`.
+   */
+  trace?(state: StateWriter, subject: TraceSubject, env: BlockEnv, tracer: ExecutionTracer): Promise<ExecutionResult>;
 }

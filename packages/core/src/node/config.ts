@@ -65,8 +65,24 @@ export const metricsConfigSchema = z
   })
   .strict();
 
-/** Development methods (`evm_mine`, …): off unless configured (`pnpm devnet` turns them on). */
-export const devConfigSchema = z.object({ enabled: z.boolean().default(false) }).strict();
+/**
+ * Development methods (`evm_mine`, `anvil_*`, `hardhat_*`, the node's own accounts): off unless configured
+ * (`pnpm devnet` turns them on). `mode`: `rollup` on the full devnet (state edits become block content, time only
+ * moves forward, no history rewrites), `standalone` for `pnpm devnet --dev` (the node alone: everything goes).
+ */
+export const devConfigSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    mode: z.enum(["rollup", "standalone"]).default("rollup"),
+    /** anvil's automine: seal a block right after each mini-block. */
+    automine: z.boolean().default(false),
+    /** Seal a block every `sequencer.blockMs` too (interval mining; `evm_setIntervalMining` changes it). */
+    intervalMining: z.boolean().default(true),
+    /** Log each executed transaction, as anvil prints them (`anvil_setLoggingEnabled` toggles it). */
+    logTransactions: z.boolean().default(true),
+  })
+  .strict();
+export type DevConfig = z.output<typeof devConfigSchema>;
 
 export const logConfigSchema = z
   .object({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info") })

@@ -12,7 +12,9 @@
 import type { ChainView, LocatedTransaction } from "../chain/chainView.ts";
 import type { StateDiff } from "../chain/stateDiff.ts";
 import type { AccessList, Address, Hash, Transaction } from "../chain/types.ts";
-import type { CallFrame, CallMessage, ExecutionResult } from "../execution/types.ts";
+import type { AccessRecordingState } from "../execution/tracing/prestateTracer.ts";
+import type { ExecutionTracer } from "../execution/tracing/tracer.ts";
+import type { CallMessage, ExecutionResult } from "../execution/types.ts";
 import type { StateReader } from "../state/types.ts";
 
 /** JSON-RPC block tags. `latest` and `pending` both mean the newest mini-block for state reads (MegaETH semantics). */
@@ -23,6 +25,16 @@ export type BlockTag = "latest" | "pending" | "safe" | "finalized" | "earliest";
  * `latest`/`pending` select); a bigint = the state after sealed EVM block N (N ≤ `headBlockNumber()`).
  */
 export type StateTarget = "latest" | bigint;
+
+/** One traced execution: its result and the state it ran on, with the first value it saw of each key (prestate). */
+export interface TraceRun {
+  readonly result: ExecutionResult;
+  /** The transaction's (or message's) gas limit: the callTracer's top-level `gas`. */
+  readonly gasLimit: bigint;
+  readonly state: AccessRecordingState;
+  /** The traced transaction (block traces), absent for calls. */
+  readonly tx?: Transaction;
+}
 
 /** Result of admitting a raw transaction into the pool. */
 export interface SubmittedTransaction {
@@ -120,10 +132,103 @@ export interface OutputAtBlock {
   readonly syncStatus: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * How a development chain runs. `standalone` (`pnpm devnet --dev`): the node alone, every dev method works, history
+ * can be rewritten. `rollup` (the full `pnpm devnet`): batcher, derivation, replicas and provers must reproduce every
+ * block, so state edits enter blocks as system transactions, time only moves forward and the methods that rewrite
+ * history answer `DevMethodUnavailableError`.
+ */
+export type DevChainMode = "standalone" | "rollup";
+
+/** `eth_sendTransaction` / `eth_signTransaction` request; what is absent is filled in as anvil does. */
+export interface DevTransactionRequest {
+  readonly from: Address;
+  readonly to?: Address | null;
+  readonly gas?: bigint;
+  readonly gasPrice?: bigint;
+  readonly maxFeePerGas?: bigint;
+  readonly maxPriorityFeePerGas?: bigint;
+  readonly value?: bigint;
+  readonly data?: Uint8Array;
+  readonly nonce?: bigint;
+  readonly accessList?: AccessList;
+  /** 0, 1 or 2; inferred from the fee fields when absent. */
+  readonly type?: number;
+  readonly chainId?: bigint;
+}
+
+/** The pool's transactions by sender, as geth's `txpool_content` splits them. */
+export interface PoolContent {
+  readonly pending: ReadonlyMap<Address, readonly Transaction[]>;
+  readonly queued: ReadonlyMap<Address, readonly Transaction[]>;
+}
+
 /** What a development node lets clients do to its chain (anvil's and Hardhat's test methods). */
 export interface DevControls {
-  /** Seals `blocks` blocks now, the open one first (empty ones after it). */
-  mine(blocks: number): Promise<void>;
+  readonly mode: DevChainMode;
+
+  // --- Blocks ---
+  /** Seals `blocks` blocks now, the open one first; `intervalSeconds` apart (default 1). */
+  mine(blocks: number, intervalSeconds?: bigint): Promise<void>;
+  setAutomine(enabled: boolean): Promise<void>;
+  automine(): boolean;
+  /** Interval mining: a block every `blockMs` (0 = off). */
+  setIntervalMining(blockMs: number): Promise<void>;
+  intervalMiningMs(): number;
+
+  // --- Accounts held by the node ---
+  /** The dev mnemonic's accounts (then impersonated ones), what `eth_accounts` lists. */
+  accounts(): readonly Address[];
+  /**
+   * Signs (held account) or impersonates, and admits a filled request. `unsigned`: anvil's
+   * `eth_sendUnsignedTransaction`, which sends from any address as if impersonated.
+   */
+  sendTransaction(request: DevTransactionRequest, options?: { readonly unsigned?: boolean }): Promise<Hash>;
+  /** Fills and signs with a held key; the raw signed transaction. */
+  signTransaction(request: DevTransactionRequest): Promise<Uint8Array>;
+  /** EIP-191 personal message signature by a held key (`eth_sign`, `personal_sign`). */
+  signMessage(address: Address, message: Uint8Array): Promise<Hash>;
+  /** EIP-712 signature by a held key (`eth_signTypedData_v4`). */
+  signTypedData(address: Address, typedData: unknown): Promise<Hash>;
+  impersonate(address: Address): void;
+  stopImpersonating(address: Address): void;
+  setAutoImpersonate(enabled: boolean): void;
+
+  // --- State edits ---
+  setBalance(address: Address, wei: bigint): Promise<void>;
+  setCode(address: Address, code: Uint8Array): Promise<void>;
+  setNonce(address: Address, nonce: bigint): Promise<void>;
+  setStorageAt(address: Address, slot: Hash, value: bigint): Promise<void>;
+
+  // --- Time (seconds) ---
+  /** Moves the clock forward; answers the total offset. */
+  increaseTime(seconds: bigint): Promise<bigint>;
+  setNextBlockTimestamp(timestamp: bigint): Promise<void>;
+  /** Each block `seconds` after its parent (undefined: back to the clock). */
+  setBlockTimestampInterval(seconds: bigint | undefined): Promise<void>;
+
+  // --- The next blocks' environment ---
+  setNextBlockBaseFeePerGas(wei: bigint): Promise<void>;
+  setCoinbase(address: Address): Promise<void>;
+  setBlockGasLimit(gas: bigint): Promise<void>;
+  setPrevRandao(value: Hash): Promise<void>;
+  /** The pool's price floor. */
+  setMinGasPrice(wei: bigint): void;
+
+  // --- Pool ---
+  dropTransaction(hash: Hash): boolean;
+  dropAllTransactions(): void;
+
+  // --- History (standalone only) ---
+  snapshot(): Promise<bigint>;
+  /** false when the id is unknown (already reverted past, or never taken). */
+  revert(id: bigint): Promise<boolean>;
+  /** Back to genesis (or to sealed block `toBlock`), pool emptied, every dev setting back to its start. */
+  reset(toBlock?: bigint): Promise<void>;
+  dumpState(): Promise<Uint8Array>;
+  loadState(dump: Uint8Array): Promise<void>;
+
+  setLoggingEnabled(enabled: boolean): void;
 }
 
 /** What the backend pushes to the server besides chain events (`ChainView.onChainEvents`); each handler is optional. */
@@ -164,10 +269,18 @@ export interface RpcBackend extends ChainView {
    * ready-made overlay with overrides applied). Reverts come back as `status: 0` results, not as throws.
    */
   call(parameters: CallParameters): Promise<ExecutionResult>;
-  /** Call tree of a mined transaction (callTracer), re-executed on the state before it; `undefined` if unknown. */
-  traceTransaction?(hash: Hash): Promise<CallFrame | undefined>;
-  /** Call tree of a message (`debug_traceCall`). */
-  traceCall?(parameters: CallParameters): Promise<CallFrame>;
+  /**
+   * Re-executes a mined transaction on the state before it (its block's earlier transactions replayed), feeding
+   * `tracer`; `undefined` if the transaction or its state is unknown.
+   */
+  traceTransaction?(hash: Hash, tracer: ExecutionTracer): Promise<TraceRun | undefined>;
+  /** Runs a message as `call` does, feeding `tracer` (`debug_traceCall`). */
+  traceCall?(parameters: CallParameters, tracer: ExecutionTracer): Promise<TraceRun>;
+  /** Re-executes every transaction of a block in order, each with the tracer `tracerFor` gives it. */
+  traceBlock?(
+    number: bigint,
+    tracerFor: (tx: Transaction) => ExecutionTracer,
+  ): Promise<readonly TraceRun[] | undefined>;
   /**
    * `eth_createAccessList`: the storage keys and addresses the message touches (precompiles and sender/recipient
    * excluded, as geth does) and the gas used with that list; absent → method not available.
@@ -195,6 +308,9 @@ export interface RpcBackend extends ChainView {
   getBatches?(range: { readonly fromBlock: bigint; readonly toBlock: bigint }): Promise<readonly BatchInfo[]>;
   /** `optimism_outputAtBlock`; absent → method not available. */
   outputAtBlock?(blockNumber: bigint): Promise<OutputAtBlock | undefined>;
+
+  /** The pool's transactions (`txpool_content`, `txpool_status`, `txpool_inspect`); absent → method not available. */
+  poolContent?(): PoolContent;
 
   /** Development controls (`evm_mine`, …); absent on production nodes, whose dev methods then do not exist. */
   readonly dev?: DevControls;

@@ -3,7 +3,7 @@
  * codes). Handlers throw `RpcError` (or a domain error from `errors.ts`); `toJsonRpcError` maps everything else.
  * Messages follow geth so viem's `errors/node.ts` patterns and ethers' parsers recognize them.
  */
-import { ExecutionRevertedError, MachError, TransactionRejectedError } from "../errors.ts";
+import { DevMethodError, ExecutionRevertedError, MachError, TransactionRejectedError } from "../errors.ts";
 import { GasEstimationError } from "../execution/estimateGas.ts";
 
 export const RpcErrorCode = {
@@ -97,6 +97,7 @@ export function toJsonRpcError(error: unknown): JsonRpcErrorObject {
   }
   // geth answers a failed estimate (`gas required exceeds allowance (N)`) with -32000.
   if (error instanceof GasEstimationError) return { code: RpcErrorCode.server, message: error.shortMessage };
+  if (error instanceof DevMethodError) return { code: RpcErrorCode.server, message: error.shortMessage };
   if (error instanceof MachError) return { code: RpcErrorCode.internal, message: error.shortMessage };
   if (error instanceof Error) return { code: RpcErrorCode.internal, message: error.message };
   return { code: RpcErrorCode.internal, message: "internal error" };

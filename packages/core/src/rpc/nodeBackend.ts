@@ -6,6 +6,8 @@
 import type { ChainView, LocatedTransaction } from "../chain/chainView.ts";
 import type { StateDiff } from "../chain/stateDiff.ts";
 import type { Address, Hash, Transaction } from "../chain/types.ts";
+import { AccessRecordingState } from "../execution/tracing/prestateTracer.ts";
+import type { ExecutionTracer, TraceSubject } from "../execution/tracing/tracer.ts";
 import type { BlockEnv, Executor } from "../execution/types.ts";
 import { mergeStateDiffs } from "../state/diffMerge.ts";
 import type { StateReader } from "../state/types.ts";
@@ -17,9 +19,11 @@ import type {
   CallParameters,
   DevControls,
   OutputAtBlock,
+  PoolContent,
   RpcBackend,
   StateTarget,
   SubmittedTransaction,
+  TraceRun,
 } from "./backend.ts";
 import { createOverlayState } from "./overlay.ts";
 
@@ -31,6 +35,8 @@ export interface TxSubmission {
   /** Next nonce counting the sender's waiting transactions. */
   pendingNonce(address: Address): bigint;
   onPending(listener: (tx: Transaction) => void): () => void;
+  /** The held transactions by sender (`txpool_*`), if this role can list them. */
+  content?(): PoolContent;
 }
 
 /** What the backend needs from the state layer. */
@@ -142,6 +148,27 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
     };
   }
 
+  async function traced(
+    state: ReturnType<typeof createOverlayState>,
+    subject: TraceSubject,
+    env: BlockEnv,
+    tracer: ExecutionTracer,
+  ): Promise<TraceRun> {
+    if (!executor.trace) throw new Error("this executor cannot trace");
+    const recorded = new AccessRecordingState(state);
+    const result = await executor.trace(recorded, subject, env, tracer);
+    const gasLimit = "transaction" in subject ? subject.transaction.gasLimit : subject.call.gasLimit;
+    return { result, gasLimit, state: recorded, ...("transaction" in subject ? { tx: subject.transaction } : {}) };
+  }
+
+  /** The state before block `number` and its transactions, for replays. */
+  function replayBase(blockNumber: bigint) {
+    const base = state.stateAt(blockNumber - 1n);
+    const contents = chain.blockContents(blockNumber);
+    if (!base || !contents) return undefined;
+    return { base, contents, env: callEnv(contents.hash === null ? "latest" : blockNumber, undefined) };
+  }
+
   function overlayFor(parameters: CallParameters) {
     const base = stateFor(parameters.target);
     if (!base) throw new Error(`state for block ${parameters.target} is not available`);
@@ -176,28 +203,36 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
         callEnv(parameters.target, parameters.blockOverrides),
       );
     },
-    async traceTransaction(hash) {
+    async traceTransaction(hash, tracer) {
       const located = chain.getTransaction(hash);
       if (!located?.location) return undefined;
       const { blockNumber, transactionIndex } = located.location;
-      const base = state.stateAt(blockNumber - 1n);
-      if (!base) return undefined;
-      const contents = chain.blockContents(blockNumber);
-      if (!contents) return undefined;
-      const overlay = createOverlayState(base);
-      const env = callEnv(contents.hash === null ? "latest" : blockNumber, undefined);
+      const replay = replayBase(blockNumber);
+      if (!replay) return undefined;
+      const overlay = createOverlayState(replay.base);
       for (let i = 0; i < transactionIndex; i++) {
-        await executor.executeTransaction(overlay, contents.transactions[i] as Transaction, env);
+        await executor.executeTransaction(overlay, replay.contents.transactions[i] as Transaction, replay.env);
       }
-      return executor.traceTransaction(overlay, located.tx, env);
+      return traced(overlay, { transaction: located.tx }, replay.env, tracer);
     },
-    async traceCall(parameters) {
-      if (!executor.traceCall) throw new Error("this executor cannot trace calls");
-      return executor.traceCall(
+    async traceCall(parameters, tracer) {
+      return traced(
         overlayFor(parameters),
-        parameters.message,
+        { call: parameters.message },
         callEnv(parameters.target, parameters.blockOverrides),
+        tracer,
       );
+    },
+    async traceBlock(number, tracerFor) {
+      const replay = replayBase(number);
+      if (!replay) return undefined;
+      const overlay = createOverlayState(replay.base);
+      const runs: TraceRun[] = [];
+      for (const tx of replay.contents.transactions) {
+        // Each run writes into the shared overlay: the next transaction sees the state after this one.
+        runs.push(await traced(overlay, { transaction: tx }, replay.env, tracerFor(tx)));
+      }
+      return runs;
     },
     callGasCap: () => options.callGasCap ?? pendingEnv().gasLimit,
     pendingBlockEnv: () => {
@@ -224,6 +259,7 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
     ...(options.listBatches ? { getBatches: options.listBatches } : {}),
     ...(options.outputAtBlock ? { outputAtBlock: async (n: bigint) => options.outputAtBlock?.(n) } : {}),
     ...(options.dev ? { dev: options.dev } : {}),
+    ...(txs.content ? { poolContent: () => (txs.content as () => PoolContent)() } : {}),
     subscribe(handlers: Partial<BackendEventHandlers>) {
       const offs: (() => void)[] = [];
       if (handlers.pendingTransaction) offs.push(txs.onPending(handlers.pendingTransaction));

@@ -34,6 +34,17 @@ export interface SequencerMetrics {
   transactionRejected(reason: string): void;
 }
 
+/**
+ * Development hooks (dev nodes only: `node/dev/` supplies them; production leaves them unset). Kept apart so the
+ * production path reads the same with or without them.
+ */
+export interface SequencerDevHooks {
+  /** Adjusts the environment of a block as it opens (dev timestamps, coinbase, gas limit, base fee). */
+  blockEnv(env: OpenBlockEnv, parent: Block, nowSeconds: bigint): OpenBlockEnv;
+  /** anvil's automine: seal a block right after each mini-block. */
+  automine(): boolean;
+}
+
 export interface SequencerOptions {
   readonly chain: ChainConfig;
   readonly config: SequencerConfig;
@@ -51,6 +62,8 @@ export interface SequencerOptions {
   readonly onBlockSealed?: (block: Block, receipts: readonly Receipt[]) => Promise<void> | void;
   /** Clock in milliseconds (tests inject one). */
   readonly now?: () => number;
+  /** Development hooks; see `SequencerDevHooks`. */
+  readonly dev?: SequencerDevHooks;
 }
 
 export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Parameters<SequencerEvents[K]> }> {
@@ -59,6 +72,7 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
   #head: Block;
   #open: OpenBlock;
   #queue: Promise<void> = Promise.resolve();
+  #blockMs: number;
   #produceScheduled = false;
   #blockTimer: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
@@ -70,6 +84,7 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
     super();
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#blockMs = options.config.blockMs;
     this.#head = options.head;
     this.#rememberHash(options.head);
     const recovered = options.recoveredMiniBlocks ?? [];
@@ -96,8 +111,14 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
     if (!this.#stopped) return;
     this.#stopped = false;
     this.#unsubscribe = this.#options.txs.onPending(() => this.#scheduleProduce());
-    this.#blockTimer = setInterval(() => this.#enqueue(() => this.#sealBlock()), this.#options.config.blockMs);
+    this.#startBlockTimer();
     this.#scheduleProduce();
+  }
+
+  #startBlockTimer(): void {
+    clearInterval(this.#blockTimer);
+    this.#blockTimer = undefined;
+    if (this.#blockMs > 0) this.#blockTimer = setInterval(() => this.#enqueue(() => this.#sealBlock()), this.#blockMs);
   }
 
   /** Stops producing; waits for work in flight. Does not seal the open block (its mini-blocks are in the log). */
@@ -126,6 +147,48 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
   /** The block environment a call sees at the newest mini-block. */
   pendingBlockEnv(): BlockEnv {
     return this.#blockEnv(this.#open.env);
+  }
+
+  // --- Development controls (dev nodes only; see `SequencerDevHooks`) ---
+
+  /** Interval mining: seal a block every `blockMs` (0: only when asked or, with automine, after each mini-block). */
+  setBlockInterval(blockMs: number): void {
+    this.#blockMs = blockMs;
+    if (!this.#stopped) this.#startBlockTimer();
+  }
+
+  get blockIntervalMs(): number {
+    return this.#blockMs;
+  }
+
+  /** Runs `task` on the serial queue, between mini-blocks and blocks; unlike production work, its errors go to the caller. */
+  runExclusive<T>(task: () => Promise<T> | T): Promise<T> {
+    const run = this.#queue.then(task);
+    this.#queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /**
+   * Makes `head` the newest sealed block and opens the next block (with `open`'s environment and mini-blocks when
+   * given): a development chain went back to a snapshot. Call inside `runExclusive`, after the state and the store
+   * went back.
+   */
+  adoptHead(head: Block, open?: { readonly env: OpenBlockEnv; readonly miniBlocks: readonly MiniBlock[] }): void {
+    this.#head = head;
+    for (const number of [...this.#recentHashes.keys()])
+      if (number > head.header.number) this.#recentHashes.delete(number);
+    this.#rememberHash(head);
+    this.#open = new OpenBlock(open?.env ?? this.#nextEnv());
+    for (const miniBlock of open?.miniBlocks ?? []) this.#open.add(miniBlock);
+  }
+
+  /** Dev chains: an empty open block takes the environment of the moment it is first used (as anvil's next block). */
+  #refreshEmptyOpenBlock(): void {
+    if (this.#options.dev !== undefined && this.#open.miniBlocks.length === 0)
+      this.#open = new OpenBlock(this.#nextEnv());
   }
 
   #scheduleProduce(): void {
@@ -157,6 +220,7 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
   /** Executes and seals mini-blocks while executable transactions keep coming. */
   async #produceMiniBlocks(): Promise<void> {
     const { maxMiniBlockTransactions, miniBlockMs } = this.#options.config;
+    this.#refreshEmptyOpenBlock();
     for (;;) {
       const started = this.#now();
       const writer = this.#options.state.beginMiniBlock();
@@ -216,11 +280,13 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
       this.#options.metrics?.miniBlocksSealed(1, included.length, (this.#now() - started) / 1000);
       this.emit("miniBlock", miniBlock);
       if (logs !== this.#open.logCount) throw new Error("sequencer: log index bookkeeping diverged");
+      if (this.#options.dev?.automine()) await this.#sealBlock();
       if (this.#stopped) return;
     }
   }
 
   async #sealBlock(): Promise<void> {
+    this.#refreshEmptyOpenBlock();
     const open = this.#open;
     const rootStarted = performance.now();
     const stateRoot = this.#options.state.commitBlock(open.env.number);
@@ -240,10 +306,12 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
   /** The environment of the block after the head. `timestamp` is forced when resuming recovered mini-blocks. */
   #nextEnv(timestamp?: bigint): OpenBlockEnv {
     const nowSeconds = BigInt(Math.floor(this.#now() / 1000));
-    return nextBlockEnv(this.#head, this.#options.chain, {
+    const env = nextBlockEnv(this.#head, this.#options.chain, {
       timestamp: timestamp ?? nextBlockTimestamp(this.#head, nowSeconds),
       coinbase: this.#options.config.feeRecipient,
     });
+    const dev = this.#options.dev;
+    return dev === undefined || timestamp !== undefined ? env : dev.blockEnv(env, this.#head, nowSeconds);
   }
 
   #blockEnv(env: OpenBlockEnv): BlockEnv {

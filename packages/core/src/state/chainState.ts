@@ -6,7 +6,7 @@
  */
 import type { StateDiff } from "../chain/stateDiff.ts";
 import type { Address, Hash } from "../chain/types.ts";
-import { applyStateDiff, StateDiffRecorder } from "./diff.ts";
+import { applyStateDiff, revertBlockPreValues, StateDiffRecorder } from "./diff.ts";
 import { HistoricalStateUnavailableError } from "./errors.ts";
 import { StateHistory, type StateHistoryOptions } from "./history.ts";
 import { encodeSnapshot } from "./snapshot.ts";
@@ -59,6 +59,19 @@ export class ChainState {
     const root = this.world.commit();
     this.history.recordBlock(blockNumber, this.recorder.takeBlockPreValues());
     return root;
+  }
+
+  /**
+   * Takes the state back to the end of sealed block `blockNumber` (a development chain's snapshot revert or reset):
+   * the open block's writes and those of every later block are undone from their reverse diffs, newest first, and
+   * the tries re-committed. Returns the state root, which equals that block's. Throws
+   * `HistoricalStateUnavailableError` when the block is older than the kept history.
+   */
+  rollbackTo(blockNumber: bigint): Hash {
+    const later = this.history.truncateAfter(blockNumber);
+    revertBlockPreValues(this.world, this.recorder.discardPending());
+    for (const preValues of later) revertBlockPreValues(this.world, preValues);
+    return this.world.commit();
   }
 
   /** The state after sealed block `number`, while history still holds it. */

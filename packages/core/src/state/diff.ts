@@ -146,6 +146,18 @@ export class StateDiffRecorder implements StateWriter {
     return preValues;
   }
 
+  /**
+   * Forgets everything written since the last `takeBlockPreValues()` without undoing it (the caller undoes the
+   * writes with the returned pre-values, see `revertBlockPreValues`): the open block's diff and pre-values go.
+   */
+  discardPending(): BlockPreValues {
+    const preValues = this.#preValues;
+    this.#preValues = new Map();
+    this.#touched = new Map();
+    this.#mappingSlots = new Map();
+    return preValues;
+  }
+
   /** The pre-values collected so far in the open block (read-only: history reads through it). */
   get pendingPreValues(): ReadonlyMap<Address, Readonly<AccountPreValues>> {
     return this.#preValues;
@@ -187,6 +199,24 @@ export class StateDiffRecorder implements StateWriter {
 }
 
 const EMPTY_CODE = new Uint8Array(0);
+
+/**
+ * Undoes one block's writes with its reverse diff (`takeBlockPreValues()`): each touched account gets its record and
+ * code back (or is deleted when it did not exist), then each written slot its old value. Blocks are undone newest
+ * first. The writer is the world state itself: undoing is not a new diff.
+ */
+export function revertBlockPreValues(state: StateWriter, preValues: BlockPreValues): void {
+  for (const [address, pre] of preValues) {
+    if (pre.accountTouched) {
+      if (pre.account === null) state.deleteAccount(address);
+      else {
+        state.putCode(address, pre.code);
+        state.putAccount(address, pre.account);
+      }
+    }
+    for (const [slot, value] of pre.storage) state.putStorage(address, slot, value);
+  }
+}
 
 /** Applies a diff to a state (what replicas do): deletions, clears, code, accounts, then slots. */
 export function applyStateDiff(state: StateWriter, diff: StateDiff): void {

@@ -65,6 +65,27 @@ export class StateHistory {
   }
 
   /**
+   * Forgets the blocks after `blockNumber` (the chain goes back to it: dev snapshots, reset) and returns their
+   * reverse diffs, newest first, for the caller to undo. Throws `HistoricalStateUnavailableError` when
+   * `blockNumber` is older than the kept history.
+   */
+  truncateAfter(blockNumber: bigint): BlockPreValues[] {
+    if (this.#head === undefined || blockNumber >= this.#head) return [];
+    const oldest = this.oldestBlock;
+    if (oldest === undefined || blockNumber < oldest) {
+      throw new HistoricalStateUnavailableError(blockNumber, oldest, this.#head);
+    }
+    const keep = Number(blockNumber + 1n - this.#firstBlock);
+    const removed = this.#blocks.splice(Math.max(keep, 0)).reverse();
+    this.#head = blockNumber;
+    if (this.#blocks.length === 0) {
+      // Nothing left but the state at `blockNumber` itself: the next recorded block follows it.
+      this.#firstBlock = blockNumber + 1n;
+    }
+    return removed;
+  }
+
+  /**
    * The state as of the end of `blockNumber`: the live state itself is not copied, so the reader stays valid while
    * newer blocks are written. Throws `HistoricalStateUnavailableError` outside [oldestBlock, headBlock].
    */

@@ -93,6 +93,8 @@ export class TxPool {
   #state: StateReader;
   #baseFeePerGas: bigint;
   #blockGasLimit: bigint;
+  /** The node's price floor (geth's `txpool.pricelimit`, anvil's min gas price): least gas price / priority fee. */
+  #minGasPrice = 0n;
   readonly #senders = new Map<Address, SenderQueue>();
   readonly #byHash = new Map<Hash, Entry>();
   readonly #listeners = new Set<PendingListener>();
@@ -331,8 +333,54 @@ export class TxPool {
     }
   }
 
+  // --- Development controls (anvil's and Hardhat's txpool methods) ---
+
+  /** Removes a transaction not yet executed (`anvil_dropTransaction`); false when the pool does not hold it. */
+  drop(hash: Hash): boolean {
+    const entry = this.#byHash.get(hash);
+    if (entry === undefined || entry.inFlight) return false;
+    this.#remove(entry);
+    this.#prune(entry.tx.from);
+    return true;
+  }
+
+  /** Removes every transaction not in flight (`anvil_dropAllTransactions`, a dev chain going back); returns them. */
+  dropAll(): PoolTransaction[] {
+    const dropped: PoolTransaction[] = [];
+    for (const entry of [...this.#byHash.values()]) {
+      if (entry.inFlight) continue;
+      this.#remove(entry);
+      dropped.push(entry.tx);
+    }
+    for (const address of [...this.#senders.keys()]) {
+      if (this.#senders.get(address)?.entries.size === 0) this.#senders.delete(address);
+    }
+    return dropped;
+  }
+
+  /** Every held transaction by sender and nonce, split as geth's `txpool_content` does (pending / queued). */
+  content(): {
+    pending: Map<Address, PoolTransaction[]>;
+    queued: Map<Address, PoolTransaction[]>;
+  } {
+    const pending = new Map<Address, PoolTransaction[]>();
+    const queued = new Map<Address, PoolTransaction[]>();
+    for (const [address, sender] of this.#senders) {
+      const nonces = [...sender.entries.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      for (const nonce of nonces) {
+        const entry = sender.entries.get(nonce) as Entry;
+        const into = this.#statusOf(sender, nonce) === "pending" ? pending : queued;
+        const list = into.get(address) ?? [];
+        list.push(entry.tx);
+        into.set(address, list);
+      }
+    }
+    return { pending, queued };
+  }
+
   /** Updates the base fee and block gas limit admission checks against. */
-  setBlockParams(params: { baseFeePerGas?: bigint; blockGasLimit?: bigint }): void {
+  setBlockParams(params: { baseFeePerGas?: bigint; blockGasLimit?: bigint; minGasPrice?: bigint }): void {
+    if (params.minGasPrice !== undefined) this.#minGasPrice = params.minGasPrice;
     if (params.baseFeePerGas !== undefined) this.#baseFeePerGas = params.baseFeePerGas;
     if (params.blockGasLimit !== undefined) this.#blockGasLimit = params.blockGasLimit;
   }
@@ -347,6 +395,9 @@ export class TxPool {
     if (tx.gasLimit > this.#blockGasLimit) reject("gasLimitExceedsBlock", "exceeds block gas limit");
     if (tipCap(tx) > feeCap(tx)) {
       reject("tipAboveFeeCap", "max priority fee per gas higher than max fee per gas");
+    }
+    if (tipCap(tx) < this.#minGasPrice) {
+      reject("underpriced", `transaction underpriced: tip needed ${this.#minGasPrice}, tip permitted ${tipCap(tx)}`);
     }
     if (tx.to === null && tx.data.length > MAX_INIT_CODE_SIZE) {
       reject("oversized", `max initcode size exceeded: code size ${tx.data.length}, limit ${MAX_INIT_CODE_SIZE}`);

@@ -25,7 +25,9 @@ import type {
   Transaction,
 } from "../../src/chain/types.ts";
 import { TransactionRejectedError } from "../../src/errors.ts";
-import type { CallFrame, ExecutionResult } from "../../src/execution/types.ts";
+import { AccessRecordingState } from "../../src/execution/tracing/prestateTracer.ts";
+import type { ExecutionTracer } from "../../src/execution/tracing/tracer.ts";
+import type { ExecutionResult } from "../../src/execution/types.ts";
 import type {
   AccessListResult,
   AccountProof,
@@ -37,6 +39,7 @@ import type {
   StateTarget,
   SubmittedTransaction,
   SyncProgress,
+  TraceRun,
 } from "../../src/rpc/backend.ts";
 import { createOverlayState } from "../../src/rpc/overlay.ts";
 import type { StateReader } from "../../src/state/types.ts";
@@ -484,35 +487,52 @@ export class FakeBackend implements RpcBackend {
     return { accessList, gasUsed: result.gasUsed, ...(result.error === undefined ? {} : { error: result.error }) };
   }
 
-  async traceTransaction(hash: Hash): Promise<CallFrame | undefined> {
+  /** Feeds the tracer one top-level frame per traced execution (the toy chain has no EVM steps). */
+  async traceTransaction(hash: Hash, tracer: ExecutionTracer): Promise<TraceRun | undefined> {
     const entry = this.txIndex.get(hash);
     if (!entry?.receipt) return undefined;
-    return {
+    tracer.enter?.({
       type: "CALL",
       from: entry.tx.from,
       to: entry.tx.to ?? (ZERO_HASH.slice(0, 42) as Address),
       value: entry.tx.value,
       gas: entry.tx.gasLimit,
-      gasUsed: entry.receipt.gasUsed,
       input: entry.tx.data,
-      output: new Uint8Array(0),
-      calls: [],
+      depth: 0,
+    });
+    tracer.exit?.({ output: new Uint8Array(0), gasUsed: entry.receipt.gasUsed });
+    const state = new AccessRecordingState(createOverlayState(this.stateAt("latest") as StateReader));
+    state.getAccount(entry.tx.from);
+    return {
+      result: {
+        type: entry.tx.type,
+        status: entry.receipt.status,
+        gasUsed: entry.receipt.gasUsed,
+        effectiveGasPrice: entry.receipt.effectiveGasPrice,
+        logs: entry.receipt.logs,
+        contractAddress: entry.receipt.contractAddress,
+        returnData: new Uint8Array(0),
+      },
+      gasLimit: entry.tx.gasLimit,
+      state,
+      tx: entry.tx,
     };
   }
 
-  async traceCall(parameters: CallParameters): Promise<CallFrame> {
+  async traceCall(parameters: CallParameters, tracer: ExecutionTracer): Promise<TraceRun> {
     const result = await this.call(parameters);
-    return {
+    tracer.enter?.({
       type: "CALL",
       from: parameters.message.from,
       to: parameters.message.to ?? (ZERO_HASH.slice(0, 42) as Address),
       value: parameters.message.value,
       gas: parameters.message.gasLimit,
-      gasUsed: result.gasUsed,
       input: parameters.message.data,
-      output: result.returnData,
-      calls: [],
-    };
+      depth: 0,
+    });
+    tracer.exit?.({ output: result.returnData, gasUsed: result.gasUsed });
+    const state = new AccessRecordingState(createOverlayState(this.stateAt("latest") as StateReader));
+    return { result, gasLimit: parameters.message.gasLimit, state };
   }
 
   callGasCap(): bigint {

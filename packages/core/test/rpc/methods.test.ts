@@ -322,9 +322,13 @@ describe("rpc methods over HTTP", () => {
       assert.equal(frame.type, "CALL");
       assert.equal(frame.from, h.aliceAddress);
       assert.equal(frame.gasUsed, "0x5208");
-      const call = await h.result<Obj>("debug_traceCall", [{ to: h.bobAddress, input: "0x01" }, "latest"]);
+      const call = await h.result<Obj>("debug_traceCall", [
+        { to: h.bobAddress, input: "0x01" },
+        "latest",
+        { tracer: "callTracer" },
+      ]);
       assert.equal(call.output, "0x01");
-      const unsupported = await h.call("debug_traceTransaction", [seeded.legacy, { tracer: "prestateTracer" }]);
+      const unsupported = await h.call("debug_traceTransaction", [seeded.legacy, { tracer: "4byteTracer" }]);
       assert.equal(unsupported.error?.code, -32602);
     });
   });

@@ -18,6 +18,7 @@ import { createChainView } from "../../state/store/chainView.ts";
 import { SnapshotSchedule } from "../../state/store/recovery.ts";
 import { createTxPool } from "../../txpool/pool.ts";
 import { createLmdbBatchRecordStore } from "../batchRecordStore.ts";
+import { prepareDevChain } from "../dev/devChain.ts";
 import { batcherMetrics, sequencerMetrics, txPoolMetrics } from "../metrics.ts";
 import { createNodeStatusSource } from "../statusSource.ts";
 import { VERSION } from "../version.ts";
@@ -37,7 +38,7 @@ export interface RunningSequencer extends RunningRole {
 export async function startSequencerRole(context: RoleContext): Promise<RunningSequencer> {
   const { config, logger, metrics, chain, da, settlement } = context;
   const { store, state } = chain;
-  const executor = await createEthereumJsExecutor({ chainId: config.chain.chainId });
+  const engine = await createEthereumJsExecutor({ chainId: config.chain.chainId });
   const pool = createTxPool({
     chainId: config.chain.chainId,
     state: state.latest,
@@ -46,6 +47,9 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     config: config.txpool,
     metrics: txPoolMetrics(metrics),
   });
+  // Dev nodes only (`dev.enabled`): dev state edits in the executor, dev system txs ahead of the pool, block hooks.
+  const devChain = config.dev.enabled ? prepareDevChain(config.dev, pool, engine) : undefined;
+  const executor = devChain?.executor ?? engine;
   const snapshots = new SnapshotSchedule(store, state, config.store.snapshotIntervalBlocks, chain.replayFrom);
   const seqMetrics = sequencerMetrics(metrics);
   // Assigned below, before the sequencer starts: the first block seals after `start()`.
@@ -55,12 +59,13 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     config: config.sequencer,
     executor,
     state,
-    txs: pool,
+    txs: devChain?.txs ?? pool,
     store,
     head: chain.head,
     recoveredMiniBlocks: chain.openMiniBlocks,
     logger: logger.child({ module: "sequencer" }),
     metrics: seqMetrics,
+    ...(devChain ? { dev: devChain.hooks } : {}),
     onBlockSealed: async (block) => {
       seqMetrics.headBlock.set(Number(block.header.number));
       // While the committed tries are this block's (a failed write stops the sequencer: no output is skipped).
@@ -131,9 +136,11 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
   });
   const outputsPart = outputs;
 
+  const machVersion = `Mach/v${VERSION}/${process.platform}-${process.arch}/node${process.versions.node}`;
   const backend = createNodeBackend({
     chainId: config.chain.chainId,
-    clientVersion: `Mach/v${VERSION}/${process.platform}-${process.arch}/node${process.versions.node}`,
+    // Dev nodes announce anvil's dev API first: Hardhat's network helpers and Foundry look for that prefix.
+    clientVersion: devChain ? `anvil/v1.7.1 (${machVersion}; anvil-compatible dev node)` : machVersion,
     chain: chainView,
     txs: pool,
     state,
@@ -142,13 +149,17 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     finalizedBlock: () => proposer?.finalizedBlock() ?? 0n,
     outputAtBlock: (n) => outputsPart.outputAtBlock(n),
     proofAt: (address, slots, n) => outputsPart.proofAt(address, slots, n),
-    ...(config.dev.enabled
+    ...(devChain
       ? {
-          dev: {
-            async mine(blocks: number) {
-              for (let i = 0; i < blocks; i++) await sequencer.sealBlockNow();
-            },
-          },
+          dev: devChain.controls({
+            sequencer,
+            state,
+            store,
+            genesis: chain.genesis,
+            devAccounts: chain.devAccounts,
+            blockMs: config.sequencer.blockMs,
+            logger: logger.child({ module: "dev" }),
+          }),
         }
       : {}),
     ...(batcher

@@ -1,18 +1,17 @@
 /**
  * Message execution without persisting: eth_call (with state and block overrides), eth_estimateGas (geth's binary
- * search over `backend.call`), debug_traceTransaction / debug_traceCall (callTracer). A revert answers code 3 with
+ * search over `backend.call`); the traces are `debug.ts`. A revert answers code 3 with
  * the revert data; other EVM failures answer -32000 with the EVM's message.
  */
-import { z } from "zod";
 import type { Address } from "../../chain/types.ts";
 import { TransactionRejectedError } from "../../errors.ts";
 import { revertedError, searchGasLimit } from "../../execution/estimateGas.ts";
 import type { CallMessage, ExecutionResult } from "../../execution/types.ts";
 import type { CallParameters, StateTarget } from "../backend.ts";
 import { defineMethod, type MethodTable, type RpcContext } from "../context.ts";
-import { invalidParams, methodNotFound, serverError } from "../errors.ts";
-import { formatCallFrame, toData, toQuantity } from "../format.ts";
-import { blockOverrides, blockParam, type CallRequest, callRequest, hash, stateOverride } from "../params.ts";
+import { methodNotFound, serverError } from "../errors.ts";
+import { toData, toQuantity } from "../format.ts";
+import { blockOverrides, blockParam, type CallRequest, callRequest, stateOverride } from "../params.ts";
 import { resolveStateTarget, stateFor } from "../resolve.ts";
 
 const ZERO_ADDRESS: Address = "0x0000000000000000000000000000000000000000";
@@ -98,15 +97,6 @@ export async function estimateGas(
   });
 }
 
-const tracerConfig = z
-  .object({ tracer: z.string().optional(), tracerConfig: z.unknown().optional(), timeout: z.string().optional() })
-  .optional();
-
-function checkTracer(config: z.output<typeof tracerConfig>): void {
-  const tracer = config?.tracer ?? "callTracer";
-  if (tracer !== "callTracer") throw invalidParams(`tracer ${tracer} is not supported (only callTracer)`);
-}
-
 const request = { name: "transaction", schema: callRequest } as const;
 const block = { name: "block", schema: blockParam, optional: true } as const;
 
@@ -142,27 +132,4 @@ export const callMethods: MethodTable = {
       ...(result.error === undefined ? {} : { error: result.error }),
     };
   }),
-  debug_traceTransaction: defineMethod(
-    [
-      { name: "hash", schema: hash },
-      { name: "config", schema: tracerConfig, optional: true },
-    ],
-    async ([value, config], { backend }) => {
-      checkTracer(config);
-      if (!backend.traceTransaction) throw methodNotFound("debug_traceTransaction");
-      const frame = await backend.traceTransaction(value);
-      if (!frame) throw serverError(`transaction ${value} not found`);
-      return formatCallFrame(frame);
-    },
-  ),
-  debug_traceCall: defineMethod(
-    [request, block, { name: "config", schema: tracerConfig, optional: true }],
-    async ([tx, tag, config], context) => {
-      checkTracer(config);
-      if (!context.backend.traceCall) throw methodNotFound("debug_traceCall");
-      const target = resolveStateTarget(context, tag);
-      const message = toCallMessage(tx, context.backend.callGasCap());
-      return formatCallFrame(await context.backend.traceCall({ message, target }));
-    },
-  ),
 };

@@ -1,7 +1,9 @@
 /** Every JSON-RPC method the server answers, by name. */
 import type { MethodTable } from "../context.ts";
+import { accountMethods } from "./accounts.ts";
 import { blockMethods } from "./blocks.ts";
 import { callMethods } from "./call.ts";
+import { debugMethods } from "./debug.ts";
 import { devMethods } from "./dev.ts";
 import { feeMethods } from "./fees.ts";
 import { logMethods } from "./logs.ts";
@@ -18,10 +20,12 @@ export const rpcMethods: MethodTable = {
   ...blockMethods,
   ...transactionMethods,
   ...callMethods,
+  ...debugMethods,
   ...feeMethods,
   ...logMethods,
   ...subscribeMethods,
   ...machMethods,
   ...devMethods,
+  ...accountMethods,
   ...statusMethods,
 };

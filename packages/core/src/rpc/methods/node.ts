@@ -1,4 +1,4 @@
-/** Node identity and status: web3_*, net_*, eth_chainId, eth_blockNumber, eth_syncing, eth_accounts. */
+/** Node identity and status: web3_*, net_*, eth_chainId, eth_blockNumber, eth_syncing (eth_accounts: accounts.ts). */
 import { keccak256Hex } from "../../chain/hash.ts";
 import { defineMethod, type MethodTable } from "../context.ts";
 import { toQuantity } from "../format.ts";
@@ -12,7 +12,6 @@ export const nodeMethods: MethodTable = {
   net_peerCount: defineMethod([], (_args, { backend }) => toQuantity(backend.peerCount())),
   eth_chainId: defineMethod([], (_args, { backend }) => toQuantity(backend.chainId)),
   eth_blockNumber: defineMethod([], (_args, { backend }) => toQuantity(backend.headBlockNumber())),
-  eth_accounts: defineMethod([], () => []),
   eth_syncing: defineMethod([], (_args, { backend }) => {
     const progress = backend.syncing();
     if (progress === false) return false;

@@ -31,6 +31,12 @@ export interface ChainStore extends ChainStoreReader {
   putBlock(block: Block, receipts: readonly Receipt[]): Promise<void>;
   /** Stores a full state snapshot taken right after block `blockNumber` and marks it the latest. */
   putSnapshot(blockNumber: bigint, chunks: Iterable<Uint8Array>): Promise<void>;
+  /**
+   * Takes the chain back to sealed block `blockNumber` (development chains only: snapshot revert, reset): later
+   * blocks, their receipts and tx index entries, the mini-blocks after the block's last one and snapshots taken
+   * after it are removed, and the head pointer moves back, atomically.
+   */
+  truncateAfter(blockNumber: bigint): Promise<void>;
   /** Drops write-ahead-log entries below `number`. */
   pruneMiniBlocks(below: bigint): Promise<void>;
   close(): Promise<void>;

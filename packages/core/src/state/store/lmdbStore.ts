@@ -44,6 +44,10 @@ class RecentCache<V> {
   get(key: number): V | undefined {
     return this.#entries.get(key);
   }
+  /** Forgets the entries with a key above `key` (a development chain went back). */
+  dropAbove(key: number): void {
+    for (const cached of [...this.#entries.keys()]) if (cached > key) this.#entries.delete(cached);
+  }
   set(key: number, value: V): V {
     this.#entries.set(key, value);
     if (this.#entries.size > this.#limit) this.#entries.delete(this.#entries.keys().next().value as number);
@@ -200,6 +204,30 @@ export class LmdbChainStore implements ChainStore {
         for (const { value } of snapshots.getRange({ start: [number, 0], end: [number + 1, 0] })) yield value;
       })(),
     };
+  }
+
+  async truncateAfter(blockNumber: bigint): Promise<void> {
+    const number = Number(blockNumber);
+    const kept = this.getBlock(blockNumber);
+    if (kept === undefined) throw new Error(`store: cannot go back to block ${blockNumber}: it is not stored`);
+    const firstDroppedMiniBlock = Number(kept.miniBlockOffset + BigInt(kept.miniBlockCount));
+    await this.#root.transaction(() => {
+      for (const { key, value } of this.#blocks.getRange({ start: number + 1 })) {
+        const block = decodeBlockRecord(value);
+        for (const tx of block.transactions) this.#txLocation.remove(tx.hash);
+        this.#blockNumberByHash.remove(block.hash);
+        this.#blocks.remove(key);
+        this.#receipts.remove(key);
+      }
+      for (const key of this.#miniBlocks.getKeys({ start: firstDroppedMiniBlock })) this.#miniBlocks.remove(key);
+      for (const key of this.#snapshots.getKeys({ start: [number + 1, 0] })) this.#snapshots.remove(key);
+      const snapshot = this.#meta.get(MetaKey.latestSnapshot);
+      if (typeof snapshot === "number" && snapshot > number) this.#meta.remove(MetaKey.latestSnapshot);
+      this.#meta.put(MetaKey.headBlock, number);
+    });
+    this.#decodedBlocks.dropAbove(number);
+    this.#decodedReceipts.dropAbove(number);
+    await this.#durable();
   }
 
   /** Drops write-ahead-log entries below `number` (covered by a snapshot and sealed blocks). */

@@ -51,6 +51,12 @@ export function createLmdbOutputStore(root: RootDatabase): OutputStore {
     async deleteProof(n) {
       await proofs.remove(Number(n));
     },
+    async deleteOutput(n) {
+      await root.transaction(() => {
+        records.removeSync(Number(n));
+        proofs.removeSync(Number(n));
+      });
+    },
   };
 }
 

@@ -9,7 +9,9 @@
  *     pins (proposed, not resolved yet): what `eth_getProof(0x4200…0016, …, n)` answers after the head moved on.
  *
  * After a restart the head's output is recorded again if the store lacks it (the node stopped between sealing the
- * block and writing its record); older output blocks always have theirs, since a failed write stops the role.
+ * block and writing its record); older output blocks always have theirs, since a failed write stops the role. A block
+ * sealed at or below a block already seen means the chain was rewound (a dev node's snapshot revert or reset): what
+ * was recorded from that height on belonged to the abandoned blocks and is forgotten first.
  */
 import { bytesToHex } from "../chain/bytes.ts";
 import { Predeploys } from "../chain/constants.ts";
@@ -58,6 +60,8 @@ export class OutputRecorder {
   /** Storage content at the newest kept proof record (loaded from the store on first use). */
   #lastContent: StorageContent | undefined;
   #trieCache: { block: bigint; trie: ReturnType<typeof storageTrieOf> } | undefined;
+  /** The newest block seen (sealed or recorded), loaded from the store on first use. */
+  #newestSeen: bigint | undefined;
 
   constructor(options: OutputRecorderOptions) {
     if (options.intervalBlocks < 1n) throw new RangeError("intervalBlocks must be ≥ 1");
@@ -91,6 +95,15 @@ export class OutputRecorder {
    */
   async blockSealed(block: Block): Promise<OutputRecord | undefined> {
     const record = outputRecordOf(block, this.#options.state.storageRoot(MESSAGE_PASSER));
+    const newest = this.#newestSeen ?? this.#newestStored();
+    if (
+      newest !== undefined &&
+      record.l2BlockNumber <= newest &&
+      this.outputAt(record.l2BlockNumber)?.blockHash !== block.hash
+    ) {
+      await this.#forgetFrom(record.l2BlockNumber);
+    }
+    this.#newestSeen = newest === undefined || record.l2BlockNumber > newest ? record.l2BlockNumber : newest;
     this.#remember(record);
     if (!this.isOutputBlock(record.l2BlockNumber)) return undefined;
     if (!this.#options.store.getOutput(record.l2BlockNumber)) await this.#capture(record);
@@ -137,6 +150,22 @@ export class OutputRecorder {
     const record = [...this.#options.store.listProofs()].find((r) => r.l2BlockNumber === l2BlockNumber);
     if (!record) return undefined;
     return messagePasserProofOf(MESSAGE_PASSER, record, this.#trieCache.trie, slots);
+  }
+
+  #newestStored(): bigint | undefined {
+    let newest: bigint | undefined;
+    for (const record of this.#options.store.listOutputs()) newest = record.l2BlockNumber;
+    return newest;
+  }
+
+  /** Drops everything recorded for blocks `fromBlock` and later (the chain was rewound below them). */
+  async #forgetFrom(fromBlock: bigint): Promise<void> {
+    for (const n of [...this.#recent.keys()]) if (n >= fromBlock) this.#recent.delete(n);
+    const stale = [...this.#options.store.listOutputs(fromBlock)].map((record) => record.l2BlockNumber);
+    for (const n of stale) await this.#options.store.deleteOutput(n);
+    this.#lastContent = undefined;
+    this.#trieCache = undefined;
+    if (stale.length > 0) this.#logger.warn({ fromBlock, outputs: stale.length }, "chain rewound: outputs forgotten");
   }
 
   #remember(record: OutputRecord): void {

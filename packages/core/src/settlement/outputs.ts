@@ -50,6 +50,8 @@ export interface OutputStore {
   /** Replaces the proof record of its block (pruning rewrites the oldest kept one in full). */
   putProof(proof: MessagePasserProofRecord): Promise<void>;
   deleteProof(l2BlockNumber: bigint): Promise<void>;
+  /** Removes an output block's record and proof data (its block was rewound away). */
+  deleteOutput(l2BlockNumber: bigint): Promise<void>;
 }
 
 /** An `OutputStore` in RAM (tests, tools). */
@@ -73,6 +75,10 @@ export function createMemoryOutputStore(): OutputStore {
       proofs.set(proof.l2BlockNumber, proof);
     },
     async deleteProof(n) {
+      proofs.delete(n);
+    },
+    async deleteOutput(n) {
+      records.delete(n);
       proofs.delete(n);
     },
   };

@@ -26,6 +26,7 @@ export function sentMessageSlot(withdrawalHash: Hash): Hash {
 export class TestChain {
   readonly state: ChainState;
   head: Block;
+  readonly blocks: Block[] = [];
   withdrawals = 0;
 
   constructor() {
@@ -41,6 +42,14 @@ export class TestChain {
       baseFeePerGas: 1n,
       beneficiary: ZERO_ADDRESS,
     });
+    this.blocks.push(this.head);
+  }
+
+  /** Takes the state back to sealed block `number` (as a dev node's snapshot revert does). */
+  rewindTo(number: bigint): void {
+    this.state.rollbackTo(number);
+    this.blocks.length = Number(number) + 1;
+    this.head = this.blocks[Number(number)] as Block;
   }
 
   /** A withdrawal as the message passer records it; returns its `sentMessages` slot. */
@@ -72,6 +81,7 @@ export class TestChain {
       mixHash: ZERO_HASH,
     };
     this.head = { header, hash: hashHeader(header), transactions: [], miniBlockCount: 1, miniBlockOffset: number };
+    this.blocks.push(this.head);
     return this.head;
   }
 }

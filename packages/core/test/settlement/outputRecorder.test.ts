@@ -145,4 +145,29 @@ describe("OutputRecorder", () => {
       );
     }
   });
+
+  it("forgets what it recorded of blocks a rewind abandoned, and records the new ones in their place", async () => {
+    const chain = new TestChain();
+    const store = createMemoryOutputStore();
+    const recorder = recorderOver(chain, store);
+    const slots: Hash[] = [];
+    const withdraw = () => chain.seal((writer) => void slots.push(chain.withdraw(writer)));
+    for (let i = 0; i < 6; i++) await recorder.blockSealed(withdraw());
+    const abandoned = store.getOutput(4n);
+    chain.rewindTo(3n);
+    slots.length = 3;
+    // The new block 4 writes no withdrawal: its output differs from the abandoned one.
+    await recorder.blockSealed(chain.seal((writer) => void writer.getAccount(MESSAGE_PASSER)));
+    assert.deepEqual(
+      [...store.listOutputs()].map((r) => r.l2BlockNumber),
+      [2n, 4n],
+    );
+    const output = store.getOutput(4n);
+    assert.ok(output && abandoned);
+    assert.notEqual(output.outputRoot, abandoned.outputRoot);
+    assert.equal(recorder.outputAt(5n), undefined, "block 5 of the abandoned branch is gone");
+    const proof = recorder.messagePasserProof(4n, slots);
+    assert.ok(proof);
+    assert.deepEqual(await verifiedSlots(output, proof), [1n, 1n, 1n]);
+  });
 });

@@ -21,7 +21,7 @@ describe("debug_trace* on Mach's dev node", () => {
     node = await startMachDev();
     const client = createPublicClient({ transport: http(node.rpcUrl), pollingInterval: 50 });
     request = (method, params) => client.request({ method: method as never, params: params as never });
-    [from] = (await request("eth_accounts", [])) as Hex[];
+    from = ((await request("eth_accounts", [])) as Hex[])[0] as Hex;
     const deploy = (await request("eth_sendTransaction", [{ from, data: INIT }])) as Hex;
     contract = (await client.waitForTransactionReceipt({ hash: deploy })).contractAddress as Hex;
     txHash = (await request("eth_sendTransaction", [{ from, to: contract }])) as Hex;

@@ -122,8 +122,37 @@ describe("a sequencer node's outputs (memory L1)", () => {
     const output = (await client.request({
       method: "optimism_outputAtBlock" as never,
       params: [`0x${game.l2BlockNumber.toString(16)}`] as never,
-    })) as { outputRoot: Hex; stateRoot: Hex; withdrawalStorageRoot: Hex; blockRef: { hash: Hex; number: number } };
+    })) as {
+      version: Hex;
+      outputRoot: Hex;
+      stateRoot: Hex;
+      withdrawalStorageRoot: Hex;
+      blockRef: { hash: Hex; number: number };
+      syncStatus: Record<string, { number: number } | null>;
+    };
+    assert.equal(output.version, `0x${"00".repeat(32)}`);
     assert.equal(output.outputRoot, game.outputRoot);
+    // op-node's shape: JSON numbers in block refs, snake_case sync status naming this node's tags.
+    assert.deepEqual(Object.keys(output.syncStatus).sort(), [
+      "current_l1",
+      "current_l1_finalized",
+      "finalized_l1",
+      "finalized_l2",
+      "head_l1",
+      "safe_l1",
+      "safe_l2",
+      "unsafe_l2",
+    ]);
+    assert.ok((output.syncStatus.finalized_l2?.number ?? 0) >= Number(game.l2BlockNumber));
+    assert.deepEqual(
+      await client
+        .request({
+          method: "mega_outputAtBlock" as never,
+          params: [`0x${game.l2BlockNumber.toString(16)}`] as never,
+        })
+        .then((alias) => (alias as { outputRoot: Hex }).outputRoot),
+      game.outputRoot,
+    );
     assert.equal(output.blockRef.number, Number(game.l2BlockNumber));
     const block = await client.getBlock({ blockNumber: game.l2BlockNumber });
     assert.equal(output.stateRoot, block.stateRoot);

@@ -85,11 +85,13 @@ export function decodeMessagePasserProof(bytes: Uint8Array): MessagePasserProofR
       balance: decodeUint(fields[3], "balance"),
       codeHash: decodeHash(fields[4], "codeHash"),
       storageHash: decodeHash(fields[5], "storageHash"),
-      accountProof: list(fields[6], "accountProof").map((node) => expectBytes(node, "accountProof node").slice()),
+      accountProof: list(fields[6], "accountProof").map((node) =>
+        Uint8Array.from(expectBytes(node, "accountProof node")),
+      ),
       full: full === 1,
       slots: list(fields[8], "slots").map((entry) => {
         const [key, value] = expectList(entry, 2, "slot");
-        return [decodeFixedBytes(key, 32, "slot key").slice(), decodeUint(value, "slot value")] as const;
+        return [Uint8Array.from(decodeFixedBytes(key, 32, "slot key")), decodeUint(value, "slot value")] as const;
       }),
     };
   } catch (error) {

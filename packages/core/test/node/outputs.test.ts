@@ -46,9 +46,8 @@ describe("a sequencer node's outputs (memory L1)", () => {
   let node: MachNode;
   let l1: MemorySettlement;
   let dir: string;
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "mach-outputs-"));
-    l1 = createMemorySettlement({ games: { challengeWindowSeconds: 12n, attestationWindowSeconds: 3600n } });
+  /** Starts the node over the data directory and the memory L1 (which outlives the node, as L1 does). */
+  const start = () => {
     const providers = {
       da: {},
       settlement: { memory: { optionsSchema: z.object({}).strict(), create: () => l1 } },
@@ -69,7 +68,12 @@ describe("a sequencer node's outputs (memory L1)", () => {
       },
       providers,
     );
-    node = await startNode({ config, providers, logger: silentLogger });
+    return startNode({ config, providers, logger: silentLogger });
+  };
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "mach-outputs-"));
+    l1 = createMemorySettlement({ games: { challengeWindowSeconds: 12n, attestationWindowSeconds: 3600n } });
+    node = await start();
   });
   after(async () => {
     await node?.close();
@@ -198,5 +202,22 @@ describe("a sequencer node's outputs (memory L1)", () => {
         (error: Error) => error,
       );
     assert.match(String(other?.message), /Pruned history unavailable/);
+  });
+
+  it("resumes after a restart: finalized is back at once, and outputs go on every interval without a gap or a repeat", async () => {
+    const before = createPublicClient({ transport: http(node.rpcUrl) });
+    const finalized = (await before.getBlock({ blockTag: "finalized" })).number;
+    assert.ok(finalized > 0n);
+    const proposed = l1.proposals.length;
+    await node.close();
+    node = await start();
+    const after = createPublicClient({ transport: http(node.rpcUrl) });
+    assert.equal((await after.getBlock({ blockTag: "finalized" })).number, finalized);
+    await until("a proposal after the restart", () => (l1.proposals.length > proposed + 1 ? true : undefined));
+    const blocks = l1.proposals.map((p) => p.l2BlockNumber);
+    assert.deepEqual(
+      blocks,
+      blocks.map((_, i) => 10n * BigInt(i + 1)),
+    );
   });
 });

@@ -17,7 +17,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { getWithdrawals } from "viem/op-stack";
 import { testContracts } from "../support/contracts.ts";
 import { type RunningDevnet, runDevnet } from "../support/devnetProcess.ts";
-import { type DevnetInfo, opStackClients } from "../support/opStack.ts";
+import { type DevnetInfo, opStackClients } from "../support/opStackClients.ts";
 
 type Status = Awaited<ReturnType<ReturnType<typeof opStackClients>["l1"]["getWithdrawalStatus"]>>;
 

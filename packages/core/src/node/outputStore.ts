@@ -45,6 +45,9 @@ export function createLmdbOutputStore(root: RootDatabase): OutputStore {
     *listProofs(): Generator<MessagePasserProofRecord> {
       for (const { value } of proofs.getRange({})) yield decodeMessagePasserProof(value);
     },
+    *proofBlocks() {
+      for (const key of proofs.getKeys({})) yield BigInt(key);
+    },
     async putProof(proof) {
       await proofs.put(Number(proof.l2BlockNumber), encodeMessagePasserProof(proof));
     },

@@ -59,7 +59,8 @@ export class OutputRecorder {
   #pinned: (l2BlockNumber: bigint) => boolean = () => false;
   /** Storage content at the newest kept proof record (loaded from the store on first use). */
   #lastContent: StorageContent | undefined;
-  #trieCache: { block: bigint; trie: ReturnType<typeof storageTrieOf> } | undefined;
+  /** The storage trie rebuilt for the block asked last (a withdrawal's prover asks the same block a few times). */
+  #trieCache: { block: bigint; record: MessagePasserProofRecord; trie: ReturnType<typeof storageTrieOf> } | undefined;
   /** The newest block seen (sealed or recorded), loaded from the store on first use. */
   #newestSeen: bigint | undefined;
 
@@ -128,7 +129,7 @@ export class OutputRecorder {
 
   /** Output blocks whose message passer proofs are kept, lowest first. */
   provableBlocks(): bigint[] {
-    return [...this.#options.store.listProofs()].map((record) => record.l2BlockNumber);
+    return [...this.#options.store.proofBlocks()];
   }
 
   /**
@@ -145,11 +146,9 @@ export class OutputRecorder {
         if (record.l2BlockNumber === l2BlockNumber) found = record;
       }
       if (!found) return undefined;
-      this.#trieCache = { block: l2BlockNumber, trie: storageTrieOf(content, found.storageHash) };
+      this.#trieCache = { block: l2BlockNumber, record: found, trie: storageTrieOf(content, found.storageHash) };
     }
-    const record = [...this.#options.store.listProofs()].find((r) => r.l2BlockNumber === l2BlockNumber);
-    if (!record) return undefined;
-    return messagePasserProofOf(MESSAGE_PASSER, record, this.#trieCache.trie, slots);
+    return messagePasserProofOf(MESSAGE_PASSER, this.#trieCache.record, this.#trieCache.trie, slots);
   }
 
   #newestStored(): bigint | undefined {
@@ -220,22 +219,29 @@ export class OutputRecorder {
     return content;
   }
 
-  /** Drops the oldest proof records past `retainProofs` (never a pinned one); the new oldest becomes full. */
+  /**
+   * Drops the oldest proof records past `retainProofs` (never a pinned one); the new oldest becomes full. Runs in the
+   * sequencer's block seal, so it decodes only the records it folds, not every kept one.
+   */
   async #prune(): Promise<void> {
     const { store, retainProofs } = this.#options;
-    const records = [...store.listProofs()];
+    const kept = [...store.proofBlocks()];
     let dropped = 0;
-    while (records.length - dropped > retainProofs) {
-      const oldest = records[dropped] as MessagePasserProofRecord;
-      if (this.#pinned(oldest.l2BlockNumber)) break;
-      dropped++;
-    }
+    while (kept.length - dropped > retainProofs && !this.#pinned(kept[dropped] as bigint)) dropped++;
     if (dropped === 0) return;
     const content: StorageContent = new Map();
-    for (const record of records.slice(0, dropped + 1)) applyProofRecord(content, record);
-    const newOldest = records[dropped] as MessagePasserProofRecord;
+    let newOldest: MessagePasserProofRecord | undefined;
+    let folded = 0;
+    for (const record of store.listProofs()) {
+      applyProofRecord(content, record);
+      if (folded++ === dropped) {
+        newOldest = record;
+        break;
+      }
+    }
+    if (!newOldest) throw new Error("message passer proof records changed while pruning");
     await store.putProof({ ...newOldest, full: true, slots: storageDelta(new Map(), content) });
-    for (const record of records.slice(0, dropped)) await store.deleteProof(record.l2BlockNumber);
+    for (const n of kept.slice(0, dropped)) await store.deleteProof(n);
     if (this.#trieCache && this.#trieCache.block < newOldest.l2BlockNumber) this.#trieCache = undefined;
     this.#logger.debug({ dropped, oldestKept: newOldest.l2BlockNumber }, "pruned message passer proofs");
   }

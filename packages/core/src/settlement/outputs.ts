@@ -45,8 +45,10 @@ export interface OutputStore {
   getOutput(l2BlockNumber: bigint): OutputRecord | undefined;
   /** Every kept record from `fromBlock` on (all when absent), lowest first. */
   listOutputs(fromBlock?: bigint): Iterable<OutputRecord>;
-  /** Every kept proof record, lowest block first. */
+  /** Every kept proof record, lowest block first (decoded lazily: stop early to read only the first ones). */
   listProofs(): Iterable<MessagePasserProofRecord>;
+  /** The blocks of the kept proof records, lowest first, without reading the records. */
+  proofBlocks(): Iterable<bigint>;
   /** Replaces the proof record of its block (pruning rewrites the oldest kept one in full). */
   putProof(proof: MessagePasserProofRecord): Promise<void>;
   deleteProof(l2BlockNumber: bigint): Promise<void>;
@@ -71,6 +73,7 @@ export function createMemoryOutputStore(): OutputStore {
     *listProofs() {
       for (const [, proof] of sorted(proofs)) yield proof;
     },
+    proofBlocks: () => sorted(proofs).map(([n]) => n),
     async putProof(proof) {
       proofs.set(proof.l2BlockNumber, proof);
     },

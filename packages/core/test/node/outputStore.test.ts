@@ -63,6 +63,7 @@ describe("the node's LMDB output and proposal stores", () => {
       assert.deepEqual(outputs.getOutput(20n), output(20n));
       assert.equal(outputs.getOutput(30n), undefined);
       assert.deepEqual([...outputs.listProofs()], [proof(20n, true)]);
+      assert.deepEqual([...outputs.proofBlocks()], [20n]);
       assert.deepEqual(
         [...createLmdbProposalStore(store.root).listProposals()].map((p) => [p.l2BlockNumber, p.status, p.bond]),
         [[10n, "proposed", 5n]],

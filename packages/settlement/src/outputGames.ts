@@ -28,6 +28,9 @@ import { SettlementError, toSettlementError } from "./errors.ts";
 import { createOutputProposer } from "./proposer.ts";
 import type { L1WalletClient } from "./write.ts";
 
+/** Core's convention: addresses lowercase. */
+const lower = (address: Address): Address => address.toLowerCase() as Address;
+
 async function l1Timestamp(publicClient: PublicClient): Promise<bigint> {
   try {
     return (await publicClient.getBlock({ blockTag: "latest" })).timestamp;
@@ -39,7 +42,7 @@ async function l1Timestamp(publicClient: PublicClient): Promise<bigint> {
 async function readGameState(publicClient: PublicClient, game: Address): Promise<OutputGameState> {
   const [state, now] = await Promise.all([getOutputGame({ publicClient, game }), l1Timestamp(publicClient)]);
   return {
-    game: state.game,
+    game: lower(state.game),
     l2BlockNumber: state.l2BlockNumber,
     rootClaim: state.rootClaim,
     status: state.status,
@@ -86,7 +89,7 @@ export function createOutputGameReader({
           publicClient.readContract({ ...game, functionName: "l2BlockNumber" }),
           publicClient.readContract({ ...game, functionName: "creatorBond" }),
         ]);
-        return { l2BlockNumber, outputRoot, game: game.address, gameIndex: index, bond };
+        return { l2BlockNumber, outputRoot, game: lower(game.address), gameIndex: index, bond };
       } catch (error) {
         throw toSettlementError(`DisputeGameFactory.gameAtIndex(${index})`, error);
       }
@@ -106,7 +109,7 @@ export function createL1OutputProposer(
       return {
         l2BlockNumber: output.l2BlockNumber,
         outputRoot: output.outputRoot,
-        game: proposed.game,
+        game: lower(proposed.game),
         gameIndex: proposed.index,
         bond: proposed.bond,
         ...(proposed.l1TransactionHash ? { l1TransactionHash: proposed.l1TransactionHash } : {}),
@@ -164,7 +167,7 @@ export function createL1AttestationSigner(config: {
 }): OutputAttestationSigner {
   const verifierOf = createVerifierLookup(config.publicClient);
   return {
-    address: getAddress(config.account.address),
+    address: lower(config.account.address),
     async signAttestation(game, attestation) {
       const { signature } = await signOutputAttestation({
         account: config.account,

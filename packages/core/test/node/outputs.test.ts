@@ -194,6 +194,16 @@ describe("a sequencer node's outputs (memory L1)", () => {
     );
     assert.deepEqual(value, Uint8Array.of(1), "sentMessages[withdrawalHash] = true at the output block");
 
+    // mach_status (the dashboard) lists the output resolved on L1 and the attestation signed for it.
+    const status = (await client.request({ method: "mach_status" as never })) as {
+      outputs: { l2BlockNumber: Hex; status: string; game: string | null }[];
+      attestations: { blockNumber: Hex; outputRoot: Hex }[];
+    };
+    const listed = status.outputs.find((o) => BigInt(o.l2BlockNumber) === game.l2BlockNumber);
+    assert.equal(listed?.status, "resolved");
+    assert.equal(listed?.game, game.game);
+    assert.ok(status.attestations.some((a) => a.outputRoot === game.outputRoot));
+
     // Older blocks keep no proof for other accounts.
     const other = await client
       .getProof({ address: wallet.account.address, storageKeys: [], blockNumber: game.l2BlockNumber })

@@ -112,6 +112,8 @@ function createTarget(world: BenchWorld, name: ExecutionConfigurationName): Prom
   switch (name) {
     case "mach":
       return createMachTarget(world.alloc);
+    case "mach-ethereumjs":
+      return createMachTarget(world.alloc, { engine: "ethereumjs" });
     case "mach-root":
       return createMachTarget(world.alloc, { stateRoot: true });
     case "ethereumjs-simple":

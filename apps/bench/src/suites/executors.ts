@@ -2,15 +2,17 @@
  * The executor configurations the execution suite compares, each started from the bench world's genesis on a state
  * of its own, in pairs that do the same work:
  *
- *   execution only (no state root)       mach               Mach `createEthereumJsExecutor` over a `WorldState`
- *                                                           (flat maps), never committed
+ *   execution only (no state root)       mach               Mach's executor on its own EVM (`createMachExecutor`)
+ *                                                           over a `WorldState` (flat maps), never committed
+ *                                        mach-ethereumjs    the same executor on the @ethereumjs/evm engine
+ *                                                           (`createEthereumJsExecutor`), the reference engine
  *                                        ethereumjs-simple  @ethereumjs/vm `runTx` over its in-memory
  *                                                           SimpleStateManager (maps, no trie; it copies every
  *                                                           map at each checkpoint, so it slows as state grows)
  *                                        ethereumjs-cached  `runTx` over a MerkleStateManager with its caches
  *                                                           inside one checkpoint that is never committed: the
  *                                                           caches never reach the trie (its fastest no-trie run)
- *   execution + a state root per block   mach-root          the same Mach executor, `WorldState.commit()` (root)
+ *   execution + a state root per block   mach-root          Mach's own EVM, `WorldState.commit()` (root)
  *                                                           after every block of `blockTransactions`
  *                                        ethereumjs-merkle  `runTx` over a MerkleStateManager with its caches, the
  *                                                           block checkpointed as runBlock does (so caches reach the
@@ -27,7 +29,7 @@ import { createTxFromRLP, type TypedTransaction } from "@ethereumjs/tx";
 import { bigIntToUnpaddedBytes, createAccount, Address as EvmAddress, hexToBytes } from "@ethereumjs/util";
 import { createVM, runTx, type VM } from "@ethereumjs/vm";
 import { type Address, decodeTransaction, keccak256, type Transaction } from "@mach/core/chain";
-import { type BlockEnv, createEthereumJsExecutor, type Executor } from "@mach/core/execution";
+import { type BlockEnv, createEthereumJsExecutor, createMachExecutor, type Executor } from "@mach/core/execution";
 import { buildGenesisState, type WorldState } from "@mach/core/state";
 import { type Alloc, BENCH_CHAIN_ID, slotKey } from "../workloads/world.ts";
 
@@ -38,6 +40,7 @@ const TIMESTAMP = 1_800_000_000n;
 
 export const EXECUTION_CONFIGURATIONS = [
   "mach",
+  "mach-ethereumjs",
   "ethereumjs-simple",
   "ethereumjs-cached",
   "mach-root",
@@ -61,9 +64,15 @@ export function executionConfigurations(
   const ethereumjs = "@ethereumjs/vm 10.1.3 runTx, hash-wasm keccak, senders recovered before timing";
   return {
     mach: {
-      label: "Mach, no state root",
+      label: "Mach EVM, no state root",
       description:
-        "Mach createEthereumJsExecutor over WorldState (flat maps), no state root, senders recovered at decode",
+        "Mach createMachExecutor (Mach's own EVM) over WorldState (flat maps), no state root, senders recovered at decode",
+      stateRoot: false,
+    },
+    "mach-ethereumjs": {
+      label: "Mach on @ethereumjs/evm, no state root",
+      description:
+        "Mach createEthereumJsExecutor (the @ethereumjs/evm reference engine) over WorldState, no state root, senders recovered at decode",
       stateRoot: false,
     },
     "ethereumjs-simple": {
@@ -77,8 +86,8 @@ export function executionConfigurations(
       stateRoot: false,
     },
     "mach-root": {
-      label: `Mach, state root per ${blockTransactions} txs`,
-      description: `Mach createEthereumJsExecutor over WorldState, WorldState.commit() (state root) after every ${blockTransactions} transactions`,
+      label: `Mach EVM, state root per ${blockTransactions} txs`,
+      description: `Mach createMachExecutor (Mach's own EVM) over WorldState, WorldState.commit() (state root) after every ${blockTransactions} transactions`,
       stateRoot: true,
     },
     "ethereumjs-merkle": {
@@ -93,6 +102,7 @@ export function executionConfigurations(
 export const EXECUTION_PAIRS = [
   ["mach", "ethereumjs-simple"],
   ["mach", "ethereumjs-cached"],
+  ["mach-ethereumjs", "ethereumjs-cached"],
   ["mach-root", "ethereumjs-merkle"],
 ] as const satisfies readonly (readonly [ExecutionConfigurationName, ExecutionConfigurationName])[];
 
@@ -130,10 +140,19 @@ export interface MachTarget extends ExecutionTarget<Transaction> {
   readonly executor: Executor;
 }
 
-/** `stateRoot`: commit the state (compute its root) at the end of every block. */
-export async function createMachTarget(alloc: Alloc, options: { stateRoot?: boolean } = {}): Promise<MachTarget> {
+/**
+ * `stateRoot`: commit the state (compute its root) at the end of every block; `engine`: Mach's own EVM (default) or
+ * the @ethereumjs/evm reference engine.
+ */
+export async function createMachTarget(
+  alloc: Alloc,
+  options: { stateRoot?: boolean; engine?: "mach" | "ethereumjs" } = {},
+): Promise<MachTarget> {
   const state = buildGenesisState({ alloc });
-  const executor = await createEthereumJsExecutor({ chainId: BENCH_CHAIN_ID });
+  const executor =
+    options.engine === "ethereumjs"
+      ? await createEthereumJsExecutor({ chainId: BENCH_CHAIN_ID })
+      : createMachExecutor({ chainId: BENCH_CHAIN_ID });
   const env = machBlockEnv();
   return {
     state,

@@ -95,12 +95,20 @@ const results: BenchResults = {
   execution: {
     configurations: executionConfigurations(100),
     blockTransactions: 100,
-    setupSeconds: { mach: 1, "mach-root": 1, "ethereumjs-simple": 2, "ethereumjs-cached": 3, "ethereumjs-merkle": 3 },
+    setupSeconds: {
+      mach: 1,
+      "mach-ethereumjs": 1,
+      "mach-root": 1,
+      "ethereumjs-simple": 2,
+      "ethereumjs-cached": 3,
+      "ethereumjs-merkle": 3,
+    },
     workloads: [
       {
         workload: "native",
         runs: {
           mach: run(4000, 84),
+          "mach-ethereumjs": run(3000, 63),
           "mach-root": run(2000, 42),
           "ethereumjs-simple": run(400, 8.4),
           "ethereumjs-cached": run(800, 16.8),
@@ -174,7 +182,7 @@ describe("resultRows", () => {
     const noRoot = rows.filter((r) => r.figure === "native tx/s, execution only, no state root");
     assert.deepEqual(
       noRoot.map((r) => r.ratio),
-      [10, 5],
+      [10, 5, 3.75],
     );
     const withRoot = rows.find((r) => r.figure === "native tx/s, execution + state root per 100 txs");
     assert.equal(withRoot?.ratio, 0.5);
@@ -210,7 +218,7 @@ describe("resultRows", () => {
 
   it("compares execution with a state root only against execution with a state root", () => {
     const rows = resultRows(results).filter((r) => r.section === "execution" && r.figure.includes("execution"));
-    assert.equal(rows.length, 6);
+    assert.equal(rows.length, 8);
     for (const row of rows) {
       const machRoot = row.figure.includes("state root per");
       assert.equal(row.machConfiguration?.includes("no state root"), !machRoot, row.figure);
@@ -313,7 +321,7 @@ describe("renderChart", () => {
     assert.ok(svg.trimEnd().endsWith("</svg>"));
     assert.equal((svg.match(/<rect [^>]*><title>/g) ?? []).length, bars.length);
     assert.ok(svg.includes("subtitle &lt;&amp;&gt;"));
-    assert.ok(svg.includes("exec native Mach, no state root: 4000.0 tx/s"));
+    assert.ok(svg.includes("exec native Mach EVM, no state root: 4000.0 tx/s"));
     assert.ok(svg.includes("http native anvil interval 1 s: 4000.0 tx/s"));
   });
 

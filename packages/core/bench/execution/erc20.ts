@@ -1,10 +1,15 @@
 /**
- * Execution throughput on ERC-20 transfers: Mach's EthereumJsExecutor over a WorldState vs @ethereumjs/vm 10.1's
- * runTx in its two fast configurations (SimpleStateManager; Merkle state manager with caches), on the same pre-signed
- * transactions with senders recovered beforehand on both sides. Neither side computes a state root here.
- * Run: node bench/execution/erc20.ts [senders] [rounds]   (from packages/core)
+ * Execution throughput on ERC-20 transfers, execution only, on the same pre-signed transactions with senders
+ * recovered beforehand everywhere. Rows and their configurations:
+ *  - mach engine: `createMachExecutor` (Mach's own interpreter) over a WorldState (flat maps), no state root;
+ *  - mach ethereumjs engine: `createEthereumJsExecutor` (@ethereumjs/evm behind Mach's executor) over a WorldState,
+ *    no state root;
+ *  - @ethereumjs/vm runTx over SimpleStateManager (flat maps, no trie: no state root either);
+ *  - @ethereumjs/vm runTx over MerkleStateManager with caches: its writes go to a Merkle trie as it runs (the caches
+ *    are flushed into the trie at checkpoints), so this row pays for trie updates the others do not.
+ * Run: node bench/execution/erc20.ts [senders] [rounds] [mach|machjs|ethereumjs]   (from packages/core)
  *      MACH_BENCH_PROFILE=/tmp/mach.cpuprofile node bench/execution/erc20.ts 500 8 mach
- *      profiles the measured loop only (signing the workload is excluded)
+ *      profiles the measured loop of the Mach engine only (signing the workload is excluded)
  */
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
@@ -18,7 +23,8 @@ import { privateKeyToAccount } from "viem/accounts";
 import { decodeTransaction } from "../../src/chain/transaction.ts";
 import type { Address, Hash, Transaction } from "../../src/chain/types.ts";
 import { createEthereumJsExecutor } from "../../src/execution/ethereumjsExecutor.ts";
-import type { BlockEnv } from "../../src/execution/types.ts";
+import { createMachExecutor } from "../../src/execution/machExecutor.ts";
+import type { BlockEnv, Executor } from "../../src/execution/types.ts";
 import { WorldState } from "../../src/state/worldState.ts";
 import { Token } from "../../test/execution/contracts.ts";
 
@@ -86,8 +92,8 @@ function cpuMsSince(start: NodeJS.CpuUsage): number {
   return (used.user + used.system) / 1000;
 }
 
-// --- Mach ---
-async function runMach(): Promise<void> {
+// --- Mach, either engine ---
+async function runMach(engine: "mach" | "ethereumjs"): Promise<void> {
   const state = new WorldState();
   const code = hexToBytes(Token.deployedBytecode as Hex);
   state.putAccount(TOKEN, { nonce: 1n, balance: 0n, codeHash: keccak256(code) });
@@ -96,13 +102,17 @@ async function runMach(): Promise<void> {
     state.putAccount(sender, { nonce: 0n, balance: 10n ** 20n, codeHash: KECCAK_EMPTY });
     state.putStorage(TOKEN, balanceSlot(sender), 1_000_000n);
   }
-  const executor = await createEthereumJsExecutor({ chainId: CHAIN_ID });
+  const executor: Executor =
+    engine === "mach"
+      ? createMachExecutor({ chainId: CHAIN_ID })
+      : await createEthereumJsExecutor({ chainId: CHAIN_ID });
   for (const tx of warmup) await executor.executeTransaction(state, tx, env);
-  const profile = process.env.MACH_BENCH_PROFILE;
+  const profile = engine === "mach" ? process.env.MACH_BENCH_PROFILE : undefined;
   const session = profile ? new Session() : undefined;
   if (session) {
     session.connect();
     await session.post("Profiler.enable");
+    await session.post("Profiler.setSamplingInterval", { interval: 100 });
     await session.post("Profiler.start");
   }
   let gas = 0n;
@@ -113,7 +123,8 @@ async function runMach(): Promise<void> {
     if (result.status !== 1) throw new Error(`transfer failed: ${result.error}`);
     gas += result.gasUsed;
   }
-  report("mach EthereumJsExecutor/WorldState", measured.length, gas, performance.now() - start, cpuMsSince(cpu));
+  const name = engine === "mach" ? "mach engine (MachExecutor)/WorldState" : "mach ethereumjs engine/WorldState";
+  report(name, measured.length, gas, performance.now() - start, cpuMsSince(cpu));
   if (session && profile) {
     const { profile: data } = await session.post("Profiler.stop");
     writeFileSync(profile, JSON.stringify(data));
@@ -177,8 +188,9 @@ async function runEthereumJs(kind: "simple" | "merkle"): Promise<void> {
   );
 }
 
-if (only !== "ethereumjs") await runMach();
-if (only !== "mach") {
+if (only === undefined || only === "mach") await runMach("mach");
+if (only === undefined || only === "machjs") await runMach("ethereumjs");
+if (only === undefined || only === "ethereumjs") {
   await runEthereumJs("simple");
   await runEthereumJs("merkle");
 }

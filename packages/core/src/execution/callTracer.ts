@@ -40,7 +40,8 @@ export function createCallTracer(evm: EVM): CallTracer {
       value: message.value,
       gas: message.gasLimit,
       gasUsed: 0n,
-      input: message.data,
+      // A copy: the EVM reuses the memory the message data is a view of.
+      input: message.data.slice(),
       output: new Uint8Array(0),
       calls: [],
       isStatic: message.isStatic,

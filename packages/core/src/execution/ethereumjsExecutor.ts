@@ -15,58 +15,36 @@ import {
   hexToBytes,
 } from "@ethereumjs/util";
 import { KECCAK_EMPTY, Predeploys } from "../chain/constants.ts";
-import { floorDataGas, intrinsicGas, MAX_INIT_CODE_SIZE, MAX_REFUND_QUOTIENT } from "../chain/fees.ts";
-import type { Address, Authorization, Hash, Log, Transaction, TxType } from "../chain/types.ts";
+import { MAX_REFUND_QUOTIENT } from "../chain/fees.ts";
+import type { Address, Hash, Log, Transaction } from "../chain/types.ts";
 import { MachError, TransactionRejectedError } from "../errors.ts";
 import type { StateWriter } from "../state/types.ts";
 import { processAuthorizations } from "./authorizations.ts";
 import { createCallTracer } from "./callTracer.ts";
 import { attachEthereumJsTracer } from "./ethereumjsTracing.ts";
+import { kzg } from "./evm/precompiles/kzg.ts";
 import { gethErrorMessage } from "./evmErrors.ts";
 import { installJumpAnalysisCache } from "./jumpAnalysisCache.ts";
 import { createPreimageNotingKeccak, isMappingSlotSink, type MappingSlotSink } from "./mappingSlotPreimages.ts";
 import { hashToBytes, MachStateManager } from "./stateAdapter.ts";
 import type { ExecutionTracer, TraceSubject } from "./tracing/tracer.ts";
+import {
+  type ExecutionFork,
+  type ExecutorOptions,
+  minBigint,
+  type Prepared,
+  prepareCall,
+  prepareTransaction,
+  type Validated,
+  validatePrepared,
+} from "./transactionPlan.ts";
 import type { BlockEnv, CallFrame, CallMessage, ExecutionResult, Executor } from "./types.ts";
 
 /** OP Stack `L1FeeVault` predeploy: receives the L1 data fee. */
 export const L1_FEE_VAULT: Address = Predeploys.L1FeeVault;
 
-export interface EthereumJsExecutorOptions {
-  readonly chainId: bigint;
-  /** Only Prague is supported today; the field makes the choice explicit at the call site. */
-  readonly hardfork?: "prague";
-  /** OP L1 data fee of a (non-deposit) transaction, charged to the sender and credited to `L1_FEE_VAULT`. */
-  readonly l1FeeFor?: (tx: Transaction) => bigint;
-  /**
-   * Where the base fee goes: burnt when omitted (Ethereum), or credited to this account (the OP Stack credits its
-   * `BaseFeeVault`, 0x4200…0019).
-   */
-  readonly baseFeeRecipient?: Address;
-  /** Lift EIP-170/EIP-3860 size limits (tests and dev chains only). */
-  readonly allowUnlimitedContractSize?: boolean;
-}
-
-/** What the transaction-level pipeline runs: a signed transaction, a deposit, or an eth_call message. */
-interface Prepared {
-  readonly kind: "transaction" | "deposit" | "call";
-  readonly type: TxType;
-  readonly from: Address;
-  readonly to: Address | null;
-  readonly value: bigint;
-  readonly data: Uint8Array;
-  readonly gasLimit: bigint;
-  readonly nonce: bigint | undefined;
-  readonly gasPrice: bigint;
-  readonly maxFeePerGas: bigint;
-  readonly maxPriorityFeePerGas: bigint;
-  /** Whether the fee cap is checked against the base fee (always for transactions; for calls only if given). */
-  readonly checkBaseFee: boolean;
-  readonly accessList: readonly { address: Address; storageKeys: readonly Hash[] }[];
-  readonly authorizationList: readonly Authorization[];
-  readonly mint: bigint;
-  readonly l1Fee: bigint;
-}
+/** The options of every engine (`transactionPlan.ts`); kept under this name for existing callers. */
+export type EthereumJsExecutorOptions = ExecutorOptions;
 
 /** Extra outputs the estimator needs besides `ExecutionResult`. */
 export interface DetailedExecutionResult extends ExecutionResult {
@@ -94,23 +72,16 @@ function alwaysWarm(evm: EVM): WarmJournal | undefined {
   return (evm.journal as unknown as { alwaysWarmJournal?: WarmJournal }).alwaysWarmJournal;
 }
 
-function reject(reason: ConstructorParameters<typeof TransactionRejectedError>[0], message: string): never {
-  throw new TransactionRejectedError(reason, message);
-}
-
-function isDelegation(code: Uint8Array): boolean {
-  return code.length === 23 && code[0] === 0xef && code[1] === 0x01 && code[2] === 0x00;
-}
-
-/** Creates an `Executor` running Prague on @ethereumjs/evm over Mach state. */
+/** Creates an `Executor` running Prague (or Cancun) on @ethereumjs/evm over Mach state. */
 export async function createEthereumJsExecutor(options: EthereumJsExecutorOptions): Promise<EthereumJsExecutor> {
   await installJumpAnalysisCache();
   // hash-wasm's keccak for KECCAK256 and CREATE2 (about 6x @noble's, see perf-facts.md), noting mapping-slot
   // preimages for the state-diff codec while a transaction runs against a recorder.
   const keccak = createPreimageNotingKeccak();
   const common = createCustomCommon({ chainId: Number(options.chainId) }, Mainnet, {
-    hardfork: Hardfork.Prague,
-    customCrypto: { keccak256: keccak.hash },
+    hardfork: options.hardfork === "cancun" ? Hardfork.Cancun : Hardfork.Prague,
+    // The KZG verifier for the point evaluation precompile (without it, any call to 0x0a threw out of the executor).
+    customCrypto: { keccak256: keccak.hash, kzg: kzg() },
   });
   const stateManager = new MachStateManager();
   let currentEnv: BlockEnv | undefined;
@@ -156,6 +127,7 @@ export class EthereumJsExecutor implements Executor {
   readonly #precompiles: string[];
   readonly #blocks = new WeakMap<BlockEnv, EvmBlock>();
   readonly #allowUnlimitedInitCode: boolean;
+  readonly #fork: ExecutionFork;
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -174,6 +146,7 @@ export class EthereumJsExecutor implements Executor {
     this.#baseFeeRecipient = options.baseFeeRecipient;
     this.#precompiles = [...evm.precompiles.keys()].map((key) => key.replace(/^0x/, "").toLowerCase());
     this.#allowUnlimitedInitCode = options.allowUnlimitedContractSize ?? false;
+    this.#fork = options.hardfork ?? "prague";
   }
 
   executeTransaction(state: StateWriter, tx: Transaction, env: BlockEnv): Promise<ExecutionResult> {
@@ -245,78 +218,11 @@ export class EthereumJsExecutor implements Executor {
   }
 
   #prepareTransaction(tx: Transaction, env: BlockEnv): Prepared {
-    const l1Fee = tx.type !== 0x7e && this.#l1FeeFor ? this.#l1FeeFor(tx) : 0n;
-    if (tx.type === 0x7e) {
-      return {
-        kind: "deposit",
-        type: tx.type,
-        from: tx.from,
-        to: tx.to,
-        value: tx.value,
-        data: tx.data,
-        gasLimit: tx.gasLimit,
-        nonce: undefined,
-        gasPrice: 0n,
-        maxFeePerGas: 0n,
-        maxPriorityFeePerGas: 0n,
-        checkBaseFee: false,
-        accessList: [],
-        authorizationList: [],
-        mint: tx.mint,
-        l1Fee: 0n,
-      };
-    }
-    if (tx.chainId !== undefined && tx.chainId !== this.chainId) {
-      reject("wrongChainId", `invalid chain id for signer: have ${tx.chainId} want ${this.chainId}`);
-    }
-    const legacyPrice = tx.type === 0 || tx.type === 1;
-    const maxFeePerGas = legacyPrice ? tx.gasPrice : tx.maxFeePerGas;
-    const maxPriorityFeePerGas = legacyPrice ? tx.gasPrice : tx.maxPriorityFeePerGas;
-    const tip = minBigint(maxFeePerGas - env.baseFeePerGas, maxPriorityFeePerGas);
-    return {
-      kind: "transaction",
-      type: tx.type,
-      from: tx.from,
-      to: tx.to,
-      value: tx.value,
-      data: tx.data,
-      gasLimit: tx.gasLimit,
-      nonce: tx.nonce,
-      gasPrice: env.baseFeePerGas + tip,
-      maxFeePerGas,
-      maxPriorityFeePerGas,
-      checkBaseFee: true,
-      accessList: tx.type === 0 ? [] : tx.accessList,
-      authorizationList: tx.type === 4 ? tx.authorizationList : [],
-      mint: 0n,
-      l1Fee,
-    };
+    return prepareTransaction(tx, env, this.chainId, this.#l1FeeFor, this.#fork);
   }
 
   #prepareCall(message: CallMessage): Prepared {
-    const feeGiven =
-      (message.gasPrice ?? 0n) > 0n || (message.maxFeePerGas ?? 0n) > 0n || (message.maxPriorityFeePerGas ?? 0n) > 0n;
-    const maxFeePerGas = message.maxFeePerGas ?? message.gasPrice ?? 0n;
-    const maxPriorityFeePerGas = message.maxPriorityFeePerGas ?? message.gasPrice ?? 0n;
-    return {
-      kind: "call",
-      type: message.maxFeePerGas !== undefined ? 2 : message.accessList ? 1 : 0,
-      from: message.from,
-      to: message.to,
-      value: message.value,
-      data: message.data,
-      gasLimit: message.gasLimit,
-      nonce: undefined,
-      // Resolved against the base fee in #run once the env is known.
-      gasPrice: -1n,
-      maxFeePerGas,
-      maxPriorityFeePerGas,
-      checkBaseFee: feeGiven,
-      accessList: message.accessList ?? [],
-      authorizationList: [],
-      mint: 0n,
-      l1Fee: 0n,
-    };
+    return prepareCall(message);
   }
 
   #evmBlock(env: BlockEnv): EvmBlock {
@@ -367,7 +273,6 @@ export class EthereumJsExecutor implements Executor {
     const evm = this.#evm;
     const journal = evm.journal;
     const fromAddress = evmAddress(p.from);
-    const isCall = p.kind === "call";
     const isDeposit = p.kind === "deposit";
 
     // Deposits: the mint lands first and persists whatever happens next (OP spec).
@@ -379,79 +284,21 @@ export class EthereumJsExecutor implements Executor {
     const nonceBefore = senderBefore.nonce;
 
     // --- Validation: nothing is written before these pass (deposits excepted, see depositFailure). ---
-    let gasPrice = p.gasPrice;
-    const intrinsic = intrinsicGas({
-      to: p.to,
-      data: p.data,
-      accessList: p.accessList,
-      authorizationList: p.authorizationList,
-    });
-    const floor = isDeposit ? 0n : floorDataGas(p.data);
-    let invalid: TransactionRejectedError | undefined;
+    let validated: Validated;
     try {
-      // geth's order (state_transition.go): block gas, nonce, EOA, fee caps, balance, intrinsic gas, init code.
-      if (p.kind === "transaction" && p.gasLimit > env.gasLimit) {
-        reject("gasLimitExceedsBlock", "exceeds block gas limit");
-      }
-      if (p.nonce !== undefined && p.nonce !== nonceBefore) {
-        if (p.nonce < nonceBefore) {
-          reject("nonceTooLow", `nonce too low: address ${p.from}, tx: ${p.nonce} state: ${nonceBefore}`);
-        }
-        reject("nonceTooHigh", `nonce too high: address ${p.from}, tx: ${p.nonce} state: ${nonceBefore}`);
-      }
-      if (p.kind === "transaction" && senderBefore.codeHash !== KECCAK_EMPTY && !isDelegation(sm.readCode(p.from))) {
-        reject("senderNoEOA", `sender not an eoa: address ${p.from}, codehash: ${senderBefore.codeHash}`);
-      }
-      if (p.checkBaseFee) {
-        if (p.maxPriorityFeePerGas > p.maxFeePerGas) {
-          reject(
-            "tipAboveFeeCap",
-            `max priority fee per gas higher than max fee per gas: address ${p.from}, maxPriorityFeePerGas: ${p.maxPriorityFeePerGas}, maxFeePerGas: ${p.maxFeePerGas}`,
-          );
-        }
-        if (p.maxFeePerGas < env.baseFeePerGas) {
-          reject(
-            "feeCapTooLow",
-            `max fee per gas less than block base fee: address ${p.from}, maxFeePerGas: ${p.maxFeePerGas}, baseFee: ${env.baseFeePerGas}`,
-          );
-        }
-      }
-      if (gasPrice < 0n) {
-        // eth_call: with no fee given nothing is charged; otherwise the effective price of the given caps.
-        const tip = p.maxFeePerGas - env.baseFeePerGas;
-        gasPrice = p.checkBaseFee ? env.baseFeePerGas + minBigint(tip, p.maxPriorityFeePerGas) : 0n;
-        if (p.checkBaseFee && p.type === 0) gasPrice = p.maxFeePerGas;
-      }
-      if (!isDeposit) {
-        const balanceCheck = p.gasLimit * (p.checkBaseFee || isCall ? p.maxFeePerGas : gasPrice) + p.value + p.l1Fee;
-        if (senderBefore.balance < balanceCheck) {
-          reject(
-            "insufficientFunds",
-            `insufficient funds for gas * price + value: address ${p.from} have ${senderBefore.balance} want ${balanceCheck}`,
-          );
-        }
-      }
-      const minimum = intrinsic > floor ? intrinsic : floor;
-      if (p.gasLimit < intrinsic) {
-        reject("intrinsicGasTooLow", `intrinsic gas too low: gas ${p.gasLimit}, minimum needed ${intrinsic}`);
-      }
-      if (p.gasLimit < minimum) {
-        reject(
-          "intrinsicGasTooLow",
-          `insufficient gas for floor data gas cost: gas ${p.gasLimit}, minimum needed ${minimum}`,
-        );
-      }
-      if (p.to === null && p.data.length > MAX_INIT_CODE_SIZE && !this.#allowUnlimitedInitCode) {
-        reject("oversized", `max initcode size exceeded: code size ${p.data.length}, limit ${MAX_INIT_CODE_SIZE}`);
-      }
-      if (isDeposit && p.value > senderBefore.balance) {
-        reject("insufficientFunds", `insufficient funds for transfer: address ${p.from}`);
-      }
+      validated = validatePrepared(
+        p,
+        env,
+        senderBefore,
+        () => sm.readCode(p.from),
+        this.#fork,
+        this.#allowUnlimitedInitCode,
+      );
     } catch (error) {
       if (!isDeposit || !(error instanceof TransactionRejectedError)) throw error;
-      invalid = error;
+      return this.#depositFailure(p, nonceBefore, error);
     }
-    if (invalid !== undefined) return this.#depositFailure(p, nonceBefore, invalid);
+    const { gasPrice, intrinsic, floor } = validated;
 
     // --- Buy gas and bump the nonce. ---
     const upfront = p.gasLimit * gasPrice + p.l1Fee;
@@ -590,8 +437,4 @@ export class EthereumJsExecutor implements Executor {
 
 function toEvm(account: { nonce: bigint; balance: bigint; codeHash: Hash }): EvmAccount {
   return new EvmAccount(account.nonce, account.balance, undefined, hashToBytes(account.codeHash));
-}
-
-function minBigint(a: bigint, b: bigint): bigint {
-  return a < b ? a : b;
 }

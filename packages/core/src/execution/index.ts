@@ -1,7 +1,11 @@
 /**
- * execution/: the `Executor` port and its @ethereumjs/evm implementation over Mach state.
+ * execution/: the `Executor` port and its two engines over Mach state: Mach's own interpreter (`evm/`) and
+ * @ethereumjs/evm (the reference), chosen per node (`execution.engine: "mach" | "ethereumjs"`).
  *
  *   types.ts               Executor, BlockEnv, ExecutionResult, CallMessage, CallFrame (the port)
+ *   transactionPlan.ts     ExecutorOptions; what a transaction/deposit/call asks for and its validation (both engines)
+ *   machExecutor.ts        createMachExecutor: the same rules over Mach's interpreter, synchronous inside
+ *   evm/                   Mach's interpreter: opcodes, frames, journaled transaction state, precompiles
  *   ethereumjsExecutor.ts  createEthereumJsExecutor: validation, gas purchase, warm sets, EIP-7702, evm.runCall,
  *                          refunds, fees, EIP-161/6780 clean-up, OP deposits, L1-fee hook; call; traceTransaction
  *   stateAdapter.ts        MachStateManager: @ethereumjs's StateManagerInterface over a StateWriter, flat overlay +
@@ -23,6 +27,7 @@
 export { delegationCode, processAuthorizations } from "./authorizations.ts";
 export type { CallTracer } from "./callTracer.ts";
 export { createCallTracer } from "./callTracer.ts";
+export { EXECUTION_ENGINES, type ExecutionConfig, type ExecutionEngine, executionConfigSchema } from "./config.ts";
 export {
   applyDevStateEdit,
   DEV_STATE_EDITOR,
@@ -34,6 +39,7 @@ export {
   isDevStateEditTransaction,
   withDevStateEdits,
 } from "./devStateEdits.ts";
+export { createExecutionEngines, type ExecutionEngines } from "./engine.ts";
 export type { EstimateGasOptions, GasSearch, GasTrial } from "./estimateGas.ts";
 export {
   DEFAULT_RPC_GAS_CAP,
@@ -51,6 +57,9 @@ export {
   L1_FEE_VAULT,
 } from "./ethereumjsExecutor.ts";
 export { decodeRevertReason, gethErrorMessage } from "./evmErrors.ts";
+export type { MachExecutorOptions } from "./machExecutor.ts";
+export { createMachExecutor, MachExecutor } from "./machExecutor.ts";
 export { MachStateManager } from "./stateAdapter.ts";
 export * from "./tracing/index.ts";
+export type { ExecutionFork, ExecutorOptions } from "./transactionPlan.ts";
 export type * from "./types.ts";

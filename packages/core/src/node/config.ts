@@ -13,6 +13,7 @@ import { z } from "zod";
 import { addressSchema, chainConfigSchema, hexDataSchema } from "../chain/config.ts";
 import { batcherConfigSchema, type DaProviderRegistry, daConfigSchema, memoryDaProvider } from "../da/config.ts";
 import { MachError } from "../errors.ts";
+import { executionConfigSchema } from "../execution/config.ts";
 import { rpcConfigSchema } from "../rpc/config.ts";
 import { sequencerConfigSchema } from "../sequencer/config.ts";
 import { type SettlementProviderRegistry, settlementConfigSchema } from "../settlement/config.ts";
@@ -132,6 +133,7 @@ export function nodeConfigSchema(providers: NodeProviders) {
       node: withDefaults(nodeRoleConfigSchema),
       chain: withDefaults(chainConfigSchema),
       sequencer: withDefaults(sequencerConfigSchema),
+      execution: withDefaults(executionConfigSchema),
       txpool: withDefaults(txPoolConfigSchema.strict()),
       genesis: withDefaults(genesisConfigSchema),
       store: withDefaults(storeConfigSchema),

@@ -56,6 +56,8 @@ export interface NodeBackendOptions {
   readonly txs: TxSubmission;
   readonly state: StateView;
   readonly executor: Executor;
+  /** Runs traces (`debug_trace*`): an executor implementing `trace`; `executor` when absent. */
+  readonly tracingExecutor?: Executor;
   readonly callGasCap?: bigint;
   /** Newest block whose batch is recorded on L1 (`safe`). */
   readonly safeBlock?: () => bigint;
@@ -154,9 +156,10 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
     env: BlockEnv,
     tracer: ExecutionTracer,
   ): Promise<TraceRun> {
-    if (!executor.trace) throw new Error("this executor cannot trace");
+    const tracing = options.tracingExecutor ?? executor;
+    if (!tracing.trace) throw new Error("this executor cannot trace");
     const recorded = new AccessRecordingState(state);
-    const result = await executor.trace(recorded, subject, env, tracer);
+    const result = await tracing.trace(recorded, subject, env, tracer);
     const gasLimit = "transaction" in subject ? subject.transaction.gasLimit : subject.call.gasLimit;
     return { result, gasLimit, state: recorded, ...("transaction" in subject ? { tx: subject.transaction } : {}) };
   }

@@ -1,15 +1,17 @@
 /**
- * Differential harness: runs the same signed transactions through Mach's executor and @ethereumjs/vm 10.1.3's
- * `runTx` from the same genesis, and reports both results and both post-states for comparison.
+ * Differential harness: runs the same signed transactions through one of Mach's executors (either engine) and
+ * @ethereumjs/vm 10.1.3's `runTx` (over its flat `SimpleStateManager`) from the same genesis, and reports both results
+ * and both post-states, each listing every account and slot that either side holds.
  */
 import { createCustomCommon, Hardfork, Mainnet } from "@ethereumjs/common";
+import { SimpleStateManager } from "@ethereumjs/statemanager";
 import { createTxFromRLP } from "@ethereumjs/tx";
 import { bigIntToBytes, bytesToHex, createAccount, Address as EvmAddress, hexToBytes } from "@ethereumjs/util";
 import { createVM, runTx } from "@ethereumjs/vm";
 import type { Address, Hash, Transaction } from "../../src/chain/types.ts";
 import { TransactionRejectedError } from "../../src/errors.ts";
-import { createEthereumJsExecutor } from "../../src/execution/ethereumjsExecutor.ts";
 import type { BlockEnv } from "../../src/execution/types.ts";
+import { ENGINES, type Engine } from "./engines.ts";
 import { CHAIN_ID, type MapState } from "./fixtures.ts";
 
 export interface Outcome {
@@ -18,6 +20,7 @@ export interface Outcome {
   gasUsed: bigint;
   logs: { address: string; topics: string[]; data: string }[];
   contractAddress: string | null;
+  returnData: string;
 }
 
 export interface AccountView {
@@ -39,8 +42,9 @@ export interface DifferentialRun {
 const common = createCustomCommon({ chainId: Number(CHAIN_ID) }, Mainnet, { hardfork: Hardfork.Prague });
 
 /**
- * Runs `txs` in order on both engines. `extraAddresses` / `extraSlots` are read from both post-states besides every
- * account and slot Mach's state holds (so accounts only one side kept show up as a difference).
+ * Runs `txs` in order on Mach's executor (`engine`, the @ethereumjs one unless given) and on @ethereumjs/vm. Both
+ * post-states are listed in full: every account and every non-zero slot either side holds is read from both.
+ * `extraAddresses` / `extraSlots` are read besides (accounts that should be absent on both sides).
  */
 export async function runDifferential(
   genesis: MapState,
@@ -48,9 +52,10 @@ export async function runDifferential(
   env: BlockEnv,
   extraAddresses: readonly Address[] = [],
   extraSlots: readonly [Address, Hash][] = [],
+  engine: Engine = ENGINES[0] as Engine,
 ): Promise<DifferentialRun> {
   const machState = genesis.clone();
-  const executor = await createEthereumJsExecutor({ chainId: CHAIN_ID });
+  const executor = await engine.create({ chainId: CHAIN_ID });
   const mach: Outcome[] = [];
   for (const tx of txs) {
     let r: Awaited<ReturnType<typeof executor.executeTransaction>>;
@@ -58,7 +63,7 @@ export async function runDifferential(
       r = await executor.executeTransaction(machState, tx, env);
     } catch (error) {
       if (!(error instanceof TransactionRejectedError)) throw error;
-      mach.push({ status: "rejected", gasUsed: 0n, logs: [], contractAddress: null });
+      mach.push({ status: "rejected", gasUsed: 0n, logs: [], contractAddress: null, returnData: "0x" });
       continue;
     }
     mach.push({
@@ -66,10 +71,13 @@ export async function runDifferential(
       gasUsed: r.gasUsed,
       logs: r.logs.map((l) => ({ address: l.address, topics: [...l.topics], data: bytesToHex(l.data) })),
       contractAddress: r.status === 1 ? r.contractAddress : null,
+      returnData: bytesToHex(r.returnData),
     });
   }
 
-  const vm = await createVM({ common: common.copy() });
+  const vmCommon = common.copy();
+  const stateManager = new SimpleStateManager({ common: vmCommon });
+  const vm = await createVM({ common: vmCommon, stateManager });
   for (const [address, account] of genesis.accounts) {
     const a = new EvmAddress(hexToBytes(address));
     await vm.stateManager.putAccount(a, createAccount({ nonce: account.nonce, balance: account.balance }));
@@ -105,7 +113,7 @@ export async function runDifferential(
     } catch (error) {
       // runTx throws plain errors for invalid transactions (nonce, funds, intrinsic gas, fee cap).
       if (!(error instanceof Error)) throw error;
-      ethereumjs.push({ status: "rejected", gasUsed: 0n, logs: [], contractAddress: null });
+      ethereumjs.push({ status: "rejected", gasUsed: 0n, logs: [], contractAddress: null, returnData: "0x" });
       continue;
     }
     ethereumjs.push({
@@ -118,10 +126,14 @@ export async function runDifferential(
       })),
       // Compared on success only: geth (and Mach) name the address on failed creations too, @ethereumjs sometimes.
       contractAddress: r.createdAddress && !r.execResult.exceptionError ? r.createdAddress.toString() : null,
+      returnData: bytesToHex(r.execResult.returnValue),
     });
   }
 
-  const addressSet = new Set<string>([...machState.accounts.keys(), ...extraAddresses, env.coinbase]);
+  // Every account either side holds (the @ethereumjs side: the top of SimpleStateManager's account map).
+  const ejsAccountMap = stateManager.accountStack[stateManager.accountStack.length - 1] ?? new Map();
+  const ejsLive = [...ejsAccountMap].filter(([, account]) => account !== undefined).map(([address]) => address);
+  const addressSet = new Set<string>([...machState.accounts.keys(), ...ejsLive, ...extraAddresses, env.coinbase]);
   const machAccounts = new Map<string, AccountView | undefined>();
   const ejsAccounts = new Map<string, AccountView | undefined>();
   for (const address of addressSet) {
@@ -149,6 +161,14 @@ export async function runDifferential(
   }
   const slotSet = new Set<string>(extraSlots.map(([a, s]) => `${a}/${s}`));
   for (const [address, slots] of machState.storage) for (const slot of slots.keys()) slotSet.add(`${address}/${slot}`);
+  // Every non-zero slot of a live account on the @ethereumjs side (keys are `address_0xslot`).
+  const ejsStorageMap = stateManager.storageStack[stateManager.storageStack.length - 1] ?? new Map();
+  for (const [key, value] of ejsStorageMap) {
+    const [address, slot] = key.split("_") as [string, string];
+    if (value.length > 0 && BigInt(bytesToHex(value)) !== 0n && ejsAccountMap.get(address) !== undefined) {
+      slotSet.add(`${address}/${slot}`);
+    }
+  }
   const machStorage = new Map<string, bigint>();
   const ejsStorage = new Map<string, bigint>();
   for (const key of slotSet) {

@@ -5,6 +5,7 @@ import { encodeDeployData, encodeFunctionData, getContractAddress, type Hex, pad
 import type { Address, Transaction } from "../../src/chain/types.ts";
 import { Factory, Storage, Token } from "./contracts.ts";
 import { runDifferential } from "./differential.ts";
+import { ENGINES } from "./engines.ts";
 import { addresses, blockEnv, ETHER, GWEI, MapState, signTx, type TxRequest } from "./fixtures.ts";
 
 const [alice, bob, carol, dave] = addresses;
@@ -85,47 +86,54 @@ function data(a: Action, token: Address | undefined): { to: Address | null; data
   }
 }
 
-describe("EthereumJsExecutor on random transaction sequences", () => {
-  it("matches @ethereumjs/vm in status, gas, logs and post-state", async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 6 }), async (steps) => {
-        const genesis = new MapState()
-          .fund(alice, 100n * ETHER)
-          .fund(bob, 100n * ETHER)
-          .fund(carol, 100n * ETHER)
-          .deploy(FACTORY, Factory.deployedBytecode)
-          .deploy(STORAGE, Storage.deployedBytecode);
-        const nonces = [0, 0, 0];
-        let token: Address | undefined;
-        const txs: Transaction[] = [];
-        for (const s of steps) {
-          const { to, data: input, value } = data(s.action, token);
-          const nonce = nonces[s.signer] ?? 0;
-          nonces[s.signer] = nonce + 1;
-          const gas = to === null ? 1_500_000n : s.gas < 60_000n && input.length > 2 ? s.gas + 40_000n : s.gas;
-          const base = { nonce, to: to ?? undefined, data: input, value, gas } as const;
-          const request: TxRequest =
-            s.type === "eip1559"
-              ? { ...base, type: "eip1559", maxFeePerGas: 3n * GWEI, maxPriorityFeePerGas: s.tip }
-              : s.type === "eip2930"
-                ? {
-                    ...base,
-                    type: "eip2930",
-                    gasPrice: GWEI + s.tip,
-                    accessList: [{ address: STORAGE, storageKeys: [] }],
-                  }
-                : { ...base, type: "legacy", gasPrice: GWEI + s.tip };
-          const tx = await signTx(s.signer, request);
-          if (to === null)
-            token ??= getContractAddress({ from: tx.from, nonce: BigInt(nonce) }).toLowerCase() as Address;
-          txs.push(tx);
-        }
-        const run = await runDifferential(genesis, txs, blockEnv(), [dave]);
-        assert.deepEqual(run.mach, run.ethereumjs);
-        assert.deepEqual(run.machState, run.ethereumjsState);
-        assert.deepEqual(run.machStorage, run.ethereumjsStorage);
-      }),
-      { numRuns: 40, seed: 0x6d616368 },
-    );
+for (const engine of ENGINES) {
+  const differential = (...args: Parameters<typeof runDifferential>) => {
+    const [genesis, txs, env, extraAddresses = [], extraSlots = []] = args;
+    return runDifferential(genesis, txs, env, extraAddresses, extraSlots, engine);
+  };
+
+  describe(`EthereumJsExecutor on random transaction sequences (${engine.name} engine)`, () => {
+    it("matches @ethereumjs/vm in status, gas, logs and post-state", async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 6 }), async (steps) => {
+          const genesis = new MapState()
+            .fund(alice, 100n * ETHER)
+            .fund(bob, 100n * ETHER)
+            .fund(carol, 100n * ETHER)
+            .deploy(FACTORY, Factory.deployedBytecode)
+            .deploy(STORAGE, Storage.deployedBytecode);
+          const nonces = [0, 0, 0];
+          let token: Address | undefined;
+          const txs: Transaction[] = [];
+          for (const s of steps) {
+            const { to, data: input, value } = data(s.action, token);
+            const nonce = nonces[s.signer] ?? 0;
+            nonces[s.signer] = nonce + 1;
+            const gas = to === null ? 1_500_000n : s.gas < 60_000n && input.length > 2 ? s.gas + 40_000n : s.gas;
+            const base = { nonce, to: to ?? undefined, data: input, value, gas } as const;
+            const request: TxRequest =
+              s.type === "eip1559"
+                ? { ...base, type: "eip1559", maxFeePerGas: 3n * GWEI, maxPriorityFeePerGas: s.tip }
+                : s.type === "eip2930"
+                  ? {
+                      ...base,
+                      type: "eip2930",
+                      gasPrice: GWEI + s.tip,
+                      accessList: [{ address: STORAGE, storageKeys: [] }],
+                    }
+                  : { ...base, type: "legacy", gasPrice: GWEI + s.tip };
+            const tx = await signTx(s.signer, request);
+            if (to === null)
+              token ??= getContractAddress({ from: tx.from, nonce: BigInt(nonce) }).toLowerCase() as Address;
+            txs.push(tx);
+          }
+          const run = await differential(genesis, txs, blockEnv(), [dave]);
+          assert.deepEqual(run.mach, run.ethereumjs);
+          assert.deepEqual(run.machState, run.ethereumjsState);
+          assert.deepEqual(run.machStorage, run.ethereumjsStorage);
+        }),
+        { numRuns: 40, seed: 0x6d616368 },
+      );
+    });
   });
-});
+}

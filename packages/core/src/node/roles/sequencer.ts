@@ -8,7 +8,8 @@
 
 import { type Batcher, createBatcher } from "../../da/batcher.ts";
 import type { BatchRecordStore } from "../../da/batchRecord.ts";
-import { createEthereumJsExecutor } from "../../execution/ethereumjsExecutor.ts";
+import { withDevStateEdits } from "../../execution/devStateEdits.ts";
+import { createExecutionEngines } from "../../execution/engine.ts";
 import { BatchTally } from "../../rpc/batchTally.ts";
 import { createNodeBackend } from "../../rpc/nodeBackend.ts";
 import { Sequencer } from "../../sequencer/sequencer.ts";
@@ -38,7 +39,8 @@ export interface RunningSequencer extends RunningRole {
 export async function startSequencerRole(context: RoleContext): Promise<RunningSequencer> {
   const { config, logger, metrics, chain, da, settlement } = context;
   const { store, state } = chain;
-  const engine = await createEthereumJsExecutor({ chainId: config.chain.chainId });
+  const engines = await createExecutionEngines(config.execution, { chainId: config.chain.chainId });
+  const engine = engines.executor;
   const pool = createTxPool({
     chainId: config.chain.chainId,
     state: state.latest,
@@ -145,6 +147,8 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     txs: pool,
     state,
     executor,
+    tracingExecutor:
+      engines.tracing === engine ? executor : devChain ? withDevStateEdits(engines.tracing) : engines.tracing,
     safeBlock: () => safeBlock,
     finalizedBlock: () => proposer?.finalizedBlock() ?? 0n,
     outputAtBlock: (n) => outputsPart.outputAtBlock(n),

@@ -1,0 +1,28 @@
+/**
+ * The executor a node runs, by config, and the one it traces with: Mach's own EVM when configured, the @ethereumjs
+ * engine for traces until Mach's interpreter feeds the tracing port itself (both engines agree on every state test
+ * and on the differential fuzz, so a trace replays what the block did).
+ */
+import type { ExecutionConfig } from "./config.ts";
+import { createEthereumJsExecutor } from "./ethereumjsExecutor.ts";
+import { createMachExecutor } from "./machExecutor.ts";
+import type { ExecutorOptions } from "./transactionPlan.ts";
+import type { Executor } from "./types.ts";
+
+export interface ExecutionEngines {
+  readonly executor: Executor;
+  /** An executor that implements `trace` (the configured one when it does). */
+  readonly tracing: Executor;
+}
+
+export async function createExecutionEngines(
+  config: ExecutionConfig,
+  options: ExecutorOptions,
+): Promise<ExecutionEngines> {
+  if (config.engine === "ethereumjs") {
+    const executor = await createEthereumJsExecutor(options);
+    return { executor, tracing: executor };
+  }
+  const executor: Executor = createMachExecutor(options);
+  return { executor, tracing: executor.trace ? executor : await createEthereumJsExecutor(options) };
+}

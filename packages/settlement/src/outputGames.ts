@@ -95,6 +95,7 @@ export function createOutputGameReader({
       }
     },
     getOutputGame: (game) => readGameState(publicClient, game),
+    l1Timestamp: () => l1Timestamp(publicClient),
   };
 }
 

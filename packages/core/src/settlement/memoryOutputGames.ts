@@ -153,6 +153,7 @@ export function createMemoryOutputGames(options: MemoryOutputGamesOptions): Memo
       outputGameCount: async () => BigInt(games.length),
       outputGameAt: async (index) => games[Number(index)]?.ref,
       getOutputGame: async (address) => stateOf(find(address)),
+      l1Timestamp: async () => options.now(),
     },
     attestations: {
       async submitAttestation(address, attestation, signature) {

@@ -123,6 +123,8 @@ export interface OutputGameReader {
   /** The game at factory index `index` when it is a Mach output game (undefined for other types). */
   outputGameAt(index: bigint): Promise<ProposedOutputRef | undefined>;
   getOutputGame(game: Address): Promise<OutputGameState>;
+  /** The L1 head's timestamp (what game windows are measured against). */
+  l1Timestamp(): Promise<bigint>;
 }
 
 /** What a prover or attester signs: the output it checked by re-executing. */

@@ -14,7 +14,7 @@
  * that resolves against its root is left behind: the factory keeps one game per (root, block), so the same root is
  * never posted again, and the next output (which covers every block before it) moves on.
  */
-import type { Hash } from "../chain/types.ts";
+import type { Address, Hash } from "../chain/types.ts";
 import { MachError } from "../errors.ts";
 import { type Logger, silentLogger } from "../telemetry.ts";
 import { outputRetryDelayMs, type ProposerConfig, proposerConfigSchema } from "./outputConfig.ts";
@@ -241,15 +241,33 @@ export function createProposer(parameters: CreateProposerParameters): Proposer {
     }
   };
 
-  /** Reads each open game; resolves those past their window. */
+  /**
+   * When each open game's state is worth reading again: an attested game only once L1 time passes its challenge
+   * window (one head read per pass tells), an unattested one every pass (its attestation moves the window earlier).
+   */
+  const resolvableAfter = new Map<bigint, bigint>();
+
+  /** Reads the open games that may have moved; resolves those past their window. */
   const followGames = async () => {
-    for (const proposal of [...proposals.values()]) {
-      if (proposal.status !== "proposed" || proposal.game === undefined) continue;
+    const open = [...proposals.values()].filter((p) => p.status === "proposed" && p.game !== undefined);
+    if (open.length === 0) return;
+    let l1Now: bigint;
+    try {
+      l1Now = await games.l1Timestamp();
+    } catch (error) {
+      metrics?.retries.inc({ operation: "follow" });
+      logger.warn({ err: error }, "reading the L1 time failed");
+      return;
+    }
+    for (const proposal of open) {
+      const due = resolvableAfter.get(proposal.l2BlockNumber);
+      if (proposal.attestedAt !== undefined && due !== undefined && l1Now <= due) continue;
       try {
-        let game = await games.getOutputGame(proposal.game);
+        let game = await games.getOutputGame(proposal.game as Address);
+        resolvableAfter.set(proposal.l2BlockNumber, game.resolvableAfter);
         if (game.status === "inProgress" && game.l1Timestamp > game.resolvableAfter) {
           try {
-            game = await proposer.resolveOutputGame(proposal.game);
+            game = await proposer.resolveOutputGame(proposal.game as Address);
           } catch (error) {
             // The L1 clock the next block runs at may still be inside the window: try again next pass.
             if (!RESOLVE_NOT_YET.has(revertNameOf(error) ?? "")) throw error;
@@ -257,6 +275,7 @@ export function createProposer(parameters: CreateProposerParameters): Proposer {
           }
         }
         await recordGame(proposals.get(proposal.l2BlockNumber) ?? proposal, game);
+        if (game.status !== "inProgress") resolvableAfter.delete(proposal.l2BlockNumber);
       } catch (error) {
         metrics?.retries.inc({ operation: "follow" });
         logger.warn({ l2BlockNumber: proposal.l2BlockNumber, err: error }, "following an output game failed");

@@ -60,6 +60,13 @@ export interface DeployParameters {
   readonly sequencer: `0x${string}`;
   readonly provers: readonly `0x${string}`[];
   readonly quorum: bigint;
+  /** The only account that may create output games. */
+  readonly proposer: `0x${string}`;
+  readonly challengeWindowSeconds: bigint;
+  readonly attestationWindowSeconds: bigint;
+  readonly proofMaturityDelaySeconds: bigint;
+  readonly disputeGameFinalityDelaySeconds: bigint;
+  readonly initBond: bigint;
 }
 
 export async function deployContracts(parameters: DeployParameters): Promise<MachL1Addresses> {
@@ -81,6 +88,12 @@ export async function deployContracts(parameters: DeployParameters): Promise<Mac
       unsafeBlockSigner: parameters.sequencer,
       provers: parameters.provers,
       quorum: parameters.quorum,
+      proposer: parameters.proposer,
+      challengeWindowSeconds: parameters.challengeWindowSeconds,
+      attestationWindowSeconds: parameters.attestationWindowSeconds,
+      proofMaturityDelaySeconds: parameters.proofMaturityDelaySeconds,
+      disputeGameFinalityDelaySeconds: parameters.disputeGameFinalityDelaySeconds,
+      initBond: parameters.initBond,
       devnetDACertVerifier: true,
     },
   });

@@ -1,21 +1,28 @@
 /**
- * `pnpm devnet`: the whole local stack. L1 Hardhat node → Mach's L1 contracts deployed → the DA stand-in of the
- * chosen provider → the Mach sequencer node wired to it; then prints the endpoints and funded accounts and writes
- * them to `.devnet/devnet.json`. Ctrl-C / SIGTERM stops every process it started, newest first.
+ * `pnpm devnet`: the whole local stack. L1 Hardhat node → Mach's L1 contracts deployed (with the devnet's short
+ * windows, `DEVNET_SETTLEMENT`) → the DA stand-in of the chosen provider → the Mach sequencer node wired to it: its
+ * batcher posts to DA and records on L1 (`safe`), its proposer posts an output every `outputIntervalBlocks` blocks
+ * and resolves them (`finalized`), and an attester checks and signs them; then prints the endpoints and funded
+ * accounts and writes them to `.devnet/devnet.json`. Ctrl-C / SIGTERM stops every process it started, newest first.
  *
  *   pnpm devnet [--dev] [--da eigenda|celestia|memory] [--l1-rpc-url URL] [--l1-port 8545] [--l2-port 9545] …
  *
  * `--dev`: the L2 node alone (no L1, DA or roles), ready in seconds like anvil, with every dev method (snapshots,
  * impersonation, time) in `standalone` mode. The full stack runs dev methods in `rollup` mode (see `node/dev/`).
  * Options come from `devnet.config.json` and flags (`options.ts`); each step prints its duration (`progress.ts`);
- * taken ports are refused up front (`ports.ts`). Replica, prover and proposer roles join as they land.
+ * taken ports are refused up front (`ports.ts`). Replica and prover roles join as they land.
+ *
+ * The attester runs inside the sequencer's own process (it checks the outputs against the chain that process holds,
+ * so it vouches for nothing the sequencer did not compute itself) until the replica/derivation roles can run it on a
+ * node of its own; with one attester the devnet's prover quorum is 1.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DEFAULT_BLOCK_GAS_LIMIT } from "@mach/core/chain";
-import { DEV_MNEMONIC, deriveDevAccounts } from "@mach/core/node";
+import { DEV_MNEMONIC, deriveDevAccounts, genesisConfigSchema } from "@mach/core/node";
 import { dashboardDir } from "@mach/dashboard";
 import { MACH_CLI } from "@mach/node";
+import { parseEther } from "viem";
 import type { DevnetChild } from "./childProcess.ts";
 import { spawnChild, waitForJsonLine } from "./childProcess.ts";
 import { type DevnetDaProvider, startDa } from "./da.ts";
@@ -29,6 +36,24 @@ import { createProgress } from "./progress.ts";
 const root = new URL("../../../", import.meta.url).pathname;
 /** What each operator key holds on L1 from the start (bonds, gas for batches and proposals). */
 const OPERATOR_L1_BALANCE = 1_000n * 10n ** 18n;
+
+/**
+ * The devnet's settlement timing: short enough that a withdrawal goes from L2 to L1 in about a minute of wall time
+ * (an output every 10 blocks, 12 s challenge window, 12 s proof maturity) without touching the L1 clock. The
+ * attestation window is long so that a client moving the L1 clock with `evm_increaseTime` does not make games lapse
+ * before the attester has seen them. Production values are the config and deploy defaults.
+ */
+export const DEVNET_SETTLEMENT = {
+  outputIntervalBlocks: 10,
+  challengeWindowSeconds: 12n,
+  attestationWindowSeconds: 86_400n,
+  proofMaturityDelaySeconds: 12n,
+  disputeGameFinalityDelaySeconds: 0n,
+  /** Each output game holds this bond until the proposer claims it back after resolution. */
+  initBond: parseEther("0.01"),
+  /** One attester signs (see above). */
+  proverQuorum: 1n,
+} as const;
 
 export async function main(argv: readonly string[]): Promise<number> {
   let parsed: ReturnType<typeof parseDevnetOptions>;
@@ -122,7 +147,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       ]),
     );
     const operators = deriveOperators(DEV_MNEMONIC);
-    const { deployer, batcher, daSigner } = operators;
+    const { deployer, batcher, daSigner, proposer } = operators;
+    const attester = operators.provers[0];
+    if (!attester) throw new Error("the devnet needs a prover key for its attester");
     const l1 = await progress.step(
       `starting L1 (Hardhat node${options.l1RpcUrl ? `, forking ${options.l1RpcUrl}` : ""})`,
       async () => {
@@ -150,9 +177,18 @@ export async function main(argv: readonly string[]): Promise<number> {
         batcher: batcher.address,
         sequencer: operators.sequencer.address,
         provers: operators.provers.map((prover) => prover.address),
-        quorum: 2n,
+        proposer: proposer.address,
+        quorum: DEVNET_SETTLEMENT.proverQuorum,
+        challengeWindowSeconds: DEVNET_SETTLEMENT.challengeWindowSeconds,
+        attestationWindowSeconds: DEVNET_SETTLEMENT.attestationWindowSeconds,
+        proofMaturityDelaySeconds: DEVNET_SETTLEMENT.proofMaturityDelaySeconds,
+        disputeGameFinalityDelaySeconds: DEVNET_SETTLEMENT.disputeGameFinalityDelaySeconds,
+        initBond: DEVNET_SETTLEMENT.initBond,
       }),
     );
+    // The ETH the L2 genesis gives the dev accounts is backed on L1: the portal holds it, so withdrawing it pays out.
+    const l2Genesis = genesisConfigSchema.parse({});
+    await fundAccounts(l1.rpcUrl, [contracts.portal], BigInt(l2Genesis.accountCount) * l2Genesis.accountBalance);
     const da = await progress.step(`starting DA (${options.da})`, () =>
       startDa(options.da as DevnetDaProvider, {
         dataDir,
@@ -179,7 +215,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       store: { path: join(dataDir, "node") },
       da: da.nodeConfig,
       batcher: { enabled: true, maxBlocksPerBatch: 30, maxBatchAgeMs: 5_000 },
-      // Confirmed batches are recorded in BatchInbox on L1; that moves the `safe` tag.
+      // Confirmed batches are recorded in BatchInbox on L1; that moves the `safe` tag. Outputs of safe blocks are
+      // proposed as games from the proposer's key and attested with a prover's; resolved ones move `finalized`.
       // Dev methods in rollup mode: state edits become block content, time only moves forward (see node/dev/).
       dev: { enabled: true, mode: "rollup" },
       settlement: {
@@ -189,8 +226,15 @@ export async function main(argv: readonly string[]): Promise<number> {
           batcherPrivateKey: batcher.privateKey,
           batchInbox: contracts.batchInbox,
           portal: contracts.portal,
+          disputeGameFactory: contracts.disputeGameFactory,
+          gameType: contracts.gameType,
+          proposerPrivateKey: proposer.privateKey,
+          attesterPrivateKey: attester.privateKey,
         },
       },
+      outputs: { intervalBlocks: DEVNET_SETTLEMENT.outputIntervalBlocks },
+      proposer: { enabled: true, pollIntervalMs: 1_000 },
+      attester: { enabled: true, pollIntervalMs: 1_000 },
     };
     const configPath = join(options.dir, "node.json");
     writeFileSync(configPath, `${JSON.stringify(nodeConfig, null, 2)}\n`);
@@ -212,6 +256,16 @@ export async function main(argv: readonly string[]): Promise<number> {
         chainId: l1.chainId,
         forkedFrom: options.l1RpcUrl ?? null,
         contracts: { ...contracts, deployBlock: contracts.deployBlock.toString() },
+        settlement: {
+          outputIntervalBlocks: DEVNET_SETTLEMENT.outputIntervalBlocks,
+          challengeWindowSeconds: Number(DEVNET_SETTLEMENT.challengeWindowSeconds),
+          attestationWindowSeconds: Number(DEVNET_SETTLEMENT.attestationWindowSeconds),
+          proofMaturityDelaySeconds: Number(DEVNET_SETTLEMENT.proofMaturityDelaySeconds),
+          disputeGameFinalityDelaySeconds: Number(DEVNET_SETTLEMENT.disputeGameFinalityDelaySeconds),
+          initBond: DEVNET_SETTLEMENT.initBond.toString(),
+          proverQuorum: Number(DEVNET_SETTLEMENT.proverQuorum),
+          attester: { address: attester.address, runsIn: "the sequencer's process" },
+        },
       },
       l2: {
         rpcUrl: String(started.rpcUrl),
@@ -284,6 +338,7 @@ function printSummary(devnet: {
     `  L2 metrics    ${devnet.l2.metricsUrl}`,
     `  L1 JSON-RPC   ${devnet.l1.rpcUrl}   (chain id ${devnet.l1.chainId})`,
     `  L1 Portal     ${String(devnet.l1.contracts.portal)}`,
+    `  L1 DisputeGameFactory ${String(devnet.l1.contracts.disputeGameFactory)}`,
     `  DA            ${JSON.stringify(devnet.da)}`,
     "",
     "  Funded accounts (10,000 ETH each on L1 and L2; public dev keys, never hold value with them):",

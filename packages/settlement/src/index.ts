@@ -12,6 +12,8 @@
  *   outputRoot.ts    `toPortalOutputRootProof` (the rule itself is `@mach/core/chain`'s `computeOutputRoot`)
  *   proposer.ts      output root → `MachOutputGame` via `DisputeGameFactory.create`: `proposeOutput`,
  *                    `createOutputProposer`
+ *   outputGames.ts   core's output ports over L1: game reader, proposer (create/resolve/claim), attestation signer,
+ *                    attestation sink (collects signatures to the registry's quorum, then `attest`)
  *   provider.ts      `l1SettlementProvider`: core's settlement port over L1 (`settlement.provider: "l1"` in node config)
  *   attestation.ts   provers: `signOutputAttestation`, `encodeAttestationProof`, `submitAttestation`;
  *                    game life: `getOutputGame`, `resolveOutputGame`, `challengeOutputGame` (with evidence),
@@ -78,6 +80,13 @@ export {
   type SettlementErrorOptions,
   toSettlementError,
 } from "./errors.ts";
+export {
+  createL1AttestationSigner,
+  createL1AttestationSink,
+  createL1OutputProposer,
+  createOutputGameReader,
+  type OutputGamesConfig,
+} from "./outputGames.ts";
 export { toPortalOutputRootProof } from "./outputRoot.ts";
 export {
   createOutputProposer,
@@ -90,6 +99,7 @@ export {
 } from "./proposer.ts";
 export {
   blobBaseFee,
+  type CreateL1SettlementDependencies,
   createL1Settlement,
   type L1SettlementOptions,
   l1SettlementOptionsSchema,

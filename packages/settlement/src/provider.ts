@@ -1,17 +1,26 @@
 /**
  * The `l1` settlement provider: core's settlement port over an Ethereum L1 with viem, chosen by node config
  * (`settlement: { provider: "l1", options }`). Each part exists when its options do: the BatchInbox reader with
- * `batchInbox`, the recorder with `batchInbox` and the batcher's key, the deposit source with `portal`.
+ * `batchInbox`, the recorder with `batchInbox` and the batcher's key, the deposit source with `portal`, the output
+ * game reader with `disputeGameFactory`, the proposer with it and the proposer's key, the attestation signer and
+ * sink with the attester's key (a registered prover's).
  */
 
+import { machOutputGameType } from "@mach/contracts";
 import { addressSchema, privateKeySchema } from "@mach/core/chain";
 import type { DepositSource, L1BlockRef, Settlement, SettlementProviderEntry } from "@mach/core/settlement";
-import { createPublicClient, createWalletClient, http, type PublicClient } from "viem";
+import { createPublicClient, createWalletClient, http, type PublicClient, type Transport } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { z } from "zod";
 import { createBatchInboxRecorder, readBatchRecords } from "./batchInbox.ts";
 import { getDeposits } from "./deposits.ts";
 import { SettlementError, toSettlementError } from "./errors.ts";
+import {
+  createL1AttestationSigner,
+  createL1AttestationSink,
+  createL1OutputProposer,
+  createOutputGameReader,
+} from "./outputGames.ts";
 
 export const l1SettlementOptionsSchema = z
   .object({
@@ -22,15 +31,30 @@ export const l1SettlementOptionsSchema = z
     /** Signs `BatchInbox.submitBatch`; must be the inbox's configured batcher. */
     batcherPrivateKey: privateKeySchema.optional(),
     portal: addressSchema.optional(),
+    disputeGameFactory: addressSchema.optional(),
+    /** Mach's output game type in the factory (`MachL1Addresses.gameType`). */
+    gameType: z.number().int().min(0).max(0xffffffff).default(machOutputGameType),
+    /** Creates, resolves and claims the bonds of output games; must be the games' configured proposer. */
+    proposerPrivateKey: privateKeySchema.optional(),
+    /** Signs attestations of checked outputs (a registered prover's key) and submits them once a quorum signed. */
+    attesterPrivateKey: privateKeySchema.optional(),
     /** How often to poll L1, ms. */
     pollingIntervalMs: z.number().int().positive().default(250),
   })
   .strict();
 export type L1SettlementOptions = z.output<typeof l1SettlementOptionsSchema>;
 
-export async function createL1Settlement(input: unknown): Promise<Settlement> {
+export interface CreateL1SettlementDependencies {
+  /** The transport to L1 (default: HTTP to `l1RpcUrl`); tests pass an in-process network's. */
+  readonly transport?: Transport;
+}
+
+export async function createL1Settlement(
+  input: unknown,
+  dependencies: CreateL1SettlementDependencies = {},
+): Promise<Settlement> {
   const options = l1SettlementOptionsSchema.parse(input);
-  const transport = http(options.l1RpcUrl, { retryCount: 0 });
+  const transport = dependencies.transport ?? http(options.l1RpcUrl, { retryCount: 0 });
   const probe = createPublicClient({ transport });
   let chainId: number;
   try {
@@ -45,7 +69,9 @@ export async function createL1Settlement(input: unknown): Promise<Settlement> {
     rpcUrls: { default: { http: [options.l1RpcUrl] } },
   } as const;
   const publicClient = createPublicClient({ chain, transport, pollingInterval: options.pollingIntervalMs });
-  const { batchInbox, batcherPrivateKey, portal } = options;
+  const { batchInbox, batcherPrivateKey, portal, disputeGameFactory, proposerPrivateKey, attesterPrivateKey } = options;
+  const games = disputeGameFactory ? { publicClient, disputeGameFactory, gameType: options.gameType } : undefined;
+  const attester = attesterPrivateKey ? privateKeyToAccount(attesterPrivateKey) : undefined;
   return {
     ...(batchInbox
       ? {
@@ -76,6 +102,27 @@ export async function createL1Settlement(input: unknown): Promise<Settlement> {
         }
       : {}),
     ...(portal ? { deposits: createDepositSource(publicClient, portal, options.confirmations) } : {}),
+    ...(games ? { games: createOutputGameReader(games) } : {}),
+    ...(games && proposerPrivateKey
+      ? {
+          proposer: createL1OutputProposer({
+            ...games,
+            walletClient: createWalletClient({ account: privateKeyToAccount(proposerPrivateKey), chain, transport }),
+            confirmations: options.confirmations,
+          }),
+        }
+      : {}),
+    ...(attester
+      ? {
+          attester: createL1AttestationSigner({ publicClient, account: attester, l1ChainId: chainId }),
+          attestations: createL1AttestationSink({
+            publicClient,
+            walletClient: createWalletClient({ account: attester, chain, transport }),
+            l1ChainId: chainId,
+            confirmations: options.confirmations,
+          }),
+        }
+      : {}),
     async close() {},
   };
 }

@@ -12,9 +12,17 @@ export interface CompiledContract {
 
 let compiled: Record<string, CompiledContract> | undefined;
 
-export function testContracts(): { TestToken: CompiledContract; Reverter: CompiledContract } {
+export interface TestContracts {
+  readonly TestToken: CompiledContract;
+  readonly Reverter: CompiledContract;
+  /** L2 → L1 messages: `MessageSender` (L2) passes a call to `MessageReceiver` (L1) through the message passer. */
+  readonly MessageSender: CompiledContract;
+  readonly MessageReceiver: CompiledContract;
+}
+
+export function testContracts(): TestContracts {
   compiled ??= compile();
-  return compiled as { TestToken: CompiledContract; Reverter: CompiledContract };
+  return compiled as unknown as TestContracts;
 }
 
 function compile(): Record<string, CompiledContract> {

@@ -1,8 +1,9 @@
 /**
  * The node's one configuration schema, composed from each module's own schema (Lodestar's options habit): `chain`
  * (chain/), `sequencer` (sequencer/), `txpool` (txpool/), `store` (state/store/), `rpc` (rpc/), `batcher` and `da`
- * (da/), `settlement` (settlement/); node/ owns only `node` (the role), `genesis`, `metrics` and `log`. Parsed once
- * at the edge (`loadNodeConfig`); errors name the key path from the root; modules receive their parsed section.
+ * (da/), `settlement`, `outputs`, `proposer` and `attester` (settlement/); node/ owns only `node` (the role),
+ * `genesis`, `metrics` and `log`. Parsed once at the edge (`loadNodeConfig`); errors name the key path from the root;
+ * modules receive their parsed section.
  *
  * Core depends on no adapter: the composition root passes the DA and settlement providers it links, and the `da` and
  * `settlement` sections are validated by the chosen provider's own options schema.
@@ -16,6 +17,7 @@ import { executionConfigSchema } from "../execution/config.ts";
 import { rpcConfigSchema } from "../rpc/config.ts";
 import { sequencerConfigSchema } from "../sequencer/config.ts";
 import { type SettlementProviderRegistry, settlementConfigSchema } from "../settlement/config.ts";
+import { attesterConfigSchema, outputsConfigSchema, proposerConfigSchema } from "../settlement/outputConfig.ts";
 import { storeConfigSchema } from "../state/store/config.ts";
 import { txPoolConfigSchema } from "../txpool/config.ts";
 
@@ -140,6 +142,9 @@ export function nodeConfigSchema(providers: NodeProviders) {
       batcher: withDefaults(batcherConfigSchema),
       da: withDefaults(daConfigSchema),
       settlement: withDefaults(settlementConfigSchema),
+      outputs: withDefaults(outputsConfigSchema),
+      proposer: withDefaults(proposerConfigSchema),
+      attester: withDefaults(attesterConfigSchema),
       dev: withDefaults(devConfigSchema),
       log: withDefaults(logConfigSchema),
     })

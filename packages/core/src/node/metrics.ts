@@ -1,6 +1,6 @@
 /**
  * Prometheus metrics: one registry per process, a `MetricsFactory` over it for adapters, and one filler per module
- * that declares the metrics it wants as a type (sequencer, pool, RPC, batcher), each named
+ * that declares the metrics it wants as a type (sequencer, pool, RPC, batcher, proposer), each named
  * `mach_<module>_<thing>_<unit>`; served on their own port.
  */
 import { createServer, type Server } from "node:http";
@@ -9,6 +9,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom
 import type { BatcherMetrics } from "../da/batcher.ts";
 import type { RpcMetrics } from "../rpc/metrics.ts";
 import type { SequencerMetrics } from "../sequencer/sequencer.ts";
+import type { ProposerMetrics } from "../settlement/proposer.ts";
 import type { MetricsFactory } from "../telemetry.ts";
 import type { TxPoolMetrics } from "../txpool/pool.ts";
 
@@ -188,5 +189,27 @@ export async function startMetricsServer(
   return {
     url: `http://${host}:${address.port}/metrics`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+export function proposerMetrics(f: MetricsFactory): ProposerMetrics {
+  const outputs = f.counter<"status">({
+    name: "mach_proposer_outputs_total",
+    help: "Output proposals reaching each status (pending, proposed, defenderWins, challengerWins)",
+    labelNames: ["status"],
+  });
+  const retries = f.counter<"operation">({
+    name: "mach_proposer_retries_total",
+    help: "Transient L1 failures of the proposer, by operation",
+    labelNames: ["operation"],
+  });
+  const finalized = f.gauge({
+    name: "mach_proposer_finalized_block",
+    help: "Newest L2 block whose output resolved in its favour on L1",
+  });
+  return {
+    outputs: { inc: (labels) => outputs.inc(labels) },
+    retries: { inc: (labels) => retries.inc(labels) },
+    finalizedBlock: { set: (value) => finalized.set(value) },
   };
 }

@@ -1,12 +1,14 @@
 /**
  * What a sequencer node reports through `mach_status` (`rpc/statusSource.ts`): pool counts, DA batches from the
- * batcher's record updates, and the ABIs of the OP predeploys at genesis. Outputs, replica lag and prover
- * attestations join here as those roles land; until then they are absent and the method answers empty lists.
+ * batcher's record updates, the proposer's outputs on L1, the attester's signed outputs, and the ABIs of the OP
+ * predeploys at genesis. Replica lag joins here as that role lands; absent parts answer empty lists.
  */
 import { gasPriceOracleArtifact, l1BlockArtifact, l2ToL1MessagePasserArtifact, predeploys } from "@mach/contracts";
 import type { Address } from "../chain/types.ts";
 import type { BatchTally } from "../rpc/batchTally.ts";
-import type { KnownContract, PoolCounts, StatusSource } from "../rpc/statusSource.ts";
+import type { KnownContract, PoolCounts, StatusAttestation, StatusOutput, StatusSource } from "../rpc/statusSource.ts";
+import type { CheckedGame } from "../settlement/attester.ts";
+import type { OutputProposal } from "../settlement/proposals.ts";
 
 const PREDEPLOY_CONTRACTS: readonly KnownContract[] = [
   [predeploys.l2ToL1MessagePasser, l2ToL1MessagePasserArtifact] as const,
@@ -21,12 +23,62 @@ const PREDEPLOY_CONTRACTS: readonly KnownContract[] = [
 export interface NodeStatusSourceOptions {
   readonly pool: { counts(): PoolCounts };
   readonly batches: BatchTally;
+  /** The proposer's proposals, lowest block first. */
+  readonly proposals?: () => readonly OutputProposal[];
+  /** The attester's checked games, newest first. */
+  readonly checkedGames?: () => readonly CheckedGame[];
 }
 
-export function createNodeStatusSource({ pool, batches }: NodeStatusSourceOptions): StatusSource {
+/** Outputs shown by `mach_status`: the newest proposals first. */
+const STATUS_OUTPUTS = 32;
+
+function statusOutputOf(proposal: OutputProposal): StatusOutput {
+  const resolved = proposal.status === "defenderWins" || proposal.status === "challengerWins";
+  return {
+    l2BlockNumber: proposal.l2BlockNumber,
+    outputRoot: proposal.outputRoot,
+    status: resolved ? "resolved" : proposal.attestedAt !== undefined ? "attested" : "proposed",
+    ...(proposal.game ? { game: proposal.game } : {}),
+    attestations: proposal.attestedAt !== undefined ? 1 : 0,
+    ...(proposal.proposedAtMs !== undefined ? { proposedAt: proposal.proposedAtMs } : {}),
+    ...(proposal.resolvedAtMs !== undefined ? { resolvedAt: proposal.resolvedAtMs } : {}),
+  };
+}
+
+export function createNodeStatusSource(options: NodeStatusSourceOptions): StatusSource {
+  const { pool, batches, proposals, checkedGames } = options;
   return {
     pool: () => pool.counts(),
     daBatches: () => batches.snapshot(),
     contracts: () => PREDEPLOY_CONTRACTS,
+    ...(proposals
+      ? {
+          outputs: () =>
+            proposals()
+              .filter((proposal) => proposal.status !== "pending")
+              .slice(-STATUS_OUTPUTS)
+              .reverse()
+              .map(statusOutputOf),
+        }
+      : {}),
+    ...(checkedGames
+      ? {
+          attestations: () =>
+            checkedGames().flatMap((checked): StatusAttestation[] =>
+              checked.attestation && checked.signer && checked.verdict !== "refused"
+                ? [
+                    {
+                      prover: checked.signer,
+                      blockNumber: checked.l2BlockNumber,
+                      blockHash: checked.attestation.blockHash,
+                      stateRoot: checked.attestation.stateRoot,
+                      outputRoot: checked.attestation.outputRoot,
+                      receivedAt: checked.checkedAtMs,
+                    },
+                  ]
+                : [],
+            ),
+        }
+      : {}),
   };
 }

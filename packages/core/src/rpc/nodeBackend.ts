@@ -18,6 +18,7 @@ import type {
   BlockOverrides,
   CallParameters,
   DevControls,
+  OutputAtBlock,
   PoolContent,
   RpcBackend,
   StateTarget,
@@ -70,6 +71,13 @@ export interface NodeBackendOptions {
   /** Newest block of a resolved output (`finalized`). */
   readonly finalizedBlock?: () => bigint;
   readonly listBatches?: (range: { fromBlock: bigint; toBlock: bigint }) => Promise<readonly BatchInfo[]>;
+  /** `optimism_outputAtBlock`: the output of a block whose output the node computed and kept. */
+  readonly outputAtBlock?: (blockNumber: bigint) => OutputAtBlock | undefined;
+  /**
+   * eth_getProof at a sealed block older than the head, from what the node keeps of it (the message passer at output
+   * blocks: what withdrawals are proven with); undefined when not kept.
+   */
+  readonly proofAt?: (address: Address, slots: readonly Hash[], blockNumber: bigint) => AccountProof | undefined;
   /** Development controls, on dev nodes only. */
   readonly dev?: DevControls;
 }
@@ -196,9 +204,9 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
     },
     stateAt: stateFor,
     async getProof(address, slots, target) {
-      // Proofs are served at the newest sealed block (the trie is committed per block); older ones need an archive.
-      if (target !== "latest" && target !== chain.headBlockNumber()) return undefined;
-      return state.getProof(address, slots);
+      // The committed trie is the newest sealed block's; older blocks answer from what the node keeps of them.
+      if (target === "latest" || target === chain.headBlockNumber()) return state.getProof(address, slots);
+      return options.proofAt?.(address, slots, target);
     },
     async sendRawTransaction(raw) {
       return txs.add(raw);
@@ -276,6 +284,7 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
       return mergeStateDiffs(diffs);
     },
     ...(options.listBatches ? { getBatches: options.listBatches } : {}),
+    ...(options.outputAtBlock ? { outputAtBlock: async (n: bigint) => options.outputAtBlock?.(n) } : {}),
     ...(options.dev ? { dev: options.dev } : {}),
     ...(txs.content ? { poolContent: () => (txs.content as () => PoolContent)() } : {}),
     subscribe(handlers: Partial<BackendEventHandlers>) {

@@ -1,10 +1,11 @@
 /**
  * An in-memory L1 behind the settlement port, for tests of roles that talk to L1 (as `da/memory.ts` is for DA): a
- * chain of L1 blocks advanced with `mine()`, deposits queued into the next mined block, recorded batches, proposed
- * outputs with a resolved mark, and attestations. Deterministic hashes; no clock.
+ * chain of L1 blocks advanced with `mine()`, deposits queued into the next mined block, recorded batches, and output
+ * games (`memoryOutputGames.ts`) whose windows run on the mined blocks' timestamps. Deterministic hashes; no clock.
  */
 import { keccak256Hex } from "../chain/hash.ts";
 import type { Address, DepositTransaction, Hash, Hex } from "../chain/types.ts";
+import { createMemoryOutputGames, type MemoryOutputGamesOptions } from "./memoryOutputGames.ts";
 import type {
   BatchRecording,
   BatchToRecord,
@@ -20,8 +21,10 @@ export interface MemorySettlement extends Required<Settlement> {
   mine(): L1BlockRef;
   /** Queues a deposit for the next mined block. */
   deposit(transaction: DepositTransaction): void;
-  /** Marks the output proposed for `l2BlockNumber` as resolved (the game's challenge window passed). */
+  /** Resolves the open game of `l2BlockNumber` in its favour now, whatever its windows say. */
   resolve(l2BlockNumber: bigint): void;
+  /** Bonds paid back to the proposer so far. */
+  readonly claimedBonds: () => bigint;
   readonly recorded: readonly RecordedBatch[];
   readonly proposals: readonly ProposedOutputRef[];
   readonly attestationsSubmitted: readonly { game: Address; attestation: OutputAttestation; signature: Hex }[];
@@ -30,6 +33,8 @@ export interface MemorySettlement extends Required<Settlement> {
 export interface MemorySettlementOptions {
   /** Blocks behind the head that count as confirmed (default 0: the head). */
   readonly confirmations?: number;
+  /** Output game windows, quorum and bond (defaults: 12 s, 36 s, 1, 0). */
+  readonly games?: Omit<MemoryOutputGamesOptions, "now">;
 }
 
 const hashOf = (tag: string): Hash => keccak256Hex(new TextEncoder().encode(tag));
@@ -40,7 +45,8 @@ export function createMemorySettlement(options: MemorySettlementOptions = {}): M
     number: 0n,
     hash: hashOf("memory-l1:0"),
     parentHash: `0x${"00".repeat(32)}`,
-    timestamp: 0n,
+    // As on a real L1, no block is at time 0 (contracts read 0 as "never": a game attested at 0 would not be).
+    timestamp: 1_700_000_000n,
     baseFeePerGas: 1_000_000_000n,
     blobBaseFee: 1n,
   };
@@ -49,15 +55,13 @@ export function createMemorySettlement(options: MemorySettlementOptions = {}): M
   let queuedDeposits: DepositTransaction[] = [];
   let unminedBatches: BatchToRecord[] = [];
   const recorded: RecordedBatch[] = [];
-  const proposals: ProposedOutputRef[] = [];
-  const resolved = new Set<bigint>();
-  const attestationsSubmitted: { game: Address; attestation: OutputAttestation; signature: Hex }[] = [];
-
   const head = () => blocks[blocks.length - 1] as L1BlockRef;
+  const outputGames = createMemoryOutputGames({ ...options.games, now: () => head().timestamp });
   const settlement: MemorySettlement = {
     recorded,
-    proposals,
-    attestationsSubmitted,
+    proposals: outputGames.proposals,
+    attestationsSubmitted: outputGames.attestationsSubmitted,
+    claimedBonds: outputGames.claimed,
     mine() {
       const parent = head();
       const number = parent.number + 1n;
@@ -87,10 +91,7 @@ export function createMemorySettlement(options: MemorySettlementOptions = {}): M
       queuedDeposits.push(transaction);
     },
     resolve(l2BlockNumber) {
-      if (!proposals.some((p) => p.l2BlockNumber === l2BlockNumber)) {
-        throw new Error(`no output proposed for L2 block ${l2BlockNumber}`);
-      }
-      resolved.add(l2BlockNumber);
+      outputGames.forceResolve(l2BlockNumber);
     },
     recorder: {
       async recordBatch(batch): Promise<BatchRecording> {
@@ -122,32 +123,10 @@ export function createMemorySettlement(options: MemorySettlementOptions = {}): M
         return depositsByBlock.get(block.number) ?? [];
       },
     },
-    proposer: {
-      async proposeOutput({ l2BlockNumber, outputRoot }) {
-        const existing = proposals.find((p) => p.l2BlockNumber === l2BlockNumber && p.outputRoot === outputRoot);
-        if (existing) return existing;
-        const game = `0x${hashOf(`memory-game:${l2BlockNumber}:${outputRoot}`).slice(26)}` as Address;
-        const proposal: ProposedOutputRef = { l2BlockNumber, outputRoot, game };
-        proposals.push(proposal);
-        return proposal;
-      },
-      async latestProposedBlock() {
-        return proposals.reduce<bigint | undefined>(
-          (max, p) => (max === undefined || p.l2BlockNumber > max ? p.l2BlockNumber : max),
-          undefined,
-        );
-      },
-      async latestResolvedBlock() {
-        let max: bigint | undefined;
-        for (const n of resolved) if (max === undefined || n > max) max = n;
-        return max;
-      },
-    },
-    attestations: {
-      async submitAttestation(game, attestation, signature) {
-        attestationsSubmitted.push({ game, attestation, signature });
-      },
-    },
+    proposer: outputGames.proposer,
+    games: outputGames.games,
+    attestations: outputGames.attestations,
+    attester: outputGames.attester,
     async close() {},
   };
   return settlement;

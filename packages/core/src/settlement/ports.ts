@@ -6,8 +6,10 @@
  *   BatchRecorder     batcher → L1: record a confirmed DA batch's pointers (BatchInbox)
  *   L1BatchReader     L1 → derivation: the recorded batches, in L1 order
  *   DepositSource     L1 → sequencer/derivation: L1 block references and the deposits each block carries
- *   OutputProposer    proposer → L1: an output root for an L2 block, as a new output game
- *   AttestationSink   provers/attesters → L1: a signed attestation of a proposed output
+ *   OutputProposer    proposer → L1: an output root for an L2 block, as a new output game; resolve it, claim the bond
+ *   OutputGameReader  L1 → proposer/attesters: the output games in factory order and their state
+ *   AttestationSink   provers/attesters → L1: a signed attestation of a proposed output (collected to the quorum)
+ *   OutputAttestationSigner  an attester's own key: signs what it checked
  *
  * Errors: implementations throw errors carrying `kind: "transient" | "permanent"` (retry or halt), as DA does.
  */
@@ -74,16 +76,55 @@ export interface ProposedOutputRef {
   readonly outputRoot: Hash;
   /** The output game on L1. */
   readonly game: Address;
+  /** Its index in the factory (what a withdrawal proof names: viem's `game.index`). */
+  readonly gameIndex: bigint;
+  /** The creator's bond the game holds (credited back on resolution, paid by `claimOutputGameCredit`). */
+  readonly bond: bigint;
   readonly l1TransactionHash?: Hash;
 }
 
+/** Where a game stands: open, or resolved for (`defenderWins`) or against (`challengerWins`) its root claim. */
+export type OutputGameStatus = "inProgress" | "defenderWins" | "challengerWins";
+
+/** A Mach output game as read from L1; times are L1 seconds. */
+export interface OutputGameState {
+  readonly game: Address;
+  readonly l2BlockNumber: bigint;
+  readonly rootClaim: Hash;
+  readonly status: OutputGameStatus;
+  /** 0 until attested / resolved. */
+  readonly attestedAt: bigint;
+  readonly resolvedAt: bigint;
+  /** Last second an attestation is accepted (an unattested game lapses after it). */
+  readonly attestationWindowEndsAt: bigint;
+  /**
+   * `resolve` succeeds once L1 time is past this: the challenge window's end when attested, else the attestation
+   * window's end (the claim lapses to `challengerWins`).
+   */
+  readonly resolvableAfter: bigint;
+  /** The L1 head's timestamp when the state was read. */
+  readonly l1Timestamp: bigint;
+}
+
+/** proposer → L1: output games created, resolved and their bonds claimed from the proposer's own key. */
 export interface OutputProposer {
-  /** Posts `outputRoot` for `l2BlockNumber`; returns the existing proposal when one is already there. */
+  /** Posts `outputRoot` for `l2BlockNumber`; returns the existing game when one is already there. */
   proposeOutput(output: { readonly l2BlockNumber: bigint; readonly outputRoot: Hash }): Promise<ProposedOutputRef>;
-  /** The newest L2 block with an output proposed on L1, if any. */
-  latestProposedBlock(): Promise<bigint | undefined>;
-  /** The newest L2 block whose output resolved in its favour on L1 (`finalized`), if any. */
-  latestResolvedBlock(): Promise<bigint | undefined>;
+  /** Resolves `game` (once `resolvableAfter` passed) and answers its state after; an already resolved game is fine. */
+  resolveOutputGame(game: Address): Promise<OutputGameState>;
+  /** Pays the proposer what `game` credits it (its bond after resolution); 0n when nothing is credited. */
+  claimOutputGameCredit(game: Address): Promise<bigint>;
+}
+
+/** L1 → proposer/attesters: the factory's output games, in creation order, and their state. */
+export interface OutputGameReader {
+  /** Games in the factory, of every type. */
+  outputGameCount(): Promise<bigint>;
+  /** The game at factory index `index` when it is a Mach output game (undefined for other types). */
+  outputGameAt(index: bigint): Promise<ProposedOutputRef | undefined>;
+  getOutputGame(game: Address): Promise<OutputGameState>;
+  /** The L1 head's timestamp (what game windows are measured against). */
+  l1Timestamp(): Promise<bigint>;
 }
 
 /** What a prover or attester signs: the output it checked by re-executing. */
@@ -95,9 +136,21 @@ export interface OutputAttestation {
   readonly outputRoot: Hash;
 }
 
+/**
+ * What became of one submitted signature: the game is now attested (this one completed the quorum), the signature
+ * waits for others to reach the quorum, or the game was attested already.
+ */
+export type AttestationOutcome = "attested" | "collecting" | "alreadyAttested";
+
 export interface AttestationSink {
   /** Submits a signed attestation for the output game at `game`. */
-  submitAttestation(game: Address, attestation: OutputAttestation, signature: Hex): Promise<void>;
+  submitAttestation(game: Address, attestation: OutputAttestation, signature: Hex): Promise<AttestationOutcome>;
+}
+
+/** An attester's own key: signs an attestation of an output it checked, in the form the L1 verifier accepts. */
+export interface OutputAttestationSigner {
+  readonly address: Address;
+  signAttestation(game: Address, attestation: OutputAttestation): Promise<Hex>;
 }
 
 /**
@@ -110,6 +163,8 @@ export interface Settlement {
   readonly batches?: L1BatchReader;
   readonly deposits?: DepositSource;
   readonly proposer?: OutputProposer;
+  readonly games?: OutputGameReader;
   readonly attestations?: AttestationSink;
+  readonly attester?: OutputAttestationSigner;
   close(): Promise<void>;
 }

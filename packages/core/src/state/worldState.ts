@@ -292,6 +292,16 @@ export class WorldState implements StateWriter, StorageEnumerable {
   }
 
   /**
+   * The storage of `address` as its committed secure trie holds it: `(keccak256(slot), value)` pairs at the last
+   * commit, whatever was written since. What a trie of that storage is rebuilt from later (output proofs).
+   */
+  *committedStorageEntries(address: Address): Generator<[Uint8Array, bigint]> {
+    if (this.#accountTrie.get(keccak256(hexToBytes(address))) === undefined) return;
+    const trie = this.#storageTries.get(address);
+    if (trie !== undefined) yield* trie.entries();
+  }
+
+  /**
    * eth_getProof at the last commit (the newest sealed block) without folding in later writes: nodes and values
    * both come from the committed tries, so the proof verifies against that block's `stateRoot`.
    */

@@ -8,11 +8,16 @@ import type { L1WalletClient } from "../../src/index.ts";
 
 export const l2ChainId = 901n;
 
-/** Deterministic prover keys, sorted by address. */
+/** Deterministic prover keys, sorted by their address. */
+export function proverKeys(count: number): Hex[] {
+  return Array.from({ length: count }, (_, i) => keccak256(stringToHex(`mach settlement prover ${i}`))).sort((a, b) =>
+    BigInt(privateKeyToAccount(a).address) < BigInt(privateKeyToAccount(b).address) ? -1 : 1,
+  );
+}
+
+/** Deterministic prover accounts, sorted by address. */
 export function proverAccounts(count: number): PrivateKeyAccount[] {
-  return Array.from({ length: count }, (_, i) =>
-    privateKeyToAccount(keccak256(stringToHex(`mach settlement prover ${i}`))),
-  ).sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
+  return proverKeys(count).map((key) => privateKeyToAccount(key));
 }
 
 export interface TestL1 {

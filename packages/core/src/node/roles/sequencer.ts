@@ -1,7 +1,9 @@
 /**
  * The sequencer role: pool → sequencer (executor over the chain's state) → store; the batcher posts sealed blocks to
- * DA and records them on L1 (`safe` follows); snapshots on schedule. Everything meets through ports: the pool is the
- * sequencer's `TxSource` and the backend's `TxSubmission`, the sequencer is the chain view's live chain.
+ * DA and records them on L1 (`safe` follows); snapshots on schedule; each sealed block's output is recorded
+ * (`outputs.ts`), and with `proposer.enabled` the proposer posts them to L1 (`finalized` follows the resolved ones),
+ * with `attester.enabled` the attester checks and signs proposed ones. Everything meets through ports: the pool is
+ * the sequencer's `TxSource` and the backend's `TxSubmission`, the sequencer is the chain view's live chain.
  */
 
 import { type Batcher, createBatcher } from "../../da/batcher.ts";
@@ -12,6 +14,8 @@ import { BatchTally } from "../../rpc/batchTally.ts";
 import { createNodeBackend } from "../../rpc/nodeBackend.ts";
 import { ReadWorkerPool } from "../../rpc/reads/readWorkerPool.ts";
 import { Sequencer } from "../../sequencer/sequencer.ts";
+import type { Attester } from "../../settlement/attester.ts";
+import type { Proposer } from "../../settlement/proposer.ts";
 import { createChainView } from "../../state/store/chainView.ts";
 import { SnapshotSchedule } from "../../state/store/recovery.ts";
 import { createTxPool } from "../../txpool/pool.ts";
@@ -20,6 +24,9 @@ import { prepareDevChain } from "../dev/devChain.ts";
 import { batcherMetrics, sequencerMetrics, txPoolMetrics } from "../metrics.ts";
 import { createNodeStatusSource } from "../statusSource.ts";
 import { VERSION } from "../version.ts";
+import { startAttesterPart } from "./attester.ts";
+import { type OutputsPart, startOutputsPart } from "./outputs.ts";
+import { startProposerPart } from "./proposer.ts";
 import type { RoleContext, RunningRole } from "./types.ts";
 
 /** How often queued pool transactions past their lifetime are swept out. */
@@ -28,6 +35,9 @@ const QUEUED_EXPIRY_SWEEP_MS = 1_000;
 export interface RunningSequencer extends RunningRole {
   readonly sequencer: Sequencer;
   readonly batcher: Batcher | undefined;
+  readonly outputs: OutputsPart;
+  readonly proposer: Proposer | undefined;
+  readonly attester: Attester | undefined;
 }
 
 export async function startSequencerRole(context: RoleContext): Promise<RunningSequencer> {
@@ -48,6 +58,8 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
   const executor = devChain?.executor ?? engine;
   const snapshots = new SnapshotSchedule(store, state, config.store.snapshotIntervalBlocks, chain.replayFrom);
   const seqMetrics = sequencerMetrics(metrics);
+  // Assigned below, before the sequencer starts: the first block seals after `start()`.
+  let outputs: OutputsPart | undefined;
   const sequencer = new Sequencer({
     chain: config.chain,
     config: config.sequencer,
@@ -62,6 +74,8 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     ...(devChain ? { dev: devChain.hooks } : {}),
     onBlockSealed: async (block) => {
       seqMetrics.headBlock.set(Number(block.header.number));
+      // While the committed tries are this block's (a failed write stops the sequencer: no output is skipped).
+      await outputs?.recorder.blockSealed(block);
       await snapshots.afterBlockSealed(block);
     },
   });
@@ -116,6 +130,36 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
       })
     : undefined;
 
+  const outputsLogger = logger.child({ module: "outputs" });
+  outputs = await startOutputsPart({
+    config,
+    store,
+    state,
+    chain: chainView,
+    head: chain.head,
+    safeBlock: () => safeBlock,
+    finalizedBlock: () => proposer?.finalizedBlock() ?? 0n,
+    logger: outputsLogger,
+  });
+  const recordsOnL1 = batcher !== undefined && settlement?.recorder !== undefined;
+  const proposer = startProposerPart({
+    config,
+    settlement,
+    store,
+    recorder: outputs.recorder,
+    safeBlock: recordsOnL1 ? () => safeBlock : undefined,
+    logger: logger.child({ module: "proposer" }),
+    metrics,
+  });
+  const attester = startAttesterPart({
+    config,
+    settlement,
+    recorder: outputs.recorder,
+    headBlockNumber: () => chainView.headBlockNumber(),
+    logger: logger.child({ module: "attester" }),
+  });
+  const outputsPart = outputs;
+
   const machVersion = `Mach/v${VERSION}/${process.platform}-${process.arch}/node${process.versions.node}`;
   const backend = createNodeBackend({
     chainId: config.chain.chainId,
@@ -130,6 +174,9 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     ...(reads ? { reads } : {}),
     callGasCap: BigInt(config.rpc.limits.callGasCap),
     safeBlock: () => safeBlock,
+    finalizedBlock: () => proposer?.finalizedBlock() ?? 0n,
+    outputAtBlock: (n) => outputsPart.outputAtBlock(n),
+    proofAt: (address, slots, n) => outputsPart.proofAt(address, slots, n),
     ...(devChain
       ? {
           dev: devChain.controls({
@@ -167,18 +214,30 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
   let expiry: NodeJS.Timeout | undefined;
   return {
     backend,
-    status: createNodeStatusSource({ pool, batches: batchTally }),
+    status: createNodeStatusSource({
+      pool,
+      batches: batchTally,
+      ...(proposer ? { proposals: () => proposer.proposals() } : {}),
+      ...(attester ? { checkedGames: () => attester.checked() } : {}),
+    }),
     sequencer,
     batcher,
+    outputs: outputsPart,
+    proposer,
+    attester,
     fatal: new Promise<Error>((resolve) => sequencer.once("fatal", resolve)),
     start() {
       sequencer.start();
       batcher?.start();
       expiry ??= setInterval(() => pool.expireQueued(), QUEUED_EXPIRY_SWEEP_MS);
       expiry.unref();
+      proposer?.start();
+      attester?.start();
     },
     async stop() {
       clearInterval(expiry);
+      await attester?.stop();
+      await proposer?.stop();
       await sequencer.stop();
       await batcher?.stop();
       await reads?.close();

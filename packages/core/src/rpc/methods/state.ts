@@ -1,7 +1,7 @@
 /** Account reads at a block: balance, nonce, code, storage, EIP-1186 proofs. `latest`/`pending` = newest mini-block. */
 import { z } from "zod";
 import { defineMethod, type MethodTable } from "../context.ts";
-import { headerNotFound, methodNotFound } from "../errors.ts";
+import { headerNotFound, methodNotFound, prunedHistory } from "../errors.ts";
 import { formatProof, toData, toQuantity, toWord } from "../format.ts";
 import { address, blockParam, storageSlot } from "../params.ts";
 import { resolveStateTarget, stateFor } from "../resolve.ts";
@@ -33,8 +33,10 @@ export const stateMethods: MethodTable = {
     ],
     async ([account, slots, tag], context) => {
       if (!context.backend.getProof) throw methodNotFound("eth_getProof");
-      const proof = await context.backend.getProof(account, slots, resolveStateTarget(context, tag));
-      if (!proof) throw headerNotFound();
+      const target = resolveStateTarget(context, tag);
+      const proof = await context.backend.getProof(account, slots, target);
+      // A sealed block the node keeps no proof data of (only the head, and the message passer at output blocks).
+      if (!proof) throw target === "latest" ? headerNotFound() : prunedHistory();
       return formatProof(proof);
     },
   ),

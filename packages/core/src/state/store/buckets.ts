@@ -18,6 +18,12 @@ export const Bucket = {
   snapshots: "snapshots",
   /** DA batch records, keyed by first block number. */
   batches: "batches",
+  /** output block number → output record (JSON), kept. */
+  outputs: "outputs",
+  /** output block number → message passer proof record (binary), kept for the newest outputs. */
+  outputProofs: "output-proofs",
+  /** output block number → the proposer's proposal (JSON). */
+  proposals: "proposals",
   /** Singletons: head pointers, latest snapshot, chain config fingerprint. */
   meta: "meta",
 } as const;

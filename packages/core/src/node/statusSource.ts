@@ -1,12 +1,13 @@
 /**
  * What a sequencer node reports through `mach_status` (`rpc/statusSource.ts`): pool counts, DA batches from the
- * batcher's record updates, and the ABIs of the OP predeploys at genesis. Outputs, replica lag and prover
- * attestations join here as those roles land; until then they are absent and the method answers empty lists.
+ * batcher's record updates, the batcher's pipeline and back-pressure (also in `mach_syncStatus`), and the ABIs of the
+ * OP predeploys at genesis. Outputs, replica lag and prover attestations join here as those roles land; until then
+ * they are absent and the method answers empty lists.
  */
 import { gasPriceOracleArtifact, l1BlockArtifact, l2ToL1MessagePasserArtifact, predeploys } from "@mach/contracts";
 import type { Address } from "../chain/types.ts";
 import type { BatchTally } from "../rpc/batchTally.ts";
-import type { KnownContract, PoolCounts, StatusSource } from "../rpc/statusSource.ts";
+import type { DaBatcherStatus, KnownContract, PoolCounts, StatusSource } from "../rpc/statusSource.ts";
 
 const PREDEPLOY_CONTRACTS: readonly KnownContract[] = [
   [predeploys.l2ToL1MessagePasser, l2ToL1MessagePasserArtifact] as const,
@@ -21,12 +22,15 @@ const PREDEPLOY_CONTRACTS: readonly KnownContract[] = [
 export interface NodeStatusSourceOptions {
   readonly pool: { counts(): PoolCounts };
   readonly batches: BatchTally;
+  /** The batcher's pipeline (`da/`'s `Batcher.status` fits); absent when the batcher is off. */
+  readonly batcher?: { status(): DaBatcherStatus };
 }
 
-export function createNodeStatusSource({ pool, batches }: NodeStatusSourceOptions): StatusSource {
+export function createNodeStatusSource({ pool, batches, batcher }: NodeStatusSourceOptions): StatusSource {
   return {
     pool: () => pool.counts(),
     daBatches: () => batches.snapshot(),
+    ...(batcher ? { batcher: () => batcher.status() } : {}),
     contracts: () => PREDEPLOY_CONTRACTS,
   };
 }

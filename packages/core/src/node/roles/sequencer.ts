@@ -127,7 +127,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
   });
   return {
     backend,
-    status: createNodeStatusSource({ pool, batches: batchTally }),
+    status: createNodeStatusSource({ pool, batches: batchTally, ...(batcher ? { batcher } : {}) }),
     sequencer,
     batcher,
     fatal: new Promise<Error>((resolve) => sequencer.once("fatal", resolve)),

@@ -60,6 +60,8 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
   #open: OpenBlock;
   #queue: Promise<void> = Promise.resolve();
   #produceScheduled = false;
+  /** The block timer fired: mini-block production yields so the seal queued behind it runs on time. */
+  #sealDue = false;
   #blockTimer: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
   #stopped = true;
@@ -96,7 +98,10 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
     if (!this.#stopped) return;
     this.#stopped = false;
     this.#unsubscribe = this.#options.txs.onPending(() => this.#scheduleProduce());
-    this.#blockTimer = setInterval(() => this.#enqueue(() => this.#sealBlock()), this.#options.config.blockMs);
+    this.#blockTimer = setInterval(() => {
+      this.#sealDue = true;
+      void this.#enqueue(() => this.#sealBlock());
+    }, this.#options.config.blockMs);
     this.#scheduleProduce();
   }
 
@@ -133,6 +138,7 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
     this.#produceScheduled = true;
     setImmediate(() => {
       this.#produceScheduled = false;
+      if (this.#stopped) return; // stopped meanwhile (the store may be closed already)
       void this.#enqueue(() => this.#produceMiniBlocks());
     });
   }
@@ -216,11 +222,13 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
       this.#options.metrics?.miniBlocksSealed(1, included.length, (this.#now() - started) / 1000);
       this.emit("miniBlock", miniBlock);
       if (logs !== this.#open.logCount) throw new Error("sequencer: log index bookkeeping diverged");
-      if (this.#stopped) return;
+      // Under sustained load the pool never drains: without yielding, the block would wait for it.
+      if (this.#stopped || this.#sealDue) return;
     }
   }
 
   async #sealBlock(): Promise<void> {
+    this.#sealDue = false;
     const open = this.#open;
     const rootStarted = performance.now();
     const stateRoot = this.#options.state.commitBlock(open.env.number);

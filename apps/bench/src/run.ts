@@ -4,7 +4,7 @@
  * the profile summary into `<out>/profile/`).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { loadavg } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { BenchOptions } from "./options.ts";
 import { buildRunWorkloads, FULL_PLAN, QUICK_PLAN } from "./plan.ts";
@@ -14,6 +14,7 @@ import { renderProfile } from "./report/profileTable.ts";
 import { createProgress, type Progress } from "./report/progress.ts";
 import { type BenchResults, type EndToEndResult, machineInfo, RESULTS_VERSION } from "./report/results.ts";
 import { renderMarkdown, renderTable, resultRows } from "./report/rows.ts";
+import { DA_PROVIDERS, runDaSuite } from "./suites/da.ts";
 import {
   type EndToEndTargetResult,
   type HalfPeakSettings,
@@ -67,6 +68,7 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
     (suites.has("execution") ? 1 + EXECUTION_CONFIGURATIONS.length * (1 + WORKLOADS.length) : 0) +
     (suites.has("state") ? 5 : 0) +
     (suites.has("e2e") ? e2eSteps : 0) +
+    (suites.has("da") ? 3 + 5 * DA_PROVIDERS.length : 0) +
     (suites.has("profile") ? 3 : 0);
   const bar = progress ?? createProgress({ total: steps });
   const startedAt = new Date();
@@ -85,6 +87,7 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
   let stateDiff: BenchResults["stateDiff"];
   let endToEnd: EndToEndResult | undefined;
   let profile: BenchResults["profile"];
+  let da: BenchResults["da"];
   const loadAverages: Record<string, { readonly start: number; readonly end: number }> = {};
   const attempt = async <T>(name: string, fn: () => Promise<T>): Promise<T | undefined> => {
     const load = loadavg()[0] ?? 0;
@@ -164,6 +167,27 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
       targets,
     };
   }
+  if (suites.has("da")) {
+    // After e2e: the offered load is Mach's ERC-20 peak measured there.
+    const mach = endToEnd?.targets.find((t) => t.target === "mach");
+    const peaks = [mach?.http?.erc20.txPerSecond, mach?.ws?.erc20.txPerSecond].filter(
+      (rate): rate is number => rate !== undefined && rate > 0,
+    );
+    da = await attempt("da", () =>
+      runDaSuite({
+        world,
+        seed: options.seed,
+        settings: plan.da,
+        ...(peaks.length > 0 ? { measuredPeakTxPerSecond: Math.max(...peaks) } : {}),
+        // Outside the run's output: the CI harness writes each run to a fresh temp dir, the cache outlives it.
+        cacheDir: join(tmpdir(), "mach-bench-cache"),
+        progress: bar,
+        onError(part, error) {
+          errors[part] = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        },
+      }),
+    );
+  }
   const dir = resolve(options.outDir, options.profile ? "profile" : plan.mode);
   mkdirSync(dir, { recursive: true });
   if (suites.has("profile")) {
@@ -193,6 +217,7 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
     ...(stateDiff ? { stateDiff } : {}),
     ...(endToEnd ? { endToEnd } : {}),
     ...(profile ? { profile } : {}),
+    ...(da ? { da } : {}),
     loadAverages,
     unavailable: UNAVAILABLE,
   };

@@ -5,32 +5,13 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { createPublicClient, http } from "viem";
+import { freePorts } from "../support/ports.ts";
 
 const launcher = new URL("../../src/main.ts", import.meta.url).pathname;
-
-/** A run of free consecutive ports (the stand-ins take up to three). */
-async function freePorts(count: number): Promise<number> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    const ok = await Promise.all(
-      Array.from(
-        { length: count },
-        (_, i) =>
-          new Promise<boolean>((resolve) => {
-            const server = createServer();
-            server.once("error", () => resolve(false));
-            server.listen(base + i, "127.0.0.1", () => server.close(() => resolve(true)));
-          }),
-      ),
-    );
-    if (ok.every(Boolean)) return base;
-  }
-}
 
 function isAlive(pid: number): boolean {
   try {

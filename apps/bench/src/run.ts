@@ -173,11 +173,15 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
     const peaks = [mach?.http?.erc20.txPerSecond, mach?.ws?.erc20.txPerSecond].filter(
       (rate): rate is number => rate !== undefined && rate > 0,
     );
+    const settings =
+      options.daPeakTxPerSecond === undefined
+        ? plan.da
+        : { ...plan.da, defaultPeakTxPerSecond: options.daPeakTxPerSecond };
     da = await attempt("da", () =>
       runDaSuite({
         world,
         seed: options.seed,
-        settings: plan.da,
+        settings,
         ...(peaks.length > 0 ? { measuredPeakTxPerSecond: Math.max(...peaks) } : {}),
         // Outside the run's output: the CI harness writes each run to a fresh temp dir, the cache outlives it.
         cacheDir: join(tmpdir(), "mach-bench-cache"),

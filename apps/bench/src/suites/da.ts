@@ -69,7 +69,7 @@ export function offeredLoad(settings: DaSuiteSettings, measuredPeakTxPerSecond: 
   const peak = cap !== undefined && uncapped > cap ? cap : uncapped;
   const source = measured
     ? `Mach's ERC-20 throughput measured by the e2e suite in this run (${Math.round(uncapped)} tx/s)`
-    : `the plan's default (the e2e suite did not run)`;
+    : `${Math.round(settings.defaultPeakTxPerSecond)} tx/s given (the e2e suite did not run: the plan's default, or --da-peak)`;
   return {
     halfPeakTxPerSecond: peak / 2,
     peakTxPerSecond: peak,

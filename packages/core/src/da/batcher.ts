@@ -686,28 +686,27 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
       advance();
       throw error;
     }
-    if (!pendingHalt) {
-      for (;;) {
-        let stoppedAt: FillStop;
-        try {
-          stoppedAt = await fill();
-        } catch (error) {
-          if (!(error instanceof BatcherHaltedError)) throw error;
-          requestHalt(error);
-          break;
-        }
-        const aged = openSince !== undefined && now() - openSince >= policy.maxBatchAgeMs;
-        const due = stoppedAt !== "head" || aged || options.force === true;
-        if (open.length === 0 || !due || pipeline.length >= policy.maxInFlightBatches) {
-          observeBackPressure(stoppedAt);
-          break;
-        }
-        const blocks = open;
-        const slot = await launch(blocks);
-        if (!slot) break;
-        oldest ??= slot;
-        closeOpen(blocks[blocks.length - 1]!);
+    // A batch may fail while the next is being launched: stop launching as soon as a halt is pending.
+    while (pendingHalt === undefined) {
+      let stoppedAt: FillStop;
+      try {
+        stoppedAt = await fill();
+      } catch (error) {
+        if (!(error instanceof BatcherHaltedError)) throw error;
+        requestHalt(error);
+        break;
       }
+      const aged = openSince !== undefined && now() - openSince >= policy.maxBatchAgeMs;
+      const due = stoppedAt !== "head" || aged || options.force === true;
+      if (open.length === 0 || !due || pipeline.length >= policy.maxInFlightBatches) {
+        observeBackPressure(stoppedAt);
+        break;
+      }
+      const blocks = open;
+      const slot = await launch(blocks);
+      if (!slot) break;
+      oldest ??= slot;
+      closeOpen(blocks[blocks.length - 1]!);
     }
     publishGauges();
     advance();

@@ -26,11 +26,14 @@ import type { BatchRecorder } from "../settlement/ports.ts";
 import { type Logger, silentLogger } from "../telemetry.ts";
 import { BackPressure, type BackPressureReason } from "./backPressure.ts";
 import { type BatchBlock, batchBlockSize, encodeBatch, toBatchBlock } from "./batch.ts";
-import { type BatcherPolicy, batcherPolicySchema, retryDelayMs } from "./batcherPolicy.ts";
+import { type BatcherPolicy, batcherPolicySchema } from "./batcherPolicy.ts";
+import { planResume } from "./batcherResume.ts";
 import type { BatchRecord, BatchRecordStore, BatchStatus, ListBatchesParameters } from "./batchRecord.ts";
+import { type RetryContext, sleepUnlessAborted, withRetry } from "./batchRetry.ts";
 import { BatchEncodeError, BatcherHaltedError } from "./errors.ts";
 import { splitIntoFrames } from "./frame.ts";
-import { DaError, type DataAvailability } from "./types.ts";
+import { submitFrames } from "./frameSubmission.ts";
+import type { DataAvailability } from "./types.ts";
 
 /**
  * Sealed L2 blocks by number (a `ChainView` is one). Blocks up to `headBlockNumber()` must be available and never
@@ -139,30 +142,6 @@ export interface Batcher {
   listBatches(parameters?: ListBatchesParameters): Promise<readonly BatchRecord[]>;
 }
 
-function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
-function isPermanent(error: unknown): boolean {
-  if (error instanceof DaError) return error.kind === "permanent";
-  return typeof error === "object" && error !== null && (error as { kind?: unknown }).kind === "permanent";
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 interface Deferred<T> {
   readonly promise: Promise<T>;
   resolve(value: T): void;
@@ -211,7 +190,7 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
   const logger = parameters.logger ?? silentLogger;
   const metrics = parameters.metrics;
   const now = parameters.now ?? Date.now;
-  const sleep = parameters.sleep ?? defaultSleep;
+  const sleep = parameters.sleep ?? sleepUnlessAborted;
   const startBlock = parameters.startBlock ?? 1n;
 
   let controller = new AbortController();
@@ -261,37 +240,11 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
     onBatchUpdated?.(record);
   };
 
-  /** Retries `attempt` on transient errors with backoff; a permanent error, or too many attempts, throws a halt. */
-  const withRetry = async <T>(
-    what: "DA submission" | "L1 recording",
-    record: BatchRecord,
-    signal: AbortSignal,
-    attempt: (signal: AbortSignal) => Promise<T>,
-  ): Promise<T> => {
-    for (let failures = 0; ; ) {
-      try {
-        return await attempt(signal);
-      } catch (error) {
-        if (signal.aborted) throw error;
-        failures++;
-        const exhausted = policy.retryMaxAttempts !== undefined && failures >= policy.retryMaxAttempts;
-        const range = `${record.firstBlock}..${record.lastBlock}`;
-        if (isPermanent(error) || exhausted) {
-          const reason = isPermanent(error) ? "permanent error" : `${failures} transient failures`;
-          throw new BatcherHaltedError(record.firstBlock, record.lastBlock, `${what} of blocks ${range} failed`, {
-            details: `${reason}: ${errorMessage(error)}`,
-            cause: error,
-          });
-        }
-        const delayMs = retryDelayMs(policy, failures);
-        metrics?.retries.inc({ operation: what === "L1 recording" ? "record" : "submit" });
-        logger.warn(
-          { what, firstBlock: record.firstBlock, lastBlock: record.lastBlock, failures, delayMs, err: error },
-          "transient failure, retrying",
-        );
-        await sleep(delayMs, signal);
-      }
-    }
+  const retry: RetryContext = {
+    policy,
+    sleep,
+    logger,
+    onRetry: (operation) => metrics?.retries.inc({ operation: operation === "L1 recording" ? "record" : "submit" }),
   };
 
   // --- halting -------------------------------------------------------------------------------------------------
@@ -320,24 +273,17 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
 
   // --- DA submission of one batch ------------------------------------------------------------------------------
 
-  const submitFrames = async (slot: Slot): Promise<void> => {
+  const submitSlot = async (slot: Slot): Promise<void> => {
     const { record } = slot;
-    // Frames go out concurrently; the first failure that halts (or an abort) stops the others' waits and backoffs.
-    const batchSignal = new AbortController();
-    const forwardAbort = () => batchSignal.abort(slot.abort.signal.reason);
-    slot.abort.signal.addEventListener("abort", forwardAbort, { once: true });
     try {
-      const framePointers = await Promise.all(
-        slot.frames.map((frame) =>
-          withRetry("DA submission", record, batchSignal.signal, async (signal) => {
-            const handle = await da.submit(frame);
-            return handle.wait({ timeoutMs: policy.confirmTimeoutMs, signal });
-          }).catch((error: unknown) => {
-            batchSignal.abort(error);
-            throw error;
-          }),
-        ),
-      );
+      const framePointers = await submitFrames({
+        da,
+        frames: slot.frames,
+        record,
+        confirmTimeoutMs: policy.confirmTimeoutMs,
+        retry,
+        signal: slot.abort.signal,
+      });
       const confirmed: BatchRecord = { ...record, pointers: framePointers, status: "confirmed", confirmedAt: now() };
       await save(confirmed);
       slot.record = confirmed;
@@ -367,14 +313,13 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
         slot.done.reject(error);
       }
     } finally {
-      slot.abort.signal.removeEventListener("abort", forwardAbort);
       publishGauges();
     }
   };
 
   const startSubmission = (slot: Slot) => {
     slot.outcome = "submitting";
-    slot.settled = submitFrames(slot).then(advance);
+    slot.settled = submitSlot(slot).then(advance);
   };
 
   /** Encodes `blocks`, persists the batch as `submitting` and starts submitting it; undefined if it cannot be encoded. */
@@ -433,7 +378,9 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
 
   const recordOnL1 = async (record: BatchRecord): Promise<BatchRecord> => {
     if (!recorder) return record;
-    const recording = await withRetry("L1 recording", record, controller.signal, () => recorder.recordBatch(record));
+    const recording = await withRetry(retry, "L1 recording", record, controller.signal, () =>
+      recorder.recordBatch(record),
+    );
     const recorded: BatchRecord = {
       ...record,
       status: "recorded",
@@ -578,23 +525,15 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
 
   // --- restart -------------------------------------------------------------------------------------------------
 
-  const isComplete = (r: BatchRecord) => r.pointers.length > 0 && r.pointers.length === r.frameCount;
-  /** Finished for good: recorded, or (with no recorder to hand it to) on DA. */
-  const isFinished = (r: BatchRecord) => r.status === "recorded" || (!recorder && isComplete(r));
-
-  /** Rebuilds the pipeline from the store: every record after the finished prefix, in order, with its own bounds. */
+  /** Rebuilds the pipeline from the store (`planResume`): records to hand to L1, ranges to redo, in block order. */
   const restore = async () => {
-    const records = await store.list({});
-    let index = records.findIndex((r) => !isFinished(r));
-    if (index === -1) index = records.length;
-    const previous = records[index - 1];
-    openFirst = previous ? previous.lastBlock + 1n : startBlock;
-    expectedParent = previous?.lastBlockHash;
-    for (const record of records.slice(index)) {
-      if (isComplete(record)) {
-        // Confirmed on DA (a `failed` one failed on L1 only): it only needs recording.
+    const plan = planResume(await store.list({}), { recorder: recorder !== undefined });
+    openFirst = plan.finished ? plan.finished.lastBlock + 1n : startBlock;
+    expectedParent = plan.finished?.lastBlockHash;
+    for (const { action, record } of plan.unfinished) {
+      if (action === "record") {
         const slot: Slot = {
-          record: withoutError({ ...record, status: "confirmed" }),
+          record,
           frames: [],
           outcome: "confirmed",
           abort: new AbortController(),
@@ -604,7 +543,6 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
         pipeline.push(slot);
         restoredOldest ??= slot;
       } else {
-        // `submitting` (interrupted) or `failed` on DA: redo the range with the same bounds.
         logger.info(
           { firstBlock: record.firstBlock, lastBlock: record.lastBlock, status: record.status },
           "redoing unfinished batch range",
@@ -817,11 +755,6 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
       return store.list(listParameters);
     },
   };
-}
-
-function withoutError(record: BatchRecord): BatchRecord {
-  const { error: _error, ...rest } = record;
-  return rest;
 }
 
 function bodyBytesOf(blocks: readonly BatchBlock[]): number {

@@ -22,6 +22,9 @@
  * - batcherPolicy.ts the zod policy schema (batch bounds, in-flight and pending-bytes bounds) and backoff
  * - backPressure.ts  when back-pressure engages (reading stopped at a bound) and releases (caught up with the head)
  * - config.ts       the `da` and `batcher` config sections, the provider registry a binary links, the memory provider
+ * - batchRetry.ts   backoff on transient failures, a halt on permanent ones (DA submissions, L1 recordings)
+ * - frameSubmission.ts one batch's frames to DA at once, each retried, pointers in frame order
+ * - batcherResume.ts where a restarted batcher resumes: records to hand to L1, ranges to redo with their bounds
  * - batcher.ts      `createBatcher`: the pipelined loop (in-flight batches, in-order L1 recording, restart,
  *                    halting), pure of I/O but through its ports
  * - conformance.ts  the adapter conformance suite; exported only as `@mach/core/da/conformance` (it imports node:test)

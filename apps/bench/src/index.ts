@@ -8,10 +8,13 @@
  *                  Merkle state managers), stateDiff.ts (diff bytes, replica apply), stateRoot.ts (keys/s, memory;
  *                  child process; @ethereumjs/mpt peer), endToEnd.ts (the load and its phases over JSON-RPC) +
  *                  endToEndTargets.ts (Mach, anvil, Hardhat nodes and what each is measured on), profile.ts
- *                  (--cpu-prof of the sequencer, self-time summary)
- *   targets/       Mach, anvil and Hardhat node processes, JSON-RPC clients (HTTP batches, WebSocket)
- *   report/        results.json shape, rows/table/Markdown (each row's configurations), headline.ts (README's
- *                  table), SVG chart, progress bar, percentiles
+ *                  (--cpu-prof of the sequencer, self-time summary), da.ts (the DA suite: daCommitment.ts, EigenDA
+ *                  KZG and Celestia share commitments per core; daSustained.ts, each provider under half-peak then
+ *                  peak ERC-20 load; daLag.ts, safe lag, batch latencies and backlog from the node's status polls)
+ *   targets/       Mach, anvil and Hardhat node processes, the DA suite's L1 (l1Node.ts) and DA stand-ins
+ *                  (daStandIn.ts), JSON-RPC clients (HTTP batches, WebSocket)
+ *   report/        results.json shape, rows/table/Markdown (each row's configurations; the DA rows in daRows.ts),
+ *                  headline.ts (README's table), SVG chart, progress bar, percentiles
  *   run.ts         one run: workloads → suites → files
  *
  * Data flow: seed → createWorld + buildRunWorkloads (signed before any timer) → suites → BenchResults → rows → table,

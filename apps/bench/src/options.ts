@@ -1,7 +1,7 @@
 /** Command-line options of `pnpm bench`. */
 import { parseArgs } from "node:util";
 
-export const SUITES = ["execution", "state", "e2e", "abuse"] as const;
+export const SUITES = ["execution", "state", "e2e", "abuse", "da"] as const;
 export type SuiteName = (typeof SUITES)[number];
 
 export interface BenchOptions {
@@ -11,22 +11,35 @@ export interface BenchOptions {
   readonly outDir: string;
   /** Profile the sequencer on the ERC-20 load instead of running the suites. */
   readonly profile: boolean;
+  /** The DA suite's peak ERC-20 rate when the e2e suite does not measure Mach's in the same run (`--only da`). */
+  readonly daPeakTxPerSecond?: number;
 }
 
 export const USAGE = `usage: pnpm bench [--quick] [--seed <n>] [--only <${SUITES.join("|")}>[,…]] [--out <dir>] [--profile]
+                  [--da-peak <tx/s>]
 
   --quick     the CI-sized run (under 3 minutes on 2 cores); default: the full run
   --seed      workload seed (default 1): the same seed gives the same transactions
   --only      run only these suites (repeatable or comma-separated)
   --out       output directory (default .bench/); results go to <out>/<quick|full>/
-  --profile   run the Mach node under --cpu-prof on the ERC-20 load and rank functions by self time`;
+  --profile   run the Mach node under --cpu-prof on the ERC-20 load and rank functions by self time
+  --da-peak   the DA suite's peak ERC-20 rate when e2e does not run with it (default: the plan's; with e2e:
+              Mach's measured peak)`;
 
 export class BenchUsageError extends Error {
   override name = "BenchUsageError";
 }
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
-  let values: { quick?: boolean; seed?: string; only?: string[]; out?: string; profile?: boolean; help?: boolean };
+  let values: {
+    quick?: boolean;
+    seed?: string;
+    only?: string[];
+    out?: string;
+    profile?: boolean;
+    "da-peak"?: string;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -36,6 +49,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
         only: { type: "string", multiple: true },
         out: { type: "string" },
         profile: { type: "boolean" },
+        "da-peak": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -55,11 +69,15 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     if (!(SUITES as readonly string[]).includes(name))
       throw new BenchUsageError(`unknown suite "${name}" (expected ${SUITES.join(", ")})`);
   }
+  const daPeak = values["da-peak"] === undefined ? undefined : Number(values["da-peak"]);
+  if (daPeak !== undefined && !(Number.isFinite(daPeak) && daPeak > 0))
+    throw new BenchUsageError(`--da-peak must be a positive number of transactions per second: ${values["da-peak"]}`);
   return {
     quick: values.quick ?? false,
     seed,
     suites: new Set(requested.length > 0 ? (requested as SuiteName[]) : SUITES),
     outDir: values.out ?? ".bench",
     profile: values.profile ?? false,
+    ...(daPeak === undefined ? {} : { daPeakTxPerSecond: daPeak }),
   };
 }

@@ -4,6 +4,7 @@
  */
 import { createRng, type Rng } from "./random.ts";
 import type { AbuseSettings, AbuseVariant } from "./suites/abuse.ts";
+import type { DaSuiteSettings } from "./suites/da.ts";
 import { type EndToEndPhases, type KindPair, LATENCY_METHODS, type LoadSettings } from "./suites/endToEnd.ts";
 import { type SignedWorkload, signWorkload } from "./workloads/signing.ts";
 import { generateWorkload, NonceTracker, permutation, WORKLOADS, type WorkloadName } from "./workloads/transactions.ts";
@@ -54,6 +55,8 @@ export interface BenchPlan {
     /** Block time of the interval-mined peers (anvil, Hardhat). */
     readonly intervalSeconds: number;
   };
+  /** The DA suite: commitment throughput per provider, and each provider under sustained load. */
+  readonly da: DaSuiteSettings;
 }
 
 /** Where reads execute, compared under hostile calls: renicing the workers, and the sealing loop itself (before). */
@@ -61,6 +64,8 @@ const ABUSE_VARIANTS: readonly AbuseVariant[] = [
   { label: "read workers at nice 10", rpc: { reads: { workers: 2, niceness: 10 } } },
   { label: "reads on the sealing loop (workers 0)", rpc: { reads: { workers: 0 } } },
 ];
+/** The node's batcher as `pnpm devnet` configures it (apps/devnet/src/main.ts). */
+const DEVNET_BATCHER = { maxBlocksPerBatch: 30, maxBatchAgeMs: 5_000 } as const;
 
 export const QUICK_PLAN: BenchPlan = {
   mode: "quick",
@@ -85,6 +90,25 @@ export const QUICK_PLAN: BenchPlan = {
     halfPeakGraceMs: 4_000,
     load: { connections: 4, batchSize: 100, wsWindow: 64, pollMs: 2, receiptTimeoutMs: 60_000 },
     intervalSeconds: 1,
+  },
+  // Kept well under a minute: 128 KiB commitments without the pure-JS reference (seconds of CPU each), a small
+  // EigenDA SRS (generating the devnet's 4,096 points takes ~45 s; 512 take ~2 s, cached), short phases, batches
+  // every second.
+  da: {
+    commitment: { blobBytes: [128 * 1024], runs: 1, referenceMaxBlobBytes: 0 },
+    sustained: {
+      halfPeakSeconds: 4,
+      peakSeconds: 4,
+      pollMs: 100,
+      statusPollMs: 250,
+      drainTimeoutSeconds: 20,
+      connections: 2,
+      batcher: { maxBlocksPerBatch: 30, maxBatchAgeMs: 1_000 },
+    },
+    standIns: { eigendaSrsPoints: 512, eigendaStatusIntervalMs: 100, celestiaBlockTimeMs: 500 },
+    senders: 200,
+    defaultPeakTxPerSecond: 200,
+    maxPeakTxPerSecond: 300,
   },
 };
 
@@ -111,6 +135,22 @@ export const FULL_PLAN: BenchPlan = {
     halfPeakGraceMs: 30_000,
     load: { connections: 4, batchSize: 100, wsWindow: 64, pollMs: 2, receiptTimeoutMs: 120_000 },
     intervalSeconds: 1,
+  },
+  // Five minutes at half of Mach's peak, then five at its peak, per provider, with the devnet's stand-ins and batcher.
+  da: {
+    commitment: { blobBytes: [128 * 1024, 2 * 1024 * 1024], runs: 3, referenceMaxBlobBytes: 2 * 1024 * 1024 },
+    sustained: {
+      halfPeakSeconds: 300,
+      peakSeconds: 300,
+      pollMs: 200,
+      statusPollMs: 500,
+      drainTimeoutSeconds: 300,
+      connections: 4,
+      batcher: DEVNET_BATCHER,
+    },
+    standIns: { eigendaSrsPoints: 4_096, eigendaStatusIntervalMs: 250, celestiaBlockTimeMs: 1_000 },
+    senders: 1_000,
+    defaultPeakTxPerSecond: 1_000,
   },
 };
 

@@ -4,7 +4,7 @@
  * the profile summary into `<out>/profile/`).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { loadavg } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { BenchOptions } from "./options.ts";
 import { buildRunWorkloads, FULL_PLAN, QUICK_PLAN } from "./plan.ts";
@@ -15,6 +15,7 @@ import { createProgress, type Progress } from "./report/progress.ts";
 import { type BenchResults, type EndToEndResult, machineInfo, RESULTS_VERSION } from "./report/results.ts";
 import { renderMarkdown, renderTable, resultRows } from "./report/rows.ts";
 import { ABUSE_PHASES, READ_VARIANT_PHASES, runAbuseSuite } from "./suites/abuse.ts";
+import { DA_PROVIDERS, runDaSuite } from "./suites/da.ts";
 import {
   type EndToEndTargetResult,
   type HalfPeakSettings,
@@ -69,6 +70,7 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
     (suites.has("state") ? 5 : 0) +
     (suites.has("e2e") ? e2eSteps : 0) +
     (suites.has("abuse") ? ABUSE_PHASES.length + plan.abuse.variants.length * READ_VARIANT_PHASES.length + 2 : 0) +
+    (suites.has("da") ? 3 + 5 * DA_PROVIDERS.length : 0) +
     (suites.has("profile") ? 3 : 0);
   const bar = progress ?? createProgress({ total: steps });
   const startedAt = new Date();
@@ -88,6 +90,7 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
   let endToEnd: EndToEndResult | undefined;
   let profile: BenchResults["profile"];
   let abuse: BenchResults["abuse"];
+  let da: BenchResults["da"];
   const loadAverages: Record<string, { readonly start: number; readonly end: number }> = {};
   const attempt = async <T>(name: string, fn: () => Promise<T>): Promise<T | undefined> => {
     const load = loadavg()[0] ?? 0;
@@ -170,6 +173,31 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
   if (suites.has("abuse")) {
     abuse = await attempt("abuse", () => runAbuseSuite({ settings: plan.abuse, progress: bar }));
   }
+  if (suites.has("da")) {
+    // After e2e: the offered load is Mach's ERC-20 peak measured there.
+    const mach = endToEnd?.targets.find((t) => t.target === "mach");
+    const peaks = [mach?.http?.erc20.txPerSecond, mach?.ws?.erc20.txPerSecond].filter(
+      (rate): rate is number => rate !== undefined && rate > 0,
+    );
+    const settings =
+      options.daPeakTxPerSecond === undefined
+        ? plan.da
+        : { ...plan.da, defaultPeakTxPerSecond: options.daPeakTxPerSecond };
+    da = await attempt("da", () =>
+      runDaSuite({
+        world,
+        seed: options.seed,
+        settings,
+        ...(peaks.length > 0 ? { measuredPeakTxPerSecond: Math.max(...peaks) } : {}),
+        // Outside the run's output: the CI harness writes each run to a fresh temp dir, the cache outlives it.
+        cacheDir: join(tmpdir(), "mach-bench-cache"),
+        progress: bar,
+        onError(part, error) {
+          errors[part] = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        },
+      }),
+    );
+  }
   const dir = resolve(options.outDir, options.profile ? "profile" : plan.mode);
   mkdirSync(dir, { recursive: true });
   if (suites.has("profile")) {
@@ -200,6 +228,7 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
     ...(endToEnd ? { endToEnd } : {}),
     ...(profile ? { profile } : {}),
     ...(abuse ? { abuse } : {}),
+    ...(da ? { da } : {}),
     loadAverages,
     unavailable: UNAVAILABLE,
   };

@@ -30,6 +30,13 @@ describe("parseBenchOptions", () => {
     assert.deepEqual([...options.suites], ["execution", "state", "e2e"]);
   });
 
+  it("reads --da-peak and rejects a rate that is not positive", () => {
+    assert.equal(parseBenchOptions(["--only", "da", "--da-peak", "350"]).daPeakTxPerSecond, 350);
+    assert.equal(parseBenchOptions([]).daPeakTxPerSecond, undefined);
+    assert.throws(() => parseBenchOptions(["--da-peak", "0"]), BenchUsageError);
+    assert.throws(() => parseBenchOptions(["--da-peak", "fast"]), BenchUsageError);
+  });
+
   it("rejects an unknown suite, a bad seed and an unknown flag", () => {
     assert.throws(() => parseBenchOptions(["--only", "nope"]), BenchUsageError);
     assert.throws(() => parseBenchOptions(["--seed", "-1"]), BenchUsageError);

@@ -67,6 +67,8 @@ export interface MachStatus {
     readonly byProvider: readonly DaProviderCounts[];
     /** The newest batches, newest first. */
     readonly recent: readonly DaBatch[];
+    /** The batcher's pipeline and back-pressure (as in `mach_syncStatus`); `null` on a node without a batcher. */
+    readonly batcher?: DaBatcher | null;
   };
   /** L2 output roots on L1, newest first; empty until a proposer runs. */
   readonly outputs: readonly L1Output[];
@@ -87,6 +89,26 @@ export interface DaProviderCounts {
   readonly confirmed: number;
   readonly recorded: number;
   readonly failed: number;
+}
+
+export interface DaBatcher {
+  readonly state: "idle" | "running" | "stopped" | "halted";
+  /** First block not yet in a finished batch (on DA, and recorded on L1 with settlement). */
+  readonly nextBlock: Quantity;
+  /** Sealed blocks not yet in a submitted batch. */
+  readonly unbatchedBlocks: number;
+  readonly inFlightBatches: number;
+  readonly maxInFlightBatches: number;
+  /** Bytes the batcher holds (open batch + frames in flight) and its bound. */
+  readonly pendingBytes: number;
+  readonly maxPendingBytes: number;
+  /** The batcher stopped reading sealed blocks at a bound; they wait in the store until its backlog drains. */
+  readonly backPressure: boolean;
+  readonly backPressureReason: "inFlight" | "bytes" | null;
+  /** Unix ms. */
+  readonly backPressureSince: number | null;
+  /** Why it halted. */
+  readonly error: string | null;
 }
 
 export interface DaBatch {

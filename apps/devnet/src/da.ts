@@ -26,16 +26,28 @@ export interface StartedDa {
   readonly endpoints: Record<string, unknown>;
 }
 
+export interface StartDaParameters {
+  readonly dataDir: string;
+  readonly logDir: string;
+  readonly ports: DaPorts;
+  readonly signerKey: `0x${string}`;
+  /**
+   * EigenDA: points of the insecure dev SRS (default 4,096: 128 KiB blobs; generating them takes ~45 s, cached in
+   * the data dir). Fewer make smaller blobs and a faster first start (tests).
+   */
+  readonly eigendaSrsPoints?: number;
+}
+
 export async function startDa(
   provider: DevnetDaProvider,
-  { dataDir, logDir, ports, signerKey }: { dataDir: string; logDir: string; ports: DaPorts; signerKey: `0x${string}` },
+  { dataDir, logDir, ports, signerKey, eigendaSrsPoints }: StartDaParameters,
 ): Promise<StartedDa> {
   if (provider === "memory") {
     return { child: undefined, nodeConfig: { provider: "memory" }, endpoints: { provider: "memory" } };
   }
   if (provider === "eigenda") {
     const standInDir = join(dataDir, "eigenda");
-    const srsPoints = 4096;
+    const srsPoints = eigendaSrsPoints ?? 4096;
     const child = spawnChild({
       name: "EigenDA stand-in",
       command: process.execPath,

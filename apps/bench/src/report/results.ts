@@ -2,6 +2,7 @@
 import { arch, cpus, loadavg, platform, totalmem } from "node:os";
 import type { BenchPlan } from "../plan.ts";
 import type { AbuseResult } from "../suites/abuse.ts";
+import type { DaResult } from "../suites/da.ts";
 import type { EndToEndTargetResult, LoadSettings } from "../suites/endToEnd.ts";
 import type { ExecutionResult } from "../suites/execution.ts";
 import type { ProfileSummary } from "../suites/profile.ts";
@@ -42,6 +43,7 @@ export interface BenchResults {
   readonly stateRoot?: StateRootResult;
   readonly stateDiff?: StateDiffResult;
   readonly endToEnd?: EndToEndResult;
+  readonly da?: DaResult;
   /** Figures whose role does not exist yet, with why. */
   readonly unavailable: Readonly<Record<string, string>>;
   /** 1-minute load average when each suite (or end-to-end target) started and ended. */

@@ -8,6 +8,7 @@
 
 import { type EndToEndTargetResult, heldLoad, type LatencyFigure, type LatencyMethod } from "../suites/endToEnd.ts";
 import { EXECUTION_PAIRS } from "../suites/executors.ts";
+import { daRows } from "./daRows.ts";
 import type { BenchResults } from "./results.ts";
 import { ratio } from "./stats.ts";
 
@@ -367,6 +368,7 @@ export function resultRows(results: BenchResults): Row[] {
       });
     }
   }
+  rows.push(...daRows(results));
   return rows;
 }
 

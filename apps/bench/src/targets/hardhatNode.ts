@@ -20,6 +20,8 @@ export interface StartHardhatNodeParameters {
   readonly alloc: Alloc;
   /** Interval mining period; undefined = automine. */
   readonly intervalMs?: number;
+  /** Chain id; default the bench chain's (the DA suite's L1 takes another). */
+  readonly chainId?: number;
 }
 
 function hardhatCli(): string {
@@ -39,6 +41,7 @@ export async function startHardhatNode(parameters: StartHardhatNodeParameters): 
       MACH_BENCH_HARDHAT_DIR: dir,
       MACH_BENCH_BLOCK_GAS_LIMIT: BENCH_BLOCK_GAS_LIMIT.toString(),
       MACH_BENCH_BASE_FEE_PER_GAS: BENCH_BASE_FEE_PER_GAS.toString(),
+      ...(parameters.chainId === undefined ? {} : { MACH_BENCH_CHAIN_ID: String(parameters.chainId) }),
       FORCE_COLOR: "0",
       NO_COLOR: "1",
     },

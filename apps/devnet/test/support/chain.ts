@@ -10,7 +10,7 @@ import {
   type TransactionSerializableEIP1559,
   webSocket,
 } from "viem";
-import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
+import { type LocalAccount, privateKeyToAccount } from "viem/accounts";
 
 /** Hardhat/Anvil dev mnemonic accounts 0 and 1 (public keys, never hold value). */
 export const DEV_KEYS = [
@@ -47,7 +47,7 @@ export function clients(rpcUrl: string, wsUrl: string) {
 
 /** Signs an EIP-1559 value transfer on the Mach devnet chain (1 gwei fee cap, 1 wei tip) with overrides. */
 export function signTransfer(
-  account: PrivateKeyAccount,
+  account: Pick<LocalAccount, "signTransaction">,
   fields: { nonce: number } & Partial<Omit<TransactionSerializableEIP1559, "type">>,
 ): Promise<Hex> {
   return account.signTransaction({

@@ -4,30 +4,12 @@
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const launcher = new URL("../../src/main.ts", import.meta.url).pathname;
+import { freePorts } from "./ports.ts";
 
-/** A run of free consecutive ports (the stand-ins take up to three). */
-export async function freePorts(count: number): Promise<number> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    const ok = await Promise.all(
-      Array.from(
-        { length: count },
-        (_, i) =>
-          new Promise<boolean>((resolve) => {
-            const server = createServer();
-            server.once("error", () => resolve(false));
-            server.listen(base + i, "127.0.0.1", () => server.close(() => resolve(true)));
-          }),
-      ),
-    );
-    if (ok.every(Boolean)) return base;
-  }
-}
+const launcher = new URL("../../src/main.ts", import.meta.url).pathname;
 
 export function isAlive(pid: number): boolean {
   try {

@@ -2,23 +2,38 @@
  * The DA half of the batcher: sealed blocks → batches → frames → DA blobs → pointers, persisted, then handed to the
  * L1 side. All I/O goes through ports (block source, DA, record store, recorder), so the loop is testable in memory.
  *
+ * Pipeline: the open batch reads sealed blocks; once due it is encoded, persisted as `submitting` and submitted, and
+ * the next batch opens at once. Up to `maxInFlightBatches` batches are in flight, each submitting its frames
+ * concurrently; confirmations may come back in any order, but a batch finishes (is recorded on L1, or with no
+ * recorder simply leaves the pipeline) only after every batch before it: L1 sees ranges strictly in order.
+ *
  * Guarantees: ranges are contiguous and go out in order, none skipped. A transient failure (DaError `transient`,
  * wait timeout, any non-DaError) is retried with exponential backoff, resubmitting the frame; a permanent one
- * halts the batcher on that range (status `halted`, record `failed`) instead of moving past it. After a restart the
- * batcher resumes after the last range it holds complete pointers for, and redoes a range left `submitting` or
- * `failed`; confirmed batches not yet recorded on L1 are recorded first.
+ * halts the batcher on that range (status `halted`, record `failed`) instead of moving past it: batches after it are
+ * abandoned (their records stay `submitting` or `confirmed`), batches before it still finish, then it halts. After a
+ * restart the batcher resumes after the last finished range: confirmed batches not yet recorded on L1 are recorded
+ * first, in order, and every range left `submitting` or `failed` is redone with the same bounds, so the records
+ * never overlap; new batches start after the last record.
+ *
+ * Back-pressure: the batcher holds at most the open batch plus the frames of in-flight batches, and stops reading
+ * sealed blocks (they wait in the store) when every slot is taken with the open batch full, or at
+ * `maxPendingBytes`. It is visible in `status()`, the metrics and a log line when it engages and releases.
  */
 import { bytesToHex } from "viem";
 import { keccak256 } from "../chain/hash.ts";
 import type { Block, Hash } from "../chain/types.ts";
 import type { BatchRecorder } from "../settlement/ports.ts";
 import { type Logger, silentLogger } from "../telemetry.ts";
+import { BackPressure, type BackPressureReason } from "./backPressure.ts";
 import { type BatchBlock, batchBlockSize, encodeBatch, toBatchBlock } from "./batch.ts";
-import { type BatcherPolicy, batcherPolicySchema, retryDelayMs } from "./batcherPolicy.ts";
+import { type BatcherPolicy, batcherPolicySchema } from "./batcherPolicy.ts";
+import { planResume } from "./batcherResume.ts";
 import type { BatchRecord, BatchRecordStore, BatchStatus, ListBatchesParameters } from "./batchRecord.ts";
+import { type RetryContext, sleepUnlessAborted, withRetry } from "./batchRetry.ts";
 import { BatchEncodeError, BatcherHaltedError } from "./errors.ts";
 import { splitIntoFrames } from "./frame.ts";
-import { DaError, type DataAvailability } from "./types.ts";
+import { submitFrames } from "./frameSubmission.ts";
+import type { DataAvailability } from "./types.ts";
 
 /**
  * Sealed L2 blocks by number (a `ChainView` is one). Blocks up to `headBlockNumber()` must be available and never
@@ -43,8 +58,16 @@ export interface BatcherMetrics {
   readonly confirmSeconds: { observe(value: number): void };
   /** `mach_da_retries_total{operation}`: transient failures retried. */
   readonly retries: { inc(labels: { operation: "submit" | "record" }): void };
-  /** `mach_da_unbatched_blocks`: sealed blocks read but not yet in a batch. */
+  /** `mach_da_unbatched_blocks`: sealed blocks not yet in a submitted batch (open batch, or not read yet). */
   readonly pendingBlocks: { set(value: number): void };
+  /** `mach_da_in_flight_batches`: batches submitted and not finished yet. */
+  readonly inFlightBatches: { set(value: number): void };
+  /** `mach_da_pending_bytes`: what the batcher holds: the open batch's body bytes plus in-flight frames. */
+  readonly pendingBytes: { set(value: number): void };
+  /** `mach_da_back_pressure`: 1 while the batcher has stopped reading sealed blocks at a bound, else 0. */
+  readonly backPressure: { set(value: number): void };
+  /** `mach_da_back_pressure_total{reason}`: times back-pressure engaged. */
+  readonly backPressureEngaged: { inc(labels: { reason: BackPressureReason }): void };
 }
 
 export interface CreateBatcherParameters {
@@ -72,10 +95,23 @@ export type BatcherState = "idle" | "running" | "stopped" | "halted";
 
 export interface BatcherStatus {
   readonly state: BatcherState;
-  /** First block not yet in a confirmed batch. */
+  /** First block not yet in a finished batch (confirmed, and recorded on L1 with a recorder); batches finish in order. */
   readonly nextBlock: bigint;
-  /** Sealed blocks read but not yet batched. */
+  /** Sealed blocks read into the open batch, not yet submitted. */
   readonly pendingBlocks: number;
+  /** Sealed blocks not yet in a submitted batch (the open batch and blocks not read yet), at the last look at the head. */
+  readonly unbatchedBlocks: number;
+  /** Batches submitted and not finished yet, and the bound. */
+  readonly inFlightBatches: number;
+  readonly maxInFlightBatches: number;
+  /** Bytes held in memory (open batch body + in-flight frames), and the bound. */
+  readonly pendingBytes: number;
+  readonly maxPendingBytes: number;
+  /** True while the batcher has stopped reading sealed blocks at a bound (they wait in the store). */
+  readonly backPressure: boolean;
+  readonly backPressureReason?: BackPressureReason;
+  /** Unix ms when back-pressure engaged. */
+  readonly backPressureSince?: number;
   readonly error?: BatcherHaltedError;
 }
 
@@ -87,14 +123,18 @@ export interface RunOnceOptions {
 export interface Batcher {
   /** Runs the loop in the background until `stop` or a halt. */
   start(): void;
-  /** Stops the loop, aborting in-flight waits and backoffs; an interrupted range is redone after a restart. */
+  /**
+   * Stops the loop, aborting in-flight submissions, waits and backoffs. The batcher then forgets its pipeline: a
+   * later `runOnce` or `start` resumes from the store, as a restarted process would (interrupted ranges are redone).
+   */
   stop(): Promise<void>;
   /** Resolves when the loop has exited (stopped or halted); never rejects. */
   done(): Promise<BatcherStatus>;
   /**
-   * One step: records pending L1 recordings, then packs pending blocks and submits a batch if the policy (or
-   * `force`) says so. Resolves with the record of the batch it completed, or `undefined` when nothing was due.
-   * Rejects with `BatcherHaltedError` once halted.
+   * One step: submits every batch that is due while in-flight slots are free, then waits for the oldest batch in
+   * flight to finish (confirmed, and recorded on L1 with a recorder) and resolves with its record (later batches may
+   * finish meanwhile: drain with `while (await runOnce()) {}`); `undefined` when nothing is in flight or due. Rejects with `BatcherHaltedError` once halted, and with a port's error when the
+   * block source or the store failed (the range is kept and retried by the next step).
    */
   runOnce(options?: RunOnceOptions): Promise<BatchRecord | undefined>;
   status(): BatcherStatus;
@@ -102,29 +142,46 @@ export interface Batcher {
   listBatches(parameters?: ListBatchesParameters): Promise<readonly BatchRecord[]>;
 }
 
-function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
+interface Deferred<T> {
+  readonly promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
   });
+  // Only `runOnce` awaits it; a rejection nobody waits for (a stop, a halt) is expected, not unhandled.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
 }
 
-function isPermanent(error: unknown): boolean {
-  if (error instanceof DaError) return error.kind === "permanent";
-  return typeof error === "object" && error !== null && (error as { kind?: unknown }).kind === "permanent";
+/**
+ * One batch in the pipeline. `outcome` moves submitting → confirmed (then leaves the pipeline once finished in
+ * order), or to failed (a permanent error: the batcher halts here), aborted (stopped, or abandoned behind a failed
+ * range) or errored (a port threw: resubmitted by the next step).
+ */
+interface Slot {
+  record: BatchRecord;
+  /** Encoded frames, kept for resubmission until confirmed. */
+  frames: readonly Uint8Array[];
+  outcome: "submitting" | "confirmed" | "failed" | "aborted" | "errored";
+  error?: unknown;
+  abort: AbortController;
+  /** Resolves (never rejects) when the current submission attempt settles. */
+  settled: Promise<void>;
+  /** Resolves with the finished record; rejects on a halt, a stop, or a port error (`errored`). */
+  done: Deferred<BatchRecord>;
 }
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+const heldBytesOf = (slot: Slot) => slot.frames.reduce((sum, frame) => sum + frame.length, 0);
+
+/** Where reading stopped: at the head, at the open batch's own size/count bound, or at `maxPendingBytes`. */
+type FillStop = "head" | "batchFull" | "bytes";
 
 export function createBatcher(parameters: CreateBatcherParameters): Batcher {
   const { chainId, da, source, pointers: store, recorder, onBatchUpdated } = parameters;
@@ -133,24 +190,49 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
   const logger = parameters.logger ?? silentLogger;
   const metrics = parameters.metrics;
   const now = parameters.now ?? Date.now;
-  const sleep = parameters.sleep ?? defaultSleep;
+  const sleep = parameters.sleep ?? sleepUnlessAborted;
+  const startBlock = parameters.startBlock ?? 1n;
 
   let controller = new AbortController();
   let state: BatcherState = "idle";
   let haltError: BatcherHaltedError | undefined;
+  /** The lowest range a permanent error stopped on: no new batches; the batcher halts once the ranges before it finish. */
+  let pendingHalt: BatcherHaltedError | undefined;
   let initialized: Promise<void> | undefined;
-  /** First block of the next batch, and the hash its parent must have (unknown at genesis of the batcher). */
-  let nextBlock = parameters.startBlock ?? 1n;
+  /** The first batch a restore put back in flight, until a step reports it. */
+  let restoredOldest: Slot | undefined;
+  /** Batches submitted and not finished, in block order. */
+  let pipeline: Slot[] = [];
+  /** First block of the open batch, and the hash its parent must have (unknown before the first batch). */
+  let openFirst = startBlock;
   let expectedParent: Hash | undefined;
-  /** Blocks read from the source, not yet in a batch: contiguous from `nextBlock`. */
-  let pending: BatchBlock[] = [];
-  let pendingBytes = 4;
-  /** When the loop first saw a pending block for the current batch. */
-  let pendingSince: number | undefined;
-  /** Confirmed records still waiting for L1 recording, in order. */
-  let unrecorded: BatchRecord[] = [];
+  /** Blocks read from the source, not yet in a batch: contiguous from `openFirst`. */
+  let open: BatchBlock[] = [];
+  /** Uncompressed body size of the open batch (4: the block count). */
+  let openBytes = 4;
+  /** When the loop first saw a block of the open batch. */
+  let openSince: number | undefined;
+  /** The head at the last look. */
+  let lastHead = 0n;
+  const backPressure = new BackPressure();
   let loop: Promise<void> | undefined;
   let step: Promise<unknown> = Promise.resolve();
+  let recorderRun: Promise<void> | undefined;
+  let recorderDirty = false;
+  let recorderError: unknown;
+  /** Wakes the loop's idle wait when a batch finishes (a slot frees). */
+  const wakers = new Set<() => void>();
+
+  const heldBytes = () => (open.length > 0 ? openBytes : 0) + pipeline.reduce((sum, s) => sum + heldBytesOf(s), 0);
+  const unbatchedBlocks = () => (lastHead >= openFirst ? Number(lastHead - openFirst + 1n) : 0);
+
+  const publishGauges = () => {
+    if (!metrics) return;
+    metrics.pendingBlocks.set(unbatchedBlocks());
+    metrics.inFlightBatches.set(pipeline.length);
+    metrics.pendingBytes.set(heldBytes());
+    metrics.backPressure.set(backPressure.state.engaged ? 1 : 0);
+  };
 
   const save = async (record: BatchRecord) => {
     await store.put(record);
@@ -158,82 +240,145 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
     onBatchUpdated?.(record);
   };
 
-  const init = async () => {
-    const latest = await store.latest();
-    if (!latest) return;
-    const complete = latest.pointers.length > 0 && latest.pointers.length === latest.frameCount;
-    if (latest.status === "confirmed" || latest.status === "recorded" || (latest.status === "failed" && complete)) {
-      // A `failed` record with every pointer failed on L1, not on DA: it only needs recording.
-      nextBlock = latest.lastBlock + 1n;
-      expectedParent = latest.lastBlockHash;
-    } else {
-      // `submitting` (interrupted) or `failed` on DA (halted before): redo the range from its first block.
-      nextBlock = latest.firstBlock;
-      const previous = (await store.list({ fromBlock: latest.firstBlock - 1n })).find(
-        (r) => r.lastBlock === latest.firstBlock - 1n,
-      );
-      expectedParent = previous?.lastBlockHash;
-      logger.info({ firstBlock: latest.firstBlock, status: latest.status }, "redoing unfinished batch range");
-    }
-    if (recorder) {
-      const records = await store.list({});
-      unrecorded = records
-        .filter((r) => r.status === "confirmed" || (r.status === "failed" && r.pointers.length === r.frameCount))
-        .filter((r) => r.pointers.length > 0)
-        .map((r) => (r.status === "failed" ? withoutError({ ...r, status: "confirmed" }) : r));
-    }
-    logger.info({ nextBlock, unrecorded: unrecorded.length }, "batcher resumed");
+  const retry: RetryContext = {
+    policy,
+    sleep,
+    logger,
+    onRetry: (operation) => metrics?.retries.inc({ operation: operation === "L1 recording" ? "record" : "submit" }),
   };
 
-  const halt = async (error: BatcherHaltedError, record?: BatchRecord): Promise<never> => {
-    if (haltError) throw haltError; // a concurrent frame halted first
+  // --- halting -------------------------------------------------------------------------------------------------
+
+  const requestHalt = (error: BatcherHaltedError) => {
+    if (pendingHalt && pendingHalt.firstBlock <= error.firstBlock) return;
+    pendingHalt = error;
+    // Batches after the failed range can never be recorded before it: abandon them (redone after a restart).
+    for (const slot of pipeline) if (slot.record.firstBlock > error.firstBlock) slot.abort.abort(error);
+    advance();
+  };
+
+  const enterHalt = (error: BatcherHaltedError) => {
+    if (haltError) return;
     haltError = error;
     state = "halted";
+    backPressure.reset();
     logger.error({ firstBlock: error.firstBlock, lastBlock: error.lastBlock, err: error }, "batcher halted");
-    if (record) await save({ ...record, status: "failed", error: error.message });
-    throw error;
+    for (const slot of pipeline) {
+      slot.abort.abort(error);
+      slot.done.reject(error);
+    }
+    controller.abort(error);
+    publishGauges();
   };
 
-  /** Retries `attempt` on transient errors with backoff; a permanent error, or too many attempts, halts. */
-  const withRetry = async <T>(
-    what: string,
-    range: { first: bigint; last: bigint },
-    record: BatchRecord,
-    signal: AbortSignal,
-    attempt: (signal: AbortSignal) => Promise<T>,
-  ): Promise<T> => {
-    for (let failures = 0; ; ) {
-      try {
-        return await attempt(signal);
-      } catch (error) {
-        if (signal.aborted) throw error;
-        failures++;
-        const exhausted = policy.retryMaxAttempts !== undefined && failures >= policy.retryMaxAttempts;
-        if (isPermanent(error) || exhausted) {
-          const reason = isPermanent(error) ? "permanent error" : `${failures} transient failures`;
-          return halt(
-            new BatcherHaltedError(range.first, range.last, `${what} of blocks ${range.first}..${range.last} failed`, {
-              details: `${reason}: ${errorMessage(error)}`,
-              cause: error,
-            }),
-            record,
-          );
+  // --- DA submission of one batch ------------------------------------------------------------------------------
+
+  const submitSlot = async (slot: Slot): Promise<void> => {
+    const { record } = slot;
+    try {
+      const framePointers = await submitFrames({
+        da,
+        frames: slot.frames,
+        record,
+        confirmTimeoutMs: policy.confirmTimeoutMs,
+        retry,
+        signal: slot.abort.signal,
+      });
+      const confirmed: BatchRecord = { ...record, pointers: framePointers, status: "confirmed", confirmedAt: now() };
+      await save(confirmed);
+      slot.record = confirmed;
+      slot.frames = [];
+      slot.outcome = "confirmed";
+      metrics?.batchBytes.observe(confirmed.encodedBytes);
+      metrics?.confirmSeconds.observe((confirmed.confirmedAt! - confirmed.submittedAt) / 1000);
+      logger.info({ firstBlock: record.firstBlock, lastBlock: record.lastBlock }, "batch confirmed on DA");
+    } catch (error) {
+      if (slot.abort.signal.aborted) {
+        slot.outcome = "aborted";
+        slot.done.reject(slot.abort.signal.reason);
+      } else if (error instanceof BatcherHaltedError) {
+        try {
+          await save({ ...record, status: "failed", error: error.message });
+          slot.outcome = "failed";
+          slot.error = error;
+          requestHalt(error);
+        } catch (saveError) {
+          slot.outcome = "errored";
+          slot.error = saveError;
+          slot.done.reject(saveError);
         }
-        const delayMs = retryDelayMs(policy, failures);
-        metrics?.retries.inc({ operation: what === "L1 recording" ? "record" : "submit" });
-        logger.warn(
-          { what, firstBlock: range.first, lastBlock: range.last, failures, delayMs, err: error },
-          "transient failure, retrying",
-        );
-        await sleep(delayMs, signal);
+      } else {
+        slot.outcome = "errored";
+        slot.error = error;
+        slot.done.reject(error);
       }
+    } finally {
+      publishGauges();
     }
   };
 
-  const recordOnL1 = async (record: BatchRecord) => {
+  const startSubmission = (slot: Slot) => {
+    slot.outcome = "submitting";
+    slot.settled = submitSlot(slot).then(advance);
+  };
+
+  /** Encodes `blocks`, persists the batch as `submitting` and starts submitting it; undefined if it cannot be encoded. */
+  const launch = async (blocks: readonly BatchBlock[]): Promise<Slot | undefined> => {
+    const first = blocks[0]!;
+    const last = blocks[blocks.length - 1]!;
+    let encoded: Uint8Array;
+    let frames: Uint8Array[];
+    try {
+      encoded = encodeBatch({ chainId, blocks, compression });
+      frames = splitIntoFrames(encoded, da.limits.maxBlobBytes);
+    } catch (error) {
+      if (!(error instanceof BatchEncodeError)) throw error;
+      requestHalt(new BatcherHaltedError(first.number, last.number, "cannot encode batch", { cause: error }));
+      return undefined;
+    }
+    const record: BatchRecord = {
+      firstBlock: first.number,
+      lastBlock: last.number,
+      lastBlockHash: last.hash,
+      batchId: bytesToHex(keccak256(encoded)),
+      provider: da.provider,
+      pointers: [],
+      status: "submitting",
+      submittedAt: now(),
+      txCount: blocks.reduce((sum, block) => sum + block.transactions.length, 0),
+      uncompressedBytes: bodyBytesOf(blocks),
+      encodedBytes: encoded.length,
+      frameCount: frames.length,
+    };
+    await save(record);
+    logger.info(
+      {
+        firstBlock: record.firstBlock,
+        lastBlock: record.lastBlock,
+        frames: frames.length,
+        bytes: encoded.length,
+        inFlight: pipeline.length + 1,
+      },
+      "submitting batch",
+    );
+    const slot: Slot = {
+      record,
+      frames,
+      outcome: "submitting",
+      abort: new AbortController(),
+      settled: Promise.resolve(),
+      done: deferred(),
+    };
+    pipeline.push(slot);
+    startSubmission(slot);
+    return slot;
+  };
+
+  // --- L1 recording, strictly in order -------------------------------------------------------------------------
+
+  const recordOnL1 = async (record: BatchRecord): Promise<BatchRecord> => {
     if (!recorder) return record;
-    const range = { first: record.firstBlock, last: record.lastBlock };
-    const recording = await withRetry("L1 recording", range, record, controller.signal, () =>
+    const recording = await withRetry(retry, "L1 recording", record, controller.signal, () =>
       recorder.recordBatch(record),
     );
     const recorded: BatchRecord = {
@@ -247,144 +392,302 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
     return recorded;
   };
 
-  /** Reads newly sealed blocks into `pending` until the batch is full or the head is reached. */
-  const fill = async (): Promise<boolean> => {
+  /** Finishes confirmed batches at the head of the pipeline, in order; halts once nothing before a failure is left. */
+  const finishInOrder = async () => {
+    for (;;) {
+      if (haltError || controller.signal.aborted) return;
+      const head = pipeline[0];
+      if (pendingHalt && (!head || head.record.firstBlock >= pendingHalt.firstBlock)) return enterHalt(pendingHalt);
+      if (head?.outcome !== "confirmed") return;
+      let finished: BatchRecord;
+      try {
+        finished = await recordOnL1(head.record);
+      } catch (error) {
+        if (controller.signal.aborted) return;
+        if (error instanceof BatcherHaltedError) {
+          // On DA, not on L1: the record keeps its pointers, so a restart only records it.
+          const persisted = await save({ ...head.record, status: "failed", error: error.message }).then(
+            () => true,
+            (saveError: unknown) => {
+              logger.warn({ err: saveError }, "cannot persist failed batch record, retrying");
+              return false;
+            },
+          );
+          if (persisted) {
+            head.outcome = "failed";
+            requestHalt(error);
+            continue;
+          }
+        } else {
+          // The store failed after the L1 write: recording is idempotent, so back off and record again.
+          logger.warn({ err: error, firstBlock: head.record.firstBlock }, "finishing batch failed, retrying");
+        }
+        try {
+          await sleep(policy.retryMaxDelayMs, controller.signal);
+        } catch (sleepError) {
+          if (controller.signal.aborted) return;
+          throw sleepError;
+        }
+        continue;
+      }
+      pipeline.shift();
+      head.done.resolve(finished);
+      publishGauges();
+      for (const wake of wakers) wake();
+    }
+  };
+
+  function advance(): void {
+    recorderDirty = true;
+    recorderRun ??= (async () => {
+      while (recorderDirty) {
+        recorderDirty = false;
+        await finishInOrder();
+      }
+    })()
+      .catch((error: unknown) => {
+        // Surfaces through the next step (runOnce rejects, the loop logs it and backs off), which restarts it.
+        recorderError = error;
+      })
+      .finally(() => {
+        recorderRun = undefined;
+        if (recorderDirty && !haltError && !controller.signal.aborted) advance();
+      });
+  }
+
+  // --- reading blocks and closing batches ----------------------------------------------------------------------
+
+  /** Block `number` from the source as a batch block, checked to extend `parent`; a halt error if it cannot be. */
+  const readBlock = async (number: bigint, parent: Hash | undefined, head: bigint): Promise<BatchBlock> => {
+    const block = await source.getBlockByNumber(number);
+    if (!block) throw new BatcherHaltedError(number, undefined, `block source has no block ${number} (head ${head})`);
+    const batchBlock = toBatchBlock(block);
+    if (batchBlock.number !== number) {
+      throw new BatcherHaltedError(number, undefined, `block source gave block ${batchBlock.number} for ${number}`);
+    }
+    if (parent !== undefined && batchBlock.parentHash !== parent) {
+      throw new BatcherHaltedError(number, undefined, `block ${number} does not extend the batched chain`, {
+        details: `parentHash ${batchBlock.parentHash}, expected ${parent}`,
+      });
+    }
+    return batchBlock;
+  };
+
+  /** Reads newly sealed blocks into the open batch until it is full, the head is reached, or memory is at its bound. */
+  const fill = async (): Promise<FillStop> => {
     const head = await source.headBlockNumber();
-    let full = pending.length >= policy.maxBlocksPerBatch;
-    while (!full) {
-      const number = nextBlock + BigInt(pending.length);
-      if (number > head) break;
-      const block = await source.getBlockByNumber(number);
-      if (!block) {
-        return halt(new BatcherHaltedError(number, undefined, `block source has no block ${number} (head ${head})`));
-      }
-      const batchBlock = toBatchBlock(block);
-      if (batchBlock.number !== number) {
-        return halt(
-          new BatcherHaltedError(number, undefined, `block source gave block ${batchBlock.number} for ${number}`),
-        );
-      }
-      const parent = pending[pending.length - 1]?.hash ?? expectedParent;
-      if (parent !== undefined && batchBlock.parentHash !== parent) {
-        return halt(
-          new BatcherHaltedError(number, undefined, `block ${number} does not extend the batched chain`, {
-            details: `parentHash ${batchBlock.parentHash}, expected ${parent}`,
-          }),
-        );
-      }
+    lastHead = head;
+    for (;;) {
+      if (open.length >= policy.maxBlocksPerBatch || (open.length > 0 && openBytes >= policy.maxBatchBytes))
+        return "batchFull";
+      const number = openFirst + BigInt(open.length);
+      if (number > head) return "head";
+      if (heldBytes() >= policy.maxPendingBytes) return "bytes";
+      const batchBlock = await readBlock(number, open[open.length - 1]?.hash ?? expectedParent, head);
       const size = batchBlockSize(batchBlock);
-      if (pending.length > 0 && pendingBytes + size > policy.maxBatchBytes) {
-        full = true;
+      if (open.length > 0 && openBytes + size > policy.maxBatchBytes) return "batchFull";
+      open.push(batchBlock);
+      openBytes += size;
+      openSince ??= now();
+    }
+  };
+
+  const closeOpen = (last: BatchBlock) => {
+    openFirst = last.number + 1n;
+    expectedParent = last.hash;
+    open = [];
+    openBytes = 4;
+    openSince = undefined;
+  };
+
+  const observeBackPressure = (stoppedAt: FillStop) => {
+    const at = stoppedAt === "head" ? "head" : stoppedAt === "bytes" ? "bytes" : "inFlight";
+    const transition = backPressure.observe(at, now());
+    if (transition?.kind === "engaged") {
+      metrics?.backPressureEngaged.inc({ reason: transition.reason });
+      logger.warn(
+        {
+          reason: transition.reason,
+          inFlightBatches: pipeline.length,
+          pendingBytes: heldBytes(),
+          unbatchedBlocks: unbatchedBlocks(),
+          headBlock: lastHead,
+        },
+        "DA back-pressure engaged: the batcher stops reading sealed blocks until its backlog drains",
+      );
+    } else if (transition?.kind === "released") {
+      logger.info(
+        { durationMs: transition.durationMs, unbatchedBlocks: unbatchedBlocks(), inFlightBatches: pipeline.length },
+        "DA back-pressure released",
+      );
+    }
+  };
+
+  // --- restart -------------------------------------------------------------------------------------------------
+
+  /** Rebuilds the pipeline from the store (`planResume`): records to hand to L1, ranges to redo, in block order. */
+  const restore = async () => {
+    const plan = planResume(await store.list({}), { recorder: recorder !== undefined });
+    openFirst = plan.finished ? plan.finished.lastBlock + 1n : startBlock;
+    expectedParent = plan.finished?.lastBlockHash;
+    for (const { action, record } of plan.unfinished) {
+      if (action === "record") {
+        const slot: Slot = {
+          record,
+          frames: [],
+          outcome: "confirmed",
+          abort: new AbortController(),
+          settled: Promise.resolve(),
+          done: deferred(),
+        };
+        pipeline.push(slot);
+        restoredOldest ??= slot;
+      } else {
+        logger.info(
+          { firstBlock: record.firstBlock, lastBlock: record.lastBlock, status: record.status },
+          "redoing unfinished batch range",
+        );
+        const blocks: BatchBlock[] = [];
+        const head = await source.headBlockNumber();
+        try {
+          for (let number = record.firstBlock; number <= record.lastBlock; number++) {
+            blocks.push(await readBlock(number, blocks[blocks.length - 1]?.hash ?? expectedParent, head));
+          }
+          if (blocks[blocks.length - 1]?.hash !== record.lastBlockHash) {
+            throw new BatcherHaltedError(
+              record.firstBlock,
+              record.lastBlock,
+              "block source disagrees with the batch record",
+              {
+                details: `block ${record.lastBlock} is not ${record.lastBlockHash}`,
+              },
+            );
+          }
+        } catch (error) {
+          if (!(error instanceof BatcherHaltedError)) throw error;
+          requestHalt(error);
+          return;
+        }
+        const slot = await launch(blocks);
+        if (!slot) return;
+        restoredOldest ??= slot;
+      }
+      openFirst = record.lastBlock + 1n;
+      expectedParent = record.lastBlockHash;
+    }
+    logger.info({ nextBlock: openFirst, inFlight: pipeline.length }, "batcher resumed");
+  };
+
+  /** Drops the in-memory pipeline (after a stop, or a failed restore): the next step restores from the store. */
+  const forget = async () => {
+    for (const slot of pipeline) slot.abort.abort(new Error("batcher reset"));
+    await Promise.all(pipeline.map((slot) => slot.settled));
+    pipeline = [];
+    open = [];
+    openBytes = 4;
+    openSince = undefined;
+    pendingHalt = undefined;
+    initialized = undefined;
+    restoredOldest = undefined;
+    backPressure.reset();
+  };
+
+  const ensureInitialized = async () => {
+    initialized ??= restore().catch(async (error: unknown) => {
+      await forget();
+      throw error;
+    });
+    await initialized;
+  };
+
+  // --- steps ---------------------------------------------------------------------------------------------------
+
+  /**
+   * Resubmits batches a port error interrupted, reads sealed blocks and submits every batch that is due. Resolves
+   * with the oldest batch in flight when it started (after a restore), else the first it submitted.
+   */
+  const pump = async (options: RunOnceOptions): Promise<Slot | undefined> => {
+    if (haltError) throw haltError;
+    await ensureInitialized();
+    // A restored batch may have finished during the restore already: it is still the oldest to report.
+    let oldest = restoredOldest ?? pipeline[0];
+    restoredOldest = undefined;
+    const errored = pipeline.filter((slot) => slot.outcome === "errored");
+    for (const slot of errored) {
+      slot.done = deferred();
+      startSubmission(slot);
+    }
+    if (errored.length > 0) throw errored[0]!.error;
+    if (recorderError !== undefined) {
+      const error = recorderError;
+      recorderError = undefined;
+      advance();
+      throw error;
+    }
+    // A batch may fail while the next is being launched: stop launching as soon as a halt is pending.
+    while (pendingHalt === undefined) {
+      let stoppedAt: FillStop;
+      try {
+        stoppedAt = await fill();
+      } catch (error) {
+        if (!(error instanceof BatcherHaltedError)) throw error;
+        requestHalt(error);
         break;
       }
-      pending.push(batchBlock);
-      pendingBytes += size;
-      pendingSince ??= now();
-      full = pending.length >= policy.maxBlocksPerBatch || pendingBytes >= policy.maxBatchBytes;
+      const aged = openSince !== undefined && now() - openSince >= policy.maxBatchAgeMs;
+      const due = stoppedAt !== "head" || aged || options.force === true;
+      if (open.length === 0 || !due || pipeline.length >= policy.maxInFlightBatches) {
+        observeBackPressure(stoppedAt);
+        break;
+      }
+      const blocks = open;
+      const slot = await launch(blocks);
+      if (!slot) break;
+      oldest ??= slot;
+      closeOpen(blocks[blocks.length - 1]!);
     }
-    return full;
+    publishGauges();
+    advance();
+    return oldest;
   };
 
-  const submitBatch = async (blocks: BatchBlock[]): Promise<BatchRecord> => {
-    const first = blocks[0]!;
-    const last = blocks[blocks.length - 1]!;
-    const range = { first: first.number, last: last.number };
-    let encoded: Uint8Array;
-    let frames: Uint8Array[];
-    try {
-      encoded = encodeBatch({ chainId, blocks, compression });
-      frames = splitIntoFrames(encoded, da.limits.maxBlobBytes);
-    } catch (error) {
-      if (!(error instanceof BatchEncodeError)) throw error;
-      return halt(new BatcherHaltedError(range.first, range.last, "cannot encode batch", { cause: error }));
-    }
-    const submitting: BatchRecord = {
-      firstBlock: first.number,
-      lastBlock: last.number,
-      lastBlockHash: last.hash,
-      batchId: bytesToHex(keccak256(encoded)),
-      provider: da.provider,
-      pointers: [],
-      status: "submitting" satisfies BatchStatus,
-      submittedAt: now(),
-      txCount: blocks.reduce((sum, block) => sum + block.transactions.length, 0),
-      uncompressedBytes: pendingBytesOf(blocks),
-      encodedBytes: encoded.length,
-      frameCount: frames.length,
-    };
-    await save(submitting);
-    logger.info(
-      { firstBlock: range.first, lastBlock: range.last, frames: frames.length, bytes: encoded.length },
-      "submitting batch",
-    );
-    // Frames go out concurrently; the first failure that halts (or a stop) aborts the others' waits and backoffs.
-    const batchSignal = new AbortController();
-    const forwardAbort = () => batchSignal.abort(controller.signal.reason);
-    controller.signal.addEventListener("abort", forwardAbort, { once: true });
-    let framePointers: Uint8Array[];
-    try {
-      framePointers = await Promise.all(
-        frames.map((frame) =>
-          withRetry("DA submission", range, submitting, batchSignal.signal, async (signal) => {
-            const handle = await da.submit(frame);
-            return handle.wait({ timeoutMs: policy.confirmTimeoutMs, signal });
-          }).catch((error: unknown) => {
-            batchSignal.abort(error);
-            throw error;
-          }),
-        ),
-      );
-    } finally {
-      controller.signal.removeEventListener("abort", forwardAbort);
-    }
-    const confirmed: BatchRecord = { ...submitting, pointers: framePointers, status: "confirmed", confirmedAt: now() };
-    await save(confirmed);
-    metrics?.batchBytes.observe(confirmed.encodedBytes);
-    metrics?.confirmSeconds.observe((confirmed.confirmedAt! - confirmed.submittedAt) / 1000);
-    logger.info({ firstBlock: range.first, lastBlock: range.last }, "batch confirmed on DA");
-    return confirmed;
-  };
-
-  const runStep = async (options: RunOnceOptions): Promise<BatchRecord | undefined> => {
-    if (haltError) throw haltError;
-    if (controller.signal.aborted && !loop) controller = new AbortController();
-    initialized ??= init();
-    await initialized;
-    while (unrecorded.length > 0) {
-      await recordOnL1(unrecorded[0]!);
-      unrecorded.shift();
-    }
-    const full = await fill();
-    metrics?.pendingBlocks.set(pending.length);
-    if (pending.length === 0) return undefined;
-    const aged = pendingSince !== undefined && now() - pendingSince >= policy.maxBatchAgeMs;
-    if (!full && !aged && !options.force) return undefined;
-
-    const blocks = pending;
-    const confirmed = await submitBatch(blocks);
-    pending = [];
-    pendingBytes = 4;
-    pendingSince = undefined;
-    metrics?.pendingBlocks.set(0);
-    nextBlock = confirmed.lastBlock + 1n;
-    expectedParent = confirmed.lastBlockHash;
-    unrecorded.push(confirmed);
-    const recorded = await recordOnL1(confirmed);
-    unrecorded.shift();
-    return recorded;
-  };
-
-  const runOnce = (options: RunOnceOptions = {}): Promise<BatchRecord | undefined> => {
-    const next = step.then(() => runStep(options));
+  const serialized = <T>(run: () => Promise<T>): Promise<T> => {
+    const next = step.then(run);
     step = next.catch(() => undefined);
     return next;
   };
 
+  const runOnce = (options: RunOnceOptions = {}): Promise<BatchRecord | undefined> =>
+    serialized(async () => {
+      if (controller.signal.aborted && !loop && !haltError) controller = new AbortController();
+      // Another batch may finish while later ones are submitted: wait for the one that was oldest, not the head now.
+      const oldest = (await pump(options)) ?? pipeline[0];
+      if (oldest) return oldest.done.promise;
+      if (haltError) throw haltError;
+      return undefined;
+    });
+
+  /** Sleeps `pollIntervalMs`, or less when a batch finishes or the batcher stops. */
+  const idle = async () => {
+    const waiter = new AbortController();
+    const wake = () => waiter.abort();
+    wakers.add(wake);
+    controller.signal.addEventListener("abort", wake, { once: true });
+    try {
+      await sleep(policy.pollIntervalMs, waiter.signal);
+    } catch (error) {
+      if (!waiter.signal.aborted) throw error;
+    } finally {
+      wakers.delete(wake);
+      controller.signal.removeEventListener("abort", wake);
+    }
+  };
+
   const runLoop = async () => {
-    while (!controller.signal.aborted) {
+    while (!controller.signal.aborted && !haltError) {
       try {
-        const record = await runOnce();
-        if (record === undefined) await sleep(policy.pollIntervalMs, controller.signal);
+        await serialized(() => pump({}).then(() => undefined));
+        await idle();
       } catch (error) {
         if (controller.signal.aborted || error instanceof BatcherHaltedError) return;
         // Errors of the ports themselves (the block source or the store threw): keep the range, back off, retry.
@@ -398,12 +701,23 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
     }
   };
 
-  const status = (): BatcherStatus => ({
-    state,
-    nextBlock,
-    pendingBlocks: pending.length,
-    ...(haltError ? { error: haltError } : {}),
-  });
+  const status = (): BatcherStatus => {
+    const pressure = backPressure.state;
+    return {
+      state,
+      nextBlock: pipeline[0]?.record.firstBlock ?? openFirst,
+      pendingBlocks: open.length,
+      unbatchedBlocks: unbatchedBlocks(),
+      inFlightBatches: pipeline.length,
+      maxInFlightBatches: policy.maxInFlightBatches,
+      pendingBytes: heldBytes(),
+      maxPendingBytes: policy.maxPendingBytes,
+      backPressure: pressure.engaged,
+      ...(pressure.reason ? { backPressureReason: pressure.reason } : {}),
+      ...(pressure.since !== undefined ? { backPressureSince: pressure.since } : {}),
+      ...(haltError ? { error: haltError } : {}),
+    };
+  };
 
   return {
     start() {
@@ -416,10 +730,20 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
       });
     },
     async stop() {
-      controller.abort(new Error("batcher stopped"));
+      const reason = new Error("batcher stopped");
+      controller.abort(reason);
+      for (const slot of pipeline) {
+        slot.abort.abort(reason);
+        slot.done.reject(reason);
+      }
       await loop;
       await step;
-      if (state !== "halted") state = "stopped";
+      await recorderRun;
+      if (state !== "halted") {
+        await forget();
+        state = "stopped";
+      }
+      publishGauges();
     },
     async done() {
       await loop;
@@ -433,11 +757,6 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
   };
 }
 
-function withoutError(record: BatchRecord): BatchRecord {
-  const { error: _error, ...rest } = record;
-  return rest;
-}
-
-function pendingBytesOf(blocks: readonly BatchBlock[]): number {
+function bodyBytesOf(blocks: readonly BatchBlock[]): number {
   return blocks.reduce((sum, block) => sum + batchBlockSize(block), 4);
 }

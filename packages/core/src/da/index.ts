@@ -4,8 +4,10 @@
  *   sealed Block ──toBatchBlock──► BatchBlock[] ──encodeBatch──► batch bytes ──splitIntoFrames──► frames (blobs)
  *        ▲ BlockSource                           (batch.ts, compression.ts)      (frame.ts)            │
  *        │                                                                                             ▼
- *   batcher.ts: packs by count/size/age (batcherPolicy.ts) ──► DataAvailability.submit/wait ──► pointers
- *        │ persists BatchRecord (batchRecord.ts, BatchRecordStore port) ──► BatchRecorder (L1, settlement side)
+ *   batcher.ts: packs by count/size/age (batcherPolicy.ts) ──► up to maxInFlightBatches batches at once:
+ *        │      DataAvailability.submit/wait per frame ──► pointers (confirmations in any order)
+ *        │ persists BatchRecord (batchRecord.ts, BatchRecordStore port) ──► BatchRecorder (L1, settlement side),
+ *        │ strictly in block order; reading stops at maxPendingBytes / full slots (backPressure.ts)
  *        ▼
  *   derivation: pointers ──retrieve──► frames ──joinFrames──► batch bytes ──decodeBatch──► BatchBlock[]
  *
@@ -17,12 +19,23 @@
  * - frame.ts        frames: one batch across several blobs, reassembly that detects missing or duplicate frames
  * - errors.ts       BatchDecodeError, BatchEncodeError, BatcherHaltedError
  * - batchRecord.ts  batch records, their persistence port and in-memory store, RPC rendering
- * - batcherPolicy.ts the zod policy schema and backoff
+ * - batcherPolicy.ts the zod policy schema (batch bounds, in-flight and pending-bytes bounds) and backoff
+ * - backPressure.ts  when back-pressure engages (reading stopped at a bound) and releases (caught up with the head)
  * - config.ts       the `da` and `batcher` config sections, the provider registry a binary links, the memory provider
- * - batcher.ts      `createBatcher`: the loop, pure of I/O but through its ports
+ * - batchRetry.ts   backoff on transient failures, a halt on permanent ones (DA submissions, L1 recordings)
+ * - frameSubmission.ts one batch's frames to DA at once, each retried, pointers in frame order
+ * - batcherResume.ts where a restarted batcher resumes: records to hand to L1, ranges to redo with their bounds
+ * - batcher.ts      `createBatcher`: the pipelined loop (in-flight batches, in-order L1 recording, restart,
+ *                    halting), pure of I/O but through its ports
  * - conformance.ts  the adapter conformance suite; exported only as `@mach/core/da/conformance` (it imports node:test)
  */
 
+export {
+  BackPressure,
+  type BackPressureReason,
+  type BackPressureState,
+  type BackPressureTransition,
+} from "./backPressure.ts";
 export {
   BATCH_HEADER_BYTES,
   BATCH_MAGIC,
@@ -100,6 +113,7 @@ export {
   DEFAULT_MEMORY_MAX_BLOB_BYTES,
   decodeMemoryPointer,
   encodeMemoryPointer,
+  type HeldSubmission,
   MEMORY_POINTER_BYTES,
   MEMORY_POINTER_VERSION,
   type MemoryDa,

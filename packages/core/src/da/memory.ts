@@ -1,7 +1,9 @@
 /**
  * The in-memory DA layer for tests and the `memory` provider. Blobs live in a `MemoryDaStore` that stands for the
  * DA network: hand the same store to a new `createMemoryDa` to model a restart of the client (or of the service with
- * its data kept). Submissions confirm after `confirmationDelayMs`; faults can be injected per operation.
+ * its data kept). Submissions confirm after `confirmationDelayMs`; faults can be injected per operation, and
+ * `holdConfirmations` keeps submissions pending until the test settles each one (a slow DA, confirmations out of
+ * order, a permanent failure of any one of several in flight).
  *
  * Pointer: version byte 0x01 ‖ keccak256(data) (33 bytes).
  */
@@ -57,6 +59,26 @@ export interface MemoryDa extends DataAvailability {
   failNextConfirmations(count: number, kind?: DaErrorKind): void;
   /** Calls to `submit` that passed validation and submit-fault injection (confirmation may still fail). */
   readonly submitCount: number;
+  /**
+   * While on, every accepted submission stays `pending` until settled through `heldSubmissions`; turning it off
+   * leaves those already held as they are.
+   */
+  holdConfirmations(on: boolean): void;
+  /** Held submissions not settled yet, oldest first. */
+  readonly heldSubmissions: readonly HeldSubmission[];
+}
+
+/** Longest single timer of a `wait` on a held submission (settling it wakes the wait at once). */
+const HELD_WAIT_MS = 60_000;
+
+/** A submission held pending by `holdConfirmations`, for the test to settle. */
+export interface HeldSubmission {
+  /** The blob as submitted. */
+  readonly data: Uint8Array;
+  /** Confirms it now: its `wait` resolves with the pointer and the blob becomes retrievable. */
+  confirm(): void;
+  /** Ends it in status `failed` with a DaError of `kind` (default transient). */
+  fail(kind?: DaErrorKind): void;
 }
 
 interface FaultQueue {
@@ -92,27 +114,32 @@ export function createMemoryDa(options: MemoryDaOptions = {}): MemoryDa {
     confirm: { count: 0, kind: "transient" } as FaultQueue,
   };
   const timers = new Set<{ timer: NodeJS.Timeout; reject: (error: unknown) => void }>();
-  /** A wait that `close` and `signal` cut short. */
-  const sleep = (ms: number, signal: AbortSignal | undefined) =>
+  /** A wait that `close` and `signal` cut short, and `wakers` (when given) ends early. */
+  const sleep = (ms: number, signal: AbortSignal | undefined, wakers?: Set<() => void>) =>
     new Promise<void>((resolve, reject) => {
-      const entry = {
-        timer: setTimeout(() => {
-          timers.delete(entry);
-          signal?.removeEventListener("abort", onAbort);
-          resolve();
-        }, ms),
-        reject,
-      };
-      const onAbort = () => {
+      const cleanUp = () => {
         clearTimeout(entry.timer);
         timers.delete(entry);
+        wakers?.delete(wake);
+        signal?.removeEventListener("abort", onAbort);
+      };
+      const wake = () => {
+        cleanUp();
+        resolve();
+      };
+      const onAbort = () => {
+        cleanUp();
         reject(signal?.reason);
       };
+      const entry = { timer: setTimeout(wake, ms), reject };
       timers.add(entry);
+      wakers?.add(wake);
       signal?.addEventListener("abort", onAbort, { once: true });
     });
   let closed = false;
   let submitCount = 0;
+  let holding = false;
+  const held: HeldSubmission[] = [];
 
   const takeFault = (queue: FaultQueue): DaErrorKind | undefined => {
     if (queue.count === 0) return undefined;
@@ -138,6 +165,12 @@ export function createMemoryDa(options: MemoryDaOptions = {}): MemoryDa {
     failNextSubmits: (count, kind = "transient") => setFault(faults.submit, count, kind),
     failNextRetrieves: (count, kind = "transient") => setFault(faults.retrieve, count, kind),
     failNextConfirmations: (count, kind = "transient") => setFault(faults.confirm, count, kind),
+    holdConfirmations: (on) => {
+      holding = on;
+    },
+    get heldSubmissions() {
+      return [...held];
+    },
 
     async submit(data) {
       assertOpen();
@@ -153,17 +186,47 @@ export function createMemoryDa(options: MemoryDaOptions = {}): MemoryDa {
       const id = keccak256(data);
       const key = bytesToHex(id);
       const pointer = encodeMemoryPointer(id);
-      const failure = takeFault(faults.confirm);
-      const confirmAt = now() + delayMs;
-      // Same bytes, same id: a resubmission confirms no later than the first submission would.
-      const stored = store.blobs.get(key);
-      if (!failure && (!stored || stored.confirmAt > confirmAt))
-        store.blobs.set(key, { data: data.slice(), confirmAt });
+      let failure = takeFault(faults.confirm);
+      let confirmAt = now() + delayMs;
+      /** Pending until the test settles it (`holdConfirmations`). */
+      let isHeld = holding && !failure;
+      const keep = () => {
+        // Same bytes, same id: a resubmission confirms no later than the first submission would.
+        const stored = store.blobs.get(key);
+        if (!stored || stored.confirmAt > confirmAt) store.blobs.set(key, { data: data.slice(), confirmAt });
+      };
+      /** Waits on this submission while held; settling it wakes them. */
+      const heldWaiters = new Set<() => void>();
+      if (isHeld) {
+        const settle = () => {
+          const at = held.indexOf(entry);
+          if (at < 0) return false;
+          held.splice(at, 1);
+          isHeld = false;
+          return true;
+        };
+        const entry: HeldSubmission = {
+          data: data.slice(),
+          confirm: () => {
+            if (!settle()) return;
+            confirmAt = now();
+            keep();
+            for (const wake of heldWaiters) wake();
+          },
+          fail: (kind = "transient") => {
+            if (!settle()) return;
+            failure = kind;
+            for (const wake of heldWaiters) wake();
+          },
+        };
+        held.push(entry);
+      } else if (!failure) keep();
 
       const status = (): SubmissionStatus => {
         if (failure) {
           return { state: "failed", error: new DaError(failure, "memory DA: injected confirmation failure") };
         }
+        if (isHeld) return { state: "pending", detail: "held" };
         const remaining = confirmAt - now();
         if (remaining > 0) return { state: "pending", detail: `confirms in ${remaining} ms` };
         return { state: "confirmed", pointer: pointer.slice() };
@@ -183,7 +246,8 @@ export function createMemoryDa(options: MemoryDaOptions = {}): MemoryDa {
             if (current.state === "failed") throw current.error;
             const left = deadline - now();
             if (left <= 0) throw new DaError("transient", `memory DA: not confirmed within ${timeoutMs} ms`);
-            await sleep(Math.max(1, Math.min(confirmAt - now(), left)), signal);
+            if (isHeld) await sleep(Math.min(HELD_WAIT_MS, left), signal, heldWaiters);
+            else await sleep(Math.max(1, Math.min(confirmAt - now(), left)), signal);
           }
         },
       };

@@ -7,7 +7,8 @@
  *   genesis.ts         dev accounts from the mnemonic, OP predeploys, the genesis allocation
  *   chainSetup.ts      store → genesis or restore (snapshot + write-ahead log)
  *   roles/             one file per role's wiring (sequencer today)
- *   statusSource.ts    what mach_status reports of a sequencer (pool counts, DA batches, predeploy ABIs)
+ *   statusSource.ts    what mach_status reports of a sequencer (pool counts, DA batches, the batcher's pipeline and
+ *                      back-pressure (mach_syncStatus too), predeploy ABIs)
  *   batchRecordStore.ts DA batch records over LMDB
  *   metrics.ts         prom-client registry, the per-module metric fillers, the /metrics server
  *   logger.ts          pino

@@ -155,13 +155,37 @@ export function batcherMetrics(f: MetricsFactory): BatcherMetrics {
     help: "Transient DA or L1 failures retried",
     labelNames: ["operation"],
   });
-  const pendingBlocks = f.gauge({ name: "mach_da_unbatched_blocks", help: "Sealed blocks not yet in a batch" });
+  const pendingBlocks = f.gauge({
+    name: "mach_da_unbatched_blocks",
+    help: "Sealed blocks not yet in a submitted batch (the open batch, and blocks not read yet)",
+  });
+  const inFlightBatches = f.gauge({
+    name: "mach_da_in_flight_batches",
+    help: "Batches submitted to DA and not finished yet (confirmed, and recorded on L1 with settlement)",
+  });
+  const pendingBytes = f.gauge({
+    name: "mach_da_pending_bytes",
+    help: "Bytes the batcher holds: the open batch's body plus the frames of in-flight batches",
+  });
+  const backPressure = f.gauge({
+    name: "mach_da_back_pressure",
+    help: "1 while the batcher has stopped reading sealed blocks at its in-flight or pending-bytes bound",
+  });
+  const backPressureEngaged = f.counter<"reason">({
+    name: "mach_da_back_pressure_total",
+    help: "Times the batcher's back-pressure engaged, by bound (inFlight, bytes)",
+    labelNames: ["reason"],
+  });
   return {
     batches: { inc: (labels) => batches.inc(labels) },
     batchBytes: { observe: (value) => batchBytes.observe(value) },
     confirmSeconds: { observe: (value) => confirmSeconds.observe(value) },
     retries: { inc: (labels) => retries.inc(labels) },
     pendingBlocks: { set: (value) => pendingBlocks.set(value) },
+    inFlightBatches: { set: (value) => inFlightBatches.set(value) },
+    pendingBytes: { set: (value) => pendingBytes.set(value) },
+    backPressure: { set: (value) => backPressure.set(value) },
+    backPressureEngaged: { inc: (labels) => backPressureEngaged.inc(labels) },
   };
 }
 

@@ -1,12 +1,20 @@
 /**
  * What a sequencer node reports through `mach_status` (`rpc/statusSource.ts`): pool counts, DA batches from the
- * batcher's record updates, the proposer's outputs on L1, the attester's signed outputs, and the ABIs of the OP
- * predeploys at genesis. Replica lag joins here as that role lands; absent parts answer empty lists.
+ * batcher's record updates, the batcher's pipeline and back-pressure (also in `mach_syncStatus`), the proposer's
+ * outputs on L1, the attester's signed outputs, and the ABIs of the OP predeploys at genesis. Absent parts answer
+ * empty lists.
  */
 import { gasPriceOracleArtifact, l1BlockArtifact, l2ToL1MessagePasserArtifact, predeploys } from "@mach/contracts";
 import type { Address } from "../chain/types.ts";
 import type { BatchTally } from "../rpc/batchTally.ts";
-import type { KnownContract, PoolCounts, StatusAttestation, StatusOutput, StatusSource } from "../rpc/statusSource.ts";
+import type {
+  DaBatcherStatus,
+  KnownContract,
+  PoolCounts,
+  StatusAttestation,
+  StatusOutput,
+  StatusSource,
+} from "../rpc/statusSource.ts";
 import type { CheckedGame } from "../settlement/attester.ts";
 import type { OutputProposal } from "../settlement/proposals.ts";
 
@@ -23,6 +31,8 @@ const PREDEPLOY_CONTRACTS: readonly KnownContract[] = [
 export interface NodeStatusSourceOptions {
   readonly pool: { counts(): PoolCounts };
   readonly batches: BatchTally;
+  /** The batcher's pipeline (`da/`'s `Batcher.status` fits); absent when the batcher is off. */
+  readonly batcher?: { status(): DaBatcherStatus };
   /** The proposer's proposals, lowest block first. */
   readonly proposals?: () => readonly OutputProposal[];
   /** The attester's checked games, newest first. */
@@ -46,10 +56,11 @@ function statusOutputOf(proposal: OutputProposal): StatusOutput {
 }
 
 export function createNodeStatusSource(options: NodeStatusSourceOptions): StatusSource {
-  const { pool, batches, proposals, checkedGames } = options;
+  const { pool, batches, batcher, proposals, checkedGames } = options;
   return {
     pool: () => pool.counts(),
     daBatches: () => batches.snapshot(),
+    ...(batcher ? { batcher: () => batcher.status() } : {}),
     contracts: () => PREDEPLOY_CONTRACTS,
     ...(proposals
       ? {

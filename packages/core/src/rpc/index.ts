@@ -96,6 +96,7 @@ export {
 } from "./server.ts";
 export { loadStaticAssets, type StaticAssets, StaticAssetsError } from "./staticAssets.ts";
 export type {
+  DaBatcherStatus,
   DaBatchesStatus,
   KnownContract,
   PoolCounts,

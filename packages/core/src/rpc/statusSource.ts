@@ -42,6 +42,29 @@ export interface DaBatchesStatus {
   readonly recent: readonly StatusBatch[];
 }
 
+/**
+ * The batcher's pipeline and back-pressure (`mach_syncStatus`, `mach_status`); `da/`'s `BatcherStatus` fits as it is.
+ * Counts are JSON numbers, times Unix ms.
+ */
+export interface DaBatcherStatus {
+  readonly state: "idle" | "running" | "stopped" | "halted";
+  /** First block not yet in a finished batch (on DA, and on L1 with settlement). */
+  readonly nextBlock: bigint;
+  /** Sealed blocks not yet in a submitted batch. */
+  readonly unbatchedBlocks: number;
+  readonly inFlightBatches: number;
+  readonly maxInFlightBatches: number;
+  /** Bytes the batcher holds (open batch + in-flight frames) and its bound. */
+  readonly pendingBytes: number;
+  readonly maxPendingBytes: number;
+  /** The batcher stopped reading sealed blocks at a bound (they wait in the store until the backlog drains). */
+  readonly backPressure: boolean;
+  readonly backPressureReason?: "inFlight" | "bytes";
+  readonly backPressureSince?: number;
+  /** Why it halted. */
+  readonly error?: { readonly message: string };
+}
+
 /** An L2 output root on its way through L1: proposed as a game, attested by provers, resolved. */
 export interface StatusOutput {
   readonly l2BlockNumber: bigint;
@@ -88,6 +111,7 @@ export interface KnownContract {
 export interface StatusSource {
   readonly pool?: () => PoolCounts;
   readonly daBatches?: () => DaBatchesStatus;
+  readonly batcher?: () => DaBatcherStatus;
   /** Newest first. */
   readonly outputs?: () => readonly StatusOutput[];
   readonly replicas?: () => readonly StatusReplica[];

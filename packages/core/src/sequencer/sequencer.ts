@@ -74,6 +74,8 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
   #queue: Promise<void> = Promise.resolve();
   #blockMs: number;
   #produceScheduled = false;
+  /** The block timer fired: mini-block production yields so the seal queued behind it runs on time. */
+  #sealDue = false;
   #blockTimer: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
   #stopped = true;
@@ -118,7 +120,11 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
   #startBlockTimer(): void {
     clearInterval(this.#blockTimer);
     this.#blockTimer = undefined;
-    if (this.#blockMs > 0) this.#blockTimer = setInterval(() => this.#enqueue(() => this.#sealBlock()), this.#blockMs);
+    if (this.#blockMs <= 0) return;
+    this.#blockTimer = setInterval(() => {
+      this.#sealDue = true;
+      void this.#enqueue(() => this.#sealBlock());
+    }, this.#blockMs);
   }
 
   /** Stops producing; waits for work in flight. Does not seal the open block (its mini-blocks are in the log). */
@@ -196,6 +202,7 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
     this.#produceScheduled = true;
     setImmediate(() => {
       this.#produceScheduled = false;
+      if (this.#stopped) return; // stopped meanwhile (the store may be closed already)
       void this.#enqueue(() => this.#produceMiniBlocks());
     });
   }
@@ -281,11 +288,13 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
       this.emit("miniBlock", miniBlock);
       if (logs !== this.#open.logCount) throw new Error("sequencer: log index bookkeeping diverged");
       if (this.#options.dev?.automine()) await this.#sealBlock();
-      if (this.#stopped) return;
+      // Under sustained load the pool never drains: without yielding, the block would wait for it.
+      if (this.#stopped || this.#sealDue) return;
     }
   }
 
   async #sealBlock(): Promise<void> {
+    this.#sealDue = false;
     this.#refreshEmptyOpenBlock();
     const open = this.#open;
     const rootStarted = performance.now();

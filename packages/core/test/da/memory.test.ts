@@ -135,3 +135,31 @@ describe("memory DA", () => {
     await da.close();
   });
 });
+
+describe("memory DA held confirmations", () => {
+  it("keeps submissions pending until each is settled, in any order", async () => {
+    const da = createMemoryDa();
+    da.holdConfirmations(true);
+    const first = await da.submit(Uint8Array.of(1));
+    const second = await da.submit(Uint8Array.of(2));
+    da.holdConfirmations(false);
+    const third = await da.submit(Uint8Array.of(3));
+    assert.deepEqual(
+      da.heldSubmissions.map((held) => held.data),
+      [Uint8Array.of(1), Uint8Array.of(2)],
+    );
+    assert.equal((await first.status()).state, "pending");
+    assert.equal((await third.status()).state, "confirmed", "submitted after the hold ended");
+
+    const firstPointer = first.wait();
+    da.heldSubmissions[1]!.confirm();
+    const secondPointer = await second.wait();
+    assert.deepEqual(await da.retrieve(secondPointer), Uint8Array.of(2));
+    assert.equal((await first.status()).state, "pending", "still held");
+
+    da.heldSubmissions[0]!.fail("permanent");
+    await assert.rejects(firstPointer, (e) => e instanceof DaError && e.kind === "permanent");
+    assert.deepEqual(da.heldSubmissions, []);
+    await da.close();
+  });
+});

@@ -91,6 +91,8 @@ describe("node config", () => {
     assert.equal(config.batcher.enabled, true);
     assert.equal(config.batcher.maxBlocksPerBatch, 600);
     assert.equal(config.batcher.compression, "zstd");
+    assert.equal(config.batcher.maxInFlightBatches, 4);
+    assert.equal(config.batcher.maxPendingBytes, 32 * 1024 * 1024);
     assert.equal(config.store.snapshotIntervalBlocks, 300);
     assert.equal(config.rpc.dashboardDir, undefined);
   });

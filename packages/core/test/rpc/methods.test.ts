@@ -474,6 +474,7 @@ describe("rpc methods over HTTP", () => {
       assert.equal(status.safeBlockNumber, "0x0");
       assert.equal(status.finalizedBlockNumber, null);
       assert.equal(status.syncing, false);
+      assert.equal(status.batcher, null, "a node without a batcher");
     });
     it("answers optimism_outputAtBlock in op-node's shape and rejects tags", async () => {
       const output = await h.result<Obj>("optimism_outputAtBlock", ["0x1"]);

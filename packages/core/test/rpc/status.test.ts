@@ -3,7 +3,7 @@ import { afterEach, describe, it } from "node:test";
 import type { Hex } from "viem";
 import { BatchTally } from "../../src/rpc/batchTally.ts";
 import type { MachStatusResult } from "../../src/rpc/methods/status.ts";
-import type { StatusSource } from "../../src/rpc/statusSource.ts";
+import type { DaBatcherStatus, StatusSource } from "../../src/rpc/statusSource.ts";
 import { type Harness, startHarness } from "./harness.ts";
 
 const PROVER = "0x00000000000000000000000000000000000000a1";
@@ -23,7 +23,7 @@ describe("mach_status", () => {
     assert.equal(status.chainId, "0x10e6");
     assert.equal(status.head.blockNumber, await h.result("eth_blockNumber"));
     assert.equal(status.pool, null);
-    assert.deepEqual(status.da, { byProvider: [], recent: [] });
+    assert.deepEqual(status.da, { byProvider: [], recent: [], batcher: null });
     assert.deepEqual([status.outputs, status.replicas, status.attestations], [[], [], []]);
     assert.deepEqual(status.abis, {});
     assert.deepEqual(status.latency, {
@@ -126,5 +126,24 @@ describe("mach_status", () => {
       { prover: PROVER, blockNumber: "0xa", blockHash: ROOT, stateRoot: ROOT, outputRoot: ROOT, receivedAt: 7 },
     ]);
     assert.deepEqual(status.abis, { [PROVER]: { name: "Thing", abi: [{ type: "function", name: "f", inputs: [] }] } });
+  });
+
+  it("reports the DA batcher's backlog and back-pressure, in mach_status and mach_syncStatus alike", async () => {
+    const batcher: DaBatcherStatus = {
+      state: "running",
+      nextBlock: 41n,
+      unbatchedBlocks: 120,
+      inFlightBatches: 4,
+      maxInFlightBatches: 4,
+      pendingBytes: 3_000_000,
+      maxPendingBytes: 33_554_432,
+      backPressure: true,
+      backPressureReason: "inFlight",
+      backPressureSince: 1_700_000_000_000,
+    };
+    h = await startHarness({ status: { batcher: () => batcher } });
+    const expected = { ...batcher, nextBlock: "0x29", error: null };
+    assert.deepEqual((await h.result<MachStatusResult>("mach_status")).da.batcher, expected);
+    assert.deepEqual((await h.result<{ batcher: unknown }>("mach_syncStatus")).batcher, expected);
   });
 });

@@ -62,7 +62,13 @@ describe("Sequencer", () => {
   let chainConfig: ReturnType<typeof chainConfigSchema.parse>;
   let clock = 1_800_000_000_000;
 
-  async function setUp(overrides: { blockGasLimit?: bigint; txs?: (pool: TxPool) => TxSource } = {}) {
+  async function setUp(
+    overrides: {
+      blockGasLimit?: bigint;
+      txs?: (pool: TxPool) => TxSource;
+      config?: Partial<ReturnType<typeof sequencerConfigSchema.parse>>;
+    } = {},
+  ) {
     dir = mkdtempSync(join(tmpdir(), "mach-sequencer-"));
     store = new LmdbChainStore({ path: dir });
     const world = buildGenesisState({
@@ -88,7 +94,7 @@ describe("Sequencer", () => {
     const txs: TxSource = overrides.txs?.(pool) ?? pool;
     sequencer = new Sequencer({
       chain,
-      config: sequencerConfigSchema.parse({ miniBlockMs: 50 }),
+      config: sequencerConfigSchema.parse({ miniBlockMs: 50, ...overrides.config }),
       executor: await createEthereumJsExecutor({ chainId: CHAIN_ID }),
       state,
       txs,
@@ -227,6 +233,20 @@ describe("Sequencer", () => {
     assert.equal(sequencer.head.transactions.length, 0);
     assert.equal(sequencer.head.header.transactionsRoot, EMPTY_TRIE_ROOT);
     assert.ok(sequencer.openBlock.env.baseFeePerGas >= 1_000_000n);
+  });
+
+  it("seals blocks on time while executable transactions keep coming", async () => {
+    // One transaction per mini-block: draining the pool takes hundreds of mini-blocks, far longer than blockMs.
+    await setUp({ config: { maxMiniBlockTransactions: 1, blockMs: 20 } });
+    const raws = await Promise.all(
+      [alice, bob].flatMap((account) => Array.from({ length: 60 }, (_, nonce) => transfer(account, nonce))),
+    );
+    for (const raw of raws) pool.add(raw);
+    const sealed = new Promise<Block>((resolve) => sequencer.once("block", resolve));
+    sequencer.start();
+    const block = await sealed;
+    assert.ok(pool.counts().pending > 0, "the block was sealed before the pool drained");
+    assert.ok(block.transactions.length > 0 && block.transactions.length < raws.length);
   });
 
   it("leaves transactions that do not fit the block's gas for the next block", async () => {

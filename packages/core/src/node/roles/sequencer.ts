@@ -217,6 +217,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     status: createNodeStatusSource({
       pool,
       batches: batchTally,
+      ...(batcher ? { batcher } : {}),
       ...(proposer ? { proposals: () => proposer.proposals() } : {}),
       ...(attester ? { checkedGames: () => attester.checked() } : {}),
     }),

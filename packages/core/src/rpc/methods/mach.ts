@@ -1,12 +1,14 @@
 /**
- * Node extensions: mach_getStateDiff, mach_getBatches, mach_syncStatus, and `optimism_outputAtBlock` (alias
- * `mega_outputAtBlock`; block tags rejected with -32602, as MegaETH's gateway does).
+ * Node extensions: mach_getStateDiff, mach_getBatches, mach_syncStatus (with the DA batcher's backlog and
+ * back-pressure), and `optimism_outputAtBlock` (alias `mega_outputAtBlock`; block tags rejected with -32602, as
+ * MegaETH's gateway does).
  */
 import { z } from "zod";
 import { defineMethod, type MethodTable } from "../context.ts";
 import { limitExceeded, methodNotFound, serverError } from "../errors.ts";
 import { formatOutputAtBlock, formatStateDiff, toData, toQuantity } from "../format.ts";
 import { quantity, uint64 } from "../params.ts";
+import { renderBatcherStatus } from "./status.ts";
 
 const stateDiffSelector = z.union(
   [
@@ -52,8 +54,9 @@ export const machMethods: MethodTable = {
       }));
     },
   ),
-  mach_syncStatus: defineMethod([], (_args, { backend }) => {
+  mach_syncStatus: defineMethod([], (_args, { backend, status }) => {
     const miniBlock = backend.latestMiniBlock();
+    const batcher = status?.batcher?.();
     const safe = backend.blockNumberForTag("safe");
     const finalized = backend.blockNumberForTag("finalized");
     const syncing = backend.syncing();
@@ -65,6 +68,8 @@ export const machMethods: MethodTable = {
       syncing: syncing !== false,
       highestBlock: syncing === false ? null : toQuantity(syncing.highestBlock),
       peerCount: toQuantity(backend.peerCount()),
+      // The DA batcher behind `safe`: its backlog and back-pressure; null on a node without one.
+      batcher: batcher === undefined ? null : renderBatcherStatus(batcher),
     };
   }),
   optimism_outputAtBlock: outputAtBlock,

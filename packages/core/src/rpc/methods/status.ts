@@ -8,7 +8,7 @@
 import type { Address } from "../../chain/types.ts";
 import { defineMethod, type MethodTable, type RpcContext } from "../context.ts";
 import { toQuantity } from "../format.ts";
-import type { StatusBatch } from "../statusSource.ts";
+import type { DaBatcherStatus, StatusBatch } from "../statusSource.ts";
 
 const MACH_STATUS_VERSION = 1;
 
@@ -31,6 +31,23 @@ function renderBatch(batch: StatusBatch) {
   };
 }
 
+/** The batcher's pipeline and back-pressure, as `mach_status` and `mach_syncStatus` render it. */
+export function renderBatcherStatus(batcher: DaBatcherStatus) {
+  return {
+    state: batcher.state,
+    nextBlock: toQuantity(batcher.nextBlock),
+    unbatchedBlocks: batcher.unbatchedBlocks,
+    inFlightBatches: batcher.inFlightBatches,
+    maxInFlightBatches: batcher.maxInFlightBatches,
+    pendingBytes: batcher.pendingBytes,
+    maxPendingBytes: batcher.maxPendingBytes,
+    backPressure: batcher.backPressure,
+    backPressureReason: batcher.backPressureReason ?? null,
+    backPressureSince: batcher.backPressureSince ?? null,
+    error: batcher.error?.message ?? null,
+  };
+}
+
 /** The `mach_status` result for the server's current view. */
 export function renderMachStatus(context: RpcContext) {
   const { backend, status, sendLatency, miniBlockRate } = context;
@@ -39,6 +56,7 @@ export function renderMachStatus(context: RpcContext) {
   const miniBlock = backend.latestMiniBlock();
   const rates = miniBlockRate.rates();
   const da = status?.daBatches?.() ?? { byProvider: [], recent: [] };
+  const batcher = status?.batcher?.();
   const abis: Record<Address, { name: string; abi: readonly unknown[] }> = {};
   for (const contract of status?.contracts?.() ?? [])
     abis[contract.address] = { name: contract.name, abi: contract.abi };
@@ -66,6 +84,7 @@ export function renderMachStatus(context: RpcContext) {
     da: {
       byProvider: da.byProvider.map(({ provider, counts }) => ({ provider, ...counts })),
       recent: da.recent.map(renderBatch),
+      batcher: batcher === undefined ? null : renderBatcherStatus(batcher),
     },
     outputs: (status?.outputs?.() ?? []).map((output) => ({
       l2BlockNumber: toQuantity(output.l2BlockNumber),

@@ -1,0 +1,179 @@
+/**
+ * The DA suite's rows. Commitments: EigenDA's WASM KZG engine in the Mach column beside its pure-JS reference as
+ * the peer (ratio > 1: WASM faster), and Celestia's share commitment alone. Sustained runs: EigenDA in the Mach
+ * column and Celestia beside it as the peer, per phase (no ratio: both are Mach, on two providers); zero is a
+ * figure here (no back-pressure, nothing in flight), a missing one says why in its note.
+ */
+
+import type { PhaseAnalysis } from "../suites/daLag.ts";
+import type { DaProviderRun } from "../suites/daSustained.ts";
+import type { BenchResults } from "./results.ts";
+import { formatNumber, type Row } from "./rows.ts";
+import { ratio } from "./stats.ts";
+
+const sizeLabel = (bytes: number) => (bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`);
+
+/** The issue's goal: commitments at ≥ 5× the chain's compressed batch rate at peak. */
+const COMMITMENT_HEADROOM_GOAL = 5;
+
+function commitmentRows(results: BenchResults): Row[] {
+  const commitment = results.da?.commitment;
+  if (!commitment) return [];
+  const rows: Row[] = [];
+  const { eigenda } = commitment;
+  const find = (engine: string, blobBytes: number, operation: string) =>
+    eigenda.rows.find(
+      (r) => r.engine === engine && r.blobBytes === blobBytes && r.operation === operation && r.workers === 0,
+    );
+  const sizes = [...new Set(eigenda.rows.map((r) => r.blobBytes))];
+  for (const blobBytes of sizes) {
+    const size = sizeLabel(blobBytes);
+    const wasm = find("wasm", blobBytes, "full");
+    const reference = find("reference", blobBytes, "full");
+    const wasmG1 = find("wasm", blobBytes, "g1");
+    const machConfiguration = `Mach's EigenDA KZG, WASM engine (wasmcurves MSMs), one blob at a time on one thread, median of ${wasm?.runs ?? 0} runs after a warm-up, benchmark SRS of ${eigenda.srsPoints.toLocaleString("en-US")} points; MB/s = blob bytes / CPU time`;
+    const peer = reference
+      ? {
+          peer: "pure-JS reference",
+          peerConfiguration: `Mach's EigenDA KZG, pure-JS reference engine (@noble/curves Pippenger), ${reference.runs} run, same blob and SRS`,
+        }
+      : {};
+    const noReference = reference
+      ? {}
+      : {
+          note: `pure-JS reference not run on ${size} in the ${results.mode} plan (a 128 KiB full commitment takes ~7 s of CPU, a 2 MiB one ~90 s)`,
+        };
+    rows.push({
+      section: "DA commitment",
+      figure: `EigenDA KZG full commitment (G1 + length commitment + proof), ${size} blob`,
+      unit: "MB/s per core",
+      mach: wasm?.megabytesPerCpuSecond ?? null,
+      machConfiguration,
+      ...peer,
+      ...(reference
+        ? {
+            peerValue: reference.megabytesPerCpuSecond,
+            ratio: ratio(wasm?.megabytesPerCpuSecond, reference.megabytesPerCpuSecond),
+          }
+        : noReference),
+    });
+    rows.push({
+      section: "DA commitment",
+      figure: `EigenDA KZG full commitment, ${size} blob, CPU time (wall ${formatNumber((wasm?.medianWallMs ?? 0) / 1000)} s)`,
+      unit: "s",
+      mach: wasm === undefined ? null : wasm.medianCpuMs / 1000,
+      machConfiguration,
+      ...peer,
+      ...(reference
+        ? { peerValue: reference.medianCpuMs / 1000, ratio: ratio(reference.medianCpuMs, wasm?.medianCpuMs) }
+        : noReference),
+    });
+    rows.push({
+      section: "DA commitment",
+      figure: `EigenDA KZG G1 commitment alone (a reader's check), ${size} blob`,
+      unit: "MB/s per core",
+      mach: wasmG1?.megabytesPerCpuSecond ?? null,
+      machConfiguration,
+    });
+  }
+  for (const c of commitment.celestia) {
+    rows.push({
+      section: "DA commitment",
+      figure: `Celestia share commitment, ${sizeLabel(c.blobBytes)} blob`,
+      unit: "MB/s per core",
+      mach: c.megabytesPerCpuSecond,
+      machConfiguration: `Mach's Celestia client: go-square v4 share commitment (NMT subtree roots, SHA-256 in JS), one thread, median of ${c.runs} runs after a warm-up`,
+    });
+  }
+  return rows;
+}
+
+type PhaseFigure = (phase: PhaseAnalysis) => number | null | undefined;
+
+const PHASE_FIGURES: readonly (readonly [string, string, PhaseFigure])[] = [
+  ["safe lag behind the head, p50", "s", (p) => p.safeLag?.p50Seconds],
+  ["safe lag behind the head, p99", "s", (p) => p.safeLag?.p99Seconds],
+  ["safe lag behind the head, max", "s", (p) => p.safeLag?.maxSeconds],
+  ["batch submit → confirmed on DA, p50", "s", (p) => p.submitToConfirm?.p50Seconds],
+  ["batch submit → confirmed on DA, p99", "s", (p) => p.submitToConfirm?.p99Seconds],
+  ["batch confirmed → recorded on L1, p50", "s", (p) => p.confirmToRecord?.p50Seconds],
+  ["batcher backlog: unbatched blocks, max", "blocks", (p) => p.maxUnbatchedBlocks],
+  ["batcher backlog: in-flight batches, max", "batches", (p) => p.maxInFlightBatches],
+  ["batcher backlog: pending bytes, max", "KiB", (p) => p.maxPendingBytes / 1024],
+  ["batcher back-pressure engaged", "s", (p) => p.backPressureSeconds],
+  ["compressed batch data", "KB/s", (p) => p.compressedBytesPerSecond / 1000],
+  ["ERC-20 transfers included in batches", "tx/s", (p) => p.includedTxPerSecond],
+];
+
+/** Why a provider's figure is missing or qualified, for its row's note. */
+function phaseNote(provider: string, run: DaProviderRun | undefined, phase: PhaseAnalysis | undefined): string[] {
+  if (run === undefined) return [`${provider}: run failed (see the errors in results.json)`];
+  if (phase === undefined) return [`${provider}: phase not run`];
+  const notes: string[] = [];
+  if (phase.safeLag && phase.safeLag.notSafeByEnd > 0)
+    notes.push(
+      `${provider}: ${phase.safeLag.notSafeByEnd} of ${phase.blocks} blocks not safe by the end of the run (their lag so far counts: a lower bound)`,
+    );
+  if (run.batcherError) notes.push(`${provider}: batcher ${run.batcherState}: ${run.batcherError}`);
+  if (run.sent.rejected > 0)
+    notes.push(
+      `${provider}: ${run.sent.rejected} of ${run.sent.transactions} sends rejected (first: ${run.sent.firstError})`,
+    );
+  return notes;
+}
+
+function sustainedRows(results: BenchResults): Row[] {
+  const da = results.da;
+  if (!da) return [];
+  const eigenda = da.providers.find((p) => p.provider === "eigenda");
+  const celestia = da.providers.find((p) => p.provider === "celestia");
+  const phaseNames = (eigenda ?? celestia)?.phases.map((p) => p.name) ?? [];
+  const rows: Row[] = [];
+  for (const name of phaseNames) {
+    const e = eigenda?.phases.find((p) => p.name === name);
+    const c = celestia?.phases.find((p) => p.name === name);
+    const rate = name === "peak" ? da.offered.peakTxPerSecond : da.offered.halfPeakTxPerSecond;
+    const notes = [...new Set([...phaseNote("EigenDA", eigenda, e), ...phaseNote("Celestia", celestia, c)])];
+    for (const [figure, unit, value] of PHASE_FIGURES) {
+      rows.push({
+        section: `DA sustained, ${name} (${Math.round(rate).toLocaleString("en-US")} ERC-20 tx/s offered for ${formatNumber((e ?? c)?.seconds)} s)`,
+        figure: `EigenDA: ${figure} (Celestia beside)`,
+        unit,
+        mach: e ? (value(e) ?? null) : null,
+        ...(eigenda ? { machConfiguration: `EigenDA: ${eigenda.configuration}` } : {}),
+        peer: "Celestia",
+        ...(celestia ? { peerConfiguration: `Celestia: ${celestia.configuration}` } : {}),
+        peerValue: c ? (value(c) ?? null) : null,
+        ...(notes.length > 0 ? { note: notes.join("; ") } : {}),
+      });
+    }
+  }
+  if (eigenda || celestia) {
+    rows.push({
+      section: "DA sustained, after the load",
+      figure: "EigenDA: safe caught up with the head of the end of the load, after (Celestia beside)",
+      unit: "s",
+      mach: eigenda?.drain.safeCaughtUpSeconds ?? null,
+      peer: "Celestia",
+      peerValue: celestia?.drain.safeCaughtUpSeconds ?? null,
+      note: `offered load: ${da.offered.peakSource}; a missing value: safe had not caught up when the drain timeout passed`,
+    });
+  }
+  const wasm128 = da.commitment?.eigenda.rows.find(
+    (r) => r.engine === "wasm" && r.operation === "full" && r.workers === 0 && r.blobBytes === 128 * 1024,
+  );
+  const peakBatchRate = eigenda?.phases.find((p) => p.name === "peak")?.compressedBytesPerSecond;
+  if (wasm128 && peakBatchRate !== undefined && peakBatchRate > 0) {
+    rows.push({
+      section: "DA sustained, after the load",
+      figure: `EigenDA commitment headroom at peak: one core's full-commitment rate (128 KiB blobs) ÷ compressed batch rate (goal ≥ ${COMMITMENT_HEADROOM_GOAL}×)`,
+      unit: "×",
+      mach: (wasm128.megabytesPerCpuSecond * 1e6) / peakBatchRate,
+    });
+  }
+  return rows;
+}
+
+export function daRows(results: BenchResults): Row[] {
+  return [...commitmentRows(results), ...sustainedRows(results)];
+}

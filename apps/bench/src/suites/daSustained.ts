@@ -1,0 +1,286 @@
+/**
+ * One DA provider under sustained load: a fresh set of L1 contracts, a Mach node (the `mach` binary, as the devnet
+ * runs it) with the provider's stand-in and `settlement.provider: "l1"`, then ERC-20 transfers sent open loop
+ * (`eth_sendRawTransaction` over WebSockets, split by sender so nonces arrive in order) at half of Mach's peak, then
+ * at its peak, while `mach_syncStatus` and `mach_status` are polled; after the load, the node is watched until
+ * `safe` catches up with the head of that moment (or the drain timeout passes). `daLag.ts` turns the samples into
+ * figures.
+ */
+import type { Progress } from "../report/progress.ts";
+import type { DaStandIn } from "../targets/daStandIn.ts";
+import { BENCH_L1_CHAIN_ID, type BenchL1 } from "../targets/l1Node.ts";
+import { startMachNode } from "../targets/machNode.ts";
+import { connectWsRpc, createHttpRpcClient, type HttpRpcClient, type WsRpcClient } from "../targets/rpcClient.ts";
+import type { Alloc } from "../workloads/world.ts";
+import {
+  analyzeDrain,
+  analyzePhases,
+  type DrainAnalysis,
+  type PhaseAnalysis,
+  type SeenBatch,
+  type SyncSample,
+} from "./daLag.ts";
+
+export interface DaSustainedSettings {
+  readonly halfPeakSeconds: number;
+  readonly peakSeconds: number;
+  /** `mach_syncStatus` poll period. */
+  readonly pollMs: number;
+  /** `mach_status` poll period (the newest 8 batches with their times). */
+  readonly statusPollMs: number;
+  /** How long after the load the run waits for `safe` to catch up. */
+  readonly drainTimeoutSeconds: number;
+  readonly connections: number;
+  /** The node's `batcher` config section. */
+  readonly batcher: Readonly<Record<string, number | string | boolean>>;
+}
+
+export interface DaOfferedLoad {
+  readonly halfPeakTxPerSecond: number;
+  readonly peakTxPerSecond: number;
+  /** Where the peak comes from: Mach's ERC-20 throughput measured by the e2e suite in this run, or the plan's default. */
+  readonly peakSource: string;
+}
+
+export interface DaProviderRun {
+  readonly provider: DaStandIn["provider"];
+  /** The stand-in, the client, the node's batcher and the L1, in words. */
+  readonly configuration: string;
+  readonly offered: DaOfferedLoad;
+  readonly sent: {
+    readonly transactions: number;
+    readonly accepted: number;
+    readonly rejected: number;
+    readonly firstError?: string;
+  };
+  readonly phases: readonly PhaseAnalysis[];
+  readonly drain: DrainAnalysis;
+  /** Batches the status polls saw, and how many of them failed. */
+  readonly batchesSeen: number;
+  readonly batchesFailed: number;
+  /** The batcher's state at the end, and its error if it halted. */
+  readonly batcherState: string;
+  readonly batcherError?: string;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const toHex = (bytes: Uint8Array) => `0x${Buffer.from(bytes).toString("hex")}`;
+const hexNumber = (value: string | null | undefined) => (value ? Number.parseInt(value, 16) : 0);
+
+interface SyncStatusJson {
+  readonly headBlockNumber: string;
+  readonly safeBlockNumber: string | null;
+  readonly batcher:
+    | (NonNullable<SyncSample["batcher"]> & { readonly state: string; readonly error: string | null })
+    | null;
+}
+
+/** A batch as `mach_status` renders it: block numbers as 0x quantities. */
+type StatusBatchJson = Omit<SeenBatch, "fromBlock" | "toBlock"> & {
+  readonly fromBlock: string;
+  readonly toBlock: string;
+};
+
+/** Polls the node until stopped: sync samples, and every batch `mach_status` showed (its latest state). */
+function startProbe(client: HttpRpcClient, settings: DaSustainedSettings) {
+  const samples: SyncSample[] = [];
+  const batches = new Map<number, SeenBatch>();
+  let last: SyncStatusJson | undefined;
+  let stopped = false;
+  let failure: unknown;
+  const syncLoop = (async () => {
+    while (!stopped) {
+      const status = await client.call<SyncStatusJson>("mach_syncStatus", []);
+      last = status;
+      samples.push({
+        atMs: Date.now(),
+        head: hexNumber(status.headBlockNumber),
+        safe: hexNumber(status.safeBlockNumber),
+        batcher: status.batcher,
+      });
+      await sleep(settings.pollMs);
+    }
+  })();
+  const statusLoop = (async () => {
+    while (!stopped) {
+      const status = await client.call<{ da: { recent: readonly StatusBatchJson[] } }>("mach_status", []);
+      for (const b of status.da.recent) {
+        const fromBlock = hexNumber(b.fromBlock);
+        batches.set(fromBlock, { ...b, fromBlock, toBlock: hexNumber(b.toBlock) });
+      }
+      await sleep(settings.statusPollMs);
+    }
+  })();
+  const watched = Promise.all([syncLoop, statusLoop]).catch((error: unknown) => {
+    failure = error;
+  });
+  return {
+    samples,
+    batches,
+    latest: () => last,
+    /** The first poll's error, if polling failed (the node died). */
+    failure: () => failure,
+    async stop() {
+      stopped = true;
+      await watched;
+      if (failure !== undefined) throw failure;
+    },
+  };
+}
+
+/** The sustained load: raw signed transactions and each one's sender (account index), in sending order. */
+export interface DaLoad {
+  readonly senders: readonly number[];
+  readonly raw: readonly Uint8Array[];
+}
+
+/** What the node answered to the sends; `settled` resolves once every send has an answer. */
+function createSendOutcome() {
+  let outstanding = 0;
+  let onIdle: (() => void) | undefined;
+  const outcome = {
+    accepted: 0,
+    rejected: 0,
+    firstError: undefined as string | undefined,
+    track(answer: Promise<unknown>) {
+      outstanding++;
+      answer
+        .then(
+          () => {
+            outcome.accepted++;
+          },
+          (error: unknown) => {
+            outcome.rejected++;
+            outcome.firstError ??= error instanceof Error ? error.message : String(error);
+          },
+        )
+        .finally(() => {
+          outstanding--;
+          if (outstanding === 0) onIdle?.();
+        });
+    },
+    settled: () =>
+      outstanding === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            onIdle = resolve;
+          }),
+  };
+  return outcome;
+}
+
+/** Sends `load[from, to)` open loop at `ratePerSecond` over `sockets` (by sender); resolves when the last is sent. */
+async function sendOpenLoop(
+  sockets: readonly WsRpcClient[],
+  load: DaLoad,
+  from: number,
+  to: number,
+  ratePerSecond: number,
+  outcome: ReturnType<typeof createSendOutcome>,
+): Promise<void> {
+  const intervalMs = 1000 / ratePerSecond;
+  const start = performance.now();
+  let i = from;
+  while (i < to) {
+    const now = performance.now();
+    for (; i < to && start + (i - from) * intervalMs <= now; i++) {
+      const socket = sockets[(load.senders[i] as number) % sockets.length] as WsRpcClient;
+      outcome.track(socket.call("eth_sendRawTransaction", [toHex(load.raw[i] as Uint8Array)]));
+    }
+    if (i < to) await sleep(Math.max(0, start + (i - from) * intervalMs - performance.now()));
+  }
+}
+
+export interface RunDaSustainedParameters {
+  readonly standIn: DaStandIn;
+  readonly l1: BenchL1;
+  readonly alloc: Alloc;
+  /** The load: the half-peak phase's transactions first, then the peak phase's. */
+  readonly load: DaLoad;
+  readonly offered: DaOfferedLoad;
+  readonly settings: DaSustainedSettings;
+  readonly progress?: Progress;
+}
+
+/** How many transactions each phase sends at the offered rates. */
+export function phaseTransactionCounts(offered: DaOfferedLoad, settings: DaSustainedSettings): [number, number] {
+  return [
+    Math.round(offered.halfPeakTxPerSecond * settings.halfPeakSeconds),
+    Math.round(offered.peakTxPerSecond * settings.peakSeconds),
+  ];
+}
+
+export async function runDaSustained(parameters: RunDaSustainedParameters): Promise<DaProviderRun> {
+  const { standIn, l1, load, offered, settings, progress } = parameters;
+  const provider = standIn.provider;
+  progress?.status(`DA ${provider}: deploying L1 contracts, starting the node`);
+  const contracts = await l1.deploy();
+  const node = await startMachNode({
+    alloc: parameters.alloc,
+    config: {
+      da: standIn.nodeConfig,
+      batcher: settings.batcher,
+      settlement: {
+        provider: "l1",
+        options: { l1RpcUrl: l1.rpcUrl, batcherPrivateKey: l1.batcherPrivateKey, batchInbox: contracts.batchInbox },
+      },
+    },
+  });
+  const client = createHttpRpcClient(node.rpcUrl, 2);
+  const sockets = await Promise.all(Array.from({ length: settings.connections }, () => connectWsRpc(node.wsUrl)));
+  try {
+    const probe = startProbe(client, settings);
+    const [halfCount, peakCount] = phaseTransactionCounts(offered, settings);
+    const outcome = createSendOutcome();
+    await sleep(settings.pollMs * 2); // a first sample before the load
+    const phases = [];
+    for (const [name, rate, from, to] of [
+      ["half peak", offered.halfPeakTxPerSecond, 0, halfCount],
+      ["peak", offered.peakTxPerSecond, halfCount, halfCount + peakCount],
+    ] as const) {
+      progress?.status(`DA ${provider}: ${name}, ${Math.round(rate)} tx/s for ${((to - from) / rate).toFixed(0)} s`);
+      const startMs = Date.now();
+      await sendOpenLoop(sockets, load, from, to, rate, outcome);
+      phases.push({ name, startMs, endMs: Date.now() });
+      if (probe.failure() !== undefined) break;
+    }
+    const loadEndMs = Date.now();
+    const headAtEnd = probe.latest() ? hexNumber(probe.latest()?.headBlockNumber) : 0;
+    progress?.status(`DA ${provider}: waiting for safe to reach block ${headAtEnd}`);
+    const deadline = loadEndMs + settings.drainTimeoutSeconds * 1000;
+    while (Date.now() < deadline && probe.failure() === undefined) {
+      const latest = probe.latest();
+      if (latest && hexNumber(latest.safeBlockNumber) >= headAtEnd) break;
+      if (latest?.batcher?.state === "halted") break;
+      await sleep(settings.pollMs);
+    }
+    await sleep(settings.statusPollMs); // the last batches' recorded times
+    await probe.stop();
+    await Promise.race([outcome.settled(), sleep(5_000)]);
+    const batches = [...probe.batches.values()].sort((a, b) => a.fromBlock - b.fromBlock);
+    const final = probe.latest()?.batcher;
+    return {
+      provider,
+      configuration: `${standIn.configuration}; Mach node batcher ${JSON.stringify(settings.batcher)}; L1: Hardhat node (automine, chain id ${BENCH_L1_CHAIN_ID}) with Mach's contracts, settlement.provider "l1"`,
+      offered,
+      sent: {
+        transactions: halfCount + peakCount,
+        accepted: outcome.accepted,
+        rejected: outcome.rejected,
+        ...(outcome.firstError === undefined ? {} : { firstError: outcome.firstError }),
+      },
+      phases: analyzePhases(probe.samples, batches, phases),
+      drain: analyzeDrain(probe.samples, loadEndMs),
+      batchesSeen: batches.length,
+      batchesFailed: batches.filter((b) => b.status === "failed").length,
+      batcherState: final?.state ?? "absent",
+      ...(final?.error ? { batcherError: final.error } : {}),
+    };
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\nMach node stderr:\n${node.process.stderr()}`, { cause: error });
+  } finally {
+    client.close();
+    await Promise.all(sockets.map((socket) => socket.close()));
+    await node.close();
+  }
+}

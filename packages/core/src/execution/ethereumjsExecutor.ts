@@ -14,28 +14,31 @@ import {
   generateAddress,
   hexToBytes,
 } from "@ethereumjs/util";
-import { KECCAK_EMPTY, Predeploys } from "../chain/constants.ts";
+import { KECCAK_EMPTY } from "../chain/constants.ts";
 import { floorDataGas, intrinsicGas, MAX_INIT_CODE_SIZE, MAX_REFUND_QUOTIENT } from "../chain/fees.ts";
+import type { L1FeeCharge } from "../chain/l1Fee.ts";
 import type { Address, Authorization, Hash, Log, Transaction, TxType } from "../chain/types.ts";
 import { MachError, TransactionRejectedError } from "../errors.ts";
 import type { StateWriter } from "../state/types.ts";
 import { processAuthorizations } from "./authorizations.ts";
 import { createCallTracer } from "./callTracer.ts";
+import { failedDepositResult, rejectSystemDeposit } from "./deposit.ts";
 import { gethErrorMessage } from "./evmErrors.ts";
 import { installJumpAnalysisCache } from "./jumpAnalysisCache.ts";
+import { ecotoneL1FeeFromState, L1_FEE_VAULT, type L1FeeRule } from "./l1Fee.ts";
 import { createPreimageNotingKeccak, isMappingSlotSink, type MappingSlotSink } from "./mappingSlotPreimages.ts";
 import { hashToBytes, MachStateManager } from "./stateAdapter.ts";
 import type { BlockEnv, CallFrame, CallMessage, ExecutionResult, Executor } from "./types.ts";
-
-/** OP Stack `L1FeeVault` predeploy: receives the L1 data fee. */
-export const L1_FEE_VAULT: Address = Predeploys.L1FeeVault;
 
 export interface EthereumJsExecutorOptions {
   readonly chainId: bigint;
   /** Only Prague is supported today; the field makes the choice explicit at the call site. */
   readonly hardfork?: "prague";
-  /** OP L1 data fee of a (non-deposit) transaction, charged to the sender and credited to `L1_FEE_VAULT`. */
-  readonly l1FeeFor?: (tx: Transaction) => bigint;
+  /**
+   * The OP L1 data fee of a (non-deposit) transaction in the state it executes against, charged to the sender and
+   * credited to `L1_FEE_VAULT`. Default: the Ecotone fee over `L1Block`'s parameters (`ecotoneL1FeeFromState`).
+   */
+  readonly l1FeeFor?: L1FeeRule;
   /**
    * Where the base fee goes: burnt when omitted (Ethereum), or credited to this account (the OP Stack credits its
    * `BaseFeeVault`, 0x4200…0019).
@@ -63,6 +66,10 @@ interface Prepared {
   readonly accessList: readonly { address: Address; storageKeys: readonly Hash[] }[];
   readonly authorizationList: readonly Authorization[];
   readonly mint: bigint;
+  /** Deposits: refused since Regolith, included as a failed deposit. */
+  readonly isSystemTransaction: boolean;
+  /** The L1 data fee charge (non-deposit transactions); `l1Fee` is its amount or 0. */
+  readonly l1: L1FeeCharge | undefined;
   readonly l1Fee: bigint;
 }
 
@@ -149,7 +156,7 @@ export class EthereumJsExecutor implements Executor {
   readonly #state: MachStateManager;
   readonly #setEnv: (env: BlockEnv | undefined) => void;
   readonly #setPreimageSink: (sink: MappingSlotSink | undefined) => void;
-  readonly #l1FeeFor: ((tx: Transaction) => bigint) | undefined;
+  readonly #l1FeeFor: L1FeeRule;
   readonly #baseFeeRecipient: Address | undefined;
   readonly #precompiles: string[];
   readonly #blocks = new WeakMap<BlockEnv, EvmBlock>();
@@ -168,7 +175,7 @@ export class EthereumJsExecutor implements Executor {
     this.#state = state;
     this.#setEnv = setEnv;
     this.#setPreimageSink = setPreimageSink;
-    this.#l1FeeFor = options.l1FeeFor;
+    this.#l1FeeFor = options.l1FeeFor ?? ecotoneL1FeeFromState;
     this.#baseFeeRecipient = options.baseFeeRecipient;
     this.#precompiles = [...evm.precompiles.keys()].map((key) => key.replace(/^0x/, "").toLowerCase());
     this.#allowUnlimitedInitCode = options.allowUnlimitedContractSize ?? false;
@@ -178,7 +185,7 @@ export class EthereumJsExecutor implements Executor {
     return this.#exclusive(async () => {
       this.#setPreimageSink(isMappingSlotSink(state) ? state : undefined);
       try {
-        return await this.#run(state, this.#prepareTransaction(tx, env), env, true);
+        return await this.#run(state, this.#prepareTransaction(tx, env, state), env, true);
       } finally {
         this.#setPreimageSink(undefined);
       }
@@ -194,7 +201,7 @@ export class EthereumJsExecutor implements Executor {
       const tracer = createCallTracer(this.#evm);
       let result: DetailedExecutionResult;
       try {
-        result = await this.#run(state, this.#prepareTransaction(tx, env), env, false);
+        result = await this.#run(state, this.#prepareTransaction(tx, env, state), env, false);
       } finally {
         tracer.detach();
       }
@@ -223,8 +230,7 @@ export class EthereumJsExecutor implements Executor {
     return run;
   }
 
-  #prepareTransaction(tx: Transaction, env: BlockEnv): Prepared {
-    const l1Fee = tx.type !== 0x7e && this.#l1FeeFor ? this.#l1FeeFor(tx) : 0n;
+  #prepareTransaction(tx: Transaction, env: BlockEnv, state: StateWriter): Prepared {
     if (tx.type === 0x7e) {
       return {
         kind: "deposit",
@@ -242,6 +248,8 @@ export class EthereumJsExecutor implements Executor {
         accessList: [],
         authorizationList: [],
         mint: tx.mint,
+        isSystemTransaction: tx.isSystemTransaction,
+        l1: undefined,
         l1Fee: 0n,
       };
     }
@@ -252,6 +260,7 @@ export class EthereumJsExecutor implements Executor {
     const maxFeePerGas = legacyPrice ? tx.gasPrice : tx.maxFeePerGas;
     const maxPriorityFeePerGas = legacyPrice ? tx.gasPrice : tx.maxPriorityFeePerGas;
     const tip = minBigint(maxFeePerGas - env.baseFeePerGas, maxPriorityFeePerGas);
+    const l1 = this.#l1FeeFor(tx, state);
     return {
       kind: "transaction",
       type: tx.type,
@@ -268,7 +277,9 @@ export class EthereumJsExecutor implements Executor {
       accessList: tx.type === 0 ? [] : tx.accessList,
       authorizationList: tx.type === 4 ? tx.authorizationList : [],
       mint: 0n,
-      l1Fee,
+      isSystemTransaction: false,
+      l1,
+      l1Fee: l1?.l1Fee ?? 0n,
     };
   }
 
@@ -294,6 +305,8 @@ export class EthereumJsExecutor implements Executor {
       accessList: message.accessList ?? [],
       authorizationList: [],
       mint: 0n,
+      isSystemTransaction: false,
+      l1: undefined,
       l1Fee: 0n,
     };
   }
@@ -365,9 +378,11 @@ export class EthereumJsExecutor implements Executor {
       accessList: p.accessList,
       authorizationList: p.authorizationList,
     });
-    const floor = isDeposit ? 0n : floorDataGas(p.data);
+    // EIP-7623's floor binds deposits too (op-geth applies it to every message since Prague).
+    const floor = floorDataGas(p.data);
     let invalid: TransactionRejectedError | undefined;
     try {
+      if (isDeposit && p.isSystemTransaction) rejectSystemDeposit(p.from);
       // geth's order (state_transition.go): block gas, nonce, EOA, fee caps, balance, intrinsic gas, init code.
       if (p.kind === "transaction" && p.gasLimit > env.gasLimit) {
         reject("gasLimitExceedsBlock", "exceeds block gas limit");
@@ -438,10 +453,6 @@ export class EthereumJsExecutor implements Executor {
       fromAddress,
       toEvm({ nonce: nonceBefore + 1n, balance: senderBefore.balance - upfront, codeHash: senderBefore.codeHash }),
     );
-    if (p.l1Fee > 0n) {
-      const vault = sm.readAccount(L1_FEE_VAULT) ?? { nonce: 0n, balance: 0n, codeHash: KECCAK_EMPTY };
-      await journal.putAccount(evmAddress(L1_FEE_VAULT), toEvm({ ...vault, balance: vault.balance + p.l1Fee }));
-    }
 
     // --- Warm sets (EIP-2929/2930/3651). ---
     // Precompiles are set directly (unprefixed, like the journal keys them) instead of through
@@ -503,6 +514,12 @@ export class EthereumJsExecutor implements Executor {
         const baseFee = gasUsed * minBigint(gasPrice, env.baseFeePerGas);
         await journal.putAccount(evmAddress(baseFeeRecipient), toEvm({ ...vault, balance: vault.balance + baseFee }));
       }
+      // The L1 fee reaches its vault after execution, as op-geth credits it (the EVM saw it only in the sender's
+      // purchase).
+      if (p.l1Fee > 0n) {
+        const vault = sm.readAccount(L1_FEE_VAULT) ?? { nonce: 0n, balance: 0n, codeHash: KECCAK_EMPTY };
+        await journal.putAccount(evmAddress(L1_FEE_VAULT), toEvm({ ...vault, balance: vault.balance + p.l1Fee }));
+      }
     }
 
     // --- EIP-6780: only contracts created in this transaction are destroyed. ---
@@ -539,11 +556,11 @@ export class EthereumJsExecutor implements Executor {
       returnData: exec.returnValue,
       ...(failed ? { error: gethErrorMessage(exec.exceptionError?.error ?? "") } : {}),
       ...(isDeposit ? { depositNonce: nonceBefore } : {}),
-      ...(p.l1Fee > 0n ? { l1Fee: p.l1Fee } : {}),
+      ...(p.l1 !== undefined ? { l1Fee: p.l1 } : {}),
     };
   }
 
-  /** A deposit that cannot execute is still included: the mint stays, the nonce bumps, all its gas is used. */
+  /** A deposit that cannot execute is still included (execution/deposit.ts, rule 4): mint kept, nonce bumped. */
   async #depositFailure(
     p: Prepared,
     nonceBefore: bigint,
@@ -552,18 +569,7 @@ export class EthereumJsExecutor implements Executor {
     const sm = this.#state;
     const sender = sm.readAccount(p.from) ?? { nonce: 0n, balance: 0n, codeHash: KECCAK_EMPTY };
     sm.writeAccount(p.from, { ...sender, nonce: nonceBefore + 1n });
-    return {
-      type: p.type,
-      status: 0,
-      gasUsed: p.gasLimit,
-      gasRefunded: 0n,
-      effectiveGasPrice: 0n,
-      logs: [],
-      contractAddress: null,
-      returnData: new Uint8Array(0),
-      error: error.shortMessage,
-      depositNonce: nonceBefore,
-    };
+    return { ...failedDepositResult(p, nonceBefore, error), gasRefunded: 0n };
   }
 }
 

@@ -3,7 +3,8 @@
  * root rule itself is `chain/outputRoot.ts`. `@mach/settlement` implements the port against Ethereum.
  *
  *   ports.ts   BatchRecorder, L1BatchReader, DepositSource, OutputProposer, AttestationSink; Settlement bundles them
- *   memory.ts  createMemorySettlement: an in-memory L1 (mine, deposit, resolve) behind the same port
+ *   memory.ts  createMemorySettlement: an in-memory L1 (mine, reorg, deposit, setSystemConfig, resolve) behind the
+ *              same port
  *   config.ts  the `settlement` config section and the provider registry a binary links
  */
 export {
@@ -13,7 +14,12 @@ export {
   type SettlementProviderRegistry,
   settlementConfigSchema,
 } from "./config.ts";
-export { createMemorySettlement, type MemorySettlement, type MemorySettlementOptions } from "./memory.ts";
+export {
+  createMemorySettlement,
+  DEFAULT_MEMORY_SYSTEM_CONFIG,
+  type MemorySettlement,
+  type MemorySettlementOptions,
+} from "./memory.ts";
 export type {
   AttestationSink,
   BatchRecorder,
@@ -22,6 +28,7 @@ export type {
   DepositSource,
   L1BatchReader,
   L1BlockRef,
+  L1SystemConfig,
   OutputAttestation,
   OutputProposer,
   ProposedOutputRef,

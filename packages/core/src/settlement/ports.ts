@@ -5,13 +5,17 @@
  *
  *   BatchRecorder     batcher → L1: record a confirmed DA batch's pointers (BatchInbox)
  *   L1BatchReader     L1 → derivation: the recorded batches, in L1 order
- *   DepositSource     L1 → sequencer/derivation: L1 block references and the deposits each block carries
+ *   DepositSource     L1 → sequencer/derivation: the head, L1 block references, each block's deposits and
+ *                     SystemConfig values (the inputs of an L2 epoch)
  *   OutputProposer    proposer → L1: an output root for an L2 block, as a new output game
  *   AttestationSink   provers/attesters → L1: a signed attestation of a proposed output
  *
  * Errors: implementations throw errors carrying `kind: "transient" | "permanent"` (retry or halt), as DA does.
  */
+import type { L1BlockRef, L1SystemConfig } from "../chain/l1BlockInfo.ts";
 import type { Address, DepositTransaction, Hash, Hex } from "../chain/types.ts";
+
+export type { L1BlockRef, L1SystemConfig };
 
 /** A batch as the L1 records it: its L2 block range, the DA provider and one opaque pointer per frame. */
 export interface BatchToRecord {
@@ -49,24 +53,20 @@ export interface L1BatchReader {
   readBatches(range: { readonly fromL1Block: bigint; readonly toL1Block: bigint }): Promise<readonly RecordedBatch[]>;
 }
 
-/** An L1 block as L2 refers to it (the L1 origin of an L2 block; what the L1-attributes deposit carries). */
-export interface L1BlockRef {
-  readonly number: bigint;
-  readonly hash: Hash;
-  readonly parentHash: Hash;
-  /** Seconds. */
-  readonly timestamp: bigint;
-  readonly baseFeePerGas: bigint;
-  readonly blobBaseFee: bigint;
-}
-
+/**
+ * L1 → L2: what the sequencer (and derivation) read of L1 to start blocks (`chain/blockStart.ts`): the head, blocks
+ * by number, the deposits and the `SystemConfig` values of a block. Reads are pinned to the given block's hash: an
+ * implementation that finds another block at that height throws a transient error rather than answer for it.
+ */
 export interface DepositSource {
-  /** The newest L1 block `confirmations` deep (the newest an L2 block may take as its origin). */
-  confirmedHead(): Promise<L1BlockRef>;
+  /** The number of the newest L1 block (callers keep their own confirmation depth behind it). */
+  headNumber(): Promise<bigint>;
   /** The canonical L1 block at `number`, if it exists. */
   blockAt(number: bigint): Promise<L1BlockRef | undefined>;
-  /** The deposits L1 block `block` carries, in log order (the block hash pins the fork read). */
+  /** The deposits L1 block `block` carries, in log order. */
   depositsIn(block: L1BlockRef): Promise<readonly DepositTransaction[]>;
+  /** `SystemConfig`'s fee scalars and batcher hash as of the end of `block` (what its epoch's blocks carry). */
+  systemConfigAt(block: L1BlockRef): Promise<L1SystemConfig>;
 }
 
 export interface ProposedOutputRef {

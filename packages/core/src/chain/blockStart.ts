@@ -30,6 +30,22 @@ export interface L1Epoch {
   readonly deposits: readonly DepositTransaction[];
 }
 
+/**
+ * What a role reads of L1 to build epochs (the sequencer to start blocks, derivation to check them); settlement's
+ * `DepositSource` is one. Reads are pinned to the given block's hash: an implementation that finds another block at
+ * that height throws (a transient error) rather than answer for it.
+ */
+export interface L1EpochSource {
+  /** The number of the newest L1 block (callers keep their own confirmation depth behind it). */
+  headNumber(): Promise<bigint>;
+  /** The canonical L1 block at `number`, if it exists. */
+  blockAt(number: bigint): Promise<L1BlockRef | undefined>;
+  /** The deposits L1 block `block` carries, in log order. */
+  depositsIn(block: L1BlockRef): Promise<readonly DepositTransaction[]>;
+  /** `SystemConfig`'s fee scalars and batcher hash as of the end of `block` (what its epoch's blocks carry). */
+  systemConfigAt(block: L1BlockRef): Promise<L1SystemConfig>;
+}
+
 /** The first transactions of a block and the L1 info they carry. */
 export interface BlockStart {
   readonly info: L1BlockInfo;

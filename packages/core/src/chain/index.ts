@@ -34,7 +34,8 @@
  *                     deposit (packed calldata codec, l1AttributesDeposit, l1BlockInfoOfBlock)
  *   blockStart.ts     the block content rule: attributes deposit ‖ the origin's user deposits (first block of an
  *                     epoch) ‖ user transactions; epochs advance one L1 block at a time (chooseBlockStart,
- *                     newEpochStart, sameEpochStart, blockStartIn for derivation's checks)
+ *                     newEpochStart, sameEpochStart, blockStartIn for derivation's checks); L1EpochSource, the
+ *                     read port of L1 that epochs come from
  *   l1Fee.ts          the Ecotone L1 data fee (calldata gas, cost, L1Block's fee slots)
  *
  * Data flow: raw tx bytes (RPC/p2p) → decodeTransaction → txpool → execution → buildReceipt → OpenBlock
@@ -52,6 +53,7 @@ export {
   blockStartIn,
   chooseBlockStart,
   type L1Epoch,
+  type L1EpochSource,
   L1OriginError,
   NO_L1_EPOCH,
   newEpochStart,

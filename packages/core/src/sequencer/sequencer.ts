@@ -3,6 +3,8 @@
  * executed work (at most `miniBlockMs` of work per mini-block), writes it to the write-ahead log BEFORE anyone
  * learns of it, and seals an EVM block every `blockMs` with the mini-blocks since the last one.
  *
+ *   block start: L1 origin (L1Origins) ──► chain/'s block start (attributes deposit, the epoch's deposits)
+ *        ──► mini-block 0 of the block (blockStart.ts), logged and emitted like any other
  *   pool ──peekExecutable──► execute (Executor over a recording StateWriter) ──► receipts + state diff
  *        ──► store.appendMiniBlock (durable) ──► emit "miniBlock" (RPC answers realtime sends here)
  *   every blockMs: state.commitBlock (incremental root) ──► header ──► store.putBlock ──► emit "block"
@@ -10,7 +12,9 @@
  * All work runs on one serial queue, so mini-block production and block sealing never interleave.
  */
 import { EventEmitter } from "node:events";
+import { chooseBlockStart } from "../chain/blockStart.ts";
 import type { ChainConfig } from "../chain/config.ts";
+import { type L1BlockInfo, l1BlockInfoOfBlock } from "../chain/l1BlockInfo.ts";
 import type { MiniBlock } from "../chain/miniBlock.ts";
 import { nextBlockEnv, nextBlockTimestamp } from "../chain/nextBlock.ts";
 import { OpenBlock, type OpenBlockEnv } from "../chain/openBlock.ts";
@@ -20,8 +24,10 @@ import { TransactionRejectedError } from "../errors.ts";
 import type { BlockEnv, ExecutionResult, Executor } from "../execution/types.ts";
 import type { ChainStore } from "../state/store/chainStore.ts";
 import type { Logger } from "../telemetry.ts";
+import { executeBlockStart } from "./blockStart.ts";
 import type { SequencerConfig } from "./config.ts";
-import type { SequencerState, TxSource } from "./ports.ts";
+import { withoutL1 } from "./l1Origins.ts";
+import type { L1Origins, SequencerState, TxSource } from "./ports.ts";
 import type { SequencerEvents } from "./types.ts";
 
 /** Most transactions taken from the pool at once while a mini-block fills. */
@@ -45,6 +51,8 @@ export interface SequencerOptions {
   readonly head: Block;
   /** Mini-blocks of the unsealed block recovered from the write-ahead log after a restart. */
   readonly recoveredMiniBlocks?: readonly MiniBlock[];
+  /** Where blocks' L1 origins come from (`L1EpochFollower`); default `withoutL1()`: one fixed epoch. */
+  readonly l1?: L1Origins;
   readonly logger?: Logger;
   readonly metrics?: SequencerMetrics;
   /** Called after each sealed block, e.g. to write a snapshot or feed the batcher. */
@@ -65,6 +73,9 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
   #stopped = true;
   #fatal: Error | undefined;
   readonly #recentHashes = new Map<bigint, Hash>();
+  readonly #l1: L1Origins;
+  /** L1 info of the newest started block (the head's until the open block starts; undefined at genesis). */
+  #l1Info: L1BlockInfo | undefined;
 
   constructor(options: SequencerOptions) {
     super();
@@ -75,6 +86,8 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
     const recovered = options.recoveredMiniBlocks ?? [];
     this.#open = new OpenBlock(this.#nextEnv(recovered[0]?.blockTimestamp));
     for (const miniBlock of recovered) this.#open.add(miniBlock);
+    this.#l1 = options.l1 ?? withoutL1();
+    this.#l1Info = this.#newestL1Info();
   }
 
   get head(): Block {
@@ -91,10 +104,15 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
   get fatalError(): Error | undefined {
     return this.#fatal;
   }
+  /** The L1 origin of the newest started block (undefined before block 1 starts). */
+  get l1Origin(): L1BlockInfo | undefined {
+    return this.#l1Info;
+  }
 
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
+    this.#startFollowingL1();
     this.#unsubscribe = this.#options.txs.onPending(() => this.#scheduleProduce());
     this.#blockTimer = setInterval(() => this.#enqueue(() => this.#sealBlock()), this.#options.config.blockMs);
     this.#scheduleProduce();
@@ -105,6 +123,7 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
     this.#stopped = true;
     clearInterval(this.#blockTimer);
     this.#unsubscribe?.();
+    await this.#l1.stop();
     await this.#queue;
   }
 
@@ -143,19 +162,26 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
       try {
         await task();
       } catch (error) {
-        this.#fatal = error instanceof Error ? error : new Error(String(error));
-        this.#stopped = true;
-        clearInterval(this.#blockTimer);
-        this.#options.logger?.error({ err: this.#fatal }, "sequencer stopped on an unrecoverable error");
-        this.emit("fatal", this.#fatal);
+        this.#halt(error instanceof Error ? error : new Error(String(error)));
       }
     });
     this.#queue = run;
     return run;
   }
 
+  /** Stops for good on an unrecoverable error (a failing store, an L1 reorg deeper than the confirmation depth). */
+  #halt(error: Error): void {
+    if (this.#fatal) return;
+    this.#fatal = error;
+    this.#stopped = true;
+    clearInterval(this.#blockTimer);
+    this.#options.logger?.error({ err: error }, "sequencer stopped on an unrecoverable error");
+    this.emit("fatal", error);
+  }
+
   /** Executes and seals mini-blocks while executable transactions keep coming. */
   async #produceMiniBlocks(): Promise<void> {
+    if (!(await this.#ensureBlockStarted())) return;
     const { maxMiniBlockTransactions, miniBlockMs } = this.#options.config;
     for (;;) {
       const started = this.#now();
@@ -221,6 +247,7 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
   }
 
   async #sealBlock(): Promise<void> {
+    if (!(await this.#ensureBlockStarted())) return;
     const open = this.#open;
     const rootStarted = performance.now();
     const stateRoot = this.#options.state.commitBlock(open.env.number);
@@ -233,8 +260,57 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
     this.#options.metrics?.blockSealed(block.transactions.length, block.header.gasUsed, stateRootSeconds);
     this.emit("block", block, open.receipts);
     await this.#options.onBlockSealed?.(block, open.receipts);
+    await this.#ensureBlockStarted();
     // Work held back by a full block goes into the new one.
     this.#scheduleProduce();
+  }
+
+  // --- Block start (L1 origin and deposits): mini-block 0 of every block, before any user transaction. ---
+
+  /** The L1 info of the newest started block: the recovered open block's, else the head's (none at genesis). */
+  #newestL1Info(): L1BlockInfo | undefined {
+    const recovered = this.#open.miniBlocks[0];
+    if (recovered !== undefined) return l1BlockInfoOfBlock(recovered);
+    return this.#head.header.number === 0n ? undefined : l1BlockInfoOfBlock(this.#head);
+  }
+
+  #startFollowingL1(): void {
+    if (this.#l1Info !== undefined) this.#l1.followed(this.#l1Info);
+    const startBlock = () =>
+      void this.#enqueue(async () => {
+        await this.#ensureBlockStarted();
+      });
+    this.#l1.start({ epochReady: startBlock, fatal: (error) => this.#halt(error) });
+    startBlock();
+  }
+
+  /**
+   * Starts the open block if it has no mini-block yet: its start transactions (`blockStart.ts`) become its first
+   * mini-block, logged before anyone hears of it. False when it cannot start yet (block 1 before L1 gave its
+   * start block). Throws `L1OriginError` when L1's next block does not build on the parent's origin.
+   */
+  async #ensureBlockStarted(): Promise<boolean> {
+    const open = this.#open;
+    if (open.miniBlocks.length > 0) return true;
+    const started = this.#now();
+    const parent = this.#l1Info;
+    const start = chooseBlockStart(parent, this.#l1.nextEpoch(parent), open.env.timestamp, this.#l1.l1StartBlock);
+    if (start === undefined) return false;
+    const miniBlock = await executeBlockStart({
+      start,
+      open,
+      env: this.#blockEnv(open.env),
+      executor: this.#options.executor,
+      state: this.#options.state,
+      timestampUs: BigInt(this.#now()) * 1000n,
+    });
+    await this.#options.store.appendMiniBlock(miniBlock);
+    open.add(miniBlock);
+    this.#l1Info = start.info;
+    this.#l1.followed(start.info);
+    this.#options.metrics?.miniBlocksSealed(1, miniBlock.transactions.length, (this.#now() - started) / 1000);
+    this.emit("miniBlock", miniBlock);
+    return true;
   }
 
   /** The environment of the block after the head. `timestamp` is forced when resuming recovered mini-blocks. */

@@ -12,8 +12,9 @@
  *
  * Errors: implementations throw errors carrying `kind: "transient" | "permanent"` (retry or halt), as DA does.
  */
+import type { L1EpochSource } from "../chain/blockStart.ts";
 import type { L1BlockRef, L1SystemConfig } from "../chain/l1BlockInfo.ts";
-import type { Address, DepositTransaction, Hash, Hex } from "../chain/types.ts";
+import type { Address, Hash, Hex } from "../chain/types.ts";
 
 export type { L1BlockRef, L1SystemConfig };
 
@@ -53,21 +54,8 @@ export interface L1BatchReader {
   readBatches(range: { readonly fromL1Block: bigint; readonly toL1Block: bigint }): Promise<readonly RecordedBatch[]>;
 }
 
-/**
- * L1 → L2: what the sequencer (and derivation) read of L1 to start blocks (`chain/blockStart.ts`): the head, blocks
- * by number, the deposits and the `SystemConfig` values of a block. Reads are pinned to the given block's hash: an
- * implementation that finds another block at that height throws a transient error rather than answer for it.
- */
-export interface DepositSource {
-  /** The number of the newest L1 block (callers keep their own confirmation depth behind it). */
-  headNumber(): Promise<bigint>;
-  /** The canonical L1 block at `number`, if it exists. */
-  blockAt(number: bigint): Promise<L1BlockRef | undefined>;
-  /** The deposits L1 block `block` carries, in log order. */
-  depositsIn(block: L1BlockRef): Promise<readonly DepositTransaction[]>;
-  /** `SystemConfig`'s fee scalars and batcher hash as of the end of `block` (what its epoch's blocks carry). */
-  systemConfigAt(block: L1BlockRef): Promise<L1SystemConfig>;
-}
+/** L1 → L2: the head, L1 blocks, their deposits and `SystemConfig` values (the inputs of L2 epochs). */
+export type DepositSource = L1EpochSource;
 
 export interface ProposedOutputRef {
   readonly l2BlockNumber: bigint;

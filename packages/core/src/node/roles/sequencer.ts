@@ -1,6 +1,6 @@
 /**
- * The sequencer role: pool → sequencer (executor over the chain's state) → store; the batcher posts sealed blocks to
- * DA and records them on L1 (`safe` follows); snapshots on schedule. Everything meets through ports: the pool is the
+ * The sequencer role: L1 origins (`settlement.deposits`) and pool → sequencer (executor over the chain's state) →
+ * store; the batcher posts sealed blocks to DA and records them on L1 (`safe` follows); snapshots on schedule. Everything meets through ports: the pool is the
  * sequencer's `TxSource` and the backend's `TxSubmission`, the sequencer is the chain view's live chain.
  */
 
@@ -9,6 +9,8 @@ import type { BatchRecordStore } from "../../da/batchRecord.ts";
 import { createEthereumJsExecutor } from "../../execution/ethereumjsExecutor.ts";
 import { BatchTally } from "../../rpc/batchTally.ts";
 import { createNodeBackend } from "../../rpc/nodeBackend.ts";
+import { L1EpochFollower, withoutL1 } from "../../sequencer/l1Origins.ts";
+import type { L1Origins } from "../../sequencer/ports.ts";
 import { Sequencer } from "../../sequencer/sequencer.ts";
 import { createChainView } from "../../state/store/chainView.ts";
 import { SnapshotSchedule } from "../../state/store/recovery.ts";
@@ -22,6 +24,24 @@ import type { RoleContext, RunningRole } from "./types.ts";
 export interface RunningSequencer extends RunningRole {
   readonly sequencer: Sequencer;
   readonly batcher: Batcher | undefined;
+}
+
+/**
+ * Blocks' L1 origins: followed on L1 through the settlement's deposit source, a confirmation depth behind its head;
+ * without one (no settlement, or no portal configured), one fixed epoch.
+ */
+function l1Origins({ config, logger, settlement }: RoleContext): L1Origins {
+  if (settlement?.deposits === undefined) {
+    logger.info({}, "no L1 deposit source: blocks keep the fixed genesis L1 origin");
+    return withoutL1();
+  }
+  return new L1EpochFollower({
+    source: settlement.deposits,
+    confirmationDepth: config.sequencer.l1ConfirmationDepth,
+    l1StartBlock: config.chain.l1StartBlock,
+    pollIntervalMs: config.sequencer.l1PollIntervalMs,
+    logger: logger.child({ module: "l1-origin" }),
+  });
 }
 
 export async function startSequencerRole(context: RoleContext): Promise<RunningSequencer> {
@@ -39,6 +59,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
   const snapshots = new SnapshotSchedule(store, state, config.store.snapshotIntervalBlocks, chain.replayFrom);
   const seqMetrics = sequencerMetrics(metrics);
   const sequencer = new Sequencer({
+    l1: l1Origins(context),
     chain: config.chain,
     config: config.sequencer,
     executor,

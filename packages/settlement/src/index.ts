@@ -12,16 +12,18 @@
  *   outputRoot.ts    `toPortalOutputRootProof` (the rule itself is `@mach/core/chain`'s `computeOutputRoot`)
  *   proposer.ts      output root → `MachOutputGame` via `DisputeGameFactory.create`: `proposeOutput`,
  *                    `createOutputProposer`
- *   provider.ts      `l1SettlementProvider`: core's settlement port over L1 (`settlement.provider: "l1"` in node config)
+ *   provider.ts      `l1SettlementProvider`: core's settlement port over L1 (`settlement.provider: "l1"` in node config);
+ *                    `createDepositSource` (L1 blocks, their deposits and SystemConfig values: the inputs of L2 epochs)
  *   attestation.ts   provers: `signOutputAttestation`, `encodeAttestationProof`, `submitAttestation`;
  *                    game life: `getOutputGame`, `resolveOutputGame`, `challengeOutputGame` (with evidence),
  *                    `claimOutputGameCredit`
  *   systemConfig.ts  SystemConfig reads: `getSystemConfig` (sequencer signer, Ecotone fee scalars, batcher, gas limit
  *                    at an L1 block), `getSystemConfigUpdates` (its `ConfigUpdate` log, decoded)
  *
- * Data flow: batcher ─recordBatch→ BatchInbox ─readBatchRecords→ derivation; Portal deposits ─watchDeposits→
- * sequencer; SystemConfig ─getSystemConfig→ sequencer (L1-info deposit) and replicas (signer); proposer
- * ─proposeOutput→ game ←submitAttestation─ provers; resolveOutputGame → Portal withdrawals.
+ * Data flow: batcher ─recordBatch→ BatchInbox ─readBatchRecords→ derivation; Portal deposits and SystemConfig
+ * ─createDepositSource→ sequencer (L1-attributes deposit, user deposits; `watchDeposits` for other followers);
+ * SystemConfig ─getSystemConfig→ replicas (signer); proposer ─proposeOutput→ game ←submitAttestation─ provers;
+ * resolveOutputGame → Portal withdrawals.
  */
 
 export {
@@ -90,6 +92,7 @@ export {
 } from "./proposer.ts";
 export {
   blobBaseFee,
+  createDepositSource,
   createL1Settlement,
   type L1SettlementOptions,
   l1SettlementOptionsSchema,

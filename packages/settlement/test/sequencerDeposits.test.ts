@@ -27,17 +27,11 @@ import { createTxPool } from "@mach/core/txpool";
 import { encodeFunctionData, getAddress, getContractAddress, type Hash, type Hex, hexToBytes, parseEther } from "viem";
 import { getL2TransactionHashes } from "viem/op-stack";
 import { createDepositSource } from "../src/index.ts";
-import { startTestL1, type TestL1 } from "./helpers/l1.ts";
+import { forwarderInitCode, startTestL1, type TestL1 } from "./helpers/l1.ts";
 
 const L2_CHAIN_ID = 901n;
 const DEPTH = 2;
 const bob: Address = "0x000000000000000000000000000000000000b0b0";
-/**
- * A contract that forwards its call data after the first 20 bytes, with its call value, to the address in those 20
- * bytes (as in deposits.test.ts): a contract caller of the Portal, whose deposits come from its L2 alias.
- */
-const forwarderInitCode: Hex =
-  "0x60238060095f395ff36014360360145f375f5f601436035f345f3560601c5af16021573d5f5f3e3d5ffd5b00";
 /** Init code of a contract whose runtime is the single byte 0x00: CODECOPY(0, 12, 1) RETURN(0, 1) ‖ 0x00. */
 const initCode: Hex = "0x6001600c60003960016000f300";
 

@@ -4,6 +4,10 @@
  * them to `.devnet/devnet.json`. Ctrl-C / SIGTERM stops every process it started, newest first.
  *
  *   pnpm devnet [--da eigenda|celestia|memory] [--l1-rpc-url URL] [--l1-port 8545] [--l2-port 9545]
+ *               [--l1-block-ms 1000]
+ *
+ * L1 deposits (`OptimismPortal.depositTransaction`, viem's `depositTransaction`) reach L2 once their L1 block is
+ * `L1_CONFIRMATION_DEPTH` blocks deep: the L1 mines a block every `--l1-block-ms` besides one per transaction.
  *
  * Replica, prover, batcher-on-L1 and proposer roles join in the next wave (the node's batcher already posts to DA).
  */
@@ -18,17 +22,19 @@ import { MACH_CLI } from "@mach/node";
 import type { DevnetChild } from "./childProcess.ts";
 import { spawnChild, waitForJsonLine } from "./childProcess.ts";
 import { type DevnetDaProvider, startDa } from "./da.ts";
-import { deployContracts, fundAccounts, startL1 } from "./l1.ts";
+import { deployContracts, fundAccounts, mineL1Every, startL1 } from "./l1.ts";
 import { deriveOperators, operatorAccounts } from "./operators.ts";
 
 const root = new URL("../../../", import.meta.url).pathname;
 const L2_CHAIN_ID = 901901n;
+/** L1 blocks a deposit's block needs on top before the sequencer includes it (the sequencer's L1 origin depth). */
+const L1_CONFIRMATION_DEPTH = 2;
 /** What each operator key holds on L1 from the start (bonds, gas for batches and proposals). */
 const OPERATOR_L1_BALANCE = 1_000n * 10n ** 18n;
 
 const USAGE =
   "usage: pnpm devnet [--da eigenda|celestia|memory] [--l1-rpc-url URL] [--l1-port N] [--l2-port N] [--metrics-port N]\n" +
-  "                   [--da-port N] [--dir DIR]";
+  "                   [--da-port N] [--dir DIR] [--l1-block-ms N]";
 
 function parseOptions(argv: readonly string[]) {
   const { values } = parseArgs({
@@ -40,6 +46,7 @@ function parseOptions(argv: readonly string[]) {
       "l2-port": { type: "string", default: "9545" },
       "metrics-port": { type: "string", default: "9546" },
       "da-port": { type: "string" },
+      "l1-block-ms": { type: "string", default: "1000" },
       dir: { type: "string", default: join(root, ".devnet") },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -64,7 +71,14 @@ function parseOptions(argv: readonly string[]) {
     /** First of the DA stand-in's ports (EigenDA: disperser, relay, proxy; Celestia: RPC); default their usual ones. */
     daPort: values["da-port"] === undefined ? undefined : port("da-port", values["da-port"]),
     dir: values.dir,
+    l1BlockMs: nonNegativeInteger("l1-block-ms", values["l1-block-ms"]),
   };
+}
+
+function nonNegativeInteger(name: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number, got ${text}`);
+  return value;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -125,6 +139,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       provers: operators.provers.map((prover) => prover.address),
       quorum: 2n,
     });
+    if (options.l1BlockMs > 0) await mineL1Every(l1.rpcUrl, options.l1BlockMs);
     step(`starting DA (${options.da})`);
     const da = await startDa(options.da, {
       dataDir,
@@ -144,14 +159,17 @@ export async function main(argv: readonly string[]): Promise<number> {
 
     step("starting the Mach sequencer node");
     const nodeConfig = {
-      chain: { chainId: L2_CHAIN_ID.toString() },
+      // Block 1's L1 origin is the deploy's first block (SystemConfig exists there; no deposit can predate it).
+      chain: { chainId: L2_CHAIN_ID.toString(), l1StartBlock: contracts.deployBlock.toString() },
+      sequencer: { l1ConfirmationDepth: L1_CONFIRMATION_DEPTH },
       // The node serves the dashboard (built by `pnpm turbo run build`) on its RPC port.
       rpc: { host: "127.0.0.1", port: options.l2Port, dashboardDir },
       metrics: { enabled: true, host: "127.0.0.1", port: options.metricsPort },
       store: { path: join(dataDir, "node") },
       da: da.nodeConfig,
       batcher: { enabled: true, maxBlocksPerBatch: 30, maxBatchAgeMs: 5_000 },
-      // Confirmed batches are recorded in BatchInbox on L1; that moves the `safe` tag.
+      // Confirmed batches are recorded in BatchInbox on L1; that moves the `safe` tag. Deposits come from the
+      // Portal, each L1 origin's fee scalars from SystemConfig.
       settlement: {
         provider: "l1",
         options: {
@@ -159,6 +177,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           batcherPrivateKey: batcher.privateKey,
           batchInbox: contracts.batchInbox,
           portal: contracts.portal,
+          systemConfig: contracts.systemConfig,
         },
       },
     };

@@ -17,7 +17,6 @@ import {
   type Chain,
   createPublicClient,
   createWalletClient,
-  defineChain,
   type Hex,
   http,
   parseEther,
@@ -26,7 +25,6 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import {
-  chainConfig,
   getL2TransactionHashes,
   publicActionsL1,
   publicActionsL2,
@@ -38,6 +36,7 @@ import { deployContracts, fundAccounts, mineL1Every, startL1 } from "../../src/l
 import { deriveOperators, operatorAccounts } from "../../src/operators.ts";
 import { DEV_KEYS } from "../support/chain.ts";
 import { type MachProcess, startMach } from "../support/machProcess.ts";
+import { l1ChainOf, opStackChainOf } from "../support/opStack.ts";
 
 const L2_CHAIN_ID = 901901;
 
@@ -91,22 +90,8 @@ describe("deposits and the L1 data fee through viem's op-stack actions", () => {
       },
     };
     mach = await startMach({ config: nodeConfig });
-    l1Chain = defineChain({
-      id: l1.chainId,
-      name: "L1",
-      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-      rpcUrls: { default: { http: [l1.rpcUrl] } },
-    });
-    // An OP Stack chain as viem's users define one: chainConfig, the L1 it settles on, its Portal there.
-    l2Chain = defineChain({
-      ...chainConfig,
-      id: L2_CHAIN_ID,
-      name: "Mach",
-      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-      rpcUrls: { default: { http: [mach.rpcUrl] } },
-      sourceId: l1.chainId,
-      contracts: { ...chainConfig.contracts, portal: { [l1.chainId]: { address: contracts.portal } } },
-    });
+    l1Chain = l1ChainOf(l1.chainId, l1.rpcUrl);
+    l2Chain = opStackChainOf({ id: L2_CHAIN_ID, rpcUrl: mach.rpcUrl, l1ChainId: l1.chainId, portal: contracts.portal });
   });
   after(async () => {
     await mach?.stop();

@@ -3,8 +3,9 @@
  * executed work (at most `miniBlockMs` of work per mini-block), writes it to the write-ahead log BEFORE anyone
  * learns of it, and seals an EVM block every `blockMs` with the mini-blocks since the last one.
  *
- *   block start: L1 origin (L1Origins) ──► chain/'s block start (attributes deposit, the epoch's deposits)
- *        ──► mini-block 0 of the block (blockStart.ts), logged and emitted like any other
+ *   block start (before its first transaction, or at its seal): L1 origin (L1Origins) ──► chain/'s block start
+ *        (attributes deposit, the epoch's deposits) ──► mini-block 0 of the block (blockStart.ts), logged and emitted
+ *        like any other
  *   pool ──peekExecutable──► execute (Executor over a recording StateWriter) ──► receipts + state diff
  *        ──► store.appendMiniBlock (durable) ──► emit "miniBlock" (RPC answers realtime sends here)
  *   every blockMs: state.commitBlock (incremental root) ──► header ──► store.putBlock ──► emit "block"
@@ -181,7 +182,7 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
 
   /** Executes and seals mini-blocks while executable transactions keep coming. */
   async #produceMiniBlocks(): Promise<void> {
-    if (!(await this.#ensureBlockStarted())) return;
+    if (!(await this.#startBlockForWork())) return;
     const { maxMiniBlockTransactions, miniBlockMs } = this.#options.config;
     for (;;) {
       const started = this.#now();
@@ -260,7 +261,6 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
     this.#options.metrics?.blockSealed(block.transactions.length, block.header.gasUsed, stateRootSeconds);
     this.emit("block", block, open.receipts);
     await this.#options.onBlockSealed?.(block, open.receipts);
-    await this.#ensureBlockStarted();
     // Work held back by a full block goes into the new one.
     this.#scheduleProduce();
   }
@@ -276,17 +276,25 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
 
   #startFollowingL1(): void {
     if (this.#l1Info !== undefined) this.#l1.followed(this.#l1Info);
-    const startBlock = () =>
-      void this.#enqueue(async () => {
-        await this.#ensureBlockStarted();
-      });
-    this.#l1.start({ epochReady: startBlock, fatal: (error) => this.#halt(error) });
-    startBlock();
+    // Work that waited for block 1's L1 start block can go now.
+    this.#l1.start({ epochReady: () => this.#scheduleProduce(), fatal: (error) => this.#halt(error) });
   }
 
   /**
-   * Starts the open block if it has no mini-block yet: its start transactions (`blockStart.ts`) become its first
-   * mini-block, logged before anyone hears of it. False when it cannot start yet (block 1 before L1 gave its
+   * Starts the open block only when there is work for it: a block starts when its first transaction comes or when it
+   * seals, so `latest` stays the sealed head while nothing happens.
+   */
+  async #startBlockForWork(): Promise<boolean> {
+    if (this.#open.miniBlocks.length > 0) return true;
+    const probe = this.#options.txs.takeExecutable(1);
+    if (probe.length === 0) return false;
+    this.#options.txs.release(probe);
+    return this.#ensureBlockStarted();
+  }
+
+  /**
+   * Starts the open block if it has no mini-block yet (before its first transaction, or when it seals): its start
+   * transactions (`blockStart.ts`) become its first mini-block, logged before anyone hears of it. False when it cannot start yet (block 1 before L1 gave its
    * start block). Throws `L1OriginError` when L1's next block does not build on the parent's origin.
    */
   async #ensureBlockStarted(): Promise<boolean> {

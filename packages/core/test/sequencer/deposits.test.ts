@@ -43,6 +43,20 @@ const BOB: Address = "0x0000000000000000000000000000000000000b0b";
 const chain = chainConfigSchema.parse({ chainId: CHAIN_ID });
 const config = sequencerConfigSchema.parse({ miniBlockMs: 50, blockMs: 60_000 });
 
+const aliceTransfer = async (nonce: number) =>
+  hexToBytes(
+    await alice.signTransaction({
+      chainId: Number(CHAIN_ID),
+      type: "eip1559",
+      maxFeePerGas: parseGwei("1"),
+      maxPriorityFeePerGas: 1n,
+      gas: 21_000n,
+      to: BOB,
+      value: 1n,
+      nonce,
+    }),
+  );
+
 let depositCount = 0;
 /** A deposit as the portal's log would give it (unique source hash), minting `mint` to a fresh account. */
 function deposit(mint: bigint, to: Address = BOB): DepositTransaction {
@@ -173,11 +187,12 @@ describe("the sequencer over L1", () => {
     l1.deposit(first);
     l1.mine();
     const node = await startNode(follower(l1.deposits, { l1StartBlock: 1n }));
-    await node.sequencer.produceNow();
-    assert.equal(node.sequencer.openBlock.miniBlocks.length, 0, "nothing before L1 answered");
+    await node.sequencer.sealBlockNow();
+    assert.equal(node.sequencer.head.header.number, 0n, "nothing before L1 answered");
     await node.follower.poll();
-    await node.sequencer.produceNow();
-    const [start] = node.sequencer.openBlock.miniBlocks;
+    await node.sequencer.sealBlockNow();
+    assert.equal(node.sequencer.head.header.number, 1n);
+    const start = node.store.getMiniBlock(0n);
     assert.ok(start);
     assert.equal(start.transactions.length, 2);
     assert.equal(start.transactions[1]?.hash, buildTransaction(first).hash);
@@ -239,27 +254,18 @@ describe("the sequencer over L1", () => {
     await nextBlock(node);
     assert.equal(node.sequencer.l1Origin?.number, 0n);
     clock += 5_000;
+    // The block opened after the clock passed the L1 block's time takes it (when it starts, at the latest at its seal).
+    await nextBlock(node);
     await nextBlock(node);
     assert.equal(node.sequencer.l1Origin?.number, future.number);
-    assert.ok(node.sequencer.openBlock.env.timestamp >= future.timestamp);
+    assert.ok(node.sequencer.head.header.timestamp >= future.timestamp);
   });
 
   it("charges user transactions the L1 fee of the origin's base fee and SystemConfig scalars", async () => {
     const l1 = createMemorySettlement();
     const node = await startNode(follower(l1.deposits));
     await nextBlock(node);
-    const raw = hexToBytes(
-      await alice.signTransaction({
-        chainId: Number(CHAIN_ID),
-        type: "eip1559",
-        maxFeePerGas: parseGwei("1"),
-        maxPriorityFeePerGas: 1n,
-        gas: 21_000n,
-        to: BOB,
-        value: 1n,
-        nonce: 0,
-      }),
-    );
+    const raw = await aliceTransfer(0);
     node.pool.add(raw);
     await node.sequencer.produceNow();
     const receipt = node.sequencer.openBlock.receipts.at(-1);
@@ -297,7 +303,9 @@ describe("the sequencer over L1", () => {
     queue(1);
     await nextBlock(node);
     await nextBlock(node);
-    // Stop with the open block started (its start mini-block in the log only), as after kill -9.
+    // A transaction starts the open block: it is in the log only when the node stops (as after kill -9).
+    node.pool.add(await aliceTransfer(0));
+    await node.sequencer.produceNow();
     const stopped = async () => {
       await node.sequencer.stop();
       await node.store.close();

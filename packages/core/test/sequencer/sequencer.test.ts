@@ -160,8 +160,14 @@ describe("Sequencer", () => {
       assert.equal(info.sequenceNumber, number - 1n);
       assert.equal(store.getReceipts(number)?.[0]?.status, 1);
     }
-    // The open block has started too: its first mini-block is logged.
-    assert.equal(sequencer.openBlock.miniBlocks.length, 1);
+    // A block starts with its first transaction or its seal: while nothing happens, latest stays the sealed head.
+    assert.equal(sequencer.openBlock.miniBlocks.length, 0);
+    assert.equal(sequencer.l1Origin?.sequenceNumber, 1n);
+    await sequencer.produceNow();
+    assert.equal(sequencer.openBlock.miniBlocks.length, 0, "no work, no start");
+    pool.add(await transfer(alice, 0));
+    await sequencer.produceNow();
+    assert.equal(sequencer.openBlock.miniBlocks.length, 2, "the start, then the transfer");
     assert.equal(sequencer.l1Origin?.sequenceNumber, 2n);
   });
 
@@ -276,16 +282,17 @@ describe("Sequencer", () => {
     // geth's rule: a transaction fits while gas used so far + its gas limit stays within the block's limit (the
     // block's start, its attributes deposit, counts with the gas it used).
     await setUp({ blockGasLimit: 2_000_000n });
+    pool.add(await transfer(bob, 0));
     await sequencer.produceNow();
-    const startGas = sequencer.openBlock.gasUsed;
-    assert.ok(startGas > 0n);
-    // One such transaction fits after the start; a second would not (21,000 used + its limit is over).
-    const gas = 2_000_000n - startGas - 1_000n;
+    const used = sequencer.openBlock.gasUsed;
+    assert.ok(used > 21_000n, "the start and bob's transfer");
+    // One such transaction fits after them; a second would not (21,000 used + its limit is over).
+    const gas = 2_000_000n - used - 1_000n;
     for (let nonce = 0; nonce < 3; nonce++) pool.add(await transfer(alice, nonce, gas));
     await sequencer.produceNow();
-    assert.equal(sequencer.openBlock.transactions.length, 2);
+    assert.equal(sequencer.openBlock.transactions.length, 3);
     await sequencer.sealBlockNow();
-    assert.equal(sequencer.head.transactions.length, 2);
+    assert.equal(sequencer.head.transactions.length, 3);
     await sequencer.produceNow();
     assert.ok(sequencer.openBlock.transactions.length >= 2);
     const carried = sequencer.openBlock.transactions[1];

@@ -33,6 +33,11 @@ export async function startL1({ port, logFile, forkUrl }: L1Parameters): Promise
   return { child, rpcUrl, chainId: await client.getChainId() };
 }
 
+/** The L1 head's number. */
+export async function l1Head(rpcUrl: string): Promise<bigint> {
+  return createPublicClient({ transport: http(rpcUrl) }).getBlockNumber({ cacheTime: 0 });
+}
+
 /**
  * Also mine a block every `intervalMs` (besides one per transaction), so the L1 head moves like a real chain's and
  * deposits reach the sequencer's confirmation depth without other L1 traffic. Start it after deploying: the deploy

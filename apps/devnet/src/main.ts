@@ -4,10 +4,12 @@
  * them to `.devnet/devnet.json`. Ctrl-C / SIGTERM stops every process it started, newest first.
  *
  *   pnpm devnet [--da eigenda|celestia|memory] [--l1-rpc-url URL] [--l1-port 8545] [--l2-port 9545]
- *               [--l1-block-ms 1000]
+ *               [--l1-block-ms 2000]
  *
  * L1 deposits (`OptimismPortal.depositTransaction`, viem's `depositTransaction`) reach L2 once their L1 block is
- * `L1_CONFIRMATION_DEPTH` blocks deep: the L1 mines a block every `--l1-block-ms` besides one per transaction.
+ * `L1_CONFIRMATION_DEPTH` blocks deep: the L1 mines a block every `--l1-block-ms` besides one per transaction. L2
+ * blocks take one L1 block after another as their origin (at most one more per block, as the OP Stack does), so the
+ * L1 must make fewer blocks per second than L2 (one a second) for deposits to keep up.
  *
  * Replica, prover, batcher-on-L1 and proposer roles join in the next wave (the node's batcher already posts to DA).
  */
@@ -22,7 +24,7 @@ import { MACH_CLI } from "@mach/node";
 import type { DevnetChild } from "./childProcess.ts";
 import { spawnChild, waitForJsonLine } from "./childProcess.ts";
 import { type DevnetDaProvider, startDa } from "./da.ts";
-import { deployContracts, fundAccounts, mineL1Every, startL1 } from "./l1.ts";
+import { deployContracts, fundAccounts, l1Head, mineL1Every, startL1 } from "./l1.ts";
 import { deriveOperators, operatorAccounts } from "./operators.ts";
 
 const root = new URL("../../../", import.meta.url).pathname;
@@ -46,7 +48,7 @@ function parseOptions(argv: readonly string[]) {
       "l2-port": { type: "string", default: "9545" },
       "metrics-port": { type: "string", default: "9546" },
       "da-port": { type: "string" },
-      "l1-block-ms": { type: "string", default: "1000" },
+      "l1-block-ms": { type: "string", default: "2000" },
       dir: { type: "string", default: join(root, ".devnet") },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -139,6 +141,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       provers: operators.provers.map((prover) => prover.address),
       quorum: 2n,
     });
+    // Block 1's L1 origin: the L1 head now. SystemConfig is there, and no deposit can predate it (the Portal is new
+    // and nobody else uses this L1 yet); starting at the head spares L2 catching up through the deploy's blocks.
+    const l1StartBlock = await l1Head(l1.rpcUrl);
     if (options.l1BlockMs > 0) await mineL1Every(l1.rpcUrl, options.l1BlockMs);
     step(`starting DA (${options.da})`);
     const da = await startDa(options.da, {
@@ -159,8 +164,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
     step("starting the Mach sequencer node");
     const nodeConfig = {
-      // Block 1's L1 origin is the deploy's first block (SystemConfig exists there; no deposit can predate it).
-      chain: { chainId: L2_CHAIN_ID.toString(), l1StartBlock: contracts.deployBlock.toString() },
+      chain: { chainId: L2_CHAIN_ID.toString(), l1StartBlock: l1StartBlock.toString() },
       sequencer: { l1ConfirmationDepth: L1_CONFIRMATION_DEPTH },
       // The node serves the dashboard (built by `pnpm turbo run build`) on its RPC port.
       rpc: { host: "127.0.0.1", port: options.l2Port, dashboardDir },

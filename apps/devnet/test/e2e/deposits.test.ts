@@ -34,7 +34,7 @@ import {
 import type { DevnetChild } from "../../src/childProcess.ts";
 import { deployContracts, fundAccounts, mineL1Every, startL1 } from "../../src/l1.ts";
 import { deriveOperators, operatorAccounts } from "../../src/operators.ts";
-import { DEV_KEYS } from "../support/chain.ts";
+import { DEV_KEYS, waitForSealedBlock } from "../support/chain.ts";
 import { type MachProcess, startMach } from "../support/machProcess.ts";
 import { l1ChainOf, opStackChainOf } from "../support/opStack.ts";
 
@@ -80,7 +80,9 @@ describe("deposits and the L1 data fee through viem's op-stack actions", () => {
       provers: operators.provers.map((prover) => prover.address),
       quorum: 2n,
     });
-    await mineL1Every(l1.rpcUrl, 250);
+    // L2 makes 4 blocks a second (timestamps one second apart): well above the L1's block rate, so its L1 origin
+    // keeps up one L1 block per L2 block.
+    await mineL1Every(l1.rpcUrl, 1_000);
     nodeConfig = {
       chain: { chainId: String(L2_CHAIN_ID), l1StartBlock: contracts.deployBlock.toString() },
       sequencer: { blockMs: 250, l1ConfirmationDepth: 2, l1PollIntervalMs: 100 },
@@ -134,6 +136,7 @@ describe("deposits and the L1 data fee through viem's op-stack actions", () => {
     const l2Receipt = await c.l2.waitForTransactionReceipt({ hash: l2Hash, timeout: 60_000 });
     assert.equal(l2Receipt.status, "success");
     assert.equal(l2Receipt.type, "0x7e");
+    await waitForSealedBlock(c.l2, l2Receipt.blockNumber);
     assert.equal(await c.l2.getBalance({ address: user.address, blockNumber: l2Receipt.blockNumber }), before + mint);
     // The deposit sits after its block's L1-attributes deposit, which names the L1 block it came from.
     const block = await c.l2.getBlock({ blockNumber: l2Receipt.blockNumber, includeTransactions: true });
@@ -168,7 +171,7 @@ describe("deposits and the L1 data fee through viem's op-stack actions", () => {
     try {
       await chargesAndEstimates();
     } finally {
-      await clientsOf().l1.request({ method: "evm_setIntervalMining" as never, params: [250] as never });
+      await clientsOf().l1.request({ method: "evm_setIntervalMining" as never, params: [1_000] as never });
     }
   });
 
@@ -213,6 +216,7 @@ describe("deposits and the L1 data fee through viem's op-stack actions", () => {
     assert.equal(charged, ecotoneL1Fee(raw, parameters));
     assert.ok(charged > 0n);
     // What the sender paid: L2 gas at its effective price plus that L1 fee, nothing else.
+    await waitForSealedBlock(c.l2, receipt.blockNumber);
     const balanceAfter = await c.l2.getBalance({ address: user.address, blockNumber: receipt.blockNumber });
     assert.equal(balanceBefore - balanceAfter - value, receipt.gasUsed * receipt.effectiveGasPrice + charged);
     // estimateL1Fee is GasPriceOracle.getL1Fee over viem's unsigned stub transaction and the L1Block values the

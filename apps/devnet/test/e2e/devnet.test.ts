@@ -13,6 +13,7 @@ import { describe, it } from "node:test";
 import { createPublicClient, http, parseEther } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { getL2TransactionHashes } from "viem/op-stack";
+import { waitForSealedBlock } from "../support/chain.ts";
 import { depositToSelf, l1ChainOf, opStackChainOf } from "../support/opStack.ts";
 
 const launcher = new URL("../../src/main.ts", import.meta.url).pathname;
@@ -162,6 +163,7 @@ for (const da of ["eigenda", "celestia"] as const) {
           pollingInterval: 200,
         }).waitForTransactionReceipt({ hash: l2Hash, timeout: 60_000 });
         assert.equal(l2Receipt.status, "success");
+        await waitForSealedBlock(l2, l2Receipt.blockNumber);
         assert.equal(
           await l2.getBalance({ address: account.address, blockNumber: l2Receipt.blockNumber }),
           before + mint,

@@ -111,10 +111,15 @@ export class L1EpochFollower implements L1Origins {
       const head = await this.#source.headNumber();
       if (current !== undefined) {
         const canonical = await this.#source.blockAt(current.number);
-        if (canonical?.hash !== current.hash) {
+        if (canonical === undefined) {
+          // An L1 node behind our origin (lagging, or resyncing) is not evidence of a reorg: wait for it.
+          this.#logger?.warn({ l1Block: current.number.toString(), head: head.toString() }, "L1 lacks the L1 origin");
+          return;
+        }
+        if (canonical.hash !== current.hash) {
           this.#fail(
             new L1ReorgTooDeepError(`L1 reorganized below the confirmation depth: L1 block ${current.number} is gone`, {
-              details: `the L2 chain's L1 origin ${current.hash} was replaced by ${canonical?.hash ?? "nothing"}; raise sequencer.l1ConfirmationDepth (now ${this.#depth}) and rebuild the L2 chain from L1`,
+              details: `the L2 chain's L1 origin ${current.hash} was replaced by ${canonical.hash}; raise sequencer.l1ConfirmationDepth (now ${this.#depth}) and rebuild the L2 chain from L1`,
             }),
           );
           return;

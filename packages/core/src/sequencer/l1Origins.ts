@@ -72,11 +72,13 @@ export class L1EpochFollower implements L1Origins {
     return this.#next?.origin.number === wanted ? this.#next : undefined;
   }
 
-  followed(info: L1BlockInfo): void {
-    const moved = this.#current?.number !== info.number;
+  followed(info: L1BlockInfo | undefined): void {
+    const moved = this.#current?.number !== info?.number || this.#current?.hash !== info?.hash;
     this.#current = info;
     if (!moved) return;
-    if (this.#next !== undefined && this.#next.origin.number <= info.number) this.#next = undefined;
+    // Forward as blocks go, or back (a dev chain reverted to a snapshot): only the epoch right after stays useful.
+    const wanted = info === undefined ? this.l1StartBlock : info.number + 1n;
+    if (this.#next !== undefined && this.#next.origin.number !== wanted) this.#next = undefined;
     // Prefetch the epoch after the new origin right away rather than at the next tick.
     if (this.#running) void this.poll();
   }
@@ -125,8 +127,9 @@ export class L1EpochFollower implements L1Origins {
           return;
         }
       }
+      const wanted = current === undefined ? this.l1StartBlock : current.number + 1n;
       const prefetched = this.#next;
-      if (prefetched !== undefined) {
+      if (prefetched !== undefined && prefetched.origin.number === wanted) {
         const still = await this.#source.blockAt(prefetched.origin.number);
         if (still?.hash === prefetched.origin.hash) return;
         this.#logger?.warn(
@@ -135,7 +138,6 @@ export class L1EpochFollower implements L1Origins {
         );
         this.#next = undefined;
       }
-      const wanted = current === undefined ? this.l1StartBlock : current.number + 1n;
       if (wanted + this.#depth > head) return;
       const origin = await this.#source.blockAt(wanted);
       if (origin === undefined) return;

@@ -47,8 +47,8 @@ export interface L1Origins {
   readonly l1StartBlock: bigint;
   /** The epoch that may follow `parent` (the parent block's L1 info; undefined: genesis), if known and confirmed. */
   nextEpoch(parent: L1BlockInfo | undefined): L1Epoch | undefined;
-  /** The newest block started at `info`: follow L1 from its origin. */
-  followed(info: L1BlockInfo): void;
+  /** The newest block's L1 info (undefined: the chain is back at genesis): follow L1 from its origin. */
+  followed(info: L1BlockInfo | undefined): void;
   /**
    * Starts following L1: `epochReady` hears that a new epoch can be taken (block 1 waits for it), `fatal` an L1
    * reorg deeper than the confirmation depth.

@@ -274,8 +274,14 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
     return this.#head.header.number === 0n ? undefined : l1BlockInfoOfBlock(this.#head);
   }
 
+  /** Takes the L1 origin from the newest block (at start; after the chain was taken back to an earlier head). */
+  #followNewestL1Origin(): void {
+    this.#l1Info = this.#newestL1Info();
+    this.#l1.followed(this.#l1Info);
+  }
+
   #startFollowingL1(): void {
-    if (this.#l1Info !== undefined) this.#l1.followed(this.#l1Info);
+    this.#followNewestL1Origin();
     // Work that waited for block 1's L1 start block can go now.
     this.#l1.start({ epochReady: () => this.#scheduleProduce(), fatal: (error) => this.#halt(error) });
   }

@@ -13,7 +13,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { chainConfigSchema } from "../../src/chain/config.ts";
 import { userDepositSourceHash } from "../../src/chain/deposit.ts";
 import { genesisBlock } from "../../src/chain/genesis.ts";
-import { l1BlockInfoOfBlock } from "../../src/chain/l1BlockInfo.ts";
+import { l1BlockInfoOf, l1BlockInfoOfBlock } from "../../src/chain/l1BlockInfo.ts";
 import { ecotoneL1FeeCharge } from "../../src/chain/l1Fee.ts";
 import type { MiniBlock } from "../../src/chain/miniBlock.ts";
 import { buildTransaction } from "../../src/chain/transaction.ts";
@@ -382,6 +382,29 @@ describe("the sequencer over L1", () => {
     assert.ok(error instanceof L1ReorgTooDeepError);
     assert.match(error.message, /L1 reorganized below the confirmation depth: L1 block 2 is gone/);
     assert.equal(node.sequencer.fatalError, error);
+  });
+
+  it("follows the chain back when it returns to an earlier block (a dev chain's revert)", async () => {
+    const l1 = createMemorySettlement();
+    for (let i = 0; i < 4; i++) l1.mine();
+    const l1Origins = follower(l1.deposits);
+    await l1Origins.poll();
+    assert.equal(l1Origins.nextEpoch(undefined)?.origin.number, 0n);
+    const infoAt = async (n: bigint) => {
+      const block = await l1.deposits.blockAt(n);
+      assert.ok(block);
+      return l1BlockInfoOf(block, DEFAULT_MEMORY_SYSTEM_CONFIG, 0n);
+    };
+    l1Origins.followed(await infoAt(3n));
+    await l1Origins.poll();
+    assert.equal(l1Origins.nextEpoch(await infoAt(3n))?.origin.number, 4n);
+    l1Origins.followed(await infoAt(1n));
+    assert.equal(l1Origins.nextEpoch(await infoAt(1n)), undefined, "the epoch after 3 is no use after 1");
+    await l1Origins.poll();
+    assert.equal(l1Origins.nextEpoch(await infoAt(1n))?.origin.number, 2n);
+    l1Origins.followed(undefined);
+    await l1Origins.poll();
+    assert.equal(l1Origins.nextEpoch(undefined)?.origin.number, 0n, "back at genesis: the start block again");
   });
 
   it("keeps producing blocks in its epoch while L1 fails, and catches up after", async () => {

@@ -36,6 +36,21 @@ export async function startL1({ port, logFile, forkUrl, onChild }: L1Parameters)
   return { child, rpcUrl, chainId: await client.getChainId() };
 }
 
+/** The L1 head's number. */
+export async function l1Head(rpcUrl: string): Promise<bigint> {
+  return createPublicClient({ transport: http(rpcUrl) }).getBlockNumber({ cacheTime: 0 });
+}
+
+/**
+ * Also mine a block every `intervalMs` (besides one per transaction), so the L1 head moves like a real chain's and
+ * deposits reach the sequencer's confirmation depth without other L1 traffic. Start it after deploying: the deploy
+ * counts on its first transaction's block being the block after the head it read.
+ */
+export async function mineL1Every(rpcUrl: string, intervalMs: number): Promise<void> {
+  const client = createPublicClient({ transport: http(rpcUrl) });
+  await client.request({ method: "evm_setIntervalMining" as never, params: [intervalMs] as never });
+}
+
 /**
  * Funds accounts on the L1 before anything else runs (`hardhat_setBalance`: works on a fresh node and on a fork
  * alike), so the operator keys hold ETH from the start without being among the node's printed accounts.

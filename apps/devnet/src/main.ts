@@ -7,6 +7,11 @@
  *
  *   pnpm devnet [--dev] [--da eigenda|celestia|memory] [--l1-rpc-url URL] [--l1-port 8545] [--l2-port 9545] …
  *
+ * L1 deposits (`OptimismPortal.depositTransaction`, viem's `depositTransaction`) reach L2 once their L1 block is
+ * `L1_CONFIRMATION_DEPTH` blocks deep: the L1 mines a block every `--l1-block-ms` besides one per transaction. L2
+ * blocks take one L1 block after another as their origin (at most one more per block, as the OP Stack does), so the
+ * L1 must make fewer blocks per second than L2 (one a second) for deposits to keep up.
+ *
  * `--dev`: the L2 node alone (no L1, DA or roles), ready in seconds like anvil, with every dev method (snapshots,
  * impersonation, time) in `standalone` mode. The full stack runs dev methods in `rollup` mode (see `node/dev/`).
  * Options come from `devnet.config.json` and flags (`options.ts`); each step prints its duration (`progress.ts`);
@@ -27,13 +32,15 @@ import type { DevnetChild } from "./childProcess.ts";
 import { spawnChild, waitForJsonLine } from "./childProcess.ts";
 import { type DevnetDaProvider, startDa } from "./da.ts";
 import { devNodeConfig } from "./devConfig.ts";
-import { deployContracts, fundAccounts, startL1 } from "./l1.ts";
+import { deployContracts, fundAccounts, l1Head, mineL1Every, startL1 } from "./l1.ts";
 import { deriveOperators, operatorAccounts } from "./operators.ts";
 import { parseDevnetOptions, usage } from "./options.ts";
 import { assertPortsFree } from "./ports.ts";
 import { createProgress } from "./progress.ts";
 
 const root = new URL("../../../", import.meta.url).pathname;
+/** L1 blocks a deposit's block needs on top before the sequencer includes it (the sequencer's L1 origin depth). */
+const L1_CONFIRMATION_DEPTH = 2;
 /** What each operator key holds on L1 from the start (bonds, gas for batches and proposals). */
 const OPERATOR_L1_BALANCE = 1_000n * 10n ** 18n;
 
@@ -189,6 +196,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     // The ETH the L2 genesis gives the dev accounts is backed on L1: the portal holds it, so withdrawing it pays out.
     const l2Genesis = genesisConfigSchema.parse({});
     await fundAccounts(l1.rpcUrl, [contracts.portal], BigInt(l2Genesis.accountCount) * l2Genesis.accountBalance);
+    // Block 1's L1 origin: the L1 head now. SystemConfig is there, and no deposit can predate it (the Portal is new
+    // and nobody else uses this L1 yet); starting at the head spares L2 catching up through the deploy's blocks.
+    const l1StartBlock = await l1Head(l1.rpcUrl);
+    if (options.l1BlockMs > 0) await mineL1Every(l1.rpcUrl, options.l1BlockMs);
     const da = await progress.step(`starting DA (${options.da})`, () =>
       startDa(options.da as DevnetDaProvider, {
         dataDir,
@@ -208,7 +219,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (da.child) children.push(da.child);
 
     const nodeConfig = {
-      chain: { chainId: L2_CHAIN_ID.toString() },
+      chain: { chainId: L2_CHAIN_ID.toString(), l1StartBlock: l1StartBlock.toString() },
+      sequencer: { l1ConfirmationDepth: L1_CONFIRMATION_DEPTH },
       // The node serves the dashboard (built by `pnpm turbo run build`) on its RPC port.
       rpc: { host: "127.0.0.1", port: options.l2Port, dashboardDir },
       metrics: { enabled: true, host: "127.0.0.1", port: options.metricsPort },
@@ -217,6 +229,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       batcher: { enabled: true, maxBlocksPerBatch: 30, maxBatchAgeMs: 5_000 },
       // Confirmed batches are recorded in BatchInbox on L1; that moves the `safe` tag. Outputs of safe blocks are
       // proposed as games from the proposer's key and attested with a prover's; resolved ones move `finalized`.
+      // Deposits come from the Portal, each L1 origin's fee scalars from SystemConfig.
       // Dev methods in rollup mode: state edits become block content, time only moves forward (see node/dev/).
       dev: { enabled: true, mode: "rollup" },
       settlement: {
@@ -230,6 +243,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           gameType: contracts.gameType,
           proposerPrivateKey: proposer.privateKey,
           attesterPrivateKey: attester.privateKey,
+          systemConfig: contracts.systemConfig,
         },
       },
       outputs: { intervalBlocks: DEVNET_SETTLEMENT.outputIntervalBlocks },

@@ -21,6 +21,8 @@ export const devnetOptionsSchema = z
     l2Port: port.default(9545),
     metricsPort: port.default(9546),
     daPort: port.optional(),
+    /** The L1 mines a block this often besides one per transaction (0: only per transaction). */
+    l1BlockMs: z.number().int().min(0).default(2_000),
     chainId: z.number().int().positive().default(901901),
     accounts: z.number().int().min(1).max(1000).default(10),
     dir: z.string().min(1).default(".devnet"),
@@ -73,6 +75,13 @@ export const FLAGS: readonly Flag[] = [
     kind: "number",
     help: "first port of the DA stand-in",
     defaultText: "the provider's usual ports",
+  },
+  {
+    flag: "l1-block-ms",
+    key: "l1BlockMs",
+    kind: "number",
+    help: "the L1 mines a block this often besides one per transaction (0: only per transaction)",
+    defaultText: "2000",
   },
   { flag: "chain-id", key: "chainId", kind: "number", help: "L2 chain id", defaultText: "901901" },
   {

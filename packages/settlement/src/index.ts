@@ -14,16 +14,18 @@
  *                    `createOutputProposer`
  *   outputGames.ts   core's output ports over L1: game reader, proposer (create/resolve/claim), attestation signer,
  *                    attestation sink (collects signatures to the registry's quorum, then `attest`)
- *   provider.ts      `l1SettlementProvider`: core's settlement port over L1 (`settlement.provider: "l1"` in node config)
+ *   provider.ts      `l1SettlementProvider`: core's settlement port over L1 (`settlement.provider: "l1"` in node config);
+ *                    `createDepositSource` (L1 blocks, their deposits and SystemConfig values: the inputs of L2 epochs)
  *   attestation.ts   provers: `signOutputAttestation`, `encodeAttestationProof`, `submitAttestation`;
  *                    game life: `getOutputGame`, `resolveOutputGame`, `challengeOutputGame` (with evidence),
  *                    `claimOutputGameCredit`
  *   systemConfig.ts  SystemConfig reads: `getSystemConfig` (sequencer signer, Ecotone fee scalars, batcher, gas limit
  *                    at an L1 block), `getSystemConfigUpdates` (its `ConfigUpdate` log, decoded)
  *
- * Data flow: batcher ─recordBatch→ BatchInbox ─readBatchRecords→ derivation; Portal deposits ─watchDeposits→
- * sequencer; SystemConfig ─getSystemConfig→ sequencer (L1-info deposit) and replicas (signer); proposer
- * ─proposeOutput→ game ←submitAttestation─ provers; resolveOutputGame → Portal withdrawals.
+ * Data flow: batcher ─recordBatch→ BatchInbox ─readBatchRecords→ derivation; Portal deposits and SystemConfig
+ * ─createDepositSource→ sequencer (L1-attributes deposit, user deposits; `watchDeposits` for other followers);
+ * SystemConfig ─getSystemConfig→ replicas (signer); proposer ─proposeOutput→ game ←submitAttestation─ provers;
+ * resolveOutputGame → Portal withdrawals.
  */
 
 export {
@@ -100,6 +102,7 @@ export {
 export {
   blobBaseFee,
   type CreateL1SettlementDependencies,
+  createDepositSource,
   createL1Settlement,
   type L1SettlementOptions,
   l1SettlementOptionsSchema,

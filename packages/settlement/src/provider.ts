@@ -1,15 +1,16 @@
 /**
  * The `l1` settlement provider: core's settlement port over an Ethereum L1 with viem, chosen by node config
  * (`settlement: { provider: "l1", options }`). Each part exists when its options do: the BatchInbox reader with
- * `batchInbox`, the recorder with `batchInbox` and the batcher's key, the deposit source with `portal`, the output
- * game reader with `disputeGameFactory`, the proposer with it and the proposer's key, the attestation signer and
- * sink with the attester's key (a registered prover's).
+ * `batchInbox`, the recorder with `batchInbox` and the batcher's key, the deposit source with `portal` and
+ * `systemConfig` (the L1-attributes deposit carries SystemConfig's fee scalars and batcher hash), the output game
+ * reader with `disputeGameFactory`, the proposer with it and the proposer's key, the attestation signer and sink with
+ * the attester's key (a registered prover's).
  */
 
 import { machOutputGameType } from "@mach/contracts";
 import { addressSchema, privateKeySchema } from "@mach/core/chain";
 import type { DepositSource, L1BlockRef, Settlement, SettlementProviderEntry } from "@mach/core/settlement";
-import { createPublicClient, createWalletClient, http, type PublicClient, type Transport } from "viem";
+import { type Address, createPublicClient, createWalletClient, http, type PublicClient, type Transport } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { z } from "zod";
 import { createBatchInboxRecorder, readBatchRecords } from "./batchInbox.ts";
@@ -21,15 +22,17 @@ import {
   createL1OutputProposer,
   createOutputGameReader,
 } from "./outputGames.ts";
+import { getSystemConfig } from "./systemConfig.ts";
 
 export const l1SettlementOptionsSchema = z
   .object({
     l1RpcUrl: z.url({ protocol: /^https?$/ }),
-    /** L1 confirmations before a write counts, and the depth an L2 block's L1 origin stays behind the head. */
+    /** L1 confirmations before a write counts (the sequencer's L1-origin depth is `sequencer.l1ConfirmationDepth`). */
     confirmations: z.number().int().min(1).default(1),
     batchInbox: addressSchema.optional(),
     /** Signs `BatchInbox.submitBatch`; must be the inbox's configured batcher. */
     batcherPrivateKey: privateKeySchema.optional(),
+    /** The Portal whose `TransactionDeposited` logs are the chain's deposits (needs `systemConfig`). */
     portal: addressSchema.optional(),
     disputeGameFactory: addressSchema.optional(),
     /** Mach's output game type in the factory (`MachL1Addresses.gameType`). */
@@ -38,10 +41,16 @@ export const l1SettlementOptionsSchema = z
     proposerPrivateKey: privateKeySchema.optional(),
     /** Signs attestations of checked outputs (a registered prover's key) and submits them once a quorum signed. */
     attesterPrivateKey: privateKeySchema.optional(),
+    /** `MachL1Addresses.systemConfig`: read at each L1 origin for the L1-attributes deposit. */
+    systemConfig: addressSchema.optional(),
     /** How often to poll L1, ms. */
     pollingIntervalMs: z.number().int().positive().default(250),
   })
-  .strict();
+  .strict()
+  .refine((options) => (options.portal === undefined) === (options.systemConfig === undefined), {
+    message: "portal and systemConfig go together: deposits need the SystemConfig values of their L1 block",
+    path: ["systemConfig"],
+  });
 export type L1SettlementOptions = z.output<typeof l1SettlementOptionsSchema>;
 
 export interface CreateL1SettlementDependencies {
@@ -69,7 +78,15 @@ export async function createL1Settlement(
     rpcUrls: { default: { http: [options.l1RpcUrl] } },
   } as const;
   const publicClient = createPublicClient({ chain, transport, pollingInterval: options.pollingIntervalMs });
-  const { batchInbox, batcherPrivateKey, portal, disputeGameFactory, proposerPrivateKey, attesterPrivateKey } = options;
+  const {
+    batchInbox,
+    batcherPrivateKey,
+    portal,
+    systemConfig,
+    disputeGameFactory,
+    proposerPrivateKey,
+    attesterPrivateKey,
+  } = options;
   const games = disputeGameFactory ? { publicClient, disputeGameFactory, gameType: options.gameType } : undefined;
   const attester = attesterPrivateKey ? privateKeyToAccount(attesterPrivateKey) : undefined;
   return {
@@ -101,7 +118,7 @@ export async function createL1Settlement(
           }),
         }
       : {}),
-    ...(portal ? { deposits: createDepositSource(publicClient, portal, options.confirmations) } : {}),
+    ...(portal && systemConfig ? { deposits: createDepositSource(publicClient, portal, systemConfig) } : {}),
     ...(games ? { games: createOutputGameReader(games) } : {}),
     ...(games && proposerPrivateKey
       ? {
@@ -127,7 +144,11 @@ export async function createL1Settlement(
   };
 }
 
-function createDepositSource(publicClient: PublicClient, portal: `0x${string}`, confirmations: number): DepositSource {
+/**
+ * The L1 side of deposits (core's `DepositSource`): blocks, their Portal deposits and SystemConfig values. Every read
+ * of a block checks that the block is still the one asked for, and throws a transient error if L1 moved under it.
+ */
+export function createDepositSource(publicClient: PublicClient, portal: Address, systemConfig: Address): DepositSource {
   const blockAt = async (number: bigint): Promise<L1BlockRef | undefined> => {
     let block: Awaited<ReturnType<PublicClient["getBlock"]>>;
     try {
@@ -149,15 +170,18 @@ function createDepositSource(publicClient: PublicClient, portal: `0x${string}`, 
       blobBaseFee: block.excessBlobGas === undefined ? 1n : blobBaseFee(block.excessBlobGas),
     };
   };
+  const stillCanonical = async (block: L1BlockRef) => {
+    const now = await blockAt(block.number);
+    if (now?.hash !== block.hash)
+      throw new SettlementError("transient", `L1 block ${block.number} is no longer ${block.hash}`);
+  };
   return {
-    async confirmedHead() {
-      const head = await publicClient.getBlockNumber({ cacheTime: 0 }).catch((error: unknown) => {
+    async headNumber() {
+      try {
+        return await publicClient.getBlockNumber({ cacheTime: 0 });
+      } catch (error) {
         throw toSettlementError("reading the L1 head", error);
-      });
-      const number = head - BigInt(confirmations - 1);
-      const block = await blockAt(number < 0n ? 0n : number);
-      if (!block) throw new SettlementError("transient", `L1 block ${number} vanished under the head`);
-      return block;
+      }
     },
     blockAt,
     async depositsIn(block) {
@@ -165,7 +189,19 @@ function createDepositSource(publicClient: PublicClient, portal: `0x${string}`, 
       if (deposits.some((deposit) => deposit.l1BlockHash !== block.hash)) {
         throw new SettlementError("transient", `L1 block ${block.number} is no longer ${block.hash}`);
       }
+      // A block without deposits has no log to show its hash: check the block itself.
+      if (deposits.length === 0) await stillCanonical(block);
       return deposits.map((deposit) => deposit.transaction);
+    },
+    async systemConfigAt(block) {
+      const values = await getSystemConfig({ publicClient, systemConfig, blockNumber: block.number });
+      // Read by number: make sure that number still is the block asked for.
+      await stillCanonical(block);
+      return {
+        baseFeeScalar: BigInt(values.basefeeScalar),
+        blobBaseFeeScalar: BigInt(values.blobbasefeeScalar),
+        batcherHash: values.batcherHash,
+      };
     },
   };
 }

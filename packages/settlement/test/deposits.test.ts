@@ -13,17 +13,7 @@ import {
 } from "viem";
 import { getSourceHash } from "viem/op-stack";
 import { type DepositRange, getDeposits, type L1Deposit, SettlementError, watchDeposits } from "../src/index.ts";
-import { startTestL1, type TestL1 } from "./helpers/l1.ts";
-
-/**
- * A contract that forwards its call data after the first 20 bytes, with its call value, to the address in those
- * 20 bytes, and bubbles up a revert. Assembled by hand (no compiler here):
- *   calldatacopy(0, 20, calldatasize - 20)
- *   ok := call(gas, shr(96, calldataload(0)), callvalue, 0, calldatasize - 20, 0, 0)
- *   if !ok { returndatacopy(0, 0, returndatasize); revert(0, returndatasize) }
- */
-const forwarderRuntime = "6014360360145f375f5f601436035f345f3560601c5af16021573d5f5f3e3d5ffd5b00";
-const forwarderInitCode: Hex = `0x6023806009${"5f395ff3"}${forwarderRuntime}`;
+import { forwarderInitCode, forwarderRuntime, startTestL1, type TestL1 } from "./helpers/l1.ts";
 
 const alias = (address: Address) => getAddress(toHex((BigInt(address) + l1ToL2AliasOffset) % 2n ** 160n, { size: 20 }));
 const bob: Address = "0x000000000000000000000000000000000000b0b0";

@@ -1,13 +1,18 @@
 /**
  * `pnpm devnet` end to end: the launcher starts L1 with the contracts, the DA stand-in and the node, writes
- * `devnet.json`, batches reach DA, and SIGTERM stops every process it started.
+ * `devnet.json`, batches reach DA, a deposit from L1 (viem's op-stack actions) reaches L2, and SIGTERM stops every
+ * process it started.
  */
 import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { createPublicClient, http } from "viem";
+import { createPublicClient, http, parseEther } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { getL2TransactionHashes } from "viem/op-stack";
+import { waitForSealedBlock } from "../support/chain.ts";
 import { isAlive, runDevnet } from "../support/devnetProcess.ts";
+import { depositToSelf, l1ChainOf, opStackChainOf } from "../support/opStack.ts";
 
 for (const da of ["eigenda", "celestia"] as const) {
   describe(`pnpm devnet --da ${da}`, () => {
@@ -60,6 +65,35 @@ for (const da of ["eigenda", "celestia"] as const) {
         };
         const counts = status.da.byProvider.find((entry) => entry.provider === da);
         assert.ok(counts && counts.recorded >= 1, `mach_status counts recorded ${da} batches`);
+        // A deposit from L1 arrives on L2 with exactly its mint; getL2TransactionHashes finds its L2 receipt.
+        const account = privateKeyToAccount(info.accounts[4].privateKey);
+        const l2Chain = opStackChainOf({
+          id: info.l2.chainId,
+          rpcUrl: info.l2.rpcUrl,
+          l1ChainId: info.l1.chainId,
+          portal: info.l1.contracts.portal,
+        });
+        const before = await l2.getBalance({ address: account.address });
+        const mint = parseEther("3");
+        const l1Deposit = await depositToSelf({
+          account,
+          l1: l1ChainOf(info.l1.chainId, info.l1.rpcUrl),
+          l2: l2Chain,
+          mint,
+        });
+        const [l2Hash] = getL2TransactionHashes(l1Deposit);
+        assert.ok(l2Hash);
+        const l2Receipt = await createPublicClient({
+          chain: l2Chain,
+          transport: http(),
+          pollingInterval: 200,
+        }).waitForTransactionReceipt({ hash: l2Hash, timeout: 60_000 });
+        assert.equal(l2Receipt.status, "success");
+        await waitForSealedBlock(l2, l2Receipt.blockNumber);
+        assert.equal(
+          await l2.getBalance({ address: account.address, blockNumber: l2Receipt.blockNumber }),
+          before + mint,
+        );
       } finally {
         devnet.child.kill("SIGTERM");
         assert.equal(await devnet.exited, 0);

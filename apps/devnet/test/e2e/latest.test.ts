@@ -179,9 +179,13 @@ describe("latest is the newest mini-block in every method (raw JSON-RPC)", () =>
         [first.transactionHash, second.transactionHash],
       );
       const latest = await result<Obj[]>(mach.rpcUrl, "eth_getBlockReceipts", ["latest"]);
+      // The open block starts with its L1-attributes deposit, then the transfer.
       assert.deepEqual(
-        latest.map((r) => r.transactionHash),
-        [second.transactionHash],
+        latest.map((r) => [r.type, r.transactionHash]),
+        [
+          ["0x7e", (latest[0] as Obj).transactionHash],
+          [second.type, second.transactionHash],
+        ],
       );
       assert.equal(
         (

@@ -76,3 +76,24 @@ export async function rpcCall<T = unknown>(url: string, method: string, params: 
   });
   return (await response.json()) as RpcAnswer<T>;
 }
+
+/**
+ * Waits until block `number` is sealed (a receipt can name the block being built, whose state and header are
+ * readable by number only once it seals).
+ */
+export async function waitForSealedBlock(
+  client: { getBlock(args: { blockNumber: bigint }): Promise<unknown> },
+  number: bigint,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await client.getBlock({ blockNumber: number });
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

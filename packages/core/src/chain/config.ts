@@ -1,6 +1,7 @@
 /**
  * The chain's run-time parameters (Lodestar's chain config, as against protocol constants which are code): the chain
- * id, the block gas limit and the EIP-1559 parameters every role must agree on to rebuild the same blocks.
+ * id, the block gas limit, the EIP-1559 parameters and the L1 start block every role must agree on to rebuild the
+ * same blocks.
  */
 import { z } from "zod";
 import type { Address, Hex } from "./types.ts";
@@ -39,6 +40,12 @@ export const chainConfigSchema = z
     baseFeeChangeDenominator: z.coerce.bigint().positive().default(DEFAULT_BASE_FEE_CHANGE_DENOMINATOR),
     /** Genesis timestamp in seconds; 0 = the time the store is first created. */
     genesisTimestamp: z.coerce.bigint().nonnegative().default(0n),
+    /**
+     * The L1 block the chain starts from (OP's rollup `genesis.l1`): block 1's L1 origin, whose deposits are the
+     * first the chain includes. Used when the node follows an L1 (settlement with a portal); e.g. the L1 block that
+     * deployed the chain's contracts.
+     */
+    l1StartBlock: z.coerce.bigint().nonnegative().default(0n),
   })
   .strict();
 export type ChainConfig = z.output<typeof chainConfigSchema>;

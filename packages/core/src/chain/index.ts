@@ -30,9 +30,17 @@
  *                     raw secp256k1 signatures over a 32-byte digest (sign, recover, 65-byte codec)
  *   fees.ts           EIP-1559 base fee (OP parameters), effective price/tip, intrinsic gas, EIP-7623 floor, max cost
  *   deposit.ts        OP deposits: source hashes, L1→L2 aliasing, TransactionDeposited log → DepositTransaction
+ *   l1BlockInfo.ts    the L1 origin: L1BlockRef, the SystemConfig values it carries, the Ecotone L1-attributes
+ *                     deposit (packed calldata codec, l1AttributesDeposit, l1BlockInfoOfBlock)
+ *   blockStart.ts     the block content rule: attributes deposit ‖ the origin's user deposits (first block of an
+ *                     epoch) ‖ user transactions; epochs advance one L1 block at a time (chooseBlockStart,
+ *                     newEpochStart, sameEpochStart, blockStartIn for derivation's checks); L1EpochSource, the
+ *                     read port of L1 that epochs come from
+ *   l1Fee.ts          the Ecotone L1 data fee (calldata gas, cost, L1Block's fee slots)
  *
  * Data flow: raw tx bytes (RPC/p2p) → decodeTransaction → txpool → execution → buildReceipt → OpenBlock
  * (buildMiniBlock, add) → seal; derivation and provers call the same functions on the transactions they receive.
+ * Every block opens with chooseBlockStart/blockStartIn's transactions (L1 epoch → deposits) before user ones.
  */
 export {
   AUTHORIZATION_MAGIC,
@@ -40,6 +48,17 @@ export {
   decodeAuthorization,
   recoverAuthority,
 } from "./authorization.ts";
+export {
+  type BlockStart,
+  blockStartIn,
+  chooseBlockStart,
+  type L1Epoch,
+  type L1EpochSource,
+  L1OriginError,
+  NO_L1_EPOCH,
+  newEpochStart,
+  sameEpochStart,
+} from "./blockStart.ts";
 export { addToBloom, BLOOM_BYTES, bloomContains, bloomOf, orBloom, orBloomInto } from "./bloom.ts";
 export {
   bigintByteLength,
@@ -147,6 +166,29 @@ export {
 export { type GenesisBlockParameters, genesisBlock } from "./genesis.ts";
 export { keccak256, keccak256Hex } from "./hash.ts";
 export { decodeHeader, encodeHeader, hashHeader, hashHeaderBytes } from "./header.ts";
+export {
+  decodeL1BlockInfo,
+  encodeL1BlockInfo,
+  L1_BLOCK_INFO_ECOTONE_BYTES,
+  type L1BlockInfo,
+  L1BlockInfoError,
+  type L1BlockRef,
+  type L1SystemConfig,
+  l1AttributesDeposit,
+  l1BlockInfoOf,
+  l1BlockInfoOfBlock,
+  SET_L1_BLOCK_VALUES_ECOTONE_SELECTOR,
+} from "./l1BlockInfo.ts";
+export {
+  ECOTONE_L1_FEE_DIVISOR,
+  ecotoneL1Cost,
+  ecotoneL1FeeCharge,
+  L1BlockFeeSlots,
+  type L1FeeCharge,
+  type L1FeeParameters,
+  l1FeeParametersFromSlots,
+  l1GasUsedOf,
+} from "./l1Fee.ts";
 export type { MiniBlock } from "./miniBlock.ts";
 export {
   type MiniBlockHeaderFields,

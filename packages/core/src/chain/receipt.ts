@@ -6,6 +6,7 @@
 import { MachError } from "../errors.ts";
 import { bloomOf } from "./bloom.ts";
 import { bigintToBytes, bytesToHex, EMPTY_BYTES, hexToBytes } from "./bytes.ts";
+import type { L1FeeCharge } from "./l1Fee.ts";
 import {
   decodeAddress,
   decodeFixedBytes,
@@ -122,7 +123,8 @@ export interface ExecutedTransaction {
   readonly contractAddress: Receipt["contractAddress"];
   /** Deposits: the sender's nonce before execution. */
   readonly depositNonce?: bigint;
-  readonly l1Fee?: bigint;
+  /** The L1 data fee charged and its inputs (non-deposit transactions). */
+  readonly l1Fee?: L1FeeCharge;
 }
 
 /** The receipt of an executed transaction, `cumulativeGasUsed` counted from the start of its block. */
@@ -137,8 +139,11 @@ export function buildReceipt(result: ExecutedTransaction, cumulativeGasUsed: big
     effectiveGasPrice: result.effectiveGasPrice,
     contractAddress: result.contractAddress,
     ...(result.depositNonce !== undefined ? { depositNonce: result.depositNonce, depositReceiptVersion: 1n } : {}),
-    l1Fee: result.l1Fee ?? 0n,
-    l1GasUsed: 0n,
-    l1GasPrice: 0n,
+    l1Fee: result.l1Fee?.l1Fee ?? 0n,
+    l1GasUsed: result.l1Fee?.l1GasUsed ?? 0n,
+    l1GasPrice: result.l1Fee?.l1BaseFee ?? 0n,
+    l1BlobBaseFee: result.l1Fee?.l1BlobBaseFee ?? 0n,
+    l1BaseFeeScalar: result.l1Fee?.l1BaseFeeScalar ?? 0n,
+    l1BlobBaseFeeScalar: result.l1Fee?.l1BlobBaseFeeScalar ?? 0n,
   };
 }

@@ -128,10 +128,17 @@ export interface Receipt {
   /** Deposits only (post-Regolith/Canyon encoding): the sender nonce before the deposit, and the receipt version. */
   readonly depositNonce?: bigint;
   readonly depositReceiptVersion?: bigint;
-  /** L1 data fee charged (OP `l1Fee`), 0 for deposits. */
+  /**
+   * The OP Ecotone L1 data fee charged (`l1Fee`) and what it was computed from, as OP receipts report them: the
+   * signed transaction's calldata gas (`l1GasUsed`), the L1 origin's base fee (`l1GasPrice`) and blob base fee, and
+   * the two `SystemConfig` scalars. All 0 for deposits (RPC omits them there, as op-geth does).
+   */
   readonly l1Fee: bigint;
   readonly l1GasUsed: bigint;
   readonly l1GasPrice: bigint;
+  readonly l1BlobBaseFee: bigint;
+  readonly l1BaseFeeScalar: bigint;
+  readonly l1BlobBaseFeeScalar: bigint;
 }
 
 /** Ethereum (Prague) block header. */

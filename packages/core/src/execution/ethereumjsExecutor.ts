@@ -14,17 +14,19 @@ import {
   generateAddress,
   hexToBytes,
 } from "@ethereumjs/util";
-import { KECCAK_EMPTY, Predeploys } from "../chain/constants.ts";
+import { KECCAK_EMPTY } from "../chain/constants.ts";
 import { MAX_REFUND_QUOTIENT } from "../chain/fees.ts";
 import type { Address, Hash, Log, Transaction } from "../chain/types.ts";
 import { MachError, TransactionRejectedError } from "../errors.ts";
 import type { StateWriter } from "../state/types.ts";
 import { processAuthorizations } from "./authorizations.ts";
 import { createCallTracer } from "./callTracer.ts";
+import { failedDepositResult } from "./deposit.ts";
 import { attachEthereumJsTracer } from "./ethereumjsTracing.ts";
 import { kzg } from "./evm/precompiles/kzg.ts";
 import { gethErrorMessage } from "./evmErrors.ts";
 import { installJumpAnalysisCache } from "./jumpAnalysisCache.ts";
+import { ecotoneL1FeeFromState, L1_FEE_VAULT, type L1FeeRule } from "./l1Fee.ts";
 import { createPreimageNotingKeccak, isMappingSlotSink, type MappingSlotSink } from "./mappingSlotPreimages.ts";
 import { hashToBytes, MachStateManager } from "./stateAdapter.ts";
 import type { ExecutionTracer, TraceSubject } from "./tracing/tracer.ts";
@@ -39,9 +41,6 @@ import {
   validatePrepared,
 } from "./transactionPlan.ts";
 import type { BlockEnv, CallFrame, CallMessage, ExecutionResult, Executor } from "./types.ts";
-
-/** OP Stack `L1FeeVault` predeploy: receives the L1 data fee. */
-export const L1_FEE_VAULT: Address = Predeploys.L1FeeVault;
 
 /** The options of every engine (`transactionPlan.ts`); kept under this name for existing callers. */
 export type EthereumJsExecutorOptions = ExecutorOptions;
@@ -140,7 +139,7 @@ export class EthereumJsExecutor implements Executor {
   readonly #state: MachStateManager;
   readonly #setEnv: (env: BlockEnv | undefined) => void;
   readonly #setPreimageSink: (sink: MappingSlotSink | undefined) => void;
-  readonly #l1FeeFor: ((tx: Transaction) => bigint) | undefined;
+  readonly #l1FeeFor: L1FeeRule;
   readonly #baseFeeRecipient: Address | undefined;
   readonly #precompiles: string[];
   readonly #blocks = new WeakMap<BlockEnv, EvmBlock>();
@@ -160,7 +159,7 @@ export class EthereumJsExecutor implements Executor {
     this.#state = state;
     this.#setEnv = setEnv;
     this.#setPreimageSink = setPreimageSink;
-    this.#l1FeeFor = options.l1FeeFor;
+    this.#l1FeeFor = options.l1FeeFor ?? ecotoneL1FeeFromState;
     this.#baseFeeRecipient = options.baseFeeRecipient;
     this.#precompiles = [...evm.precompiles.keys()].map((key) => key.replace(/^0x/, "").toLowerCase());
     this.#allowUnlimitedInitCode = options.allowUnlimitedContractSize ?? false;
@@ -171,7 +170,7 @@ export class EthereumJsExecutor implements Executor {
     return this.#exclusive(async () => {
       this.#setPreimageSink(isMappingSlotSink(state) ? state : undefined);
       try {
-        return await this.#run(state, this.#prepareTransaction(tx, env), env, true);
+        return await this.#run(state, this.#prepareTransaction(tx, env, state), env, true);
       } finally {
         this.#setPreimageSink(undefined);
       }
@@ -187,7 +186,7 @@ export class EthereumJsExecutor implements Executor {
       const tracer = createCallTracer(this.#evm);
       let result: DetailedExecutionResult;
       try {
-        result = await this.#run(state, this.#prepareTransaction(tx, env), env, false);
+        result = await this.#run(state, this.#prepareTransaction(tx, env, state), env, false);
       } finally {
         tracer.detach();
       }
@@ -219,7 +218,7 @@ export class EthereumJsExecutor implements Executor {
       try {
         const prepared =
           "transaction" in subject
-            ? this.#prepareTransaction(subject.transaction, env)
+            ? this.#prepareTransaction(subject.transaction, env, state)
             : this.#prepareCall(subject.call);
         return await this.#run(state, prepared, env, true);
       } finally {
@@ -235,8 +234,8 @@ export class EthereumJsExecutor implements Executor {
     return run;
   }
 
-  #prepareTransaction(tx: Transaction, env: BlockEnv): Prepared {
-    return prepareTransaction(tx, env, this.chainId, this.#l1FeeFor, this.#fork);
+  #prepareTransaction(tx: Transaction, env: BlockEnv, state: StateWriter): Prepared {
+    return prepareTransaction(tx, env, this.chainId, this.#l1FeeFor, this.#fork, state);
   }
 
   #prepareCall(message: CallMessage): Prepared {
@@ -324,10 +323,6 @@ export class EthereumJsExecutor implements Executor {
       fromAddress,
       toEvm({ nonce: nonceBefore + 1n, balance: senderBefore.balance - upfront, codeHash: senderBefore.codeHash }),
     );
-    if (p.l1Fee > 0n) {
-      const vault = sm.readAccount(L1_FEE_VAULT) ?? { nonce: 0n, balance: 0n, codeHash: KECCAK_EMPTY };
-      await journal.putAccount(evmAddress(L1_FEE_VAULT), toEvm({ ...vault, balance: vault.balance + p.l1Fee }));
-    }
 
     // --- Warm sets (EIP-2929/2930/3651). ---
     // Precompiles are set directly (unprefixed, like the journal keys them) instead of through
@@ -389,6 +384,12 @@ export class EthereumJsExecutor implements Executor {
         const baseFee = gasUsed * minBigint(gasPrice, env.baseFeePerGas);
         await journal.putAccount(evmAddress(baseFeeRecipient), toEvm({ ...vault, balance: vault.balance + baseFee }));
       }
+      // The L1 fee reaches its vault after execution, as op-geth credits it (the EVM saw it only in the sender's
+      // purchase).
+      if (p.l1Fee > 0n) {
+        const vault = sm.readAccount(L1_FEE_VAULT) ?? { nonce: 0n, balance: 0n, codeHash: KECCAK_EMPTY };
+        await journal.putAccount(evmAddress(L1_FEE_VAULT), toEvm({ ...vault, balance: vault.balance + p.l1Fee }));
+      }
     }
 
     // --- EIP-6780: only contracts created in this transaction are destroyed. ---
@@ -425,11 +426,11 @@ export class EthereumJsExecutor implements Executor {
       returnData: exec.returnValue,
       ...(failed ? { error: gethErrorMessage(exec.exceptionError?.error ?? "") } : {}),
       ...(isDeposit ? { depositNonce: nonceBefore } : {}),
-      ...(p.l1Fee > 0n ? { l1Fee: p.l1Fee } : {}),
+      ...(p.l1 !== undefined ? { l1Fee: p.l1 } : {}),
     };
   }
 
-  /** A deposit that cannot execute is still included: the mint stays, the nonce bumps, all its gas is used. */
+  /** A deposit that cannot execute is still included (execution/deposit.ts, rule 4): mint kept, nonce bumped. */
   async #depositFailure(
     p: Prepared,
     nonceBefore: bigint,
@@ -438,18 +439,7 @@ export class EthereumJsExecutor implements Executor {
     const sm = this.#state;
     const sender = sm.readAccount(p.from) ?? { nonce: 0n, balance: 0n, codeHash: KECCAK_EMPTY };
     sm.writeAccount(p.from, { ...sender, nonce: nonceBefore + 1n });
-    return {
-      type: p.type,
-      status: 0,
-      gasUsed: p.gasLimit,
-      gasRefunded: 0n,
-      effectiveGasPrice: 0n,
-      logs: [],
-      contractAddress: null,
-      returnData: new Uint8Array(0),
-      error: error.shortMessage,
-      depositNonce: nonceBefore,
-    };
+    return { ...failedDepositResult(p, nonceBefore, error), gasRefunded: 0n };
   }
 }
 

@@ -7,7 +7,9 @@
  *   machExecutor.ts        createMachExecutor: the same rules over Mach's interpreter, synchronous inside
  *   evm/                   Mach's interpreter: opcodes, frames, journaled transaction state, precompiles
  *   ethereumjsExecutor.ts  createEthereumJsExecutor: validation, gas purchase, warm sets, EIP-7702, evm.runCall,
- *                          refunds, fees, EIP-161/6780 clean-up, OP deposits, L1-fee hook; call; traceTransaction
+ *                          refunds, fees, EIP-161/6780 clean-up, OP deposits, L1 fee; call; traceTransaction
+ *   deposit.ts             the OP deposit rules every engine follows (mint first, failed deposits, no fees)
+ *   l1Fee.ts               the L1 data fee an engine charges: Ecotone over L1Block's slots in the executed state
  *   stateAdapter.ts        MachStateManager: @ethereumjs's StateManagerInterface over a StateWriter, flat overlay +
  *                          undo journal, flushed once per transaction
  *   authorizations.ts      EIP-7702 authorization list processing (delegation designators, nonce bumps, refunds)
@@ -28,6 +30,7 @@ export { delegationCode, processAuthorizations } from "./authorizations.ts";
 export type { CallTracer } from "./callTracer.ts";
 export { createCallTracer } from "./callTracer.ts";
 export { EXECUTION_ENGINES, type ExecutionConfig, type ExecutionEngine, executionConfigSchema } from "./config.ts";
+export { failedDepositResult, rejectSystemDeposit } from "./deposit.ts";
 export {
   applyDevStateEdit,
   DEV_STATE_EDITOR,
@@ -51,12 +54,9 @@ export {
   searchGasLimit,
 } from "./estimateGas.ts";
 export type { DetailedExecutionResult, EthereumJsExecutorOptions } from "./ethereumjsExecutor.ts";
-export {
-  createEthereumJsExecutor,
-  EthereumJsExecutor,
-  L1_FEE_VAULT,
-} from "./ethereumjsExecutor.ts";
+export { createEthereumJsExecutor, EthereumJsExecutor } from "./ethereumjsExecutor.ts";
 export { decodeRevertReason, gethErrorMessage } from "./evmErrors.ts";
+export { ecotoneL1FeeFromState, L1_FEE_VAULT, type L1FeeRule } from "./l1Fee.ts";
 export type { MachExecutorOptions } from "./machExecutor.ts";
 export { createMachExecutor, MachExecutor } from "./machExecutor.ts";
 export { MachStateManager } from "./stateAdapter.ts";

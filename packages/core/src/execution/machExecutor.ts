@@ -4,12 +4,12 @@
  * clean-up, OP deposits, the L1-fee hook), run synchronously over a journaled overlay of the caller's `StateWriter`.
  * The port's methods return promises; the `…Sync` twins are what a synchronous caller (the sequencer loop) can use.
  */
-import { Predeploys } from "../chain/constants.ts";
 import { MAX_REFUND_QUOTIENT } from "../chain/fees.ts";
 import type { Address, Log, Transaction } from "../chain/types.ts";
 import { MachError, TransactionRejectedError } from "../errors.ts";
 import type { StateWriter } from "../state/types.ts";
 import { authorityOf, authorizedCode, EXISTING_AUTHORITY_REFUND, mayDelegate } from "./authorizations.ts";
+import { failedDepositResult } from "./deposit.ts";
 import type { DetailedExecutionResult } from "./ethereumjsExecutor.ts";
 import { createMachCallTracer } from "./evm/callTracer.ts";
 import { delegationTarget } from "./evm/delegation.ts";
@@ -17,6 +17,7 @@ import * as H from "./evm/halts.ts";
 import { type BlockContext, createAddress, Evm, type EvmTracer } from "./evm/interpreter.ts";
 import { TxState } from "./evm/txState.ts";
 import { wordToSlot } from "./evm/words.ts";
+import { ecotoneL1FeeFromState, L1_FEE_VAULT, type L1FeeRule } from "./l1Fee.ts";
 import { createPreimageNotingKeccak, isMappingSlotSink, type MappingSlotSink } from "./mappingSlotPreimages.ts";
 import {
   EMPTY_ACCOUNT,
@@ -33,7 +34,6 @@ import type { BlockEnv, CallFrame, CallMessage, ExecutionResult, Executor } from
 
 export type MachExecutorOptions = ExecutorOptions;
 
-const L1_FEE_VAULT: Address = Predeploys.L1FeeVault;
 const EMPTY = new Uint8Array(0);
 const MAX_SAFE_GAS = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -46,7 +46,7 @@ export class MachExecutor implements Executor {
   readonly chainId: bigint;
   readonly #evm: Evm;
   readonly #fork: ExecutionFork;
-  readonly #l1FeeFor: ((tx: Transaction) => bigint) | undefined;
+  readonly #l1FeeFor: L1FeeRule;
   readonly #baseFeeRecipient: Address | undefined;
   readonly #allowUnlimitedInitCode: boolean;
   readonly #setPreimageSink: (sink: MappingSlotSink | undefined) => void;
@@ -56,7 +56,7 @@ export class MachExecutor implements Executor {
   constructor(options: MachExecutorOptions) {
     this.chainId = options.chainId;
     this.#fork = options.hardfork ?? "prague";
-    this.#l1FeeFor = options.l1FeeFor;
+    this.#l1FeeFor = options.l1FeeFor ?? ecotoneL1FeeFromState;
     this.#baseFeeRecipient = options.baseFeeRecipient;
     this.#allowUnlimitedInitCode = options.allowUnlimitedContractSize ?? false;
     const keccak = createPreimageNotingKeccak();
@@ -90,7 +90,7 @@ export class MachExecutor implements Executor {
   executeTransactionSync(state: StateWriter, tx: Transaction, env: BlockEnv): DetailedExecutionResult {
     this.#setPreimageSink(isMappingSlotSink(state) ? state : undefined);
     try {
-      return this.#run(state, prepareTransaction(tx, env, this.chainId, this.#l1FeeFor, this.#fork), env, true);
+      return this.#run(state, prepareTransaction(tx, env, this.chainId, this.#l1FeeFor, this.#fork, state), env, true);
     } finally {
       this.#setPreimageSink(undefined);
     }
@@ -102,7 +102,7 @@ export class MachExecutor implements Executor {
 
   traceTransactionSync(state: StateWriter, tx: Transaction, env: BlockEnv, tracer?: EvmTracer): CallFrame {
     const calls = createMachCallTracer();
-    const p = prepareTransaction(tx, env, this.chainId, this.#l1FeeFor, this.#fork);
+    const p = prepareTransaction(tx, env, this.chainId, this.#l1FeeFor, this.#fork, state);
     const result = this.#run(state, p, env, false, join(calls.tracer, tracer));
     return calls.result(tx.gasLimit, result.gasUsed);
   }
@@ -179,7 +179,6 @@ export class MachExecutor implements Executor {
     // --- Buy gas and bump the nonce. ---
     tx.setNonce(sender, nonceBefore + 1n);
     tx.setBalance(sender, senderBefore.balance - (p.gasLimit * gasPrice + p.l1Fee));
-    if (p.l1Fee > 0n) tx.addBalance(tx.entry(L1_FEE_VAULT), p.l1Fee);
 
     // --- Warm sets (EIP-2929/2930/3651). ---
     tx.warmAccount(sender);
@@ -240,6 +239,8 @@ export class MachExecutor implements Executor {
       if (baseFeeRecipient !== undefined && p.kind === "transaction") {
         tx.addBalance(tx.entry(baseFeeRecipient), gasUsed * minBigint(gasPrice, env.baseFeePerGas));
       }
+      // The L1 fee reaches its vault after execution, as op-geth credits it.
+      if (p.l1Fee > 0n) tx.addBalance(tx.entry(L1_FEE_VAULT), p.l1Fee);
     }
     const failed = result.halt !== H.OK;
     const logs: Log[] = [];
@@ -260,11 +261,11 @@ export class MachExecutor implements Executor {
       returnData: result.output,
       ...(failed ? { error: H.haltMessage(result.halt) } : {}),
       ...(isDeposit ? { depositNonce: nonceBefore } : {}),
-      ...(p.l1Fee > 0n ? { l1Fee: p.l1Fee } : {}),
+      ...(p.l1 !== undefined ? { l1Fee: p.l1 } : {}),
     };
   }
 
-  /** A deposit that cannot execute is still included: the mint stays, the nonce bumps, all its gas is used. */
+  /** A deposit that cannot execute is still included (execution/deposit.ts, rule 4): mint kept, nonce bumped. */
   #depositFailure(
     tx: TxState,
     p: Prepared,
@@ -274,18 +275,7 @@ export class MachExecutor implements Executor {
   ): DetailedExecutionResult {
     tx.setNonce(tx.entry(p.from), nonceBefore + 1n);
     tx.finalize(persist);
-    return {
-      type: p.type,
-      status: 0,
-      gasUsed: p.gasLimit,
-      gasRefunded: 0n,
-      effectiveGasPrice: 0n,
-      logs: [],
-      contractAddress: null,
-      returnData: EMPTY,
-      error: error.shortMessage,
-      depositNonce: nonceBefore,
-    };
+    return { ...failedDepositResult(p, nonceBefore, error), gasRefunded: 0n };
   }
 }
 

@@ -5,8 +5,12 @@
  */
 import { KECCAK_EMPTY } from "../chain/constants.ts";
 import { floorDataGas, intrinsicGas, MAX_INIT_CODE_SIZE } from "../chain/fees.ts";
+import type { L1FeeCharge } from "../chain/l1Fee.ts";
 import type { Account, Address, Authorization, Hash, Transaction, TxType } from "../chain/types.ts";
 import { TransactionRejectedError } from "../errors.ts";
+import type { StateReader } from "../state/types.ts";
+import { rejectSystemDeposit } from "./deposit.ts";
+import type { L1FeeRule } from "./l1Fee.ts";
 import type { BlockEnv, CallMessage } from "./types.ts";
 
 /** The forks an executor runs: Prague (Mach's chain) and Cancun (Ethereum's state tests). */
@@ -17,8 +21,12 @@ export interface ExecutorOptions {
   readonly chainId: bigint;
   /** Prague unless given; Cancun drops EIP-7702, the EIP-7623 floor and the EIP-2537 precompiles. */
   readonly hardfork?: ExecutionFork;
-  /** OP L1 data fee of a (non-deposit) transaction, charged to the sender and credited to `L1_FEE_VAULT`. */
-  readonly l1FeeFor?: (tx: Transaction) => bigint;
+  /**
+   * The OP L1 data fee of a (non-deposit) transaction in the state it executes against, charged to the sender and
+   * credited to `L1_FEE_VAULT` after execution. Default: the Ecotone fee over `L1Block`'s parameters
+   * (`ecotoneL1FeeFromState`).
+   */
+  readonly l1FeeFor?: L1FeeRule;
   /**
    * Where the base fee goes: burnt when omitted (Ethereum), or credited to this account (the OP Stack credits its
    * `BaseFeeVault`, 0x4200…0019).
@@ -52,6 +60,10 @@ export interface Prepared {
   readonly accessList: readonly { address: Address; storageKeys: readonly Hash[] }[];
   readonly authorizationList: readonly Authorization[];
   readonly mint: bigint;
+  /** Deposits: refused since Regolith, included as a failed deposit. */
+  readonly isSystemTransaction: boolean;
+  /** The L1 data fee charge (non-deposit transactions); `l1Fee` is its amount or 0. */
+  readonly l1: L1FeeCharge | undefined;
   readonly l1Fee: bigint;
 }
 
@@ -83,8 +95,9 @@ export function prepareTransaction(
   tx: Transaction,
   env: BlockEnv,
   chainId: bigint,
-  l1FeeFor: ((tx: Transaction) => bigint) | undefined,
+  l1FeeFor: L1FeeRule,
   fork: ExecutionFork,
+  state: StateReader,
 ): Prepared {
   if (tx.type === 0x7e) {
     return {
@@ -103,11 +116,13 @@ export function prepareTransaction(
       accessList: [],
       authorizationList: [],
       mint: tx.mint,
+      isSystemTransaction: tx.isSystemTransaction,
+      l1: undefined,
       l1Fee: 0n,
     };
   }
   if (tx.type === 4 && fork !== "prague") reject("unsupportedType", "transaction type not supported");
-  const l1Fee = l1FeeFor ? l1FeeFor(tx) : 0n;
+  const l1 = l1FeeFor(tx, state);
   if (tx.chainId !== undefined && tx.chainId !== chainId) {
     reject("wrongChainId", `invalid chain id for signer: have ${tx.chainId} want ${chainId}`);
   }
@@ -131,7 +146,9 @@ export function prepareTransaction(
     accessList: tx.type === 0 ? [] : tx.accessList,
     authorizationList: tx.type === 4 ? tx.authorizationList : [],
     mint: 0n,
-    l1Fee,
+    isSystemTransaction: false,
+    l1,
+    l1Fee: l1?.l1Fee ?? 0n,
   };
 }
 
@@ -154,6 +171,8 @@ export function prepareCall(message: CallMessage): Prepared {
     accessList: message.accessList ?? [],
     authorizationList: [],
     mint: 0n,
+    isSystemTransaction: false,
+    l1: undefined,
     l1Fee: 0n,
   };
 }
@@ -177,7 +196,9 @@ export function validatePrepared(
     accessList: p.accessList,
     authorizationList: p.authorizationList,
   });
-  const floor = isDeposit || fork !== "prague" ? 0n : floorDataGas(p.data);
+  // EIP-7623's floor binds deposits too (op-geth applies it to every message since Prague).
+  const floor = fork !== "prague" ? 0n : floorDataGas(p.data);
+  if (isDeposit && p.isSystemTransaction) rejectSystemDeposit(p.from);
   if (p.kind === "transaction" && p.gasLimit > env.gasLimit) reject("gasLimitExceedsBlock", "exceeds block gas limit");
   if (p.nonce !== undefined && p.nonce !== sender.nonce) {
     if (p.nonce < sender.nonce) {

@@ -2,6 +2,7 @@
  * The Executor port: runs one transaction against a state writer. The sequencer, eth_call/estimateGas and (later)
  * the prover and derivation all go through it; @ethereumjs/evm sits behind it today, a faster engine can later.
  */
+import type { L1FeeCharge } from "../chain/l1Fee.ts";
 import type { Address, Hash, Log, Transaction, TxType } from "../chain/types.ts";
 import type { StateWriter } from "../state/types.ts";
 import type { ExecutionTracer, TraceSubject } from "./tracing/tracer.ts";
@@ -35,8 +36,8 @@ export interface ExecutionResult {
   readonly error?: string;
   /** Deposits: the sender's nonce before execution. */
   readonly depositNonce?: bigint;
-  /** OP L1 data fee charged to the sender (present when the executor has an `l1FeeFor` hook and it charged). */
-  readonly l1Fee?: bigint;
+  /** The OP L1 data fee charged to the sender and its inputs (every non-deposit transaction). */
+  readonly l1Fee?: L1FeeCharge;
 }
 
 /** A transaction message for eth_call / eth_estimateGas (no signature, nothing charged unless gasPrice given). */

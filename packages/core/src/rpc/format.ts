@@ -177,9 +177,13 @@ export function formatReceipt(tx: Transaction, receipt: Receipt, location: TxLoc
       out.depositReceiptVersion = toQuantity(receipt.depositReceiptVersion);
     }
   } else {
-    out.l1Fee = toQuantity(receipt.l1Fee);
-    out.l1GasUsed = toQuantity(receipt.l1GasUsed);
+    // op-geth's Ecotone fields, on every non-deposit receipt (`l1FeeScalar` was removed with Ecotone).
     out.l1GasPrice = toQuantity(receipt.l1GasPrice);
+    out.l1GasUsed = toQuantity(receipt.l1GasUsed);
+    out.l1Fee = toQuantity(receipt.l1Fee);
+    out.l1BlobBaseFee = toQuantity(receipt.l1BlobBaseFee);
+    out.l1BaseFeeScalar = toQuantity(receipt.l1BaseFeeScalar);
+    out.l1BlobBaseFeeScalar = toQuantity(receipt.l1BlobBaseFeeScalar);
   }
   return out;
 }

@@ -5,6 +5,9 @@
 import { z } from "zod";
 import { addressSchema } from "../chain/config.ts";
 
+/** op-node's default `--sequencer.l1-confs`. */
+export const DEFAULT_L1_CONFIRMATION_DEPTH = 4;
+
 export const sequencerConfigSchema = z
   .object({
     /** Longest wait before executed work is sealed into a mini-block. */
@@ -15,6 +18,14 @@ export const sequencerConfigSchema = z
     feeRecipient: addressSchema.default("0x4200000000000000000000000000000000000011"),
     /** Most transactions executed into one mini-block. */
     maxMiniBlockTransactions: z.number().int().min(1).default(5_000),
+    /**
+     * L1 blocks an L1 origin stays behind the L1 head before a block may take it (OP's sequencer confirmation depth,
+     * `--sequencer.l1-confs`): L1 reorgs up to this depth never touch deposits the chain has included; a deeper one
+     * stops the sequencer with a fatal error.
+     */
+    l1ConfirmationDepth: z.number().int().min(0).max(1_000).default(DEFAULT_L1_CONFIRMATION_DEPTH),
+    /** How often the sequencer reads the L1 head and prefetches the next L1 origin (with settlement configured). */
+    l1PollIntervalMs: z.number().int().min(10).max(60_000).default(500),
   })
   .strict();
 export type SequencerConfig = z.output<typeof sequencerConfigSchema>;

@@ -1,10 +1,17 @@
 /**
- * What the sequencer needs from the layers around it, as narrow ports: the tx pool (`TxPool` is a `TxSource`) and
- * the chain's state (`ChainState` is a `SequencerState`); the store comes as `ChainStore`.
+ * What the sequencer needs from the layers around it, as narrow ports: the tx pool (`TxPool` is a `TxSource`), the
+ * chain's state (`ChainState` is a `SequencerState`), and L1 (`L1Origins`, over chain/'s `L1EpochSource`);
+ * the store comes as `ChainStore`.
  */
 
+import type { L1Epoch, L1EpochSource } from "../chain/blockStart.ts";
+import type { L1BlockInfo } from "../chain/l1BlockInfo.ts";
 import type { StateDiff } from "../chain/stateDiff.ts";
 import type { Hash, Transaction } from "../chain/types.ts";
+
+/** What the sequencer reads of L1 to start epochs (chain/'s port; settlement's `DepositSource` is one). */
+export type { L1EpochSource };
+
 import type { StateWriter } from "../state/types.ts";
 
 /** The sequencer's view of the tx pool. */
@@ -29,4 +36,28 @@ export interface SequencerState {
   endMiniBlock(): StateDiff;
   /** Folds everything written since the last call into the state trie; returns the new state root. */
   commitBlock(blockNumber: bigint): Hash;
+}
+
+/**
+ * Where the sequencer's L1 origins come from when it starts a block (`chain/blockStart.ts` decides which one):
+ * `L1EpochFollower` over an `L1EpochSource`, or `withoutL1()` (one fixed epoch) for a chain without settlement.
+ */
+export interface L1Origins {
+  /** The L1 origin of block 1 (the chain's L1 start block). */
+  readonly l1StartBlock: bigint;
+  /** The epoch that may follow `parent` (the parent block's L1 info; undefined: genesis), if known and confirmed. */
+  nextEpoch(parent: L1BlockInfo | undefined): L1Epoch | undefined;
+  /** The newest block's L1 info (undefined: the chain is back at genesis): follow L1 from its origin. */
+  followed(info: L1BlockInfo | undefined): void;
+  /**
+   * Starts following L1: `epochReady` hears that a new epoch can be taken (block 1 waits for it), `fatal` an L1
+   * reorg deeper than the confirmation depth.
+   */
+  start(listener: L1OriginsListener): void;
+  stop(): Promise<void>;
+}
+
+export interface L1OriginsListener {
+  epochReady(): void;
+  fatal(error: Error): void;
 }

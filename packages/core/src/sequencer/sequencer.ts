@@ -3,6 +3,9 @@
  * executed work (at most `miniBlockMs` of work per mini-block), writes it to the write-ahead log BEFORE anyone
  * learns of it, and seals an EVM block every `blockMs` with the mini-blocks since the last one.
  *
+ *   block start (before its first transaction, or at its seal): L1 origin (L1Origins) ──► chain/'s block start
+ *        (attributes deposit, the epoch's deposits) ──► mini-block 0 of the block (blockStart.ts), logged and emitted
+ *        like any other
  *   pool ──peekExecutable──► execute (Executor over a recording StateWriter) ──► receipts + state diff
  *        ──► store.appendMiniBlock (durable) ──► emit "miniBlock" (RPC answers realtime sends here)
  *   every blockMs: state.commitBlock (incremental root) ──► header ──► store.putBlock ──► emit "block"
@@ -10,7 +13,9 @@
  * All work runs on one serial queue, so mini-block production and block sealing never interleave.
  */
 import { EventEmitter } from "node:events";
+import { chooseBlockStart } from "../chain/blockStart.ts";
 import type { ChainConfig } from "../chain/config.ts";
+import { type L1BlockInfo, l1BlockInfoOfBlock } from "../chain/l1BlockInfo.ts";
 import type { MiniBlock } from "../chain/miniBlock.ts";
 import { nextBlockEnv, nextBlockTimestamp } from "../chain/nextBlock.ts";
 import { OpenBlock, type OpenBlockEnv } from "../chain/openBlock.ts";
@@ -20,8 +25,10 @@ import { TransactionRejectedError } from "../errors.ts";
 import type { BlockEnv, ExecutionResult, Executor } from "../execution/types.ts";
 import type { ChainStore } from "../state/store/chainStore.ts";
 import type { Logger } from "../telemetry.ts";
+import { executeBlockStart } from "./blockStart.ts";
 import type { SequencerConfig } from "./config.ts";
-import type { SequencerState, TxSource } from "./ports.ts";
+import { withoutL1 } from "./l1Origins.ts";
+import type { L1Origins, SequencerState, TxSource } from "./ports.ts";
 import type { SequencerEvents } from "./types.ts";
 
 /** Most transactions taken from the pool at once while a mini-block fills. */
@@ -56,6 +63,8 @@ export interface SequencerOptions {
   readonly head: Block;
   /** Mini-blocks of the unsealed block recovered from the write-ahead log after a restart. */
   readonly recoveredMiniBlocks?: readonly MiniBlock[];
+  /** Where blocks' L1 origins come from (`L1EpochFollower`); default `withoutL1()`: one fixed epoch. */
+  readonly l1?: L1Origins;
   readonly logger?: Logger;
   readonly metrics?: SequencerMetrics;
   /** Called after each sealed block, e.g. to write a snapshot or feed the batcher. */
@@ -81,6 +90,9 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
   #stopped = true;
   #fatal: Error | undefined;
   readonly #recentHashes = new Map<bigint, Hash>();
+  readonly #l1: L1Origins;
+  /** L1 info of the newest started block (the head's until the open block starts; undefined at genesis). */
+  #l1Info: L1BlockInfo | undefined;
 
   constructor(options: SequencerOptions) {
     super();
@@ -92,6 +104,8 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
     const recovered = options.recoveredMiniBlocks ?? [];
     this.#open = new OpenBlock(this.#nextEnv(recovered[0]?.blockTimestamp));
     for (const miniBlock of recovered) this.#open.add(miniBlock);
+    this.#l1 = options.l1 ?? withoutL1();
+    this.#l1Info = this.#newestL1Info();
   }
 
   get head(): Block {
@@ -108,10 +122,15 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
   get fatalError(): Error | undefined {
     return this.#fatal;
   }
+  /** The L1 origin of the newest started block (undefined before block 1 starts). */
+  get l1Origin(): L1BlockInfo | undefined {
+    return this.#l1Info;
+  }
 
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
+    this.#startFollowingL1();
     this.#unsubscribe = this.#options.txs.onPending(() => this.#scheduleProduce());
     this.#startBlockTimer();
     this.#scheduleProduce();
@@ -132,6 +151,7 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
     this.#stopped = true;
     clearInterval(this.#blockTimer);
     this.#unsubscribe?.();
+    await this.#l1.stop();
     await this.#queue;
   }
 
@@ -189,6 +209,7 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
     this.#rememberHash(head);
     this.#open = new OpenBlock(open?.env ?? this.#nextEnv());
     for (const miniBlock of open?.miniBlocks ?? []) this.#open.add(miniBlock);
+    this.#followNewestL1Origin();
   }
 
   /** Dev chains: an empty open block takes the environment of the moment it is first used (as anvil's next block). */
@@ -213,21 +234,28 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
       try {
         await task();
       } catch (error) {
-        this.#fatal = error instanceof Error ? error : new Error(String(error));
-        this.#stopped = true;
-        clearInterval(this.#blockTimer);
-        this.#options.logger?.error({ err: this.#fatal }, "sequencer stopped on an unrecoverable error");
-        this.emit("fatal", this.#fatal);
+        this.#halt(error instanceof Error ? error : new Error(String(error)));
       }
     });
     this.#queue = run;
     return run;
   }
 
+  /** Stops for good on an unrecoverable error (a failing store, an L1 reorg deeper than the confirmation depth). */
+  #halt(error: Error): void {
+    if (this.#fatal) return;
+    this.#fatal = error;
+    this.#stopped = true;
+    clearInterval(this.#blockTimer);
+    this.#options.logger?.error({ err: error }, "sequencer stopped on an unrecoverable error");
+    this.emit("fatal", error);
+  }
+
   /** Executes and seals mini-blocks while executable transactions keep coming. */
   async #produceMiniBlocks(): Promise<void> {
-    const { maxMiniBlockTransactions, miniBlockMs } = this.#options.config;
     this.#refreshEmptyOpenBlock();
+    if (!(await this.#startBlockForWork())) return;
+    const { maxMiniBlockTransactions, miniBlockMs } = this.#options.config;
     for (;;) {
       const started = this.#now();
       const writer = this.#options.state.beginMiniBlock();
@@ -296,6 +324,7 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
   async #sealBlock(): Promise<void> {
     this.#sealDue = false;
     this.#refreshEmptyOpenBlock();
+    if (!(await this.#ensureBlockStarted())) return;
     const open = this.#open;
     const rootStarted = performance.now();
     const stateRoot = this.#options.state.commitBlock(open.env.number);
@@ -310,6 +339,68 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
     await this.#options.onBlockSealed?.(block, open.receipts);
     // Work held back by a full block goes into the new one.
     this.#scheduleProduce();
+  }
+
+  // --- Block start (L1 origin and deposits): mini-block 0 of every block, before any user transaction. ---
+
+  /** The L1 info of the newest started block: the recovered open block's, else the head's (none at genesis). */
+  #newestL1Info(): L1BlockInfo | undefined {
+    const recovered = this.#open.miniBlocks[0];
+    if (recovered !== undefined) return l1BlockInfoOfBlock(recovered);
+    return this.#head.header.number === 0n ? undefined : l1BlockInfoOfBlock(this.#head);
+  }
+
+  /** Takes the L1 origin from the newest block (at start; after the chain was taken back to an earlier head). */
+  #followNewestL1Origin(): void {
+    this.#l1Info = this.#newestL1Info();
+    this.#l1.followed(this.#l1Info);
+  }
+
+  #startFollowingL1(): void {
+    this.#followNewestL1Origin();
+    // Work that waited for block 1's L1 start block can go now.
+    this.#l1.start({ epochReady: () => this.#scheduleProduce(), fatal: (error) => this.#halt(error) });
+  }
+
+  /**
+   * Starts the open block only when there is work for it: a block starts when its first transaction comes or when it
+   * seals, so `latest` stays the sealed head while nothing happens.
+   */
+  async #startBlockForWork(): Promise<boolean> {
+    if (this.#open.miniBlocks.length > 0) return true;
+    const probe = this.#options.txs.takeExecutable(1);
+    if (probe.length === 0) return false;
+    this.#options.txs.release(probe);
+    return this.#ensureBlockStarted();
+  }
+
+  /**
+   * Starts the open block if it has no mini-block yet (before its first transaction, or when it seals): its start
+   * transactions (`blockStart.ts`) become its first mini-block, logged before anyone hears of it. False when it cannot start yet (block 1 before L1 gave its
+   * start block). Throws `L1OriginError` when L1's next block does not build on the parent's origin.
+   */
+  async #ensureBlockStarted(): Promise<boolean> {
+    const open = this.#open;
+    if (open.miniBlocks.length > 0) return true;
+    const started = this.#now();
+    const parent = this.#l1Info;
+    const start = chooseBlockStart(parent, this.#l1.nextEpoch(parent), open.env.timestamp, this.#l1.l1StartBlock);
+    if (start === undefined) return false;
+    const miniBlock = await executeBlockStart({
+      start,
+      open,
+      env: this.#blockEnv(open.env),
+      executor: this.#options.executor,
+      state: this.#options.state,
+      timestampUs: BigInt(this.#now()) * 1000n,
+    });
+    await this.#options.store.appendMiniBlock(miniBlock);
+    open.add(miniBlock);
+    this.#l1Info = start.info;
+    this.#l1.followed(start.info);
+    this.#options.metrics?.miniBlocksSealed(1, miniBlock.transactions.length, (this.#now() - started) / 1000);
+    this.emit("miniBlock", miniBlock);
+    return true;
   }
 
   /** The environment of the block after the head. `timestamp` is forced when resuming recovered mini-blocks. */

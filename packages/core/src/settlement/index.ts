@@ -6,7 +6,7 @@
  *
  *   ports.ts               BatchRecorder, L1BatchReader, DepositSource, OutputProposer, OutputGameReader,
  *                          AttestationSink, OutputAttestationSigner; Settlement bundles them
- *   memory.ts              createMemorySettlement: an in-memory L1 (mine, deposit, resolve) behind the same port
+ *   memory.ts              createMemorySettlement: an in-memory L1 (mine, reorg, deposit, setSystemConfig, resolve) behind the same port
  *   memoryOutputGames.ts   the memory L1's output games (MachOutputGame's windows, quorum, bonds)
  *   config.ts              the `settlement` config section and the provider registry a binary links
  *   outputConfig.ts        the `outputs`, `proposer` and `attester` config sections
@@ -36,7 +36,12 @@ export {
   type SettlementProviderRegistry,
   settlementConfigSchema,
 } from "./config.ts";
-export { createMemorySettlement, type MemorySettlement, type MemorySettlementOptions } from "./memory.ts";
+export {
+  createMemorySettlement,
+  DEFAULT_MEMORY_SYSTEM_CONFIG,
+  type MemorySettlement,
+  type MemorySettlementOptions,
+} from "./memory.ts";
 export {
   createMemoryOutputGames,
   MemoryGameRevertError,
@@ -87,6 +92,7 @@ export type {
   DepositSource,
   L1BatchReader,
   L1BlockRef,
+  L1SystemConfig,
   OutputAttestation,
   OutputAttestationSigner,
   OutputGameReader,

@@ -1,7 +1,8 @@
 /**
  * An in-memory L1 behind the settlement port, for tests of roles that talk to L1 (as `da/memory.ts` is for DA): a
- * chain of L1 blocks advanced with `mine()`, deposits queued into the next mined block, recorded batches, and output
- * games (`memoryOutputGames.ts`) whose windows run on the mined blocks' timestamps. Deterministic hashes; no clock.
+ * chain of L1 blocks advanced with `mine()` (12 s apart) and reorganized with `reorg(depth)`, deposits queued into the
+ * next mined block, `SystemConfig` values per block, recorded batches, and output games (`memoryOutputGames.ts`)
+ * whose windows run on the mined blocks' timestamps. Deterministic hashes; no clock.
  */
 import { keccak256Hex } from "../chain/hash.ts";
 import type { Address, DepositTransaction, Hash, Hex } from "../chain/types.ts";
@@ -10,6 +11,7 @@ import type {
   BatchRecording,
   BatchToRecord,
   L1BlockRef,
+  L1SystemConfig,
   OutputAttestation,
   ProposedOutputRef,
   RecordedBatch,
@@ -17,10 +19,20 @@ import type {
 } from "./ports.ts";
 
 export interface MemorySettlement extends Required<Settlement> {
-  /** Mines an L1 block carrying the queued deposits and the batches recorded since the last one. */
-  mine(): L1BlockRef;
+  /**
+   * Mines an L1 block carrying the queued deposits and the batches recorded since the last one, 12 s after its
+   * parent unless `timestamp` is given.
+   */
+  mine(options?: { readonly timestamp?: bigint }): L1BlockRef;
   /** Queues a deposit for the next mined block. */
   deposit(transaction: DepositTransaction): void;
+  /** `SystemConfig` values from the next mined block on. */
+  setSystemConfig(values: Partial<L1SystemConfig>): void;
+  /**
+   * Replaces the newest `depth` blocks with as many new ones (other hashes, no deposits or batches), as an L1 reorg
+   * does; returns the new head.
+   */
+  reorg(depth: number): L1BlockRef;
   /** Resolves the open game of `l2BlockNumber` in its favour now, whatever its windows say. */
   resolve(l2BlockNumber: bigint): void;
   /** Bonds paid back to the proposer so far. */
@@ -31,16 +43,22 @@ export interface MemorySettlement extends Required<Settlement> {
 }
 
 export interface MemorySettlementOptions {
-  /** Blocks behind the head that count as confirmed (default 0: the head). */
-  readonly confirmations?: number;
+  /** `SystemConfig` from genesis (default: OP's Ecotone scalars, batcher hash zero). */
+  readonly systemConfig?: Partial<L1SystemConfig>;
   /** Output game windows, quorum and bond (defaults: 12 s, 36 s, 1, 0). */
   readonly games?: Omit<MemoryOutputGamesOptions, "now">;
 }
 
+/** OP's defaults for a fresh Ecotone chain (op-deployer), as Mach's L1 deploy uses them. */
+export const DEFAULT_MEMORY_SYSTEM_CONFIG: L1SystemConfig = {
+  baseFeeScalar: 1368n,
+  blobBaseFeeScalar: 810_949n,
+  batcherHash: `0x${"00".repeat(32)}`,
+};
+
 const hashOf = (tag: string): Hash => keccak256Hex(new TextEncoder().encode(tag));
 
 export function createMemorySettlement(options: MemorySettlementOptions = {}): MemorySettlement {
-  const confirmations = BigInt(options.confirmations ?? 0);
   const genesis: L1BlockRef = {
     number: 0n,
     hash: hashOf("memory-l1:0"),
@@ -51,30 +69,38 @@ export function createMemorySettlement(options: MemorySettlementOptions = {}): M
     blobBaseFee: 1n,
   };
   const blocks: L1BlockRef[] = [genesis];
-  const depositsByBlock = new Map<bigint, DepositTransaction[]>();
+  let systemConfig: L1SystemConfig = { ...DEFAULT_MEMORY_SYSTEM_CONFIG, ...options.systemConfig };
+  const systemConfigs = new Map<Hash, L1SystemConfig>([[genesis.hash, systemConfig]]);
+  const depositsByBlock = new Map<Hash, DepositTransaction[]>();
   let queuedDeposits: DepositTransaction[] = [];
   let unminedBatches: BatchToRecord[] = [];
+  let forks = 0;
   const recorded: RecordedBatch[] = [];
   const head = () => blocks[blocks.length - 1] as L1BlockRef;
+  const canonical = (block: L1BlockRef): L1BlockRef => {
+    if (blocks[Number(block.number)]?.hash !== block.hash) throw new Error(`L1 block ${block.hash} is not canonical`);
+    return block;
+  };
   const outputGames = createMemoryOutputGames({ ...options.games, now: () => head().timestamp });
   const settlement: MemorySettlement = {
     recorded,
     proposals: outputGames.proposals,
     attestationsSubmitted: outputGames.attestationsSubmitted,
     claimedBonds: outputGames.claimed,
-    mine() {
+    mine(mineOptions = {}) {
       const parent = head();
       const number = parent.number + 1n;
       const block: L1BlockRef = {
         number,
-        hash: hashOf(`memory-l1:${number}`),
+        hash: hashOf(`memory-l1:${number}${forks === 0 ? "" : `:fork${forks}`}`),
         parentHash: parent.hash,
-        timestamp: parent.timestamp + 12n,
+        timestamp: mineOptions.timestamp ?? parent.timestamp + 12n,
         baseFeePerGas: parent.baseFeePerGas,
         blobBaseFee: parent.blobBaseFee,
       };
       blocks.push(block);
-      depositsByBlock.set(number, queuedDeposits);
+      systemConfigs.set(block.hash, systemConfig);
+      depositsByBlock.set(block.hash, queuedDeposits);
       queuedDeposits = [];
       for (const batch of unminedBatches) {
         recorded.push({
@@ -86,6 +112,22 @@ export function createMemorySettlement(options: MemorySettlementOptions = {}): M
       }
       unminedBatches = [];
       return block;
+    },
+    setSystemConfig(values) {
+      systemConfig = { ...systemConfig, ...values };
+    },
+    reorg(depth) {
+      if (depth < 1 || depth >= blocks.length) throw new Error(`cannot reorg ${depth} of ${blocks.length} L1 blocks`);
+      const dropped = blocks.splice(blocks.length - depth, depth);
+      const droppedHashes = new Set(dropped.map((block) => block.hash));
+      for (let i = recorded.length - 1; i >= 0; i--)
+        if (droppedHashes.has((recorded[i] as RecordedBatch).l1BlockHash)) recorded.splice(i, 1);
+      forks++;
+      const pending = queuedDeposits;
+      queuedDeposits = [];
+      for (let i = 0; i < depth; i++) settlement.mine();
+      queuedDeposits = pending;
+      return head();
     },
     deposit(transaction) {
       queuedDeposits.push(transaction);
@@ -110,17 +152,17 @@ export function createMemorySettlement(options: MemorySettlementOptions = {}): M
       },
     },
     deposits: {
-      async confirmedHead() {
-        const number = head().number - confirmations;
-        return blocks[Number(number < 0n ? 0n : number)] as L1BlockRef;
+      async headNumber() {
+        return head().number;
       },
       async blockAt(number) {
         return blocks[Number(number)];
       },
       async depositsIn(block) {
-        if (blocks[Number(block.number)]?.hash !== block.hash)
-          throw new Error(`L1 block ${block.hash} is not canonical`);
-        return depositsByBlock.get(block.number) ?? [];
+        return depositsByBlock.get(canonical(block).hash) ?? [];
+      },
+      async systemConfigAt(block) {
+        return systemConfigs.get(canonical(block).hash) as L1SystemConfig;
       },
     },
     proposer: outputGames.proposer,

@@ -5,7 +5,8 @@
  *
  *   BatchRecorder     batcher → L1: record a confirmed DA batch's pointers (BatchInbox)
  *   L1BatchReader     L1 → derivation: the recorded batches, in L1 order
- *   DepositSource     L1 → sequencer/derivation: L1 block references and the deposits each block carries
+ *   DepositSource     L1 → sequencer/derivation: the head, L1 block references, each block's deposits and
+ *                     SystemConfig values (the inputs of an L2 epoch)
  *   OutputProposer    proposer → L1: an output root for an L2 block, as a new output game; resolve it, claim the bond
  *   OutputGameReader  L1 → proposer/attesters: the output games in factory order and their state
  *   AttestationSink   provers/attesters → L1: a signed attestation of a proposed output (collected to the quorum)
@@ -13,7 +14,11 @@
  *
  * Errors: implementations throw errors carrying `kind: "transient" | "permanent"` (retry or halt), as DA does.
  */
-import type { Address, DepositTransaction, Hash, Hex } from "../chain/types.ts";
+import type { L1EpochSource } from "../chain/blockStart.ts";
+import type { L1BlockRef, L1SystemConfig } from "../chain/l1BlockInfo.ts";
+import type { Address, Hash, Hex } from "../chain/types.ts";
+
+export type { L1BlockRef, L1SystemConfig };
 
 /** A batch as the L1 records it: its L2 block range, the DA provider and one opaque pointer per frame. */
 export interface BatchToRecord {
@@ -51,25 +56,8 @@ export interface L1BatchReader {
   readBatches(range: { readonly fromL1Block: bigint; readonly toL1Block: bigint }): Promise<readonly RecordedBatch[]>;
 }
 
-/** An L1 block as L2 refers to it (the L1 origin of an L2 block; what the L1-attributes deposit carries). */
-export interface L1BlockRef {
-  readonly number: bigint;
-  readonly hash: Hash;
-  readonly parentHash: Hash;
-  /** Seconds. */
-  readonly timestamp: bigint;
-  readonly baseFeePerGas: bigint;
-  readonly blobBaseFee: bigint;
-}
-
-export interface DepositSource {
-  /** The newest L1 block `confirmations` deep (the newest an L2 block may take as its origin). */
-  confirmedHead(): Promise<L1BlockRef>;
-  /** The canonical L1 block at `number`, if it exists. */
-  blockAt(number: bigint): Promise<L1BlockRef | undefined>;
-  /** The deposits L1 block `block` carries, in log order (the block hash pins the fork read). */
-  depositsIn(block: L1BlockRef): Promise<readonly DepositTransaction[]>;
-}
+/** L1 → L2: the head, L1 blocks, their deposits and `SystemConfig` values (the inputs of L2 epochs). */
+export type DepositSource = L1EpochSource;
 
 export interface ProposedOutputRef {
   readonly l2BlockNumber: bigint;

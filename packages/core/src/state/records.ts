@@ -21,7 +21,16 @@ export class StoreCorruptionError extends MachError {
   override name = "StoreCorruptionError";
 }
 
-const RECORD_VERSION = 1;
+/**
+ * Record versions, per kind. Receipts (and the mini-blocks that carry them) are at version 2, which added the Ecotone
+ * L1-fee inputs (`l1BlobBaseFee`, `l1BaseFeeScalar`, `l1BlobBaseFeeScalar`); version-1 records still decode (those
+ * fields read as 0). Blocks are unchanged at version 1.
+ */
+const BLOCK_RECORD_VERSION = 1;
+const RECEIPTS_RECORD_VERSION = 2;
+const MINI_BLOCK_RECORD_VERSION = 2;
+/** The receipt layout of version 1: without the three fields above. */
+const RECEIPT_FIELDS_V1 = 7;
 
 function list(item: RlpItem | undefined, what: string): RlpItem[] {
   if (!Array.isArray(item)) throw new StoreCorruptionError(`store: expected a list for ${what}`);
@@ -45,10 +54,12 @@ function nested<T>(what: string, decode: () => T): T {
     throw new StoreCorruptionError(`store: ${what} does not decode`, { cause: error });
   }
 }
-function checkVersion(fields: RlpItem[], what: string): void {
+/** The record's version, one of `1..latest`. */
+function checkVersion(fields: RlpItem[], what: string, latest: number): number {
   const version = small(fields[0], `${what}.version`);
-  if (version !== RECORD_VERSION)
+  if (version < 1 || version > latest)
     throw new StoreCorruptionError(`store: ${what} record version ${version} unsupported`);
+  return version;
 }
 
 function encodeStoredTransaction(tx: Transaction): RlpInput {
@@ -75,10 +86,16 @@ function encodeStoredReceipt(receipt: Receipt): RlpInput {
     bigintToBytes(receipt.l1Fee),
     bigintToBytes(receipt.l1GasUsed),
     bigintToBytes(receipt.l1GasPrice),
+    bigintToBytes(receipt.l1BlobBaseFee),
+    bigintToBytes(receipt.l1BaseFeeScalar),
+    bigintToBytes(receipt.l1BlobBaseFeeScalar),
   ];
 }
-function decodeStoredReceipt(item: RlpItem): Receipt {
+function decodeStoredReceipt(item: RlpItem, version: number): Receipt {
   const f = list(item, "receipt");
+  const expected = version === 1 ? RECEIPT_FIELDS_V1 : RECEIPT_FIELDS_V1 + 3;
+  if (f.length !== expected)
+    throw new StoreCorruptionError(`store: receipt has ${f.length} fields, version ${version} has ${expected}`);
   const consensus = decodeReceipt(expectBytes(f[0], "receipt.consensus"));
   const contract = expectBytes(f[3], "receipt.contractAddress");
   return {
@@ -89,12 +106,15 @@ function decodeStoredReceipt(item: RlpItem): Receipt {
     l1Fee: uint(f[4], "receipt.l1Fee"),
     l1GasUsed: uint(f[5], "receipt.l1GasUsed"),
     l1GasPrice: uint(f[6], "receipt.l1GasPrice"),
+    l1BlobBaseFee: version === 1 ? 0n : uint(f[7], "receipt.l1BlobBaseFee"),
+    l1BaseFeeScalar: version === 1 ? 0n : uint(f[8], "receipt.l1BaseFeeScalar"),
+    l1BlobBaseFeeScalar: version === 1 ? 0n : uint(f[9], "receipt.l1BlobBaseFeeScalar"),
   };
 }
 
 export function encodeBlockRecord(block: Block): Uint8Array {
   return encodeRlp([
-    bigintToBytes(BigInt(RECORD_VERSION)),
+    bigintToBytes(BigInt(BLOCK_RECORD_VERSION)),
     encodeHeader(block.header),
     block.transactions.map(encodeStoredTransaction),
     bigintToBytes(BigInt(block.miniBlockCount)),
@@ -103,7 +123,7 @@ export function encodeBlockRecord(block: Block): Uint8Array {
 }
 export function decodeBlockRecord(bytes: Uint8Array): Block {
   const f = list(decodeRlp(bytes), "block");
-  checkVersion(f, "block");
+  checkVersion(f, "block", BLOCK_RECORD_VERSION);
   const header = decodeHeader(expectBytes(f[1], "block.header"));
   return {
     header,
@@ -115,17 +135,17 @@ export function decodeBlockRecord(bytes: Uint8Array): Block {
 }
 
 export function encodeReceiptsRecord(receipts: readonly Receipt[]): Uint8Array {
-  return encodeRlp([bigintToBytes(BigInt(RECORD_VERSION)), receipts.map(encodeStoredReceipt)]);
+  return encodeRlp([bigintToBytes(BigInt(RECEIPTS_RECORD_VERSION)), receipts.map(encodeStoredReceipt)]);
 }
 export function decodeReceiptsRecord(bytes: Uint8Array): Receipt[] {
   const f = list(decodeRlp(bytes), "receipts");
-  checkVersion(f, "receipts");
-  return list(f[1], "receipts.list").map(decodeStoredReceipt);
+  const version = checkVersion(f, "receipts", RECEIPTS_RECORD_VERSION);
+  return list(f[1], "receipts.list").map((item) => decodeStoredReceipt(item, version));
 }
 
 export function encodeMiniBlockRecord(miniBlock: MiniBlock): Uint8Array {
   return encodeRlp([
-    bigintToBytes(BigInt(RECORD_VERSION)),
+    bigintToBytes(BigInt(MINI_BLOCK_RECORD_VERSION)),
     bigintToBytes(miniBlock.number),
     bigintToBytes(miniBlock.blockNumber),
     bigintToBytes(miniBlock.blockTimestamp),
@@ -143,7 +163,7 @@ export function encodeMiniBlockRecord(miniBlock: MiniBlock): Uint8Array {
 }
 export function decodeMiniBlockRecord(bytes: Uint8Array): MiniBlock {
   const f = list(decodeRlp(bytes), "miniBlock");
-  checkVersion(f, "miniBlock");
+  const version = checkVersion(f, "miniBlock", MINI_BLOCK_RECORD_VERSION);
   return {
     number: uint(f[1], "miniBlock.number"),
     blockNumber: uint(f[2], "miniBlock.blockNumber"),
@@ -152,7 +172,7 @@ export function decodeMiniBlockRecord(bytes: Uint8Array): MiniBlock {
     timestampUs: uint(f[5], "miniBlock.timestampUs"),
     gasUsed: uint(f[6], "miniBlock.gasUsed"),
     transactions: list(f[7], "miniBlock.transactions").map(decodeStoredTransaction),
-    receipts: list(f[8], "miniBlock.receipts").map(decodeStoredReceipt),
+    receipts: list(f[8], "miniBlock.receipts").map((item) => decodeStoredReceipt(item, version)),
     firstTransactionIndex: small(f[9], "miniBlock.firstTransactionIndex"),
     firstLogIndex: small(f[10], "miniBlock.firstLogIndex"),
     transactionsRoot: bytesToHex(expectBytes(f[11], "miniBlock.transactionsRoot")) as Hash,

@@ -1,13 +1,27 @@
 /** fast-check arbitraries for chain types, shared by the chain tests. */
 import fc from "fast-check";
 import { bytesToHex } from "viem";
+import type { L1BlockInfo } from "../../src/chain/l1BlockInfo.ts";
 import type { Address, Hash, Header, Log } from "../../src/chain/types.ts";
 
 export const hash32: fc.Arbitrary<Hash> = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => bytesToHex(b));
 export const address: fc.Arbitrary<Address> = fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => bytesToHex(b));
 export const u64 = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n });
 export const u256 = fc.bigInt({ min: 0n, max: 2n ** 256n - 1n });
+export const u32 = fc.bigInt({ min: 0n, max: 2n ** 32n - 1n });
 export const bytes = (maxLength = 64) => fc.uint8Array({ maxLength });
+
+export const l1BlockInfo: fc.Arbitrary<L1BlockInfo> = fc.record({
+  number: u64,
+  hash: hash32,
+  timestamp: u64,
+  baseFeePerGas: u256,
+  blobBaseFee: u256,
+  sequenceNumber: u64,
+  baseFeeScalar: u32,
+  blobBaseFeeScalar: u32,
+  batcherHash: hash32,
+});
 
 export const log: fc.Arbitrary<Log> = fc.record({
   address,

@@ -1,11 +1,19 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { decodeFunctionResult, encodeErrorResult, encodeFunctionData, type Hex, hexToBytes, pad } from "viem";
+import {
+  decodeFunctionResult,
+  encodeErrorResult,
+  encodeFunctionData,
+  getContractAddress,
+  type Hex,
+  hexToBytes,
+  pad,
+} from "viem";
 import { buildTransaction } from "../../src/chain/transaction.ts";
 import type { Address, Transaction } from "../../src/chain/types.ts";
 import { ExecutionRevertedError, TransactionRejectedError } from "../../src/errors.ts";
 import { estimateGas, GasEstimationError } from "../../src/execution/estimateGas.ts";
-import { L1_FEE_VAULT } from "../../src/execution/ethereumjsExecutor.ts";
+import { L1_FEE_VAULT } from "../../src/execution/l1Fee.ts";
 import type { CallMessage } from "../../src/execution/types.ts";
 import { Factory, Storage, Token } from "./contracts.ts";
 import { ENGINES, type EngineExecutor } from "./engines.ts";
@@ -248,12 +256,20 @@ for (const engine of ENGINES) {
       });
 
       it("charges the L1 data fee hook to the sender and credits the L1 fee vault", async () => {
-        const withL1Fee = await engine.create({ chainId: 901n, l1FeeFor: () => 12_345n });
+        const charge = {
+          l1Fee: 12_345n,
+          l1GasUsed: 1_600n,
+          l1BaseFee: 7n,
+          l1BlobBaseFee: 1n,
+          l1BaseFeeScalar: 1368n,
+          l1BlobBaseFeeScalar: 810_949n,
+        };
+        const withL1Fee = await engine.create({ chainId: 901n, l1FeeFor: () => charge });
         const state = genesis();
         const tx = await signTx(0, eip1559({ nonce: 0, to: bob, value: 1n, gas: 21_000n }));
         const result = await withL1Fee.executeTransaction(state, tx, blockEnv());
         assert.equal(state.getAccount(L1_FEE_VAULT)?.balance, 12_345n);
-        assert.equal(result.l1Fee, 12_345n);
+        assert.deepEqual(result.l1Fee, charge);
         assert.equal(state.getAccount(alice)?.balance, 10n * ETHER - 1n - result.gasUsed * 2n * GWEI - 12_345n);
       });
     });
@@ -352,6 +368,80 @@ for (const engine of ENGINES) {
         assert.equal(state.getAccount(carol)?.balance, 3n);
         assert.equal(state.getAccount(carol)?.nonce, 1n);
         assert.equal(state.getAccount(bob)?.balance, 10n * ETHER);
+        assert.match(result.error ?? "", /^failed deposit: insufficient funds for transfer/);
+        assert.deepEqual(result.logs, []);
+      });
+
+      // 1,000 non-zero bytes: intrinsic 21,000 + 16,000 = 37,000; EIP-7623 floor 21,000 + 40,000 = 61,000.
+      const heavyData = new Uint8Array(1_000).fill(0xab);
+
+      it("makes a deposit whose gas limit is below the EIP-7623 floor a failed deposit (op-geth since Prague)", async () => {
+        const state = genesis();
+        const result = await executor.executeTransaction(
+          state,
+          deposit({ mint: 9n, gasLimit: 50_000n, data: heavyData }),
+          blockEnv(),
+        );
+        assert.equal(result.status, 0);
+        assert.equal(result.gasUsed, 50_000n);
+        assert.equal(state.getAccount(carol)?.balance, 9n);
+        assert.equal(state.getAccount(carol)?.nonce, 1n);
+      });
+
+      it("charges a deposit the EIP-7623 floor when it used less", async () => {
+        const result = await executor.executeTransaction(
+          genesis(),
+          deposit({ gasLimit: 100_000n, data: heavyData }),
+          blockEnv(),
+        );
+        assert.equal(result.status, 1);
+        assert.equal(result.gasUsed, 61_000n);
+      });
+
+      it("includes a system-transaction deposit as a failed deposit (refused since Regolith)", async () => {
+        const state = genesis();
+        const result = await executor.executeTransaction(
+          state,
+          deposit({ mint: 4n, value: 1n, isSystemTransaction: true }),
+          blockEnv(),
+        );
+        assert.equal(result.status, 0);
+        assert.equal(result.gasUsed, 100_000n);
+        assert.match(result.error ?? "", /^failed deposit: system tx not supported/);
+        assert.equal(state.getAccount(carol)?.balance, 4n);
+        assert.equal(state.getAccount(carol)?.nonce, 1n);
+        assert.equal(state.getAccount(bob)?.balance, 10n * ETHER);
+      });
+
+      it("creates a contract at the sender's address and nonce, bumping the nonce once", async () => {
+        const state = genesis().fund(carol, 0n, 5n);
+        // Init code returning the one-byte runtime 0x00: CODECOPY(0, 12, 1) RETURN(0, 1) ‖ 0x00.
+        const initCode = hexToBytes("0x6001600c60003960016000f300");
+        const result = await executor.executeTransaction(
+          state,
+          deposit({ to: null, mint: ETHER, value: 2n, gasLimit: 200_000n, data: initCode }),
+          blockEnv(),
+        );
+        assert.equal(result.status, 1);
+        assert.equal(result.depositNonce, 5n);
+        const expected = getContractAddress({ from: carol, nonce: 5n }).toLowerCase() as Address;
+        assert.equal(result.contractAddress, expected);
+        assert.deepEqual(state.getCode(expected), Uint8Array.of(0));
+        assert.equal(state.getAccount(expected)?.balance, 2n);
+        assert.equal(state.getAccount(carol)?.nonce, 6n);
+        assert.equal(state.getAccount(carol)?.balance, ETHER - 2n);
+      });
+
+      it("reports a reverted deposit's real gas, not its limit (Regolith)", async () => {
+        const state = genesis();
+        const data = hexToBytes(encodeFunctionData({ abi: Storage.abi, functionName: "failWith", args: ["no"] }));
+        const result = await executor.executeTransaction(
+          state,
+          deposit({ to: STORAGE, gasLimit: 500_000n, data }),
+          blockEnv(),
+        );
+        assert.equal(result.status, 0);
+        assert.ok(result.gasUsed > 21_000n && result.gasUsed < 500_000n);
       });
     });
 

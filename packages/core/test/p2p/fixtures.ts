@@ -127,6 +127,9 @@ export function transferMiniBlock(parameters: TransferMiniBlockParameters): Mini
       l1Fee: 1_000_000_000_000n + BigInt(i),
       l1GasUsed: 1_600n,
       l1GasPrice: 3n * GWEI,
+      l1BlobBaseFee: 1n,
+      l1BaseFeeScalar: 1368n,
+      l1BlobBaseFeeScalar: 810_949n,
     });
     accounts.push({
       address: sender.address,

@@ -300,6 +300,9 @@ export class FakeBackend implements RpcBackend {
       l1Fee: tx.type === 0x7e ? 0n : 1234n,
       l1GasUsed: tx.type === 0x7e ? 0n : 1600n,
       l1GasPrice: tx.type === 0x7e ? 0n : 7n,
+      l1BlobBaseFee: tx.type === 0x7e ? 0n : 2n,
+      l1BaseFeeScalar: tx.type === 0x7e ? 0n : 1368n,
+      l1BlobBaseFeeScalar: tx.type === 0x7e ? 0n : 810_949n,
       ...(tx.type === 0x7e ? { depositNonce, depositReceiptVersion: 1n } : {}),
     };
     return receipt;

@@ -5,9 +5,11 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { hexToBytes, parseGwei } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { blockStartIn, NO_L1_EPOCH } from "../../src/chain/blockStart.ts";
 import { chainConfigSchema } from "../../src/chain/config.ts";
-import { EMPTY_TRIE_ROOT } from "../../src/chain/constants.ts";
+import { L1_ATTRIBUTES_DEPOSITOR, Predeploys, ZERO_HASH } from "../../src/chain/constants.ts";
 import { genesisBlock } from "../../src/chain/genesis.ts";
+import { l1BlockInfoOfBlock } from "../../src/chain/l1BlockInfo.ts";
 import type { MiniBlock } from "../../src/chain/miniBlock.ts";
 import { nextBlockEnv } from "../../src/chain/nextBlock.ts";
 import { OpenBlock } from "../../src/chain/openBlock.ts";
@@ -120,27 +122,59 @@ describe("Sequencer", () => {
     pool.add(await transfer(alice, 0));
     pool.add(await transfer(bob, 0));
     await sequencer.produceNow();
-    assert.equal(seen.length, 1);
-    const [miniBlock] = seen as [MiniBlock];
-    assert.equal(miniBlock.number, 0n);
+    // Mini-block 0 starts the block (its L1-attributes deposit); the transfers follow in mini-block 1.
+    assert.equal(seen.length, 2);
+    const [start, miniBlock] = seen as [MiniBlock, MiniBlock];
+    assert.equal(start.transactions.length, 1);
+    const startGas = start.gasUsed;
+    assert.equal(miniBlock.number, 1n);
     assert.equal(miniBlock.blockNumber, 1n);
+    assert.equal(miniBlock.index, 1);
     assert.equal(miniBlock.transactions.length, 2);
     assert.deepEqual(
       miniBlock.receipts.map((r) => r.cumulativeGasUsed),
-      [21_000n, 42_000n],
+      [startGas + 21_000n, startGas + 42_000n],
     );
     assert.equal(miniBlock.transactionsRoot, orderedTrieRoot(miniBlock.transactions.map((tx) => tx.raw)));
     assert.ok(miniBlock.stateDiff.accounts.some((a) => a.address === SINK));
     // Logged before anyone heard of it.
     assert.deepEqual(
-      store.getMiniBlock(0n)?.transactions.map((tx) => tx.hash),
+      store.getMiniBlock(1n)?.transactions.map((tx) => tx.hash),
       miniBlock.transactions.map((tx) => tx.hash),
     );
 
     pool.add(await transfer(alice, 1));
     await sequencer.produceNow();
-    assert.equal(seen[1]?.firstTransactionIndex, 2);
-    assert.equal(seen[1]?.receipts[0]?.cumulativeGasUsed, 63_000n);
+    assert.equal(seen[2]?.firstTransactionIndex, 3);
+    assert.equal(seen[2]?.receipts[0]?.cumulativeGasUsed, startGas + 63_000n);
+  });
+
+  it("starts every block with the L1-attributes deposit; without L1, all in one fixed epoch", async () => {
+    await setUp();
+    await sequencer.sealBlockNow();
+    await sequencer.sealBlockNow();
+    for (const number of [1n, 2n]) {
+      const block = store.getBlock(number);
+      assert.ok(block);
+      const [first] = block.transactions;
+      assert.equal(first?.type, 0x7e);
+      assert.equal(first?.from, L1_ATTRIBUTES_DEPOSITOR);
+      assert.equal(first?.to, Predeploys.L1Block);
+      const info = l1BlockInfoOfBlock(block);
+      assert.equal(info.number, 0n);
+      assert.equal(info.hash, ZERO_HASH);
+      assert.equal(info.sequenceNumber, number - 1n);
+      assert.equal(store.getReceipts(number)?.[0]?.status, 1);
+    }
+    // A block starts with its first transaction or its seal: while nothing happens, latest stays the sealed head.
+    assert.equal(sequencer.openBlock.miniBlocks.length, 0);
+    assert.equal(sequencer.l1Origin?.sequenceNumber, 1n);
+    await sequencer.produceNow();
+    assert.equal(sequencer.openBlock.miniBlocks.length, 0, "no work, no start");
+    pool.add(await transfer(alice, 0));
+    await sequencer.produceNow();
+    assert.equal(sequencer.openBlock.miniBlocks.length, 2, "the start, then the transfer");
+    assert.equal(sequencer.l1Origin?.sequenceNumber, 2n);
   });
 
   it("seals a block whose header commits to the mini-blocks' transactions, receipts and the state root", async () => {
@@ -154,18 +188,19 @@ describe("Sequencer", () => {
     await sequencer.sealBlockNow();
     const block = sealed[0] as Block;
     assert.equal(block.header.number, 1n);
-    assert.equal(block.miniBlockCount, 2);
-    assert.equal(block.transactions.length, 2);
-    assert.equal(block.header.gasUsed, 42_000n);
-    assert.equal(block.header.stateRoot, state.world.stateRoot);
+    assert.equal(block.miniBlockCount, 3);
+    assert.equal(block.transactions.length, 3);
     const receipts = store.getReceipts(1n) ?? [];
+    assert.equal(block.header.gasUsed, (receipts[0]?.gasUsed ?? 0n) + 42_000n);
+    // The root committed at the seal (the next block's start since is not committed yet).
+    assert.equal(block.header.stateRoot, state.world.stateRoot);
     assert.equal(block.header.receiptsRoot, orderedTrieRoot(receipts.map(encodeReceipt)));
     assert.equal(store.headBlockNumber(), 1n);
-    assert.equal(store.getTxLocation(block.transactions[1]!.hash)?.index, 1);
+    assert.equal(store.getTxLocation(block.transactions[2]!.hash)?.index, 2);
     // The next block continues the mini-block numbering and chains to this one.
     pool.add(await transfer(alice, 2));
     await sequencer.produceNow();
-    assert.equal(sequencer.latestMiniBlock?.number, 2n);
+    assert.equal(sequencer.latestMiniBlock?.number, 4n);
     assert.equal(sequencer.openBlock.env.parentHash, block.hash);
     assert.ok(sequencer.openBlock.env.timestamp > block.header.timestamp);
   });
@@ -191,11 +226,21 @@ describe("Sequencer", () => {
     await sequencer.sealBlockNow();
     assert.equal(sealed.length, 2);
 
-    // What derivation and provers do: the parent, the block's timestamp and its transactions; nothing else.
+    // What derivation and provers do: the parent, the block's timestamp, its L1 origin (chain/'s block start rule
+    // rebuilds the deposits) and its user transactions; nothing else.
     const executor = await createEthereumJsExecutor({ chainId: CHAIN_ID });
     const replay = new ChainState(genesisState);
     let parent = genesis;
     for (const original of sealed) {
+      const parentInfo = parent.header.number === 0n ? undefined : l1BlockInfoOfBlock(parent);
+      const start = blockStartIn(
+        parentInfo,
+        l1BlockInfoOfBlock(original).number,
+        NO_L1_EPOCH,
+        original.header.timestamp,
+        NO_L1_EPOCH.origin.number,
+      );
+      const transactions = [...start.transactions, ...original.transactions.slice(start.transactions.length)];
       const open = new OpenBlock(
         nextBlockEnv(parent, chainConfig, {
           timestamp: original.header.timestamp,
@@ -206,14 +251,14 @@ describe("Sequencer", () => {
       const writer = replay.beginMiniBlock();
       const receipts: Receipt[] = [];
       let gas = 0n;
-      for (const tx of original.transactions) {
+      for (const tx of transactions) {
         const result = await executor.executeTransaction(writer, tx, env);
         gas += result.gasUsed;
         receipts.push(buildReceipt(result, gas));
       }
       open.add(
         open.buildMiniBlock({
-          transactions: original.transactions,
+          transactions,
           receipts,
           stateDiff: replay.endMiniBlock(),
           timestampUs: 0n,
@@ -225,13 +270,17 @@ describe("Sequencer", () => {
     }
   });
 
-  it("seals empty blocks on time and keeps the base fee above its floor", async () => {
+  it("seals blocks without user transactions on time and keeps the base fee above its floor", async () => {
     await setUp();
     await sequencer.sealBlockNow();
     await sequencer.sealBlockNow();
     assert.equal(sequencer.head.header.number, 2n);
-    assert.equal(sequencer.head.transactions.length, 0);
-    assert.equal(sequencer.head.header.transactionsRoot, EMPTY_TRIE_ROOT);
+    assert.equal(sequencer.head.transactions.length, 1, "only the L1-attributes deposit");
+    assert.equal(sequencer.head.miniBlockCount, 1);
+    assert.equal(
+      sequencer.head.header.transactionsRoot,
+      orderedTrieRoot(sequencer.head.transactions.map((tx) => tx.raw)),
+    );
     assert.ok(sequencer.openBlock.env.baseFeePerGas >= 1_000_000n);
   });
 
@@ -250,16 +299,24 @@ describe("Sequencer", () => {
   });
 
   it("leaves transactions that do not fit the block's gas for the next block", async () => {
-    // geth's rule: a transaction fits while gas used so far + its gas limit stays within the block's limit.
-    await setUp({ blockGasLimit: 1_000_000n });
-    for (let nonce = 0; nonce < 3; nonce++) pool.add(await transfer(alice, nonce, 990_000n));
+    // geth's rule: a transaction fits while gas used so far + its gas limit stays within the block's limit (the
+    // block's start, its attributes deposit, counts with the gas it used).
+    await setUp({ blockGasLimit: 2_000_000n });
+    pool.add(await transfer(bob, 0));
     await sequencer.produceNow();
-    assert.equal(sequencer.openBlock.transactions.length, 1);
+    const used = sequencer.openBlock.gasUsed;
+    assert.ok(used > 21_000n, "the start and bob's transfer");
+    // One such transaction fits after them; a second would not (21,000 used + its limit is over).
+    const gas = 2_000_000n - used - 1_000n;
+    for (let nonce = 0; nonce < 3; nonce++) pool.add(await transfer(alice, nonce, gas));
+    await sequencer.produceNow();
+    assert.equal(sequencer.openBlock.transactions.length, 3);
     await sequencer.sealBlockNow();
-    assert.equal(sequencer.head.transactions.length, 1);
+    assert.equal(sequencer.head.transactions.length, 3);
     await sequencer.produceNow();
-    assert.equal(sequencer.openBlock.transactions.length, 1);
-    assert.equal(sequencer.openBlock.transactions[0]?.raw.length, (await transfer(alice, 1, 990_000n)).length);
+    assert.ok(sequencer.openBlock.transactions.length >= 2);
+    const carried = sequencer.openBlock.transactions[1];
+    assert.ok(carried?.type === 2 && carried.nonce === 1n, "the held-back transaction opens the next block");
     assert.equal(pool.pendingNonce(alice.address.toLowerCase() as Address), 3n);
   });
 
@@ -285,7 +342,7 @@ describe("Sequencer", () => {
       balance: 0n,
     });
     await sequencer.produceNow();
-    assert.equal(sequencer.openBlock.transactions.length, 1);
+    assert.equal(sequencer.openBlock.transactions.length, 2, "the attributes deposit and alice's transfer");
     assert.equal(rejected.length, 1);
     assert.match(rejected[0] ?? "", /insufficient funds/);
   });

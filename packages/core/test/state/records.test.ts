@@ -121,6 +121,9 @@ function sampleReceipts(): Receipt[] {
       l1Fee: 0n,
       l1GasUsed: 0n,
       l1GasPrice: 0n,
+      l1BlobBaseFee: 0n,
+      l1BaseFeeScalar: 0n,
+      l1BlobBaseFeeScalar: 0n,
     },
     {
       type: 2,
@@ -140,6 +143,9 @@ function sampleReceipts(): Receipt[] {
       l1Fee: 123_456n,
       l1GasUsed: 1_600n,
       l1GasPrice: 7_000_000_000n,
+      l1BlobBaseFee: 3n,
+      l1BaseFeeScalar: 1368n,
+      l1BlobBaseFeeScalar: 810_949n,
     },
     {
       type: 0,
@@ -153,6 +159,9 @@ function sampleReceipts(): Receipt[] {
       l1Fee: 1n,
       l1GasUsed: 2n,
       l1GasPrice: 3n,
+      l1BlobBaseFee: 1n,
+      l1BaseFeeScalar: 2n,
+      l1BlobBaseFeeScalar: 3n,
     },
     {
       type: 1,
@@ -166,6 +175,9 @@ function sampleReceipts(): Receipt[] {
       l1Fee: 99n,
       l1GasUsed: 98n,
       l1GasPrice: 97n,
+      l1BlobBaseFee: 5n,
+      l1BaseFeeScalar: 4_294_967_295n,
+      l1BlobBaseFeeScalar: 0n,
     },
   ];
 }
@@ -304,6 +316,9 @@ describe("store records", () => {
       l1Fee: u256,
       l1GasUsed: u64,
       l1GasPrice: u256,
+      l1BlobBaseFee: u256,
+      l1BaseFeeScalar: fc.bigInt({ min: 0n, max: 2n ** 32n - 1n }),
+      l1BlobBaseFeeScalar: fc.bigInt({ min: 0n, max: 2n ** 32n - 1n }),
     };
     const signedReceipt = fc.record({ type: fc.constantFrom<0 | 1 | 2 | 4>(0, 1, 2, 4), ...common });
     const depositReceipt = fc.oneof(
@@ -348,12 +363,39 @@ describe("store records", () => {
     const miniBlock = encodeMiniBlockRecord(await sampleMiniBlock());
     for (const version of [0n, 2n]) {
       assert.throws(() => decodeBlockRecord(withField(block, 0, bigintToBytes(version))), StoreCorruptionError);
+    }
+    for (const version of [0n, 3n]) {
       assert.throws(() => decodeReceiptsRecord(withField(receipts, 0, bigintToBytes(version))), StoreCorruptionError);
       assert.throws(() => decodeMiniBlockRecord(withField(miniBlock, 0, bigintToBytes(version))), {
         name: "StoreCorruptionError",
-        message: /miniBlock record version 2|miniBlock record version 0/,
+        message: /miniBlock record version 3|miniBlock record version 0/,
       });
     }
+    // A version-2 receipt list labelled version 1 has three fields too many.
+    assert.throws(() => decodeReceiptsRecord(withField(receipts, 0, bigintToBytes(1n))), {
+      name: "StoreCorruptionError",
+      message: /receipt has 10 fields, version 1 has 7/,
+    });
+  });
+
+  it("read version-1 receipts (before the Ecotone fee inputs) with those inputs as 0", async () => {
+    const receipts = sampleReceipts();
+    const [, list] = decodeRlp(encodeReceiptsRecord(receipts)) as RlpItem[];
+    const v1Receipts = (list as RlpItem[][]).map((fields) => fields.slice(0, 7));
+    const v1 = encodeRlp([bigintToBytes(1n), v1Receipts as never]);
+    assert.deepEqual(
+      decodeReceiptsRecord(v1),
+      receipts.map((r) => ({ ...r, l1BlobBaseFee: 0n, l1BaseFeeScalar: 0n, l1BlobBaseFeeScalar: 0n })),
+    );
+    const miniBlock = await sampleMiniBlock();
+    const fields = decodeRlp(encodeMiniBlockRecord(miniBlock)) as RlpItem[];
+    fields[0] = bigintToBytes(1n);
+    fields[8] = (fields[8] as RlpItem[][]).map((receipt) => receipt.slice(0, 7));
+    const decoded = decodeMiniBlockRecord(encodeRlp(fields as never));
+    assert.deepEqual(
+      decoded.receipts,
+      miniBlock.receipts.map((r) => ({ ...r, l1BlobBaseFee: 0n, l1BaseFeeScalar: 0n, l1BlobBaseFeeScalar: 0n })),
+    );
   });
 
   it("reject a record whose fields are lists where bytes belong, or bytes where a list belongs", () => {

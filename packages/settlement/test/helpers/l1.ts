@@ -8,6 +8,17 @@ import type { L1WalletClient } from "../../src/index.ts";
 
 export const l2ChainId = 901n;
 
+/**
+ * A contract that forwards its call data after the first 20 bytes, with its call value, to the address in those
+ * 20 bytes, and bubbles up a revert (a contract caller of the Portal, whose deposits come from its L2 alias).
+ * Assembled by hand (no compiler here):
+ *   calldatacopy(0, 20, calldatasize - 20)
+ *   ok := call(gas, shr(96, calldataload(0)), callvalue, 0, calldatasize - 20, 0, 0)
+ *   if !ok { returndatacopy(0, 0, returndatasize); revert(0, returndatasize) }
+ */
+export const forwarderRuntime = "6014360360145f375f5f601436035f345f3560601c5af16021573d5f5f3e3d5ffd5b00";
+export const forwarderInitCode: Hex = `0x6023806009${"5f395ff3"}${forwarderRuntime}`;
+
 /** Deterministic prover keys, sorted by their address. */
 export function proverKeys(count: number): Hex[] {
   return Array.from({ length: count }, (_, i) => keccak256(stringToHex(`mach settlement prover ${i}`))).sort((a, b) =>

@@ -1,9 +1,10 @@
 /**
- * The sequencer role: pool → sequencer (executor over the chain's state) → store; the batcher posts sealed blocks to
- * DA and records them on L1 (`safe` follows); snapshots on schedule; each sealed block's output is recorded
- * (`outputs.ts`), and with `proposer.enabled` the proposer posts them to L1 (`finalized` follows the resolved ones),
- * with `attester.enabled` the attester checks and signs proposed ones. Everything meets through ports: the pool is
- * the sequencer's `TxSource` and the backend's `TxSubmission`, the sequencer is the chain view's live chain.
+ * The sequencer role: L1 origins (`settlement.deposits`) and pool → sequencer (executor over the chain's state) →
+ * store; the batcher posts sealed blocks to DA and records them on L1 (`safe` follows); snapshots on schedule; each
+ * sealed block's output is recorded (`outputs.ts`), and with `proposer.enabled` the proposer posts them to L1
+ * (`finalized` follows the resolved ones), with `attester.enabled` the attester checks and signs proposed ones.
+ * Everything meets through ports: the pool is the sequencer's `TxSource` and the backend's `TxSubmission`, the
+ * sequencer is the chain view's live chain.
  */
 
 import { type Batcher, createBatcher } from "../../da/batcher.ts";
@@ -13,6 +14,8 @@ import { createExecutionEngines } from "../../execution/engine.ts";
 import { BatchTally } from "../../rpc/batchTally.ts";
 import { createNodeBackend } from "../../rpc/nodeBackend.ts";
 import { ReadWorkerPool } from "../../rpc/reads/readWorkerPool.ts";
+import { L1EpochFollower, withoutL1 } from "../../sequencer/l1Origins.ts";
+import type { L1Origins } from "../../sequencer/ports.ts";
 import { Sequencer } from "../../sequencer/sequencer.ts";
 import type { Attester } from "../../settlement/attester.ts";
 import type { Proposer } from "../../settlement/proposer.ts";
@@ -40,6 +43,24 @@ export interface RunningSequencer extends RunningRole {
   readonly attester: Attester | undefined;
 }
 
+/**
+ * Blocks' L1 origins: followed on L1 through the settlement's deposit source, a confirmation depth behind its head;
+ * without one (no settlement, or no portal configured), one fixed epoch.
+ */
+function l1Origins({ config, logger, settlement }: RoleContext): L1Origins {
+  if (settlement?.deposits === undefined) {
+    logger.info({}, "no L1 deposit source: blocks keep the fixed genesis L1 origin");
+    return withoutL1();
+  }
+  return new L1EpochFollower({
+    source: settlement.deposits,
+    confirmationDepth: config.sequencer.l1ConfirmationDepth,
+    l1StartBlock: config.chain.l1StartBlock,
+    pollIntervalMs: config.sequencer.l1PollIntervalMs,
+    logger: logger.child({ module: "l1-origin" }),
+  });
+}
+
 export async function startSequencerRole(context: RoleContext): Promise<RunningSequencer> {
   const { config, logger, metrics, chain, da, settlement } = context;
   const { store, state } = chain;
@@ -61,6 +82,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
   // Assigned below, before the sequencer starts: the first block seals after `start()`.
   let outputs: OutputsPart | undefined;
   const sequencer = new Sequencer({
+    l1: l1Origins(context),
     chain: config.chain,
     config: config.sequencer,
     executor,

@@ -75,6 +75,9 @@ function receipt(cumulativeGasUsed: bigint): Receipt {
     l1Fee: 5n,
     l1GasUsed: 6n,
     l1GasPrice: 7n,
+    l1BlobBaseFee: 1n,
+    l1BaseFeeScalar: 1368n,
+    l1BlobBaseFeeScalar: 810_949n,
   };
 }
 

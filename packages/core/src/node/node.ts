@@ -16,6 +16,7 @@ import { daProvidersOf, type NodeConfig, type NodeProviders } from "./config.ts"
 import type { DevAccount } from "./genesis.ts";
 import { createLogger } from "./logger.ts";
 import { createMetricsRegistry, rpcMetrics, startMetricsServer } from "./metrics.ts";
+import { type RunningReplica, startReplicaRole } from "./roles/replica.ts";
 import { type RunningSequencer, startSequencerRole } from "./roles/sequencer.ts";
 
 export interface StartNodeParameters {
@@ -34,8 +35,8 @@ export interface MachNode {
   readonly genesis: Block;
   readonly devAccounts: readonly DevAccount[];
   readonly store: LmdbChainStore;
-  /** The running role's parts (the sequencer role: `sequencer`, `batcher`). */
-  readonly running: RunningSequencer;
+  /** The running role's parts (`role` tells which: the sequencer's `sequencer`, `batcher`; the replica's `replica`). */
+  readonly running: RunningSequencer | RunningReplica;
   /** Resolves with the error that stopped the role for good; never resolves while it runs. */
   readonly fatal: Promise<Error>;
   close(): Promise<void>;
@@ -73,9 +74,13 @@ export async function startNode({ config, providers, logger: given }: StartNodeP
     }
 
     const context = { config, logger, metrics, chain, da, settlement };
-    const running = await startSequencerRole(context);
+    const running =
+      config.node.role === "replica" ? await startReplicaRole(context) : await startSequencerRole(context);
+    // Cleanups run in reverse: the role stops after the RPC server (no new work), before settlement, DA and the store.
+    cleanups.push(() => running.stop());
     const rpc: RpcServer = await startRpcServer({
       backend: running.backend,
+      ...(running.methods === undefined ? {} : { methods: running.methods }),
       host: config.rpc.host,
       port: config.rpc.port,
       limits: config.rpc.limits,
@@ -89,8 +94,6 @@ export async function startNode({ config, providers, logger: given }: StartNodeP
       ? await startMetricsServer(registry, config.metrics.host, config.metrics.port)
       : undefined;
     if (metricsServer) cleanups.push(() => metricsServer.close());
-    // The role stops after the RPC server (no new work) and before DA, settlement and the store.
-    cleanups.splice(cleanups.length - (metricsServer ? 2 : 1), 0, () => running.stop());
     running.start();
     log.info(
       { role: config.node.role, rpcUrl: rpc.url, wsUrl: rpc.wsUrl, chainId: config.chain.chainId.toString() },

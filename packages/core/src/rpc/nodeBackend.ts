@@ -57,6 +57,8 @@ export interface NodeBackendOptions {
   readonly listBatches?: (range: { fromBlock: bigint; toBlock: bigint }) => Promise<readonly BatchInfo[]>;
   /** Development controls, on dev nodes only. */
   readonly dev?: DevControls;
+  /** Connected p2p peers (`net_peerCount`); 0 without p2p. */
+  readonly peerCount?: () => number;
 }
 
 /** Priority fee the node suggests (wei): enough to order, far below a cent per transfer. */
@@ -199,7 +201,7 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
     gasPrice: () => pendingEnv().baseFeePerGas + SUGGESTED_PRIORITY_FEE,
     maxPriorityFeePerGas: () => SUGGESTED_PRIORITY_FEE,
     syncing: () => false,
-    peerCount: () => 0,
+    peerCount: () => options.peerCount?.() ?? 0,
     getStateDiff(selector): StateDiff | undefined {
       if ("miniBlockNumber" in selector) return chain.getMiniBlock(selector.miniBlockNumber)?.stateDiff;
       const block = chain.getBlockByNumber(selector.blockNumber);

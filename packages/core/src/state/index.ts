@@ -39,12 +39,17 @@ export type { StateHistoryOptions } from "./history.ts";
 export { DEFAULT_HISTORY_BLOCKS, StateHistory } from "./history.ts";
 export type { AccountStateOverride, StateOverrides } from "./overlay.ts";
 export { applyStateOverrides, InvalidStateOverrideError, OverlayState } from "./overlay.ts";
+export type { BlockSeal, MiniBlockSeal } from "./records.ts";
 export {
   decodeBlockRecord,
+  decodeBlockSealRecord,
   decodeMiniBlockRecord,
+  decodeMiniBlockSealRecord,
   decodeReceiptsRecord,
   encodeBlockRecord,
+  encodeBlockSealRecord,
   encodeMiniBlockRecord,
+  encodeMiniBlockSealRecord,
   encodeReceiptsRecord,
   StoreCorruptionError,
 } from "./records.ts";

@@ -1,7 +1,9 @@
 /**
  * The sequencer role: pool → sequencer (executor over the chain's state) → store; the batcher posts sealed blocks to
  * DA and records them on L1 (`safe` follows); snapshots on schedule. Everything meets through ports: the pool is the
- * sequencer's `TxSource` and the backend's `TxSubmission`, the sequencer is the chain view's live chain.
+ * sequencer's `TxSource` and the backend's `TxSubmission`, the sequencer is the chain view's live chain. With
+ * `p2p.enabled` the sequencer writes through a store that signs, seals and publishes each mini-block and block as it
+ * is logged (`network/`), and serves range requests from the store.
  */
 
 import { type Batcher, createBatcher } from "../../da/batcher.ts";
@@ -15,18 +17,32 @@ import { SnapshotSchedule } from "../../state/store/recovery.ts";
 import { createTxPool } from "../../txpool/pool.ts";
 import { createLmdbBatchRecordStore } from "../batchRecordStore.ts";
 import { batcherMetrics, sequencerMetrics, txPoolMetrics } from "../metrics.ts";
+import type { SequencerNetwork } from "../network/index.ts";
 import { createNodeStatusSource } from "../statusSource.ts";
 import { VERSION } from "../version.ts";
 import type { RoleContext, RunningRole } from "./types.ts";
 
 export interface RunningSequencer extends RunningRole {
+  readonly role: "sequencer";
   readonly sequencer: Sequencer;
   readonly batcher: Batcher | undefined;
+  /** The p2p side, when `p2p.enabled`. */
+  readonly network: SequencerNetwork | undefined;
 }
 
 export async function startSequencerRole(context: RoleContext): Promise<RunningSequencer> {
   const { config, logger, metrics, chain, da, settlement } = context;
-  const { store, state } = chain;
+  const { state } = chain;
+  const network = config.p2p.enabled
+    ? await (await import("../network/index.ts")).startSequencerNetwork({
+        config,
+        logger,
+        metrics,
+        store: chain.store,
+      })
+    : undefined;
+  // With p2p, the sequencer logs through the store that signs and publishes; everything else reads the same store.
+  const store = network?.store ?? chain.store;
   const executor = await createEthereumJsExecutor({ chainId: config.chain.chainId });
   const pool = createTxPool({
     chainId: config.chain.chainId,
@@ -61,7 +77,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
   });
   const chainView = createChainView(store, sequencer);
 
-  const batchRecords: BatchRecordStore = createLmdbBatchRecordStore(store.root);
+  const batchRecords: BatchRecordStore = createLmdbBatchRecordStore(chain.store.root);
   // `safe`: the newest block inside a batch whose DA pointers are recorded on L1.
   let safeBlock = 0n;
   const batchTally = new BatchTally();
@@ -125,11 +141,14 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
         }
       : {}),
   });
+  await network?.start();
   return {
+    role: "sequencer",
     backend,
     status: createNodeStatusSource({ pool, batches: batchTally }),
     sequencer,
     batcher,
+    network,
     fatal: new Promise<Error>((resolve) => sequencer.once("fatal", resolve)),
     start() {
       sequencer.start();
@@ -138,6 +157,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     async stop() {
       await sequencer.stop();
       await batcher?.stop();
+      await network?.stop();
     },
   };
 }

@@ -9,7 +9,7 @@
  *   config.ts      the store's config schema
  */
 export { Bucket, MetaKey } from "./buckets.ts";
-export type { ChainStore, ChainStoreReader } from "./chainStore.ts";
+export type { AppendMiniBlockOptions, ChainStore, ChainStoreReader } from "./chainStore.ts";
 export { createChainView, type LiveChain } from "./chainView.ts";
 export { type StoreConfig, storeConfigSchema } from "./config.ts";
 export { LmdbChainStore, type LmdbChainStoreOptions, openLmdbChainStore, type StoreDurability } from "./lmdbStore.ts";

@@ -68,5 +68,36 @@ export async function startReplicaNetwork(parameters: {
       failed(error);
     }
   });
-  return { node, start: () => node.start(), stop: () => node.stop() };
+  // Range requests fail quietly when no peer holds a range any more (logs are pruned behind snapshots): say so.
+  let watched = replica.position.nextMiniBlock;
+  let stalledChecks = 0;
+  const watchdog = setInterval(() => {
+    const next = replica.position.nextMiniBlock;
+    const behind = (node.knownMiniBlockHead ?? -1n) >= next;
+    stalledChecks = next === watched && behind ? stalledChecks + 1 : 0;
+    watched = next;
+    if (stalledChecks === STALL_CHECKS) {
+      log.warn(
+        {
+          nextMiniBlock: next.toString(),
+          known: node.knownMiniBlockHead?.toString(),
+          peers: node.connectedPeers().length,
+        },
+        "replica has not advanced: no peer serves what it needs next (pruned?); derivation from L1 + DA would",
+      );
+    }
+  }, STALL_CHECK_MS);
+  watchdog.unref();
+  return {
+    node,
+    start: () => node.start(),
+    async stop() {
+      clearInterval(watchdog);
+      await node.stop();
+    },
+  };
 }
+
+const STALL_CHECK_MS = 5_000;
+/** Checks without progress (while newer mini-blocks are known to exist) before the replica says it is stuck. */
+const STALL_CHECKS = 3;

@@ -11,6 +11,7 @@
  *   callTracer.ts          debug_traceTransaction's callTracer frames from EVM message events
  *   evmErrors.ts           EVM halt reasons in geth's words, revert-reason decoding
  *   mappingSlotPreimages.ts  KECCAK256 that reports `address ‖ slot` preimages to the state-diff recorder
+ *   witnessRecording.ts    an Executor that notes what each transaction touches for the block's witness
  *
  * Intrinsic gas, the EIP-7623 floor and fee maths come from chain/fees.ts.
  *
@@ -39,3 +40,4 @@ export {
 export { decodeRevertReason, gethErrorMessage } from "./evmErrors.ts";
 export { MachStateManager } from "./stateAdapter.ts";
 export type * from "./types.ts";
+export { createWitnessRecordingExecutor } from "./witnessRecording.ts";

@@ -15,6 +15,8 @@
  *   genesis.ts     buildGenesisState({ alloc }) → committed WorldState
  *   chainState.ts  ChainState: world state + diff recorder + history, as every role drives it (beginMiniBlock /
  *                  endMiniBlock / applyMiniBlockDiff / commitBlock / stateAt / getProof / snapshotChunks)
+ *   witness/       block witnesses: recorded at execution, built from the parent's tries at seal, opened by
+ *                  stateless executors (WitnessState), encoded for mega_getBlockWitness / debug_executionWitness
  *
  *   sequencer: recorder = new StateDiffRecorder(worldState) → execute → recorder.takeDiff() (mini-block)
  *              → worldState.commit() + history.recordBlock(n, recorder.takeBlockPreValues()) (block)
@@ -57,5 +59,26 @@ export { encodeSnapshot, restoreSnapshot, SNAPSHOT_VERSION, SnapshotRestorer } f
 export { encodeAccountLeaf, encodeStorageLeaf } from "./trie/leaves.ts";
 export { MerkleTrie } from "./trie/trie.ts";
 export type { StateReader, StateWriter, StorageEnumerable } from "./types.ts";
+export {
+  type BlockAccess,
+  type BlockWitness,
+  type BuildBlockWitnessParameters,
+  buildBlockWitness,
+  decodeBlockWitness,
+  decodeBlockWitnessString,
+  encodeBlockWitness,
+  encodeBlockWitnessString,
+  executionWitnessJson,
+  IncompleteWitnessError,
+  InvalidWitnessError,
+  MAX_WITNESS_BYTES,
+  type NodeResolver,
+  SparseTrie,
+  WITNESS_STRING_PREFIX,
+  WITNESS_VERSION,
+  type WitnessAccount,
+  WitnessRecorder,
+  WitnessState,
+} from "./witness/index.ts";
 export type { CommitStats, StorageProof, WorldStateProof } from "./worldState.ts";
 export { WorldState } from "./worldState.ts";

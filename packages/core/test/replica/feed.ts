@@ -13,8 +13,10 @@ import { createDigestSigner } from "../../src/chain/digestSignature.ts";
 import { genesisBlock } from "../../src/chain/genesis.ts";
 import type { Address, Block } from "../../src/chain/types.ts";
 import { createEthereumJsExecutor } from "../../src/execution/ethereumjsExecutor.ts";
+import { createWitnessRecordingExecutor } from "../../src/execution/witnessRecording.ts";
 import type { SequencerTestFaults } from "../../src/node/config.ts";
 import { createPublishingStore } from "../../src/node/network/publishingStore.ts";
+import { createWitnessingState } from "../../src/node/witnesses.ts";
 import { miniBlockRecordOf, type SignedBlock, type SignedMiniBlock } from "../../src/p2p/index.ts";
 import { Replica } from "../../src/replica/replica.ts";
 import type { ReceivedMiniBlock } from "../../src/replica/types.ts";
@@ -25,6 +27,8 @@ import { buildGenesisState } from "../../src/state/genesis.ts";
 import type { ChainStore } from "../../src/state/store/chainStore.ts";
 import { LmdbChainStore } from "../../src/state/store/lmdbStore.ts";
 import { restoreChainState } from "../../src/state/store/recovery.ts";
+import { WitnessRecorder } from "../../src/state/witness/recorder.ts";
+import type { BlockWitness } from "../../src/state/witness/types.ts";
 import type { WorldState } from "../../src/state/worldState.ts";
 import { createTxPool, type TxPool } from "../../src/txpool/pool.ts";
 import { Factory, Storage, Token } from "../execution/contracts.ts";
@@ -41,9 +45,13 @@ export const accounts = users.map((key) => privateKeyToAccount(key));
 export const chainConfig = chainConfigSchema.parse({ chainId: CHAIN_ID });
 const GENESIS_TIMESTAMP = 1_800_000_000n;
 
+/** A contract that stores BLOCKHASH(NUMBER - 2) in slot 0 when called (PUSH1 2 NUMBER SUB BLOCKHASH PUSH1 0 SSTORE). */
+export const BLOCK_HASH_READER: Address = "0x000000000000000000000000000000000000b10c";
+
 export function genesisWorld(): WorldState {
-  const alloc: Record<string, { balance: bigint }> = {};
+  const alloc: Record<string, { balance: bigint; code?: Uint8Array }> = {};
   for (const account of accounts) alloc[account.address.toLowerCase()] = { balance: 10n ** 22n };
+  alloc[BLOCK_HASH_READER] = { balance: 0n, code: hexToBytes("0x600243034060005500") };
   return buildGenesisState({ alloc });
 }
 
@@ -75,10 +83,14 @@ export interface SequencerFeed {
   readonly blocks: SignedBlock[];
   readonly clock: TestClock;
   readonly signerAddress: Address;
+  /** Each sealed block's witness, by block number (with `witnesses: true`). */
+  readonly witnesses: Map<bigint, BlockWitness>;
   close(): Promise<void>;
 }
 
-export async function startSequencerFeed(options: { faults?: SequencerTestFaults } = {}): Promise<SequencerFeed> {
+export async function startSequencerFeed(
+  options: { faults?: SequencerTestFaults; witnesses?: boolean } = {},
+): Promise<SequencerFeed> {
   const dir = mkdtempSync(join(tmpdir(), "mach-feed-"));
   const store = new LmdbChainStore({ path: dir });
   const world = genesisWorld();
@@ -102,11 +114,21 @@ export async function startSequencerFeed(options: { faults?: SequencerTestFaults
     baseFeePerGas: chainConfig.initialBaseFeePerGas,
     blockGasLimit: chainConfig.blockGasLimit,
   });
+  const witnesses = new Map<bigint, BlockWitness>();
+  const recorder = new WitnessRecorder();
+  const executor = await createEthereumJsExecutor({ chainId: CHAIN_ID });
   const sequencer = new Sequencer({
     chain: chainConfig,
     config: sequencerConfigSchema.parse({ miniBlockMs: 1000, feeRecipient: FEE_RECIPIENT }),
-    executor: await createEthereumJsExecutor({ chainId: CHAIN_ID }),
-    state,
+    executor: options.witnesses ? createWitnessRecordingExecutor(executor, recorder) : executor,
+    state: options.witnesses
+      ? createWitnessingState({
+          state,
+          recorder,
+          store,
+          onWitness: (witness) => witnesses.set(witness.blockNumber, witness),
+        })
+      : state,
     txs: pool,
     store: publishingStore,
     head: genesis,
@@ -127,6 +149,7 @@ export async function startSequencerFeed(options: { faults?: SequencerTestFaults
     blocks,
     clock,
     signerAddress: signer.address,
+    witnesses,
     async close() {
       await sequencer.stop();
       await store.close();
@@ -295,6 +318,10 @@ export class Workload {
   async nativeTransfer(user: number, to: Address, value: bigint): Promise<void> {
     await this.#send(user, { to, data: "0x", value, gas: 21_000n });
   }
+
+  async readBlockHash(): Promise<void> {
+    await this.#send(2, { to: BLOCK_HASH_READER, data: "0x", gas: 100_000n });
+  }
 }
 
 /** Runs a few blocks of the mixed workload on the feed's sequencer (one mini-block per step, blocks sealed by hand). */
@@ -309,6 +336,7 @@ export async function runMixedBlocks(feed: SequencerFeed, workload: Workload, bl
       if (i % 3 === 1) await workload.clear(BigInt(3));
       if (i % 4 === 2) await workload.deployAndDestroy(i);
       if (i % 4 === 3) await workload.deployChild(i);
+      if (i % 5 === 4) await workload.readBlockHash();
       feed.clock.ms += 7;
       await feed.sequencer.produceNow();
     }

@@ -17,6 +17,7 @@ import { rpcConfigSchema } from "../rpc/config.ts";
 import { sequencerConfigSchema } from "../sequencer/config.ts";
 import { type SettlementProviderRegistry, settlementConfigSchema } from "../settlement/config.ts";
 import { storeConfigSchema } from "../state/store/config.ts";
+import { witnessConfigSchema } from "../state/witness/config.ts";
 import { txPoolConfigSchema } from "../txpool/config.ts";
 
 /** The standard Hardhat/Anvil development mnemonic: its accounts are public, never use them for value. */
@@ -199,6 +200,7 @@ export function nodeConfigSchema(providers: NodeProviders) {
       dev: withDefaults(devConfigSchema),
       p2p: withDefaults(nodeP2pConfigSchema),
       replica: withDefaults(replicaConfigSchema),
+      witness: withDefaults(witnessConfigSchema),
       log: withDefaults(logConfigSchema),
     })
     .strict()

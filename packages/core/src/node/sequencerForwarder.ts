@@ -7,6 +7,7 @@
  *   forwardedSendMethods     `eth_sendRawTransactionSync` / `realtime_sendRawTransaction` forwarded as they are;
  *                            the answer waits (bounded) for this node to have applied the receipt's mini-block, so a
  *                            client reads its write here at once
+ *   forwardedBlockWitness    block witnesses (built where blocks execute) fetched from the sequencer
  */
 import type { Address, Hash, Transaction } from "../chain/types.ts";
 import { defineMethod, type MethodTable } from "../rpc/context.ts";
@@ -15,6 +16,7 @@ import { toData } from "../rpc/format.ts";
 import type { TxSubmission } from "../rpc/nodeBackend.ts";
 import { data, integerOrQuantity } from "../rpc/params.ts";
 import type { StateReader } from "../state/types.ts";
+import { WITNESS_STRING_PREFIX } from "../state/witness/codec.ts";
 
 export interface SequencerForwarder {
   /** Calls `method` on the sequencer; resolves with its result or throws its error (an `RpcError`). */
@@ -97,5 +99,20 @@ export function forwardedSendMethods(
   return {
     eth_sendRawTransactionSync: forward("eth_sendRawTransactionSync"),
     realtime_sendRawTransaction: forward("realtime_sendRawTransaction"),
+  };
+}
+
+/** The backend's `blockWitness` of a role that executes nothing: the sequencer's, compressed; undefined when it has none. */
+export function forwardedBlockWitness(forwarder: SequencerForwarder) {
+  return async (blockNumber: bigint): Promise<Uint8Array | undefined> => {
+    let text: unknown;
+    try {
+      text = await forwarder.call("mega_getBlockWitness", [{ blockNumber: `0x${blockNumber.toString(16)}` }]);
+    } catch (error) {
+      if (error instanceof RpcError && error.code === RpcErrorCode.server) return undefined;
+      throw error;
+    }
+    if (typeof text !== "string" || !text.startsWith(WITNESS_STRING_PREFIX)) return undefined;
+    return Buffer.from(text.slice(WITNESS_STRING_PREFIX.length), "base64");
   };
 }

@@ -10,10 +10,13 @@ import type { Hash } from "../chain/types.ts";
 import type { SequencerState } from "../sequencer/ports.ts";
 import type { ChainState } from "../state/chainState.ts";
 import type { ChainStoreReader } from "../state/store/chainStore.ts";
+import type { WitnessStore } from "../state/store/witnessStore.ts";
 import type { StateWriter } from "../state/types.ts";
 import { buildBlockWitness } from "../state/witness/builder.ts";
-import type { WitnessRecorder } from "../state/witness/recorder.ts";
+import { compressBlockWitness } from "../state/witness/codec.ts";
+import { WitnessRecorder } from "../state/witness/recorder.ts";
 import type { BlockWitness } from "../state/witness/types.ts";
+import type { Logger } from "../telemetry.ts";
 
 /** `BLOCKHASH` reaches this many blocks back. */
 const BLOCK_HASH_WINDOW = 256n;
@@ -64,5 +67,53 @@ export function createWitnessingState(options: WitnessingStateOptions): Sequence
       );
       return state.commitBlock(blockNumber);
     },
+  };
+}
+
+export interface SequencerWitnesses {
+  readonly recorder: WitnessRecorder;
+  /** The sequencer's state port: seals through `state`, building each block's witness first. */
+  readonly state: SequencerState;
+  /** A kept witness, compressed (`mega_getBlockWitness`). */
+  get(blockNumber: bigint): Uint8Array | undefined;
+  /** Waits for witnesses still being compressed and stored. */
+  flush(): Promise<void>;
+}
+
+/**
+ * Witnesses on a sequencer: built at seal (the parent's tries are still there), compressed and stored after it, off
+ * the sealing path. The block the sequencer resumes after a restart is not witnessed: its first mini-blocks came from
+ * the log, not from execution, so nothing recorded what they read.
+ */
+export function createSequencerWitnesses(options: {
+  readonly state: ChainState;
+  readonly store: ChainStoreReader;
+  readonly witnessStore: WitnessStore;
+  readonly logger: Logger;
+  /** A block whose mini-blocks were partly replayed from the log (not witnessed). */
+  readonly resumedBlock?: bigint | undefined;
+}): SequencerWitnesses {
+  const { witnessStore, logger } = options;
+  const recorder = new WitnessRecorder();
+  let storing: Promise<void> = Promise.resolve();
+  const state = createWitnessingState({
+    state: options.state,
+    recorder,
+    store: options.store,
+    onWitness(witness) {
+      if (witness.blockNumber === options.resumedBlock) return;
+      storing = storing
+        .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+        .then(() => witnessStore.put(witness.blockNumber, compressBlockWitness(witness)))
+        .catch((error: unknown) =>
+          logger.error({ block: witness.blockNumber.toString(), err: error }, "block witness not stored"),
+        );
+    },
+  });
+  return {
+    recorder,
+    state,
+    get: (blockNumber) => witnessStore.get(blockNumber),
+    flush: () => storing,
   };
 }

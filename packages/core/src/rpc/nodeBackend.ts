@@ -59,6 +59,8 @@ export interface NodeBackendOptions {
   readonly dev?: DevControls;
   /** Connected p2p peers (`net_peerCount`); 0 without p2p. */
   readonly peerCount?: () => number;
+  /** Kept block witnesses, compressed (a sequencer that builds them). */
+  readonly blockWitness?: (blockNumber: bigint) => Uint8Array | undefined | Promise<Uint8Array | undefined>;
 }
 
 /** Priority fee the node suggests (wei): enough to order, far below a cent per transfer. */
@@ -216,6 +218,7 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
       return mergeStateDiffs(diffs);
     },
     ...(options.listBatches ? { getBatches: options.listBatches } : {}),
+    ...(options.blockWitness ? { blockWitness: options.blockWitness } : {}),
     ...(options.dev ? { dev: options.dev } : {}),
     subscribe(handlers: Partial<BackendEventHandlers>) {
       const offs: (() => void)[] = [];

@@ -64,8 +64,11 @@ export {
   type BlockWitness,
   type BuildBlockWitnessParameters,
   buildBlockWitness,
+  compressBlockWitness,
+  DEFAULT_WITNESS_KEEP_BLOCKS,
   decodeBlockWitness,
   decodeBlockWitnessString,
+  decompressBlockWitness,
   encodeBlockWitness,
   encodeBlockWitnessString,
   executionWitnessJson,
@@ -77,8 +80,11 @@ export {
   WITNESS_STRING_PREFIX,
   WITNESS_VERSION,
   type WitnessAccount,
+  type WitnessConfig,
   WitnessRecorder,
   WitnessState,
+  witnessConfigSchema,
+  witnessString,
 } from "./witness/index.ts";
 export type { CommitStats, StorageProof, WorldStateProof } from "./worldState.ts";
 export { WorldState } from "./worldState.ts";

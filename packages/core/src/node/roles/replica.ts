@@ -2,7 +2,7 @@
  * The replica role: p2p (mini-blocks and blocks, in order) → replica (diffs applied, roots and hashes checked, no
  * execution) → store; the replica is the chain view's live chain, so the RPC answers from it exactly as the
  * sequencer's does from the sequencer. The executor serves calls only (`eth_call`, `eth_estimateGas`, traces).
- * Transactions are forwarded to the sequencer (`sequencerForwarder.ts`). On restart the replica resumes from its
+ * Transactions are forwarded to the sequencer (`sequencerForwarder.ts`), and block witnesses fetched from it. On restart the replica resumes from its
  * store (snapshot + log), and the follower fetches what it missed by range requests.
  *
  * Catching up from L1 + DA when no peer has a range is derivation's work (a separate role): it will hand sealed
@@ -17,7 +17,12 @@ import { SnapshotSchedule } from "../../state/store/recovery.ts";
 import { InvalidConfigError } from "../config.ts";
 import { replicaMetrics } from "../metrics.ts";
 import type { ReplicaNetwork } from "../network/index.ts";
-import { createSequencerForwarder, forwardedSendMethods, forwardingTxSubmission } from "../sequencerForwarder.ts";
+import {
+  createSequencerForwarder,
+  forwardedBlockWitness,
+  forwardedSendMethods,
+  forwardingTxSubmission,
+} from "../sequencerForwarder.ts";
 import { VERSION } from "../version.ts";
 import type { RoleContext, RunningRole } from "./types.ts";
 
@@ -71,6 +76,7 @@ export async function startReplicaRole(context: RoleContext): Promise<RunningRep
     state,
     executor,
     peerCount: () => network.node.connectedPeers().length,
+    blockWitness: forwardedBlockWitness(forwarder),
   });
   await network.start();
   return {

@@ -3,23 +3,27 @@
  * DA and records them on L1 (`safe` follows); snapshots on schedule. Everything meets through ports: the pool is the
  * sequencer's `TxSource` and the backend's `TxSubmission`, the sequencer is the chain view's live chain. With
  * `p2p.enabled` the sequencer writes through a store that signs, seals and publishes each mini-block and block as it
- * is logged (`network/`), and serves range requests from the store.
+ * is logged (`network/`), and serves range requests from the store. With `witness.enabled` its executor records what
+ * each block touches and each block's witness is built as it seals (`witnesses.ts`), served by mega_getBlockWitness.
  */
 
 import { type Batcher, createBatcher } from "../../da/batcher.ts";
 import type { BatchRecordStore } from "../../da/batchRecord.ts";
 import { createEthereumJsExecutor } from "../../execution/ethereumjsExecutor.ts";
+import { createWitnessRecordingExecutor } from "../../execution/witnessRecording.ts";
 import { BatchTally } from "../../rpc/batchTally.ts";
 import { createNodeBackend } from "../../rpc/nodeBackend.ts";
 import { Sequencer } from "../../sequencer/sequencer.ts";
 import { createChainView } from "../../state/store/chainView.ts";
 import { SnapshotSchedule } from "../../state/store/recovery.ts";
+import { createLmdbWitnessStore } from "../../state/store/witnessStore.ts";
 import { createTxPool } from "../../txpool/pool.ts";
 import { createLmdbBatchRecordStore } from "../batchRecordStore.ts";
 import { batcherMetrics, sequencerMetrics, txPoolMetrics } from "../metrics.ts";
 import type { SequencerNetwork } from "../network/index.ts";
 import { createNodeStatusSource } from "../statusSource.ts";
 import { VERSION } from "../version.ts";
+import { createSequencerWitnesses, type SequencerWitnesses } from "../witnesses.ts";
 import type { RoleContext, RunningRole } from "./types.ts";
 
 export interface RunningSequencer extends RunningRole {
@@ -53,12 +57,21 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     metrics: txPoolMetrics(metrics),
   });
   const snapshots = new SnapshotSchedule(store, state, config.store.snapshotIntervalBlocks, chain.replayFrom);
+  const witnesses: SequencerWitnesses | undefined = config.witness.enabled
+    ? createSequencerWitnesses({
+        state,
+        store: chain.store,
+        witnessStore: createLmdbWitnessStore(chain.store.root, config.witness.keepBlocks),
+        logger: logger.child({ module: "witness" }),
+        resumedBlock: chain.openMiniBlocks.length > 0 ? chain.head.header.number + 1n : undefined,
+      })
+    : undefined;
   const seqMetrics = sequencerMetrics(metrics);
   const sequencer = new Sequencer({
     chain: config.chain,
     config: config.sequencer,
-    executor,
-    state,
+    executor: witnesses ? createWitnessRecordingExecutor(executor, witnesses.recorder) : executor,
+    state: witnesses?.state ?? state,
     txs: pool,
     store,
     head: chain.head,
@@ -111,6 +124,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     state,
     executor,
     safeBlock: () => safeBlock,
+    ...(witnesses ? { blockWitness: witnesses.get } : {}),
     ...(config.dev.enabled
       ? {
           dev: {
@@ -157,6 +171,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     async stop() {
       await sequencer.stop();
       await batcher?.stop();
+      await witnesses?.flush();
       await network?.stop();
     },
   };

@@ -11,6 +11,7 @@ import { stateMethods } from "./state.ts";
 import { statusMethods } from "./status.ts";
 import { subscribeMethods } from "./subscribe.ts";
 import { transactionMethods } from "./transactions.ts";
+import { witnessMethods } from "./witness.ts";
 
 export const rpcMethods: MethodTable = {
   ...nodeMethods,
@@ -24,4 +25,5 @@ export const rpcMethods: MethodTable = {
   ...machMethods,
   ...devMethods,
   ...statusMethods,
+  ...witnessMethods,
 };

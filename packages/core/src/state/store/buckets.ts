@@ -20,6 +20,8 @@ export const Bucket = {
   blockSeals: "block-seals",
   /** block number → state snapshot chunks (`[blockNumber, chunkIndex]` keys). */
   snapshots: "snapshots",
+  /** block number → the block's witness, zstd-compressed (the newest `witness.keepBlocks`). */
+  witnesses: "witnesses",
   /** DA batch records, keyed by first block number. */
   batches: "batches",
   /** Singletons: head pointers, latest snapshot, chain config fingerprint. */

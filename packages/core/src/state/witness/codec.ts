@@ -76,32 +76,45 @@ export function decodeBlockWitness(bytes: Uint8Array): BlockWitness {
   }
 }
 
-/** `v0:` + base64(zstd(encodeBlockWitness)). */
-export function encodeBlockWitnessString(witness: BlockWitness): string {
-  const compressed = zstdCompressSync(encodeBlockWitness(witness), {
-    params: { [zlib.ZSTD_c_compressionLevel]: ZSTD_LEVEL },
-  });
-  return `${WITNESS_STRING_PREFIX}${Buffer.from(compressed).toString("base64")}`;
+/** zstd(encodeBlockWitness): what the store keeps and the string form carries. */
+export function compressBlockWitness(witness: BlockWitness): Uint8Array {
+  return zstdCompressSync(encodeBlockWitness(witness), { params: { [zlib.ZSTD_c_compressionLevel]: ZSTD_LEVEL } });
 }
 
-/** Reads the string form; throws `InvalidWitnessError` for anything else (prefix, base64, zstd, encoding). */
-export function decodeBlockWitnessString(text: string): BlockWitness {
-  if (!text.startsWith(WITNESS_STRING_PREFIX))
-    throw new InvalidWitnessError(`witness string without "${WITNESS_STRING_PREFIX}"`);
-  const base64 = text.slice(WITNESS_STRING_PREFIX.length);
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64) || base64.length % 4 !== 0) {
-    throw new InvalidWitnessError("witness string is not padded standard base64");
-  }
+/** Reads `compressBlockWitness`'s bytes; throws `InvalidWitnessError` for anything else. */
+export function decompressBlockWitness(compressed: Uint8Array): BlockWitness {
   let inner: Uint8Array;
   try {
-    inner = zstdDecompressSync(Buffer.from(base64, "base64"), {
+    inner = zstdDecompressSync(compressed, {
       maxOutputLength: MAX_WITNESS_BYTES,
       params: { [zlib.ZSTD_d_windowLogMax]: 27 },
     });
   } catch (error) {
-    throw new InvalidWitnessError("witness string does not decompress", { cause: error });
+    throw new InvalidWitnessError("witness does not decompress", { cause: error });
   }
   return decodeBlockWitness(new Uint8Array(inner.buffer, inner.byteOffset, inner.byteLength));
+}
+
+/** The `v0:` string of compressed witness bytes. */
+export function witnessString(compressed: Uint8Array): string {
+  return `${WITNESS_STRING_PREFIX}${Buffer.from(compressed).toString("base64")}`;
+}
+
+/** `v0:` + base64(zstd(encodeBlockWitness)). */
+export function encodeBlockWitnessString(witness: BlockWitness): string {
+  return witnessString(compressBlockWitness(witness));
+}
+
+/** Reads the string form; throws `InvalidWitnessError` for anything else (prefix, base64, zstd, encoding). */
+export function decodeBlockWitnessString(text: string): BlockWitness {
+  if (!text.startsWith(WITNESS_STRING_PREFIX)) {
+    throw new InvalidWitnessError(`witness string without "${WITNESS_STRING_PREFIX}"`);
+  }
+  const base64 = text.slice(WITNESS_STRING_PREFIX.length);
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64) || base64.length % 4 !== 0) {
+    throw new InvalidWitnessError("witness string is not padded standard base64");
+  }
+  return decompressBlockWitness(Buffer.from(base64, "base64"));
 }
 
 /**

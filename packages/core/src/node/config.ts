@@ -12,6 +12,7 @@ import { z } from "zod";
 import { addressSchema, chainConfigSchema, hexDataSchema, privateKeySchema } from "../chain/config.ts";
 import { batcherConfigSchema, type DaProviderRegistry, daConfigSchema, memoryDaProvider } from "../da/config.ts";
 import { MachError } from "../errors.ts";
+import { proverConfigSchema } from "../prover/config.ts";
 import { replicaConfigSchema } from "../replica/config.ts";
 import { rpcConfigSchema } from "../rpc/config.ts";
 import { sequencerConfigSchema } from "../sequencer/config.ts";
@@ -52,7 +53,7 @@ export const genesisConfigSchema = z
 export type GenesisConfig = z.output<typeof genesisConfigSchema>;
 
 /** What this process does. More roles (prover, derive) join as they land. */
-export const NODE_ROLES = ["sequencer", "replica"] as const;
+export const NODE_ROLES = ["sequencer", "replica", "prover"] as const;
 export type NodeRole = (typeof NODE_ROLES)[number];
 
 export const nodeRoleConfigSchema = z.object({ role: z.enum(NODE_ROLES).default("sequencer") }).strict();
@@ -161,6 +162,11 @@ function roleCheck(
     readonly sequencer: { readonly signerPrivateKey?: unknown };
     readonly p2p: { readonly enabled: boolean; readonly sequencerAddress?: unknown };
     readonly replica: { readonly sequencerRpcUrl?: unknown };
+    readonly prover: {
+      readonly signerPrivateKey?: unknown;
+      readonly witnessRpcUrl?: unknown;
+      readonly attestationDomain?: unknown;
+    };
   },
   ctx: z.RefinementCtx,
 ): void {
@@ -169,16 +175,27 @@ function roleCheck(
   if (role === "sequencer" && config.p2p.enabled && config.sequencer.signerPrivateKey === undefined) {
     issue(["sequencer", "signerPrivateKey"], "a sequencer on p2p signs its mini-blocks: give its key");
   }
-  if (role === "replica") {
-    if (!config.p2p.enabled) issue(["p2p", "enabled"], "a replica follows the sequencer over p2p: enable it");
+  if (role === "replica" || role === "prover") {
+    if (!config.p2p.enabled) issue(["p2p", "enabled"], `a ${role} follows the sequencer over p2p: enable it`);
     if (config.p2p.sequencerAddress === undefined) {
-      issue(["p2p", "sequencerAddress"], "a replica checks the sequencer's signature: give its address");
-    }
-    if (config.replica.sequencerRpcUrl === undefined) {
-      issue(["replica", "sequencerRpcUrl"], "a replica forwards transactions to the sequencer: give its RPC URL");
+      issue(["p2p", "sequencerAddress"], `a ${role} checks the sequencer's signature: give its address`);
     }
     if (config.chain.genesisTimestamp === 0n) {
-      issue(["chain", "genesisTimestamp"], "a replica must rebuild the sequencer's genesis: give its timestamp");
+      issue(["chain", "genesisTimestamp"], `a ${role} must rebuild the sequencer's genesis: give its timestamp`);
+    }
+  }
+  if (role === "replica" && config.replica.sequencerRpcUrl === undefined) {
+    issue(["replica", "sequencerRpcUrl"], "a replica forwards transactions to the sequencer: give its RPC URL");
+  }
+  if (role === "prover") {
+    if (config.prover.signerPrivateKey === undefined) {
+      issue(["prover", "signerPrivateKey"], "a prover signs its attestations: give its key");
+    }
+    if (config.prover.witnessRpcUrl === undefined) {
+      issue(["prover", "witnessRpcUrl"], "a prover fetches block witnesses: give a sequencer's or replica's RPC URL");
+    }
+    if (config.prover.attestationDomain === undefined) {
+      issue(["prover", "attestationDomain"], "attestations are signed under the verifier's EIP-712 domain: give it");
     }
   }
 }
@@ -201,6 +218,7 @@ export function nodeConfigSchema(providers: NodeProviders) {
       p2p: withDefaults(nodeP2pConfigSchema),
       replica: withDefaults(replicaConfigSchema),
       witness: withDefaults(witnessConfigSchema),
+      prover: withDefaults(proverConfigSchema),
       log: withDefaults(logConfigSchema),
     })
     .strict()

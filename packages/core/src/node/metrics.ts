@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { BatcherMetrics } from "../da/batcher.ts";
 import type { P2pMetrics } from "../p2p/metrics.ts";
+import type { ProverMetrics } from "../prover/prover.ts";
 import type { ReplicaMetrics } from "../replica/replica.ts";
 import type { RpcMetrics } from "../rpc/metrics.ts";
 import type { SequencerMetrics } from "../sequencer/sequencer.ts";
@@ -264,6 +265,29 @@ export function replicaMetrics(f: MetricsFactory): ReplicaMetrics & { readonly h
     },
     blockRefused: (reason) => refused.inc({ reason }),
     headBlock: { set: (n) => headBlock.set(n) },
+  };
+}
+
+export function proverMetrics(f: MetricsFactory): ProverMetrics {
+  const proven = f.counter({ name: "mach_prover_blocks_proven_total", help: "Blocks re-executed from their witness" });
+  const transactions = f.counter({ name: "mach_prover_transactions_total", help: "Transactions in proven blocks" });
+  const seconds = f.histogram({
+    name: "mach_prover_block_seconds",
+    help: "Witness fetch and stateless re-execution of one block",
+    buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  });
+  const refused = f.counter<"reason">({
+    name: "mach_prover_blocks_refused_total",
+    help: "Blocks that did not re-execute to their header (or whose witness was incomplete)",
+    labelNames: ["reason"],
+  });
+  return {
+    blockProven(s, txs) {
+      proven.inc();
+      transactions.inc(txs);
+      seconds.observe(s);
+    },
+    blockRefused: (reason) => refused.inc({ reason }),
   };
 }
 

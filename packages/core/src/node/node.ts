@@ -16,6 +16,7 @@ import { daProvidersOf, type NodeConfig, type NodeProviders } from "./config.ts"
 import type { DevAccount } from "./genesis.ts";
 import { createLogger } from "./logger.ts";
 import { createMetricsRegistry, rpcMetrics, startMetricsServer } from "./metrics.ts";
+import { type RunningProver, startProverRole } from "./roles/prover.ts";
 import { type RunningReplica, startReplicaRole } from "./roles/replica.ts";
 import { type RunningSequencer, startSequencerRole } from "./roles/sequencer.ts";
 
@@ -28,15 +29,16 @@ export interface StartNodeParameters {
 
 export interface MachNode {
   readonly role: NodeConfig["node"]["role"];
-  readonly rpcUrl: string;
-  readonly wsUrl: string;
+  /** Absent for a role that holds no chain to read (a prover). */
+  readonly rpcUrl: string | undefined;
+  readonly wsUrl: string | undefined;
   readonly metricsUrl: string | undefined;
   readonly chainId: bigint;
   readonly genesis: Block;
   readonly devAccounts: readonly DevAccount[];
   readonly store: LmdbChainStore;
   /** The running role's parts (`role` tells which: the sequencer's `sequencer`, `batcher`; the replica's `replica`). */
-  readonly running: RunningSequencer | RunningReplica;
+  readonly running: RunningSequencer | RunningReplica | RunningProver;
   /** Resolves with the error that stopped the role for good; never resolves while it runs. */
   readonly fatal: Promise<Error>;
   close(): Promise<void>;
@@ -78,33 +80,41 @@ export async function startNode({ config, providers, logger: given }: StartNodeP
       config.node.role === "replica" ? await startReplicaRole(context) : await startSequencerRole(context);
     // Cleanups run in reverse: the role stops after the RPC server (no new work), before settlement, DA and the store.
     cleanups.push(() => running.stop());
-    const rpc: RpcServer = await startRpcServer({
-      backend: running.backend,
-      ...(running.methods === undefined ? {} : { methods: running.methods }),
-      host: config.rpc.host,
-      port: config.rpc.port,
-      limits: config.rpc.limits,
-      logger: logger.child({ module: "rpc" }),
-      metrics: rpcMetrics(metrics),
-      status: running.status,
-      ...(config.rpc.dashboardDir === undefined ? {} : { staticDir: config.rpc.dashboardDir }),
-    });
-    cleanups.push(() => rpc.close());
+    const rpc: RpcServer | undefined =
+      running.backend === undefined
+        ? undefined
+        : await startRpcServer({
+            backend: running.backend,
+            ...(running.methods === undefined ? {} : { methods: running.methods }),
+            host: config.rpc.host,
+            port: config.rpc.port,
+            limits: config.rpc.limits,
+            logger: logger.child({ module: "rpc" }),
+            metrics: rpcMetrics(metrics),
+            status: running.status,
+            ...(config.rpc.dashboardDir === undefined ? {} : { staticDir: config.rpc.dashboardDir }),
+          });
+    if (rpc) cleanups.push(() => rpc.close());
     const metricsServer = config.metrics.enabled
       ? await startMetricsServer(registry, config.metrics.host, config.metrics.port)
       : undefined;
     if (metricsServer) cleanups.push(() => metricsServer.close());
     running.start();
     log.info(
-      { role: config.node.role, rpcUrl: rpc.url, wsUrl: rpc.wsUrl, chainId: config.chain.chainId.toString() },
+      {
+        role: config.node.role,
+        ...(rpc ? { rpcUrl: rpc.url, wsUrl: rpc.wsUrl } : {}),
+        ...("address" in running ? { address: running.address } : {}),
+        chainId: config.chain.chainId.toString(),
+      },
       "node started",
     );
 
     let closing: Promise<void> | undefined;
     return {
       role: config.node.role,
-      rpcUrl: rpc.url,
-      wsUrl: rpc.wsUrl,
+      rpcUrl: rpc?.url,
+      wsUrl: rpc?.wsUrl,
       metricsUrl: metricsServer?.url,
       chainId: config.chain.chainId,
       genesis: chain.genesis,

@@ -2,7 +2,8 @@
  * settlement/: the L1 port roles use (ports.ts) and its in-memory implementation for tests (memory.ts); the output
  * root rule itself is `chain/outputRoot.ts`. `@mach/settlement` implements the port against Ethereum.
  *
- *   ports.ts   BatchRecorder, L1BatchReader, DepositSource, OutputProposer, AttestationSink; Settlement bundles them
+ *   ports.ts   BatchRecorder, L1BatchReader, DepositSource, OutputProposer, OutputSource, AttestationSink; Settlement
+ *              bundles them
  *   memory.ts  createMemorySettlement: an in-memory L1 (mine, deposit, resolve) behind the same port
  *   config.ts  the `settlement` config section and the provider registry a binary links
  */
@@ -13,8 +14,14 @@ export {
   type SettlementProviderRegistry,
   settlementConfigSchema,
 } from "./config.ts";
-export { createMemorySettlement, type MemorySettlement, type MemorySettlementOptions } from "./memory.ts";
+export {
+  type AttestationSubmission,
+  createMemorySettlement,
+  type MemorySettlement,
+  type MemorySettlementOptions,
+} from "./memory.ts";
 export type {
+  AttestationSignature,
   AttestationSink,
   BatchRecorder,
   BatchRecording,
@@ -24,6 +31,7 @@ export type {
   L1BlockRef,
   OutputAttestation,
   OutputProposer,
+  OutputSource,
   ProposedOutputRef,
   RecordedBatch,
   Settlement,

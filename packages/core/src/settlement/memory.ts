@@ -1,11 +1,12 @@
 /**
  * An in-memory L1 behind the settlement port, for tests of roles that talk to L1 (as `da/memory.ts` is for DA): a
  * chain of L1 blocks advanced with `mine()`, deposits queued into the next mined block, recorded batches, proposed
- * outputs with a resolved mark, and attestations. Deterministic hashes; no clock.
+ * outputs with a resolved mark, and attestations (once per game, as on L1). Deterministic hashes; no clock.
  */
 import { keccak256Hex } from "../chain/hash.ts";
-import type { Address, DepositTransaction, Hash, Hex } from "../chain/types.ts";
+import type { Address, DepositTransaction, Hash } from "../chain/types.ts";
 import type {
+  AttestationSignature,
   BatchRecording,
   BatchToRecord,
   L1BlockRef,
@@ -24,7 +25,14 @@ export interface MemorySettlement extends Required<Settlement> {
   resolve(l2BlockNumber: bigint): void;
   readonly recorded: readonly RecordedBatch[];
   readonly proposals: readonly ProposedOutputRef[];
-  readonly attestationsSubmitted: readonly { game: Address; attestation: OutputAttestation; signature: Hex }[];
+  readonly attestationsSubmitted: readonly AttestationSubmission[];
+}
+
+/** One `submitAttestations` call the in-memory L1 received. */
+export interface AttestationSubmission {
+  readonly game: Address;
+  readonly attestation: OutputAttestation;
+  readonly signatures: readonly AttestationSignature[];
 }
 
 export interface MemorySettlementOptions {
@@ -51,7 +59,7 @@ export function createMemorySettlement(options: MemorySettlementOptions = {}): M
   const recorded: RecordedBatch[] = [];
   const proposals: ProposedOutputRef[] = [];
   const resolved = new Set<bigint>();
-  const attestationsSubmitted: { game: Address; attestation: OutputAttestation; signature: Hex }[] = [];
+  const attestationsSubmitted: AttestationSubmission[] = [];
 
   const head = () => blocks[blocks.length - 1] as L1BlockRef;
   const settlement: MemorySettlement = {
@@ -143,9 +151,23 @@ export function createMemorySettlement(options: MemorySettlementOptions = {}): M
         return max;
       },
     },
+    outputs: {
+      async proposedOutputs(fromBlock) {
+        return proposals
+          .filter((proposal) => proposal.l2BlockNumber >= fromBlock)
+          .sort((a, b) => (a.l2BlockNumber < b.l2BlockNumber ? -1 : a.l2BlockNumber > b.l2BlockNumber ? 1 : 0));
+      },
+    },
     attestations: {
-      async submitAttestation(game, attestation, signature) {
-        attestationsSubmitted.push({ game, attestation, signature });
+      async submitAttestations(game, attestation, signatures) {
+        // As the game on L1: attested once; a later submission reverts (`AlreadyAttested`).
+        if (attestationsSubmitted.some((submission) => submission.game === game)) {
+          throw Object.assign(new Error(`game ${game} is already attested`), {
+            kind: "permanent",
+            revertName: "AlreadyAttested",
+          });
+        }
+        attestationsSubmitted.push({ game, attestation, signatures: [...signatures] });
       },
     },
     async close() {},

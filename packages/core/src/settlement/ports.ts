@@ -7,7 +7,8 @@
  *   L1BatchReader     L1 → derivation: the recorded batches, in L1 order
  *   DepositSource     L1 → sequencer/derivation: L1 block references and the deposits each block carries
  *   OutputProposer    proposer → L1: an output root for an L2 block, as a new output game
- *   AttestationSink   provers/attesters → L1: a signed attestation of a proposed output
+ *   OutputSource      L1 → provers: the output games proposed, to check and attest
+ *   AttestationSink   provers/attesters → L1: a quorum's signed attestations of a proposed output
  *
  * Errors: implementations throw errors carrying `kind: "transient" | "permanent"` (retry or halt), as DA does.
  */
@@ -95,9 +96,28 @@ export interface OutputAttestation {
   readonly outputRoot: Hash;
 }
 
+/** One prover's EIP-712 signature of an `OutputAttestation` (`QuorumOutputVerifier`'s typed data). */
+export interface AttestationSignature {
+  readonly prover: Address;
+  readonly signature: Hex;
+}
+
 export interface AttestationSink {
-  /** Submits a signed attestation for the output game at `game`. */
-  submitAttestation(game: Address, attestation: OutputAttestation, signature: Hex): Promise<void>;
+  /**
+   * Submits the attestations of the output game at `game`: the verifier on L1 takes a quorum of distinct registered
+   * provers' signatures in one call (`MachOutputGame.attest`). An already attested game is not an error.
+   */
+  submitAttestations(
+    game: Address,
+    attestation: OutputAttestation,
+    signatures: readonly AttestationSignature[],
+  ): Promise<void>;
+}
+
+/** The output games proposed on L1, for provers to check against their own re-execution and attest. */
+export interface OutputSource {
+  /** Proposals for L2 blocks ≥ `fromBlock`, in L2 block order (several per block when roots compete). */
+  proposedOutputs(fromBlock: bigint): Promise<readonly ProposedOutputRef[]>;
 }
 
 /**
@@ -110,6 +130,7 @@ export interface Settlement {
   readonly batches?: L1BatchReader;
   readonly deposits?: DepositSource;
   readonly proposer?: OutputProposer;
+  readonly outputs?: OutputSource;
   readonly attestations?: AttestationSink;
   close(): Promise<void>;
 }

@@ -8,9 +8,11 @@
  *   publishingStore.ts   the sequencer's store that signs, seals, logs and publishes (test faults too)
  *   sequencer.ts         startSequencerNetwork
  *   replica.ts           startReplicaNetwork: follow from the replica's position, deliver in order, resync on refusal
+ *   prover.ts            startProverNetwork: follow blocks and their mini-blocks, prove in order; attestations gossip
  */
 export { PEER_KEY_FILE, parseP2pOptions, persistentPeerKey } from "./config.ts";
 export { type CreateNodeNetworkParameters, createNodeNetwork } from "./node.ts";
+export { type ProverNetwork, startProverNetwork } from "./prover.ts";
 export { createPublishingStore, type MessagePublisher, type PublishingStoreOptions } from "./publishingStore.ts";
 export { type ReplicaNetwork, startReplicaNetwork } from "./replica.ts";
 export { type SequencerNetwork, startSequencerNetwork } from "./sequencer.ts";

@@ -4,7 +4,7 @@
  * Returned unstarted, so the role attaches its handlers first.
  */
 import type { Address } from "../../chain/types.ts";
-import { createP2pNode, type FollowPosition, type P2pNode } from "../../p2p/index.ts";
+import { type Attestation, createP2pNode, type FollowPosition, type P2pNode } from "../../p2p/index.ts";
 import type { ChainStoreReader } from "../../state/store/chainStore.ts";
 import type { Logger, MetricsFactory } from "../../telemetry.ts";
 import type { NodeConfig } from "../config.ts";
@@ -22,6 +22,8 @@ export interface CreateNodeNetworkParameters {
   readonly sequencerAddress: Address;
   /** What to follow (absent: nothing, as the sequencer). */
   readonly follow?: FollowPosition;
+  /** Accepts a prover's attestation (absent: the attestations topic is not followed). */
+  readonly verifyAttestation?: (attestation: Attestation) => boolean;
 }
 
 export async function createNodeNetwork(parameters: CreateNodeNetworkParameters): Promise<P2pNode> {
@@ -33,6 +35,7 @@ export async function createNodeNetwork(parameters: CreateNodeNetworkParameters)
     chainId,
     expectedSigner: () => sequencerAddress,
     ...(parameters.follow === undefined ? {} : { follow: parameters.follow }),
+    ...(parameters.verifyAttestation === undefined ? {} : { verifyAttestation: parameters.verifyAttestation }),
     blockSource: createStoreBlockSource(store, chainId),
     logger: logger.child({ module: "p2p" }),
     metrics: p2pMetrics(metrics),

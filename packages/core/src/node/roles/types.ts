@@ -20,8 +20,8 @@ export interface RoleContext {
 }
 
 export interface RunningRole {
-  /** What the RPC server serves. */
-  readonly backend: RpcBackend;
+  /** What the RPC server serves (absent: the role holds no chain to read, and no RPC server starts). */
+  readonly backend?: RpcBackend;
   /** Methods the role answers its own way (a replica forwards synchronous sends), over the standard table. */
   readonly methods?: MethodTable;
   /** What `mach_status` reports of this role. */

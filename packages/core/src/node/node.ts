@@ -77,7 +77,11 @@ export async function startNode({ config, providers, logger: given }: StartNodeP
 
     const context = { config, logger, metrics, chain, da, settlement };
     const running =
-      config.node.role === "replica" ? await startReplicaRole(context) : await startSequencerRole(context);
+      config.node.role === "replica"
+        ? await startReplicaRole(context)
+        : config.node.role === "prover"
+          ? await startProverRole(context)
+          : await startSequencerRole(context);
     // Cleanups run in reverse: the role stops after the RPC server (no new work), before settlement, DA and the store.
     cleanups.push(() => running.stop());
     const rpc: RpcServer | undefined =

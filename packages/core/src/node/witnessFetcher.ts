@@ -1,11 +1,14 @@
 /**
- * A prover's witnesses over JSON-RPC: `mega_getBlockWitness({blockNumber, blockHash})` on the configured node (the
- * sequencer stores a block's witness right after sealing it, a replica asks the sequencer). "witness not found" is
- * asked again until it is there; a witness that does not decode is the prover's to refuse.
+ * A prover's witnesses over JSON-RPC: `mega_getBlockWitness({blockNumber})` on the configured node (the sequencer
+ * stores a block's witness right after sealing it, a replica asks the sequencer). By number only: the witness names
+ * its parent, which the prover checks against the block it proves, so a block the node does not know (a wrong one
+ * gossiped) still gets the witness that shows it wrong. "witness not found" is asked again until it is there, for at
+ * most `giveUpMs`; a witness that does not decode is the prover's to refuse.
  */
 import type { Hash } from "../chain/types.ts";
 import { RpcErrorCode } from "../rpc/errors.ts";
 import { decodeBlockWitnessString } from "../state/witness/codec.ts";
+import { IncompleteWitnessError } from "../state/witness/errors.ts";
 import type { BlockWitness } from "../state/witness/types.ts";
 import type { Logger } from "../telemetry.ts";
 import type { SequencerForwarder } from "./sequencerForwarder.ts";
@@ -16,6 +19,8 @@ const SLOW_WITNESS_MS = 10_000;
 export function createWitnessFetcher(options: {
   readonly rpc: SequencerForwarder;
   readonly retryMs: number;
+  /** After this long the block is given up on (`IncompleteWitnessError`: the prover refuses it and refetches). */
+  readonly giveUpMs: number;
   readonly logger: Logger;
   /** True once the node stops: fetching gives up. */
   readonly stopped: () => boolean;
@@ -26,7 +31,7 @@ export function createWitnessFetcher(options: {
     for (;;) {
       try {
         const text = await options.rpc.call("mega_getBlockWitness", [
-          { blockNumber: `0x${block.number.toString(16)}`, blockHash: block.hash },
+          { blockNumber: `0x${block.number.toString(16)}` },
         ]);
         return decodeBlockWitnessString(String(text));
       } catch (error) {
@@ -34,6 +39,9 @@ export function createWitnessFetcher(options: {
         const unreachable = (error as { code?: unknown }).code === RpcErrorCode.internal;
         if (!notYet && !unreachable) throw error;
         if (options.stopped()) throw error;
+        if (Date.now() - started > options.giveUpMs) {
+          throw new IncompleteWitnessError(`the witness of block ${block.number} (not served)`, { cause: error });
+        }
         if (!warned && Date.now() - started > SLOW_WITNESS_MS) {
           warned = true;
           options.logger.warn({ block: block.number.toString(), err: error }, "block witness not available yet");

@@ -30,6 +30,9 @@ export interface RunningProver extends RunningRole {
   readonly address: Address;
 }
 
+/** A witness not served within this long: the block is refused and fetched again. */
+const WITNESS_GIVE_UP_MS = 30_000;
+
 function required<T>(value: T | undefined, path: string, why: string): T {
   if (value === undefined) throw new InvalidConfigError(`invalid node config:\n  ${path}: ${why}`);
   return value;
@@ -60,6 +63,7 @@ export async function startProverRole(context: RoleContext): Promise<RunningProv
     fetchWitness: createWitnessFetcher({
       rpc: createSequencerForwarder({ url: witnessRpcUrl, timeoutMs: 30_000 }),
       retryMs: options.witnessRetryMs,
+      giveUpMs: WITNESS_GIVE_UP_MS,
       logger: log,
       stopped: () => stopped,
     }),
@@ -114,6 +118,12 @@ export async function startProverRole(context: RoleContext): Promise<RunningProv
       .catch((error: unknown) => log.warn({ err: error }, "output proposals not read; will retry"));
   };
 
+  prover.on("proven", (proven) =>
+    log.info(
+      { block: proven.blockNumber.toString(), hash: proven.blockHash, stateRoot: proven.stateRoot },
+      "block proven",
+    ),
+  );
   await network.start();
   return {
     role: "prover",

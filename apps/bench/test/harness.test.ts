@@ -63,6 +63,7 @@ describe("pnpm bench --quick", () => {
       "memory",
       "state diff",
       "replica",
+      "witness",
     ]) {
       assert.ok(sections.has(section), `missing section ${section}`);
     }

@@ -1,11 +1,13 @@
 /**
  * `pnpm devnet`: the whole local stack. L1 Hardhat node → Mach's L1 contracts deployed → the DA stand-in of the
- * chosen provider → the Mach sequencer node wired to it; then prints the endpoints and funded accounts and writes
- * them to `.devnet/devnet.json`. Ctrl-C / SIGTERM stops every process it started, newest first.
+ * chosen provider → the Mach sequencer node wired to it (publishing signed mini-blocks and blocks over libp2p on
+ * loopback, building block witnesses) → one replica and three provers (2 of 3 attest an output) following it over
+ * libp2p; then prints the endpoints and funded accounts and writes them to `.devnet/devnet.json`. Ctrl-C / SIGTERM
+ * stops every process it started, newest first.
  *
  *   pnpm devnet [--da eigenda|celestia|memory] [--l1-rpc-url URL] [--l1-port 8545] [--l2-port 9545]
  *
- * Replica, prover, batcher-on-L1 and proposer roles join in the next wave (the node's batcher already posts to DA).
+ * The provers attest outputs proposed on L1; the proposer that proposes them joins with its own role.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -28,7 +30,7 @@ const OPERATOR_L1_BALANCE = 1_000n * 10n ** 18n;
 
 const USAGE =
   "usage: pnpm devnet [--da eigenda|celestia|memory] [--l1-rpc-url URL] [--l1-port N] [--l2-port N] [--metrics-port N]\n" +
-  "                   [--da-port N] [--dir DIR]";
+  "                   [--replica-port N] [--p2p-port N] [--da-port N] [--dir DIR]";
 
 function parseOptions(argv: readonly string[]) {
   const { values } = parseArgs({
@@ -39,6 +41,8 @@ function parseOptions(argv: readonly string[]) {
       "l1-port": { type: "string", default: "8545" },
       "l2-port": { type: "string", default: "9545" },
       "metrics-port": { type: "string", default: "9546" },
+      "replica-port": { type: "string", default: "9547" },
+      "p2p-port": { type: "string", default: "9222" },
       "da-port": { type: "string" },
       dir: { type: "string", default: join(root, ".devnet") },
       help: { type: "boolean", short: "h", default: false },
@@ -61,6 +65,10 @@ function parseOptions(argv: readonly string[]) {
     l1Port: port("l1-port", values["l1-port"]),
     l2Port: port("l2-port", values["l2-port"]),
     metricsPort: port("metrics-port", values["metrics-port"]),
+    /** The replica's JSON-RPC (HTTP + WS); its metrics on the next port. */
+    replicaPort: port("replica-port", values["replica-port"]),
+    /** The sequencer's libp2p TCP port (loopback); replicas and provers bootstrap to it. */
+    p2pPort: port("p2p-port", values["p2p-port"]),
     /** First of the DA stand-in's ports (EigenDA: disperser, relay, proxy; Celestia: RPC); default their usual ones. */
     daPort: values["da-port"] === undefined ? undefined : port("da-port", values["da-port"]),
     dir: values.dir,
@@ -143,8 +151,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (da.child) children.push(da.child);
 
     step("starting the Mach sequencer node");
+    // Replicas and provers rebuild the sequencer's genesis: one timestamp for all.
+    const chain = { chainId: L2_CHAIN_ID.toString(), genesisTimestamp: String(Math.floor(Date.now() / 1000)) };
     const nodeConfig = {
-      chain: { chainId: L2_CHAIN_ID.toString() },
+      chain,
+      sequencer: { signerPrivateKey: operators.sequencer.privateKey },
+      p2p: { enabled: true, listen: [`/ip4/127.0.0.1/tcp/${options.p2pPort}`] },
+      witness: { enabled: true },
       // The node serves the dashboard (built by `pnpm turbo run build`) on its RPC port.
       rpc: { host: "127.0.0.1", port: options.l2Port, dashboardDir },
       metrics: { enabled: true, host: "127.0.0.1", port: options.metricsPort },
@@ -171,7 +184,58 @@ export async function main(argv: readonly string[]): Promise<number> {
       logFile: join(logDir, "node.log"),
     });
     children.push(node);
-    const started = await waitForJsonLine(node, (entry) => entry.msg === "node started", 120_000);
+    let sequencerP2p: string[] = [];
+    const started = await waitForJsonLine(
+      node,
+      (entry) => {
+        if (entry.msg === "p2p started") sequencerP2p = entry.addresses as string[];
+        return entry.msg === "node started";
+      },
+      120_000,
+    );
+    const follower = {
+      chain,
+      p2p: { enabled: true, sequencerAddress: operators.sequencer.address, bootstrap: sequencerP2p },
+    };
+
+    step("starting the replica");
+    const replicaConfig = {
+      ...follower,
+      node: { role: "replica" },
+      rpc: { host: "127.0.0.1", port: options.replicaPort },
+      metrics: { enabled: true, host: "127.0.0.1", port: options.replicaPort + 1 },
+      store: { path: join(dataDir, "replica") },
+      replica: { sequencerRpcUrl: String(started.rpcUrl) },
+    };
+    const replica = await startRole(options.dir, logDir, "replica", replicaConfig, children);
+
+    step(`starting ${operators.provers.length} provers (quorum 2)`);
+    const provers = [];
+    for (const [i, prover] of operators.provers.entries()) {
+      const proverConfig = {
+        ...follower,
+        node: { role: "prover" },
+        metrics: { enabled: false },
+        store: { path: join(dataDir, `prover${i}`) },
+        prover: {
+          signerPrivateKey: prover.privateKey,
+          witnessRpcUrl: String(replica.started.rpcUrl),
+          attestationDomain: { l1ChainId: String(l1.chainId), verifier: contracts.outputVerifier },
+          provers: operators.provers.map((account) => account.address),
+          quorum: 2,
+        },
+        settlement: {
+          provider: "l1",
+          options: {
+            l1RpcUrl: l1.rpcUrl,
+            disputeGameFactory: contracts.disputeGameFactory,
+            attesterPrivateKey: prover.privateKey,
+          },
+        },
+      };
+      const role = await startRole(options.dir, logDir, `prover${i}`, proverConfig, children);
+      provers.push({ address: prover.address, p2p: role.p2p });
+    }
 
     const devnet = {
       l1: {
@@ -187,7 +251,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         chainId: Number(L2_CHAIN_ID),
         metricsUrl: `http://127.0.0.1:${options.metricsPort}/metrics`,
         configPath,
+        replicaRpcUrl: String(replica.started.rpcUrl),
+        replicaWsUrl: String(replica.started.wsUrl),
+        replicaMetricsUrl: `http://127.0.0.1:${options.replicaPort + 1}/metrics`,
       },
+      p2p: { sequencer: sequencerP2p, replica: replica.p2p },
+      provers,
       da: da.endpoints,
       operators: Object.fromEntries(
         operatorAccounts(operators).map(({ role, account }) => [
@@ -211,13 +280,51 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** Starts one more node process (replica, prover) from its config; resolves once it reports started. */
+async function startRole(
+  dir: string,
+  logDir: string,
+  name: string,
+  config: Record<string, unknown>,
+  children: DevnetChild[],
+): Promise<{ started: Record<string, unknown>; p2p: string[] }> {
+  const configPath = join(dir, `${name}.json`);
+  writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
+  const child = spawnChild({
+    name: `Mach ${name}`,
+    command: process.execPath,
+    args: [MACH_CLI, "node", "--config", configPath],
+    logFile: join(logDir, `${name}.log`),
+  });
+  children.push(child);
+  let p2p: string[] = [];
+  const started = await waitForJsonLine(
+    child,
+    (entry) => {
+      if (entry.msg === "p2p started") p2p = entry.addresses as string[];
+      return entry.msg === "node started";
+    },
+    120_000,
+  );
+  return { started, p2p };
+}
+
 function step(message: string): void {
   process.stdout.write(`• ${message}\n`);
 }
 
 function printSummary(devnet: {
   l1: { rpcUrl: string; chainId: number; contracts: Record<string, unknown> };
-  l2: { rpcUrl: string; wsUrl: string; dashboardUrl: string; chainId: number; metricsUrl: string };
+  l2: {
+    rpcUrl: string;
+    wsUrl: string;
+    dashboardUrl: string;
+    chainId: number;
+    metricsUrl: string;
+    replicaRpcUrl: string;
+    replicaWsUrl: string;
+  };
+  provers: { address: string }[];
   da: Record<string, unknown>;
   accounts: { address: string; privateKey: string }[];
 }): void {
@@ -229,6 +336,8 @@ function printSummary(devnet: {
     `  L2 JSON-RPC   ${devnet.l2.rpcUrl}   (chain id ${devnet.l2.chainId})`,
     `  L2 WebSocket  ${devnet.l2.wsUrl}`,
     `  L2 metrics    ${devnet.l2.metricsUrl}`,
+    `  L2 replica    ${devnet.l2.replicaRpcUrl}   (WebSocket ${devnet.l2.replicaWsUrl})`,
+    `  L2 provers    ${devnet.provers.map((prover) => prover.address).join(", ")}   (2 of 3 attest)`,
     `  L1 JSON-RPC   ${devnet.l1.rpcUrl}   (chain id ${devnet.l1.chainId})`,
     `  L1 Portal     ${String(devnet.l1.contracts.portal)}`,
     `  DA            ${JSON.stringify(devnet.da)}`,

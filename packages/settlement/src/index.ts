@@ -12,6 +12,8 @@
  *   outputRoot.ts    `toPortalOutputRootProof` (the rule itself is `@mach/core/chain`'s `computeOutputRoot`)
  *   proposer.ts      output root → `MachOutputGame` via `DisputeGameFactory.create`: `proposeOutput`,
  *                    `createOutputProposer`
+ *   outputGames.ts   provers: the output games proposed (core's `OutputSource`), a quorum's attestations submitted
+ *                    (core's `AttestationSink`)
  *   provider.ts      `l1SettlementProvider`: core's settlement port over L1 (`settlement.provider: "l1"` in node config)
  *   attestation.ts   provers: `signOutputAttestation`, `encodeAttestationProof`, `submitAttestation`;
  *                    game life: `getOutputGame`, `resolveOutputGame`, `challengeOutputGame` (with evidence),
@@ -78,6 +80,7 @@ export {
   type SettlementErrorOptions,
   toSettlementError,
 } from "./errors.ts";
+export { createAttestationSink, createOutputSource } from "./outputGames.ts";
 export { toPortalOutputRootProof } from "./outputRoot.ts";
 export {
   createOutputProposer,

@@ -1,7 +1,8 @@
 /**
  * The `l1` settlement provider: core's settlement port over an Ethereum L1 with viem, chosen by node config
  * (`settlement: { provider: "l1", options }`). Each part exists when its options do: the BatchInbox reader with
- * `batchInbox`, the recorder with `batchInbox` and the batcher's key, the deposit source with `portal`.
+ * `batchInbox`, the recorder with `batchInbox` and the batcher's key, the deposit source with `portal`, the proposed
+ * outputs with `disputeGameFactory`, the attestation sink with a prover's `attesterPrivateKey`.
  */
 
 import { addressSchema, privateKeySchema } from "@mach/core/chain";
@@ -12,6 +13,7 @@ import { z } from "zod";
 import { createBatchInboxRecorder, readBatchRecords } from "./batchInbox.ts";
 import { getDeposits } from "./deposits.ts";
 import { SettlementError, toSettlementError } from "./errors.ts";
+import { createAttestationSink, createOutputSource } from "./outputGames.ts";
 
 export const l1SettlementOptionsSchema = z
   .object({
@@ -22,6 +24,10 @@ export const l1SettlementOptionsSchema = z
     /** Signs `BatchInbox.submitBatch`; must be the inbox's configured batcher. */
     batcherPrivateKey: privateKeySchema.optional(),
     portal: addressSchema.optional(),
+    /** Where output games are proposed: provers read them (`outputs`). */
+    disputeGameFactory: addressSchema.optional(),
+    /** Sends a quorum's attestations to an output game (`attestations`): a prover's L1 key (it pays the gas). */
+    attesterPrivateKey: privateKeySchema.optional(),
     /** How often to poll L1, ms. */
     pollingIntervalMs: z.number().int().positive().default(250),
   })
@@ -45,7 +51,7 @@ export async function createL1Settlement(input: unknown): Promise<Settlement> {
     rpcUrls: { default: { http: [options.l1RpcUrl] } },
   } as const;
   const publicClient = createPublicClient({ chain, transport, pollingInterval: options.pollingIntervalMs });
-  const { batchInbox, batcherPrivateKey, portal } = options;
+  const { batchInbox, batcherPrivateKey, portal, disputeGameFactory, attesterPrivateKey } = options;
   return {
     ...(batchInbox
       ? {
@@ -76,6 +82,16 @@ export async function createL1Settlement(input: unknown): Promise<Settlement> {
         }
       : {}),
     ...(portal ? { deposits: createDepositSource(publicClient, portal, options.confirmations) } : {}),
+    ...(disputeGameFactory ? { outputs: createOutputSource({ publicClient, disputeGameFactory }) } : {}),
+    ...(attesterPrivateKey
+      ? {
+          attestations: createAttestationSink({
+            walletClient: createWalletClient({ account: privateKeyToAccount(attesterPrivateKey), chain, transport }),
+            publicClient,
+            confirmations: options.confirmations,
+          }),
+        }
+      : {}),
     async close() {},
   };
 }

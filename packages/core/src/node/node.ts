@@ -108,6 +108,7 @@ export async function startNode({ config, providers, logger: given }: StartNodeP
       {
         role: config.node.role,
         ...(rpc ? { rpcUrl: rpc.url, wsUrl: rpc.wsUrl } : {}),
+        ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
         ...("address" in running ? { address: running.address } : {}),
         chainId: config.chain.chainId.toString(),
       },

@@ -32,6 +32,17 @@ export interface BenchPlan {
     /** @ethereumjs/mpt builds at ~3k keys/s: a smaller state and fewer block sizes. */
     readonly peer: { readonly accounts: number; readonly blockSizes: readonly number[] };
   };
+  /** Witness and gossip bytes per workload (in process); a sequencer and a replica process (catch-up, lag). */
+  readonly replica: {
+    readonly transactions: number;
+    readonly blockTransactions: number;
+    readonly miniBlockSize: number;
+    /** ERC-20 burst the replica process catches up on. */
+    readonly burstTransactions: number;
+    /** ERC-20 open loop at half of the sequencer's peak, the replica following live. */
+    readonly halfPeakTransactions: number;
+    readonly senders: number;
+  };
   /** ERC-20 transactions sent to the profiled node. */
   readonly profileTransactions: number;
   /** The abuse suite: phase length, steady-load senders, the pool flood's size (the full run: the issue's). */
@@ -78,6 +89,14 @@ export const QUICK_PLAN: BenchPlan = {
     repeats: 1,
     peer: { accounts: 10_000, blockSizes: [1_000] },
   },
+  replica: {
+    transactions: 400,
+    blockTransactions: 100,
+    miniBlockSize: 25,
+    burstTransactions: 2_000,
+    halfPeakTransactions: 800,
+    senders: 100,
+  },
   profileTransactions: 1_000,
   abuse: { phaseMs: 4_000, loadSenders: 4, flood: { senders: 200, parkedPerSender: 20 }, variants: ABUSE_VARIANTS },
   endToEnd: {
@@ -123,6 +142,14 @@ export const FULL_PLAN: BenchPlan = {
     repeats: 3,
     peer: { accounts: 100_000, blockSizes: [1_000, 10_000] },
   },
+  replica: {
+    transactions: 3_000,
+    blockTransactions: 1_000,
+    miniBlockSize: 100,
+    burstTransactions: 20_000,
+    halfPeakTransactions: 8_000,
+    senders: 400,
+  },
   profileTransactions: 5_000,
   abuse: { phaseMs: 10_000, loadSenders: 4, flood: { senders: 1_100, parkedPerSender: 60 }, variants: ABUSE_VARIANTS },
   endToEnd: {
@@ -158,6 +185,14 @@ export interface RunWorkloads {
   /** Each workload in turn on one state (nonces continue). */
   readonly execution: { readonly name: WorkloadName; readonly signed: SignedWorkload }[];
   readonly stateDiff: { readonly name: WorkloadName; readonly signed: SignedWorkload }[];
+  /** Absent when the replica suite does not run. */
+  readonly replica:
+    | {
+        readonly workloads: { readonly name: WorkloadName; readonly signed: SignedWorkload }[];
+        readonly burst: SignedWorkload;
+        readonly halfPeak: SignedWorkload;
+      }
+    | undefined;
   /** Absent when the e2e suite does not run. */
   readonly endToEnd: EndToEndPhases | undefined;
   /** The ERC-20 load of `--profile`, on its own fresh chain (nonces from 0). */
@@ -259,6 +294,29 @@ function endToEndWorkloads(world: BenchWorld, plan: BenchPlan, seed: number, met
   };
 }
 
+function replicaWorkloads(world: BenchWorld, plan: BenchPlan, seed: number, meter: Meter): RunWorkloads["replica"] {
+  const r = plan.replica;
+  const [burstSenders, halfPeakSenders] = partitionSenders(
+    world.accounts.length,
+    [r.senders, r.senders],
+    createRng(seed, "replica:senders"),
+  );
+  return {
+    workloads: sequence(
+      world,
+      seed,
+      "replica",
+      WORKLOADS.map((w) => [w, r.transactions]),
+      meter,
+    ),
+    burst:
+      sequence(world, seed, "replica:burst", [["erc20", r.burstTransactions]], meter, burstSenders)[0]?.signed ?? EMPTY,
+    halfPeak:
+      sequence(world, seed, "replica:half-peak", [["erc20", r.halfPeakTransactions]], meter, halfPeakSenders)[0]
+        ?.signed ?? EMPTY,
+  };
+}
+
 /** Generates and signs every transaction of a run (before any timer starts). */
 export function buildRunWorkloads(
   world: BenchWorld,
@@ -288,9 +346,11 @@ export function buildRunWorkloads(
   const profile = suites.has("profile")
     ? (sequence(world, seed, "profile", [["erc20", plan.profileTransactions]], meter)[0]?.signed ?? EMPTY)
     : EMPTY;
+  const replica = suites.has("replica") ? replicaWorkloads(world, plan, seed, meter) : undefined;
   return {
     execution,
     stateDiff,
+    replica,
     profile,
     endToEnd: suites.has("e2e") ? endToEndWorkloads(world, plan, seed, meter) : undefined,
   };

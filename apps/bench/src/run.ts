@@ -26,6 +26,7 @@ import { endToEndTargets } from "./suites/endToEndTargets.ts";
 import { runExecutionSuite } from "./suites/execution.ts";
 import { EXECUTION_CONFIGURATIONS } from "./suites/executors.ts";
 import { runProfile } from "./suites/profile.ts";
+import { runReplicaSuite } from "./suites/replica.ts";
 import { runStateDiffSuite } from "./suites/stateDiff.ts";
 import { runStateRootInChild } from "./suites/stateRoot.ts";
 import { createSigningMeter } from "./workloads/signing.ts";
@@ -52,8 +53,6 @@ export interface RunOutput {
 
 const UNAVAILABLE = {
   derivationRate: "derivation (packages/core/src/derivation) does not exist yet",
-  replicaRole:
-    "the replica role does not exist yet: the replica figure is the state layer's applyStateDiff + commit on decoded mini-block diffs",
 };
 
 export async function runBench(options: BenchOptions, progress?: Progress): Promise<RunOutput> {
@@ -71,7 +70,8 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
     (suites.has("e2e") ? e2eSteps : 0) +
     (suites.has("abuse") ? ABUSE_PHASES.length + plan.abuse.variants.length * READ_VARIANT_PHASES.length + 2 : 0) +
     (suites.has("da") ? 3 + 5 * DA_PROVIDERS.length : 0) +
-    (suites.has("profile") ? 3 : 0);
+    (suites.has("profile") ? 3 : 0) +
+    (suites.has("replica") ? 8 : 0);
   const bar = progress ?? createProgress({ total: steps });
   const startedAt = new Date();
   const machine = machineInfo();
@@ -91,6 +91,7 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
   let profile: BenchResults["profile"];
   let abuse: BenchResults["abuse"];
   let da: BenchResults["da"];
+  let replica: BenchResults["replica"];
   const loadAverages: Record<string, { readonly start: number; readonly end: number }> = {};
   const attempt = async <T>(name: string, fn: () => Promise<T>): Promise<T | undefined> => {
     const load = loadavg()[0] ?? 0;
@@ -128,6 +129,20 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
     );
     bar.status(`state root: ${plan.stateRoot.accounts.toLocaleString("en-US")} accounts`);
     stateRoot = await attempt("stateRoot", () => runStateRootInChild({ ...plan.stateRoot, seed: options.seed }));
+  }
+  if (suites.has("replica") && workloads.replica !== undefined) {
+    const loads = workloads.replica;
+    replica = await attempt("replica", () =>
+      runReplicaSuite({
+        world,
+        workloads: loads.workloads,
+        blockTransactions: plan.replica.blockTransactions,
+        miniBlockSize: plan.replica.miniBlockSize,
+        processLoads: { burst: loads.burst, halfPeak: loads.halfPeak },
+        load: plan.endToEnd.load,
+        progress: bar,
+      }),
+    );
   }
   if (suites.has("e2e") && workloads.endToEnd !== undefined) {
     const phases = workloads.endToEnd;
@@ -229,6 +244,7 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
     ...(profile ? { profile } : {}),
     ...(abuse ? { abuse } : {}),
     ...(da ? { da } : {}),
+    ...(replica ? { replica } : {}),
     loadAverages,
     unavailable: UNAVAILABLE,
   };

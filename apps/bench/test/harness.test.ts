@@ -65,6 +65,7 @@ describe("pnpm bench --quick", () => {
       "state diff",
       "replica",
       "DA commitment",
+      "witness",
     ]) {
       assert.ok(sections.has(section), `missing section ${section}`);
     }

@@ -2,8 +2,10 @@
  * `pnpm devnet`: the whole local stack. L1 Hardhat node → Mach's L1 contracts deployed (with the devnet's short
  * windows, `DEVNET_SETTLEMENT`) → the DA stand-in of the chosen provider → the Mach sequencer node wired to it: its
  * batcher posts to DA and records on L1 (`safe`), its proposer posts an output every `outputIntervalBlocks` blocks
- * and resolves them (`finalized`), and an attester checks and signs them; then prints the endpoints and funded
- * accounts and writes them to `.devnet/devnet.json`. Ctrl-C / SIGTERM stops every process it started, newest first.
+ * and resolves them (`finalized`); it publishes signed mini-blocks and blocks over libp2p on loopback and builds block
+ * witnesses → one replica and three provers follow it over libp2p (2 of 3 provers attest each output on L1); then
+ * prints the endpoints and funded accounts and writes them to `.devnet/devnet.json`. Ctrl-C / SIGTERM stops every
+ * process it started, newest first.
  *
  *   pnpm devnet [--dev] [--da eigenda|celestia|memory] [--l1-rpc-url URL] [--l1-port 8545] [--l2-port 9545] …
  *
@@ -15,11 +17,10 @@
  * `--dev`: the L2 node alone (no L1, DA or roles), ready in seconds like anvil, with every dev method (snapshots,
  * impersonation, time) in `standalone` mode. The full stack runs dev methods in `rollup` mode (see `node/dev/`).
  * Options come from `devnet.config.json` and flags (`options.ts`); each step prints its duration (`progress.ts`);
- * taken ports are refused up front (`ports.ts`). Replica and prover roles join as they land.
+ * taken ports are refused up front (`ports.ts`).
  *
- * The attester runs inside the sequencer's own process (it checks the outputs against the chain that process holds,
- * so it vouches for nothing the sequencer did not compute itself) until the replica/derivation roles can run it on a
- * node of its own; with one attester the devnet's prover quorum is 1.
+ * The provers attest: each re-executes every block from its witness alone and signs the outputs whose roots it
+ * reproduced; the sequencer's process holds no attester key.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -48,7 +49,7 @@ const OPERATOR_L1_BALANCE = 1_000n * 10n ** 18n;
  * The devnet's settlement timing: short enough that a withdrawal goes from L2 to L1 in about a minute of wall time
  * (an output every 10 blocks, 12 s challenge window, 12 s proof maturity) without touching the L1 clock. The
  * attestation window is long so that a client moving the L1 clock with `evm_increaseTime` does not make games lapse
- * before the attester has seen them. Production values are the config and deploy defaults.
+ * before the provers have attested them. Production values are the config and deploy defaults.
  */
 export const DEVNET_SETTLEMENT = {
   outputIntervalBlocks: 10,
@@ -58,8 +59,8 @@ export const DEVNET_SETTLEMENT = {
   disputeGameFinalityDelaySeconds: 0n,
   /** Each output game holds this bond until the proposer claims it back after resolution. */
   initBond: parseEther("0.01"),
-  /** One attester signs (see above). */
-  proverQuorum: 1n,
+  /** Signatures an output game needs: 2 of the devnet's 3 provers. */
+  proverQuorum: 2n,
 } as const;
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -151,12 +152,13 @@ export async function main(argv: readonly string[]): Promise<number> {
         { port: options.l1Port, flag: "--l1-port", what: "L1 JSON-RPC" },
         { port: options.l2Port, flag: "--l2-port", what: "Mach JSON-RPC" },
         { port: options.metricsPort, flag: "--metrics-port", what: "Mach metrics" },
+        { port: options.replicaPort, flag: "--replica-port", what: "Mach replica JSON-RPC" },
+        { port: options.replicaPort + 1, flag: "--replica-port", what: "Mach replica metrics (the next port)" },
+        { port: options.p2pPort, flag: "--p2p-port", what: "Mach sequencer libp2p" },
       ]),
     );
     const operators = deriveOperators(DEV_MNEMONIC);
     const { deployer, batcher, daSigner, proposer } = operators;
-    const attester = operators.provers[0];
-    if (!attester) throw new Error("the devnet needs a prover key for its attester");
     const l1 = await progress.step(
       `starting L1 (Hardhat node${options.l1RpcUrl ? `, forking ${options.l1RpcUrl}` : ""})`,
       async () => {
@@ -218,9 +220,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     );
     if (da.child) children.push(da.child);
 
+    // Replicas and provers rebuild the sequencer's genesis: one timestamp for all.
+    const chain = {
+      chainId: L2_CHAIN_ID.toString(),
+      l1StartBlock: l1StartBlock.toString(),
+      genesisTimestamp: String(Math.floor(Date.now() / 1000)),
+    };
     const nodeConfig = {
-      chain: { chainId: L2_CHAIN_ID.toString(), l1StartBlock: l1StartBlock.toString() },
-      sequencer: { l1ConfirmationDepth: L1_CONFIRMATION_DEPTH },
+      chain,
+      sequencer: { l1ConfirmationDepth: L1_CONFIRMATION_DEPTH, signerPrivateKey: operators.sequencer.privateKey },
+      p2p: { enabled: true, listen: [`/ip4/127.0.0.1/tcp/${options.p2pPort}`] },
+      witness: { enabled: true },
       // The node serves the dashboard (built by `pnpm turbo run build`) on its RPC port.
       rpc: { host: "127.0.0.1", port: options.l2Port, dashboardDir },
       metrics: { enabled: true, host: "127.0.0.1", port: options.metricsPort },
@@ -242,16 +252,15 @@ export async function main(argv: readonly string[]): Promise<number> {
           disputeGameFactory: contracts.disputeGameFactory,
           gameType: contracts.gameType,
           proposerPrivateKey: proposer.privateKey,
-          attesterPrivateKey: attester.privateKey,
           systemConfig: contracts.systemConfig,
         },
       },
       outputs: { intervalBlocks: DEVNET_SETTLEMENT.outputIntervalBlocks },
       proposer: { enabled: true, pollIntervalMs: 1_000 },
-      attester: { enabled: true, pollIntervalMs: 1_000 },
     };
     const configPath = join(options.dir, "node.json");
     writeFileSync(configPath, `${JSON.stringify(nodeConfig, null, 2)}\n`);
+    let sequencerP2p: string[] = [];
     const started = await progress.step("starting the Mach sequencer node", () => {
       const node = spawnChild({
         name: "Mach node",
@@ -260,8 +269,63 @@ export async function main(argv: readonly string[]): Promise<number> {
         logFile: join(logDir, "node.log"),
       });
       children.push(node);
-      return waitForJsonLine(node, (entry) => entry.msg === "node started", 120_000);
+      return waitForJsonLine(
+        node,
+        (entry) => {
+          if (entry.msg === "p2p started") sequencerP2p = entry.addresses as string[];
+          return entry.msg === "node started";
+        },
+        120_000,
+      );
     });
+    const follower = {
+      chain,
+      p2p: { enabled: true, sequencerAddress: operators.sequencer.address, bootstrap: sequencerP2p },
+    };
+    const replicaConfig = {
+      ...follower,
+      node: { role: "replica" },
+      rpc: { host: "127.0.0.1", port: options.replicaPort },
+      metrics: { enabled: true, host: "127.0.0.1", port: options.replicaPort + 1 },
+      store: { path: join(dataDir, "replica") },
+      replica: { sequencerRpcUrl: String(started.rpcUrl) },
+    };
+    const replica = await progress.step("starting the replica", () =>
+      startRole(options.dir, logDir, "replica", replicaConfig, children),
+    );
+    const provers = await progress.step(
+      `starting ${operators.provers.length} provers (quorum ${DEVNET_SETTLEMENT.proverQuorum})`,
+      async () => {
+        const started: { address: string; p2p: string[] }[] = [];
+        for (const [i, prover] of operators.provers.entries()) {
+          const proverConfig = {
+            ...follower,
+            node: { role: "prover" },
+            metrics: { enabled: false },
+            store: { path: join(dataDir, `prover${i}`) },
+            prover: {
+              signerPrivateKey: prover.privateKey,
+              witnessRpcUrl: String(replica.started.rpcUrl),
+              attestationDomain: { l1ChainId: String(l1.chainId), verifier: contracts.outputVerifier },
+              provers: operators.provers.map((account) => account.address),
+              quorum: Number(DEVNET_SETTLEMENT.proverQuorum),
+            },
+            settlement: {
+              provider: "l1",
+              options: {
+                l1RpcUrl: l1.rpcUrl,
+                disputeGameFactory: contracts.disputeGameFactory,
+                gameType: contracts.gameType,
+                attesterPrivateKey: prover.privateKey,
+              },
+            },
+          };
+          const role = await startRole(options.dir, logDir, `prover${i}`, proverConfig, children);
+          started.push({ address: prover.address, p2p: role.p2p });
+        }
+        return started;
+      },
+    );
 
     const devnet = {
       mode: "full",
@@ -278,7 +342,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           disputeGameFinalityDelaySeconds: Number(DEVNET_SETTLEMENT.disputeGameFinalityDelaySeconds),
           initBond: DEVNET_SETTLEMENT.initBond.toString(),
           proverQuorum: Number(DEVNET_SETTLEMENT.proverQuorum),
-          attester: { address: attester.address, runsIn: "the sequencer's process" },
+          attesters: provers.map((prover) => prover.address),
         },
       },
       l2: {
@@ -288,7 +352,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         chainId: options.chainId,
         metricsUrl: `http://127.0.0.1:${options.metricsPort}/metrics`,
         configPath,
+        replicaRpcUrl: String(replica.started.rpcUrl),
+        replicaWsUrl: String(replica.started.wsUrl),
+        replicaMetricsUrl: `http://127.0.0.1:${options.replicaPort + 1}/metrics`,
       },
+      p2p: { sequencer: sequencerP2p, replica: replica.p2p },
+      provers,
       da: da.endpoints,
       operators: Object.fromEntries(
         operatorAccounts(operators).map(({ role, account }) => [
@@ -336,9 +405,47 @@ function printDevSummary(devnet: {
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 
+/** Starts one more node process (replica, prover) from its config; resolves once it reports started. */
+async function startRole(
+  dir: string,
+  logDir: string,
+  name: string,
+  config: Record<string, unknown>,
+  children: DevnetChild[],
+): Promise<{ started: Record<string, unknown>; p2p: string[] }> {
+  const configPath = join(dir, `${name}.json`);
+  writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
+  const child = spawnChild({
+    name: `Mach ${name}`,
+    command: process.execPath,
+    args: [MACH_CLI, "node", "--config", configPath],
+    logFile: join(logDir, `${name}.log`),
+  });
+  children.push(child);
+  let p2p: string[] = [];
+  const started = await waitForJsonLine(
+    child,
+    (entry) => {
+      if (entry.msg === "p2p started") p2p = entry.addresses as string[];
+      return entry.msg === "node started";
+    },
+    120_000,
+  );
+  return { started, p2p };
+}
+
 function printSummary(devnet: {
   l1: { rpcUrl: string; chainId: number; contracts: Record<string, unknown> };
-  l2: { rpcUrl: string; wsUrl: string; dashboardUrl: string; chainId: number; metricsUrl: string };
+  l2: {
+    rpcUrl: string;
+    wsUrl: string;
+    dashboardUrl: string;
+    chainId: number;
+    metricsUrl: string;
+    replicaRpcUrl: string;
+    replicaWsUrl: string;
+  };
+  provers: { address: string }[];
   da: Record<string, unknown>;
   accounts: { address: string; privateKey: string }[];
 }): void {
@@ -350,6 +457,8 @@ function printSummary(devnet: {
     `  L2 JSON-RPC   ${devnet.l2.rpcUrl}   (chain id ${devnet.l2.chainId})`,
     `  L2 WebSocket  ${devnet.l2.wsUrl}`,
     `  L2 metrics    ${devnet.l2.metricsUrl}`,
+    `  L2 replica    ${devnet.l2.replicaRpcUrl}   (WebSocket ${devnet.l2.replicaWsUrl})`,
+    `  L2 provers    ${devnet.provers.map((prover) => prover.address).join(", ")}   (2 of 3 attest)`,
     `  L1 JSON-RPC   ${devnet.l1.rpcUrl}   (chain id ${devnet.l1.chainId})`,
     `  L1 Portal     ${String(devnet.l1.contracts.portal)}`,
     `  L1 DisputeGameFactory ${String(devnet.l1.contracts.disputeGameFactory)}`,

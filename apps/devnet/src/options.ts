@@ -20,6 +20,10 @@ export const devnetOptionsSchema = z
     l1Port: port.default(8545),
     l2Port: port.default(9545),
     metricsPort: port.default(9546),
+    /** The replica's JSON-RPC (HTTP + WS); its metrics on the next port. */
+    replicaPort: port.default(9547),
+    /** The sequencer's libp2p TCP port (loopback); the replica and provers bootstrap to it. */
+    p2pPort: port.default(9222),
     daPort: port.optional(),
     /** The L1 mines a block this often besides one per transaction (0: only per transaction). */
     l1BlockMs: z.number().int().min(0).default(2_000),
@@ -69,6 +73,14 @@ export const FLAGS: readonly Flag[] = [
     defaultText: "9545",
   },
   { flag: "metrics-port", key: "metricsPort", kind: "number", help: "Prometheus metrics port", defaultText: "9546" },
+  {
+    flag: "replica-port",
+    key: "replicaPort",
+    kind: "number",
+    help: "the replica's JSON-RPC + WebSocket port (its metrics on the next one)",
+    defaultText: "9547",
+  },
+  { flag: "p2p-port", key: "p2pPort", kind: "number", help: "the sequencer's libp2p TCP port", defaultText: "9222" },
   {
     flag: "da-port",
     key: "daPort",

@@ -41,7 +41,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     throw error;
   }
-  const node = await startNode({ config, providers });
+  let node: Awaited<ReturnType<typeof startNode>>;
+  try {
+    node = await startNode({ config, providers });
+  } catch (error) {
+    // Some sections are checked when their module loads (the p2p options): still a config error, exit 2.
+    if (error instanceof InvalidConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
   const outcome = await new Promise<"signal" | Error>((resolve) => {
     const stop = () => resolve("signal");
     process.once("SIGINT", stop);

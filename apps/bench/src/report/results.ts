@@ -6,6 +6,7 @@ import type { DaResult } from "../suites/da.ts";
 import type { EndToEndTargetResult, LoadSettings } from "../suites/endToEnd.ts";
 import type { ExecutionResult } from "../suites/execution.ts";
 import type { ProfileSummary } from "../suites/profile.ts";
+import type { ReplicaResult } from "../suites/replica.ts";
 import type { StateDiffResult } from "../suites/stateDiff.ts";
 import type { StateRootResult } from "../suites/stateRoot.ts";
 import type { SigningStats } from "../workloads/signing.ts";
@@ -44,6 +45,7 @@ export interface BenchResults {
   readonly stateDiff?: StateDiffResult;
   readonly endToEnd?: EndToEndResult;
   readonly da?: DaResult;
+  readonly replica?: ReplicaResult;
   /** Figures whose role does not exist yet, with why. */
   readonly unavailable: Readonly<Record<string, string>>;
   /** 1-minute load average when each suite (or end-to-end target) started and ended. */

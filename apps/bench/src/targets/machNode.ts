@@ -13,7 +13,12 @@ import { BENCH_BASE_FEE_PER_GAS, BENCH_BLOCK_GAS_LIMIT, BENCH_CHAIN_ID } from ".
 import { type RunningNode, spawnUntilReady } from "./process.ts";
 
 /** `close()` stops the node (SIGTERM) and removes its data directory. */
-export type MachNode = RunningNode;
+export interface MachNode extends RunningNode {
+  /** When metrics are enabled in `config`. */
+  readonly metricsUrl?: string;
+  /** Its libp2p addresses (`/p2p/<id>` included), when `p2p.enabled`. */
+  readonly p2pAddresses?: readonly string[];
+}
 
 export interface StartMachNodeParameters {
   readonly alloc: Alloc;
@@ -42,15 +47,22 @@ export async function startMachNode(parameters: StartMachNodeParameters): Promis
   writeFileSync(configPath, JSON.stringify(config));
   const execArgv = parameters.cpuProfDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", parameters.cpuProfDir];
   try {
+    let p2pAddresses: string[] | undefined;
     const { process: child, ready } = await spawnUntilReady({
       name: "mach node",
       command: process.execPath,
       args: [...execArgv, MACH_CLI, "node", "--config", configPath],
       timeoutMs: 120_000,
       ready(line) {
+        if (line.includes('"p2p started"')) p2pAddresses = (JSON.parse(line) as { addresses: string[] }).addresses;
         if (!line.includes('"node started"')) return undefined;
-        const entry = JSON.parse(line) as { rpcUrl: string; wsUrl: string };
-        return { rpcUrl: entry.rpcUrl, wsUrl: entry.wsUrl };
+        const entry = JSON.parse(line) as { rpcUrl: string; wsUrl: string; metricsUrl?: string };
+        return {
+          rpcUrl: entry.rpcUrl,
+          wsUrl: entry.wsUrl,
+          ...(entry.metricsUrl === undefined ? {} : { metricsUrl: entry.metricsUrl }),
+          ...(p2pAddresses === undefined ? {} : { p2pAddresses }),
+        };
       },
     });
     return {

@@ -1,7 +1,7 @@
 /**
- * `pnpm devnet` end to end: the launcher starts L1 with the contracts, the DA stand-in and the node, writes
- * `devnet.json`, batches reach DA, a deposit from L1 (viem's op-stack actions) reaches L2, and SIGTERM stops every
- * process it started.
+ * `pnpm devnet` end to end: the launcher starts L1 with the contracts, the DA stand-in, the sequencer, a replica and
+ * three provers, writes `devnet.json`, batches reach DA, the replica serves the sequencer's blocks, a deposit from L1
+ * (viem's op-stack actions) reaches L2, and SIGTERM stops every process it started.
  */
 import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
@@ -36,6 +36,20 @@ for (const da of ["eigenda", "celestia"] as const) {
         else assert.ok(info.da.celestia.rpcUrl && info.da.celestia.authToken);
         const l2 = createPublicClient({ transport: http(info.l2.rpcUrl) });
         assert.equal(await l2.getChainId(), 901901);
+        // The replica follows the sequencer over libp2p and serves its blocks; three provers follow too.
+        assert.match(info.l2.replicaRpcUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
+        assert.match(info.l2.replicaWsUrl, /^ws:\/\/127\.0\.0\.1:\d+$/);
+        assert.equal(info.provers.length, 3);
+        for (const prover of info.provers) assert.match(prover.p2p[0], /\/p2p\/12D3Koo/);
+        assert.match(info.p2p.sequencer[0], /^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//);
+        const replica = createPublicClient({ transport: http(info.l2.replicaRpcUrl) });
+        let replicaHead = 0n;
+        for (let i = 0; i < 60 && replicaHead < 3n; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          replicaHead = await replica.getBlockNumber();
+        }
+        assert.ok(replicaHead >= 3n, "the replica follows");
+        assert.equal((await replica.getBlock({ blockNumber: 3n })).hash, (await l2.getBlock({ blockNumber: 3n })).hash);
         const l1 = createPublicClient({ transport: http(info.l1.rpcUrl) });
         const portalCode = await l1.getCode({ address: info.l1.contracts.portal });
         assert.ok(portalCode && portalCode.length > 2, "the Portal is deployed on L1");

@@ -22,7 +22,7 @@ export function isAlive(pid: number): boolean {
 
 export async function runDevnet(da: "eigenda" | "celestia" | "memory") {
   const dir = mkdtempSync(join(tmpdir(), `mach-devnet-${da}-`));
-  const base = await freePorts(6);
+  const base = await freePorts(9);
   const child = spawn(
     process.execPath,
     [
@@ -39,6 +39,10 @@ export async function runDevnet(da: "eigenda" | "celestia" | "memory") {
       `${base + 2}`,
       "--da-port",
       `${base + 3}`,
+      "--replica-port",
+      `${base + 6}`,
+      "--p2p-port",
+      `${base + 8}`,
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );

@@ -11,6 +11,7 @@
  * and headers exist only once sealed (`getBlockByNumber`), and `eth_blockNumber` is the sealed head (MegaETH).
  */
 import type { MiniBlock } from "./miniBlock.ts";
+import type { MiniBlockSignature } from "./miniBlockSignature.ts";
 import type { OpenBlock } from "./openBlock.ts";
 import type { TxLocation } from "./txLocation.ts";
 import type { Block, Hash, Receipt, Transaction } from "./types.ts";
@@ -68,6 +69,8 @@ export interface ChainView {
   blockContents(number: bigint): BlockContents | undefined;
   /** A mini-block by its global number, while the store still holds it. */
   getMiniBlock(number: bigint): MiniBlock | undefined;
+  /** The sequencer's signature of a mini-block (MegaETH Rex5), when the chain was published signed. */
+  miniBlockSignature?(number: bigint): MiniBlockSignature | undefined;
   /** Executed transactions only (sealed blocks and the open block's mini-blocks). */
   getTransaction(hash: Hash): LocatedTransaction | undefined;
   getReceipt(hash: Hash): LocatedReceipt | undefined;

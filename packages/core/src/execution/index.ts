@@ -20,6 +20,7 @@
  *   ethereumjsTracing.ts   feeds the tracing port from @ethereumjs/evm's events
  *   evmErrors.ts           EVM halt reasons in geth's words, revert-reason decoding
  *   mappingSlotPreimages.ts  KECCAK256 that reports `address ‖ slot` preimages to the state-diff recorder
+ *   witnessRecording.ts    an Executor that notes what each transaction touches for the block's witness
  *
  * Intrinsic gas, the EIP-7623 floor and fee maths come from chain/fees.ts.
  *
@@ -63,3 +64,4 @@ export { MachStateManager } from "./stateAdapter.ts";
 export * from "./tracing/index.ts";
 export type { ExecutionFork, ExecutorOptions } from "./transactionPlan.ts";
 export type * from "./types.ts";
+export { createWitnessRecordingExecutor } from "./witnessRecording.ts";

@@ -10,15 +10,18 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { addressSchema, chainConfigSchema, hexDataSchema } from "../chain/config.ts";
+import { addressSchema, chainConfigSchema, hexDataSchema, privateKeySchema } from "../chain/config.ts";
 import { batcherConfigSchema, type DaProviderRegistry, daConfigSchema, memoryDaProvider } from "../da/config.ts";
 import { MachError } from "../errors.ts";
 import { executionConfigSchema } from "../execution/config.ts";
+import { proverConfigSchema } from "../prover/config.ts";
+import { replicaConfigSchema } from "../replica/config.ts";
 import { rpcConfigSchema } from "../rpc/config.ts";
 import { sequencerConfigSchema } from "../sequencer/config.ts";
 import { type SettlementProviderRegistry, settlementConfigSchema } from "../settlement/config.ts";
 import { attesterConfigSchema, outputsConfigSchema, proposerConfigSchema } from "../settlement/outputConfig.ts";
 import { storeConfigSchema } from "../state/store/config.ts";
+import { witnessConfigSchema } from "../state/witness/config.ts";
 import { txPoolConfigSchema } from "../txpool/config.ts";
 
 /** The standard Hardhat/Anvil development mnemonic: its accounts are public, never use them for value. */
@@ -52,8 +55,8 @@ export const genesisConfigSchema = z
   .strict();
 export type GenesisConfig = z.output<typeof genesisConfigSchema>;
 
-/** What this process does. More roles (replica, prover, derive) join as they land. */
-export const NODE_ROLES = ["sequencer"] as const;
+/** What this process does. More roles (prover, derive) join as they land. */
+export const NODE_ROLES = ["sequencer", "replica", "prover"] as const;
 export type NodeRole = (typeof NODE_ROLES)[number];
 
 export const nodeRoleConfigSchema = z.object({ role: z.enum(NODE_ROLES).default("sequencer") }).strict();
@@ -65,6 +68,49 @@ export const metricsConfigSchema = z
     port: z.number().int().min(0).max(65535).default(9545),
   })
   .strict();
+
+/**
+ * Test-only faults of a sequencer's published messages (what replicas and provers must catch). The sequencer's own
+ * chain, log and store stay right; only what it gossips is wrong, and range requests serve the right messages, so a
+ * replica that refuses a faulty block and refetches it converges.
+ */
+export const sequencerTestFaultsSchema = z
+  .object({
+    /** Gossip block N's header with a wrong `stateRoot` (its hash changes with it). */
+    wrongStateRootAtBlock: z.coerce.bigint().positive().optional(),
+    /** Gossip block N's first mini-block with a wrong state diff (it credits an account nothing touched). */
+    wrongDiffAtBlock: z.coerce.bigint().positive().optional(),
+  })
+  .strict();
+export type SequencerTestFaults = z.output<typeof sequencerTestFaultsSchema>;
+
+/**
+ * The `sequencer` section: the sequencer module's own schema plus what node/ does around it: the key that signs every
+ * mini-block (MegaETH Rex5) and seals every p2p message, and test faults.
+ */
+export const sequencerNodeConfigSchema = sequencerConfigSchema
+  .extend({
+    /** The sequencer's signing key (32-byte hex); required when it publishes over p2p. */
+    signerPrivateKey: privateKeySchema.optional(),
+    testFaults: sequencerTestFaultsSchema.optional(),
+  })
+  .strict();
+
+/**
+ * The `p2p` section: whether the node joins the network and whose signature it expects, beside the p2p module's own
+ * options (listen, bootstrap, peerKey, limits: `p2pConfigSchema`). Those are checked when the network starts, since
+ * loading the p2p module loads libp2p (`node/network/config.ts`), which no other entry point may do.
+ */
+export const nodeP2pConfigSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    /**
+     * The sequencer's signing address: every received mini-block and block must be sealed by it (what the L1
+     * `SequencerRegistry` names, in time). A sequencer defaults it to its own key's address.
+     */
+    sequencerAddress: addressSchema.optional(),
+  })
+  .catchall(z.unknown());
 
 /**
  * Development methods (`evm_mine`, `anvil_*`, `hardhat_*`, the node's own accounts): off unless configured
@@ -127,12 +173,58 @@ function providerCheck(
   }
 }
 
+/** What each role needs that its sections leave optional. */
+function roleCheck(
+  config: {
+    readonly node: { readonly role: NodeRole };
+    readonly chain: { readonly genesisTimestamp: bigint };
+    readonly sequencer: { readonly signerPrivateKey?: unknown };
+    readonly p2p: { readonly enabled: boolean; readonly sequencerAddress?: unknown };
+    readonly replica: { readonly sequencerRpcUrl?: unknown };
+    readonly prover: {
+      readonly signerPrivateKey?: unknown;
+      readonly witnessRpcUrl?: unknown;
+      readonly attestationDomain?: unknown;
+    };
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+  const { role } = config.node;
+  if (role === "sequencer" && config.p2p.enabled && config.sequencer.signerPrivateKey === undefined) {
+    issue(["sequencer", "signerPrivateKey"], "a sequencer on p2p signs its mini-blocks: give its key");
+  }
+  if (role === "replica" || role === "prover") {
+    if (!config.p2p.enabled) issue(["p2p", "enabled"], `a ${role} follows the sequencer over p2p: enable it`);
+    if (config.p2p.sequencerAddress === undefined) {
+      issue(["p2p", "sequencerAddress"], `a ${role} checks the sequencer's signature: give its address`);
+    }
+    if (config.chain.genesisTimestamp === 0n) {
+      issue(["chain", "genesisTimestamp"], `a ${role} must rebuild the sequencer's genesis: give its timestamp`);
+    }
+  }
+  if (role === "replica" && config.replica.sequencerRpcUrl === undefined) {
+    issue(["replica", "sequencerRpcUrl"], "a replica forwards transactions to the sequencer: give its RPC URL");
+  }
+  if (role === "prover") {
+    if (config.prover.signerPrivateKey === undefined) {
+      issue(["prover", "signerPrivateKey"], "a prover signs its attestations: give its key");
+    }
+    if (config.prover.witnessRpcUrl === undefined) {
+      issue(["prover", "witnessRpcUrl"], "a prover fetches block witnesses: give a sequencer's or replica's RPC URL");
+    }
+    if (config.prover.attestationDomain === undefined) {
+      issue(["prover", "attestationDomain"], "attestations are signed under the verifier's EIP-712 domain: give it");
+    }
+  }
+}
+
 export function nodeConfigSchema(providers: NodeProviders) {
   return z
     .object({
       node: withDefaults(nodeRoleConfigSchema),
       chain: withDefaults(chainConfigSchema),
-      sequencer: withDefaults(sequencerConfigSchema),
+      sequencer: withDefaults(sequencerNodeConfigSchema),
       execution: withDefaults(executionConfigSchema),
       txpool: withDefaults(txPoolConfigSchema.strict()),
       genesis: withDefaults(genesisConfigSchema),
@@ -146,6 +238,10 @@ export function nodeConfigSchema(providers: NodeProviders) {
       proposer: withDefaults(proposerConfigSchema),
       attester: withDefaults(attesterConfigSchema),
       dev: withDefaults(devConfigSchema),
+      p2p: withDefaults(nodeP2pConfigSchema),
+      replica: withDefaults(replicaConfigSchema),
+      witness: withDefaults(witnessConfigSchema),
+      prover: withDefaults(proverConfigSchema),
       log: withDefaults(logConfigSchema),
     })
     .strict()
@@ -154,6 +250,7 @@ export function nodeConfigSchema(providers: NodeProviders) {
       providerCheck("settlement", providers.settlement, config.settlement.provider, config.settlement.options, ctx, [
         "none",
       ]);
+      roleCheck(config, ctx);
     });
 }
 export type NodeConfig = z.output<ReturnType<typeof nodeConfigSchema>>;

@@ -7,6 +7,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { BatcherMetrics } from "../da/batcher.ts";
+import type { P2pMetrics } from "../p2p/metrics.ts";
+import type { ProverMetrics } from "../prover/prover.ts";
+import type { ReplicaMetrics } from "../replica/replica.ts";
 import type { RpcMetrics } from "../rpc/metrics.ts";
 import type { SequencerMetrics } from "../sequencer/sequencer.ts";
 import type { ProposerMetrics } from "../settlement/proposer.ts";
@@ -186,6 +189,141 @@ export function batcherMetrics(f: MetricsFactory): BatcherMetrics {
     pendingBytes: { set: (value) => pendingBytes.set(value) },
     backPressure: { set: (value) => backPressure.set(value) },
     backPressureEngaged: { inc: (labels) => backPressureEngaged.inc(labels) },
+  };
+}
+
+export function p2pMetrics(f: MetricsFactory): P2pMetrics {
+  const messages = f.counter<"kind" | "outcome" | "reason">({
+    name: "mach_p2p_messages_total",
+    help: "Gossip messages received, by verdict",
+    labelNames: ["kind", "outcome", "reason"],
+  });
+  const messageBytes = f.histogram<"kind">({
+    name: "mach_p2p_message_bytes",
+    help: "Wire size of gossip messages received or published",
+    labelNames: ["kind"],
+    buckets: [256, 1e3, 4e3, 16e3, 64e3, 256e3, 1e6, 4e6],
+  });
+  const published = f.counter<"kind">({
+    name: "mach_p2p_published_total",
+    help: "Messages published",
+    labelNames: ["kind"],
+  });
+  const gossipDelay = f.histogram<"kind">({
+    name: "mach_p2p_gossip_delay_seconds",
+    help: "Seal (sequencer clock) to validated here",
+    labelNames: ["kind"],
+    buckets: LATENCY_BUCKETS,
+  });
+  const rangeRequests = f.counter<"kind" | "outcome">({
+    name: "mach_p2p_range_requests_total",
+    help: "Range requests made",
+    labelNames: ["kind", "outcome"],
+  });
+  const rangeServed = f.counter<"kind" | "outcome">({
+    name: "mach_p2p_range_served_total",
+    help: "Range requests answered",
+    labelNames: ["kind", "outcome"],
+  });
+  const rangeItems = f.counter<"kind">({
+    name: "mach_p2p_range_items_total",
+    help: "Items received by range requests",
+    labelNames: ["kind"],
+  });
+  const delivered = f.counter<"kind">({
+    name: "mach_p2p_delivered_total",
+    help: "Items handed to the node in order",
+    labelNames: ["kind"],
+  });
+  const handlerErrors = f.counter<"kind">({
+    name: "mach_p2p_handler_errors_total",
+    help: "Node handlers that threw",
+    labelNames: ["kind"],
+  });
+  const peers = f.gauge({ name: "mach_p2p_peers", help: "Connected peers" });
+  const nextMiniBlock = f.gauge({ name: "mach_p2p_next_mini_block", help: "Next mini-block this node waits for" });
+  const nextBlock = f.gauge({ name: "mach_p2p_next_block", help: "Next block this node waits for" });
+  return {
+    messagesTotal: { inc: (labels) => messages.inc(labels) },
+    messageBytes: { observe: (labels, bytes) => messageBytes.observe(labels, bytes) },
+    publishedTotal: { inc: (labels) => published.inc(labels) },
+    gossipDelaySeconds: { observe: (labels, seconds) => gossipDelay.observe(labels, seconds) },
+    rangeRequestsTotal: { inc: (labels) => rangeRequests.inc(labels) },
+    rangeServedTotal: { inc: (labels) => rangeServed.inc(labels) },
+    rangeItemsTotal: { inc: (labels, count) => rangeItems.inc(labels, count) },
+    deliveredTotal: { inc: (labels) => delivered.inc(labels) },
+    handlerErrorsTotal: { inc: (labels) => handlerErrors.inc(labels) },
+    peers: { set: (value) => peers.set(value) },
+    nextMiniBlock: { set: (value) => nextMiniBlock.set(value) },
+    nextBlock: { set: (value) => nextBlock.set(value) },
+  };
+}
+
+export function replicaMetrics(f: MetricsFactory): ReplicaMetrics & { readonly headBlock: { set(n: number): void } } {
+  const miniBlocks = f.counter({ name: "mach_replica_mini_blocks_total", help: "Mini-blocks applied" });
+  const transactions = f.counter({
+    name: "mach_replica_transactions_total",
+    help: "Transactions in applied mini-blocks",
+  });
+  const applySeconds = f.histogram({
+    name: "mach_replica_apply_seconds",
+    help: "Time to apply and log one mini-block",
+    buckets: [0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05],
+  });
+  const lagSeconds = f.histogram({
+    name: "mach_replica_lag_seconds",
+    help: "Mini-block sealed on the sequencer (its clock) to applied here",
+    buckets: LATENCY_BUCKETS,
+  });
+  const blocks = f.counter({ name: "mach_replica_blocks_total", help: "Blocks verified and sealed" });
+  const stateRootSeconds = f.histogram({
+    name: "mach_replica_state_root_seconds",
+    help: "State root of a block's applied diffs",
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1],
+  });
+  const refused = f.counter<"reason">({
+    name: "mach_replica_refused_blocks_total",
+    help: "Blocks refused (root, hash or span mismatch)",
+    labelNames: ["reason"],
+  });
+  const headBlock = f.gauge({ name: "mach_replica_head_block", help: "Newest verified block" });
+  return {
+    miniBlockApplied(txs, apply, lag) {
+      miniBlocks.inc();
+      transactions.inc(txs);
+      applySeconds.observe(apply);
+      lagSeconds.observe(lag);
+    },
+    blockSealed(blockNumber, seconds) {
+      blocks.inc();
+      stateRootSeconds.observe(seconds);
+      headBlock.set(Number(blockNumber));
+    },
+    blockRefused: (reason) => refused.inc({ reason }),
+    headBlock: { set: (n) => headBlock.set(n) },
+  };
+}
+
+export function proverMetrics(f: MetricsFactory): ProverMetrics {
+  const proven = f.counter({ name: "mach_prover_blocks_proven_total", help: "Blocks re-executed from their witness" });
+  const transactions = f.counter({ name: "mach_prover_transactions_total", help: "Transactions in proven blocks" });
+  const seconds = f.histogram({
+    name: "mach_prover_block_seconds",
+    help: "Witness fetch and stateless re-execution of one block",
+    buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  });
+  const refused = f.counter<"reason">({
+    name: "mach_prover_blocks_refused_total",
+    help: "Blocks that did not re-execute to their header (or whose witness was incomplete)",
+    labelNames: ["reason"],
+  });
+  return {
+    blockProven(s, txs) {
+      proven.inc();
+      transactions.inc(txs);
+      seconds.observe(s);
+    },
+    blockRefused: (reason) => refused.inc({ reason }),
   };
 }
 

@@ -16,6 +16,8 @@ import { daProvidersOf, type NodeConfig, type NodeProviders } from "./config.ts"
 import type { DevAccount } from "./genesis.ts";
 import { createLogger } from "./logger.ts";
 import { createMetricsRegistry, rpcMetrics, startMetricsServer } from "./metrics.ts";
+import { type RunningProver, startProverRole } from "./roles/prover.ts";
+import { type RunningReplica, startReplicaRole } from "./roles/replica.ts";
 import { type RunningSequencer, startSequencerRole } from "./roles/sequencer.ts";
 
 export interface StartNodeParameters {
@@ -27,15 +29,16 @@ export interface StartNodeParameters {
 
 export interface MachNode {
   readonly role: NodeConfig["node"]["role"];
-  readonly rpcUrl: string;
-  readonly wsUrl: string;
+  /** Absent for a role that holds no chain to read (a prover). */
+  readonly rpcUrl: string | undefined;
+  readonly wsUrl: string | undefined;
   readonly metricsUrl: string | undefined;
   readonly chainId: bigint;
   readonly genesis: Block;
   readonly devAccounts: readonly DevAccount[];
   readonly store: LmdbChainStore;
-  /** The running role's parts (the sequencer role: `sequencer`, `batcher`). */
-  readonly running: RunningSequencer;
+  /** The running role's parts (`role` tells which: the sequencer's `sequencer`, `batcher`; the replica's `replica`). */
+  readonly running: RunningSequencer | RunningReplica | RunningProver;
   /** Resolves with the error that stopped the role for good; never resolves while it runs. */
   readonly fatal: Promise<Error>;
   close(): Promise<void>;
@@ -73,35 +76,50 @@ export async function startNode({ config, providers, logger: given }: StartNodeP
     }
 
     const context = { config, logger, metrics, chain, da, settlement };
-    const running = await startSequencerRole(context);
-    const rpc: RpcServer = await startRpcServer({
-      backend: running.backend,
-      host: config.rpc.host,
-      port: config.rpc.port,
-      limits: config.rpc.limits,
-      logger: logger.child({ module: "rpc" }),
-      metrics: rpcMetrics(metrics),
-      status: running.status,
-      ...(config.rpc.dashboardDir === undefined ? {} : { staticDir: config.rpc.dashboardDir }),
-    });
-    cleanups.push(() => rpc.close());
+    const running =
+      config.node.role === "replica"
+        ? await startReplicaRole(context)
+        : config.node.role === "prover"
+          ? await startProverRole(context)
+          : await startSequencerRole(context);
+    // Cleanups run in reverse: the role stops after the RPC server (no new work), before settlement, DA and the store.
+    cleanups.push(() => running.stop());
+    const rpc: RpcServer | undefined =
+      running.backend === undefined
+        ? undefined
+        : await startRpcServer({
+            backend: running.backend,
+            ...(running.methods === undefined ? {} : { methods: running.methods }),
+            host: config.rpc.host,
+            port: config.rpc.port,
+            limits: config.rpc.limits,
+            logger: logger.child({ module: "rpc" }),
+            metrics: rpcMetrics(metrics),
+            status: running.status,
+            ...(config.rpc.dashboardDir === undefined ? {} : { staticDir: config.rpc.dashboardDir }),
+          });
+    if (rpc) cleanups.push(() => rpc.close());
     const metricsServer = config.metrics.enabled
       ? await startMetricsServer(registry, config.metrics.host, config.metrics.port)
       : undefined;
     if (metricsServer) cleanups.push(() => metricsServer.close());
-    // The role stops after the RPC server (no new work) and before DA, settlement and the store.
-    cleanups.splice(cleanups.length - (metricsServer ? 2 : 1), 0, () => running.stop());
     running.start();
     log.info(
-      { role: config.node.role, rpcUrl: rpc.url, wsUrl: rpc.wsUrl, chainId: config.chain.chainId.toString() },
+      {
+        role: config.node.role,
+        ...(rpc ? { rpcUrl: rpc.url, wsUrl: rpc.wsUrl } : {}),
+        ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
+        ...("address" in running ? { address: running.address } : {}),
+        chainId: config.chain.chainId.toString(),
+      },
       "node started",
     );
 
     let closing: Promise<void> | undefined;
     return {
       role: config.node.role,
-      rpcUrl: rpc.url,
-      wsUrl: rpc.wsUrl,
+      rpcUrl: rpc?.url,
+      wsUrl: rpc?.wsUrl,
       metricsUrl: metricsServer?.url,
       chainId: config.chain.chainId,
       genesis: chain.genesis,

@@ -14,6 +14,7 @@ import type { DigestSigner, RecoverableSignature } from "../chain/digestSignatur
 import { decodeHeader, encodeHeader, hashHeader } from "../chain/header.ts";
 import { decodeUint, encodeRlp, expectBytes } from "../chain/rlp.ts";
 import type { Block, Hash, Header } from "../chain/types.ts";
+import type { BlockSeal } from "../state/records.ts";
 import { P2pMessageError } from "./errors.ts";
 import { encodeFrame, type FrameCompression } from "./frame.ts";
 import { decodeSealedPayload, encodeSealedEnvelope, type SealedEnvelope, sealEnvelope } from "./seal.ts";
@@ -41,27 +42,50 @@ export interface SealBlockParameters {
   readonly sealedAtMs?: bigint;
 }
 
-/** Encodes and seals a block for publishing (on the sequencer). */
-export function sealBlock(parameters: SealBlockParameters): SignedBlock {
-  const { chainId, block, signer } = parameters;
-  const payload = encodeRlp([
+function blockPayload(block: SealBlockParameters["block"]): Uint8Array {
+  return encodeRlp([
     encodeHeader(block.header),
     bigintToBytes(BigInt(block.miniBlockCount)),
     bigintToBytes(block.miniBlockOffset),
   ]);
-  const sealedAtMs = parameters.sealedAtMs ?? BigInt(Date.now());
-  const number = block.header.number;
-  const envelope = sealEnvelope({ kind: "block", chainId, blockNumber: number, number, sealedAtMs, payload }, signer);
+}
+
+function signedBlock(
+  chainId: bigint,
+  block: SealBlockParameters["block"],
+  seal: BlockSeal,
+  payload: Uint8Array,
+): SignedBlock {
   return {
     chainId,
     header: block.header,
     hash: block.hash,
     miniBlockCount: block.miniBlockCount,
     miniBlockOffset: block.miniBlockOffset,
-    sealedAtMs,
-    seal: envelope.seal,
+    sealedAtMs: seal.sealedAtMs,
+    seal: seal.seal,
     payload,
   };
+}
+
+/** Encodes and seals a block for publishing (on the sequencer). */
+export function sealBlock(parameters: SealBlockParameters): SignedBlock {
+  const { chainId, block, signer } = parameters;
+  const payload = blockPayload(block);
+  const sealedAtMs = parameters.sealedAtMs ?? BigInt(Date.now());
+  const number = block.header.number;
+  const envelope = sealEnvelope({ kind: "block", chainId, blockNumber: number, number, sealedAtMs, payload }, signer);
+  return signedBlock(chainId, block, { sealedAtMs, seal: envelope.seal }, payload);
+}
+
+/** The block message again from a stored block and its stored seal (serving ranges without the key). */
+export function storedBlockMessage(parameters: {
+  readonly chainId: bigint;
+  readonly block: SealBlockParameters["block"];
+  readonly seal: BlockSeal;
+}): SignedBlock {
+  const { chainId, block, seal } = parameters;
+  return signedBlock(chainId, block, seal, blockPayload(block));
 }
 
 export function blockEnvelope(signed: SignedBlock): SealedEnvelope {

@@ -166,6 +166,10 @@ export class Follower {
   get nextBlock(): bigint | undefined {
     return this.#blocks?.next;
   }
+  /** The highest mini-block number known to exist (from gossip or a block's span), if mini-blocks are followed. */
+  get knownMiniBlockHead(): bigint | undefined {
+    return this.#miniBlocks?.knownHead;
+  }
 
   /** A verified mini-block from gossip: the verdict for gossipsub; accepted or useful ones go in. */
   receiveMiniBlock(signed: SignedMiniBlock, fromPeer: string | undefined): Verdict {

@@ -21,7 +21,7 @@
  *   network.ts             P2pNode: libp2p + gossipsub wiring
  *
  * Sequencer: signMiniBlock (chain/) → sealMiniBlock → publishMiniBlock; sealBlock → publishBlock; serves ranges
- * from its store. Replica: createP2pNode({follow}) → onMiniBlock / onBlock in order, gaps filled by range; serves
+ * from its store (the record and seal it logged: storedMiniBlockMessage / storedBlockMessage). Replica: createP2pNode({follow}) → onMiniBlock / onBlock in order, gaps filled by range; serves
  * ranges too. Prover: follow blocks, requestMiniBlocks for their transactions, publishAttestation.
  */
 export type { Attestation } from "./attestationMessage.ts";
@@ -31,7 +31,7 @@ export {
   MAX_ATTESTATION_SIGNATURE_BYTES,
 } from "./attestationMessage.ts";
 export type { SealBlockParameters, SignedBlock } from "./blockMessage.ts";
-export { encodeBlockMessage, sealBlock } from "./blockMessage.ts";
+export { encodeBlockMessage, sealBlock, storedBlockMessage } from "./blockMessage.ts";
 export type { BlockSource } from "./blockSource.ts";
 export type { P2pConfig, P2pConfigInput } from "./config.ts";
 export {
@@ -58,8 +58,13 @@ export { P2pConfigError, P2pError, P2pMessageError, RangeRequestError } from "./
 export type { BlockLink, FollowPosition, MiniBlockLink } from "./follower.ts";
 export type { FrameCompression } from "./frame.ts";
 export type { MessageOutcome, P2pMetrics } from "./metrics.ts";
-export type { SealMiniBlockParameters, SignedMiniBlock } from "./miniBlockMessage.ts";
-export { encodeMiniBlockMessage, sealMiniBlock } from "./miniBlockMessage.ts";
+export type { SealMiniBlockParameters, SignedMiniBlock, StoredMiniBlockParameters } from "./miniBlockMessage.ts";
+export {
+  encodeMiniBlockMessage,
+  miniBlockRecordOf,
+  sealMiniBlock,
+  storedMiniBlockMessage,
+} from "./miniBlockMessage.ts";
 export type { P2pLogger, P2pNodeParameters } from "./network.ts";
 export { createP2pNode, MAX_GOSSIP_FRAME_BYTES, P2pNode } from "./network.ts";
 export { generatePeerKey, parsePeerKey, peerIdOfKey } from "./peerKey.ts";

@@ -17,7 +17,7 @@ import type { MiniBlock } from "../chain/miniBlock.ts";
 import { type MiniBlockSignature, recoverMiniBlockSigner } from "../chain/miniBlockSignature.ts";
 import { encodeRlp, expectBytes } from "../chain/rlp.ts";
 import type { Address } from "../chain/types.ts";
-import { decodeMiniBlockRecord, encodeMiniBlockRecord } from "../state/records.ts";
+import { decodeMiniBlockRecord, encodeMiniBlockRecord, type MiniBlockSeal } from "../state/records.ts";
 import { P2pMessageError } from "./errors.ts";
 import { encodeFrame, type FrameCompression } from "./frame.ts";
 import { decodeSealedPayload, encodeSealedEnvelope, type SealedEnvelope, sealEnvelope } from "./seal.ts";
@@ -63,6 +63,37 @@ export function sealMiniBlock(parameters: SealMiniBlockParameters): SignedMiniBl
     signer,
   );
   return { chainId, miniBlock, signature, sealedAtMs, seal: envelope.seal, payload };
+}
+
+export interface StoredMiniBlockParameters {
+  readonly chainId: bigint;
+  /** The logged record bytes (exactly what was sealed). */
+  readonly record: Uint8Array;
+  /** The signatures logged with it. */
+  readonly seal: MiniBlockSeal;
+  /** The record decoded, when the caller has it. */
+  readonly miniBlock?: MiniBlock;
+}
+
+/**
+ * The message a node publishes or serves again from what its store keeps (the record and its seal), byte for byte
+ * the one the sequencer sealed: no key needed, so replicas serve range requests too.
+ */
+export function storedMiniBlockMessage(parameters: StoredMiniBlockParameters): SignedMiniBlock {
+  const { chainId, record, seal } = parameters;
+  return {
+    chainId,
+    miniBlock: parameters.miniBlock ?? decodeMiniBlockRecord(record),
+    signature: seal.signature,
+    sealedAtMs: seal.sealedAtMs,
+    seal: seal.seal,
+    payload: encodeRlp([record, encodeSignatureBytes(seal.signature)]),
+  };
+}
+
+/** The record bytes inside a verified message's payload (what a receiver logs, so it can serve the message again). */
+export function miniBlockRecordOf(signed: SignedMiniBlock): Uint8Array {
+  return decodeSealedPayload(signed.payload, 2, "mini-block", (items) => expectBytes(items[0], "miniBlock"));
 }
 
 export function miniBlockEnvelope(signed: SignedMiniBlock): SealedEnvelope {

@@ -216,6 +216,10 @@ export class P2pNode {
   get nextBlock(): bigint | undefined {
     return this.#follower.nextBlock;
   }
+  /** The highest mini-block number this node knows exists (it may not have it yet). */
+  get knownMiniBlockHead(): bigint | undefined {
+    return this.#follower.knownMiniBlockHead;
+  }
 
   /** Verified mini-blocks, in order, without gaps; returns an unsubscribe function. */
   onMiniBlock(handler: Handler<SignedMiniBlock>): () => void {

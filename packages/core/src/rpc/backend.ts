@@ -308,6 +308,11 @@ export interface RpcBackend extends ChainView {
   ): StateDiff | undefined;
   /** DA batches overlapping a block range (`mach_getBatches`); absent → method not available. */
   getBatches?(range: { readonly fromBlock: bigint; readonly toBlock: bigint }): Promise<readonly BatchInfo[]>;
+  /**
+   * Sealed block `blockNumber`'s witness, compressed (`compressBlockWitness`), while kept; absent → the witness
+   * methods are not available.
+   */
+  blockWitness?(blockNumber: bigint): Uint8Array | undefined | Promise<Uint8Array | undefined>;
   /** `optimism_outputAtBlock`; absent → method not available. */
   outputAtBlock?(blockNumber: bigint): Promise<OutputAtBlock | undefined>;
 

@@ -6,6 +6,7 @@ import { bytesToHex } from "viem";
 import { effectiveGasPrice } from "../chain/fees.ts";
 import { encodeHeader } from "../chain/header.ts";
 import type { MiniBlock } from "../chain/miniBlock.ts";
+import type { MiniBlockSignature } from "../chain/miniBlockSignature.ts";
 import type { StateDiff } from "../chain/stateDiff.ts";
 import { miniBlockTxLocations, type TxLocation } from "../chain/txLocation.ts";
 import type { Block, Hash, Header, Log, Receipt, Transaction } from "../chain/types.ts";
@@ -269,10 +270,17 @@ export function blockSize(block: Block): number {
   return rlpPrefixLength(payload) + payload;
 }
 
-/** MegaETH's `miniBlocks` subscription payload (snake_case keys, hex quantities, µs timestamp). */
-export function formatMiniBlock(miniBlock: MiniBlock, baseFeePerGas: bigint): JsonObject {
+/**
+ * MegaETH's `miniBlocks` subscription payload (snake_case keys, hex quantities, µs timestamp), with the sequencer's
+ * Rex5 header signature `{r, s, yParity}` when the chain is signed (absent otherwise, as before Rex5).
+ */
+export function formatMiniBlock(
+  miniBlock: MiniBlock,
+  baseFeePerGas: bigint,
+  signature?: MiniBlockSignature,
+): JsonObject {
   const locations = miniBlockTxLocations(miniBlock, baseFeePerGas);
-  return {
+  const payload: JsonObject = {
     block_number: toQuantity(miniBlock.blockNumber),
     block_timestamp: toQuantity(miniBlock.blockTimestamp),
     index: toQuantity(miniBlock.index),
@@ -286,6 +294,14 @@ export function formatMiniBlock(miniBlock: MiniBlock, baseFeePerGas: bigint): Js
     transaction_root: miniBlock.transactionsRoot,
     receipt_root: miniBlock.receiptsRoot,
   };
+  if (signature !== undefined) {
+    payload.signature = {
+      r: toQuantity(signature.r),
+      s: toQuantity(signature.s),
+      yParity: toQuantity(signature.yParity),
+    };
+  }
+  return payload;
 }
 
 /**

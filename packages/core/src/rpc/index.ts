@@ -6,7 +6,7 @@
  *                     (total, per IP), slowloris timeouts, the WebSocket buffer budget (slowest dropped first)
  *   dispatcher.ts     JSON-RPC 2.0 envelopes, batches, notifications → method table
  *   methods/*.ts      one file per family (node, state, blocks, transactions, call, fees, logs, subscribe, mach,
- *                     status)
+ *                     status, witness)
  *   params.ts         zod param types (Quantity, Data, Address, block selectors, call/filter/override objects)
  *   resolve.ts        block tags / EIP-1898 → block numbers and state targets
  *   format.ts         Mach types → geth/op-geth/MegaETH JSON (blocks, txs, receipts, logs, miniBlocks payload)

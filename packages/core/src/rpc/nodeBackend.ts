@@ -80,6 +80,10 @@ export interface NodeBackendOptions {
   readonly proofAt?: (address: Address, slots: readonly Hash[], blockNumber: bigint) => AccountProof | undefined;
   /** Development controls, on dev nodes only. */
   readonly dev?: DevControls;
+  /** Connected p2p peers (`net_peerCount`); 0 without p2p. */
+  readonly peerCount?: () => number;
+  /** Kept block witnesses, compressed (a sequencer that builds them). */
+  readonly blockWitness?: (blockNumber: bigint) => Uint8Array | undefined | Promise<Uint8Array | undefined>;
 }
 
 /** Priority fee the node suggests (wei): enough to order, far below a cent per transfer. */
@@ -269,7 +273,7 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
     gasPrice: () => pendingEnv().baseFeePerGas + SUGGESTED_PRIORITY_FEE,
     maxPriorityFeePerGas: () => SUGGESTED_PRIORITY_FEE,
     syncing: () => false,
-    peerCount: () => 0,
+    peerCount: () => options.peerCount?.() ?? 0,
     getStateDiff(selector): StateDiff | undefined {
       if ("miniBlockNumber" in selector) return chain.getMiniBlock(selector.miniBlockNumber)?.stateDiff;
       const block = chain.getBlockByNumber(selector.blockNumber);
@@ -285,6 +289,7 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
     },
     ...(options.listBatches ? { getBatches: options.listBatches } : {}),
     ...(options.outputAtBlock ? { outputAtBlock: async (n: bigint) => options.outputAtBlock?.(n) } : {}),
+    ...(options.blockWitness ? { blockWitness: options.blockWitness } : {}),
     ...(options.dev ? { dev: options.dev } : {}),
     ...(txs.content ? { poolContent: () => (txs.content as () => PoolContent)() } : {}),
     subscribe(handlers: Partial<BackendEventHandlers>) {

@@ -84,7 +84,13 @@ export class SubscriptionHub {
     for (const connection of this.#connections) {
       for (const [id, sub] of connection.subscriptions) {
         if (sub.kind === "miniBlocks") {
-          payload ??= JSON.stringify(formatMiniBlock(miniBlock, this.#backend.pendingBlockEnv().baseFeePerGas));
+          payload ??= JSON.stringify(
+            formatMiniBlock(
+              miniBlock,
+              this.#backend.pendingBlockEnv().baseFeePerGas,
+              this.#backend.miniBlockSignature?.(miniBlock.number),
+            ),
+          );
           connection.send(notification(id, payload));
         } else if (sub.kind === "logs") {
           contents ??= miniBlockContents(miniBlock, this.#backend.pendingBlockEnv().baseFeePerGas);

@@ -16,6 +16,7 @@
  *   proposals.ts           OutputProposal (pending → proposed → resolved, bond claimed) and the ProposalStore port
  *   proposer.ts            createProposer: the proposer loop (in order, retries, resolves, claims bonds, `finalized`)
  *   attester.ts            createAttester: checks proposed roots against this node's outputs, signs matching ones
+ *   proverPorts.ts         a prover's narrow ports over these: proposals in L2 order, a quorum handed to the sink
  *
  *   sealed block ─OutputRecorder.blockSealed→ OutputStore ─proposer→ OutputProposer (L1 game)
  *   L1 games ─OutputGameReader→ attester ═ OutputRecorder.outputAt ─signer→ AttestationSink → game attested
@@ -122,3 +123,4 @@ export {
   type ProposerOutputSource,
   type ProposerState,
 } from "./proposer.ts";
+export { type ProposedOutputs, proposedOutputsFrom, type SubmitQuorum, submitQuorumTo } from "./proverPorts.ts";

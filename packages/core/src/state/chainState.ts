@@ -54,6 +54,37 @@ export class ChainState {
     this.recorder.takeDiff();
   }
 
+  /**
+   * The state root of everything written so far (folds pending writes into the tries without sealing a block): a
+   * replica checks it against a block header before `commitBlock`, and `discardOpenBlock` undoes it on a mismatch.
+   */
+  pendingStateRoot(): Hash {
+    return this.world.commit();
+  }
+
+  /**
+   * Undoes every write since the last `commitBlock` (a replica refusing a block whose applied diffs do not reach its
+   * header's root): the block's pre-values go back into the world state, uncounted by the recorder, and the tries are
+   * folded again. Returns the state root afterwards, the last sealed block's.
+   */
+  discardOpenBlock(): Hash {
+    this.recorder.takeDiff();
+    const preValues = this.recorder.takeBlockPreValues();
+    const world = this.world;
+    for (const [address, pre] of preValues) {
+      if (pre.accountTouched) {
+        if (pre.account === null) {
+          world.deleteAccount(address);
+        } else {
+          world.importCode(pre.code);
+          world.putAccount(address, pre.account);
+        }
+      }
+      for (const [slot, value] of pre.storage) world.putStorage(address, slot, value);
+    }
+    return world.commit();
+  }
+
   /** Seals block `blockNumber`: commits the state root and records the block's pre-values for history. */
   commitBlock(blockNumber: bigint): Hash {
     const root = this.world.commit();

@@ -15,6 +15,8 @@
  *   genesis.ts     buildGenesisState({ alloc }) → committed WorldState
  *   chainState.ts  ChainState: world state + diff recorder + history, as every role drives it (beginMiniBlock /
  *                  endMiniBlock / applyMiniBlockDiff / commitBlock / stateAt / getProof / snapshotChunks)
+ *   witness/       block witnesses: recorded at execution, built from the parent's tries at seal, opened by
+ *                  stateless executors (WitnessState), encoded for mega_getBlockWitness / debug_executionWitness
  *
  *   sequencer: recorder = new StateDiffRecorder(worldState) → execute → recorder.takeDiff() (mini-block)
  *              → worldState.commit() + history.recordBlock(n, recorder.takeBlockPreValues()) (block)
@@ -39,12 +41,17 @@ export type { StateHistoryOptions } from "./history.ts";
 export { DEFAULT_HISTORY_BLOCKS, StateHistory } from "./history.ts";
 export type { AccountStateOverride, StateOverrides } from "./overlay.ts";
 export { applyStateOverrides, InvalidStateOverrideError, OverlayState } from "./overlay.ts";
+export type { BlockSeal, MiniBlockSeal } from "./records.ts";
 export {
   decodeBlockRecord,
+  decodeBlockSealRecord,
   decodeMiniBlockRecord,
+  decodeMiniBlockSealRecord,
   decodeReceiptsRecord,
   encodeBlockRecord,
+  encodeBlockSealRecord,
   encodeMiniBlockRecord,
+  encodeMiniBlockSealRecord,
   encodeReceiptsRecord,
   StoreCorruptionError,
 } from "./records.ts";
@@ -52,5 +59,32 @@ export { encodeSnapshot, restoreSnapshot, SNAPSHOT_VERSION, SnapshotRestorer } f
 export { encodeAccountLeaf, encodeStorageLeaf } from "./trie/leaves.ts";
 export { MerkleTrie } from "./trie/trie.ts";
 export type { StateReader, StateWriter, StorageEnumerable } from "./types.ts";
+export {
+  type BlockAccess,
+  type BlockWitness,
+  type BuildBlockWitnessParameters,
+  buildBlockWitness,
+  compressBlockWitness,
+  DEFAULT_WITNESS_KEEP_BLOCKS,
+  decodeBlockWitness,
+  decodeBlockWitnessString,
+  decompressBlockWitness,
+  encodeBlockWitness,
+  encodeBlockWitnessString,
+  executionWitnessJson,
+  IncompleteWitnessError,
+  InvalidWitnessError,
+  MAX_WITNESS_BYTES,
+  type NodeResolver,
+  SparseTrie,
+  WITNESS_STRING_PREFIX,
+  WITNESS_VERSION,
+  type WitnessAccount,
+  type WitnessConfig,
+  WitnessRecorder,
+  WitnessState,
+  witnessConfigSchema,
+  witnessString,
+} from "./witness/index.ts";
 export type { CommitStats, StorageProof, WorldStateProof } from "./worldState.ts";
 export { WorldState } from "./worldState.ts";

@@ -3,9 +3,16 @@
  * what p2p ships (a mini-block message is its record under the sequencer's signatures). RLP
  * throughout; transactions are kept as their canonical raw bytes with the recovered sender beside them, so reading
  * the store back never re-runs signature recovery (the store is trusted: it only holds what this node admitted).
+ *
+ * Seal records keep the sequencer's signatures of a mini-block or block beside it (the header signature, the p2p seal
+ * and its time), so that any node can serve the exact signed message again (range requests) without the key:
+ *
+ *   miniBlockSeal = rlp([version, signature:65, sealedAtMs, seal:65])
+ *   blockSeal     = rlp([version, sealedAtMs, seal:65])
  */
 
 import { bigintToBytes, bytesToBigint, bytesToHex, hexToBytes } from "../chain/bytes.ts";
+import { decodeSignatureBytes, encodeSignatureBytes, type RecoverableSignature } from "../chain/digestSignature.ts";
 import { keccak256Hex } from "../chain/hash.ts";
 import { decodeHeader, encodeHeader, hashHeader } from "../chain/header.ts";
 import type { MiniBlock } from "../chain/miniBlock.ts";
@@ -29,6 +36,8 @@ export class StoreCorruptionError extends MachError {
 const BLOCK_RECORD_VERSION = 1;
 const RECEIPTS_RECORD_VERSION = 2;
 const MINI_BLOCK_RECORD_VERSION = 2;
+/** The sequencer's seals of mini-blocks and blocks (p2p). */
+const SEAL_RECORD_VERSION = 1;
 /** The receipt layout of version 1: without the three fields above. */
 const RECEIPT_FIELDS_V1 = 7;
 
@@ -188,4 +197,56 @@ export function encodeTxLocation(blockNumber: bigint, index: number): Uint8Array
 export function decodeTxLocation(bytes: Uint8Array): { blockNumber: bigint; index: number } {
   const f = list(decodeRlp(bytes), "txLocation");
   return { blockNumber: uint(f[0], "txLocation.blockNumber"), index: small(f[1], "txLocation.index") };
+}
+
+/** The sequencer's signatures of one mini-block, as published: what serving it again needs besides its record. */
+export interface MiniBlockSeal {
+  /** MegaETH's header signature (`signMiniBlock`). */
+  readonly signature: RecoverableSignature;
+  /** Sequencer clock when the p2p message was sealed, Unix ms. */
+  readonly sealedAtMs: bigint;
+  /** The p2p seal over the whole message. */
+  readonly seal: RecoverableSignature;
+}
+
+/** The sequencer's seal of one block message. */
+export interface BlockSeal {
+  readonly sealedAtMs: bigint;
+  readonly seal: RecoverableSignature;
+}
+
+function signatureField(item: RlpItem | undefined, what: string): RecoverableSignature {
+  const bytes = expectBytes(item, what);
+  return nested(what, () => decodeSignatureBytes(bytes));
+}
+
+export function encodeMiniBlockSealRecord(seal: MiniBlockSeal): Uint8Array {
+  return encodeRlp([
+    bigintToBytes(BigInt(SEAL_RECORD_VERSION)),
+    encodeSignatureBytes(seal.signature),
+    bigintToBytes(seal.sealedAtMs),
+    encodeSignatureBytes(seal.seal),
+  ]);
+}
+export function decodeMiniBlockSealRecord(bytes: Uint8Array): MiniBlockSeal {
+  const f = list(decodeRlp(bytes), "miniBlockSeal");
+  checkVersion(f, "miniBlockSeal", SEAL_RECORD_VERSION);
+  return {
+    signature: signatureField(f[1], "miniBlockSeal.signature"),
+    sealedAtMs: uint(f[2], "miniBlockSeal.sealedAtMs"),
+    seal: signatureField(f[3], "miniBlockSeal.seal"),
+  };
+}
+
+export function encodeBlockSealRecord(seal: BlockSeal): Uint8Array {
+  return encodeRlp([
+    bigintToBytes(BigInt(SEAL_RECORD_VERSION)),
+    bigintToBytes(seal.sealedAtMs),
+    encodeSignatureBytes(seal.seal),
+  ]);
+}
+export function decodeBlockSealRecord(bytes: Uint8Array): BlockSeal {
+  const f = list(decodeRlp(bytes), "blockSeal");
+  checkVersion(f, "blockSeal", SEAL_RECORD_VERSION);
+  return { sealedAtMs: uint(f[1], "blockSeal.sealedAtMs"), seal: signatureField(f[2], "blockSeal.seal") };
 }

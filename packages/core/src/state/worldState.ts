@@ -291,6 +291,28 @@ export class WorldState implements StateWriter, StorageEnumerable {
     };
   }
 
+  /** The account and its storage root as of the last commit (`undefined`: it did not exist). */
+  committedAccount(address: Address): { readonly account: Account; readonly storageRoot: Hash } | undefined {
+    const leaf = this.#accountTrie.get(keccak256(hexToBytes(address)));
+    return leaf === undefined ? undefined : { account: leaf.account, storageRoot: bytesToHex(leaf.storageRoot) };
+  }
+
+  /**
+   * Trie nodes of the last commit for stateless execution: one multiproof of the account trie over the hashed keys
+   * `accountKeys`, and of each listed account's storage trie over its hashed slot keys (shared nodes once per trie).
+   */
+  committedMultiproof(
+    accountKeys: readonly Uint8Array[],
+    storageKeys: ReadonlyMap<Address, readonly Uint8Array[]>,
+  ): Uint8Array[] {
+    const nodes = this.#accountTrie.multiproof(accountKeys);
+    for (const [address, keys] of storageKeys) {
+      const trie = this.#storageTries.get(address);
+      if (trie !== undefined) for (const node of trie.multiproof(keys)) nodes.push(node);
+    }
+    return nodes;
+  }
+
   /**
    * The storage of `address` as its committed secure trie holds it: `(keccak256(slot), value)` pairs at the last
    * commit, whatever was written since. What a trie of that storage is rebuilt from later (output proofs).

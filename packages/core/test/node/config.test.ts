@@ -97,6 +97,34 @@ describe("node config", () => {
     assert.equal(config.rpc.dashboardDir, undefined);
   });
 
+  it("names what a replica needs that the sections leave optional, by key path", () => {
+    const message = configError({ node: { role: "replica" } });
+    for (const path of ["p2p.enabled", "p2p.sequencerAddress", "replica.sequencerRpcUrl", "chain.genesisTimestamp"]) {
+      assert.match(message, new RegExp(`^ {2}${path.replace(".", "\\.")}: `, "m"));
+    }
+    const config = parseNodeConfig(
+      {
+        node: { role: "replica" },
+        chain: { genesisTimestamp: "1800000000" },
+        p2p: { enabled: true, sequencerAddress: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", bootstrap: [] },
+        replica: { sequencerRpcUrl: "http://127.0.0.1:8545" },
+      },
+      providers,
+    );
+    assert.equal(config.p2p.sequencerAddress, "0x70997970c51812dc3a010c7d01b50e0d17dc79c8");
+    assert.deepEqual(config.p2p.bootstrap, [], "the p2p module's own options pass through to its schema");
+  });
+
+  it("asks a sequencer on p2p for its signing key, and takes test faults", () => {
+    assert.match(configError({ p2p: { enabled: true } }), /^ {2}sequencer\.signerPrivateKey: /m);
+    const config = parseNodeConfig(
+      { sequencer: { signerPrivateKey: `0x${"22".repeat(32)}`, testFaults: { wrongStateRootAtBlock: 3 } } },
+      providers,
+    );
+    assert.equal(config.sequencer.testFaults?.wrongStateRootAtBlock, 3n);
+    assert.match(configError({ sequencer: { testFaults: { wrongRoot: 1 } } }), /sequencer\.testFaults/);
+  });
+
   it("takes the dashboard directory under rpc and names it when empty", () => {
     assert.equal(
       parseNodeConfig({ rpc: { dashboardDir: "/srv/dashboard" } }, providers).rpc.dashboardDir,

@@ -31,6 +31,12 @@ import { type MachNode, parseNodeConfig, startNode } from "../../src/node/index.
 import { createMemorySettlement, type MemorySettlement } from "../../src/settlement/index.ts";
 import { silentLogger } from "../../src/telemetry.ts";
 
+/** The node's JSON-RPC URL (a sequencer always serves one). */
+function rpcUrlOf(node: { readonly rpcUrl: string | undefined }): string {
+  assert.ok(node.rpcUrl, "the node serves JSON-RPC");
+  return node.rpcUrl;
+}
+
 const DEV_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
@@ -85,10 +91,14 @@ describe("a sequencer node's outputs (memory L1)", () => {
       id: 901901,
       name: "Mach",
       nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-      rpcUrls: { default: { http: [node.rpcUrl] } },
+      rpcUrls: { default: { http: [rpcUrlOf(node)] } },
     });
-    const client = createPublicClient({ chain, transport: http(node.rpcUrl), pollingInterval: 20 });
-    const wallet = createWalletClient({ chain, account: privateKeyToAccount(DEV_KEY), transport: http(node.rpcUrl) });
+    const client = createPublicClient({ chain, transport: http(rpcUrlOf(node)), pollingInterval: 20 });
+    const wallet = createWalletClient({
+      chain,
+      account: privateKeyToAccount(DEV_KEY),
+      transport: http(rpcUrlOf(node)),
+    });
     const hash = await wallet.writeContract({
       address: predeploys.l2ToL1MessagePasser,
       abi: l2ToL1MessagePasserAbi,
@@ -215,13 +225,13 @@ describe("a sequencer node's outputs (memory L1)", () => {
   });
 
   it("resumes after a restart: finalized is back at once, and outputs go on every interval without a gap or a repeat", async () => {
-    const before = createPublicClient({ transport: http(node.rpcUrl) });
+    const before = createPublicClient({ transport: http(rpcUrlOf(node)) });
     const finalized = (await before.getBlock({ blockTag: "finalized" })).number;
     assert.ok(finalized > 0n);
     const proposed = l1.proposals.length;
     await node.close();
     node = await start();
-    const after = createPublicClient({ transport: http(node.rpcUrl) });
+    const after = createPublicClient({ transport: http(rpcUrlOf(node)) });
     assert.equal((await after.getBlock({ blockTag: "finalized" })).number, finalized);
     await until("a proposal after the restart", () => (l1.proposals.length > proposed + 1 ? true : undefined));
     const blocks = l1.proposals.map((p) => p.l2BlockNumber);

@@ -12,11 +12,15 @@ import { buildTransaction, decodeTransaction } from "../../src/chain/transaction
 import type { Address, Block, Hash, Header, Receipt, Transaction } from "../../src/chain/types.ts";
 import {
   decodeBlockRecord,
+  decodeBlockSealRecord,
   decodeMiniBlockRecord,
+  decodeMiniBlockSealRecord,
   decodeReceiptsRecord,
   decodeTxLocation,
   encodeBlockRecord,
+  encodeBlockSealRecord,
   encodeMiniBlockRecord,
+  encodeMiniBlockSealRecord,
   encodeReceiptsRecord,
   encodeTxLocation,
   StoreCorruptionError,
@@ -459,8 +463,35 @@ describe("store records", () => {
         assertDecodesOrRejects(decodeReceiptsRecord, bytes);
         assertDecodesOrRejects(decodeMiniBlockRecord, bytes);
         assertDecodesOrRejects(decodeTxLocation, bytes);
+        assertDecodesOrRejects(decodeMiniBlockSealRecord, bytes);
+        assertDecodesOrRejects(decodeBlockSealRecord, bytes);
       }),
       { seed: 3, numRuns: 300 },
     );
+  });
+
+  const secp256k1N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+  const signature = fc
+    .record({
+      r: fc.bigInt({ min: 1n, max: secp256k1N - 1n }),
+      s: fc.bigInt({ min: 1n, max: secp256k1N / 2n }),
+      yParity: fc.constantFrom<0 | 1>(0, 1),
+    })
+    .map((value) => ({ ...value }));
+
+  it("round-trip the sequencer's seals of mini-blocks and blocks (property)", () => {
+    fc.assert(
+      fc.property(signature, signature, u64, (header, seal, sealedAtMs) => {
+        const miniBlockSeal = { signature: header, sealedAtMs, seal };
+        assert.deepEqual(decodeMiniBlockSealRecord(encodeMiniBlockSealRecord(miniBlockSeal)), miniBlockSeal);
+        assert.deepEqual(decodeBlockSealRecord(encodeBlockSealRecord({ sealedAtMs, seal })), { sealedAtMs, seal });
+      }),
+      { seed: 5, numRuns: 300 },
+    );
+  });
+
+  it("reject a seal record with a signature of the wrong length as corrupt", () => {
+    const bytes = encodeRlp([bigintToBytes(1n), bigintToBytes(5n), new Uint8Array(64)]);
+    assert.throws(() => decodeBlockSealRecord(bytes), StoreCorruptionError);
   });
 });

@@ -5,12 +5,17 @@
  * (`finalized` follows the resolved ones), with `attester.enabled` the attester checks and signs proposed ones.
  * Everything meets through ports: the pool is the sequencer's `TxSource` and the backend's `TxSubmission`, the
  * sequencer is the chain view's live chain.
+ * With `p2p.enabled` the sequencer writes through a store that signs, seals and publishes each mini-block and block as
+ * it is logged (`network/`), and serves range requests from the store. With `witness.enabled` its executor records
+ * what each block touches and each block's witness is built as it seals (`witnesses.ts`), served by
+ * mega_getBlockWitness.
  */
 
 import { type Batcher, createBatcher } from "../../da/batcher.ts";
 import type { BatchRecordStore } from "../../da/batchRecord.ts";
 import { withDevStateEdits } from "../../execution/devStateEdits.ts";
 import { createExecutionEngines } from "../../execution/engine.ts";
+import { createWitnessRecordingExecutor } from "../../execution/witnessRecording.ts";
 import { BatchTally } from "../../rpc/batchTally.ts";
 import { createNodeBackend } from "../../rpc/nodeBackend.ts";
 import { ReadWorkerPool } from "../../rpc/reads/readWorkerPool.ts";
@@ -21,12 +26,15 @@ import type { Attester } from "../../settlement/attester.ts";
 import type { Proposer } from "../../settlement/proposer.ts";
 import { createChainView } from "../../state/store/chainView.ts";
 import { SnapshotSchedule } from "../../state/store/recovery.ts";
+import { createLmdbWitnessStore } from "../../state/store/witnessStore.ts";
 import { createTxPool } from "../../txpool/pool.ts";
 import { createLmdbBatchRecordStore } from "../batchRecordStore.ts";
 import { prepareDevChain } from "../dev/devChain.ts";
 import { batcherMetrics, sequencerMetrics, txPoolMetrics } from "../metrics.ts";
+import type { SequencerNetwork } from "../network/index.ts";
 import { createNodeStatusSource } from "../statusSource.ts";
 import { VERSION } from "../version.ts";
+import { createSequencerWitnesses, type SequencerWitnesses } from "../witnesses.ts";
 import { startAttesterPart } from "./attester.ts";
 import { type OutputsPart, startOutputsPart } from "./outputs.ts";
 import { startProposerPart } from "./proposer.ts";
@@ -36,11 +44,14 @@ import type { RoleContext, RunningRole } from "./types.ts";
 const QUEUED_EXPIRY_SWEEP_MS = 1_000;
 
 export interface RunningSequencer extends RunningRole {
+  readonly role: "sequencer";
   readonly sequencer: Sequencer;
   readonly batcher: Batcher | undefined;
   readonly outputs: OutputsPart;
   readonly proposer: Proposer | undefined;
   readonly attester: Attester | undefined;
+  /** The p2p side, when `p2p.enabled`. */
+  readonly network: SequencerNetwork | undefined;
 }
 
 /**
@@ -63,7 +74,17 @@ function l1Origins({ config, logger, settlement }: RoleContext): L1Origins {
 
 export async function startSequencerRole(context: RoleContext): Promise<RunningSequencer> {
   const { config, logger, metrics, chain, da, settlement } = context;
-  const { store, state } = chain;
+  const { state } = chain;
+  const network = config.p2p.enabled
+    ? await (await import("../network/index.ts")).startSequencerNetwork({
+        config,
+        logger,
+        metrics,
+        store: chain.store,
+      })
+    : undefined;
+  // With p2p, the sequencer logs through the store that signs and publishes; everything else reads the same store.
+  const store = network?.store ?? chain.store;
   const engines = await createExecutionEngines(config.execution, { chainId: config.chain.chainId });
   const engine = engines.executor;
   const pool = createTxPool({
@@ -78,6 +99,15 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
   const devChain = config.dev.enabled ? prepareDevChain(config.dev, pool, engine) : undefined;
   const executor = devChain?.executor ?? engine;
   const snapshots = new SnapshotSchedule(store, state, config.store.snapshotIntervalBlocks, chain.replayFrom);
+  const witnesses: SequencerWitnesses | undefined = config.witness.enabled
+    ? createSequencerWitnesses({
+        state,
+        store: chain.store,
+        witnessStore: createLmdbWitnessStore(chain.store.root, config.witness.keepBlocks),
+        logger: logger.child({ module: "witness" }),
+        resumedBlock: chain.openMiniBlocks.length > 0 ? chain.head.header.number + 1n : undefined,
+      })
+    : undefined;
   const seqMetrics = sequencerMetrics(metrics);
   // Assigned below, before the sequencer starts: the first block seals after `start()`.
   let outputs: OutputsPart | undefined;
@@ -85,8 +115,8 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     l1: l1Origins(context),
     chain: config.chain,
     config: config.sequencer,
-    executor,
-    state,
+    executor: witnesses ? createWitnessRecordingExecutor(executor, witnesses.recorder) : executor,
+    state: witnesses?.state ?? state,
     txs: devChain?.txs ?? pool,
     store,
     head: chain.head,
@@ -126,7 +156,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     await reads.ready;
   }
 
-  const batchRecords: BatchRecordStore = createLmdbBatchRecordStore(store.root);
+  const batchRecords: BatchRecordStore = createLmdbBatchRecordStore(chain.store.root);
   // `safe`: the newest block inside a batch whose DA pointers are recorded on L1.
   let safeBlock = 0n;
   const batchTally = new BatchTally();
@@ -155,7 +185,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
   const outputsLogger = logger.child({ module: "outputs" });
   outputs = await startOutputsPart({
     config,
-    store,
+    store: chain.store,
     state,
     chain: chainView,
     head: chain.head,
@@ -167,7 +197,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
   const proposer = startProposerPart({
     config,
     settlement,
-    store,
+    store: chain.store,
     recorder: outputs.recorder,
     safeBlock: recordsOnL1 ? () => safeBlock : undefined,
     logger: logger.child({ module: "proposer" }),
@@ -199,6 +229,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     finalizedBlock: () => proposer?.finalizedBlock() ?? 0n,
     outputAtBlock: (n) => outputsPart.outputAtBlock(n),
     proofAt: (address, slots, n) => outputsPart.proofAt(address, slots, n),
+    ...(witnesses ? { blockWitness: witnesses.get } : {}),
     ...(devChain
       ? {
           dev: devChain.controls({
@@ -234,7 +265,9 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
       : {}),
   });
   let expiry: NodeJS.Timeout | undefined;
+  await network?.start();
   return {
+    role: "sequencer",
     backend,
     status: createNodeStatusSource({
       pool,
@@ -248,6 +281,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     outputs: outputsPart,
     proposer,
     attester,
+    network,
     fatal: new Promise<Error>((resolve) => sequencer.once("fatal", resolve)),
     start() {
       sequencer.start();
@@ -264,6 +298,8 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
       await sequencer.stop();
       await batcher?.stop();
       await reads?.close();
+      await witnesses?.flush();
+      await network?.stop();
     },
   };
 }

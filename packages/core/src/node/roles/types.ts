@@ -1,6 +1,7 @@
 /** What every role's wiring receives from `startNode` and what it hands back. */
 import type { DataAvailability } from "../../da/types.ts";
 import type { RpcBackend } from "../../rpc/backend.ts";
+import type { MethodTable } from "../../rpc/context.ts";
 import type { StatusSource } from "../../rpc/statusSource.ts";
 import type { Settlement } from "../../settlement/ports.ts";
 import type { Logger, MetricsFactory } from "../../telemetry.ts";
@@ -19,8 +20,10 @@ export interface RoleContext {
 }
 
 export interface RunningRole {
-  /** What the RPC server serves. */
-  readonly backend: RpcBackend;
+  /** What the RPC server serves (absent: the role holds no chain to read, and no RPC server starts). */
+  readonly backend?: RpcBackend;
+  /** Methods the role answers its own way (a replica forwards synchronous sends), over the standard table. */
+  readonly methods?: MethodTable;
   /** What `mach_status` reports of this role. */
   readonly status: StatusSource;
   /** Starts producing or following (after the RPC server listens). */

@@ -13,6 +13,7 @@ import { stateMethods } from "./state.ts";
 import { statusMethods } from "./status.ts";
 import { subscribeMethods } from "./subscribe.ts";
 import { transactionMethods } from "./transactions.ts";
+import { witnessMethods } from "./witness.ts";
 
 export const rpcMethods: MethodTable = {
   ...nodeMethods,
@@ -28,4 +29,5 @@ export const rpcMethods: MethodTable = {
   ...devMethods,
   ...accountMethods,
   ...statusMethods,
+  ...witnessMethods,
 };

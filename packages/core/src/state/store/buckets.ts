@@ -14,8 +14,14 @@ export const Bucket = {
   txLocation: "tx-location",
   /** global mini-block number → mini-block record (the write-ahead log; written before a receipt is returned). */
   miniBlocks: "mini-blocks",
+  /** global mini-block number → the sequencer's signatures of it (header signature, p2p seal), pruned with the log. */
+  miniBlockSeals: "mini-block-seals",
+  /** block number → the sequencer's p2p seal of the block message. */
+  blockSeals: "block-seals",
   /** block number → state snapshot chunks (`[blockNumber, chunkIndex]` keys). */
   snapshots: "snapshots",
+  /** block number → the block's witness, zstd-compressed (the newest `witness.keepBlocks`). */
+  witnesses: "witnesses",
   /** DA batch records, keyed by first block number. */
   batches: "batches",
   /** output block number → output record (JSON), kept. */

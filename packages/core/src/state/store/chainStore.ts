@@ -5,6 +5,7 @@
  */
 import type { MiniBlock } from "../../chain/miniBlock.ts";
 import type { Block, Hash, Receipt } from "../../chain/types.ts";
+import type { BlockSeal, MiniBlockSeal } from "../records.ts";
 
 export interface ChainStoreReader {
   genesisHash(): Hash | undefined;
@@ -14,6 +15,12 @@ export interface ChainStoreReader {
   getReceipts(number: bigint): readonly Receipt[] | undefined;
   getTxLocation(hash: Hash): { readonly blockNumber: bigint; readonly index: number } | undefined;
   getMiniBlock(number: bigint): MiniBlock | undefined;
+  /** The mini-block's stored record bytes (`encodeMiniBlockRecord`), exactly as logged. */
+  getMiniBlockRecord(number: bigint): Uint8Array | undefined;
+  /** The sequencer's signatures of a logged mini-block, when it was logged with them. */
+  getMiniBlockSeal(number: bigint): MiniBlockSeal | undefined;
+  /** The sequencer's seal of a sealed block's message, when it was stored with one. */
+  getBlockSeal(number: bigint): BlockSeal | undefined;
   /** Mini-blocks with number ≥ `from`, in order. */
   miniBlocksFrom(from: bigint): Iterable<MiniBlock>;
   /** Number of the newest mini-block in the log, if any. */
@@ -25,10 +32,10 @@ export interface ChainStoreReader {
 export interface ChainStore extends ChainStoreReader {
   /** Writes genesis (block 0, no receipts) and the chain fingerprint. */
   putGenesis(block: Block): Promise<void>;
-  /** Appends a mini-block to the write-ahead log; resolves once it is durable. */
-  appendMiniBlock(miniBlock: MiniBlock): Promise<void>;
-  /** Seals a block: block record, receipts, tx index and the head pointer, atomically. */
-  putBlock(block: Block, receipts: readonly Receipt[]): Promise<void>;
+  /** Appends a mini-block to the write-ahead log (with its seal, atomically); resolves once it is durable. */
+  appendMiniBlock(miniBlock: MiniBlock, options?: AppendMiniBlockOptions): Promise<void>;
+  /** Seals a block: block record, receipts, tx index, its seal and the head pointer, atomically. */
+  putBlock(block: Block, receipts: readonly Receipt[], seal?: BlockSeal): Promise<void>;
   /** Stores a full state snapshot taken right after block `blockNumber` and marks it the latest. */
   putSnapshot(blockNumber: bigint, chunks: Iterable<Uint8Array>): Promise<void>;
   /**
@@ -39,5 +46,14 @@ export interface ChainStore extends ChainStoreReader {
   truncateAfter(blockNumber: bigint): Promise<void>;
   /** Drops write-ahead-log entries below `number`. */
   pruneMiniBlocks(below: bigint): Promise<void>;
+  /** Drops write-ahead-log entries from `number` on (a replica refusing a block whose mini-blocks it logged). */
+  dropMiniBlocksFrom(from: bigint): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface AppendMiniBlockOptions {
+  /** `encodeMiniBlockRecord(miniBlock)` when the caller already made it (the bytes it sealed are the bytes logged). */
+  readonly record?: Uint8Array;
+  /** The sequencer's signatures, kept so the node can serve the signed message again. */
+  readonly seal?: MiniBlockSeal;
 }

@@ -118,6 +118,8 @@ export function createChainView(store: ChainStoreReader, live: LiveChain): Chain
       const inOpen = open?.miniBlocks.find((m) => m.number === number);
       return inOpen ?? store.getMiniBlock(number);
     },
+    // Logged with the mini-block before anyone hears of it, so the store has it by the time the event fires.
+    miniBlockSignature: (number) => store.getMiniBlockSeal(number)?.signature,
     getTransaction(hash): LocatedTransaction | undefined {
       return located(hash);
     },

@@ -6,11 +6,13 @@
  *   lmdbStore.ts   LmdbChainStore: typed reads and durable writes over those buckets (LMDB)
  *   chainView.ts   createChainView: the ChainView port over a store and a role's live chain
  *   recovery.ts    restart (snapshot + write-ahead log, roots checked) and the snapshot schedule
+ *   witnessStore.ts  block witnesses (compressed), the newest N
  *   config.ts      the store's config schema
  */
 export { Bucket, MetaKey } from "./buckets.ts";
-export type { ChainStore, ChainStoreReader } from "./chainStore.ts";
+export type { AppendMiniBlockOptions, ChainStore, ChainStoreReader } from "./chainStore.ts";
 export { createChainView, type LiveChain } from "./chainView.ts";
 export { type StoreConfig, storeConfigSchema } from "./config.ts";
 export { LmdbChainStore, type LmdbChainStoreOptions, openLmdbChainStore, type StoreDurability } from "./lmdbStore.ts";
 export { type RestoredChain, restoreChainState, SnapshotSchedule, StoreRecoveryError } from "./recovery.ts";
+export { createLmdbWitnessStore, type WitnessStore } from "./witnessStore.ts";

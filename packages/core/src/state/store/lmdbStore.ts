@@ -9,17 +9,23 @@ import { type Database, open, type RootDatabase } from "lmdb";
 import type { MiniBlock } from "../../chain/miniBlock.ts";
 import type { Block, Hash, Receipt } from "../../chain/types.ts";
 import {
+  type BlockSeal,
   decodeBlockRecord,
+  decodeBlockSealRecord,
   decodeMiniBlockRecord,
+  decodeMiniBlockSealRecord,
   decodeReceiptsRecord,
   decodeTxLocation,
   encodeBlockRecord,
+  encodeBlockSealRecord,
   encodeMiniBlockRecord,
+  encodeMiniBlockSealRecord,
   encodeReceiptsRecord,
   encodeTxLocation,
+  type MiniBlockSeal,
 } from "../records.ts";
 import { Bucket, MetaKey } from "./buckets.ts";
-import type { ChainStore } from "./chainStore.ts";
+import type { AppendMiniBlockOptions, ChainStore } from "./chainStore.ts";
 
 export type StoreDurability = "commit" | "flush";
 
@@ -62,6 +68,8 @@ export class LmdbChainStore implements ChainStore {
   readonly #receipts: BinaryDb;
   readonly #txLocation: BinaryDb;
   readonly #miniBlocks: BinaryDb;
+  readonly #miniBlockSeals: BinaryDb;
+  readonly #blockSeals: BinaryDb;
   readonly #snapshots: Database<Uint8Array, [number, number]>;
   readonly #meta: Database<number | string, string>;
   readonly #durability: StoreDurability;
@@ -76,6 +84,8 @@ export class LmdbChainStore implements ChainStore {
     this.#receipts = this.#root.openDB<Uint8Array, number>({ name: Bucket.receipts, ...binary });
     this.#txLocation = this.#root.openDB<Uint8Array, string>({ name: Bucket.txLocation, ...binary });
     this.#miniBlocks = this.#root.openDB<Uint8Array, number>({ name: Bucket.miniBlocks, ...binary });
+    this.#miniBlockSeals = this.#root.openDB<Uint8Array, number>({ name: Bucket.miniBlockSeals, ...binary });
+    this.#blockSeals = this.#root.openDB<Uint8Array, number>({ name: Bucket.blockSeals, ...binary });
     this.#snapshots = this.#root.openDB<Uint8Array, [number, number]>({ name: Bucket.snapshots, ...binary });
     this.#meta = this.#root.openDB<number | string, string>({ name: Bucket.meta });
     this.#durability = options.durability ?? "commit";
@@ -130,15 +140,39 @@ export class LmdbChainStore implements ChainStore {
     await this.#durable();
   }
 
-  /** Appends a mini-block to the write-ahead log; resolves once it is durable (see `durability`). */
-  async appendMiniBlock(miniBlock: MiniBlock): Promise<void> {
-    await this.#miniBlocks.put(Number(miniBlock.number), encodeMiniBlockRecord(miniBlock));
+  /** Appends a mini-block (and its seal) to the write-ahead log; resolves once it is durable (see `durability`). */
+  async appendMiniBlock(miniBlock: MiniBlock, options: AppendMiniBlockOptions = {}): Promise<void> {
+    const key = Number(miniBlock.number);
+    const record = options.record ?? encodeMiniBlockRecord(miniBlock);
+    const seal = options.seal;
+    if (seal === undefined) {
+      await this.#miniBlocks.put(key, record);
+    } else {
+      await this.#root.transaction(() => {
+        this.#miniBlocks.put(key, record);
+        this.#miniBlockSeals.put(key, encodeMiniBlockSealRecord(seal));
+      });
+    }
     await this.#durable();
   }
 
   getMiniBlock(number: bigint): MiniBlock | undefined {
     const bytes = this.#miniBlocks.get(Number(number));
     return bytes ? decodeMiniBlockRecord(bytes) : undefined;
+  }
+
+  getMiniBlockRecord(number: bigint): Uint8Array | undefined {
+    return this.#miniBlocks.get(Number(number));
+  }
+
+  getMiniBlockSeal(number: bigint): MiniBlockSeal | undefined {
+    const bytes = this.#miniBlockSeals.get(Number(number));
+    return bytes ? decodeMiniBlockSealRecord(bytes) : undefined;
+  }
+
+  getBlockSeal(number: bigint): BlockSeal | undefined {
+    const bytes = this.#blockSeals.get(Number(number));
+    return bytes ? decodeBlockSealRecord(bytes) : undefined;
   }
 
   /** Mini-blocks with number ≥ `from`, in order. */
@@ -154,9 +188,12 @@ export class LmdbChainStore implements ChainStore {
     return undefined;
   }
 
-  /** Seals a block: block record, receipts, tx index and the head pointer, in one LMDB transaction. */
-  async putBlock(block: Block, receipts: readonly Receipt[]): Promise<void> {
-    await this.#root.transaction(() => this.#writeBlock(block, receipts));
+  /** Seals a block: block record, receipts, tx index, its seal and the head pointer, in one LMDB transaction. */
+  async putBlock(block: Block, receipts: readonly Receipt[], seal?: BlockSeal): Promise<void> {
+    await this.#root.transaction(() => {
+      this.#writeBlock(block, receipts);
+      if (seal !== undefined) this.#blockSeals.put(Number(block.header.number), encodeBlockSealRecord(seal));
+    });
     await this.#durable();
     // The sealed block is read right away (receipts, logs, the batcher): keep the decoded form.
     this.#decodedBlocks.set(Number(block.header.number), block);
@@ -234,7 +271,17 @@ export class LmdbChainStore implements ChainStore {
   async pruneMiniBlocks(below: bigint): Promise<void> {
     await this.#root.transaction(() => {
       for (const key of this.#miniBlocks.getKeys({ end: Number(below) })) this.#miniBlocks.remove(key);
+      for (const key of this.#miniBlockSeals.getKeys({ end: Number(below) })) this.#miniBlockSeals.remove(key);
     });
+  }
+
+  /** Drops write-ahead-log entries (and their seals) from `from` on. */
+  async dropMiniBlocksFrom(from: bigint): Promise<void> {
+    await this.#root.transaction(() => {
+      for (const key of this.#miniBlocks.getKeys({ start: Number(from) })) this.#miniBlocks.remove(key);
+      for (const key of this.#miniBlockSeals.getKeys({ start: Number(from) })) this.#miniBlockSeals.remove(key);
+    });
+    await this.#durable();
   }
 
   async #durable(): Promise<void> {

@@ -208,6 +208,54 @@ export class MerkleTrie<V = Uint8Array> {
     }
   }
 
+  /**
+   * One multiproof for many keys at the current root: every node on any of the keys' paths (present or absent keys
+   * alike), each once, in depth-first order (embedded nodes travel inside their parent). What `proof` gives per key,
+   * without encoding the shared upper nodes again for every key.
+   */
+  multiproof(keys: readonly Uint8Array[]): Uint8Array[] {
+    for (const key of keys) this.#checkKey(key);
+    if (this.#root === null || keys.length === 0) return [];
+    const sorted = [...keys].sort(compareKeys);
+    const out: Uint8Array[] = [];
+    this.#collect(this.#root, true, 0, sorted, 0, sorted.length, out);
+    return out;
+  }
+
+  /** Adds `node` and what the sorted keys [lo, hi) (which all reach it, at `depth`) pass through below it. */
+  #collect(
+    node: TrieNode,
+    isRoot: boolean,
+    depth: number,
+    keys: readonly Uint8Array[],
+    lo: number,
+    hi: number,
+    out: Uint8Array[],
+  ): void {
+    const encoded = encodeNode(node, this.#keyNibbles, this.#codec as LeafCodec<never>);
+    if (isRoot || encoded.length >= 32) out.push(encoded);
+    if (node.kind === LEAF) return;
+    if (node.kind === EXTENSION) {
+      const path = node.path;
+      // Keys sharing a prefix are contiguous in sorted order.
+      let start = lo;
+      while (start < hi && !followsPath(keys[start]!, path, depth)) start++;
+      let end = start;
+      while (end < hi && followsPath(keys[end]!, path, depth)) end++;
+      if (start < end) this.#collect(node.child, false, depth + path.length, keys, start, end, out);
+      return;
+    }
+    let start = lo;
+    while (start < hi) {
+      const nibble = nibbleAt(keys[start]!, depth);
+      let end = start + 1;
+      while (end < hi && nibbleAt(keys[end]!, depth) === nibble) end++;
+      const child = node.children[nibble];
+      if (child != null) this.#collect(child, false, depth + 1, keys, start, end, out);
+      start = end;
+    }
+  }
+
   #checkKey(key: Uint8Array): void {
     if (key.length !== this.#keyLength) {
       throw new RangeError(`trie key must be ${this.#keyLength} bytes, got ${key.length}`);
@@ -363,6 +411,11 @@ function joinPath(prefix: Uint8Array, node: LeafNode | ExtensionNode, depth: num
   joined.childRef = node.childRef;
   joined.childDirty = node.childDirty;
   return joined;
+}
+
+function followsPath(key: Uint8Array, path: Uint8Array, depth: number): boolean {
+  for (let i = 0; i < path.length; i++) if (path[i] !== nibbleAt(key, depth + i)) return false;
+  return true;
 }
 
 function sameKey(a: Uint8Array, b: Uint8Array): boolean {

@@ -32,6 +32,7 @@ describe("read workers", () => {
   let nonce = 0;
 
   const call = async (method: string, params: unknown[]): Promise<Answer> => {
+    assert.ok(node.rpcUrl, "the node serves JSON-RPC");
     const response = await fetch(node.rpcUrl, {
       method: "POST",
       headers: { "content-type": "application/json" },

@@ -10,6 +10,7 @@ import { hashHeader } from "../../../src/chain/header.ts";
 import type { MiniBlock } from "../../../src/chain/miniBlock.ts";
 import { decodeTransaction } from "../../../src/chain/transaction.ts";
 import type { Address, Block, Hash, Header, Receipt, Transaction } from "../../../src/chain/types.ts";
+import { encodeMiniBlockRecord } from "../../../src/state/records.ts";
 import { Bucket } from "../../../src/state/store/buckets.ts";
 import { LmdbChainStore, openLmdbChainStore, type StoreDurability } from "../../../src/state/store/lmdbStore.ts";
 
@@ -223,6 +224,41 @@ describe("LmdbChainStore", () => {
       [4n, 5n],
     );
     assert.equal(store.lastMiniBlockNumber(), 5n);
+  });
+
+  const sealOf = (n: bigint) => ({
+    signature: { r: 1n + n, s: 2n + n, yParity: 0 as const },
+    sealedAtMs: 1_700_000_000_000n + n,
+    seal: { r: 3n + n, s: 4n + n, yParity: 1 as const },
+  });
+
+  it("logs a mini-block with its seal and its exact record bytes, and a block with its seal", async () => {
+    const store = openAt(freshPath());
+    const record = encodeMiniBlockRecord(miniBlock(0n, 1n, 0));
+    await store.appendMiniBlock(miniBlock(0n, 1n, 0), { record, seal: sealOf(0n) });
+    await store.appendMiniBlock(miniBlock(1n, 1n, 1));
+    assert.deepEqual(plain(store.getMiniBlockRecord(0n)), record);
+    assert.deepEqual(store.getMiniBlockSeal(0n), sealOf(0n));
+    assert.equal(store.getMiniBlockSeal(1n), undefined);
+    await store.putGenesis(block(0n));
+    await store.putBlock(block(1n), [], { sealedAtMs: 9n, seal: sealOf(1n).seal });
+    assert.deepEqual(store.getBlockSeal(1n), { sealedAtMs: 9n, seal: sealOf(1n).seal });
+    assert.equal(store.getBlockSeal(0n), undefined);
+  });
+
+  it("drops log entries and their seals from a number on, and prunes seals with the log", async () => {
+    const store = openAt(freshPath());
+    for (let n = 0n; n < 6n; n++) await store.appendMiniBlock(miniBlock(n, 1n, Number(n)), { seal: sealOf(n) });
+    await store.dropMiniBlocksFrom(4n);
+    assert.equal(store.lastMiniBlockNumber(), 3n);
+    assert.equal(store.getMiniBlockSeal(4n), undefined);
+    assert.deepEqual(store.getMiniBlockSeal(3n), sealOf(3n));
+    await store.pruneMiniBlocks(2n);
+    assert.equal(store.getMiniBlockSeal(1n), undefined);
+    assert.deepEqual(
+      [...store.miniBlocksFrom(0n)].map((m) => m.number),
+      [2n, 3n],
+    );
   });
 
   it("returns the newest snapshot and removes the older one's chunks", async () => {

@@ -1,0 +1,401 @@
+/**
+ * Replicas and witnesses. Two parts:
+ *
+ * In process, per workload: the sequencer's path (Mach's executor over a ChainState, recorded for the witness) in
+ * blocks of `blockTransactions`, mini-blocks of `miniBlockSize`; per block the witness built from the parent's tries
+ * (raw and zstd bytes, per block and per transaction), per mini-block the p2p message a replica receives (record +
+ * signatures, framed and zstd-compressed as gossip sends it), hence the bandwidth a replica needs at 10k and 100k
+ * tx/s; and the state diffs alone (what MegaETH's published 152.6 Mbps for ERC-20 and 476.1 Mbps for swaps at 100k
+ * tx/s measure), compared with those.
+ *
+ * Processes: a sequencer process on p2p takes an ERC-20 load as fast as it goes (its execution rate from its own
+ * metrics: transactions over time spent executing and sealing mini-blocks); a replica process started afterwards
+ * catches the whole chain up by range requests (its apply rate: transactions over the time to reach the head, p2p,
+ * verification, decoding, applying, roots and store included). Then, the replica following live, an open-loop ERC-20
+ * load at half the sequencer's peak: the replica's lag is the time from a mini-block's seal (its µs timestamp, the
+ * sequencer's clock, same host) to the replica announcing it on its `miniBlocks` subscription (p50/p99).
+ */
+import { constants, zstdCompressSync } from "node:zlib";
+import {
+  buildReceipt,
+  chainConfigSchema,
+  createDigestSigner,
+  encodeHeader,
+  genesisBlock,
+  miniBlockSigningHash,
+  nextBlockEnv,
+  OpenBlock,
+  type Receipt,
+  type Transaction,
+} from "@mach/core/chain";
+import { createWitnessRecordingExecutor } from "@mach/core/execution";
+import { DEV_MNEMONIC, deriveDevAccounts } from "@mach/core/node";
+import { defaultP2pConfig, encodeMiniBlockMessage, sealMiniBlock } from "@mach/core/p2p";
+import {
+  buildBlockWitness,
+  ChainState,
+  compressBlockWitness,
+  encodeBlockWitness,
+  encodeMiniBlockRecord,
+  encodeStateDiff,
+  WitnessRecorder,
+} from "@mach/core/state";
+import WebSocket from "ws";
+import type { Progress } from "../report/progress.ts";
+import { percentile } from "../report/stats.ts";
+import { startMachNode } from "../targets/machNode.ts";
+import type { SignedWorkload } from "../workloads/signing.ts";
+import type { WorkloadName } from "../workloads/transactions.ts";
+import type { BenchWorld } from "../workloads/world.ts";
+import { BENCH_BASE_FEE_PER_GAS, BENCH_BLOCK_GAS_LIMIT, BENCH_CHAIN_ID } from "../workloads/world.ts";
+import { type Endpoint, type LoadSettings, measureHttpThroughput, measureOpenLoopLatency } from "./endToEnd.ts";
+import { BENCH_COINBASE, createMachTarget } from "./executors.ts";
+
+/** MegaETH's replica bandwidth at 100k tx/s (whitepaper figures), what Mach's are compared with. */
+export const MEGAETH_MBPS_AT_100K = { erc20: 152.6, swap: 476.1 } as const;
+export const BANDWIDTH_RATES = [10_000, 100_000] as const;
+
+export interface ReplicaWorkloadResult {
+  readonly workload: WorkloadName;
+  readonly transactions: number;
+  readonly blocks: number;
+  readonly witnessRawBytesPerBlock: number;
+  readonly witnessZstdBytesPerBlock: number;
+  readonly witnessRawBytesPerTx: number;
+  readonly witnessZstdBytesPerTx: number;
+  /** The gossiped mini-block messages (zstd-framed as sent), per transaction. */
+  readonly miniBlockMessageBytesPerTx: number;
+  /** The state diffs alone (`encodeStateDiff` per mini-block, zstd level 3), per transaction: MegaETH's measure. */
+  readonly stateDiffZstdBytesPerTx: number;
+  /** Replica inbound bandwidth at each rate of `BANDWIDTH_RATES`, Mbps: whole gossip messages. */
+  readonly replicaMbps: readonly number[];
+  /** The same for the state diffs alone. */
+  readonly stateDiffMbps: readonly number[];
+}
+
+export interface ReplicaProcessResult {
+  readonly transactions: number;
+  /** The sequencer's execution rate: transactions ÷ time executing and sealing mini-blocks (its metrics). */
+  readonly sequencerExecutionTxPerSecond: number;
+  /** End to end through the sequencer's RPC (send → last receipt). */
+  readonly sequencerPeakTxPerSecond: number;
+  /** A replica process catching the chain up from genesis: transactions ÷ time from its start to the head. */
+  readonly replicaCatchUpTxPerSecond: number;
+  /** The same replica's apply rate from its metrics (transactions ÷ time applying and logging mini-blocks). */
+  readonly replicaApplyTxPerSecond: number;
+  /** Its metrics as read: transactions applied and seconds spent applying. */
+  readonly replicaApplied: { readonly transactions: number; readonly seconds: number };
+  readonly halfPeakTxPerSecond: number;
+  readonly lagP50Ms: number | null;
+  readonly lagP99Ms: number | null;
+  readonly lagSamples: number;
+}
+
+export interface ReplicaResult {
+  readonly blockTransactions: number;
+  readonly miniBlockSize: number;
+  readonly workloads: ReplicaWorkloadResult[];
+  readonly process?: ReplicaProcessResult;
+}
+
+export interface ReplicaSuiteParameters {
+  readonly world: BenchWorld;
+  readonly workloads: readonly { readonly name: WorkloadName; readonly signed: SignedWorkload }[];
+  readonly blockTransactions: number;
+  readonly miniBlockSize: number;
+  /** The process part's loads: a burst (catch-up) and an open loop at half peak; absent: in-process part only. */
+  readonly processLoads?: { readonly burst: SignedWorkload; readonly halfPeak: SignedWorkload };
+  readonly load: LoadSettings;
+  readonly progress?: Progress;
+}
+
+const signingKey = deriveDevAccounts(DEV_MNEMONIC, 1)[0]?.privateKey as `0x${string}`;
+
+function zstdLength(data: Uint8Array): number {
+  return zstdCompressSync(data, { params: { [constants.ZSTD_c_compressionLevel]: 3 } }).length;
+}
+
+/** The sequencer's path in process, one chain for every workload in turn (their nonces continue). */
+interface InProcessChain {
+  readonly target: Awaited<ReturnType<typeof createMachTarget>>;
+  readonly state: ChainState;
+  readonly recorder: WitnessRecorder;
+  readonly executor: ReturnType<typeof createWitnessRecordingExecutor>;
+  readonly chain: ReturnType<typeof chainConfigSchema.parse>;
+  readonly signer: ReturnType<typeof createDigestSigner>;
+  parent: ReturnType<typeof genesisBlock>;
+}
+
+async function inProcessChain(world: BenchWorld): Promise<InProcessChain> {
+  const target = await createMachTarget(world.alloc);
+  const state = new ChainState(target.state);
+  const recorder = new WitnessRecorder();
+  const chain = chainConfigSchema.parse({ chainId: BENCH_CHAIN_ID, blockGasLimit: BENCH_BLOCK_GAS_LIMIT });
+  return {
+    target,
+    state,
+    recorder,
+    executor: createWitnessRecordingExecutor(target.executor, recorder),
+    chain,
+    signer: createDigestSigner(Buffer.from(signingKey.slice(2), "hex")),
+    parent: genesisBlock({
+      stateRoot: state.world.stateRoot,
+      gasLimit: chain.blockGasLimit,
+      timestamp: 1_800_000_000n,
+      baseFeePerGas: chain.initialBaseFeePerGas,
+      beneficiary: BENCH_COINBASE,
+    }),
+  };
+}
+
+/** One workload on the chain: witnesses per block, gossip messages per mini-block. */
+async function measureWorkload(
+  line: InProcessChain,
+  name: WorkloadName,
+  signed: SignedWorkload,
+  blockTransactions: number,
+  miniBlockSize: number,
+  progress?: Progress,
+): Promise<ReplicaWorkloadResult> {
+  const { target, state, recorder, executor, chain, signer } = line;
+  const txs: Transaction[] = target.prepare(signed.raw);
+  let witnessRaw = 0;
+  let witnessZstd = 0;
+  let messageBytes = 0;
+  let diffBytes = 0;
+  let blocks = 0;
+  for (let b = 0; b < txs.length; b += blockTransactions) {
+    const parent = line.parent;
+    const open = new OpenBlock(
+      nextBlockEnv(parent, chain, { timestamp: parent.header.timestamp + 1n, coinbase: BENCH_COINBASE }),
+    );
+    const env = {
+      chainId: chain.chainId,
+      number: open.env.number,
+      timestamp: open.env.timestamp,
+      gasLimit: open.env.gasLimit,
+      baseFeePerGas: open.env.baseFeePerGas,
+      coinbase: open.env.coinbase,
+      prevRandao: open.env.prevRandao,
+      getBlockHash: () => undefined,
+    };
+    const blockTxs = txs.slice(b, b + blockTransactions);
+    for (let m = 0; m < blockTxs.length; m += miniBlockSize) {
+      const writer = state.beginMiniBlock();
+      const included = blockTxs.slice(m, m + miniBlockSize);
+      const receipts: Receipt[] = [];
+      let gas = open.gasUsed;
+      for (const tx of included) {
+        const result = await executor.executeTransaction(writer, tx, env);
+        gas += result.gasUsed;
+        receipts.push(buildReceipt(result, gas));
+      }
+      const stateDiff = state.endMiniBlock();
+      diffBytes += zstdLength(encodeStateDiff(stateDiff));
+      const miniBlock = open.buildMiniBlock({ transactions: included, receipts, stateDiff, timestampUs: 0n });
+      open.add(miniBlock);
+      const sealed = sealMiniBlock({
+        chainId: chain.chainId,
+        miniBlock,
+        signature: signer.sign(miniBlockSigningHash(miniBlock)),
+        signer,
+        record: encodeMiniBlockRecord(miniBlock),
+      });
+      messageBytes += encodeMiniBlockMessage(sealed, defaultP2pConfig.compression).length;
+    }
+    const witness = buildBlockWitness({
+      blockNumber: open.env.number,
+      world: state.world,
+      access: recorder.take(),
+      headers: [encodeHeader(parent.header)],
+    });
+    witnessRaw += encodeBlockWitness(witness).length;
+    witnessZstd += compressBlockWitness(witness).length;
+    line.parent = open.seal(state.commitBlock(open.env.number));
+    blocks++;
+    progress?.tick();
+  }
+  const n = txs.length;
+  const perTx = messageBytes / n;
+  return {
+    workload: name,
+    transactions: n,
+    blocks,
+    witnessRawBytesPerBlock: witnessRaw / blocks,
+    witnessZstdBytesPerBlock: witnessZstd / blocks,
+    witnessRawBytesPerTx: witnessRaw / n,
+    witnessZstdBytesPerTx: witnessZstd / n,
+    miniBlockMessageBytesPerTx: perTx,
+    stateDiffZstdBytesPerTx: diffBytes / n,
+    replicaMbps: BANDWIDTH_RATES.map((rate) => (perTx * rate * 8) / 1e6),
+    stateDiffMbps: BANDWIDTH_RATES.map((rate) => ((diffBytes / n) * rate * 8) / 1e6),
+  };
+}
+
+/** Sums of a Prometheus text page's samples of `name` (all label sets). */
+async function scrape(url: string, names: readonly string[]): Promise<Record<string, number>> {
+  const text = await (await fetch(url)).text();
+  const out: Record<string, number> = {};
+  for (const name of names) {
+    let sum = 0;
+    for (const line of text.split("\n")) {
+      if (!line.startsWith(name)) continue;
+      const rest = line.slice(name.length);
+      if (rest[0] !== " " && rest[0] !== "{") continue;
+      sum += Number(line.slice(line.lastIndexOf(" ") + 1));
+    }
+    out[name] = sum;
+  }
+  return out;
+}
+
+async function call<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  return ((await response.json()) as { result: T }).result;
+}
+
+async function headHash(url: string): Promise<{ number: number; hash: string }> {
+  const block = await call<{ number: string; hash: string }>(url, "eth_getBlockByNumber", ["latest", false]);
+  return { number: Number(block.number), hash: block.hash };
+}
+
+async function measureProcesses(
+  world: BenchWorld,
+  loads: { readonly burst: SignedWorkload; readonly halfPeak: SignedWorkload },
+  settings: LoadSettings,
+  progress?: Progress,
+): Promise<ReplicaProcessResult> {
+  const signerAddress = deriveDevAccounts(DEV_MNEMONIC, 1)[0]?.address as string;
+  const genesisTimestamp = String(Math.floor(Date.now() / 1000));
+  const common = {
+    chain: {
+      chainId: BENCH_CHAIN_ID.toString(),
+      blockGasLimit: BENCH_BLOCK_GAS_LIMIT.toString(),
+      initialBaseFeePerGas: BENCH_BASE_FEE_PER_GAS.toString(),
+      genesisTimestamp,
+    },
+    metrics: { enabled: true, host: "127.0.0.1", port: 0 },
+  };
+  progress?.status("replica: sequencer on p2p");
+  const sequencer = await startMachNode({
+    alloc: world.alloc,
+    config: {
+      ...common,
+      sequencer: { signerPrivateKey: signingKey },
+      p2p: { enabled: true, listen: ["/ip4/127.0.0.1/tcp/0"] },
+    },
+  });
+  const nodes = [sequencer];
+  try {
+    const seqEndpoint: Endpoint = { name: "mach", rpcUrl: sequencer.rpcUrl, wsUrl: sequencer.wsUrl };
+    const before = await scrape(sequencer.metricsUrl as string, [
+      "mach_sequencer_transactions_total",
+      "mach_sequencer_mini_block_seconds_sum",
+    ]);
+    progress?.status("replica: ERC-20 burst on the sequencer");
+    const burst = await measureHttpThroughput(seqEndpoint, loads.burst, settings, progress);
+    const after = await scrape(sequencer.metricsUrl as string, [
+      "mach_sequencer_transactions_total",
+      "mach_sequencer_mini_block_seconds_sum",
+    ]);
+    const executed = (after.mach_sequencer_transactions_total ?? 0) - (before.mach_sequencer_transactions_total ?? 0);
+    const executing =
+      (after.mach_sequencer_mini_block_seconds_sum ?? 0) - (before.mach_sequencer_mini_block_seconds_sum ?? 0);
+    const head = await headHash(sequencer.rpcUrl);
+
+    progress?.status("replica: catching up from genesis");
+    const replica = await startMachNode({
+      alloc: world.alloc,
+      config: {
+        ...common,
+        node: { role: "replica" },
+        p2p: {
+          enabled: true,
+          sequencerAddress: signerAddress,
+          bootstrap: sequencer.p2pAddresses,
+          gapGraceMs: 10,
+          rangeRetryMs: 100,
+        },
+        replica: { sequencerRpcUrl: sequencer.rpcUrl },
+      },
+    });
+    nodes.push(replica);
+    // From the replica's start line (its process start is not catch-up).
+    const started = performance.now();
+    for (;;) {
+      const block = await call<{ hash: string } | null>(replica.rpcUrl, "eth_getBlockByNumber", [
+        `0x${head.number.toString(16)}`,
+        false,
+      ]);
+      if (block?.hash === head.hash) break;
+      if (performance.now() - started > 600_000) throw new Error("the replica did not catch up within 10 minutes");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const catchUpSeconds = (performance.now() - started) / 1000;
+    const applied = await scrape(replica.metricsUrl as string, [
+      "mach_replica_transactions_total",
+      "mach_replica_apply_seconds_sum",
+    ]);
+
+    // Live: the replica's miniBlocks subscription against each mini-block's seal time.
+    const lags: number[] = [];
+    const socket = new WebSocket(replica.wsUrl);
+    await new Promise((resolve, reject) => {
+      socket.once("open", resolve);
+      socket.once("error", reject);
+    });
+    socket.on("message", (data) => {
+      const message = JSON.parse(String(data)) as { params?: { result?: { mini_block_timestamp?: string } } };
+      const timestamp = message.params?.result?.mini_block_timestamp;
+      if (timestamp !== undefined) lags.push(Date.now() - Number(BigInt(timestamp) / 1000n));
+    });
+    socket.send(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_subscribe", params: ["miniBlocks"] }));
+    const halfPeak = burst.txPerSecond / 2;
+    progress?.status(`replica: lag at half peak (${Math.round(halfPeak)} tx/s)`);
+    await measureOpenLoopLatency(seqEndpoint, "eth_sendRawTransactionSync", "erc20", loads.halfPeak, halfPeak, {
+      ...settings,
+      graceMs: 30_000,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    socket.close();
+    return {
+      transactions: loads.burst.raw.length,
+      sequencerExecutionTxPerSecond: executing > 0 ? executed / executing : 0,
+      sequencerPeakTxPerSecond: burst.txPerSecond,
+      replicaCatchUpTxPerSecond: loads.burst.raw.length / catchUpSeconds,
+      replicaApplyTxPerSecond:
+        (applied.mach_replica_apply_seconds_sum ?? 0) > 0
+          ? (applied.mach_replica_transactions_total ?? 0) / (applied.mach_replica_apply_seconds_sum ?? 1)
+          : 0,
+      replicaApplied: {
+        transactions: applied.mach_replica_transactions_total ?? 0,
+        seconds: applied.mach_replica_apply_seconds_sum ?? 0,
+      },
+      halfPeakTxPerSecond: halfPeak,
+      lagP50Ms: lags.length > 0 ? percentile(lags, 50) : null,
+      lagP99Ms: lags.length > 0 ? percentile(lags, 99) : null,
+      lagSamples: lags.length,
+    };
+  } finally {
+    for (const node of nodes.reverse()) await node.close();
+  }
+}
+
+export async function runReplicaSuite(parameters: ReplicaSuiteParameters): Promise<ReplicaResult> {
+  const { world, blockTransactions, miniBlockSize, progress } = parameters;
+  const workloads: ReplicaWorkloadResult[] = [];
+  const line = await inProcessChain(world);
+  for (const { name, signed } of parameters.workloads) {
+    progress?.status(`replica: witnesses and messages, ${name}`);
+    workloads.push(await measureWorkload(line, name, signed, blockTransactions, miniBlockSize, progress));
+  }
+  const process =
+    parameters.processLoads === undefined
+      ? undefined
+      : await measureProcesses(world, parameters.processLoads, parameters.load, progress);
+  return { blockTransactions, miniBlockSize, workloads, ...(process ? { process } : {}) };
+}

@@ -1,0 +1,95 @@
+/**
+ * The replica role: p2p (mini-blocks and blocks, in order) → replica (diffs applied, roots and hashes checked, no
+ * execution) → store; the replica is the chain view's live chain, so the RPC answers from it exactly as the
+ * sequencer's does from the sequencer. The executor serves calls only (`eth_call`, `eth_estimateGas`, traces).
+ * Transactions are forwarded to the sequencer (`sequencerForwarder.ts`), and block witnesses fetched from it. On restart the replica resumes from its
+ * store (snapshot + log), and the follower fetches what it missed by range requests.
+ *
+ * Catching up from L1 + DA when no peer has a range is derivation's work (a separate role): it will hand sealed
+ * blocks to the replica through the same `applyMiniBlock` / `applyBlock` entry points, or to `restoreChainState`.
+ */
+
+import { createEthereumJsExecutor } from "../../execution/ethereumjsExecutor.ts";
+import { Replica } from "../../replica/replica.ts";
+import { createNodeBackend } from "../../rpc/nodeBackend.ts";
+import { createChainView } from "../../state/store/chainView.ts";
+import { SnapshotSchedule } from "../../state/store/recovery.ts";
+import { InvalidConfigError } from "../config.ts";
+import { replicaMetrics } from "../metrics.ts";
+import type { ReplicaNetwork } from "../network/index.ts";
+import {
+  createSequencerForwarder,
+  forwardedBlockWitness,
+  forwardedSendMethods,
+  forwardingTxSubmission,
+} from "../sequencerForwarder.ts";
+import { VERSION } from "../version.ts";
+import type { RoleContext, RunningRole } from "./types.ts";
+
+export interface RunningReplica extends RunningRole {
+  readonly role: "replica";
+  readonly replica: Replica;
+  readonly network: ReplicaNetwork;
+}
+
+export async function startReplicaRole(context: RoleContext): Promise<RunningReplica> {
+  const { config, logger, metrics, chain } = context;
+  const { store, state } = chain;
+  const sequencerRpcUrl = config.replica.sequencerRpcUrl;
+  if (sequencerRpcUrl === undefined) {
+    throw new InvalidConfigError("invalid node config:\n  replica.sequencerRpcUrl: a replica forwards transactions");
+  }
+  const executor = await createEthereumJsExecutor({ chainId: config.chain.chainId });
+  const snapshots = new SnapshotSchedule(store, state, config.store.snapshotIntervalBlocks, chain.replayFrom);
+  const replica = new Replica({
+    chain: config.chain,
+    coinbase: config.sequencer.feeRecipient,
+    state,
+    store,
+    head: chain.head,
+    recoveredMiniBlocks: chain.openMiniBlocks,
+    logger: logger.child({ module: "replica" }),
+    metrics: replicaMetrics(metrics),
+    onBlockSealed: (block) => snapshots.afterBlockSealed(block),
+  });
+  let reportFatal: (error: Error) => void = () => {};
+  const fatal = new Promise<Error>((resolve) => {
+    reportFatal = resolve;
+  });
+  const network = await (await import("../network/index.ts")).startReplicaNetwork({
+    config,
+    logger,
+    metrics,
+    store,
+    replica,
+    onFatal: (error) => {
+      logger.error({ err: error }, "replica stopped on an unrecoverable error");
+      reportFatal(error);
+    },
+  });
+  const forwarder = createSequencerForwarder({ url: sequencerRpcUrl, timeoutMs: config.replica.forwardTimeoutMs });
+  const backend = createNodeBackend({
+    chainId: config.chain.chainId,
+    clientVersion: `Mach/v${VERSION}/${process.platform}-${process.arch}/node${process.versions.node}`,
+    chain: createChainView(store, replica),
+    txs: forwardingTxSubmission(forwarder, state.latest),
+    state,
+    executor,
+    peerCount: () => network.node.connectedPeers().length,
+    blockWitness: forwardedBlockWitness(forwarder),
+  });
+  await network.start();
+  return {
+    role: "replica",
+    backend,
+    methods: forwardedSendMethods(forwarder, config.replica),
+    status: {},
+    replica,
+    network,
+    fatal,
+    start() {},
+    async stop() {
+      await network.stop();
+    },
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * The prover's errors. A mismatch is the prover's verdict that the block is wrong (its re-execution does not give
+ * the block's header): it refuses to attest. A witness that lacks something is `IncompleteWitnessError` (state/).
+ */
+import { MachError, type MachErrorOptions } from "../errors.ts";
+
+export class ProverError extends MachError {
+  override name = "ProverError";
+}
+
+/** Re-executing the block does not reproduce it: the named field differs. Never attest to it. */
+export class BlockMismatchError extends ProverError {
+  override name = "BlockMismatchError";
+  readonly blockNumber: bigint;
+  /** `stateRoot`, `receiptsRoot`, `gasUsed`, `hash`, `transaction` … */
+  readonly field: string;
+  constructor(blockNumber: bigint, field: string, details: string, options: MachErrorOptions = {}) {
+    super(`block ${blockNumber} does not re-execute to its header (${field})`, { ...options, details });
+    this.blockNumber = blockNumber;
+    this.field = field;
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * The replica's errors. A block that does not verify is not an error but a refusal (`BlockRefusal`); these are what
+ * the replica cannot go on from without being told where to resume.
+ */
+import { MachError } from "../errors.ts";
+
+/** Something arrived out of chain order, or claims a place in its block it does not have: refetch from `position`. */
+export class ReplicaOrderError extends MachError {
+  override name = "ReplicaOrderError";
+}
+
+/** The replica's own state is no longer the head's (undoing a refused block failed): restart from the store. */
+export class ReplicaStateError extends MachError {
+  override name = "ReplicaStateError";
+}

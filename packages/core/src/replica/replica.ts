@@ -1,0 +1,219 @@
+/**
+ * The replica: follows the sequencer without executing. Each verified mini-block's state diff is applied to the
+ * in-RAM state and logged, and the mini-block is served at once (realtime reads, subscriptions); each block is sealed
+ * by chain/'s own rule over the mini-blocks received (`OpenBlock.seal`) once the applied diffs reach the header's
+ * state root and the rebuilt header hashes to the block's hash, then stored and served. A block that fails either
+ * check is refused: its writes are undone, its mini-blocks dropped from the log, and the caller refetches it.
+ *
+ *   mini-block ──► state.applyMiniBlockDiff ──► store.appendMiniBlock (record + seal) ──► open.add ──► "miniBlock"
+ *   block      ──► state.pendingStateRoot = header.stateRoot? ──► open.seal(root).hash = block hash?
+ *                  ──► state.commitBlock ──► store.putBlock (with seal) ──► "block"
+ *                  └─ otherwise: state.discardOpenBlock, store.dropMiniBlocksFrom ──► "refused"
+ *
+ * Work runs on one serial queue, as the sequencer's does.
+ */
+import { EventEmitter } from "node:events";
+import type { ChainConfig } from "../chain/config.ts";
+import type { MiniBlock } from "../chain/miniBlock.ts";
+import { nextBlockEnv, nextBlockTimestamp } from "../chain/nextBlock.ts";
+import { OpenBlock } from "../chain/openBlock.ts";
+import type { Address, Block, Receipt } from "../chain/types.ts";
+import type { ChainState } from "../state/chainState.ts";
+import type { ChainStore } from "../state/store/chainStore.ts";
+import type { Logger } from "../telemetry.ts";
+import { ReplicaOrderError, ReplicaStateError } from "./errors.ts";
+import type {
+  BlockRefusal,
+  ReceivedBlock,
+  ReceivedMiniBlock,
+  RefusalReason,
+  ReplicaEvents,
+  ReplicaPosition,
+} from "./types.ts";
+
+/** What the node exports as Prometheus metrics (`node/metrics.ts` fills them). */
+export interface ReplicaMetrics {
+  /** A mini-block applied: its transactions, the time to apply and log it, and seal → applied (sequencer clock). */
+  miniBlockApplied(txs: number, applySeconds: number, lagSeconds: number): void;
+  blockSealed(blockNumber: bigint, stateRootSeconds: number): void;
+  blockRefused(reason: RefusalReason): void;
+}
+
+export interface ReplicaOptions {
+  readonly chain: ChainConfig;
+  /** The sequencer's fee recipient: every block's coinbase (`sequencer.feeRecipient` in the shared config). */
+  readonly coinbase: Address;
+  readonly state: ChainState;
+  readonly store: ChainStore;
+  /** The newest sealed block (genesis on a new store). */
+  readonly head: Block;
+  /** Mini-blocks of the open block, restored from the log after a restart. */
+  readonly recoveredMiniBlocks?: readonly MiniBlock[];
+  readonly logger?: Logger;
+  readonly metrics?: ReplicaMetrics;
+  /** Called after each sealed block (snapshots). */
+  readonly onBlockSealed?: (block: Block, receipts: readonly Receipt[]) => Promise<void> | void;
+  /** Unix ms (tests move it). */
+  readonly now?: () => number;
+}
+
+export class Replica extends EventEmitter<{ [K in keyof ReplicaEvents]: Parameters<ReplicaEvents[K]> }> {
+  readonly #options: ReplicaOptions;
+  readonly #now: () => number;
+  #head: Block;
+  #open: OpenBlock;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: ReplicaOptions) {
+    super();
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#head = options.head;
+    const recovered = options.recoveredMiniBlocks ?? [];
+    this.#open = this.#openNext(recovered[0]?.blockTimestamp);
+    for (const miniBlock of recovered) this.#open.add(miniBlock);
+  }
+
+  /** The newest sealed (verified) block. */
+  get head(): Block {
+    return this.#head;
+  }
+  /** The block being followed: the mini-blocks applied since the head. */
+  get openBlock(): OpenBlock {
+    return this.#open;
+  }
+
+  /** What to apply next, and what it must continue. */
+  get position(): ReplicaPosition {
+    const head = this.#head;
+    const last = this.#open.miniBlocks.at(-1);
+    return {
+      nextMiniBlock: this.#open.nextMiniBlockNumber,
+      // With no mini-block open, index −1 of the head block: the next block's first mini-block (index 0) follows it.
+      previousMiniBlock: last
+        ? { blockNumber: last.blockNumber, index: last.index }
+        : { blockNumber: head.header.number, index: head.miniBlockCount - 1 },
+      nextBlock: head.header.number + 1n,
+      previousBlock: { hash: head.hash, miniBlockOffset: head.miniBlockOffset, miniBlockCount: head.miniBlockCount },
+    };
+  }
+
+  /** Applies a verified mini-block (the next one in chain order) and serves it. */
+  applyMiniBlock(received: ReceivedMiniBlock): Promise<void> {
+    return this.#enqueue(() => this.#applyMiniBlock(received));
+  }
+
+  /** Verifies and seals a block over the mini-blocks applied since the head; resolves with the refusal, if any. */
+  applyBlock(received: ReceivedBlock): Promise<BlockRefusal | undefined> {
+    return this.#enqueue(() => this.#applyBlock(received));
+  }
+
+  #enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #applyMiniBlock(received: ReceivedMiniBlock): Promise<void> {
+    const started = performance.now();
+    const { miniBlock } = received;
+    let open = this.#open;
+    if (miniBlock.blockNumber !== open.env.number || miniBlock.number !== open.nextMiniBlockNumber) {
+      throw new ReplicaOrderError(
+        `mini-block ${miniBlock.number} of block ${miniBlock.blockNumber} does not follow mini-block ${open.nextMiniBlockNumber - 1n} of block ${open.env.number}`,
+      );
+    }
+    if (open.miniBlocks.length === 0 && open.env.timestamp !== miniBlock.blockTimestamp) {
+      // Until a block's first mini-block arrives its timestamp is the replica's guess (the sequencer's clock rule).
+      open = this.#open = this.#openNext(miniBlock.blockTimestamp);
+    }
+    if (
+      miniBlock.blockTimestamp !== open.env.timestamp ||
+      miniBlock.firstTransactionIndex !== open.transactions.length ||
+      miniBlock.firstLogIndex !== open.logCount
+    ) {
+      throw new ReplicaOrderError(
+        `mini-block ${miniBlock.number} claims timestamp ${miniBlock.blockTimestamp}, first tx ${miniBlock.firstTransactionIndex}, first log ${miniBlock.firstLogIndex}; the block has ${open.env.timestamp}, ${open.transactions.length}, ${open.logCount}`,
+      );
+    }
+    this.#options.state.applyMiniBlockDiff(miniBlock.stateDiff);
+    await this.#options.store.appendMiniBlock(miniBlock, {
+      record: received.record,
+      seal: { signature: received.signature, sealedAtMs: received.sealedAtMs, seal: received.seal },
+    });
+    open.add(miniBlock);
+    this.#options.metrics?.miniBlockApplied(
+      miniBlock.transactions.length,
+      (performance.now() - started) / 1000,
+      (this.#now() - Number(received.sealedAtMs)) / 1000,
+    );
+    this.emit("miniBlock", miniBlock);
+  }
+
+  async #applyBlock(received: ReceivedBlock): Promise<BlockRefusal | undefined> {
+    const { header } = received;
+    let open = this.#open;
+    if (header.number !== open.env.number) {
+      throw new ReplicaOrderError(`block ${header.number} does not follow head ${this.#head.header.number}`);
+    }
+    if (open.miniBlocks.length === 0 && open.env.timestamp !== header.timestamp) {
+      open = this.#open = this.#openNext(header.timestamp);
+    }
+    if (received.miniBlockOffset !== open.env.miniBlockOffset || received.miniBlockCount !== open.miniBlocks.length) {
+      return this.#refuse(
+        header.number,
+        "miniBlockSpan",
+        `${received.miniBlockOffset}+${received.miniBlockCount}`,
+        `${open.env.miniBlockOffset}+${open.miniBlocks.length}`,
+      );
+    }
+    const { state, store } = this.#options;
+    const rootStarted = performance.now();
+    const root = state.pendingStateRoot();
+    const stateRootSeconds = (performance.now() - rootStarted) / 1000;
+    if (root !== header.stateRoot) return this.#refuse(header.number, "stateRoot", header.stateRoot, root);
+    const block = open.seal(root);
+    if (block.hash !== received.hash) return this.#refuse(header.number, "blockHash", received.hash, block.hash);
+    state.commitBlock(header.number);
+    const receipts = open.receipts;
+    await store.putBlock(block, receipts, { sealedAtMs: received.sealedAtMs, seal: received.seal });
+    this.#head = block;
+    this.#open = this.#openNext();
+    this.#options.metrics?.blockSealed(header.number, stateRootSeconds);
+    this.emit("block", block, receipts);
+    await this.#options.onBlockSealed?.(block, receipts);
+    return undefined;
+  }
+
+  /** Undoes the open block (state and log) and reports why; the node refetches it. */
+  async #refuse(blockNumber: bigint, reason: RefusalReason, expected: string, actual: string): Promise<BlockRefusal> {
+    const refusal: BlockRefusal = { blockNumber, reason, expected, actual };
+    this.#options.logger?.error(
+      { block: blockNumber.toString(), reason, expected, actual },
+      "REFUSED BLOCK: the sequencer's block does not match the diffs applied; not serving it, refetching",
+    );
+    const root = this.#options.state.discardOpenBlock();
+    if (root !== this.#head.header.stateRoot) {
+      throw new ReplicaStateError(
+        `undoing block ${blockNumber} left state root ${root}, head ${this.#head.header.number} has ${this.#head.header.stateRoot}`,
+      );
+    }
+    await this.#options.store.dropMiniBlocksFrom(this.#open.env.miniBlockOffset);
+    this.#open = this.#openNext();
+    this.#options.metrics?.blockRefused(reason);
+    this.emit("refused", refusal);
+    return refusal;
+  }
+
+  /** The block after the head; its timestamp is a guess (the sequencer's clock rule) until its content says. */
+  #openNext(timestamp?: bigint): OpenBlock {
+    const head = this.#head;
+    const nowSeconds = BigInt(Math.floor(this.#now() / 1000));
+    return new OpenBlock(
+      nextBlockEnv(head, this.#options.chain, {
+        timestamp: timestamp ?? nextBlockTimestamp(head, nowSeconds),
+        coinbase: this.#options.coinbase,
+      }),
+    );
+  }
+}

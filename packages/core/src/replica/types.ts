@@ -1,0 +1,68 @@
+/**
+ * What a replica receives and reports. A replica does not import p2p/ (roles never do): node/ hands it each verified
+ * message in these shapes (p2p's `SignedBlock` fits `ReceivedBlock` as it is; a mini-block comes with its record
+ * bytes, which the replica logs so it can serve the exact signed message again).
+ */
+
+import type { RecoverableSignature } from "../chain/digestSignature.ts";
+import type { MiniBlock } from "../chain/miniBlock.ts";
+import type { Block, Hash, Header, Receipt } from "../chain/types.ts";
+
+/** A verified mini-block from the sequencer, with what the store keeps to serve it again. */
+export interface ReceivedMiniBlock {
+  readonly miniBlock: MiniBlock;
+  /** `encodeMiniBlockRecord(miniBlock)` as the sequencer sealed it. */
+  readonly record: Uint8Array;
+  /** The MegaETH header signature. */
+  readonly signature: RecoverableSignature;
+  /** Sequencer clock when sealed, Unix ms. */
+  readonly sealedAtMs: bigint;
+  readonly seal: RecoverableSignature;
+}
+
+/** A verified block message from the sequencer (its transactions came in its mini-blocks). */
+export interface ReceivedBlock {
+  readonly header: Header;
+  readonly hash: Hash;
+  readonly miniBlockCount: number;
+  readonly miniBlockOffset: bigint;
+  readonly sealedAtMs: bigint;
+  readonly seal: RecoverableSignature;
+}
+
+/** The place of a mini-block, for continuity checks of the next one. */
+export interface MiniBlockPlace {
+  readonly blockNumber: bigint;
+  readonly index: number;
+}
+
+/** Where the replica stands: what it applies next and what that must continue (p2p's `FollowPosition` shape). */
+export interface ReplicaPosition {
+  readonly nextMiniBlock: bigint;
+  readonly previousMiniBlock?: MiniBlockPlace;
+  readonly nextBlock: bigint;
+  readonly previousBlock: {
+    readonly hash: Hash;
+    readonly miniBlockOffset: bigint;
+    readonly miniBlockCount: number;
+  };
+}
+
+/** Why a block was refused. */
+export type RefusalReason = "stateRoot" | "blockHash" | "miniBlockSpan";
+
+/** A block the replica refused: nothing of it is served, its mini-blocks were undone and dropped from the log. */
+export interface BlockRefusal {
+  readonly blockNumber: bigint;
+  readonly reason: RefusalReason;
+  /** What the header claims and what the applied diffs produced (root, hash or span). */
+  readonly expected: string;
+  readonly actual: string;
+}
+
+/** What a replica announces, in order (a `LiveChain`'s events plus refusals). */
+export interface ReplicaEvents {
+  miniBlock: (miniBlock: MiniBlock) => void;
+  block: (block: Block, receipts: readonly Receipt[]) => void;
+  refused: (refusal: BlockRefusal) => void;
+}

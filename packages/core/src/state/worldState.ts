@@ -8,7 +8,7 @@ import type { Account, Address, Hash } from "../chain/types.ts";
 import { bytesToHex, EMPTY_BYTES, hexToBytes } from "./bytes.ts";
 import { EMPTY_TRIE_ROOT, KECCAK_EMPTY } from "./constants.ts";
 import { ACCOUNT_LEAF_CODEC, type AccountLeaf, STORAGE_LEAF_CODEC } from "./trie/leaves.ts";
-import { MerkleTrie } from "./trie/trie.ts";
+import { MerkleTrie, type TrieLeaf } from "./trie/trie.ts";
 import type { StateWriter, StorageEnumerable } from "./types.ts";
 
 const EMPTY_TRIE_ROOT_BYTES = hexToBytes(EMPTY_TRIE_ROOT);
@@ -47,6 +47,8 @@ export class WorldState implements StateWriter, StorageEnumerable {
   readonly #code = new Map<Hash, Uint8Array>();
 
   readonly #accountTrie = new MerkleTrie<AccountLeaf>(32, ACCOUNT_LEAF_CODEC);
+  /** Each account's leaf in the account trie: an update skips hashing the address and walking from the root. */
+  readonly #accountLeaves = new Map<Address, TrieLeaf>();
   readonly #storageTries = new Map<Address, MerkleTrie<bigint>>();
 
   // Keys changed since the last commit.
@@ -187,6 +189,7 @@ export class WorldState implements StateWriter, StorageEnumerable {
     // Filling an empty account trie (genesis, snapshot restore): collect the leaves and build the trie in one pass.
     const bulk: [Uint8Array, AccountLeaf][] | undefined =
       this.#accountTrie.size === 0 && dirtyAccounts.size >= BULK_LOAD_THRESHOLD ? [] : undefined;
+    const bulkAddresses: Address[] = [];
     for (const address of dirtyAccounts) {
       const account = this.#accounts.get(address);
       const storage = this.#storage.get(address);
@@ -198,6 +201,7 @@ export class WorldState implements StateWriter, StorageEnumerable {
       }
       if (account === undefined) {
         this.#accountTrie.delete(keccak256(hexToBytes(address)));
+        this.#accountLeaves.delete(address);
         this.#storageTries.delete(address);
         // Storage written to an account that does not exist (yet): build its trie once the account appears.
         if (storage !== undefined) this.#orphanStorage.add(address);
@@ -251,11 +255,21 @@ export class WorldState implements StateWriter, StorageEnumerable {
         }
       }
       const storageRoot = trie === undefined ? EMPTY_TRIE_ROOT_BYTES : trie.root();
-      const key = keccak256(hexToBytes(address));
-      if (bulk !== undefined) bulk.push([key, { account, storageRoot }]);
-      else this.#accountTrie.put(key, { account, storageRoot });
+      const leaf = this.#accountLeaves.get(address);
+      if (leaf !== undefined) {
+        this.#accountTrie.setLeafValue(leaf, { account, storageRoot });
+      } else if (bulk !== undefined) {
+        bulk.push([keccak256(hexToBytes(address)), { account, storageRoot }]);
+        bulkAddresses.push(address);
+      } else {
+        const key = keccak256(hexToBytes(address));
+        this.#accountLeaves.set(address, this.#accountTrie.putLeaf(key, { account, storageRoot }));
+      }
     }
-    if (bulk !== undefined) this.#accountTrie.load(bulk);
+    if (bulk !== undefined) {
+      const leaves = this.#accountTrie.load(bulk);
+      for (let i = 0; i < leaves.length; i++) this.#accountLeaves.set(bulkAddresses[i]!, leaves[i]!);
+    }
     this.#lastCommit = { accounts: dirtyAccounts.size, slots: slotCount };
     this.#stateRoot = bytesToHex(this.#accountTrie.root());
     return this.#stateRoot;

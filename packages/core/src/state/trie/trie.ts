@@ -1,15 +1,18 @@
 /**
  * Mach's in-memory Merkle-Patricia trie with an incremental root.
  *
- * `put`/`delete` mutate the node tree in place and clear the cached refs on the path they walk; `root()` rehashes
- * only those dirty paths (see node.ts). Keys have a fixed length (32 bytes by default: the secure-trie keys
+ * `put`/`delete` mutate the node tree in place and mark the nodes on the path they walk pending; `root()` rehashes
+ * only those, one depth at a time in batches (rehash.ts, keccakBatch.ts; see node.ts for what is cached). Keys have a fixed length (32 bytes by default: the secure-trie keys
  * keccak(address) and keccak(slot) that the caller computes). Values are the leaf payloads as bytes (an account's
  * RLP, a storage value's RLP) and are kept by reference: callers must not mutate them afterwards.
  */
+import { trieKeccakBatch } from "./keccakBatch.ts";
 import {
   BRANCH,
   BranchNode,
   BYTES_CODEC,
+  CLEAN,
+  DROPPED,
   EXTENSION,
   ExtensionNode,
   encodeNode,
@@ -17,9 +20,11 @@ import {
   type LeafCodec,
   LeafNode,
   nibbleAt,
-  rootHashOf,
+  PENDING,
+  setChild,
   type TrieNode,
 } from "./node.ts";
+import { cachedChildRef, rehash } from "./rehash.ts";
 
 const EMPTY_ROOT = Uint8Array.from([
   0x56, 0xe8, 0x1f, 0x17, 0x1b, 0xcc, 0x55, 0xa6, 0xff, 0x83, 0x45, 0xe6, 0x92, 0xc0, 0xf8, 0x6e, 0x5b, 0x48, 0xe0,
@@ -28,13 +33,25 @@ const EMPTY_ROOT = Uint8Array.from([
 
 const BYTES_CODEC_ANY: unknown = BYTES_CODEC;
 
+/**
+ * A handle on the leaf holding one key: its owner can change the key's value through it (`setLeafValue`) without
+ * hashing the key or walking down from the root. Valid until the key is deleted or the trie is reloaded.
+ */
+export interface TrieLeaf {
+  readonly key: Uint8Array;
+}
+
 export class MerkleTrie<V = Uint8Array> {
   #root: TrieNode | null = null;
   /** The cached root hash; null after any change. */
   #rootHash: Uint8Array | null = null;
+  /** Nodes whose reference must be recomputed (each once; see node.ts `mark`). */
+  #pending: TrieNode[] = [];
   #size = 0;
   /** Set by #insert/#remove when the operation changed the trie (parents then mark the child's slot dirty). */
   #changed = false;
+  /** The leaf #insert last created or updated (for `putLeaf`). */
+  #leaf: LeafNode | null = null;
   readonly #keyLength: number;
   readonly #keyNibbles: number;
   readonly #codec: LeafCodec<V>;
@@ -49,9 +66,10 @@ export class MerkleTrie<V = Uint8Array> {
   /**
    * Replaces the whole content with `entries` in one pass (snapshot restore, genesis, first commit): the keys are
    * sorted and the tree is built bottom-up in key order, so nodes are allocated (and later hashed) in the order they
-   * are visited instead of through a million random-path inserts. Keys must be distinct.
+   * are visited instead of through a million random-path inserts. Keys must be distinct. Returns the leaf handles,
+   * in the order of `entries`.
    */
-  load(entries: readonly (readonly [Uint8Array, V])[]): void {
+  load(entries: readonly (readonly [Uint8Array, V])[]): TrieLeaf[] {
     for (const [key] of entries) this.#checkKey(key);
     const count = entries.length;
     // Sort indices by the first 6 key bytes as a number, ties by the full key.
@@ -71,14 +89,24 @@ export class MerkleTrie<V = Uint8Array> {
       values[i] = entry[1];
       if (i > 0 && compareKeys(keys[i - 1]!, entry[0]) === 0) throw new RangeError("duplicate key in MerkleTrie.load");
     }
-    this.#root = count === 0 ? null : this.#build(keys, values, 0, count, 0);
+    this.#discardPending();
+    const sortedLeaves: LeafNode[] = new Array(count);
+    this.#root = count === 0 ? null : this.#build(keys, values, sortedLeaves, 0, count, 0);
+    if (this.#root !== null) this.#root.parent = null;
     this.#size = count;
     this.#rootHash = null;
+    const leaves: TrieLeaf[] = new Array(count);
+    for (let i = 0; i < count; i++) leaves[order[i]!] = sortedLeaves[i]!;
+    return leaves;
   }
 
   /** The subtree of sorted keys [lo, hi), which share their first `depth` nibbles. */
-  #build(keys: Uint8Array[], values: V[], lo: number, hi: number, depth: number): TrieNode {
-    if (hi - lo === 1) return new LeafNode(keys[lo]!, depth, values[lo]);
+  #build(keys: Uint8Array[], values: V[], leaves: LeafNode[], lo: number, hi: number, depth: number): TrieNode {
+    if (hi - lo === 1) {
+      const leaf = this.#newLeaf(keys[lo]!, depth, values[lo]);
+      leaves[lo] = leaf;
+      return leaf;
+    }
     // The range's common prefix is the first and last keys' (they are sorted).
     const first = keys[lo]!;
     const last = keys[hi - 1]!;
@@ -87,16 +115,16 @@ export class MerkleTrie<V = Uint8Array> {
     if (common > depth) {
       const path = new Uint8Array(common - depth);
       for (let j = 0; j < path.length; j++) path[j] = nibbleAt(first, depth + j);
-      return new ExtensionNode(path, this.#build(keys, values, lo, hi, common));
+      return this.#newExtension(path, this.#build(keys, values, leaves, lo, hi, common));
     }
-    const branch = new BranchNode();
+    const branch = this.#newBranch(depth);
     let mask = 0;
     let start = lo;
     while (start < hi) {
       const nibble = nibbleAt(keys[start]!, depth);
       let end = start + 1;
       while (end < hi && nibbleAt(keys[end]!, depth) === nibble) end++;
-      branch.children[nibble] = this.#build(keys, values, start, end, depth + 1);
+      setChild(branch, nibble, this.#build(keys, values, leaves, start, end, depth + 1));
       mask |= 1 << nibble;
       start = end;
     }
@@ -118,8 +146,41 @@ export class MerkleTrie<V = Uint8Array> {
       throw new RangeError("trie values must be non-empty; use delete()");
     }
     this.#changed = false;
-    this.#root = this.#insert(this.#root, key, 0, value);
+    const root = this.#insert(this.#root, key, 0, value);
+    root.parent = null;
+    this.#root = root;
     if (this.#changed) this.#rootHash = null;
+  }
+
+  /** `put`, returning the handle of the leaf that now holds `key`. */
+  putLeaf(key: Uint8Array, value: V): TrieLeaf {
+    this.put(key, value);
+    const leaf = this.#leaf!;
+    this.#leaf = null;
+    return leaf;
+  }
+
+  /**
+   * Sets the value of the key `leaf` holds, like `put(leaf.key, value)` but without walking down from the root: the
+   * leaf and its ancestors are marked through the parent links. The leaf must be this trie's and still hold its key.
+   */
+  setLeafValue(leaf: TrieLeaf, value: V): void {
+    const node = leaf as LeafNode;
+    if (node.mark === DROPPED) throw new RangeError("the leaf's key was deleted from the trie");
+    if (this.#codec.equals(node.value as V, value)) return;
+    node.value = value;
+    this.#rootHash = null;
+    if (node.mark !== CLEAN) return; // pending: its ancestors already are
+    node.mark = PENDING;
+    this.#pending.push(node);
+    const key = node.key;
+    for (let parent = node.parent; parent !== null; parent = parent.parent) {
+      if (parent.kind === BRANCH) parent.dirtyMask |= 1 << nibbleAt(key, parent.depth);
+      else parent.childDirty = true;
+      if (parent.mark !== CLEAN) return;
+      parent.mark = PENDING;
+      this.#pending.push(parent);
+    }
   }
 
   /** Removes `key`; a no-op when absent. */
@@ -127,7 +188,9 @@ export class MerkleTrie<V = Uint8Array> {
     this.#checkKey(key);
     if (this.#root === null) return;
     this.#changed = false;
-    this.#root = this.#remove(this.#root, key, 0);
+    const root = this.#remove(this.#root, key, 0);
+    if (root !== null) root.parent = null;
+    this.#root = root;
     if (this.#changed) this.#rootHash = null;
   }
 
@@ -152,8 +215,19 @@ export class MerkleTrie<V = Uint8Array> {
 
   /** The root hash (32 bytes; do not mutate), rehashing only what changed since the last call. */
   root(): Uint8Array {
-    if (this.#root === null) return EMPTY_ROOT;
-    this.#rootHash ??= rootHashOf(this.#root, this.#keyNibbles, this.#codec as LeafCodec<never>);
+    if (this.#root === null) {
+      this.#discardPending();
+      return EMPTY_ROOT;
+    }
+    if (this.#rootHash === null || this.#pending.length > 0) {
+      this.#rootHash = rehash(
+        this.#pending,
+        this.#root,
+        this.#keyNibbles,
+        this.#codec as LeafCodec<never>,
+        trieKeccakBatch,
+      );
+    }
     return this.#rootHash;
   }
 
@@ -165,6 +239,7 @@ export class MerkleTrie<V = Uint8Array> {
   proof(key: Uint8Array): Uint8Array[] {
     this.#checkKey(key);
     if (this.#root === null) return [];
+    this.root();
     const proof: Uint8Array[] = [];
     let node: TrieNode | null = this.#root;
     let depth = 0;
@@ -214,26 +289,66 @@ export class MerkleTrie<V = Uint8Array> {
     }
   }
 
+  // New nodes start pending; `#touch` makes a clean node pending. Each pending node is listed once.
+  #newLeaf(key: Uint8Array, depth: number, value: unknown): LeafNode {
+    const leaf = new LeafNode(key, depth, value);
+    this.#pending.push(leaf);
+    return leaf;
+  }
+
+  #newBranch(depth: number): BranchNode {
+    const branch = new BranchNode(depth);
+    this.#pending.push(branch);
+    return branch;
+  }
+
+  #newExtension(path: Uint8Array, child: TrieNode): ExtensionNode {
+    const extension = new ExtensionNode(path, child);
+    this.#pending.push(extension);
+    return extension;
+  }
+
+  #touch(node: TrieNode): void {
+    if (node.mark === CLEAN) {
+      node.mark = PENDING;
+      this.#pending.push(node);
+    }
+  }
+
+  /** Forgets pending work (the nodes it names were replaced or dropped). */
+  #discardPending(): void {
+    const pending = this.#pending;
+    for (let i = 0; i < pending.length; i++) pending[i]!.mark = CLEAN;
+    pending.length = 0;
+  }
+
   #insert(node: TrieNode | null, key: Uint8Array, depth: number, value: V): TrieNode {
     if (node === null) {
       this.#size++;
       this.#changed = true;
-      return new LeafNode(key, depth, value);
+      const leaf = this.#newLeaf(key, depth, value);
+      this.#leaf = leaf;
+      return leaf;
     }
     if (node.kind === BRANCH) {
       const index = nibbleAt(key, depth);
       const child = node.children[index] ?? null;
       const updated = this.#insert(child, key, depth + 1, value);
-      if (updated !== child) node.children[index] = updated;
-      if (this.#changed) node.dirtyMask |= 1 << index;
+      if (updated !== child) setChild(node, index, updated);
+      if (this.#changed) {
+        node.dirtyMask |= 1 << index;
+        this.#touch(node);
+      }
       return node;
     }
     if (node.kind === LEAF) {
       const existing = node.key;
       if (sameKey(existing, key)) {
+        this.#leaf = node;
         if (!this.#codec.equals(node.value as V, value)) {
           node.value = value;
           this.#changed = true;
+          this.#touch(node);
         }
         return node;
       }
@@ -245,17 +360,20 @@ export class MerkleTrie<V = Uint8Array> {
       // Split: a branch at nibble i holding the old leaf and the new one, behind an extension if i > depth.
       this.#size++;
       this.#changed = true;
-      const branch = new BranchNode();
+      const branch = this.#newBranch(i);
       const oldIndex = nibbleAt(existing, i);
       const newIndex = nibbleAt(key, i);
       node.depth = i + 1;
-      branch.children[oldIndex] = node;
-      branch.children[newIndex] = new LeafNode(key, i + 1, value);
+      this.#touch(node);
+      setChild(branch, oldIndex, node);
+      const leaf = this.#newLeaf(key, i + 1, value);
+      this.#leaf = leaf;
+      setChild(branch, newIndex, leaf);
       branch.dirtyMask = (1 << oldIndex) | (1 << newIndex);
       if (i === depth) return branch;
       const path = new Uint8Array(i - depth);
       for (let j = 0; j < path.length; j++) path[j] = nibbleAt(key, depth + j);
-      return new ExtensionNode(path, branch);
+      return this.#newExtension(path, branch);
     }
     // Extension.
     const path = node.path;
@@ -264,28 +382,39 @@ export class MerkleTrie<V = Uint8Array> {
     if (j === path.length) {
       const child = node.child;
       const updated = this.#insert(child, key, depth + j, value);
-      if (updated !== child) node.child = updated;
-      if (this.#changed) node.childDirty = true;
+      if (updated !== child) {
+        node.child = updated;
+        updated.parent = node;
+      }
+      if (this.#changed) {
+        node.childDirty = true;
+        this.#touch(node);
+      }
       return node;
     }
     // Diverges inside the extension at j: a branch there; the extension's remainder hangs below it.
     this.#size++;
     this.#changed = true;
-    const branch = new BranchNode();
+    const branch = this.#newBranch(depth + j);
     const oldIndex = path[j]!;
     const newIndex = nibbleAt(key, depth + j);
     if (path.length - j - 1 === 0) {
-      branch.children[oldIndex] = node.child;
+      // The child branch moves under the new branch, whose encoding does not hold its reference yet: rehash it.
+      setChild(branch, oldIndex, node.child);
+      this.#touch(node.child);
     } else {
-      const rest = new ExtensionNode(path.slice(j + 1), node.child);
+      const rest = this.#newExtension(path.slice(j + 1), node.child);
       rest.childRef = node.childRef;
       rest.childDirty = node.childDirty;
-      branch.children[oldIndex] = rest;
+      setChild(branch, oldIndex, rest);
     }
-    branch.children[newIndex] = new LeafNode(key, depth + j + 1, value);
+    const leaf = this.#newLeaf(key, depth + j + 1, value);
+    this.#leaf = leaf;
+    setChild(branch, newIndex, leaf);
     branch.dirtyMask = (1 << oldIndex) | (1 << newIndex);
+    node.mark = DROPPED;
     if (j === 0) return branch;
-    return new ExtensionNode(path.slice(0, j), branch);
+    return this.#newExtension(path.slice(0, j), branch);
   }
 
   #remove(node: TrieNode, key: Uint8Array, depth: number): TrieNode | null {
@@ -293,6 +422,7 @@ export class MerkleTrie<V = Uint8Array> {
       if (!sameKey(node.key, key)) return node;
       this.#size--;
       this.#changed = true;
+      node.mark = DROPPED;
       return null;
     }
     if (node.kind === EXTENSION) {
@@ -305,10 +435,13 @@ export class MerkleTrie<V = Uint8Array> {
       if (updated === null) return null; // unreachable in a well-formed trie (a branch has ≥ 2 children)
       if (updated.kind === BRANCH) {
         node.child = updated;
+        updated.parent = node;
         node.childDirty = true;
+        this.#touch(node);
         return node;
       }
-      return joinPath(path, updated, depth);
+      node.mark = DROPPED;
+      return this.#joinPath(path, updated, depth);
     }
     const index = nibbleAt(key, depth);
     const child = node.children[index];
@@ -318,51 +451,56 @@ export class MerkleTrie<V = Uint8Array> {
     const bit = 1 << index;
     node.children[index] = updated;
     if (updated !== null) {
+      updated.parent = node;
       node.dirtyMask |= bit;
+      this.#touch(node);
       return node;
     }
     node.dirtyMask &= ~bit;
-    node.embeddedMask &= ~bit;
-    if (node.embedded) node.embedded[index] = null;
     // A child disappeared: a branch left with one child collapses into its parent's path.
     let only = -1;
     for (let i = 0; i < 16; i++) {
       if (node.children[i]) {
-        if (only >= 0) return node;
+        if (only >= 0) {
+          this.#touch(node);
+          return node;
+        }
         only = i;
       }
     }
     const remaining = node.children[only]!;
+    node.mark = DROPPED;
     if (remaining.kind === BRANCH) {
-      const extension = new ExtensionNode(Uint8Array.of(only), remaining);
+      const extension = this.#newExtension(Uint8Array.of(only), remaining);
       if (((node.dirtyMask >> only) & 1) === 0) {
-        // Reuse the remaining branch's cached reference.
-        extension.childRef =
-          (node.embeddedMask >> only) & 1 ? node.embedded![only]! : node.hashes!.slice(only << 5, (only << 5) + 32);
+        // Reuse the remaining branch's reference, cached in the collapsing branch's encoding.
+        extension.childRef = cachedChildRef(node, only);
         extension.childDirty = false;
       }
       return extension;
     }
-    return joinPath(Uint8Array.of(only), remaining, depth);
+    return this.#joinPath(Uint8Array.of(only), remaining, depth);
   }
-}
 
-/**
- * A leaf or extension reached through `prefix` (nibbles starting at `depth`) becomes one node: a leaf absorbs the
- * prefix, an extension concatenates it. The caller marks the result dirty in its parent.
- */
-function joinPath(prefix: Uint8Array, node: LeafNode | ExtensionNode, depth: number): TrieNode {
-  if (node.kind === LEAF) {
-    node.depth = depth;
-    return node;
+  /**
+   * A leaf or extension reached through `prefix` (nibbles starting at `depth`) becomes one node: a leaf absorbs the
+   * prefix, an extension concatenates it. The caller marks the result dirty in its parent.
+   */
+  #joinPath(prefix: Uint8Array, node: LeafNode | ExtensionNode, depth: number): TrieNode {
+    if (node.kind === LEAF) {
+      node.depth = depth;
+      this.#touch(node);
+      return node;
+    }
+    const path = new Uint8Array(prefix.length + node.path.length);
+    path.set(prefix);
+    path.set(node.path, prefix.length);
+    node.mark = DROPPED;
+    const joined = this.#newExtension(path, node.child);
+    joined.childRef = node.childRef;
+    joined.childDirty = node.childDirty;
+    return joined;
   }
-  const path = new Uint8Array(prefix.length + node.path.length);
-  path.set(prefix);
-  path.set(node.path, prefix.length);
-  const joined = new ExtensionNode(path, node.child);
-  joined.childRef = node.childRef;
-  joined.childDirty = node.childDirty;
-  return joined;
 }
 
 function sameKey(a: Uint8Array, b: Uint8Array): boolean {

@@ -1,0 +1,90 @@
+/**
+ * The shared-memory protocol between `KeccakBatch` (the trie's thread) and its hashing workers. One
+ * SharedArrayBuffer holds, in order: the control words (Int32), the job table (offset, length per job, Int32), the
+ * digests (32 bytes per job) and the staging area (the messages). No message passing after start-up: a batch is
+ * published by writing the table and bumping `GENERATION`; workers and the trie's thread claim chunks of jobs with
+ * `Atomics.add` on `NEXT` and count finished jobs in `DONE`.
+ *
+ * Generations: an even value is an open batch, an odd one means the table is being rewritten. A worker announces
+ * the batch it works on in its `ENTERED` word and re-reads `GENERATION` before claiming; the trie's thread, after
+ * closing a batch (odd), waits for every worker that entered it to post the same value in `LEFT`. So a worker that
+ * woke up late never claims jobs from a table being rewritten.
+ */
+
+export const GENERATION = 0;
+export const JOB_COUNT = 1;
+export const NEXT = 2;
+export const DONE = 3;
+/** Set by a worker whose hasher threw; the trie's thread then hashes the batch itself and stops using workers. */
+export const FAILED = 4;
+/**
+ * Per worker w, at WORKER_WORDS + WORDS_PER_WORKER w: ENTERED and LEFT (the batches it entered and left), READY (1 once
+ * its hasher is up), RETIRED (1: the worker leaves its loop and ends at its next wake-up, without entering a batch).
+ */
+export const WORKER_WORDS = 8;
+export const WORDS_PER_WORKER = 4;
+export const ENTERED = 0;
+export const LEFT = 1;
+export const READY = 2;
+export const RETIRED = 3;
+/** Jobs claimed at once: small enough to balance two threads at the end of a batch. */
+export const CLAIM_CHUNK = 8;
+
+export interface KeccakLayout {
+  /** Worker slots for the process's lifetime (a retired worker's slot is not reused). */
+  readonly maxWorkers: number;
+  readonly maxJobs: number;
+  readonly stagingBytes: number;
+}
+
+export interface KeccakViews {
+  readonly control: Int32Array;
+  readonly jobs: Int32Array;
+  readonly digests: Uint8Array;
+  readonly staging: Uint8Array;
+}
+
+function controlWords(layout: KeccakLayout): number {
+  return WORKER_WORDS + WORDS_PER_WORKER * layout.maxWorkers;
+}
+
+export function sharedBytes(layout: KeccakLayout): number {
+  return 4 * controlWords(layout) + 8 * layout.maxJobs + 32 * layout.maxJobs + layout.stagingBytes;
+}
+
+/** The views over one protocol buffer (the same on both sides). */
+export function viewsOf(buffer: SharedArrayBuffer | ArrayBuffer, layout: KeccakLayout): KeccakViews {
+  const controlBytes = 4 * controlWords(layout);
+  const jobsBytes = 8 * layout.maxJobs;
+  const digestBytes = 32 * layout.maxJobs;
+  return {
+    control: new Int32Array(buffer, 0, controlWords(layout)),
+    jobs: new Int32Array(buffer, controlBytes, 2 * layout.maxJobs),
+    digests: new Uint8Array(buffer, controlBytes + jobsBytes, digestBytes),
+    staging: new Uint8Array(buffer, controlBytes + jobsBytes + digestBytes, layout.stagingBytes),
+  };
+}
+
+/** A keccak256 that writes its digest into `out` at `outOffset` (hash-wasm's reused hasher). */
+export type KeccakInto = (data: Uint8Array, out: Uint8Array, outOffset: number) => void;
+
+/**
+ * Claims and hashes jobs of the open batch until none is left; returns how many this thread hashed. Used by both
+ * sides, so the split adapts to whoever is faster (or not scheduled at all).
+ */
+export function hashClaimedJobs(views: KeccakViews, jobCount: number, keccakInto: KeccakInto): number {
+  const { control, jobs, digests, staging } = views;
+  let hashed = 0;
+  for (;;) {
+    const first = Atomics.add(control, NEXT, CLAIM_CHUNK);
+    if (first >= jobCount) return hashed;
+    const end = Math.min(first + CLAIM_CHUNK, jobCount);
+    for (let j = first; j < end; j++) {
+      const offset = jobs[2 * j]!;
+      keccakInto(staging.subarray(offset, offset + jobs[2 * j + 1]!), digests, j << 5);
+    }
+    hashed += end - first;
+    Atomics.add(control, DONE, end - first);
+    Atomics.notify(control, DONE);
+  }
+}

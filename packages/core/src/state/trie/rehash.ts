@@ -1,0 +1,256 @@
+/**
+ * Brings every pending node's reference up to date and returns the root hash. Pending nodes are ordered by nibble
+ * depth, deepest first (a node's children are always deeper than it), and each depth is one batch: every node of the
+ * depth writes its RLP into the batch's staging area (a branch copies its in-place encoding after writing its
+ * changed children's digests into it), then the whole depth is hashed at once, in parallel when it is large
+ * (keccakBatch.ts). A parent reads a changed child's reference from the batch results (`mark` says where).
+ *
+ * Encodings shorter than 32 bytes are embedded in their parent instead of hashed (the root is always hashed).
+ */
+import { StateError } from "../errors.ts";
+import type { KeccakBatch } from "./keccakBatch.ts";
+import {
+  BRANCH_PAYLOAD,
+  type BranchNode,
+  branchEncodingStart,
+  branchSlotOffset,
+  CLEAN,
+  DROPPED,
+  depthOf,
+  EXTENSION,
+  type ExtensionNode,
+  extensionEncodedLength,
+  HASHED,
+  LEAF,
+  type LeafCodec,
+  leafEncodedLength,
+  listHeaderLength,
+  parseBranchSlots,
+  type TrieNode,
+  writeExtension,
+  writeLeaf,
+  writeListHeader,
+} from "./node.ts";
+
+/** A pending node was reached before one of its changed children had been processed: a bug in the trie. */
+export class TrieInvariantError extends StateError {
+  override name = "TrieInvariantError";
+  constructor(details: string) {
+    super("Merkle trie invariant broken", { details });
+  }
+}
+
+// Scratch shared by all tries (one round at a time per thread).
+let ordered: TrieNode[] = [];
+let depthCounts = new Int32Array(66);
+const slotStarts = new Int32Array(16);
+const newBranch = new Uint8Array(BRANCH_PAYLOAD + 16 * 33 + 1);
+let embedded: Uint8Array[] = [];
+
+/**
+ * Rehashes `pending` (each node once, `mark` PENDING, or DROPPED: skipped) under `root` and returns the root hash as a
+ * new array. Every processed node is clean afterwards and `pending` is emptied.
+ */
+export function rehash(
+  pending: TrieNode[],
+  root: TrieNode,
+  keyNibbles: number,
+  codec: LeafCodec<never>,
+  batch: KeccakBatch,
+): Uint8Array {
+  const count = pending.length;
+  if (depthCounts.length < keyNibbles + 2) depthCounts = new Int32Array(keyNibbles + 2);
+  const counts = depthCounts;
+  counts.fill(0);
+  // Counting sort by depth, deepest first.
+  for (let i = 0; i < count; i++) counts[keyNibbles - depthOf(pending[i]!)]!++;
+  let sum = 0;
+  for (let d = 0; d <= keyNibbles; d++) {
+    const c = counts[d]!;
+    counts[d] = sum;
+    sum += c;
+  }
+  if (ordered.length < count) ordered = new Array<TrieNode>(count);
+  for (let i = 0; i < count; i++) {
+    const node = pending[i]!;
+    ordered[counts[keyNibbles - depthOf(node)]!++] = node;
+  }
+  batch.reset();
+  embedded = [];
+  let i = 0;
+  try {
+    while (i < count) {
+      const depth = depthOf(ordered[i]!);
+      for (; i < count && depthOf(ordered[i]!) === depth; i++) {
+        const node = ordered[i]!;
+        if (node.mark !== DROPPED) processNode(node, node === root, keyNibbles, codec, batch);
+      }
+      batch.flush();
+    }
+    const job = root.mark - HASHED;
+    if (job < 0) throw new TrieInvariantError("the root was not hashed");
+    return batch.results.slice(job << 5, (job << 5) + 32);
+  } finally {
+    for (let j = 0; j < count; j++) {
+      pending[j]!.mark = CLEAN;
+      ordered[j] = root; // drop references to detached nodes
+    }
+    pending.length = 0;
+    embedded = [];
+  }
+}
+
+/** Writes `child`'s new reference at `out[offset]` (0xa0 + hash, or the embedded RLP); returns the bytes written. */
+function writeRef(child: TrieNode, results: Uint8Array, out: Uint8Array, offset: number): number {
+  const mark = child.mark;
+  if (mark >= HASHED) {
+    out[offset] = 0xa0;
+    const from = (mark - HASHED) << 5;
+    for (let k = 0; k < 32; k++) out[offset + 1 + k] = results[from + k]!;
+    return 33;
+  }
+  if (mark >= 0) throw new TrieInvariantError("a changed child was not processed before its parent");
+  const ref = embedded[-1 - mark]!;
+  out.set(ref, offset);
+  return ref.length;
+}
+
+function processNode(
+  node: TrieNode,
+  isRoot: boolean,
+  keyNibbles: number,
+  codec: LeafCodec<never>,
+  batch: KeccakBatch,
+): void {
+  if (node.kind === LEAF) {
+    const length = leafEncodedLength(node, keyNibbles, codec);
+    if (length < 32 && !isRoot) {
+      const ref = new Uint8Array(length);
+      writeLeaf(node, keyNibbles, codec, ref, 0);
+      node.mark = -embedded.push(ref);
+    } else if (length > batch.maxMessageBytes) {
+      const message = new Uint8Array(length);
+      writeLeaf(node, keyNibbles, codec, message, 0);
+      node.mark = HASHED + batch.pushDigestOf(message);
+    } else {
+      const offset = batch.reserve(length);
+      writeLeaf(node, keyNibbles, codec, batch.staging, offset);
+      node.mark = HASHED + batch.push(offset, length);
+    }
+    return;
+  }
+  if (node.kind === EXTENSION) {
+    if (node.childDirty) updateExtensionRef(node, batch.results);
+    const childRef = node.childRef!;
+    const length = extensionEncodedLength(node, childRef);
+    if (length < 32 && !isRoot) {
+      const ref = new Uint8Array(length);
+      writeExtension(node, childRef, ref, 0);
+      node.mark = -embedded.push(ref);
+    } else {
+      const offset = batch.reserve(length);
+      writeExtension(node, childRef, batch.staging, offset);
+      node.mark = HASHED + batch.push(offset, length);
+    }
+    return;
+  }
+  updateBranchEncoding(node, batch.results);
+  const start = branchEncodingStart(node);
+  const end = BRANCH_PAYLOAD + node.payloadLength;
+  const enc = node.enc!;
+  if (end - start < 32 && !isRoot) {
+    node.mark = -embedded.push(enc.slice(start, end));
+    return;
+  }
+  const offset = batch.reserve(end - start);
+  batch.staging.set(enc.subarray(start, end), offset);
+  node.mark = HASHED + batch.push(offset, end - start);
+}
+
+function updateExtensionRef(node: ExtensionNode, results: Uint8Array): void {
+  const child = node.child;
+  const mark = child.mark;
+  if (mark >= HASHED) {
+    // A fresh array: after a split two extensions may share the old one.
+    const from = (mark - HASHED) << 5;
+    node.childRef = results.slice(from, from + 32);
+  } else if (mark < 0) {
+    node.childRef = embedded[-1 - mark]!;
+  } else {
+    throw new TrieInvariantError(
+      `ext child not processed: ext depth ${depthOf(node)} path ${node.path.length} child mark ${mark} child kind ${child.kind} depth ${(child as BranchNode).depth}`,
+    );
+  }
+  node.childDirty = false;
+}
+
+/** Writes the changed children's references into the branch's encoding, re-laying it out when slot sizes change. */
+function updateBranchEncoding(node: BranchNode, results: Uint8Array): void {
+  const children = node.children;
+  let present = 0;
+  for (let i = 0; i < 16; i++) if (children[i] !== null) present |= 1 << i;
+  const enc = node.enc;
+  let mask = node.dirtyMask & present;
+  if (enc !== null && present === node.encMask && node.embeddedMask === 0) {
+    // Same layout unless a changed child is now embedded: overwrite the 32 hash bytes of each changed slot.
+    let allHashed = true;
+    for (let m = mask; m !== 0; m &= m - 1) {
+      if (children[31 - Math.clz32(m & -m)]!.mark < HASHED) allHashed = false;
+    }
+    if (allHashed) {
+      for (; mask !== 0; mask &= mask - 1) {
+        const i = 31 - Math.clz32(mask & -mask);
+        const to = branchSlotOffset(present, i) + 1;
+        const from = (children[i]!.mark - HASHED) << 5;
+        for (let k = 0; k < 32; k++) enc[to + k] = results[from + k]!;
+      }
+      node.dirtyMask = 0;
+      return;
+    }
+  }
+  // New layout: unchanged children's slots are copied from the old encoding, changed ones written fresh.
+  if (enc !== null) parseBranchSlots(enc, slotStarts);
+  const dirty = node.dirtyMask;
+  let o = BRANCH_PAYLOAD;
+  let embeddedMask = 0;
+  for (let i = 0; i < 16; i++) {
+    const child = children[i] ?? null;
+    if (child === null) {
+      newBranch[o++] = 0x80;
+      continue;
+    }
+    let length: number;
+    if ((dirty >> i) & 1) {
+      length = writeRef(child, results, newBranch, o);
+    } else {
+      if (enc === null || ((node.encMask >> i) & 1) === 0) {
+        throw new TrieInvariantError("a branch child has no reference");
+      }
+      const from = slotStarts[i]!;
+      const b = enc[from]!;
+      length = b === 0xa0 ? 33 : 1 + b - 0xc0;
+      newBranch.set(enc.subarray(from, from + length), o);
+    }
+    if (length !== 33) embeddedMask |= 1 << i;
+    o += length;
+  }
+  newBranch[o++] = 0x80;
+  const payload = o - BRANCH_PAYLOAD;
+  const out = enc !== null && enc.length >= o ? enc : new Uint8Array(o);
+  const header = listHeaderLength(payload);
+  writeListHeader(newBranch, BRANCH_PAYLOAD - header, payload);
+  out.set(newBranch.subarray(BRANCH_PAYLOAD - header, o), BRANCH_PAYLOAD - header);
+  node.enc = out;
+  node.payloadLength = payload;
+  node.encMask = present;
+  node.embeddedMask = embeddedMask;
+  node.dirtyMask = 0;
+}
+
+/** The reference of clean child `index` as cached in `node`'s encoding (a new array). */
+export function cachedChildRef(node: BranchNode, index: number): Uint8Array {
+  parseBranchSlots(node.enc!, slotStarts);
+  const from = slotStarts[index]!;
+  const b = node.enc![from]!;
+  return b === 0xa0 ? node.enc!.slice(from + 1, from + 33) : node.enc!.slice(from, from + 1 + b - 0xc0);
+}

@@ -1,39 +1,59 @@
 /**
  * State-root update rate: a WorldState of `accounts` accounts, then blocks of 1k / 10k / 100k touched accounts
  * (balance and nonce changed) folded in by `commit()`; keys per second = touched keys / commit time (median of
- * `repeats`). Also the resident memory the state costs, per million accounts. Runs in a child process
- * (`runStateRootInChild`) so the memory figure is not polluted by the rest of the run.
+ * `repeats`). Each block size runs with Mach's configured trie hashing (the caller's thread plus hashing workers)
+ * and with the caller's thread alone, alternating, so the worker's effect is measured in the same run; CPU time per
+ * commit (all threads) is reported beside the wall time, so what the workers add in CPU shows. Also the resident
+ * memory the state costs, per million accounts. Runs in a child process (`runStateRootInChild`) so the memory figure
+ * is not polluted by the rest of the run.
  *
- * The peer: @ethereumjs/mpt 10.1 (in-memory DB, hash-wasm keccak for key hashing) with the same account leaves.
- * Building its trie runs at ~3k keys/s, so it holds `peer.accounts` accounts (fewer than Mach's: a smaller trie is
- * shallower, which flatters the peer) and runs the block sizes in `peer.blockSizes`.
+ * The peer: @ethereumjs/mpt 10.1 (in-memory DB, hash-wasm keccak for key and node hashing) over the SAME accounts.
+ * Built by its own puts it runs at ~3k keys/s (minutes for 1M accounts), so its node database is filled directly,
+ * by an independent builder here (sorted keys, @ethereumjs/rlp, hash-wasm keccak), with the nodes its puts would
+ * have written (a Merkle-Patricia trie is canonical: the same keys and values give the same nodes). Its root must
+ * equal Mach's before the first block and after each one; its own put rate is measured on a sample build. Each peer
+ * block applies the same account updates to both tries: the peer's `put`s plus `root()` are timed.
  */
 import { fork } from "node:child_process";
-import { createMPT } from "@ethereumjs/mpt";
+import { createMPT, type MerklePatriciaTrie } from "@ethereumjs/mpt";
+import { RLP } from "@ethereumjs/rlp";
 import {
+  type Account,
   type Address,
   bytesToHexString,
+  configureTrieHashing,
   EMPTY_TRIE_ROOT,
   encodeAccountLeaf,
   hexStringToBytes,
   KECCAK_EMPTY,
   keccak256,
+  trieHashingConfig,
+  trieHashingStats,
   WorldState,
 } from "@mach/core";
-import { createRng } from "../random.ts";
+import { createRng, type Rng } from "../random.ts";
 import { median } from "../report/stats.ts";
 
 export interface StateRootBlockResult {
   readonly touchedKeys: number;
+  /** Wall time of the root update (median over the repeats). */
   readonly seconds: number;
   readonly keysPerSecond: number;
+  /** CPU time of the root update over all threads (median), when measured. */
+  readonly cpuSeconds?: number;
 }
 
 export interface StateRootResult {
   readonly accounts: number;
   readonly buildSeconds: number;
   readonly initialCommitSeconds: number;
+  /** Hashing workers beside the caller's thread in `blocks`. */
+  readonly hashWorkers: number;
   readonly blocks: StateRootBlockResult[];
+  /** The same blocks hashed on the caller's thread alone. */
+  readonly singleThreadBlocks: StateRootBlockResult[];
+  /** Of the node hashes computed during `blocks`, the fraction the workers computed. */
+  readonly workerHashShare: number;
   /** RSS growth from building the state, scaled to 1M accounts (bytes). */
   readonly rssBytesPerMillionAccounts: number;
   /** V8 heap growth, same scaling. */
@@ -45,8 +65,15 @@ export interface StateRootResult {
 export interface EthereumJsStateRootResult {
   readonly name: string;
   readonly accounts: number;
+  /** How its trie was built: nodes written to its database directly (see the file comment). */
+  readonly setup: string;
+  readonly setupSeconds: number;
+  /** Its own put rate building a fresh trie of `buildSampleKeys` accounts. */
   readonly buildKeysPerSecond: number;
+  readonly buildSampleKeys: number;
   readonly blocks: StateRootBlockResult[];
+  /** Its root equalled Mach's after the setup and after every block. */
+  readonly rootsMatch: boolean;
 }
 
 export interface StateRootParameters {
@@ -54,7 +81,7 @@ export interface StateRootParameters {
   readonly blockSizes: readonly number[];
   readonly repeats: number;
   readonly seed: number;
-  readonly peer: { readonly accounts: number; readonly blockSizes: readonly number[] };
+  readonly peer: { readonly blockSizes: readonly number[]; readonly buildSampleKeys: number };
 }
 
 function gc(): void {
@@ -69,37 +96,171 @@ function accountAddress(i: number): Address {
 
 const EMPTY_ROOT_BYTES = hexStringToBytes(EMPTY_TRIE_ROOT);
 
-function accountLeaf(nonce: bigint, balance: bigint): Uint8Array {
-  return encodeAccountLeaf({ nonce, balance, codeHash: KECCAK_EMPTY }, EMPTY_ROOT_BYTES);
+function accountLeaf(account: Account): Uint8Array {
+  return encodeAccountLeaf(account, EMPTY_ROOT_BYTES);
 }
 
-/** The same measurement on @ethereumjs/mpt: puts (each rehashes its path) then `root()`. */
-export async function runEthereumJsStateRoot(parameters: StateRootParameters): Promise<EthereumJsStateRootResult> {
-  const { accounts, blockSizes } = parameters.peer;
-  const trie = await createMPT({ useKeyHashing: true, useKeyHashingFunction: keccak256 });
-  const keys: Uint8Array[] = new Array(accounts);
-  let start = performance.now();
-  for (let i = 0; i < accounts; i++) {
-    const key = hexStringToBytes(accountAddress(i));
-    keys[i] = key;
-    await trie.put(key, accountLeaf(1n, 10n ** 18n + BigInt(i)));
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
+/** Writes `touched` random accounts' next nonce and balance into `state`; returns the addresses written. */
+function touchAccounts(state: WorldState, addresses: readonly Address[], rng: Rng, touched: number, round: number) {
+  const written: Address[] = [];
+  for (let k = 0; k < touched; k++) {
+    const address = addresses[rng.nextInt(addresses.length)] as Address;
+    const account = state.getAccount(address);
+    if (account === undefined) throw new Error(`account ${address} missing`);
+    state.putAccount(address, { ...account, nonce: account.nonce + 1n, balance: account.balance + BigInt(round) });
+    written.push(address);
   }
-  trie.root();
-  const buildKeysPerSecond = accounts / ((performance.now() - start) / 1000);
+  return written;
+}
+
+/** Times one commit: wall and CPU (all threads) seconds. */
+function timedCommit(state: WorldState): { seconds: number; cpuSeconds: number } {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  state.commit();
+  return { seconds: (performance.now() - start) / 1000, cpuSeconds: cpuSecondsSince(cpu) };
+}
+
+function blockResult(touchedKeys: number, seconds: number[], cpuSeconds: number[]): StateRootBlockResult {
+  const wall = median(seconds);
+  return { touchedKeys, seconds: wall, keysPerSecond: touchedKeys / wall, cpuSeconds: median(cpuSeconds) };
+}
+
+/** Hex-prefix encoding (yellow paper appendix C) of `nibbles`. */
+function hexPrefix(nibbles: Uint8Array, leaf: boolean): Uint8Array {
+  const odd = nibbles.length & 1;
+  const out = new Uint8Array((nibbles.length >> 1) + 1);
+  out[0] = ((leaf ? 2 : 0) + odd) << 4;
+  let i = 0;
+  if (odd) out[0] |= nibbles[i++] as number;
+  for (let o = 1; i < nibbles.length; i += 2) out[o++] = ((nibbles[i] as number) << 4) | (nibbles[i + 1] as number);
+  return out;
+}
+
+type RawNode = Uint8Array | RawNode[];
+
+/**
+ * Writes every node of the trie holding `entries` (32-byte keys, distinct) into `trie`'s database, as its own puts
+ * would have, and returns the root hash. Independent of Mach's trie: keys sorted, nodes built bottom-up.
+ */
+async function fillMptDatabase(
+  trie: MerklePatriciaTrie,
+  entries: [key: Uint8Array, value: Uint8Array][],
+): Promise<Uint8Array> {
+  const nibbles = entries.map(([key]) => {
+    const out = new Uint8Array(64);
+    for (let i = 0; i < 32; i++) {
+      out[2 * i] = (key[i] as number) >> 4;
+      out[2 * i + 1] = (key[i] as number) & 15;
+    }
+    return out;
+  });
+  const order = entries.map((_, i) => i);
+  const hex = entries.map(([key]) => bytesToHexString(key));
+  order.sort((a, b) => ((hex[a] as string) < (hex[b] as string) ? -1 : 1));
+  const db = trie.database();
+  const writes: Promise<void>[] = [];
+  // A node's reference in its parent: its hash (node written to the database), or the node itself when < 32 bytes.
+  const reference = (raw: RawNode[], isRoot: boolean): RawNode => {
+    const encoded = RLP.encode(raw);
+    if (encoded.length < 32 && !isRoot) return raw;
+    const hash = keccak256(encoded);
+    writes.push(db.put(hash, encoded));
+    return hash;
+  };
+  const build = (lo: number, hi: number, depth: number, isRoot: boolean): RawNode => {
+    const first = nibbles[order[lo] as number] as Uint8Array;
+    if (hi - lo === 1) {
+      return reference(
+        [hexPrefix(first.subarray(depth), true), (entries[order[lo] as number] as [Uint8Array, Uint8Array])[1]],
+        isRoot,
+      );
+    }
+    const last = nibbles[order[hi - 1] as number] as Uint8Array;
+    let common = depth;
+    while (first[common] === last[common]) common++;
+    if (common > depth) {
+      return reference([hexPrefix(first.subarray(depth, common), false), build(lo, hi, common, false)], isRoot);
+    }
+    const branch: RawNode[] = [];
+    let start = lo;
+    for (let nibble = 0; nibble < 16; nibble++) {
+      let end = start;
+      while (end < hi && (nibbles[order[end] as number] as Uint8Array)[depth] === nibble) end++;
+      branch.push(end > start ? build(start, end, depth + 1, false) : new Uint8Array(0));
+      start = end;
+    }
+    branch.push(new Uint8Array(0));
+    return reference(branch, isRoot);
+  };
+  const root = build(0, entries.length, 0, true) as Uint8Array;
+  await Promise.all(writes);
+  return root;
+}
+
+/**
+ * The peer over the same accounts as `state`: its database filled with the trie of `state`'s accounts, then
+ * `blockSizes` blocks of updates applied to both (the peer's puts + root() timed; Mach's commit untimed).
+ */
+export async function runEthereumJsStateRoot(
+  parameters: StateRootParameters,
+  state: WorldState,
+  addresses: readonly Address[],
+): Promise<EthereumJsStateRootResult> {
+  const { blockSizes, buildSampleKeys } = parameters.peer;
+  const name = "@ethereumjs/mpt 10.1.3 (in-memory, hash-wasm keccak)";
+  // Its own put rate, on a fresh trie of a sample of the accounts.
+  const sample = await createMPT({ useKeyHashing: true, useKeyHashingFunction: keccak256 });
+  let start = performance.now();
+  for (let i = 0; i < Math.min(buildSampleKeys, addresses.length); i++) {
+    await sample.put(
+      hexStringToBytes(addresses[i] as Address),
+      accountLeaf(state.getAccount(addresses[i] as Address)!),
+    );
+  }
+  sample.root();
+  const buildSampleSeconds = (performance.now() - start) / 1000;
+  // The trie over every account, written straight into its database.
+  start = performance.now();
+  const trie = await createMPT({ useKeyHashing: true, useKeyHashingFunction: keccak256 });
+  const entries: [Uint8Array, Uint8Array][] = addresses.map((address) => [
+    keccak256(hexStringToBytes(address)),
+    accountLeaf(state.getAccount(address)!),
+  ]);
+  trie.root(await fillMptDatabase(trie, entries));
+  entries.length = 0;
+  const setupSeconds = (performance.now() - start) / 1000;
+  let rootsMatch = bytesToHexString(trie.root()) === state.commit();
   const rng = createRng(parameters.seed, "state-root-peer");
   const blocks: StateRootBlockResult[] = [];
-  let round = 0;
+  let round = 1_000_000;
   for (const size of blockSizes) {
-    const touched = Math.min(size, accounts);
+    const touched = Math.min(size, addresses.length);
     round++;
-    const picks = Array.from({ length: touched }, () => keys[rng.nextInt(accounts)] as Uint8Array);
+    const written = touchAccounts(state, addresses, rng, touched, round);
+    const updates = written.map((address) => [hexStringToBytes(address), accountLeaf(state.getAccount(address)!)]);
     start = performance.now();
-    for (const key of picks) await trie.put(key, accountLeaf(2n, BigInt(round)));
+    for (const [key, value] of updates) await trie.put(key as Uint8Array, value as Uint8Array);
     trie.root();
     const seconds = (performance.now() - start) / 1000;
     blocks.push({ touchedKeys: touched, seconds, keysPerSecond: touched / seconds });
+    rootsMatch &&= bytesToHexString(trie.root()) === state.commit();
   }
-  return { name: "@ethereumjs/mpt 10.1.3 (in-memory, hash-wasm keccak)", accounts, buildKeysPerSecond, blocks };
+  return {
+    name,
+    accounts: addresses.length,
+    setup: "node database filled directly with the trie of the same accounts (see stateRoot.ts)",
+    setupSeconds,
+    buildKeysPerSecond: Math.min(buildSampleKeys, addresses.length) / buildSampleSeconds,
+    buildSampleKeys: Math.min(buildSampleKeys, addresses.length),
+    blocks,
+    rootsMatch,
+  };
 }
 
 export async function runStateRoot(parameters: StateRootParameters): Promise<StateRootResult> {
@@ -121,34 +282,50 @@ export async function runStateRoot(parameters: StateRootParameters): Promise<Sta
   gc();
   const after = process.memoryUsage();
   const rng = createRng(parameters.seed, "state-root");
-  const blocks: StateRootBlockResult[] = [];
+  const configured = trieHashingConfig();
   let round = 0;
+  // One untimed block first: the hashing workers are up and the code is warm before any timer.
+  touchAccounts(state, addresses, rng, Math.min(blockSizes[0] ?? 1000, accounts), ++round);
+  state.commit();
+  const blocks: StateRootBlockResult[] = [];
+  const singleThreadBlocks: StateRootBlockResult[] = [];
+  let hashed = 0;
+  let hashedOnWorkers = 0;
   for (const size of blockSizes) {
     const touched = Math.min(size, accounts);
-    const samples: number[] = [];
+    const shared = { seconds: [] as number[], cpu: [] as number[] };
+    const alone = { seconds: [] as number[], cpu: [] as number[] };
     for (let r = 0; r < repeats; r++) {
-      round++;
-      for (let k = 0; k < touched; k++) {
-        const address = addresses[rng.nextInt(accounts)] as Address;
-        const account = state.getAccount(address);
-        if (account === undefined) throw new Error(`account ${address} missing`);
-        state.putAccount(address, { ...account, nonce: account.nonce + 1n, balance: account.balance + BigInt(round) });
+      for (const workers of [configured.workers, 0]) {
+        configureTrieHashing({ ...configured, workers });
+        touchAccounts(state, addresses, rng, touched, ++round);
+        const statsBefore = trieHashingStats();
+        const { seconds, cpuSeconds } = timedCommit(state);
+        const target = workers === configured.workers ? shared : alone;
+        target.seconds.push(seconds);
+        target.cpu.push(cpuSeconds);
+        if (workers === configured.workers) {
+          const statsAfter = trieHashingStats();
+          hashed += statsAfter.jobs - statsBefore.jobs;
+          hashedOnWorkers += statsAfter.jobsOnWorkers - statsBefore.jobsOnWorkers;
+        }
       }
-      start = performance.now();
-      state.commit();
-      samples.push((performance.now() - start) / 1000);
     }
-    const seconds = median(samples);
-    blocks.push({ touchedKeys: touched, seconds, keysPerSecond: touched / seconds });
+    configureTrieHashing(configured);
+    blocks.push(blockResult(touched, shared.seconds, shared.cpu));
+    singleThreadBlocks.push(blockResult(touched, alone.seconds, alone.cpu));
   }
   const scale = 1_000_000 / accounts;
   const peakRssBytes = process.resourceUsage().maxRSS * 1024;
-  const peer = await runEthereumJsStateRoot(parameters);
+  const peer = await runEthereumJsStateRoot(parameters, state, addresses);
   return {
     accounts,
     buildSeconds,
     initialCommitSeconds,
+    hashWorkers: configured.workers,
     blocks,
+    singleThreadBlocks,
+    workerHashShare: hashed === 0 ? 0 : hashedOnWorkers / hashed,
     rssBytesPerMillionAccounts: Math.max(0, after.rss - before.rss) * scale,
     heapBytesPerMillionAccounts: Math.max(0, after.heapUsed - before.heapUsed) * scale,
     peakRssBytes,

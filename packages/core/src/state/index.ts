@@ -4,7 +4,9 @@
  * Map of the parts and how data flows through them:
  *   types.ts       ports: StateReader / StateWriter (what execution sees), AccountDiff / StateDiff
  *   worldState.ts  WorldState: flat Maps + dirty-key tracking; commit() → stateRoot; getProof() (eth_getProof)
- *   trie/          MerkleTrie: in-RAM MPT, cached hashes, root() rehashes dirty paths only; leaf encodings
+ *   trie/          MerkleTrie: in-RAM MPT, branches keep their RLP in place, leaf handles; root() rehashes the
+ *                  pending nodes depth by depth (rehash.ts) in keccak batches shared with a hashing worker
+ *                  (keccakBatch.ts, keccakWorker.ts); leaf encodings (leaves.ts)
  *   diff.ts        StateDiffRecorder wraps the sequencer's writer: takeDiff() per mini-block (new values),
  *                  takeBlockPreValues() per block (reverse diff) → history; applyStateDiff() on replicas
  *   diffCodec.ts   encodeStateDiff / decodeStateDiff: versioned compact binary (store, p2p, DA)
@@ -40,7 +42,16 @@ export { applyStateOverrides, InvalidStateOverrideError, OverlayState } from "./
 export type { RecordedWorldStateOptions } from "./recording.ts";
 export { RecordedWorldState } from "./recording.ts";
 export { encodeSnapshot, restoreSnapshot, SNAPSHOT_VERSION, SnapshotRestorer } from "./snapshot.ts";
+export type { TrieHashingConfig, TrieHashingConfigInput } from "./trie/keccakBatch.ts";
+export {
+  configureTrieHashing,
+  DEFAULT_TRIE_HASH_WORKERS,
+  trieHashingConfig,
+  trieHashingConfigSchema,
+  trieHashingStats,
+} from "./trie/keccakBatch.ts";
 export { encodeAccountLeaf, encodeStorageLeaf } from "./trie/leaves.ts";
+export type { TrieLeaf } from "./trie/trie.ts";
 export { MerkleTrie } from "./trie/trie.ts";
 export type { AccountDiff, StateDiff, StateReader, StateWriter, StorageEnumerable } from "./types.ts";
 export type { CommitStats, StorageProof, WorldStateProof } from "./worldState.ts";

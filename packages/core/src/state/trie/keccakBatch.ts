@@ -238,3 +238,13 @@ export const trieKeccakBatch = new KeccakBatch();
 export function configureTrieHashing(config: TrieHashingConfigInput): void {
   trieKeccakBatch.configure(config);
 }
+
+/** How trie roots are hashed now. */
+export function trieHashingConfig(): TrieHashingConfig {
+  return trieKeccakBatch.config;
+}
+
+/** Trie node hashes computed so far in this thread's tries, and how many of them on hashing workers. */
+export function trieHashingStats(): { readonly jobs: number; readonly jobsOnWorkers: number } {
+  return { ...trieKeccakBatch.stats };
+}

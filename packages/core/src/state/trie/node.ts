@@ -20,7 +20,10 @@ export const LEAF = 0;
 export const EXTENSION = 1;
 export const BRANCH = 2;
 
-/** `mark` values: a clean node's reference is cached in its parent; a pending one is in the trie's pending list. */
+/**
+ * `mark` values: a clean node's reference is cached in its parent; a pending one is in the trie's pending list (a new
+ * node is listed as soon as it is made).
+ */
 export const CLEAN = 0;
 export const PENDING = 1;
 /** Taken out of the trie (a removed leaf, a collapsed branch, a replaced extension): `rehash` skips it. */
@@ -60,7 +63,7 @@ export class LeafNode {
   /** Nibble index in `key` where this leaf's remaining path starts. */
   depth: number;
   value: unknown;
-  mark: number = PENDING;
+  mark: number = CLEAN;
   parent: ParentNode | null = null;
   constructor(key: Uint8Array, depth: number, value: unknown) {
     this.key = key;
@@ -78,7 +81,7 @@ export class ExtensionNode {
   /** The child's reference: a 32-byte hash, or its RLP when embedded. Valid when `childDirty` is false. */
   childRef: Uint8Array | null = null;
   childDirty = true;
-  mark: number = PENDING;
+  mark: number = CLEAN;
   parent: ParentNode | null = null;
   constructor(path: Uint8Array, child: TrieNode) {
     this.path = path;
@@ -114,7 +117,7 @@ export class BranchNode {
   ];
   /** Children whose reference must be recomputed (bit i = child i). */
   dirtyMask = 0;
-  mark: number = PENDING;
+  mark: number = CLEAN;
   parent: ParentNode | null = null;
   /**
    * The branch's RLP: the header ends at BRANCH_PAYLOAD, the payload (16 child slots, then 0x80) follows. Valid for

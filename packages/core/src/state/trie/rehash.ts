@@ -14,7 +14,6 @@ import {
   type BranchNode,
   branchEncodingStart,
   branchSlotOffset,
-  CLEAN,
   DROPPED,
   depthOf,
   EXTENSION,
@@ -31,6 +30,7 @@ import {
   writeLeaf,
   writeListHeader,
 } from "./node.ts";
+import type { PendingNodes } from "./pending.ts";
 
 /** A pending node was reached before one of its changed children had been processed: a bug in the trie. */
 export class TrieInvariantError extends StateError {
@@ -42,60 +42,60 @@ export class TrieInvariantError extends StateError {
 
 // Scratch shared by all tries (one round at a time per thread).
 let ordered: TrieNode[] = [];
-let depthCounts = new Int32Array(66);
+let depthStarts = new Int32Array(66);
 const slotStarts = new Int32Array(16);
 const newBranch = new Uint8Array(BRANCH_PAYLOAD + 16 * 33 + 1);
 let embedded: Uint8Array[] = [];
 
 /**
- * Rehashes `pending` (each node once, `mark` PENDING, or DROPPED: skipped) under `root` and returns the root hash as a
- * new array. Every processed node is clean afterwards and `pending` is emptied.
+ * Rehashes the `pending` nodes (DROPPED ones are skipped) under `root` and returns the root hash as a new array.
+ * Every listed node is clean afterwards and `pending` is emptied.
  */
 export function rehash(
-  pending: TrieNode[],
+  pending: PendingNodes,
   root: TrieNode,
   keyNibbles: number,
   codec: LeafCodec<never>,
   batch: KeccakBatch,
 ): Uint8Array {
-  const count = pending.length;
-  if (depthCounts.length < keyNibbles + 2) depthCounts = new Int32Array(keyNibbles + 2);
-  const counts = depthCounts;
-  counts.fill(0);
-  // Counting sort by depth, deepest first.
-  for (let i = 0; i < count; i++) counts[keyNibbles - depthOf(pending[i]!)]!++;
+  const { nodes, depths, count } = pending;
+  if (depthStarts.length < keyNibbles + 2) depthStarts = new Int32Array(keyNibbles + 2);
+  // Counting sort by the listed depth, deepest first; only the depth bytes are read.
+  const starts = depthStarts;
+  starts.fill(0);
+  for (let i = 0; i < count; i++) starts[keyNibbles - depths[i]!]!++;
   let sum = 0;
   for (let d = 0; d <= keyNibbles; d++) {
-    const c = counts[d]!;
-    counts[d] = sum;
+    const c = starts[d]!;
+    starts[d] = sum;
     sum += c;
   }
   if (ordered.length < count) ordered = new Array<TrieNode>(count);
-  for (let i = 0; i < count; i++) {
-    const node = pending[i]!;
-    ordered[counts[keyNibbles - depthOf(node)]!++] = node;
-  }
+  for (let i = 0; i < count; i++) ordered[starts[keyNibbles - depths[i]!]!++] = nodes[i]!;
+  // starts[d] now ends bucket d: bucket d is [starts[d - 1], starts[d]).
   batch.reset();
   embedded = [];
-  let i = 0;
   try {
-    while (i < count) {
-      const depth = depthOf(ordered[i]!);
-      for (; i < count && depthOf(ordered[i]!) === depth; i++) {
+    let from = 0;
+    for (let bucket = 0; bucket <= keyNibbles; bucket++) {
+      const to = starts[bucket]!;
+      if (to === from) continue;
+      const depth = keyNibbles - bucket;
+      for (let i = from; i < to; i++) {
         const node = ordered[i]!;
-        if (node.mark !== DROPPED) processNode(node, node === root, keyNibbles, codec, batch);
+        // Skip dropped nodes, and entries of a leaf listed again at another depth.
+        if (node.mark !== DROPPED && depthOf(node) === depth)
+          processNode(node, node === root, keyNibbles, codec, batch);
       }
       batch.flush();
+      from = to;
     }
     const job = root.mark - HASHED;
     if (job < 0) throw new TrieInvariantError("the root was not hashed");
     return batch.results.slice(job << 5, (job << 5) + 32);
   } finally {
-    for (let j = 0; j < count; j++) {
-      pending[j]!.mark = CLEAN;
-      ordered[j] = root; // drop references to detached nodes
-    }
-    pending.length = 0;
+    for (let j = 0; j < count; j++) ordered[j] = root; // drop references to detached nodes
+    pending.clear();
     embedded = [];
   }
 }

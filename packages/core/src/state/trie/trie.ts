@@ -13,6 +13,7 @@ import {
   BYTES_CODEC,
   CLEAN,
   DROPPED,
+  depthOf,
   EXTENSION,
   ExtensionNode,
   encodeNode,
@@ -24,6 +25,7 @@ import {
   setChild,
   type TrieNode,
 } from "./node.ts";
+import { PendingNodes } from "./pending.ts";
 import { cachedChildRef, rehash } from "./rehash.ts";
 
 const EMPTY_ROOT = Uint8Array.from([
@@ -45,8 +47,8 @@ export class MerkleTrie<V = Uint8Array> {
   #root: TrieNode | null = null;
   /** The cached root hash; null after any change. */
   #rootHash: Uint8Array | null = null;
-  /** Nodes whose reference must be recomputed (each once; see node.ts `mark`). */
-  #pending: TrieNode[] = [];
+  /** Nodes whose reference must be recomputed (see node.ts `mark`). */
+  readonly #pending = new PendingNodes();
   #size = 0;
   /** Set by #insert/#remove when the operation changed the trie (parents then mark the child's slot dirty). */
   #changed = false;
@@ -171,15 +173,14 @@ export class MerkleTrie<V = Uint8Array> {
     node.value = value;
     this.#rootHash = null;
     if (node.mark !== CLEAN) return; // pending: its ancestors already are
-    node.mark = PENDING;
-    this.#pending.push(node);
+    const pending = this.#pending;
+    pending.add(node, node.depth);
     const key = node.key;
     for (let parent = node.parent; parent !== null; parent = parent.parent) {
       if (parent.kind === BRANCH) parent.dirtyMask |= 1 << nibbleAt(key, parent.depth);
       else parent.childDirty = true;
       if (parent.mark !== CLEAN) return;
-      parent.mark = PENDING;
-      this.#pending.push(parent);
+      pending.add(parent, depthOf(parent));
     }
   }
 
@@ -219,7 +220,7 @@ export class MerkleTrie<V = Uint8Array> {
       this.#discardPending();
       return EMPTY_ROOT;
     }
-    if (this.#rootHash === null || this.#pending.length > 0) {
+    if (this.#rootHash === null || this.#pending.count > 0) {
       this.#rootHash = rehash(
         this.#pending,
         this.#root,
@@ -289,37 +290,39 @@ export class MerkleTrie<V = Uint8Array> {
     }
   }
 
-  // New nodes start pending; `#touch` makes a clean node pending. Each pending node is listed once.
+  // New nodes are listed pending at once; `#touch` lists a clean node.
   #newLeaf(key: Uint8Array, depth: number, value: unknown): LeafNode {
     const leaf = new LeafNode(key, depth, value);
-    this.#pending.push(leaf);
+    this.#pending.add(leaf, depth);
     return leaf;
   }
 
   #newBranch(depth: number): BranchNode {
     const branch = new BranchNode(depth);
-    this.#pending.push(branch);
+    this.#pending.add(branch, depth);
     return branch;
   }
 
   #newExtension(path: Uint8Array, child: TrieNode): ExtensionNode {
     const extension = new ExtensionNode(path, child);
-    this.#pending.push(extension);
+    this.#pending.add(extension, depthOf(extension));
     return extension;
   }
 
   #touch(node: TrieNode): void {
-    if (node.mark === CLEAN) {
-      node.mark = PENDING;
-      this.#pending.push(node);
-    }
+    this.#pending.add(node, depthOf(node));
+  }
+
+  /** Moves `leaf` to nibble depth `depth` (its path changes) and makes it pending there. */
+  #setLeafDepth(leaf: LeafNode, depth: number): void {
+    leaf.depth = depth;
+    if (leaf.mark === PENDING) this.#pending.moved(leaf, depth);
+    else this.#pending.add(leaf, depth);
   }
 
   /** Forgets pending work (the nodes it names were replaced or dropped). */
   #discardPending(): void {
-    const pending = this.#pending;
-    for (let i = 0; i < pending.length; i++) pending[i]!.mark = CLEAN;
-    pending.length = 0;
+    this.#pending.clear();
   }
 
   #insert(node: TrieNode | null, key: Uint8Array, depth: number, value: V): TrieNode {
@@ -363,8 +366,7 @@ export class MerkleTrie<V = Uint8Array> {
       const branch = this.#newBranch(i);
       const oldIndex = nibbleAt(existing, i);
       const newIndex = nibbleAt(key, i);
-      node.depth = i + 1;
-      this.#touch(node);
+      this.#setLeafDepth(node, i + 1);
       setChild(branch, oldIndex, node);
       const leaf = this.#newLeaf(key, i + 1, value);
       this.#leaf = leaf;
@@ -488,8 +490,7 @@ export class MerkleTrie<V = Uint8Array> {
    */
   #joinPath(prefix: Uint8Array, node: LeafNode | ExtensionNode, depth: number): TrieNode {
     if (node.kind === LEAF) {
-      node.depth = depth;
-      this.#touch(node);
+      this.#setLeafDepth(node, depth);
       return node;
     }
     const path = new Uint8Array(prefix.length + node.path.length);

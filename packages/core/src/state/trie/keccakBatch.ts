@@ -13,6 +13,7 @@ import { Worker } from "node:worker_threads";
 import { z } from "zod";
 import { keccak256Into } from "../../chain/hash.ts";
 import {
+  CLOSED,
   DONE,
   ENTERED,
   FAILED,
@@ -23,10 +24,13 @@ import {
   type KeccakViews,
   LEFT,
   NEXT,
+  PUBLISH_EVERY,
   READY,
   RETIRED,
+  SEQUENCE,
   sharedBytes,
   viewsOf,
+  WAITING,
   WORDS_PER_WORKER,
   WORKER_WORDS,
 } from "./keccakProtocol.ts";
@@ -64,6 +68,8 @@ export class KeccakBatch {
   #queued = 0;
   #stagingUsed = 0;
   #config: TrieHashingConfig;
+  /** A batch is open to the workers (jobs are published as they are pushed). */
+  #shared = false;
   /** Running workers, by slot. */
   readonly #workers: { readonly worker: Worker; readonly slot: number }[] = [];
   /** Slots used so far (running or retired): the batch-closing wait checks them all. */
@@ -125,13 +131,22 @@ export class KeccakBatch {
     return this.#stagingUsed;
   }
 
-  /** Queues the message written at staging[offset, offset + length) (from `reserve`); returns its job index. */
+  /**
+   * Queues the message written at staging[offset, offset + length) (from `reserve`); returns its job index. Once
+   * `minParallelJobs` are queued the batch is opened to the workers, and later jobs are published as they come.
+   */
   push(offset: number, length: number): number {
     const jobs = this.#views.jobs;
-    jobs[2 * this.#queued] = offset;
-    jobs[2 * this.#queued + 1] = length;
-    this.#queued++;
+    const queued = this.#queued;
+    jobs[2 * queued] = offset;
+    jobs[2 * queued + 1] = length;
+    this.#queued = queued + 1;
     this.#stagingUsed = offset + length;
+    if (this.#shared) {
+      if (((queued + 1) & (PUBLISH_EVERY - 1)) === 0) this.#publish(queued + 1, false);
+    } else if (queued + 1 === this.#config.minParallelJobs && this.#config.workers > 0 && !this.#failed) {
+      this.#openShared(queued + 1);
+    }
     return this.jobCount++;
   }
 
@@ -144,8 +159,12 @@ export class KeccakBatch {
     return this.jobCount++;
   }
 
-  /** Starts a new round: job indices restart at 0. Queued jobs must have been flushed. */
+  /** Starts a new round: job indices restart at 0. Unflushed jobs are dropped (a batch open to workers is finished). */
   reset(): void {
+    if (this.#shared) {
+      this.#shared = false;
+      this.#finishShared(this.#queued);
+    }
     this.#queued = 0;
     this.#stagingUsed = 0;
     this.jobCount = 0;
@@ -158,9 +177,9 @@ export class KeccakBatch {
     const base = this.jobCount - count;
     this.#ensureResults(this.jobCount);
     this.stats.jobs += count;
-    if (count >= this.#config.minParallelJobs && this.#config.workers > 0 && !this.#failed) {
-      this.#startWorkers();
-      if (this.#hashInParallel(count)) {
+    if (this.#shared) {
+      this.#shared = false;
+      if (this.#finishShared(count)) {
         this.results.set(this.#views.digests.subarray(0, count << 5), base << 5);
         this.#queued = 0;
         this.#stagingUsed = 0;
@@ -199,8 +218,9 @@ export class KeccakBatch {
     }
   }
 
-  /** Publishes the queued jobs, hashes alongside the workers, waits for the rest; false if a worker failed. */
-  #hashInParallel(count: number): boolean {
+  /** Opens a batch to the workers with the `count` jobs queued so far. */
+  #openShared(count: number): void {
+    this.#startWorkers();
     const control = this.#views.control;
     const previous = this.#generation;
     // Close the previous batch, and wait for any worker still inside it to leave before resetting the counters.
@@ -214,12 +234,29 @@ export class KeccakBatch {
       }
     }
     Atomics.store(control, JOB_COUNT, count);
+    Atomics.store(control, CLOSED, 0);
     Atomics.store(control, NEXT, 0);
     Atomics.store(control, DONE, 0);
     this.#generation = previous + 2;
     Atomics.store(control, GENERATION, this.#generation);
     Atomics.notify(control, GENERATION);
-    this.stats.jobsOnWorkers += count - hashClaimedJobs(this.#views, count, keccak256Into);
+    this.#shared = true;
+  }
+
+  /** Makes `count` jobs visible to the workers (`closed`: and no more will come). */
+  #publish(count: number, closed: boolean): void {
+    const control = this.#views.control;
+    Atomics.store(control, JOB_COUNT, count);
+    if (closed) Atomics.store(control, CLOSED, 1);
+    Atomics.add(control, SEQUENCE, 1);
+    if (Atomics.load(control, WAITING) > 0) Atomics.notify(control, SEQUENCE);
+  }
+
+  /** Closes the open batch at `count` jobs, hashes alongside the workers, waits for the rest; false if one failed. */
+  #finishShared(count: number): boolean {
+    const control = this.#views.control;
+    this.#publish(count, true);
+    this.stats.jobsOnWorkers += count - hashClaimedJobs(this.#views, keccak256Into);
     for (let done = Atomics.load(control, DONE); done < count; done = Atomics.load(control, DONE)) {
       if (Atomics.load(control, FAILED) !== 0) {
         this.#failed = true;

@@ -2,8 +2,12 @@
  * The shared-memory protocol between `KeccakBatch` (the trie's thread) and its hashing workers. One
  * SharedArrayBuffer holds, in order: the control words (Int32), the job table (offset, length per job, Int32), the
  * digests (32 bytes per job) and the staging area (the messages). No message passing after start-up: a batch is
- * published by writing the table and bumping `GENERATION`; workers and the trie's thread claim chunks of jobs with
- * `Atomics.add` on `NEXT` and count finished jobs in `DONE`.
+ * opened by bumping `GENERATION`; workers and the trie's thread claim chunks of jobs with `Atomics.add` on `NEXT` and
+ * count finished jobs in `DONE`.
+ *
+ * Jobs are published while the trie's thread is still encoding the batch's nodes: `JOB_COUNT` grows (every
+ * `PUBLISH_EVERY` jobs) until `CLOSED`, and each change bumps `SEQUENCE`, the word a worker waits on when it has
+ * claimed jobs not published yet (so no wake-up is lost). The trie's thread then hashes alongside.
  *
  * Generations: an even value is an open batch, an odd one means the table is being rewritten. A worker announces
  * the batch it works on in its `ENTERED` word and re-reads `GENERATION` before claiming; the trie's thread, after
@@ -17,6 +21,14 @@ export const NEXT = 2;
 export const DONE = 3;
 /** Set by a worker whose hasher threw; the trie's thread then hashes the batch itself and stops using workers. */
 export const FAILED = 4;
+/** 1 once `JOB_COUNT` is final for the open batch. */
+export const CLOSED = 5;
+/** Bumped at every change of `JOB_COUNT` or `CLOSED`. */
+export const SEQUENCE = 6;
+/** Workers waiting on `SEQUENCE` (the trie's thread notifies only then). */
+export const WAITING = 7;
+/** The trie's thread publishes its queued jobs every this many. */
+export const PUBLISH_EVERY = 16;
 /**
  * Per worker w, at WORKER_WORDS + WORDS_PER_WORKER w: ENTERED and LEFT (the batches it entered and left), READY (1 once
  * its hasher is up), RETIRED (1: the worker leaves its loop and ends at its next wake-up, without entering a batch).
@@ -69,16 +81,28 @@ export function viewsOf(buffer: SharedArrayBuffer | ArrayBuffer, layout: KeccakL
 export type KeccakInto = (data: Uint8Array, out: Uint8Array, outOffset: number) => void;
 
 /**
- * Claims and hashes jobs of the open batch until none is left; returns how many this thread hashed. Used by both
- * sides, so the split adapts to whoever is faster (or not scheduled at all).
+ * Claims and hashes jobs of the open batch until none is left (the batch is closed and every job claimed); returns
+ * how many this thread hashed. Used by both sides, so the split adapts to whoever is faster (or not scheduled at
+ * all). A claimed chunk not published yet is waited for.
  */
-export function hashClaimedJobs(views: KeccakViews, jobCount: number, keccakInto: KeccakInto): number {
+export function hashClaimedJobs(views: KeccakViews, keccakInto: KeccakInto): number {
   const { control, jobs, digests, staging } = views;
   let hashed = 0;
   for (;;) {
     const first = Atomics.add(control, NEXT, CLAIM_CHUNK);
-    if (first >= jobCount) return hashed;
-    const end = Math.min(first + CLAIM_CHUNK, jobCount);
+    const wanted = first + CLAIM_CHUNK;
+    let available: number;
+    for (;;) {
+      const sequence = Atomics.load(control, SEQUENCE);
+      const closed = Atomics.load(control, CLOSED) !== 0;
+      available = Atomics.load(control, JOB_COUNT);
+      if (closed || available >= wanted) break;
+      Atomics.add(control, WAITING, 1);
+      Atomics.wait(control, SEQUENCE, sequence);
+      Atomics.sub(control, WAITING, 1);
+    }
+    const end = Math.min(wanted, available);
+    if (first >= end) return hashed;
     for (let j = first; j < end; j++) {
       const offset = jobs[2 * j]!;
       keccakInto(staging.subarray(offset, offset + jobs[2 * j + 1]!), digests, j << 5);

@@ -11,7 +11,6 @@ import {
   FAILED,
   GENERATION,
   hashClaimedJobs,
-  JOB_COUNT,
   type KeccakLayout,
   LEFT,
   READY,
@@ -54,7 +53,7 @@ while (Atomics.load(control, slot + RETIRED) === 0) {
   // Re-read after announcing: the batch may have closed (or this worker been retired) in between.
   if (Atomics.load(control, GENERATION) === generation && Atomics.load(control, slot + RETIRED) === 0) {
     try {
-      hashClaimedJobs(views, control[JOB_COUNT]!, keccakInto);
+      hashClaimedJobs(views, keccakInto);
     } catch (error) {
       // The trie's thread sees the flag and hashes the batch itself; the error ends this worker and reaches the
       // Worker's "error" event on the trie's thread.

@@ -175,12 +175,20 @@ export class MerkleTrie<V = Uint8Array> {
     if (node.mark !== CLEAN) return; // pending: its ancestors already are
     const pending = this.#pending;
     pending.add(node, node.depth);
-    const key = node.key;
+    let child: TrieNode = node;
     for (let parent = node.parent; parent !== null; parent = parent.parent) {
-      if (parent.kind === BRANCH) parent.dirtyMask |= 1 << nibbleAt(key, parent.depth);
-      else parent.childDirty = true;
+      if (parent.kind === BRANCH) {
+        // The child's slot, found in the parent's own array (cheaper than reading the key's bytes).
+        const children = parent.children;
+        let index = 0;
+        while (children[index] !== child) index++;
+        parent.dirtyMask |= 1 << index;
+      } else {
+        parent.childDirty = true;
+      }
       if (parent.mark !== CLEAN) return;
       pending.add(parent, depthOf(parent));
+      child = parent;
     }
   }
 

@@ -43,6 +43,8 @@ export const DEFAULT_MIN_PARALLEL_JOBS = 128;
 export const DEFAULT_STAGING_BYTES = 4 << 20;
 export const DEFAULT_MAX_JOBS = 16_384;
 const MAX_WORKERS = 8;
+/** Result space kept between rounds: 128k digests, room for a 100k-key block. */
+const RETAINED_RESULTS_BYTES = 32 << 17;
 /** Worker slots for the process's lifetime (reconfiguring to fewer workers retires slots). */
 const WORKER_SLOTS = 32;
 
@@ -62,7 +64,7 @@ export class KeccakBatch {
   /** Where callers write messages, at the offset `reserve()` returned. */
   readonly staging: Uint8Array;
   /** Digests of this round's jobs: job j at [32 j, 32 j + 32); valid once the job's flush returned. */
-  results = new Uint8Array(32 * 1024);
+  results = new Uint8Array(RETAINED_RESULTS_BYTES);
   /** Jobs pushed since `reset()`. */
   jobCount = 0;
   #queued = 0;
@@ -157,6 +159,11 @@ export class KeccakBatch {
     keccak256Into(message, this.results, this.jobCount << 5);
     this.stats.jobs++;
     return this.jobCount++;
+  }
+
+  /** Ends a round: results grown past `RETAINED_RESULTS_BYTES` (a bulk load's) are let go. */
+  release(): void {
+    if (this.results.length > RETAINED_RESULTS_BYTES) this.results = new Uint8Array(RETAINED_RESULTS_BYTES);
   }
 
   /** Starts a new round: job indices restart at 0. Unflushed jobs are dropped (a batch open to workers is finished). */

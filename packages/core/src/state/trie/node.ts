@@ -13,7 +13,8 @@
  * pending nodes deepest first and hashes each depth's nodes as one batch (in parallel, see keccakBatch.ts).
  *
  * Keys have a fixed length (32 bytes for secure tries), so values live only in leaves, never in branches. A leaf keeps
- * its full key and the nibble depth at which its remaining path starts: keys are never copied into nibble arrays.
+ * where its full key is in the trie's key arena and the nibble depth at which its remaining path starts: keys are
+ * never copied into nibble arrays.
  */
 
 export const LEAF = 0;
@@ -58,15 +59,15 @@ export const BYTES_CODEC: LeafCodec<Uint8Array> = {
 
 export class LeafNode {
   readonly kind = LEAF;
-  /** The full key (shared, never mutated). */
-  readonly key: Uint8Array;
-  /** Nibble index in `key` where this leaf's remaining path starts. */
+  /** Offset of the full key in the trie's key arena (keyArena.ts). */
+  readonly keyAt: number;
+  /** Nibble index in the key where this leaf's remaining path starts. */
   depth: number;
   value: unknown;
   mark: number = CLEAN;
   parent: ParentNode | null = null;
-  constructor(key: Uint8Array, depth: number, value: unknown) {
-    this.key = key;
+  constructor(keyAt: number, depth: number, value: unknown) {
+    this.keyAt = keyAt;
     this.depth = depth;
     this.value = value;
   }
@@ -272,9 +273,10 @@ export function leafEncodedLength(leaf: LeafNode, keyNibbles: number, codec: Lea
   return listHeaderLength(payload) + payload;
 }
 
-/** Writes the RLP of the leaf just measured by `leafEncodedLength` at `offset`. */
+/** Writes the RLP of the leaf just measured by `leafEncodedLength` at `offset`; `keys`: the trie's key arena bytes. */
 export function writeLeaf(
   leaf: LeafNode,
+  keys: Uint8Array,
   keyNibbles: number,
   codec: LeafCodec<never>,
   out: Uint8Array,
@@ -285,7 +287,9 @@ export function writeLeaf(
   const payload =
     compactPathLength(keyNibbles - leaf.depth) + (single ? 0 : stringHeaderLength(valueLength)) + valueLength;
   let o = offset + writeListHeader(out, offset, payload);
-  o += writeCompactPath(out, o, leaf.key, true, leaf.depth, keyNibbles, 2);
+  // In nibbles of the arena, the key starts at 2 keyAt (even: nibble parity is the key's own).
+  const start = 2 * leaf.keyAt;
+  o += writeCompactPath(out, o, keys, true, start + leaf.depth, start + keyNibbles, 2);
   if (!single) o += writeStringHeader(out, o, valueLength);
   codec.write(leaf.value as never, out, o);
 }
@@ -327,10 +331,10 @@ export function parseBranchSlots(enc: Uint8Array, starts: Int32Array): void {
 }
 
 /** The node's RLP as a new array (its references must be current: the trie has no pending nodes). */
-export function encodeNode(node: TrieNode, keyNibbles: number, codec: LeafCodec<never>): Uint8Array {
+export function encodeNode(node: TrieNode, keys: Uint8Array, keyNibbles: number, codec: LeafCodec<never>): Uint8Array {
   if (node.kind === LEAF) {
     const out = new Uint8Array(leafEncodedLength(node, keyNibbles, codec));
-    writeLeaf(node, keyNibbles, codec, out, 0);
+    writeLeaf(node, keys, keyNibbles, codec, out, 0);
     return out;
   }
   if (node.kind === EXTENSION) {

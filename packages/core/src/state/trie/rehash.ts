@@ -40,7 +40,8 @@ export class TrieInvariantError extends StateError {
   }
 }
 
-// Scratch shared by all tries (one round at a time per thread).
+// Scratch shared by all tries (one round at a time per thread); a bulk load's is let go.
+const RETAINED_ORDER = 1 << 17;
 let ordered: TrieNode[] = [];
 let depthStarts = new Int32Array(66);
 const slotStarts = new Int32Array(16);
@@ -54,6 +55,7 @@ let embedded: Uint8Array[] = [];
 export function rehash(
   pending: PendingNodes,
   root: TrieNode,
+  keys: Uint8Array,
   keyNibbles: number,
   codec: LeafCodec<never>,
   batch: KeccakBatch,
@@ -85,7 +87,7 @@ export function rehash(
         const node = ordered[i]!;
         // Skip dropped nodes, and entries of a leaf listed again at another depth.
         if (node.mark !== DROPPED && depthOf(node) === depth)
-          processNode(node, node === root, keyNibbles, codec, batch);
+          processNode(node, node === root, keys, keyNibbles, codec, batch);
       }
       batch.flush();
       from = to;
@@ -94,9 +96,11 @@ export function rehash(
     if (job < 0) throw new TrieInvariantError("the root was not hashed");
     return batch.results.slice(job << 5, (job << 5) + 32);
   } finally {
-    for (let j = 0; j < count; j++) ordered[j] = root; // drop references to detached nodes
+    if (count > RETAINED_ORDER) ordered = [];
+    else for (let j = 0; j < count; j++) ordered[j] = root; // drop references to detached nodes
     pending.clear();
     embedded = [];
+    batch.release();
   }
 }
 
@@ -118,6 +122,7 @@ function writeRef(child: TrieNode, results: Uint8Array, out: Uint8Array, offset:
 function processNode(
   node: TrieNode,
   isRoot: boolean,
+  keys: Uint8Array,
   keyNibbles: number,
   codec: LeafCodec<never>,
   batch: KeccakBatch,
@@ -126,15 +131,15 @@ function processNode(
     const length = leafEncodedLength(node, keyNibbles, codec);
     if (length < 32 && !isRoot) {
       const ref = new Uint8Array(length);
-      writeLeaf(node, keyNibbles, codec, ref, 0);
+      writeLeaf(node, keys, keyNibbles, codec, ref, 0);
       node.mark = -embedded.push(ref);
     } else if (length > batch.maxMessageBytes) {
       const message = new Uint8Array(length);
-      writeLeaf(node, keyNibbles, codec, message, 0);
+      writeLeaf(node, keys, keyNibbles, codec, message, 0);
       node.mark = HASHED + batch.pushDigestOf(message);
     } else {
       const offset = batch.reserve(length);
-      writeLeaf(node, keyNibbles, codec, batch.staging, offset);
+      writeLeaf(node, keys, keyNibbles, codec, batch.staging, offset);
       node.mark = HASHED + batch.push(offset, length);
     }
     return;

@@ -7,6 +7,7 @@
  * RLP, a storage value's RLP) and are kept by reference: callers must not mutate them afterwards.
  */
 import { trieKeccakBatch } from "./keccakBatch.ts";
+import { KeyArena } from "./keyArena.ts";
 import {
   BRANCH,
   BranchNode,
@@ -37,10 +38,10 @@ const BYTES_CODEC_ANY: unknown = BYTES_CODEC;
 
 /**
  * A handle on the leaf holding one key: its owner can change the key's value through it (`setLeafValue`) without
- * hashing the key or walking down from the root. Valid until the key is deleted or the trie is reloaded.
+ * hashing the key or walking down from the root. Valid until the key is deleted or the trie is reloaded. Opaque.
  */
 export interface TrieLeaf {
-  readonly key: Uint8Array;
+  readonly keyAt: number;
 }
 
 export class MerkleTrie<V = Uint8Array> {
@@ -49,6 +50,8 @@ export class MerkleTrie<V = Uint8Array> {
   #rootHash: Uint8Array | null = null;
   /** Nodes whose reference must be recomputed (see node.ts `mark`). */
   readonly #pending = new PendingNodes();
+  /** The leaves' keys. */
+  readonly #keys: KeyArena;
   #size = 0;
   /** Set by #insert/#remove when the operation changed the trie (parents then mark the child's slot dirty). */
   #changed = false;
@@ -63,6 +66,7 @@ export class MerkleTrie<V = Uint8Array> {
     this.#keyLength = keyLength;
     this.#keyNibbles = keyLength * 2;
     this.#codec = codec;
+    this.#keys = new KeyArena(keyLength);
   }
 
   /**
@@ -92,6 +96,7 @@ export class MerkleTrie<V = Uint8Array> {
       if (i > 0 && compareKeys(keys[i - 1]!, entry[0]) === 0) throw new RangeError("duplicate key in MerkleTrie.load");
     }
     this.#discardPending();
+    this.#keys.reset(count);
     const sortedLeaves: LeafNode[] = new Array(count);
     this.#root = count === 0 ? null : this.#build(keys, values, sortedLeaves, 0, count, 0);
     if (this.#root !== null) this.#root.parent = null;
@@ -163,7 +168,7 @@ export class MerkleTrie<V = Uint8Array> {
   }
 
   /**
-   * Sets the value of the key `leaf` holds, like `put(leaf.key, value)` but without walking down from the root: the
+   * Sets the value of the key `leaf` holds, like `put(key, value)` but without walking down from the root: the
    * leaf and its ancestors are marked through the parent links. The leaf must be this trie's and still hold its key.
    */
   setLeafValue(leaf: TrieLeaf, value: V): void {
@@ -208,7 +213,7 @@ export class MerkleTrie<V = Uint8Array> {
     let node = this.#root;
     let depth = 0;
     while (node !== null) {
-      if (node.kind === LEAF) return sameKey(node.key, key) ? (node.value as V) : undefined;
+      if (node.kind === LEAF) return this.#keys.equals(node.keyAt, key) ? (node.value as V) : undefined;
       if (node.kind === EXTENSION) {
         const path = node.path;
         for (let i = 0; i < path.length; i++) if (path[i] !== nibbleAt(key, depth + i)) return undefined;
@@ -232,6 +237,7 @@ export class MerkleTrie<V = Uint8Array> {
       this.#rootHash = rehash(
         this.#pending,
         this.#root,
+        this.#keys.bytes,
         this.#keyNibbles,
         this.#codec as LeafCodec<never>,
         trieKeccakBatch,
@@ -253,7 +259,7 @@ export class MerkleTrie<V = Uint8Array> {
     let node: TrieNode | null = this.#root;
     let depth = 0;
     while (node !== null) {
-      const encoded = encodeNode(node, this.#keyNibbles, this.#codec as LeafCodec<never>);
+      const encoded = encodeNode(node, this.#keys.bytes, this.#keyNibbles, this.#codec as LeafCodec<never>);
       if (node === this.#root || encoded.length >= 32) proof.push(encoded);
       if (node.kind === LEAF) break;
       if (node.kind === EXTENSION) {
@@ -281,7 +287,7 @@ export class MerkleTrie<V = Uint8Array> {
     const stack: TrieNode[] = this.#root === null ? [] : [this.#root];
     while (stack.length > 0) {
       const node = stack.pop()!;
-      if (node.kind === LEAF) yield [node.key, node.value as V];
+      if (node.kind === LEAF) yield [this.#keys.copy(node.keyAt), node.value as V];
       else if (node.kind === EXTENSION) stack.push(node.child);
       else {
         for (let i = 15; i >= 0; i--) {
@@ -300,7 +306,7 @@ export class MerkleTrie<V = Uint8Array> {
 
   // New nodes are listed pending at once; `#touch` lists a clean node.
   #newLeaf(key: Uint8Array, depth: number, value: unknown): LeafNode {
-    const leaf = new LeafNode(key, depth, value);
+    const leaf = new LeafNode(this.#keys.add(key), depth, value);
     this.#pending.add(leaf, depth);
     return leaf;
   }
@@ -353,8 +359,7 @@ export class MerkleTrie<V = Uint8Array> {
       return node;
     }
     if (node.kind === LEAF) {
-      const existing = node.key;
-      if (sameKey(existing, key)) {
+      if (this.#keys.equals(node.keyAt, key)) {
         this.#leaf = node;
         if (!this.#codec.equals(node.value as V, value)) {
           node.value = value;
@@ -364,15 +369,18 @@ export class MerkleTrie<V = Uint8Array> {
         return node;
       }
       // First differing nibble at or after `depth`: compare whole bytes, then the nibbles of the differing byte.
+      // `existing` is the arena; the leaf's key starts at byte `at` (nibble 2 at).
+      const existing = this.#keys.bytes;
+      const at = node.keyAt;
       let b = depth >> 1;
-      while (existing[b] === key[b]) b++;
+      while (existing[at + b] === key[b]) b++;
       let i = b << 1;
-      if (i < depth || nibbleAt(existing, i) === nibbleAt(key, i)) i++;
+      if (i < depth || nibbleAt(existing, 2 * at + i) === nibbleAt(key, i)) i++;
       // Split: a branch at nibble i holding the old leaf and the new one, behind an extension if i > depth.
       this.#size++;
       this.#changed = true;
       const branch = this.#newBranch(i);
-      const oldIndex = nibbleAt(existing, i);
+      const oldIndex = nibbleAt(existing, 2 * at + i);
       const newIndex = nibbleAt(key, i);
       this.#setLeafDepth(node, i + 1);
       setChild(branch, oldIndex, node);
@@ -429,10 +437,11 @@ export class MerkleTrie<V = Uint8Array> {
 
   #remove(node: TrieNode, key: Uint8Array, depth: number): TrieNode | null {
     if (node.kind === LEAF) {
-      if (!sameKey(node.key, key)) return node;
+      if (!this.#keys.equals(node.keyAt, key)) return node;
       this.#size--;
       this.#changed = true;
       node.mark = DROPPED;
+      this.#keys.release(node.keyAt);
       return null;
     }
     if (node.kind === EXTENSION) {
@@ -510,12 +519,6 @@ export class MerkleTrie<V = Uint8Array> {
     joined.childDirty = node.childDirty;
     return joined;
   }
-}
-
-function sameKey(a: Uint8Array, b: Uint8Array): boolean {
-  if (a === b) return true;
-  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function compareKeys(a: Uint8Array, b: Uint8Array): number {

@@ -25,6 +25,7 @@ import {
   LEFT,
   NEXT,
   PUBLISH_EVERY,
+  PUBLISH_SPIN_MICROSECONDS,
   READY,
   RETIRED,
   SEQUENCE,
@@ -33,6 +34,7 @@ import {
   WAITING,
   WORDS_PER_WORKER,
   WORKER_WORDS,
+  waitForChange,
 } from "./keccakProtocol.ts";
 
 /** One hashing worker when the machine has a second core: the trie's thread hashes too, so 2 cores ≈ 2 hashers. */
@@ -269,7 +271,7 @@ export class KeccakBatch {
         this.#failed = true;
         return false;
       }
-      Atomics.wait(control, DONE, done, 10);
+      waitForChange(control, DONE, done, PUBLISH_SPIN_MICROSECONDS, -1, 10);
     }
     return true;
   }

@@ -28,7 +28,35 @@ export const SEQUENCE = 6;
 /** Workers waiting on `SEQUENCE` (the trie's thread notifies only then). */
 export const WAITING = 7;
 /** The trie's thread publishes its queued jobs every this many. */
-export const PUBLISH_EVERY = 16;
+export const PUBLISH_EVERY = 64;
+/** How long a thread spins for the next published jobs, or for the last chunks, before sleeping. */
+export const PUBLISH_SPIN_MICROSECONDS = 200;
+/** How long an idle worker spins for the next batch before sleeping (a root update opens one per depth). */
+export const BATCH_SPIN_MICROSECONDS = 300;
+
+/**
+ * Waits until `control[index]` differs from `value`: spinning for up to `spinMicroseconds` first (within a root
+ * update the next batch or chunk is usually microseconds away, and waking a sleeping thread costs tens of
+ * microseconds, more on a loaded machine), then sleeping in `Atomics.wait`. While it sleeps, `control[waitingIndex]`
+ * (when given) counts it, so the other side knows to notify; `timeoutMs` bounds the sleep (the caller re-checks).
+ */
+export function waitForChange(
+  control: Int32Array,
+  index: number,
+  value: number,
+  spinMicroseconds: number,
+  waitingIndex = -1,
+  timeoutMs = Number.POSITIVE_INFINITY,
+): void {
+  const deadline = performance.now() + spinMicroseconds / 1000;
+  for (let spins = 1; ; spins++) {
+    if (Atomics.load(control, index) !== value) return;
+    if ((spins & 255) === 0 && performance.now() > deadline) break;
+  }
+  if (waitingIndex >= 0) Atomics.add(control, waitingIndex, 1);
+  Atomics.wait(control, index, value, timeoutMs);
+  if (waitingIndex >= 0) Atomics.sub(control, waitingIndex, 1);
+}
 /**
  * Per worker w, at WORKER_WORDS + WORDS_PER_WORKER w: ENTERED and LEFT (the batches it entered and left), READY (1 once
  * its hasher is up), RETIRED (1: the worker leaves its loop and ends at its next wake-up, without entering a batch).
@@ -97,9 +125,7 @@ export function hashClaimedJobs(views: KeccakViews, keccakInto: KeccakInto): num
       const closed = Atomics.load(control, CLOSED) !== 0;
       available = Atomics.load(control, JOB_COUNT);
       if (closed || available >= wanted) break;
-      Atomics.add(control, WAITING, 1);
-      Atomics.wait(control, SEQUENCE, sequence);
-      Atomics.sub(control, WAITING, 1);
+      waitForChange(control, SEQUENCE, sequence, PUBLISH_SPIN_MICROSECONDS, WAITING);
     }
     const end = Math.min(wanted, available);
     if (first >= end) return hashed;

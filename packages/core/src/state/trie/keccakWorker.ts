@@ -6,6 +6,7 @@
 import { workerData } from "node:worker_threads";
 import { createKeccak } from "hash-wasm";
 import {
+  BATCH_SPIN_MICROSECONDS,
   DONE,
   ENTERED,
   FAILED,
@@ -18,6 +19,7 @@ import {
   viewsOf,
   WORDS_PER_WORKER,
   WORKER_WORDS,
+  waitForChange,
 } from "./keccakProtocol.ts";
 
 interface KeccakWorkerData {
@@ -46,7 +48,7 @@ let last = 0;
 while (Atomics.load(control, slot + RETIRED) === 0) {
   const generation = Atomics.load(control, GENERATION);
   if (generation === last || (generation & 1) === 1) {
-    Atomics.wait(control, GENERATION, generation);
+    waitForChange(control, GENERATION, generation, BATCH_SPIN_MICROSECONDS);
     continue;
   }
   Atomics.store(control, entered, generation);

@@ -66,6 +66,8 @@ export class LeafNode {
   value: unknown;
   mark: number = CLEAN;
   parent: ParentNode | null = null;
+  /** Index in the parent branch's children. */
+  slot = 0;
   constructor(keyAt: number, depth: number, value: unknown) {
     this.keyAt = keyAt;
     this.depth = depth;
@@ -84,6 +86,8 @@ export class ExtensionNode {
   childDirty = true;
   mark: number = CLEAN;
   parent: ParentNode | null = null;
+  /** Index in the parent branch's children. */
+  slot = 0;
   constructor(path: Uint8Array, child: TrieNode) {
     this.path = path;
     this.child = child;
@@ -120,6 +124,10 @@ export class BranchNode {
   dirtyMask = 0;
   mark: number = CLEAN;
   parent: ParentNode | null = null;
+  /** Index in the parent branch's children. */
+  slot = 0;
+  /** A child appeared or disappeared since `enc` was laid out (slot offsets moved). */
+  layoutStale = true;
   /**
    * The branch's RLP: the header ends at BRANCH_PAYLOAD, the payload (16 child slots, then 0x80) follows. Valid for
    * the children present at the last rehash (`encMask`) except the slots in `dirtyMask`. Null before the first.
@@ -141,8 +149,10 @@ export type ParentNode = ExtensionNode | BranchNode;
 
 /** Puts `child` in slot `index` of `branch` (and records the parent). */
 export function setChild(branch: BranchNode, index: number, child: TrieNode): void {
+  if (branch.children[index] === null) branch.layoutStale = true;
   branch.children[index] = child;
   child.parent = branch;
+  child.slot = index;
 }
 
 /** Nibble `i` of `key` (high nibble first). */

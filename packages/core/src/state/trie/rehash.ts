@@ -10,6 +10,7 @@
 import { StateError } from "../errors.ts";
 import type { KeccakBatch } from "./keccakBatch.ts";
 import {
+  BRANCH,
   BRANCH_PAYLOAD,
   type BranchNode,
   branchEncodingStart,
@@ -47,6 +48,9 @@ let depthStarts = new Int32Array(66);
 const slotStarts = new Int32Array(16);
 const newBranch = new Uint8Array(BRANCH_PAYLOAD + 16 * 33 + 1);
 let embedded: Uint8Array[] = [];
+const fixupParents: BranchNode[] = [];
+const fixupOffsets: number[] = [];
+const fixupJobs: number[] = [];
 
 /**
  * Rehashes the `pending` nodes (DROPPED ones are skipped) under `root` and returns the root hash as a new array.
@@ -90,6 +94,7 @@ export function rehash(
           processNode(node, node === root, keys, keyNibbles, codec, batch);
       }
       batch.flush();
+      applyFixups(batch.results);
       from = to;
     }
     const job = root.mark - HASHED;
@@ -100,6 +105,9 @@ export function rehash(
     else for (let j = 0; j < count; j++) ordered[j] = root; // drop references to detached nodes
     pending.clear();
     embedded = [];
+    fixupParents.length = 0;
+    fixupOffsets.length = 0;
+    fixupJobs.length = 0;
     batch.release();
   }
 }
@@ -136,11 +144,11 @@ function processNode(
     } else if (length > batch.maxMessageBytes) {
       const message = new Uint8Array(length);
       writeLeaf(node, keys, keyNibbles, codec, message, 0);
-      node.mark = HASHED + batch.pushDigestOf(message);
+      hashed(node, batch.pushDigestOf(message));
     } else {
       const offset = batch.reserve(length);
       writeLeaf(node, keys, keyNibbles, codec, batch.staging, offset);
-      node.mark = HASHED + batch.push(offset, length);
+      hashed(node, batch.push(offset, length));
     }
     return;
   }
@@ -155,7 +163,7 @@ function processNode(
     } else {
       const offset = batch.reserve(length);
       writeExtension(node, childRef, batch.staging, offset);
-      node.mark = HASHED + batch.push(offset, length);
+      hashed(node, batch.push(offset, length));
     }
     return;
   }
@@ -169,7 +177,36 @@ function processNode(
   }
   const offset = batch.reserve(end - start);
   batch.staging.set(enc.subarray(start, end), offset);
-  node.mark = HASHED + batch.push(offset, end - start);
+  hashed(node, batch.push(offset, end - start));
+}
+
+/**
+ * `node`'s digest will be job `job`. When its parent branch keeps its layout (so the slot's offset is known now),
+ * the digest is written straight into the parent's encoding once the depth is hashed (`applyFixups`) and the
+ * parent's dirty bit cleared: the parent then has nothing left to do but be hashed.
+ */
+function hashed(node: TrieNode, job: number): void {
+  node.mark = HASHED + job;
+  const parent = node.parent;
+  if (parent === null || parent.kind !== BRANCH || parent.enc === null || parent.layoutStale) return;
+  if (parent.embeddedMask !== 0) return;
+  fixupParents.push(parent);
+  fixupOffsets.push(branchSlotOffset(parent.encMask, node.slot) + 1);
+  fixupJobs.push(job);
+  parent.dirtyMask &= ~(1 << node.slot);
+}
+
+/** Writes the digests `hashed` set aside into their parents' encodings (the depth's batch has been flushed). */
+function applyFixups(results: Uint8Array): void {
+  for (let k = 0; k < fixupParents.length; k++) {
+    const enc = fixupParents[k]!.enc!;
+    const to = fixupOffsets[k]!;
+    const from = fixupJobs[k]! << 5;
+    for (let b = 0; b < 32; b++) enc[to + b] = results[from + b]!;
+  }
+  fixupParents.length = 0;
+  fixupOffsets.length = 0;
+  fixupJobs.length = 0;
 }
 
 function updateExtensionRef(node: ExtensionNode, results: Uint8Array): void {
@@ -189,30 +226,16 @@ function updateExtensionRef(node: ExtensionNode, results: Uint8Array): void {
   node.childDirty = false;
 }
 
-/** Writes the changed children's references into the branch's encoding, re-laying it out when slot sizes change. */
+/**
+ * Brings the branch's encoding up to date. Changed children whose digests were written in place (`hashed`) left no
+ * dirty bit; any other change (a child embedded, or one that appeared or disappeared) re-lays the encoding out.
+ */
 function updateBranchEncoding(node: BranchNode, results: Uint8Array): void {
+  const enc = node.enc;
+  if (node.dirtyMask === 0 && enc !== null && !node.layoutStale) return;
   const children = node.children;
   let present = 0;
   for (let i = 0; i < 16; i++) if (children[i] !== null) present |= 1 << i;
-  const enc = node.enc;
-  let mask = node.dirtyMask & present;
-  if (enc !== null && present === node.encMask && node.embeddedMask === 0) {
-    // Same layout unless a changed child is now embedded: overwrite the 32 hash bytes of each changed slot.
-    let allHashed = true;
-    for (let m = mask; m !== 0; m &= m - 1) {
-      if (children[31 - Math.clz32(m & -m)]!.mark < HASHED) allHashed = false;
-    }
-    if (allHashed) {
-      for (; mask !== 0; mask &= mask - 1) {
-        const i = 31 - Math.clz32(mask & -mask);
-        const to = branchSlotOffset(present, i) + 1;
-        const from = (children[i]!.mark - HASHED) << 5;
-        for (let k = 0; k < 32; k++) enc[to + k] = results[from + k]!;
-      }
-      node.dirtyMask = 0;
-      return;
-    }
-  }
   // New layout: unchanged children's slots are copied from the old encoding, changed ones written fresh.
   if (enc !== null) parseBranchSlots(enc, slotStarts);
   const dirty = node.dirtyMask;
@@ -250,6 +273,7 @@ function updateBranchEncoding(node: BranchNode, results: Uint8Array): void {
   node.encMask = present;
   node.embeddedMask = embeddedMask;
   node.dirtyMask = 0;
+  node.layoutStale = false;
 }
 
 /** The reference of clean child `index` as cached in `node`'s encoding (a new array). */

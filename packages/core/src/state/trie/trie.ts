@@ -169,12 +169,15 @@ export class MerkleTrie<V = Uint8Array> {
 
   /**
    * Sets the value of the key `leaf` holds, like `put(key, value)` but without walking down from the root: the
-   * leaf and its ancestors are marked through the parent links. The leaf must be this trie's and still hold its key.
+   * leaf and its ancestors are marked through the parent links (even for a value equal to the old one, unless it is
+   * the same object). The leaf must be this trie's and still hold its key.
    */
   setLeafValue(leaf: TrieLeaf, value: V): void {
     const node = leaf as LeafNode;
     if (node.mark === DROPPED) throw new RangeError("the leaf's key was deleted from the trie");
-    if (this.#codec.equals(node.value as V, value)) return;
+    // No comparison with the old value (reading it costs cache misses on every update; an equal one only costs a
+    // rehash of the leaf's path).
+    if (node.value === value) return;
     node.value = value;
     this.#rootHash = null;
     if (node.mark !== CLEAN) return; // pending: its ancestors already are
@@ -182,15 +185,8 @@ export class MerkleTrie<V = Uint8Array> {
     pending.add(node, node.depth);
     let child: TrieNode = node;
     for (let parent = node.parent; parent !== null; parent = parent.parent) {
-      if (parent.kind === BRANCH) {
-        // The child's slot, found in the parent's own array (cheaper than reading the key's bytes).
-        const children = parent.children;
-        let index = 0;
-        while (children[index] !== child) index++;
-        parent.dirtyMask |= 1 << index;
-      } else {
-        parent.childDirty = true;
-      }
+      if (parent.kind === BRANCH) parent.dirtyMask |= 1 << child.slot;
+      else parent.childDirty = true;
       if (parent.mark !== CLEAN) return;
       pending.add(parent, depthOf(parent));
       child = parent;
@@ -468,13 +464,14 @@ export class MerkleTrie<V = Uint8Array> {
     const updated = this.#remove(child, key, depth + 1);
     if (!this.#changed) return node;
     const bit = 1 << index;
-    node.children[index] = updated;
     if (updated !== null) {
-      updated.parent = node;
+      setChild(node, index, updated);
       node.dirtyMask |= bit;
       this.#touch(node);
       return node;
     }
+    node.children[index] = null;
+    node.layoutStale = true;
     node.dirtyMask &= ~bit;
     // A child disappeared: a branch left with one child collapses into its parent's path.
     let only = -1;

@@ -9,17 +9,22 @@
  * the caller's thread simply hashes everything itself (jobs are claimed, not assigned).
  */
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
 import { z } from "zod";
 import { keccak256Into } from "../../chain/hash.ts";
+import { type ChunkPool, encChunks } from "./encArena.ts";
 import {
+  CHUNKS,
+  type ChunkViews,
   CLOSED,
   DONE,
   ENTERED,
   FAILED,
   GENERATION,
   hashClaimedJobs,
+  hashJobs,
   JOB_COUNT,
+  JOB_WORDS,
   type KeccakLayout,
   type KeccakViews,
   LEFT,
@@ -74,8 +79,11 @@ export class KeccakBatch {
   #config: TrieHashingConfig;
   /** A batch is open to the workers (jobs are published as they are pushed). */
   #shared = false;
-  /** Running workers, by slot. */
-  readonly #workers: { readonly worker: Worker; readonly slot: number }[] = [];
+  /** Running workers, by slot, with the port that brings them new encoding chunks. */
+  readonly #workers: { readonly worker: Worker; readonly slot: number; readonly chunkPort: MessagePort }[] = [];
+  /** The encoding chunks jobs may point into, by id (the pool's own list on this thread; workers map copies). */
+  readonly #chunks: ChunkViews;
+  readonly #chunkBuffers: SharedArrayBuffer[] = [];
   /** Slots used so far (running or retired): the batch-closing wait checks them all. */
   #slotsUsed = 0;
   #generation = 0;
@@ -85,12 +93,19 @@ export class KeccakBatch {
   /** Messages hashed since start-up, and how many of them by workers (for benches and metrics). */
   readonly stats = { jobs: 0, jobsOnWorkers: 0 };
 
-  constructor(config: TrieHashingConfigInput = {}) {
+  /** `chunks`: where jobs pushed with `pushInChunk` point (this thread's pool of large tries' encodings). */
+  constructor(config: TrieHashingConfigInput = {}, chunks: ChunkPool = encChunks) {
     this.#config = trieHashingConfigSchema.parse(config);
     this.#layout = { maxWorkers: WORKER_SLOTS, maxJobs: DEFAULT_MAX_JOBS, stagingBytes: DEFAULT_STAGING_BYTES };
     this.#buffer = new SharedArrayBuffer(sharedBytes(this.#layout));
     this.#views = viewsOf(this.#buffer, this.#layout);
     this.staging = this.#views.staging;
+    this.#chunks = { list: chunks.chunks, refresh: () => undefined };
+    chunks.subscribe((id, buffer) => {
+      this.#chunkBuffers[id] = buffer;
+      for (const { chunkPort } of this.#workers) chunkPort.postMessage({ id, buffer });
+      Atomics.store(this.#views.control, CHUNKS, this.#chunkBuffers.length);
+    });
   }
 
   /** Largest message `reserve()` accepts; longer ones go through `pushDigestOf()`. */
@@ -136,16 +151,33 @@ export class KeccakBatch {
   }
 
   /**
+   * Queues a message that lives in encoding chunk `chunk` at [offset, offset + length) (it must not change until the
+   * batch is flushed); returns its job index. `target`/`targetOffset`: a chunk where the digest is also written.
+   */
+  pushInChunk(chunk: number, offset: number, length: number, target = -1, targetOffset = 0): number {
+    if (this.#queued === this.#layout.maxJobs) this.flush();
+    return this.#queue(chunk, offset, length, target, targetOffset);
+  }
+
+  /**
    * Queues the message written at staging[offset, offset + length) (from `reserve`); returns its job index. Once
    * `minParallelJobs` are queued the batch is opened to the workers, and later jobs are published as they come.
    */
-  push(offset: number, length: number): number {
+  push(offset: number, length: number, target = -1, targetOffset = 0): number {
+    this.#stagingUsed = offset + length;
+    return this.#queue(-1, offset, length, target, targetOffset);
+  }
+
+  #queue(chunk: number, offset: number, length: number, target: number, targetOffset: number): number {
     const jobs = this.#views.jobs;
     const queued = this.#queued;
-    jobs[2 * queued] = offset;
-    jobs[2 * queued + 1] = length;
+    const at = JOB_WORDS * queued;
+    jobs[at] = chunk;
+    jobs[at + 1] = offset;
+    jobs[at + 2] = length;
+    jobs[at + 3] = target;
+    jobs[at + 4] = targetOffset;
     this.#queued = queued + 1;
-    this.#stagingUsed = offset + length;
     if (this.#shared) {
       if (((queued + 1) & (PUBLISH_EVERY - 1)) === 0) this.#publish(queued + 1, false);
     } else if (queued + 1 === this.#config.minParallelJobs && this.#config.workers > 0 && !this.#failed) {
@@ -195,12 +227,8 @@ export class KeccakBatch {
         return;
       }
     }
-    const { jobs, staging } = this.#views;
-    const results = this.results;
-    for (let j = 0; j < count; j++) {
-      const offset = jobs[2 * j]!;
-      keccak256Into(staging.subarray(offset, offset + jobs[2 * j + 1]!), results, (base + j) << 5);
-    }
+    hashJobs(this.#views, this.#chunks, 0, count, keccak256Into);
+    this.results.set(this.#views.digests.subarray(0, count << 5), base << 5);
     this.#queued = 0;
     this.#stagingUsed = 0;
   }
@@ -215,15 +243,24 @@ export class KeccakBatch {
   #startWorkers(): void {
     while (this.#workers.length < this.#config.workers && this.#slotsUsed < WORKER_SLOTS) {
       const slot = this.#slotsUsed++;
+      const { port1, port2 } = new MessageChannel();
       const worker = new Worker(new URL("./keccakWorker.ts", import.meta.url), {
-        workerData: { buffer: this.#buffer, layout: this.#layout, index: slot },
+        workerData: {
+          buffer: this.#buffer,
+          layout: this.#layout,
+          index: slot,
+          chunks: this.#chunkBuffers,
+          chunkPort: port2,
+        },
+        transferList: [port2],
       });
       worker.unref();
       worker.on("error", (error) => {
         this.workerError = error;
         this.#failed = true;
       });
-      this.#workers.push({ worker, slot });
+      port1.unref();
+      this.#workers.push({ worker, slot, chunkPort: port1 });
     }
   }
 
@@ -265,7 +302,7 @@ export class KeccakBatch {
   #finishShared(count: number): boolean {
     const control = this.#views.control;
     this.#publish(count, true);
-    this.stats.jobsOnWorkers += count - hashClaimedJobs(this.#views, keccak256Into);
+    this.stats.jobsOnWorkers += count - hashClaimedJobs(this.#views, this.#chunks, keccak256Into);
     for (let done = Atomics.load(control, DONE); done < count; done = Atomics.load(control, DONE)) {
       if (Atomics.load(control, FAILED) !== 0) {
         this.#failed = true;

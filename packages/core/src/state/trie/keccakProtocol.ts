@@ -1,9 +1,11 @@
 /**
  * The shared-memory protocol between `KeccakBatch` (the trie's thread) and its hashing workers. One
- * SharedArrayBuffer holds, in order: the control words (Int32), the job table (offset, length per job, Int32), the
- * digests (32 bytes per job) and the staging area (the messages). No message passing after start-up: a batch is
- * opened by bumping `GENERATION`; workers and the trie's thread claim chunks of jobs with `Atomics.add` on `NEXT` and
- * count finished jobs in `DONE`.
+ * SharedArrayBuffer holds, in order: the control words (Int32), the job table (`JOB_WORDS` Int32 per job), the
+ * digests (32 bytes per job) and the staging area (messages written for the batch). A job's message is in the
+ * staging area or in a chunk of large tries' branch encodings (encArena.ts; workers learn of new chunks through a
+ * MessagePort, counted in `CHUNKS`), and its digest may also be written into a chunk (a parent's encoding). A batch
+ * is opened by bumping `GENERATION`; workers and the trie's thread claim chunks of jobs with `Atomics.add` on `NEXT`
+ * and count finished jobs in `DONE`.
  *
  * Jobs are published while the trie's thread is still encoding the batch's nodes: `JOB_COUNT` grows (every
  * `PUBLISH_EVERY` jobs) until `CLOSED`, and each change bumps `SEQUENCE`, the word a worker waits on when it has
@@ -27,6 +29,11 @@ export const CLOSED = 5;
 export const SEQUENCE = 6;
 /** Workers waiting on `SEQUENCE` (the trie's thread notifies only then). */
 export const WAITING = 7;
+/** Encoding chunks posted to the workers so far. */
+export const CHUNKS = 8;
+
+/** A job: message chunk (-1: staging), offset, length, digest's extra destination chunk (-1: none), its offset. */
+export const JOB_WORDS = 5;
 /** The trie's thread publishes its queued jobs every this many. */
 export const PUBLISH_EVERY = 64;
 /** How long a thread spins for the next published jobs, or for the last chunks, before sleeping. */
@@ -61,7 +68,7 @@ export function waitForChange(
  * Per worker w, at WORKER_WORDS + WORDS_PER_WORKER w: ENTERED and LEFT (the batches it entered and left), READY (1 once
  * its hasher is up), RETIRED (1: the worker leaves its loop and ends at its next wake-up, without entering a batch).
  */
-export const WORKER_WORDS = 8;
+export const WORKER_WORDS = 12;
 export const WORDS_PER_WORKER = 4;
 export const ENTERED = 0;
 export const LEFT = 1;
@@ -89,17 +96,17 @@ function controlWords(layout: KeccakLayout): number {
 }
 
 export function sharedBytes(layout: KeccakLayout): number {
-  return 4 * controlWords(layout) + 8 * layout.maxJobs + 32 * layout.maxJobs + layout.stagingBytes;
+  return 4 * controlWords(layout) + 4 * JOB_WORDS * layout.maxJobs + 32 * layout.maxJobs + layout.stagingBytes;
 }
 
 /** The views over one protocol buffer (the same on both sides). */
 export function viewsOf(buffer: SharedArrayBuffer | ArrayBuffer, layout: KeccakLayout): KeccakViews {
   const controlBytes = 4 * controlWords(layout);
-  const jobsBytes = 8 * layout.maxJobs;
+  const jobsBytes = 4 * JOB_WORDS * layout.maxJobs;
   const digestBytes = 32 * layout.maxJobs;
   return {
     control: new Int32Array(buffer, 0, controlWords(layout)),
-    jobs: new Int32Array(buffer, controlBytes, 2 * layout.maxJobs),
+    jobs: new Int32Array(buffer, controlBytes, JOB_WORDS * layout.maxJobs),
     digests: new Uint8Array(buffer, controlBytes + jobsBytes, digestBytes),
     staging: new Uint8Array(buffer, controlBytes + jobsBytes + digestBytes, layout.stagingBytes),
   };
@@ -113,8 +120,8 @@ export type KeccakInto = (data: Uint8Array, out: Uint8Array, outOffset: number) 
  * how many this thread hashed. Used by both sides, so the split adapts to whoever is faster (or not scheduled at
  * all). A claimed chunk not published yet is waited for.
  */
-export function hashClaimedJobs(views: KeccakViews, keccakInto: KeccakInto): number {
-  const { control, jobs, digests, staging } = views;
+export function hashClaimedJobs(views: KeccakViews, chunks: ChunkViews, keccakInto: KeccakInto): number {
+  const control = views.control;
   let hashed = 0;
   for (;;) {
     const first = Atomics.add(control, NEXT, CLAIM_CHUNK);
@@ -129,12 +136,48 @@ export function hashClaimedJobs(views: KeccakViews, keccakInto: KeccakInto): num
     }
     const end = Math.min(wanted, available);
     if (first >= end) return hashed;
-    for (let j = first; j < end; j++) {
-      const offset = jobs[2 * j]!;
-      keccakInto(staging.subarray(offset, offset + jobs[2 * j + 1]!), digests, j << 5);
-    }
+    hashJobs(views, chunks, first, end, keccakInto);
     hashed += end - first;
     Atomics.add(control, DONE, end - first);
     Atomics.notify(control, DONE);
+  }
+}
+
+/** The encoding chunks by id; `refresh` maps chunks created since (a worker's list lags the trie's thread's). */
+export interface ChunkViews {
+  readonly list: readonly Uint8Array[];
+  refresh(): void;
+}
+
+function chunkView(chunks: ChunkViews, id: number): Uint8Array {
+  let view = chunks.list[id];
+  if (view === undefined) {
+    chunks.refresh();
+    view = chunks.list[id]!;
+  }
+  return view;
+}
+
+/** Hashes jobs [first, end) of the table into the digests (and into their extra destinations). */
+export function hashJobs(
+  views: KeccakViews,
+  chunks: ChunkViews,
+  first: number,
+  end: number,
+  keccakInto: KeccakInto,
+): void {
+  const { jobs, digests, staging } = views;
+  for (let j = first; j < end; j++) {
+    const at = JOB_WORDS * j;
+    const source = jobs[at]!;
+    const offset = jobs[at + 1]!;
+    const data = source < 0 ? staging : chunkView(chunks, source);
+    keccakInto(data.subarray(offset, offset + jobs[at + 2]!), digests, j << 5);
+    const target = jobs[at + 3]!;
+    if (target >= 0) {
+      const out = chunkView(chunks, target);
+      const to = jobs[at + 4]!;
+      for (let b = 0, from = j << 5; b < 32; b++) out[to + b] = digests[from + b]!;
+    }
   }
 }

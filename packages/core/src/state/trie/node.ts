@@ -133,6 +133,8 @@ export class BranchNode {
    * the children present at the last rehash (`encMask`) except the slots in `dirtyMask`. Null before the first.
    */
   enc: Uint8Array | null = null;
+  /** The shared chunk `enc` is a view of (encArena.ts), or -1 for a plain array. */
+  encChunk = -1;
   /** Payload length of `enc` (the RLP is [BRANCH_PAYLOAD - header, BRANCH_PAYLOAD + payloadLength)). */
   payloadLength = 0;
   /** Children present (hashed or embedded) when `enc` was laid out. */

@@ -8,6 +8,7 @@
  * Encodings shorter than 32 bytes are embedded in their parent instead of hashed (the root is always hashed).
  */
 import { StateError } from "../errors.ts";
+import type { EncArena } from "./encArena.ts";
 import type { KeccakBatch } from "./keccakBatch.ts";
 import {
   BRANCH,
@@ -51,6 +52,13 @@ let embedded: Uint8Array[] = [];
 const fixupParents: BranchNode[] = [];
 const fixupOffsets: number[] = [];
 const fixupJobs: number[] = [];
+/** Where a branch's new encoding is allocated in this round (null: plain arrays). */
+let arena: EncArena | null = null;
+// Set by claimParentSlot for the job being pushed.
+let targetChunk = -1;
+let targetOffset = 0;
+let fixupParent: BranchNode | null = null;
+let fixupOffset = 0;
 
 /**
  * Rehashes the `pending` nodes (DROPPED ones are skipped) under `root` and returns the root hash as a new array.
@@ -63,7 +71,9 @@ export function rehash(
   keyNibbles: number,
   codec: LeafCodec<never>,
   batch: KeccakBatch,
+  encArena: EncArena | null,
 ): Uint8Array {
+  arena = encArena;
   const { nodes, depths, count } = pending;
   if (depthStarts.length < keyNibbles + 2) depthStarts = new Int32Array(keyNibbles + 2);
   // Counting sort by the listed depth, deepest first; only the depth bytes are read.
@@ -108,6 +118,8 @@ export function rehash(
     fixupParents.length = 0;
     fixupOffsets.length = 0;
     fixupJobs.length = 0;
+    fixupParent = null;
+    arena = null;
     batch.release();
   }
 }
@@ -142,13 +154,15 @@ function processNode(
       writeLeaf(node, keys, keyNibbles, codec, ref, 0);
       node.mark = -embedded.push(ref);
     } else if (length > batch.maxMessageBytes) {
+      // Hashed apart: the parent re-lays its encoding out to take the digest.
       const message = new Uint8Array(length);
       writeLeaf(node, keys, keyNibbles, codec, message, 0);
-      hashed(node, batch.pushDigestOf(message));
+      node.mark = HASHED + batch.pushDigestOf(message);
     } else {
+      claimParentSlot(node);
       const offset = batch.reserve(length);
       writeLeaf(node, keys, keyNibbles, codec, batch.staging, offset);
-      hashed(node, batch.push(offset, length));
+      hashed(node, batch.push(offset, length, targetChunk, targetOffset));
     }
     return;
   }
@@ -161,9 +175,10 @@ function processNode(
       writeExtension(node, childRef, ref, 0);
       node.mark = -embedded.push(ref);
     } else {
+      claimParentSlot(node);
       const offset = batch.reserve(length);
       writeExtension(node, childRef, batch.staging, offset);
-      hashed(node, batch.push(offset, length));
+      hashed(node, batch.push(offset, length, targetChunk, targetOffset));
     }
     return;
   }
@@ -175,25 +190,47 @@ function processNode(
     node.mark = -embedded.push(enc.slice(start, end));
     return;
   }
+  claimParentSlot(node);
+  if (node.encChunk >= 0) {
+    // In shared memory: the job points at the encoding itself.
+    hashed(node, batch.pushInChunk(node.encChunk, enc.byteOffset + start, end - start, targetChunk, targetOffset));
+    return;
+  }
   const offset = batch.reserve(end - start);
   batch.staging.set(enc.subarray(start, end), offset);
-  hashed(node, batch.push(offset, end - start));
+  hashed(node, batch.push(offset, end - start, targetChunk, targetOffset));
 }
 
 /**
- * `node`'s digest will be job `job`. When its parent branch keeps its layout (so the slot's offset is known now),
- * the digest is written straight into the parent's encoding once the depth is hashed (`applyFixups`) and the
- * parent's dirty bit cleared: the parent then has nothing left to do but be hashed.
+ * When `node`'s parent branch keeps its layout (so the offset of `node`'s slot is known now), the slot gets the
+ * digest directly: written by the hashing job itself when the parent's encoding is in a shared chunk (`targetChunk`),
+ * else by `applyFixups` once the depth is hashed. The parent's dirty bit is cleared: it then has nothing left to do
+ * but be hashed.
  */
-function hashed(node: TrieNode, job: number): void {
-  node.mark = HASHED + job;
+function claimParentSlot(node: TrieNode): void {
+  targetChunk = -1;
+  fixupParent = null;
   const parent = node.parent;
   if (parent === null || parent.kind !== BRANCH || parent.enc === null || parent.layoutStale) return;
   if (parent.embeddedMask !== 0) return;
-  fixupParents.push(parent);
-  fixupOffsets.push(branchSlotOffset(parent.encMask, node.slot) + 1);
-  fixupJobs.push(job);
+  const offset = branchSlotOffset(parent.encMask, node.slot) + 1;
   parent.dirtyMask &= ~(1 << node.slot);
+  if (parent.encChunk >= 0) {
+    targetChunk = parent.encChunk;
+    targetOffset = parent.enc.byteOffset + offset;
+  } else {
+    fixupParent = parent;
+    fixupOffset = offset;
+  }
+}
+
+/** `node`'s digest is job `job` (after `claimParentSlot` and the push). */
+function hashed(node: TrieNode, job: number): void {
+  node.mark = HASHED + job;
+  if (fixupParent === null) return;
+  fixupParents.push(fixupParent);
+  fixupOffsets.push(fixupOffset);
+  fixupJobs.push(job);
 }
 
 /** Writes the digests `hashed` set aside into their parents' encodings (the depth's batch has been flushed). */
@@ -264,7 +301,17 @@ function updateBranchEncoding(node: BranchNode, results: Uint8Array): void {
   }
   newBranch[o++] = 0x80;
   const payload = o - BRANCH_PAYLOAD;
-  const out = enc !== null && enc.length >= o ? enc : new Uint8Array(o);
+  // Reuse the old array when it is large enough (and in shared memory whenever the trie has an arena).
+  let out: Uint8Array;
+  if (enc !== null && enc.length >= o && (node.encChunk >= 0 || arena === null)) {
+    out = enc;
+  } else if (arena !== null) {
+    out = arena.alloc(o);
+    if (enc !== null && node.encChunk >= 0) arena.free(enc, node.encChunk);
+    node.encChunk = arena.lastChunk;
+  } else {
+    out = new Uint8Array(o);
+  }
   const header = listHeaderLength(payload);
   writeListHeader(newBranch, BRANCH_PAYLOAD - header, payload);
   out.set(newBranch.subarray(BRANCH_PAYLOAD - header, o), BRANCH_PAYLOAD - header);

@@ -6,6 +6,8 @@
  * keccak(address) and keccak(slot) that the caller computes). Values are the leaf payloads as bytes (an account's
  * RLP, a storage value's RLP) and are kept by reference: callers must not mutate them afterwards.
  */
+
+import { EncArena } from "./encArena.ts";
 import { trieKeccakBatch } from "./keccakBatch.ts";
 import { KeyArena } from "./keyArena.ts";
 import {
@@ -36,6 +38,14 @@ const EMPTY_ROOT = Uint8Array.from([
 
 const BYTES_CODEC_ANY: unknown = BYTES_CODEC;
 
+/** From this many keys a trie keeps its branch encodings in shared memory (encArena.ts). */
+export const DEFAULT_SHARED_ENCODING_MIN_KEYS = 4096;
+
+export interface MerkleTrieOptions {
+  /** Keys from which branch encodings move to shared memory, where hashing workers read them in place. */
+  readonly sharedEncodingMinKeys?: number;
+}
+
 /**
  * A handle on the leaf holding one key: its owner can change the key's value through it (`setLeafValue`) without
  * hashing the key or walking down from the root. Valid until the key is deleted or the trie is reloaded. Opaque.
@@ -60,13 +70,21 @@ export class MerkleTrie<V = Uint8Array> {
   readonly #keyLength: number;
   readonly #keyNibbles: number;
   readonly #codec: LeafCodec<V>;
+  readonly #sharedEncodingMinKeys: number;
+  /** Branch encodings in shared memory, once the trie is large. */
+  #encArena: EncArena | null = null;
 
   /** `codec` encodes leaf values (default: values are the bytes themselves). */
-  constructor(keyLength = 32, codec: LeafCodec<V> = BYTES_CODEC as unknown as LeafCodec<V>) {
+  constructor(
+    keyLength = 32,
+    codec: LeafCodec<V> = BYTES_CODEC as unknown as LeafCodec<V>,
+    options: MerkleTrieOptions = {},
+  ) {
     this.#keyLength = keyLength;
     this.#keyNibbles = keyLength * 2;
     this.#codec = codec;
     this.#keys = new KeyArena(keyLength);
+    this.#sharedEncodingMinKeys = options.sharedEncodingMinKeys ?? DEFAULT_SHARED_ENCODING_MIN_KEYS;
   }
 
   /**
@@ -97,6 +115,8 @@ export class MerkleTrie<V = Uint8Array> {
     }
     this.#discardPending();
     this.#keys.reset(count);
+    // The old branches go: so do their shared encodings.
+    this.#encArena?.releaseAll();
     const sortedLeaves: LeafNode[] = new Array(count);
     this.#root = count === 0 ? null : this.#build(keys, values, sortedLeaves, 0, count, 0);
     if (this.#root !== null) this.#root.parent = null;
@@ -230,6 +250,7 @@ export class MerkleTrie<V = Uint8Array> {
       return EMPTY_ROOT;
     }
     if (this.#rootHash === null || this.#pending.count > 0) {
+      if (this.#encArena === null && this.#size >= this.#sharedEncodingMinKeys) this.#encArena = new EncArena(this);
       this.#rootHash = rehash(
         this.#pending,
         this.#root,
@@ -237,6 +258,7 @@ export class MerkleTrie<V = Uint8Array> {
         this.#keyNibbles,
         this.#codec as LeafCodec<never>,
         trieKeccakBatch,
+        this.#encArena,
       );
     }
     return this.#rootHash;
@@ -328,6 +350,13 @@ export class MerkleTrie<V = Uint8Array> {
     leaf.depth = depth;
     if (leaf.mark === PENDING) this.#pending.moved(leaf, depth);
     else this.#pending.add(leaf, depth);
+  }
+
+  /** A dropped branch's shared encoding goes back to the arena. */
+  #dropEncoding(branch: BranchNode): void {
+    if (branch.encChunk >= 0 && branch.enc !== null) this.#encArena!.free(branch.enc, branch.encChunk);
+    branch.enc = null;
+    branch.encChunk = -1;
   }
 
   /** Forgets pending work (the nodes it names were replaced or dropped). */
@@ -493,8 +522,10 @@ export class MerkleTrie<V = Uint8Array> {
         extension.childRef = cachedChildRef(node, only);
         extension.childDirty = false;
       }
+      this.#dropEncoding(node);
       return extension;
     }
+    this.#dropEncoding(node);
     return this.#joinPath(Uint8Array.of(only), remaining, depth);
   }
 

@@ -6,7 +6,7 @@ import { keccak256 } from "../../../src/chain/hash.ts";
 import { bytesToHex } from "../../../src/state/bytes.ts";
 import { EMPTY_TRIE_ROOT } from "../../../src/state/constants.ts";
 import { configureTrieHashing, trieKeccakBatch } from "../../../src/state/trie/keccakBatch.ts";
-import { MerkleTrie, type TrieLeaf } from "../../../src/state/trie/trie.ts";
+import { MerkleTrie, type MerkleTrieOptions, type TrieLeaf } from "../../../src/state/trie/trie.ts";
 
 /** A deterministic PRNG (mulberry32) so random suites replay identically. */
 function prng(seed: number): () => number {
@@ -203,8 +203,8 @@ describe("MerkleTrie", () => {
       | { kind: "delete"; at: number }
       | { kind: "reload" };
 
-    async function replay(keys: Uint8Array[], batches: Operation[][]): Promise<void> {
-      const ours = new MerkleTrie();
+    async function replay(keys: Uint8Array[], batches: Operation[][], options: MerkleTrieOptions = {}): Promise<void> {
+      const ours = new MerkleTrie(32, undefined, options);
       const theirs = await createMPT();
       const model = new Map<string, Uint8Array>();
       const handles = new Map<string, TrieLeaf>();
@@ -258,6 +258,19 @@ describe("MerkleTrie", () => {
       );
     });
 
+    it("has the same roots when branch encodings live in shared memory, hashed in place by a worker", async () => {
+      const previous = trieKeccakBatch.config;
+      configureTrieHashing({ workers: 1, minParallelJobs: 1 });
+      try {
+        await fc.assert(
+          fc.asyncProperty(scenario, ({ keys, batches }) => replay(keys, batches, { sharedEncodingMinKeys: 0 })),
+          { seed: 14, numRuns: 80 },
+        );
+      } finally {
+        configureTrieHashing(previous);
+      }
+    });
+
     it("has the same roots when every batch is hashed with a worker thread", async () => {
       const previous = trieKeccakBatch.config;
       configureTrieHashing({ workers: 1, minParallelJobs: 1 });
@@ -283,6 +296,7 @@ describe("MerkleTrie", () => {
         again.load(entries);
         assert.equal(bytesToHex(again.root()), bytesToHex(reference.root()));
         assert.ok(trieKeccakBatch.stats.jobsOnWorkers > before, "the worker hashed none of the jobs");
+        assert.equal(trieKeccakBatch.workerError, undefined);
       } finally {
         configureTrieHashing(previous);
       }

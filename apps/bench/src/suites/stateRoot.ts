@@ -4,8 +4,8 @@
  * `repeats`). Each block size runs with Mach's configured trie hashing (the caller's thread plus hashing workers)
  * and with the caller's thread alone, alternating, so the worker's effect is measured in the same run; CPU time per
  * commit (all threads) is reported beside the wall time, so what the workers add in CPU shows. Also the resident
- * memory the state costs, per million accounts. Runs in a child process (`runStateRootInChild`) so the memory figure
- * is not polluted by the rest of the run.
+ * memory the state costs, per million accounts (after the initial commit and a settle: see `settleMemory`). Runs in
+ * a child process (`runStateRootInChild`) so the memory figure is not polluted by the rest of the run.
  *
  * The peer: @ethereumjs/mpt 10.1 (in-memory DB, hash-wasm keccak for key and node hashing) over the SAME accounts.
  * Built by its own puts it runs at ~3k keys/s (minutes for 1M accounts), so its node database is filled directly,
@@ -88,6 +88,16 @@ function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
+/**
+ * A full GC, a pause, another: V8 frees the backing stores of dead ArrayBuffers (a bulk load's temporary keys) on a
+ * background sweep after the GC, so RSS right after one `gc()` still counts them.
+ */
+async function settleMemory(): Promise<void> {
+  gc();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  gc();
+}
+
 function accountAddress(i: number): Address {
   const input = new Uint8Array(8);
   new DataView(input.buffer).setFloat64(0, i);
@@ -131,14 +141,20 @@ function blockResult(touchedKeys: number, seconds: number[], cpuSeconds: number[
   return { touchedKeys, seconds: wall, keysPerSecond: touchedKeys / wall, cpuSeconds: median(cpuSeconds) };
 }
 
-/** Hex-prefix encoding (yellow paper appendix C) of `nibbles`. */
-function hexPrefix(nibbles: Uint8Array, leaf: boolean): Uint8Array {
-  const odd = nibbles.length & 1;
-  const out = new Uint8Array((nibbles.length >> 1) + 1);
+function nibbleOf(key: Uint8Array, i: number): number {
+  const byte = key[i >> 1] as number;
+  return (i & 1) === 0 ? byte >> 4 : byte & 15;
+}
+
+/** Hex-prefix encoding (yellow paper appendix C) of `key`'s nibbles [from, to). */
+function hexPrefix(key: Uint8Array, from: number, to: number, leaf: boolean): Uint8Array {
+  const count = to - from;
+  const odd = count & 1;
+  const out = new Uint8Array((count >> 1) + 1);
   out[0] = ((leaf ? 2 : 0) + odd) << 4;
-  let i = 0;
-  if (odd) out[0] |= nibbles[i++] as number;
-  for (let o = 1; i < nibbles.length; i += 2) out[o++] = ((nibbles[i] as number) << 4) | (nibbles[i + 1] as number);
+  let i = from;
+  if (odd) out[0] |= nibbleOf(key, i++);
+  for (let o = 1; i < to; i += 2) out[o++] = (nibbleOf(key, i) << 4) | nibbleOf(key, i + 1);
   return out;
 }
 
@@ -150,48 +166,55 @@ type RawNode = Uint8Array | RawNode[];
  */
 async function fillMptDatabase(
   trie: MerklePatriciaTrie,
-  entries: [key: Uint8Array, value: Uint8Array][],
+  entries: readonly (readonly [key: Uint8Array, value: Uint8Array])[],
 ): Promise<Uint8Array> {
-  const nibbles = entries.map(([key]) => {
-    const out = new Uint8Array(64);
-    for (let i = 0; i < 32; i++) {
-      out[2 * i] = (key[i] as number) >> 4;
-      out[2 * i + 1] = (key[i] as number) & 15;
-    }
-    return out;
+  // Sort by the first 6 key bytes as a number, ties by the whole key.
+  const prefix = new Float64Array(entries.length);
+  for (const [i, [key]] of entries.entries()) {
+    prefix[i] =
+      (key[0] as number) * 2 ** 40 +
+      (key[1] as number) * 2 ** 32 +
+      (((key[2] as number) << 24) >>> 0) +
+      ((key[3] as number) << 16) +
+      ((key[4] as number) << 8) +
+      (key[5] as number);
+  }
+  const order = Uint32Array.from(entries.keys());
+  order.sort((a, b) => {
+    const d = (prefix[a] as number) - (prefix[b] as number);
+    if (d !== 0) return d;
+    const x = (entries[a] as readonly [Uint8Array, Uint8Array])[0];
+    const y = (entries[b] as readonly [Uint8Array, Uint8Array])[0];
+    for (let i = 6; i < 32; i++) if (x[i] !== y[i]) return (x[i] as number) - (y[i] as number);
+    return 0;
   });
-  const order = entries.map((_, i) => i);
-  const hex = entries.map(([key]) => bytesToHexString(key));
-  order.sort((a, b) => ((hex[a] as string) < (hex[b] as string) ? -1 : 1));
-  const db = trie.database();
-  const writes: Promise<void>[] = [];
-  // A node's reference in its parent: its hash (node written to the database), or the node itself when < 32 bytes.
+  const keyAt = (i: number): Uint8Array => (entries[order[i] as number] as readonly [Uint8Array, Uint8Array])[0];
+  const nodes: [hash: Uint8Array, encoded: Uint8Array][] = [];
+  // A node's reference in its parent: its hash (node stored), or the node itself when shorter than 32 bytes.
   const reference = (raw: RawNode[], isRoot: boolean): RawNode => {
     const encoded = RLP.encode(raw);
     if (encoded.length < 32 && !isRoot) return raw;
     const hash = keccak256(encoded);
-    writes.push(db.put(hash, encoded));
+    nodes.push([hash, encoded]);
     return hash;
   };
   const build = (lo: number, hi: number, depth: number, isRoot: boolean): RawNode => {
-    const first = nibbles[order[lo] as number] as Uint8Array;
+    const first = keyAt(lo);
     if (hi - lo === 1) {
-      return reference(
-        [hexPrefix(first.subarray(depth), true), (entries[order[lo] as number] as [Uint8Array, Uint8Array])[1]],
-        isRoot,
-      );
+      const value = (entries[order[lo] as number] as readonly [Uint8Array, Uint8Array])[1];
+      return reference([hexPrefix(first, depth, 64, true), value], isRoot);
     }
-    const last = nibbles[order[hi - 1] as number] as Uint8Array;
+    const last = keyAt(hi - 1);
     let common = depth;
-    while (first[common] === last[common]) common++;
+    while (nibbleOf(first, common) === nibbleOf(last, common)) common++;
     if (common > depth) {
-      return reference([hexPrefix(first.subarray(depth, common), false), build(lo, hi, common, false)], isRoot);
+      return reference([hexPrefix(first, depth, common, false), build(lo, hi, common, false)], isRoot);
     }
     const branch: RawNode[] = [];
     let start = lo;
     for (let nibble = 0; nibble < 16; nibble++) {
       let end = start;
-      while (end < hi && (nibbles[order[end] as number] as Uint8Array)[depth] === nibble) end++;
+      while (end < hi && nibbleOf(keyAt(end), depth) === nibble) end++;
       branch.push(end > start ? build(start, end, depth + 1, false) : new Uint8Array(0));
       start = end;
     }
@@ -199,7 +222,8 @@ async function fillMptDatabase(
     return reference(branch, isRoot);
   };
   const root = build(0, entries.length, 0, true) as Uint8Array;
-  await Promise.all(writes);
+  const db = trie.database();
+  for (const [hash, encoded] of nodes) await db.put(hash, encoded);
   return root;
 }
 
@@ -228,7 +252,7 @@ export async function runEthereumJsStateRoot(
   // The trie over every account, written straight into its database.
   start = performance.now();
   const trie = await createMPT({ useKeyHashing: true, useKeyHashingFunction: keccak256 });
-  const entries: [Uint8Array, Uint8Array][] = addresses.map((address) => [
+  const entries: (readonly [Uint8Array, Uint8Array])[] = addresses.map((address) => [
     keccak256(hexStringToBytes(address)),
     accountLeaf(state.getAccount(address)!),
   ]);
@@ -279,7 +303,7 @@ export async function runStateRoot(parameters: StateRootParameters): Promise<Sta
   start = performance.now();
   state.commit();
   const initialCommitSeconds = (performance.now() - start) / 1000;
-  gc();
+  await settleMemory();
   const after = process.memoryUsage();
   const rng = createRng(parameters.seed, "state-root");
   const configured = trieHashingConfig();

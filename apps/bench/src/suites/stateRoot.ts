@@ -10,13 +10,13 @@
  * The peer: @ethereumjs/mpt 10.1 (in-memory DB, hash-wasm keccak for key and node hashing) over the SAME accounts.
  * Built by its own puts it runs at ~3k keys/s (minutes for 1M accounts), so its node database is filled directly,
  * by an independent builder here (sorted keys, @ethereumjs/rlp, hash-wasm keccak), with the nodes its puts would
- * have written (a Merkle-Patricia trie is canonical: the same keys and values give the same nodes). Its root must
- * equal Mach's before the first block and after each one; its own put rate is measured on a sample build. Each peer
- * block applies the same account updates to both tries: the peer's `put`s plus `root()` are timed.
+ * have written, encoded by its own node classes (a Merkle-Patricia trie is canonical: the same keys and values give
+ * the same nodes). Its root must equal Mach's before the first block and after each one; its own put rate is
+ * measured on a sample build. Each peer block applies the same account updates to both tries: the peer's `put`s
+ * plus `root()` are timed.
  */
 import { fork } from "node:child_process";
-import { createMPT, type MerklePatriciaTrie } from "@ethereumjs/mpt";
-import { RLP } from "@ethereumjs/rlp";
+import { BranchMPTNode, createMPT, ExtensionMPTNode, LeafMPTNode, type MerklePatriciaTrie } from "@ethereumjs/mpt";
 import {
   type Account,
   type Address,
@@ -146,19 +146,15 @@ function nibbleOf(key: Uint8Array, i: number): number {
   return (i & 1) === 0 ? byte >> 4 : byte & 15;
 }
 
-/** Hex-prefix encoding (yellow paper appendix C) of `key`'s nibbles [from, to). */
-function hexPrefix(key: Uint8Array, from: number, to: number, leaf: boolean): Uint8Array {
-  const count = to - from;
-  const odd = count & 1;
-  const out = new Uint8Array((count >> 1) + 1);
-  out[0] = ((leaf ? 2 : 0) + odd) << 4;
-  let i = from;
-  if (odd) out[0] |= nibbleOf(key, i++);
-  for (let o = 1; i < to; i += 2) out[o++] = (nibbleOf(key, i) << 4) | nibbleOf(key, i + 1);
+/** `key`'s nibbles [from, to), in the peer's form (one number each). */
+function nibblesOf(key: Uint8Array, from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let i = from; i < to; i++) out.push(nibbleOf(key, i));
   return out;
 }
 
-type RawNode = Uint8Array | RawNode[];
+/** A node's reference in its parent: a 32-byte hash, or the node's raw form when its RLP is shorter (embedded). */
+type NodeReference = Uint8Array | ReturnType<BranchMPTNode["raw"]> | ReturnType<LeafMPTNode["raw"]>;
 
 /**
  * Writes every node of the trie holding `entries` (32-byte keys, distinct) into `trie`'s database, as its own puts
@@ -190,35 +186,35 @@ async function fillMptDatabase(
   });
   const keyAt = (i: number): Uint8Array => (entries[order[i] as number] as readonly [Uint8Array, Uint8Array])[0];
   const nodes: [hash: Uint8Array, encoded: Uint8Array][] = [];
-  // A node's reference in its parent: its hash (node stored), or the node itself when shorter than 32 bytes.
-  const reference = (raw: RawNode[], isRoot: boolean): RawNode => {
-    const encoded = RLP.encode(raw);
-    if (encoded.length < 32 && !isRoot) return raw;
+  // The peer's own node classes encode; a node is stored under its hash unless it is embedded in its parent.
+  const reference = (node: LeafMPTNode | ExtensionMPTNode | BranchMPTNode, isRoot: boolean): NodeReference => {
+    const encoded = node.serialize();
+    if (encoded.length < 32 && !isRoot) return node.raw();
     const hash = keccak256(encoded);
     nodes.push([hash, encoded]);
     return hash;
   };
-  const build = (lo: number, hi: number, depth: number, isRoot: boolean): RawNode => {
+  const build = (lo: number, hi: number, depth: number, isRoot: boolean): NodeReference => {
     const first = keyAt(lo);
     if (hi - lo === 1) {
       const value = (entries[order[lo] as number] as readonly [Uint8Array, Uint8Array])[1];
-      return reference([hexPrefix(first, depth, 64, true), value], isRoot);
+      return reference(new LeafMPTNode(nibblesOf(first, depth, 64), value), isRoot);
     }
     const last = keyAt(hi - 1);
     let common = depth;
     while (nibbleOf(first, common) === nibbleOf(last, common)) common++;
     if (common > depth) {
-      return reference([hexPrefix(first, depth, common, false), build(lo, hi, common, false)], isRoot);
+      const child = build(lo, hi, common, false) as Uint8Array;
+      return reference(new ExtensionMPTNode(nibblesOf(first, depth, common), child), isRoot);
     }
-    const branch: RawNode[] = [];
+    const branch = new BranchMPTNode();
     let start = lo;
     for (let nibble = 0; nibble < 16; nibble++) {
       let end = start;
       while (end < hi && nibbleOf(keyAt(end), depth) === nibble) end++;
-      branch.push(end > start ? build(start, end, depth + 1, false) : new Uint8Array(0));
+      if (end > start) branch.setBranch(nibble, build(start, end, depth + 1, false) as Uint8Array);
       start = end;
     }
-    branch.push(new Uint8Array(0));
     return reference(branch, isRoot);
   };
   const root = build(0, entries.length, 0, true) as Uint8Array;

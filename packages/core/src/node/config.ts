@@ -12,6 +12,7 @@ import type { DataAvailability } from "../da/types.ts";
 import { MachError } from "../errors.ts";
 import { rpcLimitsSchema } from "../rpc/config.ts";
 import { chainConfigSchema, sequencerConfigSchema } from "../sequencer/config.ts";
+import { trieHashingConfigSchema } from "../state/trie/keccakBatch.ts";
 import { txPoolConfigSchema } from "../txpool/config.ts";
 
 /** The standard Hardhat/Anvil development mnemonic: its accounts are public, never use them for value. */
@@ -118,6 +119,8 @@ export function nodeConfigSchema(daProviders: DaProviderRegistry) {
       chain: chainConfigSchema.default(chainConfigSchema.parse({})),
       sequencer: sequencerConfigSchema.default(sequencerConfigSchema.parse({})),
       txpool: txPoolConfigSchema.strict().default(txPoolConfigSchema.parse({})),
+      /** How state roots hash trie nodes: hashing worker threads beside the sequencer's (0: its thread only). */
+      trieHashing: trieHashingConfigSchema.strict().default(trieHashingConfigSchema.parse({})),
       genesis: genesisConfigSchema.default(genesisConfigSchema.parse({})),
       store: storeConfigSchema.default(storeConfigSchema.parse({})),
       rpc: rpcConfigSchema.default(rpcConfigSchema.parse({})),

@@ -11,6 +11,7 @@ import { type RpcServer, startRpcServer } from "../rpc/server.ts";
 import type { TxSource } from "../sequencer/ports.ts";
 import { Sequencer } from "../sequencer/sequencer.ts";
 import { NodeStore } from "../state/store/nodeStore.ts";
+import { configureTrieHashing } from "../state/trie/keccakBatch.ts";
 import { createTxPool, type TxPool } from "../txpool/pool.ts";
 import { createLmdbBatchRecordStore } from "./batchRecordStore.ts";
 import type { DaProviderRegistry, NodeConfig } from "./config.ts";
@@ -50,6 +51,7 @@ export async function startNode({
 }: StartNodeParameters): Promise<MachNode> {
   const logger = given ?? createLogger(config.log.level);
   const log = logger.child({ module: "node" });
+  configureTrieHashing(config.trieHashing);
   mkdirSync(config.store.path, { recursive: true });
   const store = new NodeStore({ path: config.store.path, durability: config.store.durability });
   const devAccounts = deriveDevAccounts(config.genesis.mnemonic, config.genesis.accountCount);

@@ -4,9 +4,11 @@
  * Map of the parts and how data flows through them:
  *   types.ts       ports: StateReader / StateWriter (what execution sees), AccountDiff / StateDiff
  *   worldState.ts  WorldState: flat Maps + dirty-key tracking; commit() → stateRoot; getProof() (eth_getProof)
- *   trie/          MerkleTrie: in-RAM MPT, branches keep their RLP in place, leaf handles; root() rehashes the
- *                  pending nodes depth by depth (rehash.ts) in keccak batches shared with a hashing worker
- *                  (keccakBatch.ts, keccakWorker.ts); leaf encodings (leaves.ts)
+ *   trie/          MerkleTrie (trie.ts): in-RAM MPT; nodes (node.ts) know their parent, branches keep their RLP in
+ *                  place (large tries: in shared chunks, encArena.ts), keys packed per trie (keyArena.ts), leaf
+ *                  handles for updates without a walk from the root. put/delete list nodes pending (pending.ts);
+ *                  root() rehashes them depth by depth (rehash.ts), each depth one keccak batch shared with a
+ *                  hashing worker (keccakBatch.ts, keccakWorker.ts, keccakProtocol.ts); leaf encodings (leaves.ts)
  *   diff.ts        StateDiffRecorder wraps the sequencer's writer: takeDiff() per mini-block (new values),
  *                  takeBlockPreValues() per block (reverse diff) → history; applyStateDiff() on replicas
  *   diffCodec.ts   encodeStateDiff / decodeStateDiff: versioned compact binary (store, p2p, DA)

@@ -12,6 +12,8 @@ import { MerkleTrie, type TrieLeaf } from "./trie/trie.ts";
 import type { StateWriter, StorageEnumerable } from "./types.ts";
 
 const EMPTY_TRIE_ROOT_BYTES = hexToBytes(EMPTY_TRIE_ROOT);
+/** A dirty account whose storage changed but which was not itself written since the last commit. */
+const STORAGE_ONLY = Symbol("storage only");
 /** From this many keys into an empty trie, `MerkleTrie.load` (sort + one-pass build) beats inserts. */
 const BULK_LOAD_THRESHOLD = 256;
 
@@ -51,8 +53,9 @@ export class WorldState implements StateWriter, StorageEnumerable {
   readonly #accountLeaves = new Map<Address, TrieLeaf>();
   readonly #storageTries = new Map<Address, MerkleTrie<bigint>>();
 
-  // Keys changed since the last commit.
-  #dirtyAccounts = new Set<Address>();
+  // Keys changed since the last commit. An account's entry holds what commit() needs without a lookup in the large
+  // #accounts Map: the account as last written, null once deleted, or STORAGE_ONLY (read it from #accounts).
+  #dirtyAccounts = new Map<Address, Account | null | typeof STORAGE_ONLY>();
   #dirtySlots = new Map<Address, Set<Hash>>();
   /** Accounts whose storage trie must be rebuilt from the Map (storage cleared or account deleted). */
   #rebuildStorage = new Set<Address>();
@@ -82,7 +85,7 @@ export class WorldState implements StateWriter, StorageEnumerable {
 
   putAccount(address: Address, account: Account): void {
     this.#accounts.set(address, account);
-    this.#dirtyAccounts.add(address);
+    this.#dirtyAccounts.set(address, account);
   }
 
   deleteAccount(address: Address): void {
@@ -90,7 +93,7 @@ export class WorldState implements StateWriter, StorageEnumerable {
     this.#storage.delete(address);
     this.#dirtySlots.delete(address);
     this.#rebuildStorage.add(address);
-    this.#dirtyAccounts.add(address);
+    this.#dirtyAccounts.set(address, null);
   }
 
   /** Stores `code` and points the account's codeHash at it (creating an empty account if needed). */
@@ -124,14 +127,14 @@ export class WorldState implements StateWriter, StorageEnumerable {
       this.#dirtySlots.set(address, dirty);
     }
     dirty.add(slot);
-    this.#dirtyAccounts.add(address);
+    if (!this.#dirtyAccounts.has(address)) this.#dirtyAccounts.set(address, STORAGE_ONLY);
   }
 
   clearStorage(address: Address): void {
     this.#storage.delete(address);
     this.#dirtySlots.delete(address);
     this.#rebuildStorage.add(address);
-    this.#dirtyAccounts.add(address);
+    if (!this.#dirtyAccounts.has(address)) this.#dirtyAccounts.set(address, STORAGE_ONLY);
   }
 
   // --- Enumeration (snapshots, history, genesis) ---
@@ -183,15 +186,15 @@ export class WorldState implements StateWriter, StorageEnumerable {
     const dirtyAccounts = this.#dirtyAccounts;
     const dirtySlots = this.#dirtySlots;
     const rebuild = this.#rebuildStorage;
-    this.#dirtyAccounts = new Set();
+    this.#dirtyAccounts = new Map();
     this.#dirtySlots = new Map();
     this.#rebuildStorage = new Set();
     // Filling an empty account trie (genesis, snapshot restore): collect the leaves and build the trie in one pass.
     const bulk: [Uint8Array, AccountLeaf][] | undefined =
       this.#accountTrie.size === 0 && dirtyAccounts.size >= BULK_LOAD_THRESHOLD ? [] : undefined;
     const bulkAddresses: Address[] = [];
-    for (const address of dirtyAccounts) {
-      const account = this.#accounts.get(address);
+    for (const [address, written] of dirtyAccounts) {
+      const account = written === STORAGE_ONLY ? this.#accounts.get(address) : (written ?? undefined);
       const storage = this.#storage.get(address);
       let trie = this.#storageTries.get(address);
       const rebuildTrie = rebuild.has(address) || this.#orphanStorage.has(address);

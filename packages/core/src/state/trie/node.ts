@@ -135,6 +135,8 @@ export class BranchNode {
   enc: Uint8Array | null = null;
   /** The shared chunk `enc` is a view of (encArena.ts), or -1 for a plain array. */
   encChunk = -1;
+  /** `enc`'s offset in that chunk (kept here: reading it from the view costs a cache miss per child hashed). */
+  encAt = 0;
   /** Payload length of `enc` (the RLP is [BRANCH_PAYLOAD - header, BRANCH_PAYLOAD + payloadLength)). */
   payloadLength = 0;
   /** Children present (hashed or embedded) when `enc` was laid out. */

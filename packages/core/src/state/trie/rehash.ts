@@ -193,7 +193,7 @@ function processNode(
   claimParentSlot(node);
   if (node.encChunk >= 0) {
     // In shared memory: the job points at the encoding itself.
-    hashed(node, batch.pushInChunk(node.encChunk, enc.byteOffset + start, end - start, targetChunk, targetOffset));
+    hashed(node, batch.pushInChunk(node.encChunk, node.encAt + start, end - start, targetChunk, targetOffset));
     return;
   }
   const offset = batch.reserve(end - start);
@@ -211,13 +211,14 @@ function claimParentSlot(node: TrieNode): void {
   targetChunk = -1;
   fixupParent = null;
   const parent = node.parent;
-  if (parent === null || parent.kind !== BRANCH || parent.enc === null || parent.layoutStale) return;
+  // Only the parent's own fields are read (a payload length of 0: no encoding yet).
+  if (parent === null || parent.kind !== BRANCH || parent.payloadLength === 0 || parent.layoutStale) return;
   if (parent.embeddedMask !== 0) return;
   const offset = branchSlotOffset(parent.encMask, node.slot) + 1;
   parent.dirtyMask &= ~(1 << node.slot);
   if (parent.encChunk >= 0) {
     targetChunk = parent.encChunk;
-    targetOffset = parent.enc.byteOffset + offset;
+    targetOffset = parent.encAt + offset;
   } else {
     fixupParent = parent;
     fixupOffset = offset;
@@ -309,6 +310,7 @@ function updateBranchEncoding(node: BranchNode, results: Uint8Array): void {
     out = arena.alloc(o);
     if (enc !== null && node.encChunk >= 0) arena.free(enc, node.encChunk);
     node.encChunk = arena.lastChunk;
+    node.encAt = out.byteOffset;
   } else {
     out = new Uint8Array(o);
   }

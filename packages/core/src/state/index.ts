@@ -34,6 +34,7 @@ export {
   SnapshotDecodeError,
   StateDiffDecodeError,
   StateError,
+  TrieInvariantError,
 } from "./errors.ts";
 export type { BuildGenesisStateParameters, GenesisAccount } from "./genesis.ts";
 export { buildGenesisState } from "./genesis.ts";

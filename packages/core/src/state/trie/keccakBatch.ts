@@ -1,8 +1,11 @@
 /**
- * keccak256 of many independent messages at once: the trie writes the encodings of one depth's dirty nodes into a
- * staging area, then `flush()` hashes them all, in parallel with hashing workers when there are enough of them
- * (keccakWorker.ts, protocol in keccakProtocol.ts). The caller's thread blocks until the batch is done (Atomics), so
- * `MerkleTrie.root()` stays synchronous. Digests land in `results`, 32 bytes per job, in job order.
+ * keccak256 of many independent messages at once: the trie queues one depth's dirty nodes (messages written into the
+ * staging area, or branch encodings already in shared chunks), then `flush()` hashes them all. Once a batch holds
+ * `minParallelJobs` jobs it is opened to the hashing workers (keccakWorker.ts; protocol in keccakProtocol.ts), and
+ * later jobs are published while the caller's thread is still queueing, so the workers hash as it encodes; at the
+ * flush the caller's thread hashes alongside and blocks (Atomics) until the batch is done, so `MerkleTrie.root()`
+ * stays synchronous. Digests land in `results`, 32 bytes per job, in job order (and, for jobs that name one, in a
+ * parent's encoding).
  *
  * The staging area, job table and digests live in one SharedArrayBuffer that the workers map at start-up: nothing is
  * copied or posted per batch. Workers start lazily, on the first batch large enough to share; until one has booted,

@@ -1,13 +1,18 @@
 /**
  * Brings every pending node's reference up to date and returns the root hash. Pending nodes are ordered by nibble
- * depth, deepest first (a node's children are always deeper than it), and each depth is one batch: every node of the
- * depth writes its RLP into the batch's staging area (a branch copies its in-place encoding after writing its
- * changed children's digests into it), then the whole depth is hashed at once, in parallel when it is large
- * (keccakBatch.ts). A parent reads a changed child's reference from the batch results (`mark` says where).
+ * depth, deepest first (a node's children are always one depth below it), and each depth is one keccak batch
+ * (keccakBatch.ts), hashed by the caller's thread and the hashing workers. Per node: a leaf or an extension writes its
+ * RLP into the batch's staging area; a branch's RLP is already current in its `enc` (a large trie's lives in a shared
+ * chunk, so its job points at it; a small trie's is copied into the staging area).
+ *
+ * A hashed node claims its slot in its parent's encoding when the parent keeps its layout: the digest is written
+ * there by whichever thread hashes the job (shared chunk) or by `applyFixups` after the depth (plain array), and
+ * the parent's dirty bit is cleared. Otherwise (a new or re-laid-out parent, an embedded child, an extension parent)
+ * the parent reads the child's reference from the batch results when its own depth comes (`mark` says where).
  *
  * Encodings shorter than 32 bytes are embedded in their parent instead of hashed (the root is always hashed).
  */
-import { StateError } from "../errors.ts";
+import { TrieInvariantError } from "../errors.ts";
 import type { EncArena } from "./encArena.ts";
 import type { KeccakBatch } from "./keccakBatch.ts";
 import {
@@ -33,14 +38,6 @@ import {
   writeListHeader,
 } from "./node.ts";
 import type { PendingNodes } from "./pending.ts";
-
-/** A pending node was reached before one of its changed children had been processed: a bug in the trie. */
-export class TrieInvariantError extends StateError {
-  override name = "TrieInvariantError";
-  constructor(details: string) {
-    super("Merkle trie invariant broken", { details });
-  }
-}
 
 // Scratch shared by all tries (one round at a time per thread); a bulk load's is let go.
 const RETAINED_ORDER = 1 << 17;

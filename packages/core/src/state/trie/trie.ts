@@ -1,12 +1,13 @@
 /**
  * Mach's in-memory Merkle-Patricia trie with an incremental root.
  *
- * `put`/`delete` mutate the node tree in place and mark the nodes on the path they walk pending; `root()` rehashes
- * only those, one depth at a time in batches (rehash.ts, keccakBatch.ts; see node.ts for what is cached). Keys have a fixed length (32 bytes by default: the secure-trie keys
- * keccak(address) and keccak(slot) that the caller computes). Values are the leaf payloads as bytes (an account's
- * RLP, a storage value's RLP) and are kept by reference: callers must not mutate them afterwards.
+ * `put`/`delete` mutate the node tree in place and list the nodes on the path they walk as pending (`setLeafValue`
+ * does the same from a leaf handle, upwards); `root()` rehashes only those, one depth at a time in batches shared
+ * with a hashing worker (rehash.ts, keccakBatch.ts; node.ts says what is cached where). Keys have a fixed length
+ * (32 bytes by default: the secure-trie keys keccak(address) and keccak(slot) that the caller computes) and are
+ * copied into the trie's key arena. Values are the leaf payloads (bytes by default, or what the codec encodes: an
+ * account record, a storage value) and are kept by reference: callers must not mutate them afterwards.
  */
-
 import { EncArena } from "./encArena.ts";
 import { trieKeccakBatch } from "./keccakBatch.ts";
 import { KeyArena } from "./keyArena.ts";

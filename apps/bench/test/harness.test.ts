@@ -84,6 +84,8 @@ describe("pnpm bench --quick", () => {
       ["mach", "anvil-interval", "anvil-automine", "hardhat-automine", "hardhat-interval"],
     );
     assert.equal(results.stateRoot?.blocks.length, 3);
+    assert.equal(results.stateRoot?.singleThreadBlocks.length, 3);
+    assert.ok(results.stateRoot?.peer.rootsMatch, "@ethereumjs/mpt's root differs from Mach's");
   });
 
   it("ran every transaction successfully on every target", () => {

@@ -298,28 +298,45 @@ export function resultRows(results: BenchResults): Row[] {
   if (results.endToEnd) rows.push(...throughputRows(targets), ...latencyRows(targets));
   const sr = results.stateRoot;
   if (sr) {
+    const peerLabel = `@ethereumjs/mpt (${sr.peer.accounts.toLocaleString("en-US")} accts)`;
     for (const b of sr.blocks) {
       const peer = sr.peer.blocks.find((p) => p.touchedKeys === b.touchedKeys);
       const row: Row = {
         section: "state root",
-        figure: `block of ${b.touchedKeys.toLocaleString("en-US")} keys`,
+        figure: `block of ${b.touchedKeys.toLocaleString("en-US")} keys over ${sr.accounts.toLocaleString("en-US")} accts (${sr.hashWorkers + 1} threads)`,
         unit: "keys/s",
         mach: b.keysPerSecond,
         machConfiguration: `Mach WorldState.commit() over ${sr.accounts.toLocaleString("en-US")} accounts`,
       };
-      // The peer runs only the smaller blocks (its trie builds at ~3k keys/s): no peer column where it did not run.
+      // No peer column for a block size the peer did not run.
       rows.push(
         peer === undefined
           ? row
           : {
               ...row,
-              peer: `@ethereumjs/mpt (${sr.peer.accounts.toLocaleString("en-US")} accts)`,
-              peerConfiguration: `${sr.peer.name} over ${sr.peer.accounts.toLocaleString("en-US")} accounts (a smaller, shallower trie)`,
+              peer: peerLabel,
               peerValue: peer.keysPerSecond,
               ratio: ratio(b.keysPerSecond, peer.keysPerSecond),
               headline: b.touchedKeys === 10_000,
             },
       );
+    }
+    for (const b of sr.singleThreadBlocks) {
+      rows.push({
+        section: "state root",
+        figure: `block of ${b.touchedKeys.toLocaleString("en-US")} keys, 1 thread`,
+        unit: "keys/s",
+        mach: b.keysPerSecond,
+      });
+    }
+    for (const b of sr.blocks) {
+      if (b.cpuSeconds === undefined) continue;
+      rows.push({
+        section: "state root",
+        figure: `block of ${b.touchedKeys.toLocaleString("en-US")} keys, per CPU-second (all threads)`,
+        unit: "keys/CPU-s",
+        mach: b.touchedKeys / b.cpuSeconds,
+      });
     }
     rows.push({
       section: "memory",

@@ -123,15 +123,22 @@ const results: BenchResults = {
     accounts: 1000,
     buildSeconds: 1,
     initialCommitSeconds: 1,
-    blocks: [{ touchedKeys: 1000, seconds: 0.1, keysPerSecond: 10_000 }],
+    hashWorkers: 1,
+    blocks: [{ touchedKeys: 1000, seconds: 0.1, keysPerSecond: 10_000, cpuSeconds: 0.125 }],
+    singleThreadBlocks: [{ touchedKeys: 1000, seconds: 0.2, keysPerSecond: 5_000, cpuSeconds: 0.2 }],
+    workerHashShare: 0.4,
     rssBytesPerMillionAccounts: 2 ** 30,
     heapBytesPerMillionAccounts: 2 ** 29,
     peakRssBytes: 2 ** 28,
     peer: {
       name: "mpt",
-      accounts: 100,
+      accounts: 1000,
+      setup: "filled",
+      setupSeconds: 1,
       buildKeysPerSecond: 3000,
+      buildSampleKeys: 100,
       blocks: [{ touchedKeys: 1000, seconds: 0.5, keysPerSecond: 2000 }],
+      rootsMatch: true,
     },
   },
   stateDiff: {
@@ -198,6 +205,8 @@ describe("resultRows", () => {
     assert.deepEqual([sync?.mach, sync?.peerValue, sync?.ratio], [2, 1, 0.5]);
     assert.equal(rows.find((r) => r.figure === "RSS per 1M accounts")?.mach, 1024);
     assert.equal(rows.find((r) => r.section === "state root")?.ratio, 5);
+    assert.equal(rows.find((r) => r.figure === "block of 1,000 keys, 1 thread")?.mach, 5_000);
+    assert.equal(rows.find((r) => r.figure === "block of 1,000 keys, per CPU-second (all threads)")?.mach, 8_000);
     assert.equal(rows.find((r) => r.section === "replica")?.ratio, 5);
   });
 

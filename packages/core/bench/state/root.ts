@@ -2,7 +2,8 @@
  * State-root and state-diff figures. Run from packages/core:
  *   node --expose-gc bench/state/root.ts [accounts=1000000]
  * 1. keys/s: blocks of 1k, 10k, 100k touched accounts (balance/nonce updates) over an N-account state, WorldState
- *    writes + commit() (hashing keccak(address), leaf encoding, trie update, root), averaged over several blocks.
+ *    writes + commit() (leaf encoding, trie update, root), averaged over several blocks; CPU time over all threads
+ *    (the trie hashing worker's included) and the share of node hashes the worker computed.
  * 2. diff bytes per ERC-20-like transfer (sender nonce+balance, two token balance slots; one token contract and fee
  *    recipient per mini-block), raw and compressed with brotli and zstd, for mini-blocks of 1, 10, 100, 1000 transfers.
  * 3. snapshot encode and restore time for the N-account state.
@@ -15,6 +16,7 @@ import { KECCAK_EMPTY } from "../../src/state/constants.ts";
 import { StateDiffRecorder } from "../../src/state/diff.ts";
 import { encodeStateDiff, mappingSlot } from "../../src/state/diffCodec.ts";
 import { encodeSnapshot, restoreSnapshot } from "../../src/state/snapshot.ts";
+import { trieHashingConfig, trieHashingStats } from "../../src/state/trie/keccakBatch.ts";
 import { WorldState } from "../../src/state/worldState.ts";
 
 const accountCount = Number(process.argv[2] ?? 1_000_000);
@@ -48,6 +50,8 @@ console.log(
 );
 gc();
 console.log(`heap after build: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
+console.log(`trie hashing: the caller's thread + ${trieHashingConfig().workers} worker(s)`);
+const hashesBefore = trieHashingStats();
 
 let cursor = 0;
 for (const [touched, rounds] of [
@@ -89,6 +93,12 @@ for (const [touched, rounds] of [
     `block of ${touched} touched keys: ${perBlock.toFixed(1)} ms wall (commit ${(commitTotal / rounds).toFixed(1)} ms) → ${Math.round(touched / (perBlock / 1000))} keys/s; ${cpuPerBlock.toFixed(1)} ms CPU → ${Math.round(touched / (cpuPerBlock / 1000))} keys/CPU-s`,
   );
 }
+
+const hashesAfter = trieHashingStats();
+const hashed = hashesAfter.jobs - hashesBefore.jobs;
+console.log(
+  `node hashes during the blocks: ${hashed}, ${((100 * (hashesAfter.jobsOnWorkers - hashesBefore.jobsOnWorkers)) / Math.max(1, hashed)).toFixed(0)}% on the worker`,
+);
 
 // --- diff bytes per ERC-20-like transfer ---
 // ERC-20 balances: mapping(address => uint256) at slot 0.

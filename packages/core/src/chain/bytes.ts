@@ -89,6 +89,32 @@ export function writeBigint(out: Uint8Array, offset: number, value: bigint, leng
   }
 }
 
+/**
+ * Writes the minimal big-endian encoding of `value` at `offset` (room for 32 bytes) and returns its length: one
+ * conversion of the bigint (each costs ~0.2 µs), where measuring then writing costs two or three.
+ */
+export function writeMinimalBigint(out: Uint8Array, offset: number, value: bigint): number {
+  if (value < 0x1_0000_0000_0000n) {
+    let n = Number(value);
+    let length = 0;
+    for (let m = n; m > 0; m = Math.floor(m / 256)) length++;
+    for (let i = offset + length - 1; i >= offset; i--) {
+      out[i] = n % 256;
+      n = Math.floor(n / 256);
+    }
+    return length;
+  }
+  const hex = value.toString(16);
+  const length = (hex.length + 1) >> 1;
+  let j = hex.length;
+  for (let i = offset + length - 1; i >= offset; i--) {
+    const lo = HEX_VALUE[hex.charCodeAt(--j)] ?? 0;
+    const hi = j > 0 ? (HEX_VALUE[hex.charCodeAt(--j)] ?? 0) : 0;
+    out[i] = (hi << 4) | lo;
+  }
+  return length;
+}
+
 /** Minimal big-endian bytes of a non-negative bigint (empty for 0n), as RLP encodes integers. */
 export function bigintToBytes(value: bigint): Uint8Array {
   if (value < 0n) throw new MachError(`cannot encode negative integer ${value}`);

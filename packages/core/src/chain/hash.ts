@@ -19,3 +19,10 @@ export function keccak256(data: Uint8Array): Uint8Array {
 export function keccak256Hex(data: Uint8Array): Hash {
   return bytesToHex(keccak256(data));
 }
+
+/** keccak256 of `data` written into `out` at `outOffset` (32 bytes). */
+export function keccak256Into(data: Uint8Array, out: Uint8Array, outOffset: number): void {
+  hasher.init();
+  hasher.update(data);
+  out.set(hasher.digest("binary"), outOffset);
+}

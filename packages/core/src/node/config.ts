@@ -21,6 +21,7 @@ import { sequencerConfigSchema } from "../sequencer/config.ts";
 import { type SettlementProviderRegistry, settlementConfigSchema } from "../settlement/config.ts";
 import { attesterConfigSchema, outputsConfigSchema, proposerConfigSchema } from "../settlement/outputConfig.ts";
 import { storeConfigSchema } from "../state/store/config.ts";
+import { trieHashingConfigSchema } from "../state/trie/keccakBatch.ts";
 import { witnessConfigSchema } from "../state/witness/config.ts";
 import { txPoolConfigSchema } from "../txpool/config.ts";
 
@@ -227,6 +228,8 @@ export function nodeConfigSchema(providers: NodeProviders) {
       sequencer: withDefaults(sequencerNodeConfigSchema),
       execution: withDefaults(executionConfigSchema),
       txpool: withDefaults(txPoolConfigSchema.strict()),
+      /** How state roots hash trie nodes: hashing worker threads beside the sequencer's (0: its thread only). */
+      trieHashing: withDefaults(trieHashingConfigSchema.strict()),
       genesis: withDefaults(genesisConfigSchema),
       store: withDefaults(storeConfigSchema),
       rpc: withDefaults(rpcConfigSchema),

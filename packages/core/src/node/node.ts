@@ -10,6 +10,7 @@ import type { DataAvailability } from "../da/types.ts";
 import { type RpcServer, startRpcServer } from "../rpc/server.ts";
 import type { Settlement } from "../settlement/ports.ts";
 import type { LmdbChainStore } from "../state/store/lmdbStore.ts";
+import { configureTrieHashing } from "../state/trie/keccakBatch.ts";
 import type { Logger } from "../telemetry.ts";
 import { openChain } from "./chainSetup.ts";
 import { daProvidersOf, type NodeConfig, type NodeProviders } from "./config.ts";
@@ -47,6 +48,7 @@ export interface MachNode {
 export async function startNode({ config, providers, logger: given }: StartNodeParameters): Promise<MachNode> {
   const logger = given ?? createLogger(config.log.level);
   const log = logger.child({ module: "node" });
+  configureTrieHashing(config.trieHashing);
   const { registry, factory: metrics } = createMetricsRegistry();
   const chain = await openChain(config, log);
 

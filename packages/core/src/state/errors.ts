@@ -47,3 +47,11 @@ export class HistoryOutOfOrderError extends StateError {
     super("state history recorded out of order", { details: `expected block ${expected}, got ${got}` });
   }
 }
+
+/** The Merkle trie found a node in a state its invariants exclude (a changed child not yet hashed): a bug. */
+export class TrieInvariantError extends StateError {
+  override name = "TrieInvariantError";
+  constructor(details: string) {
+    super("Merkle trie invariant broken", { details });
+  }
+}

@@ -4,7 +4,11 @@
  * Map of the parts and how data flows through them:
  *   types.ts       ports: StateReader / StateWriter (what execution sees), AccountDiff / StateDiff
  *   worldState.ts  WorldState: flat Maps + dirty-key tracking; commit() → stateRoot; getProof() (eth_getProof)
- *   trie/          MerkleTrie: in-RAM MPT, cached hashes, root() rehashes dirty paths only; leaf encodings
+ *   trie/          MerkleTrie (trie.ts): in-RAM MPT; nodes (node.ts) know their parent, branches keep their RLP in
+ *                  place (large tries: in shared chunks, encArena.ts), keys packed per trie (keyArena.ts), leaf
+ *                  handles for updates without a walk from the root. put/delete list nodes pending (pending.ts);
+ *                  root() rehashes them depth by depth (rehash.ts), each depth one keccak batch shared with a
+ *                  hashing worker (keccakBatch.ts, keccakWorker.ts, keccakProtocol.ts); leaf encodings (leaves.ts)
  *   diff.ts        StateDiffRecorder wraps the sequencer's writer: takeDiff() per mini-block (new values),
  *                  takeBlockPreValues() per block (reverse diff) → history; applyStateDiff() on replicas
  *   diffCodec.ts   encodeStateDiff / decodeStateDiff: versioned compact binary (store, p2p, DA)
@@ -34,6 +38,7 @@ export {
   SnapshotDecodeError,
   StateDiffDecodeError,
   StateError,
+  TrieInvariantError,
 } from "./errors.ts";
 export type { BuildGenesisStateParameters, GenesisAccount } from "./genesis.ts";
 export { buildGenesisState } from "./genesis.ts";
@@ -56,7 +61,16 @@ export {
   StoreCorruptionError,
 } from "./records.ts";
 export { encodeSnapshot, restoreSnapshot, SNAPSHOT_VERSION, SnapshotRestorer } from "./snapshot.ts";
+export type { TrieHashingConfig, TrieHashingConfigInput } from "./trie/keccakBatch.ts";
+export {
+  configureTrieHashing,
+  DEFAULT_TRIE_HASH_WORKERS,
+  trieHashingConfig,
+  trieHashingConfigSchema,
+  trieHashingStats,
+} from "./trie/keccakBatch.ts";
 export { encodeAccountLeaf, encodeStorageLeaf } from "./trie/leaves.ts";
+export type { TrieLeaf } from "./trie/trie.ts";
 export { MerkleTrie } from "./trie/trie.ts";
 export type { StateReader, StateWriter, StorageEnumerable } from "./types.ts";
 export {

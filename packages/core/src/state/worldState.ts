@@ -9,10 +9,12 @@ import { EMPTY_TRIE_ROOT, KECCAK_EMPTY } from "../chain/constants.ts";
 import { keccak256, keccak256Hex } from "../chain/hash.ts";
 import type { Account, Address, Hash } from "../chain/types.ts";
 import { ACCOUNT_LEAF_CODEC, type AccountLeaf, STORAGE_LEAF_CODEC } from "./trie/leaves.ts";
-import { MerkleTrie } from "./trie/trie.ts";
+import { MerkleTrie, type TrieLeaf } from "./trie/trie.ts";
 import type { StateWriter, StorageEnumerable } from "./types.ts";
 
 const EMPTY_TRIE_ROOT_BYTES = hexToBytes(EMPTY_TRIE_ROOT);
+/** A dirty account whose storage changed but which was not itself written since the last commit. */
+const STORAGE_ONLY = Symbol("storage only");
 /** From this many keys into an empty trie, `MerkleTrie.load` (sort + one-pass build) beats inserts. */
 const BULK_LOAD_THRESHOLD = 256;
 
@@ -48,10 +50,13 @@ export class WorldState implements StateWriter, StorageEnumerable {
   readonly #code = new Map<Hash, Uint8Array>();
 
   readonly #accountTrie = new MerkleTrie<AccountLeaf>(32, ACCOUNT_LEAF_CODEC);
+  /** Each account's leaf in the account trie: an update skips hashing the address and walking from the root. */
+  readonly #accountLeaves = new Map<Address, TrieLeaf>();
   readonly #storageTries = new Map<Address, MerkleTrie<bigint>>();
 
-  // Keys changed since the last commit.
-  #dirtyAccounts = new Set<Address>();
+  // Keys changed since the last commit. An account's entry holds what commit() needs without a lookup in the large
+  // #accounts Map: the account as last written, null once deleted, or STORAGE_ONLY (read it from #accounts).
+  #dirtyAccounts = new Map<Address, Account | null | typeof STORAGE_ONLY>();
   #dirtySlots = new Map<Address, Set<Hash>>();
   /** Accounts whose storage trie must be rebuilt from the Map (storage cleared or account deleted). */
   #rebuildStorage = new Set<Address>();
@@ -81,7 +86,7 @@ export class WorldState implements StateWriter, StorageEnumerable {
 
   putAccount(address: Address, account: Account): void {
     this.#accounts.set(address, account);
-    this.#dirtyAccounts.add(address);
+    this.#dirtyAccounts.set(address, account);
   }
 
   deleteAccount(address: Address): void {
@@ -89,7 +94,7 @@ export class WorldState implements StateWriter, StorageEnumerable {
     this.#storage.delete(address);
     this.#dirtySlots.delete(address);
     this.#rebuildStorage.add(address);
-    this.#dirtyAccounts.add(address);
+    this.#dirtyAccounts.set(address, null);
   }
 
   /** Stores `code` and points the account's codeHash at it (creating an empty account if needed). */
@@ -123,14 +128,14 @@ export class WorldState implements StateWriter, StorageEnumerable {
       this.#dirtySlots.set(address, dirty);
     }
     dirty.add(slot);
-    this.#dirtyAccounts.add(address);
+    if (!this.#dirtyAccounts.has(address)) this.#dirtyAccounts.set(address, STORAGE_ONLY);
   }
 
   clearStorage(address: Address): void {
     this.#storage.delete(address);
     this.#dirtySlots.delete(address);
     this.#rebuildStorage.add(address);
-    this.#dirtyAccounts.add(address);
+    if (!this.#dirtyAccounts.has(address)) this.#dirtyAccounts.set(address, STORAGE_ONLY);
   }
 
   // --- Enumeration (snapshots, history, genesis) ---
@@ -182,14 +187,15 @@ export class WorldState implements StateWriter, StorageEnumerable {
     const dirtyAccounts = this.#dirtyAccounts;
     const dirtySlots = this.#dirtySlots;
     const rebuild = this.#rebuildStorage;
-    this.#dirtyAccounts = new Set();
+    this.#dirtyAccounts = new Map();
     this.#dirtySlots = new Map();
     this.#rebuildStorage = new Set();
     // Filling an empty account trie (genesis, snapshot restore): collect the leaves and build the trie in one pass.
     const bulk: [Uint8Array, AccountLeaf][] | undefined =
       this.#accountTrie.size === 0 && dirtyAccounts.size >= BULK_LOAD_THRESHOLD ? [] : undefined;
-    for (const address of dirtyAccounts) {
-      const account = this.#accounts.get(address);
+    const bulkAddresses: Address[] = [];
+    for (const [address, written] of dirtyAccounts) {
+      const account = written === STORAGE_ONLY ? this.#accounts.get(address) : (written ?? undefined);
       const storage = this.#storage.get(address);
       let trie = this.#storageTries.get(address);
       const rebuildTrie = rebuild.has(address) || this.#orphanStorage.has(address);
@@ -199,6 +205,7 @@ export class WorldState implements StateWriter, StorageEnumerable {
       }
       if (account === undefined) {
         this.#accountTrie.delete(keccak256(hexToBytes(address)));
+        this.#accountLeaves.delete(address);
         this.#storageTries.delete(address);
         // Storage written to an account that does not exist (yet): build its trie once the account appears.
         if (storage !== undefined) this.#orphanStorage.add(address);
@@ -252,11 +259,21 @@ export class WorldState implements StateWriter, StorageEnumerable {
         }
       }
       const storageRoot = trie === undefined ? EMPTY_TRIE_ROOT_BYTES : trie.root();
-      const key = keccak256(hexToBytes(address));
-      if (bulk !== undefined) bulk.push([key, { account, storageRoot }]);
-      else this.#accountTrie.put(key, { account, storageRoot });
+      const leaf = this.#accountLeaves.get(address);
+      if (leaf !== undefined) {
+        this.#accountTrie.setLeafValue(leaf, { account, storageRoot });
+      } else if (bulk !== undefined) {
+        bulk.push([keccak256(hexToBytes(address)), { account, storageRoot }]);
+        bulkAddresses.push(address);
+      } else {
+        const key = keccak256(hexToBytes(address));
+        this.#accountLeaves.set(address, this.#accountTrie.putLeaf(key, { account, storageRoot }));
+      }
     }
-    if (bulk !== undefined) this.#accountTrie.load(bulk);
+    if (bulk !== undefined) {
+      const leaves = this.#accountTrie.load(bulk);
+      for (let i = 0; i < leaves.length; i++) this.#accountLeaves.set(bulkAddresses[i]!, leaves[i]!);
+    }
     this.#lastCommit = { accounts: dirtyAccounts.size, slots: slotCount };
     this.#stateRoot = bytesToHex(this.#accountTrie.root());
     return this.#stateRoot;

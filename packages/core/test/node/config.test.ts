@@ -180,6 +180,12 @@ describe("node config", () => {
     assert.deepEqual(config.da, { provider: "fake", options: { url: "http://da.example", x: 3 } });
   });
 
+  it("takes the trie hashing workers and names a bad count by its key path", () => {
+    assert.equal(parseNodeConfig({ trieHashing: { workers: 0 } }, providers).trieHashing.workers, 0);
+    assert.ok(parseNodeConfig({}, providers).trieHashing.minParallelJobs > 0);
+    assert.match(configError({ trieHashing: { workers: -1 } }), /^ {2}trieHashing\.workers: /m);
+  });
+
   it("names da.provider for an unknown provider and lists the known ones", () => {
     const message = configError({ da: { provider: "celestia" } });
     assert.match(message, /^ {2}da\.provider: unknown DA provider "celestia" \(expected one of: memory, fake\)/m);

@@ -9,7 +9,7 @@ import { revertedError, searchGasLimit } from "../../execution/estimateGas.ts";
 import type { CallMessage, ExecutionResult } from "../../execution/types.ts";
 import type { CallParameters, StateTarget } from "../backend.ts";
 import { defineMethod, type MethodTable, type RpcContext } from "../context.ts";
-import { invalidParams, methodNotFound, type RpcError, serverError } from "../errors.ts";
+import { methodNotFound, type RpcError, serverError } from "../errors.ts";
 import { toData, toQuantity } from "../format.ts";
 import { blockOverrides, blockParam, type CallRequest, callRequest, stateOverride } from "../params.ts";
 import { resolveStateTarget, stateFor } from "../resolve.ts";

@@ -2,8 +2,7 @@
  * The leaf payloads of Ethereum's state tries: an account is rlp([nonce, balance, storageRoot, codeHash]); a storage
  * slot is rlp(value) with the value's leading zero bytes trimmed. Hand-written RLP: these run once per touched key.
  */
-
-import { bigintByteLength, hexToBytes, writeBigint } from "../../chain/bytes.ts";
+import { hexToBytes, writeMinimalBigint } from "../../chain/bytes.ts";
 import { KECCAK_EMPTY } from "../../chain/constants.ts";
 import type { Account, Hash } from "../../chain/types.ts";
 import type { LeafCodec } from "./node.ts";
@@ -22,20 +21,23 @@ function codeHashToBytes(codeHash: Hash): Uint8Array {
   return bytes;
 }
 
-/** Length of rlp(integer) for a byte length (`value` is needed for the single-byte case). */
-function integerLength(value: bigint, length: number): number {
-  return length === 1 && value < 0x80n ? 1 : 1 + length;
-}
-
-function writeInteger(out: Uint8Array, offset: number, value: bigint, length: number): number {
-  if (length === 1 && value < 0x80n) {
-    out[offset] = Number(value);
+/** Writes rlp(value) of a non-negative integer at `offset`; returns its length (≤ 33). */
+function writeRlpInteger(out: Uint8Array, offset: number, value: bigint): number {
+  if (value < 0x80n) {
+    out[offset] = value === 0n ? 0x80 : Number(value);
     return 1;
   }
+  const length = writeMinimalBigint(out, offset + 1, value);
   out[offset] = 0x80 + length;
-  writeBigint(out, offset + 1, value, length);
   return 1 + length;
 }
+
+// The trie measures a leaf value, then writes it: the integers are encoded once, at the measure, into these bytes
+// and copied at the write (converting a bigint costs ~0.2 µs; measuring and writing separately took three).
+const measured = new Uint8Array(2 * 33);
+let measuredLeaf: AccountLeaf | null = null;
+let measuredSlot = -1n;
+let measuredLength = 0;
 
 /** An account trie leaf before encoding: the account and its storage root (32 bytes). */
 export interface AccountLeaf {
@@ -43,18 +45,25 @@ export interface AccountLeaf {
   readonly storageRoot: Uint8Array;
 }
 
+/** rlp(nonce) ‖ rlp(balance) of `leaf` into `measured`; returns the length. */
+function measureAccount(leaf: AccountLeaf): number {
+  if (leaf !== measuredLeaf) {
+    const length = writeRlpInteger(measured, 0, leaf.account.nonce);
+    measuredLength = length + writeRlpInteger(measured, length, leaf.account.balance);
+    measuredLeaf = leaf;
+    measuredSlot = -1n;
+  }
+  return measuredLength;
+}
+
 function accountLeafLength(leaf: AccountLeaf): number {
-  const { nonce, balance } = leaf.account;
-  const payload =
-    integerLength(nonce, bigintByteLength(nonce)) + integerLength(balance, bigintByteLength(balance)) + 66;
+  const payload = measureAccount(leaf) + 66;
   return (payload < 56 ? 1 : 2) + payload; // payload ≤ 9 + 33 + 66 < 256
 }
 
 function writeAccountLeaf(leaf: AccountLeaf, out: Uint8Array, offset: number): void {
-  const { account, storageRoot } = leaf;
-  const nonceLength = bigintByteLength(account.nonce);
-  const balanceLength = bigintByteLength(account.balance);
-  const payload = integerLength(account.nonce, nonceLength) + integerLength(account.balance, balanceLength) + 66;
+  const integers = measureAccount(leaf);
+  const payload = integers + 66;
   let o = offset;
   if (payload < 56) {
     out[o++] = 0xc0 + payload;
@@ -62,13 +71,12 @@ function writeAccountLeaf(leaf: AccountLeaf, out: Uint8Array, offset: number): v
     out[o++] = 0xf8;
     out[o++] = payload;
   }
-  o += writeInteger(out, o, account.nonce, nonceLength);
-  o += writeInteger(out, o, account.balance, balanceLength);
+  for (let i = 0; i < integers; i++) out[o++] = measured[i]!;
   out[o++] = 0xa0;
-  out.set(storageRoot, o);
+  out.set(leaf.storageRoot, o);
   o += 32;
   out[o++] = 0xa0;
-  out.set(codeHashToBytes(account.codeHash), o);
+  out.set(codeHashToBytes(leaf.account.codeHash), o);
 }
 
 /** Account trie leaves: rlp([nonce, balance, storageRoot, codeHash]) written straight into the node encoding. */
@@ -88,14 +96,22 @@ function sameRoot(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** rlp(value) of a slot value into `measured`; returns the length. */
+function measureSlot(value: bigint): number {
+  if (measuredLeaf !== null || value !== measuredSlot) {
+    measuredLength = writeRlpInteger(measured, 0, value);
+    measuredSlot = value;
+    measuredLeaf = null;
+  }
+  return measuredLength;
+}
+
 /** Storage trie leaves: rlp(value) of a non-zero slot value. */
 export const STORAGE_LEAF_CODEC: LeafCodec<bigint> = {
-  encodedLength: (value) => {
-    const length = bigintByteLength(value);
-    return integerLength(value, length);
-  },
+  encodedLength: measureSlot,
   write: (value, out, offset) => {
-    writeInteger(out, offset, value, bigintByteLength(value));
+    const length = measureSlot(value);
+    for (let i = 0; i < length; i++) out[offset + i] = measured[i]!;
   },
   equals: (a, b) => a === b,
 };

@@ -1,22 +1,36 @@
 /**
  * Merkle-Patricia trie nodes held in RAM, and their canonical RLP encoding.
  *
- * A node's reference (the keccak256 of its RLP, or the RLP itself when shorter than 32 bytes: an embedded node) is
- * cached in its PARENT, where the parent's own encoding needs it: a branch keeps its children's hashes in one
- * 512-byte buffer at fixed offsets, an extension keeps its child's. A bit in the parent (`dirtyMask`, `childDirty`)
- * marks a child whose reference must be recomputed; every ancestor of a dirty child is dirty too, so `hashNode`
- * walks only the dirty paths and never touches a clean child. Keeping hashes in the parent (instead of one small
- * array per node) means leaves carry no hash at all and a rehash overwrites bytes in place instead of allocating:
- * with a million accounts the old-generation garbage of per-node hash arrays dominated the update time.
+ * A branch keeps its own RLP encoding (`enc`), kept current in place: a changed child's new hash is written over
+ * the 32 bytes of its slot, and the branch is hashed straight from that buffer, so a branch is never re-encoded
+ * unless its layout changes (a child appears or disappears, or an embedded child's length changes). An extension
+ * keeps its child's reference (`childRef`). So each node's reference (the keccak256 of its RLP, or the RLP itself
+ * when shorter than 32 bytes: an embedded node) is cached in its PARENT; leaves carry no hash at all.
+ *
+ * A node whose reference must be recomputed is "pending" (`mark`), and so is every ancestor of it; a branch's
+ * `dirtyMask` / an extension's `childDirty` say which child references to replace. Nodes know their parent, so a
+ * leaf's owner can update it through a handle and mark its ancestors without walking down from the root. `rehash.ts` processes the
+ * pending nodes deepest first and hashes each depth's nodes as one batch (in parallel, see keccakBatch.ts).
  *
  * Keys have a fixed length (32 bytes for secure tries), so values live only in leaves, never in branches. A leaf keeps
- * its full key and the nibble depth at which its remaining path starts: keys are never copied into nibble arrays.
+ * where its full key is in the trie's key arena and the nibble depth at which its remaining path starts: keys are
+ * never copied into nibble arrays.
  */
-import { keccak256 } from "../../chain/hash.ts";
 
 export const LEAF = 0;
 export const EXTENSION = 1;
 export const BRANCH = 2;
+
+/**
+ * `mark` values: a clean node's reference is cached in its parent; a pending one is in the trie's pending list (a new
+ * node is listed as soon as it is made).
+ */
+export const CLEAN = 0;
+export const PENDING = 1;
+/** Taken out of the trie (a removed leaf, a collapsed branch, a replaced extension): `rehash` skips it. */
+export const DROPPED = 2;
+/** After `rehash` processed it: `HASHED + j` = its digest is job j of the batch; `-1 - i` = embedded reference i. */
+export const HASHED = 3;
 
 /**
  * How a trie writes its leaf values. Values stay JS values (an account record, a bigint) and are encoded straight
@@ -45,13 +59,17 @@ export const BYTES_CODEC: LeafCodec<Uint8Array> = {
 
 export class LeafNode {
   readonly kind = LEAF;
-  /** The full key (shared, never mutated). */
-  readonly key: Uint8Array;
-  /** Nibble index in `key` where this leaf's remaining path starts. */
+  /** Offset of the full key in the trie's key arena (keyArena.ts). */
+  readonly keyAt: number;
+  /** Nibble index in the key where this leaf's remaining path starts. */
   depth: number;
   value: unknown;
-  constructor(key: Uint8Array, depth: number, value: unknown) {
-    this.key = key;
+  mark: number = CLEAN;
+  parent: ParentNode | null = null;
+  /** Index in the parent branch's children. */
+  slot = 0;
+  constructor(keyAt: number, depth: number, value: unknown) {
+    this.keyAt = keyAt;
     this.depth = depth;
     this.value = value;
   }
@@ -61,18 +79,29 @@ export class ExtensionNode {
   readonly kind = EXTENSION;
   /** Shared path, one nibble per byte, length ≥ 1. */
   path: Uint8Array;
+  /** Always a branch. */
   child: TrieNode;
   /** The child's reference: a 32-byte hash, or its RLP when embedded. Valid when `childDirty` is false. */
   childRef: Uint8Array | null = null;
   childDirty = true;
+  mark: number = CLEAN;
+  parent: ParentNode | null = null;
+  /** Index in the parent branch's children. */
+  slot = 0;
   constructor(path: Uint8Array, child: TrieNode) {
     this.path = path;
     this.child = child;
+    child.parent = this;
   }
 }
 
+/** Where a branch's payload starts in `enc`: room for the longest list header (3 bytes: payload < 65536). */
+export const BRANCH_PAYLOAD = 3;
+
 export class BranchNode {
   readonly kind = BRANCH;
+  /** The nibble index this branch splits on (fixed for the node's life: it is its keys' common prefix length). */
+  readonly depth: number;
   readonly children: (TrieNode | null)[] = [
     null,
     null,
@@ -93,14 +122,42 @@ export class BranchNode {
   ];
   /** Children whose reference must be recomputed (bit i = child i). */
   dirtyMask = 0;
-  /** Children whose reference is an embedded RLP (in `embedded`) rather than a hash (in `hashes`). */
+  mark: number = CLEAN;
+  parent: ParentNode | null = null;
+  /** Index in the parent branch's children. */
+  slot = 0;
+  /** A child appeared or disappeared since `enc` was laid out (slot offsets moved). */
+  layoutStale = true;
+  /**
+   * The branch's RLP: the header ends at BRANCH_PAYLOAD, the payload (16 child slots, then 0x80) follows. Valid for
+   * the children present at the last rehash (`encMask`) except the slots in `dirtyMask`. Null before the first.
+   */
+  enc: Uint8Array | null = null;
+  /** The shared chunk `enc` is a view of (encArena.ts), or -1 for a plain array. */
+  encChunk = -1;
+  /** `enc`'s offset in that chunk (kept here: reading it from the view costs a cache miss per child hashed). */
+  encAt = 0;
+  /** Payload length of `enc` (the RLP is [BRANCH_PAYLOAD - header, BRANCH_PAYLOAD + payloadLength)). */
+  payloadLength = 0;
+  /** Children present (hashed or embedded) when `enc` was laid out. */
+  encMask = 0;
+  /** Of those, the embedded ones (their slots are not 33 bytes, so offsets cannot be computed from `encMask`). */
   embeddedMask = 0;
-  /** Child i's hash at [32 i, 32 i + 32); allocated on the first hashed child. */
-  hashes: Uint8Array | null = null;
-  embedded: (Uint8Array | null)[] | null = null;
+  constructor(depth: number) {
+    this.depth = depth;
+  }
 }
 
 export type TrieNode = LeafNode | ExtensionNode | BranchNode;
+export type ParentNode = ExtensionNode | BranchNode;
+
+/** Puts `child` in slot `index` of `branch` (and records the parent). */
+export function setChild(branch: BranchNode, index: number, child: TrieNode): void {
+  if (branch.children[index] === null) branch.layoutStale = true;
+  branch.children[index] = child;
+  child.parent = branch;
+  child.slot = index;
+}
 
 /** Nibble `i` of `key` (high nibble first). */
 export function nibbleAt(key: Uint8Array, i: number): number {
@@ -108,15 +165,17 @@ export function nibbleAt(key: Uint8Array, i: number): number {
   return (i & 1) === 0 ? byte >> 4 : byte & 15;
 }
 
-// One scratch buffer for encodings: a node is written here, then hashed or copied. Grows on demand (large leaf values).
-let scratch = new Uint8Array(1024);
+/** The nibble depth at which `node`'s own path starts (what `rehash` orders nodes by: children are deeper). */
+export function depthOf(node: TrieNode): number {
+  return node.kind === EXTENSION ? (node.child as BranchNode).depth - node.path.length : node.depth;
+}
 
-function ensureScratch(length: number): void {
-  if (scratch.length < length) scratch = new Uint8Array(Math.max(length, scratch.length * 2));
+export function listHeaderLength(payloadLength: number): number {
+  return payloadLength < 56 ? 1 : payloadLength < 256 ? 2 : payloadLength < 65536 ? 3 : 4;
 }
 
 /** Writes an RLP list header for a payload of `payloadLength` bytes at `offset`; returns the header length. */
-function writeListHeader(out: Uint8Array, offset: number, payloadLength: number): number {
+export function writeListHeader(out: Uint8Array, offset: number, payloadLength: number): number {
   if (payloadLength < 56) {
     out[offset] = 0xc0 + payloadLength;
     return 1;
@@ -138,12 +197,6 @@ function writeListHeader(out: Uint8Array, offset: number, payloadLength: number)
   out[offset + 3] = payloadLength & 0xff;
   return 4;
 }
-
-function listHeaderLength(payloadLength: number): number {
-  return payloadLength < 56 ? 1 : payloadLength < 256 ? 2 : payloadLength < 65536 ? 3 : 4;
-}
-
-const oneByte = new Uint8Array(1);
 
 function stringHeaderLength(length: number): number {
   return length < 56 ? 1 : length < 256 ? 2 : length < 65536 ? 3 : 4;
@@ -214,118 +267,99 @@ function compactPathLength(count: number): number {
   return compactLength > 1 ? compactLength + 1 : 1;
 }
 
-/**
- * Brings every reference below `node` up to date (rehashing the dirty paths only), then writes `node`'s RLP into
- * the scratch buffer and returns its length. `keyNibbles` is the trie's key length in nibbles.
- */
-export function encodeNodeToScratch(node: TrieNode, keyNibbles: number, codec: LeafCodec<never>): number {
+const oneByte = new Uint8Array(1);
+// Set by leafEncodedLength for the writeLeaf that follows (the codec measures a value once).
+let leafValueLength = 0;
+let leafValueSingle = false;
+
+/** Byte length of `leaf`'s RLP; must be followed by `writeLeaf` of the same leaf. */
+export function leafEncodedLength(leaf: LeafNode, keyNibbles: number, codec: LeafCodec<never>): number {
+  const valueLength = codec.encodedLength(leaf.value as never);
+  let single = false;
+  if (valueLength === 1) {
+    codec.write(leaf.value as never, oneByte, 0);
+    single = oneByte[0]! < 0x80;
+  }
+  leafValueLength = valueLength;
+  leafValueSingle = single;
+  const payload =
+    compactPathLength(keyNibbles - leaf.depth) + (single ? 0 : stringHeaderLength(valueLength)) + valueLength;
+  return listHeaderLength(payload) + payload;
+}
+
+/** Writes the RLP of the leaf just measured by `leafEncodedLength` at `offset`; `keys`: the trie's key arena bytes. */
+export function writeLeaf(
+  leaf: LeafNode,
+  keys: Uint8Array,
+  keyNibbles: number,
+  codec: LeafCodec<never>,
+  out: Uint8Array,
+  offset: number,
+): void {
+  const valueLength = leafValueLength;
+  const single = leafValueSingle;
+  const payload =
+    compactPathLength(keyNibbles - leaf.depth) + (single ? 0 : stringHeaderLength(valueLength)) + valueLength;
+  let o = offset + writeListHeader(out, offset, payload);
+  // In nibbles of the arena, the key starts at 2 keyAt (even: nibble parity is the key's own).
+  const start = 2 * leaf.keyAt;
+  o += writeCompactPath(out, o, keys, true, start + leaf.depth, start + keyNibbles, 2);
+  if (!single) o += writeStringHeader(out, o, valueLength);
+  codec.write(leaf.value as never, out, o);
+}
+
+/** Byte length of an extension's RLP given its child's reference. */
+export function extensionEncodedLength(node: ExtensionNode, childRef: Uint8Array): number {
+  const payload = compactPathLength(node.path.length) + (childRef.length === 32 ? 33 : childRef.length);
+  return listHeaderLength(payload) + payload;
+}
+
+export function writeExtension(node: ExtensionNode, childRef: Uint8Array, out: Uint8Array, offset: number): void {
+  const refLength = childRef.length === 32 ? 33 : childRef.length;
+  const payload = compactPathLength(node.path.length) + refLength;
+  let o = offset + writeListHeader(out, offset, payload);
+  o += writeCompactPath(out, o, node.path, false, 0, node.path.length, 0);
+  if (childRef.length === 32) out[o++] = 0xa0;
+  out.set(childRef, o);
+}
+
+/** Offset in `node.enc` of child `index`'s slot, when no child is embedded (every present slot is 33 bytes). */
+export function branchSlotOffset(encMask: number, index: number): number {
+  let below = encMask & ((1 << index) - 1);
+  below -= (below >> 1) & 0x5555;
+  below = (below & 0x3333) + ((below >> 2) & 0x3333);
+  below = (below + (below >> 4)) & 0x0f0f;
+  below = (below + (below >> 8)) & 0x1f;
+  return BRANCH_PAYLOAD + index + 32 * below;
+}
+
+/** Start offsets of the 16 child slots in `enc` (any layout), parsed from the encoding itself. */
+export function parseBranchSlots(enc: Uint8Array, starts: Int32Array): void {
+  let o = BRANCH_PAYLOAD;
+  for (let i = 0; i < 16; i++) {
+    starts[i] = o;
+    const b = enc[o]!;
+    // 0x80: empty; 0xa0: a 32-byte hash; 0xc0 + n: an embedded node (a short list of n bytes).
+    o += b === 0x80 ? 1 : b === 0xa0 ? 33 : 1 + b - 0xc0;
+  }
+}
+
+/** The node's RLP as a new array (its references must be current: the trie has no pending nodes). */
+export function encodeNode(node: TrieNode, keys: Uint8Array, keyNibbles: number, codec: LeafCodec<never>): Uint8Array {
   if (node.kind === LEAF) {
-    const pathLength = compactPathLength(keyNibbles - node.depth);
-    const valueLength = codec.encodedLength(node.value as never);
-    let single = false;
-    if (valueLength === 1) {
-      codec.write(node.value as never, oneByte, 0);
-      single = oneByte[0]! < 0x80;
-    }
-    const valueHeader = single ? 0 : stringHeaderLength(valueLength);
-    const payload = pathLength + valueHeader + valueLength;
-    const total = listHeaderLength(payload) + payload;
-    ensureScratch(total);
-    let o = writeListHeader(scratch, 0, payload);
-    o += writeCompactPath(scratch, o, node.key, true, node.depth, keyNibbles, 2);
-    if (!single) o += writeStringHeader(scratch, o, valueLength);
-    codec.write(node.value as never, scratch, o);
-    return o + valueLength;
+    const out = new Uint8Array(leafEncodedLength(node, keyNibbles, codec));
+    writeLeaf(node, keys, keyNibbles, codec, out, 0);
+    return out;
   }
   if (node.kind === EXTENSION) {
-    if (node.childDirty) {
-      const length = encodeNodeToScratch(node.child, keyNibbles, codec);
-      node.childRef = length < 32 ? scratch.slice(0, length) : hashScratchInto(length, node.childRef);
-      node.childDirty = false;
-    }
-    const childRef = node.childRef!;
-    const refLength = childRef.length === 32 ? 33 : childRef.length;
-    const payload = compactPathLength(node.path.length) + refLength;
-    let o = writeListHeader(scratch, 0, payload);
-    o += writeCompactPath(scratch, o, node.path, false, 0, node.path.length, 0);
-    if (childRef.length === 32) {
-      scratch[o++] = 0xa0;
-      scratch.set(childRef, o);
-      o += 32;
-    } else {
-      scratch.set(childRef, o);
-      o += childRef.length;
-    }
-    return o;
+    const out = new Uint8Array(extensionEncodedLength(node, node.childRef!));
+    writeExtension(node, node.childRef!, out, 0);
+    return out;
   }
-  const children = node.children;
-  if (node.dirtyMask !== 0) rehashChildren(node, keyNibbles, codec);
-  const hashes = node.hashes;
-  const embeddedMask = node.embeddedMask;
-  let payload = 1; // the empty value slot
-  for (let i = 0; i < 16; i++) {
-    if (children[i] === null) payload += 1;
-    else if ((embeddedMask >> i) & 1) payload += node.embedded![i]!.length;
-    else payload += 33;
-  }
-  let o = writeListHeader(scratch, 0, payload);
-  for (let i = 0; i < 16; i++) {
-    if (children[i] === null) {
-      scratch[o++] = 0x80;
-    } else if ((embeddedMask >> i) & 1) {
-      const ref = node.embedded![i]!;
-      scratch.set(ref, o);
-      o += ref.length;
-    } else {
-      scratch[o++] = 0xa0;
-      // A byte loop: `set(subarray)` would allocate a view per child.
-      for (let b = i << 5, end = b + 32; b < end; b++) scratch[o++] = hashes![b]!;
-    }
-  }
-  scratch[o++] = 0x80;
-  return o;
+  return node.enc!.slice(branchEncodingStart(node), BRANCH_PAYLOAD + node.payloadLength);
 }
 
-function rehashChildren(node: BranchNode, keyNibbles: number, codec: LeafCodec<never>): void {
-  const children = node.children;
-  let mask = node.dirtyMask;
-  node.dirtyMask = 0;
-  while (mask !== 0) {
-    const i = 31 - Math.clz32(mask & -mask);
-    mask &= mask - 1;
-    const child = children[i];
-    if (!child) continue;
-    const length = encodeNodeToScratch(child, keyNibbles, codec);
-    const bit = 1 << i;
-    if (length < 32) {
-      node.embedded ??= new Array<Uint8Array | null>(16).fill(null);
-      node.embedded[i] = scratch.slice(0, length);
-      node.embeddedMask |= bit;
-    } else {
-      node.hashes ??= new Uint8Array(512);
-      node.hashes.set(keccak256(scratch.subarray(0, length)), i << 5);
-      node.embeddedMask &= ~bit;
-    }
-  }
-}
-
-/** keccak256 of scratch[0, length), written into `into` when it is a 32-byte buffer (no allocation kept). */
-function hashScratchInto(length: number, into: Uint8Array | null): Uint8Array {
-  const digest = keccak256(scratch.subarray(0, length));
-  if (into !== null && into.length === 32) {
-    into.set(digest);
-    return into;
-  }
-  return digest;
-}
-
-/** keccak256 of the root node's encoding (a root is hashed even when shorter than 32 bytes); a fresh array. */
-export function rootHashOf(node: TrieNode, keyNibbles: number, codec: LeafCodec<never>): Uint8Array {
-  const length = encodeNodeToScratch(node, keyNibbles, codec);
-  return keccak256(scratch.subarray(0, length));
-}
-
-/** A copy of `node`'s RLP encoding (rehashing dirty descendants first). */
-export function encodeNode(node: TrieNode, keyNibbles: number, codec: LeafCodec<never>): Uint8Array {
-  return scratch.slice(0, encodeNodeToScratch(node, keyNibbles, codec));
+/** Where `node`'s RLP starts in `node.enc` (its header is right-aligned against the payload). */
+export function branchEncodingStart(node: BranchNode): number {
+  return BRANCH_PAYLOAD - listHeaderLength(node.payloadLength);
 }

@@ -61,7 +61,8 @@ describe("a sequencer node's outputs (memory L1)", () => {
     const config = parseNodeConfig(
       {
         chain: { chainId: "901901" },
-        sequencer: { blockMs: 50 },
+        // The memory L1 mines only when written to: its head is every block's L1 origin (depth 0).
+        sequencer: { blockMs: 50, l1ConfirmationDepth: 0, l1PollIntervalMs: 10 },
         rpc: { host: "127.0.0.1", port: 0 },
         metrics: { enabled: false },
         store: { path: join(dir, "node") },

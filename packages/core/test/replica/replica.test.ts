@@ -158,13 +158,14 @@ describe("Replica", () => {
     await workload.tokenTransfer("0x00000000000000000000000000000000000a11ce", 5n);
     await source.sequencer.produceNow();
     await feed(replica.replica, source);
-    assert.equal(replica.replica.openBlock.miniBlocks.length, 1);
+    // The block's start (L1 attributes) and the transfer.
+    assert.equal(replica.replica.openBlock.miniBlocks.length, 2);
     await replica.close();
 
     const restarted = await startReplica(source.clock, replica.dir);
     cleanups.push(() => restarted.close());
     assert.equal(restarted.replica.head.hash, source.store.getBlock(2n)?.hash);
-    assert.equal(restarted.replica.openBlock.miniBlocks.length, 1);
+    assert.equal(restarted.replica.openBlock.miniBlocks.length, 2);
     assert.deepEqual(restarted.replica.position, replica.replica.position);
     await runMixedBlocks(source, workload, 2);
     await feed(restarted.replica, source);

@@ -38,6 +38,7 @@ import { deriveOperators, operatorAccounts } from "./operators.ts";
 import { parseDevnetOptions, usage } from "./options.ts";
 import { assertPortsFree } from "./ports.ts";
 import { createProgress } from "./progress.ts";
+import { startStatusLine } from "./statusLine.ts";
 
 const root = new URL("../../../", import.meta.url).pathname;
 /** L1 blocks a deposit's block needs on top before the sequencer includes it (the sequencer's L1 origin depth). */
@@ -372,6 +373,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     };
     writeFileSync(join(options.dir, "devnet.json"), `${JSON.stringify(devnet, null, 2)}\n`);
     printSummary(devnet);
+    // One line per sealed block from here on: the rollup moving (height, DA, safe, finalized).
+    const statusLine = startStatusLine({
+      rpcUrl: String(started.rpcUrl),
+      write: (line) => process.stdout.write(`${line}\n`),
+    });
+    process.once("exit", () => statusLine.stop());
     await new Promise(() => {});
     return 0;
   } catch (error) {

@@ -34,7 +34,6 @@ import type { BlockEnv, CallFrame, CallMessage, ExecutionResult, Executor } from
 
 export type MachExecutorOptions = ExecutorOptions;
 
-const EMPTY = new Uint8Array(0);
 const MAX_SAFE_GAS = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Creates an `Executor` running Prague (or Cancun) on Mach's own interpreter. */

@@ -306,7 +306,7 @@ export function resultRows(results: BenchResults): Row[] {
         figure: `block of ${b.touchedKeys.toLocaleString("en-US")} keys over ${sr.accounts.toLocaleString("en-US")} accts (${sr.hashWorkers + 1} threads)`,
         unit: "keys/s",
         mach: b.keysPerSecond,
-        machConfiguration: `Mach WorldState.commit() over ${sr.accounts.toLocaleString("en-US")} accounts`,
+        machConfiguration: `Mach WorldState.commit() over ${sr.accounts.toLocaleString("en-US")} accounts, ${sr.hashWorkers} hashing worker thread(s) beside the caller's`,
       };
       // No peer column for a block size the peer did not run.
       rows.push(
@@ -315,6 +315,7 @@ export function resultRows(results: BenchResults): Row[] {
           : {
               ...row,
               peer: peerLabel,
+              peerConfiguration: `@ethereumjs/mpt 10.1 over the same ${sr.peer.accounts.toLocaleString("en-US")} accounts (in-memory node database, key hashing on): the block's puts, then root()`,
               peerValue: peer.keysPerSecond,
               ratio: ratio(b.keysPerSecond, peer.keysPerSecond),
               headline: b.touchedKeys === 10_000,
@@ -455,7 +456,7 @@ function replicaRows(results: BenchResults): Row[] {
   if (p) {
     rows.push({
       section: "replica",
-      figure: `replica process catch-up (p2p ranges, verify, apply, roots, store), ERC-20`,
+      figure: `replica process start → caught up (p2p ranges, verify, apply, roots, store), ERC-20`,
       unit: "tx/s",
       mach: p.replicaCatchUpTxPerSecond,
       peer: "Mach sequencer (exec+seal)",
@@ -468,7 +469,7 @@ function replicaRows(results: BenchResults): Row[] {
     });
     rows.push({
       section: "replica",
-      figure: "replica process apply (apply + log per mini-block), ERC-20",
+      figure: "replica apply at half peak (apply + log per mini-block), ERC-20",
       unit: "tx/s",
       mach: p.replicaApplyTxPerSecond,
       peer: "Mach sequencer (exec+seal)",

@@ -65,6 +65,12 @@ export interface SequencerOptions {
   readonly recoveredMiniBlocks?: readonly MiniBlock[];
   /** Where blocks' L1 origins come from (`L1EpochFollower`); default `withoutL1()`: one fixed epoch. */
   readonly l1?: L1Origins;
+  /**
+   * Whether blocks start with the L1-attributes deposit and their epoch's deposits (default true: every Mach chain).
+   * False only for a standalone development chain with no L1 at all (`pnpm devnet --dev`), whose blocks then hold
+   * only their users' transactions, as anvil's do, so that Ethereum-only tools read them.
+   */
+  readonly l1Attributes?: boolean;
   readonly logger?: Logger;
   readonly metrics?: SequencerMetrics;
   /** Called after each sealed block, e.g. to write a snapshot or feed the batcher. */
@@ -345,6 +351,7 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
 
   /** The L1 info of the newest started block: the recovered open block's, else the head's (none at genesis). */
   #newestL1Info(): L1BlockInfo | undefined {
+    if (this.#options.l1Attributes === false) return undefined;
     const recovered = this.#open.miniBlocks[0];
     if (recovered !== undefined) return l1BlockInfoOfBlock(recovered);
     return this.#head.header.number === 0n ? undefined : l1BlockInfoOfBlock(this.#head);
@@ -381,7 +388,7 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
    */
   async #ensureBlockStarted(): Promise<boolean> {
     const open = this.#open;
-    if (open.miniBlocks.length > 0) return true;
+    if (open.miniBlocks.length > 0 || this.#options.l1Attributes === false) return true;
     const started = this.#now();
     const parent = this.#l1Info;
     const start = chooseBlockStart(parent, this.#l1.nextEpoch(parent), open.env.timestamp, this.#l1.l1StartBlock);

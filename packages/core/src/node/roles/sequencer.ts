@@ -113,6 +113,8 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
   let outputs: OutputsPart | undefined;
   const sequencer = new Sequencer({
     l1: l1Origins(context),
+    // A standalone dev chain has no L1: its blocks carry no L1-attributes deposit (as anvil's carry none).
+    l1Attributes: !(config.dev.enabled && config.dev.mode === "standalone"),
     chain: config.chain,
     config: config.sequencer,
     executor: witnesses ? createWitnessRecordingExecutor(executor, witnesses.recorder) : executor,

@@ -97,7 +97,9 @@ describe("durability of acknowledged transactions", () => {
     assert.equal((await call(first.rpcUrl, "evm_mine", [])).error, undefined);
     const { result: sealed } = await call(first.rpcUrl, "eth_getBlockByNumber", ["latest", false]);
     const before = sealed as { number: string; hash: string; stateRoot: string; transactions: string[] };
-    assert.equal(before.transactions.length, 1, "the transfer is in the sealed head");
+    // The block's L1-attributes deposit, then the transfer.
+    assert.equal(before.transactions.length, 2, "the transfer is in the sealed head");
+    assert.equal(before.transactions[1], (sent.result as { transactionHash: string }).transactionHash);
     await first.stop("SIGTERM");
     const second = await startMach({ dataDir: first.dataDir, config });
     try {

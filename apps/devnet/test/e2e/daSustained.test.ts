@@ -130,7 +130,7 @@ describe("sustained load on a devnet-like stack with EigenDA", () => {
             l1RpcUrl: l1.rpcUrl,
             batcherPrivateKey: operators.batcher.privateKey,
             batchInbox: contracts.batchInbox,
-            portal: contracts.portal,
+            // No deposit source: this test is the DA path under load (deposits have deposits.test.ts).
           },
         },
       },

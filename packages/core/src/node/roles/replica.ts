@@ -9,7 +9,7 @@
  * blocks to the replica through the same `applyMiniBlock` / `applyBlock` entry points, or to `restoreChainState`.
  */
 
-import { createEthereumJsExecutor } from "../../execution/ethereumjsExecutor.ts";
+import { createExecutionEngines } from "../../execution/engine.ts";
 import { Replica } from "../../replica/replica.ts";
 import { createNodeBackend } from "../../rpc/nodeBackend.ts";
 import { createChainView } from "../../state/store/chainView.ts";
@@ -39,7 +39,9 @@ export async function startReplicaRole(context: RoleContext): Promise<RunningRep
   if (sequencerRpcUrl === undefined) {
     throw new InvalidConfigError("invalid node config:\n  replica.sequencerRpcUrl: a replica forwards transactions");
   }
-  const executor = await createEthereumJsExecutor({ chainId: config.chain.chainId });
+  // Reads execute on the engine the sequencer uses (`execution.engine`), so calls answer the same on both.
+  const engines = await createExecutionEngines(config.execution, { chainId: config.chain.chainId });
+  const executor = engines.executor;
   const snapshots = new SnapshotSchedule(store, state, config.store.snapshotIntervalBlocks, chain.replayFrom);
   const replica = new Replica({
     chain: config.chain,
@@ -75,6 +77,7 @@ export async function startReplicaRole(context: RoleContext): Promise<RunningRep
     txs: forwardingTxSubmission(forwarder, state.latest),
     state,
     executor,
+    tracingExecutor: engines.tracing,
     peerCount: () => network.node.connectedPeers().length,
     blockWitness: forwardedBlockWitness(forwarder),
   });

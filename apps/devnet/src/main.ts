@@ -301,6 +301,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         for (const [i, prover] of operators.provers.entries()) {
           const proverConfig = {
             ...follower,
+            // The provers gossip their attestations to each other: each dials those started before it.
+            p2p: { ...follower.p2p, bootstrap: [...sequencerP2p, ...started.flatMap((other) => other.p2p)] },
             node: { role: "prover" },
             metrics: { enabled: false },
             store: { path: join(dataDir, `prover${i}`) },

@@ -15,10 +15,9 @@ import { type Hex, parseEther } from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { getL2TransactionHashes } from "viem/op-stack";
 import { startDa } from "../../src/da.ts";
-import { deployContracts, fundAccounts, l1Head, mineL1Every, startL1 } from "../../src/l1.ts";
-import { DEVNET_SETTLEMENT } from "../../src/main.ts";
-import { deriveOperators, operatorAccounts } from "../../src/operators.ts";
+import { l1Head, mineL1Every } from "../../src/l1.ts";
 import { DEFAULT_CHAIN_ID, DEV_KEYS, rpcCall, signTransfer } from "../support/chain.ts";
+import { startL1Stack } from "../support/l1Stack.ts";
 import { type MachProcess, startMach } from "../support/machProcess.ts";
 import { depositToSelf, l1ChainOf, opStackChainOf } from "../support/opStack.ts";
 import { freePorts } from "../support/ports.ts";
@@ -104,31 +103,12 @@ describe("derivation from L1 + DA (Hardhat L1, Celestia stand-in, sequencer and 
   before(async () => {
     mkdirSync(logDir, { recursive: true });
     const base = await freePorts(2);
-    const l1 = await startL1({ port: base, logFile: join(logDir, "l1.log") });
-    stops.push(() => l1.child.stop());
-    const operators = deriveOperators(DEV_MNEMONIC);
-    await fundAccounts(
-      l1.rpcUrl,
-      operatorAccounts(operators).map(({ account }) => account.address),
-      parseEther("100"),
-    );
-    const contracts = await deployContracts({
-      rpcUrl: l1.rpcUrl,
-      chainId: l1.chainId,
-      deployerKey: operators.deployer.privateKey,
-      l2ChainId: BigInt(DEFAULT_CHAIN_ID),
-      l2GasLimit: 500_000_000n,
-      batcher: operators.batcher.address,
-      sequencer: operators.sequencer.address,
-      provers: operators.provers.map((prover) => prover.address),
-      quorum: 2n,
-      proposer: operators.proposer.address,
-      challengeWindowSeconds: DEVNET_SETTLEMENT.challengeWindowSeconds,
-      attestationWindowSeconds: DEVNET_SETTLEMENT.attestationWindowSeconds,
-      proofMaturityDelaySeconds: DEVNET_SETTLEMENT.proofMaturityDelaySeconds,
-      disputeGameFinalityDelaySeconds: DEVNET_SETTLEMENT.disputeGameFinalityDelaySeconds,
-      initBond: DEVNET_SETTLEMENT.initBond,
+    const { l1, operators, contracts } = await startL1Stack({
+      port: base,
+      logFile: join(logDir, "l1.log"),
+      l2ChainId: DEFAULT_CHAIN_ID,
     });
+    stops.push(() => l1.child.stop());
     const l1StartBlock = await l1Head(l1.rpcUrl);
     await mineL1Every(l1.rpcUrl, 1_000);
     const da = await startDa("celestia", {

@@ -114,6 +114,7 @@ describe("sustained load on a devnet-like stack with EigenDA", () => {
             batcherPrivateKey: operators.batcher.privateKey,
             batchInbox: contracts.batchInbox,
             portal: contracts.portal,
+            systemConfig: contracts.systemConfig,
           },
         },
       },

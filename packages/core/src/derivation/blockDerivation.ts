@@ -22,6 +22,7 @@ import type { Block, Hash, Receipt, Transaction } from "../chain/types.ts";
 import type { BatchBlock } from "../da/batch.ts";
 import { equalBytes } from "../da/batch.ts";
 import { TransactionRejectedError } from "../errors.ts";
+import { isDevStateEditTransaction } from "../execution/devStateEdits.ts";
 import type { BlockEnv, Executor } from "../execution/types.ts";
 import type { ChainState } from "../state/chainState.ts";
 import { BatchRejectedError } from "./rejection.ts";
@@ -39,6 +40,12 @@ export interface DeriveBlockParameters {
   readonly epochAt: (number: bigint) => Promise<L1Epoch | undefined>;
   /** BLOCKHASH for the 256 blocks before this one. */
   readonly blockHash: (number: bigint) => Hash | undefined;
+  /**
+   * A development chain (`dev.enabled`, dev nodes only): its dev state edits (system deposits from
+   * `DEV_STATE_EDITOR`, applied by an executor wrapped in `withDevStateEdits`) are block content, and its dev methods
+   * may set a block's base fee, gas limit and PREVRANDAO, which are then taken from the batch.
+   */
+  readonly devChain?: boolean;
 }
 
 export interface DerivedBlock {
@@ -111,7 +118,9 @@ export async function deriveBlock(parameters: DeriveBlockParameters): Promise<De
     }
   }
   const userTransactions = transactions.slice(startCount);
-  const deposit = userTransactions.findIndex((tx) => tx.type === 0x7e);
+  const deposit = userTransactions.findIndex(
+    (tx) => tx.type === 0x7e && !(parameters.devChain === true && isDevStateEditTransaction(tx)),
+  );
   if (deposit >= 0) {
     throw new BatchRejectedError(
       "invalidTransaction",
@@ -119,7 +128,12 @@ export async function deriveBlock(parameters: DeriveBlockParameters): Promise<De
     );
   }
 
-  const open = new OpenBlock(nextBlockEnv(parent, chain, { timestamp: entry.timestamp, coinbase: entry.beneficiary }));
+  const ruled = nextBlockEnv(parent, chain, { timestamp: entry.timestamp, coinbase: entry.beneficiary });
+  const open = new OpenBlock(
+    parameters.devChain === true
+      ? { ...ruled, baseFeePerGas: entry.baseFeePerGas, gasLimit: entry.gasLimit, prevRandao: entry.mixHash }
+      : ruled,
+  );
   const env: BlockEnv = {
     chainId: chain.chainId,
     ...open.env,

@@ -55,6 +55,8 @@ export interface DeriverOptions {
   readonly onBlockDerived?: (block: Block, receipts: readonly Receipt[]) => Promise<void> | void;
   readonly logger?: Logger;
   readonly metrics?: DeriverMetrics;
+  /** A development chain's block content and environment (see `DeriveBlockParameters.devChain`). */
+  readonly devChain?: boolean;
 }
 
 export interface DeriverEvents {
@@ -230,6 +232,7 @@ export class Deriver extends EventEmitter<DeriverEvents> {
           entry,
           epochAt: (number) => this.#epochAt(number),
           blockHash: (number) => this.#blockHash(number),
+          ...(this.#options.devChain === undefined ? {} : { devChain: this.#options.devChain }),
         });
       } catch (error) {
         state.discardOpenBlock();

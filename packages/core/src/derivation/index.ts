@@ -42,6 +42,8 @@
  *    of that L1 block in log order. A batch that omits, reorders, alters or invents a due deposit is rejected.
  * 7. Transactions (`invalidTransaction`). The rest are user transactions: each decodes, none is a deposit, each
  *    fits the block's gas limit and is valid against the state when it runs (nonce, funds, fees, chain id).
+ *    A development chain (`dev.enabled`) also carries its dev state edits, system deposits from `DEV_STATE_EDITOR`,
+ *    and takes the base fee, gas limit and PREVRANDAO its dev methods may set from the batch.
  * 8. Result (`blockMismatch`). Re-executed, each block must reach the state root and block hash the batch carries
  *    (the header's transactions and receipts roots, gas, bloom, base fee, gas limit and PREVRANDAO follow from
  *    chain/'s rules and the execution, so a block the sequencer sealed any other way is rejected here).

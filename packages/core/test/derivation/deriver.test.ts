@@ -5,11 +5,18 @@
  */
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
+import {
+  devStateEditTransaction,
+  isDevStateEditTransaction,
+  withDevStateEdits,
+} from "../../src/execution/devStateEdits.ts";
+import { createEthereumJsExecutor } from "../../src/execution/ethereumjsExecutor.ts";
 import { encodeBlockRecord, encodeReceiptsRecord } from "../../src/state/records.ts";
 import {
   aliceTransfer,
   BOB,
   buildGenesis,
+  CHAIN_ID,
   deposit,
   type Rollup,
   startDeriver,
@@ -116,5 +123,39 @@ describe("Deriver", () => {
     await reached;
     await deriver.stop();
     assert.equal(deriver.head.hash, rollup.sequencer.head.hash);
+  });
+
+  it("derives a development chain's dev state edits and dev block environment only as a dev node", async () => {
+    const rollup = await startRollup({ dev: true });
+    rollups.push(rollup);
+    assert.ok(rollup.devTxs);
+    const edited = "0x00000000000000000000000000000000000ed17e";
+    const edit = rollup.devTxs.submit(devStateEditTransaction({ kind: "balance", address: edited, balance: 42n }, 0n));
+    await rollup.nextBlock([await aliceTransfer(0)]);
+    await edit;
+    await rollup.nextBlock([await aliceTransfer(1)]);
+    await rollup.batchAll();
+    const sealed = rollup.sealed();
+    assert.ok(
+      sealed.some(({ block }) => block.transactions.some(isDevStateEditTransaction)),
+      "a block carries the dev state edit",
+    );
+
+    const dev = await startDeriver(rollup, {
+      devChain: true,
+      executor: withDevStateEdits(await createEthereumJsExecutor({ chainId: CHAIN_ID })),
+    });
+    await syncAll(dev.deriver);
+    assert.deepEqual(dev.rejections, []);
+    assert.deepEqual(
+      dev.derived.map(({ block }) => block.hash),
+      sealed.map(({ block }) => block.hash),
+    );
+
+    assert.equal(dev.deriver.head.hash, rollup.sequencer.head.hash);
+    const strict = await startDeriver(rollup);
+    await syncAll(strict.deriver);
+    assert.deepEqual(strict.derived, []);
+    assert.ok(strict.rejections.length > 0);
   });
 });

@@ -19,7 +19,9 @@ import { createMemoryBatchRecordStore } from "../../src/da/batchRecord.ts";
 import { splitIntoFrames } from "../../src/da/frame.ts";
 import { createMemoryDa, type MemoryDa } from "../../src/da/memory.ts";
 import { type BatchRejection, Deriver, type DeriverOptions } from "../../src/derivation/index.ts";
+import { withDevStateEdits } from "../../src/execution/devStateEdits.ts";
 import { createEthereumJsExecutor } from "../../src/execution/ethereumjsExecutor.ts";
+import { DevSystemTxSource } from "../../src/node/dev/systemTransactions.ts";
 import { sequencerConfigSchema } from "../../src/sequencer/config.ts";
 import { L1EpochFollower } from "../../src/sequencer/l1Origins.ts";
 import { Sequencer } from "../../src/sequencer/sequencer.ts";
@@ -92,6 +94,8 @@ export interface Rollup {
   readonly pool: TxPool;
   readonly store: LmdbChainStore;
   readonly batcher: Batcher;
+  /** A dev chain's system transactions (dev state edits), ahead of the pool (`startRollup({ dev: true })`). */
+  readonly devTxs: DevSystemTxSource | undefined;
   /** Polls L1 and seals the open block one second later; `txs` go in first. */
   nextBlock(txs?: readonly Uint8Array[]): Promise<void>;
   /** Batches every sealed block not batched yet, submits it to DA and records it on L1. */
@@ -101,7 +105,11 @@ export interface Rollup {
   close(): Promise<void>;
 }
 
-export async function startRollup(): Promise<Rollup> {
+/**
+ * `dev`: a development chain, as a dev node's sequencer runs it: dev state edits executed ahead of the pool, and a
+ * dev block environment (the base fee a dev method would set).
+ */
+export async function startRollup(options: { readonly dev?: boolean } = {}): Promise<Rollup> {
   const dir = mkdtempSync(join(tmpdir(), "mach-derive-"));
   const l1 = createMemorySettlement();
   const da = createMemoryDa({ maxBlobBytes: 4096 });
@@ -122,12 +130,17 @@ export async function startRollup(): Promise<Rollup> {
     l1StartBlock: 0n,
     pollIntervalMs: 3_600_000,
   });
+  const executor = await createEthereumJsExecutor({ chainId: CHAIN_ID });
+  const devTxs = options.dev ? new DevSystemTxSource(pool) : undefined;
   const sequencer = new Sequencer({
     chain,
     config: sequencerConfig,
-    executor: await createEthereumJsExecutor({ chainId: CHAIN_ID }),
+    executor: devTxs ? withDevStateEdits(executor) : executor,
     state: genesis.state,
-    txs: pool,
+    txs: devTxs ?? pool,
+    ...(devTxs
+      ? { dev: { blockEnv: (env) => ({ ...env, baseFeePerGas: env.baseFeePerGas + 7n }), automine: () => false } }
+      : {}),
     store,
     head: genesis.block,
     l1: follower,
@@ -151,6 +164,7 @@ export async function startRollup(): Promise<Rollup> {
     pool,
     store,
     batcher,
+    devTxs,
     async nextBlock(txs = []) {
       clock += 1_000;
       await follower.poll();

@@ -9,6 +9,7 @@
  * the store back to its newest snapshot and the deriver derives the blocks after it again.
  */
 import { Deriver } from "../../derivation/deriver.ts";
+import { withDevStateEdits } from "../../execution/devStateEdits.ts";
 import { createExecutionEngines } from "../../execution/engine.ts";
 import { RpcError, RpcErrorCode } from "../../rpc/errors.ts";
 import { createNodeBackend, type TxSubmission } from "../../rpc/nodeBackend.ts";
@@ -44,11 +45,13 @@ export async function startDeriveRole(context: RoleContext): Promise<RunningDeri
     );
   }
   const engines = await createExecutionEngines(config.execution, { chainId: config.chain.chainId });
+  // A dev chain's blocks carry dev state edits: the executor applies them as its sequencer's does.
+  const executor = config.dev.enabled ? withDevStateEdits(engines.executor) : engines.executor;
   const snapshots = new SnapshotSchedule(store, state, config.store.snapshotIntervalBlocks, chain.replayFrom);
   const deriver = new Deriver({
     chain: config.chain,
     config: config.derivation,
-    executor: engines.executor,
+    executor,
     state,
     head: chain.head,
     batches: settlement.batches,
@@ -61,6 +64,7 @@ export async function startDeriveRole(context: RoleContext): Promise<RunningDeri
     },
     logger: logger.child({ module: "derivation" }),
     metrics: deriverMetrics(metrics),
+    devChain: config.dev.enabled,
   });
   const { sequencerRpcUrl } = config.derivation;
   const txs =
@@ -76,8 +80,8 @@ export async function startDeriveRole(context: RoleContext): Promise<RunningDeri
     chain: createChainView(store, deriver),
     txs,
     state,
-    executor: engines.executor,
-    tracingExecutor: engines.tracing,
+    executor,
+    tracingExecutor: config.dev.enabled ? withDevStateEdits(engines.tracing) : engines.tracing,
     // Every derived block is in a batch recorded on L1.
     safeBlock: () => deriver.head.header.number,
   });

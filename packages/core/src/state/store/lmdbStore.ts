@@ -77,7 +77,8 @@ export class LmdbChainStore implements ChainStore {
   readonly #decodedReceipts = new RecentCache<Receipt[]>(DECODED_CACHE_BLOCKS);
 
   constructor(options: LmdbChainStoreOptions) {
-    this.#root = open({ path: options.path, compression: false });
+    // One named database per bucket (lmdb's default of 12 is fewer than a sequencer with witnesses and outputs opens).
+    this.#root = open({ path: options.path, compression: false, maxDbs: Object.keys(Bucket).length });
     const binary = { encoding: "binary" as const };
     this.#blocks = this.#root.openDB<Uint8Array, number>({ name: Bucket.blocks, ...binary });
     this.#blockNumberByHash = this.#root.openDB<number, string>({ name: Bucket.blockNumberByHash });

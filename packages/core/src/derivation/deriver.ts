@@ -131,7 +131,10 @@ export class Deriver extends EventEmitter<DeriverEvents> {
         const { caughtUp } = await this.syncOnce();
         if (!caughtUp) delayMs = 0;
       } catch (error) {
-        this.#options.logger?.warn({ err: error }, "derivation failed on a transient error; retrying");
+        // L1 and DA errors say whether they are transient; anything else is unexpected, and retried all the same
+        // (skipping a record could make the derived chain diverge).
+        const transient = (error as { kind?: unknown }).kind === "transient";
+        this.#options.logger?.[transient ? "warn" : "error"]({ err: error }, "derivation failed; retrying the record");
         delayMs = this.#options.config.retryDelayMs;
       }
       if (!this.#running) return;

@@ -61,6 +61,9 @@ class RecentCache<V> {
   }
 }
 
+/** Named databases one store environment may hold (the chain's and its neighbours'). */
+const MAX_NAMED_DATABASES = 32;
+
 export class LmdbChainStore implements ChainStore {
   readonly #root: RootDatabase;
   readonly #blocks: BinaryDb;
@@ -77,8 +80,9 @@ export class LmdbChainStore implements ChainStore {
   readonly #decodedReceipts = new RecentCache<Receipt[]>(DECODED_CACHE_BLOCKS);
 
   constructor(options: LmdbChainStoreOptions) {
-    // One named database per bucket (lmdb's default of 12 is fewer than a sequencer with witnesses and outputs opens).
-    this.#root = open({ path: options.path, compression: false, maxDbs: Object.keys(Bucket).length });
+    // The chain's buckets plus those other parts keep beside them in the same environment (batch records, witnesses,
+    // outputs, proposals, proof records): lmdb's default of 12 named databases is too few.
+    this.#root = open({ path: options.path, compression: false, maxDbs: MAX_NAMED_DATABASES });
     const binary = { encoding: "binary" as const };
     this.#blocks = this.#root.openDB<Uint8Array, number>({ name: Bucket.blocks, ...binary });
     this.#blockNumberByHash = this.#root.openDB<number, string>({ name: Bucket.blockNumberByHash });

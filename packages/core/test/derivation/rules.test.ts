@@ -10,7 +10,7 @@ import type { Block } from "../../src/chain/types.ts";
 import { type BatchBlock, encodeBatch, toBatchBlock } from "../../src/da/batch.ts";
 import { splitIntoFrames } from "../../src/da/frame.ts";
 import { encodeMemoryPointer } from "../../src/da/memory.ts";
-import { assembleBatch, type RejectionReason } from "../../src/derivation/index.ts";
+import type { RejectionReason } from "../../src/derivation/index.ts";
 import {
   aliceTransfer,
   CHAIN_ID,
@@ -240,18 +240,6 @@ describe("derivation rules", () => {
       },
     );
     assert.equal(rejection?.atBlock, 3n);
-  });
-
-  it("assembles a batch from its frames only in pointer order", () => {
-    const frames = splitIntoFrames(encodeBatch({ chainId: CHAIN_ID, blocks: blocks(1, 3) }), 300);
-    const batch = assembleBatch(frames, { firstBlock: 1n, lastBlock: 3n }, CHAIN_ID);
-    assert.deepEqual(batch.blocks, blocks(1, 3));
-    assert.throws(() => assembleBatch([...frames].reverse(), { firstBlock: 1n, lastBlock: 3n }, CHAIN_ID), {
-      reason: "daMismatch",
-    });
-    assert.throws(() => assembleBatch(frames.slice(1), { firstBlock: 1n, lastBlock: 3n }, CHAIN_ID), {
-      reason: "daMismatch",
-    });
   });
 });
 

@@ -54,6 +54,7 @@
 export { assembleBatch, type FetchBatchParameters, fetchBatch } from "./batchFetch.ts";
 export { type DeriveBlockParameters, type DerivedBlock, deriveBlock } from "./blockDerivation.ts";
 export {
+  DEFAULT_DERIVATION_L1_CONFIRMATION_DEPTH,
   DEFAULT_DERIVATION_POLL_MS,
   DEFAULT_DERIVATION_RETRY_MS,
   DEFAULT_MAX_L1_BLOCKS_PER_READ,

@@ -131,6 +131,7 @@ describe("node config", () => {
     );
     assert.equal(config.derivation.l1ConfirmationDepth, 2);
     assert.equal(config.derivation.pollIntervalMs, 1_000);
+    assert.equal(parseNodeConfig({}, providers).derivation.l1ConfirmationDepth, 4);
     assert.match(configError({ derivation: { pollIntervalMs: 0 } }), /^ {2}derivation\.pollIntervalMs: /m);
   });
 

@@ -56,7 +56,8 @@ describe("a derive node (memory L1 and DA)", () => {
         store: { path: join(dir, role), snapshotIntervalBlocks: 4 },
         batcher: { maxBatchAgeMs: 100, maxBlocksPerBatch: 5 },
         settlement: { provider: "memory" },
-        derivation: { pollIntervalMs: 20, retryDelayMs: 20 },
+        // The memory L1 mines a block per recorded batch only: derive each as soon as it is recorded.
+        derivation: { l1ConfirmationDepth: 0, pollIntervalMs: 20, retryDelayMs: 20 },
         log: { level: "silent" },
         ...extra,
       },
@@ -121,7 +122,7 @@ describe("a derive node (memory L1 and DA)", () => {
     });
 
     derive = await start("derive", {
-      derivation: { pollIntervalMs: 20, retryDelayMs: 20, sequencerRpcUrl: sequencer.rpcUrl },
+      derivation: { l1ConfirmationDepth: 0, pollIntervalMs: 20, retryDelayMs: 20, sequencerRpcUrl: sequencer.rpcUrl },
     });
     const der = client(derive);
     await until("the derive node to reach the target", async () =>

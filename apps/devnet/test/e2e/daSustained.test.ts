@@ -19,7 +19,6 @@ import { type L1BatchRecord, readBatchRecords } from "@mach/settlement";
 import { bytesToHex, createPublicClient, type Hex, http } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { startDa } from "../../src/da.ts";
-import { l1Head, mineL1Every } from "../../src/l1.ts";
 import { DEFAULT_CHAIN_ID, rpcCall, signTransfer } from "../support/chain.ts";
 import { startL1Stack } from "../support/l1Stack.ts";
 import { type MachProcess, startMach } from "../support/machProcess.ts";
@@ -93,10 +92,6 @@ describe("sustained load on a devnet-like stack with EigenDA", () => {
     stops.push(() => l1.child.stop());
     l1RpcUrl = l1.rpcUrl;
     batchInbox = contracts.batchInbox;
-    // Block 1's L1 origin: the head after the deploy (SystemConfig exists there), as the devnet starts; the L1 mines
-    // every second, so L1 origins become confirmed (the sequencer's depth) without waiting for the batcher's records.
-    const l1StartBlock = await l1Head(l1.rpcUrl);
-    await mineL1Every(l1.rpcUrl, 1_000);
     const da = await startDa("eigenda", {
       dataDir: join(dir, "data"),
       logDir,
@@ -109,7 +104,7 @@ describe("sustained load on a devnet-like stack with EigenDA", () => {
     eigendaOptions = da.nodeConfig.options ?? {};
     node = await startMach({
       config: {
-        chain: { chainId: String(DEFAULT_CHAIN_ID), l1StartBlock: l1StartBlock.toString() },
+        chain: { chainId: String(DEFAULT_CHAIN_ID) },
         da: da.nodeConfig,
         batcher: { enabled: true, maxBlocksPerBatch: 30, maxBatchAgeMs: 1_000, maxInFlightBatches: 4 },
         settlement: {
@@ -118,8 +113,7 @@ describe("sustained load on a devnet-like stack with EigenDA", () => {
             l1RpcUrl: l1.rpcUrl,
             batcherPrivateKey: operators.batcher.privateKey,
             batchInbox: contracts.batchInbox,
-            portal: contracts.portal,
-            systemConfig: contracts.systemConfig,
+            // No deposit source: this test is the DA path under load (deposits have deposits.test.ts).
           },
         },
       },

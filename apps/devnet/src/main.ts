@@ -3,8 +3,9 @@
  * windows, `DEVNET_SETTLEMENT`) → the DA stand-in of the chosen provider → the Mach sequencer node wired to it: its
  * batcher posts to DA and records on L1 (`safe`), its proposer posts an output every `outputIntervalBlocks` blocks
  * and resolves them (`finalized`); it publishes signed mini-blocks and blocks over libp2p on loopback and builds block
- * witnesses → one replica and three provers follow it over libp2p (2 of 3 provers attest each output on L1); then
- * prints the endpoints and funded accounts and writes them to `.devnet/devnet.json`. Ctrl-C / SIGTERM stops every
+ * witnesses → one replica and three provers follow it over libp2p (2 of 3 provers attest each output on L1) → one
+ * derive node rebuilds the chain from BatchInbox and DA alone; then prints the endpoints and funded accounts and
+ * writes them to `.devnet/devnet.json`. Ctrl-C / SIGTERM stops every
  * process it started, newest first.
  *
  *   pnpm devnet [--dev] [--da eigenda|celestia|memory] [--l1-rpc-url URL] [--l1-port 8545] [--l2-port 9545] …
@@ -155,6 +156,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         { port: options.metricsPort, flag: "--metrics-port", what: "Mach metrics" },
         { port: options.replicaPort, flag: "--replica-port", what: "Mach replica JSON-RPC" },
         { port: options.replicaPort + 1, flag: "--replica-port", what: "Mach replica metrics (the next port)" },
+        { port: options.derivePort, flag: "--derive-port", what: "Mach derive node JSON-RPC" },
+        { port: options.derivePort + 1, flag: "--derive-port", what: "Mach derive node metrics (the next port)" },
         { port: options.p2pPort, flag: "--p2p-port", what: "Mach sequencer libp2p" },
       ]),
     );
@@ -330,6 +333,31 @@ export async function main(argv: readonly string[]): Promise<number> {
       },
     );
 
+    // The chain from L1 + DA alone: a derive node reads BatchInbox and the Portal, fetches the batches from DA and
+    // re-executes them (dev state edits included, as the sequencer's dev methods make them block content).
+    const deriveConfig = {
+      chain,
+      node: { role: "derive" },
+      rpc: { host: "127.0.0.1", port: options.derivePort },
+      metrics: { enabled: true, host: "127.0.0.1", port: options.derivePort + 1 },
+      store: { path: join(dataDir, "derive") },
+      da: da.nodeConfig,
+      dev: { enabled: true, mode: "rollup" },
+      settlement: {
+        provider: "l1",
+        options: {
+          l1RpcUrl: l1.rpcUrl,
+          batchInbox: contracts.batchInbox,
+          portal: contracts.portal,
+          systemConfig: contracts.systemConfig,
+        },
+      },
+      derivation: { sequencerRpcUrl: String(started.rpcUrl) },
+    };
+    const derive = await progress.step("starting the derive node", () =>
+      startRole(options.dir, logDir, "derive", deriveConfig, children),
+    );
+
     const devnet = {
       mode: "full",
       l1: {
@@ -358,6 +386,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         replicaRpcUrl: String(replica.started.rpcUrl),
         replicaWsUrl: String(replica.started.wsUrl),
         replicaMetricsUrl: `http://127.0.0.1:${options.replicaPort + 1}/metrics`,
+        deriveRpcUrl: String(derive.started.rpcUrl),
+        deriveWsUrl: String(derive.started.wsUrl),
+        deriveMetricsUrl: `http://127.0.0.1:${options.derivePort + 1}/metrics`,
       },
       p2p: { sequencer: sequencerP2p, replica: replica.p2p },
       provers,
@@ -414,7 +445,7 @@ function printDevSummary(devnet: {
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 
-/** Starts one more node process (replica, prover) from its config; resolves once it reports started. */
+/** Starts one more node process (replica, prover, derive) from its config; resolves once it reports started. */
 async function startRole(
   dir: string,
   logDir: string,
@@ -453,6 +484,7 @@ function printSummary(devnet: {
     metricsUrl: string;
     replicaRpcUrl: string;
     replicaWsUrl: string;
+    deriveRpcUrl: string;
   };
   provers: { address: string }[];
   da: Record<string, unknown>;
@@ -467,6 +499,7 @@ function printSummary(devnet: {
     `  L2 WebSocket  ${devnet.l2.wsUrl}`,
     `  L2 metrics    ${devnet.l2.metricsUrl}`,
     `  L2 replica    ${devnet.l2.replicaRpcUrl}   (WebSocket ${devnet.l2.replicaWsUrl})`,
+    `  L2 derive     ${devnet.l2.deriveRpcUrl}   (the chain from L1 + DA alone)`,
     `  L2 provers    ${devnet.provers.map((prover) => prover.address).join(", ")}   (2 of 3 attest)`,
     `  L1 JSON-RPC   ${devnet.l1.rpcUrl}   (chain id ${devnet.l1.chainId})`,
     `  L1 Portal     ${String(devnet.l1.contracts.portal)}`,

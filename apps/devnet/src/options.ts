@@ -22,6 +22,8 @@ export const devnetOptionsSchema = z
     metricsPort: port.default(9546),
     /** The replica's JSON-RPC (HTTP + WS); its metrics on the next port. */
     replicaPort: port.default(9547),
+    /** The derive node's JSON-RPC (HTTP + WS); its metrics on the next port. */
+    derivePort: port.default(9549),
     /** The sequencer's libp2p TCP port (loopback); the replica and provers bootstrap to it. */
     p2pPort: port.default(9222),
     daPort: port.optional(),
@@ -79,6 +81,13 @@ export const FLAGS: readonly Flag[] = [
     kind: "number",
     help: "the replica's JSON-RPC + WebSocket port (its metrics on the next one)",
     defaultText: "9547",
+  },
+  {
+    flag: "derive-port",
+    key: "derivePort",
+    kind: "number",
+    help: "the derive node's JSON-RPC + WebSocket port (its metrics on the next one)",
+    defaultText: "9549",
   },
   { flag: "p2p-port", key: "p2pPort", kind: "number", help: "the sequencer's libp2p TCP port", defaultText: "9222" },
   {

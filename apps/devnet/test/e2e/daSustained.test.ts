@@ -19,10 +19,8 @@ import { type L1BatchRecord, readBatchRecords } from "@mach/settlement";
 import { bytesToHex, createPublicClient, type Hex, http } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { startDa } from "../../src/da.ts";
-import { deployContracts, fundAccounts, startL1 } from "../../src/l1.ts";
-import { DEVNET_SETTLEMENT } from "../../src/main.ts";
-import { deriveOperators } from "../../src/operators.ts";
 import { DEFAULT_CHAIN_ID, rpcCall, signTransfer } from "../support/chain.ts";
+import { startL1Stack } from "../support/l1Stack.ts";
 import { type MachProcess, startMach } from "../support/machProcess.ts";
 import { freePorts } from "../support/ports.ts";
 
@@ -86,28 +84,13 @@ describe("sustained load on a devnet-like stack with EigenDA", () => {
   before(async () => {
     mkdirSync(logDir, { recursive: true });
     const base = await freePorts(4);
-    const l1 = await startL1({ port: base, logFile: join(logDir, "l1.log") });
+    const { l1, operators, contracts } = await startL1Stack({
+      port: base,
+      logFile: join(logDir, "l1.log"),
+      l2ChainId: DEFAULT_CHAIN_ID,
+    });
     stops.push(() => l1.child.stop());
     l1RpcUrl = l1.rpcUrl;
-    const operators = deriveOperators(DEV_MNEMONIC);
-    await fundAccounts(l1.rpcUrl, [operators.deployer.address, operators.batcher.address], 10n ** 21n);
-    const contracts = await deployContracts({
-      rpcUrl: l1.rpcUrl,
-      chainId: l1.chainId,
-      deployerKey: operators.deployer.privateKey,
-      l2ChainId: BigInt(DEFAULT_CHAIN_ID),
-      l2GasLimit: 500_000_000n,
-      batcher: operators.batcher.address,
-      sequencer: operators.sequencer.address,
-      provers: operators.provers.map((prover) => prover.address),
-      quorum: 2n,
-      proposer: operators.proposer.address,
-      challengeWindowSeconds: DEVNET_SETTLEMENT.challengeWindowSeconds,
-      attestationWindowSeconds: DEVNET_SETTLEMENT.attestationWindowSeconds,
-      proofMaturityDelaySeconds: DEVNET_SETTLEMENT.proofMaturityDelaySeconds,
-      disputeGameFinalityDelaySeconds: DEVNET_SETTLEMENT.disputeGameFinalityDelaySeconds,
-      initBond: DEVNET_SETTLEMENT.initBond,
-    });
     batchInbox = contracts.batchInbox;
     const da = await startDa("eigenda", {
       dataDir: join(dir, "data"),

@@ -11,7 +11,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ecotoneL1Fee, gasPriceOracleL1Fee, l1BlockAbi, predeploys } from "@mach/contracts";
-import { DEV_MNEMONIC } from "@mach/core/node";
 import {
   type Chain,
   createPublicClient,
@@ -31,10 +30,9 @@ import {
   walletActionsL2,
 } from "viem/op-stack";
 import type { DevnetChild } from "../../src/childProcess.ts";
-import { deployContracts, fundAccounts, mineL1Every, startL1 } from "../../src/l1.ts";
-import { DEVNET_SETTLEMENT } from "../../src/main.ts";
-import { deriveOperators, operatorAccounts } from "../../src/operators.ts";
+import { mineL1Every } from "../../src/l1.ts";
 import { DEV_KEYS, waitForSealedBlock } from "../support/chain.ts";
+import { startL1Stack } from "../support/l1Stack.ts";
 import { type MachProcess, startMach } from "../support/machProcess.ts";
 import { l1ChainOf, opStackChainOf } from "../support/opStack.ts";
 import { freePorts } from "../support/ports.ts";
@@ -51,31 +49,12 @@ describe("deposits and the L1 data fee through viem's op-stack actions", () => {
   const user = privateKeyToAccount(DEV_KEYS[2]);
 
   before(async () => {
-    const l1 = await startL1({ port: await freePorts(1), logFile: join(dir, "l1.log") });
-    l1Node = l1.child;
-    const operators = deriveOperators(DEV_MNEMONIC);
-    await fundAccounts(
-      l1.rpcUrl,
-      operatorAccounts(operators).map(({ account }) => account.address),
-      parseEther("100"),
-    );
-    const contracts = await deployContracts({
-      rpcUrl: l1.rpcUrl,
-      chainId: l1.chainId,
-      deployerKey: operators.deployer.privateKey,
-      l2ChainId: BigInt(L2_CHAIN_ID),
-      l2GasLimit: 500_000_000n,
-      batcher: operators.batcher.address,
-      sequencer: operators.sequencer.address,
-      provers: operators.provers.map((prover) => prover.address),
-      quorum: 2n,
-      proposer: operators.proposer.address,
-      challengeWindowSeconds: DEVNET_SETTLEMENT.challengeWindowSeconds,
-      attestationWindowSeconds: DEVNET_SETTLEMENT.attestationWindowSeconds,
-      proofMaturityDelaySeconds: DEVNET_SETTLEMENT.proofMaturityDelaySeconds,
-      disputeGameFinalityDelaySeconds: DEVNET_SETTLEMENT.disputeGameFinalityDelaySeconds,
-      initBond: DEVNET_SETTLEMENT.initBond,
+    const { l1, contracts } = await startL1Stack({
+      port: await freePorts(1),
+      logFile: join(dir, "l1.log"),
+      l2ChainId: L2_CHAIN_ID,
     });
+    l1Node = l1.child;
     // L2 makes 4 blocks a second (timestamps one second apart): well above the L1's block rate, so its L1 origin
     // keeps up one L1 block per L2 block.
     await mineL1Every(l1.rpcUrl, 1_000);

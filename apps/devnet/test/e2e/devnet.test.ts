@@ -1,7 +1,8 @@
 /**
  * `pnpm devnet` end to end: the launcher starts L1 with the contracts, the DA stand-in, the sequencer, a replica and
- * three provers, writes `devnet.json`, batches reach DA, the replica serves the sequencer's blocks, a deposit from L1
- * (viem's op-stack actions) reaches L2, and SIGTERM stops every process it started.
+ * three provers and a derive node, writes `devnet.json`, batches reach DA, the replica serves the sequencer's blocks,
+ * the derive node rebuilds them from L1 + DA, a deposit from L1 (viem's op-stack actions) reaches L2, and SIGTERM stops
+ * every process it started.
  */
 import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
@@ -107,6 +108,20 @@ for (const da of ["eigenda", "celestia"] as const) {
         assert.equal(
           await l2.getBalance({ address: account.address, blockNumber: l2Receipt.blockNumber }),
           before + mint,
+        );
+        // The derive node rebuilds the chain from L1 + DA alone: the recorded batch's blocks, hash for hash.
+        assert.match(info.l2.deriveRpcUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
+        const derive = createPublicClient({ transport: http(info.l2.deriveRpcUrl) });
+        const through = BigInt(batch.toBlock);
+        let deriveHead = 0n;
+        for (let i = 0; i < 120 && deriveHead < through; i++) {
+          deriveHead = await derive.getBlockNumber();
+          if (deriveHead < through) await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+        assert.ok(deriveHead >= through, `the derive node reaches block ${through}`);
+        assert.equal(
+          (await derive.getBlock({ blockNumber: through })).hash,
+          (await l2.getBlock({ blockNumber: through })).hash,
         );
       } finally {
         devnet.child.kill("SIGTERM");

@@ -22,7 +22,7 @@ export function isAlive(pid: number): boolean {
 
 export async function runDevnet(da: "eigenda" | "celestia" | "memory") {
   const dir = mkdtempSync(join(tmpdir(), `mach-devnet-${da}-`));
-  const base = await freePorts(9);
+  const base = await freePorts(11);
   const child = spawn(
     process.execPath,
     [
@@ -43,6 +43,8 @@ export async function runDevnet(da: "eigenda" | "celestia" | "memory") {
       `${base + 6}`,
       "--p2p-port",
       `${base + 8}`,
+      "--derive-port",
+      `${base + 9}`,
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );

@@ -31,6 +31,17 @@ export interface OpenedChain {
   readonly devAccounts: readonly DevAccount[];
 }
 
+async function rewindToSnapshot(store: LmdbChainStore, logger: Logger): Promise<void> {
+  const snapshot = store.latestSnapshot();
+  const head = store.headBlockNumber();
+  if (snapshot === undefined || head === undefined || head <= snapshot.blockNumber) return;
+  logger.info(
+    { head: head.toString(), snapshot: snapshot.blockNumber.toString() },
+    "derive node: back to the newest snapshot, later blocks are derived again",
+  );
+  await store.truncateAfter(snapshot.blockNumber);
+}
+
 export async function openChain(config: NodeConfig, logger: Logger): Promise<OpenedChain> {
   mkdirSync(config.store.path, { recursive: true });
   const store = new LmdbChainStore({ path: config.store.path, durability: config.store.durability });
@@ -65,6 +76,9 @@ export async function openChain(config: NodeConfig, logger: Logger): Promise<Ope
     );
   }
   try {
+    // A derive node logs no mini-blocks (batches do not carry them): it goes back to its newest snapshot and derives
+    // the blocks after it again from L1 + DA.
+    if (config.node.role === "derive") await rewindToSnapshot(store, logger);
     const restored = restoreChainState(store, { historyBlocks });
     logger.info(
       {

@@ -12,6 +12,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { addressSchema, chainConfigSchema, hexDataSchema, privateKeySchema } from "../chain/config.ts";
 import { batcherConfigSchema, type DaProviderRegistry, daConfigSchema, memoryDaProvider } from "../da/config.ts";
+import { derivationConfigSchema } from "../derivation/config.ts";
 import { MachError } from "../errors.ts";
 import { executionConfigSchema } from "../execution/config.ts";
 import { proverConfigSchema } from "../prover/config.ts";
@@ -56,8 +57,8 @@ export const genesisConfigSchema = z
   .strict();
 export type GenesisConfig = z.output<typeof genesisConfigSchema>;
 
-/** What this process does. More roles (prover, derive) join as they land. */
-export const NODE_ROLES = ["sequencer", "replica", "prover"] as const;
+/** What this process does (`derive`: rebuild the chain from L1 + DA alone and serve it). */
+export const NODE_ROLES = ["sequencer", "replica", "prover", "derive"] as const;
 export type NodeRole = (typeof NODE_ROLES)[number];
 
 export const nodeRoleConfigSchema = z.object({ role: z.enum(NODE_ROLES).default("sequencer") }).strict();
@@ -179,6 +180,7 @@ function roleCheck(
   config: {
     readonly node: { readonly role: NodeRole };
     readonly chain: { readonly genesisTimestamp: bigint };
+    readonly settlement: { readonly provider: string };
     readonly sequencer: { readonly signerPrivateKey?: unknown };
     readonly p2p: { readonly enabled: boolean; readonly sequencerAddress?: unknown };
     readonly replica: { readonly sequencerRpcUrl?: unknown };
@@ -206,6 +208,14 @@ function roleCheck(
   }
   if (role === "replica" && config.replica.sequencerRpcUrl === undefined) {
     issue(["replica", "sequencerRpcUrl"], "a replica forwards transactions to the sequencer: give its RPC URL");
+  }
+  if (role === "derive") {
+    if (config.settlement.provider === "none") {
+      issue(["settlement", "provider"], "a derive node reads batch records and deposits from L1: configure it");
+    }
+    if (config.chain.genesisTimestamp === 0n) {
+      issue(["chain", "genesisTimestamp"], "a derive node must rebuild the sequencer's genesis: give its timestamp");
+    }
   }
   if (role === "prover") {
     if (config.prover.signerPrivateKey === undefined) {
@@ -245,6 +255,7 @@ export function nodeConfigSchema(providers: NodeProviders) {
       replica: withDefaults(replicaConfigSchema),
       witness: withDefaults(witnessConfigSchema),
       prover: withDefaults(proverConfigSchema),
+      derivation: withDefaults(derivationConfigSchema),
       log: withDefaults(logConfigSchema),
     })
     .strict()

@@ -5,8 +5,8 @@
  *
  *   config.ts          the one zod schema (module schemas composed), file + MACH_* env overrides
  *   genesis.ts         dev accounts from the mnemonic, OP predeploys, the genesis allocation
- *   chainSetup.ts      store → genesis or restore (snapshot + write-ahead log)
- *   roles/             one file per role's wiring (sequencer today)
+ *   chainSetup.ts      store → genesis or restore (snapshot + write-ahead log; a derive node: back to its snapshot)
+ *   roles/             one file per role's wiring (sequencer, replica, prover, derive; proposer/attester/outputs parts)
  *   statusSource.ts    what mach_status reports of a sequencer (pool counts, DA batches, the batcher's pipeline and
  *                      back-pressure (mach_syncStatus too), predeploy ABIs)
  *   batchRecordStore.ts DA batch records over LMDB

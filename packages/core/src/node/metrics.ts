@@ -7,6 +7,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { BatcherMetrics } from "../da/batcher.ts";
+import type { DeriverMetrics } from "../derivation/deriver.ts";
 import type { P2pMetrics } from "../p2p/metrics.ts";
 import type { ProverMetrics } from "../prover/prover.ts";
 import type { ReplicaMetrics } from "../replica/replica.ts";
@@ -301,6 +302,34 @@ export function replicaMetrics(f: MetricsFactory): ReplicaMetrics & { readonly h
     },
     blockRefused: (reason) => refused.inc({ reason }),
     headBlock: { set: (n) => headBlock.set(n) },
+  };
+}
+
+export function deriverMetrics(f: MetricsFactory): DeriverMetrics {
+  const blocks = f.counter({ name: "mach_derivation_blocks_total", help: "Blocks derived from L1 + DA" });
+  const transactions = f.counter({
+    name: "mach_derivation_transactions_total",
+    help: "Transactions in derived blocks",
+  });
+  const seconds = f.histogram({
+    name: "mach_derivation_block_seconds",
+    help: "Re-execution and checks of one derived block",
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  });
+  const rejected = f.counter<"reason">({
+    name: "mach_derivation_rejected_batches_total",
+    help: "Batch records rejected by a derivation rule",
+    labelNames: ["reason"],
+  });
+  const headBlock = f.gauge({ name: "mach_derivation_head_block", help: "Newest derived block" });
+  return {
+    blockDerived(blockNumber, txs, blockSeconds) {
+      blocks.inc();
+      transactions.inc(txs);
+      seconds.observe(blockSeconds);
+      headBlock.set(Number(blockNumber));
+    },
+    batchRejected: (reason) => rejected.inc({ reason }),
   };
 }
 

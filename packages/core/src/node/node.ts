@@ -17,6 +17,7 @@ import { daProvidersOf, type NodeConfig, type NodeProviders } from "./config.ts"
 import type { DevAccount } from "./genesis.ts";
 import { createLogger } from "./logger.ts";
 import { createMetricsRegistry, rpcMetrics, startMetricsServer } from "./metrics.ts";
+import { type RunningDerive, startDeriveRole } from "./roles/derive.ts";
 import { type RunningProver, startProverRole } from "./roles/prover.ts";
 import { type RunningReplica, startReplicaRole } from "./roles/replica.ts";
 import { type RunningSequencer, startSequencerRole } from "./roles/sequencer.ts";
@@ -39,7 +40,7 @@ export interface MachNode {
   readonly devAccounts: readonly DevAccount[];
   readonly store: LmdbChainStore;
   /** The running role's parts (`role` tells which: the sequencer's `sequencer`, `batcher`; the replica's `replica`). */
-  readonly running: RunningSequencer | RunningReplica | RunningProver;
+  readonly running: RunningSequencer | RunningReplica | RunningProver | RunningDerive;
   /** Resolves with the error that stopped the role for good; never resolves while it runs. */
   readonly fatal: Promise<Error>;
   close(): Promise<void>;
@@ -83,7 +84,9 @@ export async function startNode({ config, providers, logger: given }: StartNodeP
         ? await startReplicaRole(context)
         : config.node.role === "prover"
           ? await startProverRole(context)
-          : await startSequencerRole(context);
+          : config.node.role === "derive"
+            ? await startDeriveRole(context)
+            : await startSequencerRole(context);
     // Cleanups run in reverse: the role stops after the RPC server (no new work), before settlement, DA and the store.
     cleanups.push(() => running.stop());
     const rpc: RpcServer | undefined =

@@ -115,6 +115,26 @@ describe("node config", () => {
     assert.deepEqual(config.p2p.bootstrap, [], "the p2p module's own options pass through to its schema");
   });
 
+  it("names what a derive node needs (an L1 to read, the sequencer's genesis time) and takes its section", () => {
+    const message = configError({ node: { role: "derive" } });
+    for (const path of ["settlement.provider", "chain.genesisTimestamp"]) {
+      assert.match(message, new RegExp(`^ {2}${path.replace(".", "\\.")}: `, "m"));
+    }
+    const config = parseNodeConfig(
+      {
+        node: { role: "derive" },
+        chain: { genesisTimestamp: "1800000000" },
+        settlement,
+        derivation: { l1ConfirmationDepth: 2, sequencerRpcUrl: "http://127.0.0.1:8545" },
+      },
+      providers,
+    );
+    assert.equal(config.derivation.l1ConfirmationDepth, 2);
+    assert.equal(config.derivation.pollIntervalMs, 1_000);
+    assert.equal(parseNodeConfig({}, providers).derivation.l1ConfirmationDepth, 4);
+    assert.match(configError({ derivation: { pollIntervalMs: 0 } }), /^ {2}derivation\.pollIntervalMs: /m);
+  });
+
   it("asks a sequencer on p2p for its signing key, and takes test faults", () => {
     assert.match(configError({ p2p: { enabled: true } }), /^ {2}sequencer\.signerPrivateKey: /m);
     const config = parseNodeConfig(

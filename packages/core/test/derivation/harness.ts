@@ -1,0 +1,266 @@
+/**
+ * A sequencer and its batcher over the in-memory L1 (settlement) and DA, in-process, and derivers that rebuild the
+ * chain from that L1 and DA alone: what the derivation tests compare. Blocks are sealed on a test clock; deposits
+ * are queued on L1 and reach L2 when the sequencer's L1 follower is polled.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { hexToBytes, parseGwei } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { chainConfigSchema } from "../../src/chain/config.ts";
+import { userDepositSourceHash } from "../../src/chain/deposit.ts";
+import { genesisBlock } from "../../src/chain/genesis.ts";
+import type { Address, Block, DepositTransaction, Receipt } from "../../src/chain/types.ts";
+import { type BatchBlock, encodeBatch } from "../../src/da/batch.ts";
+import { type Batcher, createBatcher } from "../../src/da/batcher.ts";
+import { batcherPolicySchema } from "../../src/da/batcherPolicy.ts";
+import { createMemoryBatchRecordStore } from "../../src/da/batchRecord.ts";
+import { splitIntoFrames } from "../../src/da/frame.ts";
+import { createMemoryDa, type MemoryDa } from "../../src/da/memory.ts";
+import { type BatchRejection, Deriver, type DeriverOptions } from "../../src/derivation/index.ts";
+import { withDevStateEdits } from "../../src/execution/devStateEdits.ts";
+import { createEthereumJsExecutor } from "../../src/execution/ethereumjsExecutor.ts";
+import { DevSystemTxSource } from "../../src/node/dev/systemTransactions.ts";
+import { sequencerConfigSchema } from "../../src/sequencer/config.ts";
+import { L1EpochFollower } from "../../src/sequencer/l1Origins.ts";
+import { Sequencer } from "../../src/sequencer/sequencer.ts";
+import { createMemorySettlement, type MemorySettlement } from "../../src/settlement/memory.ts";
+import type { L1BatchReader, RecordedBatch } from "../../src/settlement/ports.ts";
+import { ChainState } from "../../src/state/chainState.ts";
+import { buildGenesisState } from "../../src/state/genesis.ts";
+import { createChainView } from "../../src/state/store/chainView.ts";
+import { LmdbChainStore } from "../../src/state/store/lmdbStore.ts";
+import { createTxPool, type TxPool } from "../../src/txpool/pool.ts";
+
+export const CHAIN_ID = 901901n;
+export const chain = chainConfigSchema.parse({ chainId: CHAIN_ID });
+const sequencerConfig = sequencerConfigSchema.parse({ miniBlockMs: 50, blockMs: 60_000 });
+export const alice = privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
+const ALICE = alice.address.toLowerCase() as Address;
+export const BOB: Address = "0x0000000000000000000000000000000000000b0b";
+const GENESIS_TIMESTAMP = 1_800_000_000n;
+
+/** The genesis every party builds alike: a fresh state each call (states are mutable). */
+export function buildGenesis(): { state: ChainState; block: Block } {
+  const world = buildGenesisState({ alloc: { [ALICE]: { balance: 10n ** 21n } } });
+  const block = genesisBlock({
+    stateRoot: world.stateRoot,
+    gasLimit: chain.blockGasLimit,
+    timestamp: GENESIS_TIMESTAMP,
+    baseFeePerGas: chain.initialBaseFeePerGas,
+    beneficiary: sequencerConfig.feeRecipient,
+  });
+  return { state: new ChainState(world, { historyBlocks: 64 }), block };
+}
+
+let depositCount = 0;
+/** A deposit as the portal's log would give it (unique source hash), minting `mint` to `to`. */
+export function deposit(mint: bigint, to: Address = BOB): DepositTransaction {
+  depositCount++;
+  return {
+    type: 0x7e,
+    sourceHash: userDepositSourceHash(`0x${depositCount.toString(16).padStart(64, "0")}`, 0n),
+    from: `0x${(0xd0000 + depositCount).toString(16).padStart(40, "0")}`,
+    to,
+    mint,
+    value: mint / 2n,
+    gasLimit: 100_000n,
+    isSystemTransaction: false,
+    data: new Uint8Array(0),
+  };
+}
+
+export async function aliceTransfer(nonce: number, value = 1n): Promise<Uint8Array> {
+  return hexToBytes(
+    await alice.signTransaction({
+      chainId: Number(CHAIN_ID),
+      type: "eip1559",
+      maxFeePerGas: parseGwei("1"),
+      maxPriorityFeePerGas: 1n,
+      gas: 21_000n,
+      to: BOB,
+      value,
+      nonce,
+    }),
+  );
+}
+
+export interface Rollup {
+  readonly l1: MemorySettlement;
+  readonly da: MemoryDa;
+  readonly sequencer: Sequencer;
+  readonly follower: L1EpochFollower;
+  readonly pool: TxPool;
+  readonly store: LmdbChainStore;
+  readonly batcher: Batcher;
+  /** A dev chain's system transactions (dev state edits), ahead of the pool (`startRollup({ dev: true })`). */
+  readonly devTxs: DevSystemTxSource | undefined;
+  /** Polls L1 and seals the open block one second later; `txs` go in first. */
+  nextBlock(txs?: readonly Uint8Array[]): Promise<void>;
+  /** Batches every sealed block not batched yet, submits it to DA and records it on L1. */
+  batchAll(): Promise<void>;
+  /** Sealed blocks 1..head with their receipts, as the sequencer stored them. */
+  sealed(): { block: Block; receipts: readonly Receipt[] }[];
+  close(): Promise<void>;
+}
+
+/**
+ * `dev`: a development chain, as a dev node's sequencer runs it: dev state edits executed ahead of the pool, and a
+ * dev block environment (the base fee a dev method would set).
+ */
+export async function startRollup(options: { readonly dev?: boolean } = {}): Promise<Rollup> {
+  const dir = mkdtempSync(join(tmpdir(), "mach-derive-"));
+  const l1 = createMemorySettlement();
+  const da = createMemoryDa({ maxBlobBytes: 4096 });
+  const store = new LmdbChainStore({ path: dir });
+  const genesis = buildGenesis();
+  await store.putGenesis(genesis.block);
+  await store.putSnapshot(0n, genesis.state.snapshotChunks());
+  let clock = Number(GENESIS_TIMESTAMP) * 1000;
+  const pool = createTxPool({
+    chainId: CHAIN_ID,
+    state: genesis.state.latest,
+    baseFeePerGas: genesis.block.header.baseFeePerGas,
+    blockGasLimit: chain.blockGasLimit,
+  });
+  const follower = new L1EpochFollower({
+    source: l1.deposits,
+    confirmationDepth: 0,
+    l1StartBlock: 0n,
+    pollIntervalMs: 3_600_000,
+  });
+  const executor = await createEthereumJsExecutor({ chainId: CHAIN_ID });
+  const devTxs = options.dev ? new DevSystemTxSource(pool) : undefined;
+  const sequencer = new Sequencer({
+    chain,
+    config: sequencerConfig,
+    executor: devTxs ? withDevStateEdits(executor) : executor,
+    state: genesis.state,
+    txs: devTxs ?? pool,
+    ...(devTxs
+      ? { dev: { blockEnv: (env) => ({ ...env, baseFeePerGas: env.baseFeePerGas + 7n }), automine: () => false } }
+      : {}),
+    store,
+    head: genesis.block,
+    l1: follower,
+    now: () => clock,
+  });
+  sequencer.on("block", () => pool.setBlockParams({ baseFeePerGas: sequencer.openBlock.env.baseFeePerGas }));
+  const batcher = createBatcher({
+    chainId: CHAIN_ID,
+    da,
+    source: createChainView(store, sequencer),
+    pointers: createMemoryBatchRecordStore(),
+    recorder: l1.recorder,
+    policy: batcherPolicySchema.parse({ maxBlocksPerBatch: 3 }),
+    now: () => clock,
+  });
+  return {
+    l1,
+    da,
+    sequencer,
+    follower,
+    pool,
+    store,
+    batcher,
+    devTxs,
+    async nextBlock(txs = []) {
+      clock += 1_000;
+      await follower.poll();
+      for (const raw of txs) pool.add(raw);
+      if (txs.length > 0) await sequencer.produceNow();
+      await sequencer.sealBlockNow();
+    },
+    async batchAll() {
+      while (await batcher.runOnce({ force: true })) {}
+    },
+    sealed() {
+      const out: { block: Block; receipts: readonly Receipt[] }[] = [];
+      for (let n = 1n; n <= sequencer.head.header.number; n++) {
+        out.push({ block: store.getBlock(n) as Block, receipts: store.getReceipts(n) as readonly Receipt[] });
+      }
+      return out;
+    },
+    async close() {
+      await batcher.stop();
+      await sequencer.stop();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A deriver over `rollup`'s L1 and DA (or the records `batches` lists) from the shared genesis. */
+export async function startDeriver(
+  rollup: Rollup,
+  overrides: Partial<DeriverOptions> = {},
+): Promise<{
+  deriver: Deriver;
+  derived: { block: Block; receipts: readonly Receipt[] }[];
+  rejections: BatchRejection[];
+}> {
+  const genesis = buildGenesis();
+  const derived: { block: Block; receipts: readonly Receipt[] }[] = [];
+  const rejections: BatchRejection[] = [];
+  const deriver = new Deriver({
+    chain,
+    config: { l1ConfirmationDepth: 0, pollIntervalMs: 3_600_000, maxL1BlocksPerRead: 4, retryDelayMs: 3_600_000 },
+    executor: await createEthereumJsExecutor({ chainId: CHAIN_ID }),
+    state: genesis.state,
+    head: genesis.block,
+    batches: rollup.l1.batches,
+    deposits: rollup.l1.deposits,
+    da: rollup.da,
+    onBlockDerived: (block, receipts) => {
+      derived.push({ block, receipts });
+    },
+    ...overrides,
+  });
+  deriver.on("rejected", (rejection) => rejections.push(rejection));
+  return { deriver, derived, rejections };
+}
+
+/** Runs `syncOnce` until the deriver has read every L1 block. */
+export async function syncAll(deriver: Deriver): Promise<void> {
+  while (!(await deriver.syncOnce()).caughtUp) {}
+}
+
+/** A hand-made L1 inbox: records listed by the test, each at the current L1 head of `rollup`. */
+export function handInbox(rollup: Rollup) {
+  const records: RecordedBatch[] = [];
+  const reader: L1BatchReader = {
+    async readBatches({ fromL1Block, toL1Block }) {
+      return records.filter((r) => r.l1BlockNumber >= fromL1Block && r.l1BlockNumber <= toL1Block);
+    },
+  };
+  return {
+    reader,
+    records,
+    /** Records pointers as they are, at a newly mined L1 block. */
+    record(firstBlock: bigint, lastBlock: bigint, pointers: readonly Uint8Array[]): void {
+      const l1Block = rollup.l1.mine();
+      records.push({
+        firstBlock,
+        lastBlock,
+        provider: "memory",
+        pointers,
+        l1BlockNumber: l1Block.number,
+        l1BlockHash: l1Block.hash,
+        batchIndex: BigInt(records.length),
+      });
+    },
+    /** Encodes `blocks` as a batch, puts its frames on DA and records them. */
+    async recordBlocks(blocks: readonly BatchBlock[], options: { maxBlobBytes?: number } = {}): Promise<void> {
+      const bytes = encodeBatch({ chainId: CHAIN_ID, blocks });
+      const pointers = await submitFrames(rollup.da, splitIntoFrames(bytes, options.maxBlobBytes ?? 4096));
+      this.record((blocks[0] as BatchBlock).number, (blocks.at(-1) as BatchBlock).number, pointers);
+    },
+  };
+}
+
+export async function submitFrames(da: MemoryDa, frames: readonly Uint8Array[]): Promise<Uint8Array[]> {
+  const pointers: Uint8Array[] = [];
+  for (const frame of frames) pointers.push(await (await da.submit(frame)).wait());
+  return pointers;
+}

@@ -1,0 +1,182 @@
+/**
+ * A derive node next to a sequencer node, over one memory L1 and one memory DA network: from an empty data directory
+ * it rebuilds the sequencer's blocks from the batches recorded on L1 (deposits included), serves them over JSON-RPC
+ * exactly as the sequencer does, follows new batches, forwards sends to the sequencer, and after a restart goes back
+ * to its newest snapshot and derives the rest again.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { createPublicClient, createWalletClient, defineChain, http, type PublicClient, parseEther } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { z } from "zod";
+import { userDepositSourceHash } from "../../src/chain/deposit.ts";
+import type { Address } from "../../src/chain/types.ts";
+import { createMemoryDa, createMemoryDaStore, type MemoryDaStore } from "../../src/da/memory.ts";
+import { type MachNode, parseNodeConfig, startNode } from "../../src/node/index.ts";
+import { createMemorySettlement, type MemorySettlement } from "../../src/settlement/index.ts";
+import { silentLogger } from "../../src/telemetry.ts";
+
+const DEV_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+const DEPOSITED: Address = "0x00000000000000000000000000000000000d0d0d";
+
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  for (let i = 0; i < 1200; i++) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe("a derive node (memory L1 and DA)", () => {
+  let dir: string;
+  let l1: MemorySettlement;
+  let daStore: MemoryDaStore;
+  let sequencer: MachNode;
+  let derive: MachNode | undefined;
+  const genesisTimestamp = BigInt(Math.floor(Date.now() / 1000)) - 60n;
+
+  const start = (role: "sequencer" | "derive", extra: Record<string, unknown> = {}) => {
+    const providers = {
+      da: {
+        memory: { optionsSchema: z.object({}).strict(), create: () => createMemoryDa({ store: daStore }) },
+      },
+      settlement: { memory: { optionsSchema: z.object({}).strict(), create: () => l1 } },
+    };
+    const config = parseNodeConfig(
+      {
+        node: { role },
+        chain: { chainId: "901901", genesisTimestamp: genesisTimestamp.toString() },
+        sequencer: { blockMs: 100, l1ConfirmationDepth: 0, l1PollIntervalMs: 20 },
+        rpc: { host: "127.0.0.1", port: 0 },
+        metrics: { enabled: false },
+        store: { path: join(dir, role), snapshotIntervalBlocks: 4 },
+        batcher: { maxBatchAgeMs: 100, maxBlocksPerBatch: 5 },
+        settlement: { provider: "memory" },
+        // The memory L1 mines a block per recorded batch only: derive each as soon as it is recorded.
+        derivation: { l1ConfirmationDepth: 0, pollIntervalMs: 20, retryDelayMs: 20 },
+        log: { level: "silent" },
+        ...extra,
+      },
+      providers,
+    );
+    return startNode({ config, providers, logger: silentLogger });
+  };
+  const client = (node: MachNode): PublicClient => {
+    assert.ok(node.rpcUrl);
+    return createPublicClient({ transport: http(node.rpcUrl), pollingInterval: 20 }) as PublicClient;
+  };
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "mach-derive-node-"));
+    l1 = createMemorySettlement();
+    daStore = createMemoryDaStore();
+    sequencer = await start("sequencer");
+  });
+  after(async () => {
+    await derive?.close();
+    await sequencer?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Newest block of a batch recorded on L1. */
+  const recordedThrough = () => l1.recorded.reduce((max, r) => (r.lastBlock > max ? r.lastBlock : max), 0n);
+
+  it("rebuilds the sequencer's chain from L1 + DA, serves it the same way, and follows", async () => {
+    assert.ok(sequencer.rpcUrl);
+    const chain = defineChain({
+      id: 901901,
+      name: "Mach",
+      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+      rpcUrls: { default: { http: [sequencer.rpcUrl] } },
+    });
+    const wallet = createWalletClient({
+      chain,
+      account: privateKeyToAccount(DEV_KEY),
+      transport: http(sequencer.rpcUrl),
+    });
+    const seq = client(sequencer);
+    const hashes: `0x${string}`[] = [];
+    for (let i = 0; i < 3; i++) hashes.push(await wallet.sendTransaction({ to: DEPOSITED, value: parseEther("1") }));
+    l1.deposit({
+      type: 0x7e,
+      sourceHash: userDepositSourceHash(`0x${"11".repeat(32)}`, 0n),
+      from: "0x00000000000000000000000000000000000f00d0",
+      to: DEPOSITED,
+      mint: 5n,
+      value: 5n,
+      gasLimit: 100_000n,
+      isSystemTransaction: false,
+      data: new Uint8Array(0),
+    });
+    l1.mine();
+    const receipts = await Promise.all(hashes.map((hash) => seq.waitForTransactionReceipt({ hash })));
+    const target = await until("a depositing block recorded on L1", async () => {
+      const balance = await seq.getBalance({ address: DEPOSITED });
+      if (balance !== 3n * parseEther("1") + 5n) return undefined;
+      const head = await seq.getBlockNumber();
+      return recordedThrough() >= head ? head : undefined;
+    });
+
+    derive = await start("derive", {
+      derivation: { l1ConfirmationDepth: 0, pollIntervalMs: 20, retryDelayMs: 20, sequencerRpcUrl: sequencer.rpcUrl },
+    });
+    const der = client(derive);
+    await until("the derive node to reach the target", async () =>
+      (await der.getBlockNumber()) >= target ? true : undefined,
+    );
+    for (let n = 0n; n <= target; n++) {
+      const [a, b] = await Promise.all([seq.getBlock({ blockNumber: n }), der.getBlock({ blockNumber: n })]);
+      assert.deepEqual(b, a, `block ${n} as both nodes serve it`);
+    }
+    for (const { transactionHash: hash } of receipts) {
+      // Read again from the sequencer: the receipts it answered at once were of mini-blocks, before the block sealed.
+      assert.deepEqual(await der.getTransactionReceipt({ hash }), await seq.getTransactionReceipt({ hash }));
+    }
+    assert.equal(
+      await der.getBalance({ address: DEPOSITED, blockNumber: target }),
+      await seq.getBalance({ address: DEPOSITED, blockNumber: target }),
+    );
+    assert.equal((await der.getBlock({ blockTag: "safe" })).number, await der.getBlockNumber());
+
+    // A send to the derive node goes to the sequencer; the derive node sees it once its batch is on L1.
+    const derivingWallet = createWalletClient({
+      chain,
+      account: privateKeyToAccount(DEV_KEY),
+      transport: http(derive.rpcUrl),
+    });
+    const forwarded = await derivingWallet.sendTransaction({ to: DEPOSITED, value: 1n });
+    const derived = await der.waitForTransactionReceipt({ hash: forwarded, timeout: 60_000 });
+    assert.deepEqual(derived, await seq.getTransactionReceipt({ hash: forwarded }));
+  });
+
+  it("restarts from its newest snapshot and derives the blocks after it again", async () => {
+    assert.ok(derive);
+    const before = await client(derive).getBlockNumber();
+    await derive.close();
+    derive = await start("derive");
+    const der = client(derive);
+    const seq = client(sequencer);
+    await until("the restarted derive node to pass its old head", async () =>
+      (await der.getBlockNumber()) > before ? true : undefined,
+    );
+    const head = await der.getBlockNumber();
+    assert.equal((await der.getBlock({ blockNumber: head })).hash, (await seq.getBlock({ blockNumber: head })).hash);
+    await assert.rejects(
+      createWalletClient({
+        chain: defineChain({
+          id: 901901,
+          name: "Mach",
+          nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+          rpcUrls: { default: { http: [derive.rpcUrl as string] } },
+        }),
+        account: privateKeyToAccount(DEV_KEY),
+        transport: http(derive.rpcUrl),
+      }).sendTransaction({ to: DEPOSITED, value: 1n }),
+      /not accepted by a derive node/,
+    );
+  });
+});

@@ -409,6 +409,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     // One line per sealed block from here on: the rollup moving (height, DA, safe, finalized).
     const statusLine = startStatusLine({
       rpcUrl: String(started.rpcUrl),
+      replicaRpcUrl: String(replica.started.rpcUrl),
       write: (line) => process.stdout.write(`${line}\n`),
     });
     process.once("exit", () => statusLine.stop());

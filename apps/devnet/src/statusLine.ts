@@ -1,17 +1,20 @@
 /**
  * The devnet's running status: once the stack is up, one line per sealed L2 block (polled every second, so at most
  * one a second) that shows the rollup move: height, the block's transactions and mini-blocks, DA batches confirmed
- * (and recorded on L1), `safe` (the newest block a recorded batch holds) and `finalized` (the newest block a resolved
- * output names). Read from the node's own JSON-RPC: `mach_status` and the head block.
+ * (and recorded on L1), `safe` (the newest block a recorded batch holds), the newest output the provers attested,
+ * `finalized` (the newest block a resolved output names) and how far the replica is behind, in mini-blocks. Read
+ * from the nodes' own JSON-RPC: `mach_status` and the head block.
  */
 
 /** What one line needs, as the node answers it (0x quantities). */
 export interface StatusSnapshot {
   readonly head: {
     readonly blockNumber: string;
+    readonly miniBlockNumber?: string | null;
     readonly safeBlockNumber: string | null;
     readonly finalizedBlockNumber: string | null;
   };
+  readonly outputs?: readonly { readonly l2BlockNumber: string; readonly status: string }[];
   readonly da: { readonly byProvider: readonly { readonly provider: string; readonly [state: string]: unknown }[] };
 }
 
@@ -24,10 +27,33 @@ export interface HeadBlock {
 const count = (value: unknown): number => (typeof value === "number" ? value : 0);
 const blockLabel = (quantity: string | null): string => (quantity === null ? "-" : `#${BigInt(quantity)}`);
 
-export function formatStatusLine(status: StatusSnapshot, block: HeadBlock, now: Date): string {
+/** The replica's newest mini-block, when the devnet runs one. */
+export interface ReplicaSnapshot {
+  readonly miniBlockNumber: string | null;
+}
+
+export function formatStatusLine(
+  status: StatusSnapshot,
+  block: HeadBlock,
+  now: Date,
+  replica?: ReplicaSnapshot,
+): string {
   const confirmed = status.da.byProvider.reduce((sum, p) => sum + count(p.confirmed) + count(p.recorded), 0);
   const recorded = status.da.byProvider.reduce((sum, p) => sum + count(p.recorded), 0);
   const miniBlocks = block.miniBlockCount === undefined ? "-" : BigInt(block.miniBlockCount).toString();
+  const attested = (status.outputs ?? [])
+    .filter((output) => output.status === "attested" || output.status === "resolved")
+    .reduce<bigint | undefined>((newest, output) => {
+      const n = BigInt(output.l2BlockNumber);
+      return newest === undefined || n > newest ? n : newest;
+    }, undefined);
+  const sequencerMini = status.head.miniBlockNumber;
+  const replicaLag =
+    replica === undefined
+      ? undefined
+      : replica.miniBlockNumber === null || sequencerMini === undefined || sequencerMini === null
+        ? "replica -"
+        : `replica ${BigInt(sequencerMini) - BigInt(replica.miniBlockNumber)} mini-blocks behind`;
   return [
     now.toISOString().slice(11, 19),
     `L2 #${BigInt(block.number)}`,
@@ -35,7 +61,9 @@ export function formatStatusLine(status: StatusSnapshot, block: HeadBlock, now: 
     `${miniBlocks} mini-blocks`,
     `DA ${confirmed} batches confirmed (${recorded} on L1)`,
     `safe ${blockLabel(status.head.safeBlockNumber)}`,
+    `attested ${attested === undefined ? "-" : `#${attested}`}`,
     `finalized ${blockLabel(status.head.finalizedBlockNumber)}`,
+    ...(replicaLag === undefined ? [] : [replicaLag]),
   ].join("  ");
 }
 
@@ -53,6 +81,8 @@ async function rpc<T>(url: string, method: string, params: unknown[]): Promise<T
 /** Polls every `intervalMs` and writes a line whenever the head moved; `stop()` ends it. */
 export function startStatusLine(options: {
   readonly rpcUrl: string;
+  /** The replica's JSON-RPC, to show its lag. */
+  readonly replicaRpcUrl?: string;
   readonly write: (line: string) => void;
   readonly intervalMs?: number;
 }): { stop(): void } {
@@ -69,9 +99,15 @@ export function startStatusLine(options: {
           status.head.blockNumber,
           false,
         ]);
+        const replica =
+          options.replicaRpcUrl === undefined
+            ? undefined
+            : (await rpc<StatusSnapshot>(options.replicaRpcUrl, "mach_status", [])).head;
         if (block) {
           lastHead = status.head.blockNumber;
-          options.write(formatStatusLine(status, block, new Date()));
+          const replicaSnapshot =
+            replica === undefined ? undefined : { miniBlockNumber: replica.miniBlockNumber ?? null };
+          options.write(formatStatusLine(status, block, new Date(), replicaSnapshot));
         }
       }
       failing = false;

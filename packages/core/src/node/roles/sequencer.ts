@@ -141,8 +141,11 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
   const chainView = createChainView(store, sequencer);
 
   // Reads execute on worker threads that follow the sequencer's diffs: a call never runs on the sealing loop.
+  // Not on a standalone dev chain: its state edits, snapshots and reverts write the state directly, with no
+  // mini-block for the workers to follow; its reads run beside the sequencer, as anvil's do.
+  const standaloneDev = config.dev.enabled && config.dev.mode === "standalone";
   const reads =
-    config.rpc.reads.workers > 0
+    config.rpc.reads.workers > 0 && !standaloneDev
       ? new ReadWorkerPool({
           storePath: config.store.path,
           chainId: config.chain.chainId,

@@ -52,7 +52,7 @@ export interface RunOutput {
 }
 
 const UNAVAILABLE = {
-  derivationRate: "derivation (packages/core/src/derivation) does not exist yet",
+  derivationRate: "the derive role exists (node.role derive) but no bench suite measures its rate yet",
 };
 
 export async function runBench(options: BenchOptions, progress?: Progress): Promise<RunOutput> {

@@ -46,7 +46,7 @@ export interface BenchResults {
   readonly endToEnd?: EndToEndResult;
   readonly da?: DaResult;
   readonly replica?: ReplicaResult;
-  /** Figures whose role does not exist yet, with why. */
+  /** Figures the bench does not measure yet, with why. */
   readonly unavailable: Readonly<Record<string, string>>;
   /** 1-minute load average when each suite (or end-to-end target) started and ended. */
   readonly loadAverages?: Readonly<Record<string, { readonly start: number; readonly end: number }>>;

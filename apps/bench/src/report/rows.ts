@@ -242,6 +242,10 @@ function abuseRows(results: BenchResults): Row[] {
     const notes = [
       phase.failures > 0 ? `${phase.failures} load senders failed` : undefined,
       `${phase.receipts} receipts`,
+      // No percentile without receipts: the sealing loop stood still for the whole phase (reads on it, say).
+      phase.p99Ms === null
+        ? "the chain stalled: no steady-load transaction got its receipt during the phase"
+        : undefined,
     ].filter((note) => note !== undefined);
     const compared = (value: number | null, atRest: number | null | undefined) =>
       phase.phase === "rest"

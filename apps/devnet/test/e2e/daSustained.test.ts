@@ -19,7 +19,7 @@ import { type L1BatchRecord, readBatchRecords } from "@mach/settlement";
 import { bytesToHex, createPublicClient, type Hex, http } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { startDa } from "../../src/da.ts";
-import { DEFAULT_CHAIN_ID, rpcCall, signTransfer } from "../support/chain.ts";
+import { DEFAULT_CHAIN_ID, rpcCall, rpcResult, signTransfer, waitFor } from "../support/chain.ts";
 import { startL1Stack } from "../support/l1Stack.ts";
 import { type MachProcess, startMach } from "../support/machProcess.ts";
 import { freePorts } from "../support/ports.ts";
@@ -41,23 +41,6 @@ interface SyncStatus {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function result<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
-  const answer = await rpcCall<T>(url, method, params);
-  if (answer.error) throw new Error(`${method}: ${answer.error.message}`);
-  return answer.result as T;
-}
-
-/** Polls `probe` until it returns a value, or fails with `what` after `timeoutMs`. */
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 describe("sustained load on a devnet-like stack with EigenDA", () => {
   const dir = mkdtempSync(join(tmpdir(), "mach-da-sustained-"));
@@ -144,18 +127,18 @@ describe("sustained load on a devnet-like stack with EigenDA", () => {
     sent = raws.length;
     await waitFor("every transfer to be included", 120_000, async () => {
       const nonces = await Promise.all(
-        senders.map((account) => result<Hex>(node.rpcUrl, "eth_getTransactionCount", [account.address, "latest"])),
+        senders.map((account) => rpcResult<Hex>(node.rpcUrl, "eth_getTransactionCount", [account.address, "latest"])),
       );
       return nonces.every((nonce) => BigInt(nonce) === BigInt(TRANSFERS_PER_SENDER)) ? true : undefined;
     });
     // The last transfers may sit in the open block's mini-blocks: the load ends with the next sealed block.
-    const open = BigInt(await result<Hex>(node.rpcUrl, "eth_blockNumber")) + 1n;
+    const open = BigInt(await rpcResult<Hex>(node.rpcUrl, "eth_blockNumber")) + 1n;
     headAtLoadEnd = await waitFor("the block holding the last transfers to be sealed", 60_000, async () => {
-      const head = BigInt(await result<Hex>(node.rpcUrl, "eth_blockNumber"));
+      const head = BigInt(await rpcResult<Hex>(node.rpcUrl, "eth_blockNumber"));
       return head >= open ? head : undefined;
     });
     await waitFor("safe to reach the head of the end of the load", 240_000, async () => {
-      const status = await result<SyncStatus>(node.rpcUrl, "mach_syncStatus");
+      const status = await rpcResult<SyncStatus>(node.rpcUrl, "mach_syncStatus");
       if (status.batcher?.state === "halted") throw new Error(`batcher halted: ${status.batcher.error}`);
       return status.safeBlockNumber !== null && BigInt(status.safeBlockNumber) >= headAtLoadEnd ? true : undefined;
     });
@@ -167,7 +150,7 @@ describe("sustained load on a devnet-like stack with EigenDA", () => {
   });
 
   it("drains the batcher's backlog after the load: safe reaches the head, nothing halted, no back-pressure left", async () => {
-    const status = await result<SyncStatus>(node.rpcUrl, "mach_syncStatus");
+    const status = await rpcResult<SyncStatus>(node.rpcUrl, "mach_syncStatus");
     assert.ok(BigInt(status.safeBlockNumber ?? "0x0") >= headAtLoadEnd);
     assert.equal(status.batcher?.state, "running");
     assert.equal(status.batcher?.error, null);
@@ -188,7 +171,7 @@ describe("sustained load on a devnet-like stack with EigenDA", () => {
     });
     assert.ok(next > headAtLoadEnd, `L1 covers up to block ${next - 1n}, the load ended at ${headAtLoadEnd}`);
 
-    const batches = await result<{ fromBlock: Hex; toBlock: Hex; status: string; pointers: Hex[] }[]>(
+    const batches = await rpcResult<{ fromBlock: Hex; toBlock: Hex; status: string; pointers: Hex[] }[]>(
       node.rpcUrl,
       "mach_getBatches",
       ["0x1", `0x${(next - 1n).toString(16)}`],
@@ -215,7 +198,7 @@ describe("sustained load on a devnet-like stack with EigenDA", () => {
           ),
         );
         for (const block of batch.blocks) {
-          const onNode = await result<{ hash: Hex; parentHash: Hex }>(node.rpcUrl, "eth_getBlockByNumber", [
+          const onNode = await rpcResult<{ hash: Hex; parentHash: Hex }>(node.rpcUrl, "eth_getBlockByNumber", [
             `0x${block.number.toString(16)}`,
             false,
           ]);

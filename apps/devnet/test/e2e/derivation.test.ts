@@ -16,7 +16,7 @@ import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { getL2TransactionHashes } from "viem/op-stack";
 import { startDa } from "../../src/da.ts";
 import { l1Head, mineL1Every } from "../../src/l1.ts";
-import { DEFAULT_CHAIN_ID, DEV_KEYS, rpcCall, signTransfer } from "../support/chain.ts";
+import { DEFAULT_CHAIN_ID, DEV_KEYS, rpcResult, signTransfer, waitFor } from "../support/chain.ts";
 import { startL1Stack } from "../support/l1Stack.ts";
 import { type MachProcess, startMach } from "../support/machProcess.ts";
 import { depositToSelf, l1ChainOf, opStackChainOf } from "../support/opStack.ts";
@@ -24,25 +24,9 @@ import { freePorts } from "../support/ports.ts";
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-async function result<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
-  const answer = await rpcCall<T>(url, method, params);
-  if (answer.error) throw new Error(`${method}: ${answer.error.message}`);
-  return answer.result as T;
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
-
-const blockNumber = async (url: string) => BigInt(await result<Hex>(url, "eth_blockNumber"));
+const blockNumber = async (url: string) => BigInt(await rpcResult<Hex>(url, "eth_blockNumber"));
 const safeBlock = async (url: string) =>
-  BigInt((await result<{ number: Hex }>(url, "eth_getBlockByNumber", ["safe", false])).number);
+  BigInt((await rpcResult<{ number: Hex }>(url, "eth_getBlockByNumber", ["safe", false])).number);
 
 describe("derivation from L1 + DA (Hardhat L1, Celestia stand-in, sequencer and derive processes)", () => {
   const dir = mkdtempSync(join(tmpdir(), "mach-derivation-e2e-"));
@@ -62,7 +46,7 @@ describe("derivation from L1 + DA (Hardhat L1, Celestia stand-in, sequencer and 
     for (const end = round + rounds; round < end; round++) {
       for (const account of senders) {
         const raw = await signTransfer(account, { nonce: round });
-        sent.push(await result<Hex>(sequencer.rpcUrl, "eth_sendRawTransaction", [raw]));
+        sent.push(await rpcResult<Hex>(sequencer.rpcUrl, "eth_sendRawTransaction", [raw]));
       }
       await sleep(100);
     }
@@ -88,15 +72,17 @@ describe("derivation from L1 + DA (Hardhat L1, Celestia stand-in, sequencer and 
     for (let n = 0n; n <= through; n++) {
       const params = [`0x${n.toString(16)}`, true];
       assert.deepEqual(
-        await result(derive.rpcUrl, "eth_getBlockByNumber", params),
-        await result(sequencer.rpcUrl, "eth_getBlockByNumber", params),
+        await rpcResult(derive.rpcUrl, "eth_getBlockByNumber", params),
+        await rpcResult(sequencer.rpcUrl, "eth_getBlockByNumber", params),
         `block ${n}`,
       );
     }
     for (const hash of sent) {
-      const receipt = await result<{ blockNumber: Hex } | null>(sequencer.rpcUrl, "eth_getTransactionReceipt", [hash]);
+      const receipt = await rpcResult<{ blockNumber: Hex } | null>(sequencer.rpcUrl, "eth_getTransactionReceipt", [
+        hash,
+      ]);
       if (receipt === null || BigInt(receipt.blockNumber) > through) continue;
-      assert.deepEqual(await result(derive.rpcUrl, "eth_getTransactionReceipt", [hash]), receipt, hash);
+      assert.deepEqual(await rpcResult(derive.rpcUrl, "eth_getTransactionReceipt", [hash]), receipt, hash);
     }
   }
 
@@ -171,7 +157,7 @@ describe("derivation from L1 + DA (Hardhat L1, Celestia stand-in, sequencer and 
     depositHash = l2Hash;
     sent.push(depositHash);
     await waitFor("the deposit on L2", 60_000, async () =>
-      (await result(sequencer.rpcUrl, "eth_getTransactionReceipt", [depositHash])) === null ? undefined : true,
+      (await rpcResult(sequencer.rpcUrl, "eth_getTransactionReceipt", [depositHash])) === null ? undefined : true,
     );
     await sendTransfers(3);
     stops.push(async () => {
@@ -189,7 +175,9 @@ describe("derivation from L1 + DA (Hardhat L1, Celestia stand-in, sequencer and 
     const through = await waitForSafeHead();
     derive = await startMach({ config: deriveConfig, timeoutMs: 120_000 });
     await assertSameChain(through);
-    const deposit = await result<{ type: Hex; status: Hex }>(derive.rpcUrl, "eth_getTransactionReceipt", [depositHash]);
+    const deposit = await rpcResult<{ type: Hex; status: Hex }>(derive.rpcUrl, "eth_getTransactionReceipt", [
+      depositHash,
+    ]);
     assert.equal(deposit.type, "0x7e");
     assert.equal(deposit.status, "0x1");
   });

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { encodeDeployData, encodeFunctionData, type Hex, parseAbi } from "viem";
-import { clients, rpcCall, signTransfer } from "../support/chain.ts";
+import { clients, rpcResult, signTransfer } from "../support/chain.ts";
 import { testContracts } from "../support/contracts.ts";
 import { type MachProcess, startMach } from "../support/machProcess.ts";
 import { connect } from "../support/ws.ts";
@@ -21,12 +21,6 @@ const tokenAbi = parseAbi([
 const RECIPIENT = "0x000000000000000000000000000000000000beef";
 
 type Obj = Record<string, unknown>;
-
-async function result<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
-  const answer = await rpcCall<T>(url, method, params);
-  if (answer.error) throw new Error(`${method}(${JSON.stringify(params)}): ${answer.error.message}`);
-  return answer.result as T;
-}
 
 describe("latest is the newest mini-block in every method (raw JSON-RPC)", () => {
   let mach: MachProcess;
@@ -42,7 +36,7 @@ describe("latest is the newest mini-block in every method (raw JSON-RPC)", () =>
       data: encodeDeployData({ abi: tokenAbi, bytecode: TestToken.bytecode, args: [10n ** 24n] }),
     });
     token = deploy.contractAddress as Hex;
-    await result(mach.rpcUrl, "evm_mine");
+    await rpcResult(mach.rpcUrl, "evm_mine");
   });
   after(async () => {
     await mach?.stop();
@@ -59,7 +53,7 @@ describe("latest is the newest mini-block in every method (raw JSON-RPC)", () =>
       data: encodeFunctionData({ abi: tokenAbi, functionName: "transfer", args: [RECIPIENT, value] }),
       gas: 100_000n,
     });
-    return result<Obj>(mach.rpcUrl, "realtime_sendRawTransaction", [raw]);
+    return rpcResult<Obj>(mach.rpcUrl, "realtime_sendRawTransaction", [raw]);
   }
 
   /** Every method of the table must agree with the receipt for each of `tags`. */
@@ -77,30 +71,30 @@ describe("latest is the newest mini-block in every method (raw JSON-RPC)", () =>
     const log = logs[0] as Obj;
     for (const tag of tags) {
       const where = `${tag} (receipt in block ${receipt.blockNumber}, blockHash ${receipt.blockHash})`;
-      const ranged = await result<Obj[]>(mach.rpcUrl, "eth_getLogs", [
+      const ranged = await rpcResult<Obj[]>(mach.rpcUrl, "eth_getLogs", [
         { fromBlock: tag, toBlock: tag, address: token },
       ]);
       assert.ok(
         ranged.some((l) => l.transactionHash === hash && l.logIndex === log.logIndex),
         `eth_getLogs ${where}`,
       );
-      const fromNumber = await result<Obj[]>(mach.rpcUrl, "eth_getLogs", [
+      const fromNumber = await rpcResult<Obj[]>(mach.rpcUrl, "eth_getLogs", [
         { fromBlock: receipt.blockNumber, toBlock: tag, address: token },
       ]);
       assert.ok(
         fromNumber.some((l) => l.transactionHash === hash),
         `eth_getLogs from the receipt's block to ${where}`,
       );
-      const receipts = await result<Obj[]>(mach.rpcUrl, "eth_getBlockReceipts", [tag]);
+      const receipts = await rpcResult<Obj[]>(mach.rpcUrl, "eth_getBlockReceipts", [tag]);
       const listed = receipts.find((r) => r.transactionHash === hash);
       assert.deepEqual(listed, receipt, `eth_getBlockReceipts ${where}`);
-      const count = await result<Hex>(mach.rpcUrl, "eth_getBlockTransactionCountByNumber", [tag]);
+      const count = await rpcResult<Hex>(mach.rpcUrl, "eth_getBlockTransactionCountByNumber", [tag]);
       assert.equal(Number(count), receipts.length, `eth_getBlockTransactionCountByNumber ${where}`);
-      const byIndex = await result<Obj>(mach.rpcUrl, "eth_getTransactionByBlockNumberAndIndex", [tag, index]);
+      const byIndex = await rpcResult<Obj>(mach.rpcUrl, "eth_getTransactionByBlockNumberAndIndex", [tag, index]);
       assert.equal(byIndex.hash, hash, `eth_getTransactionByBlockNumberAndIndex ${where}`);
       assert.equal(byIndex.blockNumber, receipt.blockNumber, `eth_getTransactionByBlockNumberAndIndex ${where}`);
     }
-    const changes = await result<Obj[]>(mach.rpcUrl, "eth_getFilterChanges", [filterId]);
+    const changes = await rpcResult<Obj[]>(mach.rpcUrl, "eth_getFilterChanges", [filterId]);
     assert.ok(
       changes.some((l) => l.transactionHash === hash),
       "eth_newFilter + eth_getFilterChanges",
@@ -123,16 +117,16 @@ describe("latest is the newest mini-block in every method (raw JSON-RPC)", () =>
   it("finds a mini-block transaction by its block number, latest and pending before its block seals", async () => {
     const ws = await connect(mach.wsUrl);
     try {
-      const filterId = await result<string>(mach.rpcUrl, "eth_newFilter", [{ address: token }]);
+      const filterId = await rpcResult<string>(mach.rpcUrl, "eth_newFilter", [{ address: token }]);
       const subscription = (await ws.request("eth_subscribe", ["logs", { address: token }])) as string;
       const receipt = await transfer(5n);
-      const head = await result<Hex>(mach.rpcUrl, "eth_blockNumber");
+      const head = await rpcResult<Hex>(mach.rpcUrl, "eth_blockNumber");
       assert.equal(BigInt(receipt.blockNumber as Hex), BigInt(head) + 1n, "the receipt names the block being built");
       assert.equal(receipt.blockHash, `0x${"f".repeat(64)}`, "placeholder hash until the block seals");
       await checkTable(receipt, [receipt.blockNumber as string, "latest", "pending"], filterId, ws, subscription);
       // Block objects exist once sealed: the open block's number is not a block yet, latest is the sealed head.
-      assert.equal(await result(mach.rpcUrl, "eth_getBlockByNumber", [receipt.blockNumber, false]), null);
-      assert.equal((await result<Obj>(mach.rpcUrl, "eth_getBlockByNumber", ["latest", false])).number, head);
+      assert.equal(await rpcResult(mach.rpcUrl, "eth_getBlockByNumber", [receipt.blockNumber, false]), null);
+      assert.equal((await rpcResult<Obj>(mach.rpcUrl, "eth_getBlockByNumber", ["latest", false])).number, head);
     } finally {
       ws.close();
     }
@@ -141,19 +135,19 @@ describe("latest is the newest mini-block in every method (raw JSON-RPC)", () =>
   it("finds it by the same queries once its block has sealed", async () => {
     const ws = await connect(mach.wsUrl);
     try {
-      const filterId = await result<string>(mach.rpcUrl, "eth_newFilter", [{ address: token }]);
+      const filterId = await rpcResult<string>(mach.rpcUrl, "eth_newFilter", [{ address: token }]);
       const subscription = (await ws.request("eth_subscribe", ["logs", { address: token }])) as string;
       const pending = await transfer(7n);
-      await result(mach.rpcUrl, "evm_mine");
-      const sealed = await result<Obj>(mach.rpcUrl, "eth_getTransactionReceipt", [pending.transactionHash]);
+      await rpcResult(mach.rpcUrl, "evm_mine");
+      const sealed = await rpcResult<Obj>(mach.rpcUrl, "eth_getTransactionReceipt", [pending.transactionHash]);
       assert.equal(sealed.blockNumber, pending.blockNumber);
       assert.notEqual(sealed.blockHash, pending.blockHash, "the real hash replaces the placeholder");
-      assert.equal(await result<Hex>(mach.rpcUrl, "eth_blockNumber"), sealed.blockNumber);
+      assert.equal(await rpcResult<Hex>(mach.rpcUrl, "eth_blockNumber"), sealed.blockNumber);
       await checkTable(sealed, [sealed.blockNumber as string, "latest", "pending"], filterId, ws, subscription);
       // The sealed block's receipts and the subscription's log name the same transaction; nothing is delivered twice.
       const streamed = (await ws.waitFor(subscription, 1)) as Obj[];
       assert.equal(streamed.filter((l) => l.transactionHash === sealed.transactionHash).length, 1);
-      const again = await result<Obj[]>(mach.rpcUrl, "eth_getFilterChanges", [filterId]);
+      const again = await rpcResult<Obj[]>(mach.rpcUrl, "eth_getFilterChanges", [filterId]);
       assert.equal(again.length, 0, "a polling filter reports each log once");
     } finally {
       ws.close();
@@ -163,22 +157,22 @@ describe("latest is the newest mini-block in every method (raw JSON-RPC)", () =>
   it("keeps the receipt's block findable after later mini-blocks open a new block", async () => {
     const ws = await connect(mach.wsUrl);
     try {
-      const filterId = await result<string>(mach.rpcUrl, "eth_newFilter", [{ address: token }]);
+      const filterId = await rpcResult<string>(mach.rpcUrl, "eth_newFilter", [{ address: token }]);
       const subscription = (await ws.request("eth_subscribe", ["logs", { address: token }])) as string;
       const first = await transfer(11n);
-      await result(mach.rpcUrl, "evm_mine");
+      await rpcResult(mach.rpcUrl, "evm_mine");
       const second = await transfer(13n);
       assert.equal(BigInt(second.blockNumber as Hex), BigInt(first.blockNumber as Hex) + 1n);
-      const sealed = await result<Obj>(mach.rpcUrl, "eth_getTransactionReceipt", [first.transactionHash]);
+      const sealed = await rpcResult<Obj>(mach.rpcUrl, "eth_getTransactionReceipt", [first.transactionHash]);
       // By number the sealed block still answers; latest/pending now name the newer, open block.
-      const byNumber = await result<Obj[]>(mach.rpcUrl, "eth_getLogs", [
+      const byNumber = await rpcResult<Obj[]>(mach.rpcUrl, "eth_getLogs", [
         { fromBlock: sealed.blockNumber, toBlock: "latest", address: token },
       ]);
       assert.deepEqual(
         byNumber.map((l) => l.transactionHash),
         [first.transactionHash, second.transactionHash],
       );
-      const latest = await result<Obj[]>(mach.rpcUrl, "eth_getBlockReceipts", ["latest"]);
+      const latest = await rpcResult<Obj[]>(mach.rpcUrl, "eth_getBlockReceipts", ["latest"]);
       // The open block starts with its L1-attributes deposit, then the transfer.
       assert.deepEqual(
         latest.map((r) => [r.type, r.transactionHash]),
@@ -189,15 +183,15 @@ describe("latest is the newest mini-block in every method (raw JSON-RPC)", () =>
       );
       assert.equal(
         (
-          await result<Obj>(mach.rpcUrl, "eth_getTransactionByBlockNumberAndIndex", [
+          await rpcResult<Obj>(mach.rpcUrl, "eth_getTransactionByBlockNumberAndIndex", [
             sealed.blockNumber,
             sealed.transactionIndex,
           ])
         ).hash,
         first.transactionHash,
       );
-      await result(mach.rpcUrl, "evm_mine");
-      const changes = await result<Obj[]>(mach.rpcUrl, "eth_getFilterChanges", [filterId]);
+      await rpcResult(mach.rpcUrl, "evm_mine");
+      const changes = await rpcResult<Obj[]>(mach.rpcUrl, "eth_getFilterChanges", [filterId]);
       assert.deepEqual(
         changes.map((l) => l.transactionHash),
         [first.transactionHash, second.transactionHash],

@@ -77,6 +77,24 @@ export async function rpcCall<T = unknown>(url: string, method: string, params: 
   return (await response.json()) as RpcAnswer<T>;
 }
 
+/** One raw JSON-RPC call over HTTP answering its result; a JSON-RPC error throws, naming the method and params. */
+export async function rpcResult<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
+  const answer = await rpcCall<T>(url, method, params);
+  if (answer.error) throw new Error(`${method}(${JSON.stringify(params)}): ${answer.error.message}`);
+  return answer.result as T;
+}
+
+/** Polls `probe` every 250 ms until it returns a value, or fails naming `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 /**
  * Waits until block `number` is sealed (a receipt can name the block being built, whose state and header are
  * readable by number only once it seals).

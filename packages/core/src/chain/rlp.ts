@@ -5,7 +5,7 @@
  */
 import { RLP } from "@ethereumjs/rlp";
 import { MachError } from "../errors.ts";
-import { bytesToHex } from "./bytes.ts";
+import { bytesToHex, writeMinimalBigint } from "./bytes.ts";
 
 /** A decoded RLP item: a byte string (a view into the input) or a list. */
 export type RlpItem = Uint8Array | RlpItem[];
@@ -152,11 +152,14 @@ export function decodeHash(item: RlpItem | undefined, field: string): `0x${strin
 
 // ---- encoding from parts (the trie builds nodes from already-encoded children) ----
 
-/** Bytes of the RLP header for a payload of `length` bytes. */
+/** Bytes of the RLP header for a payload of `length` bytes (the state trie calls this once per node it encodes). */
 export function rlpHeaderLength(length: number): number {
   if (length < 56) return 1;
-  let size = 1;
-  for (let n = length; n >= 256; n = Math.floor(n / 256)) size++;
+  if (length < 0x100) return 2;
+  if (length < 0x10000) return 3;
+  if (length < 0x1000000) return 4;
+  let size = 4;
+  for (let n = Math.floor(length / 0x1000000); n >= 256; n = Math.floor(n / 256)) size++;
   return 1 + size;
 }
 
@@ -170,6 +173,17 @@ export function writeRlpHeader(out: Uint8Array, pos: number, length: number, off
   out[pos] = offset + 55 + size;
   for (let i = size, n = length; i >= 1; i--, n = Math.floor(n / 256)) out[pos + i] = n % 256;
   return pos + 1 + size;
+}
+
+/** Writes rlp(value) of a non-negative integer (minimal big-endian bytes, ≤ 32) at `pos`; returns its length. */
+export function writeRlpUint(out: Uint8Array, pos: number, value: bigint): number {
+  if (value < 0x80n) {
+    out[pos] = value === 0n ? 0x80 : Number(value);
+    return 1;
+  }
+  const length = writeMinimalBigint(out, pos + 1, value);
+  out[pos] = 0x80 + length;
+  return 1 + length;
 }
 
 /** Length of the RLP encoding of a byte string of these bytes. */

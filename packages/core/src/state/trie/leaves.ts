@@ -1,9 +1,11 @@
 /**
  * The leaf payloads of Ethereum's state tries: an account is rlp([nonce, balance, storageRoot, codeHash]); a storage
- * slot is rlp(value) with the value's leading zero bytes trimmed. Hand-written RLP: these run once per touched key.
+ * slot is rlp(value) with the value's leading zero bytes trimmed. Written straight into the node's encoding with
+ * chain/'s RLP writers (no intermediate arrays): these run once per touched key.
  */
-import { hexToBytes, writeMinimalBigint } from "../../chain/bytes.ts";
+import { hexToBytes } from "../../chain/bytes.ts";
 import { KECCAK_EMPTY } from "../../chain/constants.ts";
+import { rlpHeaderLength, writeRlpHeader, writeRlpUint } from "../../chain/rlp.ts";
 import type { Account, Hash } from "../../chain/types.ts";
 import type { LeafCodec } from "./node.ts";
 
@@ -19,17 +21,6 @@ function codeHashToBytes(codeHash: Hash): Uint8Array {
     codeHashBytes.set(codeHash, bytes);
   }
   return bytes;
-}
-
-/** Writes rlp(value) of a non-negative integer at `offset`; returns its length (≤ 33). */
-function writeRlpInteger(out: Uint8Array, offset: number, value: bigint): number {
-  if (value < 0x80n) {
-    out[offset] = value === 0n ? 0x80 : Number(value);
-    return 1;
-  }
-  const length = writeMinimalBigint(out, offset + 1, value);
-  out[offset] = 0x80 + length;
-  return 1 + length;
 }
 
 // The trie measures a leaf value, then writes it: the integers are encoded once, at the measure, into these bytes
@@ -48,8 +39,8 @@ export interface AccountLeaf {
 /** rlp(nonce) ‖ rlp(balance) of `leaf` into `measured`; returns the length. */
 function measureAccount(leaf: AccountLeaf): number {
   if (leaf !== measuredLeaf) {
-    const length = writeRlpInteger(measured, 0, leaf.account.nonce);
-    measuredLength = length + writeRlpInteger(measured, length, leaf.account.balance);
+    const length = writeRlpUint(measured, 0, leaf.account.nonce);
+    measuredLength = length + writeRlpUint(measured, length, leaf.account.balance);
     measuredLeaf = leaf;
     measuredSlot = -1n;
   }
@@ -58,19 +49,13 @@ function measureAccount(leaf: AccountLeaf): number {
 
 function accountLeafLength(leaf: AccountLeaf): number {
   const payload = measureAccount(leaf) + 66;
-  return (payload < 56 ? 1 : 2) + payload; // payload ≤ 9 + 33 + 66 < 256
+  return rlpHeaderLength(payload) + payload; // payload ≤ 9 + 33 + 66 < 256
 }
 
 function writeAccountLeaf(leaf: AccountLeaf, out: Uint8Array, offset: number): void {
   const integers = measureAccount(leaf);
   const payload = integers + 66;
-  let o = offset;
-  if (payload < 56) {
-    out[o++] = 0xc0 + payload;
-  } else {
-    out[o++] = 0xf8;
-    out[o++] = payload;
-  }
+  let o = writeRlpHeader(out, offset, payload, 0xc0);
   for (let i = 0; i < integers; i++) out[o++] = measured[i]!;
   out[o++] = 0xa0;
   out.set(leaf.storageRoot, o);
@@ -99,7 +84,7 @@ function sameRoot(a: Uint8Array, b: Uint8Array): boolean {
 /** rlp(value) of a slot value into `measured`; returns the length. */
 function measureSlot(value: bigint): number {
   if (measuredLeaf !== null || value !== measuredSlot) {
-    measuredLength = writeRlpInteger(measured, 0, value);
+    measuredLength = writeRlpUint(measured, 0, value);
     measuredSlot = value;
     measuredLeaf = null;
   }

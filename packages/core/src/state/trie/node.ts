@@ -17,6 +17,8 @@
  * never copied into nibble arrays.
  */
 
+import { rlpHeaderLength, writeRlpHeader } from "../../chain/rlp.ts";
+
 export const LEAF = 0;
 export const EXTENSION = 1;
 export const BRANCH = 2;
@@ -170,62 +172,6 @@ export function depthOf(node: TrieNode): number {
   return node.kind === EXTENSION ? (node.child as BranchNode).depth - node.path.length : node.depth;
 }
 
-export function listHeaderLength(payloadLength: number): number {
-  return payloadLength < 56 ? 1 : payloadLength < 256 ? 2 : payloadLength < 65536 ? 3 : 4;
-}
-
-/** Writes an RLP list header for a payload of `payloadLength` bytes at `offset`; returns the header length. */
-export function writeListHeader(out: Uint8Array, offset: number, payloadLength: number): number {
-  if (payloadLength < 56) {
-    out[offset] = 0xc0 + payloadLength;
-    return 1;
-  }
-  if (payloadLength < 256) {
-    out[offset] = 0xf8;
-    out[offset + 1] = payloadLength;
-    return 2;
-  }
-  if (payloadLength < 65536) {
-    out[offset] = 0xf9;
-    out[offset + 1] = payloadLength >> 8;
-    out[offset + 2] = payloadLength & 0xff;
-    return 3;
-  }
-  out[offset] = 0xfa;
-  out[offset + 1] = payloadLength >> 16;
-  out[offset + 2] = (payloadLength >> 8) & 0xff;
-  out[offset + 3] = payloadLength & 0xff;
-  return 4;
-}
-
-function stringHeaderLength(length: number): number {
-  return length < 56 ? 1 : length < 256 ? 2 : length < 65536 ? 3 : 4;
-}
-
-/** Writes the RLP header of a string of `length` bytes (not a single byte < 0x80); returns its length. */
-function writeStringHeader(out: Uint8Array, offset: number, length: number): number {
-  if (length < 56) {
-    out[offset] = 0x80 + length;
-    return 1;
-  }
-  if (length < 256) {
-    out[offset] = 0xb8;
-    out[offset + 1] = length;
-    return 2;
-  }
-  if (length < 65536) {
-    out[offset] = 0xb9;
-    out[offset + 1] = length >> 8;
-    out[offset + 2] = length & 0xff;
-    return 3;
-  }
-  out[offset] = 0xba;
-  out[offset + 1] = length >> 16;
-  out[offset + 2] = (length >> 8) & 0xff;
-  out[offset + 3] = length & 0xff;
-  return 4;
-}
-
 /**
  * Writes the hex-prefix encoding of nibbles [from, to) as an RLP string; returns the bytes written. `packed`: the
  * nibbles are a key's bytes (two per byte); otherwise one nibble per byte. `flag` is 2 for leaves, 0 for extensions.
@@ -283,8 +229,8 @@ export function leafEncodedLength(leaf: LeafNode, keyNibbles: number, codec: Lea
   leafValueLength = valueLength;
   leafValueSingle = single;
   const payload =
-    compactPathLength(keyNibbles - leaf.depth) + (single ? 0 : stringHeaderLength(valueLength)) + valueLength;
-  return listHeaderLength(payload) + payload;
+    compactPathLength(keyNibbles - leaf.depth) + (single ? 0 : rlpHeaderLength(valueLength)) + valueLength;
+  return rlpHeaderLength(payload) + payload;
 }
 
 /** Writes the RLP of the leaf just measured by `leafEncodedLength` at `offset`; `keys`: the trie's key arena bytes. */
@@ -299,25 +245,25 @@ export function writeLeaf(
   const valueLength = leafValueLength;
   const single = leafValueSingle;
   const payload =
-    compactPathLength(keyNibbles - leaf.depth) + (single ? 0 : stringHeaderLength(valueLength)) + valueLength;
-  let o = offset + writeListHeader(out, offset, payload);
+    compactPathLength(keyNibbles - leaf.depth) + (single ? 0 : rlpHeaderLength(valueLength)) + valueLength;
+  let o = writeRlpHeader(out, offset, payload, 0xc0);
   // In nibbles of the arena, the key starts at 2 keyAt (even: nibble parity is the key's own).
   const start = 2 * leaf.keyAt;
   o += writeCompactPath(out, o, keys, true, start + leaf.depth, start + keyNibbles, 2);
-  if (!single) o += writeStringHeader(out, o, valueLength);
+  if (!single) o = writeRlpHeader(out, o, valueLength, 0x80);
   codec.write(leaf.value as never, out, o);
 }
 
 /** Byte length of an extension's RLP given its child's reference. */
 export function extensionEncodedLength(node: ExtensionNode, childRef: Uint8Array): number {
   const payload = compactPathLength(node.path.length) + (childRef.length === 32 ? 33 : childRef.length);
-  return listHeaderLength(payload) + payload;
+  return rlpHeaderLength(payload) + payload;
 }
 
 export function writeExtension(node: ExtensionNode, childRef: Uint8Array, out: Uint8Array, offset: number): void {
   const refLength = childRef.length === 32 ? 33 : childRef.length;
   const payload = compactPathLength(node.path.length) + refLength;
-  let o = offset + writeListHeader(out, offset, payload);
+  let o = writeRlpHeader(out, offset, payload, 0xc0);
   o += writeCompactPath(out, o, node.path, false, 0, node.path.length, 0);
   if (childRef.length === 32) out[o++] = 0xa0;
   out.set(childRef, o);
@@ -361,5 +307,5 @@ export function encodeNode(node: TrieNode, keys: Uint8Array, keyNibbles: number,
 
 /** Where `node`'s RLP starts in `node.enc` (its header is right-aligned against the payload). */
 export function branchEncodingStart(node: BranchNode): number {
-  return BRANCH_PAYLOAD - listHeaderLength(node.payloadLength);
+  return BRANCH_PAYLOAD - rlpHeaderLength(node.payloadLength);
 }

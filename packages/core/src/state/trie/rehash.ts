@@ -12,6 +12,7 @@
  *
  * Encodings shorter than 32 bytes are embedded in their parent instead of hashed (the root is always hashed).
  */
+import { rlpHeaderLength, writeRlpHeader } from "../../chain/rlp.ts";
 import { TrieInvariantError } from "../errors.ts";
 import type { EncArena } from "./encArena.ts";
 import type { KeccakBatch } from "./keccakBatch.ts";
@@ -30,12 +31,10 @@ import {
   LEAF,
   type LeafCodec,
   leafEncodedLength,
-  listHeaderLength,
   parseBranchSlots,
   type TrieNode,
   writeExtension,
   writeLeaf,
-  writeListHeader,
 } from "./node.ts";
 import type { PendingNodes } from "./pending.ts";
 
@@ -321,8 +320,8 @@ function updateBranchEncoding(node: BranchNode, results: Uint8Array): void {
   } else {
     out = new Uint8Array(o);
   }
-  const header = listHeaderLength(payload);
-  writeListHeader(newBranch, BRANCH_PAYLOAD - header, payload);
+  const header = rlpHeaderLength(payload);
+  writeRlpHeader(newBranch, BRANCH_PAYLOAD - header, payload, 0xc0);
   out.set(newBranch.subarray(BRANCH_PAYLOAD - header, o), BRANCH_PAYLOAD - header);
   node.enc = out;
   node.payloadLength = payload;

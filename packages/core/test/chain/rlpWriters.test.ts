@@ -1,0 +1,68 @@
+/**
+ * chain/'s RLP writers (what the state trie and the codecs write nodes and headers with) against @ethereumjs/rlp, the
+ * reference encoder: headers of strings and lists of any length, byte strings, and unsigned integers.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { RLP } from "@ethereumjs/rlp";
+import fc from "fast-check";
+import { bigintToBytes } from "../../src/chain/bytes.ts";
+import {
+  encodeRlpBytes,
+  encodeRlpListOfEncoded,
+  rlpBytesLength,
+  rlpHeaderLength,
+  writeRlpHeader,
+  writeRlpUint,
+} from "../../src/chain/rlp.ts";
+
+/** The header @ethereumjs/rlp writes before a payload of `length` bytes (string or list). */
+function referenceHeader(length: number, list: boolean): Uint8Array {
+  const payload = new Uint8Array(length).fill(0x81);
+  const encoded = list ? RLP.encode([payload]) : RLP.encode(payload);
+  // A list of one string: the list header, then the string's own header; cut at the payload's length from the end.
+  const itemHeader = list ? RLP.encode(payload).length - length : 0;
+  return encoded.subarray(0, encoded.length - length - itemHeader);
+}
+
+describe("chain/ RLP writers", () => {
+  it("write string and list headers byte for byte as @ethereumjs/rlp, at every header size", () => {
+    const boundaries = [0, 1, 55, 56, 255, 256, 65_535, 65_536, 0xff_ffff, 0x100_0000];
+    const lengths = fc.oneof(fc.constantFrom(...boundaries), fc.integer({ min: 0, max: 70_000 }));
+    fc.assert(
+      fc.property(lengths, fc.boolean(), (length, list) => {
+        const payloadLength = list ? rlpBytesLength(new Uint8Array(length).fill(0x81)) : length;
+        const out = new Uint8Array(9);
+        const end = writeRlpHeader(out, 2, payloadLength, list ? 0xc0 : 0x80);
+        assert.equal(end - 2, rlpHeaderLength(payloadLength));
+        assert.deepEqual(out.subarray(2, end), referenceHeader(length, list));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("write unsigned integers as @ethereumjs/rlp encodes their minimal big-endian bytes", () => {
+    const values = fc.oneof(
+      fc.constantFrom(0n, 1n, 0x7fn, 0x80n, 0xffn, 0x100n, 2n ** 48n - 1n, 2n ** 48n, 2n ** 256n - 1n),
+      fc.bigInt({ min: 0n, max: 2n ** 256n - 1n }),
+    );
+    fc.assert(
+      fc.property(values, (value) => {
+        const out = new Uint8Array(40);
+        const length = writeRlpUint(out, 3, value);
+        const reference = RLP.encode(value === 0n ? new Uint8Array(0) : bigintToBytes(value));
+        assert.deepEqual(out.subarray(3, 3 + length), reference);
+      }),
+    );
+  });
+
+  it("encode byte strings and lists of encoded items as @ethereumjs/rlp does", () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 80 }), { maxLength: 8 }), (items) => {
+        const encoded = items.map(encodeRlpBytes);
+        encoded.forEach((bytes, i) => assert.deepEqual(bytes, RLP.encode(items[i] as Uint8Array)));
+        assert.deepEqual(encodeRlpListOfEncoded(encoded), RLP.encode(items));
+      }),
+    );
+  });
+});

@@ -60,7 +60,7 @@ describe("chain/ RLP writers", () => {
     fc.assert(
       fc.property(fc.array(fc.uint8Array({ maxLength: 80 }), { maxLength: 8 }), (items) => {
         const encoded = items.map(encodeRlpBytes);
-        encoded.forEach((bytes, i) => assert.deepEqual(bytes, RLP.encode(items[i] as Uint8Array)));
+        for (const [i, bytes] of encoded.entries()) assert.deepEqual(bytes, RLP.encode(items[i] as Uint8Array));
         assert.deepEqual(encodeRlpListOfEncoded(encoded), RLP.encode(items));
       }),
     );

@@ -1,13 +1,18 @@
-/** Byte helpers for the wire: hex for ids and logs, base64 for celestia-node's JSON (Go `[]byte`). */
+/**
+ * Byte helpers for the wire: 0x-hex for ids and logs (over @noble/hashes' hex codec), base64 for celestia-node's JSON
+ * (Go `[]byte`).
+ */
+import { bytesToHex as nobleBytesToHex, hexToBytes as nobleHexToBytes } from "@noble/hashes/utils.js";
+
+export { concatBytes } from "@noble/hashes/utils.js";
 
 export function bytesToHex(bytes: Uint8Array): `0x${string}` {
-  return `0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex")}`;
+  return `0x${nobleBytesToHex(bytes)}`;
 }
 
-/** Decodes even-length hex without a prefix check; callers validate the text first. */
+/** Decodes even-length hex, with or without `0x`; throws on odd length or a non-hex digit. */
 export function hexToBytes(hex: string): Uint8Array {
-  const digits = hex.startsWith("0x") ? hex.slice(2) : hex;
-  return new Uint8Array(Buffer.from(digits, "hex"));
+  return nobleHexToBytes(hex.startsWith("0x") ? hex.slice(2) : hex);
 }
 
 export function bytesToBase64(bytes: Uint8Array): string {
@@ -26,16 +31,4 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }

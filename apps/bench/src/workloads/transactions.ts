@@ -5,7 +5,7 @@
  * so a run of N transactions over A senders uses ceil(N / A) nonces per sender. Recipients are any account.
  */
 import type { Address, SignableTransaction } from "@mach/core/chain";
-import { encodeFunctionData } from "viem";
+import { encodeFunctionData, hexToBytes } from "viem";
 import { BenchRouterAbi, BenchTokenAbi } from "../contracts/artifacts.ts";
 import type { Rng } from "../random.ts";
 import { BENCH_CHAIN_ID, type BenchWorld, PAIR, ROUTER, TOKEN_A } from "./world.ts";
@@ -137,8 +137,4 @@ export function generateWorkload({ world, name, count, rng, nonces, senders }: G
     });
   }
   return txs;
-}
-
-function hexToBytes(hex: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(hex.slice(2), "hex"));
 }

@@ -98,7 +98,7 @@ export interface Derivation {
     readonly message: string;
     readonly l1BlockNumber: Quantity;
     readonly derivedL1Hash: Hash;
-    readonly l1Hash: Hash | null;
+    readonly l1Hash: Hash;
     readonly oldestGoneL1Block: Quantity | null;
     /** The first derived block built on an L1 block that is gone. */
     readonly firstAffectedL2Block: Quantity | null;

@@ -82,10 +82,10 @@ export interface DeriverEvents {
 export interface DerivationHalt {
   readonly reason: "l1Reorg";
   readonly message: string;
-  /** The L1 block found replaced, the hash derivation had read, and L1's hash there now (absent: none). */
+  /** The L1 block found replaced, the hash derivation had read, and L1's hash there now. */
   readonly l1BlockNumber: bigint;
   readonly derivedL1Hash: Hash;
-  readonly l1Hash?: Hash;
+  readonly l1Hash: Hash;
   /** The oldest L1 block derivation used (batch record, L1 origin) that L1 no longer has, among the remembered. */
   readonly oldestGoneL1Block?: bigint;
   /** The first derived L2 block built on an L1 block that is gone: it and every block after it are in doubt. */
@@ -242,6 +242,8 @@ export class Deriver extends EventEmitter<DeriverEvents> {
       if (!l1Hashes.has(record.l1BlockNumber))
         l1Hashes.set(record.l1BlockNumber, (await deposits.blockAt(record.l1BlockNumber))?.hash);
       const l1Hash = l1Hashes.get(record.l1BlockNumber);
+      // The window is read again next time (records handled already are skipped by index).
+      if (l1Hash === undefined) return this.#l1Lacks(record.l1BlockNumber);
       if (l1Hash !== record.l1BlockHash) return this.#l1Reorged(record.l1BlockNumber, record.l1BlockHash, l1Hash);
       await this.#applyRecord(record);
       this.#nextBatchIndex = record.batchIndex + 1n;
@@ -258,7 +260,7 @@ export class Deriver extends EventEmitter<DeriverEvents> {
   }
 
   /** Stops derivation for good on a reorg of L1 blocks it read: logs, reports, counts, emits, throws. */
-  async #l1Reorged(l1BlockNumber: bigint, derivedL1Hash: Hash, l1Hash: Hash | undefined): Promise<never> {
+  async #l1Reorged(l1BlockNumber: bigint, derivedL1Hash: Hash, l1Hash: Hash): Promise<never> {
     const { deposits, logger, config } = this.#options;
     let gone: Awaited<ReturnType<L1Lineage["gone"]>> | undefined;
     try {
@@ -270,7 +272,7 @@ export class Deriver extends EventEmitter<DeriverEvents> {
     const error = new L1ReorgTooDeepError(
       `L1 reorganized below the derivation's confirmation depth: L1 block ${l1BlockNumber} that derivation read is gone`,
       {
-        details: `derivation read ${derivedL1Hash} at that height, L1 has ${l1Hash ?? "no block"} now; ${
+        details: `derivation read ${derivedL1Hash} at that height, L1 has ${l1Hash} now; ${
           affected === undefined
             ? "no remembered derived block was built on a replaced L1 block"
             : `derived blocks from ${affected} on were built on L1 blocks L1 no longer has`
@@ -282,7 +284,7 @@ export class Deriver extends EventEmitter<DeriverEvents> {
       message: error.message,
       l1BlockNumber,
       derivedL1Hash,
-      ...(l1Hash === undefined ? {} : { l1Hash }),
+      l1Hash,
       ...(gone?.oldestGone === undefined ? {} : { oldestGoneL1Block: gone.oldestGone.number }),
       ...(affected === undefined ? {} : { firstAffectedL2Block: affected }),
       haltedAt: Date.now(),

@@ -114,10 +114,10 @@ export interface StatusDerivation {
   readonly halted?: {
     readonly reason: "l1Reorg";
     readonly message: string;
-    /** The L1 block found replaced, the hash derivation read there, and L1's hash now (absent: no block). */
+    /** The L1 block found replaced, the hash derivation read there, and L1's hash now. */
     readonly l1BlockNumber: bigint;
     readonly derivedL1Hash: Hash;
-    readonly l1Hash?: Hash;
+    readonly l1Hash: Hash;
     readonly oldestGoneL1Block?: bigint;
     /** The first derived block built on an L1 block that is gone. */
     readonly firstAffectedL2Block?: bigint;

@@ -66,7 +66,7 @@ function renderDerivation(derivation: StatusDerivation) {
             message: halted.message,
             l1BlockNumber: toQuantity(halted.l1BlockNumber),
             derivedL1Hash: halted.derivedL1Hash,
-            l1Hash: halted.l1Hash ?? null,
+            l1Hash: halted.l1Hash,
             oldestGoneL1Block: optionalQuantity(halted.oldestGoneL1Block),
             firstAffectedL2Block: optionalQuantity(halted.firstAffectedL2Block),
             haltedAt: halted.haltedAt,

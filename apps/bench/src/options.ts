@@ -1,7 +1,7 @@
 /** Command-line options of `pnpm bench`. */
 import { parseArgs } from "node:util";
 
-export const SUITES = ["execution", "state", "e2e", "abuse", "da", "replica"] as const;
+export const SUITES = ["execution", "state", "e2e", "abuse", "da", "replica", "derivation"] as const;
 export type SuiteName = (typeof SUITES)[number];
 
 export interface BenchOptions {

@@ -5,6 +5,7 @@
 import { createRng, type Rng } from "./random.ts";
 import type { AbuseSettings, AbuseVariant } from "./suites/abuse.ts";
 import type { DaSuiteSettings } from "./suites/da.ts";
+import type { DerivationSettings } from "./suites/derivation.ts";
 import { type EndToEndPhases, type KindPair, LATENCY_METHODS, type LoadSettings } from "./suites/endToEnd.ts";
 import { type SignedWorkload, signWorkload } from "./workloads/signing.ts";
 import { generateWorkload, NonceTracker, permutation, WORKLOADS, type WorkloadName } from "./workloads/transactions.ts";
@@ -71,6 +72,8 @@ export interface BenchPlan {
   };
   /** The DA suite: commitment throughput per provider, and each provider under sustained load. */
   readonly da: DaSuiteSettings;
+  /** The derivation suite: a sequencer under ERC-20 load, then a derive node rebuilding its chain from L1 + DA. */
+  readonly derivation: DerivationSettings;
 }
 
 /** Where reads execute, compared under hostile calls: renicing the workers, and the sealing loop itself (before). */
@@ -132,6 +135,16 @@ export const QUICK_PLAN: BenchPlan = {
     defaultPeakTxPerSecond: 200,
     maxPeakTxPerSecond: 300,
   },
+  // Well under a minute with its L1, stand-in and two nodes: the DA suite's stand-ins (cached 512-point SRS), a batch
+  // a second.
+  derivation: {
+    name: "quick",
+    transactions: 2_000,
+    senders: 200,
+    batcher: { maxBlocksPerBatch: 30, maxBatchAgeMs: 1_000 },
+    safeTimeoutSeconds: 30,
+    deriveTimeoutSeconds: 60,
+  },
 };
 
 export const FULL_PLAN: BenchPlan = {
@@ -182,6 +195,15 @@ export const FULL_PLAN: BenchPlan = {
     senders: 1_000,
     defaultPeakTxPerSecond: 1_000,
   },
+  // The devnet's batcher; the EigenDA stand-in as the DA suite runs it (the devnet's settings).
+  derivation: {
+    name: "full",
+    transactions: 20_000,
+    senders: 1_000,
+    batcher: DEVNET_BATCHER,
+    safeTimeoutSeconds: 300,
+    deriveTimeoutSeconds: 600,
+  },
 };
 
 export interface RunWorkloads {
@@ -200,6 +222,8 @@ export interface RunWorkloads {
   readonly endToEnd: EndToEndPhases | undefined;
   /** The ERC-20 load of `--profile`, on its own fresh chain (nonces from 0). */
   readonly profile: SignedWorkload;
+  /** The derivation suite's ERC-20 load, on its own fresh chain (nonces from 0); absent when it does not run. */
+  readonly derivation: SignedWorkload | undefined;
 }
 
 type Meter = { add(n: number, s: number): void };
@@ -350,11 +374,17 @@ export function buildRunWorkloads(
     ? (sequence(world, seed, "profile", [["erc20", plan.profileTransactions]], meter)[0]?.signed ?? EMPTY)
     : EMPTY;
   const replica = suites.has("replica") ? replicaWorkloads(world, plan, seed, meter) : undefined;
+  const d = plan.derivation;
+  const derivationSenders = Array.from({ length: Math.min(d.senders, world.accounts.length) }, (_, i) => i);
+  const derivation = suites.has("derivation")
+    ? sequence(world, seed, "derivation", [["erc20", d.transactions]], meter, derivationSenders)[0]?.signed
+    : undefined;
   return {
     execution,
     stateDiff,
     replica,
     profile,
+    derivation,
     endToEnd: suites.has("e2e") ? endToEndWorkloads(world, plan, seed, meter) : undefined,
   };
 }

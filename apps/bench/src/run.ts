@@ -16,6 +16,7 @@ import { type BenchResults, type EndToEndResult, machineInfo, RESULTS_VERSION } 
 import { renderMarkdown, renderTable, resultRows } from "./report/rows.ts";
 import { ABUSE_PHASES, READ_VARIANT_PHASES, runAbuseSuite } from "./suites/abuse.ts";
 import { DA_PROVIDERS, runDaSuite } from "./suites/da.ts";
+import { runDerivationSuite } from "./suites/derivation.ts";
 import {
   type EndToEndTargetResult,
   type HalfPeakSettings,
@@ -51,9 +52,8 @@ export interface RunOutput {
   readonly errors: Readonly<Record<string, string>>;
 }
 
-const UNAVAILABLE = {
-  derivationRate: "the derive role exists (node.role derive) but no bench suite measures its rate yet",
-};
+/** Figures the bench does not measure yet, with why (none today). */
+const UNAVAILABLE: Readonly<Record<string, string>> = {};
 
 export async function runBench(options: BenchOptions, progress?: Progress): Promise<RunOutput> {
   const plan = options.quick ? QUICK_PLAN : FULL_PLAN;
@@ -71,7 +71,8 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
     (suites.has("abuse") ? ABUSE_PHASES.length + plan.abuse.variants.length * READ_VARIANT_PHASES.length + 2 : 0) +
     (suites.has("da") ? 3 + 5 * DA_PROVIDERS.length : 0) +
     (suites.has("profile") ? 3 : 0) +
-    (suites.has("replica") ? 8 : 0);
+    (suites.has("replica") ? 8 : 0) +
+    (suites.has("derivation") ? 6 : 0);
   const bar = progress ?? createProgress({ total: steps });
   const startedAt = new Date();
   const machine = machineInfo();
@@ -92,6 +93,7 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
   let abuse: BenchResults["abuse"];
   let da: BenchResults["da"];
   let replica: BenchResults["replica"];
+  let derivation: BenchResults["derivation"];
   const loadAverages: Record<string, { readonly start: number; readonly end: number }> = {};
   const attempt = async <T>(name: string, fn: () => Promise<T>): Promise<T | undefined> => {
     const load = loadavg()[0] ?? 0;
@@ -213,6 +215,20 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
       }),
     );
   }
+  if (suites.has("derivation") && workloads.derivation !== undefined) {
+    const workload = workloads.derivation;
+    derivation = await attempt("derivation", () =>
+      runDerivationSuite({
+        world,
+        workload,
+        settings: plan.derivation,
+        standIns: plan.da.standIns,
+        load: plan.endToEnd.load,
+        cacheDir: join(tmpdir(), "mach-bench-cache"),
+        progress: bar,
+      }),
+    );
+  }
   const dir = resolve(options.outDir, options.profile ? "profile" : plan.mode);
   mkdirSync(dir, { recursive: true });
   if (suites.has("profile")) {
@@ -245,6 +261,7 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
     ...(abuse ? { abuse } : {}),
     ...(da ? { da } : {}),
     ...(replica ? { replica } : {}),
+    ...(derivation ? { derivation } : {}),
     loadAverages,
     unavailable: UNAVAILABLE,
   };

@@ -2,8 +2,8 @@
  * One `--quick` run of the whole harness, as CI runs it: asserts only that every figure was produced (finite, for
  * Mach and for its peer, or missing with a note that says why: a node that stalled under the half-peak load), that
  * no transaction was rejected, lost or failed in the throughput and light-load phases, that both DA providers ran
- * their sustained load with every send accepted and `safe` caught up after it, and that the JSON, SVG and tables
- * were written. No timing thresholds.
+ * their sustained load with every send accepted and `safe` caught up after it, that a derive node reached the
+ * sequencer's head hash from L1 + DA, and that the JSON, SVG and tables were written. No timing thresholds.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -66,6 +66,7 @@ describe("pnpm bench --quick", () => {
       "replica",
       "DA commitment",
       "witness",
+      "derivation",
     ]) {
       assert.ok(sections.has(section), `missing section ${section}`);
     }
@@ -123,6 +124,12 @@ describe("pnpm bench --quick", () => {
       assert.notEqual(run.batcherState, "halted", `${run.provider}: ${run.batcherError}`);
       assert.notEqual(run.drain.safeCaughtUpSeconds, null, `${run.provider}: safe caught up after the load`);
     }
+  });
+
+  it("derives the sequencer's chain from L1 + DA (the suite fails on another head hash or a rejected batch)", () => {
+    const d = results.derivation;
+    assert.ok(d, `the derivation suite gave no result: ${results.errors.derivation}`);
+    assert.ok(d.derive.blocks > 0 && d.batches > 0, `${d.derive.blocks} blocks in ${d.batches} batches`);
   });
 
   it("writes the chart, the tables and prints the table", () => {

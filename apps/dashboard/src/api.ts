@@ -78,6 +78,32 @@ export interface MachStatus {
   readonly attestations: readonly ProverAttestation[];
   /** ABIs the node knows (predeploys, contracts deployed through the devnet), by lowercase address. */
   readonly abis: Readonly<Record<Address, KnownAbi>>;
+  /** A derive node's progress; `null` on other roles. */
+  readonly derivation?: Derivation | null;
+}
+
+/** Where a derive node stands: derived head, the L1 block read up to, rejected batches, and why it stopped. */
+export interface Derivation {
+  readonly state: "deriving" | "halted";
+  readonly headBlockNumber: Quantity;
+  readonly headBlockHash: Hash;
+  /** The newest L1 block whose batch records were read (all they carry is derived); `null` before the first read. */
+  readonly l1BlockNumber: Quantity | null;
+  readonly l1BlockHash: Hash | null;
+  /** Batch records rejected by a derivation rule since the node started. */
+  readonly rejectedBatches: number;
+  /** Set once derivation stopped for good: L1 replaced a block it had read, deeper than its confirmation depth. */
+  readonly halted: {
+    readonly reason: "l1Reorg";
+    readonly message: string;
+    readonly l1BlockNumber: Quantity;
+    readonly derivedL1Hash: Hash;
+    readonly l1Hash: Hash;
+    readonly oldestGoneL1Block: Quantity | null;
+    /** The first derived block built on an L1 block that is gone. */
+    readonly firstAffectedL2Block: Quantity | null;
+    readonly haltedAt: number;
+  } | null;
 }
 
 export type DaBatchState = "submitting" | "confirmed" | "recorded" | "failed";

@@ -3,6 +3,7 @@ import { arch, cpus, loadavg, platform, totalmem } from "node:os";
 import type { BenchPlan } from "../plan.ts";
 import type { AbuseResult } from "../suites/abuse.ts";
 import type { DaResult } from "../suites/da.ts";
+import type { DerivationResult } from "../suites/derivation.ts";
 import type { EndToEndTargetResult, LoadSettings } from "../suites/endToEnd.ts";
 import type { ExecutionResult } from "../suites/execution.ts";
 import type { ProfileSummary } from "../suites/profile.ts";
@@ -46,6 +47,8 @@ export interface BenchResults {
   readonly endToEnd?: EndToEndResult;
   readonly da?: DaResult;
   readonly replica?: ReplicaResult;
+  /** A derive node rebuilding, from an empty data directory, a sequencer's chain from L1 + DA. */
+  readonly derivation?: DerivationResult;
   /** Figures the bench does not measure yet, with why. */
   readonly unavailable: Readonly<Record<string, string>>;
   /** 1-minute load average when each suite (or end-to-end target) started and ended. */

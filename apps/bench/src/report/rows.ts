@@ -10,6 +10,7 @@ import { type EndToEndTargetResult, heldLoad, type LatencyFigure, type LatencyMe
 import { EXECUTION_PAIRS } from "../suites/executors.ts";
 import { BANDWIDTH_RATES, MEGAETH_MBPS_AT_100K } from "../suites/replica.ts";
 import { daRows } from "./daRows.ts";
+import { derivationRows } from "./derivationRows.ts";
 import type { BenchResults } from "./results.ts";
 import { ratio } from "./stats.ts";
 
@@ -393,6 +394,7 @@ export function resultRows(results: BenchResults): Row[] {
   }
   rows.push(...daRows(results));
   rows.push(...replicaRows(results));
+  rows.push(...derivationRows(results));
   return rows;
 }
 

@@ -1,7 +1,8 @@
 /**
- * The DA suite's L1: the bench's Hardhat node (automine) under L1's own chain id, its operator accounts funded at
- * start, and Mach's settlement contracts deployed by the deploy module the devnet uses (`@mach/contracts/deploy`),
- * once per DA provider run, so each Mach node records its batches into a fresh BatchInbox from L2 block 1.
+ * The L1 of the DA and derivation suites: the bench's Hardhat node (automine) under L1's own chain id, its operator
+ * accounts funded at start, and Mach's settlement contracts deployed by the deploy module the devnet uses
+ * (`@mach/contracts/deploy`), once per run that needs them, so each Mach node records its batches into a fresh
+ * BatchInbox from L2 block 1.
  */
 import { deployMachL1 } from "@mach/contracts/deploy";
 import {
@@ -28,6 +29,10 @@ const operatorKey = (role: string): Hex => keccak256(toHex(`mach-bench L1 operat
 export interface BenchL1Deployment {
   readonly batchInbox: Address;
   readonly portal: Address;
+  /** Read at each L1 origin for the L1-attributes deposit (goes with `portal`). */
+  readonly systemConfig: Address;
+  /** The L1 head once deployed: a chain following these contracts starts its L1 origins there. */
+  readonly l1Head: bigint;
 }
 
 export interface BenchL1 {
@@ -36,6 +41,10 @@ export interface BenchL1 {
   readonly batcherPrivateKey: Hex;
   /** A fresh set of Mach's L1 contracts. */
   deploy(): Promise<BenchL1Deployment>;
+  /** Mines `blocks` empty L1 blocks at once (`hardhat_mine`). */
+  mine(blocks: number): Promise<void>;
+  /** Also mines a block every `intervalMs` (`evm_setIntervalMining`), as the devnet's L1 does. */
+  mineEvery(intervalMs: number): Promise<void>;
   readonly node: RunningNode;
   close(): Promise<void>;
 }
@@ -57,6 +66,7 @@ export async function startBenchL1(): Promise<BenchL1> {
     rpcUrls: { default: { http: [node.rpcUrl] } },
   });
   const transport = http(node.rpcUrl);
+  const publicClient = createPublicClient({ chain, transport, pollingInterval: 50 });
   return {
     rpcUrl: node.rpcUrl,
     batcherPrivateKey,
@@ -64,7 +74,7 @@ export async function startBenchL1(): Promise<BenchL1> {
     async deploy() {
       const addresses = await deployMachL1({
         walletClient: createWalletClient({ account: deployer, chain, transport }),
-        publicClient: createPublicClient({ chain, transport, pollingInterval: 50 }),
+        publicClient,
         config: {
           l2ChainId: BENCH_CHAIN_ID,
           l2GasLimit: BENCH_BLOCK_GAS_LIMIT,
@@ -74,7 +84,18 @@ export async function startBenchL1(): Promise<BenchL1> {
           devnetDACertVerifier: true,
         },
       });
-      return { batchInbox: addresses.batchInbox, portal: addresses.portal };
+      return {
+        batchInbox: addresses.batchInbox,
+        portal: addresses.portal,
+        systemConfig: addresses.systemConfig,
+        l1Head: await publicClient.getBlockNumber({ cacheTime: 0 }),
+      };
+    },
+    async mine(blocks) {
+      await publicClient.request({ method: "hardhat_mine" as never, params: [toHex(blocks)] as never });
+    },
+    async mineEvery(intervalMs) {
+      await publicClient.request({ method: "evm_setIntervalMining" as never, params: [intervalMs] as never });
     },
     close: () => node.close(),
   };

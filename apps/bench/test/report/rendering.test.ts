@@ -242,6 +242,36 @@ describe("resultRows", () => {
     assert.equal(rows.find((r) => r.figure === "rest: realtime send → receipt p99")?.ratio, undefined);
   });
 
+  it("sets the derive node's rate beside the sequencer's in the same run, its configuration named", () => {
+    const rows = resultRows({
+      ...results,
+      derivation: {
+        configuration: "quick: the test's chain",
+        sequencer: { transactions: 2_000, txPerSecond: 400, seconds: 5 },
+        derive: {
+          blocks: 8,
+          headHash: "0x01",
+          transactions: 2_000,
+          seconds: 4,
+          startSeconds: 3,
+          blocksPerSecond: 2,
+          txPerSecond: 500,
+          rejectedBatches: 0,
+        },
+        batches: 3,
+      },
+    }).filter((r) => r.section === "derivation");
+    assert.deepEqual(
+      rows.map((r) => [r.unit, r.mach, r.peerValue, r.ratio, r.machConfiguration]),
+      [
+        ["tx/s", 500, 400, 1.25, "quick: the test's chain"],
+        ["blocks/s", 2, undefined, undefined, "quick: the test's chain"],
+        ["s", 3, undefined, undefined, "quick: the test's chain"],
+      ],
+    );
+    assert.equal(rows[0]?.peer, "Mach sequencer (same run)");
+  });
+
   it("groups rows by section, each section once", () => {
     const sections = resultRows(results).map((r) => r.section);
     const order = sections.filter((s, i) => s !== sections[i - 1]);

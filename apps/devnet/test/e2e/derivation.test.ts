@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { DEV_MNEMONIC } from "@mach/core/node";
+import type { MachStatusResult } from "@mach/core/rpc";
 import { type Hex, parseEther } from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { getL2TransactionHashes } from "viem/op-stack";
@@ -35,6 +36,7 @@ describe("derivation from L1 + DA (Hardhat L1, Celestia stand-in, sequencer and 
   let sequencer: MachProcess;
   let derive: MachProcess;
   let deriveConfig: Record<string, unknown>;
+  let l1RpcUrl: string;
   /** Transactions whose receipts both nodes must serve alike. */
   const sent: Hex[] = [];
   // Accounts 4..7 send transfers; account 2 deposits from L1 (a deposit bumps its sender's L2 nonce).
@@ -95,6 +97,7 @@ describe("derivation from L1 + DA (Hardhat L1, Celestia stand-in, sequencer and 
       l2ChainId: DEFAULT_CHAIN_ID,
     });
     stops.push(() => l1.child.stop());
+    l1RpcUrl = l1.rpcUrl;
     const l1StartBlock = await l1Head(l1.rpcUrl);
     await mineL1Every(l1.rpcUrl, 1_000);
     const da = await startDa("celestia", {
@@ -187,5 +190,30 @@ describe("derivation from L1 + DA (Hardhat L1, Celestia stand-in, sequencer and 
     const through = await waitForSafeHead();
     await assertSameChain(through);
     assert.equal(await safeBlock(derive.rpcUrl), await blockNumber(derive.rpcUrl), "every derived block is safe");
+  });
+
+  it("reports its derived head, the L1 block it derived up to and its rejected batches in mach_status", async () => {
+    const status = await result<MachStatusResult>(derive.rpcUrl, "mach_status");
+    const derivation = status.derivation;
+    assert.ok(derivation);
+    const head = await result<{ number: Hex; hash: Hex }>(derive.rpcUrl, "eth_getBlockByNumber", [
+      derivation.headBlockNumber,
+      false,
+    ]);
+    assert.equal(derivation.headBlockHash, head.hash);
+    assert.equal(derivation.state, "deriving");
+    assert.equal(derivation.halted, null);
+    assert.equal(derivation.rejectedBatches, 0);
+    // The L1 block it read up to is L1's, and holds or follows the record of the newest derived block.
+    assert.ok(derivation.l1BlockNumber !== null);
+    const l1Block = await result<{ hash: Hex }>(l1RpcUrl, "eth_getBlockByNumber", [derivation.l1BlockNumber, false]);
+    assert.equal(derivation.l1BlockHash, l1Block.hash);
+    const [batch] = await result<{ l1BlockNumber: Hex | null }[]>(sequencer.rpcUrl, "mach_getBatches", [
+      derivation.headBlockNumber,
+      derivation.headBlockNumber,
+    ]);
+    assert.ok(batch?.l1BlockNumber);
+    assert.ok(BigInt(batch.l1BlockNumber) <= BigInt(derivation.l1BlockNumber));
+    assert.equal((await result<MachStatusResult>(sequencer.rpcUrl, "mach_status")).derivation, null);
   });
 });

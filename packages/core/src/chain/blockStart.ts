@@ -59,6 +59,15 @@ export class L1OriginError extends MachError {
 }
 
 /**
+ * L1 replaced a block an L2 chain was built on (an L1 origin, or a block holding a batch record) although it was
+ * confirmed: a reorg deeper than the confirmation depth. The chain's deposits or batches may no longer match L1; the
+ * sequencer and the deriver stop on it rather than go on.
+ */
+export class L1ReorgTooDeepError extends MachError {
+  override name = "L1ReorgTooDeepError";
+}
+
+/**
  * The epoch of a chain without L1 (no settlement, or a node that follows none): block 1 starts it and every block
  * after stays in it, so every block has the same shape. Zero fee parameters: no L1 data fee is charged.
  */

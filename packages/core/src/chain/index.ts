@@ -35,7 +35,7 @@
  *   blockStart.ts     the block content rule: attributes deposit ‖ the origin's user deposits (first block of an
  *                     epoch) ‖ user transactions; epochs advance one L1 block at a time (chooseBlockStart,
  *                     newEpochStart, sameEpochStart, blockStartIn for derivation's checks); L1EpochSource, the
- *                     read port of L1 that epochs come from
+ *                     read port of L1 that epochs come from; L1ReorgTooDeepError (a confirmed L1 block replaced)
  *   l1Fee.ts          the Ecotone L1 data fee (calldata gas, cost, L1Block's fee slots)
  *
  * Data flow: raw tx bytes (RPC/p2p) → decodeTransaction → txpool → execution → buildReceipt → OpenBlock
@@ -55,6 +55,7 @@ export {
   type L1Epoch,
   type L1EpochSource,
   L1OriginError,
+  L1ReorgTooDeepError,
   NO_L1_EPOCH,
   newEpochStart,
   sameEpochStart,

@@ -18,7 +18,7 @@ export const derivationConfigSchema = z
   .object({
     /**
      * L1 blocks a batch record stays behind the L1 head before it is derived (an L1 reorg up to this depth never
-     * touches a derived block; a deeper one is not detected yet). 0: the head itself.
+     * touches a derived block; a deeper one stops derivation, reported). 0: the head itself.
      */
     l1ConfirmationDepth: z.number().int().min(0).max(1_000).default(DEFAULT_DERIVATION_L1_CONFIRMATION_DEPTH),
     pollIntervalMs: z.number().int().min(10).max(600_000).default(DEFAULT_DERIVATION_POLL_MS),

@@ -6,16 +6,22 @@
  * undone, and derivation waits for a later record carrying the next block; a transient L1 or DA failure is retried
  * from the same record. Nothing a batch holds stops the deriver.
  *
+ * Only L1 can stop it: each poll checks that the newest L1 block it read through (the tip) is still L1's, each new
+ * window of L1 blocks must build on the tip (parent hash), and each record's L1 block must be L1's when it is used.
+ * A miss is a reorg deeper than the confirmation depth under blocks already derived (`l1Lineage.ts`): the deriver
+ * logs it as an error, reports it in `progress.halted`, counts it, emits "halted" and derives nothing more.
+ *
  *   L1BatchReader.readBatches ─► record ─order─► fetchBatch (DA) ─► per block: deriveBlock (DepositSource for epochs)
  *        ─► onBlockDerived (node/: store, snapshots) ─► head moves ─► "block"
  *                                 └─ BatchRejectedError ─► state.discardOpenBlock ─► "rejected"
+ *   tip, window, record's L1 block no longer L1's ─► L1ReorgTooDeepError ─► "halted" (for good)
  *
  * Derivation sees sealed blocks only: it is a `LiveChain` without an open block. Work runs on one serial queue.
  */
 import { EventEmitter } from "node:events";
-import type { L1Epoch } from "../chain/blockStart.ts";
+import { type L1Epoch, L1ReorgTooDeepError } from "../chain/blockStart.ts";
 import type { ChainConfig } from "../chain/config.ts";
-import { type L1BlockInfo, l1BlockInfoOfBlock } from "../chain/l1BlockInfo.ts";
+import { type L1BlockInfo, type L1BlockRef, l1BlockInfoOfBlock } from "../chain/l1BlockInfo.ts";
 import type { MiniBlock } from "../chain/miniBlock.ts";
 import type { OpenBlock } from "../chain/openBlock.ts";
 import type { Block, Hash, Receipt } from "../chain/types.ts";
@@ -28,12 +34,17 @@ import type { Logger } from "../telemetry.ts";
 import { fetchBatch } from "./batchFetch.ts";
 import { deriveBlock } from "./blockDerivation.ts";
 import type { DerivationConfig } from "./config.ts";
+import { L1Lineage } from "./l1Lineage.ts";
 import { BatchRejectedError, type BatchRejection } from "./rejection.ts";
 
 /** What the node exports as Prometheus metrics (`node/metrics.ts` fills them). */
 export interface DeriverMetrics {
   blockDerived(blockNumber: bigint, txs: number, seconds: number): void;
   batchRejected(reason: BatchRejection["reason"]): void;
+  /** The newest L1 block whose batch records were read. */
+  l1BlockRead(l1BlockNumber: bigint): void;
+  /** Derivation stopped on an L1 reorg deeper than its confirmation depth. */
+  l1ReorgTooDeep(): void;
 }
 
 export interface DeriverOptions {
@@ -63,14 +74,37 @@ export interface DeriverEvents {
   miniBlock: [MiniBlock];
   block: [Block, readonly Receipt[]];
   rejected: [BatchRejection];
+  /** Derivation stopped for good (an L1 reorg deeper than the confirmation depth). */
+  halted: [L1ReorgTooDeepError];
+}
+
+/** Why derivation stopped: L1 replaced a block it had read or used, deeper than the confirmation depth. */
+export interface DerivationHalt {
+  readonly reason: "l1Reorg";
+  readonly message: string;
+  /** The L1 block found replaced, the hash derivation had read, and L1's hash there now. */
+  readonly l1BlockNumber: bigint;
+  readonly derivedL1Hash: Hash;
+  readonly l1Hash: Hash;
+  /** The oldest L1 block derivation used (batch record, L1 origin) that L1 no longer has, among the remembered. */
+  readonly oldestGoneL1Block?: bigint;
+  /** The first derived L2 block built on an L1 block that is gone: it and every block after it are in doubt. */
+  readonly firstAffectedL2Block?: bigint;
+  /** Unix ms. */
+  readonly haltedAt: number;
 }
 
 /** Where derivation stands (`mach_status`, tests). */
 export interface DeriverProgress {
   readonly headBlock: bigint;
+  readonly headHash: Hash;
   /** The next L1 block whose batch records are read. */
   readonly nextL1Block: bigint;
+  /** The newest L1 block whose batch records were read (all it carries is derived); absent before the first read. */
+  readonly l1Block?: { readonly number: bigint; readonly hash: Hash };
   readonly rejectedBatches: number;
+  /** Set once derivation stopped for good. */
+  readonly halted?: DerivationHalt;
 }
 
 export class Deriver extends EventEmitter<DeriverEvents> {
@@ -82,6 +116,10 @@ export class Deriver extends EventEmitter<DeriverEvents> {
   #nextBatchIndex = 0n;
   #rejected = 0;
   readonly #recentHashes = new Map<bigint, Hash>();
+  /** The newest L1 block whose records were read (the tip every later window must build on). */
+  #l1Tip: L1BlockRef | undefined;
+  readonly #lineage = new L1Lineage();
+  #halted: { readonly error: L1ReorgTooDeepError; readonly report: DerivationHalt } | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #running = false;
   #stopping = false;
@@ -105,7 +143,15 @@ export class Deriver extends EventEmitter<DeriverEvents> {
     return undefined;
   }
   get progress(): DeriverProgress {
-    return { headBlock: this.#head.header.number, nextL1Block: this.#nextL1Block, rejectedBatches: this.#rejected };
+    const tip = this.#l1Tip;
+    return {
+      headBlock: this.#head.header.number,
+      headHash: this.#head.hash,
+      nextL1Block: this.#nextL1Block,
+      ...(tip === undefined ? {} : { l1Block: { number: tip.number, hash: tip.hash } }),
+      rejectedBatches: this.#rejected,
+      ...(this.#halted === undefined ? {} : { halted: this.#halted.report }),
+    };
   }
 
   /** Follows L1: catches up, then polls every `pollIntervalMs`; failures are logged and retried. */
@@ -131,6 +177,11 @@ export class Deriver extends EventEmitter<DeriverEvents> {
         const { caughtUp } = await this.syncOnce();
         if (!caughtUp) delayMs = 0;
       } catch (error) {
+        // Reported where it was found; nothing is derived after it.
+        if (this.#halted !== undefined) {
+          this.#running = false;
+          return;
+        }
         // L1 and DA errors say whether they are transient; anything else is unexpected, and retried all the same
         // (skipping a record could make the derived chain diverge).
         const transient = (error as { kind?: unknown }).kind === "transient";
@@ -147,7 +198,8 @@ export class Deriver extends EventEmitter<DeriverEvents> {
 
   /**
    * Reads the next window of L1 blocks (at most `maxL1BlocksPerRead`, up to the confirmed L1 head) and derives what
-   * its records carry. Throws on a transient L1 or DA failure (the same records are read again next time).
+   * its records carry. Throws on a transient L1 or DA failure (the same records are read again next time), and
+   * `L1ReorgTooDeepError` once L1 replaced a block derivation read (then on every later call).
    */
   syncOnce(): Promise<{ readonly caughtUp: boolean }> {
     const run = this.#queue.then(() => this.#syncOnce());
@@ -156,14 +208,29 @@ export class Deriver extends EventEmitter<DeriverEvents> {
   }
 
   async #syncOnce(): Promise<{ readonly caughtUp: boolean }> {
+    if (this.#halted !== undefined) throw this.#halted.error;
     const { batches, deposits, config } = this.#options;
     const confirmed = (await deposits.headNumber()) - BigInt(config.l1ConfirmationDepth);
+    const tip = this.#l1Tip;
+    if (tip !== undefined) {
+      const now = await deposits.blockAt(tip.number);
+      // An L1 node behind the tip (lagging, resyncing, or reorganized to a shorter chain) is not yet evidence.
+      if (now === undefined) return this.#l1Lacks(tip.number);
+      if (now.hash !== tip.hash) return this.#l1Reorged(tip.number, tip.hash, now.hash);
+    }
     const from = this.#nextL1Block;
     if (confirmed < from) return { caughtUp: true };
     const to =
       confirmed - from + 1n > BigInt(config.maxL1BlocksPerRead)
         ? from + BigInt(config.maxL1BlocksPerRead) - 1n
         : confirmed;
+    const last = await deposits.blockAt(to);
+    const first = from === to ? last : await deposits.blockAt(from);
+    if (last === undefined || first === undefined) return this.#l1Lacks(last === undefined ? to : from);
+    // The window builds on the tip, or the tip was replaced since it was checked above.
+    if (tip !== undefined && first.parentHash !== tip.hash)
+      return this.#l1Reorged(tip.number, tip.hash, first.parentHash);
+    const l1Hashes = new Map<bigint, Hash | undefined>([[to, last.hash]]);
     const records = [...(await batches.readBatches({ fromL1Block: from, toL1Block: to }))].sort((a, b) =>
       a.batchIndex < b.batchIndex ? -1 : a.batchIndex > b.batchIndex ? 1 : 0,
     );
@@ -171,11 +238,72 @@ export class Deriver extends EventEmitter<DeriverEvents> {
       // Stopping: the rest waits for the next start (records are skipped by index, never applied twice).
       if (this.#stopping) return { caughtUp: false };
       if (record.batchIndex < this.#nextBatchIndex) continue;
+      // A record read from an L1 block that L1 replaced since the window was read (it was confirmed) is never used.
+      if (!l1Hashes.has(record.l1BlockNumber))
+        l1Hashes.set(record.l1BlockNumber, (await deposits.blockAt(record.l1BlockNumber))?.hash);
+      const l1Hash = l1Hashes.get(record.l1BlockNumber);
+      // The window is read again next time (records handled already are skipped by index).
+      if (l1Hash === undefined) return this.#l1Lacks(record.l1BlockNumber);
+      if (l1Hash !== record.l1BlockHash) return this.#l1Reorged(record.l1BlockNumber, record.l1BlockHash, l1Hash);
       await this.#applyRecord(record);
       this.#nextBatchIndex = record.batchIndex + 1n;
     }
     this.#nextL1Block = to + 1n;
+    this.#l1Tip = last;
+    this.#options.metrics?.l1BlockRead(to);
     return { caughtUp: to === confirmed };
+  }
+
+  #l1Lacks(l1Block: bigint): { readonly caughtUp: boolean } {
+    this.#options.logger?.warn({ l1Block: l1Block.toString() }, "L1 lacks an L1 block derivation reads; waiting");
+    return { caughtUp: true };
+  }
+
+  /** Stops derivation for good on a reorg of L1 blocks it read: logs, reports, counts, emits, throws. */
+  async #l1Reorged(l1BlockNumber: bigint, derivedL1Hash: Hash, l1Hash: Hash): Promise<never> {
+    const { deposits, logger, config } = this.#options;
+    let gone: Awaited<ReturnType<L1Lineage["gone"]>> | undefined;
+    try {
+      gone = await this.#lineage.gone(async (number) => (await deposits.blockAt(number))?.hash);
+    } catch (error) {
+      logger?.warn({ err: error }, "reading L1 for the extent of the reorg failed; reporting without it");
+    }
+    const affected = gone?.firstAffectedL2Block;
+    const error = new L1ReorgTooDeepError(
+      `L1 reorganized below the derivation's confirmation depth: L1 block ${l1BlockNumber} that derivation read is gone`,
+      {
+        details: `derivation read ${derivedL1Hash} at that height, L1 has ${l1Hash} now; ${
+          affected === undefined
+            ? "no remembered derived block was built on a replaced L1 block"
+            : `derived blocks from ${affected} on were built on L1 blocks L1 no longer has`
+        }; derivation stops: raise derivation.l1ConfirmationDepth (now ${config.l1ConfirmationDepth}) and derive again from an empty data directory`,
+      },
+    );
+    const report: DerivationHalt = {
+      reason: "l1Reorg",
+      message: error.message,
+      l1BlockNumber,
+      derivedL1Hash,
+      l1Hash,
+      ...(gone?.oldestGone === undefined ? {} : { oldestGoneL1Block: gone.oldestGone.number }),
+      ...(affected === undefined ? {} : { firstAffectedL2Block: affected }),
+      haltedAt: Date.now(),
+    };
+    this.#halted = { error, report };
+    logger?.error(
+      {
+        err: error,
+        l1Block: l1BlockNumber.toString(),
+        derivedL1Hash,
+        l1Hash,
+        oldestGoneL1Block: gone?.oldestGone?.number.toString(),
+        firstAffectedL2Block: affected?.toString(),
+      },
+      "L1 reorg deeper than the confirmation depth: derivation stops",
+    );
+    this.#options.metrics?.l1ReorgTooDeep();
+    this.emit("halted", error);
+    throw error;
   }
 
   async #applyRecord(record: RecordedBatch): Promise<void> {
@@ -248,6 +376,8 @@ export class Deriver extends EventEmitter<DeriverEvents> {
       this.#head = block;
       this.#headInfo = info;
       this.#remember(block);
+      this.#lineage.use(info.number, info.hash, block.header.number);
+      this.#lineage.use(record.l1BlockNumber, record.l1BlockHash, block.header.number);
       this.#options.metrics?.blockDerived(
         block.header.number,
         block.transactions.length,
@@ -279,6 +409,7 @@ export class Deriver extends EventEmitter<DeriverEvents> {
       detail: error.message,
     };
     this.#rejected++;
+    this.#lineage.use(record.l1BlockNumber, record.l1BlockHash, undefined);
     const fields = {
       batchIndex: record.batchIndex.toString(),
       l1Block: record.l1BlockNumber.toString(),

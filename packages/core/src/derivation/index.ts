@@ -14,7 +14,9 @@
  *   rejection.ts        the rejection reasons, `BatchRejection` (the verdict) and `BatchRejectedError` (its carrier)
  *   batchFetch.ts       record → DA blobs → frames → batch, with the DA rules
  *   blockDerivation.ts  one block from its batch entry by chain/'s rules, with the block rules
- *   deriver.ts          Deriver: the loop over L1 records, rejections, following the L1 head
+ *   l1Lineage.ts        the L1 blocks derivation used (bounded), read to size a reorg deeper than the depth
+ *   deriver.ts          Deriver: the loop over L1 records, rejections, following the L1 head, stopping on a deep
+ *                       L1 reorg
  *
  * ## Rules
  * Records are taken in L1 order (their `batchIndex`), each at most once. A record that breaks a rule is rejected:
@@ -48,8 +50,15 @@
  *    (the header's transactions and receipts roots, gas, bloom, base fee, gas limit and PREVRANDAO follow from
  *    chain/'s rules and the execution, so a block the sequencer sealed any other way is rejected here).
  *
+ * L1 reorgs. Records are read `derivation.l1ConfirmationDepth` behind the L1 head, so a shallower reorg never
+ * touches them. A deeper one under L1 blocks derivation read is not a batch's fault and is never ridden out: the
+ * newest L1 block read through must stay L1's, each new window must build on it by parent hash, and each record's
+ * L1 block must be L1's when it is used; a miss stops derivation for good (`L1ReorgTooDeepError`, logged as an
+ * error, `progress.halted`, the "halted" event), naming the first derived block built on a vanished L1 block
+ * (`l1Lineage.ts` remembers the newest L1 blocks used).
+ *
  * Not in these rules yet: force inclusion (a sequencing window after which derivation applies an ignored deposit in
- * a deposit-only block) and L1 reorgs deeper than `derivation.l1ConfirmationDepth`.
+ * a deposit-only block).
  */
 export { assembleBatch, type FetchBatchParameters, fetchBatch } from "./batchFetch.ts";
 export { type DeriveBlockParameters, type DerivedBlock, deriveBlock } from "./blockDerivation.ts";
@@ -62,6 +71,7 @@ export {
   derivationConfigSchema,
 } from "./config.ts";
 export {
+  type DerivationHalt,
   Deriver,
   type DeriverEvents,
   type DeriverMetrics,

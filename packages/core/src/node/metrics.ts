@@ -322,6 +322,14 @@ export function deriverMetrics(f: MetricsFactory): DeriverMetrics {
     labelNames: ["reason"],
   });
   const headBlock = f.gauge({ name: "mach_derivation_head_block", help: "Newest derived block" });
+  const l1Block = f.gauge({
+    name: "mach_derivation_l1_block",
+    help: "Newest L1 block whose batch records were read and derived",
+  });
+  const halted = f.gauge({
+    name: "mach_derivation_halted",
+    help: "1 once derivation stopped on an L1 reorg deeper than its confirmation depth",
+  });
   return {
     blockDerived(blockNumber, txs, blockSeconds) {
       blocks.inc();
@@ -330,6 +338,8 @@ export function deriverMetrics(f: MetricsFactory): DeriverMetrics {
       headBlock.set(Number(blockNumber));
     },
     batchRejected: (reason) => rejected.inc({ reason }),
+    l1BlockRead: (l1BlockNumber) => l1Block.set(Number(l1BlockNumber)),
+    l1ReorgTooDeep: () => halted.set(1),
   };
 }
 

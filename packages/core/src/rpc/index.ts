@@ -103,6 +103,7 @@ export type {
   StatusAttestation,
   StatusBatch,
   StatusBatchState,
+  StatusDerivation,
   StatusOutput,
   StatusReplica,
   StatusSource,

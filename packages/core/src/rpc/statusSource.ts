@@ -100,6 +100,31 @@ export interface StatusAttestation {
   readonly receivedAt: number;
 }
 
+/**
+ * Where a derive node stands; `derivation/`'s `DeriverProgress` fits as it is. `l1Block` is absent before the first
+ * L1 read; `halted` is set once derivation stopped for good (an L1 reorg deeper than its confirmation depth).
+ */
+export interface StatusDerivation {
+  readonly headBlock: bigint;
+  readonly headHash: Hash;
+  /** The newest L1 block whose batch records were read: everything they carry is derived. */
+  readonly l1Block?: { readonly number: bigint; readonly hash: Hash };
+  /** Batch records rejected by a derivation rule since the node started. */
+  readonly rejectedBatches: number;
+  readonly halted?: {
+    readonly reason: "l1Reorg";
+    readonly message: string;
+    /** The L1 block found replaced, the hash derivation read there, and L1's hash now. */
+    readonly l1BlockNumber: bigint;
+    readonly derivedL1Hash: Hash;
+    readonly l1Hash: Hash;
+    readonly oldestGoneL1Block?: bigint;
+    /** The first derived block built on an L1 block that is gone. */
+    readonly firstAffectedL2Block?: bigint;
+    readonly haltedAt: number;
+  };
+}
+
 /** A contract whose ABI the node knows (predeploys, contracts deployed through the devnet). */
 export interface KnownContract {
   readonly address: Address;
@@ -118,4 +143,5 @@ export interface StatusSource {
   /** Newest first. */
   readonly attestations?: () => readonly StatusAttestation[];
   readonly contracts?: () => readonly KnownContract[];
+  readonly derivation?: () => StatusDerivation;
 }

@@ -17,16 +17,12 @@
  * `withoutL1()`: a chain without settlement stays in one fixed epoch (`NO_L1_EPOCH`), so its blocks have the same
  * shape as any other.
  */
-import { type L1Epoch, NO_L1_EPOCH } from "../chain/blockStart.ts";
+import { type L1Epoch, L1ReorgTooDeepError, NO_L1_EPOCH } from "../chain/blockStart.ts";
 import type { L1BlockInfo } from "../chain/l1BlockInfo.ts";
-import { MachError } from "../errors.ts";
 import type { Logger } from "../telemetry.ts";
 import type { L1EpochSource, L1Origins, L1OriginsListener } from "./ports.ts";
 
-/** L1 replaced a block the L2 chain took as an L1 origin: the L2 chain's deposits may no longer match L1. */
-export class L1ReorgTooDeepError extends MachError {
-  override name = "L1ReorgTooDeepError";
-}
+export { L1ReorgTooDeepError };
 
 export interface L1EpochFollowerOptions {
   readonly source: L1EpochSource;

@@ -2,7 +2,7 @@
  * A derive node next to a sequencer node, over one memory L1 and one memory DA network: from an empty data directory
  * it rebuilds the sequencer's blocks from the batches recorded on L1 (deposits included), serves them over JSON-RPC
  * exactly as the sequencer does, follows new batches, forwards sends to the sequencer, and after a restart goes back
- * to its newest snapshot and derives the rest again.
+ * to its newest snapshot and derives the rest again; an L1 reorg under what it read stops it, reported by `mach_status`.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -16,6 +16,7 @@ import { userDepositSourceHash } from "../../src/chain/deposit.ts";
 import type { Address } from "../../src/chain/types.ts";
 import { createMemoryDa, createMemoryDaStore, type MemoryDaStore } from "../../src/da/memory.ts";
 import { type MachNode, parseNodeConfig, startNode } from "../../src/node/index.ts";
+import type { MachStatusResult } from "../../src/rpc/methods/status.ts";
 import { createMemorySettlement, type MemorySettlement } from "../../src/settlement/index.ts";
 import { silentLogger } from "../../src/telemetry.ts";
 
@@ -178,5 +179,44 @@ describe("a derive node (memory L1 and DA)", () => {
       }).sendTransaction({ to: DEPOSITED, value: 1n }),
       /not accepted by a derive node/,
     );
+  });
+
+  it("stops on an L1 reorg deeper than its confirmation depth, says so in mach_status, and still serves its blocks", async () => {
+    assert.ok(derive?.rpcUrl);
+    const rpcUrl = derive.rpcUrl;
+    const status = async () => {
+      const response = await fetch(rpcUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "mach_status", params: [] }),
+      });
+      const { result } = (await response.json()) as { result: MachStatusResult };
+      assert.ok(result.derivation);
+      return result.derivation;
+    };
+    // L1 stands still: the derive node reads it to its head (depth 0), then L1 replaces its newest blocks.
+    await sequencer.close();
+    const l1Head = await l1.deposits.headNumber();
+    const read = await until("the derive node to read L1 to its head", async () => {
+      const derivation = await status();
+      return derivation.l1BlockNumber === `0x${l1Head.toString(16)}` ? derivation : undefined;
+    });
+    assert.equal(read.state, "deriving");
+    assert.equal(read.l1BlockHash, (await l1.deposits.blockAt(l1Head))?.hash);
+    const der = client(derive);
+    const head = await der.getBlockNumber();
+    assert.equal(read.headBlockNumber, `0x${head.toString(16)}`);
+    l1.reorg(2);
+    l1.mine();
+    const halted = await until("the derive node to stop", async () => {
+      const derivation = await status();
+      return derivation.halted ?? undefined;
+    });
+    assert.equal(halted.reason, "l1Reorg");
+    assert.equal(halted.l1BlockNumber, `0x${l1Head.toString(16)}`);
+    assert.equal(halted.derivedL1Hash, read.l1BlockHash);
+    assert.equal(halted.l1Hash, (await l1.deposits.blockAt(l1Head))?.hash);
+    assert.equal((await status()).state, "halted");
+    assert.equal(await der.getBlockNumber(), head, "what it derived is still served");
   });
 });

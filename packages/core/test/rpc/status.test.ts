@@ -3,7 +3,7 @@ import { afterEach, describe, it } from "node:test";
 import type { Hex } from "viem";
 import { BatchTally } from "../../src/rpc/batchTally.ts";
 import type { MachStatusResult } from "../../src/rpc/methods/status.ts";
-import type { DaBatcherStatus, StatusSource } from "../../src/rpc/statusSource.ts";
+import type { DaBatcherStatus, StatusDerivation, StatusSource } from "../../src/rpc/statusSource.ts";
 import { type Harness, startHarness } from "./harness.ts";
 
 const PROVER = "0x00000000000000000000000000000000000000a1";
@@ -26,6 +26,7 @@ describe("mach_status", () => {
     assert.deepEqual(status.da, { byProvider: [], recent: [], batcher: null });
     assert.deepEqual([status.outputs, status.replicas, status.attestations], [[], [], []]);
     assert.deepEqual(status.abis, {});
+    assert.equal(status.derivation, null);
     assert.deepEqual(status.latency, {
       windowMs: 60_000,
       count: 0,
@@ -126,6 +127,55 @@ describe("mach_status", () => {
       { prover: PROVER, blockNumber: "0xa", blockHash: ROOT, stateRoot: ROOT, outputRoot: ROOT, receivedAt: 7 },
     ]);
     assert.deepEqual(status.abis, { [PROVER]: { name: "Thing", abi: [{ type: "function", name: "f", inputs: [] }] } });
+  });
+
+  it("reports a derive node's progress, and why it stopped, and null on other nodes", async () => {
+    let progress: StatusDerivation = { headBlock: 12n, headHash: ROOT, rejectedBatches: 0 };
+    h = await startHarness({ status: { derivation: () => progress } });
+    assert.deepEqual((await h.result<MachStatusResult>("mach_status")).derivation, {
+      state: "deriving",
+      headBlockNumber: "0xc",
+      headBlockHash: ROOT,
+      l1BlockNumber: null,
+      l1BlockHash: null,
+      rejectedBatches: 0,
+      halted: null,
+    });
+    const gone: Hex = `0x${"34".repeat(32)}`;
+    progress = {
+      headBlock: 40n,
+      headHash: ROOT,
+      l1Block: { number: 77n, hash: gone },
+      rejectedBatches: 2,
+      halted: {
+        reason: "l1Reorg",
+        message: "L1 reorganized",
+        l1BlockNumber: 77n,
+        derivedL1Hash: gone,
+        l1Hash: ROOT,
+        oldestGoneL1Block: 70n,
+        firstAffectedL2Block: 31n,
+        haltedAt: 9,
+      },
+    };
+    assert.deepEqual((await h.result<MachStatusResult>("mach_status")).derivation, {
+      state: "halted",
+      headBlockNumber: "0x28",
+      headBlockHash: ROOT,
+      l1BlockNumber: "0x4d",
+      l1BlockHash: gone,
+      rejectedBatches: 2,
+      halted: {
+        reason: "l1Reorg",
+        message: "L1 reorganized",
+        l1BlockNumber: "0x4d",
+        derivedL1Hash: gone,
+        l1Hash: ROOT,
+        oldestGoneL1Block: "0x46",
+        firstAffectedL2Block: "0x1f",
+        haltedAt: 9,
+      },
+    });
   });
 
   it("reports the DA batcher's backlog and back-pressure, in mach_status and mach_syncStatus alike", async () => {

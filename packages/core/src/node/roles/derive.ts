@@ -88,7 +88,7 @@ export async function startDeriveRole(context: RoleContext): Promise<RunningDeri
   return {
     role: "derive",
     backend,
-    status: {},
+    status: { derivation: () => deriver.progress },
     deriver,
     // Nothing a batch holds stops the deriver; L1 and DA failures are retried.
     fatal: new Promise<Error>(() => {}),

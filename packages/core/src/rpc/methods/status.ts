@@ -1,14 +1,14 @@
 /**
  * `mach_status`: one poll answering everything the dashboard shows beside its live streams: head, mini-block rate,
  * send→receipt latency percentiles, pool counts, DA batches by status and provider, L1 outputs, replica lag,
- * prover attestations and the ABIs the node knows. Roles the node does not run answer empty lists (the pool:
+ * prover attestations, the ABIs the node knows, and a derive node's progress (`null` on other roles). Roles the node does not run answer empty lists (the pool:
  * `null`). The shape is the dashboard's `MachStatus` (`apps/dashboard/src/api.ts`); a core test checks that this
  * renderer's type fits it. Chain numbers are 0x quantities, counts, rates and times are JSON numbers.
  */
 import type { Address } from "../../chain/types.ts";
 import { defineMethod, type MethodTable, type RpcContext } from "../context.ts";
 import { toQuantity } from "../format.ts";
-import type { DaBatcherStatus, StatusBatch } from "../statusSource.ts";
+import type { DaBatcherStatus, StatusBatch, StatusDerivation } from "../statusSource.ts";
 
 const MACH_STATUS_VERSION = 1;
 
@@ -48,6 +48,32 @@ export function renderBatcherStatus(batcher: DaBatcherStatus) {
   };
 }
 
+/** A derive node's progress: derived head, the L1 block read up to, rejected batches, and why it stopped. */
+function renderDerivation(derivation: StatusDerivation) {
+  const { halted } = derivation;
+  return {
+    state: halted === undefined ? ("deriving" as const) : ("halted" as const),
+    headBlockNumber: toQuantity(derivation.headBlock),
+    headBlockHash: derivation.headHash,
+    l1BlockNumber: optionalQuantity(derivation.l1Block?.number),
+    l1BlockHash: derivation.l1Block?.hash ?? null,
+    rejectedBatches: derivation.rejectedBatches,
+    halted:
+      halted === undefined
+        ? null
+        : {
+            reason: halted.reason,
+            message: halted.message,
+            l1BlockNumber: toQuantity(halted.l1BlockNumber),
+            derivedL1Hash: halted.derivedL1Hash,
+            l1Hash: halted.l1Hash,
+            oldestGoneL1Block: optionalQuantity(halted.oldestGoneL1Block),
+            firstAffectedL2Block: optionalQuantity(halted.firstAffectedL2Block),
+            haltedAt: halted.haltedAt,
+          },
+  };
+}
+
 /** The `mach_status` result for the server's current view. */
 export function renderMachStatus(context: RpcContext) {
   const { backend, status, sendLatency, miniBlockRate } = context;
@@ -57,6 +83,7 @@ export function renderMachStatus(context: RpcContext) {
   const rates = miniBlockRate.rates();
   const da = status?.daBatches?.() ?? { byProvider: [], recent: [] };
   const batcher = status?.batcher?.();
+  const derivation = status?.derivation?.();
   const abis: Record<Address, { name: string; abi: readonly unknown[] }> = {};
   for (const contract of status?.contracts?.() ?? [])
     abis[contract.address] = { name: contract.name, abi: contract.abi };
@@ -113,6 +140,7 @@ export function renderMachStatus(context: RpcContext) {
       receivedAt: attestation.receivedAt,
     })),
     abis,
+    derivation: derivation === undefined ? null : renderDerivation(derivation),
   };
 }
 

@@ -19,9 +19,10 @@ import { type L1BatchRecord, readBatchRecords } from "@mach/settlement";
 import { bytesToHex, createPublicClient, type Hex, http } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { startDa } from "../../src/da.ts";
-import { DEFAULT_CHAIN_ID, rpcCall, signTransfer } from "../support/chain.ts";
+import { DEFAULT_CHAIN_ID, rpcResult as result, rpcCall, signTransfer } from "../support/chain.ts";
 import { startL1Stack } from "../support/l1Stack.ts";
 import { type MachProcess, startMach } from "../support/machProcess.ts";
+import { sleep, waitFor } from "../support/poll.ts";
 import { freePorts } from "../support/ports.ts";
 
 const SENDERS = 10;
@@ -38,25 +39,6 @@ interface SyncStatus {
     readonly backPressure: boolean;
     readonly error: string | null;
   } | null;
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function result<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
-  const answer = await rpcCall<T>(url, method, params);
-  if (answer.error) throw new Error(`${method}: ${answer.error.message}`);
-  return answer.result as T;
-}
-
-/** Polls `probe` until it returns a value, or fails with `what` after `timeoutMs`. */
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
 }
 
 describe("sustained load on a devnet-like stack with EigenDA", () => {

@@ -14,31 +14,12 @@ import { DEV_MNEMONIC } from "@mach/core/node";
 import { type Hex, parseEther } from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { getL2TransactionHashes } from "viem/op-stack";
-import { startDa } from "../../src/da.ts";
-import { l1Head, mineL1Every } from "../../src/l1.ts";
-import { DEFAULT_CHAIN_ID, DEV_KEYS, rpcCall, signTransfer } from "../support/chain.ts";
-import { startL1Stack } from "../support/l1Stack.ts";
+import { DEFAULT_CHAIN_ID, DEV_KEYS, rpcResult as result, signTransfer } from "../support/chain.ts";
+import { l2ChainConfig, startL1WithCelestia } from "../support/l1Stack.ts";
 import { type MachProcess, startMach } from "../support/machProcess.ts";
 import { depositToSelf, l1ChainOf, opStackChainOf } from "../support/opStack.ts";
+import { sleep, waitFor } from "../support/poll.ts";
 import { freePorts } from "../support/ports.ts";
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function result<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
-  const answer = await rpcCall<T>(url, method, params);
-  if (answer.error) throw new Error(`${method}: ${answer.error.message}`);
-  return answer.result as T;
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 const blockNumber = async (url: string) => BigInt(await result<Hex>(url, "eth_blockNumber"));
 const safeBlock = async (url: string) =>
@@ -103,27 +84,13 @@ describe("derivation from L1 + DA (Hardhat L1, Celestia stand-in, sequencer and 
   before(async () => {
     mkdirSync(logDir, { recursive: true });
     const base = await freePorts(2);
-    const { l1, operators, contracts } = await startL1Stack({
+    const { l1, operators, contracts, l1StartBlock, da } = await startL1WithCelestia({
       port: base,
-      logFile: join(logDir, "l1.log"),
-      l2ChainId: DEFAULT_CHAIN_ID,
-    });
-    stops.push(() => l1.child.stop());
-    const l1StartBlock = await l1Head(l1.rpcUrl);
-    await mineL1Every(l1.rpcUrl, 1_000);
-    const da = await startDa("celestia", {
       dataDir: join(dir, "data"),
       logDir,
-      ports: { eigendaDisperser: 0, eigendaRelay: 0, eigendaProxy: 0, celestiaRpc: base + 1 },
-      signerKey: operators.daSigner.privateKey,
+      stops,
     });
-    const standIn = da.child;
-    if (standIn) stops.push(() => standIn.stop());
-    const chain = {
-      chainId: String(DEFAULT_CHAIN_ID),
-      l1StartBlock: l1StartBlock.toString(),
-      genesisTimestamp: String(Math.floor(Date.now() / 1000)),
-    };
+    const chain = l2ChainConfig(l1StartBlock);
     const l1Contracts = {
       l1RpcUrl: l1.rpcUrl,
       batchInbox: contracts.batchInbox,

@@ -77,6 +77,13 @@ export async function rpcCall<T = unknown>(url: string, method: string, params: 
   return (await response.json()) as RpcAnswer<T>;
 }
 
+/** One JSON-RPC call's result; throws the node's error message. */
+export async function rpcResult<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
+  const answer = await rpcCall<T>(url, method, params);
+  if (answer.error) throw new Error(`${method}: ${answer.error.message}`);
+  return answer.result as T;
+}
+
 /**
  * Waits until block `number` is sealed (a receipt can name the block being built, whose state and header are
  * readable by number only once it seals).

@@ -53,10 +53,12 @@ export {
   toBatchBlock,
 } from "./batch.ts";
 export {
+  BATCH_HOLD_POINTS,
   type Batcher,
   type BatcherMetrics,
   type BatcherState,
   type BatcherStatus,
+  type BatchHoldPoint,
   type BlockSource,
   type CreateBatcherParameters,
   createBatcher,

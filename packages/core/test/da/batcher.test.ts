@@ -432,6 +432,41 @@ describe("batcher", () => {
     assert.deepEqual(recorded, [1n, 1n, 5n]);
   });
 
+  for (const holdBatchAt of ["daConfirmed", "l1Recorded"] as const) {
+    it(`holds the first batch at ${holdBatchAt} when the test fault asks, until stopped; a restart records it once`, async () => {
+      const inbox = createInbox();
+      const writes: bigint[] = [];
+      const recorder: BatchRecorder = {
+        recordBatch: (batch) => {
+          writes.push(batch.firstBlock);
+          return inbox.recorder.recordBatch(batch);
+        },
+      };
+      const { logger, lines } = capturingLogger();
+      const { chain, pointers, parameters } = setup({ recorder, holdBatchAt, logger });
+      const held = createBatcher(parameters);
+      chain.seal(4);
+      const step = held.runOnce();
+      await until(() => lines.some((line) => line.message.startsWith("TEST FAULT")), "the hold");
+      const hold = lines.find((line) => line.message.startsWith("TEST FAULT"))!;
+      assert.equal(hold.level, "warn");
+      assert.deepEqual(hold.fields, { at: holdBatchAt, firstBlock: 1n, lastBlock: 4n });
+      assert.deepEqual(inbox.firsts(), holdBatchAt === "daConfirmed" ? [] : [1n], "L1 holds the batch iff past it");
+      assert.equal(pointers.list()[0]?.status, "confirmed", "the node's record is not `recorded` while held");
+      await held.stop();
+      await assert.rejects(step, /batcher stopped/);
+
+      // A batcher without the fault, on the same store: records the batch, once.
+      const { holdBatchAt: _hold, ...clean } = parameters;
+      const restarted = createBatcher(clean);
+      assert.equal((await restarted.runOnce())?.status, "recorded");
+      assert.deepEqual(inbox.firsts(), [1n], "BatchInbox holds the batch once");
+      // Past `l1Recorded` the restart asks L1 again, and the idempotent recorder finds the batch there.
+      assert.deepEqual(writes, holdBatchAt === "daConfirmed" ? [1n] : [1n, 1n]);
+      assert.equal(pointers.list()[0]?.status, "recorded");
+    });
+  }
+
   it("runs as a loop until stopped, batching blocks sealed while it runs", async () => {
     const { chain, da, pointers, parameters } = setup();
     let onBatchUpdated: (record: BatchRecord) => void = () => {};

@@ -80,6 +80,10 @@ describe("faults: DA stalled, L1 unreachable, sequencer killed between DA and L1
       toBlock: await l1Client().getBlockNumber(),
     });
 
+  const batcherStatus = async () =>
+    (await result<{ batcher: { state: string; error: string | null } | null }>(sequencer.rpcUrl, "mach_syncStatus"))
+      .batcher;
+
   /** Waits until `safe` covers the block after the call (its batch recorded on L1); the batcher must not halt. */
   async function waitForSafeHead(): Promise<bigint> {
     const open = (await blockNumber(sequencer.rpcUrl)) + 1n;
@@ -88,13 +92,13 @@ describe("faults: DA stalled, L1 unreachable, sequencer killed between DA and L1
       return n >= open ? n : undefined;
     });
     await waitFor(`safe to reach block ${head}`, 120_000, async () => {
-      const status = await result<{ batcher: { state: string; error: string | null } | null }>(
-        sequencer.rpcUrl,
-        "mach_syncStatus",
-      );
-      if (status.batcher?.state === "halted") throw new Error(`batcher halted: ${status.batcher.error}`);
+      const status = await batcherStatus();
+      if (status?.state === "halted") throw new Error(`batcher halted: ${status.error}`);
       return (await safeBlock(sequencer.rpcUrl)) >= head ? true : undefined;
     });
+    const status = await batcherStatus();
+    assert.equal(status?.state, "running");
+    assert.equal(status?.error, null);
     return head;
   }
 

@@ -247,21 +247,32 @@ describe("faults: DA stalled, L1 unreachable, sequencer killed between DA and L1
     stops.push(async () => {
       await sequencer?.stop();
     });
-    sequencer = await startMach({ dataDir: sequencerDir, config: sequencerConfig(), timeoutMs: 120_000 });
     stops.push(async () => {
       await derive?.stop();
       derive?.cleanup();
     });
-    derive = await startMach({
-      config: {
-        node: { role: "derive" },
-        chain,
-        da: daConfig,
-        settlement: { provider: "l1", options: l1Contracts },
-        derivation: { pollIntervalMs: 250, retryDelayMs: 500, sequencerRpcUrl: sequencer.rpcUrl },
-      },
-      timeoutMs: 120_000,
-    });
+    // Both at once (the derive node knows the sequencer's fixed URL beforehand); each is stopped even if the other
+    // fails to start.
+    const [sequencerStart, deriveStart] = await Promise.allSettled([
+      startMach({ dataDir: sequencerDir, config: sequencerConfig(), timeoutMs: 120_000 }),
+      startMach({
+        config: {
+          node: { role: "derive" },
+          chain,
+          da: daConfig,
+          settlement: { provider: "l1", options: l1Contracts },
+          derivation: {
+            pollIntervalMs: 250,
+            retryDelayMs: 500,
+            sequencerRpcUrl: `http://${sequencerRpc.host}:${sequencerRpc.port}`,
+          },
+        },
+        timeoutMs: 120_000,
+      }),
+    ]);
+    if (sequencerStart.status === "fulfilled") sequencer = sequencerStart.value;
+    if (deriveStart.status === "fulfilled") derive = deriveStart.value;
+    for (const start of [sequencerStart, deriveStart]) if (start.status === "rejected") throw start.reason;
     stops.push(async () => {
       await load?.stop();
     });

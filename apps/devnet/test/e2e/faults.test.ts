@@ -27,7 +27,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { BatchHoldPoint } from "@mach/core/da";
+import { BATCH_HELD_MESSAGE, type BatchHoldPoint } from "@mach/core/da";
 import { createOutputGameReader, type L1BatchRecord, readBatchRecords } from "@mach/settlement";
 import { bytesToHex, createPublicClient, type Hex, http } from "viem";
 import { DEVNET_SETTLEMENT } from "../../src/main.ts";
@@ -42,8 +42,6 @@ import { freePorts } from "../support/ports.ts";
 /** How long each service stays frozen. */
 const FAULT_MS = 30_000;
 const OUTPUT_INTERVAL_BLOCKS = DEVNET_SETTLEMENT.outputIntervalBlocks;
-/** What the batcher logs when the test fault holds a batch (packages/core/src/da/batcher.ts). */
-const HOLD_MESSAGE = "TEST FAULT: batcher holds this batch until it stops or the process is killed";
 
 type LogEntry = Record<string, unknown>;
 
@@ -330,7 +328,7 @@ describe("faults: DA stalled, L1 unreachable, sequencer killed between DA and L1
         sequencer.logs.some((entry) => entry.msg === "TEST FAULTS ON: this batcher holds a batch until the node stops"),
       );
       const hold = await waitFor(`the batcher to hold a batch at ${holdBatchAt}`, 60_000, async () =>
-        sequencer.logs.find((entry) => entry.msg === HOLD_MESSAGE),
+        sequencer.logs.find((entry) => entry.msg === BATCH_HELD_MESSAGE),
       );
       assert.equal(hold.at, holdBatchAt);
       const range = { firstBlock: BigInt(String(hold.firstBlock)), lastBlock: BigInt(String(hold.lastBlock)) };

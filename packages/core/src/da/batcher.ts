@@ -103,6 +103,8 @@ export interface CreateBatcherParameters {
  */
 export const BATCH_HOLD_POINTS = ["daConfirmed", "l1Recorded"] as const;
 export type BatchHoldPoint = (typeof BATCH_HOLD_POINTS)[number];
+/** The warning logged (with `at`, `firstBlock`, `lastBlock`) when a batch is held: what a crash test waits for. */
+export const BATCH_HELD_MESSAGE = "TEST FAULT: batcher holds this batch until it stops or the process is killed";
 
 export type BatcherState = "idle" | "running" | "stopped" | "halted";
 
@@ -392,10 +394,7 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
   /** Test-only: parks the batch at `point` until the batcher stops (`holdBatchAt`). */
   const holdIfFaulted = async (point: BatchHoldPoint, record: BatchRecord) => {
     if (parameters.holdBatchAt !== point) return;
-    logger.warn(
-      { at: point, firstBlock: record.firstBlock, lastBlock: record.lastBlock },
-      "TEST FAULT: batcher holds this batch until it stops or the process is killed",
-    );
+    logger.warn({ at: point, firstBlock: record.firstBlock, lastBlock: record.lastBlock }, BATCH_HELD_MESSAGE);
     await untilAborted(controller.signal);
   };
 

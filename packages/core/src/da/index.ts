@@ -53,6 +53,7 @@ export {
   toBatchBlock,
 } from "./batch.ts";
 export {
+  BATCH_HELD_MESSAGE,
   BATCH_HOLD_POINTS,
   type Batcher,
   type BatcherMetrics,

@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { type BatchBlock, batchBlockSize, decodeBatch, toBatchBlock } from "../../src/da/batch.ts";
-import { type BatcherMetrics, type CreateBatcherParameters, createBatcher } from "../../src/da/batcher.ts";
+import {
+  BATCH_HELD_MESSAGE,
+  type BatcherMetrics,
+  type CreateBatcherParameters,
+  createBatcher,
+} from "../../src/da/batcher.ts";
 import { type BatcherPolicyInput, batcherPolicySchema } from "../../src/da/batcherPolicy.ts";
 import {
   type BatchRecord,
@@ -447,8 +452,8 @@ describe("batcher", () => {
       const held = createBatcher(parameters);
       chain.seal(4);
       const step = held.runOnce();
-      await until(() => lines.some((line) => line.message.startsWith("TEST FAULT")), "the hold");
-      const hold = lines.find((line) => line.message.startsWith("TEST FAULT"))!;
+      await until(() => lines.some((line) => line.message === BATCH_HELD_MESSAGE), "the hold");
+      const hold = lines.find((line) => line.message === BATCH_HELD_MESSAGE)!;
       assert.equal(hold.level, "warn");
       assert.deepEqual(hold.fields, { at: holdBatchAt, firstBlock: 1n, lastBlock: 4n });
       assert.deepEqual(inbox.firsts(), holdBatchAt === "daConfirmed" ? [] : [1n], "L1 holds the batch iff past it");

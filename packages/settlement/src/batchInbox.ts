@@ -4,7 +4,8 @@
  * in L1 order (what derivation consumes).
  *
  * Recording is idempotent: a retry after a lost receipt finds the batch already on L1 (same range, provider and
- * pointer hash) and returns where it landed instead of failing on `NonContiguousRange`.
+ * pointer hash) and returns where it landed instead of failing on `NonContiguousRange`, also when the lost write
+ * lands only while the retry is under way (`writeOnce`).
  */
 import { batchInboxAbi, daProviderIds } from "@mach/contracts";
 import type { DaProviderName } from "@mach/core/da";
@@ -13,7 +14,7 @@ import { type Address, bytesToHex, type Hash, type Hex, hexToBytes, keccak256, t
 import { decodeBatchPointers, encodeBatchPointers } from "./batchPointers.ts";
 import { SettlementError, toSettlementError } from "./errors.ts";
 import { byL1Position } from "./l1Order.ts";
-import { type L1WalletClient, writeContractAndWait } from "./write.ts";
+import { type L1WalletClient, writeContractAndWait, writeOnce } from "./write.ts";
 
 export interface CreateBatchInboxRecorderParameters {
   /** Signs `submitBatch`; must be the inbox's configured batcher. */
@@ -44,19 +45,24 @@ export function createBatchInboxRecorder(parameters: CreateBatchInboxRecorderPar
     async recordBatch(record: BatchToRecord): Promise<BatchRecording> {
       const provider = daProviderId(record.provider);
       const daPointer = bytesToHex(encodeBatchPointers(record.pointers));
-      const existing = await findRecorded(publicClient, batchInbox, record, provider, daPointer);
-      if (existing) return existing;
-      const receipt = await writeContractAndWait({
-        walletClient,
-        publicClient,
-        address: batchInbox,
-        abi: batchInboxAbi,
-        functionName: "submitBatch",
-        args: [record.firstBlock, record.lastBlock, provider, daPointer],
-        confirmations,
-        operation: `BatchInbox.submitBatch(${record.firstBlock}..${record.lastBlock})`,
+      return writeOnce({
+        find: () => findRecorded(publicClient, batchInbox, record, provider, daPointer),
+        write: async () => {
+          const receipt = await writeContractAndWait({
+            walletClient,
+            publicClient,
+            address: batchInbox,
+            abi: batchInboxAbi,
+            functionName: "submitBatch",
+            args: [record.firstBlock, record.lastBlock, provider, daPointer],
+            confirmations,
+            operation: `BatchInbox.submitBatch(${record.firstBlock}..${record.lastBlock})`,
+          });
+          return { l1TransactionHash: receipt.transactionHash, l1BlockNumber: receipt.blockNumber };
+        },
+        // The range no longer continues the record because it is the record.
+        doneRevert: "NonContiguousRange",
       });
-      return { l1TransactionHash: receipt.transactionHash, l1BlockNumber: receipt.blockNumber };
     },
   };
 }

@@ -2,7 +2,8 @@
  * @mach/settlement: Mach's L1 side with viem. Contract ABIs come from `@mach/contracts`' generated module only.
  *
  *   contracts.ts     `attachMachL1`: typed viem contract instances for a deployment's addresses
- *   write.ts         one L1 write: simulate → send → receipt (confirmations) → `SettlementError` mapping
+ *   write.ts         one L1 write: simulate → send → receipt (confirmations) → `SettlementError` mapping; `writeOnce`
+ *                    for a write that must land once across retries and late-served lost writes
  *   errors.ts        `SettlementError` (`transient` | `permanent`, `revertName`), `toSettlementError`
  *   batchPointers.ts the versioned list of per-frame DA pointers a batch records in BatchInbox
  *   batchInbox.ts    batcher → L1: `createBatchInboxRecorder` (core's `BatchRecorder` port);

@@ -4,7 +4,8 @@
  * (as op-proposer sends it) and `msg.value = initBonds[gameType]` (the factory rejects any other amount).
  *
  * Idempotent: the factory keys games by `(gameType, rootClaim, extraData)`, so proposing an output that already has
- * a game returns that game (`created: false`) instead of failing on `GameAlreadyExists`.
+ * a game returns that game (`created: false`) instead of failing on `GameAlreadyExists`, also when an earlier
+ * attempt's lost write lands only while this one is under way (`writeOnce`).
  */
 import { disputeGameFactoryAbi, machOutputGameType } from "@mach/contracts";
 import {
@@ -18,7 +19,7 @@ import {
   zeroAddress,
 } from "viem";
 import { SettlementError, toSettlementError } from "./errors.ts";
-import { type L1WalletClient, writeContractAndWait } from "./write.ts";
+import { type L1WalletClient, writeContractAndWait, writeOnce } from "./write.ts";
 
 /** `extraData` of a Mach output game: `abi.encode(uint256 l2BlockNumber)`. */
 export function encodeOutputGameExtraData(l2BlockNumber: bigint): Hex {
@@ -59,55 +60,62 @@ export async function proposeOutput(parameters: ProposeOutputParameters): Promis
   const extraData = encodeOutputGameExtraData(l2BlockNumber);
   const operation = `DisputeGameFactory.create(${gameType}, ${outputRoot}, block ${l2BlockNumber})`;
   let bond: bigint;
-  let existing: Address;
   try {
-    [bond, [existing]] = await Promise.all([
-      publicClient.readContract({
-        address: disputeGameFactory,
-        abi: disputeGameFactoryAbi,
-        functionName: "initBonds",
-        args: [gameType],
-      }),
-      publicClient.readContract({
+    bond = await publicClient.readContract({
+      address: disputeGameFactory,
+      abi: disputeGameFactoryAbi,
+      functionName: "initBonds",
+      args: [gameType],
+    });
+  } catch (error) {
+    throw toSettlementError(operation, error);
+  }
+  /** The game of this output if the factory holds one already. */
+  const existingGame = async (): Promise<ProposedOutput | undefined> => {
+    let existing: Address;
+    try {
+      [existing] = await publicClient.readContract({
         address: disputeGameFactory,
         abi: disputeGameFactoryAbi,
         functionName: "games",
         args: [gameType, outputRoot, extraData],
-      }),
-    ]);
-  } catch (error) {
-    throw toSettlementError(operation, error);
-  }
-  if (existing !== zeroAddress) {
+      });
+    } catch (error) {
+      throw toSettlementError(operation, error);
+    }
+    if (existing === zeroAddress) return undefined;
     const game = getAddress(existing);
     return { game, index: await findGameIndex(publicClient, disputeGameFactory, game), created: false, bond };
-  }
-  const receipt = await writeContractAndWait({
-    walletClient,
-    publicClient,
-    address: disputeGameFactory,
-    abi: disputeGameFactoryAbi,
-    functionName: "create",
-    args: [gameType, outputRoot, extraData],
-    value: bond,
-    confirmations,
-    operation,
-  });
-  const created = parseEventLogs({
-    abi: disputeGameFactoryAbi,
-    eventName: "DisputeGameCreated",
-    logs: receipt.logs,
-  }).find((log) => getAddress(log.address) === getAddress(disputeGameFactory) && log.args.rootClaim === outputRoot);
-  if (!created) throw new SettlementError("permanent", `${operation} emitted no DisputeGameCreated`);
-  const game = getAddress(created.args.disputeProxy);
-  return {
-    game,
-    index: await findGameIndex(publicClient, disputeGameFactory, game),
-    created: true,
-    bond,
-    l1TransactionHash: receipt.transactionHash,
-    l1BlockNumber: receipt.blockNumber,
   };
+  const create = async (): Promise<ProposedOutput> => {
+    const receipt = await writeContractAndWait({
+      walletClient,
+      publicClient,
+      address: disputeGameFactory,
+      abi: disputeGameFactoryAbi,
+      functionName: "create",
+      args: [gameType, outputRoot, extraData],
+      value: bond,
+      confirmations,
+      operation,
+    });
+    const created = parseEventLogs({
+      abi: disputeGameFactoryAbi,
+      eventName: "DisputeGameCreated",
+      logs: receipt.logs,
+    }).find((log) => getAddress(log.address) === getAddress(disputeGameFactory) && log.args.rootClaim === outputRoot);
+    if (!created) throw new SettlementError("permanent", `${operation} emitted no DisputeGameCreated`);
+    const game = getAddress(created.args.disputeProxy);
+    return {
+      game,
+      index: await findGameIndex(publicClient, disputeGameFactory, game),
+      created: true,
+      bond,
+      l1TransactionHash: receipt.transactionHash,
+      l1BlockNumber: receipt.blockNumber,
+    };
+  };
+  return writeOnce({ find: existingGame, write: create, doneRevert: "GameAlreadyExists" });
 }
 
 /** The factory index of `game`, searching from the newest game down (a fresh proposal is at or near the top). */

@@ -1,6 +1,7 @@
 /**
  * One L1 write the way every writer of this package does it: simulate (so a revert surfaces decoded, before any gas
  * is spent), send, wait for the receipt with the asked confirmation depth, and map failures to `SettlementError`.
+ * `writeOnce` wraps a write that must take effect once however often it is retried.
  */
 import type {
   Abi,
@@ -69,4 +70,32 @@ export async function writeContractAndWait<
       details: `block ${receipt.blockNumber}`,
     });
   return receipt;
+}
+
+export interface WriteOnceParameters<T> {
+  /** The write's effect if L1 holds it already (its answer), else undefined. */
+  readonly find: () => Promise<T | undefined>;
+  readonly write: () => Promise<T>;
+  /** The revert by which the contract says the effect is there already (`NonContiguousRange`, `GameAlreadyExists`). */
+  readonly doneRevert: string;
+}
+
+/**
+ * A write that takes effect once, however often it is retried: a retry after a lost answer finds the effect on L1
+ * and answers with it. An earlier attempt's write can also land while a retry is under way (L1 hung past the client's
+ * timeout and served it late), between the look and the retry's own write, which then reverts with `doneRevert`:
+ * look again before that counts as a permanent failure.
+ */
+export async function writeOnce<T>({ find, write, doneRevert }: WriteOnceParameters<T>): Promise<T> {
+  const found = await find();
+  if (found !== undefined) return found;
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof SettlementError && error.revertName === doneRevert) {
+      const landed = await find();
+      if (landed !== undefined) return landed;
+    }
+    throw error;
+  }
 }

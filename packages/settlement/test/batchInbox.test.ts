@@ -147,6 +147,36 @@ describe("BatchInbox recorder and reader", () => {
     assert.equal(count, 2n);
   });
 
+  it("returns the recording when a lost earlier write of the batch lands between its check and its own write", async () => {
+    const first = await recorderFor("batcher").recordBatch(batchRecord(1n, 10n));
+    // The check sees the inbox as it was before that write (it had not been served yet): the write is simulated
+    // against the inbox that holds it and reverts NonContiguousRange.
+    let lagging = true;
+    const publicClient: PublicClient = {
+      ...l1.publicClient,
+      readContract: (async (args: { functionName: string }) => {
+        if (lagging && args.functionName === "batchCount") {
+          lagging = false;
+          return 0n;
+        }
+        return l1.publicClient.readContract(args as never);
+      }) as PublicClient["readContract"],
+    };
+    const recorder = createBatchInboxRecorder({
+      walletClient: l1.accounts.batcher,
+      publicClient,
+      batchInbox: l1.addresses.batchInbox,
+    });
+    assert.deepEqual(await recorder.recordBatch(batchRecord(1n, 10n)), first);
+    assert.equal(lagging, false, "the check read the stale inbox");
+    const count = await l1.publicClient.readContract({
+      address: l1.addresses.batchInbox,
+      abi: batchInboxAbi,
+      functionName: "batchCount",
+    });
+    assert.equal(count, 1n);
+  });
+
   it("fails permanently when L1 already holds a different batch for the range", async () => {
     const recorder = recorderFor("batcher");
     await recorder.recordBatch(batchRecord(1n, 10n));

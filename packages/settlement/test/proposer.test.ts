@@ -13,6 +13,7 @@ import {
   keccak256,
   parseEther,
   stringToHex,
+  zeroAddress,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
@@ -137,6 +138,39 @@ describe("output proposals and prover attestations", () => {
       functionName: "gameCount",
     });
     assert.equal(count, 2n);
+  });
+
+  it("returns the game when a lost earlier create of the output lands between its check and its own write", async () => {
+    const first = await proposer().proposeOutput({ outputRoot, l2BlockNumber });
+    // The check sees the factory as it was before that create: the write is simulated against the factory that
+    // holds the game and reverts GameAlreadyExists.
+    let lagging = true;
+    const publicClient: typeof l1.publicClient = {
+      ...l1.publicClient,
+      readContract: (async (args: { functionName: string }) => {
+        if (lagging && args.functionName === "games") {
+          lagging = false;
+          return [zeroAddress, 0n];
+        }
+        return l1.publicClient.readContract(args as never);
+      }) as typeof l1.publicClient.readContract,
+    };
+    const again = await proposeOutput({
+      walletClient: l1.accounts.deployer,
+      publicClient,
+      disputeGameFactory: l1.addresses.disputeGameFactory,
+      gameType: l1.addresses.gameType,
+      outputRoot,
+      l2BlockNumber,
+    });
+    assert.equal(lagging, false, "the check read the stale factory");
+    assert.deepEqual([again.game, again.index, again.created], [first.game, first.index, false]);
+    const count = await l1.publicClient.readContract({
+      address: l1.addresses.disputeGameFactory,
+      abi: disputeGameFactoryAbi,
+      functionName: "gameCount",
+    });
+    assert.equal(count, 1n);
   });
 
   it("fails permanently when the signer is not the configured proposer", async () => {

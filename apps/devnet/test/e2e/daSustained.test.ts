@@ -19,9 +19,10 @@ import { type L1BatchRecord, readBatchRecords } from "@mach/settlement";
 import { bytesToHex, createPublicClient, type Hex, http } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { startDa } from "../../src/da.ts";
-import { DEFAULT_CHAIN_ID, rpcCall, rpcResult, signTransfer, waitFor } from "../support/chain.ts";
+import { DEFAULT_CHAIN_ID, rpcCall, rpcResult, signTransfer } from "../support/chain.ts";
 import { startL1Stack } from "../support/l1Stack.ts";
 import { type MachProcess, startMach } from "../support/machProcess.ts";
+import { sleep, waitFor } from "../support/poll.ts";
 import { freePorts } from "../support/ports.ts";
 
 const SENDERS = 10;
@@ -39,8 +40,6 @@ interface SyncStatus {
     readonly error: string | null;
   } | null;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 describe("sustained load on a devnet-like stack with EigenDA", () => {
   const dir = mkdtempSync(join(tmpdir(), "mach-da-sustained-"));

@@ -15,15 +15,12 @@ import type { MachStatusResult } from "@mach/core/rpc";
 import { type Hex, parseEther } from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { getL2TransactionHashes } from "viem/op-stack";
-import { startDa } from "../../src/da.ts";
-import { l1Head, mineL1Every } from "../../src/l1.ts";
-import { DEFAULT_CHAIN_ID, DEV_KEYS, rpcResult, signTransfer, waitFor } from "../support/chain.ts";
-import { startL1Stack } from "../support/l1Stack.ts";
+import { DEFAULT_CHAIN_ID, DEV_KEYS, rpcResult, signTransfer } from "../support/chain.ts";
+import { l2ChainConfig, startL1WithCelestia } from "../support/l1Stack.ts";
 import { type MachProcess, startMach } from "../support/machProcess.ts";
 import { depositToSelf, l1ChainOf, opStackChainOf } from "../support/opStack.ts";
+import { sleep, waitFor } from "../support/poll.ts";
 import { freePorts } from "../support/ports.ts";
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const blockNumber = async (url: string) => BigInt(await rpcResult<Hex>(url, "eth_blockNumber"));
 const safeBlock = async (url: string) =>
@@ -91,28 +88,14 @@ describe("derivation from L1 + DA (Hardhat L1, Celestia stand-in, sequencer and 
   before(async () => {
     mkdirSync(logDir, { recursive: true });
     const base = await freePorts(2);
-    const { l1, operators, contracts } = await startL1Stack({
+    const { l1, operators, contracts, l1StartBlock, da } = await startL1WithCelestia({
       port: base,
-      logFile: join(logDir, "l1.log"),
-      l2ChainId: DEFAULT_CHAIN_ID,
-    });
-    stops.push(() => l1.child.stop());
-    l1RpcUrl = l1.rpcUrl;
-    const l1StartBlock = await l1Head(l1.rpcUrl);
-    await mineL1Every(l1.rpcUrl, 1_000);
-    const da = await startDa("celestia", {
       dataDir: join(dir, "data"),
       logDir,
-      ports: { eigendaDisperser: 0, eigendaRelay: 0, eigendaProxy: 0, celestiaRpc: base + 1 },
-      signerKey: operators.daSigner.privateKey,
+      stops,
     });
-    const standIn = da.child;
-    if (standIn) stops.push(() => standIn.stop());
-    const chain = {
-      chainId: String(DEFAULT_CHAIN_ID),
-      l1StartBlock: l1StartBlock.toString(),
-      genesisTimestamp: String(Math.floor(Date.now() / 1000)),
-    };
+    l1RpcUrl = l1.rpcUrl;
+    const chain = l2ChainConfig(l1StartBlock);
     const l1Contracts = {
       l1RpcUrl: l1.rpcUrl,
       batchInbox: contracts.batchInbox,
@@ -193,10 +176,10 @@ describe("derivation from L1 + DA (Hardhat L1, Celestia stand-in, sequencer and 
   });
 
   it("reports its derived head, the L1 block it derived up to and its rejected batches in mach_status", async () => {
-    const status = await result<MachStatusResult>(derive.rpcUrl, "mach_status");
+    const status = await rpcResult<MachStatusResult>(derive.rpcUrl, "mach_status");
     const derivation = status.derivation;
     assert.ok(derivation);
-    const head = await result<{ number: Hex; hash: Hex }>(derive.rpcUrl, "eth_getBlockByNumber", [
+    const head = await rpcResult<{ number: Hex; hash: Hex }>(derive.rpcUrl, "eth_getBlockByNumber", [
       derivation.headBlockNumber,
       false,
     ]);
@@ -206,14 +189,14 @@ describe("derivation from L1 + DA (Hardhat L1, Celestia stand-in, sequencer and 
     assert.equal(derivation.rejectedBatches, 0);
     // The L1 block it read up to is L1's, and holds or follows the record of the newest derived block.
     assert.ok(derivation.l1BlockNumber !== null);
-    const l1Block = await result<{ hash: Hex }>(l1RpcUrl, "eth_getBlockByNumber", [derivation.l1BlockNumber, false]);
+    const l1Block = await rpcResult<{ hash: Hex }>(l1RpcUrl, "eth_getBlockByNumber", [derivation.l1BlockNumber, false]);
     assert.equal(derivation.l1BlockHash, l1Block.hash);
-    const [batch] = await result<{ l1BlockNumber: Hex | null }[]>(sequencer.rpcUrl, "mach_getBatches", [
+    const [batch] = await rpcResult<{ l1BlockNumber: Hex | null }[]>(sequencer.rpcUrl, "mach_getBatches", [
       derivation.headBlockNumber,
       derivation.headBlockNumber,
     ]);
     assert.ok(batch?.l1BlockNumber);
     assert.ok(BigInt(batch.l1BlockNumber) <= BigInt(derivation.l1BlockNumber));
-    assert.equal((await result<MachStatusResult>(sequencer.rpcUrl, "mach_status")).derivation, null);
+    assert.equal((await rpcResult<MachStatusResult>(sequencer.rpcUrl, "mach_status")).derivation, null);
   });
 });

@@ -84,17 +84,6 @@ export async function rpcResult<T>(url: string, method: string, params: unknown[
   return answer.result as T;
 }
 
-/** Polls `probe` every 250 ms until it returns a value, or fails naming `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 /**
  * Waits until block `number` is sealed (a receipt can name the block being built, whose state and header are
  * readable by number only once it seals).

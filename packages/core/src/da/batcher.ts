@@ -89,7 +89,22 @@ export interface CreateBatcherParameters {
   readonly now?: () => number;
   /** Backoff and poll sleeps; default a timer. Must reject when `signal` aborts. */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /**
+   * Test-only fault injection (`batcher.testFaults.holdBatchAt`): the first batch to reach this point of its L1
+   * recording stays there until the batcher stops (or the process is killed), so a test can kill the node inside
+   * that window. Never set in production.
+   */
+  readonly holdBatchAt?: BatchHoldPoint;
 }
+
+/**
+ * The windows of a batch's L1 recording a test can hold it in: `daConfirmed` after its DA pointers are persisted and
+ * before its L1 record is written; `l1Recorded` after the L1 record is written and before the node's record says so.
+ */
+export const BATCH_HOLD_POINTS = ["daConfirmed", "l1Recorded"] as const;
+export type BatchHoldPoint = (typeof BATCH_HOLD_POINTS)[number];
+/** The warning logged (with `at`, `firstBlock`, `lastBlock`) when a batch is held: what a crash test waits for. */
+export const BATCH_HELD_MESSAGE = "TEST FAULT: batcher holds this batch until it stops or the process is killed";
 
 export type BatcherState = "idle" | "running" | "stopped" | "halted";
 
@@ -376,11 +391,20 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
 
   // --- L1 recording, strictly in order -------------------------------------------------------------------------
 
+  /** Test-only: parks the batch at `point` until the batcher stops (`holdBatchAt`). */
+  const holdIfFaulted = async (point: BatchHoldPoint, record: BatchRecord) => {
+    if (parameters.holdBatchAt !== point) return;
+    logger.warn({ at: point, firstBlock: record.firstBlock, lastBlock: record.lastBlock }, BATCH_HELD_MESSAGE);
+    await untilAborted(controller.signal);
+  };
+
   const recordOnL1 = async (record: BatchRecord): Promise<BatchRecord> => {
     if (!recorder) return record;
+    await holdIfFaulted("daConfirmed", record);
     const recording = await withRetry(retry, "L1 recording", record, controller.signal, () =>
       recorder.recordBatch(record),
     );
+    await holdIfFaulted("l1Recorded", record);
     const recorded: BatchRecord = {
       ...record,
       status: "recorded",
@@ -755,6 +779,14 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
       return store.list(listParameters);
     },
   };
+}
+
+/** Rejects with the signal's reason once it aborts; never resolves. */
+function untilAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
 }
 
 function bodyBytesOf(blocks: readonly BatchBlock[]): number {

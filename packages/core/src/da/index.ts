@@ -53,10 +53,13 @@ export {
   toBatchBlock,
 } from "./batch.ts";
 export {
+  BATCH_HELD_MESSAGE,
+  BATCH_HOLD_POINTS,
   type Batcher,
   type BatcherMetrics,
   type BatcherState,
   type BatcherStatus,
+  type BatchHoldPoint,
   type BlockSource,
   type CreateBatcherParameters,
   createBatcher,

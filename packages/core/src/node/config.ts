@@ -11,6 +11,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { addressSchema, chainConfigSchema, hexDataSchema, privateKeySchema } from "../chain/config.ts";
+import { BATCH_HOLD_POINTS } from "../da/batcher.ts";
 import { batcherConfigSchema, type DaProviderRegistry, daConfigSchema, memoryDaProvider } from "../da/config.ts";
 import { derivationConfigSchema } from "../derivation/config.ts";
 import { MachError } from "../errors.ts";
@@ -96,6 +97,19 @@ export const sequencerNodeConfigSchema = sequencerConfigSchema
     signerPrivateKey: privateKeySchema.optional(),
     testFaults: sequencerTestFaultsSchema.optional(),
   })
+  .strict();
+
+/**
+ * Test-only faults of the batcher, to kill the node inside a window of a batch's L1 recording (end-to-end crash
+ * tests). `holdBatchAt`: the first batch to reach that point stays there until the node stops (`daConfirmed`: on DA,
+ * not yet recorded on L1; `l1Recorded`: recorded on L1, the node's own record not yet updated).
+ */
+export const batcherTestFaultsSchema = z.object({ holdBatchAt: z.enum(BATCH_HOLD_POINTS).optional() }).strict();
+export type BatcherTestFaults = z.output<typeof batcherTestFaultsSchema>;
+
+/** The `batcher` section: the da module's batcher config plus test faults. */
+export const batcherNodeConfigSchema = batcherConfigSchema
+  .extend({ testFaults: batcherTestFaultsSchema.optional() })
   .strict();
 
 /**
@@ -244,7 +258,7 @@ export function nodeConfigSchema(providers: NodeProviders) {
       store: withDefaults(storeConfigSchema),
       rpc: withDefaults(rpcConfigSchema),
       metrics: withDefaults(metricsConfigSchema),
-      batcher: withDefaults(batcherConfigSchema),
+      batcher: withDefaults(batcherNodeConfigSchema),
       da: withDefaults(daConfigSchema),
       settlement: withDefaults(settlementConfigSchema),
       outputs: withDefaults(outputsConfigSchema),

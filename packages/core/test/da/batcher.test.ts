@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { type BatchBlock, batchBlockSize, decodeBatch, toBatchBlock } from "../../src/da/batch.ts";
-import { type BatcherMetrics, type CreateBatcherParameters, createBatcher } from "../../src/da/batcher.ts";
+import {
+  BATCH_HELD_MESSAGE,
+  type BatcherMetrics,
+  type CreateBatcherParameters,
+  createBatcher,
+} from "../../src/da/batcher.ts";
 import { type BatcherPolicyInput, batcherPolicySchema } from "../../src/da/batcherPolicy.ts";
 import {
   type BatchRecord,
@@ -431,6 +436,41 @@ describe("batcher", () => {
     assert.equal((await second.runOnce())?.firstBlock, 5n);
     assert.deepEqual(recorded, [1n, 1n, 5n]);
   });
+
+  for (const holdBatchAt of ["daConfirmed", "l1Recorded"] as const) {
+    it(`holds the first batch at ${holdBatchAt} when the test fault asks, until stopped; a restart records it once`, async () => {
+      const inbox = createInbox();
+      const writes: bigint[] = [];
+      const recorder: BatchRecorder = {
+        recordBatch: (batch) => {
+          writes.push(batch.firstBlock);
+          return inbox.recorder.recordBatch(batch);
+        },
+      };
+      const { logger, lines } = capturingLogger();
+      const { chain, pointers, parameters } = setup({ recorder, holdBatchAt, logger });
+      const held = createBatcher(parameters);
+      chain.seal(4);
+      const step = held.runOnce();
+      await until(() => lines.some((line) => line.message === BATCH_HELD_MESSAGE), "the hold");
+      const hold = lines.find((line) => line.message === BATCH_HELD_MESSAGE)!;
+      assert.equal(hold.level, "warn");
+      assert.deepEqual(hold.fields, { at: holdBatchAt, firstBlock: 1n, lastBlock: 4n });
+      assert.deepEqual(inbox.firsts(), holdBatchAt === "daConfirmed" ? [] : [1n], "L1 holds the batch iff past it");
+      assert.equal(pointers.list()[0]?.status, "confirmed", "the node's record is not `recorded` while held");
+      await held.stop();
+      await assert.rejects(step, /batcher stopped/);
+
+      // A batcher without the fault, on the same store: records the batch, once.
+      const { holdBatchAt: _hold, ...clean } = parameters;
+      const restarted = createBatcher(clean);
+      assert.equal((await restarted.runOnce())?.status, "recorded");
+      assert.deepEqual(inbox.firsts(), [1n], "BatchInbox holds the batch once");
+      // Past `l1Recorded` the restart asks L1 again, and the idempotent recorder finds the batch there.
+      assert.deepEqual(writes, holdBatchAt === "daConfirmed" ? [1n] : [1n, 1n]);
+      assert.equal(pointers.list()[0]?.status, "recorded");
+    });
+  }
 
   it("runs as a loop until stopped, batching blocks sealed while it runs", async () => {
     const { chain, da, pointers, parameters } = setup();

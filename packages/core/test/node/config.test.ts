@@ -145,6 +145,17 @@ describe("node config", () => {
     assert.match(configError({ sequencer: { testFaults: { wrongRoot: 1 } } }), /sequencer\.testFaults/);
   });
 
+  it("takes the batcher's test-only hold point, and rejects unknown ones by key path", () => {
+    assert.equal(parseNodeConfig({}, providers).batcher.testFaults, undefined);
+    const config = parseNodeConfig({ batcher: { testFaults: { holdBatchAt: "daConfirmed" } } }, providers);
+    assert.equal(config.batcher.testFaults?.holdBatchAt, "daConfirmed");
+    assert.match(
+      configError({ batcher: { testFaults: { holdBatchAt: "never" } } }),
+      /batcher\.testFaults\.holdBatchAt/,
+    );
+    assert.match(configError({ batcher: { testFaults: { dropBatch: 1 } } }), /batcher\.testFaults/);
+  });
+
   it("takes the dashboard directory under rpc and names it when empty", () => {
     assert.equal(
       parseNodeConfig({ rpc: { dashboardDir: "/srv/dashboard" } }, providers).rpc.dashboardDir,

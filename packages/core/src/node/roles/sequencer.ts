@@ -169,7 +169,10 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     batchTally.update(record);
     if (record.status === "recorded" && record.lastBlock > safeBlock) safeBlock = record.lastBlock;
   }
-  const { enabled: batcherEnabled, ...policy } = config.batcher;
+  const { enabled: batcherEnabled, testFaults: batcherFaults, ...policy } = config.batcher;
+  if (batcherEnabled && batcherFaults?.holdBatchAt !== undefined) {
+    logger.warn({ faults: batcherFaults }, "TEST FAULTS ON: this batcher holds a batch until the node stops");
+  }
   const batcher = batcherEnabled
     ? createBatcher({
         chainId: config.chain.chainId,
@@ -182,6 +185,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
           if (record.status === "recorded" && record.lastBlock > safeBlock) safeBlock = record.lastBlock;
         },
         policy,
+        ...(batcherFaults?.holdBatchAt !== undefined ? { holdBatchAt: batcherFaults.holdBatchAt } : {}),
         logger: logger.child({ module: "batcher" }),
         metrics: batcherMetrics(metrics),
       })

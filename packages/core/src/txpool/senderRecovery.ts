@@ -17,6 +17,7 @@ import type { Logger } from "../telemetry.ts";
 import {
   decodeOutcome,
   deserializeOutcome,
+  type FromSenderWorker,
   type RecoveredResponse,
   type RecoverRequest,
   type RecoveryOutcome,
@@ -66,6 +67,8 @@ interface WorkerSlot {
   readonly groups: Map<number, Group>;
   /** Transactions in those groups (the least loaded worker gets the next group). */
   load: number;
+  /** Resolves with the secp256k1 implementation of the worker once it started. */
+  ready: Promise<"native" | "noble">;
 }
 
 /** A group is split over the workers only past this many transactions per part (a message has a fixed cost). */
@@ -88,10 +91,24 @@ export class SenderRecoveryPool implements SenderRecovery {
     if (options.workers < 1) throw new SenderRecoveryError("a sender-recovery pool needs at least one worker");
     this.#options = options;
     for (let index = 0; index < options.workers; index++) {
-      const slot: WorkerSlot = { index, worker: undefined as unknown as Worker, groups: new Map(), load: 0 };
+      const slot: WorkerSlot = {
+        index,
+        worker: undefined as unknown as Worker,
+        groups: new Map(),
+        load: 0,
+        ready: Promise.resolve("noble"),
+      };
       this.#spawn(slot);
       this.#slots.push(slot);
     }
+  }
+
+  /**
+   * The secp256k1 implementation of each worker, once all started (sends need not wait for it: they queue on the
+   * worker's port). "noble" means the native binding did not load in that thread.
+   */
+  ready(): Promise<readonly ("native" | "noble")[]> {
+    return Promise.all(this.#slots.map((slot) => slot.ready));
   }
 
   /** Workers replaced after a failure. */
@@ -166,7 +183,6 @@ export class SenderRecoveryPool implements SenderRecovery {
     const raws: Uint8Array[] = [];
     for (const entry of group.entries) if (entry.raw.length <= maxTxBytes) raws.push(entry.raw);
     group.slot = slot;
-    // Referenced while it owes an answer: a caller awaiting it keeps the process alive, an idle pool does not.
     if (slot.groups.size === 0) slot.worker.ref();
     slot.groups.set(group.id, group);
     slot.load += raws.length;
@@ -234,11 +250,22 @@ export class SenderRecoveryPool implements SenderRecovery {
   #spawn(slot: WorkerSlot): void {
     const worker = new Worker(WORKER_URL);
     slot.worker = worker;
-    worker.on("message", (response: RecoveredResponse) => this.#onRecovered(slot, response));
+    let started: (backend: "native" | "noble") => void = () => undefined;
+    slot.ready = new Promise((resolve) => {
+      started = resolve;
+    });
+    worker.on("message", (message: FromSenderWorker) => {
+      if (message.type === "recovered") return this.#onRecovered(slot, message);
+      started(message.backend);
+      // Referenced until it started and while it owes an answer: an idle pool does not keep the process alive.
+      if (slot.groups.size === 0) worker.unref();
+      const log = this.#options.logger;
+      if (message.backend === "native") log?.debug({ worker: slot.index }, "sender-recovery worker ready");
+      else log?.warn({ worker: slot.index }, "sender-recovery worker without native secp256k1, using @noble/curves");
+    });
     worker.on("error", (error) => this.#fail(slot, error));
     worker.on("exit", (code) => {
       if (slot.worker === worker) this.#fail(slot, new SenderRecoveryError(`worker exited with code ${code}`));
     });
-    worker.unref();
   }
 }

@@ -2,7 +2,8 @@
  * What a sender-recovery worker and the main thread say to each other, and the one decode step both sides run.
  *
  * main → worker: `recover` with the raw transactions of one gathered group (a JSON-RPC batch of 100 sends is one
- * message). worker → main: `recovered` with one outcome per raw, in the same order. A decoded transaction crosses by
+ * message). worker → main: `ready` once, naming the secp256k1 implementation the thread loaded, then `recovered`
+ * with one outcome per raw, in the same order. A decoded transaction crosses by
  * structured clone (bigints and Uint8Arrays survive it); a rejection crosses as its reason and geth message and is
  * rebuilt as the same `TransactionRejectedError`, so the RPC answers exactly what an inline decode would.
  */
@@ -29,11 +30,19 @@ export interface SerializedFailure {
 
 export type SerializedOutcome = { readonly tx: Transaction } | { readonly failure: SerializedFailure };
 
+/** The worker's first message: which secp256k1 implementation recovers in that thread. */
+export interface WorkerReady {
+  readonly type: "ready";
+  readonly backend: "native" | "noble";
+}
+
 export interface RecoveredResponse {
   readonly type: "recovered";
   readonly id: number;
   readonly outcomes: readonly SerializedOutcome[];
 }
+
+export type FromSenderWorker = WorkerReady | RecoveredResponse;
 
 /** A worker failed for a reason other than a transaction (a bug): never a rejection of a transaction. */
 export class SenderRecoveryError extends MachError {

@@ -4,12 +4,14 @@
  * and answers the outcomes in request order. It holds no state, so a request needs nothing but its bytes.
  */
 import { parentPort } from "node:worker_threads";
+import { secp256k1Backend } from "../chain/signature.ts";
 import {
   decodeOutcome,
   type RecoveredResponse,
   type RecoverRequest,
   type SerializedOutcome,
   serializeOutcome,
+  type WorkerReady,
 } from "./senderRecoveryProtocol.ts";
 
 const port = parentPort;
@@ -22,3 +24,4 @@ port.on("message", (request: RecoverRequest) => {
   const response: RecoveredResponse = { type: "recovered", id: request.id, outcomes };
   port.postMessage(response);
 });
+port.postMessage({ type: "ready", backend: secp256k1Backend } satisfies WorkerReady);

@@ -56,6 +56,10 @@ after(() => Promise.all(open.map((pool) => pool.close())));
 describe("SenderRecoveryPool", async () => {
   const raws = await signedTransfers(120, 12);
 
+  it("recovers with the native libsecp256k1 binding in its worker threads", async () => {
+    assert.deepEqual(await startPool(2).ready(), ["native", "native"]);
+  });
+
   it("decodes a batch on a worker to what decodeTransaction returns, refusing each bad transaction on its own", async () => {
     const first = raws[0] as Uint8Array;
     const { s } = decodeTransactionBody(first) as { s: bigint };

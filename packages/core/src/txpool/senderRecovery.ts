@@ -16,8 +16,9 @@ import { Worker } from "node:worker_threads";
 import type { Logger } from "../telemetry.ts";
 import {
   decodeOutcome,
-  deserializeOutcome,
   type FromSenderWorker,
+  outcomeAt,
+  packRaws,
   type RecoveredResponse,
   type RecoverRequest,
   type RecoveryOutcome,
@@ -186,8 +187,9 @@ export class SenderRecoveryPool implements SenderRecovery {
     if (slot.groups.size === 0) slot.worker.ref();
     slot.groups.set(group.id, group);
     slot.load += raws.length;
-    const request: RecoverRequest = { type: "recover", id: group.id, raws };
-    slot.worker.postMessage(request);
+    const { packed, ends } = packRaws(raws);
+    const request: RecoverRequest = { type: "recover", id: group.id, packed, ends };
+    slot.worker.postMessage(request, [packed.buffer as ArrayBuffer, ends.buffer as ArrayBuffer]);
     this.#messagesPosted++;
   }
 
@@ -195,18 +197,14 @@ export class SenderRecoveryPool implements SenderRecovery {
     const group = slot.groups.get(response.id);
     if (group === undefined) return;
     slot.groups.delete(response.id);
-    slot.load -= response.outcomes.length;
+    slot.load -= response.senders.length;
     if (slot.groups.size === 0) slot.worker.unref();
     const outcomes: (RecoveryOutcome | undefined)[] = new Array(group.entries.length);
     let next = 0;
     for (let i = 0; i < group.entries.length; i++) {
       const entry = group.entries[i] as Pending;
       if (entry.raw.length > this.#options.maxTxBytes) continue;
-      const outcome = response.outcomes[next++];
-      outcomes[i] =
-        outcome === undefined
-          ? new SenderRecoveryError("worker answered too few outcomes")
-          : deserializeOutcome(outcome);
+      outcomes[i] = outcomeAt(response, next++, entry.raw);
     }
     group.outcomes = outcomes;
     this.#admitReady();

@@ -1,14 +1,17 @@
 /**
- * What a sender-recovery worker and the main thread say to each other, and the one decode step both sides run.
+ * What a sender-recovery worker and the main thread say to each other, and the decode step both sides share.
  *
  * main → worker: `recover` with the raw transactions of one gathered group (a JSON-RPC batch of 100 sends is one
- * message). worker → main: `ready` once, naming the secp256k1 implementation the thread loaded, then `recovered`
- * with one outcome per raw, in the same order. A decoded transaction crosses by
- * structured clone (bigints and Uint8Arrays survive it); a rejection crosses as its reason and geth message and is
- * rebuilt as the same `TransactionRejectedError`, so the RPC answers exactly what an inline decode would.
+ * message), packed into one transferred buffer. worker → main: `ready` once, naming the secp256k1 implementation the
+ * thread loaded, then `recovered` with, per raw and in the same order, its sender and hash (strings: what the main
+ * thread keeps anyway) or why it was refused. The worker runs the whole strict decode (RLP, signature values,
+ * signing hash, recovery, transaction hash); the main thread re-reads only the fields (`decodeTransactionBody`, no
+ * hashing), which costs less than cloning decoded objects across threads. A rejection crosses as its reason and geth
+ * message and is rebuilt as the same `TransactionRejectedError`, so the RPC answers exactly what an inline decode
+ * would.
  */
-import { decodeTransaction } from "../chain/transaction.ts";
-import type { Transaction } from "../chain/types.ts";
+import { decodeTransaction, decodeTransactionBody } from "../chain/transaction.ts";
+import type { Address, Hash, Transaction } from "../chain/types.ts";
 import { MachError, TransactionRejectedError, type TransactionRejectionReason } from "../errors.ts";
 
 /** A raw transaction decoded with its sender, or why it cannot be. */
@@ -17,7 +20,9 @@ export type RecoveryOutcome = Transaction | Error;
 export interface RecoverRequest {
   readonly type: "recover";
   readonly id: number;
-  readonly raws: readonly Uint8Array[];
+  /** The raw transactions end to end; raw i is `packed[ends[i - 1] ?? 0, ends[i])`. */
+  readonly packed: Uint8Array;
+  readonly ends: Uint32Array;
 }
 
 /** A failure as it crosses the thread boundary. */
@@ -28,8 +33,6 @@ export interface SerializedFailure {
   readonly details?: string;
 }
 
-export type SerializedOutcome = { readonly tx: Transaction } | { readonly failure: SerializedFailure };
-
 /** The worker's first message: which secp256k1 implementation recovers in that thread. */
 export interface WorkerReady {
   readonly type: "ready";
@@ -39,7 +42,11 @@ export interface WorkerReady {
 export interface RecoveredResponse {
   readonly type: "recovered";
   readonly id: number;
-  readonly outcomes: readonly SerializedOutcome[];
+  /** Per raw: its sender, or `null` when refused (then `failures` holds why). */
+  readonly senders: readonly (Address | null)[];
+  readonly hashes: readonly (Hash | null)[];
+  /** [index of the raw, why it was refused], for the refused raws only. */
+  readonly failures: readonly (readonly [number, SerializedFailure])[];
 }
 
 export type FromSenderWorker = WorkerReady | RecoveredResponse;
@@ -58,18 +65,73 @@ export function decodeOutcome(raw: Uint8Array): RecoveryOutcome {
   }
 }
 
-export function serializeOutcome(outcome: RecoveryOutcome): SerializedOutcome {
-  if (!(outcome instanceof Error)) return { tx: outcome };
-  if (outcome instanceof TransactionRejectedError) {
-    const failure = { name: outcome.name, message: outcome.shortMessage, reason: outcome.reason };
-    return { failure: outcome.details === undefined ? failure : { ...failure, details: outcome.details } };
+/** Packs raw transactions into one buffer (one transfer instead of a clone per raw). */
+export function packRaws(raws: readonly Uint8Array[]): { packed: Uint8Array; ends: Uint32Array } {
+  let length = 0;
+  for (const raw of raws) length += raw.length;
+  const packed = new Uint8Array(length);
+  const ends = new Uint32Array(raws.length);
+  let at = 0;
+  for (let i = 0; i < raws.length; i++) {
+    const raw = raws[i] as Uint8Array;
+    packed.set(raw, at);
+    at += raw.length;
+    ends[i] = at;
   }
-  return { failure: { name: outcome.name, message: outcome.message } };
+  return { packed, ends };
 }
 
-export function deserializeOutcome(outcome: SerializedOutcome): RecoveryOutcome {
-  if ("tx" in outcome) return outcome.tx;
-  const { failure } = outcome;
+/** The worker's side: decodes every packed raw and answers senders, hashes and refusals in order. */
+export function recoverPacked(request: RecoverRequest): RecoveredResponse {
+  const { packed, ends } = request;
+  const senders: (Address | null)[] = new Array(ends.length);
+  const hashes: (Hash | null)[] = new Array(ends.length);
+  const failures: [number, SerializedFailure][] = [];
+  let start = 0;
+  for (let i = 0; i < ends.length; i++) {
+    const end = ends[i] as number;
+    const outcome = decodeOutcome(packed.subarray(start, end));
+    start = end;
+    if (outcome instanceof Error) {
+      senders[i] = null;
+      hashes[i] = null;
+      failures.push([i, serializeFailure(outcome)]);
+    } else {
+      senders[i] = outcome.from;
+      hashes[i] = outcome.hash;
+    }
+  }
+  return { type: "recovered", id: request.id, senders, hashes, failures };
+}
+
+/**
+ * The main thread's side for raw `index` of a response: the transaction (fields re-read from `raw`, sender and hash
+ * as the worker recovered them) or the refusal.
+ */
+export function outcomeAt(response: RecoveredResponse, index: number, raw: Uint8Array): RecoveryOutcome {
+  const from = response.senders[index];
+  const hash = response.hashes[index];
+  if (from === null || hash === null || from === undefined || hash === undefined) {
+    const failure = response.failures.find(([at]) => at === index)?.[1];
+    return failure === undefined ? new SenderRecoveryError(`no outcome for transaction ${index}`) : rebuild(failure);
+  }
+  try {
+    return { ...decodeTransactionBody(raw), hash, from, raw };
+  } catch (error) {
+    // The worker decoded the same bytes with the same code: reaching this is a bug, reported as one.
+    return new SenderRecoveryError("a transaction the worker decoded does not decode here", { cause: error });
+  }
+}
+
+function serializeFailure(error: Error): SerializedFailure {
+  if (error instanceof TransactionRejectedError) {
+    const failure = { name: error.name, message: error.shortMessage, reason: error.reason };
+    return error.details === undefined ? failure : { ...failure, details: error.details };
+  }
+  return { name: error.name, message: error.message };
+}
+
+function rebuild(failure: SerializedFailure): Error {
   if (failure.reason === undefined) return new SenderRecoveryError(`${failure.name}: ${failure.message}`);
   return new TransactionRejectedError(
     failure.reason,

@@ -173,6 +173,8 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
           logger: logger.child({ module: "senders" }),
         })
       : undefined;
+  // Started before the node reports ready, so the first sends do not wait for the workers to load their modules.
+  await senderRecovery?.ready();
 
   const batchRecords: BatchRecordStore = createLmdbBatchRecordStore(chain.store.root);
   // `safe`: the newest block inside a batch whose DA pointers are recorded on L1.

@@ -11,7 +11,7 @@ import { providers } from "./providers.ts";
 const USAGE = `usage: mach node [--config <file.json>]
 
 Environment overrides: MACH_ROLE, MACH_RPC_HOST, MACH_RPC_PORT, MACH_METRICS_PORT, MACH_DATA_DIR, MACH_CHAIN_ID,
-MACH_MINI_BLOCK_MS, MACH_BLOCK_MS, MACH_DA_PROVIDER, MACH_LOG_LEVEL`;
+MACH_MINI_BLOCK_MS, MACH_BLOCK_MS, MACH_DA_PROVIDER, MACH_LOG_LEVEL, MACH_SENDER_RECOVERY_WORKERS`;
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;

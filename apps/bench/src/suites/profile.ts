@@ -133,6 +133,15 @@ export function summarizeProfile(
   return { totalMs: totalUs / 1000, idlePercent: totalUs === 0 ? 0 : (100 * idleUs) / totalUs, top, areas };
 }
 
+/**
+ * The main thread's profile among the files `--cpu-prof` wrote: worker threads (read workers, sender recovery) write
+ * their own, named `CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile`, and the main thread's id is 0.
+ */
+export function mainThreadProfile(files: readonly string[]): string | undefined {
+  const profiles = files.filter((f) => f.endsWith(".cpuprofile"));
+  return profiles.find((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f)) ?? profiles[0];
+}
+
 export interface ProfileParameters {
   readonly alloc: Alloc;
   readonly workload: SignedWorkload;
@@ -160,7 +169,7 @@ export async function runProfile(parameters: ProfileParameters): Promise<Profile
   } finally {
     await node.close();
   }
-  const file = readdirSync(profileDir).find((f) => f.endsWith(".cpuprofile"));
+  const file = mainThreadProfile(readdirSync(profileDir));
   if (file === undefined) throw new Error(`the node wrote no .cpuprofile into ${profileDir} (did it exit cleanly?)`);
   const profileFile = join(profileDir, file);
   const profile = JSON.parse(readFileSync(profileFile, "utf8")) as CpuProfile;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { areaOf, type CpuProfile, summarizeProfile } from "../../src/suites/profile.ts";
+import { areaOf, type CpuProfile, mainThreadProfile, summarizeProfile } from "../../src/suites/profile.ts";
 
 describe("summarizeProfile", () => {
   it("ranks functions by self time summed over their nodes and samples", () => {
@@ -82,5 +82,19 @@ describe("summarizeProfile with a window", () => {
       summary.top.map((e) => [e.functionName, e.selfMs]),
       [["work", 0.02]],
     );
+  });
+});
+
+describe("mainThreadProfile", () => {
+  it("picks the main thread's file (thread id 0) among the worker threads' files", () => {
+    const files = [
+      "CPU.20261205.035200.4242.3.0.cpuprofile",
+      "CPU.20261205.035200.4242.1.0.cpuprofile",
+      "CPU.20261205.035200.4242.0.0.cpuprofile",
+      "notes.txt",
+    ];
+    assert.equal(mainThreadProfile(files), "CPU.20261205.035200.4242.0.0.cpuprofile");
+    assert.equal(mainThreadProfile(["CPU.x.cpuprofile"]), "CPU.x.cpuprofile");
+    assert.equal(mainThreadProfile(["notes.txt"]), undefined);
   });
 });

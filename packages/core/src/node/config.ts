@@ -330,6 +330,7 @@ const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; kind: "s
   MACH_DA_PROVIDER: { path: ["da", "provider"], kind: "string" },
   MACH_LOG_LEVEL: { path: ["log", "level"], kind: "string" },
   MACH_ROLE: { path: ["node", "role"], kind: "string" },
+  MACH_SENDER_RECOVERY_WORKERS: { path: ["txpool", "senderRecovery", "workers"], kind: "number" },
 };
 
 function applyEnvOverrides(input: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>) {

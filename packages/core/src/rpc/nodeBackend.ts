@@ -11,6 +11,8 @@ import type { ExecutionTracer, TraceSubject } from "../execution/tracing/tracer.
 import type { BlockEnv, ExecutionResult, Executor } from "../execution/types.ts";
 import { mergeStateDiffs } from "../state/diffMerge.ts";
 import type { StateReader } from "../state/types.ts";
+import type { SenderRecovery } from "../txpool/senderRecovery.ts";
+import type { RecoveryOutcome } from "../txpool/senderRecoveryProtocol.ts";
 import type {
   AccountProof,
   BackendEventHandlers,
@@ -31,7 +33,8 @@ import type { ReadExecution } from "./reads/readWorkerPool.ts";
 
 /** How the role admits transactions and what it knows of those not yet executed. */
 export interface TxSubmission {
-  add(raw: Uint8Array): SubmittedTransaction | Promise<SubmittedTransaction>;
+  /** Admits `raw`; `recovered` is its decode and sender recovery done already (`NodeBackendOptions.senderRecovery`). */
+  add(raw: Uint8Array, recovered?: RecoveryOutcome): SubmittedTransaction | Promise<SubmittedTransaction>;
   /** A transaction waiting to execute, if this role holds it. */
   get(hash: Hash): Transaction | undefined;
   /** Next nonce counting the sender's waiting transactions. */
@@ -65,6 +68,8 @@ export interface NodeBackendOptions {
    * thread through `executor`, where a long call holds up everything else (tests and tools only).
    */
   readonly reads?: ReadExecution;
+  /** Decodes sent transactions and recovers their senders off this thread, in arrival order; absent → `txs` does. */
+  readonly senderRecovery?: SenderRecovery;
   readonly callGasCap?: bigint;
   /** Newest block whose batch is recorded on L1 (`safe`). */
   readonly safeBlock?: () => bigint;
@@ -90,7 +95,7 @@ export interface NodeBackendOptions {
 const SUGGESTED_PRIORITY_FEE = 1_000_000n;
 
 export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
-  const { chain, txs, state, executor, reads } = options;
+  const { chain, txs, state, executor, reads, senderRecovery } = options;
 
   /** BLOCKHASH for calls: the 256 sealed blocks before `number`. */
   function blockHashBefore(number: bigint) {
@@ -213,7 +218,8 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
       return options.proofAt?.(address, slots, target);
     },
     async sendRawTransaction(raw) {
-      return txs.add(raw);
+      if (senderRecovery === undefined) return txs.add(raw);
+      return senderRecovery.recover(raw, (recovered) => txs.add(raw, recovered));
     },
     async call(parameters) {
       parameters.signal?.throwIfAborted();

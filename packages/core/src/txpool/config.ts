@@ -1,6 +1,7 @@
 /**
  * Tx pool configuration: a zod schema with named defaults (geth's where they exist), composed by `node/`.
  */
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 
 /** geth `txMaxSize`: 4 slots of 32 KiB. */
@@ -27,6 +28,25 @@ export const DEFAULT_QUEUED_LIFETIME_MS = 10 * 60_000;
 /** geth `--txpool.pricebump`: a replacement must raise both fee cap and tip by this many percent. */
 export const DEFAULT_PRICE_BUMP_PERCENT = 10;
 
+/**
+ * Sender-recovery worker threads: every core but the sealing loop's, at least one. 0 decodes and recovers on the
+ * main thread, as admission did before the workers.
+ */
+export const DEFAULT_SENDER_RECOVERY_WORKERS = Math.max(1, availableParallelism() - 1);
+/**
+ * A group of sends gathered in one event-loop turn with fewer transactions than this, and none ahead of it, is
+ * decoded on the main thread: one recovery with native libsecp256k1 costs less than a worker round trip, so a lone
+ * send at light load does not wait for a thread hop. 2 = lone sends inline, every batch on the workers.
+ */
+export const DEFAULT_SENDER_RECOVERY_INLINE_BELOW = 2;
+
+export const senderRecoveryConfigSchema = z
+  .object({
+    workers: z.number().int().min(0).max(64).default(DEFAULT_SENDER_RECOVERY_WORKERS),
+    inlineBelow: z.number().int().min(0).default(DEFAULT_SENDER_RECOVERY_INLINE_BELOW),
+  })
+  .strict();
+
 export const txPoolConfigSchema = z.object({
   maxTxBytes: z.number().int().positive().default(DEFAULT_MAX_TX_BYTES),
   maxPerSender: z.number().int().positive().default(DEFAULT_MAX_PER_SENDER),
@@ -35,6 +55,11 @@ export const txPoolConfigSchema = z.object({
   maxQueuedPerSender: z.number().int().nonnegative().default(DEFAULT_MAX_QUEUED_PER_SENDER),
   queuedLifetimeMs: z.number().int().positive().default(DEFAULT_QUEUED_LIFETIME_MS),
   priceBumpPercent: z.number().int().nonnegative().default(DEFAULT_PRICE_BUMP_PERCENT),
+  /** Where raw transactions are decoded and their senders recovered (`senderRecovery.ts`). */
+  senderRecovery: senderRecoveryConfigSchema.default({
+    workers: DEFAULT_SENDER_RECOVERY_WORKERS,
+    inlineBelow: DEFAULT_SENDER_RECOVERY_INLINE_BELOW,
+  }),
 });
 
 export type TxPoolConfig = z.output<typeof txPoolConfigSchema>;

@@ -23,6 +23,7 @@ import type { Address, Hash, Transaction, UnsignedFieldsTransaction } from "../c
 import { TransactionRejectedError, type TransactionRejectionReason } from "../errors.ts";
 import type { StateReader } from "../state/types.ts";
 import { type TxPoolConfig, txPoolConfigSchema } from "./config.ts";
+import type { RecoveryOutcome } from "./senderRecoveryProtocol.ts";
 
 export type TxStatus = "pending" | "queued";
 
@@ -155,12 +156,14 @@ export class TxPool {
 
   /**
    * Validates and admits a raw or decoded transaction. Throws `TransactionRejectedError` with geth's message.
-   * A decoded transaction must come from `decodeTransaction` (sender recovered, `raw` canonical).
+   * A decoded transaction must come from `decodeTransaction` (sender recovered, `raw` canonical). `recovered` is
+   * that decode of `input` already done elsewhere (a sender-recovery worker): the transaction, or the error it threw,
+   * which is then refused here (and counted) as if the pool had decoded it.
    */
-  add(input: Uint8Array | Transaction): AddResult {
-    if (this.#metrics === undefined) return this.#add(input);
+  add(input: Uint8Array | Transaction, recovered?: RecoveryOutcome): AddResult {
+    if (this.#metrics === undefined) return this.#add(input, recovered);
     try {
-      const result = this.#add(input);
+      const result = this.#add(input, recovered);
       this.#metrics.transactionAdded(result.status);
       return result;
     } catch (error) {
@@ -169,12 +172,13 @@ export class TxPool {
     }
   }
 
-  #add(input: Uint8Array | Transaction): AddResult {
+  #add(input: Uint8Array | Transaction, recovered: RecoveryOutcome | undefined): AddResult {
     const raw = input instanceof Uint8Array ? input : input.raw;
     if (raw.length > this.config.maxTxBytes) {
       reject("oversized", `oversized data: transaction size ${raw.length}, limit ${this.config.maxTxBytes}`);
     }
-    const decoded = input instanceof Uint8Array ? decodeTransaction(input) : input;
+    if (recovered instanceof Error) throw recovered;
+    const decoded = recovered ?? (input instanceof Uint8Array ? decodeTransaction(input) : input);
     if (decoded.type === 0x7e) reject("unsupportedType", "transaction type not supported");
     const tx = decoded as PoolTransaction;
     if (this.#byHash.has(tx.hash)) reject("alreadyKnown", "already known");

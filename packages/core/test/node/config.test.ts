@@ -294,6 +294,7 @@ describe("node config", () => {
       MACH_MINI_BLOCK_MS: "5",
       MACH_BLOCK_MS: "2000",
       MACH_LOG_LEVEL: "debug",
+      MACH_SENDER_RECOVERY_WORKERS: "0",
       UNRELATED: "x",
     } as Record<string, string>);
     assert.equal(config.rpc.port, 8546);
@@ -304,6 +305,7 @@ describe("node config", () => {
     assert.equal(config.sequencer.miniBlockMs, 5);
     assert.equal(config.sequencer.blockMs, 2000);
     assert.equal(config.log.level, "debug");
+    assert.equal(config.txpool.senderRecovery.workers, 0);
     // The provider override reaches the DA section and the chosen provider's schema runs on the file's options.
     assert.throws(() => loadNodeConfig(undefined, providers, { MACH_DA_PROVIDER: "fake" }), /da\.options\.url/);
     const daFile = tempFile("da.json", JSON.stringify({ da: { options: { url: "http://da.example", x: 1 } } }));

@@ -15,6 +15,8 @@ import {
   DEFAULT_MAX_TX_BYTES,
   DEFAULT_PRICE_BUMP_PERCENT,
   DEFAULT_QUEUED_LIFETIME_MS,
+  DEFAULT_SENDER_RECOVERY_INLINE_BELOW,
+  DEFAULT_SENDER_RECOVERY_WORKERS,
   txPoolConfigSchema,
 } from "../../src/txpool/config.ts";
 import { TxPool, type TxPoolOptions } from "../../src/txpool/pool.ts";
@@ -438,6 +440,37 @@ describe("TxPool metrics", () => {
   });
 });
 
+describe("TxPool.add with a decode done elsewhere (sender-recovery workers)", () => {
+  it("admits the recovered transaction, refuses a failed decode with its own error and counts both", async () => {
+    const counts: string[] = [];
+    const p = pool({
+      metrics: {
+        transactionAdded: (status) => counts.push(`added ${status}`),
+        transactionRejected: (reason) => counts.push(`rejected ${reason}`),
+      },
+    });
+    const first = await transfer(0, 0);
+    assert.equal(p.add(first.raw, decodeTransaction(first.raw)).hash, first.hash);
+    const highS = new TransactionRejectedError(
+      "invalidSignature",
+      "invalid sender: invalid transaction v, r, s values",
+    );
+    assert.throws(
+      () => p.add(Uint8Array.of(2, 0xc0), highS),
+      (error) => error === highS,
+    );
+    assert.deepEqual(counts, ["added pending", "rejected invalidSignature"]);
+  });
+
+  it("checks the size before the decode outcome, as when it decodes itself", () => {
+    const p = pool();
+    const oversized = new Uint8Array(DEFAULT_MAX_TX_BYTES + 1);
+    const decodeFailure = new TransactionRejectedError("decode", "rlp: value size exceeds available input length");
+    assert.throws(() => p.add(oversized, decodeFailure), { reason: "oversized" });
+    assert.throws(() => p.add(oversized, undefined), { reason: "oversized" });
+  });
+});
+
 describe("txPoolConfigSchema", () => {
   it("fills in the named defaults", () => {
     assert.deepEqual(txPoolConfigSchema.parse({}), {
@@ -448,6 +481,7 @@ describe("txPoolConfigSchema", () => {
       maxQueuedPerSender: DEFAULT_MAX_QUEUED_PER_SENDER,
       queuedLifetimeMs: DEFAULT_QUEUED_LIFETIME_MS,
       priceBumpPercent: DEFAULT_PRICE_BUMP_PERCENT,
+      senderRecovery: { workers: DEFAULT_SENDER_RECOVERY_WORKERS, inlineBelow: DEFAULT_SENDER_RECOVERY_INLINE_BELOW },
     });
     assert.equal(DEFAULT_MAX_TX_BYTES, 131_072);
   });

@@ -28,6 +28,7 @@ import { createChainView } from "../../state/store/chainView.ts";
 import { SnapshotSchedule } from "../../state/store/recovery.ts";
 import { createLmdbWitnessStore } from "../../state/store/witnessStore.ts";
 import { createTxPool } from "../../txpool/pool.ts";
+import { SenderRecoveryPool } from "../../txpool/senderRecovery.ts";
 import { createLmdbBatchRecordStore } from "../batchRecordStore.ts";
 import { prepareDevChain } from "../dev/devChain.ts";
 import { batcherMetrics, sequencerMetrics, txPoolMetrics } from "../metrics.ts";
@@ -161,6 +162,20 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     await reads.ready;
   }
 
+  // Sent transactions are decoded and their senders recovered on worker threads, admitted in arrival order.
+  const { workers: recoveryWorkers, inlineBelow } = config.txpool.senderRecovery;
+  const senderRecovery =
+    recoveryWorkers > 0
+      ? new SenderRecoveryPool({
+          workers: recoveryWorkers,
+          inlineBelow,
+          maxTxBytes: config.txpool.maxTxBytes,
+          logger: logger.child({ module: "senders" }),
+        })
+      : undefined;
+  // Started before the node reports ready, so the first sends do not wait for the workers to load their modules.
+  await senderRecovery?.ready();
+
   const batchRecords: BatchRecordStore = createLmdbBatchRecordStore(chain.store.root);
   // `safe`: the newest block inside a batch whose DA pointers are recorded on L1.
   let safeBlock = 0n;
@@ -233,6 +248,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     tracingExecutor:
       engines.tracing === engine ? executor : devChain ? withDevStateEdits(engines.tracing) : engines.tracing,
     ...(reads ? { reads } : {}),
+    ...(senderRecovery ? { senderRecovery } : {}),
     callGasCap: BigInt(config.rpc.limits.callGasCap),
     safeBlock: () => safeBlock,
     finalizedBlock: () => proposer?.finalizedBlock() ?? 0n,
@@ -307,6 +323,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
       await sequencer.stop();
       await batcher?.stop();
       await reads?.close();
+      await senderRecovery?.close();
       await witnesses?.flush();
       await network?.stop();
     },

@@ -66,29 +66,40 @@ const field: fc.Arbitrary<Field> = fc.oneof(
 function write(w: ByteWriter, f: Field): void {
   switch (f.kind) {
     case "u8":
-      return w.u8(f.value);
+      w.u8(f.value);
+      break;
     case "u16":
-      return w.u16(f.value);
+      w.u16(f.value);
+      break;
     case "u32":
-      return w.u32(f.value);
+      w.u32(f.value);
+      break;
     case "varint32":
     case "varint53":
-      return w.varint(f.value);
+      w.varint(f.value);
+      break;
     case "u64":
-      return w.u64(f.value);
+      w.u64(f.value);
+      break;
     case "varint64":
     case "varint256":
-      return w.varintBig(f.value);
+      w.varintBig(f.value);
+      break;
     case "u256":
-      return w.u256(f.value);
+      w.u256(f.value);
+      break;
     case "uintBytes":
-      return w.uintBytes(f.value, f.value === 0n ? 0 : f.length);
+      w.uintBytes(f.value, f.value === 0n ? 0 : f.length);
+      break;
     case "raw":
-      return w.raw(f.value);
+      w.raw(f.value);
+      break;
     case "bytes":
-      return w.bytes(f.value);
+      w.bytes(f.value);
+      break;
     case "hex":
-      return w.hex(bytesToHex(f.value));
+      w.hex(bytesToHex(f.value));
+      break;
   }
 }
 

@@ -4,6 +4,10 @@
  *   types.ts          Transaction variants, Receipt, Header, Block, Account
  *   hash.ts           keccak256 (hash-wasm, one reused hasher)
  *   bytes.ts          hex ⇄ bytes, bigint ⇄ big-endian bytes: the one implementation every folder uses
+ *   byteWriter.ts     ByteWriter: the one writer of Mach's binary codecs (DA batches/frames, state diffs, snapshots):
+ *                     u8, big-endian u16/u32/u64, LEB128 varints, uint256 (length byte + minimal bytes), prefixed bytes
+ *   byteReader.ts     ByteReader: its inverse, bounded and strict (minimal varints, no leading zeros); each codec
+ *                     words the problems as its own decode error (ByteDecodeErrorFactory)
  *   rlp.ts            strict zero-copy RLP decoder (geth's rules and messages), @ethereumjs/rlp encoder, field codecs
  *   signature.ts      secp256k1 recovery: native libsecp256k1, @noble/curves fallback
  *   transaction.ts    raw bytes → decodeTransaction → Transaction {hash, from, raw} (admission does this once)
@@ -62,6 +66,11 @@ export {
 } from "./blockStart.ts";
 export { addToBloom, BLOOM_BYTES, bloomContains, bloomOf, orBloom, orBloomInto } from "./bloom.ts";
 export {
+  type ByteDecodeErrorFactory,
+  type ByteDecodeProblem,
+  ByteReader,
+} from "./byteReader.ts";
+export {
   bigintByteLength,
   bigintToBytes,
   bigintToFixedBytes,
@@ -73,6 +82,7 @@ export {
   tryHexToBytes,
   writeBigint,
 } from "./bytes.ts";
+export { type ByteEncodeErrorFactory, ByteWriter, varintByteLength } from "./byteWriter.ts";
 export type { BlockContents, ChainEvents, ChainView, LocatedReceipt, LocatedTransaction } from "./chainView.ts";
 export {
   addressSchema,

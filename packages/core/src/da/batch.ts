@@ -17,6 +17,8 @@
  * because re-execution reads them; `hash` and `stateRoot` let derivation check its result block by block.
  */
 import { bytesToHex, hexToBytes } from "viem";
+import { ByteReader } from "../chain/byteReader.ts";
+import { ByteWriter } from "../chain/byteWriter.ts";
 import { keccak256 } from "../chain/hash.ts";
 import type { Address, Block, Hash } from "../chain/types.ts";
 import {
@@ -27,8 +29,10 @@ import {
   compressionAlgorithmFromId,
   decompress,
 } from "./compression.ts";
-import { BatchDecodeError, BatchEncodeError } from "./errors.ts";
-import { ByteReader, ByteWriter } from "./wire.ts";
+import { BatchDecodeError, BatchEncodeError, batchDecodeErrors, batchEncodeError } from "./errors.ts";
+
+const BATCH_ERRORS = batchDecodeErrors("batch");
+const BATCH_BODY_ERRORS = batchDecodeErrors("batch body");
 
 export const BATCH_MAGIC = new Uint8Array([0x4d, 0x43, 0x48, 0x42]); // "MCHB"
 export const BATCH_VERSION = 1;
@@ -145,7 +149,7 @@ export function encodeBatch(parameters: EncodeBatchParameters): Uint8Array {
     }
   }
 
-  const body = new ByteWriter(batchBodySize(blocks));
+  const body = new ByteWriter(batchBodySize(blocks), batchEncodeError);
   body.u32(blocks.length);
   for (const block of blocks) writeBlock(body, block);
   const uncompressed = body.finish();
@@ -154,7 +158,7 @@ export function encodeBatch(parameters: EncodeBatchParameters): Uint8Array {
   }
   const compressed = compress(uncompressed, compression);
 
-  const out = new ByteWriter(BATCH_HEADER_BYTES + compressed.length);
+  const out = new ByteWriter(BATCH_HEADER_BYTES + compressed.length, batchEncodeError);
   out.raw(BATCH_MAGIC);
   out.u8(BATCH_VERSION);
   out.u64(chainId);
@@ -175,7 +179,7 @@ export function decodeBatch(bytes: Uint8Array, options: DecodeBatchOptions = {})
     options.maxUncompressedBytes ?? MAX_BATCH_UNCOMPRESSED_BYTES,
     MAX_BATCH_UNCOMPRESSED_BYTES,
   );
-  const header = new ByteReader(bytes, "batch");
+  const header = new ByteReader(bytes, BATCH_ERRORS);
   const magic = header.fixed(4, "magic");
   if (!equalBytes(magic, BATCH_MAGIC)) throw new BatchDecodeError("badMagic", "not a Mach batch (bad magic)");
   const version = header.u8("version");
@@ -208,7 +212,7 @@ export function decodeBatch(bytes: Uint8Array, options: DecodeBatchOptions = {})
     throw new BatchDecodeError("checksumMismatch", "batch checksum does not match its header and body");
   }
 
-  const reader = new ByteReader(body, "batch body");
+  const reader = new ByteReader(body, BATCH_BODY_ERRORS);
   const blockCount = reader.u32("blockCount");
   if (BigInt(blockCount) !== lastBlock - firstBlock + 1n) {
     throw new BatchDecodeError("inconsistent", `batch of blocks ${firstBlock}..${lastBlock} holds ${blockCount}`);

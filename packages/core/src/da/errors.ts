@@ -2,6 +2,7 @@
  * Errors of the DA layer's own codecs and of the batcher. Port errors (`DaError`, `DaNotFoundError`) live with the port
  * in `types.ts`; these are what Mach's batch format and batch loop raise on top of it.
  */
+import type { ByteDecodeErrorFactory, ByteDecodeProblem } from "../chain/byteReader.ts";
 import { MachError, type MachErrorOptions } from "../errors.ts";
 
 /** Why bytes read from DA are not a valid batch or frame. Derivation drops such input (it is never retried). */
@@ -29,9 +30,46 @@ export class BatchDecodeError extends MachError {
   }
 }
 
+/** The `ByteReader` errors of a DA codec: a problem in `what` ("batch", "frame", …) as a `BatchDecodeError`. */
+export function batchDecodeErrors(what: string): ByteDecodeErrorFactory {
+  return (problem: ByteDecodeProblem): BatchDecodeError => {
+    switch (problem.kind) {
+      case "truncated":
+        return new BatchDecodeError("truncated", `${what} truncated`, {
+          details: `${problem.field} needs ${problem.needed} bytes at offset ${problem.offset}, ${problem.remaining} left`,
+        });
+      case "uintTooLong":
+        return new BatchDecodeError("inconsistent", `${what}: ${problem.field} is ${problem.length} bytes, max 32`);
+      case "leadingZero":
+        return new BatchDecodeError("inconsistent", `${what}: ${problem.field} has a leading zero byte`);
+      case "countTooLarge":
+        return new BatchDecodeError("truncated", `${what}: ${problem.field} of ${problem.count} exceeds the body`, {
+          details: `${problem.remaining} bytes left at offset ${problem.offset}`,
+        });
+      case "varintTooLong":
+      case "varintNotMinimal":
+      case "varintTooLarge":
+        return new BatchDecodeError(
+          "inconsistent",
+          `${what}: ${problem.field} is not a valid varint (${problem.kind})`,
+          {
+            details: `at offset ${problem.offset}`,
+          },
+        );
+      case "trailingBytes":
+        return new BatchDecodeError("trailingBytes", `${what} has ${problem.remaining} trailing bytes`);
+    }
+  };
+}
+
 /** The blocks given to the encoder cannot form a batch (not contiguous, a field out of its wire range). */
 export class BatchEncodeError extends MachError {
   override name = "BatchEncodeError";
+}
+
+/** The `ByteWriter` error of the DA codecs: a field out of its wire range. */
+export function batchEncodeError(message: string): BatchEncodeError {
+  return new BatchEncodeError(message);
 }
 
 /**

@@ -8,10 +8,13 @@
  * Reassembly checks that all frames name the same batch and count, that each index appears once, that none is
  * missing, and that the joined bytes hash to the batch id.
  */
+import { ByteReader } from "../chain/byteReader.ts";
+import { ByteWriter } from "../chain/byteWriter.ts";
 import { keccak256 } from "../chain/hash.ts";
 import { equalBytes } from "./batch.ts";
-import { BatchDecodeError, BatchEncodeError } from "./errors.ts";
-import { ByteReader, ByteWriter } from "./wire.ts";
+import { BatchDecodeError, BatchEncodeError, batchDecodeErrors, batchEncodeError } from "./errors.ts";
+
+const FRAME_ERRORS = batchDecodeErrors("frame");
 
 export const FRAME_MAGIC = new Uint8Array([0x4d, 0x43, 0x48, 0x46]); // "MCHF"
 export const FRAME_VERSION = 1;
@@ -48,7 +51,7 @@ export function encodeFrame(frame: Frame): Uint8Array {
   if (frame.count < 1 || frame.index >= frame.count) {
     throw new BatchEncodeError(`frame index ${frame.index} outside a count of ${frame.count}`);
   }
-  const w = new ByteWriter(FRAME_OVERHEAD_BYTES + frame.data.length);
+  const w = new ByteWriter(FRAME_OVERHEAD_BYTES + frame.data.length, batchEncodeError);
   w.raw(FRAME_MAGIC);
   w.u8(FRAME_VERSION);
   w.fixed(frame.batchId, 32);
@@ -59,7 +62,7 @@ export function encodeFrame(frame: Frame): Uint8Array {
 }
 
 export function decodeFrame(bytes: Uint8Array): Frame {
-  const r = new ByteReader(bytes, "frame");
+  const r = new ByteReader(bytes, FRAME_ERRORS);
   if (!equalBytes(r.fixed(4, "magic"), FRAME_MAGIC)) {
     throw new BatchDecodeError("badMagic", "not a Mach frame (bad magic)");
   }

@@ -13,9 +13,8 @@
  *
  * - types.ts        the DataAvailability port and its errors (transient / permanent, not found)
  * - memory.ts       `createMemoryDa`: the in-memory provider with fault injection, over a restartable store
- * - wire.ts         bounded big-endian reader / writer the codecs share
  * - compression.ts  brotli / zstd / none behind a one-byte id, bounded inflation, the measured choice
- * - batch.ts        the versioned batch header and body codec
+ * - batch.ts        the versioned batch header and body codec (chain/'s ByteWriter / ByteReader, DA's errors)
  * - frame.ts        frames: one batch across several blobs, reassembly that detects missing or duplicate frames
  * - errors.ts       BatchDecodeError, BatchEncodeError, BatcherHaltedError
  * - batchRecord.ts  batch records, their persistence port and in-memory store, RPC rendering

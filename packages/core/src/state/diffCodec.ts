@@ -21,7 +21,9 @@
  * Decoding validates every length and rejects duplicates and trailing bytes with `StateDiffDecodeError`.
  */
 
-import { bigintByteLength, bytesToBigint, bytesToHex, hexToBytes, writeBigint } from "../chain/bytes.ts";
+import { type ByteDecodeProblem, ByteReader } from "../chain/byteReader.ts";
+import { bigintByteLength, hexToBytes, writeBigint } from "../chain/bytes.ts";
+import { ByteWriter, varintByteLength } from "../chain/byteWriter.ts";
 import { KECCAK_EMPTY } from "../chain/constants.ts";
 import { keccak256Hex } from "../chain/hash.ts";
 import type { AccountDiff, StateDiff } from "../chain/stateDiff.ts";
@@ -64,66 +66,6 @@ const CODE_HASH_EMPTY = 8;
 const CODE_HASH_OF_CODE = 16;
 const KNOWN_FLAGS = DELETED | STORAGE_CLEARED | HAS_CODE | CODE_HASH_EMPTY | CODE_HASH_OF_CODE;
 
-function varintLength(value: number | bigint): number {
-  let length = 1;
-  if (typeof value === "number") {
-    while (value >= 128) {
-      value = Math.floor(value / 128);
-      length++;
-    }
-    return length;
-  }
-  while (value >= 128n) {
-    value >>= 7n;
-    length++;
-  }
-  return length;
-}
-
-class Writer {
-  readonly bytes: Uint8Array;
-  offset = 0;
-  constructor(length: number) {
-    this.bytes = new Uint8Array(length);
-  }
-  u8(value: number): void {
-    this.bytes[this.offset++] = value;
-  }
-  raw(bytes: Uint8Array): void {
-    this.bytes.set(bytes, this.offset);
-    this.offset += bytes.length;
-  }
-  hex(hex: string): void {
-    this.raw(hexToBytes(hex));
-  }
-  varint(value: number | bigint): void {
-    if (typeof value === "number" || value <= BigInt(Number.MAX_SAFE_INTEGER)) {
-      let n = Number(value);
-      while (n >= 128) {
-        this.bytes[this.offset++] = (n % 128) | 128;
-        n = Math.floor(n / 128);
-      }
-      this.bytes[this.offset++] = n;
-      return;
-    }
-    let v = value;
-    while (v >= 128n) {
-      this.bytes[this.offset++] = Number(v & 127n) | 128;
-      v >>= 7n;
-    }
-    this.bytes[this.offset++] = Number(v);
-  }
-  int(value: bigint, length: number): void {
-    this.bytes[this.offset++] = length;
-    this.value(value, length);
-  }
-  /** The big-endian bytes alone (the length travels elsewhere). */
-  value(value: bigint, length: number): void {
-    writeBigint(this.bytes, this.offset, value, length);
-    this.offset += length;
-  }
-}
-
 function intLength(value: bigint, name: string): number {
   if (value < 0n) throw new RangeError(`${name} must be non-negative`);
   const length = bigintByteLength(value);
@@ -152,7 +94,7 @@ interface Plan {
 
 /** Encodes a diff (version 1). Throws RangeError on values no diff can hold (negative or > 256 bits). */
 export function encodeStateDiff(diff: StateDiff, options: EncodeStateDiffOptions = {}): Uint8Array {
-  let length = 1 + varintLength(diff.accounts.length);
+  let length = 1 + varintByteLength(diff.accounts.length);
   const plans: Plan[] = [];
   const preimages = options.slotPreimages ?? diff.slotPreimages;
   const accountIndex = new Map<Address, number>();
@@ -165,7 +107,7 @@ export function encodeStateDiff(diff: StateDiff, options: EncodeStateDiffOptions
     length += 21;
     if (entry.code !== undefined) {
       flags |= HAS_CODE;
-      length += varintLength(entry.code.length) + entry.code.length;
+      length += varintByteLength(entry.code.length) + entry.code.length;
     }
     if (entry.account === null) {
       flags |= DELETED;
@@ -173,12 +115,12 @@ export function encodeStateDiff(diff: StateDiff, options: EncodeStateDiffOptions
       const account = entry.account;
       if (account.nonce < 0n || account.nonce >= 1n << 64n) throw new RangeError("nonce must fit 64 bits");
       balanceLength = intLength(account.balance, "balance");
-      length += varintLength(account.nonce) + 1 + balanceLength;
+      length += varintByteLength(account.nonce) + 1 + balanceLength;
       if (account.codeHash === KECCAK_EMPTY) flags |= CODE_HASH_EMPTY;
       else if (entry.code !== undefined && keccak256Hex(entry.code) === account.codeHash) flags |= CODE_HASH_OF_CODE;
       else length += 32;
     }
-    length += varintLength(entry.storage.size);
+    length += varintByteLength(entry.storage.size);
     const slots: SlotPlan[] = [];
     for (const [slot, value] of entry.storage) {
       const valueLength = intLength(value, "storage value");
@@ -198,20 +140,22 @@ export function encodeStateDiff(diff: StateDiff, options: EncodeStateDiffOptions
       }
       slots.push(plan);
       const keyLength =
-        plan.kind === KEY_RAW ? 32 : (plan.kind === KEY_HOLDER ? 20 : varintLength(plan.ref)) + varintLength(plan.base);
+        plan.kind === KEY_RAW
+          ? 32
+          : (plan.kind === KEY_HOLDER ? 20 : varintByteLength(plan.ref)) + varintByteLength(plan.base);
       length += 1 + keyLength + valueLength;
     }
     plans.push({ entry, flags, balanceLength, slots });
   }
-  const w = new Writer(length);
+  const w = new ByteWriter(length);
   w.u8(STATE_DIFF_VERSION);
   w.varint(diff.accounts.length);
   for (const entry of diff.accounts) w.hex(entry.address);
   for (const { entry, flags, balanceLength, slots } of plans) {
     w.u8(flags);
     if (entry.account !== null) {
-      w.varint(entry.account.nonce);
-      w.int(entry.account.balance, balanceLength);
+      w.varintBig(entry.account.nonce);
+      w.u256(entry.account.balance, balanceLength);
     }
     if (entry.code !== undefined) {
       w.varint(entry.code.length);
@@ -226,90 +170,44 @@ export function encodeStateDiff(diff: StateDiff, options: EncodeStateDiffOptions
       } else {
         if (plan.kind === KEY_HOLDER) w.hex(plan.holder!);
         else w.varint(plan.ref);
-        w.varint(plan.base);
+        w.varintBig(plan.base);
       }
-      w.value(plan.value, plan.valueLength);
+      w.uintBytes(plan.value, plan.valueLength);
     }
   }
-  if (w.offset !== length) throw new Error(`state diff length mismatch: ${w.offset} != ${length}`);
-  return w.bytes;
+  if (w.length !== length) throw new Error(`state diff length mismatch: ${w.length} != ${length}`);
+  return w.finish();
 }
 
-class Reader {
-  readonly bytes: Uint8Array;
-  offset = 0;
-  constructor(bytes: Uint8Array) {
-    this.bytes = bytes;
-  }
-  get remaining(): number {
-    return this.bytes.length - this.offset;
-  }
-  need(length: number, what: string): void {
-    if (length > this.remaining) {
-      throw new StateDiffDecodeError(
-        `truncated ${what} at byte ${this.offset}: need ${length}, have ${this.remaining}`,
+/** A byte-level problem of a diff, worded as `StateDiffDecodeError` has always worded it. */
+function stateDiffDecodeError(problem: ByteDecodeProblem): StateDiffDecodeError {
+  switch (problem.kind) {
+    case "truncated":
+      return new StateDiffDecodeError(
+        `truncated ${problem.field} at byte ${problem.offset}: need ${problem.needed}, have ${problem.remaining}`,
       );
-    }
-  }
-  u8(what: string): number {
-    this.need(1, what);
-    return this.bytes[this.offset++]!;
-  }
-  hex(length: number, what: string): string {
-    this.need(length, what);
-    const hex = bytesToHex(this.bytes, this.offset, this.offset + length);
-    this.offset += length;
-    return hex;
-  }
-  bytesOf(length: number, what: string): Uint8Array {
-    this.need(length, what);
-    const out = this.bytes.slice(this.offset, this.offset + length);
-    this.offset += length;
-    return out;
-  }
-  /** LEB128, at most `maxBits` bits, minimal (no trailing zero groups). */
-  varint(what: string, maxBits: number): bigint {
-    let value = 0n;
-    let shift = 0n;
-    for (let i = 0; ; i++) {
-      if (i * 7 >= maxBits + 7) throw new StateDiffDecodeError(`${what} varint too long at byte ${this.offset}`);
-      const byte = this.u8(what);
-      value |= BigInt(byte & 127) << shift;
-      if ((byte & 128) === 0) {
-        if (byte === 0 && i > 0)
-          throw new StateDiffDecodeError(`${what} varint not minimal at byte ${this.offset - 1}`);
-        break;
-      }
-      shift += 7n;
-    }
-    if (value >> BigInt(maxBits) !== 0n) throw new StateDiffDecodeError(`${what} exceeds ${maxBits} bits`);
-    return value;
-  }
-  count(what: string, minBytesEach: number): number {
-    const count = Number(this.varint(what, 32));
-    if (count * minBytesEach > this.remaining) {
-      throw new StateDiffDecodeError(`${what} ${count} exceeds the remaining ${this.remaining} bytes`);
-    }
-    return count;
-  }
-  int(what: string): bigint {
-    return this.value(this.u8(what), what);
-  }
-  value(length: number, what: string): bigint {
-    if (length > 32) throw new StateDiffDecodeError(`${what} length ${length} exceeds 32 bytes`);
-    this.need(length, what);
-    if (length > 0 && this.bytes[this.offset] === 0) {
-      throw new StateDiffDecodeError(`${what} has a leading zero byte at ${this.offset}`);
-    }
-    const value = bytesToBigint(this.bytes, this.offset, this.offset + length);
-    this.offset += length;
-    return value;
+    case "varintTooLong":
+      return new StateDiffDecodeError(`${problem.field} varint too long at byte ${problem.offset}`);
+    case "varintNotMinimal":
+      return new StateDiffDecodeError(`${problem.field} varint not minimal at byte ${problem.offset}`);
+    case "varintTooLarge":
+      return new StateDiffDecodeError(`${problem.field} exceeds ${problem.maxBits} bits`);
+    case "uintTooLong":
+      return new StateDiffDecodeError(`${problem.field} length ${problem.length} exceeds 32 bytes`);
+    case "leadingZero":
+      return new StateDiffDecodeError(`${problem.field} has a leading zero byte at ${problem.offset}`);
+    case "countTooLarge":
+      return new StateDiffDecodeError(
+        `${problem.field} ${problem.count} exceeds the remaining ${problem.remaining} bytes`,
+      );
+    case "trailingBytes":
+      return new StateDiffDecodeError(`${problem.remaining} trailing bytes`);
   }
 }
 
 /** Decodes `encodeStateDiff`'s output; any malformed input throws `StateDiffDecodeError`. */
 export function decodeStateDiff(bytes: Uint8Array): StateDiff {
-  const r = new Reader(bytes);
+  const r = new ByteReader(bytes, stateDiffDecodeError);
   const version = r.u8("version");
   if (version !== STATE_DIFF_VERSION) throw new StateDiffDecodeError(`unknown state diff version ${version}`);
   const count = r.count("account count", 22);
@@ -339,11 +237,11 @@ export function decodeStateDiff(bytes: Uint8Array): StateDiff {
     let nonce = 0n;
     let balance = 0n;
     if (!deleted) {
-      nonce = r.varint("nonce", 64);
-      balance = r.int("balance");
+      nonce = r.varintBig("nonce", 64);
+      balance = r.u256("balance");
     }
     let code: Uint8Array | undefined;
-    if ((flags & HAS_CODE) !== 0) code = r.bytesOf(Number(r.varint("code length", 32)), "code");
+    if ((flags & HAS_CODE) !== 0) code = r.copy(r.varint("code length", 32), "code");
     let codeHash: Hash = KECCAK_EMPTY;
     if (!deleted) {
       if ((flags & CODE_HASH_EMPTY) !== 0) codeHash = KECCAK_EMPTY;
@@ -364,19 +262,19 @@ export function decodeStateDiff(bytes: Uint8Array): StateDiff {
         if (kind === KEY_HOLDER) {
           holder = r.hex(20, "mapping holder") as Address;
         } else {
-          const ref = Number(r.varint("mapping holder index", 32));
+          const ref = r.varint("mapping holder index", 32);
           if (ref >= count)
             throw new StateDiffDecodeError(`mapping holder index ${ref} out of range (${count} accounts)`);
           holder = addresses[ref]!;
         }
-        const base = r.varint("mapping base slot", 256);
+        const base = r.varintBig("mapping base slot", 256);
         slot = mappingSlot(holder, base);
         preimage = { holder, base };
       } else {
         throw new StateDiffDecodeError(`unknown slot key kind ${kind} for ${address}`);
       }
       if (storage.has(slot)) throw new StateDiffDecodeError(`slot ${slot} of ${address} appears twice`);
-      storage.set(slot, r.value(header & 63, "storage value"));
+      storage.set(slot, r.uintBytes(header & 63, "storage value"));
       if (preimage !== undefined) slotPreimages.set(slot, preimage);
     }
     const storageCleared = (flags & STORAGE_CLEARED) !== 0;
@@ -387,7 +285,7 @@ export function decodeStateDiff(bytes: Uint8Array): StateDiff {
         : { address, account, code, storageCleared, storage },
     );
   }
-  if (r.remaining !== 0) throw new StateDiffDecodeError(`${r.remaining} trailing bytes`);
+  r.end();
   // Keep the preimages so that re-encoding (a replica relaying the diff) yields the same bytes.
   return slotPreimages.size === 0 ? { accounts } : { accounts, slotPreimages };
 }

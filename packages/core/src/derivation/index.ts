@@ -62,10 +62,12 @@ export {
   derivationConfigSchema,
 } from "./config.ts";
 export {
+  DerivationL1Error,
   Deriver,
   type DeriverEvents,
   type DeriverMetrics,
   type DeriverOptions,
   type DeriverProgress,
 } from "./deriver.ts";
+export { type DeriveForcedBlockParameters, deriveForcedBlock } from "./forcedBlock.ts";
 export { BatchRejectedError, type BatchRejection, type RejectionReason } from "./rejection.ts";

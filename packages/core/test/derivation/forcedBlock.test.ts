@@ -9,7 +9,16 @@ import { afterEach, describe, it } from "node:test";
 import { FORCED_BLOCK_COINBASE } from "../../src/chain/sequencingWindow.ts";
 import { buildTransaction } from "../../src/chain/transaction.ts";
 import type { Address } from "../../src/chain/types.ts";
-import { aliceTransfer, buildGenesis, deposit, type Rollup, startDeriver, startRollup, syncAll } from "./harness.ts";
+import {
+  aliceTransfer,
+  buildGenesis,
+  deposit,
+  type Rollup,
+  startCensoringRollup,
+  startDeriver,
+  startRollup,
+  syncAll,
+} from "./harness.ts";
 
 const FOOD: Address = "0x000000000000000000000000000000000000f00d";
 
@@ -20,23 +29,8 @@ describe("force inclusion in derivation", () => {
   });
 
   it("derives a deposit-only block for an epoch whose window passed unsequenced, and rejects the late batch", async () => {
-    // Window 4: epoch 1 (the deposit's L1 block) must be started by a block recorded by L1 block 5.
-    const rollup = await startRollup({ sequencingWindow: 4, holdOriginAt: 0n });
+    const { rollup, censored } = await startCensoringRollup(FOOD);
     rollups.push(rollup);
-    const censored = deposit(10n ** 18n, FOOD);
-    await rollup.nextBlock([await aliceTransfer(0)]); // block 1, epoch 0
-    rollup.l1.deposit(censored);
-    rollup.l1.mine(); // L1 1: the deposit
-    await rollup.nextBlock([await aliceTransfer(1)]); // block 2, still epoch 0: censored
-    await rollup.batchAll(); // blocks 1..2 at L1 2
-    await rollup.nextBlock();
-    await rollup.nextBlock();
-    await rollup.batchAll(); // blocks 3..4 at L1 3
-    rollup.l1.mine(); // L1 4
-    await rollup.nextBlock([await aliceTransfer(2)]);
-    await rollup.nextBlock();
-    rollup.l1.mine(); // L1 5: epoch 1's deadline passes without it
-    await rollup.batchAll(); // blocks 5..6 at L1 6: too late
     const sealed = rollup.sealed();
 
     const genesis = buildGenesis();

@@ -209,6 +209,32 @@ export async function startRollup(options: StartRollupOptions = {}): Promise<Rol
   };
 }
 
+/**
+ * A censoring sequencer (window 4, no L1 origin after L1 block 0): a deposit lands in L1 block 1, the sequencer seals
+ * blocks 1..6 in epoch 0 and records 1..2 at L1 2, 3..4 at L1 3 and 5..6 at L1 6, after epoch 1's deadline (L1 5).
+ * Derivation keeps blocks 1..4 and forces epochs 1 (with the deposit) and 2 as blocks 5 and 6.
+ */
+export async function startCensoringRollup(
+  to: Address = BOB,
+): Promise<{ readonly rollup: Rollup; readonly censored: DepositTransaction }> {
+  const rollup = await startRollup({ sequencingWindow: 4, holdOriginAt: 0n });
+  const censored = deposit(10n ** 18n, to);
+  await rollup.nextBlock([await aliceTransfer(0)]); // block 1, epoch 0
+  rollup.l1.deposit(censored);
+  rollup.l1.mine(); // L1 1: the deposit
+  await rollup.nextBlock([await aliceTransfer(1)]); // block 2, still epoch 0: censored
+  await rollup.batchAll(); // blocks 1..2 at L1 2
+  await rollup.nextBlock();
+  await rollup.nextBlock();
+  await rollup.batchAll(); // blocks 3..4 at L1 3
+  rollup.l1.mine(); // L1 4
+  await rollup.nextBlock([await aliceTransfer(2)]);
+  await rollup.nextBlock();
+  rollup.l1.mine(); // L1 5: epoch 1's deadline passes without it
+  await rollup.batchAll(); // blocks 5..6 at L1 6: too late
+  return { rollup, censored };
+}
+
 /** A deriver over `rollup`'s L1 and DA (or the records `batches` lists) from the shared genesis. */
 export async function startDeriver(
   rollup: Rollup,

@@ -19,7 +19,7 @@ import { type L1BatchRecord, readBatchRecords } from "@mach/settlement";
 import { bytesToHex, createPublicClient, type Hex, http } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { startDa } from "../../src/da.ts";
-import { DEFAULT_CHAIN_ID, rpcCall, signTransfer } from "../support/chain.ts";
+import { DEFAULT_CHAIN_ID, rpcCall, signTransfer, waitFor } from "../support/chain.ts";
 import { startL1Stack } from "../support/l1Stack.ts";
 import { type MachProcess, startMach } from "../support/machProcess.ts";
 import { freePorts } from "../support/ports.ts";
@@ -49,15 +49,6 @@ async function result<T>(url: string, method: string, params: unknown[] = []): P
 }
 
 /** Polls `probe` until it returns a value, or fails with `what` after `timeoutMs`. */
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 describe("sustained load on a devnet-like stack with EigenDA", () => {
   const dir = mkdtempSync(join(tmpdir(), "mach-da-sustained-"));

@@ -16,29 +16,13 @@ import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { getL2TransactionHashes } from "viem/op-stack";
 import { startDa } from "../../src/da.ts";
 import { l1Head, mineL1Every } from "../../src/l1.ts";
-import { DEFAULT_CHAIN_ID, DEV_KEYS, rpcCall, signTransfer } from "../support/chain.ts";
+import { DEFAULT_CHAIN_ID, DEV_KEYS, rpcResult as result, signTransfer, waitFor } from "../support/chain.ts";
 import { startL1Stack } from "../support/l1Stack.ts";
 import { type MachProcess, startMach } from "../support/machProcess.ts";
 import { depositToSelf, l1ChainOf, opStackChainOf } from "../support/opStack.ts";
 import { freePorts } from "../support/ports.ts";
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function result<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
-  const answer = await rpcCall<T>(url, method, params);
-  if (answer.error) throw new Error(`${method}: ${answer.error.message}`);
-  return answer.result as T;
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 const blockNumber = async (url: string) => BigInt(await result<Hex>(url, "eth_blockNumber"));
 const safeBlock = async (url: string) =>

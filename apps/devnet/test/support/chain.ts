@@ -97,3 +97,21 @@ export async function waitForSealedBlock(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** A JSON-RPC call's result; throws the node's error message. */
+export async function rpcResult<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
+  const answer = await rpcCall<T>(url, method, params);
+  if (answer.error) throw new Error(`${method}: ${answer.error.message}`);
+  return answer.result as T;
+}
+
+/** Polls `probe` every 250 ms until it answers a value; throws after `timeoutMs` (a deadline, not a figure). */
+export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

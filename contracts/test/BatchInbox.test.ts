@@ -54,7 +54,7 @@ describe("BatchInbox", async () => {
     );
   });
 
-  it("rejects inverted ranges, gaps, overlaps and empty pointers", async () => {
+  it("rejects inverted ranges, gaps, block 0 and empty pointers", async () => {
     const { inbox } = await l1.fresh();
     const as = { account: batcher.account };
     await l1.viem.assertions.revertWithCustomErrorWithArgs(
@@ -76,11 +76,45 @@ describe("BatchInbox", async () => {
       [5n, 6n],
     );
     await l1.viem.assertions.revertWithCustomErrorWithArgs(
-      inbox.write.submitBatch([4n, 7n, 0, pointer], as),
+      inbox.write.submitBatch([0n, 7n, 0, pointer], as),
       inbox,
       "NonContiguousRange",
-      [5n, 4n],
+      [5n, 0n],
     );
+  });
+
+  it("records blocks again from an earlier block (a sequencer rebuilt them after a rewind), never past a gap", async () => {
+    const { inbox } = await l1.fresh();
+    const as = { account: batcher.account };
+    await inbox.write.submitBatch([1n, 4n, 0, pointer], as);
+    await inbox.write.submitBatch([5n, 9n, 0, pointer], as);
+    await inbox.write.submitBatch([5n, 6n, 0, "0xbeef"], as);
+    assert.equal(await inbox.read.batchCount(), 3n);
+    assert.equal(await inbox.read.lastL2Block(), 6n);
+    await l1.viem.assertions.revertWithCustomErrorWithArgs(
+      inbox.write.submitBatch([8n, 9n, 0, pointer], as),
+      inbox,
+      "NonContiguousRange",
+      [7n, 8n],
+    );
+    await inbox.write.submitBatch([7n, 9n, 0, pointer], as);
+    assert.equal(await inbox.read.lastL2Block(), 9n);
+  });
+
+  it("refuses the newest batch submitted again (a retry whose first attempt landed), not an earlier one rebuilt", async () => {
+    const { inbox } = await l1.fresh();
+    const as = { account: batcher.account };
+    await inbox.write.submitBatch([1n, 4n, 0, pointer], as);
+    await l1.viem.assertions.revertWithCustomErrorWithArgs(
+      inbox.write.submitBatch([1n, 4n, 0, pointer], as),
+      inbox,
+      "BatchAlreadyRecorded",
+      [0n],
+    );
+    // The same range with another pointer or provider is a rebuilt batch, recorded over the newest one.
+    await inbox.write.submitBatch([1n, 4n, 0, "0xbeef"], as);
+    await inbox.write.submitBatch([1n, 4n, daProviderIds.celestia, "0xbeef"], as);
+    assert.equal(await inbox.read.batchCount(), 3n);
   });
 
   it("checks EigenDA certificates with the configured checkDACert verifier", async () => {

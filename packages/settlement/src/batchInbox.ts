@@ -4,8 +4,9 @@
  * in L1 order (what derivation consumes).
  *
  * Recording is idempotent: a retry after a lost receipt finds the batch already on L1 (same range, provider and
- * pointer hash) and returns where it landed instead of failing on `NonContiguousRange`, also when the lost write
- * lands only while the retry is under way (`writeOnce`).
+ * pointer hash) and returns where it landed instead of recording it twice, also when the lost write lands only while
+ * the retry is under way (`writeOnce`). A different batch at the same range is recorded over it: the sequencer went
+ * back below its recorded range (force inclusion) and rebuilt those blocks.
  */
 import { batchInboxAbi, daProviderIds } from "@mach/contracts";
 import type { DaProviderName } from "@mach/core/da";
@@ -61,13 +62,16 @@ export function createBatchInboxRecorder(parameters: CreateBatchInboxRecorderPar
           return { l1TransactionHash: receipt.transactionHash, l1BlockNumber: receipt.blockNumber };
         },
         // The range no longer continues the record because it is the record.
-        doneRevert: "NonContiguousRange",
+        doneReverts: ["BatchAlreadyRecorded", "NonContiguousRange"],
       });
     },
   };
 }
 
-/** The recording of `record` if L1 already holds it; a permanent error if L1 holds a different batch there. */
+/**
+ * The recording of `record` if L1 already holds it. Batches are searched newest first, back to the first that starts
+ * before `record` (ranges only go back after a rewind, and a retry is of a recent batch).
+ */
 async function findRecorded(
   publicClient: PublicClient,
   batchInbox: Address,
@@ -87,49 +91,36 @@ async function findRecorded(
     ]),
   );
   if (count === 0n || last < record.firstBlock) return undefined;
-  // Ranges on L1 are contiguous and increasing: binary search for the batch starting at `record.firstBlock`.
-  const batchAt = (index: bigint) =>
-    read(
+  const pointerHash = keccak256(daPointer);
+  for (let index = count - 1n; index >= 0n; index--) {
+    const batch = await read(
       "BatchInbox.batches",
       publicClient.readContract({ address: batchInbox, abi: batchInboxAbi, functionName: "batches", args: [index] }),
     );
-  let low = 0n;
-  let high = count - 1n;
-  while (low <= high) {
-    const middle = (low + high) / 2n;
-    const batch = await batchAt(middle);
-    if (batch.firstL2Block < record.firstBlock) low = middle + 1n;
-    else if (batch.firstL2Block > record.firstBlock) high = middle - 1n;
-    else {
-      if (
-        batch.lastL2Block !== record.lastBlock ||
-        batch.daProvider !== provider ||
-        batch.daPointerHash !== keccak256(daPointer)
-      )
-        throw new SettlementError(
-          "permanent",
-          `BatchInbox already records a different batch at L2 block ${record.firstBlock}`,
-          {
-            details: `on L1: ${batch.firstL2Block}..${batch.lastL2Block} provider ${batch.daProvider} pointer hash ${batch.daPointerHash}`,
-          },
-        );
-      const logs = await read(
-        "BatchInbox BatchSubmitted logs",
-        publicClient.getContractEvents({
-          address: batchInbox,
-          abi: batchInboxAbi,
-          eventName: "BatchSubmitted",
-          args: { batchIndex: middle },
-          fromBlock: batch.l1BlockNumber,
-          toBlock: batch.l1BlockNumber,
-        }),
-      );
-      const log = logs[0];
-      return {
-        l1BlockNumber: batch.l1BlockNumber,
-        ...(log?.transactionHash ? { l1TransactionHash: log.transactionHash } : {}),
-      };
-    }
+    if (batch.firstL2Block < record.firstBlock) return undefined;
+    if (
+      batch.firstL2Block !== record.firstBlock ||
+      batch.lastL2Block !== record.lastBlock ||
+      batch.daProvider !== provider ||
+      batch.daPointerHash !== pointerHash
+    )
+      continue;
+    const logs = await read(
+      "BatchInbox BatchSubmitted logs",
+      publicClient.getContractEvents({
+        address: batchInbox,
+        abi: batchInboxAbi,
+        eventName: "BatchSubmitted",
+        args: { batchIndex: index },
+        fromBlock: batch.l1BlockNumber,
+        toBlock: batch.l1BlockNumber,
+      }),
+    );
+    const log = logs[0];
+    return {
+      l1BlockNumber: batch.l1BlockNumber,
+      ...(log?.transactionHash ? { l1TransactionHash: log.transactionHash } : {}),
+    };
   }
   return undefined;
 }

@@ -115,7 +115,7 @@ export async function proposeOutput(parameters: ProposeOutputParameters): Promis
       l1BlockNumber: receipt.blockNumber,
     };
   };
-  return writeOnce({ find: existingGame, write: create, doneRevert: "GameAlreadyExists" });
+  return writeOnce({ find: existingGame, write: create, doneReverts: ["GameAlreadyExists"] });
 }
 
 /** The factory index of `game`, searching from the newest game down (a fresh proposal is at or near the top). */

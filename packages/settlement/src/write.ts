@@ -76,23 +76,24 @@ export interface WriteOnceParameters<T> {
   /** The write's effect if L1 holds it already (its answer), else undefined. */
   readonly find: () => Promise<T | undefined>;
   readonly write: () => Promise<T>;
-  /** The revert by which the contract says the effect is there already (`NonContiguousRange`, `GameAlreadyExists`). */
-  readonly doneRevert: string;
+  /** The reverts by which the contract says the effect is there already (`BatchAlreadyRecorded`, `GameAlreadyExists`). */
+  readonly doneReverts: readonly string[];
 }
 
 /**
  * A write that takes effect once, however often it is retried: a retry after a lost answer finds the effect on L1
  * and answers with it. An earlier attempt's write can also land while a retry is under way (L1 hung past the client's
- * timeout and served it late), between the look and the retry's own write, which then reverts with `doneRevert`:
+ * timeout and served it late), between the look and the retry's own write, which then reverts with one of
+ * `doneReverts`:
  * look again before that counts as a permanent failure.
  */
-export async function writeOnce<T>({ find, write, doneRevert }: WriteOnceParameters<T>): Promise<T> {
+export async function writeOnce<T>({ find, write, doneReverts }: WriteOnceParameters<T>): Promise<T> {
   const found = await find();
   if (found !== undefined) return found;
   try {
     return await write();
   } catch (error) {
-    if (error instanceof SettlementError && error.revertName === doneRevert) {
+    if (error instanceof SettlementError && error.revertName !== undefined && doneReverts.includes(error.revertName)) {
       const landed = await find();
       if (landed !== undefined) return landed;
     }

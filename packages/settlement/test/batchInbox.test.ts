@@ -150,7 +150,7 @@ describe("BatchInbox recorder and reader", () => {
   it("returns the recording when a lost earlier write of the batch lands between its check and its own write", async () => {
     const first = await recorderFor("batcher").recordBatch(batchRecord(1n, 10n));
     // The check sees the inbox as it was before that write (it had not been served yet): the write is simulated
-    // against the inbox that holds it and reverts NonContiguousRange.
+    // against the inbox that holds it and reverts BatchAlreadyRecorded.
     let lagging = true;
     const publicClient: PublicClient = {
       ...l1.publicClient,
@@ -177,12 +177,13 @@ describe("BatchInbox recorder and reader", () => {
     assert.equal(count, 1n);
   });
 
-  it("fails permanently when L1 already holds a different batch for the range", async () => {
+  it("records a rebuilt range over the different batch L1 holds for it (a sequencer's rewind)", async () => {
     const recorder = recorderFor("batcher");
     await recorder.recordBatch(batchRecord(1n, 10n));
-    const error = await rejection(recorder.recordBatch(batchRecord(1n, 10n, "eigenda")));
-    assert.equal(error.kind, "permanent");
-    assert.match(error.message, /different batch/);
+    await recorder.recordBatch(batchRecord(11n, 15n));
+    const replaced = await recorder.recordBatch(batchRecord(11n, 12n, "memory"));
+    assert.deepEqual(await recorder.recordBatch(batchRecord(11n, 12n, "memory")), replaced, "recorded once");
+    await recorder.recordBatch(batchRecord(13n, 14n, "memory"));
   });
 
   it("fails transiently when the L1 node cannot be reached", async () => {

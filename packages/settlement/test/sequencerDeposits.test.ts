@@ -72,6 +72,7 @@ describe("the sequencer following a Hardhat L1", () => {
       confirmationDepth: DEPTH,
       l1StartBlock: chain.l1StartBlock,
       pollIntervalMs: 3_600_000,
+      sequencingWindow: chain.sequencingWindow,
     });
     sequencer = new Sequencer({
       chain,

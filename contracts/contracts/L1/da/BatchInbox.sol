@@ -9,8 +9,11 @@ import { SystemConfig } from "../SystemConfig.sol";
 /// @notice The L1 record of L2 batches: per batch, the L2 block range it carries, the DA provider that holds it and
 ///         the provider's opaque pointer (EigenDA certificate, Celestia height + commitment, ...). Derivation reads the
 ///         `BatchSubmitted` events in order. Only the batcher writes: the address `SystemConfig.batcherHash()`
-///         names, the one source of truth, also carried to L2 by the L1-attributes deposit. Ranges are contiguous
-///         after the first batch. A provider may have an on-chain certificate check (EigenDA `checkDACert` shape)
+///         names, the one source of truth, also carried to L2 by the L1-attributes deposit. Each batch after the
+///         first starts at most one block after the previous batch's last: no gap. It may start earlier, recording
+///         blocks again: a sequencer that went back below its recorded range (force inclusion: derivation replaced
+///         its blocks after a sequencing window passed) records the rebuilt blocks over the replaced ones; derivation
+///         accepts a repeated block only when it equals the one it derived. A provider may have an on-chain certificate check (EigenDA `checkDACert` shape)
 ///         that must answer SUCCESS before the pointer is accepted.
 contract BatchInbox is Owned {
     /// @notice Provider ids (also exported to TypeScript).
@@ -44,6 +47,9 @@ contract BatchInbox is Owned {
     error NotBatcher();
     error InvalidBlockRange(uint64 firstL2Block, uint64 lastL2Block);
     error NonContiguousRange(uint64 expectedFirstL2Block, uint64 firstL2Block);
+    /// @notice The batch is the newest one already (same range, provider and pointer): a retried submission whose
+    ///         first attempt landed. Refused so that a batch is never recorded twice in a row.
+    error BatchAlreadyRecorded(uint256 batchIndex);
     error EmptyPointer();
     error InvalidDACert(uint8 status);
 
@@ -66,8 +72,13 @@ contract BatchInbox is Owned {
         if (_daPointer.length == 0) revert EmptyPointer();
         batchIndex_ = _batches.length;
         if (batchIndex_ > 0) {
-            uint64 expected = _batches[batchIndex_ - 1].lastL2Block + 1;
-            if (_firstL2Block != expected) revert NonContiguousRange(expected, _firstL2Block);
+            BatchRecord storage previous = _batches[batchIndex_ - 1];
+            uint64 expected = previous.lastL2Block + 1;
+            if (_firstL2Block > expected || _firstL2Block == 0) revert NonContiguousRange(expected, _firstL2Block);
+            if (
+                previous.firstL2Block == _firstL2Block && previous.lastL2Block == _lastL2Block
+                    && previous.daProvider == _daProvider && previous.daPointerHash == keccak256(_daPointer)
+            ) revert BatchAlreadyRecorded(batchIndex_ - 1);
         }
         IDACertVerifier certVerifier = daCertVerifiers[_daProvider];
         if (address(certVerifier) != address(0)) {

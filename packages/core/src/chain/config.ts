@@ -29,6 +29,8 @@ export const DEFAULT_MIN_BASE_FEE = 1_000_000n;
 /** OP Stack (Canyon) EIP-1559 parameters: a gentle base fee for ~1 s blocks. */
 export const DEFAULT_ELASTICITY_MULTIPLIER = 6n;
 export const DEFAULT_BASE_FEE_CHANGE_DENOMINATOR = 250n;
+/** OP's `seq_window_size` on mainnet chains: 3600 L1 blocks (12 hours of 12 s blocks). */
+export const DEFAULT_SEQUENCING_WINDOW = 3600;
 
 export const chainConfigSchema = z
   .object({
@@ -46,6 +48,12 @@ export const chainConfigSchema = z
      * deployed the chain's contracts.
      */
     l1StartBlock: z.coerce.bigint().nonnegative().default(0n),
+    /**
+     * The sequencing window in L1 blocks (OP's `seq_window_size`): the L2 block that starts L1 epoch E must be
+     * recorded on L1 by L1 block E + window, else derivation includes E's deposits itself in a deposit-only block
+     * (`chain/sequencingWindow.ts`). Short only in tests.
+     */
+    sequencingWindow: z.number().int().min(1).max(1_000_000).default(DEFAULT_SEQUENCING_WINDOW),
   })
   .strict();
 export type ChainConfig = z.output<typeof chainConfigSchema>;

@@ -40,6 +40,8 @@
  *                     epoch) ‖ user transactions; epochs advance one L1 block at a time (chooseBlockStart,
  *                     newEpochStart, sameEpochStart, blockStartIn for derivation's checks); L1EpochSource, the
  *                     read port of L1 that epochs come from; L1ReorgTooDeepError (a confirmed L1 block replaced)
+ *   sequencingWindow.ts  force inclusion: an epoch not started by a block recorded within `sequencingWindow` L1
+ *                     blocks is included by derivation in a deposit-only block; the sequencer's catch-up and rewind
  *   l1Fee.ts          the Ecotone L1 data fee (calldata gas, cost, L1Block's fee slots)
  *
  * Data flow: raw tx bytes (RPC/p2p) → decodeTransaction → txpool → execution → buildReceipt → OpenBlock
@@ -94,6 +96,7 @@ export {
   DEFAULT_ELASTICITY_MULTIPLIER,
   DEFAULT_INITIAL_BASE_FEE,
   DEFAULT_MIN_BASE_FEE,
+  DEFAULT_SEQUENCING_WINDOW,
   hexDataSchema,
   privateKeySchema,
 } from "./config.ts";
@@ -222,6 +225,19 @@ export {
 } from "./receipt.ts";
 export type { RlpInput, RlpItem } from "./rlp.ts";
 export { decodeRlp, encodeRlp, encodeRlpBytes, encodeRlpListOfEncoded, RlpDecodeError } from "./rlp.ts";
+export {
+  type ChainEpoch,
+  type FirstPassedEpochParameters,
+  FORCED_BLOCK_COINBASE,
+  firstPassedEpoch,
+  forcedBlockEnv,
+  forcedBlockStart,
+  forcedBlockTimestamp,
+  isWindowPassed,
+  mustCatchUp,
+  nextEpochNumber,
+  windowDeadline,
+} from "./sequencingWindow.ts";
 export {
   isValidSignatureValues,
   publicKeyToAddress,

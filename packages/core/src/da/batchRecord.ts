@@ -58,6 +58,8 @@ export interface BatchRecordStore {
   /** The record with the highest `firstBlock`. */
   latest(): BatchRecord | undefined | Promise<BatchRecord | undefined>;
   list(parameters?: ListBatchesParameters): readonly BatchRecord[] | Promise<readonly BatchRecord[]>;
+  /** Removes the records of batches starting at `firstBlock` or later (the chain was rewound below them). */
+  dropFrom(firstBlock: bigint): void | Promise<void>;
 }
 
 export interface MemoryBatchRecordStore extends BatchRecordStore {
@@ -79,6 +81,9 @@ export function createMemoryBatchRecordStore(): MemoryBatchRecordStore {
     list({ fromBlock, limit } = {}) {
       const all = sorted().filter((r) => fromBlock === undefined || r.lastBlock >= fromBlock);
       return limit === undefined ? all : all.slice(0, limit);
+    },
+    dropFrom(firstBlock) {
+      for (const key of [...records.keys()]) if (key >= firstBlock) records.delete(key);
     },
   };
 }

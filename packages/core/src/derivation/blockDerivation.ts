@@ -163,7 +163,7 @@ export async function deriveBlock(parameters: DeriveBlockParameters): Promise<De
   return { block, receipts: open.receipts, info: start.info };
 }
 
-interface ExecuteMiniBlockParameters {
+export interface ExecuteMiniBlockParameters {
   readonly executor: Executor;
   readonly state: ChainState;
   readonly open: OpenBlock;
@@ -173,7 +173,7 @@ interface ExecuteMiniBlockParameters {
   readonly firstIndex: number;
 }
 
-async function executeMiniBlock(parameters: ExecuteMiniBlockParameters): Promise<void> {
+export async function executeMiniBlock(parameters: ExecuteMiniBlockParameters): Promise<void> {
   const { executor, state, open, env, transactions, firstIndex } = parameters;
   const writer = state.beginMiniBlock();
   const receipts: Receipt[] = [];

@@ -24,18 +24,30 @@ import type { ChainConfig } from "../chain/config.ts";
 import { type L1BlockInfo, type L1BlockRef, l1BlockInfoOfBlock } from "../chain/l1BlockInfo.ts";
 import type { MiniBlock } from "../chain/miniBlock.ts";
 import type { OpenBlock } from "../chain/openBlock.ts";
+import { isWindowPassed, nextEpochNumber, windowDeadline } from "../chain/sequencingWindow.ts";
 import type { Block, Hash, Receipt } from "../chain/types.ts";
 import type { Batch } from "../da/batch.ts";
 import type { DataAvailability } from "../da/types.ts";
+import { MachError } from "../errors.ts";
 import type { Executor } from "../execution/types.ts";
 import type { DepositSource, L1BatchReader, RecordedBatch } from "../settlement/ports.ts";
 import type { ChainState } from "../state/chainState.ts";
 import type { Logger } from "../telemetry.ts";
 import { fetchBatch } from "./batchFetch.ts";
-import { deriveBlock } from "./blockDerivation.ts";
+import { type DerivedBlock, deriveBlock } from "./blockDerivation.ts";
 import type { DerivationConfig } from "./config.ts";
+import { deriveForcedBlock } from "./forcedBlock.ts";
 import { L1Lineage } from "./l1Lineage.ts";
 import { BatchRejectedError, type BatchRejection } from "./rejection.ts";
+
+/**
+ * L1 does not hold a block derivation has read past (an L1 node that lost blocks, or is resyncing): transient, the
+ * same L1 range is read again.
+ */
+export class DerivationL1Error extends MachError {
+  override name = "DerivationL1Error";
+  readonly kind = "transient";
+}
 
 /** What the node exports as Prometheus metrics (`node/metrics.ts` fills them). */
 export interface DeriverMetrics {
@@ -105,6 +117,8 @@ export interface DeriverProgress {
   readonly rejectedBatches: number;
   /** Set once derivation stopped for good. */
   readonly halted?: DerivationHalt;
+  /** Deposit-only blocks derived for epochs that passed their sequencing window (force inclusion). */
+  readonly forcedBlocks: number;
 }
 
 export class Deriver extends EventEmitter<DeriverEvents> {
@@ -115,6 +129,7 @@ export class Deriver extends EventEmitter<DeriverEvents> {
   /** Records before this index were handled (derived or rejected). */
   #nextBatchIndex = 0n;
   #rejected = 0;
+  #forced = 0;
   readonly #recentHashes = new Map<bigint, Hash>();
   /** The newest L1 block whose records were read (the tip every later window must build on). */
   #l1Tip: L1BlockRef | undefined;
@@ -150,6 +165,7 @@ export class Deriver extends EventEmitter<DeriverEvents> {
       nextL1Block: this.#nextL1Block,
       ...(tip === undefined ? {} : { l1Block: { number: tip.number, hash: tip.hash } }),
       rejectedBatches: this.#rejected,
+      forcedBlocks: this.#forced,
       ...(this.#halted === undefined ? {} : { halted: this.#halted.report }),
     };
   }
@@ -245,9 +261,13 @@ export class Deriver extends EventEmitter<DeriverEvents> {
       // The window is read again next time (records handled already are skipped by index).
       if (l1Hash === undefined) return this.#l1Lacks(record.l1BlockNumber);
       if (l1Hash !== record.l1BlockHash) return this.#l1Reorged(record.l1BlockNumber, record.l1BlockHash, l1Hash);
+      // L1 blocks before this record are read in full: epochs whose window they close are forced first.
+      await this.#forcePassedEpochs(record.l1BlockNumber - 1n);
       await this.#applyRecord(record);
       this.#nextBatchIndex = record.batchIndex + 1n;
     }
+    if (this.#stopping) return { caughtUp: false };
+    await this.#forcePassedEpochs(to);
     this.#nextL1Block = to + 1n;
     this.#l1Tip = last;
     this.#options.metrics?.l1BlockRead(to);
@@ -352,7 +372,7 @@ export class Deriver extends EventEmitter<DeriverEvents> {
       }
       const started = performance.now();
       const { state } = this.#options;
-      let derived: Awaited<ReturnType<typeof deriveBlock>>;
+      let derived: DerivedBlock;
       try {
         derived = await deriveBlock({
           chain: this.#options.chain,
@@ -371,20 +391,71 @@ export class Deriver extends EventEmitter<DeriverEvents> {
         this.#reject(record, entry.number, error);
         return;
       }
-      const { block, receipts, info } = derived;
-      await this.#options.onBlockDerived?.(block, receipts);
-      this.#head = block;
-      this.#headInfo = info;
-      this.#remember(block);
-      this.#lineage.use(info.number, info.hash, block.header.number);
-      this.#lineage.use(record.l1BlockNumber, record.l1BlockHash, block.header.number);
-      this.#options.metrics?.blockDerived(
-        block.header.number,
-        block.transactions.length,
-        (performance.now() - started) / 1000,
-      );
-      this.emit("block", block, receipts);
+      await this.#adopt(derived, started, record);
     }
+  }
+
+  /**
+   * Force inclusion (`chain/sequencingWindow.ts`): while L1 through `throughL1Block` (read in full) closes the window
+   * of the epoch after the head's, with no accepted batch having started it, derives that epoch's deposit-only block.
+   */
+  async #forcePassedEpochs(throughL1Block: bigint): Promise<void> {
+    const { chain, state } = this.#options;
+    for (;;) {
+      const epochNumber = nextEpochNumber(this.#headInfo, chain.l1StartBlock);
+      if (!isWindowPassed(epochNumber, throughL1Block, chain.sequencingWindow)) return;
+      const epoch = await this.#epochAt(epochNumber);
+      if (epoch === undefined) {
+        throw new DerivationL1Error(`L1 lacks block ${epochNumber}, read through ${throughL1Block}`);
+      }
+      const started = performance.now();
+      let derived: DerivedBlock;
+      try {
+        derived = await deriveForcedBlock({
+          chain,
+          executor: this.#options.executor,
+          state,
+          parent: this.#head,
+          parentInfo: this.#headInfo,
+          epoch,
+          blockHash: (number) => this.#blockHash(number),
+        });
+      } catch (error) {
+        state.discardOpenBlock();
+        throw error;
+      }
+      this.#forced++;
+      this.#options.logger?.warn(
+        {
+          block: derived.block.header.number.toString(),
+          l1Block: epochNumber.toString(),
+          deposits: epoch.deposits.length,
+          deadline: windowDeadline(epochNumber, chain.sequencingWindow).toString(),
+        },
+        "L1 epoch passed its sequencing window unsequenced: derived its deposit-only block",
+      );
+      await this.#adopt(derived, started);
+    }
+  }
+
+  /** Takes a derived block as the head; `record`: the batch record it came from (none for a forced block). */
+  async #adopt(
+    { block, receipts, info }: DerivedBlock,
+    started: number,
+    record?: { readonly l1BlockNumber: bigint; readonly l1BlockHash: Hash },
+  ): Promise<void> {
+    await this.#options.onBlockDerived?.(block, receipts);
+    this.#head = block;
+    this.#headInfo = info;
+    this.#remember(block);
+    this.#lineage.use(info.number, info.hash, block.header.number);
+    if (record !== undefined) this.#lineage.use(record.l1BlockNumber, record.l1BlockHash, block.header.number);
+    this.#options.metrics?.blockDerived(
+      block.header.number,
+      block.transactions.length,
+      (performance.now() - started) / 1000,
+    );
+    this.emit("block", block, receipts);
   }
 
   async #epochAt(number: bigint): Promise<L1Epoch | undefined> {

@@ -15,8 +15,9 @@
  *   batchFetch.ts       record → DA blobs → frames → batch, with the DA rules
  *   blockDerivation.ts  one block from its batch entry by chain/'s rules, with the block rules
  *   l1Lineage.ts        the L1 blocks derivation used (bounded), read to size a reorg deeper than the depth
- *   deriver.ts          Deriver: the loop over L1 records, rejections, following the L1 head, stopping on a deep
- *                       L1 reorg
+ *   forcedBlock.ts      a deposit-only block for an epoch whose sequencing window passed unsequenced
+ *   deriver.ts          Deriver: the loop over L1 records, rejections, force inclusion, following the L1 head,
+ *                       stopping on a deep L1 reorg
  *
  * ## Rules
  * Records are taken in L1 order (their `batchIndex`), each at most once. A record that breaks a rule is rejected:
@@ -49,6 +50,16 @@
  * 8. Result (`blockMismatch`). Re-executed, each block must reach the state root and block hash the batch carries
  *    (the header's transactions and receipts roots, gas, bloom, base fee, gas limit and PREVRANDAO follow from
  *    chain/'s rules and the execution, so a block the sequencer sealed any other way is rejected here).
+ * 9. Sequencing window (force inclusion, `chain/sequencingWindow.ts`). L1 is read one L1 block at a time: each
+ *    block's records, then the window check. When L1 through block E + `chain.sequencingWindow` is read and the
+ *    derived chain has not started epoch E (the epoch after its head's origin), derivation builds E's block itself
+ *    on its head: a deposit-only block (E's L1-attributes deposit and E's deposits in log order, no user
+ *    transaction; timestamp max(parent + 1, E's L1 timestamp); coinbase the sequencer fee vault; base fee, gas
+ *    limit, PREVRANDAO by chain/'s rules; one mini-block), then checks the next epoch the same way. A batch recorded
+ *    later at those heights conflicts (rule 1) unless its blocks are exactly these; so a block that starts epoch E
+ *    counts only when recorded by L1 block E + window, and a deposit waits at most the window plus the
+ *    confirmation depth. A sequencer catches up with the same deposit-only blocks once half a window is gone
+ *    (`mustCatchUp`), and one whose blocks were replaced goes back to the newest kept block at its next start.
  *
  * L1 reorgs. Records are read `derivation.l1ConfirmationDepth` behind the L1 head, so a shallower reorg never
  * touches them. A deeper one under L1 blocks derivation read is not a batch's fault and is never ridden out: the
@@ -56,9 +67,6 @@
  * L1 block must be L1's when it is used; a miss stops derivation for good (`L1ReorgTooDeepError`, logged as an
  * error, `progress.halted`, the "halted" event), naming the first derived block built on a vanished L1 block
  * (`l1Lineage.ts` remembers the newest L1 blocks used).
- *
- * Not in these rules yet: force inclusion (a sequencing window after which derivation applies an ignored deposit in
- * a deposit-only block).
  */
 export { assembleBatch, type FetchBatchParameters, fetchBatch } from "./batchFetch.ts";
 export { type DeriveBlockParameters, type DerivedBlock, deriveBlock } from "./blockDerivation.ts";
@@ -72,10 +80,12 @@ export {
 } from "./config.ts";
 export {
   type DerivationHalt,
+  DerivationL1Error,
   Deriver,
   type DeriverEvents,
   type DeriverMetrics,
   type DeriverOptions,
   type DeriverProgress,
 } from "./deriver.ts";
+export { type DeriveForcedBlockParameters, deriveForcedBlock } from "./forcedBlock.ts";
 export { BatchRejectedError, type BatchRejection, type RejectionReason } from "./rejection.ts";

@@ -24,5 +24,10 @@ export function createLmdbBatchRecordStore(root: RootDatabase): BatchRecordStore
       }
       return out;
     },
+    async dropFrom(firstBlock) {
+      await db.transaction(() => {
+        for (const key of db.getKeys({ start: Number(firstBlock) })) db.remove(key);
+      });
+    },
   };
 }

@@ -73,12 +73,19 @@ export const metricsConfigSchema = z
   .strict();
 
 /**
- * Test-only faults of a sequencer's published messages (what replicas and provers must catch). The sequencer's own
+ * Test-only faults. Of a sequencer's published messages (what replicas and provers must catch): the sequencer's own
  * chain, log and store stay right; only what it gossips is wrong, and range requests serve the right messages, so a
- * replica that refuses a faulty block and refetches it converges.
+ * replica that refuses a faulty block and refetches it converges. And censorship (`holdL1OriginAt`), which force
+ * inclusion must overcome. Each is logged loudly at start.
  */
 export const sequencerTestFaultsSchema = z
   .object({
+    /**
+     * Censor L1: never take an L1 origin after this L1 block, so later deposits are ignored (no catch-up either).
+     * Once the next epoch's sequencing window passes, derivation includes its deposits itself and the sequencer
+     * stops with `SequencingWindowPassedError`.
+     */
+    holdL1OriginAt: z.coerce.bigint().nonnegative().optional(),
     /** Gossip block N's header with a wrong `stateRoot` (its hash changes with it). */
     wrongStateRootAtBlock: z.coerce.bigint().positive().optional(),
     /** Gossip block N's first mini-block with a wrong state diff (it credits an account nothing touched). */

@@ -10,6 +10,8 @@
  *   statusSource.ts    what mach_status reports of a sequencer (pool counts, DA batches, the batcher's pipeline and
  *                      back-pressure (mach_syncStatus too), predeploy ABIs)
  *   batchRecordStore.ts DA batch records over LMDB
+ *   sequencingWindowRewind.ts  a sequencer's start after a passed sequencing window: back to the newest block
+ *                      derivation keeps (state rollback, store truncation, snapshot, batch records dropped)
  *   metrics.ts         prom-client registry, the per-module metric fillers, the /metrics server
  *   logger.ts          pino
  *   node.ts            startNode: everything above, in order; close() in reverse
@@ -33,4 +35,5 @@ export { type DevAccount, deriveDevAccounts } from "./genesis.ts";
 export { createLogger } from "./logger.ts";
 export { createMetricsRegistry, type MetricsRegistry } from "./metrics.ts";
 export { type MachNode, type StartNodeParameters, startNode } from "./node.ts";
+export { SequencingWindowRewindError } from "./sequencingWindowRewind.ts";
 export { VERSION } from "./version.ts";

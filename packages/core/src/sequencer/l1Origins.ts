@@ -10,6 +10,14 @@
  *   poll: head ─► current origin canonical? ─no─► fatal (L1 reorg deeper than the confirmation depth)
  *               └► next = current + 1 confirmed? ─► blockAt, systemConfigAt, depositsIn ─► nextEpoch(parent)
  *
+ * Force inclusion (`chain/sequencingWindow.ts`): once half the sequencing window of the next epoch is gone without
+ * the chain starting it (the sequencer was down, or L1 unreadable), `catchUp` says so and the sequencer builds
+ * deposit-only blocks, exactly those derivation would force, until it is back within the window.
+ *
+ * `holdOriginAt` (test-only, `sequencer.testFaults.holdL1OriginAt`): a censoring sequencer. No epoch after that L1
+ * block is ever taken and no catch-up happens; when the next epoch's window has passed (derivation now replaces
+ * this chain's newer blocks), the follower stops the sequencer with `SequencingWindowPassedError`.
+ *
  * An L1 reorg of blocks newer than the confirmation depth is invisible to the chain: those blocks were never
  * fetched. A prefetched epoch that L1 replaced before use is dropped and read again (logged). Failing reads are
  * logged and retried on the next poll; blocks keep coming in the current epoch meanwhile.
@@ -19,10 +27,20 @@
  */
 import { type L1Epoch, L1ReorgTooDeepError, NO_L1_EPOCH } from "../chain/blockStart.ts";
 import type { L1BlockInfo } from "../chain/l1BlockInfo.ts";
+import { isWindowPassed, mustCatchUp, nextEpochNumber, windowDeadline } from "../chain/sequencingWindow.ts";
+import { MachError } from "../errors.ts";
 import type { Logger } from "../telemetry.ts";
 import type { L1EpochSource, L1Origins, L1OriginsListener } from "./ports.ts";
 
 export { L1ReorgTooDeepError };
+
+/**
+ * The next epoch's sequencing window passed while the sequencer ignored L1 (`holdL1OriginAt`): derivation includes
+ * its deposits in a deposit-only block and replaces the blocks this sequencer built after the deadline.
+ */
+export class SequencingWindowPassedError extends MachError {
+  override name = "SequencingWindowPassedError";
+}
 
 export interface L1EpochFollowerOptions {
   readonly source: L1EpochSource;
@@ -32,6 +50,12 @@ export interface L1EpochFollowerOptions {
   readonly l1StartBlock: bigint;
   /** Background poll interval; tests drive `poll()` themselves with a long one. */
   readonly pollIntervalMs: number;
+  /** The chain's sequencing window in L1 blocks (`chain.sequencingWindow`). */
+  readonly sequencingWindow: number;
+  /** The L1 head as last read (the node reads it at start): catch-up is known before the first poll. */
+  readonly l1Head?: bigint;
+  /** Test-only censorship: never take an L1 origin after this L1 block (see the module comment). */
+  readonly holdOriginAt?: bigint;
   readonly logger?: Logger;
 }
 
@@ -40,7 +64,10 @@ export class L1EpochFollower implements L1Origins {
   readonly #source: L1EpochSource;
   readonly #depth: bigint;
   readonly #pollIntervalMs: number;
+  readonly #window: number;
+  readonly #hold: bigint | undefined;
   readonly #logger: Logger | undefined;
+  #l1Head: bigint | undefined;
   /** L1 info of the newest L2 block (undefined: only genesis). */
   #current: L1BlockInfo | undefined;
   #next: L1Epoch | undefined;
@@ -55,6 +82,9 @@ export class L1EpochFollower implements L1Origins {
     this.#depth = BigInt(options.confirmationDepth);
     this.l1StartBlock = options.l1StartBlock;
     this.#pollIntervalMs = options.pollIntervalMs;
+    this.#window = options.sequencingWindow;
+    this.#hold = options.holdOriginAt;
+    this.#l1Head = options.l1Head;
     this.#logger = options.logger;
   }
 
@@ -64,8 +94,15 @@ export class L1EpochFollower implements L1Origins {
   }
 
   nextEpoch(parent: L1BlockInfo | undefined): L1Epoch | undefined {
-    const wanted = parent === undefined ? this.l1StartBlock : parent.number + 1n;
+    const wanted = nextEpochNumber(parent, this.l1StartBlock);
+    if (this.#hold !== undefined && wanted > this.#hold) return undefined;
     return this.#next?.origin.number === wanted ? this.#next : undefined;
+  }
+
+  catchUp(parent: L1BlockInfo | undefined): { readonly epoch: L1Epoch | undefined } | undefined {
+    if (this.#hold !== undefined || this.#l1Head === undefined) return undefined;
+    if (!mustCatchUp(nextEpochNumber(parent, this.l1StartBlock), this.#l1Head, this.#window)) return undefined;
+    return { epoch: this.nextEpoch(parent) };
   }
 
   followed(info: L1BlockInfo | undefined): void {
@@ -107,6 +144,7 @@ export class L1EpochFollower implements L1Origins {
     const current = this.#current;
     try {
       const head = await this.#source.headNumber();
+      this.#l1Head = head;
       if (current !== undefined) {
         const canonical = await this.#source.blockAt(current.number);
         if (canonical === undefined) {
@@ -119,15 +157,31 @@ export class L1EpochFollower implements L1Origins {
             new L1ReorgTooDeepError(`L1 reorganized below the confirmation depth: L1 block ${current.number} is gone`, {
               details: `the L2 chain's L1 origin ${current.hash} was replaced by ${canonical.hash}; raise sequencer.l1ConfirmationDepth (now ${this.#depth}) and rebuild the L2 chain from L1`,
             }),
+            "L1 reorg deeper than the confirmation depth: the sequencer stops",
           );
           return;
         }
       }
-      const wanted = current === undefined ? this.l1StartBlock : current.number + 1n;
+      const wanted = nextEpochNumber(current, this.l1StartBlock);
+      if (this.#hold !== undefined && wanted > this.#hold) {
+        if (isWindowPassed(wanted, head, this.#window)) {
+          this.#fail(
+            new SequencingWindowPassedError(`L1 epoch ${wanted} passed its sequencing window unsequenced`, {
+              details: `its deadline was L1 block ${windowDeadline(wanted, this.#window)} (L1 head ${head}); derivation includes its deposits in a deposit-only block and replaces this chain's newer blocks`,
+            }),
+            "sequencing window passed while the sequencer ignored L1 (test fault holdL1OriginAt): the sequencer stops",
+          );
+        }
+        return;
+      }
       const prefetched = this.#next;
       if (prefetched !== undefined && prefetched.origin.number === wanted) {
         const still = await this.#source.blockAt(prefetched.origin.number);
-        if (still?.hash === prefetched.origin.hash) return;
+        if (still?.hash === prefetched.origin.hash) {
+          // Half the window gone: the sequencer catches up with this epoch now, not when a block's time allows.
+          if (mustCatchUp(wanted, head, this.#window)) this.#listener.epochReady();
+          return;
+        }
         this.#logger?.warn(
           { l1Block: prefetched.origin.number.toString(), was: prefetched.origin.hash, now: still?.hash },
           "a confirmed L1 block was replaced before any L2 block used it: reading it again",
@@ -160,11 +214,11 @@ export class L1EpochFollower implements L1Origins {
     }
   }
 
-  #fail(error: Error): void {
+  #fail(error: Error, message: string): void {
     this.#failed = error;
     this.#running = false;
     clearTimeout(this.#timer);
-    this.#logger?.fatal({ err: error }, "L1 reorg deeper than the confirmation depth: the sequencer stops");
+    this.#logger?.fatal({ err: error }, message);
     this.#listener.fatal(error);
   }
 }
@@ -174,6 +228,7 @@ export function withoutL1(): L1Origins {
   return {
     l1StartBlock: NO_L1_EPOCH.origin.number,
     nextEpoch: (parent) => (parent === undefined ? NO_L1_EPOCH : undefined),
+    catchUp: () => undefined,
     followed() {},
     start() {},
     async stop() {},

@@ -47,11 +47,17 @@ export interface L1Origins {
   readonly l1StartBlock: bigint;
   /** The epoch that may follow `parent` (the parent block's L1 info; undefined: genesis), if known and confirmed. */
   nextEpoch(parent: L1BlockInfo | undefined): L1Epoch | undefined;
+  /**
+   * Force inclusion (`chain/sequencingWindow.ts`): undefined while the epoch after `parent` is within its window's
+   * first half; once half of it is gone unstarted, `{ epoch }` with that epoch when it is read (the sequencer builds
+   * its deposit-only block now), or `{ epoch: undefined }` until it is (no other block may start meanwhile).
+   */
+  catchUp(parent: L1BlockInfo | undefined): { readonly epoch: L1Epoch | undefined } | undefined;
   /** The newest block's L1 info (undefined: the chain is back at genesis): follow L1 from its origin. */
   followed(info: L1BlockInfo | undefined): void;
   /**
-   * Starts following L1: `epochReady` hears that a new epoch can be taken (block 1 waits for it), `fatal` an L1
-   * reorg deeper than the confirmation depth.
+   * Starts following L1: `epochReady` hears that a new epoch can be taken (block 1 waits for it) or must be caught
+   * up, `fatal` an L1 reorg deeper than the confirmation depth or a sequencing window passed while L1 was ignored.
    */
   start(listener: L1OriginsListener): void;
   stop(): Promise<void>;

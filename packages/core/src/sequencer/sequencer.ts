@@ -13,13 +13,14 @@
  * All work runs on one serial queue, so mini-block production and block sealing never interleave.
  */
 import { EventEmitter } from "node:events";
-import { chooseBlockStart } from "../chain/blockStart.ts";
+import { type BlockStart, chooseBlockStart } from "../chain/blockStart.ts";
 import type { ChainConfig } from "../chain/config.ts";
 import { type L1BlockInfo, l1BlockInfoOfBlock } from "../chain/l1BlockInfo.ts";
 import type { MiniBlock } from "../chain/miniBlock.ts";
 import { nextBlockEnv, nextBlockTimestamp } from "../chain/nextBlock.ts";
 import { OpenBlock, type OpenBlockEnv } from "../chain/openBlock.ts";
 import { buildReceipt } from "../chain/receipt.ts";
+import { forcedBlockEnv, forcedBlockStart } from "../chain/sequencingWindow.ts";
 import type { Block, Hash, Receipt, Transaction } from "../chain/types.ts";
 import { TransactionRejectedError } from "../errors.ts";
 import type { BlockEnv, ExecutionResult, Executor } from "../execution/types.ts";
@@ -259,6 +260,7 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
 
   /** Executes and seals mini-blocks while executable transactions keep coming. */
   async #produceMiniBlocks(): Promise<void> {
+    await this.#sealCatchUpBlocks();
     this.#refreshEmptyOpenBlock();
     if (!(await this.#startBlockForWork())) return;
     const { maxMiniBlockTransactions, miniBlockMs } = this.#options.config;
@@ -329,8 +331,41 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
 
   async #sealBlock(): Promise<void> {
     this.#sealDue = false;
+    await this.#sealCatchUpBlocks();
     this.#refreshEmptyOpenBlock();
     if (!(await this.#ensureBlockStarted())) return;
+    await this.#sealOpenBlock();
+    // Work held back by a full block goes into the new one.
+    this.#scheduleProduce();
+  }
+
+  /**
+   * Force inclusion (`chain/sequencingWindow.ts`): while the next epoch must be caught up (half its sequencing window
+   * gone) and is read, seals its deposit-only block, the block derivation would force there. Only on an empty open
+   * block: a block under way seals as it is, and the next one catches up.
+   */
+  async #sealCatchUpBlocks(): Promise<void> {
+    if (this.#options.l1Attributes === false) return;
+    for (;;) {
+      if (this.#open.miniBlocks.length > 0) return;
+      const epoch = this.#l1.catchUp(this.#l1Info)?.epoch;
+      if (epoch === undefined) return;
+      this.#open = new OpenBlock(forcedBlockEnv(this.#head, this.#options.chain, epoch.origin));
+      const start = forcedBlockStart(this.#l1Info, epoch, this.#open.env.timestamp, this.#l1.l1StartBlock);
+      await this.#startBlock(start);
+      this.#options.logger?.warn(
+        {
+          block: this.#open.env.number.toString(),
+          l1Block: epoch.origin.number.toString(),
+          deposits: epoch.deposits.length,
+        },
+        "catching up with L1 within the sequencing window: sealed a deposit-only block",
+      );
+      await this.#sealOpenBlock();
+    }
+  }
+
+  async #sealOpenBlock(): Promise<void> {
     const open = this.#open;
     const rootStarted = performance.now();
     const stateRoot = this.#options.state.commitBlock(open.env.number);
@@ -343,8 +378,6 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
     this.#options.metrics?.blockSealed(block.transactions.length, block.header.gasUsed, stateRootSeconds);
     this.emit("block", block, open.receipts);
     await this.#options.onBlockSealed?.(block, open.receipts);
-    // Work held back by a full block goes into the new one.
-    this.#scheduleProduce();
   }
 
   // --- Block start (L1 origin and deposits): mini-block 0 of every block, before any user transaction. ---
@@ -389,10 +422,19 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
   async #ensureBlockStarted(): Promise<boolean> {
     const open = this.#open;
     if (open.miniBlocks.length > 0 || this.#options.l1Attributes === false) return true;
-    const started = this.#now();
     const parent = this.#l1Info;
+    // Catching up: only deposit-only blocks start until the chain is back within the sequencing window.
+    if (this.#l1.catchUp(parent) !== undefined) return false;
     const start = chooseBlockStart(parent, this.#l1.nextEpoch(parent), open.env.timestamp, this.#l1.l1StartBlock);
     if (start === undefined) return false;
+    await this.#startBlock(start);
+    return true;
+  }
+
+  /** Executes `start` into the open block's first mini-block, logs it and follows its L1 origin. */
+  async #startBlock(start: BlockStart): Promise<void> {
+    const open = this.#open;
+    const started = this.#now();
     const miniBlock = await executeBlockStart({
       start,
       open,
@@ -407,7 +449,6 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
     this.#l1.followed(start.info);
     this.#options.metrics?.miniBlocksSealed(1, miniBlock.transactions.length, (this.#now() - started) / 1000);
     this.emit("miniBlock", miniBlock);
-    return true;
   }
 
   /** The environment of the block after the head. `timestamp` is forced when resuming recovered mini-blocks. */

@@ -4,6 +4,7 @@
  * next mined block, `SystemConfig` values per block, recorded batches, and output games (`memoryOutputGames.ts`)
  * whose windows run on the mined blocks' timestamps. Deterministic hashes; no clock.
  */
+import { bytesToHex } from "../chain/bytes.ts";
 import { keccak256Hex } from "../chain/hash.ts";
 import type { Address, DepositTransaction, Hash, Hex } from "../chain/types.ts";
 import { createMemoryOutputGames, type MemoryOutputGamesOptions } from "./memoryOutputGames.ts";
@@ -137,12 +138,16 @@ export function createMemorySettlement(options: MemorySettlementOptions = {}): M
     },
     recorder: {
       async recordBatch(batch): Promise<BatchRecording> {
-        const known = [...recorded, ...unminedBatches].find(
-          (b) => b.firstBlock === batch.firstBlock && b.lastBlock === batch.lastBlock,
-        );
-        if (!known) unminedBatches.push(batch);
+        // The same batch (range, provider, pointers) is recorded once; a rebuilt range after a rewind is new.
+        const same = (b: BatchToRecord) =>
+          b.firstBlock === batch.firstBlock &&
+          b.lastBlock === batch.lastBlock &&
+          b.provider === batch.provider &&
+          b.pointers.length === batch.pointers.length &&
+          b.pointers.every((pointer, i) => bytesToHex(pointer) === bytesToHex(batch.pointers[i] ?? new Uint8Array()));
+        if (![...recorded, ...unminedBatches].some(same)) unminedBatches.push(batch);
         const block = settlement.mine();
-        const entry = recorded.find((b) => b.firstBlock === batch.firstBlock && b.lastBlock === batch.lastBlock);
+        const entry = recorded.find(same);
         return { l1BlockNumber: entry?.l1BlockNumber ?? block.number };
       },
     },

@@ -8,14 +8,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hexToBytes, parseGwei } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { chainConfigSchema } from "../../src/chain/config.ts";
+import { type ChainConfig, chainConfigSchema } from "../../src/chain/config.ts";
 import { userDepositSourceHash } from "../../src/chain/deposit.ts";
 import { genesisBlock } from "../../src/chain/genesis.ts";
 import type { Address, Block, DepositTransaction, Receipt } from "../../src/chain/types.ts";
 import { type BatchBlock, encodeBatch } from "../../src/da/batch.ts";
 import { type Batcher, createBatcher } from "../../src/da/batcher.ts";
 import { batcherPolicySchema } from "../../src/da/batcherPolicy.ts";
-import { createMemoryBatchRecordStore } from "../../src/da/batchRecord.ts";
+import { createMemoryBatchRecordStore, type MemoryBatchRecordStore } from "../../src/da/batchRecord.ts";
 import { splitIntoFrames } from "../../src/da/frame.ts";
 import { createMemoryDa, type MemoryDa } from "../../src/da/memory.ts";
 import { type BatchRejection, Deriver, type DeriverOptions } from "../../src/derivation/index.ts";
@@ -35,7 +35,7 @@ import { createTxPool, type TxPool } from "../../src/txpool/pool.ts";
 
 export const CHAIN_ID = 901901n;
 export const chain = chainConfigSchema.parse({ chainId: CHAIN_ID });
-const sequencerConfig = sequencerConfigSchema.parse({ miniBlockMs: 50, blockMs: 60_000 });
+export const sequencerConfig = sequencerConfigSchema.parse({ miniBlockMs: 50, blockMs: 60_000 });
 export const alice = privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
 const ALICE = alice.address.toLowerCase() as Address;
 export const BOB: Address = "0x0000000000000000000000000000000000000b0b";
@@ -87,6 +87,8 @@ export async function aliceTransfer(nonce: number, value = 1n): Promise<Uint8Arr
 }
 
 export interface Rollup {
+  /** The chain config every party of this rollup uses (`chain`, or with the sequencing window asked for). */
+  readonly chain: ChainConfig;
   readonly l1: MemorySettlement;
   readonly da: MemoryDa;
   readonly sequencer: Sequencer;
@@ -94,6 +96,8 @@ export interface Rollup {
   readonly pool: TxPool;
   readonly store: LmdbChainStore;
   readonly batcher: Batcher;
+  /** The batcher's records (where each range was recorded on L1). */
+  readonly records: MemoryBatchRecordStore;
   /** A dev chain's system transactions (dev state edits), ahead of the pool (`startRollup({ dev: true })`). */
   readonly devTxs: DevSystemTxSource | undefined;
   /** Polls L1 and seals the open block one second later; `txs` go in first. */
@@ -105,11 +109,20 @@ export interface Rollup {
   close(): Promise<void>;
 }
 
-/**
- * `dev`: a development chain, as a dev node's sequencer runs it: dev state edits executed ahead of the pool, and a
- * dev block environment (the base fee a dev method would set).
- */
-export async function startRollup(options: { readonly dev?: boolean } = {}): Promise<Rollup> {
+export interface StartRollupOptions {
+  /**
+   * A development chain, as a dev node's sequencer runs it: dev state edits executed ahead of the pool, and a dev
+   * block environment (the base fee a dev method would set).
+   */
+  readonly dev?: boolean;
+  /** The chain's sequencing window in L1 blocks (default: the chain default). */
+  readonly sequencingWindow?: number;
+  /** A censoring sequencer: it takes no L1 origin after this L1 block (`holdL1OriginAt`). */
+  readonly holdOriginAt?: bigint;
+}
+
+export async function startRollup(options: StartRollupOptions = {}): Promise<Rollup> {
+  const chain = chainConfigSchema.parse({ chainId: CHAIN_ID, sequencingWindow: options.sequencingWindow });
   const dir = mkdtempSync(join(tmpdir(), "mach-derive-"));
   const l1 = createMemorySettlement();
   const da = createMemoryDa({ maxBlobBytes: 4096 });
@@ -129,6 +142,8 @@ export async function startRollup(options: { readonly dev?: boolean } = {}): Pro
     confirmationDepth: 0,
     l1StartBlock: 0n,
     pollIntervalMs: 3_600_000,
+    sequencingWindow: chain.sequencingWindow,
+    ...(options.holdOriginAt === undefined ? {} : { holdOriginAt: options.holdOriginAt }),
   });
   const executor = await createEthereumJsExecutor({ chainId: CHAIN_ID });
   const devTxs = options.dev ? new DevSystemTxSource(pool) : undefined;
@@ -147,16 +162,18 @@ export async function startRollup(options: { readonly dev?: boolean } = {}): Pro
     now: () => clock,
   });
   sequencer.on("block", () => pool.setBlockParams({ baseFeePerGas: sequencer.openBlock.env.baseFeePerGas }));
+  const records = createMemoryBatchRecordStore();
   const batcher = createBatcher({
     chainId: CHAIN_ID,
     da,
     source: createChainView(store, sequencer),
-    pointers: createMemoryBatchRecordStore(),
+    pointers: records,
     recorder: l1.recorder,
     policy: batcherPolicySchema.parse({ maxBlocksPerBatch: 3 }),
     now: () => clock,
   });
   return {
+    chain,
     l1,
     da,
     sequencer,
@@ -164,6 +181,7 @@ export async function startRollup(options: { readonly dev?: boolean } = {}): Pro
     pool,
     store,
     batcher,
+    records,
     devTxs,
     async nextBlock(txs = []) {
       clock += 1_000;
@@ -191,6 +209,32 @@ export async function startRollup(options: { readonly dev?: boolean } = {}): Pro
   };
 }
 
+/**
+ * A censoring sequencer (window 4, no L1 origin after L1 block 0): a deposit lands in L1 block 1, the sequencer seals
+ * blocks 1..6 in epoch 0 and records 1..2 at L1 2, 3..4 at L1 3 and 5..6 at L1 6, after epoch 1's deadline (L1 5).
+ * Derivation keeps blocks 1..4 and forces epochs 1 (with the deposit) and 2 as blocks 5 and 6.
+ */
+export async function startCensoringRollup(
+  to: Address = BOB,
+): Promise<{ readonly rollup: Rollup; readonly censored: DepositTransaction }> {
+  const rollup = await startRollup({ sequencingWindow: 4, holdOriginAt: 0n });
+  const censored = deposit(10n ** 18n, to);
+  await rollup.nextBlock([await aliceTransfer(0)]); // block 1, epoch 0
+  rollup.l1.deposit(censored);
+  rollup.l1.mine(); // L1 1: the deposit
+  await rollup.nextBlock([await aliceTransfer(1)]); // block 2, still epoch 0: censored
+  await rollup.batchAll(); // blocks 1..2 at L1 2
+  await rollup.nextBlock();
+  await rollup.nextBlock();
+  await rollup.batchAll(); // blocks 3..4 at L1 3
+  rollup.l1.mine(); // L1 4
+  await rollup.nextBlock([await aliceTransfer(2)]);
+  await rollup.nextBlock();
+  rollup.l1.mine(); // L1 5: epoch 1's deadline passes without it
+  await rollup.batchAll(); // blocks 5..6 at L1 6: too late
+  return { rollup, censored };
+}
+
 /** A deriver over `rollup`'s L1 and DA (or the records `batches` lists) from the shared genesis. */
 export async function startDeriver(
   rollup: Rollup,
@@ -204,7 +248,7 @@ export async function startDeriver(
   const derived: { block: Block; receipts: readonly Receipt[] }[] = [];
   const rejections: BatchRejection[] = [];
   const deriver = new Deriver({
-    chain,
+    chain: rollup.chain,
     config: { l1ConfirmationDepth: 0, pollIntervalMs: 3_600_000, maxL1BlocksPerRead: 4, retryDelayMs: 3_600_000 },
     executor: await createEthereumJsExecutor({ chainId: CHAIN_ID }),
     state: genesis.state,

@@ -102,6 +102,7 @@ describe("the sequencer over L1", () => {
       confirmationDepth: options.depth ?? 0,
       l1StartBlock: options.l1StartBlock ?? 0n,
       pollIntervalMs: 3_600_000,
+      sequencingWindow: chain.sequencingWindow,
     });
   }
 

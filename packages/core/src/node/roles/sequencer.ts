@@ -30,9 +30,11 @@ import { createLmdbWitnessStore } from "../../state/store/witnessStore.ts";
 import { createTxPool } from "../../txpool/pool.ts";
 import { SenderRecoveryPool } from "../../txpool/senderRecovery.ts";
 import { createLmdbBatchRecordStore } from "../batchRecordStore.ts";
+import type { OpenedChain } from "../chainSetup.ts";
 import { prepareDevChain } from "../dev/devChain.ts";
 import { batcherMetrics, sequencerMetrics, txPoolMetrics } from "../metrics.ts";
 import type { SequencerNetwork } from "../network/index.ts";
+import { rewindToDerivedChain } from "../sequencingWindowRewind.ts";
 import { createNodeStatusSource } from "../statusSource.ts";
 import { VERSION } from "../version.ts";
 import { createSequencerWitnesses, type SequencerWitnesses } from "../witnesses.ts";
@@ -59,22 +61,69 @@ export interface RunningSequencer extends RunningRole {
  * Blocks' L1 origins: followed on L1 through the settlement's deposit source, a confirmation depth behind its head;
  * without one (no settlement, or no portal configured), one fixed epoch.
  */
-function l1Origins({ config, logger, settlement }: RoleContext): L1Origins {
+function l1Origins({ config, logger, settlement }: RoleContext, l1Head: bigint | undefined): L1Origins {
   if (settlement?.deposits === undefined) {
     logger.info({}, "no L1 deposit source: blocks keep the fixed genesis L1 origin");
     return withoutL1();
+  }
+  const hold = config.sequencer.testFaults?.holdL1OriginAt;
+  if (hold !== undefined) {
+    logger.warn(
+      { holdL1OriginAt: hold.toString() },
+      "TEST FAULT ON: this sequencer censors L1 (takes no L1 origin after this L1 block, ignores later deposits)",
+    );
   }
   return new L1EpochFollower({
     source: settlement.deposits,
     confirmationDepth: config.sequencer.l1ConfirmationDepth,
     l1StartBlock: config.chain.l1StartBlock,
     pollIntervalMs: config.sequencer.l1PollIntervalMs,
+    sequencingWindow: config.chain.sequencingWindow,
+    ...(l1Head === undefined ? {} : { l1Head }),
+    ...(hold === undefined ? {} : { holdOriginAt: hold }),
     logger: logger.child({ module: "l1-origin" }),
   });
 }
 
+/**
+ * Before anything reads the chain: the L1 head (what the sequencing window is judged by), and, when an epoch passed
+ * its window unsequenced, the chain taken back to the newest block derivation keeps (`sequencingWindowRewind.ts`).
+ */
+async function followL1FromKeptChain(
+  context: RoleContext,
+  batchRecords: BatchRecordStore,
+): Promise<{ readonly chain: OpenedChain; readonly l1Head: bigint | undefined }> {
+  const { config, logger, settlement, chain } = context;
+  const standaloneDev = config.dev.enabled && config.dev.mode === "standalone";
+  if (settlement?.deposits === undefined || standaloneDev) return { chain, l1Head: undefined };
+  let l1Head: bigint;
+  try {
+    l1Head = await settlement.deposits.headNumber();
+  } catch (error) {
+    // Not fatal: the L1 follower reads the head on its first poll, and catches up from there.
+    logger.warn({ err: error }, "L1 head unreadable at start: the sequencing window is checked once L1 answers");
+    return { chain, l1Head: undefined };
+  }
+  const kept = await rewindToDerivedChain({
+    store: chain.store,
+    state: chain.state,
+    head: chain.head,
+    openMiniBlocks: chain.openMiniBlocks,
+    records: batchRecords,
+    l1Head,
+    sequencingWindow: config.chain.sequencingWindow,
+    l1StartBlock: config.chain.l1StartBlock,
+    logger: logger.child({ module: "sequencing-window" }),
+  });
+  if (kept === undefined) return { chain, l1Head };
+  const replayFrom = kept.miniBlockOffset + BigInt(kept.miniBlockCount);
+  return { chain: { ...chain, head: kept, openMiniBlocks: [], replayFrom }, l1Head };
+}
+
 export async function startSequencerRole(context: RoleContext): Promise<RunningSequencer> {
-  const { config, logger, metrics, chain, da, settlement } = context;
+  const { config, logger, metrics, da, settlement } = context;
+  const batchRecords: BatchRecordStore = createLmdbBatchRecordStore(context.chain.store.root);
+  const { chain, l1Head } = await followL1FromKeptChain(context, batchRecords);
   const { state } = chain;
   const network = config.p2p.enabled
     ? await (await import("../network/index.ts")).startSequencerNetwork({
@@ -113,7 +162,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
   // Assigned below, before the sequencer starts: the first block seals after `start()`.
   let outputs: OutputsPart | undefined;
   const sequencer = new Sequencer({
-    l1: l1Origins(context),
+    l1: l1Origins(context, l1Head),
     // A standalone dev chain has no L1: its blocks carry no L1-attributes deposit (as anvil's carry none).
     l1Attributes: !(config.dev.enabled && config.dev.mode === "standalone"),
     chain: config.chain,
@@ -176,7 +225,6 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
   // Started before the node reports ready, so the first sends do not wait for the workers to load their modules.
   await senderRecovery?.ready();
 
-  const batchRecords: BatchRecordStore = createLmdbBatchRecordStore(chain.store.root);
   // `safe`: the newest block inside a batch whose DA pointers are recorded on L1.
   let safeBlock = 0n;
   const batchTally = new BatchTally();

@@ -1,0 +1,112 @@
+/**
+ * A sequencer's start after it ignored L1 past a sequencing window (it censored, or was down while its newest
+ * blocks went unrecorded): derivation has replaced or will replace its blocks after the newest one recorded by the
+ * deadline of the first passed epoch (`chain/sequencingWindow.ts`, `firstPassedEpoch`). Rather than diverge, the
+ * sequencer goes back to that block before it starts: the state rolls back through its history, the store drops the
+ * later blocks and mini-blocks and takes a snapshot at the kept block (the newest one may have been later), and the
+ * batcher forgets the records of the dropped range. The sequencer then catches up with the deposit-only blocks
+ * derivation builds there, and BatchInbox records the rebuilt range over the replaced one.
+ *
+ *   L1 head, batch records (where each range was recorded on L1), the chain's epoch starts since
+ *   recordedThrough(head − window) ──firstPassedEpoch──► kept block k ──► rollbackTo(k), truncateAfter(k),
+ *   putSnapshot(k), dropFrom(k + 1)
+ *
+ * Epochs are checked from the blocks recorded no later than one window ago; older ones were decided while the
+ * sequencer ran. User transactions of dropped blocks are gone (their senders saw receipts): the log says how many.
+ */
+
+import { type L1BlockInfo, l1BlockInfoOfBlock } from "../chain/l1BlockInfo.ts";
+import type { MiniBlock } from "../chain/miniBlock.ts";
+import { type ChainEpoch, firstPassedEpoch, nextEpochNumber } from "../chain/sequencingWindow.ts";
+import type { Block } from "../chain/types.ts";
+import type { BatchRecordStore } from "../da/batchRecord.ts";
+import { MachError } from "../errors.ts";
+import type { ChainState } from "../state/chainState.ts";
+import type { ChainStore } from "../state/store/chainStore.ts";
+import type { Logger } from "../telemetry.ts";
+
+/** The kept block is older than the state history the node holds: the sequencer cannot go back there itself. */
+export class SequencingWindowRewindError extends MachError {
+  override name = "SequencingWindowRewindError";
+}
+
+export interface RewindToDerivedChainParameters {
+  readonly store: ChainStore;
+  readonly state: ChainState;
+  readonly head: Block;
+  /** Mini-blocks of the open block recovered from the log (dropped too when the rewind happens). */
+  readonly openMiniBlocks: readonly MiniBlock[];
+  readonly records: BatchRecordStore;
+  readonly l1Head: bigint;
+  readonly sequencingWindow: number;
+  readonly l1StartBlock: bigint;
+  readonly logger: Logger;
+}
+
+/** The block the chain went back to, or undefined when every decided epoch was started in time. */
+export async function rewindToDerivedChain(parameters: RewindToDerivedChainParameters): Promise<Block | undefined> {
+  const { store, state, head, openMiniBlocks, records, l1Head, sequencingWindow, l1StartBlock, logger } = parameters;
+  const recorded = (await records.list()).flatMap((record) =>
+    record.status === "recorded" && record.recording?.l1BlockNumber !== undefined
+      ? [{ lastBlock: record.lastBlock, l1Block: record.recording.l1BlockNumber }]
+      : [],
+  );
+  const recordedThrough = (l1Block: bigint) =>
+    recorded.reduce((newest, r) => (r.l1Block <= l1Block && r.lastBlock > newest ? r.lastBlock : newest), 0n);
+
+  const epochs: ChainEpoch[] = [];
+  let newestInfo: L1BlockInfo | undefined;
+  const scanFrom = recordedThrough(l1Head - BigInt(sequencingWindow)) + 1n;
+  if (scanFrom > 1n) newestInfo = l1BlockInfoOfBlock(store.getBlock(scanFrom - 1n) ?? head);
+  const started = (info: L1BlockInfo, firstBlock: bigint) => {
+    if (info.sequenceNumber === 0n) epochs.push({ epoch: info.number, firstBlock });
+    newestInfo = info;
+  };
+  for (let number = scanFrom; number <= head.header.number; number++) {
+    const block = store.getBlock(number);
+    if (block === undefined) throw new SequencingWindowRewindError(`store lacks sealed block ${number}`);
+    started(l1BlockInfoOfBlock(block), number);
+  }
+  const open = openMiniBlocks[0];
+  if (open !== undefined) started(l1BlockInfoOfBlock(open), head.header.number + 1n);
+  epochs.push({ epoch: nextEpochNumber(newestInfo, l1StartBlock), firstBlock: undefined });
+
+  const passed = firstPassedEpoch({ epochs, sequencingWindow, l1Head, recordedThrough });
+  if (passed === undefined) return undefined;
+  const kept = passed.keptBlock;
+  if (kept >= head.header.number && openMiniBlocks.length === 0) return undefined;
+  const keptBlock = store.getBlock(kept);
+  if (keptBlock === undefined) throw new SequencingWindowRewindError(`store lacks sealed block ${kept}`);
+  let droppedTransactions = 0;
+  for (let number = kept + 1n; number <= head.header.number; number++) {
+    droppedTransactions += (store.getBlock(number)?.transactions ?? []).filter((tx) => tx.type !== 0x7e).length;
+  }
+  logger.error(
+    {
+      l1Block: passed.epoch.toString(),
+      l1Head: l1Head.toString(),
+      keptBlock: kept.toString(),
+      droppedBlocks: (head.header.number - kept).toString(),
+      droppedTransactions,
+    },
+    "an L1 epoch passed its sequencing window unsequenced: going back to the newest block derivation keeps",
+  );
+  let root: string;
+  try {
+    root = state.rollbackTo(kept);
+  } catch (error) {
+    throw new SequencingWindowRewindError(
+      `cannot go back to block ${kept}: it is older than the state history this node keeps`,
+      { cause: error, details: "raise store.historyBlocks, or rebuild the store from L1 with a derive node" },
+    );
+  }
+  if (root !== keptBlock.header.stateRoot) {
+    throw new SequencingWindowRewindError(`rollback to block ${kept} reached state root ${root}`, {
+      details: `the block has ${keptBlock.header.stateRoot}`,
+    });
+  }
+  await store.truncateAfter(kept);
+  await store.putSnapshot(kept, state.snapshotChunks());
+  await records.dropFrom(kept + 1n);
+  return keptBlock;
+}

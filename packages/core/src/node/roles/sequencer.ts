@@ -149,6 +149,8 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
       ? new ReadWorkerPool({
           storePath: config.store.path,
           chainId: config.chain.chainId,
+          engine: config.execution.engine,
+          devStateEdits: devChain !== undefined,
           historyBlocks: config.store.historyBlocks,
           workers: config.rpc.reads.workers,
           niceness: config.rpc.reads.niceness,

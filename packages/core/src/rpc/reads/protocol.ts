@@ -10,8 +10,10 @@
 import type { StateDiff } from "../../chain/stateDiff.ts";
 import type { Transaction } from "../../chain/types.ts";
 import { MachError, TransactionRejectedError, type TransactionRejectionReason } from "../../errors.ts";
-import type { BlockEnv, CallFrame, CallMessage, ExecutionResult } from "../../execution/types.ts";
+import type { ExecutionEngine } from "../../execution/config.ts";
+import type { BlockEnv, CallMessage, ExecutionResult } from "../../execution/types.ts";
 import type { StateOverride, StateTarget } from "../backend.ts";
+import type { TraceConfig } from "../tracers.ts";
 
 /** A `BlockEnv` without its BLOCKHASH function. */
 export type PlainBlockEnv = Omit<BlockEnv, "getBlockHash">;
@@ -21,36 +23,64 @@ export function plainBlockEnv(env: BlockEnv): PlainBlockEnv {
   return plain;
 }
 
-/** One read execution, as the backend hands it to a worker. */
+/** One read execution, as the backend hands it to a worker. Traces carry their config: the worker renders them. */
 export type ReadOperation =
   | {
-      readonly kind: "call" | "traceCall";
+      readonly kind: "call";
       readonly target: StateTarget;
       readonly message: CallMessage;
       readonly stateOverride?: StateOverride;
       readonly env: PlainBlockEnv;
     }
   | {
-      /** Re-executes `prefix` on the state after block `target`, then traces `tx` (debug_traceTransaction). */
+      /** debug_traceCall. */
+      readonly kind: "traceCall";
+      readonly target: StateTarget;
+      readonly message: CallMessage;
+      readonly stateOverride?: StateOverride;
+      readonly env: PlainBlockEnv;
+      readonly config: TraceConfig;
+    }
+  | {
+      /** debug_traceTransaction: re-executes `prefix` on the state after block `target`, then traces `tx`. */
       readonly kind: "traceTransaction";
       readonly target: bigint;
       readonly prefix: readonly Transaction[];
       readonly tx: Transaction;
       readonly env: PlainBlockEnv;
+      readonly config: TraceConfig;
+    }
+  | {
+      /** debug_traceBlockBy*: traces `transactions` in order on the state after block `target` (their parent). */
+      readonly kind: "traceBlock";
+      readonly target: bigint;
+      readonly transactions: readonly Transaction[];
+      readonly env: PlainBlockEnv;
+      readonly config: TraceConfig;
     };
 
-export type ReadResult = ExecutionResult | CallFrame;
+/** A trace as geth's JSON, rendered by the worker (a block trace: one entry per transaction). */
+export interface RenderedTrace {
+  readonly trace: unknown;
+}
+
+/** What a read answers: the execution's result (calls) or the rendered trace. */
+export type ReadResult = ExecutionResult | RenderedTrace;
 
 /** What the worker is started with (`workerData`). */
 export interface ReadWorkerData {
   readonly storePath: string;
   readonly chainId: bigint;
+  /** The engine calls run on (`execution.engine`); traces run on the tracing engine `createExecutionEngines` picks. */
+  readonly engine: ExecutionEngine;
+  /** Dev chains: the executors apply dev state edits (a block replayed for a trace holds them). */
+  readonly devStateEdits: boolean;
   readonly historyBlocks: number;
   /** Unix nice value the worker thread lowers itself to (0 = leave it). */
   readonly niceness: number;
   /**
-   * One Int32 the main thread sets to the id of a running read to stop: the worker's EVM checks it at every jump and
-   * ends that read at once, keeping the worker and its state.
+   * One Int32 the main thread sets to the id of a running read to stop: the worker's EVM checks it as it jumps and
+   * enters frames (both engines) and ends that read at once, keeping the worker and its state.
    */
   readonly interrupt: SharedArrayBuffer;
 }

@@ -9,20 +9,24 @@
  * rule) and no diff lands while a read runs. Between two messages the thread yields to its event loop, so a
  * `cancel` for a queued read is seen before that read would start.
  *
- * A read is stopped from the main thread through a shared Int32 (`interrupt`) that the EVM checks at every JUMP and
- * JUMPI: the read ends with `ReadInterruptedError` and the worker keeps its state. The thread can lower its own
+ * Calls run on the configured engine (`execution.engine`), traces on the tracing engine, with the same replays and
+ * tracers as a backend without workers (`traceRuns.ts`); a trace comes back rendered as geth's JSON. A read is
+ * stopped from the main thread through a shared Int32 (`interrupt`) that both engines check as they loop and enter
+ * frames: the read ends with `ReadInterruptedError` and the worker keeps its state. The thread can lower its own
  * scheduling priority (`niceness`) so that on a busy machine the kernel gives the sequencer's thread the CPU first.
  */
 import { readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Hash } from "../../chain/types.ts";
-import { createEthereumJsExecutor } from "../../execution/ethereumjsExecutor.ts";
+import { withDevStateEdits } from "../../execution/devStateEdits.ts";
+import { createExecutionEngines } from "../../execution/engine.ts";
 import type { BlockEnv } from "../../execution/types.ts";
 import { LmdbChainStore } from "../../state/store/lmdbStore.ts";
 import { restoreChainState } from "../../state/store/recovery.ts";
 import type { StateReader } from "../../state/types.ts";
 import { createOverlayState } from "../overlay.ts";
+import { type TraceEngines, traceBlockTransactions, traceCallOn, traceTransactionAfter } from "../traceRuns.ts";
 import {
   type FromWorker,
   type PlainBlockEnv,
@@ -68,16 +72,24 @@ const oldestBlock = (() => {
 const interrupt = new Int32Array(data.interrupt);
 /** The read executing now (-1: none); the main thread stops it by writing its id into `interrupt`. */
 let runningRead = -1;
-const executor = await createEthereumJsExecutor({
-  chainId: data.chainId,
-  interruptCheck() {
-    if (runningRead >= 0 && Atomics.load(interrupt, 0) === runningRead) {
-      const error = new Error(`read ${runningRead} stopped`);
-      error.name = READ_INTERRUPTED_ERROR;
-      throw error;
-    }
+const engines = await createExecutionEngines(
+  { engine: data.engine },
+  {
+    chainId: data.chainId,
+    interruptCheck() {
+      if (runningRead >= 0 && Atomics.load(interrupt, 0) === runningRead) {
+        const error = new Error(`read ${runningRead} stopped`);
+        error.name = READ_INTERRUPTED_ERROR;
+        throw error;
+      }
+    },
   },
-});
+);
+// As the sequencer role wires its backend: dev chains replay their dev state edits.
+const traceEngines: TraceEngines = data.devStateEdits
+  ? { executor: withDevStateEdits(engines.executor), tracing: withDevStateEdits(engines.tracing) }
+  : engines;
+const executor = traceEngines.executor;
 post({ type: "ready", head: sealedBlock, oldestBlock, ...(priorityError ? { priorityError } : {}) });
 
 function blockEnv(env: PlainBlockEnv): BlockEnv {
@@ -100,14 +112,28 @@ function stateFor(target: "latest" | bigint): StateReader {
 
 async function execute(operation: ReadOperation): Promise<ReadResult> {
   const env = blockEnv(operation.env);
-  if (operation.kind === "traceTransaction") {
-    const overlay = createOverlayState(stateFor(operation.target));
-    for (const tx of operation.prefix) await executor.executeTransaction(overlay, tx, env);
-    return executor.traceTransaction(overlay, operation.tx, env);
+  switch (operation.kind) {
+    case "call":
+      return executor.call(
+        createOverlayState(stateFor(operation.target), operation.stateOverride),
+        operation.message,
+        env,
+      );
+    case "traceCall": {
+      const overlay = createOverlayState(stateFor(operation.target), operation.stateOverride);
+      return { trace: await traceCallOn(traceEngines, overlay, operation.message, env, operation.config) };
+    }
+    case "traceTransaction": {
+      const { prefix, tx, config } = operation;
+      return { trace: await traceTransactionAfter(traceEngines, stateFor(operation.target), prefix, tx, env, config) };
+    }
+    case "traceBlock": {
+      const { transactions, config } = operation;
+      return {
+        trace: await traceBlockTransactions(traceEngines, stateFor(operation.target), transactions, env, config),
+      };
+    }
   }
-  const overlay = createOverlayState(stateFor(operation.target), operation.stateOverride);
-  if (operation.kind === "traceCall") return executor.traceCall(overlay, operation.message, env);
-  return executor.call(overlay, operation.message, env);
 }
 
 function follow(message: Extract<ToWorker, { type: "miniBlock" | "block" }>): void {

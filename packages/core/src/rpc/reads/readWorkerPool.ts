@@ -2,7 +2,7 @@
  * Read workers, main-thread side: starts `workers` threads (`readWorker.ts`), forwards every mini-block diff and block
  * seal to each, and runs read executions on the least busy one. A read whose signal aborts (EVM timeout, client gone)
  * is cancelled if it has not started; if it is running, the worker's EVM is told through shared memory and stops it
- * at its next jump. Should the read still run a second later, the worker is terminated (which stops any code at once)
+ * as it loops or enters a frame. Should the read still run a second later, the worker is terminated (which stops any code at once)
  * and replaced by a new one that restores from the store and follows again; the reads queued behind it move to the
  * new worker. A worker that fails (a diff it cannot apply) is replaced the same way.
  *
@@ -11,6 +11,7 @@
 import { Worker } from "node:worker_threads";
 import type { MiniBlock } from "../../chain/miniBlock.ts";
 import type { Block } from "../../chain/types.ts";
+import type { ExecutionEngine } from "../../execution/config.ts";
 import type { Logger } from "../../telemetry.ts";
 import { prunedHistory } from "../errors.ts";
 import {
@@ -27,6 +28,10 @@ import {
 export interface ReadWorkerPoolOptions {
   readonly storePath: string;
   readonly chainId: bigint;
+  /** The engine calls run on (`execution.engine`). */
+  readonly engine: ExecutionEngine;
+  /** Dev chains: replays apply dev state edits (as the node's own executor does). */
+  readonly devStateEdits?: boolean;
   readonly historyBlocks: number;
   /** Threads to start (each holds a copy of the state). */
   readonly workers: number;
@@ -197,8 +202,8 @@ export class ReadWorkerPool implements ReadExecution {
   }
 
   /**
-   * Stops the running read `id`: the worker's EVM sees the id at its next jump and ends the read, keeping its state.
-   * Code that never jumps (or an engine without the check) is stopped for sure by replacing the worker after a grace
+   * Stops the running read `id`: the worker's EVM sees the id as it loops or enters a frame and ends the read, keeping
+   * its state. Code that does neither (a long precompile) is stopped for sure by replacing the worker after a grace
    * period; the reads queued behind it then go to the replacement.
    */
   #interrupt(slot: WorkerSlot, id: number): void {
@@ -234,11 +239,13 @@ export class ReadWorkerPool implements ReadExecution {
   }
 
   #spawn(slot: WorkerSlot): Promise<void> {
-    const { storePath, chainId, historyBlocks, niceness, logger } = this.#options;
+    const { storePath, chainId, engine, devStateEdits, historyBlocks, niceness, logger } = this.#options;
     Atomics.store(slot.interrupt, 0, -1);
     const workerData: ReadWorkerData = {
       storePath,
       chainId,
+      engine,
+      devStateEdits: devStateEdits ?? false,
       historyBlocks,
       niceness,
       interrupt: slot.interrupt.buffer as SharedArrayBuffer,

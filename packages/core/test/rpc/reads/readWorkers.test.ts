@@ -130,6 +130,7 @@ describe("read workers", () => {
     const pool = new ReadWorkerPool({
       storePath: join(dataDir, "node"),
       chainId: node.chainId,
+      engine: "mach",
       historyBlocks: 16,
       workers: 1,
       niceness: 0,

@@ -52,6 +52,8 @@ export interface RunningSequencer extends RunningRole {
   readonly attester: Attester | undefined;
   /** The p2p side, when `p2p.enabled`. */
   readonly network: SequencerNetwork | undefined;
+  /** The read workers, when reads run off the sealing loop. */
+  readonly reads: ReadWorkerPool | undefined;
 }
 
 /**
@@ -289,6 +291,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     proposer,
     attester,
     network,
+    reads,
     fatal: new Promise<Error>((resolve) => sequencer.once("fatal", resolve)),
     start() {
       sequencer.start();

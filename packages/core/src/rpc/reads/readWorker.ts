@@ -136,6 +136,14 @@ async function execute(operation: ReadOperation): Promise<ReadResult> {
   }
 }
 
+/**
+ * The sequencer's thread wrote the block (or the blocks BLOCKHASH reads) before telling this one; lmdb keeps a read
+ * snapshot until a later event turn, and messages are handled several to a turn: look at the newest commit.
+ */
+function refreshStoreReads(): void {
+  store.root.resetReadTxn();
+}
+
 function follow(message: Extract<ToWorker, { type: "miniBlock" | "block" }>): void {
   if (message.type === "miniBlock") {
     if (message.number <= appliedMiniBlock) return;
@@ -154,6 +162,7 @@ function follow(message: Extract<ToWorker, { type: "miniBlock" | "block" }>): vo
     throw new Error(`read worker: block ${message.number} sealed after ${sealedBlock}`);
   }
   const root = state.commitBlock(message.number);
+  refreshStoreReads();
   const expected = store.getBlock(message.number)?.header.stateRoot;
   if (root !== expected)
     throw new Error(`read worker: block ${message.number} root ${root}, the store has ${expected}`);
@@ -182,6 +191,7 @@ async function pump(): Promise<void> {
     // Reads run in id order: a cancel for an earlier id came after that read had started.
     for (const id of cancelled) if (id < message.id) cancelled.delete(id);
     post({ type: "started", id: message.id });
+    refreshStoreReads();
     runningRead = message.id;
     try {
       post({ type: "done", id: message.id, result: await execute(message.operation) });

@@ -13,7 +13,9 @@ import { privateKeyToAccount } from "viem/accounts";
 import { parseNodeConfig } from "../../../src/node/config.ts";
 import { createLogger } from "../../../src/node/logger.ts";
 import { type MachNode, startNode } from "../../../src/node/node.ts";
+import type { RunningSequencer } from "../../../src/node/roles/sequencer.ts";
 import { ReadWorkerPool } from "../../../src/rpc/reads/readWorkerPool.ts";
+import { type Answer, requestNode } from "./nodeRequest.ts";
 
 const LOOP = "0x5b600056"; // JUMPDEST PUSH1 0 JUMP: runs until the gas or the time runs out
 const PROBE = "0x00000000000000000000000000000000000000c0";
@@ -21,25 +23,12 @@ const RECIPIENT = "0x000000000000000000000000000000000000beef";
 /** PUSH20 RECIPIENT BALANCE PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN: returns the recipient's balance. */
 const BALANCE_OF_RECIPIENT = `0x73${RECIPIENT.slice(2)}3160005260206000f3`;
 
-interface Answer {
-  result?: unknown;
-  error?: { code: number; message: string };
-}
-
 describe("read workers", () => {
   let node: MachNode;
   let dataDir: string;
   let nonce = 0;
 
-  const call = async (method: string, params: unknown[]): Promise<Answer> => {
-    assert.ok(node.rpcUrl, "the node serves JSON-RPC");
-    const response = await fetch(node.rpcUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-    });
-    return (await response.json()) as Answer;
-  };
+  const call = (method: string, params: unknown[]): Promise<Answer> => requestNode(node, method, params);
   const send = async (value: bigint) => {
     const account = privateKeyToAccount(node.devAccounts[0]?.privateKey as Hex);
     const raw = await account.signTransaction({
@@ -110,6 +99,9 @@ describe("read workers", () => {
     const answer = await hostile;
     assert.deepEqual(answer.error, { code: -32000, message: "execution aborted (timeout = 1.5s)" });
     assert.equal(await recipientBalance(), before + sent);
+    // Mach's interpreter (the default engine) stopped the call itself: no worker had to be replaced, and none fell
+    // behind the store while following the chain.
+    assert.equal((node.running as RunningSequencer).reads?.replacements, 0);
   });
 
   it("stops an estimate of a runaway call at the same deadline", async () => {

@@ -59,6 +59,11 @@ interface WorkerSlot {
   readonly index: number;
   worker: Worker;
   ready: boolean;
+  /**
+   * The oldest block whose state the worker holds, as it reported when ready (its snapshot: a replacement starts
+   * from the newest one and holds less history than the workers started with the node until blocks pass).
+   */
+  oldestBlock: bigint;
   /** Reads posted to this worker, in the order it runs them. */
   readonly reads: Map<number, PendingRead>;
   running: number | undefined;
@@ -75,6 +80,35 @@ const INTERRUPT_GRACE_MS = 1_000;
 const FAILED_WORKER_RESTART_MS = 1_000;
 
 const WORKER_URL = new URL("./readWorker.ts", import.meta.url);
+
+/** What the pool weighs of a worker when it places a read. */
+export interface WorkerChoice {
+  readonly ready: boolean;
+  /** The oldest block whose state the worker holds. */
+  readonly oldestBlock: bigint;
+  /** Reads posted to it and not answered. */
+  readonly queued: number;
+}
+
+/**
+ * Where a read at `target` goes (an index into `workers`, at least one): a ready worker first, then one holding
+ * the target's state (a replaced worker restores from the newest snapshot and holds less history than the others
+ * until blocks pass), then the fewest queued reads; the first of equals.
+ */
+export function pickWorker(workers: readonly WorkerChoice[], target: ReadOperation["target"]): number {
+  const holds = (worker: WorkerChoice) => target === "latest" || worker.oldestBlock <= target;
+  let best = 0;
+  for (let index = 1; index < workers.length; index++) {
+    const worker = workers[index] as WorkerChoice;
+    const current = workers[best] as WorkerChoice;
+    if (worker.ready !== current.ready) {
+      if (worker.ready) best = index;
+    } else if (holds(worker) !== holds(current)) {
+      if (holds(worker)) best = index;
+    } else if (worker.queued < current.queued) best = index;
+  }
+  return best;
+}
 
 export class ReadWorkerPool implements ReadExecution {
   readonly #options: ReadWorkerPoolOptions;
@@ -94,6 +128,7 @@ export class ReadWorkerPool implements ReadExecution {
         index,
         worker: undefined as unknown as Worker,
         ready: false,
+        oldestBlock: 0n,
         reads: new Map(),
         running: undefined,
         interrupt: new Int32Array(new SharedArrayBuffer(4)),
@@ -137,7 +172,7 @@ export class ReadWorkerPool implements ReadExecution {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<ReadResult>((resolve, reject) => {
       const id = this.#nextId++;
-      const slot = this.#leastBusy();
+      const slot = this.#leastBusy(operation.target);
       const pending: PendingRead = {
         id,
         operation,
@@ -163,12 +198,13 @@ export class ReadWorkerPool implements ReadExecution {
     await Promise.all(stopped);
   }
 
-  #leastBusy(): WorkerSlot {
-    let best = this.#slots[0] as WorkerSlot;
-    for (const slot of this.#slots) {
-      if (slot.ready !== best.ready ? slot.ready : slot.reads.size < best.reads.size) best = slot;
-    }
-    return best;
+  #leastBusy(target: ReadOperation["target"]): WorkerSlot {
+    const choices = this.#slots.map((slot) => ({
+      ready: slot.ready,
+      oldestBlock: slot.oldestBlock,
+      queued: slot.reads.size,
+    }));
+    return this.#slots[pickWorker(choices, target)] as WorkerSlot;
   }
 
   #post(slot: WorkerSlot, pending: PendingRead): void {
@@ -258,6 +294,7 @@ export class ReadWorkerPool implements ReadExecution {
         switch (message.type) {
           case "ready":
             slot.ready = true;
+            slot.oldestBlock = message.oldestBlock;
             if (message.priorityError) {
               logger?.warn({ worker: slot.index, reason: message.priorityError }, "read worker priority not lowered");
             }

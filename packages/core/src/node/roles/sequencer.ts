@@ -24,6 +24,7 @@ import type { L1Origins } from "../../sequencer/ports.ts";
 import { Sequencer } from "../../sequencer/sequencer.ts";
 import type { Attester } from "../../settlement/attester.ts";
 import type { Proposer } from "../../settlement/proposer.ts";
+import type { ChainState } from "../../state/chainState.ts";
 import { createChainView } from "../../state/store/chainView.ts";
 import { SnapshotSchedule } from "../../state/store/recovery.ts";
 import { createLmdbWitnessStore } from "../../state/store/witnessStore.ts";
@@ -54,6 +55,8 @@ export interface RunningSequencer extends RunningRole {
   readonly network: SequencerNetwork | undefined;
   /** The read workers, when reads run off the sealing loop. */
   readonly reads: ReadWorkerPool | undefined;
+  /** The chain's state the sequencer writes (its history is what the read workers reach back with). */
+  readonly state: ChainState;
 }
 
 /**
@@ -154,6 +157,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
           engine: config.execution.engine,
           devStateEdits: devChain !== undefined,
           historyBlocks: config.store.historyBlocks,
+          historyOf: (from, through) => state.history.preValuesOf(from, through),
           workers: config.rpc.reads.workers,
           niceness: config.rpc.reads.niceness,
           logger: logger.child({ module: "reads" }),
@@ -292,6 +296,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     attester,
     network,
     reads,
+    state,
     fatal: new Promise<Error>((resolve) => sequencer.once("fatal", resolve)),
     start() {
       sequencer.start();

@@ -12,6 +12,7 @@ import type { Transaction } from "../../chain/types.ts";
 import { MachError, TransactionRejectedError, type TransactionRejectionReason } from "../../errors.ts";
 import type { ExecutionEngine } from "../../execution/config.ts";
 import type { BlockEnv, CallMessage, ExecutionResult } from "../../execution/types.ts";
+import type { BlockPreValues } from "../../state/diff.ts";
 import type { StateOverride, StateTarget } from "../backend.ts";
 import type { TraceConfig } from "../tracers.ts";
 
@@ -93,7 +94,12 @@ export type ToWorker =
   | { readonly type: "block"; readonly number: bigint }
   | { readonly type: "read"; readonly id: number; readonly operation: ReadOperation }
   /** Drop read `id` if it has not started (its client left or its deadline passed). */
-  | { readonly type: "cancel"; readonly id: number };
+  | { readonly type: "cancel"; readonly id: number }
+  /**
+   * The main thread's reverse diffs of the blocks up to `through` (the oldest block the worker can read), oldest
+   * first: the worker reaches back with them (`StateHistory.extendBack`) to serve an older state.
+   */
+  | { readonly type: "history"; readonly through: bigint; readonly blocks: readonly BlockPreValues[] };
 
 export type FromWorker =
   /** State restored from the store; `oldestBlock` is the oldest block whose state it can serve. */
@@ -102,11 +108,10 @@ export type FromWorker =
   | { readonly type: "started"; readonly id: number }
   | { readonly type: "done"; readonly id: number; readonly result: ReadResult }
   | { readonly type: "failed"; readonly id: number; readonly error: SerializedError }
+  /** Read `id` needs a state older than `oldestBlock`, the oldest this worker can read: it did not run. */
+  | { readonly type: "pruned"; readonly id: number; readonly oldestBlock: bigint }
   /** The worker cannot follow the chain any more (a diff failed to apply, the store is unreadable). */
   | { readonly type: "fatal"; readonly message: string };
-
-/** The name of the error a worker reports for a state it does not hold (older than its history): answered 4444. */
-export const PRUNED_STATE_ERROR = "PrunedStateError";
 
 export interface SerializedError {
   readonly name: string;

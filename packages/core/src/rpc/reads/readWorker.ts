@@ -30,7 +30,6 @@ import { type TraceEngines, traceBlockTransactions, traceCallOn, traceTransactio
 import {
   type FromWorker,
   type PlainBlockEnv,
-  PRUNED_STATE_ERROR,
   READ_INTERRUPTED_ERROR,
   type ReadOperation,
   type ReadResult,
@@ -65,10 +64,6 @@ const state = restored.state;
 let sealedBlock = restored.head.header.number;
 let appliedMiniBlock =
   restored.openMiniBlocks.at(-1)?.number ?? restored.head.miniBlockOffset + BigInt(restored.head.miniBlockCount) - 1n;
-const oldestBlock = (() => {
-  const snapshot = store.latestSnapshot();
-  return snapshot === undefined ? sealedBlock : snapshot.blockNumber;
-})();
 const interrupt = new Int32Array(data.interrupt);
 /** The read executing now (-1: none); the main thread stops it by writing its id into `interrupt`. */
 let runningRead = -1;
@@ -90,7 +85,7 @@ const traceEngines: TraceEngines = data.devStateEdits
   ? { executor: withDevStateEdits(engines.executor), tracing: withDevStateEdits(engines.tracing) }
   : engines;
 const executor = traceEngines.executor;
-post({ type: "ready", head: sealedBlock, oldestBlock, ...(priorityError ? { priorityError } : {}) });
+post({ type: "ready", head: sealedBlock, oldestBlock: oldestReadable(), ...(priorityError ? { priorityError } : {}) });
 
 function blockEnv(env: PlainBlockEnv): BlockEnv {
   return {
@@ -100,13 +95,19 @@ function blockEnv(env: PlainBlockEnv): BlockEnv {
   };
 }
 
+/** Thrown for a state older than this worker's history: reported as `pruned`, for the main thread to fill in. */
+class PrunedStateError extends Error {
+  override name = "PrunedStateError";
+}
+
+/** The oldest block whose state this worker can read (its sealed block when it keeps no history yet). */
+function oldestReadable(): bigint {
+  return state.history.oldestBlock ?? sealedBlock;
+}
+
 function stateFor(target: "latest" | bigint): StateReader {
   const reader = target === "latest" ? state.latest : state.stateAt(target);
-  if (reader === undefined) {
-    const error = new Error(`state of block ${target} is not held by this read worker`);
-    error.name = PRUNED_STATE_ERROR;
-    throw error;
-  }
+  if (reader === undefined) throw new PrunedStateError(`state of block ${target} is not held by this read worker`);
   return reader;
 }
 
@@ -187,6 +188,11 @@ async function pump(): Promise<void> {
       }
       continue;
     }
+    if (message.type === "history") {
+      // Applies only where it was cut for: blocks sealed since may have moved the oldest readable block.
+      if (message.through === oldestReadable()) state.history.extendBack(message.through, message.blocks);
+      continue;
+    }
     if (message.type !== "read" || cancelled.delete(message.id)) continue;
     // Reads run in id order: a cancel for an earlier id came after that read had started.
     for (const id of cancelled) if (id < message.id) cancelled.delete(id);
@@ -196,7 +202,8 @@ async function pump(): Promise<void> {
     try {
       post({ type: "done", id: message.id, result: await execute(message.operation) });
     } catch (error) {
-      post({ type: "failed", id: message.id, error: serializeError(error) });
+      if (error instanceof PrunedStateError) post({ type: "pruned", id: message.id, oldestBlock: oldestReadable() });
+      else post({ type: "failed", id: message.id, error: serializeError(error) });
     } finally {
       runningRead = -1;
     }

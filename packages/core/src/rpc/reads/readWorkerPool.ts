@@ -12,12 +12,12 @@ import { Worker } from "node:worker_threads";
 import type { MiniBlock } from "../../chain/miniBlock.ts";
 import type { Block } from "../../chain/types.ts";
 import type { ExecutionEngine } from "../../execution/config.ts";
+import type { BlockPreValues } from "../../state/diff.ts";
 import type { Logger } from "../../telemetry.ts";
 import { prunedHistory } from "../errors.ts";
 import {
   deserializeError,
   type FromWorker,
-  PRUNED_STATE_ERROR,
   type ReadOperation,
   type ReadResult,
   type ReadWorkerData,
@@ -37,6 +37,12 @@ export interface ReadWorkerPoolOptions {
   readonly workers: number;
   /** Unix nice value of the worker threads. */
   readonly niceness: number;
+  /**
+   * The reverse diffs of sealed blocks `from`..`through` as this thread keeps them (`StateHistory.preValuesOf`):
+   * sent to a worker that holds less history (a replacement restores from the newest snapshot) when a read needs an
+   * older state. Absent: such reads are answered 4444.
+   */
+  readonly historyOf?: (from: bigint, through: bigint) => readonly BlockPreValues[] | undefined;
   readonly logger?: Logger;
 }
 
@@ -53,6 +59,8 @@ interface PendingRead {
   readonly signal: AbortSignal | undefined;
   readonly onAbort: () => void;
   slot: WorkerSlot;
+  /** The worker was sent the history this read needs once already. */
+  historySent: boolean;
 }
 
 interface WorkerSlot {
@@ -181,6 +189,7 @@ export class ReadWorkerPool implements ReadExecution {
         signal,
         onAbort: () => this.#abort(pending),
         slot,
+        historySent: false,
       };
       signal?.addEventListener("abort", pending.onAbort, { once: true });
       this.#post(slot, pending);
@@ -254,6 +263,22 @@ export class ReadWorkerPool implements ReadExecution {
     slot.graceTimer.unref();
   }
 
+  /**
+   * A read needs a state older than its worker holds: sends the worker this thread's reverse diffs of the blocks
+   * between, then the read again. False when this thread does not hold them either (or sent them once already).
+   */
+  #sendHistory(slot: WorkerSlot, pending: PendingRead, oldestBlock: bigint): boolean {
+    const target = pending.operation.target;
+    if (target === "latest" || pending.historySent) return false;
+    const blocks = this.#options.historyOf?.(target + 1n, oldestBlock);
+    if (blocks === undefined) return false;
+    pending.historySent = true;
+    slot.worker.postMessage({ type: "history", through: oldestBlock, blocks } satisfies ToWorker);
+    slot.oldestBlock = target;
+    slot.worker.postMessage({ type: "read", id: pending.id, operation: pending.operation } satisfies ToWorker);
+    return true;
+  }
+
   /** Replaces a slot's worker; after a failure, `delayMs` later (a store that cannot be read must not spin). */
   async #replace(slot: WorkerSlot, delayMs = 0): Promise<void> {
     const old = slot.worker;
@@ -307,7 +332,8 @@ export class ReadWorkerPool implements ReadExecution {
             if (!slot.reads.has(message.id) && !this.#closed) this.#interrupt(slot, message.id);
             return;
           case "done":
-          case "failed": {
+          case "failed":
+          case "pruned": {
             if (slot.running === message.id) {
               slot.running = undefined;
               clearTimeout(slot.graceTimer);
@@ -315,9 +341,10 @@ export class ReadWorkerPool implements ReadExecution {
             }
             const pending = slot.reads.get(message.id);
             if (pending === undefined) return;
+            if (message.type === "pruned" && this.#sendHistory(slot, pending, message.oldestBlock)) return;
             slot.reads.delete(message.id);
             if (message.type === "done") this.#settle(pending, message.result);
-            else if (message.error.name === PRUNED_STATE_ERROR) this.#settle(pending, prunedHistory());
+            else if (message.type === "pruned") this.#settle(pending, prunedHistory());
             else this.#settle(pending, deserializeError(message.error));
             return;
           }

@@ -14,6 +14,7 @@ import type { StateDiff } from "../chain/stateDiff.ts";
 import type { AccessList, Address, Hash, Transaction } from "../chain/types.ts";
 import type { CallMessage, ExecutionResult } from "../execution/types.ts";
 import type { StateReader } from "../state/types.ts";
+import type { JsonText } from "./jsonText.ts";
 import type { TraceConfig, TxTrace } from "./tracers.ts";
 
 /** JSON-RPC block tags. `latest` and `pending` both mean the newest mini-block for state reads (MegaETH semantics). */
@@ -262,14 +263,22 @@ export interface RpcBackend extends ChainView {
   call(parameters: CallParameters): Promise<ExecutionResult>;
   /**
    * debug_traceTransaction: re-executes a mined transaction on the state before it (its block's earlier transactions
-   * replayed) with the tracer `config` names, answering geth's JSON; `undefined` if the transaction or its state is
-   * unknown. `signal` stops the execution (trace timeout, client gone); the promise then rejects with its reason.
+   * replayed) with the tracer `config` names, answering geth's JSON (or its text, a `JsonText`); `undefined` if the
+   * transaction or its state is unknown. `signal` stops the execution (trace timeout, client gone); the promise then
+   * rejects with its reason.
    */
   traceTransaction?(hash: Hash, config: TraceConfig, signal?: AbortSignal): Promise<unknown>;
   /** debug_traceCall: runs a message as `call` does (`parameters.signal` included), traced as `config` says. */
   traceCall?(parameters: CallParameters, config: TraceConfig): Promise<unknown>;
-  /** debug_traceBlockBy*: re-executes every transaction of a block in order, each traced as `config` says. */
-  traceBlock?(number: bigint, config: TraceConfig, signal?: AbortSignal): Promise<readonly TxTrace[] | undefined>;
+  /**
+   * debug_traceBlockBy*: re-executes every transaction of a block in order, each traced as `config` says (geth's
+   * `[{txHash, result}]`, as `TxTrace`s or their text); `undefined` if the block or its state is unknown.
+   */
+  traceBlock?(
+    number: bigint,
+    config: TraceConfig,
+    signal?: AbortSignal,
+  ): Promise<readonly TxTrace[] | JsonText | undefined>;
   /**
    * `eth_createAccessList`: the storage keys and addresses the message touches (precompiles and sender/recipient
    * excluded, as geth does) and the gas used with that list; absent → method not available.

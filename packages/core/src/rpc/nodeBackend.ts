@@ -22,11 +22,11 @@ import type {
   StateTarget,
   SubmittedTransaction,
 } from "./backend.ts";
+import { JsonText } from "./jsonText.ts";
 import { createOverlayState } from "./overlay.ts";
 import { plainBlockEnv, type ReadOperation, type RenderedTrace } from "./reads/protocol.ts";
 import type { ReadExecution } from "./reads/readWorkerPool.ts";
 import { type TraceEngines, traceBlockTransactions, traceCallOn, traceTransactionAfter } from "./traceRuns.ts";
-import type { TxTrace } from "./tracers.ts";
 
 /** How the role admits transactions and what it knows of those not yet executed. */
 export interface TxSubmission {
@@ -167,9 +167,9 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
 
   const traceEngines: TraceEngines = { executor, tracing: options.tracingExecutor ?? executor };
 
-  /** A trace run on a read worker, rendered there. */
+  /** A trace run on a read worker, rendered and serialized there. */
   async function traceOnWorker(workers: ReadExecution, operation: ReadOperation, signal: AbortSignal | undefined) {
-    return ((await workers.run(operation, signal)) as RenderedTrace).trace;
+    return new JsonText(((await workers.run(operation, signal)) as RenderedTrace).traceJson);
   }
 
   /** The state before block `number` and its transactions, for replays. */
@@ -277,7 +277,7 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
           env: plainBlockEnv(replay.env),
           config,
         };
-        return (await traceOnWorker(reads, operation, signal)) as TxTrace[];
+        return traceOnWorker(reads, operation, signal);
       }
       return traceBlockTransactions(traceEngines, replay.base, transactions, replay.env, config, signal);
     },

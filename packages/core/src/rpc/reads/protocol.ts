@@ -60,9 +60,9 @@ export type ReadOperation =
       readonly config: TraceConfig;
     };
 
-/** A trace as geth's JSON, rendered by the worker (a block trace: one entry per transaction). */
+/** A trace as geth's JSON text, rendered and serialized by the worker (a block trace: one entry per transaction). */
 export interface RenderedTrace {
-  readonly trace: unknown;
+  readonly traceJson: string;
 }
 
 /** What a read answers: the execution's result (calls) or the rendered trace. */

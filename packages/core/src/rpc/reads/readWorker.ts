@@ -19,6 +19,7 @@ import { readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Hash } from "../../chain/types.ts";
+import { MachError } from "../../errors.ts";
 import { withDevStateEdits } from "../../execution/devStateEdits.ts";
 import { createExecutionEngines } from "../../execution/engine.ts";
 import type { BlockEnv } from "../../execution/types.ts";
@@ -34,6 +35,7 @@ import {
   type ReadOperation,
   type ReadResult,
   type ReadWorkerData,
+  type RenderedTrace,
   serializeError,
   type ToWorker,
 } from "./protocol.ts";
@@ -96,7 +98,7 @@ function blockEnv(env: PlainBlockEnv): BlockEnv {
 }
 
 /** Thrown for a state older than this worker's history: reported as `pruned`, for the main thread to fill in. */
-class PrunedStateError extends Error {
+class PrunedStateError extends MachError {
   override name = "PrunedStateError";
 }
 
@@ -111,6 +113,11 @@ function stateFor(target: "latest" | bigint): StateReader {
   return reader;
 }
 
+/** Serialized here: one string crosses to the main thread, which splices it into the response (`JsonText`). */
+function rendered(trace: unknown): RenderedTrace {
+  return { traceJson: JSON.stringify(trace) };
+}
+
 async function execute(operation: ReadOperation): Promise<ReadResult> {
   const env = blockEnv(operation.env);
   switch (operation.kind) {
@@ -122,17 +129,17 @@ async function execute(operation: ReadOperation): Promise<ReadResult> {
       );
     case "traceCall": {
       const overlay = createOverlayState(stateFor(operation.target), operation.stateOverride);
-      return { trace: await traceCallOn(traceEngines, overlay, operation.message, env, operation.config) };
+      return rendered(await traceCallOn(traceEngines, overlay, operation.message, env, operation.config));
     }
     case "traceTransaction": {
       const { prefix, tx, config } = operation;
-      return { trace: await traceTransactionAfter(traceEngines, stateFor(operation.target), prefix, tx, env, config) };
+      return rendered(await traceTransactionAfter(traceEngines, stateFor(operation.target), prefix, tx, env, config));
     }
     case "traceBlock": {
       const { transactions, config } = operation;
-      return {
-        trace: await traceBlockTransactions(traceEngines, stateFor(operation.target), transactions, env, config),
-      };
+      return rendered(
+        await traceBlockTransactions(traceEngines, stateFor(operation.target), transactions, env, config),
+      );
     }
   }
 }

@@ -21,6 +21,7 @@
  *   staticAssets.ts   a directory (the dashboard) served from memory for GET, hashed names cached as immutable
  *   overlay.ts        writable overlay with state overrides, for backends implementing `call`
  *   tracers.ts        geth's tracers by name: the trace config, its tracer, and the run rendered as geth's JSON
+ *   jsonText.ts       a result serialized elsewhere (a worker's trace), spliced into the response as is
  *   traceRuns.ts      the traced executions (a mined tx after its block's earlier ones, a call, a whole block), run
  *                     by the read workers, or by a backend without them on its own thread
  *   readSlots.ts      admission of read executions per connection and in total (-32005 past the bounds)

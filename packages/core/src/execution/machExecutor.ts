@@ -63,6 +63,7 @@ export class MachExecutor implements Executor {
     this.#evm = new Evm({
       fork: this.#fork,
       keccak256: keccak.hash,
+      ...(options.interruptCheck !== undefined ? { interruptCheck: options.interruptCheck } : {}),
       ...(options.allowUnlimitedContractSize !== undefined
         ? { allowUnlimitedContractSize: options.allowUnlimitedContractSize }
         : {}),

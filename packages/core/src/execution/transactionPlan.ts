@@ -35,8 +35,10 @@ export interface ExecutorOptions {
   /** Lift EIP-170/EIP-3860 size limits (tests and dev chains only). */
   readonly allowUnlimitedContractSize?: boolean;
   /**
-   * Called before every JUMP and JUMPI (every loop passes one); a throw stops the running message at once and
-   * rejects its call with that error. Read workers stop a call past its deadline this way and keep their state.
+   * Checked as the EVM loops (the @ethereumjs engine before every JUMP and JUMPI, Mach's every
+   * `INTERRUPT_CHECK_JUMPS` taken jumps and at each call frame); a throw stops the running message at once and
+   * rejects its call with that error, nothing written. Read workers stop a call past its deadline this way and keep
+   * their state.
    */
   readonly interruptCheck?: () => void;
 }

@@ -12,10 +12,10 @@
 import type { ChainView, LocatedTransaction } from "../chain/chainView.ts";
 import type { StateDiff } from "../chain/stateDiff.ts";
 import type { AccessList, Address, Hash, Transaction } from "../chain/types.ts";
-import type { AccessRecordingState } from "../execution/tracing/prestateTracer.ts";
-import type { ExecutionTracer } from "../execution/tracing/tracer.ts";
 import type { CallMessage, ExecutionResult } from "../execution/types.ts";
 import type { StateReader } from "../state/types.ts";
+import type { JsonText } from "./jsonText.ts";
+import type { TraceConfig, TxTrace } from "./tracers.ts";
 
 /** JSON-RPC block tags. `latest` and `pending` both mean the newest mini-block for state reads (MegaETH semantics). */
 export type BlockTag = "latest" | "pending" | "safe" | "finalized" | "earliest";
@@ -25,16 +25,6 @@ export type BlockTag = "latest" | "pending" | "safe" | "finalized" | "earliest";
  * `latest`/`pending` select); a bigint = the state after sealed EVM block N (N ≤ `headBlockNumber()`).
  */
 export type StateTarget = "latest" | bigint;
-
-/** One traced execution: its result and the state it ran on, with the first value it saw of each key (prestate). */
-export interface TraceRun {
-  readonly result: ExecutionResult;
-  /** The transaction's (or message's) gas limit: the callTracer's top-level `gas`. */
-  readonly gasLimit: bigint;
-  readonly state: AccessRecordingState;
-  /** The traced transaction (block traces), absent for calls. */
-  readonly tx?: Transaction;
-}
 
 /** Result of admitting a raw transaction into the pool. */
 export interface SubmittedTransaction {
@@ -272,17 +262,23 @@ export interface RpcBackend extends ChainView {
    */
   call(parameters: CallParameters): Promise<ExecutionResult>;
   /**
-   * Re-executes a mined transaction on the state before it (its block's earlier transactions replayed), feeding
-   * `tracer`; `undefined` if the transaction or its state is unknown.
+   * debug_traceTransaction: re-executes a mined transaction on the state before it (its block's earlier transactions
+   * replayed) with the tracer `config` names, answering geth's JSON (or its text, a `JsonText`); `undefined` if the
+   * transaction or its state is unknown. `signal` stops the execution (trace timeout, client gone); the promise then
+   * rejects with its reason.
    */
-  traceTransaction?(hash: Hash, tracer: ExecutionTracer): Promise<TraceRun | undefined>;
-  /** Runs a message as `call` does, feeding `tracer` (`debug_traceCall`). */
-  traceCall?(parameters: CallParameters, tracer: ExecutionTracer): Promise<TraceRun>;
-  /** Re-executes every transaction of a block in order, each with the tracer `tracerFor` gives it. */
+  traceTransaction?(hash: Hash, config: TraceConfig, signal?: AbortSignal): Promise<unknown>;
+  /** debug_traceCall: runs a message as `call` does (`parameters.signal` included), traced as `config` says. */
+  traceCall?(parameters: CallParameters, config: TraceConfig): Promise<unknown>;
+  /**
+   * debug_traceBlockBy*: re-executes every transaction of a block in order, each traced as `config` says (geth's
+   * `[{txHash, result}]`, as `TxTrace`s or their text); `undefined` if the block or its state is unknown.
+   */
   traceBlock?(
     number: bigint,
-    tracerFor: (tx: Transaction) => ExecutionTracer,
-  ): Promise<readonly TraceRun[] | undefined>;
+    config: TraceConfig,
+    signal?: AbortSignal,
+  ): Promise<readonly TxTrace[] | JsonText | undefined>;
   /**
    * `eth_createAccessList`: the storage keys and addresses the message touches (precompiles and sender/recipient
    * excluded, as geth does) and the gas used with that list; absent → method not available.

@@ -15,6 +15,7 @@ import {
   RpcErrorCode,
   toJsonRpcError,
 } from "./errors.ts";
+import { JsonText } from "./jsonText.ts";
 import { parseParams } from "./params.ts";
 
 /** A request id: JSON's own, or a number past 2^53 kept as its source text (`JSON.rawJSON`) so it echoes exactly. */
@@ -137,6 +138,10 @@ export async function handlePayload(
 /** JSON for one response; a result that cannot be serialized (a handler bug) becomes -32603 instead of a throw. */
 function serialize(response: Response, logger: Logger | undefined): string {
   try {
+    // The same text `JSON.stringify(response)` gives, with the serialized result spliced in.
+    if (response.result instanceof JsonText) {
+      return `{"jsonrpc":"2.0","id":${JSON.stringify(response.id)},"result":${response.result.text}}`;
+    }
     return JSON.stringify(response);
   } catch (error) {
     logger?.error({ err: error }, "rpc result not serializable");

@@ -20,10 +20,15 @@
  *   batchTally.ts     DA batch counts by provider and status, moved by the batcher's record updates (mach_status)
  *   staticAssets.ts   a directory (the dashboard) served from memory for GET, hashed names cached as immutable
  *   overlay.ts        writable overlay with state overrides, for backends implementing `call`
+ *   tracers.ts        geth's tracers by name: the trace config, its tracer, and the run rendered as geth's JSON
+ *   jsonText.ts       a result serialized elsewhere (a worker's trace), spliced into the response as is
+ *   traceRuns.ts      the traced executions (a mined tx after its block's earlier ones, a call, a whole block), run
+ *                     by the read workers, or by a backend without them on its own thread
  *   readSlots.ts      admission of read executions per connection and in total (-32005 past the bounds)
  *   reads/            read workers: threads that follow the chain by its mini-block diffs and run eth_call,
- *                     estimates and traces there, never on the sealing loop (protocol.ts, readWorker.ts: the
- *                     thread, readWorkerPool.ts: the main-thread side, EVM timeout and cancellation)
+ *                     estimates and traces there (a trace rendered there too), never on the sealing loop
+ *                     (protocol.ts, readWorker.ts: the thread, readWorkerPool.ts: the main-thread side, EVM timeout
+ *                     and cancellation)
  *   errors.ts         the one error → JSON-RPC code map
  *   config.ts         limits schema and defaults
  *   metrics.ts        the metrics the server records (filled by node/ with prom-client)

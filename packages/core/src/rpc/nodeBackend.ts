@@ -6,8 +6,6 @@
 import type { ChainView, LocatedTransaction } from "../chain/chainView.ts";
 import type { StateDiff } from "../chain/stateDiff.ts";
 import type { Address, Hash, Transaction } from "../chain/types.ts";
-import { AccessRecordingState } from "../execution/tracing/prestateTracer.ts";
-import type { ExecutionTracer, TraceSubject } from "../execution/tracing/tracer.ts";
 import type { BlockEnv, ExecutionResult, Executor } from "../execution/types.ts";
 import { mergeStateDiffs } from "../state/diffMerge.ts";
 import type { StateReader } from "../state/types.ts";
@@ -25,11 +23,12 @@ import type {
   RpcBackend,
   StateTarget,
   SubmittedTransaction,
-  TraceRun,
 } from "./backend.ts";
+import { JsonText } from "./jsonText.ts";
 import { createOverlayState } from "./overlay.ts";
-import { plainBlockEnv } from "./reads/protocol.ts";
+import { plainBlockEnv, type ReadOperation, type RenderedTrace } from "./reads/protocol.ts";
 import type { ReadExecution } from "./reads/readWorkerPool.ts";
+import { type TraceEngines, traceBlockTransactions, traceCallOn, traceTransactionAfter } from "./traceRuns.ts";
 
 /** How the role admits transactions and what it knows of those not yet executed. */
 export interface TxSubmission {
@@ -171,18 +170,11 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
     if (!stateFor(target)) throw new Error(`state for block ${target} is not available`);
   }
 
-  async function traced(
-    state: ReturnType<typeof createOverlayState>,
-    subject: TraceSubject,
-    env: BlockEnv,
-    tracer: ExecutionTracer,
-  ): Promise<TraceRun> {
-    const tracing = options.tracingExecutor ?? executor;
-    if (!tracing.trace) throw new Error("this executor cannot trace");
-    const recorded = new AccessRecordingState(state);
-    const result = await tracing.trace(recorded, subject, env, tracer);
-    const gasLimit = "transaction" in subject ? subject.transaction.gasLimit : subject.call.gasLimit;
-    return { result, gasLimit, state: recorded, ...("transaction" in subject ? { tx: subject.transaction } : {}) };
+  const traceEngines: TraceEngines = { executor, tracing: options.tracingExecutor ?? executor };
+
+  /** A trace run on a read worker, rendered and serialized there. */
+  async function traceOnWorker(workers: ReadExecution, operation: ReadOperation, signal: AbortSignal | undefined) {
+    return new JsonText(((await workers.run(operation, signal)) as RenderedTrace).traceJson);
   }
 
   /** The state before block `number` and its transactions, for replays. */
@@ -240,36 +232,60 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
       }
       return executor.call(overlayFor(parameters), parameters.message, env);
     },
-    async traceTransaction(hash, tracer) {
+    async traceTransaction(hash, config, signal) {
+      signal?.throwIfAborted();
       const located = chain.getTransaction(hash);
       if (!located?.location) return undefined;
       const { blockNumber, transactionIndex } = located.location;
       const replay = replayBase(blockNumber);
       if (!replay) return undefined;
-      const overlay = createOverlayState(replay.base);
-      for (let i = 0; i < transactionIndex; i++) {
-        await executor.executeTransaction(overlay, replay.contents.transactions[i] as Transaction, replay.env);
+      const prefix = replay.contents.transactions.slice(0, transactionIndex);
+      if (reads) {
+        const operation: ReadOperation = {
+          kind: "traceTransaction",
+          target: blockNumber - 1n,
+          prefix,
+          tx: located.tx,
+          env: plainBlockEnv(replay.env),
+          config,
+        };
+        return traceOnWorker(reads, operation, signal);
       }
-      return traced(overlay, { transaction: located.tx }, replay.env, tracer);
+      return traceTransactionAfter(traceEngines, replay.base, prefix, located.tx, replay.env, config);
     },
-    async traceCall(parameters, tracer) {
-      return traced(
-        overlayFor(parameters),
-        { call: parameters.message },
-        callEnv(parameters.target, parameters.blockOverrides),
-        tracer,
-      );
+    async traceCall(parameters, config) {
+      parameters.signal?.throwIfAborted();
+      const env = callEnv(parameters.target, parameters.blockOverrides);
+      if (reads) {
+        checkTarget(parameters.target);
+        const operation: ReadOperation = {
+          kind: "traceCall",
+          target: parameters.target,
+          message: parameters.message,
+          env: plainBlockEnv(env),
+          config,
+          ...(parameters.stateOverride ? { stateOverride: parameters.stateOverride } : {}),
+        };
+        return traceOnWorker(reads, operation, parameters.signal);
+      }
+      return traceCallOn(traceEngines, overlayFor(parameters), parameters.message, env, config);
     },
-    async traceBlock(number, tracerFor) {
+    async traceBlock(number, config, signal) {
+      signal?.throwIfAborted();
       const replay = replayBase(number);
       if (!replay) return undefined;
-      const overlay = createOverlayState(replay.base);
-      const runs: TraceRun[] = [];
-      for (const tx of replay.contents.transactions) {
-        // Each run writes into the shared overlay: the next transaction sees the state after this one.
-        runs.push(await traced(overlay, { transaction: tx }, replay.env, tracerFor(tx)));
+      const { transactions } = replay.contents;
+      if (reads) {
+        const operation: ReadOperation = {
+          kind: "traceBlock",
+          target: number - 1n,
+          transactions,
+          env: plainBlockEnv(replay.env),
+          config,
+        };
+        return traceOnWorker(reads, operation, signal);
       }
-      return runs;
+      return traceBlockTransactions(traceEngines, replay.base, transactions, replay.env, config, signal);
     },
     callGasCap: () => options.callGasCap ?? pendingEnv().gasLimit,
     pendingBlockEnv: () => {

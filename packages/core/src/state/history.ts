@@ -64,6 +64,31 @@ export class StateHistory {
     }
   }
 
+  /** The reverse diffs of blocks `from`..`through`, oldest first, if all are kept (none when `from` > `through`). */
+  preValuesOf(from: bigint, through: bigint): BlockPreValues[] | undefined {
+    if (from > through) return [];
+    if (this.#head === undefined || from < this.#firstBlock || through > this.#head) return undefined;
+    return this.#blocks.slice(Number(from - this.#firstBlock), Number(through + 1n - this.#firstBlock));
+  }
+
+  /**
+   * Reaches further back with reverse diffs kept elsewhere (another copy of the same chain's history): `blocks` are
+   * those of the blocks up to `through`, the oldest block whose state is readable now, oldest first. With nothing
+   * kept yet, `through` is the block the state is at (its own state becomes readable). Blocks past `maxBlocks`
+   * are left out, the oldest first.
+   */
+  extendBack(through: bigint, blocks: readonly BlockPreValues[]): void {
+    if (this.#head === undefined) {
+      this.#head = through;
+      this.#firstBlock = through + 1n;
+    } else if (through !== this.oldestBlock || this.#firstBlock === 0n) {
+      throw new HistoryOutOfOrderError(this.#firstBlock - 1n, through);
+    }
+    const taken = blocks.slice(Math.max(0, blocks.length - (this.#maxBlocks - this.#blocks.length)));
+    this.#blocks.unshift(...taken);
+    this.#firstBlock -= BigInt(taken.length);
+  }
+
   /**
    * Forgets the blocks after `blockNumber` (the chain goes back to it: dev snapshots, reset) and returns their
    * reverse diffs, newest first, for the caller to undo. Throws `HistoricalStateUnavailableError` when

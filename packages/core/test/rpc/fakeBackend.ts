@@ -26,7 +26,6 @@ import type {
 } from "../../src/chain/types.ts";
 import { TransactionRejectedError } from "../../src/errors.ts";
 import { AccessRecordingState } from "../../src/execution/tracing/prestateTracer.ts";
-import type { ExecutionTracer } from "../../src/execution/tracing/tracer.ts";
 import type { ExecutionResult } from "../../src/execution/types.ts";
 import type {
   AccessListResult,
@@ -39,9 +38,9 @@ import type {
   StateTarget,
   SubmittedTransaction,
   SyncProgress,
-  TraceRun,
 } from "../../src/rpc/backend.ts";
 import { createOverlayState } from "../../src/rpc/overlay.ts";
+import { prepareTracer, type TraceConfig } from "../../src/rpc/tracers.ts";
 import type { StateReader } from "../../src/state/types.ts";
 
 export const CHAIN_ID = 4326n;
@@ -491,9 +490,10 @@ export class FakeBackend implements RpcBackend {
   }
 
   /** Feeds the tracer one top-level frame per traced execution (the toy chain has no EVM steps). */
-  async traceTransaction(hash: Hash, tracer: ExecutionTracer): Promise<TraceRun | undefined> {
+  async traceTransaction(hash: Hash, config: TraceConfig): Promise<unknown> {
     const entry = this.txIndex.get(hash);
     if (!entry?.receipt) return undefined;
+    const { tracer, render } = prepareTracer(config);
     tracer.enter?.({
       type: "CALL",
       from: entry.tx.from,
@@ -506,7 +506,7 @@ export class FakeBackend implements RpcBackend {
     tracer.exit?.({ output: new Uint8Array(0), gasUsed: entry.receipt.gasUsed });
     const state = new AccessRecordingState(createOverlayState(this.stateAt("latest") as StateReader));
     state.getAccount(entry.tx.from);
-    return {
+    return render({
       result: {
         type: entry.tx.type,
         status: entry.receipt.status,
@@ -519,11 +519,12 @@ export class FakeBackend implements RpcBackend {
       gasLimit: entry.tx.gasLimit,
       state,
       tx: entry.tx,
-    };
+    });
   }
 
-  async traceCall(parameters: CallParameters, tracer: ExecutionTracer): Promise<TraceRun> {
+  async traceCall(parameters: CallParameters, config: TraceConfig): Promise<unknown> {
     const result = await this.call(parameters);
+    const { tracer, render } = prepareTracer(config);
     tracer.enter?.({
       type: "CALL",
       from: parameters.message.from,
@@ -535,7 +536,7 @@ export class FakeBackend implements RpcBackend {
     });
     tracer.exit?.({ output: result.returnData, gasUsed: result.gasUsed });
     const state = new AccessRecordingState(createOverlayState(this.stateAt("latest") as StateReader));
-    return { result, gasLimit: parameters.message.gasLimit, state };
+    return render({ result, gasLimit: parameters.message.gasLimit, state });
   }
 
   callGasCap(): bigint {

@@ -52,4 +52,46 @@ describe("StateHistory", () => {
     assert.throws(() => reader.getAccount(address(1)), HistoricalStateUnavailableError);
     assert.throws(() => history.stateAt(4n), HistoricalStateUnavailableError);
   });
+
+  it("reaches back with another copy's reverse diffs: a follower restored at block 14 reads blocks 6..14 as the full copy does", () => {
+    const random = prng(31);
+    const state = new WorldState();
+    const recorder = new StateDiffRecorder(state);
+    const full = new StateHistory(state, { maxBlocks: 16, pending: () => recorder.pendingPreValues });
+    const seen = new Map<bigint, unknown[]>();
+    let follower: StateHistory | undefined;
+    for (let block = 1n; block <= 20n; block++) {
+      const writes = Math.floor(random() * 20);
+      for (let i = 0; i < writes; i++) randomWrite(random, [recorder]);
+      full.recordBlock(block, recorder.takeBlockPreValues());
+      seen.set(block, reads(state));
+      // The follower starts from the state at block 14 (a snapshot) and keeps what comes after.
+      if (block === 14n)
+        follower = new StateHistory(state, { maxBlocks: 16, pending: () => recorder.pendingPreValues });
+      else if (block > 14n) follower?.recordBlock(block, full.preValuesOf(block, block)?.[0] ?? new Map());
+    }
+    assert.ok(follower);
+    assert.equal(follower.oldestBlock, 14n);
+    assert.throws(() => follower.stateAt(13n), HistoricalStateUnavailableError);
+    follower.extendBack(14n, full.preValuesOf(7n, 14n) ?? []);
+    assert.equal(follower.oldestBlock, 6n);
+    for (let block = 6n; block <= 20n; block++) assert.deepEqual(reads(follower.stateAt(block)), seen.get(block));
+    // Only the blocks just before the oldest kept one fit; past the cap of 16 blocks the oldest are left out.
+    assert.throws(() => follower.extendBack(9n, []), HistoryOutOfOrderError);
+    follower.extendBack(6n, full.preValuesOf(5n, 6n) ?? []);
+    assert.equal(follower.oldestBlock, 4n);
+    follower.extendBack(4n, [new Map(), new Map()]);
+    assert.equal(follower.oldestBlock, 4n);
+    assert.equal(full.preValuesOf(0n, 3n), undefined, "blocks 1..3 fell out of the full copy's 16");
+  });
+
+  it("makes the state's own block readable when nothing is kept yet", () => {
+    const state = new WorldState();
+    const history = new StateHistory(state);
+    assert.throws(() => history.stateAt(9n), HistoricalStateUnavailableError);
+    history.extendBack(9n, []);
+    assert.equal(history.stateAt(9n).getAccount(address(1)), undefined);
+    history.recordBlock(10n, new Map());
+    assert.equal(history.oldestBlock, 9n);
+  });
 });

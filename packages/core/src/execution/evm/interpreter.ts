@@ -86,7 +86,19 @@ export interface EvmOptions {
   readonly allowUnlimitedContractSize?: boolean;
   /** keccak256 for KECCAK256 (the executor's preimage-noting one) and contract addresses. */
   readonly keccak256: (data: Uint8Array) => Uint8Array;
+  /**
+   * Called once every `INTERRUPT_CHECK_JUMPS` taken jumps (every loop jumps) and as each call or create frame starts
+   * (recursion without loops): a throw ends the running message at once, the error reaching the executor's caller.
+   * Read workers stop a read past its deadline this way.
+   */
+  readonly interruptCheck?: () => void;
 }
+
+/**
+ * Taken jumps between two interrupt checks: a tight loop runs a few microseconds between checks, and the check's
+ * cost (a counter decrement per jump) stays out of sight on the sealing path, which has no check to call.
+ */
+export const INTERRUPT_CHECK_JUMPS = 256;
 
 const OP_CALL = 0xf1;
 const OP_CALLCODE = 0xf2;
@@ -120,6 +132,7 @@ export class Evm {
   readonly #maxCodeSize: number;
   readonly #maxInitcodeSize: number;
   readonly #keccak: (data: Uint8Array) => Uint8Array;
+  readonly #interruptCheck: (() => void) | undefined;
   readonly #frames: Frame[] = [];
   #state!: TxState;
   #block!: BlockContext;
@@ -137,6 +150,7 @@ export class Evm {
     this.#maxCodeSize = unlimited ? Number.MAX_SAFE_INTEGER : MAX_CODE_SIZE;
     this.#maxInitcodeSize = unlimited ? Number.MAX_SAFE_INTEGER : MAX_INITCODE_SIZE;
     this.#keccak = options.keccak256;
+    this.#interruptCheck = options.interruptCheck;
   }
 
   /** Sets the transaction the next messages belong to. */
@@ -578,6 +592,8 @@ export class Evm {
     const tracer = this.#tracer;
     const step = tracer?.step;
     const keccak = this.#keccak;
+    const interruptCheck = this.#interruptCheck;
+    let jumpsUntilCheck = INTERRUPT_CHECK_JUMPS;
     let f = root;
     let code = f.code;
     let length = code.length;
@@ -1065,6 +1081,10 @@ export class Evm {
               break run;
             }
             pc = dest;
+            if (--jumpsUntilCheck === 0) {
+              jumpsUntilCheck = INTERRUPT_CHECK_JUMPS;
+              interruptCheck?.();
+            }
             continue;
           }
           case 0x57: {
@@ -1077,6 +1097,10 @@ export class Evm {
                 break run;
               }
               pc = dest;
+              if (--jumpsUntilCheck === 0) {
+                jumpsUntilCheck = INTERRUPT_CHECK_JUMPS;
+                interruptCheck?.();
+              }
             } else {
               pc++;
             }
@@ -1268,6 +1292,7 @@ export class Evm {
               pc++;
               continue;
             }
+            interruptCheck?.();
             f = result;
             code = f.code;
             length = code.length;
@@ -1304,6 +1329,7 @@ export class Evm {
               pc++;
               continue;
             }
+            interruptCheck?.();
             f = result;
             code = f.code;
             length = code.length;

@@ -7,8 +7,9 @@
  *   prestateTracer.ts  geth's prestateTracer (and diff mode) from an access-recording state, no engine hooks
  *   opcodeNames.ts     mnemonics for struct logs
  *
- * Data flow: RPC → backend replays the block up to the tx on an overlay → Executor.trace(overlay wrapped in an
- * AccessRecordingState, subject, env, tracer) → engine events → tracers → geth's JSON.
+ * Data flow: RPC → a read worker (`rpc/traceRuns.ts`) replays the block up to the tx on an overlay →
+ * Executor.trace(overlay wrapped in an AccessRecordingState, subject, env, tracer) → engine events → tracers →
+ * geth's JSON (`rpc/tracers.ts`), sent back to the main thread.
  */
 export { type CallFrameRecorder, createCallFrameRecorder } from "./callTracer.ts";
 export { opcodeName } from "./opcodeNames.ts";

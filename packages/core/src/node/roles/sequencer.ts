@@ -24,6 +24,7 @@ import type { L1Origins } from "../../sequencer/ports.ts";
 import { Sequencer } from "../../sequencer/sequencer.ts";
 import type { Attester } from "../../settlement/attester.ts";
 import type { Proposer } from "../../settlement/proposer.ts";
+import type { ChainState } from "../../state/chainState.ts";
 import { createChainView } from "../../state/store/chainView.ts";
 import { SnapshotSchedule } from "../../state/store/recovery.ts";
 import { createLmdbWitnessStore } from "../../state/store/witnessStore.ts";
@@ -55,6 +56,10 @@ export interface RunningSequencer extends RunningRole {
   readonly attester: Attester | undefined;
   /** The p2p side, when `p2p.enabled`. */
   readonly network: SequencerNetwork | undefined;
+  /** The read workers, when reads run off the sealing loop. */
+  readonly reads: ReadWorkerPool | undefined;
+  /** The chain's state the sequencer writes (its history is what the read workers reach back with). */
+  readonly state: ChainState;
 }
 
 /**
@@ -199,7 +204,10 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
       ? new ReadWorkerPool({
           storePath: config.store.path,
           chainId: config.chain.chainId,
+          engine: config.execution.engine,
+          devStateEdits: devChain !== undefined,
           historyBlocks: config.store.historyBlocks,
+          historyOf: (from, through) => state.history.preValuesOf(from, through),
           workers: config.rpc.reads.workers,
           niceness: config.rpc.reads.niceness,
           logger: logger.child({ module: "reads" }),
@@ -355,6 +363,8 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     proposer,
     attester,
     network,
+    reads,
+    state,
     fatal: new Promise<Error>((resolve) => sequencer.once("fatal", resolve)),
     start() {
       sequencer.start();

@@ -62,13 +62,18 @@ export function executionTimeout(timeoutMs: number): RpcError {
 /**
  * Runs one read execution request (which may execute several times, as eth_estimateGas does) inside a read slot and
  * under one deadline: `evmTimeoutMs` from admission, or the client leaving, whichever comes first. Past the slot
- * bounds the request is answered -32005 at once.
+ * bounds the request is answered -32005 at once. At the deadline the request fails with `timedOut` (eth_call's
+ * words by default; traces give geth's trace words).
  */
-export async function withReadExecution<T>(context: RpcContext, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withReadExecution<T>(
+  context: RpcContext,
+  run: (signal: AbortSignal) => Promise<T>,
+  timedOut: (timeoutMs: number) => RpcError = executionTimeout,
+): Promise<T> {
   const release = context.reads.acquire(context.connectionKey);
   const timeoutMs = context.limits.evmTimeoutMs;
   const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(executionTimeout(timeoutMs)), timeoutMs);
+  const timer = setTimeout(() => deadline.abort(timedOut(timeoutMs)), timeoutMs);
   const signal = context.signal ? AbortSignal.any([deadline.signal, context.signal]) : deadline.signal;
   try {
     return await run(signal);

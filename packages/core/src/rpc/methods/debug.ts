@@ -1,108 +1,30 @@
 /**
  * Traces that tools call, in geth's shapes: `debug_traceTransaction`, `debug_traceCall`, `debug_traceBlockByNumber`
  * and `debug_traceBlockByHash` with the default struct logger (opcodes), `callTracer` and `prestateTracer` (with
- * `diffMode`). Every tracer is fed through the executor's engine-neutral tracing port.
+ * `diffMode`), as `tracers.ts` names them. The backend runs and renders them (on the read workers when the node has
+ * them); here the config is checked and each trace is admitted as one read execution, under the EVM timeout.
  */
-import { z } from "zod";
-import type { Transaction } from "../../chain/types.ts";
-import { createCallFrameRecorder } from "../../execution/tracing/callTracer.ts";
-import { prestateDiffOf, prestateOf } from "../../execution/tracing/prestateTracer.ts";
-import { createStructLogger } from "../../execution/tracing/structLogger.ts";
-import type { ExecutionTracer } from "../../execution/tracing/tracer.ts";
-import type { CallFrame } from "../../execution/types.ts";
-import type { TraceRun } from "../backend.ts";
 import { defineMethod, type MethodTable, type RpcContext } from "../context.ts";
-import { headerNotFound, invalidParams, methodNotFound, serverError } from "../errors.ts";
-import { formatCallFrame, toData } from "../format.ts";
+import { headerNotFound, methodNotFound, type RpcError, serverError } from "../errors.ts";
 import { blockNumberOrTag, blockParam, callRequest, hash } from "../params.ts";
 import { resolveBlockNumber, resolveStateTarget } from "../resolve.ts";
+import { prepareTracer, type TraceConfig, traceConfig } from "../tracers.ts";
 import { toCallMessage, withReadExecution } from "./call.ts";
 
-const traceConfig = z
-  .object({
-    tracer: z.string().optional(),
-    tracerConfig: z
-      .object({ onlyTopCall: z.boolean().optional(), diffMode: z.boolean().optional() })
-      .passthrough()
-      .optional(),
-    timeout: z.string().optional(),
-    disableStack: z.boolean().optional(),
-    disableStorage: z.boolean().optional(),
-    enableMemory: z.boolean().optional(),
-    enableReturnData: z.boolean().optional(),
-    limit: z.number().int().nonnegative().optional(),
-  })
-  .passthrough()
-  .optional();
-type TraceConfig = z.output<typeof traceConfig>;
-
-/** A tracer for one execution and how its result renders once the run is over. */
-interface PreparedTracer {
-  readonly tracer: ExecutionTracer;
-  render(run: TraceRun): unknown;
-}
-
-function onlyTop(frame: CallFrame): CallFrame {
-  return { ...frame, calls: [] };
-}
-
-function prepareTracer(config: TraceConfig): PreparedTracer {
-  const name = config?.tracer;
-  if (name === undefined || name === "" || name === "structLogger") {
-    const logger = createStructLogger({
-      ...(config?.disableStack !== undefined ? { disableStack: config.disableStack } : {}),
-      ...(config?.disableStorage !== undefined ? { disableStorage: config.disableStorage } : {}),
-      ...(config?.enableMemory !== undefined ? { enableMemory: config.enableMemory } : {}),
-      ...(config?.limit !== undefined ? { limit: config.limit } : {}),
-    });
-    return {
-      tracer: logger.tracer,
-      render: (run) => ({
-        gas: Number(run.result.gasUsed),
-        failed: run.result.status !== 1,
-        returnValue: toData(run.result.returnData),
-        structLogs: logger.logs,
-      }),
-    };
-  }
-  if (name === "callTracer") {
-    const recorder = createCallFrameRecorder();
-    return {
-      tracer: recorder.tracer,
-      render: (run) => {
-        const frame = recorder.result(run.gasLimit, run.result.gasUsed);
-        return formatCallFrame(config?.tracerConfig?.onlyTopCall ? onlyTop(frame) : frame);
-      },
-    };
-  }
-  if (name === "prestateTracer") {
-    return {
-      tracer: {},
-      render: (run) => (config?.tracerConfig?.diffMode ? prestateDiffOf(run.state) : prestateOf(run.state)),
-    };
-  }
-  throw invalidParams(`tracer ${name} is not supported (struct logs, callTracer, prestateTracer)`);
+/** geth's answer when a trace runs past its timeout (`eth/tracers/api.go`: `tracer.Stop(errors.New(…))`). */
+export function traceTimeout(): RpcError {
+  return serverError("execution timeout");
 }
 
 async function traceBlock(context: RpcContext, number: bigint, config: TraceConfig) {
   const { backend } = context;
   if (!backend.traceBlock) throw methodNotFound("debug_traceBlockByNumber");
-  const prepared = new Map<Transaction, PreparedTracer>();
-  // Validate the tracer name before any execution.
+  // Refuse an unknown tracer before any execution.
   prepareTracer(config);
   const traceBlockRuns = backend.traceBlock.bind(backend);
-  const runs = await withReadExecution(context, async () =>
-    traceBlockRuns(number, (tx) => {
-      const tracer = prepareTracer(config);
-      prepared.set(tx, tracer);
-      return tracer.tracer;
-    }),
-  );
-  if (!runs) throw headerNotFound();
-  return runs.map((run) => {
-    const tx = run.tx as Transaction;
-    return { txHash: tx.hash, result: (prepared.get(tx) as PreparedTracer).render(run) };
-  });
+  const traces = await withReadExecution(context, (signal) => traceBlockRuns(number, config, signal), traceTimeout);
+  if (!traces) throw headerNotFound();
+  return traces;
 }
 
 const configParam = { name: "config", schema: traceConfig, optional: true } as const;
@@ -113,24 +35,22 @@ export const debugMethods: MethodTable = {
     async ([value, config], context) => {
       const { backend } = context;
       if (!backend.traceTransaction) throw methodNotFound("debug_traceTransaction");
-      const prepared = prepareTracer(config);
+      prepareTracer(config);
       const traceTransaction = backend.traceTransaction.bind(backend);
-      const run = await withReadExecution(context, async () => traceTransaction(value, prepared.tracer));
-      if (!run) throw serverError(`transaction ${value} not found`);
-      return prepared.render(run);
+      const trace = await withReadExecution(context, (signal) => traceTransaction(value, config, signal), traceTimeout);
+      if (trace === undefined) throw serverError(`transaction ${value} not found`);
+      return trace;
     },
   ),
   debug_traceCall: defineMethod(
     [{ name: "transaction", schema: callRequest }, { name: "block", schema: blockParam, optional: true }, configParam],
     async ([tx, tag, config], context) => {
       if (!context.backend.traceCall) throw methodNotFound("debug_traceCall");
-      const prepared = prepareTracer(config);
+      prepareTracer(config);
       const target = resolveStateTarget(context, tag);
       const message = toCallMessage(tx, context.backend.callGasCap());
       const traceCall = context.backend.traceCall.bind(context.backend);
-      return prepared.render(
-        await withReadExecution(context, async () => traceCall({ message, target }, prepared.tracer)),
-      );
+      return withReadExecution(context, (signal) => traceCall({ message, target, signal }, config), traceTimeout);
     },
   ),
   debug_traceBlockByNumber: defineMethod(

@@ -10,8 +10,11 @@
 import type { StateDiff } from "../../chain/stateDiff.ts";
 import type { Transaction } from "../../chain/types.ts";
 import { MachError, TransactionRejectedError, type TransactionRejectionReason } from "../../errors.ts";
-import type { BlockEnv, CallFrame, CallMessage, ExecutionResult } from "../../execution/types.ts";
+import type { ExecutionEngine } from "../../execution/config.ts";
+import type { BlockEnv, CallMessage, ExecutionResult } from "../../execution/types.ts";
+import type { BlockPreValues } from "../../state/diff.ts";
 import type { StateOverride, StateTarget } from "../backend.ts";
+import type { TraceConfig } from "../tracers.ts";
 
 /** A `BlockEnv` without its BLOCKHASH function. */
 export type PlainBlockEnv = Omit<BlockEnv, "getBlockHash">;
@@ -21,36 +24,64 @@ export function plainBlockEnv(env: BlockEnv): PlainBlockEnv {
   return plain;
 }
 
-/** One read execution, as the backend hands it to a worker. */
+/** One read execution, as the backend hands it to a worker. Traces carry their config: the worker renders them. */
 export type ReadOperation =
   | {
-      readonly kind: "call" | "traceCall";
+      readonly kind: "call";
       readonly target: StateTarget;
       readonly message: CallMessage;
       readonly stateOverride?: StateOverride;
       readonly env: PlainBlockEnv;
     }
   | {
-      /** Re-executes `prefix` on the state after block `target`, then traces `tx` (debug_traceTransaction). */
+      /** debug_traceCall. */
+      readonly kind: "traceCall";
+      readonly target: StateTarget;
+      readonly message: CallMessage;
+      readonly stateOverride?: StateOverride;
+      readonly env: PlainBlockEnv;
+      readonly config: TraceConfig;
+    }
+  | {
+      /** debug_traceTransaction: re-executes `prefix` on the state after block `target`, then traces `tx`. */
       readonly kind: "traceTransaction";
       readonly target: bigint;
       readonly prefix: readonly Transaction[];
       readonly tx: Transaction;
       readonly env: PlainBlockEnv;
+      readonly config: TraceConfig;
+    }
+  | {
+      /** debug_traceBlockBy*: traces `transactions` in order on the state after block `target` (their parent). */
+      readonly kind: "traceBlock";
+      readonly target: bigint;
+      readonly transactions: readonly Transaction[];
+      readonly env: PlainBlockEnv;
+      readonly config: TraceConfig;
     };
 
-export type ReadResult = ExecutionResult | CallFrame;
+/** A trace as geth's JSON text, rendered and serialized by the worker (a block trace: one entry per transaction). */
+export interface RenderedTrace {
+  readonly traceJson: string;
+}
+
+/** What a read answers: the execution's result (calls) or the rendered trace. */
+export type ReadResult = ExecutionResult | RenderedTrace;
 
 /** What the worker is started with (`workerData`). */
 export interface ReadWorkerData {
   readonly storePath: string;
   readonly chainId: bigint;
+  /** The engine calls run on (`execution.engine`); traces run on the tracing engine `createExecutionEngines` picks. */
+  readonly engine: ExecutionEngine;
+  /** Dev chains: the executors apply dev state edits (a block replayed for a trace holds them). */
+  readonly devStateEdits: boolean;
   readonly historyBlocks: number;
   /** Unix nice value the worker thread lowers itself to (0 = leave it). */
   readonly niceness: number;
   /**
-   * One Int32 the main thread sets to the id of a running read to stop: the worker's EVM checks it at every jump and
-   * ends that read at once, keeping the worker and its state.
+   * One Int32 the main thread sets to the id of a running read to stop: the worker's EVM checks it as it jumps and
+   * enters frames (both engines) and ends that read at once, keeping the worker and its state.
    */
   readonly interrupt: SharedArrayBuffer;
 }
@@ -63,7 +94,12 @@ export type ToWorker =
   | { readonly type: "block"; readonly number: bigint }
   | { readonly type: "read"; readonly id: number; readonly operation: ReadOperation }
   /** Drop read `id` if it has not started (its client left or its deadline passed). */
-  | { readonly type: "cancel"; readonly id: number };
+  | { readonly type: "cancel"; readonly id: number }
+  /**
+   * The main thread's reverse diffs of the blocks up to `through` (the oldest block the worker can read), oldest
+   * first: the worker reaches back with them (`StateHistory.extendBack`) to serve an older state.
+   */
+  | { readonly type: "history"; readonly through: bigint; readonly blocks: readonly BlockPreValues[] };
 
 export type FromWorker =
   /** State restored from the store; `oldestBlock` is the oldest block whose state it can serve. */
@@ -72,11 +108,10 @@ export type FromWorker =
   | { readonly type: "started"; readonly id: number }
   | { readonly type: "done"; readonly id: number; readonly result: ReadResult }
   | { readonly type: "failed"; readonly id: number; readonly error: SerializedError }
+  /** Read `id` needs a state older than `oldestBlock`, the oldest this worker can read: it did not run. */
+  | { readonly type: "pruned"; readonly id: number; readonly oldestBlock: bigint }
   /** The worker cannot follow the chain any more (a diff failed to apply, the store is unreadable). */
   | { readonly type: "fatal"; readonly message: string };
-
-/** The name of the error a worker reports for a state it does not hold (older than its history): answered 4444. */
-export const PRUNED_STATE_ERROR = "PrunedStateError";
 
 export interface SerializedError {
   readonly name: string;

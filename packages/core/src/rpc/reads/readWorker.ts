@@ -9,28 +9,33 @@
  * rule) and no diff lands while a read runs. Between two messages the thread yields to its event loop, so a
  * `cancel` for a queued read is seen before that read would start.
  *
- * A read is stopped from the main thread through a shared Int32 (`interrupt`) that the EVM checks at every JUMP and
- * JUMPI: the read ends with `ReadInterruptedError` and the worker keeps its state. The thread can lower its own
+ * Calls run on the configured engine (`execution.engine`), traces on the tracing engine, with the same replays and
+ * tracers as a backend without workers (`traceRuns.ts`); a trace comes back rendered as geth's JSON. A read is
+ * stopped from the main thread through a shared Int32 (`interrupt`) that both engines check as they loop and enter
+ * frames: the read ends with `ReadInterruptedError` and the worker keeps its state. The thread can lower its own
  * scheduling priority (`niceness`) so that on a busy machine the kernel gives the sequencer's thread the CPU first.
  */
 import { readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Hash } from "../../chain/types.ts";
-import { createEthereumJsExecutor } from "../../execution/ethereumjsExecutor.ts";
+import { MachError } from "../../errors.ts";
+import { withDevStateEdits } from "../../execution/devStateEdits.ts";
+import { createExecutionEngines } from "../../execution/engine.ts";
 import type { BlockEnv } from "../../execution/types.ts";
 import { LmdbChainStore } from "../../state/store/lmdbStore.ts";
 import { restoreChainState } from "../../state/store/recovery.ts";
 import type { StateReader } from "../../state/types.ts";
 import { createOverlayState } from "../overlay.ts";
+import { type TraceEngines, traceBlockTransactions, traceCallOn, traceTransactionAfter } from "../traceRuns.ts";
 import {
   type FromWorker,
   type PlainBlockEnv,
-  PRUNED_STATE_ERROR,
   READ_INTERRUPTED_ERROR,
   type ReadOperation,
   type ReadResult,
   type ReadWorkerData,
+  type RenderedTrace,
   serializeError,
   type ToWorker,
 } from "./protocol.ts";
@@ -61,24 +66,28 @@ const state = restored.state;
 let sealedBlock = restored.head.header.number;
 let appliedMiniBlock =
   restored.openMiniBlocks.at(-1)?.number ?? restored.head.miniBlockOffset + BigInt(restored.head.miniBlockCount) - 1n;
-const oldestBlock = (() => {
-  const snapshot = store.latestSnapshot();
-  return snapshot === undefined ? sealedBlock : snapshot.blockNumber;
-})();
 const interrupt = new Int32Array(data.interrupt);
 /** The read executing now (-1: none); the main thread stops it by writing its id into `interrupt`. */
 let runningRead = -1;
-const executor = await createEthereumJsExecutor({
-  chainId: data.chainId,
-  interruptCheck() {
-    if (runningRead >= 0 && Atomics.load(interrupt, 0) === runningRead) {
-      const error = new Error(`read ${runningRead} stopped`);
-      error.name = READ_INTERRUPTED_ERROR;
-      throw error;
-    }
+const engines = await createExecutionEngines(
+  { engine: data.engine },
+  {
+    chainId: data.chainId,
+    interruptCheck() {
+      if (runningRead >= 0 && Atomics.load(interrupt, 0) === runningRead) {
+        const error = new Error(`read ${runningRead} stopped`);
+        error.name = READ_INTERRUPTED_ERROR;
+        throw error;
+      }
+    },
   },
-});
-post({ type: "ready", head: sealedBlock, oldestBlock, ...(priorityError ? { priorityError } : {}) });
+);
+// As the sequencer role wires its backend: dev chains replay their dev state edits.
+const traceEngines: TraceEngines = data.devStateEdits
+  ? { executor: withDevStateEdits(engines.executor), tracing: withDevStateEdits(engines.tracing) }
+  : engines;
+const executor = traceEngines.executor;
+post({ type: "ready", head: sealedBlock, oldestBlock: oldestReadable(), ...(priorityError ? { priorityError } : {}) });
 
 function blockEnv(env: PlainBlockEnv): BlockEnv {
   return {
@@ -88,26 +97,59 @@ function blockEnv(env: PlainBlockEnv): BlockEnv {
   };
 }
 
+/** Thrown for a state older than this worker's history: reported as `pruned`, for the main thread to fill in. */
+class PrunedStateError extends MachError {
+  override name = "PrunedStateError";
+}
+
+/** The oldest block whose state this worker can read (its sealed block when it keeps no history yet). */
+function oldestReadable(): bigint {
+  return state.history.oldestBlock ?? sealedBlock;
+}
+
 function stateFor(target: "latest" | bigint): StateReader {
   const reader = target === "latest" ? state.latest : state.stateAt(target);
-  if (reader === undefined) {
-    const error = new Error(`state of block ${target} is not held by this read worker`);
-    error.name = PRUNED_STATE_ERROR;
-    throw error;
-  }
+  if (reader === undefined) throw new PrunedStateError(`state of block ${target} is not held by this read worker`);
   return reader;
+}
+
+/** Serialized here: one string crosses to the main thread, which splices it into the response (`JsonText`). */
+function rendered(trace: unknown): RenderedTrace {
+  return { traceJson: JSON.stringify(trace) };
 }
 
 async function execute(operation: ReadOperation): Promise<ReadResult> {
   const env = blockEnv(operation.env);
-  if (operation.kind === "traceTransaction") {
-    const overlay = createOverlayState(stateFor(operation.target));
-    for (const tx of operation.prefix) await executor.executeTransaction(overlay, tx, env);
-    return executor.traceTransaction(overlay, operation.tx, env);
+  switch (operation.kind) {
+    case "call":
+      return executor.call(
+        createOverlayState(stateFor(operation.target), operation.stateOverride),
+        operation.message,
+        env,
+      );
+    case "traceCall": {
+      const overlay = createOverlayState(stateFor(operation.target), operation.stateOverride);
+      return rendered(await traceCallOn(traceEngines, overlay, operation.message, env, operation.config));
+    }
+    case "traceTransaction": {
+      const { prefix, tx, config } = operation;
+      return rendered(await traceTransactionAfter(traceEngines, stateFor(operation.target), prefix, tx, env, config));
+    }
+    case "traceBlock": {
+      const { transactions, config } = operation;
+      return rendered(
+        await traceBlockTransactions(traceEngines, stateFor(operation.target), transactions, env, config),
+      );
+    }
   }
-  const overlay = createOverlayState(stateFor(operation.target), operation.stateOverride);
-  if (operation.kind === "traceCall") return executor.traceCall(overlay, operation.message, env);
-  return executor.call(overlay, operation.message, env);
+}
+
+/**
+ * The sequencer's thread wrote the block (or the blocks BLOCKHASH reads) before telling this one; lmdb keeps a read
+ * snapshot until a later event turn, and messages are handled several to a turn: look at the newest commit.
+ */
+function refreshStoreReads(): void {
+  store.root.resetReadTxn();
 }
 
 function follow(message: Extract<ToWorker, { type: "miniBlock" | "block" }>): void {
@@ -128,6 +170,7 @@ function follow(message: Extract<ToWorker, { type: "miniBlock" | "block" }>): vo
     throw new Error(`read worker: block ${message.number} sealed after ${sealedBlock}`);
   }
   const root = state.commitBlock(message.number);
+  refreshStoreReads();
   const expected = store.getBlock(message.number)?.header.stateRoot;
   if (root !== expected)
     throw new Error(`read worker: block ${message.number} root ${root}, the store has ${expected}`);
@@ -152,15 +195,22 @@ async function pump(): Promise<void> {
       }
       continue;
     }
+    if (message.type === "history") {
+      // Applies only where it was cut for: blocks sealed since may have moved the oldest readable block.
+      if (message.through === oldestReadable()) state.history.extendBack(message.through, message.blocks);
+      continue;
+    }
     if (message.type !== "read" || cancelled.delete(message.id)) continue;
     // Reads run in id order: a cancel for an earlier id came after that read had started.
     for (const id of cancelled) if (id < message.id) cancelled.delete(id);
     post({ type: "started", id: message.id });
+    refreshStoreReads();
     runningRead = message.id;
     try {
       post({ type: "done", id: message.id, result: await execute(message.operation) });
     } catch (error) {
-      post({ type: "failed", id: message.id, error: serializeError(error) });
+      if (error instanceof PrunedStateError) post({ type: "pruned", id: message.id, oldestBlock: oldestReadable() });
+      else post({ type: "failed", id: message.id, error: serializeError(error) });
     } finally {
       runningRead = -1;
     }

@@ -2,7 +2,7 @@
  * Read workers, main-thread side: starts `workers` threads (`readWorker.ts`), forwards every mini-block diff and block
  * seal to each, and runs read executions on the least busy one. A read whose signal aborts (EVM timeout, client gone)
  * is cancelled if it has not started; if it is running, the worker's EVM is told through shared memory and stops it
- * at its next jump. Should the read still run a second later, the worker is terminated (which stops any code at once)
+ * as it loops or enters a frame. Should the read still run a second later, the worker is terminated (which stops any code at once)
  * and replaced by a new one that restores from the store and follows again; the reads queued behind it move to the
  * new worker. A worker that fails (a diff it cannot apply) is replaced the same way.
  *
@@ -11,12 +11,13 @@
 import { Worker } from "node:worker_threads";
 import type { MiniBlock } from "../../chain/miniBlock.ts";
 import type { Block } from "../../chain/types.ts";
+import type { ExecutionEngine } from "../../execution/config.ts";
+import type { BlockPreValues } from "../../state/diff.ts";
 import type { Logger } from "../../telemetry.ts";
 import { prunedHistory } from "../errors.ts";
 import {
   deserializeError,
   type FromWorker,
-  PRUNED_STATE_ERROR,
   type ReadOperation,
   type ReadResult,
   type ReadWorkerData,
@@ -27,11 +28,21 @@ import {
 export interface ReadWorkerPoolOptions {
   readonly storePath: string;
   readonly chainId: bigint;
+  /** The engine calls run on (`execution.engine`). */
+  readonly engine: ExecutionEngine;
+  /** Dev chains: replays apply dev state edits (as the node's own executor does). */
+  readonly devStateEdits?: boolean;
   readonly historyBlocks: number;
   /** Threads to start (each holds a copy of the state). */
   readonly workers: number;
   /** Unix nice value of the worker threads. */
   readonly niceness: number;
+  /**
+   * The reverse diffs of sealed blocks `from`..`through` as this thread keeps them (`StateHistory.preValuesOf`):
+   * sent to a worker that holds less history (a replacement restores from the newest snapshot) when a read needs an
+   * older state. Absent: such reads are answered 4444.
+   */
+  readonly historyOf?: (from: bigint, through: bigint) => readonly BlockPreValues[] | undefined;
   readonly logger?: Logger;
 }
 
@@ -48,12 +59,19 @@ interface PendingRead {
   readonly signal: AbortSignal | undefined;
   readonly onAbort: () => void;
   slot: WorkerSlot;
+  /** The worker was sent the history this read needs once already. */
+  historySent: boolean;
 }
 
 interface WorkerSlot {
   readonly index: number;
   worker: Worker;
   ready: boolean;
+  /**
+   * The oldest block whose state the worker holds, as it reported when ready (its snapshot: a replacement starts
+   * from the newest one and holds less history than the workers started with the node until blocks pass).
+   */
+  oldestBlock: bigint;
   /** Reads posted to this worker, in the order it runs them. */
   readonly reads: Map<number, PendingRead>;
   running: number | undefined;
@@ -70,6 +88,35 @@ const INTERRUPT_GRACE_MS = 1_000;
 const FAILED_WORKER_RESTART_MS = 1_000;
 
 const WORKER_URL = new URL("./readWorker.ts", import.meta.url);
+
+/** What the pool weighs of a worker when it places a read. */
+export interface WorkerChoice {
+  readonly ready: boolean;
+  /** The oldest block whose state the worker holds. */
+  readonly oldestBlock: bigint;
+  /** Reads posted to it and not answered. */
+  readonly queued: number;
+}
+
+/**
+ * Where a read at `target` goes (an index into `workers`, at least one): a ready worker first, then one holding
+ * the target's state (a replaced worker restores from the newest snapshot and holds less history than the others
+ * until blocks pass), then the fewest queued reads; the first of equals.
+ */
+export function pickWorker(workers: readonly WorkerChoice[], target: ReadOperation["target"]): number {
+  const holds = (worker: WorkerChoice) => target === "latest" || worker.oldestBlock <= target;
+  let best = 0;
+  for (let index = 1; index < workers.length; index++) {
+    const worker = workers[index] as WorkerChoice;
+    const current = workers[best] as WorkerChoice;
+    if (worker.ready !== current.ready) {
+      if (worker.ready) best = index;
+    } else if (holds(worker) !== holds(current)) {
+      if (holds(worker)) best = index;
+    } else if (worker.queued < current.queued) best = index;
+  }
+  return best;
+}
 
 export class ReadWorkerPool implements ReadExecution {
   readonly #options: ReadWorkerPoolOptions;
@@ -89,6 +136,7 @@ export class ReadWorkerPool implements ReadExecution {
         index,
         worker: undefined as unknown as Worker,
         ready: false,
+        oldestBlock: 0n,
         reads: new Map(),
         running: undefined,
         interrupt: new Int32Array(new SharedArrayBuffer(4)),
@@ -132,7 +180,7 @@ export class ReadWorkerPool implements ReadExecution {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<ReadResult>((resolve, reject) => {
       const id = this.#nextId++;
-      const slot = this.#leastBusy();
+      const slot = this.#leastBusy(operation.target);
       const pending: PendingRead = {
         id,
         operation,
@@ -141,6 +189,7 @@ export class ReadWorkerPool implements ReadExecution {
         signal,
         onAbort: () => this.#abort(pending),
         slot,
+        historySent: false,
       };
       signal?.addEventListener("abort", pending.onAbort, { once: true });
       this.#post(slot, pending);
@@ -158,12 +207,13 @@ export class ReadWorkerPool implements ReadExecution {
     await Promise.all(stopped);
   }
 
-  #leastBusy(): WorkerSlot {
-    let best = this.#slots[0] as WorkerSlot;
-    for (const slot of this.#slots) {
-      if (slot.ready !== best.ready ? slot.ready : slot.reads.size < best.reads.size) best = slot;
-    }
-    return best;
+  #leastBusy(target: ReadOperation["target"]): WorkerSlot {
+    const choices = this.#slots.map((slot) => ({
+      ready: slot.ready,
+      oldestBlock: slot.oldestBlock,
+      queued: slot.reads.size,
+    }));
+    return this.#slots[pickWorker(choices, target)] as WorkerSlot;
   }
 
   #post(slot: WorkerSlot, pending: PendingRead): void {
@@ -197,8 +247,8 @@ export class ReadWorkerPool implements ReadExecution {
   }
 
   /**
-   * Stops the running read `id`: the worker's EVM sees the id at its next jump and ends the read, keeping its state.
-   * Code that never jumps (or an engine without the check) is stopped for sure by replacing the worker after a grace
+   * Stops the running read `id`: the worker's EVM sees the id as it loops or enters a frame and ends the read, keeping
+   * its state. Code that does neither (a long precompile) is stopped for sure by replacing the worker after a grace
    * period; the reads queued behind it then go to the replacement.
    */
   #interrupt(slot: WorkerSlot, id: number): void {
@@ -211,6 +261,22 @@ export class ReadWorkerPool implements ReadExecution {
       void this.#replace(slot);
     }, INTERRUPT_GRACE_MS);
     slot.graceTimer.unref();
+  }
+
+  /**
+   * A read needs a state older than its worker holds: sends the worker this thread's reverse diffs of the blocks
+   * between, then the read again. False when this thread does not hold them either (or sent them once already).
+   */
+  #sendHistory(slot: WorkerSlot, pending: PendingRead, oldestBlock: bigint): boolean {
+    const target = pending.operation.target;
+    if (target === "latest" || pending.historySent) return false;
+    const blocks = this.#options.historyOf?.(target + 1n, oldestBlock);
+    if (blocks === undefined) return false;
+    pending.historySent = true;
+    slot.worker.postMessage({ type: "history", through: oldestBlock, blocks } satisfies ToWorker);
+    slot.oldestBlock = target;
+    slot.worker.postMessage({ type: "read", id: pending.id, operation: pending.operation } satisfies ToWorker);
+    return true;
   }
 
   /** Replaces a slot's worker; after a failure, `delayMs` later (a store that cannot be read must not spin). */
@@ -234,11 +300,13 @@ export class ReadWorkerPool implements ReadExecution {
   }
 
   #spawn(slot: WorkerSlot): Promise<void> {
-    const { storePath, chainId, historyBlocks, niceness, logger } = this.#options;
+    const { storePath, chainId, engine, devStateEdits, historyBlocks, niceness, logger } = this.#options;
     Atomics.store(slot.interrupt, 0, -1);
     const workerData: ReadWorkerData = {
       storePath,
       chainId,
+      engine,
+      devStateEdits: devStateEdits ?? false,
       historyBlocks,
       niceness,
       interrupt: slot.interrupt.buffer as SharedArrayBuffer,
@@ -251,6 +319,7 @@ export class ReadWorkerPool implements ReadExecution {
         switch (message.type) {
           case "ready":
             slot.ready = true;
+            slot.oldestBlock = message.oldestBlock;
             if (message.priorityError) {
               logger?.warn({ worker: slot.index, reason: message.priorityError }, "read worker priority not lowered");
             }
@@ -263,7 +332,8 @@ export class ReadWorkerPool implements ReadExecution {
             if (!slot.reads.has(message.id) && !this.#closed) this.#interrupt(slot, message.id);
             return;
           case "done":
-          case "failed": {
+          case "failed":
+          case "pruned": {
             if (slot.running === message.id) {
               slot.running = undefined;
               clearTimeout(slot.graceTimer);
@@ -271,9 +341,10 @@ export class ReadWorkerPool implements ReadExecution {
             }
             const pending = slot.reads.get(message.id);
             if (pending === undefined) return;
+            if (message.type === "pruned" && this.#sendHistory(slot, pending, message.oldestBlock)) return;
             slot.reads.delete(message.id);
             if (message.type === "done") this.#settle(pending, message.result);
-            else if (message.error.name === PRUNED_STATE_ERROR) this.#settle(pending, prunedHistory());
+            else if (message.type === "pruned") this.#settle(pending, prunedHistory());
             else this.#settle(pending, deserializeError(message.error));
             return;
           }

@@ -8,12 +8,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { Hex } from "viem";
+import { bytesToHex, type Hex, hexToBytes } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { parseNodeConfig } from "../../../src/node/config.ts";
 import { createLogger } from "../../../src/node/logger.ts";
 import { type MachNode, startNode } from "../../../src/node/node.ts";
+import type { RunningSequencer } from "../../../src/node/roles/sequencer.ts";
+import type { PlainBlockEnv } from "../../../src/rpc/reads/protocol.ts";
 import { ReadWorkerPool } from "../../../src/rpc/reads/readWorkerPool.ts";
+import { type Answer, requestNode } from "./nodeRequest.ts";
 
 const LOOP = "0x5b600056"; // JUMPDEST PUSH1 0 JUMP: runs until the gas or the time runs out
 const PROBE = "0x00000000000000000000000000000000000000c0";
@@ -21,25 +24,12 @@ const RECIPIENT = "0x000000000000000000000000000000000000beef";
 /** PUSH20 RECIPIENT BALANCE PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN: returns the recipient's balance. */
 const BALANCE_OF_RECIPIENT = `0x73${RECIPIENT.slice(2)}3160005260206000f3`;
 
-interface Answer {
-  result?: unknown;
-  error?: { code: number; message: string };
-}
-
 describe("read workers", () => {
   let node: MachNode;
   let dataDir: string;
   let nonce = 0;
 
-  const call = async (method: string, params: unknown[]): Promise<Answer> => {
-    assert.ok(node.rpcUrl, "the node serves JSON-RPC");
-    const response = await fetch(node.rpcUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-    });
-    return (await response.json()) as Answer;
-  };
+  const call = (method: string, params: unknown[]): Promise<Answer> => requestNode(node, method, params);
   const send = async (value: bigint) => {
     const account = privateKeyToAccount(node.devAccounts[0]?.privateKey as Hex);
     const raw = await account.signTransaction({
@@ -54,6 +44,16 @@ describe("read workers", () => {
     });
     return call("realtime_sendRawTransaction", [raw]);
   };
+  /** The block environment of a read posted to a pool directly. */
+  const plainEnv = (number: bigint, gasLimit: bigint): PlainBlockEnv => ({
+    chainId: node.chainId,
+    number,
+    timestamp: 0n,
+    gasLimit,
+    baseFeePerGas: 0n,
+    coinbase: PROBE,
+    prevRandao: `0x${"00".repeat(32)}`,
+  });
   const recipientBalance = async () => {
     const answer = await call("eth_call", [{ to: PROBE }, "latest", { [PROBE]: { code: BALANCE_OF_RECIPIENT } }]);
     assert.equal(answer.error, undefined, JSON.stringify(answer.error));
@@ -67,7 +67,8 @@ describe("read workers", () => {
       {
         rpc: { port: 0, limits: { callGasCap: 10_000_000_000, evmTimeoutMs: 1_500 }, reads: { workers: 2 } },
         metrics: { enabled: false },
-        store: { path: join(dataDir, "node") },
+        // Snapshots every 8 blocks: a worker started later restores from a newer one than the node's own state.
+        store: { path: join(dataDir, "node"), snapshotIntervalBlocks: 8 },
         sequencer: { blockMs: 50 },
         chain: { blockGasLimit: "30000000000" },
       },
@@ -110,6 +111,9 @@ describe("read workers", () => {
     const answer = await hostile;
     assert.deepEqual(answer.error, { code: -32000, message: "execution aborted (timeout = 1.5s)" });
     assert.equal(await recipientBalance(), before + sent);
+    // Mach's interpreter (the default engine) stopped the call itself: no worker had to be replaced, and none fell
+    // behind the store while following the chain.
+    assert.equal((node.running as RunningSequencer).reads?.replacements, 0);
   });
 
   it("stops an estimate of a runaway call at the same deadline", async () => {
@@ -126,25 +130,62 @@ describe("read workers", () => {
     assert.equal((trace.result as { value: string }).value, "0x3");
   });
 
+  it("serves a block older than a late worker's snapshot with the reverse diffs of the node's own history", async () => {
+    const running = node.running as RunningSequencer;
+    const past = running.sequencer.head.header.number;
+    const atPast = await call("eth_call", [
+      { to: PROBE },
+      `0x${past.toString(16)}`,
+      { [PROBE]: { code: BALANCE_OF_RECIPIENT } },
+    ]);
+    assert.equal(atPast.error, undefined, JSON.stringify(atPast.error));
+    // Two snapshots later, a worker started now restores from a snapshot newer than `past`.
+    while (running.sequencer.head.header.number < past + 17n) await send(1n);
+    const env = plainEnv(past, 30_000_000n);
+    const balanceAt = (pool: ReadWorkerPool) =>
+      pool.run({
+        kind: "call",
+        target: past,
+        message: { from: PROBE, to: PROBE, data: new Uint8Array(0), value: 0n, gasLimit: 100_000n },
+        stateOverride: new Map([[PROBE, { code: hexToBytes(BALANCE_OF_RECIPIENT as Hex) }]]),
+        env,
+      });
+    const options = {
+      storePath: join(dataDir, "node"),
+      chainId: node.chainId,
+      engine: "mach",
+      historyBlocks: 1024,
+      workers: 1,
+      niceness: 0,
+    } as const;
+    const alone = new ReadWorkerPool(options);
+    const helped = new ReadWorkerPool({
+      ...options,
+      historyOf: (from, through) => running.state.history.preValuesOf(from, through),
+    });
+    try {
+      await Promise.all([alone.ready, helped.ready]);
+      await assert.rejects(balanceAt(alone), { code: 4444 });
+      const result = (await balanceAt(helped)) as { returnData: Uint8Array };
+      assert.equal(bytesToHex(result.returnData), atPast.result as Hex);
+      assert.equal(helped.replacements, 0);
+    } finally {
+      await Promise.all([alone.close(), helped.close()]);
+    }
+  });
+
   it("stops a running read at its next jump when its signal aborts, keeping the worker", async () => {
     const pool = new ReadWorkerPool({
       storePath: join(dataDir, "node"),
       chainId: node.chainId,
+      engine: "mach",
       historyBlocks: 16,
       workers: 1,
       niceness: 0,
     });
     try {
       await pool.ready;
-      const env = {
-        chainId: node.chainId,
-        number: 1_000_000n,
-        timestamp: 0n,
-        gasLimit: 30_000_000_000n,
-        baseFeePerGas: 0n,
-        coinbase: PROBE,
-        prevRandao: `0x${"00".repeat(32)}`,
-      } as const;
+      const env = plainEnv(1_000_000n, 30_000_000_000n);
       const loop = (signal: AbortSignal) =>
         pool.run(
           {

@@ -4,6 +4,7 @@
  * transaction admission through whatever the role does with them (its pool, or forwarding to the sequencer).
  */
 import type { ChainView, LocatedTransaction } from "../chain/chainView.ts";
+import { OP_BASE_FEE_PARAMS } from "../chain/fees.ts";
 import type { StateDiff } from "../chain/stateDiff.ts";
 import type { Address, Hash, Transaction } from "../chain/types.ts";
 import { AccessRecordingState } from "../execution/tracing/prestateTracer.ts";
@@ -28,6 +29,7 @@ import type {
 import { createOverlayState } from "./overlay.ts";
 import { plainBlockEnv } from "./reads/protocol.ts";
 import type { ReadExecution } from "./reads/readWorkerPool.ts";
+import { type BaseFeeRule, runSimulation, type SimulatedBlock, type SimulationInput } from "./simulate/index.ts";
 
 /** How the role admits transactions and what it knows of those not yet executed. */
 export interface TxSubmission {
@@ -66,6 +68,8 @@ export interface NodeBackendOptions {
    */
   readonly reads?: ReadExecution;
   readonly callGasCap?: bigint;
+  /** The chain's EIP-1559 rule, which eth_simulateV1's validated blocks follow (default: OP's, no floor). */
+  readonly baseFeeRule?: BaseFeeRule;
   /** Newest block whose batch is recorded on L1 (`safe`). */
   readonly safeBlock?: () => bigint;
   /** Newest block of a resolved output (`finalized`). */
@@ -85,6 +89,8 @@ export interface NodeBackendOptions {
   /** Kept block witnesses, compressed (a sequencer that builds them). */
   readonly blockWitness?: (blockNumber: bigint) => Uint8Array | undefined | Promise<Uint8Array | undefined>;
 }
+
+const DEFAULT_BASE_FEE_RULE: BaseFeeRule = { ...OP_BASE_FEE_PARAMS, minBaseFeePerGas: 0n };
 
 /** Priority fee the node suggests (wei): enough to order, far below a cent per transfer. */
 const SUGGESTED_PRIORITY_FEE = 1_000_000n;
@@ -264,6 +270,34 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
         runs.push(await traced(overlay, { transaction: tx }, replay.env, tracerFor(tx)));
       }
       return runs;
+    },
+    async simulate(parameters): Promise<readonly SimulatedBlock[]> {
+      parameters.signal?.throwIfAborted();
+      const input: SimulationInput = {
+        chainId: options.chainId,
+        base: parameters.base,
+        blocks: parameters.blocks,
+        validation: parameters.validation,
+        traceTransfers: parameters.traceTransfers,
+        gasCap: options.callGasCap ?? pendingEnv().gasLimit,
+        baseFeeRule: options.baseFeeRule ?? DEFAULT_BASE_FEE_RULE,
+      };
+      if (reads) {
+        checkTarget(parameters.target);
+        const result = await reads.run({ kind: "simulate", target: parameters.target, input }, parameters.signal);
+        return result as readonly SimulatedBlock[];
+      }
+      const base = stateFor(parameters.target);
+      if (!base) throw new Error(`state for block ${parameters.target} is not available`);
+      const tracing = options.tracingExecutor ?? executor;
+      if (!tracing.trace) throw new Error("this executor cannot run a simulation");
+      return runSimulation(
+        { trace: tracing.trace.bind(tracing) },
+        base,
+        input,
+        (n) => chain.getBlockByNumber(n)?.hash,
+        () => parameters.signal?.throwIfAborted(),
+      );
     },
     callGasCap: () => options.callGasCap ?? pendingEnv().gasLimit,
     pendingBlockEnv: () => {

@@ -230,6 +230,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
       engines.tracing === engine ? executor : devChain ? withDevStateEdits(engines.tracing) : engines.tracing,
     ...(reads ? { reads } : {}),
     callGasCap: BigInt(config.rpc.limits.callGasCap),
+    baseFeeRule: config.chain,
     safeBlock: () => safeBlock,
     finalizedBlock: () => proposer?.finalizedBlock() ?? 0n,
     outputAtBlock: (n) => outputsPart.outputAtBlock(n),

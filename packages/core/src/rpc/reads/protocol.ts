@@ -12,6 +12,8 @@ import type { Transaction } from "../../chain/types.ts";
 import { MachError, TransactionRejectedError, type TransactionRejectionReason } from "../../errors.ts";
 import type { BlockEnv, CallFrame, CallMessage, ExecutionResult } from "../../execution/types.ts";
 import type { StateOverride, StateTarget } from "../backend.ts";
+import { RpcError } from "../errors.ts";
+import type { SimulatedBlock, SimulationInput } from "../simulate/index.ts";
 
 /** A `BlockEnv` without its BLOCKHASH function. */
 export type PlainBlockEnv = Omit<BlockEnv, "getBlockHash">;
@@ -37,9 +39,15 @@ export type ReadOperation =
       readonly prefix: readonly Transaction[];
       readonly tx: Transaction;
       readonly env: PlainBlockEnv;
+    }
+  | {
+      /** eth_simulateV1 on the state of `target`. */
+      readonly kind: "simulate";
+      readonly target: StateTarget;
+      readonly input: SimulationInput;
     };
 
-export type ReadResult = ExecutionResult | CallFrame;
+export type ReadResult = ExecutionResult | CallFrame | readonly SimulatedBlock[];
 
 /** What the worker is started with (`workerData`). */
 export interface ReadWorkerData {
@@ -82,19 +90,26 @@ export interface SerializedError {
   readonly name: string;
   readonly message: string;
   readonly reason?: TransactionRejectionReason;
+  /** A JSON-RPC error's code and data (eth_simulateV1 answers geth's codes from inside the simulation). */
+  readonly code?: number;
+  readonly data?: unknown;
 }
 
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof TransactionRejectedError) {
     return { name: error.name, message: error.shortMessage, reason: error.reason };
   }
+  if (error instanceof RpcError) {
+    return { name: error.name, message: error.shortMessage, code: error.code, data: error.data };
+  }
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: "Error", message: String(error) };
 }
 
-/** The error as the main thread rethrows it: rejections keep their class (the RPC maps them to geth's answers). */
+/** The error as the main thread rethrows it: rejections and JSON-RPC errors keep their class (the RPC maps them to geth's answers). */
 export function deserializeError(error: SerializedError): Error {
   if (error.reason !== undefined) return new TransactionRejectedError(error.reason, error.message);
+  if (error.code !== undefined) return new RpcError(error.code, error.message, error.data);
   return new ReadWorkerError(error.message);
 }
 

@@ -1,6 +1,7 @@
 /**
  * A read worker's thread: it follows the sequencer and runs read executions (eth_call, eth_estimateGas trials,
- * debug traces) on its own copy of the chain's state, so a hostile call costs this thread and never the sealing loop.
+ * debug traces, eth_simulateV1) on its own copy of the chain's state, so a hostile call costs this thread and never
+ * the sealing loop.
  *
  * It restores the state from the store (newest snapshot plus the write-ahead log: what a restart does), then applies
  * the mini-block diffs and block seals the main thread forwards (`ChainState.applyMiniBlockDiff` and `commitBlock`,
@@ -23,6 +24,7 @@ import { LmdbChainStore } from "../../state/store/lmdbStore.ts";
 import { restoreChainState } from "../../state/store/recovery.ts";
 import type { StateReader } from "../../state/types.ts";
 import { createOverlayState } from "../overlay.ts";
+import { runSimulation } from "../simulate/run.ts";
 import {
   type FromWorker,
   type PlainBlockEnv,
@@ -68,16 +70,15 @@ const oldestBlock = (() => {
 const interrupt = new Int32Array(data.interrupt);
 /** The read executing now (-1: none); the main thread stops it by writing its id into `interrupt`. */
 let runningRead = -1;
-const executor = await createEthereumJsExecutor({
-  chainId: data.chainId,
-  interruptCheck() {
-    if (runningRead >= 0 && Atomics.load(interrupt, 0) === runningRead) {
-      const error = new Error(`read ${runningRead} stopped`);
-      error.name = READ_INTERRUPTED_ERROR;
-      throw error;
-    }
-  },
-});
+/** Throws when the main thread asked to stop the running read. */
+function checkInterrupt(): void {
+  if (runningRead >= 0 && Atomics.load(interrupt, 0) === runningRead) {
+    const error = new Error(`read ${runningRead} stopped`);
+    error.name = READ_INTERRUPTED_ERROR;
+    throw error;
+  }
+}
+const executor = await createEthereumJsExecutor({ chainId: data.chainId, interruptCheck: checkInterrupt });
 post({ type: "ready", head: sealedBlock, oldestBlock, ...(priorityError ? { priorityError } : {}) });
 
 function blockEnv(env: PlainBlockEnv): BlockEnv {
@@ -99,6 +100,16 @@ function stateFor(target: "latest" | bigint): StateReader {
 }
 
 async function execute(operation: ReadOperation): Promise<ReadResult> {
+  if (operation.kind === "simulate") {
+    // Checked between calls too: a run of calls that never jump would not see the interrupt otherwise.
+    return runSimulation(
+      executor,
+      stateFor(operation.target),
+      operation.input,
+      (n) => store.getBlock(n)?.hash,
+      checkInterrupt,
+    );
+  }
   const env = blockEnv(operation.env);
   if (operation.kind === "traceTransaction") {
     const overlay = createOverlayState(stateFor(operation.target));

@@ -4,29 +4,15 @@
  * replays a mined transaction locally from the node's block and the state before it.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { describe, it } from "node:test";
 import { DEV_TARGETS, foundryBinary } from "../support/devTargets.ts";
+import { type ProcessOutput, runProcess } from "../support/machProcess.ts";
 
 const DEV_ACCOUNT = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 const RECIPIENT = "0x00000000000000000000000000000000c0ffee05";
 
-function cast(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(foundryBinary("cast"), args, {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, NO_COLOR: "1" },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+function cast(args: readonly string[]): Promise<ProcessOutput> {
+  return runProcess(foundryBinary("cast"), args, { env: { NO_COLOR: "1" } });
 }
 
 for (const target of DEV_TARGETS) {

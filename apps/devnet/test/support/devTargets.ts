@@ -31,7 +31,7 @@ export async function startMachDev(): Promise<DevTarget> {
 }
 
 /** Path of a Foundry binary from its pinned npm package (Linux x64 only). */
-export function foundryBinary(tool: "anvil" | "cast"): string {
+export function foundryBinary(tool: "anvil" | "cast" | "forge"): string {
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve(`@foundry-rs/${tool}-linux-amd64/package.json`)), "bin", tool);
 }

@@ -95,14 +95,29 @@ export async function startMach(parameters: StartMachParameters = {}): Promise<M
 export function runNodeScript(
   args: readonly string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+): Promise<ProcessOutput> {
+  return runProcess(process.execPath, args, options);
+}
+
+export interface ProcessOutput {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs an executable to completion, collecting its output (cast, forge, a Node script). */
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<ProcessOutput> {
   return new Promise((resolve) => {
     // A variable set to undefined is removed (e.g. NODE_TEST_CONTEXT, which would make a child test runner report
     // to this one instead of running its own tests).
     const env = Object.fromEntries(
       Object.entries({ ...process.env, ...options.env }).filter(([, value]) => value !== undefined),
     );
-    const child = spawn(process.execPath, args, {
+    const child = spawn(command, args, {
       cwd: options.cwd,
       env,
       stdio: ["ignore", "pipe", "pipe"],

@@ -52,6 +52,12 @@ export interface CallMessage {
   readonly maxPriorityFeePerGas?: bigint;
   readonly accessList?: readonly { address: Address; storageKeys: readonly Hash[] }[];
   readonly nonce?: bigint;
+  /**
+   * Check the message as a block checks a transaction (eth_simulateV1's `validation`): `nonce` against the sender's
+   * and the fee cap against the base fee even when no fee is given. Off: eth_call's rules (no nonce check, the fee
+   * cap checked only when a fee is given).
+   */
+  readonly validate?: boolean;
 }
 
 /** A call frame for debug_traceTransaction's callTracer. */

@@ -55,7 +55,7 @@ export async function openChain(config: NodeConfig, logger: Logger): Promise<Ope
   const historyBlocks = config.store.historyBlocks;
   if (store.genesisHash() === undefined) {
     await store.putGenesis(genesis.block);
-    const state = new ChainState(genesis.state, { historyBlocks });
+    const state = new ChainState(genesis.state, { historyBlocks, sealedBlock: 0n });
     await store.putSnapshot(0n, state.snapshotChunks());
     logger.info({ genesisHash: genesis.block.hash, stateRoot: genesis.block.header.stateRoot }, "created genesis");
     return {

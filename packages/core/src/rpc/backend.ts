@@ -15,6 +15,7 @@ import type { AccessList, Address, Hash, Transaction } from "../chain/types.ts";
 import type { CallMessage, ExecutionResult } from "../execution/types.ts";
 import type { StateReader } from "../state/types.ts";
 import type { JsonText } from "./jsonText.ts";
+import type { PlannedBlock, SimulatedBlock, SimulationBase } from "./simulate/index.ts";
 import type { TraceConfig, TxTrace } from "./tracers.ts";
 
 /** JSON-RPC block tags. `latest` and `pending` both mean the newest mini-block for state reads (MegaETH semantics). */
@@ -62,6 +63,17 @@ export interface CallParameters {
   readonly stateOverride?: StateOverride;
   readonly blockOverrides?: BlockOverrides;
   /** Stops the execution (EVM timeout, client gone); the call then rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
+/** eth_simulateV1 as the method hands it to the backend: blocks planned, the base block resolved. */
+export interface SimulateParameters {
+  readonly target: StateTarget;
+  readonly base: SimulationBase;
+  readonly blocks: readonly PlannedBlock[];
+  readonly validation: boolean;
+  readonly traceTransfers: boolean;
+  /** Stops the simulation (EVM timeout, client gone); it then rejects with the signal's reason. */
   readonly signal?: AbortSignal;
 }
 
@@ -284,6 +296,12 @@ export interface RpcBackend extends ChainView {
    * excluded, as geth does) and the gas used with that list; absent → method not available.
    */
   createAccessList?(parameters: CallParameters): Promise<AccessListResult>;
+
+  /**
+   * eth_simulateV1: runs the planned blocks on the target state (a throwaway overlay), under the call gas cap for all
+   * calls together; absent → method not available.
+   */
+  simulate?(parameters: SimulateParameters): Promise<readonly SimulatedBlock[]>;
 
   /** Gas cap for `eth_call` / `eth_estimateGas` when the request gives none (and the upper bound of estimation). */
   callGasCap(): bigint;

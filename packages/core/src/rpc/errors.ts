@@ -26,6 +26,20 @@ export const RpcErrorCode = {
   transactionTimeout: 4,
   /** EIP-7966: the transaction cannot run yet because of a nonce gap; `data` = expected nonce (Quantity). */
   nonceGap: 5,
+  /** eth_simulateV1 (execution-apis): a simulated call's validation failed, or the blocks asked for are malformed. */
+  simulateNonceTooLow: -38010,
+  simulateNonceTooHigh: -38011,
+  simulateBaseFeeTooLow: -38012,
+  simulateIntrinsicGas: -38013,
+  simulateInsufficientFunds: -38014,
+  simulateBlockGasLimitReached: -38015,
+  simulateBlockNumberInvalid: -38020,
+  simulateBlockTimestampInvalid: -38021,
+  simulateSenderIsNotEoa: -38024,
+  simulateMaxInitCodeSizeExceeded: -38025,
+  simulateClientLimitExceeded: -38026,
+  /** A simulated call failed in the EVM for a reason other than a revert (geth's `errCodeVMError`). */
+  vmError: -32015,
 } as const;
 export type RpcErrorCode = (typeof RpcErrorCode)[keyof typeof RpcErrorCode];
 

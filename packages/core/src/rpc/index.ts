@@ -5,8 +5,8 @@
  *   server.ts         startRpcServer: node:http + ws, body/batch limits, CORS, backpressure, connection bounds
  *                     (total, per IP), slowloris timeouts, the WebSocket buffer budget (slowest dropped first)
  *   dispatcher.ts     JSON-RPC 2.0 envelopes, batches, notifications → method table
- *   methods/*.ts      one file per family (node, state, blocks, transactions, call, fees, logs, subscribe, mach,
- *                     status, witness)
+ *   methods/*.ts      one file per family (node, state, blocks, transactions, call, simulate, fees, logs,
+ *                     subscribe, mach, status, witness)
  *   params.ts         zod param types (Quantity, Data, Address, block selectors, call/filter/override objects)
  *   resolve.ts        block tags / EIP-1898 → block numbers and state targets
  *   format.ts         Mach types → geth/op-geth/MegaETH JSON (blocks, txs, receipts, logs, miniBlocks payload)
@@ -25,8 +25,10 @@
  *   traceRuns.ts      the traced executions (a mined tx after its block's earlier ones, a call, a whole block), run
  *                     by the read workers, or by a backend without them on its own thread
  *   readSlots.ts      admission of read executions per connection and in total (-32005 past the bounds)
+ *   simulate/         eth_simulateV1: request schema, block plan (numbers, times, limits), the run over an
+ *                     overlay (validation, gas budget, traced logs and transfers), the JSON answer
  *   reads/            read workers: threads that follow the chain by its mini-block diffs and run eth_call,
- *                     estimates and traces there (a trace rendered there too), never on the sealing loop
+ *                     estimates, simulations and traces there (a trace rendered there too), never on the sealing loop
  *                     (protocol.ts, readWorker.ts: the thread, readWorkerPool.ts: the main-thread side, EVM timeout
  *                     and cancellation)
  *   errors.ts         the one error → JSON-RPC code map
@@ -53,6 +55,7 @@ export type {
   DevControls,
   OutputAtBlock,
   RpcBackend,
+  SimulateParameters,
   StateOverride,
   StateTarget,
   SubmittedTransaction,
@@ -99,6 +102,14 @@ export {
   type StartRpcServerReturnType,
   startRpcServer,
 } from "./server.ts";
+export type {
+  BaseFeeRule,
+  PlannedBlock,
+  SimulatedBlock,
+  SimulatedCall,
+  SimulatedCallError,
+  SimulationBase,
+} from "./simulate/index.ts";
 export { loadStaticAssets, type StaticAssets, StaticAssetsError } from "./staticAssets.ts";
 export type {
   DaBatcherStatus,

@@ -4,6 +4,7 @@
  * transaction admission through whatever the role does with them (its pool, or forwarding to the sequencer).
  */
 import type { ChainView, LocatedTransaction } from "../chain/chainView.ts";
+import { OP_BASE_FEE_PARAMS } from "../chain/fees.ts";
 import type { StateDiff } from "../chain/stateDiff.ts";
 import type { Address, Hash, Transaction } from "../chain/types.ts";
 import type { BlockEnv, ExecutionResult, Executor } from "../execution/types.ts";
@@ -28,6 +29,7 @@ import { JsonText } from "./jsonText.ts";
 import { createOverlayState } from "./overlay.ts";
 import { plainBlockEnv, type ReadOperation, type RenderedTrace } from "./reads/protocol.ts";
 import type { ReadExecution } from "./reads/readWorkerPool.ts";
+import { type BaseFeeRule, runSimulation, type SimulatedBlock, type SimulationInput } from "./simulate/index.ts";
 import { type TraceEngines, traceBlockTransactions, traceCallOn, traceTransactionAfter } from "./traceRuns.ts";
 
 /** How the role admits transactions and what it knows of those not yet executed. */
@@ -70,6 +72,8 @@ export interface NodeBackendOptions {
   /** Decodes sent transactions and recovers their senders off this thread, in arrival order; absent → `txs` does. */
   readonly senderRecovery?: SenderRecovery;
   readonly callGasCap?: bigint;
+  /** The chain's EIP-1559 rule, which eth_simulateV1's validated blocks follow (default: OP's, no floor). */
+  readonly baseFeeRule?: BaseFeeRule;
   /** Newest block whose batch is recorded on L1 (`safe`). */
   readonly safeBlock?: () => bigint;
   /** Newest block of a resolved output (`finalized`). */
@@ -89,6 +93,8 @@ export interface NodeBackendOptions {
   /** Kept block witnesses, compressed (a sequencer that builds them). */
   readonly blockWitness?: (blockNumber: bigint) => Uint8Array | undefined | Promise<Uint8Array | undefined>;
 }
+
+const DEFAULT_BASE_FEE_RULE: BaseFeeRule = { ...OP_BASE_FEE_PARAMS, minBaseFeePerGas: 0n };
 
 /** Priority fee the node suggests (wei): enough to order, far below a cent per transfer. */
 const SUGGESTED_PRIORITY_FEE = 1_000_000n;
@@ -286,6 +292,34 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
         return traceOnWorker(reads, operation, signal);
       }
       return traceBlockTransactions(traceEngines, replay.base, transactions, replay.env, config, signal);
+    },
+    async simulate(parameters): Promise<readonly SimulatedBlock[]> {
+      parameters.signal?.throwIfAborted();
+      const input: SimulationInput = {
+        chainId: options.chainId,
+        base: parameters.base,
+        blocks: parameters.blocks,
+        validation: parameters.validation,
+        traceTransfers: parameters.traceTransfers,
+        gasCap: options.callGasCap ?? pendingEnv().gasLimit,
+        baseFeeRule: options.baseFeeRule ?? DEFAULT_BASE_FEE_RULE,
+      };
+      if (reads) {
+        checkTarget(parameters.target);
+        const result = await reads.run({ kind: "simulate", target: parameters.target, input }, parameters.signal);
+        return result as readonly SimulatedBlock[];
+      }
+      const base = stateFor(parameters.target);
+      if (!base) throw new Error(`state for block ${parameters.target} is not available`);
+      const tracing = options.tracingExecutor ?? executor;
+      if (!tracing.trace) throw new Error("this executor cannot run a simulation");
+      return runSimulation(
+        { trace: tracing.trace.bind(tracing) },
+        base,
+        input,
+        (n) => chain.getBlockByNumber(n)?.hash,
+        () => parameters.signal?.throwIfAborted(),
+      );
     },
     callGasCap: () => options.callGasCap ?? pendingEnv().gasLimit,
     pendingBlockEnv: () => {

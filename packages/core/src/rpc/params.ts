@@ -96,33 +96,44 @@ export const blockParam: z.ZodType<BlockParam, unknown> = z.union(
 
 const accessList = z.array(z.object({ address, storageKeys: z.array(storageSlot) }));
 
-/** `eth_call` / `eth_estimateGas` transaction object. `input` wins over `data`; both given must agree (geth). */
-export const callRequest = z
-  .object({
-    from: address.optional(),
-    to: address.nullable().optional(),
-    gas: uint64.optional(),
-    gasPrice: uint256.optional(),
-    maxFeePerGas: uint256.optional(),
-    maxPriorityFeePerGas: uint256.optional(),
-    value: uint256.optional(),
-    nonce: uint64.optional(),
-    data: data.optional(),
-    input: data.optional(),
-    accessList: accessList.optional(),
-    type: quantity.optional(),
-    chainId: quantity.optional(),
-  })
-  .refine(
-    (value) =>
-      value.data === undefined ||
-      value.input === undefined ||
-      (value.data.length === value.input.length && value.data.every((byte, i) => byte === value.input?.[i])),
-    { error: 'both "data" and "input" are set and not equal. Please use "input" to pass transaction call data' },
-  )
-  .refine((value) => value.gasPrice === undefined || value.maxFeePerGas === undefined, {
-    error: "both gasPrice and (maxFeePerGas or maxPriorityFeePerGas) specified",
-  });
+/** The fields of eth_call's transaction object (`callRequest`; eth_simulateV1 takes them strictly). */
+export const callRequestFields = {
+  from: address.optional(),
+  to: address.nullable().optional(),
+  gas: uint64.optional(),
+  gasPrice: uint256.optional(),
+  maxFeePerGas: uint256.optional(),
+  maxPriorityFeePerGas: uint256.optional(),
+  value: uint256.optional(),
+  nonce: uint64.optional(),
+  data: data.optional(),
+  input: data.optional(),
+  accessList: accessList.optional(),
+  type: quantity.optional(),
+  chainId: quantity.optional(),
+};
+
+type CallRequestFields = z.output<z.ZodObject<typeof callRequestFields>>;
+
+/** geth's checks across fields: `input` wins over `data` and both given must agree; one fee model. */
+export function checkCallRequest(value: CallRequestFields, context: z.RefinementCtx): void {
+  if (
+    value.data !== undefined &&
+    value.input !== undefined &&
+    (value.data.length !== value.input.length || value.data.some((byte, i) => byte !== value.input?.[i]))
+  ) {
+    context.addIssue({
+      code: "custom",
+      message: 'both "data" and "input" are set and not equal. Please use "input" to pass transaction call data',
+    });
+  }
+  if (value.gasPrice !== undefined && value.maxFeePerGas !== undefined) {
+    context.addIssue({ code: "custom", message: "both gasPrice and (maxFeePerGas or maxPriorityFeePerGas) specified" });
+  }
+}
+
+/** `eth_call` / `eth_estimateGas` transaction object. */
+export const callRequest = z.object(callRequestFields).superRefine(checkCallRequest);
 export type CallRequest = z.output<typeof callRequest>;
 
 const slotMap = z.record(z.string(), uint256.or(hash.transform((value) => BigInt(value)))).transform((record) => {

@@ -16,6 +16,8 @@ import type { WorldState, WorldStateProof } from "./worldState.ts";
 export interface ChainStateOptions {
   /** Recent blocks kept readable through `stateAt` (default 1024). */
   readonly historyBlocks?: number;
+  /** The sealed block whose end `world` holds (genesis 0, a restored snapshot's block): `stateAt` serves it at once. */
+  readonly sealedBlock?: bigint;
 }
 
 export class ChainState {
@@ -29,6 +31,7 @@ export class ChainState {
     const historyOptions: StateHistoryOptions = {
       pending: () => this.recorder.pendingPreValues,
       ...(options.historyBlocks === undefined ? {} : { maxBlocks: options.historyBlocks }),
+      ...(options.sealedBlock === undefined ? {} : { sealedBlock: options.sealedBlock }),
     };
     this.history = new StateHistory(world, historyOptions);
   }

@@ -16,6 +16,11 @@ export interface StateHistoryOptions {
   readonly maxBlocks?: number;
   /** Pre-values of the block being built (writes already in `state` but not yet sealed), e.g. the recorder's. */
   readonly pending?: () => ReadonlyMap<Address, Readonly<AccountPreValues>>;
+  /**
+   * The sealed block whose end the state already holds (genesis, or the snapshot a restart restored): readable at
+   * once, before any block is recorded. Absent → nothing is readable until the first `recordBlock`.
+   */
+  readonly sealedBlock?: bigint;
 }
 
 export class StateHistory {
@@ -33,6 +38,10 @@ export class StateHistory {
     if (!Number.isInteger(this.#maxBlocks) || this.#maxBlocks < 0) throw new RangeError("maxBlocks must be ≥ 0");
     const none = new Map<Address, AccountPreValues>();
     this.#pending = options.pending ?? (() => none);
+    if (options.sealedBlock !== undefined) {
+      this.#head = options.sealedBlock;
+      this.#firstBlock = options.sealedBlock + 1n;
+    }
   }
 
   /** The newest sealed block, if any. */

@@ -94,4 +94,21 @@ describe("StateHistory", () => {
     history.recordBlock(10n, new Map());
     assert.equal(history.oldestBlock, 9n);
   });
+
+  it("serves the block it starts at (genesis, a restored snapshot) before any block is recorded", () => {
+    const random = prng(23);
+    const state = new WorldState();
+    const recorder = new StateDiffRecorder(state);
+    for (let i = 0; i < 20; i++) randomWrite(random, [state]);
+    const atStart = reads(state);
+    const history = new StateHistory(state, { pending: () => recorder.pendingPreValues, sealedBlock: 7n });
+    assert.equal(history.headBlock, 7n);
+    assert.equal(history.oldestBlock, 7n);
+    for (let i = 0; i < 10; i++) randomWrite(random, [recorder]); // the open block 8
+    assert.deepEqual(reads(history.stateAt(7n)), atStart);
+    assert.throws(() => history.stateAt(6n), HistoricalStateUnavailableError);
+    assert.throws(() => history.recordBlock(9n, new Map()), HistoryOutOfOrderError);
+    history.recordBlock(8n, recorder.takeBlockPreValues());
+    assert.deepEqual(reads(history.stateAt(7n)), atStart);
+  });
 });

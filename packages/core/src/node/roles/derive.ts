@@ -82,6 +82,7 @@ export async function startDeriveRole(context: RoleContext): Promise<RunningDeri
     state,
     executor,
     tracingExecutor: config.dev.enabled ? withDevStateEdits(engines.tracing) : engines.tracing,
+    baseFeeRule: config.chain,
     // Every derived block is in a batch recorded on L1.
     safeBlock: () => deriver.head.header.number,
   });

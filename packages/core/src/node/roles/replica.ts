@@ -78,6 +78,7 @@ export async function startReplicaRole(context: RoleContext): Promise<RunningRep
     state,
     executor,
     tracingExecutor: engines.tracing,
+    baseFeeRule: config.chain,
     peerCount: () => network.node.connectedPeers().length,
     blockWitness: forwardedBlockWitness(forwarder),
   });

@@ -306,6 +306,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     ...(reads ? { reads } : {}),
     ...(senderRecovery ? { senderRecovery } : {}),
     callGasCap: BigInt(config.rpc.limits.callGasCap),
+    baseFeeRule: config.chain,
     safeBlock: () => safeBlock,
     finalizedBlock: () => proposer?.finalizedBlock() ?? 0n,
     outputAtBlock: (n) => outputsPart.outputAtBlock(n),

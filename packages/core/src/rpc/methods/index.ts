@@ -9,6 +9,7 @@ import { feeMethods } from "./fees.ts";
 import { logMethods } from "./logs.ts";
 import { machMethods } from "./mach.ts";
 import { nodeMethods } from "./node.ts";
+import { simulateMethods } from "./simulate.ts";
 import { stateMethods } from "./state.ts";
 import { statusMethods } from "./status.ts";
 import { subscribeMethods } from "./subscribe.ts";
@@ -21,6 +22,7 @@ export const rpcMethods: MethodTable = {
   ...blockMethods,
   ...transactionMethods,
   ...callMethods,
+  ...simulateMethods,
   ...debugMethods,
   ...feeMethods,
   ...logMethods,

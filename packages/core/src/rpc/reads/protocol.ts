@@ -14,6 +14,8 @@ import type { ExecutionEngine } from "../../execution/config.ts";
 import type { BlockEnv, CallMessage, ExecutionResult } from "../../execution/types.ts";
 import type { BlockPreValues } from "../../state/diff.ts";
 import type { StateOverride, StateTarget } from "../backend.ts";
+import { RpcError } from "../errors.ts";
+import type { SimulatedBlock, SimulationInput } from "../simulate/index.ts";
 import type { TraceConfig } from "../tracers.ts";
 
 /** A `BlockEnv` without its BLOCKHASH function. */
@@ -58,6 +60,12 @@ export type ReadOperation =
       readonly transactions: readonly Transaction[];
       readonly env: PlainBlockEnv;
       readonly config: TraceConfig;
+    }
+  | {
+      /** eth_simulateV1 on the state of `target`. */
+      readonly kind: "simulate";
+      readonly target: StateTarget;
+      readonly input: SimulationInput;
     };
 
 /** A trace as geth's JSON text, rendered and serialized by the worker (a block trace: one entry per transaction). */
@@ -65,8 +73,8 @@ export interface RenderedTrace {
   readonly traceJson: string;
 }
 
-/** What a read answers: the execution's result (calls) or the rendered trace. */
-export type ReadResult = ExecutionResult | RenderedTrace;
+/** What a read answers: the execution's result (calls), the rendered trace, or the simulated blocks. */
+export type ReadResult = ExecutionResult | RenderedTrace | readonly SimulatedBlock[];
 
 /** What the worker is started with (`workerData`). */
 export interface ReadWorkerData {
@@ -117,19 +125,26 @@ export interface SerializedError {
   readonly name: string;
   readonly message: string;
   readonly reason?: TransactionRejectionReason;
+  /** A JSON-RPC error's code and data (eth_simulateV1 answers geth's codes from inside the simulation). */
+  readonly code?: number;
+  readonly data?: unknown;
 }
 
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof TransactionRejectedError) {
     return { name: error.name, message: error.shortMessage, reason: error.reason };
   }
+  if (error instanceof RpcError) {
+    return { name: error.name, message: error.shortMessage, code: error.code, data: error.data };
+  }
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: "Error", message: String(error) };
 }
 
-/** The error as the main thread rethrows it: rejections keep their class (the RPC maps them to geth's answers). */
+/** The error as the main thread rethrows it: rejections and JSON-RPC errors keep their class (the RPC maps them to geth's answers). */
 export function deserializeError(error: SerializedError): Error {
   if (error.reason !== undefined) return new TransactionRejectedError(error.reason, error.message);
+  if (error.code !== undefined) return new RpcError(error.code, error.message, error.data);
   return new ReadWorkerError(error.message);
 }
 

@@ -1,6 +1,7 @@
 /**
  * A read worker's thread: it follows the sequencer and runs read executions (eth_call, eth_estimateGas trials,
- * debug traces) on its own copy of the chain's state, so a hostile call costs this thread and never the sealing loop.
+ * debug traces, eth_simulateV1) on its own copy of the chain's state, so a hostile call costs this thread and never
+ * the sealing loop.
  *
  * It restores the state from the store (newest snapshot plus the write-ahead log: what a restart does), then applies
  * the mini-block diffs and block seals the main thread forwards (`ChainState.applyMiniBlockDiff` and `commitBlock`,
@@ -27,6 +28,7 @@ import { LmdbChainStore } from "../../state/store/lmdbStore.ts";
 import { restoreChainState } from "../../state/store/recovery.ts";
 import type { StateReader } from "../../state/types.ts";
 import { createOverlayState } from "../overlay.ts";
+import { runSimulation } from "../simulate/run.ts";
 import { type TraceEngines, traceBlockTransactions, traceCallOn, traceTransactionAfter } from "../traceRuns.ts";
 import {
   type FromWorker,
@@ -69,17 +71,19 @@ let appliedMiniBlock =
 const interrupt = new Int32Array(data.interrupt);
 /** The read executing now (-1: none); the main thread stops it by writing its id into `interrupt`. */
 let runningRead = -1;
+/** Throws when the main thread asked to stop the running read. */
+function checkInterrupt(): void {
+  if (runningRead >= 0 && Atomics.load(interrupt, 0) === runningRead) {
+    const error = new Error(`read ${runningRead} stopped`);
+    error.name = READ_INTERRUPTED_ERROR;
+    throw error;
+  }
+}
 const engines = await createExecutionEngines(
   { engine: data.engine },
   {
     chainId: data.chainId,
-    interruptCheck() {
-      if (runningRead >= 0 && Atomics.load(interrupt, 0) === runningRead) {
-        const error = new Error(`read ${runningRead} stopped`);
-        error.name = READ_INTERRUPTED_ERROR;
-        throw error;
-      }
-    },
+    interruptCheck: checkInterrupt,
   },
 );
 // As the sequencer role wires its backend: dev chains replay their dev state edits.
@@ -119,6 +123,19 @@ function rendered(trace: unknown): RenderedTrace {
 }
 
 async function execute(operation: ReadOperation): Promise<ReadResult> {
+  if (operation.kind === "simulate") {
+    // Simulations collect logs through a tracer: they run on the tracing engine (@ethereumjs), as on the main thread.
+    // Checked between calls too: a run of calls that never jump would not see the interrupt otherwise.
+    const { tracing } = traceEngines;
+    if (!tracing.trace) throw new Error("this executor cannot run a simulation");
+    return runSimulation(
+      { trace: tracing.trace.bind(tracing) },
+      stateFor(operation.target),
+      operation.input,
+      (n) => store.getBlock(n)?.hash,
+      checkInterrupt,
+    );
+  }
   const env = blockEnv(operation.env);
   switch (operation.kind) {
     case "call":

@@ -37,7 +37,7 @@ export function restoreChainState(store: ChainStoreReader, options: ChainStateOp
       `snapshot at block ${snapshot.blockNumber} has root ${world.stateRoot}, block says ${snapshotBlock.header.stateRoot}`,
     );
   }
-  const state = new ChainState(world, options);
+  const state = new ChainState(world, { ...options, sealedBlock: snapshot.blockNumber });
   const replayFrom = snapshotBlock.miniBlockOffset + BigInt(snapshotBlock.miniBlockCount);
   let sealed = snapshot.blockNumber;
   const sealThrough = (number: bigint) => {

@@ -122,6 +122,56 @@ describe("read workers", () => {
     assert.match(answer.error?.message ?? "", /^execution aborted \(timeout = 1\.5s\)$/);
   });
 
+  it("simulates blocks on a worker at latest, its errors keeping geth's codes", async () => {
+    const before = await recipientBalance();
+    const answer = await call("eth_simulateV1", [
+      {
+        blockStateCalls: [
+          {
+            stateOverrides: { [PROBE]: { balance: "0x64", code: BALANCE_OF_RECIPIENT } },
+            calls: [
+              { from: PROBE, to: RECIPIENT, value: "0x5" },
+              { from: PROBE, to: PROBE },
+            ],
+          },
+          { calls: [{ from: PROBE, to: PROBE }] },
+        ],
+      },
+      "latest",
+    ]);
+    assert.equal(answer.error, undefined, JSON.stringify(answer.error));
+    const blocks = answer.result as { calls: { status: string; returnData: string }[] }[];
+    assert.equal(blocks.length, 2);
+    assert.deepEqual(
+      blocks.flatMap((block) => block.calls.map((c) => [c.status, BigInt(c.returnData === "0x" ? 0 : c.returnData)])),
+      [
+        ["0x1", 0n],
+        ["0x1", before + 5n],
+        ["0x1", before + 5n],
+      ],
+    );
+    // Nothing of it reached the chain.
+    assert.equal(await recipientBalance(), before);
+    const unfunded = await call("eth_simulateV1", [
+      {
+        blockStateCalls: [
+          { calls: [{ from: "0x00000000000000000000000000000000000000c1", to: RECIPIENT, value: "0x1" }] },
+        ],
+      },
+    ]);
+    assert.equal(unfunded.error?.code, -38014);
+    assert.match(unfunded.error?.message ?? "", /^err: insufficient funds for gas \* price \+ value/);
+  });
+
+  it("stops a runaway simulation at the EVM timeout", async () => {
+    const answer = await call("eth_simulateV1", [
+      { blockStateCalls: [{ stateOverrides: { [PROBE]: { code: LOOP } }, calls: [{ to: PROBE }] }] },
+      "latest",
+    ]);
+    assert.deepEqual(answer.error, { code: -32000, message: "execution aborted (timeout = 1.5s)" });
+    assert.equal((await call("eth_blockNumber", [])).error, undefined);
+  });
+
   it("traces a mined transaction on a worker", async () => {
     const receipt = (await send(3n)).result as { transactionHash: string };
     const trace = await call("debug_traceTransaction", [receipt.transactionHash, { tracer: "callTracer" }]);

@@ -157,7 +157,12 @@ export async function runDerivationSuite(parameters: RunDerivationSuiteParameter
       throw new Error(
         `the sequencer did not take the whole load: ${figure.rejected} rejected, ${figure.failedReceipts} failed, ${figure.missingReceipts} without a receipt (${figure.firstError ?? "no error"})`,
       );
-    const head = hexNumber(await seq.call<string>("eth_blockNumber", []));
+    // Every receipt is in: the load's last transactions sit in the sealed head or in the block open now (receipts
+    // come per mini-block), so the chain to derive ends with the next block to seal.
+    const head = hexNumber(await seq.call<string>("eth_blockNumber", [])) + 1;
+    await waitFor(`the sequencer to seal block ${head}`, settings.safeTimeoutSeconds, async () =>
+      hexNumber(await seq.call<string>("eth_blockNumber", [])) >= head ? true : undefined,
+    );
     progress?.status(`derivation: waiting for safe to reach block ${head}`);
     await waitFor(`safe to reach block ${head}`, settings.safeTimeoutSeconds, async () => {
       const status = await seq.call<{ safeBlockNumber: string | null }>("mach_syncStatus", []);

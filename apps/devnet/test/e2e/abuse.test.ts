@@ -6,27 +6,20 @@
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { connect as connectTcp, createServer } from "node:net";
+import { connect as connectTcp } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { type Hex, parseGwei } from "viem";
 import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 import WebSocket from "ws";
 import { DEV_KEYS, rpcCall, signTransfer } from "../support/chain.ts";
 import { type MachProcess, startMach } from "../support/machProcess.ts";
+import { freePorts } from "../support/ports.ts";
 
 const LOOP_CONTRACT = "0x00000000000000000000000000000000000000c0";
 /** JUMPDEST PUSH1 0 JUMP: a 4-byte infinite loop, run through a state override. */
 const HOSTILE_CALL = [{ to: LOOP_CONTRACT }, "latest", { [LOOP_CONTRACT]: { code: "0x5b600056" } }];
 const WS_BUFFER_TOTAL = 8 * 1024 * 1024;
 const POOL_SIZE = 400;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -86,7 +79,7 @@ describe("the sequencer under abuse (steady realtime load running)", () => {
   const funder = privateKeyToAccount(DEV_KEYS[0]);
 
   before(async () => {
-    const metricsPort = await freePort();
+    const metricsPort = await freePorts(1);
     metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     mach = await startMach({
       config: {

@@ -42,6 +42,11 @@ interface RpcReceipt {
 const blockAt = (url: string, number: bigint) =>
   rpcResult<RpcBlock | null>(url, "eth_getBlockByNumber", [`0x${number.toString(16)}`, false]);
 const receiptOf = (url: string, hash: Hex) => rpcResult<RpcReceipt | null>(url, "eth_getTransactionReceipt", [hash]);
+/** The receipt once its block has sealed: a mini-block's receipt names the open block with a placeholder hash. */
+const sealedReceiptOf = async (url: string, hash: Hex) => {
+  const receipt = await receiptOf(url, hash);
+  return receipt === null || receipt.blockHash === `0x${"f".repeat(64)}` ? undefined : receipt;
+};
 const balanceOf = async (url: string, address: Hex) =>
   BigInt(await rpcResult<Hex>(url, "eth_getBalance", [address, "latest"]));
 
@@ -193,10 +198,9 @@ describe("force inclusion (Hardhat L1, Celestia stand-in, a censoring sequencer 
     const derived = await receiptOf(derive.rpcUrl, depositHash);
     assert.ok(derived);
     const height = BigInt(derived.blockNumber);
-    const rebuilt = await waitFor("the sequencer to include the deposit", 120_000, async () => {
-      const found = await receiptOf(sequencer.rpcUrl, depositHash);
-      return found ?? undefined;
-    });
+    const rebuilt = await waitFor("the sequencer to include the deposit", 120_000, () =>
+      sealedReceiptOf(sequencer.rpcUrl, depositHash),
+    );
     assert.equal(rebuilt.blockNumber, derived.blockNumber, "the deposit at the same height");
     assert.equal(rebuilt.blockHash, derived.blockHash, "in the same block");
     assert.equal(await balanceOf(sequencer.rpcUrl, depositor.address), balanceBefore + mint);
@@ -206,10 +210,9 @@ describe("force inclusion (Hardhat L1, Celestia stand-in, a censoring sequencer 
     const transfer = await rpcResult<Hex>(sequencer.rpcUrl, "eth_sendRawTransaction", [
       await signTransfer(sender, { nonce: 0 }),
     ]);
-    const onSequencer = await waitFor("the transfer on the sequencer", 60_000, async () => {
-      const found = await receiptOf(sequencer.rpcUrl, transfer);
-      return found ?? undefined;
-    });
+    const onSequencer = await waitFor("the transfer on the sequencer", 60_000, () =>
+      sealedReceiptOf(sequencer.rpcUrl, transfer),
+    );
     const onDerive = await waitFor("the transfer on the derive node", 180_000, async () => {
       const found = await receiptOf(derive.rpcUrl, transfer);
       return found ?? undefined;

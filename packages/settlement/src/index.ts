@@ -86,6 +86,7 @@ export {
 export {
   createL1AttestationSigner,
   createL1AttestationSink,
+  createL1OutputChallenger,
   createL1OutputProposer,
   createOutputGameReader,
   type OutputGamesConfig,

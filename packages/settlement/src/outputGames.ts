@@ -6,17 +6,21 @@
  *   createL1OutputProposer   `DisputeGameFactory.create` (idempotent), `resolve`, `claimCredit` from the proposer's key
  *   createL1AttestationSigner  the attester's EIP-712 signature under the game's verifier domain
  *   createL1AttestationSink  collects signatures per game and calls `attest` once a registered quorum signed
+ *   createL1OutputChallenger  `challenge(conflictingOutputRoot, proof)` with a quorum's signatures of another root
  */
 import { disputeGameFactoryAbi, machOutputGameAbi, proverRegistryAbi, quorumOutputVerifierAbi } from "@mach/contracts";
 import type {
   AttestationSink,
+  OutputAttestation,
   OutputAttestationSigner,
+  OutputChallenger,
   OutputGameReader,
   OutputGameState,
   OutputProposer,
 } from "@mach/core/settlement";
 import { type Address, getAddress, type Hex, type LocalAccount, type PublicClient } from "viem";
 import {
+  challengeOutputGame,
   claimOutputGameCredit,
   getOutputGame,
   recoverOutputAttestationSigner,
@@ -183,6 +187,18 @@ export function createL1AttestationSigner(config: {
   };
 }
 
+/** Who signed `signature` over the attestation under the verifier's EIP-712 domain. */
+function signerOf(l1ChainId: number, verifier: Address, attestation: OutputAttestation, signature: Hex) {
+  return recoverOutputAttestationSigner({
+    l1ChainId,
+    verifier,
+    l2ChainId: attestation.chainId,
+    l2BlockNumber: attestation.l2BlockNumber,
+    outputRoot: attestation.outputRoot,
+    signature,
+  });
+}
+
 /**
  * Collects signatures per game (by recovered signer; only registered provers count) and calls the game's `attest`
  * with them once `ProverRegistry.quorum()` distinct provers signed, from `walletClient`.
@@ -208,14 +224,7 @@ export function createL1AttestationSink(config: {
   return {
     async submitAttestation(game, attestation, signature) {
       const verifier = await verifierOf(game);
-      const signer = await recoverOutputAttestationSigner({
-        l1ChainId,
-        verifier,
-        l2ChainId: attestation.chainId,
-        l2BlockNumber: attestation.l2BlockNumber,
-        outputRoot: attestation.outputRoot,
-        signature,
-      });
+      const signer = await signerOf(l1ChainId, verifier, attestation, signature);
       const registry = { address: await registryOf(verifier), abi: proverRegistryAbi } as const;
       let isProver: boolean;
       let quorum: bigint;
@@ -251,6 +260,48 @@ export function createL1AttestationSink(config: {
           collected.delete(game);
           return "alreadyAttested";
         }
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * Challenges a game with a quorum's signatures of another root for its block, from `walletClient` (credited the
+ * game's bond). The signers are recovered to order the proof as the verifier wants it. A game no longer in progress
+ * answers `alreadyResolved` (another prover's challenge came first), a closed window `windowClosed`; other reverts
+ * (`SameOutputRoot`, `InvalidAttestation`, `ClaimantCannotChallenge`, …) are permanent errors.
+ */
+export function createL1OutputChallenger(config: {
+  readonly publicClient: PublicClient;
+  readonly walletClient: L1WalletClient;
+  readonly l1ChainId: number;
+  readonly confirmations: number;
+}): OutputChallenger {
+  const { publicClient, walletClient, l1ChainId, confirmations } = config;
+  const verifierOf = createVerifierLookup(publicClient);
+  return {
+    async challengeOutput(game, attestation, signatures) {
+      const verifier = await verifierOf(game);
+      const attestations = await Promise.all(
+        signatures.map(async (signature) => ({
+          signature,
+          signer: await signerOf(l1ChainId, verifier, attestation, signature),
+        })),
+      );
+      try {
+        await challengeOutputGame({
+          walletClient,
+          publicClient,
+          game,
+          conflictingOutputRoot: attestation.outputRoot,
+          attestations,
+          confirmations,
+        });
+        return "challenged";
+      } catch (error) {
+        if (error instanceof SettlementError && error.revertName === "GameNotInProgress") return "alreadyResolved";
+        if (error instanceof SettlementError && error.revertName === "ChallengeWindowClosed") return "windowClosed";
         throw error;
       }
     },

@@ -4,7 +4,7 @@
  * `batchInbox`, the recorder with `batchInbox` and the batcher's key, the deposit source with `portal` and
  * `systemConfig` (the L1-attributes deposit carries SystemConfig's fee scalars and batcher hash), the output game
  * reader with `disputeGameFactory`, the proposer with it and the proposer's key, the attestation signer and sink with
- * the attester's key (a registered prover's).
+ * the attester's key (a registered prover's), and the challenger with it too.
  */
 
 import { machOutputGameType } from "@mach/contracts";
@@ -19,6 +19,7 @@ import { SettlementError, toSettlementError } from "./errors.ts";
 import {
   createL1AttestationSigner,
   createL1AttestationSink,
+  createL1OutputChallenger,
   createL1OutputProposer,
   createOutputGameReader,
 } from "./outputGames.ts";
@@ -89,6 +90,8 @@ export async function createL1Settlement(
   } = options;
   const games = disputeGameFactory ? { publicClient, disputeGameFactory, gameType: options.gameType } : undefined;
   const attester = attesterPrivateKey ? privateKeyToAccount(attesterPrivateKey) : undefined;
+  // One client for the attester's key: its attestations and challenges share the account's nonces.
+  const attesterWallet = attester ? createWalletClient({ account: attester, chain, transport }) : undefined;
   return {
     ...(batchInbox
       ? {
@@ -129,12 +132,18 @@ export async function createL1Settlement(
           }),
         }
       : {}),
-    ...(attester
+    ...(attester && attesterWallet
       ? {
           attester: createL1AttestationSigner({ publicClient, account: attester, l1ChainId: chainId }),
           attestations: createL1AttestationSink({
             publicClient,
-            walletClient: createWalletClient({ account: attester, chain, transport }),
+            walletClient: attesterWallet,
+            l1ChainId: chainId,
+            confirmations: options.confirmations,
+          }),
+          challenger: createL1OutputChallenger({
+            publicClient,
+            walletClient: attesterWallet,
             l1ChainId: chainId,
             confirmations: options.confirmations,
           }),

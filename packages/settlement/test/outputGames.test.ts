@@ -1,11 +1,13 @@
 /**
  * Core's proposer and attester loops over the `l1` provider's output parts, against Mach's contracts on an
  * in-process Hardhat L1: games created from the proposer's own key, attested by the attester's, resolved after the
- * challenge window with the bond claimed back; a root the attester does not hold lapses and never finalizes.
+ * challenge window with the bond claimed back; a root the attester does not hold lapses and never finalizes; a wrong
+ * root challenged through the provider's challenger with a quorum's signatures of the right one resolves against
+ * its claim at once, the challenger credited the bond.
  */
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
-import { proverRegistryAbi } from "@mach/contracts";
+import { machOutputGameAbi, proverRegistryAbi } from "@mach/contracts";
 import { computeOutputRoot } from "@mach/core/chain";
 import {
   createAttester,
@@ -187,6 +189,63 @@ describe("output loops over the l1 settlement provider", () => {
       ],
     );
     assert.equal(node.proposer.finalizedBlock(), 4n);
+    await settlement.close();
+  });
+
+  it("challenges a wrong root with a quorum's signatures of the right one: the game resolves against its claim", async () => {
+    const settlement = await settlementFor({ proposerPrivateKey: proposerKey, attesterPrivateKey: attesterKey });
+    const wrong = keccak256(stringToHex("not the output of block 2 either"));
+    const node = loops(settlement, (record) => (record.l2BlockNumber === 2n ? wrong : undefined));
+    node.grow(2n);
+    await node.proposer.runOnce();
+    const [proposal] = node.proposer.proposals();
+    const game = proposal?.game as `0x${string}`;
+    const output = outputOf(2n);
+    const right = {
+      chainId: l2ChainId,
+      l2BlockNumber: 2n,
+      blockHash: output.blockHash,
+      stateRoot: output.stateRoot,
+      outputRoot: output.outputRoot,
+    };
+    const signatureOf = (key: Hash, attestation: typeof right) =>
+      createL1AttestationSigner({
+        publicClient: l1.publicClient,
+        account: privateKeyToAccount(key),
+        l1ChainId: l1.l1ChainId,
+      }).signAttestation(game, attestation);
+    const challenger = settlement.challenger;
+    assert.ok(challenger, "the attester's key makes a challenger");
+    // One signature is no quorum, and the game's own root is no conflict: both reverts are permanent errors.
+    await assert.rejects(challenger.challengeOutput(game, right, [await signatureOf(attesterKey, right)]), {
+      kind: "permanent",
+    });
+    const same = { ...right, outputRoot: wrong };
+    await assert.rejects(
+      challenger.challengeOutput(game, same, [
+        await signatureOf(attesterKey, same),
+        await signatureOf(otherProverKey, same),
+      ]),
+      { kind: "permanent", revertName: "SameOutputRoot" },
+    );
+    // The signatures in either order: the challenger orders them by signer as the verifier wants.
+    const signatures = [await signatureOf(otherProverKey, right), await signatureOf(attesterKey, right)];
+    assert.equal(await challenger.challengeOutput(game, right, signatures), "challenged");
+    assert.equal(await challenger.challengeOutput(game, right, signatures), "alreadyResolved");
+    const state = await settlement.games?.getOutputGame(game);
+    assert.equal(state?.status, "challengerWins");
+    const credited = await l1.publicClient.readContract({
+      address: game,
+      abi: machOutputGameAbi,
+      functionName: "credit",
+      args: [privateKeyToAccount(attesterKey).address],
+    });
+    assert.equal(credited, initBond, "the challenger is credited the creator's bond");
+    await node.proposer.runOnce();
+    assert.deepEqual(
+      node.proposer.proposals().map((p) => [p.l2BlockNumber, p.status]),
+      [[2n, "challengerWins"]],
+    );
     await settlement.close();
   });
 });

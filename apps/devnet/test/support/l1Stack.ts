@@ -38,6 +38,8 @@ export async function startL1Stack(parameters: {
   readonly port: number;
   readonly logFile: string;
   readonly l2ChainId: number;
+  /** The output games' challenge window (default: the devnet's). */
+  readonly challengeWindowSeconds?: bigint;
 }): Promise<L1Stack> {
   const l1 = await startL1({ port: parameters.port, logFile: parameters.logFile });
   const operators = deriveOperators(DEV_MNEMONIC);
@@ -57,7 +59,7 @@ export async function startL1Stack(parameters: {
     provers: operators.provers.map((prover) => prover.address),
     quorum: 2n,
     proposer: operators.proposer.address,
-    challengeWindowSeconds: DEVNET_SETTLEMENT.challengeWindowSeconds,
+    challengeWindowSeconds: parameters.challengeWindowSeconds ?? DEVNET_SETTLEMENT.challengeWindowSeconds,
     attestationWindowSeconds: DEVNET_SETTLEMENT.attestationWindowSeconds,
     proofMaturityDelaySeconds: DEVNET_SETTLEMENT.proofMaturityDelaySeconds,
     disputeGameFinalityDelaySeconds: DEVNET_SETTLEMENT.disputeGameFinalityDelaySeconds,
@@ -83,9 +85,17 @@ export async function startL1WithCelestia(parameters: {
   readonly dataDir: string;
   readonly logDir: string;
   readonly stops: (() => Promise<void>)[];
+  readonly challengeWindowSeconds?: bigint;
 }): Promise<L1WithCelestia> {
   const { port, dataDir, logDir, stops } = parameters;
-  const stack = await startL1Stack({ port, logFile: join(logDir, "l1.log"), l2ChainId: DEFAULT_CHAIN_ID });
+  const stack = await startL1Stack({
+    port,
+    logFile: join(logDir, "l1.log"),
+    l2ChainId: DEFAULT_CHAIN_ID,
+    ...(parameters.challengeWindowSeconds === undefined
+      ? {}
+      : { challengeWindowSeconds: parameters.challengeWindowSeconds }),
+  });
   stops.push(() => stack.l1.child.stop());
   const l1StartBlock = await l1Head(stack.l1.rpcUrl);
   await mineL1Every(stack.l1.rpcUrl, 1_000);

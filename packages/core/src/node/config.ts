@@ -120,6 +120,21 @@ export const batcherNodeConfigSchema = batcherConfigSchema
   .strict();
 
 /**
+ * Test-only fault of the proposer (end-to-end challenge tests): the first output at or after L2 block
+ * `wrongOutputRootAtBlock` is posted with a wrong root (the keccak256 of its own), which the provers must refuse and
+ * challenge. Logged loudly at start.
+ */
+export const proposerTestFaultsSchema = z
+  .object({ wrongOutputRootAtBlock: z.coerce.bigint().positive().optional() })
+  .strict();
+export type ProposerTestFaults = z.output<typeof proposerTestFaultsSchema>;
+
+/** The `proposer` section: the settlement module's proposer config plus test faults. */
+export const proposerNodeConfigSchema = proposerConfigSchema
+  .extend({ testFaults: proposerTestFaultsSchema.optional() })
+  .strict();
+
+/**
  * The `p2p` section: whether the node joins the network and whose signature it expects, beside the p2p module's own
  * options (listen, bootstrap, peerKey, limits: `p2pConfigSchema`). Those are checked when the network starts, since
  * loading the p2p module loads libp2p (`node/network/config.ts`), which no other entry point may do.
@@ -269,7 +284,7 @@ export function nodeConfigSchema(providers: NodeProviders) {
       da: withDefaults(daConfigSchema),
       settlement: withDefaults(settlementConfigSchema),
       outputs: withDefaults(outputsConfigSchema),
-      proposer: withDefaults(proposerConfigSchema),
+      proposer: withDefaults(proposerNodeConfigSchema),
       attester: withDefaults(attesterConfigSchema),
       dev: withDefaults(devConfigSchema),
       p2p: withDefaults(nodeP2pConfigSchema),

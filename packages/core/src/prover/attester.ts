@@ -1,8 +1,12 @@
 /**
  * From proven blocks to attestations on L1: for each output proposed at a proven block, attest it when its root is
  * the one re-execution gave (sign the EIP-712 claim, publish it to peers, count it), never when it differs; with the
- * peers' verified attestations (`receive`), submit the game's quorum once. The L1 side comes in as two narrow ports
- * (settlement's `OutputSource` and `AttestationSink` fit them), peers as `publish`.
+ * peers' verified attestations (`receive`), submit the game's quorum once.
+ *
+ * A proposal whose root differs is refused and disputed: the prover signs the root re-execution gave for that block
+ * instead and publishes it; once a quorum of provers signed that conflicting root, the wrong game is challenged with
+ * their signatures (`MachOutputGame.challenge`: it resolves against its claim at once). The L1 side comes in as narrow
+ * ports (settlement's proposed outputs, `submitQuorumTo` and `challengeWithQuorumTo` fit them), peers as `publish`.
  */
 import type { Address, Hash, Hex } from "../chain/types.ts";
 import type { Logger } from "../telemetry.ts";
@@ -36,6 +40,14 @@ export interface OutputAttesterOptions {
         signatures: readonly { prover: Address; signature: Hex }[],
       ) => Promise<void>)
     | undefined;
+  /** Challenges a game with a quorum's signatures of another root for its block (absent: refuse only). */
+  readonly challenge?:
+    | ((
+        game: Address,
+        attestation: OutputAttestationClaim,
+        signatures: readonly { prover: Address; signature: Hex }[],
+      ) => Promise<"challenged" | "alreadyResolved" | "windowClosed">)
+    | undefined;
   /** Gossips this prover's signed attestation. */
   readonly publish: (attestation: OutputAttestationClaim & { prover: Address; signature: Hex }) => Promise<unknown>;
   readonly logger?: Logger | undefined;
@@ -48,6 +60,12 @@ export class OutputAttester {
   readonly #confirmed = new Map<string, { output: ProposedOutput; proven: ProvenBlock }>();
   readonly #submitted = new Set<Address>();
   readonly #refused = new Set<string>();
+  /** Roots this prover signed, by block (`claimKey`): each at most once. */
+  readonly #signed = new Set<string>();
+  /** By (block, re-executed root): the wrong games proposed at that block, waiting for the root's quorum. */
+  readonly #disputes = new Map<string, { proven: ProvenBlock; games: Map<Address, ProposedOutput> }>();
+  /** Games challenged (by this prover or found resolved): never challenged again. */
+  readonly #settled = new Set<Address>();
   #next = 1n;
 
   constructor(options: OutputAttesterOptions) {
@@ -68,6 +86,7 @@ export class OutputAttester {
       }
       if (proven.outputRoot !== output.outputRoot) {
         this.#refuse(output, proven);
+        await this.#dispute(output, proven);
         continue;
       }
       await this.#attest(output, proven);
@@ -78,6 +97,7 @@ export class OutputAttester {
   async receive(claim: SignedClaim): Promise<void> {
     this.#options.pool.add(claim);
     await this.#submitIfQuorum(claim.l2BlockNumber, claim.outputRoot);
+    await this.#challengeIfQuorum(claim.l2BlockNumber, claim.outputRoot);
   }
 
   #refuse(output: ProposedOutput, proven: ProvenBlock): void {
@@ -94,36 +114,85 @@ export class OutputAttester {
     const key = claimKey(output.l2BlockNumber, output.outputRoot);
     if (this.#confirmed.has(key)) return this.#submitIfQuorum(output.l2BlockNumber, output.outputRoot);
     this.#confirmed.set(key, { output, proven });
-    const { signer, chainId, logger } = this.#options;
-    const signature = await signer.sign({
-      chainId,
-      l2BlockNumber: output.l2BlockNumber,
-      outputRoot: output.outputRoot,
-    });
-    this.#options.pool.add({
-      l2BlockNumber: output.l2BlockNumber,
-      outputRoot: output.outputRoot,
-      prover: signer.address,
-      signature,
-    });
-    await this.#options
-      .publish({ ...this.#claim(output, proven), prover: signer.address, signature })
-      .catch((error: unknown) => logger?.warn({ err: error }, "attestation not gossiped"));
-    logger?.info(
-      { block: output.l2BlockNumber.toString(), outputRoot: output.outputRoot },
-      "output confirmed and signed",
-    );
+    if (await this.#sign(proven, output.outputRoot)) {
+      this.#options.logger?.info(
+        { block: output.l2BlockNumber.toString(), outputRoot: output.outputRoot },
+        "output confirmed and signed",
+      );
+    }
     await this.#submitIfQuorum(output.l2BlockNumber, output.outputRoot);
+    await this.#challengeIfQuorum(output.l2BlockNumber, output.outputRoot);
   }
 
-  #claim(output: ProposedOutput, proven: ProvenBlock): OutputAttestationClaim {
+  /** Signs `outputRoot` at the proven block, counts it and gossips it; false when signed before. */
+  async #sign(proven: ProvenBlock, outputRoot: Hash): Promise<boolean> {
+    const key = claimKey(proven.blockNumber, outputRoot);
+    if (this.#signed.has(key)) return false;
+    this.#signed.add(key);
+    const { signer, chainId, logger } = this.#options;
+    const signature = await signer.sign({ chainId, l2BlockNumber: proven.blockNumber, outputRoot });
+    this.#options.pool.add({ l2BlockNumber: proven.blockNumber, outputRoot, prover: signer.address, signature });
+    await this.#options
+      .publish({ ...this.#claim(proven, outputRoot), prover: signer.address, signature })
+      .catch((error: unknown) => logger?.warn({ err: error }, "attestation not gossiped"));
+    return true;
+  }
+
+  /**
+   * A game whose root re-execution contradicts: the root re-execution gave is signed and gossiped (once per block),
+   * and the game challenged once a quorum signed it, here or when the missing signatures arrive (`receive`).
+   */
+  async #dispute(output: ProposedOutput, proven: ProvenBlock): Promise<void> {
+    if (this.#options.challenge === undefined || this.#settled.has(output.game)) return;
+    const key = claimKey(proven.blockNumber, proven.outputRoot);
+    let dispute = this.#disputes.get(key);
+    if (dispute === undefined) {
+      dispute = { proven, games: new Map() };
+      this.#disputes.set(key, dispute);
+    }
+    dispute.games.set(output.game, output);
+    if (await this.#sign(proven, proven.outputRoot)) {
+      this.#options.logger?.warn(
+        { block: proven.blockNumber.toString(), outputRoot: proven.outputRoot, disputed: output.outputRoot },
+        "re-executed output signed to challenge a wrong proposal",
+      );
+    }
+    await this.#challengeIfQuorum(proven.blockNumber, proven.outputRoot);
+  }
+
+  #claim(proven: ProvenBlock, outputRoot: Hash): OutputAttestationClaim {
     return {
       chainId: this.#options.chainId,
-      l2BlockNumber: output.l2BlockNumber,
+      l2BlockNumber: proven.blockNumber,
       blockHash: proven.blockHash,
       stateRoot: proven.stateRoot,
-      outputRoot: output.outputRoot,
+      outputRoot,
     };
+  }
+
+  async #challengeIfQuorum(block: bigint, root: Hash): Promise<void> {
+    const { challenge, pool, logger } = this.#options;
+    const dispute = this.#disputes.get(claimKey(block, root));
+    const signatures = pool.quorumFor(block, root);
+    if (dispute === undefined || signatures === undefined || challenge === undefined) return;
+    for (const [game, output] of dispute.games) {
+      if (this.#settled.has(game)) continue;
+      this.#settled.add(game);
+      try {
+        const outcome = await challenge(game, this.#claim(dispute.proven, root), signatures);
+        const fields = { block: block.toString(), game, claimed: output.outputRoot, outputRoot: root, outcome };
+        if (outcome === "challenged")
+          logger?.warn(fields, "wrong output challenged on L1: the game resolved against it");
+        else logger?.info(fields, "wrong output not challenged: the game is no longer open to a challenge");
+      } catch (error) {
+        if ((error as { kind?: unknown }).kind === "permanent") {
+          logger?.error({ block: block.toString(), game, err: error }, "challenge refused by L1; not retried");
+          continue;
+        }
+        this.#settled.delete(game);
+        logger?.warn({ block: block.toString(), game, err: error }, "challenge not submitted; will retry");
+      }
+    }
   }
 
   async #submitIfQuorum(block: bigint, root: Hash): Promise<void> {
@@ -135,7 +204,7 @@ export class OutputAttester {
     if (this.#submitted.has(game)) return;
     this.#submitted.add(game);
     try {
-      await submit(game, this.#claim(entry.output, entry.proven), signatures);
+      await submit(game, this.#claim(entry.proven, root), signatures);
       logger?.info({ block: block.toString(), game, provers: signatures.length }, "output attested on L1");
     } catch (error) {
       // Another prover of the quorum got there first: the game is attested either way.

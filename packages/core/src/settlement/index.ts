@@ -5,7 +5,7 @@
  * against Ethereum.
  *
  *   ports.ts               BatchRecorder, L1BatchReader, DepositSource, OutputProposer, OutputGameReader,
- *                          AttestationSink, OutputAttestationSigner; Settlement bundles them
+ *                          AttestationSink, OutputChallenger, OutputAttestationSigner; Settlement bundles them
  *   memory.ts              createMemorySettlement: an in-memory L1 (mine, reorg, deposit, setSystemConfig, resolve) behind the same port
  *   memoryOutputGames.ts   the memory L1's output games (MachOutputGame's windows, quorum, bonds)
  *   config.ts              the `settlement` config section and the provider registry a binary links
@@ -90,12 +90,14 @@ export type {
   BatchRecorder,
   BatchRecording,
   BatchToRecord,
+  ChallengeOutcome,
   DepositSource,
   L1BatchReader,
   L1BlockRef,
   L1SystemConfig,
   OutputAttestation,
   OutputAttestationSigner,
+  OutputChallenger,
   OutputGameReader,
   OutputGameState,
   OutputGameStatus,
@@ -123,4 +125,11 @@ export {
   type ProposerOutputSource,
   type ProposerState,
 } from "./proposer.ts";
-export { type ProposedOutputs, proposedOutputsFrom, type SubmitQuorum, submitQuorumTo } from "./proverPorts.ts";
+export {
+  type ChallengeWithQuorum,
+  challengeWithQuorumTo,
+  type ProposedOutputs,
+  proposedOutputsFrom,
+  type SubmitQuorum,
+  submitQuorumTo,
+} from "./proverPorts.ts";

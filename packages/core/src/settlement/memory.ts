@@ -41,6 +41,8 @@ export interface MemorySettlement extends Required<Settlement> {
   readonly recorded: readonly RecordedBatch[];
   readonly proposals: readonly ProposedOutputRef[];
   readonly attestationsSubmitted: readonly { game: Address; attestation: OutputAttestation; signature: Hex }[];
+  /** Challenges that resolved a game against its claim, in order. */
+  readonly challenges: readonly { game: Address; attestation: OutputAttestation; signatures: readonly Hex[] }[];
 }
 
 export interface MemorySettlementOptions {
@@ -87,6 +89,7 @@ export function createMemorySettlement(options: MemorySettlementOptions = {}): M
     recorded,
     proposals: outputGames.proposals,
     attestationsSubmitted: outputGames.attestationsSubmitted,
+    challenges: outputGames.challenges,
     claimedBonds: outputGames.claimed,
     mine(mineOptions = {}) {
       const parent = head();
@@ -173,6 +176,7 @@ export function createMemorySettlement(options: MemorySettlementOptions = {}): M
     proposer: outputGames.proposer,
     games: outputGames.games,
     attestations: outputGames.attestations,
+    challenger: outputGames.challenger,
     attester: outputGames.attester,
     async close() {},
   };

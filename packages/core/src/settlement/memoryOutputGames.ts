@@ -1,8 +1,10 @@
 /**
- * Output games in RAM behind the settlement port's proposer, game reader, attestation sink and signer, with the
- * rules of `MachOutputGame` (contracts/README.md): attest until the attestation window ends, resolve `defenderWins`
- * once attested and past the challenge window, lapse to `challengerWins` when never attested and past the
- * attestation window, one game per (root, block), the creator's bond credited back on resolution. Time is the
+ * Output games in RAM behind the settlement port's proposer, game reader, attestation sink, challenger and signer,
+ * with the rules of `MachOutputGame` (contracts/README.md): attest until the attestation window ends, resolve
+ * `defenderWins` once attested and past the challenge window, lapse to `challengerWins` when never attested and past
+ * the attestation window, resolve `challengerWins` at once on a challenge (a quorum of signatures over another root
+ * for the block, within the challenge window), one game per (root, block), the creator's bond credited back on
+ * resolution (to the challenger when challenged). Time is the
  * memory L1's (`now`), so tests move it by mining L1 blocks.
  */
 import { keccak256Hex } from "../chain/hash.ts";
@@ -12,6 +14,7 @@ import type {
   AttestationSink,
   OutputAttestation,
   OutputAttestationSigner,
+  OutputChallenger,
   OutputGameReader,
   OutputGameState,
   OutputProposer,
@@ -43,10 +46,13 @@ export interface MemoryOutputGames {
   readonly proposer: OutputProposer;
   readonly games: OutputGameReader;
   readonly attestations: AttestationSink;
+  readonly challenger: OutputChallenger;
   readonly attester: OutputAttestationSigner;
   /** Every game created, in factory order. */
   readonly proposals: readonly ProposedOutputRef[];
   readonly attestationsSubmitted: readonly { game: Address; attestation: OutputAttestation; signature: Hex }[];
+  /** Challenges that resolved a game, in order. */
+  readonly challenges: readonly { game: Address; attestation: OutputAttestation; signatures: readonly Hex[] }[];
   /** Resolves the game of `l2BlockNumber` in its favour now, whatever the windows say (tests). */
   forceResolve(l2BlockNumber: bigint): void;
   /** Bonds paid out by `claimOutputGameCredit`, in total. */
@@ -73,6 +79,7 @@ export function createMemoryOutputGames(options: MemoryOutputGamesOptions): Memo
   const games: MemoryGame[] = [];
   const proposals: ProposedOutputRef[] = [];
   const attestationsSubmitted: { game: Address; attestation: OutputAttestation; signature: Hex }[] = [];
+  const challenges: { game: Address; attestation: OutputAttestation; signatures: readonly Hex[] }[] = [];
   let claimed = 0n;
 
   const find = (address: Address): MemoryGame => {
@@ -100,6 +107,7 @@ export function createMemoryOutputGames(options: MemoryOutputGamesOptions): Memo
   return {
     proposals,
     attestationsSubmitted,
+    challenges,
     claimed: () => claimed,
     forceResolve(l2BlockNumber) {
       const game = games.find((g) => g.ref.l2BlockNumber === l2BlockNumber && g.status === "inProgress");
@@ -171,6 +179,24 @@ export function createMemoryOutputGames(options: MemoryOutputGamesOptions): Memo
         if (game.signatures.size < quorum) return "collecting";
         game.attestedAt = options.now();
         return "attested";
+      },
+    },
+    challenger: {
+      async challengeOutput(address, attestation, signatures) {
+        const game = find(address);
+        if (game.status !== "inProgress") return "alreadyResolved";
+        if (options.now() > game.createdAt + challengeWindow) return "windowClosed";
+        if (attestation.outputRoot === game.ref.outputRoot) {
+          throw new MemoryGameRevertError("SameOutputRoot", "challenge");
+        }
+        if (attestation.l2BlockNumber !== game.ref.l2BlockNumber || new Set(signatures).size < quorum) {
+          throw new MemoryGameRevertError("InvalidAttestation", "challenge");
+        }
+        challenges.push({ game: address, attestation, signatures });
+        resolveAs(game, "challengerWins");
+        // The bond goes to the challenger, not back to the creator.
+        game.credit = 0n;
+        return "challenged";
       },
     },
     attester: {

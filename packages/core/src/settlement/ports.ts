@@ -10,6 +10,7 @@
  *   OutputProposer    proposer → L1: an output root for an L2 block, as a new output game; resolve it, claim the bond
  *   OutputGameReader  L1 → proposer/attesters: the output games in factory order and their state
  *   AttestationSink   provers/attesters → L1: a signed attestation of a proposed output (collected to the quorum)
+ *   OutputChallenger  provers → L1: a game's root claim proven wrong by a quorum's attestations of another root
  *   OutputAttestationSigner  an attester's own key: signs what it checked
  *
  * Errors: implementations throw errors carrying `kind: "transient" | "permanent"` (retry or halt), as DA does.
@@ -135,6 +136,20 @@ export interface AttestationSink {
   submitAttestation(game: Address, attestation: OutputAttestation, signature: Hex): Promise<AttestationOutcome>;
 }
 
+/**
+ * What a challenge came to: the game resolved against its claim by this call (`challenged`), or it was no longer open
+ * to challenge (resolved already, by another prover's challenge or otherwise, or its challenge window closed).
+ */
+export type ChallengeOutcome = "challenged" | "alreadyResolved" | "windowClosed";
+
+export interface OutputChallenger {
+  /**
+   * Challenges the output game at `game` with `attestation` (the same L2 block, another output root) and the signatures
+   * of a quorum of provers over it. A signature the verifier refuses is a permanent error.
+   */
+  challengeOutput(game: Address, attestation: OutputAttestation, signatures: readonly Hex[]): Promise<ChallengeOutcome>;
+}
+
 /** An attester's own key: signs an attestation of an output it checked, in the form the L1 verifier accepts. */
 export interface OutputAttestationSigner {
   readonly address: Address;
@@ -153,6 +168,7 @@ export interface Settlement {
   readonly proposer?: OutputProposer;
   readonly games?: OutputGameReader;
   readonly attestations?: AttestationSink;
+  readonly challenger?: OutputChallenger;
   readonly attester?: OutputAttestationSigner;
   close(): Promise<void>;
 }

@@ -70,8 +70,8 @@ export interface CreateProposerParameters {
   /** Clock in ms (tests inject one). */
   readonly now?: () => number;
   /**
-   * Test-only fault injection: the root to post for an output instead of its own (undefined: its own). Never set by
-   * configuration: tests pass it when they build the loop.
+   * Test-only fault injection: the root to post for an output instead of its own (undefined: its own). Set only by
+   * tests and by node config's test-only `proposer.testFaults`.
    */
   readonly postedRoot?: (record: OutputRecord) => Hash | undefined;
 }
@@ -161,7 +161,10 @@ export function createProposer(parameters: CreateProposerParameters): Proposer {
     for (const record of outputs.listOutputs(newest === undefined ? undefined : newest + 1n)) {
       const root = postedRoot?.(record) ?? record.outputRoot;
       if (root !== record.outputRoot) {
-        logger.warn({ l2BlockNumber: record.l2BlockNumber, root }, "fault injection: posting a wrong output root");
+        logger.warn(
+          { l2BlockNumber: record.l2BlockNumber.toString(), root },
+          "fault injection: posting a wrong output root",
+        );
       }
       await save(pendingProposalOf(record, root, now()));
     }

@@ -5,9 +5,18 @@
  *                               order from a block on (what the attester has not looked at yet)
  *   submitQuorumTo(sink)        a quorum's signatures, gathered over p2p, handed to the sink one by one until the
  *                               game is attested (the L1 sink collects them and calls `MachOutputGame.attest` once)
+ *   challengeWithQuorumTo(c)     a quorum's signatures of another root for a game's block, handed to the challenger
+ *                               in one call (`MachOutputGame.challenge`)
  */
 import type { Address, Hex } from "../chain/types.ts";
-import type { AttestationSink, OutputAttestation, OutputGameReader, ProposedOutputRef } from "./ports.ts";
+import type {
+  AttestationSink,
+  ChallengeOutcome,
+  OutputAttestation,
+  OutputChallenger,
+  OutputGameReader,
+  ProposedOutputRef,
+} from "./ports.ts";
 
 export interface ProposedOutputs {
   /** Proposals for L2 blocks ≥ `fromBlock`, in L2 block order (several per block when roots compete). */
@@ -46,4 +55,19 @@ export function submitQuorumTo(sink: AttestationSink): SubmitQuorum {
       if (outcome !== "collecting") return;
     }
   };
+}
+
+export type ChallengeWithQuorum = (
+  game: Address,
+  attestation: OutputAttestation,
+  signatures: readonly { readonly prover: Address; readonly signature: Hex }[],
+) => Promise<ChallengeOutcome>;
+
+export function challengeWithQuorumTo(challenger: OutputChallenger): ChallengeWithQuorum {
+  return (game, attestation, signatures) =>
+    challenger.challengeOutput(
+      game,
+      attestation,
+      signatures.map(({ signature }) => signature),
+    );
 }

@@ -156,6 +156,17 @@ describe("node config", () => {
     assert.match(configError({ batcher: { testFaults: { dropBatch: 1 } } }), /batcher\.testFaults/);
   });
 
+  it("takes the proposer's test-only wrong-root block, and rejects bad ones by key path", () => {
+    assert.equal(parseNodeConfig({}, providers).proposer.testFaults, undefined);
+    const config = parseNodeConfig({ proposer: { testFaults: { wrongOutputRootAtBlock: "20" } } }, providers);
+    assert.equal(config.proposer.testFaults?.wrongOutputRootAtBlock, 20n);
+    assert.match(
+      configError({ proposer: { testFaults: { wrongOutputRootAtBlock: 0 } } }),
+      /proposer\.testFaults\.wrongOutputRootAtBlock/,
+    );
+    assert.match(configError({ proposer: { testFaults: { wrongRoot: 1 } } }), /proposer\.testFaults/);
+  });
+
   it("takes the dashboard directory under rpc and names it when empty", () => {
     assert.equal(
       parseNodeConfig({ rpc: { dashboardDir: "/srv/dashboard" } }, providers).rpc.dashboardDir,

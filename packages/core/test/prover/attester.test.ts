@@ -1,7 +1,9 @@
 /**
  * Three provers, each with its own key, follow the in-memory sequencer feed, prove every block from its witness, and
  * attest the outputs an in-memory L1 proposes: a right root gets its quorum (2 of 3) submitted once; a wrong root is
- * never signed by anyone. Attestations travel between them as p2p would carry them, each verified by its signature.
+ * never signed by anyone, and is challenged with a quorum's signatures of the root re-execution gave (the game
+ * resolves against its claim). Attestations travel between them as p2p would carry them, each verified by its
+ * signature.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -16,7 +18,7 @@ import { OutputAttester } from "../../src/prover/attester.ts";
 import { Prover } from "../../src/prover/prover.ts";
 import { AttestationPool } from "../../src/prover/quorum.ts";
 import { createMemorySettlement } from "../../src/settlement/memory.ts";
-import { proposedOutputsFrom, submitQuorumTo } from "../../src/settlement/proverPorts.ts";
+import { challengeWithQuorumTo, proposedOutputsFrom, submitQuorumTo } from "../../src/settlement/proverPorts.ts";
 import {
   CHAIN_ID,
   chainConfig,
@@ -38,6 +40,7 @@ describe("provers attesting proposed outputs", () => {
   const settlement = createMemorySettlement({ games: { quorum: 2 } });
   const proposals = proposedOutputsFrom(settlement.games);
   const submit = submitQuorumTo(settlement.attestations);
+  const challenge = challengeWithQuorumTo(settlement.challenger);
   const signers = PROVER_KEYS.map((key) => createAttestationSigner(key, domain));
   const registered = signers.map((signer) => signer.address);
   const provers: Prover[] = [];
@@ -67,6 +70,7 @@ describe("provers attesting proposed outputs", () => {
           pool: new AttestationPool(registered, 2),
           proposals,
           submit,
+          challenge,
           publish: async (attestation) => {
             // What the p2p attestations topic carries and every receiver checks: the signer of the EIP-712 claim.
             const claim = {
@@ -129,6 +133,32 @@ describe("provers attesting proposed outputs", () => {
     assert.equal((await settlement.games.getOutputGame(bad.game)).attestedAt, 0n);
     assert.ok(!gossip.some((attestation) => attestation.outputRoot === wrongRoot), "nobody signed the wrong root");
     assert.deepEqual([...new Set(gossip.map((attestation) => attestation.prover))].sort(), [...registered].sort());
+  });
+
+  it("challenges a wrong output with a quorum's signatures of the re-executed root, once", async () => {
+    const right = provers[0]!.proven(4n);
+    assert.ok(right, "block 4 is proven");
+    const wrongRoot = `0x${"66".repeat(32)}` as Hash;
+    const bad = await settlement.proposer.proposeOutput({ l2BlockNumber: 4n, outputRoot: wrongRoot });
+    // The first prover alone signs the right root but cannot challenge; the second makes the quorum and challenges.
+    await attesters[0]!.check();
+    assert.equal(settlement.challenges.filter((c) => c.game === bad.game).length, 0, "one signature is no quorum");
+    assert.equal((await settlement.games.getOutputGame(bad.game)).status, "inProgress");
+    await attesters[1]!.check();
+    await attesters[2]!.check();
+    const challenges = settlement.challenges.filter((c) => c.game === bad.game);
+    assert.equal(challenges.length, 1, "challenged once: later provers find the game resolved");
+    assert.equal(challenges[0]?.attestation.outputRoot, right.outputRoot);
+    assert.equal(challenges[0]?.attestation.stateRoot, (source.store.getBlock(4n) as Block).header.stateRoot);
+    assert.equal(new Set(challenges[0]?.signatures).size, 2);
+    assert.equal((await settlement.games.getOutputGame(bad.game)).status, "challengerWins");
+    const signedAt4 = gossip.filter((attestation) => attestation.l2BlockNumber === 4n);
+    assert.ok(signedAt4.length >= 2 && signedAt4.every((attestation) => attestation.outputRoot === right.outputRoot));
+    assert.ok(!gossip.some((attestation) => attestation.outputRoot === wrongRoot), "nobody signed the wrong root");
+    // The right root proposed later at the same block is attested with the signatures already gathered.
+    const good = await settlement.proposer.proposeOutput({ l2BlockNumber: 4n, outputRoot: right.outputRoot });
+    for (const attester of attesters) await attester.check();
+    assert.ok((await settlement.games.getOutputGame(good.game)).attestedAt > 0n);
   });
 
   it("refuses a block whose witness lacks a node, and stays on its proven tip", async () => {

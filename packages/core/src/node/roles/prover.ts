@@ -3,7 +3,8 @@
  * its witness alone, fetched over RPC) → attester: for each output game on L1 (`settlement.games`) at a proven
  * block whose root re-execution confirms, sign the EIP-712 attestation, gossip it, gather the other provers' from
  * p2p, and submit a quorum to the output game (`settlement.attestations`). A proposal whose root differs is never
- * attested. No chain store is used: genesis (built from config as on every node) is the only trusted anchor,
+ * attested: the prover signs and gossips the root re-execution gave instead, and once a quorum of provers signed it,
+ * challenges the wrong game with their signatures (`settlement.challenger`). No chain store is used: genesis (built from config as on every node) is the only trusted anchor,
  * so a restarted prover proves again from genesis (as far as peers still serve mini-blocks).
  *
  * The prover serves no JSON-RPC (it holds no chain to read); its metrics and logs say what it proved and attested.
@@ -15,7 +16,7 @@ import { type AttestationDomain, createAttestationSigner } from "../../prover/at
 import { OutputAttester } from "../../prover/attester.ts";
 import { Prover } from "../../prover/prover.ts";
 import { AttestationPool } from "../../prover/quorum.ts";
-import { proposedOutputsFrom, submitQuorumTo } from "../../settlement/proverPorts.ts";
+import { challengeWithQuorumTo, proposedOutputsFrom, submitQuorumTo } from "../../settlement/proverPorts.ts";
 import { InvalidConfigError } from "../config.ts";
 import { proverMetrics } from "../metrics.ts";
 import type { ProverNetwork } from "../network/index.ts";
@@ -83,6 +84,7 @@ export async function startProverRole(context: RoleContext): Promise<RunningProv
     pool: new AttestationPool([...options.provers, signer.address], options.quorum),
     proposals: settlement?.games === undefined ? undefined : proposedOutputsFrom(settlement.games),
     submit: sink === undefined ? undefined : submitQuorumTo(sink),
+    challenge: settlement?.challenger === undefined ? undefined : challengeWithQuorumTo(settlement.challenger),
     publish: ({ l2BlockNumber, ...rest }) => publish({ ...rest, blockNumber: l2BlockNumber }),
     logger: log,
   });

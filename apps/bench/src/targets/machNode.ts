@@ -24,6 +24,8 @@ export interface StartMachNodeParameters {
   readonly alloc: Alloc;
   readonly cpuProfDir?: string;
   readonly logLevel?: string;
+  /** Every line the node logs (JSON), as it comes, for as long as the node runs. */
+  readonly onLogLine?: (line: string) => void;
   readonly config?: Record<string, unknown>;
 }
 
@@ -54,6 +56,7 @@ export async function startMachNode(parameters: StartMachNodeParameters): Promis
       args: [...execArgv, MACH_CLI, "node", "--config", configPath],
       timeoutMs: 120_000,
       ready(line) {
+        parameters.onLogLine?.(line);
         if (line.includes('"p2p started"')) p2pAddresses = (JSON.parse(line) as { addresses: string[] }).addresses;
         if (!line.includes('"node started"')) return undefined;
         const entry = JSON.parse(line) as { rpcUrl: string; wsUrl: string; metricsUrl?: string };

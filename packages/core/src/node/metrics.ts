@@ -268,12 +268,12 @@ export function replicaMetrics(f: MetricsFactory): ReplicaMetrics & { readonly h
   });
   const applySeconds = f.histogram({
     name: "mach_replica_apply_seconds",
-    help: "Time to apply and log one mini-block",
+    help: "Time to apply one mini-block (its state diff, its log write issued; the write commits meanwhile)",
     buckets: [0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05],
   });
   const lagSeconds = f.histogram({
     name: "mach_replica_lag_seconds",
-    help: "Mini-block sealed on the sequencer (its clock) to applied here",
+    help: "Mini-block sealed on the sequencer (its clock) to applied, logged and announced here",
     buckets: LATENCY_BUCKETS,
   });
   const blocks = f.counter({ name: "mach_replica_blocks_total", help: "Blocks verified and sealed" });

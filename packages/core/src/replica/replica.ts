@@ -5,8 +5,9 @@
  * state root and the rebuilt header hashes to the block's hash, then stored and served. A block that fails either
  * check is refused: its writes are undone, its mini-blocks dropped from the log, and the caller refetches it.
  *
- *   mini-block ──► state.applyMiniBlockDiff ──► store.appendMiniBlock (record + seal) ──► open.add ──► "miniBlock"
- *   block      ──► state.pendingStateRoot = header.stateRoot? ──► open.seal(root).hash = block hash?
+ *   mini-block ──► state.applyMiniBlockDiff ──► store.appendMiniBlock (record + seal) ──► open.add
+ *                  ··· committed ──► "miniBlock" (in order; the next mini-block is applied meanwhile)
+ *   block      ──► the log committed? ──► state.pendingStateRoot = header.stateRoot? ──► open.seal(root).hash = block hash?
  *                  ──► state.commitBlock ──► store.putBlock (with seal) ──► "block"
  *                  └─ otherwise: state.discardOpenBlock, store.dropMiniBlocksFrom ──► "refused"
  *
@@ -33,7 +34,10 @@ import type {
 
 /** What the node exports as Prometheus metrics (`node/metrics.ts` fills them). */
 export interface ReplicaMetrics {
-  /** A mini-block applied: its transactions, the time to apply and log it, and seal → applied (sequencer clock). */
+  /**
+   * A mini-block applied and logged: its transactions, the time to apply it (its diff, and its log write issued: the
+   * write commits while the next is applied), and seal → logged and announced (sequencer clock).
+   */
   miniBlockApplied(txs: number, applySeconds: number, lagSeconds: number): void;
   blockSealed(blockNumber: bigint, stateRootSeconds: number): void;
   blockRefused(reason: RefusalReason): void;
@@ -63,6 +67,8 @@ export class Replica extends EventEmitter<{ [K in keyof ReplicaEvents]: Paramete
   #head: Block;
   #open: OpenBlock;
   #queue: Promise<unknown> = Promise.resolve();
+  /** The log writes of the open block's mini-blocks, each followed by its announcement: settled once all are. */
+  #logged: Promise<void> = Promise.resolve();
 
   constructor(options: ReplicaOptions) {
     super();
@@ -137,17 +143,27 @@ export class Replica extends EventEmitter<{ [K in keyof ReplicaEvents]: Paramete
       );
     }
     this.#options.state.applyMiniBlockDiff(miniBlock.stateDiff);
-    await this.#options.store.appendMiniBlock(miniBlock, {
+    const logging = this.#options.store.appendMiniBlock(miniBlock, {
       record: received.record,
       seal: { signature: received.signature, sealedAtMs: received.sealedAtMs, seal: received.seal },
     });
     open.add(miniBlock);
-    this.#options.metrics?.miniBlockApplied(
-      miniBlock.transactions.length,
-      (performance.now() - started) / 1000,
-      (this.#now() - Number(received.sealedAtMs)) / 1000,
-    );
-    this.emit("miniBlock", miniBlock);
+    const applySeconds = (performance.now() - started) / 1000;
+    // The next mini-block is applied while this one commits (LMDB writes them in one transaction when several are
+    // in flight, as during catch-up); each is announced once committed, in order. A failed write surfaces at the
+    // block (`#applyBlock` waits for the log).
+    const previous = this.#logged;
+    this.#logged = logging.then(async () => {
+      await previous;
+      this.#options.metrics?.miniBlockApplied(
+        miniBlock.transactions.length,
+        applySeconds,
+        (this.#now() - Number(received.sealedAtMs)) / 1000,
+      );
+      this.emit("miniBlock", miniBlock);
+    });
+    // Handled here and rethrown where it is awaited: an unobserved rejection must not stop the process.
+    this.#logged.catch(() => undefined);
   }
 
   async #applyBlock(received: ReceivedBlock): Promise<BlockRefusal | undefined> {
@@ -168,6 +184,7 @@ export class Replica extends EventEmitter<{ [K in keyof ReplicaEvents]: Paramete
       );
     }
     const { state, store } = this.#options;
+    await this.#logged;
     const rootStarted = performance.now();
     const root = state.pendingStateRoot();
     const stateRootSeconds = (performance.now() - rootStarted) / 1000;
@@ -192,6 +209,9 @@ export class Replica extends EventEmitter<{ [K in keyof ReplicaEvents]: Paramete
       { block: blockNumber.toString(), reason, expected, actual },
       "REFUSED BLOCK: the sequencer's block does not match the diffs applied; not serving it, refetching",
     );
+    // The block's mini-blocks are in the log (or failed to be) before they are dropped from it.
+    await this.#logged.catch(() => undefined);
+    this.#logged = Promise.resolve();
     const root = this.#options.state.discardOpenBlock();
     if (root !== this.#head.header.stateRoot) {
       throw new ReplicaStateError(

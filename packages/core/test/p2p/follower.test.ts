@@ -10,11 +10,15 @@ import { waitFor } from "./harness.ts";
 interface Harness {
   readonly follower: Follower;
   readonly delivered: string[];
+  /** What the follower logged at info and above: message and fields. */
+  readonly logged: { message: string; fields: Record<string, unknown> }[];
   readonly fetches: { kind: string; from: bigint; count: number; hint: string | undefined }[];
 }
 
 function harness(position: FollowPosition, source: MemoryBlockSource, options: { failOn?: bigint } = {}): Harness {
   const delivered: string[] = [];
+  const logged: Harness["logged"] = [];
+  const log = (fields: object, message: string) => logged.push({ message, fields: fields as Record<string, unknown> });
   const fetches: Harness["fetches"] = [];
   const fetchRange: FetchRange = async (kind, from, count, hint) => {
     fetches.push({ kind, from, count, hint });
@@ -33,8 +37,9 @@ function harness(position: FollowPosition, source: MemoryBlockSource, options: {
       delivered.push(`b${signed.header.number}`);
     },
     now: Date.now,
+    logger: { debug: () => {}, info: log, warn: log, error: log },
   });
-  return { follower, delivered, fetches };
+  return { follower, delivered, logged, fetches };
 }
 
 describe("follower", () => {
@@ -46,6 +51,25 @@ describe("follower", () => {
     await waitFor(() => delivered.length === 5);
     assert.deepEqual(delivered, ["m0", "m1", "m2", "m3", "m4"]);
     assert.deepEqual(fetches[0], { kind: "miniBlocks", from: 0n, count: 4, hint: "peerA" });
+    await follower.stop();
+  });
+
+  it("logs each catch-up run that fetched something once, with where it started and what it fetched", async () => {
+    const fixture = chain(2, 3, 1);
+    const { follower, delivered, logged } = harness({ nextMiniBlock: 0n }, new MemoryBlockSource(fixture));
+    const before = Date.now();
+    follower.receiveMiniBlock(fixture.miniBlocks[4] as SignedMiniBlock, "peerA");
+    await waitFor(() => delivered.length === 5);
+    await waitFor(() => logged.some((entry) => entry.message === "p2p caught up by range"));
+    const runs = logged.filter((entry) => entry.message === "p2p caught up by range");
+    assert.equal(runs.length, 1);
+    const { startedAtMs, ...fields } = runs[0]?.fields ?? {};
+    assert.ok(typeof startedAtMs === "number" && startedAtMs >= before);
+    assert.equal(fields.kind, "miniBlocks");
+    assert.equal(fields.from, "0");
+    assert.equal(fields.to, "5");
+    assert.equal(fields.items, 4);
+    assert.equal(fields.ranges, 1);
     await follower.stop();
   });
 

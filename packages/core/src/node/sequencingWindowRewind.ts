@@ -91,14 +91,16 @@ export async function rewindToDerivedChain(
   if (kept >= head.header.number && openMiniBlocks.length === 0) return undefined;
   const keptBlock = store.getBlock(kept);
   if (keptBlock === undefined) throw new SequencingWindowRewindError(`store lacks sealed block ${kept}`);
-  const dropped: Transaction[] = [];
+  const droppedTransactions: Transaction[] = [];
+  const drop = (transactions: readonly Transaction[]) => {
+    for (const tx of transactions) if (tx.type !== 0x7e) droppedTransactions.push(tx);
+  };
   for (let number = kept + 1n; number <= head.header.number; number++) {
     const block = store.getBlock(number);
     if (block === undefined) throw new SequencingWindowRewindError(`store lacks sealed block ${number}`);
-    dropped.push(...block.transactions);
+    drop(block.transactions);
   }
-  for (const miniBlock of openMiniBlocks) dropped.push(...miniBlock.transactions);
-  const droppedTransactions = dropped.filter((tx) => tx.type !== 0x7e);
+  for (const miniBlock of openMiniBlocks) drop(miniBlock.transactions);
   logger.error(
     {
       l1Block: passed.epoch.toString(),

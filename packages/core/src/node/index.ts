@@ -11,7 +11,9 @@
  *                      back-pressure (mach_syncStatus too), predeploy ABIs)
  *   batchRecordStore.ts DA batch records over LMDB
  *   sequencingWindowRewind.ts  a sequencer's start after a passed sequencing window: back to the newest block
- *                      derivation keeps (state rollback, store truncation, snapshot, batch records dropped)
+ *                      derivation keeps (state rollback, store truncation, snapshot, batch records dropped), with the
+ *                      user transactions it dropped
+ *   repool.ts          those transactions admitted to the sequencer's pool again, in order; refusals logged
  *   metrics.ts         prom-client registry, the per-module metric fillers, the /metrics server
  *   logger.ts          pino
  *   node.ts            startNode: everything above, in order; close() in reverse

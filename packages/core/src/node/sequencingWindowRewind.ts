@@ -12,13 +12,15 @@
  *   putSnapshot(k), dropFrom(k + 1)
  *
  * Epochs are checked from the blocks recorded no later than one window ago; older ones were decided while the
- * sequencer ran. User transactions of dropped blocks are gone (their senders saw receipts): the log says how many.
+ * sequencer ran. The user transactions of the dropped blocks and mini-blocks (their senders saw receipts) come back
+ * with the kept block, in chain order: the sequencer role admits them to its pool again (`repool.ts`), so those still
+ * valid are included in the rebuilt chain. Deposits are not among them: derivation includes them by their own rule.
  */
 
 import { type L1BlockInfo, l1BlockInfoOfBlock } from "../chain/l1BlockInfo.ts";
 import type { MiniBlock } from "../chain/miniBlock.ts";
 import { type ChainEpoch, firstPassedEpoch, nextEpochNumber } from "../chain/sequencingWindow.ts";
-import type { Block } from "../chain/types.ts";
+import type { Block, Transaction } from "../chain/types.ts";
 import type { BatchRecordStore } from "../da/batchRecord.ts";
 import { MachError } from "../errors.ts";
 import type { ChainState } from "../state/chainState.ts";
@@ -43,8 +45,20 @@ export interface RewindToDerivedChainParameters {
   readonly logger: Logger;
 }
 
-/** The block the chain went back to, or undefined when every decided epoch was started in time. */
-export async function rewindToDerivedChain(parameters: RewindToDerivedChainParameters): Promise<Block | undefined> {
+/** Where the chain went back to, and what it left behind. */
+export interface SequencingWindowRewind {
+  readonly keptBlock: Block;
+  /**
+   * The user transactions of the dropped blocks, then of the dropped open block's mini-blocks, in chain order:
+   * no deposit (type 0x7E, the L1-attributes deposit among them).
+   */
+  readonly droppedTransactions: readonly Transaction[];
+}
+
+/** The rewind, or undefined when every decided epoch was started in time. */
+export async function rewindToDerivedChain(
+  parameters: RewindToDerivedChainParameters,
+): Promise<SequencingWindowRewind | undefined> {
   const { store, state, head, openMiniBlocks, records, l1Head, sequencingWindow, l1StartBlock, logger } = parameters;
   const recorded = (await records.list()).flatMap((record) =>
     record.status === "recorded" && record.recording?.l1BlockNumber !== undefined
@@ -77,17 +91,23 @@ export async function rewindToDerivedChain(parameters: RewindToDerivedChainParam
   if (kept >= head.header.number && openMiniBlocks.length === 0) return undefined;
   const keptBlock = store.getBlock(kept);
   if (keptBlock === undefined) throw new SequencingWindowRewindError(`store lacks sealed block ${kept}`);
-  let droppedTransactions = 0;
+  const droppedTransactions: Transaction[] = [];
+  const drop = (transactions: readonly Transaction[]) => {
+    for (const tx of transactions) if (tx.type !== 0x7e) droppedTransactions.push(tx);
+  };
   for (let number = kept + 1n; number <= head.header.number; number++) {
-    droppedTransactions += (store.getBlock(number)?.transactions ?? []).filter((tx) => tx.type !== 0x7e).length;
+    const block = store.getBlock(number);
+    if (block === undefined) throw new SequencingWindowRewindError(`store lacks sealed block ${number}`);
+    drop(block.transactions);
   }
+  for (const miniBlock of openMiniBlocks) drop(miniBlock.transactions);
   logger.error(
     {
       l1Block: passed.epoch.toString(),
       l1Head: l1Head.toString(),
       keptBlock: kept.toString(),
       droppedBlocks: (head.header.number - kept).toString(),
-      droppedTransactions,
+      droppedTransactions: droppedTransactions.length,
     },
     "an L1 epoch passed its sequencing window unsequenced: going back to the newest block derivation keeps",
   );
@@ -108,5 +128,5 @@ export async function rewindToDerivedChain(parameters: RewindToDerivedChainParam
   await store.truncateAfter(kept);
   await store.putSnapshot(kept, state.snapshotChunks());
   await records.dropFrom(kept + 1n);
-  return keptBlock;
+  return { keptBlock, droppedTransactions };
 }

@@ -21,7 +21,7 @@ import { joinFrames } from "../../src/da/frame.ts";
 import { createMemoryDa, createMemoryDaStore, type MemoryDa } from "../../src/da/memory.ts";
 import type { DataAvailability } from "../../src/da/types.ts";
 import type { BatchRecorder, BatchToRecord } from "../../src/settlement/ports.ts";
-import type { Logger } from "../../src/telemetry.ts";
+import { capturingLogger } from "../capturingLogger.ts";
 import { createChainSource } from "./fixtures.ts";
 
 const chainId = 901n;
@@ -117,26 +117,6 @@ function recordingMetrics() {
     backPressureEngaged: { inc: ({ reason }) => seen.engaged.push(reason) },
   };
   return { seen, metrics, last: (values: readonly number[]) => values[values.length - 1] };
-}
-
-/** A logger that keeps each line's level, message and fields. */
-function capturingLogger() {
-  const lines: { level: string; message: string; fields: Record<string, unknown> }[] = [];
-  const at =
-    (level: string) =>
-    (fields: object, message: string): void => {
-      lines.push({ level, message, fields: fields as Record<string, unknown> });
-    };
-  const logger: Logger = {
-    trace: at("trace"),
-    debug: at("debug"),
-    info: at("info"),
-    warn: at("warn"),
-    error: at("error"),
-    fatal: at("fatal"),
-    child: () => logger,
-  };
-  return { logger, lines, messages: () => lines.map((line) => line.message) };
 }
 
 /** Resolves once `predicate` holds, looking again after each turn of the event loop. */

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hexToBytes, parseGwei } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 import { type ChainConfig, chainConfigSchema } from "../../src/chain/config.ts";
 import { userDepositSourceHash } from "../../src/chain/deposit.ts";
 import { genesisBlock } from "../../src/chain/genesis.ts";
@@ -22,6 +22,7 @@ import { type BatchRejection, Deriver, type DeriverOptions } from "../../src/der
 import { withDevStateEdits } from "../../src/execution/devStateEdits.ts";
 import { createEthereumJsExecutor } from "../../src/execution/ethereumjsExecutor.ts";
 import { DevSystemTxSource } from "../../src/node/dev/systemTransactions.ts";
+import { rewindToDerivedChain, type SequencingWindowRewind } from "../../src/node/sequencingWindowRewind.ts";
 import { sequencerConfigSchema } from "../../src/sequencer/config.ts";
 import { L1EpochFollower } from "../../src/sequencer/l1Origins.ts";
 import { Sequencer } from "../../src/sequencer/sequencer.ts";
@@ -31,6 +32,8 @@ import { ChainState } from "../../src/state/chainState.ts";
 import { buildGenesisState } from "../../src/state/genesis.ts";
 import { createChainView } from "../../src/state/store/chainView.ts";
 import { LmdbChainStore } from "../../src/state/store/lmdbStore.ts";
+import { type RestoredChain, restoreChainState } from "../../src/state/store/recovery.ts";
+import { silentLogger } from "../../src/telemetry.ts";
 import { createTxPool, type TxPool } from "../../src/txpool/pool.ts";
 
 export const CHAIN_ID = 901901n;
@@ -71,15 +74,25 @@ export function deposit(mint: bigint, to: Address = BOB): DepositTransaction {
   };
 }
 
-export async function aliceTransfer(nonce: number, value = 1n): Promise<Uint8Array> {
+export function aliceTransfer(nonce: number, value = 1n): Promise<Uint8Array> {
+  return signTransfer(alice, nonce, value);
+}
+
+/** A signed EIP-1559 transfer of `value` from `account` to `to`, 21,000 gas at a fee cap of 1 gwei. */
+export async function signTransfer(
+  account: PrivateKeyAccount,
+  nonce: number,
+  value: bigint,
+  to: Address = BOB,
+): Promise<Uint8Array> {
   return hexToBytes(
-    await alice.signTransaction({
+    await account.signTransaction({
       chainId: Number(CHAIN_ID),
       type: "eip1559",
       maxFeePerGas: parseGwei("1"),
       maxPriorityFeePerGas: 1n,
       gas: 21_000n,
-      to: BOB,
+      to,
       value,
       nonce,
     }),
@@ -209,6 +222,14 @@ export async function startRollup(options: StartRollupOptions = {}): Promise<Rol
   };
 }
 
+/** What the censoring sequencer puts in the blocks derivation replaces (`startCensoringRollup`). */
+export interface ReplacedTransactions {
+  /** User transactions of blocks 5 and 6 (default: alice's transfer with nonce 2 in block 5, none in block 6). */
+  readonly blocks?: readonly [readonly Uint8Array[], readonly Uint8Array[]];
+  /** User transactions of block 7, left open when the test stops the sequencer (default: no block 7). */
+  readonly open?: readonly Uint8Array[];
+}
+
 /**
  * A censoring sequencer (window 4, no L1 origin after L1 block 0): a deposit lands in L1 block 1, the sequencer seals
  * blocks 1..6 in epoch 0 and records 1..2 at L1 2, 3..4 at L1 3 and 5..6 at L1 6, after epoch 1's deadline (L1 5).
@@ -216,6 +237,7 @@ export async function startRollup(options: StartRollupOptions = {}): Promise<Rol
  */
 export async function startCensoringRollup(
   to: Address = BOB,
+  replaced: ReplacedTransactions = {},
 ): Promise<{ readonly rollup: Rollup; readonly censored: DepositTransaction }> {
   const rollup = await startRollup({ sequencingWindow: 4, holdOriginAt: 0n });
   const censored = deposit(10n ** 18n, to);
@@ -228,11 +250,115 @@ export async function startCensoringRollup(
   await rollup.nextBlock();
   await rollup.batchAll(); // blocks 3..4 at L1 3
   rollup.l1.mine(); // L1 4
-  await rollup.nextBlock([await aliceTransfer(2)]);
-  await rollup.nextBlock();
+  const [block5, block6] = replaced.blocks ?? [[await aliceTransfer(2)], []];
+  await rollup.nextBlock(block5);
+  await rollup.nextBlock(block6);
   rollup.l1.mine(); // L1 5: epoch 1's deadline passes without it
   await rollup.batchAll(); // blocks 5..6 at L1 6: too late
+  if (replaced.open !== undefined) {
+    // Unsealed: no L1 poll (the held follower would stop the sequencer now that epoch 1's window passed).
+    for (const raw of replaced.open) rollup.pool.add(raw);
+    await rollup.sequencer.produceNow();
+  }
   return { rollup, censored };
+}
+
+/** A censoring rollup's sequencer after its restart (`restartAfterRewind`). */
+export interface RestartedRollup {
+  /** The chain as the store gave it back, before the rewind (its state is the one the rewind took back). */
+  readonly restored: RestoredChain;
+  readonly l1Head: bigint;
+  readonly rewind: SequencingWindowRewind;
+  readonly sequencer: Sequencer;
+  readonly follower: L1EpochFollower;
+  /** A fresh pool over the kept chain's state (the restarted node's: nothing re-admitted yet). */
+  readonly pool: TxPool;
+  readonly batcher: Batcher;
+  /** Polls L1, runs the pool's work into the open block and seals it, one second later. */
+  nextBlock(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Stops `rollup`'s sequencer and restarts it as a node does: the state from the store, the sequencing-window rewind,
+ * then a sequencer (started, following L1 without the censoring fault) and a batcher on the kept chain.
+ */
+export async function restartAfterRewind(rollup: Rollup): Promise<RestartedRollup> {
+  await rollup.batcher.stop();
+  await rollup.sequencer.stop();
+  const restored = restoreChainState(rollup.store, { historyBlocks: 64 });
+  const l1Head = await rollup.l1.deposits.headNumber();
+  const rewind = await rewindToDerivedChain({
+    store: rollup.store,
+    state: restored.state,
+    head: restored.head,
+    openMiniBlocks: restored.openMiniBlocks,
+    records: rollup.records,
+    l1Head,
+    sequencingWindow: rollup.chain.sequencingWindow,
+    l1StartBlock: rollup.chain.l1StartBlock,
+    logger: silentLogger,
+  });
+  if (rewind === undefined) throw new Error("the censoring rollup's restart went back nowhere");
+  let clock = 1_900_000_000_000;
+  const follower = new L1EpochFollower({
+    source: rollup.l1.deposits,
+    confirmationDepth: 0,
+    l1StartBlock: rollup.chain.l1StartBlock,
+    pollIntervalMs: 3_600_000,
+    sequencingWindow: rollup.chain.sequencingWindow,
+    l1Head,
+  });
+  const pool = createTxPool({
+    chainId: CHAIN_ID,
+    state: restored.state.latest,
+    baseFeePerGas: rewind.keptBlock.header.baseFeePerGas,
+    blockGasLimit: rollup.chain.blockGasLimit,
+  });
+  const sequencer = new Sequencer({
+    chain: rollup.chain,
+    config: sequencerConfig,
+    executor: await createEthereumJsExecutor({ chainId: CHAIN_ID }),
+    state: restored.state,
+    txs: pool,
+    store: rollup.store,
+    head: rewind.keptBlock,
+    l1: follower,
+    now: () => clock,
+  });
+  sequencer.on("block", () => pool.setBlockParams({ baseFeePerGas: sequencer.openBlock.env.baseFeePerGas }));
+  sequencer.on("miniBlock", (miniBlock) => {
+    pool.onStateChanged({ changed: new Set(miniBlock.transactions.map((tx) => tx.from)) });
+  });
+  const batcher = createBatcher({
+    chainId: CHAIN_ID,
+    da: rollup.da,
+    source: createChainView(rollup.store, sequencer),
+    pointers: rollup.records,
+    recorder: rollup.l1.recorder,
+    policy: batcherPolicySchema.parse({ maxBlocksPerBatch: 3 }),
+    now: () => clock,
+  });
+  sequencer.start();
+  return {
+    restored,
+    l1Head,
+    rewind,
+    sequencer,
+    follower,
+    pool,
+    batcher,
+    async nextBlock() {
+      clock += 1_000;
+      await follower.poll();
+      await sequencer.produceNow();
+      await sequencer.sealBlockNow();
+    },
+    async stop() {
+      await batcher.stop();
+      await sequencer.stop();
+    },
+  };
 }
 
 /** A deriver over `rollup`'s L1 and DA (or the records `batches` lists) from the shared genesis. */

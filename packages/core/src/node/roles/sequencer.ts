@@ -11,6 +11,7 @@
  * mega_getBlockWitness.
  */
 
+import type { Transaction } from "../../chain/types.ts";
 import { type Batcher, createBatcher } from "../../da/batcher.ts";
 import type { BatchRecordStore } from "../../da/batchRecord.ts";
 import { withDevStateEdits } from "../../execution/devStateEdits.ts";
@@ -35,6 +36,7 @@ import type { OpenedChain } from "../chainSetup.ts";
 import { prepareDevChain } from "../dev/devChain.ts";
 import { batcherMetrics, sequencerMetrics, txPoolMetrics } from "../metrics.ts";
 import type { SequencerNetwork } from "../network/index.ts";
+import { repoolTransactions } from "../repool.ts";
 import { rewindToDerivedChain } from "../sequencingWindowRewind.ts";
 import { createNodeStatusSource } from "../statusSource.ts";
 import { VERSION } from "../version.ts";
@@ -92,24 +94,29 @@ function l1Origins({ config, logger, settlement }: RoleContext, l1Head: bigint |
 
 /**
  * Before anything reads the chain: the L1 head (what the sequencing window is judged by), and, when an epoch passed
- * its window unsequenced, the chain taken back to the newest block derivation keeps (`sequencingWindowRewind.ts`).
+ * its window unsequenced, the chain taken back to the newest block derivation keeps (`sequencingWindowRewind.ts`),
+ * with the user transactions it dropped (the pool admits them again once it runs).
  */
 async function followL1FromKeptChain(
   context: RoleContext,
   batchRecords: BatchRecordStore,
-): Promise<{ readonly chain: OpenedChain; readonly l1Head: bigint | undefined }> {
+): Promise<{
+  readonly chain: OpenedChain;
+  readonly l1Head: bigint | undefined;
+  readonly droppedTransactions: readonly Transaction[];
+}> {
   const { config, logger, settlement, chain } = context;
   const standaloneDev = config.dev.enabled && config.dev.mode === "standalone";
-  if (settlement?.deposits === undefined || standaloneDev) return { chain, l1Head: undefined };
+  if (settlement?.deposits === undefined || standaloneDev) return { chain, l1Head: undefined, droppedTransactions: [] };
   let l1Head: bigint;
   try {
     l1Head = await settlement.deposits.headNumber();
   } catch (error) {
     // Not fatal: the L1 follower reads the head on its first poll, and catches up from there.
     logger.warn({ err: error }, "L1 head unreadable at start: the sequencing window is checked once L1 answers");
-    return { chain, l1Head: undefined };
+    return { chain, l1Head: undefined, droppedTransactions: [] };
   }
-  const kept = await rewindToDerivedChain({
+  const rewind = await rewindToDerivedChain({
     store: chain.store,
     state: chain.state,
     head: chain.head,
@@ -120,15 +127,16 @@ async function followL1FromKeptChain(
     l1StartBlock: config.chain.l1StartBlock,
     logger: logger.child({ module: "sequencing-window" }),
   });
-  if (kept === undefined) return { chain, l1Head };
+  if (rewind === undefined) return { chain, l1Head, droppedTransactions: [] };
+  const { keptBlock: kept, droppedTransactions } = rewind;
   const replayFrom = kept.miniBlockOffset + BigInt(kept.miniBlockCount);
-  return { chain: { ...chain, head: kept, openMiniBlocks: [], replayFrom }, l1Head };
+  return { chain: { ...chain, head: kept, openMiniBlocks: [], replayFrom }, l1Head, droppedTransactions };
 }
 
 export async function startSequencerRole(context: RoleContext): Promise<RunningSequencer> {
   const { config, logger, metrics, da, settlement } = context;
   const batchRecords: BatchRecordStore = createLmdbBatchRecordStore(context.chain.store.root);
-  const { chain, l1Head } = await followL1FromKeptChain(context, batchRecords);
+  const { chain, l1Head, droppedTransactions } = await followL1FromKeptChain(context, batchRecords);
   const { state } = chain;
   const network = config.p2p.enabled
     ? await (await import("../network/index.ts")).startSequencerNetwork({
@@ -345,6 +353,13 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
               })),
         }
       : {}),
+  });
+  // Before the node serves: the dropped blocks' transactions wait in the pool (pending to eth_getTransactionByHash)
+  // behind the deposit-only blocks the sequencer seals first, and their senders' next sends follow them.
+  await repoolTransactions({
+    transactions: droppedTransactions,
+    admit: (raw) => backend.sendRawTransaction(raw),
+    logger: logger.child({ module: "sequencing-window" }),
   });
   let expiry: NodeJS.Timeout | undefined;
   await network?.start();

@@ -265,9 +265,19 @@ async function call<T>(url: string, method: string, params: unknown[] = []): Pro
   return ((await response.json()) as { result: T }).result;
 }
 
-async function headHash(url: string): Promise<{ number: number; hash: string }> {
-  const block = await call<{ number: string; hash: string }>(url, "eth_getBlockByNumber", ["latest", false]);
-  return { number: Number(block.number), hash: block.hash };
+/**
+ * The first sealed block that holds everything acknowledged so far: the block after the sealed head (`eth_blockNumber`
+ * is the newest sealed block; receipts given before now name it or an earlier one), once it has sealed.
+ */
+async function sealedHeadAfterNow(url: string): Promise<{ number: number; hash: string }> {
+  const target = Number(await call<string>(url, "eth_blockNumber", [])) + 1;
+  for (;;) {
+    if (Number(await call<string>(url, "eth_blockNumber", [])) >= target) {
+      const block = await call<{ hash: string }>(url, "eth_getBlockByNumber", [`0x${target.toString(16)}`, false]);
+      return { number: target, hash: block.hash };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 async function measureProcesses(
@@ -312,7 +322,8 @@ async function measureProcesses(
     const executed = (after.mach_sequencer_transactions_total ?? 0) - (before.mach_sequencer_transactions_total ?? 0);
     const executing =
       (after.mach_sequencer_mini_block_seconds_sum ?? 0) - (before.mach_sequencer_mini_block_seconds_sum ?? 0);
-    const head = await headHash(sequencer.rpcUrl);
+    // The block that seals the burst (its last receipts came from the open block): what the replica must reach.
+    const head = await sealedHeadAfterNow(sequencer.rpcUrl);
 
     progress?.status("replica: catching up from genesis");
     // From the replica's process start: a replica that starts behind fetches ranges (or a snapshot) while it starts.
@@ -359,8 +370,11 @@ async function measureProcesses(
     const replicaCounters = ["mach_replica_transactions_total", "mach_replica_apply_seconds_sum"] as const;
     const appliedBefore = await scrape(replica.metricsUrl as string, replicaCounters);
 
-    // Live: the replica's miniBlocks subscription against each mini-block's seal time.
+    // Live: the replica's miniBlocks subscription against each mini-block's seal time, for the mini-blocks sealed
+    // from the half-peak phase's start (the sequencer sealed a mini-block per block meanwhile, which the replica may
+    // still be catching up: those measure catch-up, not following).
     const lags: number[] = [];
+    let phaseStartMs = Number.POSITIVE_INFINITY;
     const socket = new WebSocket(replica.wsUrl);
     await new Promise((resolve, reject) => {
       socket.once("open", resolve);
@@ -369,11 +383,14 @@ async function measureProcesses(
     socket.on("message", (data) => {
       const message = JSON.parse(String(data)) as { params?: { result?: { mini_block_timestamp?: string } } };
       const timestamp = message.params?.result?.mini_block_timestamp;
-      if (timestamp !== undefined) lags.push(Date.now() - Number(BigInt(timestamp) / 1000n));
+      if (timestamp === undefined) return;
+      const sealedAtMs = Number(BigInt(timestamp) / 1000n);
+      if (sealedAtMs >= phaseStartMs) lags.push(Date.now() - sealedAtMs);
     });
     socket.send(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_subscribe", params: ["miniBlocks"] }));
     const halfPeak = burst.txPerSecond / 2;
     progress?.status(`replica: lag at half peak (${Math.round(halfPeak)} tx/s)`);
+    phaseStartMs = Date.now();
     await measureOpenLoopLatency(seqEndpoint, "eth_sendRawTransactionSync", "erc20", loads.halfPeak, halfPeak, {
       ...settings,
       graceMs: 30_000,

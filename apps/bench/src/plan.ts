@@ -99,7 +99,7 @@ export const QUICK_PLAN: BenchPlan = {
     transactions: 400,
     blockTransactions: 100,
     miniBlockSize: 25,
-    burstTransactions: 2_000,
+    burstTransactions: 6_000,
     halfPeakTransactions: 800,
     senders: 100,
   },

@@ -19,6 +19,11 @@ export const DEFAULT_COMPRESSION = { algorithm: "zstd", level: 3, minBytes: 256 
 /** Range request bounds: items per request, bytes per response, time per request. */
 export const DEFAULT_MAX_RANGE_MINI_BLOCKS = 256;
 export const DEFAULT_MAX_RANGE_BLOCKS = 256;
+/**
+ * Range requests a catch-up keeps in flight (consecutive ranges): the serving peer prepares the next range while this
+ * node verifies and applies the previous one.
+ */
+export const DEFAULT_RANGE_REQUESTS_IN_FLIGHT = 2;
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 /** Wait before asking again when no peer had a missing range (or a response made no progress). */
@@ -82,6 +87,7 @@ export const p2pConfigSchema = z.object({
     .default({ ...DEFAULT_COMPRESSION }),
   maxRangeMiniBlocks: z.number().int().positive().default(DEFAULT_MAX_RANGE_MINI_BLOCKS),
   maxRangeBlocks: z.number().int().positive().default(DEFAULT_MAX_RANGE_BLOCKS),
+  rangeRequestsInFlight: z.number().int().min(1).max(16).default(DEFAULT_RANGE_REQUESTS_IN_FLIGHT),
   maxResponseBytes: z.number().int().positive().default(DEFAULT_MAX_RESPONSE_BYTES),
   requestTimeoutMs: z.number().int().positive().default(DEFAULT_REQUEST_TIMEOUT_MS),
   rangeRetryMs: z.number().int().positive().default(DEFAULT_RANGE_RETRY_MS),

@@ -54,6 +54,8 @@ export interface FollowerLimits {
   readonly maxClockSkewMs: number;
   readonly maxRangeMiniBlocks: number;
   readonly maxRangeBlocks: number;
+  /** Consecutive ranges requested at once while catching up (1: one after another). */
+  readonly rangeRequestsInFlight: number;
   readonly rangeRetryMs: number;
   readonly gapGraceMs: number;
 }
@@ -327,23 +329,38 @@ export class Follower {
     const { limits, fetchRange, logger } = this.#options;
     const sequence = kind === "miniBlocks" ? this.#miniBlocks : this.#blocks;
     const max = kind === "miniBlocks" ? limits.maxRangeMiniBlocks : limits.maxRangeBlocks;
+    // Ranges in flight never reach beyond what the sequence holds out of order (a later range may come first).
+    const pendingLimit = kind === "miniBlocks" ? limits.maxPendingMiniBlocks : limits.maxPendingBlocks;
+    const window = Math.max(1, Math.min(max * limits.rangeRequestsInFlight, pendingLimit));
     // Gossip reorders a little (a message forwarded by a peer can overtake the direct copy): give a gap a moment
     // to fill by itself before asking for it.
     await this.#sleep(limits.gapGraceMs);
     const run = { startedAtMs: this.#options.now(), from: sequence?.next, items: 0, ranges: 0 };
     try {
       while (!this.#stopped && sequence !== undefined) {
-        const gap = sequence.gap(max);
+        const gap = sequence.gap(window);
         if (gap === undefined) return;
         const before = sequence.next;
         logger?.debug({ kind, from: gap.from, count: gap.count }, "p2p catching up by range");
-        const items = await fetchRange(kind, gap.from, gap.count, hint);
-        run.ranges++;
-        run.items += items.length;
+        // Consecutive ranges at once, each offered as it comes (the sequence puts them in order): the peer serves
+        // the next while this node verifies and applies the one before.
+        const requests: Promise<void>[] = [];
+        for (let offset = 0; offset < gap.count; offset += max) {
+          const from = gap.from + BigInt(offset);
+          const count = Math.min(max, gap.count - offset);
+          requests.push(
+            fetchRange(kind, from, count, hint).then((items) => {
+              run.ranges++;
+              run.items += items.length;
+              if (this.#stopped) return;
+              // The loop for this kind is running, so offering does not start another one.
+              if (kind === "miniBlocks") this.#offerMiniBlocks(items as readonly SignedMiniBlock[], undefined);
+              else this.#offerBlocks(items as readonly SignedBlock[], undefined);
+            }),
+          );
+        }
+        await Promise.all(requests);
         if (this.#stopped) return;
-        // The loop for this kind is running, so offering does not start another one.
-        if (kind === "miniBlocks") this.#offerMiniBlocks(items as readonly SignedMiniBlock[], undefined);
-        else this.#offerBlocks(items as readonly SignedBlock[], undefined);
         if (sequence.next === before) await this.#sleep(limits.rangeRetryMs);
       }
     } finally {

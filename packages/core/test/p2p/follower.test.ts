@@ -54,6 +54,45 @@ describe("follower", () => {
     await follower.stop();
   });
 
+  it("keeps consecutive ranges in flight and delivers in order when a later range answers first", async () => {
+    const fixture = chain(1, 9, 0);
+    const source = new MemoryBlockSource(fixture);
+    const delivered: string[] = [];
+    const asked: { from: bigint; count: number }[] = [];
+    const answers: (() => void)[] = [];
+    const fetchRange: FetchRange = (kind, from, count) => {
+      asked.push({ from, count });
+      // Held until the test answers: the later range is answered first.
+      return new Promise((resolve) => answers.push(() => resolve(source.miniBlocksByRange(from, count) as never)));
+    };
+    const follower = new Follower({
+      position: { nextMiniBlock: 0n },
+      limits: { ...defaultP2pConfig, maxRangeMiniBlocks: 3, rangeRequestsInFlight: 2, gapGraceMs: 0 },
+      fetchRange,
+      deliverMiniBlock: (signed: SignedMiniBlock) => {
+        delivered.push(`m${signed.miniBlock.number}`);
+      },
+      deliverBlock: () => {},
+      now: Date.now,
+    });
+    follower.receiveMiniBlock(fixture.miniBlocks[8] as SignedMiniBlock, "peerA");
+    await waitFor(() => asked.length === 2);
+    assert.deepEqual(asked, [
+      { from: 0n, count: 3 },
+      { from: 3n, count: 3 },
+    ]);
+    answers[1]?.();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(delivered, [], "nothing is handed over past a gap");
+    answers[0]?.();
+    await waitFor(() => asked.length === 3);
+    assert.deepEqual(asked[2], { from: 6n, count: 2 });
+    answers[2]?.();
+    await waitFor(() => delivered.length === 9);
+    assert.deepEqual(delivered, ["m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8"]);
+    await follower.stop();
+  });
+
   it("logs each catch-up run that fetched something once, with where it started and what it fetched", async () => {
     const fixture = chain(2, 3, 1);
     const { follower, delivered, logged } = harness({ nextMiniBlock: 0n }, new MemoryBlockSource(fixture));

@@ -1,13 +1,12 @@
 /**
- * KZG commitment throughput and latency, the WebAssembly engines (wasm: wasmcurves; mcl: mcl-wasm) and the pure-JS
- * reference, for 128 KiB and 2 MiB blobs (by default). For each engine and blob size it times the G1 commitment alone (what a reader checks after fetching a
+ * KZG commitment throughput and latency, the mcl-wasm engine and the pure-JS reference, for 128 KiB and 2 MiB blobs
+ * (by default). For each engine and blob size it times the G1 commitment alone (what a reader checks after fetching a
  * blob) and the full BlobCommitment (G1 + length commitment + length proof, what a dispersal needs), one blob at a
  * time on the calling thread (one core), and reports the median (and least) wall and CPU time and MB/s = blob bytes /
  * wall time. The engines take turns on each blob size (same blob, same SRS), so an A/B pair sees the same machine.
  *
  * With `poolWorkers` it also times the worker committer (the client's path) with pools of that many workers of the
- * default engine:
- * one blob at a time (latency: with two or more workers the two G2 MSMs run in parallel) and as many blobs at once as
+ * default engine: one blob at a time (latency: with two or more workers the two G2 MSMs run in parallel) and as many blobs at once as
  * there are workers (throughput: MB/s = blobs × bytes / wall time). CPU time is the whole process's, all threads.
  *
  * The SRS is a benchmark one: points P_i = a·G + i·k·G for random a, k (a random walk, built by additions in seconds
@@ -15,7 +14,7 @@
  * commitments over it prove nothing. Where both engines run, their commitments are compared byte for byte.
  *
  *   node packages/da-eigenda/bench/kzgThroughput.ts [--runs N] [--reference-max-bytes B] [--pool-workers 2,…]
- *                                                   [--engines wasm,mcl,reference] [--blob-bytes 131072,…] [--json]
+ *                                                   [--engines mcl,reference] [--blob-bytes 131072,…] [--json]
  *
  * `apps/bench` calls `measureKzgCommitmentThroughput`.
  */

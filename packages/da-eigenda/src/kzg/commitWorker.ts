@@ -1,7 +1,7 @@
 /**
  * Worker thread body: computes blob commitments off the main thread, so a multi-second MSM never stalls the event
  * loop of the process that submits (the sequencer). Receives the SRS once (Mach SRS bytes) and the engine's name,
- * builds the engine (wasm, mcl: the SRS goes straight from the bytes into the library's memory) and answers
+ * builds the engine (mcl: the SRS goes straight from the bytes into the library's heap) and answers
  * `{ id, blob, parts }` with the requested points uncompressed.
  */
 import { parentPort, workerData } from "node:worker_threads";
@@ -10,7 +10,6 @@ import type { KzgEngine, KzgEngineName } from "./engine.ts";
 import { createMclKzgEngineFromMachSrs } from "./mclEngine.ts";
 import { g1ToUncompressed, g2ToUncompressed } from "./points.ts";
 import { parseMachSrs } from "./srs.ts";
-import { createWasmKzgEngineFromMachSrs } from "./wasmEngine.ts";
 
 export interface CommitWorkerData {
   readonly srsBytes: ArrayBuffer;
@@ -61,6 +60,5 @@ if (port) {
 }
 
 async function buildEngine(name: KzgEngineName, srsBytes: Uint8Array): Promise<KzgEngine> {
-  if (name === "mcl") return createMclKzgEngineFromMachSrs(srsBytes);
-  return name === "wasm" ? createWasmKzgEngineFromMachSrs(srsBytes) : createReferenceKzgEngine(parseMachSrs(srsBytes));
+  return name === "mcl" ? createMclKzgEngineFromMachSrs(srsBytes) : createReferenceKzgEngine(parseMachSrs(srsBytes));
 }

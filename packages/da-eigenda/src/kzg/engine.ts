@@ -1,9 +1,8 @@
 /**
- * A KZG engine computes EigenDA blob commitments over one SRS. Three implementations give the same points:
- * - "wasm" (default): multi-scalar multiplications in WebAssembly (wasmEngine.ts, iden3's wasmcurves, GPL-3.0), the
- *   SRS kept in the module's memory in the library's point format;
- * - "mcl": bucket MSMs over herumi's mcl-wasm (BSD-3-Clause) point additions (mclEngine.ts), the SRS kept in its heap;
- * - "reference": the pure-JS code of commitment.ts (@noble/curves), what the WebAssembly engines are tested against.
+ * A KZG engine computes EigenDA blob commitments over one SRS. Two implementations give the same points:
+ * - "mcl" (default): bucket MSMs in WebAssembly over herumi's mcl-wasm (BSD-3-Clause) point additions
+ *   (mclEngine.ts), the SRS kept in the library's heap;
+ * - "reference": the pure-JS code of commitment.ts (@noble/curves), what the mcl engine is tested against.
  * Creating an engine is asynchronous (mcl-wasm initialises once per thread); its computations are synchronous.
  */
 import type { BlobCommitment, BlobCommitmentPart, BlobCommitmentParts } from "./commitment.ts";
@@ -11,11 +10,10 @@ import { createReferenceKzgEngine } from "./commitment.ts";
 import { createMclKzgEngine } from "./mclEngine.ts";
 import type { G1Point } from "./points.ts";
 import type { Srs } from "./srs.ts";
-import { createWasmKzgEngine } from "./wasmEngine.ts";
 
-export const KZG_ENGINE_NAMES = ["wasm", "mcl", "reference"] as const;
+export const KZG_ENGINE_NAMES = ["mcl", "reference"] as const;
 export type KzgEngineName = (typeof KZG_ENGINE_NAMES)[number];
-export const DEFAULT_KZG_ENGINE: KzgEngineName = "wasm";
+export const DEFAULT_KZG_ENGINE: KzgEngineName = "mcl";
 
 export interface KzgEngine {
   readonly name: KzgEngineName;
@@ -30,6 +28,5 @@ export interface KzgEngine {
 }
 
 export async function createKzgEngine(name: KzgEngineName, srs: Srs): Promise<KzgEngine> {
-  if (name === "mcl") return createMclKzgEngine(srs);
-  return name === "wasm" ? createWasmKzgEngine(srs) : createReferenceKzgEngine(srs);
+  return name === "mcl" ? createMclKzgEngine(srs) : createReferenceKzgEngine(srs);
 }

@@ -30,6 +30,20 @@ export async function createMclKzgEngineFromMachSrs(bytes: Uint8Array): Promise<
   return createFromSections(await loadBn254Mcl(), sections);
 }
 
+/**
+ * Where an engine's points live in the instance's heap. Every method of the engine reads its addresses from this
+ * object, so the registry below frees them only once nothing can call the engine any more (a method kept without
+ * its engine keeps them too).
+ */
+interface EngineHeap {
+  readonly g1Bases: number;
+  readonly g2Bases: number;
+  readonly trailingBases: number;
+  /** Buckets and accumulators, sized for G2 points and the largest window. */
+  readonly scratch: number;
+  readonly result: number;
+}
+
 /** Gives an engine's heap back to mcl-wasm once the engine is garbage (the instance lives as long as the thread). */
 const heapOwners = new FinalizationRegistry<{ curve: Bn254Mcl; pointers: number[] }>(({ curve, pointers }) => {
   for (const pointer of pointers) curve.free(pointer);
@@ -38,22 +52,9 @@ const heapOwners = new FinalizationRegistry<{ curve: Bn254Mcl; pointers: number[
 function createFromSections(curve: Bn254Mcl, srs: MachSrsSections): KzgEngine {
   const n = srs.numPoints;
   const { g1, g2 } = curve;
-  const pointers: number[] = [];
-  const alloc = (bytes: number) => {
-    const pointer = curve.alloc(bytes);
-    pointers.push(pointer);
-    return pointer;
-  };
-  const g1Bases = alloc(n * g1.pointBytes);
-  const g2Bases = alloc(n * g2.pointBytes);
-  const trailingBases = alloc(n * g2.pointBytes);
-  curve.writeG1Points(g1Bases, srs.g1);
-  curve.writeG2Points(g2Bases, srs.g2);
-  curve.writeG2Points(trailingBases, srs.g2Trailing);
-  // Buckets for the largest window a blob of up to n symbols uses (the window grows with the count), in G2 points.
+  // The window grows with the point count: n symbols use the largest.
   const maxWindowBits = msmWindowBits(n);
-  const scratch = alloc(bucketMsmScratchPoints(maxWindowBits) * g2.pointBytes);
-  const result = alloc(g2.pointBytes);
+  const heap = allocateHeap(curve, srs, maxWindowBits);
 
   const digitsOf = (blob: Uint8Array): WindowDigits => {
     const count = blobCoefficientCount(blob, n);
@@ -61,29 +62,56 @@ function createFromSections(curve: Bn254Mcl, srs: MachSrsSections): KzgEngine {
     return blobWindowDigits(blob, count, Math.min(msmWindowBits(count), maxWindowBits));
   };
   const msm = <P>(group: MclGroup<P>, bases: number, digits: WindowDigits): P => {
-    bucketMsm(group, group.pointBytes, result, bases, digits, scratch);
-    return group.read(result);
+    bucketMsm(group, group.pointBytes, heap.result, bases, digits, heap.scratch);
+    return group.read(heap.result);
   };
 
   const computeParts = (blob: Uint8Array, parts: readonly BlobCommitmentPart[]): BlobCommitmentParts => {
     const digits = digitsOf(blob);
     const length = nextPowerOfTwo(digits.count);
-    const trailingStart = trailingBases + (n - length) * g2.pointBytes;
+    const trailingStart = heap.trailingBases + (n - length) * g2.pointBytes;
     return {
-      ...(parts.includes("commitment") ? { commitment: msm(g1, g1Bases, digits) } : {}),
-      ...(parts.includes("lengthCommitment") ? { lengthCommitment: msm(g2, g2Bases, digits) } : {}),
+      ...(parts.includes("commitment") ? { commitment: msm(g1, heap.g1Bases, digits) } : {}),
+      ...(parts.includes("lengthCommitment") ? { lengthCommitment: msm(g2, heap.g2Bases, digits) } : {}),
       ...(parts.includes("lengthProof") ? { lengthProof: msm(g2, trailingStart, digits) } : {}),
       length,
     };
   };
 
-  const engine: KzgEngine = {
+  heapOwners.register(heap, { curve, pointers: Object.values(heap) });
+  return {
     name: "mcl",
     maxSymbols: n,
-    computeG1Commitment: (blob) => msm(g1, g1Bases, digitsOf(blob)),
+    computeG1Commitment: (blob) => msm(g1, heap.g1Bases, digitsOf(blob)),
     computeBlobCommitment: (blob) => completeBlobCommitment(computeParts(blob, BLOB_COMMITMENT_PARTS)),
     computeBlobCommitmentParts: computeParts,
   };
-  heapOwners.register(engine, { curve, pointers });
-  return engine;
+}
+
+/** Allocates an engine's heap and writes the SRS into it; frees it all if a point is refused. */
+function allocateHeap(curve: Bn254Mcl, srs: MachSrsSections, maxWindowBits: number): EngineHeap {
+  const n = srs.numPoints;
+  const { g1, g2 } = curve;
+  const pointers: number[] = [];
+  const alloc = (bytes: number) => {
+    const pointer = curve.alloc(bytes);
+    pointers.push(pointer);
+    return pointer;
+  };
+  try {
+    const heap: EngineHeap = {
+      g1Bases: alloc(n * g1.pointBytes),
+      g2Bases: alloc(n * g2.pointBytes),
+      trailingBases: alloc(n * g2.pointBytes),
+      scratch: alloc(bucketMsmScratchPoints(maxWindowBits) * g2.pointBytes),
+      result: alloc(g2.pointBytes),
+    };
+    curve.writeG1Points(heap.g1Bases, srs.g1);
+    curve.writeG2Points(heap.g2Bases, srs.g2);
+    curve.writeG2Points(heap.trailingBases, srs.g2Trailing);
+    return heap;
+  } catch (error) {
+    for (const pointer of pointers) curve.free(pointer);
+    throw error;
+  }
 }

@@ -33,7 +33,7 @@ export interface StartEigenDaStandInParameters {
   /** Interval between status steps; a blob is COMPLETE after three ticks. */
   readonly statusIntervalMs: number;
   readonly srs: Srs;
-  /** Engine that checks (and, for the REST face, computes) commitments; default "wasm". */
+  /** Engine that checks (and, for the REST face, computes) commitments; default "mcl". */
   readonly kzgEngine?: KzgEngineName;
   readonly maxDispersalAgeMs?: number;
   readonly maxFutureDispersalMs?: number;

@@ -1,11 +1,12 @@
 /**
- * KZG commitment throughput and latency, WASM engine vs the pure-JS reference, for 128 KiB and 2 MiB blobs (by
- * default). For each engine and blob size it times the G1 commitment alone (what a reader checks after fetching a
+ * KZG commitment throughput and latency, the mcl-wasm engine and the pure-JS reference, for 128 KiB and 2 MiB blobs
+ * (by default). For each engine and blob size it times the G1 commitment alone (what a reader checks after fetching a
  * blob) and the full BlobCommitment (G1 + length commitment + length proof, what a dispersal needs), one blob at a
- * time on the calling thread (one core), and reports the median wall and CPU time and MB/s = blob bytes / wall time.
+ * time on the calling thread (one core), and reports the median (and least) wall and CPU time and MB/s = blob bytes /
+ * wall time. The engines take turns on each blob size (same blob, same SRS), so an A/B pair sees the same machine.
  *
- * With `poolWorkers` it also times the worker committer (the client's path) with pools of that many WASM workers:
- * one blob at a time (latency: with two or more workers the two G2 MSMs run in parallel) and as many blobs at once as
+ * With `poolWorkers` it also times the worker committer (the client's path) with pools of that many workers of the
+ * default engine: one blob at a time (latency: with two or more workers the two G2 MSMs run in parallel) and as many blobs at once as
  * there are workers (throughput: MB/s = blobs × bytes / wall time). CPU time is the whole process's, all threads.
  *
  * The SRS is a benchmark one: points P_i = a·G + i·k·G for random a, k (a random walk, built by additions in seconds
@@ -13,7 +14,7 @@
  * commitments over it prove nothing. Where both engines run, their commitments are compared byte for byte.
  *
  *   node packages/da-eigenda/bench/kzgThroughput.ts [--runs N] [--reference-max-bytes B] [--pool-workers 2,…]
- *                                                   [--engines wasm,reference] [--blob-bytes 131072,…] [--json]
+ *                                                   [--engines mcl,reference] [--blob-bytes 131072,…] [--json]
  *
  * `apps/bench` calls `measureKzgCommitmentThroughput`.
  */
@@ -28,7 +29,9 @@ import {
   blobCommitmentToBytes,
   createKzgEngine,
   createWorkerCommitter,
+  DEFAULT_KZG_ENGINE,
   encodePayloadToBlob,
+  KZG_ENGINE_NAMES,
   type KzgEngine,
   type KzgEngineName,
   maxPayloadBytesForSymbols,
@@ -38,15 +41,15 @@ import {
 export interface MeasureKzgCommitmentThroughputParameters {
   /** Blob sizes in bytes, each a power of two times 32 (default 128 KiB and 2 MiB). */
   readonly blobBytes?: readonly number[];
-  /** Timed runs per WASM measurement after one warm-up (default 3); the median is reported. */
+  /** Timed runs per WebAssembly-engine measurement after one warm-up (default 3); the median is reported. */
   readonly runs?: number;
   /** Timed runs per reference measurement (default 1: a 128 KiB full commitment takes seconds). */
   readonly referenceRuns?: number;
   /** The pure-JS reference runs on blobs up to this size only (default 128 KiB; a 2 MiB full one takes minutes). */
   readonly referenceMaxBlobBytes?: number;
-  /** Engines timed on the calling thread (default both). */
+  /** Engines timed on the calling thread (default all). */
   readonly engines?: readonly KzgEngineName[];
-  /** Sizes of WASM worker pools to time through the worker committer (default none). */
+  /** Sizes of worker pools (default engine) to time through the worker committer (default none). */
   readonly poolWorkers?: readonly number[];
   /** Progress lines (default: none). */
   readonly log?: (line: string) => void;
@@ -66,6 +69,8 @@ export interface KzgThroughputRow {
   readonly runs: number;
   readonly medianWallMs: number;
   readonly medianCpuMs: number;
+  readonly minWallMs: number;
+  readonly minCpuMs: number;
   /** blobsInFlight × blobBytes / median wall time, in 10^6 bytes per second. */
   readonly megabytesPerSecond: number;
   /** blobsInFlight × blobBytes / median CPU time (all threads): the rate per core. */
@@ -76,8 +81,8 @@ export interface KzgThroughputReport {
   readonly rows: readonly KzgThroughputRow[];
   /** Points of the benchmark SRS (the largest blob's symbols). */
   readonly srsPoints: number;
-  /** Building the WASM engine: the SRS into the library's point format, once per process (or worker). */
-  readonly wasmSetupMs: number;
+  /** Building each engine timed on the calling thread: the SRS into its point format, once per process (or worker). */
+  readonly setupMs: Partial<Record<KzgEngineName, number>>;
   /** Blob sizes the reference was skipped on (too slow), in bytes. */
   readonly referenceSkippedBlobBytes: readonly number[];
   /** Every blob both engines committed to gave the same bytes (vacuously true when none did). */
@@ -96,7 +101,7 @@ export async function measureKzgCommitmentThroughput(
   const runs = parameters.runs ?? 3;
   const referenceRuns = parameters.referenceRuns ?? 1;
   const referenceMax = parameters.referenceMaxBlobBytes ?? 128 * 1024;
-  const engineNames = parameters.engines ?? ["wasm", "reference"];
+  const engineNames = parameters.engines ?? KZG_ENGINE_NAMES;
   const poolSizes = parameters.poolWorkers ?? [];
   const log = parameters.log ?? (() => {});
   const loadBefore = loadavg()[0] as number;
@@ -111,34 +116,38 @@ export async function measureKzgCommitmentThroughput(
   const srsPoints = Math.max(...blobSizes.map(symbolsOf));
   log(`building a benchmark SRS of ${srsPoints} points`);
   const srs = benchmarkSrs(srsPoints);
-  const wasmStart = performance.now();
-  const wasm = createKzgEngine("wasm", srs);
-  const wasmSetupMs = performance.now() - wasmStart;
-  log(`WASM engine ready in ${wasmSetupMs.toFixed(0)} ms`);
-  const reference = createKzgEngine("reference", srs);
+  const setupMs: Partial<Record<KzgEngineName, number>> = {};
+  const built: KzgEngine[] = [];
+  for (const name of engineNames) {
+    const start = performance.now();
+    built.push(await createKzgEngine(name, srs));
+    setupMs[name] = performance.now() - start;
+    log(`${name} engine ready in ${(setupMs[name] as number).toFixed(0)} ms`);
+  }
 
   const rows: KzgThroughputRow[] = [];
   const skipped: number[] = [];
   let enginesAgree = true;
   for (const blobBytes of blobSizes) {
     const blob = encodePayloadToBlob(randomBytes(maxPayloadBytesForSymbols(symbolsOf(blobBytes))));
-    const engines: [KzgEngine, number][] = engineNames.includes("wasm") ? [[wasm, runs]] : [];
-    if (engineNames.includes("reference")) {
-      if (blobBytes <= referenceMax) engines.push([reference, referenceRuns]);
+    const engines: [KzgEngine, number][] = [];
+    for (const engine of built) {
+      if (engine.name !== "reference") engines.push([engine, runs]);
+      else if (blobBytes <= referenceMax) engines.push([engine, referenceRuns]);
       else skipped.push(blobBytes);
     }
     const outputs: string[] = [];
     for (const [engine, engineRuns] of engines) {
-      const g1 = timeRuns(() => engine.computeG1Commitment(blob), engineRuns, engine.name === "wasm");
+      const g1 = timeRuns(() => engine.computeG1Commitment(blob), engineRuns, engine.name !== "reference");
       rows.push(row(engine.name, blobBytes, "g1", 0, 1, g1));
       log(describe(rows.at(-1) as KzgThroughputRow));
-      const full = timeRuns(() => engine.computeBlobCommitment(blob), engineRuns, engine.name === "wasm");
+      const full = timeRuns(() => engine.computeBlobCommitment(blob), engineRuns, engine.name !== "reference");
       rows.push(row(engine.name, blobBytes, "full", 0, 1, full));
       log(describe(rows.at(-1) as KzgThroughputRow));
       outputs.push(wireHex(full.result));
     }
     for (const workers of poolSizes) {
-      const committer = createWorkerCommitter(async () => srs, { engine: "wasm", workers });
+      const committer = createWorkerCommitter(async () => srs, { engine: DEFAULT_KZG_ENGINE, workers });
       try {
         await Promise.all(Array.from({ length: workers }, () => committer.commit(blob))); // start and warm every worker
         for (const inFlight of workers > 1 ? [1, workers] : [1]) {
@@ -146,7 +155,7 @@ export async function measureKzgCommitmentThroughput(
             const results = await Promise.all(Array.from({ length: inFlight }, () => committer.commit(blob)));
             return results[0] as BlobCommitment;
           }, runs);
-          rows.push(row("wasm", blobBytes, "full", workers, inFlight, timed));
+          rows.push(row(DEFAULT_KZG_ENGINE, blobBytes, "full", workers, inFlight, timed));
           log(describe(rows.at(-1) as KzgThroughputRow));
           outputs.push(wireHex(timed.result));
         }
@@ -159,7 +168,7 @@ export async function measureKzgCommitmentThroughput(
   return {
     rows,
     srsPoints,
-    wasmSetupMs,
+    setupMs,
     referenceSkippedBlobBytes: skipped,
     enginesAgree,
     nodeVersion: process.version,
@@ -170,13 +179,13 @@ export async function measureKzgCommitmentThroughput(
 /** A markdown table of the rows, for READMEs and logs. */
 export function formatKzgThroughputTable(report: KzgThroughputReport): string {
   const lines = [
-    "| engine | blob | commitment | where | runs | wall (median) | CPU (median) | MB/s (wall) | MB/s (CPU) |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| engine | blob | commitment | where | runs | wall (median) | CPU (median) | CPU (least) | MB/s (wall) | MB/s (CPU) |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const r of report.rows) {
     lines.push(
       `| ${r.engine} | ${sizeLabel(r.blobBytes)} | ${r.operation === "g1" ? "G1 only" : "full"} | ${where(r)} | ${r.runs} | ` +
-        `${seconds(r.medianWallMs)} | ${seconds(r.medianCpuMs)} | ${r.megabytesPerSecond.toFixed(3)} | ` +
+        `${seconds(r.medianWallMs)} | ${seconds(r.medianCpuMs)} | ${seconds(r.minCpuMs)} | ${r.megabytesPerSecond.toFixed(3)} | ` +
         `${r.megabytesPerCpuSecond.toFixed(3)} |`,
     );
   }
@@ -263,6 +272,8 @@ function row(
     runs: timed.wallMs.length,
     medianWallMs,
     medianCpuMs,
+    minWallMs: Math.min(...timed.wallMs),
+    minCpuMs: Math.min(...timed.cpuMs),
     megabytesPerSecond: megabytes / (medianWallMs / 1000),
     megabytesPerCpuSecond: megabytes / (medianCpuMs / 1000),
   };
@@ -298,7 +309,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       runs: { type: "string", default: "3" },
       "reference-max-bytes": { type: "string", default: String(128 * 1024) },
       "pool-workers": { type: "string", default: "" },
-      engines: { type: "string", default: "wasm,reference" },
+      engines: { type: "string", default: KZG_ENGINE_NAMES.join(",") },
       "blob-bytes": { type: "string", default: KZG_BENCH_DEFAULT_BLOB_BYTES.join(",") },
       json: { type: "boolean", default: false },
     },
@@ -315,7 +326,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   process.stdout.write(
     values.json
       ? `${JSON.stringify(report, null, 2)}\n`
-      : `${formatKzgThroughputTable(report)}\n\nSRS ${report.srsPoints} points, WASM setup ${seconds(report.wasmSetupMs)}, ` +
+      : `${formatKzgThroughputTable(report)}\n\nSRS ${report.srsPoints} points, setup ${Object.entries(report.setupMs)
+          .map(([name, ms]) => `${name} ${seconds(ms)}`)
+          .join(", ")}, ` +
           `engines agree: ${report.enginesAgree}, reference skipped on: ${report.referenceSkippedBlobBytes.map(sizeLabel).join(", ") || "none"}, ` +
           `node ${report.nodeVersion}, load average ${report.loadAverage.map((l) => l.toFixed(2)).join(" → ")}\n`,
   );

@@ -10,6 +10,7 @@ import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import {
+  DEFAULT_KZG_ENGINE,
   generateInsecureDevSrs,
   KZG_ENGINE_NAMES,
   type KzgEngineName,
@@ -31,7 +32,7 @@ const { values } = parseArgs({
     "srs-points": { type: "string", default: "4096" },
     "tls-cert": { type: "string" },
     "tls-key": { type: "string" },
-    "kzg-engine": { type: "string", default: "wasm" },
+    "kzg-engine": { type: "string", default: DEFAULT_KZG_ENGINE },
     help: { type: "boolean", default: false },
   },
 });
@@ -40,7 +41,7 @@ if (values.help) {
   process.stdout.write(
     "eigenda-standin [--data-dir DIR] [--host H] [--port P] [--relay-port P] [--proxy-port P|none]\n" +
       "                [--status-interval-ms MS] [--srs-path FILE | --srs-points N] [--tls-cert PEM --tls-key PEM]\n" +
-      "                [--kzg-engine wasm|reference]\n",
+      `                [--kzg-engine ${KZG_ENGINE_NAMES.join("|")}]\n`,
   );
   process.exit(0);
 }

@@ -1,10 +1,11 @@
 /**
- * The DA suite's rows. Commitments: EigenDA's WASM KZG engine in the Mach column beside its pure-JS reference as
- * the peer (ratio > 1: WASM faster), and Celestia's share commitment alone. Sustained runs: EigenDA in the Mach
+ * The DA suite's rows. Commitments: EigenDA's default KZG engine (mcl-wasm) in the Mach column beside its pure-JS
+ * reference as the peer (ratio > 1: the engine faster), and Celestia's share commitment alone. Sustained runs: EigenDA in the Mach
  * column and Celestia beside it as the peer, per phase (no ratio: both are Mach, on two providers); zero is a
  * figure here (no back-pressure, nothing in flight), a missing one says why in its note.
  */
 
+import { DEFAULT_KZG_ENGINE } from "@mach/da-eigenda";
 import type { PhaseAnalysis } from "../suites/daLag.ts";
 import type { DaProviderRun } from "../suites/daSustained.ts";
 import type { BenchResults } from "./results.ts";
@@ -28,10 +29,10 @@ function commitmentRows(results: BenchResults): Row[] {
   const sizes = [...new Set(eigenda.rows.map((r) => r.blobBytes))];
   for (const blobBytes of sizes) {
     const size = sizeLabel(blobBytes);
-    const wasm = find("wasm", blobBytes, "full");
+    const engine = find(DEFAULT_KZG_ENGINE, blobBytes, "full");
     const reference = find("reference", blobBytes, "full");
-    const wasmG1 = find("wasm", blobBytes, "g1");
-    const machConfiguration = `Mach's EigenDA KZG, WASM engine (wasmcurves MSMs), one blob at a time on one thread, median of ${wasm?.runs ?? 0} runs after a warm-up, benchmark SRS of ${eigenda.srsPoints.toLocaleString("en-US")} points; MB/s = blob bytes / CPU time`;
+    const engineG1 = find(DEFAULT_KZG_ENGINE, blobBytes, "g1");
+    const machConfiguration = `Mach's EigenDA KZG, ${DEFAULT_KZG_ENGINE} engine (mcl-wasm point additions, bucket MSMs), one blob at a time on one thread, median of ${engine?.runs ?? 0} runs after a warm-up, benchmark SRS of ${eigenda.srsPoints.toLocaleString("en-US")} points; MB/s = blob bytes / CPU time`;
     const peer = reference
       ? {
           peer: "pure-JS reference",
@@ -47,32 +48,32 @@ function commitmentRows(results: BenchResults): Row[] {
       section: "DA commitment",
       figure: `EigenDA KZG full commitment (G1 + length commitment + proof), ${size} blob`,
       unit: "MB/s per core",
-      mach: wasm?.megabytesPerCpuSecond ?? null,
+      mach: engine?.megabytesPerCpuSecond ?? null,
       machConfiguration,
       ...peer,
       ...(reference
         ? {
             peerValue: reference.megabytesPerCpuSecond,
-            ratio: ratio(wasm?.megabytesPerCpuSecond, reference.megabytesPerCpuSecond),
+            ratio: ratio(engine?.megabytesPerCpuSecond, reference.megabytesPerCpuSecond),
           }
         : noReference),
     });
     rows.push({
       section: "DA commitment",
-      figure: `EigenDA KZG full commitment, ${size} blob, CPU time (wall ${formatNumber((wasm?.medianWallMs ?? 0) / 1000)} s)`,
+      figure: `EigenDA KZG full commitment, ${size} blob, CPU time (wall ${formatNumber((engine?.medianWallMs ?? 0) / 1000)} s)`,
       unit: "s",
-      mach: wasm === undefined ? null : wasm.medianCpuMs / 1000,
+      mach: engine === undefined ? null : engine.medianCpuMs / 1000,
       machConfiguration,
       ...peer,
       ...(reference
-        ? { peerValue: reference.medianCpuMs / 1000, ratio: ratio(reference.medianCpuMs, wasm?.medianCpuMs) }
+        ? { peerValue: reference.medianCpuMs / 1000, ratio: ratio(reference.medianCpuMs, engine?.medianCpuMs) }
         : noReference),
     });
     rows.push({
       section: "DA commitment",
       figure: `EigenDA KZG G1 commitment alone (a reader's check), ${size} blob`,
       unit: "MB/s per core",
-      mach: wasmG1?.megabytesPerCpuSecond ?? null,
+      mach: engineG1?.megabytesPerCpuSecond ?? null,
       machConfiguration,
     });
   }
@@ -159,16 +160,16 @@ function sustainedRows(results: BenchResults): Row[] {
       note: `offered load: ${da.offered.peakSource}; a missing value: safe had not caught up when the drain timeout passed`,
     });
   }
-  const wasm128 = da.commitment?.eigenda.rows.find(
-    (r) => r.engine === "wasm" && r.operation === "full" && r.workers === 0 && r.blobBytes === 128 * 1024,
+  const engine128 = da.commitment?.eigenda.rows.find(
+    (r) => r.engine === DEFAULT_KZG_ENGINE && r.operation === "full" && r.workers === 0 && r.blobBytes === 128 * 1024,
   );
   const peakBatchRate = eigenda?.phases.find((p) => p.name === "peak")?.compressedBytesPerSecond;
-  if (wasm128 && peakBatchRate !== undefined && peakBatchRate > 0) {
+  if (engine128 && peakBatchRate !== undefined && peakBatchRate > 0) {
     rows.push({
       section: "DA sustained, after the load",
       figure: `EigenDA commitment headroom at peak: one core's full-commitment rate (128 KiB blobs) ÷ compressed batch rate (goal ≥ ${COMMITMENT_HEADROOM_GOAL}×)`,
       unit: "×",
-      mach: (wasm128.megabytesPerCpuSecond * 1e6) / peakBatchRate,
+      mach: (engine128.megabytesPerCpuSecond * 1e6) / peakBatchRate,
     });
   }
   return rows;

@@ -72,7 +72,7 @@ export const eigenDaOptionsSchema = z.object({
   }),
   /** Compute KZG commitments in a worker thread (default), so seconds of MSM never block the event loop. */
   commitInWorker: z.boolean().default(true),
-  /** KZG engine: "wasm" (multi-scalar multiplication in WebAssembly) or "reference" (pure JS, ~7× slower). */
+  /** KZG engine: "mcl" (multi-scalar multiplication in WebAssembly, mcl-wasm) or "reference" (pure JS, ~8× slower). */
   kzgEngine: z.enum(KZG_ENGINE_NAMES).default(DEFAULT_KZG_ENGINE),
   /**
    * Worker threads for commitments (with commitInWorker). Two or more run a blob's two G2 MSMs in parallel and

@@ -1,15 +1,15 @@
 /**
  * Worker thread body: computes blob commitments off the main thread, so a multi-second MSM never stalls the event
  * loop of the process that submits (the sequencer). Receives the SRS once (Mach SRS bytes) and the engine's name,
- * builds the engine (WASM: the SRS goes straight from the bytes into the module's memory) and answers
+ * builds the engine (mcl: the SRS goes straight from the bytes into the library's heap) and answers
  * `{ id, blob, parts }` with the requested points uncompressed.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { type BlobCommitmentPart, createReferenceKzgEngine } from "./commitment.ts";
 import type { KzgEngine, KzgEngineName } from "./engine.ts";
+import { createMclKzgEngineFromMachSrs } from "./mclEngine.ts";
 import { g1ToUncompressed, g2ToUncompressed } from "./points.ts";
 import { parseMachSrs } from "./srs.ts";
-import { createWasmKzgEngineFromMachSrs } from "./wasmEngine.ts";
 
 export interface CommitWorkerData {
   readonly srsBytes: ArrayBuffer;
@@ -38,15 +38,13 @@ const port = parentPort;
 if (port) {
   const data = workerData as CommitWorkerData;
   const srsBytes = new Uint8Array(data.srsBytes);
-  const engine: KzgEngine =
-    data.engine === "wasm"
-      ? createWasmKzgEngineFromMachSrs(srsBytes)
-      : createReferenceKzgEngine(parseMachSrs(srsBytes));
+  const engine = buildEngine(data.engine, srsBytes);
   const none = new Uint8Array(0);
-  port.on("message", (request: CommitRequest) => {
+  // Requests wait for the engine (mcl-wasm initialises asynchronously) and are answered in arrival order.
+  port.on("message", async (request: CommitRequest) => {
     let response: CommitResponse;
     try {
-      const c = engine.computeBlobCommitmentParts(request.blob, request.parts);
+      const c = (await engine).computeBlobCommitmentParts(request.blob, request.parts);
       response = {
         id: request.id,
         commitment: c.commitment ? g1ToUncompressed(c.commitment) : none,
@@ -59,4 +57,8 @@ if (port) {
     }
     port.postMessage(response);
   });
+}
+
+async function buildEngine(name: KzgEngineName, srsBytes: Uint8Array): Promise<KzgEngine> {
+  return name === "mcl" ? createMclKzgEngineFromMachSrs(srsBytes) : createReferenceKzgEngine(parseMachSrs(srsBytes));
 }

@@ -5,8 +5,8 @@
  *   lengthCommitment = Σ c_i·[τ^i]₂                        (MSM over G2)
  *   lengthProof      = Σ c_i·[τ^(N − blobLen + i)]₂        (MSM over the trailing G2 points; proves deg p < blobLen)
  *   length           = blobLen
- * MSMs use Pippenger's bucket method (@noble/curves `pippenger`). This is the pure-JS reference: the WASM engine
- * (wasmEngine.ts) must give the same points, byte for byte.
+ * MSMs use Pippenger's bucket method (@noble/curves `pippenger`). This is the pure-JS reference: the mcl-wasm engine
+ * (mclEngine.ts) must give the same points, byte for byte.
  */
 import { pippenger } from "@noble/curves/abstract/curve.js";
 import { bn254 } from "@noble/curves/bn254.js";

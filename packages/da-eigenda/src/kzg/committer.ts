@@ -1,6 +1,6 @@
 /**
  * Where blob commitments are computed: inline (tests, tools) or in worker threads (the client's default: one), behind
- * one async interface, with either KZG engine (engine.ts; WASM by default). Each worker gets the SRS once, serialized
+ * one async interface, with either KZG engine (engine.ts; mcl-wasm by default). Each worker gets the SRS once, serialized
  * in Mach's format, and keeps the engine built from it.
  */
 import { Worker } from "node:worker_threads";
@@ -23,7 +23,7 @@ export interface BlobCommitter {
 }
 
 export interface CommitterOptions {
-  /** Which KZG engine computes the commitments (default "wasm"; "reference" is the pure-JS path). */
+  /** Which KZG engine computes the commitments (default "mcl"; "reference" is the pure-JS path). */
   readonly engine?: KzgEngineName;
   /** Worker threads (worker committer only; default 1). */
   readonly workers?: number;

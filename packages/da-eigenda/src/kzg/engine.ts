@@ -1,18 +1,19 @@
 /**
  * A KZG engine computes EigenDA blob commitments over one SRS. Two implementations give the same points:
- * - "wasm" (default): multi-scalar multiplications in WebAssembly (wasmEngine.ts, iden3's wasmcurves), the SRS kept in
- *   the module's memory in the library's point format;
- * - "reference": the pure-JS code of commitment.ts (@noble/curves), what the WASM engine is tested against.
+ * - "mcl" (default): bucket MSMs in WebAssembly over herumi's mcl-wasm (BSD-3-Clause) point additions
+ *   (mclEngine.ts), the SRS kept in the library's heap;
+ * - "reference": the pure-JS code of commitment.ts (@noble/curves), what the mcl engine is tested against.
+ * Creating an engine is asynchronous (mcl-wasm initialises once per thread); its computations are synchronous.
  */
 import type { BlobCommitment, BlobCommitmentPart, BlobCommitmentParts } from "./commitment.ts";
 import { createReferenceKzgEngine } from "./commitment.ts";
+import { createMclKzgEngine } from "./mclEngine.ts";
 import type { G1Point } from "./points.ts";
 import type { Srs } from "./srs.ts";
-import { createWasmKzgEngine } from "./wasmEngine.ts";
 
-export const KZG_ENGINE_NAMES = ["wasm", "reference"] as const;
+export const KZG_ENGINE_NAMES = ["mcl", "reference"] as const;
 export type KzgEngineName = (typeof KZG_ENGINE_NAMES)[number];
-export const DEFAULT_KZG_ENGINE: KzgEngineName = "wasm";
+export const DEFAULT_KZG_ENGINE: KzgEngineName = "mcl";
 
 export interface KzgEngine {
   readonly name: KzgEngineName;
@@ -26,6 +27,6 @@ export interface KzgEngine {
   computeBlobCommitmentParts(blob: Uint8Array, parts: readonly BlobCommitmentPart[]): BlobCommitmentParts;
 }
 
-export function createKzgEngine(name: KzgEngineName, srs: Srs): KzgEngine {
-  return name === "wasm" ? createWasmKzgEngine(srs) : createReferenceKzgEngine(srs);
+export async function createKzgEngine(name: KzgEngineName, srs: Srs): Promise<KzgEngine> {
+  return name === "mcl" ? createMclKzgEngine(srs) : createReferenceKzgEngine(srs);
 }

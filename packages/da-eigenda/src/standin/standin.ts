@@ -33,7 +33,7 @@ export interface StartEigenDaStandInParameters {
   /** Interval between status steps; a blob is COMPLETE after three ticks. */
   readonly statusIntervalMs: number;
   readonly srs: Srs;
-  /** Engine that checks (and, for the REST face, computes) commitments; default "wasm". */
+  /** Engine that checks (and, for the REST face, computes) commitments; default "mcl". */
   readonly kzgEngine?: KzgEngineName;
   readonly maxDispersalAgeMs?: number;
   readonly maxFutureDispersalMs?: number;
@@ -69,7 +69,7 @@ const MAX_MESSAGE_BYTES = 300 * 1024 * 1024; // server_v2.go MaxRecvMsgSize
 export async function startEigenDaStandIn(parameters: StartEigenDaStandInParameters): Promise<EigenDaStandIn> {
   const host = parameters.host ?? "127.0.0.1";
   const store = await StandInStore.open(parameters.dataDir);
-  const kzg = createKzgEngine(parameters.kzgEngine ?? DEFAULT_KZG_ENGINE, parameters.srs);
+  const kzg = await createKzgEngine(parameters.kzgEngine ?? DEFAULT_KZG_ENGINE, parameters.srs);
   const service = new StandInService({
     store,
     relayKeys: [0],

@@ -23,7 +23,7 @@ export interface ValidationRules {
   readonly quorumCount: number;
   readonly blobVersions: readonly number[];
   readonly srs: Srs;
-  /** Engine of the commitment check (the WASM one in the stand-in, so the devnet is not bounded by pure-JS MSMs). */
+  /** Engine of the commitment check (the mcl-wasm one in the stand-in, so the devnet is not bounded by pure-JS MSMs). */
   readonly kzg: KzgEngine;
 }
 

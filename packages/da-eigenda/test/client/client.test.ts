@@ -266,7 +266,7 @@ describe("eigenDaOptionsSchema", () => {
     assert.equal(parsed.paymentMode, "reservation");
     assert.equal(parsed.retry.maxAttempts, 5);
     assert.equal(parsed.commitInWorker, true);
-    assert.equal(parsed.kzgEngine, "wasm");
+    assert.equal(parsed.kzgEngine, "mcl");
     assert.equal(parsed.commitWorkers, 1);
   });
 

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { sha256 } from "@noble/hashes/sha2.js";
 import fc from "fast-check";
+import { loadBn254Mcl } from "../../src/kzg/bn254Mcl.ts";
 import {
   type BlobCommitment,
   blobCommitmentToBytes,
@@ -15,9 +16,9 @@ import {
 } from "../../src/kzg/commitment.ts";
 import { createInlineCommitter, createWorkerCommitter } from "../../src/kzg/committer.ts";
 import { createKzgEngine, type KzgEngine } from "../../src/kzg/engine.ts";
-import { G1, g1ToCompressed } from "../../src/kzg/points.ts";
+import { createMclKzgEngine, createMclKzgEngineFromMachSrs } from "../../src/kzg/mclEngine.ts";
+import { G1, G2, g1ToCompressed } from "../../src/kzg/points.ts";
 import { generateInsecureDevSrs, loadGnarkSrsFiles, type Srs, SrsError, serializeMachSrs } from "../../src/kzg/srs.ts";
-import { createWasmKzgEngine, createWasmKzgEngineFromMachSrs } from "../../src/kzg/wasmEngine.ts";
 import { BN254_FR_MODULUS, encodePayloadToBlob, maxPayloadBytesForSymbols } from "../../src/payload/encoding.ts";
 import { writeGnarkSrsFiles } from "../fixtures.ts";
 
@@ -40,22 +41,34 @@ const rawBlobArb = (maxWords: number) =>
   );
 
 let srs: Srs;
-let wasm: KzgEngine;
 let dir: string;
 before(async () => {
   srs = generateInsecureDevSrs({ numPoints: 128, order: ORDER });
-  wasm = createWasmKzgEngine(srs);
-  dir = await mkdtemp(join(tmpdir(), "mach-eigenda-wasm-kzg-"));
+  dir = await mkdtemp(join(tmpdir(), "mach-eigenda-mcl-kzg-"));
 });
 after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe("WASM KZG engine against the pure-JS reference", () => {
+/** Deterministic pseudo-random bytes: sha256(seed ‖ block) blocks. */
+function seededBytes(length: number, seed: number): Uint8Array {
+  const out = new Uint8Array(length);
+  for (let offset = 0, block = 0; offset < length; offset += 32, block++) {
+    out.set(sha256(new TextEncoder().encode(`${seed}/${block}`)).subarray(0, length - offset), offset);
+  }
+  return out;
+}
+
+let mcl: KzgEngine;
+before(async () => {
+  mcl = await createMclKzgEngine(srs);
+});
+
+describe("mcl KZG engine against the pure-JS reference", () => {
   it("computes the same commitment, length commitment, length proof and length, byte for byte, for random blobs", () => {
     fc.assert(
       fc.property(rawBlobArb(128), (blob) => {
-        assert.deepEqual(wire(wasm.computeBlobCommitment(blob)), wire(computeBlobCommitment(srs, blob)));
+        assert.deepEqual(wire(mcl.computeBlobCommitment(blob)), wire(computeBlobCommitment(srs, blob)));
       }),
       { numRuns: 12 },
     );
@@ -67,23 +80,23 @@ describe("WASM KZG engine against the pure-JS reference", () => {
       const payload = seededBytes(maxPayloadBytesForSymbols(symbols), symbols);
       const blob = encodePayloadToBlob(payload);
       assert.equal(blob.length / 32, symbols);
-      assert.deepEqual(wire(wasm.computeBlobCommitment(blob)), wire(computeBlobCommitment(srs, blob)), `${symbols}`);
-      const g1 = g1ToCompressed(wasm.computeG1Commitment(blob));
+      assert.deepEqual(wire(mcl.computeBlobCommitment(blob)), wire(computeBlobCommitment(srs, blob)), `${symbols}`);
+      const g1 = g1ToCompressed(mcl.computeG1Commitment(blob));
       assert.equal(hex(g1), hex(g1ToCompressed(computeG1Commitment(srs, blob))));
     }
   });
 
   it("commits to an all-zero blob as the point at infinity, as the reference does", () => {
     const zero = new Uint8Array(5 * 32);
-    const c = wasm.computeBlobCommitment(zero);
+    const c = mcl.computeBlobCommitment(zero);
     assert.ok(c.commitment.is0() && c.lengthCommitment.is0() && c.lengthProof.is0());
     assert.deepEqual(wire(c), wire(computeBlobCommitment(srs, zero)));
   });
 
-  it("gives the same points whether built from the loaded SRS or straight from Mach SRS bytes (the worker's way)", () => {
-    const fromBytes = createWasmKzgEngineFromMachSrs(serializeMachSrs(srs));
+  it("gives the same points whether built from the loaded SRS or straight from Mach SRS bytes (the worker's way)", async () => {
+    const fromBytes = await createMclKzgEngineFromMachSrs(serializeMachSrs(srs));
     const blob = encodePayloadToBlob(new TextEncoder().encode("from bytes"));
-    assert.deepEqual(wire(fromBytes.computeBlobCommitment(blob)), wire(wasm.computeBlobCommitment(blob)));
+    assert.deepEqual(wire(fromBytes.computeBlobCommitment(blob)), wire(mcl.computeBlobCommitment(blob)));
     assert.equal(fromBytes.maxSymbols, 128);
   });
 
@@ -91,7 +104,7 @@ describe("WASM KZG engine against the pure-JS reference", () => {
     const files = await writeGnarkSrsFiles(dir, srs);
     // 32 of the files' 128 points: the trailing points are the last 32, so the length proofs use other powers of τ.
     const loaded = await loadGnarkSrsFiles({ ...files, numPoints: 32, order: ORDER });
-    const engine = createWasmKzgEngine(loaded);
+    const engine = await createMclKzgEngine(loaded);
     fc.assert(
       fc.property(rawBlobArb(32), (blob) => {
         assert.deepEqual(wire(engine.computeBlobCommitment(blob)), wire(computeBlobCommitment(loaded, blob)));
@@ -111,38 +124,64 @@ describe("WASM KZG engine against the pure-JS reference", () => {
     ];
     for (const [blob, reason] of cases) {
       const expected = captureError(() => reference.computeBlobCommitment(blob));
-      const actual = captureError(() => wasm.computeBlobCommitment(blob));
+      const actual = captureError(() => mcl.computeBlobCommitment(blob));
       assert.match(expected.message, reason);
       assert.equal(actual.constructor, expected.constructor);
       assert.equal(actual.message, expected.message);
     }
   });
 
-  it("refuses an SRS holding the point at infinity (the library's affine form cannot represent it)", () => {
-    const broken: Srs = { ...srs, g1: [G1.ZERO, ...srs.g1.slice(1)] };
-    assert.throws(() => createWasmKzgEngine(broken), SrsError);
+  it("commits over an SRS holding points at infinity as the reference does (mcl's Jacobian form holds them)", async () => {
+    const odd: Srs = {
+      ...srs,
+      g1: [G1.ZERO, ...srs.g1.slice(1)],
+      g2: [...srs.g2.slice(0, 3), G2.ZERO, ...srs.g2.slice(4)],
+      g2Trailing: [...srs.g2Trailing.slice(0, -1), G2.ZERO],
+    };
+    const engine = await createMclKzgEngine(odd);
+    const blob = encodePayloadToBlob(seededBytes(maxPayloadBytesForSymbols(4), 4));
+    assert.deepEqual(wire(engine.computeBlobCommitment(blob)), wire(computeBlobCommitment(odd, blob)));
   });
 });
 
-describe("commitment check and committers on the WASM engine", () => {
-  it("checks claimed commitments with the WASM MSM: accepts the right one, rejects a wrong point or length", () => {
+describe("mcl-wasm glue", () => {
+  it("refuses SRS points whose flag bits are not uncompressed (0b00) or infinity (0b01)", async () => {
+    const curve = await loadBn254Mcl();
+    const pointer = curve.alloc(curve.g2.pointBytes);
+    try {
+      for (const flag of [0x80, 0xc0]) {
+        const g1 = new Uint8Array(64);
+        g1[0] = flag;
+        assert.throws(() => curve.writeG1Points(pointer, g1), /not uncompressed/);
+        const g2 = new Uint8Array(128);
+        g2[0] = flag;
+        assert.throws(() => curve.writeG2Points(pointer, g2), /not uncompressed/);
+      }
+    } finally {
+      curve.free(pointer);
+    }
+  });
+});
+
+describe("commitment check and committers on the mcl engine", () => {
+  it("checks claimed commitments with the engine's MSM: accepts the right one, rejects a wrong point or length", () => {
     for (const symbols of [16, 128]) {
       // 16 symbols: recomputed in full; 128: G1 MSM plus the pairing check.
       const blob = encodePayloadToBlob(new Uint8Array((symbols - 1) * 31).fill(symbols));
       const other = computeBlobCommitment(srs, encodePayloadToBlob(new TextEncoder().encode("another blob")));
       const c = computeBlobCommitment(srs, blob);
-      assert.ok(blobMatchesCommitment(srs, blob, c, wasm));
-      assert.equal(blobMatchesCommitment(srs, blob, { ...c, commitment: other.commitment }, wasm), false);
-      assert.equal(blobMatchesCommitment(srs, blob, { ...c, lengthCommitment: other.lengthCommitment }, wasm), false);
-      assert.equal(blobMatchesCommitment(srs, blob, { ...c, lengthProof: other.lengthProof }, wasm), false);
-      assert.equal(blobMatchesCommitment(srs, blob, { ...c, length: c.length * 2 }, wasm), false);
+      assert.ok(blobMatchesCommitment(srs, blob, c, mcl));
+      assert.equal(blobMatchesCommitment(srs, blob, { ...c, commitment: other.commitment }, mcl), false);
+      assert.equal(blobMatchesCommitment(srs, blob, { ...c, lengthCommitment: other.lengthCommitment }, mcl), false);
+      assert.equal(blobMatchesCommitment(srs, blob, { ...c, lengthProof: other.lengthProof }, mcl), false);
+      assert.equal(blobMatchesCommitment(srs, blob, { ...c, length: c.length * 2 }, mcl), false);
     }
   });
 
-  it("selects the engine by name; both give the same commitment", () => {
+  it("selects the engine by name; it gives the reference's commitment", async () => {
     const blob = encodePayloadToBlob(new TextEncoder().encode("by name"));
-    const [a, b] = (["wasm", "reference"] as const).map((name) => createKzgEngine(name, srs));
-    assert.equal(a?.name, "wasm");
+    const [a, b] = await Promise.all((["mcl", "reference"] as const).map((engine) => createKzgEngine(engine, srs)));
+    assert.equal(a?.name, "mcl");
     assert.equal(b?.name, "reference");
     assert.deepEqual(
       wire(a?.computeBlobCommitment(blob) as BlobCommitment),
@@ -150,10 +189,10 @@ describe("commitment check and committers on the WASM engine", () => {
     );
   });
 
-  it("computes the same commitments in a worker thread with either engine as inline with the reference", async () => {
+  it("computes the same commitments in a worker thread as inline with the reference", async () => {
     const blob = encodePayloadToBlob(seededBytes(40 * 31, 40));
     const expected = wire(computeBlobCommitment(srs, blob));
-    for (const engine of ["wasm", "reference"] as const) {
+    for (const engine of ["mcl", "reference"] as const) {
       const worker = createWorkerCommitter(async () => srs, { engine });
       const inline = createInlineCommitter(async () => srs, { engine });
       try {
@@ -170,23 +209,14 @@ describe("commitment check and committers on the WASM engine", () => {
   });
 });
 
-/** Deterministic pseudo-random bytes: sha256(seed ‖ block) blocks. */
-function seededBytes(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  for (let offset = 0, block = 0; offset < length; offset += 32, block++) {
-    out.set(sha256(new TextEncoder().encode(`${seed}/${block}`)).subarray(0, length - offset), offset);
-  }
-  return out;
-}
-
-describe("worker pool", () => {
+describe("worker pool on the mcl engine", () => {
   it("spreads a commitment's points over two or three workers and joins them into the reference's bytes", async () => {
     const blobs = [8, 40, 128].map((symbols) =>
       encodePayloadToBlob(seededBytes(maxPayloadBytesForSymbols(symbols), symbols)),
     );
     const expected = blobs.map((blob) => wire(computeBlobCommitment(srs, blob)));
     for (const workers of [2, 3]) {
-      const committer = createWorkerCommitter(async () => srs, { workers });
+      const committer = createWorkerCommitter(async () => srs, { workers, engine: "mcl" });
       try {
         // Concurrent requests: several blobs' points in flight on every worker at once.
         const results = await Promise.all([
@@ -210,7 +240,7 @@ describe("worker pool", () => {
   it("computes any subset of the points on either engine, each equal to the full commitment's", () => {
     const blob = encodePayloadToBlob(seededBytes(50 * 31, 50));
     const full = computeBlobCommitment(srs, blob);
-    for (const engine of [wasm, createReferenceKzgEngine(srs)]) {
+    for (const engine of [mcl, createReferenceKzgEngine(srs)]) {
       const g2Only = engine.computeBlobCommitmentParts(blob, ["lengthCommitment", "lengthProof"]);
       assert.equal(g2Only.commitment, undefined);
       assert.equal(g2Only.length, 64);

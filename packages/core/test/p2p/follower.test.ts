@@ -61,6 +61,7 @@ describe("follower", () => {
     const asked: { from: bigint; count: number }[] = [];
     const answers: (() => void)[] = [];
     const fetchRange: FetchRange = (kind, from, count) => {
+      assert.equal(kind, "miniBlocks", "only mini-blocks are followed");
       asked.push({ from, count });
       // Held until the test answers: the later range is answered first.
       return new Promise((resolve) => answers.push(() => resolve(source.miniBlocksByRange(from, count) as never)));

@@ -2,7 +2,9 @@
  * Derivation end to end: a Hardhat L1 with Mach's contracts, the Celestia stand-in, a `mach node` sequencer whose
  * batcher posts to DA and records in BatchInbox, and a `mach node` process with `node.role: "derive"` started later
  * from an empty data directory. From L1 + DA alone the derive node reproduces the sequencer's blocks (the same block
- * objects and receipts over JSON-RPC, a deposit included), then follows the batches recorded after it caught up.
+ * objects and receipts over JSON-RPC, a deposit included), then follows the batches recorded after it caught up;
+ * last, Hardhat's `evm_snapshot`/`evm_revert` replaces L1 blocks it read deeper than its confirmation depth, and it
+ * halts loudly (mach_status, an error log) and keeps serving what it derived.
  * Behaviour only: waits have deadlines, nothing asserts how fast.
  */
 import assert from "node:assert/strict";
@@ -198,5 +200,47 @@ describe("derivation from L1 + DA (Hardhat L1, Celestia stand-in, sequencer and 
     assert.ok(batch?.l1BlockNumber);
     assert.ok(BigInt(batch.l1BlockNumber) <= BigInt(derivation.l1BlockNumber));
     assert.equal((await rpcResult<MachStatusResult>(sequencer.rpcUrl, "mach_status")).derivation, null);
+  });
+
+  // Last: it takes L1 back under both nodes (the sequencer, whose L1 origins go too, stops on it as well).
+  it("halts loudly on an L1 reorg deeper than its confirmation depth (evm_snapshot/evm_revert), and keeps serving", async () => {
+    const depth = 4; // derivation.l1ConfirmationDepth's default
+    const snapshot = await rpcResult<Hex>(l1RpcUrl, "evm_snapshot");
+    const snapshotBlock = BigInt(await rpcResult<Hex>(l1RpcUrl, "eth_blockNumber"));
+    const status = () => rpcResult<MachStatusResult>(derive.rpcUrl, "mach_status");
+    // The derive node reads L1 past the snapshot by more than its confirmation depth.
+    await waitFor("the derive node to read L1 past the snapshot", 60_000, async () => {
+      const l1Block = (await status()).derivation?.l1BlockNumber;
+      return l1Block !== null && l1Block !== undefined && BigInt(l1Block) > snapshotBlock + BigInt(depth) + 1n
+        ? true
+        : undefined;
+    });
+    assert.equal(await rpcResult<boolean>(l1RpcUrl, "evm_revert", [snapshot]), true);
+    // L1 goes on mining every second: the blocks the derive node read are replaced by others at the same heights.
+    const halted = await waitFor("the derive node to halt", 60_000, async () => {
+      const derivation = (await status()).derivation;
+      return derivation?.state === "halted" ? derivation : undefined;
+    });
+    assert.equal(halted.halted?.reason, "l1Reorg");
+    assert.ok(halted.halted && halted.halted.derivedL1Hash !== halted.halted.l1Hash, "it names both hashes");
+    assert.ok(BigInt(halted.halted?.l1BlockNumber ?? "0x0") > snapshotBlock, "a block newer than the snapshot");
+    assert.ok(
+      derive.logs.some(
+        (entry) => entry.msg === "L1 reorg deeper than the confirmation depth: derivation stops" && entry.level === 50,
+      ),
+      "logged as an error",
+    );
+    // It derives nothing more, and still answers for what it derived before.
+    await sleep(2_000);
+    const after = await status();
+    assert.equal(after.derivation?.state, "halted");
+    const head = await rpcResult<{ hash: Hex } | null>(derive.rpcUrl, "eth_getBlockByNumber", [
+      after.derivation?.headBlockNumber,
+      false,
+    ]);
+    assert.equal(head?.hash, after.derivation?.headBlockHash);
+    const frozen = after.derivation?.headBlockNumber;
+    await sleep(2_000);
+    assert.equal((await status()).derivation?.headBlockNumber, frozen, "no block derived after the halt");
   });
 });

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DEV_MNEMONIC } from "@mach/core/node";
+import { encodeFunctionData, erc20Abi } from "viem";
 import { deriveOperators } from "../../src/operators.ts";
 import { rpcCall } from "../support/chain.ts";
 import { deployToken, devAccounts, startLoad } from "../support/load.ts";
@@ -163,6 +164,16 @@ describe("replica over libp2p", () => {
           await raw(replica.rpcUrl, "eth_getTransactionCount", params),
           await raw(sequencer.rpcUrl, "eth_getTransactionCount", params),
         );
+      }
+      // Calls run on the replica's read workers, which follow the mini-blocks it applied: the sequencer's answers.
+      for (const account of devAccounts(6, 4)) {
+        const data = encodeFunctionData({ abi: erc20Abi, functionName: "balanceOf", args: [account.address] });
+        for (const tag of ["latest", `0x${head.toString(16)}`]) {
+          const params = [{ to: token, data }, tag];
+          const answer = await raw(replica.rpcUrl, "eth_call", params);
+          assert.match(answer, /"result":"0x[0-9a-f]{64}"/);
+          assert.equal(answer, await raw(sequencer.rpcUrl, "eth_call", params));
+        }
       }
       assert.equal((await rpcCall<string>(replica.rpcUrl, "net_peerCount")).result, "0x1");
     } finally {

@@ -1,7 +1,9 @@
 /**
  * The replica role: p2p (mini-blocks and blocks, in order) → replica (diffs applied, roots and hashes checked, no
  * execution) → store; the replica is the chain view's live chain, so the RPC answers from it exactly as the
- * sequencer's does from the sequencer. The executor serves calls only (`eth_call`, `eth_estimateGas`, traces).
+ * sequencer's does from the sequencer. Calls (`eth_call`, `eth_estimateGas`, traces, simulations) run on read workers
+ * that follow the replica's applied mini-blocks as the sequencer's follow its own (`rpc.reads.workers`; 0: on the
+ * replica's thread), so a heavy read never delays applying the chain; a refused block resyncs them from the store.
  * Transactions are forwarded to the sequencer (`sequencerForwarder.ts`), and block witnesses fetched from it. On restart the replica resumes from its
  * store (snapshot + log), and the follower fetches what it missed by range requests.
  *
@@ -12,6 +14,7 @@
 import { createExecutionEngines } from "../../execution/engine.ts";
 import { Replica } from "../../replica/replica.ts";
 import { createNodeBackend } from "../../rpc/nodeBackend.ts";
+import { ReadWorkerPool } from "../../rpc/reads/readWorkerPool.ts";
 import { createChainView } from "../../state/store/chainView.ts";
 import { SnapshotSchedule } from "../../state/store/recovery.ts";
 import { InvalidConfigError } from "../config.ts";
@@ -54,6 +57,27 @@ export async function startReplicaRole(context: RoleContext): Promise<RunningRep
     metrics: replicaMetrics(metrics),
     onBlockSealed: (block) => snapshots.afterBlockSealed(block),
   });
+  // Reads execute on worker threads that follow the replica's mini-blocks: a call never delays applying the chain.
+  const reads =
+    config.rpc.reads.workers > 0
+      ? new ReadWorkerPool({
+          storePath: config.store.path,
+          chainId: config.chain.chainId,
+          engine: config.execution.engine,
+          historyBlocks: config.store.historyBlocks,
+          historyOf: (from, through) => state.history.preValuesOf(from, through),
+          workers: config.rpc.reads.workers,
+          niceness: config.rpc.reads.niceness,
+          logger: logger.child({ module: "reads" }),
+        })
+      : undefined;
+  if (reads) {
+    replica.on("miniBlock", (miniBlock) => reads.onMiniBlock(miniBlock));
+    replica.on("block", (block) => reads.onBlock(block));
+    // The refused block's mini-blocks were forwarded as they came: the workers restore from the store without them.
+    replica.on("refused", () => void reads.resync());
+    await reads.ready;
+  }
   let reportFatal: (error: Error) => void = () => {};
   const fatal = new Promise<Error>((resolve) => {
     reportFatal = resolve;
@@ -78,6 +102,8 @@ export async function startReplicaRole(context: RoleContext): Promise<RunningRep
     state,
     executor,
     tracingExecutor: engines.tracing,
+    ...(reads ? { reads } : {}),
+    callGasCap: BigInt(config.rpc.limits.callGasCap),
     baseFeeRule: config.chain,
     peerCount: () => network.node.connectedPeers().length,
     blockWitness: forwardedBlockWitness(forwarder),
@@ -94,6 +120,7 @@ export async function startReplicaRole(context: RoleContext): Promise<RunningRep
     start() {},
     async stop() {
       await network.stop();
+      await reads?.close();
     },
   };
 }

@@ -196,6 +196,15 @@ export class ReadWorkerPool implements ReadExecution {
     });
   }
 
+  /**
+   * Replaces every worker: each restores from the store again. For a node whose live state went back (a replica that
+   * refused a block it had forwarded mini-blocks of: their diffs are undone and dropped from the log).
+   */
+  async resync(): Promise<void> {
+    if (this.#closed) return;
+    await Promise.all(this.#slots.map((slot) => this.#replace(slot)));
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     const stopped: Promise<number>[] = [];

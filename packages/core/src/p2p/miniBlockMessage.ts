@@ -17,7 +17,12 @@ import type { MiniBlock } from "../chain/miniBlock.ts";
 import { type MiniBlockSignature, recoverMiniBlockSigner } from "../chain/miniBlockSignature.ts";
 import { encodeRlp, expectBytes } from "../chain/rlp.ts";
 import type { Address } from "../chain/types.ts";
-import { decodeMiniBlockRecord, encodeMiniBlockRecord, type MiniBlockSeal } from "../state/records.ts";
+import {
+  decodeMiniBlockRecord,
+  encodeMiniBlockRecord,
+  type MiniBlockSeal,
+  miniBlockRecordPosition,
+} from "../state/records.ts";
 import { P2pMessageError } from "./errors.ts";
 import { encodeFrame, type FrameCompression } from "./frame.ts";
 import { decodeSealedPayload, encodeSealedEnvelope, type SealedEnvelope, sealEnvelope } from "./seal.ts";
@@ -81,15 +86,25 @@ export interface StoredMiniBlockParameters {
  */
 export function storedMiniBlockMessage(parameters: StoredMiniBlockParameters): SignedMiniBlock {
   const { chainId, record, seal } = parameters;
-  return {
+  let miniBlock = parameters.miniBlock;
+  const signed: SignedMiniBlock = {
     chainId,
-    miniBlock: parameters.miniBlock ?? decodeMiniBlockRecord(record),
+    // Decoded when read: serving a range only frames the stored bytes (`miniBlockEnvelope` takes the position).
+    get miniBlock(): MiniBlock {
+      miniBlock ??= decodeMiniBlockRecord(record);
+      return miniBlock;
+    },
     signature: seal.signature,
     sealedAtMs: seal.sealedAtMs,
     seal: seal.seal,
     payload: encodeRlp([record, encodeSignatureBytes(seal.signature)]),
   };
+  storedPositions.set(signed, miniBlock ?? miniBlockRecordPosition(record));
+  return signed;
 }
+
+/** The number and block of messages rebuilt from the store, read from their records without decoding them. */
+const storedPositions = new WeakMap<SignedMiniBlock, { readonly number: bigint; readonly blockNumber: bigint }>();
 
 /** The record bytes inside a verified message's payload (what a receiver logs, so it can serve the message again). */
 export function miniBlockRecordOf(signed: SignedMiniBlock): Uint8Array {
@@ -97,11 +112,12 @@ export function miniBlockRecordOf(signed: SignedMiniBlock): Uint8Array {
 }
 
 export function miniBlockEnvelope(signed: SignedMiniBlock): SealedEnvelope {
+  const position = storedPositions.get(signed) ?? signed.miniBlock;
   return {
     kind: "miniBlock",
     chainId: signed.chainId,
-    blockNumber: signed.miniBlock.blockNumber,
-    number: signed.miniBlock.number,
+    blockNumber: position.blockNumber,
+    number: position.number,
     sealedAtMs: signed.sealedAtMs,
     payload: signed.payload,
     seal: signed.seal,

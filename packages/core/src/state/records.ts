@@ -170,6 +170,13 @@ export function encodeMiniBlockRecord(miniBlock: MiniBlock): Uint8Array {
     encodeStateDiff(miniBlock.stateDiff),
   ]);
 }
+/** A mini-block record's place (its number and block) without decoding its transactions, receipts and diff. */
+export function miniBlockRecordPosition(bytes: Uint8Array): { readonly number: bigint; readonly blockNumber: bigint } {
+  const f = list(decodeRlp(bytes), "miniBlock");
+  checkVersion(f, "miniBlock", MINI_BLOCK_RECORD_VERSION);
+  return { number: uint(f[1], "miniBlock.number"), blockNumber: uint(f[2], "miniBlock.blockNumber") };
+}
+
 export function decodeMiniBlockRecord(bytes: Uint8Array): MiniBlock {
   const f = list(decodeRlp(bytes), "miniBlock");
   const version = checkVersion(f, "miniBlock", MINI_BLOCK_RECORD_VERSION);

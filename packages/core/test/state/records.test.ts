@@ -23,6 +23,7 @@ import {
   encodeMiniBlockSealRecord,
   encodeReceiptsRecord,
   encodeTxLocation,
+  miniBlockRecordPosition,
   StoreCorruptionError,
 } from "../../src/state/records.ts";
 import { address as addressArb, log, u64, u256 } from "../chain/arbitraries.ts";
@@ -347,6 +348,14 @@ describe("store records", () => {
     const { transactions: expectedTransactions, ...expectedRest } = miniBlock;
     assert.deepEqual(rest, expectedRest);
     assertSameTransactions(transactions, expectedTransactions);
+  });
+
+  it("read a mini-block record's number and block without decoding the rest", async () => {
+    const miniBlock = await sampleMiniBlock();
+    assert.deepEqual(miniBlockRecordPosition(encodeMiniBlockRecord(miniBlock)), {
+      number: miniBlock.number,
+      blockNumber: miniBlock.blockNumber,
+    });
   });
 
   it("round-trip a tx location", () => {

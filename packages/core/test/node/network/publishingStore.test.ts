@@ -67,6 +67,15 @@ describe("publishing store (the sequencer on p2p)", () => {
       blocks.map((signed) => encodeBlockMessage(signed, compression)),
       feed.blocks.map((signed) => encodeBlockMessage(signed, compression)),
     );
+    // The served messages decode to the published mini-blocks when read (decoding waits until then).
+    assert.deepEqual(
+      miniBlocks.map((signed) => signed.miniBlock.number),
+      feed.miniBlocks.map((signed) => signed.miniBlock.number),
+    );
+    assert.equal(
+      miniBlocks.at(-1)?.miniBlock.stateDiff.accounts.length,
+      feed.miniBlocks.at(-1)?.miniBlock.stateDiff.accounts.length,
+    );
     // A range stops at what the store lacks.
     assert.equal((await source.blocksByRange(feed.sequencer.head.header.number + 1n, 10)).length, 0);
     assert.equal((await source.miniBlocksByRange(BigInt(feed.miniBlocks.length), 10)).length, 0);

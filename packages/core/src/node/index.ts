@@ -14,6 +14,7 @@
  *                      derivation keeps (state rollback, store truncation, snapshot, batch records dropped), with the
  *                      user transactions it dropped
  *   repool.ts          those transactions admitted to the sequencer's pool again, in order; refusals logged
+ *   readWorkers.ts     the read workers a role serves calls from, following the chain it advances (sequencer, replica)
  *   metrics.ts         prom-client registry, the per-module metric fillers, the /metrics server
  *   logger.ts          pino
  *   node.ts            startNode: everything above, in order; close() in reverse

@@ -14,12 +14,12 @@
 import { createExecutionEngines } from "../../execution/engine.ts";
 import { Replica } from "../../replica/replica.ts";
 import { createNodeBackend } from "../../rpc/nodeBackend.ts";
-import { ReadWorkerPool } from "../../rpc/reads/readWorkerPool.ts";
 import { createChainView } from "../../state/store/chainView.ts";
 import { SnapshotSchedule } from "../../state/store/recovery.ts";
 import { InvalidConfigError } from "../config.ts";
 import { replicaMetrics } from "../metrics.ts";
 import type { ReplicaNetwork } from "../network/index.ts";
+import { startReadWorkers } from "../readWorkers.ts";
 import {
   createSequencerForwarder,
   forwardedBlockWitness,
@@ -58,26 +58,9 @@ export async function startReplicaRole(context: RoleContext): Promise<RunningRep
     onBlockSealed: (block) => snapshots.afterBlockSealed(block),
   });
   // Reads execute on worker threads that follow the replica's mini-blocks: a call never delays applying the chain.
-  const reads =
-    config.rpc.reads.workers > 0
-      ? new ReadWorkerPool({
-          storePath: config.store.path,
-          chainId: config.chain.chainId,
-          engine: config.execution.engine,
-          historyBlocks: config.store.historyBlocks,
-          historyOf: (from, through) => state.history.preValuesOf(from, through),
-          workers: config.rpc.reads.workers,
-          niceness: config.rpc.reads.niceness,
-          logger: logger.child({ module: "reads" }),
-        })
-      : undefined;
-  if (reads) {
-    replica.on("miniBlock", (miniBlock) => reads.onMiniBlock(miniBlock));
-    replica.on("block", (block) => reads.onBlock(block));
-    // The refused block's mini-blocks were forwarded as they came: the workers restore from the store without them.
-    replica.on("refused", () => void reads.resync());
-    await reads.ready;
-  }
+  const reads = await startReadWorkers({ config, state, chain: replica, logger });
+  // The refused block's mini-blocks were forwarded as they came: the workers restore from the store without them.
+  if (reads) replica.on("refused", () => void reads.resync());
   let reportFatal: (error: Error) => void = () => {};
   const fatal = new Promise<Error>((resolve) => {
     reportFatal = resolve;

@@ -19,7 +19,7 @@ import { createExecutionEngines } from "../../execution/engine.ts";
 import { createWitnessRecordingExecutor } from "../../execution/witnessRecording.ts";
 import { BatchTally } from "../../rpc/batchTally.ts";
 import { createNodeBackend } from "../../rpc/nodeBackend.ts";
-import { ReadWorkerPool } from "../../rpc/reads/readWorkerPool.ts";
+import type { ReadWorkerPool } from "../../rpc/reads/readWorkerPool.ts";
 import { L1EpochFollower, withoutL1 } from "../../sequencer/l1Origins.ts";
 import type { L1Origins } from "../../sequencer/ports.ts";
 import { Sequencer } from "../../sequencer/sequencer.ts";
@@ -36,6 +36,7 @@ import type { OpenedChain } from "../chainSetup.ts";
 import { prepareDevChain } from "../dev/devChain.ts";
 import { batcherMetrics, sequencerMetrics, txPoolMetrics } from "../metrics.ts";
 import type { SequencerNetwork } from "../network/index.ts";
+import { startReadWorkers } from "../readWorkers.ts";
 import { repoolTransactions } from "../repool.ts";
 import { rewindToDerivedChain } from "../sequencingWindowRewind.ts";
 import { createNodeStatusSource } from "../statusSource.ts";
@@ -207,25 +208,9 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
   // Not on a standalone dev chain: its state edits, snapshots and reverts write the state directly, with no
   // mini-block for the workers to follow; its reads run beside the sequencer, as anvil's do.
   const standaloneDev = config.dev.enabled && config.dev.mode === "standalone";
-  const reads =
-    config.rpc.reads.workers > 0 && !standaloneDev
-      ? new ReadWorkerPool({
-          storePath: config.store.path,
-          chainId: config.chain.chainId,
-          engine: config.execution.engine,
-          devStateEdits: devChain !== undefined,
-          historyBlocks: config.store.historyBlocks,
-          historyOf: (from, through) => state.history.preValuesOf(from, through),
-          workers: config.rpc.reads.workers,
-          niceness: config.rpc.reads.niceness,
-          logger: logger.child({ module: "reads" }),
-        })
-      : undefined;
-  if (reads) {
-    sequencer.on("miniBlock", (miniBlock) => reads.onMiniBlock(miniBlock));
-    sequencer.on("block", (block) => reads.onBlock(block));
-    await reads.ready;
-  }
+  const reads = standaloneDev
+    ? undefined
+    : await startReadWorkers({ config, state, chain: sequencer, logger, devStateEdits: devChain !== undefined });
 
   // Sent transactions are decoded and their senders recovered on worker threads, admitted in arrival order.
   const { workers: recoveryWorkers, inlineBelow } = config.txpool.senderRecovery;

@@ -15,6 +15,21 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const tools = join(root, ".tools");
 const log = (message) => process.stderr.write(`[bootstrap] ${message}\n`);
 
+/** Runs one install step, printing its name and then its duration (or that it failed), as the devnet's steps do. */
+function step(name, run) {
+  const started = performance.now();
+  log(`• ${name} …`);
+  const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
+  try {
+    const result = run();
+    log(`✓ ${name} (${seconds()} s)`);
+    return result;
+  } catch (error) {
+    log(`✗ ${name} (${seconds()} s)`);
+    throw error;
+  }
+}
+
 function nodePackageName() {
   const arch = { x64: "x64", arm64: "arm64" }[process.arch];
   if (process.platform !== "linux" || !arch) {
@@ -38,8 +53,9 @@ function ensureNode() {
   const binDir = join(tools, "node", "node_modules", pkg, "bin");
   const stamp = join(tools, "node", "version");
   if (!existsSync(join(binDir, "node")) || readStamp(stamp) !== NODE_VERSION) {
-    log(`installing Node ${NODE_VERSION} from the npm registry into .tools/node`);
-    npmInstall(join(tools, "node"), `${pkg}@${NODE_VERSION}`);
+    step(`installing Node ${NODE_VERSION} from the npm registry into .tools/node`, () =>
+      npmInstall(join(tools, "node"), `${pkg}@${NODE_VERSION}`),
+    );
     writeFileSync(stamp, NODE_VERSION);
   }
   return binDir;
@@ -49,14 +65,12 @@ function ensurePnpm(env) {
   const bin = join(tools, "pnpm", "node_modules", ".bin");
   const stamp = join(tools, "pnpm", "version");
   if (!existsSync(join(bin, "pnpm")) || readStamp(stamp) !== PNPM_VERSION) {
-    log(`installing pnpm ${PNPM_VERSION} into .tools/pnpm`);
-    execFileSync(
-      "npm",
-      ["install", "--no-save", "--no-package-lock", "--prefix", join(tools, "pnpm"), `pnpm@${PNPM_VERSION}`],
-      {
-        stdio: ["ignore", "inherit", "inherit"],
-        env,
-      },
+    step(`installing pnpm ${PNPM_VERSION} into .tools/pnpm`, () =>
+      execFileSync(
+        "npm",
+        ["install", "--no-save", "--no-package-lock", "--prefix", join(tools, "pnpm"), `pnpm@${PNPM_VERSION}`],
+        { stdio: ["ignore", "inherit", "inherit"], env },
+      ),
     );
     writeFileSync(stamp, PNPM_VERSION);
   }
@@ -76,9 +90,9 @@ function ensureDependencies(env) {
     .digest("hex");
   const stamp = join(root, "node_modules", ".mach-install");
   if (readStamp(stamp) === hash) return;
-  log("installing locked dependencies with pnpm");
-  const args = ["install", "--frozen-lockfile"];
-  execFileSync("pnpm", args, { cwd: root, stdio: ["ignore", "inherit", "inherit"], env });
+  step("installing locked dependencies with pnpm", () =>
+    execFileSync("pnpm", ["install", "--frozen-lockfile"], { cwd: root, stdio: ["ignore", "inherit", "inherit"], env }),
+  );
   writeFileSync(stamp, hash);
 }
 

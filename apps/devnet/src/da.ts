@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import type { DaProviderName } from "@mach/core/da";
 import { type DevnetChild, spawnChild, waitForJsonLine } from "./childProcess.ts";
+import type { PortUse } from "./ports.ts";
 
 export type DevnetDaProvider = DaProviderName;
 
@@ -16,6 +17,27 @@ export interface DaPorts {
   readonly eigendaRelay: number;
   readonly eigendaProxy: number;
   readonly celestiaRpc: number;
+}
+
+/** The stand-in's usual ports, or consecutive ports from `first` (`--da-port`). */
+export function devnetDaPorts(first?: number): DaPorts {
+  return first === undefined
+    ? { eigendaDisperser: 32005, eigendaRelay: 32006, eigendaProxy: 3100, celestiaRpc: 26658 }
+    : { eigendaDisperser: first, eigendaRelay: first + 1, eigendaProxy: first + 2, celestiaRpc: first };
+}
+
+/** The ports the chosen provider's stand-in binds, for the launcher's check before anything starts. */
+export function daPortUses(provider: DevnetDaProvider, ports: DaPorts): PortUse[] {
+  const flag = "--da-port";
+  if (provider === "eigenda") {
+    return [
+      { port: ports.eigendaDisperser, flag, what: "EigenDA stand-in disperser (gRPC)" },
+      { port: ports.eigendaRelay, flag, what: "EigenDA stand-in relay (gRPC)" },
+      { port: ports.eigendaProxy, flag, what: "EigenDA stand-in proxy (REST)" },
+    ];
+  }
+  if (provider === "celestia") return [{ port: ports.celestiaRpc, flag, what: "Celestia stand-in JSON-RPC" }];
+  return [];
 }
 
 export interface StartedDa {
@@ -36,11 +58,13 @@ export interface StartDaParameters {
    * the data dir). Fewer make smaller blobs and a faster first start (tests).
    */
   readonly eigendaSrsPoints?: number;
+  /** Called with the stand-in's process as soon as it is spawned, before it is ready: a caller that stops on failure stops it too. */
+  readonly onChild?: (child: DevnetChild) => void;
 }
 
 export async function startDa(
   provider: DevnetDaProvider,
-  { dataDir, logDir, ports, signerKey, eigendaSrsPoints }: StartDaParameters,
+  { dataDir, logDir, ports, signerKey, eigendaSrsPoints, onChild }: StartDaParameters,
 ): Promise<StartedDa> {
   if (provider === "memory") {
     return { child: undefined, nodeConfig: { provider: "memory" }, endpoints: { provider: "memory" } };
@@ -68,6 +92,7 @@ export async function startDa(
       ],
       logFile: join(logDir, "eigenda.log"),
     });
+    onChild?.(child);
     const ready = await waitForJsonLine(child, (entry) => typeof entry.disperser === "string", 120_000);
     return {
       child,
@@ -102,6 +127,7 @@ export async function startDa(
     ],
     logFile: join(logDir, "celestia.log"),
   });
+  onChild?.(child);
   const ready = await waitForJsonLine(child, (entry) => typeof entry.rpcUrl === "string", 60_000);
   return {
     child,

@@ -32,7 +32,7 @@ import { MACH_CLI } from "@mach/node";
 import { parseEther } from "viem";
 import type { DevnetChild } from "./childProcess.ts";
 import { spawnChild, waitForJsonLine } from "./childProcess.ts";
-import { type DevnetDaProvider, startDa } from "./da.ts";
+import { type DevnetDaProvider, daPortUses, devnetDaPorts, startDa } from "./da.ts";
 import { devNodeConfig } from "./devConfig.ts";
 import { deployContracts, fundAccounts, l1Head, mineL1Every, startL1 } from "./l1.ts";
 import { deriveOperators, operatorAccounts } from "./operators.ts";
@@ -149,6 +149,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       await new Promise(() => {});
       return 0;
     }
+    const daPorts = devnetDaPorts(options.daPort);
     await progress.step("checking ports", () =>
       assertPortsFree([
         { port: options.l1Port, flag: "--l1-port", what: "L1 JSON-RPC" },
@@ -159,6 +160,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         { port: options.derivePort, flag: "--derive-port", what: "Mach derive node JSON-RPC" },
         { port: options.derivePort + 1, flag: "--derive-port", what: "Mach derive node metrics (the next port)" },
         { port: options.p2pPort, flag: "--p2p-port", what: "Mach sequencer libp2p" },
+        ...daPortUses(options.da as DevnetDaProvider, daPorts),
       ]),
     );
     const operators = deriveOperators(DEV_MNEMONIC);
@@ -211,18 +213,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         dataDir,
         logDir,
         signerKey: daSigner.privateKey,
-        ports:
-          options.daPort === undefined
-            ? { eigendaDisperser: 32005, eigendaRelay: 32006, eigendaProxy: 3100, celestiaRpc: 26658 }
-            : {
-                eigendaDisperser: options.daPort,
-                eigendaRelay: options.daPort + 1,
-                eigendaProxy: options.daPort + 2,
-                celestiaRpc: options.daPort,
-              },
+        ports: daPorts,
+        onChild: (child) => children.push(child),
       }),
     );
-    if (da.child) children.push(da.child);
 
     // Replicas and provers rebuild the sequencer's genesis: one timestamp for all.
     const chain = {

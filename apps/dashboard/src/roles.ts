@@ -7,9 +7,13 @@ import { formatDuration, groupThousands, quantityToNumber } from "./format.ts";
 
 export function replicaLagText(replica: ReplicaLag): string {
   if (replica.lagMiniBlocks === null) return replica.error === null ? "not asked yet" : "unreachable";
-  const lag = `${groupThousands(quantityToNumber(replica.lagMiniBlocks) ?? 0)} mini-blocks behind · ${
-    replica.lagMs === null ? "longer than the node remembers" : formatDuration(replica.lagMs)
-  }`;
+  const behind = quantityToNumber(replica.lagMiniBlocks) ?? 0;
+  const lag =
+    behind === 0
+      ? "caught up"
+      : `${groupThousands(behind)} mini-blocks behind · ${
+          replica.lagMs === null ? "longer than the node remembers" : formatDuration(replica.lagMs)
+        }`;
   return replica.error === null ? lag : `${lag} (unreachable now)`;
 }
 

@@ -37,6 +37,17 @@ describe("mach_status", () => {
     });
   });
 
+  it("reports the sealed head's last mini-block while the open block has none yet", async () => {
+    h = await startHarness();
+    await h.result("eth_sendRawTransaction", [await h.signTransfer({ nonce: 0 })]);
+    const miniBlock = h.backend.sealMiniBlock();
+    h.backend.sealBlock();
+    // A live chain between blocks: the open block holds no mini-block.
+    h.backend.latestMiniBlock = () => undefined;
+    const status = await h.result<MachStatusResult>("mach_status");
+    assert.equal(status.head.miniBlockNumber, `0x${miniBlock.number.toString(16)}`);
+  });
+
   it("measures send → receipt latency of transactions sent to it and counts their mini-blocks", async () => {
     h = await startHarness();
     await h.result("eth_sendRawTransaction", [await h.signTransfer({ nonce: 0 })]);

@@ -80,7 +80,9 @@ export function renderMachStatus(context: RpcContext) {
   const { backend, status, sendLatency, miniBlockRate } = context;
   const headNumber = backend.headBlockNumber();
   const head = backend.getBlockByNumber(headNumber);
-  const miniBlock = backend.latestMiniBlock();
+  // The open block's newest mini-block; between blocks (none yet in the open one), the sealed head's last.
+  const sealedLast = head === undefined ? -1n : head.miniBlockOffset + BigInt(head.miniBlockCount) - 1n;
+  const newestMiniBlock = backend.latestMiniBlock()?.number ?? (sealedLast >= 0n ? sealedLast : undefined);
   const rates = miniBlockRate.rates();
   const da = status?.daBatches?.() ?? { byProvider: [], recent: [] };
   const batcher = status?.batcher?.();
@@ -97,7 +99,7 @@ export function renderMachStatus(context: RpcContext) {
       blockNumber: toQuantity(headNumber),
       blockHash: head?.hash ?? null,
       blockTimestamp: optionalQuantity(head?.header.timestamp),
-      miniBlockNumber: optionalQuantity(miniBlock?.number),
+      miniBlockNumber: optionalQuantity(newestMiniBlock),
       safeBlockNumber: optionalQuantity(backend.blockNumberForTag("safe")),
       finalizedBlockNumber: optionalQuantity(backend.blockNumberForTag("finalized")),
     },

@@ -323,6 +323,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
   });
   const outputsPart = outputs;
   ownOutputRoot = (n) => outputsPart.recorder.outputAt(n)?.outputRoot;
+  const { deployed } = statusParts;
 
   const machVersion = `Mach/v${VERSION}/${process.platform}-${process.arch}/node${process.versions.node}`;
   const backend = createNodeBackend({
@@ -398,7 +399,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
       ...(attester ? { checkedGames: () => attester.checked() } : {}),
       ...(config.status.attestations ? { seenAttestations: () => seenAttestations.list() } : {}),
       ...(config.status.replicas.length > 0 ? { replicas: () => statusParts.poller.replicas() } : {}),
-      ...(statusParts.deployed ? { deployedContracts: () => statusParts.deployed?.list() ?? [] } : {}),
+      ...(deployed ? { deployedContracts: () => deployed.list() } : {}),
     }),
     sequencer,
     batcher,

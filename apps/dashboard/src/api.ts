@@ -72,11 +72,11 @@ export interface MachStatus {
   };
   /** L2 output roots on L1, newest first; empty until a proposer runs. */
   readonly outputs: readonly L1Output[];
-  /** Replicas following this node; empty until replicas report. */
+  /** Replicas of this node (`status.replicas` in its config), asked for their heads; empty when none is named. */
   readonly replicas: readonly ReplicaLag[];
   /** Prover attestations, newest first; empty until provers run. */
   readonly attestations: readonly ProverAttestation[];
-  /** ABIs the node knows (predeploys, contracts deployed through the devnet), by lowercase address. */
+  /** ABIs the node knows (predeploys, contracts matched to the build artifacts it was given), by lowercase address. */
   readonly abis: Readonly<Record<Address, KnownAbi>>;
   /** A derive node's progress; `null` on other roles. */
   readonly derivation?: Derivation | null;
@@ -165,17 +165,24 @@ export interface L1Output {
   readonly resolvedAt: number | null;
 }
 
+/**
+ * A replica the sequencer asks for its head, with its lag judged on the sequencer's clock when it asked (lower
+ * bounds). Figures are `null` until the replica first answers; `error` says why the newest ask failed.
+ */
 export interface ReplicaLag {
   readonly id: string;
-  readonly headBlockNumber: Quantity;
-  readonly miniBlockNumber: Quantity;
-  /** Mini-blocks behind the sequencer's newest. */
-  readonly lagMiniBlocks: Quantity;
-  /** Sequencer emit → replica apply, as last measured. */
-  readonly lagMs: number;
-  readonly updatedAt: number;
+  readonly headBlockNumber: Quantity | null;
+  readonly miniBlockNumber: Quantity | null;
+  /** Mini-blocks the sequencer had emitted past the replica's newest. */
+  readonly lagMiniBlocks: Quantity | null;
+  /** How long the first mini-block the replica lacked had been out (0: it lacked none). */
+  readonly lagMs: number | null;
+  /** When the replica last answered. */
+  readonly updatedAt: number | null;
+  readonly error: string | null;
 }
 
+/** An attestation a prover gossiped (or this node's own attester signed). */
 export interface ProverAttestation {
   readonly prover: Address;
   readonly blockNumber: Quantity;
@@ -183,6 +190,8 @@ export interface ProverAttestation {
   readonly stateRoot: Hash;
   readonly outputRoot: Hash;
   readonly receivedAt: number;
+  /** Whether the attested output root is the node's own at that block; `null` when it recorded none there. */
+  readonly matchesOwnOutput: boolean | null;
 }
 
 export interface KnownAbi {

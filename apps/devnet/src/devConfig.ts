@@ -11,6 +11,8 @@ export interface DevNodeConfigParameters {
   readonly metricsPort?: number;
   readonly dashboardDir?: string;
   readonly accountCount?: number;
+  /** Build-artifact directories whose contracts the dashboard names (`status.artifacts`). */
+  readonly artifactDirs?: readonly string[];
 }
 
 /** Blocks of state history a dev session keeps (snapshots and reset reach back this far). */
@@ -37,5 +39,6 @@ export function devNodeConfig(parameters: DevNodeConfigParameters): Record<strin
     da: { provider: "memory" },
     settlement: { provider: "none" },
     dev: { enabled: true, mode: "standalone", automine: true, intervalMining: false },
+    ...(parameters.artifactDirs === undefined ? {} : { status: { artifacts: parameters.artifactDirs } }),
   };
 }

@@ -30,6 +30,7 @@ import { DEV_MNEMONIC, deriveDevAccounts, genesisConfigSchema } from "@mach/core
 import { dashboardDir } from "@mach/dashboard";
 import { MACH_CLI } from "@mach/node";
 import { parseEther } from "viem";
+import { artifactDirs } from "./artifactDirs.ts";
 import type { DevnetChild } from "./childProcess.ts";
 import { spawnChild, waitForJsonLine } from "./childProcess.ts";
 import { type DevnetDaProvider, daPortUses, devnetDaPorts, startDa } from "./da.ts";
@@ -114,6 +115,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         storePath: join(dataDir, "node"),
         dashboardDir,
         accountCount: options.accounts,
+        artifactDirs: artifactDirs(options.artifacts, process.cwd()),
       });
       const configPath = join(options.dir, "node.json");
       writeFileSync(configPath, `${JSON.stringify(nodeConfig, null, 2)}\n`);
@@ -255,6 +257,16 @@ export async function main(argv: readonly string[]): Promise<number> {
       },
       outputs: { intervalBlocks: DEVNET_SETTLEMENT.outputIntervalBlocks },
       proposer: { enabled: true, pollIntervalMs: 1_000 },
+      // The dashboard's roles panel: the replica's lag (its mach_status polled), the provers' attestations (read off
+      // p2p), and contracts named from the developer's build artifacts.
+      status: {
+        replicas: [{ id: "replica", rpcUrl: `http://127.0.0.1:${options.replicaPort}` }],
+        attestations: {
+          attestationDomain: { l1ChainId: String(l1.chainId), verifier: contracts.outputVerifier },
+          provers: operators.provers.map((prover) => prover.address),
+        },
+        artifacts: artifactDirs(options.artifacts, process.cwd()),
+      },
     };
     const configPath = join(options.dir, "node.json");
     writeFileSync(configPath, `${JSON.stringify(nodeConfig, null, 2)}\n`);

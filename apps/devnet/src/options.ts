@@ -32,6 +32,8 @@ export const devnetOptionsSchema = z
     chainId: z.number().int().positive().default(901901),
     accounts: z.number().int().min(1).max(1000).default(10),
     dir: z.string().min(1).default(".devnet"),
+    /** Build-artifact directories, comma-separated (Hardhat `artifacts/`, Foundry `out/`): logs decoded by their ABIs. */
+    artifacts: z.string().min(1).optional(),
   })
   .strict();
 export type DevnetOptions = z.output<typeof devnetOptionsSchema>;
@@ -113,6 +115,13 @@ export const FLAGS: readonly Flag[] = [
     defaultText: "10",
   },
   { flag: "dir", key: "dir", kind: "string", help: "where devnet.json, data and logs go", defaultText: ".devnet" },
+  {
+    flag: "artifacts",
+    key: "artifacts",
+    kind: "string",
+    help: "build artifacts (Hardhat, Foundry) whose ABIs decode logs, comma-separated directories",
+    defaultText: "./artifacts,./out if present",
+  },
 ];
 
 export const CONFIG_FILE = "devnet.config.json";

@@ -5,6 +5,7 @@
  */
 import type { DaBatchState, MachStatus } from "../api.ts";
 import { formatBytes, formatDuration, groupThousands, quantityToNumber } from "../format.ts";
+import { attestationVerdict, replicaLagText } from "../roles.ts";
 import { Card, type Column, DataTable, Empty, Hex } from "./common.tsx";
 
 const BATCH_COLUMNS: readonly Column[] = [
@@ -109,16 +110,13 @@ export function RolesPanel(props: { status: MachStatus | undefined; nowMs: numbe
     <Card id="roles" title="Replicas & provers" aside={<span class="muted">followers of the sequencer</span>}>
       <h3>Replica lag</h3>
       {replicas.length === 0 ? (
-        <Empty>No replica reports to this node yet.</Empty>
+        <Empty>No replica named in this node's config (status.replicas).</Empty>
       ) : (
         <ul class="plain-list">
           {replicas.map((replica) => (
-            <li key={replica.id}>
+            <li key={replica.id} data-testid="replica-lag">
               <span class="mono">{replica.id}</span>
-              <span class="mono">
-                {groupThousands(quantityToNumber(replica.lagMiniBlocks) ?? 0)} mini-blocks ·{" "}
-                {formatDuration(replica.lagMs)}
-              </span>
+              <span class="mono">{replicaLagText(replica)}</span>
             </li>
           ))}
         </ul>
@@ -129,9 +127,10 @@ export function RolesPanel(props: { status: MachStatus | undefined; nowMs: numbe
       ) : (
         <ul class="plain-list">
           {attestations.slice(0, 6).map((attestation) => (
-            <li key={`${attestation.prover}-${attestation.blockNumber}`}>
+            <li key={`${attestation.prover}-${attestation.blockNumber}`} data-testid="prover-attestation">
               <span class="mono">#{groupThousands(quantityToNumber(attestation.blockNumber) ?? 0)}</span>
               <Hex value={attestation.prover} />
+              <span class="muted">{attestationVerdict(attestation.matchesOwnOutput)}</span>
               <span class="muted">{formatDuration(Math.max(0, props.nowMs - attestation.receivedAt))} ago</span>
             </li>
           ))}

@@ -2,10 +2,12 @@
  * The dashboard in a real browser: Debian's Chromium driven by playwright-core loads the page from a real Mach node
  * (the node serves it on its RPC port) while a load of transfers runs, and checks what a developer would look at:
  * the mini-block counter moves, a transaction shows up with its receipt, the lookup finds it with its decoded log
- * and its mini-block's state diff. Screenshots (laptop and phone) land in `.test-results/` as artifacts.
+ * and its mini-block's state diff, and a log of a contract deployed on the node is decoded with the ABI of its build
+ * artifact (a Hardhat-layout file in a directory the node is given). Screenshots (laptop and phone) land in
+ * `.test-results/` as artifacts.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -94,15 +96,36 @@ describe("the dashboard in Chromium", () => {
   let page: Page;
   let load: ReturnType<typeof startLoad>;
   let token: Hex;
+  let beacon: Hex;
   let markedHash: Hex;
+  let artifactsDir: string;
   const pageErrors: string[] = [];
 
   before(async () => {
+    // The developer's build output, as Hardhat lays it out: Beacon's artifact, and a file that is not JSON (skipped).
+    const compiledBeacon = testContracts().Beacon;
+    artifactsDir = mkdtempSync(join(tmpdir(), "mach-artifacts-"));
+    const artifactPath = join(artifactsDir, "contracts", "TestContracts.sol", "Beacon.json");
+    mkdirSync(join(artifactPath, ".."), { recursive: true });
+    writeFileSync(
+      artifactPath,
+      JSON.stringify({
+        _format: "hh3-artifact-1",
+        contractName: "Beacon",
+        sourceName: "contracts/TestContracts.sol",
+        abi: compiledBeacon.abi,
+        bytecode: compiledBeacon.bytecode,
+        deployedBytecode: compiledBeacon.deployedBytecode,
+        immutableReferences: compiledBeacon.immutableReferences,
+      }),
+    );
+    writeFileSync(join(artifactsDir, "Broken.json"), "{ not json");
     mach = await startMach({
       config: {
         rpc: { host: "127.0.0.1", port: 0, dashboardDir },
         sequencer: { blockMs: 500 },
         batcher: { maxBlocksPerBatch: 4, maxBatchAgeMs: 1000 },
+        status: { artifacts: [artifactsDir] },
       },
     });
     const c = clients(mach.rpcUrl, mach.wsUrl);
@@ -114,6 +137,16 @@ describe("the dashboard in Chromium", () => {
     const receipt = await c.public.waitForTransactionReceipt({ hash: deploy });
     assert.ok(receipt.contractAddress);
     token = receipt.contractAddress;
+    // Beacon's constructor fills in an immutable: its code matches the artifact around it, not byte for byte.
+    const beaconDeploy = await c.wallet.deployContract({ abi: compiledBeacon.abi, bytecode: compiledBeacon.bytecode });
+    const beaconReceipt = await c.public.waitForTransactionReceipt({ hash: beaconDeploy });
+    assert.ok(beaconReceipt.contractAddress);
+    beacon = beaconReceipt.contractAddress.toLowerCase() as Hex;
+    const deployedCode = await c.public.getCode({ address: beacon });
+    assert.notEqual(deployedCode, compiledBeacon.deployedBytecode, "the immutable makes the code differ");
+    // The node names it once the deploy's mini-block is in; the page loads after, so its first status has it.
+    const status = (await rpc(mach, "mach_status")).result as { abis: Record<string, { name: string }> };
+    assert.equal(status.abis[beacon]?.name, "Beacon");
     load = startLoad(mach);
     profile = mkdtempSync(join(tmpdir(), "mach-chromium-"));
     context = await chromium.launchPersistentContext(profile, {
@@ -141,6 +174,7 @@ describe("the dashboard in Chromium", () => {
   });
 
   after(async () => {
+    if (artifactsDir) rmSync(artifactsDir, { recursive: true, force: true });
     await load?.stop();
     await context?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
@@ -203,6 +237,25 @@ describe("the dashboard in Chromium", () => {
     assert.match((await diff.textContent()) ?? "", new RegExp(privateKeyToAccount(DEV_KEYS[2]).address, "i"));
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, "dashboard-laptop.png"), fullPage: true });
+  });
+
+  it("decodes a log of a contract deployed on the node with the ABI of its build artifact", async () => {
+    const c = clients(mach.rpcUrl, mach.wsUrl);
+    const hash = await c.wallet.writeContract({
+      address: beacon,
+      abi: testContracts().Beacon.abi,
+      functionName: "ping",
+      args: ["hello from the dashboard test"],
+    });
+    assert.equal((await c.public.waitForTransactionReceipt({ hash })).status, "success");
+    await page.getByTestId("lookup-input").fill(hash);
+    await page.getByRole("button", { name: "Look up" }).click();
+    await page.getByTestId("lookup-transaction").filter({ hasText: hash }).waitFor();
+    const log = (await page.getByTestId("lookup-log").first().textContent()) ?? "";
+    assert.match(log, /Pinged/);
+    assert.match(log, /Beacon/);
+    assert.match(log, /hello from the dashboard test/);
+    await page.screenshot({ path: join(ARTIFACTS, "dashboard-artifact-log.png"), fullPage: true });
   });
 
   it("has no serious or critical accessibility violations in either theme (axe-core, WCAG 2.1 AA)", async () => {

@@ -1,8 +1,9 @@
 /**
  * `pnpm devnet` end to end: the launcher starts L1 with the contracts, the DA stand-in, the sequencer, a replica and
  * three provers and a derive node, writes `devnet.json`, batches reach DA, the replica serves the sequencer's blocks,
- * the derive node rebuilds them from L1 + DA, a deposit from L1 (viem's op-stack actions) reaches L2, and SIGTERM stops
- * every process it started.
+ * the derive node rebuilds them from L1 + DA, a deposit from L1 (viem's op-stack actions) reaches L2, the sequencer's
+ * mach_status (the dashboard's roles panel) lists the replica with its lag and the provers' attestations of its
+ * outputs, and SIGTERM stops every process it started.
  */
 import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
@@ -123,6 +124,41 @@ for (const da of ["eigenda", "celestia"] as const) {
           (await derive.getBlock({ blockNumber: through })).hash,
           (await l2.getBlock({ blockNumber: through })).hash,
         );
+        // The dashboard's roles panel: the sequencer polls the replica's head, and reads the provers' attestations of
+        // its outputs off p2p (each compared with its own output root there).
+        type RolesStatus = {
+          serverTimeMs: number;
+          head: { blockNumber: string; miniBlockNumber: string };
+          replicas: {
+            id: string;
+            headBlockNumber: string | null;
+            lagMiniBlocks: string | null;
+            lagMs: number | null;
+            updatedAt: number | null;
+            error: string | null;
+          }[];
+          attestations: { prover: string; blockNumber: string; matchesOwnOutput: boolean | null }[];
+        };
+        const provers = new Set(info.provers.map((prover: { address: string }) => prover.address.toLowerCase()));
+        let roles = (await l2.request({ method: "mach_status" } as never)) as RolesStatus;
+        for (let i = 0; i < 240 && !roles.attestations.some((a) => provers.has(a.prover)); i++) {
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          roles = (await l2.request({ method: "mach_status" } as never)) as RolesStatus;
+        }
+        const [replicaLag] = roles.replicas;
+        assert.equal(roles.replicas.length, 1);
+        assert.equal(replicaLag?.id, "replica");
+        assert.equal(replicaLag?.error, null);
+        assert.ok(replicaLag?.headBlockNumber && BigInt(replicaLag.headBlockNumber) >= 3n, "the replica's head");
+        assert.ok(BigInt(replicaLag.headBlockNumber) <= BigInt(roles.head.blockNumber));
+        assert.ok(replicaLag.lagMiniBlocks !== null && replicaLag.lagMs !== null && replicaLag.lagMs >= 0);
+        assert.ok(BigInt(replicaLag.lagMiniBlocks) <= BigInt(roles.head.miniBlockNumber));
+        assert.ok(replicaLag.updatedAt !== null && replicaLag.updatedAt <= roles.serverTimeMs);
+        const attested = roles.attestations.filter((attestation) => provers.has(attestation.prover));
+        assert.ok(attested.length >= 1, "a prover's attestation reached the sequencer over p2p");
+        for (const attestation of attested) {
+          assert.equal(attestation.matchesOwnOutput, true, `prover ${attestation.prover} agrees with the sequencer`);
+        }
       } finally {
         devnet.child.kill("SIGTERM");
         assert.equal(await devnet.exited, 0);

@@ -8,6 +8,9 @@ const require = createRequire(import.meta.url);
 export interface CompiledContract {
   readonly abi: Abi;
   readonly bytecode: Hex;
+  /** Runtime code as solc emits it (immutables zeroed) and where the immutables go: what a build artifact holds. */
+  readonly deployedBytecode: Hex;
+  readonly immutableReferences: Record<string, { start: number; length: number }[]>;
 }
 
 let compiled: Record<string, CompiledContract> | undefined;
@@ -18,6 +21,8 @@ export interface TestContracts {
   /** L2 → L1 messages: `MessageSender` (L2) passes a call to `MessageReceiver` (L1) through the message passer. */
   readonly MessageSender: CompiledContract;
   readonly MessageReceiver: CompiledContract;
+  /** A non-standard event (`Pinged`) and an immutable: decoded on the dashboard only from its build artifact. */
+  readonly Beacon: CompiledContract;
 }
 
 export function testContracts(): TestContracts {
@@ -34,18 +39,44 @@ function compile(): Record<string, CompiledContract> {
     settings: {
       optimizer: { enabled: true, runs: 200 },
       evmVersion: "cancun",
-      outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } },
+      outputSelection: {
+        "*": {
+          "*": [
+            "abi",
+            "evm.bytecode.object",
+            "evm.deployedBytecode.object",
+            "evm.deployedBytecode.immutableReferences",
+          ],
+        },
+      },
     },
   };
   const output = JSON.parse(solc.compile(JSON.stringify(input))) as {
     errors?: { severity: string; formattedMessage: string }[];
-    contracts: Record<string, Record<string, { abi: Abi; evm: { bytecode: { object: string } } }>>;
+    contracts: Record<
+      string,
+      Record<
+        string,
+        {
+          abi: Abi;
+          evm: {
+            bytecode: { object: string };
+            deployedBytecode: { object: string; immutableReferences?: CompiledContract["immutableReferences"] };
+          };
+        }
+      >
+    >;
   };
   const errors = (output.errors ?? []).filter((error) => error.severity === "error");
   if (errors.length > 0) throw new Error(errors.map((error) => error.formattedMessage).join("\n"));
   const result: Record<string, CompiledContract> = {};
   for (const [name, contract] of Object.entries(output.contracts["TestContracts.sol"] ?? {})) {
-    result[name] = { abi: contract.abi, bytecode: `0x${contract.evm.bytecode.object}` };
+    result[name] = {
+      abi: contract.abi,
+      bytecode: `0x${contract.evm.bytecode.object}`,
+      deployedBytecode: `0x${contract.evm.deployedBytecode.object}`,
+      immutableReferences: contract.evm.deployedBytecode.immutableReferences ?? {},
+    };
   }
   return result;
 }

@@ -2,7 +2,7 @@
  * The node's one configuration schema, composed from each module's own schema (Lodestar's options habit): `chain`
  * (chain/), `sequencer` (sequencer/), `txpool` (txpool/), `store` (state/store/), `rpc` (rpc/), `batcher` and `da`
  * (da/), `settlement`, `outputs`, `proposer` and `attester` (settlement/); node/ owns only `node` (the role),
- * `genesis`, `metrics` and `log`. Parsed once at the edge (`loadNodeConfig`); errors name the key path from the root;
+ * `genesis`, `metrics`, `log` and `status` (what a sequencer's mach_status reports beyond its roles). Parsed once at the edge (`loadNodeConfig`); errors name the key path from the root;
  * modules receive their parsed section.
  *
  * Core depends on no adapter: the composition root passes the DA and settlement providers it links, and the `da` and
@@ -26,6 +26,7 @@ import { storeConfigSchema } from "../state/store/config.ts";
 import { trieHashingConfigSchema } from "../state/trie/keccakBatch.ts";
 import { witnessConfigSchema } from "../state/witness/config.ts";
 import { txPoolConfigSchema } from "../txpool/config.ts";
+import { statusConfigSchema } from "./status/config.ts";
 
 /** The standard Hardhat/Anvil development mnemonic: its accounts are public, never use them for value. */
 export const DEV_MNEMONIC = "test test test test test test test test test test test junk";
@@ -292,6 +293,8 @@ export function nodeConfigSchema(providers: NodeProviders) {
       witness: withDefaults(witnessConfigSchema),
       prover: withDefaults(proverConfigSchema),
       derivation: withDefaults(derivationConfigSchema),
+      /** What a sequencer's mach_status reports beyond its roles: replica lag, provers' attestations, artifact ABIs. */
+      status: withDefaults(statusConfigSchema),
       log: withDefaults(logConfigSchema),
     })
     .strict()
@@ -301,6 +304,13 @@ export function nodeConfigSchema(providers: NodeProviders) {
         "none",
       ]);
       roleCheck(config, ctx);
+      if (config.status.attestations !== undefined && !config.p2p.enabled) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["status", "attestations"],
+          message: "provers' attestations are read off p2p: enable it (p2p.enabled)",
+        });
+      }
     });
 }
 export type NodeConfig = z.output<ReturnType<typeof nodeConfigSchema>>;

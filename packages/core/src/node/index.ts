@@ -8,7 +8,9 @@
  *   chainSetup.ts      store → genesis or restore (snapshot + write-ahead log; a derive node: back to its snapshot)
  *   roles/             one file per role's wiring (sequencer, replica, prover, derive; proposer/attester/outputs parts)
  *   statusSource.ts    what mach_status reports of a sequencer (pool counts, DA batches, the batcher's pipeline and
- *                      back-pressure (mach_syncStatus too), predeploy ABIs)
+ *                      back-pressure (mach_syncStatus too), outputs, attestations, replica lag, known ABIs)
+ *   status/            the `status` section's parts: replicas polled for their lag, provers' attestations from p2p,
+ *                      contracts named from Hardhat/Foundry build artifacts by runtime bytecode
  *   batchRecordStore.ts DA batch records over LMDB
  *   sequencingWindowRewind.ts  a sequencer's start after a passed sequencing window: back to the newest block
  *                      derivation keeps (state rollback, store truncation, snapshot, batch records dropped), with the

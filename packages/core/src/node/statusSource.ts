@@ -1,8 +1,9 @@
 /**
  * What a sequencer node reports through `mach_status` (`rpc/statusSource.ts`): pool counts, DA batches from the
  * batcher's record updates, the batcher's pipeline and back-pressure (also in `mach_syncStatus`), the proposer's
- * outputs on L1, the attester's signed outputs, and the ABIs of the OP predeploys at genesis. Absent parts answer
- * empty lists.
+ * outputs on L1, the attester's signed outputs and the provers' attestations seen on p2p, the replicas' lag
+ * (`status/`), and the ABIs of the OP predeploys at genesis and of contracts matched to build artifacts. Absent parts
+ * answer empty lists.
  */
 import { gasPriceOracleArtifact, l1BlockArtifact, l2ToL1MessagePasserArtifact, predeploys } from "@mach/contracts";
 import type { Address } from "../chain/types.ts";
@@ -13,6 +14,7 @@ import type {
   PoolCounts,
   StatusAttestation,
   StatusOutput,
+  StatusReplica,
   StatusSource,
 } from "../rpc/statusSource.ts";
 import type { CheckedGame } from "../settlement/attester.ts";
@@ -37,6 +39,12 @@ export interface NodeStatusSourceOptions {
   readonly proposals?: () => readonly OutputProposal[];
   /** The attester's checked games, newest first. */
   readonly checkedGames?: () => readonly CheckedGame[];
+  /** Provers' attestations seen on p2p, newest first. */
+  readonly seenAttestations?: () => readonly StatusAttestation[];
+  /** The configured replicas and their lag. */
+  readonly replicas?: () => readonly StatusReplica[];
+  /** Contracts created on the chain and matched to a build artifact. */
+  readonly deployedContracts?: () => readonly KnownContract[];
 }
 
 /** Outputs shown by `mach_status`: the newest proposals first. */
@@ -55,13 +63,31 @@ function statusOutputOf(proposal: OutputProposal): StatusOutput {
   };
 }
 
+/** The attester's own signed outputs as attestations, newest first. */
+function ownAttestationsOf(checked: readonly CheckedGame[]): StatusAttestation[] {
+  return checked.flatMap((game): StatusAttestation[] =>
+    game.attestation && game.signer && game.verdict !== "refused"
+      ? [
+          {
+            prover: game.signer,
+            blockNumber: game.l2BlockNumber,
+            blockHash: game.attestation.blockHash,
+            stateRoot: game.attestation.stateRoot,
+            outputRoot: game.attestation.outputRoot,
+            receivedAt: game.checkedAtMs,
+          },
+        ]
+      : [],
+  );
+}
+
 export function createNodeStatusSource(options: NodeStatusSourceOptions): StatusSource {
-  const { pool, batches, batcher, proposals, checkedGames } = options;
+  const { pool, batches, batcher, proposals, checkedGames, seenAttestations, replicas, deployedContracts } = options;
   return {
     pool: () => pool.counts(),
     daBatches: () => batches.snapshot(),
     ...(batcher ? { batcher: () => batcher.status() } : {}),
-    contracts: () => PREDEPLOY_CONTRACTS,
+    contracts: deployedContracts ? () => [...PREDEPLOY_CONTRACTS, ...deployedContracts()] : () => PREDEPLOY_CONTRACTS,
     ...(proposals
       ? {
           outputs: () =>
@@ -72,24 +98,14 @@ export function createNodeStatusSource(options: NodeStatusSourceOptions): Status
               .map(statusOutputOf),
         }
       : {}),
-    ...(checkedGames
+    ...(checkedGames || seenAttestations
       ? {
           attestations: () =>
-            checkedGames().flatMap((checked): StatusAttestation[] =>
-              checked.attestation && checked.signer && checked.verdict !== "refused"
-                ? [
-                    {
-                      prover: checked.signer,
-                      blockNumber: checked.l2BlockNumber,
-                      blockHash: checked.attestation.blockHash,
-                      stateRoot: checked.attestation.stateRoot,
-                      outputRoot: checked.attestation.outputRoot,
-                      receivedAt: checked.checkedAtMs,
-                    },
-                  ]
-                : [],
+            [...ownAttestationsOf(checkedGames?.() ?? []), ...(seenAttestations?.() ?? [])].sort(
+              (a, b) => b.receivedAt - a.receivedAt,
             ),
         }
       : {}),
+    ...(replicas ? { replicas } : {}),
   };
 }

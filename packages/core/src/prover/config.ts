@@ -9,6 +9,11 @@ export const DEFAULT_WITNESS_RETRY_MS = 200;
 /** Proven blocks kept for the outputs still to be proposed. */
 export const DEFAULT_KEEP_PROVEN_BLOCKS = 4_096;
 
+/** EIP-712 domain of attestations: the L1 chain id and the `QuorumOutputVerifier` address. */
+export const attestationDomainSchema = z
+  .object({ l1ChainId: z.coerce.bigint().positive(), verifier: addressSchema })
+  .strict();
+
 export const proverConfigSchema = z
   .object({
     /** The prover's attestation key (a registered prover of the `ProverRegistry`). */
@@ -16,10 +21,7 @@ export const proverConfigSchema = z
     /** A node serving `mega_getBlockWitness` (the sequencer, or a replica). */
     witnessRpcUrl: z.url({ protocol: /^https?$/ }).optional(),
     /** EIP-712 domain of attestations: the L1 chain id and the `QuorumOutputVerifier` address. */
-    attestationDomain: z
-      .object({ l1ChainId: z.coerce.bigint().positive(), verifier: addressSchema })
-      .strict()
-      .optional(),
+    attestationDomain: attestationDomainSchema.optional(),
     /** The registered provers whose p2p attestations count, and how many make a quorum. */
     provers: z.array(addressSchema).default([]),
     quorum: z.number().int().positive().default(1),

@@ -78,16 +78,22 @@ export interface StatusOutput {
   readonly resolvedAt?: number;
 }
 
-/** How far one replica trails the sequencer. */
+/**
+ * How far one replica trails the sequencer, judged on the sequencer's clock when it last asked (lower bounds: the
+ * replica answers after). Before the first answer only `id` (and `error`, if the ask failed) is known.
+ */
 export interface StatusReplica {
   readonly id: string;
-  readonly headBlockNumber: bigint;
-  readonly miniBlockNumber: bigint;
-  /** Mini-blocks behind the sequencer's newest. */
-  readonly lagMiniBlocks: bigint;
-  /** Time from the sequencer emitting a mini-block to the replica applying it, as last measured. */
-  readonly lagMs: number;
-  readonly updatedAt: number;
+  readonly headBlockNumber?: bigint;
+  readonly miniBlockNumber?: bigint;
+  /** Mini-blocks the sequencer had emitted past the replica's newest. */
+  readonly lagMiniBlocks?: bigint;
+  /** How long the first mini-block the replica lacked had been out (0: it lacked none). */
+  readonly lagMs?: number;
+  /** When the replica last answered (Unix ms). */
+  readonly updatedAt?: number;
+  /** Why the newest ask failed (the figures above are from the last answer). */
+  readonly error?: string;
 }
 
 /** A prover's signed statement that a block re-executes to its state root. */
@@ -98,6 +104,8 @@ export interface StatusAttestation {
   readonly stateRoot: Hash;
   readonly outputRoot: Hash;
   readonly receivedAt: number;
+  /** Whether the attested output root is this node's own at that block (absent: it recorded none there). */
+  readonly matchesOwnOutput?: boolean;
 }
 
 /**

@@ -175,6 +175,28 @@ describe("node config", () => {
     assert.match(configError({ rpc: { dashboardDir: "" } }), /^ {2}rpc\.dashboardDir: /m);
   });
 
+  it("takes what mach_status reports beyond the roles (status), and asks for p2p to follow attestations", () => {
+    const attestations = {
+      attestationDomain: { l1ChainId: "31337", verifier: `0x${"AB".repeat(20)}` },
+      provers: [`0x${"CD".repeat(20)}`],
+    };
+    const config = parseNodeConfig(
+      {
+        p2p: { enabled: true },
+        sequencer: { signerPrivateKey: `0x${"22".repeat(32)}` },
+        status: { replicas: [{ id: "replica", rpcUrl: "http://127.0.0.1:9547" }], attestations, artifacts: ["out"] },
+      },
+      providers,
+    );
+    assert.deepEqual(config.status.replicas, [{ id: "replica", rpcUrl: "http://127.0.0.1:9547" }]);
+    assert.equal(config.status.attestations?.attestationDomain.l1ChainId, 31337n);
+    assert.deepEqual(config.status.attestations?.provers, [`0x${"cd".repeat(20)}`]);
+    assert.deepEqual(config.status.artifacts, ["out"]);
+    assert.deepEqual(parseNodeConfig({}, providers).status.replicas, []);
+    assert.match(configError({ status: { attestations } }), /^ {2}status\.attestations: .*p2p\.enabled/m);
+    assert.match(configError({ status: { replicas: [{ id: "r", rpcUrl: "ws://x" }] } }), /status\.replicas\.0\.rpcUrl/);
+  });
+
   it("coerces quantities and lowercases addresses", () => {
     const config = parseNodeConfig(
       {

@@ -37,6 +37,17 @@ describe("mach_status", () => {
     });
   });
 
+  it("reports the sealed head's last mini-block while the open block has none yet", async () => {
+    h = await startHarness();
+    await h.result("eth_sendRawTransaction", [await h.signTransfer({ nonce: 0 })]);
+    const miniBlock = h.backend.sealMiniBlock();
+    h.backend.sealBlock();
+    // A live chain between blocks: the open block holds no mini-block.
+    h.backend.latestMiniBlock = () => undefined;
+    const status = await h.result<MachStatusResult>("mach_status");
+    assert.equal(status.head.miniBlockNumber, `0x${miniBlock.number.toString(16)}`);
+  });
+
   it("measures send → receipt latency of transactions sent to it and counts their mini-blocks", async () => {
     h = await startHarness();
     await h.result("eth_sendRawTransaction", [await h.signTransfer({ nonce: 0 })]);
@@ -73,9 +84,19 @@ describe("mach_status", () => {
       outputs: () => [{ l2BlockNumber: 10n, outputRoot: ROOT, status: "attested", attestations: 2, proposedAt: 5 }],
       replicas: () => [
         { id: "replica-1", headBlockNumber: 9n, miniBlockNumber: 900n, lagMiniBlocks: 3n, lagMs: 12.5, updatedAt: 6 },
+        { id: "replica-2", error: "fetch failed" },
       ],
       attestations: () => [
         { prover: PROVER, blockNumber: 10n, blockHash: ROOT, stateRoot: ROOT, outputRoot: ROOT, receivedAt: 7 },
+        {
+          prover: PROVER,
+          blockNumber: 5n,
+          blockHash: ROOT,
+          stateRoot: ROOT,
+          outputRoot: ROOT,
+          receivedAt: 4,
+          matchesOwnOutput: false,
+        },
       ],
       contracts: () => [{ address: PROVER, name: "Thing", abi: [{ type: "function", name: "f", inputs: [] }] }],
     };
@@ -121,10 +142,22 @@ describe("mach_status", () => {
         lagMiniBlocks: "0x3",
         lagMs: 12.5,
         updatedAt: 6,
+        error: null,
+      },
+      {
+        id: "replica-2",
+        headBlockNumber: null,
+        miniBlockNumber: null,
+        lagMiniBlocks: null,
+        lagMs: null,
+        updatedAt: null,
+        error: "fetch failed",
       },
     ]);
+    const attestation = { prover: PROVER, blockHash: ROOT, stateRoot: ROOT, outputRoot: ROOT };
     assert.deepEqual(status.attestations, [
-      { prover: PROVER, blockNumber: "0xa", blockHash: ROOT, stateRoot: ROOT, outputRoot: ROOT, receivedAt: 7 },
+      { ...attestation, blockNumber: "0xa", receivedAt: 7, matchesOwnOutput: null },
+      { ...attestation, blockNumber: "0x5", receivedAt: 4, matchesOwnOutput: false },
     ]);
     assert.deepEqual(status.abis, { [PROVER]: { name: "Thing", abi: [{ type: "function", name: "f", inputs: [] }] } });
   });

@@ -6,11 +6,12 @@
  */
 import type { Address } from "../../chain/types.ts";
 import type { Attestation, P2pNode } from "../../p2p/index.ts";
-import { type AttestationDomain, recoverAttestationSigner } from "../../prover/attestation.ts";
+import type { AttestationDomain } from "../../prover/attestation.ts";
 import type { Prover } from "../../prover/prover.ts";
 import type { ChainStoreReader } from "../../state/store/chainStore.ts";
 import type { Logger, MetricsFactory } from "../../telemetry.ts";
 import { InvalidConfigError, type NodeConfig } from "../config.ts";
+import { registeredProverCheck } from "./attestationCheck.ts";
 import { createNodeNetwork } from "./node.ts";
 
 export interface ProverNetwork {
@@ -36,19 +37,12 @@ export async function startProverNetwork(parameters: {
   if (sequencerAddress === undefined) {
     throw new InvalidConfigError("invalid node config:\n  p2p.sequencerAddress: a prover checks the sequencer's seal");
   }
-  const registered = new Set(parameters.provers.map((prover) => prover.toLowerCase()));
   const log = parameters.logger.child({ module: "prover" });
   const node = await createNodeNetwork({
     ...parameters,
     sequencerAddress,
     follow: prover.position,
-    verifyAttestation: (attestation) =>
-      registered.has(attestation.prover) &&
-      recoverAttestationSigner(
-        domain,
-        { chainId: attestation.chainId, l2BlockNumber: attestation.blockNumber, outputRoot: attestation.outputRoot },
-        attestation.signature,
-      ) === attestation.prover,
+    verifyAttestation: registeredProverCheck(domain, parameters.provers),
   });
   node.onMiniBlock((signed) => prover.addMiniBlock(signed.miniBlock));
   node.onBlock(async (signed) => {

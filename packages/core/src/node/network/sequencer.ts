@@ -1,13 +1,16 @@
 /**
  * The sequencer on p2p: its key signs and seals every mini-block and block as the store logs them
  * (`publishingStore.ts`), the p2p node publishes them in order once durable, and serves range requests from the store.
+ * Given the registered provers (`status.attestations`), it also follows the attestations topic and hands each
+ * verified attestation to `onAttestation` (what `mach_status` shows).
  */
 import { hexToBytes } from "../../chain/bytes.ts";
 import { createDigestSigner } from "../../chain/digestSignature.ts";
-import type { P2pNode } from "../../p2p/index.ts";
+import type { Attestation, P2pNode } from "../../p2p/index.ts";
 import type { ChainStore } from "../../state/store/chainStore.ts";
 import type { Logger, MetricsFactory } from "../../telemetry.ts";
 import { InvalidConfigError, type NodeConfig } from "../config.ts";
+import { registeredProverCheck } from "./attestationCheck.ts";
 import { createNodeNetwork } from "./node.ts";
 import { createPublishingStore, type MessagePublisher } from "./publishingStore.ts";
 
@@ -25,6 +28,8 @@ export async function startSequencerNetwork(parameters: {
   readonly logger: Logger;
   readonly metrics: MetricsFactory;
   readonly store: ChainStore;
+  /** Provers' verified attestations (absent: the attestations topic is not followed). */
+  readonly onAttestation?: (attestation: Attestation) => void;
 }): Promise<SequencerNetwork> {
   const { config, logger, store } = parameters;
   const key = config.sequencer.signerPrivateKey;
@@ -40,7 +45,16 @@ export async function startSequencerNetwork(parameters: {
       `invalid node config:\n  p2p.sequencerAddress: ${expected} is not the address of sequencer.signerPrivateKey (${signer.address})`,
     );
   }
-  const node = await createNodeNetwork({ ...parameters, sequencerAddress: signer.address });
+  const followed = config.status.attestations;
+  const node = await createNodeNetwork({
+    ...parameters,
+    sequencerAddress: signer.address,
+    ...(followed === undefined
+      ? {}
+      : { verifyAttestation: registeredProverCheck(followed.attestationDomain, followed.provers) }),
+  });
+  const { onAttestation } = parameters;
+  if (onAttestation) node.onAttestation(onAttestation);
   const log = logger.child({ module: "p2p" });
   let publishing: Promise<void> = Promise.resolve();
   const enqueue = (kind: string, publish: () => Promise<number>) => {

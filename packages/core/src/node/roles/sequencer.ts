@@ -11,7 +11,7 @@
  * mega_getBlockWitness.
  */
 
-import type { Transaction } from "../../chain/types.ts";
+import type { Hash, Transaction } from "../../chain/types.ts";
 import { type Batcher, createBatcher } from "../../da/batcher.ts";
 import type { BatchRecordStore } from "../../da/batchRecord.ts";
 import { withDevStateEdits } from "../../execution/devStateEdits.ts";
@@ -29,16 +29,26 @@ import type { ChainState } from "../../state/chainState.ts";
 import { createChainView } from "../../state/store/chainView.ts";
 import { SnapshotSchedule } from "../../state/store/recovery.ts";
 import { createLmdbWitnessStore } from "../../state/store/witnessStore.ts";
+import type { Logger } from "../../telemetry.ts";
 import { createTxPool } from "../../txpool/pool.ts";
 import { SenderRecoveryPool } from "../../txpool/senderRecovery.ts";
 import { createLmdbBatchRecordStore } from "../batchRecordStore.ts";
 import type { OpenedChain } from "../chainSetup.ts";
+import type { NodeConfig } from "../config.ts";
 import { prepareDevChain } from "../dev/devChain.ts";
 import { batcherMetrics, sequencerMetrics, txPoolMetrics } from "../metrics.ts";
 import type { SequencerNetwork } from "../network/index.ts";
 import { startReadWorkers } from "../readWorkers.ts";
 import { repoolTransactions } from "../repool.ts";
 import { rewindToDerivedChain } from "../sequencingWindowRewind.ts";
+import {
+  AttestationLog,
+  createBytecodeMatcher,
+  createReplicaPoller,
+  DeployedContracts,
+  loadContractArtifacts,
+  MiniBlockEmissions,
+} from "../status/index.ts";
 import { createNodeStatusSource } from "../statusSource.ts";
 import { VERSION } from "../version.ts";
 import { createSequencerWitnesses, type SequencerWitnesses } from "../witnesses.ts";
@@ -63,6 +73,25 @@ export interface RunningSequencer extends RunningRole {
   readonly reads: ReadWorkerPool | undefined;
   /** The chain's state the sequencer writes (its history is what the read workers reach back with). */
   readonly state: ChainState;
+}
+
+/** Mini-block emission times kept for judging replica lag (a replica further behind shows no lag in ms). */
+const KEPT_EMISSIONS = 65_536;
+
+/** The `status` section's parts: replica polling over the sequencer's emission times, artifact-named contracts. */
+function startStatusParts(config: NodeConfig, logger: Logger) {
+  const emissions = new MiniBlockEmissions(KEPT_EMISSIONS);
+  const poller = createReplicaPoller({
+    replicas: config.status.replicas,
+    pollMs: config.status.replicaPollMs,
+    timeoutMs: config.status.replicaTimeoutMs,
+    emissions,
+    logger,
+  });
+  if (config.status.artifacts.length === 0) return { emissions, poller, deployed: undefined };
+  const matcher = createBytecodeMatcher(loadContractArtifacts(config.status.artifacts, logger));
+  logger.info({ dirs: config.status.artifacts, contracts: matcher.size }, "build artifacts loaded");
+  return { emissions, poller, deployed: new DeployedContracts(matcher, config.status.maxKnownContracts, logger) };
 }
 
 /**
@@ -139,12 +168,16 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
   const batchRecords: BatchRecordStore = createLmdbBatchRecordStore(context.chain.store.root);
   const { chain, l1Head, droppedTransactions } = await followL1FromKeptChain(context, batchRecords);
   const { state } = chain;
+  // Assigned once the outputs part runs (attestations are compared with the sequencer's own output roots).
+  let ownOutputRoot: (blockNumber: bigint) => Hash | undefined = () => undefined;
+  const seenAttestations = new AttestationLog(config.status.keptAttestations, (n) => ownOutputRoot(n));
   const network = config.p2p.enabled
     ? await (await import("../network/index.ts")).startSequencerNetwork({
         config,
         logger,
         metrics,
         store: chain.store,
+        onAttestation: (attestation) => seenAttestations.add(attestation, Date.now()),
       })
     : undefined;
   // With p2p, the sequencer logs through the store that signs and publishes; everything else reads the same store.
@@ -201,6 +234,11 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
   sequencer.on("block", () => pool.setBlockParams({ baseFeePerGas: sequencer.openBlock.env.baseFeePerGas }));
   sequencer.on("miniBlock", (miniBlock) => {
     pool.onStateChanged({ changed: new Set(miniBlock.transactions.map((tx) => tx.from)) });
+  });
+  const statusParts = startStatusParts(config, logger.child({ module: "status" }));
+  sequencer.on("miniBlock", (miniBlock) => {
+    statusParts.emissions.record(miniBlock.number, Date.now());
+    statusParts.deployed?.follow(miniBlock.stateDiff);
   });
   const chainView = createChainView(store, sequencer);
 
@@ -284,6 +322,8 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     logger: logger.child({ module: "attester" }),
   });
   const outputsPart = outputs;
+  ownOutputRoot = (n) => outputsPart.recorder.outputAt(n)?.outputRoot;
+  const { deployed } = statusParts;
 
   const machVersion = `Mach/v${VERSION}/${process.platform}-${process.arch}/node${process.versions.node}`;
   const backend = createNodeBackend({
@@ -357,6 +397,9 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
       ...(batcher ? { batcher } : {}),
       ...(proposer ? { proposals: () => proposer.proposals() } : {}),
       ...(attester ? { checkedGames: () => attester.checked() } : {}),
+      ...(config.status.attestations ? { seenAttestations: () => seenAttestations.list() } : {}),
+      ...(config.status.replicas.length > 0 ? { replicas: () => statusParts.poller.replicas() } : {}),
+      ...(deployed ? { deployedContracts: () => deployed.list() } : {}),
     }),
     sequencer,
     batcher,
@@ -374,9 +417,11 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
       expiry.unref();
       proposer?.start();
       attester?.start();
+      statusParts.poller.start();
     },
     async stop() {
       clearInterval(expiry);
+      await statusParts.poller.stop();
       await attester?.stop();
       await proposer?.stop();
       await sequencer.stop();

@@ -1,9 +1,10 @@
 /**
  * `mach_status`: one poll answering everything the dashboard shows beside its live streams: head, mini-block rate,
  * send→receipt latency percentiles, pool counts, DA batches by status and provider, L1 outputs, replica lag,
- * prover attestations, the ABIs the node knows, and a derive node's progress (`null` on other roles). Roles the node does not run answer empty lists (the pool:
- * `null`). The shape is the dashboard's `MachStatus` (`apps/dashboard/src/api.ts`); a core test checks that this
- * renderer's type fits it. Chain numbers are 0x quantities, counts, rates and times are JSON numbers.
+ * prover attestations, the ABIs the node knows (predeploys, contracts matched to build artifacts), and a derive
+ * node's progress (`null` on other roles). Roles the node does not run answer empty lists (the pool: `null`). The
+ * shape is the dashboard's `MachStatus` (`apps/dashboard/src/api.ts`); a core test checks that this renderer's type
+ * fits it. Chain numbers are 0x quantities, counts, rates and times are JSON numbers.
  */
 import type { Address } from "../../chain/types.ts";
 import { defineMethod, type MethodTable, type RpcContext } from "../context.ts";
@@ -79,7 +80,9 @@ export function renderMachStatus(context: RpcContext) {
   const { backend, status, sendLatency, miniBlockRate } = context;
   const headNumber = backend.headBlockNumber();
   const head = backend.getBlockByNumber(headNumber);
-  const miniBlock = backend.latestMiniBlock();
+  // The open block's newest mini-block; between blocks (none yet in the open one), the sealed head's last.
+  const sealedLast = head === undefined ? -1n : head.miniBlockOffset + BigInt(head.miniBlockCount) - 1n;
+  const newestMiniBlock = backend.latestMiniBlock()?.number ?? (sealedLast >= 0n ? sealedLast : undefined);
   const rates = miniBlockRate.rates();
   const da = status?.daBatches?.() ?? { byProvider: [], recent: [] };
   const batcher = status?.batcher?.();
@@ -96,7 +99,7 @@ export function renderMachStatus(context: RpcContext) {
       blockNumber: toQuantity(headNumber),
       blockHash: head?.hash ?? null,
       blockTimestamp: optionalQuantity(head?.header.timestamp),
-      miniBlockNumber: optionalQuantity(miniBlock?.number),
+      miniBlockNumber: optionalQuantity(newestMiniBlock),
       safeBlockNumber: optionalQuantity(backend.blockNumberForTag("safe")),
       finalizedBlockNumber: optionalQuantity(backend.blockNumberForTag("finalized")),
     },
@@ -125,11 +128,12 @@ export function renderMachStatus(context: RpcContext) {
     })),
     replicas: (status?.replicas?.() ?? []).map((replica) => ({
       id: replica.id,
-      headBlockNumber: toQuantity(replica.headBlockNumber),
-      miniBlockNumber: toQuantity(replica.miniBlockNumber),
-      lagMiniBlocks: toQuantity(replica.lagMiniBlocks),
-      lagMs: replica.lagMs,
-      updatedAt: replica.updatedAt,
+      headBlockNumber: optionalQuantity(replica.headBlockNumber),
+      miniBlockNumber: optionalQuantity(replica.miniBlockNumber),
+      lagMiniBlocks: optionalQuantity(replica.lagMiniBlocks),
+      lagMs: replica.lagMs ?? null,
+      updatedAt: replica.updatedAt ?? null,
+      error: replica.error ?? null,
     })),
     attestations: (status?.attestations?.() ?? []).map((attestation) => ({
       prover: attestation.prover,
@@ -138,6 +142,7 @@ export function renderMachStatus(context: RpcContext) {
       stateRoot: attestation.stateRoot,
       outputRoot: attestation.outputRoot,
       receivedAt: attestation.receivedAt,
+      matchesOwnOutput: attestation.matchesOwnOutput ?? null,
     })),
     abis,
     derivation: derivation === undefined ? null : renderDerivation(derivation),

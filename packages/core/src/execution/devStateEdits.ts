@@ -10,7 +10,7 @@
 import { bigintToBytes, bytesToBigint, bytesToHex, hexToBytes } from "../chain/bytes.ts";
 import { KECCAK_EMPTY } from "../chain/constants.ts";
 import { keccak256Hex } from "../chain/hash.ts";
-import { decodeRlp, encodeRlp, expectBytes } from "../chain/rlp.ts";
+import { decodeRlp, encodeRlp, expectBytes, RlpDecodeError } from "../chain/rlp.ts";
 import { buildTransaction } from "../chain/transaction.ts";
 import type { Address, Hash, Transaction } from "../chain/types.ts";
 import { MachError } from "../errors.ts";
@@ -47,7 +47,18 @@ export function encodeDevStateEdit(edit: DevStateEdit): Uint8Array {
   }
 }
 
+/** The edit `data` holds; anything else (bad RLP included) is a `DevStateEditDecodeError`. */
 export function decodeDevStateEdit(data: Uint8Array): DevStateEdit {
+  try {
+    return decodeEdit(data);
+  } catch (error) {
+    if (error instanceof RlpDecodeError)
+      throw new DevStateEditDecodeError(`dev state edit: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
+function decodeEdit(data: Uint8Array): DevStateEdit {
   const item = decodeRlp(data);
   if (!Array.isArray(item) || item.length !== 3)
     throw new DevStateEditDecodeError("dev state edit: expected [kind, address, value]");

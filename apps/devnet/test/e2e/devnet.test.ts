@@ -1,19 +1,49 @@
 /**
  * `pnpm devnet` end to end: the launcher starts L1 with the contracts, the DA stand-in, the sequencer, a replica and
  * three provers and a derive node, writes `devnet.json`, batches reach DA, the replica serves the sequencer's blocks,
- * the derive node rebuilds them from L1 + DA, a deposit from L1 (viem's op-stack actions) reaches L2, and SIGTERM stops
- * every process it started.
+ * the derive node rebuilds them from L1 + DA, a deposit from L1 (viem's op-stack actions) reaches L2, dev state edits
+ * (`anvil_setBalance`, `anvil_setCode`, rollup mode) are reproduced by the replica, the derive node and the provers,
+ * and SIGTERM stops every process it started.
  */
 import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { createPublicClient, http, parseEther } from "viem";
+import { createPublicClient, type Hex, http, type PublicClient, parseEther } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { getL2TransactionHashes } from "viem/op-stack";
 import { waitForSealedBlock } from "../support/chain.ts";
 import { isAlive, runDevnet } from "../support/devnetProcess.ts";
 import { depositToSelf, l1ChainOf, opStackChainOf } from "../support/opStack.ts";
+
+/** An account the dev methods edit: a balance, then code (which sits in a later or the same block). */
+const EDITED = "0x00000000000000000000000000000000000ed17e";
+const EDITED_BALANCE = parseEther("42");
+const EDITED_CODE: Hex = "0x6001600055";
+
+/** Edits state through the sequencer's dev methods (rollup mode); answers the sealed block holding the code edit. */
+async function editState(l2: PublicClient): Promise<bigint> {
+  const before = await l2.getBlockNumber();
+  await l2.request({ method: "anvil_setBalance", params: [EDITED, `0x${EDITED_BALANCE.toString(16)}`] } as never);
+  await l2.request({ method: "anvil_setCode", params: [EDITED, EDITED_CODE] } as never);
+  // Each answered once executed into a mini-block: the block holding the code edit seals next.
+  for (let n = before + 1n; n <= before + 60n; n++) {
+    await waitForSealedBlock(l2, n);
+    if ((await l2.getCode({ address: EDITED, blockNumber: n })) === EDITED_CODE) return n;
+  }
+  throw new Error(`no block after ${before} holds the code set by anvil_setCode`);
+}
+
+/** Waits for `probe` to answer a value, up to `timeoutMs`. */
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
 
 for (const da of ["eigenda", "celestia"] as const) {
   describe(`pnpm devnet --da ${da}`, () => {
@@ -51,6 +81,10 @@ for (const da of ["eigenda", "celestia"] as const) {
         }
         assert.ok(replicaHead >= 3n, "the replica follows");
         assert.equal((await replica.getBlock({ blockNumber: 3n })).hash, (await l2.getBlock({ blockNumber: 3n })).hash);
+        // Dev methods run in rollup mode: state edits become block content (checked on every role below, once
+        // batched); history rewrites answer an error that names --dev.
+        const editBlock = await editState(l2 as PublicClient);
+        await assert.rejects(l2.request({ method: "evm_snapshot" } as never), /`pnpm devnet --dev`/);
         const l1 = createPublicClient({ transport: http(info.l1.rpcUrl) });
         const portalCode = await l1.getCode({ address: info.l1.contracts.portal });
         assert.ok(portalCode && portalCode.length > 2, "the Portal is deployed on L1");
@@ -123,6 +157,30 @@ for (const da of ["eigenda", "celestia"] as const) {
           (await derive.getBlock({ blockNumber: through })).hash,
           (await l2.getBlock({ blockNumber: through })).hash,
         );
+        // The dev state edits, reproduced: the replica's state (diffs applied) and the derive node's block (re-executed
+        // from DA) match the sequencer's; the provers (re-executing from witnesses) attest an output at or past it.
+        await waitForSealedBlock(replica, editBlock, 60_000);
+        assert.equal(await replica.getBalance({ address: EDITED, blockNumber: editBlock }), EDITED_BALANCE);
+        assert.equal(await replica.getCode({ address: EDITED, blockNumber: editBlock }), EDITED_CODE);
+        await waitFor(`the derive node to reach block ${editBlock}`, 120_000, async () =>
+          (await derive.getBlockNumber()) >= editBlock ? true : undefined,
+        );
+        assert.equal(
+          (await derive.getBlock({ blockNumber: editBlock })).hash,
+          (await l2.getBlock({ blockNumber: editBlock })).hash,
+        );
+        assert.equal(await derive.getCode({ address: EDITED, blockNumber: editBlock }), EDITED_CODE);
+        const attested = await waitFor(
+          `an output at or past block ${editBlock} attested by the provers`,
+          180_000,
+          async () => {
+            const { outputs } = (await l2.request({ method: "mach_status" } as never)) as {
+              outputs: { l2BlockNumber: Hex; status: string }[];
+            };
+            return outputs.find((output) => BigInt(output.l2BlockNumber) >= editBlock && output.status !== "proposed");
+          },
+        );
+        assert.ok(["attested", "resolved"].includes(attested.status));
       } finally {
         devnet.child.kill("SIGTERM");
         assert.equal(await devnet.exited, 0);

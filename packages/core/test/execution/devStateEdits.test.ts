@@ -4,7 +4,9 @@ import fc from "fast-check";
 import { bytesToHex } from "../../src/chain/bytes.ts";
 import { encodeRlp } from "../../src/chain/rlp.ts";
 import type { Address, Hash } from "../../src/chain/types.ts";
+import { executionConfigSchema } from "../../src/execution/config.ts";
 import {
+  DEV_STATE_EDITOR,
   type DevStateEdit,
   DevStateEditDecodeError,
   decodeDevStateEdit,
@@ -12,6 +14,9 @@ import {
   encodeDevStateEdit,
   isDevStateEditTransaction,
 } from "../../src/execution/devStateEdits.ts";
+import { createExecutionEngines } from "../../src/execution/engine.ts";
+import { traceBlockTransactions } from "../../src/rpc/traceRuns.ts";
+import { addresses, blockEnv, CHAIN_ID, ETHER, eip1559, MapState, signTx } from "./fixtures.ts";
 
 const address = fc.uint8Array({ minLength: 20, maxLength: 20 }).map((bytes) => bytesToHex(bytes) as Address);
 const slot = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((bytes) => bytesToHex(bytes) as Hash);
@@ -83,5 +88,43 @@ describe("dev state edits codec", () => {
         `${bytesToHex(bytes)} → ${message}`,
       );
     }
+  });
+});
+
+describe("dev state edits traced (debug_traceBlockBy* on a dev chain)", () => {
+  it("traces an edit as one empty frame and applies it, so the transactions after it trace on the edited state", async () => {
+    const [rich, recipient] = addresses;
+    const edit = devStateEditTransaction({ kind: "balance", address: rich, balance: ETHER }, 1n);
+    // The sender holds nothing before the edit: only an applied edit lets its transfer run.
+    const transfer = await signTx(0, eip1559({ nonce: 0, to: recipient, value: 1_000n, gas: 21_000n }));
+    const engines = await createExecutionEngines(executionConfigSchema.parse({}), {
+      chainId: CHAIN_ID,
+      devStateEdits: true,
+    });
+    const trace = (config: Parameters<typeof traceBlockTransactions>[4]) =>
+      traceBlockTransactions(engines, new MapState(), [edit, transfer], blockEnv(), config);
+
+    const calls = (await trace({ tracer: "callTracer" })).map(({ result }) => result as Record<string, string>);
+    assert.deepEqual(
+      calls.map((frame) => [frame.type, frame.from, frame.to, frame.input, frame.gasUsed, frame.error]),
+      [
+        ["CALL", DEV_STATE_EDITOR, DEV_STATE_EDITOR, bytesToHex(edit.data), "0x0", undefined],
+        ["CALL", rich, recipient, "0x", "0x5208", undefined],
+      ],
+    );
+    const [editDiff, transferDiff] = (await trace({ tracer: "prestateTracer", tracerConfig: { diffMode: true } })).map(
+      ({ result }) =>
+        result as { pre: Record<string, { balance?: string }>; post: Record<string, { balance?: string }> },
+    );
+    assert.equal(editDiff?.post[rich]?.balance, `0x${ETHER.toString(16)}`);
+    assert.equal(transferDiff?.pre[rich]?.balance, `0x${ETHER.toString(16)}`);
+    const structLogs = (await trace(undefined)).map(({ result }) => result as { failed: boolean; structLogs: [] });
+    assert.deepEqual(
+      structLogs.map(({ failed, structLogs }) => [failed, structLogs.length]),
+      [
+        [false, 0],
+        [false, 0],
+      ],
+    );
   });
 });

@@ -9,7 +9,8 @@ import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { createPublicClient, type Hex, http, type PublicClient, parseEther } from "viem";
+import { DEV_STATE_EDITOR } from "@mach/core/execution";
+import { createPublicClient, type Hex, http, type PublicClient, parseEther, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { getL2TransactionHashes } from "viem/op-stack";
 import { waitForSealedBlock } from "../support/chain.ts";
@@ -162,6 +163,15 @@ for (const da of ["eigenda", "celestia"] as const) {
         await waitForSealedBlock(replica, editBlock, 60_000);
         assert.equal(await replica.getBalance({ address: EDITED, blockNumber: editBlock }), EDITED_BALANCE);
         assert.equal(await replica.getCode({ address: EDITED, blockNumber: editBlock }), EDITED_CODE);
+        // The replica's read workers trace the block as the sequencer does: the edits applied, each one empty frame.
+        const traceEditBlock = async (client: PublicClient) =>
+          (await client.request({
+            method: "debug_traceBlockByNumber",
+            params: [toHex(editBlock), { tracer: "callTracer" }],
+          } as never)) as { txHash: Hex; result: { from: string } }[];
+        const traced = await traceEditBlock(l2 as PublicClient);
+        assert.ok(traced.some((entry) => entry.result.from === DEV_STATE_EDITOR));
+        assert.deepEqual(await traceEditBlock(replica as PublicClient), traced);
         await waitFor(`the derive node to reach block ${editBlock}`, 120_000, async () =>
           (await derive.getBlockNumber()) >= editBlock ? true : undefined,
         );

@@ -1,9 +1,8 @@
 /**
  * `pnpm devnet` end to end: the launcher starts L1 with the contracts, the DA stand-in, the sequencer, a replica and
  * three provers and a derive node, writes `devnet.json`, batches reach DA, the replica serves the sequencer's blocks,
- * the derive node rebuilds them from L1 + DA, a deposit from L1 (viem's op-stack actions) reaches L2, dev state edits
- * (`anvil_setBalance`, `anvil_setCode`, rollup mode) are reproduced by the replica, the derive node and the provers,
- * and SIGTERM stops every process it started.
+ * the derive node rebuilds them from L1 + DA, a deposit from L1 (viem's op-stack actions) reaches L2, and SIGTERM stops
+ * every process it started.
  */
 import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
@@ -17,7 +16,11 @@ import { waitForSealedBlock } from "../support/chain.ts";
 import { isAlive, runDevnet } from "../support/devnetProcess.ts";
 import { depositToSelf, l1ChainOf, opStackChainOf } from "../support/opStack.ts";
 
-/** An account the dev methods edit: a balance, then code (which sits in a later or the same block). */
+/**
+ * Dev methods on the full devnet (rollup mode): `anvil_setBalance` and `anvil_setCode` become block content that the
+ * replica (state and traces), the derive node (block hash) and the provers (an attested output) reproduce.
+ * The account they edit: a balance, then code (which sits in a later or the same block).
+ */
 const EDITED = "0x00000000000000000000000000000000000ed17e";
 const EDITED_BALANCE = parseEther("42");
 const EDITED_CODE: Hex = "0x6001600055";
@@ -115,6 +118,40 @@ for (const da of ["eigenda", "celestia"] as const) {
         };
         const counts = status.da.byProvider.find((entry) => entry.provider === da);
         assert.ok(counts && counts.recorded >= 1, `mach_status counts recorded ${da} batches`);
+        // The dev state edits, reproduced: the replica's state (diffs applied) and the derive node's block (re-executed
+        // from DA) match the sequencer's; the provers (re-executing from witnesses) attest an output at or past it.
+        await waitForSealedBlock(replica, editBlock, 60_000);
+        assert.equal(await replica.getBalance({ address: EDITED, blockNumber: editBlock }), EDITED_BALANCE);
+        assert.equal(await replica.getCode({ address: EDITED, blockNumber: editBlock }), EDITED_CODE);
+        // The replica's read workers trace the block as the sequencer does: the edits applied, each one empty frame.
+        const traceEditBlock = async (client: PublicClient) =>
+          (await client.request({
+            method: "debug_traceBlockByNumber",
+            params: [toHex(editBlock), { tracer: "callTracer" }],
+          } as never)) as { txHash: Hex; result: { from: string } }[];
+        const traced = await traceEditBlock(l2 as PublicClient);
+        assert.ok(traced.some((entry) => entry.result.from === DEV_STATE_EDITOR));
+        assert.deepEqual(await traceEditBlock(replica as PublicClient), traced);
+        const deriveNode = createPublicClient({ transport: http(info.l2.deriveRpcUrl) });
+        await waitFor(`the derive node to reach block ${editBlock}`, 120_000, async () =>
+          (await deriveNode.getBlockNumber()) >= editBlock ? true : undefined,
+        );
+        assert.equal(
+          (await deriveNode.getBlock({ blockNumber: editBlock })).hash,
+          (await l2.getBlock({ blockNumber: editBlock })).hash,
+        );
+        assert.equal(await deriveNode.getCode({ address: EDITED, blockNumber: editBlock }), EDITED_CODE);
+        const attestedOutput = await waitFor(
+          `an output at or past block ${editBlock} attested by the provers`,
+          180_000,
+          async () => {
+            const { outputs } = (await l2.request({ method: "mach_status" } as never)) as {
+              outputs: { l2BlockNumber: Hex; status: string }[];
+            };
+            return outputs.find((output) => BigInt(output.l2BlockNumber) >= editBlock && output.status !== "proposed");
+          },
+        );
+        assert.ok(["attested", "resolved"].includes(attestedOutput.status));
         // A deposit from L1 arrives on L2 with exactly its mint; getL2TransactionHashes finds its L2 receipt.
         const account = privateKeyToAccount(info.accounts[4].privateKey);
         const l2Chain = opStackChainOf({
@@ -158,39 +195,6 @@ for (const da of ["eigenda", "celestia"] as const) {
           (await derive.getBlock({ blockNumber: through })).hash,
           (await l2.getBlock({ blockNumber: through })).hash,
         );
-        // The dev state edits, reproduced: the replica's state (diffs applied) and the derive node's block (re-executed
-        // from DA) match the sequencer's; the provers (re-executing from witnesses) attest an output at or past it.
-        await waitForSealedBlock(replica, editBlock, 60_000);
-        assert.equal(await replica.getBalance({ address: EDITED, blockNumber: editBlock }), EDITED_BALANCE);
-        assert.equal(await replica.getCode({ address: EDITED, blockNumber: editBlock }), EDITED_CODE);
-        // The replica's read workers trace the block as the sequencer does: the edits applied, each one empty frame.
-        const traceEditBlock = async (client: PublicClient) =>
-          (await client.request({
-            method: "debug_traceBlockByNumber",
-            params: [toHex(editBlock), { tracer: "callTracer" }],
-          } as never)) as { txHash: Hex; result: { from: string } }[];
-        const traced = await traceEditBlock(l2 as PublicClient);
-        assert.ok(traced.some((entry) => entry.result.from === DEV_STATE_EDITOR));
-        assert.deepEqual(await traceEditBlock(replica as PublicClient), traced);
-        await waitFor(`the derive node to reach block ${editBlock}`, 120_000, async () =>
-          (await derive.getBlockNumber()) >= editBlock ? true : undefined,
-        );
-        assert.equal(
-          (await derive.getBlock({ blockNumber: editBlock })).hash,
-          (await l2.getBlock({ blockNumber: editBlock })).hash,
-        );
-        assert.equal(await derive.getCode({ address: EDITED, blockNumber: editBlock }), EDITED_CODE);
-        const attested = await waitFor(
-          `an output at or past block ${editBlock} attested by the provers`,
-          180_000,
-          async () => {
-            const { outputs } = (await l2.request({ method: "mach_status" } as never)) as {
-              outputs: { l2BlockNumber: Hex; status: string }[];
-            };
-            return outputs.find((output) => BigInt(output.l2BlockNumber) >= editBlock && output.status !== "proposed");
-          },
-        );
-        assert.ok(["attested", "resolved"].includes(attested.status));
       } finally {
         devnet.child.kill("SIGTERM");
         assert.equal(await devnet.exited, 0);

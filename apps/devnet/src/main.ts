@@ -291,6 +291,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const follower = {
       chain,
       p2p: { enabled: true, sequencerAddress: operators.sequencer.address, bootstrap: sequencerP2p },
+      // The sequencer's dev state edits are block content: provers re-execute them, the replica's traces replay them.
+      dev: { enabled: true, mode: "rollup" },
     };
     const replicaConfig = {
       ...follower,

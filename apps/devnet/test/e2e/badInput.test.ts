@@ -154,6 +154,26 @@ describe("bad input to a running node", () => {
     assert.equal(error?.code, -32601);
   });
 
+  it("answers dev methods with -32601 on a node without dev methods (dev.enabled off)", async () => {
+    const devCalls: [string, unknown[]][] = [
+      ["anvil_setBalance", [account.address, "0x1"]],
+      ["hardhat_setBalance", [account.address, "0x1"]],
+      ["evm_mine", []],
+      ["evm_snapshot", []],
+      ["evm_increaseTime", ["0x1"]],
+      ["anvil_impersonateAccount", [account.address]],
+      ["eth_sendTransaction", [{ from: account.address, to: account.address }]],
+      ["eth_sign", [account.address, "0x00"]],
+    ];
+    for (const [method, params] of devCalls) {
+      const { error } = await call(mach.rpcUrl, method, params);
+      assert.equal(error?.code, -32601, method);
+      assert.match(error?.message ?? "", /does not exist|not found/i, method);
+    }
+    // Nothing changed state.
+    assert.notEqual((await call(mach.rpcUrl, "eth_getBalance", [account.address, "latest"])).result, "0x1");
+  });
+
   it("answers wrong params with -32602", async () => {
     const { error } = await call(mach.rpcUrl, "eth_getBalance", ["0x1234", "latest"]);
     assert.equal(error?.code, -32602);

@@ -9,12 +9,46 @@ import assert from "node:assert/strict";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { createPublicClient, http, parseEther } from "viem";
+import { DEV_STATE_EDITOR } from "@mach/core/execution";
+import { createPublicClient, type Hex, http, type PublicClient, parseEther, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { getL2TransactionHashes } from "viem/op-stack";
 import { waitForSealedBlock } from "../support/chain.ts";
 import { isAlive, runDevnet } from "../support/devnetProcess.ts";
 import { depositToSelf, l1ChainOf, opStackChainOf } from "../support/opStack.ts";
+
+/**
+ * Dev methods on the full devnet (rollup mode): `anvil_setBalance` and `anvil_setCode` become block content that the
+ * replica (state and traces), the derive node (block hash) and the provers (an attested output) reproduce.
+ * The account they edit: a balance, then code (which sits in a later or the same block).
+ */
+const EDITED = "0x00000000000000000000000000000000000ed17e";
+const EDITED_BALANCE = parseEther("42");
+const EDITED_CODE: Hex = "0x6001600055";
+
+/** Edits state through the sequencer's dev methods (rollup mode); answers the sealed block holding the code edit. */
+async function editState(l2: PublicClient): Promise<bigint> {
+  const before = await l2.getBlockNumber();
+  await l2.request({ method: "anvil_setBalance", params: [EDITED, `0x${EDITED_BALANCE.toString(16)}`] } as never);
+  await l2.request({ method: "anvil_setCode", params: [EDITED, EDITED_CODE] } as never);
+  // Each answered once executed into a mini-block: the block holding the code edit seals next.
+  for (let n = before + 1n; n <= before + 60n; n++) {
+    await waitForSealedBlock(l2, n);
+    if ((await l2.getCode({ address: EDITED, blockNumber: n })) === EDITED_CODE) return n;
+  }
+  throw new Error(`no block after ${before} holds the code set by anvil_setCode`);
+}
+
+/** Waits for `probe` to answer a value, up to `timeoutMs`. */
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
 
 for (const da of ["eigenda", "celestia"] as const) {
   describe(`pnpm devnet --da ${da}`, () => {
@@ -52,6 +86,10 @@ for (const da of ["eigenda", "celestia"] as const) {
         }
         assert.ok(replicaHead >= 3n, "the replica follows");
         assert.equal((await replica.getBlock({ blockNumber: 3n })).hash, (await l2.getBlock({ blockNumber: 3n })).hash);
+        // Dev methods run in rollup mode: state edits become block content (checked on every role below, once
+        // batched); history rewrites answer an error that names --dev.
+        const editBlock = await editState(l2 as PublicClient);
+        await assert.rejects(l2.request({ method: "evm_snapshot" } as never), /`pnpm devnet --dev`/);
         const l1 = createPublicClient({ transport: http(info.l1.rpcUrl) });
         const portalCode = await l1.getCode({ address: info.l1.contracts.portal });
         assert.ok(portalCode && portalCode.length > 2, "the Portal is deployed on L1");
@@ -81,6 +119,40 @@ for (const da of ["eigenda", "celestia"] as const) {
         };
         const counts = status.da.byProvider.find((entry) => entry.provider === da);
         assert.ok(counts && counts.recorded >= 1, `mach_status counts recorded ${da} batches`);
+        // The dev state edits, reproduced: the replica's state (diffs applied) and the derive node's block (re-executed
+        // from DA) match the sequencer's; the provers (re-executing from witnesses) attest an output at or past it.
+        await waitForSealedBlock(replica, editBlock, 60_000);
+        assert.equal(await replica.getBalance({ address: EDITED, blockNumber: editBlock }), EDITED_BALANCE);
+        assert.equal(await replica.getCode({ address: EDITED, blockNumber: editBlock }), EDITED_CODE);
+        // The replica's read workers trace the block as the sequencer does: the edits applied, each one empty frame.
+        const traceEditBlock = async (client: PublicClient) =>
+          (await client.request({
+            method: "debug_traceBlockByNumber",
+            params: [toHex(editBlock), { tracer: "callTracer" }],
+          } as never)) as { txHash: Hex; result: { from: string } }[];
+        const traced = await traceEditBlock(l2 as PublicClient);
+        assert.ok(traced.some((entry) => entry.result.from === DEV_STATE_EDITOR));
+        assert.deepEqual(await traceEditBlock(replica as PublicClient), traced);
+        const deriveNode = createPublicClient({ transport: http(info.l2.deriveRpcUrl) });
+        await waitFor(`the derive node to reach block ${editBlock}`, 120_000, async () =>
+          (await deriveNode.getBlockNumber()) >= editBlock ? true : undefined,
+        );
+        assert.equal(
+          (await deriveNode.getBlock({ blockNumber: editBlock })).hash,
+          (await l2.getBlock({ blockNumber: editBlock })).hash,
+        );
+        assert.equal(await deriveNode.getCode({ address: EDITED, blockNumber: editBlock }), EDITED_CODE);
+        const attestedOutput = await waitFor(
+          `an output at or past block ${editBlock} attested by the provers`,
+          180_000,
+          async () => {
+            const { outputs } = (await l2.request({ method: "mach_status" } as never)) as {
+              outputs: { l2BlockNumber: Hex; status: string }[];
+            };
+            return outputs.find((output) => BigInt(output.l2BlockNumber) >= editBlock && output.status !== "proposed");
+          },
+        );
+        assert.ok(["attested", "resolved"].includes(attestedOutput.status));
         // A deposit from L1 arrives on L2 with exactly its mint; getL2TransactionHashes finds its L2 receipt.
         const account = privateKeyToAccount(info.accounts[4].privateKey);
         const l2Chain = opStackChainOf({

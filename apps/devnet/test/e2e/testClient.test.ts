@@ -16,6 +16,7 @@ import {
   http,
   parseEther,
   parseTransaction,
+  recoverMessageAddress,
   recoverTransactionAddress,
   verifyMessage,
   verifyTypedData,
@@ -88,16 +89,24 @@ for (const target of DEV_TARGETS) {
           primaryType: "Mail",
           message: { contents: "hi", amount: 5n },
         } as const;
+        // eth_sign signs the raw bytes it is given under EIP-191's prefix (what personal_sign does with a hex message).
+        const raw = "0xdeadbeef00ff" as const;
+        const ethSignature = (await wallet.request({ method: "eth_sign", params: [from, raw] } as never)) as Hex;
+        assert.equal(
+          (await recoverMessageAddress({ message: { raw }, signature: ethSignature })).toLowerCase(),
+          from.toLowerCase(),
+        );
+        assert.equal(ethSignature, await wallet.signMessage({ account: from, message: { raw } }));
         const typedSignature = await wallet.signTypedData({ account: from, ...typed });
         assert.equal(await verifyTypedData({ address: from, signature: typedSignature, ...typed }), true);
-        const raw = await wallet.request({
+        const rawTransaction = await wallet.request({
           method: "eth_signTransaction",
           params: [{ from, to: RECIPIENT, value: "0x1" }],
         });
-        const signed = parseTransaction(raw as Hex);
+        const signed = parseTransaction(rawTransaction as Hex);
         assert.equal(signed.to?.toLowerCase(), RECIPIENT);
         assert.equal(
-          (await recoverTransactionAddress({ serializedTransaction: raw as never })).toLowerCase(),
+          (await recoverTransactionAddress({ serializedTransaction: rawTransaction as never })).toLowerCase(),
           from.toLowerCase(),
         );
       });
@@ -133,6 +142,21 @@ for (const target of DEV_TARGETS) {
         } finally {
           await test.setAutomine(true);
         }
+      });
+
+      it("mines blocks spaced by an interval, and evm_mine at a given timestamp", async () => {
+        // Before any test moves the clock ahead of the chain: anvil spaces blocks by moving its clock.
+        const start = await pub.getBlockNumber();
+        await test.mine({ blocks: 3, interval: 7 });
+        assert.equal(await pub.getBlockNumber(), start + 3n);
+        const mined = await Promise.all([1n, 2n, 3n].map((i) => pub.getBlock({ blockNumber: start + i })));
+        const timestamps = mined.map((block) => block.timestamp);
+        assert.deepEqual([timestamps[1]! - timestamps[0]!, timestamps[2]! - timestamps[1]!], [7n, 7n]);
+        const at = timestamps[2]! + 100n;
+        await test.request({ method: "evm_mine", params: [`0x${at.toString(16)}`] } as never);
+        const latest = await pub.getBlock();
+        assert.equal(latest.number, start + 4n);
+        assert.equal(latest.timestamp, at);
       });
 
       it("moves time: increaseTime, setNextBlockTimestamp, block timestamp interval", async () => {
@@ -233,8 +257,26 @@ for (const target of DEV_TARGETS) {
       });
 
       it("turns logging off and on, and mines on an interval", async () => {
+        const [from] = await wallet.getAddresses();
+        const send = async (value: bigint) => {
+          const hash = await wallet.sendTransaction({ account: from as Address, to: RECIPIENT, value });
+          assert.equal((await pub.waitForTransactionReceipt({ hash })).status, "success");
+          return hash;
+        };
         await test.setLoggingEnabled(false);
+        const quiet = await send(11n);
         await test.setLoggingEnabled(true);
+        const logged = await send(12n);
+        if (target.name === "mach") {
+          // Mach logs each executed transaction as anvil prints it; the one sent while logging was off is absent.
+          const logs = node.logs;
+          assert.ok(logs);
+          const transactionLogged = (hash: Hex) =>
+            logs.some((entry) => entry.msg === "transaction" && entry.hash === hash);
+          for (let i = 0; i < 100 && !transactionLogged(logged); i++) await new Promise((r) => setTimeout(r, 50));
+          assert.equal(transactionLogged(logged), true, "logged once logging is back on");
+          assert.equal(transactionLogged(quiet), false, "not logged while logging was off");
+        }
         if (mode === "anvil") {
           // anvil's unit (seconds) in anvil mode; viem's hardhat mode sends milliseconds, which both nodes read as seconds.
           const start = await pub.getBlockNumber();

@@ -87,4 +87,44 @@ describe("debug_trace* on Mach's dev node", () => {
     };
     assert.equal(call.type, "CALL");
   });
+
+  it("traces a call with struct logs by default and with the prestateTracer", async () => {
+    const slot = `${"0".repeat(63)}1`;
+    const trace = (await request("debug_traceCall", [{ from, to: contract }, "latest"])) as {
+      failed: boolean;
+      gas: number;
+      returnValue: string;
+      structLogs: { op: string; pc: number; depth: number; stack: string[]; storage?: Record<string, string> }[];
+    };
+    assert.equal(trace.failed, false);
+    assert.ok(trace.gas > 21_000, `gas ${trace.gas} covers the intrinsic cost and the SSTORE`);
+    assert.deepEqual(
+      trace.structLogs.map((log) => [log.pc, log.op]),
+      [
+        [0, "PUSH1"],
+        [2, "PUSH1"],
+        [4, "SSTORE"],
+        [5, "STOP"],
+      ],
+    );
+    // SSTORE's stack: the key on top, the value under it.
+    assert.deepEqual(
+      trace.structLogs[2]?.stack.map((word) => BigInt(word)),
+      [7n, 1n],
+    );
+    assert.deepEqual(trace.structLogs[2]?.storage, { [slot]: `${"0".repeat(63)}7` });
+
+    // The state the call read: the contract's code and the slot the transaction before it wrote.
+    const pre = (await request("debug_traceCall", [
+      { from, to: contract },
+      "latest",
+      { tracer: "prestateTracer" },
+    ])) as Record<string, { balance?: Hex; nonce?: number; code?: Hex; storage?: Record<string, Hex> }>;
+    const account = pre[contract.toLowerCase()];
+    assert.equal(account?.code, `0x${RUNTIME}`);
+    assert.deepEqual(account?.storage, { [`0x${slot}`]: `0x${"0".repeat(63)}7` });
+    const sender = pre[from.toLowerCase()];
+    assert.ok(sender?.balance !== undefined && BigInt(sender.balance) > 0n, "the sender's balance");
+    assert.equal(sender?.nonce, 2, "deployment and call sent before");
+  });
 });

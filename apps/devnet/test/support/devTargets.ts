@@ -15,6 +15,8 @@ export const DEV_CHAIN_ID = 901901;
 export interface DevTarget {
   readonly name: "mach" | "anvil";
   readonly rpcUrl: string;
+  /** Mach's log lines (JSON, parsed, newest last); anvil's are not read. */
+  readonly logs?: readonly Record<string, unknown>[];
   stop(): Promise<void>;
 }
 
@@ -23,6 +25,7 @@ export async function startMachDev(): Promise<DevTarget> {
   return {
     name: "mach",
     rpcUrl: mach.rpcUrl,
+    logs: mach.logs,
     async stop() {
       await mach.stop();
       mach.cleanup();

@@ -10,7 +10,7 @@
 import { bigintToBytes, bytesToBigint, bytesToHex, hexToBytes } from "../chain/bytes.ts";
 import { KECCAK_EMPTY } from "../chain/constants.ts";
 import { keccak256Hex } from "../chain/hash.ts";
-import { decodeRlp, encodeRlp, expectBytes } from "../chain/rlp.ts";
+import { decodeRlp, encodeRlp, expectBytes, RlpDecodeError } from "../chain/rlp.ts";
 import { buildTransaction } from "../chain/transaction.ts";
 import type { Address, Hash, Transaction } from "../chain/types.ts";
 import { MachError } from "../errors.ts";
@@ -47,7 +47,18 @@ export function encodeDevStateEdit(edit: DevStateEdit): Uint8Array {
   }
 }
 
+/** The edit `data` holds; anything else (bad RLP included) is a `DevStateEditDecodeError`. */
 export function decodeDevStateEdit(data: Uint8Array): DevStateEdit {
+  try {
+    return decodeEdit(data);
+  } catch (error) {
+    if (error instanceof RlpDecodeError)
+      throw new DevStateEditDecodeError(`dev state edit: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
+function decodeEdit(data: Uint8Array): DevStateEdit {
   const item = decodeRlp(data);
   if (!Array.isArray(item) || item.length !== 3)
     throw new DevStateEditDecodeError("dev state edit: expected [kind, address, value]");
@@ -116,26 +127,57 @@ export function isDevStateEditTransaction(tx: Transaction): boolean {
   return tx.type === 0x7e && tx.from === DEV_STATE_EDITOR;
 }
 
-/** An executor that applies dev state edits and hands everything else to `inner` (dev chains only). */
+/** A dev edit's outcome: it always succeeds, uses no gas and emits nothing. */
+function applyEditTransaction(state: StateWriter, tx: Transaction): ExecutionResult {
+  applyDevStateEdit(state, decodeDevStateEdit(tx.data));
+  return {
+    type: 0x7e,
+    status: 1,
+    gasUsed: 0n,
+    effectiveGasPrice: 0n,
+    logs: [],
+    contractAddress: null,
+    returnData: new Uint8Array(0),
+    depositNonce: 0n,
+  };
+}
+
+/**
+ * An executor that applies dev state edits and hands everything else to `inner` (dev chains only). Traced, an edit is
+ * one empty call frame from `DEV_STATE_EDITOR` to itself with its data as input, applied as in the block, so the
+ * transactions traced after it in a block see the state the block saw.
+ */
 export function withDevStateEdits(inner: Executor): Executor {
+  const trace = inner.trace;
   return {
     async executeTransaction(state, tx, env): Promise<ExecutionResult> {
       if (!isDevStateEditTransaction(tx)) return inner.executeTransaction(state, tx, env);
-      applyDevStateEdit(state, decodeDevStateEdit(tx.data));
-      return {
-        type: 0x7e,
-        status: 1,
-        gasUsed: 0n,
-        effectiveGasPrice: 0n,
-        logs: [],
-        contractAddress: null,
-        returnData: new Uint8Array(0),
-        depositNonce: 0n,
-      };
+      return applyEditTransaction(state, tx);
     },
     call: (state, message, env) => inner.call(state, message, env),
     traceTransaction: (state, tx, env) => inner.traceTransaction(state, tx, env),
     ...(inner.traceCall ? { traceCall: inner.traceCall.bind(inner) } : {}),
-    ...(inner.trace ? { trace: inner.trace.bind(inner) } : {}),
+    ...(trace
+      ? {
+          async trace(state, subject, env, tracer): Promise<ExecutionResult> {
+            if (!("transaction" in subject) || !isDevStateEditTransaction(subject.transaction)) {
+              return trace.call(inner, state, subject, env, tracer);
+            }
+            const tx = subject.transaction;
+            tracer.enter?.({
+              type: "CALL",
+              from: tx.from,
+              to: DEV_STATE_EDITOR,
+              value: 0n,
+              gas: 0n,
+              input: tx.data,
+              depth: 0,
+            });
+            const result = applyEditTransaction(state, tx);
+            tracer.exit?.({ output: result.returnData, gasUsed: 0n });
+            return result;
+          },
+        }
+      : {}),
   };
 }

@@ -43,7 +43,7 @@ export {
   isDevStateEditTransaction,
   withDevStateEdits,
 } from "./devStateEdits.ts";
-export { createExecutionEngines, type ExecutionEngines } from "./engine.ts";
+export { createExecutionEngines, type ExecutionEngines, type ExecutionEnginesOptions } from "./engine.ts";
 export type { EstimateGasOptions, GasSearch, GasTrial } from "./estimateGas.ts";
 export {
   DEFAULT_RPC_GAS_CAP,

@@ -5,86 +5,39 @@
  * to its newest snapshot and derives the rest again; an L1 reorg under what it read stops it, reported by `mach_status`.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { createPublicClient, createWalletClient, defineChain, http, type PublicClient, parseEther } from "viem";
+import { createWalletClient, defineChain, http, parseEther } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { z } from "zod";
 import { userDepositSourceHash } from "../../src/chain/deposit.ts";
 import type { Address } from "../../src/chain/types.ts";
-import { createMemoryDa, createMemoryDaStore, type MemoryDaStore } from "../../src/da/memory.ts";
-import { type MachNode, parseNodeConfig, startNode } from "../../src/node/index.ts";
+import type { MachNode } from "../../src/node/index.ts";
 import type { MachStatusResult } from "../../src/rpc/methods/status.ts";
-import { createMemorySettlement, type MemorySettlement } from "../../src/settlement/index.ts";
-import { silentLogger } from "../../src/telemetry.ts";
+import type { MemorySettlement } from "../../src/settlement/index.ts";
+import { clientOf, createMemoryRollup, type MemoryRollup, until } from "./memoryRollup.ts";
 
 const DEV_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const DEPOSITED: Address = "0x00000000000000000000000000000000000d0d0d";
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  for (let i = 0; i < 1200; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 describe("a derive node (memory L1 and DA)", () => {
-  let dir: string;
+  let rollup: MemoryRollup;
   let l1: MemorySettlement;
-  let daStore: MemoryDaStore;
   let sequencer: MachNode;
   let derive: MachNode | undefined;
-  const genesisTimestamp = BigInt(Math.floor(Date.now() / 1000)) - 60n;
-
-  const start = (role: "sequencer" | "derive", extra: Record<string, unknown> = {}) => {
-    const providers = {
-      da: {
-        memory: { optionsSchema: z.object({}).strict(), create: () => createMemoryDa({ store: daStore }) },
-      },
-      settlement: { memory: { optionsSchema: z.object({}).strict(), create: () => l1 } },
-    };
-    const config = parseNodeConfig(
-      {
-        node: { role },
-        chain: { chainId: "901901", genesisTimestamp: genesisTimestamp.toString() },
-        sequencer: { blockMs: 100, l1ConfirmationDepth: 0, l1PollIntervalMs: 20 },
-        rpc: { host: "127.0.0.1", port: 0 },
-        metrics: { enabled: false },
-        store: { path: join(dir, role), snapshotIntervalBlocks: 4 },
-        batcher: { maxBatchAgeMs: 100, maxBlocksPerBatch: 5 },
-        settlement: { provider: "memory" },
-        // The memory L1 mines a block per recorded batch only: derive each as soon as it is recorded.
-        derivation: { l1ConfirmationDepth: 0, pollIntervalMs: 20, retryDelayMs: 20 },
-        log: { level: "silent" },
-        ...extra,
-      },
-      providers,
-    );
-    return startNode({ config, providers, logger: silentLogger });
-  };
-  const client = (node: MachNode): PublicClient => {
-    assert.ok(node.rpcUrl);
-    return createPublicClient({ transport: http(node.rpcUrl), pollingInterval: 20 }) as PublicClient;
-  };
+  const start = (role: "sequencer" | "derive", extra: Record<string, unknown> = {}) => rollup.start(role, extra);
+  const client = clientOf;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "mach-derive-node-"));
-    l1 = createMemorySettlement();
-    daStore = createMemoryDaStore();
+    rollup = createMemoryRollup({ name: "derive-node", store: { snapshotIntervalBlocks: 4 } });
+    l1 = rollup.l1;
     sequencer = await start("sequencer");
   });
   after(async () => {
     await derive?.close();
     await sequencer?.close();
-    rmSync(dir, { recursive: true, force: true });
+    rollup?.remove();
   });
 
-  /** Newest block of a batch recorded on L1. */
-  const recordedThrough = () => l1.recorded.reduce((max, r) => (r.lastBlock > max ? r.lastBlock : max), 0n);
+  const recordedThrough = () => rollup.recordedThrough();
 
   it("rebuilds the sequencer's chain from L1 + DA, serves it the same way, and follows", async () => {
     assert.ok(sequencer.rpcUrl);

@@ -3,7 +3,10 @@ import { after, before, describe, it } from "node:test";
 import { Predeploys } from "../../src/chain/constants.ts";
 import { hashHeader } from "../../src/chain/header.ts";
 import { computeOutputRoot } from "../../src/chain/outputRoot.ts";
-import type { Block } from "../../src/chain/types.ts";
+import type { Address, Block, Hash } from "../../src/chain/types.ts";
+import { executionConfigSchema } from "../../src/execution/config.ts";
+import { devStateEditTransaction, isDevStateEditTransaction } from "../../src/execution/devStateEdits.ts";
+import { createExecutionEngines } from "../../src/execution/engine.ts";
 import { createEthereumJsExecutor } from "../../src/execution/ethereumjsExecutor.ts";
 import type { Executor } from "../../src/execution/types.ts";
 import { BlockMismatchError } from "../../src/prover/errors.ts";
@@ -12,6 +15,7 @@ import { decodeBlockWitnessString, encodeBlockWitnessString } from "../../src/st
 import { IncompleteWitnessError, InvalidWitnessError } from "../../src/state/witness/errors.ts";
 import type { BlockWitness } from "../../src/state/witness/types.ts";
 import {
+  accounts,
   CHAIN_ID,
   chainConfig,
   runMixedBlocks,
@@ -103,5 +107,73 @@ describe("stateless block execution (prover)", () => {
   it("refuses a witness anchored to another parent", async () => {
     const block = blocks[2] as Block;
     await assert.rejects(prove(block, source.witnesses.get(block.header.number - 1n)!), InvalidWitnessError);
+  });
+});
+
+describe("stateless block execution of a dev chain's blocks (dev state edits)", () => {
+  let source: SequencerFeed;
+  let edited: Block;
+
+  before(async () => {
+    source = await startSequencerFeed({ witnesses: true, dev: true });
+    const workload = new Workload(source);
+    await workload.deploy();
+    await source.sequencer.produceNow();
+    source.clock.ms += 1_000;
+    await source.sequencer.sealBlockNow();
+    const devTxs = source.devTxs;
+    assert.ok(devTxs);
+    const sender = accounts[0]?.address.toLowerCase() as Address;
+    const fresh: Address = "0x00000000000000000000000000000000000ed175";
+    const slot = `0x${"00".repeat(31)}07` as Hash;
+    // The edits (one of each kind) and a transfer that spends the edited balance, in one block.
+    const executed = [
+      devTxs.submit(devStateEditTransaction({ kind: "balance", address: sender, balance: 10n ** 24n }, 1n)),
+      devTxs.submit(devStateEditTransaction({ kind: "code", address: fresh, code: new Uint8Array([0x60, 0x00]) }, 2n)),
+      devTxs.submit(
+        devStateEditTransaction({ kind: "storage", address: workload.storage as Address, slot, value: 9n }, 3n),
+      ),
+      devTxs.submit(devStateEditTransaction({ kind: "nonce", address: fresh, nonce: 5n }, 4n)),
+    ];
+    await source.sequencer.produceNow();
+    await Promise.all(executed);
+    await workload.nativeTransfer(0, fresh, 10n ** 23n);
+    source.clock.ms += 7;
+    await source.sequencer.produceNow();
+    source.clock.ms += 1_000;
+    await source.sequencer.sealBlockNow();
+    edited = source.store.getBlock(source.sequencer.head.header.number) as Block;
+    assert.equal(edited.transactions.filter(isDevStateEditTransaction).length, 4);
+    assert.equal(edited.transactions.at(-1)?.from, sender);
+  });
+  after(async () => {
+    await source?.close();
+  });
+
+  const engines = (devStateEdits: boolean) =>
+    createExecutionEngines(executionConfigSchema.parse({}), { chainId: CHAIN_ID, devStateEdits });
+
+  it("re-executes them to the block's hash and root with the executor a dev node's prover runs", async () => {
+    const witness = decodeBlockWitnessString(encodeBlockWitnessString(source.witnesses.get(edited.header.number)!));
+    const proven = await executeBlockStatelessly({
+      chain: chainConfig,
+      executor: (await engines(true)).executor,
+      block: edited,
+      witness,
+    });
+    assert.equal(proven.blockHash, edited.hash);
+    assert.equal(proven.stateRoot, edited.header.stateRoot);
+  });
+
+  it("refuses them with the executor of a node without dev methods", async () => {
+    await assert.rejects(
+      executeBlockStatelessly({
+        chain: chainConfig,
+        executor: (await engines(false)).executor,
+        block: edited,
+        witness: source.witnesses.get(edited.header.number)!,
+      }),
+      BlockMismatchError,
+    );
   });
 });

@@ -12,9 +12,11 @@ import { chainConfigSchema } from "../../src/chain/config.ts";
 import { createDigestSigner } from "../../src/chain/digestSignature.ts";
 import { genesisBlock } from "../../src/chain/genesis.ts";
 import type { Address, Block } from "../../src/chain/types.ts";
+import { withDevStateEdits } from "../../src/execution/devStateEdits.ts";
 import { createEthereumJsExecutor } from "../../src/execution/ethereumjsExecutor.ts";
 import { createWitnessRecordingExecutor } from "../../src/execution/witnessRecording.ts";
 import type { SequencerTestFaults } from "../../src/node/config.ts";
+import { DevSystemTxSource } from "../../src/node/dev/systemTransactions.ts";
 import { createPublishingStore } from "../../src/node/network/publishingStore.ts";
 import { createWitnessingState } from "../../src/node/witnesses.ts";
 import { miniBlockRecordOf, type SignedBlock, type SignedMiniBlock } from "../../src/p2p/index.ts";
@@ -85,11 +87,18 @@ export interface SequencerFeed {
   readonly signerAddress: Address;
   /** Each sealed block's witness, by block number (with `witnesses: true`). */
   readonly witnesses: Map<bigint, BlockWitness>;
+  /** A dev chain's system transactions (dev state edits), ahead of the pool (with `dev: true`). */
+  readonly devTxs: DevSystemTxSource | undefined;
   close(): Promise<void>;
 }
 
 export async function startSequencerFeed(
-  options: { faults?: SequencerTestFaults; witnesses?: boolean } = {},
+  options: {
+    faults?: SequencerTestFaults;
+    witnesses?: boolean;
+    /** A rollup dev chain, as a dev node's sequencer runs it: dev state edits executed ahead of the pool. */
+    dev?: boolean;
+  } = {},
 ): Promise<SequencerFeed> {
   const dir = mkdtempSync(join(tmpdir(), "mach-feed-"));
   const store = new LmdbChainStore({ path: dir });
@@ -116,7 +125,9 @@ export async function startSequencerFeed(
   });
   const witnesses = new Map<bigint, BlockWitness>();
   const recorder = new WitnessRecorder();
-  const executor = await createEthereumJsExecutor({ chainId: CHAIN_ID });
+  const engine = await createEthereumJsExecutor({ chainId: CHAIN_ID });
+  const executor = options.dev ? withDevStateEdits(engine) : engine;
+  const devTxs = options.dev ? new DevSystemTxSource(pool) : undefined;
   const sequencer = new Sequencer({
     chain: chainConfig,
     config: sequencerConfigSchema.parse({ miniBlockMs: 1000, feeRecipient: FEE_RECIPIENT }),
@@ -129,7 +140,7 @@ export async function startSequencerFeed(
           onWitness: (witness) => witnesses.set(witness.blockNumber, witness),
         })
       : state,
-    txs: pool,
+    txs: devTxs ?? pool,
     store: publishingStore,
     head: genesis,
     now: clock.now,
@@ -150,6 +161,7 @@ export async function startSequencerFeed(
     clock,
     signerAddress: signer.address,
     witnesses,
+    devTxs,
     async close() {
       await sequencer.stop();
       await store.close();

@@ -1,10 +1,9 @@
 /**
- * What a dev node changes in the sequencer role's wiring, in one place: the executor applies dev state edits, the
- * sequencer takes dev system transactions ahead of the pool and asks the dev block settings as each block opens,
- * and `controls(…)` builds the `DevControls` the RPC serves once the sequencer exists.
+ * What a dev node changes in the sequencer role's wiring, in one place (its executors apply dev state edits: see
+ * `createExecutionEngines`' `devStateEdits`): the sequencer takes dev system transactions ahead of the pool and asks
+ * the dev block settings as each block opens, and `controls(…)` builds the `DevControls` the RPC serves once the
+ * sequencer exists.
  */
-import { withDevStateEdits } from "../../execution/devStateEdits.ts";
-import type { Executor } from "../../execution/types.ts";
 import type { DevControls } from "../../rpc/backend.ts";
 import type { SequencerDevHooks } from "../../sequencer/sequencer.ts";
 import type { TxPool } from "../../txpool/pool.ts";
@@ -14,17 +13,15 @@ import { createDevControls, type DevControlsParameters } from "./devControls.ts"
 import { DevSystemTxSource } from "./systemTransactions.ts";
 
 export interface DevChain {
-  readonly executor: Executor;
   readonly txs: DevSystemTxSource;
   readonly hooks: SequencerDevHooks;
   controls(parameters: Omit<DevControlsParameters, "config" | "pool" | "settings" | "systemTxs">): DevControls;
 }
 
-export function prepareDevChain(config: DevConfig, pool: TxPool, executor: Executor): DevChain {
+export function prepareDevChain(config: DevConfig, pool: TxPool): DevChain {
   const settings = new DevBlockSettings(config.automine);
   const txs = new DevSystemTxSource(pool);
   return {
-    executor: withDevStateEdits(executor),
     txs,
     hooks: {
       blockEnv: (env, parent, nowSeconds) => settings.blockEnv(env, parent, nowSeconds),

@@ -9,7 +9,6 @@
  * the store back to its newest snapshot and the deriver derives the blocks after it again.
  */
 import { Deriver } from "../../derivation/deriver.ts";
-import { withDevStateEdits } from "../../execution/devStateEdits.ts";
 import { createExecutionEngines } from "../../execution/engine.ts";
 import { RpcError, RpcErrorCode } from "../../rpc/errors.ts";
 import { createNodeBackend, type TxSubmission } from "../../rpc/nodeBackend.ts";
@@ -44,9 +43,12 @@ export async function startDeriveRole(context: RoleContext): Promise<RunningDeri
       "invalid node config:\n  settlement.options: a derive node reads batch records and deposits from L1 (BatchInbox and portal)",
     );
   }
-  const engines = await createExecutionEngines(config.execution, { chainId: config.chain.chainId });
-  // A dev chain's blocks carry dev state edits: the executor applies them as its sequencer's does.
-  const executor = config.dev.enabled ? withDevStateEdits(engines.executor) : engines.executor;
+  // A dev chain's blocks carry dev state edits: the executors apply them as its sequencer's does.
+  const engines = await createExecutionEngines(config.execution, {
+    chainId: config.chain.chainId,
+    devStateEdits: config.dev.enabled,
+  });
+  const executor = engines.executor;
   const snapshots = new SnapshotSchedule(store, state, config.store.snapshotIntervalBlocks, chain.replayFrom);
   const deriver = new Deriver({
     chain: config.chain,
@@ -81,7 +83,7 @@ export async function startDeriveRole(context: RoleContext): Promise<RunningDeri
     txs,
     state,
     executor,
-    tracingExecutor: config.dev.enabled ? withDevStateEdits(engines.tracing) : engines.tracing,
+    tracingExecutor: engines.tracing,
     baseFeeRule: config.chain,
     // Every derived block is in a batch recorded on L1.
     safeBlock: () => deriver.head.header.number,

@@ -60,7 +60,8 @@ export async function startProverRole(context: RoleContext): Promise<RunningProv
   });
   const prover = new Prover({
     chain: config.chain,
-    executor: (await createExecutionEngines(config.execution, { chainId })).executor,
+    // A dev chain's blocks carry dev state edits (`dev.enabled`): re-executed as its sequencer applied them.
+    executor: (await createExecutionEngines(config.execution, { chainId, devStateEdits: config.dev.enabled })).executor,
     anchor: chain.genesis,
     fetchWitness: createWitnessFetcher({
       rpc: createSequencerForwarder({ url: witnessRpcUrl, timeoutMs: 30_000 }),

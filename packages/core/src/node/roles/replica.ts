@@ -42,8 +42,12 @@ export async function startReplicaRole(context: RoleContext): Promise<RunningRep
   if (sequencerRpcUrl === undefined) {
     throw new InvalidConfigError("invalid node config:\n  replica.sequencerRpcUrl: a replica forwards transactions");
   }
-  // Reads execute on the engine the sequencer uses (`execution.engine`), so calls answer the same on both.
-  const engines = await createExecutionEngines(config.execution, { chainId: config.chain.chainId });
+  // Reads execute on the engine the sequencer uses (`execution.engine`), so calls answer the same on both; a dev
+  // chain's traces replay its blocks' dev state edits as the sequencer applied them.
+  const engines = await createExecutionEngines(config.execution, {
+    chainId: config.chain.chainId,
+    devStateEdits: config.dev.enabled,
+  });
   const executor = engines.executor;
   const snapshots = new SnapshotSchedule(store, state, config.store.snapshotIntervalBlocks, chain.replayFrom);
   const replica = new Replica({
@@ -58,7 +62,7 @@ export async function startReplicaRole(context: RoleContext): Promise<RunningRep
     onBlockSealed: (block) => snapshots.afterBlockSealed(block),
   });
   // Reads execute on worker threads that follow the replica's mini-blocks: a call never delays applying the chain.
-  const reads = await startReadWorkers({ config, state, chain: replica, logger });
+  const reads = await startReadWorkers({ config, state, chain: replica, logger, devStateEdits: config.dev.enabled });
   // The refused block's mini-blocks were forwarded as they came: the workers restore from the store without them.
   if (reads) replica.on("refused", () => void reads.resync());
   let reportFatal: (error: Error) => void = () => {};

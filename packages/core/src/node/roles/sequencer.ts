@@ -14,7 +14,6 @@
 import type { Hash, Transaction } from "../../chain/types.ts";
 import { type Batcher, createBatcher } from "../../da/batcher.ts";
 import type { BatchRecordStore } from "../../da/batchRecord.ts";
-import { withDevStateEdits } from "../../execution/devStateEdits.ts";
 import { createExecutionEngines } from "../../execution/engine.ts";
 import { createWitnessRecordingExecutor } from "../../execution/witnessRecording.ts";
 import { BatchTally } from "../../rpc/batchTally.ts";
@@ -182,8 +181,12 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     : undefined;
   // With p2p, the sequencer logs through the store that signs and publishes; everything else reads the same store.
   const store = network?.store ?? chain.store;
-  const engines = await createExecutionEngines(config.execution, { chainId: config.chain.chainId });
-  const engine = engines.executor;
+  // Dev nodes (`dev.enabled`) apply dev state edits in the executors (`execution/devStateEdits.ts`).
+  const engines = await createExecutionEngines(config.execution, {
+    chainId: config.chain.chainId,
+    devStateEdits: config.dev.enabled,
+  });
+  const executor = engines.executor;
   const pool = createTxPool({
     chainId: config.chain.chainId,
     state: state.latest,
@@ -192,9 +195,8 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     config: config.txpool,
     metrics: txPoolMetrics(metrics),
   });
-  // Dev nodes only (`dev.enabled`): dev state edits in the executor, dev system txs ahead of the pool, block hooks.
-  const devChain = config.dev.enabled ? prepareDevChain(config.dev, pool, engine) : undefined;
-  const executor = devChain?.executor ?? engine;
+  // Dev nodes only (`dev.enabled`): dev system txs ahead of the pool, block hooks.
+  const devChain = config.dev.enabled ? prepareDevChain(config.dev, pool) : undefined;
   const snapshots = new SnapshotSchedule(store, state, config.store.snapshotIntervalBlocks, chain.replayFrom);
   const witnesses: SequencerWitnesses | undefined = config.witness.enabled
     ? createSequencerWitnesses({
@@ -334,8 +336,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
     txs: pool,
     state,
     executor,
-    tracingExecutor:
-      engines.tracing === engine ? executor : devChain ? withDevStateEdits(engines.tracing) : engines.tracing,
+    tracingExecutor: engines.tracing,
     ...(reads ? { reads } : {}),
     ...(senderRecovery ? { senderRecovery } : {}),
     callGasCap: BigInt(config.rpc.limits.callGasCap),

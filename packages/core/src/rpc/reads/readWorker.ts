@@ -21,7 +21,6 @@ import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Hash } from "../../chain/types.ts";
 import { MachError } from "../../errors.ts";
-import { withDevStateEdits } from "../../execution/devStateEdits.ts";
 import { createExecutionEngines } from "../../execution/engine.ts";
 import type { BlockEnv } from "../../execution/types.ts";
 import { LmdbChainStore } from "../../state/store/lmdbStore.ts";
@@ -79,17 +78,15 @@ function checkInterrupt(): void {
     throw error;
   }
 }
-const engines = await createExecutionEngines(
+// As the sequencer role wires its backend: dev chains replay their dev state edits.
+const traceEngines: TraceEngines = await createExecutionEngines(
   { engine: data.engine },
   {
     chainId: data.chainId,
     interruptCheck: checkInterrupt,
+    devStateEdits: data.devStateEdits,
   },
 );
-// As the sequencer role wires its backend: dev chains replay their dev state edits.
-const traceEngines: TraceEngines = data.devStateEdits
-  ? { executor: withDevStateEdits(engines.executor), tracing: withDevStateEdits(engines.tracing) }
-  : engines;
 const executor = traceEngines.executor;
 post({ type: "ready", head: sealedBlock, oldestBlock: oldestReadable(), ...(priorityError ? { priorityError } : {}) });
 

@@ -81,6 +81,8 @@ interface GossipRouter {
   getScore(peerId: string): number;
   getMeshPeers(topic: string): string[];
   getSubscribers(topic: string): PeerId[];
+  /** Peers with an open outbound gossip stream: a publish is sent only to these. */
+  readonly streamsOutbound: ReadonlyMap<string, unknown>;
   addEventListener(type: "gossipsub:message", listener: (event: CustomEvent<GossipsubMessage>) => void): void;
 }
 
@@ -204,9 +206,16 @@ export class P2pNode {
     return this.#router.getMeshPeers(gossipTopic(this.#parameters.chainId, kind));
   }
 
-  /** Connected peers subscribed to a topic kind (who a publish reaches). */
+  /**
+   * Connected peers subscribed to a topic kind that a publish reaches now: gossipsub learns a peer's subscription over
+   * the peer's stream, and sends only once its own outbound stream to the peer is open (a message published before
+   * is not sent to that peer).
+   */
   subscribers(kind: GossipKind): string[] {
-    return this.#router.getSubscribers(gossipTopic(this.#parameters.chainId, kind)).map((peer) => peer.toString());
+    return this.#router
+      .getSubscribers(gossipTopic(this.#parameters.chainId, kind))
+      .map((peer) => peer.toString())
+      .filter((peer) => this.#router.streamsOutbound.has(peer));
   }
 
   /** The next mini-block / block number the node waits for (undefined when not followed). */

@@ -29,8 +29,11 @@ async function startSequencer(chain: object, extra: Record<string, unknown> = {}
       chain,
       sequencer: { blockMs: BLOCK_MS, signerPrivateKey: SEQUENCER_KEY, ...extra },
       p2p: { enabled: true, listen: ["/ip4/127.0.0.1/tcp/0"] },
-      // The log (what range requests serve) keeps mini-blocks back to the snapshot before the last: 2 × 100 blocks.
-      store: { snapshotIntervalBlocks: 100 },
+      // The log (what range requests serve) keeps mini-blocks back to the snapshot before the last: 400 to 800 blocks,
+      // 100 s or more at 4 blocks a second. The replica stopped for 20 s, then slow to start on a loaded machine
+      // (13 s seen in CI), must still find the mini-blocks after its own head; with 100-block snapshots the
+      // sequencer had pruned them (the replica then says no peer serves them, as it should).
+      store: { snapshotIntervalBlocks: 400 },
     },
   });
 }

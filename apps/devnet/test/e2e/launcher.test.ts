@@ -68,6 +68,12 @@ function launch(args: readonly string[]): Launched {
   return { child, dir, exited, stdout: () => out, stderr: () => err, descendants };
 }
 
+/** The full stack's ports from 11 consecutive free ones (the DA stand-in takes up to three from `base + 3`). */
+function fullStackPorts(base: number): string[] {
+  const ports = { l1: 0, l2: 1, metrics: 2, da: 3, replica: 6, p2p: 8, derive: 9 };
+  return Object.entries(ports).flatMap(([name, offset]) => [`--${name}-port`, String(base + offset)]);
+}
+
 async function waitForOutput(launched: Launched, text: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!launched.stdout().includes(text)) {
@@ -135,22 +141,7 @@ describe("pnpm devnet launcher", () => {
   it("refuses a taken port in one line naming the port and its flag, before starting anything", async () => {
     const base = await freePorts(11);
     await hold(base + 1);
-    const run = launch([
-      "--da",
-      "memory",
-      "--l1-port",
-      String(base),
-      "--l2-port",
-      String(base + 1),
-      "--metrics-port",
-      String(base + 2),
-      "--replica-port",
-      String(base + 6),
-      "--p2p-port",
-      String(base + 8),
-      "--derive-port",
-      String(base + 9),
-    ]);
+    const run = launch(["--da", "memory", ...fullStackPorts(base)]);
     launched.push(run);
     assert.equal(await run.exited, 1);
     const lines = run.stderr().trimEnd().split("\n");
@@ -166,24 +157,7 @@ describe("pnpm devnet launcher", () => {
 
   it("names the step that failed in one line and stops every process it had started", async () => {
     const base = await freePorts(11);
-    const run = launch([
-      "--da",
-      "celestia",
-      "--l1-port",
-      String(base),
-      "--l2-port",
-      String(base + 1),
-      "--metrics-port",
-      String(base + 2),
-      "--da-port",
-      String(base + 3),
-      "--replica-port",
-      String(base + 6),
-      "--p2p-port",
-      String(base + 8),
-      "--derive-port",
-      String(base + 9),
-    ]);
+    const run = launch(["--da", "celestia", ...fullStackPorts(base)]);
     launched.push(run);
     // The port check passed; taking the DA port now makes the DA step fail after L1 is up.
     await waitForOutput(run, "✓ checking ports", 60_000);

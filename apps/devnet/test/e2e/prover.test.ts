@@ -14,7 +14,9 @@ import { type MachProcess, startMach } from "../support/machProcess.ts";
 
 const operators = deriveOperators(DEV_MNEMONIC);
 /** Late enough that both provers follow gossip by then (they start in a few seconds; blocks come every 250 ms). */
-const FAULTY_BLOCK = 60;
+// 25 s after the sequencer starts: both provers must be following gossip by then (their start took up to 13 s on a
+// loaded CI machine), or they would fetch the block by range request, the right one, and never see the wrong root.
+const FAULTY_BLOCK = 100;
 
 async function startProver(chain: object, sequencer: MachProcess, index: number): Promise<MachProcess> {
   const started = sequencer.logs.find((entry) => entry.msg === "p2p started");
@@ -59,6 +61,20 @@ describe("provers over libp2p", () => {
     let load: ReturnType<typeof startLoad> | undefined;
     try {
       load = startLoad({ senders: devAccounts(3, 15), via: () => sequencer.rpcUrl, fallbackUrl: sequencer.rpcUrl });
+      // Both provers caught up: each has proven a block within 5 of the sequencer's head.
+      const newestProven = (prover: MachProcess) =>
+        Math.max(0, ...prover.logs.filter((entry) => entry.msg === "block proven").map((entry) => Number(entry.block)));
+      const followDeadline = Date.now() + 60_000;
+      let following = Number((await rpcCall<string>(sequencer.rpcUrl, "eth_blockNumber")).result);
+      while (provers.some((prover) => newestProven(prover) < following - 5)) {
+        if (Date.now() > followDeadline) throw new Error("the provers did not catch up with the sequencer");
+        await sleep(100);
+        following = Number((await rpcCall<string>(sequencer.rpcUrl, "eth_blockNumber")).result);
+      }
+      assert.ok(
+        following < FAULTY_BLOCK - 5,
+        `the provers followed only from block ${following}, too late for the test`,
+      );
       while (Number((await rpcCall<string>(sequencer.rpcUrl, "eth_blockNumber")).result) < FAULTY_BLOCK + 10) {
         await sleep(100);
       }

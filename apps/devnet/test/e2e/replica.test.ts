@@ -190,14 +190,23 @@ describe("replica over libp2p", () => {
 
   it("refuses blocks published with a wrong state root or a wrong diff, never serves them, and converges", async () => {
     const chain = chainSection();
-    const sequencer = await startSequencer(chain, { testFaults: { wrongStateRootAtBlock: 40, wrongDiffAtBlock: 60 } });
+    // The faults come 25 s after the sequencer starts: the replica must be following gossip by then, or it would
+    // fetch those blocks from the store by range request (right ones) and never see the wrong ones. Its start took
+    // up to 13 s on a loaded CI machine; with faults at 40 and 60 (10 s) one CI run missed the first.
+    const [wrongRoot, wrongDiff] = [100, 120];
+    const sequencer = await startSequencer(chain, {
+      testFaults: { wrongStateRootAtBlock: wrongRoot, wrongDiffAtBlock: wrongDiff },
+    });
     const replica = await startReplica(chain, sequencer);
     const heads = await connect(replica.wsUrl);
     let load: ReturnType<typeof startLoad> | undefined;
     try {
       const subscription = (await heads.request("eth_subscribe", ["newHeads"])) as string;
       load = startLoad({ senders: devAccounts(3, 12), via: () => sequencer.rpcUrl, fallbackUrl: sequencer.rpcUrl });
-      while ((await blockNumber(sequencer.rpcUrl)) < 70) await sleep(100);
+      await converge(sequencer, replica);
+      const following = await blockNumber(sequencer.rpcUrl);
+      assert.ok(following < wrongRoot - 5, `the replica followed only from block ${following}, too late for the test`);
+      while ((await blockNumber(sequencer.rpcUrl)) < wrongDiff + 10) await sleep(100);
       await load.stop();
       load = undefined;
       const head = await converge(sequencer, replica);
@@ -205,8 +214,8 @@ describe("replica over libp2p", () => {
 
       const refusals = replica.logs.filter((entry) => String(entry.msg).startsWith("REFUSED BLOCK"));
       assert.deepEqual([...new Set(refusals.map((entry) => `${entry.block}:${entry.reason}`))].sort(), [
-        "40:stateRoot",
-        "60:stateRoot",
+        `${wrongRoot}:stateRoot`,
+        `${wrongDiff}:stateRoot`,
       ]);
       // Every head the replica announced is the sequencer's block of that number: the wrong ones never went out.
       const announced = (await heads.waitFor(subscription, 1)) as { number: string; hash: string }[];

@@ -5,7 +5,7 @@
  * message naming the bad key on invalid config, 1 when the node stops on an unrecoverable error.
  */
 import { parseArgs } from "node:util";
-import { InvalidConfigError, loadNodeConfig, startNode } from "@mach/core/node";
+import { InvalidConfigError, loadNodeConfig, restartConfigAfter, startNode } from "@mach/core/node";
 import { providers } from "./providers.ts";
 
 const USAGE = `usage: mach node [--config <file.json>]
@@ -52,17 +52,27 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     throw error;
   }
-  const outcome = await new Promise<"signal" | Error>((resolve) => {
+  const signalled = new Promise<"signal">((resolve) => {
     const stop = () => resolve("signal");
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
-    void node.fatal.then(resolve);
   });
-  await node.close();
-  if (outcome === "signal") return 0;
-  // Everything acknowledged is in the write-ahead log: a supervisor restarts the node and it resumes.
-  process.stderr.write(`mach: ${config.node.role} stopped: ${outcome.message}\n`);
-  return 1;
+  for (;;) {
+    const outcome = await Promise.race([signalled, node.fatal]);
+    const endpoints = node.endpoints();
+    await node.close();
+    if (outcome === "signal") return 0;
+    // A sequencer whose newest blocks derivation replaces starts again here, on the same endpoints (`restart.ts`).
+    const again = restartConfigAfter(outcome, config, endpoints);
+    if (again === undefined) {
+      // Everything acknowledged is in the write-ahead log: a supervisor restarts the node and it resumes.
+      process.stderr.write(`mach: ${config.node.role} stopped: ${outcome.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`mach: ${config.node.role} starting again: ${outcome.message}\n`);
+    config = again;
+    node = await startNode({ config, providers });
+  }
 }
 
 if (import.meta.main) {

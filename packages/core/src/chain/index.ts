@@ -233,6 +233,7 @@ export {
   forcedBlockEnv,
   forcedBlockStart,
   forcedBlockTimestamp,
+  isForcedBlock,
   isWindowPassed,
   mustCatchUp,
   nextEpochNumber,

@@ -52,7 +52,7 @@ export function mustCatchUp(epoch: bigint, l1Head: bigint, sequencingWindow: num
 }
 
 /** A deposit-only block's timestamp: after its parent's, and no older than its L1 origin. */
-export function forcedBlockTimestamp(parent: Block, origin: L1BlockRef): bigint {
+export function forcedBlockTimestamp(parent: Block, origin: { readonly timestamp: bigint }): bigint {
   const next = parent.header.timestamp + 1n;
   return origin.timestamp > next ? origin.timestamp : next;
 }
@@ -75,10 +75,30 @@ export function forcedBlockStart(
   return newEpochStart(parent, epoch, timestamp, l1StartBlock);
 }
 
+/**
+ * Whether `block` (on `parent`, starting the epoch its L1 info names) is the deposit-only block derivation forces
+ * there: deposits only, the forced coinbase and timestamp. Its L1-attributes deposit and deposits are the epoch's,
+ * and the rest of its header follows from its parent (`nextBlockEnv`), so it is that very block.
+ */
+export function isForcedBlock(block: Block, parent: Block, info: L1BlockInfo): boolean {
+  return (
+    info.sequenceNumber === 0n &&
+    block.header.parentHash === parent.hash &&
+    block.header.beneficiary === FORCED_BLOCK_COINBASE &&
+    block.header.timestamp === forcedBlockTimestamp(parent, info) &&
+    block.transactions.every((tx) => tx.type === 0x7e)
+  );
+}
+
 /** An epoch of a chain and the block that starts it (undefined: the chain has not started it). */
 export interface ChainEpoch {
   readonly epoch: bigint;
   readonly firstBlock: bigint | undefined;
+  /**
+   * The first block is the deposit-only block derivation forces on its parent (`isForcedBlock`): derivation builds
+   * the same block when the epoch passes its window, so it keeps it however late it was recorded.
+   */
+  readonly forced?: boolean;
 }
 
 export interface FirstPassedEpochParameters {
@@ -93,7 +113,8 @@ export interface FirstPassedEpochParameters {
 
 /**
  * The first of `epochs` whose window passed without its first block recorded, and the newest block derivation keeps
- * of the chain: the blocks recorded by that epoch's deadline (derivation forces the epoch right after them).
+ * of the chain: the blocks recorded by that epoch's deadline (derivation forces the epoch right after them), or the
+ * deposit-only blocks it forced the same as this chain's (a sequencer that caught up late, or rebuilt after a rewind).
  * Undefined when every decided epoch was started in time.
  */
 export function firstPassedEpoch({
@@ -102,10 +123,18 @@ export function firstPassedEpoch({
   l1Head,
   recordedThrough,
 }: FirstPassedEpochParameters): { readonly epoch: bigint; readonly keptBlock: bigint } | undefined {
-  for (const { epoch, firstBlock } of epochs) {
+  let forcedThrough = 0n;
+  for (const { epoch, firstBlock, forced } of epochs) {
     if (!isWindowPassed(epoch, l1Head, sequencingWindow)) return undefined;
     const recorded = recordedThrough(windowDeadline(epoch, sequencingWindow));
-    if (firstBlock === undefined || firstBlock > recorded) return { epoch, keptBlock: recorded };
+    const kept = recorded > forcedThrough ? recorded : forcedThrough;
+    if (firstBlock !== undefined && firstBlock <= kept) continue;
+    // Derivation forces the epoch on the block it kept: this chain's own block there is the same one.
+    if (firstBlock === kept + 1n && forced === true) {
+      forcedThrough = firstBlock;
+      continue;
+    }
+    return { epoch, keptBlock: kept };
   }
   return undefined;
 }

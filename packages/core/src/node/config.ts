@@ -83,8 +83,9 @@ export const sequencerTestFaultsSchema = z
   .object({
     /**
      * Censor L1: never take an L1 origin after this L1 block, so later deposits are ignored (no catch-up either).
-     * Once the next epoch's sequencing window passes, derivation includes its deposits itself and the sequencer
-     * stops with `SequencingWindowPassedError`.
+     * Once the next epoch's sequencing window passes, derivation includes its deposits itself; the sequencer stops
+     * with `SequencingWindowPassedError` and starts again in the same process without the fault, back on the derived
+     * chain (`restart.ts`): a sequencer that censored until the window passed.
      */
     holdL1OriginAt: z.coerce.bigint().nonnegative().optional(),
     /** Gossip block N's header with a wrong `stateRoot` (its hash changes with it). */

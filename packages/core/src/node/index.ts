@@ -16,6 +16,9 @@
  *                      derivation keeps (state rollback, store truncation, snapshot, batch records dropped), with the
  *                      user transactions it dropped
  *   repool.ts          those transactions admitted to the sequencer's pool again, in order; refusals logged
+ *   windowWatch.ts     a running sequencer's check that derivation keeps its blocks (stops it when not)
+ *   restart.ts         which fatal errors the node recovers from by starting again in the same process (a passed
+ *                      sequencing window), on the endpoints it had bound
  *   readWorkers.ts     the read workers a role serves calls from, following the chain it advances (sequencer, replica)
  *   metrics.ts         prom-client registry, the per-module metric fillers, the /metrics server
  *   logger.ts          pino
@@ -40,5 +43,6 @@ export { type DevAccount, deriveDevAccounts } from "./genesis.ts";
 export { createLogger } from "./logger.ts";
 export { createMetricsRegistry, type MetricsRegistry } from "./metrics.ts";
 export { type MachNode, type StartNodeParameters, startNode } from "./node.ts";
+export { type BoundEndpoints, restartConfigAfter } from "./restart.ts";
 export { SequencingWindowRewindError } from "./sequencingWindowRewind.ts";
 export { VERSION } from "./version.ts";

@@ -17,6 +17,7 @@ import { daProvidersOf, type NodeConfig, type NodeProviders } from "./config.ts"
 import type { DevAccount } from "./genesis.ts";
 import { createLogger } from "./logger.ts";
 import { createMetricsRegistry, rpcMetrics, startMetricsServer } from "./metrics.ts";
+import type { BoundEndpoints } from "./restart.ts";
 import { type RunningDerive, startDeriveRole } from "./roles/derive.ts";
 import { type RunningProver, startProverRole } from "./roles/prover.ts";
 import { type RunningReplica, startReplicaRole } from "./roles/replica.ts";
@@ -43,6 +44,8 @@ export interface MachNode {
   readonly running: RunningSequencer | RunningReplica | RunningProver | RunningDerive;
   /** Resolves with the error that stopped the role for good; never resolves while it runs. */
   readonly fatal: Promise<Error>;
+  /** The endpoints it bound (a restart in the same process takes them again: `restart.ts`). */
+  endpoints(): BoundEndpoints;
   close(): Promise<void>;
 }
 
@@ -132,6 +135,11 @@ export async function startNode({ config, providers, logger: given }: StartNodeP
       store: chain.store,
       running,
       fatal: running.fatal,
+      endpoints: () => ({
+        rpcUrl: rpc?.url,
+        metricsUrl: metricsServer?.url,
+        p2pAddresses: "network" in running && running.network !== undefined ? running.network.node.multiaddrs() : [],
+      }),
       close() {
         closing ??= closeAll().then(() => log.info({}, "node stopped"));
         return closing;

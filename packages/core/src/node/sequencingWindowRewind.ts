@@ -19,12 +19,18 @@
 
 import { type L1BlockInfo, l1BlockInfoOfBlock } from "../chain/l1BlockInfo.ts";
 import type { MiniBlock } from "../chain/miniBlock.ts";
-import { type ChainEpoch, firstPassedEpoch, nextEpochNumber } from "../chain/sequencingWindow.ts";
+import {
+  type ChainEpoch,
+  firstPassedEpoch,
+  isForcedBlock,
+  isWindowPassed,
+  nextEpochNumber,
+} from "../chain/sequencingWindow.ts";
 import type { Block, Transaction } from "../chain/types.ts";
 import type { BatchRecordStore } from "../da/batchRecord.ts";
 import { MachError } from "../errors.ts";
 import type { ChainState } from "../state/chainState.ts";
-import type { ChainStore } from "../state/store/chainStore.ts";
+import type { ChainStore, ChainStoreReader } from "../state/store/chainStore.ts";
 import type { Logger } from "../telemetry.ts";
 
 /** The kept block is older than the state history the node holds: the sequencer cannot go back there itself. */
@@ -32,18 +38,6 @@ export class SequencingWindowRewindError extends MachError {
   override name = "SequencingWindowRewindError";
 }
 
-export interface RewindToDerivedChainParameters {
-  readonly store: ChainStore;
-  readonly state: ChainState;
-  readonly head: Block;
-  /** Mini-blocks of the open block recovered from the log (dropped too when the rewind happens). */
-  readonly openMiniBlocks: readonly MiniBlock[];
-  readonly records: BatchRecordStore;
-  readonly l1Head: bigint;
-  readonly sequencingWindow: number;
-  readonly l1StartBlock: bigint;
-  readonly logger: Logger;
-}
 
 /** Where the chain went back to, and what it left behind. */
 export interface SequencingWindowRewind {
@@ -55,11 +49,27 @@ export interface SequencingWindowRewind {
   readonly droppedTransactions: readonly Transaction[];
 }
 
-/** The rewind, or undefined when every decided epoch was started in time. */
-export async function rewindToDerivedChain(
-  parameters: RewindToDerivedChainParameters,
-): Promise<SequencingWindowRewind | undefined> {
-  const { store, state, head, openMiniBlocks, records, l1Head, sequencingWindow, l1StartBlock, logger } = parameters;
+/** What `findDerivedChainRewind` reads: the chain as it stands, its batch records and the L1 head. */
+export interface DerivedChainCheckParameters {
+  readonly store: ChainStoreReader;
+  readonly head: Block;
+  /** Mini-blocks of the open block (a running sequencer's, or those recovered from the log). */
+  readonly openMiniBlocks: readonly MiniBlock[];
+  readonly records: BatchRecordStore;
+  readonly l1Head: bigint;
+  readonly sequencingWindow: number;
+  readonly l1StartBlock: bigint;
+}
+
+/**
+ * The first epoch that passed its window unsequenced and the newest block derivation keeps, when derivation replaces
+ * any of this chain's blocks (or its open block); undefined when every decided epoch was started in time. Reads
+ * only: the running sequencer's window watch asks it too (`windowWatch.ts`).
+ */
+export async function findDerivedChainRewind(
+  parameters: DerivedChainCheckParameters,
+): Promise<{ readonly epoch: bigint; readonly keptBlock: bigint } | undefined> {
+  const { store, head, openMiniBlocks, records, l1Head, sequencingWindow, l1StartBlock } = parameters;
   const recorded = (await records.list()).flatMap((record) =>
     record.status === "recorded" && record.recording?.l1BlockNumber !== undefined
       ? [{ lastBlock: record.lastBlock, l1Block: record.recording.l1BlockNumber }]
@@ -71,24 +81,53 @@ export async function rewindToDerivedChain(
   const epochs: ChainEpoch[] = [];
   let newestInfo: L1BlockInfo | undefined;
   const scanFrom = recordedThrough(l1Head - BigInt(sequencingWindow)) + 1n;
-  if (scanFrom > 1n) newestInfo = l1BlockInfoOfBlock(store.getBlock(scanFrom - 1n) ?? head);
-  const started = (info: L1BlockInfo, firstBlock: bigint) => {
-    if (info.sequenceNumber === 0n) epochs.push({ epoch: info.number, firstBlock });
-    newestInfo = info;
-  };
-  for (let number = scanFrom; number <= head.header.number; number++) {
+  const sealed = (number: bigint): Block => {
     const block = store.getBlock(number);
     if (block === undefined) throw new SequencingWindowRewindError(`store lacks sealed block ${number}`);
-    started(l1BlockInfoOfBlock(block), number);
+    return block;
+  };
+  let parent = sealed(scanFrom - 1n);
+  if (scanFrom > 1n) newestInfo = l1BlockInfoOfBlock(parent);
+  // Epochs are decided in order: the first one whose window has not passed ends the check, so the scan stops there.
+  let undecided = false;
+  const started = (info: L1BlockInfo, firstBlock: bigint, forced: boolean) => {
+    if (info.sequenceNumber === 0n) {
+      epochs.push({ epoch: info.number, firstBlock, forced });
+      undecided = !isWindowPassed(info.number, l1Head, sequencingWindow);
+    }
+    newestInfo = info;
+  };
+  for (let number = scanFrom; number <= head.header.number && !undecided; number++) {
+    const block = sealed(number);
+    const info = l1BlockInfoOfBlock(block);
+    started(info, number, isForcedBlock(block, parent, info));
+    parent = block;
   }
   const open = openMiniBlocks[0];
-  if (open !== undefined) started(l1BlockInfoOfBlock(open), head.header.number + 1n);
-  epochs.push({ epoch: nextEpochNumber(newestInfo, l1StartBlock), firstBlock: undefined });
+  if (open !== undefined && !undecided) started(l1BlockInfoOfBlock(open), head.header.number + 1n, false);
+  if (!undecided) epochs.push({ epoch: nextEpochNumber(newestInfo, l1StartBlock), firstBlock: undefined });
 
   const passed = firstPassedEpoch({ epochs, sequencingWindow, l1Head, recordedThrough });
   if (passed === undefined) return undefined;
+  if (passed.keptBlock >= head.header.number && openMiniBlocks.length === 0) return undefined;
+  return passed;
+}
+
+/** The check's parameters, with the store and state to rewind; the open block's mini-blocks are dropped too. */
+export interface RewindToDerivedChainParameters extends DerivedChainCheckParameters {
+  readonly store: ChainStore;
+  readonly state: ChainState;
+  readonly logger: Logger;
+}
+
+/** The rewind, or undefined when every decided epoch was started in time. */
+export async function rewindToDerivedChain(
+  parameters: RewindToDerivedChainParameters,
+): Promise<SequencingWindowRewind | undefined> {
+  const { store, state, head, openMiniBlocks, records, l1Head, logger } = parameters;
+  const passed = await findDerivedChainRewind(parameters);
+  if (passed === undefined) return undefined;
   const kept = passed.keptBlock;
-  if (kept >= head.header.number && openMiniBlocks.length === 0) return undefined;
   const keptBlock = store.getBlock(kept);
   if (keptBlock === undefined) throw new SequencingWindowRewindError(`store lacks sealed block ${kept}`);
   const droppedTransactions: Transaction[] = [];

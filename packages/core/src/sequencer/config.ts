@@ -26,6 +26,12 @@ export const sequencerConfigSchema = z
     l1ConfirmationDepth: z.number().int().min(0).max(1_000).default(DEFAULT_L1_CONFIRMATION_DEPTH),
     /** How often the sequencer reads the L1 head and prefetches the next L1 origin (with settlement configured). */
     l1PollIntervalMs: z.number().int().min(10).max(60_000).default(500),
+    /**
+     * How often a running sequencer with settlement checks that derivation still keeps every block it built (blocks
+     * left unrecorded past their epoch's sequencing window are replaced by derivation): when not, it goes back to the
+     * derived chain (`node/windowWatch.ts`).
+     */
+    windowCheckIntervalMs: z.number().int().min(100).max(600_000).default(5_000),
   })
   .strict();
 export type SequencerConfig = z.output<typeof sequencerConfigSchema>;

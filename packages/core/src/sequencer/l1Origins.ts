@@ -16,7 +16,8 @@
  *
  * `holdOriginAt` (test-only, `sequencer.testFaults.holdL1OriginAt`): a censoring sequencer. No epoch after that L1
  * block is ever taken and no catch-up happens; when the next epoch's window has passed (derivation now replaces
- * this chain's newer blocks), the follower stops the sequencer with `SequencingWindowPassedError`.
+ * this chain's newer blocks), the follower stops the sequencer with `SequencingWindowPassedError` (the node then
+ * starts again in the same process, back on the derived chain: `node/restart.ts`).
  *
  * An L1 reorg of blocks newer than the confirmation depth is invisible to the chain: those blocks were never
  * fetched. A prefetched epoch that L1 replaced before use is dropped and read again (logged). Failing reads are
@@ -86,6 +87,11 @@ export class L1EpochFollower implements L1Origins {
     this.#hold = options.holdOriginAt;
     this.#l1Head = options.l1Head;
     this.#logger = options.logger;
+  }
+
+  /** The L1 head as last read (undefined until L1 first answers). */
+  get l1Head(): bigint | undefined {
+    return this.#l1Head;
   }
 
   /** The prefetched epoch, whichever L2 block it follows (tests, status). */
@@ -169,7 +175,7 @@ export class L1EpochFollower implements L1Origins {
             new SequencingWindowPassedError(`L1 epoch ${wanted} passed its sequencing window unsequenced`, {
               details: `its deadline was L1 block ${windowDeadline(wanted, this.#window)} (L1 head ${head}); derivation includes its deposits in a deposit-only block and replaces this chain's newer blocks`,
             }),
-            "sequencing window passed while the sequencer ignored L1 (test fault holdL1OriginAt): the sequencer stops",
+            "sequencing window passed while the sequencer ignored L1 (test fault holdL1OriginAt): the sequencer stops to go back to the derived chain",
           );
         }
         return;

@@ -140,6 +140,45 @@ describe("firstPassedEpoch", () => {
     assert.deepEqual(passed, { epoch: 1n, keptBlock: 4n });
   });
 
+  it("keeps late epochs whose first block is the deposit-only block derivation forces on the block it kept", () => {
+    const records = recordedThroughOf([
+      [4n, 3n],
+      [9n, 30n],
+    ]);
+    const epochs = [
+      { epoch: 0n, firstBlock: 1n },
+      { epoch: 1n, firstBlock: 5n, forced: true },
+      { epoch: 2n, firstBlock: 6n, forced: true },
+      { epoch: 3n, firstBlock: 7n },
+      { epoch: 4n, firstBlock: undefined },
+    ];
+    // Epochs 1 and 2 were forced (recorded at L1 30, past their deadlines 5 and 6) and equal derivation's blocks;
+    // epoch 3's first block, a user block recorded late, is what derivation replaces, on top of the forced ones.
+    assert.deepEqual(firstPassedEpoch({ epochs, sequencingWindow: 4, l1Head: 20n, recordedThrough: records }), {
+      epoch: 3n,
+      keptBlock: 6n,
+    });
+    // Epoch 3 forced too, and epoch 4 not decided yet: the whole chain is kept.
+    const allForced = epochs.map((epoch) => (epoch.epoch === 3n ? { ...epoch, forced: true } : epoch));
+    assert.equal(
+      firstPassedEpoch({ epochs: allForced, sequencingWindow: 4, l1Head: 7n, recordedThrough: records }),
+      undefined,
+    );
+  });
+
+  it("does not keep a forced-looking block that is not on the block derivation kept", () => {
+    const passed = firstPassedEpoch({
+      epochs: [
+        { epoch: 0n, firstBlock: 1n },
+        { epoch: 1n, firstBlock: 6n, forced: true },
+      ],
+      sequencingWindow: 4,
+      l1Head: 20n,
+      recordedThrough: recordedThroughOf([[4n, 3n]]),
+    });
+    assert.deepEqual(passed, { epoch: 1n, keptBlock: 4n }, "block 5 (epoch 0, unrecorded) is gone, so block 6 is");
+  });
+
   it("decides nothing about an epoch whose deadline L1 does not hold yet", () => {
     const passed = firstPassedEpoch({
       epochs: [{ epoch: 5n, firstBlock: undefined }],

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { bytesToHex } from "viem";
-import { rewindToDerivedChain } from "../../src/node/sequencingWindowRewind.ts";
+import { findDerivedChainRewind, rewindToDerivedChain } from "../../src/node/sequencingWindowRewind.ts";
 import { silentLogger } from "../../src/telemetry.ts";
 import {
   aliceTransfer,
@@ -61,6 +61,18 @@ describe("rewindToDerivedChain", () => {
           [derived[4]?.block.hash, derived[5]?.block.hash],
           "the sequencer's blocks 5 and 6 are the deposit-only blocks derivation forced",
         );
+        // Not yet recorded, later than epoch 1's deadline: still kept, since derivation forced the very same blocks.
+        // (A running sequencer's window watch asks this every few seconds: it must not go back a second time.)
+        const rebuilt = await findDerivedChainRewind({
+          store: rollup.store,
+          head: sequencer.head,
+          openMiniBlocks: sequencer.openBlock.miniBlocks,
+          records: rollup.records,
+          l1Head: await rollup.l1.deposits.headNumber(),
+          sequencingWindow: rollup.chain.sequencingWindow,
+          l1StartBlock: rollup.chain.l1StartBlock,
+        });
+        assert.equal(rebuilt, undefined);
         while (await batcher.runOnce({ force: true })) {}
         await syncAll(deriver);
         assert.equal(deriver.head.hash, sequencer.head.hash);
@@ -102,6 +114,29 @@ describe("rewindToDerivedChain", () => {
       } finally {
         await restart.stop();
       }
+    } finally {
+      await rollup.close();
+    }
+  });
+
+  it("findDerivedChainRewind tells a running sequencer what derivation replaces, once the deadline passed, and changes nothing", async () => {
+    const { rollup } = await startCensoringRollup();
+    try {
+      const check = (l1Head: bigint) =>
+        findDerivedChainRewind({
+          store: rollup.store,
+          head: rollup.sequencer.head,
+          openMiniBlocks: rollup.sequencer.openBlock.miniBlocks,
+          records: rollup.records,
+          l1Head,
+          sequencingWindow: rollup.chain.sequencingWindow,
+          l1StartBlock: rollup.chain.l1StartBlock,
+        });
+      const l1Head = await rollup.l1.deposits.headNumber();
+      assert.deepEqual(await check(l1Head), { epoch: 1n, keptBlock: 4n });
+      assert.equal(await check(4n), undefined, "at L1 block 4 epoch 1's window (deadline 5) is still open");
+      assert.equal(rollup.store.headBlockNumber(), 6n, "the check only reads");
+      assert.equal(rollup.sequencer.head.header.number, 6n);
     } finally {
       await rollup.close();
     }

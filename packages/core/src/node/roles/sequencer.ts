@@ -39,7 +39,7 @@ import { batcherMetrics, sequencerMetrics, txPoolMetrics } from "../metrics.ts";
 import type { SequencerNetwork } from "../network/index.ts";
 import { startReadWorkers } from "../readWorkers.ts";
 import { repoolTransactions } from "../repool.ts";
-import { rewindToDerivedChain } from "../sequencingWindowRewind.ts";
+import { findDerivedChainRewind, rewindToDerivedChain } from "../sequencingWindowRewind.ts";
 import {
   AttestationLog,
   createBytecodeMatcher,
@@ -50,6 +50,7 @@ import {
 } from "../status/index.ts";
 import { createNodeStatusSource } from "../statusSource.ts";
 import { VERSION } from "../version.ts";
+import { type DerivedChainVerdict, watchSequencingWindow } from "../windowWatch.ts";
 import { createSequencerWitnesses, type SequencerWitnesses } from "../witnesses.ts";
 import { startAttesterPart } from "./attester.ts";
 import { type OutputsPart, startOutputsPart } from "./outputs.ts";
@@ -97,7 +98,11 @@ function startStatusParts(config: NodeConfig, logger: Logger) {
  * Blocks' L1 origins: followed on L1 through the settlement's deposit source, a confirmation depth behind its head;
  * without one (no settlement, or no portal configured), one fixed epoch.
  */
-function l1Origins({ config, logger, settlement }: RoleContext, l1Head: bigint | undefined): L1Origins {
+function l1Origins(
+  { config, logger, settlement }: RoleContext,
+  l1Head: bigint | undefined,
+  check: (l1Head: bigint) => Promise<DerivedChainVerdict | undefined>,
+): L1Origins {
   if (settlement?.deposits === undefined) {
     logger.info({}, "no L1 deposit source: blocks keep the fixed genesis L1 origin");
     return withoutL1();
@@ -109,7 +114,7 @@ function l1Origins({ config, logger, settlement }: RoleContext, l1Head: bigint |
       "TEST FAULT ON: this sequencer censors L1 (takes no L1 origin after this L1 block, ignores later deposits)",
     );
   }
-  return new L1EpochFollower({
+  const follower = new L1EpochFollower({
     source: settlement.deposits,
     confirmationDepth: config.sequencer.l1ConfirmationDepth,
     l1StartBlock: config.chain.l1StartBlock,
@@ -118,6 +123,14 @@ function l1Origins({ config, logger, settlement }: RoleContext, l1Head: bigint |
     ...(l1Head === undefined ? {} : { l1Head }),
     ...(hold === undefined ? {} : { holdOriginAt: hold }),
     logger: logger.child({ module: "l1-origin" }),
+  });
+  const standaloneDev = config.dev.enabled && config.dev.mode === "standalone";
+  if (standaloneDev) return follower;
+  return watchSequencingWindow({
+    origins: follower,
+    check: async () => (follower.l1Head === undefined ? undefined : check(follower.l1Head)),
+    intervalMs: config.sequencer.windowCheckIntervalMs,
+    logger: logger.child({ module: "sequencing-window" }),
   });
 }
 
@@ -210,8 +223,22 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
   const seqMetrics = sequencerMetrics(metrics);
   // Assigned below, before the sequencer starts: the first block seals after `start()`.
   let outputs: OutputsPart | undefined;
-  const sequencer = new Sequencer({
-    l1: l1Origins(context, l1Head),
+  // The running chain's own check that derivation keeps every block it built (`windowWatch.ts`).
+  const checkDerivedChain = async (l1HeadNow: bigint): Promise<DerivedChainVerdict | undefined> => {
+    const head = sequencer.head;
+    const passed = await findDerivedChainRewind({
+      store: chain.store,
+      head,
+      openMiniBlocks: sequencer.openBlock.miniBlocks,
+      records: batchRecords,
+      l1Head: l1HeadNow,
+      sequencingWindow: config.chain.sequencingWindow,
+      l1StartBlock: config.chain.l1StartBlock,
+    });
+    return passed === undefined ? undefined : { ...passed, head: head.header.number };
+  };
+  const sequencer: Sequencer = new Sequencer({
+    l1: l1Origins(context, l1Head, checkDerivedChain),
     // A standalone dev chain has no L1: its blocks carry no L1-attributes deposit (as anvil's carry none).
     l1Attributes: !(config.dev.enabled && config.dev.mode === "standalone"),
     chain: config.chain,

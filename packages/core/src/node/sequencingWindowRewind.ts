@@ -38,7 +38,6 @@ export class SequencingWindowRewindError extends MachError {
   override name = "SequencingWindowRewindError";
 }
 
-
 /** Where the chain went back to, and what it left behind. */
 export interface SequencingWindowRewind {
   readonly keptBlock: Block;

@@ -40,23 +40,22 @@ export async function findForkPoint(parameters: FindForkPointParameters): Promis
     if (found.kind === "none") return { outcome: "none", detail: found.detail };
     if (found.kind === "kept") {
       return found.keptBlock < oldestKeptBlock
-        ? unreachable(found.keptBlock, oldestKeptBlock)
+        ? unreachable(`the chains fork after block ${found.keptBlock}`, oldestKeptBlock)
         : { outcome: "fork", keptBlock: found.keptBlock, keptHash: found.keptHash };
     }
     // Block `before` and its parent differ from ours: the fork is at `before` − 2 or earlier.
     if (found.before <= 1n) {
       return { outcome: "unreachable", detail: "the sequencer's block 1 does not follow this node's genesis" };
     }
-    if (found.before - 2n < oldestKeptBlock) return unreachable(found.before - 2n, oldestKeptBlock);
+    if (found.before - 2n < oldestKeptBlock) {
+      return unreachable(`the chains fork after block ${found.before - 2n} or earlier`, oldestKeptBlock);
+    }
     through = found.before - 1n;
   }
 }
 
-function unreachable(atMost: bigint, oldestKeptBlock: bigint): ForkSearch {
-  return {
-    outcome: "unreachable",
-    detail: `the chains fork at block ${atMost} or earlier; the state history reaches back to block ${oldestKeptBlock}`,
-  };
+function unreachable(fork: string, oldestKeptBlock: bigint): ForkSearch {
+  return { outcome: "unreachable", detail: `${fork}; the state history reaches back to block ${oldestKeptBlock}` };
 }
 
 function consecutive(range: readonly BlockIdentity[]): boolean {

@@ -270,6 +270,12 @@ export class Replica extends EventEmitter<{ [K in keyof ReplicaEvents]: Paramete
     const { state, store, logger } = this.#options;
     const kept = keptBlock === from.header.number ? from : store.getBlock(keptBlock);
     if (kept?.hash !== keptHash) return undefined;
+    const oldest = this.oldestRewindBlock;
+    if (keptBlock < oldest) {
+      throw new ReplicaRewindError(`cannot go back to block ${keptBlock}: it is older than the state history`, {
+        details: `the history reaches back to block ${oldest}: raise store.historyBlocks, or start the replica from a fresh store (it syncs the sequencer's chain from peers)`,
+      });
+    }
     const droppedBlocks = from.header.number - keptBlock;
     logger?.error(
       {

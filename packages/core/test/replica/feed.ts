@@ -190,7 +190,12 @@ export interface ReplicaUnderTest {
 }
 
 /** A replica over a new store at genesis, or restarted from `dir` (snapshot + log). */
-export async function startReplica(clock: TestClock, dir?: string): Promise<ReplicaUnderTest> {
+export async function startReplica(
+  clock: TestClock,
+  dir?: string,
+  options: { historyBlocks?: number } = {},
+): Promise<ReplicaUnderTest> {
+  const historyBlocks = options.historyBlocks ?? 64;
   const path = dir ?? mkdtempSync(join(tmpdir(), "mach-replica-"));
   const store = new LmdbChainStore({ path });
   let state: ChainState;
@@ -200,10 +205,10 @@ export async function startReplica(clock: TestClock, dir?: string): Promise<Repl
     const world = genesisWorld();
     head = genesisOf(world);
     await store.putGenesis(head);
-    state = new ChainState(world, { historyBlocks: 64 });
+    state = new ChainState(world, { historyBlocks });
     await store.putSnapshot(0n, state.snapshotChunks());
   } else {
-    const restored = restoreChainState(store, { historyBlocks: 64 });
+    const restored = restoreChainState(store, { historyBlocks });
     state = restored.state;
     head = restored.head;
     recovered = restored.openMiniBlocks;

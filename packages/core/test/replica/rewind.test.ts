@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { afterEach, describe, it } from "node:test";
-import type { Address, Block, Hash } from "../../src/chain/types.ts";
+import type { Block, Hash } from "../../src/chain/types.ts";
 import { createStoreBlockSource } from "../../src/node/network/storeBlockSource.ts";
 import type { SignedBlock } from "../../src/p2p/index.ts";
 import { ReplicaRewindError } from "../../src/replica/errors.ts";
@@ -11,21 +11,19 @@ import { encodeReceiptsRecord } from "../../src/state/records.ts";
 import { createChainView } from "../../src/state/store/chainView.ts";
 import {
   CHAIN_ID,
+  FORK_KEPT_BLOCK,
   feed,
   type ReplicaUnderTest,
   runMixedBlocks,
   type SequencerFeed,
+  startForkedFeeds,
   startReplica,
   startSequencerFeed,
   Workload,
 } from "./feed.ts";
 
-/**
- * Two sequencers with the same key over the same genesis run the same workload to block `KEPT` (the same blocks, byte
- * for byte), then chain A goes on with the mixed workload and chain B (sealed later, as a sequencer that went back)
- * with other transactions: B is the sequencer's chain after it replaced A's blocks after `KEPT`.
- */
-const KEPT = 2n;
+/** Chains A and B of `startForkedFeeds` share blocks up to this one. */
+const KEPT = FORK_KEPT_BLOCK;
 
 describe("Replica following a sequencer that replaced blocks", () => {
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -54,29 +52,16 @@ describe("Replica following a sequencer that replaced blocks", () => {
 
   /** Chain A to block 5 with an open block, chain B to block 4 from block 2; a replica that applied all of A. */
   async function forkedChains(options: { historyBlocks?: number } = {}) {
-    const a = await startFeed();
-    const b = await startFeed();
-    for (let n = 1n; n <= KEPT; n++) assert.equal(a.source.store.getBlock(n)?.hash, b.source.store.getBlock(n)?.hash);
-    await runMixedBlocks(a.source, a.workload, 3);
-    await a.workload.tokenTransfer("0x00000000000000000000000000000000000a11ce", 5n);
-    await a.source.sequencer.produceNow();
-    b.source.clock.ms = a.source.clock.ms + 60_000;
-    for (let i = 0; i < 2; i++) {
-      await b.workload.nativeTransfer(
-        1,
-        `0x${(0xb0b0 + i).toString(16).padStart(40, "0")}` as Address,
-        10n + BigInt(i),
-      );
-      b.source.clock.ms += 7;
-      await b.source.sequencer.produceNow();
-      b.source.clock.ms += 1_000;
-      await b.source.sequencer.sealBlockNow();
-    }
-    const replica = await replicaOf(a.source, options.historyBlocks);
-    await feed(replica.replica, a.source);
+    const { a, b } = await startForkedFeeds();
+    cleanups.push(
+      () => a.close(),
+      () => b.close(),
+    );
+    const replica = await replicaOf(a, options.historyBlocks);
+    await feed(replica.replica, a);
     assert.equal(replica.replica.head.header.number, 5n);
     assert.ok(replica.replica.openBlock.miniBlocks.length > 0);
-    return { a: a.source, b: b.source, replica };
+    return { a, b, replica };
   }
 
   function watchOf(replica: ReplicaUnderTest, sequencer: SequencerFeed) {

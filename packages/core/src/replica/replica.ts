@@ -45,6 +45,8 @@ export interface ReplicaMetrics {
   miniBlockApplied(txs: number, applySeconds: number, lagSeconds: number): void;
   blockSealed(blockNumber: bigint, stateRootSeconds: number): void;
   blockRefused(reason: RefusalReason): void;
+  /** Went back to block `headBlockNumber`, dropping `droppedBlocks` blocks the sequencer replaced. */
+  rewound(headBlockNumber: bigint, droppedBlocks: bigint): void;
 }
 
 export interface ReplicaOptions {
@@ -321,6 +323,7 @@ export class Replica extends EventEmitter<{ [K in keyof ReplicaEvents]: Paramete
     await store.truncateAfter(keptBlock);
     this.#head = kept;
     this.#open = this.#openNext();
+    this.#options.metrics?.rewound(keptBlock, droppedBlocks);
     const rewind: ReplicaRewind = { from, to: kept, droppedBlocks, droppedOpenMiniBlocks };
     this.emit("rewound", rewind);
     return rewind;

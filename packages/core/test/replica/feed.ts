@@ -20,7 +20,7 @@ import { DevSystemTxSource } from "../../src/node/dev/systemTransactions.ts";
 import { createPublishingStore } from "../../src/node/network/publishingStore.ts";
 import { createWitnessingState } from "../../src/node/witnesses.ts";
 import { miniBlockRecordOf, type SignedBlock, type SignedMiniBlock } from "../../src/p2p/index.ts";
-import { Replica } from "../../src/replica/replica.ts";
+import { Replica, type ReplicaMetrics } from "../../src/replica/replica.ts";
 import type { ReceivedMiniBlock } from "../../src/replica/types.ts";
 import { sequencerConfigSchema } from "../../src/sequencer/config.ts";
 import { Sequencer } from "../../src/sequencer/sequencer.ts";
@@ -193,7 +193,7 @@ export interface ReplicaUnderTest {
 export async function startReplica(
   clock: TestClock,
   dir?: string,
-  options: { historyBlocks?: number } = {},
+  options: { historyBlocks?: number; metrics?: ReplicaMetrics } = {},
 ): Promise<ReplicaUnderTest> {
   const historyBlocks = options.historyBlocks ?? 64;
   const path = dir ?? mkdtempSync(join(tmpdir(), "mach-replica-"));
@@ -221,6 +221,7 @@ export async function startReplica(
     head,
     recoveredMiniBlocks: recovered,
     now: clock.now,
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
   });
   return {
     replica,

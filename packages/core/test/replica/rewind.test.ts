@@ -5,6 +5,7 @@ import type { Block, Hash } from "../../src/chain/types.ts";
 import { createStoreBlockSource } from "../../src/node/network/storeBlockSource.ts";
 import type { SignedBlock } from "../../src/p2p/index.ts";
 import { ReplicaRewindError } from "../../src/replica/errors.ts";
+import type { ReplicaMetrics } from "../../src/replica/replica.ts";
 import { RewindWatch } from "../../src/replica/rewindWatch.ts";
 import type { ReplicaRewind } from "../../src/replica/types.ts";
 import { encodeReceiptsRecord } from "../../src/state/records.ts";
@@ -41,8 +42,21 @@ describe("Replica following a sequencer that replaced blocks", () => {
     return { source, workload };
   }
 
+  /** What the replica reported as metrics: each rewind's kept block and dropped blocks. */
+  const rewoundMetrics: [bigint, bigint][] = [];
+  const metrics: ReplicaMetrics = {
+    miniBlockApplied() {},
+    blockSealed() {},
+    blockRefused() {},
+    rewound: (kept, dropped) => rewoundMetrics.push([kept, dropped]),
+  };
+
   async function replicaOf(source: SequencerFeed, historyBlocks?: number): Promise<ReplicaUnderTest> {
-    const replica = await startReplica(source.clock, undefined, historyBlocks === undefined ? {} : { historyBlocks });
+    rewoundMetrics.length = 0;
+    const replica = await startReplica(source.clock, undefined, {
+      metrics,
+      ...(historyBlocks === undefined ? {} : { historyBlocks }),
+    });
     cleanups.push(async () => {
       await replica.close();
       rmSync(replica.dir, { recursive: true, force: true });
@@ -117,6 +131,7 @@ describe("Replica following a sequencer that replaced blocks", () => {
     assert.equal(rewinds[0]?.from.header.number, 5n);
     assert.equal(rewinds[0]?.to.header.number, KEPT);
     assert.equal(rewinds[0]?.droppedBlocks, 3n);
+    assert.deepEqual(rewoundMetrics, [[KEPT, 3n]]);
     // Walked back from block 4 in ranges of 2: 3..4 (both differ, 3's parent is ours), fork at 2.
     assert.deepEqual(fetches, [[3n, 2n]]);
     const kept = b.store.getBlock(KEPT) as Block;

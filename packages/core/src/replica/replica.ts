@@ -299,26 +299,15 @@ export class Replica extends EventEmitter<{ [K in keyof ReplicaEvents]: Paramete
         `undoing the open block left state root ${headRoot}, head ${from.header.number} has ${from.header.stateRoot}`,
       );
     }
-    let root: Hash;
-    try {
-      root = state.rollbackTo(keptBlock);
-    } catch (error) {
-      throw new ReplicaRewindError(
-        `cannot go back to block ${keptBlock}: it is older than the state history this node keeps`,
-        {
-          cause: error,
-          details:
-            "raise store.historyBlocks, or start the replica from a fresh store (it syncs the sequencer's chain from peers)",
-        },
-      );
-    }
+    // Within the history (checked above): undone from the blocks' reverse diffs, newest first.
+    const root = state.rollbackTo(keptBlock);
     if (root !== kept.header.stateRoot) {
       throw new ReplicaStateError(`going back to block ${keptBlock} reached state root ${root}`, {
         details: `the block has ${kept.header.stateRoot}: restart from the store`,
       });
     }
-    // The snapshot first: a crash before the truncation restarts on the old chain (kept block + its log), never on a
-    // snapshot newer than the kept block.
+    // The snapshot first, so the store always holds one at or below its head: a crash between the two restarts from the
+    // kept block's snapshot over the old chain's log (while the log reaches back there), and goes back again.
     await store.putSnapshot(keptBlock, state.snapshotChunks());
     await store.truncateAfter(keptBlock);
     this.#head = kept;

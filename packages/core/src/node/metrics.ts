@@ -287,6 +287,14 @@ export function replicaMetrics(f: MetricsFactory): ReplicaMetrics & { readonly h
     help: "Blocks refused (root, hash or span mismatch)",
     labelNames: ["reason"],
   });
+  const rewinds = f.counter({
+    name: "mach_replica_rewinds_total",
+    help: "Times the replica went back to a fork point because the sequencer replaced blocks it applied",
+  });
+  const droppedBlocks = f.counter({
+    name: "mach_replica_dropped_blocks_total",
+    help: "Blocks dropped going back to a fork point (replaced by the sequencer)",
+  });
   const headBlock = f.gauge({ name: "mach_replica_head_block", help: "Newest verified block" });
   return {
     miniBlockApplied(txs, apply, lag) {
@@ -301,6 +309,11 @@ export function replicaMetrics(f: MetricsFactory): ReplicaMetrics & { readonly h
       headBlock.set(Number(blockNumber));
     },
     blockRefused: (reason) => refused.inc({ reason }),
+    rewound(headBlockNumber, dropped) {
+      rewinds.inc();
+      droppedBlocks.inc(Number(dropped));
+      headBlock.set(Number(headBlockNumber));
+    },
     headBlock: { set: (n) => headBlock.set(n) },
   };
 }

@@ -74,6 +74,12 @@ export interface FollowerOptions {
   readonly fetchRange: FetchRange;
   readonly deliverMiniBlock: (signed: SignedMiniBlock) => Promise<void> | void;
   readonly deliverBlock: (signed: SignedBlock) => Promise<void> | void;
+  /**
+   * Sees every verified block from gossip (unless rejected) and from range responses, as it arrives, including those
+   * in-order delivery ignores (a duplicate below `next`) or drops (one that does not continue the chain): a replica
+   * learns from them that the sequencer replaced blocks it applied. `fromPeer` is the gossip source, if any.
+   */
+  readonly observeBlock?: ((signed: SignedBlock, fromPeer: string | undefined) => void) | undefined;
   readonly logger?: FollowerLogger | undefined;
   readonly metrics?: P2pMetrics | undefined;
   readonly now: () => number;
@@ -187,12 +193,19 @@ export class Follower {
     const sequence = this.#blocks;
     if (sequence === undefined) return { outcome: "ignore", reason: "notFollowed", detail: "blocks" };
     const verdict = sequence.judge(signed.header.number, signed.sealedAtMs, this.#options.now());
-    if (verdict.outcome !== "reject") this.#offerBlocks([signed], fromPeer);
+    if (verdict.outcome !== "reject") {
+      this.#options.observeBlock?.(signed, fromPeer);
+      this.#offerBlocks([signed], fromPeer);
+    }
     return verdict;
   }
 
-  /** Moves the position (a replica refetching a range after a root mismatch); drops pending items. */
-  reset(position: FollowPosition): void {
+  /**
+   * Moves the position (a replica refetching a range after a root mismatch, or going back to where the sequencer's
+   * chain forked from its own); drops pending items. `knownBlock`: a block number known to exist beyond the position
+   * (catch-up starts at once rather than at the next gossip).
+   */
+  reset(position: FollowPosition, knownBlock?: bigint): void {
     if (position.nextMiniBlock !== undefined && this.#miniBlocks !== undefined) {
       this.#miniBlocks.reset(position.nextMiniBlock, position.previousMiniBlock);
       this.#miniBlocksReady.length = 0;
@@ -203,6 +216,7 @@ export class Follower {
       this.#blocksReady.length = 0;
       this.#blockHanded = position.nextBlock;
     }
+    if (knownBlock !== undefined) this.#blocks?.noteExists(knownBlock);
     this.#catchUpIfBehind(undefined);
   }
 
@@ -355,7 +369,10 @@ export class Follower {
               if (this.#stopped) return;
               // The loop for this kind is running, so offering does not start another one.
               if (kind === "miniBlocks") this.#offerMiniBlocks(items as readonly SignedMiniBlock[], undefined);
-              else this.#offerBlocks(items as readonly SignedBlock[], undefined);
+              else {
+                for (const block of items as readonly SignedBlock[]) this.#options.observeBlock?.(block, undefined);
+                this.#offerBlocks(items as readonly SignedBlock[], undefined);
+              }
             }),
           );
         }

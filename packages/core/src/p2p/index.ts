@@ -65,7 +65,7 @@ export {
   sealMiniBlock,
   storedMiniBlockMessage,
 } from "./miniBlockMessage.ts";
-export type { P2pLogger, P2pNodeParameters } from "./network.ts";
+export type { BlockObserver, P2pLogger, P2pNodeParameters } from "./network.ts";
 export { createP2pNode, MAX_GOSSIP_FRAME_BYTES, P2pNode } from "./network.ts";
 export { generatePeerKey, parsePeerKey, peerIdOfKey } from "./peerKey.ts";
 export type { ExpectedSigner } from "./seal.ts";

@@ -93,6 +93,8 @@ const VALIDATION_RESULT: Readonly<Record<MessageOutcome, TopicValidatorResult>> 
 };
 
 type Handler<T> = (item: T) => Promise<void> | void;
+/** Sees a verified block as it arrives (`fromPeer`: the gossip source; undefined for a range response). */
+export type BlockObserver = (signed: SignedBlock, fromPeer: string | undefined) => void;
 
 export class P2pNode {
   readonly #parameters: P2pNodeParameters;
@@ -108,6 +110,7 @@ export class P2pNode {
     blocks: new Set<Handler<SignedBlock>>(),
     attestations: new Set<Handler<Attestation>>(),
   };
+  readonly #blockObservers = new Set<BlockObserver>();
   readonly #now: () => number;
   #redial: NodeJS.Timeout | undefined;
 
@@ -140,6 +143,16 @@ export class P2pNode {
       fetchRange,
       deliverMiniBlock: (signed) => this.#deliver("miniBlocks", signed),
       deliverBlock: (signed) => this.#deliver("blocks", signed),
+      observeBlock: (signed, fromPeer) => {
+        for (const observer of this.#blockObservers) {
+          try {
+            observer(signed, fromPeer);
+          } catch (error) {
+            // The message's verdict is the follower's, not the observer's: report the observer's failure apart.
+            parameters.logger?.error({ block: signed.header.number, err: error }, "p2p block observer failed");
+          }
+        }
+      },
       logger: parameters.logger,
       metrics: parameters.metrics,
       now: this.#now,
@@ -238,6 +251,16 @@ export class P2pNode {
   onBlock(handler: Handler<SignedBlock>): () => void {
     return this.#addHandler("blocks", handler);
   }
+  /**
+   * Every verified block from gossip and range responses as it arrives, even one in-order delivery ignores as a
+   * duplicate (numbered below the next one) or drops (not continuing the chain): a replica sees there that the
+   * sequencer replaced blocks it applied. Called synchronously on the gossip path: do no work there. Returns an
+   * unsubscribe function.
+   */
+  onVerifiedBlock(observer: BlockObserver): () => void {
+    this.#blockObservers.add(observer);
+    return () => this.#blockObservers.delete(observer);
+  }
   /** Verified attestations, as they arrive. */
   onAttestation(handler: Handler<Attestation>): () => void {
     return this.#addHandler("attestations", handler);
@@ -285,13 +308,22 @@ export class P2pNode {
   async requestMiniBlocks(from: bigint, count: number): Promise<SignedMiniBlock[]> {
     return this.#ranges.fetch("miniBlocks", from, count, undefined);
   }
-  async requestBlocks(from: bigint, count: number): Promise<SignedBlock[]> {
-    return this.#ranges.fetch("blocks", from, count, undefined);
+  /** Verified blocks `from`.. (at most `count`, capped by `maxRangeBlocks`), asking the peer `hint` first. */
+  async requestBlocks(from: bigint, count: number, hint?: string): Promise<SignedBlock[]> {
+    return this.#ranges.fetch("blocks", from, count, hint);
   }
 
-  /** Moves where in-order delivery resumes (a replica refetching after a root mismatch); drops pending items. */
-  resetFollow(position: FollowPosition): void {
-    this.#follower.reset(position);
+  /** The most blocks one range request returns (`maxRangeBlocks`). */
+  get maxRangeBlocks(): number {
+    return this.#config.maxRangeBlocks;
+  }
+
+  /**
+   * Moves where in-order delivery resumes (a replica refetching after a root mismatch, or gone back to a fork point);
+   * drops pending items. `knownBlock`: a block number known to exist beyond, fetched at once.
+   */
+  resetFollow(position: FollowPosition, knownBlock?: bigint): void {
+    this.#follower.reset(position, knownBlock);
   }
 
   #addHandler<K extends GossipKind>(kind: K, handler: Handler<HandledItem<K>>): () => void {

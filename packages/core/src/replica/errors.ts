@@ -13,3 +13,11 @@ export class ReplicaOrderError extends MachError {
 export class ReplicaStateError extends MachError {
   override name = "ReplicaStateError";
 }
+
+/**
+ * The sequencer replaced blocks this replica applied, and the replica cannot go back to where its chain forked: the
+ * fork point is older than the state history it keeps, or no block of the sequencer's chain is one of its own.
+ */
+export class ReplicaRewindError extends MachError {
+  override name = "ReplicaRewindError";
+}

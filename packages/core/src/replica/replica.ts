@@ -10,6 +10,8 @@
  *   block      ──► the log committed? ──► state.pendingStateRoot = header.stateRoot? ──► open.seal(root).hash = block hash?
  *                  ──► state.commitBlock ──► store.putBlock (with seal) ──► "block"
  *                  └─ otherwise: state.discardOpenBlock, store.dropMiniBlocksFrom ──► "refused"
+ *   rewind to k ──► state.discardOpenBlock ──► state.rollbackTo(k) = block k's root? ──► store.putSnapshot(k)
+ *                  ──► store.truncateAfter(k) ──► head = block k ──► "rewound"   (the sequencer replaced k+1..)
  *
  * Work runs on one serial queue, as the sequencer's does.
  */
@@ -18,11 +20,12 @@ import type { ChainConfig } from "../chain/config.ts";
 import type { MiniBlock } from "../chain/miniBlock.ts";
 import { nextBlockEnv, nextBlockTimestamp } from "../chain/nextBlock.ts";
 import { OpenBlock } from "../chain/openBlock.ts";
-import type { Address, Block, Receipt } from "../chain/types.ts";
+import type { Address, Block, Hash, Receipt } from "../chain/types.ts";
 import type { ChainState } from "../state/chainState.ts";
 import type { ChainStore } from "../state/store/chainStore.ts";
 import type { Logger } from "../telemetry.ts";
-import { ReplicaOrderError, ReplicaStateError } from "./errors.ts";
+import type { LocalChain } from "./chainConflict.ts";
+import { ReplicaOrderError, ReplicaRewindError, ReplicaStateError } from "./errors.ts";
 import type {
   BlockRefusal,
   ReceivedBlock,
@@ -30,6 +33,7 @@ import type {
   RefusalReason,
   ReplicaEvents,
   ReplicaPosition,
+  ReplicaRewind,
 } from "./types.ts";
 
 /** What the node exports as Prometheus metrics (`node/metrics.ts` fills them). */
@@ -41,6 +45,8 @@ export interface ReplicaMetrics {
   miniBlockApplied(txs: number, applySeconds: number, lagSeconds: number): void;
   blockSealed(blockNumber: bigint, stateRootSeconds: number): void;
   blockRefused(reason: RefusalReason): void;
+  /** Went back to block `headBlockNumber`, dropping `droppedBlocks` blocks the sequencer replaced. */
+  rewound(headBlockNumber: bigint, droppedBlocks: bigint): void;
 }
 
 export interface ReplicaOptions {
@@ -102,6 +108,38 @@ export class Replica extends EventEmitter<{ [K in keyof ReplicaEvents]: Paramete
       nextBlock: head.header.number + 1n,
       previousBlock: { hash: head.hash, miniBlockOffset: head.miniBlockOffset, miniBlockCount: head.miniBlockCount },
     };
+  }
+
+  /** The replica's sealed chain as it stands now, for comparison with the sequencer's (`chainConflict.ts`). */
+  get localChain(): LocalChain {
+    const head = this.#head;
+    const store = this.#options.store;
+    return {
+      headNumber: head.header.number,
+      hashAt: (number) =>
+        number === head.header.number
+          ? head.hash
+          : number < head.header.number
+            ? store.getBlock(number)?.hash
+            : undefined,
+      sealedAtMsAt: (number) => (number <= head.header.number ? store.getBlockSeal(number)?.sealedAtMs : undefined),
+    };
+  }
+
+  /** The oldest block the replica can go back to (its state history). */
+  get oldestRewindBlock(): bigint {
+    return this.#options.state.history.oldestBlock ?? this.#head.header.number;
+  }
+
+  /**
+   * Goes back to sealed block `keptBlock` (whose hash must still be `keptHash`) because the sequencer replaced the
+   * blocks after it: the open block and every later block are undone in state and store, a snapshot is taken at the
+   * kept block, which becomes the head. Resolves with what was dropped, or undefined when there is nothing to undo
+   * (the replica is not past that block, or no longer holds it). Throws `ReplicaRewindError` when the block is older
+   * than the state history.
+   */
+  rewindTo(keptBlock: bigint, keptHash: Hash): Promise<ReplicaRewind | undefined> {
+    return this.#enqueue(() => this.#rewindTo(keptBlock, keptHash));
   }
 
   /** Applies a verified mini-block (the next one in chain order) and serves it. */
@@ -223,6 +261,61 @@ export class Replica extends EventEmitter<{ [K in keyof ReplicaEvents]: Paramete
     this.#options.metrics?.blockRefused(reason);
     this.emit("refused", refusal);
     return refusal;
+  }
+
+  async #rewindTo(keptBlock: bigint, keptHash: Hash): Promise<ReplicaRewind | undefined> {
+    const from = this.#head;
+    const droppedOpenMiniBlocks = this.#open.miniBlocks.length;
+    if (keptBlock > from.header.number || (keptBlock === from.header.number && droppedOpenMiniBlocks === 0)) {
+      return undefined;
+    }
+    const { state, store, logger } = this.#options;
+    const kept = keptBlock === from.header.number ? from : store.getBlock(keptBlock);
+    if (kept?.hash !== keptHash) return undefined;
+    const oldest = this.oldestRewindBlock;
+    if (keptBlock < oldest) {
+      throw new ReplicaRewindError(`cannot go back to block ${keptBlock}: it is older than the state history`, {
+        details: `the history reaches back to block ${oldest}: raise store.historyBlocks, or start the replica from a fresh store (it syncs the sequencer's chain from peers)`,
+      });
+    }
+    const droppedBlocks = from.header.number - keptBlock;
+    logger?.error(
+      {
+        keptBlock: keptBlock.toString(),
+        keptHash,
+        oldHead: from.header.number.toString(),
+        oldHeadHash: from.hash,
+        droppedBlocks: droppedBlocks.toString(),
+        droppedOpenMiniBlocks,
+      },
+      "the sequencer replaced blocks: going back to the kept block and following its new chain from there",
+    );
+    // The open block's mini-blocks are in the log (or failed to be) before they are dropped from it.
+    await this.#logged.catch(() => undefined);
+    this.#logged = Promise.resolve();
+    const headRoot = state.discardOpenBlock();
+    if (headRoot !== from.header.stateRoot) {
+      throw new ReplicaStateError(
+        `undoing the open block left state root ${headRoot}, head ${from.header.number} has ${from.header.stateRoot}`,
+      );
+    }
+    // Within the history (checked above): undone from the blocks' reverse diffs, newest first.
+    const root = state.rollbackTo(keptBlock);
+    if (root !== kept.header.stateRoot) {
+      throw new ReplicaStateError(`going back to block ${keptBlock} reached state root ${root}`, {
+        details: `the block has ${kept.header.stateRoot}: restart from the store`,
+      });
+    }
+    // The snapshot first, so the store always holds one at or below its head: a crash between the two restarts from the
+    // kept block's snapshot over the old chain's log (while the log reaches back there), and goes back again.
+    await store.putSnapshot(keptBlock, state.snapshotChunks());
+    await store.truncateAfter(keptBlock);
+    this.#head = kept;
+    this.#open = this.#openNext();
+    this.#options.metrics?.rewound(keptBlock, droppedBlocks);
+    const rewind: ReplicaRewind = { from, to: kept, droppedBlocks, droppedOpenMiniBlocks };
+    this.emit("rewound", rewind);
+    return rewind;
   }
 
   /** The block after the head; its timestamp is a guess (the sequencer's clock rule) until its content says. */

@@ -60,9 +60,21 @@ export interface BlockRefusal {
   readonly actual: string;
 }
 
-/** What a replica announces, in order (a `LiveChain`'s events plus refusals). */
+/** The replica went back to block `to` because the sequencer replaced the blocks after it. */
+export interface ReplicaRewind {
+  /** The head before (the newest of the dropped blocks). */
+  readonly from: Block;
+  /** The kept block, now the head. */
+  readonly to: Block;
+  readonly droppedBlocks: bigint;
+  /** Mini-blocks of the open block dropped too. */
+  readonly droppedOpenMiniBlocks: number;
+}
+
+/** What a replica announces, in order (a `LiveChain`'s events plus refusals and rewinds). */
 export interface ReplicaEvents {
   miniBlock: (miniBlock: MiniBlock) => void;
   block: (block: Block, receipts: readonly Receipt[]) => void;
   refused: (refusal: BlockRefusal) => void;
+  rewound: (rewind: ReplicaRewind) => void;
 }

@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { hashHeader } from "../../src/chain/header.ts";
 import type { SignedBlock } from "../../src/p2p/blockMessage.ts";
+import { sealBlock } from "../../src/p2p/blockMessage.ts";
 import { defaultP2pConfig } from "../../src/p2p/config.ts";
-import { type FetchRange, Follower, type FollowPosition } from "../../src/p2p/follower.ts";
+import { BLOCK_RULES, type FetchRange, Follower, type FollowPosition } from "../../src/p2p/follower.ts";
 import type { SignedMiniBlock } from "../../src/p2p/miniBlockMessage.ts";
-import { chain, MemoryBlockSource } from "./fixtures.ts";
+import { CHAIN_ID, chain, header, MemoryBlockSource, sequencer } from "./fixtures.ts";
 import { waitFor } from "./harness.ts";
 
 interface Harness {
@@ -41,6 +43,8 @@ function harness(position: FollowPosition, source: MemoryBlockSource, options: {
   });
   return { follower, delivered, logged, fetches };
 }
+
+const linkOf = (block: SignedBlock) => BLOCK_RULES.link(block);
 
 describe("follower", () => {
   it("delivers in order and fetches a gap by range, from the peer that revealed it first", async () => {
@@ -183,6 +187,44 @@ describe("follower", () => {
     follower.receiveMiniBlock(fixture.miniBlocks[3] as SignedMiniBlock, "p");
     await waitFor(() => delivered.length === 7);
     assert.deepEqual(delivered.slice(4), ["m1", "m2", "m3"]);
+    await follower.stop();
+  });
+
+  it("shows every verified block to the observer, also those in-order delivery ignores or drops", async () => {
+    const fixture = chain(3, 1, 0);
+    const observed: string[] = [];
+    const follower = new Follower({
+      position: { nextBlock: 3n, previousBlock: linkOf(fixture.blocks[1] as SignedBlock) },
+      limits: { ...defaultP2pConfig, gapGraceMs: 0 },
+      fetchRange: async () => [],
+      deliverMiniBlock: () => {},
+      deliverBlock: () => {},
+      observeBlock: (signed, fromPeer) =>
+        observed.push(`b${signed.header.number}:${signed.hash.slice(0, 6)}@${fromPeer}`),
+      now: Date.now,
+    });
+    const duplicate = fixture.blocks[0] as SignedBlock;
+    assert.equal(follower.receiveBlock(duplicate, "p").outcome, "ignore");
+    // Block 3 of another chain: accepted by gossip (it is the next number), dropped at its turn (wrong parent).
+    const replacing = header(3n, `0x${"11".repeat(32)}`);
+    const broken = sealBlock({
+      chainId: CHAIN_ID,
+      block: { header: replacing, hash: hashHeader(replacing), miniBlockCount: 1, miniBlockOffset: 2n },
+      signer: sequencer,
+    });
+    assert.equal(follower.receiveBlock(broken, "q").outcome, "accept");
+    await follower.stop();
+    assert.equal(follower.nextBlock, 3n);
+    assert.deepEqual(observed, [`b1:${duplicate.hash.slice(0, 6)}@p`, `b3:${broken.hash.slice(0, 6)}@q`]);
+  });
+
+  it("fetches at once from a reset position when told a later block exists", async () => {
+    const fixture = chain(3, 1, 0);
+    const { follower, delivered, fetches } = harness({ nextBlock: 1n }, new MemoryBlockSource(fixture));
+    follower.reset({ nextBlock: 1n }, 3n);
+    await waitFor(() => delivered.length === 3);
+    assert.deepEqual(delivered, ["b1", "b2", "b3"]);
+    assert.equal(fetches[0]?.from, 1n);
     await follower.stop();
   });
 });

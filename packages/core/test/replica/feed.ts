@@ -20,7 +20,7 @@ import { DevSystemTxSource } from "../../src/node/dev/systemTransactions.ts";
 import { createPublishingStore } from "../../src/node/network/publishingStore.ts";
 import { createWitnessingState } from "../../src/node/witnesses.ts";
 import { miniBlockRecordOf, type SignedBlock, type SignedMiniBlock } from "../../src/p2p/index.ts";
-import { Replica } from "../../src/replica/replica.ts";
+import { Replica, type ReplicaMetrics } from "../../src/replica/replica.ts";
 import type { ReceivedMiniBlock } from "../../src/replica/types.ts";
 import { sequencerConfigSchema } from "../../src/sequencer/config.ts";
 import { Sequencer } from "../../src/sequencer/sequencer.ts";
@@ -190,7 +190,12 @@ export interface ReplicaUnderTest {
 }
 
 /** A replica over a new store at genesis, or restarted from `dir` (snapshot + log). */
-export async function startReplica(clock: TestClock, dir?: string): Promise<ReplicaUnderTest> {
+export async function startReplica(
+  clock: TestClock,
+  dir?: string,
+  options: { historyBlocks?: number; metrics?: ReplicaMetrics } = {},
+): Promise<ReplicaUnderTest> {
+  const historyBlocks = options.historyBlocks ?? 64;
   const path = dir ?? mkdtempSync(join(tmpdir(), "mach-replica-"));
   const store = new LmdbChainStore({ path });
   let state: ChainState;
@@ -200,10 +205,10 @@ export async function startReplica(clock: TestClock, dir?: string): Promise<Repl
     const world = genesisWorld();
     head = genesisOf(world);
     await store.putGenesis(head);
-    state = new ChainState(world, { historyBlocks: 64 });
+    state = new ChainState(world, { historyBlocks });
     await store.putSnapshot(0n, state.snapshotChunks());
   } else {
-    const restored = restoreChainState(store, { historyBlocks: 64 });
+    const restored = restoreChainState(store, { historyBlocks });
     state = restored.state;
     head = restored.head;
     recovered = restored.openMiniBlocks;
@@ -216,6 +221,7 @@ export async function startReplica(clock: TestClock, dir?: string): Promise<Repl
     head,
     recoveredMiniBlocks: recovered,
     now: clock.now,
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
   });
   return {
     replica,
@@ -355,4 +361,41 @@ export async function runMixedBlocks(feed: SequencerFeed, workload: Workload, bl
     feed.clock.ms += 1_000;
     await feed.sequencer.sealBlockNow();
   }
+}
+
+/** The block two forked feeds share (`startForkedFeeds`). */
+export const FORK_KEPT_BLOCK = 2n;
+
+/**
+ * Two sequencers with the same key over the same genesis run the same workload to block `FORK_KEPT_BLOCK` (the same
+ * blocks, byte for byte); then chain A goes on with the mixed workload to block 5 and an open block, and chain B,
+ * sealed a minute later as a sequencer that went back, with other transfers to block 4: B is the sequencer's chain
+ * after it replaced A's blocks after the kept one. Both are closed by the caller.
+ */
+export async function startForkedFeeds(): Promise<{ a: SequencerFeed; b: SequencerFeed }> {
+  const start = async () => {
+    const source = await startSequencerFeed();
+    const workload = new Workload(source);
+    await workload.deploy();
+    await source.sequencer.produceNow();
+    await runMixedBlocks(source, workload, Number(FORK_KEPT_BLOCK));
+    return { source, workload };
+  };
+  const a = await start();
+  const b = await start();
+  for (let n = 1n; n <= FORK_KEPT_BLOCK; n++) {
+    if (a.source.store.getBlock(n)?.hash !== b.source.store.getBlock(n)?.hash) throw new Error(`feeds differ at ${n}`);
+  }
+  await runMixedBlocks(a.source, a.workload, 3);
+  await a.workload.tokenTransfer("0x00000000000000000000000000000000000a11ce", 5n);
+  await a.source.sequencer.produceNow();
+  b.source.clock.ms = a.source.clock.ms + 60_000;
+  for (let i = 0; i < 2; i++) {
+    await b.workload.nativeTransfer(1, `0x${(0xb0b0 + i).toString(16).padStart(40, "0")}` as Address, 10n + BigInt(i));
+    b.source.clock.ms += 7;
+    await b.source.sequencer.produceNow();
+    b.source.clock.ms += 1_000;
+    await b.source.sequencer.sealBlockNow();
+  }
+  return { a: a.source, b: b.source };
 }

@@ -1,13 +1,15 @@
 /**
  * The replica on p2p: follows mini-blocks and blocks from where the replica stands, hands each verified message to it
  * in chain order, and moves the follow position back to the replica's own whenever it refuses a block or receives
- * something out of place (the follower then fetches that range again by request). Range requests are served from the
- * replica's store, so replicas feed each other.
+ * something out of place (the follower then fetches that range again by request). Every verified block is also shown
+ * to a `RewindWatch`: when the sequencer replaced blocks the replica applied, the replica goes back to the fork point
+ * and the follow position with it. Range requests are served from the replica's store, so replicas feed each other.
  */
 import type { P2pNode } from "../../p2p/index.ts";
 import { miniBlockRecordOf } from "../../p2p/index.ts";
 import { ReplicaOrderError } from "../../replica/errors.ts";
 import type { Replica } from "../../replica/replica.ts";
+import { RewindWatch } from "../../replica/rewindWatch.ts";
 import type { ChainStoreReader } from "../../state/store/chainStore.ts";
 import type { Logger, MetricsFactory } from "../../telemetry.ts";
 import { InvalidConfigError, type NodeConfig } from "../config.ts";
@@ -47,6 +49,15 @@ export async function startReplicaNetwork(parameters: {
     if (error instanceof ReplicaOrderError) return resync("out of order", error);
     onFatal(error instanceof Error ? error : new Error(String(error)));
   };
+  const rewinds = new RewindWatch({
+    replica,
+    fetchBlocks: (from, count, hint) => node.requestBlocks(from, count, hint),
+    maxRangeBlocks: node.maxRangeBlocks,
+    onRewound: (_rewind, newestBlock) => node.resetFollow(replica.position, newestBlock),
+    onFatal,
+    logger: log,
+  });
+  node.onVerifiedBlock((signed, fromPeer) => rewinds.observe(signed, fromPeer));
   node.onMiniBlock(async (signed) => {
     try {
       await replica.applyMiniBlock({

@@ -3,7 +3,8 @@
  * execution) → store; the replica is the chain view's live chain, so the RPC answers from it exactly as the
  * sequencer's does from the sequencer. Calls (`eth_call`, `eth_estimateGas`, traces, simulations) run on read workers
  * that follow the replica's applied mini-blocks as the sequencer's follow its own (`rpc.reads.workers`; 0: on the
- * replica's thread), so a heavy read never delays applying the chain; a refused block resyncs them from the store.
+ * replica's thread), so a heavy read never delays applying the chain; a refused block, or going back to the fork
+ * point of a chain the sequencer replaced, resyncs them from the store.
  * Transactions are forwarded to the sequencer (`sequencerForwarder.ts`), and block witnesses fetched from it. On restart the replica resumes from its
  * store (snapshot + log), and the follower fetches what it missed by range requests.
  *
@@ -65,6 +66,12 @@ export async function startReplicaRole(context: RoleContext): Promise<RunningRep
   const reads = await startReadWorkers({ config, state, chain: replica, logger, devStateEdits: config.dev.enabled });
   // The refused block's mini-blocks were forwarded as they came: the workers restore from the store without them.
   if (reads) replica.on("refused", () => void reads.resync());
+  // Going back to where the sequencer's new chain forks: the workers restore from the store as it is now, and the
+  // snapshot schedule counts from the snapshot taken at the kept block.
+  replica.on("rewound", (rewind) => {
+    snapshots.afterRewind(rewind.to);
+    if (reads) void reads.resync();
+  });
   let reportFatal: (error: Error) => void = () => {};
   const fatal = new Promise<Error>((resolve) => {
     reportFatal = resolve;

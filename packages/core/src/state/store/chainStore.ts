@@ -39,9 +39,10 @@ export interface ChainStore extends ChainStoreReader {
   /** Stores a full state snapshot taken right after block `blockNumber` and marks it the latest. */
   putSnapshot(blockNumber: bigint, chunks: Iterable<Uint8Array>): Promise<void>;
   /**
-   * Takes the chain back to sealed block `blockNumber` (development chains only: snapshot revert, reset): later
-   * blocks, their receipts and tx index entries, the mini-blocks after the block's last one and snapshots taken
-   * after it are removed, and the head pointer moves back, atomically.
+   * Takes the chain back to sealed block `blockNumber` (a development chain's snapshot revert or reset, a sequencer
+   * going back after a passed sequencing window, a replica following it): later blocks, their receipts, seals and tx
+   * index entries, the mini-blocks (and seals) after the block's last one and snapshots taken after it are removed,
+   * and the head pointer moves back, atomically.
    */
   truncateAfter(blockNumber: bigint): Promise<void>;
   /** Drops write-ahead-log entries below `number`. */

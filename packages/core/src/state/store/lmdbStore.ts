@@ -260,8 +260,12 @@ export class LmdbChainStore implements ChainStore {
         this.#blockNumberByHash.remove(block.hash);
         this.#blocks.remove(key);
         this.#receipts.remove(key);
+        this.#blockSeals.remove(key);
       }
       for (const key of this.#miniBlocks.getKeys({ start: firstDroppedMiniBlock })) this.#miniBlocks.remove(key);
+      // Seals too: range requests must not pair a replaced block's seal with the chain that replaced it.
+      for (const key of this.#miniBlockSeals.getKeys({ start: firstDroppedMiniBlock }))
+        this.#miniBlockSeals.remove(key);
       for (const key of this.#snapshots.getKeys({ start: [number + 1, 0] })) this.#snapshots.remove(key);
       const snapshot = this.#meta.get(MetaKey.latestSnapshot);
       if (typeof snapshot === "number" && snapshot > number) this.#meta.remove(MetaKey.latestSnapshot);

@@ -97,4 +97,9 @@ export class SnapshotSchedule {
     this.#replayFrom = block.miniBlockOffset + BigInt(block.miniBlockCount);
     await this.#store.pruneMiniBlocks(previous);
   }
+
+  /** The chain went back to `block` and a snapshot was taken there: the log is kept from its end on. */
+  afterRewind(block: Block): void {
+    this.#replayFrom = block.miniBlockOffset + BigInt(block.miniBlockCount);
+  }
 }

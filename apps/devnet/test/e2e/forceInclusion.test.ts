@@ -6,7 +6,8 @@
  * block), the censoring sequencer stops when it sees the window passed and starts again in the same process on the same
  * endpoints, without the fault (a sequencer that censored until then): it goes back to the newest block derivation
  * kept and rebuilds the derived chain (same block at the deposit's height), and the derive node follows its new
- * batches. Behaviour only: waits have deadlines, nothing asserts how fast.
+ * batches. A replica that followed the censoring chain over p2p goes back to the fork point with it and follows the
+ * rebuilt chain. Behaviour only: waits have deadlines, nothing asserts how fast.
  */
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -51,12 +52,20 @@ const sealedReceiptOf = async (url: string, hash: Hex) => {
 const balanceOf = async (url: string, address: Hex) =>
   BigInt(await rpcResult<Hex>(url, "eth_getBalance", [address, "latest"]));
 
+function p2pAddressesOf(process: MachProcess): string[] {
+  const started = process.logs.find((entry) => entry.msg === "p2p started");
+  const addresses = started?.addresses as string[] | undefined;
+  if (!addresses?.length) throw new Error("the sequencer logged no p2p addresses");
+  return addresses;
+}
+
 describe("force inclusion (Hardhat L1, Celestia stand-in, a censoring sequencer and a derive node)", () => {
   const dir = mkdtempSync(join(tmpdir(), "mach-force-inclusion-e2e-"));
   const logDir = join(dir, "logs");
   const stops: (() => Promise<void>)[] = [];
   let sequencer: MachProcess;
   let derive: MachProcess;
+  let replica: MachProcess;
   const depositor = privateKeyToAccount(DEV_KEYS[2]);
   const mint = parseEther("3");
   let depositHash: Hex;
@@ -97,7 +106,15 @@ describe("force inclusion (Hardhat L1, Celestia stand-in, a censoring sequencer 
     const sequencerConfig = {
       chain,
       // The running chain checks every 500 ms that derivation keeps its blocks (`windowCheckIntervalMs`).
-      sequencer: { blockMs: 250, l1ConfirmationDepth: 0, l1PollIntervalMs: 100, windowCheckIntervalMs: 500 },
+      sequencer: {
+        blockMs: 250,
+        l1ConfirmationDepth: 0,
+        l1PollIntervalMs: 100,
+        windowCheckIntervalMs: 500,
+        signerPrivateKey: operators.sequencer.privateKey,
+      },
+      // Publishes to the replica; the restarted node listens on the port it had bound, with the same peer key.
+      p2p: { enabled: true, listen: ["/ip4/127.0.0.1/tcp/0"] },
       // One snapshot (genesis) for the whole run: the rewind rolls the state back through its replayed history.
       store: { snapshotIntervalBlocks: 100_000 },
       da: da.nodeConfig,
@@ -120,6 +137,27 @@ describe("force inclusion (Hardhat L1, Celestia stand-in, a censoring sequencer 
     stops.push(async () => {
       await sequencer.stop();
       sequencer.cleanup();
+    });
+    // A replica follows the censoring chain from the start (it applies the blocks the sequencer later replaces).
+    replica = await startMach({
+      config: {
+        node: { role: "replica" },
+        chain,
+        sequencer: { blockMs: 250 },
+        p2p: {
+          enabled: true,
+          sequencerAddress: operators.sequencer.address,
+          bootstrap: p2pAddressesOf(sequencer),
+          gapGraceMs: 20,
+          rangeRetryMs: 200,
+        },
+        replica: { sequencerRpcUrl: sequencer.rpcUrl },
+      },
+      timeoutMs: 240_000,
+    });
+    stops.push(async () => {
+      await replica.stop();
+      replica.cleanup();
     });
     // The deposit, through the Portal with viem's op-stack actions, while the sequencer ignores L1. Its L2 gas is
     // given (no estimate from the L2): the deposit does not depend on the sequencer answering.
@@ -222,6 +260,22 @@ describe("force inclusion (Hardhat L1, Celestia stand-in, a censoring sequencer 
     for (let n = height; n <= BigInt(onSequencer.blockNumber); n++) {
       assert.equal((await blockAt(derive.rpcUrl, n))?.hash, (await blockAt(sequencer.rpcUrl, n))?.hash, `block ${n}`);
     }
+    // The replica had applied the replaced blocks: it went back with the sequencer and holds the rebuilt chain.
+    const target = BigInt(onSequencer.blockNumber);
+    await waitFor("the replica to hold the rebuilt chain", 120_000, async () => {
+      const [ours, theirs] = await Promise.all([blockAt(replica.rpcUrl, target), blockAt(sequencer.rpcUrl, target)]);
+      return ours !== null && ours.hash === theirs?.hash ? true : undefined;
+    });
+    for (let n = height; n <= target; n++) {
+      assert.equal((await blockAt(replica.rpcUrl, n))?.hash, (await blockAt(sequencer.rpcUrl, n))?.hash, `block ${n}`);
+    }
+    assert.equal(await balanceOf(replica.rpcUrl, depositor.address), balanceBefore + mint);
+    assert.equal(replica.child.exitCode, null, "the replica never stopped");
+    assert.ok(
+      replica.logs.some((entry) => String(entry.msg).startsWith("the sequencer replaced blocks")),
+      "the replica went back to the fork point",
+    );
+
     // The rebuilt deposit-only blocks, recorded after their deadlines, are the ones derivation forced: kept, never
     // taken for replaced blocks by the running sequencer's window watch (it went back once).
     const wentBack = sequencer.logs.filter((entry) => String(entry.msg).includes("going back to the newest block"));

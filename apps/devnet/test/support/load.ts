@@ -20,6 +20,8 @@ export interface RunningLoad {
   stop(): Promise<LoadStats>;
   /** Sends acknowledged with a receipt so far. */
   readonly acknowledged: () => number;
+  /** The hashes of the transactions acknowledged with a receipt so far, in order. */
+  readonly acknowledgedHashes: () => readonly Hex[];
 }
 
 /** Dev accounts m/44'/60'/0'/0/i, funded at genesis (the node's default 20). */
@@ -53,15 +55,26 @@ export function startLoad(parameters: {
   readonly fallbackUrl: string;
   /** ERC-20 transfers from the token's holder go to fresh addresses; absent: native transfers only. */
   readonly token?: { readonly address: Hex; readonly holder: number };
+  /** A pause after each acknowledged send, per sender (absent: none, the rate is what the node sustains). */
+  readonly pauseMs?: number;
 }): RunningLoad {
   let stopped = false;
   let sent = 0;
   let failed = 0;
+  const hashes: Hex[] = [];
+  /** The sender's next nonce from the fallback node, read until it answers (it may be restarting). */
+  const nonceOf = async (address: Hex): Promise<number> => {
+    for (;;) {
+      const answer = await rpcCall(parameters.fallbackUrl, "eth_getTransactionCount", [address, "latest"]).catch(
+        () => undefined,
+      );
+      if (answer?.result !== undefined) return Number(answer.result);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
   const { TestToken } = testContracts();
   const loops = parameters.senders.map(async (account, index) => {
-    let nonce = Number(
-      (await rpcCall(parameters.fallbackUrl, "eth_getTransactionCount", [account.address, "latest"])).result,
-    );
+    let nonce = await nonceOf(account.address);
     let i = 0;
     while (!stopped) {
       i++;
@@ -81,17 +94,19 @@ export function startLoad(parameters: {
       if (answer?.result !== undefined) {
         sent++;
         nonce++;
+        const hash = (answer.result as { transactionHash?: Hex } | null)?.transactionHash;
+        if (hash !== undefined) hashes.push(hash);
+        if (parameters.pauseMs !== undefined) await new Promise((resolve) => setTimeout(resolve, parameters.pauseMs));
       } else {
         failed++;
         await new Promise((resolve) => setTimeout(resolve, 50));
-        nonce = Number(
-          (await rpcCall(parameters.fallbackUrl, "eth_getTransactionCount", [account.address, "latest"])).result,
-        );
+        nonce = await nonceOf(account.address);
       }
     }
   });
   return {
     acknowledged: () => sent,
+    acknowledgedHashes: () => hashes,
     async stop() {
       stopped = true;
       await Promise.all(loops);

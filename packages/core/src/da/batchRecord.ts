@@ -58,8 +58,11 @@ export interface BatchRecordStore {
   /** The record with the highest `firstBlock`. */
   latest(): BatchRecord | undefined | Promise<BatchRecord | undefined>;
   list(parameters?: ListBatchesParameters): readonly BatchRecord[] | Promise<readonly BatchRecord[]>;
-  /** Removes the records of batches starting at `firstBlock` or later (the chain was rewound below them). */
-  dropFrom(firstBlock: bigint): void | Promise<void>;
+  /**
+   * Removes the records of batches that hold any block after `block` (the chain went back to it): those that start
+   * later, and the one that straddles it, whose blocks up to `block` the batcher then batches again.
+   */
+  dropAfter(block: bigint): void | Promise<void>;
 }
 
 export interface MemoryBatchRecordStore extends BatchRecordStore {
@@ -82,8 +85,8 @@ export function createMemoryBatchRecordStore(): MemoryBatchRecordStore {
       const all = sorted().filter((r) => fromBlock === undefined || r.lastBlock >= fromBlock);
       return limit === undefined ? all : all.slice(0, limit);
     },
-    dropFrom(firstBlock) {
-      for (const key of [...records.keys()]) if (key >= firstBlock) records.delete(key);
+    dropAfter(block) {
+      for (const [key, record] of [...records]) if (record.lastBlock > block) records.delete(key);
     },
   };
 }

@@ -24,9 +24,13 @@ export function createLmdbBatchRecordStore(root: RootDatabase): BatchRecordStore
       }
       return out;
     },
-    async dropFrom(firstBlock) {
+    async dropAfter(block) {
       await db.transaction(() => {
-        for (const key of db.getKeys({ start: Number(firstBlock) })) db.remove(key);
+        // Records are contiguous: from the newest back to the first that ends at or before `block`.
+        for (const { key, value } of db.getRange({ reverse: true })) {
+          if (decode(value).lastBlock <= block) break;
+          db.remove(key);
+        }
       });
     },
   };

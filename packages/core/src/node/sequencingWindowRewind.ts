@@ -9,7 +9,7 @@
  *
  *   L1 head, batch records (where each range was recorded on L1), the chain's epoch starts since
  *   recordedThrough(head − window) ──firstPassedEpoch──► kept block k ──► rollbackTo(k), truncateAfter(k),
- *   putSnapshot(k), dropFrom(k + 1)
+ *   putSnapshot(k), dropAfter(k)
  *
  * Epochs are checked from the blocks recorded no later than one window ago; older ones were decided while the
  * sequencer ran. The user transactions of the dropped blocks and mini-blocks (their senders saw receipts) come back
@@ -165,6 +165,6 @@ export async function rewindToDerivedChain(
   }
   await store.truncateAfter(kept);
   await store.putSnapshot(kept, state.snapshotChunks());
-  await records.dropFrom(kept + 1n);
+  await records.dropAfter(kept);
   return { keptBlock, droppedTransactions };
 }

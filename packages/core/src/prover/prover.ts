@@ -68,7 +68,7 @@ export interface ProverMetrics {
   blockProven(seconds: number, transactions: number): void;
   blockRefused(reason: ProverRefusal["reason"]): void;
   /** Went back to `keptBlock`, dropping `droppedBlocks` proven blocks. */
-  rewound?(keptBlock: bigint, droppedBlocks: bigint): void;
+  rewound(keptBlock: bigint, droppedBlocks: bigint): void;
 }
 
 export interface ProverOptions {
@@ -267,7 +267,7 @@ export class Prover extends EventEmitter<{
     }
     this.#tip = kept;
     this.#resetOpen();
-    this.#options.metrics?.rewound?.(keptBlock, droppedBlocks);
+    this.#options.metrics?.rewound(keptBlock, droppedBlocks);
     const rewind: ProverRewind = { from, to: kept, droppedBlocks, droppedOpenMiniBlocks };
     this.emit("rewound", rewind);
     return rewind;

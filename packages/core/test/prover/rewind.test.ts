@@ -7,47 +7,23 @@
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
 import type { Address, Hash, Hex } from "../../src/chain/types.ts";
-import { createEthereumJsExecutor } from "../../src/execution/ethereumjsExecutor.ts";
 import { RewindWatch } from "../../src/node/network/rewindWatch.ts";
 import type { SignedBlock } from "../../src/p2p/index.ts";
 import { type AttestationDomain, createAttestationSigner } from "../../src/prover/attestation.ts";
 import { OutputAttester } from "../../src/prover/attester.ts";
 import { ProverRewindError, proverForkUnreachableError } from "../../src/prover/errors.ts";
-import { Prover, type ProverRewind } from "../../src/prover/prover.ts";
+import type { Prover, ProverRewind } from "../../src/prover/prover.ts";
 import { AttestationPool } from "../../src/prover/quorum.ts";
 import { createMemorySettlement } from "../../src/settlement/memory.ts";
 import { proposedOutputsFrom, submitQuorumTo } from "../../src/settlement/proverPorts.ts";
-import {
-  blockRangesOf,
-  CHAIN_ID,
-  chainConfig,
-  FORK_KEPT_BLOCK,
-  type SequencerFeed,
-  startForkedFeeds,
-} from "../replica/feed.ts";
+import { blockRangesOf, CHAIN_ID, FORK_KEPT_BLOCK, type SequencerFeed, startForkedFeeds } from "../replica/feed.ts";
+import { addOpenMiniBlocks, proveBlocks, proverOf } from "./follow.ts";
 
 const PROVER_KEYS: Hex[] = [
   "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
   "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
 ];
 const domain: AttestationDomain = { l1ChainId: 31_337n, verifier: "0x000000000000000000000000000000000000b0b0" };
-
-/** Proves `source`'s blocks `from`..`through` (each after its mini-blocks), asserting none is refused. */
-async function prove(prover: Prover, source: SequencerFeed, from: bigint, through: bigint): Promise<void> {
-  for (const signed of source.blocks.filter((b) => b.header.number >= from && b.header.number <= through)) {
-    for (const mini of source.miniBlocks) {
-      if (mini.miniBlock.blockNumber === signed.header.number) prover.addMiniBlock(mini.miniBlock);
-    }
-    const outcome = await prover.addBlock(signed);
-    assert.ok(!("reason" in outcome), `block ${signed.header.number}: ${"detail" in outcome ? outcome.detail : ""}`);
-  }
-}
-
-/** Hands the prover the mini-blocks of `source`'s open block (sealed after its head). */
-function openBlockOf(prover: Prover, source: SequencerFeed): void {
-  const head = source.sequencer.head.header.number;
-  for (const mini of source.miniBlocks) if (mini.miniBlock.blockNumber > head) prover.addMiniBlock(mini.miniBlock);
-}
 
 describe("Prover following a sequencer that replaced blocks", () => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -61,19 +37,7 @@ describe("Prover following a sequencer that replaced blocks", () => {
       () => a.close(),
       () => b.close(),
     );
-    const prover = new Prover({
-      chain: chainConfig,
-      executor: await createEthereumJsExecutor({ chainId: CHAIN_ID }),
-      anchor: a.genesis,
-      // The witness of the block asked for, from whichever chain holds it.
-      fetchWitness: async ({ number, hash }) => {
-        const source = a.store.getBlock(number)?.hash === hash ? a : b;
-        const witness = source.witnesses.get(number);
-        assert.ok(witness, `witness of block ${number}`);
-        return witness;
-      },
-      keepProvenBlocks: options.keepProvenBlocks ?? 64,
-    });
+    const prover = await proverOf([a, b], options.keepProvenBlocks);
     return { a, b, prover };
   }
 
@@ -94,8 +58,8 @@ describe("Prover following a sequencer that replaced blocks", () => {
 
   it("goes back to the fork point when a proven height shows another block, then proves the new chain", async () => {
     const { a, b, prover } = await forked();
-    await prove(prover, a, 1n, 5n);
-    openBlockOf(prover, a);
+    await proveBlocks(prover, a, 1n, 5n);
+    addOpenMiniBlocks(prover, a);
     const keptEnd = a.store.getBlock(FORK_KEPT_BLOCK);
     assert.ok(keptEnd);
     assert.ok(prover.position.nextMiniBlock > keptEnd.miniBlockOffset + BigInt(keptEnd.miniBlockCount));
@@ -122,7 +86,7 @@ describe("Prover following a sequencer that replaced blocks", () => {
     assert.equal(prover.position.nextBlock, FORK_KEPT_BLOCK + 1n);
     assert.equal(prover.position.nextMiniBlock, keptEnd.miniBlockOffset + BigInt(keptEnd.miniBlockCount));
 
-    await prove(prover, b, 3n, 4n);
+    await proveBlocks(prover, b, 3n, 4n);
     assert.equal(prover.tip.hash, b.sequencer.head.hash);
     for (let n = 1n; n <= 4n; n++) {
       assert.equal(prover.proven(n)?.blockHash, b.store.getBlock(n)?.hash, `block ${n}`);
@@ -132,7 +96,7 @@ describe("Prover following a sequencer that replaced blocks", () => {
 
   it("goes back when the block at its next height does not continue its tip", async () => {
     const { a, b, prover } = await forked();
-    await prove(prover, a, 1n, 3n);
+    await proveBlocks(prover, a, 1n, 3n);
     const { watch, rewinds, fatal } = watchOf(prover, b);
     // B's block 4 follows B's block 3, not A's block 3 the prover proved.
     watch.observe(b.blocks.at(-1) as SignedBlock, undefined);
@@ -140,13 +104,13 @@ describe("Prover following a sequencer that replaced blocks", () => {
     assert.deepEqual(fatal, []);
     assert.equal(rewinds[0]?.to.number, FORK_KEPT_BLOCK);
     assert.equal(rewinds[0]?.droppedBlocks, 1n);
-    await prove(prover, b, 3n, 4n);
+    await proveBlocks(prover, b, 3n, 4n);
     assert.equal(prover.tip.hash, b.sequencer.head.hash);
   });
 
   it("keeps its chain when the differing blocks were sealed before its own (a peer serving the replaced chain)", async () => {
     const { a, b, prover } = await forked();
-    await prove(prover, b, 1n, 4n);
+    await proveBlocks(prover, b, 1n, 4n);
     const { watch, rewinds, fatal } = watchOf(prover, a);
     // A's block 5 is the next height and does not continue B's block 4, but A was sealed before B.
     watch.observe(a.blocks.at(-1) as SignedBlock, undefined);
@@ -159,7 +123,7 @@ describe("Prover following a sequencer that replaced blocks", () => {
 
   it("stops with a clear error when the fork is older than the blocks it keeps", async () => {
     const { a, b, prover } = await forked({ keepProvenBlocks: 2 });
-    await prove(prover, a, 1n, 5n);
+    await proveBlocks(prover, a, 1n, 5n);
     assert.equal(prover.oldestRewindBlock, 4n);
     const tip = prover.tip;
     const { watch, rewinds, fatal } = watchOf(prover, b);
@@ -182,7 +146,7 @@ describe("Prover following a sequencer that replaced blocks", () => {
 
   it("never attests a dropped block's output afterwards", async () => {
     const { a, b, prover } = await forked();
-    await prove(prover, a, 1n, 5n);
+    await proveBlocks(prover, a, 1n, 5n);
     const settlement = createMemorySettlement({ games: { quorum: 2 } });
     const [mine, peer] = PROVER_KEYS.map((key) => createAttestationSigner(key, domain)) as [
       ReturnType<typeof createAttestationSigner>,
@@ -221,7 +185,7 @@ describe("Prover following a sequencer that replaced blocks", () => {
     // A dropped block's output proposed now is waited for, then refused once B's block holds that height.
     await settlement.proposer.proposeOutput({ l2BlockNumber: 3n, outputRoot: a3.outputRoot });
     await attester.check();
-    await prove(prover, b, 3n, 4n);
+    await proveBlocks(prover, b, 3n, 4n);
     await attester.check();
     assert.deepEqual(settlement.attestationsSubmitted, []);
     assert.deepEqual(

@@ -30,6 +30,10 @@
  *   genesis.ts        genesisBlock: the header over the genesis state root
  *   outputRoot.ts     computeOutputRoot (OP version 0)
  *   chainView.ts      ChainView: the read port of a chain (head, open block, lookups, events) and the `latest` rule
+ *   chainConflict.ts  does a signed block show the sequencer replaced blocks a follower holds (replacedHeight), and
+ *                     where a range of its blocks leaves that follower's chain (forkPointIn); LocalChain, the port
+ *   forkSearch.ts     findForkPoint: the fork point by range requests, walking back (never past what can be undone);
+ *                     async only through the fetch it is given (no I/O of its own)
  *   miniBlockSignature.ts  the sequencer's signature over a mini-block header (MegaETH Rex5); digestSignature.ts
  *                     raw secp256k1 signatures over a 32-byte digest (sign, recover, 65-byte codec)
  *   fees.ts           EIP-1559 base fee (OP parameters), effective price/tip, intrinsic gas, EIP-7623 floor, max cost
@@ -85,6 +89,13 @@ export {
   writeBigint,
 } from "./bytes.ts";
 export { type ByteEncodeErrorFactory, ByteWriter, varintByteLength } from "./byteWriter.ts";
+export {
+  type BlockIdentity,
+  type ForkStep,
+  forkPointIn,
+  type LocalChain,
+  replacedHeight,
+} from "./chainConflict.ts";
 export type { BlockContents, ChainEvents, ChainView, LocatedReceipt, LocatedTransaction } from "./chainView.ts";
 export {
   addressSchema,
@@ -177,6 +188,7 @@ export {
   TX_GAS,
   TX_GAS_CONTRACT_CREATION,
 } from "./fees.ts";
+export { type FindForkPointParameters, type ForkSearch, findForkPoint } from "./forkSearch.ts";
 export { type GenesisBlockParameters, genesisBlock } from "./genesis.ts";
 export { keccak256, keccak256Hex } from "./hash.ts";
 export { decodeHeader, encodeHeader, hashHeader, hashHeaderBytes } from "./header.ts";

@@ -369,6 +369,14 @@ export function proverMetrics(f: MetricsFactory): ProverMetrics {
     help: "Blocks that did not re-execute to their header (or whose witness was incomplete)",
     labelNames: ["reason"],
   });
+  const rewinds = f.counter({
+    name: "mach_prover_rewinds_total",
+    help: "Times the prover went back to a fork point because the sequencer replaced blocks it proved",
+  });
+  const droppedBlocks = f.counter({
+    name: "mach_prover_dropped_blocks_total",
+    help: "Proven blocks dropped going back to a fork point (replaced by the sequencer; never attested afterwards)",
+  });
   return {
     blockProven(s, txs) {
       proven.inc();
@@ -376,6 +384,10 @@ export function proverMetrics(f: MetricsFactory): ProverMetrics {
       seconds.observe(s);
     },
     blockRefused: (reason) => refused.inc({ reason }),
+    rewound(_keptBlock, dropped) {
+      rewinds.inc();
+      droppedBlocks.inc(Number(dropped));
+    },
   };
 }
 

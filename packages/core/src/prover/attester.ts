@@ -7,6 +7,9 @@
  * instead and publishes it; once a quorum of provers signed that conflicting root, the wrong game is challenged with
  * their signatures (`MachOutputGame.challenge`: it resolves against its claim at once). The L1 side comes in as narrow
  * ports (settlement's proposed outputs, `submitQuorumTo` and `challengeWithQuorumTo` fit them), peers as `publish`.
+ *
+ * A block the prover dropped going back with the sequencer (`Prover.rewindTo`) is no longer proven: its output is
+ * never signed, published, submitted or used to challenge afterwards; what was signed before stays signed.
  */
 import type { Address, Hash, Hex } from "../chain/types.ts";
 import type { Logger } from "../telemetry.ts";
@@ -128,9 +131,12 @@ export class OutputAttester {
   async #sign(proven: ProvenBlock, outputRoot: Hash): Promise<boolean> {
     const key = claimKey(proven.blockNumber, outputRoot);
     if (this.#signed.has(key)) return false;
-    this.#signed.add(key);
     const { signer, chainId, logger } = this.#options;
+    if (this.#dropped(proven)) return false;
+    this.#signed.add(key);
     const signature = await signer.sign({ chainId, l2BlockNumber: proven.blockNumber, outputRoot });
+    // The prover may have gone back past the block while signing: the signature is then never used.
+    if (this.#dropped(proven)) return false;
     this.#options.pool.add({ l2BlockNumber: proven.blockNumber, outputRoot, prover: signer.address, signature });
     await this.#options
       .publish({ ...this.#claim(proven, outputRoot), prover: signer.address, signature })
@@ -160,6 +166,14 @@ export class OutputAttester {
     await this.#challengeIfQuorum(proven.blockNumber, proven.outputRoot);
   }
 
+  /** Whether the prover's chain no longer holds the block (a rewind dropped it); one no longer kept still counts. */
+  #dropped(proven: ProvenBlock): boolean {
+    const { prover } = this.#options;
+    if (proven.blockNumber > prover.tip.number) return true;
+    const current = prover.proven(proven.blockNumber);
+    return current !== undefined && current.blockHash !== proven.blockHash;
+  }
+
   #claim(proven: ProvenBlock, outputRoot: Hash): OutputAttestationClaim {
     return {
       chainId: this.#options.chainId,
@@ -175,6 +189,7 @@ export class OutputAttester {
     const dispute = this.#disputes.get(claimKey(block, root));
     const signatures = pool.quorumFor(block, root);
     if (dispute === undefined || signatures === undefined || challenge === undefined) return;
+    if (this.#dropped(dispute.proven)) return;
     for (const [game, output] of dispute.games) {
       if (this.#settled.has(game)) continue;
       this.#settled.add(game);
@@ -200,6 +215,7 @@ export class OutputAttester {
     const entry = this.#confirmed.get(claimKey(block, root));
     const signatures = pool.quorumFor(block, root);
     if (entry === undefined || signatures === undefined || submit === undefined) return;
+    if (this.#dropped(entry.proven)) return;
     const { game } = entry.output;
     if (this.#submitted.has(game)) return;
     this.#submitted.add(game);

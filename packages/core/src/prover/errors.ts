@@ -20,3 +20,18 @@ export class BlockMismatchError extends ProverError {
     this.field = field;
   }
 }
+
+/**
+ * The sequencer replaced blocks this prover proved, and the prover cannot go back to where its chain forked: the fork
+ * is older than the proven blocks it keeps, or no block of the sequencer's chain is one of its own.
+ */
+export class ProverRewindError extends ProverError {
+  override name = "ProverRewindError";
+}
+
+/** The fork `detail` names is older than the blocks the prover keeps (or before block 1): what to do about it. */
+export function proverForkUnreachableError(detail: string): ProverRewindError {
+  return new ProverRewindError("the sequencer replaced blocks this prover cannot go back past", {
+    details: `${detail}. Restart the prover (it proves again from genesis), or raise prover.keepProvenBlocks`,
+  });
+}

@@ -4,13 +4,14 @@
  * the outputs it confirmed. node/ feeds it (p2p, witnesses over RPC) and connects attestations to L1 and p2p.
  *
  *   statelessBlock.ts  executeBlockStatelessly: one block from its witness → its roots and output root, or an error
- *   prover.ts          Prover: blocks in order from the anchor; proven blocks kept, refusals reported
+ *   prover.ts          Prover: blocks in order from the anchor; proven blocks kept, refusals reported; goes back
+ *                      to a kept block when the sequencer replaced the blocks after it (rewindTo)
  *   attestation.ts     the EIP-712 OutputAttestation: sign, recover (QuorumOutputVerifier's typed data)
  *   quorum.ts          AttestationPool: signatures per output from registered provers, until a quorum
  *   attester.ts        OutputAttester: proposals at proven blocks → sign, publish, submit a quorum; never a wrong root
  *   types.ts           ProposedOutput (what L1 asks provers to attest)
  *   config.ts          the `prover` config section
- *   errors.ts          BlockMismatchError (the block is wrong: never attest)
+ *   errors.ts          BlockMismatchError (the block is wrong: never attest); ProverRewindError (fork out of reach)
  */
 export {
   type AttestationDomain,
@@ -27,12 +28,14 @@ export {
   type ProverConfig,
   proverConfigSchema,
 } from "./config.ts";
-export { BlockMismatchError, ProverError } from "./errors.ts";
+export { BlockMismatchError, ProverError, ProverRewindError, proverForkUnreachableError } from "./errors.ts";
 export {
   Prover,
+  type ProverChainLink,
   type ProverMetrics,
   type ProverOptions,
   type ProverRefusal,
+  type ProverRewind,
   type ReceivedBlockHeader,
 } from "./prover.ts";
 export { AttestationPool, type SignedClaim } from "./quorum.ts";

@@ -5,10 +5,17 @@
  * not re-execute to its header, or whose witness is incomplete, is refused: the prover stays where it is (the node
  * refetches the block; a faulty sequencer's chain is never attested).
  *
+ * When the sequencer replaced blocks the prover proved (it went back after a sequencing window passed), node/ finds
+ * the fork point against `localChain` (the hashes and seal times of the blocks kept) and calls `rewindTo`: the
+ * prover drops the open block's mini-blocks and every proven block after the kept one, and proves the new chain
+ * from there; a dropped block's output is never attested afterwards (it is no longer `proven`).
+ *
  *   mini-block ──► transactions of the open block
  *   block      ──► witness (fetchWitness) ──► executeBlockStatelessly ──► proven (kept, bounded) | refused
+ *   rewindTo(k) ──► proven blocks after k dropped, tip = k                 (blocks and rewinds one at a time)
  */
 import { EventEmitter } from "node:events";
+import type { LocalChain } from "../chain/chainConflict.ts";
 import type { ChainConfig } from "../chain/config.ts";
 import type { MiniBlock } from "../chain/miniBlock.ts";
 import type { Block, Hash, Header, Transaction } from "../chain/types.ts";
@@ -16,7 +23,7 @@ import type { Executor } from "../execution/types.ts";
 import { IncompleteWitnessError, InvalidWitnessError } from "../state/witness/errors.ts";
 import type { BlockWitness } from "../state/witness/types.ts";
 import type { Logger } from "../telemetry.ts";
-import { BlockMismatchError } from "./errors.ts";
+import { BlockMismatchError, ProverRewindError } from "./errors.ts";
 import { executeBlockStatelessly, type ProvenBlock } from "./statelessBlock.ts";
 
 /** A block as the prover receives it (p2p's `SignedBlock` fits): its transactions came in its mini-blocks. */
@@ -25,6 +32,28 @@ export interface ReceivedBlockHeader {
   readonly hash: Hash;
   readonly miniBlockOffset: bigint;
   readonly miniBlockCount: number;
+  /** When the sequencer sealed it (a later seal replaces an earlier one at the same height: `chainConflict.ts`). */
+  readonly sealedAtMs?: bigint;
+}
+
+/** A block on the prover's chain (the anchor or a proven block): what following and going back need of it. */
+export interface ProverChainLink {
+  readonly number: bigint;
+  readonly hash: Hash;
+  /** The mini-block number after its last one. */
+  readonly miniBlockEnd: bigint;
+  readonly sealedAtMs?: bigint | undefined;
+}
+
+/** The prover went back to block `to` because the sequencer replaced the blocks after it. */
+export interface ProverRewind {
+  /** The tip before (the newest of the dropped blocks). */
+  readonly from: ProverChainLink;
+  /** The kept block, now the tip. */
+  readonly to: ProverChainLink;
+  readonly droppedBlocks: bigint;
+  /** Mini-blocks of the open block dropped too. */
+  readonly droppedOpenMiniBlocks: number;
 }
 
 export interface ProverRefusal {
@@ -38,6 +67,8 @@ export interface ProverRefusal {
 export interface ProverMetrics {
   blockProven(seconds: number, transactions: number): void;
   blockRefused(reason: ProverRefusal["reason"]): void;
+  /** Went back to `keptBlock`, dropping `droppedBlocks` proven blocks. */
+  rewound(keptBlock: bigint, droppedBlocks: bigint): void;
 }
 
 export interface ProverOptions {
@@ -53,13 +84,21 @@ export interface ProverOptions {
   readonly metrics?: ProverMetrics;
 }
 
-export class Prover extends EventEmitter<{ proven: [ProvenBlock]; refused: [ProverRefusal] }> {
+export class Prover extends EventEmitter<{
+  proven: [ProvenBlock];
+  refused: [ProverRefusal];
+  rewound: [ProverRewind];
+}> {
   readonly #options: ProverOptions;
-  #tip: { readonly number: bigint; readonly hash: Hash; readonly miniBlockEnd: bigint };
+  #tip: ProverChainLink;
   #transactions: Transaction[] = [];
   #miniBlocks = 0;
   #lastMiniBlock: MiniBlock | undefined;
   readonly #proven = new Map<bigint, ProvenBlock>();
+  /** The anchor and the proven blocks, by number, as far back as `keepProvenBlocks`: what a rewind compares. */
+  readonly #links = new Map<bigint, ProverChainLink>();
+  /** Blocks are proven and rewinds done one at a time, in call order. */
+  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: ProverOptions) {
     super();
@@ -70,6 +109,7 @@ export class Prover extends EventEmitter<{ proven: [ProvenBlock]; refused: [Prov
       hash: anchor.hash,
       miniBlockEnd: anchor.miniBlockOffset + BigInt(anchor.miniBlockCount),
     };
+    this.#links.set(this.#tip.number, this.#tip);
   }
 
   /** The newest proven block (the anchor before any). */
@@ -90,9 +130,38 @@ export class Prover extends EventEmitter<{ proven: [ProvenBlock]; refused: [Prov
     };
   }
 
-  /** A proven block, while kept. */
+  /** A proven block, while kept (never one a rewind dropped). */
   proven(blockNumber: bigint): ProvenBlock | undefined {
     return this.#proven.get(blockNumber);
+  }
+
+  /** The prover's chain as it stands now, for comparison with the sequencer's (`chainConflict.ts`). */
+  get localChain(): LocalChain {
+    const headNumber = this.#tip.number;
+    const links = this.#links;
+    return {
+      headNumber,
+      hashAt: (number) => (number <= headNumber ? links.get(number)?.hash : undefined),
+      sealedAtMsAt: (number) => (number <= headNumber ? links.get(number)?.sealedAtMs : undefined),
+    };
+  }
+
+  /** The oldest block the prover can go back to: the anchor, or the oldest proven block it keeps. */
+  get oldestRewindBlock(): bigint {
+    const oldestKept = this.#tip.number - BigInt(this.#options.keepProvenBlocks) + 1n;
+    const anchor = this.#options.anchor.header.number;
+    return oldestKept > anchor ? oldestKept : anchor;
+  }
+
+  /**
+   * Goes back to block `keptBlock` (whose hash must still be `keptHash`) because the sequencer replaced the blocks
+   * after it: the open block's mini-blocks and every proven block after it are dropped (never attested afterwards),
+   * and the prover proves the new chain from `keptBlock` + 1. Resolves with what was dropped, or undefined when there
+   * is nothing to undo (not past that block, or not holding it). Throws `ProverRewindError` when the block is older
+   * than what the prover keeps.
+   */
+  rewindTo(keptBlock: bigint, keptHash: Hash): Promise<ProverRewind | undefined> {
+    return this.#enqueue(async () => this.#rewindTo(keptBlock, keptHash));
   }
 
   /** A mini-block of the block being followed, in order. */
@@ -104,7 +173,11 @@ export class Prover extends EventEmitter<{ proven: [ProvenBlock]; refused: [Prov
   }
 
   /** Proves the block over the mini-blocks collected since the tip; resolves with the proof or the refusal. */
-  async addBlock(received: ReceivedBlockHeader): Promise<ProvenBlock | ProverRefusal> {
+  addBlock(received: ReceivedBlockHeader): Promise<ProvenBlock | ProverRefusal> {
+    return this.#enqueue(() => this.#addBlock(received));
+  }
+
+  async #addBlock(received: ReceivedBlockHeader): Promise<ProvenBlock | ProverRefusal> {
     const { header, hash } = received;
     const refuse = (reason: ProverRefusal["reason"], detail: string, error?: unknown): ProverRefusal => {
       const refusal: ProverRefusal = { blockNumber: header.number, blockHash: hash, reason, detail };
@@ -151,13 +224,59 @@ export class Prover extends EventEmitter<{ proven: [ProvenBlock]; refused: [Prov
       number: header.number,
       hash,
       miniBlockEnd: received.miniBlockOffset + BigInt(received.miniBlockCount),
+      sealedAtMs: received.sealedAtMs,
     };
     this.#resetOpen();
     this.#proven.set(header.number, proven);
-    this.#proven.delete(header.number - BigInt(this.#options.keepProvenBlocks));
+    this.#links.set(header.number, this.#tip);
+    const expired = header.number - BigInt(this.#options.keepProvenBlocks);
+    this.#proven.delete(expired);
+    this.#links.delete(expired);
     this.#options.metrics?.blockProven((performance.now() - started) / 1000, transactions.length);
     this.emit("proven", proven);
     return proven;
+  }
+
+  #rewindTo(keptBlock: bigint, keptHash: Hash): ProverRewind | undefined {
+    const from = this.#tip;
+    const droppedOpenMiniBlocks = this.#miniBlocks;
+    if (keptBlock > from.number || (keptBlock === from.number && droppedOpenMiniBlocks === 0)) return undefined;
+    const oldest = this.oldestRewindBlock;
+    if (keptBlock < oldest) {
+      throw new ProverRewindError(`cannot go back to block ${keptBlock}: it is older than the blocks kept`, {
+        details: `the prover keeps blocks back to ${oldest}: raise prover.keepProvenBlocks, or restart the prover (it proves again from genesis)`,
+      });
+    }
+    const kept = this.#links.get(keptBlock);
+    if (kept?.hash !== keptHash) return undefined;
+    const droppedBlocks = from.number - keptBlock;
+    this.#options.logger?.error(
+      {
+        keptBlock: keptBlock.toString(),
+        keptHash,
+        oldTip: from.number.toString(),
+        oldTipHash: from.hash,
+        droppedBlocks: droppedBlocks.toString(),
+        droppedOpenMiniBlocks,
+      },
+      "the sequencer replaced blocks: going back to the kept block and proving its new chain from there",
+    );
+    for (let number = keptBlock + 1n; number <= from.number; number++) {
+      this.#proven.delete(number);
+      this.#links.delete(number);
+    }
+    this.#tip = kept;
+    this.#resetOpen();
+    this.#options.metrics?.rewound(keptBlock, droppedBlocks);
+    const rewind: ProverRewind = { from, to: kept, droppedBlocks, droppedOpenMiniBlocks };
+    this.emit("rewound", rewind);
+    return rewind;
+  }
+
+  #enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task);
+    this.#queue = run.catch(() => undefined);
+    return run;
   }
 
   #resetOpen(): void {

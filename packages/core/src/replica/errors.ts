@@ -21,3 +21,10 @@ export class ReplicaStateError extends MachError {
 export class ReplicaRewindError extends MachError {
   override name = "ReplicaRewindError";
 }
+
+/** The fork `detail` names is older than the replica's state history (or before block 1): what to do about it. */
+export function replicaForkUnreachableError(detail: string): ReplicaRewindError {
+  return new ReplicaRewindError("the sequencer replaced blocks this replica cannot go back past", {
+    details: `${detail}. Start the replica from a fresh store (it syncs the sequencer's chain from peers), or raise store.historyBlocks`,
+  });
+}

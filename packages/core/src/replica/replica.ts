@@ -16,6 +16,7 @@
  * Work runs on one serial queue, as the sequencer's does.
  */
 import { EventEmitter } from "node:events";
+import type { LocalChain } from "../chain/chainConflict.ts";
 import type { ChainConfig } from "../chain/config.ts";
 import type { MiniBlock } from "../chain/miniBlock.ts";
 import { nextBlockEnv, nextBlockTimestamp } from "../chain/nextBlock.ts";
@@ -24,7 +25,6 @@ import type { Address, Block, Hash, Receipt } from "../chain/types.ts";
 import type { ChainState } from "../state/chainState.ts";
 import type { ChainStore } from "../state/store/chainStore.ts";
 import type { Logger } from "../telemetry.ts";
-import type { LocalChain } from "./chainConflict.ts";
 import { ReplicaOrderError, ReplicaRewindError, ReplicaStateError } from "./errors.ts";
 import type {
   BlockRefusal,

@@ -18,6 +18,7 @@ import { createWitnessRecordingExecutor } from "../../src/execution/witnessRecor
 import type { SequencerTestFaults } from "../../src/node/config.ts";
 import { DevSystemTxSource } from "../../src/node/dev/systemTransactions.ts";
 import { createPublishingStore } from "../../src/node/network/publishingStore.ts";
+import { createStoreBlockSource } from "../../src/node/network/storeBlockSource.ts";
 import { createWitnessingState } from "../../src/node/witnesses.ts";
 import { miniBlockRecordOf, type SignedBlock, type SignedMiniBlock } from "../../src/p2p/index.ts";
 import { Replica, type ReplicaMetrics } from "../../src/replica/replica.ts";
@@ -370,11 +371,14 @@ export const FORK_KEPT_BLOCK = 2n;
  * Two sequencers with the same key over the same genesis run the same workload to block `FORK_KEPT_BLOCK` (the same
  * blocks, byte for byte); then chain A goes on with the mixed workload to block 5 and an open block, and chain B,
  * sealed a minute later as a sequencer that went back, with other transfers to block 4: B is the sequencer's chain
- * after it replaced A's blocks after the kept one. Both are closed by the caller.
+ * after it replaced A's blocks after the kept one (`witnesses`: each block's witness kept, for provers). Both are closed
+ * by the caller.
  */
-export async function startForkedFeeds(): Promise<{ a: SequencerFeed; b: SequencerFeed }> {
+export async function startForkedFeeds(
+  options: { witnesses?: boolean } = {},
+): Promise<{ a: SequencerFeed; b: SequencerFeed }> {
   const start = async () => {
-    const source = await startSequencerFeed();
+    const source = await startSequencerFeed(options);
     const workload = new Workload(source);
     await workload.deploy();
     await source.sequencer.produceNow();
@@ -398,4 +402,21 @@ export async function startForkedFeeds(): Promise<{ a: SequencerFeed; b: Sequenc
     await b.source.sequencer.sealBlockNow();
   }
   return { a: a.source, b: b.source };
+}
+
+/** Range requests for `sequencer`'s blocks as its p2p node serves them (from its store), each one recorded. */
+export function blockRangesOf(sequencer: SequencerFeed): {
+  readonly fetchBlocks: (from: bigint, count: number) => Promise<SignedBlock[]>;
+  /** `[from, count]` of each request, in order. */
+  readonly fetches: bigint[][];
+} {
+  const ranges = createStoreBlockSource(sequencer.store, CHAIN_ID);
+  const fetches: bigint[][] = [];
+  return {
+    fetches,
+    fetchBlocks: async (from, count) => {
+      fetches.push([from, BigInt(count)]);
+      return ranges.blocksByRange(from, count) as SignedBlock[];
+    },
+  };
 }

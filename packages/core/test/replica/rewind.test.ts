@@ -2,16 +2,15 @@ import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { afterEach, describe, it } from "node:test";
 import type { Block, Hash } from "../../src/chain/types.ts";
-import { createStoreBlockSource } from "../../src/node/network/storeBlockSource.ts";
+import { RewindWatch } from "../../src/node/network/rewindWatch.ts";
 import type { SignedBlock } from "../../src/p2p/index.ts";
-import { ReplicaRewindError } from "../../src/replica/errors.ts";
+import { ReplicaRewindError, replicaForkUnreachableError } from "../../src/replica/errors.ts";
 import type { ReplicaMetrics } from "../../src/replica/replica.ts";
-import { RewindWatch } from "../../src/replica/rewindWatch.ts";
 import type { ReplicaRewind } from "../../src/replica/types.ts";
 import { encodeReceiptsRecord } from "../../src/state/records.ts";
 import { createChainView } from "../../src/state/store/chainView.ts";
 import {
-  CHAIN_ID,
+  blockRangesOf,
   FORK_KEPT_BLOCK,
   feed,
   type ReplicaUnderTest,
@@ -79,19 +78,16 @@ describe("Replica following a sequencer that replaced blocks", () => {
   }
 
   function watchOf(replica: ReplicaUnderTest, sequencer: SequencerFeed) {
-    const ranges = createStoreBlockSource(sequencer.store, CHAIN_ID);
+    const { fetchBlocks, fetches } = blockRangesOf(sequencer);
     const rewinds: ReplicaRewind[] = [];
     const fatal: Error[] = [];
-    const fetches: bigint[][] = [];
     const watch = new RewindWatch({
-      replica: replica.replica,
-      fetchBlocks: async (from, count) => {
-        fetches.push([from, BigInt(count)]);
-        return ranges.blocksByRange(from, count) as SignedBlock[];
-      },
+      follower: replica.replica,
+      fetchBlocks,
       maxRangeBlocks: 2,
       onRewound: (rewind) => rewinds.push(rewind),
       onFatal: (error) => fatal.push(error),
+      unreachable: replicaForkUnreachableError,
     });
     return { watch, rewinds, fatal, fetches };
   }
@@ -247,7 +243,7 @@ describe("Replica following a sequencer that replaced blocks", () => {
     assert.deepEqual(rewinds, []);
     assert.equal(fatal.length, 1);
     assert.ok(fatal[0] instanceof ReplicaRewindError);
-    assert.match(fatal[0].message, /fork after block 2; the state history reaches back to block 3/);
+    assert.match(fatal[0].message, /fork after block 2; the history kept reaches back to block 3/);
     assert.equal(replica.replica.head, head);
   });
 });

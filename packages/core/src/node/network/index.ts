@@ -9,11 +9,19 @@
  *   sequencer.ts         startSequencerNetwork
  *   replica.ts           startReplicaNetwork: follow from the replica's position, deliver in order, resync on refusal
  *   prover.ts            startProverNetwork: follow blocks and their mini-blocks, prove in order; attestations gossip
+ *   rewindWatch.ts       RewindWatch: a replica's or prover's fork search and rewind when the sequencer replaced
+ *                        blocks it holds (chain/'s replacedHeight + findForkPoint, then the follower's rewindTo)
  */
 export { PEER_KEY_FILE, parseP2pOptions, persistentPeerKey } from "./config.ts";
 export { type CreateNodeNetworkParameters, createNodeNetwork } from "./node.ts";
 export { type ProverNetwork, startProverNetwork } from "./prover.ts";
 export { createPublishingStore, type MessagePublisher, type PublishingStoreOptions } from "./publishingStore.ts";
 export { type ReplicaNetwork, startReplicaNetwork } from "./replica.ts";
+export {
+  type RewindableFollower,
+  RewindWatch,
+  type RewindWatchOptions,
+  watchSequencerRewinds,
+} from "./rewindWatch.ts";
 export { type SequencerNetwork, startSequencerNetwork } from "./sequencer.ts";
 export { createStoreBlockSource } from "./storeBlockSource.ts";

@@ -2,17 +2,21 @@
  * The prover on p2p: follows mini-blocks (for transactions) and blocks from the prover's position, proves each block
  * as it arrives, moves back to its own position after a refusal (the follower fetches the block again by range), and
  * exchanges attestations on the attestations topic: its own published, its peers' verified (a registered prover's
- * EIP-712 signature over the claimed output) and handed to the node.
+ * EIP-712 signature over the claimed output) and handed to the node. Every verified block is also shown to a
+ * `RewindWatch`: when the sequencer replaced blocks the prover proved, the prover goes back to the fork point and the
+ * follow position with it, so the new chain is proven from the block after the fork.
  */
 import type { Address } from "../../chain/types.ts";
 import type { Attestation, P2pNode } from "../../p2p/index.ts";
 import type { AttestationDomain } from "../../prover/attestation.ts";
+import { proverForkUnreachableError } from "../../prover/errors.ts";
 import type { Prover } from "../../prover/prover.ts";
 import type { ChainStoreReader } from "../../state/store/chainStore.ts";
 import type { Logger, MetricsFactory } from "../../telemetry.ts";
 import { InvalidConfigError, type NodeConfig } from "../config.ts";
 import { registeredProverCheck } from "./attestationCheck.ts";
 import { createNodeNetwork } from "./node.ts";
+import { watchSequencerRewinds } from "./rewindWatch.ts";
 
 export interface ProverNetwork {
   readonly node: P2pNode;
@@ -44,6 +48,7 @@ export async function startProverNetwork(parameters: {
     follow: prover.position,
     verifyAttestation: registeredProverCheck(domain, parameters.provers),
   });
+  watchSequencerRewinds({ node, follower: prover, onFatal, unreachable: proverForkUnreachableError, logger: log });
   node.onMiniBlock((signed) => prover.addMiniBlock(signed.miniBlock));
   node.onBlock(async (signed) => {
     try {

@@ -7,13 +7,13 @@
  */
 import type { P2pNode } from "../../p2p/index.ts";
 import { miniBlockRecordOf } from "../../p2p/index.ts";
-import { ReplicaOrderError } from "../../replica/errors.ts";
+import { ReplicaOrderError, replicaForkUnreachableError } from "../../replica/errors.ts";
 import type { Replica } from "../../replica/replica.ts";
-import { RewindWatch } from "../../replica/rewindWatch.ts";
 import type { ChainStoreReader } from "../../state/store/chainStore.ts";
 import type { Logger, MetricsFactory } from "../../telemetry.ts";
 import { InvalidConfigError, type NodeConfig } from "../config.ts";
 import { createNodeNetwork } from "./node.ts";
+import { watchSequencerRewinds } from "./rewindWatch.ts";
 
 export interface ReplicaNetwork {
   readonly node: P2pNode;
@@ -49,15 +49,7 @@ export async function startReplicaNetwork(parameters: {
     if (error instanceof ReplicaOrderError) return resync("out of order", error);
     onFatal(error instanceof Error ? error : new Error(String(error)));
   };
-  const rewinds = new RewindWatch({
-    replica,
-    fetchBlocks: (from, count, hint) => node.requestBlocks(from, count, hint),
-    maxRangeBlocks: node.maxRangeBlocks,
-    onRewound: (_rewind, newestBlock) => node.resetFollow(replica.position, newestBlock),
-    onFatal,
-    logger: log,
-  });
-  node.onVerifiedBlock((signed, fromPeer) => rewinds.observe(signed, fromPeer));
+  watchSequencerRewinds({ node, follower: replica, onFatal, unreachable: replicaForkUnreachableError, logger: log });
   node.onMiniBlock(async (signed) => {
     try {
       await replica.applyMiniBlock({

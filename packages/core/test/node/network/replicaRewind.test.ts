@@ -6,7 +6,6 @@ import { parseNodeConfig } from "../../../src/node/config.ts";
 import { createLogger } from "../../../src/node/logger.ts";
 import { createMetricsRegistry } from "../../../src/node/metrics.ts";
 import { type ReplicaNetwork, startReplicaNetwork } from "../../../src/node/network/replica.ts";
-import { createStoreBlockSource } from "../../../src/node/network/storeBlockSource.ts";
 import type { SignedBlock } from "../../../src/p2p/index.ts";
 import type { ReplicaRewind } from "../../../src/replica/types.ts";
 import { Nodes, waitFor } from "../../p2p/harness.ts";
@@ -19,10 +18,7 @@ import {
   startForkedFeeds,
   startReplica,
 } from "../../replica/feed.ts";
-
-const LOOPBACK = ["/ip4/127.0.0.1/tcp/0"];
-/** The feeds seal on a test clock in 2027: accept their messages as fresh on the wall clock. */
-const TEST_CLOCK_TOLERANCE_MS = 10 * 365 * 24 * 3600 * 1000;
+import { followerP2pConfig, startRewoundSequencer } from "./rewoundSequencer.ts";
 
 describe("a replica on p2p when the sequencer replaces blocks", () => {
   const nodes = new Nodes();
@@ -47,16 +43,7 @@ describe("a replica on p2p when the sequencer replaces blocks", () => {
 
   it("sees a replaced block in gossip, goes back to the fork point and follows the new chain", async () => {
     assert.equal(replica.replica.head.header.number, 5n);
-    const tolerance = { maxClockSkewMs: TEST_CLOCK_TOLERANCE_MS, maxMessageAgeMs: TEST_CLOCK_TOLERANCE_MS };
-    // The sequencer after going back: its store holds chain B, which it serves by range and gossips.
-    const sequencer = await nodes.start(
-      { listen: LOOPBACK, ...tolerance },
-      {
-        chainId: CHAIN_ID,
-        expectedSigner: () => b.signerAddress,
-        blockSource: createStoreBlockSource(b.store, CHAIN_ID),
-      },
-    );
+    const sequencer = await startRewoundSequencer(nodes, b);
     const config = parseNodeConfig(
       {
         chain: { chainId: Number(CHAIN_ID), genesisTimestamp: Number(b.genesis.header.timestamp) },
@@ -64,15 +51,7 @@ describe("a replica on p2p when the sequencer replaces blocks", () => {
         store: { path: replica.dir },
         metrics: { enabled: false },
         replica: { sequencerRpcUrl: "http://127.0.0.1:1" },
-        p2p: {
-          enabled: true,
-          sequencerAddress: b.signerAddress,
-          listen: LOOPBACK,
-          bootstrap: sequencer.multiaddrs(),
-          heartbeatMs: 100,
-          rangeRetryMs: 50,
-          ...tolerance,
-        },
+        p2p: followerP2pConfig(sequencer, b),
       },
       { da: {}, settlement: {} },
     );

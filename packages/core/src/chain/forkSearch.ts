@@ -1,7 +1,7 @@
 /**
- * Finding where the sequencer's chain left the replica's: range requests for the sequencer's blocks, walking back
- * from the replaced height in steps of at most `maxRangeBlocks`, each range judged by `forkPointIn`; never further
- * back than the replica can roll its state.
+ * Finding where the sequencer's chain left a follower's (a replica's, a prover's): range requests for the sequencer's
+ * blocks, walking back from the replaced height in steps of at most `maxRangeBlocks`, each range judged by
+ * `forkPointIn`; never further back than the follower can go (a replica's state history, a prover's kept blocks).
  */
 import type { Hash } from "../chain/types.ts";
 import { type BlockIdentity, forkPointIn, type LocalChain } from "./chainConflict.ts";
@@ -10,7 +10,7 @@ export interface FindForkPointParameters {
   /** The newest height where the sequencer's chain was seen to hold another block than ours (`replacedHeight`). */
   readonly replacedAt: bigint;
   readonly local: LocalChain;
-  /** The oldest block the replica's state can go back to. */
+  /** The oldest block the follower can go back to. */
   readonly oldestKeptBlock: bigint;
   /** Verified blocks of the sequencer `from`.. (at most `count`); empty when no peer has them. */
   readonly fetchBlocks: (from: bigint, count: number) => Promise<readonly BlockIdentity[]>;
@@ -22,7 +22,7 @@ export type ForkSearch =
   | { readonly outcome: "fork"; readonly keptBlock: bigint; readonly keptHash: Hash }
   /** Nothing to do: no replacement after all, or no peer answered (the next conflicting block starts again). */
   | { readonly outcome: "none"; readonly detail: string }
-  /** The fork is before `oldestKeptBlock`, or before block 1 (another chain): the replica cannot follow by itself. */
+  /** The fork is before `oldestKeptBlock`, or before block 1 (another chain): the follower cannot follow by itself. */
   | { readonly outcome: "unreachable"; readonly detail: string };
 
 export async function findForkPoint(parameters: FindForkPointParameters): Promise<ForkSearch> {
@@ -55,7 +55,7 @@ export async function findForkPoint(parameters: FindForkPointParameters): Promis
 }
 
 function unreachable(fork: string, oldestKeptBlock: bigint): ForkSearch {
-  return { outcome: "unreachable", detail: `${fork}; the state history reaches back to block ${oldestKeptBlock}` };
+  return { outcome: "unreachable", detail: `${fork}; the history kept reaches back to block ${oldestKeptBlock}` };
 }
 
 function consecutive(range: readonly BlockIdentity[]): boolean {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { type BlockIdentity, forkPointIn, type LocalChain, replacedHeight } from "../../src/chain/chainConflict.ts";
+import { findForkPoint } from "../../src/chain/forkSearch.ts";
 import type { Hash } from "../../src/chain/types.ts";
-import { type BlockIdentity, forkPointIn, type LocalChain, replacedHeight } from "../../src/replica/chainConflict.ts";
-import { findForkPoint } from "../../src/replica/forkSearch.ts";
 
 const hash = (chain: string, number: bigint) => `0x${chain}${number.toString(16).padStart(63, "0")}` as Hash;
 
@@ -103,7 +103,7 @@ describe("chain conflict", () => {
     });
     assert.deepEqual(beyond, {
       outcome: "unreachable",
-      detail: "the chains fork after block 7 or earlier; the state history reaches back to block 8",
+      detail: "the chains fork after block 7 or earlier; the history kept reaches back to block 8",
     });
     const other = chainOf("d", 10n, 0n, "e");
     const foreign = await findForkPoint({

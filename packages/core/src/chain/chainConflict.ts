@@ -1,7 +1,7 @@
 /**
- * Whether the sequencer replaced blocks the replica applied (it went back to an earlier block after a sequencing
- * window passed, and built another chain from there with the same key), decided from blocks it signed. Pure: the
- * replica's own chain is read through `LocalChain`.
+ * Whether the sequencer replaced blocks a follower holds (it went back to an earlier block after a sequencing window
+ * passed, and built another chain from there with the same key), decided from blocks it signed. Pure: the follower's
+ * own chain (a replica's applied blocks, a prover's proven ones) is read through `LocalChain`.
  *
  *   one verified block ──replacedHeight──► the newest height where the sequencer's chain holds another block than ours
  *   a range of its blocks ending there ──forkPointIn──► kept block k (the newest one both chains hold), look earlier,
@@ -9,7 +9,7 @@
  *
  * Both chains carry valid seals; the sequencer's current one is the one sealed later: a block differing from ours
  * replaces it only if the sequencer sealed it after ours, so a peer still serving the replaced chain never takes a
- * replica back to it.
+ * follower back to it.
  */
 import type { Hash } from "../chain/types.ts";
 
@@ -20,10 +20,10 @@ export interface BlockIdentity {
   readonly sealedAtMs: bigint;
 }
 
-/** The replica's own sealed chain. */
+/** The follower's own chain of sealed blocks (a replica's applied blocks, a prover's proven ones). */
 export interface LocalChain {
   readonly headNumber: bigint;
-  /** Our sealed block `number`'s hash (undefined past the head). */
+  /** Our sealed block `number`'s hash (undefined past the head, or no longer known). */
   hashAt(number: bigint): Hash | undefined;
   /** When the sequencer sealed our block `number`, if it was stored with its seal. */
   sealedAtMsAt(number: bigint): bigint | undefined;

@@ -45,8 +45,23 @@ export function decodeLog(item: RlpItem): Log {
   };
 }
 
+/**
+ * Receipts are immutable once built, and each is encoded up to four times (its mini-block's receipts root and log
+ * record, its block's receipts root and record): the encoding is kept with the receipt. Callers never write to it.
+ */
+const encodedReceipts = new WeakMap<ConsensusReceipt, Uint8Array>();
+
 /** Consensus encoding of a receipt: `rlp(...)` for legacy, `type ‖ rlp(...)` for typed. */
 export function encodeReceipt(receipt: ConsensusReceipt): Uint8Array {
+  let encoded = encodedReceipts.get(receipt);
+  if (encoded === undefined) {
+    encoded = encodeReceiptFields(receipt);
+    encodedReceipts.set(receipt, encoded);
+  }
+  return encoded;
+}
+
+function encodeReceiptFields(receipt: ConsensusReceipt): Uint8Array {
   const fields: RlpInput[] = [
     receipt.status === 1 ? STATUS_SUCCESS : EMPTY_BYTES,
     bigintToBytes(receipt.cumulativeGasUsed),

@@ -17,7 +17,16 @@ import { keccak256Hex } from "../chain/hash.ts";
 import { decodeHeader, encodeHeader, hashHeader } from "../chain/header.ts";
 import type { MiniBlock } from "../chain/miniBlock.ts";
 import { decodeReceipt, encodeReceipt } from "../chain/receipt.ts";
-import { decodeRlp, encodeRlp, expectBytes, RlpDecodeError, type RlpInput, type RlpItem } from "../chain/rlp.ts";
+import {
+  decodeRlp,
+  encodeRlp,
+  encodeRlpBytes,
+  encodeRlpListOfEncoded,
+  expectBytes,
+  RlpDecodeError,
+  type RlpInput,
+  type RlpItem,
+} from "../chain/rlp.ts";
 import { decodeTransactionBody } from "../chain/transaction.ts";
 import type { Address, Block, Hash, Receipt, Transaction } from "../chain/types.ts";
 import { MachError } from "../errors.ts";
@@ -74,6 +83,37 @@ function checkVersion(fields: RlpItem[], what: string, latest: number): number {
 function encodeStoredTransaction(tx: Transaction): RlpInput {
   return [tx.raw, hexToBytes(tx.from)];
 }
+
+/**
+ * Each transaction and receipt is stored twice, in its mini-block's record and again in its block's records (both
+ * immutable): the RLP of its stored form is kept with it, so sealing a block copies bytes rather than encoding every
+ * item again (the block's records are written on the sequencer's loop). Callers never write to the bytes.
+ */
+const storedTransactionBytes = new WeakMap<Transaction, Uint8Array>();
+const storedReceiptBytes = new WeakMap<Receipt, Uint8Array>();
+
+function encodedStoredTransaction(tx: Transaction): Uint8Array {
+  let bytes = storedTransactionBytes.get(tx);
+  if (bytes === undefined) {
+    bytes = encodeRlp(encodeStoredTransaction(tx));
+    storedTransactionBytes.set(tx, bytes);
+  }
+  return bytes;
+}
+function encodedStoredReceipt(receipt: Receipt): Uint8Array {
+  let bytes = storedReceiptBytes.get(receipt);
+  if (bytes === undefined) {
+    bytes = encodeRlp(encodeStoredReceipt(receipt));
+    storedReceiptBytes.set(receipt, bytes);
+  }
+  return bytes;
+}
+/** The RLP list of these items' stored forms: the same bytes `encodeRlp` gives for the nested list. */
+const storedTransactionList = (txs: readonly Transaction[]) =>
+  encodeRlpListOfEncoded(txs.map(encodedStoredTransaction));
+const storedReceiptList = (receipts: readonly Receipt[]) => encodeRlpListOfEncoded(receipts.map(encodedStoredReceipt));
+/** RLP of an unsigned integer field. */
+const uintField = (value: bigint | number) => encodeRlpBytes(bigintToBytes(BigInt(value)));
 function decodeStoredTransaction(item: RlpItem): Transaction {
   const [raw, from] = list(item, "transaction");
   const rawBytes = expectBytes(raw, "transaction.raw");
@@ -122,12 +162,12 @@ function decodeStoredReceipt(item: RlpItem, version: number): Receipt {
 }
 
 export function encodeBlockRecord(block: Block): Uint8Array {
-  return encodeRlp([
-    bigintToBytes(BigInt(BLOCK_RECORD_VERSION)),
-    encodeHeader(block.header),
-    block.transactions.map(encodeStoredTransaction),
-    bigintToBytes(BigInt(block.miniBlockCount)),
-    bigintToBytes(block.miniBlockOffset),
+  return encodeRlpListOfEncoded([
+    uintField(BLOCK_RECORD_VERSION),
+    encodeRlpBytes(encodeHeader(block.header)),
+    storedTransactionList(block.transactions),
+    uintField(block.miniBlockCount),
+    uintField(block.miniBlockOffset),
   ]);
 }
 export function decodeBlockRecord(bytes: Uint8Array): Block {
@@ -144,7 +184,7 @@ export function decodeBlockRecord(bytes: Uint8Array): Block {
 }
 
 export function encodeReceiptsRecord(receipts: readonly Receipt[]): Uint8Array {
-  return encodeRlp([bigintToBytes(BigInt(RECEIPTS_RECORD_VERSION)), receipts.map(encodeStoredReceipt)]);
+  return encodeRlpListOfEncoded([uintField(RECEIPTS_RECORD_VERSION), storedReceiptList(receipts)]);
 }
 export function decodeReceiptsRecord(bytes: Uint8Array): Receipt[] {
   const f = list(decodeRlp(bytes), "receipts");
@@ -153,21 +193,21 @@ export function decodeReceiptsRecord(bytes: Uint8Array): Receipt[] {
 }
 
 export function encodeMiniBlockRecord(miniBlock: MiniBlock): Uint8Array {
-  return encodeRlp([
-    bigintToBytes(BigInt(MINI_BLOCK_RECORD_VERSION)),
-    bigintToBytes(miniBlock.number),
-    bigintToBytes(miniBlock.blockNumber),
-    bigintToBytes(miniBlock.blockTimestamp),
-    bigintToBytes(BigInt(miniBlock.index)),
-    bigintToBytes(miniBlock.timestampUs),
-    bigintToBytes(miniBlock.gasUsed),
-    miniBlock.transactions.map(encodeStoredTransaction),
-    miniBlock.receipts.map(encodeStoredReceipt),
-    bigintToBytes(BigInt(miniBlock.firstTransactionIndex)),
-    bigintToBytes(BigInt(miniBlock.firstLogIndex)),
-    hexToBytes(miniBlock.transactionsRoot),
-    hexToBytes(miniBlock.receiptsRoot),
-    encodeStateDiff(miniBlock.stateDiff),
+  return encodeRlpListOfEncoded([
+    uintField(MINI_BLOCK_RECORD_VERSION),
+    uintField(miniBlock.number),
+    uintField(miniBlock.blockNumber),
+    uintField(miniBlock.blockTimestamp),
+    uintField(miniBlock.index),
+    uintField(miniBlock.timestampUs),
+    uintField(miniBlock.gasUsed),
+    storedTransactionList(miniBlock.transactions),
+    storedReceiptList(miniBlock.receipts),
+    uintField(miniBlock.firstTransactionIndex),
+    uintField(miniBlock.firstLogIndex),
+    encodeRlpBytes(hexToBytes(miniBlock.transactionsRoot)),
+    encodeRlpBytes(hexToBytes(miniBlock.receiptsRoot)),
+    encodeRlpBytes(encodeStateDiff(miniBlock.stateDiff)),
   ]);
 }
 /** A mini-block record's place (its number and block) without decoding its transactions, receipts and diff. */

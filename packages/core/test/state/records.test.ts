@@ -5,11 +5,13 @@ import { hexToBytes } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { bigintToBytes } from "../../src/chain/bytes.ts";
 import { EMPTY_TRIE_ROOT, KECCAK_EMPTY } from "../../src/chain/constants.ts";
-import { hashHeader } from "../../src/chain/header.ts";
+import { encodeHeader, hashHeader } from "../../src/chain/header.ts";
 import type { MiniBlock } from "../../src/chain/miniBlock.ts";
+import { encodeReceipt } from "../../src/chain/receipt.ts";
 import { decodeRlp, encodeRlp, RlpDecodeError, type RlpItem } from "../../src/chain/rlp.ts";
 import { buildTransaction, decodeTransaction } from "../../src/chain/transaction.ts";
 import type { Address, Block, Hash, Header, Receipt, Transaction } from "../../src/chain/types.ts";
+import { encodeStateDiff } from "../../src/state/diffCodec.ts";
 import {
   decodeBlockRecord,
   decodeBlockSealRecord,
@@ -348,6 +350,66 @@ describe("store records", () => {
     const { transactions: expectedTransactions, ...expectedRest } = miniBlock;
     assert.deepEqual(rest, expectedRest);
     assertSameTransactions(transactions, expectedTransactions);
+  });
+
+  it("encode the nested RLP of their fields, byte for byte, also when items were encoded before", async () => {
+    // The records' layout written out as nested RLP: what the store and p2p have always held.
+    const storedTx = (tx: Transaction) => [tx.raw, hexToBytes(tx.from)];
+    const storedReceipt = (r: Receipt) => [
+      encodeReceipt(r),
+      bigintToBytes(r.gasUsed),
+      bigintToBytes(r.effectiveGasPrice),
+      r.contractAddress ? hexToBytes(r.contractAddress) : new Uint8Array(0),
+      bigintToBytes(r.l1Fee),
+      bigintToBytes(r.l1GasUsed),
+      bigintToBytes(r.l1GasPrice),
+      bigintToBytes(r.l1BlobBaseFee),
+      bigintToBytes(r.l1BaseFeeScalar),
+      bigintToBytes(r.l1BlobBaseFeeScalar),
+    ];
+    const miniBlock = await sampleMiniBlock();
+    const expectedMiniBlock = encodeRlp([
+      bigintToBytes(2n),
+      bigintToBytes(miniBlock.number),
+      bigintToBytes(miniBlock.blockNumber),
+      bigintToBytes(miniBlock.blockTimestamp),
+      bigintToBytes(BigInt(miniBlock.index)),
+      bigintToBytes(miniBlock.timestampUs),
+      bigintToBytes(miniBlock.gasUsed),
+      miniBlock.transactions.map(storedTx),
+      miniBlock.receipts.map(storedReceipt),
+      bigintToBytes(BigInt(miniBlock.firstTransactionIndex)),
+      bigintToBytes(BigInt(miniBlock.firstLogIndex)),
+      hexToBytes(miniBlock.transactionsRoot),
+      hexToBytes(miniBlock.receiptsRoot),
+      encodeStateDiff(miniBlock.stateDiff),
+    ]);
+    assert.deepEqual(encodeMiniBlockRecord(miniBlock), expectedMiniBlock);
+    // The block and its receipts reuse the items' encodings from the mini-block record: the same bytes as fresh.
+    const h = header(miniBlock.blockNumber);
+    const block: Block = {
+      header: h,
+      hash: hashHeader(h),
+      transactions: miniBlock.transactions,
+      miniBlockCount: 1,
+      miniBlockOffset: miniBlock.number,
+    };
+    const expectedBlock = encodeRlp([
+      bigintToBytes(1n),
+      encodeHeader(h),
+      block.transactions.map(storedTx),
+      bigintToBytes(1n),
+      bigintToBytes(block.miniBlockOffset),
+    ]);
+    for (let i = 0; i < 2; i++) {
+      assert.deepEqual(encodeBlockRecord(block), expectedBlock);
+      assert.deepEqual(
+        encodeReceiptsRecord(miniBlock.receipts),
+        encodeRlp([bigintToBytes(2n), miniBlock.receipts.map(storedReceipt)]),
+      );
+    }
+    const copies = miniBlock.receipts.map((r) => ({ ...r }));
+    assert.deepEqual(encodeReceiptsRecord(copies), encodeReceiptsRecord(miniBlock.receipts), "fresh objects too");
   });
 
   it("read a mini-block record's number and block without decoding the rest", async () => {

@@ -43,6 +43,8 @@ export function restartConfigAfter(
   };
 }
 
+/** The URL's explicit port (an http URL on port 80 has none: the config's own then). */
 function portOf(url: string | undefined): number | undefined {
-  return url === undefined ? undefined : Number(new URL(url).port);
+  const port = url === undefined ? "" : new URL(url).port;
+  return port === "" ? undefined : Number(port);
 }

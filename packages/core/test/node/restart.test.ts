@@ -52,6 +52,15 @@ describe("restartConfigAfter", () => {
     assert.deepEqual(again.p2p, config.p2p);
   });
 
+  it("keeps the config's port when the bound URL names none (port 80)", () => {
+    const config = parseNodeConfig({ rpc: { port: 80 } });
+    const again = restartConfigAfter(new SequencingWindowPassedError("passed"), config, {
+      ...endpoints,
+      rpcUrl: "http://127.0.0.1:80",
+    });
+    assert.equal(again?.rpc.port, 80);
+  });
+
   it("ends the process on any other error, and for any other role", () => {
     const config = parseNodeConfig({});
     assert.equal(restartConfigAfter(new Error("disk full"), config, endpoints), undefined);

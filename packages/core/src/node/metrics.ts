@@ -295,6 +295,10 @@ export function replicaMetrics(f: MetricsFactory): ReplicaMetrics & { readonly h
     name: "mach_replica_dropped_blocks_total",
     help: "Blocks dropped going back to a fork point (replaced by the sequencer)",
   });
+  const derivedBlocks = f.counter({
+    name: "mach_replica_derived_blocks_total",
+    help: "Blocks obtained by derivation from L1 + DA (no peer served them), not from p2p",
+  });
   const headBlock = f.gauge({ name: "mach_replica_head_block", help: "Newest verified block" });
   return {
     miniBlockApplied(txs, apply, lag) {
@@ -313,6 +317,10 @@ export function replicaMetrics(f: MetricsFactory): ReplicaMetrics & { readonly h
       rewinds.inc();
       droppedBlocks.inc(Number(dropped));
       headBlock.set(Number(headBlockNumber));
+    },
+    blockAdopted(blockNumber) {
+      derivedBlocks.inc();
+      headBlock.set(Number(blockNumber));
     },
     headBlock: { set: (n) => headBlock.set(n) },
   };

@@ -10,6 +10,8 @@
  *   block      ──► the log committed? ──► state.pendingStateRoot = header.stateRoot? ──► open.seal(root).hash = block hash?
  *                  ──► state.commitBlock ──► store.putBlock (with seal) ──► "block"
  *                  └─ otherwise: state.discardOpenBlock, store.dropMiniBlocksFrom ──► "refused"
+ *   catch-up   ──► state.discardOpenBlock, store.dropMiniBlocksFrom ──► source seals block n into state ──► adopt:
+ *                  follows the head? state root = header's? ──► store.putBlock (no seal) ──► "block" ··· snapshot ──► "caughtUp"
  *   rewind to k ──► state.discardOpenBlock ──► state.rollbackTo(k) = block k's root? ──► store.putSnapshot(k)
  *                  ──► store.truncateAfter(k) ──► head = block k ──► "rewound"   (the sequencer replaced k+1..)
  *
@@ -27,10 +29,13 @@ import type { ChainStore } from "../state/store/chainStore.ts";
 import type { Logger } from "../telemetry.ts";
 import { ReplicaOrderError, ReplicaRewindError, ReplicaStateError } from "./errors.ts";
 import type {
+  AdoptBlock,
   BlockRefusal,
+  CatchUpSource,
   ReceivedBlock,
   ReceivedMiniBlock,
   RefusalReason,
+  ReplicaCatchUp,
   ReplicaEvents,
   ReplicaPosition,
   ReplicaRewind,
@@ -47,6 +52,8 @@ export interface ReplicaMetrics {
   blockRefused(reason: RefusalReason): void;
   /** Went back to block `headBlockNumber`, dropping `droppedBlocks` blocks the sequencer replaced. */
   rewound(headBlockNumber: bigint, droppedBlocks: bigint): void;
+  /** A block sealed by a catch-up source outside p2p (derivation from L1 + DA) was adopted. */
+  blockAdopted(blockNumber: bigint): void;
 }
 
 export interface ReplicaOptions {
@@ -142,6 +149,20 @@ export class Replica extends EventEmitter<{ [K in keyof ReplicaEvents]: Paramete
     return this.#enqueue(() => this.#rewindTo(keptBlock, keptHash));
   }
 
+  /**
+   * Catches up outside p2p (node/ wires derivation from L1 + DA, for when no peer serves the next blocks): the open
+   * block's mini-blocks are undone (state and log), then `source` seals the blocks after the head into the state and
+   * hands each to `adopt`, with nothing else applied meanwhile (the serial queue). Each is checked to continue the
+   * head and to be what the state holds, then stored with its receipts, made the head and announced. It has no
+   * sequencer seal and no mini-blocks (L1 + DA carry neither): the replica serves its block, transactions and
+   * receipts, no mini-block of it, and range requests from other replicas end before it. When any block was adopted,
+   * a snapshot is taken at the new head (the log cannot replay the range) and "caughtUp" is emitted. When `source`
+   * fails, the state goes back to the last adopted block (which stays the head) and the error is rethrown.
+   */
+  catchUpWith(source: CatchUpSource): Promise<ReplicaCatchUp> {
+    return this.#enqueue(() => this.#catchUpWith(source));
+  }
+
   /** Applies a verified mini-block (the next one in chain order) and serves it. */
   applyMiniBlock(received: ReceivedMiniBlock): Promise<void> {
     return this.#enqueue(() => this.#applyMiniBlock(received));
@@ -215,7 +236,7 @@ export class Replica extends EventEmitter<{ [K in keyof ReplicaEvents]: Paramete
     }
     if (received.miniBlockOffset !== open.env.miniBlockOffset || received.miniBlockCount !== open.miniBlocks.length) {
       return this.#refuse(
-        header.number,
+        received,
         "miniBlockSpan",
         `${received.miniBlockOffset}+${received.miniBlockCount}`,
         `${open.env.miniBlockOffset}+${open.miniBlocks.length}`,
@@ -226,9 +247,9 @@ export class Replica extends EventEmitter<{ [K in keyof ReplicaEvents]: Paramete
     const rootStarted = performance.now();
     const root = state.pendingStateRoot();
     const stateRootSeconds = (performance.now() - rootStarted) / 1000;
-    if (root !== header.stateRoot) return this.#refuse(header.number, "stateRoot", header.stateRoot, root);
+    if (root !== header.stateRoot) return this.#refuse(received, "stateRoot", header.stateRoot, root);
     const block = open.seal(root);
-    if (block.hash !== received.hash) return this.#refuse(header.number, "blockHash", received.hash, block.hash);
+    if (block.hash !== received.hash) return this.#refuse(received, "blockHash", received.hash, block.hash);
     state.commitBlock(header.number);
     const receipts = open.receipts;
     await store.putBlock(block, receipts, { sealedAtMs: received.sealedAtMs, seal: received.seal });
@@ -241,26 +262,104 @@ export class Replica extends EventEmitter<{ [K in keyof ReplicaEvents]: Paramete
   }
 
   /** Undoes the open block (state and log) and reports why; the node refetches it. */
-  async #refuse(blockNumber: bigint, reason: RefusalReason, expected: string, actual: string): Promise<BlockRefusal> {
-    const refusal: BlockRefusal = { blockNumber, reason, expected, actual };
+  async #refuse(
+    received: ReceivedBlock,
+    reason: RefusalReason,
+    expected: string,
+    actual: string,
+  ): Promise<BlockRefusal> {
+    const blockNumber = received.header.number;
+    const refusal: BlockRefusal = { blockNumber, hash: received.hash, reason, expected, actual };
     this.#options.logger?.error(
       { block: blockNumber.toString(), reason, expected, actual },
       "REFUSED BLOCK: the sequencer's block does not match the diffs applied; not serving it, refetching",
     );
-    // The block's mini-blocks are in the log (or failed to be) before they are dropped from it.
+    await this.#undoOpenBlock();
+    this.#options.metrics?.blockRefused(reason);
+    this.emit("refused", refusal);
+    return refusal;
+  }
+
+  /** Undoes the open block's mini-blocks in state and log (the head stays); the next block opens after the head. */
+  async #undoOpenBlock(): Promise<void> {
+    // The mini-blocks are in the log (or failed to be) before they are dropped from it.
     await this.#logged.catch(() => undefined);
     this.#logged = Promise.resolve();
     const root = this.#options.state.discardOpenBlock();
     if (root !== this.#head.header.stateRoot) {
       throw new ReplicaStateError(
-        `undoing block ${blockNumber} left state root ${root}, head ${this.#head.header.number} has ${this.#head.header.stateRoot}`,
+        `undoing block ${this.#open.env.number} left state root ${root}, head ${this.#head.header.number} has ${this.#head.header.stateRoot}`,
       );
     }
     await this.#options.store.dropMiniBlocksFrom(this.#open.env.miniBlockOffset);
     this.#open = this.#openNext();
-    this.#options.metrics?.blockRefused(reason);
-    this.emit("refused", refusal);
-    return refusal;
+  }
+
+  async #catchUpWith(source: CatchUpSource): Promise<ReplicaCatchUp> {
+    const from = this.#head;
+    const { state, store, logger } = this.#options;
+    await this.#undoOpenBlock();
+    let adopted = 0;
+    const adopt: AdoptBlock = async (block, receipts) => {
+      const head = this.#head;
+      const { number, parentHash, stateRoot } = block.header;
+      if (number !== head.header.number + 1n || parentHash !== head.hash) {
+        throw new ReplicaOrderError(
+          `caught-up block ${number} (parent ${parentHash}) does not follow head ${head.hash}`,
+        );
+      }
+      if (block.miniBlockOffset !== head.miniBlockOffset + BigInt(head.miniBlockCount)) {
+        throw new ReplicaOrderError(`caught-up block ${number} starts at mini-block ${block.miniBlockOffset}`, {
+          details: `head ${head.header.number} ends before mini-block ${head.miniBlockOffset + BigInt(head.miniBlockCount)}`,
+        });
+      }
+      const root = state.pendingStateRoot();
+      if (root !== stateRoot) {
+        throw new ReplicaStateError(`caught-up block ${number} was handed over at state root ${root}`, {
+          details: `the block has ${stateRoot}: its source must seal it into the replica's state first`,
+        });
+      }
+      // No sequencer seal and no mini-blocks: L1 + DA carry neither (the store serves blocks and receipts).
+      await store.putBlock(block, receipts);
+      this.#head = block;
+      this.#open = this.#openNext();
+      adopted++;
+      this.#options.metrics?.blockAdopted(number);
+      this.emit("block", block, receipts);
+      await this.#options.onBlockSealed?.(block, receipts);
+    };
+    let failure: unknown;
+    try {
+      await source(from, adopt);
+    } catch (error) {
+      failure = error;
+    }
+    const head = this.#head;
+    // A source that failed after sealing a block into the state, before handing it over: back to the head.
+    if (state.pendingStateRoot() !== head.header.stateRoot) {
+      const root = state.rollbackTo(head.header.number);
+      if (root !== head.header.stateRoot) {
+        throw new ReplicaStateError(
+          `going back to head ${head.header.number} after a failed catch-up reached ${root}`,
+          {
+            cause: failure,
+          },
+        );
+      }
+    }
+    this.#open = this.#openNext();
+    const catchUp: ReplicaCatchUp = { from, to: head, adopted };
+    if (adopted > 0) {
+      // The log cannot replay the caught-up range (it holds no mini-block of it): a restart starts from here.
+      await store.putSnapshot(head.header.number, state.snapshotChunks());
+      logger?.info(
+        { from: from.header.number.toString(), to: head.header.number.toString(), adopted },
+        "replica caught up outside p2p; snapshot taken at the new head",
+      );
+      this.emit("caughtUp", catchUp);
+    }
+    if (failure !== undefined) throw failure;
+    return catchUp;
   }
 
   async #rewindTo(keptBlock: bigint, keptHash: Hash): Promise<ReplicaRewind | undefined> {

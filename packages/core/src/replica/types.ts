@@ -54,6 +54,8 @@ export type RefusalReason = "stateRoot" | "blockHash" | "miniBlockSpan";
 /** A block the replica refused: nothing of it is served, its mini-blocks were undone and dropped from the log. */
 export interface BlockRefusal {
   readonly blockNumber: bigint;
+  /** The hash the sequencer signed for the block (a block derived at that height from L1 + DA must have it). */
+  readonly hash: Hash;
   readonly reason: RefusalReason;
   /** What the header claims and what the applied diffs produced (root, hash or span). */
   readonly expected: string;
@@ -71,10 +73,30 @@ export interface ReplicaRewind {
   readonly droppedOpenMiniBlocks: number;
 }
 
-/** What a replica announces, in order (a `LiveChain`'s events plus refusals and rewinds). */
+/**
+ * Hands one block that a catch-up source sealed into the replica's state (the next after the head) to the replica,
+ * which checks it continues the head, stores it and makes it the head.
+ */
+export type AdoptBlock = (block: Block, receipts: readonly Receipt[]) => Promise<void>;
+
+/**
+ * A way to catch up outside p2p (node/ wires derivation from L1 + DA): given the head, it seals each following block
+ * into the replica's state itself (re-executing it) and hands it to `adopt`, in order, until it has no more.
+ */
+export type CatchUpSource = (head: Block, adopt: AdoptBlock) => Promise<void>;
+
+/** A catch-up outside p2p ended: `adopted` blocks after `from`, now the head is `to` (a snapshot was taken there). */
+export interface ReplicaCatchUp {
+  readonly from: Block;
+  readonly to: Block;
+  readonly adopted: number;
+}
+
+/** What a replica announces, in order (a `LiveChain`'s events plus refusals, rewinds and catch-ups). */
 export interface ReplicaEvents {
   miniBlock: (miniBlock: MiniBlock) => void;
   block: (block: Block, receipts: readonly Receipt[]) => void;
   refused: (refusal: BlockRefusal) => void;
   rewound: (rewind: ReplicaRewind) => void;
+  caughtUp: (catchUp: ReplicaCatchUp) => void;
 }

@@ -48,6 +48,7 @@ describe("Replica following a sequencer that replaced blocks", () => {
     blockSealed() {},
     blockRefused() {},
     rewound: (kept, dropped) => rewoundMetrics.push([kept, dropped]),
+    blockAdopted() {},
   };
 
   async function replicaOf(source: SequencerFeed, historyBlocks?: number): Promise<ReplicaUnderTest> {

@@ -4,14 +4,18 @@
  * something out of place (the follower then fetches that range again by request). Every verified block is also shown
  * to a `RewindWatch`: when the sequencer replaced blocks the replica applied, the replica goes back to the fork point
  * and the follow position with it. Range requests are served from the replica's store, so replicas feed each other.
+ * When peers do not serve what the replica needs next (pruned), or keep serving a block it refuses, the replica
+ * derives the blocks from L1 + DA instead (`catchUpSwitch.ts`), then follows peers again from its new head.
  */
 import type { P2pNode } from "../../p2p/index.ts";
 import { miniBlockRecordOf } from "../../p2p/index.ts";
-import { ReplicaOrderError, replicaForkUnreachableError } from "../../replica/errors.ts";
+import { ReplicaOrderError, ReplicaStateError, replicaForkUnreachableError } from "../../replica/errors.ts";
 import type { Replica } from "../../replica/replica.ts";
+import type { CatchUpSource } from "../../replica/types.ts";
 import type { ChainStoreReader } from "../../state/store/chainStore.ts";
 import type { Logger, MetricsFactory } from "../../telemetry.ts";
 import { InvalidConfigError, type NodeConfig } from "../config.ts";
+import { CatchUpSwitch } from "./catchUpSwitch.ts";
 import { createNodeNetwork } from "./node.ts";
 import { watchSequencerRewinds } from "./rewindWatch.ts";
 
@@ -29,6 +33,8 @@ export async function startReplicaNetwork(parameters: {
   readonly replica: Replica;
   /** The replica can no longer go on (its state is not its head's): the node stops and restarts from its store. */
   readonly onFatal: (error: Error) => void;
+  /** Derivation from L1 + DA, for blocks no peer serves (absent: no L1 + DA configured, the replica waits). */
+  readonly catchUp?: CatchUpSource;
 }): Promise<ReplicaNetwork> {
   const { config, replica, onFatal } = parameters;
   const sequencerAddress = config.p2p.sequencerAddress;
@@ -49,8 +55,40 @@ export async function startReplicaNetwork(parameters: {
     if (error instanceof ReplicaOrderError) return resync("out of order", error);
     onFatal(error instanceof Error ? error : new Error(String(error)));
   };
+  // Range requests fail quietly when no peer holds a range any more (logs are pruned behind snapshots): the switch
+  // notices and derives the blocks from L1 + DA, or says the replica is stuck.
+  const { stalledMs, refusalsBeforeDerivation } = config.replica;
+  const stallCheckMs = Math.min(STALL_CHECK_MS, Math.max(50, Math.floor(stalledMs / MIN_STALL_CHECKS)));
+  const catchUp = parameters.catchUp;
+  const catchUpSwitch = new CatchUpSwitch({
+    peers: {
+      nextMiniBlock: () => replica.position.nextMiniBlock,
+      knownMiniBlockHead: () => node.knownMiniBlockHead,
+      connectedPeers: () => node.connectedPeers().length,
+      resume: () => node.resetFollow(replica.position),
+    },
+    derivation:
+      catchUp === undefined
+        ? undefined
+        : {
+            async derive() {
+              try {
+                const { adopted, to } = await replica.catchUpWith(catchUp);
+                return { derived: adopted, head: to.header.number };
+              } catch (error) {
+                if (error instanceof ReplicaStateError) onFatal(error);
+                throw error;
+              }
+            },
+          },
+    stalledChecks: Math.max(1, Math.ceil(stalledMs / stallCheckMs)),
+    refusalsBeforeDerivation,
+    logger: log,
+  });
   watchSequencerRewinds({ node, follower: replica, onFatal, unreachable: replicaForkUnreachableError, logger: log });
   node.onMiniBlock(async (signed) => {
+    // Deriving: the replica's queue is the derivation's; what peers send meanwhile is fetched again after it.
+    if (catchUpSwitch.mode === "deriving") return;
     try {
       await replica.applyMiniBlock({
         miniBlock: signed.miniBlock,
@@ -64,32 +102,18 @@ export async function startReplicaNetwork(parameters: {
     }
   });
   node.onBlock(async (signed) => {
+    if (catchUpSwitch.mode === "deriving") return;
     try {
       const refusal = await replica.applyBlock(signed);
-      if (refusal !== undefined) resync(`block ${refusal.blockNumber} refused (${refusal.reason})`);
+      if (refusal !== undefined) {
+        resync(`block ${refusal.blockNumber} refused (${refusal.reason})`);
+        await catchUpSwitch.blockRefused(refusal.blockNumber);
+      }
     } catch (error) {
       failed(error);
     }
   });
-  // Range requests fail quietly when no peer holds a range any more (logs are pruned behind snapshots): say so.
-  let watched = replica.position.nextMiniBlock;
-  let stalledChecks = 0;
-  const watchdog = setInterval(() => {
-    const next = replica.position.nextMiniBlock;
-    const behind = (node.knownMiniBlockHead ?? -1n) >= next;
-    stalledChecks = next === watched && behind ? stalledChecks + 1 : 0;
-    watched = next;
-    if (stalledChecks === STALL_CHECKS) {
-      log.warn(
-        {
-          nextMiniBlock: next.toString(),
-          known: node.knownMiniBlockHead?.toString(),
-          peers: node.connectedPeers().length,
-        },
-        "replica has not advanced: no peer serves what it needs next (pruned?); derivation from L1 + DA would",
-      );
-    }
-  }, STALL_CHECK_MS);
+  const watchdog = setInterval(() => void catchUpSwitch.check(), stallCheckMs);
   watchdog.unref();
   return {
     node,
@@ -101,6 +125,7 @@ export async function startReplicaNetwork(parameters: {
   };
 }
 
+/** The longest time between two progress checks. */
 const STALL_CHECK_MS = 5_000;
-/** Checks without progress (while newer mini-blocks are known to exist) before the replica says it is stuck. */
-const STALL_CHECKS = 3;
+/** Progress checks within `replica.stalledMs` at least (shorter stall times check more often). */
+const MIN_STALL_CHECKS = 3;

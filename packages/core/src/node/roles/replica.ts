@@ -8,12 +8,19 @@
  * Transactions are forwarded to the sequencer (`sequencerForwarder.ts`), and block witnesses fetched from it. On restart the replica resumes from its
  * store (snapshot + log), and the follower fetches what it missed by range requests.
  *
- * Catching up from L1 + DA when no peer has a range is derivation's work (a separate role): it will hand sealed
- * blocks to the replica through the same `applyMiniBlock` / `applyBlock` entry points, or to `restoreChainState`.
+ * When no peer serves what it needs next (pruned logs), or peers keep serving a block it refuses, a replica with L1 +
+ * DA configured (the `settlement` and `da` sections, as a derive node's) derives those blocks from L1 + DA into its
+ * own state and store (`replicaDerivation.ts`, switched by `network/catchUpSwitch.ts`), as far as batches recorded on
+ * L1 reach, then follows peers again. Derived blocks have no mini-blocks and no sequencer seal: the replica serves
+ * their blocks, transactions, receipts and state, no mini-block of them (`mach_getStateDiff` answers null there),
+ * and other replicas' range requests end before them. Without L1 + DA it logs that it is stuck and waits for peers.
  */
 
+import type { Hash } from "../../chain/types.ts";
 import { createExecutionEngines } from "../../execution/engine.ts";
+import type { Executor } from "../../execution/types.ts";
 import { Replica } from "../../replica/replica.ts";
+import type { CatchUpSource } from "../../replica/types.ts";
 import { createNodeBackend } from "../../rpc/nodeBackend.ts";
 import { createChainView } from "../../state/store/chainView.ts";
 import { SnapshotSchedule } from "../../state/store/recovery.ts";
@@ -21,6 +28,7 @@ import { InvalidConfigError } from "../config.ts";
 import { replicaMetrics } from "../metrics.ts";
 import type { ReplicaNetwork } from "../network/index.ts";
 import { startReadWorkers } from "../readWorkers.ts";
+import { createReplicaDerivation } from "../replicaDerivation.ts";
 import {
   createSequencerForwarder,
   forwardedBlockWitness,
@@ -34,6 +42,45 @@ export interface RunningReplica extends RunningRole {
   readonly role: "replica";
   readonly replica: Replica;
   readonly network: ReplicaNetwork;
+}
+
+/** How many refused blocks' signed hashes are kept for the check of the blocks derived at their heights. */
+const SIGNED_HASHES_KEPT = 64;
+
+/**
+ * Derivation from L1 + DA as the replica's catch-up source, when L1 (batch records and deposits) is configured: each
+ * block derived at the height of a block it refused must have the hash the sequencer signed there.
+ */
+function replicaCatchUp(
+  context: RoleContext,
+  executor: Executor,
+  replica: Replica,
+  signal: AbortSignal,
+): CatchUpSource | undefined {
+  const { config, logger, chain, da, settlement } = context;
+  if (settlement?.batches === undefined || settlement.deposits === undefined) return undefined;
+  const signedHashes = new Map<bigint, Hash>();
+  replica.on("refused", (refusal) => {
+    signedHashes.set(refusal.blockNumber, refusal.hash);
+    for (const number of signedHashes.keys()) {
+      if (signedHashes.size <= SIGNED_HASHES_KEPT) break;
+      signedHashes.delete(number);
+    }
+  });
+  return createReplicaDerivation({
+    chain: config.chain,
+    config: config.derivation,
+    executor,
+    state: chain.state,
+    batches: settlement.batches,
+    deposits: settlement.deposits,
+    da,
+    blockHashAt: (number) => chain.store.getBlock(number)?.hash,
+    signedHashAt: (number) => signedHashes.get(number),
+    signal,
+    logger: logger.child({ module: "replica", source: "derivation" }),
+    devChain: config.dev.enabled,
+  });
 }
 
 export async function startReplicaRole(context: RoleContext): Promise<RunningReplica> {
@@ -66,6 +113,14 @@ export async function startReplicaRole(context: RoleContext): Promise<RunningRep
   const reads = await startReadWorkers({ config, state, chain: replica, logger, devStateEdits: config.dev.enabled });
   // The refused block's mini-blocks were forwarded as they came: the workers restore from the store without them.
   if (reads) replica.on("refused", () => void reads.resync());
+  // Blocks derived from L1 + DA came without mini-blocks: the workers restore from the store, and the snapshot
+  // schedule counts from the snapshot taken at the new head (the log is kept from its end on).
+  replica.on("caughtUp", (catchUp) => {
+    snapshots.afterRewind(catchUp.to);
+    if (reads) void reads.resync();
+  });
+  const stopping = new AbortController();
+  const catchUp = replicaCatchUp(context, executor, replica, stopping.signal);
   // Going back to where the sequencer's new chain forks: the workers restore from the store as it is now, and the
   // snapshot schedule counts from the snapshot taken at the kept block.
   replica.on("rewound", (rewind) => {
@@ -82,6 +137,7 @@ export async function startReplicaRole(context: RoleContext): Promise<RunningRep
     metrics,
     store,
     replica,
+    ...(catchUp === undefined ? {} : { catchUp }),
     onFatal: (error) => {
       logger.error({ err: error }, "replica stopped on an unrecoverable error");
       reportFatal(error);
@@ -113,6 +169,7 @@ export async function startReplicaRole(context: RoleContext): Promise<RunningRep
     fatal,
     start() {},
     async stop() {
+      stopping.abort();
       await network.stop();
       await reads?.close();
     },

@@ -294,8 +294,23 @@ export async function main(argv: readonly string[]): Promise<number> {
       // The sequencer's dev state edits are block content: provers re-execute them, the replica's traces replay them.
       dev: { enabled: true, mode: "rollup" },
     };
+    // L1 + DA as the derive node reads them: blocks no peer serves any more (the sequencer prunes its mini-block log
+    // behind snapshots) the replica derives from the batches recorded on L1, then follows the sequencer again.
+    const l1Reads = {
+      da: da.nodeConfig,
+      settlement: {
+        provider: "l1",
+        options: {
+          l1RpcUrl: l1.rpcUrl,
+          batchInbox: contracts.batchInbox,
+          portal: contracts.portal,
+          systemConfig: contracts.systemConfig,
+        },
+      },
+    };
     const replicaConfig = {
       ...follower,
+      ...l1Reads,
       node: { role: "replica" },
       rpc: { host: "127.0.0.1", port: options.replicaPort },
       metrics: { enabled: true, host: "127.0.0.1", port: options.replicaPort + 1 },
@@ -349,17 +364,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       rpc: { host: "127.0.0.1", port: options.derivePort },
       metrics: { enabled: true, host: "127.0.0.1", port: options.derivePort + 1 },
       store: { path: join(dataDir, "derive") },
-      da: da.nodeConfig,
+      ...l1Reads,
       dev: { enabled: true, mode: "rollup" },
-      settlement: {
-        provider: "l1",
-        options: {
-          l1RpcUrl: l1.rpcUrl,
-          batchInbox: contracts.batchInbox,
-          portal: contracts.portal,
-          systemConfig: contracts.systemConfig,
-        },
-      },
       derivation: { sequencerRpcUrl: String(started.rpcUrl) },
     };
     const derive = await progress.step("starting the derive node", () =>

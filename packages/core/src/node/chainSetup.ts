@@ -9,7 +9,7 @@ import type { Block } from "../chain/types.ts";
 import { MachError } from "../errors.ts";
 import { ChainState } from "../state/chainState.ts";
 import { LmdbChainStore } from "../state/store/lmdbStore.ts";
-import { restoreChainState } from "../state/store/recovery.ts";
+import { dropUnreplayableBlocks, restoreChainState } from "../state/store/recovery.ts";
 import type { Logger } from "../telemetry.ts";
 import type { NodeConfig } from "./config.ts";
 import { buildGenesis, type DevAccount, deriveDevAccounts, genesisAlloc } from "./genesis.ts";
@@ -79,6 +79,16 @@ export async function openChain(config: NodeConfig, logger: Logger): Promise<Ope
     // A derive node logs no mini-blocks (batches do not carry them): it goes back to its newest snapshot and derives
     // the blocks after it again from L1 + DA.
     if (config.node.role === "derive") await rewindToSnapshot(store, logger);
+    // A replica stopped while adopting blocks derived from L1 + DA: those after its newest snapshot have no log.
+    if (config.node.role === "replica") {
+      const dropped = await dropUnreplayableBlocks(store);
+      if (dropped !== undefined) {
+        logger.warn(
+          { fromBlock: dropped.toString() },
+          "replica: blocks after its newest snapshot have no mini-block log (derived when it stopped); fetching or deriving them again",
+        );
+      }
+    }
     const restored = restoreChainState(store, { historyBlocks });
     logger.info(
       {

@@ -6,6 +6,8 @@ import { ReplicaOrderError } from "../../src/replica/errors.ts";
 import type { ReplicaMetrics } from "../../src/replica/replica.ts";
 import type { CatchUpSource, ReplicaCatchUp } from "../../src/replica/types.ts";
 import { encodeReceiptsRecord } from "../../src/state/records.ts";
+import { LmdbChainStore } from "../../src/state/store/lmdbStore.ts";
+import { dropUnreplayableBlocks, restoreChainState, StoreRecoveryError } from "../../src/state/store/recovery.ts";
 import {
   feed,
   type ReplicaUnderTest,
@@ -168,5 +170,30 @@ describe("Replica catching up outside p2p", () => {
     assert.deepEqual(adoptedMetrics, []);
     await feed(replica.replica, source);
     assert.equal(replica.replica.head.hash, source.sequencer.head.hash);
+  });
+
+  it("after a stop in the middle of a catch-up, goes back to the newest block its log replays", async () => {
+    const { source, replica } = await setUp(3);
+    await applyBlockOneAndOpenTwo(source, replica);
+    // Stopped after storing an adopted block 2, before the snapshot that ends the run.
+    await replica.store.putBlock(source.store.getBlock(2n) as Block, source.store.getReceipts(2n) ?? []);
+    await replica.close();
+    const store = new LmdbChainStore({ path: replica.dir });
+    try {
+      assert.throws(() => restoreChainState(store), StoreRecoveryError);
+      assert.equal(await dropUnreplayableBlocks(store), 2n);
+      assert.equal(store.headBlockNumber(), 1n);
+      assert.equal(await dropUnreplayableBlocks(store), undefined);
+      const restored = restoreChainState(store);
+      assert.equal(restored.head.hash, source.store.getBlock(1n)?.hash);
+      assert.equal(restored.state.world.stateRoot, source.store.getBlock(1n)?.header.stateRoot);
+      assert.deepEqual(restored.openMiniBlocks, []);
+    } finally {
+      await store.close();
+    }
+    const restarted = await startReplica(source.clock, replica.dir);
+    cleanups.push(() => restarted.close());
+    await feed(restarted.replica, source);
+    assert.equal(restarted.replica.head.hash, source.sequencer.head.hash);
   });
 });

@@ -14,5 +14,11 @@ export type { AppendMiniBlockOptions, ChainStore, ChainStoreReader } from "./cha
 export { createChainView, type LiveChain } from "./chainView.ts";
 export { type StoreConfig, storeConfigSchema } from "./config.ts";
 export { LmdbChainStore, type LmdbChainStoreOptions, openLmdbChainStore, type StoreDurability } from "./lmdbStore.ts";
-export { type RestoredChain, restoreChainState, SnapshotSchedule, StoreRecoveryError } from "./recovery.ts";
+export {
+  dropUnreplayableBlocks,
+  type RestoredChain,
+  restoreChainState,
+  SnapshotSchedule,
+  StoreRecoveryError,
+} from "./recovery.ts";
 export { createLmdbWitnessStore, type WitnessStore } from "./witnessStore.ts";

@@ -1,7 +1,8 @@
 /**
  * Restart and snapshots, as a state-level concern over the store: `restoreChainState` rebuilds the state from the
  * newest snapshot plus the write-ahead log (checking every sealed block's state root on the way) and hands back the
- * mini-blocks of the block that was still open; `SnapshotSchedule` writes a snapshot every N blocks and prunes the
+ * mini-blocks of the block that was still open (`dropUnreplayableBlocks` first drops blocks the log cannot replay);
+ * `SnapshotSchedule` writes a snapshot every N blocks and prunes the
  * log below the previous one (one interval is kept for `mach_getStateDiff`).
  */
 import type { MiniBlock } from "../../chain/miniBlock.ts";
@@ -74,6 +75,26 @@ export function restoreChainState(store: ChainStoreReader, options: ChainStateOp
   const head = store.getBlock(headNumber);
   if (!head) throw new StoreRecoveryError(`store lacks its head block ${headNumber}`);
   return { state, head, openMiniBlocks: open, replayFrom };
+}
+
+/**
+ * Takes the store back to the newest block its write-ahead log can replay: a block after the newest snapshot whose
+ * last mini-block the log lacks (a replica stopped while adopting blocks derived from L1 + DA, which have no
+ * mini-blocks, before the snapshot that ends the run) is dropped with every block after it, to be fetched or derived
+ * again. Resolves with the first dropped block, if any.
+ */
+export async function dropUnreplayableBlocks(store: ChainStore): Promise<bigint | undefined> {
+  const snapshot = store.latestSnapshot();
+  const head = store.headBlockNumber();
+  if (snapshot === undefined || head === undefined) return undefined;
+  for (let number = snapshot.blockNumber + 1n; number <= head; number++) {
+    const block = store.getBlock(number);
+    const last = block === undefined ? undefined : block.miniBlockOffset + BigInt(block.miniBlockCount) - 1n;
+    if (last !== undefined && store.getMiniBlockRecord(last) !== undefined) continue;
+    await store.truncateAfter(number - 1n);
+    return number;
+  }
+  return undefined;
 }
 
 /** Writes a snapshot every `intervalBlocks` sealed blocks and prunes the log below the previous snapshot's start. */

@@ -1,0 +1,194 @@
+/**
+ * A replica catching up from L1 + DA when no peer serves its range: a Hardhat L1 with Mach's contracts, the Celestia
+ * stand-in, a sequencer that batches to DA, records on L1 and keeps a short mini-block log (40-block snapshots), and a
+ * replica started once the sequencer has pruned block 1's mini-blocks. Range requests cannot fetch them, so the
+ * replica derives the blocks L1 records from L1 + DA, then follows the sequencer over p2p from there; it converges on
+ * the sequencer's head with the same blocks and receipts, byte for byte, and says what it did (logs, metrics).
+ * Behaviour only: waits have deadlines, nothing asserts how fast.
+ */
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { DEV_MNEMONIC } from "@mach/core/node";
+import type { Hex } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { deriveOperators } from "../../src/operators.ts";
+import { rpcResult, signTransfer } from "../support/chain.ts";
+import { l2ChainConfig, startL1WithCelestia } from "../support/l1Stack.ts";
+import { type MachProcess, startMach } from "../support/machProcess.ts";
+import { sleep, waitFor } from "../support/poll.ts";
+import { freePorts } from "../support/ports.ts";
+
+const BLOCK_MS = 250;
+/** The sequencer snapshots every 40 blocks and prunes its log below the snapshot before: 40 to 80 blocks kept. */
+const SNAPSHOT_INTERVAL_BLOCKS = 40;
+
+const blockNumber = async (url: string) => Number(await rpcResult<Hex>(url, "eth_blockNumber"));
+const tag = (n: number) => `0x${n.toString(16)}`;
+
+async function raw(url: string, method: string, params: unknown[]): Promise<string> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  return response.text();
+}
+
+/** Transfers from four accounts, a round every 200 ms, until stopped (blocks carry transactions throughout). */
+function startTransfers(url: () => string) {
+  const senders = Array.from({ length: 4 }, (_, i) => mnemonicToAccount(DEV_MNEMONIC, { addressIndex: 4 + i }));
+  let running = true;
+  let sent = 0;
+  const loop = (async () => {
+    for (let nonce = 0; running; nonce++) {
+      for (const account of senders) {
+        await rpcResult<Hex>(url(), "eth_sendRawTransaction", [await signTransfer(account, { nonce })]);
+        sent++;
+      }
+      await sleep(200);
+    }
+  })();
+  return {
+    sent: () => sent,
+    async stop() {
+      running = false;
+      await loop;
+    },
+  };
+}
+
+describe("a replica whose range no peer serves (Hardhat L1, Celestia stand-in, sequencer and replica processes)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "mach-replica-derivation-e2e-"));
+  const stops: (() => Promise<void>)[] = [];
+
+  after(async () => {
+    for (const stop of stops.reverse()) await stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("derives the pruned range from L1 + DA, then follows peers, and converges block for block", async () => {
+    const logDir = join(dir, "logs");
+    mkdirSync(logDir, { recursive: true });
+    const { l1, operators, contracts, l1StartBlock, da } = await startL1WithCelestia({
+      port: await freePorts(2),
+      dataDir: join(dir, "data"),
+      logDir,
+      stops,
+    });
+    const chain = l2ChainConfig(l1StartBlock);
+    const l1Contracts = {
+      l1RpcUrl: l1.rpcUrl,
+      batchInbox: contracts.batchInbox,
+      portal: contracts.portal,
+      systemConfig: contracts.systemConfig,
+    };
+    const sequencerOperator = deriveOperators(DEV_MNEMONIC).sequencer;
+    const sequencer: MachProcess = await startMach({
+      config: {
+        chain,
+        sequencer: {
+          blockMs: BLOCK_MS,
+          l1ConfirmationDepth: 2,
+          l1PollIntervalMs: 100,
+          signerPrivateKey: sequencerOperator.privateKey,
+        },
+        p2p: { enabled: true, listen: ["/ip4/127.0.0.1/tcp/0"] },
+        store: { snapshotIntervalBlocks: SNAPSHOT_INTERVAL_BLOCKS },
+        da: da.nodeConfig,
+        batcher: { enabled: true, maxBlocksPerBatch: 8, maxBatchAgeMs: 1_000 },
+        settlement: { provider: "l1", options: { ...l1Contracts, batcherPrivateKey: operators.batcher.privateKey } },
+      },
+      timeoutMs: 120_000,
+    });
+    stops.push(async () => {
+      await sequencer.stop();
+      sequencer.cleanup();
+    });
+    const transfers = startTransfers(() => sequencer.rpcUrl);
+    stops.push(() => transfers.stop());
+
+    // Block 1's mini-blocks leave the sequencer's log once it snapshots twice: no peer serves them any more.
+    await waitFor("the sequencer to prune block 1's mini-blocks", 120_000, async () =>
+      (await rpcResult(sequencer.rpcUrl, "mach_getStateDiff", [{ blockNumber: "0x1" }])) === null ? true : undefined,
+    );
+    const p2pStarted = sequencer.logs.find((entry) => entry.msg === "p2p started");
+    const bootstrap = p2pStarted?.addresses as string[] | undefined;
+    assert.ok(bootstrap?.length, "the sequencer logged its p2p addresses");
+    const replica: MachProcess = await startMach({
+      config: {
+        node: { role: "replica" },
+        chain,
+        sequencer: { blockMs: BLOCK_MS },
+        p2p: {
+          enabled: true,
+          sequencerAddress: sequencerOperator.address,
+          bootstrap,
+          gapGraceMs: 20,
+          rangeRetryMs: 200,
+        },
+        replica: { sequencerRpcUrl: sequencer.rpcUrl, stalledMs: 2_000 },
+        // L1 + DA as a derive node reads them.
+        da: da.nodeConfig,
+        settlement: { provider: "l1", options: l1Contracts },
+        derivation: { l1ConfirmationDepth: 1, pollIntervalMs: 250, retryDelayMs: 500 },
+        metrics: { enabled: true, host: "127.0.0.1", port: 0 },
+      },
+      timeoutMs: 120_000,
+    });
+    stops.push(async () => {
+      await replica.stop();
+      replica.cleanup();
+    });
+
+    await waitFor("the replica to switch back to peers after deriving", 120_000, async () =>
+      replica.logs.some((entry) => entry.msg === "replica back to peers after deriving blocks from L1 + DA")
+        ? true
+        : undefined,
+    );
+    // It follows the sequencer live again: a block sealed after the switch reaches it with the same hash.
+    await sleep(1_000);
+    await transfers.stop();
+    const head = await waitFor("the replica to reach the sequencer's head", 120_000, async () => {
+      const sequencerHead = await blockNumber(sequencer.rpcUrl);
+      const [theirs, ours] = await Promise.all([
+        rpcResult<{ hash: Hex } | null>(sequencer.rpcUrl, "eth_getBlockByNumber", [tag(sequencerHead), false]),
+        rpcResult<{ hash: Hex } | null>(replica.rpcUrl, "eth_getBlockByNumber", [tag(sequencerHead), false]),
+      ]);
+      return ours !== null && ours.hash === theirs?.hash ? sequencerHead : undefined;
+    });
+
+    // Every block and its receipts answer the same bytes on both nodes.
+    let transactions = 0;
+    for (let n = 0; n <= head; n++) {
+      const [block, replicaBlock] = await Promise.all([
+        raw(sequencer.rpcUrl, "eth_getBlockByNumber", [tag(n), true]),
+        raw(replica.rpcUrl, "eth_getBlockByNumber", [tag(n), true]),
+      ]);
+      assert.ok(!block.includes('"result":null'), `block ${n} exists`);
+      assert.equal(replicaBlock, block, `block ${n}`);
+      const [receipts, replicaReceipts] = await Promise.all([
+        raw(sequencer.rpcUrl, "eth_getBlockReceipts", [tag(n)]),
+        raw(replica.rpcUrl, "eth_getBlockReceipts", [tag(n)]),
+      ]);
+      assert.equal(replicaReceipts, receipts, `receipts of block ${n}`);
+      transactions += (JSON.parse(receipts) as { result: unknown[] }).result.length;
+    }
+    assert.ok(transactions >= transfers.sent(), `${transactions} transactions in blocks, ${transfers.sent()} sent`);
+
+    // What it did, said: the switch both ways in its log, the derived blocks counted, no mini-blocks for them.
+    const switched = replica.logs.find((entry) => entry.msg === "replica switching to derivation from L1 + DA");
+    assert.ok(switched, "the replica logged the switch to derivation");
+    const back = replica.logs.find((entry) => entry.msg === "replica back to peers after deriving blocks from L1 + DA");
+    const derivedHead = Number(back?.head);
+    assert.ok(derivedHead >= 1 && derivedHead < head, `derived through block ${derivedHead}, head ${head}`);
+    const started = replica.logs.find((entry) => entry.msg === "node started");
+    const metrics = await (await fetch(String(started?.metricsUrl))).text();
+    const derivedCount = Number(/^mach_replica_derived_blocks_total (\d+)$/m.exec(metrics)?.[1]);
+    assert.ok(derivedCount >= derivedHead, `${derivedCount} blocks counted as derived`);
+    assert.equal(await rpcResult(replica.rpcUrl, "mach_getStateDiff", [{ blockNumber: "0x1" }]), null);
+    assert.notEqual(await rpcResult(replica.rpcUrl, "mach_getStateDiff", [{ blockNumber: tag(head) }]), null);
+  });
+});

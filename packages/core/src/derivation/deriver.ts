@@ -72,6 +72,12 @@ export interface DeriverOptions {
   readonly batches: L1BatchReader;
   readonly deposits: DepositSource;
   readonly da: DataAvailability;
+  /**
+   * The first L1 block whose batch records are read (default: the chain's L1 start block). A deriver that starts from
+   * a head other than genesis may start at the head's L1 origin: a record carrying a later block is recorded after
+   * that block was sealed on an origin no older, and the epochs whose windows it must check start after the origin.
+   */
+  readonly fromL1Block?: bigint;
   /** Hashes of derived blocks older than this run's (BLOCKHASH, repeated blocks after a restart). */
   readonly blockHashAt?: (number: bigint) => Hash | undefined;
   /** Called for each derived block before it becomes the head (node/ stores it). */
@@ -146,7 +152,7 @@ export class Deriver extends EventEmitter<DeriverEvents> {
     this.#options = options;
     this.#head = options.head;
     this.#headInfo = options.head.header.number === 0n ? undefined : l1BlockInfoOfBlock(options.head);
-    this.#nextL1Block = options.chain.l1StartBlock;
+    this.#nextL1Block = options.fromL1Block ?? options.chain.l1StartBlock;
     this.#remember(options.head);
   }
 

@@ -2,15 +2,16 @@
  * Derivation as a replica's catch-up source (`Replica.catchUpWith`), for when no peer serves the blocks it needs: a
  * deriver from the replica's head, over the replica's own state, with the executor and chain/ rules the derive role
  * uses (`roles/derive.ts`), that hands each derived block to the replica (which stores it as it stores applied ones)
- * instead of storing it itself. Each run reads L1 from the chain's L1 start block (records of blocks the replica
- * holds are skipped as duplicates) up to the confirmed L1 head, so it reaches the newest block recorded on L1
- * (`safe`) and ends there; the blocks after it come from peers again.
+ * instead of storing it itself. Each run reads L1 from the head's L1 origin (records of blocks the replica holds are
+ * skipped as duplicates) up to the confirmed L1 head, so it reaches the newest block recorded on L1 (`safe`) and
+ * ends there; the blocks after it come from peers again.
  *
  * A block the replica refused from peers comes with the hash the sequencer signed for it: the block derived at that
  * height must have it, or the sequencer signed one block and recorded another on L1. That is reported as an error
  * and the derived block is not adopted (the replica stays at the block before it).
  */
 import type { ChainConfig } from "../chain/config.ts";
+import { l1BlockInfoOfBlock } from "../chain/l1BlockInfo.ts";
 import type { Hash } from "../chain/types.ts";
 import type { DataAvailability } from "../da/types.ts";
 import type { DerivationConfig } from "../derivation/config.ts";
@@ -58,6 +59,8 @@ export function createReplicaDerivation(parameters: ReplicaDerivationParameters)
       executor: parameters.executor,
       state: parameters.state,
       head,
+      // Records carrying blocks after the head are recorded no earlier than its L1 origin: no need to read before.
+      fromL1Block: head.header.number === 0n ? parameters.chain.l1StartBlock : l1BlockInfoOfBlock(head).number,
       batches: parameters.batches,
       deposits: parameters.deposits,
       da: parameters.da,

@@ -48,6 +48,7 @@ export class CatchUpSwitch {
   #stalledChecks = 0;
   #refusedBlock: bigint | undefined;
   #refusals = 0;
+  #running: Promise<void> = Promise.resolve();
 
   constructor(options: CatchUpSwitchOptions) {
     this.#options = options;
@@ -56,6 +57,11 @@ export class CatchUpSwitch {
   /** "deriving": blocks come from L1 + DA, and what peers send meanwhile is dropped (it is fetched again after). */
   get mode(): CatchUpMode {
     return this.#mode;
+  }
+
+  /** Resolves once no derivation runs (the node stops: abort the derivation first, then wait for it here). */
+  settled(): Promise<void> {
+    return this.#running;
   }
 
   /** One periodic check: derives once the replica has not advanced for `stalledChecks` checks though peers have more. */
@@ -93,7 +99,12 @@ export class CatchUpSwitch {
     });
   }
 
-  async #derive(why: string, fields: Record<string, unknown>): Promise<void> {
+  #derive(why: string, fields: Record<string, unknown>): Promise<void> {
+    this.#running = this.#runDerivation(why, fields);
+    return this.#running;
+  }
+
+  async #runDerivation(why: string, fields: Record<string, unknown>): Promise<void> {
     const { derivation, peers, logger } = this.#options;
     if (derivation === undefined) return;
     this.#mode = "deriving";

@@ -120,6 +120,8 @@ export async function startReplicaNetwork(parameters: {
     start: () => node.start(),
     async stop() {
       clearInterval(watchdog);
+      // A derivation under way ends at its next record once aborted (roles/replica.ts aborts it first).
+      await catchUpSwitch.settled();
       await node.stop();
     },
   };

@@ -154,7 +154,7 @@ describe("CatchUpSwitch", () => {
     assert.equal(derivation.runs, 1);
   });
 
-  it("ignores checks and refusals while a derivation runs", async () => {
+  it("ignores checks and refusals while a derivation runs, and settles when it ends", async () => {
     const { peers, derivation, catchUp } = setUp({ stalledChecks: 1, refusals: 1 });
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => {
@@ -170,8 +170,16 @@ describe("CatchUpSwitch", () => {
     assert.equal(catchUp.mode, "deriving");
     await checks(catchUp, 5);
     await catchUp.blockRefused(3n);
+    let settled = false;
+    const settling = catchUp.settled().then(() => {
+      settled = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(settled, false, "settled waits for the run");
     release();
     await running;
+    await settling;
+    assert.equal(settled, true);
     assert.equal(derivation.runs, 1);
     assert.equal(peers.resumes, 1);
     assert.equal(catchUp.mode, "peers");

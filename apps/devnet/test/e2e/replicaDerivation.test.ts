@@ -188,6 +188,17 @@ describe("a replica whose range no peer serves (Hardhat L1, Celestia stand-in, s
     const metrics = await (await fetch(String(started?.metricsUrl))).text();
     const derivedCount = Number(/^mach_replica_derived_blocks_total (\d+)$/m.exec(metrics)?.[1]);
     assert.ok(derivedCount >= derivedHead, `${derivedCount} blocks counted as derived`);
+    // Nothing went wrong on the way (read workers that skipped the derived blocks, a snapshot the log replays from).
+    const errors = replica.logs.filter((entry) => Number(entry.level) >= 50);
+    assert.deepEqual(errors, [], "the replica logged no error");
+    // Realtime reads at the same state (nothing is sent any more).
+    for (const index of [4, 5, 6, 7]) {
+      const params = [mnemonicToAccount(DEV_MNEMONIC, { addressIndex: index }).address, "latest"];
+      assert.equal(
+        await raw(replica.rpcUrl, "eth_getBalance", params),
+        await raw(sequencer.rpcUrl, "eth_getBalance", params),
+      );
+    }
     assert.equal(await rpcResult(replica.rpcUrl, "mach_getStateDiff", [{ blockNumber: "0x1" }]), null);
     assert.notEqual(await rpcResult(replica.rpcUrl, "mach_getStateDiff", [{ blockNumber: tag(head) }]), null);
   });

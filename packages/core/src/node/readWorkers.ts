@@ -23,6 +23,11 @@ export async function startReadWorkers(parameters: {
   readonly logger: Logger;
   /** Dev chains: replays apply dev state edits. */
   readonly devStateEdits?: boolean;
+  /**
+   * Whether the workers follow a block by its mini-blocks (default: all). The others came without mini-blocks (a
+   * replica's blocks derived from L1 + DA): the workers skip them and are resynced from the store afterwards.
+   */
+  readonly followsBlock?: (block: Block) => boolean;
 }): Promise<ReadWorkerPool | undefined> {
   const { config, state, chain, logger } = parameters;
   if (config.rpc.reads.workers === 0) return undefined;
@@ -38,7 +43,10 @@ export async function startReadWorkers(parameters: {
     logger: logger.child({ module: "reads" }),
   });
   chain.on("miniBlock", (miniBlock) => reads.onMiniBlock(miniBlock));
-  chain.on("block", (block) => reads.onBlock(block));
+  const follows = parameters.followsBlock;
+  chain.on("block", (block) => {
+    if (follows === undefined || follows(block)) reads.onBlock(block);
+  });
   await reads.ready;
   return reads;
 }

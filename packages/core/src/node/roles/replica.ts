@@ -110,7 +110,16 @@ export async function startReplicaRole(context: RoleContext): Promise<RunningRep
     onBlockSealed: (block) => snapshots.afterBlockSealed(block),
   });
   // Reads execute on worker threads that follow the replica's mini-blocks: a call never delays applying the chain.
-  const reads = await startReadWorkers({ config, state, chain: replica, logger, devStateEdits: config.dev.enabled });
+  const reads = await startReadWorkers({
+    config,
+    state,
+    chain: replica,
+    logger,
+    devStateEdits: config.dev.enabled,
+    // A block stored without the sequencer's seal was derived from L1 + DA, without mini-blocks to follow it by: the
+    // workers skip it and restore from the store once the catch-up ends ("caughtUp" below).
+    followsBlock: (block) => store.getBlockSeal(block.header.number) !== undefined,
+  });
   // The refused block's mini-blocks were forwarded as they came: the workers restore from the store without them.
   if (reads) replica.on("refused", () => void reads.resync());
   // Blocks derived from L1 + DA came without mini-blocks: the workers restore from the store, and the snapshot

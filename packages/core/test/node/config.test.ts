@@ -115,6 +115,36 @@ describe("node config", () => {
     assert.deepEqual(config.p2p.bootstrap, [], "the p2p module's own options pass through to its schema");
   });
 
+  it("takes a replica's L1 + DA sections and when it derives instead of waiting for peers, by key path", () => {
+    const replica = {
+      node: { role: "replica" },
+      chain: { genesisTimestamp: "1800000000" },
+      p2p: { enabled: true, sequencerAddress: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" },
+    };
+    const defaults = parseNodeConfig({ ...replica, replica: { sequencerRpcUrl: "http://127.0.0.1:8545" } }, providers);
+    assert.equal(defaults.replica.stalledMs, 15_000);
+    assert.equal(defaults.replica.refusalsBeforeDerivation, 3);
+    assert.equal(defaults.settlement.provider, "none", "no L1 unless configured: the replica then waits for peers");
+    const config = parseNodeConfig(
+      {
+        ...replica,
+        replica: { sequencerRpcUrl: "http://127.0.0.1:8545", stalledMs: 2_000, refusalsBeforeDerivation: 1 },
+        settlement,
+        derivation: { l1ConfirmationDepth: 1 },
+      },
+      providers,
+    );
+    assert.equal(config.replica.stalledMs, 2_000);
+    assert.equal(config.replica.refusalsBeforeDerivation, 1);
+    assert.equal(config.settlement.provider, "l1");
+    assert.equal(config.derivation.l1ConfirmationDepth, 1);
+    assert.match(configError({ replica: { stalledMs: 0 } }), /^ {2}replica\.stalledMs: /m);
+    assert.match(
+      configError({ replica: { refusalsBeforeDerivation: 0 } }),
+      /^ {2}replica\.refusalsBeforeDerivation: /m,
+    );
+  });
+
   it("names what a derive node needs (an L1 to read, the sequencer's genesis time) and takes its section", () => {
     const message = configError({ node: { role: "derive" } });
     for (const path of ["settlement.provider", "chain.genesisTimestamp"]) {

@@ -67,6 +67,11 @@ function replicaCatchUp(
       signedHashes.delete(number);
     }
   });
+  // Only blocks after the head are still to derive; a chain the sequencer replaced signs its blocks anew.
+  replica.on("block", (block) => {
+    for (const number of signedHashes.keys()) if (number <= block.header.number) signedHashes.delete(number);
+  });
+  replica.on("rewound", () => signedHashes.clear());
   return createReplicaDerivation({
     chain: config.chain,
     config: config.derivation,

@@ -5,7 +5,8 @@
  *
  *   config.ts          the one zod schema (module schemas composed), file + MACH_* env overrides
  *   genesis.ts         dev accounts from the mnemonic, OP predeploys, the genesis allocation
- *   chainSetup.ts      store → genesis or restore (snapshot + write-ahead log; a derive node: back to its snapshot)
+ *   chainSetup.ts      store → genesis or restore (snapshot + write-ahead log; a derive node: back to its snapshot; a
+ *                      replica: back to the newest block its log replays)
  *   roles/             one file per role's wiring (sequencer, replica, prover, derive; proposer/attester/outputs parts)
  *   statusSource.ts    what mach_status reports of a sequencer (pool counts, DA batches, the batcher's pipeline and
  *                      back-pressure (mach_syncStatus too), outputs, attestations, replica lag, known ABIs)
@@ -19,6 +20,8 @@
  *   windowWatch.ts     a running sequencer's check that derivation keeps its blocks (stops it when not)
  *   restart.ts         which fatal errors the node recovers from by starting again in the same process (a passed
  *                      sequencing window), on the endpoints it had bound
+ *   replicaDerivation.ts  derivation from L1 + DA as a replica's catch-up source (blocks no peer serves), checked
+ *                      against the hashes the sequencer signed for blocks the replica refused
  *   readWorkers.ts     the read workers a role serves calls from, following the chain it advances (sequencer, replica)
  *   metrics.ts         prom-client registry, the per-module metric fillers, the /metrics server
  *   logger.ts          pino
@@ -43,6 +46,7 @@ export { type DevAccount, deriveDevAccounts } from "./genesis.ts";
 export { createLogger } from "./logger.ts";
 export { createMetricsRegistry, type MetricsRegistry } from "./metrics.ts";
 export { type MachNode, type StartNodeParameters, startNode } from "./node.ts";
+export { DerivedBlockMismatchError } from "./replicaDerivation.ts";
 export { type BoundEndpoints, restartConfigAfter } from "./restart.ts";
 export { SequencingWindowRewindError } from "./sequencingWindowRewind.ts";
 export { VERSION } from "./version.ts";

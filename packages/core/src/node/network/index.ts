@@ -8,10 +8,19 @@
  *   publishingStore.ts   the sequencer's store that signs, seals, logs and publishes (test faults too)
  *   sequencer.ts         startSequencerNetwork
  *   replica.ts           startReplicaNetwork: follow from the replica's position, deliver in order, resync on refusal
+ *   catchUpSwitch.ts     CatchUpSwitch: peers or derivation from L1 + DA (stalled, or the same block refused again)
  *   prover.ts            startProverNetwork: follow blocks and their mini-blocks, prove in order; attestations gossip
  *   rewindWatch.ts       RewindWatch: a replica's or prover's fork search and rewind when the sequencer replaced
  *                        blocks it holds (chain/'s replacedHeight + findForkPoint, then the follower's rewindTo)
  */
+
+export {
+  type CatchUpMode,
+  CatchUpSwitch,
+  type CatchUpSwitchOptions,
+  type DerivationCatchUp,
+  type PeerFollow,
+} from "./catchUpSwitch.ts";
 export { PEER_KEY_FILE, parseP2pOptions, persistentPeerKey } from "./config.ts";
 export { type CreateNodeNetworkParameters, createNodeNetwork } from "./node.ts";
 export { type ProverNetwork, startProverNetwork } from "./prover.ts";

@@ -41,6 +41,9 @@ import type {
   ReplicaRewind,
 } from "./types.ts";
 
+/** The seal time `localChain` gives a block with no seal of the sequencer's: later than any the sequencer gives. */
+const FINAL_BLOCK_SEALED_AT_MS = 2n ** 64n - 1n;
+
 /** What the node exports as Prometheus metrics (`node/metrics.ts` fills them). */
 export interface ReplicaMetrics {
   /**
@@ -129,7 +132,10 @@ export class Replica extends EventEmitter<{ [K in keyof ReplicaEvents]: Paramete
           : number < head.header.number
             ? store.getBlock(number)?.hash
             : undefined,
-      sealedAtMsAt: (number) => (number <= head.header.number ? store.getBlockSeal(number)?.sealedAtMs : undefined),
+      // A block stored without the sequencer's seal (genesis, or derived from L1 + DA by `catchUpWith`) is final:
+      // no block the sequencer seals later replaces it, so a peer's differing block there is never a replacement.
+      sealedAtMsAt: (number) =>
+        number <= head.header.number ? (store.getBlockSeal(number)?.sealedAtMs ?? FINAL_BLOCK_SEALED_AT_MS) : undefined,
     };
   }
 

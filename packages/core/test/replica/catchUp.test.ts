@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { afterEach, describe, it } from "node:test";
-import type { Block } from "../../src/chain/types.ts";
+import { forkPointIn } from "../../src/chain/chainConflict.ts";
+import type { Block, Hash } from "../../src/chain/types.ts";
 import { ReplicaOrderError } from "../../src/replica/errors.ts";
 import type { ReplicaMetrics } from "../../src/replica/replica.ts";
 import type { CatchUpSource, ReplicaCatchUp } from "../../src/replica/types.ts";
@@ -140,6 +141,27 @@ describe("Replica catching up outside p2p", () => {
     cleanups.push(() => restarted.close());
     assert.equal(restarted.replica.head.hash, head.hash);
     assert.equal(restarted.state.world.stateRoot, head.header.stateRoot);
+  });
+
+  it("takes no later block of the sequencer's as a replacement of one it adopted (L1 holds it)", async () => {
+    const { source, replica } = await setUp(3);
+    await applyBlockOneAndOpenTwo(source, replica);
+    await replica.replica.catchUpWith(sequencerBlocksSource(source, replica, 3n));
+    const local = replica.replica.localChain;
+    const later = BigInt(source.clock.ms) + 60_000n;
+    const other = (number: bigint) => ({
+      header: { number, parentHash: local.hashAt(number - 1n) as Hash },
+      hash: `0x${"ab".repeat(32)}` as Hash,
+      sealedAtMs: later,
+    });
+    assert.equal(forkPointIn([other(2n)], local).kind, "none", "block 2 was adopted");
+    assert.equal(forkPointIn([other(3n)], local).kind, "none", "block 3 was adopted");
+    // Block 1 came from p2p with its seal: a block the sequencer sealed later replaces it.
+    assert.deepEqual(forkPointIn([other(1n)], local), {
+      kind: "kept",
+      keptBlock: 0n,
+      keptHash: source.store.getBlock(0n)?.hash,
+    });
   });
 
   it("goes back to its last adopted block when the source fails after sealing a block into the state", async () => {

@@ -107,7 +107,8 @@ export async function startReplicaNetwork(parameters: {
       const refusal = await replica.applyBlock(signed);
       if (refusal !== undefined) {
         resync(`block ${refusal.blockNumber} refused (${refusal.reason})`);
-        await catchUpSwitch.blockRefused(refusal.blockNumber);
+        // Not awaited: a derivation it starts runs beside p2p delivery (which drops messages meanwhile).
+        void catchUpSwitch.blockRefused(refusal.blockNumber);
       }
     } catch (error) {
       failed(error);

@@ -19,6 +19,8 @@
  * sealed blocks (they wait in the store) when every slot is taken with the open batch full, or at
  * `maxPendingBytes`. It is visible in `status()`, the metrics and a log line when it engages and releases.
  */
+
+import { hexToBytes } from "../chain/bytes.ts";
 import type { Block, Hash } from "../chain/types.ts";
 import type { BatchRecorder } from "../settlement/ports.ts";
 import { type Logger, silentLogger } from "../telemetry.ts";
@@ -350,7 +352,7 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
     let frames: Uint8Array[];
     try {
       encoded = await encoder.encode({ chainId, blocks, compression });
-      frames = splitIntoFrames(encoded.bytes, da.limits.maxBlobBytes);
+      frames = splitIntoFrames(encoded.bytes, da.limits.maxBlobBytes, hexToBytes(encoded.batchId));
     } catch (error) {
       if (!(error instanceof BatchEncodeError)) throw error;
       requestHalt(new BatcherHaltedError(first.number, last.number, "cannot encode batch", { cause: error }));

@@ -16,7 +16,7 @@ import { decodeSignatureBytes, encodeSignatureBytes, type RecoverableSignature }
 import { keccak256Hex } from "../chain/hash.ts";
 import { decodeHeader, encodeHeader, hashHeader } from "../chain/header.ts";
 import type { MiniBlock } from "../chain/miniBlock.ts";
-import { decodeReceipt, encodeReceipt } from "../chain/receipt.ts";
+import { decodeReceipt, encodeReceipt, keepReceiptEncoding } from "../chain/receipt.ts";
 import {
   decodeRlp,
   encodeRlp,
@@ -145,9 +145,10 @@ function decodeStoredReceipt(item: RlpItem, version: number): Receipt {
   const expected = version === 1 ? RECEIPT_FIELDS_V1 : RECEIPT_FIELDS_V1 + 3;
   if (f.length !== expected)
     throw new StoreCorruptionError(`store: receipt has ${f.length} fields, version ${version} has ${expected}`);
-  const consensus = decodeReceipt(expectBytes(f[0], "receipt.consensus"));
+  const consensusBytes = expectBytes(f[0], "receipt.consensus");
+  const consensus = decodeReceipt(consensusBytes);
   const contract = expectBytes(f[3], "receipt.contractAddress");
-  return {
+  const receipt: Receipt = {
     ...consensus,
     gasUsed: uint(f[1], "receipt.gasUsed"),
     effectiveGasPrice: uint(f[2], "receipt.effectiveGasPrice"),
@@ -159,6 +160,9 @@ function decodeStoredReceipt(item: RlpItem, version: number): Receipt {
     l1BaseFeeScalar: version === 1 ? 0n : uint(f[8], "receipt.l1BaseFeeScalar"),
     l1BlobBaseFeeScalar: version === 1 ? 0n : uint(f[9], "receipt.l1BlobBaseFeeScalar"),
   };
+  // A replica seals blocks from received records: their receipts roots and records reuse these bytes.
+  keepReceiptEncoding(receipt, consensusBytes);
+  return receipt;
 }
 
 export function encodeBlockRecord(block: Block): Uint8Array {

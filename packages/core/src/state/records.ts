@@ -30,7 +30,7 @@ import {
 import { decodeTransactionBody } from "../chain/transaction.ts";
 import type { Address, Block, Hash, Receipt, Transaction } from "../chain/types.ts";
 import { MachError } from "../errors.ts";
-import { decodeStateDiff, encodeStateDiff } from "./diffCodec.ts";
+import { decodeStateDiff, encodedStateDiff } from "./diffCodec.ts";
 
 /** A stored record failed to decode: the store is corrupt or from an incompatible version. */
 export class StoreCorruptionError extends MachError {
@@ -211,7 +211,7 @@ export function encodeMiniBlockRecord(miniBlock: MiniBlock): Uint8Array {
     uintField(miniBlock.firstLogIndex),
     encodeRlpBytes(hexToBytes(miniBlock.transactionsRoot)),
     encodeRlpBytes(hexToBytes(miniBlock.receiptsRoot)),
-    encodeRlpBytes(encodeStateDiff(miniBlock.stateDiff)),
+    encodeRlpBytes(encodedStateDiff(miniBlock.stateDiff)),
   ]);
 }
 /** A mini-block record's place (its number and block) without decoding its transactions, receipts and diff. */

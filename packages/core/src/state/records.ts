@@ -26,6 +26,7 @@ import {
   RlpDecodeError,
   type RlpInput,
   type RlpItem,
+  rlpListItemEncodings,
 } from "../chain/rlp.ts";
 import { decodeTransactionBody } from "../chain/transaction.ts";
 import type { Address, Block, Hash, Receipt, Transaction } from "../chain/types.ts";
@@ -107,6 +108,11 @@ function encodedStoredReceipt(receipt: Receipt): Uint8Array {
     storedReceiptBytes.set(receipt, bytes);
   }
   return bytes;
+}
+/** Keeps `bytes` (when given) as the stored form of `item`, which was decoded from them. */
+function keepStored<T extends object>(stored: WeakMap<T, Uint8Array>, item: T, bytes: Uint8Array | undefined): T {
+  if (bytes !== undefined) stored.set(item, bytes);
+  return item;
 }
 /** The RLP list of these items' stored forms: the same bytes `encodeRlp` gives for the nested list. */
 const storedTransactionList = (txs: readonly Transaction[]) =>
@@ -224,6 +230,11 @@ export function miniBlockRecordPosition(bytes: Uint8Array): { readonly number: b
 export function decodeMiniBlockRecord(bytes: Uint8Array): MiniBlock {
   const f = list(decodeRlp(bytes), "miniBlock");
   const version = checkVersion(f, "miniBlock", MINI_BLOCK_RECORD_VERSION);
+  // The stored forms of its transactions and receipts are spans of the record: a replica's block records reuse them.
+  const items = rlpListItemEncodings(bytes);
+  const storedTxs = rlpListItemEncodings(items[7] as Uint8Array);
+  // Receipts of an older record version are stored in another layout: those are encoded again when written.
+  const storedReceipts = version === MINI_BLOCK_RECORD_VERSION ? rlpListItemEncodings(items[8] as Uint8Array) : [];
   return {
     number: uint(f[1], "miniBlock.number"),
     blockNumber: uint(f[2], "miniBlock.blockNumber"),
@@ -231,8 +242,12 @@ export function decodeMiniBlockRecord(bytes: Uint8Array): MiniBlock {
     index: small(f[4], "miniBlock.index"),
     timestampUs: uint(f[5], "miniBlock.timestampUs"),
     gasUsed: uint(f[6], "miniBlock.gasUsed"),
-    transactions: list(f[7], "miniBlock.transactions").map(decodeStoredTransaction),
-    receipts: list(f[8], "miniBlock.receipts").map((item) => decodeStoredReceipt(item, version)),
+    transactions: list(f[7], "miniBlock.transactions").map((item, i) =>
+      keepStored(storedTransactionBytes, decodeStoredTransaction(item), storedTxs[i]),
+    ),
+    receipts: list(f[8], "miniBlock.receipts").map((item, i) =>
+      keepStored(storedReceiptBytes, decodeStoredReceipt(item, version), storedReceipts[i]),
+    ),
     firstTransactionIndex: small(f[9], "miniBlock.firstTransactionIndex"),
     firstLogIndex: small(f[10], "miniBlock.firstLogIndex"),
     transactionsRoot: bytesToHex(expectBytes(f[11], "miniBlock.transactionsRoot")) as Hash,

@@ -3,7 +3,8 @@
  *   loadSrs(g1, g2, g2Trailing, count) → an external holding the converted SRS (freed when it is garbage collected)
  *   commit(srs, blob, count, parts, trailingStart, method) → [commitment, lengthCommitment, lengthProof], each a
  *     Buffer of Mach's uncompressed encoding or undefined when not requested (parts: kzg.h's KZG_PART_* bits)
- *   fieldConstants() → { modulus, montgomeryR2, montgomeryInv } as hex, for the test that recomputes them
+ *   fieldConstants() → { modulus, montgomeryR2, montgomeryInv, modulusSquared } as hex, for the test that recomputes
+ *     them
  * NAPI_MODULE_INIT registers the module per environment, so every worker thread can load it.
  */
 #include <node_api.h>
@@ -103,7 +104,7 @@ static napi_value commit(napi_env env, napi_callback_info info) {
 }
 
 static napi_value hex_string(napi_env env, const uint8_t *bytes, size_t length) {
-  char text[2 * 32 + 1];
+  char text[2 * 64 + 1];
   for (size_t i = 0; i < length; i++) snprintf(text + 2 * i, 3, "%02x", bytes[i]);
   napi_value value;
   if (napi_create_string_utf8(env, text, 2 * length, &value) != napi_ok) return NULL;
@@ -112,13 +113,14 @@ static napi_value hex_string(napi_env env, const uint8_t *bytes, size_t length) 
 
 static napi_value field_constants(napi_env env, napi_callback_info info) {
   (void)info;
-  uint8_t modulus[32], r2[32], inv[8];
-  kzg_field_constants(modulus, r2, inv);
+  uint8_t modulus[32], r2[32], inv[8], modulusSquared[64];
+  kzg_field_constants(modulus, r2, inv, modulusSquared);
   napi_value result;
   CHECK(env, napi_create_object(env, &result));
   CHECK(env, napi_set_named_property(env, result, "modulus", hex_string(env, modulus, 32)));
   CHECK(env, napi_set_named_property(env, result, "montgomeryR2", hex_string(env, r2, 32)));
   CHECK(env, napi_set_named_property(env, result, "montgomeryInv", hex_string(env, inv, 8)));
+  CHECK(env, napi_set_named_property(env, result, "modulusSquared", hex_string(env, modulusSquared, 64)));
   return result;
 }
 

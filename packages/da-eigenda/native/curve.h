@@ -200,8 +200,8 @@ typedef struct {
   uint32_t *batchBase;
   uint8_t *batchNegate;
   uint8_t *batchKind; /* ADD_GENERIC, ADD_DOUBLING, ADD_CANCELS */
-  F(t) * batchDenominator;
-  F(t) * batchPrefix;
+  F(t) * batchDenominator; /* then their inverses */
+  fp_t *inverseScratch;     /* 2 × batchCapacity base-field elements for F(batch_inverse) */
   uint32_t *queueBase;
   int32_t *queueDigit;
   size_t queueCount; /* at most batchCapacity */
@@ -234,22 +234,12 @@ static void PT(flush_batch)(PT(batch_state_t) * s) {
           F(one)(d);
         }
       }
-      if (j == 0)
-        s->batchPrefix[0] = *d;
-      else
-        F(mul)(&s->batchPrefix[j], &s->batchPrefix[j - 1], d);
     }
-    F(t) inv, lambda, x3;
-    F(inv)(&inv, &s->batchPrefix[n - 1]);
-    for (size_t j = n; j-- > 0;) {
-      /* inv = (d_0 ⋯ d_j)⁻¹ here, so d_j⁻¹ = inv · (d_0 ⋯ d_(j−1)). */
-      F(t) dInv;
-      if (j > 0) {
-        F(mul)(&dInv, &inv, &s->batchPrefix[j - 1]);
-        F(mul)(&inv, &inv, &s->batchDenominator[j]);
-      } else {
-        dInv = inv;
-      }
+    /* Denominators → their inverses, in place. */
+    F(batch_inverse)(s->batchDenominator, n, s->inverseScratch);
+    F(t) lambda, x3;
+    for (size_t j = 0; j < n; j++) {
+      const F(t) *dInv = &s->batchDenominator[j];
       const uint32_t k = s->batchBucket[j];
       PT(affine_t) *a = &s->buckets[k];
       const PT(affine_t) *b = &s->bases[s->batchBase[j]];
@@ -269,7 +259,7 @@ static void PT(flush_batch)(PT(batch_state_t) * s) {
         F(dbl)(&y2, &t);
         F(add)(&t, &t, &y2);
       }
-      F(mul)(&lambda, &t, &dInv);
+      F(mul)(&lambda, &t, dInv);
       F(sqr)(&x3, &lambda);
       F(sub)(&x3, &x3, &a->x);
       F(sub)(&x3, &x3, &b->x);
@@ -409,12 +399,12 @@ static int PT(msm)(PT(xyzz_t) * result, const PT(affine_t) * bases, const uint8_
   s.batchNegate = malloc(s.batchCapacity);
   s.batchKind = malloc(s.batchCapacity);
   s.batchDenominator = malloc(s.batchCapacity * sizeof *s.batchDenominator);
-  s.batchPrefix = malloc(s.batchCapacity * sizeof *s.batchPrefix);
+  s.inverseScratch = malloc(2 * s.batchCapacity * sizeof *s.inverseScratch);
   s.queueBase = malloc(s.batchCapacity * sizeof *s.queueBase);
   s.queueDigit = malloc(s.batchCapacity * sizeof *s.queueDigit);
   s.overflow = malloc(bucketCount * sizeof *s.overflow);
   if (s.buckets && s.bucketFull && s.bucketBatch && s.batchBucket && s.batchBase && s.batchNegate && s.batchKind &&
-      s.batchDenominator && s.batchPrefix && s.queueBase && s.queueDigit && s.overflow) {
+      s.batchDenominator && s.inverseScratch && s.queueBase && s.queueDigit && s.overflow) {
     for (unsigned w = plan->windows; w-- > 0;) {
       for (unsigned b = 0; b < plan->windowBits; b++) PT(xyzz_dbl)(result);
       PT(fill_buckets_affine)(&s, bucketCount, baseIsInfinity, digits + (size_t)w * count, count);
@@ -431,7 +421,7 @@ static int PT(msm)(PT(xyzz_t) * result, const PT(affine_t) * bases, const uint8_
   free(s.batchNegate);
   free(s.batchKind);
   free(s.batchDenominator);
-  free(s.batchPrefix);
+  free(s.inverseScratch);
   free(s.queueBase);
   free(s.queueDigit);
   free(s.overflow);

@@ -6,7 +6,8 @@
  *   FP_INV = −p⁻¹ mod 2^64: Newton's iteration inv ← inv·(2 − p·inv) mod 2^64 from inv = 1 doubles the correct low
  *            bits each step; negated at the end. (0x87d20782e4866389)
  *   FP_R2  = R² mod p = 2^512 mod p: converts into Montgomery form with one multiplication (a·R²·R⁻¹ = a·R).
- * Both were computed with BigInt; test/kzg/nativeEngine.test.ts recomputes them and compares with the addon's
+ *   FP_P2  = p², 512 bits: added to a negative double-width difference in Fp2 multiplication (lazy reduction).
+ * All were computed with BigInt; test/kzg/nativeEngine.test.ts recomputes them and compares with the addon's
  * `fieldConstants()`, which reads these arrays.
  */
 #ifndef MACH_KZG_FIELD_H
@@ -14,8 +15,55 @@
 
 #include <stdint.h>
 #include <string.h>
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 
 typedef unsigned __int128 u128;
+
+/*
+ * Add with carry: *out = a + b + carryIn, returns the carry out. On x86-64 `_addcarry_u64` (plain ADC, no CPU
+ * extension), which gcc keeps in the flags across a chain, where 128-bit additions cost extra moves and zeroings.
+ */
+static inline unsigned char addc(unsigned char carryIn, uint64_t a, uint64_t b, uint64_t *out) {
+#if defined(__x86_64__)
+  unsigned long long sum;
+  const unsigned char carry = _addcarry_u64(carryIn, a, b, &sum);
+  *out = sum;
+  return carry;
+#else
+  const u128 sum = (u128)a + b + carryIn;
+  *out = (uint64_t)sum;
+  return (unsigned char)(sum >> 64);
+#endif
+}
+
+/* The 128-bit product a·b as low word (returned) and high word. */
+static inline uint64_t mul_wide64(uint64_t a, uint64_t b, uint64_t *high) {
+  const u128 product = (u128)a * b;
+  *high = (uint64_t)(product >> 64);
+  return (uint64_t)product;
+}
+
+/*
+ * t[0..4] += a·b (a: 4 words, b: one word, t[4] taking the top) as two carry chains: the products' low words into
+ * t[0..3], then their high words into t[1..4]. Returns the carry out of t[4].
+ */
+static inline unsigned char add_row(uint64_t t[5], const uint64_t a[4], uint64_t b) {
+  uint64_t h0, h1, h2, h3;
+  const uint64_t l0 = mul_wide64(a[0], b, &h0), l1 = mul_wide64(a[1], b, &h1);
+  const uint64_t l2 = mul_wide64(a[2], b, &h2), l3 = mul_wide64(a[3], b, &h3);
+  unsigned char c = addc(0, t[0], l0, &t[0]);
+  c = addc(c, t[1], l1, &t[1]);
+  c = addc(c, t[2], l2, &t[2]);
+  c = addc(c, t[3], l3, &t[3]);
+  unsigned char top = addc(c, t[4], 0, &t[4]);
+  c = addc(0, t[1], h0, &t[1]);
+  c = addc(c, t[2], h1, &t[2]);
+  c = addc(c, t[3], h2, &t[3]);
+  c = addc(c, t[4], h3, &t[4]);
+  return (unsigned char)(top + c);
+}
 
 typedef struct {
   uint64_t l[4];
@@ -30,6 +78,9 @@ static const uint64_t FP_P[4] = {0x3c208c16d87cfd47ULL, 0x97816a916871ca8dULL, 0
 static const uint64_t FP_INV = 0x87d20782e4866389ULL;
 static const uint64_t FP_R2[4] = {0xf32cfc5b538afa89ULL, 0xb5e71911d44501fbULL, 0x47ab1eff0a417ff6ULL,
                                   0x06d89f71cab8351fULL};
+static const uint64_t FP_P2[8] = {0x3b5458a2275d69b1ULL, 0xa602072d09eac101ULL, 0x4a50189c6d96cadcULL,
+                                  0x04689e957a1242c8ULL, 0x26edfa5c34c6b38dULL, 0xb00b855116375606ULL,
+                                  0x599a6f7c0348d21cULL, 0x0925c4b8763cbf9cULL};
 
 /* a ≥ p, as limbs compared from the top. */
 static inline int fp_geq_p(const uint64_t a[4]) {
@@ -99,44 +150,20 @@ static inline void fp_neg(fp_t *z, const fp_t *a) {
 }
 
 /*
- * z = a·b·R⁻¹ mod p: Montgomery multiplication, CIOS with the multiply and reduce steps interleaved. p's top limb is
- * below 2^63 − 1, so the running value stays below 2p and the usual extra carry limb is never needed (the "no-carry"
- * variant gnark-crypto uses for this field); one conditional subtraction ends it.
+ * z = a·b·R⁻¹ mod p: Montgomery multiplication, CIOS (a row a·b_i, then a row m·p that clears the low word, then a
+ * shift by one word). p < 2^254, so the running value stays below 2p < 2^255 and five words hold it; one conditional
+ * subtraction ends it.
  */
 static inline void fp_mul(fp_t *z, const fp_t *a, const fp_t *b) {
-  uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-  const uint64_t a0 = a->l[0], a1 = a->l[1], a2 = a->l[2], a3 = a->l[3];
+  uint64_t t[5] = {0, 0, 0, 0, 0};
+#pragma GCC unroll 4
   for (int i = 0; i < 4; i++) {
-    const uint64_t bi = b->l[i];
-    u128 s = (u128)a0 * bi + t0;
-    uint64_t carry = (uint64_t)(s >> 64);
-    const uint64_t m = (uint64_t)s * FP_INV;
-    u128 r = (u128)m * FP_P[0] + (uint64_t)s;
-    uint64_t reduceCarry = (uint64_t)(r >> 64);
-
-    s = (u128)a1 * bi + t1 + carry;
-    carry = (uint64_t)(s >> 64);
-    r = (u128)m * FP_P[1] + (uint64_t)s + reduceCarry;
-    reduceCarry = (uint64_t)(r >> 64);
-    t0 = (uint64_t)r;
-
-    s = (u128)a2 * bi + t2 + carry;
-    carry = (uint64_t)(s >> 64);
-    r = (u128)m * FP_P[2] + (uint64_t)s + reduceCarry;
-    reduceCarry = (uint64_t)(r >> 64);
-    t1 = (uint64_t)r;
-
-    s = (u128)a3 * bi + t3 + carry;
-    carry = (uint64_t)(s >> 64);
-    r = (u128)m * FP_P[3] + (uint64_t)s + reduceCarry;
-    reduceCarry = (uint64_t)(r >> 64);
-    t2 = (uint64_t)r;
-
-    t3 = carry + reduceCarry;
+    add_row(t, a->l, b->l[i]);
+    add_row(t, FP_P, t[0] * FP_INV); /* t[0] becomes 0 */
+    t[0] = t[1], t[1] = t[2], t[2] = t[3], t[3] = t[4], t[4] = 0;
   }
-  uint64_t t[4] = {t0, t1, t2, t3};
   if (fp_geq_p(t)) fp_sub_p(t);
-  memcpy(z->l, t, sizeof t);
+  memcpy(z->l, t, sizeof z->l);
 }
 
 static inline void fp_sqr(fp_t *z, const fp_t *a) { fp_mul(z, a, a); }
@@ -172,6 +199,57 @@ static inline void fp_inv(fp_t *z, const fp_t *a) {
   *z = result;
 }
 
+/* Independent prefix-product chains in a batch inversion: the processor overlaps them. */
+#define BATCH_INVERSE_LANES 4
+
+/*
+ * values[j] ← values[j]⁻¹ for j < n, every value non-zero, with one inversion (Montgomery's trick): prefix products
+ * (per lane j mod BATCH_INVERSE_LANES), one inversion of all the lanes' products, then back down each lane, about
+ * three multiplications per value. `prefix` holds n elements.
+ */
+static void fp_batch_inverse(fp_t *values, size_t n, fp_t *prefix) {
+  if (n == 0) return;
+  const size_t lanes = BATCH_INVERSE_LANES;
+  for (size_t j = 0; j < n; j++) {
+    if (j < lanes)
+      prefix[j] = values[j];
+    else
+      fp_mul(&prefix[j], &prefix[j - lanes], &values[j]);
+  }
+  fp_t laneTotal[BATCH_INVERSE_LANES], laneUpTo[BATCH_INVERSE_LANES], laneInv[BATCH_INVERSE_LANES], inv;
+  for (size_t lane = 0; lane < lanes; lane++) {
+    if (lane < n)
+      laneTotal[lane] = prefix[n - 1 - ((n - 1 - lane) % lanes)]; /* the lane's last prefix */
+    else
+      fp_one(&laneTotal[lane]);
+    if (lane == 0)
+      laneUpTo[0] = laneTotal[0];
+    else
+      fp_mul(&laneUpTo[lane], &laneUpTo[lane - 1], &laneTotal[lane]);
+  }
+  fp_inv(&inv, &laneUpTo[lanes - 1]);
+  for (size_t lane = lanes; lane-- > 0;) {
+    if (lane > 0) {
+      fp_mul(&laneInv[lane], &inv, &laneUpTo[lane - 1]);
+      fp_mul(&inv, &inv, &laneTotal[lane]);
+    } else {
+      laneInv[0] = inv;
+    }
+  }
+  for (size_t j = n; j-- > 0;) {
+    /* laneInv = (the lane's product up to values[j])⁻¹, so values[j]⁻¹ = laneInv · (the lane's product before it). */
+    fp_t *li = &laneInv[j % lanes];
+    if (j >= lanes) {
+      fp_t valueInv;
+      fp_mul(&valueInv, li, &prefix[j - lanes]);
+      fp_mul(li, li, &values[j]);
+      values[j] = valueInv;
+    } else {
+      values[j] = *li;
+    }
+  }
+}
+
 /* Reads 32 big-endian bytes; returns 0 (and leaves z unspecified) when the value is not below p. */
 static inline int fp_from_be_bytes(fp_t *z, const uint8_t bytes[32]) {
   fp_t plain;
@@ -190,6 +268,59 @@ static inline void fp_to_be_bytes(uint8_t bytes[32], const fp_t *a) {
   fp_from_mont(&plain, a);
   for (int limb = 0; limb < 4; limb++) {
     for (int k = 0; k < 8; k++) bytes[(3 - limb) * 8 + k] = (uint8_t)(plain.l[limb] >> (56 - 8 * k));
+  }
+}
+
+/* ---- Double-width products, reduced later (lazy reduction) ---- */
+
+/* r = a·b, 512 bits (schoolbook, row by row). Inputs may be unreduced, below 2^255. */
+static inline void fp_mul_wide(uint64_t r[8], const uint64_t a[4], const uint64_t b[4]) {
+  memset(r, 0, 8 * sizeof *r);
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; i++) add_row(r + i, a, b[i]); /* r[i + 4] is still 0: no carry out */
+}
+
+/* z = t·R⁻¹ mod p for t < p·R (Montgomery reduction, word by word): (t + m·p)/R < 2p, one subtraction ends it. */
+static inline void fp_reduce_wide(fp_t *z, uint64_t t[8]) {
+  unsigned char carry = 0; /* into t[i + 4]; 0 after the last round (t + m·p < 2p·R < 2^512) */
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; i++) {
+    unsigned char next = add_row(t + i, FP_P, t[i] * FP_INV);
+    next = (unsigned char)(next + addc(0, t[i + 4], carry, &t[i + 4]));
+    carry = next;
+  }
+  uint64_t r[4] = {t[4], t[5], t[6], t[7]};
+  if (fp_geq_p(r)) fp_sub_p(r);
+  memcpy(z->l, r, sizeof r);
+}
+
+/* a + b without reduction (both below p: the sum is below 2p < 2^255). */
+static inline void fp_add_unreduced(uint64_t z[4], const fp_t *a, const fp_t *b) {
+  u128 carry = 0;
+  for (int i = 0; i < 4; i++) {
+    carry += (u128)a->l[i] + b->l[i];
+    z[i] = (uint64_t)carry;
+    carry >>= 64;
+  }
+}
+
+/* a −= b over 512 bits; returns the borrow. */
+static inline uint64_t wide_sub(uint64_t a[8], const uint64_t b[8]) {
+  uint64_t borrow = 0;
+  for (int i = 0; i < 8; i++) {
+    const u128 d = (u128)a[i] - b[i] - borrow;
+    a[i] = (uint64_t)d;
+    borrow = (uint64_t)(d >> 64) & 1;
+  }
+  return borrow;
+}
+
+static inline void wide_add(uint64_t a[8], const uint64_t b[8]) {
+  u128 carry = 0;
+  for (int i = 0; i < 8; i++) {
+    carry += (u128)a[i] + b[i];
+    a[i] = (uint64_t)carry;
+    carry >>= 64;
   }
 }
 
@@ -223,17 +354,23 @@ static inline void fp2_neg(fp2_t *z, const fp2_t *a) {
   fp_neg(&z->c1, &a->c1);
 }
 
-/* Karatsuba: (a0 + a1u)(b0 + b1u) = (a0b0 − a1b1) + ((a0 + a1)(b0 + b1) − a0b0 − a1b1)u, three Fp products. */
+/*
+ * Karatsuba: (a0 + a1u)(b0 + b1u) = (a0b0 − a1b1) + ((a0 + a1)(b0 + b1) − a0b0 − a1b1)u, three double-width products
+ * and two Montgomery reductions (lazy reduction). The u part a0b1 + a1b0 is below 2p² < p·R; the real part
+ * a0b0 − a1b1 lies in (−p², p²) and gets p² added when negative. Both stay below p·R, as the reduction needs.
+ */
 static inline void fp2_mul(fp2_t *z, const fp2_t *a, const fp2_t *b) {
-  fp_t v0, v1, sa, sb, cross;
-  fp_mul(&v0, &a->c0, &b->c0);
-  fp_mul(&v1, &a->c1, &b->c1);
-  fp_add(&sa, &a->c0, &a->c1);
-  fp_add(&sb, &b->c0, &b->c1);
-  fp_mul(&cross, &sa, &sb);
-  fp_sub(&cross, &cross, &v0);
-  fp_sub(&z->c1, &cross, &v1);
-  fp_sub(&z->c0, &v0, &v1);
+  uint64_t v0[8], v1[8], cross[8], sa[4], sb[4];
+  fp_mul_wide(v0, a->c0.l, b->c0.l);
+  fp_mul_wide(v1, a->c1.l, b->c1.l);
+  fp_add_unreduced(sa, &a->c0, &a->c1);
+  fp_add_unreduced(sb, &b->c0, &b->c1);
+  fp_mul_wide(cross, sa, sb);
+  wide_sub(cross, v0);
+  wide_sub(cross, v1);
+  if (wide_sub(v0, v1)) wide_add(v0, FP_P2);
+  fp_reduce_wide(&z->c0, v0);
+  fp_reduce_wide(&z->c1, cross);
 }
 
 /* (a0 + a1u)² = (a0 + a1)(a0 − a1) + 2a0a1·u, two Fp products. */
@@ -256,6 +393,28 @@ static inline void fp2_inv(fp2_t *z, const fp2_t *a) {
   fp_mul(&z->c0, &a->c0, &norm);
   fp_mul(&n1, &a->c1, &norm);
   fp_neg(&z->c1, &n1);
+}
+
+/*
+ * values[j] ← values[j]⁻¹ in Fp2 through the norm: 1/(a0 + a1u) = (a0 − a1u)/(a0² + a1²), so the batch inversion
+ * runs in Fp (about three Fp multiplications per value instead of three Fp2 ones), plus four Fp multiplications per
+ * value for the norm and the conjugate's scaling. `scratch` holds 2n Fp elements.
+ */
+static void fp2_batch_inverse(fp2_t *values, size_t n, fp_t *scratch) {
+  fp_t *norms = scratch, *prefix = scratch + n;
+  for (size_t j = 0; j < n; j++) {
+    fp_t n0, n1;
+    fp_sqr(&n0, &values[j].c0);
+    fp_sqr(&n1, &values[j].c1);
+    fp_add(&norms[j], &n0, &n1);
+  }
+  fp_batch_inverse(norms, n, prefix);
+  for (size_t j = 0; j < n; j++) {
+    fp_t c1;
+    fp_mul(&values[j].c0, &values[j].c0, &norms[j]);
+    fp_mul(&c1, &values[j].c1, &norms[j]);
+    fp_neg(&values[j].c1, &c1);
+  }
 }
 
 #endif

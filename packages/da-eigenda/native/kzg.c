@@ -298,8 +298,9 @@ static void write_be(uint8_t *out, const uint64_t *limbs, int count) {
   }
 }
 
-void kzg_field_constants(uint8_t modulus[32], uint8_t r2[32], uint8_t inv[8]) {
+void kzg_field_constants(uint8_t modulus[32], uint8_t r2[32], uint8_t inv[8], uint8_t modulusSquared[64]) {
   write_be(modulus, FP_P, 4);
   write_be(r2, FP_R2, 4);
   write_be(inv, &FP_INV, 1);
+  write_be(modulusSquared, FP_P2, 8);
 }

@@ -36,7 +36,7 @@ const char *kzg_commit(const kzg_srs_t *srs, const uint8_t *blob, size_t blobByt
                        size_t trailingStart, kzg_method_t method, uint8_t commitment[KZG_G1_BYTES],
                        uint8_t lengthCommitment[KZG_G2_BYTES], uint8_t lengthProof[KZG_G2_BYTES]);
 
-/* The Montgomery constants kzg.c uses, big-endian: p, R² mod p (32 bytes each) and −p⁻¹ mod 2^64 (8 bytes). */
-void kzg_field_constants(uint8_t modulus[32], uint8_t r2[32], uint8_t inv[8]);
+/* The constants field.h uses, big-endian: p, R² mod p (32 bytes each), −p⁻¹ mod 2^64 (8 bytes) and p² (64 bytes). */
+void kzg_field_constants(uint8_t modulus[32], uint8_t r2[32], uint8_t inv[8], uint8_t modulusSquared[64]);
 
 #endif

@@ -31,7 +31,7 @@ export interface NativeKzgAddon {
     method: number,
   ): [Uint8Array | undefined, Uint8Array | undefined, Uint8Array | undefined];
   /** The field constants compiled into the addon, big-endian hex. */
-  fieldConstants(): { modulus: string; montgomeryR2: string; montgomeryInv: string };
+  fieldConstants(): { modulus: string; montgomeryR2: string; montgomeryInv: string; modulusSquared: string };
 }
 
 export type NativeKzgAddonStatus =

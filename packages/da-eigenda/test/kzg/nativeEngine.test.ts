@@ -97,7 +97,7 @@ describe("native KZG addon build", () => {
     }
   });
 
-  it("compiles in the Montgomery constants recomputed here: p, R² mod p and −p⁻¹ mod 2^64 (R = 2^256)", () => {
+  it("compiles in the Montgomery constants recomputed here: p, R² mod p, −p⁻¹ mod 2^64 (R = 2^256) and p²", () => {
     const status = loadNativeKzgAddon();
     assert.ok(status.available, status.available ? "" : status.reason);
     const p = bn254.fields.Fp.ORDER;
@@ -109,6 +109,7 @@ describe("native KZG addon build", () => {
     assert.equal(BigInt(`0x${constants.modulus}`), p);
     assert.equal(BigInt(`0x${constants.montgomeryR2}`), 2n ** 512n % p);
     assert.equal(BigInt(`0x${constants.montgomeryInv}`), (word - (((inverse % word) + word) % word)) % word);
+    assert.equal(BigInt(`0x${constants.modulusSquared}`), p * p);
   });
 });
 

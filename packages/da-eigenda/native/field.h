@@ -38,6 +38,20 @@ static inline unsigned char addc(unsigned char carryIn, uint64_t a, uint64_t b, 
 #endif
 }
 
+/* Subtract with borrow: *out = a − b − borrowIn, returns the borrow out. */
+static inline unsigned char subb(unsigned char borrowIn, uint64_t a, uint64_t b, uint64_t *out) {
+#if defined(__x86_64__)
+  unsigned long long difference;
+  const unsigned char borrow = _subborrow_u64(borrowIn, a, b, &difference);
+  *out = difference;
+  return borrow;
+#else
+  const u128 difference = (u128)a - b - borrowIn;
+  *out = (uint64_t)difference;
+  return (unsigned char)((difference >> 64) & 1);
+#endif
+}
+
 /* The 128-bit product a·b as low word (returned) and high word. */
 static inline uint64_t mul_wide64(uint64_t a, uint64_t b, uint64_t *high) {
   const u128 product = (u128)a * b;
@@ -108,37 +122,39 @@ static inline int fp_eq(const fp_t *a, const fp_t *b) {
   return ((a->l[0] ^ b->l[0]) | (a->l[1] ^ b->l[1]) | (a->l[2] ^ b->l[2]) | (a->l[3] ^ b->l[3])) == 0;
 }
 
+/* z = t − p if t ≥ p, else t (t < 2p), without branches: the subtraction's borrow selects. */
+static inline void fp_reduce_once(fp_t *z, const uint64_t t[4]) {
+  uint64_t d[4];
+  unsigned char borrow = subb(0, t[0], FP_P[0], &d[0]);
+  borrow = subb(borrow, t[1], FP_P[1], &d[1]);
+  borrow = subb(borrow, t[2], FP_P[2], &d[2]);
+  borrow = subb(borrow, t[3], FP_P[3], &d[3]);
+  const uint64_t keep = 0 - (uint64_t)borrow; /* all ones when t < p */
+  for (int i = 0; i < 4; i++) z->l[i] = (t[i] & keep) | (d[i] & ~keep);
+}
+
 /* z = a + b mod p. p < 2^254, so a + b < 2^255 never overflows the four limbs. */
 static inline void fp_add(fp_t *z, const fp_t *a, const fp_t *b) {
   uint64_t t[4];
-  u128 carry = 0;
-  for (int i = 0; i < 4; i++) {
-    carry += (u128)a->l[i] + b->l[i];
-    t[i] = (uint64_t)carry;
-    carry >>= 64;
-  }
-  if (fp_geq_p(t)) fp_sub_p(t);
-  memcpy(z->l, t, sizeof t);
+  unsigned char carry = addc(0, a->l[0], b->l[0], &t[0]);
+  carry = addc(carry, a->l[1], b->l[1], &t[1]);
+  carry = addc(carry, a->l[2], b->l[2], &t[2]);
+  addc(carry, a->l[3], b->l[3], &t[3]);
+  fp_reduce_once(z, t);
 }
 
-/* z = a − b mod p. */
+/* z = a − b mod p: p is added back, masked by the borrow. */
 static inline void fp_sub(fp_t *z, const fp_t *a, const fp_t *b) {
   uint64_t t[4];
-  u128 borrow = 0;
-  for (int i = 0; i < 4; i++) {
-    u128 d = (u128)a->l[i] - b->l[i] - borrow;
-    t[i] = (uint64_t)d;
-    borrow = (d >> 64) & 1;
-  }
-  if (borrow) {
-    u128 carry = 0;
-    for (int i = 0; i < 4; i++) {
-      carry += (u128)t[i] + FP_P[i];
-      t[i] = (uint64_t)carry;
-      carry >>= 64;
-    }
-  }
-  memcpy(z->l, t, sizeof t);
+  unsigned char borrow = subb(0, a->l[0], b->l[0], &t[0]);
+  borrow = subb(borrow, a->l[1], b->l[1], &t[1]);
+  borrow = subb(borrow, a->l[2], b->l[2], &t[2]);
+  borrow = subb(borrow, a->l[3], b->l[3], &t[3]);
+  const uint64_t mask = 0 - (uint64_t)borrow;
+  unsigned char carry = addc(0, t[0], FP_P[0] & mask, &z->l[0]);
+  carry = addc(carry, t[1], FP_P[1] & mask, &z->l[1]);
+  carry = addc(carry, t[2], FP_P[2] & mask, &z->l[2]);
+  addc(carry, t[3], FP_P[3] & mask, &z->l[3]);
 }
 
 static inline void fp_dbl(fp_t *z, const fp_t *a) { fp_add(z, a, a); }
@@ -162,8 +178,7 @@ static inline void fp_mul(fp_t *z, const fp_t *a, const fp_t *b) {
     add_row(t, FP_P, t[0] * FP_INV); /* t[0] becomes 0 */
     t[0] = t[1], t[1] = t[2], t[2] = t[3], t[3] = t[4], t[4] = 0;
   }
-  if (fp_geq_p(t)) fp_sub_p(t);
-  memcpy(z->l, t, sizeof z->l);
+  fp_reduce_once(z, t);
 }
 
 static inline void fp_sqr(fp_t *z, const fp_t *a) { fp_mul(z, a, a); }
@@ -207,7 +222,7 @@ static inline void fp_inv(fp_t *z, const fp_t *a) {
  * (per lane j mod BATCH_INVERSE_LANES), one inversion of all the lanes' products, then back down each lane, about
  * three multiplications per value. `prefix` holds n elements.
  */
-static void fp_batch_inverse(fp_t *values, size_t n, fp_t *prefix) {
+static inline void fp_batch_inverse(fp_t *values, size_t n, fp_t *prefix) {
   if (n == 0) return;
   const size_t lanes = BATCH_INVERSE_LANES;
   for (size_t j = 0; j < n; j++) {
@@ -289,39 +304,26 @@ static inline void fp_reduce_wide(fp_t *z, uint64_t t[8]) {
     next = (unsigned char)(next + addc(0, t[i + 4], carry, &t[i + 4]));
     carry = next;
   }
-  uint64_t r[4] = {t[4], t[5], t[6], t[7]};
-  if (fp_geq_p(r)) fp_sub_p(r);
-  memcpy(z->l, r, sizeof r);
+  fp_reduce_once(z, t + 4);
+}
+
+/* a −= b over 512 bits; returns the borrow. */
+static inline unsigned char wide_sub(uint64_t a[8], const uint64_t b[8]) {
+  unsigned char borrow = 0;
+  for (int i = 0; i < 8; i++) borrow = subb(borrow, a[i], b[i], &a[i]);
+  return borrow;
+}
+
+/* a += b over 512 bits (the caller knows it does not overflow). */
+static inline void wide_add(uint64_t a[8], const uint64_t b[8]) {
+  unsigned char carry = 0;
+  for (int i = 0; i < 8; i++) carry = addc(carry, a[i], b[i], &a[i]);
 }
 
 /* a + b without reduction (both below p: the sum is below 2p < 2^255). */
 static inline void fp_add_unreduced(uint64_t z[4], const fp_t *a, const fp_t *b) {
-  u128 carry = 0;
-  for (int i = 0; i < 4; i++) {
-    carry += (u128)a->l[i] + b->l[i];
-    z[i] = (uint64_t)carry;
-    carry >>= 64;
-  }
-}
-
-/* a −= b over 512 bits; returns the borrow. */
-static inline uint64_t wide_sub(uint64_t a[8], const uint64_t b[8]) {
-  uint64_t borrow = 0;
-  for (int i = 0; i < 8; i++) {
-    const u128 d = (u128)a[i] - b[i] - borrow;
-    a[i] = (uint64_t)d;
-    borrow = (uint64_t)(d >> 64) & 1;
-  }
-  return borrow;
-}
-
-static inline void wide_add(uint64_t a[8], const uint64_t b[8]) {
-  u128 carry = 0;
-  for (int i = 0; i < 8; i++) {
-    carry += (u128)a[i] + b[i];
-    a[i] = (uint64_t)carry;
-    carry >>= 64;
-  }
+  unsigned char carry = 0;
+  for (int i = 0; i < 4; i++) carry = addc(carry, a->l[i], b->l[i], &z[i]);
 }
 
 /* ---- Fp2 = Fp[u]/(u² + 1) ---- */
@@ -400,7 +402,7 @@ static inline void fp2_inv(fp2_t *z, const fp2_t *a) {
  * runs in Fp (about three Fp multiplications per value instead of three Fp2 ones), plus four Fp multiplications per
  * value for the norm and the conjugate's scaling. `scratch` holds 2n Fp elements.
  */
-static void fp2_batch_inverse(fp2_t *values, size_t n, fp_t *scratch) {
+static inline void fp2_batch_inverse(fp2_t *values, size_t n, fp_t *scratch) {
   fp_t *norms = scratch, *prefix = scratch + n;
   for (size_t j = 0; j < n; j++) {
     fp_t n0, n1;

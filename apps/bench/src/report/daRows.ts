@@ -1,6 +1,6 @@
 /**
- * The DA suite's rows. Commitments: EigenDA's default KZG engine (native C, or mcl-wasm as its fallback) in the Mach column beside its pure-JS
- * reference as the peer (ratio > 1: the engine faster), and Celestia's share commitment alone. Sustained runs: EigenDA in the Mach
+ * The DA suite's rows. Commitments: EigenDA's default KZG engine (native C, or mcl-wasm as its fallback) in the Mach
+ * column beside its pure-JS reference as the peer (ratio > 1: the engine faster), and Celestia's share commitment alone. Sustained runs: EigenDA in the Mach
  * column and Celestia beside it as the peer, per phase (no ratio: both are Mach, on two providers); zero is a
  * figure here (no back-pressure, nothing in flight), a missing one says why in its note.
  */
@@ -173,13 +173,10 @@ function sustainedRows(results: BenchResults): Row[] {
       note: `offered load: ${da.offered.peakSource}; a missing value: safe had not caught up when the drain timeout passed`,
     });
   }
-  const commitmentRows = da.commitment?.eigenda.rows ?? [];
-  const engine128 = commitmentRows.find(
+  const kzgRows = da.commitment?.eigenda.rows ?? [];
+  const engine128 = kzgRows.find(
     (r) =>
-      r.engine === measuredEngine(commitmentRows) &&
-      r.operation === "full" &&
-      r.workers === 0 &&
-      r.blobBytes === 128 * 1024,
+      r.engine === measuredEngine(kzgRows) && r.operation === "full" && r.workers === 0 && r.blobBytes === 128 * 1024,
   );
   const peakBatchRate = eigenda?.phases.find((p) => p.name === "peak")?.compressedBytesPerSecond;
   if (engine128 && peakBatchRate !== undefined && peakBatchRate > 0) {

@@ -184,7 +184,8 @@ static void PT(fill_buckets_xyzz)(PT(xyzz_t) * buckets, size_t bucketCount, cons
 /*
  * The same with affine buckets and batched additions: an affine addition A + B needs λ = (yB − yA)/(xB − xA), and
  * the inverses of a batch of independent additions' denominators cost one inversion and three multiplications each
- * (Montgomery's trick); with λ², λ·(xA − x3) that is about 5M + 1S per base against 8M + 2S for a mixed addition.
+ * (Montgomery's trick, field.h's F(batch_inverse); in Fp2 it runs over the denominators' norms in Fp); with λ² and
+ * λ·(xA − x3) that is about 5M + 1S per base against 8M + 2S for a mixed addition.
  * Additions in one batch must touch different buckets: a base whose bucket is already in the batch waits in a queue
  * (as long as the batch) and goes into a later batch; when the queue is full too (digits crowding into few buckets,
  * as in a top window holding few bits) the base goes by mixed addition into an XYZZ overflow bucket beside the

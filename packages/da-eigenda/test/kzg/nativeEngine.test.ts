@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import { bn254 } from "@noble/curves/bn254.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import fc from "fast-check";
@@ -95,6 +96,29 @@ describe("native KZG addon build", () => {
       assert.equal(defaultKzgEngine(), "mcl");
       await assert.rejects(createNativeKzgEngine(srs), NativeKzgUnavailableError);
     }
+  });
+
+  it("falls back to mcl by default, saying why once, when the compiler is missing; the named engine refuses", () => {
+    // A child process whose $CC does not exist: the addon's digest covers the compiler, so it must rebuild and fails
+    // (the addon already built for gcc stays in place).
+    const source = (file: string) => fileURLToPath(new URL(`../../src/kzg/${file}`, import.meta.url));
+    const script = [
+      `import { defaultKzgEngine } from ${JSON.stringify(source("engine.ts"))};`,
+      `import { createNativeKzgEngine } from ${JSON.stringify(source("nativeEngine.ts"))};`,
+      "console.log(defaultKzgEngine(), defaultKzgEngine());",
+      "const srs = { order: 2n, g1: [], g2: [], g2Trailing: [], insecure: true };",
+      "await createNativeKzgEngine(srs).catch((error) => console.log(error.name));",
+    ].join("\n");
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      env: { ...process.env, CC: "/nonexistent/cc" },
+      encoding: "utf8",
+    });
+    assert.equal(child.status, 0, child.stderr);
+    assert.deepEqual(child.stdout.trim().split("\n"), ["mcl mcl", "NativeKzgUnavailableError"]);
+    const warnings = child.stderr.split("\n").filter((line) => line.includes("/nonexistent/cc not found"));
+    assert.equal(warnings.length, 1, child.stderr);
+    assert.match(warnings[0] ?? "", /using the "mcl" engine/);
+    assert.ok(loadNativeKzgAddon().available || !addonExpected);
   });
 
   it("compiles in the Montgomery constants recomputed here: p, R² mod p, −p⁻¹ mod 2^64 (R = 2^256) and p²", () => {

@@ -1,5 +1,5 @@
 /**
- * KZG commitment throughput and latency, the mcl-wasm engine and the pure-JS reference, for 128 KiB and 2 MiB blobs
+ * KZG commitment throughput and latency, the native (C addon) and mcl-wasm engines and the pure-JS reference, for 128 KiB and 2 MiB blobs
  * (by default). For each engine and blob size it times the G1 commitment alone (what a reader checks after fetching a
  * blob) and the full BlobCommitment (G1 + length commitment + length proof, what a dispersal needs), one blob at a
  * time on the calling thread (one core), and reports the median (and least) wall and CPU time and MB/s = blob bytes /
@@ -14,7 +14,7 @@
  * commitments over it prove nothing. Where both engines run, their commitments are compared byte for byte.
  *
  *   node packages/da-eigenda/bench/kzgThroughput.ts [--runs N] [--reference-max-bytes B] [--pool-workers 2,…]
- *                                                   [--engines mcl,reference] [--blob-bytes 131072,…] [--json]
+ *                                                   [--engines native,mcl,reference] [--blob-bytes 131072,…] [--json]
  *
  * `apps/bench` calls `measureKzgCommitmentThroughput`.
  */
@@ -29,7 +29,7 @@ import {
   blobCommitmentToBytes,
   createKzgEngine,
   createWorkerCommitter,
-  DEFAULT_KZG_ENGINE,
+  defaultKzgEngine,
   encodePayloadToBlob,
   KZG_ENGINE_NAMES,
   type KzgEngine,
@@ -103,6 +103,8 @@ export async function measureKzgCommitmentThroughput(
   const referenceMax = parameters.referenceMaxBlobBytes ?? 128 * 1024;
   const engineNames = parameters.engines ?? KZG_ENGINE_NAMES;
   const poolSizes = parameters.poolWorkers ?? [];
+  /** What the client's worker committer would use here: native, or mcl when the addon cannot be had. */
+  const poolEngine = defaultKzgEngine();
   const log = parameters.log ?? (() => {});
   const loadBefore = loadavg()[0] as number;
 
@@ -147,7 +149,7 @@ export async function measureKzgCommitmentThroughput(
       outputs.push(wireHex(full.result));
     }
     for (const workers of poolSizes) {
-      const committer = createWorkerCommitter(async () => srs, { engine: DEFAULT_KZG_ENGINE, workers });
+      const committer = createWorkerCommitter(async () => srs, { engine: poolEngine, workers });
       try {
         await Promise.all(Array.from({ length: workers }, () => committer.commit(blob))); // start and warm every worker
         for (const inFlight of workers > 1 ? [1, workers] : [1]) {
@@ -155,7 +157,7 @@ export async function measureKzgCommitmentThroughput(
             const results = await Promise.all(Array.from({ length: inFlight }, () => committer.commit(blob)));
             return results[0] as BlobCommitment;
           }, runs);
-          rows.push(row(DEFAULT_KZG_ENGINE, blobBytes, "full", workers, inFlight, timed));
+          rows.push(row(poolEngine, blobBytes, "full", workers, inFlight, timed));
           log(describe(rows.at(-1) as KzgThroughputRow));
           outputs.push(wireHex(timed.result));
         }
@@ -193,7 +195,7 @@ export function formatKzgThroughputTable(report: KzgThroughputReport): string {
 }
 
 /** Random-walk points a·G + i·k·G in G1 and G2, normalized to affine: valid curve points, no known structure. */
-function benchmarkSrs(numPoints: number): Srs {
+export function benchmarkSrs(numPoints: number): Srs {
   const Fr = bn254.fields.Fr;
   const random = () => Fr.create(BigInt(`0x${randomBytes(32).toString("hex")}`));
   const walk = <P extends { add(other: P): P }>(start: P, step: P): P[] => {

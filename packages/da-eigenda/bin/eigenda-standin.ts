@@ -10,7 +10,7 @@ import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import {
-  DEFAULT_KZG_ENGINE,
+  defaultKzgEngine,
   generateInsecureDevSrs,
   KZG_ENGINE_NAMES,
   type KzgEngineName,
@@ -32,7 +32,7 @@ const { values } = parseArgs({
     "srs-points": { type: "string", default: "4096" },
     "tls-cert": { type: "string" },
     "tls-key": { type: "string" },
-    "kzg-engine": { type: "string", default: DEFAULT_KZG_ENGINE },
+    "kzg-engine": { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
@@ -66,7 +66,7 @@ async function loadSrs(): Promise<Srs> {
   return srs;
 }
 
-const kzgEngine = values["kzg-engine"] as KzgEngineName;
+const kzgEngine = (values["kzg-engine"] ?? defaultKzgEngine()) as KzgEngineName;
 if (!KZG_ENGINE_NAMES.includes(kzgEngine)) {
   process.stderr.write(`--kzg-engine must be one of ${KZG_ENGINE_NAMES.join(", ")}\n`);
   process.exit(2);

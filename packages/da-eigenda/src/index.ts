@@ -40,7 +40,13 @@ export {
 export type { BlobCommitter, CommitterOptions } from "./kzg/committer.ts";
 export { createInlineCommitter, createWorkerCommitter } from "./kzg/committer.ts";
 export type { KzgEngine, KzgEngineName } from "./kzg/engine.ts";
-export { createKzgEngine, DEFAULT_KZG_ENGINE, KZG_ENGINE_NAMES } from "./kzg/engine.ts";
+export {
+  createKzgEngine,
+  DEFAULT_KZG_ENGINE,
+  defaultKzgEngine,
+  FALLBACK_KZG_ENGINE,
+  KZG_ENGINE_NAMES,
+} from "./kzg/engine.ts";
 export { createMclKzgEngine, createMclKzgEngineFromMachSrs } from "./kzg/mclEngine.ts";
 export type { KzgOpening } from "./kzg/opening.ts";
 export { computeKzgOpening, verifyKzgOpening } from "./kzg/opening.ts";

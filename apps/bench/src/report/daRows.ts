@@ -1,16 +1,28 @@
 /**
- * The DA suite's rows. Commitments: EigenDA's default KZG engine (mcl-wasm) in the Mach column beside its pure-JS
- * reference as the peer (ratio > 1: the engine faster), and Celestia's share commitment alone. Sustained runs: EigenDA in the Mach
+ * The DA suite's rows. Commitments: EigenDA's default KZG engine (native C, or mcl-wasm as its fallback) in the Mach
+ * column beside its pure-JS reference as the peer (ratio > 1: the engine faster), and Celestia's share commitment alone. Sustained runs: EigenDA in the Mach
  * column and Celestia beside it as the peer, per phase (no ratio: both are Mach, on two providers); zero is a
  * figure here (no back-pressure, nothing in flight), a missing one says why in its note.
  */
 
-import { DEFAULT_KZG_ENGINE } from "@mach/da-eigenda";
+import { DEFAULT_KZG_ENGINE, type KzgEngineName } from "@mach/da-eigenda";
 import type { PhaseAnalysis } from "../suites/daLag.ts";
 import type { DaProviderRun } from "../suites/daSustained.ts";
 import type { BenchResults } from "./results.ts";
 import { formatNumber, type Row } from "./rows.ts";
 import { ratio } from "./stats.ts";
+
+/** How each engine computes, for the rows' configuration text. */
+const ENGINE_DESCRIPTIONS: Record<KzgEngineName, string> = {
+  native: "C addon, batch-affine bucket MSMs",
+  mcl: "mcl-wasm point additions, bucket MSMs",
+  reference: "@noble/curves Pippenger",
+};
+
+/** The engine the run measured besides the reference (the default, or its fallback). */
+function measuredEngine(rows: readonly { readonly engine: KzgEngineName }[]): KzgEngineName {
+  return rows.find((r) => r.engine !== "reference")?.engine ?? DEFAULT_KZG_ENGINE;
+}
 
 const sizeLabel = (bytes: number) => (bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`);
 
@@ -26,13 +38,14 @@ function commitmentRows(results: BenchResults): Row[] {
     eigenda.rows.find(
       (r) => r.engine === engine && r.blobBytes === blobBytes && r.operation === operation && r.workers === 0,
     );
+  const engineName = measuredEngine(eigenda.rows);
   const sizes = [...new Set(eigenda.rows.map((r) => r.blobBytes))];
   for (const blobBytes of sizes) {
     const size = sizeLabel(blobBytes);
-    const engine = find(DEFAULT_KZG_ENGINE, blobBytes, "full");
+    const engine = find(engineName, blobBytes, "full");
     const reference = find("reference", blobBytes, "full");
-    const engineG1 = find(DEFAULT_KZG_ENGINE, blobBytes, "g1");
-    const machConfiguration = `Mach's EigenDA KZG, ${DEFAULT_KZG_ENGINE} engine (mcl-wasm point additions, bucket MSMs), one blob at a time on one thread, median of ${engine?.runs ?? 0} runs after a warm-up, benchmark SRS of ${eigenda.srsPoints.toLocaleString("en-US")} points; MB/s = blob bytes / CPU time`;
+    const engineG1 = find(engineName, blobBytes, "g1");
+    const machConfiguration = `Mach's EigenDA KZG, ${engineName} engine (${ENGINE_DESCRIPTIONS[engineName]}), one blob at a time on one thread, median of ${engine?.runs ?? 0} runs after a warm-up, benchmark SRS of ${eigenda.srsPoints.toLocaleString("en-US")} points; MB/s = blob bytes / CPU time`;
     const peer = reference
       ? {
           peer: "pure-JS reference",
@@ -160,8 +173,10 @@ function sustainedRows(results: BenchResults): Row[] {
       note: `offered load: ${da.offered.peakSource}; a missing value: safe had not caught up when the drain timeout passed`,
     });
   }
-  const engine128 = da.commitment?.eigenda.rows.find(
-    (r) => r.engine === DEFAULT_KZG_ENGINE && r.operation === "full" && r.workers === 0 && r.blobBytes === 128 * 1024,
+  const kzgRows = da.commitment?.eigenda.rows ?? [];
+  const engine128 = kzgRows.find(
+    (r) =>
+      r.engine === measuredEngine(kzgRows) && r.operation === "full" && r.workers === 0 && r.blobBytes === 128 * 1024,
   );
   const peakBatchRate = eigenda?.phases.find((p) => p.name === "peak")?.compressedBytesPerSecond;
   if (engine128 && peakBatchRate !== undefined && peakBatchRate > 0) {

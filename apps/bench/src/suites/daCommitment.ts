@@ -1,13 +1,13 @@
 /**
  * What each DA provider's client computes over a blob before it can submit it, on one core: EigenDA's KZG
- * commitments (G1 commitment + length commitment + length proof over BN254; the default engine, mcl-wasm, beside the
+ * commitments (G1 commitment + length commitment + length proof over BN254; the default engine, native C or mcl-wasm as its fallback, beside the
  * pure-JS reference, through `measureKzgCommitmentThroughput` of `@mach/da-eigenda/bench`), and Celestia's share commitment
  * (namespaced Merkle subtree roots over the blob's shares, SHA-256 in JS). MB/s = blob bytes / CPU time of the
  * calling thread's process (the one-core rate; on a loaded machine wall time is longer, both are kept).
  */
 import { randomBytes } from "node:crypto";
 import { computeShareCommitment, namespaceFromUserBytes } from "@mach/da-celestia";
-import { DEFAULT_KZG_ENGINE } from "@mach/da-eigenda";
+import { defaultKzgEngine } from "@mach/da-eigenda";
 import { type KzgThroughputReport, measureKzgCommitmentThroughput } from "@mach/da-eigenda/bench";
 import { median } from "../report/stats.ts";
 
@@ -43,7 +43,7 @@ export async function measureDaCommitments(
     runs: settings.runs,
     referenceRuns: 1,
     referenceMaxBlobBytes: settings.referenceMaxBlobBytes,
-    engines: settings.referenceMaxBlobBytes > 0 ? [DEFAULT_KZG_ENGINE, "reference"] : [DEFAULT_KZG_ENGINE],
+    engines: settings.referenceMaxBlobBytes > 0 ? [defaultKzgEngine(), "reference"] : [defaultKzgEngine()],
     log,
   });
   const namespace = namespaceFromUserBytes(new TextEncoder().encode("mach"));

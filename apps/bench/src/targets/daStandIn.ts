@@ -93,7 +93,7 @@ async function startEigenDa(dataDir: string, settings: DaStandInSettings): Promi
         certificateTimeoutMs: 120_000,
       },
     },
-    configuration: `EigenDA stand-in (bin, own process; status tick ${settings.eigendaStatusIntervalMs} ms, insecure dev SRS of ${settings.eigendaSrsPoints.toLocaleString("en-US")} points: frames of ≤ ${((settings.eigendaSrsPoints - 1) * 31).toLocaleString("en-US")} B), Mach's EigenDA client with its defaults (mcl-wasm KZG in 1 worker thread)`,
+    configuration: `EigenDA stand-in (bin, own process; status tick ${settings.eigendaStatusIntervalMs} ms, insecure dev SRS of ${settings.eigendaSrsPoints.toLocaleString("en-US")} points: frames of ≤ ${((settings.eigendaSrsPoints - 1) * 31).toLocaleString("en-US")} B), Mach's EigenDA client with its defaults (default KZG engine, native or mcl-wasm, in 1 worker thread)`,
     process: child,
     async close() {
       await child.stop("SIGTERM", 10_000);

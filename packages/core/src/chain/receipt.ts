@@ -61,7 +61,18 @@ export function encodeReceipt(receipt: ConsensusReceipt): Uint8Array {
   return encoded;
 }
 
-function encodeReceiptFields(receipt: ConsensusReceipt): Uint8Array {
+/**
+ * Keeps `encoded` as `receipt`'s encoding: for a receipt built from bytes `decodeReceipt` accepted (a stored or
+ * received record), so that its roots and records do not encode it again. `decodeReceipt` admits only what
+ * `encodeReceipt` writes (canonical RLP, canonical integers, fixed-size fields, no trailing bytes; tested by mutating
+ * encodings), so the bytes it accepted are the encoding.
+ */
+export function keepReceiptEncoding(receipt: ConsensusReceipt, encoded: Uint8Array): void {
+  encodedReceipts.set(receipt, encoded);
+}
+
+/** The encoding, computed (not the kept one). */
+export function encodeReceiptFields(receipt: ConsensusReceipt): Uint8Array {
   const fields: RlpInput[] = [
     receipt.status === 1 ? STATUS_SUCCESS : EMPTY_BYTES,
     bigintToBytes(receipt.cumulativeGasUsed),

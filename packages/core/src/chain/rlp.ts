@@ -29,6 +29,43 @@ export function decodeRlp(input: Uint8Array): RlpItem {
   return item;
 }
 
+/**
+ * The encodings of the items of the list `input` encodes, as views into it, without decoding them: for a record that
+ * keeps some of its items as bytes. `input` is checked only as far as the walk needs (headers and bounds).
+ */
+export function rlpListItemEncodings(input: Uint8Array): Uint8Array[] {
+  if (input.length === 0 || (input[0] as number) < 0xc0) throw new RlpDecodeError("rlp: expected input list");
+  const [start, end] = itemBounds(input, 0, input.length);
+  const items: Uint8Array[] = [];
+  let pos = start;
+  while (pos < end) {
+    const [, next] = itemBounds(input, pos, end);
+    items.push(input.subarray(pos, next));
+    pos = next;
+  }
+  return items;
+}
+
+/** Where the item at `pos` keeps its payload, and where it ends: [payloadStart, end]. */
+function itemBounds(input: Uint8Array, pos: number, limit: number): [number, number] {
+  if (pos >= limit) throw new RlpDecodeError(sizeError(limit, input.length));
+  const prefix = input[pos] as number;
+  let start: number;
+  let length: number;
+  if (prefix < 0x80) return [pos, pos + 1];
+  if (prefix < 0xb8 || (prefix >= 0xc0 && prefix < 0xf8)) {
+    start = pos + 1;
+    length = prefix - (prefix < 0xc0 ? 0x80 : 0xc0);
+  } else {
+    const size = prefix - (prefix < 0xc0 ? 0xb7 : 0xf7);
+    length = readLength(input, pos + 1, size, limit);
+    start = pos + 1 + size;
+  }
+  const end = start + length;
+  if (end > limit) throw new RlpDecodeError(sizeError(limit, input.length));
+  return [start, end];
+}
+
 /** Decodes `input` as a list with exactly `count` elements (names the type in geth's messages). */
 export function decodeRlpList(input: Uint8Array, count: number, typeName: string): RlpItem[] {
   const item = decodeRlp(input);

@@ -60,6 +60,28 @@ function reference(encoded: Uint8Array): Uint8Array {
   return encoded.length < 32 ? encoded : encodeRlpBytes(keccak256(encoded));
 }
 
+/** Hex-prefix encoding of an empty leaf path (flag 2, even length). */
+const EMPTY_LEAF_PATH = Uint8Array.of(0x20);
+
+/**
+ * How a branch refers to a leaf whose whole key the branches above consumed (its path is empty), keyed by the value
+ * bytes. Such a leaf encodes as [0x20, value] wherever it sits, so its hash is the same in every trie that holds the
+ * value there: in an ordered trie (keys rlp(i)) that is every leaf of a group of 16 with at least two members, both in
+ * a mini-block's transactions and receipts tries and in its block's, which hash the same transaction and receipt
+ * bytes. The block's roots then hash mostly branches at its seal. Values are never written to (trie.ts's callers pass
+ * raw transactions and memoized receipt encodings); a value that is not the same object is simply hashed again.
+ */
+const emptyPathLeafReferences = new WeakMap<Uint8Array, Uint8Array>();
+
+function emptyPathLeafReference(value: Uint8Array): Uint8Array {
+  let cached = emptyPathLeafReferences.get(value);
+  if (cached === undefined) {
+    cached = reference(encodeLeaf(EMPTY_LEAF_PATH, value));
+    emptyPathLeafReferences.set(value, cached);
+  }
+  return cached;
+}
+
 function commonPrefix(a: Uint8Array, b: Uint8Array, from: number): number {
   const max = Math.min(a.length, b.length) * 2;
   let i = from;
@@ -109,7 +131,10 @@ function buildBranch(
     const branchNibble = nibble(key, at);
     let end = start + 1;
     while (end < hi && nibble((entries[end] as TrieEntry)[0], at) === branchNibble) end++;
-    items[branchNibble] = reference(buildNode(entries, start, end, at + 1));
+    items[branchNibble] =
+      end - start === 1 && key.length * 2 === at + 1
+        ? emptyPathLeafReference((entries[start] as TrieEntry)[1])
+        : reference(buildNode(entries, start, end, at + 1));
     start = end;
   }
   items[16] = encodeRlpBytes(value);

@@ -133,6 +133,25 @@ export function batchBodySize(blocks: readonly BatchBlock[]): number {
 }
 
 export function encodeBatch(parameters: EncodeBatchParameters): Uint8Array {
+  return sealBatchBody(writeBatchBody(parameters));
+}
+
+/**
+ * A batch before its checksum and compression: the header fields and the uncompressed body. Writing it copies the
+ * transactions' bytes (cheap); `sealBatchBody` then hashes and compresses (the costly part, hence its own step: the
+ * batcher runs it off the sequencer's thread, `batchEncoder.ts`).
+ */
+export interface BatchBody {
+  readonly chainId: bigint;
+  readonly firstBlock: bigint;
+  readonly lastBlock: bigint;
+  readonly parentHash: Hash;
+  readonly compression: CompressionSettings;
+  readonly uncompressed: Uint8Array;
+}
+
+/** Checks the blocks (contiguous, chained, within the size bound) and writes the uncompressed body. */
+export function writeBatchBody(parameters: EncodeBatchParameters): BatchBody {
   const { chainId, blocks } = parameters;
   const compression = parameters.compression ?? DEFAULT_BATCH_COMPRESSION;
   const first = blocks[0];
@@ -148,23 +167,34 @@ export function encodeBatch(parameters: EncodeBatchParameters): Uint8Array {
       throw new BatchEncodeError(`block ${block.number} parentHash is not block ${previous.number}'s hash`);
     }
   }
-
-  const body = new ByteWriter(batchBodySize(blocks), batchEncodeError);
+  const size = batchBodySize(blocks);
+  if (size > MAX_BATCH_UNCOMPRESSED_BYTES) {
+    throw new BatchEncodeError(`batch body is ${size} bytes, max ${MAX_BATCH_UNCOMPRESSED_BYTES}`);
+  }
+  const body = new ByteWriter(size, batchEncodeError);
   body.u32(blocks.length);
   for (const block of blocks) writeBlock(body, block);
-  const uncompressed = body.finish();
-  if (uncompressed.length > MAX_BATCH_UNCOMPRESSED_BYTES) {
-    throw new BatchEncodeError(`batch body is ${uncompressed.length} bytes, max ${MAX_BATCH_UNCOMPRESSED_BYTES}`);
-  }
-  const compressed = compress(uncompressed, compression);
+  return {
+    chainId,
+    firstBlock: first.number,
+    lastBlock: last.number,
+    parentHash: first.parentHash,
+    compression,
+    uncompressed: body.finish(),
+  };
+}
 
+/** The batch's bytes: header, checksum over header and uncompressed body, compressed body. */
+export function sealBatchBody(body: BatchBody): Uint8Array {
+  const { uncompressed, compression } = body;
+  const compressed = compress(uncompressed, compression);
   const out = new ByteWriter(BATCH_HEADER_BYTES + compressed.length, batchEncodeError);
   out.raw(BATCH_MAGIC);
   out.u8(BATCH_VERSION);
-  out.u64(chainId);
-  out.u64(first.number);
-  out.u64(last.number);
-  out.fixed(hashBytes(first.parentHash, "parentHash"), 32);
+  out.u64(body.chainId);
+  out.u64(body.firstBlock);
+  out.u64(body.lastBlock);
+  out.fixed(hashBytes(body.parentHash, "parentHash"), 32);
   out.u8(CompressionAlgorithmId[compression.algorithm]);
   out.u32(uncompressed.length);
   const headerBeforeChecksum = out.finish();

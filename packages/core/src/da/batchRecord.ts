@@ -59,6 +59,11 @@ export interface BatchRecordStore {
   latest(): BatchRecord | undefined | Promise<BatchRecord | undefined>;
   list(parameters?: ListBatchesParameters): readonly BatchRecord[] | Promise<readonly BatchRecord[]>;
   /**
+   * Records from the highest `firstBlock` down, read as the caller iterates: a reader that needs only the newest
+   * few (the sequencing-window check, every few seconds) decodes only those, however long the chain's history.
+   */
+  newestFirst(): Iterable<BatchRecord>;
+  /**
    * Removes the records of batches that hold any block after `block` (the chain went back to it): those that start
    * later, and the one that straddles it, whose blocks up to `block` the batcher then batches again.
    */
@@ -84,6 +89,9 @@ export function createMemoryBatchRecordStore(): MemoryBatchRecordStore {
     list({ fromBlock, limit } = {}) {
       const all = sorted().filter((r) => fromBlock === undefined || r.lastBlock >= fromBlock);
       return limit === undefined ? all : all.slice(0, limit);
+    },
+    newestFirst() {
+      return sorted().reverse();
     },
     dropAfter(block) {
       for (const [key, record] of [...records]) if (record.lastBlock > block) records.delete(key);

@@ -19,13 +19,14 @@
  * sealed blocks (they wait in the store) when every slot is taken with the open batch full, or at
  * `maxPendingBytes`. It is visible in `status()`, the metrics and a log line when it engages and releases.
  */
-import { bytesToHex } from "viem";
-import { keccak256 } from "../chain/hash.ts";
+
+import { hexToBytes } from "../chain/bytes.ts";
 import type { Block, Hash } from "../chain/types.ts";
 import type { BatchRecorder } from "../settlement/ports.ts";
 import { type Logger, silentLogger } from "../telemetry.ts";
 import { BackPressure, type BackPressureReason } from "./backPressure.ts";
-import { type BatchBlock, batchBlockSize, encodeBatch, toBatchBlock } from "./batch.ts";
+import { type BatchBlock, batchBlockSize, toBatchBlock } from "./batch.ts";
+import { type BatchEncoder, type EncodedBatch, inlineBatchEncoder } from "./batchEncoder.ts";
 import { type BatcherPolicy, batcherPolicySchema } from "./batcherPolicy.ts";
 import { planResume } from "./batcherResume.ts";
 import type { BatchRecord, BatchRecordStore, BatchStatus, ListBatchesParameters } from "./batchRecord.ts";
@@ -82,6 +83,11 @@ export interface CreateBatcherParameters {
   /** The parsed policy (`batcherPolicySchema.parse(…)`); its defaults when absent. */
   readonly policy?: BatcherPolicy;
   /** First block to batch when the store holds no record. Default 1 (genesis is not batched). */
+  /**
+   * Where batches are checksummed and compressed (default: in place). A sequencer passes a worker encoder, so that
+   * this work does not hold its sealing loop.
+   */
+  readonly encoder?: BatchEncoder;
   readonly startBlock?: bigint;
   readonly logger?: Logger;
   readonly metrics?: BatcherMetrics;
@@ -207,6 +213,7 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
   const now = parameters.now ?? Date.now;
   const sleep = parameters.sleep ?? sleepUnlessAborted;
   const startBlock = parameters.startBlock ?? 1n;
+  const encoder = parameters.encoder ?? inlineBatchEncoder;
 
   let controller = new AbortController();
   let state: BatcherState = "idle";
@@ -341,11 +348,11 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
   const launch = async (blocks: readonly BatchBlock[]): Promise<Slot | undefined> => {
     const first = blocks[0]!;
     const last = blocks[blocks.length - 1]!;
-    let encoded: Uint8Array;
+    let encoded: EncodedBatch;
     let frames: Uint8Array[];
     try {
-      encoded = encodeBatch({ chainId, blocks, compression });
-      frames = splitIntoFrames(encoded, da.limits.maxBlobBytes);
+      encoded = await encoder.encode({ chainId, blocks, compression });
+      frames = splitIntoFrames(encoded.bytes, da.limits.maxBlobBytes, hexToBytes(encoded.batchId));
     } catch (error) {
       if (!(error instanceof BatchEncodeError)) throw error;
       requestHalt(new BatcherHaltedError(first.number, last.number, "cannot encode batch", { cause: error }));
@@ -355,14 +362,14 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
       firstBlock: first.number,
       lastBlock: last.number,
       lastBlockHash: last.hash,
-      batchId: bytesToHex(keccak256(encoded)),
+      batchId: encoded.batchId,
       provider: da.provider,
       pointers: [],
       status: "submitting",
       submittedAt: now(),
       txCount: blocks.reduce((sum, block) => sum + block.transactions.length, 0),
       uncompressedBytes: bodyBytesOf(blocks),
-      encodedBytes: encoded.length,
+      encodedBytes: encoded.bytes.length,
       frameCount: frames.length,
     };
     await save(record);
@@ -371,7 +378,7 @@ export function createBatcher(parameters: CreateBatcherParameters): Batcher {
         firstBlock: record.firstBlock,
         lastBlock: record.lastBlock,
         frames: frames.length,
-        bytes: encoded.length,
+        bytes: encoded.bytes.length,
         inFlight: pipeline.length + 1,
       },
       "submitting batch",

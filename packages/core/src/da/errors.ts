@@ -67,6 +67,14 @@ export class BatchEncodeError extends MachError {
   override name = "BatchEncodeError";
 }
 
+/**
+ * The batch encoder's worker thread failed, exited or was closed while a batch was being encoded in it (not the
+ * blocks' fault: the batcher keeps the range and tries again; the next batch starts a new worker).
+ */
+export class BatchEncoderWorkerError extends MachError {
+  override name = "BatchEncoderWorkerError";
+}
+
 /** The `ByteWriter` error of the DA codecs: a field out of its wire range. */
 export function batchEncodeError(message: string): BatchEncodeError {
   return new BatchEncodeError(message);

@@ -29,8 +29,11 @@ export interface Frame {
   readonly data: Uint8Array;
 }
 
-/** Cuts an encoded batch into frames of at most `maxBlobBytes` each (frame header included). */
-export function splitIntoFrames(batch: Uint8Array, maxBlobBytes: number): Uint8Array[] {
+/**
+ * Cuts an encoded batch into frames of at most `maxBlobBytes` each (frame header included). `batchId`, when the caller
+ * has it already (the batch encoder computes it off the caller's thread), must be keccak256(batch).
+ */
+export function splitIntoFrames(batch: Uint8Array, maxBlobBytes: number, batchId?: Uint8Array): Uint8Array[] {
   const chunk = maxBlobBytes - FRAME_OVERHEAD_BYTES;
   if (!Number.isInteger(maxBlobBytes) || chunk < 1) {
     throw new BatchEncodeError(`maxBlobBytes ${maxBlobBytes} leaves no room for frame data`);
@@ -39,10 +42,10 @@ export function splitIntoFrames(batch: Uint8Array, maxBlobBytes: number): Uint8A
   if (count > MAX_FRAMES_PER_BATCH) {
     throw new BatchEncodeError(`batch of ${batch.length} bytes needs ${count} frames, max ${MAX_FRAMES_PER_BATCH}`);
   }
-  const batchId = keccak256(batch);
+  const id = batchId ?? keccak256(batch);
   const frames: Uint8Array[] = [];
   for (let index = 0; index < count; index++) {
-    frames.push(encodeFrame({ batchId, index, count, data: batch.subarray(index * chunk, (index + 1) * chunk) }));
+    frames.push(encodeFrame({ batchId: id, index, count, data: batch.subarray(index * chunk, (index + 1) * chunk) }));
   }
   return frames;
 }

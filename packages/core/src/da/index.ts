@@ -24,6 +24,7 @@
  * - batchRetry.ts   backoff on transient failures, a halt on permanent ones (DA submissions, L1 recordings)
  * - frameSubmission.ts one batch's frames to DA at once, each retried, pointers in frame order
  * - batcherResume.ts where a restarted batcher resumes: records to hand to L1, ranges to redo with their bounds
+ * - batchEncoder.ts where a batch is checksummed and compressed: in place, or in a worker thread (batchEncodeWorker.ts)
  * - batcher.ts      `createBatcher`: the pipelined loop (in-flight batches, in-order L1 recording, restart,
  *                    halting), pure of I/O but through its ports
  * - conformance.ts  the adapter conformance suite; exported only as `@mach/core/da/conformance` (it imports node:test)
@@ -51,6 +52,12 @@ export {
   MAX_BATCH_UNCOMPRESSED_BYTES,
   toBatchBlock,
 } from "./batch.ts";
+export {
+  type BatchEncoder,
+  createWorkerBatchEncoder,
+  type EncodedBatch,
+  inlineBatchEncoder,
+} from "./batchEncoder.ts";
 export {
   BATCH_HELD_MESSAGE,
   BATCH_HOLD_POINTS,
@@ -97,7 +104,13 @@ export {
   daConfigSchema,
   memoryDaProvider,
 } from "./config.ts";
-export { BatchDecodeError, type BatchDecodeErrorReason, BatchEncodeError, BatcherHaltedError } from "./errors.ts";
+export {
+  BatchDecodeError,
+  type BatchDecodeErrorReason,
+  BatchEncodeError,
+  BatchEncoderWorkerError,
+  BatcherHaltedError,
+} from "./errors.ts";
 export {
   decodeFrame,
   encodeFrame,

@@ -23,7 +23,7 @@ import { processAuthorizations } from "./authorizations.ts";
 import { createCallTracer } from "./callTracer.ts";
 import { failedDepositResult } from "./deposit.ts";
 import { attachEthereumJsTracer } from "./ethereumjsTracing.ts";
-import { kzg } from "./evm/precompiles/kzg.ts";
+import { lazyKzg } from "./evm/precompiles/kzg.ts";
 import { gethErrorMessage } from "./evmErrors.ts";
 import { installJumpAnalysisCache } from "./jumpAnalysisCache.ts";
 import { ecotoneL1FeeFromState, L1_FEE_VAULT, type L1FeeRule } from "./l1Fee.ts";
@@ -80,7 +80,7 @@ export async function createEthereumJsExecutor(options: EthereumJsExecutorOption
   const common = createCustomCommon({ chainId: Number(options.chainId) }, Mainnet, {
     hardfork: options.hardfork === "cancun" ? Hardfork.Cancun : Hardfork.Prague,
     // The KZG verifier for the point evaluation precompile (without it, any call to 0x0a threw out of the executor).
-    customCrypto: { keccak256: keccak.hash, kzg: kzg() },
+    customCrypto: { keccak256: keccak.hash, kzg: lazyKzg },
   });
   const stateManager = new MachStateManager();
   let currentEnv: BlockEnv | undefined;

@@ -24,6 +24,9 @@ export function createLmdbBatchRecordStore(root: RootDatabase): BatchRecordStore
       }
       return out;
     },
+    *newestFirst() {
+      for (const { value } of db.getRange({ reverse: true })) yield decode(value);
+    },
     async dropAfter(block) {
       await db.transaction(() => {
         // Records are contiguous: from the newest back to the first that ends at or before `block`.

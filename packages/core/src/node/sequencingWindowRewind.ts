@@ -27,7 +27,7 @@ import {
   nextEpochNumber,
 } from "../chain/sequencingWindow.ts";
 import type { Block, Transaction } from "../chain/types.ts";
-import type { BatchRecordStore } from "../da/batchRecord.ts";
+import type { BatchRecord, BatchRecordStore } from "../da/batchRecord.ts";
 import { MachError } from "../errors.ts";
 import type { ChainState } from "../state/chainState.ts";
 import type { ChainStore, ChainStoreReader } from "../state/store/chainStore.ts";
@@ -69,47 +69,83 @@ export async function findDerivedChainRewind(
   parameters: DerivedChainCheckParameters,
 ): Promise<{ readonly epoch: bigint; readonly keptBlock: bigint } | undefined> {
   const { store, head, openMiniBlocks, records, l1Head, sequencingWindow, l1StartBlock } = parameters;
-  const recorded = (await records.list()).flatMap((record) =>
-    record.status === "recorded" && record.recording?.l1BlockNumber !== undefined
-      ? [{ lastBlock: record.lastBlock, l1Block: record.recording.l1BlockNumber }]
-      : [],
-  );
-  const recordedThrough = (l1Block: bigint) =>
-    recorded.reduce((newest, r) => (r.l1Block <= l1Block && r.lastBlock > newest ? r.lastBlock : newest), 0n);
-
-  const epochs: ChainEpoch[] = [];
-  let newestInfo: L1BlockInfo | undefined;
-  const scanFrom = recordedThrough(l1Head - BigInt(sequencingWindow)) + 1n;
-  const sealed = (number: bigint): Block => {
-    const block = store.getBlock(number);
-    if (block === undefined) throw new SequencingWindowRewindError(`store lacks sealed block ${number}`);
-    return block;
-  };
-  let parent = sealed(scanFrom - 1n);
-  if (scanFrom > 1n) newestInfo = l1BlockInfoOfBlock(parent);
-  // Epochs are decided in order: the first one whose window has not passed ends the check, so the scan stops there.
-  let undecided = false;
-  const started = (info: L1BlockInfo, firstBlock: bigint, forced: boolean) => {
-    if (info.sequenceNumber === 0n) {
-      epochs.push({ epoch: info.number, firstBlock, forced });
-      undecided = !isWindowPassed(info.number, l1Head, sequencingWindow);
+  const recorded = recordedThroughNewestFirst(records.newestFirst());
+  try {
+    const recordedThrough = recorded.through;
+    const epochs: ChainEpoch[] = [];
+    let newestInfo: L1BlockInfo | undefined;
+    const scanFrom = recordedThrough(l1Head - BigInt(sequencingWindow)) + 1n;
+    const sealed = (number: bigint): Block => {
+      const block = store.getBlock(number);
+      if (block === undefined) throw new SequencingWindowRewindError(`store lacks sealed block ${number}`);
+      return block;
+    };
+    let parent = sealed(scanFrom - 1n);
+    if (scanFrom > 1n) newestInfo = l1BlockInfoOfBlock(parent);
+    // Epochs are decided in order: the first one whose window has not passed ends the check, so the scan stops there.
+    let undecided = false;
+    const started = (info: L1BlockInfo, firstBlock: bigint, forced: boolean) => {
+      if (info.sequenceNumber === 0n) {
+        epochs.push({ epoch: info.number, firstBlock, forced });
+        undecided = !isWindowPassed(info.number, l1Head, sequencingWindow);
+      }
+      newestInfo = info;
+    };
+    for (let number = scanFrom; number <= head.header.number && !undecided; number++) {
+      const block = sealed(number);
+      const info = l1BlockInfoOfBlock(block);
+      started(info, number, isForcedBlock(block, parent, info));
+      parent = block;
     }
-    newestInfo = info;
-  };
-  for (let number = scanFrom; number <= head.header.number && !undecided; number++) {
-    const block = sealed(number);
-    const info = l1BlockInfoOfBlock(block);
-    started(info, number, isForcedBlock(block, parent, info));
-    parent = block;
-  }
-  const open = openMiniBlocks[0];
-  if (open !== undefined && !undecided) started(l1BlockInfoOfBlock(open), head.header.number + 1n, false);
-  if (!undecided) epochs.push({ epoch: nextEpochNumber(newestInfo, l1StartBlock), firstBlock: undefined });
+    const open = openMiniBlocks[0];
+    if (open !== undefined && !undecided) started(l1BlockInfoOfBlock(open), head.header.number + 1n, false);
+    if (!undecided) epochs.push({ epoch: nextEpochNumber(newestInfo, l1StartBlock), firstBlock: undefined });
 
-  const passed = firstPassedEpoch({ epochs, sequencingWindow, l1Head, recordedThrough });
-  if (passed === undefined) return undefined;
-  if (passed.keptBlock >= head.header.number && openMiniBlocks.length === 0) return undefined;
-  return passed;
+    const passed = firstPassedEpoch({ epochs, sequencingWindow, l1Head, recordedThrough });
+    if (passed === undefined) return undefined;
+    if (passed.keptBlock >= head.header.number && openMiniBlocks.length === 0) return undefined;
+    return passed;
+  } finally {
+    recorded.close();
+  }
+}
+
+/**
+ * `recordedThrough(l1Block)`: the last block of the newest batch recorded on L1 at or before `l1Block` (0 if none).
+ * Batches are recorded in block order, so a later record never ends before an earlier one: the first recorded record
+ * at or before `l1Block`, newest first, is the answer. Records are read only as far back as a question needs (the
+ * window check asks about the last few windows; a node's history can hold many thousands of records).
+ */
+export function recordedThroughNewestFirst(newestFirst: Iterable<BatchRecord>): {
+  readonly through: (l1Block: bigint) => bigint;
+  /** Ends the read (an LMDB range left open holds its read transaction). */
+  readonly close: () => void;
+} {
+  const iterator = newestFirst[Symbol.iterator]();
+  const read: { readonly lastBlock: bigint; readonly l1Block: bigint }[] = [];
+  let exhausted = false;
+  const through = (l1Block: bigint): bigint => {
+    for (const r of read) if (r.l1Block <= l1Block) return r.lastBlock;
+    while (!exhausted) {
+      const next = iterator.next();
+      if (next.done) {
+        exhausted = true;
+        break;
+      }
+      const record = next.value;
+      const recordedAt = record.status === "recorded" ? record.recording?.l1BlockNumber : undefined;
+      if (recordedAt === undefined) continue;
+      read.push({ lastBlock: record.lastBlock, l1Block: recordedAt });
+      if (recordedAt <= l1Block) return record.lastBlock;
+    }
+    return 0n;
+  };
+  return {
+    through,
+    close: () => {
+      if (!exhausted) iterator.return?.();
+    },
+  };
 }
 
 /** The check's parameters, with the store and state to rewind; the open block's mini-blocks are dropped too. */

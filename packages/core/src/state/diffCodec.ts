@@ -287,5 +287,23 @@ export function decodeStateDiff(bytes: Uint8Array): StateDiff {
   }
   r.end();
   // Keep the preimages so that re-encoding (a replica relaying the diff) yields the same bytes.
-  return slotPreimages.size === 0 ? { accounts } : { accounts, slotPreimages };
+  const diff: StateDiff = slotPreimages.size === 0 ? { accounts } : { accounts, slotPreimages };
+  encodedDiffs.set(diff, bytes);
+  return diff;
+}
+
+/**
+ * One encoding per diff object, kept with it: a sealed mini-block's diff is encoded for its record and again for each
+ * read worker it is sent to, and a replica receives it encoded. Diffs are immutable once sealed.
+ */
+const encodedDiffs = new WeakMap<StateDiff, Uint8Array>();
+
+/** An encoding of `diff` (`encodeStateDiff`'s, or the bytes it was decoded from), made at most once per diff. */
+export function encodedStateDiff(diff: StateDiff): Uint8Array {
+  let bytes = encodedDiffs.get(diff);
+  if (bytes === undefined) {
+    bytes = encodeStateDiff(diff);
+    encodedDiffs.set(diff, bytes);
+  }
+  return bytes;
 }

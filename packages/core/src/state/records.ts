@@ -16,7 +16,7 @@ import { decodeSignatureBytes, encodeSignatureBytes, type RecoverableSignature }
 import { keccak256Hex } from "../chain/hash.ts";
 import { decodeHeader, encodeHeader, hashHeader } from "../chain/header.ts";
 import type { MiniBlock } from "../chain/miniBlock.ts";
-import { decodeReceipt, encodeReceipt } from "../chain/receipt.ts";
+import { decodeReceipt, encodeReceipt, keepReceiptEncoding } from "../chain/receipt.ts";
 import {
   decodeRlp,
   encodeRlp,
@@ -26,11 +26,12 @@ import {
   RlpDecodeError,
   type RlpInput,
   type RlpItem,
+  rlpListItemEncodings,
 } from "../chain/rlp.ts";
 import { decodeTransactionBody } from "../chain/transaction.ts";
 import type { Address, Block, Hash, Receipt, Transaction } from "../chain/types.ts";
 import { MachError } from "../errors.ts";
-import { decodeStateDiff, encodeStateDiff } from "./diffCodec.ts";
+import { decodeStateDiff, encodedStateDiff } from "./diffCodec.ts";
 
 /** A stored record failed to decode: the store is corrupt or from an incompatible version. */
 export class StoreCorruptionError extends MachError {
@@ -108,6 +109,11 @@ function encodedStoredReceipt(receipt: Receipt): Uint8Array {
   }
   return bytes;
 }
+/** Keeps `bytes` (when given) as the stored form of `item`, which was decoded from them. */
+function keepStored<T extends object>(stored: WeakMap<T, Uint8Array>, item: T, bytes: Uint8Array | undefined): T {
+  if (bytes !== undefined) stored.set(item, bytes);
+  return item;
+}
 /** The RLP list of these items' stored forms: the same bytes `encodeRlp` gives for the nested list. */
 const storedTransactionList = (txs: readonly Transaction[]) =>
   encodeRlpListOfEncoded(txs.map(encodedStoredTransaction));
@@ -145,9 +151,10 @@ function decodeStoredReceipt(item: RlpItem, version: number): Receipt {
   const expected = version === 1 ? RECEIPT_FIELDS_V1 : RECEIPT_FIELDS_V1 + 3;
   if (f.length !== expected)
     throw new StoreCorruptionError(`store: receipt has ${f.length} fields, version ${version} has ${expected}`);
-  const consensus = decodeReceipt(expectBytes(f[0], "receipt.consensus"));
+  const consensusBytes = expectBytes(f[0], "receipt.consensus");
+  const consensus = decodeReceipt(consensusBytes);
   const contract = expectBytes(f[3], "receipt.contractAddress");
-  return {
+  const receipt: Receipt = {
     ...consensus,
     gasUsed: uint(f[1], "receipt.gasUsed"),
     effectiveGasPrice: uint(f[2], "receipt.effectiveGasPrice"),
@@ -159,6 +166,9 @@ function decodeStoredReceipt(item: RlpItem, version: number): Receipt {
     l1BaseFeeScalar: version === 1 ? 0n : uint(f[8], "receipt.l1BaseFeeScalar"),
     l1BlobBaseFeeScalar: version === 1 ? 0n : uint(f[9], "receipt.l1BlobBaseFeeScalar"),
   };
+  // A replica seals blocks from received records: their receipts roots and records reuse these bytes.
+  keepReceiptEncoding(receipt, consensusBytes);
+  return receipt;
 }
 
 export function encodeBlockRecord(block: Block): Uint8Array {
@@ -207,7 +217,7 @@ export function encodeMiniBlockRecord(miniBlock: MiniBlock): Uint8Array {
     uintField(miniBlock.firstLogIndex),
     encodeRlpBytes(hexToBytes(miniBlock.transactionsRoot)),
     encodeRlpBytes(hexToBytes(miniBlock.receiptsRoot)),
-    encodeRlpBytes(encodeStateDiff(miniBlock.stateDiff)),
+    encodeRlpBytes(encodedStateDiff(miniBlock.stateDiff)),
   ]);
 }
 /** A mini-block record's place (its number and block) without decoding its transactions, receipts and diff. */
@@ -220,6 +230,11 @@ export function miniBlockRecordPosition(bytes: Uint8Array): { readonly number: b
 export function decodeMiniBlockRecord(bytes: Uint8Array): MiniBlock {
   const f = list(decodeRlp(bytes), "miniBlock");
   const version = checkVersion(f, "miniBlock", MINI_BLOCK_RECORD_VERSION);
+  // The stored forms of its transactions and receipts are spans of the record: a replica's block records reuse them.
+  const items = rlpListItemEncodings(bytes);
+  const storedTxs = rlpListItemEncodings(items[7] as Uint8Array);
+  // Receipts of an older record version are stored in another layout: those are encoded again when written.
+  const storedReceipts = version === MINI_BLOCK_RECORD_VERSION ? rlpListItemEncodings(items[8] as Uint8Array) : [];
   return {
     number: uint(f[1], "miniBlock.number"),
     blockNumber: uint(f[2], "miniBlock.blockNumber"),
@@ -227,8 +242,12 @@ export function decodeMiniBlockRecord(bytes: Uint8Array): MiniBlock {
     index: small(f[4], "miniBlock.index"),
     timestampUs: uint(f[5], "miniBlock.timestampUs"),
     gasUsed: uint(f[6], "miniBlock.gasUsed"),
-    transactions: list(f[7], "miniBlock.transactions").map(decodeStoredTransaction),
-    receipts: list(f[8], "miniBlock.receipts").map((item) => decodeStoredReceipt(item, version)),
+    transactions: list(f[7], "miniBlock.transactions").map((item, i) =>
+      keepStored(storedTransactionBytes, decodeStoredTransaction(item), storedTxs[i]),
+    ),
+    receipts: list(f[8], "miniBlock.receipts").map((item, i) =>
+      keepStored(storedReceiptBytes, decodeStoredReceipt(item, version), storedReceipts[i]),
+    ),
     firstTransactionIndex: small(f[9], "miniBlock.firstTransactionIndex"),
     firstLogIndex: small(f[10], "miniBlock.firstLogIndex"),
     transactionsRoot: bytesToHex(expectBytes(f[11], "miniBlock.transactionsRoot")) as Hash,

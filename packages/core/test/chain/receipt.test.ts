@@ -5,7 +5,13 @@ import { encodeReceipt as ejsEncodeReceipt } from "@ethereumjs/vm";
 import fc from "fast-check";
 import { hexToBytes } from "viem";
 import { bloomOf } from "../../src/chain/bloom.ts";
-import { type ConsensusReceipt, decodeReceipt, encodeReceipt } from "../../src/chain/receipt.ts";
+import {
+  type ConsensusReceipt,
+  decodeReceipt,
+  encodeReceipt,
+  encodeReceiptFields,
+  keepReceiptEncoding,
+} from "../../src/chain/receipt.ts";
 import { RlpDecodeError } from "../../src/chain/rlp.ts";
 import type { TxType } from "../../src/chain/types.ts";
 import { log, u64 } from "./arbitraries.ts";
@@ -95,6 +101,44 @@ describe("receipt encoding", () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("accepts only its own encodings: any mutation decodeReceipt accepts encodes back to the same bytes", () => {
+    // What keepReceiptEncoding relies on: a stored receipt's bytes stand for its encoding.
+    let accepted = 0;
+    fc.assert(
+      fc.property(
+        fc.oneof(receipt([0, 1, 2, 4, 0x7e]), depositReceipt),
+        fc.array(fc.record({ at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: -2, max: 2 }),
+        (r, edits, lengthChange) => {
+          const bytes = Array.from(encodeReceipt(r));
+          for (const { at, byte } of edits) bytes[at % bytes.length] = byte;
+          if (lengthChange > 0) bytes.push(...new Array(lengthChange).fill(0));
+          else if (lengthChange < 0) bytes.splice(bytes.length + lengthChange, -lengthChange);
+          const mutated = Uint8Array.from(bytes);
+          let decoded: ConsensusReceipt;
+          try {
+            decoded = decodeReceipt(mutated);
+          } catch (error) {
+            if (error instanceof RlpDecodeError) return;
+            throw error;
+          }
+          accepted++;
+          assert.deepEqual(encodeReceiptFields(decoded), mutated);
+        },
+      ),
+      { numRuns: 3000, seed: 21 },
+    );
+    assert.ok(accepted > 100, `only ${accepted} mutations decoded: the property checked too little`);
+  });
+
+  it("keeps the encoding given for a receipt decoded from it", () => {
+    const r: ConsensusReceipt = { type: 2, status: 1, cumulativeGasUsed: 7n, logsBloom: new Uint8Array(256), logs: [] };
+    const bytes = encodeReceipt(r);
+    const decoded = decodeReceipt(bytes);
+    keepReceiptEncoding(decoded, bytes);
+    assert.equal(encodeReceipt(decoded), bytes, "the same bytes, not an equal copy");
   });
 
   it("rejects malformed receipts with RlpDecodeError only", () => {

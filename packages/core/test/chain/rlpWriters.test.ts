@@ -8,10 +8,14 @@ import { RLP } from "@ethereumjs/rlp";
 import fc from "fast-check";
 import { bigintToBytes } from "../../src/chain/bytes.ts";
 import {
+  encodeRlp,
   encodeRlpBytes,
   encodeRlpListOfEncoded,
+  RlpDecodeError,
+  type RlpInput,
   rlpBytesLength,
   rlpHeaderLength,
+  rlpListItemEncodings,
   writeRlpHeader,
   writeRlpUint,
 } from "../../src/chain/rlp.ts";
@@ -64,5 +68,29 @@ describe("chain/ RLP writers", () => {
         assert.deepEqual(encodeRlpListOfEncoded(encoded), RLP.encode(items));
       }),
     );
+  });
+
+  it("give a list's item encodings as @ethereumjs/rlp encodes each item, for nested lists of any size", () => {
+    const item: fc.Arbitrary<RlpInput> = fc.letrec<{ node: RlpInput }>((tie) => ({
+      node: fc.oneof(
+        { depthSize: "small", withCrossShrink: true },
+        fc.uint8Array({ maxLength: 70 }),
+        fc.array(tie("node"), { maxLength: 5 }),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(fc.array(item, { maxLength: 12 }), (items) => {
+        const encoded = encodeRlp(items);
+        assert.deepEqual(
+          rlpListItemEncodings(encoded),
+          items.map((i) => encodeRlp(i)),
+        );
+      }),
+      { numRuns: 300, seed: 4 },
+    );
+    assert.throws(() => rlpListItemEncodings(encodeRlp(Uint8Array.of(1, 2))), RlpDecodeError);
+    assert.throws(() => rlpListItemEncodings(new Uint8Array()), RlpDecodeError);
+    const truncated = encodeRlp([new Uint8Array(60), Uint8Array.of(7)]);
+    assert.throws(() => rlpListItemEncodings(truncated.subarray(0, truncated.length - 3)), RlpDecodeError);
   });
 });

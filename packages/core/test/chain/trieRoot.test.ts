@@ -53,6 +53,32 @@ describe("trie roots", () => {
     );
   });
 
+  it("orderedTrieRoot over values already hashed in other tries (mini-blocks, then their block) equals @ethereumjs/mpt", async () => {
+    // Leaves with an empty path are hashed once per value object and reused; values short and long (inline leaves,
+    // hashed leaves), slices of every size so a value sits at an empty path in one trie and a longer one in another.
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.uint8Array({ minLength: 1, maxLength: 120 }), { minLength: 1, maxLength: 300 }),
+        fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 20 }),
+        async (values, sliceSizes) => {
+          let at = 0;
+          for (let i = 0; at < values.length; i++) {
+            const size = sliceSizes[i % sliceSizes.length] as number;
+            const slice = values.slice(at, at + size);
+            assert.equal(orderedTrieRoot(slice), await mptRoot(slice.map((v, j) => [RLP.encode(j), v] as const)));
+            at += size;
+          }
+          const whole = await mptRoot(values.map((v, i) => [RLP.encode(i), v] as const));
+          assert.equal(orderedTrieRoot(values), whole);
+          // The same values at other places: reversed.
+          const reversed = [...values].reverse();
+          assert.equal(orderedTrieRoot(reversed), await mptRoot(reversed.map((v, i) => [RLP.encode(i), v] as const)));
+        },
+      ),
+      { numRuns: 25, seed: 13 },
+    );
+  });
+
   it("trieRootFromSorted equals @ethereumjs/mpt for hashed 32-byte keys", async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { keccak256 } from "../../src/chain/hash.ts";
 import { encodeBatch } from "../../src/da/batch.ts";
 import { BatchDecodeError, BatchEncodeError } from "../../src/da/errors.ts";
 import { decodeFrame, encodeFrame, FRAME_OVERHEAD_BYTES, joinFrames, splitIntoFrames } from "../../src/da/frame.ts";
@@ -52,6 +53,12 @@ describe("frames", () => {
     const frames = splitIntoFrames(batch, 512);
     assert.ok(frames.length > 1);
     assert.deepEqual(joinFrames(frames), batch);
+  });
+
+  it("gives the same frames with the batch id passed in as when it hashes the batch itself", () => {
+    const batch = encodeBatch({ chainId: 1n, blocks: makeBlocks(1n, 6, 40) });
+    const limit = Math.floor(batch.length / 3) + FRAME_OVERHEAD_BYTES;
+    assert.deepEqual(splitIntoFrames(batch, limit, keccak256(batch)), splitIntoFrames(batch, limit));
   });
 
   it("detects a missing frame", () => {

@@ -44,6 +44,24 @@ async function withStores(run: (store: BatchRecordStore) => Promise<void>): Prom
 }
 
 describe("batch record stores (memory, LMDB)", () => {
+  it("read newest first", async () => {
+    await withStores(async (store) => {
+      for (const [first, last] of [
+        [1n, 6n],
+        [7n, 14n],
+        [15n, 21n],
+      ] as const) {
+        await store.put(record(first, last));
+      }
+      assert.deepEqual(
+        [...store.newestFirst()].map((r) => r.firstBlock),
+        [15n, 7n, 1n],
+      );
+      const first = store.newestFirst()[Symbol.iterator]().next();
+      assert.equal(first.value?.lastBlock, 21n);
+    });
+  });
+
   it("drop every record holding a block after the kept one, the straddling one included", async () => {
     await withStores(async (store) => {
       for (const [first, last] of [

@@ -7,7 +7,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { bytesToHex } from "viem";
-import { findDerivedChainRewind, rewindToDerivedChain } from "../../src/node/sequencingWindowRewind.ts";
+import type { BatchRecord } from "../../src/da/batchRecord.ts";
+import {
+  findDerivedChainRewind,
+  recordedThroughNewestFirst,
+  rewindToDerivedChain,
+} from "../../src/node/sequencingWindowRewind.ts";
 import { silentLogger } from "../../src/telemetry.ts";
 import {
   aliceTransfer,
@@ -140,5 +145,73 @@ describe("rewindToDerivedChain", () => {
     } finally {
       await rollup.close();
     }
+  });
+
+  it("recordedThrough reads the records newest first only as far as a question needs, and ends its read", () => {
+    // 10,000 batches of 5 blocks, recorded in order, 2 L1 blocks apart; every 7th not recorded yet (or not recorded
+    // at all: its status is still confirmed).
+    const all: BatchRecord[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      const recorded = i % 7 !== 3;
+      all.push({
+        firstBlock: BigInt(i * 5 + 1),
+        lastBlock: BigInt(i * 5 + 5),
+        lastBlockHash: `0x${"ab".repeat(32)}`,
+        batchId: `0x${i.toString(16).padStart(64, "0")}`,
+        provider: "memory",
+        pointers: [],
+        status: recorded ? "recorded" : "confirmed",
+        submittedAt: 1,
+        txCount: 0,
+        uncompressedBytes: 0,
+        encodedBytes: 0,
+        frameCount: 1,
+        ...(recorded
+          ? { recording: { l1TransactionHash: `0x${"cd".repeat(32)}`, l1BlockNumber: BigInt(100 + 2 * i) } }
+          : {}),
+      } as BatchRecord);
+    }
+    const bruteForce = (l1Block: bigint) =>
+      all.reduce(
+        (newest, r) =>
+          r.status === "recorded" &&
+          r.recording?.l1BlockNumber !== undefined &&
+          r.recording.l1BlockNumber <= l1Block &&
+          r.lastBlock > newest
+            ? r.lastBlock
+            : newest,
+        0n,
+      );
+    let reads = 0;
+    let ended = false;
+    const newestFirst: Iterable<BatchRecord> = {
+      [Symbol.iterator]() {
+        let i = all.length;
+        return {
+          next: (): IteratorResult<BatchRecord> => {
+            if (i === 0) return { done: true, value: undefined };
+            reads++;
+            return { done: false, value: all[--i] as BatchRecord };
+          },
+          return: () => {
+            ended = true;
+            return { done: true, value: undefined };
+          },
+        };
+      },
+    };
+    const reader = recordedThroughNewestFirst(newestFirst);
+    const newestL1 = BigInt(100 + 2 * 9_999);
+    assert.equal(reader.through(newestL1 - 20n), bruteForce(newestL1 - 20n));
+    assert.ok(reads <= 12, `a question about the last windows read ${reads} records`);
+    for (const l1Block of [newestL1, newestL1 - 1n, newestL1 - 3n, 5_000n, 150n, 101n, 100n, 99n, 0n]) {
+      assert.equal(reader.through(l1Block), bruteForce(l1Block), `l1Block ${l1Block}`);
+    }
+    reader.close();
+    assert.equal(ended, false, "a read that reached the oldest record has nothing to end");
+    const partial = recordedThroughNewestFirst(newestFirst);
+    partial.through(newestL1);
+    partial.close();
+    assert.equal(ended, true, "a read stopped early is ended");
   });
 });

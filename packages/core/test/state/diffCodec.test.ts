@@ -5,7 +5,13 @@ import { KECCAK_EMPTY } from "../../src/chain/constants.ts";
 import { keccak256Hex } from "../../src/chain/hash.ts";
 import type { AccountDiff, StateDiff } from "../../src/chain/stateDiff.ts";
 import type { Address, Hash } from "../../src/chain/types.ts";
-import { decodeStateDiff, encodeStateDiff, type MappingSlotPreimage, mappingSlot } from "../../src/state/diffCodec.ts";
+import {
+  decodeStateDiff,
+  encodedStateDiff,
+  encodeStateDiff,
+  type MappingSlotPreimage,
+  mappingSlot,
+} from "../../src/state/diffCodec.ts";
 import { StateDiffDecodeError } from "../../src/state/errors.ts";
 
 const hex = (bytes: number) =>
@@ -83,6 +89,19 @@ describe("state diff codec", () => {
         assert.deepEqual(encodeStateDiff(decoded), bytes);
       }),
       { seed: 45, numRuns: 300 },
+    );
+  });
+
+  it("keeps one encoding per diff: the bytes it was decoded from, or its encoding made once", () => {
+    fc.assert(
+      fc.property(stateDiff, (diff) => {
+        const made = encodedStateDiff(diff);
+        assert.equal(encodedStateDiff(diff), made, "made once");
+        assert.deepEqual(made, encodeStateDiff(diff));
+        const decoded = decodeStateDiff(made);
+        assert.equal(encodedStateDiff(decoded), made, "the decoded-from bytes, not a new encoding");
+      }),
+      { numRuns: 50 },
     );
   });
 

@@ -410,6 +410,14 @@ describe("store records", () => {
     }
     const copies = miniBlock.receipts.map((r) => ({ ...r }));
     assert.deepEqual(encodeReceiptsRecord(copies), encodeReceiptsRecord(miniBlock.receipts), "fresh objects too");
+    // A replica's path: items decoded from the record keep their spans of it, and give the same records.
+    const decoded = decodeMiniBlockRecord(expectedMiniBlock);
+    assert.deepEqual(encodeMiniBlockRecord(decoded), expectedMiniBlock);
+    assert.deepEqual(encodeBlockRecord({ ...block, transactions: decoded.transactions }), expectedBlock);
+    assert.deepEqual(
+      encodeReceiptsRecord(decoded.receipts),
+      encodeRlp([bigintToBytes(2n), miniBlock.receipts.map(storedReceipt)]),
+    );
   });
 
   it("read a mini-block record's number and block without decoding the rest", async () => {

@@ -75,7 +75,10 @@ export function createEigenDaClient(
     return srsPromise;
   };
 
-  const committerOptions = { engine: options.kzgEngine, workers: options.commitWorkers };
+  const committerOptions = {
+    ...(options.kzgEngine ? { engine: options.kzgEngine } : {}),
+    workers: options.commitWorkers,
+  };
   const committer: BlobCommitter = options.commitInWorker
     ? createWorkerCommitter(srs, committerOptions)
     : createInlineCommitter(srs, committerOptions);

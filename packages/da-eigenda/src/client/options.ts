@@ -2,7 +2,7 @@
  * Configuration of the EigenDA adapter. Parsed once at the edge (node/ composes it into the node config).
  */
 import { z } from "zod";
-import { DEFAULT_KZG_ENGINE, KZG_ENGINE_NAMES } from "../kzg/engine.ts";
+import { KZG_ENGINE_NAMES } from "../kzg/engine.ts";
 
 const hostPort = z.string().regex(/^[^\s:/]+:\d{1,5}$/, "expected host:port");
 const privateKeyHex = z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, "expected a 32-byte hex private key");
@@ -72,8 +72,11 @@ export const eigenDaOptionsSchema = z.object({
   }),
   /** Compute KZG commitments in a worker thread (default), so seconds of MSM never block the event loop. */
   commitInWorker: z.boolean().default(true),
-  /** KZG engine: "mcl" (multi-scalar multiplication in WebAssembly, mcl-wasm) or "reference" (pure JS, ~8× slower). */
-  kzgEngine: z.enum(KZG_ENGINE_NAMES).default(DEFAULT_KZG_ENGINE),
+  /**
+   * KZG engine: "native" (MSMs in C, a Node-API addon built with gcc), "mcl" (MSMs in WebAssembly, mcl-wasm) or
+   * "reference" (pure JS, ~8× slower than mcl). Unset: native, or mcl when the addon cannot be built or loaded.
+   */
+  kzgEngine: z.enum(KZG_ENGINE_NAMES).optional(),
   /**
    * Worker threads for commitments (with commitInWorker). Two or more run a blob's two G2 MSMs in parallel and
    * several blobs at once; each holds a copy of the SRS. One keeps a core free for the sequencer on small machines.

@@ -1,13 +1,14 @@
 /**
  * Worker thread body: computes blob commitments off the main thread, so a multi-second MSM never stalls the event
  * loop of the process that submits (the sequencer). Receives the SRS once (Mach SRS bytes) and the engine's name,
- * builds the engine (mcl: the SRS goes straight from the bytes into the library's heap) and answers
+ * builds the engine (native and mcl: the SRS goes straight from the bytes into the addon's memory or the library's heap) and answers
  * `{ id, blob, parts }` with the requested points uncompressed.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { type BlobCommitmentPart, createReferenceKzgEngine } from "./commitment.ts";
 import type { KzgEngine, KzgEngineName } from "./engine.ts";
 import { createMclKzgEngineFromMachSrs } from "./mclEngine.ts";
+import { createNativeKzgEngineFromMachSrs } from "./nativeEngine.ts";
 import { g1ToUncompressed, g2ToUncompressed } from "./points.ts";
 import { parseMachSrs } from "./srs.ts";
 
@@ -60,5 +61,6 @@ if (port) {
 }
 
 async function buildEngine(name: KzgEngineName, srsBytes: Uint8Array): Promise<KzgEngine> {
+  if (name === "native") return createNativeKzgEngineFromMachSrs(srsBytes);
   return name === "mcl" ? createMclKzgEngineFromMachSrs(srsBytes) : createReferenceKzgEngine(parseMachSrs(srsBytes));
 }

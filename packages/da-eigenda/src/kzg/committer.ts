@@ -1,6 +1,6 @@
 /**
  * Where blob commitments are computed: inline (tests, tools) or in worker threads (the client's default: one), behind
- * one async interface, with either KZG engine (engine.ts; mcl-wasm by default). Each worker gets the SRS once, serialized
+ * one async interface, with any KZG engine (engine.ts; native by default, mcl-wasm when the addon cannot be had). Each worker gets the SRS once, serialized
  * in Mach's format, and keeps the engine built from it.
  */
 import { Worker } from "node:worker_threads";
@@ -12,7 +12,7 @@ import {
   completeBlobCommitment,
 } from "./commitment.ts";
 import type { CommitResponse, CommitWorkerData } from "./commitWorker.ts";
-import { createKzgEngine, DEFAULT_KZG_ENGINE, type KzgEngine, type KzgEngineName } from "./engine.ts";
+import { createKzgEngine, defaultKzgEngine, type KzgEngine, type KzgEngineName } from "./engine.ts";
 import { type G1Point, g1FromBytes, g2FromBytes } from "./points.ts";
 import { type Srs, SrsError, serializeMachSrs } from "./srs.ts";
 
@@ -23,7 +23,7 @@ export interface BlobCommitter {
 }
 
 export interface CommitterOptions {
-  /** Which KZG engine computes the commitments (default "mcl"; "reference" is the pure-JS path). */
+  /** Which KZG engine computes the commitments (default `defaultKzgEngine()`; "reference" is the pure-JS path). */
   readonly engine?: KzgEngineName;
   /** Worker threads (worker committer only; default 1). */
   readonly workers?: number;
@@ -32,7 +32,7 @@ export interface CommitterOptions {
 export function createInlineCommitter(srs: () => Promise<Srs>, options: CommitterOptions = {}): BlobCommitter {
   let engine: Promise<KzgEngine> | undefined;
   const ready = (): Promise<KzgEngine> => {
-    engine ??= srs().then((loaded) => createKzgEngine(options.engine ?? DEFAULT_KZG_ENGINE, loaded));
+    engine ??= srs().then((loaded) => createKzgEngine(options.engine ?? defaultKzgEngine(), loaded));
     return engine;
   };
   return {
@@ -90,7 +90,7 @@ export function createWorkerCommitter(srs: () => Promise<Srs>, options: Committe
     const bytes = (await srsBytes).slice();
     const workerData: CommitWorkerData = {
       srsBytes: bytes.buffer as ArrayBuffer,
-      engine: options.engine ?? DEFAULT_KZG_ENGINE,
+      engine: options.engine ?? defaultKzgEngine(),
     };
     const w = new Worker(new URL("./commitWorker.ts", import.meta.url), {
       workerData,

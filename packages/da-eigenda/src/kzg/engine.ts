@@ -1,19 +1,26 @@
 /**
- * A KZG engine computes EigenDA blob commitments over one SRS. Two implementations give the same points:
- * - "mcl" (default): bucket MSMs in WebAssembly over herumi's mcl-wasm (BSD-3-Clause) point additions
- *   (mclEngine.ts), the SRS kept in the library's heap;
- * - "reference": the pure-JS code of commitment.ts (@noble/curves), what the mcl engine is tested against.
+ * A KZG engine computes EigenDA blob commitments over one SRS. Three implementations give the same points:
+ * - "native" (default): MSMs in C (native/, a Node-API addon built with the machine's gcc at install or on first
+ *   use), the SRS kept in the addon's memory (nativeEngine.ts);
+ * - "mcl" (the default's fallback when the addon cannot be built or loaded): bucket MSMs in WebAssembly over herumi's
+ *   mcl-wasm (BSD-3-Clause) point additions (mclEngine.ts), the SRS kept in the library's heap;
+ * - "reference": the pure-JS code of commitment.ts (@noble/curves), what the other engines are tested against.
  * Creating an engine is asynchronous (mcl-wasm initialises once per thread); its computations are synchronous.
  */
 import type { BlobCommitment, BlobCommitmentPart, BlobCommitmentParts } from "./commitment.ts";
 import { createReferenceKzgEngine } from "./commitment.ts";
 import { createMclKzgEngine } from "./mclEngine.ts";
+import { loadNativeKzgAddon } from "./nativeAddon.ts";
+import { createNativeKzgEngine } from "./nativeEngine.ts";
 import type { G1Point } from "./points.ts";
 import type { Srs } from "./srs.ts";
 
-export const KZG_ENGINE_NAMES = ["mcl", "reference"] as const;
+export const KZG_ENGINE_NAMES = ["native", "mcl", "reference"] as const;
 export type KzgEngineName = (typeof KZG_ENGINE_NAMES)[number];
-export const DEFAULT_KZG_ENGINE: KzgEngineName = "mcl";
+/** The preferred engine; `defaultKzgEngine()` is what an unconfigured caller gets (this, or mcl as the fallback). */
+export const DEFAULT_KZG_ENGINE: KzgEngineName = "native";
+/** What the default falls back to when the native addon cannot be had. */
+export const FALLBACK_KZG_ENGINE: KzgEngineName = "mcl";
 
 export interface KzgEngine {
   readonly name: KzgEngineName;
@@ -28,5 +35,23 @@ export interface KzgEngine {
 }
 
 export async function createKzgEngine(name: KzgEngineName, srs: Srs): Promise<KzgEngine> {
+  if (name === "native") return createNativeKzgEngine(srs);
   return name === "mcl" ? createMclKzgEngine(srs) : createReferenceKzgEngine(srs);
+}
+
+let fallbackLogged = false;
+
+/**
+ * The engine to use when none is configured: "native" when its addon builds and loads in this thread, else "mcl"
+ * (saying why on stderr, once per thread). An engine named explicitly gets no fallback: "native" then fails with
+ * the reason.
+ */
+export function defaultKzgEngine(): KzgEngineName {
+  const status = loadNativeKzgAddon();
+  if (status.available) return DEFAULT_KZG_ENGINE;
+  if (!fallbackLogged) {
+    fallbackLogged = true;
+    process.stderr.write(`[kzg] ${status.reason}; using the "${FALLBACK_KZG_ENGINE}" engine\n`);
+  }
+  return FALLBACK_KZG_ENGINE;
 }

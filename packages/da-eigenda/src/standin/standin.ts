@@ -11,7 +11,7 @@ import { readFile } from "node:fs/promises";
 import type { Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import * as grpc from "@grpc/grpc-js";
-import { createKzgEngine, DEFAULT_KZG_ENGINE, type KzgEngineName } from "../kzg/engine.ts";
+import { createKzgEngine, defaultKzgEngine, type KzgEngineName } from "../kzg/engine.ts";
 import type { Srs } from "../kzg/srs.ts";
 import { addDisperserService, addRelayService, bindServer, FaultState, shutdownServer } from "./grpcServer.ts";
 import { createProxyFace } from "./proxy.ts";
@@ -33,7 +33,7 @@ export interface StartEigenDaStandInParameters {
   /** Interval between status steps; a blob is COMPLETE after three ticks. */
   readonly statusIntervalMs: number;
   readonly srs: Srs;
-  /** Engine that checks (and, for the REST face, computes) commitments; default "mcl". */
+  /** Engine that checks (and, for the REST face, computes) commitments; default `defaultKzgEngine()` (native or mcl). */
   readonly kzgEngine?: KzgEngineName;
   readonly maxDispersalAgeMs?: number;
   readonly maxFutureDispersalMs?: number;
@@ -69,7 +69,7 @@ const MAX_MESSAGE_BYTES = 300 * 1024 * 1024; // server_v2.go MaxRecvMsgSize
 export async function startEigenDaStandIn(parameters: StartEigenDaStandInParameters): Promise<EigenDaStandIn> {
   const host = parameters.host ?? "127.0.0.1";
   const store = await StandInStore.open(parameters.dataDir);
-  const kzg = await createKzgEngine(parameters.kzgEngine ?? DEFAULT_KZG_ENGINE, parameters.srs);
+  const kzg = await createKzgEngine(parameters.kzgEngine ?? defaultKzgEngine(), parameters.srs);
   const service = new StandInService({
     store,
     relayKeys: [0],

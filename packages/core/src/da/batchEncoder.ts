@@ -55,19 +55,21 @@ interface Waiting {
  * the process alive; `close()` stops it and fails what is still waiting.
  */
 export function createWorkerBatchEncoder(): BatchEncoder {
-  let worker: Worker | undefined;
+  /** The worker in use, with the requests posted to it: a worker that fails or exits fails only its own. */
+  let running: { readonly worker: Worker; readonly waiting: Map<number, Waiting> } | undefined;
   let nextId = 0;
-  const waiting = new Map<number, Waiting>();
 
-  const failAll = (error: unknown) => {
+  const failAll = (waiting: Map<number, Waiting>, error: unknown) => {
     for (const entry of waiting.values()) entry.reject(error);
     waiting.clear();
   };
 
-  const start = (): Worker => {
-    const started = new Worker(new URL("./batchEncodeWorker.ts", import.meta.url));
-    started.unref();
-    started.on("message", (response: BatchEncodeResponse) => {
+  const start = () => {
+    const worker = new Worker(new URL("./batchEncodeWorker.ts", import.meta.url));
+    const waiting = new Map<number, Waiting>();
+    const started = { worker, waiting };
+    worker.unref();
+    worker.on("message", (response: BatchEncodeResponse) => {
       const entry = waiting.get(response.id);
       if (entry === undefined) return;
       waiting.delete(response.id);
@@ -75,11 +77,11 @@ export function createWorkerBatchEncoder(): BatchEncoder {
       else entry.resolve({ bytes: response.bytes, batchId: response.batchId });
     });
     const lost = (error: unknown) => {
-      if (worker === started) worker = undefined;
-      failAll(error);
+      if (running === started) running = undefined;
+      failAll(waiting, error);
     };
-    started.on("error", (error) => lost(new BatchEncoderWorkerError("batch encoder worker failed", { cause: error })));
-    started.on("exit", (code) => lost(new BatchEncoderWorkerError(`batch encoder worker exited (${code})`)));
+    worker.on("error", (error) => lost(new BatchEncoderWorkerError("batch encoder worker failed", { cause: error })));
+    worker.on("exit", (code) => lost(new BatchEncoderWorkerError(`batch encoder worker exited (${code})`)));
     return started;
   };
 
@@ -87,7 +89,8 @@ export function createWorkerBatchEncoder(): BatchEncoder {
     async encode(parameters) {
       // Checked and written here, so a bad range throws BatchEncodeError to the caller as the inline path does.
       const body = writeBatchBody(parameters);
-      worker ??= start();
+      running ??= start();
+      const { worker, waiting } = running;
       const id = nextId++;
       const request: BatchEncodeRequest = { id, body };
       const done = new Promise<EncodedBatch>((resolve, reject) => waiting.set(id, { resolve, reject }));
@@ -96,10 +99,11 @@ export function createWorkerBatchEncoder(): BatchEncoder {
       return done;
     },
     async close() {
-      const stopping = worker;
-      worker = undefined;
-      failAll(new BatchEncoderWorkerError("batch encoder closed"));
-      if (stopping !== undefined) await stopping.terminate();
+      const stopping = running;
+      running = undefined;
+      if (stopping === undefined) return;
+      failAll(stopping.waiting, new BatchEncoderWorkerError("batch encoder closed"));
+      await stopping.worker.terminate();
     },
   };
 }

@@ -91,6 +91,21 @@ describe("batch encoders", () => {
     await closing.close();
   });
 
+  it("a request made while close is stopping the old worker goes to a new one and is answered", {
+    timeout: 30_000,
+  }, async () => {
+    const encoderUnderTest = createWorkerBatchEncoder();
+    const [blocks] = fc.sample(arbitraryBatchBlocks(), { numRuns: 1, seed: 17 });
+    const batch = { chainId, blocks: blocks as BatchBlock[] };
+    await encoderUnderTest.encode(batch);
+    const closing = encoderUnderTest.close();
+    // The old worker's exit comes while this one waits: it must not fail a request posted to the new worker.
+    const next = encoderUnderTest.encode(batch);
+    await closing;
+    assert.deepEqual((await next).bytes, encodeBatch(batch));
+    await encoderUnderTest.close();
+  });
+
   it("a batcher with the worker encoder records the batches the inline one records", async () => {
     const run = async (withWorker: boolean) => {
       const chain = createChainSource();

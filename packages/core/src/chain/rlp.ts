@@ -46,6 +46,13 @@ export function rlpListItemEncodings(input: Uint8Array): Uint8Array[] {
   return items;
 }
 
+/** The payload of the one RLP item `encoding` holds (a string's bytes, a list's items), without a copy. */
+export function rlpItemPayload(encoding: Uint8Array): Uint8Array {
+  const [start, end] = itemBounds(encoding, 0, encoding.length);
+  if (end !== encoding.length) throw new RlpDecodeError("rlp: trailing bytes after the item");
+  return encoding.subarray(start, end);
+}
+
 /** Where the item at `pos` keeps its payload, and where it ends: [payloadStart, end]. */
 function itemBounds(input: Uint8Array, pos: number, limit: number): [number, number] {
   if (pos >= limit) throw new RlpDecodeError(sizeError(limit, input.length));

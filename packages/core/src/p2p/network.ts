@@ -29,6 +29,7 @@ import type { MessageOutcome, P2pMetrics } from "./metrics.ts";
 import { encodeMiniBlockMessage, type SignedMiniBlock } from "./miniBlockMessage.ts";
 import { parsePeerKey } from "./peerKey.ts";
 import { RangeRequester } from "./rangeRequester.ts";
+import { createWorkerRangeVerifier, inlineRangeVerifier, type RangeVerifier } from "./rangeVerifier.ts";
 import { GOSSIP_SCORE_THRESHOLDS, gossipScoreParams, RangePenalties } from "./scoring.ts";
 import type { ExpectedSigner } from "./seal.ts";
 import type { Verdict } from "./sequence.ts";
@@ -103,6 +104,7 @@ export class P2pNode {
   readonly #router: GossipRouter;
   readonly #follower: Follower;
   readonly #ranges: RangeRequester;
+  readonly #rangeVerifier: RangeVerifier;
   readonly #verification: MessageVerification;
   readonly #topicKinds = new Map<string, GossipKind>();
   readonly #handlers = {
@@ -125,11 +127,14 @@ export class P2pNode {
       expectedSigner: parameters.expectedSigner,
       maxMessageBytes: parameters.config.maxMessageBytes,
     };
+    this.#rangeVerifier =
+      parameters.config.rangeVerification === "worker" ? createWorkerRangeVerifier() : inlineRangeVerifier;
     this.#ranges = new RangeRequester({
       libp2p,
       chainId: parameters.chainId,
       config: parameters.config,
       verification: this.#verification,
+      verifier: this.#rangeVerifier,
       penalties,
       blockSource: parameters.blockSource,
       metrics: parameters.metrics,
@@ -288,6 +293,7 @@ export class P2pNode {
     clearInterval(this.#redial);
     await this.#follower.stop();
     await this.#libp2p.stop();
+    await this.#rangeVerifier.close();
   }
 
   /** Publishes a sealed mini-block (sequencer); resolves with the number of peers it was sent to. */

@@ -20,8 +20,9 @@ import type { BlockSource } from "./blockSource.ts";
 import { P2pMessageError, RangeRequestError } from "./errors.ts";
 import type { FrameCompression } from "./frame.ts";
 import { encodeMiniBlockMessage, type SignedMiniBlock } from "./miniBlockMessage.ts";
+import { inlineRangeVerifier, type RangeVerifier } from "./rangeVerifier.ts";
 import type { RangeKind } from "./topics.ts";
-import { type MessageVerification, verifyBlockMessage, verifyMiniBlockMessage } from "./validation.ts";
+import type { MessageVerification } from "./validation.ts";
 
 const STATUS_OK = 0;
 const STATUS_INVALID_REQUEST = 1;
@@ -137,9 +138,10 @@ async function encodeRange(
 }
 
 /**
- * Reads a response to `{from, count}` from `stream` (already dialled, request not yet sent) and verifies it.
- * Throws `RangeRequestError`: `refused` for an error status, `invalidResponse` for anything that breaks the
- * protocol or does not verify, `unreachable` when the stream fails or times out.
+ * Reads a response to `{from, count}` from `stream` (already dialled, request not yet sent) and verifies it with
+ * `verifier` (in place by default). Throws `RangeRequestError`: `refused` for an error status, `invalidResponse` for
+ * anything that breaks the protocol or does not verify, `unverifiable` for an item whose expected signer is unknown,
+ * `unreachable` when the stream fails or times out.
  */
 export async function requestRangeOnStream<K extends RangeKind>(
   stream: Stream,
@@ -149,11 +151,13 @@ export async function requestRangeOnStream<K extends RangeKind>(
   limits: RangeLimits,
   verification: MessageVerification,
   signal: AbortSignal,
+  verifier: RangeVerifier = inlineRangeVerifier,
 ): Promise<RangeItem<K>[]> {
   const lp = lpStream(stream, {
     maxDataLength: limits.maxMessageBytes + FRAME_OVERHEAD_BYTES,
     maxBufferSize: limits.maxResponseBytes + limits.maxMessageBytes,
   });
+  const frames: Uint8Array[] = [];
   try {
     await lp.write(encodeRangeRequest(from, count), { signal });
     const header = decodeResponseHeader((await lp.read({ signal })).subarray());
@@ -161,7 +165,6 @@ export async function requestRangeOnStream<K extends RangeKind>(
     if (header.itemCount > count) {
       throw new RangeRequestError("invalidResponse", `${header.itemCount} items for a request of ${count}`);
     }
-    const items: RangeItem<K>[] = [];
     let bytes = 0;
     for (let i = 0; i < header.itemCount; i++) {
       const frame = (await lp.read({ signal })).subarray();
@@ -169,16 +172,9 @@ export async function requestRangeOnStream<K extends RangeKind>(
       if (bytes > limits.maxResponseBytes + limits.maxMessageBytes) {
         throw new RangeRequestError("invalidResponse", `response beyond ${limits.maxResponseBytes} bytes`);
       }
-      const item = verifyItem(kind, frame, verification);
-      const number =
-        kind === "miniBlocks" ? (item as SignedMiniBlock).miniBlock.number : (item as SignedBlock).header.number;
-      if (number !== from + BigInt(i)) {
-        throw new RangeRequestError("invalidResponse", `item ${i} is number ${number}, expected ${from + BigInt(i)}`);
-      }
-      items.push(item);
+      frames.push(frame);
     }
     await stream.close({ signal });
-    return items;
   } catch (error) {
     stream.abort(error instanceof Error ? error : new Error(String(error)));
     if (error instanceof RangeRequestError) throw error;
@@ -189,15 +185,33 @@ export async function requestRangeOnStream<K extends RangeKind>(
       cause: error,
     });
   }
+  // The stream is done: the items are checked while the peer serves the next request.
+  const items = await verifyItems(kind, frames, verification, verifier);
+  items.forEach((item, i) => {
+    const number =
+      kind === "miniBlocks" ? (item as SignedMiniBlock).miniBlock.number : (item as SignedBlock).header.number;
+    if (number !== from + BigInt(i)) {
+      throw new RangeRequestError("invalidResponse", `item ${i} is number ${number}, expected ${from + BigInt(i)}`);
+    }
+  });
+  return items;
 }
 
-function verifyItem<K extends RangeKind>(kind: K, frame: Uint8Array, verification: MessageVerification): RangeItem<K> {
+async function verifyItems<K extends RangeKind>(
+  kind: K,
+  frames: readonly Uint8Array[],
+  verification: MessageVerification,
+  verifier: RangeVerifier,
+): Promise<RangeItem<K>[]> {
   try {
-    return (
-      kind === "miniBlocks" ? verifyMiniBlockMessage(frame, verification) : verifyBlockMessage(frame, verification)
-    ) as RangeItem<K>;
+    return await verifier.verify(kind, frames, verification);
   } catch (error) {
-    if (!(error instanceof P2pMessageError)) throw error;
+    if (!(error instanceof P2pMessageError)) {
+      // Not the peer's doing (a bug, a failed worker): as a broken stream, the next peer is asked.
+      throw new RangeRequestError("unreachable", error instanceof Error ? error.message : String(error), {
+        cause: error,
+      });
+    }
     // An item we cannot check yet (its signer is unknown here) is nobody's fault.
     throw new RangeRequestError(
       error.action === "reject" ? "invalidResponse" : "unverifiable",

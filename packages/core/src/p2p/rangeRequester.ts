@@ -11,6 +11,7 @@ import { RangeRequestError } from "./errors.ts";
 import type { FollowerLogger } from "./follower.ts";
 import type { P2pMetrics } from "./metrics.ts";
 import { type RangeItem, type RangeLimits, requestRangeOnStream, serveRange } from "./rangeProtocol.ts";
+import type { RangeVerifier } from "./rangeVerifier.ts";
 import type { RangePenalties } from "./scoring.ts";
 import { type RangeKind, rangeProtocol } from "./topics.ts";
 import type { MessageVerification } from "./validation.ts";
@@ -20,6 +21,8 @@ export interface RangeRequesterOptions {
   readonly chainId: bigint;
   readonly config: P2pConfig;
   readonly verification: MessageVerification;
+  /** Where responses are checked (in place when absent). */
+  readonly verifier?: RangeVerifier | undefined;
   readonly penalties: RangePenalties;
   readonly blockSource?: BlockSource | undefined;
   readonly metrics?: P2pMetrics | undefined;
@@ -105,7 +108,16 @@ export class RangeRequester {
         cause: error,
       });
     }
-    return requestRangeOnStream(stream, kind, from, count, limits, this.#options.verification, signal);
+    return requestRangeOnStream(
+      stream,
+      kind,
+      from,
+      count,
+      limits,
+      this.#options.verification,
+      signal,
+      this.#options.verifier,
+    );
   }
 
   #limits(kind: RangeKind): RangeLimits {

@@ -113,27 +113,34 @@ export function decodeSealedEnvelope(body: Uint8Array): SealedEnvelope {
  * signature, ignore when the expected signer is unknown (the lookup threw: not the sender's fault).
  */
 export function verifySeal(envelope: SealedEnvelope, expectedSigner: ExpectedSigner): Address {
-  let signer: Address;
+  return checkSealer(envelope.blockNumber, recoverSealer(envelope), expectedSigner);
+}
+
+/** The address the seal recovers to (lowercase); throws `P2pMessageError` (reject, badSignature) when none does. */
+export function recoverSealer(envelope: SealedEnvelope): Address {
   try {
-    signer = recoverDigestSigner(sealDigest(envelope), envelope.seal);
+    return recoverDigestSigner(sealDigest(envelope), envelope.seal);
   } catch (error) {
     if (!(error instanceof InvalidSignatureError)) throw error;
     throw new P2pMessageError("reject", "badSignature", error.details ?? error.message, { cause: error });
   }
+}
+
+/**
+ * Checks a recovered sealer against the block's expected signer (`verifySeal`'s second half, for a seal recovered
+ * elsewhere, e.g. in a worker thread). Throws `P2pMessageError` as `verifySeal` does.
+ */
+export function checkSealer(blockNumber: bigint, signer: Address, expectedSigner: ExpectedSigner): Address {
   let expected: Address;
   try {
-    expected = expectedSigner(envelope.blockNumber);
+    expected = expectedSigner(blockNumber);
   } catch (error) {
-    throw new P2pMessageError("ignore", "unknownSigner", `no expected signer for block ${envelope.blockNumber}`, {
+    throw new P2pMessageError("ignore", "unknownSigner", `no expected signer for block ${blockNumber}`, {
       cause: error,
     });
   }
   if (signer !== expected.toLowerCase()) {
-    throw new P2pMessageError(
-      "reject",
-      "wrongSigner",
-      `sealed by ${signer}, block ${envelope.blockNumber} expects ${expected}`,
-    );
+    throw new P2pMessageError("reject", "wrongSigner", `sealed by ${signer}, block ${blockNumber} expects ${expected}`);
   }
   return signer;
 }

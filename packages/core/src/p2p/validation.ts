@@ -10,7 +10,14 @@ import { openBlockEnvelope, type SignedBlock } from "./blockMessage.ts";
 import { P2pMessageError } from "./errors.ts";
 import { decodeFrame } from "./frame.ts";
 import { openMiniBlockEnvelope, type SignedMiniBlock } from "./miniBlockMessage.ts";
-import { decodeSealedEnvelope, type ExpectedSigner, type SealedEnvelope, type SealedKind, verifySeal } from "./seal.ts";
+import {
+  checkSealer,
+  decodeSealedEnvelope,
+  type ExpectedSigner,
+  recoverSealer,
+  type SealedEnvelope,
+  type SealedKind,
+} from "./seal.ts";
 
 export interface MessageVerification {
   readonly chainId: bigint;
@@ -26,18 +33,32 @@ export interface AttestationVerification {
   readonly verifyAttestation: (attestation: Attestation) => boolean;
 }
 
+/**
+ * Frame, envelope, kind, chain id, and the address the seal recovers to: every check of `openSealed` but the
+ * expected signer's, which a worker thread cannot ask the node for (`rangeVerifier.ts` checks it on return).
+ */
+export function openSealedFrame(
+  frame: Uint8Array,
+  kind: SealedKind,
+  chainId: bigint,
+  maxMessageBytes: number,
+): { envelope: SealedEnvelope; sealer: Address } {
+  const envelope = decodeSealedEnvelope(decodeFrame(frame, maxMessageBytes));
+  if (envelope.kind !== kind)
+    throw new P2pMessageError("reject", "wrongKind", `${envelope.kind} where ${kind} belongs`);
+  if (envelope.chainId !== chainId) {
+    throw new P2pMessageError("reject", "wrongChain", `chain ${envelope.chainId}, expected ${chainId}`);
+  }
+  return { envelope, sealer: recoverSealer(envelope) };
+}
+
 function openSealed(
   frame: Uint8Array,
   kind: SealedKind,
   verification: MessageVerification,
 ): { envelope: SealedEnvelope; sealer: Address } {
-  const envelope = decodeSealedEnvelope(decodeFrame(frame, verification.maxMessageBytes));
-  if (envelope.kind !== kind)
-    throw new P2pMessageError("reject", "wrongKind", `${envelope.kind} where ${kind} belongs`);
-  if (envelope.chainId !== verification.chainId) {
-    throw new P2pMessageError("reject", "wrongChain", `chain ${envelope.chainId}, expected ${verification.chainId}`);
-  }
-  return { envelope, sealer: verifySeal(envelope, verification.expectedSigner) };
+  const { envelope, sealer } = openSealedFrame(frame, kind, verification.chainId, verification.maxMessageBytes);
+  return { envelope, sealer: checkSealer(envelope.blockNumber, sealer, verification.expectedSigner) };
 }
 
 /** A mini-block message sealed and header-signed by the expected sequencer, decoded. */

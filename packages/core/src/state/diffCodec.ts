@@ -298,6 +298,14 @@ export function decodeStateDiff(bytes: Uint8Array): StateDiff {
  */
 const encodedDiffs = new WeakMap<StateDiff, Uint8Array>();
 
+/**
+ * Keeps `bytes` as `diff`'s encoding: for a diff that `decodeStateDiff` built from exactly these bytes (in another
+ * thread: a worker's result arrives as a copy, without the encoding kept with it).
+ */
+export function keepStateDiffEncoding(diff: StateDiff, bytes: Uint8Array): void {
+  encodedDiffs.set(diff, bytes);
+}
+
 /** An encoding of `diff` (`encodeStateDiff`'s, or the bytes it was decoded from), made at most once per diff. */
 export function encodedStateDiff(diff: StateDiff): Uint8Array {
   let bytes = encodedDiffs.get(diff);

@@ -26,12 +26,13 @@ import {
   RlpDecodeError,
   type RlpInput,
   type RlpItem,
+  rlpItemPayload,
   rlpListItemEncodings,
 } from "../chain/rlp.ts";
 import { decodeTransactionBody } from "../chain/transaction.ts";
 import type { Address, Block, Hash, Receipt, Transaction } from "../chain/types.ts";
 import { MachError } from "../errors.ts";
-import { decodeStateDiff, encodedStateDiff } from "./diffCodec.ts";
+import { decodeStateDiff, encodedStateDiff, keepStateDiffEncoding } from "./diffCodec.ts";
 
 /** A stored record failed to decode: the store is corrupt or from an incompatible version. */
 export class StoreCorruptionError extends MachError {
@@ -254,6 +255,29 @@ export function decodeMiniBlockRecord(bytes: Uint8Array): MiniBlock {
     receiptsRoot: bytesToHex(expectBytes(f[12], "miniBlock.receiptsRoot")) as Hash,
     stateDiff: nested("miniBlock.stateDiff", () => decodeStateDiff(expectBytes(f[13], "miniBlock.stateDiff"))),
   };
+}
+
+/**
+ * Keeps the stored forms of `miniBlock`'s transactions, receipts and state diff as spans of `bytes`, the record it was
+ * decoded from, as `decodeMiniBlockRecord` does: for a mini-block decoded in another thread (a worker's result arrives
+ * as a structured copy, which drops what was kept beside the objects), so that its block's roots and records do not
+ * encode them again. Costs a walk over the record's list headers, no decoding.
+ */
+export function keepMiniBlockRecordForms(miniBlock: MiniBlock, bytes: Uint8Array): void {
+  const items = rlpListItemEncodings(bytes);
+  const version = Number(bytesToBigint(rlpItemPayload(items[0] as Uint8Array)));
+  const storedTxs = rlpListItemEncodings(items[7] as Uint8Array);
+  miniBlock.transactions.forEach((tx, i) => {
+    keepStored(storedTransactionBytes, tx, storedTxs[i]);
+  });
+  const storedReceipts = rlpListItemEncodings(items[8] as Uint8Array);
+  miniBlock.receipts.forEach((receipt, i) => {
+    const stored = storedReceipts[i] as Uint8Array;
+    // Every record version stores the consensus encoding first; only the current one's layout is written again.
+    keepReceiptEncoding(receipt, rlpItemPayload(rlpListItemEncodings(stored)[0] as Uint8Array));
+    if (version === MINI_BLOCK_RECORD_VERSION) keepStored(storedReceiptBytes, receipt, stored);
+  });
+  keepStateDiffEncoding(miniBlock.stateDiff, rlpItemPayload(items[13] as Uint8Array));
 }
 
 /** [block number, index in block]. */

@@ -1,0 +1,232 @@
+/**
+ * Where the items of a range response are checked. A catching-up replica spent about a third of its thread on what it
+ * fetched (decompressing, the seal's keccak and ecrecover, the header signature, decoding the record's transactions,
+ * receipts and state diff) while it also applied the ranges before. `createWorkerRangeVerifier` does that in a worker
+ * thread (rangeVerifyWorker.ts), so checking a range overlaps applying the one before; the node's thread takes the
+ * decoded items (a structured copy), checks each one's sealer against the expected signer (a lookup only the node can
+ * make) and re-attaches the encodings a decoded record keeps beside its objects (`keepMiniBlockRecordForms`).
+ * `inlineRangeVerifier` checks in place (tests, tools, and what a request falls back to when its worker fails).
+ *
+ * Both throw the `P2pMessageError` of the first item that fails, the checks in gossip's order: frame, envelope, kind,
+ * chain, seal, expected signer, then the payload.
+ */
+import { Worker } from "node:worker_threads";
+import type { Address } from "../chain/types.ts";
+import { keepMiniBlockRecordForms } from "../state/records.ts";
+import { openBlockEnvelope } from "./blockMessage.ts";
+import { type GossipAction, type MessageFailure, P2pError, P2pMessageError } from "./errors.ts";
+import { miniBlockRecordOf, openMiniBlockEnvelope, type SignedMiniBlock } from "./miniBlockMessage.ts";
+import type { RangeItem } from "./rangeProtocol.ts";
+import { checkSealer } from "./seal.ts";
+import type { RangeKind } from "./topics.ts";
+import { type MessageVerification, openSealedFrame, verifyBlockMessage, verifyMiniBlockMessage } from "./validation.ts";
+
+export interface RangeVerifier {
+  /** The items the frames hold, verified, in order. */
+  verify<K extends RangeKind>(
+    kind: K,
+    frames: readonly Uint8Array[],
+    verification: MessageVerification,
+  ): Promise<RangeItem<K>[]>;
+  close(): Promise<void>;
+}
+
+export const inlineRangeVerifier: RangeVerifier = {
+  async verify(kind, frames, verification) {
+    return frames.map(
+      (frame) =>
+        (kind === "miniBlocks"
+          ? verifyMiniBlockMessage(frame, verification)
+          : verifyBlockMessage(frame, verification)) as RangeItem<typeof kind>,
+    );
+  },
+  async close() {},
+};
+
+/** A failed check, as it crosses threads (the error's class does not). */
+export interface FrameFailure {
+  /** `envelope`: before the seal was recovered; `payload`: after (the expected signer is checked in between). */
+  readonly stage: "envelope" | "payload";
+  readonly action: GossipAction;
+  readonly reason: MessageFailure;
+  readonly details: string;
+}
+
+/** One frame's outcome in the worker. */
+export type FrameResult<K extends RangeKind> =
+  | { readonly failure: FrameFailure & { readonly stage: "envelope" } }
+  | { readonly blockNumber: bigint; readonly sealer: Address; readonly failure: FrameFailure }
+  | { readonly blockNumber: bigint; readonly sealer: Address; readonly item: RangeItem<K> };
+
+/** What the worker receives: the frames back to back in `bytes` (its buffer transferred), frame i ending at ends[i]. */
+export interface RangeVerifyRequest {
+  readonly id: number;
+  readonly kind: RangeKind;
+  readonly chainId: bigint;
+  readonly maxMessageBytes: number;
+  readonly bytes: Uint8Array;
+  readonly ends: readonly number[];
+}
+export type RangeVerifyResponse =
+  | { readonly id: number; readonly results: readonly FrameResult<RangeKind>[] }
+  | { readonly id: number; readonly error: string };
+
+function failureOf(stage: FrameFailure["stage"], error: unknown): FrameFailure {
+  if (!(error instanceof P2pMessageError)) throw error;
+  return { stage, action: error.action, reason: error.reason, details: error.details ?? error.shortMessage };
+}
+
+/** The worker's part for one frame: every check but the expected signer's; other exceptions are bugs and propagate. */
+export function checkFrame<K extends RangeKind>(
+  kind: K,
+  frame: Uint8Array,
+  chainId: bigint,
+  maxMessageBytes: number,
+): FrameResult<K> {
+  let opened: ReturnType<typeof openSealedFrame>;
+  try {
+    opened = openSealedFrame(frame, kind === "miniBlocks" ? "miniBlock" : "block", chainId, maxMessageBytes);
+  } catch (error) {
+    return { failure: { ...failureOf("envelope", error), stage: "envelope" } };
+  }
+  const { envelope, sealer } = opened;
+  try {
+    const item = (
+      kind === "miniBlocks" ? openMiniBlockEnvelope(envelope, sealer) : openBlockEnvelope(envelope)
+    ) as RangeItem<K>;
+    return { blockNumber: envelope.blockNumber, sealer, item };
+  } catch (error) {
+    return { blockNumber: envelope.blockNumber, sealer, failure: failureOf("payload", error) };
+  }
+}
+
+/** The node's part: the expected signer of each item, the first failure thrown, encodings re-attached. */
+export function settleFrames<K extends RangeKind>(
+  kind: K,
+  results: readonly FrameResult<K>[],
+  verification: MessageVerification,
+): RangeItem<K>[] {
+  const failed = (failure: FrameFailure) => new P2pMessageError(failure.action, failure.reason, failure.details);
+  return results.map((result) => {
+    if (!("sealer" in result)) throw failed(result.failure);
+    checkSealer(result.blockNumber, result.sealer, verification.expectedSigner);
+    if ("failure" in result) throw failed(result.failure);
+    if (kind === "miniBlocks") {
+      const signed = result.item as SignedMiniBlock;
+      keepMiniBlockRecordForms(signed.miniBlock, miniBlockRecordOf(signed));
+    }
+    return result.item;
+  });
+}
+
+/** The frames back to back in one new buffer (the worker gets it; the frames stay here), and where each ends. */
+function concatenate(frames: readonly Uint8Array[]): { bytes: Uint8Array<ArrayBuffer>; ends: number[] } {
+  const ends: number[] = [];
+  let total = 0;
+  for (const frame of frames) {
+    total += frame.length;
+    ends.push(total);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const frame of frames) {
+    bytes.set(frame, offset);
+    offset += frame.length;
+  }
+  return { bytes, ends };
+}
+
+/** The worker failed or exited: the requests posted to it are checked in place instead. */
+export class RangeVerifierWorkerError extends P2pError {
+  override name = "RangeVerifierWorkerError";
+}
+
+interface Waiting {
+  readonly kind: RangeKind;
+  readonly frames: readonly Uint8Array[];
+  readonly verification: MessageVerification;
+  resolve(items: RangeItem<RangeKind>[]): void;
+  reject(error: unknown): void;
+}
+
+/** Workers that failed before answering anything, in a row, after which requests are checked in place for good. */
+const MAX_FAILED_STARTS = 2;
+
+/**
+ * One worker, started on first use and again after it failed; requests answered in order. A request whose worker
+ * fails is checked in place (its frames stay on this thread: the worker gets a copy). The worker does not keep the
+ * process alive; `close()` stops it, and what is still waiting is checked in place.
+ */
+export function createWorkerRangeVerifier(): RangeVerifier {
+  let running: { readonly worker: Worker; readonly waiting: Map<number, Waiting>; answered: boolean } | undefined;
+  let nextId = 0;
+  let failedStarts = 0;
+
+  const inPlace = (entry: Waiting) =>
+    inlineRangeVerifier.verify(entry.kind, entry.frames, entry.verification).then(entry.resolve, entry.reject);
+  const fallBack = (waiting: Map<number, Waiting>) => {
+    for (const entry of waiting.values()) void inPlace(entry);
+    waiting.clear();
+  };
+
+  const start = () => {
+    const worker = new Worker(new URL("./rangeVerifyWorker.ts", import.meta.url));
+    const started = { worker, waiting: new Map<number, Waiting>(), answered: false };
+    worker.unref();
+    worker.on("message", (response: RangeVerifyResponse) => {
+      started.answered = true;
+      failedStarts = 0;
+      const entry = started.waiting.get(response.id);
+      if (entry === undefined) return;
+      started.waiting.delete(response.id);
+      if ("error" in response) {
+        entry.reject(new RangeVerifierWorkerError(`range verification failed: ${response.error}`));
+        return;
+      }
+      try {
+        entry.resolve(settleFrames(entry.kind, response.results, entry.verification));
+      } catch (error) {
+        entry.reject(error);
+      }
+    });
+    const lost = () => {
+      if (running === started) running = undefined;
+      if (!started.answered) failedStarts++;
+      fallBack(started.waiting);
+    };
+    worker.on("error", lost);
+    worker.on("exit", lost);
+    return started;
+  };
+
+  return {
+    verify(kind, frames, verification) {
+      if (frames.length === 0) return Promise.resolve([]);
+      if (failedStarts >= MAX_FAILED_STARTS) return inlineRangeVerifier.verify(kind, frames, verification);
+      running ??= start();
+      const { worker, waiting } = running;
+      const { bytes, ends } = concatenate(frames);
+      const id = nextId++;
+      const request: RangeVerifyRequest = {
+        id,
+        kind,
+        chainId: verification.chainId,
+        maxMessageBytes: verification.maxMessageBytes,
+        bytes,
+        ends,
+      };
+      const done = new Promise<RangeItem<typeof kind>[]>((resolve, reject) =>
+        waiting.set(id, { kind, frames, verification, resolve: resolve as Waiting["resolve"], reject }),
+      );
+      worker.postMessage(request, [bytes.buffer]);
+      return done;
+    },
+    async close() {
+      const stopping = running;
+      running = undefined;
+      if (stopping === undefined) return;
+      fallBack(stopping.waiting);
+      await stopping.worker.terminate();
+    },
+  };
+}

@@ -92,6 +92,11 @@ export const sequencerTestFaultsSchema = z
     wrongStateRootAtBlock: z.coerce.bigint().positive().optional(),
     /** Gossip block N's first mini-block with a wrong state diff (it credits an account nothing touched). */
     wrongDiffAtBlock: z.coerce.bigint().positive().optional(),
+    /**
+     * Serve `wrongDiffAtBlock`'s wrong mini-block in range responses too (the log keeps the right one): a peer that
+     * keeps serving a block replicas refuse, so they derive it from L1 + DA instead.
+     */
+    serveWrongDiff: z.boolean().optional(),
   })
   .strict();
 export type SequencerTestFaults = z.output<typeof sequencerTestFaultsSchema>;

@@ -4,7 +4,13 @@
  * Returned unstarted, so the role attaches its handlers first.
  */
 import type { Address } from "../../chain/types.ts";
-import { type Attestation, createP2pNode, type FollowPosition, type P2pNode } from "../../p2p/index.ts";
+import {
+  type Attestation,
+  type BlockSource,
+  createP2pNode,
+  type FollowPosition,
+  type P2pNode,
+} from "../../p2p/index.ts";
 import type { ChainStoreReader } from "../../state/store/chainStore.ts";
 import type { Logger, MetricsFactory } from "../../telemetry.ts";
 import type { NodeConfig } from "../config.ts";
@@ -24,6 +30,8 @@ export interface CreateNodeNetworkParameters {
   readonly follow?: FollowPosition;
   /** Accepts a prover's attestation (absent: the attestations topic is not followed). */
   readonly verifyAttestation?: (attestation: Attestation) => boolean;
+  /** Wraps the store's range source (a sequencer's test faults). */
+  readonly serving?: (source: BlockSource) => BlockSource;
 }
 
 export async function createNodeNetwork(parameters: CreateNodeNetworkParameters): Promise<P2pNode> {
@@ -36,7 +44,7 @@ export async function createNodeNetwork(parameters: CreateNodeNetworkParameters)
     expectedSigner: () => sequencerAddress,
     ...(parameters.follow === undefined ? {} : { follow: parameters.follow }),
     ...(parameters.verifyAttestation === undefined ? {} : { verifyAttestation: parameters.verifyAttestation }),
-    blockSource: createStoreBlockSource(store, chainId),
+    blockSource: (parameters.serving ?? ((source) => source))(createStoreBlockSource(store, chainId)),
     logger: logger.child({ module: "p2p" }),
     metrics: p2pMetrics(metrics),
   });

@@ -8,7 +8,7 @@
  *   putBlock        ──► seal        ──► inner.putBlock(block, receipts, seal)          ──► publish
  *
  * Test faults (`sequencer.testFaults`) change only what is published, sealed as valid: the log and the store keep the
- * right messages, which range requests serve.
+ * right messages, which range requests serve (unless `serveWrongDiff`: `servingFaults` wraps the range source).
  */
 
 import type { DigestSigner } from "../../chain/digestSignature.ts";
@@ -18,7 +18,7 @@ import type { MiniBlock } from "../../chain/miniBlock.ts";
 import { miniBlockSigningHash } from "../../chain/miniBlockSignature.ts";
 import type { StateDiff } from "../../chain/stateDiff.ts";
 import type { Address, Block } from "../../chain/types.ts";
-import { type SignedBlock, type SignedMiniBlock, sealBlock, sealMiniBlock } from "../../p2p/index.ts";
+import { type BlockSource, type SignedBlock, type SignedMiniBlock, sealBlock, sealMiniBlock } from "../../p2p/index.ts";
 import { encodeMiniBlockRecord } from "../../state/records.ts";
 import type { ChainStore } from "../../state/store/chainStore.ts";
 import type { SequencerTestFaults } from "../config.ts";
@@ -49,26 +49,57 @@ function corruptDiff(diff: StateDiff): StateDiff {
   return { ...diff, accounts: [...diff.accounts, { address, account, storageCleared: false, storage: new Map() }] };
 }
 
+/** What test faults make of each sealed message (sealed as valid): the message itself when no fault applies. */
+export interface FaultyMessages {
+  miniBlock(miniBlock: MiniBlock, signed: SignedMiniBlock): SignedMiniBlock;
+  block(block: Block, signed: SignedBlock): SignedBlock;
+}
+
+export function faultyMessages(
+  faults: SequencerTestFaults | undefined,
+  chainId: bigint,
+  signer: DigestSigner,
+): FaultyMessages {
+  return {
+    miniBlock(miniBlock, signed) {
+      if (faults?.wrongDiffAtBlock !== miniBlock.blockNumber || miniBlock.index !== 0) return signed;
+      const wrong = { ...miniBlock, stateDiff: corruptDiff(miniBlock.stateDiff) };
+      const signature = signer.sign(miniBlockSigningHash(wrong));
+      const record = encodeMiniBlockRecord(wrong);
+      return sealMiniBlock({ chainId, miniBlock: wrong, signature, signer, record, sealedAtMs: signed.sealedAtMs });
+    },
+    block(block, signed) {
+      if (faults?.wrongStateRootAtBlock !== block.header.number) return signed;
+      const header = { ...block.header, stateRoot: keccak256Hex(new TextEncoder().encode(block.header.stateRoot)) };
+      const wrong = { ...block, header, hash: hashHeader(header) };
+      return sealBlock({ chainId, block: wrong, signer, sealedAtMs: signed.sealedAtMs });
+    },
+  };
+}
+
+/** Range responses with `faults.wrongDiffAtBlock`'s wrong mini-block in place of the logged one. */
+export function servingFaults(source: BlockSource, faults: SequencerTestFaults, messages: FaultyMessages): BlockSource {
+  return {
+    async miniBlocksByRange(from, limit) {
+      const served = await source.miniBlocksByRange(from, limit);
+      return served.map((signed) =>
+        signed.miniBlock.blockNumber === faults.wrongDiffAtBlock
+          ? messages.miniBlock(signed.miniBlock, signed)
+          : signed,
+      );
+    },
+    blocksByRange: (from, limit) => source.blocksByRange(from, limit),
+  };
+}
+
 export function createPublishingStore(inner: ChainStore, options: PublishingStoreOptions): ChainStore {
   const { chainId, signer, publisher, faults } = options;
   const now = options.now ?? Date.now;
+  const faulty = faultyMessages(faults, chainId, signer);
 
   function seal(miniBlock: MiniBlock, record: Uint8Array, sealedAtMs: bigint): SignedMiniBlock {
     const signature = signer.sign(miniBlockSigningHash(miniBlock));
     return sealMiniBlock({ chainId, miniBlock, signature, signer, record, sealedAtMs });
-  }
-
-  function published(miniBlock: MiniBlock, signed: SignedMiniBlock): SignedMiniBlock {
-    if (faults?.wrongDiffAtBlock !== miniBlock.blockNumber || miniBlock.index !== 0) return signed;
-    const wrong = { ...miniBlock, stateDiff: corruptDiff(miniBlock.stateDiff) };
-    return seal(wrong, encodeMiniBlockRecord(wrong), signed.sealedAtMs);
-  }
-
-  function publishedBlock(block: Block, signed: SignedBlock): SignedBlock {
-    if (faults?.wrongStateRootAtBlock !== block.header.number) return signed;
-    const header = { ...block.header, stateRoot: keccak256Hex(new TextEncoder().encode(block.header.stateRoot)) };
-    const wrong = { ...block, header, hash: hashHeader(header) };
-    return sealBlock({ chainId, block: wrong, signer, sealedAtMs: signed.sealedAtMs });
   }
 
   return {
@@ -91,12 +122,12 @@ export function createPublishingStore(inner: ChainStore, options: PublishingStor
       const signed = seal(miniBlock, record, BigInt(now()));
       const { signature, sealedAtMs } = signed;
       await inner.appendMiniBlock(miniBlock, { record, seal: { signature, sealedAtMs, seal: signed.seal } });
-      publisher.miniBlock(published(miniBlock, signed));
+      publisher.miniBlock(faulty.miniBlock(miniBlock, signed));
     },
     async putBlock(block, receipts) {
       const signed = sealBlock({ chainId, block, signer, sealedAtMs: BigInt(now()) });
       await inner.putBlock(block, receipts, { sealedAtMs: signed.sealedAtMs, seal: signed.seal });
-      publisher.block(publishedBlock(block, signed));
+      publisher.block(faulty.block(block, signed));
     },
     putSnapshot: (blockNumber, chunks) => inner.putSnapshot(blockNumber, chunks),
     pruneMiniBlocks: (below) => inner.pruneMiniBlocks(below),

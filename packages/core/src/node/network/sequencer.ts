@@ -6,13 +6,13 @@
  */
 import { hexToBytes } from "../../chain/bytes.ts";
 import { createDigestSigner } from "../../chain/digestSignature.ts";
-import type { Attestation, P2pNode } from "../../p2p/index.ts";
+import type { Attestation, BlockSource, P2pNode } from "../../p2p/index.ts";
 import type { ChainStore } from "../../state/store/chainStore.ts";
 import type { Logger, MetricsFactory } from "../../telemetry.ts";
 import { InvalidConfigError, type NodeConfig } from "../config.ts";
 import { registeredProverCheck } from "./attestationCheck.ts";
 import { createNodeNetwork } from "./node.ts";
-import { createPublishingStore, type MessagePublisher } from "./publishingStore.ts";
+import { createPublishingStore, faultyMessages, type MessagePublisher, servingFaults } from "./publishingStore.ts";
 
 export interface SequencerNetwork {
   readonly node: P2pNode;
@@ -46,9 +46,12 @@ export async function startSequencerNetwork(parameters: {
     );
   }
   const followed = config.status.attestations;
+  const faults = config.sequencer.testFaults;
+  const faulty = faultyMessages(faults, config.chain.chainId, signer);
   const node = await createNodeNetwork({
     ...parameters,
     sequencerAddress: signer.address,
+    ...(faults?.serveWrongDiff ? { serving: (source: BlockSource) => servingFaults(source, faults, faulty) } : {}),
     ...(followed === undefined
       ? {}
       : { verifyAttestation: registeredProverCheck(followed.attestationDomain, followed.provers) }),
@@ -71,10 +74,10 @@ export async function startSequencerNetwork(parameters: {
     chainId: config.chain.chainId,
     signer,
     publisher,
-    faults: config.sequencer.testFaults,
+    faults,
   });
-  if (config.sequencer.testFaults !== undefined) {
-    log.warn({ faults: config.sequencer.testFaults }, "TEST FAULTS ON: this sequencer publishes wrong messages");
+  if (faults !== undefined) {
+    log.warn({ faults }, "TEST FAULTS ON: this sequencer publishes wrong messages");
   }
   return {
     node,

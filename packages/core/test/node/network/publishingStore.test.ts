@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
+import { hexToBytes } from "../../../src/chain/bytes.ts";
+import { createDigestSigner } from "../../../src/chain/digestSignature.ts";
 import { recoverMiniBlockSigner } from "../../../src/chain/miniBlockSignature.ts";
+import { faultyMessages, servingFaults } from "../../../src/node/network/publishingStore.ts";
 import { createStoreBlockSource } from "../../../src/node/network/storeBlockSource.ts";
 import {
   defaultP2pConfig,
@@ -11,7 +14,14 @@ import {
   verifyBlockMessage,
   verifyMiniBlockMessage,
 } from "../../../src/p2p/index.ts";
-import { CHAIN_ID, runMixedBlocks, type SequencerFeed, startSequencerFeed, Workload } from "../../replica/feed.ts";
+import {
+  CHAIN_ID,
+  runMixedBlocks,
+  SEQUENCER_KEY,
+  type SequencerFeed,
+  startSequencerFeed,
+  Workload,
+} from "../../replica/feed.ts";
 
 const compression = defaultP2pConfig.compression;
 
@@ -101,6 +111,42 @@ describe("publishing store (the sequencer on p2p)", () => {
     assert.deepEqual(
       feed.blocks.filter((signed) => signed.header.number !== 3n).map((signed) => signed.hash),
       [1n, 2n].map((n) => feed.store.getBlock(n)?.hash),
+    );
+  });
+
+  it("with serveWrongDiff, serves the wrong mini-block in range responses too, sealed as valid", async () => {
+    const faults = { wrongDiffAtBlock: 2n, serveWrongDiff: true };
+    const feed = await run({ faults });
+    const signer = createDigestSigner(hexToBytes(SEQUENCER_KEY));
+    const source = servingFaults(
+      createStoreBlockSource(feed.store, CHAIN_ID),
+      faults,
+      faultyMessages(faults, CHAIN_ID, signer),
+    );
+    const served = (await source.miniBlocksByRange(0n, 1000)) as SignedMiniBlock[];
+    const logged = (await createStoreBlockSource(feed.store, CHAIN_ID).miniBlocksByRange(
+      0n,
+      1000,
+    )) as SignedMiniBlock[];
+    assert.equal(served.length, logged.length);
+    served.forEach((signed, i) => {
+      const { miniBlock } = signed;
+      verifyMiniBlockMessage(encodeMiniBlockMessage(signed, compression), verification(feed));
+      if (miniBlock.blockNumber === 2n && miniBlock.index === 0) {
+        // What gossip carried: the same wrong message.
+        const published = feed.miniBlocks.find((s) => s.miniBlock.number === miniBlock.number);
+        assert.deepEqual(signed.payload, published?.payload);
+        assert.equal(
+          miniBlock.stateDiff.accounts.length,
+          (logged[i] as SignedMiniBlock).miniBlock.stateDiff.accounts.length + 1,
+        );
+      } else {
+        assert.deepEqual(signed.payload, (logged[i] as SignedMiniBlock).payload);
+      }
+    });
+    assert.deepEqual(
+      await source.blocksByRange(1n, 10),
+      await createStoreBlockSource(feed.store, CHAIN_ID).blocksByRange(1n, 10),
     );
   });
 });

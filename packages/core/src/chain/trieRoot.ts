@@ -73,13 +73,22 @@ const EMPTY_LEAF_PATH = Uint8Array.of(0x20);
  */
 const emptyPathLeafReferences = new WeakMap<Uint8Array, Uint8Array>();
 
-function emptyPathLeafReference(value: Uint8Array): Uint8Array {
+/** The reference of a leaf with an empty path holding `value`, computed once per value object. */
+export function emptyPathLeafReference(value: Uint8Array): Uint8Array {
   let cached = emptyPathLeafReferences.get(value);
   if (cached === undefined) {
     cached = reference(encodeLeaf(EMPTY_LEAF_PATH, value));
     emptyPathLeafReferences.set(value, cached);
   }
   return cached;
+}
+
+/**
+ * Keeps `leafReference` as `value`'s empty-path leaf reference: what `emptyPathLeafReference` gave for the same bytes
+ * in another thread (a replica's range verifier hashes the leaves of what it decodes, off the node's thread).
+ */
+export function keepEmptyPathLeafReference(value: Uint8Array, leafReference: Uint8Array): void {
+  emptyPathLeafReferences.set(value, leafReference);
 }
 
 function commonPrefix(a: Uint8Array, b: Uint8Array, from: number): number {

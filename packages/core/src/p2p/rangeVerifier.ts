@@ -11,6 +11,9 @@
  * chain, seal, expected signer, then the payload.
  */
 import { Worker } from "node:worker_threads";
+import type { MiniBlock } from "../chain/miniBlock.ts";
+import { encodeReceipt } from "../chain/receipt.ts";
+import { emptyPathLeafReference, keepEmptyPathLeafReference } from "../chain/trieRoot.ts";
 import type { Address } from "../chain/types.ts";
 import { keepMiniBlockRecordForms } from "../state/records.ts";
 import { openBlockEnvelope } from "./blockMessage.ts";
@@ -56,7 +59,13 @@ export interface FrameFailure {
 export type FrameResult<K extends RangeKind> =
   | { readonly failure: FrameFailure & { readonly stage: "envelope" } }
   | { readonly blockNumber: bigint; readonly sealer: Address; readonly failure: FrameFailure }
-  | { readonly blockNumber: bigint; readonly sealer: Address; readonly item: RangeItem<K> };
+  | {
+      readonly blockNumber: bigint;
+      readonly sealer: Address;
+      readonly item: RangeItem<K>;
+      /** A mini-block's transactions' then receipts' empty-path leaf references (its block's roots hash those). */
+      readonly leafReferences?: readonly Uint8Array[];
+    };
 
 /** What the worker receives: the frames back to back in `bytes` (its buffer transferred), frame i ending at ends[i]. */
 export interface RangeVerifyRequest {
@@ -91,13 +100,49 @@ export function checkFrame<K extends RangeKind>(
   }
   const { envelope, sealer } = opened;
   try {
-    const item = (
-      kind === "miniBlocks" ? openMiniBlockEnvelope(envelope, sealer) : openBlockEnvelope(envelope)
-    ) as RangeItem<K>;
-    return { blockNumber: envelope.blockNumber, sealer, item };
+    if (kind === "blocks") {
+      return { blockNumber: envelope.blockNumber, sealer, item: openBlockEnvelope(envelope) as RangeItem<K> };
+    }
+    const item = openMiniBlockEnvelope(envelope, sealer);
+    return {
+      blockNumber: envelope.blockNumber,
+      sealer,
+      item: item as RangeItem<K>,
+      leafReferences: leafReferencesOf(item.miniBlock),
+    };
   } catch (error) {
     return { blockNumber: envelope.blockNumber, sealer, failure: failureOf("payload", error) };
   }
+}
+
+/**
+ * The leaf references the block's transactions and receipts roots take from this mini-block, in one buffer (a
+ * structured copy then carries one buffer, not one per reference).
+ */
+function leafReferencesOf(miniBlock: MiniBlock): Uint8Array[] {
+  const references = [
+    ...miniBlock.transactions.map((tx) => emptyPathLeafReference(tx.raw)),
+    ...miniBlock.receipts.map((receipt) => emptyPathLeafReference(encodeReceipt(receipt))),
+  ];
+  const buffer = new Uint8Array(references.reduce((total, reference) => total + reference.length, 0));
+  let offset = 0;
+  return references.map((reference) => {
+    buffer.set(reference, offset);
+    offset += reference.length;
+    return buffer.subarray(offset - reference.length, offset);
+  });
+}
+
+/** Keeps the worker's leaf references with the mini-block's values (as if its roots had been computed here). */
+function keepLeafReferences(miniBlock: MiniBlock, references: readonly Uint8Array[]): void {
+  const { transactions, receipts } = miniBlock;
+  if (references.length !== transactions.length + receipts.length) return;
+  transactions.forEach((tx, i) => {
+    keepEmptyPathLeafReference(tx.raw, references[i] as Uint8Array);
+  });
+  receipts.forEach((receipt, i) => {
+    keepEmptyPathLeafReference(encodeReceipt(receipt), references[transactions.length + i] as Uint8Array);
+  });
 }
 
 /** The node's part: the expected signer of each item, the first failure thrown, encodings re-attached. */
@@ -114,6 +159,7 @@ export function settleFrames<K extends RangeKind>(
     if (kind === "miniBlocks") {
       const signed = result.item as SignedMiniBlock;
       keepMiniBlockRecordForms(signed.miniBlock, miniBlockRecordOf(signed));
+      if (result.leafReferences !== undefined) keepLeafReferences(signed.miniBlock, result.leafReferences);
     }
     return result.item;
   });

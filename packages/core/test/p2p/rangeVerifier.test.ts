@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { encodeReceipt } from "../../src/chain/receipt.ts";
+import { emptyPathLeafReference } from "../../src/chain/trieRoot.ts";
 import type { Address } from "../../src/chain/types.ts";
 import { encodeBlockMessage } from "../../src/p2p/blockMessage.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "../../src/p2p/config.ts";
@@ -71,6 +72,14 @@ describe("range verifier", () => {
     assert.ok(within(encodedStateDiff(received.miniBlock.stateDiff), record));
     for (const receipt of received.miniBlock.receipts) assert.ok(within(encodeReceipt(receipt), record));
     assert.deepEqual(encodeMiniBlockRecord(received.miniBlock), record);
+    // The leaves its block's roots hash came hashed from the worker (one buffer for all), equal to fresh hashes.
+    const { transactions, receipts } = received.miniBlock;
+    const values = [...transactions.map((tx) => tx.raw), ...receipts.map(encodeReceipt)];
+    const references = values.map(emptyPathLeafReference);
+    assert.equal(new Set(references.map((reference) => reference.buffer)).size, 1);
+    references.forEach((reference, i) => {
+      assert.deepEqual(reference, emptyPathLeafReference((values[i] as Uint8Array).slice()));
+    });
   });
 
   it("keepMiniBlockRecordForms keeps spans equal to fresh encodings", () => {

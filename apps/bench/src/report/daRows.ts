@@ -131,7 +131,7 @@ function phaseNote(provider: string, run: DaProviderRun | undefined, phase: Phas
   if (run.batcherError) notes.push(`${provider}: batcher ${run.batcherState}: ${run.batcherError}`);
   if (run.sent.rejected > 0)
     notes.push(
-      `${provider}: ${run.sent.rejected} of ${run.sent.transactions} sends rejected (first: ${run.sent.firstError})`,
+      `${provider}: ${run.sent.rejected} of ${run.sent.transactions} sends rejected (first: ${run.sent.firstError}); their ${run.sent.stoppedSenders} senders sent nothing more (${run.sent.skipped} sends skipped)`,
     );
   return notes;
 }

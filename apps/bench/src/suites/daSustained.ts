@@ -51,6 +51,9 @@ export interface DaProviderRun {
     readonly transactions: number;
     readonly accepted: number;
     readonly rejected: number;
+    /** Sends not made because their sender had been refused before (`stoppedSenders` senders). */
+    readonly skipped: number;
+    readonly stoppedSenders: number;
     readonly firstError?: string;
   };
   readonly phases: readonly PhaseAnalysis[];
@@ -134,15 +137,29 @@ export interface DaLoad {
   readonly raw: readonly Uint8Array[];
 }
 
-/** What the node answered to the sends; `settled` resolves once every send has an answer. */
-function createSendOutcome() {
+/**
+ * What the node answered to the sends; `settled` resolves once every send has an answer. A sender whose send was
+ * refused sends nothing more: its later nonces would wait in the pool behind the gap for good, fill it, and have
+ * sends of other senders refused in turn (one refusal cascading into many, and a rate no longer the offered one).
+ */
+export function createSendOutcome() {
   let outstanding = 0;
   let onIdle: (() => void) | undefined;
+  const stopped = new Set<number>();
   const outcome = {
     accepted: 0,
     rejected: 0,
+    /** Sends not made: their sender had been refused before. */
+    skipped: 0,
     firstError: undefined as string | undefined,
-    track(answer: Promise<unknown>) {
+    /** Whether `sender` may still send (counts the send it skips otherwise). */
+    mayStillSend(sender: number): boolean {
+      if (!stopped.has(sender)) return true;
+      outcome.skipped++;
+      return false;
+    },
+    stoppedSenders: () => stopped.size,
+    track(sender: number, answer: Promise<unknown>) {
       outstanding++;
       answer
         .then(
@@ -151,6 +168,7 @@ function createSendOutcome() {
           },
           (error: unknown) => {
             outcome.rejected++;
+            stopped.add(sender);
             outcome.firstError ??= error instanceof Error ? error.message : String(error);
           },
         )
@@ -184,8 +202,10 @@ async function sendOpenLoop(
   while (i < to) {
     const now = performance.now();
     for (; i < to && start + (i - from) * intervalMs <= now; i++) {
-      const socket = sockets[(load.senders[i] as number) % sockets.length] as WsRpcClient;
-      outcome.track(socket.call("eth_sendRawTransaction", [toHex(load.raw[i] as Uint8Array)]));
+      const sender = load.senders[i] as number;
+      if (!outcome.mayStillSend(sender)) continue;
+      const socket = sockets[sender % sockets.length] as WsRpcClient;
+      outcome.track(sender, socket.call("eth_sendRawTransaction", [toHex(load.raw[i] as Uint8Array)]));
     }
     if (i < to) await sleep(Math.max(0, start + (i - from) * intervalMs - performance.now()));
   }
@@ -267,6 +287,8 @@ export async function runDaSustained(parameters: RunDaSustainedParameters): Prom
         transactions: halfCount + peakCount,
         accepted: outcome.accepted,
         rejected: outcome.rejected,
+        skipped: outcome.skipped,
+        stoppedSenders: outcome.stoppedSenders(),
         ...(outcome.firstError === undefined ? {} : { firstError: outcome.firstError }),
       },
       phases: analyzePhases(probe.samples, batches, phases),

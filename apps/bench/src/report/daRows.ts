@@ -187,6 +187,16 @@ function sustainedRows(results: BenchResults): Row[] {
       mach: (engine128.megabytesPerCpuSecond * 1e6) / peakBatchRate,
     });
   }
+  const peakWork = eigenda?.commitmentWork?.find((w) => w.name === "peak");
+  if (peakWork?.cpuSeconds) {
+    rows.push({
+      section: "DA sustained, after the load",
+      figure: `EigenDA commitment headroom at peak, in the node: seconds of peak ÷ CPU seconds its client spent committing the blobs the batcher sent meanwhile (goal ≥ ${COMMITMENT_HEADROOM_GOAL}×)`,
+      unit: "×",
+      mach: peakWork.seconds / peakWork.cpuSeconds,
+      note: `${formatNumber(peakWork.cpuSeconds)} CPU s of commitments in ${formatNumber(peakWork.seconds)} s; blob sizes as the batcher's frames came (≤ the SRS: see the configuration)`,
+    });
+  }
   return rows;
 }
 

@@ -10,6 +10,7 @@ import type { Progress } from "../report/progress.ts";
 import type { DaStandIn } from "../targets/daStandIn.ts";
 import { BENCH_L1_CHAIN_ID, type BenchL1 } from "../targets/l1Node.ts";
 import { startMachNode } from "../targets/machNode.ts";
+import { scrapeMetrics } from "../targets/metrics.ts";
 import { connectWsRpc, createHttpRpcClient, type HttpRpcClient, type WsRpcClient } from "../targets/rpcClient.ts";
 import type { Alloc } from "../workloads/world.ts";
 import {
@@ -57,6 +58,15 @@ export interface DaProviderRun {
     readonly firstError?: string;
   };
   readonly phases: readonly PhaseAnalysis[];
+  /**
+   * Per phase, the CPU time the node's DA client spent computing commitments during it (EigenDA's KZG, on the threads
+   * that computed them; from its metrics), beside the phase's length. Null when the client counts none (Celestia).
+   */
+  readonly commitmentWork: readonly {
+    readonly name: string;
+    readonly seconds: number;
+    readonly cpuSeconds: number | null;
+  }[];
   readonly drain: DrainAnalysis;
   /** Batches the status polls saw, and how many of them failed. */
   readonly batchesSeen: number;
@@ -65,6 +75,9 @@ export interface DaProviderRun {
   readonly batcherState: string;
   readonly batcherError?: string;
 }
+
+/** The EigenDA client's commitment CPU time (a counter; Celestia's client has none). */
+const COMMITMENT_CPU = "mach_eigenda_commitment_cpu_seconds_total";
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const toHex = (bytes: Uint8Array) => `0x${Buffer.from(bytes).toString("hex")}`;
@@ -240,6 +253,7 @@ export async function runDaSustained(parameters: RunDaSustainedParameters): Prom
     config: {
       da: standIn.nodeConfig,
       batcher: settings.batcher,
+      metrics: { enabled: true, host: "127.0.0.1", port: 0 },
       settlement: {
         provider: "l1",
         options: { l1RpcUrl: l1.rpcUrl, batcherPrivateKey: l1.batcherPrivateKey, batchInbox: contracts.batchInbox },
@@ -254,14 +268,27 @@ export async function runDaSustained(parameters: RunDaSustainedParameters): Prom
     const outcome = createSendOutcome();
     await sleep(settings.pollMs * 2); // a first sample before the load
     const phases = [];
+    const commitmentWork = [];
+    const commitmentCpu = async () =>
+      node.metricsUrl === undefined
+        ? undefined
+        : (await scrapeMetrics(node.metricsUrl, [COMMITMENT_CPU]))[COMMITMENT_CPU];
     for (const [name, rate, from, to] of [
       ["half peak", offered.halfPeakTxPerSecond, 0, halfCount],
       ["peak", offered.peakTxPerSecond, halfCount, halfCount + peakCount],
     ] as const) {
       progress?.status(`DA ${provider}: ${name}, ${Math.round(rate)} tx/s for ${((to - from) / rate).toFixed(0)} s`);
       const startMs = Date.now();
+      const cpuBefore = await commitmentCpu();
       await sendOpenLoop(sockets, load, from, to, rate, outcome);
-      phases.push({ name, startMs, endMs: Date.now() });
+      const endMs = Date.now();
+      const cpuAfter = await commitmentCpu();
+      phases.push({ name, startMs, endMs });
+      commitmentWork.push({
+        name,
+        seconds: (endMs - startMs) / 1000,
+        cpuSeconds: cpuBefore === undefined || cpuAfter === undefined || cpuAfter === 0 ? null : cpuAfter - cpuBefore,
+      });
       if (probe.failure() !== undefined) break;
     }
     const loadEndMs = Date.now();
@@ -292,6 +319,7 @@ export async function runDaSustained(parameters: RunDaSustainedParameters): Prom
         ...(outcome.firstError === undefined ? {} : { firstError: outcome.firstError }),
       },
       phases: analyzePhases(probe.samples, batches, phases),
+      commitmentWork,
       drain: analyzeDrain(probe.samples, loadEndMs),
       batchesSeen: batches.length,
       batchesFailed: batches.filter((b) => b.status === "failed").length,

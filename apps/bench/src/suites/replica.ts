@@ -44,6 +44,7 @@ import WebSocket from "ws";
 import type { Progress } from "../report/progress.ts";
 import { percentile } from "../report/stats.ts";
 import { startMachNode } from "../targets/machNode.ts";
+import { scrapeMetrics } from "../targets/metrics.ts";
 import type { SignedWorkload } from "../workloads/signing.ts";
 import type { WorkloadName } from "../workloads/transactions.ts";
 import type { BenchWorld } from "../workloads/world.ts";
@@ -239,23 +240,6 @@ async function measureWorkload(
   };
 }
 
-/** Sums of a Prometheus text page's samples of `name` (all label sets). */
-async function scrape(url: string, names: readonly string[]): Promise<Record<string, number>> {
-  const text = await (await fetch(url)).text();
-  const out: Record<string, number> = {};
-  for (const name of names) {
-    let sum = 0;
-    for (const line of text.split("\n")) {
-      if (!line.startsWith(name)) continue;
-      const rest = line.slice(name.length);
-      if (rest[0] !== " " && rest[0] !== "{") continue;
-      sum += Number(line.slice(line.lastIndexOf(" ") + 1));
-    }
-    out[name] = sum;
-  }
-  return out;
-}
-
 async function call<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
   const response = await fetch(url, {
     method: "POST",
@@ -309,13 +293,13 @@ async function measureProcesses(
   const nodes = [sequencer];
   try {
     const seqEndpoint: Endpoint = { name: "mach", rpcUrl: sequencer.rpcUrl, wsUrl: sequencer.wsUrl };
-    const before = await scrape(sequencer.metricsUrl as string, [
+    const before = await scrapeMetrics(sequencer.metricsUrl as string, [
       "mach_sequencer_transactions_total",
       "mach_sequencer_mini_block_seconds_sum",
     ]);
     progress?.status("replica: ERC-20 burst on the sequencer");
     const burst = await measureHttpThroughput(seqEndpoint, loads.burst, settings, progress);
-    const after = await scrape(sequencer.metricsUrl as string, [
+    const after = await scrapeMetrics(sequencer.metricsUrl as string, [
       "mach_sequencer_transactions_total",
       "mach_sequencer_mini_block_seconds_sum",
     ]);
@@ -368,7 +352,7 @@ async function measureProcesses(
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const replicaCounters = ["mach_replica_transactions_total", "mach_replica_apply_seconds_sum"] as const;
-    const appliedBefore = await scrape(replica.metricsUrl as string, replicaCounters);
+    const appliedBefore = await scrapeMetrics(replica.metricsUrl as string, replicaCounters);
 
     // Live: the replica's miniBlocks subscription against each mini-block's seal time, for the mini-blocks sealed
     // from the half-peak phase's start (the sequencer sealed a mini-block per block meanwhile, which the replica may
@@ -398,7 +382,7 @@ async function measureProcesses(
     await new Promise((resolve) => setTimeout(resolve, 500));
     socket.close();
     // The apply rate of the live phase: transactions ÷ time applying their mini-blocks as they arrived (diff, log write issued).
-    const appliedAfter = await scrape(replica.metricsUrl as string, replicaCounters);
+    const appliedAfter = await scrapeMetrics(replica.metricsUrl as string, replicaCounters);
     const applied = {
       mach_replica_transactions_total:
         (appliedAfter.mach_replica_transactions_total ?? 0) - (appliedBefore.mach_replica_transactions_total ?? 0),

@@ -78,6 +78,7 @@ export function createEigenDaClient(
   const committerOptions = {
     ...(options.kzgEngine ? { engine: options.kzgEngine } : {}),
     workers: options.commitWorkers,
+    ...(metrics ? { onCpuSeconds: (seconds: number) => metrics.commitmentCpuSeconds.inc(seconds) } : {}),
   };
   const committer: BlobCommitter = options.commitInWorker
     ? createWorkerCommitter(srs, committerOptions)

@@ -18,6 +18,11 @@ export interface EigenDaClientMetrics {
   readonly retries: { inc(labels: { method: string }): void };
   /** `mach_eigenda_commitment_seconds`: KZG commitment of one blob. */
   readonly commitmentSeconds: { observe(value: number): void };
+  /**
+   * `mach_eigenda_commitment_cpu_seconds_total`: CPU time spent computing commitments, on the threads that computed
+   * them (a commitment's wall time also holds its wait behind others).
+   */
+  readonly commitmentCpuSeconds: { inc(value: number): void };
   /** `mach_eigenda_certificate_seconds`: submit → certificate. */
   readonly certificateSeconds: { observe(value: number): void };
 }
@@ -51,6 +56,10 @@ export function createEigenDaClientMetrics(f: MetricsFactory): EigenDaClientMetr
     help: "KZG commitment of one blob",
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
   });
+  const commitmentCpuSeconds = f.counter({
+    name: "mach_eigenda_commitment_cpu_seconds_total",
+    help: "CPU time spent computing KZG commitments, on the threads that computed them",
+  });
   const certificateSeconds = f.histogram({
     name: "mach_eigenda_certificate_seconds",
     help: "Submit to certificate",
@@ -61,6 +70,7 @@ export function createEigenDaClientMetrics(f: MetricsFactory): EigenDaClientMetr
     requestSeconds: { observe: (labels, value) => requestSeconds.observe(labels, value) },
     retries: { inc: (labels) => retries.inc(labels) },
     commitmentSeconds: { observe: (value) => commitmentSeconds.observe(value) },
+    commitmentCpuSeconds: { inc: (value) => commitmentCpuSeconds.inc(value) },
     certificateSeconds: { observe: (value) => certificateSeconds.observe(value) },
   };
 }

@@ -32,6 +32,8 @@ export type CommitResponse =
       readonly lengthCommitment: Uint8Array;
       readonly lengthProof: Uint8Array;
       readonly length: number;
+      /** CPU time this thread spent computing them (user + system), seconds. */
+      readonly cpuSeconds: number;
     }
   | { readonly id: number; readonly error: string };
 
@@ -45,13 +47,17 @@ if (port) {
   port.on("message", async (request: CommitRequest) => {
     let response: CommitResponse;
     try {
-      const c = (await engine).computeBlobCommitmentParts(request.blob, request.parts);
+      const ready = await engine;
+      const before = process.threadCpuUsage();
+      const c = ready.computeBlobCommitmentParts(request.blob, request.parts);
+      const used = process.threadCpuUsage(before);
       response = {
         id: request.id,
         commitment: c.commitment ? g1ToUncompressed(c.commitment) : none,
         lengthCommitment: c.lengthCommitment ? g2ToUncompressed(c.lengthCommitment) : none,
         lengthProof: c.lengthProof ? g2ToUncompressed(c.lengthProof) : none,
         length: c.length,
+        cpuSeconds: (used.user + used.system) / 1e6,
       };
     } catch (error) {
       response = { id: request.id, error: (error as Error).message };

@@ -27,6 +27,18 @@ export interface CommitterOptions {
   readonly engine?: KzgEngineName;
   /** Worker threads (worker committer only; default 1). */
   readonly workers?: number;
+  /** Told the CPU time (seconds, on the thread that computed it) of each piece of commitment work, for metrics. */
+  readonly onCpuSeconds?: (seconds: number) => void;
+}
+
+/** Runs `compute` and tells `onCpuSeconds` the CPU time this thread spent on it. */
+function measured<T>(compute: () => T, onCpuSeconds: ((seconds: number) => void) | undefined): T {
+  if (onCpuSeconds === undefined) return compute();
+  const before = process.threadCpuUsage();
+  const result = compute();
+  const used = process.threadCpuUsage(before);
+  onCpuSeconds((used.user + used.system) / 1e6);
+  return result;
 }
 
 export function createInlineCommitter(srs: () => Promise<Srs>, options: CommitterOptions = {}): BlobCommitter {
@@ -36,8 +48,14 @@ export function createInlineCommitter(srs: () => Promise<Srs>, options: Committe
     return engine;
   };
   return {
-    commit: async (blob) => (await ready()).computeBlobCommitment(blob),
-    commitG1: async (blob) => (await ready()).computeG1Commitment(blob),
+    commit: async (blob) => {
+      const engine = await ready();
+      return measured(() => engine.computeBlobCommitment(blob), options.onCpuSeconds);
+    },
+    commitG1: async (blob) => {
+      const engine = await ready();
+      return measured(() => engine.computeG1Commitment(blob), options.onCpuSeconds);
+    },
     close: async () => {},
   };
 }
@@ -104,6 +122,7 @@ export function createWorkerCommitter(srs: () => Promise<Srs>, options: Committe
         p.reject(new SrsError(response.error));
         return;
       }
+      options.onCpuSeconds?.(response.cpuSeconds);
       p.resolve({
         ...(response.commitment.length > 0 ? { commitment: g1FromBytes(response.commitment) } : {}),
         ...(response.lengthCommitment.length > 0

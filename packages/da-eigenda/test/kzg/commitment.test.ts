@@ -12,7 +12,7 @@ import {
   computeBlobCommitment,
   verifyBlobCommitmentPairings,
 } from "../../src/kzg/commitment.ts";
-import { createWorkerCommitter } from "../../src/kzg/committer.ts";
+import { createInlineCommitter, createWorkerCommitter } from "../../src/kzg/committer.ts";
 import { computeKzgOpening, verifyKzgOpening } from "../../src/kzg/opening.ts";
 import {
   G1,
@@ -137,6 +137,27 @@ describe("KZG commitments over BN254", () => {
       await assert.rejects(committer.commit(new Uint8Array(64 * 32)), SrsError);
     } finally {
       await committer.close();
+    }
+  });
+
+  it("tells the CPU time of each commitment's work, in a worker thread and inline", async () => {
+    const blob = encodePayloadToBlob(new Uint8Array(300).fill(7));
+    for (const create of [createWorkerCommitter, createInlineCommitter]) {
+      const seconds: number[] = [];
+      const committer = create(async () => srs, { engine: "reference", onCpuSeconds: (s) => seconds.push(s) });
+      try {
+        await committer.commit(blob);
+        await committer.commitG1(blob);
+        // The worker answers each part sent to it (one worker: one message per call); inline, one per call.
+        assert.equal(seconds.length, 2, create.name);
+        // Pure-JS MSMs take CPU time (microsecond resolution): a zero would mean nothing was measured.
+        assert.ok(
+          seconds.every((s) => s > 0 && s < 60),
+          `${create.name}: ${seconds.join(", ")}`,
+        );
+      } finally {
+        await committer.close();
+      }
     }
   });
 

@@ -222,7 +222,6 @@ export async function runBench(options: BenchOptions, progress?: Progress): Prom
         world,
         workload,
         settings: plan.derivation,
-        standIns: plan.da.standIns,
         load: plan.endToEnd.load,
         cacheDir: join(tmpdir(), "mach-bench-cache"),
         progress: bar,

@@ -35,6 +35,8 @@ export interface DerivationSettings {
   /** How long `safe` may take to reach the head after the load, and the derive node to reach it. */
   readonly safeTimeoutSeconds: number;
   readonly deriveTimeoutSeconds: number;
+  /** The EigenDA stand-in's settings (the devnet's in the full run). */
+  readonly standIns: Omit<DaStandInSettings, "cacheDir">;
 }
 
 export interface DerivationResult {
@@ -68,8 +70,6 @@ export interface RunDerivationSuiteParameters {
   readonly world: BenchWorld;
   readonly workload: SignedWorkload;
   readonly settings: DerivationSettings;
-  /** The stand-ins as the DA suite of the same plan runs them (EigenDA's SRS and status tick). */
-  readonly standIns: Omit<DaStandInSettings, "cacheDir">;
   readonly load: LoadSettings;
   /** Where the EigenDA dev SRS is cached. */
   readonly cacheDir: string;
@@ -108,12 +108,13 @@ export async function runDerivationSuite(parameters: RunDerivationSuiteParameter
   const l1 = await startBenchL1();
   const nodes: MachNode[] = [];
   const clients: HttpRpcClient[] = [];
-  const standIn = await startDaStandIn("eigenda", { ...parameters.standIns, cacheDir: parameters.cacheDir }).catch(
-    async (error: unknown) => {
-      await l1.close();
-      throw error;
-    },
-  );
+  const standIn = await startDaStandIn("eigenda", {
+    ...parameters.settings.standIns,
+    cacheDir: parameters.cacheDir,
+  }).catch(async (error: unknown) => {
+    await l1.close();
+    throw error;
+  });
   try {
     progress?.status("derivation: deploying the L1 contracts");
     const contracts = await l1.deploy();

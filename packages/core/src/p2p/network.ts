@@ -127,8 +127,11 @@ export class P2pNode {
       expectedSigner: parameters.expectedSigner,
       maxMessageBytes: parameters.config.maxMessageBytes,
     };
+    // A node that follows the chain fetches ranges (at once, when it starts behind): its worker starts with it.
     this.#rangeVerifier =
-      parameters.config.rangeVerification === "worker" ? createWorkerRangeVerifier() : inlineRangeVerifier;
+      parameters.config.rangeVerification === "worker"
+        ? createWorkerRangeVerifier({ startNow: parameters.follow !== undefined })
+        : inlineRangeVerifier;
     this.#ranges = new RangeRequester({
       libp2p,
       chainId: parameters.chainId,

@@ -199,11 +199,12 @@ interface Waiting {
 const MAX_FAILED_STARTS = 2;
 
 /**
- * One worker, started on first use and again after it failed; requests answered in order. A request whose worker
- * fails is checked in place (its frames stay on this thread: the worker gets a copy). The worker does not keep the
- * process alive; `close()` stops it, and what is still waiting is checked in place.
+ * One worker, started on first use (or at once with `startNow`: loading its modules then overlaps the node's start,
+ * not its first catch-up) and again after it failed; requests answered in order. A request whose worker fails is
+ * checked in place (its frames stay on this thread: the worker gets a copy). The worker does not keep the process
+ * alive; `close()` stops it, and what is still waiting is checked in place.
  */
-export function createWorkerRangeVerifier(): RangeVerifier {
+export function createWorkerRangeVerifier(options: { readonly startNow?: boolean } = {}): RangeVerifier {
   let running: { readonly worker: Worker; readonly waiting: Map<number, Waiting>; answered: boolean } | undefined;
   let nextId = 0;
   let failedStarts = 0;
@@ -245,6 +246,7 @@ export function createWorkerRangeVerifier(): RangeVerifier {
     return started;
   };
 
+  if (options.startNow) running = start();
   return {
     verify(kind, frames, verification) {
       if (frames.length === 0) return Promise.resolve([]);

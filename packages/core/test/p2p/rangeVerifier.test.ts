@@ -165,6 +165,16 @@ describe("range verifier", () => {
     );
   });
 
+  it("started at once (startNow), answers as in place", async () => {
+    const verifier = createWorkerRangeVerifier({ startNow: true });
+    try {
+      const items = await verifier.verify("blocks", blockFrames, verification);
+      assert.deepEqual(items, await inlineRangeVerifier.verify("blocks", blockFrames, verification));
+    } finally {
+      await verifier.close();
+    }
+  });
+
   it("answers what was waiting in place when it is closed, and starts a new worker after", async () => {
     const verifier = createWorkerRangeVerifier();
     const pending = verifier.verify("miniBlocks", miniBlockFrames, verification);

@@ -207,6 +207,7 @@ typedef struct {
   int32_t *queueDigit;
   size_t queueCount; /* at most batchCapacity */
   PT(xyzz_t) * overflow;
+  uint8_t *overflowFull; /* whether the overflow bucket holds a point: only those are touched (cleared, read) */
   const PT(affine_t) * bases;
 } PT(batch_state_t);
 
@@ -318,13 +319,18 @@ static void PT(defer_addition)(PT(batch_state_t) * s, uint32_t i, int32_t digit)
     return;
   }
   const int negate = digit < 0;
-  PT(xyzz_add_affine)(&s->overflow[(negate ? -digit : digit) - 1], &s->bases[i], negate);
+  const uint32_t k = (uint32_t)(negate ? -digit : digit) - 1;
+  if (!s->overflowFull[k]) {
+    PT(set_infinity)(&s->overflow[k]);
+    s->overflowFull[k] = 1;
+  }
+  PT(xyzz_add_affine)(&s->overflow[k], &s->bases[i], negate);
 }
 
 static void PT(fill_buckets_affine)(PT(batch_state_t) * s, size_t bucketCount, const uint8_t *baseIsInfinity,
                                     const int32_t *digits, size_t count) {
   memset(s->bucketFull, 0, bucketCount);
-  memset(s->overflow, 0, bucketCount * sizeof *s->overflow); /* ZZ = 0: infinity */
+  memset(s->overflowFull, 0, bucketCount);
   memset(s->bucketBatch, 0, bucketCount * sizeof *s->bucketBatch);
   s->batchId = 1;
   s->batchCount = 0;
@@ -356,32 +362,35 @@ static void PT(reduce_buckets_xyzz)(PT(xyzz_t) * windowSum, const PT(xyzz_t) * b
 }
 
 static void PT(reduce_buckets_affine)(PT(xyzz_t) * windowSum, const PT(affine_t) * buckets, const uint8_t *full,
-                                      const PT(xyzz_t) * overflow, size_t bucketCount) {
+                                      const PT(xyzz_t) * overflow, const uint8_t *overflowFull, size_t bucketCount) {
   PT(xyzz_t) running;
   PT(set_infinity)(&running);
   PT(set_infinity)(windowSum);
   for (size_t k = bucketCount; k-- > 0;) {
     if (full[k]) PT(xyzz_add_affine)(&running, &buckets[k], 0);
-    PT(xyzz_add)(&running, &overflow[k]);
+    if (overflowFull[k]) PT(xyzz_add)(&running, &overflow[k]);
     PT(xyzz_add)(windowSum, &running);
   }
 }
 
 /*
  * result = Σ scalar_i·base_i from the scalars' signed window digits (window-major, `plan->windows` × count), top
- * window first, `windowBits` doublings between windows. Returns 0 when scratch memory could not be had.
+ * window first, as many doublings before a window as it is wide. Returns 0 when scratch memory could not be had.
  */
 static int PT(msm)(PT(xyzz_t) * result, const PT(affine_t) * bases, const uint8_t *baseIsInfinity,
                    const msm_plan_t *plan, const int32_t *digits, size_t count) {
-  const size_t bucketCount = (size_t)1 << (plan->windowBits - 1);
+  /* The widest window's buckets; a narrower one uses the first half. */
+  const size_t maxBucketCount = (size_t)1 << (window_width(plan, plan->windows - 1) - 1);
   PT(set_infinity)(result);
   PT(xyzz_t) windowSum;
   int ok = 0;
   if (!plan->batchAffine) {
-    PT(xyzz_t) *buckets = malloc(bucketCount * sizeof *buckets);
+    PT(xyzz_t) *buckets = malloc(maxBucketCount * sizeof *buckets);
     if (!buckets) return 0;
     for (unsigned w = plan->windows; w-- > 0;) {
-      for (unsigned b = 0; b < plan->windowBits; b++) PT(xyzz_dbl)(result);
+      const unsigned width = window_width(plan, w);
+      const size_t bucketCount = (size_t)1 << (width - 1);
+      for (unsigned b = 0; b < width; b++) PT(xyzz_dbl)(result);
       PT(fill_buckets_xyzz)(buckets, bucketCount, bases, baseIsInfinity, digits + (size_t)w * count, count);
       PT(reduce_buckets_xyzz)(&windowSum, buckets, bucketCount);
       PT(xyzz_add)(result, &windowSum);
@@ -392,9 +401,9 @@ static int PT(msm)(PT(xyzz_t) * result, const PT(affine_t) * bases, const uint8_
   PT(batch_state_t) s = {0};
   s.bases = bases;
   s.batchCapacity = plan->batchSize;
-  s.buckets = malloc(bucketCount * sizeof *s.buckets);
-  s.bucketFull = malloc(bucketCount);
-  s.bucketBatch = malloc(bucketCount * sizeof *s.bucketBatch);
+  s.buckets = malloc(maxBucketCount * sizeof *s.buckets);
+  s.bucketFull = malloc(maxBucketCount);
+  s.bucketBatch = malloc(maxBucketCount * sizeof *s.bucketBatch);
   s.batchBucket = malloc(s.batchCapacity * sizeof *s.batchBucket);
   s.batchBase = malloc(s.batchCapacity * sizeof *s.batchBase);
   s.batchNegate = malloc(s.batchCapacity);
@@ -403,13 +412,16 @@ static int PT(msm)(PT(xyzz_t) * result, const PT(affine_t) * bases, const uint8_
   s.inverseScratch = malloc(2 * s.batchCapacity * sizeof *s.inverseScratch);
   s.queueBase = malloc(s.batchCapacity * sizeof *s.queueBase);
   s.queueDigit = malloc(s.batchCapacity * sizeof *s.queueDigit);
-  s.overflow = malloc(bucketCount * sizeof *s.overflow);
+  s.overflow = malloc(maxBucketCount * sizeof *s.overflow);
+  s.overflowFull = malloc(maxBucketCount);
   if (s.buckets && s.bucketFull && s.bucketBatch && s.batchBucket && s.batchBase && s.batchNegate && s.batchKind &&
-      s.batchDenominator && s.inverseScratch && s.queueBase && s.queueDigit && s.overflow) {
+      s.batchDenominator && s.inverseScratch && s.queueBase && s.queueDigit && s.overflow && s.overflowFull) {
     for (unsigned w = plan->windows; w-- > 0;) {
-      for (unsigned b = 0; b < plan->windowBits; b++) PT(xyzz_dbl)(result);
+      const unsigned width = window_width(plan, w);
+      const size_t bucketCount = (size_t)1 << (width - 1);
+      for (unsigned b = 0; b < width; b++) PT(xyzz_dbl)(result);
       PT(fill_buckets_affine)(&s, bucketCount, baseIsInfinity, digits + (size_t)w * count, count);
-      PT(reduce_buckets_affine)(&windowSum, s.buckets, s.bucketFull, s.overflow, bucketCount);
+      PT(reduce_buckets_affine)(&windowSum, s.buckets, s.bucketFull, s.overflow, s.overflowFull, bucketCount);
       PT(xyzz_add)(result, &windowSum);
     }
     ok = 1;
@@ -426,5 +438,6 @@ static int PT(msm)(PT(xyzz_t) * result, const PT(affine_t) * bases, const uint8_
   free(s.queueBase);
   free(s.queueDigit);
   free(s.overflow);
+  free(s.overflowFull);
   return ok;
 }

@@ -1,6 +1,8 @@
 /*
  * BN254 base field arithmetic: Fp (p = 0x30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47) and
- * Fp2 = Fp[u]/(u² + 1). Portable x86-64 C: 4 × 64-bit little-endian limbs, products through unsigned __int128.
+ * Fp2 = Fp[u]/(u² + 1). Portable x86-64 C: 4 × 64-bit little-endian limbs, products through unsigned __int128; where
+ * the build enables BMI2 and ADX (FP_MULX_ADX below), the multiplications and Montgomery reductions are inline
+ * assembly instead, with the same results.
  *
  * Elements are kept in Montgomery form a·R mod p with R = 2^256, fully reduced (< p). The constants:
  *   FP_INV = −p⁻¹ mod 2^64: Newton's iteration inv ← inv·(2 − p·inv) mod 2^64 from inv = 1 doubles the correct low
@@ -129,8 +131,27 @@ static inline void fp_reduce_once(fp_t *z, const uint64_t t[4]) {
   borrow = subb(borrow, t[1], FP_P[1], &d[1]);
   borrow = subb(borrow, t[2], FP_P[2], &d[2]);
   borrow = subb(borrow, t[3], FP_P[3], &d[3]);
+#if defined(__x86_64__)
+  /*
+   * Conditional moves, and the four words stored one by one: gcc turns the masked select below into SSE shuffles,
+   * and a copy of the selected words into 16-byte loads of 8-byte stores, which stall store forwarding.
+   */
+  __asm__("testb %[borrow], %[borrow]\n\t"
+          "cmovnzq %[t0], %[d0]\n\t"
+          "cmovnzq %[t1], %[d1]\n\t"
+          "cmovnzq %[t2], %[d2]\n\t"
+          "cmovnzq %[t3], %[d3]\n\t"
+          "movq %[d0], 0(%[z])\n\t"
+          "movq %[d1], 8(%[z])\n\t"
+          "movq %[d2], 16(%[z])\n\t"
+          "movq %[d3], 24(%[z])\n\t"
+          : [d0] "+&r"(d[0]), [d1] "+&r"(d[1]), [d2] "+&r"(d[2]), [d3] "+&r"(d[3]), "=m"(*z)
+          : [borrow] "q"(borrow), [t0] "rm"(t[0]), [t1] "rm"(t[1]), [t2] "rm"(t[2]), [t3] "rm"(t[3]), [z] "r"(z)
+          : "cc");
+#else
   const uint64_t keep = 0 - (uint64_t)borrow; /* all ones when t < p */
   for (int i = 0; i < 4; i++) z->l[i] = (t[i] & keep) | (d[i] & ~keep);
+#endif
 }
 
 /* z = a + b mod p. p < 2^254, so a + b < 2^255 never overflows the four limbs. */
@@ -166,11 +187,95 @@ static inline void fp_neg(fp_t *z, const fp_t *a) {
 }
 
 /*
- * z = a·b·R⁻¹ mod p: Montgomery multiplication, CIOS (a row a·b_i, then a row m·p that clears the low word, then a
- * shift by one word). p < 2^254, so the running value stays below 2p < 2^255 and five words hold it; one conditional
- * subtraction ends it.
+ * With BMI2 and ADX (the build enables them where the CPU has them, see nativeBuild.ts), multiplication is written in
+ * assembly: MULX takes its multiplier in RDX and leaves the flags alone, and ADCX / ADOX are additions with carry
+ * that use only CF / only OF, so a product row's low and high words go into two carry chains that run side by side.
+ * gcc keeps one chain in the flags at best; this halves the dependent additions of a multiplication.
+ */
+#if defined(__x86_64__) && defined(__BMI2__) && defined(__ADX__)
+#define FP_MULX_ADX 1
+#else
+#define FP_MULX_ADX 0
+#endif
+
+#if FP_MULX_ADX
+/*
+ * One step of the multiplication below in assembly text: t[0..3] += a·b_i (RDX = b_i), the top word into HI. The
+ * products' low words go into the OF chain, their high words into the CF chain one word up.
+ */
+#define FP_ASM_MUL_ROW                                                                                                 \
+  "xorl %k[lo], %k[lo]\n\t" /* CF = OF = 0 */                                                                          \
+  "mulxq 0(%[a]), %[lo], %[hi]\n\t"                                                                                    \
+  "adoxq %[lo], %[t0]\n\t"                                                                                             \
+  "adcxq %[hi], %[t1]\n\t"                                                                                             \
+  "mulxq 8(%[a]), %[lo], %[hi]\n\t"                                                                                    \
+  "adoxq %[lo], %[t1]\n\t"                                                                                             \
+  "adcxq %[hi], %[t2]\n\t"                                                                                             \
+  "mulxq 16(%[a]), %[lo], %[hi]\n\t"                                                                                   \
+  "adoxq %[lo], %[t2]\n\t"                                                                                             \
+  "adcxq %[hi], %[t3]\n\t"                                                                                             \
+  "mulxq 24(%[a]), %[lo], %[hi]\n\t"                                                                                   \
+  "adoxq %[lo], %[t3]\n\t"                                                                                             \
+  "movl $0, %k[lo]\n\t" /* mov leaves the flags */                                                                     \
+  "adcxq %[lo], %[hi]\n\t"                                                                                             \
+  "adoxq %[lo], %[hi]\n\t"
+
+/*
+ * The reduction step: m = t0·FP_INV, then (t + m·p)/2^64 with HI (the row's top word) added into the top; t0 + m·p0
+ * is 0 mod 2^64, only its carry is kept.
+ */
+#define FP_ASM_REDUCE_ROW                                                                                              \
+  "movq %[t0], %%rdx\n\t"                                                                                              \
+  "imulq %[inv], %%rdx\n\t" /* m */                                                                                    \
+  "xorl %k[lo], %k[lo]\n\t"                                                                                            \
+  "mulxq %[p0], %[lo], %[c]\n\t"                                                                                       \
+  "adcxq %[t0], %[lo]\n\t" /* only the carry matters */                                                                \
+  "movq %[c], %[t0]\n\t"                                                                                               \
+  "adcxq %[t1], %[t0]\n\t"                                                                                             \
+  "mulxq %[p1], %[lo], %[t1]\n\t"                                                                                      \
+  "adoxq %[lo], %[t0]\n\t"                                                                                             \
+  "adcxq %[t2], %[t1]\n\t"                                                                                             \
+  "mulxq %[p2], %[lo], %[t2]\n\t"                                                                                      \
+  "adoxq %[lo], %[t1]\n\t"                                                                                             \
+  "adcxq %[t3], %[t2]\n\t"                                                                                             \
+  "mulxq %[p3], %[lo], %[t3]\n\t"                                                                                      \
+  "adoxq %[lo], %[t2]\n\t"                                                                                             \
+  "movl $0, %k[lo]\n\t"                                                                                                \
+  "adcxq %[lo], %[t3]\n\t"                                                                                             \
+  "adoxq %[hi], %[t3]\n\t"
+#endif
+
+/*
+ * z = a·b·R⁻¹ mod p for a, b < p: Montgomery multiplication, CIOS (a row a·b_i, then a row m·p that clears the low
+ * word, then a shift by one word). p's top word is below 2^63 − 1, so the running value fits four words and a
+ * row's top word (gnark's "no-carry" CIOS): the row's carry is added into the reduction's top word instead of
+ * needing a fifth word. The result is below 2p; one conditional subtraction ends it.
  */
 static inline void fp_mul(fp_t *z, const fp_t *a, const fp_t *b) {
+#if FP_MULX_ADX
+  uint64_t t[4], hi, lo, c;
+  __asm__(
+      /* First row: t = a·b0 (no previous t to add). */
+      "movq 0(%[b]), %%rdx\n\t"
+      "xorl %k[lo], %k[lo]\n\t"
+      "mulxq 0(%[a]), %[t0], %[t1]\n\t"
+      "mulxq 8(%[a]), %[lo], %[t2]\n\t"
+      "adcxq %[lo], %[t1]\n\t"
+      "mulxq 16(%[a]), %[lo], %[t3]\n\t"
+      "adcxq %[lo], %[t2]\n\t"
+      "mulxq 24(%[a]), %[lo], %[hi]\n\t"
+      "adcxq %[lo], %[t3]\n\t"
+      "movl $0, %k[lo]\n\t"
+      "adcxq %[lo], %[hi]\n\t" FP_ASM_REDUCE_ROW "movq 8(%[b]), %%rdx\n\t" FP_ASM_MUL_ROW FP_ASM_REDUCE_ROW
+      "movq 16(%[b]), %%rdx\n\t" FP_ASM_MUL_ROW FP_ASM_REDUCE_ROW "movq 24(%[b]), %%rdx\n\t" FP_ASM_MUL_ROW
+          FP_ASM_REDUCE_ROW
+      : [t0] "=&r"(t[0]), [t1] "=&r"(t[1]), [t2] "=&r"(t[2]), [t3] "=&r"(t[3]), [hi] "=&r"(hi), [lo] "=&r"(lo),
+        [c] "=&r"(c)
+      : [a] "r"(a->l), [b] "r"(b->l), [inv] "m"(FP_INV), [p0] "m"(FP_P[0]), [p1] "m"(FP_P[1]), [p2] "m"(FP_P[2]),
+        [p3] "m"(FP_P[3]), "m"(*a), "m"(*b)
+      : "rdx", "cc");
+  fp_reduce_once(z, t);
+#else
   uint64_t t[5] = {0, 0, 0, 0, 0};
 #pragma GCC unroll 4
   for (int i = 0; i < 4; i++) {
@@ -179,6 +284,7 @@ static inline void fp_mul(fp_t *z, const fp_t *a, const fp_t *b) {
     t[0] = t[1], t[1] = t[2], t[2] = t[3], t[3] = t[4], t[4] = 0;
   }
   fp_reduce_once(z, t);
+#endif
 }
 
 static inline void fp_sqr(fp_t *z, const fp_t *a) { fp_mul(z, a, a); }
@@ -288,15 +394,85 @@ static inline void fp_to_be_bytes(uint8_t bytes[32], const fp_t *a) {
 
 /* ---- Double-width products, reduced later (lazy reduction) ---- */
 
+#if FP_MULX_ADX
+/*
+ * Row i ≥ 1 of the wide product below: RDX = b_i, A..D hold r_i..r_(i+3), E receives r_(i+4); then r_i is final and
+ * is stored. The five registers rotate from row to row, so the product needs no more than five live words.
+ */
+#define FP_ASM_WIDE_ROW(offset, A, B, C, D, E)                                                                         \
+  "movq " offset "(%[b]), %%rdx\n\t"                                                                                   \
+  "xorl %k[lo], %k[lo]\n\t"                                                                                            \
+  "mulxq 0(%[a]), %[lo], %[hi]\n\t"                                                                                    \
+  "adoxq %[lo], %[" A "]\n\t"                                                                                          \
+  "adcxq %[hi], %[" B "]\n\t"                                                                                          \
+  "mulxq 8(%[a]), %[lo], %[hi]\n\t"                                                                                    \
+  "adoxq %[lo], %[" B "]\n\t"                                                                                          \
+  "adcxq %[hi], %[" C "]\n\t"                                                                                          \
+  "mulxq 16(%[a]), %[lo], %[hi]\n\t"                                                                                   \
+  "adoxq %[lo], %[" C "]\n\t"                                                                                          \
+  "adcxq %[hi], %[" D "]\n\t"                                                                                          \
+  "mulxq 24(%[a]), %[lo], %[" E "]\n\t"                                                                                \
+  "adoxq %[lo], %[" D "]\n\t"                                                                                          \
+  "movl $0, %k[lo]\n\t"                                                                                                \
+  "adcxq %[lo], %[" E "]\n\t"                                                                                          \
+  "adoxq %[lo], %[" E "]\n\t"                                                                                          \
+  "movq %[" A "], " offset "(%[r])\n\t"
+#endif
+
 /* r = a·b, 512 bits (schoolbook, row by row). Inputs may be unreduced, below 2^255. */
 static inline void fp_mul_wide(uint64_t r[8], const uint64_t a[4], const uint64_t b[4]) {
+#if FP_MULX_ADX
+  uint64_t x0, x1, x2, x3, x4, lo, hi;
+  __asm__("movq 0(%[b]), %%rdx\n\t"
+          "xorl %k[lo], %k[lo]\n\t"
+          "mulxq 0(%[a]), %[x0], %[x1]\n\t"
+          "mulxq 8(%[a]), %[lo], %[x2]\n\t"
+          "adcxq %[lo], %[x1]\n\t"
+          "mulxq 16(%[a]), %[lo], %[x3]\n\t"
+          "adcxq %[lo], %[x2]\n\t"
+          "mulxq 24(%[a]), %[lo], %[x4]\n\t"
+          "adcxq %[lo], %[x3]\n\t"
+          "movl $0, %k[lo]\n\t"
+          "adcxq %[lo], %[x4]\n\t"
+          "movq %[x0], 0(%[r])\n\t" FP_ASM_WIDE_ROW("8", "x1", "x2", "x3", "x4", "x0")
+              FP_ASM_WIDE_ROW("16", "x2", "x3", "x4", "x0", "x1") FP_ASM_WIDE_ROW("24", "x3", "x4", "x0", "x1", "x2")
+                  "movq %[x4], 32(%[r])\n\t"
+                  "movq %[x0], 40(%[r])\n\t"
+                  "movq %[x1], 48(%[r])\n\t"
+                  "movq %[x2], 56(%[r])\n\t"
+          : [x0] "=&r"(x0), [x1] "=&r"(x1), [x2] "=&r"(x2), [x3] "=&r"(x3), [x4] "=&r"(x4), [lo] "=&r"(lo),
+            [hi] "=&r"(hi), "=m"(*(uint64_t(*)[8])r)
+          : [a] "r"(a), [b] "r"(b), [r] "r"(r), "m"(*(const uint64_t(*)[4])a), "m"(*(const uint64_t(*)[4])b)
+          : "rdx", "cc");
+#else
   memset(r, 0, 8 * sizeof *r);
 #pragma GCC unroll 4
   for (int i = 0; i < 4; i++) add_row(r + i, a, b[i]); /* r[i + 4] is still 0: no carry out */
+#endif
 }
 
-/* z = t·R⁻¹ mod p for t < p·R (Montgomery reduction, word by word): (t + m·p)/R < 2p, one subtraction ends it. */
+/*
+ * z = t·R⁻¹ mod p for t < p·R (Montgomery reduction, word by word): (t + m·p)/R < 2p, one subtraction ends it.
+ * The assembly reduces the low half alone, four reduction rows as in fp_mul: (t_low + m·p)/R, below p + 1, then
+ * adds the high half (below p), the same sum.
+ */
 static inline void fp_reduce_wide(fp_t *z, uint64_t t[8]) {
+#if FP_MULX_ADX
+  uint64_t r[4], hi = 0, lo, c;
+  __asm__("movq 0(%[t]), %[t0]\n\t"
+          "movq 8(%[t]), %[t1]\n\t"
+          "movq 16(%[t]), %[t2]\n\t"
+          "movq 24(%[t]), %[t3]\n\t" FP_ASM_REDUCE_ROW FP_ASM_REDUCE_ROW FP_ASM_REDUCE_ROW FP_ASM_REDUCE_ROW
+          "addq 32(%[t]), %[t0]\n\t"
+          "adcq 40(%[t]), %[t1]\n\t"
+          "adcq 48(%[t]), %[t2]\n\t"
+          "adcq 56(%[t]), %[t3]\n\t"
+          : [t0] "=&r"(r[0]), [t1] "=&r"(r[1]), [t2] "=&r"(r[2]), [t3] "=&r"(r[3]), [lo] "=&r"(lo), [c] "=&r"(c)
+          : [t] "r"(t), [hi] "r"(hi), [inv] "m"(FP_INV), [p0] "m"(FP_P[0]), [p1] "m"(FP_P[1]), [p2] "m"(FP_P[2]),
+            [p3] "m"(FP_P[3]), "m"(*(const uint64_t(*)[8])t)
+          : "rdx", "cc");
+  fp_reduce_once(z, r);
+#else
   unsigned char carry = 0; /* into t[i + 4]; 0 after the last round (t + m·p < 2p·R < 2^512) */
 #pragma GCC unroll 4
   for (int i = 0; i < 4; i++) {
@@ -305,6 +481,7 @@ static inline void fp_reduce_wide(fp_t *z, uint64_t t[8]) {
     carry = next;
   }
   fp_reduce_once(z, t + 4);
+#endif
 }
 
 /* a −= b over 512 bits; returns the borrow. */
@@ -314,10 +491,16 @@ static inline unsigned char wide_sub(uint64_t a[8], const uint64_t b[8]) {
   return borrow;
 }
 
-/* a += b over 512 bits (the caller knows it does not overflow). */
-static inline void wide_add(uint64_t a[8], const uint64_t b[8]) {
+/* a += b & mask over 512 bits, mask all ones or zero (the caller knows it does not overflow): a branch-free
+ * conditional addition, where the condition is a coin toss the branch predictor would miss half the time. */
+static inline void wide_add_masked(uint64_t a[8], const uint64_t b[8], uint64_t mask) {
   unsigned char carry = 0;
-  for (int i = 0; i < 8; i++) carry = addc(carry, a[i], b[i], &a[i]);
+#pragma GCC unroll 8
+  for (int i = 0; i < 8; i++) {
+    uint64_t addend = b[i] & mask;
+    __asm__("" : "+r"(addend)); /* keeps gcc from doing the masking in vector registers */
+    carry = addc(carry, a[i], addend, &a[i]);
+  }
 }
 
 /* a + b without reduction (both below p: the sum is below 2p < 2^255). */
@@ -370,7 +553,7 @@ static inline void fp2_mul(fp2_t *z, const fp2_t *a, const fp2_t *b) {
   fp_mul_wide(cross, sa, sb);
   wide_sub(cross, v0);
   wide_sub(cross, v1);
-  if (wide_sub(v0, v1)) wide_add(v0, FP_P2);
+  wide_add_masked(v0, FP_P2, 0 - (uint64_t)wide_sub(v0, v1));
   fp_reduce_wide(&z->c0, v0);
   fp_reduce_wide(&z->c1, cross);
 }

@@ -16,12 +16,30 @@
 #define MAX_WINDOW_BITS 16
 #define MAX_BATCH 1024
 
+/*
+ * The windows need not be equally wide: `windows` windows cover exactly the scalars' bits plus one, the lowest
+ * `windows − wideWindows` of them `windowBits` bits wide and the top `wideWindows` one bit wider. (Equal widths would
+ * leave the top window holding a few bits only, e.g. 2 of 13 for 248-bit scalars: as many additions as a full window
+ * for almost nothing, and into so few buckets that the batch-affine method's batches cannot take them.)
+ */
 typedef struct {
   unsigned windowBits;
   unsigned windows;
+  unsigned wideWindows;
   int batchAffine;
   size_t batchSize;
 } msm_plan_t;
+
+/* Width of window w (0 = least significant). */
+static inline unsigned window_width(const msm_plan_t *plan, unsigned w) {
+  return plan->windowBits + (w >= plan->windows - plan->wideWindows ? 1 : 0);
+}
+
+/* Bit offset of window w: the widths of the windows below it. */
+static inline unsigned window_offset(const msm_plan_t *plan, unsigned w) {
+  const unsigned narrow = plan->windows - plan->wideWindows;
+  return w * plan->windowBits + (w > narrow ? w - narrow : 0);
+}
 
 enum { ADD_GENERIC = 0, ADD_DOUBLING = 1, ADD_CANCELS = 2 };
 
@@ -145,24 +163,31 @@ static size_t batch_size(unsigned windowBits) {
 }
 
 /*
- * Window and method of least estimated cost, in field multiplications: windows × (count × cost of putting a base
- * into a bucket + buckets × (mixed + full addition) to reduce them). A base costs 10 (madd, 8M + 2S) with XYZZ
+ * Windows and method of least estimated cost, in field multiplications: per window, count × cost of putting a base
+ * into a bucket + buckets × (mixed + full addition) to reduce them. A base costs 10 (madd, 8M + 2S) with XYZZ
  * buckets; about 6 with batch-affine ones, plus the batch's inversion (≈ 380 multiplications) shared by its bases.
+ * Each window count W splits the bits to cover (the scalars' bits plus one, see window_digits) into W windows as
+ * evenly as it goes: c = ⌊bits/W⌋ bits, the rest one bit wider.
  */
 static msm_plan_t msm_plan(size_t count, unsigned scalarBits, kzg_method_t method) {
-  msm_plan_t best = {MIN_WINDOW_BITS, 0, 0, 1};
+  unsigned cover = scalarBits + 1;
+  if (cover < MIN_WINDOW_BITS) cover = MIN_WINDOW_BITS;
+  msm_plan_t best = {MIN_WINDOW_BITS, (cover + MIN_WINDOW_BITS - 1) / MIN_WINDOW_BITS, 0, 0, 1};
   double bestCost = -1;
   for (int affine = 0; affine <= 1; affine++) {
     if ((method == KZG_METHOD_XYZZ && affine) || (method == KZG_METHOD_BATCH_AFFINE && !affine)) continue;
-    for (unsigned bits = MIN_WINDOW_BITS; bits <= MAX_WINDOW_BITS; bits++) {
-      /* One bit more than the scalars have: the top window's digit then takes the carry from below (see window_digits). */
-      const unsigned windows = (scalarBits + 1 + bits - 1) / bits;
+    for (unsigned windows = 1; windows <= cover; windows++) {
+      const unsigned bits = cover / windows, wide = cover - bits * windows;
+      if (bits < MIN_WINDOW_BITS) break;
+      if (bits + (wide > 0) > MAX_WINDOW_BITS) continue;
       const size_t batch = batch_size(bits);
       const double perBase = affine ? 6.0 + 380.0 / (double)batch : 10.0;
-      const double cost = windows * ((double)count * perBase + (double)((size_t)1 << (bits - 1)) * 24.0);
+      const double narrowCost = (double)count * perBase + (double)((size_t)1 << (bits - 1)) * 24.0;
+      const double wideCost = (double)count * perBase + (double)((size_t)1 << bits) * 24.0;
+      const double cost = (windows - wide) * narrowCost + wide * wideCost;
       if (bestCost < 0 || cost < bestCost) {
         bestCost = cost;
-        best = (msm_plan_t){bits, windows, affine, batch};
+        best = (msm_plan_t){bits, windows, wide, affine, batch};
       }
     }
   }
@@ -197,29 +222,26 @@ static unsigned scalar_bits(const uint8_t *blob, size_t blobBytes, size_t count)
 }
 
 /*
- * Signed window digits, window-major (digit of scalar i in window w at w·count + i). A window's bits plus the carry
+ * Signed window digits, window-major (digit of scalar i in window w at w·count + i). A window's c bits plus the carry
  * from the window below give v in [0, 2^c]; v > 2^(c−1) becomes v − 2^c and carries one up, so digits lie in
  * [−2^(c−1) + 1, 2^(c−1)] and a window needs 2^(c−1) buckets. The windows cover one bit more than the scalars have
- * (windows·c ≥ bits + 1), so the top window holds at most c − 1 of their bits, its digit is at most 2^(c−1) and
- * nothing carries out of it.
+ * (msm_plan), so the top window holds at most c − 1 of their bits, its digit is at most 2^(c−1) and nothing carries
+ * out of it.
  */
-static void window_digits(int32_t *digits, const uint8_t *blob, size_t blobBytes, size_t count, unsigned windowBits,
-                          unsigned windows) {
-  const uint64_t mask = ((uint64_t)1 << windowBits) - 1;
-  const int64_t half = (int64_t)1 << (windowBits - 1);
-  const int64_t full = (int64_t)1 << windowBits;
+static void window_digits(int32_t *digits, const uint8_t *blob, size_t blobBytes, size_t count,
+                          const msm_plan_t *plan) {
   for (size_t i = 0; i < count; i++) {
     uint64_t limbs[5] = {0};
     read_word(limbs, blob, blobBytes, i);
     int64_t carry = 0;
-    for (unsigned w = 0; w < windows; w++) {
-      const unsigned bit = w * windowBits;
+    for (unsigned w = 0; w < plan->windows; w++) {
+      const unsigned width = window_width(plan, w), bit = window_offset(plan, w);
       const unsigned limb = bit / 64, shift = bit % 64;
       uint64_t value = limbs[limb] >> shift;
-      if (shift + windowBits > 64 && limb + 1 < 5) value |= limbs[limb + 1] << (64 - shift);
-      int64_t v = (int64_t)(value & mask) + carry;
-      carry = v > half;
-      digits[(size_t)w * count + i] = (int32_t)(v - carry * full);
+      if (shift + width > 64 && limb + 1 < 5) value |= limbs[limb + 1] << (64 - shift);
+      int64_t v = (int64_t)(value & (((uint64_t)1 << width) - 1)) + carry;
+      carry = v > ((int64_t)1 << (width - 1));
+      digits[(size_t)w * count + i] = (int32_t)(v - carry * ((int64_t)1 << width));
     }
   }
 }
@@ -264,7 +286,7 @@ const char *kzg_commit(const kzg_srs_t *srs, const uint8_t *blob, size_t blobByt
   int32_t *digits = malloc((size_t)plan.windows * count * sizeof *digits);
   if (!digits) return "out of memory for the window digits";
   const char *error = NULL;
-  window_digits(digits, blob, blobBytes, count, plan.windowBits, plan.windows);
+  window_digits(digits, blob, blobBytes, count, &plan);
   {
     g1_xyzz_t g1Result;
     g2_xyzz_t g2Result;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -20,7 +21,13 @@ import {
 import { createInlineCommitter, createWorkerCommitter } from "../../src/kzg/committer.ts";
 import { createKzgEngine, DEFAULT_KZG_ENGINE, defaultKzgEngine, type KzgEngine } from "../../src/kzg/engine.ts";
 import { createMclKzgEngine } from "../../src/kzg/mclEngine.ts";
-import { loadNativeKzgAddon, type NativeMsmMethod } from "../../src/kzg/nativeAddon.ts";
+import {
+  loadNativeKzgAddon,
+  NATIVE_MSM_METHODS,
+  type NativeKzgAddon,
+  type NativeMsmMethod,
+} from "../../src/kzg/nativeAddon.ts";
+import { compileNativeKzgAddon, nativeKzgCpuFlags } from "../../src/kzg/nativeBuild.ts";
 import { createNativeKzgEngine, NativeKzgUnavailableError } from "../../src/kzg/nativeEngine.ts";
 import { G1, G2, g1ToCompressed } from "../../src/kzg/points.ts";
 import {
@@ -119,6 +126,38 @@ describe("native KZG addon build", () => {
     assert.equal(warnings.length, 1, child.stderr);
     assert.match(warnings[0] ?? "", /using the "mcl" engine/);
     assert.ok(loadNativeKzgAddon().available || !addonExpected);
+  });
+
+  it("commits as the portable build does (no BMI2/ADX flags: field.h's C multiplication instead of its assembly)", () => {
+    const status = loadNativeKzgAddon();
+    assert.ok(status.available, status.available ? "" : status.reason);
+    // On a CPU without BMI2 and ADX both are the portable build; the comparison then still holds, trivially.
+    const path = join(dir, "portable.node");
+    compileNativeKzgAddon(path, []);
+    const portable = createRequire(import.meta.url)(path) as NativeKzgAddon;
+    const large = benchmarkSrs(1024);
+    const sections = readMachSrsSections(serializeMachSrs(large));
+    const builds = [status.addon, portable].map((addon) => ({
+      addon,
+      handle: addon.loadSrs(sections.g1, sections.g2, sections.g2Trailing, 1024),
+    }));
+    const blobs = [
+      wordsToBlob(seededWords(1024, "portable")),
+      wordsToBlob(seededWords(300, "portable-short"), 7),
+      wordsToBlob(new Array(64).fill(BN254_FR_MODULUS - 1n)),
+      encodePayloadToBlob(wordsToBlob(seededWords(500, "portable-enc")).subarray(0, maxPayloadBytesForSymbols(512))),
+    ];
+    for (const blob of blobs) {
+      const count = Math.ceil(blob.length / 32);
+      let length = 1;
+      while (length < count) length *= 2;
+      for (const method of Object.values(NATIVE_MSM_METHODS)) {
+        const [installed, built] = builds.map(({ addon, handle }) =>
+          addon.commit(handle, blob, count, 7, 1024 - length, method).map((part) => hex(part ?? new Uint8Array())),
+        );
+        assert.deepEqual(built, installed, `flags ${nativeKzgCpuFlags().join(" ")}, ${count} words, method ${method}`);
+      }
+    }
   });
 
   it("compiles in the Montgomery constants recomputed here: p, R² mod p, −p⁻¹ mod 2^64 (R = 2^256) and p²", () => {
@@ -251,6 +290,23 @@ describe("native KZG engine against the reference and mcl engines", () => {
       hex(g1ToCompressed(natives[0]!.computeG1Commitment(encoded))),
       hex(g1ToCompressed(mcl.computeG1Commitment(encoded))),
     );
+  });
+
+  it("matches the mcl engine for scalars of every width: each splits into windows of two widths differently", async () => {
+    // The windows cover exactly the largest scalar's bits plus one, some a bit wider than the rest (msm_plan): each
+    // width below gives another split. The first word is the widest (2^bits − 1, or r − 1: every digit carries).
+    const large = benchmarkSrs(512);
+    const mcl = await createMclKzgEngine(large);
+    const natives = await Promise.all(METHODS.map((method) => createNativeKzgEngine(large, { method })));
+    for (const bits of [1, 2, 3, 12, 13, 14, 27, 64, 65, 128, 129, 200, 246, 247, 248, 249, 253, 254]) {
+      const top = bits === 254 ? BN254_FR_MODULUS - 1n : 2n ** BigInt(bits) - 1n;
+      const words = [top, ...seededWords(511, `width-${bits}`).map((w) => w % (top + 1n))];
+      const blob = wordsToBlob(words);
+      const expected = wire(mcl.computeBlobCommitment(blob));
+      natives.forEach((engine, i) => {
+        assert.deepEqual(wire(engine.computeBlobCommitment(blob)), expected, `${bits} bits, ${METHODS[i]}`);
+      });
+    }
   });
 
   it("refuses what the reference refuses, with the same errors: empty, larger than the SRS, a word not below r", () => {

@@ -18,7 +18,7 @@ import { type Hex, parseEther } from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { getL2TransactionHashes } from "viem/op-stack";
 import { DEFAULT_CHAIN_ID, DEV_KEYS, rpcResult, signTransfer } from "../support/chain.ts";
-import { l2ChainConfig, startL1WithCelestia } from "../support/l1Stack.ts";
+import { l1SettlementOptions, l2ChainConfig, startL1WithCelestia } from "../support/l1Stack.ts";
 import { type MachProcess, startMach } from "../support/machProcess.ts";
 import { depositToSelf, l1ChainOf, opStackChainOf } from "../support/opStack.ts";
 import { sleep, waitFor } from "../support/poll.ts";
@@ -98,12 +98,7 @@ describe("derivation from L1 + DA (Hardhat L1, Celestia stand-in, sequencer and 
     });
     l1RpcUrl = l1.rpcUrl;
     const chain = l2ChainConfig(l1StartBlock);
-    const l1Contracts = {
-      l1RpcUrl: l1.rpcUrl,
-      batchInbox: contracts.batchInbox,
-      portal: contracts.portal,
-      systemConfig: contracts.systemConfig,
-    };
+    const l1Contracts = l1SettlementOptions(l1.rpcUrl, contracts);
     sequencer = await startMach({
       config: {
         chain,

@@ -33,7 +33,7 @@ import { bytesToHex, createPublicClient, type Hex, http } from "viem";
 import { DEVNET_SETTLEMENT } from "../../src/main.ts";
 import { rpcResult as result } from "../support/chain.ts";
 import { type FrozenProcess, freezeProcess } from "../support/freeze.ts";
-import { l2ChainConfig, startL1WithCelestia } from "../support/l1Stack.ts";
+import { l1SettlementOptions, l2ChainConfig, startL1WithCelestia } from "../support/l1Stack.ts";
 import { devAccounts, type RunningLoad, startLoad } from "../support/load.ts";
 import { type MachProcess, startMach } from "../support/machProcess.ts";
 import { sleep, waitFor } from "../support/poll.ts";
@@ -206,10 +206,7 @@ describe("faults: DA stalled, L1 unreachable, sequencer killed between DA and L1
     };
     const chain = l2ChainConfig(l1StartBlock);
     const l1Contracts = {
-      l1RpcUrl: l1.rpcUrl,
-      batchInbox: contracts.batchInbox,
-      portal: contracts.portal,
-      systemConfig: contracts.systemConfig,
+      ...l1SettlementOptions(l1.rpcUrl, contracts),
       disputeGameFactory: contracts.disputeGameFactory,
       gameType: contracts.gameType,
     };

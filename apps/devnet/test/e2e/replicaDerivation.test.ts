@@ -19,7 +19,7 @@ import type { Hex } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { deriveOperators } from "../../src/operators.ts";
 import { rpcResult, signTransfer } from "../support/chain.ts";
-import { l2ChainConfig, startL1WithCelestia } from "../support/l1Stack.ts";
+import { l1SettlementOptions, l2ChainConfig, startL1WithCelestia } from "../support/l1Stack.ts";
 import { type MachProcess, startMach } from "../support/machProcess.ts";
 import { sleep, waitFor } from "../support/poll.ts";
 import { freePorts } from "../support/ports.ts";
@@ -90,12 +90,7 @@ async function startRollup(
     stops,
   });
   const chain = l2ChainConfig(l1StartBlock);
-  const l1Contracts = {
-    l1RpcUrl: l1.rpcUrl,
-    batchInbox: contracts.batchInbox,
-    portal: contracts.portal,
-    systemConfig: contracts.systemConfig,
-  };
+  const l1Contracts = l1SettlementOptions(l1.rpcUrl, contracts);
   const sequencerOperator = deriveOperators(DEV_MNEMONIC).sequencer;
   const sequencer: MachProcess = await startMach({
     config: {

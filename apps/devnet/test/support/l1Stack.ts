@@ -34,6 +34,16 @@ export function l2ChainConfig(l1StartBlock: bigint) {
   };
 }
 
+/** The `settlement.options` every L2 role reads this L1 with: its RPC and the contracts derivation reads. */
+export function l1SettlementOptions(l1RpcUrl: string, contracts: MachL1Addresses) {
+  return {
+    l1RpcUrl,
+    batchInbox: contracts.batchInbox,
+    portal: contracts.portal,
+    systemConfig: contracts.systemConfig,
+  };
+}
+
 export async function startL1Stack(parameters: {
   readonly port: number;
   readonly logFile: string;

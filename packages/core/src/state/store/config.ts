@@ -1,5 +1,6 @@
 /** The store's configuration: where it lives, how durable a write is, and the snapshot and history windows. */
 import { z } from "zod";
+import { DEFAULT_HISTORY_BLOCKS } from "../history.ts";
 
 export const storeConfigSchema = z
   .object({
@@ -10,7 +11,7 @@ export const storeConfigSchema = z
     /** A full state snapshot every this many blocks (restart = snapshot + write-ahead log). */
     snapshotIntervalBlocks: z.number().int().min(1).default(300),
     /** Sealed blocks whose state stays readable at their number (`eth_getBalance(…, n)`, `eth_call` at n). */
-    historyBlocks: z.number().int().min(1).default(1024),
+    historyBlocks: z.number().int().min(1).default(DEFAULT_HISTORY_BLOCKS),
   })
   .strict();
 export type StoreConfig = z.output<typeof storeConfigSchema>;

@@ -143,6 +143,16 @@ function sustainedRows(results: BenchResults): Row[] {
   const celestia = da.providers.find((p) => p.provider === "celestia");
   const phaseNames = (eigenda ?? celestia)?.phases.map((p) => p.name) ?? [];
   const rows: Row[] = [];
+  const probed = da.providers.find((p) => p.capacity !== undefined);
+  if (probed?.capacity) {
+    rows.push({
+      section: "DA sustained, the peak offered",
+      figure: `ERC-20 rate the ${probed.provider === "eigenda" ? "EigenDA" : "Celestia"} node sustained with its DA client, batcher and L1 (capacity steps; the peak both providers are offered)`,
+      unit: "tx/s",
+      mach: probed.capacity.peakTxPerSecond,
+      note: da.offered.peakSource,
+    });
+  }
   for (const name of phaseNames) {
     const e = eigenda?.phases.find((p) => p.name === name);
     const c = celestia?.phases.find((p) => p.name === name);

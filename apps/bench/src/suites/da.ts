@@ -4,8 +4,11 @@
  * fresh Mach node recording its batches on one Hardhat L1 (a fresh set of contracts per provider), under the same
  * signed ERC-20 load (each node is its own chain from the same genesis, so the same transactions are valid on both).
  *
- * The offered load: half of Mach's peak ERC-20 rate, then the peak, where the peak is the better of Mach's HTTP and
- * WebSocket ERC-20 throughput measured by the e2e suite in the same run (the plan's default when e2e did not run).
+ * The offered load: half of Mach's peak ERC-20 rate, then the peak. With `capacity` in the settings, the peak is the rate
+ * the first provider's node sustains with its DA client, batcher and L1 (`daCapacity.ts`), found by stepping down from
+ * the better of Mach's HTTP and WebSocket ERC-20 throughput measured by the e2e suite in the same run (the plan's
+ * default when e2e did not run); the other provider is offered the same rates. Without it, the peak is that starting
+ * rate itself.
  */
 
 import { createRng } from "../random.ts";
@@ -15,13 +18,13 @@ import { startBenchL1 } from "../targets/l1Node.ts";
 import { signWorkload } from "../workloads/signing.ts";
 import { generateWorkload, NonceTracker } from "../workloads/transactions.ts";
 import type { BenchWorld } from "../workloads/world.ts";
+import type { DaCapacitySettings } from "./daCapacity.ts";
 import { type DaCommitmentResult, type DaCommitmentSettings, measureDaCommitments } from "./daCommitment.ts";
 import {
-  type DaLoad,
+  type DaLoadSource,
   type DaOfferedLoad,
   type DaProviderRun,
   type DaSustainedSettings,
-  phaseTransactionCounts,
   runDaSustained,
 } from "./daSustained.ts";
 
@@ -30,6 +33,8 @@ export const DA_PROVIDERS: readonly DaStandInProvider[] = ["eigenda", "celestia"
 export interface DaSuiteSettings {
   readonly commitment: DaCommitmentSettings;
   readonly sustained: DaSustainedSettings;
+  /** Find the peak the node sustains before the phases; absent: offer the starting rate as the peak. */
+  readonly capacity?: DaCapacitySettings;
   readonly standIns: Omit<DaStandInSettings, "cacheDir">;
   /** Accounts sending the load. */
   readonly senders: number;
@@ -77,30 +82,43 @@ export function offeredLoad(settings: DaSuiteSettings, measuredPeakTxPerSecond: 
   };
 }
 
-/** Generates and signs the load in chunks (a full run sends hundreds of thousands of transactions). */
-export function buildDaLoad(
+/**
+ * The load, generated and signed in chunks as far as it is asked for (a full run sends hundreds of thousands of
+ * transactions, and with a capacity probe how many is known only as the run goes). Signed in whole chunks, so the same
+ * seed gives the same transactions in the same order whatever was asked for when.
+ */
+const LOAD_CHUNK = 10_000;
+
+export function createDaLoadSource(
   world: BenchWorld,
   seed: number,
   senders: number,
-  count: number,
-): DaLoad & { seconds: number } {
+  onSigning?: (count: number) => void,
+): DaLoadSource & { readonly seconds: () => number } {
   const rng = createRng(seed, "da:sustained");
   const nonces = new NonceTracker();
   const senderSet = Array.from({ length: Math.min(senders, world.accounts.length) }, (_, i) => i);
-  const load = { senders: [] as number[], raw: [] as Uint8Array[], seconds: 0 };
-  const start = performance.now();
-  for (let done = 0; done < count; ) {
-    const chunk = Math.min(10_000, count - done);
-    const txs = generateWorkload({ world, name: "erc20", count: chunk, rng, nonces, senders: senderSet });
-    const signed = signWorkload(world, txs);
-    for (let i = 0; i < txs.length; i++) {
-      load.senders.push((txs[i] as { sender: number }).sender);
-      load.raw.push(signed.raw[i] as Uint8Array);
-    }
-    done += chunk;
-  }
-  load.seconds = (performance.now() - start) / 1000;
-  return load;
+  const load = { senders: [] as number[], raw: [] as Uint8Array[] };
+  let seconds = 0;
+  return {
+    load,
+    seconds: () => seconds,
+    ensure(count) {
+      if (load.raw.length >= count) return;
+      onSigning?.(count - load.raw.length);
+      const start = performance.now();
+      while (load.raw.length < count) {
+        // Whole chunks always: the chunk boundaries (each draws its own sender order) never depend on who asked.
+        const txs = generateWorkload({ world, name: "erc20", count: LOAD_CHUNK, rng, nonces, senders: senderSet });
+        const signed = signWorkload(world, txs);
+        for (let i = 0; i < txs.length; i++) {
+          load.senders.push((txs[i] as { sender: number }).sender);
+          load.raw.push(signed.raw[i] as Uint8Array);
+        }
+      }
+      seconds += (performance.now() - start) / 1000;
+    },
+  };
 }
 
 export async function runDaSuite(parameters: RunDaSuiteParameters): Promise<DaResult> {
@@ -112,10 +130,12 @@ export async function runDaSuite(parameters: RunDaSuiteParameters): Promise<DaRe
   } catch (error) {
     onError("da:commitment", error);
   }
-  const offered = offeredLoad(settings, parameters.measuredPeakTxPerSecond);
-  const count = phaseTransactionCounts(offered, settings.sustained).reduce((a, b) => a + b, 0);
-  progress?.status(`DA: signing ${count.toLocaleString("en-US")} ERC-20 transfers`);
-  const load = buildDaLoad(world, seed, settings.senders, count);
+  const starting = offeredLoad(settings, parameters.measuredPeakTxPerSecond);
+  // The first run that finishes settles the offered rates for the rest (found by its capacity probe, if any).
+  let offered: DaOfferedLoad | undefined = settings.capacity === undefined ? starting : undefined;
+  const load = createDaLoadSource(world, seed, settings.senders, (count) =>
+    progress?.status(`DA: signing ${count.toLocaleString("en-US")} more ERC-20 transfers`),
+  );
   const providers: DaProviderRun[] = [];
   progress?.status("DA: starting the L1 (Hardhat node)");
   const l1 = await startBenchL1();
@@ -125,17 +145,21 @@ export async function runDaSuite(parameters: RunDaSuiteParameters): Promise<DaRe
         progress?.status(`DA ${provider}: starting the stand-in`);
         const standIn = await startDaStandIn(provider, { ...settings.standIns, cacheDir: parameters.cacheDir });
         try {
-          providers.push(
-            await runDaSustained({
-              standIn,
-              l1,
-              alloc: world.alloc,
-              load,
-              offered,
-              settings: settings.sustained,
-              ...(progress ? { progress } : {}),
-            }),
-          );
+          const run = await runDaSustained({
+            standIn,
+            l1,
+            alloc: world.alloc,
+            load,
+            offered: offered ?? {
+              probe: settings.capacity as DaCapacitySettings,
+              initialTxPerSecond: starting.peakTxPerSecond,
+              initialSource: starting.peakSource,
+            },
+            settings: settings.sustained,
+            ...(progress ? { progress } : {}),
+          });
+          offered ??= run.offered;
+          providers.push(run);
         } finally {
           await standIn.close();
         }
@@ -148,8 +172,8 @@ export async function runDaSuite(parameters: RunDaSuiteParameters): Promise<DaRe
   }
   return {
     ...(commitment ? { commitment } : {}),
-    offered,
+    offered: offered ?? starting,
     providers,
-    signing: { transactions: count, seconds: load.seconds },
+    signing: { transactions: load.load.raw.length, seconds: load.seconds() },
   };
 }

@@ -2,7 +2,7 @@
  * One DA provider under sustained load: a fresh set of L1 contracts, a Mach node (the `mach` binary, as the devnet
  * runs it) with the provider's stand-in and `settlement.provider: "l1"`, then ERC-20 transfers sent open loop
  * (`eth_sendRawTransaction` over WebSockets, split by sender so nonces arrive in order) at half of Mach's peak, then
- * at its peak, while `mach_syncStatus` and `mach_status` are polled; after the load, the node is watched until
+ * at its peak (found first on this node by `daCapacity.ts` when asked), while `mach_syncStatus` and `mach_status` are polled; after the load, the node is watched until
  * `safe` catches up with the head of that moment (or the drain timeout passes). `daLag.ts` turns the samples into
  * figures.
  */
@@ -13,6 +13,7 @@ import { startMachNode } from "../targets/machNode.ts";
 import { scrapeMetrics } from "../targets/metrics.ts";
 import { connectWsRpc, createHttpRpcClient, type HttpRpcClient, type WsRpcClient } from "../targets/rpcClient.ts";
 import type { Alloc } from "../workloads/world.ts";
+import { type CapacityProbe, type DaCapacitySettings, runCapacityProbe } from "./daCapacity.ts";
 import {
   analyzeDrain,
   analyzePhases,
@@ -48,6 +49,8 @@ export interface DaProviderRun {
   /** The stand-in, the client, the node's batcher and the L1, in words. */
   readonly configuration: string;
   readonly offered: DaOfferedLoad;
+  /** How the peak was found on this node, when it was (the phases then offer it and half of it). */
+  readonly capacity?: CapacityProbe;
   readonly sent: {
     readonly transactions: number;
     readonly accepted: number;
@@ -150,6 +153,12 @@ export interface DaLoad {
   readonly raw: readonly Uint8Array[];
 }
 
+/** A load signed as far as it is needed: `ensure(n)` signs until `load` holds at least `n` transactions. */
+export interface DaLoadSource {
+  readonly load: DaLoad;
+  ensure(count: number): void;
+}
+
 /**
  * What the node answered to the sends; `settled` resolves once every send has an answer. A sender whose send was
  * refused sends nothing more: its later nonces would wait in the pool behind the gap for good, fill it, and have
@@ -200,7 +209,10 @@ export function createSendOutcome() {
   return outcome;
 }
 
-/** Sends `load[from, to)` open loop at `ratePerSecond` over `sockets` (by sender); resolves when the last is sent. */
+/**
+ * Sends `load[from, to)` open loop at `ratePerSecond` over `sockets` (by sender); resolves when the last is sent, or
+ * when `stop()` answers true, with the index it reached.
+ */
 async function sendOpenLoop(
   sockets: readonly WsRpcClient[],
   load: DaLoad,
@@ -208,11 +220,12 @@ async function sendOpenLoop(
   to: number,
   ratePerSecond: number,
   outcome: ReturnType<typeof createSendOutcome>,
-): Promise<void> {
+  stop: () => boolean = () => false,
+): Promise<number> {
   const intervalMs = 1000 / ratePerSecond;
   const start = performance.now();
   let i = from;
-  while (i < to) {
+  while (i < to && !stop()) {
     const now = performance.now();
     for (; i < to && start + (i - from) * intervalMs <= now; i++) {
       const sender = load.senders[i] as number;
@@ -222,17 +235,41 @@ async function sendOpenLoop(
     }
     if (i < to) await sleep(Math.max(0, start + (i - from) * intervalMs - performance.now()));
   }
+  return i;
 }
 
 export interface RunDaSustainedParameters {
   readonly standIn: DaStandIn;
   readonly l1: BenchL1;
   readonly alloc: Alloc;
-  /** The load: the half-peak phase's transactions first, then the peak phase's. */
-  readonly load: DaLoad;
-  readonly offered: DaOfferedLoad;
+  /** The load, sent from its start: capacity steps (if any), then the half-peak phase, then the peak phase. */
+  readonly load: DaLoadSource;
+  /** The offered rates; or where the capacity probe starts, the peak being what it finds (and the half, half of it). */
+  readonly offered: DaOfferedLoad | DaCapacityRequest;
   readonly settings: DaSustainedSettings;
   readonly progress?: Progress;
+}
+
+/** Find the peak on the node first (`daCapacity.ts`), from `initialTxPerSecond` (which `initialSource` explains). */
+export interface DaCapacityRequest {
+  readonly probe: DaCapacitySettings;
+  readonly initialTxPerSecond: number;
+  readonly initialSource: string;
+}
+
+/** The offered rates from a capacity probe's peak. */
+export function offeredFromCapacity(capacity: CapacityProbe, initialSource: string): DaOfferedLoad {
+  const steps = capacity.steps
+    .map(
+      (s) =>
+        `${Math.round(s.rateTxPerSecond)} tx/s for ${s.seconds.toFixed(0)} s: pool ${s.poolGrowthPerSecond >= 0 ? "+" : ""}${Math.round(s.poolGrowthPerSecond)}/s${s.stoppedEarly ? " (stopped: pool full of load)" : ""}${s.sustained ? ", sustained" : ""}`,
+    )
+    .join("; ");
+  return {
+    halfPeakTxPerSecond: capacity.peakTxPerSecond / 2,
+    peakTxPerSecond: capacity.peakTxPerSecond,
+    peakSource: `the rate this node sustained with its DA client, batcher and L1 (${capacity.confirmed ? "" : "not confirmed: the steps ran out; "}capacity steps from ${initialSource}: ${steps})`,
+  };
 }
 
 /** How many transactions each phase sends at the offered rates. */
@@ -244,7 +281,8 @@ export function phaseTransactionCounts(offered: DaOfferedLoad, settings: DaSusta
 }
 
 export async function runDaSustained(parameters: RunDaSustainedParameters): Promise<DaProviderRun> {
-  const { standIn, l1, load, offered, settings, progress } = parameters;
+  const { standIn, l1, settings, progress } = parameters;
+  const { load } = parameters.load;
   const provider = standIn.provider;
   progress?.status(`DA ${provider}: deploying L1 contracts, starting the node`);
   const contracts = await l1.deploy();
@@ -263,9 +301,33 @@ export async function runDaSustained(parameters: RunDaSustainedParameters): Prom
   const client = createHttpRpcClient(node.rpcUrl, 2);
   const sockets = await Promise.all(Array.from({ length: settings.connections }, () => connectWsRpc(node.wsUrl)));
   try {
-    const probe = startProbe(client, settings);
-    const [halfCount, peakCount] = phaseTransactionCounts(offered, settings);
     const outcome = createSendOutcome();
+    let sent = 0;
+    let capacity: CapacityProbe | undefined;
+    let offered: DaOfferedLoad;
+    if ("probe" in parameters.offered) {
+      const request = parameters.offered;
+      capacity = await runCapacityProbe({
+        initialTxPerSecond: request.initialTxPerSecond,
+        settings: request.probe,
+        poolSize: async () => {
+          const status = await client.call<{ pool: { pending: number; queued: number } | null }>("mach_status", []);
+          return (status.pool?.pending ?? 0) + (status.pool?.queued ?? 0);
+        },
+        offer: async (rate, seconds, stop) => {
+          const count = Math.round(rate * seconds);
+          parameters.load.ensure(sent + count);
+          sent = await sendOpenLoop(sockets, load, sent, sent + count, rate, outcome, stop);
+        },
+        onStatus: (text) => progress?.status(`DA ${provider}: ${text}`),
+      });
+      offered = offeredFromCapacity(capacity, request.initialSource);
+    } else {
+      offered = parameters.offered;
+    }
+    const [halfCount, peakCount] = phaseTransactionCounts(offered, settings);
+    parameters.load.ensure(sent + halfCount + peakCount);
+    const probe = startProbe(client, settings);
     await sleep(settings.pollMs * 2); // a first sample before the load
     const phases = [];
     const commitmentWork = [];
@@ -274,8 +336,8 @@ export async function runDaSustained(parameters: RunDaSustainedParameters): Prom
         ? undefined
         : (await scrapeMetrics(node.metricsUrl, [COMMITMENT_CPU]))[COMMITMENT_CPU];
     for (const [name, rate, from, to] of [
-      ["half peak", offered.halfPeakTxPerSecond, 0, halfCount],
-      ["peak", offered.peakTxPerSecond, halfCount, halfCount + peakCount],
+      ["half peak", offered.halfPeakTxPerSecond, sent, sent + halfCount],
+      ["peak", offered.peakTxPerSecond, sent + halfCount, sent + halfCount + peakCount],
     ] as const) {
       progress?.status(`DA ${provider}: ${name}, ${Math.round(rate)} tx/s for ${((to - from) / rate).toFixed(0)} s`);
       const startMs = Date.now();
@@ -310,8 +372,9 @@ export async function runDaSustained(parameters: RunDaSustainedParameters): Prom
       provider,
       configuration: `${standIn.configuration}; Mach node batcher ${JSON.stringify(settings.batcher)}; L1: Hardhat node (automine, chain id ${BENCH_L1_CHAIN_ID}) with Mach's contracts, settlement.provider "l1"`,
       offered,
+      ...(capacity ? { capacity } : {}),
       sent: {
-        transactions: halfCount + peakCount,
+        transactions: sent + halfCount + peakCount,
         accepted: outcome.accepted,
         rejected: outcome.rejected,
         skipped: outcome.skipped,

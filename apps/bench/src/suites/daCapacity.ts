@@ -1,0 +1,158 @@
+/**
+ * The DA suite's peak: the highest ERC-20 rate the node sustains with its DA client, batcher and L1 settlement on this
+ * machine (the e2e suite's peak is a node with memory DA, no L1 and no stand-ins beside it). Found by stepping down:
+ * each step offers a rate open loop and watches the node's pool (`mach_status`); a pool that keeps growing means the
+ * node includes less than is offered. The next rate is what the node did include, less a margin, and a rate at which
+ * the pool stays level is the peak. A step stops early once the pool holds `maxPoolTransactions`, well before the pool
+ * is full and refuses sends (a refused sender's later nonces would be stuck), and the pool drains before the next step.
+ */
+
+export interface DaCapacitySettings {
+  /** Longest step at one rate. */
+  readonly stepSeconds: number;
+  /** Pool samples from a step's first seconds are not counted (the pool settles at its working level). */
+  readonly warmupSeconds: number;
+  readonly maxSteps: number;
+  /** A step whose pool grows by more than this share of the offered rate is over capacity (0.02: 2%). */
+  readonly growthTolerance: number;
+  /** The next step offers this share of the estimated capacity (0.95). */
+  readonly margin: number;
+  /** A step stops once the pool holds this many transactions (below the node's `txpool.maxTotal`, 65,536). */
+  readonly maxPoolTransactions: number;
+  /** `mach_status` poll period during a step. */
+  readonly pollMs: number;
+  /** Longest wait for the pool to drain after a step over capacity. */
+  readonly drainTimeoutSeconds: number;
+}
+
+/** The pool's size (pending + queued) at a moment. */
+export interface PoolSample {
+  readonly atMs: number;
+  readonly size: number;
+}
+
+export interface CapacityStep {
+  readonly rateTxPerSecond: number;
+  readonly seconds: number;
+  /** Least-squares slope of the pool's size after the warmup (all samples if the step stopped before it ended). */
+  readonly poolGrowthPerSecond: number;
+  readonly poolAtEnd: number;
+  /** Stopped before `stepSeconds`: the pool held `maxPoolTransactions`. */
+  readonly stoppedEarly: boolean;
+  readonly sustained: boolean;
+}
+
+export interface CapacityProbe {
+  /** The rate offered as the peak: the last step's if it was sustained, else the estimate after the last step. */
+  readonly peakTxPerSecond: number;
+  /** Whether a step at `peakTxPerSecond` kept the pool level (false: `maxSteps` ran out first). */
+  readonly confirmed: boolean;
+  readonly initialTxPerSecond: number;
+  readonly steps: readonly CapacityStep[];
+}
+
+/** Least-squares slope of size over time, per second; 0 for fewer than two samples or no time between them. */
+export function poolGrowthPerSecond(samples: readonly PoolSample[]): number {
+  if (samples.length < 2) return 0;
+  const t0 = (samples[0] as PoolSample).atMs;
+  let sumT = 0;
+  let sumS = 0;
+  for (const s of samples) {
+    sumT += (s.atMs - t0) / 1000;
+    sumS += s.size;
+  }
+  const meanT = sumT / samples.length;
+  const meanS = sumS / samples.length;
+  let covariance = 0;
+  let variance = 0;
+  for (const s of samples) {
+    const dt = (s.atMs - t0) / 1000 - meanT;
+    covariance += dt * (s.size - meanS);
+    variance += dt * dt;
+  }
+  return variance === 0 ? 0 : covariance / variance;
+}
+
+/** Judges one step from its pool samples (taken from the step's start). */
+export function judgeStep(
+  rateTxPerSecond: number,
+  samples: readonly PoolSample[],
+  startMs: number,
+  endMs: number,
+  stoppedEarly: boolean,
+  settings: Pick<DaCapacitySettings, "warmupSeconds" | "growthTolerance">,
+): CapacityStep {
+  const settled = samples.filter((s) => s.atMs >= startMs + settings.warmupSeconds * 1000);
+  const growth = poolGrowthPerSecond(settled.length >= 2 ? settled : samples);
+  return {
+    rateTxPerSecond,
+    seconds: (endMs - startMs) / 1000,
+    poolGrowthPerSecond: growth,
+    poolAtEnd: samples.length > 0 ? (samples[samples.length - 1] as PoolSample).size : 0,
+    stoppedEarly,
+    // A step cut short by its pool never counts as sustained, whatever its slope says.
+    sustained: !stoppedEarly && growth <= settings.growthTolerance * rateTxPerSecond,
+  };
+}
+
+/** The rate after a step over capacity: what the node included (offered − pool growth), less the margin. */
+export function nextRate(step: CapacityStep, margin: number): number {
+  const included = Math.max(0, step.rateTxPerSecond - Math.max(0, step.poolGrowthPerSecond));
+  // Never below a tenth of the step's rate in one move (a pool sampled badly must not send the search to zero).
+  return Math.max(Math.floor(step.rateTxPerSecond / 10), Math.floor(included * margin), 1);
+}
+
+export interface RunCapacityProbeParameters {
+  readonly initialTxPerSecond: number;
+  readonly settings: DaCapacitySettings;
+  /** The pool's size now (pending + queued). */
+  readonly poolSize: () => Promise<number>;
+  /**
+   * Offers `rate` open loop until `seconds` pass or `stop()` answers true (checked as it sends); resolves when it
+   * stopped sending.
+   */
+  readonly offer: (rate: number, seconds: number, stop: () => boolean) => Promise<void>;
+  readonly onStep?: (step: CapacityStep) => void;
+  readonly onStatus?: (text: string) => void;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Steps down from `initialTxPerSecond` until a rate keeps the pool level, or `maxSteps` run out. */
+export async function runCapacityProbe(parameters: RunCapacityProbeParameters): Promise<CapacityProbe> {
+  const { settings, poolSize, offer } = parameters;
+  const steps: CapacityStep[] = [];
+  let rate = Math.max(1, Math.floor(parameters.initialTxPerSecond));
+  for (let i = 0; i < settings.maxSteps; i++) {
+    parameters.onStatus?.(`capacity step ${i + 1}: ${rate} tx/s for up to ${settings.stepSeconds} s`);
+    const samples: PoolSample[] = [];
+    let full = false;
+    let sending = true;
+    const startMs = Date.now();
+    const watching = (async () => {
+      while (sending) {
+        const size = await poolSize();
+        samples.push({ atMs: Date.now(), size });
+        if (size >= settings.maxPoolTransactions) full = true;
+        await sleep(settings.pollMs);
+      }
+    })();
+    try {
+      await offer(rate, settings.stepSeconds, () => full);
+    } finally {
+      sending = false;
+      await watching;
+    }
+    const step = judgeStep(rate, samples, startMs, Date.now(), full, settings);
+    steps.push(step);
+    parameters.onStep?.(step);
+    if (step.sustained) {
+      return { peakTxPerSecond: rate, confirmed: true, initialTxPerSecond: parameters.initialTxPerSecond, steps };
+    }
+    rate = nextRate(step, settings.margin);
+    parameters.onStatus?.(`capacity: waiting for the pool to drain below ${Math.ceil(rate / 2)}`);
+    const drainDeadline = Date.now() + settings.drainTimeoutSeconds * 1000;
+    while (Date.now() < drainDeadline && (await poolSize()) > rate / 2) await sleep(settings.pollMs);
+  }
+  return { peakTxPerSecond: rate, confirmed: false, initialTxPerSecond: parameters.initialTxPerSecond, steps };
+}

@@ -136,7 +136,7 @@ export const QUICK_PLAN: BenchPlan = {
       maxSteps: 2,
       growthTolerance: 0.05,
       margin: 0.95,
-      maxPoolTransactions: 2_000,
+      maxBacklogTransactions: 2_000,
       pollMs: 100,
       drainTimeoutSeconds: 20,
     },
@@ -206,7 +206,7 @@ export const FULL_PLAN: BenchPlan = {
       connections: 4,
       batcher: DEVNET_BATCHER,
     },
-    // Steps of 40 s (a block a second: enough blocks and batches to see a trend), stopped at 20,000 pooled
+    // Steps of 40 s (a block a second: enough blocks and batches to see a trend), stopped at 20,000 waiting
     // transactions (the pool refuses past 65,536): a step over capacity by 2,000 tx/s stops after ~10 s.
     capacity: {
       stepSeconds: 40,
@@ -214,7 +214,7 @@ export const FULL_PLAN: BenchPlan = {
       maxSteps: 5,
       growthTolerance: 0.02,
       margin: 0.95,
-      maxPoolTransactions: 20_000,
+      maxBacklogTransactions: 20_000,
       pollMs: 250,
       drainTimeoutSeconds: 120,
     },

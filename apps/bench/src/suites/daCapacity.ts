@@ -1,32 +1,34 @@
 /**
  * The DA suite's peak: the highest ERC-20 rate the node sustains with its DA client, batcher and L1 settlement on this
  * machine (the e2e suite's peak is a node with memory DA, no L1 and no stand-ins beside it). Found by stepping down:
- * each step offers a rate open loop and watches the node's pool (`mach_status`); a pool that keeps growing means the
- * node includes less than is offered. The next rate is what the node did include, less a margin, and a rate at which
- * the pool stays level is the peak. A step stops early once the pool holds `maxPoolTransactions`, well before the pool
- * is full and refuses sends (a refused sender's later nonces would be stuck), and the pool drains before the next step.
+ * each step offers a rate open loop and watches the backlog, the transactions sent and not yet included: those in the
+ * node's pool (`mach_status`) and the sends it has not answered yet (not yet admitted). A backlog that keeps growing
+ * means the node includes less than is offered. The next rate is what the node did include, less a margin, and a rate
+ * at which the backlog stays level is the peak. A step stops early once the backlog reaches `maxBacklogTransactions`,
+ * well before the pool is full and refuses sends (a refused sender's later nonces would be stuck), and the backlog
+ * drains before the next step.
  */
 
 export interface DaCapacitySettings {
   /** Longest step at one rate. */
   readonly stepSeconds: number;
-  /** Pool samples from a step's first seconds are not counted (the pool settles at its working level). */
+  /** Backlog samples from a step's first seconds are not counted (it settles at its working level). */
   readonly warmupSeconds: number;
   readonly maxSteps: number;
-  /** A step whose pool grows by more than this share of the offered rate is over capacity (0.02: 2%). */
+  /** A step whose backlog grows by more than this share of the offered rate is over capacity (0.02: 2%). */
   readonly growthTolerance: number;
   /** The next step offers this share of the estimated capacity (0.95). */
   readonly margin: number;
-  /** A step stops once the pool holds this many transactions (below the node's `txpool.maxTotal`, 65,536). */
-  readonly maxPoolTransactions: number;
+  /** A step stops once the backlog reaches this many transactions (below the node's `txpool.maxTotal`, 65,536). */
+  readonly maxBacklogTransactions: number;
   /** `mach_status` poll period during a step. */
   readonly pollMs: number;
-  /** Longest wait for the pool to drain after a step over capacity. */
+  /** Longest wait for the backlog to drain after a step over capacity. */
   readonly drainTimeoutSeconds: number;
 }
 
-/** The pool's size (pending + queued) at a moment. */
-export interface PoolSample {
+/** The backlog (pool + unanswered sends) at a moment. */
+export interface BacklogSample {
   readonly atMs: number;
   readonly size: number;
 }
@@ -34,10 +36,10 @@ export interface PoolSample {
 export interface CapacityStep {
   readonly rateTxPerSecond: number;
   readonly seconds: number;
-  /** Least-squares slope of the pool's size after the warmup (all samples if the step stopped before it ended). */
-  readonly poolGrowthPerSecond: number;
-  readonly poolAtEnd: number;
-  /** Stopped before `stepSeconds`: the pool held `maxPoolTransactions`. */
+  /** Least-squares slope of the backlog after the warmup (all samples if the step stopped before it ended). */
+  readonly backlogGrowthPerSecond: number;
+  readonly backlogAtEnd: number;
+  /** Stopped before `stepSeconds`: the backlog reached `maxBacklogTransactions`. */
   readonly stoppedEarly: boolean;
   readonly sustained: boolean;
 }
@@ -45,16 +47,16 @@ export interface CapacityStep {
 export interface CapacityProbe {
   /** The rate offered as the peak: the last step's if it was sustained, else the estimate after the last step. */
   readonly peakTxPerSecond: number;
-  /** Whether a step at `peakTxPerSecond` kept the pool level (false: `maxSteps` ran out first). */
+  /** Whether a step at `peakTxPerSecond` kept the backlog level (false: `maxSteps` ran out first). */
   readonly confirmed: boolean;
   readonly initialTxPerSecond: number;
   readonly steps: readonly CapacityStep[];
 }
 
 /** Least-squares slope of size over time, per second; 0 for fewer than two samples or no time between them. */
-export function poolGrowthPerSecond(samples: readonly PoolSample[]): number {
+export function backlogGrowthPerSecond(samples: readonly BacklogSample[]): number {
   if (samples.length < 2) return 0;
-  const t0 = (samples[0] as PoolSample).atMs;
+  const t0 = (samples[0] as BacklogSample).atMs;
   let sumT = 0;
   let sumS = 0;
   for (const s of samples) {
@@ -73,40 +75,40 @@ export function poolGrowthPerSecond(samples: readonly PoolSample[]): number {
   return variance === 0 ? 0 : covariance / variance;
 }
 
-/** Judges one step from its pool samples (taken from the step's start). */
+/** Judges one step from its backlog samples (taken from the step's start). */
 export function judgeStep(
   rateTxPerSecond: number,
-  samples: readonly PoolSample[],
+  samples: readonly BacklogSample[],
   startMs: number,
   endMs: number,
   stoppedEarly: boolean,
   settings: Pick<DaCapacitySettings, "warmupSeconds" | "growthTolerance">,
 ): CapacityStep {
   const settled = samples.filter((s) => s.atMs >= startMs + settings.warmupSeconds * 1000);
-  const growth = poolGrowthPerSecond(settled.length >= 2 ? settled : samples);
+  const growth = backlogGrowthPerSecond(settled.length >= 2 ? settled : samples);
   return {
     rateTxPerSecond,
     seconds: (endMs - startMs) / 1000,
-    poolGrowthPerSecond: growth,
-    poolAtEnd: samples.length > 0 ? (samples[samples.length - 1] as PoolSample).size : 0,
+    backlogGrowthPerSecond: growth,
+    backlogAtEnd: samples.length > 0 ? (samples[samples.length - 1] as BacklogSample).size : 0,
     stoppedEarly,
-    // A step cut short by its pool never counts as sustained, whatever its slope says.
+    // A step cut short by its backlog never counts as sustained, whatever its slope says.
     sustained: !stoppedEarly && growth <= settings.growthTolerance * rateTxPerSecond,
   };
 }
 
-/** The rate after a step over capacity: what the node included (offered − pool growth), less the margin. */
+/** The rate after a step over capacity: what the node included (offered − backlog growth), less the margin. */
 export function nextRate(step: CapacityStep, margin: number): number {
-  const included = Math.max(0, step.rateTxPerSecond - Math.max(0, step.poolGrowthPerSecond));
-  // Never below a tenth of the step's rate in one move (a pool sampled badly must not send the search to zero).
+  const included = Math.max(0, step.rateTxPerSecond - Math.max(0, step.backlogGrowthPerSecond));
+  // Never below a tenth of the step's rate in one move (a backlog sampled badly must not send the search to zero).
   return Math.max(Math.floor(step.rateTxPerSecond / 10), Math.floor(included * margin), 1);
 }
 
 export interface RunCapacityProbeParameters {
   readonly initialTxPerSecond: number;
   readonly settings: DaCapacitySettings;
-  /** The pool's size now (pending + queued). */
-  readonly poolSize: () => Promise<number>;
+  /** Transactions sent and not yet included: the node's pool (pending + queued) and the sends not yet answered. */
+  readonly backlog: () => Promise<number>;
   /**
    * Offers `rate` open loop until `seconds` pass or `stop()` answers true (checked as it sends); resolves when it
    * stopped sending.
@@ -118,22 +120,22 @@ export interface RunCapacityProbeParameters {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Steps down from `initialTxPerSecond` until a rate keeps the pool level, or `maxSteps` run out. */
+/** Steps down from `initialTxPerSecond` until a rate keeps the backlog level, or `maxSteps` run out. */
 export async function runCapacityProbe(parameters: RunCapacityProbeParameters): Promise<CapacityProbe> {
-  const { settings, poolSize, offer } = parameters;
+  const { settings, backlog, offer } = parameters;
   const steps: CapacityStep[] = [];
   let rate = Math.max(1, Math.floor(parameters.initialTxPerSecond));
   for (let i = 0; i < settings.maxSteps; i++) {
     parameters.onStatus?.(`capacity step ${i + 1}: ${rate} tx/s for up to ${settings.stepSeconds} s`);
-    const samples: PoolSample[] = [];
+    const samples: BacklogSample[] = [];
     let full = false;
     let sending = true;
     const startMs = Date.now();
     const watching = (async () => {
       while (sending) {
-        const size = await poolSize();
+        const size = await backlog();
         samples.push({ atMs: Date.now(), size });
-        if (size >= settings.maxPoolTransactions) full = true;
+        if (size >= settings.maxBacklogTransactions) full = true;
         await sleep(settings.pollMs);
       }
     })();
@@ -150,9 +152,9 @@ export async function runCapacityProbe(parameters: RunCapacityProbeParameters): 
       return { peakTxPerSecond: rate, confirmed: true, initialTxPerSecond: parameters.initialTxPerSecond, steps };
     }
     rate = nextRate(step, settings.margin);
-    parameters.onStatus?.(`capacity: waiting for the pool to drain below ${Math.ceil(rate / 2)}`);
+    parameters.onStatus?.(`capacity: waiting for the backlog to drain below ${Math.ceil(rate / 2)}`);
     const drainDeadline = Date.now() + settings.drainTimeoutSeconds * 1000;
-    while (Date.now() < drainDeadline && (await poolSize()) > rate / 2) await sleep(settings.pollMs);
+    while (Date.now() < drainDeadline && (await backlog()) > rate / 2) await sleep(settings.pollMs);
   }
   return { peakTxPerSecond: rate, confirmed: false, initialTxPerSecond: parameters.initialTxPerSecond, steps };
 }

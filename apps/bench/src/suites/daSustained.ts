@@ -153,10 +153,13 @@ export interface DaLoad {
   readonly raw: readonly Uint8Array[];
 }
 
-/** A load signed as far as it is needed: `ensure(n)` signs until `load` holds at least `n` transactions. */
+/**
+ * A load signed as far as it is needed: `ensure(n)` signs until `load` holds at least `n` transactions, yielding to
+ * the event loop between chunks (open WebSockets must answer the node's pings meanwhile).
+ */
 export interface DaLoadSource {
   readonly load: DaLoad;
-  ensure(count: number): void;
+  ensure(count: number): Promise<void>;
 }
 
 /**
@@ -181,6 +184,8 @@ export function createSendOutcome() {
       return false;
     },
     stoppedSenders: () => stopped.size,
+    /** Sends not answered yet (the node has not admitted or refused them). */
+    outstanding: () => outstanding,
     track(sender: number, answer: Promise<unknown>) {
       outstanding++;
       answer
@@ -262,7 +267,7 @@ export function offeredFromCapacity(capacity: CapacityProbe, initialSource: stri
   const steps = capacity.steps
     .map(
       (s) =>
-        `${Math.round(s.rateTxPerSecond)} tx/s for ${s.seconds.toFixed(0)} s: pool ${s.poolGrowthPerSecond >= 0 ? "+" : ""}${Math.round(s.poolGrowthPerSecond)}/s${s.stoppedEarly ? " (stopped: pool full of load)" : ""}${s.sustained ? ", sustained" : ""}`,
+        `${Math.round(s.rateTxPerSecond)} tx/s for ${s.seconds.toFixed(0)} s: backlog ${s.backlogGrowthPerSecond >= 0 ? "+" : ""}${Math.round(s.backlogGrowthPerSecond)}/s${s.stoppedEarly ? ` (stopped at ${s.backlogAtEnd.toLocaleString("en-US")} waiting)` : ""}${s.sustained ? ", sustained" : ""}`,
     )
     .join("; ");
   return {
@@ -310,14 +315,25 @@ export async function runDaSustained(parameters: RunDaSustainedParameters): Prom
       capacity = await runCapacityProbe({
         initialTxPerSecond: request.initialTxPerSecond,
         settings: request.probe,
-        poolSize: async () => {
+        backlog: async () => {
           const status = await client.call<{ pool: { pending: number; queued: number } | null }>("mach_status", []);
-          return (status.pool?.pending ?? 0) + (status.pool?.queued ?? 0);
+          if (status.pool === null) throw new Error("mach_status shows no pool: the capacity probe cannot watch it");
+          return status.pool.pending + status.pool.queued + outcome.outstanding();
         },
         offer: async (rate, seconds, stop) => {
           const count = Math.round(rate * seconds);
-          parameters.load.ensure(sent + count);
-          sent = await sendOpenLoop(sockets, load, sent, sent + count, rate, outcome, stop);
+          await parameters.load.ensure(sent + count);
+          const from = sent;
+          const answered = outcome.accepted + outcome.rejected;
+          sent = await sendOpenLoop(sockets, load, from, from + count, rate, outcome, stop);
+          // A level pool says the node kept up only if the sends reached it: every one answered, none refused.
+          await Promise.race([outcome.settled(), sleep(10_000)]);
+          const unanswered = sent - from - (outcome.accepted + outcome.rejected - answered);
+          if (outcome.rejected > 0 || outcome.skipped > 0 || unanswered > 0) {
+            throw new Error(
+              `capacity step at ${rate} tx/s: of ${sent - from} sends, ${outcome.rejected} refused, ${outcome.skipped} skipped, ${unanswered} unanswered (first error: ${outcome.firstError ?? "none"})`,
+            );
+          }
         },
         onStatus: (text) => progress?.status(`DA ${provider}: ${text}`),
       });
@@ -326,7 +342,7 @@ export async function runDaSustained(parameters: RunDaSustainedParameters): Prom
       offered = parameters.offered;
     }
     const [halfCount, peakCount] = phaseTransactionCounts(offered, settings);
-    parameters.load.ensure(sent + halfCount + peakCount);
+    await parameters.load.ensure(sent + halfCount + peakCount);
     const probe = startProbe(client, settings);
     await sleep(settings.pollMs * 2); // a first sample before the load
     const phases = [];

@@ -129,6 +129,11 @@ export async function connectWsRpc(url: string): Promise<WsRpcClient> {
     call<T>(method: string, params: readonly unknown[]): Promise<T> {
       const id = nextId++;
       return new Promise<T>((resolve, reject) => {
+        // `ws` drops a send on a closed socket without a word: the call would never be answered.
+        if (socket.readyState !== WebSocket.OPEN) {
+          reject(new Error("WebSocket closed"));
+          return;
+        }
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
         socket.send(JSON.stringify({ jsonrpc: "2.0", id, method, params }));
       });

@@ -139,6 +139,7 @@ export const QUICK_PLAN: BenchPlan = {
       maxBacklogTransactions: 2_000,
       pollMs: 100,
       drainTimeoutSeconds: 20,
+      maxCatchUpSeconds: 10,
     },
     standIns: { eigendaSrsPoints: 512, eigendaStatusIntervalMs: 100, celestiaBlockTimeMs: 500 },
     senders: 200,
@@ -217,6 +218,8 @@ export const FULL_PLAN: BenchPlan = {
       maxBacklogTransactions: 20_000,
       pollMs: 250,
       drainTimeoutSeconds: 120,
+      // A batch's age (5 s), its last block (1 s), DA (~3 s at p99) and L1 (~1 s), and a margin.
+      maxCatchUpSeconds: 15,
     },
     standIns: { eigendaSrsPoints: 32_768, eigendaStatusIntervalMs: 250, celestiaBlockTimeMs: 1_000 },
     senders: 1_000,

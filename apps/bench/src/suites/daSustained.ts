@@ -267,7 +267,7 @@ export function offeredFromCapacity(capacity: CapacityProbe, initialSource: stri
   const steps = capacity.steps
     .map(
       (s) =>
-        `${Math.round(s.rateTxPerSecond)} tx/s for ${s.seconds.toFixed(0)} s: backlog ${s.backlogGrowthPerSecond >= 0 ? "+" : ""}${Math.round(s.backlogGrowthPerSecond)}/s${s.stoppedEarly ? ` (stopped at ${s.backlogAtEnd.toLocaleString("en-US")} waiting)` : ""}${s.sustained ? ", sustained" : ""}`,
+        `${Math.round(s.rateTxPerSecond)} tx/s asked, ${Math.round(s.sentTxPerSecond)} sent, for ${s.seconds.toFixed(0)} s: backlog ${s.backlogGrowthPerSecond >= 0 ? "+" : ""}${Math.round(s.backlogGrowthPerSecond)}/s${s.stoppedEarly ? ` (stopped at ${s.backlogAtEnd.toLocaleString("en-US")} waiting)` : ""}${s.catchUpSeconds === null ? "" : `, safe caught up ${s.catchUpSeconds.toFixed(1)} s after`}${s.sustained ? ", sustained" : ""}`,
     )
     .join("; ");
   return {
@@ -312,6 +312,8 @@ export async function runDaSustained(parameters: RunDaSustainedParameters): Prom
     let offered: DaOfferedLoad;
     if ("probe" in parameters.offered) {
       const request = parameters.offered;
+      let stepFrom = 0;
+      let answeredBefore = 0;
       capacity = await runCapacityProbe({
         initialTxPerSecond: request.initialTxPerSecond,
         settings: request.probe,
@@ -320,18 +322,31 @@ export async function runDaSustained(parameters: RunDaSustainedParameters): Prom
           if (status.pool === null) throw new Error("mach_status shows no pool: the capacity probe cannot watch it");
           return status.pool.pending + status.pool.queued + outcome.outstanding();
         },
+        prepare: (rate, seconds) => parameters.load.ensure(sent + Math.round(rate * seconds)),
         offer: async (rate, seconds, stop) => {
           const count = Math.round(rate * seconds);
-          await parameters.load.ensure(sent + count);
-          const from = sent;
-          const answered = outcome.accepted + outcome.rejected;
-          sent = await sendOpenLoop(sockets, load, from, from + count, rate, outcome, stop);
-          // A level pool says the node kept up only if the sends reached it: every one answered, none refused.
+          stepFrom = sent;
+          answeredBefore = outcome.accepted + outcome.rejected;
+          sent = await sendOpenLoop(sockets, load, stepFrom, stepFrom + count, rate, outcome, stop);
+          return sent - stepFrom;
+        },
+        catchUp: async (timeoutSeconds) => {
+          const started = Date.now();
+          const head = hexNumber((await client.call<SyncStatusJson>("mach_syncStatus", [])).headBlockNumber);
+          for (;;) {
+            const status = await client.call<SyncStatusJson>("mach_syncStatus", []);
+            const seconds = (Date.now() - started) / 1000;
+            if (hexNumber(status.safeBlockNumber) >= head || seconds >= timeoutSeconds) return seconds;
+            await sleep(settings.pollMs);
+          }
+        },
+        // A level backlog says the node kept up only if the sends reached it: every one answered, none refused.
+        checkStep: async (rate) => {
           await Promise.race([outcome.settled(), sleep(10_000)]);
-          const unanswered = sent - from - (outcome.accepted + outcome.rejected - answered);
+          const unanswered = sent - stepFrom - (outcome.accepted + outcome.rejected - answeredBefore);
           if (outcome.rejected > 0 || outcome.skipped > 0 || unanswered > 0) {
             throw new Error(
-              `capacity step at ${rate} tx/s: of ${sent - from} sends, ${outcome.rejected} refused, ${outcome.skipped} skipped, ${unanswered} unanswered (first error: ${outcome.firstError ?? "none"})`,
+              `capacity step at ${rate} tx/s: of ${sent - stepFrom} sends, ${outcome.rejected} refused, ${outcome.skipped} skipped, ${unanswered} unanswered (first error: ${outcome.firstError ?? "none"})`,
             );
           }
         },

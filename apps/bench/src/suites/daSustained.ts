@@ -2,9 +2,9 @@
  * One DA provider under sustained load: a fresh set of L1 contracts, a Mach node (the `mach` binary, as the devnet
  * runs it) with the provider's stand-in and `settlement.provider: "l1"`, then ERC-20 transfers sent open loop
  * (`eth_sendRawTransaction` over WebSockets, split by sender so nonces arrive in order) at half of Mach's peak, then
- * at its peak (found first on this node by `daCapacity.ts` when asked), while `mach_syncStatus` and `mach_status` are polled; after the load, the node is watched until
- * `safe` catches up with the head of that moment (or the drain timeout passes). `daLag.ts` turns the samples into
- * figures.
+ * at its peak (found first on this node by `daCapacity.ts` when asked), while `mach_syncStatus` and `mach_status` are
+ * polled; after the load, the node is watched until `safe` catches up with the head of that moment (or the drain
+ * timeout passes). `daLag.ts` turns the samples into figures.
  */
 import type { Progress } from "../report/progress.ts";
 import type { DaStandIn } from "../targets/daStandIn.ts";
@@ -285,6 +285,66 @@ export function phaseTransactionCounts(offered: DaOfferedLoad, settings: DaSusta
   ];
 }
 
+/**
+ * Finds the node's sustained rate (`daCapacity.ts`) with the run's sockets and send outcome, sending the load from its
+ * start; resolves with the probe and how many transactions it sent.
+ */
+async function probeNodeCapacity(parameters: {
+  readonly client: HttpRpcClient;
+  readonly sockets: readonly WsRpcClient[];
+  readonly loadSource: DaLoadSource;
+  readonly outcome: ReturnType<typeof createSendOutcome>;
+  readonly request: DaCapacityRequest;
+  readonly settings: DaSustainedSettings;
+  readonly progress: Progress | undefined;
+  readonly provider: string;
+}): Promise<{ probe: CapacityProbe; sent: number }> {
+  const { client, sockets, loadSource, outcome, request, settings, progress, provider } = parameters;
+  const { load } = loadSource;
+  let sent = 0;
+  let stepFrom = 0;
+  let answeredBefore = 0;
+  const probe = await runCapacityProbe({
+    initialTxPerSecond: request.initialTxPerSecond,
+    settings: request.probe,
+    backlog: async () => {
+      const status = await client.call<{ pool: { pending: number; queued: number } | null }>("mach_status", []);
+      if (status.pool === null) throw new Error("mach_status shows no pool: the capacity probe cannot watch it");
+      return status.pool.pending + status.pool.queued + outcome.outstanding();
+    },
+    prepare: (rate, seconds) => loadSource.ensure(sent + Math.round(rate * seconds)),
+    offer: async (rate, seconds, stop) => {
+      const count = Math.round(rate * seconds);
+      stepFrom = sent;
+      answeredBefore = outcome.accepted + outcome.rejected;
+      sent = await sendOpenLoop(sockets, load, stepFrom, stepFrom + count, rate, outcome, stop);
+      return sent - stepFrom;
+    },
+    catchUp: async (timeoutSeconds) => {
+      const started = Date.now();
+      const head = hexNumber((await client.call<SyncStatusJson>("mach_syncStatus", [])).headBlockNumber);
+      for (;;) {
+        const status = await client.call<SyncStatusJson>("mach_syncStatus", []);
+        const seconds = (Date.now() - started) / 1000;
+        if (hexNumber(status.safeBlockNumber) >= head || seconds >= timeoutSeconds) return seconds;
+        await sleep(settings.pollMs);
+      }
+    },
+    // A level backlog says the node kept up only if the sends reached it: every one answered, none refused.
+    checkStep: async (rate) => {
+      await Promise.race([outcome.settled(), sleep(10_000)]);
+      const unanswered = sent - stepFrom - (outcome.accepted + outcome.rejected - answeredBefore);
+      if (outcome.rejected > 0 || outcome.skipped > 0 || unanswered > 0) {
+        throw new Error(
+          `capacity step at ${rate} tx/s: of ${sent - stepFrom} sends, ${outcome.rejected} refused, ${outcome.skipped} skipped, ${unanswered} unanswered (first error: ${outcome.firstError ?? "none"})`,
+        );
+      }
+    },
+    onStatus: (text) => progress?.status(`DA ${provider}: ${text}`),
+  });
+  return { probe, sent };
+}
+
 export async function runDaSustained(parameters: RunDaSustainedParameters): Promise<DaProviderRun> {
   const { standIn, l1, settings, progress } = parameters;
   const { load } = parameters.load;
@@ -307,55 +367,24 @@ export async function runDaSustained(parameters: RunDaSustainedParameters): Prom
   const sockets = await Promise.all(Array.from({ length: settings.connections }, () => connectWsRpc(node.wsUrl)));
   try {
     const outcome = createSendOutcome();
-    let sent = 0;
-    let capacity: CapacityProbe | undefined;
-    let offered: DaOfferedLoad;
-    if ("probe" in parameters.offered) {
-      const request = parameters.offered;
-      let stepFrom = 0;
-      let answeredBefore = 0;
-      capacity = await runCapacityProbe({
-        initialTxPerSecond: request.initialTxPerSecond,
-        settings: request.probe,
-        backlog: async () => {
-          const status = await client.call<{ pool: { pending: number; queued: number } | null }>("mach_status", []);
-          if (status.pool === null) throw new Error("mach_status shows no pool: the capacity probe cannot watch it");
-          return status.pool.pending + status.pool.queued + outcome.outstanding();
-        },
-        prepare: (rate, seconds) => parameters.load.ensure(sent + Math.round(rate * seconds)),
-        offer: async (rate, seconds, stop) => {
-          const count = Math.round(rate * seconds);
-          stepFrom = sent;
-          answeredBefore = outcome.accepted + outcome.rejected;
-          sent = await sendOpenLoop(sockets, load, stepFrom, stepFrom + count, rate, outcome, stop);
-          return sent - stepFrom;
-        },
-        catchUp: async (timeoutSeconds) => {
-          const started = Date.now();
-          const head = hexNumber((await client.call<SyncStatusJson>("mach_syncStatus", [])).headBlockNumber);
-          for (;;) {
-            const status = await client.call<SyncStatusJson>("mach_syncStatus", []);
-            const seconds = (Date.now() - started) / 1000;
-            if (hexNumber(status.safeBlockNumber) >= head || seconds >= timeoutSeconds) return seconds;
-            await sleep(settings.pollMs);
-          }
-        },
-        // A level backlog says the node kept up only if the sends reached it: every one answered, none refused.
-        checkStep: async (rate) => {
-          await Promise.race([outcome.settled(), sleep(10_000)]);
-          const unanswered = sent - stepFrom - (outcome.accepted + outcome.rejected - answeredBefore);
-          if (outcome.rejected > 0 || outcome.skipped > 0 || unanswered > 0) {
-            throw new Error(
-              `capacity step at ${rate} tx/s: of ${sent - stepFrom} sends, ${outcome.rejected} refused, ${outcome.skipped} skipped, ${unanswered} unanswered (first error: ${outcome.firstError ?? "none"})`,
-            );
-          }
-        },
-        onStatus: (text) => progress?.status(`DA ${provider}: ${text}`),
-      });
-      offered = offeredFromCapacity(capacity, request.initialSource);
-    } else {
-      offered = parameters.offered;
-    }
+    const request = "probe" in parameters.offered ? parameters.offered : undefined;
+    const capacity = request
+      ? await probeNodeCapacity({
+          client,
+          sockets,
+          loadSource: parameters.load,
+          outcome,
+          request,
+          settings,
+          progress,
+          provider,
+        })
+      : undefined;
+    const sent = capacity?.sent ?? 0;
+    const offered =
+      request && capacity
+        ? offeredFromCapacity(capacity.probe, request.initialSource)
+        : (parameters.offered as DaOfferedLoad);
     const [halfCount, peakCount] = phaseTransactionCounts(offered, settings);
     await parameters.load.ensure(sent + halfCount + peakCount);
     const probe = startProbe(client, settings);
@@ -403,7 +432,7 @@ export async function runDaSustained(parameters: RunDaSustainedParameters): Prom
       provider,
       configuration: `${standIn.configuration}; Mach node batcher ${JSON.stringify(settings.batcher)}; L1: Hardhat node (automine, chain id ${BENCH_L1_CHAIN_ID}) with Mach's contracts, settlement.provider "l1"`,
       offered,
-      ...(capacity ? { capacity } : {}),
+      ...(capacity ? { capacity: capacity.probe } : {}),
       sent: {
         transactions: sent + halfCount + peakCount,
         accepted: outcome.accepted,

@@ -225,13 +225,24 @@ export class Sequencer extends EventEmitter<{ [K in keyof SequencerEvents]: Para
       this.#open = new OpenBlock(this.#nextEnv());
   }
 
+  /**
+   * Queues one production run unless one is already waiting: the flag clears when the run starts, not when it is
+   * queued. Cleared at queueing, every event-loop turn with new work under sustained load queued another run, each
+   * good for one more mini-block once a block was due, so the block timer's seal waited behind a queue that only grew
+   * (blocks every few seconds after minutes at 3,400 ERC-20 tx/s, while the pool filled).
+   */
   #scheduleProduce(): void {
     if (this.#produceScheduled || this.#stopped) return;
     this.#produceScheduled = true;
     setImmediate(() => {
-      this.#produceScheduled = false;
-      if (this.#stopped) return; // stopped meanwhile (the store may be closed already)
-      void this.#enqueue(() => this.#produceMiniBlocks());
+      if (this.#stopped) {
+        this.#produceScheduled = false; // stopped meanwhile (the store may be closed already)
+        return;
+      }
+      void this.#enqueue(() => {
+        this.#produceScheduled = false;
+        return this.#produceMiniBlocks();
+      });
     });
   }
 

@@ -14,8 +14,9 @@ import type { MiniBlock } from "../../src/chain/miniBlock.ts";
 import { nextBlockEnv } from "../../src/chain/nextBlock.ts";
 import { OpenBlock } from "../../src/chain/openBlock.ts";
 import { buildReceipt, encodeReceipt } from "../../src/chain/receipt.ts";
+import { decodeTransaction } from "../../src/chain/transaction.ts";
 import { orderedTrieRoot } from "../../src/chain/trieRoot.ts";
-import type { Address, Block, Receipt } from "../../src/chain/types.ts";
+import type { Address, Block, Receipt, Transaction } from "../../src/chain/types.ts";
 import { createEthereumJsExecutor } from "../../src/execution/ethereumjsExecutor.ts";
 import type { BlockEnv } from "../../src/execution/types.ts";
 import { sequencerConfigSchema } from "../../src/sequencer/config.ts";
@@ -296,6 +297,44 @@ describe("Sequencer", () => {
     const block = await sealed;
     assert.ok(pool.counts().pending > 0, "the block was sealed before the pool drained");
     assert.ok(block.transactions.length > 0 && block.transactions.length < raws.length);
+  });
+
+  it("keeps one production run waiting however often new work is announced", async () => {
+    // Announcements while the sequencer is busy (here: an exclusive task) must not pile up production runs: each
+    // run queued behind a due block delays its seal by a mini-block.
+    let announce: ((tx: Transaction) => void) | undefined;
+    let runs = 0;
+    await setUp({
+      txs: (p) =>
+        new Proxy(p, {
+          get(target, key) {
+            if (key === "onPending")
+              return (listener: (tx: Transaction) => void) => {
+                announce = listener;
+                return target.onPending(listener);
+              };
+            if (key === "takeExecutable")
+              return (max: number) => {
+                runs++; // every production run looks for work first
+                return target.takeExecutable(max);
+              };
+            const value = Reflect.get(target, key);
+            return typeof value === "function" ? value.bind(target) : value;
+          },
+        }),
+    });
+    sequencer.start();
+    await sequencer.runExclusive(() => undefined); // the first run (empty pool) is done
+    const tx = decodeTransaction(await transfer(alice, 0));
+    const before = runs;
+    await sequencer.runExclusive(async () => {
+      for (let turn = 0; turn < 30; turn++) {
+        announce?.(tx);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    });
+    await sequencer.runExclusive(() => undefined); // what was queued meanwhile has run
+    assert.equal(runs - before, 1, "one production run for 30 announcements");
   });
 
   it("leaves transactions that do not fit the block's gas for the next block", async () => {

@@ -315,6 +315,19 @@ describe("faults: DA stalled, L1 unreachable, sequencer killed between DA and L1
     load = undefined;
     const held: { firstBlock: bigint; lastBlock: bigint }[] = [];
     for (const holdBatchAt of ["daConfirmed", "l1Recorded"] as const) {
+      // The first kill comes while no batch is in flight: a kill between a record's L1 inclusion and the node saving
+      // it would put the range on L1 before the restarted node holds it (the node copes: the contract answers
+      // BatchAlreadyRecorded), and this test is about the kill its hold points make. The second kill finds the
+      // held batch parked before L1.
+      if (holdBatchAt === "daConfirmed")
+        await waitFor("a moment with no batch in flight", 60_000, async () => {
+          const status = await result<{ batcher: { inFlightBatches: number } | null }>(
+            sequencer.rpcUrl,
+            "mach_syncStatus",
+            [],
+          );
+          return status.batcher?.inFlightBatches === 0 ? true : undefined;
+        });
       await sequencer.stop("SIGKILL");
       sequencer = await startMach({
         dataDir: sequencerDir,

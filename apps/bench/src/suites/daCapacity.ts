@@ -46,7 +46,7 @@ export interface CapacityStep {
    */
   readonly sentTxPerSecond: number;
   readonly seconds: number;
-  /** Least-squares slope of the backlog after the warmup (all samples if the step stopped before it ended). */
+  /** Least-squares slope of the backlog after the warmup (all samples when fewer than two came after it). */
   readonly backlogGrowthPerSecond: number;
   readonly backlogAtEnd: number;
   /** Seconds after the step until `safe` reached the head of its end (the drain timeout when it did not); null: not watched. */
@@ -156,7 +156,6 @@ export interface RunCapacityProbeParameters {
    * most `timeoutSeconds`). Absent: the DA side is not watched.
    */
   readonly catchUp?: (timeoutSeconds: number) => Promise<number>;
-  readonly onStep?: (step: CapacityStep) => void;
   readonly onStatus?: (text: string) => void;
 }
 
@@ -174,6 +173,7 @@ export async function runCapacityProbe(parameters: RunCapacityProbeParameters): 
     let full = false;
     let sending = true;
     let sent = 0;
+    let endMs = 0;
     const startMs = Date.now();
     const watching = (async () => {
       while (sending) {
@@ -185,16 +185,15 @@ export async function runCapacityProbe(parameters: RunCapacityProbeParameters): 
     })();
     try {
       sent = await offer(rate, settings.stepSeconds, () => full);
+      endMs = Date.now(); // the step ends when sending does, not when the watcher's last poll returns
     } finally {
       sending = false;
       await watching;
     }
-    const endMs = Date.now();
     await parameters.checkStep?.(rate);
     const catchUpSeconds = parameters.catchUp ? await parameters.catchUp(settings.drainTimeoutSeconds) : null;
     const step = judgeStep(rate, sent, samples, startMs, endMs, full, catchUpSeconds, settings);
     steps.push(step);
-    parameters.onStep?.(step);
     if (step.sustained) {
       return { peakTxPerSecond: rate, confirmed: true, initialTxPerSecond: parameters.initialTxPerSecond, steps };
     }

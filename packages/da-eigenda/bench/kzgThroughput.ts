@@ -83,6 +83,8 @@ export interface KzgThroughputReport {
   readonly srsPoints: number;
   /** Building each engine timed on the calling thread: the SRS into its point format, once per process (or worker). */
   readonly setupMs: Partial<Record<KzgEngineName, number>>;
+  /** What each engine says of how it holds the SRS (KzgEngine.details), where it says. */
+  readonly engineDetails: Partial<Record<KzgEngineName, string>>;
   /** Blob sizes the reference was skipped on (too slow), in bytes. */
   readonly referenceSkippedBlobBytes: readonly number[];
   /** Every blob both engines committed to gave the same bytes (vacuously true when none did). */
@@ -119,12 +121,17 @@ export async function measureKzgCommitmentThroughput(
   log(`building a benchmark SRS of ${srsPoints} points`);
   const srs = benchmarkSrs(srsPoints);
   const setupMs: Partial<Record<KzgEngineName, number>> = {};
+  const engineDetails: Partial<Record<KzgEngineName, string>> = {};
   const built: KzgEngine[] = [];
   for (const name of engineNames) {
     const start = performance.now();
-    built.push(await createKzgEngine(name, srs));
+    const engine = await createKzgEngine(name, srs);
+    built.push(engine);
     setupMs[name] = performance.now() - start;
-    log(`${name} engine ready in ${(setupMs[name] as number).toFixed(0)} ms`);
+    if (engine.details !== undefined) engineDetails[name] = engine.details;
+    log(
+      `${name} engine ready in ${(setupMs[name] as number).toFixed(0)} ms${engine.details ? ` (${engine.details})` : ""}`,
+    );
   }
 
   const rows: KzgThroughputRow[] = [];
@@ -171,6 +178,7 @@ export async function measureKzgCommitmentThroughput(
     rows,
     srsPoints,
     setupMs,
+    engineDetails,
     referenceSkippedBlobBytes: skipped,
     enginesAgree,
     nodeVersion: process.version,

@@ -1,6 +1,8 @@
 /*
  * Node-API binding of kzg.c (loaded by src/kzg/nativeAddon.ts):
- *   loadSrs(g1, g2, g2Trailing, count) → an external holding the converted SRS (freed when it is garbage collected)
+ *   loadSrs(g1, g2, g2Trailing, count, tableBits) → an external holding the converted SRS and its fixed-base tables
+ *     (tableBits: 0 none, −1 the width of least estimated cost, else that width; freed when it is garbage collected)
+ *   srsInfo(srs) → { tableBits, bytes }: the tables' width (0: none) and the bytes the points and tables take
  *   commit(srs, blob, count, parts, trailingStart, method) → [commitment, lengthCommitment, lengthProof], each a
  *     Buffer of Mach's uncompressed encoding or undefined when not requested (parts: kzg.h's KZG_PART_* bits)
  *   fieldConstants() → { modulus, montgomeryR2, montgomeryInv, modulusSquared } as hex, for the test that recomputes
@@ -53,18 +55,20 @@ static void free_srs(napi_env env, void *data, void *hint) {
 }
 
 static napi_value load_srs(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
+  size_t argc = 5;
+  napi_value argv[5];
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   const uint8_t *g1, *g2, *trailing;
   size_t g1Bytes, g2Bytes, trailingBytes, count;
-  if (argc < 4 || !typed_bytes(env, argv[0], &g1, &g1Bytes) || !typed_bytes(env, argv[1], &g2, &g2Bytes) ||
-      !typed_bytes(env, argv[2], &trailing, &trailingBytes) || !size_arg(env, argv[3], &count))
-    return throw_error(env, "loadSrs(g1, g2, g2Trailing, count): three Uint8Arrays and a count");
+  int32_t tableBits = 0;
+  if (argc < 5 || !typed_bytes(env, argv[0], &g1, &g1Bytes) || !typed_bytes(env, argv[1], &g2, &g2Bytes) ||
+      !typed_bytes(env, argv[2], &trailing, &trailingBytes) || !size_arg(env, argv[3], &count) ||
+      napi_get_value_int32(env, argv[4], &tableBits) != napi_ok)
+    return throw_error(env, "loadSrs(g1, g2, g2Trailing, count, tableBits): three Uint8Arrays and two numbers");
   if (g1Bytes != count * KZG_G1_BYTES || g2Bytes != count * KZG_G2_BYTES || trailingBytes != count * KZG_G2_BYTES)
     return throw_error(env, "SRS sections do not hold count points each");
   kzg_srs_t *srs = NULL;
-  const char *error = kzg_srs_load(&srs, g1, g2, trailing, count);
+  const char *error = kzg_srs_load(&srs, g1, g2, trailing, count, tableBits);
   if (error) return throw_error(env, error);
   napi_value external;
   if (napi_create_external(env, srs, free_srs, NULL, &external) != napi_ok) {
@@ -85,7 +89,7 @@ static napi_value commit(napi_env env, napi_callback_info info) {
       !typed_bytes(env, argv[1], &blob, &blobBytes) || !size_arg(env, argv[2], &count) ||
       !size_arg(env, argv[3], &parts) || !size_arg(env, argv[4], &trailingStart) || !size_arg(env, argv[5], &method))
     return throw_error(env, "commit(srs, blob, count, parts, trailingStart, method): bad arguments");
-  if (parts > 7 || method > KZG_METHOD_BATCH_AFFINE) return throw_error(env, "commit: bad parts or method");
+  if (parts > 7 || method > KZG_METHOD_TABLES) return throw_error(env, "commit: bad parts or method");
   uint8_t out[KZG_G1_BYTES + 2 * KZG_G2_BYTES];
   const char *error = kzg_commit(srs, blob, blobBytes, count, (unsigned)parts, trailingStart, (kzg_method_t)method,
                                  out, out + KZG_G1_BYTES, out + KZG_G1_BYTES + KZG_G2_BYTES);
@@ -100,6 +104,22 @@ static napi_value commit(napi_env env, napi_callback_info info) {
     if (parts & (1u << i)) CHECK(env, napi_create_buffer_copy(env, sizes[i], out + offsets[i], NULL, &point));
     CHECK(env, napi_set_element(env, result, i, point));
   }
+  return result;
+}
+
+static napi_value srs_info(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  void *srs = NULL;
+  if (argc < 1 || napi_get_value_external(env, argv[0], &srs) != napi_ok || !srs)
+    return throw_error(env, "srsInfo(srs): bad arguments");
+  napi_value result, tableBits, bytes;
+  CHECK(env, napi_create_object(env, &result));
+  CHECK(env, napi_create_uint32(env, kzg_srs_table_bits(srs), &tableBits));
+  CHECK(env, napi_create_double(env, (double)kzg_srs_bytes(srs), &bytes));
+  CHECK(env, napi_set_named_property(env, result, "tableBits", tableBits));
+  CHECK(env, napi_set_named_property(env, result, "bytes", bytes));
   return result;
 }
 
@@ -128,6 +148,7 @@ NAPI_MODULE_INIT() {
   const napi_property_descriptor properties[] = {
       {"loadSrs", NULL, load_srs, NULL, NULL, NULL, napi_default, NULL},
       {"commit", NULL, commit, NULL, NULL, NULL, napi_default, NULL},
+      {"srsInfo", NULL, srs_info, NULL, NULL, NULL, napi_default, NULL},
       {"fieldConstants", NULL, field_constants, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties) != napi_ok) return NULL;

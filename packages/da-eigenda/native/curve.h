@@ -373,6 +373,50 @@ static void PT(reduce_buckets_affine)(PT(xyzz_t) * windowSum, const PT(affine_t)
   }
 }
 
+/* Frees what batch_state_alloc allocated (also after a partial allocation). */
+static void PT(batch_state_free)(PT(batch_state_t) * s) {
+  free(s->buckets);
+  free(s->bucketFull);
+  free(s->bucketBatch);
+  free(s->batchBucket);
+  free(s->batchBase);
+  free(s->batchNegate);
+  free(s->batchKind);
+  free(s->batchDenominator);
+  free(s->inverseScratch);
+  free(s->queueBase);
+  free(s->queueDigit);
+  free(s->overflow);
+  free(s->overflowFull);
+}
+
+/* Scratch for batch-affine buckets over `bases`; returns 0 (everything freed) when memory could not be had. */
+static int PT(batch_state_alloc)(PT(batch_state_t) * s, const PT(affine_t) * bases, size_t maxBucketCount,
+                                 size_t batchCapacity) {
+  memset(s, 0, sizeof *s);
+  s->bases = bases;
+  s->batchCapacity = batchCapacity;
+  s->buckets = malloc(maxBucketCount * sizeof *s->buckets);
+  s->bucketFull = malloc(maxBucketCount);
+  s->bucketBatch = malloc(maxBucketCount * sizeof *s->bucketBatch);
+  s->batchBucket = malloc(batchCapacity * sizeof *s->batchBucket);
+  s->batchBase = malloc(batchCapacity * sizeof *s->batchBase);
+  s->batchNegate = malloc(batchCapacity);
+  s->batchKind = malloc(batchCapacity);
+  s->batchDenominator = malloc(batchCapacity * sizeof *s->batchDenominator);
+  s->inverseScratch = malloc(2 * batchCapacity * sizeof *s->inverseScratch);
+  s->queueBase = malloc(batchCapacity * sizeof *s->queueBase);
+  s->queueDigit = malloc(batchCapacity * sizeof *s->queueDigit);
+  s->overflow = malloc(maxBucketCount * sizeof *s->overflow);
+  s->overflowFull = malloc(maxBucketCount);
+  if (s->buckets && s->bucketFull && s->bucketBatch && s->batchBucket && s->batchBase && s->batchNegate &&
+      s->batchKind && s->batchDenominator && s->inverseScratch && s->queueBase && s->queueDigit && s->overflow &&
+      s->overflowFull)
+    return 1;
+  PT(batch_state_free)(s);
+  return 0;
+}
+
 /*
  * result = Σ scalar_i·base_i from the scalars' signed window digits (window-major, `plan->windows` × count), top
  * window first, as many doublings before a window as it is wide. Returns 0 when scratch memory could not be had.
@@ -383,7 +427,6 @@ static int PT(msm)(PT(xyzz_t) * result, const PT(affine_t) * bases, const uint8_
   const size_t maxBucketCount = (size_t)1 << (window_width(plan, plan->windows - 1) - 1);
   PT(set_infinity)(result);
   PT(xyzz_t) windowSum;
-  int ok = 0;
   if (!plan->batchAffine) {
     PT(xyzz_t) *buckets = malloc(maxBucketCount * sizeof *buckets);
     if (!buckets) return 0;
@@ -398,46 +441,115 @@ static int PT(msm)(PT(xyzz_t) * result, const PT(affine_t) * bases, const uint8_
     free(buckets);
     return 1;
   }
-  PT(batch_state_t) s = {0};
-  s.bases = bases;
-  s.batchCapacity = plan->batchSize;
-  s.buckets = malloc(maxBucketCount * sizeof *s.buckets);
-  s.bucketFull = malloc(maxBucketCount);
-  s.bucketBatch = malloc(maxBucketCount * sizeof *s.bucketBatch);
-  s.batchBucket = malloc(s.batchCapacity * sizeof *s.batchBucket);
-  s.batchBase = malloc(s.batchCapacity * sizeof *s.batchBase);
-  s.batchNegate = malloc(s.batchCapacity);
-  s.batchKind = malloc(s.batchCapacity);
-  s.batchDenominator = malloc(s.batchCapacity * sizeof *s.batchDenominator);
-  s.inverseScratch = malloc(2 * s.batchCapacity * sizeof *s.inverseScratch);
-  s.queueBase = malloc(s.batchCapacity * sizeof *s.queueBase);
-  s.queueDigit = malloc(s.batchCapacity * sizeof *s.queueDigit);
-  s.overflow = malloc(maxBucketCount * sizeof *s.overflow);
-  s.overflowFull = malloc(maxBucketCount);
-  if (s.buckets && s.bucketFull && s.bucketBatch && s.batchBucket && s.batchBase && s.batchNegate && s.batchKind &&
-      s.batchDenominator && s.inverseScratch && s.queueBase && s.queueDigit && s.overflow && s.overflowFull) {
-    for (unsigned w = plan->windows; w-- > 0;) {
-      const unsigned width = window_width(plan, w);
-      const size_t bucketCount = (size_t)1 << (width - 1);
-      for (unsigned b = 0; b < width; b++) PT(xyzz_dbl)(result);
-      PT(fill_buckets_affine)(&s, bucketCount, baseIsInfinity, digits + (size_t)w * count, count);
-      PT(reduce_buckets_affine)(&windowSum, s.buckets, s.bucketFull, s.overflow, s.overflowFull, bucketCount);
-      PT(xyzz_add)(result, &windowSum);
-    }
-    ok = 1;
+  PT(batch_state_t) s;
+  if (!PT(batch_state_alloc)(&s, bases, maxBucketCount, plan->batchSize)) return 0;
+  for (unsigned w = plan->windows; w-- > 0;) {
+    const unsigned width = window_width(plan, w);
+    const size_t bucketCount = (size_t)1 << (width - 1);
+    for (unsigned b = 0; b < width; b++) PT(xyzz_dbl)(result);
+    PT(fill_buckets_affine)(&s, bucketCount, baseIsInfinity, digits + (size_t)w * count, count);
+    PT(reduce_buckets_affine)(&windowSum, s.buckets, s.bucketFull, s.overflow, s.overflowFull, bucketCount);
+    PT(xyzz_add)(result, &windowSum);
   }
-  free(s.buckets);
-  free(s.bucketFull);
-  free(s.bucketBatch);
-  free(s.batchBucket);
-  free(s.batchBase);
-  free(s.batchNegate);
-  free(s.batchKind);
-  free(s.batchDenominator);
-  free(s.inverseScratch);
-  free(s.queueBase);
-  free(s.queueDigit);
-  free(s.overflow);
-  free(s.overflowFull);
-  return ok;
+  PT(batch_state_free)(&s);
+  return 1;
+}
+
+/*
+ * points[j] ← 2·points[j] for j < n, in affine form, skipping those flagged at infinity: λ = 3x²/2y, x' = λ² − 2x,
+ * y' = λ(x − x') − y, the denominators inverted together (Montgomery's trick, as in flush_batch). y ≠ 0: both groups
+ * have odd order. `denominators` holds n elements, `scratch` 2n base-field elements.
+ */
+static void PT(double_affine_batch)(PT(affine_t) * points, const uint8_t *isInfinity, size_t n, F(t) * denominators,
+                                    fp_t *scratch) {
+  for (size_t j = 0; j < n; j++) {
+    if (isInfinity[j])
+      F(one)(&denominators[j]);
+    else
+      F(dbl)(&denominators[j], &points[j].y);
+  }
+  F(batch_inverse)(denominators, n, scratch);
+  for (size_t j = 0; j < n; j++) {
+    if (isInfinity[j]) continue;
+    PT(affine_t) *p = &points[j];
+    F(t) lambda, t, x3;
+    F(sqr)(&t, &p->x);
+    F(dbl)(&lambda, &t);
+    F(add)(&t, &t, &lambda);
+    F(mul)(&lambda, &t, &denominators[j]);
+    F(sqr)(&x3, &lambda);
+    F(sub)(&x3, &x3, &p->x);
+    F(sub)(&x3, &x3, &p->x);
+    F(sub)(&t, &p->x, &x3);
+    F(mul)(&t, &lambda, &t);
+    F(sub)(&p->y, &t, &p->y);
+    p->x = x3;
+  }
+}
+
+/*
+ * Fixed-base tables: tables[k·count + j] = 2^(k·bits)·points[j] for k < tableCount, table 0 being the points
+ * themselves (already in place): table k is table k − 1 doubled `bits` times, in chunks of CHUNK points. Returns 0
+ * when scratch memory could not be had.
+ */
+static int PT(build_tables)(PT(affine_t) * tables, const uint8_t *isInfinity, size_t count, unsigned tableCount,
+                            unsigned bits) {
+  enum { CHUNK = 1024 };
+  F(t) *denominators = malloc(CHUNK * sizeof *denominators);
+  fp_t *scratch = malloc(2 * CHUNK * sizeof *scratch);
+  if (!denominators || !scratch) {
+    free(denominators);
+    free(scratch);
+    return 0;
+  }
+  for (unsigned k = 1; k < tableCount; k++) {
+    PT(affine_t) *table = tables + (size_t)k * count;
+    memcpy(table, tables + (size_t)(k - 1) * count, count * sizeof *table);
+    for (size_t start = 0; start < count; start += CHUNK) {
+      const size_t n = count - start < CHUNK ? count - start : CHUNK;
+      for (unsigned b = 0; b < bits; b++)
+        PT(double_affine_batch)(table + start, isInfinity + start, n, denominators, scratch);
+    }
+  }
+  free(denominators);
+  free(scratch);
+  return 1;
+}
+
+/*
+ * The same sum over fixed-base tables (build_tables): with every window `plan->windowBits` wide, window w's digit of
+ * scalar i multiplies tables[w·tableStride + i], which is 2^(w·bits) times base i, so all windows share one set of
+ * buckets, reduced once, and no doublings are needed. `tables` and `baseIsInfinity` start at the first base (an
+ * offset into the SRS); `tableStride` is the SRS's point count. Returns 0 when scratch memory could not be had.
+ */
+static int PT(msm_tables)(PT(xyzz_t) * result, const PT(affine_t) * tables, size_t tableStride,
+                          const uint8_t *baseIsInfinity, const msm_plan_t *plan, const int32_t *digits, size_t count) {
+  const size_t bucketCount = (size_t)1 << (plan->windowBits - 1);
+  PT(batch_state_t) s;
+  if (!PT(batch_state_alloc)(&s, tables, bucketCount, plan->batchSize)) return 0;
+  memset(s.bucketFull, 0, bucketCount);
+  memset(s.overflowFull, 0, bucketCount);
+  memset(s.bucketBatch, 0, bucketCount * sizeof *s.bucketBatch);
+  s.batchId = 1;
+  for (unsigned w = 0; w < plan->windows; w++) {
+    const int32_t *windowDigits = digits + (size_t)w * count;
+    const uint32_t first = (uint32_t)((size_t)w * tableStride);
+    for (size_t i = 0; i < count; i++) {
+      const int32_t digit = windowDigits[i];
+      if (digit == 0 || baseIsInfinity[i]) continue;
+      const uint32_t base = first + (uint32_t)i;
+      if (!PT(schedule_addition)(&s, base, digit)) PT(defer_addition)(&s, base, digit);
+      while (s.batchCount == s.batchCapacity) {
+        PT(flush_batch)(&s);
+        PT(drain_queue)(&s);
+      }
+    }
+  }
+  while (s.batchCount > 0 || s.queueCount > 0) {
+    PT(flush_batch)(&s);
+    PT(drain_queue)(&s);
+  }
+  PT(reduce_buckets_affine)(result, s.buckets, s.bucketFull, s.overflow, s.overflowFull, bucketCount);
+  PT(batch_state_free)(&s);
+  return 1;
 }

@@ -28,6 +28,7 @@ typedef struct {
   unsigned wideWindows;
   int batchAffine;
   size_t batchSize;
+  double cost; /* estimated, in field multiplications (msm_plan) */
 } msm_plan_t;
 
 /* Width of window w (0 = least significant). */
@@ -55,8 +56,14 @@ enum { ADD_GENERIC = 0, ADD_DOUBLING = 1, ADD_CANCELS = 2 };
 #undef F
 #undef PT
 
+/*
+ * The SRS's points, each section followed by its fixed-base tables when it has them (tableCount > 1): section[k·count
+ * + j] = 2^(k·tableBits)·point j, k < tableCount, k = 0 the points themselves.
+ */
 struct kzg_srs {
   size_t count;
+  unsigned tableBits;  /* 0: no tables */
+  unsigned tableCount; /* 1 without tables */
   g1_affine_t *g1;
   g2_affine_t *g2;
   g2_affine_t *g2Trailing;
@@ -127,16 +134,48 @@ void kzg_srs_free(kzg_srs_t *srs) {
   free(srs);
 }
 
+/* Windows a table MSM of `bits`-bit windows needs for scalars of up to MAX_SCALAR_BITS bits (plus one, window_digits). */
+static unsigned table_windows(unsigned bits) { return (MAX_SCALAR_BITS + 1 + bits - 1) / bits; }
+
+/* Estimated cost (field multiplications, as msm_plan counts them) of a table MSM over `count` bases, `windows`
+ * windows of `bits` bits: every digit a batch-affine addition, one reduction of 2^(bits−1) buckets. */
+static double table_cost(size_t count, unsigned windows, unsigned bits);
+
+/*
+ * Table width of least estimated cost for MSMs over the whole SRS whose tables fit KZG_MAX_TABLE_BYTES; 0 (no tables)
+ * when none fits.
+ */
+static unsigned auto_table_bits(size_t count) {
+  unsigned best = 0;
+  double bestCost = -1;
+  for (unsigned bits = KZG_MIN_TABLE_BITS; bits <= KZG_MAX_AUTO_TABLE_BITS; bits++) {
+    const unsigned windows = table_windows(bits);
+    const double bytes = (double)windows * (double)count * (sizeof(g1_affine_t) + 2 * sizeof(g2_affine_t));
+    if (bytes > (double)KZG_MAX_TABLE_BYTES) continue;
+    const double cost = table_cost(count, windows, bits);
+    if (bestCost < 0 || cost < bestCost) {
+      bestCost = cost;
+      best = bits;
+    }
+  }
+  return best;
+}
+
 const char *kzg_srs_load(kzg_srs_t **out, const uint8_t *g1, const uint8_t *g2, const uint8_t *g2Trailing,
-                         size_t count) {
+                         size_t count, int tableBits) {
   *out = NULL;
+  if (tableBits == KZG_TABLE_BITS_AUTO) tableBits = (int)auto_table_bits(count);
+  if (tableBits != 0 && (tableBits < KZG_MIN_TABLE_BITS || tableBits > KZG_MAX_TABLE_BITS))
+    return "table bits out of range";
   kzg_srs_t *srs = calloc(1, sizeof *srs);
   if (!srs) return "out of memory for the SRS";
   srs->count = count;
+  srs->tableBits = (unsigned)tableBits;
+  srs->tableCount = tableBits > 0 ? table_windows((unsigned)tableBits) : 1;
   const size_t slots = count > 0 ? count : 1;
-  srs->g1 = malloc(slots * sizeof *srs->g1);
-  srs->g2 = malloc(slots * sizeof *srs->g2);
-  srs->g2Trailing = malloc(slots * sizeof *srs->g2Trailing);
+  srs->g1 = malloc(srs->tableCount * slots * sizeof *srs->g1);
+  srs->g2 = malloc(srs->tableCount * slots * sizeof *srs->g2);
+  srs->g2Trailing = malloc(srs->tableCount * slots * sizeof *srs->g2Trailing);
   srs->g1Infinity = malloc(slots);
   srs->g2Infinity = malloc(slots);
   srs->g2TrailingInfinity = malloc(slots);
@@ -147,6 +186,11 @@ const char *kzg_srs_load(kzg_srs_t **out, const uint8_t *g1, const uint8_t *g2, 
   const char *error = load_g1(srs->g1, srs->g1Infinity, g1, count);
   if (!error) error = load_g2(srs->g2, srs->g2Infinity, g2, count);
   if (!error) error = load_g2(srs->g2Trailing, srs->g2TrailingInfinity, g2Trailing, count);
+  if (!error && srs->tableCount > 1 &&
+      !(g1_build_tables(srs->g1, srs->g1Infinity, count, srs->tableCount, srs->tableBits) &&
+        g2_build_tables(srs->g2, srs->g2Infinity, count, srs->tableCount, srs->tableBits) &&
+        g2_build_tables(srs->g2Trailing, srs->g2TrailingInfinity, count, srs->tableCount, srs->tableBits)))
+    error = "out of memory for the SRS tables";
   if (error) {
     kzg_srs_free(srs);
     return error;
@@ -169,10 +213,16 @@ static size_t batch_size(unsigned windowBits) {
  * Each window count W splits the bits to cover (the scalars' bits plus one, see window_digits) into W windows as
  * evenly as it goes: c = ⌊bits/W⌋ bits, the rest one bit wider.
  */
+static double per_base_cost(int affine, size_t batch) { return affine ? 6.0 + 380.0 / (double)batch : 10.0; }
+
+static double table_cost(size_t count, unsigned windows, unsigned bits) {
+  return (double)windows * (double)count * per_base_cost(1, batch_size(bits)) + (double)((size_t)1 << (bits - 1)) * 24.0;
+}
+
 static msm_plan_t msm_plan(size_t count, unsigned scalarBits, kzg_method_t method) {
   unsigned cover = scalarBits + 1;
   if (cover < MIN_WINDOW_BITS) cover = MIN_WINDOW_BITS;
-  msm_plan_t best = {MIN_WINDOW_BITS, (cover + MIN_WINDOW_BITS - 1) / MIN_WINDOW_BITS, 0, 0, 1};
+  msm_plan_t best = {MIN_WINDOW_BITS, (cover + MIN_WINDOW_BITS - 1) / MIN_WINDOW_BITS, 0, 0, 1, 0};
   double bestCost = -1;
   for (int affine = 0; affine <= 1; affine++) {
     if ((method == KZG_METHOD_XYZZ && affine) || (method == KZG_METHOD_BATCH_AFFINE && !affine)) continue;
@@ -181,13 +231,13 @@ static msm_plan_t msm_plan(size_t count, unsigned scalarBits, kzg_method_t metho
       if (bits < MIN_WINDOW_BITS) break;
       if (bits + (wide > 0) > MAX_WINDOW_BITS) continue;
       const size_t batch = batch_size(bits);
-      const double perBase = affine ? 6.0 + 380.0 / (double)batch : 10.0;
+      const double perBase = per_base_cost(affine, batch);
       const double narrowCost = (double)count * perBase + (double)((size_t)1 << (bits - 1)) * 24.0;
       const double wideCost = (double)count * perBase + (double)((size_t)1 << bits) * 24.0;
       const double cost = (windows - wide) * narrowCost + wide * wideCost;
       if (bestCost < 0 || cost < bestCost) {
         bestCost = cost;
-        best = (msm_plan_t){bits, windows, wide, affine, batch};
+        best = (msm_plan_t){bits, windows, wide, affine, batch, cost};
       }
     }
   }
@@ -282,7 +332,18 @@ const char *kzg_commit(const kzg_srs_t *srs, const uint8_t *blob, size_t blobByt
     return "length proof bases run past the SRS";
   const unsigned bits = scalar_bits(blob, blobBytes, count);
   if (bits > MAX_SCALAR_BITS) return "blob word is not below 2^254";
-  const msm_plan_t plan = msm_plan(count, bits, method);
+  if (method == KZG_METHOD_TABLES && srs->tableCount < 2) return "the SRS was loaded without tables";
+  msm_plan_t plan = msm_plan(count, bits, method == KZG_METHOD_TABLES ? KZG_METHOD_AUTO : method);
+  int useTables = 0;
+  if (srs->tableCount > 1 && (method == KZG_METHOD_TABLES || method == KZG_METHOD_AUTO)) {
+    /* Windows all tableBits wide, covering the scalars' bits plus one (window_digits). */
+    const unsigned windows = (bits + 1 + srs->tableBits - 1) / srs->tableBits;
+    const double cost = table_cost(count, windows, srs->tableBits);
+    if (method == KZG_METHOD_TABLES || cost < plan.cost) {
+      plan = (msm_plan_t){srs->tableBits, windows, 0, 1, batch_size(srs->tableBits), cost};
+      useTables = 1;
+    }
+  }
   int32_t *digits = malloc((size_t)plan.windows * count * sizeof *digits);
   if (!digits) return "out of memory for the window digits";
   const char *error = NULL;
@@ -291,20 +352,24 @@ const char *kzg_commit(const kzg_srs_t *srs, const uint8_t *blob, size_t blobByt
     g1_xyzz_t g1Result;
     g2_xyzz_t g2Result;
     if (!error && (parts & KZG_PART_COMMITMENT)) {
-      if (g1_msm(&g1Result, srs->g1, srs->g1Infinity, &plan, digits, count))
+      if (useTables ? g1_msm_tables(&g1Result, srs->g1, srs->count, srs->g1Infinity, &plan, digits, count)
+                    : g1_msm(&g1Result, srs->g1, srs->g1Infinity, &plan, digits, count))
         write_g1(commitment, &g1Result);
       else
         error = "out of memory for the MSM";
     }
     if (!error && (parts & KZG_PART_LENGTH_COMMITMENT)) {
-      if (g2_msm(&g2Result, srs->g2, srs->g2Infinity, &plan, digits, count))
+      if (useTables ? g2_msm_tables(&g2Result, srs->g2, srs->count, srs->g2Infinity, &plan, digits, count)
+                    : g2_msm(&g2Result, srs->g2, srs->g2Infinity, &plan, digits, count))
         write_g2(lengthCommitment, &g2Result);
       else
         error = "out of memory for the MSM";
     }
     if (!error && (parts & KZG_PART_LENGTH_PROOF)) {
-      if (g2_msm(&g2Result, srs->g2Trailing + trailingStart, srs->g2TrailingInfinity + trailingStart, &plan, digits,
-                 count))
+      if (useTables ? g2_msm_tables(&g2Result, srs->g2Trailing + trailingStart, srs->count,
+                                    srs->g2TrailingInfinity + trailingStart, &plan, digits, count)
+                    : g2_msm(&g2Result, srs->g2Trailing + trailingStart, srs->g2TrailingInfinity + trailingStart, &plan,
+                             digits, count))
         write_g2(lengthProof, &g2Result);
       else
         error = "out of memory for the MSM";
@@ -312,6 +377,12 @@ const char *kzg_commit(const kzg_srs_t *srs, const uint8_t *blob, size_t blobByt
   }
   free(digits);
   return error;
+}
+
+unsigned kzg_srs_table_bits(const kzg_srs_t *srs) { return srs->tableBits; }
+
+size_t kzg_srs_bytes(const kzg_srs_t *srs) {
+  return srs->tableCount * srs->count * (sizeof(g1_affine_t) + 2 * sizeof(g2_affine_t));
 }
 
 static void write_be(uint8_t *out, const uint64_t *limbs, int count) {

@@ -45,7 +45,8 @@ function commitmentRows(results: BenchResults): Row[] {
     const engine = find(engineName, blobBytes, "full");
     const reference = find("reference", blobBytes, "full");
     const engineG1 = find(engineName, blobBytes, "g1");
-    const machConfiguration = `Mach's EigenDA KZG, ${engineName} engine (${ENGINE_DESCRIPTIONS[engineName]}), one blob at a time on one thread, median of ${engine?.runs ?? 0} runs after a warm-up, benchmark SRS of ${eigenda.srsPoints.toLocaleString("en-US")} points; MB/s = blob bytes / CPU time`;
+    const details = eigenda.engineDetails?.[engineName];
+    const machConfiguration = `Mach's EigenDA KZG, ${engineName} engine (${ENGINE_DESCRIPTIONS[engineName]}${details ? `; ${details}` : ""}), one blob at a time on one thread, median of ${engine?.runs ?? 0} runs after a warm-up, benchmark SRS of ${eigenda.srsPoints.toLocaleString("en-US")} points; MB/s = blob bytes / CPU time`;
     const peer = reference
       ? {
           peer: "pure-JS reference",

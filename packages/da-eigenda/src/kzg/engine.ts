@@ -26,6 +26,8 @@ export interface KzgEngine {
   readonly name: KzgEngineName;
   /** Largest blob, in symbols, the SRS can commit to. */
   readonly maxSymbols: number;
+  /** How the engine holds the SRS, when it says (native: its fixed-base tables and their memory). */
+  readonly details?: string;
   /** Only the G1 commitment: what a reader checks against the certificate after fetching a blob. */
   computeG1Commitment(blob: Uint8Array): G1Point;
   /** Commitment, length commitment, length proof and length. */

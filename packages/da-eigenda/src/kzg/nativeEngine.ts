@@ -3,7 +3,12 @@
  * (BN254 Montgomery arithmetic, Pippenger MSMs with signed window digits and batch-affine buckets), with the SRS
  * resident in the addon as Montgomery-form affine points:
  *   commitment = MSM(g1[0..n)), lengthCommitment = MSM(g2[0..n)), lengthProof = MSM(g2Trailing[M − len .. M − len + n))
- * A blob's words are recoded into window digits once, in C, and serve the three MSMs. Computing is synchronous: call
+ * A blob's words are recoded into window digits once, in C, and serve the three MSMs. By default the addon also keeps
+ * fixed-base tables (2^(k·c) times every SRS point, for every window k of width c): all windows then share one set of
+ * buckets, reduced once, with no doublings, and the width can be wider than a plain MSM's. Measured on one core over
+ * 32,768 points: a 1 MiB blob's full commitment 1.47× faster, a 128 KiB one 1.6×; the cost is ⌈255 / c⌉ times the
+ * SRS's memory (178 MB for 32,768 points at c = 15; at most 512 MiB) and ~6 s of CPU to build them when the engine
+ * is created (~0.5 s for the devnet's 4,096 points). Computing is synchronous: call
  * it from a worker thread (committer.ts) when the caller must stay responsive. Creating the engine throws
  * NativeKzgUnavailableError when the addon cannot be built or loaded (engine.ts then falls back to mcl by default).
  */
@@ -18,10 +23,13 @@ import {
 import type { KzgEngine } from "./engine.ts";
 import {
   loadNativeKzgAddon,
+  NATIVE_MAX_TABLE_BITS,
+  NATIVE_MIN_TABLE_BITS,
   NATIVE_MSM_METHODS,
   NATIVE_PART_COMMITMENT,
   NATIVE_PART_LENGTH_COMMITMENT,
   NATIVE_PART_LENGTH_PROOF,
+  NATIVE_TABLE_BITS_AUTO,
   type NativeMsmMethod,
 } from "./nativeAddon.ts";
 import { g1FromBytes, g2FromBytes } from "./points.ts";
@@ -40,6 +48,22 @@ const PART_BITS: Record<BlobCommitmentPart, number> = {
 export interface NativeKzgEngineOptions {
   /** How the MSMs fill their buckets (default "auto": by estimated cost); tests force each method. */
   readonly method?: NativeMsmMethod;
+  /**
+   * Fixed-base tables: "auto" (default: the width, ≤ 15 bits, of least estimated cost within 512 MiB), "off", or a width in
+   * bits (NATIVE_MIN_TABLE_BITS..NATIVE_MAX_TABLE_BITS; tests use narrow ones).
+   */
+  readonly tables?: "auto" | "off" | number;
+}
+
+function tableBitsArgument(tables: NativeKzgEngineOptions["tables"] = "auto"): number {
+  if (tables === "auto") return NATIVE_TABLE_BITS_AUTO;
+  if (tables === "off") return 0;
+  if (!Number.isInteger(tables) || tables < NATIVE_MIN_TABLE_BITS || tables > NATIVE_MAX_TABLE_BITS) {
+    throw new RangeError(
+      `tables must be "auto", "off" or a width of ${NATIVE_MIN_TABLE_BITS} to ${NATIVE_MAX_TABLE_BITS} bits, got ${tables}`,
+    );
+  }
+  return tables;
 }
 
 /** Builds the engine from a loaded SRS (serializes it to Mach's format once, then loads that). */
@@ -61,12 +85,20 @@ function createFromSections(srs: MachSrsSections, options: NativeKzgEngineOption
   const { addon } = status;
   const n = srs.numPoints;
   const method = NATIVE_MSM_METHODS[options.method ?? "auto"];
+  const tableBits = tableBitsArgument(options.tables);
   let handle: ReturnType<typeof addon.loadSrs>;
   try {
-    handle = addon.loadSrs(srs.g1, srs.g2, srs.g2Trailing, n);
+    handle = addon.loadSrs(srs.g1, srs.g2, srs.g2Trailing, n, tableBits);
   } catch (error) {
     throw new SrsError((error as Error).message, { cause: error });
   }
+
+  const resident = addon.srsInfo(handle);
+  const megabytes = `${(resident.bytes / 1e6).toFixed(0)} MB`;
+  const details =
+    resident.tableBits > 0
+      ? `fixed-base tables of ${resident.tableBits} bits, ${megabytes} with the SRS`
+      : `no fixed-base tables, SRS ${megabytes}`;
 
   const computeParts = (blob: Uint8Array, parts: readonly BlobCommitmentPart[]): BlobCommitmentParts => {
     const count = blobCoefficientCount(blob, n);
@@ -85,6 +117,7 @@ function createFromSections(srs: MachSrsSections, options: NativeKzgEngineOption
   return {
     name: "native",
     maxSymbols: n,
+    details,
     computeG1Commitment: (blob) => {
       const { commitment } = computeParts(blob, ["commitment"]);
       if (!commitment) throw new SrsError("native engine returned no commitment");

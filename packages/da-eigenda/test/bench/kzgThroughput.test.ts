@@ -8,6 +8,8 @@ describe("KZG commitment throughput bench", () => {
     assert.equal(report.srsPoints, 8);
     assert.deepEqual(report.referenceSkippedBlobBytes, [256]);
     assert.deepEqual(Object.keys(report.setupMs), ["native", "mcl", "reference"]);
+    assert.match(report.engineDetails.native ?? "", /^fixed-base tables of \d+ bits, \d+ MB with the SRS$/);
+    assert.deepEqual(Object.keys(report.engineDetails), ["native"]);
     assert.equal(report.enginesAgree, true);
     assert.deepEqual(
       report.rows.map((r) => `${r.engine}/${r.blobBytes}/${r.operation}/${r.workers}/${r.runs}`),

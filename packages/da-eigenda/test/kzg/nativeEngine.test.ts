@@ -21,14 +21,13 @@ import {
 import { createInlineCommitter, createWorkerCommitter } from "../../src/kzg/committer.ts";
 import { createKzgEngine, DEFAULT_KZG_ENGINE, defaultKzgEngine, type KzgEngine } from "../../src/kzg/engine.ts";
 import { createMclKzgEngine } from "../../src/kzg/mclEngine.ts";
-import {
-  loadNativeKzgAddon,
-  NATIVE_MSM_METHODS,
-  type NativeKzgAddon,
-  type NativeMsmMethod,
-} from "../../src/kzg/nativeAddon.ts";
+import { loadNativeKzgAddon, NATIVE_MSM_METHODS, type NativeKzgAddon } from "../../src/kzg/nativeAddon.ts";
 import { compileNativeKzgAddon, nativeKzgCpuFlags } from "../../src/kzg/nativeBuild.ts";
-import { createNativeKzgEngine, NativeKzgUnavailableError } from "../../src/kzg/nativeEngine.ts";
+import {
+  createNativeKzgEngine,
+  type NativeKzgEngineOptions,
+  NativeKzgUnavailableError,
+} from "../../src/kzg/nativeEngine.ts";
 import { G1, G2, g1ToCompressed } from "../../src/kzg/points.ts";
 import {
   generateInsecureDevSrs,
@@ -42,7 +41,15 @@ import { BN254_FR_MODULUS, encodePayloadToBlob, maxPayloadBytesForSymbols } from
 import { writeGnarkSrsFiles } from "../fixtures.ts";
 
 const ORDER = 2n ** 12n;
-const METHODS: readonly NativeMsmMethod[] = ["auto", "xyzz", "batchAffine"];
+/** The engine configurations every comparison runs: the default, each bucket method forced, tables of two widths. */
+const CONFIGS: Readonly<Record<string, NativeKzgEngineOptions>> = {
+  auto: {},
+  xyzz: { method: "xyzz", tables: "off" },
+  batchAffine: { method: "batchAffine", tables: "off" },
+  tables: { method: "tables" },
+  "tables of 6 bits": { method: "tables", tables: 6 },
+};
+const CONFIG_NAMES = Object.keys(CONFIGS);
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 
 /** The wire form (gnark-compressed points and the length) as hex, what must match byte for byte. */
@@ -139,7 +146,7 @@ describe("native KZG addon build", () => {
     const sections = readMachSrsSections(serializeMachSrs(large));
     const builds = [status.addon, portable].map((addon) => ({
       addon,
-      handle: addon.loadSrs(sections.g1, sections.g2, sections.g2Trailing, 1024),
+      handle: addon.loadSrs(sections.g1, sections.g2, sections.g2Trailing, 1024, 5),
     }));
     const blobs = [
       wordsToBlob(seededWords(1024, "portable")),
@@ -177,17 +184,17 @@ describe("native KZG addon build", () => {
 });
 
 describe("native KZG engine against the reference and mcl engines", () => {
-  let engines: Record<NativeMsmMethod, KzgEngine>;
+  let engines: Record<string, KzgEngine>;
   before(async () => {
-    const built = await Promise.all(METHODS.map((method) => createNativeKzgEngine(srs, { method })));
-    engines = Object.fromEntries(METHODS.map((method, i) => [method, built[i]])) as Record<NativeMsmMethod, KzgEngine>;
+    const built = await Promise.all(CONFIG_NAMES.map((name) => createNativeKzgEngine(srs, CONFIGS[name])));
+    engines = Object.fromEntries(CONFIG_NAMES.map((name, i) => [name, built[i] as KzgEngine]));
   });
 
   it("computes the reference's commitment, length commitment, length proof and length for random blobs, each method", () => {
     fc.assert(
       fc.property(rawBlobArb(128), (blob) => {
         const expected = wire(computeBlobCommitment(srs, blob));
-        for (const method of METHODS) assert.deepEqual(wire(engines[method].computeBlobCommitment(blob)), expected);
+        for (const name of CONFIG_NAMES) assert.deepEqual(wire(engines[name]!.computeBlobCommitment(blob)), expected);
       }),
       { numRuns: 10 },
     );
@@ -204,11 +211,11 @@ describe("native KZG engine against the reference and mcl engines", () => {
     ];
     for (const blob of blobs) {
       const expected = wire(computeBlobCommitment(srs, blob));
-      for (const method of METHODS) {
-        assert.deepEqual(wire(engines[method].computeBlobCommitment(blob)), expected, `${method}, ${blob.length} B`);
+      for (const name of CONFIG_NAMES) {
+        assert.deepEqual(wire(engines[name]!.computeBlobCommitment(blob)), expected, `${name}, ${blob.length} B`);
       }
     }
-    const zero = engines.auto.computeBlobCommitment(new Uint8Array(5 * 32));
+    const zero = engines.auto!.computeBlobCommitment(new Uint8Array(5 * 32));
     assert.ok(zero.commitment.is0() && zero.lengthCommitment.is0() && zero.lengthProof.is0());
   });
 
@@ -218,9 +225,9 @@ describe("native KZG engine against the reference and mcl engines", () => {
         wordsToBlob(seededWords(symbols, "payload")).subarray(0, maxPayloadBytesForSymbols(symbols)),
       );
       assert.equal(blob.length / 32, symbols);
-      assert.deepEqual(wire(engines.auto.computeBlobCommitment(blob)), wire(computeBlobCommitment(srs, blob)));
+      assert.deepEqual(wire(engines.auto!.computeBlobCommitment(blob)), wire(computeBlobCommitment(srs, blob)));
       assert.equal(
-        hex(g1ToCompressed(engines.auto.computeG1Commitment(blob))),
+        hex(g1ToCompressed(engines.auto!.computeG1Commitment(blob))),
         hex(g1ToCompressed(computeG1Commitment(srs, blob))),
       );
     }
@@ -240,10 +247,10 @@ describe("native KZG engine against the reference and mcl engines", () => {
       wordsToBlob(seededWords(8, "odd-srs")),
       wordsToBlob([1n, 1n]),
     ];
-    for (const method of METHODS) {
-      const engine = await createNativeKzgEngine(odd, { method });
+    for (const name of CONFIG_NAMES) {
+      const engine = await createNativeKzgEngine(odd, CONFIGS[name]);
       for (const blob of blobs) {
-        assert.deepEqual(wire(engine.computeBlobCommitment(blob)), wire(computeBlobCommitment(odd, blob)), method);
+        assert.deepEqual(wire(engine.computeBlobCommitment(blob)), wire(computeBlobCommitment(odd, blob)), name);
       }
     }
   });
@@ -255,8 +262,8 @@ describe("native KZG engine against the reference and mcl engines", () => {
       g2: [...srs.g2.slice(0, 3), G2.ZERO, ...srs.g2.slice(4)],
       g2Trailing: [...srs.g2Trailing.slice(0, -1), G2.ZERO],
     };
-    for (const method of METHODS) {
-      const engine = await createNativeKzgEngine(withInfinity, { method });
+    for (const name of CONFIG_NAMES) {
+      const engine = await createNativeKzgEngine(withInfinity, CONFIGS[name]);
       const blob = wordsToBlob(seededWords(4, "infinity"));
       assert.deepEqual(wire(engine.computeBlobCommitment(blob)), wire(computeBlobCommitment(withInfinity, blob)));
     }
@@ -277,7 +284,7 @@ describe("native KZG engine against the reference and mcl engines", () => {
   it("matches the mcl engine on 4,096 and 8,192 random full-width coefficients (both methods at 4,096)", async () => {
     const large = benchmarkSrs(8192);
     const mcl = await createMclKzgEngine(large);
-    const natives = await Promise.all(METHODS.map((method) => createNativeKzgEngine(large, { method })));
+    const natives = await Promise.all(CONFIG_NAMES.map((name) => createNativeKzgEngine(large, CONFIGS[name])));
     const blob4096 = wordsToBlob(seededWords(4096, "4096"));
     const expected4096 = wire(mcl.computeBlobCommitment(blob4096));
     for (const engine of natives) assert.deepEqual(wire(engine.computeBlobCommitment(blob4096)), expected4096);
@@ -297,14 +304,14 @@ describe("native KZG engine against the reference and mcl engines", () => {
     // width below gives another split. The first word is the widest (2^bits − 1, or r − 1: every digit carries).
     const large = benchmarkSrs(512);
     const mcl = await createMclKzgEngine(large);
-    const natives = await Promise.all(METHODS.map((method) => createNativeKzgEngine(large, { method })));
+    const natives = await Promise.all(CONFIG_NAMES.map((name) => createNativeKzgEngine(large, CONFIGS[name])));
     for (const bits of [1, 2, 3, 12, 13, 14, 27, 64, 65, 128, 129, 200, 246, 247, 248, 249, 253, 254]) {
       const top = bits === 254 ? BN254_FR_MODULUS - 1n : 2n ** BigInt(bits) - 1n;
       const words = [top, ...seededWords(511, `width-${bits}`).map((w) => w % (top + 1n))];
       const blob = wordsToBlob(words);
       const expected = wire(mcl.computeBlobCommitment(blob));
       natives.forEach((engine, i) => {
-        assert.deepEqual(wire(engine.computeBlobCommitment(blob)), expected, `${bits} bits, ${METHODS[i]}`);
+        assert.deepEqual(wire(engine.computeBlobCommitment(blob)), expected, `${bits} bits, ${CONFIG_NAMES[i]}`);
       });
     }
   });
@@ -318,7 +325,7 @@ describe("native KZG engine against the reference and mcl engines", () => {
     ];
     for (const [blob, reason] of cases) {
       const expected = captureError(() => reference.computeBlobCommitment(blob));
-      const actual = captureError(() => engines.auto.computeBlobCommitment(blob));
+      const actual = captureError(() => engines.auto!.computeBlobCommitment(blob));
       assert.match(expected.message, reason);
       assert.equal(actual.constructor, expected.constructor);
       assert.equal(actual.message, expected.message);
@@ -335,7 +342,7 @@ describe("native KZG engine against the reference and mcl engines", () => {
     const sections = readMachSrsSections(bytes);
     const status = loadNativeKzgAddon();
     assert.ok(status.available, status.available ? "" : status.reason);
-    const load = (g1: Uint8Array, g2: Uint8Array) => () => status.addon.loadSrs(g1, g2, sections.g2Trailing, 4);
+    const load = (g1: Uint8Array, g2: Uint8Array) => () => status.addon.loadSrs(g1, g2, sections.g2Trailing, 4, 0);
     const mutate = (section: Uint8Array, change: (copy: Uint8Array) => void) => {
       const copy = section.slice();
       change(copy);
@@ -384,7 +391,36 @@ describe("native KZG engine against the reference and mcl engines", () => {
       ),
       /G2 point is not on the curve/,
     );
-    assert.throws(() => status.addon.loadSrs(sections.g1, sections.g2, sections.g2Trailing, 5), /count points/);
+    assert.throws(() => status.addon.loadSrs(sections.g1, sections.g2, sections.g2Trailing, 5, 0), /count points/);
+  });
+
+  it("builds fixed-base tables of the asked width (auto: by estimated cost within 512 MiB), and refuses a bad one", async () => {
+    const status = loadNativeKzgAddon();
+    assert.ok(status.available, status.available ? "" : status.reason);
+    const { addon } = status;
+    const sections = readMachSrsSections(serializeMachSrs(srs));
+    const pointBytes = 64 + 2 * 128; // Montgomery-form affine G1 and two G2 sections, per point
+    const info = (tableBits: number) =>
+      addon.srsInfo(addon.loadSrs(sections.g1, sections.g2, sections.g2Trailing, srs.g1.length, tableBits));
+    assert.deepEqual(info(0), { tableBits: 0, bytes: srs.g1.length * pointBytes });
+    // Widths 3 and 16: ⌈255 / bits⌉ tables (table 0 the points themselves).
+    assert.deepEqual(info(3), { tableBits: 3, bytes: 85 * srs.g1.length * pointBytes });
+    assert.deepEqual(info(16), { tableBits: 16, bytes: 16 * srs.g1.length * pointBytes });
+    const auto = info(-1);
+    assert.ok(auto.tableBits >= 2 && auto.tableBits <= 16, String(auto.tableBits));
+    const large = readMachSrsSections(serializeMachSrs(benchmarkSrs(4096)));
+    const largeInfo = addon.srsInfo(addon.loadSrs(large.g1, large.g2, large.g2Trailing, 4096, -1));
+    assert.ok(
+      largeInfo.tableBits > auto.tableBits,
+      `${largeInfo.tableBits} for 4,096 points, ${auto.tableBits} for 128`,
+    );
+    assert.ok(largeInfo.bytes <= 512 * 2 ** 20);
+    for (const bad of [1, 17, -2]) assert.throws(() => info(bad), /table bits out of range/);
+    for (const bad of [1, 17, 2.5, Number.NaN]) {
+      await assert.rejects(createNativeKzgEngine(srs, { tables: bad }), RangeError);
+    }
+    const withoutTables = await createNativeKzgEngine(srs, { method: "tables", tables: "off" });
+    assert.throws(() => withoutTables.computeBlobCommitment(wordsToBlob([1n, 2n])), /loaded without tables/);
   });
 });
 

@@ -15,6 +15,7 @@
  *
  *   node packages/da-eigenda/bench/kzgThroughput.ts [--runs N] [--reference-max-bytes B] [--pool-workers 2,…]
  *                                                   [--engines native,mcl,reference] [--blob-bytes 131072,…] [--json]
+ *                                                   [--native-tables auto|off|BITS]
  *
  * `apps/bench` calls `measureKzgCommitmentThroughput`.
  */
@@ -35,6 +36,7 @@ import {
   type KzgEngine,
   type KzgEngineName,
   maxPayloadBytesForSymbols,
+  type NativeKzgTables,
   type Srs,
 } from "../src/index.ts";
 
@@ -49,6 +51,8 @@ export interface MeasureKzgCommitmentThroughputParameters {
   readonly referenceMaxBlobBytes?: number;
   /** Engines timed on the calling thread (default all). */
   readonly engines?: readonly KzgEngineName[];
+  /** The native engine's fixed-base tables on the calling thread (default "auto", as the client has them). */
+  readonly nativeTables?: NativeKzgTables;
   /** Sizes of worker pools (default engine) to time through the worker committer (default none). */
   readonly poolWorkers?: readonly number[];
   /** Progress lines (default: none). */
@@ -125,7 +129,11 @@ export async function measureKzgCommitmentThroughput(
   const built: KzgEngine[] = [];
   for (const name of engineNames) {
     const start = performance.now();
-    const engine = await createKzgEngine(name, srs);
+    const engine = await createKzgEngine(
+      name,
+      srs,
+      parameters.nativeTables === undefined ? {} : { nativeTables: parameters.nativeTables },
+    );
     built.push(engine);
     setupMs[name] = performance.now() - start;
     if (engine.details !== undefined) engineDetails[name] = engine.details;
@@ -320,6 +328,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       "reference-max-bytes": { type: "string", default: String(128 * 1024) },
       "pool-workers": { type: "string", default: "" },
       engines: { type: "string", default: KZG_ENGINE_NAMES.join(",") },
+      "native-tables": { type: "string", default: "auto" },
       "blob-bytes": { type: "string", default: KZG_BENCH_DEFAULT_BLOB_BYTES.join(",") },
       json: { type: "boolean", default: false },
     },
@@ -330,6 +339,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     referenceMaxBlobBytes: Number(values["reference-max-bytes"]),
     blobBytes: list(values["blob-bytes"]).map(Number),
     engines: list(values.engines) as KzgEngineName[],
+    nativeTables: /^\d+$/.test(values["native-tables"])
+      ? Number(values["native-tables"])
+      : (values["native-tables"] as "auto" | "off"),
     poolWorkers: list(values["pool-workers"]).map(Number),
     log: (line) => process.stderr.write(`${line}\n`),
   });

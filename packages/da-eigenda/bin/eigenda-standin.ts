@@ -14,6 +14,7 @@ import {
   generateInsecureDevSrs,
   KZG_ENGINE_NAMES,
   type KzgEngineName,
+  type NativeKzgTables,
   readMachSrsFile,
   type Srs,
   startEigenDaStandIn,
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     "tls-cert": { type: "string" },
     "tls-key": { type: "string" },
     "kzg-engine": { type: "string" },
+    "kzg-tables": { type: "string", default: "auto" },
     help: { type: "boolean", default: false },
   },
 });
@@ -41,7 +43,7 @@ if (values.help) {
   process.stdout.write(
     "eigenda-standin [--data-dir DIR] [--host H] [--port P] [--relay-port P] [--proxy-port P|none]\n" +
       "                [--status-interval-ms MS] [--srs-path FILE | --srs-points N] [--tls-cert PEM --tls-key PEM]\n" +
-      `                [--kzg-engine ${KZG_ENGINE_NAMES.join("|")}]\n`,
+      `                [--kzg-engine ${KZG_ENGINE_NAMES.join("|")}] [--kzg-tables auto|off|BITS]\n`,
   );
   process.exit(0);
 }
@@ -71,6 +73,17 @@ if (!KZG_ENGINE_NAMES.includes(kzgEngine)) {
   process.stderr.write(`--kzg-engine must be one of ${KZG_ENGINE_NAMES.join(", ")}\n`);
   process.exit(2);
 }
+const kzgTables: NativeKzgTables = /^\d+$/.test(values["kzg-tables"])
+  ? Number(values["kzg-tables"])
+  : (values["kzg-tables"] as NativeKzgTables);
+if (
+  kzgTables !== "auto" &&
+  kzgTables !== "off" &&
+  !(typeof kzgTables === "number" && kzgTables >= 2 && kzgTables <= 16)
+) {
+  process.stderr.write("--kzg-tables must be auto, off or a width of 2 to 16 bits\n");
+  process.exit(2);
+}
 const srs = await loadSrs();
 const proxyPort = values["proxy-port"] === "none" ? undefined : Number(values["proxy-port"]);
 const standIn = await startEigenDaStandIn({
@@ -85,6 +98,7 @@ const standIn = await startEigenDaStandIn({
   statusIntervalMs: Number(values["status-interval-ms"]),
   srs,
   kzgEngine,
+  kzgTables,
 });
 process.stdout.write(
   `${JSON.stringify({

@@ -39,7 +39,7 @@ export {
 } from "./kzg/commitment.ts";
 export type { BlobCommitter, CommitterOptions } from "./kzg/committer.ts";
 export { createInlineCommitter, createWorkerCommitter } from "./kzg/committer.ts";
-export type { KzgEngine, KzgEngineName } from "./kzg/engine.ts";
+export type { KzgEngine, KzgEngineName, KzgEngineOptions } from "./kzg/engine.ts";
 export {
   createKzgEngine,
   DEFAULT_KZG_ENGINE,
@@ -48,6 +48,8 @@ export {
   KZG_ENGINE_NAMES,
 } from "./kzg/engine.ts";
 export { createMclKzgEngine, createMclKzgEngineFromMachSrs } from "./kzg/mclEngine.ts";
+export type { NativeKzgEngineOptions, NativeKzgTables } from "./kzg/nativeEngine.ts";
+export { createNativeKzgEngine, NativeKzgUnavailableError } from "./kzg/nativeEngine.ts";
 export type { KzgOpening } from "./kzg/opening.ts";
 export { computeKzgOpening, verifyKzgOpening } from "./kzg/opening.ts";
 export type {

@@ -77,6 +77,7 @@ export function createEigenDaClient(
 
   const committerOptions = {
     ...(options.kzgEngine ? { engine: options.kzgEngine } : {}),
+    engineOptions: { nativeTables: options.kzgTables },
     workers: options.commitWorkers,
     ...(metrics ? { onCpuSeconds: (seconds: number) => metrics.commitmentCpuSeconds.inc(seconds) } : {}),
   };

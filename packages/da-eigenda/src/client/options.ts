@@ -3,6 +3,7 @@
  */
 import { z } from "zod";
 import { KZG_ENGINE_NAMES } from "../kzg/engine.ts";
+import { NATIVE_MAX_TABLE_BITS, NATIVE_MIN_TABLE_BITS } from "../kzg/nativeAddon.ts";
 
 const hostPort = z.string().regex(/^[^\s:/]+:\d{1,5}$/, "expected host:port");
 const privateKeyHex = z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, "expected a 32-byte hex private key");
@@ -77,6 +78,14 @@ export const eigenDaOptionsSchema = z.object({
    * "reference" (pure JS, ~8× slower than mcl). Unset: native, or mcl when the addon cannot be built or loaded.
    */
   kzgEngine: z.enum(KZG_ENGINE_NAMES).optional(),
+  /**
+   * The native engine's fixed-base tables: "auto" (the width of least estimated cost, ≤ 15 bits, within 512 MiB: 178
+   * MB for an SRS of 32,768 points, ~1.5× faster commitments), "off" (the SRS alone), or a width in bits (2–16).
+   * Each commitment worker builds its own, in seconds, when it starts.
+   */
+  kzgTables: z
+    .union([z.enum(["auto", "off"]), z.number().int().min(NATIVE_MIN_TABLE_BITS).max(NATIVE_MAX_TABLE_BITS)])
+    .default("auto"),
   /**
    * Worker threads for commitments (with commitInWorker). Two or more run a blob's two G2 MSMs in parallel and
    * several blobs at once; each holds a copy of the SRS. One keeps a core free for the sequencer on small machines.

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { type BlobCommitmentPart, createReferenceKzgEngine } from "./commitment.ts";
-import type { KzgEngine, KzgEngineName } from "./engine.ts";
+import type { KzgEngine, KzgEngineName, KzgEngineOptions } from "./engine.ts";
 import { createMclKzgEngineFromMachSrs } from "./mclEngine.ts";
 import { createNativeKzgEngineFromMachSrs } from "./nativeEngine.ts";
 import { g1ToUncompressed, g2ToUncompressed } from "./points.ts";
@@ -15,6 +15,7 @@ import { parseMachSrs } from "./srs.ts";
 export interface CommitWorkerData {
   readonly srsBytes: ArrayBuffer;
   readonly engine: KzgEngineName;
+  readonly engineOptions: KzgEngineOptions;
 }
 
 export interface CommitRequest {
@@ -41,7 +42,9 @@ const port = parentPort;
 if (port) {
   const data = workerData as CommitWorkerData;
   const srsBytes = new Uint8Array(data.srsBytes);
-  const engine = buildEngine(data.engine, srsBytes);
+  const engine = buildEngine(data.engine, data.engineOptions, srsBytes);
+  // A failed build is every request's answer (each awaits it below), not the thread's crash before the first one.
+  engine.catch(() => {});
   const none = new Uint8Array(0);
   // Requests wait for the engine (mcl-wasm initialises asynchronously) and are answered in arrival order.
   port.on("message", async (request: CommitRequest) => {
@@ -66,7 +69,12 @@ if (port) {
   });
 }
 
-async function buildEngine(name: KzgEngineName, srsBytes: Uint8Array): Promise<KzgEngine> {
-  if (name === "native") return createNativeKzgEngineFromMachSrs(srsBytes);
+async function buildEngine(name: KzgEngineName, options: KzgEngineOptions, srsBytes: Uint8Array): Promise<KzgEngine> {
+  if (name === "native") {
+    return createNativeKzgEngineFromMachSrs(
+      srsBytes,
+      options.nativeTables === undefined ? {} : { tables: options.nativeTables },
+    );
+  }
   return name === "mcl" ? createMclKzgEngineFromMachSrs(srsBytes) : createReferenceKzgEngine(parseMachSrs(srsBytes));
 }

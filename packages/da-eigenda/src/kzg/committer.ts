@@ -12,7 +12,13 @@ import {
   completeBlobCommitment,
 } from "./commitment.ts";
 import type { CommitResponse, CommitWorkerData } from "./commitWorker.ts";
-import { createKzgEngine, defaultKzgEngine, type KzgEngine, type KzgEngineName } from "./engine.ts";
+import {
+  createKzgEngine,
+  defaultKzgEngine,
+  type KzgEngine,
+  type KzgEngineName,
+  type KzgEngineOptions,
+} from "./engine.ts";
 import { type G1Point, g1FromBytes, g2FromBytes } from "./points.ts";
 import { type Srs, SrsError, serializeMachSrs } from "./srs.ts";
 
@@ -25,6 +31,8 @@ export interface BlobCommitter {
 export interface CommitterOptions {
   /** Which KZG engine computes the commitments (default `defaultKzgEngine()`; "reference" is the pure-JS path). */
   readonly engine?: KzgEngineName;
+  /** Options of the engine (the native engine's fixed-base tables). */
+  readonly engineOptions?: KzgEngineOptions;
   /** Worker threads (worker committer only; default 1). */
   readonly workers?: number;
   /** Told the CPU time (seconds, on the thread that computed it) of each piece of commitment work, for metrics. */
@@ -44,7 +52,9 @@ function measured<T>(compute: () => T, onCpuSeconds: ((seconds: number) => void)
 export function createInlineCommitter(srs: () => Promise<Srs>, options: CommitterOptions = {}): BlobCommitter {
   let engine: Promise<KzgEngine> | undefined;
   const ready = (): Promise<KzgEngine> => {
-    engine ??= srs().then((loaded) => createKzgEngine(options.engine ?? defaultKzgEngine(), loaded));
+    engine ??= srs().then((loaded) =>
+      createKzgEngine(options.engine ?? defaultKzgEngine(), loaded, options.engineOptions),
+    );
     return engine;
   };
   return {
@@ -109,6 +119,7 @@ export function createWorkerCommitter(srs: () => Promise<Srs>, options: Committe
     const workerData: CommitWorkerData = {
       srsBytes: bytes.buffer as ArrayBuffer,
       engine: options.engine ?? defaultKzgEngine(),
+      engineOptions: options.engineOptions ?? {},
     };
     const w = new Worker(new URL("./commitWorker.ts", import.meta.url), {
       workerData,

@@ -11,7 +11,7 @@ import type { BlobCommitment, BlobCommitmentPart, BlobCommitmentParts } from "./
 import { createReferenceKzgEngine } from "./commitment.ts";
 import { createMclKzgEngine } from "./mclEngine.ts";
 import { loadNativeKzgAddon } from "./nativeAddon.ts";
-import { createNativeKzgEngine } from "./nativeEngine.ts";
+import { createNativeKzgEngine, type NativeKzgTables } from "./nativeEngine.ts";
 import type { G1Point } from "./points.ts";
 import type { Srs } from "./srs.ts";
 
@@ -36,8 +36,20 @@ export interface KzgEngine {
   computeBlobCommitmentParts(blob: Uint8Array, parts: readonly BlobCommitmentPart[]): BlobCommitmentParts;
 }
 
-export async function createKzgEngine(name: KzgEngineName, srs: Srs): Promise<KzgEngine> {
-  if (name === "native") return createNativeKzgEngine(srs);
+/** Options for the engine an engine name builds; each applies to its engine only. */
+export interface KzgEngineOptions {
+  /** The native engine's fixed-base tables (nativeEngine.ts; default "auto"). */
+  readonly nativeTables?: NativeKzgTables;
+}
+
+export async function createKzgEngine(
+  name: KzgEngineName,
+  srs: Srs,
+  options: KzgEngineOptions = {},
+): Promise<KzgEngine> {
+  if (name === "native") {
+    return createNativeKzgEngine(srs, options.nativeTables === undefined ? {} : { tables: options.nativeTables });
+  }
   return name === "mcl" ? createMclKzgEngine(srs) : createReferenceKzgEngine(srs);
 }
 

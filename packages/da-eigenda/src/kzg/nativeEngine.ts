@@ -45,6 +45,9 @@ const PART_BITS: Record<BlobCommitmentPart, number> = {
   lengthProof: NATIVE_PART_LENGTH_PROOF,
 };
 
+/** Fixed-base tables: "auto", "off", or a width in bits (NATIVE_MIN_TABLE_BITS..NATIVE_MAX_TABLE_BITS). */
+export type NativeKzgTables = "auto" | "off" | number;
+
 export interface NativeKzgEngineOptions {
   /** How the MSMs fill their buckets (default "auto": by estimated cost); tests force each method. */
   readonly method?: NativeMsmMethod;
@@ -52,7 +55,7 @@ export interface NativeKzgEngineOptions {
    * Fixed-base tables: "auto" (default: the width, ≤ 15 bits, of least estimated cost within 512 MiB), "off", or a width in
    * bits (NATIVE_MIN_TABLE_BITS..NATIVE_MAX_TABLE_BITS; tests use narrow ones).
    */
-  readonly tables?: "auto" | "off" | number;
+  readonly tables?: NativeKzgTables;
 }
 
 function tableBitsArgument(tables: NativeKzgEngineOptions["tables"] = "auto"): number {

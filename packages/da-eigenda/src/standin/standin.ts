@@ -12,6 +12,7 @@ import type { Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import * as grpc from "@grpc/grpc-js";
 import { createKzgEngine, defaultKzgEngine, type KzgEngineName } from "../kzg/engine.ts";
+import type { NativeKzgTables } from "../kzg/nativeEngine.ts";
 import type { Srs } from "../kzg/srs.ts";
 import { addDisperserService, addRelayService, bindServer, FaultState, shutdownServer } from "./grpcServer.ts";
 import { createProxyFace } from "./proxy.ts";
@@ -35,6 +36,8 @@ export interface StartEigenDaStandInParameters {
   readonly srs: Srs;
   /** Engine that checks (and, for the REST face, computes) commitments; default `defaultKzgEngine()` (native or mcl). */
   readonly kzgEngine?: KzgEngineName;
+  /** The native engine's fixed-base tables (default "auto"). */
+  readonly kzgTables?: NativeKzgTables;
   readonly maxDispersalAgeMs?: number;
   readonly maxFutureDispersalMs?: number;
   /** 0 = unlimited. */
@@ -69,7 +72,9 @@ const MAX_MESSAGE_BYTES = 300 * 1024 * 1024; // server_v2.go MaxRecvMsgSize
 export async function startEigenDaStandIn(parameters: StartEigenDaStandInParameters): Promise<EigenDaStandIn> {
   const host = parameters.host ?? "127.0.0.1";
   const store = await StandInStore.open(parameters.dataDir);
-  const kzg = await createKzgEngine(parameters.kzgEngine ?? defaultKzgEngine(), parameters.srs);
+  const kzg = await createKzgEngine(parameters.kzgEngine ?? defaultKzgEngine(), parameters.srs, {
+    ...(parameters.kzgTables === undefined ? {} : { nativeTables: parameters.kzgTables }),
+  });
   const service = new StandInService({
     store,
     relayKeys: [0],

@@ -268,6 +268,19 @@ describe("eigenDaOptionsSchema", () => {
     assert.equal(parsed.commitInWorker, true);
     assert.equal(parsed.kzgEngine, undefined); // the committer takes defaultKzgEngine(): native, or mcl as fallback
     assert.equal(parsed.commitWorkers, 1);
+    assert.equal(parsed.kzgTables, "auto");
+  });
+
+  it("accepts the native engine's fixed-base tables auto, off or 2 to 16 bits wide; refuses other widths", () => {
+    for (const tables of ["auto", "off", 2, 15, 16] as const) {
+      assert.equal(eigenDaOptionsSchema.parse({ ...base, kzgTables: tables }).kzgTables, tables);
+    }
+    for (const tables of [1, 17, 7.5, "on"]) {
+      assert.equal(
+        eigenDaOptionsSchema.safeParse({ ...base, kzgTables: tables }).error?.issues[0]?.path[0],
+        "kzgTables",
+      );
+    }
   });
 
   it("accepts the reference KZG engine and a pool of commitment workers; refuses an unknown engine and no workers", () => {

@@ -439,6 +439,28 @@ describe("commitment check and committers on the native engine", () => {
     }
   });
 
+  it("passes the native engine's table option to worker and inline committers", async () => {
+    const blob = wordsToBlob(seededWords(100, "committer-tables"));
+    const expected = wire(computeBlobCommitment(srs, blob));
+    for (const nativeTables of ["off", 6, "auto"] as const) {
+      const options = { engine: "native", engineOptions: { nativeTables } } as const;
+      const inWorker = createWorkerCommitter(async () => srs, options);
+      try {
+        assert.deepEqual(wire(await inWorker.commit(blob)), expected, String(nativeTables));
+      } finally {
+        await inWorker.close();
+      }
+      assert.deepEqual(wire(await createInlineCommitter(async () => srs, options).commit(blob)), expected);
+    }
+    // A width out of range reaches the worker's engine and comes back as the committer's error.
+    const bad = createWorkerCommitter(async () => srs, { engine: "native", engineOptions: { nativeTables: 40 } });
+    try {
+      await assert.rejects(bad.commit(blob), /tables must be/);
+    } finally {
+      await bad.close();
+    }
+  });
+
   it("computes the reference's commitments in a pool of worker threads and inline, and recovers from an error", async () => {
     const blobs = [8, 40, 128].map((symbols) => wordsToBlob(seededWords(symbols, `worker-${symbols}`)));
     const expected = blobs.map((blob) => wire(computeBlobCommitment(srs, blob)));

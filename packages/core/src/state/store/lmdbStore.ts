@@ -48,6 +48,8 @@ const DECODED_CACHE_TRANSACTIONS = 16_384;
 
 /** Named databases one store environment may hold (the chain's and its neighbours'). */
 const MAX_NAMED_DATABASES = 32;
+/** Page size of a store LMDB creates (see the constructor). */
+export const STORE_PAGE_BYTES = 65_536;
 
 export class LmdbChainStore implements ChainStore {
   readonly #root: RootDatabase;
@@ -67,7 +69,17 @@ export class LmdbChainStore implements ChainStore {
   constructor(options: LmdbChainStoreOptions) {
     // The chain's buckets plus those other parts keep beside them in the same environment (batch records, witnesses,
     // outputs, proposals, proof records): lmdb's default of 12 named databases is too few.
-    this.#root = open({ path: options.path, compression: false, maxDbs: MAX_NAMED_DATABASES });
+    // 64 KiB pages (LMDB's default is 4 KiB; an existing store keeps the size it was created with): a mini-block record
+    // of tens of KB then takes one overflow page instead of a run of adjacent ones. Once the snapshot schedule has
+    // pruned the log, a run must be searched for in a large free list, and appends fell ~12× (4,952 → ~400/s for
+    // 40 KB records, half of 30,000 pruned; 3,650/s with 64 KiB pages) until the sequencer fell behind its load.
+    // Random-key index writes take about as long with either size (1.8× the bytes written).
+    this.#root = open({
+      path: options.path,
+      compression: false,
+      maxDbs: MAX_NAMED_DATABASES,
+      pageSize: STORE_PAGE_BYTES,
+    });
     const binary = { encoding: "binary" as const };
     this.#blocks = this.#root.openDB<Uint8Array, number>({ name: Bucket.blocks, ...binary });
     this.#blockNumberByHash = this.#root.openDB<number, string>({ name: Bucket.blockNumberByHash });

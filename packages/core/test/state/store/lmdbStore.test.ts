@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { open } from "lmdb";
 import { hexToBytes } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { EMPTY_TRIE_ROOT, KECCAK_EMPTY } from "../../../src/chain/constants.ts";
@@ -12,7 +13,12 @@ import { decodeTransaction } from "../../../src/chain/transaction.ts";
 import type { Address, Block, Hash, Header, Receipt, Transaction } from "../../../src/chain/types.ts";
 import { encodeMiniBlockRecord } from "../../../src/state/records.ts";
 import { Bucket } from "../../../src/state/store/buckets.ts";
-import { LmdbChainStore, openLmdbChainStore, type StoreDurability } from "../../../src/state/store/lmdbStore.ts";
+import {
+  LmdbChainStore,
+  openLmdbChainStore,
+  STORE_PAGE_BYTES,
+  type StoreDurability,
+} from "../../../src/state/store/lmdbStore.ts";
 
 const ZERO: Hash = `0x${"00".repeat(32)}`;
 const alice = privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
@@ -311,6 +317,19 @@ describe("LmdbChainStore", () => {
     const snapshot = reopened.latestSnapshot();
     assert.equal(snapshot?.blockNumber, 1n);
     assert.deepEqual(plain([...(snapshot?.chunks ?? [])]), [chunk(1, 0)]);
+  });
+
+  it("creates a store with 64 KiB pages, and opens one LMDB created with 4 KiB pages as it is", async () => {
+    const pageSize = (store: LmdbChainStore) => (store.root.getStats() as { pageSize: number }).pageSize;
+    assert.equal(pageSize(openAt(freshPath())), STORE_PAGE_BYTES);
+    assert.equal(STORE_PAGE_BYTES, 65_536);
+    const path = freshPath();
+    const older = open({ path, pageSize: 4096, maxDbs: 32 });
+    await older.close();
+    const store = openAt(path);
+    assert.equal(pageSize(store), 4096);
+    await store.appendMiniBlock(miniBlock(0n, 1n, 0));
+    assert.deepEqual(plain(store.getMiniBlock(0n)), miniBlock(0n, 1n, 0));
   });
 
   it("works with durability flush, across a reopen", async () => {

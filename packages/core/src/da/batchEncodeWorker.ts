@@ -1,6 +1,9 @@
 /** The batch encoder's worker thread (batchEncoder.ts): seals and hashes each body it is sent, in order. */
 import { parentPort } from "node:worker_threads";
+import { nameThisThread } from "../threadName.ts";
 import { type BatchEncodeRequest, type BatchEncodeResponse, sealAndHash } from "./batchEncoder.ts";
+
+nameThisThread("mach-batchenc");
 
 if (parentPort === null) throw new Error("batchEncodeWorker.ts runs as a worker thread");
 const port = parentPort;

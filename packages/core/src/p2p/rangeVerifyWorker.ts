@@ -1,6 +1,9 @@
 /** The range verifier's worker thread (rangeVerifier.ts): checks and decodes each response's frames, in order. */
 import { parentPort } from "node:worker_threads";
+import { nameThisThread } from "../threadName.ts";
 import { checkFrame, type RangeVerifyRequest, type RangeVerifyResponse } from "./rangeVerifier.ts";
+
+nameThisThread("mach-rangecheck");
 
 if (parentPort === null) throw new Error("rangeVerifyWorker.ts runs as a worker thread");
 const port = parentPort;

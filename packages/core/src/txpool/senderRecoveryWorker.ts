@@ -5,7 +5,10 @@
  */
 import { parentPort } from "node:worker_threads";
 import { secp256k1Backend } from "../chain/signature.ts";
+import { nameThisThread } from "../threadName.ts";
 import { type RecoverRequest, recoverPacked, type WorkerReady } from "./senderRecoveryProtocol.ts";
+
+nameThisThread("mach-senders");
 
 const port = parentPort;
 if (port === null) throw new Error("senderRecoveryWorker.ts runs as a worker thread");

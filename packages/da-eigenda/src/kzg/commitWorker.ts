@@ -4,6 +4,7 @@
  * builds the engine (native and mcl: the SRS goes straight from the bytes into the addon's memory or the library's heap) and answers
  * `{ id, blob, parts }` with the requested points uncompressed.
  */
+import { writeFileSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { type BlobCommitmentPart, createReferenceKzgEngine } from "./commitment.ts";
 import type { KzgEngine, KzgEngineName, KzgEngineOptions } from "./engine.ts";
@@ -11,6 +12,13 @@ import { createMclKzgEngineFromMachSrs } from "./mclEngine.ts";
 import { createNativeKzgEngineFromMachSrs } from "./nativeEngine.ts";
 import { g1ToUncompressed, g2ToUncompressed } from "./points.ts";
 import { parseMachSrs } from "./srs.ts";
+
+// Named for `top -H` like the node's own workers (best effort; Linux keeps 15 bytes of a thread's name).
+try {
+  if (process.platform === "linux") writeFileSync("/proc/thread-self/comm", "mach-kzg");
+} catch {
+  // A name is a diagnostic: a thread that cannot take one computes all the same.
+}
 
 export interface CommitWorkerData {
   readonly srsBytes: ArrayBuffer;

@@ -27,6 +27,7 @@ import { decodeStateDiff } from "../../state/diffCodec.ts";
 import { LmdbChainStore } from "../../state/store/lmdbStore.ts";
 import { restoreChainState } from "../../state/store/recovery.ts";
 import type { StateReader } from "../../state/types.ts";
+import { nameThisThread } from "../../threadName.ts";
 import { createOverlayState } from "../overlay.ts";
 import { runSimulation } from "../simulate/run.ts";
 import { type TraceEngines, traceBlockTransactions, traceCallOn, traceTransactionAfter } from "../traceRuns.ts";
@@ -45,6 +46,7 @@ import {
 const port = parentPort;
 if (port === null) throw new Error("readWorker.ts runs as a worker thread only");
 const data = workerData as ReadWorkerData;
+nameThisThread("mach-reads");
 const post = (message: FromWorker) => port.postMessage(message);
 
 /** Lowers this thread's priority; returns why it could not, if it could not. */

@@ -5,6 +5,7 @@
  */
 import { type MessagePort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { createKeccak } from "hash-wasm";
+import { nameThisThread } from "../../threadName.ts";
 import {
   BATCH_SPIN_MICROSECONDS,
   CHUNKS,
@@ -34,6 +35,7 @@ interface KeccakWorkerData {
 }
 
 const { buffer, layout, index, chunkPort } = workerData as KeccakWorkerData;
+nameThisThread(`mach-keccak-${index}`);
 const list: Uint8Array[] = (workerData as KeccakWorkerData).chunks.map((chunk) => new Uint8Array(chunk));
 
 /**

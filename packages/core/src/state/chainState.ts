@@ -91,8 +91,16 @@ export class ChainState {
   /** Seals block `blockNumber`: commits the state root and records the block's pre-values for history. */
   commitBlock(blockNumber: bigint): Hash {
     const root = this.world.commit();
-    this.history.recordBlock(blockNumber, this.recorder.takeBlockPreValues());
+    this.sealBlock(blockNumber);
     return root;
+  }
+
+  /**
+   * Seals block `blockNumber` without a state root: records the block's pre-values for history. For a state without
+   * tries (a read worker's), whose blocks' roots the main thread checks.
+   */
+  sealBlock(blockNumber: bigint): void {
+    this.history.recordBlock(blockNumber, this.recorder.takeBlockPreValues());
   }
 
   /**

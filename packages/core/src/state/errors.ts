@@ -14,6 +14,17 @@ export class StateDiffDecodeError extends StateError {
   }
 }
 
+/**
+ * A state root or a proof was asked of a world state that keeps no tries (a read worker's: the main thread holds the
+ * tries and checks every block's root). A programming error: ask the main thread's state.
+ */
+export class StateWithoutTriesError extends StateError {
+  override name = "StateWithoutTriesError";
+  constructor(operation: string) {
+    super(`${operation} needs the state's tries, and this world state keeps none`, { docsPath: "/state/world" });
+  }
+}
+
 /** A snapshot chunk is malformed. The snapshot cannot be restored; take another one. */
 export class SnapshotDecodeError extends StateError {
   override name = "SnapshotDecodeError";

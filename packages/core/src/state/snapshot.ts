@@ -15,7 +15,7 @@ import { ByteWriter } from "../chain/byteWriter.ts";
 import { KECCAK_EMPTY } from "../chain/constants.ts";
 import type { Address, Hash } from "../chain/types.ts";
 import { SnapshotDecodeError } from "./errors.ts";
-import { WorldState } from "./worldState.ts";
+import { WorldState, type WorldStateOptions } from "./worldState.ts";
 
 export const SNAPSHOT_VERSION = 1;
 const CODE = 1;
@@ -107,9 +107,16 @@ function snapshotDecodeError(problem: ByteDecodeProblem): SnapshotDecodeError {
   }
 }
 
-/** Rebuilds a `WorldState` from snapshot chunks pushed in order; `finish()` builds the tries (one commit). */
+/**
+ * Rebuilds a `WorldState` from snapshot chunks pushed in order; `finish()` builds the tries (one commit), unless the
+ * state is made without them (`tries: false`, a read worker's).
+ */
 export class SnapshotRestorer {
-  readonly #state = new WorldState();
+  readonly #state: WorldState;
+
+  constructor(options: WorldStateOptions = {}) {
+    this.#state = new WorldState(options);
+  }
 
   push(chunk: Uint8Array): void {
     const state = this.#state;
@@ -152,16 +159,16 @@ export class SnapshotRestorer {
     }
   }
 
-  /** Builds the tries and returns the restored state (its `stateRoot` is committed). */
+  /** Builds the tries and returns the restored state (its `stateRoot` is committed; a state without tries as it is). */
   finish(): WorldState {
-    this.#state.commit();
+    if (this.#state.keepsTries) this.#state.commit();
     return this.#state;
   }
 }
 
 /** Restores a state from all its chunks. */
-export function restoreSnapshot(chunks: Iterable<Uint8Array>): WorldState {
-  const restorer = new SnapshotRestorer();
+export function restoreSnapshot(chunks: Iterable<Uint8Array>, options: WorldStateOptions = {}): WorldState {
+  const restorer = new SnapshotRestorer(options);
   for (const chunk of chunks) restorer.push(chunk);
   return restorer.finish();
 }

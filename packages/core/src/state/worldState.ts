@@ -2,12 +2,18 @@
  * The world state in RAM: flat Maps of accounts, storage (per address) and code (by code hash), plus the secure
  * Merkle-Patricia tries that give it a state root. Writes go to the Maps and mark keys dirty; `commit()` folds the
  * dirty keys into the storage tries, then the account trie, and returns the new state root. Reads never touch a trie.
+ *
+ * A world state made with `tries: false` keeps the Maps alone: no dirty keys, no tries, no root or proof (those
+ * throw `StateWithoutTriesError`). Read workers hold one: they serve calls and traces, which read the Maps only, and
+ * the main thread beside them keeps the tries and checks each block's root, so a worker neither hashes every block
+ * again nor holds a second copy of the tries.
  */
 
 import { bytesToHex, EMPTY_BYTES, hexToBytes } from "../chain/bytes.ts";
 import { EMPTY_TRIE_ROOT, KECCAK_EMPTY } from "../chain/constants.ts";
 import { keccak256, keccak256Hex } from "../chain/hash.ts";
 import type { Account, Address, Hash } from "../chain/types.ts";
+import { StateWithoutTriesError } from "./errors.ts";
 import { ACCOUNT_LEAF_CODEC, type AccountLeaf, STORAGE_LEAF_CODEC } from "./trie/leaves.ts";
 import { MerkleTrie, type TrieLeaf } from "./trie/trie.ts";
 import type { StateWriter, StorageEnumerable } from "./types.ts";
@@ -38,6 +44,11 @@ export interface WorldStateProof {
   readonly storageProof: StorageProof[];
 }
 
+export interface WorldStateOptions {
+  /** Keep the Merkle tries (state root, proofs; the default). False: the flat Maps alone (a read worker's state). */
+  readonly tries?: boolean;
+}
+
 /** Counts of what the last `commit()` folded in, for metrics. */
 export interface CommitStats {
   readonly accounts: number;
@@ -65,6 +76,20 @@ export class WorldState implements StateWriter, StorageEnumerable {
 
   #stateRoot: Hash = EMPTY_TRIE_ROOT;
   #lastCommit: CommitStats = { accounts: 0, slots: 0 };
+  readonly #tries: boolean;
+
+  constructor(options: WorldStateOptions = {}) {
+    this.#tries = options.tries ?? true;
+  }
+
+  /** Whether this state keeps its tries (false: no root, no proofs; see the file's comment). */
+  get keepsTries(): boolean {
+    return this.#tries;
+  }
+
+  #requireTries(operation: string): void {
+    if (!this.#tries) throw new StateWithoutTriesError(operation);
+  }
 
   // --- StateReader ---
 
@@ -86,12 +111,13 @@ export class WorldState implements StateWriter, StorageEnumerable {
 
   putAccount(address: Address, account: Account): void {
     this.#accounts.set(address, account);
-    this.#dirtyAccounts.set(address, account);
+    if (this.#tries) this.#dirtyAccounts.set(address, account);
   }
 
   deleteAccount(address: Address): void {
     this.#accounts.delete(address);
     this.#storage.delete(address);
+    if (!this.#tries) return;
     this.#dirtySlots.delete(address);
     this.#rebuildStorage.add(address);
     this.#dirtyAccounts.set(address, null);
@@ -111,7 +137,7 @@ export class WorldState implements StateWriter, StorageEnumerable {
     if (value === 0n) {
       if (slots === undefined || !slots.delete(slot)) {
         // Deleting an absent slot changes nothing unless this commit already wrote it.
-        if (!this.#dirtySlots.get(address)?.has(slot)) return;
+        if (!this.#tries || !this.#dirtySlots.get(address)?.has(slot)) return;
       } else if (slots.size === 0) {
         this.#storage.delete(address);
       }
@@ -122,6 +148,7 @@ export class WorldState implements StateWriter, StorageEnumerable {
       }
       slots.set(slot, value);
     }
+    if (!this.#tries) return;
     let dirty = this.#dirtySlots.get(address);
     if (dirty === undefined) {
       dirty = new Set();
@@ -133,6 +160,7 @@ export class WorldState implements StateWriter, StorageEnumerable {
 
   clearStorage(address: Address): void {
     this.#storage.delete(address);
+    if (!this.#tries) return;
     this.#dirtySlots.delete(address);
     this.#rebuildStorage.add(address);
     if (!this.#dirtyAccounts.has(address)) this.#dirtyAccounts.set(address, STORAGE_ONLY);
@@ -169,6 +197,7 @@ export class WorldState implements StateWriter, StorageEnumerable {
 
   /** The state root as of the last `commit()`. */
   get stateRoot(): Hash {
+    this.#requireTries("the state root");
     return this.#stateRoot;
   }
 
@@ -182,6 +211,7 @@ export class WorldState implements StateWriter, StorageEnumerable {
 
   /** Folds every key changed since the last commit into the tries and returns the new state root. */
   commit(): Hash {
+    this.#requireTries("commit (the state root)");
     if (this.#dirtyAccounts.size === 0) return this.#stateRoot;
     let slotCount = 0;
     const dirtyAccounts = this.#dirtyAccounts;
@@ -281,6 +311,7 @@ export class WorldState implements StateWriter, StorageEnumerable {
 
   /** The committed storage root of `address` (EMPTY_TRIE_ROOT without storage). */
   storageRoot(address: Address): Hash {
+    this.#requireTries("a storage root");
     const trie = this.#storageTries.get(address);
     return trie === undefined ? EMPTY_TRIE_ROOT : bytesToHex(trie.root());
   }
@@ -290,6 +321,7 @@ export class WorldState implements StateWriter, StorageEnumerable {
    * and each of `slots` against its storage root.
    */
   getProof(address: Address, slots: readonly Hash[]): WorldStateProof {
+    this.#requireTries("a proof");
     this.commit();
     const account = this.#accounts.get(address);
     const trie = this.#storageTries.get(address);
@@ -310,6 +342,7 @@ export class WorldState implements StateWriter, StorageEnumerable {
 
   /** The account and its storage root as of the last commit (`undefined`: it did not exist). */
   committedAccount(address: Address): { readonly account: Account; readonly storageRoot: Hash } | undefined {
+    this.#requireTries("the committed account");
     const leaf = this.#accountTrie.get(keccak256(hexToBytes(address)));
     return leaf === undefined ? undefined : { account: leaf.account, storageRoot: bytesToHex(leaf.storageRoot) };
   }
@@ -322,6 +355,7 @@ export class WorldState implements StateWriter, StorageEnumerable {
     accountKeys: readonly Uint8Array[],
     storageKeys: ReadonlyMap<Address, readonly Uint8Array[]>,
   ): Uint8Array[] {
+    this.#requireTries("a multiproof");
     const nodes = this.#accountTrie.multiproof(accountKeys);
     for (const [address, keys] of storageKeys) {
       const trie = this.#storageTries.get(address);
@@ -335,6 +369,7 @@ export class WorldState implements StateWriter, StorageEnumerable {
    * commit, whatever was written since. What a trie of that storage is rebuilt from later (output proofs).
    */
   *committedStorageEntries(address: Address): Generator<[Uint8Array, bigint]> {
+    this.#requireTries("the committed storage");
     if (this.#accountTrie.get(keccak256(hexToBytes(address))) === undefined) return;
     const trie = this.#storageTries.get(address);
     if (trie !== undefined) yield* trie.entries();
@@ -345,6 +380,7 @@ export class WorldState implements StateWriter, StorageEnumerable {
    * both come from the committed tries, so the proof verifies against that block's `stateRoot`.
    */
   getCommittedProof(address: Address, slots: readonly Hash[]): WorldStateProof {
+    this.#requireTries("a proof");
     const accountKey = keccak256(hexToBytes(address));
     const leaf = this.#accountTrie.get(accountKey);
     const trie = leaf === undefined ? undefined : this.#storageTries.get(address);

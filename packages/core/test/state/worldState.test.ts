@@ -50,6 +50,39 @@ describe("WorldState", () => {
     assert.equal(root, await referenceStateRoot(bulk.accounts(), (a) => bulk.storageEntries(a)));
   });
 
+  it("without tries holds the same accounts, storage and code as with them, and gives no root or proof", () => {
+    for (const seed of [5, 6]) {
+      const random = prng(seed);
+      const full = new WorldState();
+      const flat = new WorldState({ tries: false });
+      for (let round = 0; round < 20; round++) {
+        for (let i = 0; i < 25; i++) randomWrite(random, [full, flat]);
+        full.commit();
+      }
+      assert.equal(flat.keepsTries, false);
+      assert.equal(flat.hasUncommittedChanges, false, "a state without tries tracks no dirty keys");
+      assert.deepEqual([...flat.accounts()].sort(), [...full.accounts()].sort(), `seed ${seed}`);
+      for (const [a, account] of full.accounts()) {
+        assert.deepEqual([...flat.storageEntries(a)].sort(), [...full.storageEntries(a)].sort());
+        assert.deepEqual(flat.getCode(a), full.getCode(a));
+        assert.deepEqual(flat.getCodeByHash(account.codeHash), full.getCodeByHash(account.codeHash));
+      }
+      const some = address(1);
+      for (const ask of [
+        () => flat.commit(),
+        () => flat.stateRoot,
+        () => flat.storageRoot(some),
+        () => flat.getProof(some, []),
+        () => flat.getCommittedProof(some, []),
+        () => flat.committedAccount(some),
+        () => flat.committedMultiproof([], new Map()),
+        () => [...flat.committedStorageEntries(some)],
+      ]) {
+        assert.throws(ask, { name: "StateWithoutTriesError" });
+      }
+    }
+  });
+
   it("reads what was written: missing accounts are undefined, unset slots 0, code by the account's hash", () => {
     const state = new WorldState();
     const a = address(1);

@@ -1,6 +1,7 @@
 /**
  * Restart and snapshots, as a state-level concern over the store: `restoreChainState` rebuilds the state from the
- * newest snapshot plus the write-ahead log (checking every sealed block's state root on the way) and hands back the
+ * newest snapshot plus the write-ahead log (checking every sealed block's state root on the way, unless it rebuilds a
+ * state without tries for a read worker) and hands back the
  * mini-blocks of the block that was still open (`dropUnreplayableBlocks` first drops blocks the log cannot replay);
  * `SnapshotSchedule` writes a snapshot every N blocks and prunes the
  * log below the previous one (one interval is kept for `mach_getStateDiff`).
@@ -26,19 +27,28 @@ export interface RestoredChain {
   readonly replayFrom: bigint;
 }
 
-export function restoreChainState(store: ChainStoreReader, options: ChainStateOptions = {}): RestoredChain {
+export interface RestoreOptions extends ChainStateOptions {
+  /**
+   * Rebuild the tries and check the snapshot's and every replayed block's state root (the default). False: the flat
+   * state alone, unchecked (a read worker's, beside a main thread that restored and checked the same store).
+   */
+  readonly tries?: boolean;
+}
+
+export function restoreChainState(store: ChainStoreReader, options: RestoreOptions = {}): RestoredChain {
   const snapshot = store.latestSnapshot();
   const headNumber = store.headBlockNumber();
   if (!snapshot || headNumber === undefined) throw new StoreRecoveryError("store has no snapshot to restart from");
   const snapshotBlock = store.getBlock(snapshot.blockNumber);
   if (!snapshotBlock) throw new StoreRecoveryError(`store lacks block ${snapshot.blockNumber} of its snapshot`);
-  const world = restoreSnapshot(snapshot.chunks);
-  if (world.stateRoot !== snapshotBlock.header.stateRoot) {
+  const { tries = true, ...stateOptions } = options;
+  const world = restoreSnapshot(snapshot.chunks, { tries });
+  if (tries && world.stateRoot !== snapshotBlock.header.stateRoot) {
     throw new StoreRecoveryError(
       `snapshot at block ${snapshot.blockNumber} has root ${world.stateRoot}, block says ${snapshotBlock.header.stateRoot}`,
     );
   }
-  const state = new ChainState(world, { ...options, sealedBlock: snapshot.blockNumber });
+  const state = new ChainState(world, { ...stateOptions, sealedBlock: snapshot.blockNumber });
   const replayFrom = snapshotBlock.miniBlockOffset + BigInt(snapshotBlock.miniBlockCount);
   let sealed = snapshot.blockNumber;
   const sealThrough = (number: bigint) => {
@@ -46,6 +56,11 @@ export function restoreChainState(store: ChainStoreReader, options: ChainStateOp
       const next = sealed + 1n;
       const block = store.getBlock(next);
       if (!block) throw new StoreRecoveryError(`store lacks sealed block ${next}`);
+      if (!tries) {
+        state.sealBlock(next);
+        sealed = next;
+        continue;
+      }
       const root = state.commitBlock(next);
       if (root !== block.header.stateRoot) {
         throw new StoreRecoveryError(

@@ -260,6 +260,31 @@ describe("restoreChainState and the snapshot schedule", () => {
     assert.equal(short.stateAt(2n), undefined);
   });
 
+  it("restores a state without tries (a read worker's): the same state, history and open writes, no root", async () => {
+    const { store, state, sealedViews, open } = await chain({
+      sealedBlocks: 4n,
+      snapshotAt: 2n,
+      miniBlocksPerBlock: 3,
+      openMiniBlocks: 2,
+    });
+    const flat = restoreChainState(store, { historyBlocks: HISTORY_BLOCKS, tries: false });
+    assert.equal(flat.state.world.keepsTries, false);
+    assert.equal(flat.head.header.number, 4n);
+    assert.deepEqual(
+      flat.openMiniBlocks.map((m) => m.number),
+      open.map((m) => m.number),
+    );
+    assertSameState(flat.state.latest, state.latest);
+    for (const n of [2n, 3n, 4n]) assert.deepEqual(view(flat.state.stateAt(n) as StateReader), sealedViews.get(n));
+    // It seals blocks into its history without a root, and refuses to give one.
+    flat.state.sealBlock(5n);
+    state.commitBlock(5n);
+    assert.deepEqual(view(flat.state.stateAt(5n) as StateReader), view(state.stateAt(5n) as StateReader));
+    assert.throws(() => flat.state.commitBlock(6n), { name: "StateWithoutTriesError" });
+    assert.throws(() => flat.state.world.stateRoot, { name: "StateWithoutTriesError" });
+    assert.throws(() => flat.state.getProof(ALICE, []), { name: "StateWithoutTriesError" });
+  });
+
   it("proves against the last committed root while mini-block writes are open", async () => {
     const { state, blocks } = await chain({
       sealedBlocks: 2n,

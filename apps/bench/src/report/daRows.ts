@@ -130,10 +130,19 @@ function phaseNote(provider: string, run: DaProviderRun | undefined, phase: Phas
       `${provider}: ${phase.safeLag.notSafeByEnd} of ${phase.blocks} blocks not safe by the end of the run (their lag so far counts: a lower bound)`,
     );
   if (run.batcherError) notes.push(`${provider}: batcher ${run.batcherState}: ${run.batcherError}`);
-  if (run.sent.rejected > 0)
+  const sends = run.sendsByPhase?.find((p) => p.name === phase.name);
+  if (sends !== undefined) {
+    // Per phase: a refusal at peak is not a note on the half-peak figures (those senders had sent all they were given).
+    if (sends.rejected > 0 || sends.skipped > 0)
+      notes.push(
+        `${provider}: ${sends.rejected} of this phase's ${sends.sent} sends rejected (first: ${sends.firstError ?? "stopped earlier"}); ${sends.stoppedSenders} senders stopped in it sent nothing more (${sends.skipped} of its sends skipped)`,
+      );
+  } else if (run.sent.rejected > 0) {
+    // Results from before sends were told per phase: the run's refusals, phase unknown.
     notes.push(
-      `${provider}: ${run.sent.rejected} of ${run.sent.transactions} sends rejected (first: ${run.sent.firstError}); their ${run.sent.stoppedSenders} senders sent nothing more (${run.sent.skipped} sends skipped)`,
+      `${provider}: ${run.sent.rejected} of ${run.sent.transactions} sends rejected in the run (first: ${run.sent.firstError}); their ${run.sent.stoppedSenders} senders sent nothing more (${run.sent.skipped} sends skipped)`,
     );
+  }
   return notes;
 }
 

@@ -62,6 +62,11 @@ export interface DaProviderRun {
   };
   readonly phases: readonly PhaseAnalysis[];
   /**
+   * Per phase, the sends made and what the node answered to them: refusals and the sends their senders then skipped
+   * are told per phase (an answer counts in the phase it arrived in; the last phase's once every send was answered).
+   */
+  readonly sendsByPhase?: readonly PhaseSends[];
+  /**
    * Per phase, the CPU time the node's DA client spent computing commitments during it (EigenDA's KZG, on the threads
    * that computed them; from its metrics), beside the phase's length. Null when the client counts none (Celestia).
    */
@@ -77,6 +82,17 @@ export interface DaProviderRun {
   /** The batcher's state at the end, and its error if it halted. */
   readonly batcherState: string;
   readonly batcherError?: string;
+}
+
+/** One phase's sends: how many it made, and the refusals and skipped sends that came during it. */
+export interface PhaseSends {
+  readonly name: string;
+  readonly sent: number;
+  readonly rejected: number;
+  readonly skipped: number;
+  /** Senders stopped by a refusal during the phase (they send nothing more in any later phase either). */
+  readonly stoppedSenders: number;
+  readonly firstError?: string;
 }
 
 /** The EigenDA client's commitment CPU time (a counter; Celestia's client has none). */
@@ -177,6 +193,8 @@ export function createSendOutcome() {
     /** Sends not made: their sender had been refused before. */
     skipped: 0,
     firstError: undefined as string | undefined,
+    /** The newest refusal's message (a phase's first is the newest one at its first refusal). */
+    lastError: undefined as string | undefined,
     /** Whether `sender` may still send (counts the send it skips otherwise). */
     mayStillSend(sender: number): boolean {
       if (!stopped.has(sender)) return true;
@@ -196,7 +214,8 @@ export function createSendOutcome() {
           (error: unknown) => {
             outcome.rejected++;
             stopped.add(sender);
-            outcome.firstError ??= error instanceof Error ? error.message : String(error);
+            outcome.lastError = error instanceof Error ? error.message : String(error);
+            outcome.firstError ??= outcome.lastError;
           },
         )
         .finally(() => {
@@ -391,6 +410,25 @@ export async function runDaSustained(parameters: RunDaSustainedParameters): Prom
     await sleep(settings.pollMs * 2); // a first sample before the load
     const phases = [];
     const commitmentWork = [];
+    const sendsByPhase: PhaseSends[] = [];
+    const counters = () => ({
+      rejected: outcome.rejected,
+      skipped: outcome.skipped,
+      stoppedSenders: outcome.stoppedSenders(),
+    });
+    let closeLastPhase: (() => void) | undefined;
+    /** Closes phase `name` (sends `sent`) against the counters at its start; the first refusal's text if any. */
+    const closePhase = (name: string, sent: number, before: ReturnType<typeof counters>, firstError?: string) => {
+      const after = counters();
+      sendsByPhase.push({
+        name,
+        sent,
+        rejected: after.rejected - before.rejected,
+        skipped: after.skipped - before.skipped,
+        stoppedSenders: after.stoppedSenders - before.stoppedSenders,
+        ...(firstError === undefined ? {} : { firstError }),
+      });
+    };
     const commitmentCpu = async () =>
       node.metricsUrl === undefined
         ? undefined
@@ -402,9 +440,24 @@ export async function runDaSustained(parameters: RunDaSustainedParameters): Prom
       progress?.status(`DA ${provider}: ${name}, ${Math.round(rate)} tx/s for ${((to - from) / rate).toFixed(0)} s`);
       const startMs = Date.now();
       const cpuBefore = await commitmentCpu();
+      closeLastPhase?.();
+      const sendsBefore = counters();
+      // The phase's first refusal: the newest message once the first of the phase came in.
+      let phaseFirstError: string | undefined;
+      const watchFirstError = setInterval(() => {
+        if (phaseFirstError === undefined && outcome.rejected > sendsBefore.rejected)
+          phaseFirstError = outcome.lastError;
+      }, 50);
       await sendOpenLoop(sockets, load, from, to, rate, outcome);
       const endMs = Date.now();
       const cpuAfter = await commitmentCpu();
+      // Each phase is closed when the next starts; the last once every send was answered (below).
+      closeLastPhase = () => {
+        clearInterval(watchFirstError);
+        if (phaseFirstError === undefined && outcome.rejected > sendsBefore.rejected)
+          phaseFirstError = outcome.lastError;
+        closePhase(name, to - from, sendsBefore, phaseFirstError);
+      };
       phases.push({ name, startMs, endMs });
       commitmentWork.push({
         name,
@@ -426,6 +479,7 @@ export async function runDaSustained(parameters: RunDaSustainedParameters): Prom
     await sleep(settings.statusPollMs); // the last batches' recorded times
     await probe.stop();
     await Promise.race([outcome.settled(), sleep(5_000)]);
+    closeLastPhase?.();
     const batches = [...probe.batches.values()].sort((a, b) => a.fromBlock - b.fromBlock);
     const final = probe.latest()?.batcher;
     return {
@@ -442,6 +496,7 @@ export async function runDaSustained(parameters: RunDaSustainedParameters): Prom
         ...(outcome.firstError === undefined ? {} : { firstError: outcome.firstError }),
       },
       phases: analyzePhases(probe.samples, batches, phases),
+      sendsByPhase,
       commitmentWork,
       drain: analyzeDrain(probe.samples, loadEndMs),
       batchesSeen: batches.length,

@@ -3,7 +3,8 @@ import { describe, it } from "node:test";
 import { daRows } from "../../src/report/daRows.ts";
 import type { BenchResults } from "../../src/report/results.ts";
 import type { PhaseAnalysis } from "../../src/suites/daLag.ts";
-import type { DaProviderRun, PhaseSends } from "../../src/suites/daSustained.ts";
+import type { PhaseSends } from "../../src/suites/daSends.ts";
+import type { DaProviderRun } from "../../src/suites/daSustained.ts";
 
 const phase = (name: string): PhaseAnalysis => ({
   name,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { createSendOutcome } from "../../src/suites/daSustained.ts";
+import { createSendOutcome } from "../../src/suites/daSends.ts";
 
 describe("DA sustained load: send outcomes", () => {
   it("stops a sender once a send of its was refused, counting what it skips; others go on", async () => {

@@ -23,14 +23,40 @@ export function createSendOutcome() {
   let outstanding = 0;
   let onIdle: (() => void) | undefined;
   const stopped = new Set<number>();
+  /** The phase under way: the counts at its start, and its first refusal. */
+  let phase:
+    | { name: string; sent: number; rejected: number; skipped: number; stopped: number; firstError?: string }
+    | undefined;
+  const phases: PhaseSends[] = [];
   const outcome = {
     accepted: 0,
     rejected: 0,
     /** Sends not made: their sender had been refused before. */
     skipped: 0,
     firstError: undefined as string | undefined,
-    /** The newest refusal's message (a phase's first is the newest one at its first refusal). */
-    lastError: undefined as string | undefined,
+    /**
+     * Counts what comes from now on toward phase `name` of `sent` sends (closing the one before): an answer counts in
+     * the phase it arrives in.
+     */
+    startPhase(name: string, sent: number): void {
+      outcome.closePhase();
+      phase = { name, sent, rejected: outcome.rejected, skipped: outcome.skipped, stopped: stopped.size };
+    },
+    /** Ends the phase under way (call it once every send was answered, for the last one). */
+    closePhase(): void {
+      if (phase === undefined) return;
+      phases.push({
+        name: phase.name,
+        sent: phase.sent,
+        rejected: outcome.rejected - phase.rejected,
+        skipped: outcome.skipped - phase.skipped,
+        stoppedSenders: stopped.size - phase.stopped,
+        ...(phase.firstError === undefined ? {} : { firstError: phase.firstError }),
+      });
+      phase = undefined;
+    },
+    /** The closed phases, in order. */
+    phases: (): readonly PhaseSends[] => [...phases],
     /** Whether `sender` may still send (counts the send it skips otherwise). */
     mayStillSend(sender: number): boolean {
       if (!stopped.has(sender)) return true;
@@ -50,8 +76,9 @@ export function createSendOutcome() {
           (error: unknown) => {
             outcome.rejected++;
             stopped.add(sender);
-            outcome.lastError = error instanceof Error ? error.message : String(error);
-            outcome.firstError ??= outcome.lastError;
+            const message = error instanceof Error ? error.message : String(error);
+            outcome.firstError ??= message;
+            if (phase !== undefined) phase.firstError ??= message;
           },
         )
         .finally(() => {

@@ -345,25 +345,6 @@ export async function runDaSustained(parameters: RunDaSustainedParameters): Prom
     await sleep(settings.pollMs * 2); // a first sample before the load
     const phases = [];
     const commitmentWork = [];
-    const sendsByPhase: PhaseSends[] = [];
-    const counters = () => ({
-      rejected: outcome.rejected,
-      skipped: outcome.skipped,
-      stoppedSenders: outcome.stoppedSenders(),
-    });
-    let closeLastPhase: (() => void) | undefined;
-    /** Closes phase `name` (sends `sent`) against the counters at its start; the first refusal's text if any. */
-    const closePhase = (name: string, sent: number, before: ReturnType<typeof counters>, firstError?: string) => {
-      const after = counters();
-      sendsByPhase.push({
-        name,
-        sent,
-        rejected: after.rejected - before.rejected,
-        skipped: after.skipped - before.skipped,
-        stoppedSenders: after.stoppedSenders - before.stoppedSenders,
-        ...(firstError === undefined ? {} : { firstError }),
-      });
-    };
     const commitmentCpu = async () =>
       node.metricsUrl === undefined
         ? undefined
@@ -375,24 +356,10 @@ export async function runDaSustained(parameters: RunDaSustainedParameters): Prom
       progress?.status(`DA ${provider}: ${name}, ${Math.round(rate)} tx/s for ${((to - from) / rate).toFixed(0)} s`);
       const startMs = Date.now();
       const cpuBefore = await commitmentCpu();
-      closeLastPhase?.();
-      const sendsBefore = counters();
-      // The phase's first refusal: the newest message once the first of the phase came in.
-      let phaseFirstError: string | undefined;
-      const watchFirstError = setInterval(() => {
-        if (phaseFirstError === undefined && outcome.rejected > sendsBefore.rejected)
-          phaseFirstError = outcome.lastError;
-      }, 50);
+      outcome.startPhase(name, to - from);
       await sendOpenLoop(sockets, load, from, to, rate, outcome);
       const endMs = Date.now();
       const cpuAfter = await commitmentCpu();
-      // Each phase is closed when the next starts; the last once every send was answered (below).
-      closeLastPhase = () => {
-        clearInterval(watchFirstError);
-        if (phaseFirstError === undefined && outcome.rejected > sendsBefore.rejected)
-          phaseFirstError = outcome.lastError;
-        closePhase(name, to - from, sendsBefore, phaseFirstError);
-      };
       phases.push({ name, startMs, endMs });
       commitmentWork.push({
         name,
@@ -414,7 +381,8 @@ export async function runDaSustained(parameters: RunDaSustainedParameters): Prom
     await sleep(settings.statusPollMs); // the last batches' recorded times
     await probe.stop();
     await Promise.race([outcome.settled(), sleep(5_000)]);
-    closeLastPhase?.();
+    // Each phase closed when the next started; the last, now that every send was answered.
+    outcome.closePhase();
     const batches = [...probe.batches.values()].sort((a, b) => a.fromBlock - b.fromBlock);
     const final = probe.latest()?.batcher;
     return {
@@ -431,7 +399,7 @@ export async function runDaSustained(parameters: RunDaSustainedParameters): Prom
         ...(outcome.firstError === undefined ? {} : { firstError: outcome.firstError }),
       },
       phases: analyzePhases(probe.samples, batches, phases),
-      sendsByPhase,
+      sendsByPhase: outcome.phases(),
       commitmentWork,
       drain: analyzeDrain(probe.samples, loadEndMs),
       batchesSeen: batches.length,

@@ -5,7 +5,8 @@
  *
  *   throughput, HTTP: `connections` keep-alive streams (senders split by index so each sender's nonces stay in
  *     order), each posting JSON-RPC batches of `batchSize` eth_sendRawTransaction; tx/s = transactions / (first
- *     send → last receipt observed by polling eth_getTransactionReceipt).
+ *     send → the last receipt seen by polling eth_getTransactionReceipt for each sender's last transaction; then
+ *     every receipt is checked, untimed: see receipts.ts).
  *   throughput, WebSocket: the same with one socket per stream and up to `wsWindow` requests in flight each.
  *   latency, light load: one transaction at a time, send → receipt, through eth_sendRawTransaction + polling every
  *     `pollMs` over HTTP keep-alive, or through one call that answers with the receipt (realtime_sendRawTransaction,
@@ -27,6 +28,7 @@ import {
 } from "../targets/rpcClient.ts";
 import type { SignedWorkload } from "../workloads/signing.ts";
 import type { WorkloadTx } from "../workloads/transactions.ts";
+import { checkReceipts, LastPerSender, pollReceipts, type ReceiptCheck, type ReceiptPoll } from "./receipts.ts";
 
 export const E2E_TARGETS = [
   "mach",
@@ -165,6 +167,7 @@ export function halfPeakRates(result: {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const blockNumber = async (client: HttpRpcClient) => Number(await client.call<string>("eth_blockNumber", []));
 
 /** Splits a workload into `n` streams by sender, keeping each sender's transactions (nonces) in order. */
 export function splitBySender(txs: readonly WorkloadTx[], raw: readonly Uint8Array[], n: number): Uint8Array[][] {
@@ -183,67 +186,73 @@ interface SendOutcome {
   acceptedHashes: string[];
 }
 
+/** A pre-signed transaction as it goes on the wire, with its hash and workload entry (computed before any timer). */
+interface Prepared {
+  readonly hex: string;
+  readonly hash: string;
+  readonly tx: WorkloadTx;
+}
+
+/** Each raw transaction prepared, so the load generator spends its time sending, not encoding or hashing. */
+const prepare = (workload: SignedWorkload): ReadonlyMap<Uint8Array, Prepared> =>
+  new Map(
+    workload.raw.map(
+      (raw, i) => [raw, { hex: toHex(raw), hash: keccak256Hex(raw), tx: workload.txs[i] as WorkloadTx }] as const,
+    ),
+  );
+
+function accepted(outcome: SendOutcome, last: LastPerSender, prepared: Prepared): void {
+  outcome.acceptedHashes.push(prepared.hash);
+  last.accepted(prepared.tx, prepared.hash);
+}
+
 function noteError(outcome: SendOutcome, error: unknown): void {
   outcome.rejected++;
   outcome.firstError ??= error instanceof Error ? error.message : String(error);
-}
-
-interface ReceiptWait {
-  readonly endMs: number;
-  readonly failed: number;
-  readonly missing: number;
-}
-
-/** Polls receipts (batches of 500) until all exist or the timeout passes; returns when the last one was seen. */
-async function waitForReceipts(
-  client: HttpRpcClient,
-  hashes: readonly string[],
-  timeoutMs: number,
-  pollMs: number,
-  onPoll?: () => void,
-): Promise<ReceiptWait> {
-  let missing = [...hashes];
-  let failed = 0;
-  let endMs = performance.now();
-  const deadline = performance.now() + timeoutMs;
-  while (missing.length > 0 && performance.now() < deadline) {
-    const still: string[] = [];
-    for (let i = 0; i < missing.length; i += 500) {
-      const chunk = missing.slice(i, i + 500);
-      const results = await client.batch(
-        chunk.map((hash) => ({ method: "eth_getTransactionReceipt", params: [hash] })),
-      );
-      results.forEach((receipt, j) => {
-        if (receipt === null || receipt === undefined || receipt instanceof RpcError) still.push(chunk[j] as string);
-        else if ((receipt as { status?: string }).status !== "0x1") failed++;
-      });
-    }
-    if (still.length < missing.length) endMs = performance.now();
-    missing = still;
-    onPoll?.();
-    if (missing.length > 0) await sleep(pollMs);
-  }
-  return { endMs, failed, missing: missing.length };
 }
 
 function throughputFigure(
   n: number,
   startMs: number,
   sentMs: number,
-  wait: ReceiptWait,
+  poll: ReceiptPoll,
+  check: ReceiptCheck,
   outcome: SendOutcome,
 ): ThroughputFigure {
-  const seconds = (wait.endMs - startMs) / 1000;
+  const seconds = (poll.endMs - startMs) / 1000;
+  const complete = poll.missing.length === 0 && check.missing === 0;
   return {
     transactions: n,
     seconds,
-    txPerSecond: wait.missing === 0 ? outcome.acceptedHashes.length / seconds : 0,
+    txPerSecond: complete ? outcome.acceptedHashes.length / seconds : 0,
     acceptedPerSecond: outcome.acceptedHashes.length / ((sentMs - startMs) / 1000),
     rejected: outcome.rejected,
-    failedReceipts: wait.failed,
-    missingReceipts: wait.missing,
+    failedReceipts: check.failed,
+    missingReceipts: Math.max(poll.missing.length, check.missing),
     ...(outcome.firstError === undefined ? {} : { firstError: outcome.firstError }),
   };
+}
+
+/**
+ * After the sends: the timed wait for each sender's last receipt, then every receipt checked untimed (receipts.ts).
+ */
+async function awaitThroughput(
+  client: HttpRpcClient,
+  workload: SignedWorkload,
+  startBlock: number,
+  start: number,
+  outcome: SendOutcome,
+  last: LastPerSender,
+  settings: LoadSettings,
+  progress?: Progress,
+): Promise<ThroughputFigure> {
+  const sent = performance.now();
+  const poll = await pollReceipts(client, last.hashes(), settings.receiptTimeoutMs, settings.pollMs, () =>
+    progress?.tick(),
+  );
+  const toBlock = poll.lastBlock ?? (await blockNumber(client));
+  const check = await checkReceipts(client, outcome.acceptedHashes, startBlock + 1, toBlock);
+  return throughputFigure(workload.raw.length, start, sent, poll, check, outcome);
 }
 
 export async function measureHttpThroughput(
@@ -255,28 +264,27 @@ export async function measureHttpThroughput(
   const client = createHttpRpcClient(endpoint.rpcUrl, settings.connections + 1);
   try {
     const streams = splitBySender(workload.txs, workload.raw, settings.connections);
+    const prepared = prepare(workload);
     const outcome: SendOutcome = { rejected: 0, acceptedHashes: [] };
+    const last = new LastPerSender();
+    const startBlock = await blockNumber(client);
     const start = performance.now();
     await Promise.all(
       streams.map(async (stream) => {
         for (let i = 0; i < stream.length; i += settings.batchSize) {
           const chunk = stream.slice(i, i + settings.batchSize);
           const results = await client.batch(
-            chunk.map((raw) => ({ method: "eth_sendRawTransaction", params: [toHex(raw)] })),
+            chunk.map((raw) => ({ method: "eth_sendRawTransaction", params: [(prepared.get(raw) as Prepared).hex] })),
           );
           results.forEach((result, j) => {
             if (result instanceof RpcError) noteError(outcome, result);
-            else outcome.acceptedHashes.push(keccak256Hex(chunk[j] as Uint8Array));
+            else accepted(outcome, last, prepared.get(chunk[j] as Uint8Array) as Prepared);
           });
           progress?.tick();
         }
       }),
     );
-    const sent = performance.now();
-    const wait = await waitForReceipts(client, outcome.acceptedHashes, settings.receiptTimeoutMs, settings.pollMs, () =>
-      progress?.tick(),
-    );
-    return throughputFigure(workload.raw.length, start, sent, wait, outcome);
+    return await awaitThroughput(client, workload, startBlock, start, outcome, last, settings, progress);
   } finally {
     client.close();
   }
@@ -292,7 +300,10 @@ export async function measureWsThroughput(
   const sockets = await Promise.all(streams.map(() => connectWsRpc(endpoint.wsUrl)));
   const client = createHttpRpcClient(endpoint.rpcUrl, 2);
   try {
+    const prepared = prepare(workload);
     const outcome: SendOutcome = { rejected: 0, acceptedHashes: [] };
+    const last = new LastPerSender();
+    const startBlock = await blockNumber(client);
     const start = performance.now();
     await Promise.all(
       streams.map(async (stream, s) => {
@@ -300,10 +311,9 @@ export async function measureWsThroughput(
         // A window of in-flight requests per socket; requests leave in order, so nonces arrive in order.
         const inFlight = new Set<Promise<void>>();
         for (const raw of stream) {
-          const request = socket.call("eth_sendRawTransaction", [toHex(raw)]).then(
-            () => {
-              outcome.acceptedHashes.push(keccak256Hex(raw));
-            },
+          const entry = prepared.get(raw) as Prepared;
+          const request = socket.call("eth_sendRawTransaction", [entry.hex]).then(
+            () => accepted(outcome, last, entry),
             (error: unknown) => noteError(outcome, error),
           );
           const tracked: Promise<void> = request.finally(() => inFlight.delete(tracked));
@@ -314,18 +324,12 @@ export async function measureWsThroughput(
         progress?.tick();
       }),
     );
-    const sent = performance.now();
-    const wait = await waitForReceipts(client, outcome.acceptedHashes, settings.receiptTimeoutMs, settings.pollMs, () =>
-      progress?.tick(),
-    );
-    return throughputFigure(workload.raw.length, start, sent, wait, outcome);
+    return await awaitThroughput(client, workload, startBlock, start, outcome, last, settings, progress);
   } finally {
     client.close();
     await Promise.all(sockets.map((socket) => socket.close()));
   }
 }
-
-const blockNumber = async (client: HttpRpcClient) => Number(await client.call<string>("eth_blockNumber", []));
 
 function hasReceipt(answer: unknown): boolean {
   return typeof (answer as { status?: unknown } | null)?.status === "string";
@@ -507,7 +511,7 @@ export async function measureOpenLoopLatency(
 async function drain(endpoint: Endpoint, hashes: readonly string[], timeoutMs: number, pollMs: number) {
   const client = createHttpRpcClient(endpoint.rpcUrl, 1);
   try {
-    return (await waitForReceipts(client, hashes, timeoutMs, pollMs)).missing;
+    return (await pollReceipts(client, hashes, timeoutMs, pollMs)).missing.length;
   } finally {
     client.close();
   }

@@ -21,7 +21,8 @@ import { createHttpRpcClient, type HttpRpcClient } from "../targets/rpcClient.ts
 import type { SignedWorkload } from "../workloads/signing.ts";
 import type { BenchWorld } from "../workloads/world.ts";
 import { BENCH_BASE_FEE_PER_GAS, BENCH_BLOCK_GAS_LIMIT, BENCH_CHAIN_ID } from "../workloads/world.ts";
-import { type LoadSettings, measureHttpThroughput } from "./endToEnd.ts";
+import type { LoadSettings } from "./endToEnd.ts";
+import { measureHttpThroughput } from "./endToEndThroughput.ts";
 
 export interface DerivationSettings {
   /** Names the configuration in the table (`quick`, `full`). */

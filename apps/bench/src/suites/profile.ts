@@ -8,7 +8,8 @@ import type { Progress } from "../report/progress.ts";
 import { startMachNode } from "../targets/machNode.ts";
 import type { SignedWorkload } from "../workloads/signing.ts";
 import type { Alloc } from "../workloads/world.ts";
-import { type LoadSettings, measureHttpThroughput, type ThroughputFigure } from "./endToEnd.ts";
+import type { LoadSettings, ThroughputFigure } from "./endToEnd.ts";
+import { measureHttpThroughput } from "./endToEndThroughput.ts";
 
 /** The subset of V8's .cpuprofile format the summary reads. */
 export interface CpuProfile {

@@ -49,7 +49,9 @@ import type { SignedWorkload } from "../workloads/signing.ts";
 import type { WorkloadName } from "../workloads/transactions.ts";
 import type { BenchWorld } from "../workloads/world.ts";
 import { BENCH_BASE_FEE_PER_GAS, BENCH_BLOCK_GAS_LIMIT, BENCH_CHAIN_ID } from "../workloads/world.ts";
-import { type Endpoint, type LoadSettings, measureHttpThroughput, measureOpenLoopLatency } from "./endToEnd.ts";
+import type { Endpoint, LoadSettings } from "./endToEnd.ts";
+import { measureOpenLoopLatency } from "./endToEndLatency.ts";
+import { measureHttpThroughput } from "./endToEndThroughput.ts";
 import { BENCH_COINBASE, createMachTarget } from "./executors.ts";
 
 /** MegaETH's replica bandwidth at 100k tx/s (whitepaper figures), what Mach's are compared with. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { splitBySender } from "../../src/suites/endToEnd.ts";
+import { splitBySender } from "../../src/suites/endToEndThroughput.ts";
 import type { WorkloadTx } from "../../src/workloads/transactions.ts";
 
 describe("splitBySender", () => {

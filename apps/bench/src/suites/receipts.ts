@@ -14,12 +14,11 @@
 
 import { type HttpRpcClient, RpcError } from "../targets/rpcClient.ts";
 import type { WorkloadTx } from "../workloads/transactions.ts";
+import { sleep } from "./endToEndLoad.ts";
 
 /** How many hashes or blocks go in one JSON-RPC batch. */
 const BATCH = 500;
 const BLOCK_BATCH = 20;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Each sender's accepted transaction with the highest nonce, as transactions are accepted (in any order). */
 export class LastPerSender {

@@ -9,11 +9,7 @@ import type { SignedWorkload } from "../workloads/signing.ts";
 import type { WorkloadTx } from "../workloads/transactions.ts";
 import type { E2eWorkload, Endpoint, LatencyFigure, LatencyMethod, LoadSettings, SyncMethod } from "./endToEnd.ts";
 import { blockNumber, noteError, type SendOutcome, sleep, toHex } from "./endToEndLoad.ts";
-import { pollReceipts } from "./receipts.ts";
-
-function hasReceipt(answer: unknown): boolean {
-  return typeof (answer as { status?: unknown } | null)?.status === "string";
-}
+import { isReceipt, pollReceipts } from "./receipts.ts";
 
 interface LatencyRun {
   readonly samples: number[];
@@ -80,7 +76,7 @@ async function sendAndPoll(client: HttpRpcClient, raw: Uint8Array, settings: Loa
 /** One call that answers with the receipt. */
 async function sendSync(socket: WsRpcClient, method: SyncMethod, raw: Uint8Array): Promise<void> {
   const answer = await socket.call(method, [toHex(raw)]);
-  if (!hasReceipt(answer)) throw new Error(`${method} answered without a receipt: ${JSON.stringify(answer)}`);
+  if (!isReceipt(answer)) throw new Error(`${method} answered without a receipt: ${JSON.stringify(answer)}`);
 }
 
 /** Light load: one transaction in flight at a time, `method` from send to receipt. */
@@ -154,7 +150,7 @@ export async function measureOpenLoopLatency(
           socket.call(method, [toHex(raw)]).then(
             (answer) => {
               if (finished) return;
-              if (!hasReceipt(answer)) noteError(outcome, new Error(`${method} answered without a receipt`));
+              if (!isReceipt(answer)) noteError(outcome, new Error(`${method} answered without a receipt`));
               else {
                 lastAnswerMs = performance.now();
                 samples.push(lastAnswerMs - sentAt);

@@ -40,8 +40,8 @@ interface Receipt {
   readonly transactionHash?: string;
 }
 
-const isReceipt = (answer: unknown): answer is Receipt =>
-  typeof (answer as Receipt | null)?.status === "string" && !(answer instanceof RpcError);
+/** Whether a JSON-RPC answer is a receipt (not null, not an error). */
+export const isReceipt = (answer: unknown): answer is Receipt => typeof (answer as Receipt | null)?.status === "string";
 
 /** One eth_getTransactionReceipt per hash (batches of 500): `found` for each receipt; returns the hashes without. */
 async function lookUp(
@@ -122,7 +122,7 @@ export async function checkReceipts(
     );
     for (const answer of answers) {
       if (answer instanceof RpcError) {
-        blockReceipts = false; // the node has no such method: one by one below
+        blockReceipts = false; // the node has no such method (or refuses it): one by one below
         break;
       }
       for (const receipt of Array.isArray(answer) ? answer : [])

@@ -16,7 +16,7 @@
  *   receipt.ts        consensus receipt encoding (typed envelope; deposit nonce/version), decoding
  *   header.ts         Prague header RLP, hashHeader (block hash), decoding
  *   trieRoot.ts       Merkle-Patricia roots from sorted keys in one pass: orderedTrieRoot (tx/receipt roots),
- *                     trieRootFromSorted (reference for state/)
+ *                     OrderedTrieRootBuilder (the same, for a list that grows), trieRootFromSorted (reference for state/)
  *   constants.ts      empty roots and hashes, OP predeploys, EIP-7702 delegation prefix, system addresses
  *   config.ts         the chain config schema (chain id, gas limit, EIP-1559 parameters), shared config value shapes
  *

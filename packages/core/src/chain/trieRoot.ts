@@ -102,7 +102,21 @@ function commonPrefix(a: Uint8Array, b: Uint8Array, from: number): number {
 }
 
 /** Encoded node for entries [lo, hi) which all share the first `depth` nibbles. */
-function buildNode(entries: readonly TrieEntry[], lo: number, hi: number, depth: number): Uint8Array {
+/**
+ * The reference of the node over entries [lo, hi) at nibble depth `depth` when the caller already hashed it (an ordered
+ * trie's complete groups, `OrderedTrieRootBuilder`), else undefined.
+ */
+type KnownReference = (lo: number, hi: number, depth: number) => Uint8Array | undefined;
+
+const NOTHING_KNOWN: KnownReference = () => undefined;
+
+function buildNode(
+  entries: readonly TrieEntry[],
+  lo: number,
+  hi: number,
+  depth: number,
+  known: KnownReference = NOTHING_KNOWN,
+): Uint8Array {
   const [firstKey, firstValue] = entries[lo] as TrieEntry;
   if (hi - lo === 1) {
     return encodeLeaf(hexPrefix(firstKey, depth, firstKey.length * 2, true), firstValue);
@@ -111,11 +125,11 @@ function buildNode(entries: readonly TrieEntry[], lo: number, hi: number, depth:
   const shared = commonPrefix(firstKey, lastKey, depth);
   // An extension, unless the shared path ends at a key (that key's value then sits in the branch below).
   if (shared > depth && shared < firstKey.length * 2) {
-    const child = buildNode(entries, lo, hi, shared);
+    const child = buildNode(entries, lo, hi, shared, known);
     return encodeRlpListOfEncoded([encodeRlpBytes(hexPrefix(firstKey, depth, shared, false)), reference(child)]);
   }
-  if (shared > depth) return buildBranch(entries, lo, hi, shared, firstKey, depth);
-  return buildBranch(entries, lo, hi, depth, firstKey, depth);
+  if (shared > depth) return buildBranch(entries, lo, hi, shared, firstKey, depth, known);
+  return buildBranch(entries, lo, hi, depth, firstKey, depth, known);
 }
 
 function buildBranch(
@@ -125,6 +139,7 @@ function buildBranch(
   at: number,
   firstKey: Uint8Array,
   depth: number,
+  known: KnownReference,
 ): Uint8Array {
   const items: Uint8Array[] = new Array(17);
   let start = lo;
@@ -143,7 +158,7 @@ function buildBranch(
     items[branchNibble] =
       end - start === 1 && key.length * 2 === at + 1
         ? emptyPathLeafReference((entries[start] as TrieEntry)[1])
-        : reference(buildNode(entries, start, end, at + 1));
+        : (known(start, end, at + 1) ?? reference(buildNode(entries, start, end, at + 1, known)));
     start = end;
   }
   items[16] = encodeRlpBytes(value);
@@ -166,6 +181,10 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
  * value means "absent" in a Merkle-Patricia trie).
  */
 export function trieRootFromSorted(entries: readonly TrieEntry[]): Uint8Array {
+  return rootOfSorted(entries, NOTHING_KNOWN);
+}
+
+function rootOfSorted(entries: readonly TrieEntry[], known: KnownReference): Uint8Array {
   if (entries.length === 0) return EMPTY_ROOT_BYTES;
   for (let i = 0; i < entries.length; i++) {
     const [key, value] = entries[i] as TrieEntry;
@@ -173,7 +192,7 @@ export function trieRootFromSorted(entries: readonly TrieEntry[]): Uint8Array {
     if (i > 0 && compareBytes((entries[i - 1] as TrieEntry)[0], key) >= 0)
       throw new MachError("trie keys not strictly ascending", { details: `at index ${i}` });
   }
-  return keccak256(buildNode(entries, 0, entries.length, 0));
+  return keccak256(buildNode(entries, 0, entries.length, 0, known));
 }
 
 const EMPTY_ROOT_BYTES = hexToBytes(EMPTY_TRIE_ROOT);
@@ -187,15 +206,94 @@ export function orderedTrieRoot(values: readonly Uint8Array[]): Hash {
 }
 
 export function orderedTrieRootBytes(values: readonly Uint8Array[]): Uint8Array {
+  return rootOfSorted(orderedEntries(values), NOTHING_KNOWN);
+}
+
+function orderedEntries(values: readonly Uint8Array[]): TrieEntry[] {
   const n = values.length;
   const entries: TrieEntry[] = [];
   // Bytewise order of rlp(i): 1..127 (single bytes 0x01..0x7f), then 0 (0x80), then 128.. (0x81.., 0x82.., …).
+  // From 128 on, an entry's position is its index.
   for (let i = 1; i < Math.min(n, 128); i++) entries.push([rlpIndex(i), values[i] as Uint8Array]);
   if (n > 0) entries.push([rlpIndex(0), values[0] as Uint8Array]);
   for (let i = 128; i < n; i++) entries.push([rlpIndex(i), values[i] as Uint8Array]);
-  return trieRootFromSorted(entries);
+  return entries;
 }
 
+/** rlp(i) for the indexes seen so far (immutable; every block's roots use the same keys). */
+const rlpIndexes: Uint8Array[] = [];
+
 function rlpIndex(i: number): Uint8Array {
-  return encodeRlpBytes(bigintToBytes(BigInt(i)));
+  let key = rlpIndexes[i];
+  if (key === undefined) {
+    key = encodeRlpBytes(bigintToBytes(BigInt(i)));
+    if (i < MAX_CACHED_RLP_INDEX) rlpIndexes[i] = key;
+  }
+  return key;
+}
+
+const MAX_CACHED_RLP_INDEX = 1 << 17;
+
+/** Indexes 256..65535 have 3-byte keys (0x82, high byte, low byte): six nibbles, the last two levels in groups. */
+const FIRST_GROUPED = 256;
+const END_GROUPED = 65_536;
+const BRANCH_WITHOUT_VALUE = EMPTY_STRING_RLP;
+
+/**
+ * transactionsRoot or receiptsRoot of a list that grows at its end (the open block, mini-block by mini-block), the
+ * same root `orderedTrieRoot` gives over the same values. Between indexes 256 and 65,535 the keys rlp(i) are
+ * 0x82 ‖ i (big-endian), so the 16 values i = 16g … 16g + 15 fill one branch at nibble depth 5, and 256 values one at
+ * depth 4, whatever else the list holds: each such group is hashed once it is complete, as values are pushed, and
+ * `root()` hashes only the levels above them and the unfinished groups (a block of 4,600 transfers: ~20 branches at
+ * the seal instead of ~310).
+ */
+export class OrderedTrieRootBuilder {
+  readonly #values: Uint8Array[] = [];
+  /** References of complete groups of 16, by i / 16 (from index 256 on). */
+  readonly #sixteens: Uint8Array[] = [];
+  /** References of complete groups of 256, by i / 256 (from index 256 on). */
+  readonly #twoFiftySixes: Uint8Array[] = [];
+  readonly #known: KnownReference = (lo, hi, depth) => {
+    if (lo < FIRST_GROUPED) return undefined;
+    if (depth === 5 && hi - lo === 16) return this.#sixteens[lo >> 4];
+    if (depth === 4 && hi - lo === 256) return this.#twoFiftySixes[lo >> 8];
+    return undefined;
+  };
+
+  get length(): number {
+    return this.#values.length;
+  }
+
+  /** Appends values (never written to afterwards) and hashes the groups they complete. */
+  push(values: readonly Uint8Array[]): void {
+    for (const value of values) {
+      this.#values.push(value);
+      const n = this.#values.length;
+      if (n <= FIRST_GROUPED || n > END_GROUPED || (n & 15) !== 0) continue;
+      const group = (n >> 4) - 1;
+      this.#sixteens[group] = this.#groupOfLeaves(n - 16);
+      if ((n & 255) === 0) this.#twoFiftySixes[(n >> 8) - 1] = this.#groupOfGroups(group - 15);
+    }
+  }
+
+  /** The root over every value pushed. */
+  root(): Uint8Array {
+    return rootOfSorted(orderedEntries(this.#values), this.#known);
+  }
+
+  /** The branch holding the leaves of values [from, from + 16): each leaf's key is consumed by the branches above. */
+  #groupOfLeaves(from: number): Uint8Array {
+    const items: Uint8Array[] = new Array(17);
+    for (let k = 0; k < 16; k++) items[k] = emptyPathLeafReference(this.#values[from + k] as Uint8Array);
+    items[16] = BRANCH_WITHOUT_VALUE;
+    return reference(encodeRlpListOfEncoded(items));
+  }
+
+  /** The branch over groups of 16 [first, first + 16). */
+  #groupOfGroups(first: number): Uint8Array {
+    const items: Uint8Array[] = new Array(17);
+    for (let k = 0; k < 16; k++) items[k] = this.#sixteens[first + k] as Uint8Array;
+    items[16] = BRANCH_WITHOUT_VALUE;
+    return reference(encodeRlpListOfEncoded(items));
+  }
 }

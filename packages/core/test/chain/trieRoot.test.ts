@@ -6,7 +6,12 @@ import fc from "fast-check";
 import { bytesToHex, sha256 } from "viem";
 import { EMPTY_OMMERS_HASH, EMPTY_REQUESTS_HASH, EMPTY_TRIE_ROOT, KECCAK_EMPTY } from "../../src/chain/constants.ts";
 import { keccak256Hex } from "../../src/chain/hash.ts";
-import { orderedTrieRoot, type TrieEntry, trieRootFromSorted } from "../../src/chain/trieRoot.ts";
+import {
+  OrderedTrieRootBuilder,
+  orderedTrieRoot,
+  type TrieEntry,
+  trieRootFromSorted,
+} from "../../src/chain/trieRoot.ts";
 
 async function mptRoot(entries: readonly TrieEntry[]): Promise<string> {
   const trie = await createMPT();
@@ -76,6 +81,54 @@ describe("trie roots", () => {
         },
       ),
       { numRuns: 25, seed: 13 },
+    );
+  });
+
+  it("OrderedTrieRootBuilder equals @ethereumjs/mpt across its group boundaries (16 and 256 values past index 255)", async () => {
+    const empty = new OrderedTrieRootBuilder();
+    assert.equal(bytesToHex(empty.root()), EMPTY_TRIE_ROOT);
+    // Values of 1 to 90 bytes: leaves inline in their branch and hashed ones, in the groups and around them.
+    const values = Array.from({ length: 4_400 }, (_, i) =>
+      Uint8Array.from({ length: (i * 13) % 90 || 1 }, (_, j) => (i * 31 + j * 7) & 0xff),
+    );
+    const builder = new OrderedTrieRootBuilder();
+    const checkedAt = new Set([1, 255, 256, 257, 271, 272, 273, 511, 512, 513, 767, 768, 769, 4_096, 4_352, 4_400]);
+    for (let n = 0; n < values.length; ) {
+      // Pushes of 1 to 37 values, so groups complete inside pushes and at their ends.
+      const next = Math.min(values.length, n + (n % 37) + 1);
+      builder.push(values.slice(n, next));
+      for (const at of checkedAt) {
+        if (at <= n || at > next) continue;
+        // Check the boundary itself: a builder pushed exactly that far.
+        const exact = new OrderedTrieRootBuilder();
+        exact.push(values.slice(0, at));
+        const expected = await mptRoot(values.slice(0, at).map((v, i) => [RLP.encode(i), v] as const));
+        assert.equal(bytesToHex(exact.root()), expected, `n = ${at}`);
+      }
+      n = next;
+      assert.equal(builder.length, n);
+      assert.equal(bytesToHex(builder.root()), orderedTrieRoot(values.slice(0, n)), `after ${n} pushed`);
+    }
+  });
+
+  it("OrderedTrieRootBuilder equals @ethereumjs/mpt for random values pushed in random slices", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.uint8Array({ minLength: 1, maxLength: 70 }), { minLength: 250, maxLength: 800 }),
+        fc.array(fc.integer({ min: 1, max: 80 }), { minLength: 1, maxLength: 10 }),
+        async (values, sliceSizes) => {
+          const builder = new OrderedTrieRootBuilder();
+          let at = 0;
+          for (let i = 0; at < values.length; i++) {
+            const size = sliceSizes[i % sliceSizes.length] as number;
+            builder.push(values.slice(at, at + size));
+            at = Math.min(values.length, at + size);
+            assert.equal(bytesToHex(builder.root()), orderedTrieRoot(values.slice(0, at)));
+          }
+          assert.equal(bytesToHex(builder.root()), await mptRoot(values.map((v, i) => [RLP.encode(i), v] as const)));
+        },
+      ),
+      { numRuns: 15, seed: 29 },
     );
   });
 

@@ -282,7 +282,37 @@ export function keepMiniBlockRecordForms(miniBlock: MiniBlock, bytes: Uint8Array
 
 /** [block number, index in block]. */
 export function encodeTxLocation(blockNumber: bigint, index: number): Uint8Array {
-  return encodeRlp([bigintToBytes(blockNumber), bigintToBytes(BigInt(index))]);
+  return txLocationEncoder(blockNumber)(index);
+}
+
+/**
+ * `encodeTxLocation` for the entries of one block, its number encoded once: a sealed block's index is written on the
+ * sequencer's loop (generic RLP took ~2.8 ms for 4,600 entries).
+ */
+export function txLocationEncoder(blockNumber: bigint): (index: number) => Uint8Array {
+  const number = encodeRlpBytes(bigintToBytes(blockNumber));
+  return (index) => {
+    const position = indexField(index);
+    const payload = number.length + position.length;
+    const out = new Uint8Array(1 + payload);
+    out[0] = 0xc0 + payload; // both fields are at most 9 bytes: a short list
+    out.set(number, 1);
+    out.set(position, 1 + number.length);
+    return out;
+  };
+}
+
+/** RLP of the indexes seen so far, up to `MAX_KEPT_INDEX` (most blocks stay below). */
+const indexFields: Uint8Array[] = [];
+const MAX_KEPT_INDEX = 1 << 16;
+
+function indexField(index: number): Uint8Array {
+  let field = indexFields[index];
+  if (field === undefined) {
+    field = uintField(index);
+    if (index < MAX_KEPT_INDEX) indexFields[index] = field;
+  }
+  return field;
 }
 export function decodeTxLocation(bytes: Uint8Array): { blockNumber: bigint; index: number } {
   const f = list(decodeRlp(bytes), "txLocation");

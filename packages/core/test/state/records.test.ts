@@ -27,6 +27,7 @@ import {
   encodeTxLocation,
   miniBlockRecordPosition,
   StoreCorruptionError,
+  txLocationEncoder,
 } from "../../src/state/records.ts";
 import { address as addressArb, log, u64, u256 } from "../chain/arbitraries.ts";
 
@@ -431,6 +432,17 @@ describe("store records", () => {
   it("round-trip a tx location", () => {
     assert.deepEqual(decodeTxLocation(encodeTxLocation(0n, 0)), { blockNumber: 0n, index: 0 });
     assert.deepEqual(decodeTxLocation(encodeTxLocation(2n ** 40n, 4_999)), { blockNumber: 2n ** 40n, index: 4_999 });
+    // The per-block encoder writes what generic RLP writes, across the field-length boundaries.
+    for (const blockNumber of [0n, 1n, 127n, 128n, 2n ** 40n, 2n ** 64n - 1n]) {
+      const location = txLocationEncoder(blockNumber);
+      for (const index of [0, 1, 127, 128, 255, 256, 65_535, 65_536, 2 ** 32 - 1]) {
+        assert.deepEqual(
+          location(index),
+          encodeRlp([bigintToBytes(blockNumber), bigintToBytes(BigInt(index))]),
+          `${blockNumber}/${index}`,
+        );
+      }
+    }
   });
 
   it("reject a record of another version with StoreCorruptionError", async () => {

@@ -21,8 +21,8 @@ import {
   encodeMiniBlockRecord,
   encodeMiniBlockSealRecord,
   encodeReceiptsRecord,
-  encodeTxLocation,
   type MiniBlockSeal,
+  txLocationEncoder,
 } from "../records.ts";
 import { Bucket, MetaKey } from "./buckets.ts";
 import type { AppendMiniBlockOptions, ChainStore } from "./chainStore.ts";
@@ -217,8 +217,9 @@ export class LmdbChainStore implements ChainStore {
     this.#blocks.put(number, encodeBlockRecord(block));
     this.#blockNumberByHash.put(block.hash, number);
     this.#receipts.put(number, encodeReceiptsRecord(receipts));
+    const location = txLocationEncoder(block.header.number);
     block.transactions.forEach((tx, index) => {
-      this.#txLocation.put(tx.hash, encodeTxLocation(block.header.number, index));
+      this.#txLocation.put(tx.hash, location(index));
     });
     return this.#meta.put(MetaKey.headBlock, number);
   }

@@ -101,7 +101,6 @@ function commonPrefix(a: Uint8Array, b: Uint8Array, from: number): number {
   return Math.min(i, max);
 }
 
-/** Encoded node for entries [lo, hi) which all share the first `depth` nibbles. */
 /**
  * The reference of the node over entries [lo, hi) at nibble depth `depth` when the caller already hashed it (an ordered
  * trie's complete groups, `OrderedTrieRootBuilder`), else undefined.
@@ -110,6 +109,7 @@ type KnownReference = (lo: number, hi: number, depth: number) => Uint8Array | un
 
 const NOTHING_KNOWN: KnownReference = () => undefined;
 
+/** Encoded node for entries [lo, hi) which all share the first `depth` nibbles. */
 function buildNode(
   entries: readonly TrieEntry[],
   lo: number,

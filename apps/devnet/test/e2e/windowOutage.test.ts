@@ -161,10 +161,23 @@ describe("a DA outage longer than the sequencing window (Hardhat L1, Celestia st
     load = undefined;
     const hashes = running.acknowledgedHashes();
     assert.ok(stats.sent > 0 && hashes.length === stats.sent);
+    // The newest acknowledged transactions may still sit in the open block: the head to check is the block that
+    // holds the last of them, once sealed (a receipt from the open block names the block it will seal into).
     const head = await waitFor(
-      "the sequencer's head",
+      "the acknowledged transactions' blocks sealed",
       60_000,
-      answering(() => blockNumber(sequencer.rpcUrl)),
+      answering(async () => {
+        let highest = await blockNumber(sequencer.rpcUrl);
+        const sealedThrough = highest;
+        for (const hash of hashes) {
+          const receipt = await result<{ blockNumber: Hex } | null>(sequencer.rpcUrl, "eth_getTransactionReceipt", [
+            hash,
+          ]);
+          if (!receipt) return undefined;
+          if (BigInt(receipt.blockNumber) > highest) highest = BigInt(receipt.blockNumber);
+        }
+        return highest <= sealedThrough ? highest : undefined;
+      }),
     );
     await waitFor(
       `safe to reach block ${head}`,

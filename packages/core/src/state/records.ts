@@ -194,6 +194,25 @@ export function decodeBlockRecord(bytes: Uint8Array): Block {
   };
 }
 
+/** A block record's header, hash and mini-block span, without decoding its transactions. */
+export function decodeBlockRecordHeader(
+  bytes: Uint8Array,
+): Pick<Block, "header" | "hash" | "miniBlockCount" | "miniBlockOffset"> {
+  const items = rlpListItemEncodings(bytes);
+  if (items.length !== 5) throw new StoreCorruptionError(`store: block record has ${items.length} fields`);
+  const field = (i: number) => rlpItemPayload(items[i] as Uint8Array);
+  const version = Number(bytesToBigint(field(0)));
+  if (version < 1 || version > BLOCK_RECORD_VERSION)
+    throw new StoreCorruptionError(`store: block record version ${version} unsupported`);
+  const header = decodeHeader(field(1));
+  return {
+    header,
+    hash: hashHeader(header),
+    miniBlockCount: Number(bytesToBigint(field(3))),
+    miniBlockOffset: bytesToBigint(field(4)),
+  };
+}
+
 export function encodeReceiptsRecord(receipts: readonly Receipt[]): Uint8Array {
   return encodeRlpListOfEncoded([uintField(RECEIPTS_RECORD_VERSION), storedReceiptList(receipts)]);
 }

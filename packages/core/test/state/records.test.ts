@@ -14,6 +14,7 @@ import type { Address, Block, Hash, Header, Receipt, Transaction } from "../../s
 import { encodeStateDiff } from "../../src/state/diffCodec.ts";
 import {
   decodeBlockRecord,
+  decodeBlockRecordHeader,
   decodeBlockSealRecord,
   decodeMiniBlockRecord,
   decodeMiniBlockSealRecord,
@@ -280,6 +281,13 @@ describe("store records", () => {
       miniBlockOffset: 1_234_567n,
     };
     const decoded = decodeBlockRecord(encodeBlockRecord(block));
+    // Its header alone, the transactions left undecoded: what a block message is served from.
+    assert.deepEqual(decodeBlockRecordHeader(encodeBlockRecord(block)), {
+      header: block.header,
+      hash: block.hash,
+      miniBlockCount: 12,
+      miniBlockOffset: 1_234_567n,
+    });
     assert.deepEqual(decoded.header, block.header);
     assert.equal(decoded.hash, block.hash);
     assert.equal(decoded.miniBlockCount, 12);
@@ -458,6 +466,7 @@ describe("store records", () => {
     const miniBlock = encodeMiniBlockRecord(await sampleMiniBlock());
     for (const version of [0n, 2n]) {
       assert.throws(() => decodeBlockRecord(withField(block, 0, bigintToBytes(version))), StoreCorruptionError);
+      assert.throws(() => decodeBlockRecordHeader(withField(block, 0, bigintToBytes(version))), StoreCorruptionError);
     }
     for (const version of [0n, 3n]) {
       assert.throws(() => decodeReceiptsRecord(withField(receipts, 0, bigintToBytes(version))), StoreCorruptionError);
@@ -507,6 +516,10 @@ describe("store records", () => {
         decodeBlockRecord,
         encodeBlockRecord({ header: h, hash: hashHeader(h), transactions, miniBlockCount: 2, miniBlockOffset: 9n }),
       ],
+      [
+        decodeBlockRecordHeader,
+        encodeBlockRecord({ header: h, hash: hashHeader(h), transactions, miniBlockCount: 2, miniBlockOffset: 9n }),
+      ],
       [decodeReceiptsRecord, encodeReceiptsRecord(sampleReceipts())],
       [decodeMiniBlockRecord, encodeMiniBlockRecord(await sampleMiniBlock())],
       [decodeTxLocation, encodeTxLocation(5n, 1)],
@@ -528,6 +541,10 @@ describe("store records", () => {
     const records: [(bytes: Uint8Array) => unknown, Uint8Array][] = [
       [
         decodeBlockRecord,
+        encodeBlockRecord({ header: h, hash: hashHeader(h), transactions, miniBlockCount: 2, miniBlockOffset: 9n }),
+      ],
+      [
+        decodeBlockRecordHeader,
         encodeBlockRecord({ header: h, hash: hashHeader(h), transactions, miniBlockCount: 2, miniBlockOffset: 9n }),
       ],
       [decodeReceiptsRecord, encodeReceiptsRecord(sampleReceipts())],

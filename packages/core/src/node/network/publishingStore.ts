@@ -106,6 +106,7 @@ export function createPublishingStore(inner: ChainStore, options: PublishingStor
     genesisHash: () => inner.genesisHash(),
     headBlockNumber: () => inner.headBlockNumber(),
     getBlock: (number) => inner.getBlock(number),
+    getBlockHeader: (number) => inner.getBlockHeader(number),
     getBlockNumberByHash: (hash) => inner.getBlockNumberByHash(hash),
     getReceipts: (number) => inner.getReceipts(number),
     getTxLocation: (hash) => inner.getTxLocation(hash),

@@ -23,7 +23,7 @@ export function createStoreBlockSource(store: ChainStoreReader, chainId: bigint)
       const out: SignedBlock[] = [];
       const head = store.headBlockNumber();
       for (let number = from; out.length < limit && head !== undefined && number <= head; number++) {
-        const block = store.getBlock(number);
+        const block = store.getBlockHeader(number);
         const seal = block && store.getBlockSeal(number);
         if (!block || !seal) break;
         out.push(storedBlockMessage({ chainId, block, seal }));

@@ -7,10 +7,19 @@ import type { MiniBlock } from "../../chain/miniBlock.ts";
 import type { Block, Hash, Receipt } from "../../chain/types.ts";
 import type { BlockSeal, MiniBlockSeal } from "../records.ts";
 
+/** A sealed block's header, hash and the span of its mini-blocks. */
+export type BlockHeaderRecord = Pick<Block, "header" | "hash" | "miniBlockCount" | "miniBlockOffset">;
+
 export interface ChainStoreReader {
   genesisHash(): Hash | undefined;
   headBlockNumber(): bigint | undefined;
   getBlock(number: bigint): Block | undefined;
+  /**
+   * A sealed block without its transactions (header, hash, mini-block span): what a block message carries. Reads
+   * the header from the record without decoding the transactions, which `getBlock` does (serving a range of 23 blocks
+   * of ~2,600 transfers took the sequencer's thread ~1 s that way).
+   */
+  getBlockHeader(number: bigint): BlockHeaderRecord | undefined;
   getBlockNumberByHash(hash: Hash): bigint | undefined;
   getReceipts(number: bigint): readonly Receipt[] | undefined;
   getTxLocation(hash: Hash): { readonly blockNumber: bigint; readonly index: number } | undefined;

@@ -11,6 +11,7 @@ import type { Block, Hash, Receipt } from "../../chain/types.ts";
 import {
   type BlockSeal,
   decodeBlockRecord,
+  decodeBlockRecordHeader,
   decodeBlockSealRecord,
   decodeMiniBlockRecord,
   decodeMiniBlockSealRecord,
@@ -25,7 +26,7 @@ import {
   txLocationEncoder,
 } from "../records.ts";
 import { Bucket, MetaKey } from "./buckets.ts";
-import type { AppendMiniBlockOptions, ChainStore } from "./chainStore.ts";
+import type { AppendMiniBlockOptions, BlockHeaderRecord, ChainStore } from "./chainStore.ts";
 import { RecentCache } from "./recentCache.ts";
 
 export type StoreDurability = "commit" | "flush";
@@ -115,6 +116,17 @@ export class LmdbChainStore implements ChainStore {
     if (!bytes) return undefined;
     const block = decodeBlockRecord(bytes);
     return this.#decodedBlocks.set(key, block, block.transactions.length);
+  }
+
+  getBlockHeader(number: bigint): BlockHeaderRecord | undefined {
+    const key = Number(number);
+    const cached = this.#decodedBlocks.get(key);
+    if (cached) {
+      const { header, hash, miniBlockCount, miniBlockOffset } = cached;
+      return { header, hash, miniBlockCount, miniBlockOffset };
+    }
+    const bytes = this.#blocks.get(key);
+    return bytes ? decodeBlockRecordHeader(bytes) : undefined;
   }
 
   getBlockNumberByHash(hash: Hash): bigint | undefined {

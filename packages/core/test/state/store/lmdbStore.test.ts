@@ -195,6 +195,10 @@ describe("LmdbChainStore", () => {
       txs.map((tx) => [tx.hash, tx.from]),
     );
     assert.equal(store.getBlock(3n), undefined);
+    // The header alone, from the decoded-block cache and from the record (after a reopen the cache is empty).
+    const header = { header: one.header, hash: one.hash, miniBlockCount: one.miniBlockCount, miniBlockOffset: 0n };
+    assert.deepEqual(plain(store.getBlockHeader(1n)), plain(header));
+    assert.equal(store.getBlockHeader(3n), undefined);
   });
 
   it("appends mini-blocks to the log and reads them back in order", async () => {
@@ -308,6 +312,13 @@ describe("LmdbChainStore", () => {
     assert.equal(reopened.genesisHash(), genesis.hash);
     assert.equal(reopened.headBlockNumber(), 1n);
     assert.deepEqual(plain(reopened.getBlock(0n)), genesis);
+    // Read from the record (the reopened store's cache is empty), as from the cache.
+    assert.deepEqual(plain(reopened.getBlockHeader(1n)), {
+      header: plain(one.header),
+      hash: one.hash,
+      miniBlockCount: one.miniBlockCount,
+      miniBlockOffset: one.miniBlockOffset,
+    });
     assert.equal(reopened.getBlock(1n)?.hash, one.hash);
     assert.equal(reopened.getBlock(1n)?.transactions[0]?.hash, tx.hash);
     assert.deepEqual(plain(reopened.getReceipts(1n)), [receipt(21_000n)]);

@@ -1,6 +1,7 @@
 /** The batch encoder's worker thread (batchEncoder.ts): seals and hashes each body it is sent, in order. */
 import { parentPort } from "node:worker_threads";
 import { nameThisThread } from "../threadName.ts";
+import { announceLoaded } from "../workerLifecycle.ts";
 import { type BatchEncodeRequest, type BatchEncodeResponse, sealAndHash } from "./batchEncoder.ts";
 
 nameThisThread("mach-batchenc");
@@ -19,3 +20,4 @@ port.on("message", ({ id, body }: BatchEncodeRequest) => {
     port.postMessage(response);
   }
 });
+announceLoaded(port);

@@ -8,6 +8,7 @@
 import { Worker } from "node:worker_threads";
 import { keccak256Hex } from "../chain/hash.ts";
 import type { Hash } from "../chain/types.ts";
+import { isLoadedAnnouncement, terminateWhenLoaded, whenLoaded } from "../workerLifecycle.ts";
 import { type BatchBody, type EncodeBatchParameters, sealBatchBody, writeBatchBody } from "./batch.ts";
 import { BatchEncoderWorkerError } from "./errors.ts";
 
@@ -56,7 +57,7 @@ interface Waiting {
  */
 export function createWorkerBatchEncoder(): BatchEncoder {
   /** The worker in use, with the requests posted to it: a worker that fails or exits fails only its own. */
-  let running: { readonly worker: Worker; readonly waiting: Map<number, Waiting> } | undefined;
+  let running: { readonly worker: Worker; loaded: Promise<void>; readonly waiting: Map<number, Waiting> } | undefined;
   let nextId = 0;
 
   const failAll = (waiting: Map<number, Waiting>, error: unknown) => {
@@ -67,9 +68,10 @@ export function createWorkerBatchEncoder(): BatchEncoder {
   const start = () => {
     const worker = new Worker(new URL("./batchEncodeWorker.ts", import.meta.url));
     const waiting = new Map<number, Waiting>();
-    const started = { worker, waiting };
+    const started = { worker, loaded: Promise.resolve(), waiting };
     worker.unref();
     worker.on("message", (response: BatchEncodeResponse) => {
+      if (isLoadedAnnouncement(response)) return;
       const entry = waiting.get(response.id);
       if (entry === undefined) return;
       waiting.delete(response.id);
@@ -82,6 +84,8 @@ export function createWorkerBatchEncoder(): BatchEncoder {
     };
     worker.on("error", (error) => lost(new BatchEncoderWorkerError("batch encoder worker failed", { cause: error })));
     worker.on("exit", (code) => lost(new BatchEncoderWorkerError(`batch encoder worker exited (${code})`)));
+    // After the handler above: a worker's first `message` listener refs its port again after `unref()`.
+    started.loaded = whenLoaded(worker);
     return started;
   };
 
@@ -103,7 +107,7 @@ export function createWorkerBatchEncoder(): BatchEncoder {
       running = undefined;
       if (stopping === undefined) return;
       failAll(stopping.waiting, new BatchEncoderWorkerError("batch encoder closed"));
-      await stopping.worker.terminate();
+      await terminateWhenLoaded(stopping.worker, stopping.loaded);
     },
   };
 }

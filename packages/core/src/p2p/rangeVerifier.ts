@@ -16,6 +16,7 @@ import { encodeReceipt } from "../chain/receipt.ts";
 import { emptyPathLeafReference, keepEmptyPathLeafReference } from "../chain/trieRoot.ts";
 import type { Address } from "../chain/types.ts";
 import { keepMiniBlockRecordForms } from "../state/records.ts";
+import { isLoadedAnnouncement, terminateWhenLoaded, whenLoaded } from "../workerLifecycle.ts";
 import { openBlockEnvelope } from "./blockMessage.ts";
 import { type GossipAction, type MessageFailure, P2pError, P2pMessageError } from "./errors.ts";
 import { miniBlockRecordOf, openMiniBlockEnvelope, type SignedMiniBlock } from "./miniBlockMessage.ts";
@@ -205,7 +206,14 @@ const MAX_FAILED_STARTS = 2;
  * alive; `close()` stops it, and what is still waiting is checked in place.
  */
 export function createWorkerRangeVerifier(options: { readonly startNow?: boolean } = {}): RangeVerifier {
-  let running: { readonly worker: Worker; readonly waiting: Map<number, Waiting>; answered: boolean } | undefined;
+  let running:
+    | {
+        readonly worker: Worker;
+        loaded: Promise<void>;
+        readonly waiting: Map<number, Waiting>;
+        answered: boolean;
+      }
+    | undefined;
   let nextId = 0;
   let failedStarts = 0;
 
@@ -218,9 +226,10 @@ export function createWorkerRangeVerifier(options: { readonly startNow?: boolean
 
   const start = () => {
     const worker = new Worker(new URL("./rangeVerifyWorker.ts", import.meta.url));
-    const started = { worker, waiting: new Map<number, Waiting>(), answered: false };
+    const started = { worker, loaded: Promise.resolve(), waiting: new Map<number, Waiting>(), answered: false };
     worker.unref();
     worker.on("message", (response: RangeVerifyResponse) => {
+      if (isLoadedAnnouncement(response)) return;
       started.answered = true;
       failedStarts = 0;
       const entry = started.waiting.get(response.id);
@@ -243,6 +252,9 @@ export function createWorkerRangeVerifier(options: { readonly startNow?: boolean
     };
     worker.on("error", lost);
     worker.on("exit", lost);
+    // Listened for after the handler above: a worker's first `message` listener refs its port again after `unref()`
+    // (answers owed keep the process alive), later ones do not.
+    started.loaded = whenLoaded(worker);
     return started;
   };
 
@@ -274,7 +286,7 @@ export function createWorkerRangeVerifier(options: { readonly startNow?: boolean
       running = undefined;
       if (stopping === undefined) return;
       fallBack(stopping.waiting);
-      await stopping.worker.terminate();
+      await terminateWhenLoaded(stopping.worker, stopping.loaded);
     },
   };
 }

@@ -1,6 +1,7 @@
 /** The range verifier's worker thread (rangeVerifier.ts): checks and decodes each response's frames, in order. */
 import { parentPort } from "node:worker_threads";
 import { nameThisThread } from "../threadName.ts";
+import { announceLoaded } from "../workerLifecycle.ts";
 import { checkFrame, type RangeVerifyRequest, type RangeVerifyResponse } from "./rangeVerifier.ts";
 
 nameThisThread("mach-rangecheck");
@@ -20,3 +21,4 @@ port.on("message", ({ id, kind, chainId, maxMessageBytes, bytes, ends }: RangeVe
   }
   port.postMessage(response);
 });
+announceLoaded(port);

@@ -14,6 +14,7 @@
  */
 import { Worker } from "node:worker_threads";
 import type { Logger } from "../telemetry.ts";
+import { isLoadedAnnouncement, terminateWhenLoaded, whenLoaded } from "../workerLifecycle.ts";
 import {
   decodeOutcome,
   type FromSenderWorker,
@@ -70,6 +71,8 @@ interface WorkerSlot {
   load: number;
   /** Resolves with the secp256k1 implementation of the worker once it started. */
   ready: Promise<"native" | "noble">;
+  /** Resolves once its modules have run, or it ended (`workerLifecycle.ts`). */
+  loaded: Promise<void>;
 }
 
 /** A group is split over the workers only past this many transactions per part (a message has a fixed cost). */
@@ -98,6 +101,7 @@ export class SenderRecoveryPool implements SenderRecovery {
         groups: new Map(),
         load: 0,
         ready: Promise.resolve("noble"),
+        loaded: Promise.resolve(),
       };
       this.#spawn(slot);
       this.#slots.push(slot);
@@ -139,7 +143,7 @@ export class SenderRecoveryPool implements SenderRecovery {
     // Groups still on a worker are decoded here so that every caller gets its answer, in order.
     for (const group of this.#queue) if (group.outcomes === undefined) this.#decodeInline(group);
     this.#admitReady();
-    await Promise.all(this.#slots.map((slot) => slot.worker.terminate()));
+    await Promise.all(this.#slots.map((slot) => terminateWhenLoaded(slot.worker, slot.loaded)));
   }
 
   #flush(): void {
@@ -253,6 +257,7 @@ export class SenderRecoveryPool implements SenderRecovery {
       started = resolve;
     });
     worker.on("message", (message: FromSenderWorker) => {
+      if (isLoadedAnnouncement(message)) return;
       if (message.type === "recovered") return this.#onRecovered(slot, message);
       started(message.backend);
       // Referenced until it started and while it owes an answer: an idle pool does not keep the process alive.
@@ -265,5 +270,7 @@ export class SenderRecoveryPool implements SenderRecovery {
     worker.on("exit", (code) => {
       if (slot.worker === worker) this.#fail(slot, new SenderRecoveryError(`worker exited with code ${code}`));
     });
+    // After the handler above, which decides when the worker is referenced (`unref()` once it started).
+    slot.loaded = whenLoaded(worker);
   }
 }

@@ -6,6 +6,7 @@
 import { parentPort } from "node:worker_threads";
 import { secp256k1Backend } from "../chain/signature.ts";
 import { nameThisThread } from "../threadName.ts";
+import { announceLoaded } from "../workerLifecycle.ts";
 import { type RecoverRequest, recoverPacked, type WorkerReady } from "./senderRecoveryProtocol.ts";
 
 nameThisThread("mach-senders");
@@ -15,3 +16,4 @@ if (port === null) throw new Error("senderRecoveryWorker.ts runs as a worker thr
 
 port.on("message", (request: RecoverRequest) => port.postMessage(recoverPacked(request)));
 port.postMessage({ type: "ready", backend: secp256k1Backend } satisfies WorkerReady);
+announceLoaded(port);

@@ -1,9 +1,9 @@
 /**
  * The import rules of STYLE.md, checked on the source tree rather than by eye: what each folder of `src/` may import
- * (besides `errors.ts`, `telemetry.ts`, `threadName.ts` and libraries), that roles never import each other, `p2p/` or `rpc/`, that the
- * store and the RPC import no role, that `chain/` imports nothing of Mach, that adapters import core's ports only, and
- * that the light subpaths an adapter imports (`@mach/core/da`, `/chain`, …) do not pull in the node's heavy
- * dependencies.
+ * (besides `errors.ts`, `telemetry.ts`, `threadName.ts`, `workerLifecycle.ts` and libraries), that roles never import
+ * each other, `p2p/` or `rpc/`, that the store and the RPC import no role, that `chain/` imports nothing of Mach, that
+ * adapters import core's ports only, and that the light subpaths an adapter imports (`@mach/core/da`, `/chain`, …) do
+ * not pull in the node's heavy dependencies.
  */
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -31,7 +31,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   rpc: ["chain", "state", "store", "execution", "txpool"],
   node: ["*"],
 };
-const SHARED = new Set(["errors.ts", "telemetry.ts", "threadName.ts"]);
+const SHARED = new Set(["errors.ts", "telemetry.ts", "threadName.ts", "workerLifecycle.ts"]);
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];

@@ -1,11 +1,11 @@
 /**
  * Stopping a worker thread without taking the process down. `worker.terminate()` while the worker is still
  * evaluating its ES modules can abort the whole process inside V8 (`Check failed: (location_) != nullptr` in
- * `SourceTextModule::AsyncModuleExecutionFulfilled`: seen once in a test that stopped a p2p node right after it
- * started its range verifier's worker). A worker's entry module calls `announceLoaded` once its modules have run; its
- * owner keeps `whenLoaded(worker)` from the spawn on and stops it with `terminateWhenLoaded`, which waits for that
- * announcement (or the worker's exit, or a grace period) before terminating. Shared ground like `threadName.ts`: any
- * folder's worker uses it.
+ * `SourceTextModule::AsyncModuleExecutionFulfilled`: seen once, in the p2p fuzz test, whose nodes stop soon after
+ * they start their workers). A worker's entry module calls `announceLoaded` once its modules have run; its owner keeps
+ * `whenLoaded(worker)` from the spawn on and stops it with `terminateWhenLoaded`, which waits for that announcement (or
+ * the worker's exit, or a grace period) before terminating. Shared ground like `threadName.ts`: any folder's worker
+ * uses it.
  */
 import type { MessagePort, Worker } from "node:worker_threads";
 
@@ -26,8 +26,9 @@ export function isLoadedAnnouncement(message: unknown): boolean {
 }
 
 /**
- * Resolves once the worker announced it loaded, or ended; call right after spawning it. Its listeners stay (removing
- * a worker's last `message` listener changes whether its port keeps the event loop alive).
+ * Resolves once the worker announced it loaded, or ended. Call it right after the owner registered its own `message`
+ * handler: a worker's first `message` listener refs its port again after `unref()`, later ones do not. Its listeners
+ * stay (removing a worker's last `message` listener changes whether its port keeps the event loop alive).
  */
 export function whenLoaded(worker: Worker): Promise<void> {
   return new Promise((resolve) => {

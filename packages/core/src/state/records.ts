@@ -194,10 +194,11 @@ export function decodeBlockRecord(bytes: Uint8Array): Block {
   };
 }
 
+/** A sealed block's header, hash and the span of its mini-blocks: a block without its transactions. */
+export type BlockHeaderRecord = Pick<Block, "header" | "hash" | "miniBlockCount" | "miniBlockOffset">;
+
 /** A block record's header, hash and mini-block span, without decoding its transactions. */
-export function decodeBlockRecordHeader(
-  bytes: Uint8Array,
-): Pick<Block, "header" | "hash" | "miniBlockCount" | "miniBlockOffset"> {
+export function decodeBlockRecordHeader(bytes: Uint8Array): BlockHeaderRecord {
   const items = rlpListItemEncodings(bytes);
   if (items.length !== 5) throw new StoreCorruptionError(`store: block record has ${items.length} fields`);
   const field = (i: number) => rlpItemPayload(items[i] as Uint8Array);

@@ -5,10 +5,9 @@
  */
 import type { MiniBlock } from "../../chain/miniBlock.ts";
 import type { Block, Hash, Receipt } from "../../chain/types.ts";
-import type { BlockSeal, MiniBlockSeal } from "../records.ts";
+import type { BlockHeaderRecord, BlockSeal, MiniBlockSeal } from "../records.ts";
 
-/** A sealed block's header, hash and the span of its mini-blocks. */
-export type BlockHeaderRecord = Pick<Block, "header" | "hash" | "miniBlockCount" | "miniBlockOffset">;
+export type { BlockHeaderRecord };
 
 export interface ChainStoreReader {
   genesisHash(): Hash | undefined;

@@ -195,7 +195,7 @@ describe("LmdbChainStore", () => {
       txs.map((tx) => [tx.hash, tx.from]),
     );
     assert.equal(store.getBlock(3n), undefined);
-    // The header alone, from the decoded-block cache and from the record (after a reopen the cache is empty).
+    // The header alone, here from the decoded-block cache (from the record: the reopen test below).
     const header = { header: one.header, hash: one.hash, miniBlockCount: one.miniBlockCount, miniBlockOffset: 0n };
     assert.deepEqual(plain(store.getBlockHeader(1n)), plain(header));
     assert.equal(store.getBlockHeader(3n), undefined);

@@ -350,35 +350,74 @@ export class Follower {
     // to fill by itself before asking for it.
     await this.#sleep(limits.gapGraceMs);
     const run = { startedAtMs: this.#options.now(), from: sequence?.next, items: 0, ranges: 0 };
+    /** The ranges asked for and not yet answered, by the promise that settles with the number of items received. */
+    const inFlight = new Map<Promise<number>, { readonly from: bigint; readonly end: bigint }>();
+    /** Answers in a row that did not move the sequence. */
+    let unanswered = 0;
+    /** The first number from `number` on that no range in flight covers. */
+    const pastRangesInFlight = (number: bigint): bigint => {
+      let cursor = number;
+      for (let moved = true; moved; ) {
+        moved = false;
+        for (const range of inFlight.values()) {
+          if (range.from <= cursor && cursor < range.end) {
+            cursor = range.end;
+            moved = true;
+          }
+        }
+      }
+      return cursor;
+    };
     try {
       while (!this.#stopped && sequence !== undefined) {
+        // A rolling window: whenever a range is answered the next one is asked for, so the peer always has requests
+        // to serve while this node verifies and applies (waiting for a whole window left both sides idle in turn).
         const gap = sequence.gap(window);
-        if (gap === undefined) return;
-        const before = sequence.next;
-        logger?.debug({ kind, from: gap.from, count: gap.count }, "p2p catching up by range");
-        // Consecutive ranges at once, each offered as it comes (the sequence puts them in order): the peer serves
-        // the next while this node verifies and applies the one before.
-        const requests: Promise<void>[] = [];
-        for (let offset = 0; offset < gap.count; offset += max) {
-          const from = gap.from + BigInt(offset);
-          const count = Math.min(max, gap.count - offset);
-          requests.push(
-            fetchRange(kind, from, count, hint).then((items) => {
+        if (gap !== undefined) {
+          const gapEnd = gap.from + BigInt(gap.count);
+          // New ranges start after those in flight that cover the gap's start; a range answered short leaves its
+          // tail in the gap, asked for again here.
+          let cursor = pastRangesInFlight(gap.from);
+          while (inFlight.size < limits.rangeRequestsInFlight && cursor < gapEnd) {
+            const from = cursor;
+            // Up to the range size, the gap's end, and the next range in flight (a tail asked again stops there).
+            let end = from + BigInt(max) < gapEnd ? from + BigInt(max) : gapEnd;
+            for (const range of inFlight.values()) if (range.from > from && range.from < end) end = range.from;
+            const count = Number(end - from);
+            cursor = pastRangesInFlight(end);
+            logger?.debug({ kind, from, count }, "p2p catching up by range");
+            const request = fetchRange(kind, from, count, hint).then((items) => {
               run.ranges++;
               run.items += items.length;
-              if (this.#stopped) return;
+              if (this.#stopped) return items.length;
+              const next = sequence.next;
               // The loop for this kind is running, so offering does not start another one.
               if (kind === "miniBlocks") this.#offerMiniBlocks(items as readonly SignedMiniBlock[], undefined);
               else {
                 for (const block of items as readonly SignedBlock[]) this.#options.observeBlock?.(block, undefined);
                 this.#offerBlocks(items as readonly SignedBlock[], undefined);
               }
-            }),
-          );
+              unanswered = sequence.next === next ? unanswered + 1 : 0;
+              return items.length;
+            });
+            inFlight.set(request, { from, end: from + BigInt(count) });
+            // Settled here as well as in the race below: a failed range that is not awaited again must not surface
+            // as an unhandled rejection.
+            request.then(
+              () => inFlight.delete(request),
+              () => inFlight.delete(request),
+            );
+          }
         }
-        await Promise.all(requests);
+        if (inFlight.size === 0) return;
+        const received = await Promise.race(inFlight.keys());
         if (this.#stopped) return;
-        if (sequence.next === before) await this.#sleep(limits.rangeRetryMs);
+        // The peer had none of a range, or a window's worth of answers in a row moved nothing (out of order items
+        // that never fill in, or items that do not continue the chain): ask again after a pause, not in a loop.
+        if (received === 0 || unanswered >= limits.rangeRequestsInFlight) {
+          unanswered = 0;
+          await this.#sleep(limits.rangeRetryMs);
+        }
       }
     } finally {
       // Each run that fetched something, once: how far behind the node was and how long fetching took (what it

@@ -77,8 +77,12 @@ export interface RangeVerifyRequest {
   readonly bytes: Uint8Array;
   readonly ends: readonly number[];
 }
+/**
+ * The worker answers frame by frame, in order: `last` on the final frame or the first that fails (the frames after a
+ * failure are not checked), or one `error` (a bug, not the peer's doing) in place of the rest.
+ */
 export type RangeVerifyResponse =
-  | { readonly id: number; readonly results: readonly FrameResult<RangeKind>[] }
+  | { readonly id: number; readonly index: number; readonly result: FrameResult<RangeKind>; readonly last: boolean }
   | { readonly id: number; readonly error: string };
 
 function failureOf(stage: FrameFailure["stage"], error: unknown): FrameFailure {
@@ -191,6 +195,8 @@ export class RangeVerifierWorkerError extends P2pError {
 interface Waiting {
   readonly kind: RangeKind;
   readonly frames: readonly Uint8Array[];
+  /** The worker's answers so far, frame by frame. */
+  readonly results: FrameResult<RangeKind>[];
   readonly verification: MessageVerification;
   resolve(items: RangeItem<RangeKind>[]): void;
   reject(error: unknown): void;
@@ -234,13 +240,16 @@ export function createWorkerRangeVerifier(options: { readonly startNow?: boolean
       failedStarts = 0;
       const entry = started.waiting.get(response.id);
       if (entry === undefined) return;
-      started.waiting.delete(response.id);
       if ("error" in response) {
+        started.waiting.delete(response.id);
         entry.reject(new RangeVerifierWorkerError(`range verification failed: ${response.error}`));
         return;
       }
+      entry.results[response.index] = response.result;
+      if (!response.last) return;
+      started.waiting.delete(response.id);
       try {
-        entry.resolve(settleFrames(entry.kind, response.results, entry.verification));
+        entry.resolve(settleFrames(entry.kind, entry.results, entry.verification));
       } catch (error) {
         entry.reject(error);
       }
@@ -276,7 +285,7 @@ export function createWorkerRangeVerifier(options: { readonly startNow?: boolean
         ends,
       };
       const done = new Promise<RangeItem<typeof kind>[]>((resolve, reject) =>
-        waiting.set(id, { kind, frames, verification, resolve: resolve as Waiting["resolve"], reject }),
+        waiting.set(id, { kind, frames, results: [], verification, resolve: resolve as Waiting["resolve"], reject }),
       );
       worker.postMessage(request, [bytes.buffer]);
       return done;

@@ -44,6 +44,34 @@ function harness(position: FollowPosition, source: MemoryBlockSource, options: {
   return { follower, delivered, logged, fetches };
 }
 
+/**
+ * A mini-block follower (ranges of 3, two in flight) whose range requests are held until the test answers them:
+ * `answers[i](count)` answers request i with the first `count` items of its range (all by default).
+ */
+function heldRanges(source: MemoryBlockSource) {
+  const delivered: string[] = [];
+  const asked: { from: bigint; count: number }[] = [];
+  const answers: ((count?: number) => void)[] = [];
+  const fetchRange: FetchRange = (kind, from, count) => {
+    assert.equal(kind, "miniBlocks", "only mini-blocks are followed");
+    asked.push({ from, count });
+    return new Promise((resolve) =>
+      answers.push((answered = count) => resolve(source.miniBlocksByRange(from, answered) as never)),
+    );
+  };
+  const follower = new Follower({
+    position: { nextMiniBlock: 0n },
+    limits: { ...defaultP2pConfig, maxRangeMiniBlocks: 3, rangeRequestsInFlight: 2, gapGraceMs: 0 },
+    fetchRange,
+    deliverMiniBlock: (signed: SignedMiniBlock) => {
+      delivered.push(`m${signed.miniBlock.number}`);
+    },
+    deliverBlock: () => {},
+    now: Date.now,
+  });
+  return { follower, delivered, asked, answers };
+}
+
 const linkOf = (block: SignedBlock) => BLOCK_RULES.link(block);
 
 describe("follower", () => {
@@ -60,26 +88,7 @@ describe("follower", () => {
 
   it("keeps consecutive ranges in flight and delivers in order when a later range answers first", async () => {
     const fixture = chain(1, 9, 0);
-    const source = new MemoryBlockSource(fixture);
-    const delivered: string[] = [];
-    const asked: { from: bigint; count: number }[] = [];
-    const answers: (() => void)[] = [];
-    const fetchRange: FetchRange = (kind, from, count) => {
-      assert.equal(kind, "miniBlocks", "only mini-blocks are followed");
-      asked.push({ from, count });
-      // Held until the test answers: the later range is answered first.
-      return new Promise((resolve) => answers.push(() => resolve(source.miniBlocksByRange(from, count) as never)));
-    };
-    const follower = new Follower({
-      position: { nextMiniBlock: 0n },
-      limits: { ...defaultP2pConfig, maxRangeMiniBlocks: 3, rangeRequestsInFlight: 2, gapGraceMs: 0 },
-      fetchRange,
-      deliverMiniBlock: (signed: SignedMiniBlock) => {
-        delivered.push(`m${signed.miniBlock.number}`);
-      },
-      deliverBlock: () => {},
-      now: Date.now,
-    });
+    const { follower, delivered, asked, answers } = heldRanges(new MemoryBlockSource(fixture));
     follower.receiveMiniBlock(fixture.miniBlocks[8] as SignedMiniBlock, "peerA");
     await waitFor(() => asked.length === 2);
     assert.deepEqual(asked, [
@@ -95,6 +104,64 @@ describe("follower", () => {
     answers[2]?.();
     await waitFor(() => delivered.length === 9);
     assert.deepEqual(delivered, ["m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8"]);
+    await follower.stop();
+  });
+
+  it("asks for the next range as soon as one is answered, not when the whole window is", async () => {
+    const fixture = chain(1, 12, 0);
+    const { follower, delivered, asked, answers } = heldRanges(new MemoryBlockSource(fixture));
+    follower.receiveMiniBlock(fixture.miniBlocks[11] as SignedMiniBlock, "peerA");
+    await waitFor(() => asked.length === 2);
+    assert.deepEqual(asked, [
+      { from: 0n, count: 3 },
+      { from: 3n, count: 3 },
+    ]);
+    // The first range answered: the next one is asked for while the second is still in flight.
+    answers[0]?.();
+    await waitFor(() => asked.length === 3);
+    assert.deepEqual(asked[2], { from: 6n, count: 3 });
+    // A range answered short: its tail is asked for again, up to the range in flight after it.
+    answers[1]?.(1);
+    await waitFor(() => asked.length === 4);
+    assert.deepEqual(asked[3], { from: 4n, count: 2 });
+    answers[3]?.();
+    await waitFor(() => asked.length === 5);
+    assert.deepEqual(asked[4], { from: 9n, count: 2 });
+    answers[2]?.();
+    answers[4]?.();
+    await waitFor(() => delivered.length === 12);
+    assert.deepEqual(
+      delivered,
+      Array.from({ length: 12 }, (_, i) => `m${i}`),
+    );
+    await follower.stop();
+  });
+
+  it("pauses between rounds of requests whose answers move nothing, instead of asking again in a loop", async () => {
+    const fixture = chain(1, 6, 0);
+    let asked = 0;
+    const follower = new Follower({
+      position: { nextMiniBlock: 0n },
+      limits: {
+        ...defaultP2pConfig,
+        maxRangeMiniBlocks: 2,
+        rangeRequestsInFlight: 2,
+        gapGraceMs: 0,
+        rangeRetryMs: 200,
+      },
+      // Every answer is a mini-block that does not continue the chain (one of a later range), so nothing moves.
+      fetchRange: async () => {
+        asked++;
+        return [fixture.miniBlocks[4]] as never;
+      },
+      deliverMiniBlock: () => {},
+      deliverBlock: () => {},
+      now: Date.now,
+    });
+    follower.receiveMiniBlock(fixture.miniBlocks[5] as SignedMiniBlock, "peerA");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Two rounds of two requests in 300 ms, a 200 ms pause after each (a loop without pauses asks thousands of times).
+    assert.ok(asked >= 2 && asked <= 6, `asked ${asked} times`);
     await follower.stop();
   });
 

@@ -128,6 +128,12 @@ describe("range verifier", () => {
     };
     const cases: [string, [RangeKind, Uint8Array[], MessageVerification], string][] = [
       ["garbage", ["miniBlocks", [good, Uint8Array.of(1, 2, 3)], verification], "reject/malformed"],
+      // The worker answers frame by frame and stops at the first failure: the frames after it are never checked.
+      [
+        "garbage before good frames",
+        ["miniBlocks", [good, Uint8Array.of(1, 2, 3), good, good], verification],
+        "reject/malformed",
+      ],
       [
         "a block where mini-blocks belong",
         ["miniBlocks", [blockFrames[0] as Uint8Array], verification],
@@ -145,6 +151,11 @@ describe("range verifier", () => {
       assert.equal(`${inPlace.action}/${inPlace.reason}`, expected, `${name}, in place`);
       assert.deepEqual(inWorker, inPlace, `${name}, in the worker`);
     }
+    // A response that failed leaves the worker answering the next one whole.
+    assert.deepEqual(
+      await worker.verify("miniBlocks", miniBlockFrames, verification),
+      await inlineRangeVerifier.verify("miniBlocks", miniBlockFrames, verification),
+    );
   });
 
   it("settles an item whose worker result says the payload failed only after its signer passed", () => {

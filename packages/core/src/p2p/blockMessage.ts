@@ -54,8 +54,9 @@ function signedBlock(
   chainId: bigint,
   block: SealBlockParameters["block"],
   seal: BlockSeal,
-  payload: Uint8Array,
+  payloadOf: () => Uint8Array,
 ): SignedBlock {
+  let payload: Uint8Array | undefined;
   return {
     chainId,
     header: block.header,
@@ -64,7 +65,10 @@ function signedBlock(
     miniBlockOffset: block.miniBlockOffset,
     sealedAtMs: seal.sealedAtMs,
     seal: seal.seal,
-    payload,
+    get payload(): Uint8Array {
+      payload ??= payloadOf();
+      return payload;
+    },
   };
 }
 
@@ -75,7 +79,7 @@ export function sealBlock(parameters: SealBlockParameters): SignedBlock {
   const sealedAtMs = parameters.sealedAtMs ?? BigInt(Date.now());
   const number = block.header.number;
   const envelope = sealEnvelope({ kind: "block", chainId, blockNumber: number, number, sealedAtMs, payload }, signer);
-  return signedBlock(chainId, block, { sealedAtMs, seal: envelope.seal }, payload);
+  return signedBlock(chainId, block, { sealedAtMs, seal: envelope.seal }, () => payload);
 }
 
 /** The block message again from a stored block and its stored seal (serving ranges without the key). */
@@ -85,7 +89,8 @@ export function storedBlockMessage(parameters: {
   readonly seal: BlockSeal;
 }): SignedBlock {
   const { chainId, block, seal } = parameters;
-  return signedBlock(chainId, block, seal, blockPayload(block));
+  // Encoded when read: a range whose frame the server kept (`frameCache.ts`) never needs it.
+  return signedBlock(chainId, block, seal, () => blockPayload(block));
 }
 
 export function blockEnvelope(signed: SignedBlock): SealedEnvelope {

@@ -35,6 +35,12 @@ export const DEFAULT_RANGE_REQUESTS_IN_FLIGHT = 8;
  */
 export const DEFAULT_RANGE_VERIFICATION = "worker";
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+/**
+ * Frames kept to serve ranges again without encoding them (`frameCache.ts`): the messages this node published or
+ * served lately. 64 MiB holds ~1,700 full mini-blocks of ~230 ERC-20 transfers (zstd frames of ~38 KB), minutes of a
+ * busy chain; re-compressing them took a sequencer ~1 s of its thread per replica catching up 60,000 transfers.
+ */
+export const DEFAULT_FRAME_CACHE_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 /** Wait before asking again when no peer had a missing range (or a response made no progress). */
 export const DEFAULT_RANGE_RETRY_MS = 1_000;
@@ -100,6 +106,7 @@ export const p2pConfigSchema = z.object({
   rangeRequestsInFlight: z.number().int().min(1).max(16).default(DEFAULT_RANGE_REQUESTS_IN_FLIGHT),
   rangeVerification: z.enum(["worker", "inline"]).default(DEFAULT_RANGE_VERIFICATION),
   maxResponseBytes: z.number().int().positive().default(DEFAULT_MAX_RESPONSE_BYTES),
+  frameCacheBytes: z.number().int().nonnegative().default(DEFAULT_FRAME_CACHE_BYTES),
   requestTimeoutMs: z.number().int().positive().default(DEFAULT_REQUEST_TIMEOUT_MS),
   rangeRetryMs: z.number().int().positive().default(DEFAULT_RANGE_RETRY_MS),
   gapGraceMs: z.number().int().nonnegative().default(DEFAULT_GAP_GRACE_MS),

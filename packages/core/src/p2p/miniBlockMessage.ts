@@ -87,6 +87,7 @@ export interface StoredMiniBlockParameters {
 export function storedMiniBlockMessage(parameters: StoredMiniBlockParameters): SignedMiniBlock {
   const { chainId, record, seal } = parameters;
   let miniBlock = parameters.miniBlock;
+  let payload: Uint8Array | undefined;
   const signed: SignedMiniBlock = {
     chainId,
     // Decoded when read: serving a range only frames the stored bytes (`miniBlockEnvelope` takes the position).
@@ -97,7 +98,11 @@ export function storedMiniBlockMessage(parameters: StoredMiniBlockParameters): S
     signature: seal.signature,
     sealedAtMs: seal.sealedAtMs,
     seal: seal.seal,
-    payload: encodeRlp([record, encodeSignatureBytes(seal.signature)]),
+    // Encoded when read: a range whose frame the server kept (`frameCache.ts`) never needs it.
+    get payload(): Uint8Array {
+      payload ??= encodeRlp([record, encodeSignatureBytes(seal.signature)]);
+      return payload;
+    },
   };
   storedPositions.set(signed, miniBlock ?? miniBlockRecordPosition(record));
   return signed;

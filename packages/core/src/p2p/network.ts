@@ -25,6 +25,7 @@ import type { BlockSource } from "./blockSource.ts";
 import type { P2pConfig } from "./config.ts";
 import { type MessageFailure, P2pError, P2pMessageError } from "./errors.ts";
 import { type FetchRange, Follower, type FollowerLogger, type FollowPosition } from "./follower.ts";
+import { FrameCache } from "./frameCache.ts";
 import type { MessageOutcome, P2pMetrics } from "./metrics.ts";
 import { encodeMiniBlockMessage, type SignedMiniBlock } from "./miniBlockMessage.ts";
 import { parsePeerKey } from "./peerKey.ts";
@@ -105,6 +106,8 @@ export class P2pNode {
   readonly #follower: Follower;
   readonly #ranges: RangeRequester;
   readonly #rangeVerifier: RangeVerifier;
+  /** What this node published or served lately, as encoded: range requests for it are answered from here. */
+  readonly #frames: FrameCache;
   readonly #verification: MessageVerification;
   readonly #topicKinds = new Map<string, GossipKind>();
   readonly #handlers = {
@@ -132,6 +135,7 @@ export class P2pNode {
       parameters.config.rangeVerification === "worker"
         ? createWorkerRangeVerifier({ startNow: parameters.follow !== undefined })
         : inlineRangeVerifier;
+    this.#frames = new FrameCache(parameters.config.frameCacheBytes);
     this.#ranges = new RangeRequester({
       libp2p,
       chainId: parameters.chainId,
@@ -140,6 +144,7 @@ export class P2pNode {
       verifier: this.#rangeVerifier,
       penalties,
       blockSource: parameters.blockSource,
+      frames: this.#frames,
       metrics: parameters.metrics,
       logger: parameters.logger,
     });
@@ -301,10 +306,14 @@ export class P2pNode {
 
   /** Publishes a sealed mini-block (sequencer); resolves with the number of peers it was sent to. */
   async publishMiniBlock(signed: SignedMiniBlock): Promise<number> {
-    return this.#publish("miniBlocks", encodeMiniBlockMessage(signed, this.#config.compression));
+    const frame = encodeMiniBlockMessage(signed, this.#config.compression);
+    this.#frames.set(signed.seal, frame);
+    return this.#publish("miniBlocks", frame);
   }
   async publishBlock(signed: SignedBlock): Promise<number> {
-    return this.#publish("blocks", encodeBlockMessage(signed, this.#config.compression));
+    const frame = encodeBlockMessage(signed, this.#config.compression);
+    this.#frames.set(signed.seal, frame);
+    return this.#publish("blocks", frame);
   }
   async publishAttestation(attestation: Attestation): Promise<number> {
     return this.#publish("attestations", encodeAttestationMessage(attestation, this.#config.compression));

@@ -19,6 +19,7 @@ import { encodeBlockMessage, type SignedBlock } from "./blockMessage.ts";
 import type { BlockSource } from "./blockSource.ts";
 import { P2pMessageError, RangeRequestError } from "./errors.ts";
 import type { FrameCompression } from "./frame.ts";
+import type { FrameCache } from "./frameCache.ts";
 import { encodeMiniBlockMessage, type SignedMiniBlock } from "./miniBlockMessage.ts";
 import { inlineRangeVerifier, type RangeVerifier } from "./rangeVerifier.ts";
 import type { RangeKind } from "./topics.ts";
@@ -76,13 +77,15 @@ export interface ServeRangeOptions {
   readonly source: BlockSource | undefined;
   readonly limits: RangeLimits;
   readonly compression: FrameCompression;
+  /** Frames encoded before (published or served), by seal: served as they are, and what is encoded here is kept. */
+  readonly frames?: FrameCache | undefined;
 }
 
 export type ServeOutcome = "ok" | "invalidRequest" | "unavailable" | "error";
 
 /** Answers one range request on `stream` (the libp2p handler); closes or aborts the stream. */
 export async function serveRange(stream: Stream, options: ServeRangeOptions): Promise<ServeOutcome> {
-  const { kind, source, limits, compression } = options;
+  const { kind, source, limits, compression, frames: cache } = options;
   const signal = AbortSignal.timeout(limits.requestTimeoutMs);
   const lp = lpStream(stream, { maxDataLength: MAX_CONTROL_BYTES });
   let request: { from: bigint; count: number };
@@ -102,7 +105,7 @@ export async function serveRange(stream: Stream, options: ServeRangeOptions): Pr
   const limit = Math.min(request.count, limits.maxItems);
   let frames: Uint8Array[];
   try {
-    frames = await encodeRange(source, kind, request.from, limit, limits.maxResponseBytes, compression);
+    frames = await encodeRange(source, kind, request.from, limit, limits.maxResponseBytes, compression, cache);
   } catch (error) {
     await lp.write(encodeResponseHeader(STATUS_SERVER_ERROR, 0), { signal });
     await stream.close({ signal });
@@ -121,12 +124,19 @@ async function encodeRange(
   limit: number,
   maxResponseBytes: number,
   compression: FrameCompression,
+  cache: FrameCache | undefined,
 ): Promise<Uint8Array[]> {
   if (limit <= 0) return [];
+  const frameOf = <T extends { readonly seal: SignedBlock["seal"] }>(item: T, encode: (item: T) => Uint8Array) =>
+    cache === undefined ? encode(item) : cache.frameOf(item.seal, () => encode(item));
   const items =
     kind === "miniBlocks"
-      ? (await source.miniBlocksByRange(from, limit)).map((item) => encodeMiniBlockMessage(item, compression))
-      : (await source.blocksByRange(from, limit)).map((item) => encodeBlockMessage(item, compression));
+      ? (await source.miniBlocksByRange(from, limit)).map((item) =>
+          frameOf(item, (signed) => encodeMiniBlockMessage(signed, compression)),
+        )
+      : (await source.blocksByRange(from, limit)).map((item) =>
+          frameOf(item, (signed) => encodeBlockMessage(signed, compression)),
+        );
   const frames: Uint8Array[] = [];
   let bytes = 0;
   for (const frame of items.slice(0, limit)) {

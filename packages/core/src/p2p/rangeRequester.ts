@@ -9,6 +9,7 @@ import type { BlockSource } from "./blockSource.ts";
 import type { P2pConfig } from "./config.ts";
 import { RangeRequestError } from "./errors.ts";
 import type { FollowerLogger } from "./follower.ts";
+import type { FrameCache } from "./frameCache.ts";
 import type { P2pMetrics } from "./metrics.ts";
 import { type RangeItem, type RangeLimits, requestRangeOnStream, serveRange } from "./rangeProtocol.ts";
 import type { RangeVerifier } from "./rangeVerifier.ts";
@@ -25,6 +26,8 @@ export interface RangeRequesterOptions {
   readonly verifier?: RangeVerifier | undefined;
   readonly penalties: RangePenalties;
   readonly blockSource?: BlockSource | undefined;
+  /** Frames this node encoded before (it publishes into the same cache). */
+  readonly frames?: FrameCache | undefined;
   readonly metrics?: P2pMetrics | undefined;
   readonly logger?: FollowerLogger | undefined;
 }
@@ -38,8 +41,9 @@ export class RangeRequester {
 
   /** Answers one inbound request (the libp2p stream handler); never throws. */
   serve(kind: RangeKind, stream: Stream): void {
-    const { blockSource, metrics, logger, config } = this.#options;
-    serveRange(stream, { kind, source: blockSource, limits: this.#limits(kind), compression: config.compression }).then(
+    const { blockSource, frames, metrics, logger, config } = this.#options;
+    const limits = this.#limits(kind);
+    serveRange(stream, { kind, source: blockSource, limits, compression: config.compression, frames }).then(
       (outcome) => metrics?.rangeServedTotal.inc({ kind, outcome }),
       (error: unknown) => {
         metrics?.rangeServedTotal.inc({ kind, outcome: "error" });

@@ -162,6 +162,37 @@ describe("gossip between real libp2p nodes on loopback", () => {
     assert.equal((await client2.requestMiniBlocks(40n, 10)).length, 0);
   });
 
+  it("serves ranges of what it published from the frames it sent, without encoding them again", async () => {
+    const fixture = chain(1, 6, 2);
+    // A store whose messages cannot be encoded (their payload throws): only frames kept from publishing can be served.
+    const unencodable = (signed: SignedMiniBlock): SignedMiniBlock =>
+      Object.create(signed, {
+        payload: {
+          get() {
+            throw new Error("encoded again");
+          },
+        },
+      });
+    const source = new MemoryBlockSource({ miniBlocks: fixture.miniBlocks.map(unencodable) });
+    const cached = await nodes.start({ listen: LOOPBACK }, { blockSource: source });
+    const uncached = await nodes.start({ listen: LOOPBACK, frameCacheBytes: 0 }, { blockSource: source });
+    for (const miniBlock of fixture.miniBlocks) {
+      await cached.publishMiniBlock(miniBlock);
+      await uncached.publishMiniBlock(miniBlock);
+    }
+    const client = await nodes.start({ listen: LOOPBACK, bootstrap: [...cached.multiaddrs()] });
+    await waitFor(() => client.connectedPeers().length === 1);
+    const served = await client.requestMiniBlocks(0n, 6);
+    assert.deepEqual(
+      served.map((item) => item.payload),
+      fixture.miniBlocks.map((item) => item.payload),
+    );
+    // The same store behind a node that keeps no frames: encoding fails, the request is refused.
+    const client2 = await nodes.start({ listen: LOOPBACK, bootstrap: [...uncached.multiaddrs()] });
+    await waitFor(() => client2.connectedPeers().length === 1);
+    assert.deepEqual(await client2.requestMiniBlocks(0n, 6), []);
+  });
+
   it("penalizes a peer that serves a range it did not get from the sequencer", async () => {
     const forged = chain(1, 4, 0, undefined, impostor);
     const liar = await nodes.start({ listen: LOOPBACK }, { blockSource: new MemoryBlockSource(forged) });

@@ -196,7 +196,7 @@ export async function requestRangeOnStream<K extends RangeKind>(
     });
   }
   // The stream is done: the items are checked while the peer serves the next request.
-  const items = await verifyItems(kind, frames, verification, verifier);
+  const items = await verifyItems(kind, from, frames, verification, verifier);
   items.forEach((item, i) => {
     const number =
       kind === "miniBlocks" ? (item as SignedMiniBlock).miniBlock.number : (item as SignedBlock).header.number;
@@ -209,12 +209,13 @@ export async function requestRangeOnStream<K extends RangeKind>(
 
 async function verifyItems<K extends RangeKind>(
   kind: K,
+  from: bigint,
   frames: readonly Uint8Array[],
   verification: MessageVerification,
   verifier: RangeVerifier,
 ): Promise<RangeItem<K>[]> {
   try {
-    return await verifier.verify(kind, frames, verification);
+    return await verifier.verify(kind, frames, verification, from);
   } catch (error) {
     if (!(error instanceof P2pMessageError)) {
       // Not the peer's doing (a bug, a failed worker): as a broken stream, the next peer is asked.

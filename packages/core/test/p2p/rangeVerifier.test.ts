@@ -158,6 +158,20 @@ describe("range verifier", () => {
     );
   });
 
+  it("checks waiting ranges blocks first, then in chain order, not in the order they came", async () => {
+    const settled: string[] = [];
+    const check = (name: string, kind: RangeKind, frames: Uint8Array[], order: bigint) =>
+      worker.verify(kind, frames, verification, order).then(() => settled.push(name));
+    // The first goes to the worker at once; the others wait for it, and go next by kind and order.
+    await Promise.all([
+      check("mini-blocks from 4", "miniBlocks", miniBlockFrames.slice(4), 4n),
+      check("mini-blocks from 2", "miniBlocks", miniBlockFrames.slice(2, 4), 2n),
+      check("mini-blocks from 0", "miniBlocks", miniBlockFrames.slice(0, 2), 0n),
+      check("blocks from 1", "blocks", blockFrames, 1n),
+    ]);
+    assert.deepEqual(settled, ["mini-blocks from 4", "blocks from 1", "mini-blocks from 0", "mini-blocks from 2"]);
+  });
+
   it("settles an item whose worker result says the payload failed only after its signer passed", () => {
     assert.throws(
       () =>

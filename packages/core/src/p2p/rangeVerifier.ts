@@ -77,6 +77,8 @@ export type FrameResult<K extends RangeKind> =
 export interface RangeVerifyRequest {
   readonly id: number;
   readonly kind: RangeKind;
+  /** The range's first number: the worker checks waiting requests in `comesFirst` order. */
+  readonly order: bigint;
   readonly chainId: bigint;
   readonly maxMessageBytes: number;
   readonly bytes: Uint8Array;
@@ -198,11 +200,8 @@ export class RangeVerifierWorkerError extends P2pError {
 }
 
 interface Waiting {
-  readonly id: number;
   readonly kind: RangeKind;
   readonly frames: readonly Uint8Array[];
-  /** The range's first number (`verify`'s `order`). */
-  readonly order: bigint;
   /** The worker's answers so far, frame by frame. */
   readonly results: FrameResult<RangeKind>[];
   readonly verification: MessageVerification;
@@ -210,10 +209,25 @@ interface Waiting {
   reject(error: unknown): void;
 }
 
-/** Which waiting range the worker checks next: blocks first (few, and they gate handing over), then chain order. */
-function comesFirst(a: Waiting, b: Waiting): boolean {
+/**
+ * Which waiting request the worker checks next: blocks first (few, and they gate handing over), then chain order,
+ * then the order they came in. A catching-up replica asks for eight ranges at once; checked in the order they
+ * arrived, the first one it can apply had waited behind five later ones (2.4 s of the replica idle).
+ */
+export function comesFirst(
+  a: Pick<RangeVerifyRequest, "id" | "kind" | "order">,
+  b: Pick<RangeVerifyRequest, "id" | "kind" | "order">,
+): boolean {
   if (a.kind !== b.kind) return a.kind === "blocks";
   return a.order !== b.order ? a.order < b.order : a.id < b.id;
+}
+
+/** Removes and returns the request that `comesFirst` among `waiting` (undefined when empty). */
+export function takeFirst<T extends Pick<RangeVerifyRequest, "id" | "kind" | "order">>(waiting: T[]): T | undefined {
+  if (waiting.length === 0) return undefined;
+  let first = 0;
+  for (let i = 1; i < waiting.length; i++) if (comesFirst(waiting[i] as T, waiting[first] as T)) first = i;
+  return waiting.splice(first, 1)[0];
 }
 
 /** Workers that failed before answering anything, in a row, after which requests are checked in place for good. */
@@ -221,69 +235,58 @@ const MAX_FAILED_STARTS = 2;
 
 /**
  * One worker, started on first use (or at once with `startNow`: loading its modules then overlaps the node's start,
- * not its first catch-up) and again after it failed. The worker checks one range at a time; the others wait here and
- * go next in chain order (`comesFirst`), not in the order they arrived: a catching-up replica asks for eight ranges at
- * once, and the first one it can apply used to wait behind later ones that came in sooner (2.4 s of the replica
- * idle). A request whose worker fails is checked in place (its frames stay on this thread: the worker gets a copy).
- * The worker does not keep the process alive; `close()` stops it, and what is still waiting is checked in place.
+ * not its first catch-up) and again after it failed. Requests are posted at once (the worker never waits for this
+ * thread between them) and the worker picks the next by `comesFirst`. A request whose worker fails is checked in
+ * place (its frames stay on this thread: the worker gets a copy). The worker does not keep the process alive;
+ * `close()` stops it, and what is still waiting is checked in place.
  */
 export function createWorkerRangeVerifier(options: { readonly startNow?: boolean } = {}): RangeVerifier {
   let running:
     | {
         readonly worker: Worker;
         loaded: Promise<void>;
-        /** The request the worker is checking. */
-        checking: Waiting | undefined;
+        readonly waiting: Map<number, Waiting>;
         answered: boolean;
       }
     | undefined;
-  /** Requests not yet posted to a worker. */
-  const queue: Waiting[] = [];
   let nextId = 0;
   let failedStarts = 0;
 
   const inPlace = (entry: Waiting) =>
     inlineRangeVerifier.verify(entry.kind, entry.frames, entry.verification).then(entry.resolve, entry.reject);
+  const fallBack = (waiting: Map<number, Waiting>) => {
+    for (const entry of waiting.values()) void inPlace(entry);
+    waiting.clear();
+  };
 
   const start = () => {
     const worker = new Worker(new URL("./rangeVerifyWorker.ts", import.meta.url));
-    const started: NonNullable<typeof running> = {
-      worker,
-      loaded: Promise.resolve(),
-      checking: undefined,
-      answered: false,
-    };
+    const started = { worker, loaded: Promise.resolve(), waiting: new Map<number, Waiting>(), answered: false };
     worker.unref();
     worker.on("message", (response: RangeVerifyResponse) => {
       if (isLoadedAnnouncement(response)) return;
       started.answered = true;
       failedStarts = 0;
-      const entry = started.checking;
-      if (entry === undefined || entry.id !== response.id) return;
+      const entry = started.waiting.get(response.id);
+      if (entry === undefined) return;
       if ("error" in response) {
-        started.checking = undefined;
+        started.waiting.delete(response.id);
         entry.reject(new RangeVerifierWorkerError(`range verification failed: ${response.error}`));
-        postNext();
         return;
       }
       entry.results[response.index] = response.result;
       if (!response.last) return;
-      started.checking = undefined;
+      started.waiting.delete(response.id);
       try {
         entry.resolve(settleFrames(entry.kind, entry.results, entry.verification));
       } catch (error) {
         entry.reject(error);
       }
-      postNext();
     });
     const lost = () => {
-      if (running !== started) return;
-      running = undefined;
+      if (running === started) running = undefined;
       if (!started.answered) failedStarts++;
-      const checking = started.checking;
-      started.checking = undefined;
-      if (checking !== undefined) void inPlace(checking);
-      postNext();
+      fallBack(started.waiting);
     };
     worker.on("error", lost);
     worker.on("exit", lost);
@@ -293,58 +296,35 @@ export function createWorkerRangeVerifier(options: { readonly startNow?: boolean
     return started;
   };
 
-  /** Posts the waiting request that comes first to the worker, when it is free (in place once workers keep failing). */
-  const postNext = () => {
-    if (queue.length === 0 || running?.checking !== undefined) return;
-    if (failedStarts >= MAX_FAILED_STARTS) {
-      for (const entry of queue.splice(0)) void inPlace(entry);
-      return;
-    }
-    let first = 0;
-    for (let i = 1; i < queue.length; i++) if (comesFirst(queue[i] as Waiting, queue[first] as Waiting)) first = i;
-    const [entry] = queue.splice(first, 1) as [Waiting];
-    running ??= start();
-    running.checking = entry;
-    const { bytes, ends } = concatenate(entry.frames);
-    const request: RangeVerifyRequest = {
-      id: entry.id,
-      kind: entry.kind,
-      chainId: entry.verification.chainId,
-      maxMessageBytes: entry.verification.maxMessageBytes,
-      bytes,
-      ends,
-    };
-    running.worker.postMessage(request, [bytes.buffer]);
-  };
-
   if (options.startNow) running = start();
   return {
     verify(kind, frames, verification, order = 0n) {
       if (frames.length === 0) return Promise.resolve([]);
       if (failedStarts >= MAX_FAILED_STARTS) return inlineRangeVerifier.verify(kind, frames, verification);
+      running ??= start();
+      const { worker, waiting } = running;
+      const { bytes, ends } = concatenate(frames);
+      const id = nextId++;
+      const request: RangeVerifyRequest = {
+        id,
+        kind,
+        order,
+        chainId: verification.chainId,
+        maxMessageBytes: verification.maxMessageBytes,
+        bytes,
+        ends,
+      };
       const done = new Promise<RangeItem<typeof kind>[]>((resolve, reject) =>
-        queue.push({
-          id: nextId++,
-          kind,
-          frames,
-          order,
-          results: [],
-          verification,
-          resolve: resolve as Waiting["resolve"],
-          reject,
-        }),
+        waiting.set(id, { kind, frames, results: [], verification, resolve: resolve as Waiting["resolve"], reject }),
       );
-      postNext();
+      worker.postMessage(request, [bytes.buffer]);
       return done;
     },
     async close() {
       const stopping = running;
       running = undefined;
-      for (const entry of queue.splice(0)) void inPlace(entry);
       if (stopping === undefined) return;
-      const checking = stopping.checking;
-      stopping.checking = undefined;
-      if (checking !== undefined) void inPlace(checking);
+      fallBack(stopping.waiting);
       await terminateWhenLoaded(stopping.worker, stopping.loaded);
     },
   };

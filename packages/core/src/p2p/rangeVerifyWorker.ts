@@ -2,14 +2,36 @@
 import { parentPort } from "node:worker_threads";
 import { nameThisThread } from "../threadName.ts";
 import { announceLoaded } from "../workerLifecycle.ts";
-import { checkFrame, type RangeVerifyRequest, type RangeVerifyResponse } from "./rangeVerifier.ts";
+import { checkFrame, type RangeVerifyRequest, type RangeVerifyResponse, takeFirst } from "./rangeVerifier.ts";
 
 nameThisThread("mach-rangecheck");
 
 if (parentPort === null) throw new Error("rangeVerifyWorker.ts runs as a worker thread");
 const port = parentPort;
 
-port.on("message", ({ id, kind, chainId, maxMessageBytes, bytes, ends }: RangeVerifyRequest) => {
+/** Requests received and not yet checked. */
+const waiting: RangeVerifyRequest[] = [];
+let scheduled = false;
+
+// Checked one at a time, the next picked by `comesFirst` (blocks, then chain order) among those that arrived by then:
+// each check runs in its own turn, so requests posted meanwhile are in `waiting` when the next is picked.
+port.on("message", (request: RangeVerifyRequest) => {
+  waiting.push(request);
+  schedule();
+});
+
+function schedule(): void {
+  if (scheduled || waiting.length === 0) return;
+  scheduled = true;
+  setImmediate(() => {
+    scheduled = false;
+    const request = takeFirst(waiting);
+    if (request !== undefined) check(request);
+    schedule();
+  });
+}
+
+function check({ id, kind, chainId, maxMessageBytes, bytes, ends }: RangeVerifyRequest): void {
   // One message per frame: each frame's decoded objects are garbage once posted, so the young generation never holds
   // a whole range's (a range held at once was promoted and copied by the collector).
   for (let index = 0; index < ends.length; index++) {
@@ -25,5 +47,5 @@ port.on("message", ({ id, kind, chainId, maxMessageBytes, bytes, ends }: RangeVe
     port.postMessage(response);
     if (!("result" in response) || response.last) return;
   }
-});
+}
 announceLoaded(port);

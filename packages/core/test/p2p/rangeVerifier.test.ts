@@ -8,7 +8,12 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from "../../src/p2p/config.ts";
 import { P2pMessageError } from "../../src/p2p/errors.ts";
 import { encodeFrame, type FrameCompression } from "../../src/p2p/frame.ts";
 import { encodeMiniBlockMessage, miniBlockRecordOf, type SignedMiniBlock } from "../../src/p2p/miniBlockMessage.ts";
-import { createWorkerRangeVerifier, inlineRangeVerifier, settleFrames } from "../../src/p2p/rangeVerifier.ts";
+import {
+  createWorkerRangeVerifier,
+  inlineRangeVerifier,
+  settleFrames,
+  takeFirst,
+} from "../../src/p2p/rangeVerifier.ts";
 import { encodeSealedEnvelope, sealEnvelope } from "../../src/p2p/seal.ts";
 import type { RangeKind } from "../../src/p2p/topics.ts";
 import type { MessageVerification } from "../../src/p2p/validation.ts";
@@ -158,18 +163,37 @@ describe("range verifier", () => {
     );
   });
 
-  it("checks waiting ranges blocks first, then in chain order, not in the order they came", async () => {
-    const settled: string[] = [];
-    const check = (name: string, kind: RangeKind, frames: Uint8Array[], order: bigint) =>
-      worker.verify(kind, frames, verification, order).then(() => settled.push(name));
-    // The first goes to the worker at once; the others wait for it, and go next by kind and order.
-    await Promise.all([
-      check("mini-blocks from 4", "miniBlocks", miniBlockFrames.slice(4), 4n),
-      check("mini-blocks from 2", "miniBlocks", miniBlockFrames.slice(2, 4), 2n),
-      check("mini-blocks from 0", "miniBlocks", miniBlockFrames.slice(0, 2), 0n),
-      check("blocks from 1", "blocks", blockFrames, 1n),
+  it("takes waiting ranges blocks first, then in chain order, then in the order they came", () => {
+    const waiting = [
+      { id: 0, kind: "miniBlocks", order: 64n },
+      { id: 1, kind: "miniBlocks", order: 32n },
+      { id: 2, kind: "blocks", order: 9n },
+      { id: 3, kind: "miniBlocks", order: 0n },
+      { id: 4, kind: "blocks", order: 1n },
+      { id: 5, kind: "miniBlocks", order: 0n },
+    ] as const satisfies readonly { id: number; kind: RangeKind; order: bigint }[];
+    const queue = [...waiting];
+    const taken: number[] = [];
+    for (let next = takeFirst(queue); next !== undefined; next = takeFirst(queue)) taken.push(next.id);
+    assert.deepEqual(taken, [4, 2, 3, 5, 1, 0]);
+  });
+
+  it("answers ranges posted out of chain order, each with its own items", async () => {
+    const [fromFour, fromTwo, fromZero, blocks] = await Promise.all([
+      worker.verify("miniBlocks", miniBlockFrames.slice(4), verification, 4n),
+      worker.verify("miniBlocks", miniBlockFrames.slice(2, 4), verification, 2n),
+      worker.verify("miniBlocks", miniBlockFrames.slice(0, 2), verification, 0n),
+      worker.verify("blocks", blockFrames, verification, 1n),
     ]);
-    assert.deepEqual(settled, ["mini-blocks from 4", "blocks from 1", "mini-blocks from 0", "mini-blocks from 2"]);
+    assert.deepEqual(
+      [fromFour, fromTwo, fromZero].map((items) => items.map((item) => (item as SignedMiniBlock).miniBlock.number)),
+      [
+        [4n, 5n],
+        [2n, 3n],
+        [0n, 1n],
+      ],
+    );
+    assert.deepEqual(blocks, await inlineRangeVerifier.verify("blocks", blockFrames, verification));
   });
 
   it("settles an item whose worker result says the payload failed only after its signer passed", () => {

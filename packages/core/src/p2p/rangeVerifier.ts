@@ -26,10 +26,9 @@ import type { RangeKind } from "./topics.ts";
 import { type MessageVerification, openSealedFrame, verifyBlockMessage, verifyMiniBlockMessage } from "./validation.ts";
 
 export interface RangeVerifier {
-  /** The items the frames hold, verified, in order. */
   /**
-   * `order`: the range's first number. Where ranges wait to be checked, blocks go first, then the lowest `order`
-   * (the range the node can hand over next).
+   * The items the frames hold, verified, in order. `order`: the range's first number; where ranges wait to be checked,
+   * blocks go first, then the lowest `order` (the range the node can hand over next).
    */
   verify<K extends RangeKind>(
     kind: K,

@@ -2,22 +2,23 @@
  * The frames a node encoded lately (published by gossip, or served in a range), by the seal they carry, so serving
  * them again in a range costs a lookup: no envelope encoding, no zstd. A seal signs the envelope's digest, so one seal
  * names one message: a message the sequencer replaced has another seal and is never served from here by mistake.
- * Bounded by bytes; the oldest go first. Frames are encoded with the node's one compression setting.
+ * Bounded by bytes (a `RecentCache` weighted by frame length); the oldest go first. Frames are encoded with the node's
+ * one compression setting.
  */
 import type { RecoverableSignature } from "../chain/digestSignature.ts";
+import { RecentCache } from "../recentCache.ts";
 
 export class FrameCache {
   readonly #maxBytes: number;
-  /** In insertion order (a Map iterates oldest first). */
-  readonly #frames = new Map<string, Uint8Array>();
-  #bytes = 0;
+  readonly #frames: RecentCache<string, Uint8Array>;
 
   constructor(maxBytes: number) {
     this.#maxBytes = maxBytes;
+    this.#frames = new RecentCache(Number.POSITIVE_INFINITY, maxBytes);
   }
 
   get bytes(): number {
-    return this.#bytes;
+    return this.#frames.weight;
   }
 
   get(seal: RecoverableSignature): Uint8Array | undefined {
@@ -26,20 +27,8 @@ export class FrameCache {
 
   /** Keeps `frame` (unless it alone is beyond the bound), dropping the oldest frames until it fits. */
   set(seal: RecoverableSignature, frame: Uint8Array): void {
-    if (frame.length > this.#maxBytes) return;
-    const key = keyOf(seal);
-    const previous = this.#frames.get(key);
-    if (previous !== undefined) {
-      this.#frames.delete(key);
-      this.#bytes -= previous.length;
-    }
-    for (const [oldest, dropped] of this.#frames) {
-      if (this.#bytes + frame.length <= this.#maxBytes) break;
-      this.#frames.delete(oldest);
-      this.#bytes -= dropped.length;
-    }
-    this.#frames.set(key, frame);
-    this.#bytes += frame.length;
+    if (frame.length === 0 || frame.length > this.#maxBytes) return;
+    this.#frames.set(keyOf(seal), frame, frame.length);
   }
 
   /** `encode()`'s frame for `seal`, from the cache or encoded now and kept. */

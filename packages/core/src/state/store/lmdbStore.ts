@@ -8,6 +8,7 @@
 import { type Database, open, type RootDatabase } from "lmdb";
 import type { MiniBlock } from "../../chain/miniBlock.ts";
 import type { Block, Hash, Receipt } from "../../chain/types.ts";
+import { RecentCache } from "../../recentCache.ts";
 import {
   type BlockSeal,
   decodeBlockRecord,
@@ -27,7 +28,6 @@ import {
 } from "../records.ts";
 import { Bucket, MetaKey } from "./buckets.ts";
 import type { AppendMiniBlockOptions, BlockHeaderRecord, ChainStore } from "./chainStore.ts";
-import { RecentCache } from "./recentCache.ts";
 
 export type StoreDurability = "commit" | "flush";
 
@@ -64,8 +64,8 @@ export class LmdbChainStore implements ChainStore {
   readonly #snapshots: Database<Uint8Array, [number, number]>;
   readonly #meta: Database<number | string, string>;
   readonly #durability: StoreDurability;
-  readonly #decodedBlocks = new RecentCache<Block>(DECODED_CACHE_BLOCKS, DECODED_CACHE_TRANSACTIONS);
-  readonly #decodedReceipts = new RecentCache<Receipt[]>(DECODED_CACHE_BLOCKS, DECODED_CACHE_TRANSACTIONS);
+  readonly #decodedBlocks = new RecentCache<number, Block>(DECODED_CACHE_BLOCKS, DECODED_CACHE_TRANSACTIONS);
+  readonly #decodedReceipts = new RecentCache<number, Receipt[]>(DECODED_CACHE_BLOCKS, DECODED_CACHE_TRANSACTIONS);
 
   constructor(options: LmdbChainStoreOptions) {
     // The chain's buckets plus those other parts keep beside them in the same environment (batch records, witnesses,

@@ -65,7 +65,7 @@ function lowerPriority(niceness: number): string | undefined {
 }
 const priorityError = lowerPriority(data.niceness);
 
-const store = new LmdbChainStore({ path: data.storePath });
+const store = new LmdbChainStore({ path: data.storePath, writer: false });
 // No tries: reads use the flat state only, and the main thread checks every block's root (it restored from the same
 // store and checked it), so this thread neither hashes each block again nor holds a copy of the tries.
 const restored = restoreChainState(store, { historyBlocks: data.historyBlocks, tries: false });

@@ -10,7 +10,10 @@ export const Bucket = {
   blockNumberByHash: "block-number-by-hash",
   /** block number → receipts record. */
   receipts: "receipts",
-  /** tx hash (0x-hex) → [block number, index in block]. */
+  /**
+   * tx hash (0x-hex) → [block number, index in block], in stores written before the tx index moved to an environment
+   * of its own (`txIndex.ts`): still read and rewound, no longer written.
+   */
   txLocation: "tx-location",
   /** global mini-block number → mini-block record (the write-ahead log; written before a receipt is returned). */
   miniBlocks: "mini-blocks",

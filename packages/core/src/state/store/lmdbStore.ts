@@ -1,10 +1,12 @@
 /**
  * The node's LMDB store: sealed blocks, receipts, the tx index, the mini-block write-ahead log and state snapshots.
- * One LMDB environment, a sub-database per bucket (`buckets.ts`), binary records (`records.ts`).
+ * One LMDB environment, a sub-database per bucket (`buckets.ts`), binary records (`records.ts`); the tx index in an
+ * environment of its own inside the store's directory (`txIndex.ts`).
  *
  * Durability: `appendMiniBlock` resolves once LMDB has committed the mini-block, which survives a crash of the
  * process (`kill -9`); with `durability: "flush"` it also waits for the disk flush (power loss), at more latency.
  */
+import { join } from "node:path";
 import { type Database, open, type RootDatabase } from "lmdb";
 import type { MiniBlock } from "../../chain/miniBlock.ts";
 import type { Block, Hash, Receipt } from "../../chain/types.ts";
@@ -24,10 +26,10 @@ import {
   encodeMiniBlockSealRecord,
   encodeReceiptsRecord,
   type MiniBlockSeal,
-  txLocationEncoder,
 } from "../records.ts";
 import { Bucket, MetaKey } from "./buckets.ts";
 import type { AppendMiniBlockOptions, BlockHeaderRecord, ChainStore } from "./chainStore.ts";
+import { TxIndex } from "./txIndex.ts";
 
 export type StoreDurability = "commit" | "flush";
 
@@ -35,7 +37,15 @@ export interface LmdbChainStoreOptions {
   /** Directory of the LMDB environment (created if missing). */
   readonly path: string;
   readonly durability?: StoreDurability;
+  /**
+   * false for a store this thread only reads (a read worker): it leaves the tx index as it finds it. A writer (the
+   * default) brings the tx index up to the head when it opens (txIndex.ts).
+   */
+  readonly writer?: boolean;
 }
+
+/** The tx index's own LMDB environment, inside the store's directory. */
+const TX_INDEX_DIRECTORY = "tx-index";
 
 type BinaryDb = Database<Uint8Array, number | string>;
 
@@ -57,7 +67,9 @@ export class LmdbChainStore implements ChainStore {
   readonly #blocks: BinaryDb;
   readonly #blockNumberByHash: Database<number, string>;
   readonly #receipts: BinaryDb;
-  readonly #txLocation: BinaryDb;
+  /** Where stores written before `txIndex.ts` kept the tx index: still read, and rewound, never written. */
+  readonly #legacyTxLocation: BinaryDb;
+  readonly #txIndex: TxIndex;
   readonly #miniBlocks: BinaryDb;
   readonly #miniBlockSeals: BinaryDb;
   readonly #blockSeals: BinaryDb;
@@ -85,13 +97,41 @@ export class LmdbChainStore implements ChainStore {
     this.#blocks = this.#root.openDB<Uint8Array, number>({ name: Bucket.blocks, ...binary });
     this.#blockNumberByHash = this.#root.openDB<number, string>({ name: Bucket.blockNumberByHash });
     this.#receipts = this.#root.openDB<Uint8Array, number>({ name: Bucket.receipts, ...binary });
-    this.#txLocation = this.#root.openDB<Uint8Array, string>({ name: Bucket.txLocation, ...binary });
+    this.#legacyTxLocation = this.#root.openDB<Uint8Array, string>({ name: Bucket.txLocation, ...binary });
     this.#miniBlocks = this.#root.openDB<Uint8Array, number>({ name: Bucket.miniBlocks, ...binary });
     this.#miniBlockSeals = this.#root.openDB<Uint8Array, number>({ name: Bucket.miniBlockSeals, ...binary });
     this.#blockSeals = this.#root.openDB<Uint8Array, number>({ name: Bucket.blockSeals, ...binary });
     this.#snapshots = this.#root.openDB<Uint8Array, [number, number]>({ name: Bucket.snapshots, ...binary });
     this.#meta = this.#root.openDB<number | string, string>({ name: Bucket.meta });
     this.#durability = options.durability ?? "commit";
+    this.#txIndex = new TxIndex(join(options.path, TX_INDEX_DIRECTORY));
+    if (options.writer !== false) this.#bringTxIndexToHead();
+  }
+
+  /**
+   * At open: blocks past the head leave the index (a crash between a rewind's two commits), and blocks the index
+   * missed (a crash before their entries were committed, a deleted index) are indexed again from their records. A store
+   * written before the index had its own environment keeps its old entries, read from the old bucket.
+   */
+  #bringTxIndexToHead(): void {
+    const head = this.headBlockNumber();
+    if (head === undefined) return;
+    const through = this.#txIndex.indexedThrough();
+    if (through !== undefined && through > head) void this.#txIndex.removeAfter(head).catch(() => undefined);
+    if (through === undefined && this.#legacyTxLocation.getKeysCount({ limit: 1 }) > 0) {
+      void this.#txIndex.markIndexedThrough(head).catch(() => undefined);
+      return;
+    }
+    for (let number = (through ?? 0n) + 1n; number <= head; number++) {
+      const block = this.getBlock(number);
+      if (block === undefined) break;
+      void this.#txIndex
+        .add(
+          number,
+          block.transactions.map((tx) => tx.hash),
+        )
+        .catch(() => undefined);
+    }
   }
 
   /** The raw LMDB environment, for other repositories (e.g. DA batch records) to open their own bucket. */
@@ -145,8 +185,15 @@ export class LmdbChainStore implements ChainStore {
   }
 
   getTxLocation(hash: Hash): { blockNumber: bigint; index: number } | undefined {
-    const bytes = this.#txLocation.get(hash);
+    const indexed = this.#txIndex.get(hash);
+    if (indexed !== undefined) return indexed;
+    const bytes = this.#legacyTxLocation.get(hash);
     return bytes ? decodeTxLocation(bytes) : undefined;
+  }
+
+  /** Resolves once the tx index holds every block stored so far (its writes trail the blocks' own commits). */
+  txIndexFlushed(): Promise<void> {
+    return this.#txIndex.flushed();
   }
 
   /** Writes genesis (block 0, no receipts) and the chain fingerprint. */
@@ -207,16 +254,25 @@ export class LmdbChainStore implements ChainStore {
   }
 
   /**
-   * Seals a block: block record, receipts, tx index, its seal and the head pointer, in one LMDB transaction. Plain
-   * puts, not a transaction callback: lmdb-js commits the puts of one event turn in one transaction, and its write
-   * thread does the B-tree work, where a callback runs every put on this thread (a block of 4,600 transfers held the
-   * thread ~33 ms, most of it the tx index's random-key inserts).
+   * Seals a block: block record, receipts, its seal and the head pointer, in one LMDB transaction. Plain puts, not a
+   * transaction callback: lmdb-js commits the puts of one event turn in one transaction, and its write thread does the
+   * B-tree work, where a callback runs every put on this thread. The block's tx index entries are answered at once and
+   * written to the index's own environment after this commit (txIndex.ts); a failed index write fails the next
+   * `putBlock`.
    */
   async putBlock(block: Block, receipts: readonly Receipt[], seal?: BlockSeal): Promise<void> {
+    this.#txIndex.throwIfFailed();
     const written = [this.#writeBlock(block, receipts)];
     if (seal !== undefined)
       written.push(this.#blockSeals.put(Number(block.header.number), encodeBlockSealRecord(seal)));
-    await Promise.all(written);
+    const committed = Promise.all(written);
+    const indexed = this.#txIndex.add(
+      block.header.number,
+      block.transactions.map((tx) => tx.hash),
+      committed,
+    );
+    indexed.catch(() => undefined);
+    await committed;
     await this.#durable();
     // The sealed block is read right away (receipts, logs, the batcher): keep the decoded form.
     this.#decodedBlocks.set(Number(block.header.number), block, block.transactions.length);
@@ -229,10 +285,6 @@ export class LmdbChainStore implements ChainStore {
     this.#blocks.put(number, encodeBlockRecord(block));
     this.#blockNumberByHash.put(block.hash, number);
     this.#receipts.put(number, encodeReceiptsRecord(receipts));
-    const location = txLocationEncoder(block.header.number);
-    block.transactions.forEach((tx, index) => {
-      this.#txLocation.put(tx.hash, location(index));
-    });
     return this.#meta.put(MetaKey.headBlock, number);
   }
 
@@ -276,7 +328,7 @@ export class LmdbChainStore implements ChainStore {
     await this.#root.transaction(() => {
       for (const { key, value } of this.#blocks.getRange({ start: number + 1 })) {
         const block = decodeBlockRecord(value);
-        for (const tx of block.transactions) this.#txLocation.remove(tx.hash);
+        for (const tx of block.transactions) this.#legacyTxLocation.remove(tx.hash);
         this.#blockNumberByHash.remove(block.hash);
         this.#blocks.remove(key);
         this.#receipts.remove(key);
@@ -293,6 +345,7 @@ export class LmdbChainStore implements ChainStore {
     });
     this.#decodedBlocks.dropAbove(number);
     this.#decodedReceipts.dropAbove(number);
+    await this.#txIndex.removeAfter(kept.header.number);
     await this.#durable();
   }
 
@@ -318,6 +371,8 @@ export class LmdbChainStore implements ChainStore {
   }
 
   async close(): Promise<void> {
+    // Writes still queued for the index are committed first; a failed one was already reported by `putBlock`.
+    await this.#txIndex.close();
     await this.#root.close();
   }
 }

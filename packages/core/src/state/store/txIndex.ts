@@ -30,9 +30,6 @@ export interface TxIndexLocation {
  */
 export const TX_INDEX_CHUNK = 512;
 
-/** How long the index's writes wait to be batched before they commit (lmdb-js `commitDelay`). */
-const INDEX_COMMIT_DELAY_MS = 25;
-
 const HASH_BYTES = 32;
 const INDEXED_THROUGH = "indexed-through";
 
@@ -59,9 +56,8 @@ export class TxIndex {
   #failure: unknown;
 
   constructor(path: string) {
-    // LMDB's default 4 KiB pages: random-key inserts dirty one page each. A block's chunks, put over several turns,
-    // join one transaction (one flush) when they come within `INDEX_COMMIT_DELAY_MS`.
-    this.#env = open({ path, compression: false, maxDbs: 4, commitDelay: INDEX_COMMIT_DELAY_MS });
+    // LMDB's default 4 KiB pages: random-key inserts dirty one page each.
+    this.#env = open({ path, compression: false, maxDbs: 4 });
     this.#locations = this.#env.openDB<Uint8Array, Uint8Array>({
       name: "locations",
       encoding: "binary",

@@ -8,7 +8,7 @@
  *                     u8, big-endian u16/u32/u64, LEB128 varints, uint256 (length byte + minimal bytes), prefixed bytes
  *   byteReader.ts     ByteReader: its inverse, bounded and strict (minimal varints, no leading zeros); each codec
  *                     words the problems as its own decode error (ByteDecodeErrorFactory)
- *   rlp.ts            strict zero-copy RLP decoder (geth's rules and messages), @ethereumjs/rlp encoder, field codecs
+ *   rlp.ts            strict zero-copy RLP decoder (geth's rules and messages), one-buffer encoder, field codecs
  *   signature.ts      secp256k1 recovery: native libsecp256k1, @noble/curves fallback
  *   transaction.ts    raw bytes → decodeTransaction → Transaction {hash, from, raw} (admission does this once)
  *   authorization.ts  EIP-7702 authorization codec and authority recovery

@@ -1,9 +1,10 @@
 /**
- * RLP for the chain codecs. Encoding is `@ethereumjs/rlp`'s; decoding is Mach's own strict, zero-copy decoder so that
+ * RLP for the chain codecs, Mach's own both ways (tested against `@ethereumjs/rlp` and Ethereum's RLP tests). Encoding
+ * measures the whole item first and writes it into one buffer: no intermediate arrays per item and header (the
+ * reference encoder's were ~7% of what the sequencer allocated under load). Decoding is strict and zero-copy, so that
  * every consensus codec rejects exactly what geth rejects, with geth's messages (`rlp: …`), and returns views into the
  * input instead of copies (decoding is on the admission hot path).
  */
-import { RLP } from "@ethereumjs/rlp";
 import { MachError } from "../errors.ts";
 import { bytesToHex, writeMinimalBigint } from "./bytes.ts";
 
@@ -18,7 +19,37 @@ export class RlpDecodeError extends MachError {
 }
 
 export function encodeRlp(input: RlpInput): Uint8Array {
-  return RLP.encode(input as Uint8Array | Uint8Array[]);
+  if (input instanceof Uint8Array) return encodeRlpBytes(input);
+  // Pass one: every list's payload length, in the order pass two meets the lists (pre-order).
+  const listPayloads: number[] = [];
+  const out = new Uint8Array(measureItem(input, listPayloads));
+  writeItem(out, 0, input, listPayloads, { next: 0 });
+  return out;
+}
+
+/** Length of `input`'s encoding; pushes each list's payload length in pre-order. */
+function measureItem(input: RlpInput, listPayloads: number[]): number {
+  if (input instanceof Uint8Array) return rlpBytesLength(input);
+  const slot = listPayloads.length;
+  listPayloads.push(0);
+  let payload = 0;
+  for (const item of input) payload += measureItem(item, listPayloads);
+  listPayloads[slot] = payload;
+  return rlpHeaderLength(payload) + payload;
+}
+
+/** Writes `input` at `pos` with the lengths `measureItem` found; returns the position after it. */
+function writeItem(
+  out: Uint8Array,
+  pos: number,
+  input: RlpInput,
+  listPayloads: readonly number[],
+  cursor: { next: number },
+): number {
+  if (input instanceof Uint8Array) return writeRlpBytes(out, pos, input);
+  let at = writeRlpHeader(out, pos, listPayloads[cursor.next++] as number, 0xc0);
+  for (const item of input) at = writeItem(out, at, item, listPayloads, cursor);
+  return at;
 }
 
 /** Decodes exactly one RLP item spanning all of `input`. */

@@ -3,10 +3,11 @@
  * reference encoder: headers of strings and lists of any length, byte strings, and unsigned integers.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { RLP } from "@ethereumjs/rlp";
 import fc from "fast-check";
-import { bigintToBytes } from "../../src/chain/bytes.ts";
+import { bigintToBytes, bytesToHex } from "../../src/chain/bytes.ts";
 import {
   encodeRlp,
   encodeRlpBytes,
@@ -92,5 +93,46 @@ describe("chain/ RLP writers", () => {
     assert.throws(() => rlpListItemEncodings(new Uint8Array()), RlpDecodeError);
     const truncated = encodeRlp([new Uint8Array(60), Uint8Array.of(7)]);
     assert.throws(() => rlpListItemEncodings(truncated.subarray(0, truncated.length - 3)), RlpDecodeError);
+  });
+});
+
+describe("encodeRlp", () => {
+  /** Nested items whose strings and lists cross the one-byte, short (< 56) and long header sizes. */
+  const nested: fc.Arbitrary<RlpInput> = fc.letrec<{ node: RlpInput }>((tie) => ({
+    node: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      fc.uint8Array({ maxLength: 3 }),
+      fc.uint8Array({ minLength: 50, maxLength: 300 }),
+      fc.array(tie("node"), { maxLength: 6 }),
+    ),
+  })).node;
+
+  it("writes what @ethereumjs/rlp writes, for nested items of every header size", () => {
+    fc.assert(
+      fc.property(nested, (input) => {
+        assert.deepEqual(encodeRlp(input), RLP.encode(input as Uint8Array | Uint8Array[]));
+      }),
+      { numRuns: 500, seed: 7 },
+    );
+    const long = new Uint8Array(70_000).fill(0xab);
+    assert.deepEqual(encodeRlp([long, [long, []]]), RLP.encode([long, [long, []]]));
+  });
+
+  it("passes Ethereum's RLP tests (RLPTests/rlptest.json)", () => {
+    type Json = string | number | Json[];
+    const cases = JSON.parse(
+      readFileSync(new URL("../fixtures/ethereum-tests/rlptest.json", import.meta.url), "utf8"),
+    ) as Record<string, { in: Json; out: string }>;
+    // Strings are bytes (UTF-8; "#…" a big integer), numbers unsigned integers: big-endian, no leading zeros.
+    const toInput = (value: Json): RlpInput => {
+      if (Array.isArray(value)) return value.map(toInput);
+      if (typeof value === "number") return bigintToBytes(BigInt(value));
+      if (value.startsWith("#")) return bigintToBytes(BigInt(value.slice(1)));
+      return new TextEncoder().encode(value);
+    };
+    assert.equal(Object.keys(cases).length, 28);
+    for (const [name, { in: input, out }] of Object.entries(cases)) {
+      assert.equal(bytesToHex(encodeRlp(toInput(input))), out.toLowerCase(), name);
+    }
   });
 });

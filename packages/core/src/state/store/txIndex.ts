@@ -165,7 +165,7 @@ export class TxIndex {
       }
       if (last !== undefined) committed.push(last);
     }
-    if (hashes.length > 0) await nextTurn();
+    // With the last chunk: the block's hashes and the marker commit with its final entries.
     this.#blocks.put(Number(blockNumber), packed);
     committed.push(this.#meta.put(INDEXED_THROUGH, Number(blockNumber)));
     await Promise.all(committed);

@@ -77,6 +77,14 @@ export function rlpListItemEncodings(input: Uint8Array): Uint8Array[] {
   return items;
 }
 
+/** The encoding of the first item of the list `input` encodes, as a view into it (`rlpListItemEncodings(input)[0]`). */
+export function rlpFirstItemEncoding(input: Uint8Array): Uint8Array {
+  if (input.length === 0 || (input[0] as number) < 0xc0) throw new RlpDecodeError("rlp: expected input list");
+  const [start, end] = itemBounds(input, 0, input.length);
+  if (start === end) throw new RlpDecodeError("rlp: expected a non-empty list");
+  return input.subarray(start, itemBounds(input, start, end)[1]);
+}
+
 /** The payload of the one RLP item `encoding` holds (a string's bytes, a list's items), without a copy. */
 export function rlpItemPayload(encoding: Uint8Array): Uint8Array {
   const [start, end] = itemBounds(encoding, 0, encoding.length);

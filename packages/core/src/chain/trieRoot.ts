@@ -77,10 +77,15 @@ const emptyPathLeafReferences = new WeakMap<Uint8Array, Uint8Array>();
 export function emptyPathLeafReference(value: Uint8Array): Uint8Array {
   let cached = emptyPathLeafReferences.get(value);
   if (cached === undefined) {
-    cached = reference(encodeLeaf(EMPTY_LEAF_PATH, value));
+    cached = computeEmptyPathLeafReference(value);
     emptyPathLeafReferences.set(value, cached);
   }
   return cached;
+}
+
+/** `emptyPathLeafReference(value)` computed afresh and not kept (for bytes whose references go to another thread). */
+export function computeEmptyPathLeafReference(value: Uint8Array): Uint8Array {
+  return reference(encodeLeaf(EMPTY_LEAF_PATH, value));
 }
 
 /**

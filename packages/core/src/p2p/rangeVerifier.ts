@@ -13,7 +13,7 @@
 import { Worker } from "node:worker_threads";
 import type { MiniBlock } from "../chain/miniBlock.ts";
 import { encodeReceipt } from "../chain/receipt.ts";
-import { emptyPathLeafReference, keepEmptyPathLeafReference } from "../chain/trieRoot.ts";
+import { computeEmptyPathLeafReference, keepEmptyPathLeafReference } from "../chain/trieRoot.ts";
 import type { Address } from "../chain/types.ts";
 import { keepMiniBlockRecordForms } from "../state/records.ts";
 import { isLoadedAnnouncement, terminateWhenLoaded, whenLoaded } from "../workerLifecycle.ts";
@@ -132,8 +132,8 @@ export function checkFrame<K extends RangeKind>(
  */
 function leafReferencesOf(miniBlock: MiniBlock): Uint8Array[] {
   const references = [
-    ...miniBlock.transactions.map((tx) => emptyPathLeafReference(tx.raw)),
-    ...miniBlock.receipts.map((receipt) => emptyPathLeafReference(encodeReceipt(receipt))),
+    ...miniBlock.transactions.map((tx) => computeEmptyPathLeafReference(tx.raw)),
+    ...miniBlock.receipts.map((receipt) => computeEmptyPathLeafReference(encodeReceipt(receipt))),
   ];
   const buffer = new Uint8Array(references.reduce((total, reference) => total + reference.length, 0));
   let offset = 0;

@@ -26,6 +26,7 @@ import {
   RlpDecodeError,
   type RlpInput,
   type RlpItem,
+  rlpFirstItemEncoding,
   rlpItemPayload,
   rlpListItemEncodings,
 } from "../chain/rlp.ts";
@@ -294,7 +295,7 @@ export function keepMiniBlockRecordForms(miniBlock: MiniBlock, bytes: Uint8Array
   miniBlock.receipts.forEach((receipt, i) => {
     const stored = storedReceipts[i] as Uint8Array;
     // Every record version stores the consensus encoding first; only the current one's layout is written again.
-    keepReceiptEncoding(receipt, rlpItemPayload(rlpListItemEncodings(stored)[0] as Uint8Array));
+    keepReceiptEncoding(receipt, rlpItemPayload(rlpFirstItemEncoding(stored)));
     if (version === MINI_BLOCK_RECORD_VERSION) keepStored(storedReceiptBytes, receipt, stored);
   });
   keepStateDiffEncoding(miniBlock.stateDiff, rlpItemPayload(items[13] as Uint8Array));

@@ -16,6 +16,7 @@ import {
   type RlpInput,
   rlpBytesLength,
   rlpHeaderLength,
+  rlpFirstItemEncoding,
   rlpListItemEncodings,
   writeRlpHeader,
   writeRlpUint,
@@ -86,11 +87,14 @@ describe("chain/ RLP writers", () => {
           rlpListItemEncodings(encoded),
           items.map((i) => encodeRlp(i)),
         );
+        if (items.length > 0) assert.deepEqual(rlpFirstItemEncoding(encoded), encodeRlp(items[0] as RlpInput));
+        else assert.throws(() => rlpFirstItemEncoding(encoded), RlpDecodeError);
       }),
       { numRuns: 300, seed: 4 },
     );
     assert.throws(() => rlpListItemEncodings(encodeRlp(Uint8Array.of(1, 2))), RlpDecodeError);
     assert.throws(() => rlpListItemEncodings(new Uint8Array()), RlpDecodeError);
+    assert.throws(() => rlpFirstItemEncoding(encodeRlp(Uint8Array.of(1, 2))), RlpDecodeError);
     const truncated = encodeRlp([new Uint8Array(60), Uint8Array.of(7)]);
     assert.throws(() => rlpListItemEncodings(truncated.subarray(0, truncated.length - 3)), RlpDecodeError);
   });

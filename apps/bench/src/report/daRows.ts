@@ -9,7 +9,7 @@ import { DEFAULT_KZG_ENGINE, type KzgEngineName } from "@mach/da-eigenda";
 import type { PhaseAnalysis } from "../suites/daLag.ts";
 import type { DaProviderRun } from "../suites/daSustained.ts";
 import type { BenchResults } from "./results.ts";
-import { formatNumber, type Row } from "./rows.ts";
+import { formatNumber, type Row } from "./row.ts";
 import { ratio } from "./stats.ts";
 
 /** How each engine computes, for the rows' configuration text. */

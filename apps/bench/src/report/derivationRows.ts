@@ -4,7 +4,7 @@
  * process start apart. Ratio > 1: derivation rebuilds the chain faster than the sequencer built it under that load.
  */
 import type { BenchResults } from "./results.ts";
-import type { Row } from "./rows.ts";
+import type { Row } from "./row.ts";
 import { ratio } from "./stats.ts";
 
 export function derivationRows(results: BenchResults): Row[] {

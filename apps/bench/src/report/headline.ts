@@ -3,7 +3,7 @@
  * well as where it wins, each with the peer's configuration named in full and a verdict that says which side is
  * ahead. Pure: rows in, Markdown out.
  */
-import { formatNumber, type Row } from "./rows.ts";
+import { formatNumber, type Row } from "./row.ts";
 
 export function headlineRows(rows: readonly Row[]): Row[] {
   return rows.filter((r) => r.headline === true);

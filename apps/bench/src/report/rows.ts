@@ -1,39 +1,20 @@
 /**
- * The results flattened into rows (figure, Mach, peer, ratio): what the terminal table prints and what the
- * chart, the headline and the harness test read. A ratio is Mach ÷ peer for rates and peer ÷ Mach for latencies, so
- * > 1 always means Mach is better. Every compared row names both sides' configurations, and compares like with
- * like: execution with a state root only against execution with a state root, send + poll only against send +
- * poll, one-call sends only against one-call sends.
+ * The results flattened into rows (figure, Mach, peer, ratio; `row.ts`): what the terminal table and the Markdown
+ * print (`render.ts`), what the chart, the headline and the harness test read. A ratio is Mach ÷ peer for rates and
+ * peer ÷ Mach for latencies, so > 1 always means Mach is better. Every compared row names both sides' configurations,
+ * and compares like with like: execution with a state root only against execution with a state root, send + poll
+ * only against send + poll, one-call sends only against one-call sends. Sections with rows of their own: daRows.ts,
+ * replicaRows.ts, derivationRows.ts.
  */
 
 import { type EndToEndTargetResult, heldLoad, type LatencyFigure, type LatencyMethod } from "../suites/endToEnd.ts";
 import { EXECUTION_PAIRS } from "../suites/executors.ts";
-import { BANDWIDTH_RATES, MEGAETH_MBPS_AT_100K } from "../suites/replica.ts";
 import { daRows } from "./daRows.ts";
 import { derivationRows } from "./derivationRows.ts";
+import { replicaRows } from "./replicaRows.ts";
 import type { BenchResults } from "./results.ts";
+import { formatNumber, type Row } from "./row.ts";
 import { ratio } from "./stats.ts";
-
-export interface Row {
-  readonly section: string;
-  /** The figure, with Mach's configuration where it has more than one. */
-  readonly figure: string;
-  readonly unit: string;
-  readonly mach: number | null;
-  /** Mach's configuration in full (execution, end to end). */
-  readonly machConfiguration?: string;
-  /** The peer's short name, with its method where it has more than one. */
-  readonly peer?: string;
-  /** The peer's configuration in full. */
-  readonly peerConfiguration?: string;
-  readonly peerValue?: number | null;
-  /** > 1: Mach better. */
-  readonly ratio?: number | null;
-  /** What qualifies the row: a stall, a missing figure. */
-  readonly note?: string;
-  /** Shown in the headline table (README). */
-  readonly headline?: boolean;
-}
 
 /** How a row names a latency method. */
 export function methodLabel(method: LatencyMethod): string {
@@ -396,201 +377,4 @@ export function resultRows(results: BenchResults): Row[] {
   rows.push(...replicaRows(results));
   rows.push(...derivationRows(results));
   return rows;
-}
-
-/** Witness bytes, gossip bandwidth beside MegaETH's, a replica process's apply rate and lag. */
-function replicaRows(results: BenchResults): Row[] {
-  const r = results.replica;
-  if (!r) return [];
-  const rows: Row[] = [];
-  for (const w of r.workloads) {
-    rows.push({
-      section: "witness",
-      figure: `${w.workload} witness bytes/block (${r.blockTransactions} tx), raw (zstd beside)`,
-      unit: "B",
-      mach: w.witnessRawBytesPerBlock,
-      peer: "zstd",
-      peerConfiguration: "zstd level 3 (mega_getBlockWitness's v0: string)",
-      peerValue: w.witnessZstdBytesPerBlock,
-    });
-    rows.push({
-      section: "witness",
-      figure: `${w.workload} witness bytes/tx, raw (zstd beside)`,
-      unit: "B",
-      mach: w.witnessRawBytesPerTx,
-      peer: "zstd",
-      peerConfiguration: "zstd level 3 (mega_getBlockWitness's v0: string)",
-      peerValue: w.witnessZstdBytesPerTx,
-    });
-    rows.push({
-      section: "replica",
-      figure: `${w.workload} gossip bytes/tx (mini-blocks of ${r.miniBlockSize}: txs, receipts, diff, signatures; zstd)`,
-      unit: "B",
-      mach: w.miniBlockMessageBytesPerTx,
-    });
-  }
-  const megaeth = { erc20: MEGAETH_MBPS_AT_100K.erc20, swap: MEGAETH_MBPS_AT_100K.swap } as Record<string, number>;
-  for (const w of r.workloads) {
-    const peer = megaeth[w.workload];
-    BANDWIDTH_RATES.forEach((rate, i) => {
-      const diffMbps = w.stateDiffMbps[i] ?? null;
-      const compared = peer !== undefined && rate === 100_000;
-      rows.push({
-        section: "replica",
-        figure: `${w.workload} state-diff bandwidth at ${rate.toLocaleString("en-US")} tx/s (zstd)`,
-        unit: "Mbps",
-        mach: diffMbps,
-        ...(compared
-          ? {
-              peer: "MegaETH",
-              peerConfiguration: "MegaETH's published state-diff bandwidth of a replica at 100k tx/s (whitepaper)",
-              peerValue: peer,
-              ratio: ratio(peer, diffMbps),
-              headline: w.workload === "erc20",
-            }
-          : {}),
-      });
-      rows.push({
-        section: "replica",
-        figure: `${w.workload} replica gossip bandwidth at ${rate.toLocaleString("en-US")} tx/s (txs, receipts, diffs, signatures)`,
-        unit: "Mbps",
-        mach: w.replicaMbps[i] ?? null,
-      });
-    });
-  }
-  const p = r.process;
-  if (p) {
-    rows.push({
-      section: "replica",
-      figure: "replica catch-up, first range request → head served (p2p ranges, verify, apply, roots, store), ERC-20",
-      unit: "tx/s",
-      mach: p.replicaCatchUpWorkTxPerSecond,
-      peer: "Mach sequencer (exec+seal)",
-      peerConfiguration:
-        "the sequencer process's own execution rate: transactions ÷ time executing and sealing mini-blocks",
-      peerValue: p.sequencerExecutionTxPerSecond,
-      ratio: ratio(p.replicaCatchUpWorkTxPerSecond, p.sequencerExecutionTxPerSecond),
-      headline: true,
-      note:
-        p.replicaCatchUpWorkTxPerSecond === null
-          ? "the replica logged no catch-up run"
-          : `goal ≥ 3x; ${p.transactions.toLocaleString("en-US")} ERC-20 transactions`,
-    });
-    rows.push({
-      section: "replica",
-      figure: "replica process start → caught up (the row above plus the process's start), ERC-20",
-      unit: "tx/s",
-      mach: p.replicaCatchUpTxPerSecond,
-      peer: "Mach sequencer (exec+seal)",
-      peerConfiguration: "the sequencer process's own execution rate",
-      peerValue: p.sequencerExecutionTxPerSecond,
-      ratio: ratio(p.replicaCatchUpTxPerSecond, p.sequencerExecutionTxPerSecond),
-      ...(p.replicaStartSeconds === null
-        ? {}
-        : { note: `${p.replicaStartSeconds.toFixed(1)} s from spawn to the first range request` }),
-    });
-    rows.push({
-      section: "replica",
-      figure: "replica apply at half peak (state diff applied + log write issued, per mini-block), ERC-20",
-      unit: "tx/s",
-      mach: p.replicaApplyTxPerSecond,
-      peer: "Mach sequencer (exec+seal)",
-      peerConfiguration: "the sequencer process's own execution rate",
-      peerValue: p.sequencerExecutionTxPerSecond,
-      ratio: ratio(p.replicaApplyTxPerSecond, p.sequencerExecutionTxPerSecond),
-    });
-    for (const [q, value] of [
-      ["p50", p.lagP50Ms],
-      ["p99", p.lagP99Ms],
-    ] as const) {
-      rows.push({
-        section: "replica",
-        figure: `replica lag ${q}, mini-block seal → served, at half peak (${Math.round(p.halfPeakTxPerSecond)} tx/s)`,
-        unit: "ms",
-        mach: value,
-        ...(value === null ? { note: "no mini-block reached the replica's subscription" } : {}),
-      });
-    }
-  }
-  return rows;
-}
-
-export function formatNumber(value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return "n/a";
-  if (Math.abs(value) >= 100) return Math.round(value).toLocaleString("en-US");
-  if (Math.abs(value) >= 10) return value.toFixed(1);
-  return value.toFixed(2);
-}
-
-export function formatRatio(value: number | null | undefined): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? "" : `${value.toFixed(2)}x`;
-}
-
-/** Numbers the rows that carry a note: the marker to print beside each, and the notes in order. */
-function footnotes(rows: readonly Row[]): { marks: string[]; notes: string[] } {
-  const notes: string[] = [];
-  const marks = rows.map((r) => {
-    if (r.note === undefined) return "";
-    notes.push(r.note);
-    return `[${notes.length}]`;
-  });
-  return { marks, notes };
-}
-
-/** Every configuration the rows name, once each (the table cells carry short names; these say how each ran). */
-export function renderConfigurations(rows: readonly Row[]): string[] {
-  const seen = new Set<string>();
-  for (const r of rows) {
-    if (r.machConfiguration !== undefined) seen.add(r.machConfiguration);
-    if (r.peerConfiguration !== undefined) seen.add(r.peerConfiguration);
-  }
-  return [...seen];
-}
-
-/** The rows as an aligned text table (one header per section), then the notes and the configurations. */
-export function renderTable(rows: readonly Row[]): string {
-  const header = ["figure", "unit", "Mach", "peer", "peer value", "Mach/peer"];
-  const { marks, notes } = footnotes(rows);
-  const body = rows.map((r, i) => [
-    r.figure,
-    r.unit,
-    formatNumber(r.mach),
-    r.peer ?? "",
-    r.peer === undefined ? "" : formatNumber(r.peerValue),
-    `${formatRatio(r.ratio)}${marks[i] ? ` ${marks[i]}` : ""}`,
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => (cells[i] as string).length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => (i >= 2 && i !== 3 ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number)))
-      .join("  ")
-      .trimEnd();
-  const out: string[] = [line(header), widths.map((w) => "-".repeat(w)).join("  ")];
-  let section = "";
-  rows.forEach((r, i) => {
-    if (r.section !== section) {
-      section = r.section;
-      out.push(`[${section}]`);
-    }
-    out.push(line(body[i] as string[]));
-  });
-  if (notes.length > 0) out.push("", "notes:", ...notes.map((n, i) => `  [${i + 1}] ${n}`));
-  const configurations = renderConfigurations(rows);
-  if (configurations.length > 0) out.push("", "configurations:", ...configurations.map((c) => `  - ${c}`));
-  return out.join("\n");
-}
-
-/** The same rows as a Markdown table (for the closing note), then the notes and the configurations. */
-export function renderMarkdown(rows: readonly Row[]): string {
-  const { marks, notes } = footnotes(rows);
-  const out = ["| section | figure | unit | Mach | peer | peer value | Mach/peer |", "|---|---|---|--:|---|--:|--:|"];
-  rows.forEach((r, i) => {
-    out.push(
-      `| ${r.section} | ${r.figure} | ${r.unit} | ${formatNumber(r.mach)} | ${r.peer ?? ""} | ${r.peer === undefined ? "" : formatNumber(r.peerValue)} | ${formatRatio(r.ratio)}${marks[i] ? ` ${marks[i]}` : ""} |`,
-    );
-  });
-  if (notes.length > 0) out.push("", ...notes.map((n, i) => `[${i + 1}] ${n}`));
-  const configurations = renderConfigurations(rows);
-  if (configurations.length > 0) out.push("", "Configurations:", "", ...configurations.map((c) => `- ${c}`));
-  return out.join("\n");
 }

@@ -4,8 +4,9 @@ import { QUICK_PLAN } from "../../src/plan.ts";
 import { chartPanels, renderChart } from "../../src/report/chart.ts";
 import { headlineRows, renderHeadline } from "../../src/report/headline.ts";
 import { renderBar } from "../../src/report/progress.ts";
+import { renderMarkdown, renderTable } from "../../src/report/render.ts";
 import type { BenchResults } from "../../src/report/results.ts";
-import { renderMarkdown, renderTable, resultRows } from "../../src/report/rows.ts";
+import { resultRows } from "../../src/report/rows.ts";
 import type {
   E2eTargetName,
   EndToEndTargetResult,

@@ -1,12 +1,16 @@
 /**
  * Pool admission throughput: TxPool.add on raw signed EIP-1559 transfers (strict decode, native sender recovery,
- * stateless and stateful checks, queue insertion), then takeExecutable over the full pool.
+ * stateless and stateful checks, queue insertion), then on the same transactions decoded beforehand (the checks and
+ * the queues alone, as when sender-recovery workers decoded them), then takeExecutable over the full pool. Each
+ * sender's transactions arrive in nonce order, one sender after another: `perSender` deep queues.
  * Run: node bench/txpool/admission.ts [senders] [perSender]   (from packages/core)
  */
 import { hexToBytes } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { secp256k1Backend } from "../../src/chain/signature.ts";
+import { decodeTransaction } from "../../src/chain/transaction.ts";
 import type { Address, Hash } from "../../src/chain/types.ts";
+import { txPoolConfigSchema } from "../../src/txpool/config.ts";
 import { TxPool } from "../../src/txpool/pool.ts";
 import { MapState } from "../../test/execution/fixtures.ts";
 
@@ -36,16 +40,26 @@ for (let i = 0; i < senders; i++) {
     raws.push(hexToBytes(raw));
   }
 }
-const pool = new TxPool({
-  chainId: 901n,
-  state,
-  baseFeePerGas: 1_000_000_000n,
-  blockGasLimit: 30_000_000n,
-  config: { maxTotal: raws.length, maxPerSender: perSender },
-});
+const newPool = () =>
+  new TxPool({
+    chainId: 901n,
+    state,
+    baseFeePerGas: 1_000_000_000n,
+    blockGasLimit: 30_000_000n,
+    config: txPoolConfigSchema.parse({ maxTotal: raws.length, maxPerSender: perSender, maxQueuedPerSender: perSender }),
+  });
+const decoded = raws.map((raw) => decodeTransaction(raw));
+const checksOnly = newPool();
 let start = performance.now();
-for (const raw of raws) pool.add(raw);
+for (const tx of decoded) checksOnly.add(tx);
 let ms = performance.now() - start;
+console.log(
+  `TxPool.add (decoded beforehand)  ${((decoded.length / ms) * 1000).toFixed(0).padStart(7)} tx/s  (${decoded.length} txs, ${perSender} per sender)`,
+);
+const pool = newPool();
+start = performance.now();
+for (const raw of raws) pool.add(raw);
+ms = performance.now() - start;
 console.log(
   `TxPool.add (secp256k1 ${secp256k1Backend})  ${((raws.length / ms) * 1000).toFixed(0).padStart(7)} tx/s  (${raws.length} txs)`,
 );

@@ -5,7 +5,7 @@ import { BaseError, hexToBytes } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { getNodeError } from "viem/utils";
 import { decodeTransaction } from "../../src/chain/transaction.ts";
-import type { Address, Transaction } from "../../src/chain/types.ts";
+import type { Account, Address, Transaction } from "../../src/chain/types.ts";
 import { TransactionRejectedError } from "../../src/errors.ts";
 import {
   DEFAULT_MAX_NONCE_GAP,
@@ -19,7 +19,7 @@ import {
   DEFAULT_SENDER_RECOVERY_WORKERS,
   txPoolConfigSchema,
 } from "../../src/txpool/config.ts";
-import { TxPool, type TxPoolOptions } from "../../src/txpool/pool.ts";
+import { type PoolTransaction, TxPool, type TxPoolOptions } from "../../src/txpool/pool.ts";
 import { addresses, CHAIN_ID, ETHER, eip1559, GWEI, MapState, signBody, signTx } from "../execution/fixtures.ts";
 
 const [alice, bob, carol, dave] = addresses;
@@ -613,5 +613,118 @@ describe("TxPool under a flood", () => {
     assert.equal(p.get(a2.hash), undefined);
     assert.ok(p.get(a0.hash) && p.get(a1.hash));
     assert.equal(p.counts().queued, 0);
+  });
+});
+
+describe("TxPool's per-sender bookkeeping", () => {
+  it("agrees with a model of each sender's nonces under random admissions, inclusions and state moves", async () => {
+    // Two senders, nonces 0..5, each at two fee levels (the second a valid replacement of the first).
+    const senders = [alice, bob] as const;
+    const signed = await Promise.all(
+      [0, 1].flatMap((s) =>
+        [0, 1, 2, 3, 4, 5].flatMap((nonce) =>
+          [1n, 2n].map((level) =>
+            transfer(s, nonce, { maxFeePerGas: 2n * level * GWEI, maxPriorityFeePerGas: level * GWEI }),
+          ),
+        ),
+      ),
+    );
+    const txOf = (s: number, nonce: number, level: number) => signed[s * 12 + nonce * 2 + level] as PoolTransaction;
+    const costOf = (tx: PoolTransaction) => tx.gasLimit * (tx as { maxFeePerGas: bigint }).maxFeePerGas + tx.value;
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant("add" as const), s: fc.nat(1), nonce: fc.nat(5), level: fc.nat(1) }),
+      fc.record({ kind: fc.constant("include" as const) }),
+      fc.record({ kind: fc.constant("drop" as const), s: fc.nat(1), nonce: fc.nat(5) }),
+      fc.record({
+        kind: fc.constant("state" as const),
+        s: fc.nat(1),
+        by: fc.integer({ min: 1, max: 2 }),
+        tell: fc.boolean(),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 50 }), async (ops) => {
+        // Enough for two and a half transactions at the higher fee: the funds rule refuses many.
+        const balance = (5n * costOf(txOf(0, 0, 1))) / 2n;
+        const state = new MapState().fund(alice, balance).fund(bob, balance);
+        const p = pool({}, state);
+        // The model: what each sender holds by nonce, and the pool's view of its next nonce.
+        const held = senders.map(() => new Map<bigint, PoolTransaction>());
+        const poolNonce = [0n, 0n];
+        const stateNonce = (s: number) => state.accounts.get(senders[s] as Address)?.nonce ?? 0n;
+        const moveTo = (s: number, nonce: bigint) => {
+          if (nonce <= (poolNonce[s] as bigint)) return;
+          poolNonce[s] = nonce;
+          for (const n of [...(held[s] as Map<bigint, PoolTransaction>).keys()]) if (n < nonce) held[s]?.delete(n);
+        };
+        for (const o of ops) {
+          if (o.kind === "add") {
+            const tx = txOf(o.s, o.nonce, o.level);
+            const mine = held[o.s] as Map<bigint, PoolTransaction>;
+            const next = stateNonce(o.s) > (poolNonce[o.s] as bigint) ? stateNonce(o.s) : (poolNonce[o.s] as bigint);
+            let spent = 0n;
+            for (const [n, h] of mine) if (n !== tx.nonce && n >= next) spent += costOf(h);
+            const existing = mine.get(tx.nonce);
+            const accepted =
+              tx.nonce >= next &&
+              balance >= spent + costOf(tx) &&
+              (existing === undefined || (existing.hash !== tx.hash && o.level === 1));
+            let added = false;
+            try {
+              p.add(tx);
+              added = true;
+            } catch (error) {
+              assert.ok(error instanceof TransactionRejectedError);
+            }
+            assert.equal(added, accepted, `add ${o.s}/${o.nonce}/${o.level}`);
+            if (added) {
+              moveTo(o.s, next);
+              mine.set(tx.nonce, tx);
+            }
+          } else if (o.kind === "include") {
+            const [tx] = p.takeExecutable(1) as PoolTransaction[];
+            if (tx !== undefined) {
+              p.markIncluded([tx]);
+              const s = senders.indexOf(tx.from as (typeof senders)[number]);
+              assert.equal(held[s]?.get(tx.nonce)?.hash, tx.hash);
+              moveTo(s, tx.nonce + 1n);
+              state.putAccount(tx.from, { ...(state.getAccount(tx.from) as Account), nonce: tx.nonce + 1n });
+            }
+          } else if (o.kind === "drop") {
+            const tx = held[o.s]?.get(BigInt(o.nonce));
+            if (tx !== undefined) {
+              assert.equal(p.drop(tx.hash), true);
+              held[o.s]?.delete(tx.nonce);
+            }
+          } else {
+            const address = senders[o.s] as Address;
+            const account = state.getAccount(address) as Account;
+            const nonce =
+              (stateNonce(o.s) > (poolNonce[o.s] as bigint) ? stateNonce(o.s) : (poolNonce[o.s] as bigint)) +
+              BigInt(o.by);
+            state.putAccount(address, { ...account, nonce });
+            // Told, the pool drops what the state passed; untold, it finds out at the sender's next admission.
+            if (o.tell) {
+              p.onStateChanged({ changed: [address] });
+              moveTo(o.s, nonce);
+            }
+          }
+          // Pending: held from the pool's next nonce on without a gap; the rest queued.
+          let pending = 0;
+          senders.forEach((address, s) => {
+            const mine = held[s] as Map<bigint, PoolTransaction>;
+            let end = poolNonce[s] as bigint;
+            while (mine.has(end)) end++;
+            pending += Number(end - (poolNonce[s] as bigint));
+            for (const [n, tx] of mine) assert.equal(p.status(tx.hash), n < end ? "pending" : "queued");
+            let nextFree = stateNonce(s) > end ? stateNonce(s) : end;
+            while (mine.has(nextFree)) nextFree++;
+            assert.equal(p.pendingNonce(address), nextFree);
+          });
+          assert.deepEqual(p.counts(), { pending, queued: held[0]!.size + held[1]!.size - pending });
+        }
+      }),
+      { numRuns: 1500, seed: 12 },
+    );
   });
 });

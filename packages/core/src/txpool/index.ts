@@ -1,11 +1,16 @@
 /**
  * txpool/: admission and ordering of user transactions in front of the sequencer.
  *
- *   config.ts  zod schema of the pool config with named defaults (size, per-sender and total limits, nonce gap,
- *              price bump, sender-recovery workers)
- *   pool.ts    TxPool: decode + stateless checks + checks against a StateReader view and the base fee, per-sender
- *              nonce queues (pending / queued), replacement by fee bump, takeExecutable / release for the sequencer,
- *              markIncluded / markRejected / onStateChanged, newPendingTransactions listeners
+ *   config.ts                  zod schema of the pool config with named defaults (size, per-sender and total
+ *                              limits, nonce gap, price bump, sender-recovery workers)
+ *   pool.ts                    TxPool: decode + stateless checks + checks against a StateReader view and the base
+ *                              fee, pending / queued per sender, replacement by fee bump, eviction, expiry,
+ *                              takeExecutable / release for the sequencer, markIncluded / markRejected /
+ *                              onStateChanged, newPendingTransactions listeners
+ *   senderQueue.ts             SenderQueue: one sender's transactions by nonce, the end of its pending run and the
+ *                              sum of their costs kept as entries come and go; the fee arithmetic (fee cap, tip,
+ *                              effective tip, cost)
+ *   candidateHeap.ts           the order takeExecutable hands transactions out in (round, then arrival)
  *   senderRecovery.ts          SenderRecoveryPool: decode + sender recovery on worker threads, sends of one
  *                              event-loop turn gathered into one message, outcomes admitted in arrival order
  *   senderRecoveryWorker.ts    the worker thread's side: decode each raw, answer the outcomes in order

@@ -19,13 +19,24 @@
 import { KECCAK_EMPTY } from "../chain/constants.ts";
 import { floorDataGas, intrinsicGas, MAX_INIT_CODE_SIZE } from "../chain/fees.ts";
 import { decodeTransaction } from "../chain/transaction.ts";
-import type { Address, Hash, Transaction, UnsignedFieldsTransaction } from "../chain/types.ts";
+import type { Address, Hash, Transaction } from "../chain/types.ts";
 import { TransactionRejectedError, type TransactionRejectionReason } from "../errors.ts";
 import type { StateReader } from "../state/types.ts";
+import { CandidateHeap } from "./candidateHeap.ts";
 import { type TxPoolConfig, txPoolConfigSchema } from "./config.ts";
+import {
+  cost,
+  effectiveTip,
+  feeCap,
+  type PoolEntry,
+  type PoolTransaction,
+  SenderQueue,
+  type TxStatus,
+  tipCap,
+} from "./senderQueue.ts";
 import type { RecoveryOutcome } from "./senderRecoveryProtocol.ts";
 
-export type TxStatus = "pending" | "queued";
+export type { PoolTransaction, TxStatus } from "./senderQueue.ts";
 
 export interface AddResult {
   readonly hash: Hash;
@@ -59,56 +70,8 @@ export interface TxPoolOptions {
   readonly now?: () => number;
 }
 
-/** A signed (non-deposit) transaction as the pool holds it. */
-export type PoolTransaction = Transaction & UnsignedFieldsTransaction;
-
-interface Entry {
-  readonly tx: PoolTransaction;
-  readonly arrival: number;
-  /** Clock time of admission (`queuedLifetimeMs`). */
-  readonly addedMs: number;
-  /** Handed to the sequencer by `takeExecutable`, not yet reported back. */
-  inFlight: boolean;
-}
-
-/**
- * One sender's transactions by nonce. Every entry's nonce is at least `nonce` (entries below it are dropped when it
- * moves), and `runEnd` and `costSum` are kept as entries come and go, so admitting a transaction costs the same
- * whether the sender has one transaction waiting or hundreds (walking the run per admission made a burst of a
- * sender's consecutive nonces quadratic: 15% of the sequencer's thread under the bench's load).
- */
-interface SenderQueue {
-  /** The sender's next nonce as far as executed transactions go. */
-  nonce: bigint;
-  readonly entries: Map<bigint, Entry>;
-  /** The first nonce from `nonce` on that has no entry: the end of the sender's pending run. */
-  runEnd: bigint;
-  /** `cost` of every entry, summed. */
-  costSum: bigint;
-}
-
 function reject(reason: TransactionRejectionReason, message: string): never {
   throw new TransactionRejectedError(reason, message);
-}
-
-function feeCap(tx: PoolTransaction): bigint {
-  return tx.type === 0 || tx.type === 1 ? tx.gasPrice : tx.maxFeePerGas;
-}
-
-function tipCap(tx: PoolTransaction): bigint {
-  return tx.type === 0 || tx.type === 1 ? tx.gasPrice : tx.maxPriorityFeePerGas;
-}
-
-/** What the sequencer earns per gas at `baseFeePerGas`: min(tip cap, fee cap − base fee). */
-function effectiveTip(tx: PoolTransaction, baseFeePerGas: bigint): bigint {
-  const headroom = feeCap(tx) - baseFeePerGas;
-  const tip = tipCap(tx);
-  return headroom < tip ? headroom : tip;
-}
-
-/** gas × fee cap + value: what the sender must hold for the transaction to be executable. */
-function cost(tx: PoolTransaction): bigint {
-  return tx.gasLimit * feeCap(tx) + tx.value;
 }
 
 function isDelegation(code: Uint8Array): boolean {
@@ -119,7 +82,7 @@ export type PendingListener = (tx: PoolTransaction) => void;
 
 /** A transaction the pool may evict when full, ranked by `#rankCandidates`. */
 interface EvictionCandidate {
-  readonly entry: Entry;
+  readonly entry: PoolEntry;
   readonly queued: boolean;
   readonly tip: bigint;
 }
@@ -136,12 +99,14 @@ export class TxPool {
   /** The node's price floor (geth's `txpool.pricelimit`, anvil's min gas price): least gas price / priority fee. */
   #minGasPrice = 0n;
   readonly #senders = new Map<Address, SenderQueue>();
-  readonly #byHash = new Map<Hash, Entry>();
+  readonly #byHash = new Map<Hash, PoolEntry>();
   readonly #listeners = new Set<PendingListener>();
   #arrivals = 0;
   readonly #metrics: TxPoolMetrics | undefined;
   readonly #now: () => number;
   #evictionRanking: { candidates: EvictionCandidate[]; next: number; rankedMs: number } | undefined;
+  /** Forgets an entry its sender's queue dropped (below an executed nonce). */
+  readonly #forget = (entry: PoolEntry) => this.#byHash.delete(entry.tx.hash);
 
   constructor(options: TxPoolOptions) {
     this.config = options.config ?? txPoolConfigSchema.parse({});
@@ -197,14 +162,14 @@ export class TxPool {
     const stateNonce = this.#stateNonce(tx.from, queue);
     this.#validateStateful(tx, stateNonce, queue);
 
-    const existing = queue?.entries.get(tx.nonce);
+    const existing = queue?.get(tx.nonce);
     if (existing !== undefined) this.#checkReplacement(existing, tx);
     else {
-      if (queue !== undefined && queue.entries.size >= this.config.maxPerSender) {
+      if (queue !== undefined && queue.size >= this.config.maxPerSender) {
         reject("poolFull", "txpool is full: account limit exceeded");
       }
-      const queued = queue === undefined ? tx.nonce > stateNonce : this.#wouldQueue(queue, stateNonce, tx.nonce);
-      const queuedBefore = queue === undefined ? 0 : this.#queuedCount(queue, stateNonce);
+      const queued = queue === undefined ? tx.nonce > stateNonce : queue.wouldQueue(stateNonce, tx.nonce);
+      const queuedBefore = queue === undefined ? 0 : queue.queuedCount(stateNonce);
       if (queued && queuedBefore >= this.config.maxQueuedPerSender) {
         reject("poolFull", "txpool is full: account queue limit exceeded");
       }
@@ -213,24 +178,24 @@ export class TxPool {
 
     let sender = queue;
     if (sender === undefined) {
-      sender = { nonce: stateNonce, entries: new Map(), runEnd: stateNonce, costSum: 0n };
+      sender = new SenderQueue(stateNonce);
       this.#senders.set(tx.from, sender);
     } else if (sender.nonce < stateNonce) {
       // The state moved on without onStateChanged for this sender: catch up before placing the transaction.
-      this.#advanceNonce(sender, stateNonce);
+      sender.advanceNonce(stateNonce, this.#forget);
     }
     if (existing !== undefined) this.#byHash.delete(existing.tx.hash);
-    const entry: Entry = { tx, arrival: this.#arrivals++, addedMs: this.#now(), inFlight: false };
-    this.#put(sender, entry);
+    const entry: PoolEntry = { tx, arrival: this.#arrivals++, addedMs: this.#now(), inFlight: false };
+    sender.put(entry);
     this.#byHash.set(tx.hash, entry);
 
-    const status = this.#statusOf(sender, tx.nonce);
+    const status = sender.statusOf(tx.nonce);
     if (status === "pending") {
       this.#emitPending(tx);
       // Filling a gap makes the queued transactions behind it pending.
       if (existing === undefined) {
         for (let n = tx.nonce + 1n; ; n++) {
-          const next = sender.entries.get(n);
+          const next = sender.get(n);
           if (next === undefined) break;
           this.#emitPending(next.tx);
         }
@@ -250,7 +215,7 @@ export class TxPool {
     const entry = this.#byHash.get(hash);
     if (entry === undefined) return undefined;
     const sender = this.#senders.get(entry.tx.from);
-    return sender === undefined ? undefined : this.#statusOf(sender, entry.tx.nonce);
+    return sender === undefined ? undefined : sender.statusOf(entry.tx.nonce);
   }
 
   /**
@@ -259,7 +224,7 @@ export class TxPool {
    */
   counts(): { pending: number; queued: number } {
     let pending = 0;
-    for (const sender of this.#senders.values()) pending += Number(sender.runEnd - sender.nonce);
+    for (const sender of this.#senders.values()) pending += sender.pendingCount;
     return { pending, queued: this.#byHash.size - pending };
   }
 
@@ -267,7 +232,7 @@ export class TxPool {
   pendingNonce(address: Address): bigint {
     const sender = this.#senders.get(address);
     const nonce = this.#stateNonce(address, sender);
-    return sender === undefined ? nonce : this.#runEndFrom(sender, nonce);
+    return sender === undefined ? nonce : sender.runEndFrom(nonce);
   }
 
   /** Pending transactions of one sender, in nonce order. */
@@ -276,7 +241,7 @@ export class TxPool {
     const out: PoolTransaction[] = [];
     if (sender === undefined) return out;
     for (let n = sender.nonce; ; n++) {
-      const entry = sender.entries.get(n);
+      const entry = sender.get(n);
       if (entry === undefined) return out;
       out.push(entry.tx);
     }
@@ -292,7 +257,7 @@ export class TxPool {
     if (max <= 0) return out;
     const heap = new CandidateHeap();
     for (const sender of this.#senders.values()) {
-      const first = this.#nextAvailable(sender, sender.nonce);
+      const first = sender.nextAvailable(sender.nonce);
       // A transaction whose fee cap fell below the base fee waits (with its sender's later ones) until it drops.
       if (first !== undefined && feeCap(first.tx) < this.#baseFeePerGas) continue;
       // Transactions already in flight count as rounds this sender has had.
@@ -303,7 +268,7 @@ export class TxPool {
       if (candidate === undefined) break;
       candidate.entry.inFlight = true;
       out.push(candidate.entry.tx);
-      const next = this.#nextAvailable(candidate.sender, candidate.entry.tx.nonce + 1n);
+      const next = candidate.sender.nextAvailable(candidate.entry.tx.nonce + 1n);
       if (next !== undefined && feeCap(next.tx) >= this.#baseFeePerGas)
         heap.push({ sender: candidate.sender, entry: next, round: candidate.round + 1 });
     }
@@ -326,7 +291,7 @@ export class TxPool {
       // The nonce moves first (dropping the entries below it, this one among them): removed first, the run behind it
       // would be walked again.
       if (sender !== undefined && tx.type !== 0x7e && tx.nonce >= sender.nonce)
-        this.#advanceNonce(sender, tx.nonce + 1n);
+        sender.advanceNonce(tx.nonce + 1n, this.#forget);
       if (entry !== undefined) this.#remove(entry);
     }
   }
@@ -368,9 +333,9 @@ export class TxPool {
       }
       // Those from the old run's end on became pending (the ones before it were already).
       const wasPendingUpTo = sender.runEnd;
-      this.#advanceNonce(sender, stateNonce);
+      sender.advanceNonce(stateNonce, this.#forget);
       for (let n = wasPendingUpTo > sender.nonce ? wasPendingUpTo : sender.nonce; n < sender.runEnd; n++) {
-        this.#emitPending((sender.entries.get(n) as Entry).tx);
+        this.#emitPending((sender.get(n) as PoolEntry).tx);
       }
       this.#prune(address);
     }
@@ -396,7 +361,7 @@ export class TxPool {
       dropped.push(entry.tx);
     }
     for (const address of [...this.#senders.keys()]) {
-      if (this.#senders.get(address)?.entries.size === 0) this.#senders.delete(address);
+      if (this.#senders.get(address)?.size === 0) this.#senders.delete(address);
     }
     return dropped;
   }
@@ -409,10 +374,9 @@ export class TxPool {
     const pending = new Map<Address, PoolTransaction[]>();
     const queued = new Map<Address, PoolTransaction[]>();
     for (const [address, sender] of this.#senders) {
-      const nonces = [...sender.entries.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      for (const nonce of nonces) {
-        const entry = sender.entries.get(nonce) as Entry;
-        const into = this.#statusOf(sender, nonce) === "pending" ? pending : queued;
+      const held = [...sender.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      for (const [nonce, entry] of held) {
+        const into = sender.statusOf(nonce) === "pending" ? pending : queued;
         const list = into.get(address) ?? [];
         list.push(entry.tx);
         into.set(address, list);
@@ -469,7 +433,7 @@ export class TxPool {
       reject("nonceTooLow", `nonce too low: next nonce ${stateNonce}, tx nonce ${tx.nonce}`);
     }
     // The window starts at the sender's last pending nonce: a burst of consecutive nonces always fits.
-    const pendingEnd = queue === undefined ? stateNonce : this.#runEndFrom(queue, stateNonce);
+    const pendingEnd = queue === undefined ? stateNonce : queue.runEndFrom(stateNonce);
     const gapped = pendingEnd + BigInt(this.config.maxNonceGap);
     if (tx.nonce > gapped) reject("nonceTooHigh", `nonce too high: tx nonce ${tx.nonce}, gapped nonce ${gapped}`);
     if (feeCap(tx) < this.#baseFeePerGas) {
@@ -493,9 +457,8 @@ export class TxPool {
     if (queue !== undefined) {
       // Everything the sender holds here, pending and queued (a replaced one aside), must stay affordable with this
       // one: parked transactions cost what they would if they ran.
-      const replaced = queue.entries.get(tx.nonce);
-      const spent =
-        queue.costSum - (replaced === undefined ? 0n : cost(replaced.tx)) - this.#staleCost(queue, stateNonce);
+      const replaced = queue.get(tx.nonce);
+      const spent = queue.costSum - (replaced === undefined ? 0n : cost(replaced.tx)) - queue.staleCost(stateNonce);
       if (balance < spent + txCost) {
         reject(
           "insufficientFunds",
@@ -503,20 +466,6 @@ export class TxPool {
         );
       }
     }
-  }
-
-  /** Whether a new transaction at `nonce` would sit behind a gap. */
-  #wouldQueue(sender: SenderQueue, stateNonce: bigint, nonce: bigint): boolean {
-    return nonce > this.#runEndFrom(sender, stateNonce);
-  }
-
-  /** The sender's transactions behind a nonce gap. */
-  #queuedCount(sender: SenderQueue, stateNonce: bigint): number {
-    const pending = Number(this.#runEndFrom(sender, stateNonce) - stateNonce);
-    let stale = 0;
-    // Entries below `stateNonce` exist only when the state moved on without onStateChanged for this sender.
-    if (stateNonce > sender.nonce) for (const nonce of sender.entries.keys()) if (nonce < stateNonce) stale++;
-    return sender.entries.size - pending - stale;
   }
 
   /**
@@ -558,8 +507,7 @@ export class TxPool {
       const candidate = ranking.candidates[i] as EvictionCandidate;
       const { entry } = candidate;
       const sender = this.#senders.get(entry.tx.from);
-      const valid =
-        this.#byHash.get(entry.tx.hash) === entry && !entry.inFlight && !sender?.entries.has(entry.tx.nonce + 1n);
+      const valid = this.#byHash.get(entry.tx.hash) === entry && !entry.inFlight && !sender?.has(entry.tx.nonce + 1n);
       if (!valid) {
         if (i === ranking.next) ranking.next++;
         continue;
@@ -575,11 +523,8 @@ export class TxPool {
   #rankCandidates(): EvictionCandidate[] {
     const candidates: EvictionCandidate[] = [];
     for (const sender of this.#senders.values()) {
-      let tail: Entry | undefined;
-      for (const entry of sender.entries.values()) {
-        if (!entry.inFlight && (tail === undefined || entry.tx.nonce > tail.tx.nonce)) tail = entry;
-      }
-      if (tail === undefined || sender.entries.has(tail.tx.nonce + 1n)) continue;
+      const tail = sender.evictableTail();
+      if (tail === undefined) continue;
       candidates.push({
         entry: tail,
         queued: tail.tx.nonce > sender.runEnd,
@@ -600,7 +545,7 @@ export class TxPool {
     let dropped = 0;
     for (const [address, sender] of this.#senders) {
       const end = sender.runEnd;
-      for (const [nonce, entry] of sender.entries) {
+      for (const [nonce, entry] of sender.entries()) {
         if (nonce > end && entry.addedMs < oldest && !entry.inFlight) {
           this.#remove(entry);
           dropped++;
@@ -612,7 +557,7 @@ export class TxPool {
     return dropped;
   }
 
-  #checkReplacement(old: Entry, tx: PoolTransaction): void {
+  #checkReplacement(old: PoolEntry, tx: PoolTransaction): void {
     const bump = BigInt(100 + this.config.priceBumpPercent);
     const oldFee = feeCap(old.tx);
     const oldTip = tipCap(old.tx);
@@ -632,78 +577,15 @@ export class TxPool {
     return queue.nonce;
   }
 
-  #statusOf(sender: SenderQueue, nonce: bigint): TxStatus {
-    return nonce > sender.runEnd ? "queued" : "pending";
-  }
-
-  /** The first nonce from `from` (at least the sender's nonce) that has no entry. */
-  #runEndFrom(sender: SenderQueue, from: bigint): bigint {
-    if (from <= sender.runEnd) return sender.runEnd;
-    let end = from;
-    while (sender.entries.has(end)) end++;
-    return end;
-  }
-
-  /** What the sender's entries below `stateNonce` cost (some only when the state moved on without onStateChanged). */
-  #staleCost(sender: SenderQueue, stateNonce: bigint): bigint {
-    let stale = 0n;
-    if (stateNonce > sender.nonce)
-      for (const [nonce, entry] of sender.entries) if (nonce < stateNonce) stale += cost(entry.tx);
-    return stale;
-  }
-
-  /** Places `entry` (over the one at its nonce, if any), extending the run when it fills its end. */
-  #put(sender: SenderQueue, entry: Entry): void {
-    const { nonce } = entry.tx;
-    const replaced = sender.entries.get(nonce);
-    if (replaced !== undefined) sender.costSum -= cost(replaced.tx);
-    sender.entries.set(nonce, entry);
-    sender.costSum += cost(entry.tx);
-    if (nonce === sender.runEnd) while (sender.entries.has(sender.runEnd)) sender.runEnd++;
-  }
-
-  /** Moves the sender's nonce up to `nonce`, dropping the entries below it. */
-  #advanceNonce(sender: SenderQueue, nonce: bigint): void {
-    // The run from the old nonce to `runEnd` was all there and only entries below `nonce` go: from `nonce` on (when
-    // `nonce` is within it) it still ends at `runEnd`.
-    const runEnd = sender.runEnd;
-    if (nonce - sender.nonce <= BigInt(sender.entries.size)) {
-      for (let n = sender.nonce; n < nonce; n++) {
-        const entry = sender.entries.get(n);
-        if (entry !== undefined) this.#remove(entry);
-      }
-    } else {
-      for (const [n, entry] of sender.entries) if (n < nonce) this.#remove(entry);
-    }
-    sender.nonce = nonce;
-    sender.runEnd = runEnd >= nonce ? runEnd : nonce;
-    while (sender.entries.has(sender.runEnd)) sender.runEnd++;
-  }
-
-  /** The first not-in-flight entry of the contiguous run from `from`, if any. */
-  #nextAvailable(sender: SenderQueue, from: bigint): Entry | undefined {
-    for (let n = from; ; n++) {
-      const entry = sender.entries.get(n);
-      if (entry === undefined) return undefined;
-      if (!entry.inFlight) return entry;
-    }
-  }
-
-  #remove(entry: Entry): void {
+  #remove(entry: PoolEntry): void {
     this.#byHash.delete(entry.tx.hash);
-    const sender = this.#senders.get(entry.tx.from);
-    if (sender === undefined) return;
-    const { nonce } = entry.tx;
-    if (sender.entries.get(nonce) !== entry) return;
-    sender.entries.delete(nonce);
-    sender.costSum -= cost(entry.tx);
-    if (nonce >= sender.nonce && nonce < sender.runEnd) sender.runEnd = nonce;
+    this.#senders.get(entry.tx.from)?.remove(entry);
   }
 
   /** Forgets a sender without transactions once the state view has caught up with its executed nonce. */
   #prune(address: Address): void {
     const sender = this.#senders.get(address);
-    if (sender === undefined || sender.entries.size > 0) return;
+    if (sender === undefined || sender.size > 0) return;
     if ((this.#state.getAccount(address)?.nonce ?? 0n) >= sender.nonce) this.#senders.delete(address);
   }
 
@@ -715,51 +597,4 @@ export class TxPool {
 /** Creates a pool; `options.config` is parsed with `txPoolConfigSchema` (defaults filled in). */
 export function createTxPool(options: TxPoolOptions): TxPool {
   return new TxPool(options);
-}
-
-interface Candidate {
-  readonly sender: SenderQueue;
-  readonly entry: Entry;
-  readonly round: number;
-}
-
-/** Min-heap of senders' next transactions by (round, arrival). */
-class CandidateHeap {
-  readonly #items: Candidate[] = [];
-
-  push(candidate: Candidate): void {
-    const items = this.#items;
-    items.push(candidate);
-    let i = items.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!before(items[i] as Candidate, items[parent] as Candidate)) break;
-      [items[i], items[parent]] = [items[parent] as Candidate, items[i] as Candidate];
-      i = parent;
-    }
-  }
-
-  pop(): Candidate | undefined {
-    const items = this.#items;
-    const top = items[0];
-    const last = items.pop();
-    if (top === undefined || last === undefined || items.length === 0) return top;
-    items[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < items.length && before(items[l] as Candidate, items[m] as Candidate)) m = l;
-      if (r < items.length && before(items[r] as Candidate, items[m] as Candidate)) m = r;
-      if (m === i) break;
-      [items[i], items[m]] = [items[m] as Candidate, items[i] as Candidate];
-      i = m;
-    }
-    return top;
-  }
-}
-
-function before(a: Candidate, b: Candidate): boolean {
-  return a.round !== b.round ? a.round < b.round : a.entry.arrival < b.entry.arrival;
 }

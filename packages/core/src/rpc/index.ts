@@ -4,6 +4,7 @@
  *   backend.ts        the RpcBackend port the node implements (reads, submission, execution, events)
  *   server.ts         startRpcServer: node:http + ws, body/batch limits, CORS, backpressure, connection bounds
  *                     (total, per IP), slowloris timeouts, the WebSocket buffer budget (slowest dropped first)
+ *   turnCork.ts       a WebSocket's answers of one event-loop turn written in one system call (cork / nextTick uncork)
  *   dispatcher.ts     JSON-RPC 2.0 envelopes, batches, notifications → method table
  *   methods/*.ts      one file per family (node, state, blocks, transactions, call, simulate, fees, logs,
  *                     subscribe, mach, status, witness)
@@ -29,8 +30,8 @@
  *                     overlay (validation, gas budget, traced logs and transfers), the JSON answer
  *   reads/            read workers: threads that follow the chain by its mini-block diffs and run eth_call,
  *                     estimates, simulations and traces there (a trace rendered there too), never on the sealing loop
- *                     (protocol.ts, readWorker.ts: the thread, readWorkerPool.ts: the main-thread side, EVM timeout
- *                     and cancellation)
+ *                     (protocol.ts, readWorker.ts: the thread, readWorkerPool.ts: the main-thread side, chain events
+ *                     batched per message, EVM timeout and cancellation)
  *   errors.ts         the one error → JSON-RPC code map
  *   config.ts         limits schema and defaults
  *   metrics.ts        the metrics the server records (filled by node/ with prom-client)

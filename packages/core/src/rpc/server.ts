@@ -23,6 +23,7 @@ import { SendLatencyRecorder } from "./sendLatency.ts";
 import { loadStaticAssets } from "./staticAssets.ts";
 import type { StatusSource } from "./statusSource.ts";
 import { type SubscriptionConnection, SubscriptionHub } from "./subscriptions.ts";
+import { TurnCork } from "./turnCork.ts";
 
 export interface StartRpcServerParameters {
   readonly backend: RpcBackend;
@@ -258,9 +259,14 @@ export async function startRpcServer(parameters: StartRpcServerParameters): Prom
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxBodyBytes });
+  /** Each WebSocket's cork over its TCP socket: the answers of one event-loop turn leave in one write. */
+  const wsCorks = new WeakMap<WebSocket, TurnCork>();
   server.on("upgrade", (request, socket, head) => {
     socket.on("error", (error) => logger?.debug({ err: error }, "rpc upgrade socket error"));
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit("connection", ws, request));
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      wsCorks.set(ws, new TurnCork(socket));
+      wss.emit("connection", ws, request);
+    });
   });
   // Heartbeat: a peer that has not answered the previous ping is gone (half-open TCP); free its subscriptions.
   const alive = new WeakMap<WebSocket, boolean>();
@@ -278,6 +284,7 @@ export async function startRpcServer(parameters: StartRpcServerParameters): Prom
   heartbeat.unref();
   wss.on("connection", (ws: WebSocket) => {
     alive.set(ws, true);
+    const cork = wsCorks.get(ws);
     ws.on("pong", () => alive.set(ws, true));
     const connection: SubscriptionConnection = {
       subscriptions: new Map(),
@@ -287,6 +294,7 @@ export async function startRpcServer(parameters: StartRpcServerParameters): Prom
           dropSlowConsumer(ws, "connection");
           return;
         }
+        cork?.hold();
         ws.send(message);
       },
     };

@@ -3,9 +3,10 @@
  * Uint8Arrays survive it); functions do not, so a block environment travels without its BLOCKHASH lookup
  * (`PlainBlockEnv`) and the worker answers BLOCKHASH from its own view of the store.
  *
- * main → worker, on one port and therefore in order: `miniBlock` diffs and `block` seals as the sequencer emits them,
- * then `read` operations. Because a read is posted after every diff the main thread had seen when the request
- * arrived, a read at `latest` runs on the newest mini-block's state (the `latest` rule) without any handshake.
+ * main → worker, on one port and therefore in order: `follow` messages (the `miniBlock` diffs and `block` seals the
+ * sequencer emitted, several to a message) and `read` operations. Because every chain event the main thread had seen
+ * when a request arrived is posted before its read, a read at `latest` runs on the newest mini-block's state (the
+ * `latest` rule) without any handshake.
  */
 import type { Transaction } from "../../chain/types.ts";
 import { MachError, TransactionRejectedError, type TransactionRejectionReason } from "../../errors.ts";
@@ -96,10 +97,15 @@ export interface ReadWorkerData {
 /** The error name of a read stopped through `ReadWorkerData.interrupt`. */
 export const READ_INTERRUPTED_ERROR = "ReadInterruptedError";
 
-export type ToWorker =
+/** What a worker follows the chain by, in the order the sequencer emitted it. */
+export type ChainEvent =
   /** `diff`: the mini-block's state diff, encoded (one copy of bytes per worker, decoded there). */
   | { readonly type: "miniBlock"; readonly number: bigint; readonly blockNumber: bigint; readonly diff: Uint8Array }
-  | { readonly type: "block"; readonly number: bigint }
+  | { readonly type: "block"; readonly number: bigint };
+
+export type ToWorker =
+  /** Chain events, oldest first. */
+  | { readonly type: "follow"; readonly events: readonly ChainEvent[] }
   | { readonly type: "read"; readonly id: number; readonly operation: ReadOperation }
   /** Drop read `id` if it has not started (its client left or its deadline passed). */
   | { readonly type: "cancel"; readonly id: number }

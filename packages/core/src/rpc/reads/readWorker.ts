@@ -33,6 +33,7 @@ import { createOverlayState } from "../overlay.ts";
 import { runSimulation } from "../simulate/run.ts";
 import { type TraceEngines, traceBlockTransactions, traceCallOn, traceTransactionAfter } from "../traceRuns.ts";
 import {
+  type ChainEvent,
   type FromWorker,
   type PlainBlockEnv,
   READ_INTERRUPTED_ERROR,
@@ -172,7 +173,7 @@ function refreshStoreReads(): void {
   store.root.resetReadTxn();
 }
 
-function follow(message: Extract<ToWorker, { type: "miniBlock" | "block" }>): void {
+function follow(message: ChainEvent): void {
   if (message.type === "miniBlock") {
     if (message.number <= appliedMiniBlock) return;
     if (message.number !== appliedMiniBlock + 1n) {
@@ -200,9 +201,9 @@ let pumping = false;
 async function pump(): Promise<void> {
   pumping = true;
   for (let message = inbox.shift(); message !== undefined; message = inbox.shift()) {
-    if (message.type === "miniBlock" || message.type === "block") {
+    if (message.type === "follow") {
       try {
-        follow(message);
+        for (const event of message.events) follow(event);
       } catch (error) {
         post({ type: "fatal", message: error instanceof Error ? error.message : String(error) });
         inbox.length = 0;

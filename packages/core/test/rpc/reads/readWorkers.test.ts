@@ -44,6 +44,16 @@ describe("read workers", () => {
     });
     return call("realtime_sendRawTransaction", [raw]);
   };
+  /** A pool of one worker over the node's store, beside the node's own. */
+  const onePoolOptions = () =>
+    ({
+      storePath: join(dataDir, "node"),
+      chainId: node.chainId,
+      engine: "mach",
+      historyBlocks: 1024,
+      workers: 1,
+      niceness: 0,
+    }) as const;
   /** The block environment of a read posted to a pool directly. */
   const plainEnv = (number: bigint, gasLimit: bigint): PlainBlockEnv => ({
     chainId: node.chainId,
@@ -200,14 +210,7 @@ describe("read workers", () => {
         stateOverride: new Map([[PROBE, { code: hexToBytes(BALANCE_OF_RECIPIENT as Hex) }]]),
         env,
       });
-    const options = {
-      storePath: join(dataDir, "node"),
-      chainId: node.chainId,
-      engine: "mach",
-      historyBlocks: 1024,
-      workers: 1,
-      niceness: 0,
-    } as const;
+    const options = onePoolOptions();
     const alone = new ReadWorkerPool(options);
     const helped = new ReadWorkerPool({
       ...options,
@@ -224,15 +227,56 @@ describe("read workers", () => {
     }
   });
 
+  it("sends the chain's events to a worker together, before any read", async () => {
+    const running = node.running as RunningSequencer;
+    const poolOptions = onePoolOptions();
+    const balanceRead = (pool: ReadWorkerPool) =>
+      pool
+        .run({
+          kind: "call",
+          target: "latest",
+          message: { from: PROBE, to: PROBE, data: new Uint8Array(0), value: 0n, gasLimit: 100_000n },
+          stateOverride: new Map([[PROBE, { code: hexToBytes(BALANCE_OF_RECIPIENT as Hex) }]]),
+          env: plainEnv(running.sequencer.head.header.number + 1n, 30_000_000n),
+        })
+        .then((result) => BigInt(bytesToHex((result as { returnData: Uint8Array }).returnData)));
+    // Counted: a pool not following the sequencer, given blocks its worker restored already (it skips them).
+    const counted = new ReadWorkerPool(poolOptions);
+    // Live: a pool following the sequencer from its start, as the node's own do.
+    const live = new ReadWorkerPool(poolOptions);
+    const miniBlocks = (miniBlock: Parameters<ReadWorkerPool["onMiniBlock"]>[0]) => live.onMiniBlock(miniBlock);
+    const blocks = (block: Parameters<ReadWorkerPool["onBlock"]>[0]) => live.onBlock(block);
+    running.sequencer.on("miniBlock", miniBlocks);
+    running.sequencer.on("block", blocks);
+    try {
+      await Promise.all([counted.ready, live.ready]);
+      const head = running.sequencer.head;
+      for (let i = 0; i < 5; i++) counted.onBlock(head);
+      assert.equal(counted.followMessages, 0, "held for the ones that follow");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(counted.followMessages, 1, "five events, one message");
+      for (let i = 0; i < 64; i++) counted.onBlock(head);
+      assert.equal(counted.followMessages, 2, "a full batch goes at once");
+      counted.onBlock(head);
+      const read = balanceRead(counted);
+      assert.equal(counted.followMessages, 3, "a read sends the events before it");
+      assert.equal(await read, await recipientBalance());
+      // Each receipt's transfer is in the next read, though the events it follows were held.
+      for (let i = 1n; i <= 5n; i++) {
+        await send(i);
+        assert.equal(await balanceRead(live), await recipientBalance());
+      }
+      assert.ok(live.followMessages > 0);
+      assert.equal(counted.replacements + live.replacements, 0);
+    } finally {
+      running.sequencer.off("miniBlock", miniBlocks);
+      running.sequencer.off("block", blocks);
+      await Promise.all([counted.close(), live.close()]);
+    }
+  });
+
   it("stops a running read at its next jump when its signal aborts, keeping the worker", async () => {
-    const pool = new ReadWorkerPool({
-      storePath: join(dataDir, "node"),
-      chainId: node.chainId,
-      engine: "mach",
-      historyBlocks: 16,
-      workers: 1,
-      niceness: 0,
-    });
+    const pool = new ReadWorkerPool({ ...onePoolOptions(), historyBlocks: 16 });
     try {
       await pool.ready;
       const env = plainEnv(1_000_000n, 30_000_000_000n);

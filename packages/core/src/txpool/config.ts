@@ -34,7 +34,7 @@ export const DEFAULT_PRICE_BUMP_PERCENT = 10;
  */
 export const DEFAULT_SENDER_RECOVERY_WORKERS = Math.max(1, availableParallelism() - 1);
 /**
- * A group of sends gathered in one event-loop turn with fewer transactions than this, and none ahead of it, is
+ * A group of sends gathered in one event-loop pass with fewer transactions than this, and none ahead of it, is
  * decoded on the main thread: one recovery with native libsecp256k1 costs less than a worker round trip, so a lone
  * send at light load does not wait for a thread hop. 2 = lone sends inline, every batch on the workers.
  */

@@ -12,7 +12,7 @@
  *                              effective tip, cost)
  *   candidateHeap.ts           the order takeExecutable hands transactions out in (round, then arrival)
  *   senderRecovery.ts          SenderRecoveryPool: decode + sender recovery on worker threads, sends of one
- *                              event-loop turn gathered into one message, outcomes admitted in arrival order
+ *                              event-loop pass gathered into one message, outcomes admitted in arrival order
  *   senderRecoveryWorker.ts    the worker thread's side: decode each raw, answer the outcomes in order
  *   senderRecoveryProtocol.ts  the messages between them and the outcome codec (rejections keep geth's messages)
  *

@@ -2,9 +2,9 @@
  * Sender recovery off the sealing loop: decoding a raw transaction and recovering its sender (secp256k1, the costliest
  * step of admission) run on worker threads (`senderRecoveryWorker.ts`); the main thread only admits the outcomes.
  *
- * - Gathering: every `recover` call made in one turn of the event loop (a JSON-RPC batch of 100 sends, or sends of
- *   several connections read together) becomes one group, posted as one message per worker: one round trip, not one
- *   per transaction.
+ * - Gathering: every `recover` call made in one pass of the event loop over its ready connections (a JSON-RPC batch
+ *   of 100 sends, the sends of every WebSocket read in that pass) becomes one group, posted as one message per worker
+ *   once the pass ends (`setImmediate`): one round trip, not one per transaction or per connection.
  * - Arrival order: groups are admitted strictly in the order they were gathered, whichever worker answers first, and
  *   transactions of a group in their order; so a later batch never overtakes an earlier one and a sender's nonces
  *   arrive at the pool in the order they were sent, as when decoding inline.
@@ -132,7 +132,7 @@ export class SenderRecoveryPool implements SenderRecovery {
       const pending: Pending = { raw, admit, resolve: resolve as (value: unknown) => void, reject };
       if (this.#gathering === undefined) {
         this.#gathering = [];
-        queueMicrotask(() => this.#flush());
+        setImmediate(this.#flushGathered);
       }
       this.#gathering.push(pending);
     });
@@ -145,6 +145,8 @@ export class SenderRecoveryPool implements SenderRecovery {
     this.#admitReady();
     await Promise.all(this.#slots.map((slot) => terminateWhenLoaded(slot.worker, slot.loaded)));
   }
+
+  readonly #flushGathered = () => this.#flush();
 
   #flush(): void {
     const entries = this.#gathering ?? [];

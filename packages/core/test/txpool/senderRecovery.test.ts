@@ -11,6 +11,8 @@ import { decodeOutcome, type RecoveryOutcome } from "../../src/txpool/senderReco
 
 const CHAIN_ID = 6342;
 const MAX_TX_BYTES = 128 * 1024;
+/** The event loop's next pass: what was gathered in this one has been posted. */
+const nextPass = () => new Promise((resolve) => setImmediate(resolve));
 
 /** `count` EIP-1559 transfers from `senders` keys, nonces in order per sender. */
 async function signedTransfers(count: number, senders: number): Promise<Uint8Array[]> {
@@ -82,6 +84,18 @@ describe("SenderRecoveryPool", async () => {
     assert.equal((outcomes[5] as { from: string }).from, decodeTransaction(batch[5] as Uint8Array).from);
   });
 
+  it("gathers the sends of one event-loop pass into one group, whatever promise callbacks they came through", async () => {
+    const pool = startPool(1);
+    const calls: Promise<unknown>[] = [];
+    // As sends of several connections read in one pass arrive: each after its own chain of promise callbacks.
+    for (let hops = 0; hops < 4; hops++) {
+      calls.push(pool.recover(raws[hops] as Uint8Array, (outcome) => outcome));
+      await null;
+    }
+    await Promise.all(calls);
+    assert.equal(pool.messagesPosted, 1, "one message for the four sends");
+  });
+
   it("admits groups in the order they arrived, whichever worker answers first", async () => {
     const pool = startPool(2);
     const admitted: number[] = [];
@@ -94,7 +108,7 @@ describe("SenderRecoveryPool", async () => {
         const index = next++;
         calls.push(pool.recover(raws[index % raws.length] as Uint8Array, () => admitted.push(index)));
       }
-      await null; // the gathered group is posted before the next one starts
+      await nextPass(); // the gathered group is posted before the next one starts
     }
     await Promise.all(calls);
     assert.deepEqual(
@@ -114,7 +128,7 @@ describe("SenderRecoveryPool", async () => {
 
     const order: string[] = [];
     const batch = raws.slice(0, 10).map((raw) => pool.recover(raw, () => order.push("batch")));
-    await null;
+    await nextPass();
     const behind = pool.recover(raws[11] as Uint8Array, () => order.push("lone"));
     await Promise.all([...batch, behind]);
     assert.equal(pool.messagesPosted, 2, "the lone send waited on a worker behind the batch");
@@ -154,7 +168,7 @@ describe("SenderRecoveryPool", async () => {
     const pool = new SenderRecoveryPool({ workers: 1, inlineBelow: 2, maxTxBytes: MAX_TX_BYTES });
     const admitted: number[] = [];
     const calls = raws.slice(0, 50).map((raw, i) => pool.recover(raw, () => admitted.push(i)));
-    await null;
+    await nextPass();
     await pool.close();
     await Promise.all(calls);
     assert.deepEqual(

@@ -3,7 +3,7 @@
  * The hasher is created once at module load (top-level await), so callers get a synchronous function.
  */
 import { createKeccak } from "hash-wasm";
-import { bytesToHex } from "viem";
+import { bytesToHex } from "./bytes.ts";
 import type { Hash } from "./types.ts";
 
 const hasher = await createKeccak(256);

@@ -2,7 +2,7 @@
  * JSON renderers: Mach's protocol types → the JSON shapes geth / op-geth / MegaETH answer with. Quantities are hex
  * without leading zeros, Data is even-length hex. Pure functions, no I/O.
  */
-import { bytesToHex } from "viem";
+import { bytesToHex } from "../chain/bytes.ts";
 import { effectiveGasPrice } from "../chain/fees.ts";
 import { encodeHeader } from "../chain/header.ts";
 import type { MiniBlock } from "../chain/miniBlock.ts";

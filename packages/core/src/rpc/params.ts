@@ -3,8 +3,9 @@
  * Hash, block selectors, call requests, filters, overrides. `parseParams` validates a positional params array and
  * turns the first problem into -32602 naming the argument (`invalid argument 1 (block): …`), as geth does.
  */
-import { hexToBytes } from "viem";
+
 import { z } from "zod";
+import { hexToBytes } from "../chain/bytes.ts";
 import type { Address, Hash } from "../chain/types.ts";
 import type { AccountOverride, BlockOverrides, BlockTag, StateOverride } from "./backend.ts";
 import { invalidParams } from "./errors.ts";

@@ -9,7 +9,7 @@
  * The main thread's cost per mini-block is one structured clone of its diff per worker; no read ever runs here. Chain
  * events go out together, up to `FOLLOW_MAX_EVENTS` a message and at most `FOLLOW_DELAY_MS` after the first, and
  * always before any other message: a read still comes after every diff seen when it was posted, and a mini-block every
- * few milliseconds costs one message per worker per batch instead of one each (a post is ~0.1 ms of this thread).
+ * few milliseconds costs one message per worker per batch instead of one each (each post wakes the worker up).
  */
 import { Worker } from "node:worker_threads";
 import type { MiniBlock } from "../../chain/miniBlock.ts";

@@ -140,7 +140,12 @@ export class SenderRecoveryPool implements SenderRecovery {
 
   async close(): Promise<void> {
     this.#closed = true;
-    // Groups still on a worker are decoded here so that every caller gets its answer, in order.
+    // Sends still gathering join the queue (their flush finds nothing left), and groups still on a worker are decoded
+    // here: every caller gets its answer, in order.
+    if (this.#gathering !== undefined) {
+      this.#group(this.#gathering);
+      this.#gathering = undefined;
+    }
     for (const group of this.#queue) if (group.outcomes === undefined) this.#decodeInline(group);
     this.#admitReady();
     await Promise.all(this.#slots.map((slot) => terminateWhenLoaded(slot.worker, slot.loaded)));
@@ -149,8 +154,9 @@ export class SenderRecoveryPool implements SenderRecovery {
   readonly #flushGathered = () => this.#flush();
 
   #flush(): void {
-    const entries = this.#gathering ?? [];
+    const entries = this.#gathering;
     this.#gathering = undefined;
+    if (entries === undefined) return;
     if (entries.length < this.#options.inlineBelow && this.#queue.length === 0) {
       const group = this.#group(entries);
       this.#decodeInline(group);

@@ -164,6 +164,23 @@ describe("SenderRecoveryPool", async () => {
     );
   });
 
+  it("answers sends still gathering when closed in the same turn", async () => {
+    const pool = new SenderRecoveryPool({ workers: 1, inlineBelow: 2, maxTxBytes: MAX_TX_BYTES });
+    await pool.ready();
+    // An idle pool's workers do not keep the process alive (a node's server does): this test's timer does.
+    const alive = setInterval(() => undefined, 1_000);
+    try {
+      const admitted: number[] = [];
+      const calls = raws.slice(0, 5).map((raw, i) => pool.recover(raw, () => admitted.push(i)));
+      await pool.close();
+      await Promise.all(calls);
+      assert.deepEqual(admitted, [0, 1, 2, 3, 4]);
+      assert.equal(pool.messagesPosted, 0, "decoded here, not posted to a worker being stopped");
+    } finally {
+      clearInterval(alive);
+    }
+  });
+
   it("answers every waiting caller, in order, when closed with groups on a worker", async () => {
     const pool = new SenderRecoveryPool({ workers: 1, inlineBelow: 2, maxTxBytes: MAX_TX_BYTES });
     const admitted: number[] = [];

@@ -240,7 +240,9 @@ describe("read workers", () => {
           env: plainEnv(running.sequencer.head.header.number + 1n, 30_000_000n),
         })
         .then((result) => BigInt(bytesToHex((result as { returnData: Uint8Array }).returnData)));
-    // Counted: a pool not following the sequencer, given blocks its worker restored already (it skips them).
+    // Counted: a pool not following the sequencer, given a block its worker restored already (it skips it): the head
+    // as it was before the worker started (blocks seal every 50 ms here; a newer one could be ahead of the worker).
+    const head = running.sequencer.head;
     const counted = new ReadWorkerPool(poolOptions);
     // Live: a pool following the sequencer from its start, as the node's own do.
     const live = new ReadWorkerPool(poolOptions);
@@ -250,7 +252,6 @@ describe("read workers", () => {
     running.sequencer.on("block", blocks);
     try {
       await Promise.all([counted.ready, live.ready]);
-      const head = running.sequencer.head;
       for (let i = 0; i < 5; i++) counted.onBlock(head);
       assert.equal(counted.followMessages, 0, "held for the ones that follow");
       await new Promise((resolve) => setTimeout(resolve, 50));

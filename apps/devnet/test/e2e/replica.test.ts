@@ -178,6 +178,24 @@ describe("replica over libp2p", () => {
           assert.equal(answer, await raw(sequencer.rpcUrl, "eth_call", params));
         }
       }
+      // Traces re-execute a block's transactions on the replica's read workers, as the sequencer does: blocks it
+      // fetched by range after the restart (their transactions decoded only when read) trace the same.
+      for (const n of [before + 1, Math.floor((before + head) / 2), head]) {
+        const tag = `0x${n.toString(16)}`;
+        const params = [tag, { tracer: "callTracer" }];
+        const traces = await raw(replica.rpcUrl, "debug_traceBlockByNumber", params);
+        assert.match(traces, /"result":\[/);
+        assert.equal(traces, await raw(sequencer.rpcUrl, "debug_traceBlockByNumber", params), `traces of block ${n}`);
+        const block = await rpcCall<{ transactions: string[] }>(replica.rpcUrl, "eth_getBlockByNumber", [tag, false]);
+        const last = block.result?.transactions.at(-1);
+        if (last === undefined) continue;
+        const txParams = [last, { tracer: "callTracer" }];
+        assert.equal(
+          await raw(replica.rpcUrl, "debug_traceTransaction", txParams),
+          await raw(sequencer.rpcUrl, "debug_traceTransaction", txParams),
+          `trace of ${last}`,
+        );
+      }
       assert.equal((await rpcCall<string>(replica.rpcUrl, "net_peerCount")).result, "0x1");
     } finally {
       await load?.stop();

@@ -26,4 +26,23 @@ export interface MiniBlock {
   readonly transactionsRoot: Hash;
   readonly receiptsRoot: Hash;
   readonly stateDiff: StateDiff;
+  /** Given when `transactions` and `receipts` are decoded only when read (see `MiniBlockDigest`). */
+  readonly digest?: MiniBlockDigest;
+}
+
+/**
+ * What a block takes from a mini-block's transactions and receipts, given beside them when their fields are decoded
+ * only when first read (a replica's mini-blocks from range responses): `OpenBlock.add` then reads none of them.
+ */
+export interface MiniBlockDigest {
+  /** Each transaction's raw bytes and each receipt's consensus encoding: the values of the roots' leaves. */
+  readonly transactionLeaves: readonly Uint8Array[];
+  readonly receiptLeaves: readonly Uint8Array[];
+  /** Their empty-path leaf references (`emptyPathLeafReference`), in the same order, when already computed. */
+  readonly transactionLeafReferences?: readonly Uint8Array[];
+  readonly receiptLeafReferences?: readonly Uint8Array[];
+  /** Each receipt's number of logs. */
+  readonly logCounts: readonly number[];
+  /** The receipts' blooms OR'ed. */
+  readonly logsBloom: Uint8Array;
 }

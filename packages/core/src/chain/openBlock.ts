@@ -51,11 +51,14 @@ export class OpenBlock {
   readonly miniBlocks: MiniBlock[] = [];
   readonly transactions: Transaction[] = [];
   readonly receipts: Receipt[] = [];
-  /** Where each of `transactions` sits (block-wide index and first log index). */
-  readonly locations: TxLocation[] = [];
   gasUsed = 0n;
   logCount = 0;
+  // Where each transaction sits, and by hash: filled in for the mini-blocks added since when first asked (a replica
+  // catching up adds thousands of transactions no one looks up before their block seals).
+  readonly #locations: TxLocation[] = [];
   readonly #byHash = new Map<Hash, OpenTxLocation>();
+  /** How many of `miniBlocks` `#locations` and `#byHash` cover. */
+  #located = 0;
   // The header's roots and bloom, kept up to date as mini-blocks are added: most of their work is done before the
   // seal, which holds up the sequencer (a block of 4,600 transfers: 11 ms of roots and bloom at the seal, now ~1 ms).
   readonly #transactionsRoot = new OrderedTrieRootBuilder();
@@ -103,25 +106,47 @@ export class OpenBlock {
         `mini-block ${miniBlock.number} of block ${miniBlock.blockNumber} does not follow mini-block ${this.nextMiniBlockNumber - 1n} of block ${this.env.number}`,
       );
     }
-    const locations = miniBlockTxLocations(miniBlock, this.env.baseFeePerGas);
-    miniBlock.transactions.forEach((tx, i) => {
-      this.#byHash.set(tx.hash, { miniBlock, indexInMiniBlock: i, location: locations[i] as TxLocation });
-    });
-    this.locations.push(...locations);
+    const digest = miniBlock.digest;
     this.miniBlocks.push(miniBlock);
     this.transactions.push(...miniBlock.transactions);
     this.receipts.push(...miniBlock.receipts);
     this.gasUsed += miniBlock.gasUsed;
-    for (const receipt of miniBlock.receipts) {
-      this.logCount += receipt.logs.length;
-      orBloomInto(this.#logsBloom, receipt.logsBloom);
+    if (digest === undefined) {
+      for (const receipt of miniBlock.receipts) {
+        this.logCount += receipt.logs.length;
+        orBloomInto(this.#logsBloom, receipt.logsBloom);
+      }
+      this.#transactionsRoot.push(miniBlock.transactions.map((tx) => tx.raw));
+      this.#receiptsRoot.push(miniBlock.receipts.map(encodeReceipt));
+      return;
     }
-    this.#transactionsRoot.push(miniBlock.transactions.map((tx) => tx.raw));
-    this.#receiptsRoot.push(miniBlock.receipts.map(encodeReceipt));
+    // Transactions and receipts decoded only when read: what the block needs of them is in the digest.
+    for (const count of digest.logCounts) this.logCount += count;
+    orBloomInto(this.#logsBloom, digest.logsBloom);
+    this.#transactionsRoot.push(digest.transactionLeaves, digest.transactionLeafReferences);
+    this.#receiptsRoot.push(digest.receiptLeaves, digest.receiptLeafReferences);
+  }
+
+  /** Where each of `transactions` sits (block-wide index and first log index). */
+  get locations(): readonly TxLocation[] {
+    this.#locateAdded();
+    return this.#locations;
   }
 
   locate(hash: Hash): OpenTxLocation | undefined {
+    this.#locateAdded();
     return this.#byHash.get(hash);
+  }
+
+  #locateAdded(): void {
+    for (; this.#located < this.miniBlocks.length; this.#located++) {
+      const miniBlock = this.miniBlocks[this.#located] as MiniBlock;
+      const locations = miniBlockTxLocations(miniBlock, this.env.baseFeePerGas);
+      miniBlock.transactions.forEach((tx, i) => {
+        this.#byHash.set(tx.hash, { miniBlock, indexInMiniBlock: i, location: locations[i] as TxLocation });
+      });
+      this.#locations.push(...locations);
+    }
   }
 
   /** The sealed block: the Prague header over everything added, with the given post-state root. */

@@ -254,6 +254,8 @@ const BRANCH_WITHOUT_VALUE = EMPTY_STRING_RLP;
  */
 export class OrderedTrieRootBuilder {
   readonly #values: Uint8Array[] = [];
+  /** The values' empty-path leaf references where `push` was given them (by index). */
+  readonly #references: Uint8Array[] = [];
   /** References of complete groups of 16, by i / 16 (from index 256 on). */
   readonly #sixteens: Uint8Array[] = [];
   /** References of complete groups of 256, by i / 256 (from index 256 on). */
@@ -269,11 +271,16 @@ export class OrderedTrieRootBuilder {
     return this.#values.length;
   }
 
-  /** Appends values (never written to afterwards) and hashes the groups they complete. */
-  push(values: readonly Uint8Array[]): void {
-    for (const value of values) {
-      this.#values.push(value);
+  /**
+   * Appends values (never written to afterwards) and hashes the groups they complete. `references`: the values'
+   * empty-path leaf references, in the same order, when another thread already computed them.
+   */
+  push(values: readonly Uint8Array[], references?: readonly Uint8Array[]): void {
+    for (let j = 0; j < values.length; j++) {
+      this.#values.push(values[j] as Uint8Array);
       const n = this.#values.length;
+      const reference = references?.[j];
+      if (reference !== undefined) this.#references[n - 1] = reference;
       if (n <= FIRST_GROUPED || n > END_GROUPED || (n & 15) !== 0) continue;
       const group = (n >> 4) - 1;
       this.#sixteens[group] = this.#groupOfLeaves(n - 16);
@@ -283,13 +290,27 @@ export class OrderedTrieRootBuilder {
 
   /** The root over every value pushed. */
   root(): Uint8Array {
+    const n = this.#values.length;
+    if (this.#references.length > 0) {
+      // The leaves outside complete groups are referred to by value from `rootOfSorted`: keep the references given.
+      const keep = (i: number) => {
+        const reference = this.#references[i];
+        if (reference !== undefined) keepEmptyPathLeafReference(this.#values[i] as Uint8Array, reference);
+      };
+      for (let i = 0; i < Math.min(n, FIRST_GROUPED); i++) keep(i);
+      for (let i = Math.max(FIRST_GROUPED, Math.min(n, END_GROUPED) & ~15); i < n; i++) keep(i);
+    }
     return rootOfSorted(orderedEntries(this.#values), this.#known);
+  }
+
+  #leafReference(i: number): Uint8Array {
+    return this.#references[i] ?? emptyPathLeafReference(this.#values[i] as Uint8Array);
   }
 
   /** The branch holding the leaves of values [from, from + 16): each leaf's key is consumed by the branches above. */
   #groupOfLeaves(from: number): Uint8Array {
     const items: Uint8Array[] = new Array(17);
-    for (let k = 0; k < 16; k++) items[k] = emptyPathLeafReference(this.#values[from + k] as Uint8Array);
+    for (let k = 0; k < 16; k++) items[k] = this.#leafReference(from + k);
     items[16] = BRANCH_WITHOUT_VALUE;
     return reference(encodeRlpListOfEncoded(items));
   }

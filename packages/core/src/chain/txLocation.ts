@@ -22,21 +22,23 @@ export interface TxLocation {
   readonly baseFeePerGas: bigint;
 }
 
-/** Locations of `receipts.length` transactions starting at `firstIndex` / `firstLogIndex`. */
+/** Locations of `logCounts.length` transactions (with that many logs each) from `firstIndex` / `firstLogIndex`. */
 function locate(
   block: Omit<TxLocation, "transactionIndex" | "firstLogIndex">,
-  receipts: readonly Receipt[],
+  logCounts: readonly number[],
   firstIndex: number,
   firstLogIndex: number,
 ): TxLocation[] {
   const out: TxLocation[] = [];
   let logIndex = firstLogIndex;
-  for (let i = 0; i < receipts.length; i++) {
+  for (let i = 0; i < logCounts.length; i++) {
     out.push({ ...block, transactionIndex: firstIndex + i, firstLogIndex: logIndex });
-    logIndex += receipts[i]?.logs.length ?? 0;
+    logIndex += logCounts[i] ?? 0;
   }
   return out;
 }
+
+const logCountsOf = (receipts: readonly Receipt[]) => receipts.map((receipt) => receipt.logs.length);
 
 const sealedLocations = new WeakMap<readonly Receipt[], TxLocation[]>();
 
@@ -51,7 +53,7 @@ export function blockTxLocations(block: Block, receipts: readonly Receipt[]): re
         blockTimestamp: block.header.timestamp,
         baseFeePerGas: block.header.baseFeePerGas,
       },
-      receipts,
+      logCountsOf(receipts),
       0,
       0,
     );
@@ -69,7 +71,7 @@ export function miniBlockTxLocations(miniBlock: MiniBlock, baseFeePerGas: bigint
       blockTimestamp: miniBlock.blockTimestamp,
       baseFeePerGas,
     },
-    miniBlock.receipts,
+    miniBlock.digest?.logCounts ?? logCountsOf(miniBlock.receipts),
     miniBlock.firstTransactionIndex,
     miniBlock.firstLogIndex,
   );

@@ -112,7 +112,7 @@ export function storedMiniBlockMessage(parameters: StoredMiniBlockParameters): S
 const storedPositions = new WeakMap<SignedMiniBlock, { readonly number: bigint; readonly blockNumber: bigint }>();
 
 /** The record bytes inside a verified message's payload (what a receiver logs, so it can serve the message again). */
-export function miniBlockRecordOf(signed: SignedMiniBlock): Uint8Array {
+export function miniBlockRecordOf(signed: Pick<SignedMiniBlock, "payload">): Uint8Array {
   return decodeSealedPayload(signed.payload, 2, "mini-block", (items) => expectBytes(items[0], "miniBlock"));
 }
 

@@ -2,9 +2,11 @@
  * Where the items of a range response are checked. A catching-up replica spent about a third of its thread on what it
  * fetched (decompressing, the seal's keccak and ecrecover, the header signature, decoding the record's transactions,
  * receipts and state diff) while it also applied the ranges before. `createWorkerRangeVerifier` does that in a worker
- * thread (rangeVerifyWorker.ts), so checking a range overlaps applying the one before; the node's thread takes the
- * decoded items (a structured copy), checks each one's sealer against the expected signer (a lookup only the node can
- * make) and re-attaches the encodings a decoded record keeps beside its objects (`keepMiniBlockRecordForms`).
+ * thread (rangeVerifyWorker.ts), so checking a range overlaps applying the one before; the node's thread checks each
+ * item's sealer against the expected signer (a lookup only the node can make) and takes the mini-blocks over from
+ * what the worker found (`MiniBlockRecordParts`): their state diffs decoded, their transactions and receipts decoded
+ * only when first read (`decodeMiniBlockRecordLazily`; a catching-up replica reads few of them before their block
+ * seals, and decoded ones filled the young generation).
  * `inlineRangeVerifier` checks in place (tests, tools, and what a request falls back to when its worker fails).
  *
  * Both throw the `P2pMessageError` of the first item that fails, the checks in gossip's order: frame, envelope, kind,
@@ -13,9 +15,9 @@
 import { Worker } from "node:worker_threads";
 import type { MiniBlock } from "../chain/miniBlock.ts";
 import { encodeReceipt } from "../chain/receipt.ts";
-import { computeEmptyPathLeafReference, keepEmptyPathLeafReference } from "../chain/trieRoot.ts";
+import { computeEmptyPathLeafReference } from "../chain/trieRoot.ts";
 import type { Address } from "../chain/types.ts";
-import { keepMiniBlockRecordForms } from "../state/records.ts";
+import { decodeMiniBlockRecordLazily, type MiniBlockRecordParts, miniBlockRecordParts } from "../state/records.ts";
 import { isLoadedAnnouncement, terminateWhenLoaded, whenLoaded } from "../workerLifecycle.ts";
 import { openBlockEnvelope } from "./blockMessage.ts";
 import { type GossipAction, type MessageFailure, P2pError, P2pMessageError } from "./errors.ts";
@@ -64,12 +66,13 @@ export interface FrameFailure {
 export type FrameResult<K extends RangeKind> =
   | { readonly failure: FrameFailure & { readonly stage: "envelope" } }
   | { readonly blockNumber: bigint; readonly sealer: Address; readonly failure: FrameFailure }
+  | { readonly blockNumber: bigint; readonly sealer: Address; readonly item: RangeItem<K> }
   | {
       readonly blockNumber: bigint;
       readonly sealer: Address;
-      readonly item: RangeItem<K>;
-      /** A mini-block's transactions' then receipts' empty-path leaf references (its block's roots hash those). */
-      readonly leafReferences?: readonly Uint8Array[];
+      /** A mini-block message but its mini-block, which the node's thread decodes from the payload and `parts`. */
+      readonly message: Omit<SignedMiniBlock, "miniBlock">;
+      readonly parts: MiniBlockRecordParts;
     };
 
 /** What the worker receives: the frames back to back in `bytes` (its buffer transferred), frame i ending at ends[i]. */
@@ -114,12 +117,12 @@ export function checkFrame<K extends RangeKind>(
     if (kind === "blocks") {
       return { blockNumber: envelope.blockNumber, sealer, item: openBlockEnvelope(envelope) as RangeItem<K> };
     }
-    const item = openMiniBlockEnvelope(envelope, sealer);
+    const { miniBlock, ...message } = openMiniBlockEnvelope(envelope, sealer);
     return {
       blockNumber: envelope.blockNumber,
       sealer,
-      item: item as RangeItem<K>,
-      leafReferences: leafReferencesOf(item.miniBlock),
+      message,
+      parts: miniBlockRecordParts(miniBlock, leafReferencesOf(miniBlock)),
     };
   } catch (error) {
     return { blockNumber: envelope.blockNumber, sealer, failure: failureOf("payload", error) };
@@ -144,21 +147,8 @@ function leafReferencesOf(miniBlock: MiniBlock): Uint8Array[] {
   });
 }
 
-/** Keeps the worker's leaf references with the mini-block's values (as if its roots had been computed here). */
-function keepLeafReferences(miniBlock: MiniBlock, references: readonly Uint8Array[]): void {
-  const { transactions, receipts } = miniBlock;
-  if (references.length !== transactions.length + receipts.length) return;
-  transactions.forEach((tx, i) => {
-    keepEmptyPathLeafReference(tx.raw, references[i] as Uint8Array);
-  });
-  receipts.forEach((receipt, i) => {
-    keepEmptyPathLeafReference(encodeReceipt(receipt), references[transactions.length + i] as Uint8Array);
-  });
-}
-
-/** The node's part: the expected signer of each item, the first failure thrown, encodings re-attached. */
+/** The node's part: the expected signer of each item, the first failure thrown, mini-blocks taken over. */
 export function settleFrames<K extends RangeKind>(
-  kind: K,
   results: readonly FrameResult<K>[],
   verification: MessageVerification,
 ): RangeItem<K>[] {
@@ -167,12 +157,13 @@ export function settleFrames<K extends RangeKind>(
     if (!("sealer" in result)) throw failed(result.failure);
     checkSealer(result.blockNumber, result.sealer, verification.expectedSigner);
     if ("failure" in result) throw failed(result.failure);
-    if (kind === "miniBlocks") {
-      const signed = result.item as SignedMiniBlock;
-      keepMiniBlockRecordForms(signed.miniBlock, miniBlockRecordOf(signed));
-      if (result.leafReferences !== undefined) keepLeafReferences(signed.miniBlock, result.leafReferences);
-    }
-    return result.item;
+    if ("item" in result) return result.item;
+    const { message, parts } = result;
+    const signed: SignedMiniBlock = {
+      ...message,
+      miniBlock: decodeMiniBlockRecordLazily(miniBlockRecordOf(message), parts),
+    };
+    return signed as RangeItem<K>;
   });
 }
 
@@ -277,7 +268,7 @@ export function createWorkerRangeVerifier(options: { readonly startNow?: boolean
       if (!response.last) return;
       started.waiting.delete(response.id);
       try {
-        entry.resolve(settleFrames(entry.kind, entry.results, entry.verification));
+        entry.resolve(settleFrames(entry.results, entry.verification));
       } catch (error) {
         entry.reject(error);
       }

@@ -9,6 +9,7 @@ import type { StateDiff } from "../chain/stateDiff.ts";
 import type { Address, Hash, Transaction } from "../chain/types.ts";
 import type { BlockEnv, ExecutionResult, Executor } from "../execution/types.ts";
 import { mergeStateDiffs } from "../state/diffMerge.ts";
+import { plainTransaction } from "../state/storedItems.ts";
 import type { StateReader } from "../state/types.ts";
 import type { SenderRecovery } from "../txpool/senderRecovery.ts";
 import type { RecoveryOutcome } from "../txpool/senderRecoveryProtocol.ts";
@@ -250,8 +251,8 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
         const operation: ReadOperation = {
           kind: "traceTransaction",
           target: blockNumber - 1n,
-          prefix,
-          tx: located.tx,
+          prefix: prefix.map(plainTransaction),
+          tx: plainTransaction(located.tx),
           env: plainBlockEnv(replay.env),
           config,
         };
@@ -285,7 +286,7 @@ export function createNodeBackend(options: NodeBackendOptions): RpcBackend {
         const operation: ReadOperation = {
           kind: "traceBlock",
           target: number - 1n,
-          transactions,
+          transactions: transactions.map(plainTransaction),
           env: plainBlockEnv(replay.env),
           config,
         };

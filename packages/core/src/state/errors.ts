@@ -66,3 +66,8 @@ export class TrieInvariantError extends StateError {
     super("Merkle trie invariant broken", { details });
   }
 }
+
+/** A stored record failed to decode: the store is corrupt or from an incompatible version. */
+export class StoreCorruptionError extends MachError {
+  override name = "StoreCorruptionError";
+}

@@ -15,6 +15,8 @@
  *   overlay.ts     OverlayState: copy-on-write view for eth_call / estimateGas; applyStateOverrides()
  *   history.ts     StateHistory: stateAt(blockNumber) for the last N blocks from reverse diffs
  *   records.ts     binary records of blocks, receipts and mini-blocks (the store's records, p2p's payloads)
+ *   storedItems.ts transactions' and receipts' stored forms; StoredTransaction / StoredReceipt decode a record's
+ *                  items when a field is first read (a replica's mini-blocks from range responses)
  *   snapshot.ts    encodeSnapshot / SnapshotRestorer: full state as chunks for the store; restore rebuilds tries
  *   genesis.ts     buildGenesisState({ alloc }) → committed WorldState
  *   chainState.ts  ChainState: world state + diff recorder + history, as every role drives it (beginMiniBlock /

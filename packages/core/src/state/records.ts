@@ -11,34 +11,41 @@
  *   blockSeal     = rlp([version, sealedAtMs, seal:65])
  */
 
+import { BLOOM_BYTES, orBloomInto } from "../chain/bloom.ts";
 import { bigintToBytes, bytesToBigint, bytesToHex, hexToBytes } from "../chain/bytes.ts";
 import { decodeSignatureBytes, encodeSignatureBytes, type RecoverableSignature } from "../chain/digestSignature.ts";
-import { keccak256Hex } from "../chain/hash.ts";
 import { decodeHeader, encodeHeader, hashHeader } from "../chain/header.ts";
 import type { MiniBlock } from "../chain/miniBlock.ts";
-import { decodeReceipt, encodeReceipt, keepReceiptEncoding } from "../chain/receipt.ts";
 import {
   decodeRlp,
   encodeRlp,
   encodeRlpBytes,
   encodeRlpListOfEncoded,
   expectBytes,
-  RlpDecodeError,
-  type RlpInput,
   type RlpItem,
-  rlpFirstItemEncoding,
   rlpItemPayload,
   rlpListItemEncodings,
 } from "../chain/rlp.ts";
-import { decodeTransactionBody } from "../chain/transaction.ts";
-import type { Address, Block, Hash, Receipt, Transaction } from "../chain/types.ts";
-import { MachError } from "../errors.ts";
+import type { StateDiff } from "../chain/stateDiff.ts";
+import type { Block, Hash, Receipt, Transaction } from "../chain/types.ts";
 import { decodeStateDiff, encodedStateDiff, keepStateDiffEncoding } from "./diffCodec.ts";
+import { StoreCorruptionError } from "./errors.ts";
+import {
+  decodeStoredReceipt,
+  decodeStoredTransaction,
+  encodedStoredReceipt,
+  encodedStoredTransaction,
+  keepStoredReceipt,
+  keepStoredTransaction,
+  listOf,
+  nested,
+  STORED_RECEIPT_VERSION,
+  StoredReceipt,
+  StoredTransaction,
+  storedUint,
+} from "./storedItems.ts";
 
-/** A stored record failed to decode: the store is corrupt or from an incompatible version. */
-export class StoreCorruptionError extends MachError {
-  override name = "StoreCorruptionError";
-}
+export { StoreCorruptionError };
 
 /**
  * Record versions, per kind. Receipts (and the mini-blocks that carry them) are at version 2, which added the Ecotone
@@ -46,34 +53,15 @@ export class StoreCorruptionError extends MachError {
  * fields read as 0). Blocks are unchanged at version 1.
  */
 const BLOCK_RECORD_VERSION = 1;
-const RECEIPTS_RECORD_VERSION = 2;
-const MINI_BLOCK_RECORD_VERSION = 2;
+const RECEIPTS_RECORD_VERSION = STORED_RECEIPT_VERSION;
+const MINI_BLOCK_RECORD_VERSION = STORED_RECEIPT_VERSION;
 /** The sequencer's seals of mini-blocks and blocks (p2p). */
 const SEAL_RECORD_VERSION = 1;
-/** The receipt layout of version 1: without the three fields above. */
-const RECEIPT_FIELDS_V1 = 7;
 
-function list(item: RlpItem | undefined, what: string): RlpItem[] {
-  if (!Array.isArray(item)) throw new StoreCorruptionError(`store: expected a list for ${what}`);
-  return item;
-}
-function uint(item: RlpItem | undefined, what: string): bigint {
-  return bytesToBigint(expectBytes(item, what));
-}
+const list = listOf;
+const uint = storedUint;
 function small(item: RlpItem | undefined, what: string): number {
   return Number(uint(item, what));
-}
-/**
- * Runs a nested decoder (transaction body, state diff) whose own errors mean something else to other callers (a
- * `TransactionRejectedError` is a user's bad tx): in a stored record they mean corruption.
- */
-function nested<T>(what: string, decode: () => T): T {
-  try {
-    return decode();
-  } catch (error) {
-    if (error instanceof StoreCorruptionError || error instanceof RlpDecodeError) throw error;
-    throw new StoreCorruptionError(`store: ${what} does not decode`, { cause: error });
-  }
 }
 /** The record's version, one of `1..latest`. */
 function checkVersion(fields: RlpItem[], what: string, latest: number): number {
@@ -83,95 +71,12 @@ function checkVersion(fields: RlpItem[], what: string, latest: number): number {
   return version;
 }
 
-function encodeStoredTransaction(tx: Transaction): RlpInput {
-  return [tx.raw, hexToBytes(tx.from)];
-}
-
-/**
- * Each transaction and receipt is stored twice, in its mini-block's record and again in its block's records (both
- * immutable): the RLP of its stored form is kept with it, so sealing a block copies bytes rather than encoding every
- * item again (the block's records are written on the sequencer's loop). Callers never write to the bytes.
- */
-const storedTransactionBytes = new WeakMap<Transaction, Uint8Array>();
-const storedReceiptBytes = new WeakMap<Receipt, Uint8Array>();
-
-function encodedStoredTransaction(tx: Transaction): Uint8Array {
-  let bytes = storedTransactionBytes.get(tx);
-  if (bytes === undefined) {
-    bytes = encodeRlp(encodeStoredTransaction(tx));
-    storedTransactionBytes.set(tx, bytes);
-  }
-  return bytes;
-}
-function encodedStoredReceipt(receipt: Receipt): Uint8Array {
-  let bytes = storedReceiptBytes.get(receipt);
-  if (bytes === undefined) {
-    bytes = encodeRlp(encodeStoredReceipt(receipt));
-    storedReceiptBytes.set(receipt, bytes);
-  }
-  return bytes;
-}
-/** Keeps `bytes` (when given) as the stored form of `item`, which was decoded from them. */
-function keepStored<T extends object>(stored: WeakMap<T, Uint8Array>, item: T, bytes: Uint8Array | undefined): T {
-  if (bytes !== undefined) stored.set(item, bytes);
-  return item;
-}
 /** The RLP list of these items' stored forms: the same bytes `encodeRlp` gives for the nested list. */
 const storedTransactionList = (txs: readonly Transaction[]) =>
   encodeRlpListOfEncoded(txs.map(encodedStoredTransaction));
 const storedReceiptList = (receipts: readonly Receipt[]) => encodeRlpListOfEncoded(receipts.map(encodedStoredReceipt));
 /** RLP of an unsigned integer field. */
 const uintField = (value: bigint | number) => encodeRlpBytes(bigintToBytes(BigInt(value)));
-function decodeStoredTransaction(item: RlpItem): Transaction {
-  const [raw, from] = list(item, "transaction");
-  const rawBytes = expectBytes(raw, "transaction.raw");
-  const body = nested("transaction.raw", () => decodeTransactionBody(rawBytes));
-  return {
-    ...body,
-    raw: rawBytes,
-    hash: keccak256Hex(rawBytes),
-    from: bytesToHex(expectBytes(from, "from")) as Address,
-  };
-}
-
-function encodeStoredReceipt(receipt: Receipt): RlpInput {
-  return [
-    encodeReceipt(receipt),
-    bigintToBytes(receipt.gasUsed),
-    bigintToBytes(receipt.effectiveGasPrice),
-    receipt.contractAddress ? hexToBytes(receipt.contractAddress) : new Uint8Array(0),
-    bigintToBytes(receipt.l1Fee),
-    bigintToBytes(receipt.l1GasUsed),
-    bigintToBytes(receipt.l1GasPrice),
-    bigintToBytes(receipt.l1BlobBaseFee),
-    bigintToBytes(receipt.l1BaseFeeScalar),
-    bigintToBytes(receipt.l1BlobBaseFeeScalar),
-  ];
-}
-function decodeStoredReceipt(item: RlpItem, version: number): Receipt {
-  const f = list(item, "receipt");
-  const expected = version === 1 ? RECEIPT_FIELDS_V1 : RECEIPT_FIELDS_V1 + 3;
-  if (f.length !== expected)
-    throw new StoreCorruptionError(`store: receipt has ${f.length} fields, version ${version} has ${expected}`);
-  const consensusBytes = expectBytes(f[0], "receipt.consensus");
-  const consensus = decodeReceipt(consensusBytes);
-  const contract = expectBytes(f[3], "receipt.contractAddress");
-  const receipt: Receipt = {
-    ...consensus,
-    gasUsed: uint(f[1], "receipt.gasUsed"),
-    effectiveGasPrice: uint(f[2], "receipt.effectiveGasPrice"),
-    contractAddress: contract.length === 0 ? null : (bytesToHex(contract) as Address),
-    l1Fee: uint(f[4], "receipt.l1Fee"),
-    l1GasUsed: uint(f[5], "receipt.l1GasUsed"),
-    l1GasPrice: uint(f[6], "receipt.l1GasPrice"),
-    l1BlobBaseFee: version === 1 ? 0n : uint(f[7], "receipt.l1BlobBaseFee"),
-    l1BaseFeeScalar: version === 1 ? 0n : uint(f[8], "receipt.l1BaseFeeScalar"),
-    l1BlobBaseFeeScalar: version === 1 ? 0n : uint(f[9], "receipt.l1BlobBaseFeeScalar"),
-  };
-  // A replica seals blocks from received records: their receipts roots and records reuse these bytes.
-  keepReceiptEncoding(receipt, consensusBytes);
-  return receipt;
-}
 
 export function encodeBlockRecord(block: Block): Uint8Array {
   return encodeRlpListOfEncoded([
@@ -189,7 +94,7 @@ export function decodeBlockRecord(bytes: Uint8Array): Block {
   return {
     header,
     hash: hashHeader(header),
-    transactions: list(f[2], "block.transactions").map(decodeStoredTransaction),
+    transactions: list(f[2], "block.transactions").map((item) => decodeStoredTransaction(item)),
     miniBlockCount: small(f[3], "block.miniBlockCount"),
     miniBlockOffset: uint(f[4], "block.miniBlockOffset"),
   };
@@ -265,10 +170,10 @@ export function decodeMiniBlockRecord(bytes: Uint8Array): MiniBlock {
     timestampUs: uint(f[5], "miniBlock.timestampUs"),
     gasUsed: uint(f[6], "miniBlock.gasUsed"),
     transactions: list(f[7], "miniBlock.transactions").map((item, i) =>
-      keepStored(storedTransactionBytes, decodeStoredTransaction(item), storedTxs[i]),
+      keepStoredTransaction(decodeStoredTransaction(item), storedTxs[i]),
     ),
     receipts: list(f[8], "miniBlock.receipts").map((item, i) =>
-      keepStored(storedReceiptBytes, decodeStoredReceipt(item, version), storedReceipts[i]),
+      keepStoredReceipt(decodeStoredReceipt(item, version), storedReceipts[i]),
     ),
     firstTransactionIndex: small(f[9], "miniBlock.firstTransactionIndex"),
     firstLogIndex: small(f[10], "miniBlock.firstLogIndex"),
@@ -279,26 +184,93 @@ export function decodeMiniBlockRecord(bytes: Uint8Array): MiniBlock {
 }
 
 /**
- * Keeps the stored forms of `miniBlock`'s transactions, receipts and state diff as spans of `bytes`, the record it was
- * decoded from, as `decodeMiniBlockRecord` does: for a mini-block decoded in another thread (a worker's result arrives
- * as a structured copy, which drops what was kept beside the objects), so that its block's roots and records do not
- * encode them again. Costs a walk over the record's list headers, no decoding.
+ * What the range verifier's worker took from a mini-block record it decoded and checked in full, for
+ * `decodeMiniBlockRecordLazily` on the node's thread.
  */
-export function keepMiniBlockRecordForms(miniBlock: MiniBlock, bytes: Uint8Array): void {
+export interface MiniBlockRecordParts {
+  readonly stateDiff: StateDiff;
+  /** keccak256 of each raw transaction, 32 bytes each. */
+  readonly transactionHashes: Uint8Array;
+  /** Each receipt's number of logs. */
+  readonly logCounts: readonly number[];
+  /** The receipts' blooms OR'ed. */
+  readonly logsBloom: Uint8Array;
+  /** The transactions' then the receipts' empty-path leaf references, when computed. */
+  readonly leafReferences?: readonly Uint8Array[];
+}
+
+/** `MiniBlockRecordParts` of a decoded mini-block (in the thread that decoded it). */
+export function miniBlockRecordParts(
+  miniBlock: MiniBlock,
+  leafReferences?: readonly Uint8Array[],
+): MiniBlockRecordParts {
+  const { transactions, receipts } = miniBlock;
+  const transactionHashes = new Uint8Array(32 * transactions.length);
+  transactions.forEach((tx, i) => {
+    transactionHashes.set(hexToBytes(tx.hash), 32 * i);
+  });
+  const logsBloom = new Uint8Array(BLOOM_BYTES);
+  for (const receipt of receipts) orBloomInto(logsBloom, receipt.logsBloom);
+  return {
+    stateDiff: miniBlock.stateDiff,
+    transactionHashes,
+    logCounts: receipts.map((receipt) => receipt.logs.length),
+    logsBloom,
+    ...(leafReferences === undefined ? {} : { leafReferences }),
+  };
+}
+
+/**
+ * A mini-block record another thread decoded and checked in full (`parts`), decoded again here but for its
+ * transactions and receipts, whose fields are decoded when first read (`StoredTransaction`, `StoredReceipt`): what the
+ * block needs of them is the mini-block's `digest`. Their stored forms and the diff's encoding are spans of `bytes`.
+ */
+export function decodeMiniBlockRecordLazily(bytes: Uint8Array, parts: MiniBlockRecordParts): MiniBlock {
   const items = rlpListItemEncodings(bytes);
-  const version = Number(bytesToBigint(rlpItemPayload(items[0] as Uint8Array)));
+  if (items.length !== 14) throw new StoreCorruptionError(`store: mini-block record has ${items.length} fields`);
+  const field = (i: number) => rlpItemPayload(items[i] as Uint8Array);
+  const version = Number(bytesToBigint(field(0)));
+  if (version < 1 || version > MINI_BLOCK_RECORD_VERSION)
+    throw new StoreCorruptionError(`store: miniBlock record version ${version} unsupported`);
   const storedTxs = rlpListItemEncodings(items[7] as Uint8Array);
-  miniBlock.transactions.forEach((tx, i) => {
-    keepStored(storedTransactionBytes, tx, storedTxs[i]);
-  });
   const storedReceipts = rlpListItemEncodings(items[8] as Uint8Array);
-  miniBlock.receipts.forEach((receipt, i) => {
-    const stored = storedReceipts[i] as Uint8Array;
-    // Every record version stores the consensus encoding first; only the current one's layout is written again.
-    keepReceiptEncoding(receipt, rlpItemPayload(rlpFirstItemEncoding(stored)));
-    if (version === MINI_BLOCK_RECORD_VERSION) keepStored(storedReceiptBytes, receipt, stored);
-  });
-  keepStateDiffEncoding(miniBlock.stateDiff, rlpItemPayload(items[13] as Uint8Array));
+  const n = storedTxs.length;
+  const references = parts.leafReferences;
+  if (
+    storedReceipts.length !== n ||
+    parts.logCounts.length !== n ||
+    parts.transactionHashes.length !== 32 * n ||
+    (references !== undefined && references.length !== 2 * n)
+  ) {
+    throw new StoreCorruptionError(`store: mini-block record of ${n} transactions does not match its parts`);
+  }
+  const transactions = storedTxs.map((stored, i) => new StoredTransaction(stored, parts.transactionHashes, i));
+  const receipts = storedReceipts.map((stored) => new StoredReceipt(stored, version));
+  keepStateDiffEncoding(parts.stateDiff, field(13));
+  return {
+    number: bytesToBigint(field(1)),
+    blockNumber: bytesToBigint(field(2)),
+    blockTimestamp: bytesToBigint(field(3)),
+    index: Number(bytesToBigint(field(4))),
+    timestampUs: bytesToBigint(field(5)),
+    gasUsed: bytesToBigint(field(6)),
+    transactions: transactions.map((tx) => tx.asTransaction()),
+    receipts: receipts.map((receipt) => receipt.asReceipt()),
+    firstTransactionIndex: Number(bytesToBigint(field(9))),
+    firstLogIndex: Number(bytesToBigint(field(10))),
+    transactionsRoot: bytesToHex(field(11)) as Hash,
+    receiptsRoot: bytesToHex(field(12)) as Hash,
+    stateDiff: parts.stateDiff,
+    digest: {
+      transactionLeaves: transactions.map((tx) => tx.raw),
+      receiptLeaves: receipts.map((receipt) => receipt.consensusEncoding),
+      ...(references === undefined
+        ? {}
+        : { transactionLeafReferences: references.slice(0, n), receiptLeafReferences: references.slice(n) }),
+      logCounts: parts.logCounts,
+      logsBloom: parts.logsBloom,
+    },
+  };
 }
 
 /** [block number, index in block]. */

@@ -7,6 +7,7 @@ import { bytesToHex, sha256 } from "viem";
 import { EMPTY_OMMERS_HASH, EMPTY_REQUESTS_HASH, EMPTY_TRIE_ROOT, KECCAK_EMPTY } from "../../src/chain/constants.ts";
 import { keccak256Hex } from "../../src/chain/hash.ts";
 import {
+  computeEmptyPathLeafReference,
   OrderedTrieRootBuilder,
   orderedTrieRoot,
   type TrieEntry,
@@ -108,6 +109,37 @@ describe("trie roots", () => {
       n = next;
       assert.equal(builder.length, n);
       assert.equal(bytesToHex(builder.root()), orderedTrieRoot(values.slice(0, n)), `after ${n} pushed`);
+    }
+  });
+
+  it("OrderedTrieRootBuilder takes leaf references computed elsewhere and gives the same roots", () => {
+    const values = Array.from({ length: 700 }, (_, i) =>
+      Uint8Array.from({ length: 33 + (i % 60) }, (_, j) => (i * 17 + j * 3) & 0xff),
+    );
+    for (const n of [1, 40, 255, 256, 257, 272, 300, 512, 700]) {
+      const slice = values.slice(0, n);
+      const withReferences = new OrderedTrieRootBuilder();
+      // Fresh copies of the bytes: no reference kept for these objects before, so the builder uses those given.
+      const copies = slice.map((value) => value.slice());
+      withReferences.push(
+        copies.slice(0, n >> 1),
+        copies.slice(0, n >> 1).map((value) => computeEmptyPathLeafReference(value)),
+      );
+      withReferences.push(
+        copies.slice(n >> 1),
+        copies.slice(n >> 1).map((value) => computeEmptyPathLeafReference(value)),
+      );
+      assert.equal(bytesToHex(withReferences.root()), orderedTrieRoot(slice), `n = ${n}`);
+    }
+    // The references given are the ones used: wrong ones give another root, in the groups and outside them.
+    for (const n of [40, 300]) {
+      const wrong = new OrderedTrieRootBuilder();
+      const copies = values.slice(0, n).map((value) => value.slice());
+      wrong.push(
+        copies,
+        copies.map(() => computeEmptyPathLeafReference(Uint8Array.of(1, 2, 3))),
+      );
+      assert.notEqual(bytesToHex(wrong.root()), orderedTrieRoot(values.slice(0, n)), `n = ${n}`);
     }
   });
 

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
+import { orBloomInto } from "../../src/chain/bloom.ts";
+import type { MiniBlock } from "../../src/chain/miniBlock.ts";
 import { encodeReceipt } from "../../src/chain/receipt.ts";
-import { emptyPathLeafReference } from "../../src/chain/trieRoot.ts";
+import { computeEmptyPathLeafReference } from "../../src/chain/trieRoot.ts";
 import type { Address } from "../../src/chain/types.ts";
 import { encodeBlockMessage } from "../../src/p2p/blockMessage.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "../../src/p2p/config.ts";
@@ -18,8 +20,14 @@ import { encodeSealedEnvelope, sealEnvelope } from "../../src/p2p/seal.ts";
 import type { RangeKind } from "../../src/p2p/topics.ts";
 import type { MessageVerification } from "../../src/p2p/validation.ts";
 import { encodedStateDiff } from "../../src/state/diffCodec.ts";
-import { encodeMiniBlockRecord, keepMiniBlockRecordForms } from "../../src/state/records.ts";
-import { CHAIN_ID, chain, expectSequencer, impostor, sequencer, signed, transferMiniBlock } from "./fixtures.ts";
+import { encodeMiniBlockRecord } from "../../src/state/records.ts";
+import {
+  encodedStoredReceipt,
+  encodedStoredTransaction,
+  StoredReceipt,
+  StoredTransaction,
+} from "../../src/state/storedItems.ts";
+import { CHAIN_ID, chain, expectSequencer, impostor, sequencer, signed } from "./fixtures.ts";
 
 const ZSTD: FrameCompression = { algorithm: "zstd", level: 3, minBytes: 64 };
 const NONE: FrameCompression = { algorithm: "none", level: 3, minBytes: 0 };
@@ -40,6 +48,40 @@ async function failureOf(run: () => Promise<unknown>): Promise<{ action: string;
   assert.fail("expected the verifier to throw");
 }
 
+/**
+ * `actual` (a mini-block whose transactions and receipts decode when read) holds what `expected` (decoded in full)
+ * does, field by field.
+ */
+function assertSameMiniBlock(actual: MiniBlock, expected: MiniBlock): void {
+  const { transactions, receipts, digest: _digest, ...header } = actual;
+  const { transactions: expectedTransactions, receipts: expectedReceipts, ...expectedHeader } = expected;
+  assert.deepEqual(header, expectedHeader);
+  assert.equal(transactions.length, expectedTransactions.length);
+  assert.equal(receipts.length, expectedReceipts.length);
+  const sameFields = (item: object, expectedItem: object) => {
+    for (const [key, value] of Object.entries(expectedItem)) {
+      assert.deepEqual((item as Record<string, unknown>)[key], value, key);
+    }
+  };
+  transactions.forEach((tx, i) => {
+    sameFields(tx, expectedTransactions[i] as object);
+  });
+  receipts.forEach((receipt, i) => {
+    sameFields(receipt, expectedReceipts[i] as object);
+  });
+}
+
+/** The same messages, their mini-blocks compared with `assertSameMiniBlock`. */
+function assertSameMessages(actual: readonly SignedMiniBlock[], expected: readonly SignedMiniBlock[]): void {
+  assert.equal(actual.length, expected.length);
+  actual.forEach((received, i) => {
+    const { miniBlock, ...message } = received;
+    const { miniBlock: expectedMiniBlock, ...expectedMessage } = expected[i] as SignedMiniBlock;
+    assert.deepEqual(message, expectedMessage);
+    assertSameMiniBlock(miniBlock, expectedMiniBlock);
+  });
+}
+
 /** `bytes` is a view into `whole`'s memory. */
 function within(bytes: Uint8Array, whole: Uint8Array): boolean {
   return (
@@ -57,47 +99,53 @@ describe("range verifier", () => {
   const blockFrames = fixture.blocks.map((b) => encodeBlockMessage(b, ZSTD));
 
   it("decodes in the worker what it decodes in place, mini-blocks and blocks", async () => {
-    for (const [kind, frames] of [
-      ["miniBlocks", miniBlockFrames],
-      ["blocks", blockFrames],
-    ] as const) {
-      const inPlace = await inlineRangeVerifier.verify(kind, frames, verification);
-      const inWorker = await worker.verify(kind, frames, verification);
-      assert.equal(inWorker.length, frames.length);
-      assert.deepEqual(inWorker, inPlace);
-    }
+    const inPlaceBlocks = await inlineRangeVerifier.verify("blocks", blockFrames, verification);
+    assert.deepEqual(await worker.verify("blocks", blockFrames, verification), inPlaceBlocks);
+    const inWorker = await worker.verify("miniBlocks", miniBlockFrames, verification);
+    assert.equal(inWorker.length, miniBlockFrames.length);
+    assertSameMessages(inWorker, await inlineRangeVerifier.verify("miniBlocks", miniBlockFrames, verification));
   });
 
-  it("re-attaches the record's encodings to a mini-block decoded in the worker", async () => {
+  it("hands a mini-block over with what its block needs, its transactions and receipts decoded when read", async () => {
     const [received] = (await worker.verify("miniBlocks", [miniBlockFrames[0] as Uint8Array], verification)) as [
       SignedMiniBlock,
     ];
+    const [expected] = (await inlineRangeVerifier.verify(
+      "miniBlocks",
+      [miniBlockFrames[0] as Uint8Array],
+      verification,
+    )) as [SignedMiniBlock];
     const record = miniBlockRecordOf(received);
-    // Each kept encoding is a span of the record the worker decoded: nothing was encoded again.
+    const { transactions, receipts, digest } = received.miniBlock;
+    assert.ok(transactions.every((tx) => tx instanceof StoredTransaction));
+    assert.ok(receipts.every((receipt) => receipt instanceof StoredReceipt));
+    // Its stored forms and the diff's encoding are spans of the record: nothing is encoded again.
     assert.ok(within(encodedStateDiff(received.miniBlock.stateDiff), record));
-    for (const receipt of received.miniBlock.receipts) assert.ok(within(encodeReceipt(receipt), record));
+    for (const tx of transactions) assert.ok(within(encodedStoredTransaction(tx), record));
+    for (const receipt of receipts) assert.ok(within(encodedStoredReceipt(receipt), record));
     assert.deepEqual(encodeMiniBlockRecord(received.miniBlock), record);
-    // The leaves its block's roots hash came hashed from the worker (one buffer for all), equal to fresh hashes.
-    const { transactions, receipts } = received.miniBlock;
-    const values = [...transactions.map((tx) => tx.raw), ...receipts.map(encodeReceipt)];
-    const references = values.map(emptyPathLeafReference);
+    // The digest: the roots' leaves (spans of the record), their references hashed in the worker (one buffer for all,
+    // equal to fresh hashes), the log counts and the OR'ed bloom.
+    assert.ok(digest !== undefined);
+    const leaves = [...digest.transactionLeaves, ...digest.receiptLeaves];
+    const references = [...(digest.transactionLeafReferences ?? []), ...(digest.receiptLeafReferences ?? [])];
+    assert.deepEqual(leaves, [
+      ...expected.miniBlock.transactions.map((tx) => tx.raw),
+      ...expected.miniBlock.receipts.map(encodeReceipt),
+    ]);
+    for (const leaf of leaves) assert.ok(within(leaf, record));
+    assert.equal(references.length, leaves.length);
     assert.equal(new Set(references.map((reference) => reference.buffer)).size, 1);
     references.forEach((reference, i) => {
-      assert.deepEqual(reference, emptyPathLeafReference((values[i] as Uint8Array).slice()));
+      assert.deepEqual(reference, computeEmptyPathLeafReference(leaves[i] as Uint8Array));
     });
-  });
-
-  it("keepMiniBlockRecordForms keeps spans equal to fresh encodings", () => {
-    const source = signed(transferMiniBlock({ number: 4n, blockNumber: 2n, index: 0, transfers: 5 }));
-    const record = miniBlockRecordOf(source);
-    const copy = structuredClone(source.miniBlock);
-    const fresh = copy.receipts.map((receipt) => encodeReceipt(structuredClone(receipt)));
-    keepMiniBlockRecordForms(copy, record);
-    copy.receipts.forEach((receipt, i) => {
-      assert.ok(within(encodeReceipt(receipt), record));
-      assert.deepEqual(encodeReceipt(receipt), fresh[i]);
-    });
-    assert.deepEqual(encodeMiniBlockRecord(copy), record);
+    assert.deepEqual(
+      digest.logCounts,
+      expected.miniBlock.receipts.map((receipt) => receipt.logs.length),
+    );
+    const bloom = new Uint8Array(256);
+    for (const receipt of expected.miniBlock.receipts) orBloomInto(bloom, receipt.logsBloom);
+    assert.deepEqual(digest.logsBloom, bloom);
   });
 
   it("fails a response as gossip validation does, in the same order of checks", async () => {
@@ -157,7 +205,7 @@ describe("range verifier", () => {
       assert.deepEqual(inWorker, inPlace, `${name}, in the worker`);
     }
     // A response that failed leaves the worker answering the next one whole.
-    assert.deepEqual(
+    assertSameMessages(
       await worker.verify("miniBlocks", miniBlockFrames, verification),
       await inlineRangeVerifier.verify("miniBlocks", miniBlockFrames, verification),
     );
@@ -200,7 +248,6 @@ describe("range verifier", () => {
     assert.throws(
       () =>
         settleFrames(
-          "blocks",
           [
             {
               blockNumber: 1n,

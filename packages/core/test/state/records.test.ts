@@ -17,6 +17,7 @@ import {
   decodeBlockRecordHeader,
   decodeBlockSealRecord,
   decodeMiniBlockRecord,
+  decodeMiniBlockRecordLazily,
   decodeMiniBlockSealRecord,
   decodeReceiptsRecord,
   decodeTxLocation,
@@ -26,10 +27,17 @@ import {
   encodeMiniBlockSealRecord,
   encodeReceiptsRecord,
   encodeTxLocation,
+  miniBlockRecordParts,
   miniBlockRecordPosition,
   StoreCorruptionError,
   txLocationEncoder,
 } from "../../src/state/records.ts";
+import {
+  encodedStoredTransaction,
+  plainTransaction,
+  StoredReceipt,
+  StoredTransaction,
+} from "../../src/state/storedItems.ts";
 import { address as addressArb, log, u64, u256 } from "../chain/arbitraries.ts";
 
 const CHAIN_ID = 901_901;
@@ -189,6 +197,16 @@ function sampleReceipts(): Receipt[] {
       l1BlobBaseFeeScalar: 0n,
     },
   ];
+}
+
+/** Every field the plain objects `expected` have reads the same on `actual` (items decoded when read). */
+function assertSameFields(actual: readonly object[], expected: readonly object[]): void {
+  assert.equal(actual.length, expected.length);
+  expected.forEach((item, i) => {
+    for (const [key, value] of Object.entries(item)) {
+      assert.deepEqual((actual[i] as Record<string, unknown>)[key], value, `item ${i}: ${key}`);
+    }
+  });
 }
 
 function assertSameTransactions(actual: readonly Transaction[], expected: readonly Transaction[]): void {
@@ -427,6 +445,80 @@ describe("store records", () => {
       encodeReceiptsRecord(decoded.receipts),
       encodeRlp([bigintToBytes(2n), miniBlock.receipts.map(storedReceipt)]),
     );
+  });
+
+  it("decode a mini-block lazily: every field as the full decode gives, its stored forms spans of the record", async () => {
+    const miniBlock = await sampleMiniBlock();
+    const record = encodeMiniBlockRecord(miniBlock);
+    const full = decodeMiniBlockRecord(record);
+    const parts = miniBlockRecordParts(full);
+    const lazy = decodeMiniBlockRecordLazily(record, parts);
+    const { transactions, receipts, digest, ...rest } = lazy;
+    const { transactions: fullTransactions, receipts: fullReceipts, ...fullRest } = full;
+    assert.deepEqual(rest, fullRest);
+    assert.ok(transactions.every((tx) => tx instanceof StoredTransaction));
+    assert.ok(receipts.every((receipt) => receipt instanceof StoredReceipt));
+    assertSameFields(transactions, fullTransactions);
+    assertSameFields(receipts, fullReceipts);
+    assertSameTransactions(transactions, miniBlock.transactions);
+    assert.deepEqual(
+      transactions.map((tx) => plainTransaction(tx)),
+      fullTransactions,
+    );
+    // Written again, the record is the same bytes, copied from its spans.
+    assert.deepEqual(encodeMiniBlockRecord(lazy), record);
+    assert.deepEqual(encodeReceiptsRecord(receipts), encodeReceiptsRecord(fullReceipts));
+    assert.deepEqual(digest, {
+      transactionLeaves: fullTransactions.map((tx) => tx.raw),
+      receiptLeaves: fullReceipts.map(encodeReceipt),
+      logCounts: parts.logCounts,
+      logsBloom: parts.logsBloom,
+    });
+  });
+
+  it("read a lazily decoded transaction's hash and raw bytes without decoding it; other fields decode when read", () => {
+    const from = hexToBytes(alice.address);
+    const stored = encodeRlp([Uint8Array.of(0x02, 0xc1, 0x80), from]);
+    const hashes = new Uint8Array(64).fill(0xab, 32);
+    const tx = new StoredTransaction(stored, hashes, 1).asTransaction();
+    assert.equal(tx.hash, `0x${"ab".repeat(32)}`);
+    assert.deepEqual(tx.raw, Uint8Array.of(0x02, 0xc1, 0x80));
+    assert.throws(() => tx.value, StoreCorruptionError);
+    assert.throws(() => tx.from, StoreCorruptionError);
+  });
+
+  it("hash a lazily decoded transaction given no hashes, and write its stored form as it was read", async () => {
+    for (const tx of await signedTransactions()) {
+      const stored = encodedStoredTransaction(tx);
+      const lazy = new StoredTransaction(stored).asTransaction();
+      assert.equal(lazy.hash, tx.hash);
+      assert.equal(lazy.from, tx.from);
+      assert.equal(encodedStoredTransaction(lazy), stored);
+    }
+  });
+
+  it("decode version-1 receipts lazily with the fee inputs as 0, and write them in the current layout", async () => {
+    const miniBlock = await sampleMiniBlock();
+    const fields = decodeRlp(encodeMiniBlockRecord(miniBlock)) as RlpItem[];
+    fields[0] = bigintToBytes(1n);
+    fields[8] = (fields[8] as RlpItem[][]).map((receipt) => receipt.slice(0, 7));
+    const v1 = encodeRlp(fields as never);
+    const full = decodeMiniBlockRecord(v1);
+    const lazy = decodeMiniBlockRecordLazily(v1, miniBlockRecordParts(full));
+    assertSameFields(lazy.receipts, full.receipts);
+    assert.deepEqual(encodeReceiptsRecord(lazy.receipts), encodeReceiptsRecord(full.receipts));
+  });
+
+  it("reject parts that do not match the record with StoreCorruptionError", async () => {
+    const record = encodeMiniBlockRecord(await sampleMiniBlock());
+    const parts = miniBlockRecordParts(decodeMiniBlockRecord(record));
+    for (const wrong of [
+      { ...parts, logCounts: parts.logCounts.slice(1) },
+      { ...parts, transactionHashes: parts.transactionHashes.subarray(32) },
+      { ...parts, leafReferences: [] },
+    ]) {
+      assert.throws(() => decodeMiniBlockRecordLazily(record, wrong), StoreCorruptionError);
+    }
   });
 
   it("read a mini-block record's number and block without decoding the rest", async () => {

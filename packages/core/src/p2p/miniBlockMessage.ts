@@ -19,9 +19,12 @@ import { encodeRlp, expectBytes } from "../chain/rlp.ts";
 import type { Address } from "../chain/types.ts";
 import {
   decodeMiniBlockRecord,
+  decodeMiniBlockRecordLazily,
   encodeMiniBlockRecord,
+  type MiniBlockRecordParts,
   type MiniBlockSeal,
   miniBlockRecordPosition,
+  readMiniBlockRecordParts,
 } from "../state/records.ts";
 import { P2pMessageError } from "./errors.ts";
 import { encodeFrame, type FrameCompression } from "./frame.ts";
@@ -144,6 +147,54 @@ export function openMiniBlockEnvelope(envelope: SealedEnvelope, sealer: Address)
     miniBlock: decodeMiniBlockRecord(expectBytes(items[0], "miniBlock")),
     signature: decodeSignatureBytes(expectBytes(items[1], "signature")),
   }));
+  checkOpenedMiniBlock(envelope, sealer, miniBlock, signature);
+  return {
+    chainId: envelope.chainId,
+    miniBlock,
+    signature,
+    sealedAtMs: envelope.sealedAtMs,
+    seal: envelope.seal,
+    payload: envelope.payload,
+  };
+}
+
+/**
+ * `openMiniBlockEnvelope` for a range verifier's worker: the same checks, with the record read for
+ * `MiniBlockRecordParts` (`readMiniBlockRecordParts`: its transactions' bodies and receipts' logs are not decoded)
+ * rather than decoded; the node's thread takes the mini-block over from them (`decodeMiniBlockRecordLazily`).
+ */
+export function openMiniBlockEnvelopeParts(
+  envelope: SealedEnvelope,
+  sealer: Address,
+): { readonly message: Omit<SignedMiniBlock, "miniBlock">; readonly parts: MiniBlockRecordParts } {
+  const { miniBlock, signature, parts } = decodeSealedPayload(envelope.payload, 2, "mini-block", (items) => {
+    const record = expectBytes(items[0], "miniBlock");
+    const parts = readMiniBlockRecordParts(record);
+    return {
+      parts,
+      miniBlock: decodeMiniBlockRecordLazily(record, parts),
+      signature: decodeSignatureBytes(expectBytes(items[1], "signature")),
+    };
+  });
+  checkOpenedMiniBlock(envelope, sealer, miniBlock, signature);
+  return {
+    message: {
+      chainId: envelope.chainId,
+      signature,
+      sealedAtMs: envelope.sealedAtMs,
+      seal: envelope.seal,
+      payload: envelope.payload,
+    },
+    parts,
+  };
+}
+
+function checkOpenedMiniBlock(
+  envelope: SealedEnvelope,
+  sealer: Address,
+  miniBlock: MiniBlock,
+  signature: MiniBlockSignature,
+): void {
   if (miniBlock.number !== envelope.number || miniBlock.blockNumber !== envelope.blockNumber) {
     throw new P2pMessageError(
       "reject",
@@ -169,12 +220,4 @@ export function openMiniBlockEnvelope(envelope: SealedEnvelope, sealer: Address)
   if (headerSigner !== sealer) {
     throw new P2pMessageError("reject", "wrongSigner", `header signed by ${headerSigner}, sealed by ${sealer}`);
   }
-  return {
-    chainId: envelope.chainId,
-    miniBlock,
-    signature,
-    sealedAtMs: envelope.sealedAtMs,
-    seal: envelope.seal,
-    payload: envelope.payload,
-  };
 }

@@ -4,24 +4,24 @@
  * receipts and state diff) while it also applied the ranges before. `createWorkerRangeVerifier` does that in a worker
  * thread (rangeVerifyWorker.ts), so checking a range overlaps applying the one before; the node's thread checks each
  * item's sealer against the expected signer (a lookup only the node can make) and takes the mini-blocks over from
- * what the worker found (`MiniBlockRecordParts`): their state diffs decoded, their transactions and receipts decoded
- * only when first read (`decodeMiniBlockRecordLazily`; a catching-up replica reads few of them before their block
- * seals, and decoded ones filled the young generation).
+ * what the worker read of their records (`readMiniBlockRecordParts`: the layout down to each stored item's fields,
+ * each transaction hashed, each receipt's bloom and log count, the leaves of the block's roots, the state diff
+ * decoded): their transactions' and receipts' fields decode when first read (`decodeMiniBlockRecordLazily`; a
+ * catching-up replica reads few of them before their block seals, decoded ones filled the young generation, and
+ * decoding them took a third of the worker's time, the critical path). The sequencer's seal vouches for their bytes,
+ * as for the diff; gossip still decodes each message in full.
  * `inlineRangeVerifier` checks in place (tests, tools, and what a request falls back to when its worker fails).
  *
  * Both throw the `P2pMessageError` of the first item that fails, the checks in gossip's order: frame, envelope, kind,
  * chain, seal, expected signer, then the payload.
  */
 import { Worker } from "node:worker_threads";
-import type { MiniBlock } from "../chain/miniBlock.ts";
-import { encodeReceipt } from "../chain/receipt.ts";
-import { computeEmptyPathLeafReference } from "../chain/trieRoot.ts";
 import type { Address } from "../chain/types.ts";
-import { decodeMiniBlockRecordLazily, type MiniBlockRecordParts, miniBlockRecordParts } from "../state/records.ts";
+import { decodeMiniBlockRecordLazily, type MiniBlockRecordParts } from "../state/records.ts";
 import { isLoadedAnnouncement, terminateWhenLoaded, whenLoaded } from "../workerLifecycle.ts";
 import { openBlockEnvelope } from "./blockMessage.ts";
 import { type GossipAction, type MessageFailure, P2pError, P2pMessageError } from "./errors.ts";
-import { miniBlockRecordOf, openMiniBlockEnvelope, type SignedMiniBlock } from "./miniBlockMessage.ts";
+import { miniBlockRecordOf, openMiniBlockEnvelopeParts, type SignedMiniBlock } from "./miniBlockMessage.ts";
 import type { RangeItem } from "./rangeProtocol.ts";
 import { checkSealer } from "./seal.ts";
 import type { RangeKind } from "./topics.ts";
@@ -117,34 +117,11 @@ export function checkFrame<K extends RangeKind>(
     if (kind === "blocks") {
       return { blockNumber: envelope.blockNumber, sealer, item: openBlockEnvelope(envelope) as RangeItem<K> };
     }
-    const { miniBlock, ...message } = openMiniBlockEnvelope(envelope, sealer);
-    return {
-      blockNumber: envelope.blockNumber,
-      sealer,
-      message,
-      parts: miniBlockRecordParts(miniBlock, leafReferencesOf(miniBlock)),
-    };
+    const { message, parts } = openMiniBlockEnvelopeParts(envelope, sealer);
+    return { blockNumber: envelope.blockNumber, sealer, message, parts };
   } catch (error) {
     return { blockNumber: envelope.blockNumber, sealer, failure: failureOf("payload", error) };
   }
-}
-
-/**
- * The leaf references the block's transactions and receipts roots take from this mini-block, in one buffer (a
- * structured copy then carries one buffer, not one per reference).
- */
-function leafReferencesOf(miniBlock: MiniBlock): Uint8Array[] {
-  const references = [
-    ...miniBlock.transactions.map((tx) => computeEmptyPathLeafReference(tx.raw)),
-    ...miniBlock.receipts.map((receipt) => computeEmptyPathLeafReference(encodeReceipt(receipt))),
-  ];
-  const buffer = new Uint8Array(references.reduce((total, reference) => total + reference.length, 0));
-  let offset = 0;
-  return references.map((reference) => {
-    buffer.set(reference, offset);
-    offset += reference.length;
-    return buffer.subarray(offset - reference.length, offset);
-  });
 }
 
 /** The node's part: the expected signer of each item, the first failure thrown, mini-blocks taken over. */

@@ -12,8 +12,9 @@
  */
 
 import { BLOOM_BYTES, orBloomInto } from "../chain/bloom.ts";
-import { bigintToBytes, bytesToBigint, bytesToHex, hexToBytes } from "../chain/bytes.ts";
+import { bigintToBytes, bytesToBigint, bytesToHex, EMPTY_BYTES, hexToBytes } from "../chain/bytes.ts";
 import { decodeSignatureBytes, encodeSignatureBytes, type RecoverableSignature } from "../chain/digestSignature.ts";
+import { keccak256Into } from "../chain/hash.ts";
 import { decodeHeader, encodeHeader, hashHeader } from "../chain/header.ts";
 import type { MiniBlock } from "../chain/miniBlock.ts";
 import {
@@ -27,6 +28,7 @@ import {
   rlpListItemEncodings,
 } from "../chain/rlp.ts";
 import type { StateDiff } from "../chain/stateDiff.ts";
+import { computeEmptyPathLeafReference } from "../chain/trieRoot.ts";
 import type { Block, Hash, Receipt, Transaction } from "../chain/types.ts";
 import { decodeStateDiff, encodedStateDiff, keepStateDiffEncoding } from "./diffCodec.ts";
 import { StoreCorruptionError } from "./errors.ts";
@@ -199,25 +201,76 @@ export interface MiniBlockRecordParts {
   readonly leafReferences?: readonly Uint8Array[];
 }
 
-/** `MiniBlockRecordParts` of a decoded mini-block (in the thread that decoded it). */
-export function miniBlockRecordParts(
-  miniBlock: MiniBlock,
-  leafReferences?: readonly Uint8Array[],
-): MiniBlockRecordParts {
-  const { transactions, receipts } = miniBlock;
-  const transactionHashes = new Uint8Array(32 * transactions.length);
-  transactions.forEach((tx, i) => {
-    transactionHashes.set(hexToBytes(tx.hash), 32 * i);
+/**
+ * `MiniBlockRecordParts` read from a mini-block record's bytes without decoding its transactions' bodies and its
+ * receipts' logs (a replica's range verifier): the record's layout is checked down to each stored item's fields, each
+ * transaction is hashed, each receipt's consensus encoding walked for its bloom and log count, the state diff decoded,
+ * and the leaf references of the block's roots computed. What was not decoded decodes when read
+ * (`StoredTransaction`, `StoredReceipt`); the sequencer's seal vouches for it, as for the diff. Throws
+ * `StoreCorruptionError` or `RlpDecodeError` for a record that does not have the layout.
+ */
+export function readMiniBlockRecordParts(bytes: Uint8Array): MiniBlockRecordParts {
+  const items = rlpListItemEncodings(bytes);
+  if (items.length !== 14) throw new StoreCorruptionError(`store: mini-block record has ${items.length} fields`);
+  const version = Number(bytesToBigint(rlpItemPayload(items[0] as Uint8Array)));
+  if (version < 1 || version > MINI_BLOCK_RECORD_VERSION)
+    throw new StoreCorruptionError(`store: miniBlock record version ${version} unsupported`);
+  const storedTxs = rlpListItemEncodings(items[7] as Uint8Array);
+  const storedReceipts = rlpListItemEncodings(items[8] as Uint8Array);
+  const n = storedTxs.length;
+  if (storedReceipts.length !== n) {
+    throw new StoreCorruptionError(`store: mini-block record has ${n} transactions, ${storedReceipts.length} receipts`);
+  }
+  const transactionHashes = new Uint8Array(32 * n);
+  const leafReferences: Uint8Array[] = [];
+  storedTxs.forEach((stored, i) => {
+    const fields = rlpListItemEncodings(stored);
+    const [rawField, fromField] = fields;
+    const raw = rawField === undefined ? EMPTY_BYTES : rlpItemPayload(rawField);
+    if (fields.length !== 2 || raw.length === 0 || rlpItemPayload(fromField as Uint8Array).length !== 20) {
+      throw new StoreCorruptionError(`store: transaction ${i} of the mini-block record is not [raw, from]`);
+    }
+    keccak256Into(raw, transactionHashes, 32 * i);
+    leafReferences.push(computeEmptyPathLeafReference(raw));
   });
   const logsBloom = new Uint8Array(BLOOM_BYTES);
-  for (const receipt of receipts) orBloomInto(logsBloom, receipt.logsBloom);
+  const logCounts = storedReceipts.map((stored, i) => {
+    const fields = rlpListItemEncodings(stored);
+    if (fields.length !== (version === 1 ? 7 : 10)) {
+      throw new StoreCorruptionError(`store: receipt ${i} of the mini-block record has ${fields.length} fields`);
+    }
+    const consensus = rlpItemPayload(fields[0] as Uint8Array);
+    // [status, cumulativeGasUsed, logsBloom, logs, …], after the type byte of a typed receipt.
+    const receipt = rlpListItemEncodings((consensus[0] as number) < 0x80 ? consensus.subarray(1) : consensus);
+    if (receipt.length < 4 || receipt.length > 6) {
+      throw new StoreCorruptionError(`store: receipt ${i} of the mini-block record is not a consensus receipt`);
+    }
+    const bloom = rlpItemPayload(receipt[2] as Uint8Array);
+    if (bloom.length !== BLOOM_BYTES) {
+      throw new StoreCorruptionError(`store: receipt ${i} of the mini-block record is not a consensus receipt`);
+    }
+    orBloomInto(logsBloom, bloom);
+    leafReferences.push(computeEmptyPathLeafReference(consensus));
+    return rlpListItemEncodings(receipt[3] as Uint8Array).length;
+  });
   return {
-    stateDiff: miniBlock.stateDiff,
+    stateDiff: nested("miniBlock.stateDiff", () => decodeStateDiff(rlpItemPayload(items[13] as Uint8Array))),
     transactionHashes,
-    logCounts: receipts.map((receipt) => receipt.logs.length),
+    logCounts,
     logsBloom,
-    ...(leafReferences === undefined ? {} : { leafReferences }),
+    leafReferences: inOneBuffer(leafReferences),
   };
+}
+
+/** `parts` copied into one buffer, as views of it (a structured copy then carries one buffer, not one per part). */
+function inOneBuffer(parts: readonly Uint8Array[]): Uint8Array[] {
+  const buffer = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
+  let offset = 0;
+  return parts.map((part) => {
+    buffer.set(part, offset);
+    offset += part.length;
+    return buffer.subarray(offset - part.length, offset);
+  });
 }
 
 /**

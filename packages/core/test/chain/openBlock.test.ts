@@ -3,13 +3,10 @@ import { describe, it } from "node:test";
 import { ZERO_HASH } from "../../src/chain/constants.ts";
 import type { MiniBlock } from "../../src/chain/miniBlock.ts";
 import { OpenBlock, type OpenBlockEnv } from "../../src/chain/openBlock.ts";
-import { encodeReceipt } from "../../src/chain/receipt.ts";
-import { computeEmptyPathLeafReference } from "../../src/chain/trieRoot.ts";
 import {
-  decodeMiniBlockRecord,
   decodeMiniBlockRecordLazily,
   encodeMiniBlockRecord,
-  miniBlockRecordParts,
+  readMiniBlockRecordParts,
 } from "../../src/state/records.ts";
 import { transferMiniBlock } from "../p2p/fixtures.ts";
 
@@ -27,12 +24,9 @@ const ENV: OpenBlockEnv = {
 /** `miniBlock` as a replica takes it over from its range verifier: transactions and receipts decoded when read. */
 function lazily(miniBlock: MiniBlock, withReferences: boolean): MiniBlock {
   const record = encodeMiniBlockRecord(miniBlock);
-  const decoded = decodeMiniBlockRecord(record);
-  const references = [
-    ...decoded.transactions.map((tx) => computeEmptyPathLeafReference(tx.raw)),
-    ...decoded.receipts.map((receipt) => computeEmptyPathLeafReference(encodeReceipt(receipt))),
-  ];
-  return decodeMiniBlockRecordLazily(record, miniBlockRecordParts(decoded, withReferences ? references : undefined));
+  const parts = readMiniBlockRecordParts(record);
+  const { leafReferences: _references, ...withoutReferences } = parts;
+  return decodeMiniBlockRecordLazily(record, withReferences ? parts : withoutReferences);
 }
 
 describe("OpenBlock", () => {

@@ -3,13 +3,19 @@ import { after, describe, it } from "node:test";
 import { orBloomInto } from "../../src/chain/bloom.ts";
 import type { MiniBlock } from "../../src/chain/miniBlock.ts";
 import { encodeReceipt } from "../../src/chain/receipt.ts";
+import { decodeRlp, encodeRlp, type RlpItem } from "../../src/chain/rlp.ts";
 import { computeEmptyPathLeafReference } from "../../src/chain/trieRoot.ts";
 import type { Address } from "../../src/chain/types.ts";
 import { encodeBlockMessage } from "../../src/p2p/blockMessage.ts";
 import { DEFAULT_MAX_MESSAGE_BYTES } from "../../src/p2p/config.ts";
 import { P2pMessageError } from "../../src/p2p/errors.ts";
 import { encodeFrame, type FrameCompression } from "../../src/p2p/frame.ts";
-import { encodeMiniBlockMessage, miniBlockRecordOf, type SignedMiniBlock } from "../../src/p2p/miniBlockMessage.ts";
+import {
+  encodeMiniBlockMessage,
+  miniBlockRecordOf,
+  type SignedMiniBlock,
+  sealMiniBlock,
+} from "../../src/p2p/miniBlockMessage.ts";
 import {
   createWorkerRangeVerifier,
   inlineRangeVerifier,
@@ -171,6 +177,22 @@ describe("range verifier", () => {
         ),
         ZSTD,
       );
+    // A record sealed by the sequencer whose receipts lack fields: its layout is checked before it is applied.
+    const truncatedReceipts = (() => {
+      const fields = decodeRlp(miniBlockRecordOf(message)) as RlpItem[];
+      fields[8] = (fields[8] as RlpItem[][]).map((receipt) => receipt.slice(0, 9));
+      return encodeMiniBlockMessage(
+        sealMiniBlock({
+          chainId: CHAIN_ID,
+          miniBlock: message.miniBlock,
+          signature: message.signature,
+          signer: sequencer,
+          sealedAtMs: message.sealedAtMs,
+          record: encodeRlp(fields as never),
+        }),
+        ZSTD,
+      );
+    })();
     const inconsistent = misnumbered(sequencer);
     const foreignAndInconsistent = misnumbered(impostor);
     const unknownSigner: MessageVerification = {
@@ -196,6 +218,7 @@ describe("range verifier", () => {
       ["a foreign seal", ["miniBlocks", [good, foreign], verification], "reject/wrongSigner"],
       ["an unknown signer", ["miniBlocks", [good], unknownSigner], "ignore/unknownSigner"],
       ["an inconsistent payload", ["miniBlocks", [inconsistent], verification], "reject/inconsistent"],
+      ["receipts without their fields", ["miniBlocks", [good, truncatedReceipts], verification], "reject/malformed"],
       ["foreign and inconsistent", ["miniBlocks", [foreignAndInconsistent], verification], "reject/wrongSigner"],
     ];
     for (const [name, [kind, frames, check], expected] of cases) {

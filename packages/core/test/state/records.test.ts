@@ -10,6 +10,7 @@ import type { MiniBlock } from "../../src/chain/miniBlock.ts";
 import { encodeReceipt } from "../../src/chain/receipt.ts";
 import { decodeRlp, encodeRlp, RlpDecodeError, type RlpItem } from "../../src/chain/rlp.ts";
 import { buildTransaction, decodeTransaction } from "../../src/chain/transaction.ts";
+import { computeEmptyPathLeafReference } from "../../src/chain/trieRoot.ts";
 import type { Address, Block, Hash, Header, Receipt, Transaction } from "../../src/chain/types.ts";
 import { encodeStateDiff } from "../../src/state/diffCodec.ts";
 import {
@@ -27,8 +28,8 @@ import {
   encodeMiniBlockSealRecord,
   encodeReceiptsRecord,
   encodeTxLocation,
-  miniBlockRecordParts,
   miniBlockRecordPosition,
+  readMiniBlockRecordParts,
   StoreCorruptionError,
   txLocationEncoder,
 } from "../../src/state/records.ts";
@@ -447,11 +448,67 @@ describe("store records", () => {
     );
   });
 
+  it("read a mini-block record's parts without decoding its bodies, as the full decode gives them", async () => {
+    const record = encodeMiniBlockRecord(await sampleMiniBlock());
+    const full = decodeMiniBlockRecord(record);
+    const parts = readMiniBlockRecordParts(record);
+    assert.deepEqual(parts.stateDiff, full.stateDiff);
+    assert.deepEqual(
+      parts.transactionHashes,
+      Uint8Array.from(full.transactions.flatMap((tx) => [...hexToBytes(tx.hash)])),
+    );
+    assert.deepEqual(
+      parts.logCounts,
+      full.receipts.map((receipt) => receipt.logs.length),
+    );
+    const bloom = new Uint8Array(256);
+    for (const receipt of full.receipts) {
+      receipt.logsBloom.forEach((byte, i) => {
+        bloom[i] = (bloom[i] as number) | byte;
+      });
+    }
+    assert.deepEqual(parts.logsBloom, bloom);
+    assert.deepEqual(parts.leafReferences, [
+      ...full.transactions.map((tx) => computeEmptyPathLeafReference(tx.raw)),
+      ...full.receipts.map((receipt) => computeEmptyPathLeafReference(encodeReceipt(receipt))),
+    ]);
+  });
+
+  it("reject a mini-block record whose items do not have a stored transaction's or receipt's fields", async () => {
+    const miniBlock = await sampleMiniBlock();
+    const fields = decodeRlp(encodeMiniBlockRecord(miniBlock)) as RlpItem[];
+    const withItems = (index: 7 | 8, change: (items: RlpItem[][]) => RlpItem[][]) => {
+      const copy = [...fields];
+      copy[index] = change(fields[index] as RlpItem[][]);
+      return encodeRlp(copy as never);
+    };
+    const noBloom = (receipt: RlpItem[]) => {
+      const consensus = receipt[0] as Uint8Array;
+      const type = (consensus[0] as number) < 0x80 ? consensus.subarray(0, 1) : new Uint8Array(0);
+      const body = decodeRlp(consensus.subarray(type.length)) as RlpItem[];
+      body[2] = new Uint8Array(255);
+      return [Uint8Array.from([...type, ...encodeRlp(body as never)]), ...receipt.slice(1)];
+    };
+    for (const [name, record] of [
+      ["a transaction without its sender", withItems(7, (txs) => txs.map((tx) => tx.slice(0, 1)))],
+      ["a sender of 19 bytes", withItems(7, (txs) => txs.map(([raw]) => [raw as RlpItem, new Uint8Array(19)]))],
+      ["a receipt of 9 fields", withItems(8, (receipts) => receipts.map((receipt) => receipt.slice(0, 9)))],
+      ["a bloom of 255 bytes", withItems(8, (receipts) => receipts.map(noBloom))],
+      ["more receipts than transactions", withItems(8, (receipts) => [...receipts, receipts[0] as RlpItem[]])],
+    ] as const) {
+      assert.throws(
+        () => readMiniBlockRecordParts(record),
+        (error: unknown) => error instanceof StoreCorruptionError || error instanceof RlpDecodeError,
+        name,
+      );
+    }
+  });
+
   it("decode a mini-block lazily: every field as the full decode gives, its stored forms spans of the record", async () => {
     const miniBlock = await sampleMiniBlock();
     const record = encodeMiniBlockRecord(miniBlock);
     const full = decodeMiniBlockRecord(record);
-    const parts = miniBlockRecordParts(full);
+    const parts = readMiniBlockRecordParts(record);
     const lazy = decodeMiniBlockRecordLazily(record, parts);
     const { transactions, receipts, digest, ...rest } = lazy;
     const { transactions: fullTransactions, receipts: fullReceipts, ...fullRest } = full;
@@ -468,9 +525,13 @@ describe("store records", () => {
     // Written again, the record is the same bytes, copied from its spans.
     assert.deepEqual(encodeMiniBlockRecord(lazy), record);
     assert.deepEqual(encodeReceiptsRecord(receipts), encodeReceiptsRecord(fullReceipts));
+    const transactionLeaves = fullTransactions.map((tx) => tx.raw);
+    const receiptLeaves = fullReceipts.map(encodeReceipt);
     assert.deepEqual(digest, {
-      transactionLeaves: fullTransactions.map((tx) => tx.raw),
-      receiptLeaves: fullReceipts.map(encodeReceipt),
+      transactionLeaves,
+      receiptLeaves,
+      transactionLeafReferences: transactionLeaves.map(computeEmptyPathLeafReference),
+      receiptLeafReferences: receiptLeaves.map(computeEmptyPathLeafReference),
       logCounts: parts.logCounts,
       logsBloom: parts.logsBloom,
     });
@@ -504,14 +565,14 @@ describe("store records", () => {
     fields[8] = (fields[8] as RlpItem[][]).map((receipt) => receipt.slice(0, 7));
     const v1 = encodeRlp(fields as never);
     const full = decodeMiniBlockRecord(v1);
-    const lazy = decodeMiniBlockRecordLazily(v1, miniBlockRecordParts(full));
+    const lazy = decodeMiniBlockRecordLazily(v1, readMiniBlockRecordParts(v1));
     assertSameFields(lazy.receipts, full.receipts);
     assert.deepEqual(encodeReceiptsRecord(lazy.receipts), encodeReceiptsRecord(full.receipts));
   });
 
   it("reject parts that do not match the record with StoreCorruptionError", async () => {
     const record = encodeMiniBlockRecord(await sampleMiniBlock());
-    const parts = miniBlockRecordParts(decodeMiniBlockRecord(record));
+    const parts = readMiniBlockRecordParts(record);
     for (const wrong of [
       { ...parts, logCounts: parts.logCounts.slice(1) },
       { ...parts, transactionHashes: parts.transactionHashes.subarray(32) },

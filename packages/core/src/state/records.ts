@@ -186,7 +186,7 @@ export function decodeMiniBlockRecord(bytes: Uint8Array): MiniBlock {
 }
 
 /**
- * What the range verifier's worker took from a mini-block record it decoded and checked in full, for
+ * What the range verifier's worker reads of a mini-block record (`readMiniBlockRecordParts`), for
  * `decodeMiniBlockRecordLazily` on the node's thread.
  */
 export interface MiniBlockRecordParts {
@@ -274,9 +274,10 @@ function inOneBuffer(parts: readonly Uint8Array[]): Uint8Array[] {
 }
 
 /**
- * A mini-block record another thread decoded and checked in full (`parts`), decoded again here but for its
- * transactions and receipts, whose fields are decoded when first read (`StoredTransaction`, `StoredReceipt`): what the
- * block needs of them is the mini-block's `digest`. Their stored forms and the diff's encoding are spans of `bytes`.
+ * A mini-block record whose `parts` were read already (`readMiniBlockRecordParts`, in another thread), decoded here
+ * but for its transactions and receipts, whose fields are decoded when first read (`StoredTransaction`,
+ * `StoredReceipt`): what the block needs of them is the mini-block's `digest`. Their stored forms and the diff's
+ * encoding are spans of `bytes`.
  */
 export function decodeMiniBlockRecordLazily(bytes: Uint8Array, parts: MiniBlockRecordParts): MiniBlock {
   const items = rlpListItemEncodings(bytes);

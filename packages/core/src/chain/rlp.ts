@@ -77,6 +77,15 @@ export function rlpListItemEncodings(input: Uint8Array): Uint8Array[] {
   return items;
 }
 
+/** How many items the list `input` encodes (`rlpListItemEncodings(input).length`, checked as far, without views). */
+export function rlpListItemCount(input: Uint8Array): number {
+  if (input.length === 0 || (input[0] as number) < 0xc0) throw new RlpDecodeError("rlp: expected input list");
+  const [start, end] = itemBounds(input, 0, input.length);
+  let count = 0;
+  for (let pos = start; pos < end; count++) pos = itemBounds(input, pos, end)[1];
+  return count;
+}
+
 /** The encoding of the first item of the list `input` encodes, as a view into it (`rlpListItemEncodings(input)[0]`). */
 export function rlpFirstItemEncoding(input: Uint8Array): Uint8Array {
   if (input.length === 0 || (input[0] as number) < 0xc0) throw new RlpDecodeError("rlp: expected input list");

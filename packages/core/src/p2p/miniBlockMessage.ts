@@ -14,16 +14,20 @@ import {
   type RecoverableSignature,
 } from "../chain/digestSignature.ts";
 import type { MiniBlock } from "../chain/miniBlock.ts";
-import { type MiniBlockSignature, recoverMiniBlockSigner } from "../chain/miniBlockSignature.ts";
+import {
+  type MiniBlockHeaderFields,
+  type MiniBlockSignature,
+  recoverMiniBlockSigner,
+} from "../chain/miniBlockSignature.ts";
 import { encodeRlp, expectBytes } from "../chain/rlp.ts";
 import type { Address } from "../chain/types.ts";
 import {
   decodeMiniBlockRecord,
-  decodeMiniBlockRecordLazily,
   encodeMiniBlockRecord,
   type MiniBlockRecordParts,
   type MiniBlockSeal,
   miniBlockRecordPosition,
+  readMiniBlockRecordHeader,
   readMiniBlockRecordParts,
 } from "../state/records.ts";
 import { P2pMessageError } from "./errors.ts";
@@ -147,6 +151,13 @@ export function openMiniBlockEnvelope(envelope: SealedEnvelope, sealer: Address)
     miniBlock: decodeMiniBlockRecord(expectBytes(items[0], "miniBlock")),
     signature: decodeSignatureBytes(expectBytes(items[1], "signature")),
   }));
+  if (miniBlock.receipts.length !== miniBlock.transactions.length) {
+    throw new P2pMessageError(
+      "reject",
+      "inconsistent",
+      `${miniBlock.transactions.length} transactions, ${miniBlock.receipts.length} receipts`,
+    );
+  }
   checkOpenedMiniBlock(envelope, sealer, miniBlock, signature);
   return {
     chainId: envelope.chainId,
@@ -161,22 +172,23 @@ export function openMiniBlockEnvelope(envelope: SealedEnvelope, sealer: Address)
 /**
  * `openMiniBlockEnvelope` for a range verifier's worker: the same checks, with the record read for
  * `MiniBlockRecordParts` (`readMiniBlockRecordParts`: its transactions' bodies and receipts' logs are not decoded)
- * rather than decoded; the node's thread takes the mini-block over from them (`decodeMiniBlockRecordLazily`).
+ * rather than decoded, and its header fields read for the header signature (`readMiniBlockRecordHeader`); the node's
+ * thread takes the mini-block over from them (`decodeMiniBlockRecordLazily`).
  */
 export function openMiniBlockEnvelopeParts(
   envelope: SealedEnvelope,
   sealer: Address,
 ): { readonly message: Omit<SignedMiniBlock, "miniBlock">; readonly parts: MiniBlockRecordParts } {
-  const { miniBlock, signature, parts } = decodeSealedPayload(envelope.payload, 2, "mini-block", (items) => {
+  const { header, signature, parts } = decodeSealedPayload(envelope.payload, 2, "mini-block", (items) => {
     const record = expectBytes(items[0], "miniBlock");
-    const parts = readMiniBlockRecordParts(record);
     return {
-      parts,
-      miniBlock: decodeMiniBlockRecordLazily(record, parts),
+      // One receipt per transaction: `readMiniBlockRecordParts` checks it.
+      parts: readMiniBlockRecordParts(record),
+      header: readMiniBlockRecordHeader(record),
       signature: decodeSignatureBytes(expectBytes(items[1], "signature")),
     };
   });
-  checkOpenedMiniBlock(envelope, sealer, miniBlock, signature);
+  checkOpenedMiniBlock(envelope, sealer, header, signature);
   return {
     message: {
       chainId: envelope.chainId,
@@ -189,29 +201,23 @@ export function openMiniBlockEnvelopeParts(
   };
 }
 
+/** The record's numbers are the envelope's, and the header signature is the sealer's too. */
 function checkOpenedMiniBlock(
   envelope: SealedEnvelope,
   sealer: Address,
-  miniBlock: MiniBlock,
+  header: MiniBlockHeaderFields,
   signature: MiniBlockSignature,
 ): void {
-  if (miniBlock.number !== envelope.number || miniBlock.blockNumber !== envelope.blockNumber) {
+  if (header.number !== envelope.number || header.blockNumber !== envelope.blockNumber) {
     throw new P2pMessageError(
       "reject",
       "inconsistent",
-      `envelope says mini-block ${envelope.number} of block ${envelope.blockNumber}, payload ${miniBlock.number} of ${miniBlock.blockNumber}`,
-    );
-  }
-  if (miniBlock.receipts.length !== miniBlock.transactions.length) {
-    throw new P2pMessageError(
-      "reject",
-      "inconsistent",
-      `${miniBlock.transactions.length} transactions, ${miniBlock.receipts.length} receipts`,
+      `envelope says mini-block ${envelope.number} of block ${envelope.blockNumber}, payload ${header.number} of ${header.blockNumber}`,
     );
   }
   let headerSigner: Address;
   try {
-    headerSigner = recoverMiniBlockSigner(miniBlock, signature);
+    headerSigner = recoverMiniBlockSigner(header, signature);
   } catch (error) {
     throw new P2pMessageError("reject", "badSignature", "mini-block header signature does not recover", {
       cause: error,

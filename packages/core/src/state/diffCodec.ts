@@ -28,6 +28,7 @@ import { KECCAK_EMPTY } from "../chain/constants.ts";
 import { keccak256Hex } from "../chain/hash.ts";
 import type { AccountDiff, StateDiff } from "../chain/stateDiff.ts";
 import type { Address, Hash } from "../chain/types.ts";
+import { TwoGenerationCache } from "../twoGenerationCache.ts";
 import { StateDiffDecodeError } from "./errors.ts";
 
 export const STATE_DIFF_VERSION = 1;
@@ -52,12 +53,31 @@ const KEY_HOLDER_REF = 2;
 
 /** keccak256(pad32(holder) ‖ pad32(base)): the storage slot of a Solidity mapping entry. */
 export function mappingSlot(holder: Address | Uint8Array, base: bigint): Hash {
+  if (typeof holder !== "string") return hashMappingSlot(holder, base);
+  const key = `${holder}:${base}`;
+  let slot = recentMappingSlots.get(key);
+  if (slot === undefined) {
+    slot = hashMappingSlot(hexToBytes(holder), base);
+    recentMappingSlots.set(key, slot);
+  }
+  return slot;
+}
+
+function hashMappingSlot(holder: Uint8Array, base: bigint): Hash {
   const preimage = new Uint8Array(64);
-  preimage.set(typeof holder === "string" ? hexToBytes(holder) : holder, 12);
+  preimage.set(holder, 12);
   const length = bigintByteLength(base);
   writeBigint(preimage, 64 - length, base, length);
   return keccak256Hex(preimage);
 }
+
+/**
+ * Mapping slots computed lately, by holder and base (per thread). A token's holders recur from one diff to the next,
+ * and every thread that decodes a diff (a replica's range verifier and read workers) or encodes one (the sequencer
+ * checks each preimage) would hash each of them again: a keccak per ERC-20 balance, a third of decoding a transfer's
+ * diff.
+ */
+const recentMappingSlots = new TwoGenerationCache<string, Hash>(1 << 14);
 
 const DELETED = 1;
 const STORAGE_CLEARED = 2;

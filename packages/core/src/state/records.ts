@@ -17,6 +17,7 @@ import { decodeSignatureBytes, encodeSignatureBytes, type RecoverableSignature }
 import { keccak256Into } from "../chain/hash.ts";
 import { decodeHeader, encodeHeader, hashHeader } from "../chain/header.ts";
 import type { MiniBlock } from "../chain/miniBlock.ts";
+import type { MiniBlockHeaderFields } from "../chain/miniBlockSignature.ts";
 import {
   decodeRlp,
   encodeRlp,
@@ -24,7 +25,9 @@ import {
   encodeRlpListOfEncoded,
   expectBytes,
   type RlpItem,
+  rlpFirstItemEncoding,
   rlpItemPayload,
+  rlpListItemCount,
   rlpListItemEncodings,
 } from "../chain/rlp.ts";
 import type { StateDiff } from "../chain/stateDiff.ts";
@@ -201,6 +204,39 @@ export interface MiniBlockRecordParts {
   readonly leafReferences?: readonly Uint8Array[];
 }
 
+/** A mini-block record's 14 items (encodings, views of `bytes`) and its version, checked. */
+function recordItems(bytes: Uint8Array): { readonly items: Uint8Array[]; readonly version: number } {
+  const items = rlpListItemEncodings(bytes);
+  if (items.length !== 14) throw new StoreCorruptionError(`store: mini-block record has ${items.length} fields`);
+  const version = Number(bytesToBigint(rlpItemPayload(items[0] as Uint8Array)));
+  if (version < 1 || version > MINI_BLOCK_RECORD_VERSION)
+    throw new StoreCorruptionError(`store: miniBlock record version ${version} unsupported`);
+  return { items, version };
+}
+
+/** The header fields of a record's items (`recordItems`): the eight MegaETH's signature covers. */
+function headerOf(items: readonly Uint8Array[]): MiniBlockHeaderFields {
+  const field = (i: number) => rlpItemPayload(items[i] as Uint8Array);
+  return {
+    number: bytesToBigint(field(1)),
+    blockNumber: bytesToBigint(field(2)),
+    blockTimestamp: bytesToBigint(field(3)),
+    index: Number(bytesToBigint(field(4))),
+    timestampUs: bytesToBigint(field(5)),
+    gasUsed: bytesToBigint(field(6)),
+    transactionsRoot: bytesToHex(field(11)) as Hash,
+    receiptsRoot: bytesToHex(field(12)) as Hash,
+  };
+}
+
+/**
+ * The header fields of a mini-block record (the eight MegaETH's signature covers), read without decoding its
+ * transactions, receipts and diff: what a range verifier's worker checks the header signature against.
+ */
+export function readMiniBlockRecordHeader(bytes: Uint8Array): MiniBlockHeaderFields {
+  return headerOf(recordItems(bytes).items);
+}
+
 /**
  * `MiniBlockRecordParts` read from a mini-block record's bytes without decoding its transactions' bodies and its
  * receipts' logs (a replica's range verifier): the record's layout is checked down to each stored item's fields, each
@@ -210,11 +246,7 @@ export interface MiniBlockRecordParts {
  * `StoreCorruptionError` or `RlpDecodeError` for a record that does not have the layout.
  */
 export function readMiniBlockRecordParts(bytes: Uint8Array): MiniBlockRecordParts {
-  const items = rlpListItemEncodings(bytes);
-  if (items.length !== 14) throw new StoreCorruptionError(`store: mini-block record has ${items.length} fields`);
-  const version = Number(bytesToBigint(rlpItemPayload(items[0] as Uint8Array)));
-  if (version < 1 || version > MINI_BLOCK_RECORD_VERSION)
-    throw new StoreCorruptionError(`store: miniBlock record version ${version} unsupported`);
+  const { items, version } = recordItems(bytes);
   const storedTxs = rlpListItemEncodings(items[7] as Uint8Array);
   const storedReceipts = rlpListItemEncodings(items[8] as Uint8Array);
   const n = storedTxs.length;
@@ -235,11 +267,12 @@ export function readMiniBlockRecordParts(bytes: Uint8Array): MiniBlockRecordPart
   });
   const logsBloom = new Uint8Array(BLOOM_BYTES);
   const logCounts = storedReceipts.map((stored, i) => {
-    const fields = rlpListItemEncodings(stored);
-    if (fields.length !== (version === 1 ? 7 : 10)) {
-      throw new StoreCorruptionError(`store: receipt ${i} of the mini-block record has ${fields.length} fields`);
+    // Counted and the first taken without a view per field (a view costs more than walking past the item).
+    const fieldCount = rlpListItemCount(stored);
+    if (fieldCount !== (version === 1 ? 7 : 10)) {
+      throw new StoreCorruptionError(`store: receipt ${i} of the mini-block record has ${fieldCount} fields`);
     }
-    const consensus = rlpItemPayload(fields[0] as Uint8Array);
+    const consensus = rlpItemPayload(rlpFirstItemEncoding(stored));
     // [status, cumulativeGasUsed, logsBloom, logs, …], after the type byte of a typed receipt.
     const receipt = rlpListItemEncodings((consensus[0] as number) < 0x80 ? consensus.subarray(1) : consensus);
     if (receipt.length < 4 || receipt.length > 6) {
@@ -251,7 +284,7 @@ export function readMiniBlockRecordParts(bytes: Uint8Array): MiniBlockRecordPart
     }
     orBloomInto(logsBloom, bloom);
     leafReferences.push(computeEmptyPathLeafReference(consensus));
-    return rlpListItemEncodings(receipt[3] as Uint8Array).length;
+    return rlpListItemCount(receipt[3] as Uint8Array);
   });
   return {
     stateDiff: nested("miniBlock.stateDiff", () => decodeStateDiff(rlpItemPayload(items[13] as Uint8Array))),
@@ -280,12 +313,8 @@ function inOneBuffer(parts: readonly Uint8Array[]): Uint8Array[] {
  * encoding are spans of `bytes`.
  */
 export function decodeMiniBlockRecordLazily(bytes: Uint8Array, parts: MiniBlockRecordParts): MiniBlock {
-  const items = rlpListItemEncodings(bytes);
-  if (items.length !== 14) throw new StoreCorruptionError(`store: mini-block record has ${items.length} fields`);
+  const { items, version } = recordItems(bytes);
   const field = (i: number) => rlpItemPayload(items[i] as Uint8Array);
-  const version = Number(bytesToBigint(field(0)));
-  if (version < 1 || version > MINI_BLOCK_RECORD_VERSION)
-    throw new StoreCorruptionError(`store: miniBlock record version ${version} unsupported`);
   const storedTxs = rlpListItemEncodings(items[7] as Uint8Array);
   const storedReceipts = rlpListItemEncodings(items[8] as Uint8Array);
   const n = storedTxs.length;
@@ -301,19 +330,21 @@ export function decodeMiniBlockRecordLazily(bytes: Uint8Array, parts: MiniBlockR
   const transactions = storedTxs.map((stored, i) => new StoredTransaction(stored, parts.transactionHashes, i));
   const receipts = storedReceipts.map((stored) => new StoredReceipt(stored, version));
   keepStateDiffEncoding(parts.stateDiff, field(13));
+  const header = headerOf(items);
+  // In `decodeMiniBlockRecord`'s order: both kinds of mini-block share one object shape.
   return {
-    number: bytesToBigint(field(1)),
-    blockNumber: bytesToBigint(field(2)),
-    blockTimestamp: bytesToBigint(field(3)),
-    index: Number(bytesToBigint(field(4))),
-    timestampUs: bytesToBigint(field(5)),
-    gasUsed: bytesToBigint(field(6)),
+    number: header.number,
+    blockNumber: header.blockNumber,
+    blockTimestamp: header.blockTimestamp,
+    index: header.index,
+    timestampUs: header.timestampUs,
+    gasUsed: header.gasUsed,
     transactions: transactions.map((tx) => tx.asTransaction()),
     receipts: receipts.map((receipt) => receipt.asReceipt()),
     firstTransactionIndex: Number(bytesToBigint(field(9))),
     firstLogIndex: Number(bytesToBigint(field(10))),
-    transactionsRoot: bytesToHex(field(11)) as Hash,
-    receiptsRoot: bytesToHex(field(12)) as Hash,
+    transactionsRoot: header.transactionsRoot,
+    receiptsRoot: header.receiptsRoot,
     stateDiff: parts.stateDiff,
     digest: {
       transactionLeaves: transactions.map((tx) => tx.raw),

@@ -31,7 +31,14 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   rpc: ["chain", "state", "store", "execution", "txpool"],
   node: ["*"],
 };
-const SHARED = new Set(["errors.ts", "recentCache.ts", "telemetry.ts", "threadName.ts", "workerLifecycle.ts"]);
+const SHARED = new Set([
+  "errors.ts",
+  "recentCache.ts",
+  "telemetry.ts",
+  "threadName.ts",
+  "twoGenerationCache.ts",
+  "workerLifecycle.ts",
+]);
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];

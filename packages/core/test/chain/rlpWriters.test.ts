@@ -17,6 +17,7 @@ import {
   rlpBytesLength,
   rlpFirstItemEncoding,
   rlpHeaderLength,
+  rlpListItemCount,
   rlpListItemEncodings,
   writeRlpHeader,
   writeRlpUint,
@@ -87,6 +88,7 @@ describe("chain/ RLP writers", () => {
           rlpListItemEncodings(encoded),
           items.map((i) => encodeRlp(i)),
         );
+        assert.equal(rlpListItemCount(encoded), items.length);
         if (items.length > 0) assert.deepEqual(rlpFirstItemEncoding(encoded), encodeRlp(items[0] as RlpInput));
         else assert.throws(() => rlpFirstItemEncoding(encoded), RlpDecodeError);
       }),
@@ -97,6 +99,9 @@ describe("chain/ RLP writers", () => {
     assert.throws(() => rlpFirstItemEncoding(encodeRlp(Uint8Array.of(1, 2))), RlpDecodeError);
     const truncated = encodeRlp([new Uint8Array(60), Uint8Array.of(7)]);
     assert.throws(() => rlpListItemEncodings(truncated.subarray(0, truncated.length - 3)), RlpDecodeError);
+    assert.throws(() => rlpListItemCount(encodeRlp(Uint8Array.of(1, 2))), RlpDecodeError);
+    assert.throws(() => rlpListItemCount(new Uint8Array()), RlpDecodeError);
+    assert.throws(() => rlpListItemCount(truncated.subarray(0, truncated.length - 3)), RlpDecodeError);
   });
 });
 

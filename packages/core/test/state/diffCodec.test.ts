@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { type Hex, hexToBytes, keccak256 } from "viem";
 import { KECCAK_EMPTY } from "../../src/chain/constants.ts";
 import { keccak256Hex } from "../../src/chain/hash.ts";
 import type { AccountDiff, StateDiff } from "../../src/chain/stateDiff.ts";
@@ -89,6 +90,20 @@ describe("state diff codec", () => {
         assert.deepEqual(encodeStateDiff(decoded), bytes);
       }),
       { seed: 45, numRuns: 300 },
+    );
+  });
+
+  it("computes each mapping slot as keccak256(pad32(holder) ‖ pad32(base)), from a hex holder (remembered) or bytes", () => {
+    fc.assert(
+      fc.property(hex(20) as fc.Arbitrary<Address>, uint(256), (holder, base) => {
+        const expected = keccak256(
+          `0x${holder.slice(2).padStart(64, "0")}${base.toString(16).padStart(64, "0")}` as Hex,
+        );
+        assert.equal(mappingSlot(holder, base), expected);
+        assert.equal(mappingSlot(holder, base), expected, "again, remembered");
+        assert.equal(mappingSlot(hexToBytes(holder), base), expected);
+      }),
+      { seed: 46, numRuns: 200 },
     );
   });
 

@@ -29,6 +29,7 @@ import {
   encodeReceiptsRecord,
   encodeTxLocation,
   miniBlockRecordPosition,
+  readMiniBlockRecordHeader,
   readMiniBlockRecordParts,
   StoreCorruptionError,
   txLocationEncoder,
@@ -582,12 +583,29 @@ describe("store records", () => {
     }
   });
 
-  it("read a mini-block record's number and block without decoding the rest", async () => {
+  it("read a mini-block record's number and block, or its signed header fields, without decoding the rest", async () => {
     const miniBlock = await sampleMiniBlock();
-    assert.deepEqual(miniBlockRecordPosition(encodeMiniBlockRecord(miniBlock)), {
+    const record = encodeMiniBlockRecord(miniBlock);
+    assert.deepEqual(miniBlockRecordPosition(record), {
       number: miniBlock.number,
       blockNumber: miniBlock.blockNumber,
     });
+    const { blockNumber, blockTimestamp, index, number, timestampUs, gasUsed, transactionsRoot, receiptsRoot } =
+      miniBlock;
+    assert.deepEqual(readMiniBlockRecordHeader(record), {
+      number,
+      blockNumber,
+      blockTimestamp,
+      index,
+      timestampUs,
+      gasUsed,
+      transactionsRoot,
+      receiptsRoot,
+    });
+    assert.throws(
+      () => readMiniBlockRecordHeader(encodeRlp([Uint8Array.of(1), Uint8Array.of(2)])),
+      StoreCorruptionError,
+    );
   });
 
   it("round-trip a tx location", () => {

@@ -42,12 +42,12 @@ import {
   encodedStoredTransaction,
   keepStoredReceipt,
   keepStoredTransaction,
-  listOf,
+  listOf as list,
   nested,
   STORED_RECEIPT_VERSION,
   StoredReceipt,
   StoredTransaction,
-  storedUint,
+  storedUint as uint,
 } from "./storedItems.ts";
 
 export { StoreCorruptionError };
@@ -63,8 +63,6 @@ const MINI_BLOCK_RECORD_VERSION = STORED_RECEIPT_VERSION;
 /** The sequencer's seals of mini-blocks and blocks (p2p). */
 const SEAL_RECORD_VERSION = 1;
 
-const list = listOf;
-const uint = storedUint;
 function small(item: RlpItem | undefined, what: string): number {
   return Number(uint(item, what));
 }
@@ -200,8 +198,8 @@ export interface MiniBlockRecordParts {
   readonly logCounts: readonly number[];
   /** The receipts' blooms OR'ed. */
   readonly logsBloom: Uint8Array;
-  /** The transactions' then the receipts' empty-path leaf references, when computed. */
-  readonly leafReferences?: readonly Uint8Array[];
+  /** The transactions' then the receipts' empty-path leaf references (views of one buffer). */
+  readonly leafReferences: readonly Uint8Array[];
 }
 
 /** A mini-block record's 14 items (encodings, views of `bytes`) and its version, checked. */
@@ -323,7 +321,7 @@ export function decodeMiniBlockRecordLazily(bytes: Uint8Array, parts: MiniBlockR
     storedReceipts.length !== n ||
     parts.logCounts.length !== n ||
     parts.transactionHashes.length !== 32 * n ||
-    (references !== undefined && references.length !== 2 * n)
+    references.length !== 2 * n
   ) {
     throw new StoreCorruptionError(`store: mini-block record of ${n} transactions does not match its parts`);
   }
@@ -349,9 +347,8 @@ export function decodeMiniBlockRecordLazily(bytes: Uint8Array, parts: MiniBlockR
     digest: {
       transactionLeaves: transactions.map((tx) => tx.raw),
       receiptLeaves: receipts.map((receipt) => receipt.consensusEncoding),
-      ...(references === undefined
-        ? {}
-        : { transactionLeafReferences: references.slice(0, n), receiptLeafReferences: references.slice(n) }),
+      transactionLeafReferences: references.slice(0, n),
+      receiptLeafReferences: references.slice(n),
       logCounts: parts.logCounts,
       logsBloom: parts.logsBloom,
     },

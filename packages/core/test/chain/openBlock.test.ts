@@ -24,9 +24,11 @@ const ENV: OpenBlockEnv = {
 /** `miniBlock` as a replica takes it over from its range verifier: transactions and receipts decoded when read. */
 function lazily(miniBlock: MiniBlock, withReferences: boolean): MiniBlock {
   const record = encodeMiniBlockRecord(miniBlock);
-  const parts = readMiniBlockRecordParts(record);
-  const { leafReferences: _references, ...withoutReferences } = parts;
-  return decodeMiniBlockRecordLazily(record, withReferences ? parts : withoutReferences);
+  const lazy = decodeMiniBlockRecordLazily(record, readMiniBlockRecordParts(record));
+  if (withReferences || lazy.digest === undefined) return lazy;
+  // A digest without leaf references (the open block hashes the leaves itself).
+  const { transactionLeafReferences: _t, receiptLeafReferences: _r, ...digest } = lazy.digest;
+  return { ...lazy, digest };
 }
 
 describe("OpenBlock", () => {

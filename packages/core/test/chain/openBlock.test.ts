@@ -25,7 +25,8 @@ const ENV: OpenBlockEnv = {
 function lazily(miniBlock: MiniBlock, withReferences: boolean): MiniBlock {
   const record = encodeMiniBlockRecord(miniBlock);
   const lazy = decodeMiniBlockRecordLazily(record, readMiniBlockRecordParts(record));
-  if (withReferences || lazy.digest === undefined) return lazy;
+  assert.ok(lazy.digest !== undefined, "a lazily decoded mini-block carries its digest");
+  if (withReferences) return lazy;
   // A digest without leaf references (the open block hashes the leaves itself).
   const { transactionLeafReferences: _t, receiptLeafReferences: _r, ...digest } = lazy.digest;
   return { ...lazy, digest };

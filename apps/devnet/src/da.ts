@@ -54,17 +54,22 @@ export interface StartDaParameters {
   readonly ports: DaPorts;
   readonly signerKey: `0x${string}`;
   /**
-   * EigenDA: points of the insecure dev SRS (default 4,096: 128 KiB blobs; generating them takes ~45 s, cached in
-   * the data dir). Fewer make smaller blobs and a faster first start (tests).
+   * EigenDA: points of the insecure dev SRS (default 4,096: 128 KiB blobs; generating them takes ~10 s, cached in
+   * `eigendaSrsCacheDir`). Fewer make smaller blobs and a faster first start (tests).
    */
   readonly eigendaSrsPoints?: number;
+  /**
+   * EigenDA: where the generated dev SRS is kept (default: the stand-in's data dir). The devnet keeps it beside its
+   * wiped `data/`, so only the first start pays for it.
+   */
+  readonly eigendaSrsCacheDir?: string;
   /** Called with the stand-in's process as soon as it is spawned, before it is ready: a caller that stops on failure stops it too. */
   readonly onChild?: (child: DevnetChild) => void;
 }
 
 export async function startDa(
   provider: DevnetDaProvider,
-  { dataDir, logDir, ports, signerKey, eigendaSrsPoints, onChild }: StartDaParameters,
+  { dataDir, logDir, ports, signerKey, eigendaSrsPoints, eigendaSrsCacheDir, onChild }: StartDaParameters,
 ): Promise<StartedDa> {
   if (provider === "memory") {
     return { child: undefined, nodeConfig: { provider: "memory" }, endpoints: { provider: "memory" } };
@@ -72,6 +77,7 @@ export async function startDa(
   if (provider === "eigenda") {
     const standInDir = join(dataDir, "eigenda");
     const srsPoints = eigendaSrsPoints ?? 4096;
+    const srsCacheDir = eigendaSrsCacheDir ?? standInDir;
     const child = spawnChild({
       name: "EigenDA stand-in",
       command: process.execPath,
@@ -89,6 +95,8 @@ export async function startDa(
         "250",
         "--srs-points",
         String(srsPoints),
+        "--srs-cache-dir",
+        srsCacheDir,
       ],
       logFile: join(logDir, "eigenda.log"),
     });
@@ -102,7 +110,7 @@ export async function startDa(
           disperser: ready.disperser,
           relays: { "0": ready.relay },
           signerPrivateKey: signerKey,
-          srs: { format: "mach", path: join(standInDir, `insecure-dev-${srsPoints}.srs`) },
+          srs: { format: "mach", path: join(srsCacheDir, `insecure-dev-${srsPoints}.srs`) },
           statusPollIntervalMs: 250,
           certificateTimeoutMs: 60_000,
         },

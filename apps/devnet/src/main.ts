@@ -78,7 +78,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${usage()}\n`);
     return 0;
   }
-  const options = { ...parsed.options, dir: resolve(root, parsed.options.dir) };
+  const options = {
+    ...parsed.options,
+    dir: resolve(root, parsed.options.dir),
+    cacheDir: resolve(root, parsed.options.cacheDir ?? join(parsed.options.dir, "cache")),
+  };
   const L2_CHAIN_ID = BigInt(options.chainId);
   const progress = createProgress();
   const dataDir = join(options.dir, "data");
@@ -213,6 +217,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const da = await progress.step(`starting DA (${options.da})`, () =>
       startDa(options.da as DevnetDaProvider, {
         dataDir,
+        // Outside `data/`: the dev SRS depends on nothing of the chain, and generating it takes ~10 s of each start.
+        eigendaSrsCacheDir: options.cacheDir,
         logDir,
         signerKey: daSigner.privateKey,
         ports: daPorts,

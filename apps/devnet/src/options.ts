@@ -32,6 +32,8 @@ export const devnetOptionsSchema = z
     chainId: z.number().int().positive().default(901901),
     accounts: z.number().int().min(1).max(1000).default(10),
     dir: z.string().min(1).default(".devnet"),
+    /** What outlives every chain (the EigenDA stand-in's generated dev SRS); default `<dir>/cache`. */
+    cacheDir: z.string().min(1).optional(),
     /** Build-artifact directories, comma-separated (Hardhat `artifacts/`, Foundry `out/`): logs decoded by their ABIs. */
     artifacts: z.string().min(1).optional(),
   })
@@ -115,6 +117,13 @@ export const FLAGS: readonly Flag[] = [
     defaultText: "10",
   },
   { flag: "dir", key: "dir", kind: "string", help: "where devnet.json, data and logs go", defaultText: ".devnet" },
+  {
+    flag: "cache-dir",
+    key: "cacheDir",
+    kind: "string",
+    help: "what outlives every chain (the EigenDA stand-in's generated dev SRS)",
+    defaultText: "<dir>/cache",
+  },
   {
     flag: "artifacts",
     key: "artifacts",

@@ -50,6 +50,12 @@ describe("pnpm devnet options", () => {
     assert.equal(withFlags.mode, "dev", "a flag left out keeps the file's value");
   });
 
+  it("takes --cache-dir (what outlives every chain), unset by default (the launcher then uses <dir>/cache)", () => {
+    assert.equal(parseDevnetOptions([], emptyDir()).options.cacheDir, undefined);
+    assert.equal(parseDevnetOptions(["--cache-dir", "/tmp/shared"], emptyDir()).options.cacheDir, "/tmp/shared");
+    assert.throws(() => parseDevnetOptions(["--cache-dir", ""], emptyDir()));
+  });
+
   it("reads another file named by --config, and --dev selects the node alone", () => {
     const path = join(emptyDir(), "mine.json");
     writeFileSync(path, JSON.stringify({ accounts: 3 }));

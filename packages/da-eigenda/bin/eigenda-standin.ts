@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
  * Runs the EigenDA stand-in on its own: disperser + relay over gRPC and the eigenda-proxy REST face, persisting to
- * --data-dir. Without --srs-path it generates the INSECURE dev SRS (publicly known τ) once and caches it in the data
- * dir. Prints the endpoints as one JSON line, stops cleanly on SIGINT/SIGTERM.
+ * --data-dir. Without --srs-path it generates the INSECURE dev SRS (publicly known τ) once and caches it in
+ * --srs-cache-dir (default: the data dir; a devnet that starts each chain afresh keeps it elsewhere, since the SRS
+ * does not depend on the chain); a cached file that does not read back is generated again. Prints the endpoints as
+ * one JSON line, stops cleanly on SIGINT/SIGTERM.
  *
  *   node bin/eigenda-standin.ts --data-dir .devnet/eigenda --port 32005 --proxy-port 3100
  */
@@ -17,6 +19,7 @@ import {
   type NativeKzgTables,
   readMachSrsFile,
   type Srs,
+  SrsError,
   startEigenDaStandIn,
   writeMachSrsFile,
 } from "../src/index.ts";
@@ -31,6 +34,7 @@ const { values } = parseArgs({
     "status-interval-ms": { type: "string", default: "1000" },
     "srs-path": { type: "string" },
     "srs-points": { type: "string", default: "4096" },
+    "srs-cache-dir": { type: "string" },
     "tls-cert": { type: "string" },
     "tls-key": { type: "string" },
     "kzg-engine": { type: "string" },
@@ -42,7 +46,8 @@ const { values } = parseArgs({
 if (values.help) {
   process.stdout.write(
     "eigenda-standin [--data-dir DIR] [--host H] [--port P] [--relay-port P] [--proxy-port P|none]\n" +
-      "                [--status-interval-ms MS] [--srs-path FILE | --srs-points N] [--tls-cert PEM --tls-key PEM]\n" +
+      "                [--status-interval-ms MS] [--srs-path FILE | --srs-points N [--srs-cache-dir DIR]]\n" +
+      "                [--tls-cert PEM --tls-key PEM]\n" +
       `                [--kzg-engine ${KZG_ENGINE_NAMES.join("|")}] [--kzg-tables auto|off|BITS]\n`,
   );
   process.exit(0);
@@ -53,17 +58,20 @@ const dataDir = values["data-dir"];
 async function loadSrs(): Promise<Srs> {
   if (values["srs-path"]) return readMachSrsFile(values["srs-path"]);
   const points = Number(values["srs-points"]);
-  const cached = join(dataDir, `insecure-dev-${points}.srs`);
+  const cacheDir = values["srs-cache-dir"] ?? dataDir;
+  const cached = join(cacheDir, `insecure-dev-${points}.srs`);
   try {
     await access(cached);
     return await readMachSrsFile(cached);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    if (error instanceof SrsError) {
+      process.stderr.write(`the cached dev SRS ${cached} does not read back (${error.message}): generating it again\n`);
+    } else if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
   process.stderr.write(`generating an INSECURE dev SRS of ${points} points (publicly known tau) into ${cached}\n`);
   const srs = generateInsecureDevSrs({ numPoints: points });
   const { mkdir } = await import("node:fs/promises");
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(cacheDir, { recursive: true });
   await writeMachSrsFile(cached, srs);
   return srs;
 }

@@ -48,10 +48,8 @@ const standIn = await startCelestiaStandIn({
     ? {}
     : { maxBlobBytes: integer("max-blob-bytes", values["max-blob-bytes"]) }),
 });
-process.stdout.write(
-  `${JSON.stringify({ event: "celestia-standin listening", rpcUrl: standIn.rpcUrl, authToken: standIn.authToken, head: standIn.head() })}\n`,
-);
-
+// Before the listening line: a supervisor may stop the stand-in as soon as it reads it, and a signal that comes before
+// its listener ends the process without closing the stand-in.
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
@@ -60,3 +58,6 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     void standIn.close().then(() => process.exit(0));
   });
 }
+process.stdout.write(
+  `${JSON.stringify({ event: "celestia-standin listening", rpcUrl: standIn.rpcUrl, authToken: standIn.authToken, head: standIn.head() })}\n`,
+);

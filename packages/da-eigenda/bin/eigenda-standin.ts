@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import {
   defaultKzgEngine,
-  generateInsecureDevSrs,
+  generateInsecureDevSrsWithMcl,
   KZG_ENGINE_NAMES,
   type KzgEngineName,
   type NativeKzgTables,
@@ -69,7 +69,7 @@ async function loadSrs(): Promise<Srs> {
     } else if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
   process.stderr.write(`generating an INSECURE dev SRS of ${points} points (publicly known tau) into ${cached}\n`);
-  const srs = generateInsecureDevSrs({ numPoints: points });
+  const srs = await generateInsecureDevSrsWithMcl({ numPoints: points });
   const { mkdir } = await import("node:fs/promises");
   await mkdir(cacheDir, { recursive: true });
   await writeMachSrsFile(cached, srs);
@@ -108,6 +108,14 @@ const standIn = await startEigenDaStandIn({
   kzgEngine,
   kzgTables,
 });
+// Before the endpoints line: a supervisor may stop the stand-in as soon as it reads it, and a signal that comes
+// before its listener ends the process without closing the stand-in.
+const stop = async () => {
+  await standIn.close();
+  process.exit(0);
+};
+process.once("SIGINT", stop);
+process.once("SIGTERM", stop);
 process.stdout.write(
   `${JSON.stringify({
     disperser: standIn.disperserUrl,
@@ -117,10 +125,3 @@ process.stdout.write(
     insecureSrs: srs.insecure,
   })}\n`,
 );
-
-const stop = async () => {
-  await standIn.close();
-  process.exit(0);
-};
-process.once("SIGINT", stop);
-process.once("SIGTERM", stop);

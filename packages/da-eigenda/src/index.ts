@@ -39,6 +39,7 @@ export {
 } from "./kzg/commitment.ts";
 export type { BlobCommitter, CommitterOptions } from "./kzg/committer.ts";
 export { createInlineCommitter, createWorkerCommitter } from "./kzg/committer.ts";
+export { generateInsecureDevSrsWithMcl } from "./kzg/devSrsMcl.ts";
 export type { KzgEngine, KzgEngineName, KzgEngineOptions } from "./kzg/engine.ts";
 export {
   createKzgEngine,

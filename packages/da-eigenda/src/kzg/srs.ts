@@ -71,12 +71,10 @@ export interface GenerateInsecureDevSrsParameters {
 
 let basePrecomputed = false;
 
-/**
- * Builds a dev SRS from a publicly known τ. INSECURE: for devnets and tests only. Cost is about 0.3 ms per G1 point
- * and 1 ms per G2 point (two G2 points per index), so 4,096 points take ~10 s; cache the result with
- * `writeMachSrsFile`.
- */
-export function generateInsecureDevSrs(parameters: GenerateInsecureDevSrsParameters): Srs {
+/** The parameters with their defaults, checked: a power-of-two point count no larger than the order. */
+export function devSrsParameters(
+  parameters: GenerateInsecureDevSrsParameters,
+): Required<GenerateInsecureDevSrsParameters> {
   const { numPoints } = parameters;
   const order = parameters.order ?? EIGENDA_SRS_ORDER;
   const tau = parameters.tau ?? INSECURE_DEV_SRS_TAU;
@@ -84,6 +82,28 @@ export function generateInsecureDevSrs(parameters: GenerateInsecureDevSrsParamet
     throw new SrsError(`numPoints must be a power of two, got ${numPoints}`);
   }
   if (BigInt(numPoints) > order) throw new SrsError("numPoints exceeds the SRS order");
+  return { numPoints, order, tau };
+}
+
+/** Index i's scalars: τ^i (G1 and G2) and τ^(order − numPoints + i) (trailing G2), for i < numPoints. */
+export function* devSrsScalars(parameters: Required<GenerateInsecureDevSrsParameters>): Generator<[bigint, bigint]> {
+  const { numPoints, order, tau } = parameters;
+  let power = Fr.ONE;
+  let trailingPower = Fr.pow(tau, order - BigInt(numPoints));
+  for (let i = 0; i < numPoints; i++) {
+    yield [power, trailingPower];
+    power = Fr.mul(power, tau);
+    trailingPower = Fr.mul(trailingPower, tau);
+  }
+}
+
+/**
+ * Builds a dev SRS from a publicly known τ. INSECURE: for devnets and tests only. Cost is about 0.3 ms per G1 point
+ * and 1 ms per G2 point (two G2 points per index), so 4,096 points take ~10 s; cache the result with
+ * `writeMachSrsFile`. The reference for `generateInsecureDevSrsWithMcl` (devSrsMcl.ts: the same points, ~5× faster).
+ */
+export function generateInsecureDevSrs(parameters: GenerateInsecureDevSrsParameters): Srs {
+  const { numPoints, order, tau } = devSrsParameters(parameters);
   if (!basePrecomputed && numPoints >= 2048) {
     // A wider fixed-base window (12 bits instead of 8) makes each base multiplication ~3x faster; building the
     // tables costs a few seconds, worth it only for large SRSs.
@@ -91,17 +111,13 @@ export function generateInsecureDevSrs(parameters: GenerateInsecureDevSrsParamet
     G2.BASE.precompute(12, false);
     basePrecomputed = true;
   }
-  const g1: G1Point[] = new Array(numPoints);
-  const g2: G2Point[] = new Array(numPoints);
-  const g2Trailing: G2Point[] = new Array(numPoints);
-  let power = Fr.ONE;
-  let trailingPower = Fr.pow(tau, order - BigInt(numPoints));
-  for (let i = 0; i < numPoints; i++) {
-    g1[i] = G1.BASE.multiply(power);
-    g2[i] = G2.BASE.multiply(power);
-    g2Trailing[i] = G2.BASE.multiply(trailingPower);
-    power = Fr.mul(power, tau);
-    trailingPower = Fr.mul(trailingPower, tau);
+  const g1: G1Point[] = [];
+  const g2: G2Point[] = [];
+  const g2Trailing: G2Point[] = [];
+  for (const [power, trailingPower] of devSrsScalars({ numPoints, order, tau })) {
+    g1.push(G1.BASE.multiply(power));
+    g2.push(G2.BASE.multiply(power));
+    g2Trailing.push(G2.BASE.multiply(trailingPower));
   }
   return { order, g1, g2, g2Trailing, insecure: true };
 }

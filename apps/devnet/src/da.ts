@@ -54,7 +54,7 @@ export interface StartDaParameters {
   readonly ports: DaPorts;
   readonly signerKey: `0x${string}`;
   /**
-   * EigenDA: points of the insecure dev SRS (default 4,096: 128 KiB blobs; generating them takes ~10 s, cached in
+   * EigenDA: points of the insecure dev SRS (default 4,096: 128 KiB blobs; generating them takes ~3.5 s, cached in
    * `eigendaSrsCacheDir`). Fewer make smaller blobs and a faster first start (tests).
    */
   readonly eigendaSrsPoints?: number;

@@ -217,7 +217,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const da = await progress.step(`starting DA (${options.da})`, () =>
       startDa(options.da as DevnetDaProvider, {
         dataDir,
-        // Outside `data/`: the dev SRS depends on nothing of the chain, and generating it takes ~10 s of each start.
+        // Outside `data/`: the dev SRS depends on nothing of the chain, and generating it takes ~3.5 s of a start.
         eigendaSrsCacheDir: options.cacheDir,
         logDir,
         signerKey: daSigner.privateKey,

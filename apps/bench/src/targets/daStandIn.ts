@@ -37,7 +37,7 @@ export interface DaStandIn {
 
 const binOf = (entry: string, bin: string) => fileURLToPath(new URL(`../bin/${bin}`, import.meta.resolve(entry)));
 
-/** The cached dev SRS file of `points` points, generated (mcl's WebAssembly: ~0.5 ms a point) when absent. */
+/** The cached dev SRS file of `points` points, generated (mcl's WebAssembly: ~0.8 ms a point) when absent. */
 export async function ensureDevSrs(points: number, cacheDir: string): Promise<string> {
   mkdirSync(cacheDir, { recursive: true });
   const path = join(cacheDir, `eigenda-insecure-dev-${points}.srs`);

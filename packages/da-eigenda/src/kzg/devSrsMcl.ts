@@ -1,8 +1,9 @@
 /**
  * The insecure dev SRS of `generateInsecureDevSrs` (srs.ts, the reference) with its scalar multiplications in mcl's
- * WebAssembly (bn254Mcl.ts's instance, through mcl-wasm's typed API): ~0.45 ms an index (one G1 and two G2 points)
- * against ~2.5 ms with @noble/curves' precomputed windows, so 4,096 points take ~2 s instead of ~10 s. The points are
- * the same (tested against the reference). INSECURE: for devnets and tests only.
+ * WebAssembly (bn254Mcl.ts's instance, through mcl-wasm's typed API): ~0.8 ms an index (one G1 and two G2 points, with
+ * their conversion to @noble/curves' points) against 1.9–2.5 ms with @noble/curves' precomputed windows, so 4,096
+ * points take 3.2–3.5 s instead of 7.7–10.1 s. The points are the same (tested against the reference). INSECURE: for
+ * devnets and tests only.
  */
 import { Fr as MclFr, G1 as MclG1, G2 as MclG2, mul } from "mcl-wasm";
 import { loadBn254Mcl } from "./bn254Mcl.ts";

@@ -100,7 +100,7 @@ export function* devSrsScalars(parameters: Required<GenerateInsecureDevSrsParame
 /**
  * Builds a dev SRS from a publicly known τ. INSECURE: for devnets and tests only. Cost is about 0.3 ms per G1 point
  * and 1 ms per G2 point (two G2 points per index), so 4,096 points take ~10 s; cache the result with
- * `writeMachSrsFile`. The reference for `generateInsecureDevSrsWithMcl` (devSrsMcl.ts: the same points, ~5× faster).
+ * `writeMachSrsFile`. The reference for `generateInsecureDevSrsWithMcl` (devSrsMcl.ts: the same points, 2.5–3× faster).
  */
 export function generateInsecureDevSrs(parameters: GenerateInsecureDevSrsParameters): Srs {
   const { numPoints, order, tau } = devSrsParameters(parameters);

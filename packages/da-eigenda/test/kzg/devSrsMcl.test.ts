@@ -35,5 +35,8 @@ describe("generateInsecureDevSrsWithMcl", () => {
     await assert.rejects(generateInsecureDevSrsWithMcl({ numPoints: 3 }), SrsError);
     await assert.rejects(generateInsecureDevSrsWithMcl({ numPoints: 0 }), SrsError);
     await assert.rejects(generateInsecureDevSrsWithMcl({ numPoints: 8, order: 4n }), SrsError);
+    for (const refused of [{ numPoints: 3 }, { numPoints: 0 }, { numPoints: 8, order: 4n }]) {
+      assert.throws(() => generateInsecureDevSrs(refused), SrsError, "the reference refuses it too");
+    }
   });
 });

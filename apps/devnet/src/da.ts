@@ -101,7 +101,11 @@ export async function startDa(
       logFile: join(logDir, "eigenda.log"),
     });
     onChild?.(child);
-    const ready = await waitForJsonLine(child, (entry) => typeof entry.disperser === "string", 120_000);
+    const ready = await waitForJsonLine(
+      child,
+      (entry) => typeof entry.disperser === "string" && typeof entry.srsPath === "string",
+      120_000,
+    );
     return {
       child,
       nodeConfig: {
@@ -110,7 +114,8 @@ export async function startDa(
           disperser: ready.disperser,
           relays: { "0": ready.relay },
           signerPrivateKey: signerKey,
-          srs: { format: "mach", path: join(srsCacheDir, `insecure-dev-${srsPoints}.srs`) },
+          // Where the stand-in says its SRS is: the client must commit with the same points.
+          srs: { format: "mach", path: ready.srsPath },
           statusPollIntervalMs: 250,
           certificateTimeoutMs: 60_000,
         },

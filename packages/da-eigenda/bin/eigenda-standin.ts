@@ -9,7 +9,7 @@
  *   node bin/eigenda-standin.ts --data-dir .devnet/eigenda --port 32005 --proxy-port 3100
  */
 import { access } from "node:fs/promises";
-import { join } from "node:path";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   defaultKzgEngine,
@@ -55,14 +55,15 @@ if (values.help) {
 
 const dataDir = values["data-dir"];
 
-async function loadSrs(): Promise<Srs> {
-  if (values["srs-path"]) return readMachSrsFile(values["srs-path"]);
+/** The SRS and the file it is in (a client of the stand-in reads the same file: the endpoints line names it). */
+async function loadSrs(): Promise<{ srs: Srs; path: string }> {
+  if (values["srs-path"]) return { srs: await readMachSrsFile(values["srs-path"]), path: resolve(values["srs-path"]) };
   const points = Number(values["srs-points"]);
   const cacheDir = values["srs-cache-dir"] ?? dataDir;
-  const cached = join(cacheDir, `insecure-dev-${points}.srs`);
+  const cached = resolve(cacheDir, `insecure-dev-${points}.srs`);
   try {
     await access(cached);
-    return await readMachSrsFile(cached);
+    return { srs: await readMachSrsFile(cached), path: cached };
   } catch (error) {
     if (error instanceof SrsError) {
       process.stderr.write(`the cached dev SRS ${cached} does not read back (${error.message}): generating it again\n`);
@@ -73,7 +74,7 @@ async function loadSrs(): Promise<Srs> {
   const { mkdir } = await import("node:fs/promises");
   await mkdir(cacheDir, { recursive: true });
   await writeMachSrsFile(cached, srs);
-  return srs;
+  return { srs, path: cached };
 }
 
 const kzgEngine = (values["kzg-engine"] ?? defaultKzgEngine()) as KzgEngineName;
@@ -92,7 +93,7 @@ if (
   process.stderr.write("--kzg-tables must be auto, off or a width of 2 to 16 bits\n");
   process.exit(2);
 }
-const srs = await loadSrs();
+const { srs, path: srsPath } = await loadSrs();
 const proxyPort = values["proxy-port"] === "none" ? undefined : Number(values["proxy-port"]);
 const standIn = await startEigenDaStandIn({
   host: values.host,
@@ -122,6 +123,7 @@ process.stdout.write(
     relay: standIn.relayUrl,
     proxy: standIn.proxyUrl ?? null,
     srsPoints: srs.g1.length,
+    srsPath,
     insecureSrs: srs.insecure,
   })}\n`,
 );

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -19,7 +19,13 @@ async function startBin(dataDir: string, args: readonly string[]) {
     stderr += chunk.toString();
   });
   const [first] = (await once(createInterface({ input: child.stdout }), "line")) as [string];
-  const endpoints = JSON.parse(first) as { disperser: string; proxy: string; srsPoints: number; insecureSrs: boolean };
+  const endpoints = JSON.parse(first) as {
+    disperser: string;
+    proxy: string;
+    srsPoints: number;
+    srsPath: string;
+    insecureSrs: boolean;
+  };
   return { child, endpoints, stderr: () => stderr };
 }
 
@@ -65,14 +71,21 @@ describe("eigenda-standin bin", () => {
         cacheDir,
       ]);
       await stopBin(child);
-      return { srs: { srsPoints: endpoints.srsPoints, insecureSrs: endpoints.insecureSrs }, stderr: stderr() };
+      return {
+        srs: { srsPoints: endpoints.srsPoints, srsPath: endpoints.srsPath, insecureSrs: endpoints.insecureSrs },
+        stderr: stderr(),
+      };
     };
     try {
       const first = await run(join(dir.path, "data-1"));
       assert.match(first.stderr, /generating an INSECURE dev SRS of 16 points/);
       assert.equal(existsSync(cached), true, "the SRS is cached in --srs-cache-dir");
       assert.equal(existsSync(join(dir.path, "data-1", "insecure-dev-16.srs")), false, "not in the data dir");
-      assert.deepEqual(first.srs, { srsPoints: 16, insecureSrs: true });
+      assert.deepEqual(
+        first.srs,
+        { srsPoints: 16, srsPath: resolve(cached), insecureSrs: true },
+        "it names its SRS file",
+      );
       const generated = readFileSync(cached);
 
       const second = await run(join(dir.path, "data-2"));

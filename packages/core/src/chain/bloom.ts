@@ -22,12 +22,47 @@ export function addToBloom(bloom: Uint8Array, value: Uint8Array): void {
   addHashToBloom(bloom, keccak256(value));
 }
 
+/**
+ * The three bloom bits of recently seen values (addresses and topics, by their hex), in two generations of at most
+ * `BLOOM_BITS_CACHE_SIZE` each: most logs repeat their contract's address and their event's topic (an ERC-20 transfer's
+ * four values are its token, `Transfer` and two holders), and a hit skips a hex decode and a keccak.
+ */
+export const BLOOM_BITS_CACHE_SIZE = 4096;
+let recentBits = new Map<string, Uint16Array>();
+let olderBits = new Map<string, Uint16Array>();
+
+function bloomBitsOf(hash: Uint8Array): Uint16Array {
+  const bits = new Uint16Array(3);
+  for (let i = 0; i < 3; i++) bits[i] = (((hash[2 * i] as number) << 8) | (hash[2 * i + 1] as number)) & 2047;
+  return bits;
+}
+
+function cachedBloomBits(value: Hex): Uint16Array {
+  let bits = recentBits.get(value);
+  if (bits !== undefined) return bits;
+  bits = olderBits.get(value) ?? bloomBitsOf(keccak256(hexToBytes(value)));
+  if (recentBits.size >= BLOOM_BITS_CACHE_SIZE) {
+    olderBits = recentBits;
+    recentBits = new Map();
+  }
+  recentBits.set(value, bits);
+  return bits;
+}
+
+function setBloomBits(bloom: Uint8Array, bits: Uint16Array): void {
+  for (let i = 0; i < 3; i++) {
+    const bit = bits[i] as number;
+    const index = BLOOM_BYTES - 1 - (bit >> 3);
+    bloom[index] = (bloom[index] as number) | (1 << (bit & 7));
+  }
+}
+
 /** The bloom of a receipt's (or a block's) logs. */
 export function bloomOf(logs: readonly Log[]): Uint8Array {
   const bloom = new Uint8Array(BLOOM_BYTES);
   for (const log of logs) {
-    addToBloom(bloom, hexToBytes(log.address));
-    for (const topic of log.topics) addToBloom(bloom, hexToBytes(topic));
+    setBloomBits(bloom, cachedBloomBits(log.address));
+    for (const topic of log.topics) setBloomBits(bloom, cachedBloomBits(topic));
   }
   return bloom;
 }

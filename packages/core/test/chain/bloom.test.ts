@@ -3,7 +3,14 @@ import { describe, it } from "node:test";
 import { Bloom } from "@ethereumjs/vm";
 import fc from "fast-check";
 import { hexToBytes } from "viem";
-import { BLOOM_BYTES, bloomContains, bloomOf, orBloom, orBloomInto } from "../../src/chain/bloom.ts";
+import {
+  BLOOM_BITS_CACHE_SIZE,
+  BLOOM_BYTES,
+  bloomContains,
+  bloomOf,
+  orBloom,
+  orBloomInto,
+} from "../../src/chain/bloom.ts";
 import { address, hash32, log } from "./arbitraries.ts";
 
 describe("logs bloom", () => {
@@ -19,6 +26,25 @@ describe("logs bloom", () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it("stays @ethereumjs/vm's Bloom for values seen again, in either letter case, past its cache's two generations", () => {
+    // Values from a pool of three caches' worth, visited three times in a scrambled order: hits in the newer and the
+    // older generation, and values computed again after they left both.
+    const pool = BLOOM_BITS_CACHE_SIZE * 3;
+    const value = (i: number) => `0x${(i * 2654435761).toString(16).padStart(64, "0").slice(-64)}` as const;
+    for (let step = 0; step < pool * 3; step++) {
+      const i = (step * 7919) % pool;
+      const topic = value(i);
+      const address = `0x${topic.slice(26)}` as const;
+      const mixedCase = step % 2 === 0 ? address : (`0x${address.slice(2).toUpperCase()}` as const);
+      const logs = [{ address: mixedCase, topics: [topic, value(i + 1)], data: new Uint8Array() }];
+      const ejs = new Bloom();
+      ejs.add(hexToBytes(address));
+      ejs.add(hexToBytes(topic));
+      ejs.add(hexToBytes(value(i + 1)));
+      assert.deepEqual(bloomOf(logs), ejs.bitvector, `step ${step}`);
+    }
   });
 
   it("contains every address and topic it was built from", () => {

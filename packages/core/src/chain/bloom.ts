@@ -9,9 +9,16 @@ import type { Hex, Log } from "./types.ts";
 
 export const BLOOM_BYTES = 256;
 
-function addHashToBloom(bloom: Uint8Array, hash: Uint8Array): void {
-  for (let i = 0; i < 6; i += 2) {
-    const bit = (((hash[i] as number) << 8) | (hash[i + 1] as number)) & 2047;
+/** A value's three bloom bits (0..2047) from its keccak256. */
+function bloomBitsOf(hash: Uint8Array): Uint16Array {
+  const bits = new Uint16Array(3);
+  for (let i = 0; i < 3; i++) bits[i] = (((hash[2 * i] as number) << 8) | (hash[2 * i + 1] as number)) & 2047;
+  return bits;
+}
+
+function setBloomBits(bloom: Uint8Array, bits: Uint16Array): void {
+  for (let i = 0; i < 3; i++) {
+    const bit = bits[i] as number;
     const index = BLOOM_BYTES - 1 - (bit >> 3);
     bloom[index] = (bloom[index] as number) | (1 << (bit & 7));
   }
@@ -19,7 +26,7 @@ function addHashToBloom(bloom: Uint8Array, hash: Uint8Array): void {
 
 /** Adds one value (an address or a topic, raw bytes) to `bloom` in place. */
 export function addToBloom(bloom: Uint8Array, value: Uint8Array): void {
-  addHashToBloom(bloom, keccak256(value));
+  setBloomBits(bloom, bloomBitsOf(keccak256(value)));
 }
 
 /**
@@ -31,12 +38,6 @@ export const BLOOM_BITS_CACHE_SIZE = 4096;
 let recentBits = new Map<string, Uint16Array>();
 let olderBits = new Map<string, Uint16Array>();
 
-function bloomBitsOf(hash: Uint8Array): Uint16Array {
-  const bits = new Uint16Array(3);
-  for (let i = 0; i < 3; i++) bits[i] = (((hash[2 * i] as number) << 8) | (hash[2 * i + 1] as number)) & 2047;
-  return bits;
-}
-
 function cachedBloomBits(value: Hex): Uint16Array {
   let bits = recentBits.get(value);
   if (bits !== undefined) return bits;
@@ -47,14 +48,6 @@ function cachedBloomBits(value: Hex): Uint16Array {
   }
   recentBits.set(value, bits);
   return bits;
-}
-
-function setBloomBits(bloom: Uint8Array, bits: Uint16Array): void {
-  for (let i = 0; i < 3; i++) {
-    const bit = bits[i] as number;
-    const index = BLOOM_BYTES - 1 - (bit >> 3);
-    bloom[index] = (bloom[index] as number) | (1 << (bit & 7));
-  }
 }
 
 /** The bloom of a receipt's (or a block's) logs. */
@@ -85,9 +78,10 @@ export function orBloom(...blooms: Uint8Array[]): Uint8Array {
  * filter can skip the block or receipt.
  */
 export function bloomContains(bloom: Uint8Array, value: Uint8Array | Hex): boolean {
-  const hash = keccak256(typeof value === "string" ? hexToBytes(value) : value);
-  for (let i = 0; i < 6; i += 2) {
-    const bit = (((hash[i] as number) << 8) | (hash[i + 1] as number)) & 2047;
+  // A filter's addresses and topics are tested against every block and receipt in its range: hex ones are cached.
+  const bits = typeof value === "string" ? cachedBloomBits(value) : bloomBitsOf(keccak256(value));
+  for (let i = 0; i < 3; i++) {
+    const bit = bits[i] as number;
     const byte = bloom[BLOOM_BYTES - 1 - (bit >> 3)] as number;
     if ((byte & (1 << (bit & 7))) === 0) return false;
   }
